@@ -1,0 +1,24 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Troca is Foundation-only by the user's requirement: `dependencies` stays empty.
+let package = Package(
+    name: "Troca",
+    products: [
+        .executable(name: "troca", targets: ["troca"]),
+        .library(name: "TrocaCLI", targets: ["TrocaCLI"]),
+    ],
+    dependencies: [],
+    targets: [
+        .target(name: "Records"),
+        .target(name: "FixedWidth", dependencies: ["Records"]),
+        .target(name: "CNAB", dependencies: ["FixedWidth", "Records"]),
+        .target(name: "TrocaCLI", dependencies: ["CNAB", "FixedWidth", "Records"]),
+        .executableTarget(name: "troca", dependencies: ["TrocaCLI"]),
+        .testTarget(name: "RecordsTests", dependencies: ["Records"]),
+        .testTarget(name: "FixedWidthTests", dependencies: ["FixedWidth"]),
+        .testTarget(name: "CNABTests", dependencies: ["CNAB"]),
+        .testTarget(name: "TrocaCLITests", dependencies: ["TrocaCLI"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,584 @@
+import FixedWidth
+import Records
+
+/// The state machine behind `CNABReader` for CNAB 240: one pass, constant memory.
+final class CNAB240Engine {
+    /// Per-record facts the engine needs, found by the fields' `to` names.
+    struct RecordInfo {
+        var batch: Int?
+        var sequence: Int?
+        var segment: Int?
+        var code: Int?
+        var bank: Int?
+        var face: Int?
+        var recordCount: Int?
+        var batchCount: Int?
+        var direction: Int?
+        var operation: Int?
+        var titleCounts: [Int] = []
+        var titleTotals: [Int] = []
+        var checked: [Int] = []
+    }
+
+    struct Batch {
+        var number: Int
+        var line: Int
+        var records = 1
+        var lastSequence = 0
+        var titles = 0
+        var face = 0
+    }
+
+    struct Group {
+        var store: [UInt8] = []
+        var segments: [SegmentRef] = []
+        var errors: [Diagnostic] = []
+        var batch = 0
+        var open = false
+    }
+
+    let library: LayoutLibrary
+    let file: String
+    let options: CNABReadOptions
+    let output: RecordWriter?
+    let diagnostics: DiagnosticSink
+    var summary = CNABReadSummary()
+
+    var normalizer: LineNormalizer?
+    var layout: CompiledLayout?
+    var infos: [RecordInfo] = []
+    var detailSchema: OutputSchema?
+    var recordSchemas: [OutputSchema] = []
+    var directionLocked = false
+    var codes: CodeTable?
+    var reasonLookups: [String: (String) -> String?] = [:]
+    var warnedCodes: Set<String> = []
+    var fileJSON: [UInt8] = []
+
+    var records = 0
+    var headerSeen = false
+    var trailerSeen = false
+    var batches = 0
+    var batch: Batch?
+    var group = Group()
+    var headerBank: [UInt8]?
+    var bankMismatchWarned = false
+    var stop = false
+
+    init(library: LayoutLibrary, file: String, options: CNABReadOptions, output: RecordWriter?, diagnostics: DiagnosticSink) {
+        self.library = library
+        self.file = file
+        self.options = options
+        self.output = output
+        self.diagnostics = diagnostics
+        var json: [UInt8] = []
+        JSONBytes.appendString(file, to: &json)
+        fileJSON = Array(",\"source\":{\"file\":".utf8) + json + Array(",\"line\":".utf8)
+    }
+
+    // MARK: - Layouts
+
+    func use(_ name: String) throws {
+        let compiled = try CompiledLayout(try library.layout(named: name), codePrefix: "cnab")
+        layout = compiled
+        summary.layout = name
+        infos = compiled.records.map { record in
+            var info = RecordInfo()
+            for (i, f) in record.fields.enumerated() {
+                switch f.to {
+                case "_batch": info.batch = i
+                case "_sequence": info.sequence = i
+                case "_segment": info.segment = i
+                case "code": info.code = i
+                case "bank": info.bank = i
+                case "face_cents", "amount_cents": info.face = i
+                case "record_count": info.recordCount = i
+                case "batch_count": info.batchCount = i
+                case "direction": info.direction = i
+                case "operation": info.operation = i
+                default:
+                    if let to = f.to, to.hasSuffix(".count") { info.titleCounts.append(i) }
+                    if let to = f.to, to.hasSuffix(".total_cents") { info.titleTotals.append(i) }
+                }
+                if f.to != nil { info.checked.append(i) }
+            }
+            return info
+        }
+        let details = compiled.records.indices.filter { compiled.records[$0].role == .detail }
+        detailSchema = OutputSchema(layout: compiled, records: details)
+        recordSchemas = compiled.records.indices.map { OutputSchema(layout: compiled, records: [$0]) }
+        let folder = name.split(separator: "/").dropLast().joined(separator: "/")
+        codes = try? library.codes(named: folder + "/occurrences")
+        reasonLookups = [:]
+        if let codes {
+            for (code, movement) in codes.movements {
+                if let tableName = movement.reasons, let table = codes.reasons[tableName] {
+                    reasonLookups[code] = { table[$0] }
+                }
+            }
+        }
+    }
+
+    /// The detail layout for a direction: a bank's own when one exists, else FEBRABAN's.
+    func layoutName(direction: String) -> String {
+        if let forced = options.layout { return forced }
+        if let bank = summary.bank, library.sources["cnab240/\(bank)/\(direction)"] != nil {
+            return "cnab240/\(bank)/\(direction)"
+        }
+        return "cnab240/febraban/\(direction)"
+    }
+
+    func lock(direction: String, line: Int) throws {
+        guard !directionLocked else { return }
+        directionLocked = true
+        summary.direction = direction
+        let name = layoutName(direction: direction)
+        if name != summary.layout { try use(name) }
+        if options.layout == nil, let bank = summary.bank, name.hasPrefix("cnab240/febraban/"), bank != "000" {
+            report(.warning, "cnab.generic-layout",
+                   "no CNAB 240 layout for bank \(bank) yet: read with the FEBRABAN layout (bank-specific fields such as the nosso número may differ)",
+                   line: line)
+        }
+    }
+
+    // MARK: - Lines
+
+    func line(_ raw: UnsafeBufferPointer<UInt8>, number: Int, cut: Bool) throws -> Bool {
+        summary.lines += 1
+        if normalizer == nil {
+            var trimmed = raw.count
+            while trimmed > 0, raw[trimmed - 1] == 0x0D || raw[trimmed - 1] == 0x1A || raw[trimmed - 1] == 0x20 { trimmed -= 1 }
+            if trimmed == 0 {
+                summary.skipped += 1
+                return true
+            }
+            let format = options.format ?? CNABFormat.detect(firstLine: raw)
+            summary.format = format
+            guard format == .cnab240 else {
+                report(.error, "cnab.format-400",
+                       "format 400: bank layout not available yet (only CNAB 240 is read so far)", line: number)
+                summary.fatal = true
+                summary.rejected += 1
+                stop = true
+                return false
+            }
+            normalizer = LineNormalizer(recordLength: 240, file: file)
+            try use(options.layout ?? "cnab240/febraban/common")
+            if options.layout != nil {
+                directionLocked = true
+                summary.direction = options.layout!.hasSuffix("remessa") ? "remessa" : options.layout!.hasSuffix("retorno") ? "retorno" : nil
+            }
+        }
+        let outcome = normalizer!.normalize(raw, line: number, cut: cut) { diagnostics.report($0) }
+        switch outcome {
+        case .skip:
+            summary.skipped += 1
+            return true
+        case .fatal(let d):
+            diagnostics.report(d)
+            summary.fatal = true
+            summary.rejected += 1
+            stop = true
+            return false
+        case .reject(let d):
+            records += 1
+            reject(d)
+            return !stop
+        case .record:
+            records += 1
+            try normalizer!.record.withUnsafeBufferPointer { try record($0, number: number) }
+            return !stop
+        }
+    }
+
+    func record(_ line: UnsafeBufferPointer<UInt8>, number: Int) throws {
+        if trailerSeen {
+            rejectLine(line, number, "cnab.after-trailer", "record after the file trailer", column: 1)
+            return
+        }
+        guard var r = layout!.select(line) else {
+            rejectLine(line, number, "cnab.record-type",
+                       "line matches no record of layout \(summary.layout ?? "?") (record type \(quote(line, 8, 1)) at position 8, segment \(quote(line, 14, 1)) at 14)",
+                       column: 8)
+            return
+        }
+        if !directionLocked, layout!.records[r].role == .detail {
+            // No header said the direction: the first detail record decides it.
+            for direction in ["retorno", "remessa"] {
+                let name = layoutName(direction: direction)
+                guard let candidate = try? CompiledLayout(try library.layout(named: name)),
+                    let i = candidate.select(line), candidate.records[i].role == .detail
+                else { continue }
+                try lock(direction: direction, line: number)
+                r = layout!.select(line) ?? r
+                break
+            }
+        }
+        let rec = layout!.records[r]
+        let info = infos[r]
+        var problems: [Diagnostic] = []
+        for i in info.checked {
+            let field = rec.fields[i]
+            if let p = field.problem(in: line) {
+                problems.append(Diagnostic(.error, DiagnosticCode(rawValue: "cnab." + p.kind), p.message,
+                                           file: file, line: number, column: field.column, raw: Array(line)))
+            }
+        }
+        checkBank(line, info, number)
+        switch rec.role {
+        case .fileHeader?: try fileHeader(line, number, r, problems)
+        case .batchHeader?: try batchHeader(line, number, r, problems)
+        case .detail?: try detail(line, number, r, problems)
+        case .batchTrailer?: try batchTrailer(line, number, r, problems)
+        case .fileTrailer?: try fileTrailer(line, number, r, problems)
+        default:
+            rejectLine(line, number, "cnab.record-type", "record \(rec.name) has no role in the file structure", column: 1)
+        }
+    }
+
+    func fileHeader(_ line: UnsafeBufferPointer<UInt8>, _ number: Int, _ r: Int, _ problems: [Diagnostic]) throws {
+        if headerSeen || records > 1 {
+            rejectLine(line, number, "cnab.record-order",
+                       headerSeen ? "a second file header" : "the file header must be the first record", column: 8)
+            return
+        }
+        headerSeen = true
+        let info = infos[r]
+        if let b = info.bank, let bank = layout!.records[r].fields[b].text(in: line) {
+            summary.bank = bank
+            headerBank = Array(line[0..<3])
+        }
+        if let d = info.direction, !directionLocked {
+            let field = layout!.records[r].fields[d]
+            switch field.text(in: line) {
+            case "1"?: try lock(direction: "remessa", line: number)
+            case "2"?: try lock(direction: "retorno", line: number)
+            default:
+                report(.warning, "cnab.direction",
+                       "\(field.name) at \(field.column) is \(quote(line, field.column, field.length)), expected 1 (remessa) or 2 (retorno); the first detail record will decide",
+                       line: number, column: field.column)
+            }
+        }
+        try accept(line, number, r, problems, part: "header", kind: "file")
+    }
+
+    func batchHeader(_ line: UnsafeBufferPointer<UInt8>, _ number: Int, _ r: Int, _ problems: [Diagnostic]) throws {
+        try closeBatchWithoutTrailer(number)
+        batches += 1
+        let n = integer(line, r, infos[r].batch)
+        if let n, n != batches {
+            report(.error, "cnab.batch-number", "batch header numbers batch \(n), expected \(batches)",
+                   line: number, column: column(r, infos[r].batch))
+        }
+        if let o = infos[r].operation, !directionLocked {
+            switch layout!.records[r].fields[o].text(in: line) {
+            case "R"?: try lock(direction: "remessa", line: number)
+            case "T"?: try lock(direction: "retorno", line: number)
+            default: break
+            }
+        }
+        batch = Batch(number: n ?? batches, line: number)
+        try accept(line, number, r, problems, part: "header", kind: "batch")
+    }
+
+    func detail(_ line: UnsafeBufferPointer<UInt8>, _ number: Int, _ r: Int, _ problems: [Diagnostic]) throws {
+        guard batch != nil else {
+            rejectLine(line, number, "cnab.record-order", "detail record outside a batch (no batch header before it)", column: 8)
+            return
+        }
+        let rec = layout!.records[r]
+        let info = infos[r]
+        batch!.records += 1
+        checkBatchNumber(line, number, r)
+        if let s = integer(line, r, info.sequence) {
+            let expected = batch!.lastSequence + 1
+            if s != expected {
+                report(.error, "cnab.sequence", "sequence \(s) in batch \(batch!.number), expected \(expected)",
+                       line: number, column: column(r, info.sequence))
+            }
+            batch!.lastSequence = s
+        } else {
+            batch!.lastSequence += 1
+        }
+        if rec.startsGroup {
+            try closeGroup()
+            batch!.titles += 1
+            batch!.face += integer(line, r, info.face) ?? 0
+            group.open = true
+            group.batch = batch!.number
+            add(line, number, r, problems)
+        } else if rec.fallback {
+            // A detail only the fallback record matched: an unknown segment, reported and kept.
+            report(.warning, "cnab.unknown-segment",
+                   "unknown segment \(quote(line, 14, 1)) kept as a segment record", line: number, column: 14)
+            if problems.isEmpty {
+                summary.written += 1
+                if let out = output {
+                    out.buffer.append(contentsOf: "{\"record\":\"segment\",\"batch\":".utf8)
+                    JSONBytes.appendInt(batch!.number, to: &out.buffer)
+                    out.buffer.append(contentsOf: ",\"raw\":".utf8)
+                    var hi = line.count
+                    while hi > 0, line[hi - 1] == 0x20 { hi -= 1 }
+                    JSONBytes.appendText(line[0..<hi], to: &out.buffer)
+                    try endRecord(number)
+                }
+            } else {
+                problems.forEach { diagnostics.report($0) }
+                countReject()
+            }
+        } else if group.open, group.batch == batch!.number {
+            add(line, number, r, problems)
+        } else {
+            rejectLine(line, number, "cnab.orphan-segment",
+                       "segment \(quote(line, 14, 1)) (\(rec.name)) has no título to belong to: no starting segment before it in batch \(batch!.number)",
+                       column: 14)
+        }
+    }
+
+    func batchTrailer(_ line: UnsafeBufferPointer<UInt8>, _ number: Int, _ r: Int, _ problems: [Diagnostic]) throws {
+        try closeGroup()
+        guard batch != nil else {
+            rejectLine(line, number, "cnab.record-order", "batch trailer without a batch header", column: 8)
+            return
+        }
+        batch!.records += 1
+        checkBatchNumber(line, number, r)
+        let info = infos[r]
+        if problems.isEmpty {
+            if let count = integer(line, r, info.recordCount), count != batch!.records {
+                fatal("cnab.batch-count",
+                      "batch \(batch!.number) trailer counts \(count) records, the batch has \(batch!.records) (header, details and trailer)",
+                      line: number, column: column(r, info.recordCount))
+            }
+            let counted = info.titleCounts.reduce(0) { $0 + (integer(line, r, $1) ?? 0) }
+            let total = info.titleTotals.reduce(0) { $0 + (integer(line, r, $1) ?? 0) }
+            if counted != 0 || total != 0 {
+                if counted != batch!.titles {
+                    fatal("cnab.batch-titles",
+                          "batch \(batch!.number) trailer counts \(counted) títulos, the batch has \(batch!.titles)",
+                          line: number, column: column(r, info.titleCounts.first))
+                }
+                if total != batch!.face {
+                    fatal("cnab.batch-total",
+                          "batch \(batch!.number) trailer totals \(Money.format(total)), the títulos' face values add up to \(Money.format(batch!.face))",
+                          line: number, column: column(r, info.titleTotals.first))
+                }
+            }
+        }
+        batch = nil
+        try accept(line, number, r, problems, part: "trailer", kind: "batch")
+    }
+
+    func fileTrailer(_ line: UnsafeBufferPointer<UInt8>, _ number: Int, _ r: Int, _ problems: [Diagnostic]) throws {
+        try closeBatchWithoutTrailer(number)
+        trailerSeen = true
+        let info = infos[r]
+        if problems.isEmpty {
+            if let count = integer(line, r, info.batchCount), count != batches {
+                fatal("cnab.file-count", "file trailer counts \(count) batches, the file has \(batches)",
+                      line: number, column: column(r, info.batchCount))
+            }
+            if let count = integer(line, r, info.recordCount), count != records {
+                fatal("cnab.file-count", "file trailer counts \(count) records, the file has \(records)",
+                      line: number, column: column(r, info.recordCount))
+            }
+        }
+        try accept(line, number, r, problems, part: "trailer", kind: "file")
+    }
+
+    func finish() throws {
+        guard !stop, summary.format == .cnab240 else {
+            try finishNotes()
+            return
+        }
+        try closeBatchWithoutTrailer(summary.lines)
+        if !headerSeen, records > 0 {
+            fatal("cnab.no-file-header", "no file header (record type 0) in the file", line: 0, column: 0)
+        }
+        if !trailerSeen, records > 0 {
+            fatal("cnab.no-file-trailer", "the file ends without a file trailer (record type 9): it may be truncated",
+                  line: summary.lines, column: 0)
+        }
+        try finishNotes()
+    }
+
+    func finishNotes() throws {
+        if let normalizer { normalizer.finish().forEach { diagnostics.report($0) } }
+    }
+
+    // MARK: - Groups
+
+    func add(_ line: UnsafeBufferPointer<UInt8>, _ number: Int, _ r: Int, _ problems: [Diagnostic]) {
+        let offset = group.store.count
+        group.store.append(contentsOf: line)
+        group.segments.append(SegmentRef(record: r, offset: offset, line: number))
+        group.errors.append(contentsOf: problems)
+    }
+
+    func closeGroup() throws {
+        guard group.open else { return }
+        defer {
+            group.open = false
+            group.store.removeAll(keepingCapacity: true)
+            group.segments.removeAll(keepingCapacity: true)
+            group.errors.removeAll(keepingCapacity: true)
+        }
+        let first = group.segments[0]
+        if !group.errors.isEmpty {
+            for seg in group.segments {
+                let own = group.errors.filter { $0.line == seg.line }
+                if own.isEmpty {
+                    diagnostics.report(Diagnostic(
+                        .error, "cnab.group-rejected",
+                        "\(layout!.records[seg.record].name) rejected with its título (see line \(group.errors[0].line))",
+                        file: file, line: seg.line, raw: Array(group.store[seg.offset..<(seg.offset + 240)])))
+                } else {
+                    own.forEach { diagnostics.report($0) }
+                }
+                countReject()
+            }
+            return
+        }
+        let starter = layout!.records[first.record]
+        for name in starter.requires where !group.segments.contains(where: { layout!.records[$0.record].name == name }) {
+            report(.warning, "cnab.missing-segment", "\(starter.name) is not followed by \(name) in its título", line: first.line)
+        }
+        summary.written += group.segments.count
+        summary.titles += 1
+        guard let out = output else { return }
+        let retorno = summary.direction == "retorno"
+        out.buffer.append(contentsOf: (retorno ? "{\"record\":\"event\",\"batch\":" : "{\"record\":\"title\",\"batch\":").utf8)
+        JSONBytes.appendInt(group.batch, to: &out.buffer)
+        var code: String? = nil
+        group.store.withUnsafeBufferPointer { store in
+            let line = UnsafeBufferPointer(rebasing: store[first.offset..<(first.offset + 240)])
+            if let c = infos[first.record].code { code = starter.fields[c].text(in: line) }
+            detailSchema!.emit(group.segments, store: store, into: &out.buffer, reasonText: code.flatMap { reasonLookups[$0] })
+        }
+        if let code {
+            if retorno {
+                if let m = codes?.movements[code] {
+                    out.buffer.append(contentsOf: ",\"event\":".utf8)
+                    JSONBytes.appendString(m.event, to: &out.buffer)
+                    out.buffer.append(contentsOf: ",\"description\":".utf8)
+                    JSONBytes.appendString(m.text, to: &out.buffer)
+                } else {
+                    out.buffer.append(contentsOf: ",\"event\":\"other\"".utf8)
+                    unknownCode(code, first.line)
+                }
+            } else if let m = codes?.remessaMovements?[code] {
+                out.buffer.append(contentsOf: ",\"movement\":".utf8)
+                JSONBytes.appendString(m.movement, to: &out.buffer)
+            } else {
+                unknownCode(code, first.line)
+            }
+        }
+        try endRecord(first.line)
+    }
+
+    func unknownCode(_ code: String, _ line: Int) {
+        if warnedCodes.insert(code).inserted {
+            report(.warning, "cnab.unknown-code", "movement code \"\(code)\" is not in the layout's code table", line: line, column: 16)
+        }
+    }
+
+    func closeBatchWithoutTrailer(_ number: Int) throws {
+        try closeGroup()
+        if let open = batch {
+            fatal("cnab.record-order", "batch \(open.number) (header at line \(open.line)) has no batch trailer before line \(number)",
+                  line: number, column: 0)
+            batch = nil
+        }
+    }
+
+    // MARK: - Output and findings
+
+    func accept(_ line: UnsafeBufferPointer<UInt8>, _ number: Int, _ r: Int, _ problems: [Diagnostic], part: String, kind: String) throws {
+        guard problems.isEmpty else {
+            problems.forEach { diagnostics.report($0) }
+            countReject()
+            return
+        }
+        summary.written += 1
+        guard let out = output else { return }
+        out.buffer.append(contentsOf: "{\"record\":\"\(kind)\",\"part\":\"\(part)\"".utf8)
+        if kind == "file", part == "header" {
+            out.buffer.append(contentsOf: ",\"format\":\"cnab240\",\"layout\":".utf8)
+            JSONBytes.appendString(summary.layout ?? "", to: &out.buffer)
+        }
+        if kind == "batch", let n = integer(line, r, infos[r].batch) {
+            out.buffer.append(contentsOf: ",\"batch\":".utf8)
+            JSONBytes.appendInt(n, to: &out.buffer)
+        }
+        recordSchemas[r].emit([SegmentRef(record: r, offset: 0, line: number)], store: line, into: &out.buffer)
+        try endRecord(number)
+    }
+
+    func endRecord(_ line: Int) throws {
+        guard let out = output else { return }
+        out.buffer.append(contentsOf: fileJSON)
+        JSONBytes.appendInt(line, to: &out.buffer)
+        out.buffer.append(contentsOf: "}}".utf8)
+        summary.records += 1
+        try out.endRecord()
+    }
+
+    func rejectLine(_ line: UnsafeBufferPointer<UInt8>, _ number: Int, _ code: DiagnosticCode, _ message: String, column: Int) {
+        reject(Diagnostic(.error, code, message, file: file, line: number, column: column, raw: Array(line)))
+    }
+
+    func reject(_ d: Diagnostic) {
+        diagnostics.report(d)
+        countReject()
+    }
+
+    func countReject() {
+        summary.rejected += 1
+        if let max = options.maxRejects, summary.rejected > max, !stop {
+            report(.error, "cnab.max-rejects", "more than \(max) rejected lines: stopped", line: 0)
+            summary.fatal = true
+            stop = true
+        }
+    }
+
+    func report(_ severity: Severity, _ code: DiagnosticCode, _ message: String, line: Int, column: Int = 0) {
+        diagnostics.report(Diagnostic(severity, code, message, file: file, line: line, column: column))
+    }
+
+    func fatal(_ code: DiagnosticCode, _ message: String, line: Int, column: Int) {
+        summary.fatal = true
+        report(.error, code, message, line: line, column: column)
+    }
+
+    func checkBank(_ line: UnsafeBufferPointer<UInt8>, _ info: RecordInfo, _ number: Int) {
+        guard let header = headerBank, !bankMismatchWarned, let b = info.bank,
+            let field = layout?.records.first?.fields[b], field.length == header.count else { return }
+        for k in 0..<header.count where line[field.start + k] != header[k] {
+            bankMismatchWarned = true
+            report(.warning, "cnab.bank-mismatch",
+                   "bank \(quote(line, field.column, field.length)) differs from the file header's \(TextBytes.decode(header))",
+                   line: number, column: field.column)
+            return
+        }
+    }
+
+    func checkBatchNumber(_ line: UnsafeBufferPointer<UInt8>, _ number: Int, _ r: Int) {
+        if let n = integer(line, r, infos[r].batch), let open = batch, n != open.number {
+            report(.error, "cnab.batch-number", "record carries batch \(n) inside batch \(open.number)",
+                   line: number, column: column(r, infos[r].batch))
+        }
+    }
+
+    func integer(_ line: UnsafeBufferPointer<UInt8>, _ r: Int, _ field: Int?) -> Int? {
+        guard let field else { return nil }
+        return layout!.records[r].fields[field].integer(in: line)
+    }
+
+    func column(_ r: Int, _ field: Int?) -> Int {
+        field.map { layout!.records[r].fields[$0].column } ?? 0
+    }
+
+    func quote(_ line: UnsafeBufferPointer<UInt8>, _ column: Int, _ length: Int) -> String {
+        "\"" + TextBytes.decode(line[(column - 1)..<min(line.count, column - 1 + length)]) + "\""
+    }
+}

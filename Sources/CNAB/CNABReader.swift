@@ -1,0 +1,80 @@
+import FixedWidth
+import Records
+
+/// What `CNABReader` is asked to do.
+public struct CNABReadOptions: Sendable {
+    /// Read with this layout instead of choosing one from the header.
+    public var layout: String?
+    /// Treat the file as this format instead of detecting it.
+    public var format: CNABFormat?
+    /// Write records (`troca cnab parse`); false only checks (`troca cnab check`).
+    public var emit: Bool
+    /// Stop after more than this many rejected lines.
+    public var maxRejects: Int?
+
+    /// Creates options.
+    public init(layout: String? = nil, format: CNABFormat? = nil, emit: Bool = true, maxRejects: Int? = nil) {
+        self.layout = layout
+        self.format = format
+        self.emit = emit
+        self.maxRejects = maxRejects
+    }
+}
+
+/// What a read did: every line is written, rejected or skipped (`lines == written + rejected + skipped`).
+public struct CNABReadSummary: Sendable, Hashable {
+    /// Lines read.
+    public var lines = 0
+    /// Lines that went into an output record (or, when checking, were accepted).
+    public var written = 0
+    /// Lines rejected, each reported with its raw bytes.
+    public var rejected = 0
+    /// Empty lines and end-of-file bytes.
+    public var skipped = 0
+    /// JSON records written.
+    public var records = 0
+    /// Títulos (remessa) or events (retorno) written.
+    public var titles = 0
+    /// A structural error makes the whole file untrustworthy (no header, trailer counts that
+    /// contradict the file, UTF-16): an `--output` file must not be left behind.
+    public var fatal = false
+    /// The detected format.
+    public var format: CNABFormat?
+    /// The layout used for details.
+    public var layout: String?
+    /// `remessa` or `retorno`.
+    public var direction: String?
+    /// The bank code from the file header.
+    public var bank: String?
+}
+
+/// Reads a CNAB file as a stream: detects format, direction and bank, checks the structure
+/// (record order, batch numbers, sequences, trailer counts and totals), groups each título's
+/// segments, and writes `file`, `batch`, `title`/`event` and `segment` records as JSONL.
+public struct CNABReader {
+    let library: LayoutLibrary
+    let file: String
+    let options: CNABReadOptions
+
+    /// Creates a reader of `file` (the name used in diagnostics and `source`).
+    public init(library: LayoutLibrary, file: String, options: CNABReadOptions = CNABReadOptions()) {
+        self.library = library
+        self.file = file
+        self.options = options
+    }
+
+    /// Reads the whole source. Records go to `output` (when emitting), findings to `diagnostics`.
+    /// Throws only for I/O failures and for layouts that cannot be loaded.
+    public func read(_ source: ByteSource, output: RecordWriter?, diagnostics: DiagnosticSink) throws -> CNABReadSummary {
+        let engine = CNAB240Engine(
+            library: library, file: file, options: options, output: options.emit ? output : nil,
+            diagnostics: diagnostics)
+        var reader = LineReader(source)
+        defer { reader.close() }
+        try reader.forEachLine { raw, number, cut in
+            try engine.line(raw, number: number, cut: cut)
+        }
+        try engine.finish()
+        return engine.summary
+    }
+}

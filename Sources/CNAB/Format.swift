@@ -1,0 +1,31 @@
+import FixedWidth
+
+/// The CNAB family of a file: 240 or 400 positions per record.
+public struct CNABFormat: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
+    public let rawValue: Int
+    public init(rawValue: Int) { self.rawValue = rawValue }
+    /// FEBRABAN CNAB 240.
+    public static let cnab240 = CNABFormat(rawValue: 240)
+    /// CNAB 400 (each bank's own).
+    public static let cnab400 = CNABFormat(rawValue: 400)
+
+    public var description: String { "cnab\(rawValue)" }
+
+    /// Guesses the format from a file's first line (raw bytes, BOM and CR allowed): a CNAB 240
+    /// file header has lote `0000` at 4–7 and record type `0` at 8; a CNAB 400 header has `0`
+    /// at 1 and the direction (`1`/`2`) at 2. Line length decides what the header does not.
+    public static func detect(firstLine raw: UnsafeBufferPointer<UInt8>) -> CNABFormat {
+        var lo = 0
+        var hi = raw.count
+        if hi >= 3, raw[0] == 0xEF, raw[1] == 0xBB, raw[2] == 0xBF { lo = 3 }
+        while hi > lo, raw[hi - 1] == 0x0D || raw[hi - 1] == 0x1A { hi -= 1 }
+        let n = hi - lo
+        func at(_ pos: Int) -> UInt8 { pos <= n ? raw[lo + pos - 1] : 0 }
+        let zero = UInt8(ascii: "0")
+        if at(4) == zero, at(5) == zero, at(6) == zero, at(7) == zero, at(8) == zero, n < 320 { return .cnab240 }
+        if at(1) == zero, at(2) == UInt8(ascii: "1") || at(2) == UInt8(ascii: "2"), n >= 320 { return .cnab400 }
+        if at(4) == zero, at(5) == zero, at(6) == zero, at(7) == zero, at(8) == zero { return .cnab240 }
+        if at(1) == zero, at(2) == UInt8(ascii: "1") || at(2) == UInt8(ascii: "2"), at(3) == UInt8(ascii: "R") { return .cnab400 }
+        return n >= 320 ? .cnab400 : .cnab240
+    }
+}

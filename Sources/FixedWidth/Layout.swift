@@ -1,0 +1,199 @@
+import Foundation
+import Records
+
+/// A fixed-width layout as written in a JSON file under `layouts/` (see layouts/README.md).
+public struct Layout: Sendable, Codable, Hashable {
+    /// `layout` for a fixed-width layout, `codes` for a code table.
+    public var kind: String
+    /// The layout's name, its path under `layouts/` without `.json`.
+    public var name: String
+    /// The manual version the layout follows.
+    public var version: String
+    /// A short description naming the manual.
+    public var doc: String?
+    /// Bytes per record.
+    public var recordLength: Int
+    /// The name of a layout whose records this one inherits.
+    public var extends: String?
+    /// The record layouts.
+    public var records: [RecordLayout]
+
+    enum CodingKeys: String, CodingKey {
+        case kind, name, version, doc, extends, records
+        case recordLength = "record_length"
+    }
+}
+
+/// One record type of a layout.
+public struct RecordLayout: Sendable, Codable, Hashable {
+    /// snake_case name, unique in the layout.
+    public var name: String
+    /// The record's part in the file structure (`file_header`, `batch_header`, `detail`, …).
+    public var role: RecordRole?
+    /// Whether this detail segment starts a título.
+    public var startsGroup: Bool?
+    /// Segments (record names) a group started by this record must contain.
+    public var requires: [String]?
+    /// Used when no other record matches (an unknown segment): reported and kept raw.
+    public var fallback: Bool?
+    /// The conditions that identify the record.
+    public var select: [Selector]
+    /// The fields, in position order.
+    public var fields: [FieldLayout]
+    /// The manual's page.
+    public var doc: String?
+
+    enum CodingKeys: String, CodingKey {
+        case name, role, requires, fallback, select, fields, doc
+        case startsGroup = "starts_group"
+    }
+}
+
+/// The part a record plays in a CNAB file.
+public struct RecordRole: RawRepresentable, Sendable, Codable, Hashable {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    /// Header de arquivo.
+    public static let fileHeader = RecordRole(rawValue: "file_header")
+    /// Header de lote.
+    public static let batchHeader = RecordRole(rawValue: "batch_header")
+    /// A detail record (segment in CNAB 240, type 1/7… in CNAB 400).
+    public static let detail = RecordRole(rawValue: "detail")
+    /// Trailer de lote.
+    public static let batchTrailer = RecordRole(rawValue: "batch_trailer")
+    /// Trailer de arquivo.
+    public static let fileTrailer = RecordRole(rawValue: "file_trailer")
+    /// Every role the engine knows.
+    public static let known: Set<RecordRole> = [.fileHeader, .batchHeader, .detail, .batchTrailer, .fileTrailer]
+}
+
+/// A condition identifying a record: the bytes at `pos` equal one of `values`.
+public struct Selector: Sendable, Codable, Hashable {
+    /// `[start, end]`, 1-based inclusive.
+    public var pos: [Int]
+    /// Accepted values.
+    public var values: [String]
+}
+
+/// One field of a record.
+public struct FieldLayout: Sendable, Codable, Hashable {
+    /// snake_case name from the manual; fillers are `filler_NNN`.
+    public var name: String
+    /// `[start, end]`, 1-based inclusive.
+    public var pos: [Int]
+    /// The picture, e.g. `9(13)V99`.
+    public var picture: String
+    /// How the value is read (`ddMMyyyy`, `int`, `enum`, …).
+    public var format: String?
+    /// Raw value → emitted value, with `format: enum`.
+    public var `enum`: [String: String]?
+    /// Value written when none is given.
+    public var `default`: String?
+    /// Output record path, e.g. `payer.name`; `_`-prefixed names are structural.
+    public var to: String?
+    /// A note on the field.
+    public var doc: String?
+
+    /// Whether this field is a named filler.
+    public var isFiller: Bool { name == "filler" || name.hasPrefix("filler_") }
+}
+
+/// A code table (`kind: codes`): movement codes, their normalised events and reason tables.
+public struct CodeTable: Sendable, Codable, Hashable {
+    /// A retorno movement code.
+    public struct Movement: Sendable, Codable, Hashable {
+        /// The manual's text.
+        public var text: String
+        /// The normalised event.
+        public var event: String
+        /// The reason table the motivos of this movement come from.
+        public var reasons: String?
+    }
+    /// A remessa movement code.
+    public struct RemessaMovement: Sendable, Codable, Hashable {
+        /// The manual's text.
+        public var text: String
+        /// The normalised movement name.
+        public var movement: String
+    }
+    /// `codes`.
+    public var kind: String
+    /// The table's name.
+    public var name: String
+    /// The manual version.
+    public var version: String
+    /// A short description.
+    public var doc: String?
+    /// Retorno movement code → meaning.
+    public var movements: [String: Movement]
+    /// Reason table name → code → text.
+    public var reasons: [String: [String: String]]
+    /// Remessa movement code → meaning.
+    public var remessaMovements: [String: RemessaMovement]?
+
+    enum CodingKeys: String, CodingKey {
+        case kind, name, version, doc, movements, reasons
+        case remessaMovements = "remessa_movements"
+    }
+
+    /// The events a movement may normalise to.
+    public static let events: Set<String> = [
+        "registered", "rejected", "paid", "written_off", "changed", "protested", "fee", "other",
+    ]
+}
+
+/// A layout that could not be loaded, naming the file and the JSON path.
+public struct LayoutError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The file (or built-in name) the problem is in.
+    public var file: String
+    /// The JSON path, e.g. `records[2].fields[5].pos`.
+    public var path: String
+    /// What is wrong.
+    public var message: String
+
+    /// Creates an error.
+    public init(file: String, path: String = "", message: String) {
+        self.file = file
+        self.path = path
+        self.message = message
+    }
+
+    public var description: String {
+        path.isEmpty ? "\(file): \(message)" : "\(file): \(path): \(message)"
+    }
+}
+
+extension LayoutError {
+    /// Translates a `DecodingError` into a message with the coding path.
+    static func from(_ error: Error, file: String) -> LayoutError {
+        func render(_ path: [CodingKey]) -> String {
+            var s = ""
+            for key in path {
+                if let i = key.intValue {
+                    s += "[\(i)]"
+                } else {
+                    s += s.isEmpty ? key.stringValue : ".\(key.stringValue)"
+                }
+            }
+            return s
+        }
+        guard let e = error as? DecodingError else {
+            return LayoutError(file: file, message: "\(error)")
+        }
+        switch e {
+        case .keyNotFound(let key, let ctx):
+            return LayoutError(file: file, path: render(ctx.codingPath), message: "missing key \"\(key.stringValue)\"")
+        case .typeMismatch(let type, let ctx):
+            return LayoutError(file: file, path: render(ctx.codingPath), message: "expected \(type)")
+        case .valueNotFound(let type, let ctx):
+            return LayoutError(file: file, path: render(ctx.codingPath), message: "expected \(type), found null")
+        case .dataCorrupted(let ctx):
+            let underlying = (ctx.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
+            return LayoutError(
+                file: file, path: render(ctx.codingPath),
+                message: "not valid JSON" + (underlying.map { ": \($0)" } ?? ""))
+        @unknown default:
+            return LayoutError(file: file, message: "\(e)")
+        }
+    }
+}

@@ -1,0 +1,162 @@
+import Foundation
+
+/// Where a layout's JSON came from and its bytes.
+public struct LayoutSource: Sendable, Hashable {
+    /// The layout's name (its path under `layouts/` without `.json`).
+    public var name: String
+    /// A file path, or `built-in` for layouts compiled into the binary.
+    public var origin: String
+    /// The JSON text.
+    public var json: [UInt8]
+
+    /// Creates a source.
+    public init(name: String, origin: String, json: [UInt8]) {
+        self.name = name
+        self.origin = origin
+        self.json = json
+    }
+
+    /// `origin` for messages: the file path, or `built-in NAME.json`.
+    public var displayName: String { origin == "built-in" ? "built-in \(name).json" : origin }
+}
+
+/// The layouts Troca knows: those compiled into the binary plus any directories added with
+/// `--layouts DIR` or `TROCA_LAYOUTS`, later ones overriding earlier ones by name.
+public struct LayoutLibrary: Sendable {
+    /// Every known source by name.
+    public private(set) var sources: [String: LayoutSource] = [:]
+
+    /// Creates a library, with the built-in layouts unless `builtin` is false.
+    public init(builtin: Bool = true) {
+        guard builtin else { return }
+        for (name, json) in BuiltinLayouts.files {
+            sources[name] = LayoutSource(name: name, origin: "built-in", json: Array(json.utf8))
+        }
+    }
+
+    /// Adds (or overrides) every `*.json` under `directory`, named by their relative paths.
+    public mutating func add(directory: String) throws(LayoutError) {
+        for source in try LayoutLibrary.scan(directory: directory) {
+            sources[source.name] = source
+        }
+    }
+
+    /// Adds one source, replacing one of the same name.
+    public mutating func add(_ source: LayoutSource) {
+        sources[source.name] = source
+    }
+
+    /// Every `*.json` file under `directory` (README and other files are ignored), sorted by name.
+    public static func scan(directory: String) throws(LayoutError) -> [LayoutSource] {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDir), isDir.boolValue else {
+            throw LayoutError(file: directory, message: "layouts directory not found")
+        }
+        let root = URL(fileURLWithPath: directory).standardizedFileURL.path
+        guard let walker = FileManager.default.enumerator(atPath: root) else {
+            throw LayoutError(file: directory, message: "cannot read layouts directory")
+        }
+        var found: [LayoutSource] = []
+        while let rel = walker.nextObject() as? String {
+            guard rel.hasSuffix(".json") else { continue }
+            let path = (directory as NSString).appendingPathComponent(rel)
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw LayoutError(file: path, message: "cannot read file")
+            }
+            let name = String(rel.dropLast(5))
+            found.append(LayoutSource(name: name, origin: path, json: [UInt8](data)))
+        }
+        return found.sorted { $0.name < $1.name }
+    }
+
+    /// Names of the known layouts of one kind (`layout` or `codes`), sorted.
+    public func names(kind: String = "layout") -> [String] {
+        sources.values.filter { (try? LayoutLibrary.kind(of: $0)) == kind }.map(\.name).sorted()
+    }
+
+    /// The `kind` member of a source.
+    public static func kind(of source: LayoutSource) throws(LayoutError) -> String {
+        struct Kind: Decodable { var kind: String }
+        do {
+            return try JSONDecoder().decode(Kind.self, from: Data(source.json)).kind
+        } catch {
+            throw LayoutError.from(error, file: source.displayName)
+        }
+    }
+
+    /// The source of a name, or an error listing what exists.
+    public func source(named name: String) throws(LayoutError) -> LayoutSource {
+        guard let source = sources[name] else {
+            throw LayoutError(file: name, message: "unknown layout \"\(name)\" (see `troca layout list`)")
+        }
+        return source
+    }
+
+    /// Decodes a layout as written, without resolving `extends`.
+    public static func decodeLayout(_ source: LayoutSource) throws(LayoutError) -> Layout {
+        let layout: Layout
+        do {
+            layout = try JSONDecoder().decode(Layout.self, from: Data(source.json))
+        } catch {
+            throw LayoutError.from(error, file: source.displayName)
+        }
+        guard layout.kind == "layout" else {
+            throw LayoutError(file: source.displayName, path: "kind", message: "expected \"layout\", found \"\(layout.kind)\"")
+        }
+        return layout
+    }
+
+    /// The layout of a name with its `extends` chain resolved: inherited records first, a record
+    /// redefined by name replaced in place, new records appended.
+    public func layout(named name: String) throws(LayoutError) -> Layout {
+        var chain: [Layout] = []
+        var seen: [String] = []
+        var next: String? = name
+        while let current = next {
+            if seen.contains(current) {
+                throw LayoutError(
+                    file: try source(named: name).displayName, path: "extends",
+                    message: "extends cycle: \((seen + [current]).joined(separator: " -> "))")
+            }
+            seen.append(current)
+            let layout = try LayoutLibrary.decodeLayout(try source(named: current))
+            chain.append(layout)
+            next = layout.extends
+        }
+        var resolved = chain.removeLast()
+        while let child = chain.popLast() {
+            var records = resolved.records
+            for record in child.records {
+                if let i = records.firstIndex(where: { $0.name == record.name }) {
+                    records[i] = record
+                } else {
+                    records.append(record)
+                }
+            }
+            guard child.recordLength == resolved.recordLength else {
+                throw LayoutError(
+                    file: try source(named: child.name).displayName, path: "record_length",
+                    message: "\(child.recordLength) differs from \(resolved.recordLength) in \(resolved.name), which it extends")
+            }
+            resolved = Layout(
+                kind: child.kind, name: child.name, version: child.version, doc: child.doc,
+                recordLength: child.recordLength, extends: child.extends, records: records)
+        }
+        return resolved
+    }
+
+    /// Decodes a code table.
+    public func codes(named name: String) throws(LayoutError) -> CodeTable {
+        let source = try source(named: name)
+        let table: CodeTable
+        do {
+            table = try JSONDecoder().decode(CodeTable.self, from: Data(source.json))
+        } catch {
+            throw LayoutError.from(error, file: source.displayName)
+        }
+        guard table.kind == "codes" else {
+            throw LayoutError(file: source.displayName, path: "kind", message: "expected \"codes\", found \"\(table.kind)\"")
+        }
+        return table
+    }
+}

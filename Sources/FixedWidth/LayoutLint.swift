@@ -1,0 +1,270 @@
+import Foundation
+import Records
+
+/// One problem `troca layout lint` found in a layout file.
+public struct LintProblem: Sendable, Hashable, CustomStringConvertible {
+    /// The file or built-in name.
+    public var file: String
+    /// The JSON path, e.g. `records[1].fields[4]`.
+    public var path: String
+    /// A stable code such as `layout.gap`.
+    public var code: DiagnosticCode
+    /// What is wrong.
+    public var message: String
+
+    public var description: String {
+        "\(file): \(path.isEmpty ? "" : path + ": ")error: [\(code.rawValue)] \(message)"
+    }
+}
+
+/// Proves layouts exact: every byte covered once, pictures as long as their spans, names unique.
+public enum LayoutLint {
+    static let topKeys: Set<String> = ["kind", "name", "version", "doc", "record_length", "extends", "records"]
+    static let codeKeys: Set<String> = ["kind", "name", "version", "doc", "movements", "reasons", "remessa_movements"]
+    static let recordKeys: Set<String> = ["name", "role", "starts_group", "requires", "fallback", "select", "fields", "doc"]
+    static let selectKeys: Set<String> = ["pos", "values"]
+    static let fieldKeys: Set<String> = ["name", "pos", "picture", "format", "enum", "default", "to", "doc"]
+    /// Field formats the engine reads.
+    public static let formats: Set<String> = [
+        "ddMMyyyy", "ddMMyy", "yyyyMMdd", "HHmmss", "int", "document", "reasons", "enum",
+    ]
+    /// Structural `to` names the engine uses.
+    public static let structural: Set<String> = ["_batch", "_record_type", "_sequence", "_segment"]
+
+    /// Lints one source; `library` resolves `extends`.
+    public static func lint(_ source: LayoutSource, in library: LayoutLibrary) -> [LintProblem] {
+        var problems: [LintProblem] = []
+        let file = source.displayName
+        func add(_ path: String, _ code: DiagnosticCode, _ message: String) {
+            problems.append(LintProblem(file: file, path: path, code: code, message: message))
+        }
+        guard let object = try? JSONSerialization.jsonObject(with: Data(source.json)) as? [String: Any] else {
+            do { _ = try LayoutLibrary.kind(of: source) } catch { add(error.path, "layout.json", error.message); return problems }
+            add("", "layout.json", "not a JSON object")
+            return problems
+        }
+        let kind = object["kind"] as? String
+        if let name = object["name"] as? String, name != source.name {
+            add("name", "layout.name", "\"\(name)\" does not match the file's path \"\(source.name)\"")
+        }
+        if kind == "codes" {
+            checkKeys(object, codeKeys, "", add)
+            lintCodes(source, in: library, add)
+            return problems
+        }
+        guard kind == "layout" else {
+            add("kind", "layout.kind", "expected \"layout\" or \"codes\", found \(kind.map { "\"\($0)\"" } ?? "nothing")")
+            return problems
+        }
+        checkKeys(object, topKeys, "", add)
+        for (r, record) in ((object["records"] as? [[String: Any]]) ?? []).enumerated() {
+            checkKeys(record, recordKeys, "records[\(r)]", add)
+            for (s, sel) in ((record["select"] as? [[String: Any]]) ?? []).enumerated() {
+                checkKeys(sel, selectKeys, "records[\(r)].select[\(s)]", add)
+            }
+            for (f, field) in ((record["fields"] as? [[String: Any]]) ?? []).enumerated() {
+                checkKeys(field, fieldKeys, "records[\(r)].fields[\(f)]", add)
+            }
+        }
+        let layout: Layout
+        do {
+            layout = try LayoutLibrary.decodeLayout(source)
+        } catch {
+            add(error.path, "layout.json", error.message)
+            return problems
+        }
+        lintRecords(layout, add)
+        if layout.extends != nil {
+            var scoped = library
+            scoped.add(source)
+            do {
+                let resolved = try scoped.layout(named: layout.name)
+                var names: Set<String> = []
+                for (r, record) in resolved.records.enumerated() where !names.insert(record.name).inserted {
+                    add("records[\(r)]", "layout.duplicate", "record name \"\(record.name)\" used twice after extends")
+                }
+            } catch {
+                add(error.path.isEmpty ? "extends" : error.path, "layout.extends", error.message)
+            }
+        }
+        return problems
+    }
+
+    static func checkKeys(_ object: [String: Any], _ allowed: Set<String>, _ path: String, _ add: (String, DiagnosticCode, String) -> Void) {
+        for key in object.keys.sorted() where !allowed.contains(key) {
+            add(path, "layout.key", "unknown key \"\(key)\" (allowed: \(allowed.sorted().joined(separator: ", ")))")
+        }
+    }
+
+    static func lintRecords(_ layout: Layout, _ add: (String, DiagnosticCode, String) -> Void) {
+        let length = layout.recordLength
+        if length <= 0 { add("record_length", "layout.length", "must be positive, found \(length)") }
+        var recordNames: Set<String> = []
+        for (r, record) in layout.records.enumerated() {
+            let rp = "records[\(r)]"
+            if !recordNames.insert(record.name).inserted {
+                add(rp, "layout.duplicate", "record name \"\(record.name)\" used twice")
+            }
+            if let role = record.role, !RecordRole.known.contains(role) {
+                add(rp + ".role", "layout.role", "unknown role \"\(role.rawValue)\"")
+            }
+            if record.startsGroup == true, record.role != .detail {
+                add(rp + ".starts_group", "layout.role", "only detail records start a group")
+            }
+            if record.select.isEmpty { add(rp + ".select", "layout.select", "a record needs at least one selection condition") }
+            for (s, sel) in record.select.enumerated() {
+                let sp = "\(rp).select[\(s)]"
+                guard sel.pos.count == 2, sel.pos[0] >= 1, sel.pos[0] <= sel.pos[1], sel.pos[1] <= length else {
+                    add(sp + ".pos", "layout.select", "pos must be [start, end] within 1…\(length), found \(sel.pos)")
+                    continue
+                }
+                let span = sel.pos[1] - sel.pos[0] + 1
+                if sel.values.isEmpty { add(sp + ".values", "layout.select", "no values") }
+                for v in sel.values where v.utf8.count != span {
+                    add(sp + ".values", "layout.select", "value \"\(v)\" is \(v.utf8.count) bytes, the span is \(span)")
+                }
+            }
+            lintFields(record, path: rp, length: length, add)
+        }
+    }
+
+    static func lintFields(_ record: RecordLayout, path rp: String, length: Int, _ add: (String, DiagnosticCode, String) -> Void) {
+        var expected = 1
+        var names: Set<String> = []
+        var leaves: Set<String> = []
+        var prefixes: Set<String> = []
+        for (f, field) in record.fields.enumerated() {
+            let fp = "\(rp).fields[\(f)]"
+            if !names.insert(field.name).inserted {
+                add(fp, "layout.duplicate", "field name \"\(field.name)\" used twice in \(record.name)")
+            }
+            if !isSnakeCase(field.name) { add(fp + ".name", "layout.name", "\"\(field.name)\" is not snake_case") }
+            guard field.pos.count == 2, field.pos[0] >= 1, field.pos[0] <= field.pos[1] else {
+                add(fp + ".pos", "layout.pos", "pos must be [start, end] with 1 <= start <= end, found \(field.pos)")
+                continue
+            }
+            let (start, end) = (field.pos[0], field.pos[1])
+            if start > expected {
+                add(fp, "layout.gap", "positions \(expected)-\(start - 1) of \(record.name) are not covered: declare a filler_\(pad3(expected)) field")
+            } else if start < expected {
+                add(fp, "layout.overlap", "\(field.name) [\(start), \(end)] overlaps the previous field, which ends at \(expected - 1)")
+            }
+            expected = max(expected, end + 1)
+            if field.isFiller, field.name != "filler", field.name != "filler_\(pad3(start))" {
+                add(fp + ".name", "layout.name", "filler at \(start) should be named filler_\(pad3(start))")
+            }
+            let picture: Picture
+            do {
+                picture = try Picture(field.picture)
+            } catch {
+                add(fp + ".picture", "layout.picture", error.description)
+                continue
+            }
+            let span = end - start + 1
+            if picture.length != span {
+                add(fp + ".picture", "layout.picture", "\(field.picture) is \(picture.length) bytes, pos [\(start), \(end)] is \(span)")
+            }
+            if let format = field.format {
+                if !formats.contains(format) {
+                    add(fp + ".format", "layout.format", "unknown format \"\(format)\" (known: \(formats.sorted().joined(separator: ", ")))")
+                } else if let problem = formatProblem(format, picture) {
+                    add(fp + ".format", "layout.format", problem)
+                }
+            }
+            if (field.format == "enum") != (field.enum != nil) {
+                add(fp + ".enum", "layout.format", "\"enum\" goes with \"format\": \"enum\" and only with it")
+            }
+            if let map = field.enum {
+                for raw in map.keys.sorted() where raw.utf8.count != span {
+                    add(fp + ".enum", "layout.format", "enum value \"\(raw)\" is \(raw.utf8.count) bytes, the field is \(span)")
+                }
+            }
+            if let value = field.default {
+                if value.utf8.count != span {
+                    add(fp + ".default", "layout.default", "default \"\(value)\" is \(value.utf8.count) bytes, the field is \(span)")
+                }
+                if picture.kind == .numeric, !value.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
+                    add(fp + ".default", "layout.default", "default \"\(value)\" of a numeric field must be digits")
+                }
+            }
+            if let to = field.to {
+                if to.hasPrefix("_") {
+                    if !structural.contains(to) {
+                        add(fp + ".to", "layout.to", "unknown structural name \"\(to)\" (known: \(structural.sorted().joined(separator: ", ")))")
+                    }
+                } else if !to.split(separator: ".", omittingEmptySubsequences: false).allSatisfy({ isSnakeCase(String($0)) }) {
+                    add(fp + ".to", "layout.to", "\"\(to)\" is not a dotted snake_case path")
+                } else {
+                    leaves.insert(to)
+                    var parts = to.split(separator: ".").map(String.init)
+                    while parts.count > 1 {
+                        parts.removeLast()
+                        prefixes.insert(parts.joined(separator: "."))
+                    }
+                }
+            }
+        }
+        if expected - 1 != length, !record.fields.isEmpty {
+            if expected - 1 < length {
+                add(rp, "layout.gap", "fields of \(record.name) end at \(expected - 1), the record is \(length) bytes: declare a filler_\(pad3(expected)) field")
+            } else {
+                add(rp, "layout.length", "fields of \(record.name) end at \(expected - 1), past the record length \(length)")
+            }
+        }
+        for clash in leaves.intersection(prefixes).sorted() {
+            add(rp, "layout.to", "\"\(clash)\" is used both as a value and as an object")
+        }
+    }
+
+    static func formatProblem(_ format: String, _ picture: Picture) -> String? {
+        let widths = ["ddMMyyyy": 8, "ddMMyy": 6, "yyyyMMdd": 8, "HHmmss": 6]
+        if let w = widths[format] {
+            return picture.kind == .numeric && picture.decimals == 0 && picture.length == w
+                ? nil : "\(format) needs picture 9(\(w)), found \(picture.text)"
+        }
+        switch format {
+        case "int":
+            return picture.kind == .numeric && picture.decimals == 0 ? nil : "int needs a 9(n) picture, found \(picture.text)"
+        case "reasons":
+            return picture.length % 2 == 0 ? nil : "reasons are 2-byte codes: the length must be even, found \(picture.length)"
+        default:
+            return nil
+        }
+    }
+
+    static func lintCodes(_ source: LayoutSource, in library: LayoutLibrary, _ add: (String, DiagnosticCode, String) -> Void) {
+        var scoped = library
+        scoped.add(source)
+        let table: CodeTable
+        do {
+            table = try scoped.codes(named: source.name)
+        } catch {
+            add(error.path, "layout.json", error.message)
+            return
+        }
+        for (code, movement) in table.movements.sorted(by: { $0.key < $1.key }) {
+            let p = "movements.\(code)"
+            if code.utf8.count != 2 { add(p, "layout.codes", "movement codes are 2 characters, found \"\(code)\"") }
+            if !CodeTable.events.contains(movement.event) {
+                add(p + ".event", "layout.codes", "unknown event \"\(movement.event)\" (known: \(CodeTable.events.sorted().joined(separator: ", ")))")
+            }
+            if let r = movement.reasons, table.reasons[r] == nil {
+                add(p + ".reasons", "layout.codes", "no reason table \"\(r)\"")
+            }
+        }
+        for (name, reasons) in table.reasons.sorted(by: { $0.key < $1.key }) {
+            for code in reasons.keys.sorted() where code.utf8.count != 2 {
+                add("reasons.\(name).\(code)", "layout.codes", "reason codes are 2 characters, found \"\(code)\"")
+            }
+        }
+    }
+
+    static func isSnakeCase(_ s: String) -> Bool {
+        guard let first = s.utf8.first, (97...122).contains(first) else { return false }
+        return s.utf8.allSatisfy { (97...122).contains($0) || (48...57).contains($0) || $0 == 95 }
+    }
+
+    static func pad3(_ n: Int) -> String {
+        n < 10 ? "00\(n)" : n < 100 ? "0\(n)" : "\(n)"
+    }
+}

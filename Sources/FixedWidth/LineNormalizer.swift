@@ -1,0 +1,139 @@
+import Records
+
+/// Turns raw lines into records of exactly `recordLength` bytes, as real bank files need:
+/// LF or CRLF, a UTF-8 BOM, an end-of-file byte (0x1A), lines whose trailing blanks were trimmed
+/// (padded, with a warning), UTF-8 text where one character took two bytes (transcoded to
+/// Latin-1, with a warning), over-long lines whose excess is blank (cut, with a warning).
+/// Anything else is an error on that line; a UTF-16 file is one error for the whole file.
+public struct LineNormalizer {
+    /// What became of a line.
+    public enum Outcome: Sendable, Hashable {
+        /// `record` holds the line's `recordLength` bytes.
+        case record
+        /// An empty line, or one holding only an end-of-file byte: counted, not an error.
+        case skip
+        /// The line cannot be a record.
+        case reject(Diagnostic)
+        /// The whole file cannot be read (UTF-16); stop.
+        case fatal(Diagnostic)
+    }
+
+    /// Bytes per record.
+    public let recordLength: Int
+    /// The input's name for diagnostics.
+    public let file: String
+    /// The normalised record after `.record`.
+    public private(set) var record: [UInt8]
+    var counts: [DiagnosticCode: (first: Int, count: Int)] = [:]
+
+    /// Creates a normaliser for records of `recordLength` bytes.
+    public init(recordLength: Int, file: String) {
+        self.recordLength = recordLength
+        self.file = file
+        self.record = [UInt8](repeating: 0x20, count: recordLength)
+    }
+
+    /// Normalises one raw line (without its LF). Warnings are passed to `warn`, the first of
+    /// each kind at once; the rest are counted for `finish()`.
+    public mutating func normalize(
+        _ raw: UnsafeBufferPointer<UInt8>, line: Int, cut: Bool, warn: (Diagnostic) -> Void
+    ) -> Outcome {
+        var lo = 0
+        var hi = raw.count
+        if line == 1 {
+            if hi >= 2, (raw[0] == 0xFF && raw[1] == 0xFE) || (raw[0] == 0xFE && raw[1] == 0xFF) || raw[1] == 0 || raw[0] == 0 {
+                return .fatal(Diagnostic(
+                    .error, "input.utf16",
+                    "file is UTF-16 encoded; bank files are single-byte text (convert it, e.g. iconv -f UTF-16 -t LATIN1)",
+                    file: file, line: 1))
+            }
+            if hi >= 3, raw[0] == 0xEF, raw[1] == 0xBB, raw[2] == 0xBF {
+                lo = 3
+                note("input.bom", line, "UTF-8 byte order mark ignored", warn)
+            }
+        }
+        while hi > lo, raw[hi - 1] == 0x0D || raw[hi - 1] == 0x1A { hi -= 1 }
+        if hi == lo { return .skip }
+        var blank = true
+        for i in lo..<hi where raw[i] != 0x20 { blank = false; break }
+        if blank { return .skip }
+        if cut {
+            return .reject(Diagnostic(
+                .error, "input.line-length",
+                "line is longer than \(raw.count) bytes, expected \(recordLength)", file: file, line: line,
+                column: recordLength + 1, raw: Array(raw[lo..<min(hi, lo + recordLength * 2)])))
+        }
+        var count = hi - lo
+        var transcoded = false
+        if count != recordLength {
+            var high = false
+            for i in lo..<hi where raw[i] >= 0x80 { high = true; break }
+            if high, let n = Self.transcodeUTF8(raw[lo..<hi], into: &record, limit: recordLength) {
+                count = n
+                transcoded = true
+                note("input.utf8", line, "UTF-8 text transcoded to Latin-1 so that one character is one byte", warn)
+            }
+        }
+        if !transcoded {
+            if count > recordLength {
+                for i in (lo + recordLength)..<hi where raw[i] != 0x20 {
+                    return .reject(Diagnostic(
+                        .error, "input.line-length",
+                        "line is \(count) bytes, expected \(recordLength); byte \(i - lo + 1) is not blank",
+                        file: file, line: line, column: i - lo + 1, raw: Array(raw[lo..<hi])))
+                }
+                note("input.long-line", line, "line is \(count) bytes, expected \(recordLength); blank excess ignored", warn)
+                count = recordLength
+            }
+            record.withUnsafeMutableBufferPointer { dst in
+                _ = UnsafeMutableBufferPointer(rebasing: dst[0..<count]).initialize(from: raw[lo..<(lo + count)])
+            }
+        }
+        if count < recordLength {
+            for i in count..<recordLength { record[i] = 0x20 }
+            note("input.short-line", line, "line is \(count) bytes, expected \(recordLength); padded with blanks", warn)
+        }
+        return .record
+    }
+
+    mutating func note(_ code: DiagnosticCode, _ line: Int, _ message: String, _ warn: (Diagnostic) -> Void) {
+        if let seen = counts[code] {
+            counts[code] = (seen.first, seen.count + 1)
+        } else {
+            counts[code] = (line, 1)
+            warn(Diagnostic(.warning, code, message, file: file, line: line))
+        }
+    }
+
+    /// Warnings summarising repeated findings ("… and 37 more lines").
+    public func finish() -> [Diagnostic] {
+        counts.sorted { $0.key.rawValue < $1.key.rawValue }.compactMap { code, seen in
+            seen.count > 1
+                ? Diagnostic(.note, code, "\(seen.count - 1) more line(s) like line \(seen.first)", file: file)
+                : nil
+        }
+    }
+
+    /// Decodes valid UTF-8 with multibyte characters into single bytes (Latin-1; `?` for characters
+    /// beyond it). Returns the decoded length, or nil when the bytes are not UTF-8 or too long.
+    static func transcodeUTF8(_ bytes: UnsafeBufferPointer<UInt8>.SubSequence, into out: inout [UInt8], limit: Int) -> Int? {
+        guard TextBytes.isValidUTF8(bytes) else { return nil }
+        var n = 0
+        var i = bytes.startIndex
+        while i < bytes.endIndex {
+            let b = bytes[i]
+            var scalar: UInt32
+            var width: Int
+            if b < 0x80 { scalar = UInt32(b); width = 1 }
+            else if b < 0xE0 { scalar = UInt32(b & 0x1F); width = 2 }
+            else if b < 0xF0 { scalar = UInt32(b & 0x0F); width = 3 }
+            else { scalar = UInt32(b & 0x07); width = 4 }
+            for k in 1..<width { scalar = scalar << 6 | UInt32(bytes[i + k] & 0x3F) }
+            i += width
+            if n >= limit { return nil }
+            out[n] = scalar <= 0xFF ? UInt8(scalar) : UInt8(ascii: "?")
+            n += 1
+        }
+        return n
+    }
+}

@@ -1,0 +1,164 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Where bytes come from: a file descriptor, or memory in tests.
+public protocol ByteSource: AnyObject {
+    /// Reads up to `buffer.count` bytes; returns 0 at the end of the input.
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int
+}
+
+/// An input that could not be opened or read.
+public struct InputError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The input's name.
+    public var file: String
+    /// The system's reason.
+    public var reason: String
+    /// Whether the file does not exist (exit 66) rather than failing to read.
+    public var missing: Bool
+
+    /// Creates an error.
+    public init(file: String, reason: String, missing: Bool) {
+        self.file = file
+        self.reason = reason
+        self.missing = missing
+    }
+
+    public var description: String { "\(file): \(reason)" }
+}
+
+/// Reads a file (or an inherited descriptor such as standard input) with `read(2)`.
+public final class FileSource: ByteSource {
+    let fd: Int32
+    let owned: Bool
+    let name: String
+
+    /// Opens `path` for reading.
+    public init(path: String) throws(InputError) {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else {
+            let code = errno
+            throw InputError(file: path, reason: String(cString: strerror(code)), missing: code == ENOENT)
+        }
+        var st = stat()
+        if fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR {
+            close(fd)
+            throw InputError(file: path, reason: "is a directory", missing: false)
+        }
+        self.fd = fd
+        self.owned = true
+        self.name = path
+    }
+
+    /// Wraps a descriptor the caller owns (e.g. 0 for standard input).
+    public init(descriptor: Int32, name: String) {
+        self.fd = descriptor
+        self.owned = false
+        self.name = name
+    }
+
+    deinit { if owned { close(fd) } }
+
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        while true {
+            let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
+            if n >= 0 { return n }
+            if errno == EINTR { continue }
+            throw InputError(file: name, reason: String(cString: strerror(errno)), missing: false)
+        }
+    }
+}
+
+/// An in-memory input.
+public final class MemorySource: ByteSource {
+    let bytes: [UInt8]
+    var position = 0
+
+    /// Wraps bytes.
+    public init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        let n = min(buffer.count, bytes.count - position)
+        if n > 0 {
+            bytes.withUnsafeBytes { src in
+                buffer.baseAddress!.copyMemory(from: src.baseAddress! + position, byteCount: n)
+            }
+            position += n
+        }
+        return n
+    }
+}
+
+/// Splits a byte stream into lines at LF, in constant memory: a 1 MiB buffer, refilled as it
+/// is consumed. Lines are handed out as views into the buffer without their LF (a CR, if any,
+/// stays for the caller to judge). A line longer than `maxLineLength` is cut there and the rest
+/// up to the next LF skipped; `cut` tells the caller.
+public struct LineReader {
+    let source: ByteSource
+    var buffer: UnsafeMutableRawBufferPointer
+    var start = 0
+    var end = 0
+    var eof = false
+    /// The 1-based number of the last line handed out.
+    public private(set) var lineNumber = 0
+    /// Lines longer than this are cut.
+    public let maxLineLength: Int
+
+    /// Creates a reader over a source.
+    public init(_ source: ByteSource, bufferSize: Int = 1 << 20, maxLineLength: Int = 64 << 10) {
+        self.source = source
+        self.buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bufferSize, maxLineLength * 2), alignment: 16)
+        self.maxLineLength = maxLineLength
+    }
+
+    /// Frees the buffer; call once when done.
+    public func close() { buffer.deallocate() }
+
+    /// Calls `body` with each line and its number until the input ends or `body` returns false.
+    public mutating func forEachLine(
+        _ body: (_ line: UnsafeBufferPointer<UInt8>, _ number: Int, _ cut: Bool) throws -> Bool
+    ) throws {
+        let base = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        var skipping = false
+        while true {
+            // Hand out every complete line in the buffer.
+            while start < end {
+                let p = memchr(base + start, 0x0A, end - start)
+                guard let nl = p?.assumingMemoryBound(to: UInt8.self) else { break }
+                let stop = nl - base
+                if skipping {
+                    skipping = false
+                } else {
+                    lineNumber += 1
+                    if try !body(UnsafeBufferPointer(start: base + start, count: stop - start), lineNumber, false) { return }
+                }
+                start = stop + 1
+            }
+            if !skipping, end - start >= maxLineLength {
+                lineNumber += 1
+                if try !body(UnsafeBufferPointer(start: base + start, count: maxLineLength), lineNumber, true) { return }
+                skipping = true
+                start = end
+            } else if skipping {
+                start = end
+            }
+            if eof {
+                if start < end, !skipping {
+                    lineNumber += 1
+                    _ = try body(UnsafeBufferPointer(start: base + start, count: end - start), lineNumber, false)
+                }
+                return
+            }
+            // Move the partial line to the front and refill.
+            if start > 0 {
+                if end > start { memmove(base, base + start, end - start) }
+                end -= start
+                start = 0
+            }
+            let n = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[end...]))
+            if n == 0 { eof = true } else { end += n }
+        }
+    }
+}

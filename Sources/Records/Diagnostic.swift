@@ -1,0 +1,75 @@
+/// How serious a finding is: an error rejects a record (or a file); a warning only informs.
+public struct Severity: RawRepresentable, Sendable, Hashable {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    /// The record (or file) could not be taken as it is.
+    public static let error = Severity(rawValue: "error")
+    /// The input was read, but something about it deserves a look.
+    public static let warning = Severity(rawValue: "warning")
+    /// Extra context for a previous finding.
+    public static let note = Severity(rawValue: "note")
+}
+
+/// A stable, documented identifier of a kind of finding, such as `cnab.record-length`.
+public struct DiagnosticCode: RawRepresentable, Sendable, Hashable, ExpressibleByStringLiteral {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public init(stringLiteral value: String) { self.rawValue = value }
+}
+
+/// One finding about an input, positioned as `file:line:column` (1-based; columns are byte positions
+/// as in the bank manuals; 0 when the finding is about the whole file or line).
+public struct Diagnostic: Sendable, Hashable {
+    /// Error, warning or note.
+    public var severity: Severity
+    /// The stable code, e.g. `cnab.date`.
+    public var code: DiagnosticCode
+    /// What was expected and what was found, lowercase, without a final period.
+    public var message: String
+    /// The input's name as the user gave it (`-` for standard input).
+    public var file: String
+    /// 1-based line number, 0 for the whole file.
+    public var line: Int
+    /// 1-based byte column, 0 for the whole line.
+    public var column: Int
+    /// The raw bytes of the line the finding is about, when there is one.
+    public var raw: [UInt8]?
+
+    /// Creates a finding.
+    public init(
+        _ severity: Severity, _ code: DiagnosticCode, _ message: String,
+        file: String, line: Int = 0, column: Int = 0, raw: [UInt8]? = nil
+    ) {
+        self.severity = severity
+        self.code = code
+        self.message = message
+        self.file = file
+        self.line = line
+        self.column = column
+        self.raw = raw
+    }
+
+    /// `FILE:LINE:COL: error: [code] message`, the form printed on stderr after `troca: `.
+    public var formatted: String {
+        var location = file
+        if line > 0 {
+            location += ":\(line)"
+            if column > 0 { location += ":\(column)" }
+        }
+        return "\(location): \(severity.rawValue): [\(code.rawValue)] \(message)"
+    }
+
+    /// The finding as one JSONL `reject` record (without the final newline).
+    public func jsonLine() -> [UInt8] {
+        var w = JSONObjectWriter()
+        w.string("record", "reject")
+        w.string("severity", severity.rawValue)
+        w.string("code", code.rawValue)
+        w.string("message", message)
+        w.string("file", file)
+        w.int("line", line)
+        w.int("column", column)
+        if let raw { w.latin1("raw", raw[...]) }
+        return w.finish()
+    }
+}

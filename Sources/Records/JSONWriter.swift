@@ -1,0 +1,197 @@
+/// Appends JSON to a byte buffer without building intermediate strings: the hand-written
+/// serializer DESIGN.md asks for on hot paths.
+public enum JSONBytes {
+    @usableFromInline static let hex: [UInt8] = Array("0123456789abcdef".utf8)
+
+    /// Appends `"text"` with JSON escapes.
+    @inlinable
+    public static func appendString(_ text: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for b in text.utf8 { appendEscaped(b, to: &out) }
+        out.append(UInt8(ascii: "\""))
+    }
+
+    @inlinable
+    static func appendEscaped(_ b: UInt8, to out: inout [UInt8]) {
+        switch b {
+        case UInt8(ascii: "\""): out.append(92); out.append(b)
+        case 92: out.append(92); out.append(92)
+        case 0x0A: out.append(92); out.append(UInt8(ascii: "n"))
+        case 0x0D: out.append(92); out.append(UInt8(ascii: "r"))
+        case 0x09: out.append(92); out.append(UInt8(ascii: "t"))
+        case 0..<0x20, 0x7F:
+            out.append(contentsOf: [92, UInt8(ascii: "u"), 48, 48])
+            out.append(hex[Int(b >> 4)])
+            out.append(hex[Int(b & 15)])
+        default: out.append(b)
+        }
+    }
+
+    /// Appends bytes read from a bank file as a JSON string: ASCII as is, valid UTF-8 as is,
+    /// anything else read as Windows-1252 (a superset of Latin-1) and re-encoded as UTF-8.
+    @inlinable
+    public static func appendText<C: Collection>(_ bytes: C, to out: inout [UInt8])
+    where C.Element == UInt8 {
+        out.append(UInt8(ascii: "\""))
+        var ascii = true
+        for b in bytes where b >= 0x80 { ascii = false; break }
+        if ascii || TextBytes.isValidUTF8(bytes) {
+            for b in bytes { appendEscaped(b, to: &out) }
+        } else {
+            for b in bytes {
+                if b < 0x80 {
+                    appendEscaped(b, to: &out)
+                } else {
+                    appendScalar(TextBytes.cp1252Scalar(b), to: &out)
+                }
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+
+    @inlinable
+    static func appendScalar(_ v: UInt32, to out: inout [UInt8]) {
+        if v < 0x80 {
+            out.append(UInt8(v))
+        } else if v < 0x800 {
+            out.append(UInt8(0xC0 | (v >> 6)))
+            out.append(UInt8(0x80 | (v & 0x3F)))
+        } else {
+            out.append(UInt8(0xE0 | (v >> 12)))
+            out.append(UInt8(0x80 | ((v >> 6) & 0x3F)))
+            out.append(UInt8(0x80 | (v & 0x3F)))
+        }
+    }
+
+    /// Appends a decimal integer.
+    @inlinable
+    public static func appendInt(_ value: Int, to out: inout [UInt8]) {
+        if value == 0 { out.append(48); return }
+        var v = value
+        if v < 0 {
+            out.append(UInt8(ascii: "-"))
+            if v == Int.min { out.append(contentsOf: Array("9223372036854775808".utf8)); return }
+            v = -v
+        }
+        var tmp: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                  UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var n = 0
+        withUnsafeMutableBytes(of: &tmp) { buf in
+            while v > 0 {
+                buf[n] = UInt8(48 + v % 10)
+                v /= 10
+                n += 1
+            }
+            while n > 0 {
+                n -= 1
+                out.append(buf[n])
+            }
+        }
+    }
+}
+
+/// Text helpers for bytes from bank files.
+public enum TextBytes {
+    @usableFromInline static let cp1252High: [UInt32] = [
+        0x20AC, 0x81, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+        0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8D, 0x017D, 0x8F,
+        0x90, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+        0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x9D, 0x017E, 0x0178,
+    ]
+
+    /// The Unicode scalar value of a Windows-1252 byte.
+    @inlinable
+    public static func cp1252Scalar(_ b: UInt8) -> UInt32 {
+        (0x80...0x9F).contains(b) ? cp1252High[Int(b) - 0x80] : UInt32(b)
+    }
+
+    /// Whether the bytes are well-formed UTF-8.
+    @inlinable
+    public static func isValidUTF8<C: Collection>(_ bytes: C) -> Bool where C.Element == UInt8 {
+        var need = 0
+        var first = true
+        var lead: UInt8 = 0
+        for b in bytes {
+            if need == 0 {
+                if b < 0x80 { continue }
+                if b >= 0xC2 && b <= 0xDF { need = 1 } else if b >= 0xE0 && b <= 0xEF { need = 2 } else if b >= 0xF0 && b <= 0xF4 { need = 3 } else { return false }
+                lead = b
+                first = true
+            } else {
+                if b & 0xC0 != 0x80 { return false }
+                if first {
+                    if lead == 0xE0 && b < 0xA0 { return false }
+                    if lead == 0xED && b > 0x9F { return false }
+                    if lead == 0xF0 && b < 0x90 { return false }
+                    if lead == 0xF4 && b > 0x8F { return false }
+                    first = false
+                }
+                need -= 1
+            }
+        }
+        return need == 0
+    }
+
+    /// Decodes bytes from a bank file as a String: UTF-8 when valid, Windows-1252 otherwise.
+    public static func decode<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
+        if isValidUTF8(bytes) { return String(decoding: Array(bytes), as: UTF8.self) }
+        var s = String.UnicodeScalarView()
+        for b in bytes { s.append(Unicode.Scalar(cp1252Scalar(b))!) }
+        return String(s)
+    }
+}
+
+/// Builds one JSON object, key by key, in insertion order.
+public struct JSONObjectWriter {
+    /// The bytes written so far.
+    public private(set) var bytes: [UInt8] = [UInt8(ascii: "{")]
+    private var first = true
+
+    /// Creates an empty object.
+    public init() {}
+
+    /// Appends `"key":` (with the comma before it when needed).
+    public mutating func key(_ name: String) {
+        if !first { bytes.append(UInt8(ascii: ",")) }
+        first = false
+        JSONBytes.appendString(name, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+    }
+
+    /// Appends a string member.
+    public mutating func string(_ name: String, _ value: String) {
+        key(name)
+        JSONBytes.appendString(value, to: &bytes)
+    }
+
+    /// Appends an integer member.
+    public mutating func int(_ name: String, _ value: Int) {
+        key(name)
+        JSONBytes.appendInt(value, to: &bytes)
+    }
+
+    /// Appends a boolean member.
+    public mutating func bool(_ name: String, _ value: Bool) {
+        key(name)
+        bytes.append(contentsOf: value ? Array("true".utf8) : Array("false".utf8))
+    }
+
+    /// Appends a member whose value is text from a bank file (UTF-8 or Windows-1252 bytes).
+    public mutating func latin1(_ name: String, _ value: ArraySlice<UInt8>) {
+        key(name)
+        JSONBytes.appendText(value, to: &bytes)
+    }
+
+    /// Appends a member whose value is already-serialized JSON.
+    public mutating func raw(_ name: String, json: [UInt8]) {
+        key(name)
+        bytes.append(contentsOf: json)
+    }
+
+    /// Closes the object and returns its bytes.
+    public mutating func finish() -> [UInt8] {
+        bytes.append(UInt8(ascii: "}"))
+        return bytes
+    }
+}

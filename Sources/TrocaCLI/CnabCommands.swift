@@ -1,0 +1,171 @@
+import CNAB
+import FixedWidth
+import Records
+
+/// Shared plumbing of the CNAB commands: options, inputs, diagnostics, rejects, summaries.
+enum CnabRun {
+    static let valued: Set<String> = ["layouts", "layout", "format", "max-rejects", "rejects"]
+
+    static func options(_ args: Arguments, emit: Bool) throws -> CNABReadOptions {
+        var format: CNABFormat? = nil
+        if let f = args.value("format") {
+            switch f {
+            case "240": format = .cnab240
+            case "400": format = .cnab400
+            default: throw UsageError(message: "--format must be 240 or 400, found \"\(f)\"")
+            }
+        }
+        return CNABReadOptions(layout: args.value("layout"), format: format, emit: emit, maxRejects: try args.int("max-rejects"))
+    }
+
+    /// Opens an input: `-` is standard input.
+    static func source(_ name: String, _ io: IO) throws -> ByteSource {
+        name == "-" ? io.stdin() : try FileSource(path: io.path(name))
+    }
+
+    /// A diagnostics sink printing to stderr and, with `--rejects`, writing rejected lines as JSONL.
+    static func sink(_ context: Context, rejects: RecordWriter?) -> DiagnosticSink {
+        DiagnosticSink { d in
+            context.print(d)
+            if let rejects, d.severity == .error, d.raw != nil {
+                try? rejects.write(d.jsonLine())
+            }
+        }
+    }
+
+    static func summaryLine(_ command: String, _ file: String, _ s: CNABReadSummary) -> String {
+        let noun = s.direction == "remessa" ? "títulos" : "events"
+        return "\(command): \(file): read \(s.lines) lines: \(s.written) written, \(s.rejected) rejected, \(s.skipped) skipped; "
+            + "\(s.records) records (\(s.titles) \(noun))"
+    }
+}
+
+/// `troca cnab parse`: a CNAB file → JSONL records.
+enum CnabParseCommand: Command {
+    static let name = ["cnab", "parse"]
+    static let summary = "CNAB 240 remessa/retorno → JSONL (file, batch, title/event records)"
+    static let help = """
+        usage: troca cnab parse [FILE|-]… [--output FILE] [--rejects FILE] [--max-rejects N]
+                                [--layout NAME] [--format 240|400] [--layouts DIR]
+
+        Reads CNAB files (standard input when none or `-`) and writes one JSON object per line:
+          file    the file header and trailer (part: header|trailer)
+          batch   each batch header and trailer
+          title   each remessa título (segments P+Q[+R][+S][+Y] of one batch, grouped)
+          event   each retorno título (segments T+U[+Y]) with the bank's code, the normalised
+                  event (registered, rejected, paid, written_off, changed, protested, fee, other)
+                  and the reasons
+          segment a detail whose segment no layout describes, kept raw
+        Every record carries source {file, line}. Format (240/400), direction (remessa/retorno)
+        and bank are detected from the header; --format and --layout override them.
+
+        A rejected line is reported on stderr as FILE:LINE:COL with a code, and with --rejects
+        written as JSONL with its raw bytes; the valid records are still written. Exit 0 when
+        every line was taken, 65 when any was rejected or the file's structure is broken (then
+        no --output file is left behind).
+
+        options:
+          --output FILE       write here (atomically) instead of standard output
+          --rejects FILE      write rejected lines as JSONL reject records
+          --max-rejects N     stop after more than N rejected lines
+          --layout NAME       read the details with this layout (see `troca layout list`)
+          --format 240|400    do not detect the format
+          --layouts DIR       add or override layouts (also TROCA_LAYOUTS)
+
+        """
+    static let valued: Set<String> = CnabRun.valued.union(["output"])
+    static let flags: Set<String> = []
+
+    static func run(_ args: Arguments, _ context: Context) throws -> ExitStatus {
+        let io = context.io
+        let library = try context.library(args)
+        let options = try CnabRun.options(args, emit: true)
+        if let layout = options.layout { _ = try CompiledLayout(try library.layout(named: layout)) }
+        let inputs = args.positionals.isEmpty ? ["-"] : args.positionals
+        var sources: [(String, ByteSource)] = []
+        for name in inputs { sources.append((name, try CnabRun.source(name, io))) }
+
+        let outputFile = try args.value("output").map { try AtomicFile(path: io.path($0)) }
+        let rejectsFile = try args.value("rejects").map { try AtomicFile(path: io.path($0)) }
+        let output = RecordWriter { bytes in
+            if let outputFile { try outputFile.write(bytes) } else { try io.stdout(bytes) }
+        }
+        let rejects = rejectsFile.map { file in RecordWriter { try file.write($0) } }
+        let sink = CnabRun.sink(context, rejects: rejects)
+        var fatal = false
+        for (name, source) in sources {
+            let reader = CNABReader(library: library, file: name, options: options)
+            let summary = try reader.read(source, output: output, diagnostics: sink)
+            try output.finish()
+            io.say(CnabRun.summaryLine("cnab parse", name, summary))
+            fatal = fatal || summary.fatal
+        }
+        try rejects?.finish()
+        try rejectsFile?.commit()
+        if fatal {
+            outputFile?.abort()
+            if let path = args.value("output") { io.say("cnab parse: \(path) not written: the input's structure is broken") }
+            return .dataError
+        }
+        try outputFile?.commit()
+        return sink.errors > 0 ? .dataError : .ok
+    }
+}
+
+/// `troca cnab check`: the structure report of CNAB files.
+enum CnabCheckCommand: Command {
+    static let name = ["cnab", "check"]
+    static let summary = "check CNAB files: record lengths, order, sequences, trailer counts and totals"
+    static let help = """
+        usage: troca cnab check FILE… [--rejects FILE] [--layout NAME] [--format 240|400] [--layouts DIR]
+
+        Reads each file as `troca cnab parse` does, without writing records, and reports every
+        problem on stderr as FILE:LINE:COL: error: [code] message — record lengths and
+        encodings, record-type order, batch numbering, sequence numbers within each batch,
+        batch trailer record counts, título counts and totals, file trailer batch and record
+        counts, field contents (dates, numbers). Prints one report line per file on standard
+        output. Exit 0 when every file is clean, 65 when any has an error.
+
+        """
+    static let valued: Set<String> = CnabRun.valued
+    static let flags: Set<String> = []
+
+    static func run(_ args: Arguments, _ context: Context) throws -> ExitStatus {
+        let io = context.io
+        guard !args.positionals.isEmpty else { throw UsageError(message: "cnab check needs at least one FILE (or - for standard input)") }
+        let library = try context.library(args)
+        let options = try CnabRun.options(args, emit: false)
+        if let layout = options.layout { _ = try CompiledLayout(try library.layout(named: layout)) }
+        let rejectsFile = try args.value("rejects").map { try AtomicFile(path: io.path($0)) }
+        let rejects = rejectsFile.map { file in RecordWriter { try file.write($0) } }
+        var status = ExitStatus.ok
+        for name in args.positionals {
+            let source: ByteSource
+            do {
+                source = try CnabRun.source(name, io)
+            } catch let e as InputError {
+                io.say(e.description)
+                status = .noInput
+                continue
+            }
+            let sink = CnabRun.sink(context, rejects: rejects)
+            let s = try CNABReader(library: library, file: name, options: options).read(source, output: nil, diagnostics: sink)
+            var line = "\(name): "
+            line += sink.errors == 0 ? "ok" : "\(sink.errors) error\(sink.errors == 1 ? "" : "s")"
+            line += ", \(sink.warnings) warning\(sink.warnings == 1 ? "" : "s")"
+            var facts: [String] = []
+            if let f = s.format { facts.append(f.description) }
+            if let d = s.direction { facts.append(d) }
+            if let b = s.bank { facts.append("bank \(b)") }
+            if let l = s.layout { facts.append("layout \(l)") }
+            facts.append("\(s.lines) lines")
+            facts.append("\(s.titles) \(s.direction == "remessa" ? "títulos" : "events")")
+            if s.rejected > 0 { facts.append("\(s.rejected) rejected") }
+            try io.stdout(Array((line + " (" + facts.joined(separator: ", ") + ")\n").utf8))
+            if sink.errors > 0, status == .ok { status = .dataError }
+        }
+        try rejects?.finish()
+        try rejectsFile?.commit()
+        return status
+    }
+}

@@ -1,0 +1,55 @@
+import FixedWidth
+import Records
+
+/// One command of `troca`: its name, its help, and how it runs. Commands live one per file
+/// and are listed once, in `Commands.all`.
+protocol Command {
+    /// Words after `troca`, e.g. `["cnab", "parse"]`.
+    static var name: [String] { get }
+    /// One line for `troca help`.
+    static var summary: String { get }
+    /// Full help for `troca CMD --help`.
+    static var help: String { get }
+    /// Options with values.
+    static var valued: Set<String> { get }
+    /// Options without values.
+    static var flags: Set<String> { get }
+    /// Runs with scanned arguments.
+    static func run(_ args: Arguments, _ context: Context) throws -> ExitStatus
+}
+
+/// Everything a command needs from outside: IO and the layout library.
+struct Context {
+    let io: IO
+
+    /// The layout library: built-ins, then `TROCA_LAYOUTS`, then `--layouts` directories.
+    func library(_ args: Arguments) throws -> LayoutLibrary {
+        var library = LayoutLibrary()
+        var dirs: [String] = []
+        if let env = io.environment["TROCA_LAYOUTS"], !env.isEmpty {
+            dirs += env.split(separator: ":").map(String.init)
+        }
+        dirs += args.values["layouts"] ?? []
+        for dir in dirs {
+            try library.add(directory: io.path(dir))
+        }
+        return library
+    }
+
+    /// Reports a diagnostic on stderr as `troca: FILE:LINE:COL: severity: [code] message`.
+    func print(_ d: Diagnostic) {
+        io.say(d.formatted)
+    }
+}
+
+/// The registry: the only list of commands.
+enum Commands {
+    static let all: [any Command.Type] = [
+        CnabParseCommand.self,
+        CnabCheckCommand.self,
+        LayoutListCommand.self,
+        LayoutShowCommand.self,
+        LayoutLintCommand.self,
+        HelpCommand.self,
+    ]
+}

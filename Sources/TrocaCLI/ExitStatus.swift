@@ -1,0 +1,36 @@
+/// A process exit status, named as in sysexits(3) and the README's table.
+public struct ExitStatus: RawRepresentable, Sendable, Hashable {
+    public let rawValue: Int32
+    public init(rawValue: Int32) { self.rawValue = rawValue }
+    /// Everything went fine.
+    public static let ok = ExitStatus(rawValue: 0)
+    /// The run was fine and the answer is "no" (e.g. exceptions found with `--check`).
+    public static let no = ExitStatus(rawValue: 1)
+    /// The command line was wrong.
+    public static let usage = ExitStatus(rawValue: 64)
+    /// The input data was wrong: rejected records or a structural error.
+    public static let dataError = ExitStatus(rawValue: 65)
+    /// An input file does not exist or cannot be opened.
+    public static let noInput = ExitStatus(rawValue: 66)
+    /// A bug in Troca.
+    public static let software = ExitStatus(rawValue: 70)
+    /// An output file cannot be created.
+    public static let cantCreate = ExitStatus(rawValue: 73)
+    /// Writing failed.
+    public static let ioError = ExitStatus(rawValue: 74)
+    /// A layout or configuration file is wrong.
+    public static let config = ExitStatus(rawValue: 78)
+
+    /// The table printed by `troca help` and in the README.
+    public static let table: [(ExitStatus, String)] = [
+        (.ok, "success"),
+        (.no, "ran fine, the answer is no (e.g. exceptions found with --check)"),
+        (.usage, "usage error: unknown command or option, missing argument"),
+        (.dataError, "bad input data: records rejected, or a structural error in a file"),
+        (.noInput, "an input file is missing or cannot be opened"),
+        (.software, "internal error (a bug in troca: please report it)"),
+        (.cantCreate, "an output file cannot be created"),
+        (.ioError, "an output could not be written"),
+        (.config, "bad layout or configuration file"),
+    ]
+}

@@ -1,0 +1,46 @@
+/// `troca help`: the command list and the exit codes.
+enum HelpCommand: Command {
+    static let name = ["help"]
+    static let summary = "this list of commands and the exit codes"
+    static let help = "usage: troca help\n\nLists the commands and the exit codes.\n"
+    static let valued: Set<String> = []
+    static let flags: Set<String> = []
+
+    static func run(_ args: Arguments, _ context: Context) throws -> ExitStatus {
+        try context.io.stdout(Array(text.utf8))
+        return .ok
+    }
+
+    /// The help text.
+    static var text: String {
+        var text = """
+            troca — batch file exchange for Brazilian billing and collection back offices
+
+            usage: troca COMMAND [OPTIONS] [FILE…]     (troca COMMAND --help for details)
+
+            commands:
+
+            """
+        let width = Commands.all.map { $0.name.joined(separator: " ").count }.max() ?? 0
+        for command in Commands.all {
+            let name = command.name.joined(separator: " ")
+            text += "  " + name + String(repeating: " ", count: width - name.count + 2) + command.summary + "\n"
+        }
+        text += "\nexit codes:\n"
+        for (status, meaning) in ExitStatus.table {
+            text += "  " + String(status.rawValue).leftPadded(to: 3) + "  " + meaning + "\n"
+        }
+        text += "\nlayouts: built in; --layouts DIR or TROCA_LAYOUTS=DIR[:DIR] add or override them.\n"
+        return text
+    }
+}
+
+extension String {
+    func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: " ", count: width - count) + self
+    }
+
+    func rightPadded(to width: Int) -> String {
+        count >= width ? self : self + String(repeating: " ", count: width - count)
+    }
+}

@@ -1,0 +1,129 @@
+import FixedWidth
+import Foundation
+import Records
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The process's outside world, passed in so that golden tests run commands in-process.
+public struct IO {
+    /// Opens standard input.
+    public var stdin: () -> ByteSource
+    /// Writes bytes to standard output; throws `BrokenPipe` when the reader went away.
+    public var stdout: ([UInt8]) throws -> Void
+    /// Writes bytes to standard error.
+    public var stderr: ([UInt8]) -> Void
+    /// Environment variables.
+    public var environment: [String: String]
+    /// The directory relative paths are resolved against.
+    public var currentDirectory: String
+
+    /// Creates an IO.
+    public init(
+        stdin: @escaping () -> ByteSource, stdout: @escaping ([UInt8]) throws -> Void,
+        stderr: @escaping ([UInt8]) -> Void, environment: [String: String], currentDirectory: String
+    ) {
+        self.stdin = stdin
+        self.stdout = stdout
+        self.stderr = stderr
+        self.environment = environment
+        self.currentDirectory = currentDirectory
+    }
+
+    /// The real process: file descriptors 0, 1, 2.
+    public static var process: IO {
+        IO(
+            stdin: { FileSource(descriptor: 0, name: "-") },
+            stdout: { try FileDescriptorOutput.write(1, $0) },
+            stderr: { try? FileDescriptorOutput.write(2, $0) },
+            environment: ProcessInfo.processInfo.environment,
+            currentDirectory: FileManager.default.currentDirectoryPath)
+    }
+
+    /// Resolves a user-given path against the current directory.
+    public func path(_ p: String) -> String {
+        p.hasPrefix("/") ? p : (currentDirectory as NSString).appendingPathComponent(p)
+    }
+
+    /// Prints `troca: message` on stderr.
+    public func say(_ message: String) {
+        stderr(Array("troca: \(message)\n".utf8))
+    }
+}
+
+/// The reader of our output has gone (`| head`): not an error.
+public struct BrokenPipe: Error {}
+
+/// Writing failed for another reason.
+public struct WriteError: Error, CustomStringConvertible {
+    /// The system's reason.
+    public var description: String
+}
+
+enum FileDescriptorOutput {
+    static func write(_ fd: Int32, _ bytes: [UInt8]) throws {
+        try bytes.withUnsafeBytes { buf in
+            var done = 0
+            while done < buf.count {
+                let n = Glibc.write(fd, buf.baseAddress! + done, buf.count - done)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    if errno == EPIPE { throw BrokenPipe() }
+                    throw WriteError(description: String(cString: strerror(errno)))
+                }
+                done += n
+            }
+        }
+    }
+}
+
+/// An output file written atomically: a temporary file beside the target, renamed over it on
+/// `commit()`, removed on `abort()` (or if neither is called).
+final class AtomicFile {
+    let target: String
+    let temp: String
+    let fd: Int32
+    var done = false
+
+    init(path: String) throws {
+        target = path
+        let dir = (path as NSString).deletingLastPathComponent
+        let base = (path as NSString).lastPathComponent
+        var template = Array(((dir.isEmpty ? "." : dir) + "/.\(base).tmp.XXXXXX").utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else {
+            throw WriteError(description: "cannot create \(path): \(String(cString: strerror(errno)))")
+        }
+        self.fd = fd
+        temp = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        fchmod(fd, 0o644)
+    }
+
+    func write(_ bytes: [UInt8]) throws {
+        do { try FileDescriptorOutput.write(fd, bytes) } catch let e as WriteError {
+            throw WriteError(description: "cannot write \(target): \(e.description)")
+        }
+    }
+
+    func commit() throws {
+        guard !done else { return }
+        done = true
+        fsync(fd)
+        close(fd)
+        guard rename(temp, target) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temp)
+            throw WriteError(description: "cannot rename into \(target): \(reason)")
+        }
+    }
+
+    func abort() {
+        guard !done else { return }
+        done = true
+        close(fd)
+        unlink(temp)
+    }
+
+    deinit { abort() }
+}

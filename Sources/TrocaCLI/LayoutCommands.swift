@@ -1,0 +1,143 @@
+import FixedWidth
+import Foundation
+
+/// `troca layout list`: the known layouts and code tables.
+enum LayoutListCommand: Command {
+    static let name = ["layout", "list"]
+    static let summary = "list the layouts and code tables (built in and --layouts)"
+    static let help = """
+        usage: troca layout list [--layouts DIR]
+
+        Prints NAME KIND VERSION ORIGIN for every layout and code table, sorted by name.
+
+        """
+    static let valued: Set<String> = ["layouts"]
+    static let flags: Set<String> = []
+
+    static func run(_ args: Arguments, _ context: Context) throws -> ExitStatus {
+        let library = try context.library(args)
+        var rows: [[String]] = [["NAME", "KIND", "VERSION", "ORIGIN"]]
+        for source in library.sources.values.sorted(by: { $0.name < $1.name }) {
+            struct Head: Decodable { var kind: String?; var version: String? }
+            let head = try? JSONDecoder().decode(Head.self, from: Data(source.json))
+            rows.append([source.name, head?.kind ?? "?", head?.version ?? "?", source.origin])
+        }
+        try context.io.stdout(Array(table(rows).utf8))
+        return .ok
+    }
+}
+
+/// `troca layout show NAME`: every field of every record of a layout.
+enum LayoutShowCommand: Command {
+    static let name = ["layout", "show"]
+    static let summary = "print a layout's records and fields: NAME START END LEN PICTURE"
+    static let help = """
+        usage: troca layout show NAME [--layouts DIR]
+
+        Prints the layout with `extends` resolved: for each record its role and selection,
+        then one line per field: NAME START END LEN PICTURE (positions 1-based, inclusive).
+
+        """
+    static let valued: Set<String> = ["layouts"]
+    static let flags: Set<String> = []
+
+    static func run(_ args: Arguments, _ context: Context) throws -> ExitStatus {
+        guard args.positionals.count == 1 else { throw UsageError(message: "layout show needs exactly one layout NAME") }
+        let library = try context.library(args)
+        let layout = try library.layout(named: args.positionals[0])
+        var text = "\(layout.name) — version \(layout.version), \(layout.recordLength) bytes per record"
+        if let doc = layout.doc { text += "\n\(doc)" }
+        text += "\n"
+        for record in layout.records {
+            let select = record.select.map { sel in
+                let pos = sel.pos.count == 2 && sel.pos[0] != sel.pos[1] ? "\(sel.pos[0])-\(sel.pos[1])" : "\(sel.pos.first ?? 0)"
+                return "\(pos)=\(sel.values.joined(separator: "|"))"
+            }.joined(separator: " ")
+            text += "\nrecord \(record.name) (\(record.role?.rawValue ?? "no role")) select \(select)\n"
+            var rows: [[String]] = [["NAME", "START", "END", "LEN", "PICTURE"]]
+            for f in record.fields {
+                let start = f.pos.first ?? 0
+                let end = f.pos.last ?? 0
+                rows.append([f.name, "\(start)", "\(end)", "\(end - start + 1)", f.picture])
+            }
+            text += table(rows, rightAligned: [1, 2, 3])
+        }
+        try context.io.stdout(Array(text.utf8))
+        return .ok
+    }
+}
+
+/// `troca layout lint`: proves layouts cover their records exactly.
+enum LayoutLintCommand: Command {
+    static let name = ["layout", "lint"]
+    static let summary = "check layouts: exact coverage, pictures, names (default: all built in)"
+    static let help = """
+        usage: troca layout lint [FILE|DIR…] [--layouts DIR]
+
+        Checks each layout file (every *.json under a DIR; every built-in layout when none is
+        given): fields in order with no gaps or overlaps (gaps must be filler_NNN fields), the
+        last field ending at the record length, pictures well formed and as long as their
+        positions, names unique, formats and `to` paths valid, `extends` resolvable, and for
+        code tables known events and reason tables. Exit 0 when clean, 78 otherwise.
+
+        """
+    static let valued: Set<String> = ["layouts"]
+    static let flags: Set<String> = []
+
+    static func run(_ args: Arguments, _ context: Context) throws -> ExitStatus {
+        let io = context.io
+        var library = try context.library(args)
+        var targets: [LayoutSource] = []
+        if args.positionals.isEmpty {
+            targets = library.sources.values.sorted { $0.name < $1.name }
+        }
+        for arg in args.positionals {
+            let path = io.path(arg)
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
+                throw InputError(file: arg, reason: "No such file or directory", missing: true)
+            }
+            if isDir.boolValue {
+                for var source in try LayoutLibrary.scan(directory: path) {
+                    source.origin = (arg as NSString).appendingPathComponent(String(source.origin.dropFirst(path.count + 1)))
+                    targets.append(source)
+                }
+            } else {
+                guard let data = FileManager.default.contents(atPath: path) else {
+                    throw InputError(file: arg, reason: "cannot read", missing: false)
+                }
+                // The name is what the file claims, checked against its path below.
+                struct Name: Decodable { var name: String }
+                let claimed = (try? JSONDecoder().decode(Name.self, from: data))?.name ?? (arg as NSString).lastPathComponent
+                var source = LayoutSource(name: claimed, origin: arg, json: [UInt8](data))
+                if !arg.hasSuffix(claimed + ".json") { source.name = String(arg.dropLast(5)) }
+                targets.append(source)
+            }
+        }
+        for source in targets { library.add(source) }
+        var problems: [LintProblem] = []
+        for source in targets { problems += FixedWidth.LayoutLint.lint(source, in: library) }
+        for p in problems { io.say(p.description) }
+        let s = targets.count == 1 ? "" : "s"
+        io.say("layout lint: \(targets.count) file\(s), \(problems.count) problem\(problems.count == 1 ? "" : "s")")
+        return problems.isEmpty ? .ok : .config
+    }
+}
+
+/// Aligns rows into columns separated by two spaces.
+func table(_ rows: [[String]], rightAligned: Set<Int> = []) -> String {
+    guard let columns = rows.map(\.count).max() else { return "" }
+    var widths = [Int](repeating: 0, count: columns)
+    for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+    var out = ""
+    for row in rows {
+        var cells: [String] = []
+        for (i, cell) in row.enumerated() {
+            let last = i == row.count - 1
+            if rightAligned.contains(i) { cells.append(cell.leftPadded(to: widths[i])) }
+            else { cells.append(last ? cell : cell.rightPadded(to: widths[i])) }
+        }
+        out += cells.joined(separator: "  ") + "\n"
+    }
+    return out
+}

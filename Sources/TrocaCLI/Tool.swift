@@ -1,0 +1,67 @@
+import CNAB
+import FixedWidth
+import Foundation
+import Records
+
+/// The `troca` command line, callable in-process: `Tool.main(arguments:io:)` returns the exit
+/// status instead of exiting, so golden tests run every command without a subprocess.
+public enum Tool {
+    /// Runs `troca` with `arguments` (without the program name).
+    public static func main(arguments: [String], io: IO) -> ExitStatus {
+        let context = Context(io: io)
+        if arguments.isEmpty {
+            io.stderr(Array(HelpCommand.text.utf8))
+            return .usage
+        }
+        if arguments == ["--help"] || arguments == ["-h"] {
+            return (try? HelpCommand.run(Arguments([], valued: [], flags: []), context)) ?? .ok
+        }
+        if arguments == ["--version"] || arguments == ["version"] {
+            io.say("version \(version)")
+            return .ok
+        }
+        let match = Commands.all
+            .filter { arguments.starts(with: $0.name) }
+            .max { $0.name.count < $1.name.count }
+        guard let command = match else {
+            let family = Commands.all.filter { $0.name.first == arguments[0] }
+            if !family.isEmpty {
+                io.say("unknown command \"troca \(arguments.prefix(2).joined(separator: " "))\"; try: "
+                       + family.map { "troca " + $0.name.joined(separator: " ") }.joined(separator: ", "))
+            } else {
+                io.say("unknown command \"\(arguments[0])\"; run `troca help` for the list")
+            }
+            return .usage
+        }
+        let rest = Array(arguments.dropFirst(command.name.count))
+        if rest.contains("--help") || rest.contains("-h") {
+            do { try io.stdout(Array(command.help.utf8)) } catch {}
+            return .ok
+        }
+        do {
+            let args = try Arguments(rest, valued: command.valued, flags: command.flags)
+            return try command.run(args, context)
+        } catch let e as UsageError {
+            io.say(e.message)
+            io.say("usage: see `troca \(command.name.joined(separator: " ")) --help`")
+            return .usage
+        } catch let e as LayoutError {
+            io.say("\(e.description)")
+            return .config
+        } catch let e as InputError {
+            io.say("\(e.description)")
+            return .noInput
+        } catch is BrokenPipe {
+            return .ok
+        } catch let e as WriteError {
+            io.say(e.description)
+            return e.description.hasPrefix("cannot create") ? .cantCreate : .ioError
+        } catch {
+            io.say("internal error: \(error)")
+            return .software
+        }
+    }
+
+    /// Troca's version.
+    public static let version = "0.1.0"
+}

@@ -1,0 +1,243 @@
+#!/usr/bin/env bash
+# Benchmark `troca cnab check` and `troca cnab parse` against `cat` on synthetic CNAB 240 retornos.
+#
+# usage: scripts/bench.sh [--quick] [--no-build] [--verify] [--strict]
+#
+#   --quick     only the 100,000-título file (skip the 1,000,000-título one, ~484 MB)
+#   --no-build  do not run `swift build -c release --product troca` first
+#   --verify    run `gen-cnab240.py --verify` on each generated file (1M file: ~15 s)
+#   --strict    exit 1 when a command fails or a target is missed (default: report only)
+#
+# environment:
+#   BENCH_DIR   keep the generated files here and reuse them on the next run
+#               (default: a temp dir, removed at exit)
+#   BENCH_RUNS  timed runs per command, best wall time wins (default 3)
+#   TROCA       the binary to measure (default .build/release/troca)
+#
+# Every command runs on the same warm page cache (the file is read once before timing), so the
+# ratios against `cat` compare CPU work, not disk. Wall time: best of BENCH_RUNS runs, measured
+# by python3 around posix_spawn (no wrapper process in the timed runs). Peak RSS: one extra
+# run under `/usr/bin/time -v`; without /usr/bin/time (apt-get install time), one extra run
+# whose peak is the child's VmHWM sampled from /proc/PID/status, cross-checked with its
+# ru_maxrss (getrusage(RUSAGE_CHILDREN) semantics, via wait4).
+#
+# Targets (issue tracker): parse <= 10x cat, check <= 4x cat, peak RSS <= 64 MiB on the 1M file.
+set -euo pipefail
+
+usage() { sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; }
+
+quick=0 build=1 verify=0 strict=0
+for arg in "$@"; do
+  case "$arg" in
+    --quick) quick=1 ;;
+    --no-build) build=0 ;;
+    --verify) verify=1 ;;
+    --strict) strict=1 ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "bench.sh: unknown argument: $arg" >&2; usage >&2; exit 64 ;;
+  esac
+done
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+GEN="$ROOT/scripts/gen-cnab240.py"
+TROCA=${TROCA:-$ROOT/.build/release/troca}
+RUNS=${BENCH_RUNS:-3}
+[[ "$RUNS" =~ ^[1-9][0-9]*$ ]] || { echo "bench.sh: BENCH_RUNS must be a positive integer" >&2; exit 64; }
+command -v python3 >/dev/null || { echo "bench.sh: python3 is required" >&2; exit 69; }
+
+if (( build )); then
+  echo "== swift build -c release --product troca" >&2
+  swift build -c release --product troca >&2
+fi
+[[ -x "$TROCA" ]] || { echo "bench.sh: $TROCA is not an executable (build first, or set TROCA)" >&2; exit 66; }
+
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/troca-bench.XXXXXX")
+trap 'rm -rf "$scratch"' EXIT
+if [[ -n "${BENCH_DIR:-}" ]]; then
+  mkdir -p "$BENCH_DIR"
+  dir=$(cd "$BENCH_DIR" && pwd)
+else
+  dir="$scratch"
+fi
+
+if [[ -x /usr/bin/time ]]; then
+  rss_mode=time
+else
+  rss_mode=rusage
+  echo "bench.sh: /usr/bin/time not found (install it: sudo apt-get install time);" \
+       "falling back to VmHWM/getrusage(RUSAGE_CHILDREN) read by a python3 wrapper" >&2
+fi
+
+# The timing harness: bench-run.py RUNS RSS_MODE ERRFILE -- CMD ARGS...
+# prints "best_wall_seconds peak_rss_kib exit_status" (exit status: first non-zero, else 0).
+harness="$scratch/bench-run.py"
+cat >"$harness" <<'PY'
+import os, re, sys, time
+
+runs, rss_mode, errfile = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+assert sys.argv[4] == "--"
+cmd = sys.argv[5:]
+
+def spawn(argv, poll_hwm=False):
+    """Run argv with stdin/stdout on /dev/null and stderr to errfile.
+    Returns (wall seconds, exit status, ru_maxrss KiB, polled VmHWM KiB)."""
+    actions = [
+        (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+        (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
+        (os.POSIX_SPAWN_OPEN, 2, errfile, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644),
+    ]
+    t0 = time.perf_counter()
+    pid = os.posix_spawnp(argv[0], argv, os.environ, file_actions=actions)
+    hwm = 0
+    if poll_hwm:
+        # VmHWM of the exec'ed program's own address space, sampled until it exits.
+        status_path = "/proc/%d/status" % pid
+        while True:
+            try:
+                with open(status_path) as f:
+                    for line in f:
+                        if line.startswith("VmHWM:"):
+                            hwm = max(hwm, int(line.split()[1]))
+            except OSError:
+                pass
+            wpid, status, ru = os.wait4(pid, os.WNOHANG)
+            if wpid:
+                break
+            time.sleep(0.002)
+    else:
+        _, status, ru = os.wait4(pid, 0)
+    return time.perf_counter() - t0, os.waitstatus_to_exitcode(status), ru.ru_maxrss, hwm
+
+best, rc = float("inf"), 0
+for _ in range(runs):
+    seconds, status, _, _ = spawn(cmd)
+    best = min(best, seconds)
+    rc = rc or status
+
+if rss_mode == "time":
+    report = errfile + ".time"
+    _, status, _, _ = spawn(["/usr/bin/time", "-v", "-o", report, "--"] + cmd)
+    rc = rc or status
+    with open(report) as f:
+        m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", f.read())
+    rss_kib = int(m.group(1)) if m else -1
+else:
+    # No /usr/bin/time. A child's ru_maxrss (getrusage(RUSAGE_CHILDREN) / wait4) also counts
+    # the spawning python3's own memory at spawn time, so it is exact only above that floor;
+    # below it, use the child's VmHWM sampled from /proc while it runs.
+    floor = spawn(["true"])[2]
+    _, status, maxrss, hwm = spawn(cmd, poll_hwm=True)
+    rc = rc or status
+    rss_kib = max(hwm, maxrss if maxrss > floor * 1.02 else 0)
+
+print("%.6f %d %d" % (best, rss_kib, rc))
+PY
+
+# --- generate the files -------------------------------------------------------------------
+sizes=(100000)
+(( quick )) || sizes+=(1000000)
+files=()
+for n in "${sizes[@]}"; do
+  f="$dir/retorno-$n.ret"
+  if [[ -s "$f" && -f "$f.ok" ]]; then
+    echo "== reusing $f" >&2
+  else
+    echo "== generating $f ($n títulos)" >&2
+    rm -f "$f.ok"
+    t0=$(date +%s.%N)
+    python3 "$GEN" --titles "$n" --direction retorno --seed 1 >"$f"
+    t1=$(date +%s.%N)
+    python3 -c 'import sys; print("   generated in %.1f s" % (float(sys.argv[2]) - float(sys.argv[1])))' "$t0" "$t1" >&2
+    touch "$f.ok"
+  fi
+  if (( verify )); then
+    python3 "$GEN" --verify "$f"
+  fi
+  files+=("$f")
+done
+
+# --- measure ------------------------------------------------------------------------------
+# measure NAME FILE CMD...  -> sets REPLY to "seconds rss_kib status"
+measure() {
+  local name=$1 file=$2; shift 2
+  local err="$scratch/$name.$(basename "$file").err"
+  REPLY=$(python3 "$harness" "$RUNS" "$rss_mode" "$err" -- "$@")
+  local rc=${REPLY##* }
+  if [[ "$rc" != 0 ]]; then
+    {
+      echo "bench.sh: '$*' exited with status $rc; its stderr (first lines):"
+      head -n 5 "$err" | sed 's/^/    /'
+    } >>"$scratch/failures"
+  fi
+}
+
+rows="$scratch/rows"
+: >"$rows"
+for f in "${files[@]}"; do
+  echo "== measuring $(basename "$f") (best of $RUNS)" >&2
+  cat "$f" >/dev/null   # warm the page cache once for all three commands
+  measure cat "$f" cat "$f";                        cat_r=$REPLY
+  measure check "$f" "$TROCA" cnab check "$f";      check_r=$REPLY
+  measure parse "$f" "$TROCA" cnab parse "$f";      parse_r=$REPLY
+  echo "$(basename "$f") $(stat -c %s "$f") $cat_r $check_r $parse_r" >>"$rows"
+done
+
+# --- report -------------------------------------------------------------------------------
+echo
+echo "troca bench — $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) CPU(s), $TROCA, best of $RUNS, RSS via $rss_mode"
+set +e
+python3 - "$rows" <<'PY'
+import sys
+
+CHECK_MAX, PARSE_MAX, RSS_MAX_MIB = 4.0, 10.0, 64.0
+missed = 0
+
+def verdict(ok):
+    global missed
+    missed += 0 if ok else 1
+    return "ok" if ok else "MISSED"
+
+hdr = ("file", "size MB", "cat s", "check s", "check/cat", "parse s", "parse/cat",
+       "check RSS MiB", "parse RSS MiB")
+rows = []
+for line in open(sys.argv[1]):
+    (name, size, cat_s, cat_kib, cat_rc, chk_s, chk_kib, chk_rc,
+     par_s, par_kib, par_rc) = line.split()
+    cat_s, chk_s, par_s = float(cat_s), float(chk_s), float(par_s)
+    chk_mib, par_mib = int(chk_kib) / 1024, int(par_kib) / 1024
+    base = max(cat_s, 1e-6)
+    rc_note = lambda rc: "" if rc == "0" else " (exit %s)" % rc
+    failed = sum(rc != "0" for rc in (cat_rc, chk_rc, par_rc))
+    missed += failed
+    rows.append((
+        name, "%.1f" % (int(size) / 1e6), "%.3f" % cat_s + rc_note(cat_rc),
+        "%.3f" % chk_s + rc_note(chk_rc),
+        "%.1fx (<=%gx %s)" % (chk_s / base, CHECK_MAX, verdict(chk_s / base <= CHECK_MAX)),
+        "%.3f" % par_s + rc_note(par_rc),
+        "%.1fx (<=%gx %s)" % (par_s / base, PARSE_MAX, verdict(par_s / base <= PARSE_MAX)),
+        "%.1f (<=%g %s)" % (chk_mib, RSS_MAX_MIB, verdict(chk_mib <= RSS_MAX_MIB)),
+        "%.1f (<=%g %s)" % (par_mib, RSS_MAX_MIB, verdict(par_mib <= RSS_MAX_MIB)),
+    ))
+widths = [max(len(r[i]) for r in rows + [hdr]) for i in range(len(hdr))]
+fmt = "  ".join("%%-%ds" % w if i == 0 else "%%%ds" % w for i, w in enumerate(widths))
+print(fmt % hdr)
+print(fmt % tuple("-" * w for w in widths))
+for r in rows:
+    print(fmt % r)
+print()
+print("targets: check <= %gx cat, parse <= %gx cat, peak RSS <= %g MiB on the 1,000,000-título file"
+      % (CHECK_MAX, PARSE_MAX, RSS_MAX_MIB))
+print("all targets met" if missed == 0 else "%d target(s) missed or command(s) failed" % missed)
+sys.exit(1 if missed else 0)
+PY
+status=$?
+set -e
+if [[ -s "$scratch/failures" ]]; then
+  echo >&2
+  cat "$scratch/failures" >&2
+fi
+if (( strict )); then
+  exit "$status"
+fi
+exit 0
