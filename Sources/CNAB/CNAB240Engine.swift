@@ -352,16 +352,18 @@ final class CNAB240Engine {
             }
             let counted = info.titleCounts.reduce(0) { $0 + (integer(line, r, $1) ?? 0) }
             let total = info.titleTotals.reduce(0) { $0 + (integer(line, r, $1) ?? 0) }
+            // Banks fill these with the whole carteira's figures as often as with the batch's (real
+            // retornos show 61 títulos for a batch of 3), so a difference informs, it does not reject.
             if counted != 0 || total != 0 {
                 if counted != batch!.titles {
-                    fatal("cnab.batch-titles",
-                          "batch \(batch!.number) trailer counts \(counted) títulos, the batch has \(batch!.titles)",
-                          line: number, column: column(r, info.titleCounts.first))
+                    report(.warning, "cnab.batch-titles",
+                           "batch \(batch!.number) trailer counts \(counted) títulos, the batch has \(batch!.titles)",
+                           line: number, column: column(r, info.titleCounts.first))
                 }
                 if total != batch!.face {
-                    fatal("cnab.batch-total",
-                          "batch \(batch!.number) trailer totals \(Money.format(total)), the títulos' face values add up to \(Money.format(batch!.face))",
-                          line: number, column: column(r, info.titleTotals.first))
+                    report(.warning, "cnab.batch-total",
+                           "batch \(batch!.number) trailer totals \(Money.format(total)), the títulos' face values add up to \(Money.format(batch!.face))",
+                           line: number, column: column(r, info.titleTotals.first))
                 }
             }
         }
