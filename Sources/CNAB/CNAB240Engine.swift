@@ -152,6 +152,13 @@ final class CNAB240Engine {
                 summary.skipped += 1
                 return true
             }
+            if let d = LineNormalizer.utf16Diagnostic(raw, file: file) {
+                diagnostics.report(d)
+                summary.fatal = true
+                summary.rejected += 1
+                stop = true
+                return false
+            }
             let format = options.format ?? CNABFormat.detect(firstLine: raw)
             summary.format = format
             guard format == .cnab240 else {

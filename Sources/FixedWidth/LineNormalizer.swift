@@ -41,12 +41,7 @@ public struct LineNormalizer {
         var lo = 0
         var hi = raw.count
         if line == 1 {
-            if hi >= 2, (raw[0] == 0xFF && raw[1] == 0xFE) || (raw[0] == 0xFE && raw[1] == 0xFF) || raw[1] == 0 || raw[0] == 0 {
-                return .fatal(Diagnostic(
-                    .error, "input.utf16",
-                    "file is UTF-16 encoded; bank files are single-byte text (convert it, e.g. iconv -f UTF-16 -t LATIN1)",
-                    file: file, line: 1))
-            }
+            if let d = Self.utf16Diagnostic(raw, file: file) { return .fatal(d) }
             if hi >= 3, raw[0] == 0xEF, raw[1] == 0xBB, raw[2] == 0xBF {
                 lo = 3
                 note("input.bom", line, "UTF-8 byte order mark ignored", warn)
@@ -94,6 +89,26 @@ public struct LineNormalizer {
             note("input.short-line", line, "line is \(count) bytes, expected \(recordLength); padded with blanks", warn)
         }
         return .record
+    }
+
+    /// The one error for a UTF-16 file (a byte order mark FF FE / FE FF, or NUL bytes in the
+    /// first line), or nil when the first line is single-byte text.
+    public static func utf16Diagnostic(_ raw: UnsafeBufferPointer<UInt8>, file: String) -> Diagnostic? {
+        let hasBOM = raw.count >= 2 && ((raw[0] == 0xFF && raw[1] == 0xFE) || (raw[0] == 0xFE && raw[1] == 0xFF))
+        // Without a BOM, UTF-16 text shows as a NUL in every other byte.
+        let n = min(raw.count, 64) / 2
+        var evenNUL = 0
+        var oddNUL = 0
+        for i in 0..<n {
+            if raw[2 * i] == 0 { evenNUL += 1 }
+            if raw[2 * i + 1] == 0 { oddNUL += 1 }
+        }
+        let alternating = n >= 4 && max(evenNUL, oddNUL) * 10 >= n * 9 && min(evenNUL, oddNUL) * 10 <= n
+        guard hasBOM || alternating else { return nil }
+        return Diagnostic(
+            .error, "input.utf16",
+            "file is UTF-16 encoded; bank files are single-byte text (convert it, e.g. iconv -f UTF-16 -t LATIN1)",
+            file: file, line: 1)
     }
 
     mutating func note(_ code: DiagnosticCode, _ line: Int, _ message: String, _ warn: (Diagnostic) -> Void) {

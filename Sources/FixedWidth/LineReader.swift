@@ -35,21 +35,22 @@ public final class FileSource: ByteSource {
     let owned: Bool
     let name: String
 
-    /// Opens `path` for reading.
-    public init(path: String) throws(InputError) {
+    /// Opens `path` for reading; `name` (default: the path) is how errors call it.
+    public init(path: String, name: String? = nil) throws(InputError) {
+        let display = name ?? path
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else {
             let code = errno
-            throw InputError(file: path, reason: String(cString: strerror(code)), missing: code == ENOENT)
+            throw InputError(file: display, reason: String(cString: strerror(code)), missing: code == ENOENT)
         }
         var st = stat()
         if fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR {
             close(fd)
-            throw InputError(file: path, reason: "is a directory", missing: false)
+            throw InputError(file: display, reason: "is a directory", missing: false)
         }
         self.fd = fd
         self.owned = true
-        self.name = path
+        self.name = display
     }
 
     /// Wraps a descriptor the caller owns (e.g. 0 for standard input).

@@ -20,7 +20,7 @@ enum CnabRun {
 
     /// Opens an input: `-` is standard input.
     static func source(_ name: String, _ io: IO) throws -> ByteSource {
-        name == "-" ? io.stdin() : try FileSource(path: io.path(name))
+        name == "-" ? io.stdin() : try FileSource(path: io.path(name), name: name)
     }
 
     /// A diagnostics sink printing to stderr and, with `--rejects`, writing rejected lines as JSONL.
