@@ -16,8 +16,8 @@ let package = Package(
         .target(name: "TrocaCLI", dependencies: ["CNAB", "FixedWidth", "Records"]),
         .executableTarget(name: "troca", dependencies: ["TrocaCLI"]),
         .testTarget(name: "RecordsTests", dependencies: ["Records"]),
-        .testTarget(name: "FixedWidthTests", dependencies: ["FixedWidth"]),
-        .testTarget(name: "CNABTests", dependencies: ["CNAB"]),
+        .testTarget(name: "FixedWidthTests", dependencies: ["FixedWidth", "Records"]),
+        .testTarget(name: "CNABTests", dependencies: ["CNAB", "FixedWidth", "Records"]),
         .testTarget(name: "TrocaCLITests", dependencies: ["TrocaCLI"]),
     ],
     swiftLanguageModes: [.v6]
