@@ -405,7 +405,7 @@ class Generator:
         ut = {c: self.tmpl_u(lote, c) for c in KINDS}
         cycle, motivos, tarifas, deltas = self.cycle, self.motivos, self.tarifas, self.deltas
         pag_t, valores, dates, cobr = self.pag_t, self.valores, self.dates, self.cobradores
-        zero_cobr, zero_date = b"000000000", b"00000000"
+        zero_cobr, zero_date = b"00000000 ", b"00000000"  # DV 105 is X: blank
         lo_w, dv_of, nn_base, D0 = self.lo_w, self.dv_of, self.nn_base, self.DATE0
         last_hi, hi_w = -1, 0
         total = 0

@@ -468,7 +468,7 @@ public enum BuiltinLayouts {
         { "name": "prazo_baixa_devolucao", "pos": [225, 227], "picture": "X(3)", "to": "write_off.days", "doc": "dias corridos após o vencimento" },
         { "name": "codigo_moeda", "pos": [228, 229], "picture": "9(2)", "to": "currency", "doc": "G065: 09 real, 02/03 dólar, 04 ITRD, 05 IDTR, 06/07 UFIR, 08 FAJ-TR, 10 TR, 11 IGPM, 12 CDI, 13 %CDI, 14 euro" },
         { "name": "numero_contrato", "pos": [230, 239], "picture": "9(10)", "to": "contract", "doc": "nº do contrato da operação de crédito" },
-        { "name": "pagamento_parcial", "pos": [240, 240], "picture": "X(1)", "to": "partial_payment", "doc": "C077: 1 não autoriza, 2 autoriza pagamento parcial" }
+        { "name": "pagamento_parcial", "pos": [240, 240], "picture": "X(1)", "to": "partial_payment.authorized", "doc": "C077: 1 não autoriza, 2 autoriza pagamento parcial" }
       ]
     },
     {
@@ -529,7 +529,7 @@ public enum BuiltinLayouts {
         { "name": "mensagem_3", "pos": [100, 139], "picture": "X(40)", "to": "message_3", "doc": "C037: precedência 5-9 (S) > 3-4 (R) > 1-2 (header de lote)" },
         { "name": "mensagem_4", "pos": [140, 179], "picture": "X(40)", "to": "message_4", "doc": "C037: precedência 5-9 (S) > 3-4 (R) > 1-2 (header de lote)" },
         { "name": "filler_180", "pos": [180, 199], "picture": "X(20)" },
-        { "name": "codigo_ocorrencia_pagador", "pos": [200, 207], "picture": "9(8)", "to": "payer_occurrence", "doc": "só com movimento 30 (recusa da alegação)" },
+        { "name": "codigo_ocorrencia_pagador", "pos": [200, 207], "picture": "9(8)", "to": "payer_occurrence.code", "doc": "só com movimento 30 (recusa da alegação)" },
         { "name": "banco_debito", "pos": [208, 210], "picture": "9(3)", "to": "debit.bank" },
         { "name": "agencia_debito", "pos": [211, 215], "picture": "9(5)", "to": "debit.agency" },
         { "name": "digito_agencia_debito", "pos": [216, 216], "picture": "X(1)", "to": "debit.agency_digit" },

@@ -74,6 +74,7 @@ public enum LayoutLint {
             return problems
         }
         lintRecords(layout, add)
+        if layout.extends == nil { lintGroupPaths(layout, add) }
         if layout.extends != nil {
             var scoped = library
             scoped.add(source)
@@ -83,6 +84,7 @@ public enum LayoutLint {
                 for (r, record) in resolved.records.enumerated() where !names.insert(record.name).inserted {
                     add("records[\(r)]", "layout.duplicate", "record name \"\(record.name)\" used twice after extends")
                 }
+                lintGroupPaths(resolved, add)
             } catch {
                 add(error.path.isEmpty ? "extends" : error.path, "layout.extends", error.message)
             }
@@ -213,6 +215,30 @@ public enum LayoutLint {
         }
         for clash in leaves.intersection(prefixes).sorted() {
             add(rp, "layout.to", "\"\(clash)\" is used both as a value and as an object")
+        }
+    }
+
+    /// The detail records of a layout make one output record together (a título's segments), so
+    /// a path may not be a value in one segment and an object in another.
+    static func lintGroupPaths(_ layout: Layout, _ add: (String, DiagnosticCode, String) -> Void) {
+        var leaves: [String: String] = [:]
+        var prefixes: [String: String] = [:]
+        for record in layout.records where record.role == .detail {
+            for field in record.fields {
+                guard let to = field.to, !to.hasPrefix("_") else { continue }
+                leaves[to] = leaves[to] ?? record.name
+                var parts = to.split(separator: ".").map(String.init)
+                while parts.count > 1 {
+                    parts.removeLast()
+                    let prefix = parts.joined(separator: ".")
+                    prefixes[prefix] = prefixes[prefix] ?? record.name
+                }
+            }
+        }
+        for (path, leafRecord) in leaves.sorted(by: { $0.key < $1.key }) {
+            if let objectRecord = prefixes[path] {
+                add("records", "layout.to", "\"\(path)\" is a value in \(leafRecord) and an object in \(objectRecord): the segments of a título share one output record")
+            }
         }
     }
 
