@@ -53,7 +53,10 @@ public struct IO {
 }
 
 /// The reader of our output has gone (`| head`): not an error.
-public struct BrokenPipe: Error {}
+public struct BrokenPipe: Error {
+    /// Creates the error.
+    public init() {}
+}
 
 /// Writing failed for another reason.
 public struct WriteError: Error, CustomStringConvertible {

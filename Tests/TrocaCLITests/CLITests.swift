@@ -1,0 +1,161 @@
+import FixedWidth
+import Foundation
+import Testing
+import TrocaCLI
+
+/// A fresh temporary directory, removed by the caller.
+func temporaryDirectory() throws -> String {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("troca-test-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+let sampleRetorno = repoRoot + "/Fixtures/samples/RETORNO-240.ret"
+
+/// The numbers of a `cnab parse` summary line: read, written, rejected, skipped.
+func summaryCounts(_ stderr: String) -> [(read: Int, written: Int, rejected: Int, skipped: Int)] {
+    stderr.split(separator: "\n").compactMap { line in
+        guard let r = line.range(of: ": read ") else { return nil }
+        let numbers = line[r.upperBound...].split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+        guard numbers.count >= 4 else { return nil }
+        return (numbers[0], numbers[1], numbers[2], numbers[3])
+    }
+}
+
+@Suite struct CLITests {
+    @Test func outputIsWrittenAtomicallyAndOnlyWhenTheFileIsWhole() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let ok = troca(["cnab", "parse", sampleRetorno, "--output", "out.jsonl"], cwd: dir)
+        #expect(ok.status == .ok)
+        #expect(ok.stdout.isEmpty)
+        let written = try String(contentsOfFile: dir + "/out.jsonl", encoding: .utf8)
+        #expect(written.split(separator: "\n").count == 10)
+        // A truncated file (no trailer) is a structural error: the previous output stays as it was.
+        let truncated = try Data(contentsOf: URL(fileURLWithPath: sampleRetorno)).prefix(240 * 5 + 10)
+        try truncated.write(to: URL(fileURLWithPath: dir + "/cut.ret"))
+        let bad = troca(["cnab", "parse", "cut.ret", "--output", "out.jsonl"], cwd: dir)
+        #expect(bad.status == .dataError)
+        #expect(try String(contentsOfFile: dir + "/out.jsonl", encoding: .utf8) == written)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).sorted() == ["cut.ret", "out.jsonl"], "no temporary file left")
+    }
+
+    @Test func rejectsFileHoldsEachRejectedLineWithItsRawBytes() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let input = repoRoot + "/Fixtures/cnab-parse/0004-invalid-date-rejects-titulo/RET.ret"
+        let result = troca(["cnab", "parse", input, "--rejects", "rej.jsonl"], cwd: dir)
+        #expect(result.status == .dataError)
+        let lines = try String(contentsOfFile: dir + "/rej.jsonl", encoding: .utf8).split(separator: "\n")
+        let rejects = try lines.map { try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+        #expect(rejects.count == 2)
+        #expect(rejects.map { $0["line"] as? Int } == [3, 4])
+        #expect(rejects.map { $0["code"] as? String } == ["cnab.group-rejected", "cnab.date"])
+        #expect(rejects[1]["column"] as? Int == 138)
+        #expect((rejects[1]["raw"] as? String)?.count == 240)
+        let counts = try #require(summaryCounts(result.stderrText).first)
+        #expect(counts.rejected == rejects.count)
+        #expect(result.records.count == 9)
+    }
+
+    /// read = written + rejected + skipped, for every golden parse case.
+    @Test(arguments: GoldenCase.all().filter { $0.description.hasPrefix("Fixtures/cnab-parse/") })
+    func nothingIsLost(_ c: GoldenCase) throws {
+        let cmd = String(decoding: try #require(c.read("cmd")), as: UTF8.self)
+        let result = troca(Array(shellWords(cmd).dropFirst()), stdin: c.read("stdin") ?? [], cwd: c.folder)
+        for s in summaryCounts(result.stderrText) {
+            #expect(s.read == s.written + s.rejected + s.skipped, "\(c)")
+        }
+    }
+
+    @Test func brokenPipeIsSuccess() {
+        let io = IO(
+            stdin: { MemorySource([]) }, stdout: { _ in throw BrokenPipe() }, stderr: { _ in },
+            environment: [:], currentDirectory: repoRoot)
+        #expect(Tool.main(arguments: ["cnab", "parse", sampleRetorno], io: io) == .ok)
+    }
+
+    @Test func layoutsDirectoryOverridesABuiltinLayout() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let builtin = try #require(BuiltinLayouts.files.first { $0.name == "cnab240/febraban/retorno" })
+        let changed = builtin.json.replacingOccurrences(of: "\"to\": \"payer.name\"", with: "\"to\": \"payer.full_name\"")
+        #expect(changed != builtin.json)
+        try FileManager.default.createDirectory(atPath: dir + "/cnab240/febraban", withIntermediateDirectories: true)
+        try changed.write(toFile: dir + "/cnab240/febraban/retorno.json", atomically: true, encoding: .utf8)
+        for run in [
+            troca(["cnab", "parse", sampleRetorno, "--layouts", dir]),
+            troca(["cnab", "parse", sampleRetorno], env: ["TROCA_LAYOUTS": dir]),
+        ] {
+            #expect(run.status == .ok)
+            let event = try #require(run.records.first { $0["record"] as? String == "event" })
+            let payer = try #require(event["payer"] as? [String: Any])
+            #expect(payer["full_name"] != nil && payer["name"] == nil)
+        }
+        let list = troca(["layout", "list", "--layouts", dir])
+        #expect(list.stdoutText.contains(dir + "/cnab240/febraban/retorno.json"))
+    }
+
+    @Test func aBrokenLayoutIsAConfigError() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir + "/cnab240/febraban", withIntermediateDirectories: true)
+        try "{\"kind\": \"layout\", \"name\": \"cnab240/febraban/retorno\", \"version\": \"x\", \"record_length\": 240, \"records\": [{\"name\": \"a\", \"select\": [], \"fields\": [{\"name\": \"b\", \"pos\": 5}]}]}"
+            .write(toFile: dir + "/cnab240/febraban/retorno.json", atomically: true, encoding: .utf8)
+        let run = troca(["cnab", "parse", sampleRetorno, "--layouts", dir])
+        #expect(run.status == .config)
+        #expect(run.stderrText.contains("retorno.json: records[0].fields[0].pos: expected Array"), "\(run.stderrText)")
+    }
+
+    @Test func maxRejectsStopsEarly() throws {
+        var lines = try String(contentsOfFile: sampleRetorno, encoding: .isoLatin1).components(separatedBy: "\r\n")
+        for i in [2, 4, 9, 11] { lines[i] = String(lines[i].prefix(100)) + "X" + String(lines[i].dropFirst(101)) + "Y" }
+        let run = troca(["cnab", "parse", "-", "--max-rejects", "1"], stdin: Array(lines.joined(separator: "\r\n").utf8))
+        #expect(run.status == .dataError)
+        #expect(run.stderrText.contains("[cnab.max-rejects]"))
+    }
+}
+
+/// The real binary, run as a process: copied alone to an empty directory it still has its layouts.
+@Suite struct BinaryTests {
+    static var binary: String? {
+        let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for candidate in [dir, dir.deletingLastPathComponent()] {
+            let path = candidate.appendingPathComponent("troca").path
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        return nil
+    }
+
+    func shell(_ script: String, cwd: String) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = ["-c", script]
+        process.currentDirectoryURL = URL(fileURLWithPath: cwd)
+        process.environment = ["PATH": "/usr/bin:/bin"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test func binaryCopiedAloneStillWorks() throws {
+        let binary = try #require(Self.binary, "the troca executable is built beside the tests")
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.copyItem(atPath: binary, toPath: dir + "/troca")
+        try FileManager.default.copyItem(atPath: sampleRetorno, toPath: dir + "/RET.ret")
+        let list = try shell("./troca layout list", cwd: dir)
+        #expect(list.status == 0)
+        #expect(list.output.contains("cnab240/febraban/retorno"))
+        let parse = try shell("./troca cnab parse RET.ret 2>/dev/null | grep -c '\"record\":\"event\"'", cwd: dir)
+        #expect(parse.output.hasPrefix("4"), "\(parse.output)")
+        // A closed pipe (`| head -1`) is success, quietly.
+        let head = try shell("python3 '\(repoRoot)/scripts/gen-cnab240.py' --titles 20000 > BIG.ret; ./troca cnab parse BIG.ret 2>err.txt | head -1 >/dev/null; echo \"status=${PIPESTATUS[0]}\"; grep -c 'internal error\\|Broken pipe' err.txt", cwd: dir)
+        #expect(head.output.contains("status=0"), "\(head.output)")
+        #expect(head.output.hasSuffix("0\n"), "\(head.output)")
+    }
+}
