@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# The README's first command: Troca's job on bundled sample data, in a temporary directory.
+# Today: check and parse a CNAB 240 retorno and remessa (synthetic files of ours, written from
+# the FEBRABAN manual), count the events by kind, and show what a rejected line looks like.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+echo "== building troca"
+swift build --product troca 2>&1 | tail -1
+troca="$root/.build/debug/troca"
+work="$(mktemp -d "${TMPDIR:-/tmp}/troca-demo.XXXXXX")"
+cp Fixtures/samples/RETORNO-240.ret Fixtures/samples/REMESSA-240.rem "$work/"
+cd "$work"
+
+echo
+echo "== troca cnab check: structure of the bank files"
+"$troca" cnab check RETORNO-240.ret REMESSA-240.rem 2>/dev/null
+
+echo
+echo "== troca cnab parse RETORNO-240.ret > events.jsonl"
+"$troca" cnab parse RETORNO-240.ret --output events.jsonl 2>&1 | grep 'cnab parse:' || true
+echo "events by kind:"
+grep -o '"event":"[a-z_]*"' events.jsonl | sort | uniq -c | sed 's/"event"://; s/"//g'
+echo "first event:"
+grep -m1 '"record":"event"' events.jsonl | cut -c1-300
+echo "..."
+
+echo
+echo "== troca cnab parse REMESSA-240.rem > titles.jsonl"
+"$troca" cnab parse REMESSA-240.rem --output titles.jsonl 2>&1 | grep 'cnab parse:' || true
+echo "títulos: $(grep -c '"record":"title"' titles.jsonl)"
+
+echo
+echo "== a damaged copy: data de ocorrência 31/02/2026 in line 4"
+python3 - <<'PY'
+data = open("RETORNO-240.ret", "rb").read().split(b"\r\n")
+data[3] = data[3][:137] + b"31022026" + data[3][145:]
+open("DAMAGED.ret", "wb").write(b"\r\n".join(data))
+PY
+set +e
+"$troca" cnab parse DAMAGED.ret --output damaged.jsonl --rejects rejects.jsonl 2>&1 | grep -v generic-layout
+echo "exit status: $?  (65: records were rejected; the valid ones are in damaged.jsonl)"
+set -e
+echo "rejects.jsonl: $(wc -l < rejects.jsonl) rejected lines, each with file, line, column, code and raw bytes"
+
+echo
+echo "files are in $work"
