@@ -17,7 +17,16 @@ final class CNAB240Engine {
         var operation: Int?
         var titleCounts: [Int] = []
         var titleTotals: [Int] = []
+        /// Indices of the fields validated on every line (those with a `to`), and their specs.
         var checked: [Int] = []
+        var checkedSpecs: [FieldSpec] = []
+        /// Every field's spec.
+        var specs: [FieldSpec] = []
+        var role: RecordRole? = nil
+        var startsGroup = false
+        var fallback = false
+        /// Record indices a group started by this record must contain.
+        var requires: [Int] = []
     }
 
     struct Batch {
@@ -100,8 +109,16 @@ final class CNAB240Engine {
                     if let to = f.to, to.hasSuffix(".count") { info.titleCounts.append(i) }
                     if let to = f.to, to.hasSuffix(".total_cents") { info.titleTotals.append(i) }
                 }
-                if f.to != nil { info.checked.append(i) }
+                if f.to != nil {
+                    info.checked.append(i)
+                    info.checkedSpecs.append(f.spec)
+                }
             }
+            info.specs = record.specs
+            info.role = record.role
+            info.startsGroup = record.startsGroup
+            info.fallback = record.fallback
+            info.requires = record.requires.compactMap { compiled.recordIndex(named: $0) }
             return info
         }
         let details = compiled.records.indices.filter { compiled.records[$0].role == .detail }
@@ -221,25 +238,24 @@ final class CNAB240Engine {
                 break
             }
         }
-        let rec = layout!.records[r]
-        let info = infos[r]
         var problems: [Diagnostic] = []
-        for i in info.checked {
-            let field = rec.fields[i]
-            if let p = field.problem(in: line) {
-                problems.append(Diagnostic(.error, DiagnosticCode(rawValue: "cnab." + p.kind), p.message,
+        infos[r].checkedSpecs.withUnsafeBufferPointer { specs in
+            for k in 0..<specs.count {
+                guard let kind = specs[k].problem(in: line) else { continue }
+                let field = layout!.records[r].fields[infos[r].checked[k]]
+                problems.append(Diagnostic(.error, DiagnosticCode(rawValue: "cnab." + kind.name), field.message(for: kind, line),
                                            file: file, line: number, column: field.column, raw: Array(line)))
             }
         }
-        checkBank(line, info, number)
-        switch rec.role {
+        checkBank(line, r, number)
+        switch infos[r].role {
         case .fileHeader?: try fileHeader(line, number, r, problems)
         case .batchHeader?: try batchHeader(line, number, r, problems)
         case .detail?: try detail(line, number, r, problems)
         case .batchTrailer?: try batchTrailer(line, number, r, problems)
         case .fileTrailer?: try fileTrailer(line, number, r, problems)
         default:
-            rejectLine(line, number, "cnab.record-type", "record \(rec.name) has no role in the file structure", column: 1)
+            rejectLine(line, number, "cnab.record-type", "record \(layout!.records[r].name) has no role in the file structure", column: 1)
         }
     }
 
@@ -293,28 +309,26 @@ final class CNAB240Engine {
             rejectLine(line, number, "cnab.record-order", "detail record outside a batch (no batch header before it)", column: 8)
             return
         }
-        let rec = layout!.records[r]
-        let info = infos[r]
         batch!.records += 1
         checkBatchNumber(line, number, r)
-        if let s = integer(line, r, info.sequence) {
+        if let s = integer(line, r, infos[r].sequence) {
             let expected = batch!.lastSequence + 1
             if s != expected {
                 report(.error, "cnab.sequence", "sequence \(s) in batch \(batch!.number), expected \(expected)",
-                       line: number, column: column(r, info.sequence))
+                       line: number, column: column(r, infos[r].sequence))
             }
             batch!.lastSequence = s
         } else {
             batch!.lastSequence += 1
         }
-        if rec.startsGroup {
+        if infos[r].startsGroup {
             try closeGroup()
             batch!.titles += 1
-            batch!.face += integer(line, r, info.face) ?? 0
+            batch!.face += integer(line, r, infos[r].face) ?? 0
             group.open = true
             group.batch = batch!.number
             add(line, number, r, problems)
-        } else if rec.fallback {
+        } else if infos[r].fallback {
             // A detail only the fallback record matched: an unknown segment, reported and kept.
             report(.warning, "cnab.unknown-segment",
                    "unknown segment \(quote(line, 14, 1)) kept as a segment record", line: number, column: 14)
@@ -337,7 +351,7 @@ final class CNAB240Engine {
             add(line, number, r, problems)
         } else {
             rejectLine(line, number, "cnab.orphan-segment",
-                       "segment \(quote(line, 14, 1)) (\(rec.name)) has no título to belong to: no starting segment before it in batch \(batch!.number)",
+                       "segment \(quote(line, 14, 1)) (\(layout!.records[r].name)) has no título to belong to: no starting segment before it in batch \(batch!.number)",
                        column: 14)
         }
     }
@@ -448,9 +462,10 @@ final class CNAB240Engine {
             }
             return
         }
-        let starter = layout!.records[first.record]
-        for name in starter.requires where !group.segments.contains(where: { layout!.records[$0.record].name == name }) {
-            report(.warning, "cnab.missing-segment", "\(starter.name) is not followed by \(name) in its título", line: first.line)
+        for required in infos[first.record].requires where !group.segments.contains(where: { $0.record == required }) {
+            report(.warning, "cnab.missing-segment",
+                   "\(layout!.records[first.record].name) is not followed by \(layout!.records[required].name) in its título",
+                   line: first.line)
         }
         summary.written += group.segments.count
         summary.titles += 1
@@ -461,7 +476,7 @@ final class CNAB240Engine {
         var code: String? = nil
         group.store.withUnsafeBufferPointer { store in
             let line = UnsafeBufferPointer(rebasing: store[first.offset..<(first.offset + 240)])
-            if let c = infos[first.record].code { code = starter.fields[c].text(in: line) }
+            if let c = infos[first.record].code { code = infos[first.record].specs[c].text(in: line) }
             detailSchema!.emit(group.segments, store: store, into: &out.buffer, reasonText: code.flatMap { reasonLookups[$0] })
         }
         if let code {
@@ -559,14 +574,15 @@ final class CNAB240Engine {
         report(.error, code, message, line: line, column: column)
     }
 
-    func checkBank(_ line: UnsafeBufferPointer<UInt8>, _ info: RecordInfo, _ number: Int) {
-        guard let header = headerBank, !bankMismatchWarned, let b = info.bank,
-            let field = layout?.records.first?.fields[b], field.length == header.count else { return }
+    func checkBank(_ line: UnsafeBufferPointer<UInt8>, _ r: Int, _ number: Int) {
+        guard let header = headerBank, !bankMismatchWarned, let b = infos[r].bank else { return }
+        let field = infos[r].specs[b]
+        guard field.length == header.count else { return }
         for k in 0..<header.count where line[field.start + k] != header[k] {
             bankMismatchWarned = true
             report(.warning, "cnab.bank-mismatch",
-                   "bank \(quote(line, field.column, field.length)) differs from the file header's \(TextBytes.decode(header))",
-                   line: number, column: field.column)
+                   "bank \(quote(line, field.start + 1, field.length)) differs from the file header's \(TextBytes.decode(header))",
+                   line: number, column: field.start + 1)
             return
         }
     }
@@ -580,11 +596,11 @@ final class CNAB240Engine {
 
     func integer(_ line: UnsafeBufferPointer<UInt8>, _ r: Int, _ field: Int?) -> Int? {
         guard let field else { return nil }
-        return layout!.records[r].fields[field].integer(in: line)
+        return infos[r].specs[field].integer(in: line)
     }
 
     func column(_ r: Int, _ field: Int?) -> Int {
-        field.map { layout!.records[r].fields[$0].column } ?? 0
+        field.map { infos[r].specs[$0].start + 1 } ?? 0
     }
 
     func quote(_ line: UnsafeBufferPointer<UInt8>, _ column: Int, _ length: Int) -> String {

@@ -27,31 +27,31 @@ public enum FieldFormat: Sendable, Hashable {
     }
 }
 
-/// A field ready for the hot path: 0-based offsets, parsed picture and format.
+/// A field of a compiled layout: its names from the manual and its `FieldSpec`.
 public struct CompiledField: Sendable {
     /// The manual's name.
     public let name: String
-    /// 0-based start offset in the record.
-    public let start: Int
-    /// Width in bytes.
-    public let length: Int
     /// The parsed picture.
     public let picture: Picture
-    /// How the bytes become a value.
-    public let format: FieldFormat
     /// The output path, if any.
     public let to: String?
     /// The default value for writing.
     public let defaultValue: String?
-    /// For `enum` fields: raw bytes → emitted text.
-    let enumMap: [(raw: [UInt8], value: String)]
-    /// For `document` fields: offset of the sibling one-byte `…document_type` field.
-    var documentTypeOffset: Int?
+    /// For `enum` fields: raw bytes → emitted value.
+    public let enumMap: [EnumEntry]
+    /// Offsets and format, for the hot path.
+    public internal(set) var spec: FieldSpec
 
+    /// 0-based start offset in the record.
+    public var start: Int { spec.start }
+    /// Width in bytes.
+    public var length: Int { spec.length }
+    /// How the bytes become a value.
+    public var format: FieldFormat { spec.format }
     /// 1-based column of the first byte, as in the manual.
-    public var column: Int { start + 1 }
+    public var column: Int { spec.start + 1 }
     /// 1-based last position.
-    public var end: Int { start + length }
+    public var end: Int { spec.start + spec.length }
 }
 
 /// A record layout ready for the hot path.
@@ -70,6 +70,8 @@ public struct CompiledRecord: Sendable {
     let selectors: [(start: Int, length: Int, values: [[UInt8]])]
     /// The fields in position order.
     public let fields: [CompiledField]
+    /// The fields' specs, for the hot path.
+    public let specs: [FieldSpec]
 
     /// The index of the field mapped to a structural or output name.
     public func fieldIndex(to name: String) -> Int? {
@@ -87,12 +89,16 @@ public struct CompiledLayout: Sendable {
     public var recordLength: Int { layout.recordLength }
     /// The prefix of diagnostic codes raised while reading (`cnab` → `cnab.date`).
     public let codePrefix: String
+    /// The value tables of `enum` fields, indexed by `FieldSpec.enumIndex`.
+    public let enumTables: [[EnumEntry]]
+    let selectTable: SelectTable
 
     /// Compiles a resolved layout. Throws when a picture or format is malformed (lint first).
     public init(_ layout: Layout, codePrefix: String = "field") throws(LayoutError) {
         self.layout = layout
         self.codePrefix = codePrefix
         var compiled: [CompiledRecord] = []
+        var enumTables: [[EnumEntry]] = []
         for (r, record) in layout.records.enumerated() {
             var fields: [CompiledField] = []
             for (f, field) in record.fields.enumerated() {
@@ -118,18 +124,28 @@ public struct CompiledLayout: Sendable {
                 case let other?:
                     throw LayoutError(file: layout.name, path: path + ".format", message: "unknown format \"\(other)\"")
                 }
+                let entries = (field.enum ?? [:]).sorted { $0.key < $1.key }.map { raw, value in
+                    var json: [UInt8] = []
+                    JSONBytes.appendString(value, to: &json)
+                    return EnumEntry(raw: Array(raw.utf8), json: json)
+                }
+                var enumIndex = -1
+                if field.enum != nil {
+                    enumIndex = enumTables.count
+                    enumTables.append(entries)
+                }
                 fields.append(
                     CompiledField(
-                        name: field.name, start: field.pos[0] - 1, length: field.pos[1] - field.pos[0] + 1,
-                        picture: picture, format: format, to: field.to, defaultValue: field.default,
-                        enumMap: (field.enum ?? [:]).sorted { $0.key < $1.key }.map { (Array($0.key.utf8), $0.value) },
-                        documentTypeOffset: nil))
+                        name: field.name, picture: picture, to: field.to, defaultValue: field.default, enumMap: entries,
+                        spec: FieldSpec(
+                            start: field.pos[0] - 1, length: field.pos[1] - field.pos[0] + 1, format: format,
+                            typeOffset: -1, enumIndex: enumIndex)))
             }
             for i in fields.indices where fields[i].format == .document {
                 if let to = fields[i].to, to.hasSuffix("document") {
                     let typePath = to + "_type"
                     if let t = fields.first(where: { $0.to == typePath }), t.length == 1 {
-                        fields[i].documentTypeOffset = t.start
+                        fields[i].spec.typeOffset = t.start
                     }
                 }
             }
@@ -140,9 +156,12 @@ public struct CompiledLayout: Sendable {
             compiled.append(
                 CompiledRecord(
                     name: record.name, role: record.role, startsGroup: record.startsGroup ?? false,
-                    requires: record.requires ?? [], fallback: record.fallback ?? false, selectors: selectors, fields: fields))
+                    requires: record.requires ?? [], fallback: record.fallback ?? false, selectors: selectors, fields: fields,
+                    specs: fields.map(\.spec)))
         }
         self.records = compiled
+        self.enumTables = enumTables
+        self.selectTable = SelectTable(compiled)
     }
 
     /// The index of the record named `name`.
@@ -153,33 +172,70 @@ public struct CompiledLayout: Sendable {
     /// The record a line is, by the layout's selection rules: among the records whose every
     /// condition holds, the one with the most conditions (the first declared on a tie).
     public func select(_ line: UnsafeBufferPointer<UInt8>) -> Int? {
-        var best: Int? = nil
-        var bestCount = -1
-        for r in records.indices {
-            let record = records[r]
-            if record.selectors.count <= bestCount { continue }
-            if matches(record, line) {
-                best = r
-                bestCount = record.selectors.count
+        selectTable.select(line)
+    }
+}
+
+/// Record selection flattened into plain arrays: no reference counting per line.
+struct SelectTable: Sendable {
+    struct Condition: Sendable {
+        var start: Int
+        var length: Int
+        var valuesStart: Int
+        var valueCount: Int
+    }
+    /// Per record: its first condition and how many.
+    let records: [(first: Int, count: Int)]
+    let conditions: [Condition]
+    let values: [UInt8]
+
+    init(_ compiled: [CompiledRecord]) {
+        var records: [(first: Int, count: Int)] = []
+        var conditions: [Condition] = []
+        var values: [UInt8] = []
+        for record in compiled {
+            records.append((conditions.count, record.selectors.count))
+            for sel in record.selectors {
+                conditions.append(Condition(start: sel.start, length: sel.length, valuesStart: values.count, valueCount: sel.values.count))
+                for v in sel.values { values.append(contentsOf: v.count == sel.length ? v : Array(repeating: 0xFF, count: sel.length)) }
             }
         }
-        return best
+        self.records = records
+        self.conditions = conditions
+        self.values = values
     }
 
-    func matches(_ record: CompiledRecord, _ line: UnsafeBufferPointer<UInt8>) -> Bool {
-        for sel in record.selectors {
-            guard sel.start + sel.length <= line.count else { return false }
-            var any = false
-            for value in sel.values {
-                var equal = true
-                for k in 0..<sel.length where line[sel.start + k] != value[k] {
-                    equal = false
-                    break
+    func select(_ line: UnsafeBufferPointer<UInt8>) -> Int? {
+        records.withUnsafeBufferPointer { records in
+            conditions.withUnsafeBufferPointer { conditions in
+                values.withUnsafeBufferPointer { values in
+                    var best = -1
+                    var bestCount = -1
+                    for r in 0..<records.count {
+                        let rec = records[r]
+                        if rec.count <= bestCount { continue }
+                        var all = true
+                        for c in rec.first..<(rec.first + rec.count) {
+                            let cond = conditions[c]
+                            guard cond.start + cond.length <= line.count else { all = false; break }
+                            var any = false
+                            var v = cond.valuesStart
+                            for _ in 0..<cond.valueCount {
+                                var equal = true
+                                for k in 0..<cond.length where line[cond.start + k] != values[v + k] { equal = false; break }
+                                if equal { any = true; break }
+                                v += cond.length
+                            }
+                            if !any { all = false; break }
+                        }
+                        if all {
+                            best = r
+                            bestCount = rec.count
+                        }
+                    }
+                    return best >= 0 ? best : nil
                 }
-                if equal { any = true; break }
             }
-            if !any { return false }
         }
-        return true
     }
 }

@@ -8,13 +8,49 @@ public struct FieldProblem: Sendable, Hashable {
     public let message: String
 }
 
-extension CompiledField {
+/// A raw enum value and the JSON string it becomes.
+public struct EnumEntry: Sendable, Hashable {
+    /// The bytes as written in the file.
+    public let raw: [UInt8]
+    /// The emitted value, as a JSON string literal with its quotes.
+    public let json: [UInt8]
+}
+
+/// The hot-path form of a field: plain values only, so copying it costs nothing and the
+/// per-line loops do no reference counting. `CompiledField` wraps one with the field's names.
+public struct FieldSpec: Sendable, Hashable {
+    /// 0-based start offset.
+    public var start: Int
+    /// Width in bytes.
+    public var length: Int
+    /// How the bytes become a value.
+    public var format: FieldFormat
+    /// For `document` fields: offset of the one-byte `…document_type` sibling, or -1.
+    public var typeOffset: Int
+    /// For `enum` fields: index into the layout's enum tables, or -1.
+    public var enumIndex: Int
+
+    /// What is wrong with a field's bytes.
+    public enum ProblemKind: UInt8, Sendable {
+        case numeric, document, date, time
+
+        /// The diagnostic code's last part.
+        public var name: String {
+            switch self {
+            case .numeric: return "numeric"
+            case .document: return "document"
+            case .date: return "date"
+            case .time: return "time"
+            }
+        }
+    }
+
     @inline(__always)
     static func isBlank(_ b: UInt8) -> Bool { b == 0x20 || b == 0 }
 
     @inline(__always)
     func allBlank(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
-        for i in start..<(start + length) where !CompiledField.isBlank(line[i]) { return false }
+        for i in start..<(start + length) where !FieldSpec.isBlank(line[i]) { return false }
         return true
     }
 
@@ -30,142 +66,128 @@ extension CompiledField {
         return true
     }
 
-    func quoted(_ line: UnsafeBufferPointer<UInt8>) -> String {
-        "\"" + TextBytes.decode(line[start..<(start + length)]) + "\""
+    /// The trimmed byte range (blanks and NULs off both ends); empty when the field is blank.
+    @inline(__always)
+    func trimmed(_ line: UnsafeBufferPointer<UInt8>) -> Range<Int> {
+        var lo = start
+        var hi = start + length
+        while lo < hi, FieldSpec.isBlank(line[lo]) { lo += 1 }
+        while hi > lo, FieldSpec.isBlank(line[hi - 1]) { hi -= 1 }
+        return lo..<hi
     }
 
-    /// Checks the field's bytes against its picture and format. Blank fields are absent, not wrong.
-    public func problem(in line: UnsafeBufferPointer<UInt8>) -> FieldProblem? {
+    /// Checks the bytes against the picture and format; blank fields are absent, not wrong.
+    @inline(__always)
+    public func problem(in line: UnsafeBufferPointer<UInt8>) -> ProblemKind? {
         switch format {
         case .text, .reasons, .enumeration:
             return nil
         case .digits, .units, .int:
             if allDigits(line) || allBlank(line) { return nil }
-            return FieldProblem(kind: "numeric", message: "expected digits (\(picture.text)) in \(name), found \(quoted(line))")
+            return .numeric
         case .document:
             for i in start..<(start + length) {
                 let b = line[i]
-                if !(b &- 48 <= 9 || b &- 65 < 26 || CompiledField.isBlank(b)) {
-                    return FieldProblem(kind: "document", message: "expected a CPF/CNPJ (digits or A-Z) in \(name), found \(quoted(line))")
-                }
+                if !(b &- 48 <= 9 || b &- 65 < 26 || FieldSpec.isBlank(b)) { return .document }
             }
             return nil
         case .date(let order):
-            if allBlank(line) || allZero(line) { return nil }
-            if decodeDate(order, line) != nil { return nil }
-            let pattern = order == .dayMonthYear4 ? "DDMMAAAA" : order == .dayMonthYear2 ? "DDMMAA" : "AAAAMMDD"
-            return FieldProblem(kind: "date", message: "invalid date \(quoted(line)) in \(name) (\(pattern))")
+            if allDigits(line) {
+                if allZero(line) || date(order, line) != nil { return nil }
+                return .date
+            }
+            return allBlank(line) ? nil : .date
         case .time:
             if allBlank(line) { return nil }
-            guard allDigits(line), let h = Digits.value(line[start..<(start + 2)]), let m = Digits.value(line[(start + 2)..<(start + 4)]),
-                let s = Digits.value(line[(start + 4)..<(start + 6)]), h < 24, m < 60, s < 60
-            else { return FieldProblem(kind: "time", message: "invalid time \(quoted(line)) in \(name) (HHMMSS)") }
-            return nil
+            guard allDigits(line), length == 6 else { return .time }
+            let h = Int(line[start] &- 48) * 10 + Int(line[start + 1] &- 48)
+            let m = Int(line[start + 2] &- 48) * 10 + Int(line[start + 3] &- 48)
+            let s = Int(line[start + 4] &- 48) * 10 + Int(line[start + 5] &- 48)
+            return h < 24 && m < 60 && s < 60 ? nil : .time
         }
     }
 
-    func decodeDate(_ order: FieldFormat.DateOrder, _ line: UnsafeBufferPointer<UInt8>) -> CivilDate? {
+    @inline(__always)
+    func two(_ line: UnsafeBufferPointer<UInt8>, _ at: Int) -> Int {
+        Int(line[at] &- 48) * 10 + Int(line[at + 1] &- 48)
+    }
+
+    /// The date in a field of digits, or nil when it does not exist.
+    func date(_ order: FieldFormat.DateOrder, _ line: UnsafeBufferPointer<UInt8>) -> CivilDate? {
         guard allDigits(line) else { return nil }
         let s = start
         switch order {
         case .dayMonthYear4:
-            guard length == 8, let d = Digits.value(line[s..<(s + 2)]), let m = Digits.value(line[(s + 2)..<(s + 4)]),
-                let y = Digits.value(line[(s + 4)..<(s + 8)]) else { return nil }
-            return CivilDate(year: y, month: m, day: d)
+            guard length == 8 else { return nil }
+            return CivilDate(year: two(line, s + 4) * 100 + two(line, s + 6), month: two(line, s + 2), day: two(line, s))
         case .dayMonthYear2:
-            guard length == 6, let d = Digits.value(line[s..<(s + 2)]), let m = Digits.value(line[(s + 2)..<(s + 4)]),
-                let y = Digits.value(line[(s + 4)..<(s + 6)]) else { return nil }
-            return CivilDate(year: y < 70 ? 2000 + y : 1900 + y, month: m, day: d)
+            guard length == 6 else { return nil }
+            let y = two(line, s + 4)
+            return CivilDate(year: y < 70 ? 2000 + y : 1900 + y, month: two(line, s + 2), day: two(line, s))
         case .year4MonthDay:
-            guard length == 8, let y = Digits.value(line[s..<(s + 4)]), let m = Digits.value(line[(s + 4)..<(s + 6)]),
-                let d = Digits.value(line[(s + 6)..<(s + 8)]) else { return nil }
-            return CivilDate(year: y, month: m, day: d)
+            guard length == 8 else { return nil }
+            return CivilDate(year: two(line, s) * 100 + two(line, s + 2), month: two(line, s + 4), day: two(line, s + 6))
         }
     }
 
-    /// The field's value as text (for code lookups and messages); nil when absent.
-    public func text(in line: UnsafeBufferPointer<UInt8>) -> String? {
-        var lo = start
-        var hi = start + length
-        while lo < hi, CompiledField.isBlank(line[lo]) { lo += 1 }
-        while hi > lo, CompiledField.isBlank(line[hi - 1]) { hi -= 1 }
-        return lo == hi ? nil : TextBytes.decode(line[lo..<hi])
-    }
-
-    /// The field's value as an integer (numeric pictures; units for `V`); nil when blank or not digits.
-    public func integer(in line: UnsafeBufferPointer<UInt8>) -> Int? {
-        if allBlank(line) { return nil }
-        return Digits.value(line[start..<(start + length)])
-    }
-
-    /// The field's value as a date; nil when blank, zero or invalid.
-    public func date(in line: UnsafeBufferPointer<UInt8>) -> CivilDate? {
-        guard case .date(let order) = format else { return nil }
-        return decodeDate(order, line)
-    }
-
     /// Appends the field's JSON value; returns false (appending nothing) when the value is absent.
-    /// `reasonText` names a reason code for `reasons` fields.
+    @inline(__always)
     func appendJSON(
-        _ line: UnsafeBufferPointer<UInt8>, to out: inout [UInt8], reasonText: ((String) -> String?)?
+        _ line: UnsafeBufferPointer<UInt8>, to out: inout [UInt8], enumTable: [EnumEntry]?,
+        reasonText: ((String) -> String?)?
     ) -> Bool {
         let end = start + length
         switch format {
         case .text:
-            var lo = start
-            var hi = end
-            while lo < hi, CompiledField.isBlank(line[lo]) { lo += 1 }
-            while hi > lo, CompiledField.isBlank(line[hi - 1]) { hi -= 1 }
-            if lo == hi { return false }
-            JSONBytes.appendText(line[lo..<hi], to: &out)
+            let r = trimmed(line)
+            if r.isEmpty { return false }
+            JSONBytes.appendText(UnsafeBufferPointer(rebasing: line[r]), to: &out)
         case .digits:
-            if allBlank(line) || allZero(line) { return false }
-            var lo = start
-            var hi = end
-            while lo < hi, CompiledField.isBlank(line[lo]) { lo += 1 }
-            while hi > lo, CompiledField.isBlank(line[hi - 1]) { hi -= 1 }
-            JSONBytes.appendText(line[lo..<hi], to: &out)
+            if allZero(line) { return false }
+            let r = trimmed(line)
+            if r.isEmpty { return false }
+            JSONBytes.appendText(UnsafeBufferPointer(rebasing: line[r]), to: &out)
         case .units, .int:
             if allBlank(line) { return false }
             var lo = start
-            while lo < end - 1, line[lo] == 48 || CompiledField.isBlank(line[lo]) { lo += 1 }
-            for i in lo..<end { out.append(line[i]) }
+            while lo < end - 1, line[lo] == 48 || FieldSpec.isBlank(line[lo]) { lo += 1 }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: line[lo..<end]))
         case .date(let order):
-            guard let d = decodeDate(order, line) else { return false }
-            out.append(UInt8(ascii: "\""))
-            appendPadded(d.year, 4, &out)
-            out.append(UInt8(ascii: "-"))
-            appendPadded(d.month, 2, &out)
-            out.append(UInt8(ascii: "-"))
-            appendPadded(d.day, 2, &out)
-            out.append(UInt8(ascii: "\""))
+            guard let d = date(order, line) else { return false }
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 12) { buf in
+                buf[0] = 34
+                var y = d.year
+                for i in stride(from: 4, through: 1, by: -1) { buf[i] = UInt8(48 + y % 10); y /= 10 }
+                buf[5] = 45
+                buf[6] = UInt8(48 + d.month / 10); buf[7] = UInt8(48 + d.month % 10)
+                buf[8] = 45
+                buf[9] = UInt8(48 + d.day / 10); buf[10] = UInt8(48 + d.day % 10)
+                buf[11] = 34
+                out.append(contentsOf: UnsafeBufferPointer(buf))
+            }
         case .time:
             if allBlank(line) { return false }
-            out.append(UInt8(ascii: "\""))
-            out.append(line[start]); out.append(line[start + 1]); out.append(UInt8(ascii: ":"))
-            out.append(line[start + 2]); out.append(line[start + 3]); out.append(UInt8(ascii: ":"))
+            out.append(34)
+            out.append(line[start]); out.append(line[start + 1]); out.append(58)
+            out.append(line[start + 2]); out.append(line[start + 3]); out.append(58)
             out.append(line[start + 4]); out.append(line[start + 5])
-            out.append(UInt8(ascii: "\""))
+            out.append(34)
         case .document:
-            if allBlank(line) || allZero(line) { return false }
-            var lo = start
-            var hi = end
-            while lo < hi, CompiledField.isBlank(line[lo]) { lo += 1 }
-            while hi > lo, CompiledField.isBlank(line[hi - 1]) { hi -= 1 }
-            out.append(UInt8(ascii: "\""))
+            if allZero(line) { return false }
+            let r = trimmed(line)
+            if r.isEmpty { return false }
             // Keep the document's own width: 11 for a CPF, 14 for a CNPJ, dropping the field's extra zeros.
-            var keep = hi - lo
-            if let typeOffset = documentTypeOffset {
+            var keep = r.count
+            if typeOffset >= 0 {
                 switch line[typeOffset] {
                 case UInt8(ascii: "1"): keep = 11
                 case UInt8(ascii: "2"): keep = 14
                 default: break
                 }
             }
-            var first = max(lo, hi - keep)
-            for i in lo..<first where line[i] != 48 { first = lo; break }
-            for i in first..<hi { out.append(line[i]) }
-            out.append(UInt8(ascii: "\""))
+            var first = max(r.lowerBound, r.upperBound - keep)
+            for i in r.lowerBound..<first where line[i] != 48 { first = r.lowerBound; break }
+            JSONBytes.appendText(UnsafeBufferPointer(rebasing: line[first..<r.upperBound]), to: &out)
         case .reasons:
             var any = false
             var i = start
@@ -173,14 +195,14 @@ extension CompiledField {
                 let a = line[i]
                 let b = line[i + 1]
                 i += 2
-                if CompiledField.isBlank(a) && CompiledField.isBlank(b) { continue }
+                if FieldSpec.isBlank(a) && FieldSpec.isBlank(b) { continue }
                 if a == 48 && b == 48 { continue }
                 out.append(any ? UInt8(ascii: ",") : UInt8(ascii: "["))
                 any = true
-                out.append(contentsOf: [UInt8(ascii: "{"), UInt8(ascii: "\"")])
-                out.append(contentsOf: "code\":".utf8)
-                JSONBytes.appendText(line[(i - 2)..<i], to: &out)
-                if let reasonText, let text = reasonText(TextBytes.decode(line[(i - 2)..<i])) {
+                out.append(contentsOf: "{\"code\":".utf8)
+                let code = UnsafeBufferPointer(rebasing: line[(i - 2)..<i])
+                JSONBytes.appendText(code, to: &out)
+                if let reasonText, let text = reasonText(TextBytes.decode(code)) {
                     out.append(contentsOf: ",\"text\":".utf8)
                     JSONBytes.appendString(text, to: &out)
                 }
@@ -189,33 +211,94 @@ extension CompiledField {
             if !any { return false }
             out.append(UInt8(ascii: "]"))
         case .enumeration:
-            if allBlank(line) { return false }
-            for entry in enumMap where entry.raw.count == length {
+            let r = trimmed(line)
+            if r.isEmpty { return false }
+            for entry in enumTable ?? [] where entry.raw.count == length {
                 var equal = true
                 for k in 0..<length where line[start + k] != entry.raw[k] { equal = false; break }
                 if equal {
-                    JSONBytes.appendString(entry.value, to: &out)
+                    out.append(contentsOf: entry.json)
                     return true
                 }
             }
-            var lo = start
-            var hi = end
-            while lo < hi, CompiledField.isBlank(line[lo]) { lo += 1 }
-            while hi > lo, CompiledField.isBlank(line[hi - 1]) { hi -= 1 }
-            JSONBytes.appendText(line[lo..<hi], to: &out)
+            JSONBytes.appendText(UnsafeBufferPointer(rebasing: line[r]), to: &out)
         }
         return true
     }
+}
 
-    @inline(__always)
-    func appendPadded(_ v: Int, _ width: Int, _ out: inout [UInt8]) {
-        var div = 1
-        for _ in 1..<width { div *= 10 }
-        var x = v
-        while div > 0 {
-            out.append(UInt8(48 + (x / div) % 10))
-            x %= div
-            div /= 10
+extension CompiledField {
+    func quoted(_ line: UnsafeBufferPointer<UInt8>) -> String {
+        "\"" + TextBytes.decode(line[start..<min(line.count, start + length)]) + "\""
+    }
+
+    /// Checks the field's bytes against its picture and format. Blank fields are absent, not wrong.
+    public func problem(in line: UnsafeBufferPointer<UInt8>) -> FieldProblem? {
+        guard let kind = spec.problem(in: line) else { return nil }
+        return FieldProblem(kind: kind.name, message: message(for: kind, line))
+    }
+
+    /// The message for a problem of this field.
+    public func message(for kind: FieldSpec.ProblemKind, _ line: UnsafeBufferPointer<UInt8>) -> String {
+        switch kind {
+        case .numeric: return "expected digits (\(picture.text)) in \(name), found \(quoted(line))"
+        case .document: return "expected a CPF/CNPJ (digits or A-Z) in \(name), found \(quoted(line))"
+        case .time: return "invalid time \(quoted(line)) in \(name) (HHMMSS)"
+        case .date:
+            var pattern = "DDMMAAAA"
+            if case .date(let order) = format {
+                pattern = order == .dayMonthYear4 ? "DDMMAAAA" : order == .dayMonthYear2 ? "DDMMAA" : "AAAAMMDD"
+            }
+            return "invalid date \(quoted(line)) in \(name) (\(pattern))"
         }
+    }
+
+    /// The field's value as text (for code lookups and messages); nil when absent.
+    public func text(in line: UnsafeBufferPointer<UInt8>) -> String? {
+        let r = spec.trimmed(line)
+        return r.isEmpty ? nil : TextBytes.decode(line[r])
+    }
+
+    /// The field's value as an integer (numeric pictures; units for `V`); nil when blank or not digits.
+    public func integer(in line: UnsafeBufferPointer<UInt8>) -> Int? {
+        spec.integer(in: line)
+    }
+
+    /// The field's value as a date; nil when blank, zero or invalid.
+    public func date(in line: UnsafeBufferPointer<UInt8>) -> CivilDate? {
+        guard case .date(let order) = format else { return nil }
+        return spec.date(order, line)
+    }
+
+    /// Appends the field's JSON value; returns false (appending nothing) when the value is absent.
+    func appendJSON(
+        _ line: UnsafeBufferPointer<UInt8>, to out: inout [UInt8], reasonText: ((String) -> String?)?
+    ) -> Bool {
+        spec.appendJSON(line, to: &out, enumTable: enumMap, reasonText: reasonText)
+    }
+}
+
+extension FieldSpec {
+    /// The value as text, blanks trimmed; nil when blank.
+    public func text(in line: UnsafeBufferPointer<UInt8>) -> String? {
+        let r = trimmed(line)
+        return r.isEmpty ? nil : TextBytes.decode(line[r])
+    }
+
+    /// The value as an integer; nil when blank or not digits.
+    @inline(__always)
+    public func integer(in line: UnsafeBufferPointer<UInt8>) -> Int? {
+        var v = 0
+        var blanks = 0
+        for i in start..<(start + length) {
+            let d = line[i] &- 48
+            if d > 9 {
+                guard FieldSpec.isBlank(line[i]) else { return nil }
+                blanks += 1
+                continue
+            }
+            v = v &* 10 &+ Int(d)
+        }
+        return blanks == 0 ? v : nil
     }
 }

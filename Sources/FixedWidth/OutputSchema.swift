@@ -20,21 +20,30 @@ public struct SegmentRef: Sendable, Hashable {
 /// The JSON shape of a layout's output records, built from the fields' `to` paths: nested
 /// objects for dotted paths, keys in order of first appearance. Emitting a group of segments
 /// writes each path's value from the first segment that has it; empty objects are left out.
+///
+/// The tree is flattened into a program of plain values (open object, leaf, close object) over
+/// flat arrays, so emitting a record does no reference counting.
 public struct OutputSchema: Sendable {
-    struct Source: Sendable {
-        let record: Int
-        let fields: [Int]
+    struct Op: Sendable {
+        enum Kind: UInt8, Sendable { case leaf, open, close }
+        var kind: Kind
+        var keyStart: Int
+        var keyLength: Int
+        var sourceStart: Int
+        var sourceCount: Int
     }
 
-    indirect enum Node: Sendable {
-        case leaf(key: [UInt8], sources: [Source])
-        case object(key: [UInt8], children: [Node])
+    /// A record that can fill a leaf, and its field(s) (several are concatenated).
+    struct Source: Sendable {
+        var record: Int
+        var specStart: Int
+        var specCount: Int
     }
 
     final class Builder {
         var order: [String] = []
         var children: [String: Builder] = [:]
-        var sources: [Source] = []
+        var sources: [(record: Int, fields: [Int])] = []
         var isLeaf = false
 
         func insert(_ parts: ArraySlice<String>, record: Int, field: Int) {
@@ -50,30 +59,27 @@ public struct OutputSchema: Sendable {
             if parts.count == 1 {
                 child.isLeaf = true
                 if let last = child.sources.last, last.record == record {
-                    child.sources[child.sources.count - 1] = Source(record: record, fields: last.fields + [field])
+                    child.sources[child.sources.count - 1].fields.append(field)
                 } else {
-                    child.sources.append(Source(record: record, fields: [field]))
+                    child.sources.append((record, [field]))
                 }
             } else {
                 child.insert(parts.dropFirst(), record: record, field: field)
             }
         }
-
-        func build() -> [Node] {
-            order.map { name in
-                let child = children[name]!
-                let key = Array("\"\(name)\":".utf8)
-                return child.isLeaf ? .leaf(key: key, sources: child.sources) : .object(key: key, children: child.build())
-            }
-        }
     }
 
-    let nodes: [Node]
-    let layout: CompiledLayout
+    let ops: [Op]
+    let keys: [UInt8]
+    let sources: [Source]
+    /// The specs sources point at, in source order.
+    let specs: [FieldSpec]
+    let enumTables: [[EnumEntry]]
+    let depth: Int
+    let recordLength: Int
 
     /// The schema of the given records of a layout (all of them when `records` is nil).
     public init(layout: CompiledLayout, records: [Int]? = nil) {
-        self.layout = layout
         let root = Builder()
         for r in records ?? Array(layout.records.indices) {
             for (f, field) in layout.records[r].fields.enumerated() {
@@ -81,7 +87,40 @@ public struct OutputSchema: Sendable {
                 root.insert(to.split(separator: ".").map(String.init)[...], record: r, field: f)
             }
         }
-        nodes = root.build()
+        var ops: [Op] = []
+        var keys: [UInt8] = []
+        var sources: [Source] = []
+        var specs: [FieldSpec] = []
+        var depth = 0
+        func flatten(_ node: Builder, level: Int) {
+            depth = max(depth, level)
+            for name in node.order {
+                let child = node.children[name]!
+                let key = Array("\"\(name)\":".utf8)
+                let keyStart = keys.count
+                keys.append(contentsOf: key)
+                if child.isLeaf {
+                    let first = sources.count
+                    for (record, fields) in child.sources {
+                        sources.append(Source(record: record, specStart: specs.count, specCount: fields.count))
+                        specs.append(contentsOf: fields.map { layout.records[record].fields[$0].spec })
+                    }
+                    ops.append(Op(kind: .leaf, keyStart: keyStart, keyLength: key.count, sourceStart: first, sourceCount: child.sources.count))
+                } else {
+                    ops.append(Op(kind: .open, keyStart: keyStart, keyLength: key.count, sourceStart: 0, sourceCount: 0))
+                    flatten(child, level: level + 1)
+                    ops.append(Op(kind: .close, keyStart: 0, keyLength: 0, sourceStart: 0, sourceCount: 0))
+                }
+            }
+        }
+        flatten(root, level: 0)
+        self.ops = ops
+        self.keys = keys
+        self.sources = sources
+        self.specs = specs
+        self.enumTables = layout.enumTables
+        self.depth = depth + 1
+        self.recordLength = layout.recordLength
     }
 
     /// Appends `,"key":value` for every path with a value in `segments`, whose bytes are in `store`.
@@ -89,66 +128,75 @@ public struct OutputSchema: Sendable {
         _ segments: [SegmentRef], store: UnsafeBufferPointer<UInt8>, into out: inout [UInt8],
         reasonText: ((String) -> String?)? = nil
     ) {
-        var needComma = true
-        emit(nodes, segments, store, &out, &needComma, reasonText)
-    }
-
-    private func emit(
-        _ nodes: [Node], _ segments: [SegmentRef], _ store: UnsafeBufferPointer<UInt8>, _ out: inout [UInt8],
-        _ needComma: inout Bool, _ reasonText: ((String) -> String?)?
-    ) {
-        let length = layout.recordLength
-        for node in nodes {
-            let mark = out.count
-            if needComma { out.append(UInt8(ascii: ",")) }
-            switch node {
-            case .leaf(let key, let sources):
-                out.append(contentsOf: key)
-                var written = false
-                search: for source in sources {
-                    for seg in segments where seg.record == source.record {
-                        let line = UnsafeBufferPointer(rebasing: store[seg.offset..<(seg.offset + length)])
-                        let fields = layout.records[source.record].fields
-                        if source.fields.count == 1 {
-                            written = fields[source.fields[0]].appendJSON(line, to: &out, reasonText: reasonText)
-                        } else {
-                            written = Self.appendConcatenated(source.fields.map { fields[$0] }, line, &out, reasonText)
+        let length = recordLength
+        ops.withUnsafeBufferPointer { ops in
+        keys.withUnsafeBufferPointer { keys in
+        sources.withUnsafeBufferPointer { sources in
+        specs.withUnsafeBufferPointer { specs in
+        segments.withUnsafeBufferPointer { segments in
+        withUnsafeTemporaryAllocation(of: (mark: Int, inner: Int, comma: Bool).self, capacity: depth) { stack in
+            var top = 0
+            var needComma = true
+            for op in ops {
+                switch op.kind {
+                case .leaf:
+                    let mark = out.count
+                    if needComma { out.append(44) }
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: keys[op.keyStart..<(op.keyStart + op.keyLength)]))
+                    var written = false
+                    search: for s in sources[op.sourceStart..<(op.sourceStart + op.sourceCount)] {
+                        for seg in segments where seg.record == s.record {
+                            let line = UnsafeBufferPointer(rebasing: store[seg.offset..<(seg.offset + length)])
+                            if s.specCount == 1 {
+                                let spec = specs[s.specStart]
+                                written = spec.appendJSON(
+                                    line, to: &out, enumTable: spec.enumIndex >= 0 ? enumTables[spec.enumIndex] : nil,
+                                    reasonText: reasonText)
+                            } else {
+                                written = Self.appendConcatenated(
+                                    UnsafeBufferPointer(rebasing: specs[s.specStart..<(s.specStart + s.specCount)]), line, &out)
+                            }
+                            if written { break search }
                         }
-                        if written { break search }
+                    }
+                    if written {
+                        needComma = true
+                    } else {
+                        out.removeLast(out.count - mark)
+                    }
+                case .open:
+                    let mark = out.count
+                    if needComma { out.append(44) }
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: keys[op.keyStart..<(op.keyStart + op.keyLength)]))
+                    out.append(123)
+                    stack[top] = (mark, out.count, needComma)
+                    top += 1
+                    needComma = false
+                case .close:
+                    top -= 1
+                    let frame = stack[top]
+                    if out.count == frame.inner {
+                        out.removeLast(out.count - frame.mark)
+                        needComma = frame.comma
+                    } else {
+                        out.append(125)
+                        needComma = true
                     }
                 }
-                if written {
-                    needComma = true
-                } else {
-                    out.removeSubrange(mark...)
-                }
-            case .object(let key, let children):
-                out.append(contentsOf: key)
-                out.append(UInt8(ascii: "{"))
-                let inner = out.count
-                var childComma = false
-                emit(children, segments, store, &out, &childComma, reasonText)
-                if out.count == inner {
-                    out.removeSubrange(mark...)
-                } else {
-                    out.append(UInt8(ascii: "}"))
-                    needComma = true
-                }
             }
+        }
+        }
+        }
+        }
+        }
         }
     }
 
     /// Values of several fields with one path (CEP + suffix) are their bytes joined, read as the first field reads.
-    static func appendConcatenated(
-        _ fields: [CompiledField], _ line: UnsafeBufferPointer<UInt8>, _ out: inout [UInt8],
-        _ reasonText: ((String) -> String?)?
-    ) -> Bool {
+    static func appendConcatenated(_ specs: UnsafeBufferPointer<FieldSpec>, _ line: UnsafeBufferPointer<UInt8>, _ out: inout [UInt8]) -> Bool {
         var joined: [UInt8] = []
-        for f in fields { joined.append(contentsOf: line[f.start..<(f.start + f.length)]) }
-        let first = fields[0]
-        let merged = CompiledField(
-            name: first.name, start: 0, length: joined.count, picture: first.picture, format: first.format,
-            to: first.to, defaultValue: nil, enumMap: first.enumMap, documentTypeOffset: nil)
-        return joined.withUnsafeBufferPointer { merged.appendJSON($0, to: &out, reasonText: reasonText) }
+        for f in specs { joined.append(contentsOf: line[f.start..<(f.start + f.length)]) }
+        let merged = FieldSpec(start: 0, length: joined.count, format: specs[0].format, typeOffset: -1, enumIndex: -1)
+        return joined.withUnsafeBufferPointer { merged.appendJSON($0, to: &out, enumTable: nil, reasonText: nil) }
     }
 }

@@ -34,8 +34,14 @@ public enum JSONBytes {
     where C.Element == UInt8 {
         out.append(UInt8(ascii: "\""))
         var ascii = true
-        for b in bytes where b >= 0x80 { ascii = false; break }
-        if ascii || TextBytes.isValidUTF8(bytes) {
+        var clean = true
+        for b in bytes {
+            if b >= 0x80 { ascii = false; clean = false; break }
+            if b < 0x20 || b == 0x22 || b == 0x5C || b == 0x7F { clean = false }
+        }
+        if clean {
+            out.append(contentsOf: bytes)
+        } else if ascii || TextBytes.isValidUTF8(bytes) {
             for b in bytes { appendEscaped(b, to: &out) }
         } else {
             for b in bytes {
