@@ -60,7 +60,10 @@ final class CNAB240Engine {
     var recordSchemas: [OutputSchema] = []
     var directionLocked = false
     var codes: CodeTable?
-    var reasonLookups: [String: (String) -> String?] = [:]
+    /// Per movement code (its two bytes): the reason texts of the table it names.
+    var reasonTables: [UInt16: ReasonTexts] = [:]
+    /// Per movement code: the ready-made `,"event":…,"description":…` (or `,"movement":…`) members.
+    var movementJSON: [UInt16: [UInt8]] = [:]
     var warnedCodes: Set<String> = []
     var fileJSON: [UInt8] = []
 
@@ -126,14 +129,38 @@ final class CNAB240Engine {
         recordSchemas = compiled.records.indices.map { OutputSchema(layout: compiled, records: [$0]) }
         let folder = name.split(separator: "/").dropLast().joined(separator: "/")
         codes = try? library.codes(named: folder + "/occurrences")
-        reasonLookups = [:]
+        reasonTables = [:]
+        movementJSON = [:]
+        let retorno = name.hasSuffix("retorno")
         if let codes {
+            var tables: [String: ReasonTexts] = [:]
+            for (tableName, texts) in codes.reasons { tables[tableName] = ReasonTexts(texts) }
             for (code, movement) in codes.movements {
-                if let tableName = movement.reasons, let table = codes.reasons[tableName] {
-                    reasonLookups[code] = { table[$0] }
+                guard let key = Self.key(code) else { continue }
+                if let tableName = movement.reasons, let table = tables[tableName] { reasonTables[key] = table }
+                if retorno {
+                    var json = Array(",\"event\":".utf8)
+                    JSONBytes.appendString(movement.event, to: &json)
+                    json += Array(",\"description\":".utf8)
+                    JSONBytes.appendString(movement.text, to: &json)
+                    movementJSON[key] = json
+                }
+            }
+            if !retorno {
+                for (code, movement) in codes.remessaMovements ?? [:] {
+                    guard let key = Self.key(code) else { continue }
+                    var json = Array(",\"movement\":".utf8)
+                    JSONBytes.appendString(movement.movement, to: &json)
+                    movementJSON[key] = json
                 }
             }
         }
+    }
+
+    /// A 2-character code as the key of the code tables.
+    static func key(_ code: String) -> UInt16? {
+        let b = Array(code.utf8)
+        return b.count == 2 ? UInt16(b[0]) << 8 | UInt16(b[1]) : nil
     }
 
     /// The detail layout for a direction: a bank's own when one exists, else FEBRABAN's.
@@ -210,7 +237,7 @@ final class CNAB240Engine {
             return !stop
         case .record:
             records += 1
-            try normalizer!.record.withUnsafeBufferPointer { try record($0, number: number) }
+            try normalizer!.withRecord(raw) { try record($0, number: number) }
             return !stop
         }
     }
@@ -335,12 +362,15 @@ final class CNAB240Engine {
             if problems.isEmpty {
                 summary.written += 1
                 if let out = output {
-                    out.buffer.append(contentsOf: "{\"record\":\"segment\",\"batch\":".utf8)
-                    JSONBytes.appendInt(batch!.number, to: &out.buffer)
-                    out.buffer.append(contentsOf: ",\"raw\":".utf8)
-                    var hi = line.count
-                    while hi > 0, line[hi - 1] == 0x20 { hi -= 1 }
-                    JSONBytes.appendText(line[0..<hi], to: &out.buffer)
+                    let batchNumber = batch!.number
+                    out.withBuffer { buffer in
+                        buffer.append(contentsOf: "{\"record\":\"segment\",\"batch\":")
+                        JSONBytes.appendInt(batchNumber, to: &buffer)
+                        buffer.append(contentsOf: ",\"raw\":")
+                        var hi = line.count
+                        while hi > 0, line[hi - 1] == 0x20 { hi -= 1 }
+                        JSONBytes.appendText(UnsafeBufferPointer(rebasing: line[0..<hi]), to: &buffer)
+                    }
                     try endRecord(number)
                 }
             } else {
@@ -471,31 +501,32 @@ final class CNAB240Engine {
         summary.titles += 1
         guard let out = output else { return }
         let retorno = summary.direction == "retorno"
-        out.buffer.append(contentsOf: (retorno ? "{\"record\":\"event\",\"batch\":" : "{\"record\":\"title\",\"batch\":").utf8)
-        JSONBytes.appendInt(group.batch, to: &out.buffer)
-        var code: String? = nil
-        group.store.withUnsafeBufferPointer { store in
-            let line = UnsafeBufferPointer(rebasing: store[first.offset..<(first.offset + 240)])
-            if let c = infos[first.record].code { code = infos[first.record].specs[c].text(in: line) }
-            detailSchema!.emit(group.segments, store: store, into: &out.buffer, reasonText: code.flatMap { reasonLookups[$0] })
-        }
-        if let code {
-            if retorno {
-                if let m = codes?.movements[code] {
-                    out.buffer.append(contentsOf: ",\"event\":".utf8)
-                    JSONBytes.appendString(m.event, to: &out.buffer)
-                    out.buffer.append(contentsOf: ",\"description\":".utf8)
-                    JSONBytes.appendString(m.text, to: &out.buffer)
-                } else {
-                    out.buffer.append(contentsOf: ",\"event\":\"other\"".utf8)
-                    unknownCode(code, first.line)
-                }
-            } else if let m = codes?.remessaMovements?[code] {
-                out.buffer.append(contentsOf: ",\"movement\":".utf8)
-                JSONBytes.appendString(m.movement, to: &out.buffer)
-            } else {
-                unknownCode(code, first.line)
+        var codeKey: UInt16? = nil
+        if let c = infos[first.record].code {
+            let spec = infos[first.record].specs[c]
+            group.store.withUnsafeBufferPointer { store in
+                if spec.length == 2 { codeKey = UInt16(store[first.offset + spec.start]) << 8 | UInt16(store[first.offset + spec.start + 1]) }
             }
+        }
+        let reasons = codeKey.flatMap { reasonTables[$0] }
+        let movement = codeKey.flatMap { movementJSON[$0] }
+        group.store.withUnsafeBufferPointer { store in
+            group.segments.withUnsafeBufferPointer { segments in
+                out.withBuffer { buffer in
+                    buffer.append(contentsOf: retorno ? "{\"record\":\"event\",\"batch\":" : "{\"record\":\"title\",\"batch\":")
+                    JSONBytes.appendInt(group.batch, to: &buffer)
+                    detailSchema!.emit(segments, store: store, into: &buffer, reasons: reasons)
+                    if let movement {
+                        buffer.append(movement)
+                    } else if retorno {
+                        buffer.append(contentsOf: ",\"event\":\"other\"")
+                    }
+                }
+            }
+        }
+        if movement == nil, codeKey != nil {
+            let code = group.store.withUnsafeBufferPointer { infos[first.record].specs[infos[first.record].code!].text(in: UnsafeBufferPointer(rebasing: $0[first.offset...])) }
+            if let code { unknownCode(code, first.line) }
         }
         try endRecord(first.line)
     }
@@ -525,24 +556,32 @@ final class CNAB240Engine {
         }
         summary.written += 1
         guard let out = output else { return }
-        out.buffer.append(contentsOf: "{\"record\":\"\(kind)\",\"part\":\"\(part)\"".utf8)
-        if kind == "file", part == "header" {
-            out.buffer.append(contentsOf: ",\"format\":\"cnab240\",\"layout\":".utf8)
-            JSONBytes.appendString(summary.layout ?? "", to: &out.buffer)
+        let batchNumber = kind == "batch" ? integer(line, r, infos[r].batch) : nil
+        let layoutName = summary.layout ?? ""
+        out.withBuffer { buffer in
+            buffer.append(Array("{\"record\":\"\(kind)\",\"part\":\"\(part)\"".utf8))
+            if kind == "file", part == "header" {
+                buffer.append(contentsOf: ",\"format\":\"cnab240\",\"layout\":")
+                JSONBytes.appendString(layoutName, to: &buffer)
+            }
+            if let batchNumber {
+                buffer.append(contentsOf: ",\"batch\":")
+                JSONBytes.appendInt(batchNumber, to: &buffer)
+            }
+            [SegmentRef(record: r, offset: 0, line: number)].withUnsafeBufferPointer {
+                recordSchemas[r].emit($0, store: line, into: &buffer, reasons: nil)
+            }
         }
-        if kind == "batch", let n = integer(line, r, infos[r].batch) {
-            out.buffer.append(contentsOf: ",\"batch\":".utf8)
-            JSONBytes.appendInt(n, to: &out.buffer)
-        }
-        recordSchemas[r].emit([SegmentRef(record: r, offset: 0, line: number)], store: line, into: &out.buffer)
         try endRecord(number)
     }
 
     func endRecord(_ line: Int) throws {
         guard let out = output else { return }
-        out.buffer.append(contentsOf: fileJSON)
-        JSONBytes.appendInt(line, to: &out.buffer)
-        out.buffer.append(contentsOf: "}}".utf8)
+        out.withBuffer { buffer in
+            buffer.append(fileJSON)
+            JSONBytes.appendInt(line, to: &buffer)
+            buffer.append(contentsOf: "}}")
+        }
         summary.records += 1
         try out.endRecord()
     }

@@ -8,6 +8,29 @@ public struct FieldProblem: Sendable, Hashable {
     public let message: String
 }
 
+/// The texts of 2-character reason codes, as ready-made JSON objects `{"code":"08","text":"…"}`,
+/// keyed by the code's two bytes (`UInt16(first) << 8 | second`).
+public struct ReasonTexts: Sendable {
+    /// Code bytes → JSON object.
+    public let json: [UInt16: [UInt8]]
+
+    /// Builds the table from code → text.
+    public init(_ texts: [String: String]) {
+        var json: [UInt16: [UInt8]] = [:]
+        for (code, text) in texts {
+            let bytes = Array(code.utf8)
+            guard bytes.count == 2 else { continue }
+            var object: [UInt8] = Array("{\"code\":".utf8)
+            JSONBytes.appendString(code, to: &object)
+            object += Array(",\"text\":".utf8)
+            JSONBytes.appendString(text, to: &object)
+            object.append(UInt8(ascii: "}"))
+            json[UInt16(bytes[0]) << 8 | UInt16(bytes[1])] = object
+        }
+        self.json = json
+    }
+}
+
 /// A raw enum value and the JSON string it becomes.
 public struct EnumEntry: Sendable, Hashable {
     /// The bytes as written in the file.
@@ -133,8 +156,8 @@ public struct FieldSpec: Sendable, Hashable {
     /// Appends the field's JSON value; returns false (appending nothing) when the value is absent.
     @inline(__always)
     func appendJSON(
-        _ line: UnsafeBufferPointer<UInt8>, to out: inout [UInt8], enumTable: [EnumEntry]?,
-        reasonText: ((String) -> String?)?
+        _ line: UnsafeBufferPointer<UInt8>, to out: inout ByteBuffer, enumTable: [EnumEntry]?,
+        reasons: ReasonTexts?
     ) -> Bool {
         let end = start + length
         switch format {
@@ -151,20 +174,20 @@ public struct FieldSpec: Sendable, Hashable {
             if allBlank(line) { return false }
             var lo = start
             while lo < end - 1, line[lo] == 48 || FieldSpec.isBlank(line[lo]) { lo += 1 }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: line[lo..<end]))
+            out.appendBytes(UnsafeBufferPointer(rebasing: line[lo..<end]))
         case .date(let order):
             guard let d = date(order, line) else { return false }
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 12) { buf in
-                buf[0] = 34
-                var y = d.year
-                for i in stride(from: 4, through: 1, by: -1) { buf[i] = UInt8(48 + y % 10); y /= 10 }
-                buf[5] = 45
-                buf[6] = UInt8(48 + d.month / 10); buf[7] = UInt8(48 + d.month % 10)
-                buf[8] = 45
-                buf[9] = UInt8(48 + d.day / 10); buf[10] = UInt8(48 + d.day % 10)
-                buf[11] = 34
-                out.append(contentsOf: UnsafeBufferPointer(buf))
-            }
+            out.reserve(12)
+            let buf = out.base + out.count
+            buf[0] = 34
+            var y = d.year
+            for i in stride(from: 4, through: 1, by: -1) { buf[i] = UInt8(48 + y % 10); y /= 10 }
+            buf[5] = 45
+            buf[6] = UInt8(48 + d.month / 10); buf[7] = UInt8(48 + d.month % 10)
+            buf[8] = 45
+            buf[9] = UInt8(48 + d.day / 10); buf[10] = UInt8(48 + d.day % 10)
+            buf[11] = 34
+            out.count += 12
         case .time:
             if allBlank(line) { return false }
             out.append(34)
@@ -199,14 +222,13 @@ public struct FieldSpec: Sendable, Hashable {
                 if a == 48 && b == 48 { continue }
                 out.append(any ? UInt8(ascii: ",") : UInt8(ascii: "["))
                 any = true
-                out.append(contentsOf: "{\"code\":".utf8)
-                let code = UnsafeBufferPointer(rebasing: line[(i - 2)..<i])
-                JSONBytes.appendText(code, to: &out)
-                if let reasonText, let text = reasonText(TextBytes.decode(code)) {
-                    out.append(contentsOf: ",\"text\":".utf8)
-                    JSONBytes.appendString(text, to: &out)
+                if let known = reasons?.json[UInt16(a) << 8 | UInt16(b)] {
+                    out.append(known)
+                } else {
+                    out.append(contentsOf: "{\"code\":")
+                    JSONBytes.appendText(UnsafeBufferPointer(rebasing: line[(i - 2)..<i]), to: &out)
+                    out.append(UInt8(ascii: "}"))
                 }
-                out.append(UInt8(ascii: "}"))
             }
             if !any { return false }
             out.append(UInt8(ascii: "]"))
@@ -217,7 +239,7 @@ public struct FieldSpec: Sendable, Hashable {
                 var equal = true
                 for k in 0..<length where line[start + k] != entry.raw[k] { equal = false; break }
                 if equal {
-                    out.append(contentsOf: entry.json)
+                    out.append(entry.json)
                     return true
                 }
             }
@@ -271,10 +293,12 @@ extension CompiledField {
     }
 
     /// Appends the field's JSON value; returns false (appending nothing) when the value is absent.
-    func appendJSON(
-        _ line: UnsafeBufferPointer<UInt8>, to out: inout [UInt8], reasonText: ((String) -> String?)?
-    ) -> Bool {
-        spec.appendJSON(line, to: &out, enumTable: enumMap, reasonText: reasonText)
+    public func appendJSON(_ line: UnsafeBufferPointer<UInt8>, to out: inout [UInt8], reasons: ReasonTexts? = nil) -> Bool {
+        var buffer = ByteBuffer(capacity: 256)
+        defer { buffer.deallocate() }
+        let present = spec.appendJSON(line, to: &buffer, enumTable: enumMap, reasons: reasons)
+        out.append(contentsOf: buffer.bytes)
+        return present
     }
 }
 

@@ -22,8 +22,11 @@ public struct LineNormalizer {
     public let recordLength: Int
     /// The input's name for diagnostics.
     public let file: String
-    /// The normalised record after `.record`.
+    /// The normalised record after `.record`, unless `exact` is set.
     public private(set) var record: [UInt8]
+    /// After `.record`: when the raw line already was the record (the common case), its range
+    /// in the raw line, and `record` was not touched.
+    public private(set) var exact: Range<Int>? = nil
     var counts: [DiagnosticCode: (first: Int, count: Int)] = [:]
 
     /// Creates a normaliser for records of `recordLength` bytes.
@@ -59,6 +62,11 @@ public struct LineNormalizer {
                 column: recordLength + 1, raw: Array(raw[lo..<min(hi, lo + recordLength * 2)])))
         }
         var count = hi - lo
+        if count == recordLength {
+            exact = lo..<hi
+            return .record
+        }
+        exact = nil
         var transcoded = false
         if count != recordLength {
             var high = false
@@ -118,6 +126,15 @@ public struct LineNormalizer {
             counts[code] = (line, 1)
             warn(Diagnostic(.warning, code, message, file: file, line: line))
         }
+    }
+
+    /// Calls `body` with the record of the line last normalised to `.record`: a view of `raw`
+    /// when the line already was the record, else the normalised copy.
+    public func withRecord<R>(
+        _ raw: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) throws -> R
+    ) rethrows -> R {
+        if let exact { return try body(UnsafeBufferPointer(rebasing: raw[exact])) }
+        return try record.withUnsafeBufferPointer { try body($0) }
     }
 
     /// Warnings summarising repeated findings ("… and 37 more lines").

@@ -125,16 +125,26 @@ public struct OutputSchema: Sendable {
 
     /// Appends `,"key":value` for every path with a value in `segments`, whose bytes are in `store`.
     public func emit(
-        _ segments: [SegmentRef], store: UnsafeBufferPointer<UInt8>, into out: inout [UInt8],
-        reasonText: ((String) -> String?)? = nil
+        _ segments: [SegmentRef], store: UnsafeBufferPointer<UInt8>, into out: inout [UInt8], reasons: ReasonTexts? = nil
+    ) {
+        var buffer = ByteBuffer(capacity: 1024)
+        defer { buffer.deallocate() }
+        segments.withUnsafeBufferPointer { emit($0, store: store, into: &buffer, reasons: reasons) }
+        out.append(contentsOf: buffer.bytes)
+    }
+
+    /// The hot-path form of `emit`: segments and output as raw memory.
+    public func emit(
+        _ segments: UnsafeBufferPointer<SegmentRef>, store: UnsafeBufferPointer<UInt8>, into out: inout ByteBuffer,
+        reasons: ReasonTexts?
     ) {
         let length = recordLength
         ops.withUnsafeBufferPointer { ops in
         keys.withUnsafeBufferPointer { keys in
         sources.withUnsafeBufferPointer { sources in
         specs.withUnsafeBufferPointer { specs in
-        segments.withUnsafeBufferPointer { segments in
-        withUnsafeTemporaryAllocation(of: (mark: Int, inner: Int, comma: Bool).self, capacity: depth) { stack in
+        // Per open object: where its key began, where its members begin, and the comma state before it.
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: depth * 3) { stack in
             var top = 0
             var needComma = true
             for op in ops {
@@ -142,7 +152,7 @@ public struct OutputSchema: Sendable {
                 case .leaf:
                     let mark = out.count
                     if needComma { out.append(44) }
-                    out.append(contentsOf: UnsafeBufferPointer(rebasing: keys[op.keyStart..<(op.keyStart + op.keyLength)]))
+                    out.appendBytes(UnsafeBufferPointer(rebasing: keys[op.keyStart..<(op.keyStart + op.keyLength)]))
                     var written = false
                     search: for s in sources[op.sourceStart..<(op.sourceStart + op.sourceCount)] {
                         for seg in segments where seg.record == s.record {
@@ -151,7 +161,7 @@ public struct OutputSchema: Sendable {
                                 let spec = specs[s.specStart]
                                 written = spec.appendJSON(
                                     line, to: &out, enumTable: spec.enumIndex >= 0 ? enumTables[spec.enumIndex] : nil,
-                                    reasonText: reasonText)
+                                    reasons: reasons)
                             } else {
                                 written = Self.appendConcatenated(
                                     UnsafeBufferPointer(rebasing: specs[s.specStart..<(s.specStart + s.specCount)]), line, &out)
@@ -162,22 +172,23 @@ public struct OutputSchema: Sendable {
                     if written {
                         needComma = true
                     } else {
-                        out.removeLast(out.count - mark)
+                        out.truncate(to: mark)
                     }
                 case .open:
                     let mark = out.count
                     if needComma { out.append(44) }
-                    out.append(contentsOf: UnsafeBufferPointer(rebasing: keys[op.keyStart..<(op.keyStart + op.keyLength)]))
+                    out.appendBytes(UnsafeBufferPointer(rebasing: keys[op.keyStart..<(op.keyStart + op.keyLength)]))
                     out.append(123)
-                    stack[top] = (mark, out.count, needComma)
-                    top += 1
+                    stack[top] = mark
+                    stack[top + 1] = out.count
+                    stack[top + 2] = needComma ? 1 : 0
+                    top += 3
                     needComma = false
                 case .close:
-                    top -= 1
-                    let frame = stack[top]
-                    if out.count == frame.inner {
-                        out.removeLast(out.count - frame.mark)
-                        needComma = frame.comma
+                    top -= 3
+                    if out.count == stack[top + 1] {
+                        out.truncate(to: stack[top])
+                        needComma = stack[top + 2] == 1
                     } else {
                         out.append(125)
                         needComma = true
@@ -189,14 +200,19 @@ public struct OutputSchema: Sendable {
         }
         }
         }
-        }
     }
 
     /// Values of several fields with one path (CEP + suffix) are their bytes joined, read as the first field reads.
-    static func appendConcatenated(_ specs: UnsafeBufferPointer<FieldSpec>, _ line: UnsafeBufferPointer<UInt8>, _ out: inout [UInt8]) -> Bool {
-        var joined: [UInt8] = []
-        for f in specs { joined.append(contentsOf: line[f.start..<(f.start + f.length)]) }
-        let merged = FieldSpec(start: 0, length: joined.count, format: specs[0].format, typeOffset: -1, enumIndex: -1)
-        return joined.withUnsafeBufferPointer { merged.appendJSON($0, to: &out, enumTable: nil, reasonText: nil) }
+    static func appendConcatenated(_ specs: UnsafeBufferPointer<FieldSpec>, _ line: UnsafeBufferPointer<UInt8>, _ out: inout ByteBuffer) -> Bool {
+        var total = 0
+        for f in specs { total += f.length }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: total) { joined in
+            var n = 0
+            for f in specs {
+                for i in f.start..<(f.start + f.length) { joined[n] = line[i]; n += 1 }
+            }
+            let merged = FieldSpec(start: 0, length: total, format: specs[0].format, typeOffset: -1, enumIndex: -1)
+            return merged.appendJSON(UnsafeBufferPointer(joined), to: &out, enumTable: nil, reasons: nil)
+        }
     }
 }

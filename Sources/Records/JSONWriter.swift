@@ -5,14 +5,14 @@ public enum JSONBytes {
 
     /// Appends `"text"` with JSON escapes.
     @inlinable
-    public static func appendString(_ text: String, to out: inout [UInt8]) {
+    public static func appendString<Out: ByteAppending>(_ text: String, to out: inout Out) {
         out.append(UInt8(ascii: "\""))
         for b in text.utf8 { appendEscaped(b, to: &out) }
         out.append(UInt8(ascii: "\""))
     }
 
     @inlinable
-    static func appendEscaped(_ b: UInt8, to out: inout [UInt8]) {
+    static func appendEscaped<Out: ByteAppending>(_ b: UInt8, to out: inout Out) {
         switch b {
         case UInt8(ascii: "\""): out.append(92); out.append(b)
         case 92: out.append(92); out.append(92)
@@ -20,17 +20,34 @@ public enum JSONBytes {
         case 0x0D: out.append(92); out.append(UInt8(ascii: "r"))
         case 0x09: out.append(92); out.append(UInt8(ascii: "t"))
         case 0..<0x20, 0x7F:
-            out.append(contentsOf: [92, UInt8(ascii: "u"), 48, 48])
+            out.append(92); out.append(UInt8(ascii: "u")); out.append(48); out.append(48)
             out.append(hex[Int(b >> 4)])
             out.append(hex[Int(b & 15)])
         default: out.append(b)
         }
     }
 
+    /// Appends bank-file text held in memory: a clean ASCII run is copied in one go.
+    @inlinable
+    public static func appendText<Out: ByteAppending>(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout Out) {
+        var clean = true
+        for b in bytes where b >= 0x7F || b < 0x20 || b == 0x22 || b == 0x5C {
+            clean = false
+            break
+        }
+        if clean {
+            out.append(34)
+            out.appendBytes(bytes)
+            out.append(34)
+        } else {
+            appendText(bytes[...], to: &out)
+        }
+    }
+
     /// Appends bytes read from a bank file as a JSON string: ASCII as is, valid UTF-8 as is,
     /// anything else read as Windows-1252 (a superset of Latin-1) and re-encoded as UTF-8.
     @inlinable
-    public static func appendText<C: Collection>(_ bytes: C, to out: inout [UInt8])
+    public static func appendText<C: Collection, Out: ByteAppending>(_ bytes: C, to out: inout Out)
     where C.Element == UInt8 {
         out.append(UInt8(ascii: "\""))
         var ascii = true
@@ -40,7 +57,7 @@ public enum JSONBytes {
             if b < 0x20 || b == 0x22 || b == 0x5C || b == 0x7F { clean = false }
         }
         if clean {
-            out.append(contentsOf: bytes)
+            for b in bytes { out.append(b) }
         } else if ascii || TextBytes.isValidUTF8(bytes) {
             for b in bytes { appendEscaped(b, to: &out) }
         } else {
@@ -56,7 +73,7 @@ public enum JSONBytes {
     }
 
     @inlinable
-    static func appendScalar(_ v: UInt32, to out: inout [UInt8]) {
+    static func appendScalar<Out: ByteAppending>(_ v: UInt32, to out: inout Out) {
         if v < 0x80 {
             out.append(UInt8(v))
         } else if v < 0x800 {
@@ -71,12 +88,12 @@ public enum JSONBytes {
 
     /// Appends a decimal integer.
     @inlinable
-    public static func appendInt(_ value: Int, to out: inout [UInt8]) {
+    public static func appendInt<Out: ByteAppending>(_ value: Int, to out: inout Out) {
         if value == 0 { out.append(48); return }
         var v = value
         if v < 0 {
             out.append(UInt8(ascii: "-"))
-            if v == Int.min { out.append(contentsOf: Array("9223372036854775808".utf8)); return }
+            if v == Int.min { for b in "9223372036854775808".utf8 { out.append(b) }; return }
             v = -v
         }
         var tmp: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,

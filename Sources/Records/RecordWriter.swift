@@ -3,17 +3,25 @@
 /// 256 KiB, never one per line.
 public final class RecordWriter {
     /// Bytes of records not yet flushed. Writers append a record's JSON, then call `endRecord()`.
-    public var buffer: [UInt8] = []
+    public var buffer: ByteBuffer
     /// Records ended so far.
     public private(set) var records = 0
     let threshold: Int
-    let flush: ([UInt8]) throws -> Void
+    let flush: (UnsafeBufferPointer<UInt8>) throws -> Void
 
     /// Creates a writer that calls `flush` with each full buffer.
-    public init(threshold: Int = 256 << 10, flush: @escaping ([UInt8]) throws -> Void) {
+    public init(threshold: Int = 256 << 10, flush: @escaping (UnsafeBufferPointer<UInt8>) throws -> Void) {
         self.threshold = threshold
         self.flush = flush
-        buffer.reserveCapacity(threshold + 64 << 10)
+        buffer = ByteBuffer(capacity: threshold + 64 << 10)
+    }
+
+    deinit { buffer.deallocate() }
+
+    /// Lends the buffer for appending one record (a single access, however many appends).
+    @inline(__always)
+    public func withBuffer<R>(_ body: (inout ByteBuffer) throws -> R) rethrows -> R {
+        try body(&buffer)
     }
 
     /// Ends the record just appended with a newline, flushing when the buffer is full.
@@ -22,22 +30,22 @@ public final class RecordWriter {
         buffer.append(0x0A)
         records += 1
         if buffer.count >= threshold {
-            try flush(buffer)
-            buffer.removeAll(keepingCapacity: true)
+            try flush(buffer.bytes)
+            buffer.removeAll()
         }
     }
 
     /// Appends one complete record (JSON object bytes, without newline).
     public func write(_ record: [UInt8]) throws {
-        buffer.append(contentsOf: record)
+        buffer.append(record)
         try endRecord()
     }
 
     /// Flushes what is left.
     public func finish() throws {
-        if !buffer.isEmpty {
-            try flush(buffer)
-            buffer.removeAll(keepingCapacity: true)
+        if buffer.count > 0 {
+            try flush(buffer.bytes)
+            buffer.removeAll()
         }
     }
 }

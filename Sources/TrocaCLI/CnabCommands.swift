@@ -161,7 +161,7 @@ enum CnabCheckCommand: Command {
             facts.append("\(s.lines) lines")
             facts.append("\(s.titles) \(s.direction == "remessa" ? "títulos" : "events")")
             if s.rejected > 0 { facts.append("\(s.rejected) rejected") }
-            try io.stdout(Array((line + " (" + facts.joined(separator: ", ") + ")\n").utf8))
+            try io.write((line + " (" + facts.joined(separator: ", ") + ")\n"))
             if sink.errors > 0, status == .ok { status = .dataError }
         }
         try rejects?.finish()

@@ -7,7 +7,7 @@ enum HelpCommand: Command {
     static let flags: Set<String> = []
 
     static func run(_ args: Arguments, _ context: Context) throws -> ExitStatus {
-        try context.io.stdout(Array(text.utf8))
+        try context.io.write(text)
         return .ok
     }
 

@@ -11,7 +11,7 @@ public struct IO {
     /// Opens standard input.
     public var stdin: () -> ByteSource
     /// Writes bytes to standard output; throws `BrokenPipe` when the reader went away.
-    public var stdout: ([UInt8]) throws -> Void
+    public var stdout: (UnsafeBufferPointer<UInt8>) throws -> Void
     /// Writes bytes to standard error.
     public var stderr: ([UInt8]) -> Void
     /// Environment variables.
@@ -21,7 +21,7 @@ public struct IO {
 
     /// Creates an IO.
     public init(
-        stdin: @escaping () -> ByteSource, stdout: @escaping ([UInt8]) throws -> Void,
+        stdin: @escaping () -> ByteSource, stdout: @escaping (UnsafeBufferPointer<UInt8>) throws -> Void,
         stderr: @escaping ([UInt8]) -> Void, environment: [String: String], currentDirectory: String
     ) {
         self.stdin = stdin
@@ -35,8 +35,8 @@ public struct IO {
     public static var process: IO {
         IO(
             stdin: { FileSource(descriptor: 0, name: "-") },
-            stdout: { try FileDescriptorOutput.write(1, $0) },
-            stderr: { try? FileDescriptorOutput.write(2, $0) },
+            stdout: { try FileDescriptorOutput.write(1, UnsafeRawBufferPointer($0)) },
+            stderr: { bytes in try? bytes.withUnsafeBytes { try FileDescriptorOutput.write(2, $0) } },
             environment: ProcessInfo.processInfo.environment,
             currentDirectory: FileManager.default.currentDirectoryPath)
     }
@@ -44,6 +44,11 @@ public struct IO {
     /// Resolves a user-given path against the current directory.
     public func path(_ p: String) -> String {
         p.hasPrefix("/") ? p : (currentDirectory as NSString).appendingPathComponent(p)
+    }
+
+    /// Writes text to standard output.
+    public func write(_ text: String) throws {
+        try Array(text.utf8).withUnsafeBufferPointer { try stdout($0) }
     }
 
     /// Prints `troca: message` on stderr.
@@ -65,18 +70,16 @@ public struct WriteError: Error, CustomStringConvertible {
 }
 
 enum FileDescriptorOutput {
-    static func write(_ fd: Int32, _ bytes: [UInt8]) throws {
-        try bytes.withUnsafeBytes { buf in
-            var done = 0
-            while done < buf.count {
-                let n = Glibc.write(fd, buf.baseAddress! + done, buf.count - done)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    if errno == EPIPE { throw BrokenPipe() }
-                    throw WriteError(description: String(cString: strerror(errno)))
-                }
-                done += n
+    static func write(_ fd: Int32, _ buf: UnsafeRawBufferPointer) throws {
+        var done = 0
+        while done < buf.count {
+            let n = Glibc.write(fd, buf.baseAddress! + done, buf.count - done)
+            if n < 0 {
+                if errno == EINTR { continue }
+                if errno == EPIPE { throw BrokenPipe() }
+                throw WriteError(description: String(cString: strerror(errno)))
             }
+            done += n
         }
     }
 }
@@ -103,8 +106,8 @@ final class AtomicFile {
         fchmod(fd, 0o644)
     }
 
-    func write(_ bytes: [UInt8]) throws {
-        do { try FileDescriptorOutput.write(fd, bytes) } catch let e as WriteError {
+    func write(_ bytes: UnsafeBufferPointer<UInt8>) throws {
+        do { try FileDescriptorOutput.write(fd, UnsafeRawBufferPointer(bytes)) } catch let e as WriteError {
             throw WriteError(description: "cannot write \(target): \(e.description)")
         }
     }

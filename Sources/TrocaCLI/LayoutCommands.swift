@@ -22,7 +22,7 @@ enum LayoutListCommand: Command {
             let head = try? JSONDecoder().decode(Head.self, from: Data(source.json))
             rows.append([source.name, head?.kind ?? "?", head?.version ?? "?", source.origin])
         }
-        try context.io.stdout(Array(table(rows).utf8))
+        try context.io.write(table(rows))
         return .ok
     }
 }
@@ -62,7 +62,7 @@ enum LayoutShowCommand: Command {
             }
             text += table(rows, rightAligned: [1, 2, 3])
         }
-        try context.io.stdout(Array(text.utf8))
+        try context.io.write(text)
         return .ok
     }
 }

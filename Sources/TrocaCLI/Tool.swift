@@ -35,7 +35,7 @@ public enum Tool {
         }
         let rest = Array(arguments.dropFirst(command.name.count))
         if rest.contains("--help") || rest.contains("-h") {
-            do { try io.stdout(Array(command.help.utf8)) } catch {}
+            do { try io.write(command.help) } catch {}
             return .ok
         }
         do {

@@ -1,0 +1,93 @@
+/// Something bytes can be appended to: `[UInt8]`, or `ByteBuffer` on hot paths.
+public protocol ByteAppending {
+    /// Appends one byte.
+    mutating func append(_ byte: UInt8)
+    /// Appends bytes from memory.
+    mutating func appendBytes(_ bytes: UnsafeBufferPointer<UInt8>)
+}
+
+extension Array: ByteAppending where Element == UInt8 {
+    @inlinable
+    public mutating func appendBytes(_ bytes: UnsafeBufferPointer<UInt8>) {
+        append(contentsOf: bytes)
+    }
+}
+
+/// A growable byte buffer over raw memory: appends are a capacity check and a `memcpy`, and
+/// rolling back to a mark is one assignment. Its owner (`RecordWriter`) frees it; copies of the
+/// struct share the memory, so it is handed out only as `inout`.
+public struct ByteBuffer: ByteAppending {
+    /// The first byte (set only by the buffer's own methods).
+    public var base: UnsafeMutablePointer<UInt8>
+    /// Bytes written (set only by the buffer's own methods).
+    public var count: Int
+    /// Bytes allocated (set only by the buffer's own methods).
+    public var capacity: Int
+
+    /// Allocates a buffer.
+    public init(capacity: Int) {
+        self.capacity = max(capacity, 64)
+        self.base = .allocate(capacity: self.capacity)
+        self.count = 0
+    }
+
+    /// Frees the memory; the buffer must not be used afterwards.
+    public func deallocate() { base.deallocate() }
+
+    /// Reallocates to hold at least `needed` bytes.
+    @inline(never)
+    public mutating func grow(_ needed: Int) {
+        var newCapacity = capacity * 2
+        while newCapacity < needed { newCapacity *= 2 }
+        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        bigger.update(from: base, count: count)
+        base.deallocate()
+        base = bigger
+        capacity = newCapacity
+    }
+
+    /// Makes room for `extra` more bytes.
+    @inlinable @inline(__always)
+    public mutating func reserve(_ extra: Int) {
+        if count + extra > capacity { grow(count + extra) }
+    }
+
+    @inlinable @inline(__always)
+    public mutating func append(_ byte: UInt8) {
+        if count == capacity { grow(count + 1) }
+        base[count] = byte
+        count += 1
+    }
+
+    @inlinable @inline(__always)
+    public mutating func appendBytes(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let src = bytes.baseAddress, bytes.count > 0 else { return }
+        reserve(bytes.count)
+        (base + count).update(from: src, count: bytes.count)
+        count += bytes.count
+    }
+
+    /// Appends an array's bytes.
+    @inlinable @inline(__always)
+    public mutating func append(_ bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { appendBytes($0) }
+    }
+
+    /// Appends a string's UTF-8 bytes.
+    @inlinable
+    public mutating func append(contentsOf text: StaticString) {
+        appendBytes(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    /// Drops everything after `mark` (a previous `count`).
+    @inlinable @inline(__always)
+    public mutating func truncate(to mark: Int) {
+        count = mark
+    }
+
+    /// Forgets the contents, keeping the memory.
+    public mutating func removeAll() { count = 0 }
+
+    /// The contents.
+    public var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
+}
