@@ -22,6 +22,8 @@ final class CNAB240Engine {
         var checkedSpecs: [FieldSpec] = []
         /// Every field's spec.
         var specs: [FieldSpec] = []
+        /// The vector pre-check of the checked fields.
+        var fast = FastCheck(specs: [], length: 0)
         var role: RecordRole? = nil
         var startsGroup = false
         var fallback = false
@@ -118,6 +120,7 @@ final class CNAB240Engine {
                 }
             }
             info.specs = record.specs
+            info.fast = FastCheck(specs: info.checkedSpecs, length: compiled.recordLength)
             info.role = record.role
             info.startsGroup = record.startsGroup
             info.fallback = record.fallback
@@ -266,12 +269,14 @@ final class CNAB240Engine {
             }
         }
         var problems: [Diagnostic] = []
-        infos[r].checkedSpecs.withUnsafeBufferPointer { specs in
+        if !infos[r].fast.passes(line) {
+            infos[r].checkedSpecs.withUnsafeBufferPointer { specs in
             for k in 0..<specs.count {
                 guard let kind = specs[k].problem(in: line) else { continue }
                 let field = layout!.records[r].fields[infos[r].checked[k]]
                 problems.append(Diagnostic(.error, DiagnosticCode(rawValue: "cnab." + kind.name), field.message(for: kind, line),
                                            file: file, line: number, column: field.column, raw: Array(line)))
+            }
             }
         }
         checkBank(line, r, number)

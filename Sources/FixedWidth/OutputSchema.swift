@@ -23,7 +23,7 @@ public struct SegmentRef: Sendable, Hashable {
 ///
 /// The tree is flattened into a program of plain values (open object, leaf, close object) over
 /// flat arrays, so emitting a record does no reference counting.
-public struct OutputSchema: Sendable {
+public final class OutputSchema: Sendable {
     struct Op: Sendable {
         enum Kind: UInt8, Sendable { case leaf, open, close }
         var kind: Kind
