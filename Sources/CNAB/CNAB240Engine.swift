@@ -78,6 +78,9 @@ final class CNAB240Engine {
     var headerBank: [UInt8]?
     var bankMismatchWarned = false
     var stop = false
+    /// After a whole-file rejection: the remaining lines are counted as rejected with the file.
+    var draining = false
+    var drained = 0
 
     init(library: LayoutLibrary, file: String, options: CNABReadOptions, output: RecordWriter?, diagnostics: DiagnosticSink) {
         self.library = library
@@ -192,6 +195,12 @@ final class CNAB240Engine {
 
     func line(_ raw: UnsafeBufferPointer<UInt8>, number: Int, cut: Bool) throws -> Bool {
         summary.lines += 1
+        if draining {
+            var blank = true
+            for b in raw where b != 0x0D && b != 0x1A && b != 0x20 && b != 0 { blank = false; break }
+            if blank { summary.skipped += 1 } else { summary.rejected += 1; drained += 1 }
+            return true
+        }
         if normalizer == nil {
             var trimmed = raw.count
             while trimmed > 0, raw[trimmed - 1] == 0x0D || raw[trimmed - 1] == 0x1A || raw[trimmed - 1] == 0x20 { trimmed -= 1 }
@@ -199,22 +208,24 @@ final class CNAB240Engine {
                 summary.skipped += 1
                 return true
             }
-            if let d = LineNormalizer.utf16Diagnostic(raw, file: file) {
-                diagnostics.report(d)
-                summary.fatal = true
-                summary.rejected += 1
-                stop = true
-                return false
+            if var d = LineNormalizer.utf16Diagnostic(raw, file: file) {
+                d.raw = Array(raw)
+                rejectFile(d)
+                return true
             }
-            let format = options.format ?? CNABFormat.detect(firstLine: raw)
+            guard let format = options.format ?? CNABFormat.detect(firstLine: raw) else {
+                rejectFile(Diagnostic(
+                    .error, "cnab.format",
+                    "cannot tell CNAB 240 from CNAB 400: line 1 is \(trimmed) bytes and is neither a CNAB 240 file header (0000 at 4-7, 0 at 8) nor a CNAB 400 header (0 at 1, 1 or 2 at 2); give --format",
+                    file: file, line: number, raw: Array(raw[0..<trimmed])))
+                return true
+            }
             summary.format = format
             guard format == .cnab240 else {
-                report(.error, "cnab.format-400",
-                       "format 400: bank layout not available yet (only CNAB 240 is read so far)", line: number)
-                summary.fatal = true
-                summary.rejected += 1
-                stop = true
-                return false
+                rejectFile(Diagnostic(
+                    .error, "cnab.format-400", "format 400: bank layout not available yet (only CNAB 240 is read so far)",
+                    file: file, line: number, raw: Array(raw[0..<trimmed])))
+                return true
             }
             normalizer = LineNormalizer(recordLength: 240, file: file)
             try use(options.layout ?? "cnab240/febraban/common")
@@ -325,11 +336,18 @@ final class CNAB240Engine {
             report(.error, "cnab.batch-number", "batch header numbers batch \(n), expected \(batches)",
                    line: number, column: column(r, infos[r].batch))
         }
-        if let o = infos[r].operation, !directionLocked {
-            switch layout!.records[r].fields[o].text(in: line) {
-            case "R"?: try lock(direction: "remessa", line: number)
-            case "T"?: try lock(direction: "retorno", line: number)
-            default: break
+        if let o = infos[r].operation {
+            let said: String? = switch infos[r].specs[o].text(in: line) {
+            case "R"?: "remessa"
+            case "T"?: "retorno"
+            default: nil
+            }
+            if let said, !directionLocked {
+                try lock(direction: said, line: number)
+            } else if let said, let locked = summary.direction, said != locked, options.layout == nil {
+                report(.warning, "cnab.direction-mismatch",
+                       "the batch header says \(said) (operation at \(infos[r].specs[o].start + 1)), the file was read as \(locked); give --layout to choose",
+                       line: number, column: infos[r].specs[o].start + 1)
             }
         }
         batch = Batch(number: n ?? batches, line: number)
@@ -444,8 +462,19 @@ final class CNAB240Engine {
         try accept(line, number, r, problems, part: "trailer", kind: "file")
     }
 
+    /// The whole file cannot be read: one error for line 1, the other lines counted as rejected with it.
+    func rejectFile(_ d: Diagnostic) {
+        diagnostics.report(d)
+        summary.fatal = true
+        summary.rejected += 1
+        draining = true
+    }
+
     func finish() throws {
-        guard !stop, summary.format == .cnab240 else {
+        if draining, drained > 0 {
+            report(.note, "cnab.file-rejected", "the other \(drained) line(s) of the file are rejected with it", line: 0)
+        }
+        guard !stop, !draining, summary.format == .cnab240 else {
             try finishNotes()
             return
         }

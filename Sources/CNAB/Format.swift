@@ -14,7 +14,9 @@ public struct CNABFormat: RawRepresentable, Sendable, Hashable, CustomStringConv
     /// Guesses the format from a file's first line (raw bytes, BOM and CR allowed): a CNAB 240
     /// file header has lote `0000` at 4–7 and record type `0` at 8; a CNAB 400 header has `0`
     /// at 1 and the direction (`1`/`2`) at 2. Line length decides what the header does not.
-    public static func detect(firstLine raw: UnsafeBufferPointer<UInt8>) -> CNABFormat {
+    /// Returns nil when the line is neither header and its length is far from both (a bank's own
+    /// leading record, for instance): guessing would only produce a cascade of wrong errors.
+    public static func detect(firstLine raw: UnsafeBufferPointer<UInt8>) -> CNABFormat? {
         var lo = 0
         var hi = raw.count
         if hi >= 3, raw[0] == 0xEF, raw[1] == 0xBB, raw[2] == 0xBF { lo = 3 }
@@ -26,6 +28,8 @@ public struct CNABFormat: RawRepresentable, Sendable, Hashable, CustomStringConv
         if at(1) == zero, at(2) == UInt8(ascii: "1") || at(2) == UInt8(ascii: "2"), n >= 320 { return .cnab400 }
         if at(4) == zero, at(5) == zero, at(6) == zero, at(7) == zero, at(8) == zero { return .cnab240 }
         if at(1) == zero, at(2) == UInt8(ascii: "1") || at(2) == UInt8(ascii: "2"), at(3) == UInt8(ascii: "R") { return .cnab400 }
-        return n >= 320 ? .cnab400 : .cnab240
+        if (200...260).contains(n) { return .cnab240 }
+        if (360...450).contains(n) { return .cnab400 }
+        return nil
     }
 }

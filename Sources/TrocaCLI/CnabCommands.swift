@@ -33,10 +33,12 @@ enum CnabRun {
         }
     }
 
-    static func summaryLine(_ command: String, _ file: String, _ s: CNABReadSummary) -> String {
+    static func summaryLine(_ command: String, _ file: String, _ s: CNABReadSummary, errors: Int) -> String {
         let noun = s.direction == "remessa" ? "títulos" : "events"
-        return "\(command): \(file): read \(s.lines) lines: \(s.written) written, \(s.rejected) rejected, \(s.skipped) skipped; "
+        var line = "\(command): \(file): read \(s.lines) lines: \(s.written) written, \(s.rejected) rejected, \(s.skipped) skipped; "
             + "\(s.records) records (\(s.titles) \(noun))"
+        if errors > 0 { line += "; \(errors) error\(errors == 1 ? "" : "s")" }
+        return line
     }
 }
 
@@ -95,9 +97,10 @@ enum CnabParseCommand: Command {
         var fatal = false
         for (name, source) in sources {
             let reader = CNABReader(library: library, file: name, options: options)
+            let before = sink.errors
             let summary = try reader.read(source, output: output, diagnostics: sink)
             try output.finish()
-            io.say(CnabRun.summaryLine("cnab parse", name, summary))
+            io.say(CnabRun.summaryLine("cnab parse", name, summary, errors: sink.errors - before))
             fatal = fatal || summary.fatal
         }
         try rejects?.finish()
