@@ -43,6 +43,9 @@ final class CNAB240Engine {
     struct Group {
         var store: [UInt8] = []
         var segments: [SegmentRef] = []
+        var offsets: [Int] = []
+        /// The records of the segments, 8 bits each (0 when the group is too long or too varied to cache).
+        var shape: UInt64 = 0
         var errors: [Diagnostic] = []
         var batch = 0
         var open = false
@@ -59,6 +62,8 @@ final class CNAB240Engine {
     var layout: CompiledLayout?
     var infos: [RecordInfo] = []
     var detailSchema: OutputSchema?
+    /// Emission programs by group shape.
+    var programs: [UInt64: ShapeProgram] = [:]
     var recordSchemas: [OutputSchema] = []
     var directionLocked = false
     var codes: CodeTable?
@@ -132,6 +137,7 @@ final class CNAB240Engine {
         }
         let details = compiled.records.indices.filter { compiled.records[$0].role == .detail }
         detailSchema = OutputSchema(layout: compiled, records: details)
+        programs = [:]
         recordSchemas = compiled.records.indices.map { OutputSchema(layout: compiled, records: [$0]) }
         let folder = name.split(separator: "/").dropLast().joined(separator: "/")
         codes = try? library.codes(named: folder + "/occurrences")
@@ -498,7 +504,10 @@ final class CNAB240Engine {
     func add(_ line: UnsafeBufferPointer<UInt8>, _ number: Int, _ r: Int, _ problems: [Diagnostic]) {
         let offset = group.store.count
         group.store.append(contentsOf: line)
+        let slot = group.segments.count
         group.segments.append(SegmentRef(record: r, offset: offset, line: number))
+        group.offsets.append(offset)
+        group.shape = slot < 8 && r < 255 && (slot == 0 || group.shape != 0) ? group.shape | UInt64(r + 1) << (8 * slot) : 0
         group.errors.append(contentsOf: problems)
     }
 
@@ -508,6 +517,8 @@ final class CNAB240Engine {
             group.open = false
             group.store.removeAll(keepingCapacity: true)
             group.segments.removeAll(keepingCapacity: true)
+            group.offsets.removeAll(keepingCapacity: true)
+            group.shape = 0
             group.errors.removeAll(keepingCapacity: true)
         }
         let first = group.segments[0]
@@ -544,12 +555,19 @@ final class CNAB240Engine {
         }
         let reasons = codeKey.flatMap { reasonTables[$0] }
         let movement = codeKey.flatMap { movementJSON[$0] }
+        let program: ShapeProgram
+        if group.shape != 0, let cached = programs[group.shape] {
+            program = cached
+        } else {
+            program = detailSchema!.program(for: group.segments.map(\.record))
+            if group.shape != 0 { programs[group.shape] = program }
+        }
         group.store.withUnsafeBufferPointer { store in
-            group.segments.withUnsafeBufferPointer { segments in
+            group.offsets.withUnsafeBufferPointer { offsets in
                 out.withBuffer { buffer in
                     buffer.append(contentsOf: retorno ? "{\"record\":\"event\",\"batch\":" : "{\"record\":\"title\",\"batch\":")
                     JSONBytes.appendInt(group.batch, to: &buffer)
-                    detailSchema!.emit(segments, store: store, into: &buffer, reasons: reasons)
+                    program.emit(offsets: offsets, store: store, into: &buffer, reasons: reasons)
                     if let movement {
                         buffer.append(movement)
                     } else if retorno {

@@ -76,6 +76,10 @@ public struct LayoutLibrary: Sendable {
 
     /// The `kind` member of a source.
     public static func kind(of source: LayoutSource) throws(LayoutError) -> String {
+        if source.origin == "built-in" {
+            if BuiltinLayouts.layouts[source.name] != nil { return "layout" }
+            if BuiltinLayouts.codeTables[source.name] != nil { return "codes" }
+        }
         struct Kind: Decodable { var kind: String }
         do {
             return try JSONDecoder().decode(Kind.self, from: Data(source.json)).kind
@@ -94,6 +98,7 @@ public struct LayoutLibrary: Sendable {
 
     /// Decodes a layout as written, without resolving `extends`.
     public static func decodeLayout(_ source: LayoutSource) throws(LayoutError) -> Layout {
+        if source.origin == "built-in", let compiled = BuiltinLayouts.layouts[source.name] { return compiled }
         let layout: Layout
         do {
             layout = try JSONDecoder().decode(Layout.self, from: Data(source.json))
@@ -148,6 +153,7 @@ public struct LayoutLibrary: Sendable {
     /// Decodes a code table.
     public func codes(named name: String) throws(LayoutError) -> CodeTable {
         let source = try source(named: name)
+        if source.origin == "built-in", let compiled = BuiltinLayouts.codeTables[name] { return compiled }
         let table: CodeTable
         do {
             table = try JSONDecoder().decode(CodeTable.self, from: Data(source.json))

@@ -202,6 +202,37 @@ public final class OutputSchema: Sendable {
         }
     }
 
+    /// The program for one shape of group: the records of its segments, in order. Leaves point
+    /// straight at the segment (slot) and field that can fill them, in the order `emit` would try
+    /// them; leaves no segment can fill are left out. Emitting with it skips all searching.
+    public func program(for records: [Int]) -> ShapeProgram {
+        var ops: [ShapeProgram.Op] = []
+        var alternatives: [ShapeProgram.Alternative] = []
+        for op in self.ops {
+            switch op.kind {
+            case .leaf:
+                let first = alternatives.count
+                for source in sources[op.sourceStart..<(op.sourceStart + op.sourceCount)] {
+                    for (slot, record) in records.enumerated() where record == source.record {
+                        alternatives.append(.init(slot: slot, specStart: source.specStart, specCount: source.specCount))
+                    }
+                }
+                if alternatives.count > first {
+                    ops.append(.init(kind: .leaf, keyStart: op.keyStart, keyLength: op.keyLength, first: first, count: alternatives.count - first))
+                }
+            case .open:
+                ops.append(.init(kind: .open, keyStart: op.keyStart, keyLength: op.keyLength, first: 0, count: 0))
+            case .close:
+                if let last = ops.last, last.kind == .open {
+                    ops.removeLast()
+                } else {
+                    ops.append(.init(kind: .close, keyStart: 0, keyLength: 0, first: 0, count: 0))
+                }
+            }
+        }
+        return ShapeProgram(ops: ops, alternatives: alternatives, schema: self)
+    }
+
     /// Values of several fields with one path (CEP + suffix) are their bytes joined, read as the first field reads.
     static func appendConcatenated(_ specs: UnsafeBufferPointer<FieldSpec>, _ line: UnsafeBufferPointer<UInt8>, _ out: inout ByteBuffer) -> Bool {
         var total = 0
@@ -213,6 +244,97 @@ public final class OutputSchema: Sendable {
             }
             let merged = FieldSpec(start: 0, length: total, format: specs[0].format, typeOffset: -1, enumIndex: -1)
             return merged.appendJSON(UnsafeBufferPointer(joined), to: &out, enumTable: nil, reasons: nil)
+        }
+    }
+}
+
+/// An `OutputSchema` specialised to one shape of group (see `OutputSchema.program(for:)`).
+public final class ShapeProgram: Sendable {
+    struct Op: Sendable {
+        var kind: OutputSchema.Op.Kind
+        var keyStart: Int
+        var keyLength: Int
+        var first: Int
+        var count: Int
+    }
+
+    struct Alternative: Sendable {
+        var slot: Int
+        var specStart: Int
+        var specCount: Int
+    }
+
+    let ops: [Op]
+    let alternatives: [Alternative]
+    let schema: OutputSchema
+
+    init(ops: [Op], alternatives: [Alternative], schema: OutputSchema) {
+        self.ops = ops
+        self.alternatives = alternatives
+        self.schema = schema
+    }
+
+    /// Appends `,"key":value` for every path with a value; `offsets[slot]` is where each
+    /// segment's record starts in `store`.
+    public func emit(
+        offsets: UnsafeBufferPointer<Int>, store: UnsafeBufferPointer<UInt8>, into out: inout ByteBuffer, reasons: ReasonTexts?
+    ) {
+        let length = schema.recordLength
+        let enumTables = schema.enumTables
+        ops.withUnsafeBufferPointer { ops in
+        alternatives.withUnsafeBufferPointer { alternatives in
+        schema.keys.withUnsafeBufferPointer { keys in
+        schema.specs.withUnsafeBufferPointer { specs in
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: schema.depth * 3) { stack in
+            var top = 0
+            var needComma = true
+            for op in ops {
+                switch op.kind {
+                case .leaf:
+                    let mark = out.count
+                    if needComma { out.append(44) }
+                    out.appendBytes(UnsafeBufferPointer(rebasing: keys[op.keyStart..<(op.keyStart + op.keyLength)]))
+                    var written = false
+                    for a in op.first..<(op.first + op.count) {
+                        let alt = alternatives[a]
+                        let start = offsets[alt.slot]
+                        let line = UnsafeBufferPointer(rebasing: store[start..<(start + length)])
+                        if alt.specCount == 1 {
+                            let spec = specs[alt.specStart]
+                            written = spec.appendJSON(
+                                line, to: &out, enumTable: spec.enumIndex >= 0 ? enumTables[spec.enumIndex] : nil, reasons: reasons)
+                        } else {
+                            written = OutputSchema.appendConcatenated(
+                                UnsafeBufferPointer(rebasing: specs[alt.specStart..<(alt.specStart + alt.specCount)]), line, &out)
+                        }
+                        if written { break }
+                    }
+                    if written { needComma = true } else { out.truncate(to: mark) }
+                case .open:
+                    let mark = out.count
+                    if needComma { out.append(44) }
+                    out.appendBytes(UnsafeBufferPointer(rebasing: keys[op.keyStart..<(op.keyStart + op.keyLength)]))
+                    out.append(123)
+                    stack[top] = mark
+                    stack[top + 1] = out.count
+                    stack[top + 2] = needComma ? 1 : 0
+                    top += 3
+                    needComma = false
+                case .close:
+                    top -= 3
+                    if out.count == stack[top + 1] {
+                        out.truncate(to: stack[top])
+                        needComma = stack[top + 2] == 1
+                    } else {
+                        out.append(125)
+                        needComma = true
+                    }
+                }
+            }
+        }
+        }
+        }
+        }
         }
     }
 }

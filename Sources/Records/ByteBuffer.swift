@@ -61,10 +61,26 @@ public struct ByteBuffer: ByteAppending {
 
     @inlinable @inline(__always)
     public mutating func appendBytes(_ bytes: UnsafeBufferPointer<UInt8>) {
-        guard let src = bytes.baseAddress, bytes.count > 0 else { return }
-        reserve(bytes.count)
-        (base + count).update(from: src, count: bytes.count)
-        count += bytes.count
+        guard let src = bytes.baseAddress else { return }
+        let n = bytes.count
+        reserve(n)
+        let dst = base + count
+        if n <= 64 {
+            // Short runs (keys, most values) are copied a word at a time: cheaper than a call to memmove.
+            var i = 0
+            while i + 8 <= n {
+                UnsafeMutableRawPointer(dst + i).storeBytes(
+                    of: UnsafeRawPointer(src + i).loadUnaligned(as: UInt64.self), as: UInt64.self)
+                i += 8
+            }
+            while i < n {
+                dst[i] = src[i]
+                i += 1
+            }
+        } else {
+            dst.update(from: src, count: n)
+        }
+        count += n
     }
 
     /// Appends an array's bytes.
