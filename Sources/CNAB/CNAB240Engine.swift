@@ -29,6 +29,8 @@ final class CNAB240Engine {
         var fallback = false
         /// Record indices a group started by this record must contain.
         var requires: [Int] = []
+        /// `enum` fields with a `to`: their indices (their values are checked against the table).
+        var enums: [Int] = []
     }
 
     struct Batch {
@@ -72,6 +74,7 @@ final class CNAB240Engine {
     /// Per movement code: the ready-made `,"event":…,"description":…` (or `,"movement":…`) members.
     var movementJSON: [UInt16: [UInt8]] = [:]
     var warnedCodes: Set<String> = []
+    var warnedEnums: Set<String> = []
     var fileJSON: [UInt8] = []
 
     var records = 0
@@ -125,6 +128,7 @@ final class CNAB240Engine {
                 if f.to != nil {
                     info.checked.append(i)
                     info.checkedSpecs.append(f.spec)
+                    if f.format == .enumeration { info.enums.append(i) }
                 }
             }
             info.specs = record.specs
@@ -297,6 +301,7 @@ final class CNAB240Engine {
             }
         }
         checkBank(line, r, number)
+        for i in infos[r].enums where i != infos[r].direction { checkEnum(line, r, i, number) }
         switch infos[r].role {
         case .fileHeader?: try fileHeader(line, number, r, problems)
         case .batchHeader?: try batchHeader(line, number, r, problems)
@@ -479,6 +484,10 @@ final class CNAB240Engine {
     func finish() throws {
         if draining, drained > 0 {
             report(.note, "cnab.file-rejected", "the other \(drained) line(s) of the file are rejected with it", line: 0)
+        }
+        if stop, !draining {
+            // Stopped by --max-rejects: the título in hand is still written or rejected, never dropped.
+            try closeGroup()
         }
         guard !stop, !draining, summary.format == .cnab240 else {
             try finishNotes()
@@ -676,6 +685,16 @@ final class CNAB240Engine {
                    line: number, column: field.start + 1)
             return
         }
+    }
+
+    /// Reports, once per field and file, a value its `enum` table does not list (it is emitted raw).
+    func checkEnum(_ line: UnsafeBufferPointer<UInt8>, _ r: Int, _ i: Int, _ number: Int) {
+        let field = layout!.records[r].fields[i]
+        guard let value = field.text(in: line), !field.enumMap.contains(where: { $0.raw == Array(line[field.start..<field.end]) }) else { return }
+        guard warnedEnums.insert("\(r).\(i)").inserted else { return }
+        let known = field.enumMap.map { String(decoding: $0.raw, as: UTF8.self) }.joined(separator: ", ")
+        report(.warning, "cnab.enum", "\(field.name) is \"\(value)\", not one of \(known); written as it is",
+               line: number, column: field.column)
     }
 
     func checkBatchNumber(_ line: UnsafeBufferPointer<UInt8>, _ number: Int, _ r: Int) {

@@ -110,7 +110,7 @@ public struct LineReader {
     /// Creates a reader over a source.
     public init(_ source: ByteSource, bufferSize: Int = 1 << 20, maxLineLength: Int = 64 << 10) {
         self.source = source
-        self.buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bufferSize, maxLineLength * 2), alignment: 16)
+        self.buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bufferSize, maxLineLength * 2 + 2), alignment: 16)
         self.maxLineLength = maxLineLength
     }
 
@@ -122,7 +122,15 @@ public struct LineReader {
         _ body: (_ line: UnsafeBufferPointer<UInt8>, _ number: Int, _ cut: Bool) throws -> Bool
     ) throws {
         let base = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        let limit = maxLineLength
+        // Whether a line is cut depends on its length only, never on how the input arrived.
         var skipping = false
+        func deliver(_ start: Int, _ length: Int) throws -> Bool {
+            lineNumber += 1
+            return length > limit
+                ? try body(UnsafeBufferPointer(start: base + start, count: limit), lineNumber, true)
+                : try body(UnsafeBufferPointer(start: base + start, count: length), lineNumber, false)
+        }
         while true {
             // Hand out every complete line in the buffer.
             while start < end {
@@ -131,15 +139,14 @@ public struct LineReader {
                 let stop = nl - base
                 if skipping {
                     skipping = false
-                } else {
-                    lineNumber += 1
-                    if try !body(UnsafeBufferPointer(start: base + start, count: stop - start), lineNumber, false) { return }
+                } else if try !deliver(start, stop - start) {
+                    return
                 }
                 start = stop + 1
             }
-            if !skipping, end - start >= maxLineLength {
-                lineNumber += 1
-                if try !body(UnsafeBufferPointer(start: base + start, count: maxLineLength), lineNumber, true) { return }
+            // A partial line already over the limit is cut now; the rest of it, up to its LF, is skipped.
+            if !skipping, end - start > limit {
+                if try !deliver(start, end - start) { return }
                 skipping = true
                 start = end
             } else if skipping {
@@ -147,8 +154,7 @@ public struct LineReader {
             }
             if eof {
                 if start < end, !skipping {
-                    lineNumber += 1
-                    _ = try body(UnsafeBufferPointer(start: base + start, count: end - start), lineNumber, false)
+                    _ = try deliver(start, end - start)
                 }
                 return
             }

@@ -530,10 +530,8 @@ struct MutationTests {
         #expect(run.summary.rejected == 0)
         let text = String(decoding: run.output, as: UTF8.self)
         #expect(text.contains(#""document_type":"7""#))
-        withKnownIssue("layouts/README.md: an unknown enum value is \"emitted raw and reported\"; nothing reports it") {
-            #expect(run.diagnostics.contains { $0.line == 3 && $0.column == 133 },
-                    "\(run.diagnostics.map(\.formatted))")
-        }
+        #expect(run.diagnostics.contains { $0.line == 3 && $0.column == 133 },
+                "\(run.diagnostics.map(\.formatted))")
     }
 
     @Test("--max-rejects stops the read without losing count of the lines read", arguments: [0, 1, 2])
@@ -549,9 +547,7 @@ struct MutationTests {
         let s = run.summary
         #expect(s.fatal)
         #expect(run.errors.contains { $0.code == "cnab.max-rejects" })
-        withKnownIssue("when --max-rejects stops the read, the open título's segments are neither written nor rejected") {
-            #expect(s.lines == s.written + s.rejected + s.skipped,
-                    "lines \(s.lines) != written \(s.written) + rejected \(s.rejected) + skipped \(s.skipped)")
-        }
+        #expect(s.lines == s.written + s.rejected + s.skipped,
+                "lines \(s.lines) != written \(s.written) + rejected \(s.rejected) + skipped \(s.skipped)")
     }
 }
