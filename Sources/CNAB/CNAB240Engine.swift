@@ -1,8 +1,9 @@
 import FixedWidth
 import Records
 
-/// The state machine behind `CNABReader` for CNAB 240: one pass, constant memory.
-final class CNAB240Engine {
+/// The state machine behind `CNABReader` for CNAB 240: one pass, constant memory. A struct, so
+/// its state is checked for exclusive access at compile time, not on every line.
+struct CNAB240Engine {
     /// Per-record facts the engine needs, found by the fields' `to` names.
     struct RecordInfo {
         var batch: Int?
@@ -74,7 +75,7 @@ final class CNAB240Engine {
     /// Per movement code: the ready-made `,"event":…,"description":…` (or `,"movement":…`) members.
     var movementJSON: [UInt16: [UInt8]] = [:]
     var warnedCodes: Set<String> = []
-    var warnedEnums: Set<String> = []
+    var warnedEnums: Set<Int> = []
     var fileJSON: [UInt8] = []
 
     var records = 0
@@ -103,7 +104,7 @@ final class CNAB240Engine {
 
     // MARK: - Layouts
 
-    func use(_ name: String) throws {
+    mutating func use(_ name: String) throws {
         let compiled = try CompiledLayout(try library.layout(named: name), codePrefix: "cnab")
         layout = compiled
         summary.layout = name
@@ -188,7 +189,7 @@ final class CNAB240Engine {
         return "cnab240/febraban/\(direction)"
     }
 
-    func lock(direction: String, line: Int) throws {
+    mutating func lock(direction: String, line: Int) throws {
         guard !directionLocked else { return }
         directionLocked = true
         summary.direction = direction
@@ -203,7 +204,7 @@ final class CNAB240Engine {
 
     // MARK: - Lines
 
-    func line(_ raw: UnsafeBufferPointer<UInt8>, number: Int, cut: Bool) throws -> Bool {
+    mutating func line(_ raw: UnsafeBufferPointer<UInt8>, number: Int, cut: Bool) throws -> Bool {
         summary.lines += 1
         if draining {
             var blank = true
@@ -244,7 +245,8 @@ final class CNAB240Engine {
                 summary.direction = options.layout!.hasSuffix("remessa") ? "remessa" : options.layout!.hasSuffix("retorno") ? "retorno" : nil
             }
         }
-        let outcome = normalizer!.normalize(raw, line: number, cut: cut) { diagnostics.report($0) }
+        let sink = diagnostics
+        let outcome = normalizer!.normalize(raw, line: number, cut: cut) { sink.report($0) }
         switch outcome {
         case .skip:
             summary.skipped += 1
@@ -261,12 +263,17 @@ final class CNAB240Engine {
             return !stop
         case .record:
             records += 1
-            try normalizer!.withRecord(raw) { try record($0, number: number) }
+            if let exact = normalizer!.exact {
+                try record(UnsafeBufferPointer(rebasing: raw[exact]), number: number)
+            } else {
+                let copy = normalizer!.record
+                try copy.withUnsafeBufferPointer { try record($0, number: number) }
+            }
             return !stop
         }
     }
 
-    func record(_ line: UnsafeBufferPointer<UInt8>, number: Int) throws {
+    mutating func record(_ line: UnsafeBufferPointer<UInt8>, number: Int) throws {
         if trailerSeen {
             rejectLine(line, number, "cnab.after-trailer", "record after the file trailer", column: 1)
             return
@@ -313,7 +320,7 @@ final class CNAB240Engine {
         }
     }
 
-    func fileHeader(_ line: UnsafeBufferPointer<UInt8>, _ number: Int, _ r: Int, _ problems: [Diagnostic]) throws {
+    mutating func fileHeader(_ line: UnsafeBufferPointer<UInt8>, _ number: Int, _ r: Int, _ problems: [Diagnostic]) throws {
         if headerSeen || records > 1 {
             rejectLine(line, number, "cnab.record-order",
                        headerSeen ? "a second file header" : "the file header must be the first record", column: 8)
@@ -339,7 +346,7 @@ final class CNAB240Engine {
         try accept(line, number, r, problems, part: "header", kind: "file")
     }
 
-    func batchHeader(_ line: UnsafeBufferPointer<UInt8>, _ number: Int, _ r: Int, _ problems: [Diagnostic]) throws {
+    mutating func batchHeader(_ line: UnsafeBufferPointer<UInt8>, _ number: Int, _ r: Int, _ problems: [Diagnostic]) throws {
         try closeBatchWithoutTrailer(number)
         batches += 1
         let n = integer(line, r, infos[r].batch)
@@ -365,7 +372,7 @@ final class CNAB240Engine {
         try accept(line, number, r, problems, part: "header", kind: "batch")
     }
 
-    func detail(_ line: UnsafeBufferPointer<UInt8>, _ number: Int, _ r: Int, _ problems: [Diagnostic]) throws {
+    mutating func detail(_ line: UnsafeBufferPointer<UInt8>, _ number: Int, _ r: Int, _ problems: [Diagnostic]) throws {
         guard batch != nil else {
             rejectLine(line, number, "cnab.record-order", "detail record outside a batch (no batch header before it)", column: 8)
             return
@@ -420,7 +427,7 @@ final class CNAB240Engine {
         }
     }
 
-    func batchTrailer(_ line: UnsafeBufferPointer<UInt8>, _ number: Int, _ r: Int, _ problems: [Diagnostic]) throws {
+    mutating func batchTrailer(_ line: UnsafeBufferPointer<UInt8>, _ number: Int, _ r: Int, _ problems: [Diagnostic]) throws {
         try closeGroup()
         guard batch != nil else {
             rejectLine(line, number, "cnab.record-order", "batch trailer without a batch header", column: 8)
@@ -456,7 +463,7 @@ final class CNAB240Engine {
         try accept(line, number, r, problems, part: "trailer", kind: "batch")
     }
 
-    func fileTrailer(_ line: UnsafeBufferPointer<UInt8>, _ number: Int, _ r: Int, _ problems: [Diagnostic]) throws {
+    mutating func fileTrailer(_ line: UnsafeBufferPointer<UInt8>, _ number: Int, _ r: Int, _ problems: [Diagnostic]) throws {
         try closeBatchWithoutTrailer(number)
         trailerSeen = true
         let info = infos[r]
@@ -474,14 +481,14 @@ final class CNAB240Engine {
     }
 
     /// The whole file cannot be read: one error for line 1, the other lines counted as rejected with it.
-    func rejectFile(_ d: Diagnostic) {
+    mutating func rejectFile(_ d: Diagnostic) {
         diagnostics.report(d)
         summary.fatal = true
         summary.rejected += 1
         draining = true
     }
 
-    func finish() throws {
+    mutating func finish() throws {
         if draining, drained > 0 {
             report(.note, "cnab.file-rejected", "the other \(drained) line(s) of the file are rejected with it", line: 0)
         }
@@ -504,13 +511,13 @@ final class CNAB240Engine {
         try finishNotes()
     }
 
-    func finishNotes() throws {
+    mutating func finishNotes() throws {
         if let normalizer { normalizer.finish().forEach { diagnostics.report($0) } }
     }
 
     // MARK: - Groups
 
-    func add(_ line: UnsafeBufferPointer<UInt8>, _ number: Int, _ r: Int, _ problems: [Diagnostic]) {
+    mutating func add(_ line: UnsafeBufferPointer<UInt8>, _ number: Int, _ r: Int, _ problems: [Diagnostic]) {
         let offset = group.store.count
         group.store.append(contentsOf: line)
         let slot = group.segments.count
@@ -520,7 +527,7 @@ final class CNAB240Engine {
         group.errors.append(contentsOf: problems)
     }
 
-    func closeGroup() throws {
+    mutating func closeGroup() throws {
         guard group.open else { return }
         defer {
             group.open = false
@@ -592,13 +599,13 @@ final class CNAB240Engine {
         try endRecord(first.line)
     }
 
-    func unknownCode(_ code: String, _ line: Int) {
+    mutating func unknownCode(_ code: String, _ line: Int) {
         if warnedCodes.insert(code).inserted {
             report(.warning, "cnab.unknown-code", "movement code \"\(code)\" is not in the layout's code table", line: line, column: 16)
         }
     }
 
-    func closeBatchWithoutTrailer(_ number: Int) throws {
+    mutating func closeBatchWithoutTrailer(_ number: Int) throws {
         try closeGroup()
         if let open = batch {
             fatal("cnab.record-order", "batch \(open.number) (header at line \(open.line)) has no batch trailer before line \(number)",
@@ -609,7 +616,7 @@ final class CNAB240Engine {
 
     // MARK: - Output and findings
 
-    func accept(_ line: UnsafeBufferPointer<UInt8>, _ number: Int, _ r: Int, _ problems: [Diagnostic], part: String, kind: String) throws {
+    mutating func accept(_ line: UnsafeBufferPointer<UInt8>, _ number: Int, _ r: Int, _ problems: [Diagnostic], part: String, kind: String) throws {
         guard problems.isEmpty else {
             problems.forEach { diagnostics.report($0) }
             countReject()
@@ -636,7 +643,7 @@ final class CNAB240Engine {
         try endRecord(number)
     }
 
-    func endRecord(_ line: Int) throws {
+    mutating func endRecord(_ line: Int) throws {
         guard let out = output else { return }
         out.withBuffer { buffer in
             buffer.append(fileJSON)
@@ -647,16 +654,16 @@ final class CNAB240Engine {
         try out.endRecord()
     }
 
-    func rejectLine(_ line: UnsafeBufferPointer<UInt8>, _ number: Int, _ code: DiagnosticCode, _ message: String, column: Int) {
+    mutating func rejectLine(_ line: UnsafeBufferPointer<UInt8>, _ number: Int, _ code: DiagnosticCode, _ message: String, column: Int) {
         reject(Diagnostic(.error, code, message, file: file, line: number, column: column, raw: Array(line)))
     }
 
-    func reject(_ d: Diagnostic) {
+    mutating func reject(_ d: Diagnostic) {
         diagnostics.report(d)
         countReject()
     }
 
-    func countReject() {
+    mutating func countReject() {
         summary.rejected += 1
         if let max = options.maxRejects, summary.rejected > max, !stop {
             report(.error, "cnab.max-rejects", "more than \(max) rejected lines: stopped", line: 0)
@@ -669,12 +676,12 @@ final class CNAB240Engine {
         diagnostics.report(Diagnostic(severity, code, message, file: file, line: line, column: column))
     }
 
-    func fatal(_ code: DiagnosticCode, _ message: String, line: Int, column: Int) {
+    mutating func fatal(_ code: DiagnosticCode, _ message: String, line: Int, column: Int) {
         summary.fatal = true
         report(.error, code, message, line: line, column: column)
     }
 
-    func checkBank(_ line: UnsafeBufferPointer<UInt8>, _ r: Int, _ number: Int) {
+    mutating func checkBank(_ line: UnsafeBufferPointer<UInt8>, _ r: Int, _ number: Int) {
         guard let header = headerBank, !bankMismatchWarned, let b = infos[r].bank else { return }
         let field = infos[r].specs[b]
         guard field.length == header.count else { return }
@@ -688,12 +695,18 @@ final class CNAB240Engine {
     }
 
     /// Reports, once per field and file, a value its `enum` table does not list (it is emitted raw).
-    func checkEnum(_ line: UnsafeBufferPointer<UInt8>, _ r: Int, _ i: Int, _ number: Int) {
+    mutating func checkEnum(_ line: UnsafeBufferPointer<UInt8>, _ r: Int, _ i: Int, _ number: Int) {
+        let spec = infos[r].specs[i]
+        guard spec.enumIndex >= 0, !spec.isBlank(in: line) else { return }
+        for entry in layout!.enumTables[spec.enumIndex] where entry.raw.count == spec.length {
+            var equal = true
+            for k in 0..<spec.length where line[spec.start + k] != entry.raw[k] { equal = false; break }
+            if equal { return }
+        }
+        guard warnedEnums.insert(r << 16 | i).inserted else { return }
         let field = layout!.records[r].fields[i]
-        guard let value = field.text(in: line), !field.enumMap.contains(where: { $0.raw == Array(line[field.start..<field.end]) }) else { return }
-        guard warnedEnums.insert("\(r).\(i)").inserted else { return }
         let known = field.enumMap.map { String(decoding: $0.raw, as: UTF8.self) }.joined(separator: ", ")
-        report(.warning, "cnab.enum", "\(field.name) is \"\(value)\", not one of \(known); written as it is",
+        report(.warning, "cnab.enum", "\(field.name) is \"\(field.text(in: line) ?? "")\", not one of \(known); written as it is",
                line: number, column: field.column)
     }
 

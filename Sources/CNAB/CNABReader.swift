@@ -66,7 +66,7 @@ public struct CNABReader {
     /// Reads the whole source. Records go to `output` (when emitting), findings to `diagnostics`.
     /// Throws only for I/O failures and for layouts that cannot be loaded.
     public func read(_ source: ByteSource, output: RecordWriter?, diagnostics: DiagnosticSink) throws -> CNABReadSummary {
-        let engine = CNAB240Engine(
+        var engine = CNAB240Engine(
             library: library, file: file, options: options, output: options.emit ? output : nil,
             diagnostics: diagnostics)
         var reader = LineReader(source)

@@ -303,6 +303,10 @@ extension CompiledField {
 }
 
 extension FieldSpec {
+    /// Whether the field is all blanks (or NULs).
+    @inline(__always)
+    public func isBlank(in line: UnsafeBufferPointer<UInt8>) -> Bool { allBlank(line) }
+
     /// The value as text, blanks trimmed; nil when blank.
     public func text(in line: UnsafeBufferPointer<UInt8>) -> String? {
         let r = trimmed(line)
