@@ -64,6 +64,7 @@ struct CNAB240Engine {
     var normalizer: LineNormalizer?
     var layout: CompiledLayout?
     var infos: [RecordInfo] = []
+    var selectCache = SelectCache()
     var detailSchema: OutputSchema?
     /// Emission programs by group shape.
     var programs: [UInt64: ShapeProgram] = [:]
@@ -107,6 +108,7 @@ struct CNAB240Engine {
     mutating func use(_ name: String) throws {
         let compiled = try CompiledLayout(try library.layout(named: name), codePrefix: "cnab")
         layout = compiled
+        selectCache = SelectCache()
         summary.layout = name
         infos = compiled.records.map { record in
             var info = RecordInfo()
@@ -278,7 +280,7 @@ struct CNAB240Engine {
             rejectLine(line, number, "cnab.after-trailer", "record after the file trailer", column: 1)
             return
         }
-        guard var r = layout!.select(line) else {
+        guard var r = selectCache.select(line, in: layout!) else {
             rejectLine(line, number, "cnab.record-type",
                        "line matches no record of layout \(summary.layout ?? "?") (record type \(quote(line, 8, 1)) at position 8, segment \(quote(line, 14, 1)) at 14)",
                        column: 8)

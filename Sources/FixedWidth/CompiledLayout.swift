@@ -188,6 +188,9 @@ struct SelectTable: Sendable {
     let records: [(first: Int, count: Int)]
     let conditions: [Condition]
     let values: [UInt8]
+    /// Every byte position a condition looks at, when there are at most 8: the selection is a
+    /// function of these bytes alone, so it can be cached by them (see `SelectCache`).
+    let keyPositions: [Int]?
 
     init(_ compiled: [CompiledRecord]) {
         var records: [(first: Int, count: Int)] = []
@@ -203,6 +206,9 @@ struct SelectTable: Sendable {
         self.records = records
         self.conditions = conditions
         self.values = values
+        var positions = Set<Int>()
+        for c in conditions { for p in c.start..<(c.start + c.length) { positions.insert(p) } }
+        self.keyPositions = positions.count <= 8 ? positions.sorted() : nil
     }
 
     func select(_ line: UnsafeBufferPointer<UInt8>) -> Int? {
@@ -237,5 +243,34 @@ struct SelectTable: Sendable {
                 }
             }
         }
+    }
+}
+
+/// Remembers recent selections by the bytes at the selector positions: a direct-mapped table
+/// of 256 entries, so memory stays constant whatever the input. Reset it when the layout changes.
+public struct SelectCache: Sendable {
+    var keys = [UInt64](repeating: 0, count: 256)
+    /// The selected record + 1; 0 for an empty slot, -1 for "no record".
+    var results = [Int](repeating: 0, count: 256)
+
+    /// An empty cache.
+    public init() {}
+
+    /// `layout.select(line)`, from the cache when the key bytes were seen before.
+    @inline(__always)
+    public mutating func select(_ line: UnsafeBufferPointer<UInt8>, in layout: CompiledLayout) -> Int? {
+        guard let positions = layout.selectTable.keyPositions else { return layout.select(line) }
+        var key: UInt64 = 0
+        for p in positions {
+            guard p < line.count else { return layout.select(line) }
+            key = key << 8 | UInt64(line[p])
+        }
+        let slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 56)
+        let hit = results[slot]
+        if hit != 0, keys[slot] == key { return hit > 0 ? hit - 1 : nil }
+        let selected = layout.select(line)
+        keys[slot] = key
+        results[slot] = selected.map { $0 + 1 } ?? -1
+        return selected
     }
 }

@@ -3,7 +3,7 @@
 /// needs only its dates looked at (is the day real?); one that fails gets the exact per-field
 /// check, which also allows blank fields. Either way the verdict is the per-field check's.
 public struct FastCheck: Sendable {
-    let masks: [SIMD16<UInt8>]
+    let masks: [SIMDMask<SIMD16<Int8>>]
     let length: Int
     /// Date fields: digits already known, the calendar still to check.
     let dates: [FieldSpec]
@@ -28,9 +28,11 @@ public struct FastCheck: Sendable {
                 break
             }
         }
-        var masks: [SIMD16<UInt8>] = []
+        var masks: [SIMDMask<SIMD16<Int8>>] = []
         for chunk in stride(from: 0, to: bytes.count, by: 16) {
-            masks.append(SIMD16<UInt8>(bytes[chunk..<(chunk + 16)]))
+            var mask = SIMDMask<SIMD16<Int8>>()
+            for i in 0..<16 { mask[i] = bytes[chunk + i] != 0 }
+            masks.append(mask)
         }
         self.masks = masks
         self.length = length
@@ -45,28 +47,23 @@ public struct FastCheck: Sendable {
         let raw = UnsafeRawPointer(base)
         let zero = SIMD16<UInt8>(repeating: 48)
         let nine = SIMD16<UInt8>(repeating: 9)
-        var bad = SIMD16<UInt8>(repeating: 0)
         let full = length / 16
-        masks.withUnsafeBufferPointer { masks in
+        let clean: Bool = masks.withUnsafeBufferPointer { masks in
+            var bad = SIMDMask<SIMD16<Int8>>()
             for k in 0..<full {
                 let v = raw.loadUnaligned(fromByteOffset: k * 16, as: SIMD16<UInt8>.self)
-                let notDigit = SIMD16<UInt8>(repeating: 0).replacing(with: 0xFF, where: (v &- zero) .> nine)
-                bad |= notDigit & masks[k]
+                bad = bad .| ((v &- zero) .> nine) .& masks[k]
             }
             if full < masks.count {
-                var tail = SIMD16<UInt8>(repeating: 48)
+                var tail = zero
                 for i in (full * 16)..<length { tail[i - full * 16] = base[i] }
-                let notDigit = SIMD16<UInt8>(repeating: 0).replacing(with: 0xFF, where: (tail &- zero) .> nine)
-                bad |= notDigit & masks[full]
+                bad = bad .| ((tail &- zero) .> nine) .& masks[full]
             }
+            return !any(bad)
         }
-        if bad != SIMD16<UInt8>(repeating: 0) { return false }
-        for spec in dates {
-            if spec.problem(in: line) != nil { return false }
-        }
-        for spec in others {
-            if spec.problem(in: line) != nil { return false }
-        }
+        guard clean else { return false }
+        for spec in dates where !spec.digitsAreDateOrZero(line) { return false }
+        for spec in others where spec.problem(in: line) != nil { return false }
         return true
     }
 }

@@ -135,6 +135,28 @@ public struct FieldSpec: Sendable, Hashable {
         Int(line[at] &- 48) * 10 + Int(line[at + 1] &- 48)
     }
 
+    /// For a date field already known to hold digits: whether it is all zeros or a real date.
+    @inline(__always)
+    func digitsAreDateOrZero(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard case .date(let order) = format else { return true }
+        let s = start
+        let d: Int, m: Int, y: Int
+        switch order {
+        case .dayMonthYear4:
+            guard length == 8 else { return false }
+            d = two(line, s); m = two(line, s + 2); y = two(line, s + 4) * 100 + two(line, s + 6)
+        case .dayMonthYear2:
+            guard length == 6 else { return false }
+            d = two(line, s); m = two(line, s + 2); y = 2000 + two(line, s + 4)
+        case .year4MonthDay:
+            guard length == 8 else { return false }
+            y = two(line, s) * 100 + two(line, s + 2); m = two(line, s + 4); d = two(line, s + 6)
+        }
+        if d == 0 && m == 0 && (y == 0 || y == 2000) { return allZero(line) }
+        guard m >= 1, m <= 12, d >= 1, y >= 1 else { return false }
+        return d <= CivilDate.daysIn(month: m, year: y)
+    }
+
     /// The date in a field of digits, or nil when it does not exist.
     func date(_ order: FieldFormat.DateOrder, _ line: UnsafeBufferPointer<UInt8>) -> CivilDate? {
         guard allDigits(line) else { return nil }
