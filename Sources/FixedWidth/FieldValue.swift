@@ -73,27 +73,28 @@ public struct FieldSpec: Sendable, Hashable {
 
     @inline(__always)
     func allBlank(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        if Words.all(line.baseAddress! + start, length, equal: 0x20) { return true }
         for i in start..<(start + length) where !FieldSpec.isBlank(line[i]) { return false }
         return true
     }
 
     @inline(__always)
     func allDigits(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
-        for i in start..<(start + length) where line[i] &- 48 > 9 { return false }
-        return true
+        Words.allDigits(line.baseAddress! + start, length)
     }
 
     @inline(__always)
     func allZero(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
-        for i in start..<(start + length) where line[i] != 48 { return false }
-        return true
+        Words.all(line.baseAddress! + start, length, equal: 48)
     }
 
     /// The trimmed byte range (blanks and NULs off both ends); empty when the field is blank.
     @inline(__always)
     func trimmed(_ line: UnsafeBufferPointer<UInt8>) -> Range<Int> {
-        var lo = start
+        let p = line.baseAddress! + start
+        var lo = start + Words.leading(p, length, equal: 0x20)
         var hi = start + length
+        hi -= Words.trailing(line.baseAddress! + lo, hi - lo, equal: 0x20)
         while lo < hi, FieldSpec.isBlank(line[lo]) { lo += 1 }
         while hi > lo, FieldSpec.isBlank(line[hi - 1]) { hi -= 1 }
         return lo..<hi
@@ -194,7 +195,7 @@ public struct FieldSpec: Sendable, Hashable {
             JSONBytes.appendText(UnsafeBufferPointer(rebasing: line[r]), to: &out)
         case .units, .int:
             if allBlank(line) { return false }
-            var lo = start
+            var lo = start + Words.leading(line.baseAddress! + start, length - 1, equal: 48)
             while lo < end - 1, line[lo] == 48 || FieldSpec.isBlank(line[lo]) { lo += 1 }
             out.appendBytes(UnsafeBufferPointer(rebasing: line[lo..<end]))
         case .date(let order):

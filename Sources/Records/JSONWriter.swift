@@ -30,11 +30,7 @@ public enum JSONBytes {
     /// Appends bank-file text held in memory: a clean ASCII run is copied in one go.
     @inlinable
     public static func appendText<Out: ByteAppending>(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout Out) {
-        var clean = true
-        for b in bytes where b >= 0x7F || b < 0x20 || b == 0x22 || b == 0x5C {
-            clean = false
-            break
-        }
+        let clean = bytes.baseAddress.map { Words.jsonClean($0, bytes.count) } ?? true
         if clean {
             out.append(34)
             out.appendBytes(bytes)

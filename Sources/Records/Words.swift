@@ -1,0 +1,103 @@
+/// Eight-bytes-at-a-time tests for the per-field loops of the hot path (SWAR: SIMD within a
+/// register). Each answers for a byte range exactly what a byte loop would; the tests compare
+/// with byte loops on random data.
+public enum Words {
+    @usableFromInline static let ones: UInt64 = 0x0101_0101_0101_0101
+    @usableFromInline static let highs: UInt64 = 0x8080_8080_8080_8080
+
+    @inlinable @inline(__always)
+    static func load(_ p: UnsafePointer<UInt8>) -> UInt64 {
+        UInt64(littleEndian: UnsafeRawPointer(p).loadUnaligned(as: UInt64.self))
+    }
+
+    /// High bit set in each byte of `v` that is zero.
+    @inlinable @inline(__always)
+    static func zeroBytes(_ v: UInt64) -> UInt64 {
+        (v &- ones) & ~v & highs
+    }
+
+    /// Whether `p[0..<n]` are all `byte`.
+    @inlinable @inline(__always)
+    public static func all(_ p: UnsafePointer<UInt8>, _ n: Int, equal byte: UInt8) -> Bool {
+        let pattern = ones &* UInt64(byte)
+        var i = 0
+        while i + 8 <= n {
+            if load(p + i) != pattern { return false }
+            i += 8
+        }
+        while i < n {
+            if p[i] != byte { return false }
+            i += 1
+        }
+        return true
+    }
+
+    /// Whether `p[0..<n]` are all ASCII digits.
+    @inlinable @inline(__always)
+    public static func allDigits(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        var i = 0
+        while i + 8 <= n {
+            let v = load(p + i)
+            // A digit is 0x30…0x39: high nibble 3, and low nibble + 6 stays below 16.
+            if v & 0xF0F0_F0F0_F0F0_F0F0 != 0x3030_3030_3030_3030 { return false }
+            if ((v & 0x0F0F_0F0F_0F0F_0F0F) &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0 != 0 { return false }
+            i += 8
+        }
+        while i < n {
+            if p[i] &- 48 > 9 { return false }
+            i += 1
+        }
+        return true
+    }
+
+    /// The count of leading bytes equal to `byte`.
+    @inlinable @inline(__always)
+    public static func leading(_ p: UnsafePointer<UInt8>, _ n: Int, equal byte: UInt8) -> Int {
+        let pattern = ones &* UInt64(byte)
+        var i = 0
+        while i + 8 <= n {
+            let x = load(p + i) ^ pattern
+            if x != 0 { return i + x.trailingZeroBitCount / 8 }
+            i += 8
+        }
+        while i < n, p[i] == byte { i += 1 }
+        return i
+    }
+
+    /// The count of trailing bytes equal to `byte`.
+    @inlinable @inline(__always)
+    public static func trailing(_ p: UnsafePointer<UInt8>, _ n: Int, equal byte: UInt8) -> Int {
+        let pattern = ones &* UInt64(byte)
+        var k = 0
+        while k + 8 <= n {
+            let x = load(p + n - k - 8) ^ pattern
+            if x != 0 { return k + x.leadingZeroBitCount / 8 }
+            k += 8
+        }
+        while k < n, p[n - k - 1] == byte { k += 1 }
+        return k
+    }
+
+    /// Whether `p[0..<n]` can go into a JSON string as they are: printable ASCII other than `"` and `\`.
+    @inlinable @inline(__always)
+    public static func jsonClean(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        var i = 0
+        while i + 8 <= n {
+            let v = load(p + i)
+            // Any byte >= 0x80, < 0x20, == 0x7F, '"' or '\\' makes the word unclean.
+            var bad = v & highs
+            bad |= (v &- ones &* 0x20) & ~v & highs
+            bad |= zeroBytes(v ^ (ones &* 0x22))
+            bad |= zeroBytes(v ^ (ones &* 0x5C))
+            bad |= zeroBytes(v ^ (ones &* 0x7F))
+            if bad != 0 { return false }
+            i += 8
+        }
+        while i < n {
+            let b = p[i]
+            if b >= 0x7F || b < 0x20 || b == 0x22 || b == 0x5C { return false }
+            i += 1
+        }
+        return true
+    }
+}

@@ -1,0 +1,44 @@
+import Records
+import Testing
+
+/// `Words` answers what a byte loop answers, on random bytes biased toward the interesting ones.
+@Suite struct WordsTests {
+    struct Generator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func byte() -> UInt8 {
+            let pool: [UInt8] = [0x20, 0x30, 0x39, 0x22, 0x5C, 0x7F, 0x80, 0x1F, 0x00, 0x41, 0x2F, 0x3A, 0xFF]
+            let r = next()
+            return r % 3 == 0 ? UInt8(truncatingIfNeeded: r >> 8) : pool[Int((r >> 8) % UInt64(pool.count))]
+        }
+    }
+
+    @Test(arguments: [1, 2, 3])
+    func agreesWithByteLoops(seed: UInt64) {
+        var g = Generator(state: seed)
+        for _ in 0..<20_000 {
+            let n = Int(g.next() % 40)
+            // Runs of one byte are common in bank files: make them common here too.
+            let fill = g.byte()
+            var bytes = (0..<n).map { _ in g.next() % 4 == 0 ? g.byte() : fill }
+            if g.next() % 5 == 0 { bytes = bytes.map { _ in UInt8(48 + g.next() % 10) } }
+            bytes.withUnsafeBufferPointer { buf in
+                let p = buf.baseAddress ?? UnsafePointer(bitPattern: 8)!
+                for byte: UInt8 in [0x20, 0x30] {
+                    #expect(Words.all(p, n, equal: byte) == bytes.allSatisfy { $0 == byte }, "\(bytes)")
+                    #expect(Words.leading(p, n, equal: byte) == (bytes.firstIndex { $0 != byte } ?? n), "\(bytes)")
+                    #expect(Words.trailing(p, n, equal: byte) == n - ((bytes.lastIndex { $0 != byte }).map { $0 + 1 } ?? 0), "\(bytes)")
+                }
+                #expect(Words.allDigits(p, n) == bytes.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }, "\(bytes)")
+                let clean = bytes.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x5C }
+                #expect(Words.jsonClean(p, n) == clean, "\(bytes)")
+            }
+        }
+    }
+}
