@@ -203,8 +203,9 @@ public struct FieldSpec: Sendable, Hashable {
             out.reserve(12)
             let buf = out.base + out.count
             buf[0] = 34
-            var y = d.year
-            for i in stride(from: 4, through: 1, by: -1) { buf[i] = UInt8(48 + y % 10); y /= 10 }
+            let y = d.year
+            buf[1] = UInt8(48 + y / 1000 % 10); buf[2] = UInt8(48 + y / 100 % 10)
+            buf[3] = UInt8(48 + y / 10 % 10); buf[4] = UInt8(48 + y % 10)
             buf[5] = 45
             buf[6] = UInt8(48 + d.month / 10); buf[7] = UInt8(48 + d.month % 10)
             buf[8] = 45

@@ -286,34 +286,41 @@ public final class ShapeProgram: Sendable {
         schema.keys.withUnsafeBufferPointer { keys in
         schema.specs.withUnsafeBufferPointer { specs in
         withUnsafeTemporaryAllocation(of: Int.self, capacity: schema.depth * 3) { stack in
+            let keyBase = keys.baseAddress!
+            let storeBase = store.baseAddress!
+            let offsetBase = offsets.baseAddress!
             var top = 0
             var needComma = true
-            for op in ops {
+            for o in 0..<ops.count {
+                let op = ops[o]
                 switch op.kind {
                 case .leaf:
                     let mark = out.count
+                    out.reserve(op.keyLength + 1)
                     if needComma { out.append(44) }
-                    out.appendBytes(UnsafeBufferPointer(rebasing: keys[op.keyStart..<(op.keyStart + op.keyLength)]))
+                    out.appendBytes(UnsafeBufferPointer(start: keyBase + op.keyStart, count: op.keyLength))
                     var written = false
-                    for a in op.first..<(op.first + op.count) {
+                    var a = op.first
+                    let last = op.first + op.count
+                    while a < last {
                         let alt = alternatives[a]
-                        let start = offsets[alt.slot]
-                        let line = UnsafeBufferPointer(rebasing: store[start..<(start + length)])
+                        let line = UnsafeBufferPointer(start: storeBase + offsetBase[alt.slot], count: length)
                         if alt.specCount == 1 {
                             let spec = specs[alt.specStart]
                             written = spec.appendJSON(
                                 line, to: &out, enumTable: spec.enumIndex >= 0 ? enumTables[spec.enumIndex] : nil, reasons: reasons)
                         } else {
                             written = OutputSchema.appendConcatenated(
-                                UnsafeBufferPointer(rebasing: specs[alt.specStart..<(alt.specStart + alt.specCount)]), line, &out)
+                                UnsafeBufferPointer(start: specs.baseAddress! + alt.specStart, count: alt.specCount), line, &out)
                         }
                         if written { break }
+                        a += 1
                     }
                     if written { needComma = true } else { out.truncate(to: mark) }
                 case .open:
                     let mark = out.count
                     if needComma { out.append(44) }
-                    out.appendBytes(UnsafeBufferPointer(rebasing: keys[op.keyStart..<(op.keyStart + op.keyLength)]))
+                    out.appendBytes(UnsafeBufferPointer(start: keyBase + op.keyStart, count: op.keyLength))
                     out.append(123)
                     stack[top] = mark
                     stack[top + 1] = out.count
