@@ -43,10 +43,14 @@ struct CNAB240Engine {
         var face = 0
     }
 
+    /// The segments of the título being read: slot i holds its record at `i * recordLength` in
+    /// `store`. Slots are reused (`count` resets), so a título costs no allocation.
     struct Group {
         var store: [UInt8] = []
-        var segments: [SegmentRef] = []
+        var records: [Int] = []
+        var lines: [Int] = []
         var offsets: [Int] = []
+        var count = 0
         /// The records of the segments, 8 bits each (0 when the group is too long or too varied to cache).
         var shape: UInt64 = 0
         var errors: [Diagnostic] = []
@@ -520,34 +524,49 @@ struct CNAB240Engine {
     // MARK: - Groups
 
     mutating func add(_ line: UnsafeBufferPointer<UInt8>, _ number: Int, _ r: Int, _ problems: [Diagnostic]) {
-        let offset = group.store.count
-        group.store.append(contentsOf: line)
-        let slot = group.segments.count
-        group.segments.append(SegmentRef(record: r, offset: offset, line: number))
-        group.offsets.append(offset)
+        let slot = group.count
+        let length = line.count
+        if slot == group.records.count {
+            group.records.append(0)
+            group.lines.append(0)
+            group.offsets.append(slot * length)
+            group.store.append(contentsOf: repeatElement(0x20, count: length))
+        }
+        group.store.withUnsafeMutableBufferPointer { store in
+            (store.baseAddress! + slot * length).update(from: line.baseAddress!, count: length)
+        }
+        group.records[slot] = r
+        group.lines[slot] = number
+        group.count = slot + 1
         group.shape = slot < 8 && r < 255 && (slot == 0 || group.shape != 0) ? group.shape | UInt64(r + 1) << (8 * slot) : 0
-        group.errors.append(contentsOf: problems)
+        if !problems.isEmpty { group.errors.append(contentsOf: problems) }
+    }
+
+    /// The raw bytes of a group slot.
+    func slotBytes(_ slot: Int) -> [UInt8] {
+        let length = layout!.recordLength
+        return Array(group.store[(slot * length)..<((slot + 1) * length)])
     }
 
     mutating func closeGroup() throws {
         guard group.open else { return }
         defer {
             group.open = false
-            group.store.removeAll(keepingCapacity: true)
-            group.segments.removeAll(keepingCapacity: true)
-            group.offsets.removeAll(keepingCapacity: true)
+            group.count = 0
             group.shape = 0
-            group.errors.removeAll(keepingCapacity: true)
+            if !group.errors.isEmpty { group.errors.removeAll(keepingCapacity: true) }
         }
-        let first = group.segments[0]
+        let firstRecord = group.records[0]
+        let firstLine = group.lines[0]
+        let count = group.count
         if !group.errors.isEmpty {
-            for seg in group.segments {
-                let own = group.errors.filter { $0.line == seg.line }
+            for slot in 0..<count {
+                let own = group.errors.filter { $0.line == group.lines[slot] }
                 if own.isEmpty {
                     diagnostics.report(Diagnostic(
                         .error, "cnab.group-rejected",
-                        "\(layout!.records[seg.record].name) rejected with its título (see line \(group.errors[0].line))",
-                        file: file, line: seg.line, raw: Array(group.store[seg.offset..<(seg.offset + 240)])))
+                        "\(layout!.records[group.records[slot]].name) rejected with its título (see line \(group.errors[0].line))",
+                        file: file, line: group.lines[slot], raw: slotBytes(slot)))
                 } else {
                     own.forEach { diagnostics.report($0) }
                 }
@@ -555,21 +574,19 @@ struct CNAB240Engine {
             }
             return
         }
-        for required in infos[first.record].requires where !group.segments.contains(where: { $0.record == required }) {
+        for required in infos[firstRecord].requires where !group.records[0..<count].contains(required) {
             report(.warning, "cnab.missing-segment",
-                   "\(layout!.records[first.record].name) is not followed by \(layout!.records[required].name) in its título",
-                   line: first.line)
+                   "\(layout!.records[firstRecord].name) is not followed by \(layout!.records[required].name) in its título",
+                   line: firstLine)
         }
-        summary.written += group.segments.count
+        summary.written += count
         summary.titles += 1
         guard let out = output else { return }
         let retorno = summary.direction == "retorno"
         var codeKey: UInt16? = nil
-        if let c = infos[first.record].code {
-            let spec = infos[first.record].specs[c]
-            group.store.withUnsafeBufferPointer { store in
-                if spec.length == 2 { codeKey = UInt16(store[first.offset + spec.start]) << 8 | UInt16(store[first.offset + spec.start + 1]) }
-            }
+        if let c = infos[firstRecord].code {
+            let spec = infos[firstRecord].specs[c]
+            if spec.length == 2 { codeKey = UInt16(group.store[spec.start]) << 8 | UInt16(group.store[spec.start + 1]) }
         }
         let reasons = codeKey.flatMap { reasonTables[$0] }
         let movement = codeKey.flatMap { movementJSON[$0] }
@@ -577,11 +594,12 @@ struct CNAB240Engine {
         if group.shape != 0, let cached = programs[group.shape] {
             program = cached
         } else {
-            program = detailSchema!.program(for: group.segments.map(\.record))
+            program = detailSchema!.program(for: Array(group.records[0..<count]))
             if group.shape != 0 { programs[group.shape] = program }
         }
         group.store.withUnsafeBufferPointer { store in
-            group.offsets.withUnsafeBufferPointer { offsets in
+            group.offsets.withUnsafeBufferPointer { allOffsets in
+                let offsets = UnsafeBufferPointer(rebasing: allOffsets[0..<count])
                 out.withBuffer { buffer in
                     buffer.append(contentsOf: retorno ? "{\"record\":\"event\",\"batch\":" : "{\"record\":\"title\",\"batch\":")
                     JSONBytes.appendInt(group.batch, to: &buffer)
@@ -595,10 +613,10 @@ struct CNAB240Engine {
             }
         }
         if movement == nil, codeKey != nil {
-            let code = group.store.withUnsafeBufferPointer { infos[first.record].specs[infos[first.record].code!].text(in: UnsafeBufferPointer(rebasing: $0[first.offset...])) }
-            if let code { unknownCode(code, first.line) }
+            let code = group.store.withUnsafeBufferPointer { infos[firstRecord].specs[infos[firstRecord].code!].text(in: $0) }
+            if let code { unknownCode(code, firstLine) }
         }
-        try endRecord(first.line)
+        try endRecord(firstLine)
     }
 
     mutating func unknownCode(_ code: String, _ line: Int) {

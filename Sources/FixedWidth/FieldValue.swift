@@ -340,6 +340,12 @@ extension FieldSpec {
     /// The value as an integer; nil when blank or not digits.
     @inline(__always)
     public func integer(in line: UnsafeBufferPointer<UInt8>) -> Int? {
+        let p = line.baseAddress! + start
+        if Words.allDigits(p, length) {
+            var v = 0
+            for i in 0..<length { v = v &* 10 &+ Int(p[i] &- 48) }
+            return v
+        }
         var v = 0
         var blanks = 0
         for i in start..<(start + length) {
