@@ -245,7 +245,8 @@ struct CNAB240Engine {
                 return true
             }
             normalizer = LineNormalizer(recordLength: 240, file: file)
-            try use(options.layout ?? "cnab240/febraban/common")
+            // The retorno layout holds the header records too (extends common); a remessa header switches.
+            try use(options.layout ?? layoutName(direction: "retorno"))
             if options.layout != nil {
                 directionLocked = true
                 summary.direction = options.layout!.hasSuffix("remessa") ? "remessa" : options.layout!.hasSuffix("retorno") ? "retorno" : nil
