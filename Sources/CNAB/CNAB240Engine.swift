@@ -68,6 +68,19 @@ struct CNAB240Engine {
     var normalizer: LineNormalizer?
     var layout: CompiledLayout?
     var infos: [RecordInfo] = []
+    /// Per record, the plain values the per-line path needs (no reference counting to read them).
+    var hot: [Hot] = []
+
+    struct Hot {
+        enum Role: UInt8 { case none, fileHeader, batchHeader, detail, batchTrailer, fileTrailer }
+        var role = Role.none
+        var startsGroup = false
+        var fallback = false
+        var batch: FieldSpec?
+        var sequence: FieldSpec?
+        var face: FieldSpec?
+        var bank: FieldSpec?
+    }
     var selectCache = SelectCache()
     var detailSchema: OutputSchema?
     /// Emission programs by group shape.
@@ -145,6 +158,24 @@ struct CNAB240Engine {
             info.fallback = record.fallback
             info.requires = record.requires.compactMap { compiled.recordIndex(named: $0) }
             return info
+        }
+        hot = infos.map { info in
+            var h = Hot()
+            switch info.role {
+            case .fileHeader?: h.role = .fileHeader
+            case .batchHeader?: h.role = .batchHeader
+            case .detail?: h.role = .detail
+            case .batchTrailer?: h.role = .batchTrailer
+            case .fileTrailer?: h.role = .fileTrailer
+            default: h.role = .none
+            }
+            h.startsGroup = info.startsGroup
+            h.fallback = info.fallback
+            h.batch = info.batch.map { info.specs[$0] }
+            h.sequence = info.sequence.map { info.specs[$0] }
+            h.face = info.face.map { info.specs[$0] }
+            h.bank = info.bank.map { info.specs[$0] }
+            return h
         }
         let details = compiled.records.indices.filter { compiled.records[$0].role == .detail }
         detailSchema = OutputSchema(layout: compiled, records: details)
@@ -316,13 +347,13 @@ struct CNAB240Engine {
         }
         checkBank(line, r, number)
         for i in infos[r].enums where i != infos[r].direction { checkEnum(line, r, i, number) }
-        switch infos[r].role {
-        case .fileHeader?: try fileHeader(line, number, r, problems)
-        case .batchHeader?: try batchHeader(line, number, r, problems)
-        case .detail?: try detail(line, number, r, problems)
-        case .batchTrailer?: try batchTrailer(line, number, r, problems)
-        case .fileTrailer?: try fileTrailer(line, number, r, problems)
-        default:
+        switch hot[r].role {
+        case .detail: try detail(line, number, r, problems)
+        case .fileHeader: try fileHeader(line, number, r, problems)
+        case .batchHeader: try batchHeader(line, number, r, problems)
+        case .batchTrailer: try batchTrailer(line, number, r, problems)
+        case .fileTrailer: try fileTrailer(line, number, r, problems)
+        case .none:
             rejectLine(line, number, "cnab.record-type", "record \(layout!.records[r].name) has no role in the file structure", column: 1)
         }
     }
@@ -386,7 +417,8 @@ struct CNAB240Engine {
         }
         batch!.records += 1
         checkBatchNumber(line, number, r)
-        if let s = integer(line, r, infos[r].sequence) {
+        let h = hot[r]
+        if let s = h.sequence?.integer(in: line) {
             let expected = batch!.lastSequence + 1
             if s != expected {
                 report(.error, "cnab.sequence", "sequence \(s) in batch \(batch!.number), expected \(expected)",
@@ -396,14 +428,14 @@ struct CNAB240Engine {
         } else {
             batch!.lastSequence += 1
         }
-        if infos[r].startsGroup {
+        if h.startsGroup {
             try closeGroup()
             batch!.titles += 1
-            batch!.face += integer(line, r, infos[r].face) ?? 0
+            batch!.face += h.face?.integer(in: line) ?? 0
             group.open = true
             group.batch = batch!.number
             add(line, number, r, problems)
-        } else if infos[r].fallback {
+        } else if h.fallback {
             // A detail only the fallback record matched: an unknown segment, reported and kept.
             report(.warning, "cnab.unknown-segment",
                    "unknown segment \(quote(line, 14, 1)) kept as a segment record", line: number, column: 14)
@@ -703,8 +735,7 @@ struct CNAB240Engine {
     }
 
     mutating func checkBank(_ line: UnsafeBufferPointer<UInt8>, _ r: Int, _ number: Int) {
-        guard let header = headerBank, !bankMismatchWarned, let b = infos[r].bank else { return }
-        let field = infos[r].specs[b]
+        guard let header = headerBank, !bankMismatchWarned, let field = hot[r].bank else { return }
         guard field.length == header.count else { return }
         for k in 0..<header.count where line[field.start + k] != header[k] {
             bankMismatchWarned = true
@@ -732,7 +763,7 @@ struct CNAB240Engine {
     }
 
     func checkBatchNumber(_ line: UnsafeBufferPointer<UInt8>, _ number: Int, _ r: Int) {
-        if let n = integer(line, r, infos[r].batch), let open = batch, n != open.number {
+        if let n = hot[r].batch?.integer(in: line), let open = batch, n != open.number {
             report(.error, "cnab.batch-number", "record carries batch \(n) inside batch \(open.number)",
                    line: number, column: column(r, infos[r].batch))
         }
