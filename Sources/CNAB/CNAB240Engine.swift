@@ -512,8 +512,18 @@ struct CNAB240Engine {
                       line: number, column: column(r, info.batchCount))
             }
             if let count = integer(line, r, info.recordCount), count != records {
-                fatal("cnab.file-count", "file trailer counts \(count) records, the file has \(records)",
-                      line: number, column: column(r, info.recordCount))
+                // A 6-digit count cannot say 1,000,000 or more: a file that large is right when the
+                // count is its record total modulo 10^6, and is told so.
+                var limit = 1
+                for _ in 0..<infos[r].specs[info.recordCount!].length { limit *= 10 }
+                if records >= limit, count == records % limit {
+                    report(.warning, "cnab.count-overflow",
+                           "file trailer counts \(count) records: the file has \(records), more than the field can hold; taken as \(records) modulo \(limit)",
+                           line: number, column: column(r, info.recordCount))
+                } else {
+                    fatal("cnab.file-count", "file trailer counts \(count) records, the file has \(records)",
+                          line: number, column: column(r, info.recordCount))
+                }
             }
         }
         try accept(line, number, r, problems, part: "trailer", kind: "file")
