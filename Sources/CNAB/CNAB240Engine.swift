@@ -85,7 +85,8 @@ struct CNAB240Engine {
     var detailSchema: OutputSchema?
     /// Emission programs by group shape.
     var programs: [UInt64: ShapeProgram] = [:]
-    var recordSchemas: [OutputSchema] = []
+    /// For header and trailer records: the program that writes one record alone.
+    var recordPrograms: [ShapeProgram] = []
     var directionLocked = false
     var codes: CodeTable?
     /// Per movement code (its two bytes): the reason texts of the table it names.
@@ -180,7 +181,7 @@ struct CNAB240Engine {
         let details = compiled.records.indices.filter { compiled.records[$0].role == .detail }
         detailSchema = OutputSchema(layout: compiled, records: details)
         programs = [:]
-        recordSchemas = compiled.records.indices.map { OutputSchema(layout: compiled, records: [$0]) }
+        recordPrograms = compiled.records.indices.map { OutputSchema(layout: compiled, records: [$0]).program(for: [$0]) }
         let folder = name.split(separator: "/").dropLast().joined(separator: "/")
         codes = try? library.codes(named: folder + "/occurrences")
         reasonTables = [:]
@@ -699,8 +700,9 @@ struct CNAB240Engine {
                 buffer.append(contentsOf: ",\"batch\":")
                 JSONBytes.appendInt(batchNumber, to: &buffer)
             }
-            [SegmentRef(record: r, offset: 0, line: number)].withUnsafeBufferPointer {
-                recordSchemas[r].emit($0, store: line, into: &buffer, reasons: nil)
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: 1) { offsets in
+                offsets[0] = 0
+                recordPrograms[r].emit(offsets: UnsafeBufferPointer(offsets), store: line, into: &buffer, reasons: nil)
             }
         }
         try endRecord(number)

@@ -129,76 +129,15 @@ public final class OutputSchema: Sendable {
     ) {
         var buffer = ByteBuffer(capacity: 1024)
         defer { buffer.deallocate() }
-        segments.withUnsafeBufferPointer { emit($0, store: store, into: &buffer, reasons: reasons) }
+        emit(segments, store: store, into: &buffer, reasons: reasons)
         out.append(contentsOf: buffer.bytes)
     }
 
-    /// The hot-path form of `emit`: segments and output as raw memory.
-    public func emit(
-        _ segments: UnsafeBufferPointer<SegmentRef>, store: UnsafeBufferPointer<UInt8>, into out: inout ByteBuffer,
-        reasons: ReasonTexts?
-    ) {
-        let length = recordLength
-        ops.withUnsafeBufferPointer { ops in
-        keys.withUnsafeBufferPointer { keys in
-        sources.withUnsafeBufferPointer { sources in
-        specs.withUnsafeBufferPointer { specs in
-        // Per open object: where its key began, where its members begin, and the comma state before it.
-        withUnsafeTemporaryAllocation(of: Int.self, capacity: depth * 3) { stack in
-            var top = 0
-            var needComma = true
-            for op in ops {
-                switch op.kind {
-                case .leaf:
-                    let mark = out.count
-                    if needComma { out.append(44) }
-                    out.appendBytes(UnsafeBufferPointer(rebasing: keys[op.keyStart..<(op.keyStart + op.keyLength)]))
-                    var written = false
-                    search: for s in sources[op.sourceStart..<(op.sourceStart + op.sourceCount)] {
-                        for seg in segments where seg.record == s.record {
-                            let line = UnsafeBufferPointer(rebasing: store[seg.offset..<(seg.offset + length)])
-                            if s.specCount == 1 {
-                                let spec = specs[s.specStart]
-                                written = spec.appendJSON(
-                                    line, to: &out, enumTable: spec.enumIndex >= 0 ? enumTables[spec.enumIndex] : nil,
-                                    reasons: reasons)
-                            } else {
-                                written = Self.appendConcatenated(
-                                    UnsafeBufferPointer(rebasing: specs[s.specStart..<(s.specStart + s.specCount)]), line, &out)
-                            }
-                            if written { break search }
-                        }
-                    }
-                    if written {
-                        needComma = true
-                    } else {
-                        out.truncate(to: mark)
-                    }
-                case .open:
-                    let mark = out.count
-                    if needComma { out.append(44) }
-                    out.appendBytes(UnsafeBufferPointer(rebasing: keys[op.keyStart..<(op.keyStart + op.keyLength)]))
-                    out.append(123)
-                    stack[top] = mark
-                    stack[top + 1] = out.count
-                    stack[top + 2] = needComma ? 1 : 0
-                    top += 3
-                    needComma = false
-                case .close:
-                    top -= 3
-                    if out.count == stack[top + 1] {
-                        out.truncate(to: stack[top])
-                        needComma = stack[top + 2] == 1
-                    } else {
-                        out.append(125)
-                        needComma = true
-                    }
-                }
-            }
-        }
-        }
-        }
-        }
+    /// The same into a `ByteBuffer`, through the program for the segments' shape.
+    public func emit(_ segments: [SegmentRef], store: UnsafeBufferPointer<UInt8>, into out: inout ByteBuffer, reasons: ReasonTexts?) {
+        let offsets = segments.map(\.offset)
+        offsets.withUnsafeBufferPointer {
+            program(for: segments.map(\.record)).emit(offsets: $0, store: store, into: &out, reasons: reasons)
         }
     }
 

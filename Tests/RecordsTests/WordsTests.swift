@@ -3,15 +3,11 @@ import Testing
 
 /// `Words` answers what a byte loop answers, on random bytes biased toward the interesting ones.
 @Suite struct WordsTests {
+    /// SplitMix64 (from TextBytesTests) biased toward the bytes the scans treat specially.
     struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        var rng: SplitMix64
+        init(state: UInt64) { rng = SplitMix64(seed: state) }
+        mutating func next() -> UInt64 { rng.next() }
         mutating func byte() -> UInt8 {
             let pool: [UInt8] = [0x20, 0x30, 0x39, 0x22, 0x5C, 0x7F, 0x80, 0x1F, 0x00, 0x41, 0x2F, 0x3A, 0xFF]
             let r = next()
