@@ -234,9 +234,10 @@ struct CNAB240Engine {
         let name = layoutName(direction: direction)
         if name != summary.layout { try use(name) }
         if options.layout == nil, let bank = summary.bank, name.hasPrefix("cnab240/febraban/"), bank != "000" {
-            report(.warning, "cnab.generic-layout",
-                   "no CNAB 240 layout for bank \(bank) yet: read with the FEBRABAN layout (bank-specific fields such as the nosso número may differ)",
-                   line: line)
+            report(
+                .warning, "cnab.generic-layout",
+                "no CNAB 240 layout for bank \(bank) yet: read with the FEBRABAN layout (bank-specific fields such as the nosso número may differ)",
+                line: line)
         }
     }
 
@@ -263,17 +264,19 @@ struct CNAB240Engine {
                 return true
             }
             guard let format = options.format ?? CNABFormat.detect(firstLine: raw) else {
-                rejectFile(Diagnostic(
-                    .error, "cnab.format",
-                    "cannot tell CNAB 240 from CNAB 400: line 1 is \(trimmed) bytes and is neither a CNAB 240 file header (0000 at 4-7, 0 at 8) nor a CNAB 400 header (0 at 1, 1 or 2 at 2); give --format",
-                    file: file, line: number, raw: Array(raw[0..<trimmed])))
+                rejectFile(
+                    Diagnostic(
+                        .error, "cnab.format",
+                        "cannot tell CNAB 240 from CNAB 400: line 1 is \(trimmed) bytes and is neither a CNAB 240 file header (0000 at 4-7, 0 at 8) nor a CNAB 400 header (0 at 1, 1 or 2 at 2); give --format",
+                        file: file, line: number, raw: Array(raw[0..<trimmed])))
                 return true
             }
             summary.format = format
             guard format == .cnab240 else {
-                rejectFile(Diagnostic(
-                    .error, "cnab.format-400", "format 400: bank layout not available yet (only CNAB 240 is read so far)",
-                    file: file, line: number, raw: Array(raw[0..<trimmed])))
+                rejectFile(
+                    Diagnostic(
+                        .error, "cnab.format-400", "format 400: bank layout not available yet (only CNAB 240 is read so far)",
+                        file: file, line: number, raw: Array(raw[0..<trimmed])))
                 return true
             }
             normalizer = LineNormalizer(recordLength: 240, file: file)
@@ -281,7 +284,8 @@ struct CNAB240Engine {
             try use(options.layout ?? layoutName(direction: "retorno"))
             if options.layout != nil {
                 directionLocked = true
-                summary.direction = options.layout!.hasSuffix("remessa") ? "remessa" : options.layout!.hasSuffix("retorno") ? "retorno" : nil
+                summary.direction =
+                    options.layout!.hasSuffix("remessa") ? "remessa" : options.layout!.hasSuffix("retorno") ? "retorno" : nil
             }
         }
         let sink = diagnostics
@@ -318,9 +322,10 @@ struct CNAB240Engine {
             return
         }
         guard var r = selectCache.select(line, in: layout!) else {
-            rejectLine(line, number, "cnab.record-type",
-                       "line matches no record of layout \(summary.layout ?? "?") (record type \(quote(line, 8, 1)) at position 8, segment \(quote(line, 14, 1)) at 14)",
-                       column: 8)
+            rejectLine(
+                line, number, "cnab.record-type",
+                "line matches no record of layout \(summary.layout ?? "?") (record type \(quote(line, 8, 1)) at position 8, segment \(quote(line, 14, 1)) at 14)",
+                column: 8)
             return
         }
         if !directionLocked, layout!.records[r].role == .detail {
@@ -338,12 +343,14 @@ struct CNAB240Engine {
         var problems: [Diagnostic] = []
         if !infos[r].fast.passes(line) {
             infos[r].checkedSpecs.withUnsafeBufferPointer { specs in
-            for k in 0..<specs.count {
-                guard let kind = specs[k].problem(in: line) else { continue }
-                let field = layout!.records[r].fields[infos[r].checked[k]]
-                problems.append(Diagnostic(.error, DiagnosticCode(rawValue: "cnab." + kind.name), field.message(for: kind, line),
-                                           file: file, line: number, column: field.column, raw: Array(line)))
-            }
+                for k in 0..<specs.count {
+                    guard let kind = specs[k].problem(in: line) else { continue }
+                    let field = layout!.records[r].fields[infos[r].checked[k]]
+                    problems.append(
+                        Diagnostic(
+                            .error, DiagnosticCode(rawValue: "cnab." + kind.name), field.message(for: kind, line),
+                            file: file, line: number, column: field.column, raw: Array(line)))
+                }
             }
         }
         checkBank(line, r, number)
@@ -361,8 +368,9 @@ struct CNAB240Engine {
 
     mutating func fileHeader(_ line: UnsafeBufferPointer<UInt8>, _ number: Int, _ r: Int, _ problems: [Diagnostic]) throws {
         if headerSeen || records > 1 {
-            rejectLine(line, number, "cnab.record-order",
-                       headerSeen ? "a second file header" : "the file header must be the first record", column: 8)
+            rejectLine(
+                line, number, "cnab.record-order",
+                headerSeen ? "a second file header" : "the file header must be the first record", column: 8)
             return
         }
         headerSeen = true
@@ -377,9 +385,10 @@ struct CNAB240Engine {
             case "1"?: try lock(direction: "remessa", line: number)
             case "2"?: try lock(direction: "retorno", line: number)
             default:
-                report(.warning, "cnab.direction",
-                       "\(field.name) at \(field.column) is \(quote(line, field.column, field.length)), expected 1 (remessa) or 2 (retorno); the first detail record will decide",
-                       line: number, column: field.column)
+                report(
+                    .warning, "cnab.direction",
+                    "\(field.name) at \(field.column) is \(quote(line, field.column, field.length)), expected 1 (remessa) or 2 (retorno); the first detail record will decide",
+                    line: number, column: field.column)
             }
         }
         try accept(line, number, r, problems, part: "header", kind: "file")
@@ -390,21 +399,24 @@ struct CNAB240Engine {
         batches += 1
         let n = integer(line, r, infos[r].batch)
         if let n, n != batches {
-            report(.error, "cnab.batch-number", "batch header numbers batch \(n), expected \(batches)",
-                   line: number, column: column(r, infos[r].batch))
+            report(
+                .error, "cnab.batch-number", "batch header numbers batch \(n), expected \(batches)",
+                line: number, column: column(r, infos[r].batch))
         }
         if let o = infos[r].operation {
-            let said: String? = switch infos[r].specs[o].text(in: line) {
-            case "R"?: "remessa"
-            case "T"?: "retorno"
-            default: nil
-            }
+            let said: String? =
+                switch infos[r].specs[o].text(in: line) {
+                case "R"?: "remessa"
+                case "T"?: "retorno"
+                default: nil
+                }
             if let said, !directionLocked {
                 try lock(direction: said, line: number)
             } else if let said, let locked = summary.direction, said != locked, options.layout == nil {
-                report(.warning, "cnab.direction-mismatch",
-                       "the batch header says \(said) (operation at \(infos[r].specs[o].start + 1)), the file was read as \(locked); give --layout to choose",
-                       line: number, column: infos[r].specs[o].start + 1)
+                report(
+                    .warning, "cnab.direction-mismatch",
+                    "the batch header says \(said) (operation at \(infos[r].specs[o].start + 1)), the file was read as \(locked); give --layout to choose",
+                    line: number, column: infos[r].specs[o].start + 1)
             }
         }
         batch = Batch(number: n ?? batches, line: number)
@@ -422,8 +434,9 @@ struct CNAB240Engine {
         if let s = h.sequence?.integer(in: line) {
             let expected = batch!.lastSequence + 1
             if s != expected {
-                report(.error, "cnab.sequence", "sequence \(s) in batch \(batch!.number), expected \(expected)",
-                       line: number, column: column(r, infos[r].sequence))
+                report(
+                    .error, "cnab.sequence", "sequence \(s) in batch \(batch!.number), expected \(expected)",
+                    line: number, column: column(r, infos[r].sequence))
             }
             batch!.lastSequence = s
         } else {
@@ -438,8 +451,9 @@ struct CNAB240Engine {
             add(line, number, r, problems)
         } else if h.fallback {
             // A detail only the fallback record matched: an unknown segment, reported and kept.
-            report(.warning, "cnab.unknown-segment",
-                   "unknown segment \(quote(line, 14, 1)) kept as a segment record", line: number, column: 14)
+            report(
+                .warning, "cnab.unknown-segment",
+                "unknown segment \(quote(line, 14, 1)) kept as a segment record", line: number, column: 14)
             if problems.isEmpty {
                 summary.written += 1
                 if let out = output {
@@ -461,9 +475,10 @@ struct CNAB240Engine {
         } else if group.open, group.batch == batch!.number {
             add(line, number, r, problems)
         } else {
-            rejectLine(line, number, "cnab.orphan-segment",
-                       "segment \(quote(line, 14, 1)) (\(layout!.records[r].name)) has no título to belong to: no starting segment before it in batch \(batch!.number)",
-                       column: 14)
+            rejectLine(
+                line, number, "cnab.orphan-segment",
+                "segment \(quote(line, 14, 1)) (\(layout!.records[r].name)) has no título to belong to: no starting segment before it in batch \(batch!.number)",
+                column: 14)
         }
     }
 
@@ -478,9 +493,10 @@ struct CNAB240Engine {
         let info = infos[r]
         if problems.isEmpty {
             if let count = integer(line, r, info.recordCount), count != batch!.records {
-                fatal("cnab.batch-count",
-                      "batch \(batch!.number) trailer counts \(count) records, the batch has \(batch!.records) (header, details and trailer)",
-                      line: number, column: column(r, info.recordCount))
+                fatal(
+                    "cnab.batch-count",
+                    "batch \(batch!.number) trailer counts \(count) records, the batch has \(batch!.records) (header, details and trailer)",
+                    line: number, column: column(r, info.recordCount))
             }
             let counted = info.titleCounts.reduce(0) { $0 + (integer(line, r, $1) ?? 0) }
             let total = info.titleTotals.reduce(0) { $0 + (integer(line, r, $1) ?? 0) }
@@ -488,14 +504,16 @@ struct CNAB240Engine {
             // retornos show 61 títulos for a batch of 3), so a difference informs, it does not reject.
             if counted != 0 || total != 0 {
                 if counted != batch!.titles {
-                    report(.warning, "cnab.batch-titles",
-                           "batch \(batch!.number) trailer counts \(counted) títulos, the batch has \(batch!.titles)",
-                           line: number, column: column(r, info.titleCounts.first))
+                    report(
+                        .warning, "cnab.batch-titles",
+                        "batch \(batch!.number) trailer counts \(counted) títulos, the batch has \(batch!.titles)",
+                        line: number, column: column(r, info.titleCounts.first))
                 }
                 if total != batch!.face {
-                    report(.warning, "cnab.batch-total",
-                           "batch \(batch!.number) trailer totals \(Money.format(total)), the títulos' face values add up to \(Money.format(batch!.face))",
-                           line: number, column: column(r, info.titleTotals.first))
+                    report(
+                        .warning, "cnab.batch-total",
+                        "batch \(batch!.number) trailer totals \(Money.format(total)), the títulos' face values add up to \(Money.format(batch!.face))",
+                        line: number, column: column(r, info.titleTotals.first))
                 }
             }
         }
@@ -509,8 +527,9 @@ struct CNAB240Engine {
         let info = infos[r]
         if problems.isEmpty {
             if let count = integer(line, r, info.batchCount), count != batches {
-                fatal("cnab.file-count", "file trailer counts \(count) batches, the file has \(batches)",
-                      line: number, column: column(r, info.batchCount))
+                fatal(
+                    "cnab.file-count", "file trailer counts \(count) batches, the file has \(batches)",
+                    line: number, column: column(r, info.batchCount))
             }
             if let count = integer(line, r, info.recordCount), count != records {
                 // A 6-digit count cannot say 1,000,000 or more: a file that large is right when the
@@ -518,12 +537,14 @@ struct CNAB240Engine {
                 var limit = 1
                 for _ in 0..<infos[r].specs[info.recordCount!].length { limit *= 10 }
                 if records >= limit, count == records % limit {
-                    report(.warning, "cnab.count-overflow",
-                           "file trailer counts \(count) records: the file has \(records), more than the field can hold; taken as \(records) modulo \(limit)",
-                           line: number, column: column(r, info.recordCount))
+                    report(
+                        .warning, "cnab.count-overflow",
+                        "file trailer counts \(count) records: the file has \(records), more than the field can hold; taken as \(records) modulo \(limit)",
+                        line: number, column: column(r, info.recordCount))
                 } else {
-                    fatal("cnab.file-count", "file trailer counts \(count) records, the file has \(records)",
-                          line: number, column: column(r, info.recordCount))
+                    fatal(
+                        "cnab.file-count", "file trailer counts \(count) records, the file has \(records)",
+                        line: number, column: column(r, info.recordCount))
                 }
             }
         }
@@ -555,8 +576,9 @@ struct CNAB240Engine {
             fatal("cnab.no-file-header", "no file header (record type 0) in the file", line: 0, column: 0)
         }
         if !trailerSeen, records > 0 {
-            fatal("cnab.no-file-trailer", "the file ends without a file trailer (record type 9): it may be truncated",
-                  line: summary.lines, column: 0)
+            fatal(
+                "cnab.no-file-trailer", "the file ends without a file trailer (record type 9): it may be truncated",
+                line: summary.lines, column: 0)
         }
         try finishNotes()
     }
@@ -607,10 +629,11 @@ struct CNAB240Engine {
             for slot in 0..<count {
                 let own = group.errors.filter { $0.line == group.lines[slot] }
                 if own.isEmpty {
-                    diagnostics.report(Diagnostic(
-                        .error, "cnab.group-rejected",
-                        "\(layout!.records[group.records[slot]].name) rejected with its título (see line \(group.errors[0].line))",
-                        file: file, line: group.lines[slot], raw: slotBytes(slot)))
+                    diagnostics.report(
+                        Diagnostic(
+                            .error, "cnab.group-rejected",
+                            "\(layout!.records[group.records[slot]].name) rejected with its título (see line \(group.errors[0].line))",
+                            file: file, line: group.lines[slot], raw: slotBytes(slot)))
                 } else {
                     own.forEach { diagnostics.report($0) }
                 }
@@ -619,9 +642,10 @@ struct CNAB240Engine {
             return
         }
         for required in infos[firstRecord].requires where !group.records[0..<count].contains(required) {
-            report(.warning, "cnab.missing-segment",
-                   "\(layout!.records[firstRecord].name) is not followed by \(layout!.records[required].name) in its título",
-                   line: firstLine)
+            report(
+                .warning, "cnab.missing-segment",
+                "\(layout!.records[firstRecord].name) is not followed by \(layout!.records[required].name) in its título",
+                line: firstLine)
         }
         summary.written += count
         summary.titles += 1
@@ -672,15 +696,18 @@ struct CNAB240Engine {
     mutating func closeBatchWithoutTrailer(_ number: Int) throws {
         try closeGroup()
         if let open = batch {
-            fatal("cnab.record-order", "batch \(open.number) (header at line \(open.line)) has no batch trailer before line \(number)",
-                  line: number, column: 0)
+            fatal(
+                "cnab.record-order", "batch \(open.number) (header at line \(open.line)) has no batch trailer before line \(number)",
+                line: number, column: 0)
             batch = nil
         }
     }
 
     // MARK: - Output and findings
 
-    mutating func accept(_ line: UnsafeBufferPointer<UInt8>, _ number: Int, _ r: Int, _ problems: [Diagnostic], part: String, kind: String) throws {
+    mutating func accept(_ line: UnsafeBufferPointer<UInt8>, _ number: Int, _ r: Int, _ problems: [Diagnostic], part: String, kind: String)
+        throws
+    {
         guard problems.isEmpty else {
             problems.forEach { diagnostics.report($0) }
             countReject()
@@ -751,9 +778,10 @@ struct CNAB240Engine {
         guard field.length == header.count else { return }
         for k in 0..<header.count where line[field.start + k] != header[k] {
             bankMismatchWarned = true
-            report(.warning, "cnab.bank-mismatch",
-                   "bank \(quote(line, field.start + 1, field.length)) differs from the file header's \(TextBytes.decode(header))",
-                   line: number, column: field.start + 1)
+            report(
+                .warning, "cnab.bank-mismatch",
+                "bank \(quote(line, field.start + 1, field.length)) differs from the file header's \(TextBytes.decode(header))",
+                line: number, column: field.start + 1)
             return
         }
     }
@@ -770,14 +798,16 @@ struct CNAB240Engine {
         guard warnedEnums.insert(r << 16 | i).inserted else { return }
         let field = layout!.records[r].fields[i]
         let known = field.enumMap.map { String(decoding: $0.raw, as: UTF8.self) }.joined(separator: ", ")
-        report(.warning, "cnab.enum", "\(field.name) is \"\(field.text(in: line) ?? "")\", not one of \(known); written as it is",
-               line: number, column: field.column)
+        report(
+            .warning, "cnab.enum", "\(field.name) is \"\(field.text(in: line) ?? "")\", not one of \(known); written as it is",
+            line: number, column: field.column)
     }
 
     func checkBatchNumber(_ line: UnsafeBufferPointer<UInt8>, _ number: Int, _ r: Int) {
         if let n = hot[r].batch?.integer(in: line), let open = batch, n != open.number {
-            report(.error, "cnab.batch-number", "record carries batch \(n) inside batch \(open.number)",
-                   line: number, column: column(r, infos[r].batch))
+            report(
+                .error, "cnab.batch-number", "record carries batch \(n) inside batch \(open.number)",
+                line: number, column: column(r, infos[r].batch))
         }
     }
 

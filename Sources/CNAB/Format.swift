@@ -2,13 +2,16 @@ import FixedWidth
 
 /// The CNAB family of a file: 240 or 400 positions per record.
 public struct CNABFormat: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
+    /// The raw value.
     public let rawValue: Int
+    /// Creates a value from its raw value.
     public init(rawValue: Int) { self.rawValue = rawValue }
     /// FEBRABAN CNAB 240.
     public static let cnab240 = CNABFormat(rawValue: 240)
     /// CNAB 400 (each bank's own).
     public static let cnab400 = CNABFormat(rawValue: 400)
 
+    /// A textual form, for messages.
     public var description: String { "cnab\(rawValue)" }
 
     /// Guesses the format from a file's first line (raw bytes, BOM and CR allowed): a CNAB 240

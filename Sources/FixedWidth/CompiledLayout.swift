@@ -150,8 +150,10 @@ public struct CompiledLayout: Sendable {
                 }
             }
             let selectors = record.select.map { sel in
-                (start: (sel.pos.first ?? 1) - 1, length: (sel.pos.last ?? 1) - (sel.pos.first ?? 1) + 1,
-                 values: sel.values.map { Array($0.utf8) })
+                (
+                    start: (sel.pos.first ?? 1) - 1, length: (sel.pos.last ?? 1) - (sel.pos.first ?? 1) + 1,
+                    values: sel.values.map { Array($0.utf8) }
+                )
             }
             compiled.append(
                 CompiledRecord(

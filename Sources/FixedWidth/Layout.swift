@@ -51,7 +51,9 @@ public struct RecordLayout: Sendable, Codable, Hashable {
 
 /// The part a record plays in a CNAB file.
 public struct RecordRole: RawRepresentable, Sendable, Codable, Hashable {
+    /// The raw value.
     public let rawValue: String
+    /// Creates a value from its raw value.
     public init(rawValue: String) { self.rawValue = rawValue }
     /// Header de arquivo.
     public static let fileHeader = RecordRole(rawValue: "file_header")
@@ -158,6 +160,7 @@ public struct LayoutError: Error, Sendable, Hashable, CustomStringConvertible {
         self.message = message
     }
 
+    /// A textual form, for messages.
     public var description: String {
         path.isEmpty ? "\(file): \(message)" : "\(file): \(path): \(message)"
     }

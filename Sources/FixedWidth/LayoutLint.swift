@@ -12,6 +12,7 @@ public struct LintProblem: Sendable, Hashable, CustomStringConvertible {
     /// What is wrong.
     public var message: String
 
+    /// A textual form, for messages.
     public var description: String {
         "\(file): \(path.isEmpty ? "" : path + ": ")error: [\(code.rawValue)] \(message)"
     }
@@ -92,7 +93,8 @@ public enum LayoutLint {
         return problems
     }
 
-    static func checkKeys(_ object: [String: Any], _ allowed: Set<String>, _ path: String, _ add: (String, DiagnosticCode, String) -> Void) {
+    static func checkKeys(_ object: [String: Any], _ allowed: Set<String>, _ path: String, _ add: (String, DiagnosticCode, String) -> Void)
+    {
         for key in object.keys.sorted() where !allowed.contains(key) {
             add(path, "layout.key", "unknown key \"\(key)\" (allowed: \(allowed.sorted().joined(separator: ", ")))")
         }
@@ -147,7 +149,9 @@ public enum LayoutLint {
             }
             let (start, end) = (field.pos[0], field.pos[1])
             if start > expected {
-                add(fp, "layout.gap", "positions \(expected)-\(start - 1) of \(record.name) are not covered: declare a filler_\(pad3(expected)) field")
+                add(
+                    fp, "layout.gap",
+                    "positions \(expected)-\(start - 1) of \(record.name) are not covered: declare a filler_\(pad3(expected)) field")
             } else if start < expected {
                 add(fp, "layout.overlap", "\(field.name) [\(start), \(end)] overlaps the previous field, which ends at \(expected - 1)")
             }
@@ -168,7 +172,9 @@ public enum LayoutLint {
             }
             if let format = field.format {
                 if !formats.contains(format) {
-                    add(fp + ".format", "layout.format", "unknown format \"\(format)\" (known: \(formats.sorted().joined(separator: ", ")))")
+                    add(
+                        fp + ".format", "layout.format", "unknown format \"\(format)\" (known: \(formats.sorted().joined(separator: ", ")))"
+                    )
                 } else if let problem = formatProblem(format, picture) {
                     add(fp + ".format", "layout.format", problem)
                 }
@@ -192,7 +198,9 @@ public enum LayoutLint {
             if let to = field.to {
                 if to.hasPrefix("_") {
                     if !structural.contains(to) {
-                        add(fp + ".to", "layout.to", "unknown structural name \"\(to)\" (known: \(structural.sorted().joined(separator: ", ")))")
+                        add(
+                            fp + ".to", "layout.to",
+                            "unknown structural name \"\(to)\" (known: \(structural.sorted().joined(separator: ", ")))")
                     }
                 } else if !to.split(separator: ".", omittingEmptySubsequences: false).allSatisfy({ isSnakeCase(String($0)) }) {
                     add(fp + ".to", "layout.to", "\"\(to)\" is not a dotted snake_case path")
@@ -208,7 +216,10 @@ public enum LayoutLint {
         }
         if expected - 1 != length, !record.fields.isEmpty {
             if expected - 1 < length {
-                add(rp, "layout.gap", "fields of \(record.name) end at \(expected - 1), the record is \(length) bytes: declare a filler_\(pad3(expected)) field")
+                add(
+                    rp, "layout.gap",
+                    "fields of \(record.name) end at \(expected - 1), the record is \(length) bytes: declare a filler_\(pad3(expected)) field"
+                )
             } else {
                 add(rp, "layout.length", "fields of \(record.name) end at \(expected - 1), past the record length \(length)")
             }
@@ -237,7 +248,10 @@ public enum LayoutLint {
         }
         for (path, leafRecord) in leaves.sorted(by: { $0.key < $1.key }) {
             if let objectRecord = prefixes[path] {
-                add("records", "layout.to", "\"\(path)\" is a value in \(leafRecord) and an object in \(objectRecord): the segments of a título share one output record")
+                add(
+                    "records", "layout.to",
+                    "\"\(path)\" is a value in \(leafRecord) and an object in \(objectRecord): the segments of a título share one output record"
+                )
             }
         }
     }
@@ -272,7 +286,9 @@ public enum LayoutLint {
             let p = "movements.\(code)"
             if code.utf8.count != 2 { add(p, "layout.codes", "movement codes are 2 characters, found \"\(code)\"") }
             if !CodeTable.events.contains(movement.event) {
-                add(p + ".event", "layout.codes", "unknown event \"\(movement.event)\" (known: \(CodeTable.events.sorted().joined(separator: ", ")))")
+                add(
+                    p + ".event", "layout.codes",
+                    "unknown event \"\(movement.event)\" (known: \(CodeTable.events.sorted().joined(separator: ", ")))")
             }
             if let r = movement.reasons, table.reasons[r] == nil {
                 add(p + ".reasons", "layout.codes", "no reason table \"\(r)\"")

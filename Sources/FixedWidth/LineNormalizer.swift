@@ -56,10 +56,11 @@ public struct LineNormalizer {
         for i in lo..<hi where raw[i] != 0x20 { blank = false; break }
         if blank { return .skip }
         if cut {
-            return .reject(Diagnostic(
-                .error, "input.line-length",
-                "line is longer than \(raw.count) bytes, expected \(recordLength)", file: file, line: line,
-                column: recordLength + 1, raw: Array(raw[lo..<min(hi, lo + recordLength * 2)])))
+            return .reject(
+                Diagnostic(
+                    .error, "input.line-length",
+                    "line is longer than \(raw.count) bytes, expected \(recordLength)", file: file, line: line,
+                    column: recordLength + 1, raw: Array(raw[lo..<min(hi, lo + recordLength * 2)])))
         }
         var count = hi - lo
         if count == recordLength {
@@ -80,10 +81,11 @@ public struct LineNormalizer {
         if !transcoded {
             if count > recordLength {
                 for i in (lo + recordLength)..<hi where raw[i] != 0x20 {
-                    return .reject(Diagnostic(
-                        .error, "input.line-length",
-                        "line is \(count) bytes, expected \(recordLength); byte \(i - lo + 1) is not blank",
-                        file: file, line: line, column: i - lo + 1, raw: Array(raw[lo..<hi])))
+                    return .reject(
+                        Diagnostic(
+                            .error, "input.line-length",
+                            "line is \(count) bytes, expected \(recordLength); byte \(i - lo + 1) is not blank",
+                            file: file, line: line, column: i - lo + 1, raw: Array(raw[lo..<hi])))
                 }
                 note("input.long-line", line, "line is \(count) bytes, expected \(recordLength); blank excess ignored", warn)
                 count = recordLength
@@ -156,10 +158,15 @@ public struct LineNormalizer {
             let b = bytes[i]
             var scalar: UInt32
             var width: Int
-            if b < 0x80 { scalar = UInt32(b); width = 1 }
-            else if b < 0xE0 { scalar = UInt32(b & 0x1F); width = 2 }
-            else if b < 0xF0 { scalar = UInt32(b & 0x0F); width = 3 }
-            else { scalar = UInt32(b & 0x07); width = 4 }
+            if b < 0x80 {
+                scalar = UInt32(b); width = 1
+            } else if b < 0xE0 {
+                scalar = UInt32(b & 0x1F); width = 2
+            } else if b < 0xF0 {
+                scalar = UInt32(b & 0x0F); width = 3
+            } else {
+                scalar = UInt32(b & 0x07); width = 4
+            }
             for k in 1..<width { scalar = scalar << 6 | UInt32(bytes[i + k] & 0x3F) }
             i += width
             if n >= limit { return nil }

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Where bytes come from: a file descriptor, or memory in tests.
@@ -26,6 +26,7 @@ public struct InputError: Error, Sendable, Hashable, CustomStringConvertible {
         self.missing = missing
     }
 
+    /// A textual form, for messages.
     public var description: String { "\(file): \(reason)" }
 }
 
@@ -62,6 +63,7 @@ public final class FileSource: ByteSource {
 
     deinit { if owned { close(fd) } }
 
+    /// Reads up to `buffer.count` bytes; returns 0 at the end of the input.
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         while true {
             let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
@@ -80,6 +82,7 @@ public final class MemorySource: ByteSource {
     /// Wraps bytes.
     public init(_ bytes: [UInt8]) { self.bytes = bytes }
 
+    /// Reads up to `buffer.count` bytes; returns 0 at the end of the input.
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         let n = min(buffer.count, bytes.count - position)
         if n > 0 {

@@ -105,7 +105,8 @@ public final class OutputSchema: Sendable {
                         sources.append(Source(record: record, specStart: specs.count, specCount: fields.count))
                         specs.append(contentsOf: fields.map { layout.records[record].fields[$0].spec })
                     }
-                    ops.append(Op(kind: .leaf, keyStart: keyStart, keyLength: key.count, sourceStart: first, sourceCount: child.sources.count))
+                    ops.append(
+                        Op(kind: .leaf, keyStart: keyStart, keyLength: key.count, sourceStart: first, sourceCount: child.sources.count))
                 } else {
                     ops.append(Op(kind: .open, keyStart: keyStart, keyLength: key.count, sourceStart: 0, sourceCount: 0))
                     flatten(child, level: level + 1)
@@ -157,7 +158,8 @@ public final class OutputSchema: Sendable {
                     }
                 }
                 if alternatives.count > first {
-                    ops.append(.init(kind: .leaf, keyStart: op.keyStart, keyLength: op.keyLength, first: first, count: alternatives.count - first))
+                    ops.append(
+                        .init(kind: .leaf, keyStart: op.keyStart, keyLength: op.keyLength, first: first, count: alternatives.count - first))
                 }
             case .open:
                 ops.append(.init(kind: .open, keyStart: op.keyStart, keyLength: op.keyLength, first: 0, count: 0))
@@ -173,7 +175,9 @@ public final class OutputSchema: Sendable {
     }
 
     /// Values of several fields with one path (CEP + suffix) are their bytes joined, read as the first field reads.
-    static func appendConcatenated(_ specs: UnsafeBufferPointer<FieldSpec>, _ line: UnsafeBufferPointer<UInt8>, _ out: inout ByteBuffer) -> Bool {
+    static func appendConcatenated(_ specs: UnsafeBufferPointer<FieldSpec>, _ line: UnsafeBufferPointer<UInt8>, _ out: inout ByteBuffer)
+        -> Bool
+    {
         var total = 0
         for f in specs { total += f.length }
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: total) { joined in
@@ -221,66 +225,68 @@ public final class ShapeProgram: Sendable {
         let length = schema.recordLength
         let enumTables = schema.enumTables
         ops.withUnsafeBufferPointer { ops in
-        alternatives.withUnsafeBufferPointer { alternatives in
-        schema.keys.withUnsafeBufferPointer { keys in
-        schema.specs.withUnsafeBufferPointer { specs in
-        withUnsafeTemporaryAllocation(of: Int.self, capacity: schema.depth * 3) { stack in
-            let keyBase = keys.baseAddress!
-            let storeBase = store.baseAddress!
-            let offsetBase = offsets.baseAddress!
-            var top = 0
-            var needComma = true
-            for o in 0..<ops.count {
-                let op = ops[o]
-                switch op.kind {
-                case .leaf:
-                    let mark = out.count
-                    out.reserve(op.keyLength + 1)
-                    if needComma { out.append(44) }
-                    out.appendBytes(UnsafeBufferPointer(start: keyBase + op.keyStart, count: op.keyLength))
-                    var written = false
-                    var a = op.first
-                    let last = op.first + op.count
-                    while a < last {
-                        let alt = alternatives[a]
-                        let line = UnsafeBufferPointer(start: storeBase + offsetBase[alt.slot], count: length)
-                        if alt.specCount == 1 {
-                            let spec = specs[alt.specStart]
-                            written = spec.appendJSON(
-                                line, to: &out, enumTable: spec.enumIndex >= 0 ? enumTables[spec.enumIndex] : nil, reasons: reasons)
-                        } else {
-                            written = OutputSchema.appendConcatenated(
-                                UnsafeBufferPointer(start: specs.baseAddress! + alt.specStart, count: alt.specCount), line, &out)
+            alternatives.withUnsafeBufferPointer { alternatives in
+                schema.keys.withUnsafeBufferPointer { keys in
+                    schema.specs.withUnsafeBufferPointer { specs in
+                        withUnsafeTemporaryAllocation(of: Int.self, capacity: schema.depth * 3) { stack in
+                            let keyBase = keys.baseAddress!
+                            let storeBase = store.baseAddress!
+                            let offsetBase = offsets.baseAddress!
+                            var top = 0
+                            var needComma = true
+                            for o in 0..<ops.count {
+                                let op = ops[o]
+                                switch op.kind {
+                                case .leaf:
+                                    let mark = out.count
+                                    out.reserve(op.keyLength + 1)
+                                    if needComma { out.append(44) }
+                                    out.appendBytes(UnsafeBufferPointer(start: keyBase + op.keyStart, count: op.keyLength))
+                                    var written = false
+                                    var a = op.first
+                                    let last = op.first + op.count
+                                    while a < last {
+                                        let alt = alternatives[a]
+                                        let line = UnsafeBufferPointer(start: storeBase + offsetBase[alt.slot], count: length)
+                                        if alt.specCount == 1 {
+                                            let spec = specs[alt.specStart]
+                                            written = spec.appendJSON(
+                                                line, to: &out, enumTable: spec.enumIndex >= 0 ? enumTables[spec.enumIndex] : nil,
+                                                reasons: reasons)
+                                        } else {
+                                            written = OutputSchema.appendConcatenated(
+                                                UnsafeBufferPointer(start: specs.baseAddress! + alt.specStart, count: alt.specCount), line,
+                                                &out)
+                                        }
+                                        if written { break }
+                                        a += 1
+                                    }
+                                    if written { needComma = true } else { out.truncate(to: mark) }
+                                case .open:
+                                    let mark = out.count
+                                    if needComma { out.append(44) }
+                                    out.appendBytes(UnsafeBufferPointer(start: keyBase + op.keyStart, count: op.keyLength))
+                                    out.append(123)
+                                    stack[top] = mark
+                                    stack[top + 1] = out.count
+                                    stack[top + 2] = needComma ? 1 : 0
+                                    top += 3
+                                    needComma = false
+                                case .close:
+                                    top -= 3
+                                    if out.count == stack[top + 1] {
+                                        out.truncate(to: stack[top])
+                                        needComma = stack[top + 2] == 1
+                                    } else {
+                                        out.append(125)
+                                        needComma = true
+                                    }
+                                }
+                            }
                         }
-                        if written { break }
-                        a += 1
-                    }
-                    if written { needComma = true } else { out.truncate(to: mark) }
-                case .open:
-                    let mark = out.count
-                    if needComma { out.append(44) }
-                    out.appendBytes(UnsafeBufferPointer(start: keyBase + op.keyStart, count: op.keyLength))
-                    out.append(123)
-                    stack[top] = mark
-                    stack[top + 1] = out.count
-                    stack[top + 2] = needComma ? 1 : 0
-                    top += 3
-                    needComma = false
-                case .close:
-                    top -= 3
-                    if out.count == stack[top + 1] {
-                        out.truncate(to: stack[top])
-                        needComma = stack[top + 2] == 1
-                    } else {
-                        out.append(125)
-                        needComma = true
                     }
                 }
             }
-        }
-        }
-        }
-        }
         }
     }
 }

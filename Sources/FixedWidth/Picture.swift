@@ -1,3 +1,5 @@
+import Records
+
 /// A COBOL-style picture such as `X(30)`, `9(8)` or `9(13)V99`, as the bank manuals print them.
 public struct Picture: Sendable, Hashable, CustomStringConvertible {
     /// Alphanumeric (`X`: left-aligned, blank-filled) or numeric (`9`: right-aligned, zero-filled).
@@ -18,6 +20,7 @@ public struct Picture: Sendable, Hashable, CustomStringConvertible {
     /// Total width in bytes.
     public var length: Int { integerDigits + decimals }
 
+    /// A textual form, for messages.
     public var description: String { text }
 
     /// Why a picture is not well formed.
@@ -72,5 +75,3 @@ public struct Picture: Sendable, Hashable, CustomStringConvertible {
         }
     }
 }
-
-import Records

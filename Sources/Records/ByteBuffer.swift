@@ -7,6 +7,7 @@ public protocol ByteAppending {
 }
 
 extension Array: ByteAppending where Element == UInt8 {
+    /// Appends bytes from memory.
     @inlinable
     public mutating func appendBytes(_ bytes: UnsafeBufferPointer<UInt8>) {
         append(contentsOf: bytes)
@@ -52,6 +53,7 @@ public struct ByteBuffer: ByteAppending {
         if count + extra > capacity { grow(count + extra) }
     }
 
+    /// Appends one byte.
     @inlinable @inline(__always)
     public mutating func append(_ byte: UInt8) {
         if count == capacity { grow(count + 1) }
@@ -59,6 +61,7 @@ public struct ByteBuffer: ByteAppending {
         count += 1
     }
 
+    /// Appends bytes from memory.
     @inlinable @inline(__always)
     public mutating func appendBytes(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard let src = bytes.baseAddress else { return }

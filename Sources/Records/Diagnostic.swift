@@ -1,6 +1,8 @@
 /// How serious a finding is: an error rejects a record (or a file); a warning only informs.
 public struct Severity: RawRepresentable, Sendable, Hashable {
+    /// The raw value.
     public let rawValue: String
+    /// Creates a value from its raw value.
     public init(rawValue: String) { self.rawValue = rawValue }
     /// The record (or file) could not be taken as it is.
     public static let error = Severity(rawValue: "error")
@@ -12,8 +14,11 @@ public struct Severity: RawRepresentable, Sendable, Hashable {
 
 /// A stable, documented identifier of a kind of finding, such as `cnab.record-length`.
 public struct DiagnosticCode: RawRepresentable, Sendable, Hashable, ExpressibleByStringLiteral {
+    /// The raw value.
     public let rawValue: String
+    /// Creates a value from its raw value.
     public init(rawValue: String) { self.rawValue = rawValue }
+    /// Creates a code from a string literal.
     public init(stringLiteral value: String) { self.rawValue = value }
 }
 

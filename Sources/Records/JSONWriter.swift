@@ -92,9 +92,12 @@ public enum JSONBytes {
             if v == Int.min { for b in "9223372036854775808".utf8 { out.append(b) }; return }
             v = -v
         }
-        var tmp: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                  UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var tmp:
+            (
+                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8
+            ) =
+                (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         var n = 0
         withUnsafeMutableBytes(of: &tmp) { buf in
             while v > 0 {
@@ -134,7 +137,15 @@ public enum TextBytes {
         for b in bytes {
             if need == 0 {
                 if b < 0x80 { continue }
-                if b >= 0xC2 && b <= 0xDF { need = 1 } else if b >= 0xE0 && b <= 0xEF { need = 2 } else if b >= 0xF0 && b <= 0xF4 { need = 3 } else { return false }
+                if b >= 0xC2 && b <= 0xDF {
+                    need = 1
+                } else if b >= 0xE0 && b <= 0xEF {
+                    need = 2
+                } else if b >= 0xF0 && b <= 0xF4 {
+                    need = 3
+                } else {
+                    return false
+                }
                 lead = b
                 first = true
             } else {

@@ -35,7 +35,8 @@ enum CnabRun {
 
     static func summaryLine(_ command: String, _ file: String, _ s: CNABReadSummary, errors: Int) -> String {
         let noun = s.direction == "remessa" ? "títulos" : "events"
-        var line = "\(command): \(file): read \(s.lines) lines: \(s.written) written, \(s.rejected) rejected, \(s.skipped) skipped; "
+        var line =
+            "\(command): \(file): read \(s.lines) lines: \(s.written) written, \(s.rejected) rejected, \(s.skipped) skipped; "
             + "\(s.records) records (\(s.titles) \(noun))"
         if errors > 0 { line += "; \(errors) error\(errors == 1 ? "" : "s")" }
         return line

@@ -1,6 +1,8 @@
 /// A process exit status, named as in sysexits(3) and the README's table.
 public struct ExitStatus: RawRepresentable, Sendable, Hashable {
+    /// The raw value.
     public let rawValue: Int32
+    /// Creates a value from its raw value.
     public init(rawValue: Int32) { self.rawValue = rawValue }
     /// Everything went fine.
     public static let ok = ExitStatus(rawValue: 0)

@@ -3,7 +3,7 @@ import Foundation
 import Records
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The process's outside world, passed in so that golden tests run commands in-process.

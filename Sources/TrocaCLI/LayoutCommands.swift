@@ -134,8 +134,11 @@ func table(_ rows: [[String]], rightAligned: Set<Int> = []) -> String {
         var cells: [String] = []
         for (i, cell) in row.enumerated() {
             let last = i == row.count - 1
-            if rightAligned.contains(i) { cells.append(cell.leftPadded(to: widths[i])) }
-            else { cells.append(last ? cell : cell.rightPadded(to: widths[i])) }
+            if rightAligned.contains(i) {
+                cells.append(cell.leftPadded(to: widths[i]))
+            } else {
+                cells.append(last ? cell : cell.rightPadded(to: widths[i]))
+            }
         }
         out += cells.joined(separator: "  ") + "\n"
     }

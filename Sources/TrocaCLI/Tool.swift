@@ -26,8 +26,9 @@ public enum Tool {
         guard let command = match else {
             let family = Commands.all.filter { $0.name.first == arguments[0] }
             if !family.isEmpty {
-                io.say("unknown command \"troca \(arguments.prefix(2).joined(separator: " "))\"; try: "
-                       + family.map { "troca " + $0.name.joined(separator: " ") }.joined(separator: ", "))
+                io.say(
+                    "unknown command \"troca \(arguments.prefix(2).joined(separator: " "))\"; try: "
+                        + family.map { "troca " + $0.name.joined(separator: " ") }.joined(separator: ", "))
             } else {
                 io.say("unknown command \"\(arguments[0])\"; run `troca help` for the list")
             }

@@ -1,7 +1,7 @@
 import TrocaCLI
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 // A closed pipe is reported by write(2) as EPIPE, which troca treats as success.

@@ -83,7 +83,8 @@ enum Corpus {
             let parts = rel.split(separator: "/")
             guard parts.count >= 4, parts[2].hasPrefix("cnab240-") || parts[2].hasPrefix("cnab400-") else { continue }
             var isDir: ObjCBool = false
-            if FileManager.default.fileExists(atPath: (root as NSString).appendingPathComponent(rel), isDirectory: &isDir), !isDir.boolValue {
+            if FileManager.default.fileExists(atPath: (root as NSString).appendingPathComponent(rel), isDirectory: &isDir), !isDir.boolValue
+            {
                 found.insert(rel)
             }
         }
@@ -117,8 +118,10 @@ struct CorpusRow: Sendable, Hashable, CustomTestStringConvertible {
     var testDescription: String { path }
 
     var tsv: String {
-        [path, outcome, String(lines), String(written), String(rejected), String(skipped), String(titles),
-         fatal ? "1" : "0", errors, warnings].joined(separator: "\t")
+        [
+            path, outcome, String(lines), String(written), String(rejected), String(skipped), String(titles),
+            fatal ? "1" : "0", errors, warnings,
+        ].joined(separator: "\t")
     }
 
     init(path: String, summary: CNABReadSummary, diagnostics: [Diagnostic]) {
@@ -303,14 +306,17 @@ struct CorpusRead {
             #expect(s.fatal && s.written == 0 && s.records == 0, "nothing is written from a rejected file")
             #expect(s.rejected + s.skipped == s.lines, "every line of a rejected file is counted as rejected (or skipped if blank)")
         } else {
-            #expect(rawLines.count == s.rejected, "\(s.rejected) rejected line(s), but errors with raw bytes name \(rawLines.count) line(s): \(rawLines.sorted())")
+            #expect(
+                rawLines.count == s.rejected,
+                "\(s.rejected) rejected line(s), but errors with raw bytes name \(rawLines.count) line(s): \(rawLines.sorted())")
         }
         #expect(writtenLines.isDisjoint(with: rawLines), "lines both written and rejected: \(writtenLines.intersection(rawLines).sorted())")
 
         // CNAB 400 files are refused as a whole until their layouts exist.
         if !Corpus.cnab400Readable, try #require(Corpus.index, "cannot read INDEX.tsv")[row.path] == "400" {
-            #expect(["cnab.format-400@1:0", "cnab.format@1:0"].contains(actual.errors),
-                    "a CNAB 400 file fails with exactly one cnab.format-400 (or, with a first line that is no header, cnab.format) error")
+            #expect(
+                ["cnab.format-400@1:0", "cnab.format@1:0"].contains(actual.errors),
+                "a CNAB 400 file fails with exactly one cnab.format-400 (or, with a first line that is no header, cnab.format) error")
         }
     }
 }

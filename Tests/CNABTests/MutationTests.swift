@@ -209,7 +209,8 @@ private enum Mutator {
             m.note("insert blank line", "insert line \(blank.map(hex)) before line \(i + 1)")
         case 14:  // a field-sized window set to a telling value
             let i = lineIndex(ls, &rng)
-            let value: [UInt8] = Array(rng.pick(["31022026", "00000000", "        ", "29022025", "99999999", "0000", "9999", "256000", "X"]).utf8)
+            let value: [UInt8] = Array(
+                rng.pick(["31022026", "00000000", "        ", "29022025", "99999999", "0000", "9999", "256000", "X"]).utf8)
             let at = rng.below(max(ls[i].count - value.count, 0) + 1)
             for (k, b) in value.enumerated() where at + k < ls[i].count { ls[i][at + k] = b }
             m.note("field value", "line \(i + 1) col \(at + 1) = \(String(decoding: value, as: UTF8.self))")
@@ -329,8 +330,9 @@ private func verify(_ bytes: [UInt8], label: String, options: CNABReadOptions = 
     let stopped = parse.diagnostics.contains { stoppingCodes.contains($0.code) }
 
     // Every line read is written, rejected or skipped; nothing is lost unless the reader stopped.
-    #expect(s.lines == s.written + s.rejected + s.skipped,
-            "\(label): lines \(s.lines) != written \(s.written) + rejected \(s.rejected) + skipped \(s.skipped)")
+    #expect(
+        s.lines == s.written + s.rejected + s.skipped,
+        "\(label): lines \(s.lines) != written \(s.written) + rejected \(s.rejected) + skipped \(s.skipped)")
     if !stopped {
         #expect(s.lines == physicalCount, "\(label): read \(s.lines) lines of \(physicalCount)")
     }
@@ -375,11 +377,13 @@ private func verify(_ bytes: [UInt8], label: String, options: CNABReadOptions = 
     if !refused.isEmpty {
         #expect(refused.count == 1 && parse.errors.count == 1, "\(label): refused file: \(parse.errors.map(\.formatted))")
         #expect(refused.first?.raw?.isEmpty == false, "\(label): refusal without raw bytes")
-        #expect(s.written == 0 && s.records == 0 && s.rejected >= 1 && s.fatal,
-                "\(label): refused file: written \(s.written), records \(s.records), rejected \(s.rejected), fatal \(s.fatal)")
+        #expect(
+            s.written == 0 && s.records == 0 && s.rejected >= 1 && s.fatal,
+            "\(label): refused file: written \(s.written), records \(s.records), rejected \(s.rejected), fatal \(s.fatal)")
     } else {
-        #expect(rawLines.count == s.rejected,
-                "\(label): \(s.rejected) rejected lines, raw diagnostics for lines \(rawLines.sorted())")
+        #expect(
+            rawLines.count == s.rejected,
+            "\(label): \(s.rejected) rejected lines, raw diagnostics for lines \(rawLines.sorted())")
     }
     if s.fatal { #expect(!parse.errors.isEmpty, "\(label): fatal without an error diagnostic") }
 
@@ -390,7 +394,8 @@ private func verify(_ bytes: [UInt8], label: String, options: CNABReadOptions = 
     #expect(c.records == 0, "\(label): check mode counted \(c.records) records")
     #expect(
         [c.lines, c.written, c.rejected, c.skipped] == [s.lines, s.written, s.rejected, s.skipped] && c.fatal == s.fatal,
-        "\(label): check \([c.lines, c.written, c.rejected, c.skipped]) fatal \(c.fatal), parse \([s.lines, s.written, s.rejected, s.skipped]) fatal \(s.fatal)")
+        "\(label): check \([c.lines, c.written, c.rejected, c.skipped]) fatal \(c.fatal), parse \([s.lines, s.written, s.rejected, s.skipped]) fatal \(s.fatal)"
+    )
     #expect(check.errors.map(\.formatted) == parse.errors.map(\.formatted), "\(label): check and parse report different errors")
     return parse
 }
@@ -434,8 +439,9 @@ struct MutationTests {
         verify(bytes, label: name)
     }
 
-    @Test("line-end variants of the samples read clean: LF only, no final newline, 0x1A at the end, a BOM, mixed",
-          arguments: ["RETORNO-240.ret", "REMESSA-240.rem"])
+    @Test(
+        "line-end variants of the samples read clean: LF only, no final newline, 0x1A at the end, a BOM, mixed",
+        arguments: ["RETORNO-240.ret", "REMESSA-240.rem"])
     func lineEndVariants(name: String) throws {
         let crlf = Samples.load(name)
         let lf = crlf.filter { $0 != 0x0D }
@@ -456,7 +462,9 @@ struct MutationTests {
         for k in 0..<Self.casesPerShard {
             let seed = Self.seed(shard: shard, case: k)
             let m = Mutator.make(seed: seed)
-            guard let run = verify(m.bytes, label: "seed 0x\(String(seed, radix: 16)) [\(m.label)]", checkMode: k % 4 == 0) else { continue }
+            guard let run = verify(m.bytes, label: "seed 0x\(String(seed, radix: 16)) [\(m.label)]", checkMode: k % 4 == 0) else {
+                continue
+            }
             if run.errors.isEmpty { clean += 1 }
             if run.summary.rejected > 0 { rejected += 1 }
             if run.summary.skipped > 0 { skipped += 1 }
@@ -464,8 +472,9 @@ struct MutationTests {
         }
         // The generator must reach the interesting outcomes for the checks above to mean much.
         let n = Int(Self.casesPerShard)
-        #expect(clean * 50 >= n && rejected * 3 >= n && skipped * 20 >= n && titles * 3 >= n,
-                "shard \(shard): clean \(clean), rejected \(rejected), skipped \(skipped), with títulos \(titles) of \(n)")
+        #expect(
+            clean * 50 >= n && rejected * 3 >= n && skipped * 20 >= n && titles * 3 >= n,
+            "shard \(shard): clean \(clean), rejected \(rejected), skipped \(skipped), with títulos \(titles) of \(n)")
     }
 
     @Test("the seeded inputs carry at least 3,000 mutations, of every kind")
@@ -482,13 +491,16 @@ struct MutationTests {
             }
         }
         #expect(total >= 3_000, "\(total) mutations")
-        #expect(kinds == [
-            "byte", "hot byte", "overwrite run", "insert bytes", "delete bytes", "truncate", "delete line", "duplicate line",
-            "swap lines", "lengthen line", "shorten line", "drop CR", "add 0x1A", "join lines", "drop every CR",
-            "insert blank line", "field value", "add BOM",
-        ])
-        for origin in ["RETORNO-240.ret", "REMESSA-240.rem", "garbage", "CNAB-like", "empty file", " LF", " CRLF", " NUL", "only 0x1A",
-                       "UTF-16LE", "UTF-16BE", "both samples"] {
+        #expect(
+            kinds == [
+                "byte", "hot byte", "overwrite run", "insert bytes", "delete bytes", "truncate", "delete line", "duplicate line",
+                "swap lines", "lengthen line", "shorten line", "drop CR", "add 0x1A", "join lines", "drop every CR",
+                "insert blank line", "field value", "add BOM",
+            ])
+        for origin in [
+            "RETORNO-240.ret", "REMESSA-240.rem", "garbage", "CNAB-like", "empty file", " LF", " CRLF", " NUL", "only 0x1A",
+            "UTF-16LE", "UTF-16BE", "both samples",
+        ] {
             #expect(origins.contains { $0.contains(origin) }, "no input made from \"\(origin)\"")
         }
     }
@@ -502,15 +514,17 @@ struct MutationTests {
 
     static func latin1Bytes(_ s: String) -> [UInt8] { s.unicodeScalars.map { UInt8(truncatingIfNeeded: $0.value) } }
 
-    @Test("targeted mutations give the diagnostic they should, and reject exactly their título", arguments: [
-        // line, column, value, code, column reported, lines rejected
-        (3, 74, "31022026", "cnab.date", 74, 2),          // impossible due date in segment T: T and its U
-        (4, 138, "29022025", "cnab.date", 138, 2),        // impossible occurrence date in segment U
-        (3, 82, "00000000012,50", "cnab.numeric", 82, 2), // amount with a comma
-        (3, 134, "00001234567890a", "cnab.document", 134, 2), // lowercase in a document
-        (3, 8, "X", "cnab.record-type", 8, 1),            // no record type: the line alone (U becomes an orphan)
-        (2, 8, "7", "cnab.record-type", 8, 1),
-    ] as [(Int, Int, String, String, Int, Int)])
+    @Test(
+        "targeted mutations give the diagnostic they should, and reject exactly their título",
+        arguments: [
+            // line, column, value, code, column reported, lines rejected
+            (3, 74, "31022026", "cnab.date", 74, 2),  // impossible due date in segment T: T and its U
+            (4, 138, "29022025", "cnab.date", 138, 2),  // impossible occurrence date in segment U
+            (3, 82, "00000000012,50", "cnab.numeric", 82, 2),  // amount with a comma
+            (3, 134, "00001234567890a", "cnab.document", 134, 2),  // lowercase in a document
+            (3, 8, "X", "cnab.record-type", 8, 1),  // no record type: the line alone (U becomes an orphan)
+            (2, 8, "7", "cnab.record-type", 8, 1),
+        ] as [(Int, Int, String, String, Int, Int)])
     func targeted(line: Int, column: Int, value: String, code: String, reportedColumn: Int, minimumRejected: Int) throws {
         let bytes = Self.retorno(line: line, column: column, value)
         let label = "line \(line) col \(column) = \(value)"
@@ -530,8 +544,9 @@ struct MutationTests {
         #expect(run.summary.rejected == 0)
         let text = String(decoding: run.output, as: UTF8.self)
         #expect(text.contains(#""document_type":"7""#))
-        #expect(run.diagnostics.contains { $0.line == 3 && $0.column == 133 },
-                "\(run.diagnostics.map(\.formatted))")
+        #expect(
+            run.diagnostics.contains { $0.line == 3 && $0.column == 133 },
+            "\(run.diagnostics.map(\.formatted))")
     }
 
     @Test("--max-rejects stops the read without losing count of the lines read", arguments: [0, 1, 2])
@@ -547,7 +562,8 @@ struct MutationTests {
         let s = run.summary
         #expect(s.fatal)
         #expect(run.errors.contains { $0.code == "cnab.max-rejects" })
-        #expect(s.lines == s.written + s.rejected + s.skipped,
-                "lines \(s.lines) != written \(s.written) + rejected \(s.rejected) + skipped \(s.skipped)")
+        #expect(
+            s.lines == s.written + s.rejected + s.skipped,
+            "lines \(s.lines) != written \(s.written) + rejected \(s.rejected) + skipped \(s.skipped)")
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
-@testable import FixedWidth
 import Records
 import Testing
+
+@testable import FixedWidth
 
 /// One row of a field table: the field's bytes, the JSON value expected (nil: absent), and the
 /// problem kind expected (nil: none). The value is only checked when there is no problem, as the
@@ -15,7 +16,9 @@ struct FieldCase: Sendable, CustomTestStringConvertible {
         self.json = json
         self.problem = problem
     }
-    var testDescription: String { "\(String(reflecting: String(decoding: input, as: UTF8.self))) → \(json ?? problem.map { "problem \($0)" } ?? "absent")" }
+    var testDescription: String {
+        "\(String(reflecting: String(decoding: input, as: UTF8.self))) → \(json ?? problem.map { "problem \($0)" } ?? "absent")"
+    }
 }
 
 /// Checks one row with the field placed after a 2-byte prefix, so offsets matter.
@@ -33,123 +36,141 @@ func check(_ picture: String, _ extra: String, _ row: FieldCase) throws {
 
 @Suite("CompiledField values and problems")
 struct FieldValueTests {
-    @Test("X(n) is text with blanks trimmed", arguments: [
-        FieldCase("ANA MARIA ", #""ANA MARIA""#),
-        FieldCase("  ANA     ", #""ANA""#),
-        FieldCase("          ", nil),
-        FieldCase("\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}", nil),
-        FieldCase("JOS\u{C9}      ", #""JOSÉ""#),
-        FieldCase("JOS\u{C3}\u{89}     ", #""JOSÉ""#),
-        FieldCase("SAY \"HI\" ", #""SAY \"HI\"""#),
-        FieldCase("A\\B\tC    ", #""A\\B\tC""#),
-        FieldCase("0000000000", #""0000000000""#),
-    ])
+    @Test(
+        "X(n) is text with blanks trimmed",
+        arguments: [
+            FieldCase("ANA MARIA ", #""ANA MARIA""#),
+            FieldCase("  ANA     ", #""ANA""#),
+            FieldCase("          ", nil),
+            FieldCase("\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}", nil),
+            FieldCase("JOS\u{C9}      ", #""JOSÉ""#),
+            FieldCase("JOS\u{C3}\u{89}     ", #""JOSÉ""#),
+            FieldCase("SAY \"HI\" ", #""SAY \"HI\"""#),
+            FieldCase("A\\B\tC    ", #""A\\B\tC""#),
+            FieldCase("0000000000", #""0000000000""#),
+        ])
     func text(row: FieldCase) throws { try check("X(10)", "", row) }
 
-    @Test("9(n) is a string of digits that keeps its leading zeros", arguments: [
-        FieldCase("00123", #""00123""#),
-        FieldCase("98765", #""98765""#),
-        FieldCase("     ", nil),
-        FieldCase("12a45", nil, problem: "numeric"),
-        FieldCase(" 1234", nil, problem: "numeric"),
-        FieldCase("1234 ", nil, problem: "numeric"),
-        FieldCase("-1234", nil, problem: "numeric"),
-        FieldCase("1234\u{B9}", nil, problem: "numeric"),
-    ])
+    @Test(
+        "9(n) is a string of digits that keeps its leading zeros",
+        arguments: [
+            FieldCase("00123", #""00123""#),
+            FieldCase("98765", #""98765""#),
+            FieldCase("     ", nil),
+            FieldCase("12a45", nil, problem: "numeric"),
+            FieldCase(" 1234", nil, problem: "numeric"),
+            FieldCase("1234 ", nil, problem: "numeric"),
+            FieldCase("-1234", nil, problem: "numeric"),
+            FieldCase("1234\u{B9}", nil, problem: "numeric"),
+        ])
     func digits(row: FieldCase) throws { try check("9(5)", "", row) }
 
-    @Test("9(n)V9(m) is an integer count of the last decimal's units", arguments: [
-        FieldCase("0012345", "12345"),
-        FieldCase("0000005", "5"),
-        FieldCase("0000000", "0"),
-        FieldCase("9999999", "9999999"),
-        FieldCase("       ", nil),
-        FieldCase("00012 5", nil, problem: "numeric"),
-        FieldCase("000123,", nil, problem: "numeric"),
-        FieldCase("+000123", nil, problem: "numeric"),
-    ])
+    @Test(
+        "9(n)V9(m) is an integer count of the last decimal's units",
+        arguments: [
+            FieldCase("0012345", "12345"),
+            FieldCase("0000005", "5"),
+            FieldCase("0000000", "0"),
+            FieldCase("9999999", "9999999"),
+            FieldCase("       ", nil),
+            FieldCase("00012 5", nil, problem: "numeric"),
+            FieldCase("000123,", nil, problem: "numeric"),
+            FieldCase("+000123", nil, problem: "numeric"),
+        ])
     func units(row: FieldCase) throws {
         try check("9(5)V99", "", row)
         try check("9(5)V9(2)", "", row)
     }
 
-    @Test("format int is a JSON integer", arguments: [
-        FieldCase("000042", "42"),
-        FieldCase("000000", "0"),
-        FieldCase("100000", "100000"),
-        FieldCase("      ", nil),
-        FieldCase("00004X", nil, problem: "numeric"),
-        FieldCase("\u{0}00042", nil, problem: "numeric"),
-    ])
+    @Test(
+        "format int is a JSON integer",
+        arguments: [
+            FieldCase("000042", "42"),
+            FieldCase("000000", "0"),
+            FieldCase("100000", "100000"),
+            FieldCase("      ", nil),
+            FieldCase("00004X", nil, problem: "numeric"),
+            FieldCase("\u{0}00042", nil, problem: "numeric"),
+        ])
     func int(row: FieldCase) throws { try check("9(6)", #""format": "int""#, row) }
 
-    @Test("ddMMyyyy dates", arguments: [
-        FieldCase("28022026", #""2026-02-28""#),
-        FieldCase("29022024", #""2024-02-29""#),
-        FieldCase("29022000", #""2000-02-29""#),
-        FieldCase("01012000", #""2000-01-01""#),
-        FieldCase("31122099", #""2099-12-31""#),
-        FieldCase("00000000", nil),
-        FieldCase("        ", nil),
-        FieldCase("31022026", nil, problem: "date"),
-        FieldCase("29022025", nil, problem: "date"),
-        FieldCase("29021900", nil, problem: "date"),
-        FieldCase("00012026", nil, problem: "date"),
-        FieldCase("01002026", nil, problem: "date"),
-        FieldCase("01132026", nil, problem: "date"),
-        FieldCase("2802202X", nil, problem: "date"),
-        FieldCase("2802 026", nil, problem: "date"),
-        FieldCase("01010000", nil, problem: "date"),
-    ])
+    @Test(
+        "ddMMyyyy dates",
+        arguments: [
+            FieldCase("28022026", #""2026-02-28""#),
+            FieldCase("29022024", #""2024-02-29""#),
+            FieldCase("29022000", #""2000-02-29""#),
+            FieldCase("01012000", #""2000-01-01""#),
+            FieldCase("31122099", #""2099-12-31""#),
+            FieldCase("00000000", nil),
+            FieldCase("        ", nil),
+            FieldCase("31022026", nil, problem: "date"),
+            FieldCase("29022025", nil, problem: "date"),
+            FieldCase("29021900", nil, problem: "date"),
+            FieldCase("00012026", nil, problem: "date"),
+            FieldCase("01002026", nil, problem: "date"),
+            FieldCase("01132026", nil, problem: "date"),
+            FieldCase("2802202X", nil, problem: "date"),
+            FieldCase("2802 026", nil, problem: "date"),
+            FieldCase("01010000", nil, problem: "date"),
+        ])
     func ddMMyyyy(row: FieldCase) throws { try check("9(8)", #""format": "ddMMyyyy""#, row) }
 
-    @Test("ddMMyy dates: 00-69 are 20xx, 70-99 are 19xx", arguments: [
-        FieldCase("280226", #""2026-02-28""#),
-        FieldCase("311269", #""2069-12-31""#),
-        FieldCase("010170", #""1970-01-01""#),
-        FieldCase("311299", #""1999-12-31""#),
-        FieldCase("290200", #""2000-02-29""#),
-        FieldCase("000000", nil),
-        FieldCase("      ", nil),
-        FieldCase("290201", nil, problem: "date"),
-        FieldCase("310426", nil, problem: "date"),
-        FieldCase("3104 6", nil, problem: "date"),
-    ])
+    @Test(
+        "ddMMyy dates: 00-69 are 20xx, 70-99 are 19xx",
+        arguments: [
+            FieldCase("280226", #""2026-02-28""#),
+            FieldCase("311269", #""2069-12-31""#),
+            FieldCase("010170", #""1970-01-01""#),
+            FieldCase("311299", #""1999-12-31""#),
+            FieldCase("290200", #""2000-02-29""#),
+            FieldCase("000000", nil),
+            FieldCase("      ", nil),
+            FieldCase("290201", nil, problem: "date"),
+            FieldCase("310426", nil, problem: "date"),
+            FieldCase("3104 6", nil, problem: "date"),
+        ])
     func ddMMyy(row: FieldCase) throws { try check("9(6)", #""format": "ddMMyy""#, row) }
 
-    @Test("yyyyMMdd dates", arguments: [
-        FieldCase("20260228", #""2026-02-28""#),
-        FieldCase("20240229", #""2024-02-29""#),
-        FieldCase("00000000", nil),
-        FieldCase("        ", nil),
-        FieldCase("20250229", nil, problem: "date"),
-        FieldCase("20261301", nil, problem: "date"),
-        FieldCase("28022026", nil, problem: "date"),
-    ])
+    @Test(
+        "yyyyMMdd dates",
+        arguments: [
+            FieldCase("20260228", #""2026-02-28""#),
+            FieldCase("20240229", #""2024-02-29""#),
+            FieldCase("00000000", nil),
+            FieldCase("        ", nil),
+            FieldCase("20250229", nil, problem: "date"),
+            FieldCase("20261301", nil, problem: "date"),
+            FieldCase("28022026", nil, problem: "date"),
+        ])
     func yyyyMMdd(row: FieldCase) throws { try check("9(8)", #""format": "yyyyMMdd""#, row) }
 
-    @Test("HHmmss times", arguments: [
-        FieldCase("235959", #""23:59:59""#),
-        FieldCase("000000", #""00:00:00""#),
-        FieldCase("120000", #""12:00:00""#),
-        FieldCase("      ", nil),
-        FieldCase("256000", nil, problem: "time"),
-        FieldCase("240000", nil, problem: "time"),
-        FieldCase("126000", nil, problem: "time"),
-        FieldCase("120060", nil, problem: "time"),
-        FieldCase("12 000", nil, problem: "time"),
-        FieldCase("12:00:", nil, problem: "time"),
-    ])
+    @Test(
+        "HHmmss times",
+        arguments: [
+            FieldCase("235959", #""23:59:59""#),
+            FieldCase("000000", #""00:00:00""#),
+            FieldCase("120000", #""12:00:00""#),
+            FieldCase("      ", nil),
+            FieldCase("256000", nil, problem: "time"),
+            FieldCase("240000", nil, problem: "time"),
+            FieldCase("126000", nil, problem: "time"),
+            FieldCase("120060", nil, problem: "time"),
+            FieldCase("12 000", nil, problem: "time"),
+            FieldCase("12:00:", nil, problem: "time"),
+        ])
     func hhmmss(row: FieldCase) throws { try check("9(6)", #""format": "HHmmss""#, row) }
 
-    @Test("reasons are 2-byte codes; blank and 00 pairs are skipped", arguments: [
-        FieldCase("0308  ", #"[{"code":"03"},{"code":"08"}]"#),
-        FieldCase("00  14", #"[{"code":"14"}]"#),
-        FieldCase("A1B2C3", #"[{"code":"A1"},{"code":"B2"},{"code":"C3"}]"#),
-        FieldCase("000000", nil),
-        FieldCase("      ", nil),
-        FieldCase("\"\\    ", #"[{"code":"\"\\"}]"#),
-    ])
+    @Test(
+        "reasons are 2-byte codes; blank and 00 pairs are skipped",
+        arguments: [
+            FieldCase("0308  ", #"[{"code":"03"},{"code":"08"}]"#),
+            FieldCase("00  14", #"[{"code":"14"}]"#),
+            FieldCase("A1B2C3", #"[{"code":"A1"},{"code":"B2"},{"code":"C3"}]"#),
+            FieldCase("000000", nil),
+            FieldCase("      ", nil),
+            FieldCase("\"\\    ", #"[{"code":"\"\\"}]"#),
+        ])
     func reasons(row: FieldCase) throws { try check("X(6)", #""format": "reasons""#, row) }
 
     @Test("reason codes get their text when a table names them")
@@ -161,23 +182,27 @@ struct FieldValueTests {
         #expect(json == #"[{"code":"03","text":"CEP inválido"},{"code":"08","text":"Nosso \"número\""},{"code":"99"}]"#)
     }
 
-    @Test("enum values map to names; unknown values stay raw", arguments: [
-        FieldCase("1", #""cpf""#),
-        FieldCase("2", #""cnpj""#),
-        FieldCase("7", #""7""#),
-        FieldCase("\"", #""\"""#),
-        FieldCase(" ", nil),
-    ])
+    @Test(
+        "enum values map to names; unknown values stay raw",
+        arguments: [
+            FieldCase("1", #""cpf""#),
+            FieldCase("2", #""cnpj""#),
+            FieldCase("7", #""7""#),
+            FieldCase("\"", #""\"""#),
+            FieldCase(" ", nil),
+        ])
     func enumeration(row: FieldCase) throws {
         try check("9(1)", #""format": "enum", "enum": { "1": "cpf", "2": "cnpj" }"#, row)
     }
 
-    @Test("two-byte enum codes compare whole", arguments: [
-        FieldCase("AB", #""ab""#),
-        FieldCase("A ", #""A""#),
-        FieldCase(" B", #""B""#),
-        FieldCase("BA", #""BA""#),
-    ])
+    @Test(
+        "two-byte enum codes compare whole",
+        arguments: [
+            FieldCase("AB", #""ab""#),
+            FieldCase("A ", #""A""#),
+            FieldCase(" B", #""B""#),
+            FieldCase("BA", #""BA""#),
+        ])
     func enumerationTwoBytes(row: FieldCase) throws {
         try check("X(2)", #""format": "enum", "enum": { "AB": "ab", "A1": "a1" }"#, row)
     }
@@ -188,20 +213,22 @@ struct FieldValueTests {
         fieldJSON("numero", 2, 16, "9(15)", #""format": "document", "to": "payer.document""#),
     ]
 
-    @Test("documents keep the width their type gives and drop the field's extra zeros", arguments: [
-        FieldCase("1000012345678901", #""12345678901""#),
-        FieldCase("2012345678000195", #""12345678000195""#),
-        FieldCase("2000000000000195", #""00000000000195""#),
-        FieldCase("2012ABC34501DE35", #""12ABC34501DE35""#),
-        FieldCase("1123456789012345", #""123456789012345""#),   // more than a CPF: nothing dropped
-        FieldCase("3000012345678901", #""000012345678901""#),   // PIS: no width to keep
-        FieldCase("1    12345678901", #""12345678901""#),
-        FieldCase("0000000000000000", nil),
-        FieldCase("1               ", nil),
-        FieldCase("2012abc34501de35", nil, problem: "document"),
-        FieldCase("2012ABC-4501DE35", nil, problem: "document"),
-        FieldCase("20123456780001\u{C9}5", nil, problem: "document"),
-    ])
+    @Test(
+        "documents keep the width their type gives and drop the field's extra zeros",
+        arguments: [
+            FieldCase("1000012345678901", #""12345678901""#),
+            FieldCase("2012345678000195", #""12345678000195""#),
+            FieldCase("2000000000000195", #""00000000000195""#),
+            FieldCase("2012ABC34501DE35", #""12ABC34501DE35""#),
+            FieldCase("1123456789012345", #""123456789012345""#),  // more than a CPF: nothing dropped
+            FieldCase("3000012345678901", #""000012345678901""#),  // PIS: no width to keep
+            FieldCase("1    12345678901", #""12345678901""#),
+            FieldCase("0000000000000000", nil),
+            FieldCase("1               ", nil),
+            FieldCase("2012abc34501de35", nil, problem: "document"),
+            FieldCase("2012ABC-4501DE35", nil, problem: "document"),
+            FieldCase("20123456780001\u{C9}5", nil, problem: "document"),
+        ])
     func document(row: FieldCase) throws {
         let layout = try compiledRecord(length: 16, Self.documentFields)
         let field = try layout.field("numero")
@@ -210,11 +237,13 @@ struct FieldValueTests {
         if row.problem == nil { #expect(try field.jsonValue(in: row.input) == row.json) }
     }
 
-    @Test("a document without a type field keeps every significant byte", arguments: [
-        FieldCase("000012345678901", #""000012345678901""#),
-        FieldCase("   12345678901 ", #""12345678901""#),
-        FieldCase("000000000000000", nil),
-    ])
+    @Test(
+        "a document without a type field keeps every significant byte",
+        arguments: [
+            FieldCase("000012345678901", #""000012345678901""#),
+            FieldCase("   12345678901 ", #""12345678901""#),
+            FieldCase("000000000000000", nil),
+        ])
     func documentWithoutType(row: FieldCase) throws { try check("9(15)", #""format": "document""#, row) }
 
     @Test("a document field the reader accepts is emitted as valid JSON, whatever bytes it holds")
@@ -261,14 +290,17 @@ struct FieldValueTests {
 
     @Test("text, integer and date accessors")
     func accessors() throws {
-        let layout = try compiledRecord(length: 24, [
-            fieldJSON("nome", 1, 8, "X(8)"),
-            fieldJSON("valor", 9, 15, "9(5)V99"),
-            fieldJSON("data", 16, 23, "9(8)", #""format": "ddMMyyyy""#),
-            fieldJSON("filler_024", 24, 24, "X(1)"),
-        ])
+        let layout = try compiledRecord(
+            length: 24,
+            [
+                fieldJSON("nome", 1, 8, "X(8)"),
+                fieldJSON("valor", 9, 15, "9(5)V99"),
+                fieldJSON("data", 16, 23, "9(8)", #""format": "ddMMyyyy""#),
+                fieldJSON("filler_024", 24, 24, "X(1)"),
+            ])
         let (nome, valor, data, filler) = (
-            try layout.field("nome"), try layout.field("valor"), try layout.field("data"), try layout.field("filler_024"))
+            try layout.field("nome"), try layout.field("valor"), try layout.field("data"), try layout.field("filler_024")
+        )
         let line = latin1(" JOS\u{C9}   001234528022026 ")
         line.withUnsafeBufferPointer { p in
             #expect(nome.text(in: p) == "JOSÉ")

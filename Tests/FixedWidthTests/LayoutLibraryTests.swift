@@ -1,6 +1,7 @@
 import Foundation
-@testable import FixedWidth
 import Testing
+
+@testable import FixedWidth
 
 @Suite("LayoutLibrary")
 struct LayoutLibraryTests {
@@ -8,12 +9,20 @@ struct LayoutLibraryTests {
         recordJSON(name, role: "detail", select: select, fields: [fieldJSON("tipo", 1, 1, "X(1)"), fieldJSON(fieldName, 2, 10, "X(9)")])
     }
 
-    static let base = source("t/base", layoutJSON("t/base", length: 10, records: [
-        record("header", "H"), record("detail", "D"), record("trailer", "T"),
-    ]))
-    static let child = source("t/child", layoutJSON("t/child", length: 10, extends: "t/base", records: [
-        record("extra", "E"), record("detail", "D", "novo"),
-    ]))
+    static let base = source(
+        "t/base",
+        layoutJSON(
+            "t/base", length: 10,
+            records: [
+                record("header", "H"), record("detail", "D"), record("trailer", "T"),
+            ]))
+    static let child = source(
+        "t/child",
+        layoutJSON(
+            "t/child", length: 10, extends: "t/base",
+            records: [
+                record("extra", "E"), record("detail", "D", "novo"),
+            ]))
 
     @Test("extends: inherited records first, a record of the same name replaced in place, new ones appended")
     func extendsResolution() throws {
@@ -27,9 +36,13 @@ struct LayoutLibraryTests {
 
     @Test("extends chains resolve through every level")
     func extendsChain() throws {
-        let grandchild = source("t/grandchild", layoutJSON("t/grandchild", length: 10, extends: "t/child", records: [
-            Self.record("header", "H", "outro"), Self.record("more", "M"),
-        ]))
+        let grandchild = source(
+            "t/grandchild",
+            layoutJSON(
+                "t/grandchild", length: 10, extends: "t/child",
+                records: [
+                    Self.record("header", "H", "outro"), Self.record("more", "M"),
+                ]))
         let layout = try library(Self.base, Self.child, grandchild).layout(named: "t/grandchild")
         #expect(layout.records.map(\.name) == ["header", "detail", "trailer", "extra", "more"])
         #expect(layout.records[0].fields[1].name == "outro")
@@ -38,11 +51,13 @@ struct LayoutLibraryTests {
         #expect(try library(Self.base, Self.child, grandchild).layout(named: "t/base").records.count == 3)
     }
 
-    @Test("an extends cycle is an error that shows the cycle", arguments: [
-        (["t/a": "t/b", "t/b": "t/a"], "t/a", "extends cycle: t/a -> t/b -> t/a"),
-        (["t/a": "t/a"], "t/a", "extends cycle: t/a -> t/a"),
-        (["t/a": "t/b", "t/b": "t/c", "t/c": "t/b"], "t/a", "extends cycle: t/a -> t/b -> t/c -> t/b"),
-    ])
+    @Test(
+        "an extends cycle is an error that shows the cycle",
+        arguments: [
+            (["t/a": "t/b", "t/b": "t/a"], "t/a", "extends cycle: t/a -> t/b -> t/a"),
+            (["t/a": "t/a"], "t/a", "extends cycle: t/a -> t/a"),
+            (["t/a": "t/b", "t/b": "t/c", "t/c": "t/b"], "t/a", "extends cycle: t/a -> t/b -> t/c -> t/b"),
+        ])
     func cycle(parents: [String: String], name: String, message: String) {
         var lib = LayoutLibrary(builtin: false)
         for (child, parent) in parents {
@@ -56,10 +71,12 @@ struct LayoutLibraryTests {
         }
     }
 
-    @Test("an unknown layout is an error naming it", arguments: [
-        ("t/nope", "t/nope"),       // asked for directly
-        ("t/orphan", "t/missing"),  // named by extends
-    ])
+    @Test(
+        "an unknown layout is an error naming it",
+        arguments: [
+            ("t/nope", "t/nope"),  // asked for directly
+            ("t/orphan", "t/missing"),  // named by extends
+        ])
     func unknown(name: String, missing: String) {
         let orphan = source("t/orphan", layoutJSON("t/orphan", length: 10, extends: "t/missing", records: [Self.record("r", "R")]))
         #expect {
@@ -80,18 +97,28 @@ struct LayoutLibraryTests {
         }
     }
 
-    @Test("a layout that cannot be decoded names its file and the JSON path", arguments: [
-        (fieldJSON("dado", 2, 10, "X(9)").replacingOccurrences(of: "[2, 10]", with: #""2-10""#),
-         "records[0].fields[1].pos", "expected"),
-        (#"{ "name": "dado", "pos": [2, 10] }"#, "records[0].fields[1]", #"missing key "picture""#),
-        (fieldJSON("dado", 2, 10, "X(9)").replacingOccurrences(of: "10]", with: "null]"),
-         "records[0].fields[1].pos[1]", "expected"),
-        (fieldJSON("dado", 2, 10, "X(9)", #""format": 8"#), "records[0].fields[1].format", "expected"),
-    ])
+    @Test(
+        "a layout that cannot be decoded names its file and the JSON path",
+        arguments: [
+            (
+                fieldJSON("dado", 2, 10, "X(9)").replacingOccurrences(of: "[2, 10]", with: #""2-10""#),
+                "records[0].fields[1].pos", "expected"
+            ),
+            (#"{ "name": "dado", "pos": [2, 10] }"#, "records[0].fields[1]", #"missing key "picture""#),
+            (
+                fieldJSON("dado", 2, 10, "X(9)").replacingOccurrences(of: "10]", with: "null]"),
+                "records[0].fields[1].pos[1]", "expected"
+            ),
+            (fieldJSON("dado", 2, 10, "X(9)", #""format": 8"#), "records[0].fields[1].format", "expected"),
+        ])
     func decodingErrors(badField: String, path: String, message: String) {
-        let bad = source("t/bad", layoutJSON("t/bad", length: 10, records: [
-            recordJSON("r", fields: [fieldJSON("tipo", 1, 1, "X(1)"), badField]),
-        ]))
+        let bad = source(
+            "t/bad",
+            layoutJSON(
+                "t/bad", length: 10,
+                records: [
+                    recordJSON("r", fields: [fieldJSON("tipo", 1, 1, "X(1)"), badField])
+                ]))
         #expect {
             _ = try library(bad).layout(named: "t/bad")
         } throws: { error in
@@ -105,8 +132,10 @@ struct LayoutLibraryTests {
     func notALayout() {
         let broken = LayoutSource(name: "t/broken", origin: "/layouts/t/broken.json", json: Array(#"{ "kind": "layout", "#.utf8))
         let codes = source("t/codes", #"{ "kind": "codes", "name": "t/codes", "version": "1", "movements": {}, "reasons": {} }"#)
-        let flat = source("t/flat", layoutJSON("t/flat", length: 10, records: [Self.record("r", "R")])
-            .replacingOccurrences(of: #""kind": "layout""#, with: #""kind": "flat""#))
+        let flat = source(
+            "t/flat",
+            layoutJSON("t/flat", length: 10, records: [Self.record("r", "R")])
+                .replacingOccurrences(of: #""kind": "layout""#, with: #""kind": "flat""#))
         #expect {
             _ = try library(broken).layout(named: "t/broken")
         } throws: { error in

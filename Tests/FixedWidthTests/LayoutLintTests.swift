@@ -1,7 +1,8 @@
 import Foundation
-@testable import FixedWidth
 import Records
 import Testing
+
+@testable import FixedWidth
 
 /// One lint case: a record's fields (10-byte records) and the problem expected.
 struct LintCase: Sendable, CustomTestStringConvertible {
@@ -22,8 +23,11 @@ struct LayoutLintTests {
     static let codigo = fieldJSON("codigo", 2, 4, "9(3)")
     static let nome = fieldJSON("nome", 5, 10, "X(6)")
 
-    static func lint(_ fields: [String], role: String = "detail", recordExtra: String = "", layoutExtra: String = "", name: String = "t/lint") -> [LintProblem] {
-        let json = layoutJSON(name, length: 10, extra: layoutExtra, records: [recordJSON("r", role: role, extra: recordExtra, fields: fields)])
+    static func lint(
+        _ fields: [String], role: String = "detail", recordExtra: String = "", layoutExtra: String = "", name: String = "t/lint"
+    ) -> [LintProblem] {
+        let json = layoutJSON(
+            name, length: 10, extra: layoutExtra, records: [recordJSON("r", role: role, extra: recordExtra, fields: fields)])
         return LayoutLint.lint(source("t/lint", json), in: LayoutLibrary(builtin: false))
     }
 
@@ -32,41 +36,113 @@ struct LayoutLintTests {
         #expect(Self.lint([Self.tipo, Self.codigo, Self.nome]).isEmpty)
         #expect(Self.lint([Self.tipo, fieldJSON("filler_002", 2, 4, "X(3)"), Self.nome]).isEmpty)
         #expect(Self.lint([Self.tipo, fieldJSON("filler", 2, 4, "X(3)"), Self.nome]).isEmpty)
-        #expect(Self.lint([Self.tipo, fieldJSON("codigo", 2, 4, "9(3)", #""format": "enum", "enum": { "001": "a" }, "to": "kind""#), Self.nome]).isEmpty)
+        #expect(
+            Self.lint([Self.tipo, fieldJSON("codigo", 2, 4, "9(3)", #""format": "enum", "enum": { "001": "a" }, "to": "kind""#), Self.nome])
+                .isEmpty)
     }
 
-    @Test("each kind of mistake is found, with its code and JSON path", arguments: [
-        LintCase(label: "gap", fields: [tipo, nome], code: "layout.gap", path: "records[0].fields[1]", fragment: "positions 2-4 of r are not covered: declare a filler_002 field"),
-        LintCase(label: "gap at the end", fields: [tipo, codigo, fieldJSON("nome", 5, 9, "X(5)")], code: "layout.gap", path: "records[0]", fragment: "end at 9, the record is 10 bytes"),
-        LintCase(label: "past the end", fields: [tipo, codigo, fieldJSON("nome", 5, 11, "X(7)")], code: "layout.length", path: "records[0]", fragment: "past the record length 10"),
-        LintCase(label: "overlap", fields: [tipo, fieldJSON("codigo", 2, 5, "9(4)"), nome], code: "layout.overlap", path: "records[0].fields[2]", fragment: "overlaps the previous field, which ends at 5"),
-        LintCase(label: "picture length", fields: [tipo, fieldJSON("codigo", 2, 4, "9(4)"), nome], code: "layout.picture", path: "records[0].fields[1].picture", fragment: "9(4) is 4 bytes, pos [2, 4] is 3"),
-        LintCase(label: "malformed picture", fields: [tipo, fieldJSON("codigo", 2, 4, "9(3"), nome], code: "layout.picture", path: "records[0].fields[1].picture", fragment: "bad repeat count"),
-        LintCase(label: "unknown field key", fields: [tipo, fieldJSON("codigo", 2, 4, "9(3)", #""pic": "9(3)""#), nome], code: "layout.key", path: "records[0].fields[1]", fragment: #"unknown key "pic""#),
-        LintCase(label: "unknown record key", fields: [tipo, codigo, nome], recordExtra: #""start_group": true"#, code: "layout.key", path: "records[0]", fragment: #"unknown key "start_group""#),
-        LintCase(label: "unknown top-level key", fields: [tipo, codigo, nome], layoutExtra: #""lenght": 10"#, code: "layout.key", path: "", fragment: #"unknown key "lenght""#),
-        LintCase(label: "duplicate field name", fields: [tipo, codigo, fieldJSON("codigo", 5, 10, "X(6)")], code: "layout.duplicate", path: "records[0].fields[2]", fragment: #"field name "codigo" used twice in r"#),
-        LintCase(label: "filler named for another position", fields: [tipo, fieldJSON("filler_003", 2, 4, "X(3)"), nome], code: "layout.name", path: "records[0].fields[1].name", fragment: "filler at 2 should be named filler_002"),
-        LintCase(label: "name not snake_case", fields: [tipo, fieldJSON("Codigo", 2, 4, "9(3)"), nome], code: "layout.name", path: "records[0].fields[1].name", fragment: "not snake_case"),
-        LintCase(label: "enum without format", fields: [tipo, fieldJSON("codigo", 2, 4, "9(3)", #""enum": { "001": "a" }"#), nome], code: "layout.format", path: "records[0].fields[1].enum", fragment: #""enum" goes with "format": "enum""#),
-        LintCase(label: "format enum without enum", fields: [tipo, fieldJSON("codigo", 2, 4, "9(3)", #""format": "enum""#), nome], code: "layout.format", path: "records[0].fields[1].enum", fragment: #""enum" goes with "format": "enum""#),
-        LintCase(label: "enum value of the wrong width", fields: [tipo, fieldJSON("codigo", 2, 4, "9(3)", #""format": "enum", "enum": { "1": "a" }"#), nome], code: "layout.format", path: "records[0].fields[1].enum", fragment: #"enum value "1" is 1 bytes, the field is 3"#),
-        LintCase(label: "unknown format", fields: [tipo, fieldJSON("codigo", 2, 4, "9(3)", #""format": "date""#), nome], code: "layout.format", path: "records[0].fields[1].format", fragment: #"unknown format "date""#),
-        LintCase(label: "date format on a short picture", fields: [tipo, fieldJSON("codigo", 2, 4, "9(3)", #""format": "ddMMyy""#), nome], code: "layout.format", path: "records[0].fields[1].format", fragment: "ddMMyy needs picture 9(6), found 9(3)"),
-        LintCase(label: "time format on text", fields: [tipo, fieldJSON("hora", 2, 7, "X(6)", #""format": "HHmmss""#), fieldJSON("nome", 8, 10, "X(3)")], code: "layout.format", path: "records[0].fields[1].format", fragment: "HHmmss needs picture 9(6), found X(6)"),
-        LintCase(label: "int on text", fields: [tipo, fieldJSON("codigo", 2, 4, "X(3)", #""format": "int""#), nome], code: "layout.format", path: "records[0].fields[1].format", fragment: "int needs a 9(n) picture"),
-        LintCase(label: "int with decimals", fields: [tipo, fieldJSON("codigo", 2, 4, "9V99", #""format": "int""#), nome], code: "layout.format", path: "records[0].fields[1].format", fragment: "int needs a 9(n) picture"),
-        LintCase(label: "odd reasons", fields: [tipo, fieldJSON("codigo", 2, 4, "X(3)", #""format": "reasons""#), nome], code: "layout.format", path: "records[0].fields[1].format", fragment: "length must be even, found 3"),
-        LintCase(label: "to: value and object", fields: [tipo, fieldJSON("codigo", 2, 4, "9(3)", #""to": "payer""#), fieldJSON("nome", 5, 10, "X(6)", #""to": "payer.name""#)], code: "layout.to", path: "records[0]", fragment: #""payer" is used both as a value and as an object"#),
-        LintCase(label: "to: deeper clash", fields: [tipo, fieldJSON("codigo", 2, 4, "9(3)", #""to": "payer.address.cep""#), fieldJSON("nome", 5, 10, "X(6)", #""to": "payer.address""#)], code: "layout.to", path: "records[0]", fragment: #""payer.address" is used both"#),
-        LintCase(label: "to: not a path", fields: [tipo, fieldJSON("codigo", 2, 4, "9(3)", #""to": "payer..cep""#), nome], code: "layout.to", path: "records[0].fields[1].to", fragment: "not a dotted snake_case path"),
-        LintCase(label: "to: unknown structural name", fields: [tipo, fieldJSON("codigo", 2, 4, "9(3)", #""to": "_lote""#), nome], code: "layout.to", path: "records[0].fields[1].to", fragment: #"unknown structural name "_lote""#),
-        LintCase(label: "default of the wrong width", fields: [tipo, fieldJSON("codigo", 2, 4, "9(3)", #""default": "01""#), nome], code: "layout.default", path: "records[0].fields[1].default", fragment: #"default "01" is 2 bytes"#),
-        LintCase(label: "non-digit default", fields: [tipo, fieldJSON("codigo", 2, 4, "9(3)", #""default": "0A1""#), nome], code: "layout.default", path: "records[0].fields[1].default", fragment: "must be digits"),
-        LintCase(label: "bad pos", fields: [tipo, fieldJSON("codigo", 4, 2, "9(3)"), nome], code: "layout.pos", path: "records[0].fields[1].pos", fragment: "1 <= start <= end"),
-        LintCase(label: "starts_group outside a detail", fields: [tipo, codigo, nome], role: "batch_header", recordExtra: #""starts_group": true"#, code: "layout.role", path: "records[0].starts_group", fragment: "only detail records start a group"),
-        LintCase(label: "not JSON for the decoder", fields: [tipo, #"{ "name": "codigo", "pos": [2, 4] }"#, nome], code: "layout.json", path: "records[0].fields[1]", fragment: #"missing key "picture""#),
-    ])
+    @Test(
+        "each kind of mistake is found, with its code and JSON path",
+        arguments: [
+            LintCase(
+                label: "gap", fields: [tipo, nome], code: "layout.gap", path: "records[0].fields[1]",
+                fragment: "positions 2-4 of r are not covered: declare a filler_002 field"),
+            LintCase(
+                label: "gap at the end", fields: [tipo, codigo, fieldJSON("nome", 5, 9, "X(5)")], code: "layout.gap", path: "records[0]",
+                fragment: "end at 9, the record is 10 bytes"),
+            LintCase(
+                label: "past the end", fields: [tipo, codigo, fieldJSON("nome", 5, 11, "X(7)")], code: "layout.length", path: "records[0]",
+                fragment: "past the record length 10"),
+            LintCase(
+                label: "overlap", fields: [tipo, fieldJSON("codigo", 2, 5, "9(4)"), nome], code: "layout.overlap",
+                path: "records[0].fields[2]", fragment: "overlaps the previous field, which ends at 5"),
+            LintCase(
+                label: "picture length", fields: [tipo, fieldJSON("codigo", 2, 4, "9(4)"), nome], code: "layout.picture",
+                path: "records[0].fields[1].picture", fragment: "9(4) is 4 bytes, pos [2, 4] is 3"),
+            LintCase(
+                label: "malformed picture", fields: [tipo, fieldJSON("codigo", 2, 4, "9(3"), nome], code: "layout.picture",
+                path: "records[0].fields[1].picture", fragment: "bad repeat count"),
+            LintCase(
+                label: "unknown field key", fields: [tipo, fieldJSON("codigo", 2, 4, "9(3)", #""pic": "9(3)""#), nome], code: "layout.key",
+                path: "records[0].fields[1]", fragment: #"unknown key "pic""#),
+            LintCase(
+                label: "unknown record key", fields: [tipo, codigo, nome], recordExtra: #""start_group": true"#, code: "layout.key",
+                path: "records[0]", fragment: #"unknown key "start_group""#),
+            LintCase(
+                label: "unknown top-level key", fields: [tipo, codigo, nome], layoutExtra: #""lenght": 10"#, code: "layout.key", path: "",
+                fragment: #"unknown key "lenght""#),
+            LintCase(
+                label: "duplicate field name", fields: [tipo, codigo, fieldJSON("codigo", 5, 10, "X(6)")], code: "layout.duplicate",
+                path: "records[0].fields[2]", fragment: #"field name "codigo" used twice in r"#),
+            LintCase(
+                label: "filler named for another position", fields: [tipo, fieldJSON("filler_003", 2, 4, "X(3)"), nome],
+                code: "layout.name", path: "records[0].fields[1].name", fragment: "filler at 2 should be named filler_002"),
+            LintCase(
+                label: "name not snake_case", fields: [tipo, fieldJSON("Codigo", 2, 4, "9(3)"), nome], code: "layout.name",
+                path: "records[0].fields[1].name", fragment: "not snake_case"),
+            LintCase(
+                label: "enum without format", fields: [tipo, fieldJSON("codigo", 2, 4, "9(3)", #""enum": { "001": "a" }"#), nome],
+                code: "layout.format", path: "records[0].fields[1].enum", fragment: #""enum" goes with "format": "enum""#),
+            LintCase(
+                label: "format enum without enum", fields: [tipo, fieldJSON("codigo", 2, 4, "9(3)", #""format": "enum""#), nome],
+                code: "layout.format", path: "records[0].fields[1].enum", fragment: #""enum" goes with "format": "enum""#),
+            LintCase(
+                label: "enum value of the wrong width",
+                fields: [tipo, fieldJSON("codigo", 2, 4, "9(3)", #""format": "enum", "enum": { "1": "a" }"#), nome], code: "layout.format",
+                path: "records[0].fields[1].enum", fragment: #"enum value "1" is 1 bytes, the field is 3"#),
+            LintCase(
+                label: "unknown format", fields: [tipo, fieldJSON("codigo", 2, 4, "9(3)", #""format": "date""#), nome],
+                code: "layout.format", path: "records[0].fields[1].format", fragment: #"unknown format "date""#),
+            LintCase(
+                label: "date format on a short picture", fields: [tipo, fieldJSON("codigo", 2, 4, "9(3)", #""format": "ddMMyy""#), nome],
+                code: "layout.format", path: "records[0].fields[1].format", fragment: "ddMMyy needs picture 9(6), found 9(3)"),
+            LintCase(
+                label: "time format on text",
+                fields: [tipo, fieldJSON("hora", 2, 7, "X(6)", #""format": "HHmmss""#), fieldJSON("nome", 8, 10, "X(3)")],
+                code: "layout.format", path: "records[0].fields[1].format", fragment: "HHmmss needs picture 9(6), found X(6)"),
+            LintCase(
+                label: "int on text", fields: [tipo, fieldJSON("codigo", 2, 4, "X(3)", #""format": "int""#), nome], code: "layout.format",
+                path: "records[0].fields[1].format", fragment: "int needs a 9(n) picture"),
+            LintCase(
+                label: "int with decimals", fields: [tipo, fieldJSON("codigo", 2, 4, "9V99", #""format": "int""#), nome],
+                code: "layout.format", path: "records[0].fields[1].format", fragment: "int needs a 9(n) picture"),
+            LintCase(
+                label: "odd reasons", fields: [tipo, fieldJSON("codigo", 2, 4, "X(3)", #""format": "reasons""#), nome],
+                code: "layout.format", path: "records[0].fields[1].format", fragment: "length must be even, found 3"),
+            LintCase(
+                label: "to: value and object",
+                fields: [
+                    tipo, fieldJSON("codigo", 2, 4, "9(3)", #""to": "payer""#), fieldJSON("nome", 5, 10, "X(6)", #""to": "payer.name""#),
+                ], code: "layout.to", path: "records[0]", fragment: #""payer" is used both as a value and as an object"#),
+            LintCase(
+                label: "to: deeper clash",
+                fields: [
+                    tipo, fieldJSON("codigo", 2, 4, "9(3)", #""to": "payer.address.cep""#),
+                    fieldJSON("nome", 5, 10, "X(6)", #""to": "payer.address""#),
+                ], code: "layout.to", path: "records[0]", fragment: #""payer.address" is used both"#),
+            LintCase(
+                label: "to: not a path", fields: [tipo, fieldJSON("codigo", 2, 4, "9(3)", #""to": "payer..cep""#), nome], code: "layout.to",
+                path: "records[0].fields[1].to", fragment: "not a dotted snake_case path"),
+            LintCase(
+                label: "to: unknown structural name", fields: [tipo, fieldJSON("codigo", 2, 4, "9(3)", #""to": "_lote""#), nome],
+                code: "layout.to", path: "records[0].fields[1].to", fragment: #"unknown structural name "_lote""#),
+            LintCase(
+                label: "default of the wrong width", fields: [tipo, fieldJSON("codigo", 2, 4, "9(3)", #""default": "01""#), nome],
+                code: "layout.default", path: "records[0].fields[1].default", fragment: #"default "01" is 2 bytes"#),
+            LintCase(
+                label: "non-digit default", fields: [tipo, fieldJSON("codigo", 2, 4, "9(3)", #""default": "0A1""#), nome],
+                code: "layout.default", path: "records[0].fields[1].default", fragment: "must be digits"),
+            LintCase(
+                label: "bad pos", fields: [tipo, fieldJSON("codigo", 4, 2, "9(3)"), nome], code: "layout.pos",
+                path: "records[0].fields[1].pos", fragment: "1 <= start <= end"),
+            LintCase(
+                label: "starts_group outside a detail", fields: [tipo, codigo, nome], role: "batch_header",
+                recordExtra: #""starts_group": true"#, code: "layout.role", path: "records[0].starts_group",
+                fragment: "only detail records start a group"),
+            LintCase(
+                label: "not JSON for the decoder", fields: [tipo, #"{ "name": "codigo", "pos": [2, 4] }"#, nome], code: "layout.json",
+                path: "records[0].fields[1]", fragment: #"missing key "picture""#),
+        ])
     func problems(row: LintCase) {
         let problems = Self.lint(row.fields, role: row.role, recordExtra: row.recordExtra, layoutExtra: row.layoutExtra)
         let hit = problems.first { $0.code.rawValue == row.code && $0.path == row.path && $0.message.contains(row.fragment) }
@@ -77,8 +153,13 @@ struct LayoutLintTests {
     @Test("a duplicate record name, a name that is not the file's path, a bad role and selector")
     func recordLevel() {
         let record = recordJSON("r", fields: [Self.tipo, Self.codigo, Self.nome])
-        let json = layoutJSON("t/other", length: 10, records: [record, record.replacingOccurrences(of: "\"detail\"", with: "\"details\"")
-            .replacingOccurrences(of: #""values": ["D"]"#, with: #""values": ["DD"]"#)])
+        let json = layoutJSON(
+            "t/other", length: 10,
+            records: [
+                record,
+                record.replacingOccurrences(of: "\"detail\"", with: "\"details\"")
+                    .replacingOccurrences(of: #""values": ["D"]"#, with: #""values": ["DD"]"#),
+            ])
         let problems = LayoutLint.lint(source("t/lint", json), in: LayoutLibrary(builtin: false))
         let found = Set(problems.map { "\($0.code.rawValue) \($0.path)" })
         #expect(found.contains("layout.duplicate records[1]"), "\(problems)")
@@ -91,8 +172,14 @@ struct LayoutLintTests {
 
     @Test("extends is resolved through the library; a missing parent is a problem")
     func extendsLint() {
-        let base = source("t/base", layoutJSON("t/base", length: 10, records: [recordJSON("h", role: "file_header", select: "H", fields: [Self.tipo, Self.codigo, Self.nome])]))
-        let child = source("t/lint", layoutJSON("t/lint", length: 10, extends: "t/base", records: [recordJSON("r", fields: [Self.tipo, Self.codigo, Self.nome])]))
+        let base = source(
+            "t/base",
+            layoutJSON(
+                "t/base", length: 10,
+                records: [recordJSON("h", role: "file_header", select: "H", fields: [Self.tipo, Self.codigo, Self.nome])]))
+        let child = source(
+            "t/lint",
+            layoutJSON("t/lint", length: 10, extends: "t/base", records: [recordJSON("r", fields: [Self.tipo, Self.codigo, Self.nome])]))
         #expect(LayoutLint.lint(child, in: library(base)).isEmpty)
         let problems = LayoutLint.lint(child, in: LayoutLibrary(builtin: false))
         #expect(problems.contains { $0.code == "layout.extends" && $0.message.contains(#""t/base""#) }, "\(problems)")
@@ -101,26 +188,29 @@ struct LayoutLintTests {
     @Test("code tables: unknown events, missing reason tables, codes of the wrong width")
     func codeTables() {
         let json = #"""
-        { "kind": "codes", "name": "t/lint", "version": "1",
-          "movements": { "06": { "text": "Liquidação", "event": "paid", "reasons": "C" },
-                         "2": { "text": "x", "event": "other" },
-                         "09": { "text": "Baixa", "event": "settled", "reasons": "Z" } },
-          "reasons": { "C": { "01": "ok", "123": "long" } } }
-        """#
+            { "kind": "codes", "name": "t/lint", "version": "1",
+              "movements": { "06": { "text": "Liquidação", "event": "paid", "reasons": "C" },
+                             "2": { "text": "x", "event": "other" },
+                             "09": { "text": "Baixa", "event": "settled", "reasons": "Z" } },
+              "reasons": { "C": { "01": "ok", "123": "long" } } }
+            """#
         let problems = LayoutLint.lint(source("t/lint", json), in: LayoutLibrary(builtin: false))
         let found = Set(problems.map { "\($0.code.rawValue) \($0.path)" })
-        #expect(found == [
-            "layout.codes movements.2", "layout.codes movements.09.event", "layout.codes movements.09.reasons",
-            "layout.codes reasons.C.123",
-        ], "\(problems)")
+        #expect(
+            found == [
+                "layout.codes movements.2", "layout.codes movements.09.event", "layout.codes movements.09.reasons",
+                "layout.codes reasons.C.123",
+            ], "\(problems)")
     }
 
-    @Test("text that is not a layout object", arguments: [
-        (#"[1, 2]"#, "layout.json"),
-        (#"{ "kind": "layout", "#, "layout.json"),
-        (#"{ "kind": "table", "name": "t/lint" }"#, "layout.kind"),
-        (#"{ "name": "t/lint" }"#, "layout.kind"),
-    ])
+    @Test(
+        "text that is not a layout object",
+        arguments: [
+            (#"[1, 2]"#, "layout.json"),
+            (#"{ "kind": "layout", "#, "layout.json"),
+            (#"{ "kind": "table", "name": "t/lint" }"#, "layout.kind"),
+            (#"{ "name": "t/lint" }"#, "layout.kind"),
+        ])
     func notALayout(json: String, code: String) {
         let problems = LayoutLint.lint(source("t/lint", json), in: LayoutLibrary(builtin: false))
         #expect(problems.contains { $0.code.rawValue == code }, "\(problems)")

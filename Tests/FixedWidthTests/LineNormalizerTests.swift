@@ -1,6 +1,7 @@
-@testable import FixedWidth
 import Records
 import Testing
+
+@testable import FixedWidth
 
 /// What normalising a run of lines (10-byte records) produced.
 struct Normalized {
@@ -38,16 +39,18 @@ func normalize(_ line: String, recordLength: Int = 10, cut: Bool = false) -> Nor
 
 @Suite("LineNormalizer")
 struct LineNormalizerTests {
-    @Test("lines that become the record as they are", arguments: [
-        ("0123456789", "0123456789"),
-        ("0123456789\r", "0123456789"),
-        ("0123456789\u{1A}", "0123456789"),
-        ("0123456789\r\u{1A}", "0123456789"),
-        ("0123456789\r\r", "0123456789"),
-        ("JOS\u{C9}      ", "JOS\u{C9}      "),         // Latin-1, already one byte per character
-        ("   45678  ", "   45678  "),
-        ("\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}", "\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}"),  // NULs: not UTF-16, not blank
-    ])
+    @Test(
+        "lines that become the record as they are",
+        arguments: [
+            ("0123456789", "0123456789"),
+            ("0123456789\r", "0123456789"),
+            ("0123456789\u{1A}", "0123456789"),
+            ("0123456789\r\u{1A}", "0123456789"),
+            ("0123456789\r\r", "0123456789"),
+            ("JOS\u{C9}      ", "JOS\u{C9}      "),  // Latin-1, already one byte per character
+            ("   45678  ", "   45678  "),
+            ("\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}", "\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}"),  // NULs: not UTF-16, not blank
+        ])
     func asIs(line: String, record: String) {
         let r = normalize(line)
         #expect(r.outcomes == [.record])
@@ -56,7 +59,11 @@ struct LineNormalizerTests {
         #expect(r.notes.isEmpty)
     }
 
-    @Test("empty, blank and end-of-file lines are skipped", arguments: ["", "\r", "\u{1A}", "\r\u{1A}", "          ", "   \r", "\u{EF}\u{BB}\u{BF}", "\u{EF}\u{BB}\u{BF}\r", "\u{EF}\u{BB}\u{BF}   \r"])
+    @Test(
+        "empty, blank and end-of-file lines are skipped",
+        arguments: [
+            "", "\r", "\u{1A}", "\r\u{1A}", "          ", "   \r", "\u{EF}\u{BB}\u{BF}", "\u{EF}\u{BB}\u{BF}\r", "\u{EF}\u{BB}\u{BF}   \r",
+        ])
     func skipped(line: String) {
         let r = normalize(line)
         #expect(r.outcomes == [.skip])
@@ -95,11 +102,13 @@ struct LineNormalizerTests {
         #expect(r.rejects.first?.line == 2)
     }
 
-    @Test("UTF-8 text is transcoded so that one character is one byte", arguments: [
-        ("JOS\u{C3}\u{89}      ", "JOS\u{C9}      "),           // 11 bytes, 10 characters
-        ("JOS\u{C3}\u{89}", "JOS\u{C9}      "),                  // short as well: transcoded, then padded
-        ("S\u{C3}\u{83}O PAULO\u{E2}\u{82}\u{AC}", "S\u{C3}O PAULO?"), // beyond Latin-1 becomes ?
-    ])
+    @Test(
+        "UTF-8 text is transcoded so that one character is one byte",
+        arguments: [
+            ("JOS\u{C3}\u{89}      ", "JOS\u{C9}      "),  // 11 bytes, 10 characters
+            ("JOS\u{C3}\u{89}", "JOS\u{C9}      "),  // short as well: transcoded, then padded
+            ("S\u{C3}\u{83}O PAULO\u{E2}\u{82}\u{AC}", "S\u{C3}O PAULO?"),  // beyond Latin-1 becomes ?
+        ])
     func transcodes(line: String, record: String) {
         let r = normalize(line)
         #expect(r.outcomes == [.record])
@@ -107,15 +116,17 @@ struct LineNormalizerTests {
         #expect(r.warnings.map(\.code).contains("input.utf8"))
     }
 
-    @Test("over-long lines: blank excess is cut, anything else is an error at its column", arguments: [
-        ("0123456789   ", nil as Int?),
-        ("0123456789   \r", nil),
-        ("0123456789X", 11),
-        ("0123456789   X", 14),
-        ("0123456789\u{0}", 11),
-        ("JOS\u{C3}\u{89} DA SILVA", 11),          // UTF-8, but still too long once transcoded
-        ("0123456789\u{C9}", 11),                  // Latin-1 excess
-    ])
+    @Test(
+        "over-long lines: blank excess is cut, anything else is an error at its column",
+        arguments: [
+            ("0123456789   ", nil as Int?),
+            ("0123456789   \r", nil),
+            ("0123456789X", 11),
+            ("0123456789   X", 14),
+            ("0123456789\u{0}", 11),
+            ("JOS\u{C3}\u{89} DA SILVA", 11),  // UTF-8, but still too long once transcoded
+            ("0123456789\u{C9}", 11),  // Latin-1 excess
+        ])
     func longLines(line: String, column: Int?) throws {
         let r = normalize(line)
         if let column {
@@ -145,7 +156,7 @@ struct LineNormalizerTests {
     static func utf16(bigEndian: Bool, bom: Bool) -> [UInt8] {
         var bytes: [UInt8] = bom ? (bigEndian ? [0xFE, 0xFF] : [0xFF, 0xFE]) : []
         for b in "0123456789\r".utf8 { bytes += bigEndian ? [0, b] : [b, 0] }
-        return bigEndian ? bytes : bytes + [0]   // LE: the LF's NUL starts the next line, so line 1 ends "\r\0"
+        return bigEndian ? bytes : bytes + [0]  // LE: the LF's NUL starts the next line, so line 1 ends "\r\0"
     }
 
     @Test("a UTF-16 file is one fatal error on line 1", arguments: [(false, true), (true, true), (false, false), (true, false)])
@@ -159,14 +170,16 @@ struct LineNormalizerTests {
         #expect(bytes.withUnsafeBufferPointer { LineNormalizer.utf16Diagnostic($0, file: "F") } != nil)
     }
 
-    @Test("single-byte lines, even with NULs, are not UTF-16", arguments: [
-        [UInt8](repeating: 0, count: 240),
-        [UInt8](repeating: 0x20, count: 240),
-        latin1("0123456789"),
-        latin1("0\u{0}"),                  // too short to tell
-        latin1("0\u{0}1\u{0}2\u{0}"),      // still too short
-        latin1("\u{FF}"),
-    ] as [[UInt8]])
+    @Test(
+        "single-byte lines, even with NULs, are not UTF-16",
+        arguments: [
+            [UInt8](repeating: 0, count: 240),
+            [UInt8](repeating: 0x20, count: 240),
+            latin1("0123456789"),
+            latin1("0\u{0}"),  // too short to tell
+            latin1("0\u{0}1\u{0}2\u{0}"),  // still too short
+            latin1("\u{FF}"),
+        ] as [[UInt8]])
     func notUTF16(bytes: [UInt8]) {
         #expect(bytes.withUnsafeBufferPointer { LineNormalizer.utf16Diagnostic($0, file: "F") } == nil)
     }

@@ -1,5 +1,6 @@
-@testable import FixedWidth
 import Testing
+
+@testable import FixedWidth
 
 /// A source that hands out at most `chunk` bytes per read, as pipes and sockets do.
 final class ChunkedSource: ByteSource {
@@ -57,20 +58,24 @@ func expectedLines(_ bytes: [UInt8]) -> [ReadLine] {
 
 @Suite("LineReader")
 struct LineReaderTests {
-    @Test("lines split at LF, CR left for the caller, no final newline, empty lines kept", arguments: [
-        ("", [] as [ReadLine]),
-        ("\n", [ReadLine("", 1)]),
-        ("\n\n", [ReadLine("", 1), ReadLine("", 2)]),
-        ("abc", [ReadLine("abc", 1)]),
-        ("abc\n", [ReadLine("abc", 1)]),
-        ("abc\r\ndef\r\n", [ReadLine("abc\r", 1), ReadLine("def\r", 2)]),
-        ("abc\r\ndef", [ReadLine("abc\r", 1), ReadLine("def", 2)]),
-        ("a\n\nb\r\n\r\n", [ReadLine("a", 1), ReadLine("", 2), ReadLine("b\r", 3), ReadLine("\r", 4)]),
-        ("\r", [ReadLine("\r", 1)]),
-    ])
+    @Test(
+        "lines split at LF, CR left for the caller, no final newline, empty lines kept",
+        arguments: [
+            ("", [] as [ReadLine]),
+            ("\n", [ReadLine("", 1)]),
+            ("\n\n", [ReadLine("", 1), ReadLine("", 2)]),
+            ("abc", [ReadLine("abc", 1)]),
+            ("abc\n", [ReadLine("abc", 1)]),
+            ("abc\r\ndef\r\n", [ReadLine("abc\r", 1), ReadLine("def\r", 2)]),
+            ("abc\r\ndef", [ReadLine("abc\r", 1), ReadLine("def", 2)]),
+            ("a\n\nb\r\n\r\n", [ReadLine("a", 1), ReadLine("", 2), ReadLine("b\r", 3), ReadLine("\r", 4)]),
+            ("\r", [ReadLine("\r", 1)]),
+        ])
     func splits(text: String, expected: [ReadLine]) throws {
         for chunk in [nil, 1, 2, 3, 7] as [Int?] {
-            #expect(try readLines(Array(text.utf8), bufferSize: 16, maxLineLength: 8, chunk: chunk) == expected, "chunk \(String(describing: chunk))")
+            #expect(
+                try readLines(Array(text.utf8), bufferSize: 16, maxLineLength: 8, chunk: chunk) == expected,
+                "chunk \(String(describing: chunk))")
         }
     }
 
@@ -81,7 +86,7 @@ struct LineReaderTests {
         for i in 0..<2_000 {
             var bytes: [UInt8] = []
             for _ in 0..<rng.below(12) {
-                for _ in 0..<rng.below(15) { bytes.append(alphabet[rng.below(alphabet.count)]) }   // lines shorter than the limit
+                for _ in 0..<rng.below(15) { bytes.append(alphabet[rng.below(alphabet.count)]) }  // lines shorter than the limit
                 bytes.append(0x0A)
             }
             if rng.below(2) == 0 { bytes.removeLast(min(bytes.count, rng.below(3))) }
@@ -95,10 +100,12 @@ struct LineReaderTests {
     @Test("a line longer than the limit is cut there and the rest of it skipped", arguments: [nil, 1, 3, 5, 100] as [Int?])
     func longLine(chunk: Int?) throws {
         let long = String(repeating: "ABCDEFGHIJ", count: 100)
-        #expect(try readLines(Array("ABCDEFGHIJKLMNOP\nxyz\n".utf8), bufferSize: 0, maxLineLength: 8, chunk: chunk)
-            == [ReadLine("ABCDEFGH", 1, cut: true), ReadLine("xyz", 2)])
-        #expect(try readLines(Array("xy\n\(long)\nok\r\n\(long)".utf8), bufferSize: 0, maxLineLength: 8, chunk: chunk)
-            == [ReadLine("xy", 1), ReadLine("ABCDEFGH", 2, cut: true), ReadLine("ok\r", 3), ReadLine("ABCDEFGH", 4, cut: true)])
+        #expect(
+            try readLines(Array("ABCDEFGHIJKLMNOP\nxyz\n".utf8), bufferSize: 0, maxLineLength: 8, chunk: chunk)
+                == [ReadLine("ABCDEFGH", 1, cut: true), ReadLine("xyz", 2)])
+        #expect(
+            try readLines(Array("xy\n\(long)\nok\r\n\(long)".utf8), bufferSize: 0, maxLineLength: 8, chunk: chunk)
+                == [ReadLine("xy", 1), ReadLine("ABCDEFGH", 2, cut: true), ReadLine("ok\r", 3), ReadLine("ABCDEFGH", 4, cut: true)])
     }
 
     @Test("whether a line is cut depends on its length only, not on how the input arrives", arguments: [nil, 1, 4, 8, 9, 100] as [Int?])

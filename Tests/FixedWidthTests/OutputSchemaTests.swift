@@ -1,28 +1,33 @@
 import Foundation
-@testable import FixedWidth
 import Records
 import Testing
+
+@testable import FixedWidth
 
 @Suite("OutputSchema")
 struct OutputSchemaTests {
     /// 30-byte records: `A` carries a payer with a nested address (CEP in two fields), `B` a second source of the name.
     static let layout: CompiledLayout = {
-        let a = recordJSON("a", select: "A", fields: [
-            fieldJSON("tipo", 1, 1, "X(1)", #""to": "_record_type""#),
-            fieldJSON("nome", 2, 6, "X(5)", #""to": "payer.name""#),
-            fieldJSON("cep", 7, 11, "9(5)", #""to": "payer.address.cep""#),
-            fieldJSON("sufixo_cep", 12, 14, "9(3)", #""to": "payer.address.cep""#),
-            fieldJSON("cidade", 15, 19, "X(5)", #""to": "payer.address.city""#),
-            fieldJSON("valor", 20, 24, "9(3)V99", #""to": "amount_cents""#),
-            fieldJSON("sequencial", 25, 27, "9(3)", #""format": "int", "to": "_sequence""#),
-            fieldJSON("filler_028", 28, 30, "X(3)"),
-        ])
-        let b = recordJSON("b", select: "B", fields: [
-            fieldJSON("tipo", 1, 1, "X(1)"),
-            fieldJSON("nome", 2, 6, "X(5)", #""to": "payer.name""#),
-            fieldJSON("codigo", 7, 8, "9(2)", #""to": "code""#),
-            fieldJSON("filler_009", 9, 30, "X(22)"),
-        ])
+        let a = recordJSON(
+            "a", select: "A",
+            fields: [
+                fieldJSON("tipo", 1, 1, "X(1)", #""to": "_record_type""#),
+                fieldJSON("nome", 2, 6, "X(5)", #""to": "payer.name""#),
+                fieldJSON("cep", 7, 11, "9(5)", #""to": "payer.address.cep""#),
+                fieldJSON("sufixo_cep", 12, 14, "9(3)", #""to": "payer.address.cep""#),
+                fieldJSON("cidade", 15, 19, "X(5)", #""to": "payer.address.city""#),
+                fieldJSON("valor", 20, 24, "9(3)V99", #""to": "amount_cents""#),
+                fieldJSON("sequencial", 25, 27, "9(3)", #""format": "int", "to": "_sequence""#),
+                fieldJSON("filler_028", 28, 30, "X(3)"),
+            ])
+        let b = recordJSON(
+            "b", select: "B",
+            fields: [
+                fieldJSON("tipo", 1, 1, "X(1)"),
+                fieldJSON("nome", 2, 6, "X(5)", #""to": "payer.name""#),
+                fieldJSON("codigo", 7, 8, "9(2)", #""to": "code""#),
+                fieldJSON("filler_009", 9, 30, "X(22)"),
+            ])
         let lib = library(source("t/schema", layoutJSON("t/schema", length: 30, records: [a, b])))
         return try! CompiledLayout(try! lib.layout(named: "t/schema"))
     }()
@@ -54,17 +59,24 @@ struct OutputSchemaTests {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    @Test("dotted paths nest, keys keep their first appearance, same-path fields concatenate, structural names stay out", arguments: [
-        (line([(1, "AANA"), (7, "12345678RIO"), (20, "00150001")]),
-         #"{"record":"x","payer":{"name":"ANA","address":{"cep":"12345678","city":"RIO"}},"amount_cents":150}"#),
-        // Empty objects are left out, at every level.
-        (line([(1, "A"), (20, "00150001")]), #"{"record":"x","amount_cents":150}"#),
-        (line([(1, "AANA"), (25, "001")]), #"{"record":"x","payer":{"name":"ANA"}}"#),
-        (line([(1, "A"), (7, "12345"), (15, "RIO"), (25, "001")]), #"{"record":"x","payer":{"address":{"cep":"12345","city":"RIO"}}}"#),
-        (line([(1, "A"), (15, "RIO"), (25, "001")]), #"{"record":"x","payer":{"address":{"city":"RIO"}}}"#),
-        (line([(1, "A"), (25, "001")]), #"{"record":"x"}"#),
-        (line([(1, "A"), (7, "01234000"), (29, "XX")]), #"{"record":"x","payer":{"address":{"cep":"01234000"}}}"#),
-    ])
+    @Test(
+        "dotted paths nest, keys keep their first appearance, same-path fields concatenate, structural names stay out",
+        arguments: [
+            (
+                line([(1, "AANA"), (7, "12345678RIO"), (20, "00150001")]),
+                #"{"record":"x","payer":{"name":"ANA","address":{"cep":"12345678","city":"RIO"}},"amount_cents":150}"#
+            ),
+            // Empty objects are left out, at every level.
+            (line([(1, "A"), (20, "00150001")]), #"{"record":"x","amount_cents":150}"#),
+            (line([(1, "AANA"), (25, "001")]), #"{"record":"x","payer":{"name":"ANA"}}"#),
+            (
+                line([(1, "A"), (7, "12345"), (15, "RIO"), (25, "001")]),
+                #"{"record":"x","payer":{"address":{"cep":"12345","city":"RIO"}}}"#
+            ),
+            (line([(1, "A"), (15, "RIO"), (25, "001")]), #"{"record":"x","payer":{"address":{"city":"RIO"}}}"#),
+            (line([(1, "A"), (25, "001")]), #"{"record":"x"}"#),
+            (line([(1, "A"), (7, "01234000"), (29, "XX")]), #"{"record":"x","payer":{"address":{"cep":"01234000"}}}"#),
+        ])
     func oneRecord(line: String, expected: String) throws {
         #expect(try emit([(0, line)], records: [0]) == expected)
     }
@@ -76,8 +88,9 @@ struct OutputSchemaTests {
         let b = Self.line([(1, "BBOB  07")])
         #expect(try emit([(0, a), (1, b)]) == #"{"record":"x","payer":{"name":"BOB"},"amount_cents":150,"code":"07"}"#)
         #expect(try emit([(0, aNamed), (1, b)]) == #"{"record":"x","payer":{"name":"ANA"},"amount_cents":150,"code":"07"}"#)
-        #expect(try emit([(1, b), (0, aNamed)]) == #"{"record":"x","payer":{"name":"ANA"},"amount_cents":150,"code":"07"}"#,
-                "sources are tried in layout order, not segment order")
+        #expect(
+            try emit([(1, b), (0, aNamed)]) == #"{"record":"x","payer":{"name":"ANA"},"amount_cents":150,"code":"07"}"#,
+            "sources are tried in layout order, not segment order")
         // A schema of record B alone knows nothing of A's fields.
         #expect(try emit([(1, b)], records: [1]) == #"{"record":"x","payer":{"name":"BOB"},"code":"07"}"#)
     }

@@ -1,6 +1,7 @@
 import Foundation
-@testable import FixedWidth
 import Testing
+
+@testable import FixedWidth
 
 @Suite("layouts/ in the repository")
 struct RepositoryLayoutsTests {

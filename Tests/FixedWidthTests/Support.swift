@@ -1,7 +1,8 @@
 import Foundation
-@testable import FixedWidth
 import Records
 import Testing
+
+@testable import FixedWidth
 
 /// The repository root, found from this file's path (Tests/FixedWidthTests/Support.swift).
 let repoRoot: String = {

@@ -3,10 +3,12 @@ import Testing
 
 @Suite("CivilDate")
 struct CivilDateTests {
-    @Test("valid dates are created with their parts", arguments: [
-        (2026, 1, 31), (2026, 2, 28), (2024, 2, 29), (2000, 2, 29), (2026, 4, 30),
-        (2026, 12, 31), (1, 1, 1), (9999, 12, 31), (1970, 1, 1),
-    ])
+    @Test(
+        "valid dates are created with their parts",
+        arguments: [
+            (2026, 1, 31), (2026, 2, 28), (2024, 2, 29), (2000, 2, 29), (2026, 4, 30),
+            (2026, 12, 31), (1, 1, 1), (9999, 12, 31), (1970, 1, 1),
+        ])
     func valid(year: Int, month: Int, day: Int) throws {
         let date = try #require(CivilDate(year: year, month: month, day: day))
         #expect(date.year == year)
@@ -14,27 +16,33 @@ struct CivilDateTests {
         #expect(date.day == day)
     }
 
-    @Test("days that do not exist are rejected", arguments: [
-        (2026, 2, 31), (2026, 2, 29), (2025, 2, 29), (1900, 2, 29), (2100, 2, 29),
-        (2026, 4, 31), (2026, 6, 31), (2026, 9, 31), (2026, 11, 31),
-        (2026, 1, 0), (2026, 1, 32), (2026, 0, 1), (2026, 13, 1), (0, 1, 1), (10000, 1, 1), (2026, -1, 1),
-    ])
+    @Test(
+        "days that do not exist are rejected",
+        arguments: [
+            (2026, 2, 31), (2026, 2, 29), (2025, 2, 29), (1900, 2, 29), (2100, 2, 29),
+            (2026, 4, 31), (2026, 6, 31), (2026, 9, 31), (2026, 11, 31),
+            (2026, 1, 0), (2026, 1, 32), (2026, 0, 1), (2026, 13, 1), (0, 1, 1), (10000, 1, 1), (2026, -1, 1),
+        ])
     func invalid(year: Int, month: Int, day: Int) {
         #expect(CivilDate(year: year, month: month, day: day) == nil)
     }
 
-    @Test("Gregorian leap years", arguments: [
-        (2024, true), (2025, false), (2000, true), (1900, false), (2100, false), (2400, true), (1996, true),
-    ])
+    @Test(
+        "Gregorian leap years",
+        arguments: [
+            (2024, true), (2025, false), (2000, true), (1900, false), (2100, false), (2400, true), (1996, true),
+        ])
     func leapYears(year: Int, leap: Bool) {
         #expect(CivilDate.isLeap(year) == leap)
         #expect(CivilDate.daysIn(month: 2, year: year) == (leap ? 29 : 28))
     }
 
-    @Test("days since 1970-01-01 for known dates", arguments: [
-        ("1970-01-01", 0), ("1970-01-02", 1), ("1969-12-31", -1), ("2000-03-01", 11017),
-        ("2026-02-28", 20512), ("1997-10-07", 10141), ("0001-01-01", -719162), ("9999-12-31", 2932896),
-    ])
+    @Test(
+        "days since 1970-01-01 for known dates",
+        arguments: [
+            ("1970-01-01", 0), ("1970-01-02", 1), ("1969-12-31", -1), ("2000-03-01", 11017),
+            ("2026-02-28", 20512), ("1997-10-07", 10141), ("0001-01-01", -719162), ("9999-12-31", 2932896),
+        ])
     func knownDays(iso: String, days: Int) throws {
         let date = try #require(CivilDate(iso: iso))
         #expect(date.daysSinceEpoch == days)
@@ -78,19 +86,23 @@ struct CivilDateTests {
         }
     }
 
-    @Test("ISO text parses and prints back", arguments: [
-        "2026-02-28", "2024-02-29", "2000-02-29", "0001-01-01", "9999-12-31", "1970-01-01",
-    ])
+    @Test(
+        "ISO text parses and prints back",
+        arguments: [
+            "2026-02-28", "2024-02-29", "2000-02-29", "0001-01-01", "9999-12-31", "1970-01-01",
+        ])
     func isoRoundTrip(text: String) throws {
         let date = try #require(CivilDate(iso: text))
         #expect(date.description == text)
     }
 
-    @Test("malformed or impossible ISO text is rejected", arguments: [
-        "", "2026-02-31", "2025-02-29", "1900-02-29", "2026-2-01", "2026-02-1", "26-02-01", "2026/02/01",
-        "2026-02-01 ", " 2026-02-01", "2026-02-01T00:00", "20260201", "2026-0a-01", "+026-02-01", "-026-02-01",
-        "0000-01-01", "2026-13-01", "2026-00-10", "2026-01-00", "２０２６-01-01",
-    ])
+    @Test(
+        "malformed or impossible ISO text is rejected",
+        arguments: [
+            "", "2026-02-31", "2025-02-29", "1900-02-29", "2026-2-01", "2026-02-1", "26-02-01", "2026/02/01",
+            "2026-02-01 ", " 2026-02-01", "2026-02-01T00:00", "20260201", "2026-0a-01", "+026-02-01", "-026-02-01",
+            "0000-01-01", "2026-13-01", "2026-00-10", "2026-01-00", "２０２６-01-01",
+        ])
     func isoInvalid(text: String) {
         #expect(CivilDate(iso: text) == nil)
     }

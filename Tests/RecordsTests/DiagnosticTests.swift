@@ -4,13 +4,15 @@ import Testing
 
 @Suite("Diagnostic")
 struct DiagnosticTests {
-    @Test("the human form is FILE:LINE:COL: severity: [code] message", arguments: [
-        (Severity.error, 12, 74, "RET.ret:12:74: error: [cnab.date] m"),
-        (Severity.warning, 12, 0, "RET.ret:12: warning: [cnab.date] m"),
-        (Severity.note, 0, 0, "RET.ret: note: [cnab.date] m"),
-        (Severity.error, 0, 9, "RET.ret: error: [cnab.date] m"),   // no line, so no column either
-        (Severity.error, 1, 1, "RET.ret:1:1: error: [cnab.date] m"),
-    ])
+    @Test(
+        "the human form is FILE:LINE:COL: severity: [code] message",
+        arguments: [
+            (Severity.error, 12, 74, "RET.ret:12:74: error: [cnab.date] m"),
+            (Severity.warning, 12, 0, "RET.ret:12: warning: [cnab.date] m"),
+            (Severity.note, 0, 0, "RET.ret: note: [cnab.date] m"),
+            (Severity.error, 0, 9, "RET.ret: error: [cnab.date] m"),  // no line, so no column either
+            (Severity.error, 1, 1, "RET.ret:1:1: error: [cnab.date] m"),
+        ])
     func formatted(severity: Severity, line: Int, column: Int, expected: String) {
         let d = Diagnostic(severity, "cnab.date", "m", file: "RET.ret", line: line, column: column)
         #expect(d.formatted == expected)
@@ -31,7 +33,10 @@ struct DiagnosticTests {
         let bytes = d.jsonLine()
         #expect(!bytes.contains(0x0A))
         let text = String(decoding: bytes, as: UTF8.self)
-        #expect(text.hasPrefix(#"{"record":"reject","severity":"error","code":"cnab.record-length","message":"line is \"short\"","file":"dir/RéT.ret","line":3,"column":241,"raw":"#))
+        #expect(
+            text.hasPrefix(
+                #"{"record":"reject","severity":"error","code":"cnab.record-length","message":"line is \"short\"","file":"dir/RéT.ret","line":3,"column":241,"raw":"#
+            ))
         let object = try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
         #expect(object["record"] as? String == "reject")
         #expect(object["severity"] as? String == "error")
@@ -47,7 +52,10 @@ struct DiagnosticTests {
     func jsonLineWithoutRaw() throws {
         let d = Diagnostic(.warning, "input.bom", "UTF-8 byte order mark ignored", file: "-", line: 1)
         let text = String(decoding: d.jsonLine(), as: UTF8.self)
-        #expect(text == #"{"record":"reject","severity":"warning","code":"input.bom","message":"UTF-8 byte order mark ignored","file":"-","line":1,"column":0}"#)
+        #expect(
+            text
+                == #"{"record":"reject","severity":"warning","code":"input.bom","message":"UTF-8 byte order mark ignored","file":"-","line":1,"column":0}"#
+        )
         let object = try #require(try JSONSerialization.jsonObject(with: Data(d.jsonLine())) as? [String: Any])
         #expect(object["raw"] == nil)
     }
@@ -69,9 +77,9 @@ struct DiagnosticTests {
     func recordWriter() throws {
         var flushed: [[UInt8]] = []
         let writer = RecordWriter(threshold: 10) { flushed.append(Array($0)) }
-        try writer.write(Array("{\"a\":1}".utf8))   // 8 bytes: below the threshold
+        try writer.write(Array("{\"a\":1}".utf8))  // 8 bytes: below the threshold
         #expect(flushed.isEmpty)
-        try writer.write(Array("{\"b\":2}".utf8))   // 16 bytes: flushed
+        try writer.write(Array("{\"b\":2}".utf8))  // 16 bytes: flushed
         #expect(flushed == [Array("{\"a\":1}\n{\"b\":2}\n".utf8)])
         try writer.write(Array("{}".utf8))
         try writer.finish()

@@ -14,17 +14,19 @@ func hex(_ bytes: [UInt8]) -> String {
 
 @Suite("JSONBytes")
 struct JSONBytesTests {
-    @Test("strings are escaped and parse back to themselves", arguments: [
-        ("plain", #""plain""#),
-        ("say \"hi\"", #""say \"hi\"""#),
-        (#"C:\dir"#, #""C:\\dir""#),
-        ("a\nb\rc\td", #""a\nb\rc\td""#),
-        ("\u{0}\u{1}\u{1F}", #""\u0000\u0001\u001f""#),
-        ("del\u{7F}", #""del\u007f""#),
-        ("/slash", #""/slash""#),
-        ("JOSÉ D'ÁVILA €", "\"JOSÉ D'ÁVILA €\""),
-        ("", #""""#),
-    ])
+    @Test(
+        "strings are escaped and parse back to themselves",
+        arguments: [
+            ("plain", #""plain""#),
+            ("say \"hi\"", #""say \"hi\"""#),
+            (#"C:\dir"#, #""C:\\dir""#),
+            ("a\nb\rc\td", #""a\nb\rc\td""#),
+            ("\u{0}\u{1}\u{1F}", #""\u0000\u0001\u001f""#),
+            ("del\u{7F}", #""del\u007f""#),
+            ("/slash", #""/slash""#),
+            ("JOSÉ D'ÁVILA €", "\"JOSÉ D'ÁVILA €\""),
+            ("", #""""#),
+        ])
     func appendString(text: String, expectedJSON: String) throws {
         var out: [UInt8] = []
         JSONBytes.appendString(text, to: &out)
@@ -68,21 +70,23 @@ struct JSONBytesTests {
         }
     }
 
-    @Test("text from bank files: ASCII, UTF-8 and Windows-1252", arguments: [
-        ([0x4A, 0x4F, 0x53, 0xC9], "JOSÉ"),                       // Latin-1 É
-        ([0x63, 0x61, 0x66, 0xE9], "café"),                       // Latin-1 é
-        ([0x4A, 0x4F, 0x53, 0xC3, 0x89], "JOSÉ"),                 // UTF-8 É
-        ([0xE2, 0x82, 0xAC, 0x20, 0x31], "€ 1"),                  // UTF-8 €
-        ([0xF0, 0x9F, 0x98, 0x80], "😀"),                          // UTF-8, 4 bytes
-        ([0xE9, 0xC3, 0xA9], "éÃ©"),                               // not UTF-8 as a whole: every byte is CP1252
-        ([0xC3, 0xA9, 0xE9], "Ã©é"),
-        ([0x80, 0x31, 0x30], "€10"),
-        ([0x22, 0x5C, 0xE9, 0x0A], "\"\\é\n"),                     // escapes still apply on the CP1252 path
-        ([0x22, 0x5C, 0xC3, 0xA9, 0x09], "\"\\é\t"),               // and on the UTF-8 path
-        ([0xED, 0xA0, 0x80], "í\u{A0}€"),                          // a surrogate is not UTF-8
-        ([0xC0, 0x80], "À€"),                                       // nor is an overlong NUL
-        ([], ""),
-    ] as [([UInt8], String)])
+    @Test(
+        "text from bank files: ASCII, UTF-8 and Windows-1252",
+        arguments: [
+            ([0x4A, 0x4F, 0x53, 0xC9], "JOSÉ"),  // Latin-1 É
+            ([0x63, 0x61, 0x66, 0xE9], "café"),  // Latin-1 é
+            ([0x4A, 0x4F, 0x53, 0xC3, 0x89], "JOSÉ"),  // UTF-8 É
+            ([0xE2, 0x82, 0xAC, 0x20, 0x31], "€ 1"),  // UTF-8 €
+            ([0xF0, 0x9F, 0x98, 0x80], "😀"),  // UTF-8, 4 bytes
+            ([0xE9, 0xC3, 0xA9], "éÃ©"),  // not UTF-8 as a whole: every byte is CP1252
+            ([0xC3, 0xA9, 0xE9], "Ã©é"),
+            ([0x80, 0x31, 0x30], "€10"),
+            ([0x22, 0x5C, 0xE9, 0x0A], "\"\\é\n"),  // escapes still apply on the CP1252 path
+            ([0x22, 0x5C, 0xC3, 0xA9, 0x09], "\"\\é\t"),  // and on the UTF-8 path
+            ([0xED, 0xA0, 0x80], "í\u{A0}€"),  // a surrogate is not UTF-8
+            ([0xC0, 0x80], "À€"),  // nor is an overlong NUL
+            ([], ""),
+        ] as [([UInt8], String)])
     func appendText(bytes: [UInt8], expected: String) throws {
         var out: [UInt8] = []
         JSONBytes.appendText(bytes, to: &out)
@@ -98,9 +102,11 @@ struct JSONBytesTests {
         #expect(out == [0x22] + Array(text.utf8) + [0x22])
     }
 
-    @Test("integers", arguments: [
-        (0, "0"), (7, "7"), (-7, "-7"), (1000, "1000"), (Int.max, "9223372036854775807"), (Int.min, "-9223372036854775808"),
-    ])
+    @Test(
+        "integers",
+        arguments: [
+            (0, "0"), (7, "7"), (-7, "-7"), (1000, "1000"), (Int.max, "9223372036854775807"), (Int.min, "-9223372036854775808"),
+        ])
     func appendInt(value: Int, expected: String) {
         var out: [UInt8] = [UInt8(ascii: ":")]
         JSONBytes.appendInt(value, to: &out)

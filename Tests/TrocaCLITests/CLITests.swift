@@ -100,7 +100,8 @@ func summaryCounts(_ stderr: String) -> [(read: Int, written: Int, rejected: Int
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try FileManager.default.createDirectory(atPath: dir + "/cnab240/febraban", withIntermediateDirectories: true)
-        try "{\"kind\": \"layout\", \"name\": \"cnab240/febraban/retorno\", \"version\": \"x\", \"record_length\": 240, \"records\": [{\"name\": \"a\", \"select\": [], \"fields\": [{\"name\": \"b\", \"pos\": 5}]}]}"
+        try
+            "{\"kind\": \"layout\", \"name\": \"cnab240/febraban/retorno\", \"version\": \"x\", \"record_length\": 240, \"records\": [{\"name\": \"a\", \"select\": [], \"fields\": [{\"name\": \"b\", \"pos\": 5}]}]}"
             .write(toFile: dir + "/cnab240/febraban/retorno.json", atomically: true, encoding: .utf8)
         let run = troca(["cnab", "parse", sampleRetorno, "--layouts", dir])
         #expect(run.status == .config)
@@ -154,7 +155,9 @@ func summaryCounts(_ stderr: String) -> [(read: Int, written: Int, rejected: Int
         let parse = try shell("./troca cnab parse RET.ret 2>/dev/null | grep -c '\"record\":\"event\"'", cwd: dir)
         #expect(parse.output.hasPrefix("4"), "\(parse.output)")
         // A closed pipe (`| head -1`) is success, quietly.
-        let head = try shell("python3 '\(repoRoot)/scripts/gen-cnab240.py' --titles 20000 > BIG.ret; ./troca cnab parse BIG.ret 2>err.txt | head -1 >/dev/null; echo \"status=${PIPESTATUS[0]}\"; grep -c 'internal error\\|Broken pipe' err.txt", cwd: dir)
+        let head = try shell(
+            "python3 '\(repoRoot)/scripts/gen-cnab240.py' --titles 20000 > BIG.ret; ./troca cnab parse BIG.ret 2>err.txt | head -1 >/dev/null; echo \"status=${PIPESTATUS[0]}\"; grep -c 'internal error\\|Broken pipe' err.txt",
+            cwd: dir)
         #expect(head.output.contains("status=0"), "\(head.output)")
         #expect(head.output.hasSuffix("0\n"), "\(head.output)")
     }
