@@ -182,6 +182,17 @@ public struct FieldSpec: Sendable, Hashable {
         _ line: UnsafeBufferPointer<UInt8>, to out: inout ByteBuffer, enumTable: [EnumEntry]?,
         reasons: ReasonTexts?
     ) -> Bool {
+        switch format {
+        case .reasons, .enumeration:
+            return appendCoded(line, to: &out, enumTable: enumTable, reasons: reasons)
+        default:
+            return appendPlain(line, to: &out)
+        }
+    }
+
+    /// Appends a value that needs no table (everything but reasons and enums).
+    @inline(__always)
+    func appendPlain(_ line: UnsafeBufferPointer<UInt8>, to out: inout ByteBuffer) -> Bool {
         let end = start + length
         switch format {
         case .text:
@@ -235,6 +246,18 @@ public struct FieldSpec: Sendable, Hashable {
             var first = max(r.lowerBound, r.upperBound - keep)
             for i in r.lowerBound..<first where line[i] != 48 { first = r.lowerBound; break }
             JSONBytes.appendText(UnsafeBufferPointer(rebasing: line[first..<r.upperBound]), to: &out)
+        case .reasons, .enumeration:
+            return false
+        }
+        return true
+    }
+
+    /// Appends a value read through a table: reason codes with their texts, or an enum's name.
+    func appendCoded(
+        _ line: UnsafeBufferPointer<UInt8>, to out: inout ByteBuffer, enumTable: [EnumEntry]?, reasons: ReasonTexts?
+    ) -> Bool {
+        let end = start + length
+        switch format {
         case .reasons:
             var any = false
             var i = start
@@ -268,6 +291,8 @@ public struct FieldSpec: Sendable, Hashable {
                 }
             }
             JSONBytes.appendText(UnsafeBufferPointer(rebasing: line[r]), to: &out)
+        default:
+            return appendPlain(line, to: &out)
         }
         return true
     }

@@ -115,6 +115,7 @@ public final class OutputSchema: Sendable {
             }
         }
         flatten(root, level: 0)
+        keys.append(contentsOf: [UInt8](repeating: 0, count: 8))  // slack for word-at-a-time copies
         self.ops = ops
         self.keys = keys
         self.sources = sources
@@ -154,7 +155,11 @@ public final class OutputSchema: Sendable {
                 let first = alternatives.count
                 for source in sources[op.sourceStart..<(op.sourceStart + op.sourceCount)] {
                     for (slot, record) in records.enumerated() where record == source.record {
-                        alternatives.append(.init(slot: slot, specStart: source.specStart, specCount: source.specCount))
+                        let format = specs[source.specStart].format
+                        alternatives.append(
+                            .init(
+                                slot: slot, specStart: source.specStart, specCount: source.specCount,
+                                coded: format == .reasons || format == .enumeration))
                     }
                 }
                 if alternatives.count > first {
@@ -205,6 +210,8 @@ public final class ShapeProgram: Sendable {
         var slot: Int
         var specStart: Int
         var specCount: Int
+        /// Reasons and enums read through a table; every other format needs none.
+        var coded = false
     }
 
     let ops: [Op]
@@ -241,16 +248,18 @@ public final class ShapeProgram: Sendable {
                                     let mark = out.count
                                     out.reserve(op.keyLength + 1)
                                     if needComma { out.append(44) }
-                                    out.appendBytes(UnsafeBufferPointer(start: keyBase + op.keyStart, count: op.keyLength))
+                                    out.appendWords(keyBase + op.keyStart, op.keyLength)
                                     var written = false
                                     var a = op.first
                                     let last = op.first + op.count
                                     while a < last {
                                         let alt = alternatives[a]
                                         let line = UnsafeBufferPointer(start: storeBase + offsetBase[alt.slot], count: length)
-                                        if alt.specCount == 1 {
+                                        if alt.specCount == 1, !alt.coded {
+                                            written = specs[alt.specStart].appendPlain(line, to: &out)
+                                        } else if alt.specCount == 1 {
                                             let spec = specs[alt.specStart]
-                                            written = spec.appendJSON(
+                                            written = spec.appendCoded(
                                                 line, to: &out, enumTable: spec.enumIndex >= 0 ? enumTables[spec.enumIndex] : nil,
                                                 reasons: reasons)
                                         } else {
@@ -265,7 +274,7 @@ public final class ShapeProgram: Sendable {
                                 case .open:
                                     let mark = out.count
                                     if needComma { out.append(44) }
-                                    out.appendBytes(UnsafeBufferPointer(start: keyBase + op.keyStart, count: op.keyLength))
+                                    out.appendWords(keyBase + op.keyStart, op.keyLength)
                                     out.append(123)
                                     stack[top] = mark
                                     stack[top + 1] = out.count

@@ -86,6 +86,22 @@ public struct ByteBuffer: ByteAppending {
         count += n
     }
 
+    /// Appends `n` bytes copied a whole word at a time: it may read up to 7 bytes past `src + n`
+    /// (the caller guarantees they are readable) and writes them past `count`, where they are
+    /// overwritten by what comes next.
+    @inlinable @inline(__always)
+    public mutating func appendWords(_ src: UnsafePointer<UInt8>, _ n: Int) {
+        reserve(n + 8)
+        let dst = UnsafeMutableRawPointer(base + count)
+        let from = UnsafeRawPointer(src)
+        var i = 0
+        while i < n {
+            dst.storeBytes(of: from.loadUnaligned(fromByteOffset: i, as: UInt64.self), toByteOffset: i, as: UInt64.self)
+            i += 8
+        }
+        count += n
+    }
+
     /// Appends an array's bytes.
     @inlinable @inline(__always)
     public mutating func append(_ bytes: [UInt8]) {
