@@ -69,16 +69,21 @@ public struct ByteBuffer: ByteAppending {
         reserve(n)
         let dst = base + count
         if n <= 64 {
-            // Short runs (keys, most values) are copied a word at a time: cheaper than a call to memmove.
-            var i = 0
-            while i + 8 <= n {
-                UnsafeMutableRawPointer(dst + i).storeBytes(
-                    of: UnsafeRawPointer(src + i).loadUnaligned(as: UInt64.self), as: UInt64.self)
-                i += 8
-            }
-            while i < n {
-                dst[i] = src[i]
-                i += 1
+            // Short runs (keys, most values) are copied a word at a time: cheaper than a call to
+            // memmove. From 8 bytes on, a last word ending at n (overlapping) replaces the tail loop.
+            if n >= 8 {
+                var i = 0
+                while i + 8 <= n {
+                    UnsafeMutableRawPointer(dst + i).storeBytes(
+                        of: UnsafeRawPointer(src + i).loadUnaligned(as: UInt64.self), as: UInt64.self)
+                    i += 8
+                }
+                if i < n {
+                    UnsafeMutableRawPointer(dst + n - 8).storeBytes(
+                        of: UnsafeRawPointer(src + n - 8).loadUnaligned(as: UInt64.self), as: UInt64.self)
+                }
+            } else {
+                for i in 0..<n { dst[i] = src[i] }
             }
         } else {
             dst.update(from: src, count: n)

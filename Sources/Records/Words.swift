@@ -20,33 +20,36 @@ public enum Words {
     @inlinable @inline(__always)
     public static func all(_ p: UnsafePointer<UInt8>, _ n: Int, equal byte: UInt8) -> Bool {
         let pattern = ones &* UInt64(byte)
-        var i = 0
-        while i + 8 <= n {
-            if load(p + i) != pattern { return false }
-            i += 8
+        if n >= 8 {
+            // Whole words, then one last word that ends at n (overlapping the previous one).
+            var i = 0
+            while i + 8 <= n {
+                if load(p + i) != pattern { return false }
+                i += 8
+            }
+            return i == n || load(p + n - 8) == pattern
         }
-        while i < n {
-            if p[i] != byte { return false }
-            i += 1
-        }
+        for i in 0..<n where p[i] != byte { return false }
         return true
     }
 
     /// Whether `p[0..<n]` are all ASCII digits.
     @inlinable @inline(__always)
     public static func allDigits(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
-        var i = 0
-        while i + 8 <= n {
-            let v = load(p + i)
+        @inline(__always) func digits(_ v: UInt64) -> Bool {
             // A digit is 0x30…0x39: high nibble 3, and low nibble + 6 stays below 16.
-            if v & 0xF0F0_F0F0_F0F0_F0F0 != 0x3030_3030_3030_3030 { return false }
-            if ((v & 0x0F0F_0F0F_0F0F_0F0F) &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0 != 0 { return false }
-            i += 8
+            v & 0xF0F0_F0F0_F0F0_F0F0 == 0x3030_3030_3030_3030
+                && ((v & 0x0F0F_0F0F_0F0F_0F0F) &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0 == 0
         }
-        while i < n {
-            if p[i] &- 48 > 9 { return false }
-            i += 1
+        if n >= 8 {
+            var i = 0
+            while i + 8 <= n {
+                if !digits(load(p + i)) { return false }
+                i += 8
+            }
+            return i == n || digits(load(p + n - 8))
         }
+        for i in 0..<n where p[i] &- 48 > 9 { return false }
         return true
     }
 
@@ -81,18 +84,24 @@ public enum Words {
     /// Whether `p[0..<n]` can go into a JSON string as they are: printable ASCII other than `"` and `\`.
     @inlinable @inline(__always)
     public static func jsonClean(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
-        var i = 0
-        while i + 8 <= n {
-            let v = load(p + i)
+        @inline(__always) func clean(_ v: UInt64) -> Bool {
             // Any byte >= 0x80, < 0x20, == 0x7F, '"' or '\\' makes the word unclean.
             var bad = v & highs
             bad |= (v &- ones &* 0x20) & ~v & highs
             bad |= zeroBytes(v ^ (ones &* 0x22))
             bad |= zeroBytes(v ^ (ones &* 0x5C))
             bad |= zeroBytes(v ^ (ones &* 0x7F))
-            if bad != 0 { return false }
-            i += 8
+            return bad == 0
         }
+        if n >= 8 {
+            var i = 0
+            while i + 8 <= n {
+                if !clean(load(p + i)) { return false }
+                i += 8
+            }
+            return i == n || clean(load(p + n - 8))
+        }
+        var i = 0
         while i < n {
             let b = p[i]
             if b >= 0x7F || b < 0x20 || b == 0x22 || b == 0x5C { return false }
