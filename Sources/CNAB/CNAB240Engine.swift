@@ -6,6 +6,7 @@ import Records
 struct CNAB240Engine {
     /// Per-record facts the engine needs, found by the fields' `to` names.
     struct RecordInfo {
+        var recordType: Int?
         var batch: Int?
         var sequence: Int?
         var segment: Int?
@@ -80,7 +81,15 @@ struct CNAB240Engine {
         var sequence: FieldSpec?
         var face: FieldSpec?
         var bank: FieldSpec?
+        var recordType: FieldSpec?
+        var segment: FieldSpec?
+        var code: FieldSpec?
     }
+
+    /// Where the layout keeps the record type and the segment (from the first record that names
+    /// them), for messages about lines no record matches.
+    var recordTypeSpec: FieldSpec?
+    var segmentSpec: FieldSpec?
     var selectCache = SelectCache()
     var detailSchema: OutputSchema?
     /// Emission programs by group shape.
@@ -135,6 +144,7 @@ struct CNAB240Engine {
                 case "_batch": info.batch = i
                 case "_sequence": info.sequence = i
                 case "_segment": info.segment = i
+                case "_record_type": info.recordType = i
                 case "code": info.code = i
                 case "bank": info.bank = i
                 case "face_cents", "amount_cents": info.face = i
@@ -176,8 +186,13 @@ struct CNAB240Engine {
             h.sequence = info.sequence.map { info.specs[$0] }
             h.face = info.face.map { info.specs[$0] }
             h.bank = info.bank.map { info.specs[$0] }
+            h.recordType = info.recordType.map { info.specs[$0] }
+            h.segment = info.segment.map { info.specs[$0] }
+            h.code = info.code.map { info.specs[$0] }
             return h
         }
+        recordTypeSpec = hot.lazy.compactMap(\.recordType).first
+        segmentSpec = hot.lazy.compactMap(\.segment).first
         let details = compiled.records.indices.filter { compiled.records[$0].role == .detail }
         detailSchema = OutputSchema(layout: compiled, records: details)
         programs = [:]
@@ -324,8 +339,8 @@ struct CNAB240Engine {
         guard var r = selectCache.select(line, in: layout!) else {
             rejectLine(
                 line, number, "cnab.record-type",
-                "line matches no record of layout \(summary.layout ?? "?") (record type \(quote(line, 8, 1)) at position 8, segment \(quote(line, 14, 1)) at 14)",
-                column: 8)
+                "line matches no record of layout \(summary.layout ?? "?") (record type \(quoted(line, recordTypeSpec)), segment \(quoted(line, segmentSpec)))",
+                column: (recordTypeSpec?.start ?? 0) + 1)
             return
         }
         if !directionLocked, layout!.records[r].role == .detail {
@@ -370,7 +385,7 @@ struct CNAB240Engine {
         if headerSeen || records > 1 {
             rejectLine(
                 line, number, "cnab.record-order",
-                headerSeen ? "a second file header" : "the file header must be the first record", column: 8)
+                headerSeen ? "a second file header" : "the file header must be the first record", column: typeColumn(r))
             return
         }
         headerSeen = true
@@ -425,7 +440,7 @@ struct CNAB240Engine {
 
     mutating func detail(_ line: UnsafeBufferPointer<UInt8>, _ number: Int, _ r: Int, _ problems: [Diagnostic]) throws {
         guard batch != nil else {
-            rejectLine(line, number, "cnab.record-order", "detail record outside a batch (no batch header before it)", column: 8)
+            rejectLine(line, number, "cnab.record-order", "detail record outside a batch (no batch header before it)", column: typeColumn(r))
             return
         }
         batch!.records += 1
@@ -453,7 +468,7 @@ struct CNAB240Engine {
             // A detail only the fallback record matched: an unknown segment, reported and kept.
             report(
                 .warning, "cnab.unknown-segment",
-                "unknown segment \(quote(line, 14, 1)) kept as a segment record", line: number, column: 14)
+                "unknown segment \(quoted(line, h.segment)) kept as a segment record", line: number, column: (h.segment?.start ?? 0) + 1)
             if problems.isEmpty {
                 summary.written += 1
                 if let out = output {
@@ -477,15 +492,15 @@ struct CNAB240Engine {
         } else {
             rejectLine(
                 line, number, "cnab.orphan-segment",
-                "segment \(quote(line, 14, 1)) (\(layout!.records[r].name)) has no título to belong to: no starting segment before it in batch \(batch!.number)",
-                column: 14)
+                "segment \(quoted(line, h.segment)) (\(layout!.records[r].name)) has no título to belong to: no starting segment before it in batch \(batch!.number)",
+                column: (h.segment?.start ?? 0) + 1)
         }
     }
 
     mutating func batchTrailer(_ line: UnsafeBufferPointer<UInt8>, _ number: Int, _ r: Int, _ problems: [Diagnostic]) throws {
         try closeGroup()
         guard batch != nil else {
-            rejectLine(line, number, "cnab.record-order", "batch trailer without a batch header", column: 8)
+            rejectLine(line, number, "cnab.record-order", "batch trailer without a batch header", column: typeColumn(r))
             return
         }
         batch!.records += 1
@@ -682,15 +697,20 @@ struct CNAB240Engine {
         }
         if movement == nil, codeKey != nil {
             let code = group.store.withUnsafeBufferPointer { infos[firstRecord].specs[infos[firstRecord].code!].text(in: $0) }
-            if let code { unknownCode(code, firstLine) }
+            if let code { unknownCode(code, firstLine, column: (hot[firstRecord].code?.start ?? -1) + 1) }
         }
         try endRecord(firstLine)
     }
 
-    mutating func unknownCode(_ code: String, _ line: Int) {
+    mutating func unknownCode(_ code: String, _ line: Int, column: Int) {
         if warnedCodes.insert(code).inserted {
-            report(.warning, "cnab.unknown-code", "movement code \"\(code)\" is not in the layout's code table", line: line, column: 16)
+            report(.warning, "cnab.unknown-code", "movement code \"\(code)\" is not in the layout's code table", line: line, column: column)
         }
+    }
+
+    /// The column of a record's type field (0 when its layout names none).
+    func typeColumn(_ r: Int) -> Int {
+        (hot[r].recordType?.start ?? -1) + 1
     }
 
     mutating func closeBatchWithoutTrailer(_ number: Int) throws {
@@ -818,6 +838,12 @@ struct CNAB240Engine {
 
     func column(_ r: Int, _ field: Int?) -> Int {
         field.map { infos[r].specs[$0].start + 1 } ?? 0
+    }
+
+    /// `"X" at N` for a structural field of the layout, as messages show it.
+    func quoted(_ line: UnsafeBufferPointer<UInt8>, _ spec: FieldSpec?) -> String {
+        guard let spec else { return "?" }
+        return "\(quote(line, spec.start + 1, spec.length)) at \(spec.start + 1)"
     }
 
     func quote(_ line: UnsafeBufferPointer<UInt8>, _ column: Int, _ length: Int) -> String {
