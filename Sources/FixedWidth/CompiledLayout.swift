@@ -72,11 +72,6 @@ public struct CompiledRecord: Sendable {
     public let fields: [CompiledField]
     /// The fields' specs, for the hot path.
     public let specs: [FieldSpec]
-
-    /// The index of the field mapped to a structural or output name.
-    public func fieldIndex(to name: String) -> Int? {
-        fields.firstIndex { $0.to == name }
-    }
 }
 
 /// A layout compiled for reading: record selection and field decoding on bytes.

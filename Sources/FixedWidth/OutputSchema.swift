@@ -164,15 +164,15 @@ public final class OutputSchema: Sendable {
                 }
                 if alternatives.count > first {
                     ops.append(
-                        .init(kind: .leaf, keyStart: op.keyStart, keyLength: op.keyLength, first: first, count: alternatives.count - first))
+                        .init(kind: .leaf, keyStart: op.keyStart, keyLength: op.keyLength, sourceStart: first, sourceCount: alternatives.count - first))
                 }
             case .open:
-                ops.append(.init(kind: .open, keyStart: op.keyStart, keyLength: op.keyLength, first: 0, count: 0))
+                ops.append(.init(kind: .open, keyStart: op.keyStart, keyLength: op.keyLength, sourceStart: 0, sourceCount: 0))
             case .close:
                 if let last = ops.last, last.kind == .open {
                     ops.removeLast()
                 } else {
-                    ops.append(.init(kind: .close, keyStart: 0, keyLength: 0, first: 0, count: 0))
+                    ops.append(.init(kind: .close, keyStart: 0, keyLength: 0, sourceStart: 0, sourceCount: 0))
                 }
             }
         }
@@ -198,13 +198,8 @@ public final class OutputSchema: Sendable {
 
 /// An `OutputSchema` specialised to one shape of group (see `OutputSchema.program(for:)`).
 public final class ShapeProgram: Sendable {
-    struct Op: Sendable {
-        var kind: OutputSchema.Op.Kind
-        var keyStart: Int
-        var keyLength: Int
-        var first: Int
-        var count: Int
-    }
+    /// The schema's ops; a leaf's sources are this program's alternatives.
+    typealias Op = OutputSchema.Op
 
     struct Alternative: Sendable {
         var slot: Int
@@ -250,8 +245,8 @@ public final class ShapeProgram: Sendable {
                                     if needComma { out.append(44) }
                                     out.appendWords(keyBase + op.keyStart, op.keyLength)
                                     var written = false
-                                    var a = op.first
-                                    let last = op.first + op.count
+                                    var a = op.sourceStart
+                                    let last = op.sourceStart + op.sourceCount
                                     while a < last {
                                         let alt = alternatives[a]
                                         let line = UnsafeBufferPointer(start: storeBase + offsetBase[alt.slot], count: length)
