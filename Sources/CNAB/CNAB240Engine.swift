@@ -198,7 +198,8 @@ struct CNAB240Engine {
         programs = [:]
         recordPrograms = compiled.records.indices.map { OutputSchema(layout: compiled, records: [$0]).program(for: [$0]) }
         let folder = name.split(separator: "/").dropLast().joined(separator: "/")
-        codes = try? library.codes(named: folder + "/occurrences")
+        // A bank folder without its own occurrence table reads FEBRABAN's codes.
+        codes = (try? library.codes(named: folder + "/occurrences")) ?? (try? library.codes(named: "cnab240/febraban/occurrences"))
         reasonTables = [:]
         movementJSON = [:]
         let retorno = name.hasSuffix("retorno")
