@@ -147,36 +147,64 @@ public final class OutputSchema: Sendable {
     /// straight at the segment (slot) and field that can fill them, in the order `emit` would try
     /// them; leaves no segment can fill are left out. Emitting with it skips all searching.
     public func program(for records: [Int]) -> ShapeProgram {
-        var ops: [ShapeProgram.Op] = []
-        var alternatives: [ShapeProgram.Alternative] = []
+        var steps: [ShapeProgram.Step] = []
+        var bound = 0
         for op in self.ops {
             switch op.kind {
             case .leaf:
-                let first = alternatives.count
+                var first = true
                 for source in sources[op.sourceStart..<(op.sourceStart + op.sourceCount)] {
                     for (slot, record) in records.enumerated() where record == source.record {
-                        let format = specs[source.specStart].format
-                        alternatives.append(
-                            .init(
-                                slot: slot, specStart: source.specStart, specCount: source.specCount,
-                                coded: format == .reasons || format == .enumeration))
+                        let spec = specs[source.specStart]
+                        var step = ShapeProgram.Step(
+                            op: first ? .leaf : .alternative, kind: .text, keyLength: UInt16(op.keyLength),
+                            keyStart: Int32(op.keyStart), slot: Int32(slot), start: Int32(spec.start), length: Int32(spec.length),
+                            aux: -1)
+                        var width = spec.length
+                        if source.specCount > 1 {
+                            step.kind = .concatenated
+                            step.aux = Int32(source.specStart)
+                            step.length = Int32(source.specCount)
+                            width = specs[source.specStart..<(source.specStart + source.specCount)].reduce(0) { $0 + $1.length }
+                        } else {
+                            switch spec.format {
+                            case .text: step.kind = .text
+                            case .digits: step.kind = .digits
+                            case .units, .int: step.kind = .number
+                            case .date(.dayMonthYear4): step.kind = .dayMonthYear4
+                            case .date(.dayMonthYear2): step.kind = .dayMonthYear2
+                            case .date(.year4MonthDay): step.kind = .year4MonthDay
+                            case .time: step.kind = .time
+                            case .document:
+                                step.kind = .document
+                                step.aux = Int32(spec.typeOffset)
+                            case .reasons, .enumeration:
+                                step.kind = .coded
+                                step.aux = Int32(source.specStart)
+                            }
+                        }
+                        // Comma, key, and the value at its widest: 6 bytes a byte (\u00XX) and quotes.
+                        bound += 1 + op.keyLength + 2 + 6 * width
+                        steps.append(step)
+                        first = false
                     }
                 }
-                if alternatives.count > first {
-                    ops.append(
-                        .init(kind: .leaf, keyStart: op.keyStart, keyLength: op.keyLength, sourceStart: first, sourceCount: alternatives.count - first))
-                }
             case .open:
-                ops.append(.init(kind: .open, keyStart: op.keyStart, keyLength: op.keyLength, sourceStart: 0, sourceCount: 0))
+                steps.append(
+                    .init(
+                        op: .open, kind: .text, keyLength: UInt16(op.keyLength), keyStart: Int32(op.keyStart), slot: 0, start: 0,
+                        length: 0, aux: -1))
+                bound += op.keyLength + 2
             case .close:
-                if let last = ops.last, last.kind == .open {
-                    ops.removeLast()
+                if let last = steps.last, last.op == .open {
+                    steps.removeLast()
                 } else {
-                    ops.append(.init(kind: .close, keyStart: 0, keyLength: 0, sourceStart: 0, sourceCount: 0))
+                    steps.append(.init(op: .close, kind: .text, keyLength: 0, keyStart: 0, slot: 0, start: 0, length: 0, aux: -1))
+                    bound += 1
                 }
             }
         }
-        return ShapeProgram(ops: ops, alternatives: alternatives, schema: self)
+        return ShapeProgram(steps: steps, bound: bound + 16, schema: self)
     }
 
     /// Values of several fields with one path (CEP + suffix) are their bytes joined, read as the first field reads.
@@ -196,26 +224,46 @@ public final class OutputSchema: Sendable {
     }
 }
 
-/// An `OutputSchema` specialised to one shape of group (see `OutputSchema.program(for:)`).
+/// An `OutputSchema` specialised to one shape of group (see `OutputSchema.program(for:)`): a
+/// flat list of plain steps, each naming the segment (slot) and byte range it reads and how the
+/// bytes become JSON. Emitting reserves the program's worst case once and then writes through a
+/// raw pointer, with no capacity checks and no reference counting per field.
 public final class ShapeProgram: Sendable {
-    /// The schema's ops; a leaf's sources are this program's alternatives.
-    typealias Op = OutputSchema.Op
-
-    struct Alternative: Sendable {
-        var slot: Int
-        var specStart: Int
-        var specCount: Int
-        /// Reasons and enums read through a table; every other format needs none.
-        var coded = false
+    struct Step: Sendable {
+        enum Op: UInt8, Sendable {
+            /// A leaf's first source.
+            case leaf
+            /// Another source for the leaf before it, tried only when that one was absent.
+            case alternative
+            case open, close
+        }
+        enum Kind: UInt8, Sendable {
+            case text, digits, number, dayMonthYear4, dayMonthYear2, year4MonthDay, time, document
+            /// Reasons or enums, read through a table (`aux` = spec index).
+            case coded
+            /// Several fields joined (`aux` = first spec index, `length` = spec count).
+            case concatenated
+        }
+        var op: Op
+        var kind: Kind
+        var keyLength: UInt16
+        var keyStart: Int32
+        var slot: Int32
+        /// Offset of the field in its segment's record.
+        var start: Int32
+        var length: Int32
+        /// Document: the type byte's offset in the record (-1: none). Coded/concatenated: spec index.
+        var aux: Int32
     }
 
-    let ops: [Op]
-    let alternatives: [Alternative]
+    let steps: [Step]
+    /// The most bytes one emission can write, table texts aside.
+    let bound: Int
     let schema: OutputSchema
 
-    init(ops: [Op], alternatives: [Alternative], schema: OutputSchema) {
-        self.ops = ops
-        self.alternatives = alternatives
+    init(steps: [Step], bound: Int, schema: OutputSchema) {
+        self.steps = steps
+        self.bound = bound
         self.schema = schema
     }
 
@@ -224,73 +272,232 @@ public final class ShapeProgram: Sendable {
     public func emit(
         offsets: UnsafeBufferPointer<Int>, store: UnsafeBufferPointer<UInt8>, into out: inout ByteBuffer, reasons: ReasonTexts?
     ) {
-        let length = schema.recordLength
-        let enumTables = schema.enumTables
-        ops.withUnsafeBufferPointer { ops in
-            alternatives.withUnsafeBufferPointer { alternatives in
-                schema.keys.withUnsafeBufferPointer { keys in
-                    schema.specs.withUnsafeBufferPointer { specs in
-                        withUnsafeTemporaryAllocation(of: Int.self, capacity: schema.depth * 3) { stack in
-                            let keyBase = keys.baseAddress!
-                            let storeBase = store.baseAddress!
-                            let offsetBase = offsets.baseAddress!
-                            var top = 0
-                            var needComma = true
-                            for o in 0..<ops.count {
-                                let op = ops[o]
-                                switch op.kind {
-                                case .leaf:
-                                    let mark = out.count
-                                    out.reserve(op.keyLength + 1)
-                                    if needComma { out.append(44) }
-                                    out.appendWords(keyBase + op.keyStart, op.keyLength)
-                                    var written = false
-                                    var a = op.sourceStart
-                                    let last = op.sourceStart + op.sourceCount
-                                    while a < last {
-                                        let alt = alternatives[a]
-                                        let line = UnsafeBufferPointer(start: storeBase + offsetBase[alt.slot], count: length)
-                                        if alt.specCount == 1, !alt.coded {
-                                            written = specs[alt.specStart].appendPlain(line, to: &out)
-                                        } else if alt.specCount == 1 {
-                                            let spec = specs[alt.specStart]
-                                            written = spec.appendCoded(
-                                                line, to: &out, enumTable: spec.enumIndex >= 0 ? enumTables[spec.enumIndex] : nil,
-                                                reasons: reasons)
-                                        } else {
-                                            written = OutputSchema.appendConcatenated(
-                                                UnsafeBufferPointer(start: specs.baseAddress! + alt.specStart, count: alt.specCount), line,
-                                                &out)
-                                        }
-                                        if written { break }
-                                        a += 1
-                                    }
-                                    if written { needComma = true } else { out.truncate(to: mark) }
-                                case .open:
-                                    let mark = out.count
-                                    if needComma { out.append(44) }
-                                    out.appendWords(keyBase + op.keyStart, op.keyLength)
-                                    out.append(123)
-                                    stack[top] = mark
-                                    stack[top + 1] = out.count
-                                    stack[top + 2] = needComma ? 1 : 0
-                                    top += 3
-                                    needComma = false
-                                case .close:
-                                    top -= 3
-                                    if out.count == stack[top + 1] {
-                                        out.truncate(to: stack[top])
-                                        needComma = stack[top + 2] == 1
-                                    } else {
-                                        out.append(125)
-                                        needComma = true
-                                    }
+        out.reserve(bound)
+        steps.withUnsafeBufferPointer { steps in
+            schema.keys.withUnsafeBufferPointer { keys in
+                withUnsafeTemporaryAllocation(of: Int.self, capacity: schema.depth * 2) { stack in
+                    let keyBase = keys.baseAddress!
+                    let storeBase = store.baseAddress!
+                    let offsetBase = offsets.baseAddress!
+                    let n = steps.count
+                    var p = out.base + out.count
+                    var top = 0
+                    var needComma = true
+                    var i = 0
+                    while i < n {
+                        let step = steps[i]
+                        switch step.op {
+                        case .leaf, .alternative:
+                            let mark = p - out.base
+                            if needComma { p.pointee = 44; p += 1 }
+                            Self.copyWords(keyBase + Int(step.keyStart), Int(step.keyLength), to: p)
+                            p += Int(step.keyLength)
+                            var written = false
+                            var j = i
+                            repeat {
+                                let s = steps[j]
+                                let record = storeBase + offsetBase[Int(s.slot)]
+                                if s.kind.rawValue < Step.Kind.coded.rawValue {
+                                    written = Self.value(s, record, &p)
+                                } else {
+                                    out.count = p - out.base
+                                    written = coded(s, UnsafeBufferPointer(start: record, count: schema.recordLength), &out, reasons)
+                                    out.reserve(bound)
+                                    p = out.base + out.count
                                 }
+                                j += 1
+                            } while !written && j < n && steps[j].op == .alternative
+                            while j < n && steps[j].op == .alternative { j += 1 }
+                            if written { needComma = true } else { p = out.base + mark }
+                            i = j
+                            continue
+                        case .open:
+                            let mark = p
+                            if needComma { p.pointee = 44; p += 1 }
+                            Self.copyWords(keyBase + Int(step.keyStart), Int(step.keyLength), to: p)
+                            p += Int(step.keyLength)
+                            p.pointee = 123
+                            p += 1
+                            stack[top] = (mark - out.base) << 1 | (needComma ? 1 : 0)
+                            stack[top + 1] = p - out.base
+                            top += 2
+                            needComma = false
+                        case .close:
+                            top -= 2
+                            if p - out.base == stack[top + 1] {
+                                p = out.base + (stack[top] >> 1)
+                                needComma = stack[top] & 1 == 1
+                            } else {
+                                p.pointee = 125
+                                p += 1
+                                needComma = true
                             }
                         }
+                        i += 1
                     }
+                    out.count = p - out.base
                 }
             }
         }
+    }
+
+    /// Reasons, enums and joined fields go through the general path.
+    func coded(_ s: Step, _ line: UnsafeBufferPointer<UInt8>, _ out: inout ByteBuffer, _ reasons: ReasonTexts?) -> Bool {
+        schema.specs.withUnsafeBufferPointer { specs in
+            if s.kind == .concatenated {
+                return OutputSchema.appendConcatenated(
+                    UnsafeBufferPointer(rebasing: specs[Int(s.aux)..<Int(s.aux + s.length)]), line, &out)
+            }
+            let spec = specs[Int(s.aux)]
+            return spec.appendCoded(
+                line, to: &out, enumTable: spec.enumIndex >= 0 ? schema.enumTables[spec.enumIndex] : nil, reasons: reasons)
+        }
+    }
+
+    /// Copies `n` bytes a word at a time; reads and writes up to 7 bytes past `n` (keys carry slack,
+    /// and the destination is reserved beyond the bound).
+    @inline(__always)
+    static func copyWords(_ src: UnsafePointer<UInt8>, _ n: Int, to dst: UnsafeMutablePointer<UInt8>) {
+        let from = UnsafeRawPointer(src)
+        let to = UnsafeMutableRawPointer(dst)
+        var k = 0
+        while k < n {
+            to.storeBytes(of: from.loadUnaligned(fromByteOffset: k, as: UInt64.self), toByteOffset: k, as: UInt64.self)
+            k += 8
+        }
+    }
+
+    /// Copies exactly `n` bytes (the source may end at its buffer's end).
+    @inline(__always)
+    static func copyExact(_ src: UnsafePointer<UInt8>, _ n: Int, to dst: UnsafeMutablePointer<UInt8>) {
+        if n >= 8 {
+            let from = UnsafeRawPointer(src)
+            let to = UnsafeMutableRawPointer(dst)
+            var k = 0
+            while k + 8 <= n {
+                to.storeBytes(of: from.loadUnaligned(fromByteOffset: k, as: UInt64.self), toByteOffset: k, as: UInt64.self)
+                k += 8
+            }
+            if k < n {
+                to.storeBytes(of: from.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self), toByteOffset: n - 8, as: UInt64.self)
+            }
+        } else {
+            for k in 0..<n { dst[k] = src[k] }
+        }
+    }
+
+    @inline(__always)
+    static func isBlank(_ b: UInt8) -> Bool { b == 0x20 || b == 0 }
+
+    /// Writes `field[0..<n]` as a JSON string: copied when clean, escaped and transcoded otherwise.
+    @inline(__always)
+    static func string(_ field: UnsafePointer<UInt8>, _ n: Int, _ p: inout UnsafeMutablePointer<UInt8>) {
+        if Words.jsonClean(field, n) {
+            p[0] = 34
+            copyExact(field, n, to: p + 1)
+            p[n + 1] = 34
+            p += n + 2
+        } else {
+            var w = PointerWriter(p: p)
+            JSONBytes.appendText(UnsafeBufferPointer(start: field, count: n)[...], to: &w)
+            p = w.p
+        }
+    }
+
+    /// Writes one plain value; false (writing nothing) when it is absent.
+    @inline(__always)
+    static func value(_ s: Step, _ record: UnsafePointer<UInt8>, _ p: inout UnsafeMutablePointer<UInt8>) -> Bool {
+        let f = record + Int(s.start)
+        let n = Int(s.length)
+        switch s.kind {
+        case .text, .digits:
+            if s.kind == .digits && Words.all(f, n, equal: 48) { return false }
+            var hi = n - Words.trailing(f, n, equal: 0x20)
+            var lo = Words.leading(f, hi, equal: 0x20)
+            while lo < hi, isBlank(f[lo]) { lo += 1 }
+            while hi > lo, isBlank(f[hi - 1]) { hi -= 1 }
+            if lo == hi { return false }
+            string(f + lo, hi - lo, &p)
+        case .number:
+            if isBlank(f[0]) {
+                var blank = true
+                for k in 0..<n where !isBlank(f[k]) { blank = false; break }
+                if blank { return false }
+            }
+            var lo = Words.leading(f, n - 1, equal: 48)
+            while lo < n - 1, f[lo] == 48 || isBlank(f[lo]) { lo += 1 }
+            copyExact(f + lo, n - lo, to: p)
+            p += n - lo
+        case .dayMonthYear4, .dayMonthYear2, .year4MonthDay:
+            guard Words.allDigits(f, n) else { return false }
+            @inline(__always) func two(_ k: Int) -> Int { Int(f[k] &- 48) * 10 + Int(f[k + 1] &- 48) }
+            let date: CivilDate?
+            switch s.kind {
+            case .dayMonthYear4: date = n == 8 ? CivilDate(year: two(4) * 100 + two(6), month: two(2), day: two(0)) : nil
+            case .dayMonthYear2:
+                let y = two(4)
+                date = n == 6 ? CivilDate(year: y < 70 ? 2000 + y : 1900 + y, month: two(2), day: two(0)) : nil
+            default: date = n == 8 ? CivilDate(year: two(0) * 100 + two(2), month: two(4), day: two(6)) : nil
+            }
+            guard let d = date else { return false }
+            let y = d.year
+            p[0] = 34
+            p[1] = UInt8(48 + y / 1000 % 10); p[2] = UInt8(48 + y / 100 % 10)
+            p[3] = UInt8(48 + y / 10 % 10); p[4] = UInt8(48 + y % 10)
+            p[5] = 45
+            p[6] = UInt8(48 + d.month / 10); p[7] = UInt8(48 + d.month % 10)
+            p[8] = 45
+            p[9] = UInt8(48 + d.day / 10); p[10] = UInt8(48 + d.day % 10)
+            p[11] = 34
+            p += 12
+        case .time:
+            var blank = true
+            for k in 0..<n where !isBlank(f[k]) { blank = false; break }
+            if blank { return false }
+            p[0] = 34
+            p[1] = f[0]; p[2] = f[1]; p[3] = 58
+            p[4] = f[2]; p[5] = f[3]; p[6] = 58
+            p[7] = f[4]; p[8] = f[5]
+            p[9] = 34
+            p += 10
+        case .document:
+            if Words.all(f, n, equal: 48) { return false }
+            var hi = n
+            while hi > 0, isBlank(f[hi - 1]) { hi -= 1 }
+            var lo = 0
+            while lo < hi, isBlank(f[lo]) { lo += 1 }
+            if lo == hi { return false }
+            // Keep the document's own width: 11 for a CPF, 14 for a CNPJ, dropping the field's extra zeros.
+            var keep = hi - lo
+            if s.aux >= 0 {
+                switch record[Int(s.aux)] {
+                case UInt8(ascii: "1"): keep = 11
+                case UInt8(ascii: "2"): keep = 14
+                default: break
+                }
+            }
+            var first = max(lo, hi - keep)
+            for k in lo..<first where f[k] != 48 { first = lo; break }
+            string(f + first, hi - first, &p)
+        case .coded, .concatenated:
+            return false
+        }
+        return true
+    }
+}
+
+/// Appends through a raw pointer into memory the caller has reserved.
+struct PointerWriter: ByteAppending {
+    var p: UnsafeMutablePointer<UInt8>
+
+    @inline(__always)
+    mutating func append(_ byte: UInt8) {
+        p.pointee = byte
+        p += 1
+    }
+
+    @inline(__always)
+    mutating func appendBytes(_ bytes: UnsafeBufferPointer<UInt8>) {
+        for b in bytes { append(b) }
     }
 }
