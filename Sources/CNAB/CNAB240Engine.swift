@@ -92,14 +92,18 @@ struct CNAB240Engine {
     var segmentSpec: FieldSpec?
     var selectCache = SelectCache()
     var detailSchema: OutputSchema?
-    /// Emission programs by group shape.
-    var programs: [UInt64: ShapeProgram] = [:]
+    /// Emission programs by group shape: their index in `programList`.
+    var programs: [UInt64: Int] = [:]
+    var programList: [ShapeProgram] = []
+    /// Whether títulos are formatted on worker threads (holes in the output, see `RecordWriter.hole`).
+    let parallel: Bool
     /// For header and trailer records: the program that writes one record alone.
     var recordPrograms: [ShapeProgram] = []
     var directionLocked = false
     var codes: CodeTable?
-    /// Per movement code (its two bytes): the reason texts of the table it names.
-    var reasonTables: [UInt16: ReasonTexts] = [:]
+    /// Per movement code (its two bytes): the reason texts of the table it names (index in `reasonList`).
+    var reasonTables: [UInt16: Int] = [:]
+    var reasonList: [ReasonTexts] = []
     /// Per movement code: the ready-made `,"event":…,"description":…` (or `,"movement":…`) members.
     var movementJSON: [UInt16: [UInt8]] = [:]
     var warnedCodes: Set<String> = []
@@ -125,6 +129,8 @@ struct CNAB240Engine {
         self.options = options
         self.output = output
         self.diagnostics = diagnostics
+        parallel = output != nil && options.threads > 1
+        if parallel { output?.workerThreads = options.threads - 1 }
         var json: [UInt8] = []
         JSONBytes.appendString(file, to: &json)
         fileJSON = Array(",\"source\":{\"file\":".utf8) + json + Array(",\"line\":".utf8)
@@ -196,16 +202,22 @@ struct CNAB240Engine {
         let details = compiled.records.indices.filter { compiled.records[$0].role == .detail }
         detailSchema = OutputSchema(layout: compiled, records: details)
         programs = [:]
+        programList = []
+        if parallel { try output?.setFiller(nil) }
         recordPrograms = compiled.records.indices.map { OutputSchema(layout: compiled, records: [$0]).program(for: [$0]) }
         let folder = name.split(separator: "/").dropLast().joined(separator: "/")
         // A bank folder without its own occurrence table reads FEBRABAN's codes.
         codes = (try? library.codes(named: folder + "/occurrences")) ?? (try? library.codes(named: "cnab240/febraban/occurrences"))
         reasonTables = [:]
+        reasonList = []
         movementJSON = [:]
         let retorno = name.hasSuffix("retorno")
         if let codes {
-            var tables: [String: ReasonTexts] = [:]
-            for (tableName, texts) in codes.reasons { tables[tableName] = ReasonTexts(texts) }
+            var tables: [String: Int] = [:]
+            for (tableName, texts) in codes.reasons.sorted(by: { $0.key < $1.key }) {
+                tables[tableName] = reasonList.count
+                reasonList.append(ReasonTexts(texts))
+            }
             for (code, movement) in codes.movements {
                 guard let key = Self.key(code) else { continue }
                 if let tableName = movement.reasons, let table = tables[tableName] { reasonTables[key] = table }
@@ -672,22 +684,42 @@ struct CNAB240Engine {
             let spec = infos[firstRecord].specs[c]
             if spec.length == 2 { codeKey = UInt16(group.store[spec.start]) << 8 | UInt16(group.store[spec.start + 1]) }
         }
-        let reasons = codeKey.flatMap { reasonTables[$0] }
+        let reasonIndex = codeKey.flatMap { reasonTables[$0] }
         let movement = codeKey.flatMap { movementJSON[$0] }
-        let program: ShapeProgram
+        // A cached shape's program is kept by index; a group too long or varied to cache gets its own.
+        var programIndex = -1
         if group.shape != 0, let cached = programs[group.shape] {
-            program = cached
-        } else {
-            program = detailSchema!.program(for: Array(group.records[0..<count]))
-            if group.shape != 0 { programs[group.shape] = program }
+            programIndex = cached
+        } else if group.shape != 0 {
+            programIndex = programList.count
+            programList.append(detailSchema!.program(for: Array(group.records[0..<count])))
+            programs[group.shape] = programIndex
+            if parallel {
+                try out.setFiller(
+                    TituloFiller(programs: programList, reasons: reasonList, recordLength: layout!.recordLength))
+            }
         }
+        let deferred = parallel && programIndex >= 0
+        let program = programIndex >= 0 ? programList[programIndex] : detailSchema!.program(for: Array(group.records[0..<count]))
+        let length = layout!.recordLength
         group.store.withUnsafeBufferPointer { store in
             group.offsets.withUnsafeBufferPointer { allOffsets in
                 let offsets = UnsafeBufferPointer(rebasing: allOffsets[0..<count])
                 out.withBuffer { buffer in
                     buffer.append(contentsOf: retorno ? "{\"record\":\"event\",\"batch\":" : "{\"record\":\"title\",\"batch\":")
                     JSONBytes.appendInt(group.batch, to: &buffer)
-                    program.emit(offsets: offsets, store: store, into: &buffer, reasons: reasons)
+                }
+                if deferred {
+                    out.hole { payload in
+                        TituloFiller.appendPayload(
+                            program: programIndex, reasons: reasonIndex ?? -1, count: count,
+                            lines: UnsafeBufferPointer(rebasing: store[0..<(count * length)]), to: &payload)
+                    }
+                }
+                out.withBuffer { buffer in
+                    if !deferred {
+                        program.emit(offsets: offsets, store: store, into: &buffer, reasons: reasonIndex.map { reasonList[$0] })
+                    }
                     if let movement {
                         buffer.append(movement)
                     } else if retorno {

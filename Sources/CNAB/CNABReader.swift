@@ -1,3 +1,4 @@
+import Foundation
 import FixedWidth
 import Records
 
@@ -11,13 +12,26 @@ public struct CNABReadOptions: Sendable {
     public var emit: Bool
     /// Stop after more than this many rejected lines.
     public var maxRejects: Int?
+    /// Threads that format títulos: 1 formats them on the reading thread, more hands full
+    /// output chunks to workers (the bytes written are the same).
+    public var threads: Int
+
+    /// `TROCA_THREADS` when set to a positive number, else the machine's active processors.
+    public static var defaultThreads: Int {
+        if let text = ProcessInfo.processInfo.environment["TROCA_THREADS"], let n = Int(text), n > 0 { return n }
+        return ProcessInfo.processInfo.activeProcessorCount
+    }
 
     /// Creates options.
-    public init(layout: String? = nil, format: CNABFormat? = nil, emit: Bool = true, maxRejects: Int? = nil) {
+    public init(
+        layout: String? = nil, format: CNABFormat? = nil, emit: Bool = true, maxRejects: Int? = nil,
+        threads: Int = CNABReadOptions.defaultThreads
+    ) {
         self.layout = layout
         self.format = format
         self.emit = emit
         self.maxRejects = maxRejects
+        self.threads = threads
     }
 }
 

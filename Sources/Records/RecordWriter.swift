@@ -1,22 +1,60 @@
+import Foundation
+
+/// Fills the holes a writer's records left for work done later, on another thread (see
+/// `RecordWriter.hole`). A context is immutable: when what it knows changes, the writer is cut
+/// first and given a new one.
+public protocol HoleFiller: AnyObject, Sendable {
+    /// Appends the JSON for the hole whose payload starts at `payload`.
+    func fill(_ payload: UnsafeRawPointer, into out: inout ByteBuffer)
+}
+
 /// Collects JSONL output in one large buffer and hands it to a flush function (a file
 /// descriptor writer in the CLI, memory in tests) when it grows past `threshold`: one write per
 /// 256 KiB, never one per line.
+///
+/// A record may leave a hole (`hole`) with a payload of bytes for a `HoleFiller`. A full buffer
+/// with holes is a chunk: it is formatted on a worker thread while the caller goes on reading,
+/// and chunks are flushed in order by the caller's thread, at most `inFlight` of them pending.
+/// The bytes written are the same as if each hole had been filled in place.
 public final class RecordWriter {
     /// Bytes of records not yet flushed. Writers append a record's JSON, then call `endRecord()`.
     public var buffer: ByteBuffer
     /// Records ended so far.
     public private(set) var records = 0
+    /// Where new holes' payloads go; their filler is `filler`.
+    public private(set) var filler: HoleFiller?
     let threshold: Int
     let flush: (UnsafeBufferPointer<UInt8>) throws -> Void
+    var holes: [Hole] = []
+    var payload: ByteBuffer
+    var pending: [Chunk] = []
+    let inFlight: Int
+
+    struct Hole {
+        var at: Int
+        var payload: Int
+    }
 
     /// Creates a writer that calls `flush` with each full buffer.
     public init(threshold: Int = 256 << 10, flush: @escaping (UnsafeBufferPointer<UInt8>) throws -> Void) {
         self.threshold = threshold
         self.flush = flush
         buffer = ByteBuffer(capacity: threshold + 64 << 10)
+        payload = ByteBuffer(capacity: 64)
+        inFlight = 3
     }
 
-    deinit { buffer.deallocate() }
+    deinit {
+        for chunk in pending { workers?.wait(chunk); chunk.free() }
+        for b in spares { b.deallocate() }
+        workers?.stop()
+        buffer.deallocate()
+        payload.deallocate()
+    }
+
+    /// Threads that format chunks besides the caller's (started with the first chunk).
+    public var workerThreads = 1
+    var workers: ChunkWorkers?
 
     /// Lends the buffer for appending one record (a single access, however many appends).
     @inline(__always)
@@ -29,9 +67,8 @@ public final class RecordWriter {
     public func endRecord() throws {
         buffer.append(0x0A)
         records += 1
-        if buffer.count >= threshold {
-            try flush(buffer.bytes)
-            buffer.removeAll()
+        if buffer.count >= threshold || payload.count >= 4 * threshold {
+            try cut()
         }
     }
 
@@ -41,12 +78,193 @@ public final class RecordWriter {
         try endRecord()
     }
 
-    /// Flushes what is left.
-    public func finish() throws {
-        if buffer.count > 0 {
+    /// Leaves a hole at the end of the buffer for `filler`, whose payload `body` appends. Call
+    /// only when `filler` is set.
+    @inline(__always)
+    public func hole(_ body: (inout ByteBuffer) -> Void) {
+        holes.append(Hole(at: buffer.count, payload: payload.count))
+        body(&payload)
+    }
+
+    /// Sets the filler for holes from now on (the buffer so far is cut first).
+    public func setFiller(_ new: HoleFiller?) throws {
+        if !holes.isEmpty { try cut() }
+        filler = new
+    }
+
+    /// Hands the buffer on: flushed now when it has no holes, else formatted on a worker.
+    public func cut() throws {
+        guard buffer.count > 0 else { return }
+        if holes.isEmpty {
+            try drain(keeping: 0)
             try flush(buffer.bytes)
             buffer.removeAll()
+            return
         }
+        let chunk = Chunk(literal: buffer, holes: holes, payload: payload, filler: filler!, result: spare())
+        buffer = spare()
+        payload = spare()
+        holes.removeAll(keepingCapacity: true)
+        pending.append(chunk)
+        if workers == nil { workers = ChunkWorkers(threads: workerThreads) }
+        workers!.submit(chunk)
+        try drain(keeping: inFlight - 1)
+    }
+
+    /// Flushes pending chunks, oldest first, until at most `keeping` are left.
+    func drain(keeping: Int) throws {
+        while pending.count > keeping {
+            let chunk = pending.removeFirst()
+            workers!.wait(chunk)
+            defer { recycle(chunk) }
+            do {
+                try flush(chunk.result.bytes)
+            } catch {
+                for other in pending { workers!.wait(other); other.free() }
+                pending.removeAll()
+                throw error
+            }
+        }
+    }
+
+    /// Buffers of flushed chunks, reused: fresh memory would cost a page fault per 4 KiB.
+    var spares: [ByteBuffer] = []
+
+    func spare() -> ByteBuffer {
+        if var b = spares.popLast() {
+            b.removeAll()
+            return b
+        }
+        return ByteBuffer(capacity: threshold + 64 << 10)
+    }
+
+    func recycle(_ chunk: Chunk) {
+        spares.append(chunk.literal)
+        spares.append(chunk.payload)
+        spares.append(chunk.result)
+    }
+
+    /// Flushes what is left.
+    public func finish() throws {
+        try cut()
+        try drain(keeping: 0)
+        workers?.stop()
+        workers = nil
+    }
+
+    /// A full buffer with holes, and what fills them.
+    final class Chunk: @unchecked Sendable {
+        enum State { case queued, running, done }
+        var literal: ByteBuffer
+        let holes: [Hole]
+        var payload: ByteBuffer
+        let filler: HoleFiller
+        var result: ByteBuffer
+        /// Guarded by the workers' mutex.
+        var state = State.queued
+
+        init(literal: ByteBuffer, holes: [Hole], payload: ByteBuffer, filler: HoleFiller, result: ByteBuffer) {
+            self.literal = literal
+            self.holes = holes
+            self.payload = payload
+            self.filler = filler
+            self.result = result
+        }
+
+        func format() {
+            var from = 0
+            for hole in holes {
+                result.appendBytes(UnsafeBufferPointer(start: literal.base + from, count: hole.at - from))
+                filler.fill(UnsafeRawPointer(payload.base + hole.payload), into: &result)
+                from = hole.at
+            }
+            result.appendBytes(UnsafeBufferPointer(start: literal.base + from, count: literal.count - from))
+        }
+
+        func free() {
+            literal.deallocate()
+            payload.deallocate()
+            result.deallocate()
+        }
+    }
+}
+
+/// Worker threads that format chunks, coordinated by one pthread mutex and condition (plain
+/// futexes: libdispatch's and `Synchronization.Mutex`'s priority-inheritance locks misbehave in
+/// some sandboxes). A caller waiting for a chunk no worker has started formats it itself.
+final class ChunkWorkers: @unchecked Sendable {
+    let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    let changed = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+    /// Guarded by `mutex`.
+    var queue: [RecordWriter.Chunk] = []
+    var stopping = false
+    var running = 0
+
+    init(threads: Int) {
+        pthread_mutex_init(mutex, nil)
+        pthread_cond_init(changed, nil)
+        running = threads
+        for _ in 0..<threads {
+            let thread = Thread { [self] in work() }
+            thread.stackSize = 1 << 20
+            thread.start()
+        }
+    }
+
+    deinit {
+        pthread_cond_destroy(changed)
+        pthread_mutex_destroy(mutex)
+        changed.deallocate()
+        mutex.deallocate()
+    }
+
+    func submit(_ chunk: RecordWriter.Chunk) {
+        pthread_mutex_lock(mutex)
+        queue.append(chunk)
+        pthread_cond_broadcast(changed)
+        pthread_mutex_unlock(mutex)
+    }
+
+    /// Returns when `chunk` is formatted, formatting it here if no worker has taken it.
+    func wait(_ chunk: RecordWriter.Chunk) {
+        pthread_mutex_lock(mutex)
+        if chunk.state == .queued, let i = queue.firstIndex(where: { $0 === chunk }) {
+            queue.remove(at: i)
+            chunk.state = .running
+            pthread_mutex_unlock(mutex)
+            chunk.format()
+            pthread_mutex_lock(mutex)
+            chunk.state = .done
+        }
+        while chunk.state != .done { pthread_cond_wait(changed, mutex) }
+        pthread_mutex_unlock(mutex)
+    }
+
+    /// Ends the threads once the queue is empty, and waits for them.
+    func stop() {
+        pthread_mutex_lock(mutex)
+        stopping = true
+        pthread_cond_broadcast(changed)
+        while running > 0 { pthread_cond_wait(changed, mutex) }
+        pthread_mutex_unlock(mutex)
+    }
+
+    func work() {
+        pthread_mutex_lock(mutex)
+        while true {
+            while queue.isEmpty && !stopping { pthread_cond_wait(changed, mutex) }
+            if queue.isEmpty { break }
+            let chunk = queue.removeFirst()
+            chunk.state = .running
+            pthread_mutex_unlock(mutex)
+            chunk.format()
+            pthread_mutex_lock(mutex)
+            chunk.state = .done
+            pthread_cond_broadcast(changed)
+        }
+        running -= 1
+        pthread_cond_broadcast(changed)
+        pthread_mutex_unlock(mutex)
     }
 }
 

@@ -43,4 +43,42 @@ import Testing
         #expect(bad.fatal)
         #expect(badFound.contains { $0.code == "cnab.file-count" })
     }
+
+    /// Títulos formatted on worker threads (`threads` > 1) come out byte for byte as formatted
+    /// on the reading thread, with chunks cut every few records, on our samples and every CNAB
+    /// 240 file of the corpus (layout switches, rejected títulos and unknown segments included).
+    @Test func threadsChangeNoByte() throws {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        var inputs: [(String, [UInt8])] = [
+            ("RETORNO-240.ret", Self.sample),
+            ("REMESSA-240.rem", [UInt8](FileManager.default.contents(atPath: url.path + "/Fixtures/samples/REMESSA-240.rem")!)),
+        ]
+        let corpus = url.appendingPathComponent("../shared/corpus").standardizedFileURL
+        let index = (try? String(contentsOf: corpus.appendingPathComponent("INDEX.tsv"), encoding: .utf8)) ?? ""
+        for row in index.split(separator: "\n").dropFirst() {
+            let columns = row.split(separator: "\t", omittingEmptySubsequences: false)
+            guard columns.count > 4, columns[4] == "240" else { continue }
+            if let bytes = FileManager.default.contents(atPath: corpus.appendingPathComponent(String(columns[0])).path) {
+                inputs.append((String(columns[0]), [UInt8](bytes)))
+            }
+        }
+        #expect(inputs.count > 60, "the corpus has 68 CNAB 240 files")
+        func parse(_ bytes: [UInt8], threads: Int) throws -> [UInt8] {
+            var out: [UInt8] = []
+            let writer = RecordWriter(threshold: 700) { out.append(contentsOf: $0) }
+            _ = try CNABReader(library: LayoutLibrary(), file: "f", options: CNABReadOptions(threads: threads))
+                .read(MemorySource(bytes), output: writer, diagnostics: DiagnosticSink { _ in })
+            try writer.finish()
+            return out
+        }
+        for (name, bytes) in inputs {
+            let serial = try parse(bytes, threads: 1)
+            #expect(!serial.isEmpty, "\(name)")
+            for threads in [2, 3] {
+                #expect(try parse(bytes, threads: threads) == serial, "\(name), \(threads) threads")
+            }
+        }
+    }
 }
+

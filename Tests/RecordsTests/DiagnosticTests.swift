@@ -89,4 +89,66 @@ struct DiagnosticTests {
         try writer.finish()
         #expect(flushed.count == 2, "finishing twice writes nothing more")
     }
+
+    /// Fills a hole with its payload's bytes, upper-cased, so a hole filled in the wrong place
+    /// or with the wrong payload shows.
+    final class Upper: HoleFiller {
+        func fill(_ payload: UnsafeRawPointer, into out: inout ByteBuffer) {
+            let n = Int(payload.load(as: UInt8.self))
+            for i in 0..<n {
+                let b = payload.load(fromByteOffset: 1 + i, as: UInt8.self)
+                out.append(b >= 0x61 && b <= 0x7A ? b - 0x20 : b)
+            }
+        }
+    }
+
+    func writeWithHoles(threads: Int, threshold: Int, count: Int) throws -> [UInt8] {
+        var flushed: [UInt8] = []
+        let writer = RecordWriter(threshold: threshold) { flushed.append(contentsOf: $0) }
+        writer.workerThreads = threads
+        try writer.setFiller(Upper())
+        for i in 0..<count {
+            writer.withBuffer { $0.append(contentsOf: "{\"n\":\"") }
+            let word = Array("word\(i)".utf8)
+            writer.hole { payload in
+                payload.append(UInt8(word.count))
+                payload.append(word)
+            }
+            writer.withBuffer { $0.append(contentsOf: "\"}") }
+            try writer.endRecord()
+            // A filler change cuts the buffer: holes after it use the new one.
+            if i == count / 2 { try writer.setFiller(Upper()) }
+        }
+        try writer.finish()
+        return flushed
+    }
+
+    @Test("holes are filled in place, in order, across chunks formatted by worker threads", arguments: [1, 2, 3])
+    func holes(threads: Int) throws {
+        let expected = (0..<500).map { "{\"n\":\"WORD\($0)\"}\n" }.joined()
+        for threshold in [1, 64, 4096, 1 << 20] {
+            #expect(String(decoding: try writeWithHoles(threads: threads, threshold: threshold, count: 500), as: UTF8.self) == expected)
+        }
+    }
+
+    struct Broken: Error {}
+
+    @Test("a flush error with chunks pending reaches the caller, and nothing is written after it")
+    func holesFlushError() throws {
+        var flushes = 0
+        let writer = RecordWriter(threshold: 16) { _ in
+            flushes += 1
+            if flushes == 2 { throw Broken() }
+        }
+        try writer.setFiller(Upper())
+        #expect(throws: Broken.self) {
+            for _ in 0..<100 {
+                writer.hole { $0.append(1); $0.append(UInt8(ascii: "x")) }
+                try writer.endRecord()
+            }
+            try writer.finish()
+        }
+        #expect(flushes == 2)
+    }
 }
+

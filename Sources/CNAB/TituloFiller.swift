@@ -1,0 +1,43 @@
+import FixedWidth
+import Records
+
+/// Formats títulos left as holes in the output (`RecordWriter.hole`) on a worker thread: a
+/// snapshot of the engine's programs and reason tables, and a payload per título of
+/// `[program, reasons, count]` (three `Int32`, padded to 16 bytes) followed by its lines.
+final class TituloFiller: HoleFiller {
+    let programs: [ShapeProgram]
+    let reasons: [ReasonTexts]
+    let recordLength: Int
+
+    init(programs: [ShapeProgram], reasons: [ReasonTexts], recordLength: Int) {
+        self.programs = programs
+        self.reasons = reasons
+        self.recordLength = recordLength
+    }
+
+    static let header = 16
+
+    /// Appends one título's payload.
+    static func appendPayload(program: Int, reasons: Int, count: Int, lines: UnsafeBufferPointer<UInt8>, to payload: inout ByteBuffer) {
+        payload.reserve(header + lines.count)
+        let at = UnsafeMutableRawPointer(payload.base + payload.count)
+        at.storeBytes(of: Int32(program), toByteOffset: 0, as: Int32.self)
+        at.storeBytes(of: Int32(reasons), toByteOffset: 4, as: Int32.self)
+        at.storeBytes(of: Int32(count), toByteOffset: 8, as: Int32.self)
+        at.storeBytes(of: Int32(0), toByteOffset: 12, as: Int32.self)
+        payload.count += header
+        payload.appendBytes(lines)
+    }
+
+    func fill(_ payload: UnsafeRawPointer, into out: inout ByteBuffer) {
+        let program = Int(payload.loadUnaligned(fromByteOffset: 0, as: Int32.self))
+        let reasonIndex = Int(payload.loadUnaligned(fromByteOffset: 4, as: Int32.self))
+        let count = Int(payload.loadUnaligned(fromByteOffset: 8, as: Int32.self))
+        let lines = UnsafeBufferPointer(start: (payload + Self.header).assumingMemoryBound(to: UInt8.self), count: count * recordLength)
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: count) { offsets in
+            for slot in 0..<count { offsets[slot] = slot * recordLength }
+            programs[program].emit(
+                offsets: UnsafeBufferPointer(offsets), store: lines, into: &out, reasons: reasonIndex >= 0 ? reasons[reasonIndex] : nil)
+        }
+    }
+}
