@@ -8,6 +8,8 @@ public struct CNABReadOptions: Sendable {
     public var layout: String?
     /// Treat the file as this format instead of detecting it.
     public var format: CNABFormat?
+    /// Read with this bank's layouts instead of the header's bank code.
+    public var bank: String?
     /// Write records (`troca cnab parse`); false only checks (`troca cnab check`).
     public var emit: Bool
     /// Stop after more than this many rejected lines.
@@ -24,11 +26,12 @@ public struct CNABReadOptions: Sendable {
 
     /// Creates options.
     public init(
-        layout: String? = nil, format: CNABFormat? = nil, emit: Bool = true, maxRejects: Int? = nil,
+        layout: String? = nil, format: CNABFormat? = nil, bank: String? = nil, emit: Bool = true, maxRejects: Int? = nil,
         threads: Int = CNABReadOptions.defaultThreads
     ) {
         self.layout = layout
         self.format = format
+        self.bank = bank
         self.emit = emit
         self.maxRejects = maxRejects
         self.threads = threads
@@ -80,7 +83,7 @@ public struct CNABReader {
     /// Reads the whole source. Records go to `output` (when emitting), findings to `diagnostics`.
     /// Throws only for I/O failures and for layouts that cannot be loaded.
     public func read(_ source: ByteSource, output: RecordWriter?, diagnostics: DiagnosticSink) throws -> CNABReadSummary {
-        var engine = CNAB240Engine(
+        var engine = CNABEngine(
             library: library, file: file, options: options, output: options.emit ? output : nil,
             diagnostics: diagnostics)
         var reader = LineReader(source)

@@ -809,6 +809,35 @@ public enum BuiltinLayouts {
 }
 """#
         ),
+        (
+            "cnab400/generic",
+            #"""
+{
+  "kind": "layout",
+  "name": "cnab400/generic",
+  "version": "1",
+  "doc": "CNAB 400: the file header fields every bank puts at the same places (cnab-boleto-facts §B.1), read to choose the bank's layout; never used for details",
+  "record_length": 400,
+  "records": [
+    {
+      "name": "header_arquivo",
+      "role": "file_header",
+      "doc": "§B.1 common skeleton: 1 tipo 0, 2 operação, 3-9 literal, 10-11 serviço, 12-26 literal serviço, 77-79 banco, 80-94 nome do banco, 395-400 sequencial",
+      "select": [ { "pos": [1, 1], "values": ["0"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "to": "_record_type", "doc": "0: header de arquivo" },
+        { "name": "codigo_remessa_retorno", "pos": [2, 2], "picture": "9", "format": "enum", "enum": { "1": "remessa", "2": "retorno" }, "to": "direction", "doc": "1 remessa, 2 retorno" },
+        { "name": "literal_remessa_retorno", "pos": [3, 9], "picture": "X(7)", "doc": "REMESSA, RETORNO (TESTE in some banks' test files)" },
+        { "name": "filler_010", "pos": [10, 76], "picture": "X(67)" },
+        { "name": "codigo_banco", "pos": [77, 79], "picture": "9(3)", "to": "bank", "doc": "código do banco na compensação" },
+        { "name": "filler_080", "pos": [80, 394], "picture": "X(315)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "000001" }
+      ]
+    }
+  ]
+}
+"""#
+        ),
     ]
 
     /// The layouts above as values, by name (as written: `extends` not resolved).
@@ -1279,6 +1308,25 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "filler_156", pos: [156, 240], picture: "X(85)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                 ],
                 doc: "FEB240 v10.6 p.59 (segmento Y-01, sacador/avalista)"),
+            ]),
+        "cnab400/generic": Layout(
+            kind: "layout", name: "cnab400/generic", version: "1", doc: "CNAB 400: the file header fields every bank puts at the same places (cnab-boleto-facts §B.1), read to choose the bank's layout; never used for details",
+            recordLength: 400, extends: nil,
+            records: [
+            RecordLayout(
+                name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["0"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: nil, to: "_record_type", doc: "0: header de arquivo"),
+                    FieldLayout(name: "codigo_remessa_retorno", pos: [2, 2], picture: "9", format: "enum", enum: ["1": "remessa", "2": "retorno"], default: nil, to: "direction", doc: "1 remessa, 2 retorno"),
+                    FieldLayout(name: "literal_remessa_retorno", pos: [3, 9], picture: "X(7)", format: nil, enum: nil, default: nil, to: nil, doc: "REMESSA, RETORNO (TESTE in some banks' test files)"),
+                    FieldLayout(name: "filler_010", pos: [10, 76], picture: "X(67)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "codigo_banco", pos: [77, 79], picture: "9(3)", format: nil, enum: nil, default: nil, to: "bank", doc: "código do banco na compensação"),
+                    FieldLayout(name: "filler_080", pos: [80, 394], picture: "X(315)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "000001"),
+                ],
+                doc: "§B.1 common skeleton: 1 tipo 0, 2 operação, 3-9 literal, 10-11 serviço, 12-26 literal serviço, 77-79 banco, 80-94 nome do banco, 395-400 sequencial"),
             ]),
     ]
 

@@ -4,7 +4,7 @@ import Records
 
 /// Shared plumbing of the CNAB commands: options, inputs, diagnostics, rejects, summaries.
 enum CnabRun {
-    static let valued: Set<String> = ["layouts", "layout", "format", "max-rejects", "rejects"]
+    static let valued: Set<String> = ["layouts", "layout", "format", "bank", "max-rejects", "rejects"]
 
     static func options(_ args: Arguments, emit: Bool) throws -> CNABReadOptions {
         var format: CNABFormat? = nil
@@ -15,7 +15,15 @@ enum CnabRun {
             default: throw UsageError(message: "--format must be 240 or 400, found \"\(f)\"")
             }
         }
-        return CNABReadOptions(layout: args.value("layout"), format: format, emit: emit, maxRejects: try args.int("max-rejects"))
+        var bank: String? = nil
+        if let b = args.value("bank") {
+            guard b.utf8.count == 3, b.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
+                throw UsageError(message: "--bank must be a 3-digit bank code (001, 237, 341…), found \"\(b)\"")
+            }
+            bank = b
+        }
+        return CNABReadOptions(
+            layout: args.value("layout"), format: format, bank: bank, emit: emit, maxRejects: try args.int("max-rejects"))
     }
 
     /// Opens an input: `-` is standard input.
@@ -46,21 +54,23 @@ enum CnabRun {
 /// `troca cnab parse`: a CNAB file → JSONL records.
 enum CnabParseCommand: Command {
     static let name = ["cnab", "parse"]
-    static let summary = "CNAB 240 remessa/retorno → JSONL (file, batch, title/event records)"
+    static let summary = "CNAB 240/400 remessa/retorno → JSONL (file, batch, title/event records)"
     static let help = """
         usage: troca cnab parse [FILE|-]… [--output FILE] [--rejects FILE] [--max-rejects N]
-                                [--layout NAME] [--format 240|400] [--layouts DIR]
+                                [--layout NAME] [--format 240|400] [--bank NNN] [--layouts DIR]
 
         Reads CNAB files (standard input when none or `-`) and writes one JSON object per line:
           file    the file header and trailer (part: header|trailer)
-          batch   each batch header and trailer
-          title   each remessa título (segments P+Q[+R][+S][+Y] of one batch, grouped)
-          event   each retorno título (segments T+U[+Y]) with the bank's code, the normalised
+          batch   each batch header and trailer (CNAB 240; CNAB 400 has no batches)
+          title   each remessa título (240: segments P+Q[+R][+S][+Y] of one batch, grouped;
+                  400: the detail record and the complement records after it)
+          event   each retorno título (240: segments T+U[+Y]; 400: the detail and its
+                  complements) with the bank's code, the normalised
                   event (registered, rejected, paid, written_off, changed, protested, fee, other)
                   and the reasons
           segment a detail whose segment no layout describes, kept raw
         Every record carries source {file, line}. Format (240/400), direction (remessa/retorno)
-        and bank are detected from the header; --format and --layout override them.
+        and bank are detected from the header; --format, --bank and --layout override them.
 
         A rejected line is reported on stderr as FILE:LINE:COL with a code, and with --rejects
         written as JSONL with its raw bytes; the valid records are still written. Exit 0 when
@@ -73,6 +83,7 @@ enum CnabParseCommand: Command {
           --max-rejects N     stop after more than N rejected lines
           --layout NAME       read the details with this layout (see `troca layout list`)
           --format 240|400    do not detect the format
+          --bank NNN          read with this bank's layouts, whatever the header says
           --layouts DIR       add or override layouts (also TROCA_LAYOUTS)
 
         """
@@ -121,7 +132,8 @@ enum CnabCheckCommand: Command {
     static let name = ["cnab", "check"]
     static let summary = "check CNAB files: record lengths, order, sequences, trailer counts and totals"
     static let help = """
-        usage: troca cnab check FILE… [--rejects FILE] [--layout NAME] [--format 240|400] [--layouts DIR]
+        usage: troca cnab check FILE… [--rejects FILE] [--layout NAME] [--format 240|400] [--bank NNN]
+                                [--layouts DIR]
 
         Reads each file as `troca cnab parse` does, without writing records, and reports every
         problem on stderr as FILE:LINE:COL: error: [code] message — record lengths and

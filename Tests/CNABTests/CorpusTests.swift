@@ -34,15 +34,8 @@ enum Corpus {
     /// The formats this test covers (INDEX.tsv column `format`).
     static let formats: Set<String> = ["240", "400"]
 
-    /// CNAB 400 layouts come in a later issue: until then every CNAB 400 file must be refused
-    /// as a whole with exactly one `cnab.format-400` error on line 1. Set to true (and
-    /// re-record) when CNAB 400 files are read.
-    static let cnab400Readable = false
-
-    /// CNAB 400 files that Troca does not recognise as CNAB 400 today, with the reason. Their
-    /// rows record what Troca does; the format-400 expectation is a known issue for them.
     /// Codes that reject a whole file: one error with line 1's raw bytes, the other lines counted with it.
-    static let wholeFileCodes: Set<String> = ["cnab.format-400", "cnab.format", "input.utf16"]
+    static let wholeFileCodes: Set<String> = ["cnab.format", "cnab.no-layout", "cnab.direction", "input.utf16"]
 
     static var corpusExists: Bool {
         var isDir: ObjCBool = false
@@ -311,12 +304,5 @@ struct CorpusRead {
                 "\(s.rejected) rejected line(s), but errors with raw bytes name \(rawLines.count) line(s): \(rawLines.sorted())")
         }
         #expect(writtenLines.isDisjoint(with: rawLines), "lines both written and rejected: \(writtenLines.intersection(rawLines).sorted())")
-
-        // CNAB 400 files are refused as a whole until their layouts exist.
-        if !Corpus.cnab400Readable, try #require(Corpus.index, "cannot read INDEX.tsv")[row.path] == "400" {
-            #expect(
-                ["cnab.format-400@1:0", "cnab.format@1:0"].contains(actual.errors),
-                "a CNAB 400 file fails with exactly one cnab.format-400 (or, with a first line that is no header, cnab.format) error")
-        }
     }
 }

@@ -309,7 +309,7 @@ private struct Run {
 }
 
 /// Codes of a refused file (every line rejected under one diagnostic), and of a read stopped early.
-private let refusalCodes: Set<DiagnosticCode> = ["input.utf16", "cnab.format", "cnab.format-400"]
+private let refusalCodes: Set<DiagnosticCode> = ["input.utf16", "cnab.format", "cnab.no-layout", "cnab.direction"]
 private let stoppingCodes: Set<DiagnosticCode> = ["cnab.max-rejects"]
 
 /// Checks every promise of one input; records issues prefixed with `label`. Returns the parse run.
@@ -404,7 +404,7 @@ private func verify(_ bytes: [UInt8], label: String, options: CNABReadOptions = 
 struct MutationTests {
     /// 16 shards × 60 cases = 960 inputs carrying about 3,200 mutations (see `mutationCount`). Every
     /// input is parsed; every fourth is also checked (`emit: false`). A read costs ~9 ms in a debug
-    /// build, 80% of it in `CNAB240Engine.use` decoding and compiling layouts, so this is what fits in
+    /// build, 80% of it in `CNABEngine.use` decoding and compiling layouts, so this is what fits in
     /// ~10 s on two cores. `TROCA_FUZZ_CASES=N` runs N cases per shard instead (e.g. 2000 nightly).
     static let shards = 0..<16
     static let casesPerShard: UInt64 = ProcessInfo.processInfo.environment["TROCA_FUZZ_CASES"].flatMap { UInt64($0) } ?? 60

@@ -1,9 +1,14 @@
 import FixedWidth
 import Records
 
-/// The state machine behind `CNABReader` for CNAB 240: one pass, constant memory. A struct, so
-/// its state is checked for exclusive access at compile time, not on every line.
-struct CNAB240Engine {
+/// The state machine behind `CNABReader`: one pass, constant memory. A struct, so its state is
+/// checked for exclusive access at compile time, not on every line.
+///
+/// CNAB 240 files are batched: file header, batches (header, details, trailer), file trailer; a
+/// detail's sequence number counts within its batch. CNAB 400 files have no batches: the details
+/// sit between the file header and trailer (read as one implicit batch, written without a
+/// `batch` member), and every record's sequence number (395–400) is its position in the file.
+struct CNABEngine {
     /// Per-record facts the engine needs, found by the fields' `to` names.
     struct RecordInfo {
         var recordType: Int?
@@ -205,9 +210,17 @@ struct CNAB240Engine {
         programList = []
         if parallel { try output?.setFiller(nil) }
         recordPrograms = compiled.records.indices.map { OutputSchema(layout: compiled, records: [$0]).program(for: [$0]) }
-        let folder = name.split(separator: "/").dropLast().joined(separator: "/")
-        // A bank folder without its own occurrence table reads FEBRABAN's codes.
-        codes = (try? library.codes(named: folder + "/occurrences")) ?? (try? library.codes(named: "cnab240/febraban/occurrences"))
+        // The occurrence table beside the layout, else beside the layouts it extends; a CNAB 240
+        // bank without its own reads FEBRABAN's.
+        var folders: [String] = []
+        var next: String? = name
+        while let current = next, folders.count < 8 {
+            folders.append(current.split(separator: "/").dropLast().joined(separator: "/"))
+            next = (try? library.source(named: current)).flatMap { try? LayoutLibrary.decodeLayout($0).extends }
+        }
+        if name.hasPrefix("cnab240/") { folders.append("cnab240/febraban") }
+        let library = self.library
+        codes = folders.lazy.compactMap { try? library.codes(named: $0 + "/occurrences") }.first
         reasonTables = [:]
         reasonList = []
         movementJSON = [:]
@@ -246,22 +259,30 @@ struct CNAB240Engine {
         return b.count == 2 ? UInt16(b[0]) << 8 | UInt16(b[1]) : nil
     }
 
-    /// The detail layout for a direction: a bank's own when one exists, else FEBRABAN's.
-    func layoutName(direction: String) -> String {
+    /// Whether the file has batches (CNAB 240) or not (CNAB 400).
+    var batched: Bool { summary.format != .cnab400 }
+
+    /// The bank whose layouts are read: `--bank`, else the file header's.
+    var layoutBank: String? { options.bank ?? summary.bank }
+
+    /// The detail layout for a direction: a bank's own when one exists, else (CNAB 240) FEBRABAN's.
+    /// Nil for a CNAB 400 bank without layouts.
+    func layoutName(direction: String) -> String? {
         if let forced = options.layout { return forced }
-        if let bank = summary.bank, library.sources["cnab240/\(bank)/\(direction)"] != nil {
-            return "cnab240/\(bank)/\(direction)"
+        let family = batched ? "cnab240" : "cnab400"
+        if let bank = layoutBank, library.sources["\(family)/\(bank)/\(direction)"] != nil {
+            return "\(family)/\(bank)/\(direction)"
         }
-        return "cnab240/febraban/\(direction)"
+        return batched ? "cnab240/febraban/\(direction)" : nil
     }
 
     mutating func lock(direction: String, line: Int) throws {
         guard !directionLocked else { return }
         directionLocked = true
         summary.direction = direction
-        let name = layoutName(direction: direction)
+        guard let name = layoutName(direction: direction) else { return }
         if name != summary.layout { try use(name) }
-        if options.layout == nil, let bank = summary.bank, name.hasPrefix("cnab240/febraban/"), bank != "000" {
+        if options.layout == nil, let bank = layoutBank, name.hasPrefix("cnab240/febraban/"), bank != "000" {
             report(
                 .warning, "cnab.generic-layout",
                 "no CNAB 240 layout for bank \(bank) yet: read with the FEBRABAN layout (bank-specific fields such as the nosso número may differ)",
@@ -300,16 +321,15 @@ struct CNAB240Engine {
                 return true
             }
             summary.format = format
-            guard format == .cnab240 else {
-                rejectFile(
-                    Diagnostic(
-                        .error, "cnab.format-400", "format 400: bank layout not available yet (only CNAB 240 is read so far)",
-                        file: file, line: number, raw: Array(raw[0..<trimmed])))
-                return true
+            normalizer = LineNormalizer(recordLength: format == .cnab240 ? 240 : 400, file: file)
+            if format == .cnab240 {
+                // The retorno layout holds the header records too (extends common); a remessa header switches.
+                try use(options.layout ?? layoutName(direction: "retorno")!)
+            } else {
+                // Every bank's CNAB 400 header has the direction and bank at the same places: a generic
+                // header layout reads them, then the bank's layout is chosen.
+                try use(options.layout ?? "cnab400/generic")
             }
-            normalizer = LineNormalizer(recordLength: 240, file: file)
-            // The retorno layout holds the header records too (extends common); a remessa header switches.
-            try use(options.layout ?? layoutName(direction: "retorno"))
             if options.layout != nil {
                 directionLocked = true
                 summary.direction =
@@ -359,8 +379,8 @@ struct CNAB240Engine {
         if !directionLocked, layout!.records[r].role == .detail {
             // No header said the direction: the first detail record decides it.
             for direction in ["retorno", "remessa"] {
-                let name = layoutName(direction: direction)
-                guard let candidate = try? CompiledLayout(try library.layout(named: name)),
+                guard let name = layoutName(direction: direction),
+                    let candidate = try? CompiledLayout(try library.layout(named: name)),
                     let i = candidate.select(line), candidate.records[i].role == .detail
                 else { continue }
                 try lock(direction: direction, line: number)
@@ -382,6 +402,11 @@ struct CNAB240Engine {
             }
         }
         checkBank(line, r, number)
+        if !batched, let s = hot[r].sequence?.integer(in: line), s != records {
+            report(
+                .error, "cnab.sequence", "sequence \(s), expected \(records) (the record's position in the file)",
+                line: number, column: column(r, infos[r].sequence))
+        }
         for i in infos[r].enums where i != infos[r].direction { checkEnum(line, r, i, number) }
         switch hot[r].role {
         case .detail: try detail(line, number, r, problems)
@@ -405,7 +430,8 @@ struct CNAB240Engine {
         let info = infos[r]
         if let b = info.bank, let bank = layout!.records[r].fields[b].text(in: line) {
             summary.bank = bank
-            headerBank = Array(line[0..<3])
+            let spec = info.specs[b]
+            headerBank = Array(line[spec.start..<(spec.start + spec.length)])
         }
         if let d = info.direction, !directionLocked {
             let field = layout!.records[r].fields[d]
@@ -413,10 +439,38 @@ struct CNAB240Engine {
             case "1"?: try lock(direction: "remessa", line: number)
             case "2"?: try lock(direction: "retorno", line: number)
             default:
+                if !batched {
+                    rejectFile(
+                        Diagnostic(
+                            .error, "cnab.direction",
+                            "cannot tell remessa from retorno: \(field.name) at \(field.column) is \(quote(line, field.column, field.length)), expected 1 (remessa) or 2 (retorno); give --layout",
+                            file: file, line: number, column: field.column, raw: Array(line)))
+                    return
+                }
                 report(
                     .warning, "cnab.direction",
                     "\(field.name) at \(field.column) is \(quote(line, field.column, field.length)), expected 1 (remessa) or 2 (retorno); the first detail record will decide",
                     line: number, column: field.column)
+            }
+        }
+        if !batched {
+            if options.layout == nil, summary.layout == "cnab400/generic" {
+                let known = Set(library.sources.keys.filter { $0.hasPrefix("cnab400/") && $0.hasSuffix("/" + (summary.direction ?? "")) }.map {
+                    $0.split(separator: "/")[1]
+                }).sorted()
+                rejectFile(
+                    Diagnostic(
+                        .error, "cnab.no-layout",
+                        "no CNAB 400 \(summary.direction ?? "") layout for bank \(layoutBank ?? "?") (\(known.isEmpty ? "no bank has one yet" : "banks with one: " + known.joined(separator: ", "))); give --bank or --layout",
+                        file: file, line: number, column: info.bank.map { info.specs[$0].start + 1 } ?? 0, raw: Array(line)))
+                return
+            }
+            // The details of a CNAB 400 file form one implicit batch after the header (sequence 1).
+            batch = Batch(number: 0, line: number, records: 1, lastSequence: 1)
+            // The header was selected in the generic layout: read it again with the bank's.
+            if let bankRecord = layout!.select(line), layout!.records[bankRecord].role == .fileHeader {
+                try accept(line, number, bankRecord, problems, part: "header", kind: "file")
+                return
             }
         }
         try accept(line, number, r, problems, part: "header", kind: "file")
@@ -453,13 +507,18 @@ struct CNAB240Engine {
 
     mutating func detail(_ line: UnsafeBufferPointer<UInt8>, _ number: Int, _ r: Int, _ problems: [Diagnostic]) throws {
         guard batch != nil else {
-            rejectLine(line, number, "cnab.record-order", "detail record outside a batch (no batch header before it)", column: typeColumn(r))
+            rejectLine(
+                line, number, "cnab.record-order",
+                batched ? "detail record outside a batch (no batch header before it)" : "detail record before the file header",
+                column: typeColumn(r))
             return
         }
         batch!.records += 1
         checkBatchNumber(line, number, r)
         let h = hot[r]
-        if let s = h.sequence?.integer(in: line) {
+        if !batched {
+            // CNAB 400: the sequence is the record's position in the file, checked in `record`.
+        } else if let s = h.sequence?.integer(in: line) {
             let expected = batch!.lastSequence + 1
             if s != expected {
                 report(
@@ -487,8 +546,11 @@ struct CNAB240Engine {
                 if let out = output {
                     let batchNumber = batch!.number
                     out.withBuffer { buffer in
-                        buffer.append(contentsOf: "{\"record\":\"segment\",\"batch\":")
-                        JSONBytes.appendInt(batchNumber, to: &buffer)
+                        buffer.append(contentsOf: "{\"record\":\"segment\"")
+                        if batchNumber > 0 {
+                            buffer.append(contentsOf: ",\"batch\":")
+                            JSONBytes.appendInt(batchNumber, to: &buffer)
+                        }
                         buffer.append(contentsOf: ",\"raw\":")
                         var hi = line.count
                         while hi > 0, line[hi - 1] == 0x20 { hi -= 1 }
@@ -550,9 +612,32 @@ struct CNAB240Engine {
     }
 
     mutating func fileTrailer(_ line: UnsafeBufferPointer<UInt8>, _ number: Int, _ r: Int, _ problems: [Diagnostic]) throws {
+        let implicit = batched ? nil : batch
+        if !batched {
+            try closeGroup()
+            batch = nil
+        }
         try closeBatchWithoutTrailer(number)
         trailerSeen = true
         let info = infos[r]
+        if problems.isEmpty, let implicit {
+            // CNAB 400 trailers count and total the títulos (per carteira): informative, as in 240 batches.
+            let counted = info.titleCounts.reduce(0) { $0 + (integer(line, r, $1) ?? 0) }
+            let total = info.titleTotals.reduce(0) { $0 + (integer(line, r, $1) ?? 0) }
+            if counted != 0 || total != 0 {
+                if counted != implicit.titles {
+                    report(
+                        .warning, "cnab.trailer-titles", "file trailer counts \(counted) títulos, the file has \(implicit.titles)",
+                        line: number, column: column(r, info.titleCounts.first))
+                }
+                if total != implicit.face {
+                    report(
+                        .warning, "cnab.trailer-total",
+                        "file trailer totals \(Money.format(total)), the títulos' face values add up to \(Money.format(implicit.face))",
+                        line: number, column: column(r, info.titleTotals.first))
+                }
+            }
+        }
         if problems.isEmpty {
             if let count = integer(line, r, info.batchCount), count != batches {
                 fatal(
@@ -595,7 +680,7 @@ struct CNAB240Engine {
             // Stopped by --max-rejects: the título in hand is still written or rejected, never dropped.
             try closeGroup()
         }
-        guard !stop, !draining, summary.format == .cnab240 else {
+        guard !stop, !draining, summary.format != nil else {
             try finishNotes()
             return
         }
@@ -706,8 +791,11 @@ struct CNAB240Engine {
             group.offsets.withUnsafeBufferPointer { allOffsets in
                 let offsets = UnsafeBufferPointer(rebasing: allOffsets[0..<count])
                 out.withBuffer { buffer in
-                    buffer.append(contentsOf: retorno ? "{\"record\":\"event\",\"batch\":" : "{\"record\":\"title\",\"batch\":")
-                    JSONBytes.appendInt(group.batch, to: &buffer)
+                    buffer.append(contentsOf: retorno ? "{\"record\":\"event\"" : "{\"record\":\"title\"")
+                    if group.batch > 0 {
+                        buffer.append(contentsOf: ",\"batch\":")
+                        JSONBytes.appendInt(group.batch, to: &buffer)
+                    }
                 }
                 if deferred {
                     out.hole { payload in
@@ -748,7 +836,7 @@ struct CNAB240Engine {
 
     mutating func closeBatchWithoutTrailer(_ number: Int) throws {
         try closeGroup()
-        if let open = batch {
+        if let open = batch, batched {
             fatal(
                 "cnab.record-order", "batch \(open.number) (header at line \(open.line)) has no batch trailer before line \(number)",
                 line: number, column: 0)
@@ -773,7 +861,7 @@ struct CNAB240Engine {
         out.withBuffer { buffer in
             buffer.append(Array("{\"record\":\"\(kind)\",\"part\":\"\(part)\"".utf8))
             if kind == "file", part == "header" {
-                buffer.append(contentsOf: ",\"format\":\"cnab240\",\"layout\":")
+                buffer.append(contentsOf: batched ? ",\"format\":\"cnab240\",\"layout\":" : ",\"format\":\"cnab400\",\"layout\":")
                 JSONBytes.appendString(layoutName, to: &buffer)
             }
             if let batchNumber {
