@@ -47,6 +47,7 @@ enum Commands {
     static let all: [any Command.Type] = [
         CnabParseCommand.self,
         CnabCheckCommand.self,
+        CnabWriteCommand.self,
         LayoutListCommand.self,
         LayoutShowCommand.self,
         LayoutLintCommand.self,

@@ -1,0 +1,105 @@
+import CNAB
+import FixedWidth
+import Foundation
+import Records
+
+/// `troca cnab write`: JSONL title records → a remessa file of a bank.
+enum CnabWriteCommand: Command {
+    static let name = ["cnab", "write"]
+    static let summary = "JSONL title records → a bank's CNAB 240/400 remessa"
+    static let help = """
+        usage: troca cnab write --bank NNN --format 240|400 [FILE|-] [--output FILE] [--rejects FILE]
+                                [--layout NAME] [--date YYYY-MM-DD] [--time HH:MM:SS] [--sequence N]
+                                [--layouts DIR]
+
+        Reads JSON Lines (standard input when no FILE or `-`), as `troca cnab parse` writes them:
+          title   one título: its detail records (240: P, Q and, when it has values for them,
+                  R, S, Y; 400: the detail record and its complements) are written from its fields
+          file    optional, before the títulos: the file header's values (company, convênio,
+                  generated_on, file_sequence…)
+          batch   optional (240): a batch header's values; without one, a batch is opened with the
+                  first título's agency, account and convênio
+        Sequence numbers, batch numbers, record counts and (CNAB 400) título counts and totals are
+        computed. Lines are exactly 240 or 400 bytes, CRLF-terminated, uppercase ASCII: accents
+        are dropped, and text longer than its field is cut and counted (a warning per field). A
+        number or identifier that does not fit its field, a date that is not YYYY-MM-DD, or a
+        título without its due date or amount is rejected (stderr, and --rejects), never cut.
+
+        Exit 0 when every record was written, 65 when any was rejected (the others are still
+        written), 78 when the bank has no remessa layout.
+
+        options:
+          --bank NNN          the bank (001, 033, 104, 237, 341, 748, 756…): its layout
+                              cnab240/NNN/remessa (else FEBRABAN's) or cnab400/NNN/remessa
+          --format 240|400    the CNAB family
+          --output FILE       write here (atomically) instead of standard output
+          --rejects FILE      write rejected input lines as JSONL reject records
+          --layout NAME       write with this layout instead
+          --date YYYY-MM-DD   generation date when the file record gives none (default: today)
+          --time HH:MM:SS     generation time when the file record gives none (default: now)
+          --sequence N        the file sequence number (NSA) written in the header
+          --layouts DIR       add or override layouts (also TROCA_LAYOUTS)
+
+        """
+    static let valued: Set<String> = ["bank", "format", "output", "rejects", "layout", "date", "time", "sequence", "layouts"]
+    static let flags: Set<String> = []
+
+    static func run(_ args: Arguments, _ context: Context) throws -> ExitStatus {
+        let io = context.io
+        let library = try context.library(args)
+        guard let bank = args.value("bank"), bank.utf8.count == 3, bank.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
+            throw UsageError(message: "--bank NNN is required: a 3-digit bank code (001, 237, 341…)")
+        }
+        let format: CNABFormat
+        switch args.value("format") {
+        case "240"?: format = .cnab240
+        case "400"?: format = .cnab400
+        case let other: throw UsageError(message: "--format 240|400 is required" + (other.map { ", found \"\($0)\"" } ?? ""))
+        }
+        let now = Date()
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone.current
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: now)
+        var date = CivilDate(year: parts.year!, month: parts.month!, day: parts.day!)!
+        if let text = args.value("date") {
+            guard let d = CivilDate(iso: text) else { throw UsageError(message: "--date must be YYYY-MM-DD, found \"\(text)\"") }
+            date = d
+        }
+        var time = parts.hour! * 3600 + parts.minute! * 60 + parts.second!
+        if let text = args.value("time") {
+            let p = text.split(separator: ":").compactMap { Int($0) }
+            guard p.count == 3, (0..<24).contains(p[0]), (0..<60).contains(p[1]), (0..<60).contains(p[2]) else {
+                throw UsageError(message: "--time must be HH:MM:SS, found \"\(text)\"")
+            }
+            time = p[0] * 3600 + p[1] * 60 + p[2]
+        }
+        let sequence = try args.int("sequence")
+        let options = CNABWriteOptions(
+            format: format, bank: bank, layout: args.value("layout"), date: date, time: time, fileSequence: sequence)
+        let writer: CNABWriter
+        do {
+            writer = try CNABWriter(library: library, options: options)
+        } catch let e as CNABWriter.SetupError {
+            io.say("cnab write: [\(e.code.rawValue)] \(e.description); give --layout NAME (troca layout list)")
+            return .config
+        }
+        guard args.positionals.count <= 1 else { throw UsageError(message: "cnab write reads one input (FILE or -)") }
+        let name = args.positionals.first ?? "-"
+        let source = try CnabRun.source(name, io)
+        let outputFile = try args.value("output").map { try AtomicFile(path: io.path($0)) }
+        let rejectsFile = try args.value("rejects").map { try AtomicFile(path: io.path($0)) }
+        let rejects = rejectsFile.map { file in RecordWriter { try file.write($0) } }
+        let sink = CnabRun.sink(context, rejects: rejects)
+        let (bytes, summary) = try writer.write(source, file: name, diagnostics: sink)
+        try bytes.withUnsafeBufferPointer { b in
+            if let outputFile { try outputFile.write(b) } else { try io.stdout(b) }
+        }
+        try rejects?.finish()
+        try rejectsFile?.commit()
+        try outputFile?.commit()
+        io.say(
+            "cnab write: \(name): read \(summary.lines) lines: \(summary.used) used, \(summary.rejected) rejected, \(summary.skipped) skipped; "
+                + "\(summary.titles) títulos in \(summary.records) records (\(summary.layout))")
+        return sink.errors > 0 ? .dataError : .ok
+    }
+}

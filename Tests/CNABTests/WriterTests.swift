@@ -1,0 +1,136 @@
+import CNAB
+import FixedWidth
+import Foundation
+import Records
+import Testing
+
+/// `CNABWriter`: JSONL records → remessa, checked by reading the result back with `CNABReader`.
+@Suite struct WriterTests {
+    static let root: URL = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url
+    }()
+
+    static func bytes(_ relative: String) -> [UInt8] {
+        [UInt8](FileManager.default.contents(atPath: root.appendingPathComponent(relative).path)!)
+    }
+
+    /// Parses bytes into JSONL records, with the diagnostics.
+    static func parse(_ bytes: [UInt8]) throws -> (lines: [[UInt8]], diagnostics: [Diagnostic], summary: CNABReadSummary) {
+        var out: [UInt8] = []
+        var found: [Diagnostic] = []
+        let writer = RecordWriter { out.append(contentsOf: $0) }
+        let summary = try CNABReader(library: LayoutLibrary(), file: "in").read(
+            MemorySource(bytes), output: writer, diagnostics: DiagnosticSink { found.append($0) })
+        try writer.finish()
+        return (out.split(separator: 0x0A).map(Array.init), found, summary)
+    }
+
+    static func write(_ jsonl: [UInt8], format: CNABFormat = .cnab240, bank: String = "237", sequence: Int? = 7) throws -> (
+        bytes: [UInt8], summary: CNABWriteSummary, diagnostics: [Diagnostic]
+    ) {
+        var found: [Diagnostic] = []
+        let options = CNABWriteOptions(
+            format: format, bank: bank, date: CivilDate(year: 2026, month: 11, day: 30)!, time: 36000, fileSequence: sequence)
+        let (bytes, summary) = try CNABWriter(library: LayoutLibrary(), options: options).write(
+            MemorySource(jsonl), file: "titles.jsonl", diagnostics: DiagnosticSink { found.append($0) })
+        return (bytes, summary, found)
+    }
+
+    static func object(_ line: [UInt8]) -> [String: Any] {
+        var o = (try? JSONSerialization.jsonObject(with: Data(line))) as? [String: Any] ?? [:]
+        o["source"] = nil
+        return o
+    }
+
+    @Test("write(parse(file)) gives back our FEBRABAN remessa sample byte for byte")
+    func roundTripFile() throws {
+        let original = Self.bytes("Fixtures/samples/REMESSA-240.rem")
+        let parsed = try Self.parse(original)
+        let (written, summary, diagnostics) = try Self.write(Array(parsed.lines.joined(separator: [0x0A])), sequence: nil)
+        #expect(diagnostics.isEmpty, "\(diagnostics.map(\.formatted))")
+        #expect(summary.titles == 3)
+        #expect(written == original)
+    }
+
+    @Test("parse(write(titles)) gives back the títulos; headers and trailers are made and counted")
+    func roundTripTitles() throws {
+        let parsed = try Self.parse(Self.bytes("Fixtures/samples/REMESSA-240.rem"))
+        let titles = parsed.lines.filter { $0.starts(with: Array("{\"record\":\"title\"".utf8)) }
+        #expect(titles.count == 3)
+        let (written, summary, diagnostics) = try Self.write(Array(titles.joined(separator: [0x0A])))
+        #expect(!diagnostics.contains { $0.severity == .error })
+        #expect(summary.lines == 3 && summary.used == 3 && summary.rejected == 0)
+        let back = try Self.parse(written)
+        #expect(back.summary.rejected == 0 && !back.summary.fatal, "\(back.diagnostics.map(\.formatted))")
+        #expect(!back.diagnostics.contains { $0.severity == .error })
+        let again = back.lines.filter { $0.starts(with: Array("{\"record\":\"title\"".utf8)) }
+        #expect(again.count == titles.count)
+        for (a, b) in zip(titles, again) {
+            #expect(NSDictionary(dictionary: Self.object(a)).isEqual(to: Self.object(b)), "\(String(decoding: b, as: UTF8.self))")
+        }
+        // Every line is 240 bytes and CRLF-terminated; the trailers count what was written.
+        let lines = written.split(separator: 0x0A, omittingEmptySubsequences: false).dropLast()
+        #expect(lines.allSatisfy { $0.count == 241 && $0.last == 0x0D })
+        let file = back.lines.compactMap { line -> [String: Any]? in
+            let o = Self.object(line)
+            return o["record"] as? String == "file" && o["part"] as? String == "trailer" ? o : nil
+        }
+        #expect(file.first?["record_count"] as? Int == lines.count)
+        #expect(file.first?["batch_count"] as? Int == 1)
+    }
+
+    /// One título as a JSON line, with some fields replaced.
+    static func title(_ changes: [String: Any]) -> String {
+        var o: [String: Any] = [
+            "record": "title", "code": "01", "agency": "02517", "account": "000000119039", "nosso_numero": "123",
+            "document_number": "DOC-1", "due_date": "2026-12-10", "amount_cents": 15000,
+            "payer": ["document_type": "cpf", "document": "40341118010", "name": "JOSÉ DA CONCEIÇÃO"],
+        ]
+        for (k, v) in changes { o[k] = v }
+        let data = try! JSONSerialization.data(withJSONObject: o, options: [.sortedKeys])
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    @Test("bad títulos are rejected with the field's name, the others written; nothing is lost")
+    func rejects() throws {
+        let input = [
+            Self.title([:]),
+            Self.title(["nosso_numero": String(repeating: "9", count: 21)]),  // 21 digits in 20
+            Self.title(["due_date": NSNull()]),
+            Self.title(["due_date": "2026-02-31"]),
+            Self.title(["amount_cents": 12.5]),
+            "not json",
+            "",
+            "{\"record\":\"event\",\"code\":\"06\"}",
+            Self.title(["payer": ["name": String(repeating: "Ç", count: 60)]]),
+        ].joined(separator: "\n")
+        let (written, summary, diagnostics) = try Self.write(Array(input.utf8))
+        #expect(summary.lines == 9)
+        #expect(summary.used + summary.rejected + summary.skipped == summary.lines, "nothing lost")
+        #expect(summary.titles == 2 && summary.rejected == 6 && summary.skipped == 1)
+        let errors = diagnostics.filter { $0.severity == .error }
+        #expect(errors.map(\.line) == [2, 3, 4, 5, 6, 8])
+        try #require(errors.count == 6)
+        #expect(errors.allSatisfy { $0.raw != nil && !$0.raw!.isEmpty })
+        #expect(errors[0].code == "write.overflow" && errors[0].message.contains("nosso_numero"))
+        #expect(errors[1].code == "write.required" && errors[1].message.contains("data_vencimento"))
+        #expect(errors[2].code == "write.date")
+        #expect(errors[3].code == "write.type")
+        #expect(errors[4].code == "write.json")
+        #expect(errors[5].code == "write.record")
+        // The long name is cut to its 40 bytes, uppercase ASCII, and counted once.
+        #expect(diagnostics.contains { $0.code == "write.truncated" && $0.message.contains("payer.name") && $0.line == 9 })
+        let back = try Self.parse(written)
+        #expect(back.summary.rejected == 0 && back.summary.titles == 2)
+        let names = back.lines.compactMap { (Self.object($0)["payer"] as? [String: Any])?["name"] as? String }
+        #expect(names == ["JOSE DA CONCEICAO", String(repeating: "C", count: 40)])
+        #expect(written.allSatisfy { $0 < 0x80 }, "ASCII only")
+    }
+
+    @Test("a CNAB 400 bank without a remessa layout is a setup error naming the bank")
+    func noLayout() {
+        #expect(throws: CNABWriter.SetupError.self) { try Self.write([], format: .cnab400, bank: "999") }
+    }
+}
