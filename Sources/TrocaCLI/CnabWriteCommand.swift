@@ -9,8 +9,8 @@ enum CnabWriteCommand: Command {
     static let summary = "JSONL title records → a bank's CNAB 240/400 remessa"
     static let help = """
         usage: troca cnab write --bank NNN --format 240|400 [FILE|-] [--output FILE] [--rejects FILE]
-                                [--layout NAME] [--date YYYY-MM-DD] [--time HH:MM:SS] [--sequence N]
-                                [--layouts DIR]
+                                [--layout NAME] [--date YYYY-MM-DD] [--time HH:MM:SS]
+                                [--sequence N | --sequence-file FILE] [--layouts DIR]
 
         Reads JSON Lines (standard input when no FILE or `-`), as `troca cnab parse` writes them:
           title   one título: its detail records (240: P, Q and, when it has values for them,
@@ -38,10 +38,15 @@ enum CnabWriteCommand: Command {
           --date YYYY-MM-DD   generation date when the file record gives none (default: today)
           --time HH:MM:SS     generation time when the file record gives none (default: now)
           --sequence N        the file sequence number (NSA) written in the header
+          --sequence-file FILE  keep the NSA here: each run writes the number after the last
+                              one, and stores it when the remessa is written (FILE.lock is held
+                              meanwhile, so runs at once never share a number)
           --layouts DIR       add or override layouts (also TROCA_LAYOUTS)
 
         """
-    static let valued: Set<String> = ["bank", "format", "output", "rejects", "layout", "date", "time", "sequence", "layouts"]
+    static let valued: Set<String> = [
+        "bank", "format", "output", "rejects", "layout", "date", "time", "sequence", "sequence-file", "layouts",
+    ]
     static let flags: Set<String> = []
 
     static func run(_ args: Arguments, _ context: Context) throws -> ExitStatus {
@@ -73,7 +78,18 @@ enum CnabWriteCommand: Command {
             }
             time = p[0] * 3600 + p[1] * 60 + p[2]
         }
-        let sequence = try args.int("sequence")
+        var sequence = try args.int("sequence")
+        var sequenceFile: SequenceFile? = nil
+        if let path = args.value("sequence-file") {
+            guard sequence == nil else { throw UsageError(message: "give --sequence or --sequence-file, not both") }
+            do {
+                sequenceFile = try SequenceFile(path: io.path(path))
+            } catch let e as SequenceFile.Invalid {
+                io.say("cnab write: \(e.description)")
+                return .config
+            }
+            sequence = sequenceFile!.last + 1
+        }
         let options = CNABWriteOptions(
             format: format, bank: bank, layout: args.value("layout"), date: date, time: time, fileSequence: sequence)
         let writer: CNABWriter
@@ -97,6 +113,7 @@ enum CnabWriteCommand: Command {
         try rejects?.finish()
         try rejectsFile?.commit()
         try outputFile?.commit()
+        if let sequenceFile, let sequence, summary.titles > 0 { try sequenceFile.commit(sequence) }
         io.say(
             "cnab write: \(name): read \(summary.lines) lines: \(summary.used) used, \(summary.rejected) rejected, \(summary.skipped) skipped; "
                 + "\(summary.titles) títulos in \(summary.records) records (\(summary.layout))")

@@ -161,4 +161,26 @@ func summaryCounts(_ stderr: String) -> [(read: Int, written: Int, rejected: Int
         #expect(head.output.contains("status=0"), "\(head.output)")
         #expect(head.output.hasSuffix("0\n"), "\(head.output)")
     }
+
+    /// `--sequence-file`: real processes started together each take their own number (the lock
+    /// file serialises them), and the file keeps the last one.
+    @Test func sequenceFileGivesConcurrentRunsDistinctNumbers() throws {
+        let binary = try #require(Self.binary, "the troca executable is built beside the tests")
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let titles = repoRoot + "/Fixtures/cnab-write/0001-titles-accents-rejects/titles.jsonl"
+        try "41\n".write(toFile: dir + "/nsa", atomically: true, encoding: .utf8)
+        let run = try shell(
+            "for i in 1 2 3 4 5 6; do '\(binary)' cnab write --bank 237 --format 240 --sequence-file nsa '\(titles)' --output r$i.rem 2>/dev/null & done; wait; cat nsa; for i in 1 2 3 4 5 6; do head -c 163 r$i.rem | tail -c 6; echo; done",
+            cwd: dir)
+        let lines = run.output.split(separator: "\n").map(String.init)
+        #expect(lines.first == "47", "\(run.output)")
+        #expect(Set(lines.dropFirst()) == Set((42...47).map { String(format: "%06d", $0) }), "\(run.output)")
+        // A file that holds no number is a configuration error, and is left as it is.
+        try "abc\n".write(toFile: dir + "/bad", atomically: true, encoding: .utf8)
+        let bad = try shell("'\(binary)' cnab write --bank 237 --format 240 --sequence-file bad '\(titles)' >/dev/null; echo status=$?", cwd: dir)
+        #expect(bad.output.contains("status=78") && bad.output.contains("not a sequence number"), "\(bad.output)")
+        #expect(try String(contentsOfFile: dir + "/bad", encoding: .utf8) == "abc\n")
+    }
 }
+
