@@ -99,17 +99,43 @@ def main():
             decoded_codes.append((name, codes(j)))
     out.append("    ]")
     out.append("")
-    out.append("    /// The layouts above as values, by name (as written: `extends` not resolved).")
-    out.append("    static let layouts: [String: Layout] = [")
-    for name, v in decoded_layouts:
-        out.append(f'        "{name}": {v},')
-    out.append("    ]")
+    # One function per layout and table: the compiler type-checks each on its own (one literal of
+    # every layout took gigabytes to compile), and start-up builds only the layouts it uses.
+    out.append("    /// The names of the layouts above that have values (as written: `extends` not resolved).")
+    out.append("    static let layoutNames: [String] = [" + ", ".join(f'"{n}"' for n, _ in decoded_layouts) + "]")
     out.append("")
-    out.append("    /// The code tables above as values, by name.")
-    out.append("    static let codeTables: [String: CodeTable] = [")
-    for name, v in decoded_codes:
-        out.append(f'        "{name}": {v},')
-    out.append("    ]")
+    out.append("    /// A built-in layout as values, by name.")
+    out.append("    static func layout(named name: String) -> Layout? {")
+    out.append("        switch name {")
+    for i, (name, _) in enumerate(decoded_layouts):
+        out.append(f'        case "{name}": return layout{i}()')
+    out.append("        default: return nil")
+    out.append("        }")
+    out.append("    }")
+    out.append("")
+    out.append("    /// The names of the code tables above.")
+    out.append("    static let codeTableNames: [String] = [" + ", ".join(f'"{n}"' for n, _ in decoded_codes) + "]")
+    out.append("")
+    out.append("    /// A built-in code table as values, by name.")
+    out.append("    static func codeTable(named name: String) -> CodeTable? {")
+    out.append("        switch name {")
+    for i, (name, _) in enumerate(decoded_codes):
+        out.append(f'        case "{name}": return codes{i}()')
+    out.append("        default: return nil")
+    out.append("        }")
+    out.append("    }")
+    for i, (name, v) in enumerate(decoded_layouts):
+        out.append("")
+        out.append(f"    /// {name}")
+        out.append(f"    static func layout{i}() -> Layout {{")
+        out.append(f"        {v}")
+        out.append("    }")
+    for i, (name, v) in enumerate(decoded_codes):
+        out.append("")
+        out.append(f"    /// {name}")
+        out.append(f"    static func codes{i}() -> CodeTable {{")
+        out.append(f"        {v}")
+        out.append("    }")
     out.append("}")
     tmp = OUT + ".tmp"
     with open(tmp, "w", encoding="utf-8") as f:

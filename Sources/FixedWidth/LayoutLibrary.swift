@@ -77,8 +77,8 @@ public struct LayoutLibrary: Sendable {
     /// The `kind` member of a source.
     public static func kind(of source: LayoutSource) throws(LayoutError) -> String {
         if source.origin == "built-in" {
-            if BuiltinLayouts.layouts[source.name] != nil { return "layout" }
-            if BuiltinLayouts.codeTables[source.name] != nil { return "codes" }
+            if BuiltinLayouts.layoutNames.contains(source.name) { return "layout" }
+            if BuiltinLayouts.codeTableNames.contains(source.name) { return "codes" }
         }
         struct Kind: Decodable { var kind: String }
         do {
@@ -98,7 +98,7 @@ public struct LayoutLibrary: Sendable {
 
     /// Decodes a layout as written, without resolving `extends`.
     public static func decodeLayout(_ source: LayoutSource) throws(LayoutError) -> Layout {
-        if source.origin == "built-in", let compiled = BuiltinLayouts.layouts[source.name] { return compiled }
+        if source.origin == "built-in", let compiled = BuiltinLayouts.layout(named: source.name) { return compiled }
         let layout: Layout
         do {
             layout = try JSONDecoder().decode(Layout.self, from: Data(source.json))
@@ -153,7 +153,7 @@ public struct LayoutLibrary: Sendable {
     /// Decodes a code table.
     public func codes(named name: String) throws(LayoutError) -> CodeTable {
         let source = try source(named: name)
-        if source.origin == "built-in", let compiled = BuiltinLayouts.codeTables[name] { return compiled }
+        if source.origin == "built-in", let compiled = BuiltinLayouts.codeTable(named: name) { return compiled }
         let table: CodeTable
         do {
             table = try JSONDecoder().decode(CodeTable.self, from: Data(source.json))

@@ -27,15 +27,15 @@ import Testing
             if kind == "layout" {
                 layouts += 1
                 let decoded = try JSONDecoder().decode(Layout.self, from: Data(file.json))
-                #expect(BuiltinLayouts.layouts[file.name] == decoded, "\(file.name): run scripts/gen-layouts.sh")
+                #expect(BuiltinLayouts.layout(named: file.name) == decoded, "\(file.name): run scripts/gen-layouts.sh")
             } else {
                 tables += 1
                 let decoded = try JSONDecoder().decode(CodeTable.self, from: Data(file.json))
-                #expect(BuiltinLayouts.codeTables[file.name] == decoded, "\(file.name): run scripts/gen-layouts.sh")
+                #expect(BuiltinLayouts.codeTable(named: file.name) == decoded, "\(file.name): run scripts/gen-layouts.sh")
             }
         }
-        #expect(BuiltinLayouts.layouts.count == layouts, "compiled layouts that no file has: run scripts/gen-layouts.sh")
-        #expect(BuiltinLayouts.codeTables.count == tables, "compiled code tables that no file has: run scripts/gen-layouts.sh")
+        #expect(BuiltinLayouts.layoutNames.count == layouts, "compiled layouts that no file has: run scripts/gen-layouts.sh")
+        #expect(BuiltinLayouts.codeTableNames.count == tables, "compiled code tables that no file has: run scripts/gen-layouts.sh")
     }
 
     @Test func aBuiltinOverriddenFromADirectoryIsDecodedFromItsFile() throws {
