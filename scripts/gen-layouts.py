@@ -53,7 +53,14 @@ def record(r):
 def layout(j):
     recs = ",\n            ".join(record(r) for r in j["records"])
     return (f"Layout(\n            kind: {lit(j['kind'])}, name: {lit(j['name'])}, version: {lit(j['version'])}, doc: {lit(j.get('doc'))},\n"
-            f"            recordLength: {j['record_length']}, extends: {lit(j.get('extends'))},\n            records: [\n            {recs},\n            ])")
+            f"            recordLength: {j['record_length']}, extends: {lit(j.get('extends'))},\n            records: [\n            {recs},\n            ]{checks(j.get('checks'))})")
+
+
+def checks(c):
+    if c is None:
+        return ""
+    return (f", checks: LayoutChecks(batchNumbers: {lit(c.get('batch_numbers'))}, batchRecordCount: {lit(c.get('batch_record_count'))}, "
+            f"fileRecordCount: {lit(c.get('file_record_count'))})")
 
 
 def codes(j):

@@ -116,6 +116,8 @@ struct CNABEngine {
     var fileJSON: [UInt8] = []
 
     var records = 0
+    /// Detail records so far (for banks whose file trailer counts only those).
+    var detailRecords = 0
     var headerSeen = false
     var trailerSeen = false
     var batches = 0
@@ -388,19 +390,7 @@ struct CNABEngine {
                 break
             }
         }
-        var problems: [Diagnostic] = []
-        if !infos[r].fast.passes(line) {
-            infos[r].checkedSpecs.withUnsafeBufferPointer { specs in
-                for k in 0..<specs.count {
-                    guard let kind = specs[k].problem(in: line) else { continue }
-                    let field = layout!.records[r].fields[infos[r].checked[k]]
-                    problems.append(
-                        Diagnostic(
-                            .error, DiagnosticCode(rawValue: "cnab." + kind.name), field.message(for: kind, line),
-                            file: file, line: number, column: field.column, raw: Array(line)))
-                }
-            }
-        }
+        let problems = fieldProblems(line, r, number)
         checkBank(line, r, number)
         if !batched, let s = hot[r].sequence?.integer(in: line), s != records {
             report(
@@ -419,6 +409,24 @@ struct CNABEngine {
         }
     }
 
+    /// The field errors of a line read as record `r` (none when the vector pre-check passes).
+    func fieldProblems(_ line: UnsafeBufferPointer<UInt8>, _ r: Int, _ number: Int) -> [Diagnostic] {
+        var problems: [Diagnostic] = []
+        if !infos[r].fast.passes(line) {
+            infos[r].checkedSpecs.withUnsafeBufferPointer { specs in
+                for k in 0..<specs.count {
+                    guard let kind = specs[k].problem(in: line) else { continue }
+                    let field = layout!.records[r].fields[infos[r].checked[k]]
+                    problems.append(
+                        Diagnostic(
+                            .error, DiagnosticCode(rawValue: "cnab." + kind.name), field.message(for: kind, line),
+                            file: file, line: number, column: field.column, raw: Array(line)))
+                }
+            }
+        }
+        return problems
+    }
+
     mutating func fileHeader(_ line: UnsafeBufferPointer<UInt8>, _ number: Int, _ r: Int, _ problems: [Diagnostic]) throws {
         if headerSeen || records > 1 {
             rejectLine(
@@ -428,6 +436,7 @@ struct CNABEngine {
         }
         headerSeen = true
         let info = infos[r]
+        let layoutBefore = summary.layout
         if let b = info.bank, let bank = layout!.records[r].fields[b].text(in: line) {
             summary.bank = bank
             let spec = info.specs[b]
@@ -467,11 +476,12 @@ struct CNABEngine {
             }
             // The details of a CNAB 400 file form one implicit batch after the header (sequence 1).
             batch = Batch(number: 0, line: number, records: 1, lastSequence: 1)
-            // The header was selected in the generic layout: read it again with the bank's.
-            if let bankRecord = layout!.select(line), layout!.records[bankRecord].role == .fileHeader {
-                try accept(line, number, bankRecord, problems, part: "header", kind: "file")
-                return
-            }
+        }
+        // The header was read before its bank was known (with FEBRABAN's or the generic layout):
+        // when the bank's layout took over, it is read again, and judged, with that one.
+        if summary.layout != layoutBefore, let own = layout!.select(line), layout!.records[own].role == .fileHeader {
+            try accept(line, number, own, fieldProblems(line, own, number), part: "header", kind: "file")
+            return
         }
         try accept(line, number, r, problems, part: "header", kind: "file")
     }
@@ -480,7 +490,7 @@ struct CNABEngine {
         try closeBatchWithoutTrailer(number)
         batches += 1
         let n = integer(line, r, infos[r].batch)
-        if let n, n != batches {
+        if let n, n != batches, layout!.layout.checks?.batchNumbers != "any" {
             report(
                 .error, "cnab.batch-number", "batch header numbers batch \(n), expected \(batches)",
                 line: number, column: column(r, infos[r].batch))
@@ -514,6 +524,7 @@ struct CNABEngine {
             return
         }
         batch!.records += 1
+        detailRecords += 1
         checkBatchNumber(line, number, r)
         let h = hot[r]
         if !batched {
@@ -582,10 +593,12 @@ struct CNABEngine {
         checkBatchNumber(line, number, r)
         let info = infos[r]
         if problems.isEmpty {
-            if let count = integer(line, r, info.recordCount), count != batch!.records {
+            let detailsOnly = layout!.layout.checks?.batchRecordCount == "details"
+            let expected = detailsOnly ? batch!.records - 2 : batch!.records
+            if let count = integer(line, r, info.recordCount), count != expected {
                 fatal(
                     "cnab.batch-count",
-                    "batch \(batch!.number) trailer counts \(count) records, the batch has \(batch!.records) (header, details and trailer)",
+                    "batch \(batch!.number) trailer counts \(count) records, the batch has \(expected) (\(detailsOnly ? "details, as the layout says this bank counts" : "header, details and trailer"))",
                     line: number, column: column(r, info.recordCount))
             }
             let counted = info.titleCounts.reduce(0) { $0 + (integer(line, r, $1) ?? 0) }
@@ -644,19 +657,21 @@ struct CNABEngine {
                     "cnab.file-count", "file trailer counts \(count) batches, the file has \(batches)",
                     line: number, column: column(r, info.batchCount))
             }
-            if let count = integer(line, r, info.recordCount), count != records {
+            let fileDetailsOnly = layout!.layout.checks?.fileRecordCount == "details"
+            let expected = fileDetailsOnly ? detailRecords : records
+            if let count = integer(line, r, info.recordCount), count != expected {
                 // A 6-digit count cannot say 1,000,000 or more: a file that large is right when the
                 // count is its record total modulo 10^6, and is told so.
                 var limit = 1
                 for _ in 0..<infos[r].specs[info.recordCount!].length { limit *= 10 }
-                if records >= limit, count == records % limit {
+                if expected >= limit, count == expected % limit {
                     report(
                         .warning, "cnab.count-overflow",
-                        "file trailer counts \(count) records: the file has \(records), more than the field can hold; taken as \(records) modulo \(limit)",
+                        "file trailer counts \(count) records: the file has \(expected), more than the field can hold; taken as \(expected) modulo \(limit)",
                         line: number, column: column(r, info.recordCount))
                 } else {
                     fatal(
-                        "cnab.file-count", "file trailer counts \(count) records, the file has \(records)",
+                        "cnab.file-count", "file trailer counts \(count) records, the file has \(expected)\(fileDetailsOnly ? " detail records" : "")",
                         line: number, column: column(r, info.recordCount))
                 }
             }

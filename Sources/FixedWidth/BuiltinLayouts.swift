@@ -411,6 +411,7 @@ public enum BuiltinLayouts {
   "version": "040",
   "doc": "Santander CNAB 240 cobrança, retorno (SAN240 (Santander H7815); cnab-boleto-facts §A.10, §A.13): headers, T e U próprios; trailers e Y da FEBRABAN",
   "record_length": 240,
+  "checks": { "batch_numbers": "any", "batch_record_count": "details" },
   "extends": "cnab240/febraban/retorno",
   "records": [
     {
@@ -625,6 +626,7 @@ public enum BuiltinLayouts {
   "version": "087",
   "doc": "Ailos (ex-Cecred) CNAB 240 cobrança, retorno: posições da FEBRABAN; nosso número de T 38-57 decomposto (BRC/LB Ailos; 5 remessas e 2 retornos do corpus). Versões: arquivo 087 na Ailos (cnab-boleto-facts §A.13); retornos do corpus trazem 084; lote 045 na Ailos (cnab-boleto-facts §A.13); retornos do corpus trazem 043",
   "record_length": 240,
+  "checks": { "batch_numbers": "any" },
   "extends": "cnab240/febraban/retorno",
   "records": [
     {
@@ -2665,7 +2667,7 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "filler_214", pos: [214, 240], picture: "X(27)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                 ],
                 doc: "SAN240 (Santander H7815): segmento U retorno — como FEBRABAN até 213; 214-240 reservado (sem nosso número do banco correspondente)"),
-            ])
+            ], checks: LayoutChecks(batchNumbers: "any", batchRecordCount: "details", fileRecordCount: nil))
     }
 
     /// cnab240/085/remessa
@@ -2772,7 +2774,7 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "filler_224", pos: [224, 240], picture: "X(17)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                 ],
                 doc: "Ailos: segmento T com nosso número = conta com DV (8) + sequencial (9) em 38-54, brancos 55-57 (confirmado em 2 retornos do corpus)"),
-            ])
+            ], checks: LayoutChecks(batchNumbers: "any", batchRecordCount: nil, fileRecordCount: nil))
     }
 
     /// cnab240/104/remessa

@@ -17,10 +17,37 @@ public struct Layout: Sendable, Codable, Hashable {
     public var extends: String?
     /// The record layouts.
     public var records: [RecordLayout]
+    /// How a bank departs from the manual's file structure (inherited through `extends`).
+    public var checks: LayoutChecks? = nil
 
     enum CodingKeys: String, CodingKey {
-        case kind, name, version, doc, extends, records
+        case kind, name, version, doc, extends, records, checks
         case recordLength = "record_length"
+    }
+}
+
+/// File-structure rules a bank's real files follow instead of the manual's, as data: each is
+/// checked as the bank writes it, not dropped.
+public struct LayoutChecks: Sendable, Codable, Hashable {
+    /// `sequential` (the default: 1, 2, 3…) or `any` (the bank numbers its batches its own way).
+    public var batchNumbers: String?
+    /// What a batch trailer's record count counts: `all` (the default: header, details, trailer)
+    /// or `details`.
+    public var batchRecordCount: String?
+    /// What the file trailer's record count counts: `all` (the default: every record) or `details`.
+    public var fileRecordCount: String?
+
+    /// Creates rules.
+    public init(batchNumbers: String? = nil, batchRecordCount: String? = nil, fileRecordCount: String? = nil) {
+        self.batchNumbers = batchNumbers
+        self.batchRecordCount = batchRecordCount
+        self.fileRecordCount = fileRecordCount
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case batchNumbers = "batch_numbers"
+        case batchRecordCount = "batch_record_count"
+        case fileRecordCount = "file_record_count"
     }
 }
 

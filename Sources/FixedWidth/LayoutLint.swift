@@ -20,7 +20,10 @@ public struct LintProblem: Sendable, Hashable, CustomStringConvertible {
 
 /// Proves layouts exact: every byte covered once, pictures as long as their spans, names unique.
 public enum LayoutLint {
-    static let topKeys: Set<String> = ["kind", "name", "version", "doc", "record_length", "extends", "records"]
+    static let topKeys: Set<String> = ["kind", "name", "version", "doc", "record_length", "extends", "records", "checks"]
+    static let checkValues: [String: Set<String>] = [
+        "batch_numbers": ["sequential", "any"], "batch_record_count": ["all", "details"], "file_record_count": ["all", "details"],
+    ]
     static let codeKeys: Set<String> = ["kind", "name", "version", "doc", "movements", "reasons", "remessa_movements"]
     static let recordKeys: Set<String> = ["name", "role", "starts_group", "requires", "fallback", "select", "fields", "doc"]
     static let selectKeys: Set<String> = ["pos", "values"]
@@ -58,6 +61,15 @@ public enum LayoutLint {
             return problems
         }
         checkKeys(object, topKeys, "", add)
+        if let checks = object["checks"] as? [String: Any] {
+            checkKeys(checks, Set(checkValues.keys), "checks", add)
+            for (key, value) in checks.sorted(by: { $0.key < $1.key }) {
+                guard let allowed = checkValues[key] else { continue }
+                if !allowed.contains(value as? String ?? "") {
+                    add("checks.\(key)", "layout.checks", "\(value) is not one of \(allowed.sorted().joined(separator: ", "))")
+                }
+            }
+        }
         for (r, record) in ((object["records"] as? [[String: Any]]) ?? []).enumerated() {
             checkKeys(record, recordKeys, "records[\(r)]", add)
             for (s, sel) in ((record["select"] as? [[String: Any]]) ?? []).enumerated() {
