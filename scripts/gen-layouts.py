@@ -66,8 +66,9 @@ def codes(j):
         rm = "[\n            " + ",\n            ".join(
             f"{lit(k)}: CodeTable.RemessaMovement(text: {lit(v['text'])}, movement: {lit(v['movement'])})"
             for k, v in sorted(j["remessa_movements"].items())) + ",\n        ]"
+    reasons = f"[\n            {rs},\n        ]" if rs else "[:]"  # a table without reason tables
     return (f"CodeTable(\n        kind: {lit(j['kind'])}, name: {lit(j['name'])}, version: {lit(j['version'])}, doc: {lit(j.get('doc'))},\n"
-            f"        movements: [\n            {mv},\n        ],\n        reasons: [\n            {rs},\n        ],\n        remessaMovements: {rm})")
+            f"        movements: [\n            {mv},\n        ],\n        reasons: {reasons},\n        remessaMovements: {rm})")
 
 
 def main():
