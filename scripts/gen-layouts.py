@@ -50,8 +50,19 @@ def record(r):
             f"                doc: {lit(r.get('doc'))})")
 
 
+RECORD_FUNCS = []
+
+
 def layout(j):
-    recs = ",\n            ".join(record(r) for r in j["records"])
+    # Each record is built by a function of its own: in a debug build every temporary of a
+    # function gets its own stack slot, and a whole layout in one function overflowed the small
+    # stacks of test threads.
+    names = []
+    for r in j["records"]:
+        name = f"record{len(RECORD_FUNCS)}"
+        RECORD_FUNCS.append((name, f"{j['name']}: {r['name']}", record(r)))
+        names.append(f"{name}()")
+    recs = ",\n            ".join(names)
     return (f"Layout(\n            kind: {lit(j['kind'])}, name: {lit(j['name'])}, version: {lit(j['version'])}, doc: {lit(j.get('doc'))},\n"
             f"            recordLength: {j['record_length']}, extends: {lit(j.get('extends'))},\n            records: [\n            {recs},\n            ]{checks(j.get('checks'))})")
 
@@ -73,8 +84,9 @@ def codes(j):
         rm = "[\n            " + ",\n            ".join(
             f"{lit(k)}: CodeTable.RemessaMovement(text: {lit(v['text'])}, movement: {lit(v['movement'])})"
             for k, v in sorted(j["remessa_movements"].items())) + ",\n        ]"
+    reasons = f"[\n            {rs},\n        ]" if rs else "[:]"  # a table without reason tables
     return (f"CodeTable(\n        kind: {lit(j['kind'])}, name: {lit(j['name'])}, version: {lit(j['version'])}, doc: {lit(j.get('doc'))},\n"
-            f"        movements: [\n            {mv},\n        ],\n        reasons: [\n            {rs},\n        ],\n        remessaMovements: {rm})")
+            f"        movements: [\n            {mv},\n        ],\n        reasons: {reasons},\n        remessaMovements: {rm})")
 
 
 def main():
@@ -111,30 +123,36 @@ def main():
     out.append("    /// The names of the layouts above that have values (as written: `extends` not resolved).")
     out.append("    static let layoutNames: [String] = [" + ", ".join(f'"{n}"' for n, _ in decoded_layouts) + "]")
     out.append("")
-    out.append("    /// A built-in layout as values, by name.")
-    out.append("    static func layout(named name: String) -> Layout? {")
-    out.append("        switch name {")
+    out.append("    /// The functions that build the built-in layouts, by name.")
+    out.append("    static let layoutMakers: [String: @Sendable () -> Layout] = [")
     for i, (name, _) in enumerate(decoded_layouts):
-        out.append(f'        case "{name}": return layout{i}()')
-    out.append("        default: return nil")
-    out.append("        }")
-    out.append("    }")
+        out.append(f'        "{name}": layout{i},')
+    out.append("    ]")
+    out.append("")
+    out.append("    /// A built-in layout as values, by name.")
+    out.append("    static func layout(named name: String) -> Layout? { layoutMakers[name]?() }")
     out.append("")
     out.append("    /// The names of the code tables above.")
     out.append("    static let codeTableNames: [String] = [" + ", ".join(f'"{n}"' for n, _ in decoded_codes) + "]")
     out.append("")
-    out.append("    /// A built-in code table as values, by name.")
-    out.append("    static func codeTable(named name: String) -> CodeTable? {")
-    out.append("        switch name {")
+    out.append("    /// The functions that build the built-in code tables, by name.")
+    out.append("    static let codeTableMakers: [String: @Sendable () -> CodeTable] = [")
     for i, (name, _) in enumerate(decoded_codes):
-        out.append(f'        case "{name}": return codes{i}()')
-    out.append("        default: return nil")
-    out.append("        }")
-    out.append("    }")
+        out.append(f'        "{name}": codes{i},')
+    out.append("    ]")
+    out.append("")
+    out.append("    /// A built-in code table as values, by name.")
+    out.append("    static func codeTable(named name: String) -> CodeTable? { codeTableMakers[name]?() }")
     for i, (name, v) in enumerate(decoded_layouts):
         out.append("")
         out.append(f"    /// {name}")
         out.append(f"    static func layout{i}() -> Layout {{")
+        out.append(f"        {v}")
+        out.append("    }")
+    for fname, label, v in RECORD_FUNCS:
+        out.append("")
+        out.append(f"    /// {label}")
+        out.append(f"    static func {fname}() -> RecordLayout {{")
         out.append(f"        {v}")
         out.append("    }")
     for i, (name, v) in enumerate(decoded_codes):

@@ -2105,6 +2105,4092 @@ public enum BuiltinLayouts {
 """#
         ),
         (
+            "cnab400/001/occurrences",
+            #"""
+{
+  "kind": "codes",
+  "name": "cnab400/001/occurrences",
+  "version": "CBR641/CBR643",
+  "doc": "Banco do Brasil CNAB 400: comandos de retorno (BB400T nota 07; texto conforme LB Bb.php), motivos de recusa R (posições 87-88) e comandos de remessa (BB400R nota 20)",
+  "movements": {
+    "02": { "text": "Confirmação de entrada de título", "event": "registered" },
+    "03": { "text": "Comando recusado (motivo em 87-88)", "event": "rejected", "reasons": "R" },
+    "05": { "text": "Liquidado sem registro (carteira 17 tipo 4)", "event": "paid" },
+    "06": { "text": "Liquidação normal", "event": "paid" },
+    "07": { "text": "Liquidação por conta (parcial)", "event": "paid" },
+    "08": { "text": "Liquidação por saldo", "event": "paid" },
+    "09": { "text": "Baixa de título", "event": "written_off" },
+    "10": { "text": "Baixa solicitada", "event": "written_off" },
+    "11": { "text": "Título em ser (arquivo de existência)", "event": "other" },
+    "12": { "text": "Abatimento concedido", "event": "changed" },
+    "13": { "text": "Abatimento cancelado", "event": "changed" },
+    "14": { "text": "Alteração de vencimento do título", "event": "changed" },
+    "15": { "text": "Liquidação em cartório", "event": "paid" },
+    "16": { "text": "Confirmação de alteração de juros de mora", "event": "changed" },
+    "19": { "text": "Confirmação de recebimento de instrução de protesto", "event": "protested" },
+    "20": { "text": "Débito em conta", "event": "paid" },
+    "21": { "text": "Alteração do nome do pagador", "event": "changed" },
+    "22": { "text": "Alteração do endereço do pagador", "event": "changed" },
+    "23": { "text": "Indicação de encaminhamento a cartório", "event": "protested" },
+    "24": { "text": "Sustar protesto", "event": "protested" },
+    "25": { "text": "Dispensar juros de mora", "event": "changed" },
+    "26": { "text": "Alteração do número do título dado pelo beneficiário (seu número)", "event": "changed" },
+    "28": { "text": "Manutenção de título vencido", "event": "fee" },
+    "31": { "text": "Conceder desconto", "event": "changed" },
+    "32": { "text": "Não conceder desconto", "event": "changed" },
+    "33": { "text": "Retificar desconto", "event": "changed" },
+    "34": { "text": "Alterar data para desconto", "event": "changed" },
+    "35": { "text": "Cobrar multa", "event": "changed" },
+    "36": { "text": "Dispensar multa", "event": "changed" },
+    "37": { "text": "Dispensar indexador", "event": "changed" },
+    "38": { "text": "Dispensar prazo limite para recebimento", "event": "changed" },
+    "39": { "text": "Alterar prazo limite para recebimento", "event": "changed" },
+    "41": { "text": "Alteração do número de controle do participante", "event": "changed" },
+    "42": { "text": "Alteração do documento do pagador (CPF/CNPJ)", "event": "changed" },
+    "44": { "text": "Título pago com cheque devolvido", "event": "other" },
+    "46": { "text": "Título pago com cheque, aguardando compensação", "event": "other" },
+    "72": { "text": "Alteração de tipo de cobrança (carteiras 11 e 17)", "event": "changed" },
+    "96": { "text": "Despesas de protesto", "event": "fee" },
+    "97": { "text": "Despesas de sustação de protesto", "event": "fee" },
+    "98": { "text": "Débito de custas antecipadas", "event": "fee" }
+  },
+  "reasons": {
+    "R": {
+      "01": "Identificação inválida",
+      "02": "Variação da carteira inválida",
+      "03": "Valor dos juros por um dia inválido",
+      "04": "Valor do desconto inválido",
+      "05": "Espécie de título inválida para carteira/variação",
+      "06": "Espécie de valor invariável inválido",
+      "07": "Prefixo da agência usuária inválido",
+      "08": "Valor do título/apólice inválido",
+      "09": "Data de vencimento inválida",
+      "10": "Fora do prazo/só admissível na carteira",
+      "11": "Inexistência de margem para desconto",
+      "12": "O banco não tem agência na praça do pagador",
+      "13": "Razões cadastrais",
+      "14": "Pagador interligado com o sacador (só em cobrança simples, carteiras 11 e 17)",
+      "15": "Título contra órgão do poder público (só carteira 11, sem protesto)",
+      "16": "Título preenchido de forma irregular",
+      "17": "Título rasurado",
+      "18": "Endereço do pagador não localizado ou incompleto",
+      "19": "Código do beneficiário inválido",
+      "20": "Nome/endereço do cliente não informado (ECT)",
+      "21": "Carteira inválida",
+      "22": "Quantidade de valor variável inválida",
+      "23": "Faixa de nosso número excedida",
+      "24": "Valor do abatimento inválido",
+      "25": "Novo número do título dado pelo beneficiário inválido (seu número)",
+      "26": "Valor do IOF de seguro inválido",
+      "27": "Nome do pagador/beneficiário inválido",
+      "28": "Data do novo vencimento inválida",
+      "29": "Endereço não informado",
+      "30": "Registro de título já liquidado (carteira 17 tipo 4)",
+      "31": "Número do borderô inválido",
+      "32": "Nome da pessoa autorizada inválido",
+      "33": "Nosso número já existente",
+      "34": "Número da prestação do contrato inválido",
+      "35": "Percentual de desconto inválido",
+      "36": "Dias para fichamento de protesto inválido",
+      "37": "Data de emissão do título inválida",
+      "38": "Vencimento anterior à emissão",
+      "39": "Comando de alteração indevido para a carteira",
+      "40": "Tipo de moeda inválido",
+      "41": "Abatimento não permitido",
+      "42": "CEP/UF inválido ou incompatíveis (ECT)",
+      "43": "Código de unidade variável incompatível com a data de emissão",
+      "44": "Dados para débito ao pagador inválidos",
+      "45": "Carteira/variação encerrada",
+      "46": "Convênio encerrado",
+      "47": "Título tem valor diverso do informado",
+      "48": "Motivo de baixa inválido para a carteira",
+      "49": "Abatimento a cancelar não consta do título",
+      "50": "Comando incompatível com a carteira",
+      "51": "Código do convenente inválido",
+      "52": "Abatimento igual ou maior que o valor do título",
+      "53": "Título já se encontra na situação pretendida",
+      "54": "Título fora do prazo admitido para a conta 1",
+      "55": "Novo vencimento fora dos limites da carteira",
+      "56": "Título não pertence ao convenente",
+      "57": "Variação incompatível com a carteira",
+      "58": "Impossível a variação única para a carteira indicada",
+      "59": "Título vencido em transferência para a carteira 51",
+      "60": "Título com prazo superior a 179 dias em variação única para carteira 51",
+      "61": "Título já foi fichado para protesto",
+      "62": "Alteração da situação de débito inválida para o código de responsabilidade",
+      "63": "DV do nosso número inválido",
+      "64": "Título não passível de débito/baixa: situação anormal",
+      "65": "Título com ordem de não protestar: não pode ser encaminhado a cartório",
+      "66": "Número do documento do pagador (CPF/CNPJ) inválido",
+      "67": "Título/carnê rejeitado",
+      "68": "Código/data/percentual de multa inválido",
+      "69": "Valor/percentual de juros inválido",
+      "70": "Título já se encontra isento de juros",
+      "71": "Código de juros inválido",
+      "72": "Prefixo da agência cobradora inválido",
+      "73": "Número do controle do participante inválido",
+      "74": "Cliente não cadastrado no CIOPE (desconto/vendor)",
+      "75": "Quantidade de dias do prazo limite para recebimento de título vencido inválida",
+      "76": "Título excluído automaticamente por decurso de prazo CIOPE",
+      "77": "Título vencido transferido para a conta 1 (carteira vinculada)",
+      "80": "Nosso número inválido",
+      "81": "Data para concessão do desconto inválida",
+      "82": "CEP do pagador inválido",
+      "83": "Carteira/variação não localizada no beneficiário",
+      "84": "Título não localizado na existência",
+      "99": "Outros motivos"
+    }
+  },
+  "remessa_movements": {
+    "01": { "text": "Registro de título", "movement": "register" },
+    "02": { "text": "Solicitação de baixa", "movement": "write_off" },
+    "03": { "text": "Pedido de débito em conta", "movement": "debit_account" },
+    "04": { "text": "Concessão de abatimento", "movement": "grant_rebate" },
+    "05": { "text": "Cancelamento de abatimento", "movement": "cancel_rebate" },
+    "06": { "text": "Alteração de vencimento", "movement": "change_due_date" },
+    "07": { "text": "Alteração do número de controle do participante", "movement": "change_company_use" },
+    "08": { "text": "Alteração do seu número", "movement": "change_document_number" },
+    "09": { "text": "Protestar", "movement": "protest" },
+    "10": { "text": "Sustar protesto", "movement": "stop_protest" },
+    "11": { "text": "Dispensar juros", "movement": "waive_interest" },
+    "12": { "text": "Alteração de nome e endereço do pagador", "movement": "change_payer" },
+    "16": { "text": "Alterar juros de mora", "movement": "change_interest" },
+    "31": { "text": "Conceder desconto", "movement": "grant_discount" },
+    "32": { "text": "Não conceder desconto", "movement": "refuse_discount" },
+    "33": { "text": "Retificar dados da concessão de desconto", "movement": "change_discount" },
+    "34": { "text": "Alterar data para concessão de desconto", "movement": "change_discount" },
+    "35": { "text": "Cobrar multa", "movement": "charge_fine" },
+    "36": { "text": "Dispensar multa", "movement": "waive_fine" },
+    "37": { "text": "Dispensar indexador", "movement": "waive_index" },
+    "38": { "text": "Dispensar prazo limite de recebimento", "movement": "waive_payment_deadline" },
+    "39": { "text": "Alterar prazo limite de recebimento", "movement": "change_payment_deadline" },
+    "40": { "text": "Alterar modalidade", "movement": "change_carteira" }
+  }
+}
+"""#
+        ),
+        (
+            "cnab400/001/remessa",
+            #"""
+{
+  "kind": "layout",
+  "name": "cnab400/001/remessa",
+  "version": "CBR641/CBR643",
+  "doc": "Banco do Brasil CNAB 400 cobrança, remessa convênio 7 dígitos (BB400R CBR641 Abr/2012)",
+  "record_length": 400,
+  "records": [
+    {
+      "name": "header_arquivo",
+      "role": "file_header",
+      "doc": "BB400R (CBR641) header remessa",
+      "select": [ { "pos": [1, 1], "values": ["0"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "0", "to": "_record_type", "doc": "B.1: 0 header" },
+        { "name": "codigo_remessa_retorno", "pos": [2, 2], "picture": "9", "format": "enum", "enum": {"1": "remessa", "2": "retorno"}, "default": "1", "to": "direction", "doc": "B.1: 1 remessa, 2 retorno" },
+        { "name": "literal_remessa_retorno", "pos": [3, 9], "picture": "X(7)", "default": "REMESSA", "doc": "REMESSA / RETORNO (arquivos de teste: TESTE)" },
+        { "name": "codigo_servico", "pos": [10, 11], "picture": "9(2)", "default": "01", "to": "service_type", "doc": "01 cobrança" },
+        { "name": "literal_servico", "pos": [12, 19], "picture": "X(8)", "default": "COBRANCA", "doc": "COBRANCA" },
+        { "name": "filler_020", "pos": [20, 26], "picture": "X(7)" },
+        { "name": "agencia", "pos": [27, 30], "picture": "9(4)", "to": "agency", "doc": "prefixo da agência" },
+        { "name": "digito_agencia", "pos": [31, 31], "picture": "X", "to": "agency_digit" },
+        { "name": "conta_corrente", "pos": [32, 39], "picture": "9(8)", "to": "account" },
+        { "name": "digito_conta", "pos": [40, 40], "picture": "X", "to": "account_digit" },
+        { "name": "complemento_zeros", "pos": [41, 46], "picture": "9(6)", "doc": "zeros" },
+        { "name": "nome_empresa", "pos": [47, 76], "picture": "X(30)", "to": "company.name" },
+        { "name": "codigo_banco", "pos": [77, 79], "picture": "9(3)", "default": "001", "to": "bank" },
+        { "name": "nome_banco", "pos": [80, 94], "picture": "X(15)", "to": "bank_name" },
+        { "name": "data_gravacao", "pos": [95, 100], "picture": "9(6)", "format": "ddMMyy", "to": "generated_on" },
+        { "name": "sequencial_remessa", "pos": [101, 107], "picture": "9(7)", "format": "int", "to": "file_sequence", "doc": "BB400R nota 03: livre para o cliente, o banco não controla lacunas nem repetições" },
+        { "name": "filler_108", "pos": [108, 129], "picture": "X(22)" },
+        { "name": "convenio_lider", "pos": [130, 136], "picture": "9(7)", "to": "convenio", "doc": "BB400R: nº do convênio líder (opcional, 7 dígitos)" },
+        { "name": "filler_137", "pos": [137, 394], "picture": "X(258)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "detalhe",
+      "role": "detail",
+      "starts_group": true,
+      "doc": "BB400R pp.5-6 (CBR641, detalhe tipo 7, convênio de 7 dígitos)",
+      "select": [ { "pos": [1, 1], "values": ["7"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "7", "to": "_record_type", "doc": "BB400R: 7 = detalhe para convênio de 7 dígitos (CBR641)" },
+        { "name": "tipo_inscricao_empresa", "pos": [2, 3], "picture": "9(2)", "format": "enum", "enum": {"01": "cpf", "02": "cnpj"}, "to": "company.document_type" },
+        { "name": "numero_inscricao_empresa", "pos": [4, 17], "picture": "9(14)", "format": "document", "to": "company.document" },
+        { "name": "agencia", "pos": [18, 21], "picture": "9(4)", "to": "agency", "doc": "prefixo da agência" },
+        { "name": "digito_agencia", "pos": [22, 22], "picture": "X", "to": "agency_digit" },
+        { "name": "conta_corrente", "pos": [23, 30], "picture": "9(8)", "to": "account" },
+        { "name": "digito_conta", "pos": [31, 31], "picture": "X", "to": "account_digit" },
+        { "name": "convenio", "pos": [32, 38], "picture": "9(7)", "to": "convenio", "doc": "nº do convênio de cobrança (7 dígitos)" },
+        { "name": "controle_participante", "pos": [39, 63], "picture": "X(25)", "to": "company_use", "doc": "uso da empresa, devolvido no retorno" },
+        { "name": "nosso_numero", "pos": [64, 80], "picture": "9(17)", "to": "nosso_numero", "doc": "B.2: convênio (7) + sequencial (10), sem DV" },
+        { "name": "numero_prestacao", "pos": [81, 82], "picture": "9(2)", "doc": "zeros" },
+        { "name": "grupo_valor", "pos": [83, 84], "picture": "9(2)", "doc": "zeros" },
+        { "name": "filler_085", "pos": [85, 87], "picture": "X(3)" },
+        { "name": "indicativo_mensagem_sacador", "pos": [88, 88], "picture": "X", "doc": "A = campo 352-391 traz o sacador/avalista; branco = mensagem" },
+        { "name": "prefixo_titulo", "pos": [89, 91], "picture": "X(3)" },
+        { "name": "variacao_carteira", "pos": [92, 94], "picture": "9(3)", "to": "carteira_variation", "doc": "B.2: variação da carteira" },
+        { "name": "conta_caucao", "pos": [95, 95], "picture": "9" },
+        { "name": "numero_bordero", "pos": [96, 101], "picture": "9(6)" },
+        { "name": "tipo_cobranca", "pos": [102, 106], "picture": "X(5)", "doc": "carteiras 11/17: 04DSC descontada, 08VDR vendor, 02VIN vinculada, brancos simples" },
+        { "name": "carteira", "pos": [107, 108], "picture": "9(2)", "to": "carteira", "doc": "B.2: carteira (11, 12, 17, 31, 51)" },
+        { "name": "comando", "pos": [109, 110], "picture": "9(2)", "to": "code", "doc": "B.3 (BB400R nota 20): ver occurrences.json remessa_movements" },
+        { "name": "seu_numero", "pos": [111, 120], "picture": "X(10)", "to": "document_number" },
+        { "name": "data_vencimento", "pos": [121, 126], "picture": "9(6)", "format": "ddMMyy", "to": "due_date", "doc": "DDMMAA" },
+        { "name": "valor_titulo", "pos": [127, 139], "picture": "9(11)V99", "to": "amount_cents" },
+        { "name": "numero_banco", "pos": [140, 142], "picture": "9(3)", "default": "001" },
+        { "name": "prefixo_agencia_cobradora", "pos": [143, 146], "picture": "9(4)", "to": "collecting_agency" },
+        { "name": "digito_agencia_cobradora", "pos": [147, 147], "picture": "X", "to": "collecting_agency_digit" },
+        { "name": "especie_titulo", "pos": [148, 149], "picture": "9(2)", "to": "species", "doc": "BB: 01 DM, 02 NP, 03 NS, 05 recibo, 08 LC, 09 warrant, 10 cheque, 12 DS, 13 ND, 15 apólice, 25-27 dívida ativa" },
+        { "name": "aceite", "pos": [150, 150], "picture": "X", "to": "acceptance", "doc": "A ou N" },
+        { "name": "data_emissao", "pos": [151, 156], "picture": "9(6)", "format": "ddMMyy", "to": "issue_date" },
+        { "name": "instrucao_1", "pos": [157, 158], "picture": "9(2)", "to": "instruction_1", "doc": "instrução codificada (03-06/15-45 protesto, 07 não protestar, 22 desconto, 42 devolver, 44 baixar…)" },
+        { "name": "instrucao_2", "pos": [159, 160], "picture": "9(2)", "to": "instruction_2" },
+        { "name": "juros_mora_dia", "pos": [161, 173], "picture": "9(11)V99", "to": "interest.value", "doc": "juros de mora por dia de atraso (valor)" },
+        { "name": "data_limite_desconto", "pos": [174, 179], "picture": "9(6)", "format": "ddMMyy", "to": "discount.date" },
+        { "name": "valor_desconto", "pos": [180, 192], "picture": "9(11)V99", "to": "discount.value" },
+        { "name": "valor_iof", "pos": [193, 205], "picture": "9(11)V99", "to": "iof_cents" },
+        { "name": "valor_abatimento", "pos": [206, 218], "picture": "9(11)V99", "to": "rebate_cents" },
+        { "name": "tipo_inscricao_pagador", "pos": [219, 220], "picture": "9(2)", "format": "enum", "enum": {"01": "cpf", "02": "cnpj"}, "to": "payer.document_type", "doc": "01 CPF, 02 CNPJ" },
+        { "name": "numero_inscricao_pagador", "pos": [221, 234], "picture": "9(14)", "format": "document", "to": "payer.document" },
+        { "name": "nome_pagador", "pos": [235, 271], "picture": "X(37)", "to": "payer.name", "doc": "B.2: 37 posições no BB" },
+        { "name": "filler_272", "pos": [272, 274], "picture": "X(3)" },
+        { "name": "endereco_pagador", "pos": [275, 314], "picture": "X(40)", "to": "payer.address.street" },
+        { "name": "bairro_pagador", "pos": [315, 326], "picture": "X(12)", "to": "payer.address.district" },
+        { "name": "cep_pagador", "pos": [327, 334], "picture": "9(8)", "to": "payer.address.cep" },
+        { "name": "cidade_pagador", "pos": [335, 349], "picture": "X(15)", "to": "payer.address.city" },
+        { "name": "uf_pagador", "pos": [350, 351], "picture": "X(2)", "to": "payer.address.state" },
+        { "name": "observacoes_sacador", "pos": [352, 391], "picture": "X(40)", "to": "guarantor.name", "doc": "B.2: observações ou sacador/avalista (conforme posição 88)" },
+        { "name": "dias_protesto", "pos": [392, 393], "picture": "9(2)", "format": "int", "to": "protest.days", "doc": "B.2: nº de dias para protesto (com instrução 06)" },
+        { "name": "filler_394", "pos": [394, 394], "picture": "X" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "detalhe_multa",
+      "role": "detail",
+      "starts_group": false,
+      "doc": "Registro opcional tipo 5, serviço 99 (multa), após o detalhe do título (LB Bb.php, secundário: BB400R não consultado para este registro)",
+      "select": [ { "pos": [1, 1], "values": ["5"] }, { "pos": [2, 3], "values": ["99"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "5", "to": "_record_type" },
+        { "name": "tipo_servico", "pos": [2, 3], "picture": "9(2)", "default": "99", "doc": "99 = cobrança de multa" },
+        { "name": "codigo_multa", "pos": [4, 4], "picture": "9", "to": "fine.code", "doc": "1 valor, 2 percentual" },
+        { "name": "data_multa", "pos": [5, 10], "picture": "9(6)", "format": "ddMMyy", "to": "fine.date", "doc": "data de início da multa" },
+        { "name": "valor_multa", "pos": [11, 22], "picture": "9(10)V99", "to": "fine.value", "doc": "valor (centavos) ou percentual (centésimos)" },
+        { "name": "filler_023", "pos": [23, 394], "picture": "X(372)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "detalhe_complementar",
+      "role": "detail",
+      "starts_group": false,
+      "doc": "Registro tipo 5 de outro serviço: mantido como texto",
+      "select": [ { "pos": [1, 1], "values": ["5"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "5", "to": "_record_type" },
+        { "name": "tipo_servico", "pos": [2, 3], "picture": "9(2)", "to": "optional.kind", "doc": "tipo de serviço do registro 5 (99 multa)" },
+        { "name": "conteudo", "pos": [4, 394], "picture": "X(391)", "to": "optional.content" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "detalhe_desconhecido",
+      "role": "detail",
+      "fallback": true,
+      "doc": "Registro de tipo não descrito neste layout: relatado e mantido, nunca fatal",
+      "select": [ { "pos": [1, 1], "values": ["1", "2", "3", "4", "6", "8"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "1", "to": "_record_type" },
+        { "name": "conteudo", "pos": [2, 394], "picture": "X(393)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "trailer_arquivo",
+      "role": "file_trailer",
+      "doc": "BB400R: trailer, brancos de 2 a 394",
+      "select": [ { "pos": [1, 1], "values": ["9"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "9", "to": "_record_type" },
+        { "name": "filler_002", "pos": [2, 394], "picture": "X(393)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    }
+  ]
+}
+"""#
+        ),
+        (
+            "cnab400/001/retorno",
+            #"""
+{
+  "kind": "layout",
+  "name": "cnab400/001/retorno",
+  "version": "CBR641/CBR643",
+  "doc": "Banco do Brasil CNAB 400 cobrança, retorno convênio 7 dígitos (BB400T CBR643 Jan/2014)",
+  "record_length": 400,
+  "records": [
+    {
+      "name": "header_arquivo",
+      "role": "file_header",
+      "doc": "BB400T (CBR643) header retorno",
+      "select": [ { "pos": [1, 1], "values": ["0"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "0", "to": "_record_type", "doc": "B.1: 0 header" },
+        { "name": "codigo_remessa_retorno", "pos": [2, 2], "picture": "9", "format": "enum", "enum": {"1": "remessa", "2": "retorno"}, "default": "2", "to": "direction", "doc": "B.1: 1 remessa, 2 retorno" },
+        { "name": "literal_remessa_retorno", "pos": [3, 9], "picture": "X(7)", "default": "RETORNO", "doc": "REMESSA / RETORNO (arquivos de teste: TESTE)" },
+        { "name": "codigo_servico", "pos": [10, 11], "picture": "9(2)", "default": "01", "to": "service_type", "doc": "01 cobrança" },
+        { "name": "literal_servico", "pos": [12, 19], "picture": "X(8)", "default": "COBRANCA", "doc": "COBRANCA" },
+        { "name": "filler_020", "pos": [20, 26], "picture": "X(7)" },
+        { "name": "agencia", "pos": [27, 30], "picture": "9(4)", "to": "agency", "doc": "prefixo da agência" },
+        { "name": "digito_agencia", "pos": [31, 31], "picture": "X", "to": "agency_digit" },
+        { "name": "conta_corrente", "pos": [32, 39], "picture": "9(8)", "to": "account" },
+        { "name": "digito_conta", "pos": [40, 40], "picture": "X", "to": "account_digit" },
+        { "name": "complemento_zeros", "pos": [41, 46], "picture": "9(6)", "doc": "zeros" },
+        { "name": "nome_empresa", "pos": [47, 76], "picture": "X(30)", "to": "company.name" },
+        { "name": "codigo_banco", "pos": [77, 79], "picture": "9(3)", "default": "001", "to": "bank" },
+        { "name": "nome_banco", "pos": [80, 94], "picture": "X(15)", "to": "bank_name" },
+        { "name": "data_gravacao", "pos": [95, 100], "picture": "9(6)", "format": "ddMMyy", "to": "generated_on" },
+        { "name": "sequencial_retorno", "pos": [101, 107], "picture": "9(7)", "format": "int", "to": "file_sequence" },
+        { "name": "complemento_108", "pos": [108, 149], "picture": "X(42)", "doc": "BB400T: complemento; os arquivos reais trazem dígitos em 130-147 sem significado documentado" },
+        { "name": "convenio", "pos": [150, 156], "picture": "9(7)", "to": "convenio", "doc": "nº do convênio (LB Bb.php lê 150-156)" },
+        { "name": "filler_157", "pos": [157, 394], "picture": "X(238)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "detalhe",
+      "role": "detail",
+      "starts_group": true,
+      "doc": "BB400T pp.4-6 (CBR643, detalhe tipo 7); offsets confirmed by brcobranca retorno/cnab400/banco_brasil.rb and corpus",
+      "select": [ { "pos": [1, 1], "values": ["7"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "7", "to": "_record_type", "doc": "BB400T: 7 = detalhe convênio 7 dígitos (CBR643)" },
+        { "name": "filler_002", "pos": [2, 17], "picture": "X(16)" },
+        { "name": "agencia", "pos": [18, 21], "picture": "9(4)", "to": "agency", "doc": "prefixo da agência" },
+        { "name": "digito_agencia", "pos": [22, 22], "picture": "X", "to": "agency_digit" },
+        { "name": "conta_corrente", "pos": [23, 30], "picture": "9(8)", "to": "account" },
+        { "name": "digito_conta", "pos": [31, 31], "picture": "X", "to": "account_digit" },
+        { "name": "convenio", "pos": [32, 38], "picture": "9(7)", "to": "convenio" },
+        { "name": "controle_participante", "pos": [39, 63], "picture": "X(25)", "to": "company_use" },
+        { "name": "nosso_numero", "pos": [64, 80], "picture": "9(17)", "to": "nosso_numero", "doc": "B.4: 64-80" },
+        { "name": "tipo_cobranca", "pos": [81, 81], "picture": "9" },
+        { "name": "tipo_cobranca_comando_72", "pos": [82, 82], "picture": "9" },
+        { "name": "dias_calculo", "pos": [83, 86], "picture": "9(4)" },
+        { "name": "natureza_recebimento", "pos": [87, 88], "picture": "X(2)", "format": "reasons", "to": "reasons", "doc": "B.4: motivo da recusa com comando 03 (tabela R); natureza do recebimento nas liquidações" },
+        { "name": "prefixo_titulo", "pos": [89, 91], "picture": "X(3)" },
+        { "name": "variacao_carteira", "pos": [92, 94], "picture": "9(3)", "to": "carteira_variation" },
+        { "name": "conta_caucao", "pos": [95, 95], "picture": "9" },
+        { "name": "taxa_desconto", "pos": [96, 100], "picture": "9(5)" },
+        { "name": "taxa_iof", "pos": [101, 105], "picture": "9(5)" },
+        { "name": "filler_106", "pos": [106, 106], "picture": "X" },
+        { "name": "carteira", "pos": [107, 108], "picture": "9(2)", "to": "carteira" },
+        { "name": "comando", "pos": [109, 110], "picture": "9(2)", "to": "code", "doc": "B.5 (BB400T nota 07): ver occurrences.json" },
+        { "name": "data_ocorrencia", "pos": [111, 116], "picture": "9(6)", "format": "ddMMyy", "to": "occurrence_date", "doc": "data da liquidação/ocorrência DDMMAA" },
+        { "name": "seu_numero", "pos": [117, 126], "picture": "X(10)", "to": "document_number" },
+        { "name": "filler_127", "pos": [127, 146], "picture": "X(20)" },
+        { "name": "data_vencimento", "pos": [147, 152], "picture": "9(6)", "format": "ddMMyy", "to": "due_date", "doc": "zeros em títulos à vista/sem vencimento" },
+        { "name": "valor_titulo", "pos": [153, 165], "picture": "9(11)V99", "to": "face_cents" },
+        { "name": "banco_recebedor", "pos": [166, 168], "picture": "9(3)", "to": "collecting_bank" },
+        { "name": "agencia_recebedora", "pos": [169, 172], "picture": "9(4)", "to": "collecting_agency" },
+        { "name": "digito_agencia_recebedora", "pos": [173, 173], "picture": "X", "to": "collecting_agency_digit" },
+        { "name": "especie_titulo", "pos": [174, 175], "picture": "9(2)", "to": "species" },
+        { "name": "data_credito", "pos": [176, 181], "picture": "9(6)", "format": "ddMMyy", "to": "credit_date" },
+        { "name": "valor_tarifa", "pos": [182, 188], "picture": "9(5)V99", "to": "fee_cents", "doc": "B.4: 5+2" },
+        { "name": "outras_despesas", "pos": [189, 201], "picture": "9(11)V99", "to": "other_expenses_cents" },
+        { "name": "juros_desconto", "pos": [202, 214], "picture": "9(11)V99", "doc": "juros do desconto" },
+        { "name": "iof_desconto", "pos": [215, 227], "picture": "9(11)V99", "to": "iof_cents" },
+        { "name": "valor_abatimento", "pos": [228, 240], "picture": "9(11)V99", "to": "rebate_cents" },
+        { "name": "desconto_concedido", "pos": [241, 253], "picture": "9(11)V99", "to": "discount_cents" },
+        { "name": "valor_recebido", "pos": [254, 266], "picture": "9(11)V99", "to": "paid_cents" },
+        { "name": "juros_mora", "pos": [267, 279], "picture": "9(11)V99", "to": "interest_cents" },
+        { "name": "outros_recebimentos", "pos": [280, 292], "picture": "9(11)V99", "to": "other_credits_cents" },
+        { "name": "abatimento_nao_aproveitado", "pos": [293, 305], "picture": "9(11)V99" },
+        { "name": "valor_lancamento", "pos": [306, 318], "picture": "9(11)V99", "to": "credited_cents", "doc": "B.4: valor lançado em conta" },
+        { "name": "indicativo_debito_credito", "pos": [319, 319], "picture": "9", "doc": "1 débito, 2 crédito" },
+        { "name": "indicador_valor", "pos": [320, 320], "picture": "9" },
+        { "name": "valor_ajuste", "pos": [321, 332], "picture": "9(10)V99" },
+        { "name": "filler_333", "pos": [333, 342], "picture": "X(10)" },
+        { "name": "complemento_343", "pos": [343, 390], "picture": "X(48)", "doc": "zeros" },
+        { "name": "indicativo_liquidacao_parcial", "pos": [391, 391], "picture": "X" },
+        { "name": "filler_392", "pos": [392, 392], "picture": "X" },
+        { "name": "canal_pagamento", "pos": [393, 394], "picture": "X(2)", "to": "liquidation_code", "doc": "meio/canal pelo qual o título foi liquidado" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "detalhe_desconhecido",
+      "role": "detail",
+      "fallback": true,
+      "doc": "Registro de tipo não descrito neste layout: relatado e mantido, nunca fatal",
+      "select": [ { "pos": [1, 1], "values": ["1", "2", "3", "4", "6", "8"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "1", "to": "_record_type" },
+        { "name": "conteudo", "pos": [2, 394], "picture": "X(393)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "trailer_arquivo",
+      "role": "file_trailer",
+      "doc": "BB400T trailer retorno (B.6): blocos simples/vinculada/caucionada/descontada/vendor",
+      "select": [ { "pos": [1, 1], "values": ["9"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "9", "to": "_record_type" },
+        { "name": "codigo_retorno", "pos": [2, 2], "picture": "9", "default": "2" },
+        { "name": "codigo_servico", "pos": [3, 4], "picture": "9(2)", "default": "01" },
+        { "name": "codigo_banco", "pos": [5, 7], "picture": "9(3)", "default": "001", "to": "bank" },
+        { "name": "filler_008", "pos": [8, 17], "picture": "X(10)" },
+        { "name": "qtd_simples", "pos": [18, 25], "picture": "9(8)", "format": "int", "to": "simple.count" },
+        { "name": "valor_simples", "pos": [26, 39], "picture": "9(12)V99", "to": "simple.total_cents" },
+        { "name": "aviso_simples", "pos": [40, 47], "picture": "9(8)", "to": "notice_number" },
+        { "name": "filler_048", "pos": [48, 57], "picture": "X(10)" },
+        { "name": "qtd_vinculada", "pos": [58, 65], "picture": "9(8)", "format": "int", "to": "linked.count" },
+        { "name": "valor_vinculada", "pos": [66, 79], "picture": "9(12)V99", "to": "linked.total_cents" },
+        { "name": "aviso_vinculada", "pos": [80, 87], "picture": "9(8)" },
+        { "name": "filler_088", "pos": [88, 97], "picture": "X(10)" },
+        { "name": "qtd_caucionada", "pos": [98, 105], "picture": "9(8)", "format": "int", "to": "secured.count" },
+        { "name": "valor_caucionada", "pos": [106, 119], "picture": "9(12)V99", "to": "secured.total_cents" },
+        { "name": "aviso_caucionada", "pos": [120, 127], "picture": "9(8)" },
+        { "name": "filler_128", "pos": [128, 137], "picture": "X(10)" },
+        { "name": "qtd_descontada", "pos": [138, 145], "picture": "9(8)", "format": "int", "to": "discounted.count" },
+        { "name": "valor_descontada", "pos": [146, 159], "picture": "9(12)V99", "to": "discounted.total_cents" },
+        { "name": "aviso_descontada", "pos": [160, 167], "picture": "9(8)" },
+        { "name": "filler_168", "pos": [168, 217], "picture": "X(50)" },
+        { "name": "qtd_vendor", "pos": [218, 225], "picture": "9(8)", "format": "int", "to": "vendor.count" },
+        { "name": "valor_vendor", "pos": [226, 239], "picture": "9(12)V99", "to": "vendor.total_cents" },
+        { "name": "aviso_vendor", "pos": [240, 247], "picture": "9(8)" },
+        { "name": "filler_248", "pos": [248, 394], "picture": "X(147)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    }
+  ]
+}
+"""#
+        ),
+        (
+            "cnab400/004/occurrences",
+            #"""
+{
+  "kind": "codes",
+  "name": "cnab400/004/occurrences",
+  "version": "BNB CNAB 400",
+  "doc": "Banco do Nordeste CNAB 400: ocorrências de retorno (LB Bnb.php, secundário: 51-72 = rejeição da ocorrência N-50); remessa: 01 entrada (brcobranca)",
+  "movements": {
+    "02": { "text": "Entrada confirmada", "event": "registered" },
+    "04": { "text": "Alteração", "event": "changed" },
+    "06": { "text": "Liquidação normal", "event": "paid" },
+    "07": { "text": "Pagamento por conta", "event": "paid" },
+    "08": { "text": "Pagamento em cartório", "event": "paid" },
+    "09": { "text": "Baixa simples", "event": "written_off" },
+    "10": { "text": "Devolvido: protestado", "event": "protested" },
+    "11": { "text": "Em ser", "event": "other" },
+    "12": { "text": "Abatimento concedido", "event": "changed" },
+    "13": { "text": "Abatimento cancelado", "event": "changed" },
+    "14": { "text": "Vencimento alterado", "event": "changed" },
+    "15": { "text": "Baixa automática", "event": "written_off" },
+    "18": { "text": "Alteração de depositária", "event": "changed" },
+    "19": { "text": "Confirma recebimento de instrução de protesto", "event": "protested" },
+    "20": { "text": "Confirma recebimento de instrução de sustação de protesto", "event": "protested" },
+    "21": { "text": "Alteração de informações de controle da empresa", "event": "changed" },
+    "22": { "text": "Alteração do seu número", "event": "changed" },
+    "51": { "text": "Entrada rejeitada", "event": "rejected" },
+    "52": { "text": "Erro na instrução 02", "event": "rejected" },
+    "54": { "text": "Erro na instrução 04", "event": "rejected" },
+    "56": { "text": "Erro na instrução 06", "event": "rejected" },
+    "57": { "text": "Erro na instrução 07", "event": "rejected" },
+    "58": { "text": "Erro na instrução 08", "event": "rejected" },
+    "59": { "text": "Erro na instrução 09", "event": "rejected" },
+    "60": { "text": "Erro na instrução 10", "event": "rejected" },
+    "61": { "text": "Erro na instrução 11", "event": "rejected" },
+    "62": { "text": "Erro na instrução 12", "event": "rejected" },
+    "63": { "text": "Erro na instrução 13", "event": "rejected" },
+    "64": { "text": "Erro na instrução 14", "event": "rejected" },
+    "65": { "text": "Erro na instrução 15", "event": "rejected" },
+    "68": { "text": "Erro na instrução 18", "event": "rejected" },
+    "69": { "text": "Erro na instrução 19", "event": "rejected" },
+    "70": { "text": "Erro na instrução 20", "event": "rejected" },
+    "71": { "text": "Erro na instrução 21", "event": "rejected" },
+    "72": { "text": "Erro na instrução 22", "event": "rejected" }
+  },
+  "reasons": {
+  },
+  "remessa_movements": {
+    "01": { "text": "Entrada de título", "movement": "register" }
+  }
+}
+"""#
+        ),
+        (
+            "cnab400/004/remessa",
+            #"""
+{
+  "kind": "layout",
+  "name": "cnab400/004/remessa",
+  "version": "BNB CNAB 400",
+  "doc": "Banco do Nordeste CNAB 400 cobrança, remessa (secundário: brcobranca)",
+  "record_length": 400,
+  "records": [
+    {
+      "name": "header_arquivo",
+      "role": "file_header",
+      "doc": "Header remessa BNB (brcobranca remessa/cnab400/banco_nordeste.rb (secundário))",
+      "select": [ { "pos": [1, 1], "values": ["0"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "0", "to": "_record_type", "doc": "B.1: 0 header" },
+        { "name": "codigo_remessa_retorno", "pos": [2, 2], "picture": "9", "format": "enum", "enum": {"1": "remessa", "2": "retorno"}, "default": "1", "to": "direction", "doc": "B.1: 1 remessa, 2 retorno" },
+        { "name": "literal_remessa_retorno", "pos": [3, 9], "picture": "X(7)", "default": "REMESSA", "doc": "REMESSA / RETORNO (arquivos de teste: TESTE)" },
+        { "name": "codigo_servico", "pos": [10, 11], "picture": "9(2)", "default": "01", "to": "service_type", "doc": "01 cobrança" },
+        { "name": "literal_servico", "pos": [12, 26], "picture": "X(15)", "default": "COBRANCA       ", "doc": "COBRANCA" },
+        { "name": "agencia", "pos": [27, 30], "picture": "9(4)", "to": "agency" },
+        { "name": "zeros_031", "pos": [31, 32], "picture": "9(2)" },
+        { "name": "conta_corrente", "pos": [33, 39], "picture": "9(7)", "to": "account" },
+        { "name": "digito_conta", "pos": [40, 40], "picture": "X", "to": "account_digit" },
+        { "name": "filler_041", "pos": [41, 46], "picture": "X(6)" },
+        { "name": "nome_empresa", "pos": [47, 76], "picture": "X(30)", "to": "company.name" },
+        { "name": "codigo_banco", "pos": [77, 79], "picture": "9(3)", "default": "004", "to": "bank" },
+        { "name": "nome_banco", "pos": [80, 94], "picture": "X(15)", "to": "bank_name" },
+        { "name": "data_gravacao", "pos": [95, 100], "picture": "9(6)", "format": "ddMMyy", "to": "generated_on" },
+        { "name": "filler_101", "pos": [101, 394], "picture": "X(294)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "detalhe",
+      "role": "detail",
+      "starts_group": true,
+      "doc": "Detalhe remessa BNB (brcobranca remessa/cnab400/banco_nordeste.rb (secundário))",
+      "select": [ { "pos": [1, 1], "values": ["1"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "1", "to": "_record_type" },
+        { "name": "filler_002", "pos": [2, 17], "picture": "X(16)" },
+        { "name": "agencia", "pos": [18, 21], "picture": "9(4)", "to": "agency" },
+        { "name": "zeros_022", "pos": [22, 23], "picture": "9(2)" },
+        { "name": "conta_corrente", "pos": [24, 30], "picture": "9(7)", "to": "account" },
+        { "name": "digito_conta", "pos": [31, 31], "picture": "X", "to": "account_digit" },
+        { "name": "taxa_multa", "pos": [32, 33], "picture": "X(2)", "doc": "taxa de multa (2 posições, percentual inteiro)" },
+        { "name": "filler_034", "pos": [34, 37], "picture": "X(4)" },
+        { "name": "controle_participante", "pos": [38, 62], "picture": "X(25)", "to": "company_use" },
+        { "name": "nosso_numero", "pos": [63, 69], "picture": "9(7)", "to": "nosso_numero" },
+        { "name": "digito_nosso_numero", "pos": [70, 70], "picture": "X", "to": "nosso_numero" },
+        { "name": "numero_contrato", "pos": [71, 80], "picture": "9(10)", "to": "contract" },
+        { "name": "data_segundo_pagamento", "pos": [81, 86], "picture": "9(6)", "format": "ddMMyy" },
+        { "name": "valor_segundo_pagamento", "pos": [87, 99], "picture": "9(11)V99" },
+        { "name": "filler_100", "pos": [100, 107], "picture": "X(8)" },
+        { "name": "codigo_carteira", "pos": [108, 108], "picture": "X", "to": "carteira", "doc": "1/4 carteira 21, 2/5 carteira 41, I carteira 51" },
+        { "name": "ocorrencia", "pos": [109, 110], "picture": "9(2)", "to": "code" },
+        { "name": "seu_numero", "pos": [111, 120], "picture": "X(10)", "to": "document_number" },
+        { "name": "data_vencimento", "pos": [121, 126], "picture": "9(6)", "format": "ddMMyy", "to": "due_date" },
+        { "name": "valor_titulo", "pos": [127, 139], "picture": "9(11)V99", "to": "amount_cents" },
+        { "name": "codigo_banco", "pos": [140, 142], "picture": "9(3)", "default": "004" },
+        { "name": "agencia_cobradora", "pos": [143, 146], "picture": "9(4)", "to": "collecting_agency" },
+        { "name": "filler_147", "pos": [147, 147], "picture": "X" },
+        { "name": "especie", "pos": [148, 149], "picture": "X(2)", "to": "species" },
+        { "name": "aceite", "pos": [150, 150], "picture": "X", "to": "acceptance" },
+        { "name": "data_emissao", "pos": [151, 156], "picture": "9(6)", "format": "ddMMyy", "to": "issue_date" },
+        { "name": "instrucao_1", "pos": [157, 158], "picture": "9(2)", "to": "instruction_1" },
+        { "name": "instrucao_2", "pos": [159, 160], "picture": "9(2)", "to": "instruction_2" },
+        { "name": "mora_dia", "pos": [161, 173], "picture": "9(11)V99", "to": "interest.value" },
+        { "name": "data_desconto", "pos": [174, 179], "picture": "9(6)", "format": "ddMMyy", "to": "discount.date" },
+        { "name": "valor_desconto", "pos": [180, 192], "picture": "9(11)V99", "to": "discount.value" },
+        { "name": "valor_iof", "pos": [193, 205], "picture": "9(11)V99", "to": "iof_cents" },
+        { "name": "valor_abatimento", "pos": [206, 218], "picture": "9(11)V99", "to": "rebate_cents" },
+        { "name": "tipo_inscricao_pagador", "pos": [219, 220], "picture": "9(2)", "format": "enum", "enum": {"01": "cpf", "02": "cnpj"}, "to": "payer.document_type" },
+        { "name": "numero_inscricao_pagador", "pos": [221, 234], "picture": "9(14)", "format": "document", "to": "payer.document" },
+        { "name": "nome_pagador", "pos": [235, 274], "picture": "X(40)", "to": "payer.name" },
+        { "name": "endereco_pagador", "pos": [275, 314], "picture": "X(40)", "to": "payer.address.street" },
+        { "name": "bairro_pagador", "pos": [315, 326], "picture": "X(12)", "to": "payer.address.district" },
+        { "name": "cep_pagador", "pos": [327, 334], "picture": "9(8)", "to": "payer.address.cep" },
+        { "name": "cidade_pagador", "pos": [335, 349], "picture": "X(15)", "to": "payer.address.city" },
+        { "name": "uf_pagador", "pos": [350, 351], "picture": "X(2)", "to": "payer.address.state" },
+        { "name": "sacador_avalista", "pos": [352, 391], "picture": "X(40)", "to": "guarantor.name" },
+        { "name": "prazo_protesto", "pos": [392, 393], "picture": "9(2)", "format": "int", "to": "protest.days", "doc": "99 = não protestar" },
+        { "name": "codigo_moeda", "pos": [394, 394], "picture": "X", "to": "currency" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "detalhe_desconhecido",
+      "role": "detail",
+      "fallback": true,
+      "doc": "Registro de tipo não descrito neste layout: relatado e mantido, nunca fatal",
+      "select": [ { "pos": [1, 1], "values": ["2", "3", "4", "5", "6", "7", "8"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "to": "_record_type" },
+        { "name": "conteudo", "pos": [2, 394], "picture": "X(393)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "trailer_arquivo",
+      "role": "file_trailer",
+      "doc": "Trailer remessa: brancos de 2 a 394",
+      "select": [ { "pos": [1, 1], "values": ["9"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "9", "to": "_record_type" },
+        { "name": "filler_002", "pos": [2, 394], "picture": "X(393)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    }
+  ]
+}
+"""#
+        ),
+        (
+            "cnab400/004/retorno",
+            #"""
+{
+  "kind": "layout",
+  "name": "cnab400/004/retorno",
+  "version": "BNB CNAB 400",
+  "doc": "Banco do Nordeste CNAB 400 cobrança, retorno (secundário: LB Bnb.php)",
+  "record_length": 400,
+  "records": [
+    {
+      "name": "header_arquivo",
+      "role": "file_header",
+      "doc": "Header retorno BNB (LB Retorno/Cnab400/Banco/Bnb.php e layout regex de retorno BNB (secundários))",
+      "select": [ { "pos": [1, 1], "values": ["0"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "0", "to": "_record_type", "doc": "B.1: 0 header" },
+        { "name": "codigo_remessa_retorno", "pos": [2, 2], "picture": "9", "format": "enum", "enum": {"1": "remessa", "2": "retorno"}, "default": "2", "to": "direction", "doc": "B.1: 1 remessa, 2 retorno" },
+        { "name": "literal_remessa_retorno", "pos": [3, 9], "picture": "X(7)", "default": "RETORNO", "doc": "REMESSA / RETORNO (arquivos de teste: TESTE)" },
+        { "name": "codigo_servico", "pos": [10, 11], "picture": "9(2)", "default": "01", "to": "service_type", "doc": "01 cobrança" },
+        { "name": "literal_servico", "pos": [12, 26], "picture": "X(15)", "default": "COBRANCA       ", "doc": "COBRANCA" },
+        { "name": "agencia", "pos": [27, 30], "picture": "9(4)", "to": "agency" },
+        { "name": "zeros_031", "pos": [31, 32], "picture": "9(2)" },
+        { "name": "conta_corrente", "pos": [33, 39], "picture": "9(7)", "to": "account" },
+        { "name": "digito_conta", "pos": [40, 40], "picture": "X", "to": "account_digit" },
+        { "name": "filler_041", "pos": [41, 46], "picture": "X(6)" },
+        { "name": "nome_empresa", "pos": [47, 76], "picture": "X(30)", "to": "company.name" },
+        { "name": "codigo_banco", "pos": [77, 79], "picture": "9(3)", "default": "004", "to": "bank" },
+        { "name": "nome_banco", "pos": [80, 94], "picture": "X(15)", "to": "bank_name" },
+        { "name": "data_gravacao", "pos": [95, 100], "picture": "9(6)", "format": "ddMMyy", "to": "generated_on" },
+        { "name": "densidade", "pos": [101, 108], "picture": "X(8)" },
+        { "name": "sequencial_retorno", "pos": [109, 113], "picture": "9(5)", "format": "int", "to": "file_sequence" },
+        { "name": "filler_114", "pos": [114, 119], "picture": "X(6)" },
+        { "name": "data_credito", "pos": [120, 125], "picture": "9(6)", "format": "ddMMyy", "to": "credit_date" },
+        { "name": "filler_126", "pos": [126, 394], "picture": "X(269)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "detalhe",
+      "role": "detail",
+      "starts_group": true,
+      "doc": "Detalhe retorno BNB (LB Retorno/Cnab400/Banco/Bnb.php e layout regex de retorno BNB (secundários))",
+      "select": [ { "pos": [1, 1], "values": ["1"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "1", "to": "_record_type" },
+        { "name": "tipo_inscricao_empresa", "pos": [2, 3], "picture": "9(2)", "format": "enum", "enum": {"01": "cpf", "02": "cnpj"}, "to": "company.document_type" },
+        { "name": "numero_inscricao_empresa", "pos": [4, 17], "picture": "9(14)", "format": "document", "to": "company.document" },
+        { "name": "agencia", "pos": [18, 21], "picture": "9(4)", "to": "agency" },
+        { "name": "zeros_022", "pos": [22, 23], "picture": "9(2)" },
+        { "name": "conta_corrente", "pos": [24, 30], "picture": "9(7)", "to": "account" },
+        { "name": "digito_conta", "pos": [31, 31], "picture": "X", "to": "account_digit" },
+        { "name": "filler_032", "pos": [32, 37], "picture": "X(6)" },
+        { "name": "controle_participante", "pos": [38, 62], "picture": "X(25)", "to": "company_use" },
+        { "name": "nosso_numero", "pos": [63, 69], "picture": "9(7)", "to": "nosso_numero" },
+        { "name": "digito_nosso_numero", "pos": [70, 70], "picture": "X", "to": "nosso_numero" },
+        { "name": "numero_contrato", "pos": [71, 80], "picture": "9(10)", "to": "contract" },
+        { "name": "filler_081", "pos": [81, 107], "picture": "X(27)" },
+        { "name": "codigo_carteira", "pos": [108, 108], "picture": "X", "to": "carteira" },
+        { "name": "ocorrencia", "pos": [109, 110], "picture": "9(2)", "to": "code" },
+        { "name": "data_ocorrencia", "pos": [111, 116], "picture": "9(6)", "format": "ddMMyy", "to": "occurrence_date" },
+        { "name": "seu_numero", "pos": [117, 126], "picture": "X(10)", "to": "document_number" },
+        { "name": "nosso_numero_2", "pos": [127, 133], "picture": "9(7)" },
+        { "name": "digito_nosso_numero_2", "pos": [134, 134], "picture": "X" },
+        { "name": "filler_135", "pos": [135, 146], "picture": "X(12)" },
+        { "name": "data_vencimento", "pos": [147, 152], "picture": "9(6)", "format": "ddMMyy", "to": "due_date" },
+        { "name": "valor_titulo", "pos": [153, 165], "picture": "9(11)V99", "to": "face_cents" },
+        { "name": "banco_cobrador", "pos": [166, 168], "picture": "9(3)", "to": "collecting_bank" },
+        { "name": "agencia_cobradora", "pos": [169, 172], "picture": "9(4)", "to": "collecting_agency" },
+        { "name": "filler_173", "pos": [173, 173], "picture": "X" },
+        { "name": "especie", "pos": [174, 175], "picture": "X(2)", "to": "species" },
+        { "name": "valor_tarifa", "pos": [176, 188], "picture": "9(11)V99", "to": "fee_cents" },
+        { "name": "filler_189", "pos": [189, 227], "picture": "X(39)" },
+        { "name": "valor_abatimento", "pos": [228, 240], "picture": "9(11)V99", "to": "rebate_cents" },
+        { "name": "valor_desconto", "pos": [241, 253], "picture": "9(11)V99", "to": "discount_cents" },
+        { "name": "valor_recebido", "pos": [254, 266], "picture": "9(11)V99", "to": "paid_cents" },
+        { "name": "juros_mora", "pos": [267, 279], "picture": "9(11)V99", "to": "interest_cents" },
+        { "name": "filler_280", "pos": [280, 394], "picture": "X(115)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "detalhe_desconhecido",
+      "role": "detail",
+      "fallback": true,
+      "doc": "Registro de tipo não descrito neste layout: relatado e mantido, nunca fatal",
+      "select": [ { "pos": [1, 1], "values": ["2", "3", "4", "5", "6", "7", "8"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "to": "_record_type" },
+        { "name": "conteudo", "pos": [2, 394], "picture": "X(393)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "trailer_arquivo",
+      "role": "file_trailer",
+      "doc": "Trailer retorno BNB (LB Bnb.php lê 18-25 e 26-39)",
+      "select": [ { "pos": [1, 1], "values": ["9"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "9", "to": "_record_type" },
+        { "name": "codigo_retorno", "pos": [2, 2], "picture": "9", "default": "2" },
+        { "name": "codigo_servico", "pos": [3, 4], "picture": "9(2)", "default": "01" },
+        { "name": "codigo_banco", "pos": [5, 7], "picture": "9(3)", "default": "004", "to": "bank" },
+        { "name": "filler_008", "pos": [8, 17], "picture": "X(10)" },
+        { "name": "qtd_titulos", "pos": [18, 25], "picture": "9(8)", "format": "int", "to": "simple.count" },
+        { "name": "valor_titulos", "pos": [26, 39], "picture": "9(12)V99", "to": "simple.total_cents" },
+        { "name": "aviso_bancario", "pos": [40, 47], "picture": "X(8)", "to": "notice_number" },
+        { "name": "filler_048", "pos": [48, 394], "picture": "X(347)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    }
+  ]
+}
+"""#
+        ),
+        (
+            "cnab400/033/occurrences",
+            #"""
+{
+  "kind": "codes",
+  "name": "cnab400/033/occurrences",
+  "version": "H7800 v2.17",
+  "doc": "Santander CNAB 400: ocorrências de retorno (SAN400 p.13) e de remessa (SAN400 p.8). Os códigos de erro (137-145) têm 3 dígitos e saem em rejection_codes, sem tabela",
+  "movements": {
+    "01": { "text": "Título não existe", "event": "rejected" },
+    "02": { "text": "Entrada de título confirmada", "event": "registered" },
+    "03": { "text": "Entrada de título rejeitada", "event": "rejected" },
+    "06": { "text": "Liquidação", "event": "paid" },
+    "07": { "text": "Liquidação por conta", "event": "paid" },
+    "08": { "text": "Liquidação por saldo", "event": "paid" },
+    "09": { "text": "Baixa automática", "event": "written_off" },
+    "10": { "text": "Título baixado conforme instrução ou por título protestado", "event": "written_off" },
+    "11": { "text": "Em ser", "event": "other" },
+    "12": { "text": "Abatimento concedido", "event": "changed" },
+    "13": { "text": "Abatimento cancelado", "event": "changed" },
+    "14": { "text": "Prorrogação de vencimento", "event": "changed" },
+    "15": { "text": "Enviado para cartório", "event": "protested" },
+    "16": { "text": "Título já baixado/liquidado", "event": "other" },
+    "17": { "text": "Liquidado em cartório", "event": "paid" },
+    "21": { "text": "Entrada em cartório", "event": "protested" },
+    "22": { "text": "Retirado de cartório", "event": "protested" },
+    "24": { "text": "Custas de cartório", "event": "fee" },
+    "25": { "text": "Protestar título", "event": "protested" },
+    "26": { "text": "Sustar protesto", "event": "protested" },
+    "35": { "text": "Título DDA reconhecido pelo pagador", "event": "other" },
+    "36": { "text": "Título DDA não reconhecido pelo pagador", "event": "other" },
+    "37": { "text": "Título DDA recusado pela CIP", "event": "other" },
+    "38": { "text": "Recebimento da instrução não protestar", "event": "changed" },
+    "39": { "text": "Espécie de título não permite a instrução", "event": "rejected" },
+    "61": { "text": "Confirmação de alteração do valor nominal do título", "event": "changed" },
+    "62": { "text": "Confirmação de alteração do valor/percentual mínimo", "event": "changed" },
+    "63": { "text": "Confirmação de alteração do valor/percentual máximo", "event": "changed" },
+    "93": { "text": "Baixa operacional enviada pela CIP", "event": "paid" },
+    "94": { "text": "Cancelamento da baixa operacional enviada pela CIP", "event": "other" }
+  },
+  "reasons": {
+  },
+  "remessa_movements": {
+    "01": { "text": "Entrada de título", "movement": "register" },
+    "02": { "text": "Baixa de título", "movement": "write_off" },
+    "04": { "text": "Concessão de abatimento", "movement": "grant_rebate" },
+    "05": { "text": "Cancelamento de abatimento", "movement": "cancel_rebate" },
+    "06": { "text": "Alteração de vencimento", "movement": "change_due_date" },
+    "07": { "text": "Alteração do número de controle", "movement": "change_company_use" },
+    "08": { "text": "Alteração do seu número", "movement": "change_document_number" },
+    "09": { "text": "Protestar", "movement": "protest" },
+    "18": { "text": "Sustar protesto", "movement": "stop_protest" },
+    "47": { "text": "Alteração do valor nominal", "movement": "change_face_value" },
+    "48": { "text": "Alteração do valor/percentual mínimo", "movement": "change_minimum_value" },
+    "49": { "text": "Alteração do valor/percentual máximo", "movement": "change_maximum_value" },
+    "98": { "text": "Não protestar", "movement": "do_not_protest" }
+  }
+}
+"""#
+        ),
+        (
+            "cnab400/033/remessa",
+            #"""
+{
+  "kind": "layout",
+  "name": "cnab400/033/remessa",
+  "version": "H7800 v2.17",
+  "doc": "Santander CNAB 400 cobrança, remessa (SAN400 H7800 v2.17 Abr/2018)",
+  "record_length": 400,
+  "records": [
+    {
+      "name": "header_arquivo",
+      "role": "file_header",
+      "doc": "SAN400 header de arquivo remessa (p.6)",
+      "select": [ { "pos": [1, 1], "values": ["0"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "0", "to": "_record_type", "doc": "B.1: 0 header" },
+        { "name": "codigo_remessa_retorno", "pos": [2, 2], "picture": "9", "format": "enum", "enum": {"1": "remessa", "2": "retorno"}, "default": "1", "to": "direction", "doc": "B.1: 1 remessa, 2 retorno" },
+        { "name": "literal_remessa_retorno", "pos": [3, 9], "picture": "X(7)", "default": "REMESSA", "doc": "REMESSA / RETORNO (arquivos de teste: TESTE)" },
+        { "name": "codigo_servico", "pos": [10, 11], "picture": "9(2)", "default": "01", "to": "service_type", "doc": "01 cobrança" },
+        { "name": "literal_servico", "pos": [12, 26], "picture": "X(15)", "default": "COBRANCA       ", "doc": "COBRANCA" },
+        { "name": "codigo_transmissao", "pos": [27, 46], "picture": "9(20)", "to": "convenio", "doc": "SAN400 p.6: código de transmissão (agência + código do cliente + conta)" },
+        { "name": "nome_empresa", "pos": [47, 76], "picture": "X(30)", "to": "company.name" },
+        { "name": "codigo_banco", "pos": [77, 79], "picture": "9(3)", "default": "033", "to": "bank", "doc": "código do banco; o manual e os arquivos do corpus trazem 033, mas remessas/retornos do antigo Santander Banespa podem trazer 353 (B.2 \"033/353\")" },
+        { "name": "nome_banco", "pos": [80, 94], "picture": "X(15)", "to": "bank_name" },
+        { "name": "data_gravacao", "pos": [95, 100], "picture": "9(6)", "format": "ddMMyy", "to": "generated_on" },
+        { "name": "zeros_101", "pos": [101, 116], "picture": "9(16)" },
+        { "name": "filler_117", "pos": [117, 391], "picture": "X(275)" },
+        { "name": "versao", "pos": [392, 394], "picture": "9(3)", "to": "layout_version", "doc": "nº da versão do layout (058 nos arquivos do corpus)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "detalhe",
+      "role": "detail",
+      "starts_group": true,
+      "doc": "SAN400 pp.8-9 (detalhe tipo 1)",
+      "select": [ { "pos": [1, 1], "values": ["1"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "1", "to": "_record_type" },
+        { "name": "tipo_inscricao_empresa", "pos": [2, 3], "picture": "9(2)", "format": "enum", "enum": {"01": "cpf", "02": "cnpj"}, "to": "company.document_type" },
+        { "name": "numero_inscricao_empresa", "pos": [4, 17], "picture": "9(14)", "format": "document", "to": "company.document" },
+        { "name": "codigo_transmissao", "pos": [18, 37], "picture": "9(20)", "to": "convenio" },
+        { "name": "controle_participante", "pos": [38, 62], "picture": "X(25)", "to": "company_use" },
+        { "name": "nosso_numero", "pos": [63, 70], "picture": "9(8)", "to": "nosso_numero", "doc": "B.2: 7 dígitos + DV" },
+        { "name": "data_segundo_desconto", "pos": [71, 76], "picture": "9(6)", "format": "ddMMyy", "to": "discount_2.date" },
+        { "name": "filler_077", "pos": [77, 77], "picture": "X" },
+        { "name": "informacao_multa", "pos": [78, 78], "picture": "9", "to": "fine.code", "doc": "B.2: 4 = considerar percentual de multa, 0 sem multa" },
+        { "name": "percentual_multa", "pos": [79, 82], "picture": "9(2)V99", "to": "fine.value", "doc": "percentual (centésimos)" },
+        { "name": "unidade_valor_moeda", "pos": [83, 84], "picture": "9(2)", "doc": "00 = real" },
+        { "name": "valor_outra_unidade", "pos": [85, 97], "picture": "9(11)V99", "doc": "valor do título em outra unidade" },
+        { "name": "filler_098", "pos": [98, 101], "picture": "X(4)" },
+        { "name": "data_multa", "pos": [102, 107], "picture": "9(6)", "format": "ddMMyy", "to": "fine.date", "doc": "B.2: data da multa" },
+        { "name": "codigo_carteira", "pos": [108, 108], "picture": "9", "to": "carteira", "doc": "B.2: 1 eletrônica com registro, 3 caucionada eletrônica, 4 sem registro, 5 rápida com registro, 6 caucionada rápida, 7 descontada eletrônica" },
+        { "name": "codigo_ocorrencia", "pos": [109, 110], "picture": "9(2)", "to": "code", "doc": "B.3 (SAN400 p.8): ver occurrences.json remessa_movements" },
+        { "name": "seu_numero", "pos": [111, 120], "picture": "X(10)", "to": "document_number" },
+        { "name": "data_vencimento", "pos": [121, 126], "picture": "9(6)", "format": "ddMMyy", "to": "due_date" },
+        { "name": "valor_titulo", "pos": [127, 139], "picture": "9(11)V99", "to": "amount_cents" },
+        { "name": "banco_cobrador", "pos": [140, 142], "picture": "9(3)", "default": "033" },
+        { "name": "agencia_cobradora", "pos": [143, 147], "picture": "9(5)", "to": "collecting_agency", "doc": "zeros na carteira 5" },
+        { "name": "especie", "pos": [148, 149], "picture": "9(2)", "to": "species", "doc": "01 DM, 02 NP, 03 NS, 05 recibo, 06 DS, 07 LC…" },
+        { "name": "aceite", "pos": [150, 150], "picture": "X", "to": "acceptance" },
+        { "name": "data_emissao", "pos": [151, 156], "picture": "9(6)", "format": "ddMMyy", "to": "issue_date" },
+        { "name": "instrucao_1", "pos": [157, 158], "picture": "9(2)", "to": "instruction_1", "doc": "02/03 baixar após 15/30 dias, 04 não baixar, 06 protestar, 07 não protestar, 08 não cobrar mora" },
+        { "name": "instrucao_2", "pos": [159, 160], "picture": "9(2)", "to": "instruction_2" },
+        { "name": "mora_dia", "pos": [161, 173], "picture": "9(11)V99", "to": "interest.value" },
+        { "name": "data_desconto", "pos": [174, 179], "picture": "9(6)", "format": "ddMMyy", "to": "discount.date" },
+        { "name": "valor_desconto", "pos": [180, 192], "picture": "9(11)V99", "to": "discount.value" },
+        { "name": "valor_iof", "pos": [193, 205], "picture": "9(11)V99", "to": "iof_cents" },
+        { "name": "valor_abatimento", "pos": [206, 218], "picture": "9(11)V99", "to": "rebate_cents", "doc": "abatimento ou valor do 2º desconto" },
+        { "name": "tipo_inscricao_pagador", "pos": [219, 220], "picture": "9(2)", "format": "enum", "enum": {"01": "cpf", "02": "cnpj"}, "to": "payer.document_type" },
+        { "name": "numero_inscricao_pagador", "pos": [221, 234], "picture": "9(14)", "format": "document", "to": "payer.document" },
+        { "name": "nome_pagador", "pos": [235, 274], "picture": "X(40)", "to": "payer.name" },
+        { "name": "endereco_pagador", "pos": [275, 314], "picture": "X(40)", "to": "payer.address.street" },
+        { "name": "bairro_pagador", "pos": [315, 326], "picture": "X(12)", "to": "payer.address.district" },
+        { "name": "cep_pagador", "pos": [327, 331], "picture": "9(5)", "to": "payer.address.cep", "doc": "B.2: CEP 327-331 + complemento 332-334" },
+        { "name": "complemento_cep", "pos": [332, 334], "picture": "9(3)", "to": "payer.address.cep" },
+        { "name": "municipio_pagador", "pos": [335, 349], "picture": "X(15)", "to": "payer.address.city" },
+        { "name": "uf_pagador", "pos": [350, 351], "picture": "X(2)", "to": "payer.address.state" },
+        { "name": "sacador_avalista", "pos": [352, 381], "picture": "X(30)", "to": "guarantor.name" },
+        { "name": "filler_382", "pos": [382, 382], "picture": "X" },
+        { "name": "identificador_complemento", "pos": [383, 383], "picture": "X", "doc": "I" },
+        { "name": "complemento", "pos": [384, 385], "picture": "X(2)", "doc": "último dígito da conta + DV da conta" },
+        { "name": "filler_386", "pos": [386, 391], "picture": "X(6)" },
+        { "name": "dias_protesto", "pos": [392, 393], "picture": "9(2)", "format": "int", "to": "protest.days", "doc": "B.2: 392-393" },
+        { "name": "filler_394", "pos": [394, 394], "picture": "X" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "detalhe_pix",
+      "role": "detail",
+      "starts_group": false,
+      "doc": "Registro tipo 8 (tipo de pagamento + Pix), após o detalhe (D.2; brcobranca remessa/cnab400/santander_pix.rb, secundário)",
+      "select": [ { "pos": [1, 1], "values": ["8"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "8", "to": "_record_type" },
+        { "name": "tipo_pagamento", "pos": [2, 3], "picture": "9(2)", "to": "partial_payment.kind", "doc": "00 conforme perfil, 01 aceita qualquer valor, 02 entre mínimo e máximo, 03 não aceita divergente" },
+        { "name": "quantidade_pagamentos", "pos": [4, 5], "picture": "9(2)", "format": "int", "to": "partial_payment.count" },
+        { "name": "tipo_valor", "pos": [6, 6], "picture": "9", "to": "partial_payment.max_kind", "doc": "1 percentual, 2 valor" },
+        { "name": "valor_maximo", "pos": [7, 19], "picture": "9(11)V99", "to": "partial_payment.max_value" },
+        { "name": "percentual_maximo", "pos": [20, 24], "picture": "9(2)V9(3)" },
+        { "name": "valor_minimo", "pos": [25, 37], "picture": "9(11)V99", "to": "partial_payment.min_value" },
+        { "name": "percentual_minimo", "pos": [38, 42], "picture": "9(2)V9(3)" },
+        { "name": "tipo_chave_dict", "pos": [43, 43], "picture": "X", "to": "pix.key_type", "doc": "D.2: 1 CPF, 2 CNPJ, 3 celular, 4 e-mail, 5 aleatória" },
+        { "name": "chave_dict", "pos": [44, 120], "picture": "X(77)", "to": "pix.key" },
+        { "name": "txid", "pos": [121, 155], "picture": "X(35)", "to": "pix.txid" },
+        { "name": "filler_156", "pos": [156, 394], "picture": "X(239)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "detalhe_desconhecido",
+      "role": "detail",
+      "fallback": true,
+      "doc": "Registro de tipo não descrito neste layout: relatado e mantido, nunca fatal",
+      "select": [ { "pos": [1, 1], "values": ["2", "3", "4", "5", "6", "7"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "to": "_record_type" },
+        { "name": "conteudo", "pos": [2, 394], "picture": "X(393)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "trailer_arquivo",
+      "role": "file_trailer",
+      "doc": "SAN400 trailer remessa (B.6)",
+      "select": [ { "pos": [1, 1], "values": ["9"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "9", "to": "_record_type" },
+        { "name": "quantidade_documentos", "pos": [2, 7], "picture": "9(6)", "format": "int", "to": "record_count", "doc": "B.6: quantidade de registros do arquivo (header e trailer incluídos, conforme o corpus)" },
+        { "name": "valor_total", "pos": [8, 20], "picture": "9(11)V99", "to": "total_cents", "doc": "B.6: soma dos valores dos títulos" },
+        { "name": "zeros_021", "pos": [21, 394], "picture": "9(374)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    }
+  ]
+}
+"""#
+        ),
+        (
+            "cnab400/033/retorno",
+            #"""
+{
+  "kind": "layout",
+  "name": "cnab400/033/retorno",
+  "version": "H7800 v2.17",
+  "doc": "Santander CNAB 400 cobrança, retorno (SAN400 H7800 v2.17 Abr/2018)",
+  "record_length": 400,
+  "records": [
+    {
+      "name": "header_arquivo",
+      "role": "file_header",
+      "doc": "SAN400 header de arquivo retorno (p.12)",
+      "select": [ { "pos": [1, 1], "values": ["0"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "0", "to": "_record_type", "doc": "B.1: 0 header" },
+        { "name": "codigo_remessa_retorno", "pos": [2, 2], "picture": "9", "format": "enum", "enum": {"1": "remessa", "2": "retorno"}, "default": "2", "to": "direction", "doc": "B.1: 1 remessa, 2 retorno" },
+        { "name": "literal_remessa_retorno", "pos": [3, 9], "picture": "X(7)", "default": "RETORNO", "doc": "REMESSA / RETORNO (arquivos de teste: TESTE)" },
+        { "name": "codigo_servico", "pos": [10, 11], "picture": "9(2)", "default": "01", "to": "service_type", "doc": "01 cobrança" },
+        { "name": "literal_servico", "pos": [12, 26], "picture": "X(15)", "default": "COBRANCA       ", "doc": "COBRANCA" },
+        { "name": "agencia", "pos": [27, 30], "picture": "9(4)", "to": "agency" },
+        { "name": "conta_movimento", "pos": [31, 38], "picture": "9(8)", "to": "account" },
+        { "name": "conta_cobranca", "pos": [39, 46], "picture": "9(8)", "to": "convenio", "doc": "conta cobrança (código do beneficiário)" },
+        { "name": "nome_empresa", "pos": [47, 76], "picture": "X(30)", "to": "company.name" },
+        { "name": "codigo_banco", "pos": [77, 79], "picture": "9(3)", "default": "033", "to": "bank", "doc": "código do banco; o manual e os arquivos do corpus trazem 033, mas remessas/retornos do antigo Santander Banespa podem trazer 353 (B.2 \"033/353\")" },
+        { "name": "nome_banco", "pos": [80, 94], "picture": "X(15)", "to": "bank_name" },
+        { "name": "data_gravacao", "pos": [95, 100], "picture": "9(6)", "format": "ddMMyy", "to": "generated_on" },
+        { "name": "zeros_101", "pos": [101, 110], "picture": "9(10)" },
+        { "name": "filler_111", "pos": [111, 391], "picture": "X(281)" },
+        { "name": "versao", "pos": [392, 394], "picture": "9(3)", "to": "layout_version", "doc": "nº da versão do layout (058 nos arquivos do corpus)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "detalhe",
+      "role": "detail",
+      "starts_group": true,
+      "doc": "SAN400 pp.13-14 (detalhe retorno tipo 1)",
+      "select": [ { "pos": [1, 1], "values": ["1"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "1", "to": "_record_type" },
+        { "name": "tipo_inscricao_empresa", "pos": [2, 3], "picture": "9(2)", "format": "enum", "enum": {"01": "cpf", "02": "cnpj"}, "to": "company.document_type" },
+        { "name": "numero_inscricao_empresa", "pos": [4, 17], "picture": "9(14)", "format": "document", "to": "company.document" },
+        { "name": "agencia", "pos": [18, 21], "picture": "9(4)", "to": "agency" },
+        { "name": "conta_movimento", "pos": [22, 29], "picture": "9(8)", "to": "account" },
+        { "name": "conta_cobranca", "pos": [30, 37], "picture": "9(8)", "to": "convenio" },
+        { "name": "controle_participante", "pos": [38, 62], "picture": "X(25)", "to": "company_use" },
+        { "name": "nosso_numero", "pos": [63, 70], "picture": "9(8)", "to": "nosso_numero", "doc": "B.4: 63-70 (repetido em 127-134)" },
+        { "name": "filler_071", "pos": [71, 107], "picture": "X(37)" },
+        { "name": "codigo_carteira", "pos": [108, 108], "picture": "9", "to": "carteira" },
+        { "name": "codigo_ocorrencia", "pos": [109, 110], "picture": "9(2)", "to": "code", "doc": "B.5 (SAN400 p.13): ver occurrences.json" },
+        { "name": "data_ocorrencia", "pos": [111, 116], "picture": "9(6)", "format": "ddMMyy", "to": "occurrence_date" },
+        { "name": "seu_numero", "pos": [117, 126], "picture": "X(10)", "to": "document_number" },
+        { "name": "nosso_numero_2", "pos": [127, 134], "picture": "X(8)" },
+        { "name": "codigo_original_remessa", "pos": [135, 136], "picture": "X(2)", "doc": "ocorrência da remessa que originou o retorno" },
+        { "name": "codigos_erro", "pos": [137, 145], "picture": "X(9)", "to": "rejection_codes", "doc": "B.4: até 3 códigos de erro de 3 dígitos (tabela SAN400 p.15), lidos como texto" },
+        { "name": "filler_146", "pos": [146, 146], "picture": "X" },
+        { "name": "data_vencimento", "pos": [147, 152], "picture": "9(6)", "format": "ddMMyy", "to": "due_date" },
+        { "name": "valor_titulo", "pos": [153, 165], "picture": "9(11)V99", "to": "face_cents" },
+        { "name": "banco_cobrador", "pos": [166, 168], "picture": "9(3)", "to": "collecting_bank" },
+        { "name": "agencia_recebedora", "pos": [169, 173], "picture": "9(5)", "to": "collecting_agency" },
+        { "name": "especie", "pos": [174, 175], "picture": "X(2)", "to": "species" },
+        { "name": "valor_tarifa", "pos": [176, 188], "picture": "9(11)V99", "to": "fee_cents" },
+        { "name": "outras_despesas", "pos": [189, 201], "picture": "9(11)V99", "to": "other_expenses_cents" },
+        { "name": "juros_atraso", "pos": [202, 214], "picture": "9(11)V99", "doc": "B.4: juros de atraso" },
+        { "name": "valor_iof", "pos": [215, 227], "picture": "9(11)V99", "to": "iof_cents" },
+        { "name": "valor_abatimento", "pos": [228, 240], "picture": "9(11)V99", "to": "rebate_cents" },
+        { "name": "valor_desconto", "pos": [241, 253], "picture": "9(11)V99", "to": "discount_cents" },
+        { "name": "valor_recebido", "pos": [254, 266], "picture": "9(11)V99", "to": "paid_cents" },
+        { "name": "juros_mora", "pos": [267, 279], "picture": "9(11)V99", "to": "interest_cents" },
+        { "name": "outros_creditos", "pos": [280, 292], "picture": "9(11)V99", "to": "other_credits_cents" },
+        { "name": "filler_293", "pos": [293, 293], "picture": "X" },
+        { "name": "aceite", "pos": [294, 294], "picture": "X" },
+        { "name": "filler_295", "pos": [295, 295], "picture": "X" },
+        { "name": "data_credito", "pos": [296, 301], "picture": "9(6)", "format": "ddMMyy", "to": "credit_date" },
+        { "name": "nome_pagador", "pos": [302, 337], "picture": "X(36)", "to": "payer.name" },
+        { "name": "filler_338", "pos": [338, 391], "picture": "X(54)" },
+        { "name": "versao", "pos": [392, 394], "picture": "X(3)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "detalhe_pix",
+      "role": "detail",
+      "starts_group": false,
+      "doc": "Registro tipo 2 do retorno (Pix), após o detalhe (D.2; LB Retorno/Cnab400/Banco/Santander.php, secundário)",
+      "select": [ { "pos": [1, 1], "values": ["2"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "2", "to": "_record_type" },
+        { "name": "filler_002", "pos": [2, 2], "picture": "X" },
+        { "name": "url_qrcode", "pos": [3, 79], "picture": "X(77)", "to": "pix.location", "doc": "D.2: location do QR Code" },
+        { "name": "txid", "pos": [80, 114], "picture": "X(35)", "to": "pix.txid" },
+        { "name": "filler_115", "pos": [115, 394], "picture": "X(280)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "detalhe_desconhecido",
+      "role": "detail",
+      "fallback": true,
+      "doc": "Registro de tipo não descrito neste layout: relatado e mantido, nunca fatal",
+      "select": [ { "pos": [1, 1], "values": ["3", "4", "5", "6", "7", "8"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "to": "_record_type" },
+        { "name": "conteudo", "pos": [2, 394], "picture": "X(393)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "trailer_arquivo",
+      "role": "file_trailer",
+      "doc": "SAN400 trailer retorno (B.6)",
+      "select": [ { "pos": [1, 1], "values": ["9"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "9", "to": "_record_type" },
+        { "name": "codigo_retorno", "pos": [2, 2], "picture": "9", "default": "2" },
+        { "name": "codigo_servico", "pos": [3, 4], "picture": "9(2)", "default": "01" },
+        { "name": "codigo_banco", "pos": [5, 7], "picture": "9(3)", "default": "033", "to": "bank" },
+        { "name": "filler_008", "pos": [8, 17], "picture": "X(10)" },
+        { "name": "qtd_simples", "pos": [18, 25], "picture": "9(8)", "format": "int", "to": "simple.count" },
+        { "name": "valor_simples", "pos": [26, 39], "picture": "9(12)V99", "to": "simple.total_cents" },
+        { "name": "aviso_simples", "pos": [40, 47], "picture": "X(8)", "to": "notice_number" },
+        { "name": "filler_048", "pos": [48, 57], "picture": "X(10)" },
+        { "name": "qtd_bloco_2", "pos": [58, 65], "picture": "9(8)", "doc": "2º bloco (caucionada; ordem dos blocos 2 e 3 não conferida no manual)" },
+        { "name": "valor_bloco_2", "pos": [66, 79], "picture": "9(12)V99" },
+        { "name": "aviso_bloco_2", "pos": [80, 87], "picture": "X(8)" },
+        { "name": "filler_088", "pos": [88, 97], "picture": "X(10)" },
+        { "name": "qtd_bloco_3", "pos": [98, 105], "picture": "9(8)", "doc": "3º bloco (descontada)" },
+        { "name": "valor_bloco_3", "pos": [106, 119], "picture": "9(12)V99" },
+        { "name": "aviso_bloco_3", "pos": [120, 127], "picture": "X(8)" },
+        { "name": "filler_128", "pos": [128, 391], "picture": "X(264)" },
+        { "name": "versao", "pos": [392, 394], "picture": "X(3)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    }
+  ]
+}
+"""#
+        ),
+        (
+            "cnab400/041/occurrences",
+            #"""
+{
+  "kind": "codes",
+  "name": "cnab400/041/occurrences",
+  "version": "Banrisul CNAB 400",
+  "doc": "Banrisul CNAB 400: ocorrências de retorno (cnab_yaml cnab400/041/retorno/codigo_ocorrencia.yml, secundário); remessa: 01 entrada (brcobranca)",
+  "movements": {
+    "02": { "text": "Confirmação de entrada", "event": "registered" },
+    "03": { "text": "Entrada rejeitada", "event": "rejected" },
+    "04": { "text": "Baixa de título liquidado por edital", "event": "paid" },
+    "06": { "text": "Liquidação normal", "event": "paid" },
+    "07": { "text": "Liquidação parcial", "event": "paid" },
+    "08": { "text": "Baixa por pagamento, liquidação pelo saldo", "event": "paid" },
+    "09": { "text": "Devolução automática", "event": "written_off" },
+    "10": { "text": "Baixado conforme instruções", "event": "written_off" },
+    "11": { "text": "Arquivo levantamento", "event": "other" },
+    "12": { "text": "Concessão de abatimento", "event": "changed" },
+    "13": { "text": "Cancelamento de abatimento", "event": "changed" },
+    "14": { "text": "Vencimento alterado", "event": "changed" },
+    "15": { "text": "Pagamento em cartório", "event": "paid" },
+    "16": { "text": "Alteração de dados", "event": "changed" },
+    "18": { "text": "Alteração de instruções", "event": "changed" },
+    "19": { "text": "Confirmação de instrução de protesto", "event": "protested" },
+    "20": { "text": "Confirmação de instrução para sustar protesto", "event": "protested" },
+    "21": { "text": "Aguardando autorização para protesto por edital", "event": "protested" },
+    "22": { "text": "Protesto sustado por alteração de vencimento e prazo de cartório", "event": "protested" },
+    "23": { "text": "Confirmação da entrada em cartório", "event": "protested" },
+    "24": { "text": "Alteração de dados do sacador", "event": "changed" },
+    "25": { "text": "Devolução, liquidado anteriormente", "event": "written_off" },
+    "26": { "text": "Devolvido pelo cartório: erro de informação", "event": "protested" },
+    "30": { "text": "Cobrança a creditar (liquidação em trânsito)", "event": "other" },
+    "31": { "text": "Título em trânsito pago em cartório", "event": "paid" },
+    "32": { "text": "Reembolso e transferência desconto/vendor ou carteira em garantia", "event": "other" },
+    "33": { "text": "Reembolso e devolução desconto/vendor", "event": "other" },
+    "34": { "text": "Reembolso não efetuado por falta de saldo", "event": "other" },
+    "40": { "text": "Baixa de títulos protestados", "event": "written_off" },
+    "41": { "text": "Despesa de aponte", "event": "fee" },
+    "42": { "text": "Alteração de título", "event": "changed" },
+    "43": { "text": "Relação de títulos", "event": "other" },
+    "44": { "text": "Manutenção mensal", "event": "fee" },
+    "45": { "text": "Sustação de cartório e envio de título a cartório", "event": "protested" },
+    "46": { "text": "Fornecimento de formulário pré-impresso", "event": "fee" },
+    "47": { "text": "Confirmação de entrada: pagador DDA", "event": "registered" },
+    "68": { "text": "Acerto dos dados do rateio de crédito", "event": "changed" },
+    "69": { "text": "Cancelamento dos dados do rateio", "event": "changed" }
+  },
+  "reasons": {
+  },
+  "remessa_movements": {
+    "01": { "text": "Entrada de título", "movement": "register" }
+  }
+}
+"""#
+        ),
+        (
+            "cnab400/041/remessa",
+            #"""
+{
+  "kind": "layout",
+  "name": "cnab400/041/remessa",
+  "version": "Banrisul CNAB 400",
+  "doc": "Banrisul CNAB 400 cobrança, remessa (secundário: brcobranca)",
+  "record_length": 400,
+  "records": [
+    {
+      "name": "header_arquivo",
+      "role": "file_header",
+      "doc": "Header remessa Banrisul: 10-26 em branco (brcobranca remessa/cnab400/banrisul.rb (secundário))",
+      "select": [ { "pos": [1, 1], "values": ["0"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "0", "to": "_record_type" },
+        { "name": "codigo_remessa_retorno", "pos": [2, 2], "picture": "9", "format": "enum", "enum": {"1": "remessa", "2": "retorno"}, "default": "1", "to": "direction" },
+        { "name": "literal_remessa", "pos": [3, 9], "picture": "X(7)", "default": "REMESSA" },
+        { "name": "filler_010", "pos": [10, 26], "picture": "X(17)" },
+        { "name": "codigo_cedente", "pos": [27, 39], "picture": "X(13)", "to": "convenio", "doc": "código do beneficiário (13)" },
+        { "name": "filler_040", "pos": [40, 46], "picture": "X(7)" },
+        { "name": "nome_empresa", "pos": [47, 76], "picture": "X(30)", "to": "company.name" },
+        { "name": "codigo_banco", "pos": [77, 79], "picture": "9(3)", "default": "041", "to": "bank" },
+        { "name": "nome_banco", "pos": [80, 94], "picture": "X(15)", "to": "bank_name" },
+        { "name": "data_gravacao", "pos": [95, 100], "picture": "9(6)", "format": "ddMMyy", "to": "generated_on" },
+        { "name": "filler_101", "pos": [101, 394], "picture": "X(294)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "detalhe",
+      "role": "detail",
+      "starts_group": true,
+      "doc": "Detalhe remessa Banrisul (brcobranca remessa/cnab400/banrisul.rb (secundário))",
+      "select": [ { "pos": [1, 1], "values": ["1"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "1", "to": "_record_type" },
+        { "name": "filler_002", "pos": [2, 17], "picture": "X(16)" },
+        { "name": "codigo_cedente", "pos": [18, 30], "picture": "X(13)", "to": "convenio" },
+        { "name": "filler_031", "pos": [31, 37], "picture": "X(7)" },
+        { "name": "controle_participante", "pos": [38, 62], "picture": "X(25)", "to": "company_use" },
+        { "name": "nosso_numero", "pos": [63, 70], "picture": "9(8)", "to": "nosso_numero" },
+        { "name": "dv_nosso_numero", "pos": [71, 72], "picture": "X(2)", "to": "nosso_numero", "doc": "dois dígitos de conferência" },
+        { "name": "mensagem_boleto", "pos": [73, 104], "picture": "X(32)", "to": "message_1" },
+        { "name": "filler_105", "pos": [105, 107], "picture": "X(3)" },
+        { "name": "carteira", "pos": [108, 108], "picture": "X", "to": "carteira" },
+        { "name": "ocorrencia", "pos": [109, 110], "picture": "9(2)", "to": "code" },
+        { "name": "seu_numero", "pos": [111, 120], "picture": "X(10)", "to": "document_number" },
+        { "name": "data_vencimento", "pos": [121, 126], "picture": "9(6)", "format": "ddMMyy", "to": "due_date" },
+        { "name": "valor_titulo", "pos": [127, 139], "picture": "9(11)V99", "to": "amount_cents" },
+        { "name": "banco_encarregado", "pos": [140, 142], "picture": "9(3)", "default": "041" },
+        { "name": "filler_143", "pos": [143, 147], "picture": "X(5)" },
+        { "name": "especie", "pos": [148, 149], "picture": "9(2)", "to": "species" },
+        { "name": "aceite", "pos": [150, 150], "picture": "X", "to": "acceptance", "doc": "sempre N" },
+        { "name": "data_emissao", "pos": [151, 156], "picture": "9(6)", "format": "ddMMyy", "to": "issue_date" },
+        { "name": "instrucao_1", "pos": [157, 158], "picture": "9(2)", "to": "instruction_1", "doc": "18 = cobrar multa" },
+        { "name": "instrucao_2", "pos": [159, 160], "picture": "9(2)", "to": "instruction_2" },
+        { "name": "tipo_mora", "pos": [161, 161], "picture": "X", "to": "interest.code", "doc": "diária ou mensal; branco sem mora" },
+        { "name": "valor_mora", "pos": [162, 173], "picture": "9(10)V99", "to": "interest.value", "doc": "valor/taxa de mora (brancos sem mora)" },
+        { "name": "data_desconto", "pos": [174, 179], "picture": "9(6)", "format": "ddMMyy", "to": "discount.date" },
+        { "name": "valor_desconto", "pos": [180, 192], "picture": "9(11)V99", "to": "discount.value" },
+        { "name": "valor_iof", "pos": [193, 205], "picture": "9(11)V99", "to": "iof_cents" },
+        { "name": "valor_abatimento", "pos": [206, 218], "picture": "9(11)V99", "to": "rebate_cents" },
+        { "name": "tipo_inscricao_pagador", "pos": [219, 220], "picture": "9(2)", "format": "enum", "enum": {"01": "cpf", "02": "cnpj"}, "to": "payer.document_type" },
+        { "name": "numero_inscricao_pagador", "pos": [221, 234], "picture": "9(14)", "format": "document", "to": "payer.document" },
+        { "name": "nome_pagador", "pos": [235, 269], "picture": "X(35)", "to": "payer.name" },
+        { "name": "filler_270", "pos": [270, 274], "picture": "X(5)" },
+        { "name": "endereco_pagador", "pos": [275, 314], "picture": "X(40)", "to": "payer.address.street" },
+        { "name": "filler_315", "pos": [315, 321], "picture": "X(7)" },
+        { "name": "percentual_multa", "pos": [322, 324], "picture": "9(3)", "to": "fine.value", "doc": "percentual com 1 decimal (décimos)" },
+        { "name": "dias_multa", "pos": [325, 326], "picture": "9(2)" },
+        { "name": "cep_pagador", "pos": [327, 334], "picture": "9(8)", "to": "payer.address.cep" },
+        { "name": "cidade_pagador", "pos": [335, 349], "picture": "X(15)", "to": "payer.address.city" },
+        { "name": "uf_pagador", "pos": [350, 351], "picture": "X(2)", "to": "payer.address.state" },
+        { "name": "taxa_antecipacao", "pos": [352, 355], "picture": "9(4)" },
+        { "name": "filler_356", "pos": [356, 356], "picture": "X" },
+        { "name": "valor_calculo_desconto", "pos": [357, 369], "picture": "9(11)V99" },
+        { "name": "dias_protesto", "pos": [370, 371], "picture": "9(2)", "format": "int", "to": "protest.days" },
+        { "name": "filler_372", "pos": [372, 394], "picture": "X(23)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "detalhe_desconhecido",
+      "role": "detail",
+      "fallback": true,
+      "doc": "Registro de tipo não descrito neste layout: relatado e mantido, nunca fatal",
+      "select": [ { "pos": [1, 1], "values": ["2", "3", "4", "5", "6", "7", "8"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "to": "_record_type" },
+        { "name": "conteudo", "pos": [2, 394], "picture": "X(393)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "trailer_arquivo",
+      "role": "file_trailer",
+      "doc": "Trailer remessa Banrisul: 28-40 total dos títulos (brcobranca remessa/cnab400/banrisul.rb (secundário))",
+      "select": [ { "pos": [1, 1], "values": ["9"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "9", "to": "_record_type" },
+        { "name": "filler_002", "pos": [2, 27], "picture": "X(26)" },
+        { "name": "valor_total", "pos": [28, 40], "picture": "9(11)V99", "to": "total_cents" },
+        { "name": "filler_041", "pos": [41, 394], "picture": "X(354)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    }
+  ]
+}
+"""#
+        ),
+        (
+            "cnab400/041/retorno",
+            #"""
+{
+  "kind": "layout",
+  "name": "cnab400/041/retorno",
+  "version": "Banrisul CNAB 400",
+  "doc": "Banrisul CNAB 400 cobrança, retorno (secundário: cnab_yaml 041)",
+  "record_length": 400,
+  "records": [
+    {
+      "name": "header_arquivo",
+      "role": "file_header",
+      "doc": "Header retorno Banrisul (cnab_yaml cnab400/041/retorno (secundário))",
+      "select": [ { "pos": [1, 1], "values": ["0"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "0", "to": "_record_type", "doc": "B.1: 0 header" },
+        { "name": "codigo_remessa_retorno", "pos": [2, 2], "picture": "9", "format": "enum", "enum": {"1": "remessa", "2": "retorno"}, "default": "2", "to": "direction", "doc": "B.1: 1 remessa, 2 retorno" },
+        { "name": "literal_remessa_retorno", "pos": [3, 9], "picture": "X(7)", "default": "RETORNO", "doc": "REMESSA / RETORNO (arquivos de teste: TESTE)" },
+        { "name": "codigo_servico", "pos": [10, 11], "picture": "9(2)", "default": "01", "to": "service_type", "doc": "01 cobrança" },
+        { "name": "literal_servico", "pos": [12, 26], "picture": "X(15)", "default": "COBRANCA       ", "doc": "COBRANCA" },
+        { "name": "codigo_cedente", "pos": [27, 39], "picture": "X(13)", "to": "convenio" },
+        { "name": "filler_040", "pos": [40, 46], "picture": "X(7)" },
+        { "name": "nome_empresa", "pos": [47, 76], "picture": "X(30)", "to": "company.name" },
+        { "name": "codigo_banco", "pos": [77, 79], "picture": "9(3)", "default": "041", "to": "bank" },
+        { "name": "nome_banco", "pos": [80, 94], "picture": "X(15)", "to": "bank_name" },
+        { "name": "data_gravacao", "pos": [95, 100], "picture": "9(6)", "format": "ddMMyy", "to": "generated_on" },
+        { "name": "filler_101", "pos": [101, 394], "picture": "X(294)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "detalhe",
+      "role": "detail",
+      "starts_group": true,
+      "doc": "Detalhe retorno Banrisul (cnab_yaml cnab400/041/retorno (secundário), com as posições comuns de B.4)",
+      "select": [ { "pos": [1, 1], "values": ["1"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "1", "to": "_record_type" },
+        { "name": "tipo_inscricao_empresa", "pos": [2, 3], "picture": "9(2)", "format": "enum", "enum": {"01": "cpf", "02": "cnpj"}, "to": "company.document_type" },
+        { "name": "numero_inscricao_empresa", "pos": [4, 17], "picture": "9(14)", "format": "document", "to": "company.document" },
+        { "name": "codigo_cedente", "pos": [18, 29], "picture": "X(12)", "to": "convenio" },
+        { "name": "especie_cobranca", "pos": [30, 35], "picture": "X(6)" },
+        { "name": "filler_036", "pos": [36, 37], "picture": "X(2)" },
+        { "name": "controle_participante", "pos": [38, 62], "picture": "X(25)", "to": "company_use" },
+        { "name": "nosso_numero", "pos": [63, 70], "picture": "9(8)", "to": "nosso_numero" },
+        { "name": "filler_071", "pos": [71, 72], "picture": "X(2)" },
+        { "name": "nosso_numero_opcional", "pos": [73, 82], "picture": "X(10)" },
+        { "name": "contrato_blu", "pos": [83, 104], "picture": "X(22)" },
+        { "name": "filler_105", "pos": [105, 107], "picture": "X(3)" },
+        { "name": "carteira", "pos": [108, 108], "picture": "X", "to": "carteira" },
+        { "name": "ocorrencia", "pos": [109, 110], "picture": "9(2)", "to": "code" },
+        { "name": "data_ocorrencia", "pos": [111, 116], "picture": "9(6)", "format": "ddMMyy", "to": "occurrence_date" },
+        { "name": "seu_numero", "pos": [117, 126], "picture": "X(10)", "to": "document_number" },
+        { "name": "nosso_numero_2", "pos": [127, 146], "picture": "X(20)" },
+        { "name": "data_vencimento", "pos": [147, 152], "picture": "9(6)", "format": "ddMMyy", "to": "due_date" },
+        { "name": "valor_titulo", "pos": [153, 165], "picture": "9(11)V99", "to": "face_cents" },
+        { "name": "banco_cobrador", "pos": [166, 168], "picture": "9(3)", "to": "collecting_bank" },
+        { "name": "agencia_cobradora", "pos": [169, 173], "picture": "9(5)", "to": "collecting_agency" },
+        { "name": "especie", "pos": [174, 175], "picture": "X(2)", "to": "species" },
+        { "name": "tarifa", "pos": [176, 188], "picture": "9(11)V99", "to": "fee_cents" },
+        { "name": "outras_despesas", "pos": [189, 201], "picture": "9(11)V99", "to": "other_expenses_cents" },
+        { "name": "filler_202", "pos": [202, 227], "picture": "X(26)" },
+        { "name": "valor_abatimento", "pos": [228, 240], "picture": "9(11)V99", "to": "rebate_cents" },
+        { "name": "valor_desconto", "pos": [241, 253], "picture": "9(11)V99", "to": "discount_cents" },
+        { "name": "valor_pago", "pos": [254, 266], "picture": "9(11)V99", "to": "paid_cents" },
+        { "name": "mora_multa", "pos": [267, 279], "picture": "9(11)V99", "to": "interest_cents" },
+        { "name": "outros_creditos", "pos": [280, 292], "picture": "9(11)V99", "to": "other_credits_cents" },
+        { "name": "filler_293", "pos": [293, 295], "picture": "X(3)" },
+        { "name": "data_credito", "pos": [296, 301], "picture": "9(6)", "format": "ddMMyy", "to": "credit_date" },
+        { "name": "filler_302", "pos": [302, 342], "picture": "X(41)" },
+        { "name": "forma_pagamento", "pos": [343, 343], "picture": "X" },
+        { "name": "canal_pagamento", "pos": [344, 344], "picture": "X", "to": "liquidation_code" },
+        { "name": "filler_345", "pos": [345, 382], "picture": "X(38)" },
+        { "name": "motivos", "pos": [383, 392], "picture": "X(10)", "format": "reasons", "to": "reasons" },
+        { "name": "filler_393", "pos": [393, 394], "picture": "X(2)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "detalhe_desconhecido",
+      "role": "detail",
+      "fallback": true,
+      "doc": "Registro de tipo não descrito neste layout: relatado e mantido, nunca fatal",
+      "select": [ { "pos": [1, 1], "values": ["2", "3", "4", "5", "6", "7", "8"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "to": "_record_type" },
+        { "name": "conteudo", "pos": [2, 394], "picture": "X(393)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "trailer_arquivo",
+      "role": "file_trailer",
+      "doc": "Trailer retorno Banrisul (contagens não descritas na fonte)",
+      "select": [ { "pos": [1, 1], "values": ["9"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "9", "to": "_record_type" },
+        { "name": "codigo_retorno", "pos": [2, 2], "picture": "9", "default": "2" },
+        { "name": "codigo_servico", "pos": [3, 4], "picture": "9(2)", "default": "01" },
+        { "name": "codigo_banco", "pos": [5, 7], "picture": "9(3)", "default": "041", "to": "bank" },
+        { "name": "filler_008", "pos": [8, 394], "picture": "X(387)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    }
+  ]
+}
+"""#
+        ),
+        (
+            "cnab400/070/retorno",
+            #"""
+{
+  "kind": "layout",
+  "name": "cnab400/070/retorno",
+  "version": "BRB CNAB 400",
+  "doc": "BRB (Banco de Brasília) CNAB 400 cobrança, retorno (secundário: brcobranca). A remessa BRB não é CNAB 400 (header DCB de 39 bytes, sem sequencial em 395-400): não descrita",
+  "record_length": 400,
+  "records": [
+    {
+      "name": "header_arquivo",
+      "role": "file_header",
+      "doc": "Header retorno BRB (brcobranca retorno/cnab400/banco_brasilia.rb (secundário), conferido com o retorno do corpus)",
+      "select": [ { "pos": [1, 1], "values": ["0"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "0", "to": "_record_type", "doc": "B.1: 0 header" },
+        { "name": "codigo_remessa_retorno", "pos": [2, 2], "picture": "9", "format": "enum", "enum": {"1": "remessa", "2": "retorno"}, "default": "2", "to": "direction", "doc": "B.1: 1 remessa, 2 retorno" },
+        { "name": "literal_remessa_retorno", "pos": [3, 9], "picture": "X(7)", "default": "RETORNO", "doc": "REMESSA / RETORNO (arquivos de teste: TESTE)" },
+        { "name": "codigo_servico", "pos": [10, 11], "picture": "9(2)", "default": "01", "to": "service_type", "doc": "01 cobrança" },
+        { "name": "literal_servico", "pos": [12, 26], "picture": "X(15)", "default": "COBRANCA       ", "doc": "COBRANCA" },
+        { "name": "codigo_empresa", "pos": [27, 46], "picture": "9(20)", "to": "convenio" },
+        { "name": "nome_empresa", "pos": [47, 76], "picture": "X(30)", "to": "company.name" },
+        { "name": "codigo_banco", "pos": [77, 79], "picture": "9(3)", "default": "070", "to": "bank" },
+        { "name": "nome_banco", "pos": [80, 94], "picture": "X(15)", "to": "bank_name" },
+        { "name": "data_gravacao", "pos": [95, 102], "picture": "9(8)", "format": "ddMMyyyy", "to": "generated_on", "doc": "DDMMAAAA no BRB" },
+        { "name": "filler_103", "pos": [103, 379], "picture": "X(277)" },
+        { "name": "data_credito", "pos": [380, 387], "picture": "9(8)", "format": "ddMMyyyy", "to": "credit_date" },
+        { "name": "filler_388", "pos": [388, 394], "picture": "X(7)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "detalhe",
+      "role": "detail",
+      "starts_group": true,
+      "doc": "Detalhe retorno BRB: datas DDMMAAAA, valores deslocados (brcobranca retorno/cnab400/banco_brasilia.rb (secundário), conferido com o retorno do corpus)",
+      "select": [ { "pos": [1, 1], "values": ["1"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "1", "to": "_record_type" },
+        { "name": "tipo_inscricao_empresa", "pos": [2, 3], "picture": "9(2)", "format": "enum", "enum": {"01": "cpf", "02": "cnpj"}, "to": "company.document_type" },
+        { "name": "numero_inscricao_empresa", "pos": [4, 17], "picture": "9(14)", "format": "document", "to": "company.document" },
+        { "name": "filler_018", "pos": [18, 20], "picture": "X(3)" },
+        { "name": "codigo_cedente", "pos": [21, 37], "picture": "9(17)", "to": "convenio" },
+        { "name": "controle_participante", "pos": [38, 62], "picture": "X(25)", "to": "company_use" },
+        { "name": "filler_063", "pos": [63, 70], "picture": "X(8)" },
+        { "name": "nosso_numero", "pos": [71, 82], "picture": "9(12)", "to": "nosso_numero" },
+        { "name": "filler_083", "pos": [83, 108], "picture": "X(26)" },
+        { "name": "ocorrencia", "pos": [109, 110], "picture": "9(2)", "to": "code" },
+        { "name": "data_ocorrencia", "pos": [111, 118], "picture": "9(8)", "format": "ddMMyyyy", "to": "occurrence_date" },
+        { "name": "filler_119", "pos": [119, 128], "picture": "X(10)" },
+        { "name": "nosso_numero_confirmacao", "pos": [129, 140], "picture": "X(12)" },
+        { "name": "filler_141", "pos": [141, 148], "picture": "X(8)" },
+        { "name": "data_vencimento", "pos": [149, 156], "picture": "9(8)", "format": "ddMMyyyy", "to": "due_date" },
+        { "name": "valor_titulo", "pos": [157, 169], "picture": "9(11)V99", "to": "face_cents" },
+        { "name": "banco_recebedor", "pos": [170, 172], "picture": "9(3)", "to": "collecting_bank" },
+        { "name": "agencia_recebedora", "pos": [173, 177], "picture": "9(5)", "to": "collecting_agency" },
+        { "name": "especie", "pos": [178, 179], "picture": "X(2)", "to": "species" },
+        { "name": "valor_tarifa", "pos": [180, 192], "picture": "9(11)V99", "to": "fee_cents" },
+        { "name": "filler_193", "pos": [193, 218], "picture": "X(26)" },
+        { "name": "valor_iof", "pos": [219, 231], "picture": "9(11)V99", "to": "iof_cents" },
+        { "name": "valor_abatimento", "pos": [232, 244], "picture": "9(11)V99", "to": "rebate_cents" },
+        { "name": "valor_desconto", "pos": [245, 257], "picture": "9(11)V99", "to": "discount_cents" },
+        { "name": "valor_recebido", "pos": [258, 270], "picture": "9(11)V99", "to": "paid_cents" },
+        { "name": "valor_271", "pos": [271, 283], "picture": "9(11)V99", "doc": "valor não descrito na fonte (o corpus traz um valor aqui: provavelmente juros)" },
+        { "name": "outros_recebimentos", "pos": [284, 296], "picture": "9(11)V99", "to": "other_credits_cents" },
+        { "name": "filler_297", "pos": [297, 299], "picture": "X(3)" },
+        { "name": "data_credito", "pos": [300, 307], "picture": "9(8)", "format": "ddMMyyyy", "to": "credit_date" },
+        { "name": "filler_308", "pos": [308, 364], "picture": "X(57)" },
+        { "name": "motivos", "pos": [365, 394], "picture": "X(30)", "format": "reasons", "to": "reasons" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "detalhe_desconhecido",
+      "role": "detail",
+      "fallback": true,
+      "doc": "Registro de tipo não descrito neste layout: relatado e mantido, nunca fatal",
+      "select": [ { "pos": [1, 1], "values": ["2", "3", "4", "5", "6", "7", "8"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "to": "_record_type" },
+        { "name": "conteudo", "pos": [2, 394], "picture": "X(393)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "trailer_arquivo",
+      "role": "file_trailer",
+      "doc": "Trailer retorno BRB (totais não descritos na fonte)",
+      "select": [ { "pos": [1, 1], "values": ["9"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "9", "to": "_record_type" },
+        { "name": "codigo_retorno", "pos": [2, 2], "picture": "9", "default": "2" },
+        { "name": "codigo_servico", "pos": [3, 4], "picture": "9(2)", "default": "01" },
+        { "name": "codigo_banco", "pos": [5, 7], "picture": "9(3)", "default": "070", "to": "bank" },
+        { "name": "filler_008", "pos": [8, 394], "picture": "X(387)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    }
+  ]
+}
+"""#
+        ),
+        (
+            "cnab400/104/occurrences",
+            #"""
+{
+  "kind": "codes",
+  "name": "cnab400/104/occurrences",
+  "version": "SIGCB MO67126 v004",
+  "doc": "Caixa SIGCB CNAB 400: ocorrências de retorno (CX400 NE033, numeração própria: 21 liquidação, 99 rejeição), ocorrências de remessa (CX400 NE017). O código de rejeição (80-82) tem 3 posições e sai em rejection_codes, sem tabela",
+  "movements": {
+    "01": { "text": "Entrada confirmada", "event": "registered" },
+    "02": { "text": "Baixa confirmada (manual)", "event": "written_off" },
+    "03": { "text": "Abatimento concedido", "event": "changed" },
+    "04": { "text": "Abatimento cancelado", "event": "changed" },
+    "05": { "text": "Vencimento alterado", "event": "changed" },
+    "06": { "text": "Uso da empresa alterado", "event": "changed" },
+    "07": { "text": "Prazo de protesto alterado", "event": "changed" },
+    "08": { "text": "Prazo de devolução alterado", "event": "changed" },
+    "09": { "text": "Alteração confirmada", "event": "changed" },
+    "10": { "text": "Alteração com reemissão de boleto confirmada", "event": "changed" },
+    "11": { "text": "Alteração da opção de protesto para devolução", "event": "changed" },
+    "12": { "text": "Alteração da opção de devolução para protesto", "event": "changed" },
+    "20": { "text": "Em ser", "event": "other" },
+    "21": { "text": "Liquidação", "event": "paid" },
+    "22": { "text": "Liquidação em cartório", "event": "paid" },
+    "23": { "text": "Baixa por devolução", "event": "written_off" },
+    "24": { "text": "Baixa por franco pagamento", "event": "written_off" },
+    "25": { "text": "Baixa por protesto", "event": "protested" },
+    "26": { "text": "Título enviado para cartório", "event": "protested" },
+    "27": { "text": "Sustação de protesto", "event": "protested" },
+    "28": { "text": "Estorno de protesto", "event": "protested" },
+    "29": { "text": "Estorno de sustação de protesto", "event": "protested" },
+    "30": { "text": "Alteração de título", "event": "changed" },
+    "31": { "text": "Tarifa sobre título vencido", "event": "fee" },
+    "32": { "text": "Outras tarifas de alteração", "event": "fee" },
+    "33": { "text": "Estorno de baixa/liquidação", "event": "other" },
+    "34": { "text": "Transferência de carteira/entrada", "event": "other" },
+    "35": { "text": "Transferência de carteira/baixa", "event": "other" },
+    "99": { "text": "Rejeição do título (código de rejeição em 80-82)", "event": "rejected" }
+  },
+  "reasons": {
+  },
+  "remessa_movements": {
+    "01": { "text": "Entrada de título", "movement": "register" },
+    "02": { "text": "Pedido de baixa", "movement": "write_off" },
+    "03": { "text": "Concessão de abatimento", "movement": "grant_rebate" },
+    "04": { "text": "Cancelamento de abatimento", "movement": "cancel_rebate" },
+    "05": { "text": "Alteração de vencimento", "movement": "change_due_date" },
+    "06": { "text": "Alteração do uso da empresa", "movement": "change_company_use" },
+    "07": { "text": "Alteração do prazo de protesto", "movement": "change_protest_days" },
+    "08": { "text": "Alteração do prazo de devolução", "movement": "change_write_off_days" },
+    "09": { "text": "Alteração de outros dados", "movement": "change_other_data" },
+    "10": { "text": "Alteração de dados com emissão/emissão de boleto", "movement": "change_other_data" },
+    "11": { "text": "Alteração da opção de protesto para devolução", "movement": "change_protest_to_return" },
+    "12": { "text": "Alteração da opção de devolução para protesto", "movement": "change_return_to_protest" }
+  }
+}
+"""#
+        ),
+        (
+            "cnab400/104/remessa",
+            #"""
+{
+  "kind": "layout",
+  "name": "cnab400/104/remessa",
+  "version": "SIGCB MO67126 v004",
+  "doc": "Caixa CNAB 400 SIGCB cobrança, remessa (CX400 MO67126 v004 Jan/2016)",
+  "record_length": 400,
+  "records": [
+    {
+      "name": "header_arquivo",
+      "role": "file_header",
+      "doc": "CX400 header de arquivo remessa (CX400 Anexo II; campos conferidos com cnab-layouts config/cef/cnab400/cobranca_sigcb.yml e LB Caixa.php, secundários: o corpus não tem arquivos 400 da Caixa)",
+      "select": [ { "pos": [1, 1], "values": ["0"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "0", "to": "_record_type", "doc": "B.1: 0 header" },
+        { "name": "codigo_remessa_retorno", "pos": [2, 2], "picture": "9", "format": "enum", "enum": {"1": "remessa", "2": "retorno"}, "default": "1", "to": "direction", "doc": "B.1: 1 remessa, 2 retorno" },
+        { "name": "literal_remessa_retorno", "pos": [3, 9], "picture": "X(7)", "default": "REMESSA", "doc": "REMESSA / RETORNO (arquivos de teste: TESTE)" },
+        { "name": "codigo_servico", "pos": [10, 11], "picture": "9(2)", "default": "01", "to": "service_type", "doc": "01 cobrança" },
+        { "name": "literal_servico", "pos": [12, 26], "picture": "X(15)", "default": "COBRANCA       ", "doc": "COBRANCA" },
+        { "name": "agencia", "pos": [27, 30], "picture": "9(4)", "to": "agency" },
+        { "name": "codigo_beneficiario", "pos": [31, 36], "picture": "9(6)", "to": "convenio", "doc": "código do beneficiário (6)" },
+        { "name": "filler_037", "pos": [37, 46], "picture": "X(10)" },
+        { "name": "nome_empresa", "pos": [47, 76], "picture": "X(30)", "to": "company.name" },
+        { "name": "codigo_banco", "pos": [77, 79], "picture": "9(3)", "default": "104", "to": "bank" },
+        { "name": "nome_banco", "pos": [80, 94], "picture": "X(15)", "to": "bank_name" },
+        { "name": "data_geracao", "pos": [95, 100], "picture": "9(6)", "format": "ddMMyy", "to": "generated_on" },
+        { "name": "filler_101", "pos": [101, 389], "picture": "X(289)" },
+        { "name": "sequencial_remessa", "pos": [390, 394], "picture": "9(5)", "format": "int", "to": "file_sequence", "doc": "B.7: sequencial a partir de 00001 (CX400 NE009)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "detalhe",
+      "role": "detail",
+      "starts_group": true,
+      "doc": "CX400 Anexo II (detalhe tipo 1) (CX400 Anexo II; campos conferidos com cnab-layouts config/cef/cnab400/cobranca_sigcb.yml e LB Caixa.php, secundários: o corpus não tem arquivos 400 da Caixa)",
+      "select": [ { "pos": [1, 1], "values": ["1"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "1", "to": "_record_type" },
+        { "name": "tipo_inscricao_empresa", "pos": [2, 3], "picture": "9(2)", "format": "enum", "enum": {"01": "cpf", "02": "cnpj"}, "to": "company.document_type" },
+        { "name": "numero_inscricao_empresa", "pos": [4, 17], "picture": "9(14)", "format": "document", "to": "company.document" },
+        { "name": "agencia", "pos": [18, 21], "picture": "9(4)", "to": "agency" },
+        { "name": "codigo_beneficiario", "pos": [22, 27], "picture": "9(6)", "to": "convenio" },
+        { "name": "identificacao_emissao", "pos": [28, 28], "picture": "9", "to": "issuer", "doc": "B.2: 1 banco emite, 2 cliente emite" },
+        { "name": "identificacao_postagem", "pos": [29, 29], "picture": "9", "to": "distribution", "doc": "0 postagem pelo beneficiário, 1 pagador via correio, 2 beneficiário via agência, 3 pagador via e-mail" },
+        { "name": "taxa_permanencia", "pos": [30, 31], "picture": "9(2)", "doc": "comissão de permanência" },
+        { "name": "uso_empresa", "pos": [32, 56], "picture": "X(25)", "to": "company_use" },
+        { "name": "nosso_numero", "pos": [57, 73], "picture": "9(17)", "to": "nosso_numero", "doc": "B.2: modalidade (57-58) + nosso número (59-73)" },
+        { "name": "filler_074", "pos": [74, 76], "picture": "X(3)" },
+        { "name": "mensagem", "pos": [77, 106], "picture": "X(30)", "to": "message_1", "doc": "mensagem a imprimir no boleto" },
+        { "name": "carteira", "pos": [107, 108], "picture": "9(2)", "to": "carteira", "doc": "01 cobrança registrada" },
+        { "name": "codigo_ocorrencia", "pos": [109, 110], "picture": "9(2)", "to": "code", "doc": "B.3 (CX400 NE017): ver occurrences.json remessa_movements" },
+        { "name": "numero_documento", "pos": [111, 120], "picture": "X(10)", "to": "document_number" },
+        { "name": "data_vencimento", "pos": [121, 126], "picture": "9(6)", "format": "ddMMyy", "to": "due_date" },
+        { "name": "valor_titulo", "pos": [127, 139], "picture": "9(11)V99", "to": "amount_cents" },
+        { "name": "codigo_banco", "pos": [140, 142], "picture": "9(3)", "default": "104" },
+        { "name": "agencia_cobradora", "pos": [143, 147], "picture": "9(5)", "to": "collecting_agency", "doc": "zeros" },
+        { "name": "especie", "pos": [148, 149], "picture": "9(2)", "to": "species", "doc": "01 DM, 02 NP, 03 DS, 05 NS, 06 LC, 09 outros…" },
+        { "name": "aceite", "pos": [150, 150], "picture": "X", "to": "acceptance" },
+        { "name": "data_emissao", "pos": [151, 156], "picture": "9(6)", "format": "ddMMyy", "to": "issue_date" },
+        { "name": "instrucao_1", "pos": [157, 158], "picture": "9(2)", "to": "instruction_1", "doc": "01 protestar, 02 devolver (prazo em 392-393)" },
+        { "name": "instrucao_2", "pos": [159, 160], "picture": "9(2)", "to": "instruction_2" },
+        { "name": "juros_mora", "pos": [161, 173], "picture": "9(11)V99", "to": "interest.value" },
+        { "name": "data_desconto", "pos": [174, 179], "picture": "9(6)", "format": "ddMMyy", "to": "discount.date" },
+        { "name": "valor_desconto", "pos": [180, 192], "picture": "9(11)V99", "to": "discount.value" },
+        { "name": "valor_iof", "pos": [193, 205], "picture": "9(11)V99", "to": "iof_cents" },
+        { "name": "valor_abatimento", "pos": [206, 218], "picture": "9(11)V99", "to": "rebate_cents" },
+        { "name": "tipo_inscricao_pagador", "pos": [219, 220], "picture": "9(2)", "format": "enum", "enum": {"01": "cpf", "02": "cnpj"}, "to": "payer.document_type" },
+        { "name": "numero_inscricao_pagador", "pos": [221, 234], "picture": "9(14)", "format": "document", "to": "payer.document" },
+        { "name": "nome_pagador", "pos": [235, 274], "picture": "X(40)", "to": "payer.name" },
+        { "name": "endereco_pagador", "pos": [275, 314], "picture": "X(40)", "to": "payer.address.street" },
+        { "name": "bairro_pagador", "pos": [315, 326], "picture": "X(12)", "to": "payer.address.district" },
+        { "name": "cep_pagador", "pos": [327, 334], "picture": "9(8)", "to": "payer.address.cep" },
+        { "name": "cidade_pagador", "pos": [335, 349], "picture": "X(15)", "to": "payer.address.city" },
+        { "name": "uf_pagador", "pos": [350, 351], "picture": "X(2)", "to": "payer.address.state" },
+        { "name": "data_multa", "pos": [352, 357], "picture": "9(6)", "format": "ddMMyy", "to": "fine.date", "doc": "B.2: 352-357" },
+        { "name": "valor_multa", "pos": [358, 367], "picture": "9(8)V99", "to": "fine.value", "doc": "B.2: valor da multa 9(8)V99" },
+        { "name": "sacador_avalista", "pos": [368, 389], "picture": "X(22)", "to": "guarantor.name" },
+        { "name": "instrucao_3", "pos": [390, 391], "picture": "9(2)", "doc": "B.2: 3ª instrução" },
+        { "name": "prazo", "pos": [392, 393], "picture": "9(2)", "format": "int", "to": "protest.days", "doc": "B.2: prazo de protesto/devolução (dias)" },
+        { "name": "codigo_moeda", "pos": [394, 394], "picture": "9", "to": "currency", "doc": "1 = real" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "detalhe_mensagem",
+      "role": "detail",
+      "starts_group": false,
+      "doc": "CX400 registro tipo 2 (mensagens, opcional), após o detalhe (CX400 Anexo II; campos conferidos com cnab-layouts config/cef/cnab400/cobranca_sigcb.yml e LB Caixa.php, secundários: o corpus não tem arquivos 400 da Caixa)",
+      "select": [ { "pos": [1, 1], "values": ["2"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "2", "to": "_record_type" },
+        { "name": "tipo_inscricao_empresa", "pos": [2, 3], "picture": "9(2)" },
+        { "name": "numero_inscricao_empresa", "pos": [4, 17], "picture": "9(14)" },
+        { "name": "agencia", "pos": [18, 21], "picture": "9(4)" },
+        { "name": "codigo_beneficiario", "pos": [22, 27], "picture": "9(6)" },
+        { "name": "filler_028", "pos": [28, 56], "picture": "X(29)" },
+        { "name": "nosso_numero", "pos": [57, 73], "picture": "9(17)" },
+        { "name": "filler_074", "pos": [74, 106], "picture": "X(33)" },
+        { "name": "carteira", "pos": [107, 108], "picture": "9(2)" },
+        { "name": "codigo_ocorrencia", "pos": [109, 110], "picture": "9(2)" },
+        { "name": "filler_111", "pos": [111, 139], "picture": "X(29)" },
+        { "name": "codigo_banco", "pos": [140, 142], "picture": "9(3)", "default": "104" },
+        { "name": "mensagem_1", "pos": [143, 182], "picture": "X(40)", "to": "print.message_5", "doc": "mensagens 1-6 do boleto" },
+        { "name": "mensagem_2", "pos": [183, 222], "picture": "X(40)", "to": "print.message_6" },
+        { "name": "mensagem_3", "pos": [223, 262], "picture": "X(40)", "to": "print.message_7" },
+        { "name": "mensagem_4", "pos": [263, 302], "picture": "X(40)", "to": "print.message_8" },
+        { "name": "mensagem_5", "pos": [303, 342], "picture": "X(40)", "to": "print.message_9" },
+        { "name": "mensagem_6", "pos": [343, 382], "picture": "X(40)", "to": "print.message_10" },
+        { "name": "filler_383", "pos": [383, 394], "picture": "X(12)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "detalhe_desconhecido",
+      "role": "detail",
+      "fallback": true,
+      "doc": "Registro de tipo não descrito neste layout: relatado e mantido, nunca fatal",
+      "select": [ { "pos": [1, 1], "values": ["3", "4", "5", "6", "7", "8"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "to": "_record_type" },
+        { "name": "conteudo", "pos": [2, 394], "picture": "X(393)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "trailer_arquivo",
+      "role": "file_trailer",
+      "doc": "CX400 trailer remessa: brancos de 2 a 394",
+      "select": [ { "pos": [1, 1], "values": ["9"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "9", "to": "_record_type" },
+        { "name": "filler_002", "pos": [2, 394], "picture": "X(393)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    }
+  ]
+}
+"""#
+        ),
+        (
+            "cnab400/104/retorno",
+            #"""
+{
+  "kind": "layout",
+  "name": "cnab400/104/retorno",
+  "version": "SIGCB MO67126 v004",
+  "doc": "Caixa CNAB 400 SIGCB cobrança, retorno (CX400 MO67126 v004 Jan/2016)",
+  "record_length": 400,
+  "records": [
+    {
+      "name": "header_arquivo",
+      "role": "file_header",
+      "doc": "CX400 header de arquivo retorno (CX400 Anexo II; campos conferidos com cnab-layouts config/cef/cnab400/cobranca_sigcb.yml e LB Caixa.php, secundários: o corpus não tem arquivos 400 da Caixa)",
+      "select": [ { "pos": [1, 1], "values": ["0"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "0", "to": "_record_type", "doc": "B.1: 0 header" },
+        { "name": "codigo_remessa_retorno", "pos": [2, 2], "picture": "9", "format": "enum", "enum": {"1": "remessa", "2": "retorno"}, "default": "2", "to": "direction", "doc": "B.1: 1 remessa, 2 retorno" },
+        { "name": "literal_remessa_retorno", "pos": [3, 9], "picture": "X(7)", "default": "RETORNO", "doc": "REMESSA / RETORNO (arquivos de teste: TESTE)" },
+        { "name": "codigo_servico", "pos": [10, 11], "picture": "9(2)", "default": "01", "to": "service_type", "doc": "01 cobrança" },
+        { "name": "literal_servico", "pos": [12, 26], "picture": "X(15)", "default": "COBRANCA       ", "doc": "COBRANCA" },
+        { "name": "agencia", "pos": [27, 30], "picture": "9(4)", "to": "agency" },
+        { "name": "codigo_beneficiario", "pos": [31, 36], "picture": "9(6)", "to": "convenio", "doc": "código do beneficiário (6)" },
+        { "name": "filler_037", "pos": [37, 46], "picture": "X(10)" },
+        { "name": "nome_empresa", "pos": [47, 76], "picture": "X(30)", "to": "company.name" },
+        { "name": "codigo_banco", "pos": [77, 79], "picture": "9(3)", "default": "104", "to": "bank" },
+        { "name": "nome_banco", "pos": [80, 94], "picture": "X(15)", "to": "bank_name" },
+        { "name": "data_geracao", "pos": [95, 100], "picture": "9(6)", "format": "ddMMyy", "to": "generated_on" },
+        { "name": "mensagem", "pos": [101, 158], "picture": "X(58)", "to": "message_1" },
+        { "name": "filler_159", "pos": [159, 389], "picture": "X(231)" },
+        { "name": "sequencial_retorno", "pos": [390, 394], "picture": "9(5)", "format": "int", "to": "file_sequence", "doc": "B.7: sequencial a partir de 00001 (CX400 NE009)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "detalhe",
+      "role": "detail",
+      "starts_group": true,
+      "doc": "CX400 Anexo VI (detalhe retorno tipo 1) (CX400 Anexo II; campos conferidos com cnab-layouts config/cef/cnab400/cobranca_sigcb.yml e LB Caixa.php, secundários: o corpus não tem arquivos 400 da Caixa)",
+      "select": [ { "pos": [1, 1], "values": ["1"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "1", "to": "_record_type" },
+        { "name": "tipo_inscricao_empresa", "pos": [2, 3], "picture": "9(2)", "format": "enum", "enum": {"01": "cpf", "02": "cnpj"}, "to": "company.document_type" },
+        { "name": "numero_inscricao_empresa", "pos": [4, 17], "picture": "9(14)", "format": "document", "to": "company.document" },
+        { "name": "agencia", "pos": [18, 21], "picture": "9(4)", "to": "agency" },
+        { "name": "codigo_beneficiario", "pos": [22, 27], "picture": "9(6)", "to": "convenio" },
+        { "name": "identificacao_emissao", "pos": [28, 28], "picture": "9", "to": "issuer" },
+        { "name": "identificacao_postagem", "pos": [29, 29], "picture": "9", "to": "distribution" },
+        { "name": "filler_030", "pos": [30, 31], "picture": "X(2)" },
+        { "name": "uso_empresa", "pos": [32, 56], "picture": "X(25)", "to": "company_use" },
+        { "name": "nosso_numero", "pos": [57, 73], "picture": "9(17)", "to": "nosso_numero", "doc": "B.4: 57-58 modalidade + 59-73" },
+        { "name": "filler_074", "pos": [74, 79], "picture": "X(6)" },
+        { "name": "codigo_rejeicao", "pos": [80, 82], "picture": "X(3)", "to": "rejection_codes", "doc": "B.4: motivo de rejeição (ocorrência 99), 3 posições" },
+        { "name": "filler_083", "pos": [83, 106], "picture": "X(24)" },
+        { "name": "carteira", "pos": [107, 108], "picture": "9(2)", "to": "carteira" },
+        { "name": "codigo_ocorrencia", "pos": [109, 110], "picture": "9(2)", "to": "code", "doc": "B.5 (CX400 NE033): numeração própria, 21 liquidação, 99 rejeição" },
+        { "name": "data_ocorrencia", "pos": [111, 116], "picture": "9(6)", "format": "ddMMyy", "to": "occurrence_date" },
+        { "name": "numero_documento", "pos": [117, 126], "picture": "X(10)", "to": "document_number" },
+        { "name": "filler_127", "pos": [127, 146], "picture": "X(20)" },
+        { "name": "data_vencimento", "pos": [147, 152], "picture": "9(6)", "format": "ddMMyy", "to": "due_date" },
+        { "name": "valor_titulo", "pos": [153, 165], "picture": "9(11)V99", "to": "face_cents" },
+        { "name": "codigo_banco", "pos": [166, 168], "picture": "9(3)", "to": "collecting_bank" },
+        { "name": "agencia_cobradora", "pos": [169, 173], "picture": "9(5)", "to": "collecting_agency" },
+        { "name": "especie", "pos": [174, 175], "picture": "9(2)", "to": "species" },
+        { "name": "valor_tarifa", "pos": [176, 188], "picture": "9(11)V99", "to": "fee_cents" },
+        { "name": "codigo_baixa_liquidacao", "pos": [189, 191], "picture": "X(3)", "to": "liquidation_code", "doc": "B.4: canal/código de baixa ou liquidação" },
+        { "name": "forma_pagamento", "pos": [192, 192], "picture": "X", "doc": "forma de pagamento" },
+        { "name": "float_negociado", "pos": [193, 194], "picture": "9(2)" },
+        { "name": "data_debito_tarifa", "pos": [195, 200], "picture": "9(6)", "format": "ddMMyy" },
+        { "name": "filler_201", "pos": [201, 214], "picture": "X(14)" },
+        { "name": "valor_iof", "pos": [215, 227], "picture": "9(11)V99", "to": "iof_cents" },
+        { "name": "valor_abatimento", "pos": [228, 240], "picture": "9(11)V99", "to": "rebate_cents" },
+        { "name": "valor_desconto", "pos": [241, 253], "picture": "9(11)V99", "to": "discount_cents" },
+        { "name": "valor_principal", "pos": [254, 266], "picture": "9(11)V99", "to": "paid_cents", "doc": "B.4: valor principal" },
+        { "name": "valor_juros", "pos": [267, 279], "picture": "9(11)V99", "to": "interest_cents" },
+        { "name": "valor_multa", "pos": [280, 292], "picture": "9(11)V99", "to": "fine_cents" },
+        { "name": "codigo_moeda", "pos": [293, 293], "picture": "9", "to": "currency" },
+        { "name": "data_credito", "pos": [294, 299], "picture": "9(6)", "format": "ddMMyy", "to": "credit_date" },
+        { "name": "filler_300", "pos": [300, 394], "picture": "X(95)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "detalhe_desconhecido",
+      "role": "detail",
+      "fallback": true,
+      "doc": "Registro de tipo não descrito neste layout: relatado e mantido, nunca fatal",
+      "select": [ { "pos": [1, 1], "values": ["3", "4", "5", "6", "7", "8"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "to": "_record_type" },
+        { "name": "conteudo", "pos": [2, 394], "picture": "X(393)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "trailer_arquivo",
+      "role": "file_trailer",
+      "doc": "CX400 trailer retorno: sem totais",
+      "select": [ { "pos": [1, 1], "values": ["9"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "9", "to": "_record_type" },
+        { "name": "codigo_retorno", "pos": [2, 2], "picture": "9", "default": "2" },
+        { "name": "codigo_servico", "pos": [3, 4], "picture": "9(2)", "default": "01" },
+        { "name": "codigo_banco", "pos": [5, 7], "picture": "9(3)", "default": "104", "to": "bank" },
+        { "name": "filler_008", "pos": [8, 394], "picture": "X(387)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    }
+  ]
+}
+"""#
+        ),
+        (
+            "cnab400/136/occurrences",
+            #"""
+{
+  "kind": "codes",
+  "name": "cnab400/136/occurrences",
+  "version": "Unicred CNAB 400",
+  "doc": "Unicred CNAB 400: ocorrências de retorno e motivos (texto conforme LB Unicred.php, secundário); remessa: só os códigos atestados (01, 09, 26)",
+  "movements": {
+    "01": { "text": "Pago (título protestado pago em cartório)", "event": "paid" },
+    "02": { "text": "Instrução confirmada", "event": "registered", "reasons": "R" },
+    "03": { "text": "Instrução rejeitada", "event": "rejected", "reasons": "R" },
+    "04": { "text": "Sustado judicial", "event": "other" },
+    "06": { "text": "Liquidação normal", "event": "paid" },
+    "07": { "text": "Liquidação em condicional (cartório, cheque do devedor)", "event": "paid" },
+    "08": { "text": "Sustado definitivo", "event": "other" },
+    "09": { "text": "Liquidação de título descontado", "event": "paid" },
+    "10": { "text": "Protesto solicitado", "event": "protested" },
+    "11": { "text": "Protesto em cartório", "event": "protested" },
+    "12": { "text": "Sustação solicitada", "event": "protested" },
+    "13": { "text": "Título descontado (garantia de desconto)", "event": "other" },
+    "14": { "text": "Título descontável (desistência de garantia)", "event": "other" }
+  },
+  "reasons": {
+    "R": {
+      "01": "Código do banco inválido",
+      "04": "Código de movimento não permitido para a carteira",
+      "05": "Código de movimento inválido",
+      "06": "Número de inscrição do beneficiário inválido",
+      "07": "Agência/conta inválida",
+      "08": "Nosso número inválido",
+      "09": "Nosso número duplicado",
+      "10": "Carteira inválida",
+      "12": "Tipo de documento inválido",
+      "15": "Vencimento inferior a 5 dias úteis para remessa gráfica",
+      "16": "Data de vencimento inválida",
+      "17": "Vencimento anterior à emissão",
+      "18": "Vencimento fora do prazo de operação",
+      "20": "Valor do título inválido",
+      "24": "Data de emissão inválida",
+      "25": "Emissão posterior à entrega",
+      "26": "Código de juros inválido",
+      "27": "Valor de juros inválido",
+      "28": "Código de desconto inválido",
+      "29": "Valor de desconto inválido",
+      "30": "Alteração de dados rejeitada",
+      "33": "Valor de abatimento inválido",
+      "34": "Abatimento maior ou igual ao valor do título",
+      "37": "Código para protesto inválido",
+      "38": "Prazo para protesto inválido",
+      "39": "Protesto não permitido para o título",
+      "40": "Título com ordem de protesto emitida",
+      "41": "Cancelamento/sustação para título sem instrução de protesto",
+      "45": "Nome do pagador não informado",
+      "46": "Inscrição do pagador inválida",
+      "47": "Endereço do pagador não informado",
+      "48": "CEP inválido",
+      "52": "UF inválida",
+      "57": "Código de multa inválido",
+      "58": "Data de multa inválida",
+      "59": "Valor/percentual de multa inválido",
+      "60": "Movimento para título não cadastrado",
+      "63": "Entrada para título já cadastrado",
+      "79": "Data de juros inválida",
+      "80": "Data de desconto inválida",
+      "86": "Seu número inválido",
+      "A5": "Título liquidado",
+      "A8": "Abatimento inválido para cancelamento"
+    }
+  },
+  "remessa_movements": {
+    "01": { "text": "Entrada de título", "movement": "register" },
+    "09": { "text": "Protestar", "movement": "protest" },
+    "26": { "text": "Protesto automático", "movement": "protest" }
+  }
+}
+"""#
+        ),
+        (
+            "cnab400/136/remessa",
+            #"""
+{
+  "kind": "layout",
+  "name": "cnab400/136/remessa",
+  "version": "Unicred CNAB 400",
+  "doc": "Unicred CNAB 400 cobrança, remessa (secundário: brcobranca remessa/cnab400/unicred.rb)",
+  "record_length": 400,
+  "records": [
+    {
+      "name": "header_arquivo",
+      "role": "file_header",
+      "doc": "Header remessa Unicred (brcobranca remessa/cnab400/unicred.rb, secundário)",
+      "select": [ { "pos": [1, 1], "values": ["0"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "0", "to": "_record_type", "doc": "B.1: 0 header" },
+        { "name": "codigo_remessa_retorno", "pos": [2, 2], "picture": "9", "format": "enum", "enum": {"1": "remessa", "2": "retorno"}, "default": "1", "to": "direction", "doc": "B.1: 1 remessa, 2 retorno" },
+        { "name": "literal_remessa_retorno", "pos": [3, 9], "picture": "X(7)", "default": "REMESSA", "doc": "REMESSA / RETORNO (arquivos de teste: TESTE)" },
+        { "name": "codigo_servico", "pos": [10, 11], "picture": "9(2)", "default": "01", "to": "service_type", "doc": "01 cobrança" },
+        { "name": "literal_servico", "pos": [12, 26], "picture": "X(15)", "default": "COBRANCA       ", "doc": "COBRANCA" },
+        { "name": "codigo_beneficiario", "pos": [27, 46], "picture": "9(20)", "to": "convenio" },
+        { "name": "nome_empresa", "pos": [47, 76], "picture": "X(30)", "to": "company.name" },
+        { "name": "codigo_banco", "pos": [77, 79], "picture": "9(3)", "default": "136", "to": "bank" },
+        { "name": "nome_banco", "pos": [80, 94], "picture": "X(15)", "to": "bank_name" },
+        { "name": "data_gravacao", "pos": [95, 100], "picture": "9(6)", "format": "ddMMyy", "to": "generated_on" },
+        { "name": "filler_101", "pos": [101, 107], "picture": "X(7)" },
+        { "name": "variacao_carteira", "pos": [108, 110], "picture": "X(3)", "doc": "000" },
+        { "name": "sequencial_remessa", "pos": [111, 117], "picture": "9(7)", "format": "int", "to": "file_sequence", "doc": "nº sequencial do arquivo (alguns geradores deixam em branco)" },
+        { "name": "filler_118", "pos": [118, 394], "picture": "X(277)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "detalhe",
+      "role": "detail",
+      "starts_group": true,
+      "doc": "Detalhe remessa Unicred (brcobranca remessa/cnab400/unicred.rb, secundário)",
+      "select": [ { "pos": [1, 1], "values": ["1"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "1", "to": "_record_type" },
+        { "name": "agencia", "pos": [2, 6], "picture": "9(5)", "to": "agency" },
+        { "name": "digito_agencia", "pos": [7, 7], "picture": "X", "to": "agency_digit" },
+        { "name": "conta_corrente", "pos": [8, 19], "picture": "9(12)", "to": "account" },
+        { "name": "digito_conta", "pos": [20, 20], "picture": "X", "to": "account_digit" },
+        { "name": "zero_021", "pos": [21, 21], "picture": "9" },
+        { "name": "carteira", "pos": [22, 24], "picture": "9(3)", "to": "carteira", "doc": "021" },
+        { "name": "zeros_025", "pos": [25, 37], "picture": "9(13)" },
+        { "name": "controle_participante", "pos": [38, 62], "picture": "X(25)", "to": "company_use" },
+        { "name": "codigo_banco", "pos": [63, 65], "picture": "9(3)", "default": "136" },
+        { "name": "zeros_066", "pos": [66, 67], "picture": "9(2)" },
+        { "name": "filler_068", "pos": [68, 93], "picture": "X(26)" },
+        { "name": "codigo_multa", "pos": [94, 94], "picture": "X", "to": "fine.code" },
+        { "name": "valor_percentual_multa", "pos": [95, 104], "picture": "9(8)V99", "to": "fine.value" },
+        { "name": "tipo_valor_mora", "pos": [105, 105], "picture": "X", "to": "interest.code" },
+        { "name": "titulo_descontavel", "pos": [106, 106], "picture": "X" },
+        { "name": "filler_107", "pos": [107, 108], "picture": "X(2)" },
+        { "name": "ocorrencia", "pos": [109, 110], "picture": "9(2)", "to": "code" },
+        { "name": "seu_numero", "pos": [111, 120], "picture": "X(10)", "to": "document_number" },
+        { "name": "data_vencimento", "pos": [121, 126], "picture": "9(6)", "format": "ddMMyy", "to": "due_date" },
+        { "name": "valor_titulo", "pos": [127, 139], "picture": "9(11)V99", "to": "amount_cents" },
+        { "name": "zeros_140", "pos": [140, 149], "picture": "X(10)", "doc": "zeros (um gerador do corpus grava brancos em 140-142)" },
+        { "name": "codigo_desconto", "pos": [150, 150], "picture": "X", "to": "discount.code" },
+        { "name": "data_emissao", "pos": [151, 156], "picture": "9(6)", "format": "ddMMyy", "to": "issue_date" },
+        { "name": "filler_157", "pos": [157, 157], "picture": "X" },
+        { "name": "codigo_protesto", "pos": [158, 158], "picture": "X", "to": "protest.code" },
+        { "name": "dias_protesto", "pos": [159, 160], "picture": "9(2)", "format": "int", "to": "protest.days" },
+        { "name": "valor_mora_dia", "pos": [161, 173], "picture": "9(11)V99", "to": "interest.value" },
+        { "name": "data_limite_desconto", "pos": [174, 179], "picture": "9(6)", "format": "ddMMyy", "to": "discount.date" },
+        { "name": "valor_desconto", "pos": [180, 192], "picture": "9(11)V99", "to": "discount.value" },
+        { "name": "nosso_numero", "pos": [193, 203], "picture": "9(11)", "to": "nosso_numero", "doc": "10 + DV" },
+        { "name": "zeros_204", "pos": [204, 205], "picture": "9(2)" },
+        { "name": "valor_abatimento", "pos": [206, 218], "picture": "9(11)V99", "to": "rebate_cents" },
+        { "name": "tipo_inscricao_pagador", "pos": [219, 220], "picture": "9(2)", "format": "enum", "enum": {"01": "cpf", "02": "cnpj"}, "to": "payer.document_type" },
+        { "name": "numero_inscricao_pagador", "pos": [221, 234], "picture": "9(14)", "format": "document", "to": "payer.document" },
+        { "name": "nome_pagador", "pos": [235, 274], "picture": "X(40)", "to": "payer.name" },
+        { "name": "endereco_pagador", "pos": [275, 314], "picture": "X(40)", "to": "payer.address.street" },
+        { "name": "bairro_pagador", "pos": [315, 326], "picture": "X(12)", "to": "payer.address.district" },
+        { "name": "cep_pagador", "pos": [327, 334], "picture": "9(8)", "to": "payer.address.cep" },
+        { "name": "cidade_pagador", "pos": [335, 354], "picture": "X(20)", "to": "payer.address.city" },
+        { "name": "uf_pagador", "pos": [355, 356], "picture": "X(2)", "to": "payer.address.state" },
+        { "name": "sacador_avalista", "pos": [357, 394], "picture": "X(38)", "to": "guarantor.name" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "detalhe_desconhecido",
+      "role": "detail",
+      "fallback": true,
+      "doc": "Registro de tipo não descrito neste layout: relatado e mantido, nunca fatal",
+      "select": [ { "pos": [1, 1], "values": ["2", "3", "4", "5", "6", "7", "8"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "to": "_record_type" },
+        { "name": "conteudo", "pos": [2, 394], "picture": "X(393)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "trailer_arquivo",
+      "role": "file_trailer",
+      "doc": "Trailer remessa: brancos de 2 a 394",
+      "select": [ { "pos": [1, 1], "values": ["9"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "9", "to": "_record_type" },
+        { "name": "filler_002", "pos": [2, 394], "picture": "X(393)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    }
+  ]
+}
+"""#
+        ),
+        (
+            "cnab400/136/retorno",
+            #"""
+{
+  "kind": "layout",
+  "name": "cnab400/136/retorno",
+  "version": "Unicred CNAB 400",
+  "doc": "Unicred CNAB 400 cobrança, retorno (secundário: LB Unicred.php, cnab_yaml 136)",
+  "record_length": 400,
+  "records": [
+    {
+      "name": "header_arquivo",
+      "role": "file_header",
+      "doc": "Header retorno Unicred (LB Retorno/Cnab400/Banco/Unicred.php, secundário)",
+      "select": [ { "pos": [1, 1], "values": ["0"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "0", "to": "_record_type", "doc": "B.1: 0 header" },
+        { "name": "codigo_remessa_retorno", "pos": [2, 2], "picture": "9", "format": "enum", "enum": {"1": "remessa", "2": "retorno"}, "default": "2", "to": "direction", "doc": "B.1: 1 remessa, 2 retorno" },
+        { "name": "literal_remessa_retorno", "pos": [3, 9], "picture": "X(7)", "default": "RETORNO", "doc": "REMESSA / RETORNO (arquivos de teste: TESTE)" },
+        { "name": "codigo_servico", "pos": [10, 11], "picture": "9(2)", "default": "01", "to": "service_type", "doc": "01 cobrança" },
+        { "name": "literal_servico", "pos": [12, 26], "picture": "X(15)", "default": "COBRANCA       ", "doc": "COBRANCA" },
+        { "name": "agencia", "pos": [27, 30], "picture": "9(4)", "to": "agency" },
+        { "name": "digito_agencia", "pos": [31, 31], "picture": "X", "to": "agency_digit" },
+        { "name": "conta_corrente", "pos": [32, 39], "picture": "9(8)", "to": "account" },
+        { "name": "digito_conta", "pos": [40, 40], "picture": "X", "to": "account_digit" },
+        { "name": "filler_041", "pos": [41, 46], "picture": "X(6)" },
+        { "name": "nome_empresa", "pos": [47, 76], "picture": "X(30)", "to": "company.name" },
+        { "name": "codigo_banco", "pos": [77, 79], "picture": "9(3)", "to": "bank", "doc": "136; retornos antigos (via Banco do Brasil) trazem 001 e BANCO DO BRASIL" },
+        { "name": "nome_banco", "pos": [80, 94], "picture": "X(15)", "to": "bank_name" },
+        { "name": "data_gravacao", "pos": [95, 100], "picture": "9(6)", "format": "ddMMyy", "to": "generated_on" },
+        { "name": "sequencial_retorno", "pos": [101, 107], "picture": "9(7)", "format": "int", "to": "file_sequence" },
+        { "name": "codigo_cliente", "pos": [108, 121], "picture": "X(14)", "to": "convenio" },
+        { "name": "filler_122", "pos": [122, 394], "picture": "X(273)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "detalhe",
+      "role": "detail",
+      "starts_group": true,
+      "doc": "Detalhe retorno Unicred (LB Retorno/Cnab400/Banco/Unicred.php e cnab_yaml cnab400/136/retorno/detalhe.yml, secundários)",
+      "select": [ { "pos": [1, 1], "values": ["1"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "1", "to": "_record_type" },
+        { "name": "tipo_inscricao_empresa", "pos": [2, 3], "picture": "9(2)", "format": "enum", "enum": {"01": "cpf", "02": "cnpj"}, "to": "company.document_type" },
+        { "name": "numero_inscricao_empresa", "pos": [4, 17], "picture": "9(14)", "format": "document", "to": "company.document" },
+        { "name": "agencia", "pos": [18, 21], "picture": "9(4)", "to": "agency" },
+        { "name": "digito_agencia", "pos": [22, 22], "picture": "X", "to": "agency_digit" },
+        { "name": "conta_corrente", "pos": [23, 30], "picture": "9(8)", "to": "account" },
+        { "name": "digito_conta", "pos": [31, 31], "picture": "X", "to": "account_digit" },
+        { "name": "codigo_beneficiario", "pos": [32, 45], "picture": "9(14)", "to": "convenio" },
+        { "name": "nosso_numero", "pos": [46, 62], "picture": "9(17)", "to": "nosso_numero" },
+        { "name": "filler_063", "pos": [63, 85], "picture": "X(23)" },
+        { "name": "fixo_086", "pos": [86, 88], "picture": "X(3)", "doc": "019" },
+        { "name": "filler_089", "pos": [89, 106], "picture": "X(18)" },
+        { "name": "carteira", "pos": [107, 108], "picture": "X(2)", "to": "carteira" },
+        { "name": "ocorrencia", "pos": [109, 110], "picture": "9(2)", "to": "code", "doc": "ver occurrences.json (tabela própria da Unicred)" },
+        { "name": "data_ocorrencia", "pos": [111, 116], "picture": "9(6)", "format": "ddMMyy", "to": "occurrence_date" },
+        { "name": "filler_117", "pos": [117, 146], "picture": "X(30)" },
+        { "name": "data_vencimento", "pos": [147, 152], "picture": "9(6)", "format": "ddMMyy", "to": "due_date" },
+        { "name": "valor_titulo", "pos": [153, 165], "picture": "9(11)V99", "to": "face_cents" },
+        { "name": "banco_recebedor", "pos": [166, 168], "picture": "9(3)", "to": "collecting_bank" },
+        { "name": "agencia_recebedora", "pos": [169, 172], "picture": "9(4)", "to": "collecting_agency" },
+        { "name": "digito_agencia_recebedora", "pos": [173, 173], "picture": "X", "to": "collecting_agency_digit" },
+        { "name": "especie", "pos": [174, 175], "picture": "X(2)", "to": "species" },
+        { "name": "data_credito", "pos": [176, 181], "picture": "9(6)", "format": "ddMMyy", "to": "credit_date" },
+        { "name": "valor_tarifa", "pos": [182, 188], "picture": "9(5)V99", "to": "fee_cents" },
+        { "name": "filler_189", "pos": [189, 227], "picture": "X(39)" },
+        { "name": "valor_abatimento", "pos": [228, 240], "picture": "9(11)V99", "to": "rebate_cents" },
+        { "name": "valor_desconto", "pos": [241, 253], "picture": "9(11)V99", "to": "discount_cents" },
+        { "name": "valor_recebido", "pos": [254, 266], "picture": "9(11)V99", "to": "paid_cents" },
+        { "name": "valor_juros", "pos": [267, 279], "picture": "9(11)V99", "to": "interest_cents" },
+        { "name": "seu_numero", "pos": [280, 305], "picture": "X(26)", "to": "document_number" },
+        { "name": "valor_lancamento", "pos": [306, 318], "picture": "9(11)V99", "to": "credited_cents" },
+        { "name": "complemento_movimento", "pos": [319, 326], "picture": "X(8)", "format": "reasons", "to": "reasons", "doc": "até 4 motivos de 2 caracteres" },
+        { "name": "instrucao_origem", "pos": [327, 328], "picture": "X(2)" },
+        { "name": "filler_329", "pos": [329, 394], "picture": "X(66)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "detalhe_desconhecido",
+      "role": "detail",
+      "fallback": true,
+      "doc": "Registro de tipo não descrito neste layout: relatado e mantido, nunca fatal",
+      "select": [ { "pos": [1, 1], "values": ["2", "3", "4", "5", "6", "7", "8"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "to": "_record_type" },
+        { "name": "conteudo", "pos": [2, 394], "picture": "X(393)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "trailer_arquivo",
+      "role": "file_trailer",
+      "doc": "Trailer retorno (forma BB/Bradesco, totais não conferidos)",
+      "select": [ { "pos": [1, 1], "values": ["9"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "9", "to": "_record_type" },
+        { "name": "codigo_retorno", "pos": [2, 2], "picture": "9", "default": "2" },
+        { "name": "codigo_servico", "pos": [3, 4], "picture": "9(2)", "default": "01" },
+        { "name": "codigo_banco", "pos": [5, 7], "picture": "9(3)", "to": "bank" },
+        { "name": "filler_008", "pos": [8, 394], "picture": "X(387)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    }
+  ]
+}
+"""#
+        ),
+        (
+            "cnab400/237/occurrences",
+            #"""
+{
+  "kind": "codes",
+  "name": "cnab400/237/occurrences",
+  "version": "4008-524-0121",
+  "doc": "Bradesco CNAB 400: ocorrências de retorno (BRD400 pp.45-46), motivos de rejeição A (tabela das ocorrências 03/24/27/30/32, texto conforme LB Bradesco.php) e ocorrências de remessa (BRD400 p.20)",
+  "movements": {
+    "02": { "text": "Entrada confirmada", "event": "registered", "reasons": "A" },
+    "03": { "text": "Entrada rejeitada", "event": "rejected", "reasons": "A" },
+    "06": { "text": "Liquidação normal", "event": "paid" },
+    "09": { "text": "Baixado automaticamente via arquivo", "event": "written_off" },
+    "10": { "text": "Baixado conforme instruções da agência", "event": "written_off" },
+    "11": { "text": "Em ser: arquivo de títulos pendentes", "event": "other" },
+    "12": { "text": "Abatimento concedido", "event": "changed" },
+    "13": { "text": "Abatimento cancelado", "event": "changed" },
+    "14": { "text": "Vencimento alterado", "event": "changed" },
+    "15": { "text": "Liquidação em cartório", "event": "paid" },
+    "16": { "text": "Título pago em cheque: vinculado", "event": "paid" },
+    "17": { "text": "Liquidação após baixa ou título não registrado", "event": "paid" },
+    "18": { "text": "Acerto de depositária", "event": "other" },
+    "19": { "text": "Confirmação de recebimento de instrução de protesto", "event": "protested" },
+    "20": { "text": "Confirmação de recebimento de instrução de sustação de protesto", "event": "protested" },
+    "21": { "text": "Acerto do controle do participante", "event": "changed" },
+    "22": { "text": "Título com pagamento cancelado", "event": "other" },
+    "23": { "text": "Entrada do título em cartório", "event": "protested" },
+    "24": { "text": "Entrada rejeitada por CEP irregular", "event": "rejected", "reasons": "A" },
+    "25": { "text": "Confirmação de recebimento de instrução de protesto falimentar", "event": "protested" },
+    "27": { "text": "Baixa rejeitada", "event": "rejected", "reasons": "A" },
+    "28": { "text": "Débito de tarifas/custas", "event": "fee" },
+    "29": { "text": "Ocorrências do pagador", "event": "other" },
+    "30": { "text": "Alteração de outros dados rejeitada", "event": "rejected", "reasons": "A" },
+    "32": { "text": "Instrução rejeitada", "event": "rejected", "reasons": "A" },
+    "33": { "text": "Confirmação de pedido de alteração de outros dados", "event": "changed" },
+    "34": { "text": "Retirado de cartório e manutenção em carteira", "event": "protested" },
+    "35": { "text": "Desagendamento do débito automático", "event": "changed" },
+    "40": { "text": "Estorno de pagamento", "event": "other" },
+    "55": { "text": "Sustado judicial", "event": "other" },
+    "68": { "text": "Acerto dos dados do rateio de crédito", "event": "changed" },
+    "69": { "text": "Cancelamento dos dados do rateio", "event": "changed" },
+    "73": { "text": "Confirmação de recebimento de pedido de negativação", "event": "other" },
+    "74": { "text": "Confirmação de pedido de exclusão de negativação", "event": "other" }
+  },
+  "reasons": {
+    "A": {
+      "02": "Código do registro detalhe inválido",
+      "03": "Código da ocorrência inválida",
+      "04": "Código de ocorrência não permitida para a carteira",
+      "05": "Código de ocorrência não numérico",
+      "07": "Agência/conta/dígito inválido",
+      "08": "Nosso número inválido",
+      "09": "Nosso número duplicado",
+      "10": "Carteira inválida",
+      "13": "Identificação da emissão do boleto inválida",
+      "16": "Data de vencimento inválida",
+      "18": "Vencimento fora do prazo de operação",
+      "20": "Valor do título inválido",
+      "21": "Espécie do título inválida",
+      "22": "Espécie não permitida para a carteira",
+      "24": "Data de emissão inválida",
+      "28": "Código do desconto inválido",
+      "38": "Prazo para protesto/negativação inválido",
+      "44": "Agência do beneficiário não prevista",
+      "45": "Nome do pagador não informado",
+      "46": "Tipo/número de inscrição do pagador inválidos",
+      "47": "Endereço do pagador não informado",
+      "48": "CEP inválido",
+      "50": "CEP irregular: banco correspondente",
+      "63": "Entrada para título já cadastrado",
+      "65": "Limite excedido",
+      "66": "Número de autorização inexistente",
+      "68": "Débito não agendado: erro nos dados da remessa",
+      "69": "Débito não agendado: pagador não consta do cadastro de autorizante",
+      "70": "Débito não agendado: beneficiário não autorizado pelo pagador",
+      "71": "Débito não agendado: beneficiário não participa do débito automático",
+      "72": "Débito não agendado: código de moeda diferente de R$",
+      "73": "Débito não agendado: data de vencimento inválida",
+      "74": "Débito não agendado: conforme seu pedido, título não registrado",
+      "75": "Débito não agendado: tipo/número de inscrição do debitado inválido"
+    }
+  },
+  "remessa_movements": {
+    "01": { "text": "Remessa", "movement": "register" },
+    "02": { "text": "Pedido de baixa", "movement": "write_off" },
+    "03": { "text": "Pedido de protesto falimentar", "movement": "protest_bankruptcy" },
+    "04": { "text": "Concessão de abatimento", "movement": "grant_rebate" },
+    "05": { "text": "Cancelamento de abatimento concedido", "movement": "cancel_rebate" },
+    "06": { "text": "Alteração de vencimento", "movement": "change_due_date" },
+    "07": { "text": "Alteração do controle do participante", "movement": "change_company_use" },
+    "08": { "text": "Alteração de seu número", "movement": "change_document_number" },
+    "09": { "text": "Pedido de protesto", "movement": "protest" },
+    "18": { "text": "Sustar protesto e baixar título", "movement": "stop_protest_and_write_off" },
+    "19": { "text": "Sustar protesto e manter em carteira", "movement": "stop_protest_and_keep" },
+    "20": { "text": "Alteração de valor", "movement": "change_face_value" },
+    "21": { "text": "Alteração de valor com emissão de boleto", "movement": "change_face_value" },
+    "22": { "text": "Transferência cessão de crédito", "movement": "transfer_carteira" },
+    "23": { "text": "Transferência entre carteiras", "movement": "transfer_carteira" },
+    "24": { "text": "Devolução de transferência entre carteiras", "movement": "transfer_carteira" },
+    "31": { "text": "Alteração de outros dados", "movement": "change_other_data" },
+    "35": { "text": "Desagendamento do débito automático", "movement": "cancel_auto_debit" },
+    "45": { "text": "Pedido de negativação", "movement": "negative_listing" },
+    "46": { "text": "Excluir negativação com baixa", "movement": "write_off_negative_listing" },
+    "47": { "text": "Excluir negativação e manter em carteira", "movement": "cancel_negative_listing" },
+    "68": { "text": "Acerto nos dados do rateio de crédito", "movement": "change_credit_split" },
+    "69": { "text": "Cancelamento do rateio de crédito", "movement": "cancel_credit_split" }
+  }
+}
+"""#
+        ),
+        (
+            "cnab400/237/remessa",
+            #"""
+{
+  "kind": "layout",
+  "name": "cnab400/237/remessa",
+  "version": "4008-524-0121",
+  "doc": "Bradesco CNAB 400 cobrança, remessa (BRD400 4008-524-0121)",
+  "record_length": 400,
+  "records": [
+    {
+      "name": "header_arquivo",
+      "role": "file_header",
+      "doc": "BRD400 header de arquivo remessa (p.15-16)",
+      "select": [ { "pos": [1, 1], "values": ["0"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "0", "to": "_record_type", "doc": "B.1: 0 header" },
+        { "name": "codigo_remessa_retorno", "pos": [2, 2], "picture": "9", "format": "enum", "enum": {"1": "remessa", "2": "retorno"}, "default": "1", "to": "direction", "doc": "B.1: 1 remessa, 2 retorno" },
+        { "name": "literal_remessa_retorno", "pos": [3, 9], "picture": "X(7)", "default": "REMESSA", "doc": "REMESSA / RETORNO (arquivos de teste: TESTE)" },
+        { "name": "codigo_servico", "pos": [10, 11], "picture": "9(2)", "default": "01", "to": "service_type", "doc": "01 cobrança" },
+        { "name": "literal_servico", "pos": [12, 26], "picture": "X(15)", "default": "COBRANCA       ", "doc": "COBRANCA" },
+        { "name": "codigo_empresa", "pos": [27, 46], "picture": "9(20)", "to": "convenio", "doc": "BRD400 p.15: código da empresa no Bradesco" },
+        { "name": "nome_empresa", "pos": [47, 76], "picture": "X(30)", "to": "company.name" },
+        { "name": "codigo_banco", "pos": [77, 79], "picture": "9(3)", "default": "237", "to": "bank" },
+        { "name": "nome_banco", "pos": [80, 94], "picture": "X(15)", "to": "bank_name" },
+        { "name": "data_gravacao", "pos": [95, 100], "picture": "9(6)", "format": "ddMMyy", "to": "generated_on" },
+        { "name": "filler_101", "pos": [101, 108], "picture": "X(8)" },
+        { "name": "identificacao_sistema", "pos": [109, 110], "picture": "X(2)", "default": "MX", "doc": "BRD400 p.16: MX" },
+        { "name": "sequencial_remessa", "pos": [111, 117], "picture": "9(7)", "format": "int", "to": "file_sequence", "doc": "B.7: começa em 0000001, +1 a cada remessa, nunca repetido" },
+        { "name": "filler_118", "pos": [118, 394], "picture": "X(277)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "detalhe",
+      "role": "detail",
+      "starts_group": true,
+      "doc": "BRD400 pp.10-11, 17-27 (detalhe tipo 1)",
+      "select": [ { "pos": [1, 1], "values": ["1"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "1", "to": "_record_type" },
+        { "name": "agencia_debito", "pos": [2, 6], "picture": "9(5)", "to": "debit.agency", "doc": "débito automático (opcional)" },
+        { "name": "digito_agencia_debito", "pos": [7, 7], "picture": "X", "to": "debit.agency_digit" },
+        { "name": "razao_conta_debito", "pos": [8, 12], "picture": "9(5)" },
+        { "name": "conta_debito", "pos": [13, 19], "picture": "9(7)", "to": "debit.account" },
+        { "name": "digito_conta_debito", "pos": [20, 20], "picture": "X", "to": "debit.account_digit" },
+        { "name": "zero_empresa", "pos": [21, 21], "picture": "9", "doc": "B.2: identificação da empresa = zero, carteira (3), agência (5), conta (7), DV" },
+        { "name": "carteira", "pos": [22, 24], "picture": "9(3)", "to": "carteira" },
+        { "name": "agencia", "pos": [25, 29], "picture": "9(5)", "to": "agency" },
+        { "name": "conta_corrente", "pos": [30, 36], "picture": "9(7)", "to": "account" },
+        { "name": "digito_conta", "pos": [37, 37], "picture": "X", "to": "account_digit" },
+        { "name": "controle_participante", "pos": [38, 62], "picture": "X(25)", "to": "company_use" },
+        { "name": "banco_debito", "pos": [63, 65], "picture": "9(3)", "to": "debit.bank", "doc": "237 com débito automático, senão zeros" },
+        { "name": "campo_multa", "pos": [66, 66], "picture": "9", "to": "fine.code", "doc": "B.2: 0 sem multa, 2 considerar percentual" },
+        { "name": "percentual_multa", "pos": [67, 70], "picture": "9(2)V99", "to": "fine.value", "doc": "percentual (centésimos)" },
+        { "name": "nosso_numero", "pos": [71, 81], "picture": "9(11)", "to": "nosso_numero", "doc": "B.2: 11 dígitos" },
+        { "name": "digito_nosso_numero", "pos": [82, 82], "picture": "X", "to": "nosso_numero", "doc": "DV módulo 11 base 7 sobre carteira + nosso número (P possível)" },
+        { "name": "desconto_bonificacao_dia", "pos": [83, 92], "picture": "9(8)V99" },
+        { "name": "condicao_emissao", "pos": [93, 93], "picture": "9", "to": "issuer", "doc": "1 banco emite, 2 cliente emite" },
+        { "name": "emite_boleto_debito", "pos": [94, 94], "picture": "X", "doc": "N = não registra na cobrança" },
+        { "name": "operacao_banco", "pos": [95, 104], "picture": "X(10)" },
+        { "name": "indicador_rateio", "pos": [105, 105], "picture": "X", "doc": "R = rateio de crédito" },
+        { "name": "aviso_debito", "pos": [106, 106], "picture": "9", "to": "debit.notice" },
+        { "name": "quantidade_pagamentos", "pos": [107, 108], "picture": "X(2)" },
+        { "name": "ocorrencia", "pos": [109, 110], "picture": "9(2)", "to": "code", "doc": "B.3 (BRD400 p.20): ver occurrences.json remessa_movements" },
+        { "name": "numero_documento", "pos": [111, 120], "picture": "X(10)", "to": "document_number" },
+        { "name": "data_vencimento", "pos": [121, 126], "picture": "9(6)", "format": "ddMMyy", "to": "due_date" },
+        { "name": "valor_titulo", "pos": [127, 139], "picture": "9(11)V99", "to": "amount_cents" },
+        { "name": "banco_cobranca", "pos": [140, 142], "picture": "9(3)", "doc": "zeros" },
+        { "name": "agencia_depositaria", "pos": [143, 147], "picture": "9(5)", "doc": "zeros" },
+        { "name": "especie_titulo", "pos": [148, 149], "picture": "9(2)", "to": "species", "doc": "01 DM, 02 NP, 03 NS, 04 cobrança seriada, 05 recibo, 10 LC, 11 ND, 12 DS, 99 outros" },
+        { "name": "aceite", "pos": [150, 150], "picture": "X", "to": "acceptance", "doc": "sempre N" },
+        { "name": "data_emissao", "pos": [151, 156], "picture": "9(6)", "format": "ddMMyy", "to": "issue_date" },
+        { "name": "instrucao_1", "pos": [157, 158], "picture": "9(2)", "to": "instruction_1", "doc": "06 protestar (prazo em 159-160), 08 não cobrar juros, 09 não receber após vencimento…" },
+        { "name": "instrucao_2", "pos": [159, 160], "picture": "9(2)", "to": "instruction_2" },
+        { "name": "juros_mora_dia", "pos": [161, 173], "picture": "9(11)V99", "to": "interest.value" },
+        { "name": "data_limite_desconto", "pos": [174, 179], "picture": "9(6)", "format": "ddMMyy", "to": "discount.date" },
+        { "name": "valor_desconto", "pos": [180, 192], "picture": "9(11)V99", "to": "discount.value" },
+        { "name": "valor_iof", "pos": [193, 205], "picture": "9(11)V99", "to": "iof_cents" },
+        { "name": "valor_abatimento", "pos": [206, 218], "picture": "9(11)V99", "to": "rebate_cents" },
+        { "name": "tipo_inscricao_pagador", "pos": [219, 220], "picture": "9(2)", "format": "enum", "enum": {"01": "cpf", "02": "cnpj", "03": "pis", "98": "none", "99": "other"}, "to": "payer.document_type", "doc": "01 CPF, 02 CNPJ, 03 PIS/PASEP, 98 não tem, 99 outros" },
+        { "name": "numero_inscricao_pagador", "pos": [221, 234], "picture": "9(14)", "format": "document", "to": "payer.document" },
+        { "name": "nome_pagador", "pos": [235, 274], "picture": "X(40)", "to": "payer.name" },
+        { "name": "endereco_pagador", "pos": [275, 314], "picture": "X(40)", "to": "payer.address.street" },
+        { "name": "primeira_mensagem", "pos": [315, 326], "picture": "X(12)", "to": "payer_info", "doc": "B.2: 1ª mensagem (12 posições)" },
+        { "name": "cep_pagador", "pos": [327, 331], "picture": "9(5)", "to": "payer.address.cep" },
+        { "name": "sufixo_cep_pagador", "pos": [332, 334], "picture": "9(3)", "to": "payer.address.cep" },
+        { "name": "sacador_segunda_mensagem", "pos": [335, 394], "picture": "X(60)", "to": "guarantor.name", "doc": "B.2: sacador/avalista ou 2ª mensagem" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "detalhe_mensagem",
+      "role": "detail",
+      "starts_group": false,
+      "doc": "BRD400 registro tipo 2 (mensagens e descontos adicionais, opcional), após o detalhe do título",
+      "select": [ { "pos": [1, 1], "values": ["2"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "2", "to": "_record_type" },
+        { "name": "mensagem_1", "pos": [2, 81], "picture": "X(80)", "to": "message_1" },
+        { "name": "mensagem_2", "pos": [82, 161], "picture": "X(80)", "to": "message_2" },
+        { "name": "mensagem_3", "pos": [162, 241], "picture": "X(80)", "to": "message_3" },
+        { "name": "mensagem_4", "pos": [242, 321], "picture": "X(80)", "to": "message_4" },
+        { "name": "data_desconto_2", "pos": [322, 327], "picture": "9(6)", "format": "ddMMyy", "to": "discount_2.date" },
+        { "name": "valor_desconto_2", "pos": [328, 340], "picture": "9(11)V99", "to": "discount_2.value" },
+        { "name": "data_desconto_3", "pos": [341, 346], "picture": "9(6)", "format": "ddMMyy", "to": "discount_3.date" },
+        { "name": "valor_desconto_3", "pos": [347, 359], "picture": "9(11)V99", "to": "discount_3.value" },
+        { "name": "filler_360", "pos": [360, 366], "picture": "X(7)" },
+        { "name": "carteira", "pos": [367, 369], "picture": "9(3)" },
+        { "name": "agencia", "pos": [370, 374], "picture": "9(5)" },
+        { "name": "conta_corrente", "pos": [375, 381], "picture": "9(7)" },
+        { "name": "digito_conta", "pos": [382, 382], "picture": "X" },
+        { "name": "nosso_numero", "pos": [383, 393], "picture": "9(11)" },
+        { "name": "digito_nosso_numero", "pos": [394, 394], "picture": "X" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "detalhe_sacador",
+      "role": "detail",
+      "starts_group": false,
+      "doc": "BRD400 registro tipo 7 (endereço do sacador/avalista, opcional)",
+      "select": [ { "pos": [1, 1], "values": ["7"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "7", "to": "_record_type" },
+        { "name": "endereco_sacador", "pos": [2, 46], "picture": "X(45)", "to": "guarantor.address.street" },
+        { "name": "cep_sacador", "pos": [47, 51], "picture": "9(5)", "to": "guarantor.address.cep" },
+        { "name": "sufixo_cep_sacador", "pos": [52, 54], "picture": "9(3)", "to": "guarantor.address.cep" },
+        { "name": "cidade_sacador", "pos": [55, 74], "picture": "X(20)", "to": "guarantor.address.city" },
+        { "name": "uf_sacador", "pos": [75, 76], "picture": "X(2)", "to": "guarantor.address.state" },
+        { "name": "filler_077", "pos": [77, 366], "picture": "X(290)" },
+        { "name": "carteira", "pos": [367, 369], "picture": "9(3)" },
+        { "name": "agencia", "pos": [370, 374], "picture": "9(5)" },
+        { "name": "conta_corrente", "pos": [375, 381], "picture": "9(7)" },
+        { "name": "digito_conta", "pos": [382, 382], "picture": "X" },
+        { "name": "nosso_numero", "pos": [383, 393], "picture": "9(11)" },
+        { "name": "digito_nosso_numero", "pos": [394, 394], "picture": "X" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "detalhe_desconhecido",
+      "role": "detail",
+      "fallback": true,
+      "doc": "Registro de tipo não descrito neste layout (3 rateio, 6 débito, 8…): relatado e mantido, nunca fatal",
+      "select": [ { "pos": [1, 1], "values": ["3", "4", "5", "6", "8"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "to": "_record_type" },
+        { "name": "conteudo", "pos": [2, 394], "picture": "X(393)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "trailer_arquivo",
+      "role": "file_trailer",
+      "doc": "BRD400 trailer remessa: brancos de 2 a 394 (B.6)",
+      "select": [ { "pos": [1, 1], "values": ["9"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "9", "to": "_record_type" },
+        { "name": "filler_002", "pos": [2, 394], "picture": "X(393)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    }
+  ]
+}
+"""#
+        ),
+        (
+            "cnab400/237/retorno",
+            #"""
+{
+  "kind": "layout",
+  "name": "cnab400/237/retorno",
+  "version": "4008-524-0121",
+  "doc": "Bradesco CNAB 400 cobrança, retorno (BRD400 4008-524-0121)",
+  "record_length": 400,
+  "records": [
+    {
+      "name": "header_arquivo",
+      "role": "file_header",
+      "doc": "BRD400 header de arquivo retorno (p.38)",
+      "select": [ { "pos": [1, 1], "values": ["0"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "0", "to": "_record_type", "doc": "B.1: 0 header" },
+        { "name": "codigo_remessa_retorno", "pos": [2, 2], "picture": "9", "format": "enum", "enum": {"1": "remessa", "2": "retorno"}, "default": "2", "to": "direction", "doc": "B.1: 1 remessa, 2 retorno" },
+        { "name": "literal_remessa_retorno", "pos": [3, 9], "picture": "X(7)", "default": "RETORNO", "doc": "REMESSA / RETORNO (arquivos de teste: TESTE)" },
+        { "name": "codigo_servico", "pos": [10, 11], "picture": "9(2)", "default": "01", "to": "service_type", "doc": "01 cobrança" },
+        { "name": "literal_servico", "pos": [12, 26], "picture": "X(15)", "default": "COBRANCA       ", "doc": "COBRANCA" },
+        { "name": "codigo_empresa", "pos": [27, 46], "picture": "9(20)", "to": "convenio", "doc": "BRD400 p.15: código da empresa no Bradesco" },
+        { "name": "nome_empresa", "pos": [47, 76], "picture": "X(30)", "to": "company.name" },
+        { "name": "codigo_banco", "pos": [77, 79], "picture": "9(3)", "default": "237", "to": "bank" },
+        { "name": "nome_banco", "pos": [80, 94], "picture": "X(15)", "to": "bank_name" },
+        { "name": "data_gravacao", "pos": [95, 100], "picture": "9(6)", "format": "ddMMyy", "to": "generated_on" },
+        { "name": "densidade_gravacao", "pos": [101, 108], "picture": "9(8)", "doc": "01600000" },
+        { "name": "numero_aviso_bancario", "pos": [109, 113], "picture": "9(5)", "to": "notice_number" },
+        { "name": "filler_114", "pos": [114, 379], "picture": "X(266)" },
+        { "name": "data_credito", "pos": [380, 385], "picture": "9(6)", "format": "ddMMyy", "to": "credit_date", "doc": "data do crédito" },
+        { "name": "filler_386", "pos": [386, 394], "picture": "X(9)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "detalhe",
+      "role": "detail",
+      "starts_group": true,
+      "doc": "BRD400 pp.39-41 (detalhe retorno tipo 1)",
+      "select": [ { "pos": [1, 1], "values": ["1"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "1", "to": "_record_type" },
+        { "name": "tipo_inscricao_empresa", "pos": [2, 3], "picture": "9(2)", "format": "enum", "enum": {"01": "cpf", "02": "cnpj", "03": "pis", "98": "none", "99": "other"}, "to": "company.document_type" },
+        { "name": "numero_inscricao_empresa", "pos": [4, 17], "picture": "9(14)", "format": "document", "to": "company.document" },
+        { "name": "zeros_018", "pos": [18, 20], "picture": "9(3)" },
+        { "name": "zero_empresa", "pos": [21, 21], "picture": "9" },
+        { "name": "carteira_empresa", "pos": [22, 24], "picture": "9(3)", "doc": "carteira na identificação da empresa" },
+        { "name": "agencia", "pos": [25, 29], "picture": "9(5)", "to": "agency" },
+        { "name": "conta_corrente", "pos": [30, 36], "picture": "9(7)", "to": "account" },
+        { "name": "digito_conta", "pos": [37, 37], "picture": "X", "to": "account_digit" },
+        { "name": "controle_participante", "pos": [38, 62], "picture": "X(25)", "to": "company_use" },
+        { "name": "zeros_063", "pos": [63, 70], "picture": "9(8)" },
+        { "name": "nosso_numero", "pos": [71, 81], "picture": "9(11)", "to": "nosso_numero", "doc": "B.4: 71-82" },
+        { "name": "digito_nosso_numero", "pos": [82, 82], "picture": "X", "to": "nosso_numero" },
+        { "name": "uso_banco_083", "pos": [83, 92], "picture": "9(10)" },
+        { "name": "uso_banco_093", "pos": [93, 104], "picture": "9(12)" },
+        { "name": "indicador_rateio", "pos": [105, 105], "picture": "X", "doc": "R = rateio" },
+        { "name": "pagamento_parcial", "pos": [106, 107], "picture": "9(2)" },
+        { "name": "carteira", "pos": [108, 108], "picture": "9", "to": "carteira" },
+        { "name": "ocorrencia", "pos": [109, 110], "picture": "9(2)", "to": "code", "doc": "B.5 (BRD400 pp.45-46): ver occurrences.json" },
+        { "name": "data_ocorrencia", "pos": [111, 116], "picture": "9(6)", "format": "ddMMyy", "to": "occurrence_date" },
+        { "name": "numero_documento", "pos": [117, 126], "picture": "X(10)", "to": "document_number" },
+        { "name": "identificacao_titulo_banco", "pos": [127, 146], "picture": "X(20)", "doc": "nosso número repetido (B.4: 127-146)" },
+        { "name": "data_vencimento", "pos": [147, 152], "picture": "9(6)", "format": "ddMMyy", "to": "due_date" },
+        { "name": "valor_titulo", "pos": [153, 165], "picture": "9(11)V99", "to": "face_cents" },
+        { "name": "banco_cobrador", "pos": [166, 168], "picture": "9(3)", "to": "collecting_bank" },
+        { "name": "agencia_cobradora", "pos": [169, 173], "picture": "9(5)", "to": "collecting_agency" },
+        { "name": "especie_titulo", "pos": [174, 175], "picture": "X(2)", "doc": "brancos" },
+        { "name": "despesas_cobranca", "pos": [176, 188], "picture": "9(11)V99", "to": "fee_cents", "doc": "B.4: tarifa 176-188" },
+        { "name": "outras_despesas", "pos": [189, 201], "picture": "9(11)V99", "to": "other_expenses_cents", "doc": "outras despesas / custas de protesto" },
+        { "name": "juros_operacao_atraso", "pos": [202, 214], "picture": "9(11)V99" },
+        { "name": "valor_iof", "pos": [215, 227], "picture": "9(11)V99", "to": "iof_cents" },
+        { "name": "valor_abatimento", "pos": [228, 240], "picture": "9(11)V99", "to": "rebate_cents" },
+        { "name": "desconto_concedido", "pos": [241, 253], "picture": "9(11)V99", "to": "discount_cents" },
+        { "name": "valor_pago", "pos": [254, 266], "picture": "9(11)V99", "to": "paid_cents" },
+        { "name": "juros_mora", "pos": [267, 279], "picture": "9(11)V99", "to": "interest_cents" },
+        { "name": "outros_creditos", "pos": [280, 292], "picture": "9(11)V99", "to": "other_credits_cents" },
+        { "name": "filler_293", "pos": [293, 294], "picture": "X(2)" },
+        { "name": "motivo_codigo_ocorrencia", "pos": [295, 295], "picture": "X", "doc": "A aceito, D desprezado (ocorrência 19)" },
+        { "name": "data_credito", "pos": [296, 301], "picture": "9(6)", "format": "ddMMyy", "to": "credit_date" },
+        { "name": "origem_pagamento", "pos": [302, 304], "picture": "X(3)", "to": "liquidation_code", "doc": "origem do pagamento / canal" },
+        { "name": "filler_305", "pos": [305, 314], "picture": "X(10)" },
+        { "name": "cheque_bradesco", "pos": [315, 318], "picture": "X(4)", "doc": "quando pago em cheque Bradesco" },
+        { "name": "motivos_rejeicao", "pos": [319, 328], "picture": "X(10)", "format": "reasons", "to": "reasons", "doc": "B.4: até 5 motivos de 2 caracteres (tabela conforme a ocorrência)" },
+        { "name": "filler_329", "pos": [329, 368], "picture": "X(40)" },
+        { "name": "numero_cartorio", "pos": [369, 370], "picture": "X(2)" },
+        { "name": "numero_protocolo", "pos": [371, 380], "picture": "X(10)" },
+        { "name": "filler_381", "pos": [381, 394], "picture": "X(14)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "detalhe_pix",
+      "role": "detail",
+      "starts_group": false,
+      "doc": "D.2: registro tipo 4 gerado pelo banco para boleto híbrido (LB Retorno/Cnab400/Banco/Bradesco.php, BoletoNetCore PR #370; secundário, posições 2-28 não documentadas aqui)",
+      "select": [ { "pos": [1, 1], "values": ["4"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "4", "to": "_record_type" },
+        { "name": "filler_002", "pos": [2, 28], "picture": "X(27)" },
+        { "name": "url_qrcode", "pos": [29, 105], "picture": "X(77)", "to": "pix.location", "doc": "D.2: location do QR Code Pix" },
+        { "name": "txid", "pos": [106, 140], "picture": "X(35)", "to": "pix.txid" },
+        { "name": "filler_141", "pos": [141, 394], "picture": "X(254)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "detalhe_desconhecido",
+      "role": "detail",
+      "fallback": true,
+      "doc": "Registro de tipo não descrito neste layout (3 rateio…): relatado e mantido, nunca fatal",
+      "select": [ { "pos": [1, 1], "values": ["2", "3", "5", "6", "7", "8"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "to": "_record_type" },
+        { "name": "conteudo", "pos": [2, 394], "picture": "X(393)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "trailer_arquivo",
+      "role": "file_trailer",
+      "doc": "BRD400 trailer retorno (B.6: contagens por ocorrência 58-188, rateios 363-385)",
+      "select": [ { "pos": [1, 1], "values": ["9"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "9", "to": "_record_type" },
+        { "name": "codigo_retorno", "pos": [2, 2], "picture": "9", "default": "2" },
+        { "name": "codigo_servico", "pos": [3, 4], "picture": "9(2)", "default": "01" },
+        { "name": "codigo_banco", "pos": [5, 7], "picture": "9(3)", "default": "237", "to": "bank" },
+        { "name": "filler_008", "pos": [8, 17], "picture": "X(10)" },
+        { "name": "qtd_titulos", "pos": [18, 25], "picture": "9(8)", "format": "int", "to": "simple.count", "doc": "quantidade de títulos em cobrança" },
+        { "name": "valor_titulos", "pos": [26, 39], "picture": "9(12)V99", "to": "simple.total_cents" },
+        { "name": "aviso_bancario", "pos": [40, 47], "picture": "9(8)", "to": "notice_number" },
+        { "name": "filler_048", "pos": [48, 57], "picture": "X(10)" },
+        { "name": "qtd_entradas", "pos": [58, 62], "picture": "9(5)", "doc": "ocorrência 02" },
+        { "name": "valor_entradas", "pos": [63, 74], "picture": "9(10)V99" },
+        { "name": "valor_liquidados", "pos": [75, 86], "picture": "9(10)V99", "doc": "ocorrência 06" },
+        { "name": "qtd_liquidados", "pos": [87, 91], "picture": "9(5)" },
+        { "name": "valor_liquidados_06", "pos": [92, 103], "picture": "9(10)V99" },
+        { "name": "qtd_baixados", "pos": [104, 108], "picture": "9(5)", "doc": "ocorrências 09/10" },
+        { "name": "valor_baixados", "pos": [109, 120], "picture": "9(10)V99" },
+        { "name": "qtd_abatimento_cancelado", "pos": [121, 125], "picture": "9(5)", "doc": "ocorrência 13" },
+        { "name": "valor_abatimento_cancelado", "pos": [126, 137], "picture": "9(10)V99" },
+        { "name": "qtd_vencimento_alterado", "pos": [138, 142], "picture": "9(5)", "doc": "ocorrência 14" },
+        { "name": "valor_vencimento_alterado", "pos": [143, 154], "picture": "9(10)V99" },
+        { "name": "qtd_abatimento_concedido", "pos": [155, 159], "picture": "9(5)", "doc": "ocorrência 12" },
+        { "name": "valor_abatimento_concedido", "pos": [160, 171], "picture": "9(10)V99" },
+        { "name": "qtd_protesto", "pos": [172, 176], "picture": "9(5)", "doc": "ocorrência 19" },
+        { "name": "valor_protesto", "pos": [177, 188], "picture": "9(10)V99" },
+        { "name": "filler_189", "pos": [189, 362], "picture": "X(174)" },
+        { "name": "valor_rateios", "pos": [363, 377], "picture": "9(13)V99" },
+        { "name": "qtd_rateios", "pos": [378, 385], "picture": "9(8)" },
+        { "name": "filler_386", "pos": [386, 394], "picture": "X(9)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    }
+  ]
+}
+"""#
+        ),
+        (
+            "cnab400/336/occurrences",
+            #"""
+{
+  "kind": "codes",
+  "name": "cnab400/336/occurrences",
+  "version": "C6 CNAB 400",
+  "doc": "C6 Bank CNAB 400: ocorrências de retorno (manual C6 nota 12, via LB C6.php) e de remessa (LB); os erros da nota 13 têm 4 dígitos e saem em rejection_codes",
+  "movements": {
+    "02": { "text": "Entrada confirmada", "event": "registered" },
+    "03": { "text": "Entrada rejeitada", "event": "rejected" },
+    "04": { "text": "Alteração de dados (entrada)", "event": "changed" },
+    "05": { "text": "Alteração de dados (baixa)", "event": "written_off" },
+    "06": { "text": "Liquidação do título", "event": "paid" },
+    "07": { "text": "Liquidação do título após a baixa", "event": "paid" },
+    "08": { "text": "Título liquidado em cartório", "event": "paid" },
+    "09": { "text": "Baixa do título", "event": "written_off" },
+    "10": { "text": "Baixa realizada pelo beneficiário via arquivo", "event": "written_off" },
+    "12": { "text": "Abatimento concedido", "event": "changed" },
+    "13": { "text": "Abatimento cancelado", "event": "changed" },
+    "14": { "text": "Vencimento alterado", "event": "changed" },
+    "15": { "text": "Baixa rejeitada", "event": "rejected" },
+    "16": { "text": "Instrução rejeitada", "event": "rejected" },
+    "17": { "text": "Alteração de dados rejeitada", "event": "rejected" },
+    "19": { "text": "Confirma instrução de protesto", "event": "protested" },
+    "20": { "text": "Confirma instrução de sustação de protesto", "event": "protested" },
+    "21": { "text": "Confirma instrução de não protestar", "event": "changed" },
+    "23": { "text": "Protesto enviado a cartório", "event": "protested" },
+    "32": { "text": "Baixa por ter sido protestado", "event": "written_off" },
+    "35": { "text": "Alegações do sacado", "event": "other" },
+    "36": { "text": "Custas de edital", "event": "fee" },
+    "37": { "text": "Custas de sustação de protesto", "event": "fee" },
+    "69": { "text": "Cancelamento de liquidação por cheque devolvido", "event": "other" },
+    "71": { "text": "Título cancelado pelo cartório", "event": "protested" },
+    "72": { "text": "Baixa operacional", "event": "paid" },
+    "74": { "text": "Cancelamento da baixa operacional", "event": "other" },
+    "75": { "text": "Pagamento parcial", "event": "paid" },
+    "90": { "text": "Instrução de protesto rejeitada", "event": "rejected" },
+    "95": { "text": "Troca de uso da empresa", "event": "changed" },
+    "96": { "text": "Emissão de extrato de movimentação da carteira", "event": "fee" },
+    "97": { "text": "Tarifa de sustação de protesto", "event": "fee" },
+    "98": { "text": "Tarifa de protesto", "event": "fee" },
+    "99": { "text": "Custas de protesto", "event": "fee" }
+  },
+  "reasons": {
+  },
+  "remessa_movements": {
+    "01": { "text": "Remessa", "movement": "register" },
+    "02": { "text": "Pedido de baixa", "movement": "write_off" },
+    "04": { "text": "Concessão de abatimento", "movement": "grant_rebate" },
+    "05": { "text": "Cancelamento de abatimento concedido", "movement": "cancel_rebate" },
+    "06": { "text": "Alteração de vencimento", "movement": "change_due_date" },
+    "09": { "text": "Pedido de protesto", "movement": "protest" },
+    "18": { "text": "Sustar protesto e baixar título", "movement": "stop_protest_and_write_off" },
+    "19": { "text": "Sustar protesto e manter em carteira", "movement": "stop_protest_and_keep" },
+    "31": { "text": "Alteração de outros dados", "movement": "change_other_data" }
+  }
+}
+"""#
+        ),
+        (
+            "cnab400/336/remessa",
+            #"""
+{
+  "kind": "layout",
+  "name": "cnab400/336/remessa",
+  "version": "C6 CNAB 400",
+  "doc": "C6 Bank CNAB 400 cobrança, remessa (secundário: laravel-boleto)",
+  "record_length": 400,
+  "records": [
+    {
+      "name": "header_arquivo",
+      "role": "file_header",
+      "doc": "Header remessa C6 (LB Remessa/Cnab400/Banco/C6.php (secundário))",
+      "select": [ { "pos": [1, 1], "values": ["0"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "0", "to": "_record_type", "doc": "B.1: 0 header" },
+        { "name": "codigo_remessa_retorno", "pos": [2, 2], "picture": "9", "format": "enum", "enum": {"1": "remessa", "2": "retorno"}, "default": "1", "to": "direction", "doc": "B.1: 1 remessa, 2 retorno" },
+        { "name": "literal_remessa_retorno", "pos": [3, 9], "picture": "X(7)", "default": "REMESSA", "doc": "REMESSA / RETORNO (arquivos de teste: TESTE)" },
+        { "name": "codigo_servico", "pos": [10, 11], "picture": "9(2)", "default": "01", "to": "service_type", "doc": "01 cobrança" },
+        { "name": "literal_servico", "pos": [12, 19], "picture": "X(8)", "default": "COBRANCA", "doc": "COBRANCA" },
+        { "name": "filler_020", "pos": [20, 26], "picture": "X(7)" },
+        { "name": "codigo_cliente", "pos": [27, 38], "picture": "9(12)", "to": "convenio" },
+        { "name": "filler_039", "pos": [39, 46], "picture": "X(8)" },
+        { "name": "nome_empresa", "pos": [47, 76], "picture": "X(30)", "to": "company.name" },
+        { "name": "codigo_banco", "pos": [77, 79], "picture": "9(3)", "default": "336", "to": "bank" },
+        { "name": "nome_banco", "pos": [80, 94], "picture": "X(15)", "to": "bank_name", "doc": "brancos" },
+        { "name": "data_gravacao", "pos": [95, 100], "picture": "9(6)", "format": "ddMMyy", "to": "generated_on" },
+        { "name": "filler_101", "pos": [101, 108], "picture": "X(8)" },
+        { "name": "zeros_109", "pos": [109, 120], "picture": "X(12)", "doc": "zeros (LB); um gerador do corpus repete aqui o código do cliente" },
+        { "name": "filler_121", "pos": [121, 386], "picture": "X(266)" },
+        { "name": "sequencial_remessa", "pos": [387, 394], "picture": "9(8)", "format": "int", "to": "file_sequence" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "detalhe",
+      "role": "detail",
+      "starts_group": true,
+      "doc": "Detalhe remessa C6 (LB Remessa/Cnab400/Banco/C6.php (secundário))",
+      "select": [ { "pos": [1, 1], "values": ["1"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "1", "to": "_record_type" },
+        { "name": "tipo_inscricao_empresa", "pos": [2, 3], "picture": "9(2)", "format": "enum", "enum": {"01": "cpf", "02": "cnpj"}, "to": "company.document_type" },
+        { "name": "numero_inscricao_empresa", "pos": [4, 17], "picture": "9(14)", "format": "document", "to": "company.document" },
+        { "name": "codigo_cliente", "pos": [18, 29], "picture": "X(12)", "to": "convenio" },
+        { "name": "filler_030", "pos": [30, 37], "picture": "X(8)" },
+        { "name": "controle_participante", "pos": [38, 62], "picture": "X(25)", "to": "company_use" },
+        { "name": "nosso_numero", "pos": [63, 74], "picture": "9(12)", "to": "nosso_numero", "doc": "11 + DV (74)" },
+        { "name": "filler_075", "pos": [75, 82], "picture": "X(8)" },
+        { "name": "codigo_banco", "pos": [83, 85], "picture": "9(3)", "default": "336" },
+        { "name": "filler_086", "pos": [86, 106], "picture": "X(21)" },
+        { "name": "carteira", "pos": [107, 108], "picture": "9(2)", "to": "carteira", "doc": "10, 20, 30, 40, 60" },
+        { "name": "ocorrencia", "pos": [109, 110], "picture": "9(2)", "to": "code" },
+        { "name": "seu_numero", "pos": [111, 120], "picture": "X(10)", "to": "document_number" },
+        { "name": "data_vencimento", "pos": [121, 126], "picture": "9(6)", "format": "ddMMyy", "to": "due_date" },
+        { "name": "valor_titulo", "pos": [127, 139], "picture": "9(11)V99", "to": "amount_cents" },
+        { "name": "filler_140", "pos": [140, 147], "picture": "X(8)" },
+        { "name": "especie", "pos": [148, 149], "picture": "9(2)", "to": "species" },
+        { "name": "aceite", "pos": [150, 150], "picture": "X", "to": "acceptance" },
+        { "name": "data_emissao", "pos": [151, 156], "picture": "9(6)", "format": "ddMMyy", "to": "issue_date" },
+        { "name": "instrucao_1", "pos": [157, 158], "picture": "9(2)", "to": "instruction_1" },
+        { "name": "instrucao_2", "pos": [159, 160], "picture": "9(2)", "to": "instruction_2" },
+        { "name": "juros_dia", "pos": [161, 173], "picture": "9(11)V99", "to": "interest.value" },
+        { "name": "data_desconto", "pos": [174, 179], "picture": "9(6)", "format": "ddMMyy", "to": "discount.date" },
+        { "name": "valor_desconto", "pos": [180, 192], "picture": "9(11)V99", "to": "discount.value" },
+        { "name": "data_multa", "pos": [193, 198], "picture": "9(6)", "format": "ddMMyy", "to": "fine.date" },
+        { "name": "filler_199", "pos": [199, 205], "picture": "X(7)" },
+        { "name": "valor_abatimento", "pos": [206, 218], "picture": "9(11)V99", "to": "rebate_cents" },
+        { "name": "tipo_inscricao_pagador", "pos": [219, 220], "picture": "9(2)", "format": "enum", "enum": {"01": "cpf", "02": "cnpj"}, "to": "payer.document_type" },
+        { "name": "numero_inscricao_pagador", "pos": [221, 234], "picture": "9(14)", "format": "document", "to": "payer.document" },
+        { "name": "nome_pagador", "pos": [235, 274], "picture": "X(40)", "to": "payer.name" },
+        { "name": "endereco_pagador", "pos": [275, 314], "picture": "X(40)", "to": "payer.address.street" },
+        { "name": "bairro_pagador", "pos": [315, 326], "picture": "X(12)", "to": "payer.address.district" },
+        { "name": "cep_pagador", "pos": [327, 334], "picture": "9(8)", "to": "payer.address.cep" },
+        { "name": "cidade_pagador", "pos": [335, 349], "picture": "X(15)", "to": "payer.address.city" },
+        { "name": "uf_pagador", "pos": [350, 351], "picture": "X(2)", "to": "payer.address.state" },
+        { "name": "sacador_avalista", "pos": [352, 381], "picture": "X(30)", "to": "guarantor.name" },
+        { "name": "tipo_multa", "pos": [382, 382], "picture": "X", "to": "fine.code", "doc": "0 sem, 2 percentual" },
+        { "name": "percentual_multa", "pos": [383, 384], "picture": "9(2)", "to": "fine.value", "doc": "percentual inteiro" },
+        { "name": "filler_385", "pos": [385, 385], "picture": "X" },
+        { "name": "data_juros_mora", "pos": [386, 391], "picture": "9(6)", "format": "ddMMyy", "to": "interest.date" },
+        { "name": "prazo_cartorio", "pos": [392, 393], "picture": "9(2)", "format": "int", "to": "protest.days" },
+        { "name": "filler_394", "pos": [394, 394], "picture": "X" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "detalhe_mensagem",
+      "role": "detail",
+      "starts_group": false,
+      "doc": "Registro tipo 2 (mensagens), após o detalhe (LB Remessa/Cnab400/Banco/C6.php (secundário))",
+      "select": [ { "pos": [1, 1], "values": ["2"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "2", "to": "_record_type" },
+        { "name": "mensagem_1", "pos": [2, 81], "picture": "X(80)", "to": "message_1" },
+        { "name": "mensagem_2", "pos": [82, 161], "picture": "X(80)", "to": "message_2" },
+        { "name": "mensagem_3", "pos": [162, 241], "picture": "X(80)", "to": "message_3" },
+        { "name": "mensagem_4", "pos": [242, 321], "picture": "X(80)", "to": "message_4" },
+        { "name": "filler_322", "pos": [322, 365], "picture": "X(44)" },
+        { "name": "nosso_numero", "pos": [366, 375], "picture": "9(10)" },
+        { "name": "data_vencimento", "pos": [376, 381], "picture": "9(6)", "format": "ddMMyy" },
+        { "name": "valor_titulo", "pos": [382, 394], "picture": "9(11)V99" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "detalhe_desconhecido",
+      "role": "detail",
+      "fallback": true,
+      "doc": "Registro de tipo não descrito neste layout (um gerador do corpus escreve um tipo 8 de Pix): relatado e mantido, nunca fatal",
+      "select": [ { "pos": [1, 1], "values": ["3", "4", "5", "6", "7", "8"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "to": "_record_type" },
+        { "name": "conteudo", "pos": [2, 394], "picture": "X(393)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "trailer_arquivo",
+      "role": "file_trailer",
+      "doc": "Trailer remessa: brancos de 2 a 394",
+      "select": [ { "pos": [1, 1], "values": ["9"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "9", "to": "_record_type" },
+        { "name": "filler_002", "pos": [2, 394], "picture": "X(393)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    }
+  ]
+}
+"""#
+        ),
+        (
+            "cnab400/336/retorno",
+            #"""
+{
+  "kind": "layout",
+  "name": "cnab400/336/retorno",
+  "version": "C6 CNAB 400",
+  "doc": "C6 Bank CNAB 400 cobrança, retorno (secundário: laravel-boleto; sem arquivo no corpus)",
+  "record_length": 400,
+  "records": [
+    {
+      "name": "header_arquivo",
+      "role": "file_header",
+      "doc": "Header retorno C6 (LB Retorno/Cnab400/Banco/C6.php (secundário; texto das ocorrências conforme o manual C6, nota 12))",
+      "select": [ { "pos": [1, 1], "values": ["0"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "0", "to": "_record_type", "doc": "B.1: 0 header" },
+        { "name": "codigo_remessa_retorno", "pos": [2, 2], "picture": "9", "format": "enum", "enum": {"1": "remessa", "2": "retorno"}, "default": "2", "to": "direction", "doc": "B.1: 1 remessa, 2 retorno" },
+        { "name": "literal_remessa_retorno", "pos": [3, 9], "picture": "X(7)", "default": "RETORNO", "doc": "REMESSA / RETORNO (arquivos de teste: TESTE)" },
+        { "name": "codigo_servico", "pos": [10, 11], "picture": "9(2)", "default": "01", "to": "service_type", "doc": "01 cobrança" },
+        { "name": "literal_servico", "pos": [12, 19], "picture": "X(8)", "default": "COBRANCA", "doc": "COBRANCA" },
+        { "name": "filler_020", "pos": [20, 26], "picture": "X(7)" },
+        { "name": "conta", "pos": [27, 38], "picture": "X(12)", "to": "account" },
+        { "name": "codigo_cliente", "pos": [39, 50], "picture": "X(12)", "to": "convenio" },
+        { "name": "filler_051", "pos": [51, 76], "picture": "X(26)" },
+        { "name": "codigo_banco", "pos": [77, 79], "picture": "9(3)", "default": "336", "to": "bank" },
+        { "name": "filler_080", "pos": [80, 94], "picture": "X(15)" },
+        { "name": "data_gravacao", "pos": [95, 100], "picture": "9(6)", "format": "ddMMyy", "to": "generated_on", "doc": "B.1; LB lê a data em 125-130 (não conferido)" },
+        { "name": "filler_101", "pos": [101, 394], "picture": "X(294)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "detalhe",
+      "role": "detail",
+      "starts_group": true,
+      "doc": "Detalhe retorno C6 (LB Retorno/Cnab400/Banco/C6.php (secundário; texto das ocorrências conforme o manual C6, nota 12)); sem arquivo no corpus",
+      "select": [ { "pos": [1, 1], "values": ["1"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "1", "to": "_record_type" },
+        { "name": "tipo_inscricao_empresa", "pos": [2, 3], "picture": "9(2)", "format": "enum", "enum": {"01": "cpf", "02": "cnpj"}, "to": "company.document_type" },
+        { "name": "numero_inscricao_empresa", "pos": [4, 17], "picture": "9(14)", "format": "document", "to": "company.document" },
+        { "name": "filler_018", "pos": [18, 37], "picture": "X(20)" },
+        { "name": "controle_participante", "pos": [38, 62], "picture": "X(25)", "to": "company_use" },
+        { "name": "nosso_numero", "pos": [63, 73], "picture": "9(11)", "to": "nosso_numero" },
+        { "name": "filler_074", "pos": [74, 106], "picture": "X(33)" },
+        { "name": "carteira", "pos": [107, 108], "picture": "9(2)", "to": "carteira" },
+        { "name": "ocorrencia", "pos": [109, 110], "picture": "9(2)", "to": "code" },
+        { "name": "data_ocorrencia", "pos": [111, 116], "picture": "9(6)", "format": "ddMMyy", "to": "occurrence_date" },
+        { "name": "seu_numero", "pos": [117, 126], "picture": "X(10)", "to": "document_number" },
+        { "name": "filler_127", "pos": [127, 146], "picture": "X(20)" },
+        { "name": "data_vencimento", "pos": [147, 152], "picture": "9(6)", "format": "ddMMyy", "to": "due_date" },
+        { "name": "valor_titulo", "pos": [153, 165], "picture": "9(11)V99", "to": "face_cents" },
+        { "name": "filler_166", "pos": [166, 175], "picture": "X(10)" },
+        { "name": "valor_tarifa", "pos": [176, 188], "picture": "9(11)V99", "to": "fee_cents" },
+        { "name": "filler_189", "pos": [189, 227], "picture": "X(39)" },
+        { "name": "valor_abatimento", "pos": [228, 240], "picture": "9(11)V99", "to": "rebate_cents" },
+        { "name": "valor_desconto", "pos": [241, 253], "picture": "9(11)V99", "to": "discount_cents" },
+        { "name": "valor_recebido", "pos": [254, 266], "picture": "9(11)V99", "to": "paid_cents" },
+        { "name": "juros_mora", "pos": [267, 279], "picture": "9(11)V99", "to": "interest_cents" },
+        { "name": "outros_acrescimos", "pos": [280, 292], "picture": "9(11)V99", "to": "other_credits_cents" },
+        { "name": "filler_293", "pos": [293, 295], "picture": "X(3)" },
+        { "name": "data_credito", "pos": [296, 301], "picture": "9(6)", "format": "ddMMyy", "to": "credit_date" },
+        { "name": "filler_302", "pos": [302, 377], "picture": "X(76)" },
+        { "name": "codigos_erro", "pos": [378, 393], "picture": "X(16)", "to": "rejection_codes", "doc": "até 4 códigos de 4 dígitos (nota 13)" },
+        { "name": "filler_394", "pos": [394, 394], "picture": "X" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "detalhe_desconhecido",
+      "role": "detail",
+      "fallback": true,
+      "doc": "Registro de tipo não descrito neste layout: relatado e mantido, nunca fatal",
+      "select": [ { "pos": [1, 1], "values": ["3", "4", "5", "6", "7", "8"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "to": "_record_type" },
+        { "name": "conteudo", "pos": [2, 394], "picture": "X(393)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "trailer_arquivo",
+      "role": "file_trailer",
+      "doc": "Trailer retorno (conteúdo não descrito na fonte)",
+      "select": [ { "pos": [1, 1], "values": ["9"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "9", "to": "_record_type" },
+        { "name": "filler_002", "pos": [2, 394], "picture": "X(393)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    }
+  ]
+}
+"""#
+        ),
+        (
+            "cnab400/341/occurrences",
+            #"""
+{
+  "kind": "codes",
+  "name": "cnab400/341/occurrences",
+  "version": "ITA400 Jul/2021 v3",
+  "doc": "Itaú CNAB 400: ocorrências de retorno (ITA400 nota 17) e de remessa (ITA400 nota 6). Tabela E = nota 20 tabela 1 (entrada rejeitada, texto conforme LB Itau.php); as demais tabelas da nota 20 (15, 16, 17, 18, 24) não foram transcritas: seus códigos saem sem texto",
+  "movements": {
+    "02": { "text": "Entrada confirmada", "event": "registered" },
+    "03": { "text": "Entrada rejeitada", "event": "rejected", "reasons": "E" },
+    "04": { "text": "Alteração de dados: nova entrada ou alteração/exclusão de dados acatada", "event": "changed" },
+    "05": { "text": "Alteração de dados: baixa", "event": "written_off" },
+    "06": { "text": "Liquidação normal", "event": "paid" },
+    "07": { "text": "Liquidação parcial (cobrança inteligente B2B)", "event": "paid" },
+    "08": { "text": "Liquidação em cartório", "event": "paid" },
+    "09": { "text": "Baixa simples", "event": "written_off" },
+    "10": { "text": "Baixa por ter sido liquidado (inclui liquidação via Pix)", "event": "paid" },
+    "11": { "text": "Em ser (só no retorno mensal)", "event": "other" },
+    "12": { "text": "Abatimento concedido", "event": "changed" },
+    "13": { "text": "Abatimento cancelado", "event": "changed" },
+    "14": { "text": "Vencimento alterado", "event": "changed" },
+    "15": { "text": "Baixa rejeitada", "event": "rejected" },
+    "16": { "text": "Instrução rejeitada", "event": "rejected" },
+    "17": { "text": "Alteração/exclusão de dados rejeitada", "event": "rejected" },
+    "18": { "text": "Cobrança contratual: instrução/alteração rejeitada ou pendente", "event": "rejected" },
+    "19": { "text": "Confirma recebimento de instrução de protesto", "event": "protested" },
+    "20": { "text": "Confirma recebimento de instrução de sustação de protesto", "event": "protested" },
+    "21": { "text": "Confirma recebimento de instrução de não protestar", "event": "changed" },
+    "23": { "text": "Título enviado a cartório", "event": "protested" },
+    "24": { "text": "Instrução de protesto rejeitada/sustada/pendente", "event": "rejected" },
+    "25": { "text": "Alegações do pagador", "event": "other" },
+    "26": { "text": "Tarifa de aviso de cobrança", "event": "fee" },
+    "27": { "text": "Tarifa de extrato de posição", "event": "fee" },
+    "28": { "text": "Tarifa de relação das liquidações", "event": "fee" },
+    "29": { "text": "Tarifa de manutenção de títulos vencidos", "event": "fee" },
+    "30": { "text": "Débito mensal de tarifas (entradas e baixas)", "event": "fee" },
+    "32": { "text": "Baixa por ter sido protestado", "event": "written_off" },
+    "33": { "text": "Custas de protesto", "event": "fee" },
+    "34": { "text": "Custas de sustação", "event": "fee" },
+    "35": { "text": "Custas de cartório distribuidor", "event": "fee" },
+    "36": { "text": "Custas de edital", "event": "fee" },
+    "37": { "text": "Tarifa de emissão de boleto / envio de duplicata", "event": "fee" },
+    "38": { "text": "Tarifa de instrução", "event": "fee" },
+    "39": { "text": "Tarifa de ocorrências", "event": "fee" },
+    "40": { "text": "Tarifa mensal de emissão de boleto / envio de duplicata", "event": "fee" },
+    "41": { "text": "Débito mensal de tarifas: extrato de posição", "event": "fee" },
+    "42": { "text": "Débito mensal de tarifas: outras instruções", "event": "fee" },
+    "43": { "text": "Débito mensal de tarifas: manutenção de títulos vencidos", "event": "fee" },
+    "44": { "text": "Débito mensal de tarifas: outras ocorrências", "event": "fee" },
+    "45": { "text": "Débito mensal de tarifas: protesto", "event": "fee" },
+    "46": { "text": "Débito mensal de tarifas: sustação de protesto", "event": "fee" },
+    "47": { "text": "Baixa com transferência para desconto", "event": "written_off" },
+    "48": { "text": "Custas de sustação judicial", "event": "fee" },
+    "51": { "text": "Tarifa mensal: entradas em bancos correspondentes", "event": "fee" },
+    "52": { "text": "Tarifa mensal: baixas na carteira", "event": "fee" },
+    "53": { "text": "Tarifa mensal: baixas em bancos correspondentes", "event": "fee" },
+    "54": { "text": "Tarifa mensal: liquidações na carteira", "event": "fee" },
+    "55": { "text": "Tarifa mensal: liquidações em bancos correspondentes", "event": "fee" },
+    "56": { "text": "Custas de irregularidade", "event": "fee" },
+    "57": { "text": "Instrução cancelada", "event": "changed" },
+    "59": { "text": "Baixa por crédito em conta corrente (SISPAG)", "event": "paid" },
+    "60": { "text": "Entrada rejeitada (carnê)", "event": "rejected", "reasons": "E" },
+    "61": { "text": "Tarifa de aviso de movimentação de títulos", "event": "fee" },
+    "62": { "text": "Débito mensal de tarifa: aviso de movimentação de títulos", "event": "fee" },
+    "63": { "text": "Título sustado judicialmente", "event": "other" },
+    "64": { "text": "Entrada confirmada com rateio de crédito", "event": "registered" },
+    "65": { "text": "Pagamento com cheque: aguardando compensação", "event": "other" },
+    "69": { "text": "Cheque devolvido", "event": "other" },
+    "71": { "text": "Entrada registrada, aguardando avaliação", "event": "registered" },
+    "72": { "text": "Baixa por crédito em conta corrente (SISPAG) sem título correspondente", "event": "paid" },
+    "73": { "text": "Confirmação de entrada na cobrança simples: entrada não aceita na cobrança contratual", "event": "registered" },
+    "74": { "text": "Instrução de negativação expressa rejeitada", "event": "rejected" },
+    "75": { "text": "Confirmação de instrução de entrada em negativação expressa", "event": "changed" },
+    "76": { "text": "Cheque compensado", "event": "paid" },
+    "77": { "text": "Confirmação de instrução de exclusão de negativação expressa", "event": "changed" },
+    "78": { "text": "Confirmação de instrução de cancelamento de negativação expressa", "event": "changed" },
+    "79": { "text": "Notificação de entrada em negativação expressa", "event": "other" },
+    "80": { "text": "Confirmação de entrada em negativação expressa: tarifa", "event": "fee" },
+    "82": { "text": "Confirmação do cancelamento de negativação expressa: tarifa", "event": "fee" },
+    "83": { "text": "Confirmação da exclusão de negativação expressa por liquidação: tarifa", "event": "fee" },
+    "85": { "text": "Tarifa por boleto: cobrança ativa eletrônica", "event": "fee" },
+    "86": { "text": "Tarifa de e-mail: cobrança ativa eletrônica", "event": "fee" },
+    "87": { "text": "Tarifa de SMS: cobrança ativa eletrônica", "event": "fee" },
+    "88": { "text": "Tarifa mensal por boleto: cobrança ativa eletrônica", "event": "fee" },
+    "89": { "text": "Tarifa mensal de e-mail: cobrança ativa eletrônica", "event": "fee" },
+    "90": { "text": "Tarifa mensal de SMS: cobrança ativa eletrônica", "event": "fee" },
+    "91": { "text": "Tarifa mensal de exclusão de negativação expressa", "event": "fee" },
+    "92": { "text": "Tarifa mensal de cancelamento de negativação expressa", "event": "fee" },
+    "93": { "text": "Tarifa mensal de exclusão de negativação expressa por liquidação", "event": "fee" }
+  },
+  "reasons": {
+    "E": {
+      "03": "Agência cobradora: CEP sem atendimento de protesto no momento",
+      "04": "Sigla do estado inválida",
+      "05": "Vencimento: prazo da operação menor que o mínimo ou maior que o máximo",
+      "07": "Valor do título maior que 10.000.000,00",
+      "08": "Nome do pagador não informado ou deslocado",
+      "09": "Agência/conta: agência encerrada",
+      "10": "Logradouro não informado ou deslocado",
+      "11": "CEP não numérico ou inválido",
+      "12": "Sacador/avalista: nome não informado ou deslocado (bancos correspondentes)",
+      "13": "CEP incompatível com a sigla do estado",
+      "14": "Nosso número já registrado no cadastro do banco ou fora da faixa",
+      "15": "Nosso número em duplicidade no mesmo movimento",
+      "18": "Data de entrada inválida para operar com esta carteira",
+      "19": "Ocorrência inválida",
+      "21": "Agência cobradora: carteira não aceita depositária correspondente, ou agência cobradora não cadastrada/encerrando",
+      "22": "Carteira não permitida (necessário cadastrar faixa livre)",
+      "26": "Agência/conta não liberada para operar com cobrança",
+      "27": "CNPJ do beneficiário inapto: devolução de título em garantia",
+      "29": "Código da empresa: categoria da conta inválida",
+      "30": "Entradas bloqueadas, conta suspensa em cobrança",
+      "31": "Conta sem permissão para protestar",
+      "35": "IOF maior que 5%",
+      "36": "Quantidade de moeda incompatível com o valor do título",
+      "37": "CNPJ/CPF do pagador não numérico ou igual a zeros",
+      "42": "Nosso número fora de faixa",
+      "52": "Agência cobradora: empresa não aceita banco correspondente",
+      "53": "Agência cobradora: empresa não aceita banco correspondente (cobrança mensagem)",
+      "54": "Banco correspondente: título com vencimento inferior a 15 dias",
+      "55": "CEP não pertence à depositária informada",
+      "56": "Vencimento superior a 180 dias da data de entrada",
+      "57": "CEP só depositária Banco do Brasil com vencimento inferior a 8 dias",
+      "60": "Valor do abatimento inválido",
+      "61": "Juros de mora maior que o permitido",
+      "62": "Valor do desconto maior que o valor do título",
+      "63": "Valor da importância por dia de desconto não permitido",
+      "64": "Data de emissão do título inválida",
+      "65": "Taxa de financiamento inválida (vendor)",
+      "66": "Vencimento inválido ou fora do prazo de operação",
+      "67": "Valor do título/quantidade de moeda inválido",
+      "68": "Carteira inválida ou não cadastrada no intercâmbio da cobrança",
+      "69": "Carteira inválida para títulos com rateio de crédito",
+      "70": "Beneficiário não cadastrado para rateio de crédito",
+      "78": "Duplicidade de agência/conta beneficiária do rateio",
+      "80": "Mais contas beneficiárias do rateio que o permitido (30 por título)",
+      "81": "Agência/conta do rateio inválida ou não pertence ao Itaú",
+      "82": "Desconto/abatimento não permitido para títulos com rateio",
+      "83": "Valor do título menor que a soma do rateio",
+      "84": "Conta beneficiária do rateio é a centralizadora do beneficiário",
+      "85": "Conta do beneficiário é contratual: rateio não permitido",
+      "86": "Tipo de valor inválido para rateio",
+      "87": "Registro tipo 4 sem agências/contas beneficiárias do rateio",
+      "90": "Número da linha da mensagem inválido ou linhas excedidas",
+      "97": "Sem mensagem, porém com registro tipo 7 ou 8",
+      "98": "Registro de mensagem sem flash cadastrado ou diferente do cadastrado",
+      "99": "Conta com flash cadastrado e sem registro de mensagem"
+    }
+  },
+  "remessa_movements": {
+    "01": { "text": "Remessa", "movement": "register" },
+    "02": { "text": "Pedido de baixa", "movement": "write_off" },
+    "04": { "text": "Concessão de abatimento", "movement": "grant_rebate" },
+    "05": { "text": "Cancelamento de abatimento", "movement": "cancel_rebate" },
+    "06": { "text": "Alteração do vencimento", "movement": "change_due_date" },
+    "07": { "text": "Alteração do uso da empresa", "movement": "change_company_use" },
+    "08": { "text": "Alteração do seu número", "movement": "change_document_number" },
+    "09": { "text": "Protestar", "movement": "protest" },
+    "10": { "text": "Não protestar", "movement": "do_not_protest" },
+    "11": { "text": "Protesto para fins falimentares", "movement": "protest_bankruptcy" },
+    "18": { "text": "Sustar o protesto", "movement": "stop_protest" },
+    "31": { "text": "Alteração de outros dados", "movement": "change_other_data" },
+    "34": { "text": "Baixa por ter sido pago diretamente ao beneficiário", "movement": "write_off_paid_directly" },
+    "35": { "text": "Cancelamento de instrução", "movement": "cancel_instruction" },
+    "36": { "text": "Protesto urgente", "movement": "protest" },
+    "37": { "text": "Alteração do vencimento e sustar protesto", "movement": "change_due_date" },
+    "38": { "text": "Beneficiário não concorda com alegação do pagador", "movement": "refuse_payer_claim" },
+    "47": { "text": "Dispensa de juros", "movement": "waive_interest" },
+    "49": { "text": "Alteração de dados extras (registro de multa)", "movement": "change_fine" },
+    "66": { "text": "Entrada em negativação expressa", "movement": "negative_listing" },
+    "67": { "text": "Não negativar (inibe entrada em negativação expressa)", "movement": "do_not_negative_list" },
+    "68": { "text": "Excluir negativação expressa", "movement": "cancel_negative_listing" },
+    "69": { "text": "Cancelar negativação expressa", "movement": "cancel_negative_listing" },
+    "71": { "text": "Remessa: boleto Pix", "movement": "register" }
+  }
+}
+"""#
+        ),
+        (
+            "cnab400/341/remessa",
+            #"""
+{
+  "kind": "layout",
+  "name": "cnab400/341/remessa",
+  "version": "ITA400 Jul/2021 v3",
+  "doc": "Itaú CNAB 400 cobrança, remessa (ITA400 Jul/2021 v3)",
+  "record_length": 400,
+  "records": [
+    {
+      "name": "header_arquivo",
+      "role": "file_header",
+      "doc": "ITA400 header de arquivo remessa (p.8)",
+      "select": [ { "pos": [1, 1], "values": ["0"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "0", "to": "_record_type", "doc": "B.1: 0 header" },
+        { "name": "codigo_remessa_retorno", "pos": [2, 2], "picture": "9", "format": "enum", "enum": {"1": "remessa", "2": "retorno"}, "default": "1", "to": "direction", "doc": "B.1: 1 remessa, 2 retorno" },
+        { "name": "literal_remessa_retorno", "pos": [3, 9], "picture": "X(7)", "default": "REMESSA", "doc": "REMESSA / RETORNO (arquivos de teste: TESTE)" },
+        { "name": "codigo_servico", "pos": [10, 11], "picture": "9(2)", "default": "01", "to": "service_type", "doc": "01 cobrança" },
+        { "name": "literal_servico", "pos": [12, 26], "picture": "X(15)", "default": "COBRANCA       ", "doc": "COBRANCA" },
+        { "name": "agencia", "pos": [27, 30], "picture": "9(4)", "to": "agency" },
+        { "name": "zeros_031", "pos": [31, 32], "picture": "9(2)" },
+        { "name": "conta_corrente", "pos": [33, 37], "picture": "9(5)", "to": "account" },
+        { "name": "dac", "pos": [38, 38], "picture": "X", "to": "account_digit", "doc": "DAC agência/conta" },
+        { "name": "filler_039", "pos": [39, 46], "picture": "X(8)" },
+        { "name": "nome_empresa", "pos": [47, 76], "picture": "X(30)", "to": "company.name" },
+        { "name": "codigo_banco", "pos": [77, 79], "picture": "9(3)", "default": "341", "to": "bank" },
+        { "name": "nome_banco", "pos": [80, 94], "picture": "X(15)", "to": "bank_name" },
+        { "name": "data_geracao", "pos": [95, 100], "picture": "9(6)", "format": "ddMMyy", "to": "generated_on" },
+        { "name": "filler_101", "pos": [101, 394], "picture": "X(294)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "detalhe",
+      "role": "detail",
+      "starts_group": true,
+      "doc": "ITA400 pp.10-11 (detalhe tipo 1)",
+      "select": [ { "pos": [1, 1], "values": ["1"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "1", "to": "_record_type" },
+        { "name": "tipo_inscricao_empresa", "pos": [2, 3], "picture": "9(2)", "format": "enum", "enum": {"01": "cpf", "02": "cnpj"}, "to": "company.document_type" },
+        { "name": "numero_inscricao_empresa", "pos": [4, 17], "picture": "9(14)", "format": "document", "to": "company.document" },
+        { "name": "agencia", "pos": [18, 21], "picture": "9(4)", "to": "agency", "doc": "B.2: 18-21 agência" },
+        { "name": "zeros_022", "pos": [22, 23], "picture": "9(2)" },
+        { "name": "conta_corrente", "pos": [24, 28], "picture": "9(5)", "to": "account" },
+        { "name": "dac", "pos": [29, 29], "picture": "X", "to": "account_digit" },
+        { "name": "filler_030", "pos": [30, 33], "picture": "X(4)" },
+        { "name": "instrucao_alegacao", "pos": [34, 37], "picture": "9(4)", "doc": "código da instrução/alegação a ser cancelada (ocorrência 35/38)" },
+        { "name": "uso_empresa", "pos": [38, 62], "picture": "X(25)", "to": "company_use" },
+        { "name": "nosso_numero", "pos": [63, 70], "picture": "9(8)", "to": "nosso_numero", "doc": "B.2: 63-70 (8)" },
+        { "name": "quantidade_moeda", "pos": [71, 83], "picture": "9(13)", "doc": "9(8)V9(5), moeda variável" },
+        { "name": "numero_carteira", "pos": [84, 86], "picture": "9(3)", "to": "carteira", "doc": "B.2: nº da carteira (109, 112, 157…)" },
+        { "name": "uso_banco", "pos": [87, 107], "picture": "X(21)" },
+        { "name": "codigo_carteira", "pos": [108, 108], "picture": "X", "doc": "B.2: código da carteira (I, E, U…)" },
+        { "name": "codigo_ocorrencia", "pos": [109, 110], "picture": "9(2)", "to": "code", "doc": "B.3 (ITA400 nota 6): ver occurrences.json remessa_movements" },
+        { "name": "numero_documento", "pos": [111, 120], "picture": "X(10)", "to": "document_number" },
+        { "name": "data_vencimento", "pos": [121, 126], "picture": "9(6)", "format": "ddMMyy", "to": "due_date" },
+        { "name": "valor_titulo", "pos": [127, 139], "picture": "9(11)V99", "to": "amount_cents" },
+        { "name": "codigo_banco", "pos": [140, 142], "picture": "9(3)", "default": "341" },
+        { "name": "agencia_cobradora", "pos": [143, 147], "picture": "9(5)", "to": "collecting_agency", "doc": "zeros" },
+        { "name": "especie", "pos": [148, 149], "picture": "X(2)", "to": "species", "doc": "01 DM, 02 NP, 03 NS, 04 ME, 05 recibo, 06 contrato, 07 cosseguros, 08 DS, 09 LC, 13 ND, 15 documento de dívida, 16 encargos condominiais, 17 prestação de serviços, 18 boleto de proposta, 99 diversos" },
+        { "name": "aceite", "pos": [150, 150], "picture": "X", "to": "acceptance" },
+        { "name": "data_emissao", "pos": [151, 156], "picture": "9(6)", "format": "ddMMyy", "to": "issue_date" },
+        { "name": "instrucao_1", "pos": [157, 158], "picture": "X(2)", "to": "instruction_1" },
+        { "name": "instrucao_2", "pos": [159, 160], "picture": "X(2)", "to": "instruction_2" },
+        { "name": "juros_1_dia", "pos": [161, 173], "picture": "9(11)V99", "to": "interest.value" },
+        { "name": "desconto_ate", "pos": [174, 179], "picture": "9(6)", "format": "ddMMyy", "to": "discount.date" },
+        { "name": "valor_desconto", "pos": [180, 192], "picture": "9(11)V99", "to": "discount.value" },
+        { "name": "valor_iof", "pos": [193, 205], "picture": "9(11)V99", "to": "iof_cents" },
+        { "name": "valor_abatimento", "pos": [206, 218], "picture": "9(11)V99", "to": "rebate_cents" },
+        { "name": "codigo_inscricao_pagador", "pos": [219, 220], "picture": "9(2)", "format": "enum", "enum": {"01": "cpf", "02": "cnpj"}, "to": "payer.document_type" },
+        { "name": "numero_inscricao_pagador", "pos": [221, 234], "picture": "9(14)", "format": "document", "to": "payer.document" },
+        { "name": "nome_pagador", "pos": [235, 264], "picture": "X(30)", "to": "payer.name", "doc": "B.2: 30 posições" },
+        { "name": "filler_265", "pos": [265, 274], "picture": "X(10)", "doc": "brancos (alguns emissores estendem o nome até 274)" },
+        { "name": "logradouro", "pos": [275, 314], "picture": "X(40)", "to": "payer.address.street" },
+        { "name": "bairro", "pos": [315, 326], "picture": "X(12)", "to": "payer.address.district" },
+        { "name": "cep", "pos": [327, 334], "picture": "9(8)", "to": "payer.address.cep" },
+        { "name": "cidade", "pos": [335, 349], "picture": "X(15)", "to": "payer.address.city" },
+        { "name": "uf", "pos": [350, 351], "picture": "X(2)", "to": "payer.address.state" },
+        { "name": "sacador_avalista", "pos": [352, 381], "picture": "X(30)", "to": "guarantor.name" },
+        { "name": "filler_382", "pos": [382, 385], "picture": "X(4)" },
+        { "name": "data_mora", "pos": [386, 391], "picture": "9(6)", "format": "ddMMyy", "to": "interest.date", "doc": "B.2: data de início da mora" },
+        { "name": "prazo", "pos": [392, 393], "picture": "9(2)", "format": "int", "to": "protest.days", "doc": "B.2: prazo (dias) para protesto/negativação" },
+        { "name": "filler_394", "pos": [394, 394], "picture": "X" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "detalhe_multa",
+      "role": "detail",
+      "starts_group": false,
+      "doc": "ITA400 registro tipo 2 (multa, opcional; ocorrência 49 nas alterações)",
+      "select": [ { "pos": [1, 1], "values": ["2"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "2", "to": "_record_type" },
+        { "name": "codigo_multa", "pos": [2, 2], "picture": "X", "to": "fine.code", "doc": "0 sem multa, 1 valor, 2 percentual" },
+        { "name": "data_multa", "pos": [3, 10], "picture": "9(8)", "format": "ddMMyyyy", "to": "fine.date" },
+        { "name": "multa", "pos": [11, 23], "picture": "9(11)V99", "to": "fine.value", "doc": "valor (centavos) ou percentual (centésimos)" },
+        { "name": "filler_024", "pos": [24, 394], "picture": "X(371)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "detalhe_pix",
+      "role": "detail",
+      "starts_group": false,
+      "doc": "ITA400 p.13, 24: registro tipo 3 (boleto Pix, ocorrência 71)",
+      "select": [ { "pos": [1, 1], "values": ["3"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "3", "to": "_record_type" },
+        { "name": "chave_pix", "pos": [2, 78], "picture": "X(77)", "to": "pix.key", "doc": "D.2: opcional; padrão = CNPJ da conta" },
+        { "name": "id_location", "pos": [79, 142], "picture": "X(64)", "to": "pix.location" },
+        { "name": "filler_143", "pos": [143, 394], "picture": "X(252)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "detalhe_desconhecido",
+      "role": "detail",
+      "fallback": true,
+      "doc": "Registro de tipo não descrito neste layout (4 rateio, 5 e-mail/sacador…): relatado e mantido, nunca fatal",
+      "select": [ { "pos": [1, 1], "values": ["4", "5", "6", "7", "8"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "to": "_record_type" },
+        { "name": "conteudo", "pos": [2, 394], "picture": "X(393)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "trailer_arquivo",
+      "role": "file_trailer",
+      "doc": "ITA400 trailer remessa: brancos de 2 a 394",
+      "select": [ { "pos": [1, 1], "values": ["9"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "9", "to": "_record_type" },
+        { "name": "filler_002", "pos": [2, 394], "picture": "X(393)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    }
+  ]
+}
+"""#
+        ),
+        (
+            "cnab400/341/retorno",
+            #"""
+{
+  "kind": "layout",
+  "name": "cnab400/341/retorno",
+  "version": "ITA400 Jul/2021 v3",
+  "doc": "Itaú CNAB 400 cobrança, retorno (ITA400 Jul/2021 v3)",
+  "record_length": 400,
+  "checks": { "file_record_count": "details" },
+  "records": [
+    {
+      "name": "header_arquivo",
+      "role": "file_header",
+      "doc": "ITA400 header de arquivo retorno (p.18)",
+      "select": [ { "pos": [1, 1], "values": ["0"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "0", "to": "_record_type", "doc": "B.1: 0 header" },
+        { "name": "codigo_remessa_retorno", "pos": [2, 2], "picture": "9", "format": "enum", "enum": {"1": "remessa", "2": "retorno"}, "default": "2", "to": "direction", "doc": "B.1: 1 remessa, 2 retorno" },
+        { "name": "literal_remessa_retorno", "pos": [3, 9], "picture": "X(7)", "default": "RETORNO", "doc": "REMESSA / RETORNO (arquivos de teste: TESTE)" },
+        { "name": "codigo_servico", "pos": [10, 11], "picture": "9(2)", "default": "01", "to": "service_type", "doc": "01 cobrança" },
+        { "name": "literal_servico", "pos": [12, 26], "picture": "X(15)", "default": "COBRANCA       ", "doc": "COBRANCA" },
+        { "name": "agencia", "pos": [27, 30], "picture": "9(4)", "to": "agency" },
+        { "name": "zeros_031", "pos": [31, 32], "picture": "9(2)" },
+        { "name": "conta_corrente", "pos": [33, 37], "picture": "9(5)", "to": "account" },
+        { "name": "dac", "pos": [38, 38], "picture": "X", "to": "account_digit", "doc": "DAC agência/conta" },
+        { "name": "filler_039", "pos": [39, 46], "picture": "X(8)" },
+        { "name": "nome_empresa", "pos": [47, 76], "picture": "X(30)", "to": "company.name" },
+        { "name": "codigo_banco", "pos": [77, 79], "picture": "9(3)", "default": "341", "to": "bank" },
+        { "name": "nome_banco", "pos": [80, 94], "picture": "X(15)", "to": "bank_name" },
+        { "name": "data_geracao", "pos": [95, 100], "picture": "9(6)", "format": "ddMMyy", "to": "generated_on" },
+        { "name": "densidade", "pos": [101, 105], "picture": "9(5)" },
+        { "name": "unidade_densidade", "pos": [106, 108], "picture": "X(3)", "doc": "BPI" },
+        { "name": "sequencial_retorno", "pos": [109, 113], "picture": "9(5)", "format": "int", "to": "file_sequence", "doc": "nº sequencial do arquivo retorno" },
+        { "name": "data_credito", "pos": [114, 119], "picture": "9(6)", "format": "ddMMyy", "to": "credit_date" },
+        { "name": "filler_120", "pos": [120, 394], "picture": "X(275)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "detalhe",
+      "role": "detail",
+      "starts_group": true,
+      "doc": "ITA400 pp.20-21 (detalhe retorno tipo 1)",
+      "select": [ { "pos": [1, 1], "values": ["1"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "1", "to": "_record_type" },
+        { "name": "tipo_inscricao_empresa", "pos": [2, 3], "picture": "9(2)", "format": "enum", "enum": {"01": "cpf", "02": "cnpj"}, "to": "company.document_type" },
+        { "name": "numero_inscricao_empresa", "pos": [4, 17], "picture": "9(14)", "format": "document", "to": "company.document" },
+        { "name": "agencia", "pos": [18, 21], "picture": "9(4)", "to": "agency" },
+        { "name": "zeros_022", "pos": [22, 23], "picture": "9(2)" },
+        { "name": "conta_corrente", "pos": [24, 28], "picture": "9(5)", "to": "account" },
+        { "name": "dac", "pos": [29, 29], "picture": "X", "to": "account_digit" },
+        { "name": "filler_030", "pos": [30, 37], "picture": "X(8)" },
+        { "name": "uso_empresa", "pos": [38, 62], "picture": "X(25)", "to": "company_use" },
+        { "name": "nosso_numero", "pos": [63, 70], "picture": "9(8)", "to": "nosso_numero", "doc": "B.4: 63-70" },
+        { "name": "filler_071", "pos": [71, 82], "picture": "X(12)" },
+        { "name": "carteira", "pos": [83, 85], "picture": "9(3)", "to": "carteira" },
+        { "name": "nosso_numero_2", "pos": [86, 93], "picture": "9(8)", "doc": "nosso número repetido (86-93) + DAC (94)" },
+        { "name": "dac_nosso_numero", "pos": [94, 94], "picture": "X" },
+        { "name": "filler_095", "pos": [95, 107], "picture": "X(13)" },
+        { "name": "codigo_carteira", "pos": [108, 108], "picture": "X" },
+        { "name": "codigo_ocorrencia", "pos": [109, 110], "picture": "9(2)", "to": "code", "doc": "B.5 (ITA400 nota 17): ver occurrences.json" },
+        { "name": "data_ocorrencia", "pos": [111, 116], "picture": "9(6)", "format": "ddMMyy", "to": "occurrence_date" },
+        { "name": "numero_documento", "pos": [117, 126], "picture": "X(10)", "to": "document_number" },
+        { "name": "nosso_numero_confirmacao", "pos": [127, 134], "picture": "X(8)" },
+        { "name": "filler_135", "pos": [135, 146], "picture": "X(12)" },
+        { "name": "data_vencimento", "pos": [147, 152], "picture": "9(6)", "format": "ddMMyy", "to": "due_date" },
+        { "name": "valor_titulo", "pos": [153, 165], "picture": "9(11)V99", "to": "face_cents" },
+        { "name": "codigo_banco", "pos": [166, 168], "picture": "9(3)", "to": "collecting_bank" },
+        { "name": "agencia_cobradora", "pos": [169, 172], "picture": "9(4)", "to": "collecting_agency" },
+        { "name": "dac_agencia_cobradora", "pos": [173, 173], "picture": "X", "to": "collecting_agency_digit" },
+        { "name": "especie", "pos": [174, 175], "picture": "X(2)", "to": "species" },
+        { "name": "tarifa_cobranca", "pos": [176, 188], "picture": "9(11)V99", "to": "fee_cents" },
+        { "name": "filler_189", "pos": [189, 214], "picture": "X(26)" },
+        { "name": "valor_iof", "pos": [215, 227], "picture": "9(11)V99", "to": "iof_cents" },
+        { "name": "valor_abatimento", "pos": [228, 240], "picture": "9(11)V99", "to": "rebate_cents" },
+        { "name": "descontos", "pos": [241, 253], "picture": "9(11)V99", "to": "discount_cents" },
+        { "name": "valor_principal", "pos": [254, 266], "picture": "9(11)V99", "to": "paid_cents", "doc": "B.4: valor principal lançado" },
+        { "name": "juros_mora_multa", "pos": [267, 279], "picture": "9(11)V99", "to": "interest_cents", "doc": "juros de mora e multa" },
+        { "name": "outros_creditos", "pos": [280, 292], "picture": "9(11)V99", "to": "other_credits_cents" },
+        { "name": "boleto_dda", "pos": [293, 293], "picture": "X" },
+        { "name": "filler_294", "pos": [294, 295], "picture": "X(2)" },
+        { "name": "data_credito", "pos": [296, 301], "picture": "9(6)", "format": "ddMMyy", "to": "credit_date" },
+        { "name": "instrucao_cancelada", "pos": [302, 305], "picture": "X(4)" },
+        { "name": "filler_306", "pos": [306, 311], "picture": "X(6)" },
+        { "name": "zeros_312", "pos": [312, 324], "picture": "9(13)" },
+        { "name": "nome_pagador", "pos": [325, 354], "picture": "X(30)", "to": "payer.name" },
+        { "name": "filler_355", "pos": [355, 377], "picture": "X(23)" },
+        { "name": "erros", "pos": [378, 385], "picture": "X(8)", "format": "reasons", "to": "reasons", "doc": "B.4: erros/mensagem informativa, 4 códigos de 2 caracteres" },
+        { "name": "filler_386", "pos": [386, 392], "picture": "X(7)" },
+        { "name": "codigo_liquidacao", "pos": [393, 394], "picture": "X(2)", "to": "liquidation_code", "doc": "B.4: código de liquidação (canal)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "detalhe_pix",
+      "role": "detail",
+      "starts_group": false,
+      "doc": "ITA400 p.24: registro tipo 3 do retorno (confirmação de entrada de boleto Pix)",
+      "select": [ { "pos": [1, 1], "values": ["3"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "3", "to": "_record_type" },
+        { "name": "emv_qrcode", "pos": [2, 391], "picture": "X(390)", "to": "pix.emv", "doc": "D.2: EMV copia e cola" },
+        { "name": "codigo_erro_pix", "pos": [392, 394], "picture": "X(3)", "to": "pix.error", "doc": "003 chave inválida, 004 chave sem cadastro na DICT, 010 não permitido para boleto com pagamento parcial, 999 falha de plataforma" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "detalhe_desconhecido",
+      "role": "detail",
+      "fallback": true,
+      "doc": "Registro de tipo não descrito neste layout (4 rateio, 5 e-mail/sacador…): relatado e mantido, nunca fatal",
+      "select": [ { "pos": [1, 1], "values": ["4", "5", "6", "7", "8"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "to": "_record_type" },
+        { "name": "conteudo", "pos": [2, 394], "picture": "X(393)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "trailer_arquivo",
+      "role": "file_trailer",
+      "doc": "ITA400 trailer retorno (B.6)",
+      "select": [ { "pos": [1, 1], "values": ["9"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "9", "to": "_record_type" },
+        { "name": "codigo_retorno", "pos": [2, 2], "picture": "9", "default": "2" },
+        { "name": "codigo_servico", "pos": [3, 4], "picture": "9(2)", "default": "01" },
+        { "name": "codigo_banco", "pos": [5, 7], "picture": "9(3)", "default": "341", "to": "bank" },
+        { "name": "filler_008", "pos": [8, 17], "picture": "X(10)" },
+        { "name": "qtd_simples", "pos": [18, 25], "picture": "9(8)", "format": "int", "to": "simple.count" },
+        { "name": "valor_simples", "pos": [26, 39], "picture": "9(12)V99", "to": "simple.total_cents" },
+        { "name": "aviso_simples", "pos": [40, 47], "picture": "X(8)", "to": "notice_number" },
+        { "name": "filler_048", "pos": [48, 57], "picture": "X(10)" },
+        { "name": "qtd_vinculada", "pos": [58, 65], "picture": "9(8)", "format": "int", "to": "linked.count" },
+        { "name": "valor_vinculada", "pos": [66, 79], "picture": "9(12)V99", "to": "linked.total_cents" },
+        { "name": "aviso_vinculada", "pos": [80, 87], "picture": "X(8)" },
+        { "name": "filler_088", "pos": [88, 177], "picture": "X(90)" },
+        { "name": "qtd_direta", "pos": [178, 185], "picture": "9(8)", "doc": "cobrança direta/escritural" },
+        { "name": "valor_direta", "pos": [186, 199], "picture": "9(12)V99" },
+        { "name": "aviso_direta", "pos": [200, 207], "picture": "X(8)" },
+        { "name": "controle_arquivo", "pos": [208, 212], "picture": "9(5)", "doc": "B.6: nº sequencial do arquivo retorno" },
+        { "name": "qtd_detalhes", "pos": [213, 220], "picture": "9(8)", "format": "int", "to": "record_count", "doc": "B.6: quantidade de registros de detalhe" },
+        { "name": "valor_total_informado", "pos": [221, 234], "picture": "9(12)V99", "doc": "B.6: valor total informado" },
+        { "name": "filler_235", "pos": [235, 394], "picture": "X(160)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    }
+  ]
+}
+"""#
+        ),
+        (
+            "cnab400/745/remessa",
+            #"""
+{
+  "kind": "layout",
+  "name": "cnab400/745/remessa",
+  "version": "Citibank CNAB 400",
+  "doc": "Citibank CNAB 400 cobrança, remessa (secundário: brcobranca). Retorno e tabela de ocorrências: sem fonte encontrada",
+  "record_length": 400,
+  "records": [
+    {
+      "name": "header_arquivo",
+      "role": "file_header",
+      "doc": "Header remessa Citibank (brcobranca remessa/cnab400/citibank.rb (secundário))",
+      "select": [ { "pos": [1, 1], "values": ["0"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "0", "to": "_record_type", "doc": "B.1: 0 header" },
+        { "name": "codigo_remessa_retorno", "pos": [2, 2], "picture": "9", "format": "enum", "enum": {"1": "remessa", "2": "retorno"}, "default": "1", "to": "direction", "doc": "B.1: 1 remessa, 2 retorno" },
+        { "name": "literal_remessa_retorno", "pos": [3, 9], "picture": "X(7)", "default": "REMESSA", "doc": "REMESSA / RETORNO (arquivos de teste: TESTE)" },
+        { "name": "codigo_servico", "pos": [10, 11], "picture": "9(2)", "default": "01", "to": "service_type", "doc": "01 cobrança" },
+        { "name": "literal_servico", "pos": [12, 26], "picture": "X(15)", "default": "COBRANCA       ", "doc": "COBRANCA" },
+        { "name": "portfolio", "pos": [27, 46], "picture": "X(20)", "to": "convenio", "doc": "identificação do portfolio (conta cobrança)" },
+        { "name": "nome_empresa", "pos": [47, 76], "picture": "X(30)", "to": "company.name" },
+        { "name": "codigo_banco", "pos": [77, 79], "picture": "9(3)", "default": "745", "to": "bank" },
+        { "name": "nome_banco", "pos": [80, 94], "picture": "X(15)", "to": "bank_name" },
+        { "name": "data_gravacao", "pos": [95, 100], "picture": "9(6)", "format": "ddMMyy", "to": "generated_on" },
+        { "name": "filler_101", "pos": [101, 386], "picture": "X(286)" },
+        { "name": "densidade", "pos": [387, 391], "picture": "9(5)", "doc": "01600" },
+        { "name": "unidade_densidade", "pos": [392, 394], "picture": "X(3)", "doc": "BPI" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "detalhe",
+      "role": "detail",
+      "starts_group": true,
+      "doc": "Detalhe remessa Citibank (brcobranca remessa/cnab400/citibank.rb (secundário))",
+      "select": [ { "pos": [1, 1], "values": ["1"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "1", "to": "_record_type" },
+        { "name": "tipo_inscricao_empresa", "pos": [2, 3], "picture": "9(2)", "format": "enum", "enum": {"01": "cpf", "02": "cnpj"}, "to": "company.document_type" },
+        { "name": "numero_inscricao_empresa", "pos": [4, 17], "picture": "9(14)", "format": "document", "to": "company.document" },
+        { "name": "portfolio", "pos": [18, 37], "picture": "X(20)", "to": "convenio" },
+        { "name": "controle_participante", "pos": [38, 62], "picture": "X(25)", "to": "company_use" },
+        { "name": "especie", "pos": [63, 64], "picture": "9(2)", "to": "species", "doc": "00 DMI, 02 DM" },
+        { "name": "nosso_numero", "pos": [65, 76], "picture": "9(12)", "to": "nosso_numero" },
+        { "name": "filler_077", "pos": [77, 82], "picture": "X(6)" },
+        { "name": "data_segundo_desconto", "pos": [83, 88], "picture": "9(6)", "format": "ddMMyy", "to": "discount_2.date" },
+        { "name": "valor_segundo_desconto", "pos": [89, 101], "picture": "9(11)V99", "to": "discount_2.value" },
+        { "name": "carne", "pos": [102, 104], "picture": "9(3)" },
+        { "name": "parcela", "pos": [105, 107], "picture": "9(3)" },
+        { "name": "carteira", "pos": [108, 108], "picture": "X", "to": "carteira", "doc": "1 simples, 2 caucionada" },
+        { "name": "ocorrencia", "pos": [109, 110], "picture": "9(2)", "to": "code" },
+        { "name": "seu_numero", "pos": [111, 120], "picture": "X(10)", "to": "document_number" },
+        { "name": "data_vencimento", "pos": [121, 126], "picture": "9(6)", "format": "ddMMyy", "to": "due_date" },
+        { "name": "valor_titulo", "pos": [127, 139], "picture": "9(11)V99", "to": "amount_cents" },
+        { "name": "codigo_banco", "pos": [140, 142], "picture": "9(3)", "default": "745" },
+        { "name": "agencia_cobradora", "pos": [143, 147], "picture": "9(5)", "to": "collecting_agency" },
+        { "name": "tipo_emissao", "pos": [148, 149], "picture": "X(2)", "to": "issuer", "doc": "01/03 banco imprime, 07 banco não imprime, 08/09 via web, 04/06 cobrança flexível" },
+        { "name": "aceite", "pos": [150, 150], "picture": "X", "to": "acceptance" },
+        { "name": "data_emissao", "pos": [151, 156], "picture": "9(6)", "format": "ddMMyy", "to": "issue_date" },
+        { "name": "instrucao", "pos": [157, 158], "picture": "9(2)", "to": "instruction_1", "doc": "00 sem, 06 protestar, 07 negativar, 09 devolver, 10 sustar protesto" },
+        { "name": "dias_instrucao", "pos": [159, 160], "picture": "9(2)", "format": "int", "to": "protest.days" },
+        { "name": "mora_dia", "pos": [161, 173], "picture": "9(11)V99", "to": "interest.value" },
+        { "name": "data_desconto", "pos": [174, 179], "picture": "9(6)", "format": "ddMMyy", "to": "discount.date" },
+        { "name": "valor_desconto", "pos": [180, 192], "picture": "9(11)V99", "to": "discount.value" },
+        { "name": "valor_iof", "pos": [193, 205], "picture": "9(11)V99", "to": "iof_cents" },
+        { "name": "valor_abatimento", "pos": [206, 218], "picture": "9(11)V99", "to": "rebate_cents" },
+        { "name": "tipo_inscricao_pagador", "pos": [219, 220], "picture": "9(2)", "format": "enum", "enum": {"01": "cpf", "02": "cnpj"}, "to": "payer.document_type" },
+        { "name": "numero_inscricao_pagador", "pos": [221, 234], "picture": "9(14)", "format": "document", "to": "payer.document" },
+        { "name": "nome_pagador", "pos": [235, 274], "picture": "X(40)", "to": "payer.name" },
+        { "name": "endereco_pagador", "pos": [275, 314], "picture": "X(40)", "to": "payer.address.street" },
+        { "name": "bairro_pagador", "pos": [315, 326], "picture": "X(12)", "to": "payer.address.district" },
+        { "name": "cep_pagador", "pos": [327, 334], "picture": "9(8)", "to": "payer.address.cep" },
+        { "name": "cidade_pagador", "pos": [335, 349], "picture": "X(15)", "to": "payer.address.city" },
+        { "name": "uf_pagador", "pos": [350, 351], "picture": "X(2)", "to": "payer.address.state" },
+        { "name": "sacador_mensagem", "pos": [352, 391], "picture": "X(40)", "to": "guarantor.name", "doc": "sacador/avalista; com * na 1ª posição, mensagem; e-mail quando tipo de emissão 08/09" },
+        { "name": "filler_392", "pos": [392, 393], "picture": "X(2)" },
+        { "name": "moeda", "pos": [394, 394], "picture": "9", "to": "currency", "doc": "9 real, 5 dólar" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "detalhe_desconhecido",
+      "role": "detail",
+      "fallback": true,
+      "doc": "Registro de tipo não descrito neste layout: relatado e mantido, nunca fatal",
+      "select": [ { "pos": [1, 1], "values": ["2", "3", "4", "5", "6", "7", "8"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "to": "_record_type" },
+        { "name": "conteudo", "pos": [2, 394], "picture": "X(393)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "trailer_arquivo",
+      "role": "file_trailer",
+      "doc": "Trailer remessa: brancos de 2 a 394",
+      "select": [ { "pos": [1, 1], "values": ["9"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "9", "to": "_record_type" },
+        { "name": "filler_002", "pos": [2, 394], "picture": "X(393)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    }
+  ]
+}
+"""#
+        ),
+        (
+            "cnab400/748/occurrences",
+            #"""
+{
+  "kind": "codes",
+  "name": "cnab400/748/occurrences",
+  "version": "SIC400 18/06/2014",
+  "doc": "Sicredi CNAB 400: ocorrências de retorno (SIC400 §6.2), motivos M (319-328; texto conforme LB Sicredi.php, uma só tabela para todas as ocorrências) e instruções de remessa (SIC400 §9.2)",
+  "movements": {
+    "02": { "text": "Entrada confirmada", "event": "registered", "reasons": "M" },
+    "03": { "text": "Entrada rejeitada", "event": "rejected", "reasons": "M" },
+    "06": { "text": "Liquidação normal", "event": "paid", "reasons": "M" },
+    "09": { "text": "Baixado automaticamente via arquivo", "event": "written_off", "reasons": "M" },
+    "10": { "text": "Baixado conforme instruções da cooperativa", "event": "written_off", "reasons": "M" },
+    "12": { "text": "Abatimento concedido", "event": "changed" },
+    "13": { "text": "Abatimento cancelado", "event": "changed" },
+    "14": { "text": "Vencimento alterado", "event": "changed" },
+    "15": { "text": "Liquidação em cartório", "event": "paid", "reasons": "M" },
+    "17": { "text": "Liquidação após baixa", "event": "paid", "reasons": "M" },
+    "19": { "text": "Confirmação de recebimento de instrução de protesto", "event": "protested" },
+    "20": { "text": "Confirmação de recebimento de instrução de sustação de protesto", "event": "protested" },
+    "23": { "text": "Entrada de título em cartório", "event": "protested" },
+    "24": { "text": "Entrada rejeitada por CEP irregular", "event": "rejected", "reasons": "M" },
+    "27": { "text": "Baixa rejeitada", "event": "rejected", "reasons": "M" },
+    "28": { "text": "Tarifa", "event": "fee", "reasons": "M" },
+    "29": { "text": "Rejeição do pagador", "event": "other", "reasons": "M" },
+    "30": { "text": "Alteração rejeitada", "event": "rejected", "reasons": "M" },
+    "32": { "text": "Instrução rejeitada", "event": "rejected", "reasons": "M" },
+    "33": { "text": "Confirmação de pedido de alteração de outros dados", "event": "changed" },
+    "34": { "text": "Retirado de cartório e manutenção em carteira", "event": "protested" },
+    "35": { "text": "Aceite do pagador", "event": "other", "reasons": "M" }
+  },
+  "reasons": {
+    "M": {
+      "01": "Código do banco inválido",
+      "02": "Código do registro detalhe inválido",
+      "03": "Código da ocorrência inválido",
+      "04": "Código de ocorrência não permitida para a carteira",
+      "05": "Código de ocorrência não numérico",
+      "07": "Cooperativa/agência/conta/dígito inválidos",
+      "08": "Nosso número inválido",
+      "09": "Nosso número duplicado",
+      "10": "Carteira inválida",
+      "14": "Título protestado",
+      "15": "Cooperativa/carteira/agência/conta/nosso número inválidos",
+      "16": "Data de vencimento inválida",
+      "17": "Vencimento anterior à emissão",
+      "18": "Vencimento fora do prazo de operação",
+      "20": "Valor do título inválido",
+      "21": "Espécie do título inválida",
+      "22": "Espécie não permitida para a carteira",
+      "24": "Data de emissão inválida",
+      "29": "Desconto maior ou igual ao valor do título",
+      "31": "Concessão de desconto: existe desconto anterior",
+      "33": "Valor do abatimento inválido",
+      "34": "Abatimento maior ou igual ao valor do título",
+      "36": "Concessão de abatimento: existe abatimento anterior",
+      "38": "Prazo para protesto inválido",
+      "39": "Pedido de protesto não permitido para o título",
+      "40": "Título com ordem de protesto emitida",
+      "41": "Pedido de cancelamento/sustação sem instrução de protesto",
+      "44": "Cooperativa/agência beneficiária não prevista",
+      "45": "Nome do pagador inválido",
+      "46": "Tipo/número de inscrição do pagador inválidos",
+      "47": "Endereço do pagador não informado",
+      "48": "CEP irregular",
+      "49": "Inscrição do pagador/avalista inválida",
+      "50": "Pagador/avalista não informado",
+      "60": "Movimento para título não cadastrado",
+      "63": "Entrada para título já cadastrado",
+      "A1": "Praça do pagador não cadastrada",
+      "A2": "Tipo de cobrança divergente da praça do pagador",
+      "A3": "Cooperativa/agência depositária divergente",
+      "A4": "Beneficiário não cadastrado ou com CNPJ/CPF inválido",
+      "A5": "Pagador não cadastrado",
+      "A6": "Data da instrução/ocorrência inválida",
+      "A7": "Ocorrência não pode ser comandada",
+      "A8": "Liquidação fora da rede Sicredi via compensação eletrônica",
+      "B4": "Tipo de moeda inválido",
+      "B5": "Tipo de desconto/juros inválido",
+      "B6": "Mensagem padrão não cadastrada",
+      "B7": "Seu número inválido",
+      "B8": "Percentual de multa inválido",
+      "B9": "Valor ou percentual de juros inválido",
+      "C1": "Data limite para desconto inválida",
+      "C2": "Aceite do título inválido",
+      "C3": "Campo alterado na instrução 31 inválido",
+      "C4": "Título ainda não confirmado pela centralizadora",
+      "C5": "Título rejeitado pela centralizadora",
+      "C6": "Título já liquidado",
+      "C7": "Título já baixado",
+      "C8": "Mesma instrução pendente de confirmação",
+      "C9": "Instrução prévia de abatimento inexistente ou não confirmada",
+      "D1": "Título dentro do prazo de vencimento",
+      "D2": "Espécie não permite protesto",
+      "D3": "Instrução de baixa pendente de confirmação",
+      "D7": "Cidade ou estado do pagador não informado",
+      "D8": "Sequência do nosso número do ano esgotada",
+      "E6": "Pagador/avalista não cadastrado",
+      "F1": "Liquidado no sistema do cliente",
+      "F2": "Baixado no sistema do cliente",
+      "F3": "Título caucionado/descontado: instrução inválida",
+      "H2": "Sustação judicial",
+      "H3": "Pagador não encontrado",
+      "H4": "Alteração de carteira",
+      "H5": "Liquidação fora da rede Sicredi: VLB inferior, via compensação",
+      "H6": "Liquidação fora da rede Sicredi: VLB superior, via compensação",
+      "H8": "Liquidação fora da rede Sicredi: contingência via compe",
+      "M1": "Reconhecimento da dívida pelo pagador",
+      "M2": "Não reconhecimento da dívida pelo pagador",
+      "X0": "Pago com cheque",
+      "X1": "Regularização centralizadora: rede Sicredi",
+      "X2": "Regularização centralizadora: compensação",
+      "X3": "Regularização centralizadora: banco correspondente",
+      "X6": "Pago com cheque: bloqueado 24 horas",
+      "X7": "Pago com cheque: bloqueado 48 horas",
+      "X8": "Pago com cheque: bloqueado 72 horas",
+      "X9": "Pago com cheque: bloqueado 96 horas",
+      "XA": "Pago com cheque: bloqueado 120 horas",
+      "XB": "Pago com cheque: bloqueado 144 horas"
+    }
+  },
+  "remessa_movements": {
+    "01": { "text": "Cadastro de título", "movement": "register" },
+    "02": { "text": "Pedido de baixa", "movement": "write_off" },
+    "04": { "text": "Concessão de abatimento", "movement": "grant_rebate" },
+    "05": { "text": "Cancelamento de abatimento concedido", "movement": "cancel_rebate" },
+    "06": { "text": "Alteração de vencimento", "movement": "change_due_date" },
+    "09": { "text": "Pedido de protesto", "movement": "protest" },
+    "18": { "text": "Sustar protesto e baixar título", "movement": "stop_protest_and_write_off" },
+    "19": { "text": "Sustar protesto e manter em carteira", "movement": "stop_protest_and_keep" },
+    "31": { "text": "Alteração de outros dados", "movement": "change_other_data" }
+  }
+}
+"""#
+        ),
+        (
+            "cnab400/748/remessa",
+            #"""
+{
+  "kind": "layout",
+  "name": "cnab400/748/remessa",
+  "version": "SIC400 18/06/2014",
+  "doc": "Sicredi CNAB 400 cobrança, remessa (SIC400 Manual Beneficiário 18/06/2014)",
+  "record_length": 400,
+  "records": [
+    {
+      "name": "header_arquivo",
+      "role": "file_header",
+      "doc": "SIC400 header de arquivo remessa (§9.1)",
+      "select": [ { "pos": [1, 1], "values": ["0"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "0", "to": "_record_type", "doc": "B.1: 0 header" },
+        { "name": "codigo_remessa_retorno", "pos": [2, 2], "picture": "9", "format": "enum", "enum": {"1": "remessa", "2": "retorno"}, "default": "1", "to": "direction", "doc": "B.1: 1 remessa, 2 retorno" },
+        { "name": "literal_remessa_retorno", "pos": [3, 9], "picture": "X(7)", "default": "REMESSA", "doc": "REMESSA / RETORNO (arquivos de teste: TESTE)" },
+        { "name": "codigo_servico", "pos": [10, 11], "picture": "9(2)", "default": "01", "to": "service_type", "doc": "01 cobrança" },
+        { "name": "literal_servico", "pos": [12, 26], "picture": "X(15)", "default": "COBRANCA       ", "doc": "COBRANCA" },
+        { "name": "codigo_beneficiario", "pos": [27, 31], "picture": "9(5)", "to": "convenio", "doc": "código do beneficiário (conta corrente)" },
+        { "name": "cpf_cnpj_beneficiario", "pos": [32, 45], "picture": "9(14)", "format": "document", "to": "company.document" },
+        { "name": "filler_046", "pos": [46, 76], "picture": "X(31)" },
+        { "name": "codigo_banco", "pos": [77, 79], "picture": "9(3)", "default": "748", "to": "bank" },
+        { "name": "nome_banco", "pos": [80, 94], "picture": "X(15)", "to": "bank_name" },
+        { "name": "data_gravacao", "pos": [95, 102], "picture": "9(8)", "format": "yyyyMMdd", "to": "generated_on", "doc": "B.1: AAAAMMDD no Sicredi (SIC400 §9.1/10.1)" },
+        { "name": "filler_103", "pos": [103, 110], "picture": "X(8)" },
+        { "name": "numero_remessa", "pos": [111, 117], "picture": "9(7)", "format": "int", "to": "file_sequence", "doc": "B.7: deve ser maior que zero, última remessa + 1 (SIC400 §9.1)" },
+        { "name": "filler_118", "pos": [118, 390], "picture": "X(273)" },
+        { "name": "versao_sistema", "pos": [391, 394], "picture": "X(4)", "to": "layout_version", "doc": "ex.: 2.00 (remessa), 1.00 (retorno)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "detalhe",
+      "role": "detail",
+      "starts_group": true,
+      "doc": "SIC400 §9.2 (detalhe tipo 1); campos por letra conforme B.2 e LB Sicredi.php",
+      "select": [ { "pos": [1, 1], "values": ["1"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "1", "to": "_record_type" },
+        { "name": "tipo_cobranca", "pos": [2, 2], "picture": "X", "doc": "B.2: A = com registro" },
+        { "name": "tipo_carteira", "pos": [3, 3], "picture": "X", "to": "carteira", "doc": "B.2: A = simples" },
+        { "name": "tipo_impressao", "pos": [4, 4], "picture": "X", "doc": "A normal, B carnê" },
+        { "name": "filler_005", "pos": [5, 16], "picture": "X(12)" },
+        { "name": "tipo_moeda", "pos": [17, 17], "picture": "X", "to": "currency", "doc": "A = real" },
+        { "name": "tipo_desconto", "pos": [18, 18], "picture": "X", "to": "discount.code", "doc": "A valor, B percentual" },
+        { "name": "tipo_juros", "pos": [19, 19], "picture": "X", "to": "interest.code", "doc": "A valor, B percentual" },
+        { "name": "filler_020", "pos": [20, 47], "picture": "X(28)" },
+        { "name": "nosso_numero", "pos": [48, 56], "picture": "9(9)", "to": "nosso_numero", "doc": "B.2: AA B NNNNN D (9)" },
+        { "name": "filler_057", "pos": [57, 62], "picture": "X(6)" },
+        { "name": "data_instrucao", "pos": [63, 70], "picture": "9(8)", "format": "yyyyMMdd", "doc": "AAAAMMDD" },
+        { "name": "campo_alterado", "pos": [71, 71], "picture": "X", "doc": "com a instrução 31" },
+        { "name": "postagem_titulo", "pos": [72, 72], "picture": "X", "doc": "S/N" },
+        { "name": "filler_073", "pos": [73, 73], "picture": "X" },
+        { "name": "emissao_boleto", "pos": [74, 74], "picture": "X", "to": "issuer", "doc": "A Sicredi, B beneficiário" },
+        { "name": "numero_parcela_carne", "pos": [75, 76], "picture": "X(2)" },
+        { "name": "total_parcelas_carne", "pos": [77, 78], "picture": "X(2)" },
+        { "name": "filler_079", "pos": [79, 82], "picture": "X(4)" },
+        { "name": "desconto_dia_antecipacao", "pos": [83, 92], "picture": "9(8)V99" },
+        { "name": "percentual_multa", "pos": [93, 96], "picture": "9(2)V99", "to": "fine.value", "doc": "B.2: 93-96, percentual (centésimos)" },
+        { "name": "filler_097", "pos": [97, 108], "picture": "X(12)" },
+        { "name": "instrucao", "pos": [109, 110], "picture": "9(2)", "to": "code", "doc": "B.3 (SIC400 §9.2): ver occurrences.json remessa_movements" },
+        { "name": "seu_numero", "pos": [111, 120], "picture": "X(10)", "to": "document_number" },
+        { "name": "data_vencimento", "pos": [121, 126], "picture": "9(6)", "format": "ddMMyy", "to": "due_date" },
+        { "name": "valor_titulo", "pos": [127, 139], "picture": "9(11)V99", "to": "amount_cents" },
+        { "name": "filler_140", "pos": [140, 148], "picture": "X(9)" },
+        { "name": "especie_documento", "pos": [149, 149], "picture": "X", "to": "species", "doc": "A DMI, B DR, C NP, D NR, E NS, G recibo, H LC, I ND, J DSI, K outros" },
+        { "name": "aceite", "pos": [150, 150], "picture": "X", "to": "acceptance", "doc": "S/N" },
+        { "name": "data_emissao", "pos": [151, 156], "picture": "9(6)", "format": "ddMMyy", "to": "issue_date" },
+        { "name": "instrucao_protesto", "pos": [157, 158], "picture": "9(2)", "to": "instruction_1", "doc": "06 protesto automático, 00 não protestar" },
+        { "name": "dias_protesto", "pos": [159, 160], "picture": "9(2)", "format": "int", "to": "protest.days" },
+        { "name": "juros_dia", "pos": [161, 173], "picture": "9(11)V99", "to": "interest.value", "doc": "valor ou percentual conforme posição 19" },
+        { "name": "data_limite_desconto", "pos": [174, 179], "picture": "9(6)", "format": "ddMMyy", "to": "discount.date" },
+        { "name": "valor_desconto", "pos": [180, 192], "picture": "9(11)V99", "to": "discount.value" },
+        { "name": "zeros_193", "pos": [193, 205], "picture": "9(11)V99" },
+        { "name": "valor_abatimento", "pos": [206, 218], "picture": "9(11)V99", "to": "rebate_cents" },
+        { "name": "tipo_pessoa_pagador", "pos": [219, 219], "picture": "9", "format": "enum", "enum": {"1": "cpf", "2": "cnpj"}, "to": "payer.document_type", "doc": "B.2: 1 pessoa física, 2 jurídica (um caractere)" },
+        { "name": "zero_220", "pos": [220, 220], "picture": "9" },
+        { "name": "cpf_cnpj_pagador", "pos": [221, 234], "picture": "9(14)", "format": "document", "to": "payer.document" },
+        { "name": "nome_pagador", "pos": [235, 274], "picture": "X(40)", "to": "payer.name" },
+        { "name": "endereco_pagador", "pos": [275, 314], "picture": "X(40)", "to": "payer.address.street" },
+        { "name": "codigo_pagador_cooperativa", "pos": [315, 319], "picture": "X(5)", "doc": "B.2: código do pagador na cooperativa" },
+        { "name": "zeros_320", "pos": [320, 325], "picture": "9(6)" },
+        { "name": "filler_326", "pos": [326, 326], "picture": "X" },
+        { "name": "cep_pagador", "pos": [327, 334], "picture": "9(8)", "to": "payer.address.cep" },
+        { "name": "codigo_pagador_associado", "pos": [335, 339], "picture": "X(5)" },
+        { "name": "cpf_cnpj_sacador", "pos": [340, 353], "picture": "9(14)", "format": "document", "to": "guarantor.document" },
+        { "name": "nome_sacador", "pos": [354, 394], "picture": "X(41)", "to": "guarantor.name" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "detalhe_informativo",
+      "role": "detail",
+      "starts_group": false,
+      "doc": "SIC400 registro tipo 2 (informativo ao pagador, opcional), após o detalhe (LB Sicredi.php)",
+      "select": [ { "pos": [1, 1], "values": ["2"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "2", "to": "_record_type" },
+        { "name": "filler_002", "pos": [2, 12], "picture": "X(11)" },
+        { "name": "nosso_numero", "pos": [13, 21], "picture": "9(9)" },
+        { "name": "informativo_1", "pos": [22, 101], "picture": "X(80)", "to": "message_1" },
+        { "name": "informativo_2", "pos": [102, 181], "picture": "X(80)", "to": "message_2" },
+        { "name": "informativo_3", "pos": [182, 261], "picture": "X(80)", "to": "message_3" },
+        { "name": "informativo_4", "pos": [262, 341], "picture": "X(80)", "to": "message_4" },
+        { "name": "seu_numero", "pos": [342, 351], "picture": "X(10)" },
+        { "name": "filler_352", "pos": [352, 394], "picture": "X(43)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "detalhe_desconhecido",
+      "role": "detail",
+      "fallback": true,
+      "doc": "Registro de tipo não descrito neste layout (8 e outros complementos): relatado e mantido, nunca fatal",
+      "select": [ { "pos": [1, 1], "values": ["3", "4", "5", "6", "7", "8"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "to": "_record_type" },
+        { "name": "conteudo", "pos": [2, 394], "picture": "X(393)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "trailer_arquivo",
+      "role": "file_trailer",
+      "doc": "SIC400 trailer (B.6): 2 = 1 remessa / 2 retorno, 3-5 748, 6-10 código do beneficiário",
+      "select": [ { "pos": [1, 1], "values": ["9"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "9", "to": "_record_type" },
+        { "name": "codigo_remessa_retorno", "pos": [2, 2], "picture": "9", "default": "1" },
+        { "name": "codigo_banco", "pos": [3, 5], "picture": "9(3)", "default": "748", "to": "bank" },
+        { "name": "codigo_beneficiario", "pos": [6, 10], "picture": "9(5)", "to": "convenio" },
+        { "name": "filler_011", "pos": [11, 394], "picture": "X(384)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    }
+  ]
+}
+"""#
+        ),
+        (
+            "cnab400/748/retorno",
+            #"""
+{
+  "kind": "layout",
+  "name": "cnab400/748/retorno",
+  "version": "SIC400 18/06/2014",
+  "doc": "Sicredi CNAB 400 cobrança, retorno (SIC400 Manual Beneficiário 18/06/2014)",
+  "record_length": 400,
+  "records": [
+    {
+      "name": "header_arquivo",
+      "role": "file_header",
+      "doc": "SIC400 header de arquivo retorno (§10.1)",
+      "select": [ { "pos": [1, 1], "values": ["0"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "0", "to": "_record_type", "doc": "B.1: 0 header" },
+        { "name": "codigo_remessa_retorno", "pos": [2, 2], "picture": "9", "format": "enum", "enum": {"1": "remessa", "2": "retorno"}, "default": "2", "to": "direction", "doc": "B.1: 1 remessa, 2 retorno" },
+        { "name": "literal_remessa_retorno", "pos": [3, 9], "picture": "X(7)", "default": "RETORNO", "doc": "REMESSA / RETORNO (arquivos de teste: TESTE)" },
+        { "name": "codigo_servico", "pos": [10, 11], "picture": "9(2)", "default": "01", "to": "service_type", "doc": "01 cobrança" },
+        { "name": "literal_servico", "pos": [12, 26], "picture": "X(15)", "default": "COBRANCA       ", "doc": "COBRANCA" },
+        { "name": "codigo_beneficiario", "pos": [27, 31], "picture": "9(5)", "to": "convenio", "doc": "código do beneficiário (conta corrente)" },
+        { "name": "cpf_cnpj_beneficiario", "pos": [32, 45], "picture": "9(14)", "format": "document", "to": "company.document" },
+        { "name": "filler_046", "pos": [46, 76], "picture": "X(31)" },
+        { "name": "codigo_banco", "pos": [77, 79], "picture": "9(3)", "default": "748", "to": "bank" },
+        { "name": "nome_banco", "pos": [80, 94], "picture": "X(15)", "to": "bank_name" },
+        { "name": "data_gravacao", "pos": [95, 102], "picture": "9(8)", "format": "yyyyMMdd", "to": "generated_on", "doc": "B.1: AAAAMMDD no Sicredi (SIC400 §9.1/10.1)" },
+        { "name": "filler_103", "pos": [103, 110], "picture": "X(8)" },
+        { "name": "numero_retorno", "pos": [111, 117], "picture": "9(7)", "format": "int", "to": "file_sequence", "doc": "B.7: deve ser maior que zero, última remessa + 1 (SIC400 §9.1)" },
+        { "name": "filler_118", "pos": [118, 390], "picture": "X(273)" },
+        { "name": "versao_sistema", "pos": [391, 394], "picture": "X(4)", "to": "layout_version", "doc": "ex.: 2.00 (remessa), 1.00 (retorno)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "detalhe",
+      "role": "detail",
+      "starts_group": true,
+      "doc": "SIC400 §10.2 (detalhe retorno tipo 1); conferido com os retornos do corpus",
+      "select": [ { "pos": [1, 1], "values": ["1"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "1", "to": "_record_type" },
+        { "name": "filler_002", "pos": [2, 13], "picture": "X(12)" },
+        { "name": "tipo_cobranca", "pos": [14, 14], "picture": "X", "doc": "A com registro, C sem registro" },
+        { "name": "codigo_pagador_cooperativa", "pos": [15, 19], "picture": "X(5)" },
+        { "name": "codigo_pagador_associado", "pos": [20, 24], "picture": "X(5)" },
+        { "name": "boleto_dda", "pos": [25, 25], "picture": "X" },
+        { "name": "filler_026", "pos": [26, 47], "picture": "X(22)" },
+        { "name": "nosso_numero", "pos": [48, 62], "picture": "X(15)", "to": "nosso_numero", "doc": "B.4: 48-62 (15; o nosso número de 9 posições seguido de brancos)" },
+        { "name": "filler_063", "pos": [63, 108], "picture": "X(46)" },
+        { "name": "ocorrencia", "pos": [109, 110], "picture": "9(2)", "to": "code", "doc": "B.5 (SIC400 §6.2): ver occurrences.json" },
+        { "name": "data_ocorrencia", "pos": [111, 116], "picture": "9(6)", "format": "ddMMyy", "to": "occurrence_date" },
+        { "name": "seu_numero", "pos": [117, 126], "picture": "X(10)", "to": "document_number" },
+        { "name": "filler_127", "pos": [127, 146], "picture": "X(20)" },
+        { "name": "data_vencimento", "pos": [147, 152], "picture": "9(6)", "format": "ddMMyy", "to": "due_date" },
+        { "name": "valor_titulo", "pos": [153, 165], "picture": "9(11)V99", "to": "face_cents" },
+        { "name": "filler_166", "pos": [166, 174], "picture": "X(9)" },
+        { "name": "especie_documento", "pos": [175, 175], "picture": "X", "to": "species" },
+        { "name": "despesas_cobranca", "pos": [176, 188], "picture": "9(11)V99", "to": "fee_cents", "doc": "B.4: tarifa 176-188" },
+        { "name": "outras_despesas", "pos": [189, 201], "picture": "9(11)V99", "to": "other_expenses_cents" },
+        { "name": "zeros_202", "pos": [202, 214], "picture": "9(11)V99" },
+        { "name": "zeros_215", "pos": [215, 227], "picture": "9(11)V99" },
+        { "name": "valor_abatimento", "pos": [228, 240], "picture": "9(11)V99", "to": "rebate_cents" },
+        { "name": "desconto_concedido", "pos": [241, 253], "picture": "9(11)V99", "to": "discount_cents" },
+        { "name": "valor_pago", "pos": [254, 266], "picture": "9(11)V99", "to": "paid_cents" },
+        { "name": "juros_mora", "pos": [267, 279], "picture": "9(11)V99", "to": "interest_cents" },
+        { "name": "multa", "pos": [280, 292], "picture": "9(11)V99", "to": "fine_cents", "doc": "B.4: multa 280-292" },
+        { "name": "filler_293", "pos": [293, 294], "picture": "X(2)" },
+        { "name": "motivo_aceite", "pos": [295, 295], "picture": "X", "doc": "A aceito, D desprezado" },
+        { "name": "filler_296", "pos": [296, 318], "picture": "X(23)" },
+        { "name": "motivos_ocorrencia", "pos": [319, 328], "picture": "X(10)", "format": "reasons", "to": "reasons", "doc": "B.4: até 5 motivos de 2 caracteres" },
+        { "name": "data_credito", "pos": [329, 336], "picture": "9(8)", "format": "yyyyMMdd", "to": "credit_date", "doc": "B.4: data prevista para o lançamento do crédito, AAAAMMDD" },
+        { "name": "filler_337", "pos": [337, 394], "picture": "X(58)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "detalhe_desconhecido",
+      "role": "detail",
+      "fallback": true,
+      "doc": "Registro de tipo não descrito neste layout (8 e outros complementos): relatado e mantido, nunca fatal",
+      "select": [ { "pos": [1, 1], "values": ["3", "4", "5", "6", "7", "8"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "to": "_record_type" },
+        { "name": "conteudo", "pos": [2, 394], "picture": "X(393)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "trailer_arquivo",
+      "role": "file_trailer",
+      "doc": "SIC400 trailer (B.6): 2 = 1 remessa / 2 retorno, 3-5 748, 6-10 código do beneficiário",
+      "select": [ { "pos": [1, 1], "values": ["9"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "9", "to": "_record_type" },
+        { "name": "codigo_remessa_retorno", "pos": [2, 2], "picture": "9", "default": "2" },
+        { "name": "codigo_banco", "pos": [3, 5], "picture": "9(3)", "default": "748", "to": "bank" },
+        { "name": "codigo_beneficiario", "pos": [6, 10], "picture": "9(5)", "to": "convenio" },
+        { "name": "filler_011", "pos": [11, 394], "picture": "X(384)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    }
+  ]
+}
+"""#
+        ),
+        (
+            "cnab400/756/occurrences",
+            #"""
+{
+  "kind": "codes",
+  "name": "cnab400/756/occurrences",
+  "version": "SCB (leiaute Sicoob sistemas de terceiros)",
+  "doc": "Sicoob CNAB 400: comandos de retorno (SCB planilha 04) e de remessa (SCB planilha 03); a tabela B de motivos de baixa/recusa (81-82) não foi transcrita: sai só o código",
+  "movements": {
+    "02": { "text": "Confirmação de entrada de título", "event": "registered" },
+    "04": { "text": "Transferência de carteira", "event": "other" },
+    "05": { "text": "Liquidação sem registro", "event": "paid" },
+    "06": { "text": "Liquidação normal", "event": "paid" },
+    "09": { "text": "Baixa de título", "event": "written_off", "reasons": "B" },
+    "10": { "text": "Baixa solicitada (pedido do beneficiário)", "event": "written_off", "reasons": "B" },
+    "11": { "text": "Títulos em ser", "event": "other" },
+    "14": { "text": "Alteração de vencimento", "event": "changed" },
+    "15": { "text": "Liquidação em cartório", "event": "paid" },
+    "23": { "text": "Encaminhado a protesto", "event": "protested" },
+    "27": { "text": "Confirmação de alteração de dados", "event": "changed" },
+    "48": { "text": "Confirmação de instrução de transferência de carteira/modalidade", "event": "changed" }
+  },
+  "reasons": {
+    "B": {
+    }
+  },
+  "remessa_movements": {
+    "01": { "text": "Registro de título", "movement": "register" },
+    "02": { "text": "Solicitação de baixa", "movement": "write_off" },
+    "04": { "text": "Concessão de abatimento", "movement": "grant_rebate" },
+    "05": { "text": "Cancelamento de abatimento", "movement": "cancel_rebate" },
+    "06": { "text": "Prorrogação de vencimento", "movement": "change_due_date" },
+    "08": { "text": "Alteração do seu número", "movement": "change_document_number" },
+    "09": { "text": "Instrução para protestar", "movement": "protest" },
+    "10": { "text": "Desistência do protesto e baixa do título", "movement": "stop_protest_and_write_off" },
+    "11": { "text": "Instrução para dispensar juros", "movement": "waive_interest" },
+    "12": { "text": "Alteração de pagador", "movement": "change_payer" },
+    "31": { "text": "Alteração de outros dados", "movement": "change_other_data" },
+    "34": { "text": "Baixa: pagamento direto ao beneficiário", "movement": "write_off_paid_directly" }
+  }
+}
+"""#
+        ),
+        (
+            "cnab400/756/remessa",
+            #"""
+{
+  "kind": "layout",
+  "name": "cnab400/756/remessa",
+  "version": "SCB (leiaute Sicoob sistemas de terceiros)",
+  "doc": "Sicoob CNAB 400 cobrança, remessa (SCB planilha 03)",
+  "record_length": 400,
+  "records": [
+    {
+      "name": "header_arquivo",
+      "role": "file_header",
+      "doc": "SCB header de arquivo remessa (SCB planilha 03/04; posições conferidas com cnab_yaml cnab400/756 e com o corpus)",
+      "select": [ { "pos": [1, 1], "values": ["0"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "0", "to": "_record_type", "doc": "B.1: 0 header" },
+        { "name": "codigo_remessa_retorno", "pos": [2, 2], "picture": "9", "format": "enum", "enum": {"1": "remessa", "2": "retorno"}, "default": "1", "to": "direction", "doc": "B.1: 1 remessa, 2 retorno" },
+        { "name": "literal_remessa_retorno", "pos": [3, 9], "picture": "X(7)", "default": "REMESSA", "doc": "REMESSA / RETORNO (arquivos de teste: TESTE)" },
+        { "name": "codigo_servico", "pos": [10, 11], "picture": "9(2)", "default": "01", "to": "service_type", "doc": "01 cobrança" },
+        { "name": "literal_servico", "pos": [12, 26], "picture": "X(15)", "default": "COBRANCA       ", "doc": "COBRANCA" },
+        { "name": "prefixo_cooperativa", "pos": [27, 30], "picture": "9(4)", "to": "agency" },
+        { "name": "digito_cooperativa", "pos": [31, 31], "picture": "X", "to": "agency_digit" },
+        { "name": "codigo_cliente", "pos": [32, 39], "picture": "9(8)", "to": "convenio", "doc": "código do cliente/beneficiário" },
+        { "name": "digito_codigo_cliente", "pos": [40, 40], "picture": "X" },
+        { "name": "convenio_lider", "pos": [41, 46], "picture": "X(6)", "doc": "brancos na remessa; o retorno do corpus traz dígitos" },
+        { "name": "nome_empresa", "pos": [47, 76], "picture": "X(30)", "to": "company.name" },
+        { "name": "codigo_banco", "pos": [77, 79], "picture": "9(3)", "default": "756", "to": "bank" },
+        { "name": "nome_banco", "pos": [80, 94], "picture": "X(15)", "to": "bank_name" },
+        { "name": "data_gravacao", "pos": [95, 100], "picture": "9(6)", "format": "ddMMyy", "to": "generated_on" },
+        { "name": "sequencial_remessa", "pos": [101, 107], "picture": "9(7)", "format": "int", "to": "file_sequence", "doc": "B.7: +1 a cada remessa, a partir de 0000001 (SCB 03)" },
+        { "name": "filler_108", "pos": [108, 394], "picture": "X(287)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "detalhe",
+      "role": "detail",
+      "starts_group": true,
+      "doc": "SCB planilha 03 (detalhe tipo 1; SCB planilha 03/04; posições conferidas com cnab_yaml cnab400/756 e com o corpus)",
+      "select": [ { "pos": [1, 1], "values": ["1"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "1", "to": "_record_type" },
+        { "name": "tipo_inscricao_empresa", "pos": [2, 3], "picture": "9(2)", "format": "enum", "enum": {"01": "cpf", "02": "cnpj"}, "to": "company.document_type" },
+        { "name": "numero_inscricao_empresa", "pos": [4, 17], "picture": "9(14)", "format": "document", "to": "company.document" },
+        { "name": "prefixo_cooperativa", "pos": [18, 21], "picture": "9(4)", "to": "agency" },
+        { "name": "digito_cooperativa", "pos": [22, 22], "picture": "X", "to": "agency_digit" },
+        { "name": "conta_corrente", "pos": [23, 30], "picture": "9(8)", "to": "account" },
+        { "name": "digito_conta", "pos": [31, 31], "picture": "X", "to": "account_digit" },
+        { "name": "convenio", "pos": [32, 37], "picture": "9(6)", "to": "convenio", "doc": "zeros" },
+        { "name": "uso_empresa", "pos": [38, 62], "picture": "X(25)", "to": "company_use" },
+        { "name": "nosso_numero", "pos": [63, 73], "picture": "9(11)", "to": "nosso_numero", "doc": "B.2: 63-73 + DV 74" },
+        { "name": "digito_nosso_numero", "pos": [74, 74], "picture": "X", "to": "nosso_numero" },
+        { "name": "numero_parcela", "pos": [75, 76], "picture": "9(2)", "doc": "B.2: parcela (01 = única)" },
+        { "name": "grupo_valor", "pos": [77, 78], "picture": "9(2)" },
+        { "name": "filler_079", "pos": [79, 81], "picture": "X(3)" },
+        { "name": "indicativo_mensagem_sacador", "pos": [82, 82], "picture": "X" },
+        { "name": "prefixo_titulo", "pos": [83, 85], "picture": "X(3)" },
+        { "name": "variacao_carteira", "pos": [86, 88], "picture": "9(3)", "to": "carteira_variation" },
+        { "name": "conta_caucao", "pos": [89, 89], "picture": "9" },
+        { "name": "contrato_garantia", "pos": [90, 94], "picture": "9(5)" },
+        { "name": "digito_contrato_garantia", "pos": [95, 95], "picture": "X" },
+        { "name": "numero_bordero", "pos": [96, 101], "picture": "9(6)" },
+        { "name": "filler_102", "pos": [102, 105], "picture": "X(4)" },
+        { "name": "tipo_emissao", "pos": [106, 106], "picture": "X", "to": "issuer", "doc": "B.2: 1 cooperativa, 2 cliente" },
+        { "name": "carteira", "pos": [107, 108], "picture": "9(2)", "to": "carteira", "doc": "B.2: 01 simples com registro, 02 sem registro, 03 caucionada" },
+        { "name": "comando", "pos": [109, 110], "picture": "9(2)", "to": "code", "doc": "B.3 (SCB 03): ver occurrences.json remessa_movements" },
+        { "name": "seu_numero", "pos": [111, 120], "picture": "X(10)", "to": "document_number" },
+        { "name": "data_vencimento", "pos": [121, 126], "picture": "9(6)", "format": "ddMMyy", "to": "due_date", "doc": "B.1/A.14: 888888 à vista, 999999 contra apresentação" },
+        { "name": "valor_titulo", "pos": [127, 139], "picture": "9(11)V99", "to": "amount_cents" },
+        { "name": "codigo_banco", "pos": [140, 142], "picture": "9(3)", "default": "756" },
+        { "name": "prefixo_cooperativa_cobradora", "pos": [143, 146], "picture": "9(4)", "to": "collecting_agency" },
+        { "name": "digito_cooperativa_cobradora", "pos": [147, 147], "picture": "X", "to": "collecting_agency_digit" },
+        { "name": "especie", "pos": [148, 149], "picture": "9(2)", "to": "species", "doc": "01 DM, 02 NP, 03 NS, 05 recibo, 06 DR, 08 LC, 09 warrant, 10 cheque, 12 DS, 13 ND, 14 TM, 15 TS, 18 fatura, 20 apólice, 21 mensalidade escolar, 22 consórcio, 99 outros" },
+        { "name": "aceite", "pos": [150, 150], "picture": "X", "to": "acceptance", "doc": "0 não, 1 sim" },
+        { "name": "data_emissao", "pos": [151, 156], "picture": "9(6)", "format": "ddMMyy", "to": "issue_date" },
+        { "name": "instrucao_1", "pos": [157, 158], "picture": "9(2)", "to": "instruction_1" },
+        { "name": "instrucao_2", "pos": [159, 160], "picture": "9(2)", "to": "instruction_2" },
+        { "name": "taxa_mora_mes", "pos": [161, 166], "picture": "9(2)V9(4)", "to": "interest.value", "doc": "B.2: taxa de mora ao mês, 9(2)V9(4) (décimos de milésimo de %)" },
+        { "name": "taxa_multa", "pos": [167, 172], "picture": "9(2)V9(4)", "to": "fine.value", "doc": "B.2: taxa de multa, 9(2)V9(4)" },
+        { "name": "tipo_distribuicao", "pos": [173, 173], "picture": "X", "to": "distribution", "doc": "1 cooperativa, 2 cliente" },
+        { "name": "data_desconto", "pos": [174, 179], "picture": "9(6)", "format": "ddMMyy", "to": "discount.date" },
+        { "name": "valor_desconto", "pos": [180, 192], "picture": "9(11)V99", "to": "discount.value" },
+        { "name": "codigo_moeda", "pos": [193, 193], "picture": "9", "to": "currency", "doc": "9 = real" },
+        { "name": "quantidade_moeda", "pos": [194, 205], "picture": "9(12)" },
+        { "name": "valor_abatimento", "pos": [206, 218], "picture": "9(11)V99", "to": "rebate_cents" },
+        { "name": "tipo_inscricao_pagador", "pos": [219, 220], "picture": "9(2)", "format": "enum", "enum": {"01": "cpf", "02": "cnpj"}, "to": "payer.document_type" },
+        { "name": "numero_inscricao_pagador", "pos": [221, 234], "picture": "9(14)", "format": "document", "to": "payer.document" },
+        { "name": "nome_pagador", "pos": [235, 274], "picture": "X(40)", "to": "payer.name" },
+        { "name": "endereco_pagador", "pos": [275, 311], "picture": "X(37)", "to": "payer.address.street", "doc": "B.2: 37 posições" },
+        { "name": "bairro_pagador", "pos": [312, 326], "picture": "X(15)", "to": "payer.address.district" },
+        { "name": "cep_pagador", "pos": [327, 334], "picture": "9(8)", "to": "payer.address.cep" },
+        { "name": "cidade_pagador", "pos": [335, 349], "picture": "X(15)", "to": "payer.address.city" },
+        { "name": "uf_pagador", "pos": [350, 351], "picture": "X(2)", "to": "payer.address.state" },
+        { "name": "sacador_avalista", "pos": [352, 391], "picture": "X(40)", "to": "guarantor.name" },
+        { "name": "dias_protesto", "pos": [392, 393], "picture": "9(2)", "format": "int", "to": "protest.days" },
+        { "name": "filler_394", "pos": [394, 394], "picture": "X" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "detalhe_desconhecido",
+      "role": "detail",
+      "fallback": true,
+      "doc": "Registro de tipo não descrito neste layout: relatado e mantido, nunca fatal",
+      "select": [ { "pos": [1, 1], "values": ["2", "3", "4", "5", "6", "7", "8"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "to": "_record_type" },
+        { "name": "conteudo", "pos": [2, 394], "picture": "X(393)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "trailer_arquivo",
+      "role": "file_trailer",
+      "doc": "SCB planilha 03, trailer remessa (B.6)",
+      "select": [ { "pos": [1, 1], "values": ["9"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "9", "to": "_record_type" },
+        { "name": "filler_002", "pos": [2, 194], "picture": "X(193)" },
+        { "name": "mensagem_1", "pos": [195, 234], "picture": "X(40)", "doc": "B.6: cinco mensagens de 40 posições (195-394); os arquivos do corpus trazem zeros" },
+        { "name": "mensagem_2", "pos": [235, 274], "picture": "X(40)" },
+        { "name": "mensagem_3", "pos": [275, 314], "picture": "X(40)" },
+        { "name": "mensagem_4", "pos": [315, 354], "picture": "X(40)" },
+        { "name": "mensagem_5", "pos": [355, 394], "picture": "X(40)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    }
+  ]
+}
+"""#
+        ),
+        (
+            "cnab400/756/retorno",
+            #"""
+{
+  "kind": "layout",
+  "name": "cnab400/756/retorno",
+  "version": "SCB (leiaute Sicoob sistemas de terceiros)",
+  "doc": "Sicoob CNAB 400 cobrança, retorno (SCB planilha 04)",
+  "record_length": 400,
+  "records": [
+    {
+      "name": "header_arquivo",
+      "role": "file_header",
+      "doc": "SCB header de arquivo retorno (SCB planilha 03/04; posições conferidas com cnab_yaml cnab400/756 e com o corpus)",
+      "select": [ { "pos": [1, 1], "values": ["0"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "0", "to": "_record_type", "doc": "B.1: 0 header" },
+        { "name": "codigo_remessa_retorno", "pos": [2, 2], "picture": "9", "format": "enum", "enum": {"1": "remessa", "2": "retorno"}, "default": "2", "to": "direction", "doc": "B.1: 1 remessa, 2 retorno" },
+        { "name": "literal_remessa_retorno", "pos": [3, 9], "picture": "X(7)", "default": "RETORNO", "doc": "REMESSA / RETORNO (arquivos de teste: TESTE)" },
+        { "name": "codigo_servico", "pos": [10, 11], "picture": "9(2)", "default": "01", "to": "service_type", "doc": "01 cobrança" },
+        { "name": "literal_servico", "pos": [12, 26], "picture": "X(15)", "default": "COBRANCA       ", "doc": "COBRANCA" },
+        { "name": "prefixo_cooperativa", "pos": [27, 30], "picture": "9(4)", "to": "agency" },
+        { "name": "digito_cooperativa", "pos": [31, 31], "picture": "X", "to": "agency_digit" },
+        { "name": "codigo_cliente", "pos": [32, 39], "picture": "9(8)", "to": "convenio", "doc": "código do cliente/beneficiário" },
+        { "name": "digito_codigo_cliente", "pos": [40, 40], "picture": "X" },
+        { "name": "convenio_lider", "pos": [41, 46], "picture": "X(6)", "doc": "brancos na remessa; o retorno do corpus traz dígitos" },
+        { "name": "nome_empresa", "pos": [47, 76], "picture": "X(30)", "to": "company.name" },
+        { "name": "codigo_banco", "pos": [77, 79], "picture": "9(3)", "default": "756", "to": "bank" },
+        { "name": "nome_banco", "pos": [80, 94], "picture": "X(15)", "to": "bank_name" },
+        { "name": "data_gravacao", "pos": [95, 100], "picture": "9(6)", "format": "ddMMyy", "to": "generated_on" },
+        { "name": "sequencial_retorno", "pos": [101, 107], "picture": "9(7)", "format": "int", "to": "file_sequence", "doc": "B.7: +1 a cada remessa, a partir de 0000001 (SCB 03)" },
+        { "name": "filler_108", "pos": [108, 394], "picture": "X(287)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "detalhe",
+      "role": "detail",
+      "starts_group": true,
+      "doc": "SCB planilha 04 (detalhe retorno tipo 1; SCB planilha 03/04; posições conferidas com cnab_yaml cnab400/756 e com o corpus)",
+      "select": [ { "pos": [1, 1], "values": ["1"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "1", "to": "_record_type" },
+        { "name": "tipo_inscricao_empresa", "pos": [2, 3], "picture": "9(2)", "format": "enum", "enum": {"01": "cpf", "02": "cnpj"}, "to": "company.document_type" },
+        { "name": "numero_inscricao_empresa", "pos": [4, 17], "picture": "9(14)", "format": "document", "to": "company.document" },
+        { "name": "prefixo_cooperativa", "pos": [18, 21], "picture": "9(4)", "to": "agency" },
+        { "name": "digito_cooperativa", "pos": [22, 22], "picture": "X", "to": "agency_digit" },
+        { "name": "conta_corrente", "pos": [23, 30], "picture": "9(8)", "to": "account" },
+        { "name": "digito_conta", "pos": [31, 31], "picture": "X", "to": "account_digit" },
+        { "name": "convenio", "pos": [32, 37], "picture": "9(6)", "to": "convenio" },
+        { "name": "uso_empresa", "pos": [38, 62], "picture": "X(25)", "to": "company_use" },
+        { "name": "nosso_numero", "pos": [63, 73], "picture": "9(11)", "to": "nosso_numero", "doc": "B.4: 63-73 + DV 74" },
+        { "name": "digito_nosso_numero", "pos": [74, 74], "picture": "X", "to": "nosso_numero" },
+        { "name": "numero_parcela", "pos": [75, 76], "picture": "9(2)" },
+        { "name": "grupo_valor", "pos": [77, 80], "picture": "9(4)" },
+        { "name": "codigo_baixa_recusa", "pos": [81, 82], "picture": "X(2)", "format": "reasons", "to": "reasons", "doc": "B.4: motivo de baixa/recusa (81-82)" },
+        { "name": "prefixo_titulo", "pos": [83, 85], "picture": "X(3)", "doc": "DM, CH, DS, PC, OU" },
+        { "name": "variacao_carteira", "pos": [86, 88], "picture": "9(3)", "to": "carteira_variation" },
+        { "name": "conta_caucao", "pos": [89, 89], "picture": "9" },
+        { "name": "codigo_responsabilidade", "pos": [90, 94], "picture": "9(5)" },
+        { "name": "digito_codigo_responsabilidade", "pos": [95, 95], "picture": "X" },
+        { "name": "taxa_desconto", "pos": [96, 100], "picture": "9(5)" },
+        { "name": "taxa_iof", "pos": [101, 105], "picture": "9(5)" },
+        { "name": "filler_106", "pos": [106, 106], "picture": "X" },
+        { "name": "carteira", "pos": [107, 108], "picture": "9(2)", "to": "carteira" },
+        { "name": "comando", "pos": [109, 110], "picture": "9(2)", "to": "code", "doc": "B.5 (SCB 04): ver occurrences.json" },
+        { "name": "data_entrada_liquidacao", "pos": [111, 116], "picture": "9(6)", "format": "ddMMyy", "to": "occurrence_date" },
+        { "name": "seu_numero", "pos": [117, 126], "picture": "X(10)", "to": "document_number" },
+        { "name": "filler_127", "pos": [127, 146], "picture": "X(20)" },
+        { "name": "data_vencimento", "pos": [147, 152], "picture": "9(6)", "format": "ddMMyy", "to": "due_date" },
+        { "name": "valor_titulo", "pos": [153, 165], "picture": "9(11)V99", "to": "face_cents" },
+        { "name": "banco_recebedor", "pos": [166, 168], "picture": "9(3)", "to": "collecting_bank" },
+        { "name": "prefixo_agencia_recebedora", "pos": [169, 172], "picture": "9(4)", "to": "collecting_agency" },
+        { "name": "digito_agencia_recebedora", "pos": [173, 173], "picture": "X", "to": "collecting_agency_digit" },
+        { "name": "especie", "pos": [174, 175], "picture": "9(2)", "to": "species" },
+        { "name": "data_credito", "pos": [176, 181], "picture": "9(6)", "format": "ddMMyy", "to": "credit_date" },
+        { "name": "valor_tarifa", "pos": [182, 188], "picture": "9(5)V99", "to": "fee_cents", "doc": "B.4: 5+2" },
+        { "name": "outras_despesas", "pos": [189, 201], "picture": "9(11)V99", "to": "other_expenses_cents" },
+        { "name": "juros_desconto", "pos": [202, 214], "picture": "9(11)V99" },
+        { "name": "iof_desconto", "pos": [215, 227], "picture": "9(11)V99", "to": "iof_cents" },
+        { "name": "valor_abatimento", "pos": [228, 240], "picture": "9(11)V99", "to": "rebate_cents" },
+        { "name": "desconto_concedido", "pos": [241, 253], "picture": "9(11)V99", "to": "discount_cents" },
+        { "name": "valor_recebido", "pos": [254, 266], "picture": "9(11)V99", "to": "paid_cents" },
+        { "name": "juros_mora", "pos": [267, 279], "picture": "9(11)V99", "to": "interest_cents" },
+        { "name": "outros_recebimentos", "pos": [280, 292], "picture": "9(11)V99", "to": "other_credits_cents" },
+        { "name": "abatimento_nao_aproveitado", "pos": [293, 305], "picture": "9(11)V99" },
+        { "name": "valor_lancamento", "pos": [306, 318], "picture": "9(11)V99", "to": "credited_cents", "doc": "B.4: valor do lançamento" },
+        { "name": "indicativo_debito_credito", "pos": [319, 319], "picture": "9" },
+        { "name": "indicativo_valor", "pos": [320, 320], "picture": "9" },
+        { "name": "valor_ajuste", "pos": [321, 332], "picture": "9(10)V99" },
+        { "name": "filler_333", "pos": [333, 342], "picture": "X(10)" },
+        { "name": "cpf_cnpj_pagador", "pos": [343, 357], "picture": "X(15)", "doc": "CPF/CNPJ do pagador (o corpus traz outros dígitos aqui: não emitido)" },
+        { "name": "filler_358", "pos": [358, 394], "picture": "X(37)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "detalhe_desconhecido",
+      "role": "detail",
+      "fallback": true,
+      "doc": "Registro de tipo não descrito neste layout: relatado e mantido, nunca fatal",
+      "select": [ { "pos": [1, 1], "values": ["2", "3", "4", "5", "6", "7", "8"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "to": "_record_type" },
+        { "name": "conteudo", "pos": [2, 394], "picture": "X(393)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    },
+    {
+      "name": "trailer_arquivo",
+      "role": "file_trailer",
+      "doc": "Trailer retorno Sicoob: dados da cooperativa; posições deduzidas do retorno do corpus (br_boleto), não conferidas em SCB 04",
+      "select": [ { "pos": [1, 1], "values": ["9"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "9", "to": "_record_type" },
+        { "name": "codigo_servico", "pos": [2, 3], "picture": "9(2)", "doc": "02 no corpus" },
+        { "name": "codigo_banco", "pos": [4, 6], "picture": "9(3)", "default": "756", "to": "bank" },
+        { "name": "prefixo_cooperativa", "pos": [7, 10], "picture": "9(4)", "to": "agency" },
+        { "name": "sigla_cooperativa", "pos": [11, 35], "picture": "X(25)", "to": "bank_name" },
+        { "name": "endereco_cooperativa", "pos": [36, 85], "picture": "X(50)" },
+        { "name": "bairro_cooperativa", "pos": [86, 115], "picture": "X(30)" },
+        { "name": "cep_cooperativa", "pos": [116, 123], "picture": "9(8)" },
+        { "name": "cidade_cooperativa", "pos": [124, 153], "picture": "X(30)" },
+        { "name": "uf_cooperativa", "pos": [154, 155], "picture": "X(2)" },
+        { "name": "data_movimento", "pos": [156, 163], "picture": "9(8)", "format": "ddMMyyyy" },
+        { "name": "quantidade_registros", "pos": [164, 171], "picture": "9(8)", "doc": "no corpus: 9 para 5 detalhes; significado não conferido no manual" },
+        { "name": "ultimo_nosso_numero", "pos": [172, 182], "picture": "9(11)" },
+        { "name": "filler_183", "pos": [183, 394], "picture": "X(212)" },
+        { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
+      ]
+    }
+  ]
+}
+"""#
+        ),
+        (
             "cnab400/generic",
             #"""
 {
@@ -2136,43 +6222,78 @@ public enum BuiltinLayouts {
     ]
 
     /// The names of the layouts above that have values (as written: `extends` not resolved).
-    static let layoutNames: [String] = ["cnab240/001/remessa", "cnab240/001/retorno", "cnab240/033/remessa", "cnab240/033/retorno", "cnab240/085/remessa", "cnab240/085/retorno", "cnab240/104/remessa", "cnab240/104/retorno", "cnab240/341/remessa", "cnab240/341/retorno", "cnab240/748/remessa", "cnab240/748/retorno", "cnab240/756/remessa", "cnab240/756/retorno", "cnab240/febraban/common", "cnab240/febraban/remessa", "cnab240/febraban/retorno", "cnab400/generic"]
+    static let layoutNames: [String] = ["cnab240/001/remessa", "cnab240/001/retorno", "cnab240/033/remessa", "cnab240/033/retorno", "cnab240/085/remessa", "cnab240/085/retorno", "cnab240/104/remessa", "cnab240/104/retorno", "cnab240/341/remessa", "cnab240/341/retorno", "cnab240/748/remessa", "cnab240/748/retorno", "cnab240/756/remessa", "cnab240/756/retorno", "cnab240/febraban/common", "cnab240/febraban/remessa", "cnab240/febraban/retorno", "cnab400/001/remessa", "cnab400/001/retorno", "cnab400/004/remessa", "cnab400/004/retorno", "cnab400/033/remessa", "cnab400/033/retorno", "cnab400/041/remessa", "cnab400/041/retorno", "cnab400/070/retorno", "cnab400/104/remessa", "cnab400/104/retorno", "cnab400/136/remessa", "cnab400/136/retorno", "cnab400/237/remessa", "cnab400/237/retorno", "cnab400/336/remessa", "cnab400/336/retorno", "cnab400/341/remessa", "cnab400/341/retorno", "cnab400/745/remessa", "cnab400/748/remessa", "cnab400/748/retorno", "cnab400/756/remessa", "cnab400/756/retorno", "cnab400/generic"]
+
+    /// The functions that build the built-in layouts, by name.
+    static let layoutMakers: [String: @Sendable () -> Layout] = [
+        "cnab240/001/remessa": layout0,
+        "cnab240/001/retorno": layout1,
+        "cnab240/033/remessa": layout2,
+        "cnab240/033/retorno": layout3,
+        "cnab240/085/remessa": layout4,
+        "cnab240/085/retorno": layout5,
+        "cnab240/104/remessa": layout6,
+        "cnab240/104/retorno": layout7,
+        "cnab240/341/remessa": layout8,
+        "cnab240/341/retorno": layout9,
+        "cnab240/748/remessa": layout10,
+        "cnab240/748/retorno": layout11,
+        "cnab240/756/remessa": layout12,
+        "cnab240/756/retorno": layout13,
+        "cnab240/febraban/common": layout14,
+        "cnab240/febraban/remessa": layout15,
+        "cnab240/febraban/retorno": layout16,
+        "cnab400/001/remessa": layout17,
+        "cnab400/001/retorno": layout18,
+        "cnab400/004/remessa": layout19,
+        "cnab400/004/retorno": layout20,
+        "cnab400/033/remessa": layout21,
+        "cnab400/033/retorno": layout22,
+        "cnab400/041/remessa": layout23,
+        "cnab400/041/retorno": layout24,
+        "cnab400/070/retorno": layout25,
+        "cnab400/104/remessa": layout26,
+        "cnab400/104/retorno": layout27,
+        "cnab400/136/remessa": layout28,
+        "cnab400/136/retorno": layout29,
+        "cnab400/237/remessa": layout30,
+        "cnab400/237/retorno": layout31,
+        "cnab400/336/remessa": layout32,
+        "cnab400/336/retorno": layout33,
+        "cnab400/341/remessa": layout34,
+        "cnab400/341/retorno": layout35,
+        "cnab400/745/remessa": layout36,
+        "cnab400/748/remessa": layout37,
+        "cnab400/748/retorno": layout38,
+        "cnab400/756/remessa": layout39,
+        "cnab400/756/retorno": layout40,
+        "cnab400/generic": layout41,
+    ]
 
     /// A built-in layout as values, by name.
-    static func layout(named name: String) -> Layout? {
-        switch name {
-        case "cnab240/001/remessa": return layout0()
-        case "cnab240/001/retorno": return layout1()
-        case "cnab240/033/remessa": return layout2()
-        case "cnab240/033/retorno": return layout3()
-        case "cnab240/085/remessa": return layout4()
-        case "cnab240/085/retorno": return layout5()
-        case "cnab240/104/remessa": return layout6()
-        case "cnab240/104/retorno": return layout7()
-        case "cnab240/341/remessa": return layout8()
-        case "cnab240/341/retorno": return layout9()
-        case "cnab240/748/remessa": return layout10()
-        case "cnab240/748/retorno": return layout11()
-        case "cnab240/756/remessa": return layout12()
-        case "cnab240/756/retorno": return layout13()
-        case "cnab240/febraban/common": return layout14()
-        case "cnab240/febraban/remessa": return layout15()
-        case "cnab240/febraban/retorno": return layout16()
-        case "cnab400/generic": return layout17()
-        default: return nil
-        }
-    }
+    static func layout(named name: String) -> Layout? { layoutMakers[name]?() }
 
     /// The names of the code tables above.
-    static let codeTableNames: [String] = ["cnab240/febraban/occurrences"]
+    static let codeTableNames: [String] = ["cnab240/febraban/occurrences", "cnab400/001/occurrences", "cnab400/004/occurrences", "cnab400/033/occurrences", "cnab400/041/occurrences", "cnab400/104/occurrences", "cnab400/136/occurrences", "cnab400/237/occurrences", "cnab400/336/occurrences", "cnab400/341/occurrences", "cnab400/748/occurrences", "cnab400/756/occurrences"]
+
+    /// The functions that build the built-in code tables, by name.
+    static let codeTableMakers: [String: @Sendable () -> CodeTable] = [
+        "cnab240/febraban/occurrences": codes0,
+        "cnab400/001/occurrences": codes1,
+        "cnab400/004/occurrences": codes2,
+        "cnab400/033/occurrences": codes3,
+        "cnab400/041/occurrences": codes4,
+        "cnab400/104/occurrences": codes5,
+        "cnab400/136/occurrences": codes6,
+        "cnab400/237/occurrences": codes7,
+        "cnab400/336/occurrences": codes8,
+        "cnab400/341/occurrences": codes9,
+        "cnab400/748/occurrences": codes10,
+        "cnab400/756/occurrences": codes11,
+    ]
 
     /// A built-in code table as values, by name.
-    static func codeTable(named name: String) -> CodeTable? {
-        switch name {
-        case "cnab240/febraban/occurrences": return codes0()
-        default: return nil
-        }
-    }
+    static func codeTable(named name: String) -> CodeTable? { codeTableMakers[name]?() }
 
     /// cnab240/001/remessa
     static func layout0() -> Layout {
@@ -2180,75 +6301,8 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab240/001/remessa", version: "084", doc: "Banco do Brasil CNAB 240 cobrança, remessa: FEBRABAN com o convênio decomposto nos headers (cnab-boleto-facts §A.10, §A.13); nosso número em P 38-57 = convênio + sequencial, alinhado à esquerda",
             recordLength: 240, extends: "cnab240/febraban/remessa",
             records: [
-            RecordLayout(
-                name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
-                requires: nil, fallback: nil,
-                select: [Selector(pos: [8, 8], values: ["0"])],
-                fields: [
-                    FieldLayout(name: "banco", pos: [1, 3], picture: "9(3)", format: nil, enum: nil, default: nil, to: "bank", doc: "G001: código do banco na compensação"),
-                    FieldLayout(name: "lote", pos: [4, 7], picture: "9(4)", format: "int", enum: nil, default: "0000", to: "_batch", doc: nil),
-                    FieldLayout(name: "tipo_registro", pos: [8, 8], picture: "9(1)", format: nil, enum: nil, default: "0", to: "_record_type", doc: "G003: 0 header arquivo, 1 header lote, 3 detalhe, 5 trailer lote, 9 trailer arquivo"),
-                    FieldLayout(name: "filler_009", pos: [9, 17], picture: "X(9)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
-                    FieldLayout(name: "tipo_inscricao_empresa", pos: [18, 18], picture: "9(1)", format: "enum", enum: ["0": "none", "1": "cpf", "2": "cnpj", "3": "pis", "9": "other"], default: nil, to: "company.document_type", doc: "G005: 0 isento/não informado, 1 CPF, 2 CNPJ, 3 PIS/PASEP, 9 outros"),
-                    FieldLayout(name: "numero_inscricao_empresa", pos: [19, 32], picture: "9(14)", format: "document", enum: nil, default: nil, to: "company.document", doc: nil),
-                    FieldLayout(name: "convenio", pos: [33, 41], picture: "9(9)", format: nil, enum: nil, default: nil, to: "convenio", doc: "BRC remessa/cnab240/banco_brasil.rb (cnab-boleto-facts §A.10): nº do convênio de cobrança (9, zeros à esquerda)"),
-                    FieldLayout(name: "codigo_cobranca_cedente", pos: [42, 45], picture: "X(4)", format: nil, enum: nil, default: nil, to: nil, doc: "BRC remessa/cnab240/banco_brasil.rb (cnab-boleto-facts §A.10): 0014 (cobrança cedente)"),
-                    FieldLayout(name: "carteira", pos: [46, 47], picture: "X(2)", format: nil, enum: nil, default: nil, to: "carteira", doc: "BRC remessa/cnab240/banco_brasil.rb (cnab-boleto-facts §A.10): carteira de cobrança (11, 12, 15, 17, 31, 51…); em branco no retorno"),
-                    FieldLayout(name: "variacao_carteira", pos: [48, 50], picture: "X(3)", format: nil, enum: nil, default: nil, to: "carteira_variation", doc: "BRC remessa/cnab240/banco_brasil.rb (cnab-boleto-facts §A.10): variação da carteira; em branco no retorno"),
-                    FieldLayout(name: "reservado_bb", pos: [51, 52], picture: "X(2)", format: nil, enum: nil, default: nil, to: nil, doc: "BRC remessa/cnab240/banco_brasil.rb (cnab-boleto-facts §A.10): brancos (TS para arquivo de teste)"),
-                    FieldLayout(name: "agencia", pos: [53, 57], picture: "9(5)", format: nil, enum: nil, default: nil, to: "agency", doc: "agência mantenedora da conta"),
-                    FieldLayout(name: "digito_agencia", pos: [58, 58], picture: "X(1)", format: nil, enum: nil, default: nil, to: "agency_digit", doc: nil),
-                    FieldLayout(name: "conta_corrente", pos: [59, 70], picture: "9(12)", format: nil, enum: nil, default: nil, to: "account", doc: nil),
-                    FieldLayout(name: "digito_conta", pos: [71, 71], picture: "X(1)", format: nil, enum: nil, default: nil, to: "account_digit", doc: "G011: para DV de 2 dígitos, o primeiro aqui e o segundo no campo seguinte"),
-                    FieldLayout(name: "digito_agencia_conta", pos: [72, 72], picture: "X(1)", format: nil, enum: nil, default: nil, to: "account_agency_digit", doc: "DV agência/conta"),
-                    FieldLayout(name: "nome_empresa", pos: [73, 102], picture: "X(30)", format: nil, enum: nil, default: nil, to: "company.name", doc: nil),
-                    FieldLayout(name: "nome_banco", pos: [103, 132], picture: "X(30)", format: nil, enum: nil, default: nil, to: "bank_name", doc: nil),
-                    FieldLayout(name: "filler_133", pos: [133, 142], picture: "X(10)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
-                    FieldLayout(name: "codigo_remessa_retorno", pos: [143, 143], picture: "9(1)", format: "enum", enum: ["1": "remessa", "2": "retorno"], default: nil, to: "direction", doc: "G015: 1 remessa (cliente → banco), 2 retorno (banco → cliente)"),
-                    FieldLayout(name: "data_geracao", pos: [144, 151], picture: "9(8)", format: "ddMMyyyy", enum: nil, default: nil, to: "generated_on", doc: nil),
-                    FieldLayout(name: "hora_geracao", pos: [152, 157], picture: "9(6)", format: "HHmmss", enum: nil, default: nil, to: "generated_at", doc: nil),
-                    FieldLayout(name: "numero_sequencial_arquivo", pos: [158, 163], picture: "9(6)", format: "int", enum: nil, default: nil, to: "file_sequence", doc: "G018: NSA, cresce a cada arquivo"),
-                    FieldLayout(name: "versao_layout_arquivo", pos: [164, 166], picture: "9(3)", format: nil, enum: nil, default: nil, to: "layout_version", doc: "G019: o BB usa 030 (retornos antigos), 083 ou 084 (Particularidades Set/2023) — cnab-boleto-facts §A.13"),
-                    FieldLayout(name: "densidade_gravacao", pos: [167, 171], picture: "9(5)", format: nil, enum: nil, default: nil, to: nil, doc: "densidade de gravação (legado, em geral zeros)"),
-                    FieldLayout(name: "reservado_banco", pos: [172, 191], picture: "X(20)", format: nil, enum: nil, default: nil, to: "reserved_bank", doc: nil),
-                    FieldLayout(name: "reservado_empresa", pos: [192, 211], picture: "X(20)", format: nil, enum: nil, default: nil, to: "reserved_company", doc: nil),
-                    FieldLayout(name: "filler_212", pos: [212, 240], picture: "X(29)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
-                ],
-                doc: "FEB240 v10.6 p.17 com o convênio do Banco do Brasil decomposto em 33-52 (cnab-boleto-facts §A.10; confirmado em 3 remessas e 2 retornos do corpus)"),
-            RecordLayout(
-                name: "header_lote", role: RecordRole(rawValue: "batch_header"), startsGroup: nil,
-                requires: nil, fallback: nil,
-                select: [Selector(pos: [8, 8], values: ["1"])],
-                fields: [
-                    FieldLayout(name: "banco", pos: [1, 3], picture: "9(3)", format: nil, enum: nil, default: nil, to: "bank", doc: "G001: código do banco na compensação"),
-                    FieldLayout(name: "lote", pos: [4, 7], picture: "9(4)", format: "int", enum: nil, default: nil, to: "_batch", doc: nil),
-                    FieldLayout(name: "tipo_registro", pos: [8, 8], picture: "9(1)", format: nil, enum: nil, default: "1", to: "_record_type", doc: "G003: 0 header arquivo, 1 header lote, 3 detalhe, 5 trailer lote, 9 trailer arquivo"),
-                    FieldLayout(name: "tipo_operacao", pos: [9, 9], picture: "X(1)", format: "enum", enum: ["R": "remessa", "T": "retorno"], default: nil, to: "operation", doc: "G028: R remessa, T retorno"),
-                    FieldLayout(name: "tipo_servico", pos: [10, 11], picture: "9(2)", format: nil, enum: nil, default: nil, to: "service_type", doc: "G025: 01 cobrança, 03 boleto de pagamento eletrônico, 29 alegação do pagador"),
-                    FieldLayout(name: "filler_012", pos: [12, 13], picture: "X(2)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
-                    FieldLayout(name: "versao_layout_lote", pos: [14, 16], picture: "9(3)", format: nil, enum: nil, default: nil, to: "batch_layout_version", doc: "G030: o BB usa 020 (retornos antigos), 042 ou 043 — cnab-boleto-facts §A.13"),
-                    FieldLayout(name: "filler_017", pos: [17, 17], picture: "X(1)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
-                    FieldLayout(name: "tipo_inscricao_empresa", pos: [18, 18], picture: "9(1)", format: "enum", enum: ["0": "none", "1": "cpf", "2": "cnpj", "3": "pis", "9": "other"], default: nil, to: "company.document_type", doc: "G005: 0 isento/não informado, 1 CPF, 2 CNPJ, 3 PIS/PASEP, 9 outros"),
-                    FieldLayout(name: "numero_inscricao_empresa", pos: [19, 33], picture: "9(15)", format: "document", enum: nil, default: nil, to: "company.document", doc: nil),
-                    FieldLayout(name: "convenio", pos: [34, 42], picture: "9(9)", format: nil, enum: nil, default: nil, to: "convenio", doc: "BRC remessa/cnab240/banco_brasil.rb (cnab-boleto-facts §A.10): nº do convênio de cobrança (9, zeros à esquerda)"),
-                    FieldLayout(name: "codigo_cobranca_cedente", pos: [43, 46], picture: "X(4)", format: nil, enum: nil, default: nil, to: nil, doc: "BRC remessa/cnab240/banco_brasil.rb (cnab-boleto-facts §A.10): 0014 (cobrança cedente)"),
-                    FieldLayout(name: "carteira", pos: [47, 48], picture: "X(2)", format: nil, enum: nil, default: nil, to: "carteira", doc: "BRC remessa/cnab240/banco_brasil.rb (cnab-boleto-facts §A.10): carteira de cobrança (11, 12, 15, 17, 31, 51…); em branco no retorno"),
-                    FieldLayout(name: "variacao_carteira", pos: [49, 51], picture: "X(3)", format: nil, enum: nil, default: nil, to: "carteira_variation", doc: "BRC remessa/cnab240/banco_brasil.rb (cnab-boleto-facts §A.10): variação da carteira; em branco no retorno"),
-                    FieldLayout(name: "reservado_bb", pos: [52, 53], picture: "X(2)", format: nil, enum: nil, default: nil, to: nil, doc: "BRC remessa/cnab240/banco_brasil.rb (cnab-boleto-facts §A.10): brancos (TS para arquivo de teste)"),
-                    FieldLayout(name: "agencia", pos: [54, 58], picture: "9(5)", format: nil, enum: nil, default: nil, to: "agency", doc: "agência mantenedora da conta"),
-                    FieldLayout(name: "digito_agencia", pos: [59, 59], picture: "X(1)", format: nil, enum: nil, default: nil, to: "agency_digit", doc: nil),
-                    FieldLayout(name: "conta_corrente", pos: [60, 71], picture: "9(12)", format: nil, enum: nil, default: nil, to: "account", doc: nil),
-                    FieldLayout(name: "digito_conta", pos: [72, 72], picture: "X(1)", format: nil, enum: nil, default: nil, to: "account_digit", doc: "G011: para DV de 2 dígitos, o primeiro aqui e o segundo no campo seguinte"),
-                    FieldLayout(name: "digito_agencia_conta", pos: [73, 73], picture: "X(1)", format: nil, enum: nil, default: nil, to: "account_agency_digit", doc: "DV agência/conta"),
-                    FieldLayout(name: "nome_empresa", pos: [74, 103], picture: "X(30)", format: nil, enum: nil, default: nil, to: "company.name", doc: nil),
-                    FieldLayout(name: "mensagem_1", pos: [104, 143], picture: "X(40)", format: nil, enum: nil, default: nil, to: "message_1", doc: "impressa em todos os boletos do lote; não usada no retorno"),
-                    FieldLayout(name: "mensagem_2", pos: [144, 183], picture: "X(40)", format: nil, enum: nil, default: nil, to: "message_2", doc: nil),
-                    FieldLayout(name: "numero_remessa_retorno", pos: [184, 191], picture: "9(8)", format: "int", enum: nil, default: nil, to: "remessa_number", doc: "G079: nº remessa/retorno"),
-                    FieldLayout(name: "data_gravacao", pos: [192, 199], picture: "9(8)", format: "ddMMyyyy", enum: nil, default: nil, to: "recorded_on", doc: "data de gravação remessa/retorno"),
-                    FieldLayout(name: "data_credito", pos: [200, 207], picture: "9(8)", format: "ddMMyyyy", enum: nil, default: nil, to: "credit_date", doc: "data do crédito (retorno)"),
-                    FieldLayout(name: "filler_208", pos: [208, 240], picture: "X(33)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
-                ],
-                doc: "FEB240 v10.6 p.54 com o convênio do Banco do Brasil decomposto em 34-53 (cnab-boleto-facts §A.10)"),
+            record0(),
+            record1(),
             ])
     }
 
@@ -2258,7 +6312,526 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab240/001/retorno", version: "084", doc: "Banco do Brasil CNAB 240 cobrança, retorno: FEBRABAN com o convênio decomposto nos headers e carteira/variação/convênio em T 224-235",
             recordLength: 240, extends: "cnab240/febraban/retorno",
             records: [
-            RecordLayout(
+            record2(),
+            record3(),
+            record4(),
+            ])
+    }
+
+    /// cnab240/033/remessa
+    static func layout2() -> Layout {
+        Layout(
+            kind: "layout", name: "cnab240/033/remessa", version: "040", doc: "Santander CNAB 240 cobrança, remessa (SAN240 (Santander H7815); cnab-boleto-facts §A.10, §A.13): headers, P, Q e R próprios; S, Y e trailers da FEBRABAN",
+            recordLength: 240, extends: "cnab240/febraban/remessa",
+            records: [
+            record5(),
+            record6(),
+            record7(),
+            record8(),
+            record9(),
+            ])
+    }
+
+    /// cnab240/033/retorno
+    static func layout3() -> Layout {
+        Layout(
+            kind: "layout", name: "cnab240/033/retorno", version: "040", doc: "Santander CNAB 240 cobrança, retorno (SAN240 (Santander H7815); cnab-boleto-facts §A.10, §A.13): headers, T e U próprios; trailers e Y da FEBRABAN",
+            recordLength: 240, extends: "cnab240/febraban/retorno",
+            records: [
+            record10(),
+            record11(),
+            record12(),
+            record13(),
+            ], checks: LayoutChecks(batchNumbers: "any", batchRecordCount: "details", fileRecordCount: nil))
+    }
+
+    /// cnab240/085/remessa
+    static func layout4() -> Layout {
+        Layout(
+            kind: "layout", name: "cnab240/085/remessa", version: "087", doc: "Ailos (ex-Cecred) CNAB 240 cobrança, remessa: posições da FEBRABAN; nosso número de P 38-57 decomposto (BRC/LB Ailos; 5 remessas e 2 retornos do corpus). Versões: arquivo 087 na Ailos (cnab-boleto-facts §A.13); retornos do corpus trazem 084; lote 045 na Ailos (cnab-boleto-facts §A.13); retornos do corpus trazem 043",
+            recordLength: 240, extends: "cnab240/febraban/remessa",
+            records: [
+            record14(),
+            ])
+    }
+
+    /// cnab240/085/retorno
+    static func layout5() -> Layout {
+        Layout(
+            kind: "layout", name: "cnab240/085/retorno", version: "087", doc: "Ailos (ex-Cecred) CNAB 240 cobrança, retorno: posições da FEBRABAN; nosso número de T 38-57 decomposto (BRC/LB Ailos; 5 remessas e 2 retornos do corpus). Versões: arquivo 087 na Ailos (cnab-boleto-facts §A.13); retornos do corpus trazem 084; lote 045 na Ailos (cnab-boleto-facts §A.13); retornos do corpus trazem 043",
+            recordLength: 240, extends: "cnab240/febraban/retorno",
+            records: [
+            record15(),
+            ], checks: LayoutChecks(batchNumbers: "any", batchRecordCount: nil, fileRecordCount: nil))
+    }
+
+    /// cnab240/104/remessa
+    static func layout6() -> Layout {
+        Layout(
+            kind: "layout", name: "cnab240/104/remessa", version: "101", doc: "Caixa CNAB 240 SIGCB cobrança, remessa (CX240 (Caixa SIGCB MO67118 v010); cnab-boleto-facts §A.10, §A.13): headers e P próprios; Q, R, S, Y e trailers da FEBRABAN",
+            recordLength: 240, extends: "cnab240/febraban/remessa",
+            records: [
+            record16(),
+            record17(),
+            record18(),
+            ])
+    }
+
+    /// cnab240/104/retorno
+    static func layout7() -> Layout {
+        Layout(
+            kind: "layout", name: "cnab240/104/retorno", version: "101", doc: "Caixa CNAB 240 SIGCB cobrança, retorno (CX240 (Caixa SIGCB MO67118 v010); cnab-boleto-facts §A.10, §A.13): headers e T próprios; U, Y e trailers da FEBRABAN",
+            recordLength: 240, extends: "cnab240/febraban/retorno",
+            records: [
+            record19(),
+            record20(),
+            record21(),
+            ])
+    }
+
+    /// cnab240/341/remessa
+    static func layout8() -> Layout {
+        Layout(
+            kind: "layout", name: "cnab240/341/remessa", version: "040", doc: "Itaú CNAB 240 cobrança, remessa (ITA240 (Itaú Cobrança FEBRABAN 240, jan/2017); cnab-boleto-facts §A.10, §A.13): P próprio; headers (agência 4 e conta 5 + DAC cabem nos campos FEBRABAN), Q, R, S, Y e trailers da FEBRABAN; versões 040 (arquivo) e 030 (lote)",
+            recordLength: 240, extends: "cnab240/febraban/remessa",
+            records: [
+            record22(),
+            ])
+    }
+
+    /// cnab240/341/retorno
+    static func layout9() -> Layout {
+        Layout(
+            kind: "layout", name: "cnab240/341/retorno", version: "040", doc: "Itaú CNAB 240 cobrança, retorno (ITA240 (Itaú Cobrança FEBRABAN 240, jan/2017); cnab-boleto-facts §A.10, §A.13): T próprio; headers, U, Y e trailers da FEBRABAN; versões 040 (arquivo) e 030 (lote)",
+            recordLength: 240, extends: "cnab240/febraban/retorno",
+            records: [
+            record23(),
+            ])
+    }
+
+    /// cnab240/748/remessa
+    static func layout10() -> Layout {
+        Layout(
+            kind: "layout", name: "cnab240/748/remessa", version: "081", doc: "Sicredi CNAB 240 cobrança, remessa: posições da FEBRABAN; nosso número de P 38-57 decomposto (SIC240 ago/2019; composição AA/BXXXXX-D do SIC400 §10.7.1; 4 remessas e 1 retorno do corpus). Versões: arquivo 081 no Sicredi (cnab-boleto-facts §A.13); lote 040 no Sicredi (cnab-boleto-facts §A.13)",
+            recordLength: 240, extends: "cnab240/febraban/remessa",
+            records: [
+            record24(),
+            ])
+    }
+
+    /// cnab240/748/retorno
+    static func layout11() -> Layout {
+        Layout(
+            kind: "layout", name: "cnab240/748/retorno", version: "081", doc: "Sicredi CNAB 240 cobrança, retorno: posições da FEBRABAN; nosso número de T 38-57 decomposto (SIC240 ago/2019; composição AA/BXXXXX-D do SIC400 §10.7.1; 4 remessas e 1 retorno do corpus). Versões: arquivo 081 no Sicredi (cnab-boleto-facts §A.13); lote 040 no Sicredi (cnab-boleto-facts §A.13)",
+            recordLength: 240, extends: "cnab240/febraban/retorno",
+            records: [
+            record25(),
+            ])
+    }
+
+    /// cnab240/756/remessa
+    static func layout12() -> Layout {
+        Layout(
+            kind: "layout", name: "cnab240/756/remessa", version: "081", doc: "Sicoob CNAB 240 cobrança, remessa: posições da FEBRABAN; nosso número de P 38-57 decomposto (SCB planilhas 05/06; BRC remessa/cnab240/sicoob.rb; 5 remessas e 2 retornos do corpus). Versões: arquivo 081 no Sicoob (SCB planilha 05; cnab-boleto-facts §A.13); lote 040 na remessa e 043/044 no retorno do Sicoob (SCB; cnab-boleto-facts §A.13)",
+            recordLength: 240, extends: "cnab240/febraban/remessa",
+            records: [
+            record26(),
+            ])
+    }
+
+    /// cnab240/756/retorno
+    static func layout13() -> Layout {
+        Layout(
+            kind: "layout", name: "cnab240/756/retorno", version: "081", doc: "Sicoob CNAB 240 cobrança, retorno: posições da FEBRABAN; nosso número de T 38-57 decomposto (SCB planilhas 05/06; BRC remessa/cnab240/sicoob.rb; 5 remessas e 2 retornos do corpus). Versões: arquivo 081 no Sicoob (SCB planilha 05; cnab-boleto-facts §A.13); lote 040 na remessa e 043/044 no retorno do Sicoob (SCB; cnab-boleto-facts §A.13)",
+            recordLength: 240, extends: "cnab240/febraban/retorno",
+            records: [
+            record27(),
+            ])
+    }
+
+    /// cnab240/febraban/common
+    static func layout14() -> Layout {
+        Layout(
+            kind: "layout", name: "cnab240/febraban/common", version: "10.6", doc: "FEBRABAN CNAB 240 cobrança: headers e trailers de arquivo e de lote (FEB240 v10.6 pp.17-18, 54, 68)",
+            recordLength: 240, extends: nil,
+            records: [
+            record28(),
+            record29(),
+            record30(),
+            record31(),
+            record32(),
+            ])
+    }
+
+    /// cnab240/febraban/remessa
+    static func layout15() -> Layout {
+        Layout(
+            kind: "layout", name: "cnab240/febraban/remessa", version: "10.6", doc: "FEBRABAN CNAB 240 cobrança, remessa: segmentos P, Q, R, S, Y (FEB240 v10.6 pp.55-65)",
+            recordLength: 240, extends: "cnab240/febraban/common",
+            records: [
+            record33(),
+            record34(),
+            record35(),
+            record36(),
+            record37(),
+            record38(),
+            record39(),
+            record40(),
+            record41(),
+            ])
+    }
+
+    /// cnab240/febraban/retorno
+    static func layout16() -> Layout {
+        Layout(
+            kind: "layout", name: "cnab240/febraban/retorno", version: "10.6", doc: "FEBRABAN CNAB 240 cobrança, retorno: segmentos T, U, Y (FEB240 v10.6 pp.59, 66-68)",
+            recordLength: 240, extends: "cnab240/febraban/common",
+            records: [
+            record42(),
+            record43(),
+            record44(),
+            record45(),
+            ])
+    }
+
+    /// cnab400/001/remessa
+    static func layout17() -> Layout {
+        Layout(
+            kind: "layout", name: "cnab400/001/remessa", version: "CBR641/CBR643", doc: "Banco do Brasil CNAB 400 cobrança, remessa convênio 7 dígitos (BB400R CBR641 Abr/2012)",
+            recordLength: 400, extends: nil,
+            records: [
+            record46(),
+            record47(),
+            record48(),
+            record49(),
+            record50(),
+            record51(),
+            ])
+    }
+
+    /// cnab400/001/retorno
+    static func layout18() -> Layout {
+        Layout(
+            kind: "layout", name: "cnab400/001/retorno", version: "CBR641/CBR643", doc: "Banco do Brasil CNAB 400 cobrança, retorno convênio 7 dígitos (BB400T CBR643 Jan/2014)",
+            recordLength: 400, extends: nil,
+            records: [
+            record52(),
+            record53(),
+            record54(),
+            record55(),
+            ])
+    }
+
+    /// cnab400/004/remessa
+    static func layout19() -> Layout {
+        Layout(
+            kind: "layout", name: "cnab400/004/remessa", version: "BNB CNAB 400", doc: "Banco do Nordeste CNAB 400 cobrança, remessa (secundário: brcobranca)",
+            recordLength: 400, extends: nil,
+            records: [
+            record56(),
+            record57(),
+            record58(),
+            record59(),
+            ])
+    }
+
+    /// cnab400/004/retorno
+    static func layout20() -> Layout {
+        Layout(
+            kind: "layout", name: "cnab400/004/retorno", version: "BNB CNAB 400", doc: "Banco do Nordeste CNAB 400 cobrança, retorno (secundário: LB Bnb.php)",
+            recordLength: 400, extends: nil,
+            records: [
+            record60(),
+            record61(),
+            record62(),
+            record63(),
+            ])
+    }
+
+    /// cnab400/033/remessa
+    static func layout21() -> Layout {
+        Layout(
+            kind: "layout", name: "cnab400/033/remessa", version: "H7800 v2.17", doc: "Santander CNAB 400 cobrança, remessa (SAN400 H7800 v2.17 Abr/2018)",
+            recordLength: 400, extends: nil,
+            records: [
+            record64(),
+            record65(),
+            record66(),
+            record67(),
+            record68(),
+            ])
+    }
+
+    /// cnab400/033/retorno
+    static func layout22() -> Layout {
+        Layout(
+            kind: "layout", name: "cnab400/033/retorno", version: "H7800 v2.17", doc: "Santander CNAB 400 cobrança, retorno (SAN400 H7800 v2.17 Abr/2018)",
+            recordLength: 400, extends: nil,
+            records: [
+            record69(),
+            record70(),
+            record71(),
+            record72(),
+            record73(),
+            ])
+    }
+
+    /// cnab400/041/remessa
+    static func layout23() -> Layout {
+        Layout(
+            kind: "layout", name: "cnab400/041/remessa", version: "Banrisul CNAB 400", doc: "Banrisul CNAB 400 cobrança, remessa (secundário: brcobranca)",
+            recordLength: 400, extends: nil,
+            records: [
+            record74(),
+            record75(),
+            record76(),
+            record77(),
+            ])
+    }
+
+    /// cnab400/041/retorno
+    static func layout24() -> Layout {
+        Layout(
+            kind: "layout", name: "cnab400/041/retorno", version: "Banrisul CNAB 400", doc: "Banrisul CNAB 400 cobrança, retorno (secundário: cnab_yaml 041)",
+            recordLength: 400, extends: nil,
+            records: [
+            record78(),
+            record79(),
+            record80(),
+            record81(),
+            ])
+    }
+
+    /// cnab400/070/retorno
+    static func layout25() -> Layout {
+        Layout(
+            kind: "layout", name: "cnab400/070/retorno", version: "BRB CNAB 400", doc: "BRB (Banco de Brasília) CNAB 400 cobrança, retorno (secundário: brcobranca). A remessa BRB não é CNAB 400 (header DCB de 39 bytes, sem sequencial em 395-400): não descrita",
+            recordLength: 400, extends: nil,
+            records: [
+            record82(),
+            record83(),
+            record84(),
+            record85(),
+            ])
+    }
+
+    /// cnab400/104/remessa
+    static func layout26() -> Layout {
+        Layout(
+            kind: "layout", name: "cnab400/104/remessa", version: "SIGCB MO67126 v004", doc: "Caixa CNAB 400 SIGCB cobrança, remessa (CX400 MO67126 v004 Jan/2016)",
+            recordLength: 400, extends: nil,
+            records: [
+            record86(),
+            record87(),
+            record88(),
+            record89(),
+            record90(),
+            ])
+    }
+
+    /// cnab400/104/retorno
+    static func layout27() -> Layout {
+        Layout(
+            kind: "layout", name: "cnab400/104/retorno", version: "SIGCB MO67126 v004", doc: "Caixa CNAB 400 SIGCB cobrança, retorno (CX400 MO67126 v004 Jan/2016)",
+            recordLength: 400, extends: nil,
+            records: [
+            record91(),
+            record92(),
+            record93(),
+            record94(),
+            ])
+    }
+
+    /// cnab400/136/remessa
+    static func layout28() -> Layout {
+        Layout(
+            kind: "layout", name: "cnab400/136/remessa", version: "Unicred CNAB 400", doc: "Unicred CNAB 400 cobrança, remessa (secundário: brcobranca remessa/cnab400/unicred.rb)",
+            recordLength: 400, extends: nil,
+            records: [
+            record95(),
+            record96(),
+            record97(),
+            record98(),
+            ])
+    }
+
+    /// cnab400/136/retorno
+    static func layout29() -> Layout {
+        Layout(
+            kind: "layout", name: "cnab400/136/retorno", version: "Unicred CNAB 400", doc: "Unicred CNAB 400 cobrança, retorno (secundário: LB Unicred.php, cnab_yaml 136)",
+            recordLength: 400, extends: nil,
+            records: [
+            record99(),
+            record100(),
+            record101(),
+            record102(),
+            ])
+    }
+
+    /// cnab400/237/remessa
+    static func layout30() -> Layout {
+        Layout(
+            kind: "layout", name: "cnab400/237/remessa", version: "4008-524-0121", doc: "Bradesco CNAB 400 cobrança, remessa (BRD400 4008-524-0121)",
+            recordLength: 400, extends: nil,
+            records: [
+            record103(),
+            record104(),
+            record105(),
+            record106(),
+            record107(),
+            record108(),
+            ])
+    }
+
+    /// cnab400/237/retorno
+    static func layout31() -> Layout {
+        Layout(
+            kind: "layout", name: "cnab400/237/retorno", version: "4008-524-0121", doc: "Bradesco CNAB 400 cobrança, retorno (BRD400 4008-524-0121)",
+            recordLength: 400, extends: nil,
+            records: [
+            record109(),
+            record110(),
+            record111(),
+            record112(),
+            record113(),
+            ])
+    }
+
+    /// cnab400/336/remessa
+    static func layout32() -> Layout {
+        Layout(
+            kind: "layout", name: "cnab400/336/remessa", version: "C6 CNAB 400", doc: "C6 Bank CNAB 400 cobrança, remessa (secundário: laravel-boleto)",
+            recordLength: 400, extends: nil,
+            records: [
+            record114(),
+            record115(),
+            record116(),
+            record117(),
+            record118(),
+            ])
+    }
+
+    /// cnab400/336/retorno
+    static func layout33() -> Layout {
+        Layout(
+            kind: "layout", name: "cnab400/336/retorno", version: "C6 CNAB 400", doc: "C6 Bank CNAB 400 cobrança, retorno (secundário: laravel-boleto; sem arquivo no corpus)",
+            recordLength: 400, extends: nil,
+            records: [
+            record119(),
+            record120(),
+            record121(),
+            record122(),
+            ])
+    }
+
+    /// cnab400/341/remessa
+    static func layout34() -> Layout {
+        Layout(
+            kind: "layout", name: "cnab400/341/remessa", version: "ITA400 Jul/2021 v3", doc: "Itaú CNAB 400 cobrança, remessa (ITA400 Jul/2021 v3)",
+            recordLength: 400, extends: nil,
+            records: [
+            record123(),
+            record124(),
+            record125(),
+            record126(),
+            record127(),
+            record128(),
+            ])
+    }
+
+    /// cnab400/341/retorno
+    static func layout35() -> Layout {
+        Layout(
+            kind: "layout", name: "cnab400/341/retorno", version: "ITA400 Jul/2021 v3", doc: "Itaú CNAB 400 cobrança, retorno (ITA400 Jul/2021 v3)",
+            recordLength: 400, extends: nil,
+            records: [
+            record129(),
+            record130(),
+            record131(),
+            record132(),
+            record133(),
+            ], checks: LayoutChecks(batchNumbers: nil, batchRecordCount: nil, fileRecordCount: "details"))
+    }
+
+    /// cnab400/745/remessa
+    static func layout36() -> Layout {
+        Layout(
+            kind: "layout", name: "cnab400/745/remessa", version: "Citibank CNAB 400", doc: "Citibank CNAB 400 cobrança, remessa (secundário: brcobranca). Retorno e tabela de ocorrências: sem fonte encontrada",
+            recordLength: 400, extends: nil,
+            records: [
+            record134(),
+            record135(),
+            record136(),
+            record137(),
+            ])
+    }
+
+    /// cnab400/748/remessa
+    static func layout37() -> Layout {
+        Layout(
+            kind: "layout", name: "cnab400/748/remessa", version: "SIC400 18/06/2014", doc: "Sicredi CNAB 400 cobrança, remessa (SIC400 Manual Beneficiário 18/06/2014)",
+            recordLength: 400, extends: nil,
+            records: [
+            record138(),
+            record139(),
+            record140(),
+            record141(),
+            record142(),
+            ])
+    }
+
+    /// cnab400/748/retorno
+    static func layout38() -> Layout {
+        Layout(
+            kind: "layout", name: "cnab400/748/retorno", version: "SIC400 18/06/2014", doc: "Sicredi CNAB 400 cobrança, retorno (SIC400 Manual Beneficiário 18/06/2014)",
+            recordLength: 400, extends: nil,
+            records: [
+            record143(),
+            record144(),
+            record145(),
+            record146(),
+            ])
+    }
+
+    /// cnab400/756/remessa
+    static func layout39() -> Layout {
+        Layout(
+            kind: "layout", name: "cnab400/756/remessa", version: "SCB (leiaute Sicoob sistemas de terceiros)", doc: "Sicoob CNAB 400 cobrança, remessa (SCB planilha 03)",
+            recordLength: 400, extends: nil,
+            records: [
+            record147(),
+            record148(),
+            record149(),
+            record150(),
+            ])
+    }
+
+    /// cnab400/756/retorno
+    static func layout40() -> Layout {
+        Layout(
+            kind: "layout", name: "cnab400/756/retorno", version: "SCB (leiaute Sicoob sistemas de terceiros)", doc: "Sicoob CNAB 400 cobrança, retorno (SCB planilha 04)",
+            recordLength: 400, extends: nil,
+            records: [
+            record151(),
+            record152(),
+            record153(),
+            record154(),
+            ])
+    }
+
+    /// cnab400/generic
+    static func layout41() -> Layout {
+        Layout(
+            kind: "layout", name: "cnab400/generic", version: "1", doc: "CNAB 400: the file header fields every bank puts at the same places (cnab-boleto-facts §B.1), read to choose the bank's layout; never used for details",
+            recordLength: 400, extends: nil,
+            records: [
+            record155(),
+            ])
+    }
+
+    /// cnab240/001/remessa: header_arquivo
+    static func record0() -> RecordLayout {
+        RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
                 select: [Selector(pos: [8, 8], values: ["0"])],
@@ -2292,8 +6865,12 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "reservado_empresa", pos: [192, 211], picture: "X(20)", format: nil, enum: nil, default: nil, to: "reserved_company", doc: nil),
                     FieldLayout(name: "filler_212", pos: [212, 240], picture: "X(29)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                 ],
-                doc: "FEB240 v10.6 p.17 com o convênio do Banco do Brasil decomposto em 33-52 (cnab-boleto-facts §A.10; confirmado em 3 remessas e 2 retornos do corpus)"),
-            RecordLayout(
+                doc: "FEB240 v10.6 p.17 com o convênio do Banco do Brasil decomposto em 33-52 (cnab-boleto-facts §A.10; confirmado em 3 remessas e 2 retornos do corpus)")
+    }
+
+    /// cnab240/001/remessa: header_lote
+    static func record1() -> RecordLayout {
+        RecordLayout(
                 name: "header_lote", role: RecordRole(rawValue: "batch_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
                 select: [Selector(pos: [8, 8], values: ["1"])],
@@ -2326,8 +6903,89 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "data_credito", pos: [200, 207], picture: "9(8)", format: "ddMMyyyy", enum: nil, default: nil, to: "credit_date", doc: "data do crédito (retorno)"),
                     FieldLayout(name: "filler_208", pos: [208, 240], picture: "X(33)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                 ],
-                doc: "FEB240 v10.6 p.54 com o convênio do Banco do Brasil decomposto em 34-53 (cnab-boleto-facts §A.10)"),
-            RecordLayout(
+                doc: "FEB240 v10.6 p.54 com o convênio do Banco do Brasil decomposto em 34-53 (cnab-boleto-facts §A.10)")
+    }
+
+    /// cnab240/001/retorno: header_arquivo
+    static func record2() -> RecordLayout {
+        RecordLayout(
+                name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [8, 8], values: ["0"])],
+                fields: [
+                    FieldLayout(name: "banco", pos: [1, 3], picture: "9(3)", format: nil, enum: nil, default: nil, to: "bank", doc: "G001: código do banco na compensação"),
+                    FieldLayout(name: "lote", pos: [4, 7], picture: "9(4)", format: "int", enum: nil, default: "0000", to: "_batch", doc: nil),
+                    FieldLayout(name: "tipo_registro", pos: [8, 8], picture: "9(1)", format: nil, enum: nil, default: "0", to: "_record_type", doc: "G003: 0 header arquivo, 1 header lote, 3 detalhe, 5 trailer lote, 9 trailer arquivo"),
+                    FieldLayout(name: "filler_009", pos: [9, 17], picture: "X(9)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "tipo_inscricao_empresa", pos: [18, 18], picture: "9(1)", format: "enum", enum: ["0": "none", "1": "cpf", "2": "cnpj", "3": "pis", "9": "other"], default: nil, to: "company.document_type", doc: "G005: 0 isento/não informado, 1 CPF, 2 CNPJ, 3 PIS/PASEP, 9 outros"),
+                    FieldLayout(name: "numero_inscricao_empresa", pos: [19, 32], picture: "9(14)", format: "document", enum: nil, default: nil, to: "company.document", doc: nil),
+                    FieldLayout(name: "convenio", pos: [33, 41], picture: "9(9)", format: nil, enum: nil, default: nil, to: "convenio", doc: "BRC remessa/cnab240/banco_brasil.rb (cnab-boleto-facts §A.10): nº do convênio de cobrança (9, zeros à esquerda)"),
+                    FieldLayout(name: "codigo_cobranca_cedente", pos: [42, 45], picture: "X(4)", format: nil, enum: nil, default: nil, to: nil, doc: "BRC remessa/cnab240/banco_brasil.rb (cnab-boleto-facts §A.10): 0014 (cobrança cedente)"),
+                    FieldLayout(name: "carteira", pos: [46, 47], picture: "X(2)", format: nil, enum: nil, default: nil, to: "carteira", doc: "BRC remessa/cnab240/banco_brasil.rb (cnab-boleto-facts §A.10): carteira de cobrança (11, 12, 15, 17, 31, 51…); em branco no retorno"),
+                    FieldLayout(name: "variacao_carteira", pos: [48, 50], picture: "X(3)", format: nil, enum: nil, default: nil, to: "carteira_variation", doc: "BRC remessa/cnab240/banco_brasil.rb (cnab-boleto-facts §A.10): variação da carteira; em branco no retorno"),
+                    FieldLayout(name: "reservado_bb", pos: [51, 52], picture: "X(2)", format: nil, enum: nil, default: nil, to: nil, doc: "BRC remessa/cnab240/banco_brasil.rb (cnab-boleto-facts §A.10): brancos (TS para arquivo de teste)"),
+                    FieldLayout(name: "agencia", pos: [53, 57], picture: "9(5)", format: nil, enum: nil, default: nil, to: "agency", doc: "agência mantenedora da conta"),
+                    FieldLayout(name: "digito_agencia", pos: [58, 58], picture: "X(1)", format: nil, enum: nil, default: nil, to: "agency_digit", doc: nil),
+                    FieldLayout(name: "conta_corrente", pos: [59, 70], picture: "9(12)", format: nil, enum: nil, default: nil, to: "account", doc: nil),
+                    FieldLayout(name: "digito_conta", pos: [71, 71], picture: "X(1)", format: nil, enum: nil, default: nil, to: "account_digit", doc: "G011: para DV de 2 dígitos, o primeiro aqui e o segundo no campo seguinte"),
+                    FieldLayout(name: "digito_agencia_conta", pos: [72, 72], picture: "X(1)", format: nil, enum: nil, default: nil, to: "account_agency_digit", doc: "DV agência/conta"),
+                    FieldLayout(name: "nome_empresa", pos: [73, 102], picture: "X(30)", format: nil, enum: nil, default: nil, to: "company.name", doc: nil),
+                    FieldLayout(name: "nome_banco", pos: [103, 132], picture: "X(30)", format: nil, enum: nil, default: nil, to: "bank_name", doc: nil),
+                    FieldLayout(name: "filler_133", pos: [133, 142], picture: "X(10)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "codigo_remessa_retorno", pos: [143, 143], picture: "9(1)", format: "enum", enum: ["1": "remessa", "2": "retorno"], default: nil, to: "direction", doc: "G015: 1 remessa (cliente → banco), 2 retorno (banco → cliente)"),
+                    FieldLayout(name: "data_geracao", pos: [144, 151], picture: "9(8)", format: "ddMMyyyy", enum: nil, default: nil, to: "generated_on", doc: nil),
+                    FieldLayout(name: "hora_geracao", pos: [152, 157], picture: "9(6)", format: "HHmmss", enum: nil, default: nil, to: "generated_at", doc: nil),
+                    FieldLayout(name: "numero_sequencial_arquivo", pos: [158, 163], picture: "9(6)", format: "int", enum: nil, default: nil, to: "file_sequence", doc: "G018: NSA, cresce a cada arquivo"),
+                    FieldLayout(name: "versao_layout_arquivo", pos: [164, 166], picture: "9(3)", format: nil, enum: nil, default: nil, to: "layout_version", doc: "G019: o BB usa 030 (retornos antigos), 083 ou 084 (Particularidades Set/2023) — cnab-boleto-facts §A.13"),
+                    FieldLayout(name: "densidade_gravacao", pos: [167, 171], picture: "9(5)", format: nil, enum: nil, default: nil, to: nil, doc: "densidade de gravação (legado, em geral zeros)"),
+                    FieldLayout(name: "reservado_banco", pos: [172, 191], picture: "X(20)", format: nil, enum: nil, default: nil, to: "reserved_bank", doc: nil),
+                    FieldLayout(name: "reservado_empresa", pos: [192, 211], picture: "X(20)", format: nil, enum: nil, default: nil, to: "reserved_company", doc: nil),
+                    FieldLayout(name: "filler_212", pos: [212, 240], picture: "X(29)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                ],
+                doc: "FEB240 v10.6 p.17 com o convênio do Banco do Brasil decomposto em 33-52 (cnab-boleto-facts §A.10; confirmado em 3 remessas e 2 retornos do corpus)")
+    }
+
+    /// cnab240/001/retorno: header_lote
+    static func record3() -> RecordLayout {
+        RecordLayout(
+                name: "header_lote", role: RecordRole(rawValue: "batch_header"), startsGroup: nil,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [8, 8], values: ["1"])],
+                fields: [
+                    FieldLayout(name: "banco", pos: [1, 3], picture: "9(3)", format: nil, enum: nil, default: nil, to: "bank", doc: "G001: código do banco na compensação"),
+                    FieldLayout(name: "lote", pos: [4, 7], picture: "9(4)", format: "int", enum: nil, default: nil, to: "_batch", doc: nil),
+                    FieldLayout(name: "tipo_registro", pos: [8, 8], picture: "9(1)", format: nil, enum: nil, default: "1", to: "_record_type", doc: "G003: 0 header arquivo, 1 header lote, 3 detalhe, 5 trailer lote, 9 trailer arquivo"),
+                    FieldLayout(name: "tipo_operacao", pos: [9, 9], picture: "X(1)", format: "enum", enum: ["R": "remessa", "T": "retorno"], default: nil, to: "operation", doc: "G028: R remessa, T retorno"),
+                    FieldLayout(name: "tipo_servico", pos: [10, 11], picture: "9(2)", format: nil, enum: nil, default: nil, to: "service_type", doc: "G025: 01 cobrança, 03 boleto de pagamento eletrônico, 29 alegação do pagador"),
+                    FieldLayout(name: "filler_012", pos: [12, 13], picture: "X(2)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "versao_layout_lote", pos: [14, 16], picture: "9(3)", format: nil, enum: nil, default: nil, to: "batch_layout_version", doc: "G030: o BB usa 020 (retornos antigos), 042 ou 043 — cnab-boleto-facts §A.13"),
+                    FieldLayout(name: "filler_017", pos: [17, 17], picture: "X(1)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "tipo_inscricao_empresa", pos: [18, 18], picture: "9(1)", format: "enum", enum: ["0": "none", "1": "cpf", "2": "cnpj", "3": "pis", "9": "other"], default: nil, to: "company.document_type", doc: "G005: 0 isento/não informado, 1 CPF, 2 CNPJ, 3 PIS/PASEP, 9 outros"),
+                    FieldLayout(name: "numero_inscricao_empresa", pos: [19, 33], picture: "9(15)", format: "document", enum: nil, default: nil, to: "company.document", doc: nil),
+                    FieldLayout(name: "convenio", pos: [34, 42], picture: "9(9)", format: nil, enum: nil, default: nil, to: "convenio", doc: "BRC remessa/cnab240/banco_brasil.rb (cnab-boleto-facts §A.10): nº do convênio de cobrança (9, zeros à esquerda)"),
+                    FieldLayout(name: "codigo_cobranca_cedente", pos: [43, 46], picture: "X(4)", format: nil, enum: nil, default: nil, to: nil, doc: "BRC remessa/cnab240/banco_brasil.rb (cnab-boleto-facts §A.10): 0014 (cobrança cedente)"),
+                    FieldLayout(name: "carteira", pos: [47, 48], picture: "X(2)", format: nil, enum: nil, default: nil, to: "carteira", doc: "BRC remessa/cnab240/banco_brasil.rb (cnab-boleto-facts §A.10): carteira de cobrança (11, 12, 15, 17, 31, 51…); em branco no retorno"),
+                    FieldLayout(name: "variacao_carteira", pos: [49, 51], picture: "X(3)", format: nil, enum: nil, default: nil, to: "carteira_variation", doc: "BRC remessa/cnab240/banco_brasil.rb (cnab-boleto-facts §A.10): variação da carteira; em branco no retorno"),
+                    FieldLayout(name: "reservado_bb", pos: [52, 53], picture: "X(2)", format: nil, enum: nil, default: nil, to: nil, doc: "BRC remessa/cnab240/banco_brasil.rb (cnab-boleto-facts §A.10): brancos (TS para arquivo de teste)"),
+                    FieldLayout(name: "agencia", pos: [54, 58], picture: "9(5)", format: nil, enum: nil, default: nil, to: "agency", doc: "agência mantenedora da conta"),
+                    FieldLayout(name: "digito_agencia", pos: [59, 59], picture: "X(1)", format: nil, enum: nil, default: nil, to: "agency_digit", doc: nil),
+                    FieldLayout(name: "conta_corrente", pos: [60, 71], picture: "9(12)", format: nil, enum: nil, default: nil, to: "account", doc: nil),
+                    FieldLayout(name: "digito_conta", pos: [72, 72], picture: "X(1)", format: nil, enum: nil, default: nil, to: "account_digit", doc: "G011: para DV de 2 dígitos, o primeiro aqui e o segundo no campo seguinte"),
+                    FieldLayout(name: "digito_agencia_conta", pos: [73, 73], picture: "X(1)", format: nil, enum: nil, default: nil, to: "account_agency_digit", doc: "DV agência/conta"),
+                    FieldLayout(name: "nome_empresa", pos: [74, 103], picture: "X(30)", format: nil, enum: nil, default: nil, to: "company.name", doc: nil),
+                    FieldLayout(name: "mensagem_1", pos: [104, 143], picture: "X(40)", format: nil, enum: nil, default: nil, to: "message_1", doc: "impressa em todos os boletos do lote; não usada no retorno"),
+                    FieldLayout(name: "mensagem_2", pos: [144, 183], picture: "X(40)", format: nil, enum: nil, default: nil, to: "message_2", doc: nil),
+                    FieldLayout(name: "numero_remessa_retorno", pos: [184, 191], picture: "9(8)", format: "int", enum: nil, default: nil, to: "remessa_number", doc: "G079: nº remessa/retorno"),
+                    FieldLayout(name: "data_gravacao", pos: [192, 199], picture: "9(8)", format: "ddMMyyyy", enum: nil, default: nil, to: "recorded_on", doc: "data de gravação remessa/retorno"),
+                    FieldLayout(name: "data_credito", pos: [200, 207], picture: "9(8)", format: "ddMMyyyy", enum: nil, default: nil, to: "credit_date", doc: "data do crédito (retorno)"),
+                    FieldLayout(name: "filler_208", pos: [208, 240], picture: "X(33)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                ],
+                doc: "FEB240 v10.6 p.54 com o convênio do Banco do Brasil decomposto em 34-53 (cnab-boleto-facts §A.10)")
+    }
+
+    /// cnab240/001/retorno: segmento_t
+    static func record4() -> RecordLayout {
+        RecordLayout(
                 name: "segmento_t", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: ["segmento_u"], fallback: nil,
                 select: [Selector(pos: [8, 8], values: ["3"]), Selector(pos: [14, 14], values: ["T"])],
@@ -2365,17 +7023,12 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "convenio", pos: [229, 235], picture: "X(7)", format: nil, enum: nil, default: nil, to: "convenio", doc: "nº do convênio (7): confirmado em 2 retornos do corpus"),
                     FieldLayout(name: "filler_236", pos: [236, 240], picture: "X(5)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                 ],
-                doc: "FEB240 v10.6 p.66; o BB preenche 224-235 com carteira, variação e convênio (confirmado em 2 retornos do corpus)"),
-            ])
+                doc: "FEB240 v10.6 p.66; o BB preenche 224-235 com carteira, variação e convênio (confirmado em 2 retornos do corpus)")
     }
 
-    /// cnab240/033/remessa
-    static func layout2() -> Layout {
-        Layout(
-            kind: "layout", name: "cnab240/033/remessa", version: "040", doc: "Santander CNAB 240 cobrança, remessa (SAN240 (Santander H7815); cnab-boleto-facts §A.10, §A.13): headers, P, Q e R próprios; S, Y e trailers da FEBRABAN",
-            recordLength: 240, extends: "cnab240/febraban/remessa",
-            records: [
-            RecordLayout(
+    /// cnab240/033/remessa: header_arquivo
+    static func record5() -> RecordLayout {
+        RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
                 select: [Selector(pos: [8, 8], values: ["0"])],
@@ -2398,8 +7051,12 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "versao_layout_arquivo", pos: [164, 166], picture: "9(3)", format: nil, enum: nil, default: "040", to: "layout_version", doc: "040 no Santander (cnab-boleto-facts §A.13)"),
                     FieldLayout(name: "filler_167", pos: [167, 240], picture: "X(74)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                 ],
-                doc: "SAN240 (Santander H7815): header de arquivo remessa — código de transmissão 33-47 no lugar de convênio/agência/conta (cnab-boleto-facts §A.10)"),
-            RecordLayout(
+                doc: "SAN240 (Santander H7815): header de arquivo remessa — código de transmissão 33-47 no lugar de convênio/agência/conta (cnab-boleto-facts §A.10)")
+    }
+
+    /// cnab240/033/remessa: header_lote
+    static func record6() -> RecordLayout {
+        RecordLayout(
                 name: "header_lote", role: RecordRole(rawValue: "batch_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
                 select: [Selector(pos: [8, 8], values: ["1"])],
@@ -2424,8 +7081,12 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "data_gravacao", pos: [192, 199], picture: "9(8)", format: "ddMMyyyy", enum: nil, default: nil, to: "recorded_on", doc: nil),
                     FieldLayout(name: "filler_200", pos: [200, 240], picture: "X(41)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                 ],
-                doc: "SAN240 (Santander H7815): header de lote remessa — código de transmissão 54-68"),
-            RecordLayout(
+                doc: "SAN240 (Santander H7815): header de lote remessa — código de transmissão 54-68")
+    }
+
+    /// cnab240/033/remessa: segmento_p
+    static func record7() -> RecordLayout {
+        RecordLayout(
                 name: "segmento_p", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
                 select: [Selector(pos: [8, 8], values: ["3"]), Selector(pos: [14, 14], values: ["P"])],
@@ -2475,8 +7136,12 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "codigo_moeda", pos: [228, 229], picture: "9(2)", format: nil, enum: nil, default: nil, to: "currency", doc: "G065: código da moeda"),
                     FieldLayout(name: "filler_230", pos: [230, 240], picture: "X(11)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                 ],
-                doc: "SAN240 (Santander H7815): segmento P remessa — agência 4/conta 9, conta cobrança 33-42, nosso número 45-57 (13 com DV), agência cobradora 4 (cnab-boleto-facts §A.10)"),
-            RecordLayout(
+                doc: "SAN240 (Santander H7815): segmento P remessa — agência 4/conta 9, conta cobrança 33-42, nosso número 45-57 (13 com DV), agência cobradora 4 (cnab-boleto-facts §A.10)")
+    }
+
+    /// cnab240/033/remessa: segmento_q
+    static func record8() -> RecordLayout {
+        RecordLayout(
                 name: "segmento_q", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
                 select: [Selector(pos: [8, 8], values: ["3"]), Selector(pos: [14, 14], values: ["Q"])],
@@ -2506,8 +7171,12 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "numero_plano", pos: [219, 221], picture: "9(3)", format: nil, enum: nil, default: nil, to: nil, doc: "número do plano"),
                     FieldLayout(name: "filler_222", pos: [222, 240], picture: "X(19)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                 ],
-                doc: "SAN240 (Santander H7815): segmento Q remessa — como FEBRABAN até 209; 210-221 dados de carnê, não banco correspondente"),
-            RecordLayout(
+                doc: "SAN240 (Santander H7815): segmento Q remessa — como FEBRABAN até 209; 210-221 dados de carnê, não banco correspondente")
+    }
+
+    /// cnab240/033/remessa: segmento_r
+    static func record9() -> RecordLayout {
+        RecordLayout(
                 name: "segmento_r", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
                 select: [Selector(pos: [8, 8], values: ["3"]), Selector(pos: [14, 14], values: ["R"])],
@@ -2533,17 +7202,12 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "mensagem_4", pos: [140, 179], picture: "X(40)", format: nil, enum: nil, default: nil, to: "message_4", doc: nil),
                     FieldLayout(name: "filler_180", pos: [180, 240], picture: "X(61)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                 ],
-                doc: "SAN240 (Santander H7815): segmento R remessa — descontos 2/3 e multa como FEBRABAN; mensagens 3/4 em 100-179; sem débito automático"),
-            ])
+                doc: "SAN240 (Santander H7815): segmento R remessa — descontos 2/3 e multa como FEBRABAN; mensagens 3/4 em 100-179; sem débito automático")
     }
 
-    /// cnab240/033/retorno
-    static func layout3() -> Layout {
-        Layout(
-            kind: "layout", name: "cnab240/033/retorno", version: "040", doc: "Santander CNAB 240 cobrança, retorno (SAN240 (Santander H7815); cnab-boleto-facts §A.10, §A.13): headers, T e U próprios; trailers e Y da FEBRABAN",
-            recordLength: 240, extends: "cnab240/febraban/retorno",
-            records: [
-            RecordLayout(
+    /// cnab240/033/retorno: header_arquivo
+    static func record10() -> RecordLayout {
+        RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
                 select: [Selector(pos: [8, 8], values: ["0"])],
@@ -2571,8 +7235,12 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "versao_layout_arquivo", pos: [164, 166], picture: "9(3)", format: nil, enum: nil, default: nil, to: "layout_version", doc: "040 no Santander (cnab-boleto-facts §A.13)"),
                     FieldLayout(name: "filler_167", pos: [167, 240], picture: "X(74)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                 ],
-                doc: "SAN240 (Santander H7815): header de arquivo retorno — agência 4 + conta 9 e código do beneficiário, não o bloco FEBRABAN 33-72 (confirmado em 5 retornos do corpus)"),
-            RecordLayout(
+                doc: "SAN240 (Santander H7815): header de arquivo retorno — agência 4 + conta 9 e código do beneficiário, não o bloco FEBRABAN 33-72 (confirmado em 5 retornos do corpus)")
+    }
+
+    /// cnab240/033/retorno: header_lote
+    static func record11() -> RecordLayout {
+        RecordLayout(
                 name: "header_lote", role: RecordRole(rawValue: "batch_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
                 select: [Selector(pos: [8, 8], values: ["1"])],
@@ -2600,8 +7268,12 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "data_gravacao", pos: [192, 199], picture: "9(8)", format: "ddMMyyyy", enum: nil, default: nil, to: "recorded_on", doc: nil),
                     FieldLayout(name: "filler_200", pos: [200, 240], picture: "X(41)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                 ],
-                doc: "SAN240 (Santander H7815): header de lote retorno — código do beneficiário 34-42, agência 4 e conta 9 em 54-68; o lote (4-7) é o número do lote de retorno dado pelo banco"),
-            RecordLayout(
+                doc: "SAN240 (Santander H7815): header de lote retorno — código do beneficiário 34-42, agência 4 e conta 9 em 54-68; o lote (4-7) é o número do lote de retorno dado pelo banco")
+    }
+
+    /// cnab240/033/retorno: segmento_t
+    static func record12() -> RecordLayout {
+        RecordLayout(
                 name: "segmento_t", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: ["segmento_u"], fallback: nil,
                 select: [Selector(pos: [8, 8], values: ["3"]), Selector(pos: [14, 14], values: ["T"])],
@@ -2636,8 +7308,12 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "motivos_ocorrencia", pos: [209, 218], picture: "X(10)", format: "reasons", enum: nil, default: nil, to: "reasons", doc: "até cinco códigos de 2 caracteres (rejeições, tarifas, liquidações, baixas)"),
                     FieldLayout(name: "filler_219", pos: [219, 240], picture: "X(22)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                 ],
-                doc: "SAN240 (Santander H7815): segmento T retorno — campos deslocados em relação à FEBRABAN (nosso número 41-53, carteira 54, seu número 55-69, vencimento 70-77, valor 78-92, tarifa 194-208, motivos 209-218; cnab-boleto-facts §A.10)"),
-            RecordLayout(
+                doc: "SAN240 (Santander H7815): segmento T retorno — campos deslocados em relação à FEBRABAN (nosso número 41-53, carteira 54, seu número 55-69, vencimento 70-77, valor 78-92, tarifa 194-208, motivos 209-218; cnab-boleto-facts §A.10)")
+    }
+
+    /// cnab240/033/retorno: segmento_u
+    static func record13() -> RecordLayout {
+        RecordLayout(
                 name: "segmento_u", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
                 select: [Selector(pos: [8, 8], values: ["3"]), Selector(pos: [14, 14], values: ["U"])],
@@ -2666,17 +7342,12 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "banco_correspondente", pos: [211, 213], picture: "9(3)", format: nil, enum: nil, default: nil, to: "correspondent_bank", doc: nil),
                     FieldLayout(name: "filler_214", pos: [214, 240], picture: "X(27)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                 ],
-                doc: "SAN240 (Santander H7815): segmento U retorno — como FEBRABAN até 213; 214-240 reservado (sem nosso número do banco correspondente)"),
-            ], checks: LayoutChecks(batchNumbers: "any", batchRecordCount: "details", fileRecordCount: nil))
+                doc: "SAN240 (Santander H7815): segmento U retorno — como FEBRABAN até 213; 214-240 reservado (sem nosso número do banco correspondente)")
     }
 
-    /// cnab240/085/remessa
-    static func layout4() -> Layout {
-        Layout(
-            kind: "layout", name: "cnab240/085/remessa", version: "087", doc: "Ailos (ex-Cecred) CNAB 240 cobrança, remessa: posições da FEBRABAN; nosso número de P 38-57 decomposto (BRC/LB Ailos; 5 remessas e 2 retornos do corpus). Versões: arquivo 087 na Ailos (cnab-boleto-facts §A.13); retornos do corpus trazem 084; lote 045 na Ailos (cnab-boleto-facts §A.13); retornos do corpus trazem 043",
-            recordLength: 240, extends: "cnab240/febraban/remessa",
-            records: [
-            RecordLayout(
+    /// cnab240/085/remessa: segmento_p
+    static func record14() -> RecordLayout {
+        RecordLayout(
                 name: "segmento_p", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
                 select: [Selector(pos: [8, 8], values: ["3"]), Selector(pos: [14, 14], values: ["P"])],
@@ -2726,17 +7397,12 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "numero_contrato", pos: [230, 239], picture: "9(10)", format: nil, enum: nil, default: nil, to: "contract", doc: "nº do contrato da operação de crédito"),
                     FieldLayout(name: "pagamento_parcial", pos: [240, 240], picture: "X(1)", format: nil, enum: nil, default: nil, to: "partial_payment.authorized", doc: "C077: 1 não autoriza, 2 autoriza pagamento parcial"),
                 ],
-                doc: "Ailos: segmento P com nosso número = conta com DV (8) + sequencial (9) em 38-54, brancos 55-57 (BRC remessa/cnab240/ailos.rb; confirmado em 5 remessas do corpus)"),
-            ])
+                doc: "Ailos: segmento P com nosso número = conta com DV (8) + sequencial (9) em 38-54, brancos 55-57 (BRC remessa/cnab240/ailos.rb; confirmado em 5 remessas do corpus)")
     }
 
-    /// cnab240/085/retorno
-    static func layout5() -> Layout {
-        Layout(
-            kind: "layout", name: "cnab240/085/retorno", version: "087", doc: "Ailos (ex-Cecred) CNAB 240 cobrança, retorno: posições da FEBRABAN; nosso número de T 38-57 decomposto (BRC/LB Ailos; 5 remessas e 2 retornos do corpus). Versões: arquivo 087 na Ailos (cnab-boleto-facts §A.13); retornos do corpus trazem 084; lote 045 na Ailos (cnab-boleto-facts §A.13); retornos do corpus trazem 043",
-            recordLength: 240, extends: "cnab240/febraban/retorno",
-            records: [
-            RecordLayout(
+    /// cnab240/085/retorno: segmento_t
+    static func record15() -> RecordLayout {
+        RecordLayout(
                 name: "segmento_t", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: ["segmento_u"], fallback: nil,
                 select: [Selector(pos: [8, 8], values: ["3"]), Selector(pos: [14, 14], values: ["T"])],
@@ -2773,17 +7439,12 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "motivos_ocorrencia", pos: [214, 223], picture: "X(10)", format: "reasons", enum: nil, default: nil, to: "reasons", doc: "C047: até cinco códigos de 2 caracteres; tabela conforme o movimento (occurrences.json)"),
                     FieldLayout(name: "filler_224", pos: [224, 240], picture: "X(17)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                 ],
-                doc: "Ailos: segmento T com nosso número = conta com DV (8) + sequencial (9) em 38-54, brancos 55-57 (confirmado em 2 retornos do corpus)"),
-            ], checks: LayoutChecks(batchNumbers: "any", batchRecordCount: nil, fileRecordCount: nil))
+                doc: "Ailos: segmento T com nosso número = conta com DV (8) + sequencial (9) em 38-54, brancos 55-57 (confirmado em 2 retornos do corpus)")
     }
 
-    /// cnab240/104/remessa
-    static func layout6() -> Layout {
-        Layout(
-            kind: "layout", name: "cnab240/104/remessa", version: "101", doc: "Caixa CNAB 240 SIGCB cobrança, remessa (CX240 (Caixa SIGCB MO67118 v010); cnab-boleto-facts §A.10, §A.13): headers e P próprios; Q, R, S, Y e trailers da FEBRABAN",
-            recordLength: 240, extends: "cnab240/febraban/remessa",
-            records: [
-            RecordLayout(
+    /// cnab240/104/remessa: header_arquivo
+    static func record16() -> RecordLayout {
+        RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
                 select: [Selector(pos: [8, 8], values: ["0"])],
@@ -2812,8 +7473,12 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "reservado_empresa", pos: [192, 211], picture: "X(20)", format: nil, enum: nil, default: nil, to: "reserved_company", doc: "situação do arquivo: REMESSA-PRODUCAO, REMESSA-TESTE, RETORNO-PRODUCAO… (CX240 §1.7)"),
                     FieldLayout(name: "filler_212", pos: [212, 240], picture: "X(29)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                 ],
-                doc: "CX240 (Caixa SIGCB MO67118 v010) header de arquivo: 33-52 uso CAIXA, agência 53-58 e código do beneficiário 59-64 no lugar de conta/DV (confirmado em remessas e retornos do corpus)"),
-            RecordLayout(
+                doc: "CX240 (Caixa SIGCB MO67118 v010) header de arquivo: 33-52 uso CAIXA, agência 53-58 e código do beneficiário 59-64 no lugar de conta/DV (confirmado em remessas e retornos do corpus)")
+    }
+
+    /// cnab240/104/remessa: header_lote
+    static func record17() -> RecordLayout {
+        RecordLayout(
                 name: "header_lote", role: RecordRole(rawValue: "batch_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
                 select: [Selector(pos: [8, 8], values: ["1"])],
@@ -2843,8 +7508,12 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "data_credito", pos: [200, 207], picture: "9(8)", format: "ddMMyyyy", enum: nil, default: nil, to: "credit_date", doc: "data do crédito (retorno)"),
                     FieldLayout(name: "filler_208", pos: [208, 240], picture: "X(33)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                 ],
-                doc: "CX240 (Caixa SIGCB MO67118 v010) header de lote: convênio 34-39, agência 54-59, código do beneficiário 60-65 e modelo personalizado 66-72 no lugar de conta/DV"),
-            RecordLayout(
+                doc: "CX240 (Caixa SIGCB MO67118 v010) header de lote: convênio 34-39, agência 54-59, código do beneficiário 60-65 e modelo personalizado 66-72 no lugar de conta/DV")
+    }
+
+    /// cnab240/104/remessa: segmento_p
+    static func record18() -> RecordLayout {
+        RecordLayout(
                 name: "segmento_p", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
                 select: [Selector(pos: [8, 8], values: ["3"]), Selector(pos: [14, 14], values: ["P"])],
@@ -2893,17 +7562,12 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "numero_contrato", pos: [230, 239], picture: "9(10)", format: nil, enum: nil, default: nil, to: "contract", doc: "nº do contrato da operação de crédito"),
                     FieldLayout(name: "pagamento_parcial", pos: [240, 240], picture: "X(1)", format: nil, enum: nil, default: nil, to: "partial_payment.authorized", doc: "C077: 1 não autoriza, 2 autoriza pagamento parcial"),
                 ],
-                doc: "CX240 (Caixa SIGCB MO67118 v010) p.25 segmento P: código do beneficiário 24-29, nosso número 41-57 (modalidade + 15), seu número 63-73 (cnab-boleto-facts §A.10)"),
-            ])
+                doc: "CX240 (Caixa SIGCB MO67118 v010) p.25 segmento P: código do beneficiário 24-29, nosso número 41-57 (modalidade + 15), seu número 63-73 (cnab-boleto-facts §A.10)")
     }
 
-    /// cnab240/104/retorno
-    static func layout7() -> Layout {
-        Layout(
-            kind: "layout", name: "cnab240/104/retorno", version: "101", doc: "Caixa CNAB 240 SIGCB cobrança, retorno (CX240 (Caixa SIGCB MO67118 v010); cnab-boleto-facts §A.10, §A.13): headers e T próprios; U, Y e trailers da FEBRABAN",
-            recordLength: 240, extends: "cnab240/febraban/retorno",
-            records: [
-            RecordLayout(
+    /// cnab240/104/retorno: header_arquivo
+    static func record19() -> RecordLayout {
+        RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
                 select: [Selector(pos: [8, 8], values: ["0"])],
@@ -2932,8 +7596,12 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "reservado_empresa", pos: [192, 211], picture: "X(20)", format: nil, enum: nil, default: nil, to: "reserved_company", doc: "situação do arquivo: REMESSA-PRODUCAO, REMESSA-TESTE, RETORNO-PRODUCAO… (CX240 §1.7)"),
                     FieldLayout(name: "filler_212", pos: [212, 240], picture: "X(29)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                 ],
-                doc: "CX240 (Caixa SIGCB MO67118 v010) header de arquivo: 33-52 uso CAIXA, agência 53-58 e código do beneficiário 59-64 no lugar de conta/DV (confirmado em remessas e retornos do corpus)"),
-            RecordLayout(
+                doc: "CX240 (Caixa SIGCB MO67118 v010) header de arquivo: 33-52 uso CAIXA, agência 53-58 e código do beneficiário 59-64 no lugar de conta/DV (confirmado em remessas e retornos do corpus)")
+    }
+
+    /// cnab240/104/retorno: header_lote
+    static func record20() -> RecordLayout {
+        RecordLayout(
                 name: "header_lote", role: RecordRole(rawValue: "batch_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
                 select: [Selector(pos: [8, 8], values: ["1"])],
@@ -2963,8 +7631,12 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "data_credito", pos: [200, 207], picture: "9(8)", format: "ddMMyyyy", enum: nil, default: nil, to: "credit_date", doc: "data do crédito (retorno)"),
                     FieldLayout(name: "filler_208", pos: [208, 240], picture: "X(33)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                 ],
-                doc: "CX240 (Caixa SIGCB MO67118 v010) header de lote: convênio 34-39, agência 54-59, código do beneficiário 60-65 e modelo personalizado 66-72 no lugar de conta/DV"),
-            RecordLayout(
+                doc: "CX240 (Caixa SIGCB MO67118 v010) header de lote: convênio 34-39, agência 54-59, código do beneficiário 60-65 e modelo personalizado 66-72 no lugar de conta/DV")
+    }
+
+    /// cnab240/104/retorno: segmento_t
+    static func record21() -> RecordLayout {
+        RecordLayout(
                 name: "segmento_t", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: ["segmento_u"], fallback: nil,
                 select: [Selector(pos: [8, 8], values: ["3"]), Selector(pos: [14, 14], values: ["T"])],
@@ -3000,17 +7672,12 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "motivos_ocorrencia", pos: [214, 223], picture: "X(10)", format: "reasons", enum: nil, default: nil, to: "reasons", doc: "C047: até cinco códigos de 2 caracteres; tabela conforme o movimento (occurrences.json)"),
                     FieldLayout(name: "filler_224", pos: [224, 240], picture: "X(17)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                 ],
-                doc: "CX240 (Caixa SIGCB MO67118 v010) segmento T: código do beneficiário 24-29, nosso número 40-56 com DV em 57, seu número 59-69 (LB Retorno/Cnab240/Caixa.php; DV mod 11 conferido em 2 retornos reais do corpus)"),
-            ])
+                doc: "CX240 (Caixa SIGCB MO67118 v010) segmento T: código do beneficiário 24-29, nosso número 40-56 com DV em 57, seu número 59-69 (LB Retorno/Cnab240/Caixa.php; DV mod 11 conferido em 2 retornos reais do corpus)")
     }
 
-    /// cnab240/341/remessa
-    static func layout8() -> Layout {
-        Layout(
-            kind: "layout", name: "cnab240/341/remessa", version: "040", doc: "Itaú CNAB 240 cobrança, remessa (ITA240 (Itaú Cobrança FEBRABAN 240, jan/2017); cnab-boleto-facts §A.10, §A.13): P próprio; headers (agência 4 e conta 5 + DAC cabem nos campos FEBRABAN), Q, R, S, Y e trailers da FEBRABAN; versões 040 (arquivo) e 030 (lote)",
-            recordLength: 240, extends: "cnab240/febraban/remessa",
-            records: [
-            RecordLayout(
+    /// cnab240/341/remessa: segmento_p
+    static func record22() -> RecordLayout {
+        RecordLayout(
                 name: "segmento_p", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
                 select: [Selector(pos: [8, 8], values: ["3"]), Selector(pos: [14, 14], values: ["P"])],
@@ -3060,17 +7727,12 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "numero_contrato", pos: [230, 239], picture: "9(10)", format: nil, enum: nil, default: nil, to: "contract", doc: "nº do contrato da operação de crédito"),
                     FieldLayout(name: "pagamento_parcial", pos: [240, 240], picture: "X(1)", format: nil, enum: nil, default: nil, to: "partial_payment.authorized", doc: "C077: 1 não autoriza, 2 autoriza pagamento parcial"),
                 ],
-                doc: "ITA240 (Itaú Cobrança FEBRABAN 240, jan/2017) p.9-11: segmento P com carteira 38-40, nosso número 41-48 + DAC 49 e seu número 63-72 (cnab-boleto-facts §A.10)"),
-            ])
+                doc: "ITA240 (Itaú Cobrança FEBRABAN 240, jan/2017) p.9-11: segmento P com carteira 38-40, nosso número 41-48 + DAC 49 e seu número 63-72 (cnab-boleto-facts §A.10)")
     }
 
-    /// cnab240/341/retorno
-    static func layout9() -> Layout {
-        Layout(
-            kind: "layout", name: "cnab240/341/retorno", version: "040", doc: "Itaú CNAB 240 cobrança, retorno (ITA240 (Itaú Cobrança FEBRABAN 240, jan/2017); cnab-boleto-facts §A.10, §A.13): T próprio; headers, U, Y e trailers da FEBRABAN; versões 040 (arquivo) e 030 (lote)",
-            recordLength: 240, extends: "cnab240/febraban/retorno",
-            records: [
-            RecordLayout(
+    /// cnab240/341/retorno: segmento_t
+    static func record23() -> RecordLayout {
+        RecordLayout(
                 name: "segmento_t", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: ["segmento_u"], fallback: nil,
                 select: [Selector(pos: [8, 8], values: ["3"]), Selector(pos: [14, 14], values: ["T"])],
@@ -3112,17 +7774,12 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "codigo_liquidacao", pos: [222, 223], picture: "X(2)", format: nil, enum: nil, default: nil, to: "settlement_channel", doc: "código de liquidação: canal por onde o título foi pago (tabela do ITA240)"),
                     FieldLayout(name: "filler_224", pos: [224, 240], picture: "X(17)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                 ],
-                doc: "ITA240 (Itaú Cobrança FEBRABAN 240, jan/2017) p.12-14: segmento T com carteira 38-40, nosso número 41-48 + DAC 49, seu número 59-68, erros 214-221 e código de liquidação 222-223 (cnab-boleto-facts §A.10)"),
-            ])
+                doc: "ITA240 (Itaú Cobrança FEBRABAN 240, jan/2017) p.12-14: segmento T com carteira 38-40, nosso número 41-48 + DAC 49, seu número 59-68, erros 214-221 e código de liquidação 222-223 (cnab-boleto-facts §A.10)")
     }
 
-    /// cnab240/748/remessa
-    static func layout10() -> Layout {
-        Layout(
-            kind: "layout", name: "cnab240/748/remessa", version: "081", doc: "Sicredi CNAB 240 cobrança, remessa: posições da FEBRABAN; nosso número de P 38-57 decomposto (SIC240 ago/2019; composição AA/BXXXXX-D do SIC400 §10.7.1; 4 remessas e 1 retorno do corpus). Versões: arquivo 081 no Sicredi (cnab-boleto-facts §A.13); lote 040 no Sicredi (cnab-boleto-facts §A.13)",
-            recordLength: 240, extends: "cnab240/febraban/remessa",
-            records: [
-            RecordLayout(
+    /// cnab240/748/remessa: segmento_p
+    static func record24() -> RecordLayout {
+        RecordLayout(
                 name: "segmento_p", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
                 select: [Selector(pos: [8, 8], values: ["3"]), Selector(pos: [14, 14], values: ["P"])],
@@ -3171,17 +7828,12 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "numero_contrato", pos: [230, 239], picture: "9(10)", format: nil, enum: nil, default: nil, to: "contract", doc: "nº do contrato da operação de crédito"),
                     FieldLayout(name: "pagamento_parcial", pos: [240, 240], picture: "X(1)", format: nil, enum: nil, default: nil, to: "partial_payment.authorized", doc: "C077: 1 não autoriza, 2 autoriza pagamento parcial"),
                 ],
-                doc: "SIC240: segmento P com o nosso número de 9 posições em 38-46 e brancos em 47-57 (confirmado em 4 remessas do corpus)"),
-            ])
+                doc: "SIC240: segmento P com o nosso número de 9 posições em 38-46 e brancos em 47-57 (confirmado em 4 remessas do corpus)")
     }
 
-    /// cnab240/748/retorno
-    static func layout11() -> Layout {
-        Layout(
-            kind: "layout", name: "cnab240/748/retorno", version: "081", doc: "Sicredi CNAB 240 cobrança, retorno: posições da FEBRABAN; nosso número de T 38-57 decomposto (SIC240 ago/2019; composição AA/BXXXXX-D do SIC400 §10.7.1; 4 remessas e 1 retorno do corpus). Versões: arquivo 081 no Sicredi (cnab-boleto-facts §A.13); lote 040 no Sicredi (cnab-boleto-facts §A.13)",
-            recordLength: 240, extends: "cnab240/febraban/retorno",
-            records: [
-            RecordLayout(
+    /// cnab240/748/retorno: segmento_t
+    static func record25() -> RecordLayout {
+        RecordLayout(
                 name: "segmento_t", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: ["segmento_u"], fallback: nil,
                 select: [Selector(pos: [8, 8], values: ["3"]), Selector(pos: [14, 14], values: ["T"])],
@@ -3217,17 +7869,12 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "motivos_ocorrencia", pos: [214, 223], picture: "X(10)", format: "reasons", enum: nil, default: nil, to: "reasons", doc: "C047: até cinco códigos de 2 caracteres; tabela conforme o movimento (occurrences.json)"),
                     FieldLayout(name: "filler_224", pos: [224, 240], picture: "X(17)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                 ],
-                doc: "SIC240: segmento T com o nosso número de 9 posições em 38-46 e brancos em 47-57 (confirmado no retorno do corpus)"),
-            ])
+                doc: "SIC240: segmento T com o nosso número de 9 posições em 38-46 e brancos em 47-57 (confirmado no retorno do corpus)")
     }
 
-    /// cnab240/756/remessa
-    static func layout12() -> Layout {
-        Layout(
-            kind: "layout", name: "cnab240/756/remessa", version: "081", doc: "Sicoob CNAB 240 cobrança, remessa: posições da FEBRABAN; nosso número de P 38-57 decomposto (SCB planilhas 05/06; BRC remessa/cnab240/sicoob.rb; 5 remessas e 2 retornos do corpus). Versões: arquivo 081 no Sicoob (SCB planilha 05; cnab-boleto-facts §A.13); lote 040 na remessa e 043/044 no retorno do Sicoob (SCB; cnab-boleto-facts §A.13)",
-            recordLength: 240, extends: "cnab240/febraban/remessa",
-            records: [
-            RecordLayout(
+    /// cnab240/756/remessa: segmento_p
+    static func record26() -> RecordLayout {
+        RecordLayout(
                 name: "segmento_p", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
                 select: [Selector(pos: [8, 8], values: ["3"]), Selector(pos: [14, 14], values: ["P"])],
@@ -3279,17 +7926,12 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "numero_contrato", pos: [230, 239], picture: "9(10)", format: nil, enum: nil, default: nil, to: "contract", doc: "nº do contrato da operação de crédito"),
                     FieldLayout(name: "pagamento_parcial", pos: [240, 240], picture: "X(1)", format: nil, enum: nil, default: nil, to: "partial_payment.authorized", doc: "C077: 1 não autoriza, 2 autoriza pagamento parcial"),
                 ],
-                doc: "SCB planilha 05: segmento P com nosso número + DV 38-47, parcela 48-49, modalidade 50-51, tipo de formulário 52 (confirmado em 5 remessas do corpus)"),
-            ])
+                doc: "SCB planilha 05: segmento P com nosso número + DV 38-47, parcela 48-49, modalidade 50-51, tipo de formulário 52 (confirmado em 5 remessas do corpus)")
     }
 
-    /// cnab240/756/retorno
-    static func layout13() -> Layout {
-        Layout(
-            kind: "layout", name: "cnab240/756/retorno", version: "081", doc: "Sicoob CNAB 240 cobrança, retorno: posições da FEBRABAN; nosso número de T 38-57 decomposto (SCB planilhas 05/06; BRC remessa/cnab240/sicoob.rb; 5 remessas e 2 retornos do corpus). Versões: arquivo 081 no Sicoob (SCB planilha 05; cnab-boleto-facts §A.13); lote 040 na remessa e 043/044 no retorno do Sicoob (SCB; cnab-boleto-facts §A.13)",
-            recordLength: 240, extends: "cnab240/febraban/retorno",
-            records: [
-            RecordLayout(
+    /// cnab240/756/retorno: segmento_t
+    static func record27() -> RecordLayout {
+        RecordLayout(
                 name: "segmento_t", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: ["segmento_u"], fallback: nil,
                 select: [Selector(pos: [8, 8], values: ["3"]), Selector(pos: [14, 14], values: ["T"])],
@@ -3328,17 +7970,12 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "motivos_ocorrencia", pos: [214, 223], picture: "X(10)", format: "reasons", enum: nil, default: nil, to: "reasons", doc: "C047: até cinco códigos de 2 caracteres; tabela conforme o movimento (occurrences.json)"),
                     FieldLayout(name: "filler_224", pos: [224, 240], picture: "X(17)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                 ],
-                doc: "SCB planilha 06: segmento T com nosso número + DV 38-47, parcela 48-49, modalidade 50-51, tipo de formulário 52 (confirmado em 2 retornos do corpus)"),
-            ])
+                doc: "SCB planilha 06: segmento T com nosso número + DV 38-47, parcela 48-49, modalidade 50-51, tipo de formulário 52 (confirmado em 2 retornos do corpus)")
     }
 
-    /// cnab240/febraban/common
-    static func layout14() -> Layout {
-        Layout(
-            kind: "layout", name: "cnab240/febraban/common", version: "10.6", doc: "FEBRABAN CNAB 240 cobrança: headers e trailers de arquivo e de lote (FEB240 v10.6 pp.17-18, 54, 68)",
-            recordLength: 240, extends: nil,
-            records: [
-            RecordLayout(
+    /// cnab240/febraban/common: header_arquivo
+    static func record28() -> RecordLayout {
+        RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
                 select: [Selector(pos: [8, 8], values: ["0"])],
@@ -3368,8 +8005,12 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "reservado_empresa", pos: [192, 211], picture: "X(20)", format: nil, enum: nil, default: nil, to: "reserved_company", doc: nil),
                     FieldLayout(name: "filler_212", pos: [212, 240], picture: "X(29)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                 ],
-                doc: "FEB240 v10.6 p.17 (header de arquivo)"),
-            RecordLayout(
+                doc: "FEB240 v10.6 p.17 (header de arquivo)")
+    }
+
+    /// cnab240/febraban/common: header_lote
+    static func record29() -> RecordLayout {
+        RecordLayout(
                 name: "header_lote", role: RecordRole(rawValue: "batch_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
                 select: [Selector(pos: [8, 8], values: ["1"])],
@@ -3398,8 +8039,12 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "data_credito", pos: [200, 207], picture: "9(8)", format: "ddMMyyyy", enum: nil, default: nil, to: "credit_date", doc: "data do crédito (retorno)"),
                     FieldLayout(name: "filler_208", pos: [208, 240], picture: "X(33)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                 ],
-                doc: "FEB240 v10.6 p.54 (header de lote, títulos em cobrança)"),
-            RecordLayout(
+                doc: "FEB240 v10.6 p.54 (header de lote, títulos em cobrança)")
+    }
+
+    /// cnab240/febraban/common: detalhe_desconhecido
+    static func record30() -> RecordLayout {
+        RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
                 select: [Selector(pos: [8, 8], values: ["3"])],
@@ -3411,8 +8056,12 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "segmento", pos: [14, 14], picture: "X(1)", format: nil, enum: nil, default: nil, to: "_segment", doc: nil),
                     FieldLayout(name: "conteudo", pos: [15, 240], picture: "X(226)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                 ],
-                doc: "Any detail record (type 3) whose segment no other record of the layout describes: reported as cnab.unknown-segment and kept raw, never fatal"),
-            RecordLayout(
+                doc: "Any detail record (type 3) whose segment no other record of the layout describes: reported as cnab.unknown-segment and kept raw, never fatal")
+    }
+
+    /// cnab240/febraban/common: trailer_lote
+    static func record31() -> RecordLayout {
+        RecordLayout(
                 name: "trailer_lote", role: RecordRole(rawValue: "batch_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
                 select: [Selector(pos: [8, 8], values: ["5"])],
@@ -3433,8 +8082,12 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "numero_aviso_lancamento", pos: [116, 123], picture: "X(8)", format: nil, enum: nil, default: nil, to: "notice_number", doc: "C072: nº do aviso de lançamento"),
                     FieldLayout(name: "filler_124", pos: [124, 240], picture: "X(117)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                 ],
-                doc: "FEB240 v10.6 p.68 (trailer de lote, cobrança)"),
-            RecordLayout(
+                doc: "FEB240 v10.6 p.68 (trailer de lote, cobrança)")
+    }
+
+    /// cnab240/febraban/common: trailer_arquivo
+    static func record32() -> RecordLayout {
+        RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
                 select: [Selector(pos: [8, 8], values: ["9"])],
@@ -3448,17 +8101,12 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "quantidade_contas_conciliacao", pos: [30, 35], picture: "9(6)", format: "int", enum: nil, default: nil, to: "account_count", doc: "só em lotes de conciliação (operação E); zeros na cobrança"),
                     FieldLayout(name: "filler_036", pos: [36, 240], picture: "X(205)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                 ],
-                doc: "FEB240 v10.6 p.18 (trailer de arquivo)"),
-            ])
+                doc: "FEB240 v10.6 p.18 (trailer de arquivo)")
     }
 
-    /// cnab240/febraban/remessa
-    static func layout15() -> Layout {
-        Layout(
-            kind: "layout", name: "cnab240/febraban/remessa", version: "10.6", doc: "FEBRABAN CNAB 240 cobrança, remessa: segmentos P, Q, R, S, Y (FEB240 v10.6 pp.55-65)",
-            recordLength: 240, extends: "cnab240/febraban/common",
-            records: [
-            RecordLayout(
+    /// cnab240/febraban/remessa: segmento_p
+    static func record33() -> RecordLayout {
+        RecordLayout(
                 name: "segmento_p", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
                 select: [Selector(pos: [8, 8], values: ["3"]), Selector(pos: [14, 14], values: ["P"])],
@@ -3506,8 +8154,12 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "numero_contrato", pos: [230, 239], picture: "9(10)", format: nil, enum: nil, default: nil, to: "contract", doc: "nº do contrato da operação de crédito"),
                     FieldLayout(name: "pagamento_parcial", pos: [240, 240], picture: "X(1)", format: nil, enum: nil, default: nil, to: "partial_payment.authorized", doc: "C077: 1 não autoriza, 2 autoriza pagamento parcial"),
                 ],
-                doc: "FEB240 v10.6 p.55 (segmento P, remessa, obrigatório)"),
-            RecordLayout(
+                doc: "FEB240 v10.6 p.55 (segmento P, remessa, obrigatório)")
+    }
+
+    /// cnab240/febraban/remessa: segmento_q
+    static func record34() -> RecordLayout {
+        RecordLayout(
                 name: "segmento_q", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
                 select: [Selector(pos: [8, 8], values: ["3"]), Selector(pos: [14, 14], values: ["Q"])],
@@ -3535,8 +8187,12 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "nosso_numero_banco_correspondente", pos: [213, 232], picture: "X(20)", format: nil, enum: nil, default: nil, to: "correspondent_nosso_numero", doc: nil),
                     FieldLayout(name: "filler_233", pos: [233, 240], picture: "X(8)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                 ],
-                doc: "FEB240 v10.6 p.56 (segmento Q, remessa, pagador)"),
-            RecordLayout(
+                doc: "FEB240 v10.6 p.56 (segmento Q, remessa, pagador)")
+    }
+
+    /// cnab240/febraban/remessa: segmento_r
+    static func record35() -> RecordLayout {
+        RecordLayout(
                 name: "segmento_r", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
                 select: [Selector(pos: [8, 8], values: ["3"]), Selector(pos: [14, 14], values: ["R"])],
@@ -3571,8 +8227,12 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "aviso_debito_automatico", pos: [231, 231], picture: "9(1)", format: nil, enum: nil, default: nil, to: "debit.notice", doc: "C039: aviso ao pagador do débito automático"),
                     FieldLayout(name: "filler_232", pos: [232, 240], picture: "X(9)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                 ],
-                doc: "FEB240 v10.6 p.57 (segmento R, remessa, descontos/multa/débito)"),
-            RecordLayout(
+                doc: "FEB240 v10.6 p.57 (segmento R, remessa, descontos/multa/débito)")
+    }
+
+    /// cnab240/febraban/remessa: segmento_s
+    static func record36() -> RecordLayout {
+        RecordLayout(
                 name: "segmento_s", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
                 select: [Selector(pos: [8, 8], values: ["3"]), Selector(pos: [14, 14], values: ["S"])],
@@ -3587,8 +8247,12 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "tipo_impressao", pos: [18, 18], picture: "9(1)", format: nil, enum: nil, default: nil, to: "optional.kind", doc: "C040: 1 frente do boleto, 2 verso, 3 corpo de instruções da ficha de compensação"),
                     FieldLayout(name: "conteudo", pos: [19, 240], picture: "X(222)", format: nil, enum: nil, default: nil, to: "optional.content", doc: nil),
                 ],
-                doc: "FEB240 v10.6 p.58 (segmento S, remessa, impressão: genérico)"),
-            RecordLayout(
+                doc: "FEB240 v10.6 p.58 (segmento S, remessa, impressão: genérico)")
+    }
+
+    /// cnab240/febraban/remessa: segmento_s_linha
+    static func record37() -> RecordLayout {
+        RecordLayout(
                 name: "segmento_s_linha", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
                 select: [Selector(pos: [8, 8], values: ["3"]), Selector(pos: [14, 14], values: ["S"]), Selector(pos: [18, 18], values: ["1", "2"])],
@@ -3606,8 +8270,12 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "tipo_fonte", pos: [161, 162], picture: "9(2)", format: nil, enum: nil, default: nil, to: "print.font", doc: "01 normal, 02 itálico, 03 negrito, 04 itálico negrito"),
                     FieldLayout(name: "filler_163", pos: [163, 240], picture: "X(78)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                 ],
-                doc: "FEB240 v10.6 p.58 (segmento S tipos 1/2, linha de mensagem)"),
-            RecordLayout(
+                doc: "FEB240 v10.6 p.58 (segmento S tipos 1/2, linha de mensagem)")
+    }
+
+    /// cnab240/febraban/remessa: segmento_s_mensagens
+    static func record38() -> RecordLayout {
+        RecordLayout(
                 name: "segmento_s_mensagens", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
                 select: [Selector(pos: [8, 8], values: ["3"]), Selector(pos: [14, 14], values: ["S"]), Selector(pos: [18, 18], values: ["3"])],
@@ -3627,8 +8295,12 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "mensagem_9", pos: [179, 218], picture: "X(40)", format: nil, enum: nil, default: nil, to: "print.message_9", doc: "C037: prevalece sobre as mensagens 3-4 (R) e 1-2 (header de lote)"),
                     FieldLayout(name: "filler_219", pos: [219, 240], picture: "X(22)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                 ],
-                doc: "FEB240 v10.6 p.58 (segmento S tipo 3, mensagens 5-9)"),
-            RecordLayout(
+                doc: "FEB240 v10.6 p.58 (segmento S tipo 3, mensagens 5-9)")
+    }
+
+    /// cnab240/febraban/remessa: segmento_y
+    static func record39() -> RecordLayout {
+        RecordLayout(
                 name: "segmento_y", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
                 select: [Selector(pos: [8, 8], values: ["3"]), Selector(pos: [14, 14], values: ["Y"])],
@@ -3643,8 +8315,12 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "identificacao_registro_opcional", pos: [18, 19], picture: "9(2)", format: nil, enum: nil, default: nil, to: "optional.kind", doc: "G067: 01 sacador/avalista, 02 alegação do pagador, 03 dados do pagador (e-mail/SMS), 04 cheques, 11 compror, 50 rateio, 51 notas fiscais, 52 NF + chave DANFE, 53 tipo de pagamento"),
                     FieldLayout(name: "conteudo", pos: [20, 240], picture: "X(221)", format: nil, enum: nil, default: nil, to: "optional.content", doc: nil),
                 ],
-                doc: "FEB240 v10.6 pp.59-65 (segmento Y, registro opcional genérico)"),
-            RecordLayout(
+                doc: "FEB240 v10.6 pp.59-65 (segmento Y, registro opcional genérico)")
+    }
+
+    /// cnab240/febraban/remessa: segmento_y01
+    static func record40() -> RecordLayout {
+        RecordLayout(
                 name: "segmento_y01", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
                 select: [Selector(pos: [8, 8], values: ["3"]), Selector(pos: [14, 14], values: ["Y"]), Selector(pos: [18, 19], values: ["01"])],
@@ -3668,8 +8344,12 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "uf_sacador", pos: [154, 155], picture: "X(2)", format: nil, enum: nil, default: nil, to: "guarantor.address.state", doc: nil),
                     FieldLayout(name: "filler_156", pos: [156, 240], picture: "X(85)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                 ],
-                doc: "FEB240 v10.6 p.59 (segmento Y-01, sacador/avalista)"),
-            RecordLayout(
+                doc: "FEB240 v10.6 p.59 (segmento Y-01, sacador/avalista)")
+    }
+
+    /// cnab240/febraban/remessa: segmento_y53
+    static func record41() -> RecordLayout {
+        RecordLayout(
                 name: "segmento_y53", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
                 select: [Selector(pos: [8, 8], values: ["3"]), Selector(pos: [14, 14], values: ["Y"]), Selector(pos: [18, 19], values: ["53"])],
@@ -3690,17 +8370,12 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "valor_minimo", pos: [41, 55], picture: "9(13)V99", format: nil, enum: nil, default: nil, to: "partial_payment.min_value", doc: "valor ou percentual, conforme o tipo"),
                     FieldLayout(name: "filler_056", pos: [56, 240], picture: "X(185)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                 ],
-                doc: "FEB240 v10.6 p.65 (segmento Y-53, tipo de pagamento)"),
-            ])
+                doc: "FEB240 v10.6 p.65 (segmento Y-53, tipo de pagamento)")
     }
 
-    /// cnab240/febraban/retorno
-    static func layout16() -> Layout {
-        Layout(
-            kind: "layout", name: "cnab240/febraban/retorno", version: "10.6", doc: "FEBRABAN CNAB 240 cobrança, retorno: segmentos T, U, Y (FEB240 v10.6 pp.59, 66-68)",
-            recordLength: 240, extends: "cnab240/febraban/common",
-            records: [
-            RecordLayout(
+    /// cnab240/febraban/retorno: segmento_t
+    static func record42() -> RecordLayout {
+        RecordLayout(
                 name: "segmento_t", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: ["segmento_u"], fallback: nil,
                 select: [Selector(pos: [8, 8], values: ["3"]), Selector(pos: [14, 14], values: ["T"])],
@@ -3735,8 +8410,12 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "motivos_ocorrencia", pos: [214, 223], picture: "X(10)", format: "reasons", enum: nil, default: nil, to: "reasons", doc: "C047: até cinco códigos de 2 caracteres; tabela conforme o movimento (occurrences.json)"),
                     FieldLayout(name: "filler_224", pos: [224, 240], picture: "X(17)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                 ],
-                doc: "FEB240 v10.6 p.66 (segmento T, retorno, obrigatório)"),
-            RecordLayout(
+                doc: "FEB240 v10.6 p.66 (segmento T, retorno, obrigatório)")
+    }
+
+    /// cnab240/febraban/retorno: segmento_u
+    static func record43() -> RecordLayout {
+        RecordLayout(
                 name: "segmento_u", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
                 select: [Selector(pos: [8, 8], values: ["3"]), Selector(pos: [14, 14], values: ["U"])],
@@ -3766,8 +8445,12 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "nosso_numero_banco_correspondente", pos: [214, 233], picture: "9(20)", format: nil, enum: nil, default: nil, to: "correspondent_nosso_numero", doc: nil),
                     FieldLayout(name: "filler_234", pos: [234, 240], picture: "X(7)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                 ],
-                doc: "FEB240 v10.6 p.67 (segmento U, retorno, obrigatório)"),
-            RecordLayout(
+                doc: "FEB240 v10.6 p.67 (segmento U, retorno, obrigatório)")
+    }
+
+    /// cnab240/febraban/retorno: segmento_y
+    static func record44() -> RecordLayout {
+        RecordLayout(
                 name: "segmento_y", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
                 select: [Selector(pos: [8, 8], values: ["3"]), Selector(pos: [14, 14], values: ["Y"])],
@@ -3782,8 +8465,12 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "identificacao_registro_opcional", pos: [18, 19], picture: "9(2)", format: nil, enum: nil, default: nil, to: "optional.kind", doc: "G067: 01 sacador/avalista, 02 alegação do pagador, 03 dados do pagador (e-mail/SMS), 04 cheques, 11 compror, 50 rateio, 51 notas fiscais, 52 NF + chave DANFE, 53 tipo de pagamento"),
                     FieldLayout(name: "conteudo", pos: [20, 240], picture: "X(221)", format: nil, enum: nil, default: nil, to: "optional.content", doc: nil),
                 ],
-                doc: "FEB240 v10.6 pp.59-65 (segmento Y, registro opcional genérico)"),
-            RecordLayout(
+                doc: "FEB240 v10.6 pp.59-65 (segmento Y, registro opcional genérico)")
+    }
+
+    /// cnab240/febraban/retorno: segmento_y01
+    static func record45() -> RecordLayout {
+        RecordLayout(
                 name: "segmento_y01", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
                 select: [Selector(pos: [8, 8], values: ["3"]), Selector(pos: [14, 14], values: ["Y"]), Selector(pos: [18, 19], values: ["01"])],
@@ -3807,17 +8494,3029 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "uf_sacador", pos: [154, 155], picture: "X(2)", format: nil, enum: nil, default: nil, to: "guarantor.address.state", doc: nil),
                     FieldLayout(name: "filler_156", pos: [156, 240], picture: "X(85)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                 ],
-                doc: "FEB240 v10.6 p.59 (segmento Y-01, sacador/avalista)"),
-            ])
+                doc: "FEB240 v10.6 p.59 (segmento Y-01, sacador/avalista)")
     }
 
-    /// cnab400/generic
-    static func layout17() -> Layout {
-        Layout(
-            kind: "layout", name: "cnab400/generic", version: "1", doc: "CNAB 400: the file header fields every bank puts at the same places (cnab-boleto-facts §B.1), read to choose the bank's layout; never used for details",
-            recordLength: 400, extends: nil,
-            records: [
-            RecordLayout(
+    /// cnab400/001/remessa: header_arquivo
+    static func record46() -> RecordLayout {
+        RecordLayout(
+                name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["0"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "0", to: "_record_type", doc: "B.1: 0 header"),
+                    FieldLayout(name: "codigo_remessa_retorno", pos: [2, 2], picture: "9", format: "enum", enum: ["1": "remessa", "2": "retorno"], default: "1", to: "direction", doc: "B.1: 1 remessa, 2 retorno"),
+                    FieldLayout(name: "literal_remessa_retorno", pos: [3, 9], picture: "X(7)", format: nil, enum: nil, default: "REMESSA", to: nil, doc: "REMESSA / RETORNO (arquivos de teste: TESTE)"),
+                    FieldLayout(name: "codigo_servico", pos: [10, 11], picture: "9(2)", format: nil, enum: nil, default: "01", to: "service_type", doc: "01 cobrança"),
+                    FieldLayout(name: "literal_servico", pos: [12, 19], picture: "X(8)", format: nil, enum: nil, default: "COBRANCA", to: nil, doc: "COBRANCA"),
+                    FieldLayout(name: "filler_020", pos: [20, 26], picture: "X(7)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "agencia", pos: [27, 30], picture: "9(4)", format: nil, enum: nil, default: nil, to: "agency", doc: "prefixo da agência"),
+                    FieldLayout(name: "digito_agencia", pos: [31, 31], picture: "X", format: nil, enum: nil, default: nil, to: "agency_digit", doc: nil),
+                    FieldLayout(name: "conta_corrente", pos: [32, 39], picture: "9(8)", format: nil, enum: nil, default: nil, to: "account", doc: nil),
+                    FieldLayout(name: "digito_conta", pos: [40, 40], picture: "X", format: nil, enum: nil, default: nil, to: "account_digit", doc: nil),
+                    FieldLayout(name: "complemento_zeros", pos: [41, 46], picture: "9(6)", format: nil, enum: nil, default: nil, to: nil, doc: "zeros"),
+                    FieldLayout(name: "nome_empresa", pos: [47, 76], picture: "X(30)", format: nil, enum: nil, default: nil, to: "company.name", doc: nil),
+                    FieldLayout(name: "codigo_banco", pos: [77, 79], picture: "9(3)", format: nil, enum: nil, default: "001", to: "bank", doc: nil),
+                    FieldLayout(name: "nome_banco", pos: [80, 94], picture: "X(15)", format: nil, enum: nil, default: nil, to: "bank_name", doc: nil),
+                    FieldLayout(name: "data_gravacao", pos: [95, 100], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "generated_on", doc: nil),
+                    FieldLayout(name: "sequencial_remessa", pos: [101, 107], picture: "9(7)", format: "int", enum: nil, default: nil, to: "file_sequence", doc: "BB400R nota 03: livre para o cliente, o banco não controla lacunas nem repetições"),
+                    FieldLayout(name: "filler_108", pos: [108, 129], picture: "X(22)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "convenio_lider", pos: [130, 136], picture: "9(7)", format: nil, enum: nil, default: nil, to: "convenio", doc: "BB400R: nº do convênio líder (opcional, 7 dígitos)"),
+                    FieldLayout(name: "filler_137", pos: [137, 394], picture: "X(258)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "BB400R (CBR641) header remessa")
+    }
+
+    /// cnab400/001/remessa: detalhe
+    static func record47() -> RecordLayout {
+        RecordLayout(
+                name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["7"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "7", to: "_record_type", doc: "BB400R: 7 = detalhe para convênio de 7 dígitos (CBR641)"),
+                    FieldLayout(name: "tipo_inscricao_empresa", pos: [2, 3], picture: "9(2)", format: "enum", enum: ["01": "cpf", "02": "cnpj"], default: nil, to: "company.document_type", doc: nil),
+                    FieldLayout(name: "numero_inscricao_empresa", pos: [4, 17], picture: "9(14)", format: "document", enum: nil, default: nil, to: "company.document", doc: nil),
+                    FieldLayout(name: "agencia", pos: [18, 21], picture: "9(4)", format: nil, enum: nil, default: nil, to: "agency", doc: "prefixo da agência"),
+                    FieldLayout(name: "digito_agencia", pos: [22, 22], picture: "X", format: nil, enum: nil, default: nil, to: "agency_digit", doc: nil),
+                    FieldLayout(name: "conta_corrente", pos: [23, 30], picture: "9(8)", format: nil, enum: nil, default: nil, to: "account", doc: nil),
+                    FieldLayout(name: "digito_conta", pos: [31, 31], picture: "X", format: nil, enum: nil, default: nil, to: "account_digit", doc: nil),
+                    FieldLayout(name: "convenio", pos: [32, 38], picture: "9(7)", format: nil, enum: nil, default: nil, to: "convenio", doc: "nº do convênio de cobrança (7 dígitos)"),
+                    FieldLayout(name: "controle_participante", pos: [39, 63], picture: "X(25)", format: nil, enum: nil, default: nil, to: "company_use", doc: "uso da empresa, devolvido no retorno"),
+                    FieldLayout(name: "nosso_numero", pos: [64, 80], picture: "9(17)", format: nil, enum: nil, default: nil, to: "nosso_numero", doc: "B.2: convênio (7) + sequencial (10), sem DV"),
+                    FieldLayout(name: "numero_prestacao", pos: [81, 82], picture: "9(2)", format: nil, enum: nil, default: nil, to: nil, doc: "zeros"),
+                    FieldLayout(name: "grupo_valor", pos: [83, 84], picture: "9(2)", format: nil, enum: nil, default: nil, to: nil, doc: "zeros"),
+                    FieldLayout(name: "filler_085", pos: [85, 87], picture: "X(3)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "indicativo_mensagem_sacador", pos: [88, 88], picture: "X", format: nil, enum: nil, default: nil, to: nil, doc: "A = campo 352-391 traz o sacador/avalista; branco = mensagem"),
+                    FieldLayout(name: "prefixo_titulo", pos: [89, 91], picture: "X(3)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "variacao_carteira", pos: [92, 94], picture: "9(3)", format: nil, enum: nil, default: nil, to: "carteira_variation", doc: "B.2: variação da carteira"),
+                    FieldLayout(name: "conta_caucao", pos: [95, 95], picture: "9", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "numero_bordero", pos: [96, 101], picture: "9(6)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "tipo_cobranca", pos: [102, 106], picture: "X(5)", format: nil, enum: nil, default: nil, to: nil, doc: "carteiras 11/17: 04DSC descontada, 08VDR vendor, 02VIN vinculada, brancos simples"),
+                    FieldLayout(name: "carteira", pos: [107, 108], picture: "9(2)", format: nil, enum: nil, default: nil, to: "carteira", doc: "B.2: carteira (11, 12, 17, 31, 51)"),
+                    FieldLayout(name: "comando", pos: [109, 110], picture: "9(2)", format: nil, enum: nil, default: nil, to: "code", doc: "B.3 (BB400R nota 20): ver occurrences.json remessa_movements"),
+                    FieldLayout(name: "seu_numero", pos: [111, 120], picture: "X(10)", format: nil, enum: nil, default: nil, to: "document_number", doc: nil),
+                    FieldLayout(name: "data_vencimento", pos: [121, 126], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "due_date", doc: "DDMMAA"),
+                    FieldLayout(name: "valor_titulo", pos: [127, 139], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "amount_cents", doc: nil),
+                    FieldLayout(name: "numero_banco", pos: [140, 142], picture: "9(3)", format: nil, enum: nil, default: "001", to: nil, doc: nil),
+                    FieldLayout(name: "prefixo_agencia_cobradora", pos: [143, 146], picture: "9(4)", format: nil, enum: nil, default: nil, to: "collecting_agency", doc: nil),
+                    FieldLayout(name: "digito_agencia_cobradora", pos: [147, 147], picture: "X", format: nil, enum: nil, default: nil, to: "collecting_agency_digit", doc: nil),
+                    FieldLayout(name: "especie_titulo", pos: [148, 149], picture: "9(2)", format: nil, enum: nil, default: nil, to: "species", doc: "BB: 01 DM, 02 NP, 03 NS, 05 recibo, 08 LC, 09 warrant, 10 cheque, 12 DS, 13 ND, 15 apólice, 25-27 dívida ativa"),
+                    FieldLayout(name: "aceite", pos: [150, 150], picture: "X", format: nil, enum: nil, default: nil, to: "acceptance", doc: "A ou N"),
+                    FieldLayout(name: "data_emissao", pos: [151, 156], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "issue_date", doc: nil),
+                    FieldLayout(name: "instrucao_1", pos: [157, 158], picture: "9(2)", format: nil, enum: nil, default: nil, to: "instruction_1", doc: "instrução codificada (03-06/15-45 protesto, 07 não protestar, 22 desconto, 42 devolver, 44 baixar…)"),
+                    FieldLayout(name: "instrucao_2", pos: [159, 160], picture: "9(2)", format: nil, enum: nil, default: nil, to: "instruction_2", doc: nil),
+                    FieldLayout(name: "juros_mora_dia", pos: [161, 173], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "interest.value", doc: "juros de mora por dia de atraso (valor)"),
+                    FieldLayout(name: "data_limite_desconto", pos: [174, 179], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "discount.date", doc: nil),
+                    FieldLayout(name: "valor_desconto", pos: [180, 192], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "discount.value", doc: nil),
+                    FieldLayout(name: "valor_iof", pos: [193, 205], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "iof_cents", doc: nil),
+                    FieldLayout(name: "valor_abatimento", pos: [206, 218], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "rebate_cents", doc: nil),
+                    FieldLayout(name: "tipo_inscricao_pagador", pos: [219, 220], picture: "9(2)", format: "enum", enum: ["01": "cpf", "02": "cnpj"], default: nil, to: "payer.document_type", doc: "01 CPF, 02 CNPJ"),
+                    FieldLayout(name: "numero_inscricao_pagador", pos: [221, 234], picture: "9(14)", format: "document", enum: nil, default: nil, to: "payer.document", doc: nil),
+                    FieldLayout(name: "nome_pagador", pos: [235, 271], picture: "X(37)", format: nil, enum: nil, default: nil, to: "payer.name", doc: "B.2: 37 posições no BB"),
+                    FieldLayout(name: "filler_272", pos: [272, 274], picture: "X(3)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "endereco_pagador", pos: [275, 314], picture: "X(40)", format: nil, enum: nil, default: nil, to: "payer.address.street", doc: nil),
+                    FieldLayout(name: "bairro_pagador", pos: [315, 326], picture: "X(12)", format: nil, enum: nil, default: nil, to: "payer.address.district", doc: nil),
+                    FieldLayout(name: "cep_pagador", pos: [327, 334], picture: "9(8)", format: nil, enum: nil, default: nil, to: "payer.address.cep", doc: nil),
+                    FieldLayout(name: "cidade_pagador", pos: [335, 349], picture: "X(15)", format: nil, enum: nil, default: nil, to: "payer.address.city", doc: nil),
+                    FieldLayout(name: "uf_pagador", pos: [350, 351], picture: "X(2)", format: nil, enum: nil, default: nil, to: "payer.address.state", doc: nil),
+                    FieldLayout(name: "observacoes_sacador", pos: [352, 391], picture: "X(40)", format: nil, enum: nil, default: nil, to: "guarantor.name", doc: "B.2: observações ou sacador/avalista (conforme posição 88)"),
+                    FieldLayout(name: "dias_protesto", pos: [392, 393], picture: "9(2)", format: "int", enum: nil, default: nil, to: "protest.days", doc: "B.2: nº de dias para protesto (com instrução 06)"),
+                    FieldLayout(name: "filler_394", pos: [394, 394], picture: "X", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "BB400R pp.5-6 (CBR641, detalhe tipo 7, convênio de 7 dígitos)")
+    }
+
+    /// cnab400/001/remessa: detalhe_multa
+    static func record48() -> RecordLayout {
+        RecordLayout(
+                name: "detalhe_multa", role: RecordRole(rawValue: "detail"), startsGroup: false,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["5"]), Selector(pos: [2, 3], values: ["99"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "5", to: "_record_type", doc: nil),
+                    FieldLayout(name: "tipo_servico", pos: [2, 3], picture: "9(2)", format: nil, enum: nil, default: "99", to: nil, doc: "99 = cobrança de multa"),
+                    FieldLayout(name: "codigo_multa", pos: [4, 4], picture: "9", format: nil, enum: nil, default: nil, to: "fine.code", doc: "1 valor, 2 percentual"),
+                    FieldLayout(name: "data_multa", pos: [5, 10], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "fine.date", doc: "data de início da multa"),
+                    FieldLayout(name: "valor_multa", pos: [11, 22], picture: "9(10)V99", format: nil, enum: nil, default: nil, to: "fine.value", doc: "valor (centavos) ou percentual (centésimos)"),
+                    FieldLayout(name: "filler_023", pos: [23, 394], picture: "X(372)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "Registro opcional tipo 5, serviço 99 (multa), após o detalhe do título (LB Bb.php, secundário: BB400R não consultado para este registro)")
+    }
+
+    /// cnab400/001/remessa: detalhe_complementar
+    static func record49() -> RecordLayout {
+        RecordLayout(
+                name: "detalhe_complementar", role: RecordRole(rawValue: "detail"), startsGroup: false,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["5"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "5", to: "_record_type", doc: nil),
+                    FieldLayout(name: "tipo_servico", pos: [2, 3], picture: "9(2)", format: nil, enum: nil, default: nil, to: "optional.kind", doc: "tipo de serviço do registro 5 (99 multa)"),
+                    FieldLayout(name: "conteudo", pos: [4, 394], picture: "X(391)", format: nil, enum: nil, default: nil, to: "optional.content", doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "Registro tipo 5 de outro serviço: mantido como texto")
+    }
+
+    /// cnab400/001/remessa: detalhe_desconhecido
+    static func record50() -> RecordLayout {
+        RecordLayout(
+                name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
+                requires: nil, fallback: true,
+                select: [Selector(pos: [1, 1], values: ["1", "2", "3", "4", "6", "8"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "1", to: "_record_type", doc: nil),
+                    FieldLayout(name: "conteudo", pos: [2, 394], picture: "X(393)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "Registro de tipo não descrito neste layout: relatado e mantido, nunca fatal")
+    }
+
+    /// cnab400/001/remessa: trailer_arquivo
+    static func record51() -> RecordLayout {
+        RecordLayout(
+                name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["9"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "9", to: "_record_type", doc: nil),
+                    FieldLayout(name: "filler_002", pos: [2, 394], picture: "X(393)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "BB400R: trailer, brancos de 2 a 394")
+    }
+
+    /// cnab400/001/retorno: header_arquivo
+    static func record52() -> RecordLayout {
+        RecordLayout(
+                name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["0"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "0", to: "_record_type", doc: "B.1: 0 header"),
+                    FieldLayout(name: "codigo_remessa_retorno", pos: [2, 2], picture: "9", format: "enum", enum: ["1": "remessa", "2": "retorno"], default: "2", to: "direction", doc: "B.1: 1 remessa, 2 retorno"),
+                    FieldLayout(name: "literal_remessa_retorno", pos: [3, 9], picture: "X(7)", format: nil, enum: nil, default: "RETORNO", to: nil, doc: "REMESSA / RETORNO (arquivos de teste: TESTE)"),
+                    FieldLayout(name: "codigo_servico", pos: [10, 11], picture: "9(2)", format: nil, enum: nil, default: "01", to: "service_type", doc: "01 cobrança"),
+                    FieldLayout(name: "literal_servico", pos: [12, 19], picture: "X(8)", format: nil, enum: nil, default: "COBRANCA", to: nil, doc: "COBRANCA"),
+                    FieldLayout(name: "filler_020", pos: [20, 26], picture: "X(7)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "agencia", pos: [27, 30], picture: "9(4)", format: nil, enum: nil, default: nil, to: "agency", doc: "prefixo da agência"),
+                    FieldLayout(name: "digito_agencia", pos: [31, 31], picture: "X", format: nil, enum: nil, default: nil, to: "agency_digit", doc: nil),
+                    FieldLayout(name: "conta_corrente", pos: [32, 39], picture: "9(8)", format: nil, enum: nil, default: nil, to: "account", doc: nil),
+                    FieldLayout(name: "digito_conta", pos: [40, 40], picture: "X", format: nil, enum: nil, default: nil, to: "account_digit", doc: nil),
+                    FieldLayout(name: "complemento_zeros", pos: [41, 46], picture: "9(6)", format: nil, enum: nil, default: nil, to: nil, doc: "zeros"),
+                    FieldLayout(name: "nome_empresa", pos: [47, 76], picture: "X(30)", format: nil, enum: nil, default: nil, to: "company.name", doc: nil),
+                    FieldLayout(name: "codigo_banco", pos: [77, 79], picture: "9(3)", format: nil, enum: nil, default: "001", to: "bank", doc: nil),
+                    FieldLayout(name: "nome_banco", pos: [80, 94], picture: "X(15)", format: nil, enum: nil, default: nil, to: "bank_name", doc: nil),
+                    FieldLayout(name: "data_gravacao", pos: [95, 100], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "generated_on", doc: nil),
+                    FieldLayout(name: "sequencial_retorno", pos: [101, 107], picture: "9(7)", format: "int", enum: nil, default: nil, to: "file_sequence", doc: nil),
+                    FieldLayout(name: "complemento_108", pos: [108, 149], picture: "X(42)", format: nil, enum: nil, default: nil, to: nil, doc: "BB400T: complemento; os arquivos reais trazem dígitos em 130-147 sem significado documentado"),
+                    FieldLayout(name: "convenio", pos: [150, 156], picture: "9(7)", format: nil, enum: nil, default: nil, to: "convenio", doc: "nº do convênio (LB Bb.php lê 150-156)"),
+                    FieldLayout(name: "filler_157", pos: [157, 394], picture: "X(238)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "BB400T (CBR643) header retorno")
+    }
+
+    /// cnab400/001/retorno: detalhe
+    static func record53() -> RecordLayout {
+        RecordLayout(
+                name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["7"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "7", to: "_record_type", doc: "BB400T: 7 = detalhe convênio 7 dígitos (CBR643)"),
+                    FieldLayout(name: "filler_002", pos: [2, 17], picture: "X(16)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "agencia", pos: [18, 21], picture: "9(4)", format: nil, enum: nil, default: nil, to: "agency", doc: "prefixo da agência"),
+                    FieldLayout(name: "digito_agencia", pos: [22, 22], picture: "X", format: nil, enum: nil, default: nil, to: "agency_digit", doc: nil),
+                    FieldLayout(name: "conta_corrente", pos: [23, 30], picture: "9(8)", format: nil, enum: nil, default: nil, to: "account", doc: nil),
+                    FieldLayout(name: "digito_conta", pos: [31, 31], picture: "X", format: nil, enum: nil, default: nil, to: "account_digit", doc: nil),
+                    FieldLayout(name: "convenio", pos: [32, 38], picture: "9(7)", format: nil, enum: nil, default: nil, to: "convenio", doc: nil),
+                    FieldLayout(name: "controle_participante", pos: [39, 63], picture: "X(25)", format: nil, enum: nil, default: nil, to: "company_use", doc: nil),
+                    FieldLayout(name: "nosso_numero", pos: [64, 80], picture: "9(17)", format: nil, enum: nil, default: nil, to: "nosso_numero", doc: "B.4: 64-80"),
+                    FieldLayout(name: "tipo_cobranca", pos: [81, 81], picture: "9", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "tipo_cobranca_comando_72", pos: [82, 82], picture: "9", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "dias_calculo", pos: [83, 86], picture: "9(4)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "natureza_recebimento", pos: [87, 88], picture: "X(2)", format: "reasons", enum: nil, default: nil, to: "reasons", doc: "B.4: motivo da recusa com comando 03 (tabela R); natureza do recebimento nas liquidações"),
+                    FieldLayout(name: "prefixo_titulo", pos: [89, 91], picture: "X(3)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "variacao_carteira", pos: [92, 94], picture: "9(3)", format: nil, enum: nil, default: nil, to: "carteira_variation", doc: nil),
+                    FieldLayout(name: "conta_caucao", pos: [95, 95], picture: "9", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "taxa_desconto", pos: [96, 100], picture: "9(5)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "taxa_iof", pos: [101, 105], picture: "9(5)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "filler_106", pos: [106, 106], picture: "X", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "carteira", pos: [107, 108], picture: "9(2)", format: nil, enum: nil, default: nil, to: "carteira", doc: nil),
+                    FieldLayout(name: "comando", pos: [109, 110], picture: "9(2)", format: nil, enum: nil, default: nil, to: "code", doc: "B.5 (BB400T nota 07): ver occurrences.json"),
+                    FieldLayout(name: "data_ocorrencia", pos: [111, 116], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "occurrence_date", doc: "data da liquidação/ocorrência DDMMAA"),
+                    FieldLayout(name: "seu_numero", pos: [117, 126], picture: "X(10)", format: nil, enum: nil, default: nil, to: "document_number", doc: nil),
+                    FieldLayout(name: "filler_127", pos: [127, 146], picture: "X(20)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "data_vencimento", pos: [147, 152], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "due_date", doc: "zeros em títulos à vista/sem vencimento"),
+                    FieldLayout(name: "valor_titulo", pos: [153, 165], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "face_cents", doc: nil),
+                    FieldLayout(name: "banco_recebedor", pos: [166, 168], picture: "9(3)", format: nil, enum: nil, default: nil, to: "collecting_bank", doc: nil),
+                    FieldLayout(name: "agencia_recebedora", pos: [169, 172], picture: "9(4)", format: nil, enum: nil, default: nil, to: "collecting_agency", doc: nil),
+                    FieldLayout(name: "digito_agencia_recebedora", pos: [173, 173], picture: "X", format: nil, enum: nil, default: nil, to: "collecting_agency_digit", doc: nil),
+                    FieldLayout(name: "especie_titulo", pos: [174, 175], picture: "9(2)", format: nil, enum: nil, default: nil, to: "species", doc: nil),
+                    FieldLayout(name: "data_credito", pos: [176, 181], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "credit_date", doc: nil),
+                    FieldLayout(name: "valor_tarifa", pos: [182, 188], picture: "9(5)V99", format: nil, enum: nil, default: nil, to: "fee_cents", doc: "B.4: 5+2"),
+                    FieldLayout(name: "outras_despesas", pos: [189, 201], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "other_expenses_cents", doc: nil),
+                    FieldLayout(name: "juros_desconto", pos: [202, 214], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: nil, doc: "juros do desconto"),
+                    FieldLayout(name: "iof_desconto", pos: [215, 227], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "iof_cents", doc: nil),
+                    FieldLayout(name: "valor_abatimento", pos: [228, 240], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "rebate_cents", doc: nil),
+                    FieldLayout(name: "desconto_concedido", pos: [241, 253], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "discount_cents", doc: nil),
+                    FieldLayout(name: "valor_recebido", pos: [254, 266], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "paid_cents", doc: nil),
+                    FieldLayout(name: "juros_mora", pos: [267, 279], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "interest_cents", doc: nil),
+                    FieldLayout(name: "outros_recebimentos", pos: [280, 292], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "other_credits_cents", doc: nil),
+                    FieldLayout(name: "abatimento_nao_aproveitado", pos: [293, 305], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "valor_lancamento", pos: [306, 318], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "credited_cents", doc: "B.4: valor lançado em conta"),
+                    FieldLayout(name: "indicativo_debito_credito", pos: [319, 319], picture: "9", format: nil, enum: nil, default: nil, to: nil, doc: "1 débito, 2 crédito"),
+                    FieldLayout(name: "indicador_valor", pos: [320, 320], picture: "9", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "valor_ajuste", pos: [321, 332], picture: "9(10)V99", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "filler_333", pos: [333, 342], picture: "X(10)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "complemento_343", pos: [343, 390], picture: "X(48)", format: nil, enum: nil, default: nil, to: nil, doc: "zeros"),
+                    FieldLayout(name: "indicativo_liquidacao_parcial", pos: [391, 391], picture: "X", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "filler_392", pos: [392, 392], picture: "X", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "canal_pagamento", pos: [393, 394], picture: "X(2)", format: nil, enum: nil, default: nil, to: "liquidation_code", doc: "meio/canal pelo qual o título foi liquidado"),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "BB400T pp.4-6 (CBR643, detalhe tipo 7); offsets confirmed by brcobranca retorno/cnab400/banco_brasil.rb and corpus")
+    }
+
+    /// cnab400/001/retorno: detalhe_desconhecido
+    static func record54() -> RecordLayout {
+        RecordLayout(
+                name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
+                requires: nil, fallback: true,
+                select: [Selector(pos: [1, 1], values: ["1", "2", "3", "4", "6", "8"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "1", to: "_record_type", doc: nil),
+                    FieldLayout(name: "conteudo", pos: [2, 394], picture: "X(393)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "Registro de tipo não descrito neste layout: relatado e mantido, nunca fatal")
+    }
+
+    /// cnab400/001/retorno: trailer_arquivo
+    static func record55() -> RecordLayout {
+        RecordLayout(
+                name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["9"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "9", to: "_record_type", doc: nil),
+                    FieldLayout(name: "codigo_retorno", pos: [2, 2], picture: "9", format: nil, enum: nil, default: "2", to: nil, doc: nil),
+                    FieldLayout(name: "codigo_servico", pos: [3, 4], picture: "9(2)", format: nil, enum: nil, default: "01", to: nil, doc: nil),
+                    FieldLayout(name: "codigo_banco", pos: [5, 7], picture: "9(3)", format: nil, enum: nil, default: "001", to: "bank", doc: nil),
+                    FieldLayout(name: "filler_008", pos: [8, 17], picture: "X(10)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "qtd_simples", pos: [18, 25], picture: "9(8)", format: "int", enum: nil, default: nil, to: "simple.count", doc: nil),
+                    FieldLayout(name: "valor_simples", pos: [26, 39], picture: "9(12)V99", format: nil, enum: nil, default: nil, to: "simple.total_cents", doc: nil),
+                    FieldLayout(name: "aviso_simples", pos: [40, 47], picture: "9(8)", format: nil, enum: nil, default: nil, to: "notice_number", doc: nil),
+                    FieldLayout(name: "filler_048", pos: [48, 57], picture: "X(10)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "qtd_vinculada", pos: [58, 65], picture: "9(8)", format: "int", enum: nil, default: nil, to: "linked.count", doc: nil),
+                    FieldLayout(name: "valor_vinculada", pos: [66, 79], picture: "9(12)V99", format: nil, enum: nil, default: nil, to: "linked.total_cents", doc: nil),
+                    FieldLayout(name: "aviso_vinculada", pos: [80, 87], picture: "9(8)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "filler_088", pos: [88, 97], picture: "X(10)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "qtd_caucionada", pos: [98, 105], picture: "9(8)", format: "int", enum: nil, default: nil, to: "secured.count", doc: nil),
+                    FieldLayout(name: "valor_caucionada", pos: [106, 119], picture: "9(12)V99", format: nil, enum: nil, default: nil, to: "secured.total_cents", doc: nil),
+                    FieldLayout(name: "aviso_caucionada", pos: [120, 127], picture: "9(8)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "filler_128", pos: [128, 137], picture: "X(10)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "qtd_descontada", pos: [138, 145], picture: "9(8)", format: "int", enum: nil, default: nil, to: "discounted.count", doc: nil),
+                    FieldLayout(name: "valor_descontada", pos: [146, 159], picture: "9(12)V99", format: nil, enum: nil, default: nil, to: "discounted.total_cents", doc: nil),
+                    FieldLayout(name: "aviso_descontada", pos: [160, 167], picture: "9(8)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "filler_168", pos: [168, 217], picture: "X(50)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "qtd_vendor", pos: [218, 225], picture: "9(8)", format: "int", enum: nil, default: nil, to: "vendor.count", doc: nil),
+                    FieldLayout(name: "valor_vendor", pos: [226, 239], picture: "9(12)V99", format: nil, enum: nil, default: nil, to: "vendor.total_cents", doc: nil),
+                    FieldLayout(name: "aviso_vendor", pos: [240, 247], picture: "9(8)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "filler_248", pos: [248, 394], picture: "X(147)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "BB400T trailer retorno (B.6): blocos simples/vinculada/caucionada/descontada/vendor")
+    }
+
+    /// cnab400/004/remessa: header_arquivo
+    static func record56() -> RecordLayout {
+        RecordLayout(
+                name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["0"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "0", to: "_record_type", doc: "B.1: 0 header"),
+                    FieldLayout(name: "codigo_remessa_retorno", pos: [2, 2], picture: "9", format: "enum", enum: ["1": "remessa", "2": "retorno"], default: "1", to: "direction", doc: "B.1: 1 remessa, 2 retorno"),
+                    FieldLayout(name: "literal_remessa_retorno", pos: [3, 9], picture: "X(7)", format: nil, enum: nil, default: "REMESSA", to: nil, doc: "REMESSA / RETORNO (arquivos de teste: TESTE)"),
+                    FieldLayout(name: "codigo_servico", pos: [10, 11], picture: "9(2)", format: nil, enum: nil, default: "01", to: "service_type", doc: "01 cobrança"),
+                    FieldLayout(name: "literal_servico", pos: [12, 26], picture: "X(15)", format: nil, enum: nil, default: "COBRANCA       ", to: nil, doc: "COBRANCA"),
+                    FieldLayout(name: "agencia", pos: [27, 30], picture: "9(4)", format: nil, enum: nil, default: nil, to: "agency", doc: nil),
+                    FieldLayout(name: "zeros_031", pos: [31, 32], picture: "9(2)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "conta_corrente", pos: [33, 39], picture: "9(7)", format: nil, enum: nil, default: nil, to: "account", doc: nil),
+                    FieldLayout(name: "digito_conta", pos: [40, 40], picture: "X", format: nil, enum: nil, default: nil, to: "account_digit", doc: nil),
+                    FieldLayout(name: "filler_041", pos: [41, 46], picture: "X(6)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "nome_empresa", pos: [47, 76], picture: "X(30)", format: nil, enum: nil, default: nil, to: "company.name", doc: nil),
+                    FieldLayout(name: "codigo_banco", pos: [77, 79], picture: "9(3)", format: nil, enum: nil, default: "004", to: "bank", doc: nil),
+                    FieldLayout(name: "nome_banco", pos: [80, 94], picture: "X(15)", format: nil, enum: nil, default: nil, to: "bank_name", doc: nil),
+                    FieldLayout(name: "data_gravacao", pos: [95, 100], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "generated_on", doc: nil),
+                    FieldLayout(name: "filler_101", pos: [101, 394], picture: "X(294)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "Header remessa BNB (brcobranca remessa/cnab400/banco_nordeste.rb (secundário))")
+    }
+
+    /// cnab400/004/remessa: detalhe
+    static func record57() -> RecordLayout {
+        RecordLayout(
+                name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["1"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "1", to: "_record_type", doc: nil),
+                    FieldLayout(name: "filler_002", pos: [2, 17], picture: "X(16)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "agencia", pos: [18, 21], picture: "9(4)", format: nil, enum: nil, default: nil, to: "agency", doc: nil),
+                    FieldLayout(name: "zeros_022", pos: [22, 23], picture: "9(2)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "conta_corrente", pos: [24, 30], picture: "9(7)", format: nil, enum: nil, default: nil, to: "account", doc: nil),
+                    FieldLayout(name: "digito_conta", pos: [31, 31], picture: "X", format: nil, enum: nil, default: nil, to: "account_digit", doc: nil),
+                    FieldLayout(name: "taxa_multa", pos: [32, 33], picture: "X(2)", format: nil, enum: nil, default: nil, to: nil, doc: "taxa de multa (2 posições, percentual inteiro)"),
+                    FieldLayout(name: "filler_034", pos: [34, 37], picture: "X(4)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "controle_participante", pos: [38, 62], picture: "X(25)", format: nil, enum: nil, default: nil, to: "company_use", doc: nil),
+                    FieldLayout(name: "nosso_numero", pos: [63, 69], picture: "9(7)", format: nil, enum: nil, default: nil, to: "nosso_numero", doc: nil),
+                    FieldLayout(name: "digito_nosso_numero", pos: [70, 70], picture: "X", format: nil, enum: nil, default: nil, to: "nosso_numero", doc: nil),
+                    FieldLayout(name: "numero_contrato", pos: [71, 80], picture: "9(10)", format: nil, enum: nil, default: nil, to: "contract", doc: nil),
+                    FieldLayout(name: "data_segundo_pagamento", pos: [81, 86], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "valor_segundo_pagamento", pos: [87, 99], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "filler_100", pos: [100, 107], picture: "X(8)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "codigo_carteira", pos: [108, 108], picture: "X", format: nil, enum: nil, default: nil, to: "carteira", doc: "1/4 carteira 21, 2/5 carteira 41, I carteira 51"),
+                    FieldLayout(name: "ocorrencia", pos: [109, 110], picture: "9(2)", format: nil, enum: nil, default: nil, to: "code", doc: nil),
+                    FieldLayout(name: "seu_numero", pos: [111, 120], picture: "X(10)", format: nil, enum: nil, default: nil, to: "document_number", doc: nil),
+                    FieldLayout(name: "data_vencimento", pos: [121, 126], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "due_date", doc: nil),
+                    FieldLayout(name: "valor_titulo", pos: [127, 139], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "amount_cents", doc: nil),
+                    FieldLayout(name: "codigo_banco", pos: [140, 142], picture: "9(3)", format: nil, enum: nil, default: "004", to: nil, doc: nil),
+                    FieldLayout(name: "agencia_cobradora", pos: [143, 146], picture: "9(4)", format: nil, enum: nil, default: nil, to: "collecting_agency", doc: nil),
+                    FieldLayout(name: "filler_147", pos: [147, 147], picture: "X", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "especie", pos: [148, 149], picture: "X(2)", format: nil, enum: nil, default: nil, to: "species", doc: nil),
+                    FieldLayout(name: "aceite", pos: [150, 150], picture: "X", format: nil, enum: nil, default: nil, to: "acceptance", doc: nil),
+                    FieldLayout(name: "data_emissao", pos: [151, 156], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "issue_date", doc: nil),
+                    FieldLayout(name: "instrucao_1", pos: [157, 158], picture: "9(2)", format: nil, enum: nil, default: nil, to: "instruction_1", doc: nil),
+                    FieldLayout(name: "instrucao_2", pos: [159, 160], picture: "9(2)", format: nil, enum: nil, default: nil, to: "instruction_2", doc: nil),
+                    FieldLayout(name: "mora_dia", pos: [161, 173], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "interest.value", doc: nil),
+                    FieldLayout(name: "data_desconto", pos: [174, 179], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "discount.date", doc: nil),
+                    FieldLayout(name: "valor_desconto", pos: [180, 192], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "discount.value", doc: nil),
+                    FieldLayout(name: "valor_iof", pos: [193, 205], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "iof_cents", doc: nil),
+                    FieldLayout(name: "valor_abatimento", pos: [206, 218], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "rebate_cents", doc: nil),
+                    FieldLayout(name: "tipo_inscricao_pagador", pos: [219, 220], picture: "9(2)", format: "enum", enum: ["01": "cpf", "02": "cnpj"], default: nil, to: "payer.document_type", doc: nil),
+                    FieldLayout(name: "numero_inscricao_pagador", pos: [221, 234], picture: "9(14)", format: "document", enum: nil, default: nil, to: "payer.document", doc: nil),
+                    FieldLayout(name: "nome_pagador", pos: [235, 274], picture: "X(40)", format: nil, enum: nil, default: nil, to: "payer.name", doc: nil),
+                    FieldLayout(name: "endereco_pagador", pos: [275, 314], picture: "X(40)", format: nil, enum: nil, default: nil, to: "payer.address.street", doc: nil),
+                    FieldLayout(name: "bairro_pagador", pos: [315, 326], picture: "X(12)", format: nil, enum: nil, default: nil, to: "payer.address.district", doc: nil),
+                    FieldLayout(name: "cep_pagador", pos: [327, 334], picture: "9(8)", format: nil, enum: nil, default: nil, to: "payer.address.cep", doc: nil),
+                    FieldLayout(name: "cidade_pagador", pos: [335, 349], picture: "X(15)", format: nil, enum: nil, default: nil, to: "payer.address.city", doc: nil),
+                    FieldLayout(name: "uf_pagador", pos: [350, 351], picture: "X(2)", format: nil, enum: nil, default: nil, to: "payer.address.state", doc: nil),
+                    FieldLayout(name: "sacador_avalista", pos: [352, 391], picture: "X(40)", format: nil, enum: nil, default: nil, to: "guarantor.name", doc: nil),
+                    FieldLayout(name: "prazo_protesto", pos: [392, 393], picture: "9(2)", format: "int", enum: nil, default: nil, to: "protest.days", doc: "99 = não protestar"),
+                    FieldLayout(name: "codigo_moeda", pos: [394, 394], picture: "X", format: nil, enum: nil, default: nil, to: "currency", doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "Detalhe remessa BNB (brcobranca remessa/cnab400/banco_nordeste.rb (secundário))")
+    }
+
+    /// cnab400/004/remessa: detalhe_desconhecido
+    static func record58() -> RecordLayout {
+        RecordLayout(
+                name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
+                requires: nil, fallback: true,
+                select: [Selector(pos: [1, 1], values: ["2", "3", "4", "5", "6", "7", "8"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: nil, to: "_record_type", doc: nil),
+                    FieldLayout(name: "conteudo", pos: [2, 394], picture: "X(393)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "Registro de tipo não descrito neste layout: relatado e mantido, nunca fatal")
+    }
+
+    /// cnab400/004/remessa: trailer_arquivo
+    static func record59() -> RecordLayout {
+        RecordLayout(
+                name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["9"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "9", to: "_record_type", doc: nil),
+                    FieldLayout(name: "filler_002", pos: [2, 394], picture: "X(393)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "Trailer remessa: brancos de 2 a 394")
+    }
+
+    /// cnab400/004/retorno: header_arquivo
+    static func record60() -> RecordLayout {
+        RecordLayout(
+                name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["0"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "0", to: "_record_type", doc: "B.1: 0 header"),
+                    FieldLayout(name: "codigo_remessa_retorno", pos: [2, 2], picture: "9", format: "enum", enum: ["1": "remessa", "2": "retorno"], default: "2", to: "direction", doc: "B.1: 1 remessa, 2 retorno"),
+                    FieldLayout(name: "literal_remessa_retorno", pos: [3, 9], picture: "X(7)", format: nil, enum: nil, default: "RETORNO", to: nil, doc: "REMESSA / RETORNO (arquivos de teste: TESTE)"),
+                    FieldLayout(name: "codigo_servico", pos: [10, 11], picture: "9(2)", format: nil, enum: nil, default: "01", to: "service_type", doc: "01 cobrança"),
+                    FieldLayout(name: "literal_servico", pos: [12, 26], picture: "X(15)", format: nil, enum: nil, default: "COBRANCA       ", to: nil, doc: "COBRANCA"),
+                    FieldLayout(name: "agencia", pos: [27, 30], picture: "9(4)", format: nil, enum: nil, default: nil, to: "agency", doc: nil),
+                    FieldLayout(name: "zeros_031", pos: [31, 32], picture: "9(2)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "conta_corrente", pos: [33, 39], picture: "9(7)", format: nil, enum: nil, default: nil, to: "account", doc: nil),
+                    FieldLayout(name: "digito_conta", pos: [40, 40], picture: "X", format: nil, enum: nil, default: nil, to: "account_digit", doc: nil),
+                    FieldLayout(name: "filler_041", pos: [41, 46], picture: "X(6)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "nome_empresa", pos: [47, 76], picture: "X(30)", format: nil, enum: nil, default: nil, to: "company.name", doc: nil),
+                    FieldLayout(name: "codigo_banco", pos: [77, 79], picture: "9(3)", format: nil, enum: nil, default: "004", to: "bank", doc: nil),
+                    FieldLayout(name: "nome_banco", pos: [80, 94], picture: "X(15)", format: nil, enum: nil, default: nil, to: "bank_name", doc: nil),
+                    FieldLayout(name: "data_gravacao", pos: [95, 100], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "generated_on", doc: nil),
+                    FieldLayout(name: "densidade", pos: [101, 108], picture: "X(8)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial_retorno", pos: [109, 113], picture: "9(5)", format: "int", enum: nil, default: nil, to: "file_sequence", doc: nil),
+                    FieldLayout(name: "filler_114", pos: [114, 119], picture: "X(6)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "data_credito", pos: [120, 125], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "credit_date", doc: nil),
+                    FieldLayout(name: "filler_126", pos: [126, 394], picture: "X(269)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "Header retorno BNB (LB Retorno/Cnab400/Banco/Bnb.php e layout regex de retorno BNB (secundários))")
+    }
+
+    /// cnab400/004/retorno: detalhe
+    static func record61() -> RecordLayout {
+        RecordLayout(
+                name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["1"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "1", to: "_record_type", doc: nil),
+                    FieldLayout(name: "tipo_inscricao_empresa", pos: [2, 3], picture: "9(2)", format: "enum", enum: ["01": "cpf", "02": "cnpj"], default: nil, to: "company.document_type", doc: nil),
+                    FieldLayout(name: "numero_inscricao_empresa", pos: [4, 17], picture: "9(14)", format: "document", enum: nil, default: nil, to: "company.document", doc: nil),
+                    FieldLayout(name: "agencia", pos: [18, 21], picture: "9(4)", format: nil, enum: nil, default: nil, to: "agency", doc: nil),
+                    FieldLayout(name: "zeros_022", pos: [22, 23], picture: "9(2)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "conta_corrente", pos: [24, 30], picture: "9(7)", format: nil, enum: nil, default: nil, to: "account", doc: nil),
+                    FieldLayout(name: "digito_conta", pos: [31, 31], picture: "X", format: nil, enum: nil, default: nil, to: "account_digit", doc: nil),
+                    FieldLayout(name: "filler_032", pos: [32, 37], picture: "X(6)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "controle_participante", pos: [38, 62], picture: "X(25)", format: nil, enum: nil, default: nil, to: "company_use", doc: nil),
+                    FieldLayout(name: "nosso_numero", pos: [63, 69], picture: "9(7)", format: nil, enum: nil, default: nil, to: "nosso_numero", doc: nil),
+                    FieldLayout(name: "digito_nosso_numero", pos: [70, 70], picture: "X", format: nil, enum: nil, default: nil, to: "nosso_numero", doc: nil),
+                    FieldLayout(name: "numero_contrato", pos: [71, 80], picture: "9(10)", format: nil, enum: nil, default: nil, to: "contract", doc: nil),
+                    FieldLayout(name: "filler_081", pos: [81, 107], picture: "X(27)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "codigo_carteira", pos: [108, 108], picture: "X", format: nil, enum: nil, default: nil, to: "carteira", doc: nil),
+                    FieldLayout(name: "ocorrencia", pos: [109, 110], picture: "9(2)", format: nil, enum: nil, default: nil, to: "code", doc: nil),
+                    FieldLayout(name: "data_ocorrencia", pos: [111, 116], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "occurrence_date", doc: nil),
+                    FieldLayout(name: "seu_numero", pos: [117, 126], picture: "X(10)", format: nil, enum: nil, default: nil, to: "document_number", doc: nil),
+                    FieldLayout(name: "nosso_numero_2", pos: [127, 133], picture: "9(7)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "digito_nosso_numero_2", pos: [134, 134], picture: "X", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "filler_135", pos: [135, 146], picture: "X(12)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "data_vencimento", pos: [147, 152], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "due_date", doc: nil),
+                    FieldLayout(name: "valor_titulo", pos: [153, 165], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "face_cents", doc: nil),
+                    FieldLayout(name: "banco_cobrador", pos: [166, 168], picture: "9(3)", format: nil, enum: nil, default: nil, to: "collecting_bank", doc: nil),
+                    FieldLayout(name: "agencia_cobradora", pos: [169, 172], picture: "9(4)", format: nil, enum: nil, default: nil, to: "collecting_agency", doc: nil),
+                    FieldLayout(name: "filler_173", pos: [173, 173], picture: "X", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "especie", pos: [174, 175], picture: "X(2)", format: nil, enum: nil, default: nil, to: "species", doc: nil),
+                    FieldLayout(name: "valor_tarifa", pos: [176, 188], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "fee_cents", doc: nil),
+                    FieldLayout(name: "filler_189", pos: [189, 227], picture: "X(39)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "valor_abatimento", pos: [228, 240], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "rebate_cents", doc: nil),
+                    FieldLayout(name: "valor_desconto", pos: [241, 253], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "discount_cents", doc: nil),
+                    FieldLayout(name: "valor_recebido", pos: [254, 266], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "paid_cents", doc: nil),
+                    FieldLayout(name: "juros_mora", pos: [267, 279], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "interest_cents", doc: nil),
+                    FieldLayout(name: "filler_280", pos: [280, 394], picture: "X(115)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "Detalhe retorno BNB (LB Retorno/Cnab400/Banco/Bnb.php e layout regex de retorno BNB (secundários))")
+    }
+
+    /// cnab400/004/retorno: detalhe_desconhecido
+    static func record62() -> RecordLayout {
+        RecordLayout(
+                name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
+                requires: nil, fallback: true,
+                select: [Selector(pos: [1, 1], values: ["2", "3", "4", "5", "6", "7", "8"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: nil, to: "_record_type", doc: nil),
+                    FieldLayout(name: "conteudo", pos: [2, 394], picture: "X(393)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "Registro de tipo não descrito neste layout: relatado e mantido, nunca fatal")
+    }
+
+    /// cnab400/004/retorno: trailer_arquivo
+    static func record63() -> RecordLayout {
+        RecordLayout(
+                name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["9"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "9", to: "_record_type", doc: nil),
+                    FieldLayout(name: "codigo_retorno", pos: [2, 2], picture: "9", format: nil, enum: nil, default: "2", to: nil, doc: nil),
+                    FieldLayout(name: "codigo_servico", pos: [3, 4], picture: "9(2)", format: nil, enum: nil, default: "01", to: nil, doc: nil),
+                    FieldLayout(name: "codigo_banco", pos: [5, 7], picture: "9(3)", format: nil, enum: nil, default: "004", to: "bank", doc: nil),
+                    FieldLayout(name: "filler_008", pos: [8, 17], picture: "X(10)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "qtd_titulos", pos: [18, 25], picture: "9(8)", format: "int", enum: nil, default: nil, to: "simple.count", doc: nil),
+                    FieldLayout(name: "valor_titulos", pos: [26, 39], picture: "9(12)V99", format: nil, enum: nil, default: nil, to: "simple.total_cents", doc: nil),
+                    FieldLayout(name: "aviso_bancario", pos: [40, 47], picture: "X(8)", format: nil, enum: nil, default: nil, to: "notice_number", doc: nil),
+                    FieldLayout(name: "filler_048", pos: [48, 394], picture: "X(347)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "Trailer retorno BNB (LB Bnb.php lê 18-25 e 26-39)")
+    }
+
+    /// cnab400/033/remessa: header_arquivo
+    static func record64() -> RecordLayout {
+        RecordLayout(
+                name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["0"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "0", to: "_record_type", doc: "B.1: 0 header"),
+                    FieldLayout(name: "codigo_remessa_retorno", pos: [2, 2], picture: "9", format: "enum", enum: ["1": "remessa", "2": "retorno"], default: "1", to: "direction", doc: "B.1: 1 remessa, 2 retorno"),
+                    FieldLayout(name: "literal_remessa_retorno", pos: [3, 9], picture: "X(7)", format: nil, enum: nil, default: "REMESSA", to: nil, doc: "REMESSA / RETORNO (arquivos de teste: TESTE)"),
+                    FieldLayout(name: "codigo_servico", pos: [10, 11], picture: "9(2)", format: nil, enum: nil, default: "01", to: "service_type", doc: "01 cobrança"),
+                    FieldLayout(name: "literal_servico", pos: [12, 26], picture: "X(15)", format: nil, enum: nil, default: "COBRANCA       ", to: nil, doc: "COBRANCA"),
+                    FieldLayout(name: "codigo_transmissao", pos: [27, 46], picture: "9(20)", format: nil, enum: nil, default: nil, to: "convenio", doc: "SAN400 p.6: código de transmissão (agência + código do cliente + conta)"),
+                    FieldLayout(name: "nome_empresa", pos: [47, 76], picture: "X(30)", format: nil, enum: nil, default: nil, to: "company.name", doc: nil),
+                    FieldLayout(name: "codigo_banco", pos: [77, 79], picture: "9(3)", format: nil, enum: nil, default: "033", to: "bank", doc: "código do banco; o manual e os arquivos do corpus trazem 033, mas remessas/retornos do antigo Santander Banespa podem trazer 353 (B.2 \"033/353\")"),
+                    FieldLayout(name: "nome_banco", pos: [80, 94], picture: "X(15)", format: nil, enum: nil, default: nil, to: "bank_name", doc: nil),
+                    FieldLayout(name: "data_gravacao", pos: [95, 100], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "generated_on", doc: nil),
+                    FieldLayout(name: "zeros_101", pos: [101, 116], picture: "9(16)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "filler_117", pos: [117, 391], picture: "X(275)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "versao", pos: [392, 394], picture: "9(3)", format: nil, enum: nil, default: nil, to: "layout_version", doc: "nº da versão do layout (058 nos arquivos do corpus)"),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "SAN400 header de arquivo remessa (p.6)")
+    }
+
+    /// cnab400/033/remessa: detalhe
+    static func record65() -> RecordLayout {
+        RecordLayout(
+                name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["1"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "1", to: "_record_type", doc: nil),
+                    FieldLayout(name: "tipo_inscricao_empresa", pos: [2, 3], picture: "9(2)", format: "enum", enum: ["01": "cpf", "02": "cnpj"], default: nil, to: "company.document_type", doc: nil),
+                    FieldLayout(name: "numero_inscricao_empresa", pos: [4, 17], picture: "9(14)", format: "document", enum: nil, default: nil, to: "company.document", doc: nil),
+                    FieldLayout(name: "codigo_transmissao", pos: [18, 37], picture: "9(20)", format: nil, enum: nil, default: nil, to: "convenio", doc: nil),
+                    FieldLayout(name: "controle_participante", pos: [38, 62], picture: "X(25)", format: nil, enum: nil, default: nil, to: "company_use", doc: nil),
+                    FieldLayout(name: "nosso_numero", pos: [63, 70], picture: "9(8)", format: nil, enum: nil, default: nil, to: "nosso_numero", doc: "B.2: 7 dígitos + DV"),
+                    FieldLayout(name: "data_segundo_desconto", pos: [71, 76], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "discount_2.date", doc: nil),
+                    FieldLayout(name: "filler_077", pos: [77, 77], picture: "X", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "informacao_multa", pos: [78, 78], picture: "9", format: nil, enum: nil, default: nil, to: "fine.code", doc: "B.2: 4 = considerar percentual de multa, 0 sem multa"),
+                    FieldLayout(name: "percentual_multa", pos: [79, 82], picture: "9(2)V99", format: nil, enum: nil, default: nil, to: "fine.value", doc: "percentual (centésimos)"),
+                    FieldLayout(name: "unidade_valor_moeda", pos: [83, 84], picture: "9(2)", format: nil, enum: nil, default: nil, to: nil, doc: "00 = real"),
+                    FieldLayout(name: "valor_outra_unidade", pos: [85, 97], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: nil, doc: "valor do título em outra unidade"),
+                    FieldLayout(name: "filler_098", pos: [98, 101], picture: "X(4)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "data_multa", pos: [102, 107], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "fine.date", doc: "B.2: data da multa"),
+                    FieldLayout(name: "codigo_carteira", pos: [108, 108], picture: "9", format: nil, enum: nil, default: nil, to: "carteira", doc: "B.2: 1 eletrônica com registro, 3 caucionada eletrônica, 4 sem registro, 5 rápida com registro, 6 caucionada rápida, 7 descontada eletrônica"),
+                    FieldLayout(name: "codigo_ocorrencia", pos: [109, 110], picture: "9(2)", format: nil, enum: nil, default: nil, to: "code", doc: "B.3 (SAN400 p.8): ver occurrences.json remessa_movements"),
+                    FieldLayout(name: "seu_numero", pos: [111, 120], picture: "X(10)", format: nil, enum: nil, default: nil, to: "document_number", doc: nil),
+                    FieldLayout(name: "data_vencimento", pos: [121, 126], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "due_date", doc: nil),
+                    FieldLayout(name: "valor_titulo", pos: [127, 139], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "amount_cents", doc: nil),
+                    FieldLayout(name: "banco_cobrador", pos: [140, 142], picture: "9(3)", format: nil, enum: nil, default: "033", to: nil, doc: nil),
+                    FieldLayout(name: "agencia_cobradora", pos: [143, 147], picture: "9(5)", format: nil, enum: nil, default: nil, to: "collecting_agency", doc: "zeros na carteira 5"),
+                    FieldLayout(name: "especie", pos: [148, 149], picture: "9(2)", format: nil, enum: nil, default: nil, to: "species", doc: "01 DM, 02 NP, 03 NS, 05 recibo, 06 DS, 07 LC…"),
+                    FieldLayout(name: "aceite", pos: [150, 150], picture: "X", format: nil, enum: nil, default: nil, to: "acceptance", doc: nil),
+                    FieldLayout(name: "data_emissao", pos: [151, 156], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "issue_date", doc: nil),
+                    FieldLayout(name: "instrucao_1", pos: [157, 158], picture: "9(2)", format: nil, enum: nil, default: nil, to: "instruction_1", doc: "02/03 baixar após 15/30 dias, 04 não baixar, 06 protestar, 07 não protestar, 08 não cobrar mora"),
+                    FieldLayout(name: "instrucao_2", pos: [159, 160], picture: "9(2)", format: nil, enum: nil, default: nil, to: "instruction_2", doc: nil),
+                    FieldLayout(name: "mora_dia", pos: [161, 173], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "interest.value", doc: nil),
+                    FieldLayout(name: "data_desconto", pos: [174, 179], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "discount.date", doc: nil),
+                    FieldLayout(name: "valor_desconto", pos: [180, 192], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "discount.value", doc: nil),
+                    FieldLayout(name: "valor_iof", pos: [193, 205], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "iof_cents", doc: nil),
+                    FieldLayout(name: "valor_abatimento", pos: [206, 218], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "rebate_cents", doc: "abatimento ou valor do 2º desconto"),
+                    FieldLayout(name: "tipo_inscricao_pagador", pos: [219, 220], picture: "9(2)", format: "enum", enum: ["01": "cpf", "02": "cnpj"], default: nil, to: "payer.document_type", doc: nil),
+                    FieldLayout(name: "numero_inscricao_pagador", pos: [221, 234], picture: "9(14)", format: "document", enum: nil, default: nil, to: "payer.document", doc: nil),
+                    FieldLayout(name: "nome_pagador", pos: [235, 274], picture: "X(40)", format: nil, enum: nil, default: nil, to: "payer.name", doc: nil),
+                    FieldLayout(name: "endereco_pagador", pos: [275, 314], picture: "X(40)", format: nil, enum: nil, default: nil, to: "payer.address.street", doc: nil),
+                    FieldLayout(name: "bairro_pagador", pos: [315, 326], picture: "X(12)", format: nil, enum: nil, default: nil, to: "payer.address.district", doc: nil),
+                    FieldLayout(name: "cep_pagador", pos: [327, 331], picture: "9(5)", format: nil, enum: nil, default: nil, to: "payer.address.cep", doc: "B.2: CEP 327-331 + complemento 332-334"),
+                    FieldLayout(name: "complemento_cep", pos: [332, 334], picture: "9(3)", format: nil, enum: nil, default: nil, to: "payer.address.cep", doc: nil),
+                    FieldLayout(name: "municipio_pagador", pos: [335, 349], picture: "X(15)", format: nil, enum: nil, default: nil, to: "payer.address.city", doc: nil),
+                    FieldLayout(name: "uf_pagador", pos: [350, 351], picture: "X(2)", format: nil, enum: nil, default: nil, to: "payer.address.state", doc: nil),
+                    FieldLayout(name: "sacador_avalista", pos: [352, 381], picture: "X(30)", format: nil, enum: nil, default: nil, to: "guarantor.name", doc: nil),
+                    FieldLayout(name: "filler_382", pos: [382, 382], picture: "X", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "identificador_complemento", pos: [383, 383], picture: "X", format: nil, enum: nil, default: nil, to: nil, doc: "I"),
+                    FieldLayout(name: "complemento", pos: [384, 385], picture: "X(2)", format: nil, enum: nil, default: nil, to: nil, doc: "último dígito da conta + DV da conta"),
+                    FieldLayout(name: "filler_386", pos: [386, 391], picture: "X(6)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "dias_protesto", pos: [392, 393], picture: "9(2)", format: "int", enum: nil, default: nil, to: "protest.days", doc: "B.2: 392-393"),
+                    FieldLayout(name: "filler_394", pos: [394, 394], picture: "X", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "SAN400 pp.8-9 (detalhe tipo 1)")
+    }
+
+    /// cnab400/033/remessa: detalhe_pix
+    static func record66() -> RecordLayout {
+        RecordLayout(
+                name: "detalhe_pix", role: RecordRole(rawValue: "detail"), startsGroup: false,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["8"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "8", to: "_record_type", doc: nil),
+                    FieldLayout(name: "tipo_pagamento", pos: [2, 3], picture: "9(2)", format: nil, enum: nil, default: nil, to: "partial_payment.kind", doc: "00 conforme perfil, 01 aceita qualquer valor, 02 entre mínimo e máximo, 03 não aceita divergente"),
+                    FieldLayout(name: "quantidade_pagamentos", pos: [4, 5], picture: "9(2)", format: "int", enum: nil, default: nil, to: "partial_payment.count", doc: nil),
+                    FieldLayout(name: "tipo_valor", pos: [6, 6], picture: "9", format: nil, enum: nil, default: nil, to: "partial_payment.max_kind", doc: "1 percentual, 2 valor"),
+                    FieldLayout(name: "valor_maximo", pos: [7, 19], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "partial_payment.max_value", doc: nil),
+                    FieldLayout(name: "percentual_maximo", pos: [20, 24], picture: "9(2)V9(3)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "valor_minimo", pos: [25, 37], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "partial_payment.min_value", doc: nil),
+                    FieldLayout(name: "percentual_minimo", pos: [38, 42], picture: "9(2)V9(3)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "tipo_chave_dict", pos: [43, 43], picture: "X", format: nil, enum: nil, default: nil, to: "pix.key_type", doc: "D.2: 1 CPF, 2 CNPJ, 3 celular, 4 e-mail, 5 aleatória"),
+                    FieldLayout(name: "chave_dict", pos: [44, 120], picture: "X(77)", format: nil, enum: nil, default: nil, to: "pix.key", doc: nil),
+                    FieldLayout(name: "txid", pos: [121, 155], picture: "X(35)", format: nil, enum: nil, default: nil, to: "pix.txid", doc: nil),
+                    FieldLayout(name: "filler_156", pos: [156, 394], picture: "X(239)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "Registro tipo 8 (tipo de pagamento + Pix), após o detalhe (D.2; brcobranca remessa/cnab400/santander_pix.rb, secundário)")
+    }
+
+    /// cnab400/033/remessa: detalhe_desconhecido
+    static func record67() -> RecordLayout {
+        RecordLayout(
+                name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
+                requires: nil, fallback: true,
+                select: [Selector(pos: [1, 1], values: ["2", "3", "4", "5", "6", "7"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: nil, to: "_record_type", doc: nil),
+                    FieldLayout(name: "conteudo", pos: [2, 394], picture: "X(393)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "Registro de tipo não descrito neste layout: relatado e mantido, nunca fatal")
+    }
+
+    /// cnab400/033/remessa: trailer_arquivo
+    static func record68() -> RecordLayout {
+        RecordLayout(
+                name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["9"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "9", to: "_record_type", doc: nil),
+                    FieldLayout(name: "quantidade_documentos", pos: [2, 7], picture: "9(6)", format: "int", enum: nil, default: nil, to: "record_count", doc: "B.6: quantidade de registros do arquivo (header e trailer incluídos, conforme o corpus)"),
+                    FieldLayout(name: "valor_total", pos: [8, 20], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "total_cents", doc: "B.6: soma dos valores dos títulos"),
+                    FieldLayout(name: "zeros_021", pos: [21, 394], picture: "9(374)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "SAN400 trailer remessa (B.6)")
+    }
+
+    /// cnab400/033/retorno: header_arquivo
+    static func record69() -> RecordLayout {
+        RecordLayout(
+                name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["0"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "0", to: "_record_type", doc: "B.1: 0 header"),
+                    FieldLayout(name: "codigo_remessa_retorno", pos: [2, 2], picture: "9", format: "enum", enum: ["1": "remessa", "2": "retorno"], default: "2", to: "direction", doc: "B.1: 1 remessa, 2 retorno"),
+                    FieldLayout(name: "literal_remessa_retorno", pos: [3, 9], picture: "X(7)", format: nil, enum: nil, default: "RETORNO", to: nil, doc: "REMESSA / RETORNO (arquivos de teste: TESTE)"),
+                    FieldLayout(name: "codigo_servico", pos: [10, 11], picture: "9(2)", format: nil, enum: nil, default: "01", to: "service_type", doc: "01 cobrança"),
+                    FieldLayout(name: "literal_servico", pos: [12, 26], picture: "X(15)", format: nil, enum: nil, default: "COBRANCA       ", to: nil, doc: "COBRANCA"),
+                    FieldLayout(name: "agencia", pos: [27, 30], picture: "9(4)", format: nil, enum: nil, default: nil, to: "agency", doc: nil),
+                    FieldLayout(name: "conta_movimento", pos: [31, 38], picture: "9(8)", format: nil, enum: nil, default: nil, to: "account", doc: nil),
+                    FieldLayout(name: "conta_cobranca", pos: [39, 46], picture: "9(8)", format: nil, enum: nil, default: nil, to: "convenio", doc: "conta cobrança (código do beneficiário)"),
+                    FieldLayout(name: "nome_empresa", pos: [47, 76], picture: "X(30)", format: nil, enum: nil, default: nil, to: "company.name", doc: nil),
+                    FieldLayout(name: "codigo_banco", pos: [77, 79], picture: "9(3)", format: nil, enum: nil, default: "033", to: "bank", doc: "código do banco; o manual e os arquivos do corpus trazem 033, mas remessas/retornos do antigo Santander Banespa podem trazer 353 (B.2 \"033/353\")"),
+                    FieldLayout(name: "nome_banco", pos: [80, 94], picture: "X(15)", format: nil, enum: nil, default: nil, to: "bank_name", doc: nil),
+                    FieldLayout(name: "data_gravacao", pos: [95, 100], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "generated_on", doc: nil),
+                    FieldLayout(name: "zeros_101", pos: [101, 110], picture: "9(10)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "filler_111", pos: [111, 391], picture: "X(281)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "versao", pos: [392, 394], picture: "9(3)", format: nil, enum: nil, default: nil, to: "layout_version", doc: "nº da versão do layout (058 nos arquivos do corpus)"),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "SAN400 header de arquivo retorno (p.12)")
+    }
+
+    /// cnab400/033/retorno: detalhe
+    static func record70() -> RecordLayout {
+        RecordLayout(
+                name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["1"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "1", to: "_record_type", doc: nil),
+                    FieldLayout(name: "tipo_inscricao_empresa", pos: [2, 3], picture: "9(2)", format: "enum", enum: ["01": "cpf", "02": "cnpj"], default: nil, to: "company.document_type", doc: nil),
+                    FieldLayout(name: "numero_inscricao_empresa", pos: [4, 17], picture: "9(14)", format: "document", enum: nil, default: nil, to: "company.document", doc: nil),
+                    FieldLayout(name: "agencia", pos: [18, 21], picture: "9(4)", format: nil, enum: nil, default: nil, to: "agency", doc: nil),
+                    FieldLayout(name: "conta_movimento", pos: [22, 29], picture: "9(8)", format: nil, enum: nil, default: nil, to: "account", doc: nil),
+                    FieldLayout(name: "conta_cobranca", pos: [30, 37], picture: "9(8)", format: nil, enum: nil, default: nil, to: "convenio", doc: nil),
+                    FieldLayout(name: "controle_participante", pos: [38, 62], picture: "X(25)", format: nil, enum: nil, default: nil, to: "company_use", doc: nil),
+                    FieldLayout(name: "nosso_numero", pos: [63, 70], picture: "9(8)", format: nil, enum: nil, default: nil, to: "nosso_numero", doc: "B.4: 63-70 (repetido em 127-134)"),
+                    FieldLayout(name: "filler_071", pos: [71, 107], picture: "X(37)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "codigo_carteira", pos: [108, 108], picture: "9", format: nil, enum: nil, default: nil, to: "carteira", doc: nil),
+                    FieldLayout(name: "codigo_ocorrencia", pos: [109, 110], picture: "9(2)", format: nil, enum: nil, default: nil, to: "code", doc: "B.5 (SAN400 p.13): ver occurrences.json"),
+                    FieldLayout(name: "data_ocorrencia", pos: [111, 116], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "occurrence_date", doc: nil),
+                    FieldLayout(name: "seu_numero", pos: [117, 126], picture: "X(10)", format: nil, enum: nil, default: nil, to: "document_number", doc: nil),
+                    FieldLayout(name: "nosso_numero_2", pos: [127, 134], picture: "X(8)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "codigo_original_remessa", pos: [135, 136], picture: "X(2)", format: nil, enum: nil, default: nil, to: nil, doc: "ocorrência da remessa que originou o retorno"),
+                    FieldLayout(name: "codigos_erro", pos: [137, 145], picture: "X(9)", format: nil, enum: nil, default: nil, to: "rejection_codes", doc: "B.4: até 3 códigos de erro de 3 dígitos (tabela SAN400 p.15), lidos como texto"),
+                    FieldLayout(name: "filler_146", pos: [146, 146], picture: "X", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "data_vencimento", pos: [147, 152], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "due_date", doc: nil),
+                    FieldLayout(name: "valor_titulo", pos: [153, 165], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "face_cents", doc: nil),
+                    FieldLayout(name: "banco_cobrador", pos: [166, 168], picture: "9(3)", format: nil, enum: nil, default: nil, to: "collecting_bank", doc: nil),
+                    FieldLayout(name: "agencia_recebedora", pos: [169, 173], picture: "9(5)", format: nil, enum: nil, default: nil, to: "collecting_agency", doc: nil),
+                    FieldLayout(name: "especie", pos: [174, 175], picture: "X(2)", format: nil, enum: nil, default: nil, to: "species", doc: nil),
+                    FieldLayout(name: "valor_tarifa", pos: [176, 188], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "fee_cents", doc: nil),
+                    FieldLayout(name: "outras_despesas", pos: [189, 201], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "other_expenses_cents", doc: nil),
+                    FieldLayout(name: "juros_atraso", pos: [202, 214], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: nil, doc: "B.4: juros de atraso"),
+                    FieldLayout(name: "valor_iof", pos: [215, 227], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "iof_cents", doc: nil),
+                    FieldLayout(name: "valor_abatimento", pos: [228, 240], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "rebate_cents", doc: nil),
+                    FieldLayout(name: "valor_desconto", pos: [241, 253], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "discount_cents", doc: nil),
+                    FieldLayout(name: "valor_recebido", pos: [254, 266], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "paid_cents", doc: nil),
+                    FieldLayout(name: "juros_mora", pos: [267, 279], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "interest_cents", doc: nil),
+                    FieldLayout(name: "outros_creditos", pos: [280, 292], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "other_credits_cents", doc: nil),
+                    FieldLayout(name: "filler_293", pos: [293, 293], picture: "X", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "aceite", pos: [294, 294], picture: "X", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "filler_295", pos: [295, 295], picture: "X", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "data_credito", pos: [296, 301], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "credit_date", doc: nil),
+                    FieldLayout(name: "nome_pagador", pos: [302, 337], picture: "X(36)", format: nil, enum: nil, default: nil, to: "payer.name", doc: nil),
+                    FieldLayout(name: "filler_338", pos: [338, 391], picture: "X(54)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "versao", pos: [392, 394], picture: "X(3)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "SAN400 pp.13-14 (detalhe retorno tipo 1)")
+    }
+
+    /// cnab400/033/retorno: detalhe_pix
+    static func record71() -> RecordLayout {
+        RecordLayout(
+                name: "detalhe_pix", role: RecordRole(rawValue: "detail"), startsGroup: false,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["2"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "2", to: "_record_type", doc: nil),
+                    FieldLayout(name: "filler_002", pos: [2, 2], picture: "X", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "url_qrcode", pos: [3, 79], picture: "X(77)", format: nil, enum: nil, default: nil, to: "pix.location", doc: "D.2: location do QR Code"),
+                    FieldLayout(name: "txid", pos: [80, 114], picture: "X(35)", format: nil, enum: nil, default: nil, to: "pix.txid", doc: nil),
+                    FieldLayout(name: "filler_115", pos: [115, 394], picture: "X(280)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "Registro tipo 2 do retorno (Pix), após o detalhe (D.2; LB Retorno/Cnab400/Banco/Santander.php, secundário)")
+    }
+
+    /// cnab400/033/retorno: detalhe_desconhecido
+    static func record72() -> RecordLayout {
+        RecordLayout(
+                name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
+                requires: nil, fallback: true,
+                select: [Selector(pos: [1, 1], values: ["3", "4", "5", "6", "7", "8"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: nil, to: "_record_type", doc: nil),
+                    FieldLayout(name: "conteudo", pos: [2, 394], picture: "X(393)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "Registro de tipo não descrito neste layout: relatado e mantido, nunca fatal")
+    }
+
+    /// cnab400/033/retorno: trailer_arquivo
+    static func record73() -> RecordLayout {
+        RecordLayout(
+                name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["9"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "9", to: "_record_type", doc: nil),
+                    FieldLayout(name: "codigo_retorno", pos: [2, 2], picture: "9", format: nil, enum: nil, default: "2", to: nil, doc: nil),
+                    FieldLayout(name: "codigo_servico", pos: [3, 4], picture: "9(2)", format: nil, enum: nil, default: "01", to: nil, doc: nil),
+                    FieldLayout(name: "codigo_banco", pos: [5, 7], picture: "9(3)", format: nil, enum: nil, default: "033", to: "bank", doc: nil),
+                    FieldLayout(name: "filler_008", pos: [8, 17], picture: "X(10)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "qtd_simples", pos: [18, 25], picture: "9(8)", format: "int", enum: nil, default: nil, to: "simple.count", doc: nil),
+                    FieldLayout(name: "valor_simples", pos: [26, 39], picture: "9(12)V99", format: nil, enum: nil, default: nil, to: "simple.total_cents", doc: nil),
+                    FieldLayout(name: "aviso_simples", pos: [40, 47], picture: "X(8)", format: nil, enum: nil, default: nil, to: "notice_number", doc: nil),
+                    FieldLayout(name: "filler_048", pos: [48, 57], picture: "X(10)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "qtd_bloco_2", pos: [58, 65], picture: "9(8)", format: nil, enum: nil, default: nil, to: nil, doc: "2º bloco (caucionada; ordem dos blocos 2 e 3 não conferida no manual)"),
+                    FieldLayout(name: "valor_bloco_2", pos: [66, 79], picture: "9(12)V99", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "aviso_bloco_2", pos: [80, 87], picture: "X(8)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "filler_088", pos: [88, 97], picture: "X(10)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "qtd_bloco_3", pos: [98, 105], picture: "9(8)", format: nil, enum: nil, default: nil, to: nil, doc: "3º bloco (descontada)"),
+                    FieldLayout(name: "valor_bloco_3", pos: [106, 119], picture: "9(12)V99", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "aviso_bloco_3", pos: [120, 127], picture: "X(8)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "filler_128", pos: [128, 391], picture: "X(264)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "versao", pos: [392, 394], picture: "X(3)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "SAN400 trailer retorno (B.6)")
+    }
+
+    /// cnab400/041/remessa: header_arquivo
+    static func record74() -> RecordLayout {
+        RecordLayout(
+                name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["0"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "0", to: "_record_type", doc: nil),
+                    FieldLayout(name: "codigo_remessa_retorno", pos: [2, 2], picture: "9", format: "enum", enum: ["1": "remessa", "2": "retorno"], default: "1", to: "direction", doc: nil),
+                    FieldLayout(name: "literal_remessa", pos: [3, 9], picture: "X(7)", format: nil, enum: nil, default: "REMESSA", to: nil, doc: nil),
+                    FieldLayout(name: "filler_010", pos: [10, 26], picture: "X(17)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "codigo_cedente", pos: [27, 39], picture: "X(13)", format: nil, enum: nil, default: nil, to: "convenio", doc: "código do beneficiário (13)"),
+                    FieldLayout(name: "filler_040", pos: [40, 46], picture: "X(7)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "nome_empresa", pos: [47, 76], picture: "X(30)", format: nil, enum: nil, default: nil, to: "company.name", doc: nil),
+                    FieldLayout(name: "codigo_banco", pos: [77, 79], picture: "9(3)", format: nil, enum: nil, default: "041", to: "bank", doc: nil),
+                    FieldLayout(name: "nome_banco", pos: [80, 94], picture: "X(15)", format: nil, enum: nil, default: nil, to: "bank_name", doc: nil),
+                    FieldLayout(name: "data_gravacao", pos: [95, 100], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "generated_on", doc: nil),
+                    FieldLayout(name: "filler_101", pos: [101, 394], picture: "X(294)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "Header remessa Banrisul: 10-26 em branco (brcobranca remessa/cnab400/banrisul.rb (secundário))")
+    }
+
+    /// cnab400/041/remessa: detalhe
+    static func record75() -> RecordLayout {
+        RecordLayout(
+                name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["1"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "1", to: "_record_type", doc: nil),
+                    FieldLayout(name: "filler_002", pos: [2, 17], picture: "X(16)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "codigo_cedente", pos: [18, 30], picture: "X(13)", format: nil, enum: nil, default: nil, to: "convenio", doc: nil),
+                    FieldLayout(name: "filler_031", pos: [31, 37], picture: "X(7)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "controle_participante", pos: [38, 62], picture: "X(25)", format: nil, enum: nil, default: nil, to: "company_use", doc: nil),
+                    FieldLayout(name: "nosso_numero", pos: [63, 70], picture: "9(8)", format: nil, enum: nil, default: nil, to: "nosso_numero", doc: nil),
+                    FieldLayout(name: "dv_nosso_numero", pos: [71, 72], picture: "X(2)", format: nil, enum: nil, default: nil, to: "nosso_numero", doc: "dois dígitos de conferência"),
+                    FieldLayout(name: "mensagem_boleto", pos: [73, 104], picture: "X(32)", format: nil, enum: nil, default: nil, to: "message_1", doc: nil),
+                    FieldLayout(name: "filler_105", pos: [105, 107], picture: "X(3)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "carteira", pos: [108, 108], picture: "X", format: nil, enum: nil, default: nil, to: "carteira", doc: nil),
+                    FieldLayout(name: "ocorrencia", pos: [109, 110], picture: "9(2)", format: nil, enum: nil, default: nil, to: "code", doc: nil),
+                    FieldLayout(name: "seu_numero", pos: [111, 120], picture: "X(10)", format: nil, enum: nil, default: nil, to: "document_number", doc: nil),
+                    FieldLayout(name: "data_vencimento", pos: [121, 126], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "due_date", doc: nil),
+                    FieldLayout(name: "valor_titulo", pos: [127, 139], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "amount_cents", doc: nil),
+                    FieldLayout(name: "banco_encarregado", pos: [140, 142], picture: "9(3)", format: nil, enum: nil, default: "041", to: nil, doc: nil),
+                    FieldLayout(name: "filler_143", pos: [143, 147], picture: "X(5)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "especie", pos: [148, 149], picture: "9(2)", format: nil, enum: nil, default: nil, to: "species", doc: nil),
+                    FieldLayout(name: "aceite", pos: [150, 150], picture: "X", format: nil, enum: nil, default: nil, to: "acceptance", doc: "sempre N"),
+                    FieldLayout(name: "data_emissao", pos: [151, 156], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "issue_date", doc: nil),
+                    FieldLayout(name: "instrucao_1", pos: [157, 158], picture: "9(2)", format: nil, enum: nil, default: nil, to: "instruction_1", doc: "18 = cobrar multa"),
+                    FieldLayout(name: "instrucao_2", pos: [159, 160], picture: "9(2)", format: nil, enum: nil, default: nil, to: "instruction_2", doc: nil),
+                    FieldLayout(name: "tipo_mora", pos: [161, 161], picture: "X", format: nil, enum: nil, default: nil, to: "interest.code", doc: "diária ou mensal; branco sem mora"),
+                    FieldLayout(name: "valor_mora", pos: [162, 173], picture: "9(10)V99", format: nil, enum: nil, default: nil, to: "interest.value", doc: "valor/taxa de mora (brancos sem mora)"),
+                    FieldLayout(name: "data_desconto", pos: [174, 179], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "discount.date", doc: nil),
+                    FieldLayout(name: "valor_desconto", pos: [180, 192], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "discount.value", doc: nil),
+                    FieldLayout(name: "valor_iof", pos: [193, 205], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "iof_cents", doc: nil),
+                    FieldLayout(name: "valor_abatimento", pos: [206, 218], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "rebate_cents", doc: nil),
+                    FieldLayout(name: "tipo_inscricao_pagador", pos: [219, 220], picture: "9(2)", format: "enum", enum: ["01": "cpf", "02": "cnpj"], default: nil, to: "payer.document_type", doc: nil),
+                    FieldLayout(name: "numero_inscricao_pagador", pos: [221, 234], picture: "9(14)", format: "document", enum: nil, default: nil, to: "payer.document", doc: nil),
+                    FieldLayout(name: "nome_pagador", pos: [235, 269], picture: "X(35)", format: nil, enum: nil, default: nil, to: "payer.name", doc: nil),
+                    FieldLayout(name: "filler_270", pos: [270, 274], picture: "X(5)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "endereco_pagador", pos: [275, 314], picture: "X(40)", format: nil, enum: nil, default: nil, to: "payer.address.street", doc: nil),
+                    FieldLayout(name: "filler_315", pos: [315, 321], picture: "X(7)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "percentual_multa", pos: [322, 324], picture: "9(3)", format: nil, enum: nil, default: nil, to: "fine.value", doc: "percentual com 1 decimal (décimos)"),
+                    FieldLayout(name: "dias_multa", pos: [325, 326], picture: "9(2)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "cep_pagador", pos: [327, 334], picture: "9(8)", format: nil, enum: nil, default: nil, to: "payer.address.cep", doc: nil),
+                    FieldLayout(name: "cidade_pagador", pos: [335, 349], picture: "X(15)", format: nil, enum: nil, default: nil, to: "payer.address.city", doc: nil),
+                    FieldLayout(name: "uf_pagador", pos: [350, 351], picture: "X(2)", format: nil, enum: nil, default: nil, to: "payer.address.state", doc: nil),
+                    FieldLayout(name: "taxa_antecipacao", pos: [352, 355], picture: "9(4)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "filler_356", pos: [356, 356], picture: "X", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "valor_calculo_desconto", pos: [357, 369], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "dias_protesto", pos: [370, 371], picture: "9(2)", format: "int", enum: nil, default: nil, to: "protest.days", doc: nil),
+                    FieldLayout(name: "filler_372", pos: [372, 394], picture: "X(23)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "Detalhe remessa Banrisul (brcobranca remessa/cnab400/banrisul.rb (secundário))")
+    }
+
+    /// cnab400/041/remessa: detalhe_desconhecido
+    static func record76() -> RecordLayout {
+        RecordLayout(
+                name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
+                requires: nil, fallback: true,
+                select: [Selector(pos: [1, 1], values: ["2", "3", "4", "5", "6", "7", "8"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: nil, to: "_record_type", doc: nil),
+                    FieldLayout(name: "conteudo", pos: [2, 394], picture: "X(393)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "Registro de tipo não descrito neste layout: relatado e mantido, nunca fatal")
+    }
+
+    /// cnab400/041/remessa: trailer_arquivo
+    static func record77() -> RecordLayout {
+        RecordLayout(
+                name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["9"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "9", to: "_record_type", doc: nil),
+                    FieldLayout(name: "filler_002", pos: [2, 27], picture: "X(26)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "valor_total", pos: [28, 40], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "total_cents", doc: nil),
+                    FieldLayout(name: "filler_041", pos: [41, 394], picture: "X(354)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "Trailer remessa Banrisul: 28-40 total dos títulos (brcobranca remessa/cnab400/banrisul.rb (secundário))")
+    }
+
+    /// cnab400/041/retorno: header_arquivo
+    static func record78() -> RecordLayout {
+        RecordLayout(
+                name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["0"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "0", to: "_record_type", doc: "B.1: 0 header"),
+                    FieldLayout(name: "codigo_remessa_retorno", pos: [2, 2], picture: "9", format: "enum", enum: ["1": "remessa", "2": "retorno"], default: "2", to: "direction", doc: "B.1: 1 remessa, 2 retorno"),
+                    FieldLayout(name: "literal_remessa_retorno", pos: [3, 9], picture: "X(7)", format: nil, enum: nil, default: "RETORNO", to: nil, doc: "REMESSA / RETORNO (arquivos de teste: TESTE)"),
+                    FieldLayout(name: "codigo_servico", pos: [10, 11], picture: "9(2)", format: nil, enum: nil, default: "01", to: "service_type", doc: "01 cobrança"),
+                    FieldLayout(name: "literal_servico", pos: [12, 26], picture: "X(15)", format: nil, enum: nil, default: "COBRANCA       ", to: nil, doc: "COBRANCA"),
+                    FieldLayout(name: "codigo_cedente", pos: [27, 39], picture: "X(13)", format: nil, enum: nil, default: nil, to: "convenio", doc: nil),
+                    FieldLayout(name: "filler_040", pos: [40, 46], picture: "X(7)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "nome_empresa", pos: [47, 76], picture: "X(30)", format: nil, enum: nil, default: nil, to: "company.name", doc: nil),
+                    FieldLayout(name: "codigo_banco", pos: [77, 79], picture: "9(3)", format: nil, enum: nil, default: "041", to: "bank", doc: nil),
+                    FieldLayout(name: "nome_banco", pos: [80, 94], picture: "X(15)", format: nil, enum: nil, default: nil, to: "bank_name", doc: nil),
+                    FieldLayout(name: "data_gravacao", pos: [95, 100], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "generated_on", doc: nil),
+                    FieldLayout(name: "filler_101", pos: [101, 394], picture: "X(294)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "Header retorno Banrisul (cnab_yaml cnab400/041/retorno (secundário))")
+    }
+
+    /// cnab400/041/retorno: detalhe
+    static func record79() -> RecordLayout {
+        RecordLayout(
+                name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["1"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "1", to: "_record_type", doc: nil),
+                    FieldLayout(name: "tipo_inscricao_empresa", pos: [2, 3], picture: "9(2)", format: "enum", enum: ["01": "cpf", "02": "cnpj"], default: nil, to: "company.document_type", doc: nil),
+                    FieldLayout(name: "numero_inscricao_empresa", pos: [4, 17], picture: "9(14)", format: "document", enum: nil, default: nil, to: "company.document", doc: nil),
+                    FieldLayout(name: "codigo_cedente", pos: [18, 29], picture: "X(12)", format: nil, enum: nil, default: nil, to: "convenio", doc: nil),
+                    FieldLayout(name: "especie_cobranca", pos: [30, 35], picture: "X(6)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "filler_036", pos: [36, 37], picture: "X(2)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "controle_participante", pos: [38, 62], picture: "X(25)", format: nil, enum: nil, default: nil, to: "company_use", doc: nil),
+                    FieldLayout(name: "nosso_numero", pos: [63, 70], picture: "9(8)", format: nil, enum: nil, default: nil, to: "nosso_numero", doc: nil),
+                    FieldLayout(name: "filler_071", pos: [71, 72], picture: "X(2)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "nosso_numero_opcional", pos: [73, 82], picture: "X(10)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "contrato_blu", pos: [83, 104], picture: "X(22)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "filler_105", pos: [105, 107], picture: "X(3)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "carteira", pos: [108, 108], picture: "X", format: nil, enum: nil, default: nil, to: "carteira", doc: nil),
+                    FieldLayout(name: "ocorrencia", pos: [109, 110], picture: "9(2)", format: nil, enum: nil, default: nil, to: "code", doc: nil),
+                    FieldLayout(name: "data_ocorrencia", pos: [111, 116], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "occurrence_date", doc: nil),
+                    FieldLayout(name: "seu_numero", pos: [117, 126], picture: "X(10)", format: nil, enum: nil, default: nil, to: "document_number", doc: nil),
+                    FieldLayout(name: "nosso_numero_2", pos: [127, 146], picture: "X(20)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "data_vencimento", pos: [147, 152], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "due_date", doc: nil),
+                    FieldLayout(name: "valor_titulo", pos: [153, 165], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "face_cents", doc: nil),
+                    FieldLayout(name: "banco_cobrador", pos: [166, 168], picture: "9(3)", format: nil, enum: nil, default: nil, to: "collecting_bank", doc: nil),
+                    FieldLayout(name: "agencia_cobradora", pos: [169, 173], picture: "9(5)", format: nil, enum: nil, default: nil, to: "collecting_agency", doc: nil),
+                    FieldLayout(name: "especie", pos: [174, 175], picture: "X(2)", format: nil, enum: nil, default: nil, to: "species", doc: nil),
+                    FieldLayout(name: "tarifa", pos: [176, 188], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "fee_cents", doc: nil),
+                    FieldLayout(name: "outras_despesas", pos: [189, 201], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "other_expenses_cents", doc: nil),
+                    FieldLayout(name: "filler_202", pos: [202, 227], picture: "X(26)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "valor_abatimento", pos: [228, 240], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "rebate_cents", doc: nil),
+                    FieldLayout(name: "valor_desconto", pos: [241, 253], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "discount_cents", doc: nil),
+                    FieldLayout(name: "valor_pago", pos: [254, 266], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "paid_cents", doc: nil),
+                    FieldLayout(name: "mora_multa", pos: [267, 279], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "interest_cents", doc: nil),
+                    FieldLayout(name: "outros_creditos", pos: [280, 292], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "other_credits_cents", doc: nil),
+                    FieldLayout(name: "filler_293", pos: [293, 295], picture: "X(3)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "data_credito", pos: [296, 301], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "credit_date", doc: nil),
+                    FieldLayout(name: "filler_302", pos: [302, 342], picture: "X(41)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "forma_pagamento", pos: [343, 343], picture: "X", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "canal_pagamento", pos: [344, 344], picture: "X", format: nil, enum: nil, default: nil, to: "liquidation_code", doc: nil),
+                    FieldLayout(name: "filler_345", pos: [345, 382], picture: "X(38)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "motivos", pos: [383, 392], picture: "X(10)", format: "reasons", enum: nil, default: nil, to: "reasons", doc: nil),
+                    FieldLayout(name: "filler_393", pos: [393, 394], picture: "X(2)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "Detalhe retorno Banrisul (cnab_yaml cnab400/041/retorno (secundário), com as posições comuns de B.4)")
+    }
+
+    /// cnab400/041/retorno: detalhe_desconhecido
+    static func record80() -> RecordLayout {
+        RecordLayout(
+                name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
+                requires: nil, fallback: true,
+                select: [Selector(pos: [1, 1], values: ["2", "3", "4", "5", "6", "7", "8"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: nil, to: "_record_type", doc: nil),
+                    FieldLayout(name: "conteudo", pos: [2, 394], picture: "X(393)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "Registro de tipo não descrito neste layout: relatado e mantido, nunca fatal")
+    }
+
+    /// cnab400/041/retorno: trailer_arquivo
+    static func record81() -> RecordLayout {
+        RecordLayout(
+                name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["9"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "9", to: "_record_type", doc: nil),
+                    FieldLayout(name: "codigo_retorno", pos: [2, 2], picture: "9", format: nil, enum: nil, default: "2", to: nil, doc: nil),
+                    FieldLayout(name: "codigo_servico", pos: [3, 4], picture: "9(2)", format: nil, enum: nil, default: "01", to: nil, doc: nil),
+                    FieldLayout(name: "codigo_banco", pos: [5, 7], picture: "9(3)", format: nil, enum: nil, default: "041", to: "bank", doc: nil),
+                    FieldLayout(name: "filler_008", pos: [8, 394], picture: "X(387)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "Trailer retorno Banrisul (contagens não descritas na fonte)")
+    }
+
+    /// cnab400/070/retorno: header_arquivo
+    static func record82() -> RecordLayout {
+        RecordLayout(
+                name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["0"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "0", to: "_record_type", doc: "B.1: 0 header"),
+                    FieldLayout(name: "codigo_remessa_retorno", pos: [2, 2], picture: "9", format: "enum", enum: ["1": "remessa", "2": "retorno"], default: "2", to: "direction", doc: "B.1: 1 remessa, 2 retorno"),
+                    FieldLayout(name: "literal_remessa_retorno", pos: [3, 9], picture: "X(7)", format: nil, enum: nil, default: "RETORNO", to: nil, doc: "REMESSA / RETORNO (arquivos de teste: TESTE)"),
+                    FieldLayout(name: "codigo_servico", pos: [10, 11], picture: "9(2)", format: nil, enum: nil, default: "01", to: "service_type", doc: "01 cobrança"),
+                    FieldLayout(name: "literal_servico", pos: [12, 26], picture: "X(15)", format: nil, enum: nil, default: "COBRANCA       ", to: nil, doc: "COBRANCA"),
+                    FieldLayout(name: "codigo_empresa", pos: [27, 46], picture: "9(20)", format: nil, enum: nil, default: nil, to: "convenio", doc: nil),
+                    FieldLayout(name: "nome_empresa", pos: [47, 76], picture: "X(30)", format: nil, enum: nil, default: nil, to: "company.name", doc: nil),
+                    FieldLayout(name: "codigo_banco", pos: [77, 79], picture: "9(3)", format: nil, enum: nil, default: "070", to: "bank", doc: nil),
+                    FieldLayout(name: "nome_banco", pos: [80, 94], picture: "X(15)", format: nil, enum: nil, default: nil, to: "bank_name", doc: nil),
+                    FieldLayout(name: "data_gravacao", pos: [95, 102], picture: "9(8)", format: "ddMMyyyy", enum: nil, default: nil, to: "generated_on", doc: "DDMMAAAA no BRB"),
+                    FieldLayout(name: "filler_103", pos: [103, 379], picture: "X(277)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "data_credito", pos: [380, 387], picture: "9(8)", format: "ddMMyyyy", enum: nil, default: nil, to: "credit_date", doc: nil),
+                    FieldLayout(name: "filler_388", pos: [388, 394], picture: "X(7)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "Header retorno BRB (brcobranca retorno/cnab400/banco_brasilia.rb (secundário), conferido com o retorno do corpus)")
+    }
+
+    /// cnab400/070/retorno: detalhe
+    static func record83() -> RecordLayout {
+        RecordLayout(
+                name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["1"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "1", to: "_record_type", doc: nil),
+                    FieldLayout(name: "tipo_inscricao_empresa", pos: [2, 3], picture: "9(2)", format: "enum", enum: ["01": "cpf", "02": "cnpj"], default: nil, to: "company.document_type", doc: nil),
+                    FieldLayout(name: "numero_inscricao_empresa", pos: [4, 17], picture: "9(14)", format: "document", enum: nil, default: nil, to: "company.document", doc: nil),
+                    FieldLayout(name: "filler_018", pos: [18, 20], picture: "X(3)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "codigo_cedente", pos: [21, 37], picture: "9(17)", format: nil, enum: nil, default: nil, to: "convenio", doc: nil),
+                    FieldLayout(name: "controle_participante", pos: [38, 62], picture: "X(25)", format: nil, enum: nil, default: nil, to: "company_use", doc: nil),
+                    FieldLayout(name: "filler_063", pos: [63, 70], picture: "X(8)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "nosso_numero", pos: [71, 82], picture: "9(12)", format: nil, enum: nil, default: nil, to: "nosso_numero", doc: nil),
+                    FieldLayout(name: "filler_083", pos: [83, 108], picture: "X(26)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "ocorrencia", pos: [109, 110], picture: "9(2)", format: nil, enum: nil, default: nil, to: "code", doc: nil),
+                    FieldLayout(name: "data_ocorrencia", pos: [111, 118], picture: "9(8)", format: "ddMMyyyy", enum: nil, default: nil, to: "occurrence_date", doc: nil),
+                    FieldLayout(name: "filler_119", pos: [119, 128], picture: "X(10)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "nosso_numero_confirmacao", pos: [129, 140], picture: "X(12)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "filler_141", pos: [141, 148], picture: "X(8)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "data_vencimento", pos: [149, 156], picture: "9(8)", format: "ddMMyyyy", enum: nil, default: nil, to: "due_date", doc: nil),
+                    FieldLayout(name: "valor_titulo", pos: [157, 169], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "face_cents", doc: nil),
+                    FieldLayout(name: "banco_recebedor", pos: [170, 172], picture: "9(3)", format: nil, enum: nil, default: nil, to: "collecting_bank", doc: nil),
+                    FieldLayout(name: "agencia_recebedora", pos: [173, 177], picture: "9(5)", format: nil, enum: nil, default: nil, to: "collecting_agency", doc: nil),
+                    FieldLayout(name: "especie", pos: [178, 179], picture: "X(2)", format: nil, enum: nil, default: nil, to: "species", doc: nil),
+                    FieldLayout(name: "valor_tarifa", pos: [180, 192], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "fee_cents", doc: nil),
+                    FieldLayout(name: "filler_193", pos: [193, 218], picture: "X(26)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "valor_iof", pos: [219, 231], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "iof_cents", doc: nil),
+                    FieldLayout(name: "valor_abatimento", pos: [232, 244], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "rebate_cents", doc: nil),
+                    FieldLayout(name: "valor_desconto", pos: [245, 257], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "discount_cents", doc: nil),
+                    FieldLayout(name: "valor_recebido", pos: [258, 270], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "paid_cents", doc: nil),
+                    FieldLayout(name: "valor_271", pos: [271, 283], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: nil, doc: "valor não descrito na fonte (o corpus traz um valor aqui: provavelmente juros)"),
+                    FieldLayout(name: "outros_recebimentos", pos: [284, 296], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "other_credits_cents", doc: nil),
+                    FieldLayout(name: "filler_297", pos: [297, 299], picture: "X(3)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "data_credito", pos: [300, 307], picture: "9(8)", format: "ddMMyyyy", enum: nil, default: nil, to: "credit_date", doc: nil),
+                    FieldLayout(name: "filler_308", pos: [308, 364], picture: "X(57)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "motivos", pos: [365, 394], picture: "X(30)", format: "reasons", enum: nil, default: nil, to: "reasons", doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "Detalhe retorno BRB: datas DDMMAAAA, valores deslocados (brcobranca retorno/cnab400/banco_brasilia.rb (secundário), conferido com o retorno do corpus)")
+    }
+
+    /// cnab400/070/retorno: detalhe_desconhecido
+    static func record84() -> RecordLayout {
+        RecordLayout(
+                name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
+                requires: nil, fallback: true,
+                select: [Selector(pos: [1, 1], values: ["2", "3", "4", "5", "6", "7", "8"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: nil, to: "_record_type", doc: nil),
+                    FieldLayout(name: "conteudo", pos: [2, 394], picture: "X(393)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "Registro de tipo não descrito neste layout: relatado e mantido, nunca fatal")
+    }
+
+    /// cnab400/070/retorno: trailer_arquivo
+    static func record85() -> RecordLayout {
+        RecordLayout(
+                name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["9"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "9", to: "_record_type", doc: nil),
+                    FieldLayout(name: "codigo_retorno", pos: [2, 2], picture: "9", format: nil, enum: nil, default: "2", to: nil, doc: nil),
+                    FieldLayout(name: "codigo_servico", pos: [3, 4], picture: "9(2)", format: nil, enum: nil, default: "01", to: nil, doc: nil),
+                    FieldLayout(name: "codigo_banco", pos: [5, 7], picture: "9(3)", format: nil, enum: nil, default: "070", to: "bank", doc: nil),
+                    FieldLayout(name: "filler_008", pos: [8, 394], picture: "X(387)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "Trailer retorno BRB (totais não descritos na fonte)")
+    }
+
+    /// cnab400/104/remessa: header_arquivo
+    static func record86() -> RecordLayout {
+        RecordLayout(
+                name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["0"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "0", to: "_record_type", doc: "B.1: 0 header"),
+                    FieldLayout(name: "codigo_remessa_retorno", pos: [2, 2], picture: "9", format: "enum", enum: ["1": "remessa", "2": "retorno"], default: "1", to: "direction", doc: "B.1: 1 remessa, 2 retorno"),
+                    FieldLayout(name: "literal_remessa_retorno", pos: [3, 9], picture: "X(7)", format: nil, enum: nil, default: "REMESSA", to: nil, doc: "REMESSA / RETORNO (arquivos de teste: TESTE)"),
+                    FieldLayout(name: "codigo_servico", pos: [10, 11], picture: "9(2)", format: nil, enum: nil, default: "01", to: "service_type", doc: "01 cobrança"),
+                    FieldLayout(name: "literal_servico", pos: [12, 26], picture: "X(15)", format: nil, enum: nil, default: "COBRANCA       ", to: nil, doc: "COBRANCA"),
+                    FieldLayout(name: "agencia", pos: [27, 30], picture: "9(4)", format: nil, enum: nil, default: nil, to: "agency", doc: nil),
+                    FieldLayout(name: "codigo_beneficiario", pos: [31, 36], picture: "9(6)", format: nil, enum: nil, default: nil, to: "convenio", doc: "código do beneficiário (6)"),
+                    FieldLayout(name: "filler_037", pos: [37, 46], picture: "X(10)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "nome_empresa", pos: [47, 76], picture: "X(30)", format: nil, enum: nil, default: nil, to: "company.name", doc: nil),
+                    FieldLayout(name: "codigo_banco", pos: [77, 79], picture: "9(3)", format: nil, enum: nil, default: "104", to: "bank", doc: nil),
+                    FieldLayout(name: "nome_banco", pos: [80, 94], picture: "X(15)", format: nil, enum: nil, default: nil, to: "bank_name", doc: nil),
+                    FieldLayout(name: "data_geracao", pos: [95, 100], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "generated_on", doc: nil),
+                    FieldLayout(name: "filler_101", pos: [101, 389], picture: "X(289)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial_remessa", pos: [390, 394], picture: "9(5)", format: "int", enum: nil, default: nil, to: "file_sequence", doc: "B.7: sequencial a partir de 00001 (CX400 NE009)"),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "CX400 header de arquivo remessa (CX400 Anexo II; campos conferidos com cnab-layouts config/cef/cnab400/cobranca_sigcb.yml e LB Caixa.php, secundários: o corpus não tem arquivos 400 da Caixa)")
+    }
+
+    /// cnab400/104/remessa: detalhe
+    static func record87() -> RecordLayout {
+        RecordLayout(
+                name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["1"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "1", to: "_record_type", doc: nil),
+                    FieldLayout(name: "tipo_inscricao_empresa", pos: [2, 3], picture: "9(2)", format: "enum", enum: ["01": "cpf", "02": "cnpj"], default: nil, to: "company.document_type", doc: nil),
+                    FieldLayout(name: "numero_inscricao_empresa", pos: [4, 17], picture: "9(14)", format: "document", enum: nil, default: nil, to: "company.document", doc: nil),
+                    FieldLayout(name: "agencia", pos: [18, 21], picture: "9(4)", format: nil, enum: nil, default: nil, to: "agency", doc: nil),
+                    FieldLayout(name: "codigo_beneficiario", pos: [22, 27], picture: "9(6)", format: nil, enum: nil, default: nil, to: "convenio", doc: nil),
+                    FieldLayout(name: "identificacao_emissao", pos: [28, 28], picture: "9", format: nil, enum: nil, default: nil, to: "issuer", doc: "B.2: 1 banco emite, 2 cliente emite"),
+                    FieldLayout(name: "identificacao_postagem", pos: [29, 29], picture: "9", format: nil, enum: nil, default: nil, to: "distribution", doc: "0 postagem pelo beneficiário, 1 pagador via correio, 2 beneficiário via agência, 3 pagador via e-mail"),
+                    FieldLayout(name: "taxa_permanencia", pos: [30, 31], picture: "9(2)", format: nil, enum: nil, default: nil, to: nil, doc: "comissão de permanência"),
+                    FieldLayout(name: "uso_empresa", pos: [32, 56], picture: "X(25)", format: nil, enum: nil, default: nil, to: "company_use", doc: nil),
+                    FieldLayout(name: "nosso_numero", pos: [57, 73], picture: "9(17)", format: nil, enum: nil, default: nil, to: "nosso_numero", doc: "B.2: modalidade (57-58) + nosso número (59-73)"),
+                    FieldLayout(name: "filler_074", pos: [74, 76], picture: "X(3)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "mensagem", pos: [77, 106], picture: "X(30)", format: nil, enum: nil, default: nil, to: "message_1", doc: "mensagem a imprimir no boleto"),
+                    FieldLayout(name: "carteira", pos: [107, 108], picture: "9(2)", format: nil, enum: nil, default: nil, to: "carteira", doc: "01 cobrança registrada"),
+                    FieldLayout(name: "codigo_ocorrencia", pos: [109, 110], picture: "9(2)", format: nil, enum: nil, default: nil, to: "code", doc: "B.3 (CX400 NE017): ver occurrences.json remessa_movements"),
+                    FieldLayout(name: "numero_documento", pos: [111, 120], picture: "X(10)", format: nil, enum: nil, default: nil, to: "document_number", doc: nil),
+                    FieldLayout(name: "data_vencimento", pos: [121, 126], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "due_date", doc: nil),
+                    FieldLayout(name: "valor_titulo", pos: [127, 139], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "amount_cents", doc: nil),
+                    FieldLayout(name: "codigo_banco", pos: [140, 142], picture: "9(3)", format: nil, enum: nil, default: "104", to: nil, doc: nil),
+                    FieldLayout(name: "agencia_cobradora", pos: [143, 147], picture: "9(5)", format: nil, enum: nil, default: nil, to: "collecting_agency", doc: "zeros"),
+                    FieldLayout(name: "especie", pos: [148, 149], picture: "9(2)", format: nil, enum: nil, default: nil, to: "species", doc: "01 DM, 02 NP, 03 DS, 05 NS, 06 LC, 09 outros…"),
+                    FieldLayout(name: "aceite", pos: [150, 150], picture: "X", format: nil, enum: nil, default: nil, to: "acceptance", doc: nil),
+                    FieldLayout(name: "data_emissao", pos: [151, 156], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "issue_date", doc: nil),
+                    FieldLayout(name: "instrucao_1", pos: [157, 158], picture: "9(2)", format: nil, enum: nil, default: nil, to: "instruction_1", doc: "01 protestar, 02 devolver (prazo em 392-393)"),
+                    FieldLayout(name: "instrucao_2", pos: [159, 160], picture: "9(2)", format: nil, enum: nil, default: nil, to: "instruction_2", doc: nil),
+                    FieldLayout(name: "juros_mora", pos: [161, 173], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "interest.value", doc: nil),
+                    FieldLayout(name: "data_desconto", pos: [174, 179], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "discount.date", doc: nil),
+                    FieldLayout(name: "valor_desconto", pos: [180, 192], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "discount.value", doc: nil),
+                    FieldLayout(name: "valor_iof", pos: [193, 205], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "iof_cents", doc: nil),
+                    FieldLayout(name: "valor_abatimento", pos: [206, 218], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "rebate_cents", doc: nil),
+                    FieldLayout(name: "tipo_inscricao_pagador", pos: [219, 220], picture: "9(2)", format: "enum", enum: ["01": "cpf", "02": "cnpj"], default: nil, to: "payer.document_type", doc: nil),
+                    FieldLayout(name: "numero_inscricao_pagador", pos: [221, 234], picture: "9(14)", format: "document", enum: nil, default: nil, to: "payer.document", doc: nil),
+                    FieldLayout(name: "nome_pagador", pos: [235, 274], picture: "X(40)", format: nil, enum: nil, default: nil, to: "payer.name", doc: nil),
+                    FieldLayout(name: "endereco_pagador", pos: [275, 314], picture: "X(40)", format: nil, enum: nil, default: nil, to: "payer.address.street", doc: nil),
+                    FieldLayout(name: "bairro_pagador", pos: [315, 326], picture: "X(12)", format: nil, enum: nil, default: nil, to: "payer.address.district", doc: nil),
+                    FieldLayout(name: "cep_pagador", pos: [327, 334], picture: "9(8)", format: nil, enum: nil, default: nil, to: "payer.address.cep", doc: nil),
+                    FieldLayout(name: "cidade_pagador", pos: [335, 349], picture: "X(15)", format: nil, enum: nil, default: nil, to: "payer.address.city", doc: nil),
+                    FieldLayout(name: "uf_pagador", pos: [350, 351], picture: "X(2)", format: nil, enum: nil, default: nil, to: "payer.address.state", doc: nil),
+                    FieldLayout(name: "data_multa", pos: [352, 357], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "fine.date", doc: "B.2: 352-357"),
+                    FieldLayout(name: "valor_multa", pos: [358, 367], picture: "9(8)V99", format: nil, enum: nil, default: nil, to: "fine.value", doc: "B.2: valor da multa 9(8)V99"),
+                    FieldLayout(name: "sacador_avalista", pos: [368, 389], picture: "X(22)", format: nil, enum: nil, default: nil, to: "guarantor.name", doc: nil),
+                    FieldLayout(name: "instrucao_3", pos: [390, 391], picture: "9(2)", format: nil, enum: nil, default: nil, to: nil, doc: "B.2: 3ª instrução"),
+                    FieldLayout(name: "prazo", pos: [392, 393], picture: "9(2)", format: "int", enum: nil, default: nil, to: "protest.days", doc: "B.2: prazo de protesto/devolução (dias)"),
+                    FieldLayout(name: "codigo_moeda", pos: [394, 394], picture: "9", format: nil, enum: nil, default: nil, to: "currency", doc: "1 = real"),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "CX400 Anexo II (detalhe tipo 1) (CX400 Anexo II; campos conferidos com cnab-layouts config/cef/cnab400/cobranca_sigcb.yml e LB Caixa.php, secundários: o corpus não tem arquivos 400 da Caixa)")
+    }
+
+    /// cnab400/104/remessa: detalhe_mensagem
+    static func record88() -> RecordLayout {
+        RecordLayout(
+                name: "detalhe_mensagem", role: RecordRole(rawValue: "detail"), startsGroup: false,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["2"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "2", to: "_record_type", doc: nil),
+                    FieldLayout(name: "tipo_inscricao_empresa", pos: [2, 3], picture: "9(2)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "numero_inscricao_empresa", pos: [4, 17], picture: "9(14)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "agencia", pos: [18, 21], picture: "9(4)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "codigo_beneficiario", pos: [22, 27], picture: "9(6)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "filler_028", pos: [28, 56], picture: "X(29)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "nosso_numero", pos: [57, 73], picture: "9(17)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "filler_074", pos: [74, 106], picture: "X(33)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "carteira", pos: [107, 108], picture: "9(2)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "codigo_ocorrencia", pos: [109, 110], picture: "9(2)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "filler_111", pos: [111, 139], picture: "X(29)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "codigo_banco", pos: [140, 142], picture: "9(3)", format: nil, enum: nil, default: "104", to: nil, doc: nil),
+                    FieldLayout(name: "mensagem_1", pos: [143, 182], picture: "X(40)", format: nil, enum: nil, default: nil, to: "print.message_5", doc: "mensagens 1-6 do boleto"),
+                    FieldLayout(name: "mensagem_2", pos: [183, 222], picture: "X(40)", format: nil, enum: nil, default: nil, to: "print.message_6", doc: nil),
+                    FieldLayout(name: "mensagem_3", pos: [223, 262], picture: "X(40)", format: nil, enum: nil, default: nil, to: "print.message_7", doc: nil),
+                    FieldLayout(name: "mensagem_4", pos: [263, 302], picture: "X(40)", format: nil, enum: nil, default: nil, to: "print.message_8", doc: nil),
+                    FieldLayout(name: "mensagem_5", pos: [303, 342], picture: "X(40)", format: nil, enum: nil, default: nil, to: "print.message_9", doc: nil),
+                    FieldLayout(name: "mensagem_6", pos: [343, 382], picture: "X(40)", format: nil, enum: nil, default: nil, to: "print.message_10", doc: nil),
+                    FieldLayout(name: "filler_383", pos: [383, 394], picture: "X(12)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "CX400 registro tipo 2 (mensagens, opcional), após o detalhe (CX400 Anexo II; campos conferidos com cnab-layouts config/cef/cnab400/cobranca_sigcb.yml e LB Caixa.php, secundários: o corpus não tem arquivos 400 da Caixa)")
+    }
+
+    /// cnab400/104/remessa: detalhe_desconhecido
+    static func record89() -> RecordLayout {
+        RecordLayout(
+                name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
+                requires: nil, fallback: true,
+                select: [Selector(pos: [1, 1], values: ["3", "4", "5", "6", "7", "8"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: nil, to: "_record_type", doc: nil),
+                    FieldLayout(name: "conteudo", pos: [2, 394], picture: "X(393)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "Registro de tipo não descrito neste layout: relatado e mantido, nunca fatal")
+    }
+
+    /// cnab400/104/remessa: trailer_arquivo
+    static func record90() -> RecordLayout {
+        RecordLayout(
+                name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["9"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "9", to: "_record_type", doc: nil),
+                    FieldLayout(name: "filler_002", pos: [2, 394], picture: "X(393)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "CX400 trailer remessa: brancos de 2 a 394")
+    }
+
+    /// cnab400/104/retorno: header_arquivo
+    static func record91() -> RecordLayout {
+        RecordLayout(
+                name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["0"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "0", to: "_record_type", doc: "B.1: 0 header"),
+                    FieldLayout(name: "codigo_remessa_retorno", pos: [2, 2], picture: "9", format: "enum", enum: ["1": "remessa", "2": "retorno"], default: "2", to: "direction", doc: "B.1: 1 remessa, 2 retorno"),
+                    FieldLayout(name: "literal_remessa_retorno", pos: [3, 9], picture: "X(7)", format: nil, enum: nil, default: "RETORNO", to: nil, doc: "REMESSA / RETORNO (arquivos de teste: TESTE)"),
+                    FieldLayout(name: "codigo_servico", pos: [10, 11], picture: "9(2)", format: nil, enum: nil, default: "01", to: "service_type", doc: "01 cobrança"),
+                    FieldLayout(name: "literal_servico", pos: [12, 26], picture: "X(15)", format: nil, enum: nil, default: "COBRANCA       ", to: nil, doc: "COBRANCA"),
+                    FieldLayout(name: "agencia", pos: [27, 30], picture: "9(4)", format: nil, enum: nil, default: nil, to: "agency", doc: nil),
+                    FieldLayout(name: "codigo_beneficiario", pos: [31, 36], picture: "9(6)", format: nil, enum: nil, default: nil, to: "convenio", doc: "código do beneficiário (6)"),
+                    FieldLayout(name: "filler_037", pos: [37, 46], picture: "X(10)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "nome_empresa", pos: [47, 76], picture: "X(30)", format: nil, enum: nil, default: nil, to: "company.name", doc: nil),
+                    FieldLayout(name: "codigo_banco", pos: [77, 79], picture: "9(3)", format: nil, enum: nil, default: "104", to: "bank", doc: nil),
+                    FieldLayout(name: "nome_banco", pos: [80, 94], picture: "X(15)", format: nil, enum: nil, default: nil, to: "bank_name", doc: nil),
+                    FieldLayout(name: "data_geracao", pos: [95, 100], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "generated_on", doc: nil),
+                    FieldLayout(name: "mensagem", pos: [101, 158], picture: "X(58)", format: nil, enum: nil, default: nil, to: "message_1", doc: nil),
+                    FieldLayout(name: "filler_159", pos: [159, 389], picture: "X(231)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial_retorno", pos: [390, 394], picture: "9(5)", format: "int", enum: nil, default: nil, to: "file_sequence", doc: "B.7: sequencial a partir de 00001 (CX400 NE009)"),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "CX400 header de arquivo retorno (CX400 Anexo II; campos conferidos com cnab-layouts config/cef/cnab400/cobranca_sigcb.yml e LB Caixa.php, secundários: o corpus não tem arquivos 400 da Caixa)")
+    }
+
+    /// cnab400/104/retorno: detalhe
+    static func record92() -> RecordLayout {
+        RecordLayout(
+                name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["1"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "1", to: "_record_type", doc: nil),
+                    FieldLayout(name: "tipo_inscricao_empresa", pos: [2, 3], picture: "9(2)", format: "enum", enum: ["01": "cpf", "02": "cnpj"], default: nil, to: "company.document_type", doc: nil),
+                    FieldLayout(name: "numero_inscricao_empresa", pos: [4, 17], picture: "9(14)", format: "document", enum: nil, default: nil, to: "company.document", doc: nil),
+                    FieldLayout(name: "agencia", pos: [18, 21], picture: "9(4)", format: nil, enum: nil, default: nil, to: "agency", doc: nil),
+                    FieldLayout(name: "codigo_beneficiario", pos: [22, 27], picture: "9(6)", format: nil, enum: nil, default: nil, to: "convenio", doc: nil),
+                    FieldLayout(name: "identificacao_emissao", pos: [28, 28], picture: "9", format: nil, enum: nil, default: nil, to: "issuer", doc: nil),
+                    FieldLayout(name: "identificacao_postagem", pos: [29, 29], picture: "9", format: nil, enum: nil, default: nil, to: "distribution", doc: nil),
+                    FieldLayout(name: "filler_030", pos: [30, 31], picture: "X(2)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "uso_empresa", pos: [32, 56], picture: "X(25)", format: nil, enum: nil, default: nil, to: "company_use", doc: nil),
+                    FieldLayout(name: "nosso_numero", pos: [57, 73], picture: "9(17)", format: nil, enum: nil, default: nil, to: "nosso_numero", doc: "B.4: 57-58 modalidade + 59-73"),
+                    FieldLayout(name: "filler_074", pos: [74, 79], picture: "X(6)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "codigo_rejeicao", pos: [80, 82], picture: "X(3)", format: nil, enum: nil, default: nil, to: "rejection_codes", doc: "B.4: motivo de rejeição (ocorrência 99), 3 posições"),
+                    FieldLayout(name: "filler_083", pos: [83, 106], picture: "X(24)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "carteira", pos: [107, 108], picture: "9(2)", format: nil, enum: nil, default: nil, to: "carteira", doc: nil),
+                    FieldLayout(name: "codigo_ocorrencia", pos: [109, 110], picture: "9(2)", format: nil, enum: nil, default: nil, to: "code", doc: "B.5 (CX400 NE033): numeração própria, 21 liquidação, 99 rejeição"),
+                    FieldLayout(name: "data_ocorrencia", pos: [111, 116], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "occurrence_date", doc: nil),
+                    FieldLayout(name: "numero_documento", pos: [117, 126], picture: "X(10)", format: nil, enum: nil, default: nil, to: "document_number", doc: nil),
+                    FieldLayout(name: "filler_127", pos: [127, 146], picture: "X(20)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "data_vencimento", pos: [147, 152], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "due_date", doc: nil),
+                    FieldLayout(name: "valor_titulo", pos: [153, 165], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "face_cents", doc: nil),
+                    FieldLayout(name: "codigo_banco", pos: [166, 168], picture: "9(3)", format: nil, enum: nil, default: nil, to: "collecting_bank", doc: nil),
+                    FieldLayout(name: "agencia_cobradora", pos: [169, 173], picture: "9(5)", format: nil, enum: nil, default: nil, to: "collecting_agency", doc: nil),
+                    FieldLayout(name: "especie", pos: [174, 175], picture: "9(2)", format: nil, enum: nil, default: nil, to: "species", doc: nil),
+                    FieldLayout(name: "valor_tarifa", pos: [176, 188], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "fee_cents", doc: nil),
+                    FieldLayout(name: "codigo_baixa_liquidacao", pos: [189, 191], picture: "X(3)", format: nil, enum: nil, default: nil, to: "liquidation_code", doc: "B.4: canal/código de baixa ou liquidação"),
+                    FieldLayout(name: "forma_pagamento", pos: [192, 192], picture: "X", format: nil, enum: nil, default: nil, to: nil, doc: "forma de pagamento"),
+                    FieldLayout(name: "float_negociado", pos: [193, 194], picture: "9(2)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "data_debito_tarifa", pos: [195, 200], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "filler_201", pos: [201, 214], picture: "X(14)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "valor_iof", pos: [215, 227], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "iof_cents", doc: nil),
+                    FieldLayout(name: "valor_abatimento", pos: [228, 240], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "rebate_cents", doc: nil),
+                    FieldLayout(name: "valor_desconto", pos: [241, 253], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "discount_cents", doc: nil),
+                    FieldLayout(name: "valor_principal", pos: [254, 266], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "paid_cents", doc: "B.4: valor principal"),
+                    FieldLayout(name: "valor_juros", pos: [267, 279], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "interest_cents", doc: nil),
+                    FieldLayout(name: "valor_multa", pos: [280, 292], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "fine_cents", doc: nil),
+                    FieldLayout(name: "codigo_moeda", pos: [293, 293], picture: "9", format: nil, enum: nil, default: nil, to: "currency", doc: nil),
+                    FieldLayout(name: "data_credito", pos: [294, 299], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "credit_date", doc: nil),
+                    FieldLayout(name: "filler_300", pos: [300, 394], picture: "X(95)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "CX400 Anexo VI (detalhe retorno tipo 1) (CX400 Anexo II; campos conferidos com cnab-layouts config/cef/cnab400/cobranca_sigcb.yml e LB Caixa.php, secundários: o corpus não tem arquivos 400 da Caixa)")
+    }
+
+    /// cnab400/104/retorno: detalhe_desconhecido
+    static func record93() -> RecordLayout {
+        RecordLayout(
+                name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
+                requires: nil, fallback: true,
+                select: [Selector(pos: [1, 1], values: ["3", "4", "5", "6", "7", "8"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: nil, to: "_record_type", doc: nil),
+                    FieldLayout(name: "conteudo", pos: [2, 394], picture: "X(393)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "Registro de tipo não descrito neste layout: relatado e mantido, nunca fatal")
+    }
+
+    /// cnab400/104/retorno: trailer_arquivo
+    static func record94() -> RecordLayout {
+        RecordLayout(
+                name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["9"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "9", to: "_record_type", doc: nil),
+                    FieldLayout(name: "codigo_retorno", pos: [2, 2], picture: "9", format: nil, enum: nil, default: "2", to: nil, doc: nil),
+                    FieldLayout(name: "codigo_servico", pos: [3, 4], picture: "9(2)", format: nil, enum: nil, default: "01", to: nil, doc: nil),
+                    FieldLayout(name: "codigo_banco", pos: [5, 7], picture: "9(3)", format: nil, enum: nil, default: "104", to: "bank", doc: nil),
+                    FieldLayout(name: "filler_008", pos: [8, 394], picture: "X(387)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "CX400 trailer retorno: sem totais")
+    }
+
+    /// cnab400/136/remessa: header_arquivo
+    static func record95() -> RecordLayout {
+        RecordLayout(
+                name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["0"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "0", to: "_record_type", doc: "B.1: 0 header"),
+                    FieldLayout(name: "codigo_remessa_retorno", pos: [2, 2], picture: "9", format: "enum", enum: ["1": "remessa", "2": "retorno"], default: "1", to: "direction", doc: "B.1: 1 remessa, 2 retorno"),
+                    FieldLayout(name: "literal_remessa_retorno", pos: [3, 9], picture: "X(7)", format: nil, enum: nil, default: "REMESSA", to: nil, doc: "REMESSA / RETORNO (arquivos de teste: TESTE)"),
+                    FieldLayout(name: "codigo_servico", pos: [10, 11], picture: "9(2)", format: nil, enum: nil, default: "01", to: "service_type", doc: "01 cobrança"),
+                    FieldLayout(name: "literal_servico", pos: [12, 26], picture: "X(15)", format: nil, enum: nil, default: "COBRANCA       ", to: nil, doc: "COBRANCA"),
+                    FieldLayout(name: "codigo_beneficiario", pos: [27, 46], picture: "9(20)", format: nil, enum: nil, default: nil, to: "convenio", doc: nil),
+                    FieldLayout(name: "nome_empresa", pos: [47, 76], picture: "X(30)", format: nil, enum: nil, default: nil, to: "company.name", doc: nil),
+                    FieldLayout(name: "codigo_banco", pos: [77, 79], picture: "9(3)", format: nil, enum: nil, default: "136", to: "bank", doc: nil),
+                    FieldLayout(name: "nome_banco", pos: [80, 94], picture: "X(15)", format: nil, enum: nil, default: nil, to: "bank_name", doc: nil),
+                    FieldLayout(name: "data_gravacao", pos: [95, 100], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "generated_on", doc: nil),
+                    FieldLayout(name: "filler_101", pos: [101, 107], picture: "X(7)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "variacao_carteira", pos: [108, 110], picture: "X(3)", format: nil, enum: nil, default: nil, to: nil, doc: "000"),
+                    FieldLayout(name: "sequencial_remessa", pos: [111, 117], picture: "9(7)", format: "int", enum: nil, default: nil, to: "file_sequence", doc: "nº sequencial do arquivo (alguns geradores deixam em branco)"),
+                    FieldLayout(name: "filler_118", pos: [118, 394], picture: "X(277)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "Header remessa Unicred (brcobranca remessa/cnab400/unicred.rb, secundário)")
+    }
+
+    /// cnab400/136/remessa: detalhe
+    static func record96() -> RecordLayout {
+        RecordLayout(
+                name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["1"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "1", to: "_record_type", doc: nil),
+                    FieldLayout(name: "agencia", pos: [2, 6], picture: "9(5)", format: nil, enum: nil, default: nil, to: "agency", doc: nil),
+                    FieldLayout(name: "digito_agencia", pos: [7, 7], picture: "X", format: nil, enum: nil, default: nil, to: "agency_digit", doc: nil),
+                    FieldLayout(name: "conta_corrente", pos: [8, 19], picture: "9(12)", format: nil, enum: nil, default: nil, to: "account", doc: nil),
+                    FieldLayout(name: "digito_conta", pos: [20, 20], picture: "X", format: nil, enum: nil, default: nil, to: "account_digit", doc: nil),
+                    FieldLayout(name: "zero_021", pos: [21, 21], picture: "9", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "carteira", pos: [22, 24], picture: "9(3)", format: nil, enum: nil, default: nil, to: "carteira", doc: "021"),
+                    FieldLayout(name: "zeros_025", pos: [25, 37], picture: "9(13)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "controle_participante", pos: [38, 62], picture: "X(25)", format: nil, enum: nil, default: nil, to: "company_use", doc: nil),
+                    FieldLayout(name: "codigo_banco", pos: [63, 65], picture: "9(3)", format: nil, enum: nil, default: "136", to: nil, doc: nil),
+                    FieldLayout(name: "zeros_066", pos: [66, 67], picture: "9(2)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "filler_068", pos: [68, 93], picture: "X(26)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "codigo_multa", pos: [94, 94], picture: "X", format: nil, enum: nil, default: nil, to: "fine.code", doc: nil),
+                    FieldLayout(name: "valor_percentual_multa", pos: [95, 104], picture: "9(8)V99", format: nil, enum: nil, default: nil, to: "fine.value", doc: nil),
+                    FieldLayout(name: "tipo_valor_mora", pos: [105, 105], picture: "X", format: nil, enum: nil, default: nil, to: "interest.code", doc: nil),
+                    FieldLayout(name: "titulo_descontavel", pos: [106, 106], picture: "X", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "filler_107", pos: [107, 108], picture: "X(2)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "ocorrencia", pos: [109, 110], picture: "9(2)", format: nil, enum: nil, default: nil, to: "code", doc: nil),
+                    FieldLayout(name: "seu_numero", pos: [111, 120], picture: "X(10)", format: nil, enum: nil, default: nil, to: "document_number", doc: nil),
+                    FieldLayout(name: "data_vencimento", pos: [121, 126], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "due_date", doc: nil),
+                    FieldLayout(name: "valor_titulo", pos: [127, 139], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "amount_cents", doc: nil),
+                    FieldLayout(name: "zeros_140", pos: [140, 149], picture: "X(10)", format: nil, enum: nil, default: nil, to: nil, doc: "zeros (um gerador do corpus grava brancos em 140-142)"),
+                    FieldLayout(name: "codigo_desconto", pos: [150, 150], picture: "X", format: nil, enum: nil, default: nil, to: "discount.code", doc: nil),
+                    FieldLayout(name: "data_emissao", pos: [151, 156], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "issue_date", doc: nil),
+                    FieldLayout(name: "filler_157", pos: [157, 157], picture: "X", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "codigo_protesto", pos: [158, 158], picture: "X", format: nil, enum: nil, default: nil, to: "protest.code", doc: nil),
+                    FieldLayout(name: "dias_protesto", pos: [159, 160], picture: "9(2)", format: "int", enum: nil, default: nil, to: "protest.days", doc: nil),
+                    FieldLayout(name: "valor_mora_dia", pos: [161, 173], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "interest.value", doc: nil),
+                    FieldLayout(name: "data_limite_desconto", pos: [174, 179], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "discount.date", doc: nil),
+                    FieldLayout(name: "valor_desconto", pos: [180, 192], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "discount.value", doc: nil),
+                    FieldLayout(name: "nosso_numero", pos: [193, 203], picture: "9(11)", format: nil, enum: nil, default: nil, to: "nosso_numero", doc: "10 + DV"),
+                    FieldLayout(name: "zeros_204", pos: [204, 205], picture: "9(2)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "valor_abatimento", pos: [206, 218], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "rebate_cents", doc: nil),
+                    FieldLayout(name: "tipo_inscricao_pagador", pos: [219, 220], picture: "9(2)", format: "enum", enum: ["01": "cpf", "02": "cnpj"], default: nil, to: "payer.document_type", doc: nil),
+                    FieldLayout(name: "numero_inscricao_pagador", pos: [221, 234], picture: "9(14)", format: "document", enum: nil, default: nil, to: "payer.document", doc: nil),
+                    FieldLayout(name: "nome_pagador", pos: [235, 274], picture: "X(40)", format: nil, enum: nil, default: nil, to: "payer.name", doc: nil),
+                    FieldLayout(name: "endereco_pagador", pos: [275, 314], picture: "X(40)", format: nil, enum: nil, default: nil, to: "payer.address.street", doc: nil),
+                    FieldLayout(name: "bairro_pagador", pos: [315, 326], picture: "X(12)", format: nil, enum: nil, default: nil, to: "payer.address.district", doc: nil),
+                    FieldLayout(name: "cep_pagador", pos: [327, 334], picture: "9(8)", format: nil, enum: nil, default: nil, to: "payer.address.cep", doc: nil),
+                    FieldLayout(name: "cidade_pagador", pos: [335, 354], picture: "X(20)", format: nil, enum: nil, default: nil, to: "payer.address.city", doc: nil),
+                    FieldLayout(name: "uf_pagador", pos: [355, 356], picture: "X(2)", format: nil, enum: nil, default: nil, to: "payer.address.state", doc: nil),
+                    FieldLayout(name: "sacador_avalista", pos: [357, 394], picture: "X(38)", format: nil, enum: nil, default: nil, to: "guarantor.name", doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "Detalhe remessa Unicred (brcobranca remessa/cnab400/unicred.rb, secundário)")
+    }
+
+    /// cnab400/136/remessa: detalhe_desconhecido
+    static func record97() -> RecordLayout {
+        RecordLayout(
+                name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
+                requires: nil, fallback: true,
+                select: [Selector(pos: [1, 1], values: ["2", "3", "4", "5", "6", "7", "8"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: nil, to: "_record_type", doc: nil),
+                    FieldLayout(name: "conteudo", pos: [2, 394], picture: "X(393)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "Registro de tipo não descrito neste layout: relatado e mantido, nunca fatal")
+    }
+
+    /// cnab400/136/remessa: trailer_arquivo
+    static func record98() -> RecordLayout {
+        RecordLayout(
+                name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["9"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "9", to: "_record_type", doc: nil),
+                    FieldLayout(name: "filler_002", pos: [2, 394], picture: "X(393)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "Trailer remessa: brancos de 2 a 394")
+    }
+
+    /// cnab400/136/retorno: header_arquivo
+    static func record99() -> RecordLayout {
+        RecordLayout(
+                name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["0"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "0", to: "_record_type", doc: "B.1: 0 header"),
+                    FieldLayout(name: "codigo_remessa_retorno", pos: [2, 2], picture: "9", format: "enum", enum: ["1": "remessa", "2": "retorno"], default: "2", to: "direction", doc: "B.1: 1 remessa, 2 retorno"),
+                    FieldLayout(name: "literal_remessa_retorno", pos: [3, 9], picture: "X(7)", format: nil, enum: nil, default: "RETORNO", to: nil, doc: "REMESSA / RETORNO (arquivos de teste: TESTE)"),
+                    FieldLayout(name: "codigo_servico", pos: [10, 11], picture: "9(2)", format: nil, enum: nil, default: "01", to: "service_type", doc: "01 cobrança"),
+                    FieldLayout(name: "literal_servico", pos: [12, 26], picture: "X(15)", format: nil, enum: nil, default: "COBRANCA       ", to: nil, doc: "COBRANCA"),
+                    FieldLayout(name: "agencia", pos: [27, 30], picture: "9(4)", format: nil, enum: nil, default: nil, to: "agency", doc: nil),
+                    FieldLayout(name: "digito_agencia", pos: [31, 31], picture: "X", format: nil, enum: nil, default: nil, to: "agency_digit", doc: nil),
+                    FieldLayout(name: "conta_corrente", pos: [32, 39], picture: "9(8)", format: nil, enum: nil, default: nil, to: "account", doc: nil),
+                    FieldLayout(name: "digito_conta", pos: [40, 40], picture: "X", format: nil, enum: nil, default: nil, to: "account_digit", doc: nil),
+                    FieldLayout(name: "filler_041", pos: [41, 46], picture: "X(6)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "nome_empresa", pos: [47, 76], picture: "X(30)", format: nil, enum: nil, default: nil, to: "company.name", doc: nil),
+                    FieldLayout(name: "codigo_banco", pos: [77, 79], picture: "9(3)", format: nil, enum: nil, default: nil, to: "bank", doc: "136; retornos antigos (via Banco do Brasil) trazem 001 e BANCO DO BRASIL"),
+                    FieldLayout(name: "nome_banco", pos: [80, 94], picture: "X(15)", format: nil, enum: nil, default: nil, to: "bank_name", doc: nil),
+                    FieldLayout(name: "data_gravacao", pos: [95, 100], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "generated_on", doc: nil),
+                    FieldLayout(name: "sequencial_retorno", pos: [101, 107], picture: "9(7)", format: "int", enum: nil, default: nil, to: "file_sequence", doc: nil),
+                    FieldLayout(name: "codigo_cliente", pos: [108, 121], picture: "X(14)", format: nil, enum: nil, default: nil, to: "convenio", doc: nil),
+                    FieldLayout(name: "filler_122", pos: [122, 394], picture: "X(273)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "Header retorno Unicred (LB Retorno/Cnab400/Banco/Unicred.php, secundário)")
+    }
+
+    /// cnab400/136/retorno: detalhe
+    static func record100() -> RecordLayout {
+        RecordLayout(
+                name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["1"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "1", to: "_record_type", doc: nil),
+                    FieldLayout(name: "tipo_inscricao_empresa", pos: [2, 3], picture: "9(2)", format: "enum", enum: ["01": "cpf", "02": "cnpj"], default: nil, to: "company.document_type", doc: nil),
+                    FieldLayout(name: "numero_inscricao_empresa", pos: [4, 17], picture: "9(14)", format: "document", enum: nil, default: nil, to: "company.document", doc: nil),
+                    FieldLayout(name: "agencia", pos: [18, 21], picture: "9(4)", format: nil, enum: nil, default: nil, to: "agency", doc: nil),
+                    FieldLayout(name: "digito_agencia", pos: [22, 22], picture: "X", format: nil, enum: nil, default: nil, to: "agency_digit", doc: nil),
+                    FieldLayout(name: "conta_corrente", pos: [23, 30], picture: "9(8)", format: nil, enum: nil, default: nil, to: "account", doc: nil),
+                    FieldLayout(name: "digito_conta", pos: [31, 31], picture: "X", format: nil, enum: nil, default: nil, to: "account_digit", doc: nil),
+                    FieldLayout(name: "codigo_beneficiario", pos: [32, 45], picture: "9(14)", format: nil, enum: nil, default: nil, to: "convenio", doc: nil),
+                    FieldLayout(name: "nosso_numero", pos: [46, 62], picture: "9(17)", format: nil, enum: nil, default: nil, to: "nosso_numero", doc: nil),
+                    FieldLayout(name: "filler_063", pos: [63, 85], picture: "X(23)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "fixo_086", pos: [86, 88], picture: "X(3)", format: nil, enum: nil, default: nil, to: nil, doc: "019"),
+                    FieldLayout(name: "filler_089", pos: [89, 106], picture: "X(18)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "carteira", pos: [107, 108], picture: "X(2)", format: nil, enum: nil, default: nil, to: "carteira", doc: nil),
+                    FieldLayout(name: "ocorrencia", pos: [109, 110], picture: "9(2)", format: nil, enum: nil, default: nil, to: "code", doc: "ver occurrences.json (tabela própria da Unicred)"),
+                    FieldLayout(name: "data_ocorrencia", pos: [111, 116], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "occurrence_date", doc: nil),
+                    FieldLayout(name: "filler_117", pos: [117, 146], picture: "X(30)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "data_vencimento", pos: [147, 152], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "due_date", doc: nil),
+                    FieldLayout(name: "valor_titulo", pos: [153, 165], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "face_cents", doc: nil),
+                    FieldLayout(name: "banco_recebedor", pos: [166, 168], picture: "9(3)", format: nil, enum: nil, default: nil, to: "collecting_bank", doc: nil),
+                    FieldLayout(name: "agencia_recebedora", pos: [169, 172], picture: "9(4)", format: nil, enum: nil, default: nil, to: "collecting_agency", doc: nil),
+                    FieldLayout(name: "digito_agencia_recebedora", pos: [173, 173], picture: "X", format: nil, enum: nil, default: nil, to: "collecting_agency_digit", doc: nil),
+                    FieldLayout(name: "especie", pos: [174, 175], picture: "X(2)", format: nil, enum: nil, default: nil, to: "species", doc: nil),
+                    FieldLayout(name: "data_credito", pos: [176, 181], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "credit_date", doc: nil),
+                    FieldLayout(name: "valor_tarifa", pos: [182, 188], picture: "9(5)V99", format: nil, enum: nil, default: nil, to: "fee_cents", doc: nil),
+                    FieldLayout(name: "filler_189", pos: [189, 227], picture: "X(39)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "valor_abatimento", pos: [228, 240], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "rebate_cents", doc: nil),
+                    FieldLayout(name: "valor_desconto", pos: [241, 253], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "discount_cents", doc: nil),
+                    FieldLayout(name: "valor_recebido", pos: [254, 266], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "paid_cents", doc: nil),
+                    FieldLayout(name: "valor_juros", pos: [267, 279], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "interest_cents", doc: nil),
+                    FieldLayout(name: "seu_numero", pos: [280, 305], picture: "X(26)", format: nil, enum: nil, default: nil, to: "document_number", doc: nil),
+                    FieldLayout(name: "valor_lancamento", pos: [306, 318], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "credited_cents", doc: nil),
+                    FieldLayout(name: "complemento_movimento", pos: [319, 326], picture: "X(8)", format: "reasons", enum: nil, default: nil, to: "reasons", doc: "até 4 motivos de 2 caracteres"),
+                    FieldLayout(name: "instrucao_origem", pos: [327, 328], picture: "X(2)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "filler_329", pos: [329, 394], picture: "X(66)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "Detalhe retorno Unicred (LB Retorno/Cnab400/Banco/Unicred.php e cnab_yaml cnab400/136/retorno/detalhe.yml, secundários)")
+    }
+
+    /// cnab400/136/retorno: detalhe_desconhecido
+    static func record101() -> RecordLayout {
+        RecordLayout(
+                name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
+                requires: nil, fallback: true,
+                select: [Selector(pos: [1, 1], values: ["2", "3", "4", "5", "6", "7", "8"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: nil, to: "_record_type", doc: nil),
+                    FieldLayout(name: "conteudo", pos: [2, 394], picture: "X(393)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "Registro de tipo não descrito neste layout: relatado e mantido, nunca fatal")
+    }
+
+    /// cnab400/136/retorno: trailer_arquivo
+    static func record102() -> RecordLayout {
+        RecordLayout(
+                name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["9"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "9", to: "_record_type", doc: nil),
+                    FieldLayout(name: "codigo_retorno", pos: [2, 2], picture: "9", format: nil, enum: nil, default: "2", to: nil, doc: nil),
+                    FieldLayout(name: "codigo_servico", pos: [3, 4], picture: "9(2)", format: nil, enum: nil, default: "01", to: nil, doc: nil),
+                    FieldLayout(name: "codigo_banco", pos: [5, 7], picture: "9(3)", format: nil, enum: nil, default: nil, to: "bank", doc: nil),
+                    FieldLayout(name: "filler_008", pos: [8, 394], picture: "X(387)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "Trailer retorno (forma BB/Bradesco, totais não conferidos)")
+    }
+
+    /// cnab400/237/remessa: header_arquivo
+    static func record103() -> RecordLayout {
+        RecordLayout(
+                name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["0"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "0", to: "_record_type", doc: "B.1: 0 header"),
+                    FieldLayout(name: "codigo_remessa_retorno", pos: [2, 2], picture: "9", format: "enum", enum: ["1": "remessa", "2": "retorno"], default: "1", to: "direction", doc: "B.1: 1 remessa, 2 retorno"),
+                    FieldLayout(name: "literal_remessa_retorno", pos: [3, 9], picture: "X(7)", format: nil, enum: nil, default: "REMESSA", to: nil, doc: "REMESSA / RETORNO (arquivos de teste: TESTE)"),
+                    FieldLayout(name: "codigo_servico", pos: [10, 11], picture: "9(2)", format: nil, enum: nil, default: "01", to: "service_type", doc: "01 cobrança"),
+                    FieldLayout(name: "literal_servico", pos: [12, 26], picture: "X(15)", format: nil, enum: nil, default: "COBRANCA       ", to: nil, doc: "COBRANCA"),
+                    FieldLayout(name: "codigo_empresa", pos: [27, 46], picture: "9(20)", format: nil, enum: nil, default: nil, to: "convenio", doc: "BRD400 p.15: código da empresa no Bradesco"),
+                    FieldLayout(name: "nome_empresa", pos: [47, 76], picture: "X(30)", format: nil, enum: nil, default: nil, to: "company.name", doc: nil),
+                    FieldLayout(name: "codigo_banco", pos: [77, 79], picture: "9(3)", format: nil, enum: nil, default: "237", to: "bank", doc: nil),
+                    FieldLayout(name: "nome_banco", pos: [80, 94], picture: "X(15)", format: nil, enum: nil, default: nil, to: "bank_name", doc: nil),
+                    FieldLayout(name: "data_gravacao", pos: [95, 100], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "generated_on", doc: nil),
+                    FieldLayout(name: "filler_101", pos: [101, 108], picture: "X(8)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "identificacao_sistema", pos: [109, 110], picture: "X(2)", format: nil, enum: nil, default: "MX", to: nil, doc: "BRD400 p.16: MX"),
+                    FieldLayout(name: "sequencial_remessa", pos: [111, 117], picture: "9(7)", format: "int", enum: nil, default: nil, to: "file_sequence", doc: "B.7: começa em 0000001, +1 a cada remessa, nunca repetido"),
+                    FieldLayout(name: "filler_118", pos: [118, 394], picture: "X(277)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "BRD400 header de arquivo remessa (p.15-16)")
+    }
+
+    /// cnab400/237/remessa: detalhe
+    static func record104() -> RecordLayout {
+        RecordLayout(
+                name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["1"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "1", to: "_record_type", doc: nil),
+                    FieldLayout(name: "agencia_debito", pos: [2, 6], picture: "9(5)", format: nil, enum: nil, default: nil, to: "debit.agency", doc: "débito automático (opcional)"),
+                    FieldLayout(name: "digito_agencia_debito", pos: [7, 7], picture: "X", format: nil, enum: nil, default: nil, to: "debit.agency_digit", doc: nil),
+                    FieldLayout(name: "razao_conta_debito", pos: [8, 12], picture: "9(5)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "conta_debito", pos: [13, 19], picture: "9(7)", format: nil, enum: nil, default: nil, to: "debit.account", doc: nil),
+                    FieldLayout(name: "digito_conta_debito", pos: [20, 20], picture: "X", format: nil, enum: nil, default: nil, to: "debit.account_digit", doc: nil),
+                    FieldLayout(name: "zero_empresa", pos: [21, 21], picture: "9", format: nil, enum: nil, default: nil, to: nil, doc: "B.2: identificação da empresa = zero, carteira (3), agência (5), conta (7), DV"),
+                    FieldLayout(name: "carteira", pos: [22, 24], picture: "9(3)", format: nil, enum: nil, default: nil, to: "carteira", doc: nil),
+                    FieldLayout(name: "agencia", pos: [25, 29], picture: "9(5)", format: nil, enum: nil, default: nil, to: "agency", doc: nil),
+                    FieldLayout(name: "conta_corrente", pos: [30, 36], picture: "9(7)", format: nil, enum: nil, default: nil, to: "account", doc: nil),
+                    FieldLayout(name: "digito_conta", pos: [37, 37], picture: "X", format: nil, enum: nil, default: nil, to: "account_digit", doc: nil),
+                    FieldLayout(name: "controle_participante", pos: [38, 62], picture: "X(25)", format: nil, enum: nil, default: nil, to: "company_use", doc: nil),
+                    FieldLayout(name: "banco_debito", pos: [63, 65], picture: "9(3)", format: nil, enum: nil, default: nil, to: "debit.bank", doc: "237 com débito automático, senão zeros"),
+                    FieldLayout(name: "campo_multa", pos: [66, 66], picture: "9", format: nil, enum: nil, default: nil, to: "fine.code", doc: "B.2: 0 sem multa, 2 considerar percentual"),
+                    FieldLayout(name: "percentual_multa", pos: [67, 70], picture: "9(2)V99", format: nil, enum: nil, default: nil, to: "fine.value", doc: "percentual (centésimos)"),
+                    FieldLayout(name: "nosso_numero", pos: [71, 81], picture: "9(11)", format: nil, enum: nil, default: nil, to: "nosso_numero", doc: "B.2: 11 dígitos"),
+                    FieldLayout(name: "digito_nosso_numero", pos: [82, 82], picture: "X", format: nil, enum: nil, default: nil, to: "nosso_numero", doc: "DV módulo 11 base 7 sobre carteira + nosso número (P possível)"),
+                    FieldLayout(name: "desconto_bonificacao_dia", pos: [83, 92], picture: "9(8)V99", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "condicao_emissao", pos: [93, 93], picture: "9", format: nil, enum: nil, default: nil, to: "issuer", doc: "1 banco emite, 2 cliente emite"),
+                    FieldLayout(name: "emite_boleto_debito", pos: [94, 94], picture: "X", format: nil, enum: nil, default: nil, to: nil, doc: "N = não registra na cobrança"),
+                    FieldLayout(name: "operacao_banco", pos: [95, 104], picture: "X(10)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "indicador_rateio", pos: [105, 105], picture: "X", format: nil, enum: nil, default: nil, to: nil, doc: "R = rateio de crédito"),
+                    FieldLayout(name: "aviso_debito", pos: [106, 106], picture: "9", format: nil, enum: nil, default: nil, to: "debit.notice", doc: nil),
+                    FieldLayout(name: "quantidade_pagamentos", pos: [107, 108], picture: "X(2)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "ocorrencia", pos: [109, 110], picture: "9(2)", format: nil, enum: nil, default: nil, to: "code", doc: "B.3 (BRD400 p.20): ver occurrences.json remessa_movements"),
+                    FieldLayout(name: "numero_documento", pos: [111, 120], picture: "X(10)", format: nil, enum: nil, default: nil, to: "document_number", doc: nil),
+                    FieldLayout(name: "data_vencimento", pos: [121, 126], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "due_date", doc: nil),
+                    FieldLayout(name: "valor_titulo", pos: [127, 139], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "amount_cents", doc: nil),
+                    FieldLayout(name: "banco_cobranca", pos: [140, 142], picture: "9(3)", format: nil, enum: nil, default: nil, to: nil, doc: "zeros"),
+                    FieldLayout(name: "agencia_depositaria", pos: [143, 147], picture: "9(5)", format: nil, enum: nil, default: nil, to: nil, doc: "zeros"),
+                    FieldLayout(name: "especie_titulo", pos: [148, 149], picture: "9(2)", format: nil, enum: nil, default: nil, to: "species", doc: "01 DM, 02 NP, 03 NS, 04 cobrança seriada, 05 recibo, 10 LC, 11 ND, 12 DS, 99 outros"),
+                    FieldLayout(name: "aceite", pos: [150, 150], picture: "X", format: nil, enum: nil, default: nil, to: "acceptance", doc: "sempre N"),
+                    FieldLayout(name: "data_emissao", pos: [151, 156], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "issue_date", doc: nil),
+                    FieldLayout(name: "instrucao_1", pos: [157, 158], picture: "9(2)", format: nil, enum: nil, default: nil, to: "instruction_1", doc: "06 protestar (prazo em 159-160), 08 não cobrar juros, 09 não receber após vencimento…"),
+                    FieldLayout(name: "instrucao_2", pos: [159, 160], picture: "9(2)", format: nil, enum: nil, default: nil, to: "instruction_2", doc: nil),
+                    FieldLayout(name: "juros_mora_dia", pos: [161, 173], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "interest.value", doc: nil),
+                    FieldLayout(name: "data_limite_desconto", pos: [174, 179], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "discount.date", doc: nil),
+                    FieldLayout(name: "valor_desconto", pos: [180, 192], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "discount.value", doc: nil),
+                    FieldLayout(name: "valor_iof", pos: [193, 205], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "iof_cents", doc: nil),
+                    FieldLayout(name: "valor_abatimento", pos: [206, 218], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "rebate_cents", doc: nil),
+                    FieldLayout(name: "tipo_inscricao_pagador", pos: [219, 220], picture: "9(2)", format: "enum", enum: ["01": "cpf", "02": "cnpj", "03": "pis", "98": "none", "99": "other"], default: nil, to: "payer.document_type", doc: "01 CPF, 02 CNPJ, 03 PIS/PASEP, 98 não tem, 99 outros"),
+                    FieldLayout(name: "numero_inscricao_pagador", pos: [221, 234], picture: "9(14)", format: "document", enum: nil, default: nil, to: "payer.document", doc: nil),
+                    FieldLayout(name: "nome_pagador", pos: [235, 274], picture: "X(40)", format: nil, enum: nil, default: nil, to: "payer.name", doc: nil),
+                    FieldLayout(name: "endereco_pagador", pos: [275, 314], picture: "X(40)", format: nil, enum: nil, default: nil, to: "payer.address.street", doc: nil),
+                    FieldLayout(name: "primeira_mensagem", pos: [315, 326], picture: "X(12)", format: nil, enum: nil, default: nil, to: "payer_info", doc: "B.2: 1ª mensagem (12 posições)"),
+                    FieldLayout(name: "cep_pagador", pos: [327, 331], picture: "9(5)", format: nil, enum: nil, default: nil, to: "payer.address.cep", doc: nil),
+                    FieldLayout(name: "sufixo_cep_pagador", pos: [332, 334], picture: "9(3)", format: nil, enum: nil, default: nil, to: "payer.address.cep", doc: nil),
+                    FieldLayout(name: "sacador_segunda_mensagem", pos: [335, 394], picture: "X(60)", format: nil, enum: nil, default: nil, to: "guarantor.name", doc: "B.2: sacador/avalista ou 2ª mensagem"),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "BRD400 pp.10-11, 17-27 (detalhe tipo 1)")
+    }
+
+    /// cnab400/237/remessa: detalhe_mensagem
+    static func record105() -> RecordLayout {
+        RecordLayout(
+                name: "detalhe_mensagem", role: RecordRole(rawValue: "detail"), startsGroup: false,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["2"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "2", to: "_record_type", doc: nil),
+                    FieldLayout(name: "mensagem_1", pos: [2, 81], picture: "X(80)", format: nil, enum: nil, default: nil, to: "message_1", doc: nil),
+                    FieldLayout(name: "mensagem_2", pos: [82, 161], picture: "X(80)", format: nil, enum: nil, default: nil, to: "message_2", doc: nil),
+                    FieldLayout(name: "mensagem_3", pos: [162, 241], picture: "X(80)", format: nil, enum: nil, default: nil, to: "message_3", doc: nil),
+                    FieldLayout(name: "mensagem_4", pos: [242, 321], picture: "X(80)", format: nil, enum: nil, default: nil, to: "message_4", doc: nil),
+                    FieldLayout(name: "data_desconto_2", pos: [322, 327], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "discount_2.date", doc: nil),
+                    FieldLayout(name: "valor_desconto_2", pos: [328, 340], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "discount_2.value", doc: nil),
+                    FieldLayout(name: "data_desconto_3", pos: [341, 346], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "discount_3.date", doc: nil),
+                    FieldLayout(name: "valor_desconto_3", pos: [347, 359], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "discount_3.value", doc: nil),
+                    FieldLayout(name: "filler_360", pos: [360, 366], picture: "X(7)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "carteira", pos: [367, 369], picture: "9(3)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "agencia", pos: [370, 374], picture: "9(5)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "conta_corrente", pos: [375, 381], picture: "9(7)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "digito_conta", pos: [382, 382], picture: "X", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "nosso_numero", pos: [383, 393], picture: "9(11)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "digito_nosso_numero", pos: [394, 394], picture: "X", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "BRD400 registro tipo 2 (mensagens e descontos adicionais, opcional), após o detalhe do título")
+    }
+
+    /// cnab400/237/remessa: detalhe_sacador
+    static func record106() -> RecordLayout {
+        RecordLayout(
+                name: "detalhe_sacador", role: RecordRole(rawValue: "detail"), startsGroup: false,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["7"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "7", to: "_record_type", doc: nil),
+                    FieldLayout(name: "endereco_sacador", pos: [2, 46], picture: "X(45)", format: nil, enum: nil, default: nil, to: "guarantor.address.street", doc: nil),
+                    FieldLayout(name: "cep_sacador", pos: [47, 51], picture: "9(5)", format: nil, enum: nil, default: nil, to: "guarantor.address.cep", doc: nil),
+                    FieldLayout(name: "sufixo_cep_sacador", pos: [52, 54], picture: "9(3)", format: nil, enum: nil, default: nil, to: "guarantor.address.cep", doc: nil),
+                    FieldLayout(name: "cidade_sacador", pos: [55, 74], picture: "X(20)", format: nil, enum: nil, default: nil, to: "guarantor.address.city", doc: nil),
+                    FieldLayout(name: "uf_sacador", pos: [75, 76], picture: "X(2)", format: nil, enum: nil, default: nil, to: "guarantor.address.state", doc: nil),
+                    FieldLayout(name: "filler_077", pos: [77, 366], picture: "X(290)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "carteira", pos: [367, 369], picture: "9(3)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "agencia", pos: [370, 374], picture: "9(5)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "conta_corrente", pos: [375, 381], picture: "9(7)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "digito_conta", pos: [382, 382], picture: "X", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "nosso_numero", pos: [383, 393], picture: "9(11)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "digito_nosso_numero", pos: [394, 394], picture: "X", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "BRD400 registro tipo 7 (endereço do sacador/avalista, opcional)")
+    }
+
+    /// cnab400/237/remessa: detalhe_desconhecido
+    static func record107() -> RecordLayout {
+        RecordLayout(
+                name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
+                requires: nil, fallback: true,
+                select: [Selector(pos: [1, 1], values: ["3", "4", "5", "6", "8"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: nil, to: "_record_type", doc: nil),
+                    FieldLayout(name: "conteudo", pos: [2, 394], picture: "X(393)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "Registro de tipo não descrito neste layout (3 rateio, 6 débito, 8…): relatado e mantido, nunca fatal")
+    }
+
+    /// cnab400/237/remessa: trailer_arquivo
+    static func record108() -> RecordLayout {
+        RecordLayout(
+                name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["9"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "9", to: "_record_type", doc: nil),
+                    FieldLayout(name: "filler_002", pos: [2, 394], picture: "X(393)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "BRD400 trailer remessa: brancos de 2 a 394 (B.6)")
+    }
+
+    /// cnab400/237/retorno: header_arquivo
+    static func record109() -> RecordLayout {
+        RecordLayout(
+                name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["0"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "0", to: "_record_type", doc: "B.1: 0 header"),
+                    FieldLayout(name: "codigo_remessa_retorno", pos: [2, 2], picture: "9", format: "enum", enum: ["1": "remessa", "2": "retorno"], default: "2", to: "direction", doc: "B.1: 1 remessa, 2 retorno"),
+                    FieldLayout(name: "literal_remessa_retorno", pos: [3, 9], picture: "X(7)", format: nil, enum: nil, default: "RETORNO", to: nil, doc: "REMESSA / RETORNO (arquivos de teste: TESTE)"),
+                    FieldLayout(name: "codigo_servico", pos: [10, 11], picture: "9(2)", format: nil, enum: nil, default: "01", to: "service_type", doc: "01 cobrança"),
+                    FieldLayout(name: "literal_servico", pos: [12, 26], picture: "X(15)", format: nil, enum: nil, default: "COBRANCA       ", to: nil, doc: "COBRANCA"),
+                    FieldLayout(name: "codigo_empresa", pos: [27, 46], picture: "9(20)", format: nil, enum: nil, default: nil, to: "convenio", doc: "BRD400 p.15: código da empresa no Bradesco"),
+                    FieldLayout(name: "nome_empresa", pos: [47, 76], picture: "X(30)", format: nil, enum: nil, default: nil, to: "company.name", doc: nil),
+                    FieldLayout(name: "codigo_banco", pos: [77, 79], picture: "9(3)", format: nil, enum: nil, default: "237", to: "bank", doc: nil),
+                    FieldLayout(name: "nome_banco", pos: [80, 94], picture: "X(15)", format: nil, enum: nil, default: nil, to: "bank_name", doc: nil),
+                    FieldLayout(name: "data_gravacao", pos: [95, 100], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "generated_on", doc: nil),
+                    FieldLayout(name: "densidade_gravacao", pos: [101, 108], picture: "9(8)", format: nil, enum: nil, default: nil, to: nil, doc: "01600000"),
+                    FieldLayout(name: "numero_aviso_bancario", pos: [109, 113], picture: "9(5)", format: nil, enum: nil, default: nil, to: "notice_number", doc: nil),
+                    FieldLayout(name: "filler_114", pos: [114, 379], picture: "X(266)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "data_credito", pos: [380, 385], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "credit_date", doc: "data do crédito"),
+                    FieldLayout(name: "filler_386", pos: [386, 394], picture: "X(9)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "BRD400 header de arquivo retorno (p.38)")
+    }
+
+    /// cnab400/237/retorno: detalhe
+    static func record110() -> RecordLayout {
+        RecordLayout(
+                name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["1"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "1", to: "_record_type", doc: nil),
+                    FieldLayout(name: "tipo_inscricao_empresa", pos: [2, 3], picture: "9(2)", format: "enum", enum: ["01": "cpf", "02": "cnpj", "03": "pis", "98": "none", "99": "other"], default: nil, to: "company.document_type", doc: nil),
+                    FieldLayout(name: "numero_inscricao_empresa", pos: [4, 17], picture: "9(14)", format: "document", enum: nil, default: nil, to: "company.document", doc: nil),
+                    FieldLayout(name: "zeros_018", pos: [18, 20], picture: "9(3)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "zero_empresa", pos: [21, 21], picture: "9", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "carteira_empresa", pos: [22, 24], picture: "9(3)", format: nil, enum: nil, default: nil, to: nil, doc: "carteira na identificação da empresa"),
+                    FieldLayout(name: "agencia", pos: [25, 29], picture: "9(5)", format: nil, enum: nil, default: nil, to: "agency", doc: nil),
+                    FieldLayout(name: "conta_corrente", pos: [30, 36], picture: "9(7)", format: nil, enum: nil, default: nil, to: "account", doc: nil),
+                    FieldLayout(name: "digito_conta", pos: [37, 37], picture: "X", format: nil, enum: nil, default: nil, to: "account_digit", doc: nil),
+                    FieldLayout(name: "controle_participante", pos: [38, 62], picture: "X(25)", format: nil, enum: nil, default: nil, to: "company_use", doc: nil),
+                    FieldLayout(name: "zeros_063", pos: [63, 70], picture: "9(8)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "nosso_numero", pos: [71, 81], picture: "9(11)", format: nil, enum: nil, default: nil, to: "nosso_numero", doc: "B.4: 71-82"),
+                    FieldLayout(name: "digito_nosso_numero", pos: [82, 82], picture: "X", format: nil, enum: nil, default: nil, to: "nosso_numero", doc: nil),
+                    FieldLayout(name: "uso_banco_083", pos: [83, 92], picture: "9(10)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "uso_banco_093", pos: [93, 104], picture: "9(12)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "indicador_rateio", pos: [105, 105], picture: "X", format: nil, enum: nil, default: nil, to: nil, doc: "R = rateio"),
+                    FieldLayout(name: "pagamento_parcial", pos: [106, 107], picture: "9(2)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "carteira", pos: [108, 108], picture: "9", format: nil, enum: nil, default: nil, to: "carteira", doc: nil),
+                    FieldLayout(name: "ocorrencia", pos: [109, 110], picture: "9(2)", format: nil, enum: nil, default: nil, to: "code", doc: "B.5 (BRD400 pp.45-46): ver occurrences.json"),
+                    FieldLayout(name: "data_ocorrencia", pos: [111, 116], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "occurrence_date", doc: nil),
+                    FieldLayout(name: "numero_documento", pos: [117, 126], picture: "X(10)", format: nil, enum: nil, default: nil, to: "document_number", doc: nil),
+                    FieldLayout(name: "identificacao_titulo_banco", pos: [127, 146], picture: "X(20)", format: nil, enum: nil, default: nil, to: nil, doc: "nosso número repetido (B.4: 127-146)"),
+                    FieldLayout(name: "data_vencimento", pos: [147, 152], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "due_date", doc: nil),
+                    FieldLayout(name: "valor_titulo", pos: [153, 165], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "face_cents", doc: nil),
+                    FieldLayout(name: "banco_cobrador", pos: [166, 168], picture: "9(3)", format: nil, enum: nil, default: nil, to: "collecting_bank", doc: nil),
+                    FieldLayout(name: "agencia_cobradora", pos: [169, 173], picture: "9(5)", format: nil, enum: nil, default: nil, to: "collecting_agency", doc: nil),
+                    FieldLayout(name: "especie_titulo", pos: [174, 175], picture: "X(2)", format: nil, enum: nil, default: nil, to: nil, doc: "brancos"),
+                    FieldLayout(name: "despesas_cobranca", pos: [176, 188], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "fee_cents", doc: "B.4: tarifa 176-188"),
+                    FieldLayout(name: "outras_despesas", pos: [189, 201], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "other_expenses_cents", doc: "outras despesas / custas de protesto"),
+                    FieldLayout(name: "juros_operacao_atraso", pos: [202, 214], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "valor_iof", pos: [215, 227], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "iof_cents", doc: nil),
+                    FieldLayout(name: "valor_abatimento", pos: [228, 240], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "rebate_cents", doc: nil),
+                    FieldLayout(name: "desconto_concedido", pos: [241, 253], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "discount_cents", doc: nil),
+                    FieldLayout(name: "valor_pago", pos: [254, 266], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "paid_cents", doc: nil),
+                    FieldLayout(name: "juros_mora", pos: [267, 279], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "interest_cents", doc: nil),
+                    FieldLayout(name: "outros_creditos", pos: [280, 292], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "other_credits_cents", doc: nil),
+                    FieldLayout(name: "filler_293", pos: [293, 294], picture: "X(2)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "motivo_codigo_ocorrencia", pos: [295, 295], picture: "X", format: nil, enum: nil, default: nil, to: nil, doc: "A aceito, D desprezado (ocorrência 19)"),
+                    FieldLayout(name: "data_credito", pos: [296, 301], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "credit_date", doc: nil),
+                    FieldLayout(name: "origem_pagamento", pos: [302, 304], picture: "X(3)", format: nil, enum: nil, default: nil, to: "liquidation_code", doc: "origem do pagamento / canal"),
+                    FieldLayout(name: "filler_305", pos: [305, 314], picture: "X(10)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "cheque_bradesco", pos: [315, 318], picture: "X(4)", format: nil, enum: nil, default: nil, to: nil, doc: "quando pago em cheque Bradesco"),
+                    FieldLayout(name: "motivos_rejeicao", pos: [319, 328], picture: "X(10)", format: "reasons", enum: nil, default: nil, to: "reasons", doc: "B.4: até 5 motivos de 2 caracteres (tabela conforme a ocorrência)"),
+                    FieldLayout(name: "filler_329", pos: [329, 368], picture: "X(40)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "numero_cartorio", pos: [369, 370], picture: "X(2)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "numero_protocolo", pos: [371, 380], picture: "X(10)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "filler_381", pos: [381, 394], picture: "X(14)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "BRD400 pp.39-41 (detalhe retorno tipo 1)")
+    }
+
+    /// cnab400/237/retorno: detalhe_pix
+    static func record111() -> RecordLayout {
+        RecordLayout(
+                name: "detalhe_pix", role: RecordRole(rawValue: "detail"), startsGroup: false,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["4"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "4", to: "_record_type", doc: nil),
+                    FieldLayout(name: "filler_002", pos: [2, 28], picture: "X(27)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "url_qrcode", pos: [29, 105], picture: "X(77)", format: nil, enum: nil, default: nil, to: "pix.location", doc: "D.2: location do QR Code Pix"),
+                    FieldLayout(name: "txid", pos: [106, 140], picture: "X(35)", format: nil, enum: nil, default: nil, to: "pix.txid", doc: nil),
+                    FieldLayout(name: "filler_141", pos: [141, 394], picture: "X(254)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "D.2: registro tipo 4 gerado pelo banco para boleto híbrido (LB Retorno/Cnab400/Banco/Bradesco.php, BoletoNetCore PR #370; secundário, posições 2-28 não documentadas aqui)")
+    }
+
+    /// cnab400/237/retorno: detalhe_desconhecido
+    static func record112() -> RecordLayout {
+        RecordLayout(
+                name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
+                requires: nil, fallback: true,
+                select: [Selector(pos: [1, 1], values: ["2", "3", "5", "6", "7", "8"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: nil, to: "_record_type", doc: nil),
+                    FieldLayout(name: "conteudo", pos: [2, 394], picture: "X(393)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "Registro de tipo não descrito neste layout (3 rateio…): relatado e mantido, nunca fatal")
+    }
+
+    /// cnab400/237/retorno: trailer_arquivo
+    static func record113() -> RecordLayout {
+        RecordLayout(
+                name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["9"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "9", to: "_record_type", doc: nil),
+                    FieldLayout(name: "codigo_retorno", pos: [2, 2], picture: "9", format: nil, enum: nil, default: "2", to: nil, doc: nil),
+                    FieldLayout(name: "codigo_servico", pos: [3, 4], picture: "9(2)", format: nil, enum: nil, default: "01", to: nil, doc: nil),
+                    FieldLayout(name: "codigo_banco", pos: [5, 7], picture: "9(3)", format: nil, enum: nil, default: "237", to: "bank", doc: nil),
+                    FieldLayout(name: "filler_008", pos: [8, 17], picture: "X(10)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "qtd_titulos", pos: [18, 25], picture: "9(8)", format: "int", enum: nil, default: nil, to: "simple.count", doc: "quantidade de títulos em cobrança"),
+                    FieldLayout(name: "valor_titulos", pos: [26, 39], picture: "9(12)V99", format: nil, enum: nil, default: nil, to: "simple.total_cents", doc: nil),
+                    FieldLayout(name: "aviso_bancario", pos: [40, 47], picture: "9(8)", format: nil, enum: nil, default: nil, to: "notice_number", doc: nil),
+                    FieldLayout(name: "filler_048", pos: [48, 57], picture: "X(10)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "qtd_entradas", pos: [58, 62], picture: "9(5)", format: nil, enum: nil, default: nil, to: nil, doc: "ocorrência 02"),
+                    FieldLayout(name: "valor_entradas", pos: [63, 74], picture: "9(10)V99", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "valor_liquidados", pos: [75, 86], picture: "9(10)V99", format: nil, enum: nil, default: nil, to: nil, doc: "ocorrência 06"),
+                    FieldLayout(name: "qtd_liquidados", pos: [87, 91], picture: "9(5)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "valor_liquidados_06", pos: [92, 103], picture: "9(10)V99", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "qtd_baixados", pos: [104, 108], picture: "9(5)", format: nil, enum: nil, default: nil, to: nil, doc: "ocorrências 09/10"),
+                    FieldLayout(name: "valor_baixados", pos: [109, 120], picture: "9(10)V99", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "qtd_abatimento_cancelado", pos: [121, 125], picture: "9(5)", format: nil, enum: nil, default: nil, to: nil, doc: "ocorrência 13"),
+                    FieldLayout(name: "valor_abatimento_cancelado", pos: [126, 137], picture: "9(10)V99", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "qtd_vencimento_alterado", pos: [138, 142], picture: "9(5)", format: nil, enum: nil, default: nil, to: nil, doc: "ocorrência 14"),
+                    FieldLayout(name: "valor_vencimento_alterado", pos: [143, 154], picture: "9(10)V99", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "qtd_abatimento_concedido", pos: [155, 159], picture: "9(5)", format: nil, enum: nil, default: nil, to: nil, doc: "ocorrência 12"),
+                    FieldLayout(name: "valor_abatimento_concedido", pos: [160, 171], picture: "9(10)V99", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "qtd_protesto", pos: [172, 176], picture: "9(5)", format: nil, enum: nil, default: nil, to: nil, doc: "ocorrência 19"),
+                    FieldLayout(name: "valor_protesto", pos: [177, 188], picture: "9(10)V99", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "filler_189", pos: [189, 362], picture: "X(174)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "valor_rateios", pos: [363, 377], picture: "9(13)V99", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "qtd_rateios", pos: [378, 385], picture: "9(8)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "filler_386", pos: [386, 394], picture: "X(9)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "BRD400 trailer retorno (B.6: contagens por ocorrência 58-188, rateios 363-385)")
+    }
+
+    /// cnab400/336/remessa: header_arquivo
+    static func record114() -> RecordLayout {
+        RecordLayout(
+                name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["0"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "0", to: "_record_type", doc: "B.1: 0 header"),
+                    FieldLayout(name: "codigo_remessa_retorno", pos: [2, 2], picture: "9", format: "enum", enum: ["1": "remessa", "2": "retorno"], default: "1", to: "direction", doc: "B.1: 1 remessa, 2 retorno"),
+                    FieldLayout(name: "literal_remessa_retorno", pos: [3, 9], picture: "X(7)", format: nil, enum: nil, default: "REMESSA", to: nil, doc: "REMESSA / RETORNO (arquivos de teste: TESTE)"),
+                    FieldLayout(name: "codigo_servico", pos: [10, 11], picture: "9(2)", format: nil, enum: nil, default: "01", to: "service_type", doc: "01 cobrança"),
+                    FieldLayout(name: "literal_servico", pos: [12, 19], picture: "X(8)", format: nil, enum: nil, default: "COBRANCA", to: nil, doc: "COBRANCA"),
+                    FieldLayout(name: "filler_020", pos: [20, 26], picture: "X(7)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "codigo_cliente", pos: [27, 38], picture: "9(12)", format: nil, enum: nil, default: nil, to: "convenio", doc: nil),
+                    FieldLayout(name: "filler_039", pos: [39, 46], picture: "X(8)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "nome_empresa", pos: [47, 76], picture: "X(30)", format: nil, enum: nil, default: nil, to: "company.name", doc: nil),
+                    FieldLayout(name: "codigo_banco", pos: [77, 79], picture: "9(3)", format: nil, enum: nil, default: "336", to: "bank", doc: nil),
+                    FieldLayout(name: "nome_banco", pos: [80, 94], picture: "X(15)", format: nil, enum: nil, default: nil, to: "bank_name", doc: "brancos"),
+                    FieldLayout(name: "data_gravacao", pos: [95, 100], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "generated_on", doc: nil),
+                    FieldLayout(name: "filler_101", pos: [101, 108], picture: "X(8)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "zeros_109", pos: [109, 120], picture: "X(12)", format: nil, enum: nil, default: nil, to: nil, doc: "zeros (LB); um gerador do corpus repete aqui o código do cliente"),
+                    FieldLayout(name: "filler_121", pos: [121, 386], picture: "X(266)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial_remessa", pos: [387, 394], picture: "9(8)", format: "int", enum: nil, default: nil, to: "file_sequence", doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "Header remessa C6 (LB Remessa/Cnab400/Banco/C6.php (secundário))")
+    }
+
+    /// cnab400/336/remessa: detalhe
+    static func record115() -> RecordLayout {
+        RecordLayout(
+                name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["1"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "1", to: "_record_type", doc: nil),
+                    FieldLayout(name: "tipo_inscricao_empresa", pos: [2, 3], picture: "9(2)", format: "enum", enum: ["01": "cpf", "02": "cnpj"], default: nil, to: "company.document_type", doc: nil),
+                    FieldLayout(name: "numero_inscricao_empresa", pos: [4, 17], picture: "9(14)", format: "document", enum: nil, default: nil, to: "company.document", doc: nil),
+                    FieldLayout(name: "codigo_cliente", pos: [18, 29], picture: "X(12)", format: nil, enum: nil, default: nil, to: "convenio", doc: nil),
+                    FieldLayout(name: "filler_030", pos: [30, 37], picture: "X(8)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "controle_participante", pos: [38, 62], picture: "X(25)", format: nil, enum: nil, default: nil, to: "company_use", doc: nil),
+                    FieldLayout(name: "nosso_numero", pos: [63, 74], picture: "9(12)", format: nil, enum: nil, default: nil, to: "nosso_numero", doc: "11 + DV (74)"),
+                    FieldLayout(name: "filler_075", pos: [75, 82], picture: "X(8)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "codigo_banco", pos: [83, 85], picture: "9(3)", format: nil, enum: nil, default: "336", to: nil, doc: nil),
+                    FieldLayout(name: "filler_086", pos: [86, 106], picture: "X(21)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "carteira", pos: [107, 108], picture: "9(2)", format: nil, enum: nil, default: nil, to: "carteira", doc: "10, 20, 30, 40, 60"),
+                    FieldLayout(name: "ocorrencia", pos: [109, 110], picture: "9(2)", format: nil, enum: nil, default: nil, to: "code", doc: nil),
+                    FieldLayout(name: "seu_numero", pos: [111, 120], picture: "X(10)", format: nil, enum: nil, default: nil, to: "document_number", doc: nil),
+                    FieldLayout(name: "data_vencimento", pos: [121, 126], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "due_date", doc: nil),
+                    FieldLayout(name: "valor_titulo", pos: [127, 139], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "amount_cents", doc: nil),
+                    FieldLayout(name: "filler_140", pos: [140, 147], picture: "X(8)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "especie", pos: [148, 149], picture: "9(2)", format: nil, enum: nil, default: nil, to: "species", doc: nil),
+                    FieldLayout(name: "aceite", pos: [150, 150], picture: "X", format: nil, enum: nil, default: nil, to: "acceptance", doc: nil),
+                    FieldLayout(name: "data_emissao", pos: [151, 156], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "issue_date", doc: nil),
+                    FieldLayout(name: "instrucao_1", pos: [157, 158], picture: "9(2)", format: nil, enum: nil, default: nil, to: "instruction_1", doc: nil),
+                    FieldLayout(name: "instrucao_2", pos: [159, 160], picture: "9(2)", format: nil, enum: nil, default: nil, to: "instruction_2", doc: nil),
+                    FieldLayout(name: "juros_dia", pos: [161, 173], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "interest.value", doc: nil),
+                    FieldLayout(name: "data_desconto", pos: [174, 179], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "discount.date", doc: nil),
+                    FieldLayout(name: "valor_desconto", pos: [180, 192], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "discount.value", doc: nil),
+                    FieldLayout(name: "data_multa", pos: [193, 198], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "fine.date", doc: nil),
+                    FieldLayout(name: "filler_199", pos: [199, 205], picture: "X(7)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "valor_abatimento", pos: [206, 218], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "rebate_cents", doc: nil),
+                    FieldLayout(name: "tipo_inscricao_pagador", pos: [219, 220], picture: "9(2)", format: "enum", enum: ["01": "cpf", "02": "cnpj"], default: nil, to: "payer.document_type", doc: nil),
+                    FieldLayout(name: "numero_inscricao_pagador", pos: [221, 234], picture: "9(14)", format: "document", enum: nil, default: nil, to: "payer.document", doc: nil),
+                    FieldLayout(name: "nome_pagador", pos: [235, 274], picture: "X(40)", format: nil, enum: nil, default: nil, to: "payer.name", doc: nil),
+                    FieldLayout(name: "endereco_pagador", pos: [275, 314], picture: "X(40)", format: nil, enum: nil, default: nil, to: "payer.address.street", doc: nil),
+                    FieldLayout(name: "bairro_pagador", pos: [315, 326], picture: "X(12)", format: nil, enum: nil, default: nil, to: "payer.address.district", doc: nil),
+                    FieldLayout(name: "cep_pagador", pos: [327, 334], picture: "9(8)", format: nil, enum: nil, default: nil, to: "payer.address.cep", doc: nil),
+                    FieldLayout(name: "cidade_pagador", pos: [335, 349], picture: "X(15)", format: nil, enum: nil, default: nil, to: "payer.address.city", doc: nil),
+                    FieldLayout(name: "uf_pagador", pos: [350, 351], picture: "X(2)", format: nil, enum: nil, default: nil, to: "payer.address.state", doc: nil),
+                    FieldLayout(name: "sacador_avalista", pos: [352, 381], picture: "X(30)", format: nil, enum: nil, default: nil, to: "guarantor.name", doc: nil),
+                    FieldLayout(name: "tipo_multa", pos: [382, 382], picture: "X", format: nil, enum: nil, default: nil, to: "fine.code", doc: "0 sem, 2 percentual"),
+                    FieldLayout(name: "percentual_multa", pos: [383, 384], picture: "9(2)", format: nil, enum: nil, default: nil, to: "fine.value", doc: "percentual inteiro"),
+                    FieldLayout(name: "filler_385", pos: [385, 385], picture: "X", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "data_juros_mora", pos: [386, 391], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "interest.date", doc: nil),
+                    FieldLayout(name: "prazo_cartorio", pos: [392, 393], picture: "9(2)", format: "int", enum: nil, default: nil, to: "protest.days", doc: nil),
+                    FieldLayout(name: "filler_394", pos: [394, 394], picture: "X", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "Detalhe remessa C6 (LB Remessa/Cnab400/Banco/C6.php (secundário))")
+    }
+
+    /// cnab400/336/remessa: detalhe_mensagem
+    static func record116() -> RecordLayout {
+        RecordLayout(
+                name: "detalhe_mensagem", role: RecordRole(rawValue: "detail"), startsGroup: false,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["2"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "2", to: "_record_type", doc: nil),
+                    FieldLayout(name: "mensagem_1", pos: [2, 81], picture: "X(80)", format: nil, enum: nil, default: nil, to: "message_1", doc: nil),
+                    FieldLayout(name: "mensagem_2", pos: [82, 161], picture: "X(80)", format: nil, enum: nil, default: nil, to: "message_2", doc: nil),
+                    FieldLayout(name: "mensagem_3", pos: [162, 241], picture: "X(80)", format: nil, enum: nil, default: nil, to: "message_3", doc: nil),
+                    FieldLayout(name: "mensagem_4", pos: [242, 321], picture: "X(80)", format: nil, enum: nil, default: nil, to: "message_4", doc: nil),
+                    FieldLayout(name: "filler_322", pos: [322, 365], picture: "X(44)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "nosso_numero", pos: [366, 375], picture: "9(10)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "data_vencimento", pos: [376, 381], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "valor_titulo", pos: [382, 394], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "Registro tipo 2 (mensagens), após o detalhe (LB Remessa/Cnab400/Banco/C6.php (secundário))")
+    }
+
+    /// cnab400/336/remessa: detalhe_desconhecido
+    static func record117() -> RecordLayout {
+        RecordLayout(
+                name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
+                requires: nil, fallback: true,
+                select: [Selector(pos: [1, 1], values: ["3", "4", "5", "6", "7", "8"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: nil, to: "_record_type", doc: nil),
+                    FieldLayout(name: "conteudo", pos: [2, 394], picture: "X(393)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "Registro de tipo não descrito neste layout (um gerador do corpus escreve um tipo 8 de Pix): relatado e mantido, nunca fatal")
+    }
+
+    /// cnab400/336/remessa: trailer_arquivo
+    static func record118() -> RecordLayout {
+        RecordLayout(
+                name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["9"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "9", to: "_record_type", doc: nil),
+                    FieldLayout(name: "filler_002", pos: [2, 394], picture: "X(393)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "Trailer remessa: brancos de 2 a 394")
+    }
+
+    /// cnab400/336/retorno: header_arquivo
+    static func record119() -> RecordLayout {
+        RecordLayout(
+                name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["0"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "0", to: "_record_type", doc: "B.1: 0 header"),
+                    FieldLayout(name: "codigo_remessa_retorno", pos: [2, 2], picture: "9", format: "enum", enum: ["1": "remessa", "2": "retorno"], default: "2", to: "direction", doc: "B.1: 1 remessa, 2 retorno"),
+                    FieldLayout(name: "literal_remessa_retorno", pos: [3, 9], picture: "X(7)", format: nil, enum: nil, default: "RETORNO", to: nil, doc: "REMESSA / RETORNO (arquivos de teste: TESTE)"),
+                    FieldLayout(name: "codigo_servico", pos: [10, 11], picture: "9(2)", format: nil, enum: nil, default: "01", to: "service_type", doc: "01 cobrança"),
+                    FieldLayout(name: "literal_servico", pos: [12, 19], picture: "X(8)", format: nil, enum: nil, default: "COBRANCA", to: nil, doc: "COBRANCA"),
+                    FieldLayout(name: "filler_020", pos: [20, 26], picture: "X(7)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "conta", pos: [27, 38], picture: "X(12)", format: nil, enum: nil, default: nil, to: "account", doc: nil),
+                    FieldLayout(name: "codigo_cliente", pos: [39, 50], picture: "X(12)", format: nil, enum: nil, default: nil, to: "convenio", doc: nil),
+                    FieldLayout(name: "filler_051", pos: [51, 76], picture: "X(26)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "codigo_banco", pos: [77, 79], picture: "9(3)", format: nil, enum: nil, default: "336", to: "bank", doc: nil),
+                    FieldLayout(name: "filler_080", pos: [80, 94], picture: "X(15)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "data_gravacao", pos: [95, 100], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "generated_on", doc: "B.1; LB lê a data em 125-130 (não conferido)"),
+                    FieldLayout(name: "filler_101", pos: [101, 394], picture: "X(294)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "Header retorno C6 (LB Retorno/Cnab400/Banco/C6.php (secundário; texto das ocorrências conforme o manual C6, nota 12))")
+    }
+
+    /// cnab400/336/retorno: detalhe
+    static func record120() -> RecordLayout {
+        RecordLayout(
+                name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["1"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "1", to: "_record_type", doc: nil),
+                    FieldLayout(name: "tipo_inscricao_empresa", pos: [2, 3], picture: "9(2)", format: "enum", enum: ["01": "cpf", "02": "cnpj"], default: nil, to: "company.document_type", doc: nil),
+                    FieldLayout(name: "numero_inscricao_empresa", pos: [4, 17], picture: "9(14)", format: "document", enum: nil, default: nil, to: "company.document", doc: nil),
+                    FieldLayout(name: "filler_018", pos: [18, 37], picture: "X(20)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "controle_participante", pos: [38, 62], picture: "X(25)", format: nil, enum: nil, default: nil, to: "company_use", doc: nil),
+                    FieldLayout(name: "nosso_numero", pos: [63, 73], picture: "9(11)", format: nil, enum: nil, default: nil, to: "nosso_numero", doc: nil),
+                    FieldLayout(name: "filler_074", pos: [74, 106], picture: "X(33)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "carteira", pos: [107, 108], picture: "9(2)", format: nil, enum: nil, default: nil, to: "carteira", doc: nil),
+                    FieldLayout(name: "ocorrencia", pos: [109, 110], picture: "9(2)", format: nil, enum: nil, default: nil, to: "code", doc: nil),
+                    FieldLayout(name: "data_ocorrencia", pos: [111, 116], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "occurrence_date", doc: nil),
+                    FieldLayout(name: "seu_numero", pos: [117, 126], picture: "X(10)", format: nil, enum: nil, default: nil, to: "document_number", doc: nil),
+                    FieldLayout(name: "filler_127", pos: [127, 146], picture: "X(20)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "data_vencimento", pos: [147, 152], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "due_date", doc: nil),
+                    FieldLayout(name: "valor_titulo", pos: [153, 165], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "face_cents", doc: nil),
+                    FieldLayout(name: "filler_166", pos: [166, 175], picture: "X(10)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "valor_tarifa", pos: [176, 188], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "fee_cents", doc: nil),
+                    FieldLayout(name: "filler_189", pos: [189, 227], picture: "X(39)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "valor_abatimento", pos: [228, 240], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "rebate_cents", doc: nil),
+                    FieldLayout(name: "valor_desconto", pos: [241, 253], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "discount_cents", doc: nil),
+                    FieldLayout(name: "valor_recebido", pos: [254, 266], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "paid_cents", doc: nil),
+                    FieldLayout(name: "juros_mora", pos: [267, 279], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "interest_cents", doc: nil),
+                    FieldLayout(name: "outros_acrescimos", pos: [280, 292], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "other_credits_cents", doc: nil),
+                    FieldLayout(name: "filler_293", pos: [293, 295], picture: "X(3)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "data_credito", pos: [296, 301], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "credit_date", doc: nil),
+                    FieldLayout(name: "filler_302", pos: [302, 377], picture: "X(76)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "codigos_erro", pos: [378, 393], picture: "X(16)", format: nil, enum: nil, default: nil, to: "rejection_codes", doc: "até 4 códigos de 4 dígitos (nota 13)"),
+                    FieldLayout(name: "filler_394", pos: [394, 394], picture: "X", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "Detalhe retorno C6 (LB Retorno/Cnab400/Banco/C6.php (secundário; texto das ocorrências conforme o manual C6, nota 12)); sem arquivo no corpus")
+    }
+
+    /// cnab400/336/retorno: detalhe_desconhecido
+    static func record121() -> RecordLayout {
+        RecordLayout(
+                name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
+                requires: nil, fallback: true,
+                select: [Selector(pos: [1, 1], values: ["3", "4", "5", "6", "7", "8"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: nil, to: "_record_type", doc: nil),
+                    FieldLayout(name: "conteudo", pos: [2, 394], picture: "X(393)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "Registro de tipo não descrito neste layout: relatado e mantido, nunca fatal")
+    }
+
+    /// cnab400/336/retorno: trailer_arquivo
+    static func record122() -> RecordLayout {
+        RecordLayout(
+                name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["9"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "9", to: "_record_type", doc: nil),
+                    FieldLayout(name: "filler_002", pos: [2, 394], picture: "X(393)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "Trailer retorno (conteúdo não descrito na fonte)")
+    }
+
+    /// cnab400/341/remessa: header_arquivo
+    static func record123() -> RecordLayout {
+        RecordLayout(
+                name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["0"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "0", to: "_record_type", doc: "B.1: 0 header"),
+                    FieldLayout(name: "codigo_remessa_retorno", pos: [2, 2], picture: "9", format: "enum", enum: ["1": "remessa", "2": "retorno"], default: "1", to: "direction", doc: "B.1: 1 remessa, 2 retorno"),
+                    FieldLayout(name: "literal_remessa_retorno", pos: [3, 9], picture: "X(7)", format: nil, enum: nil, default: "REMESSA", to: nil, doc: "REMESSA / RETORNO (arquivos de teste: TESTE)"),
+                    FieldLayout(name: "codigo_servico", pos: [10, 11], picture: "9(2)", format: nil, enum: nil, default: "01", to: "service_type", doc: "01 cobrança"),
+                    FieldLayout(name: "literal_servico", pos: [12, 26], picture: "X(15)", format: nil, enum: nil, default: "COBRANCA       ", to: nil, doc: "COBRANCA"),
+                    FieldLayout(name: "agencia", pos: [27, 30], picture: "9(4)", format: nil, enum: nil, default: nil, to: "agency", doc: nil),
+                    FieldLayout(name: "zeros_031", pos: [31, 32], picture: "9(2)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "conta_corrente", pos: [33, 37], picture: "9(5)", format: nil, enum: nil, default: nil, to: "account", doc: nil),
+                    FieldLayout(name: "dac", pos: [38, 38], picture: "X", format: nil, enum: nil, default: nil, to: "account_digit", doc: "DAC agência/conta"),
+                    FieldLayout(name: "filler_039", pos: [39, 46], picture: "X(8)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "nome_empresa", pos: [47, 76], picture: "X(30)", format: nil, enum: nil, default: nil, to: "company.name", doc: nil),
+                    FieldLayout(name: "codigo_banco", pos: [77, 79], picture: "9(3)", format: nil, enum: nil, default: "341", to: "bank", doc: nil),
+                    FieldLayout(name: "nome_banco", pos: [80, 94], picture: "X(15)", format: nil, enum: nil, default: nil, to: "bank_name", doc: nil),
+                    FieldLayout(name: "data_geracao", pos: [95, 100], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "generated_on", doc: nil),
+                    FieldLayout(name: "filler_101", pos: [101, 394], picture: "X(294)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "ITA400 header de arquivo remessa (p.8)")
+    }
+
+    /// cnab400/341/remessa: detalhe
+    static func record124() -> RecordLayout {
+        RecordLayout(
+                name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["1"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "1", to: "_record_type", doc: nil),
+                    FieldLayout(name: "tipo_inscricao_empresa", pos: [2, 3], picture: "9(2)", format: "enum", enum: ["01": "cpf", "02": "cnpj"], default: nil, to: "company.document_type", doc: nil),
+                    FieldLayout(name: "numero_inscricao_empresa", pos: [4, 17], picture: "9(14)", format: "document", enum: nil, default: nil, to: "company.document", doc: nil),
+                    FieldLayout(name: "agencia", pos: [18, 21], picture: "9(4)", format: nil, enum: nil, default: nil, to: "agency", doc: "B.2: 18-21 agência"),
+                    FieldLayout(name: "zeros_022", pos: [22, 23], picture: "9(2)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "conta_corrente", pos: [24, 28], picture: "9(5)", format: nil, enum: nil, default: nil, to: "account", doc: nil),
+                    FieldLayout(name: "dac", pos: [29, 29], picture: "X", format: nil, enum: nil, default: nil, to: "account_digit", doc: nil),
+                    FieldLayout(name: "filler_030", pos: [30, 33], picture: "X(4)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "instrucao_alegacao", pos: [34, 37], picture: "9(4)", format: nil, enum: nil, default: nil, to: nil, doc: "código da instrução/alegação a ser cancelada (ocorrência 35/38)"),
+                    FieldLayout(name: "uso_empresa", pos: [38, 62], picture: "X(25)", format: nil, enum: nil, default: nil, to: "company_use", doc: nil),
+                    FieldLayout(name: "nosso_numero", pos: [63, 70], picture: "9(8)", format: nil, enum: nil, default: nil, to: "nosso_numero", doc: "B.2: 63-70 (8)"),
+                    FieldLayout(name: "quantidade_moeda", pos: [71, 83], picture: "9(13)", format: nil, enum: nil, default: nil, to: nil, doc: "9(8)V9(5), moeda variável"),
+                    FieldLayout(name: "numero_carteira", pos: [84, 86], picture: "9(3)", format: nil, enum: nil, default: nil, to: "carteira", doc: "B.2: nº da carteira (109, 112, 157…)"),
+                    FieldLayout(name: "uso_banco", pos: [87, 107], picture: "X(21)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "codigo_carteira", pos: [108, 108], picture: "X", format: nil, enum: nil, default: nil, to: nil, doc: "B.2: código da carteira (I, E, U…)"),
+                    FieldLayout(name: "codigo_ocorrencia", pos: [109, 110], picture: "9(2)", format: nil, enum: nil, default: nil, to: "code", doc: "B.3 (ITA400 nota 6): ver occurrences.json remessa_movements"),
+                    FieldLayout(name: "numero_documento", pos: [111, 120], picture: "X(10)", format: nil, enum: nil, default: nil, to: "document_number", doc: nil),
+                    FieldLayout(name: "data_vencimento", pos: [121, 126], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "due_date", doc: nil),
+                    FieldLayout(name: "valor_titulo", pos: [127, 139], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "amount_cents", doc: nil),
+                    FieldLayout(name: "codigo_banco", pos: [140, 142], picture: "9(3)", format: nil, enum: nil, default: "341", to: nil, doc: nil),
+                    FieldLayout(name: "agencia_cobradora", pos: [143, 147], picture: "9(5)", format: nil, enum: nil, default: nil, to: "collecting_agency", doc: "zeros"),
+                    FieldLayout(name: "especie", pos: [148, 149], picture: "X(2)", format: nil, enum: nil, default: nil, to: "species", doc: "01 DM, 02 NP, 03 NS, 04 ME, 05 recibo, 06 contrato, 07 cosseguros, 08 DS, 09 LC, 13 ND, 15 documento de dívida, 16 encargos condominiais, 17 prestação de serviços, 18 boleto de proposta, 99 diversos"),
+                    FieldLayout(name: "aceite", pos: [150, 150], picture: "X", format: nil, enum: nil, default: nil, to: "acceptance", doc: nil),
+                    FieldLayout(name: "data_emissao", pos: [151, 156], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "issue_date", doc: nil),
+                    FieldLayout(name: "instrucao_1", pos: [157, 158], picture: "X(2)", format: nil, enum: nil, default: nil, to: "instruction_1", doc: nil),
+                    FieldLayout(name: "instrucao_2", pos: [159, 160], picture: "X(2)", format: nil, enum: nil, default: nil, to: "instruction_2", doc: nil),
+                    FieldLayout(name: "juros_1_dia", pos: [161, 173], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "interest.value", doc: nil),
+                    FieldLayout(name: "desconto_ate", pos: [174, 179], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "discount.date", doc: nil),
+                    FieldLayout(name: "valor_desconto", pos: [180, 192], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "discount.value", doc: nil),
+                    FieldLayout(name: "valor_iof", pos: [193, 205], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "iof_cents", doc: nil),
+                    FieldLayout(name: "valor_abatimento", pos: [206, 218], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "rebate_cents", doc: nil),
+                    FieldLayout(name: "codigo_inscricao_pagador", pos: [219, 220], picture: "9(2)", format: "enum", enum: ["01": "cpf", "02": "cnpj"], default: nil, to: "payer.document_type", doc: nil),
+                    FieldLayout(name: "numero_inscricao_pagador", pos: [221, 234], picture: "9(14)", format: "document", enum: nil, default: nil, to: "payer.document", doc: nil),
+                    FieldLayout(name: "nome_pagador", pos: [235, 264], picture: "X(30)", format: nil, enum: nil, default: nil, to: "payer.name", doc: "B.2: 30 posições"),
+                    FieldLayout(name: "filler_265", pos: [265, 274], picture: "X(10)", format: nil, enum: nil, default: nil, to: nil, doc: "brancos (alguns emissores estendem o nome até 274)"),
+                    FieldLayout(name: "logradouro", pos: [275, 314], picture: "X(40)", format: nil, enum: nil, default: nil, to: "payer.address.street", doc: nil),
+                    FieldLayout(name: "bairro", pos: [315, 326], picture: "X(12)", format: nil, enum: nil, default: nil, to: "payer.address.district", doc: nil),
+                    FieldLayout(name: "cep", pos: [327, 334], picture: "9(8)", format: nil, enum: nil, default: nil, to: "payer.address.cep", doc: nil),
+                    FieldLayout(name: "cidade", pos: [335, 349], picture: "X(15)", format: nil, enum: nil, default: nil, to: "payer.address.city", doc: nil),
+                    FieldLayout(name: "uf", pos: [350, 351], picture: "X(2)", format: nil, enum: nil, default: nil, to: "payer.address.state", doc: nil),
+                    FieldLayout(name: "sacador_avalista", pos: [352, 381], picture: "X(30)", format: nil, enum: nil, default: nil, to: "guarantor.name", doc: nil),
+                    FieldLayout(name: "filler_382", pos: [382, 385], picture: "X(4)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "data_mora", pos: [386, 391], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "interest.date", doc: "B.2: data de início da mora"),
+                    FieldLayout(name: "prazo", pos: [392, 393], picture: "9(2)", format: "int", enum: nil, default: nil, to: "protest.days", doc: "B.2: prazo (dias) para protesto/negativação"),
+                    FieldLayout(name: "filler_394", pos: [394, 394], picture: "X", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "ITA400 pp.10-11 (detalhe tipo 1)")
+    }
+
+    /// cnab400/341/remessa: detalhe_multa
+    static func record125() -> RecordLayout {
+        RecordLayout(
+                name: "detalhe_multa", role: RecordRole(rawValue: "detail"), startsGroup: false,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["2"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "2", to: "_record_type", doc: nil),
+                    FieldLayout(name: "codigo_multa", pos: [2, 2], picture: "X", format: nil, enum: nil, default: nil, to: "fine.code", doc: "0 sem multa, 1 valor, 2 percentual"),
+                    FieldLayout(name: "data_multa", pos: [3, 10], picture: "9(8)", format: "ddMMyyyy", enum: nil, default: nil, to: "fine.date", doc: nil),
+                    FieldLayout(name: "multa", pos: [11, 23], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "fine.value", doc: "valor (centavos) ou percentual (centésimos)"),
+                    FieldLayout(name: "filler_024", pos: [24, 394], picture: "X(371)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "ITA400 registro tipo 2 (multa, opcional; ocorrência 49 nas alterações)")
+    }
+
+    /// cnab400/341/remessa: detalhe_pix
+    static func record126() -> RecordLayout {
+        RecordLayout(
+                name: "detalhe_pix", role: RecordRole(rawValue: "detail"), startsGroup: false,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["3"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "3", to: "_record_type", doc: nil),
+                    FieldLayout(name: "chave_pix", pos: [2, 78], picture: "X(77)", format: nil, enum: nil, default: nil, to: "pix.key", doc: "D.2: opcional; padrão = CNPJ da conta"),
+                    FieldLayout(name: "id_location", pos: [79, 142], picture: "X(64)", format: nil, enum: nil, default: nil, to: "pix.location", doc: nil),
+                    FieldLayout(name: "filler_143", pos: [143, 394], picture: "X(252)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "ITA400 p.13, 24: registro tipo 3 (boleto Pix, ocorrência 71)")
+    }
+
+    /// cnab400/341/remessa: detalhe_desconhecido
+    static func record127() -> RecordLayout {
+        RecordLayout(
+                name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
+                requires: nil, fallback: true,
+                select: [Selector(pos: [1, 1], values: ["4", "5", "6", "7", "8"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: nil, to: "_record_type", doc: nil),
+                    FieldLayout(name: "conteudo", pos: [2, 394], picture: "X(393)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "Registro de tipo não descrito neste layout (4 rateio, 5 e-mail/sacador…): relatado e mantido, nunca fatal")
+    }
+
+    /// cnab400/341/remessa: trailer_arquivo
+    static func record128() -> RecordLayout {
+        RecordLayout(
+                name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["9"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "9", to: "_record_type", doc: nil),
+                    FieldLayout(name: "filler_002", pos: [2, 394], picture: "X(393)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "ITA400 trailer remessa: brancos de 2 a 394")
+    }
+
+    /// cnab400/341/retorno: header_arquivo
+    static func record129() -> RecordLayout {
+        RecordLayout(
+                name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["0"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "0", to: "_record_type", doc: "B.1: 0 header"),
+                    FieldLayout(name: "codigo_remessa_retorno", pos: [2, 2], picture: "9", format: "enum", enum: ["1": "remessa", "2": "retorno"], default: "2", to: "direction", doc: "B.1: 1 remessa, 2 retorno"),
+                    FieldLayout(name: "literal_remessa_retorno", pos: [3, 9], picture: "X(7)", format: nil, enum: nil, default: "RETORNO", to: nil, doc: "REMESSA / RETORNO (arquivos de teste: TESTE)"),
+                    FieldLayout(name: "codigo_servico", pos: [10, 11], picture: "9(2)", format: nil, enum: nil, default: "01", to: "service_type", doc: "01 cobrança"),
+                    FieldLayout(name: "literal_servico", pos: [12, 26], picture: "X(15)", format: nil, enum: nil, default: "COBRANCA       ", to: nil, doc: "COBRANCA"),
+                    FieldLayout(name: "agencia", pos: [27, 30], picture: "9(4)", format: nil, enum: nil, default: nil, to: "agency", doc: nil),
+                    FieldLayout(name: "zeros_031", pos: [31, 32], picture: "9(2)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "conta_corrente", pos: [33, 37], picture: "9(5)", format: nil, enum: nil, default: nil, to: "account", doc: nil),
+                    FieldLayout(name: "dac", pos: [38, 38], picture: "X", format: nil, enum: nil, default: nil, to: "account_digit", doc: "DAC agência/conta"),
+                    FieldLayout(name: "filler_039", pos: [39, 46], picture: "X(8)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "nome_empresa", pos: [47, 76], picture: "X(30)", format: nil, enum: nil, default: nil, to: "company.name", doc: nil),
+                    FieldLayout(name: "codigo_banco", pos: [77, 79], picture: "9(3)", format: nil, enum: nil, default: "341", to: "bank", doc: nil),
+                    FieldLayout(name: "nome_banco", pos: [80, 94], picture: "X(15)", format: nil, enum: nil, default: nil, to: "bank_name", doc: nil),
+                    FieldLayout(name: "data_geracao", pos: [95, 100], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "generated_on", doc: nil),
+                    FieldLayout(name: "densidade", pos: [101, 105], picture: "9(5)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "unidade_densidade", pos: [106, 108], picture: "X(3)", format: nil, enum: nil, default: nil, to: nil, doc: "BPI"),
+                    FieldLayout(name: "sequencial_retorno", pos: [109, 113], picture: "9(5)", format: "int", enum: nil, default: nil, to: "file_sequence", doc: "nº sequencial do arquivo retorno"),
+                    FieldLayout(name: "data_credito", pos: [114, 119], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "credit_date", doc: nil),
+                    FieldLayout(name: "filler_120", pos: [120, 394], picture: "X(275)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "ITA400 header de arquivo retorno (p.18)")
+    }
+
+    /// cnab400/341/retorno: detalhe
+    static func record130() -> RecordLayout {
+        RecordLayout(
+                name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["1"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "1", to: "_record_type", doc: nil),
+                    FieldLayout(name: "tipo_inscricao_empresa", pos: [2, 3], picture: "9(2)", format: "enum", enum: ["01": "cpf", "02": "cnpj"], default: nil, to: "company.document_type", doc: nil),
+                    FieldLayout(name: "numero_inscricao_empresa", pos: [4, 17], picture: "9(14)", format: "document", enum: nil, default: nil, to: "company.document", doc: nil),
+                    FieldLayout(name: "agencia", pos: [18, 21], picture: "9(4)", format: nil, enum: nil, default: nil, to: "agency", doc: nil),
+                    FieldLayout(name: "zeros_022", pos: [22, 23], picture: "9(2)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "conta_corrente", pos: [24, 28], picture: "9(5)", format: nil, enum: nil, default: nil, to: "account", doc: nil),
+                    FieldLayout(name: "dac", pos: [29, 29], picture: "X", format: nil, enum: nil, default: nil, to: "account_digit", doc: nil),
+                    FieldLayout(name: "filler_030", pos: [30, 37], picture: "X(8)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "uso_empresa", pos: [38, 62], picture: "X(25)", format: nil, enum: nil, default: nil, to: "company_use", doc: nil),
+                    FieldLayout(name: "nosso_numero", pos: [63, 70], picture: "9(8)", format: nil, enum: nil, default: nil, to: "nosso_numero", doc: "B.4: 63-70"),
+                    FieldLayout(name: "filler_071", pos: [71, 82], picture: "X(12)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "carteira", pos: [83, 85], picture: "9(3)", format: nil, enum: nil, default: nil, to: "carteira", doc: nil),
+                    FieldLayout(name: "nosso_numero_2", pos: [86, 93], picture: "9(8)", format: nil, enum: nil, default: nil, to: nil, doc: "nosso número repetido (86-93) + DAC (94)"),
+                    FieldLayout(name: "dac_nosso_numero", pos: [94, 94], picture: "X", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "filler_095", pos: [95, 107], picture: "X(13)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "codigo_carteira", pos: [108, 108], picture: "X", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "codigo_ocorrencia", pos: [109, 110], picture: "9(2)", format: nil, enum: nil, default: nil, to: "code", doc: "B.5 (ITA400 nota 17): ver occurrences.json"),
+                    FieldLayout(name: "data_ocorrencia", pos: [111, 116], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "occurrence_date", doc: nil),
+                    FieldLayout(name: "numero_documento", pos: [117, 126], picture: "X(10)", format: nil, enum: nil, default: nil, to: "document_number", doc: nil),
+                    FieldLayout(name: "nosso_numero_confirmacao", pos: [127, 134], picture: "X(8)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "filler_135", pos: [135, 146], picture: "X(12)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "data_vencimento", pos: [147, 152], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "due_date", doc: nil),
+                    FieldLayout(name: "valor_titulo", pos: [153, 165], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "face_cents", doc: nil),
+                    FieldLayout(name: "codigo_banco", pos: [166, 168], picture: "9(3)", format: nil, enum: nil, default: nil, to: "collecting_bank", doc: nil),
+                    FieldLayout(name: "agencia_cobradora", pos: [169, 172], picture: "9(4)", format: nil, enum: nil, default: nil, to: "collecting_agency", doc: nil),
+                    FieldLayout(name: "dac_agencia_cobradora", pos: [173, 173], picture: "X", format: nil, enum: nil, default: nil, to: "collecting_agency_digit", doc: nil),
+                    FieldLayout(name: "especie", pos: [174, 175], picture: "X(2)", format: nil, enum: nil, default: nil, to: "species", doc: nil),
+                    FieldLayout(name: "tarifa_cobranca", pos: [176, 188], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "fee_cents", doc: nil),
+                    FieldLayout(name: "filler_189", pos: [189, 214], picture: "X(26)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "valor_iof", pos: [215, 227], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "iof_cents", doc: nil),
+                    FieldLayout(name: "valor_abatimento", pos: [228, 240], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "rebate_cents", doc: nil),
+                    FieldLayout(name: "descontos", pos: [241, 253], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "discount_cents", doc: nil),
+                    FieldLayout(name: "valor_principal", pos: [254, 266], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "paid_cents", doc: "B.4: valor principal lançado"),
+                    FieldLayout(name: "juros_mora_multa", pos: [267, 279], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "interest_cents", doc: "juros de mora e multa"),
+                    FieldLayout(name: "outros_creditos", pos: [280, 292], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "other_credits_cents", doc: nil),
+                    FieldLayout(name: "boleto_dda", pos: [293, 293], picture: "X", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "filler_294", pos: [294, 295], picture: "X(2)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "data_credito", pos: [296, 301], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "credit_date", doc: nil),
+                    FieldLayout(name: "instrucao_cancelada", pos: [302, 305], picture: "X(4)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "filler_306", pos: [306, 311], picture: "X(6)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "zeros_312", pos: [312, 324], picture: "9(13)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "nome_pagador", pos: [325, 354], picture: "X(30)", format: nil, enum: nil, default: nil, to: "payer.name", doc: nil),
+                    FieldLayout(name: "filler_355", pos: [355, 377], picture: "X(23)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "erros", pos: [378, 385], picture: "X(8)", format: "reasons", enum: nil, default: nil, to: "reasons", doc: "B.4: erros/mensagem informativa, 4 códigos de 2 caracteres"),
+                    FieldLayout(name: "filler_386", pos: [386, 392], picture: "X(7)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "codigo_liquidacao", pos: [393, 394], picture: "X(2)", format: nil, enum: nil, default: nil, to: "liquidation_code", doc: "B.4: código de liquidação (canal)"),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "ITA400 pp.20-21 (detalhe retorno tipo 1)")
+    }
+
+    /// cnab400/341/retorno: detalhe_pix
+    static func record131() -> RecordLayout {
+        RecordLayout(
+                name: "detalhe_pix", role: RecordRole(rawValue: "detail"), startsGroup: false,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["3"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "3", to: "_record_type", doc: nil),
+                    FieldLayout(name: "emv_qrcode", pos: [2, 391], picture: "X(390)", format: nil, enum: nil, default: nil, to: "pix.emv", doc: "D.2: EMV copia e cola"),
+                    FieldLayout(name: "codigo_erro_pix", pos: [392, 394], picture: "X(3)", format: nil, enum: nil, default: nil, to: "pix.error", doc: "003 chave inválida, 004 chave sem cadastro na DICT, 010 não permitido para boleto com pagamento parcial, 999 falha de plataforma"),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "ITA400 p.24: registro tipo 3 do retorno (confirmação de entrada de boleto Pix)")
+    }
+
+    /// cnab400/341/retorno: detalhe_desconhecido
+    static func record132() -> RecordLayout {
+        RecordLayout(
+                name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
+                requires: nil, fallback: true,
+                select: [Selector(pos: [1, 1], values: ["4", "5", "6", "7", "8"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: nil, to: "_record_type", doc: nil),
+                    FieldLayout(name: "conteudo", pos: [2, 394], picture: "X(393)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "Registro de tipo não descrito neste layout (4 rateio, 5 e-mail/sacador…): relatado e mantido, nunca fatal")
+    }
+
+    /// cnab400/341/retorno: trailer_arquivo
+    static func record133() -> RecordLayout {
+        RecordLayout(
+                name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["9"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "9", to: "_record_type", doc: nil),
+                    FieldLayout(name: "codigo_retorno", pos: [2, 2], picture: "9", format: nil, enum: nil, default: "2", to: nil, doc: nil),
+                    FieldLayout(name: "codigo_servico", pos: [3, 4], picture: "9(2)", format: nil, enum: nil, default: "01", to: nil, doc: nil),
+                    FieldLayout(name: "codigo_banco", pos: [5, 7], picture: "9(3)", format: nil, enum: nil, default: "341", to: "bank", doc: nil),
+                    FieldLayout(name: "filler_008", pos: [8, 17], picture: "X(10)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "qtd_simples", pos: [18, 25], picture: "9(8)", format: "int", enum: nil, default: nil, to: "simple.count", doc: nil),
+                    FieldLayout(name: "valor_simples", pos: [26, 39], picture: "9(12)V99", format: nil, enum: nil, default: nil, to: "simple.total_cents", doc: nil),
+                    FieldLayout(name: "aviso_simples", pos: [40, 47], picture: "X(8)", format: nil, enum: nil, default: nil, to: "notice_number", doc: nil),
+                    FieldLayout(name: "filler_048", pos: [48, 57], picture: "X(10)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "qtd_vinculada", pos: [58, 65], picture: "9(8)", format: "int", enum: nil, default: nil, to: "linked.count", doc: nil),
+                    FieldLayout(name: "valor_vinculada", pos: [66, 79], picture: "9(12)V99", format: nil, enum: nil, default: nil, to: "linked.total_cents", doc: nil),
+                    FieldLayout(name: "aviso_vinculada", pos: [80, 87], picture: "X(8)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "filler_088", pos: [88, 177], picture: "X(90)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "qtd_direta", pos: [178, 185], picture: "9(8)", format: nil, enum: nil, default: nil, to: nil, doc: "cobrança direta/escritural"),
+                    FieldLayout(name: "valor_direta", pos: [186, 199], picture: "9(12)V99", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "aviso_direta", pos: [200, 207], picture: "X(8)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "controle_arquivo", pos: [208, 212], picture: "9(5)", format: nil, enum: nil, default: nil, to: nil, doc: "B.6: nº sequencial do arquivo retorno"),
+                    FieldLayout(name: "qtd_detalhes", pos: [213, 220], picture: "9(8)", format: "int", enum: nil, default: nil, to: "record_count", doc: "B.6: quantidade de registros de detalhe"),
+                    FieldLayout(name: "valor_total_informado", pos: [221, 234], picture: "9(12)V99", format: nil, enum: nil, default: nil, to: nil, doc: "B.6: valor total informado"),
+                    FieldLayout(name: "filler_235", pos: [235, 394], picture: "X(160)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "ITA400 trailer retorno (B.6)")
+    }
+
+    /// cnab400/745/remessa: header_arquivo
+    static func record134() -> RecordLayout {
+        RecordLayout(
+                name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["0"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "0", to: "_record_type", doc: "B.1: 0 header"),
+                    FieldLayout(name: "codigo_remessa_retorno", pos: [2, 2], picture: "9", format: "enum", enum: ["1": "remessa", "2": "retorno"], default: "1", to: "direction", doc: "B.1: 1 remessa, 2 retorno"),
+                    FieldLayout(name: "literal_remessa_retorno", pos: [3, 9], picture: "X(7)", format: nil, enum: nil, default: "REMESSA", to: nil, doc: "REMESSA / RETORNO (arquivos de teste: TESTE)"),
+                    FieldLayout(name: "codigo_servico", pos: [10, 11], picture: "9(2)", format: nil, enum: nil, default: "01", to: "service_type", doc: "01 cobrança"),
+                    FieldLayout(name: "literal_servico", pos: [12, 26], picture: "X(15)", format: nil, enum: nil, default: "COBRANCA       ", to: nil, doc: "COBRANCA"),
+                    FieldLayout(name: "portfolio", pos: [27, 46], picture: "X(20)", format: nil, enum: nil, default: nil, to: "convenio", doc: "identificação do portfolio (conta cobrança)"),
+                    FieldLayout(name: "nome_empresa", pos: [47, 76], picture: "X(30)", format: nil, enum: nil, default: nil, to: "company.name", doc: nil),
+                    FieldLayout(name: "codigo_banco", pos: [77, 79], picture: "9(3)", format: nil, enum: nil, default: "745", to: "bank", doc: nil),
+                    FieldLayout(name: "nome_banco", pos: [80, 94], picture: "X(15)", format: nil, enum: nil, default: nil, to: "bank_name", doc: nil),
+                    FieldLayout(name: "data_gravacao", pos: [95, 100], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "generated_on", doc: nil),
+                    FieldLayout(name: "filler_101", pos: [101, 386], picture: "X(286)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "densidade", pos: [387, 391], picture: "9(5)", format: nil, enum: nil, default: nil, to: nil, doc: "01600"),
+                    FieldLayout(name: "unidade_densidade", pos: [392, 394], picture: "X(3)", format: nil, enum: nil, default: nil, to: nil, doc: "BPI"),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "Header remessa Citibank (brcobranca remessa/cnab400/citibank.rb (secundário))")
+    }
+
+    /// cnab400/745/remessa: detalhe
+    static func record135() -> RecordLayout {
+        RecordLayout(
+                name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["1"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "1", to: "_record_type", doc: nil),
+                    FieldLayout(name: "tipo_inscricao_empresa", pos: [2, 3], picture: "9(2)", format: "enum", enum: ["01": "cpf", "02": "cnpj"], default: nil, to: "company.document_type", doc: nil),
+                    FieldLayout(name: "numero_inscricao_empresa", pos: [4, 17], picture: "9(14)", format: "document", enum: nil, default: nil, to: "company.document", doc: nil),
+                    FieldLayout(name: "portfolio", pos: [18, 37], picture: "X(20)", format: nil, enum: nil, default: nil, to: "convenio", doc: nil),
+                    FieldLayout(name: "controle_participante", pos: [38, 62], picture: "X(25)", format: nil, enum: nil, default: nil, to: "company_use", doc: nil),
+                    FieldLayout(name: "especie", pos: [63, 64], picture: "9(2)", format: nil, enum: nil, default: nil, to: "species", doc: "00 DMI, 02 DM"),
+                    FieldLayout(name: "nosso_numero", pos: [65, 76], picture: "9(12)", format: nil, enum: nil, default: nil, to: "nosso_numero", doc: nil),
+                    FieldLayout(name: "filler_077", pos: [77, 82], picture: "X(6)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "data_segundo_desconto", pos: [83, 88], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "discount_2.date", doc: nil),
+                    FieldLayout(name: "valor_segundo_desconto", pos: [89, 101], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "discount_2.value", doc: nil),
+                    FieldLayout(name: "carne", pos: [102, 104], picture: "9(3)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "parcela", pos: [105, 107], picture: "9(3)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "carteira", pos: [108, 108], picture: "X", format: nil, enum: nil, default: nil, to: "carteira", doc: "1 simples, 2 caucionada"),
+                    FieldLayout(name: "ocorrencia", pos: [109, 110], picture: "9(2)", format: nil, enum: nil, default: nil, to: "code", doc: nil),
+                    FieldLayout(name: "seu_numero", pos: [111, 120], picture: "X(10)", format: nil, enum: nil, default: nil, to: "document_number", doc: nil),
+                    FieldLayout(name: "data_vencimento", pos: [121, 126], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "due_date", doc: nil),
+                    FieldLayout(name: "valor_titulo", pos: [127, 139], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "amount_cents", doc: nil),
+                    FieldLayout(name: "codigo_banco", pos: [140, 142], picture: "9(3)", format: nil, enum: nil, default: "745", to: nil, doc: nil),
+                    FieldLayout(name: "agencia_cobradora", pos: [143, 147], picture: "9(5)", format: nil, enum: nil, default: nil, to: "collecting_agency", doc: nil),
+                    FieldLayout(name: "tipo_emissao", pos: [148, 149], picture: "X(2)", format: nil, enum: nil, default: nil, to: "issuer", doc: "01/03 banco imprime, 07 banco não imprime, 08/09 via web, 04/06 cobrança flexível"),
+                    FieldLayout(name: "aceite", pos: [150, 150], picture: "X", format: nil, enum: nil, default: nil, to: "acceptance", doc: nil),
+                    FieldLayout(name: "data_emissao", pos: [151, 156], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "issue_date", doc: nil),
+                    FieldLayout(name: "instrucao", pos: [157, 158], picture: "9(2)", format: nil, enum: nil, default: nil, to: "instruction_1", doc: "00 sem, 06 protestar, 07 negativar, 09 devolver, 10 sustar protesto"),
+                    FieldLayout(name: "dias_instrucao", pos: [159, 160], picture: "9(2)", format: "int", enum: nil, default: nil, to: "protest.days", doc: nil),
+                    FieldLayout(name: "mora_dia", pos: [161, 173], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "interest.value", doc: nil),
+                    FieldLayout(name: "data_desconto", pos: [174, 179], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "discount.date", doc: nil),
+                    FieldLayout(name: "valor_desconto", pos: [180, 192], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "discount.value", doc: nil),
+                    FieldLayout(name: "valor_iof", pos: [193, 205], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "iof_cents", doc: nil),
+                    FieldLayout(name: "valor_abatimento", pos: [206, 218], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "rebate_cents", doc: nil),
+                    FieldLayout(name: "tipo_inscricao_pagador", pos: [219, 220], picture: "9(2)", format: "enum", enum: ["01": "cpf", "02": "cnpj"], default: nil, to: "payer.document_type", doc: nil),
+                    FieldLayout(name: "numero_inscricao_pagador", pos: [221, 234], picture: "9(14)", format: "document", enum: nil, default: nil, to: "payer.document", doc: nil),
+                    FieldLayout(name: "nome_pagador", pos: [235, 274], picture: "X(40)", format: nil, enum: nil, default: nil, to: "payer.name", doc: nil),
+                    FieldLayout(name: "endereco_pagador", pos: [275, 314], picture: "X(40)", format: nil, enum: nil, default: nil, to: "payer.address.street", doc: nil),
+                    FieldLayout(name: "bairro_pagador", pos: [315, 326], picture: "X(12)", format: nil, enum: nil, default: nil, to: "payer.address.district", doc: nil),
+                    FieldLayout(name: "cep_pagador", pos: [327, 334], picture: "9(8)", format: nil, enum: nil, default: nil, to: "payer.address.cep", doc: nil),
+                    FieldLayout(name: "cidade_pagador", pos: [335, 349], picture: "X(15)", format: nil, enum: nil, default: nil, to: "payer.address.city", doc: nil),
+                    FieldLayout(name: "uf_pagador", pos: [350, 351], picture: "X(2)", format: nil, enum: nil, default: nil, to: "payer.address.state", doc: nil),
+                    FieldLayout(name: "sacador_mensagem", pos: [352, 391], picture: "X(40)", format: nil, enum: nil, default: nil, to: "guarantor.name", doc: "sacador/avalista; com * na 1ª posição, mensagem; e-mail quando tipo de emissão 08/09"),
+                    FieldLayout(name: "filler_392", pos: [392, 393], picture: "X(2)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "moeda", pos: [394, 394], picture: "9", format: nil, enum: nil, default: nil, to: "currency", doc: "9 real, 5 dólar"),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "Detalhe remessa Citibank (brcobranca remessa/cnab400/citibank.rb (secundário))")
+    }
+
+    /// cnab400/745/remessa: detalhe_desconhecido
+    static func record136() -> RecordLayout {
+        RecordLayout(
+                name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
+                requires: nil, fallback: true,
+                select: [Selector(pos: [1, 1], values: ["2", "3", "4", "5", "6", "7", "8"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: nil, to: "_record_type", doc: nil),
+                    FieldLayout(name: "conteudo", pos: [2, 394], picture: "X(393)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "Registro de tipo não descrito neste layout: relatado e mantido, nunca fatal")
+    }
+
+    /// cnab400/745/remessa: trailer_arquivo
+    static func record137() -> RecordLayout {
+        RecordLayout(
+                name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["9"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "9", to: "_record_type", doc: nil),
+                    FieldLayout(name: "filler_002", pos: [2, 394], picture: "X(393)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "Trailer remessa: brancos de 2 a 394")
+    }
+
+    /// cnab400/748/remessa: header_arquivo
+    static func record138() -> RecordLayout {
+        RecordLayout(
+                name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["0"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "0", to: "_record_type", doc: "B.1: 0 header"),
+                    FieldLayout(name: "codigo_remessa_retorno", pos: [2, 2], picture: "9", format: "enum", enum: ["1": "remessa", "2": "retorno"], default: "1", to: "direction", doc: "B.1: 1 remessa, 2 retorno"),
+                    FieldLayout(name: "literal_remessa_retorno", pos: [3, 9], picture: "X(7)", format: nil, enum: nil, default: "REMESSA", to: nil, doc: "REMESSA / RETORNO (arquivos de teste: TESTE)"),
+                    FieldLayout(name: "codigo_servico", pos: [10, 11], picture: "9(2)", format: nil, enum: nil, default: "01", to: "service_type", doc: "01 cobrança"),
+                    FieldLayout(name: "literal_servico", pos: [12, 26], picture: "X(15)", format: nil, enum: nil, default: "COBRANCA       ", to: nil, doc: "COBRANCA"),
+                    FieldLayout(name: "codigo_beneficiario", pos: [27, 31], picture: "9(5)", format: nil, enum: nil, default: nil, to: "convenio", doc: "código do beneficiário (conta corrente)"),
+                    FieldLayout(name: "cpf_cnpj_beneficiario", pos: [32, 45], picture: "9(14)", format: "document", enum: nil, default: nil, to: "company.document", doc: nil),
+                    FieldLayout(name: "filler_046", pos: [46, 76], picture: "X(31)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "codigo_banco", pos: [77, 79], picture: "9(3)", format: nil, enum: nil, default: "748", to: "bank", doc: nil),
+                    FieldLayout(name: "nome_banco", pos: [80, 94], picture: "X(15)", format: nil, enum: nil, default: nil, to: "bank_name", doc: nil),
+                    FieldLayout(name: "data_gravacao", pos: [95, 102], picture: "9(8)", format: "yyyyMMdd", enum: nil, default: nil, to: "generated_on", doc: "B.1: AAAAMMDD no Sicredi (SIC400 §9.1/10.1)"),
+                    FieldLayout(name: "filler_103", pos: [103, 110], picture: "X(8)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "numero_remessa", pos: [111, 117], picture: "9(7)", format: "int", enum: nil, default: nil, to: "file_sequence", doc: "B.7: deve ser maior que zero, última remessa + 1 (SIC400 §9.1)"),
+                    FieldLayout(name: "filler_118", pos: [118, 390], picture: "X(273)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "versao_sistema", pos: [391, 394], picture: "X(4)", format: nil, enum: nil, default: nil, to: "layout_version", doc: "ex.: 2.00 (remessa), 1.00 (retorno)"),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "SIC400 header de arquivo remessa (§9.1)")
+    }
+
+    /// cnab400/748/remessa: detalhe
+    static func record139() -> RecordLayout {
+        RecordLayout(
+                name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["1"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "1", to: "_record_type", doc: nil),
+                    FieldLayout(name: "tipo_cobranca", pos: [2, 2], picture: "X", format: nil, enum: nil, default: nil, to: nil, doc: "B.2: A = com registro"),
+                    FieldLayout(name: "tipo_carteira", pos: [3, 3], picture: "X", format: nil, enum: nil, default: nil, to: "carteira", doc: "B.2: A = simples"),
+                    FieldLayout(name: "tipo_impressao", pos: [4, 4], picture: "X", format: nil, enum: nil, default: nil, to: nil, doc: "A normal, B carnê"),
+                    FieldLayout(name: "filler_005", pos: [5, 16], picture: "X(12)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "tipo_moeda", pos: [17, 17], picture: "X", format: nil, enum: nil, default: nil, to: "currency", doc: "A = real"),
+                    FieldLayout(name: "tipo_desconto", pos: [18, 18], picture: "X", format: nil, enum: nil, default: nil, to: "discount.code", doc: "A valor, B percentual"),
+                    FieldLayout(name: "tipo_juros", pos: [19, 19], picture: "X", format: nil, enum: nil, default: nil, to: "interest.code", doc: "A valor, B percentual"),
+                    FieldLayout(name: "filler_020", pos: [20, 47], picture: "X(28)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "nosso_numero", pos: [48, 56], picture: "9(9)", format: nil, enum: nil, default: nil, to: "nosso_numero", doc: "B.2: AA B NNNNN D (9)"),
+                    FieldLayout(name: "filler_057", pos: [57, 62], picture: "X(6)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "data_instrucao", pos: [63, 70], picture: "9(8)", format: "yyyyMMdd", enum: nil, default: nil, to: nil, doc: "AAAAMMDD"),
+                    FieldLayout(name: "campo_alterado", pos: [71, 71], picture: "X", format: nil, enum: nil, default: nil, to: nil, doc: "com a instrução 31"),
+                    FieldLayout(name: "postagem_titulo", pos: [72, 72], picture: "X", format: nil, enum: nil, default: nil, to: nil, doc: "S/N"),
+                    FieldLayout(name: "filler_073", pos: [73, 73], picture: "X", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "emissao_boleto", pos: [74, 74], picture: "X", format: nil, enum: nil, default: nil, to: "issuer", doc: "A Sicredi, B beneficiário"),
+                    FieldLayout(name: "numero_parcela_carne", pos: [75, 76], picture: "X(2)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "total_parcelas_carne", pos: [77, 78], picture: "X(2)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "filler_079", pos: [79, 82], picture: "X(4)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "desconto_dia_antecipacao", pos: [83, 92], picture: "9(8)V99", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "percentual_multa", pos: [93, 96], picture: "9(2)V99", format: nil, enum: nil, default: nil, to: "fine.value", doc: "B.2: 93-96, percentual (centésimos)"),
+                    FieldLayout(name: "filler_097", pos: [97, 108], picture: "X(12)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "instrucao", pos: [109, 110], picture: "9(2)", format: nil, enum: nil, default: nil, to: "code", doc: "B.3 (SIC400 §9.2): ver occurrences.json remessa_movements"),
+                    FieldLayout(name: "seu_numero", pos: [111, 120], picture: "X(10)", format: nil, enum: nil, default: nil, to: "document_number", doc: nil),
+                    FieldLayout(name: "data_vencimento", pos: [121, 126], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "due_date", doc: nil),
+                    FieldLayout(name: "valor_titulo", pos: [127, 139], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "amount_cents", doc: nil),
+                    FieldLayout(name: "filler_140", pos: [140, 148], picture: "X(9)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "especie_documento", pos: [149, 149], picture: "X", format: nil, enum: nil, default: nil, to: "species", doc: "A DMI, B DR, C NP, D NR, E NS, G recibo, H LC, I ND, J DSI, K outros"),
+                    FieldLayout(name: "aceite", pos: [150, 150], picture: "X", format: nil, enum: nil, default: nil, to: "acceptance", doc: "S/N"),
+                    FieldLayout(name: "data_emissao", pos: [151, 156], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "issue_date", doc: nil),
+                    FieldLayout(name: "instrucao_protesto", pos: [157, 158], picture: "9(2)", format: nil, enum: nil, default: nil, to: "instruction_1", doc: "06 protesto automático, 00 não protestar"),
+                    FieldLayout(name: "dias_protesto", pos: [159, 160], picture: "9(2)", format: "int", enum: nil, default: nil, to: "protest.days", doc: nil),
+                    FieldLayout(name: "juros_dia", pos: [161, 173], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "interest.value", doc: "valor ou percentual conforme posição 19"),
+                    FieldLayout(name: "data_limite_desconto", pos: [174, 179], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "discount.date", doc: nil),
+                    FieldLayout(name: "valor_desconto", pos: [180, 192], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "discount.value", doc: nil),
+                    FieldLayout(name: "zeros_193", pos: [193, 205], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "valor_abatimento", pos: [206, 218], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "rebate_cents", doc: nil),
+                    FieldLayout(name: "tipo_pessoa_pagador", pos: [219, 219], picture: "9", format: "enum", enum: ["1": "cpf", "2": "cnpj"], default: nil, to: "payer.document_type", doc: "B.2: 1 pessoa física, 2 jurídica (um caractere)"),
+                    FieldLayout(name: "zero_220", pos: [220, 220], picture: "9", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "cpf_cnpj_pagador", pos: [221, 234], picture: "9(14)", format: "document", enum: nil, default: nil, to: "payer.document", doc: nil),
+                    FieldLayout(name: "nome_pagador", pos: [235, 274], picture: "X(40)", format: nil, enum: nil, default: nil, to: "payer.name", doc: nil),
+                    FieldLayout(name: "endereco_pagador", pos: [275, 314], picture: "X(40)", format: nil, enum: nil, default: nil, to: "payer.address.street", doc: nil),
+                    FieldLayout(name: "codigo_pagador_cooperativa", pos: [315, 319], picture: "X(5)", format: nil, enum: nil, default: nil, to: nil, doc: "B.2: código do pagador na cooperativa"),
+                    FieldLayout(name: "zeros_320", pos: [320, 325], picture: "9(6)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "filler_326", pos: [326, 326], picture: "X", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "cep_pagador", pos: [327, 334], picture: "9(8)", format: nil, enum: nil, default: nil, to: "payer.address.cep", doc: nil),
+                    FieldLayout(name: "codigo_pagador_associado", pos: [335, 339], picture: "X(5)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "cpf_cnpj_sacador", pos: [340, 353], picture: "9(14)", format: "document", enum: nil, default: nil, to: "guarantor.document", doc: nil),
+                    FieldLayout(name: "nome_sacador", pos: [354, 394], picture: "X(41)", format: nil, enum: nil, default: nil, to: "guarantor.name", doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "SIC400 §9.2 (detalhe tipo 1); campos por letra conforme B.2 e LB Sicredi.php")
+    }
+
+    /// cnab400/748/remessa: detalhe_informativo
+    static func record140() -> RecordLayout {
+        RecordLayout(
+                name: "detalhe_informativo", role: RecordRole(rawValue: "detail"), startsGroup: false,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["2"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "2", to: "_record_type", doc: nil),
+                    FieldLayout(name: "filler_002", pos: [2, 12], picture: "X(11)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "nosso_numero", pos: [13, 21], picture: "9(9)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "informativo_1", pos: [22, 101], picture: "X(80)", format: nil, enum: nil, default: nil, to: "message_1", doc: nil),
+                    FieldLayout(name: "informativo_2", pos: [102, 181], picture: "X(80)", format: nil, enum: nil, default: nil, to: "message_2", doc: nil),
+                    FieldLayout(name: "informativo_3", pos: [182, 261], picture: "X(80)", format: nil, enum: nil, default: nil, to: "message_3", doc: nil),
+                    FieldLayout(name: "informativo_4", pos: [262, 341], picture: "X(80)", format: nil, enum: nil, default: nil, to: "message_4", doc: nil),
+                    FieldLayout(name: "seu_numero", pos: [342, 351], picture: "X(10)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "filler_352", pos: [352, 394], picture: "X(43)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "SIC400 registro tipo 2 (informativo ao pagador, opcional), após o detalhe (LB Sicredi.php)")
+    }
+
+    /// cnab400/748/remessa: detalhe_desconhecido
+    static func record141() -> RecordLayout {
+        RecordLayout(
+                name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
+                requires: nil, fallback: true,
+                select: [Selector(pos: [1, 1], values: ["3", "4", "5", "6", "7", "8"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: nil, to: "_record_type", doc: nil),
+                    FieldLayout(name: "conteudo", pos: [2, 394], picture: "X(393)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "Registro de tipo não descrito neste layout (8 e outros complementos): relatado e mantido, nunca fatal")
+    }
+
+    /// cnab400/748/remessa: trailer_arquivo
+    static func record142() -> RecordLayout {
+        RecordLayout(
+                name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["9"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "9", to: "_record_type", doc: nil),
+                    FieldLayout(name: "codigo_remessa_retorno", pos: [2, 2], picture: "9", format: nil, enum: nil, default: "1", to: nil, doc: nil),
+                    FieldLayout(name: "codigo_banco", pos: [3, 5], picture: "9(3)", format: nil, enum: nil, default: "748", to: "bank", doc: nil),
+                    FieldLayout(name: "codigo_beneficiario", pos: [6, 10], picture: "9(5)", format: nil, enum: nil, default: nil, to: "convenio", doc: nil),
+                    FieldLayout(name: "filler_011", pos: [11, 394], picture: "X(384)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "SIC400 trailer (B.6): 2 = 1 remessa / 2 retorno, 3-5 748, 6-10 código do beneficiário")
+    }
+
+    /// cnab400/748/retorno: header_arquivo
+    static func record143() -> RecordLayout {
+        RecordLayout(
+                name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["0"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "0", to: "_record_type", doc: "B.1: 0 header"),
+                    FieldLayout(name: "codigo_remessa_retorno", pos: [2, 2], picture: "9", format: "enum", enum: ["1": "remessa", "2": "retorno"], default: "2", to: "direction", doc: "B.1: 1 remessa, 2 retorno"),
+                    FieldLayout(name: "literal_remessa_retorno", pos: [3, 9], picture: "X(7)", format: nil, enum: nil, default: "RETORNO", to: nil, doc: "REMESSA / RETORNO (arquivos de teste: TESTE)"),
+                    FieldLayout(name: "codigo_servico", pos: [10, 11], picture: "9(2)", format: nil, enum: nil, default: "01", to: "service_type", doc: "01 cobrança"),
+                    FieldLayout(name: "literal_servico", pos: [12, 26], picture: "X(15)", format: nil, enum: nil, default: "COBRANCA       ", to: nil, doc: "COBRANCA"),
+                    FieldLayout(name: "codigo_beneficiario", pos: [27, 31], picture: "9(5)", format: nil, enum: nil, default: nil, to: "convenio", doc: "código do beneficiário (conta corrente)"),
+                    FieldLayout(name: "cpf_cnpj_beneficiario", pos: [32, 45], picture: "9(14)", format: "document", enum: nil, default: nil, to: "company.document", doc: nil),
+                    FieldLayout(name: "filler_046", pos: [46, 76], picture: "X(31)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "codigo_banco", pos: [77, 79], picture: "9(3)", format: nil, enum: nil, default: "748", to: "bank", doc: nil),
+                    FieldLayout(name: "nome_banco", pos: [80, 94], picture: "X(15)", format: nil, enum: nil, default: nil, to: "bank_name", doc: nil),
+                    FieldLayout(name: "data_gravacao", pos: [95, 102], picture: "9(8)", format: "yyyyMMdd", enum: nil, default: nil, to: "generated_on", doc: "B.1: AAAAMMDD no Sicredi (SIC400 §9.1/10.1)"),
+                    FieldLayout(name: "filler_103", pos: [103, 110], picture: "X(8)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "numero_retorno", pos: [111, 117], picture: "9(7)", format: "int", enum: nil, default: nil, to: "file_sequence", doc: "B.7: deve ser maior que zero, última remessa + 1 (SIC400 §9.1)"),
+                    FieldLayout(name: "filler_118", pos: [118, 390], picture: "X(273)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "versao_sistema", pos: [391, 394], picture: "X(4)", format: nil, enum: nil, default: nil, to: "layout_version", doc: "ex.: 2.00 (remessa), 1.00 (retorno)"),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "SIC400 header de arquivo retorno (§10.1)")
+    }
+
+    /// cnab400/748/retorno: detalhe
+    static func record144() -> RecordLayout {
+        RecordLayout(
+                name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["1"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "1", to: "_record_type", doc: nil),
+                    FieldLayout(name: "filler_002", pos: [2, 13], picture: "X(12)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "tipo_cobranca", pos: [14, 14], picture: "X", format: nil, enum: nil, default: nil, to: nil, doc: "A com registro, C sem registro"),
+                    FieldLayout(name: "codigo_pagador_cooperativa", pos: [15, 19], picture: "X(5)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "codigo_pagador_associado", pos: [20, 24], picture: "X(5)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "boleto_dda", pos: [25, 25], picture: "X", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "filler_026", pos: [26, 47], picture: "X(22)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "nosso_numero", pos: [48, 62], picture: "X(15)", format: nil, enum: nil, default: nil, to: "nosso_numero", doc: "B.4: 48-62 (15; o nosso número de 9 posições seguido de brancos)"),
+                    FieldLayout(name: "filler_063", pos: [63, 108], picture: "X(46)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "ocorrencia", pos: [109, 110], picture: "9(2)", format: nil, enum: nil, default: nil, to: "code", doc: "B.5 (SIC400 §6.2): ver occurrences.json"),
+                    FieldLayout(name: "data_ocorrencia", pos: [111, 116], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "occurrence_date", doc: nil),
+                    FieldLayout(name: "seu_numero", pos: [117, 126], picture: "X(10)", format: nil, enum: nil, default: nil, to: "document_number", doc: nil),
+                    FieldLayout(name: "filler_127", pos: [127, 146], picture: "X(20)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "data_vencimento", pos: [147, 152], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "due_date", doc: nil),
+                    FieldLayout(name: "valor_titulo", pos: [153, 165], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "face_cents", doc: nil),
+                    FieldLayout(name: "filler_166", pos: [166, 174], picture: "X(9)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "especie_documento", pos: [175, 175], picture: "X", format: nil, enum: nil, default: nil, to: "species", doc: nil),
+                    FieldLayout(name: "despesas_cobranca", pos: [176, 188], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "fee_cents", doc: "B.4: tarifa 176-188"),
+                    FieldLayout(name: "outras_despesas", pos: [189, 201], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "other_expenses_cents", doc: nil),
+                    FieldLayout(name: "zeros_202", pos: [202, 214], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "zeros_215", pos: [215, 227], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "valor_abatimento", pos: [228, 240], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "rebate_cents", doc: nil),
+                    FieldLayout(name: "desconto_concedido", pos: [241, 253], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "discount_cents", doc: nil),
+                    FieldLayout(name: "valor_pago", pos: [254, 266], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "paid_cents", doc: nil),
+                    FieldLayout(name: "juros_mora", pos: [267, 279], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "interest_cents", doc: nil),
+                    FieldLayout(name: "multa", pos: [280, 292], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "fine_cents", doc: "B.4: multa 280-292"),
+                    FieldLayout(name: "filler_293", pos: [293, 294], picture: "X(2)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "motivo_aceite", pos: [295, 295], picture: "X", format: nil, enum: nil, default: nil, to: nil, doc: "A aceito, D desprezado"),
+                    FieldLayout(name: "filler_296", pos: [296, 318], picture: "X(23)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "motivos_ocorrencia", pos: [319, 328], picture: "X(10)", format: "reasons", enum: nil, default: nil, to: "reasons", doc: "B.4: até 5 motivos de 2 caracteres"),
+                    FieldLayout(name: "data_credito", pos: [329, 336], picture: "9(8)", format: "yyyyMMdd", enum: nil, default: nil, to: "credit_date", doc: "B.4: data prevista para o lançamento do crédito, AAAAMMDD"),
+                    FieldLayout(name: "filler_337", pos: [337, 394], picture: "X(58)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "SIC400 §10.2 (detalhe retorno tipo 1); conferido com os retornos do corpus")
+    }
+
+    /// cnab400/748/retorno: detalhe_desconhecido
+    static func record145() -> RecordLayout {
+        RecordLayout(
+                name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
+                requires: nil, fallback: true,
+                select: [Selector(pos: [1, 1], values: ["3", "4", "5", "6", "7", "8"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: nil, to: "_record_type", doc: nil),
+                    FieldLayout(name: "conteudo", pos: [2, 394], picture: "X(393)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "Registro de tipo não descrito neste layout (8 e outros complementos): relatado e mantido, nunca fatal")
+    }
+
+    /// cnab400/748/retorno: trailer_arquivo
+    static func record146() -> RecordLayout {
+        RecordLayout(
+                name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["9"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "9", to: "_record_type", doc: nil),
+                    FieldLayout(name: "codigo_remessa_retorno", pos: [2, 2], picture: "9", format: nil, enum: nil, default: "2", to: nil, doc: nil),
+                    FieldLayout(name: "codigo_banco", pos: [3, 5], picture: "9(3)", format: nil, enum: nil, default: "748", to: "bank", doc: nil),
+                    FieldLayout(name: "codigo_beneficiario", pos: [6, 10], picture: "9(5)", format: nil, enum: nil, default: nil, to: "convenio", doc: nil),
+                    FieldLayout(name: "filler_011", pos: [11, 394], picture: "X(384)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "SIC400 trailer (B.6): 2 = 1 remessa / 2 retorno, 3-5 748, 6-10 código do beneficiário")
+    }
+
+    /// cnab400/756/remessa: header_arquivo
+    static func record147() -> RecordLayout {
+        RecordLayout(
+                name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["0"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "0", to: "_record_type", doc: "B.1: 0 header"),
+                    FieldLayout(name: "codigo_remessa_retorno", pos: [2, 2], picture: "9", format: "enum", enum: ["1": "remessa", "2": "retorno"], default: "1", to: "direction", doc: "B.1: 1 remessa, 2 retorno"),
+                    FieldLayout(name: "literal_remessa_retorno", pos: [3, 9], picture: "X(7)", format: nil, enum: nil, default: "REMESSA", to: nil, doc: "REMESSA / RETORNO (arquivos de teste: TESTE)"),
+                    FieldLayout(name: "codigo_servico", pos: [10, 11], picture: "9(2)", format: nil, enum: nil, default: "01", to: "service_type", doc: "01 cobrança"),
+                    FieldLayout(name: "literal_servico", pos: [12, 26], picture: "X(15)", format: nil, enum: nil, default: "COBRANCA       ", to: nil, doc: "COBRANCA"),
+                    FieldLayout(name: "prefixo_cooperativa", pos: [27, 30], picture: "9(4)", format: nil, enum: nil, default: nil, to: "agency", doc: nil),
+                    FieldLayout(name: "digito_cooperativa", pos: [31, 31], picture: "X", format: nil, enum: nil, default: nil, to: "agency_digit", doc: nil),
+                    FieldLayout(name: "codigo_cliente", pos: [32, 39], picture: "9(8)", format: nil, enum: nil, default: nil, to: "convenio", doc: "código do cliente/beneficiário"),
+                    FieldLayout(name: "digito_codigo_cliente", pos: [40, 40], picture: "X", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "convenio_lider", pos: [41, 46], picture: "X(6)", format: nil, enum: nil, default: nil, to: nil, doc: "brancos na remessa; o retorno do corpus traz dígitos"),
+                    FieldLayout(name: "nome_empresa", pos: [47, 76], picture: "X(30)", format: nil, enum: nil, default: nil, to: "company.name", doc: nil),
+                    FieldLayout(name: "codigo_banco", pos: [77, 79], picture: "9(3)", format: nil, enum: nil, default: "756", to: "bank", doc: nil),
+                    FieldLayout(name: "nome_banco", pos: [80, 94], picture: "X(15)", format: nil, enum: nil, default: nil, to: "bank_name", doc: nil),
+                    FieldLayout(name: "data_gravacao", pos: [95, 100], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "generated_on", doc: nil),
+                    FieldLayout(name: "sequencial_remessa", pos: [101, 107], picture: "9(7)", format: "int", enum: nil, default: nil, to: "file_sequence", doc: "B.7: +1 a cada remessa, a partir de 0000001 (SCB 03)"),
+                    FieldLayout(name: "filler_108", pos: [108, 394], picture: "X(287)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "SCB header de arquivo remessa (SCB planilha 03/04; posições conferidas com cnab_yaml cnab400/756 e com o corpus)")
+    }
+
+    /// cnab400/756/remessa: detalhe
+    static func record148() -> RecordLayout {
+        RecordLayout(
+                name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["1"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "1", to: "_record_type", doc: nil),
+                    FieldLayout(name: "tipo_inscricao_empresa", pos: [2, 3], picture: "9(2)", format: "enum", enum: ["01": "cpf", "02": "cnpj"], default: nil, to: "company.document_type", doc: nil),
+                    FieldLayout(name: "numero_inscricao_empresa", pos: [4, 17], picture: "9(14)", format: "document", enum: nil, default: nil, to: "company.document", doc: nil),
+                    FieldLayout(name: "prefixo_cooperativa", pos: [18, 21], picture: "9(4)", format: nil, enum: nil, default: nil, to: "agency", doc: nil),
+                    FieldLayout(name: "digito_cooperativa", pos: [22, 22], picture: "X", format: nil, enum: nil, default: nil, to: "agency_digit", doc: nil),
+                    FieldLayout(name: "conta_corrente", pos: [23, 30], picture: "9(8)", format: nil, enum: nil, default: nil, to: "account", doc: nil),
+                    FieldLayout(name: "digito_conta", pos: [31, 31], picture: "X", format: nil, enum: nil, default: nil, to: "account_digit", doc: nil),
+                    FieldLayout(name: "convenio", pos: [32, 37], picture: "9(6)", format: nil, enum: nil, default: nil, to: "convenio", doc: "zeros"),
+                    FieldLayout(name: "uso_empresa", pos: [38, 62], picture: "X(25)", format: nil, enum: nil, default: nil, to: "company_use", doc: nil),
+                    FieldLayout(name: "nosso_numero", pos: [63, 73], picture: "9(11)", format: nil, enum: nil, default: nil, to: "nosso_numero", doc: "B.2: 63-73 + DV 74"),
+                    FieldLayout(name: "digito_nosso_numero", pos: [74, 74], picture: "X", format: nil, enum: nil, default: nil, to: "nosso_numero", doc: nil),
+                    FieldLayout(name: "numero_parcela", pos: [75, 76], picture: "9(2)", format: nil, enum: nil, default: nil, to: nil, doc: "B.2: parcela (01 = única)"),
+                    FieldLayout(name: "grupo_valor", pos: [77, 78], picture: "9(2)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "filler_079", pos: [79, 81], picture: "X(3)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "indicativo_mensagem_sacador", pos: [82, 82], picture: "X", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "prefixo_titulo", pos: [83, 85], picture: "X(3)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "variacao_carteira", pos: [86, 88], picture: "9(3)", format: nil, enum: nil, default: nil, to: "carteira_variation", doc: nil),
+                    FieldLayout(name: "conta_caucao", pos: [89, 89], picture: "9", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "contrato_garantia", pos: [90, 94], picture: "9(5)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "digito_contrato_garantia", pos: [95, 95], picture: "X", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "numero_bordero", pos: [96, 101], picture: "9(6)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "filler_102", pos: [102, 105], picture: "X(4)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "tipo_emissao", pos: [106, 106], picture: "X", format: nil, enum: nil, default: nil, to: "issuer", doc: "B.2: 1 cooperativa, 2 cliente"),
+                    FieldLayout(name: "carteira", pos: [107, 108], picture: "9(2)", format: nil, enum: nil, default: nil, to: "carteira", doc: "B.2: 01 simples com registro, 02 sem registro, 03 caucionada"),
+                    FieldLayout(name: "comando", pos: [109, 110], picture: "9(2)", format: nil, enum: nil, default: nil, to: "code", doc: "B.3 (SCB 03): ver occurrences.json remessa_movements"),
+                    FieldLayout(name: "seu_numero", pos: [111, 120], picture: "X(10)", format: nil, enum: nil, default: nil, to: "document_number", doc: nil),
+                    FieldLayout(name: "data_vencimento", pos: [121, 126], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "due_date", doc: "B.1/A.14: 888888 à vista, 999999 contra apresentação"),
+                    FieldLayout(name: "valor_titulo", pos: [127, 139], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "amount_cents", doc: nil),
+                    FieldLayout(name: "codigo_banco", pos: [140, 142], picture: "9(3)", format: nil, enum: nil, default: "756", to: nil, doc: nil),
+                    FieldLayout(name: "prefixo_cooperativa_cobradora", pos: [143, 146], picture: "9(4)", format: nil, enum: nil, default: nil, to: "collecting_agency", doc: nil),
+                    FieldLayout(name: "digito_cooperativa_cobradora", pos: [147, 147], picture: "X", format: nil, enum: nil, default: nil, to: "collecting_agency_digit", doc: nil),
+                    FieldLayout(name: "especie", pos: [148, 149], picture: "9(2)", format: nil, enum: nil, default: nil, to: "species", doc: "01 DM, 02 NP, 03 NS, 05 recibo, 06 DR, 08 LC, 09 warrant, 10 cheque, 12 DS, 13 ND, 14 TM, 15 TS, 18 fatura, 20 apólice, 21 mensalidade escolar, 22 consórcio, 99 outros"),
+                    FieldLayout(name: "aceite", pos: [150, 150], picture: "X", format: nil, enum: nil, default: nil, to: "acceptance", doc: "0 não, 1 sim"),
+                    FieldLayout(name: "data_emissao", pos: [151, 156], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "issue_date", doc: nil),
+                    FieldLayout(name: "instrucao_1", pos: [157, 158], picture: "9(2)", format: nil, enum: nil, default: nil, to: "instruction_1", doc: nil),
+                    FieldLayout(name: "instrucao_2", pos: [159, 160], picture: "9(2)", format: nil, enum: nil, default: nil, to: "instruction_2", doc: nil),
+                    FieldLayout(name: "taxa_mora_mes", pos: [161, 166], picture: "9(2)V9(4)", format: nil, enum: nil, default: nil, to: "interest.value", doc: "B.2: taxa de mora ao mês, 9(2)V9(4) (décimos de milésimo de %)"),
+                    FieldLayout(name: "taxa_multa", pos: [167, 172], picture: "9(2)V9(4)", format: nil, enum: nil, default: nil, to: "fine.value", doc: "B.2: taxa de multa, 9(2)V9(4)"),
+                    FieldLayout(name: "tipo_distribuicao", pos: [173, 173], picture: "X", format: nil, enum: nil, default: nil, to: "distribution", doc: "1 cooperativa, 2 cliente"),
+                    FieldLayout(name: "data_desconto", pos: [174, 179], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "discount.date", doc: nil),
+                    FieldLayout(name: "valor_desconto", pos: [180, 192], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "discount.value", doc: nil),
+                    FieldLayout(name: "codigo_moeda", pos: [193, 193], picture: "9", format: nil, enum: nil, default: nil, to: "currency", doc: "9 = real"),
+                    FieldLayout(name: "quantidade_moeda", pos: [194, 205], picture: "9(12)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "valor_abatimento", pos: [206, 218], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "rebate_cents", doc: nil),
+                    FieldLayout(name: "tipo_inscricao_pagador", pos: [219, 220], picture: "9(2)", format: "enum", enum: ["01": "cpf", "02": "cnpj"], default: nil, to: "payer.document_type", doc: nil),
+                    FieldLayout(name: "numero_inscricao_pagador", pos: [221, 234], picture: "9(14)", format: "document", enum: nil, default: nil, to: "payer.document", doc: nil),
+                    FieldLayout(name: "nome_pagador", pos: [235, 274], picture: "X(40)", format: nil, enum: nil, default: nil, to: "payer.name", doc: nil),
+                    FieldLayout(name: "endereco_pagador", pos: [275, 311], picture: "X(37)", format: nil, enum: nil, default: nil, to: "payer.address.street", doc: "B.2: 37 posições"),
+                    FieldLayout(name: "bairro_pagador", pos: [312, 326], picture: "X(15)", format: nil, enum: nil, default: nil, to: "payer.address.district", doc: nil),
+                    FieldLayout(name: "cep_pagador", pos: [327, 334], picture: "9(8)", format: nil, enum: nil, default: nil, to: "payer.address.cep", doc: nil),
+                    FieldLayout(name: "cidade_pagador", pos: [335, 349], picture: "X(15)", format: nil, enum: nil, default: nil, to: "payer.address.city", doc: nil),
+                    FieldLayout(name: "uf_pagador", pos: [350, 351], picture: "X(2)", format: nil, enum: nil, default: nil, to: "payer.address.state", doc: nil),
+                    FieldLayout(name: "sacador_avalista", pos: [352, 391], picture: "X(40)", format: nil, enum: nil, default: nil, to: "guarantor.name", doc: nil),
+                    FieldLayout(name: "dias_protesto", pos: [392, 393], picture: "9(2)", format: "int", enum: nil, default: nil, to: "protest.days", doc: nil),
+                    FieldLayout(name: "filler_394", pos: [394, 394], picture: "X", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "SCB planilha 03 (detalhe tipo 1; SCB planilha 03/04; posições conferidas com cnab_yaml cnab400/756 e com o corpus)")
+    }
+
+    /// cnab400/756/remessa: detalhe_desconhecido
+    static func record149() -> RecordLayout {
+        RecordLayout(
+                name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
+                requires: nil, fallback: true,
+                select: [Selector(pos: [1, 1], values: ["2", "3", "4", "5", "6", "7", "8"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: nil, to: "_record_type", doc: nil),
+                    FieldLayout(name: "conteudo", pos: [2, 394], picture: "X(393)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "Registro de tipo não descrito neste layout: relatado e mantido, nunca fatal")
+    }
+
+    /// cnab400/756/remessa: trailer_arquivo
+    static func record150() -> RecordLayout {
+        RecordLayout(
+                name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["9"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "9", to: "_record_type", doc: nil),
+                    FieldLayout(name: "filler_002", pos: [2, 194], picture: "X(193)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "mensagem_1", pos: [195, 234], picture: "X(40)", format: nil, enum: nil, default: nil, to: nil, doc: "B.6: cinco mensagens de 40 posições (195-394); os arquivos do corpus trazem zeros"),
+                    FieldLayout(name: "mensagem_2", pos: [235, 274], picture: "X(40)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "mensagem_3", pos: [275, 314], picture: "X(40)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "mensagem_4", pos: [315, 354], picture: "X(40)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "mensagem_5", pos: [355, 394], picture: "X(40)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "SCB planilha 03, trailer remessa (B.6)")
+    }
+
+    /// cnab400/756/retorno: header_arquivo
+    static func record151() -> RecordLayout {
+        RecordLayout(
+                name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["0"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "0", to: "_record_type", doc: "B.1: 0 header"),
+                    FieldLayout(name: "codigo_remessa_retorno", pos: [2, 2], picture: "9", format: "enum", enum: ["1": "remessa", "2": "retorno"], default: "2", to: "direction", doc: "B.1: 1 remessa, 2 retorno"),
+                    FieldLayout(name: "literal_remessa_retorno", pos: [3, 9], picture: "X(7)", format: nil, enum: nil, default: "RETORNO", to: nil, doc: "REMESSA / RETORNO (arquivos de teste: TESTE)"),
+                    FieldLayout(name: "codigo_servico", pos: [10, 11], picture: "9(2)", format: nil, enum: nil, default: "01", to: "service_type", doc: "01 cobrança"),
+                    FieldLayout(name: "literal_servico", pos: [12, 26], picture: "X(15)", format: nil, enum: nil, default: "COBRANCA       ", to: nil, doc: "COBRANCA"),
+                    FieldLayout(name: "prefixo_cooperativa", pos: [27, 30], picture: "9(4)", format: nil, enum: nil, default: nil, to: "agency", doc: nil),
+                    FieldLayout(name: "digito_cooperativa", pos: [31, 31], picture: "X", format: nil, enum: nil, default: nil, to: "agency_digit", doc: nil),
+                    FieldLayout(name: "codigo_cliente", pos: [32, 39], picture: "9(8)", format: nil, enum: nil, default: nil, to: "convenio", doc: "código do cliente/beneficiário"),
+                    FieldLayout(name: "digito_codigo_cliente", pos: [40, 40], picture: "X", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "convenio_lider", pos: [41, 46], picture: "X(6)", format: nil, enum: nil, default: nil, to: nil, doc: "brancos na remessa; o retorno do corpus traz dígitos"),
+                    FieldLayout(name: "nome_empresa", pos: [47, 76], picture: "X(30)", format: nil, enum: nil, default: nil, to: "company.name", doc: nil),
+                    FieldLayout(name: "codigo_banco", pos: [77, 79], picture: "9(3)", format: nil, enum: nil, default: "756", to: "bank", doc: nil),
+                    FieldLayout(name: "nome_banco", pos: [80, 94], picture: "X(15)", format: nil, enum: nil, default: nil, to: "bank_name", doc: nil),
+                    FieldLayout(name: "data_gravacao", pos: [95, 100], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "generated_on", doc: nil),
+                    FieldLayout(name: "sequencial_retorno", pos: [101, 107], picture: "9(7)", format: "int", enum: nil, default: nil, to: "file_sequence", doc: "B.7: +1 a cada remessa, a partir de 0000001 (SCB 03)"),
+                    FieldLayout(name: "filler_108", pos: [108, 394], picture: "X(287)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "SCB header de arquivo retorno (SCB planilha 03/04; posições conferidas com cnab_yaml cnab400/756 e com o corpus)")
+    }
+
+    /// cnab400/756/retorno: detalhe
+    static func record152() -> RecordLayout {
+        RecordLayout(
+                name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["1"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "1", to: "_record_type", doc: nil),
+                    FieldLayout(name: "tipo_inscricao_empresa", pos: [2, 3], picture: "9(2)", format: "enum", enum: ["01": "cpf", "02": "cnpj"], default: nil, to: "company.document_type", doc: nil),
+                    FieldLayout(name: "numero_inscricao_empresa", pos: [4, 17], picture: "9(14)", format: "document", enum: nil, default: nil, to: "company.document", doc: nil),
+                    FieldLayout(name: "prefixo_cooperativa", pos: [18, 21], picture: "9(4)", format: nil, enum: nil, default: nil, to: "agency", doc: nil),
+                    FieldLayout(name: "digito_cooperativa", pos: [22, 22], picture: "X", format: nil, enum: nil, default: nil, to: "agency_digit", doc: nil),
+                    FieldLayout(name: "conta_corrente", pos: [23, 30], picture: "9(8)", format: nil, enum: nil, default: nil, to: "account", doc: nil),
+                    FieldLayout(name: "digito_conta", pos: [31, 31], picture: "X", format: nil, enum: nil, default: nil, to: "account_digit", doc: nil),
+                    FieldLayout(name: "convenio", pos: [32, 37], picture: "9(6)", format: nil, enum: nil, default: nil, to: "convenio", doc: nil),
+                    FieldLayout(name: "uso_empresa", pos: [38, 62], picture: "X(25)", format: nil, enum: nil, default: nil, to: "company_use", doc: nil),
+                    FieldLayout(name: "nosso_numero", pos: [63, 73], picture: "9(11)", format: nil, enum: nil, default: nil, to: "nosso_numero", doc: "B.4: 63-73 + DV 74"),
+                    FieldLayout(name: "digito_nosso_numero", pos: [74, 74], picture: "X", format: nil, enum: nil, default: nil, to: "nosso_numero", doc: nil),
+                    FieldLayout(name: "numero_parcela", pos: [75, 76], picture: "9(2)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "grupo_valor", pos: [77, 80], picture: "9(4)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "codigo_baixa_recusa", pos: [81, 82], picture: "X(2)", format: "reasons", enum: nil, default: nil, to: "reasons", doc: "B.4: motivo de baixa/recusa (81-82)"),
+                    FieldLayout(name: "prefixo_titulo", pos: [83, 85], picture: "X(3)", format: nil, enum: nil, default: nil, to: nil, doc: "DM, CH, DS, PC, OU"),
+                    FieldLayout(name: "variacao_carteira", pos: [86, 88], picture: "9(3)", format: nil, enum: nil, default: nil, to: "carteira_variation", doc: nil),
+                    FieldLayout(name: "conta_caucao", pos: [89, 89], picture: "9", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "codigo_responsabilidade", pos: [90, 94], picture: "9(5)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "digito_codigo_responsabilidade", pos: [95, 95], picture: "X", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "taxa_desconto", pos: [96, 100], picture: "9(5)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "taxa_iof", pos: [101, 105], picture: "9(5)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "filler_106", pos: [106, 106], picture: "X", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "carteira", pos: [107, 108], picture: "9(2)", format: nil, enum: nil, default: nil, to: "carteira", doc: nil),
+                    FieldLayout(name: "comando", pos: [109, 110], picture: "9(2)", format: nil, enum: nil, default: nil, to: "code", doc: "B.5 (SCB 04): ver occurrences.json"),
+                    FieldLayout(name: "data_entrada_liquidacao", pos: [111, 116], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "occurrence_date", doc: nil),
+                    FieldLayout(name: "seu_numero", pos: [117, 126], picture: "X(10)", format: nil, enum: nil, default: nil, to: "document_number", doc: nil),
+                    FieldLayout(name: "filler_127", pos: [127, 146], picture: "X(20)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "data_vencimento", pos: [147, 152], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "due_date", doc: nil),
+                    FieldLayout(name: "valor_titulo", pos: [153, 165], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "face_cents", doc: nil),
+                    FieldLayout(name: "banco_recebedor", pos: [166, 168], picture: "9(3)", format: nil, enum: nil, default: nil, to: "collecting_bank", doc: nil),
+                    FieldLayout(name: "prefixo_agencia_recebedora", pos: [169, 172], picture: "9(4)", format: nil, enum: nil, default: nil, to: "collecting_agency", doc: nil),
+                    FieldLayout(name: "digito_agencia_recebedora", pos: [173, 173], picture: "X", format: nil, enum: nil, default: nil, to: "collecting_agency_digit", doc: nil),
+                    FieldLayout(name: "especie", pos: [174, 175], picture: "9(2)", format: nil, enum: nil, default: nil, to: "species", doc: nil),
+                    FieldLayout(name: "data_credito", pos: [176, 181], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "credit_date", doc: nil),
+                    FieldLayout(name: "valor_tarifa", pos: [182, 188], picture: "9(5)V99", format: nil, enum: nil, default: nil, to: "fee_cents", doc: "B.4: 5+2"),
+                    FieldLayout(name: "outras_despesas", pos: [189, 201], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "other_expenses_cents", doc: nil),
+                    FieldLayout(name: "juros_desconto", pos: [202, 214], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "iof_desconto", pos: [215, 227], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "iof_cents", doc: nil),
+                    FieldLayout(name: "valor_abatimento", pos: [228, 240], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "rebate_cents", doc: nil),
+                    FieldLayout(name: "desconto_concedido", pos: [241, 253], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "discount_cents", doc: nil),
+                    FieldLayout(name: "valor_recebido", pos: [254, 266], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "paid_cents", doc: nil),
+                    FieldLayout(name: "juros_mora", pos: [267, 279], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "interest_cents", doc: nil),
+                    FieldLayout(name: "outros_recebimentos", pos: [280, 292], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "other_credits_cents", doc: nil),
+                    FieldLayout(name: "abatimento_nao_aproveitado", pos: [293, 305], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "valor_lancamento", pos: [306, 318], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "credited_cents", doc: "B.4: valor do lançamento"),
+                    FieldLayout(name: "indicativo_debito_credito", pos: [319, 319], picture: "9", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "indicativo_valor", pos: [320, 320], picture: "9", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "valor_ajuste", pos: [321, 332], picture: "9(10)V99", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "filler_333", pos: [333, 342], picture: "X(10)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "cpf_cnpj_pagador", pos: [343, 357], picture: "X(15)", format: nil, enum: nil, default: nil, to: nil, doc: "CPF/CNPJ do pagador (o corpus traz outros dígitos aqui: não emitido)"),
+                    FieldLayout(name: "filler_358", pos: [358, 394], picture: "X(37)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "SCB planilha 04 (detalhe retorno tipo 1; SCB planilha 03/04; posições conferidas com cnab_yaml cnab400/756 e com o corpus)")
+    }
+
+    /// cnab400/756/retorno: detalhe_desconhecido
+    static func record153() -> RecordLayout {
+        RecordLayout(
+                name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
+                requires: nil, fallback: true,
+                select: [Selector(pos: [1, 1], values: ["2", "3", "4", "5", "6", "7", "8"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: nil, to: "_record_type", doc: nil),
+                    FieldLayout(name: "conteudo", pos: [2, 394], picture: "X(393)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "Registro de tipo não descrito neste layout: relatado e mantido, nunca fatal")
+    }
+
+    /// cnab400/756/retorno: trailer_arquivo
+    static func record154() -> RecordLayout {
+        RecordLayout(
+                name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["9"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "9", to: "_record_type", doc: nil),
+                    FieldLayout(name: "codigo_servico", pos: [2, 3], picture: "9(2)", format: nil, enum: nil, default: nil, to: nil, doc: "02 no corpus"),
+                    FieldLayout(name: "codigo_banco", pos: [4, 6], picture: "9(3)", format: nil, enum: nil, default: "756", to: "bank", doc: nil),
+                    FieldLayout(name: "prefixo_cooperativa", pos: [7, 10], picture: "9(4)", format: nil, enum: nil, default: nil, to: "agency", doc: nil),
+                    FieldLayout(name: "sigla_cooperativa", pos: [11, 35], picture: "X(25)", format: nil, enum: nil, default: nil, to: "bank_name", doc: nil),
+                    FieldLayout(name: "endereco_cooperativa", pos: [36, 85], picture: "X(50)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "bairro_cooperativa", pos: [86, 115], picture: "X(30)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "cep_cooperativa", pos: [116, 123], picture: "9(8)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "cidade_cooperativa", pos: [124, 153], picture: "X(30)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "uf_cooperativa", pos: [154, 155], picture: "X(2)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "data_movimento", pos: [156, 163], picture: "9(8)", format: "ddMMyyyy", enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "quantidade_registros", pos: [164, 171], picture: "9(8)", format: nil, enum: nil, default: nil, to: nil, doc: "no corpus: 9 para 5 detalhes; significado não conferido no manual"),
+                    FieldLayout(name: "ultimo_nosso_numero", pos: [172, 182], picture: "9(11)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "filler_183", pos: [183, 394], picture: "X(212)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
+                ],
+                doc: "Trailer retorno Sicoob: dados da cooperativa; posições deduzidas do retorno do corpus (br_boleto), não conferidas em SCB 04")
+    }
+
+    /// cnab400/generic: header_arquivo
+    static func record155() -> RecordLayout {
+        RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
                 select: [Selector(pos: [1, 1], values: ["0"])],
@@ -3830,8 +11529,7 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "filler_080", pos: [80, 394], picture: "X(315)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                     FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "000001"),
                 ],
-                doc: "§B.1 common skeleton: 1 tipo 0, 2 operação, 3-9 literal, 10-11 serviço, 12-26 literal serviço, 77-79 banco, 80-94 nome do banco, 395-400 sequencial"),
-            ])
+                doc: "§B.1 common skeleton: 1 tipo 0, 2 operação, 3-9 literal, 10-11 serviço, 12-26 literal serviço, 77-79 banco, 80-94 nome do banco, 395-400 sequencial")
     }
 
     /// cnab240/febraban/occurrences
@@ -3941,6 +11639,637 @@ public enum BuiltinLayouts {
             "47": CodeTable.RemessaMovement(text: "Alteração do valor nominal", movement: "change_face_value"),
             "48": CodeTable.RemessaMovement(text: "Alteração do valor mínimo/percentual", movement: "change_minimum_value"),
             "49": CodeTable.RemessaMovement(text: "Alteração do valor máximo/percentual", movement: "change_maximum_value"),
+        ])
+    }
+
+    /// cnab400/001/occurrences
+    static func codes1() -> CodeTable {
+        CodeTable(
+        kind: "codes", name: "cnab400/001/occurrences", version: "CBR641/CBR643", doc: "Banco do Brasil CNAB 400: comandos de retorno (BB400T nota 07; texto conforme LB Bb.php), motivos de recusa R (posições 87-88) e comandos de remessa (BB400R nota 20)",
+        movements: [
+            "02": CodeTable.Movement(text: "Confirmação de entrada de título", event: "registered", reasons: nil),
+            "03": CodeTable.Movement(text: "Comando recusado (motivo em 87-88)", event: "rejected", reasons: "R"),
+            "05": CodeTable.Movement(text: "Liquidado sem registro (carteira 17 tipo 4)", event: "paid", reasons: nil),
+            "06": CodeTable.Movement(text: "Liquidação normal", event: "paid", reasons: nil),
+            "07": CodeTable.Movement(text: "Liquidação por conta (parcial)", event: "paid", reasons: nil),
+            "08": CodeTable.Movement(text: "Liquidação por saldo", event: "paid", reasons: nil),
+            "09": CodeTable.Movement(text: "Baixa de título", event: "written_off", reasons: nil),
+            "10": CodeTable.Movement(text: "Baixa solicitada", event: "written_off", reasons: nil),
+            "11": CodeTable.Movement(text: "Título em ser (arquivo de existência)", event: "other", reasons: nil),
+            "12": CodeTable.Movement(text: "Abatimento concedido", event: "changed", reasons: nil),
+            "13": CodeTable.Movement(text: "Abatimento cancelado", event: "changed", reasons: nil),
+            "14": CodeTable.Movement(text: "Alteração de vencimento do título", event: "changed", reasons: nil),
+            "15": CodeTable.Movement(text: "Liquidação em cartório", event: "paid", reasons: nil),
+            "16": CodeTable.Movement(text: "Confirmação de alteração de juros de mora", event: "changed", reasons: nil),
+            "19": CodeTable.Movement(text: "Confirmação de recebimento de instrução de protesto", event: "protested", reasons: nil),
+            "20": CodeTable.Movement(text: "Débito em conta", event: "paid", reasons: nil),
+            "21": CodeTable.Movement(text: "Alteração do nome do pagador", event: "changed", reasons: nil),
+            "22": CodeTable.Movement(text: "Alteração do endereço do pagador", event: "changed", reasons: nil),
+            "23": CodeTable.Movement(text: "Indicação de encaminhamento a cartório", event: "protested", reasons: nil),
+            "24": CodeTable.Movement(text: "Sustar protesto", event: "protested", reasons: nil),
+            "25": CodeTable.Movement(text: "Dispensar juros de mora", event: "changed", reasons: nil),
+            "26": CodeTable.Movement(text: "Alteração do número do título dado pelo beneficiário (seu número)", event: "changed", reasons: nil),
+            "28": CodeTable.Movement(text: "Manutenção de título vencido", event: "fee", reasons: nil),
+            "31": CodeTable.Movement(text: "Conceder desconto", event: "changed", reasons: nil),
+            "32": CodeTable.Movement(text: "Não conceder desconto", event: "changed", reasons: nil),
+            "33": CodeTable.Movement(text: "Retificar desconto", event: "changed", reasons: nil),
+            "34": CodeTable.Movement(text: "Alterar data para desconto", event: "changed", reasons: nil),
+            "35": CodeTable.Movement(text: "Cobrar multa", event: "changed", reasons: nil),
+            "36": CodeTable.Movement(text: "Dispensar multa", event: "changed", reasons: nil),
+            "37": CodeTable.Movement(text: "Dispensar indexador", event: "changed", reasons: nil),
+            "38": CodeTable.Movement(text: "Dispensar prazo limite para recebimento", event: "changed", reasons: nil),
+            "39": CodeTable.Movement(text: "Alterar prazo limite para recebimento", event: "changed", reasons: nil),
+            "41": CodeTable.Movement(text: "Alteração do número de controle do participante", event: "changed", reasons: nil),
+            "42": CodeTable.Movement(text: "Alteração do documento do pagador (CPF/CNPJ)", event: "changed", reasons: nil),
+            "44": CodeTable.Movement(text: "Título pago com cheque devolvido", event: "other", reasons: nil),
+            "46": CodeTable.Movement(text: "Título pago com cheque, aguardando compensação", event: "other", reasons: nil),
+            "72": CodeTable.Movement(text: "Alteração de tipo de cobrança (carteiras 11 e 17)", event: "changed", reasons: nil),
+            "96": CodeTable.Movement(text: "Despesas de protesto", event: "fee", reasons: nil),
+            "97": CodeTable.Movement(text: "Despesas de sustação de protesto", event: "fee", reasons: nil),
+            "98": CodeTable.Movement(text: "Débito de custas antecipadas", event: "fee", reasons: nil),
+        ],
+        reasons: [
+            "R": ["01": "Identificação inválida", "02": "Variação da carteira inválida", "03": "Valor dos juros por um dia inválido", "04": "Valor do desconto inválido", "05": "Espécie de título inválida para carteira/variação", "06": "Espécie de valor invariável inválido", "07": "Prefixo da agência usuária inválido", "08": "Valor do título/apólice inválido", "09": "Data de vencimento inválida", "10": "Fora do prazo/só admissível na carteira", "11": "Inexistência de margem para desconto", "12": "O banco não tem agência na praça do pagador", "13": "Razões cadastrais", "14": "Pagador interligado com o sacador (só em cobrança simples, carteiras 11 e 17)", "15": "Título contra órgão do poder público (só carteira 11, sem protesto)", "16": "Título preenchido de forma irregular", "17": "Título rasurado", "18": "Endereço do pagador não localizado ou incompleto", "19": "Código do beneficiário inválido", "20": "Nome/endereço do cliente não informado (ECT)", "21": "Carteira inválida", "22": "Quantidade de valor variável inválida", "23": "Faixa de nosso número excedida", "24": "Valor do abatimento inválido", "25": "Novo número do título dado pelo beneficiário inválido (seu número)", "26": "Valor do IOF de seguro inválido", "27": "Nome do pagador/beneficiário inválido", "28": "Data do novo vencimento inválida", "29": "Endereço não informado", "30": "Registro de título já liquidado (carteira 17 tipo 4)", "31": "Número do borderô inválido", "32": "Nome da pessoa autorizada inválido", "33": "Nosso número já existente", "34": "Número da prestação do contrato inválido", "35": "Percentual de desconto inválido", "36": "Dias para fichamento de protesto inválido", "37": "Data de emissão do título inválida", "38": "Vencimento anterior à emissão", "39": "Comando de alteração indevido para a carteira", "40": "Tipo de moeda inválido", "41": "Abatimento não permitido", "42": "CEP/UF inválido ou incompatíveis (ECT)", "43": "Código de unidade variável incompatível com a data de emissão", "44": "Dados para débito ao pagador inválidos", "45": "Carteira/variação encerrada", "46": "Convênio encerrado", "47": "Título tem valor diverso do informado", "48": "Motivo de baixa inválido para a carteira", "49": "Abatimento a cancelar não consta do título", "50": "Comando incompatível com a carteira", "51": "Código do convenente inválido", "52": "Abatimento igual ou maior que o valor do título", "53": "Título já se encontra na situação pretendida", "54": "Título fora do prazo admitido para a conta 1", "55": "Novo vencimento fora dos limites da carteira", "56": "Título não pertence ao convenente", "57": "Variação incompatível com a carteira", "58": "Impossível a variação única para a carteira indicada", "59": "Título vencido em transferência para a carteira 51", "60": "Título com prazo superior a 179 dias em variação única para carteira 51", "61": "Título já foi fichado para protesto", "62": "Alteração da situação de débito inválida para o código de responsabilidade", "63": "DV do nosso número inválido", "64": "Título não passível de débito/baixa: situação anormal", "65": "Título com ordem de não protestar: não pode ser encaminhado a cartório", "66": "Número do documento do pagador (CPF/CNPJ) inválido", "67": "Título/carnê rejeitado", "68": "Código/data/percentual de multa inválido", "69": "Valor/percentual de juros inválido", "70": "Título já se encontra isento de juros", "71": "Código de juros inválido", "72": "Prefixo da agência cobradora inválido", "73": "Número do controle do participante inválido", "74": "Cliente não cadastrado no CIOPE (desconto/vendor)", "75": "Quantidade de dias do prazo limite para recebimento de título vencido inválida", "76": "Título excluído automaticamente por decurso de prazo CIOPE", "77": "Título vencido transferido para a conta 1 (carteira vinculada)", "80": "Nosso número inválido", "81": "Data para concessão do desconto inválida", "82": "CEP do pagador inválido", "83": "Carteira/variação não localizada no beneficiário", "84": "Título não localizado na existência", "99": "Outros motivos"],
+        ],
+        remessaMovements: [
+            "01": CodeTable.RemessaMovement(text: "Registro de título", movement: "register"),
+            "02": CodeTable.RemessaMovement(text: "Solicitação de baixa", movement: "write_off"),
+            "03": CodeTable.RemessaMovement(text: "Pedido de débito em conta", movement: "debit_account"),
+            "04": CodeTable.RemessaMovement(text: "Concessão de abatimento", movement: "grant_rebate"),
+            "05": CodeTable.RemessaMovement(text: "Cancelamento de abatimento", movement: "cancel_rebate"),
+            "06": CodeTable.RemessaMovement(text: "Alteração de vencimento", movement: "change_due_date"),
+            "07": CodeTable.RemessaMovement(text: "Alteração do número de controle do participante", movement: "change_company_use"),
+            "08": CodeTable.RemessaMovement(text: "Alteração do seu número", movement: "change_document_number"),
+            "09": CodeTable.RemessaMovement(text: "Protestar", movement: "protest"),
+            "10": CodeTable.RemessaMovement(text: "Sustar protesto", movement: "stop_protest"),
+            "11": CodeTable.RemessaMovement(text: "Dispensar juros", movement: "waive_interest"),
+            "12": CodeTable.RemessaMovement(text: "Alteração de nome e endereço do pagador", movement: "change_payer"),
+            "16": CodeTable.RemessaMovement(text: "Alterar juros de mora", movement: "change_interest"),
+            "31": CodeTable.RemessaMovement(text: "Conceder desconto", movement: "grant_discount"),
+            "32": CodeTable.RemessaMovement(text: "Não conceder desconto", movement: "refuse_discount"),
+            "33": CodeTable.RemessaMovement(text: "Retificar dados da concessão de desconto", movement: "change_discount"),
+            "34": CodeTable.RemessaMovement(text: "Alterar data para concessão de desconto", movement: "change_discount"),
+            "35": CodeTable.RemessaMovement(text: "Cobrar multa", movement: "charge_fine"),
+            "36": CodeTable.RemessaMovement(text: "Dispensar multa", movement: "waive_fine"),
+            "37": CodeTable.RemessaMovement(text: "Dispensar indexador", movement: "waive_index"),
+            "38": CodeTable.RemessaMovement(text: "Dispensar prazo limite de recebimento", movement: "waive_payment_deadline"),
+            "39": CodeTable.RemessaMovement(text: "Alterar prazo limite de recebimento", movement: "change_payment_deadline"),
+            "40": CodeTable.RemessaMovement(text: "Alterar modalidade", movement: "change_carteira"),
+        ])
+    }
+
+    /// cnab400/004/occurrences
+    static func codes2() -> CodeTable {
+        CodeTable(
+        kind: "codes", name: "cnab400/004/occurrences", version: "BNB CNAB 400", doc: "Banco do Nordeste CNAB 400: ocorrências de retorno (LB Bnb.php, secundário: 51-72 = rejeição da ocorrência N-50); remessa: 01 entrada (brcobranca)",
+        movements: [
+            "02": CodeTable.Movement(text: "Entrada confirmada", event: "registered", reasons: nil),
+            "04": CodeTable.Movement(text: "Alteração", event: "changed", reasons: nil),
+            "06": CodeTable.Movement(text: "Liquidação normal", event: "paid", reasons: nil),
+            "07": CodeTable.Movement(text: "Pagamento por conta", event: "paid", reasons: nil),
+            "08": CodeTable.Movement(text: "Pagamento em cartório", event: "paid", reasons: nil),
+            "09": CodeTable.Movement(text: "Baixa simples", event: "written_off", reasons: nil),
+            "10": CodeTable.Movement(text: "Devolvido: protestado", event: "protested", reasons: nil),
+            "11": CodeTable.Movement(text: "Em ser", event: "other", reasons: nil),
+            "12": CodeTable.Movement(text: "Abatimento concedido", event: "changed", reasons: nil),
+            "13": CodeTable.Movement(text: "Abatimento cancelado", event: "changed", reasons: nil),
+            "14": CodeTable.Movement(text: "Vencimento alterado", event: "changed", reasons: nil),
+            "15": CodeTable.Movement(text: "Baixa automática", event: "written_off", reasons: nil),
+            "18": CodeTable.Movement(text: "Alteração de depositária", event: "changed", reasons: nil),
+            "19": CodeTable.Movement(text: "Confirma recebimento de instrução de protesto", event: "protested", reasons: nil),
+            "20": CodeTable.Movement(text: "Confirma recebimento de instrução de sustação de protesto", event: "protested", reasons: nil),
+            "21": CodeTable.Movement(text: "Alteração de informações de controle da empresa", event: "changed", reasons: nil),
+            "22": CodeTable.Movement(text: "Alteração do seu número", event: "changed", reasons: nil),
+            "51": CodeTable.Movement(text: "Entrada rejeitada", event: "rejected", reasons: nil),
+            "52": CodeTable.Movement(text: "Erro na instrução 02", event: "rejected", reasons: nil),
+            "54": CodeTable.Movement(text: "Erro na instrução 04", event: "rejected", reasons: nil),
+            "56": CodeTable.Movement(text: "Erro na instrução 06", event: "rejected", reasons: nil),
+            "57": CodeTable.Movement(text: "Erro na instrução 07", event: "rejected", reasons: nil),
+            "58": CodeTable.Movement(text: "Erro na instrução 08", event: "rejected", reasons: nil),
+            "59": CodeTable.Movement(text: "Erro na instrução 09", event: "rejected", reasons: nil),
+            "60": CodeTable.Movement(text: "Erro na instrução 10", event: "rejected", reasons: nil),
+            "61": CodeTable.Movement(text: "Erro na instrução 11", event: "rejected", reasons: nil),
+            "62": CodeTable.Movement(text: "Erro na instrução 12", event: "rejected", reasons: nil),
+            "63": CodeTable.Movement(text: "Erro na instrução 13", event: "rejected", reasons: nil),
+            "64": CodeTable.Movement(text: "Erro na instrução 14", event: "rejected", reasons: nil),
+            "65": CodeTable.Movement(text: "Erro na instrução 15", event: "rejected", reasons: nil),
+            "68": CodeTable.Movement(text: "Erro na instrução 18", event: "rejected", reasons: nil),
+            "69": CodeTable.Movement(text: "Erro na instrução 19", event: "rejected", reasons: nil),
+            "70": CodeTable.Movement(text: "Erro na instrução 20", event: "rejected", reasons: nil),
+            "71": CodeTable.Movement(text: "Erro na instrução 21", event: "rejected", reasons: nil),
+            "72": CodeTable.Movement(text: "Erro na instrução 22", event: "rejected", reasons: nil),
+        ],
+        reasons: [:],
+        remessaMovements: [
+            "01": CodeTable.RemessaMovement(text: "Entrada de título", movement: "register"),
+        ])
+    }
+
+    /// cnab400/033/occurrences
+    static func codes3() -> CodeTable {
+        CodeTable(
+        kind: "codes", name: "cnab400/033/occurrences", version: "H7800 v2.17", doc: "Santander CNAB 400: ocorrências de retorno (SAN400 p.13) e de remessa (SAN400 p.8). Os códigos de erro (137-145) têm 3 dígitos e saem em rejection_codes, sem tabela",
+        movements: [
+            "01": CodeTable.Movement(text: "Título não existe", event: "rejected", reasons: nil),
+            "02": CodeTable.Movement(text: "Entrada de título confirmada", event: "registered", reasons: nil),
+            "03": CodeTable.Movement(text: "Entrada de título rejeitada", event: "rejected", reasons: nil),
+            "06": CodeTable.Movement(text: "Liquidação", event: "paid", reasons: nil),
+            "07": CodeTable.Movement(text: "Liquidação por conta", event: "paid", reasons: nil),
+            "08": CodeTable.Movement(text: "Liquidação por saldo", event: "paid", reasons: nil),
+            "09": CodeTable.Movement(text: "Baixa automática", event: "written_off", reasons: nil),
+            "10": CodeTable.Movement(text: "Título baixado conforme instrução ou por título protestado", event: "written_off", reasons: nil),
+            "11": CodeTable.Movement(text: "Em ser", event: "other", reasons: nil),
+            "12": CodeTable.Movement(text: "Abatimento concedido", event: "changed", reasons: nil),
+            "13": CodeTable.Movement(text: "Abatimento cancelado", event: "changed", reasons: nil),
+            "14": CodeTable.Movement(text: "Prorrogação de vencimento", event: "changed", reasons: nil),
+            "15": CodeTable.Movement(text: "Enviado para cartório", event: "protested", reasons: nil),
+            "16": CodeTable.Movement(text: "Título já baixado/liquidado", event: "other", reasons: nil),
+            "17": CodeTable.Movement(text: "Liquidado em cartório", event: "paid", reasons: nil),
+            "21": CodeTable.Movement(text: "Entrada em cartório", event: "protested", reasons: nil),
+            "22": CodeTable.Movement(text: "Retirado de cartório", event: "protested", reasons: nil),
+            "24": CodeTable.Movement(text: "Custas de cartório", event: "fee", reasons: nil),
+            "25": CodeTable.Movement(text: "Protestar título", event: "protested", reasons: nil),
+            "26": CodeTable.Movement(text: "Sustar protesto", event: "protested", reasons: nil),
+            "35": CodeTable.Movement(text: "Título DDA reconhecido pelo pagador", event: "other", reasons: nil),
+            "36": CodeTable.Movement(text: "Título DDA não reconhecido pelo pagador", event: "other", reasons: nil),
+            "37": CodeTable.Movement(text: "Título DDA recusado pela CIP", event: "other", reasons: nil),
+            "38": CodeTable.Movement(text: "Recebimento da instrução não protestar", event: "changed", reasons: nil),
+            "39": CodeTable.Movement(text: "Espécie de título não permite a instrução", event: "rejected", reasons: nil),
+            "61": CodeTable.Movement(text: "Confirmação de alteração do valor nominal do título", event: "changed", reasons: nil),
+            "62": CodeTable.Movement(text: "Confirmação de alteração do valor/percentual mínimo", event: "changed", reasons: nil),
+            "63": CodeTable.Movement(text: "Confirmação de alteração do valor/percentual máximo", event: "changed", reasons: nil),
+            "93": CodeTable.Movement(text: "Baixa operacional enviada pela CIP", event: "paid", reasons: nil),
+            "94": CodeTable.Movement(text: "Cancelamento da baixa operacional enviada pela CIP", event: "other", reasons: nil),
+        ],
+        reasons: [:],
+        remessaMovements: [
+            "01": CodeTable.RemessaMovement(text: "Entrada de título", movement: "register"),
+            "02": CodeTable.RemessaMovement(text: "Baixa de título", movement: "write_off"),
+            "04": CodeTable.RemessaMovement(text: "Concessão de abatimento", movement: "grant_rebate"),
+            "05": CodeTable.RemessaMovement(text: "Cancelamento de abatimento", movement: "cancel_rebate"),
+            "06": CodeTable.RemessaMovement(text: "Alteração de vencimento", movement: "change_due_date"),
+            "07": CodeTable.RemessaMovement(text: "Alteração do número de controle", movement: "change_company_use"),
+            "08": CodeTable.RemessaMovement(text: "Alteração do seu número", movement: "change_document_number"),
+            "09": CodeTable.RemessaMovement(text: "Protestar", movement: "protest"),
+            "18": CodeTable.RemessaMovement(text: "Sustar protesto", movement: "stop_protest"),
+            "47": CodeTable.RemessaMovement(text: "Alteração do valor nominal", movement: "change_face_value"),
+            "48": CodeTable.RemessaMovement(text: "Alteração do valor/percentual mínimo", movement: "change_minimum_value"),
+            "49": CodeTable.RemessaMovement(text: "Alteração do valor/percentual máximo", movement: "change_maximum_value"),
+            "98": CodeTable.RemessaMovement(text: "Não protestar", movement: "do_not_protest"),
+        ])
+    }
+
+    /// cnab400/041/occurrences
+    static func codes4() -> CodeTable {
+        CodeTable(
+        kind: "codes", name: "cnab400/041/occurrences", version: "Banrisul CNAB 400", doc: "Banrisul CNAB 400: ocorrências de retorno (cnab_yaml cnab400/041/retorno/codigo_ocorrencia.yml, secundário); remessa: 01 entrada (brcobranca)",
+        movements: [
+            "02": CodeTable.Movement(text: "Confirmação de entrada", event: "registered", reasons: nil),
+            "03": CodeTable.Movement(text: "Entrada rejeitada", event: "rejected", reasons: nil),
+            "04": CodeTable.Movement(text: "Baixa de título liquidado por edital", event: "paid", reasons: nil),
+            "06": CodeTable.Movement(text: "Liquidação normal", event: "paid", reasons: nil),
+            "07": CodeTable.Movement(text: "Liquidação parcial", event: "paid", reasons: nil),
+            "08": CodeTable.Movement(text: "Baixa por pagamento, liquidação pelo saldo", event: "paid", reasons: nil),
+            "09": CodeTable.Movement(text: "Devolução automática", event: "written_off", reasons: nil),
+            "10": CodeTable.Movement(text: "Baixado conforme instruções", event: "written_off", reasons: nil),
+            "11": CodeTable.Movement(text: "Arquivo levantamento", event: "other", reasons: nil),
+            "12": CodeTable.Movement(text: "Concessão de abatimento", event: "changed", reasons: nil),
+            "13": CodeTable.Movement(text: "Cancelamento de abatimento", event: "changed", reasons: nil),
+            "14": CodeTable.Movement(text: "Vencimento alterado", event: "changed", reasons: nil),
+            "15": CodeTable.Movement(text: "Pagamento em cartório", event: "paid", reasons: nil),
+            "16": CodeTable.Movement(text: "Alteração de dados", event: "changed", reasons: nil),
+            "18": CodeTable.Movement(text: "Alteração de instruções", event: "changed", reasons: nil),
+            "19": CodeTable.Movement(text: "Confirmação de instrução de protesto", event: "protested", reasons: nil),
+            "20": CodeTable.Movement(text: "Confirmação de instrução para sustar protesto", event: "protested", reasons: nil),
+            "21": CodeTable.Movement(text: "Aguardando autorização para protesto por edital", event: "protested", reasons: nil),
+            "22": CodeTable.Movement(text: "Protesto sustado por alteração de vencimento e prazo de cartório", event: "protested", reasons: nil),
+            "23": CodeTable.Movement(text: "Confirmação da entrada em cartório", event: "protested", reasons: nil),
+            "24": CodeTable.Movement(text: "Alteração de dados do sacador", event: "changed", reasons: nil),
+            "25": CodeTable.Movement(text: "Devolução, liquidado anteriormente", event: "written_off", reasons: nil),
+            "26": CodeTable.Movement(text: "Devolvido pelo cartório: erro de informação", event: "protested", reasons: nil),
+            "30": CodeTable.Movement(text: "Cobrança a creditar (liquidação em trânsito)", event: "other", reasons: nil),
+            "31": CodeTable.Movement(text: "Título em trânsito pago em cartório", event: "paid", reasons: nil),
+            "32": CodeTable.Movement(text: "Reembolso e transferência desconto/vendor ou carteira em garantia", event: "other", reasons: nil),
+            "33": CodeTable.Movement(text: "Reembolso e devolução desconto/vendor", event: "other", reasons: nil),
+            "34": CodeTable.Movement(text: "Reembolso não efetuado por falta de saldo", event: "other", reasons: nil),
+            "40": CodeTable.Movement(text: "Baixa de títulos protestados", event: "written_off", reasons: nil),
+            "41": CodeTable.Movement(text: "Despesa de aponte", event: "fee", reasons: nil),
+            "42": CodeTable.Movement(text: "Alteração de título", event: "changed", reasons: nil),
+            "43": CodeTable.Movement(text: "Relação de títulos", event: "other", reasons: nil),
+            "44": CodeTable.Movement(text: "Manutenção mensal", event: "fee", reasons: nil),
+            "45": CodeTable.Movement(text: "Sustação de cartório e envio de título a cartório", event: "protested", reasons: nil),
+            "46": CodeTable.Movement(text: "Fornecimento de formulário pré-impresso", event: "fee", reasons: nil),
+            "47": CodeTable.Movement(text: "Confirmação de entrada: pagador DDA", event: "registered", reasons: nil),
+            "68": CodeTable.Movement(text: "Acerto dos dados do rateio de crédito", event: "changed", reasons: nil),
+            "69": CodeTable.Movement(text: "Cancelamento dos dados do rateio", event: "changed", reasons: nil),
+        ],
+        reasons: [:],
+        remessaMovements: [
+            "01": CodeTable.RemessaMovement(text: "Entrada de título", movement: "register"),
+        ])
+    }
+
+    /// cnab400/104/occurrences
+    static func codes5() -> CodeTable {
+        CodeTable(
+        kind: "codes", name: "cnab400/104/occurrences", version: "SIGCB MO67126 v004", doc: "Caixa SIGCB CNAB 400: ocorrências de retorno (CX400 NE033, numeração própria: 21 liquidação, 99 rejeição), ocorrências de remessa (CX400 NE017). O código de rejeição (80-82) tem 3 posições e sai em rejection_codes, sem tabela",
+        movements: [
+            "01": CodeTable.Movement(text: "Entrada confirmada", event: "registered", reasons: nil),
+            "02": CodeTable.Movement(text: "Baixa confirmada (manual)", event: "written_off", reasons: nil),
+            "03": CodeTable.Movement(text: "Abatimento concedido", event: "changed", reasons: nil),
+            "04": CodeTable.Movement(text: "Abatimento cancelado", event: "changed", reasons: nil),
+            "05": CodeTable.Movement(text: "Vencimento alterado", event: "changed", reasons: nil),
+            "06": CodeTable.Movement(text: "Uso da empresa alterado", event: "changed", reasons: nil),
+            "07": CodeTable.Movement(text: "Prazo de protesto alterado", event: "changed", reasons: nil),
+            "08": CodeTable.Movement(text: "Prazo de devolução alterado", event: "changed", reasons: nil),
+            "09": CodeTable.Movement(text: "Alteração confirmada", event: "changed", reasons: nil),
+            "10": CodeTable.Movement(text: "Alteração com reemissão de boleto confirmada", event: "changed", reasons: nil),
+            "11": CodeTable.Movement(text: "Alteração da opção de protesto para devolução", event: "changed", reasons: nil),
+            "12": CodeTable.Movement(text: "Alteração da opção de devolução para protesto", event: "changed", reasons: nil),
+            "20": CodeTable.Movement(text: "Em ser", event: "other", reasons: nil),
+            "21": CodeTable.Movement(text: "Liquidação", event: "paid", reasons: nil),
+            "22": CodeTable.Movement(text: "Liquidação em cartório", event: "paid", reasons: nil),
+            "23": CodeTable.Movement(text: "Baixa por devolução", event: "written_off", reasons: nil),
+            "24": CodeTable.Movement(text: "Baixa por franco pagamento", event: "written_off", reasons: nil),
+            "25": CodeTable.Movement(text: "Baixa por protesto", event: "protested", reasons: nil),
+            "26": CodeTable.Movement(text: "Título enviado para cartório", event: "protested", reasons: nil),
+            "27": CodeTable.Movement(text: "Sustação de protesto", event: "protested", reasons: nil),
+            "28": CodeTable.Movement(text: "Estorno de protesto", event: "protested", reasons: nil),
+            "29": CodeTable.Movement(text: "Estorno de sustação de protesto", event: "protested", reasons: nil),
+            "30": CodeTable.Movement(text: "Alteração de título", event: "changed", reasons: nil),
+            "31": CodeTable.Movement(text: "Tarifa sobre título vencido", event: "fee", reasons: nil),
+            "32": CodeTable.Movement(text: "Outras tarifas de alteração", event: "fee", reasons: nil),
+            "33": CodeTable.Movement(text: "Estorno de baixa/liquidação", event: "other", reasons: nil),
+            "34": CodeTable.Movement(text: "Transferência de carteira/entrada", event: "other", reasons: nil),
+            "35": CodeTable.Movement(text: "Transferência de carteira/baixa", event: "other", reasons: nil),
+            "99": CodeTable.Movement(text: "Rejeição do título (código de rejeição em 80-82)", event: "rejected", reasons: nil),
+        ],
+        reasons: [:],
+        remessaMovements: [
+            "01": CodeTable.RemessaMovement(text: "Entrada de título", movement: "register"),
+            "02": CodeTable.RemessaMovement(text: "Pedido de baixa", movement: "write_off"),
+            "03": CodeTable.RemessaMovement(text: "Concessão de abatimento", movement: "grant_rebate"),
+            "04": CodeTable.RemessaMovement(text: "Cancelamento de abatimento", movement: "cancel_rebate"),
+            "05": CodeTable.RemessaMovement(text: "Alteração de vencimento", movement: "change_due_date"),
+            "06": CodeTable.RemessaMovement(text: "Alteração do uso da empresa", movement: "change_company_use"),
+            "07": CodeTable.RemessaMovement(text: "Alteração do prazo de protesto", movement: "change_protest_days"),
+            "08": CodeTable.RemessaMovement(text: "Alteração do prazo de devolução", movement: "change_write_off_days"),
+            "09": CodeTable.RemessaMovement(text: "Alteração de outros dados", movement: "change_other_data"),
+            "10": CodeTable.RemessaMovement(text: "Alteração de dados com emissão/emissão de boleto", movement: "change_other_data"),
+            "11": CodeTable.RemessaMovement(text: "Alteração da opção de protesto para devolução", movement: "change_protest_to_return"),
+            "12": CodeTable.RemessaMovement(text: "Alteração da opção de devolução para protesto", movement: "change_return_to_protest"),
+        ])
+    }
+
+    /// cnab400/136/occurrences
+    static func codes6() -> CodeTable {
+        CodeTable(
+        kind: "codes", name: "cnab400/136/occurrences", version: "Unicred CNAB 400", doc: "Unicred CNAB 400: ocorrências de retorno e motivos (texto conforme LB Unicred.php, secundário); remessa: só os códigos atestados (01, 09, 26)",
+        movements: [
+            "01": CodeTable.Movement(text: "Pago (título protestado pago em cartório)", event: "paid", reasons: nil),
+            "02": CodeTable.Movement(text: "Instrução confirmada", event: "registered", reasons: "R"),
+            "03": CodeTable.Movement(text: "Instrução rejeitada", event: "rejected", reasons: "R"),
+            "04": CodeTable.Movement(text: "Sustado judicial", event: "other", reasons: nil),
+            "06": CodeTable.Movement(text: "Liquidação normal", event: "paid", reasons: nil),
+            "07": CodeTable.Movement(text: "Liquidação em condicional (cartório, cheque do devedor)", event: "paid", reasons: nil),
+            "08": CodeTable.Movement(text: "Sustado definitivo", event: "other", reasons: nil),
+            "09": CodeTable.Movement(text: "Liquidação de título descontado", event: "paid", reasons: nil),
+            "10": CodeTable.Movement(text: "Protesto solicitado", event: "protested", reasons: nil),
+            "11": CodeTable.Movement(text: "Protesto em cartório", event: "protested", reasons: nil),
+            "12": CodeTable.Movement(text: "Sustação solicitada", event: "protested", reasons: nil),
+            "13": CodeTable.Movement(text: "Título descontado (garantia de desconto)", event: "other", reasons: nil),
+            "14": CodeTable.Movement(text: "Título descontável (desistência de garantia)", event: "other", reasons: nil),
+        ],
+        reasons: [
+            "R": ["01": "Código do banco inválido", "04": "Código de movimento não permitido para a carteira", "05": "Código de movimento inválido", "06": "Número de inscrição do beneficiário inválido", "07": "Agência/conta inválida", "08": "Nosso número inválido", "09": "Nosso número duplicado", "10": "Carteira inválida", "12": "Tipo de documento inválido", "15": "Vencimento inferior a 5 dias úteis para remessa gráfica", "16": "Data de vencimento inválida", "17": "Vencimento anterior à emissão", "18": "Vencimento fora do prazo de operação", "20": "Valor do título inválido", "24": "Data de emissão inválida", "25": "Emissão posterior à entrega", "26": "Código de juros inválido", "27": "Valor de juros inválido", "28": "Código de desconto inválido", "29": "Valor de desconto inválido", "30": "Alteração de dados rejeitada", "33": "Valor de abatimento inválido", "34": "Abatimento maior ou igual ao valor do título", "37": "Código para protesto inválido", "38": "Prazo para protesto inválido", "39": "Protesto não permitido para o título", "40": "Título com ordem de protesto emitida", "41": "Cancelamento/sustação para título sem instrução de protesto", "45": "Nome do pagador não informado", "46": "Inscrição do pagador inválida", "47": "Endereço do pagador não informado", "48": "CEP inválido", "52": "UF inválida", "57": "Código de multa inválido", "58": "Data de multa inválida", "59": "Valor/percentual de multa inválido", "60": "Movimento para título não cadastrado", "63": "Entrada para título já cadastrado", "79": "Data de juros inválida", "80": "Data de desconto inválida", "86": "Seu número inválido", "A5": "Título liquidado", "A8": "Abatimento inválido para cancelamento"],
+        ],
+        remessaMovements: [
+            "01": CodeTable.RemessaMovement(text: "Entrada de título", movement: "register"),
+            "09": CodeTable.RemessaMovement(text: "Protestar", movement: "protest"),
+            "26": CodeTable.RemessaMovement(text: "Protesto automático", movement: "protest"),
+        ])
+    }
+
+    /// cnab400/237/occurrences
+    static func codes7() -> CodeTable {
+        CodeTable(
+        kind: "codes", name: "cnab400/237/occurrences", version: "4008-524-0121", doc: "Bradesco CNAB 400: ocorrências de retorno (BRD400 pp.45-46), motivos de rejeição A (tabela das ocorrências 03/24/27/30/32, texto conforme LB Bradesco.php) e ocorrências de remessa (BRD400 p.20)",
+        movements: [
+            "02": CodeTable.Movement(text: "Entrada confirmada", event: "registered", reasons: "A"),
+            "03": CodeTable.Movement(text: "Entrada rejeitada", event: "rejected", reasons: "A"),
+            "06": CodeTable.Movement(text: "Liquidação normal", event: "paid", reasons: nil),
+            "09": CodeTable.Movement(text: "Baixado automaticamente via arquivo", event: "written_off", reasons: nil),
+            "10": CodeTable.Movement(text: "Baixado conforme instruções da agência", event: "written_off", reasons: nil),
+            "11": CodeTable.Movement(text: "Em ser: arquivo de títulos pendentes", event: "other", reasons: nil),
+            "12": CodeTable.Movement(text: "Abatimento concedido", event: "changed", reasons: nil),
+            "13": CodeTable.Movement(text: "Abatimento cancelado", event: "changed", reasons: nil),
+            "14": CodeTable.Movement(text: "Vencimento alterado", event: "changed", reasons: nil),
+            "15": CodeTable.Movement(text: "Liquidação em cartório", event: "paid", reasons: nil),
+            "16": CodeTable.Movement(text: "Título pago em cheque: vinculado", event: "paid", reasons: nil),
+            "17": CodeTable.Movement(text: "Liquidação após baixa ou título não registrado", event: "paid", reasons: nil),
+            "18": CodeTable.Movement(text: "Acerto de depositária", event: "other", reasons: nil),
+            "19": CodeTable.Movement(text: "Confirmação de recebimento de instrução de protesto", event: "protested", reasons: nil),
+            "20": CodeTable.Movement(text: "Confirmação de recebimento de instrução de sustação de protesto", event: "protested", reasons: nil),
+            "21": CodeTable.Movement(text: "Acerto do controle do participante", event: "changed", reasons: nil),
+            "22": CodeTable.Movement(text: "Título com pagamento cancelado", event: "other", reasons: nil),
+            "23": CodeTable.Movement(text: "Entrada do título em cartório", event: "protested", reasons: nil),
+            "24": CodeTable.Movement(text: "Entrada rejeitada por CEP irregular", event: "rejected", reasons: "A"),
+            "25": CodeTable.Movement(text: "Confirmação de recebimento de instrução de protesto falimentar", event: "protested", reasons: nil),
+            "27": CodeTable.Movement(text: "Baixa rejeitada", event: "rejected", reasons: "A"),
+            "28": CodeTable.Movement(text: "Débito de tarifas/custas", event: "fee", reasons: nil),
+            "29": CodeTable.Movement(text: "Ocorrências do pagador", event: "other", reasons: nil),
+            "30": CodeTable.Movement(text: "Alteração de outros dados rejeitada", event: "rejected", reasons: "A"),
+            "32": CodeTable.Movement(text: "Instrução rejeitada", event: "rejected", reasons: "A"),
+            "33": CodeTable.Movement(text: "Confirmação de pedido de alteração de outros dados", event: "changed", reasons: nil),
+            "34": CodeTable.Movement(text: "Retirado de cartório e manutenção em carteira", event: "protested", reasons: nil),
+            "35": CodeTable.Movement(text: "Desagendamento do débito automático", event: "changed", reasons: nil),
+            "40": CodeTable.Movement(text: "Estorno de pagamento", event: "other", reasons: nil),
+            "55": CodeTable.Movement(text: "Sustado judicial", event: "other", reasons: nil),
+            "68": CodeTable.Movement(text: "Acerto dos dados do rateio de crédito", event: "changed", reasons: nil),
+            "69": CodeTable.Movement(text: "Cancelamento dos dados do rateio", event: "changed", reasons: nil),
+            "73": CodeTable.Movement(text: "Confirmação de recebimento de pedido de negativação", event: "other", reasons: nil),
+            "74": CodeTable.Movement(text: "Confirmação de pedido de exclusão de negativação", event: "other", reasons: nil),
+        ],
+        reasons: [
+            "A": ["02": "Código do registro detalhe inválido", "03": "Código da ocorrência inválida", "04": "Código de ocorrência não permitida para a carteira", "05": "Código de ocorrência não numérico", "07": "Agência/conta/dígito inválido", "08": "Nosso número inválido", "09": "Nosso número duplicado", "10": "Carteira inválida", "13": "Identificação da emissão do boleto inválida", "16": "Data de vencimento inválida", "18": "Vencimento fora do prazo de operação", "20": "Valor do título inválido", "21": "Espécie do título inválida", "22": "Espécie não permitida para a carteira", "24": "Data de emissão inválida", "28": "Código do desconto inválido", "38": "Prazo para protesto/negativação inválido", "44": "Agência do beneficiário não prevista", "45": "Nome do pagador não informado", "46": "Tipo/número de inscrição do pagador inválidos", "47": "Endereço do pagador não informado", "48": "CEP inválido", "50": "CEP irregular: banco correspondente", "63": "Entrada para título já cadastrado", "65": "Limite excedido", "66": "Número de autorização inexistente", "68": "Débito não agendado: erro nos dados da remessa", "69": "Débito não agendado: pagador não consta do cadastro de autorizante", "70": "Débito não agendado: beneficiário não autorizado pelo pagador", "71": "Débito não agendado: beneficiário não participa do débito automático", "72": "Débito não agendado: código de moeda diferente de R$", "73": "Débito não agendado: data de vencimento inválida", "74": "Débito não agendado: conforme seu pedido, título não registrado", "75": "Débito não agendado: tipo/número de inscrição do debitado inválido"],
+        ],
+        remessaMovements: [
+            "01": CodeTable.RemessaMovement(text: "Remessa", movement: "register"),
+            "02": CodeTable.RemessaMovement(text: "Pedido de baixa", movement: "write_off"),
+            "03": CodeTable.RemessaMovement(text: "Pedido de protesto falimentar", movement: "protest_bankruptcy"),
+            "04": CodeTable.RemessaMovement(text: "Concessão de abatimento", movement: "grant_rebate"),
+            "05": CodeTable.RemessaMovement(text: "Cancelamento de abatimento concedido", movement: "cancel_rebate"),
+            "06": CodeTable.RemessaMovement(text: "Alteração de vencimento", movement: "change_due_date"),
+            "07": CodeTable.RemessaMovement(text: "Alteração do controle do participante", movement: "change_company_use"),
+            "08": CodeTable.RemessaMovement(text: "Alteração de seu número", movement: "change_document_number"),
+            "09": CodeTable.RemessaMovement(text: "Pedido de protesto", movement: "protest"),
+            "18": CodeTable.RemessaMovement(text: "Sustar protesto e baixar título", movement: "stop_protest_and_write_off"),
+            "19": CodeTable.RemessaMovement(text: "Sustar protesto e manter em carteira", movement: "stop_protest_and_keep"),
+            "20": CodeTable.RemessaMovement(text: "Alteração de valor", movement: "change_face_value"),
+            "21": CodeTable.RemessaMovement(text: "Alteração de valor com emissão de boleto", movement: "change_face_value"),
+            "22": CodeTable.RemessaMovement(text: "Transferência cessão de crédito", movement: "transfer_carteira"),
+            "23": CodeTable.RemessaMovement(text: "Transferência entre carteiras", movement: "transfer_carteira"),
+            "24": CodeTable.RemessaMovement(text: "Devolução de transferência entre carteiras", movement: "transfer_carteira"),
+            "31": CodeTable.RemessaMovement(text: "Alteração de outros dados", movement: "change_other_data"),
+            "35": CodeTable.RemessaMovement(text: "Desagendamento do débito automático", movement: "cancel_auto_debit"),
+            "45": CodeTable.RemessaMovement(text: "Pedido de negativação", movement: "negative_listing"),
+            "46": CodeTable.RemessaMovement(text: "Excluir negativação com baixa", movement: "write_off_negative_listing"),
+            "47": CodeTable.RemessaMovement(text: "Excluir negativação e manter em carteira", movement: "cancel_negative_listing"),
+            "68": CodeTable.RemessaMovement(text: "Acerto nos dados do rateio de crédito", movement: "change_credit_split"),
+            "69": CodeTable.RemessaMovement(text: "Cancelamento do rateio de crédito", movement: "cancel_credit_split"),
+        ])
+    }
+
+    /// cnab400/336/occurrences
+    static func codes8() -> CodeTable {
+        CodeTable(
+        kind: "codes", name: "cnab400/336/occurrences", version: "C6 CNAB 400", doc: "C6 Bank CNAB 400: ocorrências de retorno (manual C6 nota 12, via LB C6.php) e de remessa (LB); os erros da nota 13 têm 4 dígitos e saem em rejection_codes",
+        movements: [
+            "02": CodeTable.Movement(text: "Entrada confirmada", event: "registered", reasons: nil),
+            "03": CodeTable.Movement(text: "Entrada rejeitada", event: "rejected", reasons: nil),
+            "04": CodeTable.Movement(text: "Alteração de dados (entrada)", event: "changed", reasons: nil),
+            "05": CodeTable.Movement(text: "Alteração de dados (baixa)", event: "written_off", reasons: nil),
+            "06": CodeTable.Movement(text: "Liquidação do título", event: "paid", reasons: nil),
+            "07": CodeTable.Movement(text: "Liquidação do título após a baixa", event: "paid", reasons: nil),
+            "08": CodeTable.Movement(text: "Título liquidado em cartório", event: "paid", reasons: nil),
+            "09": CodeTable.Movement(text: "Baixa do título", event: "written_off", reasons: nil),
+            "10": CodeTable.Movement(text: "Baixa realizada pelo beneficiário via arquivo", event: "written_off", reasons: nil),
+            "12": CodeTable.Movement(text: "Abatimento concedido", event: "changed", reasons: nil),
+            "13": CodeTable.Movement(text: "Abatimento cancelado", event: "changed", reasons: nil),
+            "14": CodeTable.Movement(text: "Vencimento alterado", event: "changed", reasons: nil),
+            "15": CodeTable.Movement(text: "Baixa rejeitada", event: "rejected", reasons: nil),
+            "16": CodeTable.Movement(text: "Instrução rejeitada", event: "rejected", reasons: nil),
+            "17": CodeTable.Movement(text: "Alteração de dados rejeitada", event: "rejected", reasons: nil),
+            "19": CodeTable.Movement(text: "Confirma instrução de protesto", event: "protested", reasons: nil),
+            "20": CodeTable.Movement(text: "Confirma instrução de sustação de protesto", event: "protested", reasons: nil),
+            "21": CodeTable.Movement(text: "Confirma instrução de não protestar", event: "changed", reasons: nil),
+            "23": CodeTable.Movement(text: "Protesto enviado a cartório", event: "protested", reasons: nil),
+            "32": CodeTable.Movement(text: "Baixa por ter sido protestado", event: "written_off", reasons: nil),
+            "35": CodeTable.Movement(text: "Alegações do sacado", event: "other", reasons: nil),
+            "36": CodeTable.Movement(text: "Custas de edital", event: "fee", reasons: nil),
+            "37": CodeTable.Movement(text: "Custas de sustação de protesto", event: "fee", reasons: nil),
+            "69": CodeTable.Movement(text: "Cancelamento de liquidação por cheque devolvido", event: "other", reasons: nil),
+            "71": CodeTable.Movement(text: "Título cancelado pelo cartório", event: "protested", reasons: nil),
+            "72": CodeTable.Movement(text: "Baixa operacional", event: "paid", reasons: nil),
+            "74": CodeTable.Movement(text: "Cancelamento da baixa operacional", event: "other", reasons: nil),
+            "75": CodeTable.Movement(text: "Pagamento parcial", event: "paid", reasons: nil),
+            "90": CodeTable.Movement(text: "Instrução de protesto rejeitada", event: "rejected", reasons: nil),
+            "95": CodeTable.Movement(text: "Troca de uso da empresa", event: "changed", reasons: nil),
+            "96": CodeTable.Movement(text: "Emissão de extrato de movimentação da carteira", event: "fee", reasons: nil),
+            "97": CodeTable.Movement(text: "Tarifa de sustação de protesto", event: "fee", reasons: nil),
+            "98": CodeTable.Movement(text: "Tarifa de protesto", event: "fee", reasons: nil),
+            "99": CodeTable.Movement(text: "Custas de protesto", event: "fee", reasons: nil),
+        ],
+        reasons: [:],
+        remessaMovements: [
+            "01": CodeTable.RemessaMovement(text: "Remessa", movement: "register"),
+            "02": CodeTable.RemessaMovement(text: "Pedido de baixa", movement: "write_off"),
+            "04": CodeTable.RemessaMovement(text: "Concessão de abatimento", movement: "grant_rebate"),
+            "05": CodeTable.RemessaMovement(text: "Cancelamento de abatimento concedido", movement: "cancel_rebate"),
+            "06": CodeTable.RemessaMovement(text: "Alteração de vencimento", movement: "change_due_date"),
+            "09": CodeTable.RemessaMovement(text: "Pedido de protesto", movement: "protest"),
+            "18": CodeTable.RemessaMovement(text: "Sustar protesto e baixar título", movement: "stop_protest_and_write_off"),
+            "19": CodeTable.RemessaMovement(text: "Sustar protesto e manter em carteira", movement: "stop_protest_and_keep"),
+            "31": CodeTable.RemessaMovement(text: "Alteração de outros dados", movement: "change_other_data"),
+        ])
+    }
+
+    /// cnab400/341/occurrences
+    static func codes9() -> CodeTable {
+        CodeTable(
+        kind: "codes", name: "cnab400/341/occurrences", version: "ITA400 Jul/2021 v3", doc: "Itaú CNAB 400: ocorrências de retorno (ITA400 nota 17) e de remessa (ITA400 nota 6). Tabela E = nota 20 tabela 1 (entrada rejeitada, texto conforme LB Itau.php); as demais tabelas da nota 20 (15, 16, 17, 18, 24) não foram transcritas: seus códigos saem sem texto",
+        movements: [
+            "02": CodeTable.Movement(text: "Entrada confirmada", event: "registered", reasons: nil),
+            "03": CodeTable.Movement(text: "Entrada rejeitada", event: "rejected", reasons: "E"),
+            "04": CodeTable.Movement(text: "Alteração de dados: nova entrada ou alteração/exclusão de dados acatada", event: "changed", reasons: nil),
+            "05": CodeTable.Movement(text: "Alteração de dados: baixa", event: "written_off", reasons: nil),
+            "06": CodeTable.Movement(text: "Liquidação normal", event: "paid", reasons: nil),
+            "07": CodeTable.Movement(text: "Liquidação parcial (cobrança inteligente B2B)", event: "paid", reasons: nil),
+            "08": CodeTable.Movement(text: "Liquidação em cartório", event: "paid", reasons: nil),
+            "09": CodeTable.Movement(text: "Baixa simples", event: "written_off", reasons: nil),
+            "10": CodeTable.Movement(text: "Baixa por ter sido liquidado (inclui liquidação via Pix)", event: "paid", reasons: nil),
+            "11": CodeTable.Movement(text: "Em ser (só no retorno mensal)", event: "other", reasons: nil),
+            "12": CodeTable.Movement(text: "Abatimento concedido", event: "changed", reasons: nil),
+            "13": CodeTable.Movement(text: "Abatimento cancelado", event: "changed", reasons: nil),
+            "14": CodeTable.Movement(text: "Vencimento alterado", event: "changed", reasons: nil),
+            "15": CodeTable.Movement(text: "Baixa rejeitada", event: "rejected", reasons: nil),
+            "16": CodeTable.Movement(text: "Instrução rejeitada", event: "rejected", reasons: nil),
+            "17": CodeTable.Movement(text: "Alteração/exclusão de dados rejeitada", event: "rejected", reasons: nil),
+            "18": CodeTable.Movement(text: "Cobrança contratual: instrução/alteração rejeitada ou pendente", event: "rejected", reasons: nil),
+            "19": CodeTable.Movement(text: "Confirma recebimento de instrução de protesto", event: "protested", reasons: nil),
+            "20": CodeTable.Movement(text: "Confirma recebimento de instrução de sustação de protesto", event: "protested", reasons: nil),
+            "21": CodeTable.Movement(text: "Confirma recebimento de instrução de não protestar", event: "changed", reasons: nil),
+            "23": CodeTable.Movement(text: "Título enviado a cartório", event: "protested", reasons: nil),
+            "24": CodeTable.Movement(text: "Instrução de protesto rejeitada/sustada/pendente", event: "rejected", reasons: nil),
+            "25": CodeTable.Movement(text: "Alegações do pagador", event: "other", reasons: nil),
+            "26": CodeTable.Movement(text: "Tarifa de aviso de cobrança", event: "fee", reasons: nil),
+            "27": CodeTable.Movement(text: "Tarifa de extrato de posição", event: "fee", reasons: nil),
+            "28": CodeTable.Movement(text: "Tarifa de relação das liquidações", event: "fee", reasons: nil),
+            "29": CodeTable.Movement(text: "Tarifa de manutenção de títulos vencidos", event: "fee", reasons: nil),
+            "30": CodeTable.Movement(text: "Débito mensal de tarifas (entradas e baixas)", event: "fee", reasons: nil),
+            "32": CodeTable.Movement(text: "Baixa por ter sido protestado", event: "written_off", reasons: nil),
+            "33": CodeTable.Movement(text: "Custas de protesto", event: "fee", reasons: nil),
+            "34": CodeTable.Movement(text: "Custas de sustação", event: "fee", reasons: nil),
+            "35": CodeTable.Movement(text: "Custas de cartório distribuidor", event: "fee", reasons: nil),
+            "36": CodeTable.Movement(text: "Custas de edital", event: "fee", reasons: nil),
+            "37": CodeTable.Movement(text: "Tarifa de emissão de boleto / envio de duplicata", event: "fee", reasons: nil),
+            "38": CodeTable.Movement(text: "Tarifa de instrução", event: "fee", reasons: nil),
+            "39": CodeTable.Movement(text: "Tarifa de ocorrências", event: "fee", reasons: nil),
+            "40": CodeTable.Movement(text: "Tarifa mensal de emissão de boleto / envio de duplicata", event: "fee", reasons: nil),
+            "41": CodeTable.Movement(text: "Débito mensal de tarifas: extrato de posição", event: "fee", reasons: nil),
+            "42": CodeTable.Movement(text: "Débito mensal de tarifas: outras instruções", event: "fee", reasons: nil),
+            "43": CodeTable.Movement(text: "Débito mensal de tarifas: manutenção de títulos vencidos", event: "fee", reasons: nil),
+            "44": CodeTable.Movement(text: "Débito mensal de tarifas: outras ocorrências", event: "fee", reasons: nil),
+            "45": CodeTable.Movement(text: "Débito mensal de tarifas: protesto", event: "fee", reasons: nil),
+            "46": CodeTable.Movement(text: "Débito mensal de tarifas: sustação de protesto", event: "fee", reasons: nil),
+            "47": CodeTable.Movement(text: "Baixa com transferência para desconto", event: "written_off", reasons: nil),
+            "48": CodeTable.Movement(text: "Custas de sustação judicial", event: "fee", reasons: nil),
+            "51": CodeTable.Movement(text: "Tarifa mensal: entradas em bancos correspondentes", event: "fee", reasons: nil),
+            "52": CodeTable.Movement(text: "Tarifa mensal: baixas na carteira", event: "fee", reasons: nil),
+            "53": CodeTable.Movement(text: "Tarifa mensal: baixas em bancos correspondentes", event: "fee", reasons: nil),
+            "54": CodeTable.Movement(text: "Tarifa mensal: liquidações na carteira", event: "fee", reasons: nil),
+            "55": CodeTable.Movement(text: "Tarifa mensal: liquidações em bancos correspondentes", event: "fee", reasons: nil),
+            "56": CodeTable.Movement(text: "Custas de irregularidade", event: "fee", reasons: nil),
+            "57": CodeTable.Movement(text: "Instrução cancelada", event: "changed", reasons: nil),
+            "59": CodeTable.Movement(text: "Baixa por crédito em conta corrente (SISPAG)", event: "paid", reasons: nil),
+            "60": CodeTable.Movement(text: "Entrada rejeitada (carnê)", event: "rejected", reasons: "E"),
+            "61": CodeTable.Movement(text: "Tarifa de aviso de movimentação de títulos", event: "fee", reasons: nil),
+            "62": CodeTable.Movement(text: "Débito mensal de tarifa: aviso de movimentação de títulos", event: "fee", reasons: nil),
+            "63": CodeTable.Movement(text: "Título sustado judicialmente", event: "other", reasons: nil),
+            "64": CodeTable.Movement(text: "Entrada confirmada com rateio de crédito", event: "registered", reasons: nil),
+            "65": CodeTable.Movement(text: "Pagamento com cheque: aguardando compensação", event: "other", reasons: nil),
+            "69": CodeTable.Movement(text: "Cheque devolvido", event: "other", reasons: nil),
+            "71": CodeTable.Movement(text: "Entrada registrada, aguardando avaliação", event: "registered", reasons: nil),
+            "72": CodeTable.Movement(text: "Baixa por crédito em conta corrente (SISPAG) sem título correspondente", event: "paid", reasons: nil),
+            "73": CodeTable.Movement(text: "Confirmação de entrada na cobrança simples: entrada não aceita na cobrança contratual", event: "registered", reasons: nil),
+            "74": CodeTable.Movement(text: "Instrução de negativação expressa rejeitada", event: "rejected", reasons: nil),
+            "75": CodeTable.Movement(text: "Confirmação de instrução de entrada em negativação expressa", event: "changed", reasons: nil),
+            "76": CodeTable.Movement(text: "Cheque compensado", event: "paid", reasons: nil),
+            "77": CodeTable.Movement(text: "Confirmação de instrução de exclusão de negativação expressa", event: "changed", reasons: nil),
+            "78": CodeTable.Movement(text: "Confirmação de instrução de cancelamento de negativação expressa", event: "changed", reasons: nil),
+            "79": CodeTable.Movement(text: "Notificação de entrada em negativação expressa", event: "other", reasons: nil),
+            "80": CodeTable.Movement(text: "Confirmação de entrada em negativação expressa: tarifa", event: "fee", reasons: nil),
+            "82": CodeTable.Movement(text: "Confirmação do cancelamento de negativação expressa: tarifa", event: "fee", reasons: nil),
+            "83": CodeTable.Movement(text: "Confirmação da exclusão de negativação expressa por liquidação: tarifa", event: "fee", reasons: nil),
+            "85": CodeTable.Movement(text: "Tarifa por boleto: cobrança ativa eletrônica", event: "fee", reasons: nil),
+            "86": CodeTable.Movement(text: "Tarifa de e-mail: cobrança ativa eletrônica", event: "fee", reasons: nil),
+            "87": CodeTable.Movement(text: "Tarifa de SMS: cobrança ativa eletrônica", event: "fee", reasons: nil),
+            "88": CodeTable.Movement(text: "Tarifa mensal por boleto: cobrança ativa eletrônica", event: "fee", reasons: nil),
+            "89": CodeTable.Movement(text: "Tarifa mensal de e-mail: cobrança ativa eletrônica", event: "fee", reasons: nil),
+            "90": CodeTable.Movement(text: "Tarifa mensal de SMS: cobrança ativa eletrônica", event: "fee", reasons: nil),
+            "91": CodeTable.Movement(text: "Tarifa mensal de exclusão de negativação expressa", event: "fee", reasons: nil),
+            "92": CodeTable.Movement(text: "Tarifa mensal de cancelamento de negativação expressa", event: "fee", reasons: nil),
+            "93": CodeTable.Movement(text: "Tarifa mensal de exclusão de negativação expressa por liquidação", event: "fee", reasons: nil),
+        ],
+        reasons: [
+            "E": ["03": "Agência cobradora: CEP sem atendimento de protesto no momento", "04": "Sigla do estado inválida", "05": "Vencimento: prazo da operação menor que o mínimo ou maior que o máximo", "07": "Valor do título maior que 10.000.000,00", "08": "Nome do pagador não informado ou deslocado", "09": "Agência/conta: agência encerrada", "10": "Logradouro não informado ou deslocado", "11": "CEP não numérico ou inválido", "12": "Sacador/avalista: nome não informado ou deslocado (bancos correspondentes)", "13": "CEP incompatível com a sigla do estado", "14": "Nosso número já registrado no cadastro do banco ou fora da faixa", "15": "Nosso número em duplicidade no mesmo movimento", "18": "Data de entrada inválida para operar com esta carteira", "19": "Ocorrência inválida", "21": "Agência cobradora: carteira não aceita depositária correspondente, ou agência cobradora não cadastrada/encerrando", "22": "Carteira não permitida (necessário cadastrar faixa livre)", "26": "Agência/conta não liberada para operar com cobrança", "27": "CNPJ do beneficiário inapto: devolução de título em garantia", "29": "Código da empresa: categoria da conta inválida", "30": "Entradas bloqueadas, conta suspensa em cobrança", "31": "Conta sem permissão para protestar", "35": "IOF maior que 5%", "36": "Quantidade de moeda incompatível com o valor do título", "37": "CNPJ/CPF do pagador não numérico ou igual a zeros", "42": "Nosso número fora de faixa", "52": "Agência cobradora: empresa não aceita banco correspondente", "53": "Agência cobradora: empresa não aceita banco correspondente (cobrança mensagem)", "54": "Banco correspondente: título com vencimento inferior a 15 dias", "55": "CEP não pertence à depositária informada", "56": "Vencimento superior a 180 dias da data de entrada", "57": "CEP só depositária Banco do Brasil com vencimento inferior a 8 dias", "60": "Valor do abatimento inválido", "61": "Juros de mora maior que o permitido", "62": "Valor do desconto maior que o valor do título", "63": "Valor da importância por dia de desconto não permitido", "64": "Data de emissão do título inválida", "65": "Taxa de financiamento inválida (vendor)", "66": "Vencimento inválido ou fora do prazo de operação", "67": "Valor do título/quantidade de moeda inválido", "68": "Carteira inválida ou não cadastrada no intercâmbio da cobrança", "69": "Carteira inválida para títulos com rateio de crédito", "70": "Beneficiário não cadastrado para rateio de crédito", "78": "Duplicidade de agência/conta beneficiária do rateio", "80": "Mais contas beneficiárias do rateio que o permitido (30 por título)", "81": "Agência/conta do rateio inválida ou não pertence ao Itaú", "82": "Desconto/abatimento não permitido para títulos com rateio", "83": "Valor do título menor que a soma do rateio", "84": "Conta beneficiária do rateio é a centralizadora do beneficiário", "85": "Conta do beneficiário é contratual: rateio não permitido", "86": "Tipo de valor inválido para rateio", "87": "Registro tipo 4 sem agências/contas beneficiárias do rateio", "90": "Número da linha da mensagem inválido ou linhas excedidas", "97": "Sem mensagem, porém com registro tipo 7 ou 8", "98": "Registro de mensagem sem flash cadastrado ou diferente do cadastrado", "99": "Conta com flash cadastrado e sem registro de mensagem"],
+        ],
+        remessaMovements: [
+            "01": CodeTable.RemessaMovement(text: "Remessa", movement: "register"),
+            "02": CodeTable.RemessaMovement(text: "Pedido de baixa", movement: "write_off"),
+            "04": CodeTable.RemessaMovement(text: "Concessão de abatimento", movement: "grant_rebate"),
+            "05": CodeTable.RemessaMovement(text: "Cancelamento de abatimento", movement: "cancel_rebate"),
+            "06": CodeTable.RemessaMovement(text: "Alteração do vencimento", movement: "change_due_date"),
+            "07": CodeTable.RemessaMovement(text: "Alteração do uso da empresa", movement: "change_company_use"),
+            "08": CodeTable.RemessaMovement(text: "Alteração do seu número", movement: "change_document_number"),
+            "09": CodeTable.RemessaMovement(text: "Protestar", movement: "protest"),
+            "10": CodeTable.RemessaMovement(text: "Não protestar", movement: "do_not_protest"),
+            "11": CodeTable.RemessaMovement(text: "Protesto para fins falimentares", movement: "protest_bankruptcy"),
+            "18": CodeTable.RemessaMovement(text: "Sustar o protesto", movement: "stop_protest"),
+            "31": CodeTable.RemessaMovement(text: "Alteração de outros dados", movement: "change_other_data"),
+            "34": CodeTable.RemessaMovement(text: "Baixa por ter sido pago diretamente ao beneficiário", movement: "write_off_paid_directly"),
+            "35": CodeTable.RemessaMovement(text: "Cancelamento de instrução", movement: "cancel_instruction"),
+            "36": CodeTable.RemessaMovement(text: "Protesto urgente", movement: "protest"),
+            "37": CodeTable.RemessaMovement(text: "Alteração do vencimento e sustar protesto", movement: "change_due_date"),
+            "38": CodeTable.RemessaMovement(text: "Beneficiário não concorda com alegação do pagador", movement: "refuse_payer_claim"),
+            "47": CodeTable.RemessaMovement(text: "Dispensa de juros", movement: "waive_interest"),
+            "49": CodeTable.RemessaMovement(text: "Alteração de dados extras (registro de multa)", movement: "change_fine"),
+            "66": CodeTable.RemessaMovement(text: "Entrada em negativação expressa", movement: "negative_listing"),
+            "67": CodeTable.RemessaMovement(text: "Não negativar (inibe entrada em negativação expressa)", movement: "do_not_negative_list"),
+            "68": CodeTable.RemessaMovement(text: "Excluir negativação expressa", movement: "cancel_negative_listing"),
+            "69": CodeTable.RemessaMovement(text: "Cancelar negativação expressa", movement: "cancel_negative_listing"),
+            "71": CodeTable.RemessaMovement(text: "Remessa: boleto Pix", movement: "register"),
+        ])
+    }
+
+    /// cnab400/748/occurrences
+    static func codes10() -> CodeTable {
+        CodeTable(
+        kind: "codes", name: "cnab400/748/occurrences", version: "SIC400 18/06/2014", doc: "Sicredi CNAB 400: ocorrências de retorno (SIC400 §6.2), motivos M (319-328; texto conforme LB Sicredi.php, uma só tabela para todas as ocorrências) e instruções de remessa (SIC400 §9.2)",
+        movements: [
+            "02": CodeTable.Movement(text: "Entrada confirmada", event: "registered", reasons: "M"),
+            "03": CodeTable.Movement(text: "Entrada rejeitada", event: "rejected", reasons: "M"),
+            "06": CodeTable.Movement(text: "Liquidação normal", event: "paid", reasons: "M"),
+            "09": CodeTable.Movement(text: "Baixado automaticamente via arquivo", event: "written_off", reasons: "M"),
+            "10": CodeTable.Movement(text: "Baixado conforme instruções da cooperativa", event: "written_off", reasons: "M"),
+            "12": CodeTable.Movement(text: "Abatimento concedido", event: "changed", reasons: nil),
+            "13": CodeTable.Movement(text: "Abatimento cancelado", event: "changed", reasons: nil),
+            "14": CodeTable.Movement(text: "Vencimento alterado", event: "changed", reasons: nil),
+            "15": CodeTable.Movement(text: "Liquidação em cartório", event: "paid", reasons: "M"),
+            "17": CodeTable.Movement(text: "Liquidação após baixa", event: "paid", reasons: "M"),
+            "19": CodeTable.Movement(text: "Confirmação de recebimento de instrução de protesto", event: "protested", reasons: nil),
+            "20": CodeTable.Movement(text: "Confirmação de recebimento de instrução de sustação de protesto", event: "protested", reasons: nil),
+            "23": CodeTable.Movement(text: "Entrada de título em cartório", event: "protested", reasons: nil),
+            "24": CodeTable.Movement(text: "Entrada rejeitada por CEP irregular", event: "rejected", reasons: "M"),
+            "27": CodeTable.Movement(text: "Baixa rejeitada", event: "rejected", reasons: "M"),
+            "28": CodeTable.Movement(text: "Tarifa", event: "fee", reasons: "M"),
+            "29": CodeTable.Movement(text: "Rejeição do pagador", event: "other", reasons: "M"),
+            "30": CodeTable.Movement(text: "Alteração rejeitada", event: "rejected", reasons: "M"),
+            "32": CodeTable.Movement(text: "Instrução rejeitada", event: "rejected", reasons: "M"),
+            "33": CodeTable.Movement(text: "Confirmação de pedido de alteração de outros dados", event: "changed", reasons: nil),
+            "34": CodeTable.Movement(text: "Retirado de cartório e manutenção em carteira", event: "protested", reasons: nil),
+            "35": CodeTable.Movement(text: "Aceite do pagador", event: "other", reasons: "M"),
+        ],
+        reasons: [
+            "M": ["01": "Código do banco inválido", "02": "Código do registro detalhe inválido", "03": "Código da ocorrência inválido", "04": "Código de ocorrência não permitida para a carteira", "05": "Código de ocorrência não numérico", "07": "Cooperativa/agência/conta/dígito inválidos", "08": "Nosso número inválido", "09": "Nosso número duplicado", "10": "Carteira inválida", "14": "Título protestado", "15": "Cooperativa/carteira/agência/conta/nosso número inválidos", "16": "Data de vencimento inválida", "17": "Vencimento anterior à emissão", "18": "Vencimento fora do prazo de operação", "20": "Valor do título inválido", "21": "Espécie do título inválida", "22": "Espécie não permitida para a carteira", "24": "Data de emissão inválida", "29": "Desconto maior ou igual ao valor do título", "31": "Concessão de desconto: existe desconto anterior", "33": "Valor do abatimento inválido", "34": "Abatimento maior ou igual ao valor do título", "36": "Concessão de abatimento: existe abatimento anterior", "38": "Prazo para protesto inválido", "39": "Pedido de protesto não permitido para o título", "40": "Título com ordem de protesto emitida", "41": "Pedido de cancelamento/sustação sem instrução de protesto", "44": "Cooperativa/agência beneficiária não prevista", "45": "Nome do pagador inválido", "46": "Tipo/número de inscrição do pagador inválidos", "47": "Endereço do pagador não informado", "48": "CEP irregular", "49": "Inscrição do pagador/avalista inválida", "50": "Pagador/avalista não informado", "60": "Movimento para título não cadastrado", "63": "Entrada para título já cadastrado", "A1": "Praça do pagador não cadastrada", "A2": "Tipo de cobrança divergente da praça do pagador", "A3": "Cooperativa/agência depositária divergente", "A4": "Beneficiário não cadastrado ou com CNPJ/CPF inválido", "A5": "Pagador não cadastrado", "A6": "Data da instrução/ocorrência inválida", "A7": "Ocorrência não pode ser comandada", "A8": "Liquidação fora da rede Sicredi via compensação eletrônica", "B4": "Tipo de moeda inválido", "B5": "Tipo de desconto/juros inválido", "B6": "Mensagem padrão não cadastrada", "B7": "Seu número inválido", "B8": "Percentual de multa inválido", "B9": "Valor ou percentual de juros inválido", "C1": "Data limite para desconto inválida", "C2": "Aceite do título inválido", "C3": "Campo alterado na instrução 31 inválido", "C4": "Título ainda não confirmado pela centralizadora", "C5": "Título rejeitado pela centralizadora", "C6": "Título já liquidado", "C7": "Título já baixado", "C8": "Mesma instrução pendente de confirmação", "C9": "Instrução prévia de abatimento inexistente ou não confirmada", "D1": "Título dentro do prazo de vencimento", "D2": "Espécie não permite protesto", "D3": "Instrução de baixa pendente de confirmação", "D7": "Cidade ou estado do pagador não informado", "D8": "Sequência do nosso número do ano esgotada", "E6": "Pagador/avalista não cadastrado", "F1": "Liquidado no sistema do cliente", "F2": "Baixado no sistema do cliente", "F3": "Título caucionado/descontado: instrução inválida", "H2": "Sustação judicial", "H3": "Pagador não encontrado", "H4": "Alteração de carteira", "H5": "Liquidação fora da rede Sicredi: VLB inferior, via compensação", "H6": "Liquidação fora da rede Sicredi: VLB superior, via compensação", "H8": "Liquidação fora da rede Sicredi: contingência via compe", "M1": "Reconhecimento da dívida pelo pagador", "M2": "Não reconhecimento da dívida pelo pagador", "X0": "Pago com cheque", "X1": "Regularização centralizadora: rede Sicredi", "X2": "Regularização centralizadora: compensação", "X3": "Regularização centralizadora: banco correspondente", "X6": "Pago com cheque: bloqueado 24 horas", "X7": "Pago com cheque: bloqueado 48 horas", "X8": "Pago com cheque: bloqueado 72 horas", "X9": "Pago com cheque: bloqueado 96 horas", "XA": "Pago com cheque: bloqueado 120 horas", "XB": "Pago com cheque: bloqueado 144 horas"],
+        ],
+        remessaMovements: [
+            "01": CodeTable.RemessaMovement(text: "Cadastro de título", movement: "register"),
+            "02": CodeTable.RemessaMovement(text: "Pedido de baixa", movement: "write_off"),
+            "04": CodeTable.RemessaMovement(text: "Concessão de abatimento", movement: "grant_rebate"),
+            "05": CodeTable.RemessaMovement(text: "Cancelamento de abatimento concedido", movement: "cancel_rebate"),
+            "06": CodeTable.RemessaMovement(text: "Alteração de vencimento", movement: "change_due_date"),
+            "09": CodeTable.RemessaMovement(text: "Pedido de protesto", movement: "protest"),
+            "18": CodeTable.RemessaMovement(text: "Sustar protesto e baixar título", movement: "stop_protest_and_write_off"),
+            "19": CodeTable.RemessaMovement(text: "Sustar protesto e manter em carteira", movement: "stop_protest_and_keep"),
+            "31": CodeTable.RemessaMovement(text: "Alteração de outros dados", movement: "change_other_data"),
+        ])
+    }
+
+    /// cnab400/756/occurrences
+    static func codes11() -> CodeTable {
+        CodeTable(
+        kind: "codes", name: "cnab400/756/occurrences", version: "SCB (leiaute Sicoob sistemas de terceiros)", doc: "Sicoob CNAB 400: comandos de retorno (SCB planilha 04) e de remessa (SCB planilha 03); a tabela B de motivos de baixa/recusa (81-82) não foi transcrita: sai só o código",
+        movements: [
+            "02": CodeTable.Movement(text: "Confirmação de entrada de título", event: "registered", reasons: nil),
+            "04": CodeTable.Movement(text: "Transferência de carteira", event: "other", reasons: nil),
+            "05": CodeTable.Movement(text: "Liquidação sem registro", event: "paid", reasons: nil),
+            "06": CodeTable.Movement(text: "Liquidação normal", event: "paid", reasons: nil),
+            "09": CodeTable.Movement(text: "Baixa de título", event: "written_off", reasons: "B"),
+            "10": CodeTable.Movement(text: "Baixa solicitada (pedido do beneficiário)", event: "written_off", reasons: "B"),
+            "11": CodeTable.Movement(text: "Títulos em ser", event: "other", reasons: nil),
+            "14": CodeTable.Movement(text: "Alteração de vencimento", event: "changed", reasons: nil),
+            "15": CodeTable.Movement(text: "Liquidação em cartório", event: "paid", reasons: nil),
+            "23": CodeTable.Movement(text: "Encaminhado a protesto", event: "protested", reasons: nil),
+            "27": CodeTable.Movement(text: "Confirmação de alteração de dados", event: "changed", reasons: nil),
+            "48": CodeTable.Movement(text: "Confirmação de instrução de transferência de carteira/modalidade", event: "changed", reasons: nil),
+        ],
+        reasons: [
+            "B": [:],
+        ],
+        remessaMovements: [
+            "01": CodeTable.RemessaMovement(text: "Registro de título", movement: "register"),
+            "02": CodeTable.RemessaMovement(text: "Solicitação de baixa", movement: "write_off"),
+            "04": CodeTable.RemessaMovement(text: "Concessão de abatimento", movement: "grant_rebate"),
+            "05": CodeTable.RemessaMovement(text: "Cancelamento de abatimento", movement: "cancel_rebate"),
+            "06": CodeTable.RemessaMovement(text: "Prorrogação de vencimento", movement: "change_due_date"),
+            "08": CodeTable.RemessaMovement(text: "Alteração do seu número", movement: "change_document_number"),
+            "09": CodeTable.RemessaMovement(text: "Instrução para protestar", movement: "protest"),
+            "10": CodeTable.RemessaMovement(text: "Desistência do protesto e baixa do título", movement: "stop_protest_and_write_off"),
+            "11": CodeTable.RemessaMovement(text: "Instrução para dispensar juros", movement: "waive_interest"),
+            "12": CodeTable.RemessaMovement(text: "Alteração de pagador", movement: "change_payer"),
+            "31": CodeTable.RemessaMovement(text: "Alteração de outros dados", movement: "change_other_data"),
+            "34": CodeTable.RemessaMovement(text: "Baixa: pagamento direto ao beneficiário", movement: "write_off_paid_directly"),
         ])
     }
 }
