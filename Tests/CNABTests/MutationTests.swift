@@ -36,6 +36,10 @@ private enum Samples {
     }
     static let retorno = load("RETORNO-240.ret")
     static let remessa = load("REMESSA-240.rem")
+    /// Our CNAB 400 samples, a remessa and a retorno per bank.
+    static let cnab400: [(name: String, bytes: [UInt8])] = ["001", "033", "104", "237", "341", "748", "756"].flatMap { bank in
+        ["remessa.rem", "retorno.ret"].map { file in ("cnab400/\(bank)/\(file)", load("cnab400/\(bank)/\(file)")) }
+    }
     static let library = LayoutLibrary()
 }
 
@@ -76,8 +80,15 @@ private enum Mutator {
         var rng = SplitMix64(seed: seed)
         let roll = rng.below(100)
         if roll < 80 {
-            let retorno = rng.chance(50)
-            var m = Mutant(bytes: retorno ? Samples.retorno : Samples.remessa, steps: [retorno ? "RETORNO-240.ret" : "REMESSA-240.rem"])
+            // Half the mutated files start from a CNAB 240 sample, half from a CNAB 400 one.
+            var m: Mutant
+            if rng.chance(50) {
+                let sample = Samples.cnab400[rng.below(Samples.cnab400.count)]
+                m = Mutant(bytes: sample.bytes, steps: [sample.name])
+            } else {
+                let retorno = rng.chance(50)
+                m = Mutant(bytes: retorno ? Samples.retorno : Samples.remessa, steps: [retorno ? "RETORNO-240.ret" : "REMESSA-240.rem"])
+            }
             for _ in 0..<(1 + rng.below(7)) { mutate(&m, &rng) }
             return m
         }
@@ -360,9 +371,9 @@ private func verify(_ bytes: [UInt8], label: String, options: CNABReadOptions = 
         #expect(d.file == Run.file, "\(label): \(d.formatted)")
         #expect((0...s.lines).contains(d.line), "\(label): line out of range: \(d.formatted)")
         guard d.severity == .error else { continue }
-        // A column is a byte of the record (241 = just past it); an over-long line's first
+        // A column is a byte of the record (241 or 401 = just past it); an over-long line's first
         // non-blank excess byte is named where it is, which may be further right.
-        var maxColumn = 241
+        var maxColumn = s.format == .cnab400 ? 401 : 241
         if d.code == "input.line-length", d.line >= 1, d.line <= physical.count {
             maxColumn = max(maxColumn, physical[d.line - 1].count)
         }
