@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's first command: Troca's job on bundled sample data, in a temporary directory.
 # Today: check and parse a CNAB 240 retorno and remessa (synthetic files of ours, written from
-# the FEBRABAN manual), count the events by kind, and show what a rejected line looks like.
+# the FEBRABAN manual), count the events by kind, show what a rejected line looks like, read a
+# CNAB 400 retorno, and write the títulos back into a remessa.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -42,6 +43,19 @@ set +e
 echo "exit status: $?  (65: records were rejected; the valid ones are in damaged.jsonl)"
 set -e
 echo "rejects.jsonl: $(wc -l < rejects.jsonl) rejected lines, each with file, line, column, code and raw bytes"
+
+echo
+echo "== troca cnab parse: a Bradesco CNAB 400 retorno (its bank's layout, chosen from the header)"
+cp "$root/Fixtures/samples/cnab400/237/retorno.ret" BRADESCO-400.ret
+"$troca" cnab parse BRADESCO-400.ret --output events400.jsonl 2>&1 | grep 'cnab parse:' || true
+grep -o '"event":"[a-z_]*"' events400.jsonl | sort | uniq -c | sed 's/"event"://; s/"//g'
+
+echo
+echo "== troca cnab write: the títulos back into a remessa (NSA kept in nsa.txt), read again"
+grep '"record":"title"' titles.jsonl > titles-only.jsonl
+"$troca" cnab write --bank 237 --format 240 titles-only.jsonl --sequence-file nsa.txt --output NEW.rem 2>&1 | grep 'cnab write:' || true
+"$troca" cnab check NEW.rem 2>/dev/null
+echo "next remessa number in nsa.txt: $(cat nsa.txt)"
 
 echo
 echo "files are in $work"
