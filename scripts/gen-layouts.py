@@ -120,29 +120,23 @@ def main():
     out.append("")
     # One function per layout and table: the compiler type-checks each on its own (one literal of
     # every layout took gigabytes to compile), and start-up builds only the layouts it uses.
-    out.append("    /// The names of the layouts above that have values (as written: `extends` not resolved).")
-    out.append("    static let layoutNames: [String] = [" + ", ".join(f'"{n}"' for n, _ in decoded_layouts) + "]")
-    out.append("")
-    out.append("    /// The functions that build the built-in layouts, by name.")
-    out.append("    static let layoutMakers: [String: @Sendable () -> Layout] = [")
-    for i, (name, _) in enumerate(decoded_layouts):
-        out.append(f'        "{name}": layout{i},')
-    out.append("    ]")
-    out.append("")
-    out.append("    /// A built-in layout as values, by name.")
-    out.append("    static func layout(named name: String) -> Layout? { layoutMakers[name]?() }")
-    out.append("")
-    out.append("    /// The names of the code tables above.")
-    out.append("    static let codeTableNames: [String] = [" + ", ".join(f'"{n}"' for n, _ in decoded_codes) + "]")
-    out.append("")
-    out.append("    /// The functions that build the built-in code tables, by name.")
-    out.append("    static let codeTableMakers: [String: @Sendable () -> CodeTable] = [")
-    for i, (name, _) in enumerate(decoded_codes):
-        out.append(f'        "{name}": codes{i},')
-    out.append("    ]")
-    out.append("")
-    out.append("    /// A built-in code table as values, by name.")
-    out.append("    static func codeTable(named name: String) -> CodeTable? { codeTableMakers[name]?() }")
+    def index(items, noun, kind, prefix, method):
+        """The names, the maker functions by name, and the lookup of one kind of built-in value."""
+        out.append(f"    /// The names of the {noun} above that have values.")
+        out.append(f"    static let {method}Names: [String] = [" + ", ".join(f'"{n}"' for n, _ in items) + "]")
+        out.append("")
+        out.append(f"    /// The functions that build the built-in {noun}, by name.")
+        out.append(f"    static let {method}Makers: [String: @Sendable () -> {kind}] = [")
+        for i, (name, _) in enumerate(items):
+            out.append(f'        "{name}": {prefix}{i},')
+        out.append("    ]")
+        out.append("")
+        out.append(f"    /// A built-in {kind} as values (`extends` not resolved), by name.")
+        out.append(f"    static func {method}(named name: String) -> {kind}? {{ {method}Makers[name]?() }}")
+        out.append("")
+
+    index(decoded_layouts, "layouts", "Layout", "layout", "layout")
+    index(decoded_codes, "code tables", "CodeTable", "codes", "codeTable")
     for i, (name, v) in enumerate(decoded_layouts):
         out.append("")
         out.append(f"    /// {name}")

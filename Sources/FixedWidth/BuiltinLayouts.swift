@@ -6221,7 +6221,7 @@ public enum BuiltinLayouts {
         ),
     ]
 
-    /// The names of the layouts above that have values (as written: `extends` not resolved).
+    /// The names of the layouts above that have values.
     static let layoutNames: [String] = ["cnab240/001/remessa", "cnab240/001/retorno", "cnab240/033/remessa", "cnab240/033/retorno", "cnab240/085/remessa", "cnab240/085/retorno", "cnab240/104/remessa", "cnab240/104/retorno", "cnab240/341/remessa", "cnab240/341/retorno", "cnab240/748/remessa", "cnab240/748/retorno", "cnab240/756/remessa", "cnab240/756/retorno", "cnab240/febraban/common", "cnab240/febraban/remessa", "cnab240/febraban/retorno", "cnab400/001/remessa", "cnab400/001/retorno", "cnab400/004/remessa", "cnab400/004/retorno", "cnab400/033/remessa", "cnab400/033/retorno", "cnab400/041/remessa", "cnab400/041/retorno", "cnab400/070/retorno", "cnab400/104/remessa", "cnab400/104/retorno", "cnab400/136/remessa", "cnab400/136/retorno", "cnab400/237/remessa", "cnab400/237/retorno", "cnab400/336/remessa", "cnab400/336/retorno", "cnab400/341/remessa", "cnab400/341/retorno", "cnab400/745/remessa", "cnab400/748/remessa", "cnab400/748/retorno", "cnab400/756/remessa", "cnab400/756/retorno", "cnab400/generic"]
 
     /// The functions that build the built-in layouts, by name.
@@ -6270,10 +6270,10 @@ public enum BuiltinLayouts {
         "cnab400/generic": layout41,
     ]
 
-    /// A built-in layout as values, by name.
+    /// A built-in Layout as values (`extends` not resolved), by name.
     static func layout(named name: String) -> Layout? { layoutMakers[name]?() }
 
-    /// The names of the code tables above.
+    /// The names of the code tables above that have values.
     static let codeTableNames: [String] = ["cnab240/febraban/occurrences", "cnab400/001/occurrences", "cnab400/004/occurrences", "cnab400/033/occurrences", "cnab400/041/occurrences", "cnab400/104/occurrences", "cnab400/136/occurrences", "cnab400/237/occurrences", "cnab400/336/occurrences", "cnab400/341/occurrences", "cnab400/748/occurrences", "cnab400/756/occurrences"]
 
     /// The functions that build the built-in code tables, by name.
@@ -6292,8 +6292,9 @@ public enum BuiltinLayouts {
         "cnab400/756/occurrences": codes11,
     ]
 
-    /// A built-in code table as values, by name.
+    /// A built-in CodeTable as values (`extends` not resolved), by name.
     static func codeTable(named name: String) -> CodeTable? { codeTableMakers[name]?() }
+
 
     /// cnab240/001/remessa
     static func layout0() -> Layout {

@@ -212,16 +212,7 @@ public struct FieldSpec: Sendable, Hashable {
         case .date(let order):
             guard let d = date(order, line) else { return false }
             out.reserve(12)
-            let buf = out.base + out.count
-            buf[0] = 34
-            let y = d.year
-            buf[1] = UInt8(48 + y / 1000 % 10); buf[2] = UInt8(48 + y / 100 % 10)
-            buf[3] = UInt8(48 + y / 10 % 10); buf[4] = UInt8(48 + y % 10)
-            buf[5] = 45
-            buf[6] = UInt8(48 + d.month / 10); buf[7] = UInt8(48 + d.month % 10)
-            buf[8] = 45
-            buf[9] = UInt8(48 + d.day / 10); buf[10] = UInt8(48 + d.day % 10)
-            buf[11] = 34
+            d.writeQuoted(to: out.base + out.count)
             out.count += 12
         case .time:
             if allBlank(line) { return false }

@@ -440,15 +440,7 @@ public final class ShapeProgram: Sendable {
             default: date = n == 8 ? CivilDate(year: two(0) * 100 + two(2), month: two(4), day: two(6)) : nil
             }
             guard let d = date else { return false }
-            let y = d.year
-            p[0] = 34
-            p[1] = UInt8(48 + y / 1000 % 10); p[2] = UInt8(48 + y / 100 % 10)
-            p[3] = UInt8(48 + y / 10 % 10); p[4] = UInt8(48 + y % 10)
-            p[5] = 45
-            p[6] = UInt8(48 + d.month / 10); p[7] = UInt8(48 + d.month % 10)
-            p[8] = 45
-            p[9] = UInt8(48 + d.day / 10); p[10] = UInt8(48 + d.day % 10)
-            p[11] = 34
+            d.writeQuoted(to: p)
             p += 12
         case .time:
             var blank = true
