@@ -92,7 +92,9 @@ enum LayoutLintCommand: Command {
             targets = library.sources.values.sorted { $0.name < $1.name }
         }
         for arg in args.positionals {
-            let path = io.path(arg)
+            var path = io.path(arg)
+            // `layouts/` and `layouts` name the same directory (file paths below are cut after it).
+            while path.count > 1, path.hasSuffix("/") { path.removeLast() }
             var isDir: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
                 throw InputError(file: arg, reason: "No such file or directory", missing: true)
