@@ -16,6 +16,8 @@ public struct CNABWriteOptions: Sendable {
     public var time: Int
     /// The file's sequence number (NSA) when the input's file header gives none.
     public var fileSequence: Int?
+    /// `remessa` (títulos from `title` records) or `retorno` (from `event` records, for `cnab simulate`).
+    public var direction = "remessa"
 
     /// Creates options.
     public init(format: CNABFormat, bank: String, layout: String? = nil, date: CivilDate, time: Int = 0, fileSequence: Int? = nil) {
@@ -83,19 +85,20 @@ public struct CNABWriter {
     public init(library: LayoutLibrary, options: CNABWriteOptions) throws {
         self.options = options
         let family = options.format == .cnab240 ? "cnab240" : "cnab400"
-        var name = options.layout ?? "\(family)/\(options.bank)/remessa"
+        let direction = options.direction
+        var name = options.layout ?? "\(family)/\(options.bank)/\(direction)"
         if options.layout == nil, library.sources[name] == nil {
             guard options.format == .cnab240 else {
-                let known = Set(library.sources.keys.filter { $0.hasPrefix("cnab400/") && $0.hasSuffix("/remessa") }.map {
+                let known = Set(library.sources.keys.filter { $0.hasPrefix("cnab400/") && $0.hasSuffix("/" + direction) }.map {
                     String($0.split(separator: "/")[1])
                 }).sorted()
                 throw SetupError(
                     code: "write.no-layout",
                     description:
-                        "no CNAB 400 remessa layout for bank \(options.bank) (\(known.isEmpty ? "no bank has one yet" : "banks with one: " + known.joined(separator: ", ")))"
+                        "no CNAB 400 \(direction) layout for bank \(options.bank) (\(known.isEmpty ? "no bank has one yet" : "banks with one: " + known.joined(separator: ", ")))"
                 )
             }
-            name = "cnab240/febraban/remessa"
+            name = "cnab240/febraban/\(direction)"
         }
         let compiled = try CompiledLayout(try library.layout(named: name), codePrefix: "write")
         layout = compiled
@@ -154,6 +157,9 @@ public struct CNABWriter {
         var fileTrailer: [String: Any] = [:]
         var titles = 0
         var face = 0
+        /// Detail records in the file and in the open batch (for banks whose trailers count only those).
+        var details = 0
+        var batchDetails = 0
         var truncated: [String: (count: Int, line: Int)] = [:]
     }
 
@@ -205,7 +211,7 @@ public struct CNABWriter {
                 state.batchTrailer = object
                 closeBatch(&state)
                 summary.used += 1
-            case ("title"?, _):
+            case ("title"?, _) where options.direction == "remessa", ("event"?, _) where options.direction == "retorno":
                 let problems = title(object, number, &state)
                 if problems.isEmpty {
                     summary.used += 1
@@ -218,6 +224,8 @@ public struct CNABWriter {
                 }
             case ("event"?, _):
                 reject("write.record", "an event record is a retorno's: cnab write writes remessas from title records")
+            case ("title"?, _):
+                reject("write.record", "a title record is a remessa's: a retorno is written from event records")
             case (let kind, _):
                 reject("write.record", "record \"\(kind ?? "?")\" is not a title, file or batch record")
             }
@@ -302,6 +310,8 @@ public struct CNABWriter {
         }
         for bytes in encoded { append(bytes, &state) }
         state.batchRecords += chosen.count
+        state.details += chosen.count
+        state.batchDetails += chosen.count
         state.titles += 1
         state.face += ((values["amount_cents"] ?? values["face_cents"]) as? NSNumber)?.intValue ?? 0
         return []
@@ -325,7 +335,7 @@ public struct CNABWriter {
         }
         if let n = options.fileSequence { computed["file_sequence"] = String(n) }
         if state.header["bank"] == nil { computed["bank"] = options.bank }
-        if state.header["direction"] == nil { computed["direction"] = "remessa" }
+        if state.header["direction"] == nil { computed["direction"] = options.direction }
         append(encode(fileHeader, values: state.header, computed: computed, state: &state, line: 0).bytes, &state)
     }
 
@@ -336,6 +346,7 @@ public struct CNABWriter {
         state.batchOpen = true
         state.batchSequence = 0
         state.batchRecords = 1
+        state.batchDetails = 0
         state.records += 1
         // Without a batch record in the input, the batch header takes the título's own values
         // (agency, account, convênio) and the file header's company.
@@ -347,7 +358,7 @@ public struct CNABWriter {
         state.batchHeader = nil
         var computed: [String: String] = [:]
         if values["recorded_on"] == nil { computed["recorded_on"] = Self.iso(options.date) }
-        if values["operation"] == nil { computed["operation"] = "remessa" }
+        if values["operation"] == nil { computed["operation"] = options.direction }
         if values["service_type"] == nil { computed["service_type"] = "01" }
         append(encode(r, values: values, computed: computed, state: &state, line: 0).bytes, &state)
     }
@@ -366,7 +377,11 @@ public struct CNABWriter {
     /// The counts a trailer carries: records, batches, and (CNAB 400) the títulos and their total.
     func computed(_ r: Int, _ state: inout State, file: Bool) -> [String: String] {
         var values: [String: String] = [:]
-        values["record_count"] = String(file ? state.records : state.batchRecords)
+        let checks = layout.layout.checks
+        values["record_count"] = String(
+            file
+                ? (checks?.fileRecordCount == "details" ? state.details : state.records)
+                : (checks?.batchRecordCount == "details" ? state.batchDetails : state.batchRecords))
         values["batch_count"] = String(state.batches)
         if options.format == .cnab400 {
             for path in plans[r].paths {

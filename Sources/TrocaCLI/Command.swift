@@ -48,6 +48,7 @@ enum Commands {
         CnabParseCommand.self,
         CnabCheckCommand.self,
         CnabWriteCommand.self,
+        CnabSimulateCommand.self,
         LayoutListCommand.self,
         LayoutShowCommand.self,
         LayoutLintCommand.self,
