@@ -30,7 +30,7 @@ public enum BuiltinLayouts {
         { "name": "tipo_inscricao_empresa", "pos": [18, 18], "picture": "9(1)", "format": "enum", "enum": { "0": "none", "1": "cpf", "2": "cnpj", "3": "pis", "9": "other" }, "to": "company.document_type", "doc": "G005: 0 isento/não informado, 1 CPF, 2 CNPJ, 3 PIS/PASEP, 9 outros" },
         { "name": "numero_inscricao_empresa", "pos": [19, 32], "picture": "9(14)", "format": "document", "to": "company.document" },
         { "name": "convenio", "pos": [33, 41], "picture": "9(9)", "to": "convenio", "doc": "BRC remessa/cnab240/banco_brasil.rb (cnab-boleto-facts §A.10): nº do convênio de cobrança (9, zeros à esquerda)" },
-        { "name": "codigo_cobranca_cedente", "pos": [42, 45], "picture": "X(4)", "doc": "BRC remessa/cnab240/banco_brasil.rb (cnab-boleto-facts §A.10): 0014 (cobrança cedente)" },
+        { "name": "codigo_cobranca_cedente", "pos": [42, 45], "picture": "X(4)", "default": "0014", "to": "collection_code", "doc": "BRC remessa/cnab240/banco_brasil.rb (cnab-boleto-facts §A.10): 0014 (cobrança cedente)" },
         { "name": "carteira", "pos": [46, 47], "picture": "X(2)", "to": "carteira", "doc": "BRC remessa/cnab240/banco_brasil.rb (cnab-boleto-facts §A.10): carteira de cobrança (11, 12, 15, 17, 31, 51…); em branco no retorno" },
         { "name": "variacao_carteira", "pos": [48, 50], "picture": "X(3)", "to": "carteira_variation", "doc": "BRC remessa/cnab240/banco_brasil.rb (cnab-boleto-facts §A.10): variação da carteira; em branco no retorno" },
         { "name": "reservado_bb", "pos": [51, 52], "picture": "X(2)", "doc": "BRC remessa/cnab240/banco_brasil.rb (cnab-boleto-facts §A.10): brancos (TS para arquivo de teste)" },
@@ -47,7 +47,7 @@ public enum BuiltinLayouts {
         { "name": "hora_geracao", "pos": [152, 157], "picture": "9(6)", "format": "HHmmss", "to": "generated_at" },
         { "name": "numero_sequencial_arquivo", "pos": [158, 163], "picture": "9(6)", "format": "int", "to": "file_sequence", "doc": "G018: NSA, cresce a cada arquivo" },
         { "name": "versao_layout_arquivo", "pos": [164, 166], "picture": "9(3)", "to": "layout_version", "doc": "G019: o BB usa 030 (retornos antigos), 083 ou 084 (Particularidades Set/2023) — cnab-boleto-facts §A.13" },
-        { "name": "densidade_gravacao", "pos": [167, 171], "picture": "9(5)", "doc": "densidade de gravação (legado, em geral zeros)" },
+        { "name": "densidade_gravacao", "pos": [167, 171], "picture": "9(5)", "to": "recording_density", "doc": "densidade de gravação (legado, em geral zeros)" },
         { "name": "reservado_banco", "pos": [172, 191], "picture": "X(20)", "to": "reserved_bank" },
         { "name": "reservado_empresa", "pos": [192, 211], "picture": "X(20)", "to": "reserved_company" },
         { "name": "filler_212", "pos": [212, 240], "picture": "X(29)" }
@@ -70,7 +70,7 @@ public enum BuiltinLayouts {
         { "name": "tipo_inscricao_empresa", "pos": [18, 18], "picture": "9(1)", "format": "enum", "enum": { "0": "none", "1": "cpf", "2": "cnpj", "3": "pis", "9": "other" }, "to": "company.document_type", "doc": "G005: 0 isento/não informado, 1 CPF, 2 CNPJ, 3 PIS/PASEP, 9 outros" },
         { "name": "numero_inscricao_empresa", "pos": [19, 33], "picture": "9(15)", "format": "document", "to": "company.document" },
         { "name": "convenio", "pos": [34, 42], "picture": "9(9)", "to": "convenio", "doc": "BRC remessa/cnab240/banco_brasil.rb (cnab-boleto-facts §A.10): nº do convênio de cobrança (9, zeros à esquerda)" },
-        { "name": "codigo_cobranca_cedente", "pos": [43, 46], "picture": "X(4)", "doc": "BRC remessa/cnab240/banco_brasil.rb (cnab-boleto-facts §A.10): 0014 (cobrança cedente)" },
+        { "name": "codigo_cobranca_cedente", "pos": [43, 46], "picture": "X(4)", "default": "0014", "to": "collection_code", "doc": "BRC remessa/cnab240/banco_brasil.rb (cnab-boleto-facts §A.10): 0014 (cobrança cedente)" },
         { "name": "carteira", "pos": [47, 48], "picture": "X(2)", "to": "carteira", "doc": "BRC remessa/cnab240/banco_brasil.rb (cnab-boleto-facts §A.10): carteira de cobrança (11, 12, 15, 17, 31, 51…); em branco no retorno" },
         { "name": "variacao_carteira", "pos": [49, 51], "picture": "X(3)", "to": "carteira_variation", "doc": "BRC remessa/cnab240/banco_brasil.rb (cnab-boleto-facts §A.10): variação da carteira; em branco no retorno" },
         { "name": "reservado_bb", "pos": [52, 53], "picture": "X(2)", "doc": "BRC remessa/cnab240/banco_brasil.rb (cnab-boleto-facts §A.10): brancos (TS para arquivo de teste)" },
@@ -330,7 +330,7 @@ public enum BuiltinLayouts {
         { "name": "codigo_protesto", "pos": [221, 221], "picture": "9(1)", "to": "protest.code", "doc": "código para protesto (tabela do Santander)" },
         { "name": "prazo_protesto", "pos": [222, 223], "picture": "9(2)", "format": "int", "to": "protest.days" },
         { "name": "codigo_baixa_devolucao", "pos": [224, 224], "picture": "9(1)", "to": "write_off.code", "doc": "código para baixa/devolução (tabela do Santander)" },
-        { "name": "filler_225", "pos": [225, 225], "picture": "X(1)" },
+        { "name": "zero_225", "pos": [225, 225], "picture": "9(1)", "doc": "zero (LB Cnab240/Banco/Santander.php; 4 remessas do corpus)" },
         { "name": "prazo_baixa_devolucao", "pos": [226, 227], "picture": "X(2)", "to": "write_off.days", "doc": "dias corridos" },
         { "name": "codigo_moeda", "pos": [228, 229], "picture": "9(2)", "to": "currency", "doc": "G065: código da moeda" },
         { "name": "filler_230", "pos": [230, 240], "picture": "X(11)" }
@@ -697,11 +697,11 @@ public enum BuiltinLayouts {
         { "name": "filler_009", "pos": [9, 17], "picture": "X(9)" },
         { "name": "tipo_inscricao_empresa", "pos": [18, 18], "picture": "9(1)", "format": "enum", "enum": { "0": "none", "1": "cpf", "2": "cnpj", "3": "pis", "9": "other" }, "to": "company.document_type", "doc": "G005: 0 isento/não informado, 1 CPF, 2 CNPJ, 3 PIS/PASEP, 9 outros" },
         { "name": "numero_inscricao_empresa", "pos": [19, 32], "picture": "9(14)", "format": "document", "to": "company.document" },
-        { "name": "uso_caixa_033", "pos": [33, 52], "picture": "X(20)", "doc": "uso exclusivo CAIXA: zeros" },
+        { "name": "uso_caixa_033", "pos": [33, 52], "picture": "9(20)", "doc": "uso exclusivo CAIXA: zeros" },
         { "name": "agencia", "pos": [53, 57], "picture": "9(5)", "to": "agency", "doc": "agência mantenedora da conta" },
         { "name": "digito_agencia", "pos": [58, 58], "picture": "X(1)", "to": "agency_digit" },
         { "name": "codigo_beneficiario", "pos": [59, 64], "picture": "9(6)", "to": "convenio", "doc": "código do beneficiário (convênio) na CAIXA" },
-        { "name": "uso_caixa_065", "pos": [65, 72], "picture": "X(8)", "doc": "uso exclusivo CAIXA: zeros" },
+        { "name": "uso_caixa_065", "pos": [65, 72], "picture": "9(8)", "doc": "uso exclusivo CAIXA: zeros" },
         { "name": "nome_empresa", "pos": [73, 102], "picture": "X(30)", "to": "company.name" },
         { "name": "nome_banco", "pos": [103, 132], "picture": "X(30)", "to": "bank_name" },
         { "name": "filler_133", "pos": [133, 142], "picture": "X(10)" },
@@ -710,7 +710,7 @@ public enum BuiltinLayouts {
         { "name": "hora_geracao", "pos": [152, 157], "picture": "9(6)", "format": "HHmmss", "to": "generated_at" },
         { "name": "numero_sequencial_arquivo", "pos": [158, 163], "picture": "9(6)", "format": "int", "to": "file_sequence", "doc": "G018: NSA, cresce a cada arquivo" },
         { "name": "versao_layout_arquivo", "pos": [164, 166], "picture": "9(3)", "to": "layout_version", "doc": "G019: 101 (CX240 p.23; 107 em versões novas; 050 em remessas antigas do corpus)" },
-        { "name": "densidade_gravacao", "pos": [167, 171], "picture": "9(5)", "doc": "densidade de gravação (legado, em geral zeros)" },
+        { "name": "densidade_gravacao", "pos": [167, 171], "picture": "9(5)", "to": "recording_density", "doc": "densidade de gravação (legado, em geral zeros)" },
         { "name": "reservado_banco", "pos": [172, 191], "picture": "X(20)", "to": "reserved_bank" },
         { "name": "reservado_empresa", "pos": [192, 211], "picture": "X(20)", "to": "reserved_company", "doc": "situação do arquivo: REMESSA-PRODUCAO, REMESSA-TESTE, RETORNO-PRODUCAO… (CX240 §1.7)" },
         { "name": "filler_212", "pos": [212, 240], "picture": "X(29)" }
@@ -727,18 +727,18 @@ public enum BuiltinLayouts {
         { "name": "tipo_registro", "pos": [8, 8], "picture": "9(1)", "default": "1", "to": "_record_type", "doc": "G003: 0 header arquivo, 1 header lote, 3 detalhe, 5 trailer lote, 9 trailer arquivo" },
         { "name": "tipo_operacao", "pos": [9, 9], "picture": "X(1)", "format": "enum", "enum": { "R": "remessa", "T": "retorno" }, "to": "operation", "doc": "G028: R remessa, T retorno" },
         { "name": "tipo_servico", "pos": [10, 11], "picture": "9(2)", "to": "service_type", "doc": "G025: 01 cobrança, 03 boleto de pagamento eletrônico, 29 alegação do pagador" },
-        { "name": "filler_012", "pos": [12, 13], "picture": "X(2)" },
+        { "name": "zeros_012", "pos": [12, 13], "picture": "9(2)", "doc": "zeros (LB Cnab240/Banco/Caixa.php; 14 remessas do corpus)" },
         { "name": "versao_layout_lote", "pos": [14, 16], "picture": "9(3)", "to": "batch_layout_version", "doc": "G030: 060 (CX240 p.24; 067 em versões novas; 030 em arquivos antigos do corpus)" },
         { "name": "filler_017", "pos": [17, 17], "picture": "X(1)" },
         { "name": "tipo_inscricao_empresa", "pos": [18, 18], "picture": "9(1)", "format": "enum", "enum": { "0": "none", "1": "cpf", "2": "cnpj", "3": "pis", "9": "other" }, "to": "company.document_type", "doc": "G005: 0 isento/não informado, 1 CPF, 2 CNPJ, 3 PIS/PASEP, 9 outros" },
         { "name": "numero_inscricao_empresa", "pos": [19, 33], "picture": "9(15)", "format": "document", "to": "company.document" },
         { "name": "codigo_convenio", "pos": [34, 39], "picture": "9(6)", "to": "convenio", "doc": "código do convênio no banco (zeros no retorno)" },
-        { "name": "uso_caixa_040", "pos": [40, 53], "picture": "X(14)", "doc": "uso exclusivo CAIXA: zeros" },
+        { "name": "uso_caixa_040", "pos": [40, 53], "picture": "9(14)", "doc": "uso exclusivo CAIXA: zeros" },
         { "name": "agencia", "pos": [54, 58], "picture": "9(5)", "to": "agency", "doc": "agência mantenedora da conta" },
         { "name": "digito_agencia", "pos": [59, 59], "picture": "X(1)", "to": "agency_digit" },
         { "name": "codigo_beneficiario", "pos": [60, 65], "picture": "9(6)", "to": "beneficiary_code", "doc": "código do beneficiário" },
-        { "name": "modelo_personalizado", "pos": [66, 72], "picture": "X(7)", "doc": "código do modelo personalizado: zeros" },
-        { "name": "uso_caixa_073", "pos": [73, 73], "picture": "X(1)", "doc": "uso exclusivo CAIXA" },
+        { "name": "modelo_personalizado", "pos": [66, 72], "picture": "9(7)", "doc": "código do modelo personalizado: zeros (LB Cnab240/Banco/Caixa.php; 14 remessas do corpus)" },
+        { "name": "uso_caixa_073", "pos": [73, 73], "picture": "9(1)", "doc": "uso exclusivo CAIXA: zero (LB Cnab240/Banco/Caixa.php; 13 de 14 remessas do corpus)" },
         { "name": "nome_empresa", "pos": [74, 103], "picture": "X(30)", "to": "company.name" },
         { "name": "mensagem_1", "pos": [104, 143], "picture": "X(40)", "to": "message_1", "doc": "impressa em todos os boletos do lote; não usada no retorno" },
         { "name": "mensagem_2", "pos": [144, 183], "picture": "X(40)", "to": "message_2" },
@@ -765,8 +765,8 @@ public enum BuiltinLayouts {
         { "name": "agencia", "pos": [18, 22], "picture": "9(5)", "to": "agency", "doc": "agência mantenedora da conta" },
         { "name": "digito_agencia", "pos": [23, 23], "picture": "X(1)", "to": "agency_digit" },
         { "name": "codigo_beneficiario", "pos": [24, 29], "picture": "9(6)", "to": "beneficiary_code", "doc": "código do beneficiário" },
-        { "name": "uso_caixa_030", "pos": [30, 39], "picture": "X(10)", "doc": "uso exclusivo CAIXA: zeros" },
-        { "name": "modalidade_sinco", "pos": [40, 40], "picture": "X(1)", "doc": "só para códigos de beneficiário 000001-060000: 9 NN de 18, 0 NN de 17" },
+        { "name": "uso_caixa_030", "pos": [30, 39], "picture": "9(10)", "doc": "uso exclusivo CAIXA: zeros" },
+        { "name": "modalidade_sinco", "pos": [40, 40], "picture": "X(1)", "to": "sinco_modality", "doc": "CX240 p.25 (cnab-boleto-facts §A.10): só para códigos de beneficiário 000001-060000: 9 NN de 18, 0 NN de 17" },
         { "name": "nosso_numero", "pos": [41, 57], "picture": "X(17)", "to": "nosso_numero", "doc": "modalidade SIGCB (2: 11, 14, 21, 24) + nosso número (15); zeros ⇒ CAIXA atribui" },
         { "name": "carteira", "pos": [58, 58], "picture": "9(1)", "to": "carteira", "doc": "C006: 1 simples, 2 vinculada…" },
         { "name": "forma_cadastramento", "pos": [59, 59], "picture": "9(1)", "to": "registration_form", "doc": "C007: 1 registrada, 2 sem registro" },
@@ -929,10 +929,75 @@ public enum BuiltinLayouts {
   "kind": "layout",
   "name": "cnab240/341/remessa",
   "version": "040",
-  "doc": "Itaú CNAB 240 cobrança, remessa (ITA240 (Itaú Cobrança FEBRABAN 240, jan/2017); cnab-boleto-facts §A.10, §A.13): P próprio; headers (agência 4 e conta 5 + DAC cabem nos campos FEBRABAN), Q, R, S, Y e trailers da FEBRABAN; versões 040 (arquivo) e 030 (lote)",
+  "doc": "Itaú CNAB 240 cobrança, remessa (ITA240 (Itaú Cobrança FEBRABAN 240, jan/2017); cnab-boleto-facts §A.10, §A.13): P próprio; headers da FEBRABAN (agência 4 e conta 5 + DAC cabem nos seus campos) com os zeros do Itaú (header 226-228, lote 12-13), Q, R, S, Y e trailers da FEBRABAN; versões 040 (arquivo) e 030 (lote)",
   "record_length": 240,
   "extends": "cnab240/febraban/remessa",
   "records": [
+    {
+      "name": "header_arquivo",
+      "role": "file_header",
+      "doc": "FEB240 v10.6 p.17 (header de arquivo) com os zeros do Itaú em 226-228 (LB Cnab240/Banco/Itau.php; 2 remessas do corpus)",
+      "select": [ { "pos": [8, 8], "values": ["0"] } ],
+      "fields": [
+        { "name": "banco", "pos": [1, 3], "picture": "9(3)", "to": "bank", "doc": "G001: código do banco na compensação" },
+        { "name": "lote", "pos": [4, 7], "picture": "9(4)", "format": "int", "default": "0000", "to": "_batch" },
+        { "name": "tipo_registro", "pos": [8, 8], "picture": "9(1)", "default": "0", "to": "_record_type", "doc": "G003: 0 header arquivo, 1 header lote, 3 detalhe, 5 trailer lote, 9 trailer arquivo" },
+        { "name": "filler_009", "pos": [9, 17], "picture": "X(9)" },
+        { "name": "tipo_inscricao_empresa", "pos": [18, 18], "picture": "9(1)", "format": "enum", "enum": { "0": "none", "1": "cpf", "2": "cnpj", "3": "pis", "9": "other" }, "to": "company.document_type", "doc": "G005: 0 isento/não informado, 1 CPF, 2 CNPJ, 3 PIS/PASEP, 9 outros" },
+        { "name": "numero_inscricao_empresa", "pos": [19, 32], "picture": "9(14)", "format": "document", "to": "company.document" },
+        { "name": "codigo_convenio", "pos": [33, 52], "picture": "X(20)", "to": "convenio", "doc": "código do convênio no banco (composição própria de cada banco)" },
+        { "name": "agencia", "pos": [53, 57], "picture": "9(5)", "to": "agency", "doc": "agência mantenedora da conta" },
+        { "name": "digito_agencia", "pos": [58, 58], "picture": "X(1)", "to": "agency_digit" },
+        { "name": "conta_corrente", "pos": [59, 70], "picture": "9(12)", "to": "account" },
+        { "name": "digito_conta", "pos": [71, 71], "picture": "X(1)", "to": "account_digit", "doc": "G011: para DV de 2 dígitos, o primeiro aqui e o segundo no campo seguinte" },
+        { "name": "digito_agencia_conta", "pos": [72, 72], "picture": "X(1)", "to": "account_agency_digit", "doc": "DV agência/conta" },
+        { "name": "nome_empresa", "pos": [73, 102], "picture": "X(30)", "to": "company.name" },
+        { "name": "nome_banco", "pos": [103, 132], "picture": "X(30)", "to": "bank_name" },
+        { "name": "filler_133", "pos": [133, 142], "picture": "X(10)" },
+        { "name": "codigo_remessa_retorno", "pos": [143, 143], "picture": "9(1)", "format": "enum", "enum": { "1": "remessa", "2": "retorno" }, "to": "direction", "doc": "G015: 1 remessa (cliente → banco), 2 retorno (banco → cliente)" },
+        { "name": "data_geracao", "pos": [144, 151], "picture": "9(8)", "format": "ddMMyyyy", "to": "generated_on" },
+        { "name": "hora_geracao", "pos": [152, 157], "picture": "9(6)", "format": "HHmmss", "to": "generated_at" },
+        { "name": "numero_sequencial_arquivo", "pos": [158, 163], "picture": "9(6)", "format": "int", "to": "file_sequence", "doc": "G018: NSA, cresce a cada arquivo" },
+        { "name": "versao_layout_arquivo", "pos": [164, 166], "picture": "9(3)", "default": "103", "to": "layout_version", "doc": "G019: versão (2 dígitos) + release (1); 103 na tabela v10.6, bancos usam os seus (040, 081, 084, 101…)" },
+        { "name": "densidade_gravacao", "pos": [167, 171], "picture": "9(5)", "to": "recording_density", "doc": "densidade de gravação (legado, em geral zeros)" },
+        { "name": "reservado_banco", "pos": [172, 191], "picture": "X(20)", "to": "reserved_bank" },
+        { "name": "reservado_empresa", "pos": [192, 211], "picture": "X(20)", "to": "reserved_company" },
+        { "name": "filler_212", "pos": [212, 225], "picture": "X(14)" },
+        { "name": "zeros_226", "pos": [226, 228], "picture": "9(3)", "doc": "zeros (LB Cnab240/Banco/Itau.php; 2 remessas do corpus)" },
+        { "name": "filler_229", "pos": [229, 240], "picture": "X(12)" }
+      ]
+    },
+    {
+      "name": "header_lote",
+      "role": "batch_header",
+      "doc": "FEB240 v10.6 p.54 (header de lote, títulos em cobrança) com os zeros do Itaú em 12-13 (LB Cnab240/Banco/Itau.php; 4 remessas do corpus)",
+      "select": [ { "pos": [8, 8], "values": ["1"] } ],
+      "fields": [
+        { "name": "banco", "pos": [1, 3], "picture": "9(3)", "to": "bank", "doc": "G001: código do banco na compensação" },
+        { "name": "lote", "pos": [4, 7], "picture": "9(4)", "format": "int", "to": "_batch" },
+        { "name": "tipo_registro", "pos": [8, 8], "picture": "9(1)", "default": "1", "to": "_record_type", "doc": "G003: 0 header arquivo, 1 header lote, 3 detalhe, 5 trailer lote, 9 trailer arquivo" },
+        { "name": "tipo_operacao", "pos": [9, 9], "picture": "X(1)", "format": "enum", "enum": { "R": "remessa", "T": "retorno" }, "to": "operation", "doc": "G028: R remessa, T retorno" },
+        { "name": "tipo_servico", "pos": [10, 11], "picture": "9(2)", "to": "service_type", "doc": "G025: 01 cobrança, 03 boleto de pagamento eletrônico, 29 alegação do pagador" },
+        { "name": "zeros_012", "pos": [12, 13], "picture": "9(2)", "doc": "zeros (LB Cnab240/Banco/Itau.php; 4 remessas do corpus)" },
+        { "name": "versao_layout_lote", "pos": [14, 16], "picture": "9(3)", "default": "060", "to": "batch_layout_version", "doc": "G030: 060 na tabela v10.6; bancos usam os seus (030, 040, 042, 043…)" },
+        { "name": "filler_017", "pos": [17, 17], "picture": "X(1)" },
+        { "name": "tipo_inscricao_empresa", "pos": [18, 18], "picture": "9(1)", "format": "enum", "enum": { "0": "none", "1": "cpf", "2": "cnpj", "3": "pis", "9": "other" }, "to": "company.document_type", "doc": "G005: 0 isento/não informado, 1 CPF, 2 CNPJ, 3 PIS/PASEP, 9 outros" },
+        { "name": "numero_inscricao_empresa", "pos": [19, 33], "picture": "9(15)", "format": "document", "to": "company.document" },
+        { "name": "codigo_convenio", "pos": [34, 53], "picture": "X(20)", "to": "convenio", "doc": "código do convênio no banco" },
+        { "name": "agencia", "pos": [54, 58], "picture": "9(5)", "to": "agency", "doc": "agência mantenedora da conta" },
+        { "name": "digito_agencia", "pos": [59, 59], "picture": "X(1)", "to": "agency_digit" },
+        { "name": "conta_corrente", "pos": [60, 71], "picture": "9(12)", "to": "account" },
+        { "name": "digito_conta", "pos": [72, 72], "picture": "X(1)", "to": "account_digit", "doc": "G011: para DV de 2 dígitos, o primeiro aqui e o segundo no campo seguinte" },
+        { "name": "digito_agencia_conta", "pos": [73, 73], "picture": "X(1)", "to": "account_agency_digit", "doc": "DV agência/conta" },
+        { "name": "nome_empresa", "pos": [74, 103], "picture": "X(30)", "to": "company.name" },
+        { "name": "mensagem_1", "pos": [104, 143], "picture": "X(40)", "to": "message_1", "doc": "impressa em todos os boletos do lote; não usada no retorno" },
+        { "name": "mensagem_2", "pos": [144, 183], "picture": "X(40)", "to": "message_2" },
+        { "name": "numero_remessa_retorno", "pos": [184, 191], "picture": "9(8)", "format": "int", "to": "remessa_number", "doc": "G079: nº remessa/retorno" },
+        { "name": "data_gravacao", "pos": [192, 199], "picture": "9(8)", "format": "ddMMyyyy", "to": "recorded_on", "doc": "data de gravação remessa/retorno" },
+        { "name": "data_credito", "pos": [200, 207], "picture": "9(8)", "format": "ddMMyyyy", "to": "credit_date", "doc": "data do crédito (retorno)" },
+        { "name": "filler_208", "pos": [208, 240], "picture": "X(33)" }
+      ]
+    },
     {
       "name": "segmento_p",
       "role": "detail",
@@ -947,10 +1012,10 @@ public enum BuiltinLayouts {
         { "name": "segmento", "pos": [14, 14], "picture": "X(1)", "default": "P", "to": "_segment", "doc": "G039: código do segmento" },
         { "name": "filler_015", "pos": [15, 15], "picture": "X(1)" },
         { "name": "codigo_movimento", "pos": [16, 17], "picture": "9(2)", "to": "code", "doc": "C004: código de movimento remessa (ver occurrences.json remessa_movements)" },
-        { "name": "zero_018", "pos": [18, 18], "picture": "X(1)", "doc": "zero" },
+        { "name": "zero_018", "pos": [18, 18], "picture": "9(1)", "doc": "zero (ITA240 p.9-14, cnab-boleto-facts §A.10)" },
         { "name": "agencia", "pos": [19, 22], "picture": "9(4)", "to": "agency", "doc": "agência mantenedora da conta" },
         { "name": "brancos_023", "pos": [23, 23], "picture": "X(1)", "doc": "branco (zero em alguns retornos)" },
-        { "name": "zeros_024", "pos": [24, 30], "picture": "X(7)", "doc": "zeros" },
+        { "name": "zeros_024", "pos": [24, 30], "picture": "9(7)", "doc": "zeros (ITA240 p.9-14, cnab-boleto-facts §A.10)" },
         { "name": "conta_corrente", "pos": [31, 35], "picture": "9(5)", "to": "account" },
         { "name": "brancos_036", "pos": [36, 36], "picture": "X(1)", "doc": "branco (zero em alguns retornos)" },
         { "name": "dac_agencia_conta", "pos": [37, 37], "picture": "X(1)", "to": "account_agency_digit", "doc": "DAC da agência/conta" },
@@ -958,7 +1023,7 @@ public enum BuiltinLayouts {
         { "name": "nosso_numero", "pos": [41, 48], "picture": "9(8)", "to": "nosso_numero", "doc": "nosso número (8)" },
         { "name": "dac_nosso_numero", "pos": [49, 49], "picture": "X(1)", "to": "nosso_numero_digit", "doc": "DAC mod 10 de agência + conta + carteira + nosso número (ITABOL §8.3.2)" },
         { "name": "brancos_050", "pos": [50, 57], "picture": "X(8)", "doc": "brancos" },
-        { "name": "zeros_058", "pos": [58, 62], "picture": "X(5)", "doc": "zeros/brancos (no Itaú não há carteira C006, cadastramento, emissão nem distribuição aqui)" },
+        { "name": "zeros_058", "pos": [58, 62], "picture": "9(5)", "doc": "zeros (LB Cnab240/Banco/Itau.php; 4 remessas do corpus) (no Itaú não há carteira C006, cadastramento, emissão nem distribuição aqui)" },
         { "name": "numero_documento", "pos": [63, 72], "picture": "X(10)", "to": "document_number", "doc": "seu número (10)" },
         { "name": "brancos_073", "pos": [73, 77], "picture": "X(5)", "doc": "brancos" },
         { "name": "data_vencimento", "pos": [78, 85], "picture": "9(8)", "format": "ddMMyyyy", "to": "due_date" },
@@ -1206,7 +1271,7 @@ public enum BuiltinLayouts {
         { "name": "nosso_numero", "pos": [38, 47], "picture": "X(10)", "to": "nosso_numero", "doc": "nosso número com DV (DV pesos 3,1,9,7 — cnab-boleto-facts §C.5); zeros ⇒ Sicoob atribui" },
         { "name": "parcela", "pos": [48, 49], "picture": "9(2)", "to": "installment", "doc": "número da parcela (01 se parcela única)" },
         { "name": "modalidade", "pos": [50, 51], "picture": "9(2)", "to": "modality", "doc": "modalidade de cobrança (tabela do Sicoob)" },
-        { "name": "tipo_formulario", "pos": [52, 52], "picture": "X(1)", "doc": "tipo de formulário (tabela do Sicoob)" },
+        { "name": "tipo_formulario", "pos": [52, 52], "picture": "X(1)", "to": "form_type", "doc": "tipo de formulário (tabela do Sicoob, SCB 05); 4 em 4 remessas do corpus" },
         { "name": "brancos_053", "pos": [53, 57], "picture": "X(5)", "doc": "brancos" },
         { "name": "carteira", "pos": [58, 58], "picture": "9(1)", "to": "carteira", "doc": "C006: 1 simples, 2 vinculada, 3 caucionada, 4 descontada, 5 vendor, 6 cessão" },
         { "name": "forma_cadastramento", "pos": [59, 59], "picture": "9(1)", "to": "registration_form", "doc": "C007: 1 com cadastramento (registrada), 2 sem cadastramento, 3 com cadastramento/recusa do débito automático" },
@@ -1337,7 +1402,7 @@ public enum BuiltinLayouts {
         { "name": "hora_geracao", "pos": [152, 157], "picture": "9(6)", "format": "HHmmss", "to": "generated_at" },
         { "name": "numero_sequencial_arquivo", "pos": [158, 163], "picture": "9(6)", "format": "int", "to": "file_sequence", "doc": "G018: NSA, cresce a cada arquivo" },
         { "name": "versao_layout_arquivo", "pos": [164, 166], "picture": "9(3)", "default": "103", "to": "layout_version", "doc": "G019: versão (2 dígitos) + release (1); 103 na tabela v10.6, bancos usam os seus (040, 081, 084, 101…)" },
-        { "name": "densidade_gravacao", "pos": [167, 171], "picture": "9(5)", "doc": "densidade de gravação (legado, em geral zeros)" },
+        { "name": "densidade_gravacao", "pos": [167, 171], "picture": "9(5)", "to": "recording_density", "doc": "densidade de gravação (legado, em geral zeros)" },
         { "name": "reservado_banco", "pos": [172, 191], "picture": "X(20)", "to": "reserved_bank" },
         { "name": "reservado_empresa", "pos": [192, 211], "picture": "X(20)", "to": "reserved_company" },
         { "name": "filler_212", "pos": [212, 240], "picture": "X(29)" }
@@ -1869,7 +1934,7 @@ public enum BuiltinLayouts {
         { "name": "segmento", "pos": [14, 14], "picture": "X(1)", "default": "S", "to": "_segment", "doc": "G039: código do segmento" },
         { "name": "filler_015", "pos": [15, 15], "picture": "X(1)" },
         { "name": "codigo_movimento", "pos": [16, 17], "picture": "9(2)", "to": "code", "doc": "C004: código de movimento remessa (ver occurrences.json remessa_movements)" },
-        { "name": "tipo_impressao", "pos": [18, 18], "picture": "9(1)", "to": "optional.kind", "doc": "C040: 1 frente, 2 verso" },
+        { "name": "tipo_impressao", "pos": [18, 18], "picture": "9(1)", "to": "print.kind", "doc": "C040: 1 frente, 2 verso (its own name, so that writing a title with message lines does not also write the generic S of optional.kind)" },
         { "name": "numero_linha", "pos": [19, 20], "picture": "9(2)", "to": "print.line", "doc": "frente 01-36, verso 01-24" },
         { "name": "mensagem", "pos": [21, 160], "picture": "X(140)", "to": "print.text" },
         { "name": "tipo_fonte", "pos": [161, 162], "picture": "9(2)", "to": "print.font", "doc": "01 normal, 02 itálico, 03 negrito, 04 itálico negrito" },
@@ -1890,7 +1955,7 @@ public enum BuiltinLayouts {
         { "name": "segmento", "pos": [14, 14], "picture": "X(1)", "default": "S", "to": "_segment", "doc": "G039: código do segmento" },
         { "name": "filler_015", "pos": [15, 15], "picture": "X(1)" },
         { "name": "codigo_movimento", "pos": [16, 17], "picture": "9(2)", "to": "code", "doc": "C004: código de movimento remessa (ver occurrences.json remessa_movements)" },
-        { "name": "tipo_impressao", "pos": [18, 18], "picture": "9(1)", "default": "3", "to": "optional.kind", "doc": "C040: 3 corpo de instruções da ficha de compensação" },
+        { "name": "tipo_impressao", "pos": [18, 18], "picture": "9(1)", "default": "3", "doc": "C040: 3 corpo de instruções da ficha de compensação" },
         { "name": "mensagem_5", "pos": [19, 58], "picture": "X(40)", "to": "print.message_5", "doc": "C037: prevalece sobre as mensagens 3-4 (R) e 1-2 (header de lote)" },
         { "name": "mensagem_6", "pos": [59, 98], "picture": "X(40)", "to": "print.message_6", "doc": "C037: prevalece sobre as mensagens 3-4 (R) e 1-2 (header de lote)" },
         { "name": "mensagem_7", "pos": [99, 138], "picture": "X(40)", "to": "print.message_7", "doc": "C037: prevalece sobre as mensagens 3-4 (R) e 1-2 (header de lote)" },
@@ -2332,7 +2397,7 @@ public enum BuiltinLayouts {
         { "name": "variacao_carteira", "pos": [92, 94], "picture": "9(3)", "to": "carteira_variation", "doc": "B.2: variação da carteira" },
         { "name": "conta_caucao", "pos": [95, 95], "picture": "9" },
         { "name": "numero_bordero", "pos": [96, 101], "picture": "9(6)" },
-        { "name": "tipo_cobranca", "pos": [102, 106], "picture": "X(5)", "doc": "carteiras 11/17: 04DSC descontada, 08VDR vendor, 02VIN vinculada, brancos simples" },
+        { "name": "tipo_cobranca", "pos": [102, 106], "picture": "X(5)", "to": "collection_kind", "doc": "BB400R: carteiras 11/17: 04DSC descontada, 08VDR vendor, 02VIN vinculada, brancos simples" },
         { "name": "carteira", "pos": [107, 108], "picture": "9(2)", "to": "carteira", "doc": "B.2: carteira (11, 12, 17, 31, 51)" },
         { "name": "comando", "pos": [109, 110], "picture": "9(2)", "to": "code", "doc": "B.3 (BB400R nota 20): ver occurrences.json remessa_movements" },
         { "name": "seu_numero", "pos": [111, 120], "picture": "X(10)", "to": "document_number" },
@@ -2670,7 +2735,7 @@ public enum BuiltinLayouts {
         { "name": "zeros_022", "pos": [22, 23], "picture": "9(2)" },
         { "name": "conta_corrente", "pos": [24, 30], "picture": "9(7)", "to": "account" },
         { "name": "digito_conta", "pos": [31, 31], "picture": "X", "to": "account_digit" },
-        { "name": "taxa_multa", "pos": [32, 33], "picture": "X(2)", "doc": "taxa de multa (2 posições, percentual inteiro)" },
+        { "name": "taxa_multa", "pos": [32, 33], "picture": "9(2)", "to": "fine.percent", "doc": "taxa de multa (2 posições, percentual inteiro; numérico, BRC remessa/cnab400/banco_nordeste.rb)" },
         { "name": "filler_034", "pos": [34, 37], "picture": "X(4)" },
         { "name": "controle_participante", "pos": [38, 62], "picture": "X(25)", "to": "company_use" },
         { "name": "nosso_numero", "pos": [63, 69], "picture": "9(7)", "to": "nosso_numero" },
@@ -2994,8 +3059,8 @@ public enum BuiltinLayouts {
         { "name": "uf_pagador", "pos": [350, 351], "picture": "X(2)", "to": "payer.address.state" },
         { "name": "sacador_avalista", "pos": [352, 381], "picture": "X(30)", "to": "guarantor.name" },
         { "name": "filler_382", "pos": [382, 382], "picture": "X" },
-        { "name": "identificador_complemento", "pos": [383, 383], "picture": "X", "doc": "I" },
-        { "name": "complemento", "pos": [384, 385], "picture": "X(2)", "doc": "último dígito da conta + DV da conta" },
+        { "name": "identificador_complemento", "pos": [383, 383], "picture": "X", "to": "account_complement", "doc": "SAN400 p.9: I (identificador do complemento)" },
+        { "name": "complemento", "pos": [384, 385], "picture": "X(2)", "to": "account_complement", "doc": "SAN400 p.9: último dígito da conta + DV da conta" },
         { "name": "filler_386", "pos": [386, 391], "picture": "X(6)" },
         { "name": "dias_protesto", "pos": [392, 393], "picture": "9(2)", "format": "int", "to": "protest.days", "doc": "B.2: 392-393" },
         { "name": "filler_394", "pos": [394, 394], "picture": "X" },
@@ -3014,9 +3079,9 @@ public enum BuiltinLayouts {
         { "name": "quantidade_pagamentos", "pos": [4, 5], "picture": "9(2)", "format": "int", "to": "partial_payment.count" },
         { "name": "tipo_valor", "pos": [6, 6], "picture": "9", "to": "partial_payment.max_kind", "doc": "1 percentual, 2 valor" },
         { "name": "valor_maximo", "pos": [7, 19], "picture": "9(11)V99", "to": "partial_payment.max_value" },
-        { "name": "percentual_maximo", "pos": [20, 24], "picture": "9(2)V9(3)" },
+        { "name": "percentual_maximo", "pos": [20, 24], "picture": "9(2)V9(3)", "to": "partial_payment.max_percent", "doc": "percentual máximo (brcobranca remessa/cnab400/santander_pix.rb; preenchido em 2 remessas do corpus)" },
         { "name": "valor_minimo", "pos": [25, 37], "picture": "9(11)V99", "to": "partial_payment.min_value" },
-        { "name": "percentual_minimo", "pos": [38, 42], "picture": "9(2)V9(3)" },
+        { "name": "percentual_minimo", "pos": [38, 42], "picture": "9(2)V9(3)", "to": "partial_payment.min_percent", "doc": "percentual mínimo (brcobranca remessa/cnab400/santander_pix.rb; preenchido em 2 remessas do corpus)" },
         { "name": "tipo_chave_dict", "pos": [43, 43], "picture": "X", "to": "pix.key_type", "doc": "D.2: 1 CPF, 2 CNPJ, 3 celular, 4 e-mail, 5 aleatória" },
         { "name": "chave_dict", "pos": [44, 120], "picture": "X(77)", "to": "pix.key" },
         { "name": "txid", "pos": [121, 155], "picture": "X(35)", "to": "pix.txid" },
@@ -3990,7 +4055,7 @@ public enum BuiltinLayouts {
         { "name": "nome_banco", "pos": [80, 94], "picture": "X(15)", "to": "bank_name" },
         { "name": "data_gravacao", "pos": [95, 100], "picture": "9(6)", "format": "ddMMyy", "to": "generated_on" },
         { "name": "filler_101", "pos": [101, 107], "picture": "X(7)" },
-        { "name": "variacao_carteira", "pos": [108, 110], "picture": "X(3)", "doc": "000" },
+        { "name": "variacao_carteira", "pos": [108, 110], "picture": "9(3)", "doc": "000 (zeros; 4 remessas do corpus)" },
         { "name": "sequencial_remessa", "pos": [111, 117], "picture": "9(7)", "format": "int", "to": "file_sequence", "doc": "nº sequencial do arquivo (alguns geradores deixam em branco)" },
         { "name": "filler_118", "pos": [118, 394], "picture": "X(277)" },
         { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
@@ -4014,20 +4079,21 @@ public enum BuiltinLayouts {
         { "name": "controle_participante", "pos": [38, 62], "picture": "X(25)", "to": "company_use" },
         { "name": "codigo_banco", "pos": [63, 65], "picture": "9(3)", "default": "136" },
         { "name": "zeros_066", "pos": [66, 67], "picture": "9(2)" },
-        { "name": "filler_068", "pos": [68, 93], "picture": "X(26)" },
+        { "name": "filler_068", "pos": [68, 92], "picture": "X(25)", "doc": "brancos" },
+        { "name": "zeros_093", "pos": [93, 93], "picture": "9", "doc": "filler 9(01) (manual Unicred via BRC remessa/cnab400/unicred.rb; zero em 4 remessas do corpus)" },
         { "name": "codigo_multa", "pos": [94, 94], "picture": "X", "to": "fine.code" },
         { "name": "valor_percentual_multa", "pos": [95, 104], "picture": "9(8)V99", "to": "fine.value" },
         { "name": "tipo_valor_mora", "pos": [105, 105], "picture": "X", "to": "interest.code" },
-        { "name": "titulo_descontavel", "pos": [106, 106], "picture": "X" },
+        { "name": "titulo_descontavel", "pos": [106, 106], "picture": "X", "to": "discountable", "doc": "identificação de título descontável (BRC remessa/cnab400/unicred.rb: N)" },
         { "name": "filler_107", "pos": [107, 108], "picture": "X(2)" },
         { "name": "ocorrencia", "pos": [109, 110], "picture": "9(2)", "to": "code" },
         { "name": "seu_numero", "pos": [111, 120], "picture": "X(10)", "to": "document_number" },
         { "name": "data_vencimento", "pos": [121, 126], "picture": "9(6)", "format": "ddMMyy", "to": "due_date" },
         { "name": "valor_titulo", "pos": [127, 139], "picture": "9(11)V99", "to": "amount_cents" },
-        { "name": "zeros_140", "pos": [140, 149], "picture": "X(10)", "doc": "zeros (um gerador do corpus grava brancos em 140-142)" },
+        { "name": "zeros_140", "pos": [140, 149], "picture": "9(10)", "doc": "filler 9(10), zeros (manual Unicred via BRC remessa/cnab400/unicred.rb) (um gerador do corpus grava brancos em 140-142)" },
         { "name": "codigo_desconto", "pos": [150, 150], "picture": "X", "to": "discount.code" },
         { "name": "data_emissao", "pos": [151, 156], "picture": "9(6)", "format": "ddMMyy", "to": "issue_date" },
-        { "name": "filler_157", "pos": [157, 157], "picture": "X" },
+        { "name": "filler_157", "pos": [157, 157], "picture": "9", "doc": "filler 9(01) (manual Unicred via BRC remessa/cnab400/unicred.rb; zero em 4 remessas do corpus)" },
         { "name": "codigo_protesto", "pos": [158, 158], "picture": "X", "to": "protest.code" },
         { "name": "dias_protesto", "pos": [159, 160], "picture": "9(2)", "format": "int", "to": "protest.days" },
         { "name": "valor_mora_dia", "pos": [161, 173], "picture": "9(11)V99", "to": "interest.value" },
@@ -4354,7 +4420,7 @@ public enum BuiltinLayouts {
         { "name": "digito_nosso_numero", "pos": [82, 82], "picture": "X", "to": "nosso_numero", "doc": "DV módulo 11 base 7 sobre carteira + nosso número (P possível)" },
         { "name": "desconto_bonificacao_dia", "pos": [83, 92], "picture": "9(8)V99" },
         { "name": "condicao_emissao", "pos": [93, 93], "picture": "9", "to": "issuer", "doc": "1 banco emite, 2 cliente emite" },
-        { "name": "emite_boleto_debito", "pos": [94, 94], "picture": "X", "doc": "N = não registra na cobrança" },
+        { "name": "emite_boleto_debito", "pos": [94, 94], "picture": "X", "to": "debit.issue_boleto", "doc": "BRD400 p.10-11: N = não registra na cobrança; diferente de N registra e emite boleto" },
         { "name": "operacao_banco", "pos": [95, 104], "picture": "X(10)" },
         { "name": "indicador_rateio", "pos": [105, 105], "picture": "X", "doc": "R = rateio de crédito" },
         { "name": "aviso_debito", "pos": [106, 106], "picture": "9", "to": "debit.notice" },
@@ -5144,7 +5210,7 @@ public enum BuiltinLayouts {
         { "name": "quantidade_moeda", "pos": [71, 83], "picture": "9(13)", "doc": "9(8)V9(5), moeda variável" },
         { "name": "numero_carteira", "pos": [84, 86], "picture": "9(3)", "to": "carteira", "doc": "B.2: nº da carteira (109, 112, 157…)" },
         { "name": "uso_banco", "pos": [87, 107], "picture": "X(21)" },
-        { "name": "codigo_carteira", "pos": [108, 108], "picture": "X", "doc": "B.2: código da carteira (I, E, U…)" },
+        { "name": "codigo_carteira", "pos": [108, 108], "picture": "X", "to": "carteira_code", "doc": "B.2 (ITA400 p.10-11): código da carteira (I, E, U…); I em 5 remessas do corpus" },
         { "name": "codigo_ocorrencia", "pos": [109, 110], "picture": "9(2)", "to": "code", "doc": "B.3 (ITA400 nota 6): ver occurrences.json remessa_movements" },
         { "name": "numero_documento", "pos": [111, 120], "picture": "X(10)", "to": "document_number" },
         { "name": "data_vencimento", "pos": [121, 126], "picture": "9(6)", "format": "ddMMyy", "to": "due_date" },
@@ -5414,8 +5480,8 @@ public enum BuiltinLayouts {
         { "name": "nome_banco", "pos": [80, 94], "picture": "X(15)", "to": "bank_name" },
         { "name": "data_gravacao", "pos": [95, 100], "picture": "9(6)", "format": "ddMMyy", "to": "generated_on" },
         { "name": "filler_101", "pos": [101, 386], "picture": "X(286)" },
-        { "name": "densidade", "pos": [387, 391], "picture": "9(5)", "doc": "01600" },
-        { "name": "unidade_densidade", "pos": [392, 394], "picture": "X(3)", "doc": "BPI" },
+        { "name": "densidade", "pos": [387, 391], "picture": "9(5)", "default": "01600", "doc": "densidade de gravação: 01600 (constante do leiaute; 2 remessas do corpus)" },
+        { "name": "unidade_densidade", "pos": [392, 394], "picture": "X(3)", "default": "BPI", "doc": "unidade da densidade: BPI (constante do leiaute; 2 remessas do corpus)" },
         { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
       ]
     },
@@ -5947,7 +6013,7 @@ public enum BuiltinLayouts {
         { "name": "prefixo_cooperativa", "pos": [27, 30], "picture": "9(4)", "to": "agency" },
         { "name": "digito_cooperativa", "pos": [31, 31], "picture": "X", "to": "agency_digit" },
         { "name": "codigo_cliente", "pos": [32, 39], "picture": "9(8)", "to": "convenio", "doc": "código do cliente/beneficiário" },
-        { "name": "digito_codigo_cliente", "pos": [40, 40], "picture": "X" },
+        { "name": "digito_codigo_cliente", "pos": [40, 40], "picture": "X", "to": "convenio_digit", "doc": "SCB 03: dígito verificador do código do cliente" },
         { "name": "convenio_lider", "pos": [41, 46], "picture": "X(6)", "doc": "brancos na remessa; o retorno do corpus traz dígitos" },
         { "name": "nome_empresa", "pos": [47, 76], "picture": "X(30)", "to": "company.name" },
         { "name": "codigo_banco", "pos": [77, 79], "picture": "9(3)", "default": "756", "to": "bank" },
@@ -5976,7 +6042,7 @@ public enum BuiltinLayouts {
         { "name": "uso_empresa", "pos": [38, 62], "picture": "X(25)", "to": "company_use" },
         { "name": "nosso_numero", "pos": [63, 73], "picture": "9(11)", "to": "nosso_numero", "doc": "B.2: 63-73 + DV 74" },
         { "name": "digito_nosso_numero", "pos": [74, 74], "picture": "X", "to": "nosso_numero" },
-        { "name": "numero_parcela", "pos": [75, 76], "picture": "9(2)", "doc": "B.2: parcela (01 = única)" },
+        { "name": "numero_parcela", "pos": [75, 76], "picture": "9(2)", "to": "installment", "doc": "B.2 (SCB 03): parcela (01 = única)" },
         { "name": "grupo_valor", "pos": [77, 78], "picture": "9(2)" },
         { "name": "filler_079", "pos": [79, 81], "picture": "X(3)" },
         { "name": "indicativo_mensagem_sacador", "pos": [82, 82], "picture": "X" },
@@ -6393,10 +6459,12 @@ public enum BuiltinLayouts {
     /// cnab240/341/remessa
     static func layout8() -> Layout {
         Layout(
-            kind: "layout", name: "cnab240/341/remessa", version: "040", doc: "Itaú CNAB 240 cobrança, remessa (ITA240 (Itaú Cobrança FEBRABAN 240, jan/2017); cnab-boleto-facts §A.10, §A.13): P próprio; headers (agência 4 e conta 5 + DAC cabem nos campos FEBRABAN), Q, R, S, Y e trailers da FEBRABAN; versões 040 (arquivo) e 030 (lote)",
+            kind: "layout", name: "cnab240/341/remessa", version: "040", doc: "Itaú CNAB 240 cobrança, remessa (ITA240 (Itaú Cobrança FEBRABAN 240, jan/2017); cnab-boleto-facts §A.10, §A.13): P próprio; headers da FEBRABAN (agência 4 e conta 5 + DAC cabem nos seus campos) com os zeros do Itaú (header 226-228, lote 12-13), Q, R, S, Y e trailers da FEBRABAN; versões 040 (arquivo) e 030 (lote)",
             recordLength: 240, extends: "cnab240/febraban/remessa",
             records: [
             record22(),
+            record23(),
+            record24(),
             ])
     }
 
@@ -6406,7 +6474,7 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab240/341/retorno", version: "040", doc: "Itaú CNAB 240 cobrança, retorno (ITA240 (Itaú Cobrança FEBRABAN 240, jan/2017); cnab-boleto-facts §A.10, §A.13): T próprio; headers, U, Y e trailers da FEBRABAN; versões 040 (arquivo) e 030 (lote)",
             recordLength: 240, extends: "cnab240/febraban/retorno",
             records: [
-            record23(),
+            record25(),
             ])
     }
 
@@ -6416,7 +6484,7 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab240/748/remessa", version: "081", doc: "Sicredi CNAB 240 cobrança, remessa: posições da FEBRABAN; nosso número de P 38-57 decomposto (SIC240 ago/2019; composição AA/BXXXXX-D do SIC400 §10.7.1; 4 remessas e 1 retorno do corpus). Versões: arquivo 081 no Sicredi (cnab-boleto-facts §A.13); lote 040 no Sicredi (cnab-boleto-facts §A.13)",
             recordLength: 240, extends: "cnab240/febraban/remessa",
             records: [
-            record24(),
+            record26(),
             ])
     }
 
@@ -6426,7 +6494,7 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab240/748/retorno", version: "081", doc: "Sicredi CNAB 240 cobrança, retorno: posições da FEBRABAN; nosso número de T 38-57 decomposto (SIC240 ago/2019; composição AA/BXXXXX-D do SIC400 §10.7.1; 4 remessas e 1 retorno do corpus). Versões: arquivo 081 no Sicredi (cnab-boleto-facts §A.13); lote 040 no Sicredi (cnab-boleto-facts §A.13)",
             recordLength: 240, extends: "cnab240/febraban/retorno",
             records: [
-            record25(),
+            record27(),
             ])
     }
 
@@ -6436,7 +6504,7 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab240/756/remessa", version: "081", doc: "Sicoob CNAB 240 cobrança, remessa: posições da FEBRABAN; nosso número de P 38-57 decomposto (SCB planilhas 05/06; BRC remessa/cnab240/sicoob.rb; 5 remessas e 2 retornos do corpus). Versões: arquivo 081 no Sicoob (SCB planilha 05; cnab-boleto-facts §A.13); lote 040 na remessa e 043/044 no retorno do Sicoob (SCB; cnab-boleto-facts §A.13)",
             recordLength: 240, extends: "cnab240/febraban/remessa",
             records: [
-            record26(),
+            record28(),
             ])
     }
 
@@ -6446,7 +6514,7 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab240/756/retorno", version: "081", doc: "Sicoob CNAB 240 cobrança, retorno: posições da FEBRABAN; nosso número de T 38-57 decomposto (SCB planilhas 05/06; BRC remessa/cnab240/sicoob.rb; 5 remessas e 2 retornos do corpus). Versões: arquivo 081 no Sicoob (SCB planilha 05; cnab-boleto-facts §A.13); lote 040 na remessa e 043/044 no retorno do Sicoob (SCB; cnab-boleto-facts §A.13)",
             recordLength: 240, extends: "cnab240/febraban/retorno",
             records: [
-            record27(),
+            record29(),
             ])
     }
 
@@ -6456,11 +6524,11 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab240/febraban/common", version: "10.6", doc: "FEBRABAN CNAB 240 cobrança: headers e trailers de arquivo e de lote (FEB240 v10.6 pp.17-18, 54, 68)",
             recordLength: 240, extends: nil,
             records: [
-            record28(),
-            record29(),
             record30(),
             record31(),
             record32(),
+            record33(),
+            record34(),
             ])
     }
 
@@ -6470,8 +6538,6 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab240/febraban/remessa", version: "10.6", doc: "FEBRABAN CNAB 240 cobrança, remessa: segmentos P, Q, R, S, Y (FEB240 v10.6 pp.55-65)",
             recordLength: 240, extends: "cnab240/febraban/common",
             records: [
-            record33(),
-            record34(),
             record35(),
             record36(),
             record37(),
@@ -6479,6 +6545,8 @@ public enum BuiltinLayouts {
             record39(),
             record40(),
             record41(),
+            record42(),
+            record43(),
             ])
     }
 
@@ -6488,10 +6556,10 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab240/febraban/retorno", version: "10.6", doc: "FEBRABAN CNAB 240 cobrança, retorno: segmentos T, U, Y (FEB240 v10.6 pp.59, 66-68)",
             recordLength: 240, extends: "cnab240/febraban/common",
             records: [
-            record42(),
-            record43(),
             record44(),
             record45(),
+            record46(),
+            record47(),
             ])
     }
 
@@ -6501,12 +6569,12 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab400/001/remessa", version: "CBR641/CBR643", doc: "Banco do Brasil CNAB 400 cobrança, remessa convênio 7 dígitos (BB400R CBR641 Abr/2012)",
             recordLength: 400, extends: nil,
             records: [
-            record46(),
-            record47(),
             record48(),
             record49(),
             record50(),
             record51(),
+            record52(),
+            record53(),
             ])
     }
 
@@ -6516,10 +6584,10 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab400/001/retorno", version: "CBR641/CBR643", doc: "Banco do Brasil CNAB 400 cobrança, retorno convênio 7 dígitos (BB400T CBR643 Jan/2014)",
             recordLength: 400, extends: nil,
             records: [
-            record52(),
-            record53(),
             record54(),
             record55(),
+            record56(),
+            record57(),
             ])
     }
 
@@ -6529,10 +6597,10 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab400/004/remessa", version: "BNB CNAB 400", doc: "Banco do Nordeste CNAB 400 cobrança, remessa (secundário: brcobranca)",
             recordLength: 400, extends: nil,
             records: [
-            record56(),
-            record57(),
             record58(),
             record59(),
+            record60(),
+            record61(),
             ])
     }
 
@@ -6542,10 +6610,10 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab400/004/retorno", version: "BNB CNAB 400", doc: "Banco do Nordeste CNAB 400 cobrança, retorno (secundário: LB Bnb.php)",
             recordLength: 400, extends: nil,
             records: [
-            record60(),
-            record61(),
             record62(),
             record63(),
+            record64(),
+            record65(),
             ])
     }
 
@@ -6555,11 +6623,11 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab400/033/remessa", version: "H7800 v2.17", doc: "Santander CNAB 400 cobrança, remessa (SAN400 H7800 v2.17 Abr/2018)",
             recordLength: 400, extends: nil,
             records: [
-            record64(),
-            record65(),
             record66(),
             record67(),
             record68(),
+            record69(),
+            record70(),
             ])
     }
 
@@ -6569,11 +6637,11 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab400/033/retorno", version: "H7800 v2.17", doc: "Santander CNAB 400 cobrança, retorno (SAN400 H7800 v2.17 Abr/2018)",
             recordLength: 400, extends: nil,
             records: [
-            record69(),
-            record70(),
             record71(),
             record72(),
             record73(),
+            record74(),
+            record75(),
             ])
     }
 
@@ -6583,10 +6651,10 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab400/041/remessa", version: "Banrisul CNAB 400", doc: "Banrisul CNAB 400 cobrança, remessa (secundário: brcobranca)",
             recordLength: 400, extends: nil,
             records: [
-            record74(),
-            record75(),
             record76(),
             record77(),
+            record78(),
+            record79(),
             ])
     }
 
@@ -6596,10 +6664,10 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab400/041/retorno", version: "Banrisul CNAB 400", doc: "Banrisul CNAB 400 cobrança, retorno (secundário: cnab_yaml 041)",
             recordLength: 400, extends: nil,
             records: [
-            record78(),
-            record79(),
             record80(),
             record81(),
+            record82(),
+            record83(),
             ])
     }
 
@@ -6609,10 +6677,10 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab400/070/retorno", version: "BRB CNAB 400", doc: "BRB (Banco de Brasília) CNAB 400 cobrança, retorno (secundário: brcobranca). A remessa BRB não é CNAB 400 (header DCB de 39 bytes, sem sequencial em 395-400): não descrita",
             recordLength: 400, extends: nil,
             records: [
-            record82(),
-            record83(),
             record84(),
             record85(),
+            record86(),
+            record87(),
             ])
     }
 
@@ -6622,11 +6690,11 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab400/104/remessa", version: "SIGCB MO67126 v004", doc: "Caixa CNAB 400 SIGCB cobrança, remessa (CX400 MO67126 v004 Jan/2016)",
             recordLength: 400, extends: nil,
             records: [
-            record86(),
-            record87(),
             record88(),
             record89(),
             record90(),
+            record91(),
+            record92(),
             ])
     }
 
@@ -6636,10 +6704,10 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab400/104/retorno", version: "SIGCB MO67126 v004", doc: "Caixa CNAB 400 SIGCB cobrança, retorno (CX400 MO67126 v004 Jan/2016)",
             recordLength: 400, extends: nil,
             records: [
-            record91(),
-            record92(),
             record93(),
             record94(),
+            record95(),
+            record96(),
             ])
     }
 
@@ -6649,10 +6717,10 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab400/136/remessa", version: "Unicred CNAB 400", doc: "Unicred CNAB 400 cobrança, remessa (secundário: brcobranca remessa/cnab400/unicred.rb)",
             recordLength: 400, extends: nil,
             records: [
-            record95(),
-            record96(),
             record97(),
             record98(),
+            record99(),
+            record100(),
             ])
     }
 
@@ -6662,10 +6730,10 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab400/136/retorno", version: "Unicred CNAB 400", doc: "Unicred CNAB 400 cobrança, retorno (secundário: LB Unicred.php, cnab_yaml 136)",
             recordLength: 400, extends: nil,
             records: [
-            record99(),
-            record100(),
             record101(),
             record102(),
+            record103(),
+            record104(),
             ])
     }
 
@@ -6675,12 +6743,12 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab400/237/remessa", version: "4008-524-0121", doc: "Bradesco CNAB 400 cobrança, remessa (BRD400 4008-524-0121)",
             recordLength: 400, extends: nil,
             records: [
-            record103(),
-            record104(),
             record105(),
             record106(),
             record107(),
             record108(),
+            record109(),
+            record110(),
             ])
     }
 
@@ -6690,11 +6758,11 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab400/237/retorno", version: "4008-524-0121", doc: "Bradesco CNAB 400 cobrança, retorno (BRD400 4008-524-0121)",
             recordLength: 400, extends: nil,
             records: [
-            record109(),
-            record110(),
             record111(),
             record112(),
             record113(),
+            record114(),
+            record115(),
             ])
     }
 
@@ -6704,11 +6772,11 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab400/336/remessa", version: "C6 CNAB 400", doc: "C6 Bank CNAB 400 cobrança, remessa (secundário: laravel-boleto)",
             recordLength: 400, extends: nil,
             records: [
-            record114(),
-            record115(),
             record116(),
             record117(),
             record118(),
+            record119(),
+            record120(),
             ])
     }
 
@@ -6718,10 +6786,10 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab400/336/retorno", version: "C6 CNAB 400", doc: "C6 Bank CNAB 400 cobrança, retorno (secundário: laravel-boleto; sem arquivo no corpus)",
             recordLength: 400, extends: nil,
             records: [
-            record119(),
-            record120(),
             record121(),
             record122(),
+            record123(),
+            record124(),
             ])
     }
 
@@ -6731,12 +6799,12 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab400/341/remessa", version: "ITA400 Jul/2021 v3", doc: "Itaú CNAB 400 cobrança, remessa (ITA400 Jul/2021 v3)",
             recordLength: 400, extends: nil,
             records: [
-            record123(),
-            record124(),
             record125(),
             record126(),
             record127(),
             record128(),
+            record129(),
+            record130(),
             ])
     }
 
@@ -6746,11 +6814,11 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab400/341/retorno", version: "ITA400 Jul/2021 v3", doc: "Itaú CNAB 400 cobrança, retorno (ITA400 Jul/2021 v3)",
             recordLength: 400, extends: nil,
             records: [
-            record129(),
-            record130(),
             record131(),
             record132(),
             record133(),
+            record134(),
+            record135(),
             ], checks: LayoutChecks(batchNumbers: nil, batchRecordCount: nil, fileRecordCount: "details"))
     }
 
@@ -6760,10 +6828,10 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab400/745/remessa", version: "Citibank CNAB 400", doc: "Citibank CNAB 400 cobrança, remessa (secundário: brcobranca). Retorno e tabela de ocorrências: sem fonte encontrada",
             recordLength: 400, extends: nil,
             records: [
-            record134(),
-            record135(),
             record136(),
             record137(),
+            record138(),
+            record139(),
             ])
     }
 
@@ -6773,11 +6841,11 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab400/748/remessa", version: "SIC400 18/06/2014", doc: "Sicredi CNAB 400 cobrança, remessa (SIC400 Manual Beneficiário 18/06/2014)",
             recordLength: 400, extends: nil,
             records: [
-            record138(),
-            record139(),
             record140(),
             record141(),
             record142(),
+            record143(),
+            record144(),
             ])
     }
 
@@ -6787,10 +6855,10 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab400/748/retorno", version: "SIC400 18/06/2014", doc: "Sicredi CNAB 400 cobrança, retorno (SIC400 Manual Beneficiário 18/06/2014)",
             recordLength: 400, extends: nil,
             records: [
-            record143(),
-            record144(),
             record145(),
             record146(),
+            record147(),
+            record148(),
             ])
     }
 
@@ -6800,10 +6868,10 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab400/756/remessa", version: "SCB (leiaute Sicoob sistemas de terceiros)", doc: "Sicoob CNAB 400 cobrança, remessa (SCB planilha 03)",
             recordLength: 400, extends: nil,
             records: [
-            record147(),
-            record148(),
             record149(),
             record150(),
+            record151(),
+            record152(),
             ])
     }
 
@@ -6813,10 +6881,10 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab400/756/retorno", version: "SCB (leiaute Sicoob sistemas de terceiros)", doc: "Sicoob CNAB 400 cobrança, retorno (SCB planilha 04)",
             recordLength: 400, extends: nil,
             records: [
-            record151(),
-            record152(),
             record153(),
             record154(),
+            record155(),
+            record156(),
             ])
     }
 
@@ -6826,7 +6894,7 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab400/generic", version: "1", doc: "CNAB 400: the file header fields every bank puts at the same places (cnab-boleto-facts §B.1), read to choose the bank's layout; never used for details",
             recordLength: 400, extends: nil,
             records: [
-            record155(),
+            record157(),
             ])
     }
 
@@ -6844,7 +6912,7 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "tipo_inscricao_empresa", pos: [18, 18], picture: "9(1)", format: "enum", enum: ["0": "none", "1": "cpf", "2": "cnpj", "3": "pis", "9": "other"], default: nil, to: "company.document_type", doc: "G005: 0 isento/não informado, 1 CPF, 2 CNPJ, 3 PIS/PASEP, 9 outros"),
                     FieldLayout(name: "numero_inscricao_empresa", pos: [19, 32], picture: "9(14)", format: "document", enum: nil, default: nil, to: "company.document", doc: nil),
                     FieldLayout(name: "convenio", pos: [33, 41], picture: "9(9)", format: nil, enum: nil, default: nil, to: "convenio", doc: "BRC remessa/cnab240/banco_brasil.rb (cnab-boleto-facts §A.10): nº do convênio de cobrança (9, zeros à esquerda)"),
-                    FieldLayout(name: "codigo_cobranca_cedente", pos: [42, 45], picture: "X(4)", format: nil, enum: nil, default: nil, to: nil, doc: "BRC remessa/cnab240/banco_brasil.rb (cnab-boleto-facts §A.10): 0014 (cobrança cedente)"),
+                    FieldLayout(name: "codigo_cobranca_cedente", pos: [42, 45], picture: "X(4)", format: nil, enum: nil, default: "0014", to: "collection_code", doc: "BRC remessa/cnab240/banco_brasil.rb (cnab-boleto-facts §A.10): 0014 (cobrança cedente)"),
                     FieldLayout(name: "carteira", pos: [46, 47], picture: "X(2)", format: nil, enum: nil, default: nil, to: "carteira", doc: "BRC remessa/cnab240/banco_brasil.rb (cnab-boleto-facts §A.10): carteira de cobrança (11, 12, 15, 17, 31, 51…); em branco no retorno"),
                     FieldLayout(name: "variacao_carteira", pos: [48, 50], picture: "X(3)", format: nil, enum: nil, default: nil, to: "carteira_variation", doc: "BRC remessa/cnab240/banco_brasil.rb (cnab-boleto-facts §A.10): variação da carteira; em branco no retorno"),
                     FieldLayout(name: "reservado_bb", pos: [51, 52], picture: "X(2)", format: nil, enum: nil, default: nil, to: nil, doc: "BRC remessa/cnab240/banco_brasil.rb (cnab-boleto-facts §A.10): brancos (TS para arquivo de teste)"),
@@ -6861,7 +6929,7 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "hora_geracao", pos: [152, 157], picture: "9(6)", format: "HHmmss", enum: nil, default: nil, to: "generated_at", doc: nil),
                     FieldLayout(name: "numero_sequencial_arquivo", pos: [158, 163], picture: "9(6)", format: "int", enum: nil, default: nil, to: "file_sequence", doc: "G018: NSA, cresce a cada arquivo"),
                     FieldLayout(name: "versao_layout_arquivo", pos: [164, 166], picture: "9(3)", format: nil, enum: nil, default: nil, to: "layout_version", doc: "G019: o BB usa 030 (retornos antigos), 083 ou 084 (Particularidades Set/2023) — cnab-boleto-facts §A.13"),
-                    FieldLayout(name: "densidade_gravacao", pos: [167, 171], picture: "9(5)", format: nil, enum: nil, default: nil, to: nil, doc: "densidade de gravação (legado, em geral zeros)"),
+                    FieldLayout(name: "densidade_gravacao", pos: [167, 171], picture: "9(5)", format: nil, enum: nil, default: nil, to: "recording_density", doc: "densidade de gravação (legado, em geral zeros)"),
                     FieldLayout(name: "reservado_banco", pos: [172, 191], picture: "X(20)", format: nil, enum: nil, default: nil, to: "reserved_bank", doc: nil),
                     FieldLayout(name: "reservado_empresa", pos: [192, 211], picture: "X(20)", format: nil, enum: nil, default: nil, to: "reserved_company", doc: nil),
                     FieldLayout(name: "filler_212", pos: [212, 240], picture: "X(29)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
@@ -6887,7 +6955,7 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "tipo_inscricao_empresa", pos: [18, 18], picture: "9(1)", format: "enum", enum: ["0": "none", "1": "cpf", "2": "cnpj", "3": "pis", "9": "other"], default: nil, to: "company.document_type", doc: "G005: 0 isento/não informado, 1 CPF, 2 CNPJ, 3 PIS/PASEP, 9 outros"),
                     FieldLayout(name: "numero_inscricao_empresa", pos: [19, 33], picture: "9(15)", format: "document", enum: nil, default: nil, to: "company.document", doc: nil),
                     FieldLayout(name: "convenio", pos: [34, 42], picture: "9(9)", format: nil, enum: nil, default: nil, to: "convenio", doc: "BRC remessa/cnab240/banco_brasil.rb (cnab-boleto-facts §A.10): nº do convênio de cobrança (9, zeros à esquerda)"),
-                    FieldLayout(name: "codigo_cobranca_cedente", pos: [43, 46], picture: "X(4)", format: nil, enum: nil, default: nil, to: nil, doc: "BRC remessa/cnab240/banco_brasil.rb (cnab-boleto-facts §A.10): 0014 (cobrança cedente)"),
+                    FieldLayout(name: "codigo_cobranca_cedente", pos: [43, 46], picture: "X(4)", format: nil, enum: nil, default: "0014", to: "collection_code", doc: "BRC remessa/cnab240/banco_brasil.rb (cnab-boleto-facts §A.10): 0014 (cobrança cedente)"),
                     FieldLayout(name: "carteira", pos: [47, 48], picture: "X(2)", format: nil, enum: nil, default: nil, to: "carteira", doc: "BRC remessa/cnab240/banco_brasil.rb (cnab-boleto-facts §A.10): carteira de cobrança (11, 12, 15, 17, 31, 51…); em branco no retorno"),
                     FieldLayout(name: "variacao_carteira", pos: [49, 51], picture: "X(3)", format: nil, enum: nil, default: nil, to: "carteira_variation", doc: "BRC remessa/cnab240/banco_brasil.rb (cnab-boleto-facts §A.10): variação da carteira; em branco no retorno"),
                     FieldLayout(name: "reservado_bb", pos: [52, 53], picture: "X(2)", format: nil, enum: nil, default: nil, to: nil, doc: "BRC remessa/cnab240/banco_brasil.rb (cnab-boleto-facts §A.10): brancos (TS para arquivo de teste)"),
@@ -7132,7 +7200,7 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "codigo_protesto", pos: [221, 221], picture: "9(1)", format: nil, enum: nil, default: nil, to: "protest.code", doc: "código para protesto (tabela do Santander)"),
                     FieldLayout(name: "prazo_protesto", pos: [222, 223], picture: "9(2)", format: "int", enum: nil, default: nil, to: "protest.days", doc: nil),
                     FieldLayout(name: "codigo_baixa_devolucao", pos: [224, 224], picture: "9(1)", format: nil, enum: nil, default: nil, to: "write_off.code", doc: "código para baixa/devolução (tabela do Santander)"),
-                    FieldLayout(name: "filler_225", pos: [225, 225], picture: "X(1)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "zero_225", pos: [225, 225], picture: "9(1)", format: nil, enum: nil, default: nil, to: nil, doc: "zero (LB Cnab240/Banco/Santander.php; 4 remessas do corpus)"),
                     FieldLayout(name: "prazo_baixa_devolucao", pos: [226, 227], picture: "X(2)", format: nil, enum: nil, default: nil, to: "write_off.days", doc: "dias corridos"),
                     FieldLayout(name: "codigo_moeda", pos: [228, 229], picture: "9(2)", format: nil, enum: nil, default: nil, to: "currency", doc: "G065: código da moeda"),
                     FieldLayout(name: "filler_230", pos: [230, 240], picture: "X(11)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
@@ -7456,11 +7524,11 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "filler_009", pos: [9, 17], picture: "X(9)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                     FieldLayout(name: "tipo_inscricao_empresa", pos: [18, 18], picture: "9(1)", format: "enum", enum: ["0": "none", "1": "cpf", "2": "cnpj", "3": "pis", "9": "other"], default: nil, to: "company.document_type", doc: "G005: 0 isento/não informado, 1 CPF, 2 CNPJ, 3 PIS/PASEP, 9 outros"),
                     FieldLayout(name: "numero_inscricao_empresa", pos: [19, 32], picture: "9(14)", format: "document", enum: nil, default: nil, to: "company.document", doc: nil),
-                    FieldLayout(name: "uso_caixa_033", pos: [33, 52], picture: "X(20)", format: nil, enum: nil, default: nil, to: nil, doc: "uso exclusivo CAIXA: zeros"),
+                    FieldLayout(name: "uso_caixa_033", pos: [33, 52], picture: "9(20)", format: nil, enum: nil, default: nil, to: nil, doc: "uso exclusivo CAIXA: zeros"),
                     FieldLayout(name: "agencia", pos: [53, 57], picture: "9(5)", format: nil, enum: nil, default: nil, to: "agency", doc: "agência mantenedora da conta"),
                     FieldLayout(name: "digito_agencia", pos: [58, 58], picture: "X(1)", format: nil, enum: nil, default: nil, to: "agency_digit", doc: nil),
                     FieldLayout(name: "codigo_beneficiario", pos: [59, 64], picture: "9(6)", format: nil, enum: nil, default: nil, to: "convenio", doc: "código do beneficiário (convênio) na CAIXA"),
-                    FieldLayout(name: "uso_caixa_065", pos: [65, 72], picture: "X(8)", format: nil, enum: nil, default: nil, to: nil, doc: "uso exclusivo CAIXA: zeros"),
+                    FieldLayout(name: "uso_caixa_065", pos: [65, 72], picture: "9(8)", format: nil, enum: nil, default: nil, to: nil, doc: "uso exclusivo CAIXA: zeros"),
                     FieldLayout(name: "nome_empresa", pos: [73, 102], picture: "X(30)", format: nil, enum: nil, default: nil, to: "company.name", doc: nil),
                     FieldLayout(name: "nome_banco", pos: [103, 132], picture: "X(30)", format: nil, enum: nil, default: nil, to: "bank_name", doc: nil),
                     FieldLayout(name: "filler_133", pos: [133, 142], picture: "X(10)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
@@ -7469,7 +7537,7 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "hora_geracao", pos: [152, 157], picture: "9(6)", format: "HHmmss", enum: nil, default: nil, to: "generated_at", doc: nil),
                     FieldLayout(name: "numero_sequencial_arquivo", pos: [158, 163], picture: "9(6)", format: "int", enum: nil, default: nil, to: "file_sequence", doc: "G018: NSA, cresce a cada arquivo"),
                     FieldLayout(name: "versao_layout_arquivo", pos: [164, 166], picture: "9(3)", format: nil, enum: nil, default: nil, to: "layout_version", doc: "G019: 101 (CX240 p.23; 107 em versões novas; 050 em remessas antigas do corpus)"),
-                    FieldLayout(name: "densidade_gravacao", pos: [167, 171], picture: "9(5)", format: nil, enum: nil, default: nil, to: nil, doc: "densidade de gravação (legado, em geral zeros)"),
+                    FieldLayout(name: "densidade_gravacao", pos: [167, 171], picture: "9(5)", format: nil, enum: nil, default: nil, to: "recording_density", doc: "densidade de gravação (legado, em geral zeros)"),
                     FieldLayout(name: "reservado_banco", pos: [172, 191], picture: "X(20)", format: nil, enum: nil, default: nil, to: "reserved_bank", doc: nil),
                     FieldLayout(name: "reservado_empresa", pos: [192, 211], picture: "X(20)", format: nil, enum: nil, default: nil, to: "reserved_company", doc: "situação do arquivo: REMESSA-PRODUCAO, REMESSA-TESTE, RETORNO-PRODUCAO… (CX240 §1.7)"),
                     FieldLayout(name: "filler_212", pos: [212, 240], picture: "X(29)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
@@ -7489,18 +7557,18 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "tipo_registro", pos: [8, 8], picture: "9(1)", format: nil, enum: nil, default: "1", to: "_record_type", doc: "G003: 0 header arquivo, 1 header lote, 3 detalhe, 5 trailer lote, 9 trailer arquivo"),
                     FieldLayout(name: "tipo_operacao", pos: [9, 9], picture: "X(1)", format: "enum", enum: ["R": "remessa", "T": "retorno"], default: nil, to: "operation", doc: "G028: R remessa, T retorno"),
                     FieldLayout(name: "tipo_servico", pos: [10, 11], picture: "9(2)", format: nil, enum: nil, default: nil, to: "service_type", doc: "G025: 01 cobrança, 03 boleto de pagamento eletrônico, 29 alegação do pagador"),
-                    FieldLayout(name: "filler_012", pos: [12, 13], picture: "X(2)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "zeros_012", pos: [12, 13], picture: "9(2)", format: nil, enum: nil, default: nil, to: nil, doc: "zeros (LB Cnab240/Banco/Caixa.php; 14 remessas do corpus)"),
                     FieldLayout(name: "versao_layout_lote", pos: [14, 16], picture: "9(3)", format: nil, enum: nil, default: nil, to: "batch_layout_version", doc: "G030: 060 (CX240 p.24; 067 em versões novas; 030 em arquivos antigos do corpus)"),
                     FieldLayout(name: "filler_017", pos: [17, 17], picture: "X(1)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                     FieldLayout(name: "tipo_inscricao_empresa", pos: [18, 18], picture: "9(1)", format: "enum", enum: ["0": "none", "1": "cpf", "2": "cnpj", "3": "pis", "9": "other"], default: nil, to: "company.document_type", doc: "G005: 0 isento/não informado, 1 CPF, 2 CNPJ, 3 PIS/PASEP, 9 outros"),
                     FieldLayout(name: "numero_inscricao_empresa", pos: [19, 33], picture: "9(15)", format: "document", enum: nil, default: nil, to: "company.document", doc: nil),
                     FieldLayout(name: "codigo_convenio", pos: [34, 39], picture: "9(6)", format: nil, enum: nil, default: nil, to: "convenio", doc: "código do convênio no banco (zeros no retorno)"),
-                    FieldLayout(name: "uso_caixa_040", pos: [40, 53], picture: "X(14)", format: nil, enum: nil, default: nil, to: nil, doc: "uso exclusivo CAIXA: zeros"),
+                    FieldLayout(name: "uso_caixa_040", pos: [40, 53], picture: "9(14)", format: nil, enum: nil, default: nil, to: nil, doc: "uso exclusivo CAIXA: zeros"),
                     FieldLayout(name: "agencia", pos: [54, 58], picture: "9(5)", format: nil, enum: nil, default: nil, to: "agency", doc: "agência mantenedora da conta"),
                     FieldLayout(name: "digito_agencia", pos: [59, 59], picture: "X(1)", format: nil, enum: nil, default: nil, to: "agency_digit", doc: nil),
                     FieldLayout(name: "codigo_beneficiario", pos: [60, 65], picture: "9(6)", format: nil, enum: nil, default: nil, to: "beneficiary_code", doc: "código do beneficiário"),
-                    FieldLayout(name: "modelo_personalizado", pos: [66, 72], picture: "X(7)", format: nil, enum: nil, default: nil, to: nil, doc: "código do modelo personalizado: zeros"),
-                    FieldLayout(name: "uso_caixa_073", pos: [73, 73], picture: "X(1)", format: nil, enum: nil, default: nil, to: nil, doc: "uso exclusivo CAIXA"),
+                    FieldLayout(name: "modelo_personalizado", pos: [66, 72], picture: "9(7)", format: nil, enum: nil, default: nil, to: nil, doc: "código do modelo personalizado: zeros (LB Cnab240/Banco/Caixa.php; 14 remessas do corpus)"),
+                    FieldLayout(name: "uso_caixa_073", pos: [73, 73], picture: "9(1)", format: nil, enum: nil, default: nil, to: nil, doc: "uso exclusivo CAIXA: zero (LB Cnab240/Banco/Caixa.php; 13 de 14 remessas do corpus)"),
                     FieldLayout(name: "nome_empresa", pos: [74, 103], picture: "X(30)", format: nil, enum: nil, default: nil, to: "company.name", doc: nil),
                     FieldLayout(name: "mensagem_1", pos: [104, 143], picture: "X(40)", format: nil, enum: nil, default: nil, to: "message_1", doc: "impressa em todos os boletos do lote; não usada no retorno"),
                     FieldLayout(name: "mensagem_2", pos: [144, 183], picture: "X(40)", format: nil, enum: nil, default: nil, to: "message_2", doc: nil),
@@ -7529,8 +7597,8 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "agencia", pos: [18, 22], picture: "9(5)", format: nil, enum: nil, default: nil, to: "agency", doc: "agência mantenedora da conta"),
                     FieldLayout(name: "digito_agencia", pos: [23, 23], picture: "X(1)", format: nil, enum: nil, default: nil, to: "agency_digit", doc: nil),
                     FieldLayout(name: "codigo_beneficiario", pos: [24, 29], picture: "9(6)", format: nil, enum: nil, default: nil, to: "beneficiary_code", doc: "código do beneficiário"),
-                    FieldLayout(name: "uso_caixa_030", pos: [30, 39], picture: "X(10)", format: nil, enum: nil, default: nil, to: nil, doc: "uso exclusivo CAIXA: zeros"),
-                    FieldLayout(name: "modalidade_sinco", pos: [40, 40], picture: "X(1)", format: nil, enum: nil, default: nil, to: nil, doc: "só para códigos de beneficiário 000001-060000: 9 NN de 18, 0 NN de 17"),
+                    FieldLayout(name: "uso_caixa_030", pos: [30, 39], picture: "9(10)", format: nil, enum: nil, default: nil, to: nil, doc: "uso exclusivo CAIXA: zeros"),
+                    FieldLayout(name: "modalidade_sinco", pos: [40, 40], picture: "X(1)", format: nil, enum: nil, default: nil, to: "sinco_modality", doc: "CX240 p.25 (cnab-boleto-facts §A.10): só para códigos de beneficiário 000001-060000: 9 NN de 18, 0 NN de 17"),
                     FieldLayout(name: "nosso_numero", pos: [41, 57], picture: "X(17)", format: nil, enum: nil, default: nil, to: "nosso_numero", doc: "modalidade SIGCB (2: 11, 14, 21, 24) + nosso número (15); zeros ⇒ CAIXA atribui"),
                     FieldLayout(name: "carteira", pos: [58, 58], picture: "9(1)", format: nil, enum: nil, default: nil, to: "carteira", doc: "C006: 1 simples, 2 vinculada…"),
                     FieldLayout(name: "forma_cadastramento", pos: [59, 59], picture: "9(1)", format: nil, enum: nil, default: nil, to: "registration_form", doc: "C007: 1 registrada, 2 sem registro"),
@@ -7676,8 +7744,79 @@ public enum BuiltinLayouts {
                 doc: "CX240 (Caixa SIGCB MO67118 v010) segmento T: código do beneficiário 24-29, nosso número 40-56 com DV em 57, seu número 59-69 (LB Retorno/Cnab240/Caixa.php; DV mod 11 conferido em 2 retornos reais do corpus)")
     }
 
-    /// cnab240/341/remessa: segmento_p
+    /// cnab240/341/remessa: header_arquivo
     static func record22() -> RecordLayout {
+        RecordLayout(
+                name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [8, 8], values: ["0"])],
+                fields: [
+                    FieldLayout(name: "banco", pos: [1, 3], picture: "9(3)", format: nil, enum: nil, default: nil, to: "bank", doc: "G001: código do banco na compensação"),
+                    FieldLayout(name: "lote", pos: [4, 7], picture: "9(4)", format: "int", enum: nil, default: "0000", to: "_batch", doc: nil),
+                    FieldLayout(name: "tipo_registro", pos: [8, 8], picture: "9(1)", format: nil, enum: nil, default: "0", to: "_record_type", doc: "G003: 0 header arquivo, 1 header lote, 3 detalhe, 5 trailer lote, 9 trailer arquivo"),
+                    FieldLayout(name: "filler_009", pos: [9, 17], picture: "X(9)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "tipo_inscricao_empresa", pos: [18, 18], picture: "9(1)", format: "enum", enum: ["0": "none", "1": "cpf", "2": "cnpj", "3": "pis", "9": "other"], default: nil, to: "company.document_type", doc: "G005: 0 isento/não informado, 1 CPF, 2 CNPJ, 3 PIS/PASEP, 9 outros"),
+                    FieldLayout(name: "numero_inscricao_empresa", pos: [19, 32], picture: "9(14)", format: "document", enum: nil, default: nil, to: "company.document", doc: nil),
+                    FieldLayout(name: "codigo_convenio", pos: [33, 52], picture: "X(20)", format: nil, enum: nil, default: nil, to: "convenio", doc: "código do convênio no banco (composição própria de cada banco)"),
+                    FieldLayout(name: "agencia", pos: [53, 57], picture: "9(5)", format: nil, enum: nil, default: nil, to: "agency", doc: "agência mantenedora da conta"),
+                    FieldLayout(name: "digito_agencia", pos: [58, 58], picture: "X(1)", format: nil, enum: nil, default: nil, to: "agency_digit", doc: nil),
+                    FieldLayout(name: "conta_corrente", pos: [59, 70], picture: "9(12)", format: nil, enum: nil, default: nil, to: "account", doc: nil),
+                    FieldLayout(name: "digito_conta", pos: [71, 71], picture: "X(1)", format: nil, enum: nil, default: nil, to: "account_digit", doc: "G011: para DV de 2 dígitos, o primeiro aqui e o segundo no campo seguinte"),
+                    FieldLayout(name: "digito_agencia_conta", pos: [72, 72], picture: "X(1)", format: nil, enum: nil, default: nil, to: "account_agency_digit", doc: "DV agência/conta"),
+                    FieldLayout(name: "nome_empresa", pos: [73, 102], picture: "X(30)", format: nil, enum: nil, default: nil, to: "company.name", doc: nil),
+                    FieldLayout(name: "nome_banco", pos: [103, 132], picture: "X(30)", format: nil, enum: nil, default: nil, to: "bank_name", doc: nil),
+                    FieldLayout(name: "filler_133", pos: [133, 142], picture: "X(10)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "codigo_remessa_retorno", pos: [143, 143], picture: "9(1)", format: "enum", enum: ["1": "remessa", "2": "retorno"], default: nil, to: "direction", doc: "G015: 1 remessa (cliente → banco), 2 retorno (banco → cliente)"),
+                    FieldLayout(name: "data_geracao", pos: [144, 151], picture: "9(8)", format: "ddMMyyyy", enum: nil, default: nil, to: "generated_on", doc: nil),
+                    FieldLayout(name: "hora_geracao", pos: [152, 157], picture: "9(6)", format: "HHmmss", enum: nil, default: nil, to: "generated_at", doc: nil),
+                    FieldLayout(name: "numero_sequencial_arquivo", pos: [158, 163], picture: "9(6)", format: "int", enum: nil, default: nil, to: "file_sequence", doc: "G018: NSA, cresce a cada arquivo"),
+                    FieldLayout(name: "versao_layout_arquivo", pos: [164, 166], picture: "9(3)", format: nil, enum: nil, default: "103", to: "layout_version", doc: "G019: versão (2 dígitos) + release (1); 103 na tabela v10.6, bancos usam os seus (040, 081, 084, 101…)"),
+                    FieldLayout(name: "densidade_gravacao", pos: [167, 171], picture: "9(5)", format: nil, enum: nil, default: nil, to: "recording_density", doc: "densidade de gravação (legado, em geral zeros)"),
+                    FieldLayout(name: "reservado_banco", pos: [172, 191], picture: "X(20)", format: nil, enum: nil, default: nil, to: "reserved_bank", doc: nil),
+                    FieldLayout(name: "reservado_empresa", pos: [192, 211], picture: "X(20)", format: nil, enum: nil, default: nil, to: "reserved_company", doc: nil),
+                    FieldLayout(name: "filler_212", pos: [212, 225], picture: "X(14)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "zeros_226", pos: [226, 228], picture: "9(3)", format: nil, enum: nil, default: nil, to: nil, doc: "zeros (LB Cnab240/Banco/Itau.php; 2 remessas do corpus)"),
+                    FieldLayout(name: "filler_229", pos: [229, 240], picture: "X(12)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                ],
+                doc: "FEB240 v10.6 p.17 (header de arquivo) com os zeros do Itaú em 226-228 (LB Cnab240/Banco/Itau.php; 2 remessas do corpus)")
+    }
+
+    /// cnab240/341/remessa: header_lote
+    static func record23() -> RecordLayout {
+        RecordLayout(
+                name: "header_lote", role: RecordRole(rawValue: "batch_header"), startsGroup: nil,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [8, 8], values: ["1"])],
+                fields: [
+                    FieldLayout(name: "banco", pos: [1, 3], picture: "9(3)", format: nil, enum: nil, default: nil, to: "bank", doc: "G001: código do banco na compensação"),
+                    FieldLayout(name: "lote", pos: [4, 7], picture: "9(4)", format: "int", enum: nil, default: nil, to: "_batch", doc: nil),
+                    FieldLayout(name: "tipo_registro", pos: [8, 8], picture: "9(1)", format: nil, enum: nil, default: "1", to: "_record_type", doc: "G003: 0 header arquivo, 1 header lote, 3 detalhe, 5 trailer lote, 9 trailer arquivo"),
+                    FieldLayout(name: "tipo_operacao", pos: [9, 9], picture: "X(1)", format: "enum", enum: ["R": "remessa", "T": "retorno"], default: nil, to: "operation", doc: "G028: R remessa, T retorno"),
+                    FieldLayout(name: "tipo_servico", pos: [10, 11], picture: "9(2)", format: nil, enum: nil, default: nil, to: "service_type", doc: "G025: 01 cobrança, 03 boleto de pagamento eletrônico, 29 alegação do pagador"),
+                    FieldLayout(name: "zeros_012", pos: [12, 13], picture: "9(2)", format: nil, enum: nil, default: nil, to: nil, doc: "zeros (LB Cnab240/Banco/Itau.php; 4 remessas do corpus)"),
+                    FieldLayout(name: "versao_layout_lote", pos: [14, 16], picture: "9(3)", format: nil, enum: nil, default: "060", to: "batch_layout_version", doc: "G030: 060 na tabela v10.6; bancos usam os seus (030, 040, 042, 043…)"),
+                    FieldLayout(name: "filler_017", pos: [17, 17], picture: "X(1)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "tipo_inscricao_empresa", pos: [18, 18], picture: "9(1)", format: "enum", enum: ["0": "none", "1": "cpf", "2": "cnpj", "3": "pis", "9": "other"], default: nil, to: "company.document_type", doc: "G005: 0 isento/não informado, 1 CPF, 2 CNPJ, 3 PIS/PASEP, 9 outros"),
+                    FieldLayout(name: "numero_inscricao_empresa", pos: [19, 33], picture: "9(15)", format: "document", enum: nil, default: nil, to: "company.document", doc: nil),
+                    FieldLayout(name: "codigo_convenio", pos: [34, 53], picture: "X(20)", format: nil, enum: nil, default: nil, to: "convenio", doc: "código do convênio no banco"),
+                    FieldLayout(name: "agencia", pos: [54, 58], picture: "9(5)", format: nil, enum: nil, default: nil, to: "agency", doc: "agência mantenedora da conta"),
+                    FieldLayout(name: "digito_agencia", pos: [59, 59], picture: "X(1)", format: nil, enum: nil, default: nil, to: "agency_digit", doc: nil),
+                    FieldLayout(name: "conta_corrente", pos: [60, 71], picture: "9(12)", format: nil, enum: nil, default: nil, to: "account", doc: nil),
+                    FieldLayout(name: "digito_conta", pos: [72, 72], picture: "X(1)", format: nil, enum: nil, default: nil, to: "account_digit", doc: "G011: para DV de 2 dígitos, o primeiro aqui e o segundo no campo seguinte"),
+                    FieldLayout(name: "digito_agencia_conta", pos: [73, 73], picture: "X(1)", format: nil, enum: nil, default: nil, to: "account_agency_digit", doc: "DV agência/conta"),
+                    FieldLayout(name: "nome_empresa", pos: [74, 103], picture: "X(30)", format: nil, enum: nil, default: nil, to: "company.name", doc: nil),
+                    FieldLayout(name: "mensagem_1", pos: [104, 143], picture: "X(40)", format: nil, enum: nil, default: nil, to: "message_1", doc: "impressa em todos os boletos do lote; não usada no retorno"),
+                    FieldLayout(name: "mensagem_2", pos: [144, 183], picture: "X(40)", format: nil, enum: nil, default: nil, to: "message_2", doc: nil),
+                    FieldLayout(name: "numero_remessa_retorno", pos: [184, 191], picture: "9(8)", format: "int", enum: nil, default: nil, to: "remessa_number", doc: "G079: nº remessa/retorno"),
+                    FieldLayout(name: "data_gravacao", pos: [192, 199], picture: "9(8)", format: "ddMMyyyy", enum: nil, default: nil, to: "recorded_on", doc: "data de gravação remessa/retorno"),
+                    FieldLayout(name: "data_credito", pos: [200, 207], picture: "9(8)", format: "ddMMyyyy", enum: nil, default: nil, to: "credit_date", doc: "data do crédito (retorno)"),
+                    FieldLayout(name: "filler_208", pos: [208, 240], picture: "X(33)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                ],
+                doc: "FEB240 v10.6 p.54 (header de lote, títulos em cobrança) com os zeros do Itaú em 12-13 (LB Cnab240/Banco/Itau.php; 4 remessas do corpus)")
+    }
+
+    /// cnab240/341/remessa: segmento_p
+    static func record24() -> RecordLayout {
         RecordLayout(
                 name: "segmento_p", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -7690,10 +7829,10 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "segmento", pos: [14, 14], picture: "X(1)", format: nil, enum: nil, default: "P", to: "_segment", doc: "G039: código do segmento"),
                     FieldLayout(name: "filler_015", pos: [15, 15], picture: "X(1)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                     FieldLayout(name: "codigo_movimento", pos: [16, 17], picture: "9(2)", format: nil, enum: nil, default: nil, to: "code", doc: "C004: código de movimento remessa (ver occurrences.json remessa_movements)"),
-                    FieldLayout(name: "zero_018", pos: [18, 18], picture: "X(1)", format: nil, enum: nil, default: nil, to: nil, doc: "zero"),
+                    FieldLayout(name: "zero_018", pos: [18, 18], picture: "9(1)", format: nil, enum: nil, default: nil, to: nil, doc: "zero (ITA240 p.9-14, cnab-boleto-facts §A.10)"),
                     FieldLayout(name: "agencia", pos: [19, 22], picture: "9(4)", format: nil, enum: nil, default: nil, to: "agency", doc: "agência mantenedora da conta"),
                     FieldLayout(name: "brancos_023", pos: [23, 23], picture: "X(1)", format: nil, enum: nil, default: nil, to: nil, doc: "branco (zero em alguns retornos)"),
-                    FieldLayout(name: "zeros_024", pos: [24, 30], picture: "X(7)", format: nil, enum: nil, default: nil, to: nil, doc: "zeros"),
+                    FieldLayout(name: "zeros_024", pos: [24, 30], picture: "9(7)", format: nil, enum: nil, default: nil, to: nil, doc: "zeros (ITA240 p.9-14, cnab-boleto-facts §A.10)"),
                     FieldLayout(name: "conta_corrente", pos: [31, 35], picture: "9(5)", format: nil, enum: nil, default: nil, to: "account", doc: nil),
                     FieldLayout(name: "brancos_036", pos: [36, 36], picture: "X(1)", format: nil, enum: nil, default: nil, to: nil, doc: "branco (zero em alguns retornos)"),
                     FieldLayout(name: "dac_agencia_conta", pos: [37, 37], picture: "X(1)", format: nil, enum: nil, default: nil, to: "account_agency_digit", doc: "DAC da agência/conta"),
@@ -7701,7 +7840,7 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "nosso_numero", pos: [41, 48], picture: "9(8)", format: nil, enum: nil, default: nil, to: "nosso_numero", doc: "nosso número (8)"),
                     FieldLayout(name: "dac_nosso_numero", pos: [49, 49], picture: "X(1)", format: nil, enum: nil, default: nil, to: "nosso_numero_digit", doc: "DAC mod 10 de agência + conta + carteira + nosso número (ITABOL §8.3.2)"),
                     FieldLayout(name: "brancos_050", pos: [50, 57], picture: "X(8)", format: nil, enum: nil, default: nil, to: nil, doc: "brancos"),
-                    FieldLayout(name: "zeros_058", pos: [58, 62], picture: "X(5)", format: nil, enum: nil, default: nil, to: nil, doc: "zeros/brancos (no Itaú não há carteira C006, cadastramento, emissão nem distribuição aqui)"),
+                    FieldLayout(name: "zeros_058", pos: [58, 62], picture: "9(5)", format: nil, enum: nil, default: nil, to: nil, doc: "zeros (LB Cnab240/Banco/Itau.php; 4 remessas do corpus) (no Itaú não há carteira C006, cadastramento, emissão nem distribuição aqui)"),
                     FieldLayout(name: "numero_documento", pos: [63, 72], picture: "X(10)", format: nil, enum: nil, default: nil, to: "document_number", doc: "seu número (10)"),
                     FieldLayout(name: "brancos_073", pos: [73, 77], picture: "X(5)", format: nil, enum: nil, default: nil, to: nil, doc: "brancos"),
                     FieldLayout(name: "data_vencimento", pos: [78, 85], picture: "9(8)", format: "ddMMyyyy", enum: nil, default: nil, to: "due_date", doc: nil),
@@ -7732,7 +7871,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/341/retorno: segmento_t
-    static func record23() -> RecordLayout {
+    static func record25() -> RecordLayout {
         RecordLayout(
                 name: "segmento_t", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: ["segmento_u"], fallback: nil,
@@ -7779,7 +7918,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/748/remessa: segmento_p
-    static func record24() -> RecordLayout {
+    static func record26() -> RecordLayout {
         RecordLayout(
                 name: "segmento_p", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -7833,7 +7972,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/748/retorno: segmento_t
-    static func record25() -> RecordLayout {
+    static func record27() -> RecordLayout {
         RecordLayout(
                 name: "segmento_t", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: ["segmento_u"], fallback: nil,
@@ -7874,7 +8013,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/756/remessa: segmento_p
-    static func record26() -> RecordLayout {
+    static func record28() -> RecordLayout {
         RecordLayout(
                 name: "segmento_p", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -7895,7 +8034,7 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "nosso_numero", pos: [38, 47], picture: "X(10)", format: nil, enum: nil, default: nil, to: "nosso_numero", doc: "nosso número com DV (DV pesos 3,1,9,7 — cnab-boleto-facts §C.5); zeros ⇒ Sicoob atribui"),
                     FieldLayout(name: "parcela", pos: [48, 49], picture: "9(2)", format: nil, enum: nil, default: nil, to: "installment", doc: "número da parcela (01 se parcela única)"),
                     FieldLayout(name: "modalidade", pos: [50, 51], picture: "9(2)", format: nil, enum: nil, default: nil, to: "modality", doc: "modalidade de cobrança (tabela do Sicoob)"),
-                    FieldLayout(name: "tipo_formulario", pos: [52, 52], picture: "X(1)", format: nil, enum: nil, default: nil, to: nil, doc: "tipo de formulário (tabela do Sicoob)"),
+                    FieldLayout(name: "tipo_formulario", pos: [52, 52], picture: "X(1)", format: nil, enum: nil, default: nil, to: "form_type", doc: "tipo de formulário (tabela do Sicoob, SCB 05); 4 em 4 remessas do corpus"),
                     FieldLayout(name: "brancos_053", pos: [53, 57], picture: "X(5)", format: nil, enum: nil, default: nil, to: nil, doc: "brancos"),
                     FieldLayout(name: "carteira", pos: [58, 58], picture: "9(1)", format: nil, enum: nil, default: nil, to: "carteira", doc: "C006: 1 simples, 2 vinculada, 3 caucionada, 4 descontada, 5 vendor, 6 cessão"),
                     FieldLayout(name: "forma_cadastramento", pos: [59, 59], picture: "9(1)", format: nil, enum: nil, default: nil, to: "registration_form", doc: "C007: 1 com cadastramento (registrada), 2 sem cadastramento, 3 com cadastramento/recusa do débito automático"),
@@ -7931,7 +8070,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/756/retorno: segmento_t
-    static func record27() -> RecordLayout {
+    static func record29() -> RecordLayout {
         RecordLayout(
                 name: "segmento_t", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: ["segmento_u"], fallback: nil,
@@ -7975,7 +8114,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/febraban/common: header_arquivo
-    static func record28() -> RecordLayout {
+    static func record30() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -8001,7 +8140,7 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "hora_geracao", pos: [152, 157], picture: "9(6)", format: "HHmmss", enum: nil, default: nil, to: "generated_at", doc: nil),
                     FieldLayout(name: "numero_sequencial_arquivo", pos: [158, 163], picture: "9(6)", format: "int", enum: nil, default: nil, to: "file_sequence", doc: "G018: NSA, cresce a cada arquivo"),
                     FieldLayout(name: "versao_layout_arquivo", pos: [164, 166], picture: "9(3)", format: nil, enum: nil, default: "103", to: "layout_version", doc: "G019: versão (2 dígitos) + release (1); 103 na tabela v10.6, bancos usam os seus (040, 081, 084, 101…)"),
-                    FieldLayout(name: "densidade_gravacao", pos: [167, 171], picture: "9(5)", format: nil, enum: nil, default: nil, to: nil, doc: "densidade de gravação (legado, em geral zeros)"),
+                    FieldLayout(name: "densidade_gravacao", pos: [167, 171], picture: "9(5)", format: nil, enum: nil, default: nil, to: "recording_density", doc: "densidade de gravação (legado, em geral zeros)"),
                     FieldLayout(name: "reservado_banco", pos: [172, 191], picture: "X(20)", format: nil, enum: nil, default: nil, to: "reserved_bank", doc: nil),
                     FieldLayout(name: "reservado_empresa", pos: [192, 211], picture: "X(20)", format: nil, enum: nil, default: nil, to: "reserved_company", doc: nil),
                     FieldLayout(name: "filler_212", pos: [212, 240], picture: "X(29)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
@@ -8010,7 +8149,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/febraban/common: header_lote
-    static func record29() -> RecordLayout {
+    static func record31() -> RecordLayout {
         RecordLayout(
                 name: "header_lote", role: RecordRole(rawValue: "batch_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -8044,7 +8183,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/febraban/common: detalhe_desconhecido
-    static func record30() -> RecordLayout {
+    static func record32() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -8061,7 +8200,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/febraban/common: trailer_lote
-    static func record31() -> RecordLayout {
+    static func record33() -> RecordLayout {
         RecordLayout(
                 name: "trailer_lote", role: RecordRole(rawValue: "batch_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -8087,7 +8226,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/febraban/common: trailer_arquivo
-    static func record32() -> RecordLayout {
+    static func record34() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -8106,7 +8245,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/febraban/remessa: segmento_p
-    static func record33() -> RecordLayout {
+    static func record35() -> RecordLayout {
         RecordLayout(
                 name: "segmento_p", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -8159,7 +8298,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/febraban/remessa: segmento_q
-    static func record34() -> RecordLayout {
+    static func record36() -> RecordLayout {
         RecordLayout(
                 name: "segmento_q", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -8192,7 +8331,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/febraban/remessa: segmento_r
-    static func record35() -> RecordLayout {
+    static func record37() -> RecordLayout {
         RecordLayout(
                 name: "segmento_r", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -8232,7 +8371,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/febraban/remessa: segmento_s
-    static func record36() -> RecordLayout {
+    static func record38() -> RecordLayout {
         RecordLayout(
                 name: "segmento_s", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -8252,7 +8391,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/febraban/remessa: segmento_s_linha
-    static func record37() -> RecordLayout {
+    static func record39() -> RecordLayout {
         RecordLayout(
                 name: "segmento_s_linha", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -8265,7 +8404,7 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "segmento", pos: [14, 14], picture: "X(1)", format: nil, enum: nil, default: "S", to: "_segment", doc: "G039: código do segmento"),
                     FieldLayout(name: "filler_015", pos: [15, 15], picture: "X(1)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                     FieldLayout(name: "codigo_movimento", pos: [16, 17], picture: "9(2)", format: nil, enum: nil, default: nil, to: "code", doc: "C004: código de movimento remessa (ver occurrences.json remessa_movements)"),
-                    FieldLayout(name: "tipo_impressao", pos: [18, 18], picture: "9(1)", format: nil, enum: nil, default: nil, to: "optional.kind", doc: "C040: 1 frente, 2 verso"),
+                    FieldLayout(name: "tipo_impressao", pos: [18, 18], picture: "9(1)", format: nil, enum: nil, default: nil, to: "print.kind", doc: "C040: 1 frente, 2 verso (its own name, so that writing a title with message lines does not also write the generic S of optional.kind)"),
                     FieldLayout(name: "numero_linha", pos: [19, 20], picture: "9(2)", format: nil, enum: nil, default: nil, to: "print.line", doc: "frente 01-36, verso 01-24"),
                     FieldLayout(name: "mensagem", pos: [21, 160], picture: "X(140)", format: nil, enum: nil, default: nil, to: "print.text", doc: nil),
                     FieldLayout(name: "tipo_fonte", pos: [161, 162], picture: "9(2)", format: nil, enum: nil, default: nil, to: "print.font", doc: "01 normal, 02 itálico, 03 negrito, 04 itálico negrito"),
@@ -8275,7 +8414,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/febraban/remessa: segmento_s_mensagens
-    static func record38() -> RecordLayout {
+    static func record40() -> RecordLayout {
         RecordLayout(
                 name: "segmento_s_mensagens", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -8288,7 +8427,7 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "segmento", pos: [14, 14], picture: "X(1)", format: nil, enum: nil, default: "S", to: "_segment", doc: "G039: código do segmento"),
                     FieldLayout(name: "filler_015", pos: [15, 15], picture: "X(1)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                     FieldLayout(name: "codigo_movimento", pos: [16, 17], picture: "9(2)", format: nil, enum: nil, default: nil, to: "code", doc: "C004: código de movimento remessa (ver occurrences.json remessa_movements)"),
-                    FieldLayout(name: "tipo_impressao", pos: [18, 18], picture: "9(1)", format: nil, enum: nil, default: "3", to: "optional.kind", doc: "C040: 3 corpo de instruções da ficha de compensação"),
+                    FieldLayout(name: "tipo_impressao", pos: [18, 18], picture: "9(1)", format: nil, enum: nil, default: "3", to: nil, doc: "C040: 3 corpo de instruções da ficha de compensação"),
                     FieldLayout(name: "mensagem_5", pos: [19, 58], picture: "X(40)", format: nil, enum: nil, default: nil, to: "print.message_5", doc: "C037: prevalece sobre as mensagens 3-4 (R) e 1-2 (header de lote)"),
                     FieldLayout(name: "mensagem_6", pos: [59, 98], picture: "X(40)", format: nil, enum: nil, default: nil, to: "print.message_6", doc: "C037: prevalece sobre as mensagens 3-4 (R) e 1-2 (header de lote)"),
                     FieldLayout(name: "mensagem_7", pos: [99, 138], picture: "X(40)", format: nil, enum: nil, default: nil, to: "print.message_7", doc: "C037: prevalece sobre as mensagens 3-4 (R) e 1-2 (header de lote)"),
@@ -8300,7 +8439,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/febraban/remessa: segmento_y
-    static func record39() -> RecordLayout {
+    static func record41() -> RecordLayout {
         RecordLayout(
                 name: "segmento_y", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -8320,7 +8459,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/febraban/remessa: segmento_y01
-    static func record40() -> RecordLayout {
+    static func record42() -> RecordLayout {
         RecordLayout(
                 name: "segmento_y01", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -8349,7 +8488,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/febraban/remessa: segmento_y53
-    static func record41() -> RecordLayout {
+    static func record43() -> RecordLayout {
         RecordLayout(
                 name: "segmento_y53", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -8375,7 +8514,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/febraban/retorno: segmento_t
-    static func record42() -> RecordLayout {
+    static func record44() -> RecordLayout {
         RecordLayout(
                 name: "segmento_t", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: ["segmento_u"], fallback: nil,
@@ -8415,7 +8554,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/febraban/retorno: segmento_u
-    static func record43() -> RecordLayout {
+    static func record45() -> RecordLayout {
         RecordLayout(
                 name: "segmento_u", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -8450,7 +8589,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/febraban/retorno: segmento_y
-    static func record44() -> RecordLayout {
+    static func record46() -> RecordLayout {
         RecordLayout(
                 name: "segmento_y", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -8470,7 +8609,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/febraban/retorno: segmento_y01
-    static func record45() -> RecordLayout {
+    static func record47() -> RecordLayout {
         RecordLayout(
                 name: "segmento_y01", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -8499,7 +8638,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/001/remessa: header_arquivo
-    static func record46() -> RecordLayout {
+    static func record48() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -8530,7 +8669,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/001/remessa: detalhe
-    static func record47() -> RecordLayout {
+    static func record49() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -8554,7 +8693,7 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "variacao_carteira", pos: [92, 94], picture: "9(3)", format: nil, enum: nil, default: nil, to: "carteira_variation", doc: "B.2: variação da carteira"),
                     FieldLayout(name: "conta_caucao", pos: [95, 95], picture: "9", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                     FieldLayout(name: "numero_bordero", pos: [96, 101], picture: "9(6)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
-                    FieldLayout(name: "tipo_cobranca", pos: [102, 106], picture: "X(5)", format: nil, enum: nil, default: nil, to: nil, doc: "carteiras 11/17: 04DSC descontada, 08VDR vendor, 02VIN vinculada, brancos simples"),
+                    FieldLayout(name: "tipo_cobranca", pos: [102, 106], picture: "X(5)", format: nil, enum: nil, default: nil, to: "collection_kind", doc: "BB400R: carteiras 11/17: 04DSC descontada, 08VDR vendor, 02VIN vinculada, brancos simples"),
                     FieldLayout(name: "carteira", pos: [107, 108], picture: "9(2)", format: nil, enum: nil, default: nil, to: "carteira", doc: "B.2: carteira (11, 12, 17, 31, 51)"),
                     FieldLayout(name: "comando", pos: [109, 110], picture: "9(2)", format: nil, enum: nil, default: nil, to: "code", doc: "B.3 (BB400R nota 20): ver occurrences.json remessa_movements"),
                     FieldLayout(name: "seu_numero", pos: [111, 120], picture: "X(10)", format: nil, enum: nil, default: nil, to: "document_number", doc: nil),
@@ -8591,7 +8730,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/001/remessa: detalhe_multa
-    static func record48() -> RecordLayout {
+    static func record50() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_multa", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -8609,7 +8748,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/001/remessa: detalhe_complementar
-    static func record49() -> RecordLayout {
+    static func record51() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_complementar", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -8624,7 +8763,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/001/remessa: detalhe_desconhecido
-    static func record50() -> RecordLayout {
+    static func record52() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -8638,7 +8777,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/001/remessa: trailer_arquivo
-    static func record51() -> RecordLayout {
+    static func record53() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -8652,7 +8791,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/001/retorno: header_arquivo
-    static func record52() -> RecordLayout {
+    static func record54() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -8683,7 +8822,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/001/retorno: detalhe
-    static func record53() -> RecordLayout {
+    static func record55() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -8745,7 +8884,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/001/retorno: detalhe_desconhecido
-    static func record54() -> RecordLayout {
+    static func record56() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -8759,7 +8898,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/001/retorno: trailer_arquivo
-    static func record55() -> RecordLayout {
+    static func record57() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -8796,7 +8935,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/004/remessa: header_arquivo
-    static func record56() -> RecordLayout {
+    static func record58() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -8823,7 +8962,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/004/remessa: detalhe
-    static func record57() -> RecordLayout {
+    static func record59() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -8835,7 +8974,7 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "zeros_022", pos: [22, 23], picture: "9(2)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                     FieldLayout(name: "conta_corrente", pos: [24, 30], picture: "9(7)", format: nil, enum: nil, default: nil, to: "account", doc: nil),
                     FieldLayout(name: "digito_conta", pos: [31, 31], picture: "X", format: nil, enum: nil, default: nil, to: "account_digit", doc: nil),
-                    FieldLayout(name: "taxa_multa", pos: [32, 33], picture: "X(2)", format: nil, enum: nil, default: nil, to: nil, doc: "taxa de multa (2 posições, percentual inteiro)"),
+                    FieldLayout(name: "taxa_multa", pos: [32, 33], picture: "9(2)", format: nil, enum: nil, default: nil, to: "fine.percent", doc: "taxa de multa (2 posições, percentual inteiro; numérico, BRC remessa/cnab400/banco_nordeste.rb)"),
                     FieldLayout(name: "filler_034", pos: [34, 37], picture: "X(4)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                     FieldLayout(name: "controle_participante", pos: [38, 62], picture: "X(25)", format: nil, enum: nil, default: nil, to: "company_use", doc: nil),
                     FieldLayout(name: "nosso_numero", pos: [63, 69], picture: "9(7)", format: nil, enum: nil, default: nil, to: "nosso_numero", doc: nil),
@@ -8879,7 +9018,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/004/remessa: detalhe_desconhecido
-    static func record58() -> RecordLayout {
+    static func record60() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -8893,7 +9032,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/004/remessa: trailer_arquivo
-    static func record59() -> RecordLayout {
+    static func record61() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -8907,7 +9046,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/004/retorno: header_arquivo
-    static func record60() -> RecordLayout {
+    static func record62() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -8938,7 +9077,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/004/retorno: detalhe
-    static func record61() -> RecordLayout {
+    static func record63() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -8983,7 +9122,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/004/retorno: detalhe_desconhecido
-    static func record62() -> RecordLayout {
+    static func record64() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -8997,7 +9136,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/004/retorno: trailer_arquivo
-    static func record63() -> RecordLayout {
+    static func record65() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -9018,7 +9157,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/033/remessa: header_arquivo
-    static func record64() -> RecordLayout {
+    static func record66() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -9043,7 +9182,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/033/remessa: detalhe
-    static func record65() -> RecordLayout {
+    static func record67() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -9091,8 +9230,8 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "uf_pagador", pos: [350, 351], picture: "X(2)", format: nil, enum: nil, default: nil, to: "payer.address.state", doc: nil),
                     FieldLayout(name: "sacador_avalista", pos: [352, 381], picture: "X(30)", format: nil, enum: nil, default: nil, to: "guarantor.name", doc: nil),
                     FieldLayout(name: "filler_382", pos: [382, 382], picture: "X", format: nil, enum: nil, default: nil, to: nil, doc: nil),
-                    FieldLayout(name: "identificador_complemento", pos: [383, 383], picture: "X", format: nil, enum: nil, default: nil, to: nil, doc: "I"),
-                    FieldLayout(name: "complemento", pos: [384, 385], picture: "X(2)", format: nil, enum: nil, default: nil, to: nil, doc: "último dígito da conta + DV da conta"),
+                    FieldLayout(name: "identificador_complemento", pos: [383, 383], picture: "X", format: nil, enum: nil, default: nil, to: "account_complement", doc: "SAN400 p.9: I (identificador do complemento)"),
+                    FieldLayout(name: "complemento", pos: [384, 385], picture: "X(2)", format: nil, enum: nil, default: nil, to: "account_complement", doc: "SAN400 p.9: último dígito da conta + DV da conta"),
                     FieldLayout(name: "filler_386", pos: [386, 391], picture: "X(6)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                     FieldLayout(name: "dias_protesto", pos: [392, 393], picture: "9(2)", format: "int", enum: nil, default: nil, to: "protest.days", doc: "B.2: 392-393"),
                     FieldLayout(name: "filler_394", pos: [394, 394], picture: "X", format: nil, enum: nil, default: nil, to: nil, doc: nil),
@@ -9102,7 +9241,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/033/remessa: detalhe_pix
-    static func record66() -> RecordLayout {
+    static func record68() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_pix", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -9113,9 +9252,9 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "quantidade_pagamentos", pos: [4, 5], picture: "9(2)", format: "int", enum: nil, default: nil, to: "partial_payment.count", doc: nil),
                     FieldLayout(name: "tipo_valor", pos: [6, 6], picture: "9", format: nil, enum: nil, default: nil, to: "partial_payment.max_kind", doc: "1 percentual, 2 valor"),
                     FieldLayout(name: "valor_maximo", pos: [7, 19], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "partial_payment.max_value", doc: nil),
-                    FieldLayout(name: "percentual_maximo", pos: [20, 24], picture: "9(2)V9(3)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "percentual_maximo", pos: [20, 24], picture: "9(2)V9(3)", format: nil, enum: nil, default: nil, to: "partial_payment.max_percent", doc: "percentual máximo (brcobranca remessa/cnab400/santander_pix.rb; preenchido em 2 remessas do corpus)"),
                     FieldLayout(name: "valor_minimo", pos: [25, 37], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "partial_payment.min_value", doc: nil),
-                    FieldLayout(name: "percentual_minimo", pos: [38, 42], picture: "9(2)V9(3)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "percentual_minimo", pos: [38, 42], picture: "9(2)V9(3)", format: nil, enum: nil, default: nil, to: "partial_payment.min_percent", doc: "percentual mínimo (brcobranca remessa/cnab400/santander_pix.rb; preenchido em 2 remessas do corpus)"),
                     FieldLayout(name: "tipo_chave_dict", pos: [43, 43], picture: "X", format: nil, enum: nil, default: nil, to: "pix.key_type", doc: "D.2: 1 CPF, 2 CNPJ, 3 celular, 4 e-mail, 5 aleatória"),
                     FieldLayout(name: "chave_dict", pos: [44, 120], picture: "X(77)", format: nil, enum: nil, default: nil, to: "pix.key", doc: nil),
                     FieldLayout(name: "txid", pos: [121, 155], picture: "X(35)", format: nil, enum: nil, default: nil, to: "pix.txid", doc: nil),
@@ -9126,7 +9265,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/033/remessa: detalhe_desconhecido
-    static func record67() -> RecordLayout {
+    static func record69() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -9140,7 +9279,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/033/remessa: trailer_arquivo
-    static func record68() -> RecordLayout {
+    static func record70() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -9156,7 +9295,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/033/retorno: header_arquivo
-    static func record69() -> RecordLayout {
+    static func record71() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -9183,7 +9322,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/033/retorno: detalhe
-    static func record70() -> RecordLayout {
+    static func record72() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -9233,7 +9372,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/033/retorno: detalhe_pix
-    static func record71() -> RecordLayout {
+    static func record73() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_pix", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -9250,7 +9389,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/033/retorno: detalhe_desconhecido
-    static func record72() -> RecordLayout {
+    static func record74() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -9264,7 +9403,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/033/retorno: trailer_arquivo
-    static func record73() -> RecordLayout {
+    static func record75() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -9294,7 +9433,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/041/remessa: header_arquivo
-    static func record74() -> RecordLayout {
+    static func record76() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -9317,7 +9456,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/041/remessa: detalhe
-    static func record75() -> RecordLayout {
+    static func record77() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -9372,7 +9511,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/041/remessa: detalhe_desconhecido
-    static func record76() -> RecordLayout {
+    static func record78() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -9386,7 +9525,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/041/remessa: trailer_arquivo
-    static func record77() -> RecordLayout {
+    static func record79() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -9402,7 +9541,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/041/retorno: header_arquivo
-    static func record78() -> RecordLayout {
+    static func record80() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -9426,7 +9565,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/041/retorno: detalhe
-    static func record79() -> RecordLayout {
+    static func record81() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -9476,7 +9615,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/041/retorno: detalhe_desconhecido
-    static func record80() -> RecordLayout {
+    static func record82() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -9490,7 +9629,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/041/retorno: trailer_arquivo
-    static func record81() -> RecordLayout {
+    static func record83() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -9507,7 +9646,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/070/retorno: header_arquivo
-    static func record82() -> RecordLayout {
+    static func record84() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -9532,7 +9671,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/070/retorno: detalhe
-    static func record83() -> RecordLayout {
+    static func record85() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -9575,7 +9714,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/070/retorno: detalhe_desconhecido
-    static func record84() -> RecordLayout {
+    static func record86() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -9589,7 +9728,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/070/retorno: trailer_arquivo
-    static func record85() -> RecordLayout {
+    static func record87() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -9606,7 +9745,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/104/remessa: header_arquivo
-    static func record86() -> RecordLayout {
+    static func record88() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -9632,7 +9771,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/104/remessa: detalhe
-    static func record87() -> RecordLayout {
+    static func record89() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -9687,7 +9826,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/104/remessa: detalhe_mensagem
-    static func record88() -> RecordLayout {
+    static func record90() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_mensagem", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -9718,7 +9857,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/104/remessa: detalhe_desconhecido
-    static func record89() -> RecordLayout {
+    static func record91() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -9732,7 +9871,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/104/remessa: trailer_arquivo
-    static func record90() -> RecordLayout {
+    static func record92() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -9746,7 +9885,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/104/retorno: header_arquivo
-    static func record91() -> RecordLayout {
+    static func record93() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -9773,7 +9912,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/104/retorno: detalhe
-    static func record92() -> RecordLayout {
+    static func record94() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -9823,7 +9962,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/104/retorno: detalhe_desconhecido
-    static func record93() -> RecordLayout {
+    static func record95() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -9837,7 +9976,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/104/retorno: trailer_arquivo
-    static func record94() -> RecordLayout {
+    static func record96() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -9854,7 +9993,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/136/remessa: header_arquivo
-    static func record95() -> RecordLayout {
+    static func record97() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -9871,7 +10010,7 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "nome_banco", pos: [80, 94], picture: "X(15)", format: nil, enum: nil, default: nil, to: "bank_name", doc: nil),
                     FieldLayout(name: "data_gravacao", pos: [95, 100], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "generated_on", doc: nil),
                     FieldLayout(name: "filler_101", pos: [101, 107], picture: "X(7)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
-                    FieldLayout(name: "variacao_carteira", pos: [108, 110], picture: "X(3)", format: nil, enum: nil, default: nil, to: nil, doc: "000"),
+                    FieldLayout(name: "variacao_carteira", pos: [108, 110], picture: "9(3)", format: nil, enum: nil, default: nil, to: nil, doc: "000 (zeros; 4 remessas do corpus)"),
                     FieldLayout(name: "sequencial_remessa", pos: [111, 117], picture: "9(7)", format: "int", enum: nil, default: nil, to: "file_sequence", doc: "nº sequencial do arquivo (alguns geradores deixam em branco)"),
                     FieldLayout(name: "filler_118", pos: [118, 394], picture: "X(277)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                     FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
@@ -9880,7 +10019,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/136/remessa: detalhe
-    static func record96() -> RecordLayout {
+    static func record98() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -9897,20 +10036,21 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "controle_participante", pos: [38, 62], picture: "X(25)", format: nil, enum: nil, default: nil, to: "company_use", doc: nil),
                     FieldLayout(name: "codigo_banco", pos: [63, 65], picture: "9(3)", format: nil, enum: nil, default: "136", to: nil, doc: nil),
                     FieldLayout(name: "zeros_066", pos: [66, 67], picture: "9(2)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
-                    FieldLayout(name: "filler_068", pos: [68, 93], picture: "X(26)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "filler_068", pos: [68, 92], picture: "X(25)", format: nil, enum: nil, default: nil, to: nil, doc: "brancos"),
+                    FieldLayout(name: "zeros_093", pos: [93, 93], picture: "9", format: nil, enum: nil, default: nil, to: nil, doc: "filler 9(01) (manual Unicred via BRC remessa/cnab400/unicred.rb; zero em 4 remessas do corpus)"),
                     FieldLayout(name: "codigo_multa", pos: [94, 94], picture: "X", format: nil, enum: nil, default: nil, to: "fine.code", doc: nil),
                     FieldLayout(name: "valor_percentual_multa", pos: [95, 104], picture: "9(8)V99", format: nil, enum: nil, default: nil, to: "fine.value", doc: nil),
                     FieldLayout(name: "tipo_valor_mora", pos: [105, 105], picture: "X", format: nil, enum: nil, default: nil, to: "interest.code", doc: nil),
-                    FieldLayout(name: "titulo_descontavel", pos: [106, 106], picture: "X", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "titulo_descontavel", pos: [106, 106], picture: "X", format: nil, enum: nil, default: nil, to: "discountable", doc: "identificação de título descontável (BRC remessa/cnab400/unicred.rb: N)"),
                     FieldLayout(name: "filler_107", pos: [107, 108], picture: "X(2)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                     FieldLayout(name: "ocorrencia", pos: [109, 110], picture: "9(2)", format: nil, enum: nil, default: nil, to: "code", doc: nil),
                     FieldLayout(name: "seu_numero", pos: [111, 120], picture: "X(10)", format: nil, enum: nil, default: nil, to: "document_number", doc: nil),
                     FieldLayout(name: "data_vencimento", pos: [121, 126], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "due_date", doc: nil),
                     FieldLayout(name: "valor_titulo", pos: [127, 139], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "amount_cents", doc: nil),
-                    FieldLayout(name: "zeros_140", pos: [140, 149], picture: "X(10)", format: nil, enum: nil, default: nil, to: nil, doc: "zeros (um gerador do corpus grava brancos em 140-142)"),
+                    FieldLayout(name: "zeros_140", pos: [140, 149], picture: "9(10)", format: nil, enum: nil, default: nil, to: nil, doc: "filler 9(10), zeros (manual Unicred via BRC remessa/cnab400/unicred.rb) (um gerador do corpus grava brancos em 140-142)"),
                     FieldLayout(name: "codigo_desconto", pos: [150, 150], picture: "X", format: nil, enum: nil, default: nil, to: "discount.code", doc: nil),
                     FieldLayout(name: "data_emissao", pos: [151, 156], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "issue_date", doc: nil),
-                    FieldLayout(name: "filler_157", pos: [157, 157], picture: "X", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "filler_157", pos: [157, 157], picture: "9", format: nil, enum: nil, default: nil, to: nil, doc: "filler 9(01) (manual Unicred via BRC remessa/cnab400/unicred.rb; zero em 4 remessas do corpus)"),
                     FieldLayout(name: "codigo_protesto", pos: [158, 158], picture: "X", format: nil, enum: nil, default: nil, to: "protest.code", doc: nil),
                     FieldLayout(name: "dias_protesto", pos: [159, 160], picture: "9(2)", format: "int", enum: nil, default: nil, to: "protest.days", doc: nil),
                     FieldLayout(name: "valor_mora_dia", pos: [161, 173], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "interest.value", doc: nil),
@@ -9934,7 +10074,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/136/remessa: detalhe_desconhecido
-    static func record97() -> RecordLayout {
+    static func record99() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -9948,7 +10088,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/136/remessa: trailer_arquivo
-    static func record98() -> RecordLayout {
+    static func record100() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -9962,7 +10102,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/136/retorno: header_arquivo
-    static func record99() -> RecordLayout {
+    static func record101() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -9991,7 +10131,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/136/retorno: detalhe
-    static func record100() -> RecordLayout {
+    static func record102() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -10037,7 +10177,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/136/retorno: detalhe_desconhecido
-    static func record101() -> RecordLayout {
+    static func record103() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -10051,7 +10191,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/136/retorno: trailer_arquivo
-    static func record102() -> RecordLayout {
+    static func record104() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -10068,7 +10208,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/237/remessa: header_arquivo
-    static func record103() -> RecordLayout {
+    static func record105() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -10094,7 +10234,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/237/remessa: detalhe
-    static func record104() -> RecordLayout {
+    static func record106() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -10119,7 +10259,7 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "digito_nosso_numero", pos: [82, 82], picture: "X", format: nil, enum: nil, default: nil, to: "nosso_numero", doc: "DV módulo 11 base 7 sobre carteira + nosso número (P possível)"),
                     FieldLayout(name: "desconto_bonificacao_dia", pos: [83, 92], picture: "9(8)V99", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                     FieldLayout(name: "condicao_emissao", pos: [93, 93], picture: "9", format: nil, enum: nil, default: nil, to: "issuer", doc: "1 banco emite, 2 cliente emite"),
-                    FieldLayout(name: "emite_boleto_debito", pos: [94, 94], picture: "X", format: nil, enum: nil, default: nil, to: nil, doc: "N = não registra na cobrança"),
+                    FieldLayout(name: "emite_boleto_debito", pos: [94, 94], picture: "X", format: nil, enum: nil, default: nil, to: "debit.issue_boleto", doc: "BRD400 p.10-11: N = não registra na cobrança; diferente de N registra e emite boleto"),
                     FieldLayout(name: "operacao_banco", pos: [95, 104], picture: "X(10)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                     FieldLayout(name: "indicador_rateio", pos: [105, 105], picture: "X", format: nil, enum: nil, default: nil, to: nil, doc: "R = rateio de crédito"),
                     FieldLayout(name: "aviso_debito", pos: [106, 106], picture: "9", format: nil, enum: nil, default: nil, to: "debit.notice", doc: nil),
@@ -10154,7 +10294,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/237/remessa: detalhe_mensagem
-    static func record105() -> RecordLayout {
+    static func record107() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_mensagem", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -10182,7 +10322,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/237/remessa: detalhe_sacador
-    static func record106() -> RecordLayout {
+    static func record108() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_sacador", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -10207,7 +10347,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/237/remessa: detalhe_desconhecido
-    static func record107() -> RecordLayout {
+    static func record109() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -10221,7 +10361,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/237/remessa: trailer_arquivo
-    static func record108() -> RecordLayout {
+    static func record110() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -10235,7 +10375,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/237/retorno: header_arquivo
-    static func record109() -> RecordLayout {
+    static func record111() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -10262,7 +10402,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/237/retorno: detalhe
-    static func record110() -> RecordLayout {
+    static func record112() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -10321,7 +10461,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/237/retorno: detalhe_pix
-    static func record111() -> RecordLayout {
+    static func record113() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_pix", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -10338,7 +10478,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/237/retorno: detalhe_desconhecido
-    static func record112() -> RecordLayout {
+    static func record114() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -10352,7 +10492,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/237/retorno: trailer_arquivo
-    static func record113() -> RecordLayout {
+    static func record115() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -10392,7 +10532,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/336/remessa: header_arquivo
-    static func record114() -> RecordLayout {
+    static func record116() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -10420,7 +10560,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/336/remessa: detalhe
-    static func record115() -> RecordLayout {
+    static func record117() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -10474,7 +10614,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/336/remessa: detalhe_mensagem
-    static func record116() -> RecordLayout {
+    static func record118() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_mensagem", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -10495,7 +10635,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/336/remessa: detalhe_desconhecido
-    static func record117() -> RecordLayout {
+    static func record119() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -10509,7 +10649,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/336/remessa: trailer_arquivo
-    static func record118() -> RecordLayout {
+    static func record120() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -10523,7 +10663,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/336/retorno: header_arquivo
-    static func record119() -> RecordLayout {
+    static func record121() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -10548,7 +10688,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/336/retorno: detalhe
-    static func record120() -> RecordLayout {
+    static func record122() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -10587,7 +10727,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/336/retorno: detalhe_desconhecido
-    static func record121() -> RecordLayout {
+    static func record123() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -10601,7 +10741,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/336/retorno: trailer_arquivo
-    static func record122() -> RecordLayout {
+    static func record124() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -10615,7 +10755,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/341/remessa: header_arquivo
-    static func record123() -> RecordLayout {
+    static func record125() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -10642,7 +10782,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/341/remessa: detalhe
-    static func record124() -> RecordLayout {
+    static func record126() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -10662,7 +10802,7 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "quantidade_moeda", pos: [71, 83], picture: "9(13)", format: nil, enum: nil, default: nil, to: nil, doc: "9(8)V9(5), moeda variável"),
                     FieldLayout(name: "numero_carteira", pos: [84, 86], picture: "9(3)", format: nil, enum: nil, default: nil, to: "carteira", doc: "B.2: nº da carteira (109, 112, 157…)"),
                     FieldLayout(name: "uso_banco", pos: [87, 107], picture: "X(21)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
-                    FieldLayout(name: "codigo_carteira", pos: [108, 108], picture: "X", format: nil, enum: nil, default: nil, to: nil, doc: "B.2: código da carteira (I, E, U…)"),
+                    FieldLayout(name: "codigo_carteira", pos: [108, 108], picture: "X", format: nil, enum: nil, default: nil, to: "carteira_code", doc: "B.2 (ITA400 p.10-11): código da carteira (I, E, U…); I em 5 remessas do corpus"),
                     FieldLayout(name: "codigo_ocorrencia", pos: [109, 110], picture: "9(2)", format: nil, enum: nil, default: nil, to: "code", doc: "B.3 (ITA400 nota 6): ver occurrences.json remessa_movements"),
                     FieldLayout(name: "numero_documento", pos: [111, 120], picture: "X(10)", format: nil, enum: nil, default: nil, to: "document_number", doc: nil),
                     FieldLayout(name: "data_vencimento", pos: [121, 126], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "due_date", doc: nil),
@@ -10699,7 +10839,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/341/remessa: detalhe_multa
-    static func record125() -> RecordLayout {
+    static func record127() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_multa", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -10716,7 +10856,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/341/remessa: detalhe_pix
-    static func record126() -> RecordLayout {
+    static func record128() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_pix", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -10732,7 +10872,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/341/remessa: detalhe_desconhecido
-    static func record127() -> RecordLayout {
+    static func record129() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -10746,7 +10886,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/341/remessa: trailer_arquivo
-    static func record128() -> RecordLayout {
+    static func record130() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -10760,7 +10900,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/341/retorno: header_arquivo
-    static func record129() -> RecordLayout {
+    static func record131() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -10791,7 +10931,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/341/retorno: detalhe
-    static func record130() -> RecordLayout {
+    static func record132() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -10849,7 +10989,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/341/retorno: detalhe_pix
-    static func record131() -> RecordLayout {
+    static func record133() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_pix", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -10864,7 +11004,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/341/retorno: detalhe_desconhecido
-    static func record132() -> RecordLayout {
+    static func record134() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -10878,7 +11018,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/341/retorno: trailer_arquivo
-    static func record133() -> RecordLayout {
+    static func record135() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -10910,7 +11050,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/745/remessa: header_arquivo
-    static func record134() -> RecordLayout {
+    static func record136() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -10927,15 +11067,15 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "nome_banco", pos: [80, 94], picture: "X(15)", format: nil, enum: nil, default: nil, to: "bank_name", doc: nil),
                     FieldLayout(name: "data_gravacao", pos: [95, 100], picture: "9(6)", format: "ddMMyy", enum: nil, default: nil, to: "generated_on", doc: nil),
                     FieldLayout(name: "filler_101", pos: [101, 386], picture: "X(286)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
-                    FieldLayout(name: "densidade", pos: [387, 391], picture: "9(5)", format: nil, enum: nil, default: nil, to: nil, doc: "01600"),
-                    FieldLayout(name: "unidade_densidade", pos: [392, 394], picture: "X(3)", format: nil, enum: nil, default: nil, to: nil, doc: "BPI"),
+                    FieldLayout(name: "densidade", pos: [387, 391], picture: "9(5)", format: nil, enum: nil, default: "01600", to: nil, doc: "densidade de gravação: 01600 (constante do leiaute; 2 remessas do corpus)"),
+                    FieldLayout(name: "unidade_densidade", pos: [392, 394], picture: "X(3)", format: nil, enum: nil, default: "BPI", to: nil, doc: "unidade da densidade: BPI (constante do leiaute; 2 remessas do corpus)"),
                     FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
                 ],
                 doc: "Header remessa Citibank (brcobranca remessa/cnab400/citibank.rb (secundário))")
     }
 
     /// cnab400/745/remessa: detalhe
-    static func record135() -> RecordLayout {
+    static func record137() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -10987,7 +11127,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/745/remessa: detalhe_desconhecido
-    static func record136() -> RecordLayout {
+    static func record138() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -11001,7 +11141,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/745/remessa: trailer_arquivo
-    static func record137() -> RecordLayout {
+    static func record139() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -11015,7 +11155,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/748/remessa: header_arquivo
-    static func record138() -> RecordLayout {
+    static func record140() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -11042,7 +11182,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/748/remessa: detalhe
-    static func record139() -> RecordLayout {
+    static func record141() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -11103,7 +11243,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/748/remessa: detalhe_informativo
-    static func record140() -> RecordLayout {
+    static func record142() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_informativo", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -11124,7 +11264,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/748/remessa: detalhe_desconhecido
-    static func record141() -> RecordLayout {
+    static func record143() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -11138,7 +11278,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/748/remessa: trailer_arquivo
-    static func record142() -> RecordLayout {
+    static func record144() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -11155,7 +11295,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/748/retorno: header_arquivo
-    static func record143() -> RecordLayout {
+    static func record145() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -11182,7 +11322,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/748/retorno: detalhe
-    static func record144() -> RecordLayout {
+    static func record146() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -11226,7 +11366,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/748/retorno: detalhe_desconhecido
-    static func record145() -> RecordLayout {
+    static func record147() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -11240,7 +11380,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/748/retorno: trailer_arquivo
-    static func record146() -> RecordLayout {
+    static func record148() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -11257,7 +11397,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/756/remessa: header_arquivo
-    static func record147() -> RecordLayout {
+    static func record149() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -11271,7 +11411,7 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "prefixo_cooperativa", pos: [27, 30], picture: "9(4)", format: nil, enum: nil, default: nil, to: "agency", doc: nil),
                     FieldLayout(name: "digito_cooperativa", pos: [31, 31], picture: "X", format: nil, enum: nil, default: nil, to: "agency_digit", doc: nil),
                     FieldLayout(name: "codigo_cliente", pos: [32, 39], picture: "9(8)", format: nil, enum: nil, default: nil, to: "convenio", doc: "código do cliente/beneficiário"),
-                    FieldLayout(name: "digito_codigo_cliente", pos: [40, 40], picture: "X", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "digito_codigo_cliente", pos: [40, 40], picture: "X", format: nil, enum: nil, default: nil, to: "convenio_digit", doc: "SCB 03: dígito verificador do código do cliente"),
                     FieldLayout(name: "convenio_lider", pos: [41, 46], picture: "X(6)", format: nil, enum: nil, default: nil, to: nil, doc: "brancos na remessa; o retorno do corpus traz dígitos"),
                     FieldLayout(name: "nome_empresa", pos: [47, 76], picture: "X(30)", format: nil, enum: nil, default: nil, to: "company.name", doc: nil),
                     FieldLayout(name: "codigo_banco", pos: [77, 79], picture: "9(3)", format: nil, enum: nil, default: "756", to: "bank", doc: nil),
@@ -11285,7 +11425,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/756/remessa: detalhe
-    static func record148() -> RecordLayout {
+    static func record150() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -11302,7 +11442,7 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "uso_empresa", pos: [38, 62], picture: "X(25)", format: nil, enum: nil, default: nil, to: "company_use", doc: nil),
                     FieldLayout(name: "nosso_numero", pos: [63, 73], picture: "9(11)", format: nil, enum: nil, default: nil, to: "nosso_numero", doc: "B.2: 63-73 + DV 74"),
                     FieldLayout(name: "digito_nosso_numero", pos: [74, 74], picture: "X", format: nil, enum: nil, default: nil, to: "nosso_numero", doc: nil),
-                    FieldLayout(name: "numero_parcela", pos: [75, 76], picture: "9(2)", format: nil, enum: nil, default: nil, to: nil, doc: "B.2: parcela (01 = única)"),
+                    FieldLayout(name: "numero_parcela", pos: [75, 76], picture: "9(2)", format: nil, enum: nil, default: nil, to: "installment", doc: "B.2 (SCB 03): parcela (01 = única)"),
                     FieldLayout(name: "grupo_valor", pos: [77, 78], picture: "9(2)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                     FieldLayout(name: "filler_079", pos: [79, 81], picture: "X(3)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                     FieldLayout(name: "indicativo_mensagem_sacador", pos: [82, 82], picture: "X", format: nil, enum: nil, default: nil, to: nil, doc: nil),
@@ -11352,7 +11492,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/756/remessa: detalhe_desconhecido
-    static func record149() -> RecordLayout {
+    static func record151() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -11366,7 +11506,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/756/remessa: trailer_arquivo
-    static func record150() -> RecordLayout {
+    static func record152() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -11385,7 +11525,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/756/retorno: header_arquivo
-    static func record151() -> RecordLayout {
+    static func record153() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -11413,7 +11553,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/756/retorno: detalhe
-    static func record152() -> RecordLayout {
+    static func record154() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -11476,7 +11616,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/756/retorno: detalhe_desconhecido
-    static func record153() -> RecordLayout {
+    static func record155() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -11490,7 +11630,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/756/retorno: trailer_arquivo
-    static func record154() -> RecordLayout {
+    static func record156() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -11516,7 +11656,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/generic: header_arquivo
-    static func record155() -> RecordLayout {
+    static func record157() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
