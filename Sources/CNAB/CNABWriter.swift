@@ -165,12 +165,28 @@ public struct CNABWriter {
 
     /// Reads JSONL records from `source` and returns the remessa's bytes (CRLF lines).
     public func write(_ source: ByteSource, file: String, diagnostics: DiagnosticSink) throws -> ([UInt8], CNABWriteSummary) {
+        var bytes: [UInt8] = []
+        let summary = try write(source, file: file, diagnostics: diagnostics) { bytes.append(contentsOf: $0) }
+        return (bytes, summary)
+    }
+
+    /// Reads JSONL records from `source` and hands the file's bytes to `output` as they are made,
+    /// 256 KiB at a time: memory stays constant whatever the number of títulos.
+    public func write(
+        _ source: ByteSource, file: String, diagnostics: DiagnosticSink, output: (UnsafeBufferPointer<UInt8>) throws -> Void
+    ) throws -> CNABWriteSummary {
         var summary = CNABWriteSummary()
         summary.layout = layoutName
         var state = State()
         var reader = LineReader(source)
         defer { reader.close() }
+        func flush(_ state: inout State, atLeast: Int) throws {
+            guard state.out.count >= atLeast, !state.out.isEmpty else { return }
+            try state.out.withUnsafeBufferPointer { try output($0) }
+            state.out.removeAll(keepingCapacity: true)
+        }
         try reader.forEachLine { bytes, number, cut in
+            try flush(&state, atLeast: 256 << 10)
             summary.lines += 1
             var hi = bytes.count
             while hi > 0, bytes[hi - 1] == 0x0D || bytes[hi - 1] == 0x20 || bytes[hi - 1] == 0x09 { hi -= 1 }
@@ -245,7 +261,8 @@ public struct CNABWriter {
                     file: file, line: t.line))
         }
         summary.records = state.records
-        return (state.out, summary)
+        try flush(&state, atLeast: 0)
+        return summary
     }
 
     struct Problem: Error {
@@ -257,10 +274,13 @@ public struct CNABWriter {
     func title(_ input: [String: Any], _ line: Int, _ state: inout State) -> [Problem] {
         var values = input
         if values["bank"] == nil { values["bank"] = state.header["bank"] ?? options.bank }
-        let present = Set(plans.indices.flatMap { plans[$0].paths }.filter { Self.value(values, $0) != nil })
+        var present: Set<String> = []
+        Self.leafPaths(values, prefix: "", into: &present)
         // The starting record that fills the most of the título's values, then the records it
         // requires, then any other detail record with a value of its own.
-        let start = starts.max { a, b in plans[a].paths.intersection(present).count < plans[b].paths.intersection(present).count }!
+        let start =
+            starts.count == 1
+            ? starts[0] : starts.max { a, b in plans[a].paths.intersection(present).count < plans[b].paths.intersection(present).count }!
         var chosen = [start]
         var covered = plans[start].paths
         for name in layout.records[start].requires {
@@ -400,6 +420,14 @@ public struct CNABWriter {
     }
 
     static func iso(_ d: CivilDate) -> String { String(format: "%04d-%02d-%02d", d.year, d.month, d.day) }
+
+    /// The dotted paths of an object's present leaves (arrays count as leaves: reasons).
+    static func leafPaths(_ object: [String: Any], prefix: String, into paths: inout Set<String>) {
+        for (key, value) in object where !(value is NSNull) {
+            let path = prefix.isEmpty ? key : prefix + "." + key
+            if let nested = value as? [String: Any] { leafPaths(nested, prefix: path, into: &paths) } else { paths.insert(path) }
+        }
+    }
 
     /// A value at a dotted path of a JSON object.
     static func value(_ object: [String: Any], _ path: String) -> Any? {
@@ -569,6 +597,10 @@ public struct CNABWriter {
 
     /// Uppercase 7-bit ASCII: accents dropped (ç → C), other characters outside ASCII as `?`.
     static func ascii(_ text: String) -> String {
+        // Plain ASCII (most text) is only uppercased, byte by byte.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
+            return String(decoding: text.utf8.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }, as: UTF8.self)
+        }
         let folded = text.applyingTransform(.stripDiacritics, reverse: false) ?? text
         var out = ""
         out.unicodeScalars.reserveCapacity(folded.unicodeScalars.count)

@@ -106,8 +106,7 @@ enum CnabWriteCommand: Command {
         let rejectsFile = try args.value("rejects").map { try AtomicFile(path: io.path($0)) }
         let rejects = rejectsFile.map { file in RecordWriter { try file.write($0) } }
         let sink = CnabRun.sink(context, rejects: rejects)
-        let (bytes, summary) = try writer.write(source, file: name, diagnostics: sink)
-        try bytes.withUnsafeBufferPointer { b in
+        let summary = try writer.write(source, file: name, diagnostics: sink) { b in
             if let outputFile { try outputFile.write(b) } else { try io.stdout(b) }
         }
         try rejects?.finish()
