@@ -274,8 +274,9 @@ public struct CNABWriter {
     func title(_ input: [String: Any], _ line: Int, _ state: inout State) -> [Problem] {
         var values = input
         if values["bank"] == nil { values["bank"] = state.header["bank"] ?? options.bank }
-        var present: Set<String> = []
-        Self.leafPaths(values, prefix: "", into: &present)
+        var flat: [String: Any] = [:]
+        Self.flatten(values, prefix: "", into: &flat)
+        let present = Set(flat.keys)
         // The starting record that fills the most of the título's values, then the records it
         // requires, then any other detail record with a value of its own.
         let start =
@@ -421,11 +422,12 @@ public struct CNABWriter {
 
     static func iso(_ d: CivilDate) -> String { String(format: "%04d-%02d-%02d", d.year, d.month, d.day) }
 
-    /// The dotted paths of an object's present leaves (arrays count as leaves: reasons).
-    static func leafPaths(_ object: [String: Any], prefix: String, into paths: inout Set<String>) {
+    /// An object's present leaves by dotted path (arrays count as leaves: reasons), found in one
+    /// walk: looking each path up through nested casts cost most of the time.
+    static func flatten(_ object: [String: Any], prefix: String, into flat: inout [String: Any]) {
         for (key, value) in object where !(value is NSNull) {
             let path = prefix.isEmpty ? key : prefix + "." + key
-            if let nested = value as? [String: Any] { leafPaths(nested, prefix: path, into: &paths) } else { paths.insert(path) }
+            if let nested = value as? [String: Any] { flatten(nested, prefix: path, into: &flat) } else { flat[path] = value }
         }
     }
 
@@ -447,6 +449,8 @@ public struct CNABWriter {
     ) {
         let record = layout.records[r]
         let plan = plans[r]
+        var flat: [String: Any] = [:]
+        Self.flatten(values, prefix: "", into: &flat)
         var bytes = [UInt8](repeating: 0x20, count: layout.recordLength)
         var problems: [Problem] = []
         let role = record.role
@@ -460,7 +464,7 @@ public struct CNABWriter {
             case "_sequence"?: text = options.format == .cnab400 ? String(state.records) : (role == .detail ? String(state.batchSequence) : nil)
             case "_record_type"?, "_segment"?: text = first.defaultValue ?? plan.selected[group.fields[0]]
             case let path?:
-                if let v: Any = computed[path] ?? Self.value(values, path) {
+                if let v: Any = computed[path] ?? flat[path] {
                     switch Self.string(v, first) {
                     case .success(let s): text = s
                     case .failure(let p):
@@ -504,6 +508,12 @@ public struct CNABWriter {
         return (bytes, problems)
     }
 
+    /// The class JSONSerialization gives `true` and `false`.
+    static let booleanType: ObjectIdentifier = {
+        let array = (try? JSONSerialization.jsonObject(with: Data("[true]".utf8))) as? [Any]
+        return ObjectIdentifier(type(of: array![0]))
+    }()
+
     /// The value as the text to write: numbers as digits, dates reordered, enums to their codes.
     static func string(_ v: Any, _ field: CompiledField) -> Result<String, Problem> {
         if case .enumeration = field.format, let s = v as? String {
@@ -518,7 +528,7 @@ public struct CNABWriter {
             return .success(list.compactMap { ($0 as? [String: Any])?["code"] as? String ?? $0 as? String }.joined())
         }
         // JSON true/false arrive as a boolean NSNumber subclass (0 and 1 also pass `is Bool`).
-        if String(describing: type(of: v)).contains("Boolean") {
+        if ObjectIdentifier(type(of: v)) == booleanType {
             return .failure(Problem(code: "write.type", message: "\(field.name): a boolean where the layout wants \(field.picture)"))
         }
         if let n = v as? NSNumber {
