@@ -118,7 +118,7 @@ public enum CNABSimulator {
                     problem = ["inscri", "cpf", "cnpj", "pagador", "sacado"]
                 }
                 // Each título draws once, whatever its fate, so one título's outcome does not move the others'.
-                let draw = Double(rng.next() >> 11) / Double(1 << 53)
+                let draw = rng.unit()
                 if let problem, let rejected {
                     event["code"] = rejected
                     if let r = reason(problem) { event["reasons"] = [["code": r]] }
@@ -151,19 +151,4 @@ public enum CNABSimulator {
     }
 
     static func iso(_ d: CivilDate) -> String { String(format: "%04d-%02d-%02d", d.year, d.month, d.day) }
-}
-
-/// A small, fast, seedable generator (SplitMix64): the same seed gives the same sequence everywhere.
-struct SplitMix64 {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }

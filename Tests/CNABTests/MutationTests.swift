@@ -8,22 +8,6 @@ import Testing
 // seeded ways, must never crash or throw, and every run must keep the reader's promises (DESIGN.md,
 // "Bad input"). A failure names its seed and mutations; `MutationTests.replay(seed:)` rebuilds the input.
 
-/// SplitMix64 (Steele, Lea, Flood 2014): small, fast, and the same everywhere, so seeds reproduce.
-private struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// 0..<n (0 when n <= 0).
-    mutating func below(_ n: Int) -> Int { n <= 0 ? 0 : Int(next() % UInt64(n)) }
-    mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
-    mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
-}
 
 private enum Samples {
     static let directory: String = {
