@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Benchmark `troca cnab check` and `troca cnab parse` against `cat` on synthetic CNAB 240 retornos.
 #
-# usage: scripts/bench.sh [--quick] [--no-build] [--verify] [--strict]
+# usage: scripts/bench.sh [--quick] [--no-build] [--verify] [--strict] [--write N]
 #
 #   --quick     only the 100,000-título file (skip the 1,000,000-título one, ~484 MB)
 #   --no-build  do not run `swift build -c release --static-swift-stdlib` first
 #   --verify    run `gen-cnab240.py --verify` on each generated file (1M file: ~15 s)
 #   --strict    exit 1 when a command fails or a target is missed (default: report only)
+#   --write N   also time `troca cnab write` of N títulos from JSONL (a FEBRABAN 240 remessa made
+#               by gen-cnab240.py, parsed to títulos untimed) against `cat` of the file written
+#               (target <= 12x), then `cnab simulate` of that remessa and `cnab parse` of the
+#               simulated retorno (one run each: writing is slow today)
 #
 # environment:
 #   BENCH_DIR   keep the generated files here and reuse them on the next run
@@ -26,9 +30,15 @@ set -euo pipefail
 
 usage() { sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; }
 
-quick=0 build=1 verify=0 strict=0
+quick=0 build=1 verify=0 strict=0 write=0
+expect_write=0
 for arg in "$@"; do
+  if (( expect_write )); then
+    [[ "$arg" =~ ^[1-9][0-9]*$ ]] || { echo "bench.sh: --write takes a number of títulos" >&2; exit 64; }
+    write=$arg; expect_write=0; continue
+  fi
   case "$arg" in
+    --write) expect_write=1 ;;
     --quick) quick=1 ;;
     --no-build) build=0 ;;
     --verify) verify=1 ;;
@@ -233,6 +243,37 @@ sys.exit(1 if missed else 0)
 PY
 status=$?
 set -e
+
+# --- writing (optional) -------------------------------------------------------------------
+if (( write )); then
+  rem="$dir/remessa-$write.rem"
+  if [[ ! -s "$rem" ]]; then
+    echo "== generating $rem ($write títulos)" >&2
+    python3 "$GEN" --titles "$write" --direction remessa --seed 1 >"$rem"
+  fi
+  titles="$scratch/titles.jsonl"
+  "$TROCA" cnab parse "$rem" 2>/dev/null | grep '"record":"title"' >"$titles" || true
+  out="$scratch/written.rem"
+  t0=$(date +%s.%N)
+  "$TROCA" cnab write --bank 237 --format 240 --date 2026-01-01 --time 00:00:00 "$titles" --output "$out" 2>/dev/null || true
+  t1=$(date +%s.%N)
+  sim="$scratch/simulated.ret"
+  "$TROCA" cnab simulate "$rem" --date 2020-01-01 --output "$sim" 2>/dev/null || true
+  t2=$(date +%s.%N)
+  measure cat "$out" cat "$out"; wcat=${REPLY%% *}
+  measure parse "$sim" "$TROCA" cnab parse "$sim"; wparse=${REPLY%% *}
+  python3 - "$write" "$t0" "$t1" "$t2" "$wcat" "$wparse" "$(stat -c %s "$out" 2>/dev/null || echo 0)" <<'PY'
+import sys
+n, t0, t1, t2, cat, parse, size = sys.argv[1:]
+w, s = float(t1) - float(t0), float(t2) - float(t1)
+cat, parse = float(cat), float(parse)
+print()
+print("write %s títulos: %.2f s (%.1f MB written; cat %.3f s) = %.0fx cat (target <= 12x: %s)"
+      % (n, w, int(size) / 1e6, cat, w / max(cat, 1e-6), "ok" if w / max(cat, 1e-6) <= 12 else "MISSED"))
+print("simulate: %.2f s; parse of the simulated retorno: %.3f s = %.1fx cat" % (s, parse, parse / max(cat, 1e-6)))
+PY
+fi
+
 if [[ -s "$scratch/failures" ]]; then
   echo >&2
   cat "$scratch/failures" >&2
