@@ -343,6 +343,12 @@ def main():
     for bank in args.bank or banks():
         for name, lines in (("remessa.rem", remessa(bank)), ("retorno.ret", retorno(bank))):
             data = ("\r\n".join(lines) + "\r\n").encode("ascii")
+            # A remessa ends with the bank's end-of-file byte when its layout asks for one (Bradesco 0x1A).
+            if name == "remessa.rem":
+                with open(os.path.join(LAYOUTS, "cnab400", bank, "remessa.json"), encoding="utf-8") as f:
+                    eof = json.load(f).get("writing", {}).get("end_of_file")
+                if eof:
+                    data += bytes([int(eof, 16)])
             path = os.path.join(OUT, bank, name)
             if args.check:
                 try:

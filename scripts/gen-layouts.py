@@ -64,7 +64,13 @@ def layout(j):
         names.append(f"{name}()")
     recs = ",\n            ".join(names)
     return (f"Layout(\n            kind: {lit(j['kind'])}, name: {lit(j['name'])}, version: {lit(j['version'])}, doc: {lit(j.get('doc'))},\n"
-            f"            recordLength: {j['record_length']}, extends: {lit(j.get('extends'))},\n            records: [\n            {recs},\n            ]{checks(j.get('checks'))})")
+            f"            recordLength: {j['record_length']}, extends: {lit(j.get('extends'))},\n            records: [\n            {recs},\n            ]{checks(j.get('checks'))}{writing(j.get('writing'))})")
+
+
+def writing(w):
+    if w is None:
+        return ""
+    return f", writing: LayoutWriting(endOfFile: {lit(w.get('end_of_file'))}, fileName: {lit(w.get('file_name'))})"
 
 
 def checks(c):

@@ -4370,6 +4370,7 @@ public enum BuiltinLayouts {
   "version": "4008-524-0121",
   "doc": "Bradesco CNAB 400 cobrança, remessa (BRD400 4008-524-0121)",
   "record_length": 400,
+  "writing": { "end_of_file": "1A", "file_name": "CB{dd}{mm}{n:2}.REM" },
   "records": [
     {
       "name": "header_arquivo",
@@ -6749,7 +6750,7 @@ public enum BuiltinLayouts {
             record108(),
             record109(),
             record110(),
-            ])
+            ], writing: LayoutWriting(endOfFile: "1A", fileName: "CB{dd}{mm}{n:2}.REM"))
     }
 
     /// cnab400/237/retorno

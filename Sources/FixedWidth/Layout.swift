@@ -19,10 +19,33 @@ public struct Layout: Sendable, Codable, Hashable {
     public var records: [RecordLayout]
     /// How a bank departs from the manual's file structure (inherited through `extends`).
     public var checks: LayoutChecks? = nil
+    /// How a file of this layout is written: its end-of-file byte and file name (inherited).
+    public var writing: LayoutWriting? = nil
 
     enum CodingKeys: String, CodingKey {
-        case kind, name, version, doc, extends, records, checks
+        case kind, name, version, doc, extends, records, checks, writing
         case recordLength = "record_length"
+    }
+}
+
+/// How a bank wants its files written, beyond the records.
+public struct LayoutWriting: Sendable, Codable, Hashable {
+    /// A byte written after the last line, in hex (`1A`: Bradesco's end-of-file mark).
+    public var endOfFile: String?
+    /// The file name when `--output` is a directory: `{dd}`, `{mm}`, `{yy}`, `{yyyy}` (the
+    /// generation date), `{seq:N}` (the file sequence, N digits), `{n:N}` (the first N-digit
+    /// counter from 01 whose name is free in the directory); anything else is literal.
+    public var fileName: String?
+
+    /// Creates rules.
+    public init(endOfFile: String? = nil, fileName: String? = nil) {
+        self.endOfFile = endOfFile
+        self.fileName = fileName
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case endOfFile = "end_of_file"
+        case fileName = "file_name"
     }
 }
 

@@ -145,7 +145,8 @@ public struct LayoutLibrary: Sendable {
             }
             resolved = Layout(
                 kind: child.kind, name: child.name, version: child.version, doc: child.doc,
-                recordLength: child.recordLength, extends: child.extends, records: records, checks: child.checks ?? resolved.checks)
+                recordLength: child.recordLength, extends: child.extends, records: records, checks: child.checks ?? resolved.checks,
+                writing: child.writing ?? resolved.writing)
         }
         return resolved
     }

@@ -20,7 +20,7 @@ public struct LintProblem: Sendable, Hashable, CustomStringConvertible {
 
 /// Proves layouts exact: every byte covered once, pictures as long as their spans, names unique.
 public enum LayoutLint {
-    static let topKeys: Set<String> = ["kind", "name", "version", "doc", "record_length", "extends", "records", "checks"]
+    static let topKeys: Set<String> = ["kind", "name", "version", "doc", "record_length", "extends", "records", "checks", "writing"]
     static let checkValues: [String: Set<String>] = [
         "batch_numbers": ["sequential", "any"], "batch_record_count": ["all", "details"], "file_record_count": ["all", "details"],
     ]
@@ -61,6 +61,26 @@ public enum LayoutLint {
             return problems
         }
         checkKeys(object, topKeys, "", add)
+        if let writing = object["writing"] as? [String: Any] {
+            checkKeys(writing, ["end_of_file", "file_name"], "writing", add)
+            if let eof = writing["end_of_file"], !((eof as? String).map { $0.count == 2 && UInt8($0, radix: 16) != nil } ?? false) {
+                add("writing.end_of_file", "layout.writing", "\(eof) is not one byte in hex (e.g. \"1A\")")
+            }
+            if let name = writing["file_name"] as? String {
+                var rest = Substring(name)
+                while let open = rest.firstIndex(of: "{") {
+                    guard let close = rest[open...].firstIndex(of: "}") else {
+                        add("writing.file_name", "layout.writing", "unclosed { in \"\(name)\"")
+                        break
+                    }
+                    let key = rest[rest.index(after: open)..<close]
+                    let known = ["dd", "mm", "yy", "yyyy"].contains(key)
+                        || ((key.hasPrefix("seq:") || key.hasPrefix("n:")) && Int(key.split(separator: ":").last ?? "") != nil)
+                    if !known { add("writing.file_name", "layout.writing", "unknown placeholder {\(key)} in \"\(name)\"") }
+                    rest = rest[rest.index(after: close)...]
+                }
+            }
+        }
         if let checks = object["checks"] as? [String: Any] {
             checkKeys(checks, Set(checkValues.keys), "checks", add)
             for (key, value) in checks.sorted(by: { $0.key < $1.key }) {

@@ -32,7 +32,9 @@ enum CnabWriteCommand: Command {
           --bank NNN          the bank (001, 033, 104, 237, 341, 748, 756…): its layout
                               cnab240/NNN/remessa (else FEBRABAN's) or cnab400/NNN/remessa
           --format 240|400    the CNAB family
-          --output FILE       write here (atomically) instead of standard output
+          --output FILE|DIR   write here (atomically) instead of standard output; in a
+                              directory, under the bank's file-name rule (Bradesco
+                              CBDDMMnn.REM, else remessa-YYYYMMDD-nn.rem), nn the first free
           --rejects FILE      write rejected input lines as JSONL reject records
           --layout NAME       write with this layout instead
           --date YYYY-MM-DD   generation date when the file record gives none (default: today)
@@ -102,7 +104,14 @@ enum CnabWriteCommand: Command {
         guard args.positionals.count <= 1 else { throw UsageError(message: "cnab write reads one input (FILE or -)") }
         let name = args.positionals.first ?? "-"
         let source = try CnabRun.source(name, io)
-        let outputFile = try args.value("output").map { try AtomicFile(path: io.path($0)) }
+        // A directory gets the file named by the bank's rule (Bradesco: CBDDMMnn.REM).
+        var outputPath = args.value("output").map { io.path($0) }
+        var isDir: ObjCBool = false
+        if let dir = outputPath, FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue {
+            let name = writer.fileName(sequence: sequence) { !FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent($0)) }
+            outputPath = (dir as NSString).appendingPathComponent(name)
+        }
+        let outputFile = try outputPath.map { try AtomicFile(path: $0) }
         let rejectsFile = try args.value("rejects").map { try AtomicFile(path: io.path($0)) }
         let rejects = rejectsFile.map { file in RecordWriter { try file.write($0) } }
         let sink = CnabRun.sink(context, rejects: rejects)
@@ -113,6 +122,7 @@ enum CnabWriteCommand: Command {
         try rejectsFile?.commit()
         try outputFile?.commit()
         if let sequenceFile, let sequence, summary.titles > 0 { try sequenceFile.commit(sequence) }
+        if let outputPath, outputPath != args.value("output").map({ io.path($0) }) { io.say("cnab write: wrote \(outputPath)") }
         io.say(
             "cnab write: \(name): read \(summary.lines) lines: \(summary.used) used, \(summary.rejected) rejected, \(summary.skipped) skipped; "
                 + "\(summary.titles) títulos in \(summary.records) records (\(summary.layout))")

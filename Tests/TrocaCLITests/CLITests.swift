@@ -117,6 +117,28 @@ func summaryCounts(_ stderr: String) -> [(read: Int, written: Int, rejected: Int
     }
 }
 
+extension CLITests {
+    /// `--output DIR` names the remessa by the bank's rule: Bradesco CBDDMMnn.REM with the first
+    /// free nn, ending with its 0x1A end-of-file byte; a bank without a rule gets remessa-YYYYMMDD-nn.rem.
+    @Test func writeIntoADirectoryUsesTheBanksFileName() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir + "/out", withIntermediateDirectories: true)
+        let titles = repoRoot + "/Fixtures/cnab-write/0003-bradesco-400-dir/titles.jsonl"
+        for _ in 0..<2 {
+            let run = troca(["cnab", "write", "--bank", "237", "--format", "400", titles, "--date", "2026-11-30", "--output", "out"], cwd: dir)
+            #expect(run.status == .ok, "\(run.stderrText)")
+        }
+        let febraban = repoRoot + "/Fixtures/cnab-write/0001-titles-accents-rejects/titles.jsonl"
+        _ = troca(["cnab", "write", "--bank", "237", "--format", "240", febraban, "--date", "2026-11-30", "--output", "out"], cwd: dir)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/out").sorted() == ["CB301101.REM", "CB301102.REM", "remessa-20261130-01.rem"])
+        let bytes = try #require(FileManager.default.contents(atPath: dir + "/out/CB301101.REM"))
+        #expect(Array(bytes.suffix(3)) == [0x0D, 0x0A, 0x1A])
+        let check = troca(["cnab", "check", "out/CB301101.REM"], cwd: dir)
+        #expect(check.status == .ok, "\(check.stderrText)")
+    }
+}
+
 /// The real binary, run as a process: copied alone to an empty directory it still has its layouts.
 @Suite struct BinaryTests {
     static var binary: String? {
