@@ -188,6 +188,8 @@ public struct CNABWriter {
         var headerWritten = false
         var batchHeader: [String: Any]? = nil
         var batchTrailer: [String: Any]? = nil
+        /// The input's `batch` number of the títulos in the open batch.
+        var inputBatch: Int? = nil
         var fileTrailer: [String: Any] = [:]
         var titles = 0
         var face = 0
@@ -345,10 +347,13 @@ public struct CNABWriter {
         guard problems.isEmpty else { return problems }
         if !state.headerWritten { writeFileHeader(&state) }
         if batchHeader != nil {
+            // A título whose `batch` differs from the one that opened the current batch starts a new
+            // batch (batches are renumbered 1, 2, 3… as written).
             let batch = (values["batch"] as? NSNumber)?.intValue
-            if !state.batchOpen || (batch != nil && batch != state.batchNumber && state.batchHeader == nil) {
-                if state.batchOpen, batch != nil { closeBatch(&state) }
-                if !state.batchOpen { openBatch(&state, from: values) }
+            if state.batchOpen, let batch, batch != state.inputBatch, state.batchHeader == nil { closeBatch(&state) }
+            if !state.batchOpen {
+                openBatch(&state, from: values)
+                state.inputBatch = batch
             }
         }
         var encoded: [[UInt8]] = []

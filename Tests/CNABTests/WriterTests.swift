@@ -129,6 +129,21 @@ import Testing
         #expect(written.allSatisfy { $0 < 0x80 }, "ASCII only")
     }
 
+    @Test("títulos of other batches start new batches, numbered as written")
+    func batches() throws {
+        let input = [Self.title(["batch": 7]), Self.title(["batch": 7]), Self.title(["batch": 9]), Self.title([:])].joined(separator: "\n")
+        let (written, summary, _) = try Self.write(Array(input.utf8))
+        #expect(summary.titles == 4)
+        let back = try Self.parse(written)
+        #expect(back.summary.rejected == 0 && !back.summary.fatal, "\(back.diagnostics.map(\.formatted))")
+        let batches = Self.objects(back.lines).filter { $0["record"] as? String == "title" }.map { $0["batch"] as? Int }
+        #expect(batches == [1, 1, 2, 2])
+    }
+
+    static func objects(_ lines: [[UInt8]]) -> [[String: Any]] {
+        lines.compactMap { (try? JSONSerialization.jsonObject(with: Data($0))) as? [String: Any] }
+    }
+
     @Test("a CNAB 400 bank without a remessa layout is a setup error naming the bank")
     func noLayout() {
         #expect(throws: CNABWriter.SetupError.self) { try Self.write([], format: .cnab400, bank: "999") }
