@@ -5,15 +5,15 @@ import Records
 /// What `CNABSimulator` is asked to do.
 public struct CNABSimulateOptions: Sendable {
     /// The share of registered títulos that are also paid (0…1).
-    public var paid: Double
+    public var paidShare: Double
     /// The seed that decides which títulos are paid: the same seed gives the same file.
     public var seed: UInt64
     /// The date of the retorno and its events; payments are credited the next day.
     public var date: CivilDate
 
     /// Creates options.
-    public init(paid: Double, seed: UInt64, date: CivilDate) {
-        self.paid = paid
+    public init(paidShare: Double, seed: UInt64, date: CivilDate) {
+        self.paidShare = paidShare
         self.seed = seed
         self.date = date
     }
@@ -47,108 +47,172 @@ public enum CNABSimulator {
     public static func simulate(
         _ source: ByteSource, file: String, library: LayoutLibrary, options: CNABSimulateOptions, diagnostics: DiagnosticSink
     ) throws -> ([UInt8], CNABSimulateSummary) {
-        var parsed: [UInt8] = []
-        let writer = RecordWriter { parsed.append(contentsOf: $0) }
+        var bytes: [UInt8] = []
+        let summary = try simulate(source, file: file, library: library, options: options, diagnostics: diagnostics) {
+            bytes.append(contentsOf: $0)
+        }
+        return (bytes, summary)
+    }
+
+    /// Reads the remessa and hands the retorno's bytes to `output` as they are made: each record
+    /// the reader writes goes straight into the retorno's writer, so memory stays constant.
+    public static func simulate(
+        _ source: ByteSource, file: String, library: LayoutLibrary, options: CNABSimulateOptions, diagnostics: DiagnosticSink,
+        output: @escaping (UnsafeBufferPointer<UInt8>) throws -> Void
+    ) throws -> CNABSimulateSummary {
+        let simulation = Simulation(file: file, library: library, options: options, diagnostics: diagnostics, output: output)
+        let records = RecordWriter { chunk in
+            // The reader flushes whole records, one per line.
+            for line in chunk.split(separator: 0x0A) { try simulation.take(Array(line)) }
+        }
         let read = try CNABReader(library: library, file: file, options: CNABReadOptions(threads: 1)).read(
-            source, output: writer, diagnostics: diagnostics)
-        try writer.finish()
-        guard !read.fatal, let format = read.format, let bank = read.bank else {
+            source, output: records, diagnostics: diagnostics)
+        try records.finish()
+        guard !read.fatal, let session = simulation.session else {
             throw Failure(code: "simulate.input", description: "\(file) cannot be read as a CNAB file (see the errors above)")
         }
-        guard read.direction == "remessa" else {
-            throw Failure(code: "simulate.input", description: "\(file) is a \(read.direction ?? "file of unknown direction"), not a remessa")
+        _ = try session.finish()
+        return simulation.summary
+    }
+
+    /// The state of one simulation: the retorno's writer (made when the remessa's header says
+    /// which bank and format), the bank's codes, and the generator that picks the paid títulos.
+    final class Simulation {
+        let file: String
+        let library: LayoutLibrary
+        let options: CNABSimulateOptions
+        let diagnostics: DiagnosticSink
+        let output: (UnsafeBufferPointer<UInt8>) throws -> Void
+        var session: CNABWriter.Session?
+        var summary = CNABSimulateSummary()
+        var rng: SplitMix64
+        var registered = "", paidCode = ""
+        var rejected: String?
+        var rejectionReasons: [String: String] = [:]
+        let credit: CivilDate
+        var count = 0
+
+        init(
+            file: String, library: LayoutLibrary, options: CNABSimulateOptions, diagnostics: DiagnosticSink,
+            output: @escaping (UnsafeBufferPointer<UInt8>) throws -> Void
+        ) {
+            self.file = file
+            self.library = library
+            self.options = options
+            self.diagnostics = diagnostics
+            self.output = output
+            rng = SplitMix64(seed: options.seed)
+            credit = CivilDate(daysSinceEpoch: options.date.daysSinceEpoch + 1)
         }
-        let family = format == .cnab240 ? "cnab240" : "cnab400"
-        let table =
-            (try? library.codes(named: "\(family)/\(bank)/occurrences"))
-            ?? (format == .cnab240 ? try? library.codes(named: "cnab240/febraban/occurrences") : nil)
-        guard let table else {
-            throw Failure(code: "simulate.codes", description: "no occurrence table for \(family) bank \(bank)")
-        }
-        func code(_ event: String) -> String? { table.movements.filter { $0.value.event == event }.keys.min() }
-        guard let registered = code("registered"), let paidCode = code("paid") else {
-            throw Failure(code: "simulate.codes", description: "the occurrence table of bank \(bank) has no registered or paid code")
-        }
-        let rejected = code("rejected")
-        let rejectionReasons = rejected.flatMap { table.movements[$0]?.reasons }.flatMap { table.reasons[$0] } ?? [:]
+
         /// The reason whose text names the problem, else the table's first.
         func reason(_ words: [String]) -> String? {
             let sorted = rejectionReasons.sorted { $0.key < $1.key }
             return sorted.first { entry in words.contains { entry.value.lowercased().contains($0) } }?.key ?? sorted.first?.key
         }
 
-        var summary = CNABSimulateSummary()
-        var rng = SplitMix64(seed: options.seed)
-        let credit = CivilDate(daysSinceEpoch: options.date.daysSinceEpoch + 1)
-        var lines: [Data] = []
-        func add(_ object: [String: Any]) throws { lines.append(try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) }
-        for line in parsed.split(separator: 0x0A) {
-            guard var object = (try? JSONSerialization.jsonObject(with: Data(line))) as? [String: Any] else { continue }
+        /// Starts the retorno from the remessa's file header record.
+        func start(_ header: [String: Any]) throws {
+            guard header["direction"] as? String == "remessa" else {
+                throw Failure(
+                    code: "simulate.input", description: "\(file) is a \(header["direction"] as? String ?? "file of unknown direction"), not a remessa")
+            }
+            guard let bank = header["bank"] as? String else {
+                throw Failure(code: "simulate.input", description: "\(file) has no bank code in its header")
+            }
+            let format: CNABFormat = header["format"] as? String == "cnab400" ? .cnab400 : .cnab240
+            let family = format == .cnab240 ? "cnab240" : "cnab400"
+            let table =
+                (try? library.codes(named: "\(family)/\(bank)/occurrences"))
+                ?? (format == .cnab240 ? try? library.codes(named: "cnab240/febraban/occurrences") : nil)
+            guard let table else {
+                throw Failure(code: "simulate.codes", description: "no occurrence table for \(family) bank \(bank)")
+            }
+            func code(_ event: String) -> String? { table.movements.filter { $0.value.event == event }.keys.min() }
+            guard let registered = code("registered"), let paid = code("paid") else {
+                throw Failure(code: "simulate.codes", description: "the occurrence table of bank \(bank) has no registered or paid code")
+            }
+            self.registered = registered
+            paidCode = paid
+            rejected = code("rejected")
+            rejectionReasons = rejected.flatMap { table.movements[$0]?.reasons }.flatMap { table.reasons[$0] } ?? [:]
+            var writeOptions = CNABWriteOptions(format: format, bank: bank, date: options.date)
+            writeOptions.direction = "retorno"
+            let writer = try CNABWriter(library: library, options: writeOptions)
+            summary.layout = writer.layoutName
+            session = CNABWriter.Session(writer, file: file + " (simulated)", diagnostics: diagnostics, output: output)
+        }
+
+        /// Hands a record on to the retorno's writer.
+        func add(_ object: [String: Any]) throws {
+            count += 1
+            try session?.add(object, line: count, raw: Array((try? JSONSerialization.data(withJSONObject: object)) ?? Data()))
+        }
+
+        /// One JSON record of the remessa.
+        func take(_ line: [UInt8]) throws {
+            guard var object = (try? JSONSerialization.jsonObject(with: Data(line))) as? [String: Any] else { return }
             object["source"] = nil
             switch (object["record"] as? String, object["part"] as? String) {
             case ("file"?, "header"?):
+                try start(object)
                 object["direction"] = "retorno"
                 object["layout"] = nil
                 object["format"] = nil
-                object["generated_on"] = Self.iso(options.date)
+                object["generated_on"] = options.date.description
                 try add(object)
             case ("batch"?, "header"?):
                 object["operation"] = "retorno"
                 try add(object)
             case ("title"?, _):
-                summary.titles += 1
-                var event = object
-                event["record"] = "event"
-                event["movement"] = nil
-                event["face_cents"] = object["amount_cents"]
-                event["amount_cents"] = nil
-                event["occurrence_date"] = Self.iso(options.date)
-                let amount = (object["amount_cents"] as? NSNumber)?.intValue ?? 0
-                let due = (object["due_date"] as? String).flatMap { CivilDate(iso: $0) }
-                let issued = (object["issue_date"] as? String).flatMap { CivilDate(iso: $0) }
-                let payer = object["payer"] as? [String: Any]
-                var problem: [String]? = nil
-                if amount <= 0 {
-                    problem = ["valor"]
-                } else if let due, let issued, due.daysSinceEpoch < issued.daysSinceEpoch {
-                    problem = ["vencimento"]
-                } else if let due, due.daysSinceEpoch < options.date.daysSinceEpoch {
-                    problem = ["vencimento"]
-                } else if (payer?["document"] as? String)?.isEmpty ?? true {
-                    problem = ["inscri", "cpf", "cnpj", "pagador", "sacado"]
-                }
-                // Each título draws once, whatever its fate, so one título's outcome does not move the others'.
-                let draw = rng.unit()
-                if let problem, let rejected {
-                    event["code"] = rejected
-                    if let r = reason(problem) { event["reasons"] = [["code": r]] }
-                    summary.rejected += 1
-                    try add(event)
-                    continue
-                }
-                event["code"] = registered
-                summary.registered += 1
-                try add(event)
-                if draw < options.paid {
-                    event["code"] = paidCode
-                    event["paid_cents"] = amount
-                    event["credited_cents"] = amount
-                    event["credit_date"] = Self.iso(credit)
-                    summary.paid += 1
-                    try add(event)
-                }
+                try title(object)
             default:
-                continue
+                return
             }
         }
-        var writeOptions = CNABWriteOptions(format: format, bank: bank, date: options.date)
-        writeOptions.direction = "retorno"
-        let retornoWriter = try CNABWriter(library: library, options: writeOptions)
-        summary.layout = retornoWriter.layoutName
-        let jsonl = Array(lines.map { Array($0) }.joined(separator: [0x0A]))
-        let (bytes, _) = try retornoWriter.write(MemorySource(jsonl), file: file + " (simulated)", diagnostics: diagnostics)
-        return (bytes, summary)
-    }
 
-    static func iso(_ d: CivilDate) -> String { String(format: "%04d-%02d-%02d", d.year, d.month, d.day) }
+        func title(_ object: [String: Any]) throws {
+            summary.titles += 1
+            var event = object
+            event["record"] = "event"
+            event["movement"] = nil
+            event["face_cents"] = object["amount_cents"]
+            event["amount_cents"] = nil
+            event["occurrence_date"] = options.date.description
+            let amount = (object["amount_cents"] as? NSNumber)?.intValue ?? 0
+            let due = (object["due_date"] as? String).flatMap { CivilDate(iso: $0) }
+            let issued = (object["issue_date"] as? String).flatMap { CivilDate(iso: $0) }
+            let payer = object["payer"] as? [String: Any]
+            var problem: [String]? = nil
+            if amount <= 0 {
+                problem = ["valor"]
+            } else if let due, let issued, due.daysSinceEpoch < issued.daysSinceEpoch {
+                problem = ["vencimento"]
+            } else if let due, due.daysSinceEpoch < options.date.daysSinceEpoch {
+                problem = ["vencimento"]
+            } else if (payer?["document"] as? String)?.isEmpty ?? true {
+                problem = ["inscri", "cpf", "cnpj", "pagador", "sacado"]
+            }
+            // Each título draws once, whatever its fate, so one título's outcome does not move the others'.
+            let draw = rng.unit()
+            if let problem, let rejected {
+                event["code"] = rejected
+                if let r = reason(problem) { event["reasons"] = [["code": r]] }
+                summary.rejected += 1
+                try add(event)
+                return
+            }
+            event["code"] = registered
+            summary.registered += 1
+            try add(event)
+            if draw < options.paidShare {
+                event["code"] = paidCode
+                event["paid_cents"] = amount
+                event["credited_cents"] = amount
+                event["credit_date"] = credit.description
+                summary.paid += 1
+                try add(event)
+            }
+        }
+    }
 }

@@ -209,41 +209,71 @@ public struct CNABWriter {
     /// Reads JSONL records from `source` and hands the file's bytes to `output` as they are made,
     /// 256 KiB at a time: memory stays constant whatever the number of títulos.
     public func write(
-        _ source: ByteSource, file: String, diagnostics: DiagnosticSink, output: (UnsafeBufferPointer<UInt8>) throws -> Void
+        _ source: ByteSource, file: String, diagnostics: DiagnosticSink, output: @escaping (UnsafeBufferPointer<UInt8>) throws -> Void
     ) throws -> CNABWriteSummary {
-        var summary = CNABWriteSummary()
-        summary.layout = layoutName
-        var state = State()
+        let session = Session(self, file: file, diagnostics: diagnostics, output: output)
         var reader = LineReader(source)
         defer { reader.close() }
-        func flush(_ state: inout State, atLeast: Int) throws {
+        try reader.forEachLine { bytes, number, cut in
+            var hi = bytes.count
+            while hi > 0, bytes[hi - 1] == 0x0D || bytes[hi - 1] == 0x20 || bytes[hi - 1] == 0x09 { hi -= 1 }
+            let raw = Array(bytes[0..<hi])
+            let object = cut || hi == 0 ? nil : (try? JSONSerialization.jsonObject(with: Data(raw))) as? [String: Any]
+            try session.add(object, line: number, raw: raw, cut: cut)
+            return true
+        }
+        return try session.finish()
+    }
+
+    /// One file being written, fed a record at a time (`cnab write` from JSONL lines, `cnab
+    /// simulate` from the events it makes) and flushed 256 KiB at a time.
+    public final class Session {
+        let writer: CNABWriter
+        let file: String
+        let diagnostics: DiagnosticSink
+        let output: (UnsafeBufferPointer<UInt8>) throws -> Void
+        var state = State()
+        var summary = CNABWriteSummary()
+
+        /// Starts a file.
+        public init(
+            _ writer: CNABWriter, file: String, diagnostics: DiagnosticSink, output: @escaping (UnsafeBufferPointer<UInt8>) throws -> Void
+        ) {
+            self.writer = writer
+            self.file = file
+            self.diagnostics = diagnostics
+            self.output = output
+            summary.layout = writer.layoutName
+        }
+
+        func flush(atLeast: Int) throws {
             guard state.out.count >= atLeast, !state.out.isEmpty else { return }
             try state.out.withUnsafeBufferPointer { try output($0) }
             state.out.removeAll(keepingCapacity: true)
         }
-        try reader.forEachLine { bytes, number, cut in
-            try flush(&state, atLeast: 256 << 10)
+
+        /// Takes one input record: `object` is nil for a line that is blank (`raw` empty) or not a
+        /// JSON object; `raw` is the line as read, for the rejects.
+        public func add(_ object: [String: Any]?, line number: Int, raw: [UInt8], cut: Bool = false) throws {
+            try flush(atLeast: 256 << 10)
             summary.lines += 1
-            var hi = bytes.count
-            while hi > 0, bytes[hi - 1] == 0x0D || bytes[hi - 1] == 0x20 || bytes[hi - 1] == 0x09 { hi -= 1 }
-            if hi == 0 {
+            if raw.isEmpty {
                 summary.skipped += 1
-                return true
+                return
             }
-            let raw = Array(bytes[0..<hi])
             func reject(_ code: DiagnosticCode, _ message: String) {
                 diagnostics.report(Diagnostic(.error, code, message, file: file, line: number, raw: raw))
                 summary.rejected += 1
             }
-            guard !cut, let object = (try? JSONSerialization.jsonObject(with: Data(raw))) as? [String: Any] else {
+            guard let object else {
                 reject("write.json", cut ? "line too long for a record" : "not a JSON object")
-                return true
+                return
             }
             switch (object["record"] as? String, object["part"] as? String) {
             case ("file"?, "header"?):
                 guard !state.headerWritten else {
                     reject("write.order", "a file header after the first título: one remessa per input")
-                    return true
+                    return
                 }
                 state.header = object
                 summary.used += 1
@@ -251,28 +281,25 @@ public struct CNABWriter {
                 state.fileTrailer = object
                 summary.used += 1
             case ("batch"?, "header"?):
-                guard batchHeader != nil else {
-                    reject("write.record", "a batch record, but \(layoutName) has no batches")
-                    return true
+                guard writer.batchHeader != nil else {
+                    reject("write.record", "a batch record, but \(writer.layoutName) has no batches")
+                    return
                 }
-                closeBatch(&state)
+                writer.closeBatch(&state)
                 state.batchHeader = object
                 summary.used += 1
             case ("batch"?, "trailer"?):
                 // Its values (a notice number, say) go into the trailer; the counts are recomputed.
                 state.batchTrailer = object
-                closeBatch(&state)
+                writer.closeBatch(&state)
                 summary.used += 1
-            case ("title"?, _) where options.direction == "remessa", ("event"?, _) where options.direction == "retorno":
-                let problems = title(object, number, &state)
+            case ("title"?, _) where writer.options.direction == "remessa", ("event"?, _) where writer.options.direction == "retorno":
+                let problems = writer.title(object, number, &state)
                 if problems.isEmpty {
                     summary.used += 1
                     summary.titles += 1
                 } else {
-                    diagnostics.report(
-                        Diagnostic(
-                            .error, problems[0].code, problems.map(\.message).joined(separator: "; "), file: file, line: number, raw: raw))
-                    summary.rejected += 1
+                    reject(problems[0].code, problems.map(\.message).joined(separator: "; "))
                 }
             case ("event"?, _):
                 reject("write.record", "an event record is a retorno's: cnab write writes remessas from title records")
@@ -281,25 +308,28 @@ public struct CNABWriter {
             case (let kind, _):
                 reject("write.record", "record \"\(kind ?? "?")\" is not a title, file or batch record")
             }
-            return true
         }
-        if !state.headerWritten { writeFileHeader(&state) }
-        closeBatch(&state)
-        state.records += 1
-        if state.fileTrailer["bank"] == nil { state.fileTrailer["bank"] = state.header["bank"] ?? options.bank }
-        let trailer = encode(
-            fileTrailer, values: state.fileTrailer, computed: computed(fileTrailer, &state, file: true), state: &state, line: 0)
-        append(trailer.bytes, &state)
-        for (path, t) in state.truncated.sorted(by: { $0.key < $1.key }) {
-            diagnostics.report(
-                Diagnostic(
-                    .warning, "write.truncated", "\(path) cut to its field in \(t.count) record(s), the first from line \(t.line)",
-                    file: file, line: t.line))
+
+        /// Writes the trailers (and the header, if no título came) and flushes what is left.
+        public func finish() throws -> CNABWriteSummary {
+            if !state.headerWritten { writer.writeFileHeader(&state) }
+            writer.closeBatch(&state)
+            state.records += 1
+            if state.fileTrailer["bank"] == nil { state.fileTrailer["bank"] = state.header["bank"] ?? writer.options.bank }
+            let r = writer.fileTrailer
+            let trailer = writer.encode(r, values: state.fileTrailer, computed: writer.computed(r, &state, file: true), state: &state, line: 0)
+            writer.append(trailer.bytes, &state)
+            for (path, t) in state.truncated.sorted(by: { $0.key < $1.key }) {
+                diagnostics.report(
+                    Diagnostic(
+                        .warning, "write.truncated", "\(path) cut to its field in \(t.count) record(s), the first from line \(t.line)",
+                        file: file, line: t.line))
+            }
+            summary.records = state.records
+            if let hex = writer.layout.layout.writing?.endOfFile, let byte = UInt8(hex, radix: 16) { state.out.append(byte) }
+            try flush(atLeast: 0)
+            return summary
         }
-        summary.records = state.records
-        if let hex = layout.layout.writing?.endOfFile, let byte = UInt8(hex, radix: 16) { state.out.append(byte) }
-        try flush(&state, atLeast: 0)
-        return summary
     }
 
     struct Problem: Error {
@@ -361,7 +391,7 @@ public struct CNABWriter {
         for r in chosen {
             state.batchSequence += 1
             state.records += 1
-            let e = encode(r, values: values, computed: [:], state: &state, line: line)
+            let e = encode(r, flat: flat, computed: [:], state: &state, line: line)
             problems += e.problems
             encoded.append(e.bytes)
         }
@@ -389,7 +419,7 @@ public struct CNABWriter {
         state.headerWritten = true
         state.records += 1
         var computed: [String: String] = [:]
-        if state.header["generated_on"] == nil { computed["generated_on"] = Self.iso(options.date) }
+        if state.header["generated_on"] == nil { computed["generated_on"] = options.date.description }
         if state.header["generated_at"] == nil {
             let t = options.time
             computed["generated_at"] = String(format: "%02d:%02d:%02d", t / 3600, t / 60 % 60, t % 60)
@@ -418,7 +448,7 @@ public struct CNABWriter {
         }
         state.batchHeader = nil
         var computed: [String: String] = [:]
-        if values["recorded_on"] == nil { computed["recorded_on"] = Self.iso(options.date) }
+        if values["recorded_on"] == nil { computed["recorded_on"] = options.date.description }
         if values["operation"] == nil { computed["operation"] = options.direction }
         if values["service_type"] == nil { computed["service_type"] = "01" }
         append(encode(r, values: values, computed: computed, state: &state, line: 0).bytes, &state)
@@ -460,8 +490,6 @@ public struct CNABWriter {
         state.out += [0x0D, 0x0A]
     }
 
-    static func iso(_ d: CivilDate) -> String { String(format: "%04d-%02d-%02d", d.year, d.month, d.day) }
-
     /// An object's present leaves by dotted path (arrays count as leaves: reasons), found in one
     /// walk: looking each path up through nested casts cost most of the time.
     static func flatten(_ object: [String: Any], prefix: String, into flat: inout [String: Any]) {
@@ -487,10 +515,17 @@ public struct CNABWriter {
     func encode(_ r: Int, values: [String: Any], computed: [String: String], state: inout State, line: Int) -> (
         bytes: [UInt8], problems: [Problem]
     ) {
-        let record = layout.records[r]
-        let plan = plans[r]
         var flat: [String: Any] = [:]
         Self.flatten(values, prefix: "", into: &flat)
+        return encode(r, flat: flat, computed: computed, state: &state, line: line)
+    }
+
+    /// The same from values already flattened by path (a título's records share one flattening).
+    func encode(_ r: Int, flat: [String: Any], computed: [String: String], state: inout State, line: Int) -> (
+        bytes: [UInt8], problems: [Problem]
+    ) {
+        let record = layout.records[r]
+        let plan = plans[r]
         var bytes = [UInt8](repeating: 0x20, count: layout.recordLength)
         var problems: [Problem] = []
         let role = record.role

@@ -34,10 +34,10 @@ enum CnabSimulateCommand: Command {
     static func run(_ args: Arguments, _ context: Context) throws -> ExitStatus {
         let io = context.io
         let library = try context.library(args)
-        var paid = 0.5
+        var paidShare = 0.5
         if let text = args.value("paid") {
             guard let p = Double(text), p >= 0, p <= 1 else { throw UsageError(message: "--paid must be a number from 0 to 1, found \"\(text)\"") }
-            paid = p
+            paidShare = p
         }
         var seed: UInt64 = 1
         if let text = args.value("seed") {
@@ -56,21 +56,23 @@ enum CnabSimulateCommand: Command {
         let name = args.positionals.first ?? "-"
         let source = try CnabRun.source(name, io)
         let sink = CnabRun.sink(context, rejects: nil)
-        let bytes: [UInt8]
+        let outputFile = try args.value("output").map { try AtomicFile(path: io.path($0)) }
         let summary: CNABSimulateSummary
         do {
-            (bytes, summary) = try CNABSimulator.simulate(
-                source, file: name, library: library, options: CNABSimulateOptions(paid: paid, seed: seed, date: date), diagnostics: sink)
+            summary = try CNABSimulator.simulate(
+                source, file: name, library: library, options: CNABSimulateOptions(paidShare: paidShare, seed: seed, date: date),
+                diagnostics: sink
+            ) { b in
+                if let outputFile { try outputFile.write(b) } else { try io.stdout(b) }
+            }
         } catch let e as CNABSimulator.Failure {
+            outputFile?.abort()
             io.say("cnab simulate: [\(e.code.rawValue)] \(e.description)")
             return .dataError
         } catch let e as CNABWriter.SetupError {
+            outputFile?.abort()
             io.say("cnab simulate: [\(e.code.rawValue)] \(e.description)")
             return .config
-        }
-        let outputFile = try args.value("output").map { try AtomicFile(path: io.path($0)) }
-        try bytes.withUnsafeBufferPointer { b in
-            if let outputFile { try outputFile.write(b) } else { try io.stdout(b) }
         }
         try outputFile?.commit()
         io.say(
