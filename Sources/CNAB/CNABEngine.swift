@@ -464,13 +464,10 @@ struct CNABEngine {
         }
         if !batched {
             if options.layout == nil, summary.layout == "cnab400/generic" {
-                let known = Set(library.sources.keys.filter { $0.hasPrefix("cnab400/") && $0.hasSuffix("/" + (summary.direction ?? "")) }.map {
-                    $0.split(separator: "/")[1]
-                }).sorted()
                 rejectFile(
                     Diagnostic(
                         .error, "cnab.no-layout",
-                        "no CNAB 400 \(summary.direction ?? "") layout for bank \(layoutBank ?? "?") (\(known.isEmpty ? "no bank has one yet" : "banks with one: " + known.joined(separator: ", "))); give --bank or --layout",
+                        library.noCNAB400Layout(bank: layoutBank ?? "?", direction: summary.direction ?? "") + "; give --bank or --layout",
                         file: file, line: number, column: info.bank.map { info.specs[$0].start + 1 } ?? 0, raw: Array(line)))
                 return
             }
@@ -601,27 +598,34 @@ struct CNABEngine {
                     "batch \(batch!.number) trailer counts \(count) records, the batch has \(expected) (\(detailsOnly ? "details, as the layout says this bank counts" : "header, details and trailer"))",
                     line: number, column: column(r, info.recordCount))
             }
-            let counted = info.titleCounts.reduce(0) { $0 + (integer(line, r, $1) ?? 0) }
-            let total = info.titleTotals.reduce(0) { $0 + (integer(line, r, $1) ?? 0) }
-            // Banks fill these with the whole carteira's figures as often as with the batch's (real
-            // retornos show 61 títulos for a batch of 3), so a difference informs, it does not reject.
-            if counted != 0 || total != 0 {
-                if counted != batch!.titles {
-                    report(
-                        .warning, "cnab.batch-titles",
-                        "batch \(batch!.number) trailer counts \(counted) títulos, the batch has \(batch!.titles)",
-                        line: number, column: column(r, info.titleCounts.first))
-                }
-                if total != batch!.face {
-                    report(
-                        .warning, "cnab.batch-total",
-                        "batch \(batch!.number) trailer totals \(Money.format(total)), the títulos' face values add up to \(Money.format(batch!.face))",
-                        line: number, column: column(r, info.titleTotals.first))
-                }
-            }
+            checkTitleTotals(line, number, r, of: batch!, codes: ("cnab.batch-titles", "cnab.batch-total"), scope: "batch \(batch!.number)", whole: "batch")
         }
         batch = nil
         try accept(line, number, r, problems, part: "trailer", kind: "batch")
+    }
+
+    /// Compares a trailer's título counts and totals with what was read. Banks fill them with the
+    /// whole carteira's figures as often as with the batch's (real retornos show 61 títulos for a
+    /// batch of 3), so a difference informs, it does not reject.
+    func checkTitleTotals(
+        _ line: UnsafeBufferPointer<UInt8>, _ number: Int, _ r: Int, of read: Batch, codes: (titles: DiagnosticCode, total: DiagnosticCode),
+        scope: String, whole: String
+    ) {
+        let info = infos[r]
+        let counted = info.titleCounts.reduce(0) { $0 + (integer(line, r, $1) ?? 0) }
+        let total = info.titleTotals.reduce(0) { $0 + (integer(line, r, $1) ?? 0) }
+        guard counted != 0 || total != 0 else { return }
+        if counted != read.titles {
+            report(
+                .warning, codes.titles, "\(scope) trailer counts \(counted) títulos, the \(whole) has \(read.titles)",
+                line: number, column: column(r, info.titleCounts.first))
+        }
+        if total != read.face {
+            report(
+                .warning, codes.total,
+                "\(scope) trailer totals \(Money.format(total)), the títulos' face values add up to \(Money.format(read.face))",
+                line: number, column: column(r, info.titleTotals.first))
+        }
     }
 
     mutating func fileTrailer(_ line: UnsafeBufferPointer<UInt8>, _ number: Int, _ r: Int, _ problems: [Diagnostic]) throws {
@@ -634,22 +638,8 @@ struct CNABEngine {
         trailerSeen = true
         let info = infos[r]
         if problems.isEmpty, let implicit {
-            // CNAB 400 trailers count and total the títulos (per carteira): informative, as in 240 batches.
-            let counted = info.titleCounts.reduce(0) { $0 + (integer(line, r, $1) ?? 0) }
-            let total = info.titleTotals.reduce(0) { $0 + (integer(line, r, $1) ?? 0) }
-            if counted != 0 || total != 0 {
-                if counted != implicit.titles {
-                    report(
-                        .warning, "cnab.trailer-titles", "file trailer counts \(counted) títulos, the file has \(implicit.titles)",
-                        line: number, column: column(r, info.titleCounts.first))
-                }
-                if total != implicit.face {
-                    report(
-                        .warning, "cnab.trailer-total",
-                        "file trailer totals \(Money.format(total)), the títulos' face values add up to \(Money.format(implicit.face))",
-                        line: number, column: column(r, info.titleTotals.first))
-                }
-            }
+            // CNAB 400 trailers count and total the títulos (per carteira), as 240 batch trailers do.
+            checkTitleTotals(line, number, r, of: implicit, codes: ("cnab.trailer-titles", "cnab.trailer-total"), scope: "file", whole: "file")
         }
         if problems.isEmpty {
             if let count = integer(line, r, info.batchCount), count != batches {

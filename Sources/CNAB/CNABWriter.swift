@@ -89,14 +89,7 @@ public struct CNABWriter {
         var name = options.layout ?? "\(family)/\(options.bank)/\(direction)"
         if options.layout == nil, library.sources[name] == nil {
             guard options.format == .cnab240 else {
-                let known = Set(library.sources.keys.filter { $0.hasPrefix("cnab400/") && $0.hasSuffix("/" + direction) }.map {
-                    String($0.split(separator: "/")[1])
-                }).sorted()
-                throw SetupError(
-                    code: "write.no-layout",
-                    description:
-                        "no CNAB 400 \(direction) layout for bank \(options.bank) (\(known.isEmpty ? "no bank has one yet" : "banks with one: " + known.joined(separator: ", ")))"
-                )
+                throw SetupError(code: "write.no-layout", description: library.noCNAB400Layout(bank: options.bank, direction: direction))
             }
             name = "cnab240/febraban/\(direction)"
         }

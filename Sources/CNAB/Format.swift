@@ -1,5 +1,17 @@
 import FixedWidth
 
+extension LayoutLibrary {
+    /// Why a CNAB 400 file of `bank` cannot be read or written: no `cnab400/<bank>/<direction>`
+    /// layout; the message names the banks that have one.
+    func noCNAB400Layout(bank: String, direction: String) -> String {
+        let banks = Set(sources.keys.filter { $0.hasPrefix("cnab400/") && $0.hasSuffix("/" + direction) }.map {
+            String($0.split(separator: "/")[1])
+        }).sorted()
+        let known = banks.isEmpty ? "no bank has one yet" : "banks with one: " + banks.joined(separator: ", ")
+        return "no CNAB 400 \(direction) layout for bank \(bank) (\(known))"
+    }
+}
+
 /// The CNAB family of a file: 240 or 400 positions per record.
 public struct CNABFormat: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
     /// The raw value.
