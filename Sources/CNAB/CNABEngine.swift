@@ -72,29 +72,80 @@ struct CNABEngine {
     var summary = CNABReadSummary()
 
     var normalizer: LineNormalizer?
-    var layout: CompiledLayout?
+    /// The layout in use, behind a reference: reading a record of it copies no layout.
+    var layout: Box<CompiledLayout>?
     var infos: [RecordInfo] = []
     /// Per record, the plain values the per-line path needs (no reference counting to read them).
     var hot: [Hot] = []
 
+    /// Per record, the plain values the per-line path needs: small and free of references, so
+    /// reading one copies a few words and counts no references.
     struct Hot {
         enum Role: UInt8 { case none, fileHeader, batchHeader, detail, batchTrailer, fileTrailer }
         var role = Role.none
         var startsGroup = false
         var fallback = false
-        var batch: FieldSpec?
-        var sequence: FieldSpec?
-        var face: FieldSpec?
-        var bank: FieldSpec?
-        var recordType: FieldSpec?
-        var segment: FieldSpec?
-        var code: FieldSpec?
+        var batch = Spot()
+        var sequence = Spot()
+        var face = Spot()
+        var bank = Spot()
+        var recordType = Spot()
+        var segment = Spot()
+        var code = Spot()
+        /// This record's `enum` fields to check: `enumChecks[enumStart..<enumEnd]`.
+        var enumStart: Int32 = 0
+        var enumEnd: Int32 = 0
     }
+
+    /// Where a structural field is in its record (`start` -1: the record has none).
+    struct Spot {
+        var at: Int32 = -1
+        var width: Int32 = 0
+
+        init() {}
+        init(_ spec: FieldSpec?) {
+            if let spec { at = Int32(spec.start); width = Int32(spec.length) }
+        }
+
+        var start: Int { Int(at) }
+        var length: Int { Int(width) }
+
+        var exists: Bool { start >= 0 }
+
+        /// The field's value when it is all digits; nil when absent, blank or not digits.
+        @inline(__always)
+        func integer(in line: UnsafeBufferPointer<UInt8>) -> Int? {
+            guard start >= 0 else { return nil }
+            let p = line.baseAddress! + start
+            var v = 0
+            for i in 0..<length {
+                let d = p[i] &- 48
+                if d > 9 { return nil }
+                v = v &* 10 &+ Int(d)
+            }
+            return v
+        }
+    }
+
+    /// An `enum` field checked against its table on every line, with the last value found in the
+    /// table (most files repeat a handful of values, so most lines need one comparison).
+    struct EnumCheck {
+        var record: Int
+        var field: Int
+        var start: Int
+        var length: Int
+        /// The last accepted value's bytes (fields of up to 8 bytes), and whether there is one.
+        var last: UInt64 = 0
+        var known = false
+    }
+    var enumChecks: [EnumCheck] = []
+    /// Per record, the vector pre-check of its checked fields (its tables live in `infos[r].fast`).
+    var fastPlans: [FastCheck.Plan] = []
 
     /// Where the layout keeps the record type and the segment (from the first record that names
     /// them), for messages about lines no record matches.
-    var recordTypeSpec: FieldSpec?
-    var segmentSpec: FieldSpec?
+    var recordTypeSpec = Spot()
+    var segmentSpec = Spot()
     var selectCache = SelectCache()
     var detailSchema: OutputSchema?
     /// Emission programs by group shape: their index in `programList`.
@@ -147,8 +198,8 @@ struct CNABEngine {
 
     mutating func use(_ name: String) throws {
         let compiled = try CompiledLayout(try library.layout(named: name), codePrefix: "cnab")
-        layout = compiled
-        selectCache = SelectCache()
+        layout = Box(compiled)
+        selectCache = SelectCache(compiled)
         summary.layout = name
         infos = compiled.records.map { record in
             var info = RecordInfo()
@@ -183,7 +234,9 @@ struct CNABEngine {
             info.requires = record.requires.compactMap { compiled.recordIndex(named: $0) }
             return info
         }
-        hot = infos.map { info in
+        enumChecks = []
+        fastPlans = infos.map(\.fast.plan)
+        hot = infos.enumerated().map { r, info in
             var h = Hot()
             switch info.role {
             case .fileHeader?: h.role = .fileHeader
@@ -195,17 +248,22 @@ struct CNABEngine {
             }
             h.startsGroup = info.startsGroup
             h.fallback = info.fallback
-            h.batch = info.batch.map { info.specs[$0] }
-            h.sequence = info.sequence.map { info.specs[$0] }
-            h.face = info.face.map { info.specs[$0] }
-            h.bank = info.bank.map { info.specs[$0] }
-            h.recordType = info.recordType.map { info.specs[$0] }
-            h.segment = info.segment.map { info.specs[$0] }
-            h.code = info.code.map { info.specs[$0] }
+            h.batch = Spot(info.batch.map { info.specs[$0] })
+            h.sequence = Spot(info.sequence.map { info.specs[$0] })
+            h.face = Spot(info.face.map { info.specs[$0] })
+            h.bank = Spot(info.bank.map { info.specs[$0] })
+            h.recordType = Spot(info.recordType.map { info.specs[$0] })
+            h.segment = Spot(info.segment.map { info.specs[$0] })
+            h.code = Spot(info.code.map { info.specs[$0] })
+            h.enumStart = Int32(enumChecks.count)
+            for i in info.enums where i != info.direction && info.specs[i].enumIndex >= 0 {
+                enumChecks.append(EnumCheck(record: r, field: i, start: info.specs[i].start, length: info.specs[i].length))
+            }
+            h.enumEnd = Int32(enumChecks.count)
             return h
         }
-        recordTypeSpec = hot.lazy.compactMap(\.recordType).first
-        segmentSpec = hot.lazy.compactMap(\.segment).first
+        recordTypeSpec = hot.first { $0.recordType.exists }?.recordType ?? Spot()
+        segmentSpec = hot.first { $0.segment.exists }?.segment ?? Spot()
         let details = compiled.records.indices.filter { compiled.records[$0].role == .detail }
         detailSchema = OutputSchema(layout: compiled, records: details)
         programs = [:]
@@ -371,14 +429,22 @@ struct CNABEngine {
             rejectLine(line, number, "cnab.after-trailer", "record after the file trailer", column: 1)
             return
         }
-        guard var r = selectCache.select(line, in: layout!) else {
+        var selected: Int?
+        switch selectCache.lookup(line) {
+        case .hit(let r): selected = r
+        case .miss(let slot, let key):
+            selected = layout!.value.select(line)
+            selectCache.store(selected, slot: slot, key: key)
+        case .uncached: selected = layout!.value.select(line)
+        }
+        guard var r = selected else {
             rejectLine(
                 line, number, "cnab.record-type",
                 "line matches no record of layout \(summary.layout ?? "?") (record type \(quoted(line, recordTypeSpec)), segment \(quoted(line, segmentSpec)))",
-                column: (recordTypeSpec?.start ?? 0) + 1)
+                column: (recordTypeSpec.exists ? recordTypeSpec.start : 0) + 1)
             return
         }
-        if !directionLocked, layout!.records[r].role == .detail {
+        if !directionLocked, hot[r].role == .detail {
             // No header said the direction: the first detail record decides it.
             for direction in ["retorno", "remessa"] {
                 guard let name = layoutName(direction: direction),
@@ -386,18 +452,18 @@ struct CNABEngine {
                     let i = candidate.select(line), candidate.records[i].role == .detail
                 else { continue }
                 try lock(direction: direction, line: number)
-                r = layout!.select(line) ?? r
+                r = layout!.value.select(line) ?? r
                 break
             }
         }
         let problems = fieldProblems(line, r, number)
         checkBank(line, r, number)
-        if !batched, let s = hot[r].sequence?.integer(in: line), s != records {
+        if !batched, let s = hot[r].sequence.integer(in: line), s != records {
             report(
                 .error, "cnab.sequence", "sequence \(s), expected \(records) (the record's position in the file)",
                 line: number, column: column(r, infos[r].sequence))
         }
-        for i in infos[r].enums where i != infos[r].direction { checkEnum(line, r, i, number) }
+        for k in Int(hot[r].enumStart)..<Int(hot[r].enumEnd) { checkEnum(line, k, number) }
         switch hot[r].role {
         case .detail: try detail(line, number, r, problems)
         case .fileHeader: try fileHeader(line, number, r, problems)
@@ -405,23 +471,28 @@ struct CNABEngine {
         case .batchTrailer: try batchTrailer(line, number, r, problems)
         case .fileTrailer: try fileTrailer(line, number, r, problems)
         case .none:
-            rejectLine(line, number, "cnab.record-type", "record \(layout!.records[r].name) has no role in the file structure", column: 1)
+            rejectLine(line, number, "cnab.record-type", "record \(layout!.value.records[r].name) has no role in the file structure", column: 1)
         }
     }
 
     /// The field errors of a line read as record `r` (none when the vector pre-check passes).
-    func fieldProblems(_ line: UnsafeBufferPointer<UInt8>, _ r: Int, _ number: Int) -> [Diagnostic] {
+    mutating func fieldProblems(_ line: UnsafeBufferPointer<UInt8>, _ r: Int, _ number: Int) -> [Diagnostic] {
+        fastPlans[r].passes(line) ? [] : slowFieldProblems(line, r, number)
+    }
+
+    /// The per-field check, for a line the vector pre-check did not pass.
+    @inline(never)
+    func slowFieldProblems(_ line: UnsafeBufferPointer<UInt8>, _ r: Int, _ number: Int) -> [Diagnostic] {
         var problems: [Diagnostic] = []
-        if !infos[r].fast.passes(line) {
-            infos[r].checkedSpecs.withUnsafeBufferPointer { specs in
-                for k in 0..<specs.count {
-                    guard let kind = specs[k].problem(in: line) else { continue }
-                    let field = layout!.records[r].fields[infos[r].checked[k]]
-                    problems.append(
-                        Diagnostic(
-                            .error, DiagnosticCode(rawValue: "cnab." + kind.name), field.message(for: kind, line),
-                            file: file, line: number, column: field.column, raw: Array(line)))
-                }
+        let fields = layout!.value.records[r].fields
+        infos[r].checkedSpecs.withUnsafeBufferPointer { specs in
+            for k in 0..<specs.count {
+                guard let kind = specs[k].problem(in: line) else { continue }
+                let field = fields[infos[r].checked[k]]
+                problems.append(
+                    Diagnostic(
+                        .error, DiagnosticCode(rawValue: "cnab." + kind.name), field.message(for: kind, line),
+                        file: file, line: number, column: field.column, raw: Array(line)))
             }
         }
         return problems
@@ -437,13 +508,13 @@ struct CNABEngine {
         headerSeen = true
         let info = infos[r]
         let layoutBefore = summary.layout
-        if let b = info.bank, let bank = layout!.records[r].fields[b].text(in: line) {
+        if let b = info.bank, let bank = layout!.value.records[r].fields[b].text(in: line) {
             summary.bank = bank
             let spec = info.specs[b]
             headerBank = Array(line[spec.start..<(spec.start + spec.length)])
         }
         if let d = info.direction, !directionLocked {
-            let field = layout!.records[r].fields[d]
+            let field = layout!.value.records[r].fields[d]
             switch field.text(in: line) {
             case "1"?: try lock(direction: "remessa", line: number)
             case "2"?: try lock(direction: "retorno", line: number)
@@ -476,7 +547,7 @@ struct CNABEngine {
         }
         // The header was read before its bank was known (with FEBRABAN's or the generic layout):
         // when the bank's layout took over, it is read again, and judged, with that one.
-        if summary.layout != layoutBefore, let own = layout!.select(line), layout!.records[own].role == .fileHeader {
+        if summary.layout != layoutBefore, let own = layout!.value.select(line), layout!.value.records[own].role == .fileHeader {
             try accept(line, number, own, fieldProblems(line, own, number), part: "header", kind: "file")
             return
         }
@@ -487,7 +558,7 @@ struct CNABEngine {
         try closeBatchWithoutTrailer(number)
         batches += 1
         let n = integer(line, r, infos[r].batch)
-        if let n, n != batches, layout!.layout.checks?.batchNumbers != "any" {
+        if let n, n != batches, layout!.value.layout.checks?.batchNumbers != "any" {
             report(
                 .error, "cnab.batch-number", "batch header numbers batch \(n), expected \(batches)",
                 line: number, column: column(r, infos[r].batch))
@@ -523,10 +594,10 @@ struct CNABEngine {
         batch!.records += 1
         detailRecords += 1
         checkBatchNumber(line, number, r)
-        let h = hot[r]
+        let h = hot[r]  // a few words, no references
         if !batched {
             // CNAB 400: the sequence is the record's position in the file, checked in `record`.
-        } else if let s = h.sequence?.integer(in: line) {
+        } else if let s = h.sequence.integer(in: line) {
             let expected = batch!.lastSequence + 1
             if s != expected {
                 report(
@@ -540,7 +611,7 @@ struct CNABEngine {
         if h.startsGroup {
             try closeGroup()
             batch!.titles += 1
-            batch!.face += h.face?.integer(in: line) ?? 0
+            batch!.face += h.face.integer(in: line) ?? 0
             group.open = true
             group.batch = batch!.number
             add(line, number, r, problems)
@@ -548,7 +619,8 @@ struct CNABEngine {
             // A detail only the fallback record matched: an unknown segment, reported and kept.
             report(
                 .warning, "cnab.unknown-segment",
-                "unknown segment \(quoted(line, h.segment)) kept as a segment record", line: number, column: (h.segment?.start ?? 0) + 1)
+                "unknown segment \(quoted(line, h.segment)) kept as a segment record", line: number,
+                column: (h.segment.exists ? h.segment.start : 0) + 1)
             if problems.isEmpty {
                 summary.written += 1
                 if let out = output {
@@ -575,8 +647,8 @@ struct CNABEngine {
         } else {
             rejectLine(
                 line, number, "cnab.orphan-segment",
-                "segment \(quoted(line, h.segment)) (\(layout!.records[r].name)) has no título to belong to: no starting segment before it in batch \(batch!.number)",
-                column: (h.segment?.start ?? 0) + 1)
+                "segment \(quoted(line, h.segment)) (\(layout!.value.records[r].name)) has no título to belong to: no starting segment before it in batch \(batch!.number)",
+                column: (h.segment.exists ? h.segment.start : 0) + 1)
         }
     }
 
@@ -590,7 +662,7 @@ struct CNABEngine {
         checkBatchNumber(line, number, r)
         let info = infos[r]
         if problems.isEmpty {
-            let detailsOnly = layout!.layout.checks?.batchRecordCount == "details"
+            let detailsOnly = layout!.value.layout.checks?.batchRecordCount == "details"
             let expected = detailsOnly ? batch!.records - 2 : batch!.records
             if let count = integer(line, r, info.recordCount), count != expected {
                 fatal(
@@ -647,7 +719,7 @@ struct CNABEngine {
                     "cnab.file-count", "file trailer counts \(count) batches, the file has \(batches)",
                     line: number, column: column(r, info.batchCount))
             }
-            let fileDetailsOnly = layout!.layout.checks?.fileRecordCount == "details"
+            let fileDetailsOnly = layout!.value.layout.checks?.fileRecordCount == "details"
             let expected = fileDetailsOnly ? detailRecords : records
             if let count = integer(line, r, info.recordCount), count != expected {
                 // A 6-digit count cannot say 1,000,000 or more: a file that large is right when the
@@ -728,7 +800,7 @@ struct CNABEngine {
 
     /// The raw bytes of a group slot.
     func slotBytes(_ slot: Int) -> [UInt8] {
-        let length = layout!.recordLength
+        let length = layout!.value.recordLength
         return Array(group.store[(slot * length)..<((slot + 1) * length)])
     }
 
@@ -750,7 +822,7 @@ struct CNABEngine {
                     diagnostics.report(
                         Diagnostic(
                             .error, "cnab.group-rejected",
-                            "\(layout!.records[group.records[slot]].name) rejected with its título (see line \(group.errors[0].line))",
+                            "\(layout!.value.records[group.records[slot]].name) rejected with its título (see line \(group.errors[0].line))",
                             file: file, line: group.lines[slot], raw: slotBytes(slot)))
                 } else {
                     own.forEach { diagnostics.report($0) }
@@ -762,7 +834,7 @@ struct CNABEngine {
         for required in infos[firstRecord].requires where !group.records[0..<count].contains(required) {
             report(
                 .warning, "cnab.missing-segment",
-                "\(layout!.records[firstRecord].name) is not followed by \(layout!.records[required].name) in its título",
+                "\(layout!.value.records[firstRecord].name) is not followed by \(layout!.value.records[required].name) in its título",
                 line: firstLine)
         }
         summary.written += count
@@ -786,12 +858,12 @@ struct CNABEngine {
             programs[group.shape] = programIndex
             if parallel {
                 try out.setFiller(
-                    TituloFiller(programs: programList, reasons: reasonList, recordLength: layout!.recordLength))
+                    TituloFiller(programs: programList, reasons: reasonList, recordLength: layout!.value.recordLength))
             }
         }
         let deferred = parallel && programIndex >= 0
         let program = programIndex >= 0 ? programList[programIndex] : detailSchema!.program(for: Array(group.records[0..<count]))
-        let length = layout!.recordLength
+        let length = layout!.value.recordLength
         group.store.withUnsafeBufferPointer { store in
             group.offsets.withUnsafeBufferPointer { allOffsets in
                 let offsets = UnsafeBufferPointer(rebasing: allOffsets[0..<count])
@@ -823,7 +895,7 @@ struct CNABEngine {
         }
         if movement == nil, codeKey != nil {
             let code = group.store.withUnsafeBufferPointer { infos[firstRecord].specs[infos[firstRecord].code!].text(in: $0) }
-            if let code { unknownCode(code, firstLine, column: (hot[firstRecord].code?.start ?? -1) + 1) }
+            if let code { unknownCode(code, firstLine, column: hot[firstRecord].code.start + 1) }
         }
         try endRecord(firstLine)
     }
@@ -836,7 +908,7 @@ struct CNABEngine {
 
     /// The column of a record's type field (0 when its layout names none).
     func typeColumn(_ r: Int) -> Int {
-        (hot[r].recordType?.start ?? -1) + 1
+        hot[r].recordType.start + 1
     }
 
     mutating func closeBatchWithoutTrailer(_ number: Int) throws {
@@ -920,7 +992,8 @@ struct CNABEngine {
     }
 
     mutating func checkBank(_ line: UnsafeBufferPointer<UInt8>, _ r: Int, _ number: Int) {
-        guard let header = headerBank, !bankMismatchWarned, let field = hot[r].bank else { return }
+        let field = hot[r].bank
+        guard let header = headerBank, !bankMismatchWarned, field.exists else { return }
         guard field.length == header.count else { return }
         for k in 0..<header.count where line[field.start + k] != header[k] {
             bankMismatchWarned = true
@@ -933,24 +1006,39 @@ struct CNABEngine {
     }
 
     /// Reports, once per field and file, a value its `enum` table does not list (it is emitted raw).
-    mutating func checkEnum(_ line: UnsafeBufferPointer<UInt8>, _ r: Int, _ i: Int, _ number: Int) {
+    mutating func checkEnum(_ line: UnsafeBufferPointer<UInt8>, _ k: Int, _ number: Int) {
+        let check = enumChecks[k]
+        let p = line.baseAddress! + check.start
+        var key: UInt64 = 0
+        if check.length <= 8 {
+            for i in 0..<check.length { key = key << 8 | UInt64(p[i]) }
+            if check.known, key == check.last { return }
+        }
+        let r = check.record
+        let i = check.field
         let spec = infos[r].specs[i]
-        guard spec.enumIndex >= 0, !spec.isBlank(in: line) else { return }
-        for entry in layout!.enumTables[spec.enumIndex] where entry.raw.count == spec.length {
+        guard !spec.isBlank(in: line) else { return }
+        for entry in layout!.value.enumTables[spec.enumIndex] where entry.raw.count == spec.length {
             var equal = true
-            for k in 0..<spec.length where line[spec.start + k] != entry.raw[k] { equal = false; break }
-            if equal { return }
+            for b in 0..<spec.length where line[spec.start + b] != entry.raw[b] { equal = false; break }
+            if equal {
+                if check.length <= 8 {
+                    enumChecks[k].last = key
+                    enumChecks[k].known = true
+                }
+                return
+            }
         }
         guard warnedEnums.insert(r << 16 | i).inserted else { return }
-        let field = layout!.records[r].fields[i]
+        let field = layout!.value.records[r].fields[i]
         let known = field.enumMap.map { String(decoding: $0.raw, as: UTF8.self) }.joined(separator: ", ")
         report(
             .warning, "cnab.enum", "\(field.name) is \"\(field.text(in: line) ?? "")\", not one of \(known); written as it is",
             line: number, column: field.column)
     }
 
-    func checkBatchNumber(_ line: UnsafeBufferPointer<UInt8>, _ number: Int, _ r: Int) {
-        if let n = hot[r].batch?.integer(in: line), let open = batch, n != open.number {
+    mutating func checkBatchNumber(_ line: UnsafeBufferPointer<UInt8>, _ number: Int, _ r: Int) {
+        if let n = hot[r].batch.integer(in: line), let open = batch, n != open.number {
             report(
                 .error, "cnab.batch-number", "record carries batch \(n) inside batch \(open.number)",
                 line: number, column: column(r, infos[r].batch))
@@ -967,12 +1055,18 @@ struct CNABEngine {
     }
 
     /// `"X" at N` for a structural field of the layout, as messages show it.
-    func quoted(_ line: UnsafeBufferPointer<UInt8>, _ spec: FieldSpec?) -> String {
-        guard let spec else { return "?" }
+    func quoted(_ line: UnsafeBufferPointer<UInt8>, _ spec: Spot) -> String {
+        guard spec.exists else { return "?" }
         return "\(quote(line, spec.start + 1, spec.length)) at \(spec.start + 1)"
     }
 
     func quote(_ line: UnsafeBufferPointer<UInt8>, _ column: Int, _ length: Int) -> String {
         "\"" + TextBytes.decode(line[(column - 1)..<min(line.count, column - 1 + length)]) + "\""
     }
+}
+
+/// A value behind a reference, so that reading parts of it never copies the whole.
+final class Box<Value> {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }

@@ -249,25 +249,55 @@ public struct SelectCache: Sendable {
     var keys = [UInt64](repeating: 0, count: 256)
     /// The selected record + 1; 0 for an empty slot, -1 for "no record".
     var results = [Int](repeating: 0, count: 256)
+    /// The key positions, up to 8 (`count` 0: selection cannot be cached).
+    var positions: (Int, Int, Int, Int, Int, Int, Int, Int) = (0, 0, 0, 0, 0, 0, 0, 0)
+    var count = 0
 
-    /// An empty cache.
+    /// An empty cache, for no layout.
     public init() {}
 
-    /// `layout.select(line)`, from the cache when the key bytes were seen before.
-    @inline(__always)
-    public mutating func select(_ line: UnsafeBufferPointer<UInt8>, in layout: CompiledLayout) -> Int? {
-        guard let positions = layout.selectTable.keyPositions else { return layout.select(line) }
-        var key: UInt64 = 0
-        for p in positions {
-            guard p < line.count else { return layout.select(line) }
-            key = key << 8 | UInt64(line[p])
+    /// An empty cache for `layout`.
+    public init(_ layout: CompiledLayout) {
+        if let p = layout.selectTable.keyPositions, !p.isEmpty {
+            count = p.count
+            withUnsafeMutableBytes(of: &positions) { raw in
+                for (k, v) in p.enumerated() { raw.storeBytes(of: v, toByteOffset: k * MemoryLayout<Int>.stride, as: Int.self) }
+            }
         }
+    }
+
+    /// What the cache knows of the line: `.hit(record)` (nil: no record), or `.miss(slot, key)`
+    /// to be answered by `store` after asking the layout.
+    public enum Lookup {
+        case hit(Int?)
+        case miss(slot: Int, key: UInt64)
+        case uncached
+    }
+
+    /// Looks the line's key bytes up, without touching the layout.
+    @inline(__always)
+    public func lookup(_ line: UnsafeBufferPointer<UInt8>) -> Lookup {
+        guard count > 0 else { return .uncached }
+        var key: UInt64 = 0
+        let n = count
+        let ok: Bool = withUnsafeBytes(of: positions) { raw in
+            for k in 0..<n {
+                let p = raw.load(fromByteOffset: k * MemoryLayout<Int>.stride, as: Int.self)
+                guard p < line.count else { return false }
+                key = key << 8 | UInt64(line[p])
+            }
+            return true
+        }
+        guard ok else { return .uncached }
         let slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 56)
         let hit = results[slot]
-        if hit != 0, keys[slot] == key { return hit > 0 ? hit - 1 : nil }
-        let selected = layout.select(line)
+        if hit != 0, keys[slot] == key { return .hit(hit > 0 ? hit - 1 : nil) }
+        return .miss(slot: slot, key: key)
+    }
+
+    /// Remembers the layout's answer for a missed key.
+    public mutating func store(_ selected: Int?, slot: Int, key: UInt64) {
         keys[slot] = key
         results[slot] = selected.map { $0 + 1 } ?? -1
-        return selected
     }
 }

@@ -356,23 +356,14 @@ extension FieldSpec {
     /// The value as an integer; nil when blank or not digits.
     @inline(__always)
     public func integer(in line: UnsafeBufferPointer<UInt8>) -> Int? {
+        // Only a field of digits has a value: one pass, no second look for blanks.
         let p = line.baseAddress! + start
-        if Words.allDigits(p, length) {
-            var v = 0
-            for i in 0..<length { v = v &* 10 &+ Int(p[i] &- 48) }
-            return v
-        }
         var v = 0
-        var blanks = 0
-        for i in start..<(start + length) {
-            let d = line[i] &- 48
-            if d > 9 {
-                guard FieldSpec.isBlank(line[i]) else { return nil }
-                blanks += 1
-                continue
-            }
+        for i in 0..<length {
+            let d = p[i] &- 48
+            if d > 9 { return nil }
             v = v &* 10 &+ Int(d)
         }
-        return blanks == 0 ? v : nil
+        return v
     }
 }
