@@ -139,6 +139,24 @@ struct CNABEngine {
         var known = false
     }
     var enumChecks: [EnumCheck] = []
+    /// The facts `ReadAhead` worked out for the line being read, when it did.
+    var lineFacts: LineFacts?
+    /// Counts the changes to what `LineFacts` depend on (the layout).
+    var generation = 0
+
+    /// Whether a raw line is exactly one record (perhaps with a CR), not blank, not the first
+    /// line: nothing to normalise.
+    @inline(__always)
+    static func isPlain(_ raw: UnsafeBufferPointer<UInt8>, length n: Int, number: Int, cut: Bool) -> Bool {
+        (raw.count == n || (raw.count == n + 1 && raw[n] == 0x0D)) && !cut && number > 1 && raw[0] != 0x20
+            && raw[n - 1] != 0x0D && raw[n - 1] != 0x1A
+    }
+
+    /// What `ReadAhead` needs to work out `LineFacts` as this engine would, now.
+    func factsPlan() -> FactsPlan? {
+        guard let layout, plainLength > 0 else { return nil }
+        return FactsPlan(generation: generation, layout: layout, checks: infos.map(\.fast), recordLength: plainLength)
+    }
     /// Per record, the vector pre-check of its checked fields (its tables live in `infos[r].fast`).
     var fastPlans: [FastCheck.Plan] = []
 
@@ -175,6 +193,11 @@ struct CNABEngine {
     var batch: Batch?
     var group = Group()
     var headerBank: [UInt8]?
+    /// The header's bank bytes as a number (banks are 3 bytes), -1 length when there is none.
+    var headerBankKey: UInt64 = 0
+    var headerBankLength = -1
+    /// Once the first line is read: the record length, for lines that need no normalising.
+    var plainLength = 0
     var bankMismatchWarned = false
     var stop = false
     /// After a whole-file rejection: the remaining lines are counted as rejected with the file.
@@ -199,6 +222,7 @@ struct CNABEngine {
     mutating func use(_ name: String) throws {
         let compiled = try CompiledLayout(try library.layout(named: name), codePrefix: "cnab")
         layout = Box(compiled)
+        generation += 1
         selectCache = SelectCache(compiled)
         summary.layout = name
         infos = compiled.records.map { record in
@@ -264,10 +288,15 @@ struct CNABEngine {
         }
         recordTypeSpec = hot.first { $0.recordType.exists }?.recordType ?? Spot()
         segmentSpec = hot.first { $0.segment.exists }?.segment ?? Spot()
-        let details = compiled.records.indices.filter { compiled.records[$0].role == .detail }
-        detailSchema = OutputSchema(layout: compiled, records: details)
         programs = [:]
         programList = []
+        reasonTables = [:]
+        reasonList = []
+        movementJSON = [:]
+        // What only writing records needs (`check` writes none, and is spared building it).
+        guard output != nil else { return }
+        let details = compiled.records.indices.filter { compiled.records[$0].role == .detail }
+        detailSchema = OutputSchema(layout: compiled, records: details)
         if parallel { try output?.setFiller(nil) }
         recordPrograms = compiled.records.indices.map { OutputSchema(layout: compiled, records: [$0]).program(for: [$0]) }
         // The occurrence table beside the layout, else beside the layouts it extends; a CNAB 240
@@ -281,9 +310,6 @@ struct CNABEngine {
         if name.hasPrefix("cnab240/") { folders.append("cnab240/febraban") }
         let library = self.library
         codes = folders.lazy.compactMap { try? library.codes(named: $0 + "/occurrences") }.first
-        reasonTables = [:]
-        reasonList = []
-        movementJSON = [:]
         let retorno = name.hasSuffix("retorno")
         if let codes {
             var tables: [String: Int] = [:]
@@ -352,8 +378,16 @@ struct CNABEngine {
 
     // MARK: - Lines
 
-    mutating func line(_ raw: UnsafeBufferPointer<UInt8>, number: Int, cut: Bool) throws -> Bool {
+    mutating func line(_ raw: UnsafeBufferPointer<UInt8>, number: Int, cut: Bool, facts: LineFacts? = nil) throws -> Bool {
         summary.lines += 1
+        let n = plainLength
+        if n > 0, !draining, Self.isPlain(raw, length: n, number: number, cut: cut) {
+            records += 1
+            lineFacts = facts
+            defer { lineFacts = nil }
+            try record(UnsafeBufferPointer(start: raw.baseAddress, count: n), number: number)
+            return !stop
+        }
         if draining {
             var blank = true
             for b in raw where b != 0x0D && b != 0x1A && b != 0x20 && b != 0 { blank = false; break }
@@ -382,6 +416,7 @@ struct CNABEngine {
             }
             summary.format = format
             normalizer = LineNormalizer(recordLength: format == .cnab240 ? 240 : 400, file: file)
+            plainLength = normalizer!.recordLength
             if format == .cnab240 {
                 // The retorno layout holds the header records too (extends common); a remessa header switches.
                 try use(options.layout ?? layoutName(direction: "retorno")!)
@@ -430,12 +465,16 @@ struct CNABEngine {
             return
         }
         var selected: Int?
-        switch selectCache.lookup(line) {
+        if let f = lineFacts, f.record >= 0 {
+            selected = Int(f.record)
+        } else {
+            switch selectCache.lookup(line) {
         case .hit(let r): selected = r
         case .miss(let slot, let key):
             selected = layout!.value.select(line)
             selectCache.store(selected, slot: slot, key: key)
         case .uncached: selected = layout!.value.select(line)
+        }
         }
         guard var r = selected else {
             rejectLine(
@@ -456,7 +495,8 @@ struct CNABEngine {
                 break
             }
         }
-        let problems = fieldProblems(line, r, number)
+        let known = lineFacts.map { $0.record == r } ?? false
+        let problems = known && lineFacts!.fieldsValid ? [] : fieldProblems(line, r, number)
         checkBank(line, r, number)
         if !batched, let s = hot[r].sequence.integer(in: line), s != records {
             report(
@@ -512,6 +552,8 @@ struct CNABEngine {
             summary.bank = bank
             let spec = info.specs[b]
             headerBank = Array(line[spec.start..<(spec.start + spec.length)])
+            headerBankLength = spec.length <= 8 ? spec.length : -1
+            headerBankKey = Self.key(line, spec.start, spec.length)
         }
         if let d = info.direction, !directionLocked {
             let field = layout!.value.records[r].fields[d]
@@ -991,10 +1033,26 @@ struct CNABEngine {
         report(.error, code, message, line: line, column: column)
     }
 
+    /// Up to 8 bytes of a line as one number, for comparing short fields.
+    @inline(__always)
+    static func key(_ line: UnsafeBufferPointer<UInt8>, _ start: Int, _ length: Int) -> UInt64 {
+        var key: UInt64 = 0
+        for k in 0..<min(length, 8) { key = key << 8 | UInt64(line[start + k]) }
+        return key
+    }
+
+    @inline(__always)
     mutating func checkBank(_ line: UnsafeBufferPointer<UInt8>, _ r: Int, _ number: Int) {
         let field = hot[r].bank
-        guard let header = headerBank, !bankMismatchWarned, field.exists else { return }
-        guard field.length == header.count else { return }
+        guard field.length == headerBankLength, !bankMismatchWarned,
+            Self.key(line, field.start, field.length) != headerBankKey
+        else { return }
+        bankMismatch(line, field, number)
+    }
+
+    @inline(never)
+    mutating func bankMismatch(_ line: UnsafeBufferPointer<UInt8>, _ field: Spot, _ number: Int) {
+        guard let header = headerBank, field.exists, field.length == header.count else { return }
         for k in 0..<header.count where line[field.start + k] != header[k] {
             bankMismatchWarned = true
             report(
@@ -1037,6 +1095,7 @@ struct CNABEngine {
             line: number, column: field.column)
     }
 
+    @inline(__always)
     mutating func checkBatchNumber(_ line: UnsafeBufferPointer<UInt8>, _ number: Int, _ r: Int) {
         if let n = hot[r].batch.integer(in: line), let open = batch, n != open.number {
             report(

@@ -86,12 +86,38 @@ public struct CNABReader {
         var engine = CNABEngine(
             library: library, file: file, options: options, output: options.emit ? output : nil,
             diagnostics: diagnostics)
-        var reader = LineReader(source)
-        defer { reader.close() }
-        try reader.forEachLine { raw, number, cut in
-            try engine.line(raw, number: number, cut: cut)
+        if options.threads > 1 {
+            try readAhead(source, &engine)
+        } else {
+            var reader = LineReader(source)
+            defer { reader.close() }
+            try reader.forEachLine { raw, number, cut in
+                try engine.line(raw, number: number, cut: cut)
+            }
         }
         try engine.finish()
         return engine.summary
+    }
+
+    /// The lines read, and their facts worked out, on another thread (see `ReadAhead`).
+    func readAhead(_ source: ByteSource, _ engine: inout CNABEngine) throws {
+        let ahead = ReadAhead(source)
+        defer { ahead.stop() }
+        var published = -1
+        reading: while let block = try ahead.next() {
+            let facts = block.generation >= 0 && block.generation == engine.generation
+            for i in 0..<block.lines.count {
+                let line = block.lines[i]
+                let raw = UnsafeBufferPointer(start: block.bytes + line.start, count: line.length)
+                guard try engine.line(raw, number: line.number, cut: line.cut, facts: facts ? block.facts[i] : nil) else {
+                    break reading
+                }
+            }
+            if engine.generation != published, let plan = engine.factsPlan() {
+                ahead.publish(plan)
+                published = engine.generation
+            }
+            ahead.recycle(block)
+        }
     }
 }

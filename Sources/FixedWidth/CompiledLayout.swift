@@ -246,12 +246,12 @@ struct SelectTable: Sendable {
 /// Remembers recent selections by the bytes at the selector positions: a direct-mapped table
 /// of 256 entries, so memory stays constant whatever the input. Reset it when the layout changes.
 public struct SelectCache: Sendable {
-    var keys = [UInt64](repeating: 0, count: 256)
+    @usableFromInline var keys = [UInt64](repeating: 0, count: 256)
     /// The selected record + 1; 0 for an empty slot, -1 for "no record".
-    var results = [Int](repeating: 0, count: 256)
+    @usableFromInline var results = [Int](repeating: 0, count: 256)
     /// The key positions, up to 8 (`count` 0: selection cannot be cached).
-    var positions: (Int, Int, Int, Int, Int, Int, Int, Int) = (0, 0, 0, 0, 0, 0, 0, 0)
-    var count = 0
+    @usableFromInline var positions: (Int, Int, Int, Int, Int, Int, Int, Int) = (0, 0, 0, 0, 0, 0, 0, 0)
+    @usableFromInline var count = 0
 
     /// An empty cache, for no layout.
     public init() {}
@@ -275,7 +275,7 @@ public struct SelectCache: Sendable {
     }
 
     /// Looks the line's key bytes up, without touching the layout.
-    @inline(__always)
+    @inlinable @inline(__always)
     public func lookup(_ line: UnsafeBufferPointer<UInt8>) -> Lookup {
         guard count > 0 else { return .uncached }
         var key: UInt64 = 0
@@ -296,6 +296,7 @@ public struct SelectCache: Sendable {
     }
 
     /// Remembers the layout's answer for a missed key.
+    @inlinable
     public mutating func store(_ selected: Int?, slot: Int, key: UInt64) {
         keys[slot] = key
         results[slot] = selected.map { $0 + 1 } ?? -1

@@ -44,41 +44,70 @@ import Testing
         #expect(badFound.contains { $0.code == "cnab.file-count" })
     }
 
-    /// Títulos formatted on worker threads (`threads` > 1) come out byte for byte as formatted
-    /// on the reading thread, with chunks cut every few records, on our samples and every CNAB
-    /// 240 file of the corpus (layout switches, rejected títulos and unknown segments included).
+    /// Threads change no byte and no finding. With `threads` > 1 lines are read, and their
+    /// `LineFacts` worked out, on a thread of their own, and títulos are formatted on workers;
+    /// the records, diagnostics and counts are the same as on one thread — for `parse` and for
+    /// `check`, on our samples, every CNAB 240 and 400 file of the corpus, and copies of a
+    /// 3,000-line file with random bytes changed (wrong digits, banks, enums, sequences, lengths)
+    /// past the first block, where the facts are used.
     @Test func threadsChangeNoByte() throws {
         var url = URL(fileURLWithPath: #filePath)
         for _ in 0..<3 { url.deleteLastPathComponent() }
+        let samples = url.path + "/Fixtures/samples"
         var inputs: [(String, [UInt8])] = [
             ("RETORNO-240.ret", Self.sample),
-            ("REMESSA-240.rem", [UInt8](FileManager.default.contents(atPath: url.path + "/Fixtures/samples/REMESSA-240.rem")!)),
+            ("REMESSA-240.rem", [UInt8](FileManager.default.contents(atPath: samples + "/REMESSA-240.rem")!)),
+            ("cnab400/237/retorno.ret", [UInt8](FileManager.default.contents(atPath: samples + "/cnab400/237/retorno.ret")!)),
         ]
         let corpus = url.appendingPathComponent("../shared/corpus").standardizedFileURL
         let index = (try? String(contentsOf: corpus.appendingPathComponent("INDEX.tsv"), encoding: .utf8)) ?? ""
         for row in index.split(separator: "\n").dropFirst() {
             let columns = row.split(separator: "\t", omittingEmptySubsequences: false)
-            guard columns.count > 4, columns[4] == "240" else { continue }
+            guard columns.count > 4, columns[4] == "240" || columns[4] == "400" else { continue }
             if let bytes = FileManager.default.contents(atPath: corpus.appendingPathComponent(String(columns[0])).path) {
                 inputs.append((String(columns[0]), [UInt8](bytes)))
             }
         }
-        #expect(inputs.count > 60, "the corpus has 68 CNAB 240 files")
-        func parse(_ bytes: [UInt8], threads: Int) throws -> [UInt8] {
+        #expect(inputs.count > 120, "the corpus has 68 CNAB 240 and 65 CNAB 400 files")
+        // A long file: the sample's títulos repeated (renumbered by nobody: sequence and
+        // trailer findings included), then copies with random bytes changed.
+        let lines = Self.sample.split(separator: 0x0A).map(Array.init)
+        var long = lines[0] + [0x0A] + lines[1] + [0x0A]
+        for k in 0..<1500 { long += lines[2 + k % (lines.count - 4)] + [0x0A] }
+        long += lines[lines.count - 2] + [0x0A] + lines[lines.count - 1] + [0x0A]
+        inputs.append(("long", long))
+        var rng = SplitMix64(seed: 7)
+        for copy in 0..<6 {
+            var bytes = long
+            for _ in 0..<(20 + copy * 10) {
+                let at = 8 * 241 + Int(rng.next() % UInt64(bytes.count - 8 * 241))
+                let pool: [UInt8] = [0x20, 0x30, 0x39, 0x41, 0x0A, 0x0D, 0x1A, 0x00, 0xC3]
+                bytes[at] = pool[Int(rng.next() % UInt64(pool.count))]
+            }
+            inputs.append(("long, mutated \(copy)", bytes))
+        }
+        func read(_ bytes: [UInt8], threads: Int, emit: Bool) throws -> ([UInt8], [Diagnostic], CNABReadSummary) {
             var out: [UInt8] = []
+            var found: [Diagnostic] = []
             let writer = RecordWriter(threshold: 700) { out.append(contentsOf: $0) }
-            _ = try CNABReader(library: LayoutLibrary(), file: "f", options: CNABReadOptions(threads: threads))
-                .read(MemorySource(bytes), output: writer, diagnostics: DiagnosticSink { _ in })
+            let summary = try CNABReader(library: LayoutLibrary(), file: "f", options: CNABReadOptions(emit: emit, threads: threads))
+                .read(MemorySource(bytes), output: writer, diagnostics: DiagnosticSink { found.append($0) })
             try writer.finish()
-            return out
+            return (out, found, summary)
         }
         for (name, bytes) in inputs {
-            let serial = try parse(bytes, threads: 1)
-            #expect(!serial.isEmpty, "\(name)")
-            for threads in [2, 3] {
-                #expect(try parse(bytes, threads: threads) == serial, "\(name), \(threads) threads")
+            for emit in [true, false] {
+                let serial = try read(bytes, threads: 1, emit: emit)
+                #expect(serial.0.isEmpty != emit || serial.2.fatal, "\(name)")
+                for threads in [2, 3] {
+                    let other = try read(bytes, threads: threads, emit: emit)
+                    // Compared as booleans: a failure names the input, not megabytes of bytes.
+                    let (records, findings, summary) = (other.0 == serial.0, other.1 == serial.1, other.2 == serial.2)
+                    #expect(records, "\(name), \(threads) threads, emit \(emit): records differ")
+                    #expect(findings, "\(name), \(threads) threads, emit \(emit): diagnostics differ")
+                    #expect(summary, "\(name), \(threads) threads, emit \(emit): \(other.2) != \(serial.2)")
+                }
             }
         }
     }
 }
-

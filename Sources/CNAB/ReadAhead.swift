@@ -1,0 +1,238 @@
+import Foundation
+import FixedWidth
+import Records
+
+/// What can be known of one line from the layout alone, without the file's state: which record
+/// it is and whether its fields are valid — the two costliest questions per line, answered by
+/// `ReadAhead` on its own thread while the engine checks the lines before. (The numbers the
+/// structure checks need are cheap, and read by the engine itself, which keeps the two threads
+/// about equally busy.)
+struct LineFacts {
+    /// The record the line is; -1 when the facts are not known (the engine works them out).
+    var record: Int32 = -1
+    /// The vector pre-check passed: no field problems.
+    var fieldsValid = false
+}
+
+/// The engine's layout facts as of one moment (`generation`), for the read-ahead thread: a
+/// value, so the thread's caches are its own and reading it needs no locks or access checks.
+struct FactsPlan: @unchecked Sendable {
+    let generation: Int
+    let layout: Box<CompiledLayout>
+    var selectCache: SelectCache
+    /// Keeps the pre-checks' tables alive while `plans` point into them.
+    let checks: [FastCheck]
+    let plans: [FastCheck.Plan]
+    let recordLength: Int
+
+    init(
+        generation: Int, layout: Box<CompiledLayout>, checks: [FastCheck], recordLength: Int) {
+        self.generation = generation
+        self.layout = layout
+        selectCache = SelectCache(layout.value)
+        self.checks = checks
+        plans = checks.map(\.plan)
+        self.recordLength = recordLength
+    }
+
+    /// The facts of a line, or unknown ones when the line needs normalising (see
+    /// `CNABEngine.isPlain`) or matches no record.
+    mutating func facts(_ raw: UnsafeBufferPointer<UInt8>, number: Int, cut: Bool) -> LineFacts {
+        var f = LineFacts()
+        guard CNABEngine.isPlain(raw, length: recordLength, number: number, cut: cut) else { return f }
+        let line = UnsafeBufferPointer(start: raw.baseAddress, count: recordLength)
+        let selected: Int?
+        switch selectCache.lookup(line) {
+        case .hit(let r): selected = r
+        case .miss(let slot, let key):
+            selected = layout.value.select(line)
+            selectCache.store(selected, slot: slot, key: key)
+        case .uncached: selected = layout.value.select(line)
+        }
+        guard let r = selected else { return f }
+        f.record = Int32(r)
+        f.fieldsValid = plans[r].passes(line)
+        return f
+    }
+}
+
+/// Reads lines on a thread of its own, a block of about 1 MiB at a time, and works out each
+/// line's `LineFacts` with the latest plan the engine published. The engine takes the blocks in
+/// order; facts worked out with an older plan than the engine's are ignored (the engine works
+/// them out itself), so the result never depends on the thread's timing.
+final class ReadAhead: @unchecked Sendable {
+    struct Line {
+        var start: Int
+        var length: Int
+        var number: Int
+        var cut: Bool
+    }
+
+    final class Block {
+        let bytes: UnsafeMutablePointer<UInt8>
+        let capacity: Int
+        var used = 0
+        var lines: [Line] = []
+        var facts: [LineFacts] = []
+        /// The plan the facts were worked out with; -1 when there are none.
+        var generation = -1
+
+        init(capacity: Int) {
+            self.capacity = capacity
+            bytes = .allocate(capacity: capacity)
+        }
+
+        deinit { bytes.deallocate() }
+
+        func reset() {
+            used = 0
+            lines.removeAll(keepingCapacity: true)
+            facts.removeAll(keepingCapacity: true)
+            generation = -1
+        }
+    }
+
+    /// Bytes per block before it is handed over; the first block is handed over after a few
+    /// lines, so that the engine can read the header and publish its plan early.
+    static let blockSize = 1 << 20
+    static let firstLines = 16
+
+    let source: ByteSource
+    let monitor = Monitor()
+    var ready: [Block] = []
+    var free: [Block] = []
+    var plan: FactsPlan?
+    var consumed = 0
+    var finished = false
+    var cancelled = false
+    var failure: Error?
+    var running = false
+
+    init(_ source: ByteSource) {
+        self.source = source
+        // One block being filled, at most two waiting: constant memory.
+        free = (0..<3).map { _ in Block(capacity: Self.blockSize + (64 << 10) + 8) }
+        running = true
+        let thread = Thread { [self] in run() }
+        thread.stackSize = 1 << 20
+        thread.start()
+    }
+
+    /// The next block in order; nil at the end of the input. Rethrows a read error.
+    func next() throws -> Block? {
+        try monitor.locked {
+            while ready.isEmpty && !finished { monitor.wait() }
+            if !ready.isEmpty { return ready.removeFirst() }
+            if let failure { throw failure }
+            return nil
+        }
+    }
+
+    /// Gives a block back once its lines are done.
+    func recycle(_ block: Block) {
+        monitor.locked {
+            block.reset()
+            free.append(block)
+            consumed += 1
+            monitor.signal()
+        }
+    }
+
+    /// Makes `plan` the one blocks started from now on use.
+    func publish(_ plan: FactsPlan) {
+        monitor.locked {
+            self.plan = plan
+            monitor.signal()
+        }
+    }
+
+    /// Stops the thread (early, if the engine stopped) and waits for it to end.
+    func stop() {
+        monitor.locked {
+            cancelled = true
+            monitor.signal()
+            while running { monitor.wait() }
+        }
+    }
+
+    /// Takes a free block, and the latest plan into `plan`; nil once stopped. After the first
+    /// block, waits for the engine to have read it (and so published its plan).
+    func start(handed: Int, plan: inout FactsPlan?) -> Block? {
+        monitor.locked {
+            while !cancelled && (free.isEmpty || (handed == 1 && consumed < 1)) { monitor.wait() }
+            guard !cancelled else { return nil }
+            let block = free.removeLast()
+            if self.plan?.generation != plan?.generation { plan = self.plan }
+            block.generation = plan?.generation ?? -1
+            return block
+        }
+    }
+
+    func hand(_ block: Block) {
+        monitor.locked {
+            ready.append(block)
+            monitor.signal()
+        }
+    }
+
+    /// The read-ahead thread. What changes per line lives in local variables (a class's
+    /// properties would be checked for exclusive access on every use).
+    func run() {
+        var reader = LineReader(source)
+        defer { reader.close() }
+        var plan: FactsPlan? = nil
+        var handed = 0
+        guard var block = start(handed: 0, plan: &plan) else { return finish(nil) }
+        var used = 0
+        var lines: [Line] = []
+        var facts: [LineFacts] = []
+        var capacity = block.capacity
+        var bytes = block.bytes
+        do {
+            try reader.forEachLine { line, number, cut in
+                let full = handed == 0 ? lines.count >= Self.firstLines : used >= Self.blockSize
+                if full || used + line.count > capacity {
+                    block.used = used
+                    swap(&block.lines, &lines)
+                    swap(&block.facts, &facts)
+                    hand(block)
+                    handed += 1
+                    guard let next = start(handed: handed, plan: &plan) else { return false }
+                    block = next
+                    used = 0
+                    swap(&block.lines, &lines)
+                    swap(&block.facts, &facts)
+                    capacity = block.capacity
+                    bytes = block.bytes
+                }
+                (bytes + used).update(from: line.baseAddress!, count: line.count)
+                lines.append(Line(start: used, length: line.count, number: number, cut: cut))
+                if plan != nil {
+                    facts.append(plan!.facts(UnsafeBufferPointer(start: bytes + used, count: line.count), number: number, cut: cut))
+                }
+                used += line.count
+                return true
+            }
+            block.used = used
+            swap(&block.lines, &lines)
+            swap(&block.facts, &facts)
+            hand(block)
+            finish(nil)
+        } catch {
+            block.used = used
+            swap(&block.lines, &lines)
+            swap(&block.facts, &facts)
+            hand(block)
+            finish(error)
+        }
+    }
+
+    func finish(_ error: Error?) {
+        monitor.locked {
+            failure = error
+            finished = true
+            running = false
+            monitor.signal()
+        }
+    }
+}
