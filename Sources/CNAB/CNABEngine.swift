@@ -180,6 +180,9 @@ struct CNABEngine {
     var reasonList: [ReasonTexts] = []
     /// Per movement code: the ready-made `,"event":…,"description":…` (or `,"movement":…`) members.
     var movementJSON: [UInt16: [UInt8]] = [:]
+    /// The last título's movement code and what the tables hold for it; the last shape and its program.
+    var lastCode: (key: UInt16?, reasons: Int?, movement: [UInt8]?) = (nil, nil, nil)
+    var lastShape: (shape: UInt64, program: Int) = (0, -1)
     var warnedCodes: Set<String> = []
     var warnedEnums: Set<Int> = []
     var fileJSON: [UInt8] = []
@@ -290,6 +293,8 @@ struct CNABEngine {
         segmentSpec = hot.first { $0.segment.exists }?.segment ?? Spot()
         programs = [:]
         programList = []
+        lastCode = (nil, nil, nil)
+        lastShape = (0, -1)
         reasonTables = [:]
         reasonList = []
         movementJSON = [:]
@@ -884,16 +889,23 @@ struct CNABEngine {
         guard let out = output else { return }
         let retorno = summary.direction == "retorno"
         var codeKey: UInt16? = nil
-        if let c = infos[firstRecord].code {
-            let spec = infos[firstRecord].specs[c]
-            if spec.length == 2 { codeKey = UInt16(group.store[spec.start]) << 8 | UInt16(group.store[spec.start + 1]) }
+        let codeSpot = hot[firstRecord].code
+        if codeSpot.length == 2 {
+            codeKey = UInt16(group.store[codeSpot.start]) << 8 | UInt16(group.store[codeSpot.start + 1])
         }
-        let reasonIndex = codeKey.flatMap { reasonTables[$0] }
-        let movement = codeKey.flatMap { movementJSON[$0] }
+        // The code's reason table and movement members, from the last título's when the code repeats.
+        if codeKey != lastCode.key {
+            lastCode = (codeKey, codeKey.flatMap { reasonTables[$0] }, codeKey.flatMap { movementJSON[$0] })
+        }
+        let reasonIndex = lastCode.reasons
+        let movement = lastCode.movement
         // A cached shape's program is kept by index; a group too long or varied to cache gets its own.
         var programIndex = -1
-        if group.shape != 0, let cached = programs[group.shape] {
+        if group.shape != 0, group.shape == lastShape.shape {
+            programIndex = lastShape.program
+        } else if group.shape != 0, let cached = programs[group.shape] {
             programIndex = cached
+            lastShape = (group.shape, cached)
         } else if group.shape != 0 {
             programIndex = programList.count
             programList.append(detailSchema!.program(for: Array(group.records[0..<count])))

@@ -17,16 +17,32 @@ public protocol HoleFiller: AnyObject, Sendable {
 /// and chunks are flushed in order by the caller's thread, at most `inFlight` of them pending.
 /// The bytes written are the same as if each hole had been filled in place.
 public final class RecordWriter {
+    /// What every record touches, behind a pointer: a class's stored properties are checked for
+    /// exclusive access at run time on every use, memory behind a pointer is not.
+    struct State {
+        var buffer: ByteBuffer
+        var payload: ByteBuffer
+        var holes: [Hole] = []
+        var records = 0
+    }
+    let state: UnsafeMutablePointer<State>
+
     /// Bytes of records not yet flushed. Writers append a record's JSON, then call `endRecord()`.
-    public var buffer: ByteBuffer
+    public var buffer: ByteBuffer {
+        get { state.pointee.buffer }
+        set { state.pointee.buffer = newValue }
+    }
     /// Records ended so far.
-    public private(set) var records = 0
+    public var records: Int { state.pointee.records }
     /// Where new holes' payloads go; their filler is `filler`.
     public private(set) var filler: HoleFiller?
     let threshold: Int
     let flush: (UnsafeBufferPointer<UInt8>) throws -> Void
-    var holes: [Hole] = []
-    var payload: ByteBuffer
+    var holes: [Hole] { state.pointee.holes }
+    var payload: ByteBuffer {
+        get { state.pointee.payload }
+        set { state.pointee.payload = newValue }
+    }
     var pending: [Chunk] = []
     let inFlight: Int
 
@@ -39,8 +55,8 @@ public final class RecordWriter {
     public init(threshold: Int = 256 << 10, flush: @escaping (UnsafeBufferPointer<UInt8>) throws -> Void) {
         self.threshold = threshold
         self.flush = flush
-        buffer = ByteBuffer(capacity: threshold + 64 << 10)
-        payload = ByteBuffer(capacity: 64)
+        state = .allocate(capacity: 1)
+        state.initialize(to: State(buffer: ByteBuffer(capacity: threshold + 64 << 10), payload: ByteBuffer(capacity: 64)))
         inFlight = 3
     }
 
@@ -48,8 +64,10 @@ public final class RecordWriter {
         for chunk in pending { workers?.wait(chunk); chunk.free() }
         for b in spares { b.deallocate() }
         workers?.stop()
-        buffer.deallocate()
-        payload.deallocate()
+        state.pointee.buffer.deallocate()
+        state.pointee.payload.deallocate()
+        state.deinitialize(count: 1)
+        state.deallocate()
     }
 
     /// Threads that format chunks besides the caller's (started with the first chunk).
@@ -59,22 +77,22 @@ public final class RecordWriter {
     /// Lends the buffer for appending one record (a single access, however many appends).
     @inline(__always)
     public func withBuffer<R>(_ body: (inout ByteBuffer) throws -> R) rethrows -> R {
-        try body(&buffer)
+        try body(&state.pointee.buffer)
     }
 
     /// Ends the record just appended with a newline, flushing when the buffer is full.
     @inline(__always)
     public func endRecord() throws {
-        buffer.append(0x0A)
-        records += 1
-        if buffer.count >= threshold || payload.count >= 4 * threshold {
+        state.pointee.buffer.append(0x0A)
+        state.pointee.records += 1
+        if state.pointee.buffer.count >= threshold || state.pointee.payload.count >= 4 * threshold {
             try cut()
         }
     }
 
     /// Appends one complete record (JSON object bytes, without newline).
     public func write(_ record: [UInt8]) throws {
-        buffer.append(record)
+        state.pointee.buffer.append(record)
         try endRecord()
     }
 
@@ -82,8 +100,8 @@ public final class RecordWriter {
     /// only when `filler` is set.
     @inline(__always)
     public func hole(_ body: (inout ByteBuffer) -> Void) {
-        holes.append(Hole(at: buffer.count, payload: payload.count))
-        body(&payload)
+        state.pointee.holes.append(Hole(at: state.pointee.buffer.count, payload: state.pointee.payload.count))
+        body(&state.pointee.payload)
     }
 
     /// Sets the filler for holes from now on (the buffer so far is cut first).
@@ -104,7 +122,7 @@ public final class RecordWriter {
         let chunk = Chunk(literal: buffer, holes: holes, payload: payload, filler: filler!, result: spare())
         buffer = spare()
         payload = spare()
-        holes.removeAll(keepingCapacity: true)
+        state.pointee.holes.removeAll(keepingCapacity: true)
         pending.append(chunk)
         if workers == nil { workers = ChunkWorkers(threads: workerThreads) }
         workers!.submit(chunk)
