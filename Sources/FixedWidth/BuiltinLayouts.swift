@@ -1247,6 +1247,7 @@ public enum BuiltinLayouts {
   "version": "081",
   "doc": "Sicoob CNAB 240 cobrança, remessa: posições da FEBRABAN; nosso número de P 38-57 decomposto (SCB planilhas 05/06; BRC remessa/cnab240/sicoob.rb; 5 remessas e 2 retornos do corpus). Versões: arquivo 081 no Sicoob (SCB planilha 05; cnab-boleto-facts §A.13); lote 040 na remessa e 043/044 no retorno do Sicoob (SCB; cnab-boleto-facts §A.13)",
   "record_length": 240,
+  "writing": { "file_name": "remessa-{yyyy}{mm}{dd}-{n:2}.REM" },
   "extends": "cnab240/febraban/remessa",
   "records": [
     {
@@ -5708,6 +5709,7 @@ public enum BuiltinLayouts {
   "version": "SIC400 18/06/2014",
   "doc": "Sicredi CNAB 400 cobrança, remessa (SIC400 Manual Beneficiário 18/06/2014)",
   "record_length": 400,
+  "writing": { "file_name": "{header:codigo_beneficiario}{m}{dd}.{n:CRM,RM2,RM3,RM4,RM5,RM6,RM7,RM8,RM9,RM0}" },
   "records": [
     {
       "name": "header_arquivo",
@@ -5999,6 +6001,7 @@ public enum BuiltinLayouts {
   "version": "SCB (leiaute Sicoob sistemas de terceiros)",
   "doc": "Sicoob CNAB 400 cobrança, remessa (SCB planilha 03)",
   "record_length": 400,
+  "writing": { "file_name": "remessa-{yyyy}{mm}{dd}-{n:2}.REM" },
   "records": [
     {
       "name": "header_arquivo",
@@ -6506,7 +6509,7 @@ public enum BuiltinLayouts {
             recordLength: 240, extends: "cnab240/febraban/remessa",
             records: [
             record28(),
-            ])
+            ], writing: LayoutWriting(endOfFile: nil, fileName: "remessa-{yyyy}{mm}{dd}-{n:2}.REM"))
     }
 
     /// cnab240/756/retorno
@@ -6847,7 +6850,7 @@ public enum BuiltinLayouts {
             record142(),
             record143(),
             record144(),
-            ])
+            ], writing: LayoutWriting(endOfFile: nil, fileName: "{header:codigo_beneficiario}{m}{dd}.{n:CRM,RM2,RM3,RM4,RM5,RM6,RM7,RM8,RM9,RM0}"))
     }
 
     /// cnab400/748/retorno
@@ -6873,7 +6876,7 @@ public enum BuiltinLayouts {
             record150(),
             record151(),
             record152(),
-            ])
+            ], writing: LayoutWriting(endOfFile: nil, fileName: "remessa-{yyyy}{mm}{dd}-{n:2}.REM"))
     }
 
     /// cnab400/756/retorno

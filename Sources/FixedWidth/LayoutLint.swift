@@ -66,19 +66,8 @@ public enum LayoutLint {
             if let eof = writing["end_of_file"], !((eof as? String).map { $0.count == 2 && UInt8($0, radix: 16) != nil } ?? false) {
                 add("writing.end_of_file", "layout.writing", "\(eof) is not one byte in hex (e.g. \"1A\")")
             }
-            if let name = writing["file_name"] as? String {
-                var rest = Substring(name)
-                while let open = rest.firstIndex(of: "{") {
-                    guard let close = rest[open...].firstIndex(of: "}") else {
-                        add("writing.file_name", "layout.writing", "unclosed { in \"\(name)\"")
-                        break
-                    }
-                    let key = rest[rest.index(after: open)..<close]
-                    let known = ["dd", "mm", "yy", "yyyy"].contains(key)
-                        || ((key.hasPrefix("seq:") || key.hasPrefix("n:")) && Int(key.split(separator: ":").last ?? "") != nil)
-                    if !known { add("writing.file_name", "layout.writing", "unknown placeholder {\(key)} in \"\(name)\"") }
-                    rest = rest[rest.index(after: close)...]
-                }
+            if let name = writing["file_name"] as? String, let problem = FileNamePattern(name).problem {
+                add("writing.file_name", "layout.writing", problem)
             }
         }
         if let checks = object["checks"] as? [String: Any] {

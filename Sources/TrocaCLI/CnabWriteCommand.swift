@@ -104,23 +104,49 @@ enum CnabWriteCommand: Command {
         guard args.positionals.count <= 1 else { throw UsageError(message: "cnab write reads one input (FILE or -)") }
         let name = args.positionals.first ?? "-"
         let source = try CnabRun.source(name, io)
-        // A directory gets the file named by the bank's rule (Bradesco: CBDDMMnn.REM).
+        // A directory gets the file named by the bank's rule (Bradesco CBDDMMnn.REM, Sicredi
+        // CCCCCMDD.CRM), decided once the file is written, since a rule may use its header.
         var outputPath = args.value("output").map { io.path($0) }
+        var directory: String? = nil
         var isDir: ObjCBool = false
         if let dir = outputPath, FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue {
-            let name = writer.fileName(sequence: sequence) { !FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent($0)) }
-            outputPath = (dir as NSString).appendingPathComponent(name)
+            if let problem = writer.fileNamePattern.problem {
+                io.say("cnab write: [write.file-name] \(problem)")
+                return .config
+            }
+            directory = dir
+            outputPath = (dir as NSString).appendingPathComponent("remessa")
         }
         let outputFile = try outputPath.map { try AtomicFile(path: $0) }
+        var headerLine: [UInt8] = []
         let rejectsFile = try args.value("rejects").map { try AtomicFile(path: io.path($0)) }
         let rejects = rejectsFile.map { file in RecordWriter { try file.write($0) } }
         let sink = CnabRun.sink(context, rejects: rejects)
         let summary = try writer.write(source, file: name, diagnostics: sink) { b in
+            if headerLine.count < 400 { headerLine += b.prefix(400 - headerLine.count) }
             if let outputFile { try outputFile.write(b) } else { try io.stdout(b) }
         }
         try rejects?.finish()
         try rejectsFile?.commit()
-        try outputFile?.commit()
+        if let directory, let outputFile {
+            let header = Array(headerLine.prefix { $0 != 0x0D && $0 != 0x0A })
+            let names: [String]
+            do {
+                names = try writer.fileNamePattern.names(date: date, sequence: sequence) { writer.headerValue($0, in: header) }
+            } catch {
+                outputFile.abort()
+                io.say("cnab write: [write.file-name] \(error.description)")
+                return .dataError
+            }
+            do {
+                outputPath = try outputFile.commitNew(names.map { (directory as NSString).appendingPathComponent($0) })
+            } catch let e as WriteError {
+                io.say("cnab write: [write.file-name] \(e.description)")
+                return .cantCreate
+            }
+        } else {
+            try outputFile?.commit()
+        }
         if let sequenceFile, let sequence, summary.titles > 0 { try sequenceFile.commit(sequence) }
         if let outputPath, outputPath != args.value("output").map({ io.path($0) }) { io.say("cnab write: wrote \(outputPath)") }
         io.say(

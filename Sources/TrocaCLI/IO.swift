@@ -124,6 +124,23 @@ final class AtomicFile {
         }
     }
 
+    /// Commits under the first of `paths` that names no file yet (a hard link, which never
+    /// replaces a file, so two writers cannot take the same name); returns the path taken.
+    func commitNew(_ paths: [String]) throws -> String {
+        guard !done else { throw WriteError(description: "\(target) was already committed") }
+        done = true
+        fsync(fd)
+        close(fd)
+        defer { unlink(temp) }
+        for path in paths {
+            if link(temp, path) == 0 { return path }
+            guard errno == EEXIST else {
+                throw WriteError(description: "cannot create \(path): \(String(cString: strerror(errno)))")
+            }
+        }
+        throw WriteError(description: "every name the bank's rule gives is taken (\(paths.first ?? "?") … \(paths.last ?? "?"))")
+    }
+
     func abort() {
         guard !done else { return }
         done = true

@@ -1,5 +1,6 @@
 import FixedWidth
 import Foundation
+import Records
 import Testing
 import TrocaCLI
 
@@ -136,6 +137,39 @@ extension CLITests {
         #expect(Array(bytes.suffix(3)) == [0x0D, 0x0A, 0x1A])
         let check = troca(["cnab", "check", "out/CB301101.REM"], cwd: dir)
         #expect(check.status == .ok, "\(check.stderrText)")
+    }
+}
+
+extension CLITests {
+    /// Sicredi's rule, CCCCCMDD.CRM: the código do beneficiário as written in the header, the
+    /// month in one character (N for November), the day; the same day's further files are .RM2 …
+    /// .RM9 and .RM0 (the 10th). An 11th has no name left: exit 73, nothing written, no stray file.
+    @Test func sicrediNamesTenFilesADayFromTheHeader() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir + "/out", withIntermediateDirectories: true)
+        let parsed = troca(["cnab", "parse", repoRoot + "/Fixtures/samples/cnab400/748/remessa.rem", "--output", "titles.jsonl"], cwd: dir)
+        #expect(parsed.status == .ok, "\(parsed.stderrText)")
+        for k in 1...11 {
+            let run = troca(["cnab", "write", "--bank", "748", "--format", "400", "titles.jsonl", "--date", "2026-11-30", "--output", "out"], cwd: dir)
+            if k <= 10 {
+                #expect(run.status == .ok, "\(k): \(run.stderrText)")
+            } else {
+                #expect(run.status == .cantCreate)
+                #expect(run.stderrText.contains("[write.file-name]"), "\(run.stderrText)")
+            }
+        }
+        let names = Set(try FileManager.default.contentsOfDirectory(atPath: dir + "/out"))
+        #expect(names == Set(["12345N30.CRM", "12345N30.RM0"] + (2...9).map { "12345N30.RM\($0)" }))
+        let first = try #require(FileManager.default.contents(atPath: dir + "/out/12345N30.CRM"))
+        #expect(Array(first[26..<31]) == Array("12345".utf8))
+        // The month letters: 1–9, then O, N, D.
+        let pattern = FileNamePattern("{m}")
+        let letters = try (1...12).map { try pattern.names(date: CivilDate(year: 2026, month: $0, day: 1)!, sequence: nil) { _ in nil }[0] }
+        #expect(letters == ["1", "2", "3", "4", "5", "6", "7", "8", "9", "O", "N", "D"])
+        #expect(FileNamePattern("{n:2}{n:A,B}").problem != nil)
+        #expect(FileNamePattern("{header:}").problem != nil)
+        #expect(FileNamePattern("{n:A,,B}").problem != nil)
     }
 }
 
