@@ -1109,11 +1109,15 @@ struct CNABEngine {
 
     @inline(__always)
     mutating func checkBatchNumber(_ line: UnsafeBufferPointer<UInt8>, _ number: Int, _ r: Int) {
-        if let n = hot[r].batch.integer(in: line), let open = batch, n != open.number {
-            report(
-                .error, "cnab.batch-number", "record carries batch \(n) inside batch \(open.number)",
-                line: number, column: column(r, infos[r].batch))
-        }
+        guard let open = batch?.number, let n = hot[r].batch.integer(in: line), n != open else { return }
+        batchNumberMismatch(n, open, number, r)
+    }
+
+    @inline(never)
+    func batchNumberMismatch(_ n: Int, _ open: Int, _ number: Int, _ r: Int) {
+        report(
+            .error, "cnab.batch-number", "record carries batch \(n) inside batch \(open)",
+            line: number, column: column(r, infos[r].batch))
     }
 
     func integer(_ line: UnsafeBufferPointer<UInt8>, _ r: Int, _ field: Int?) -> Int? {
