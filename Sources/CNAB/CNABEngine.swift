@@ -116,14 +116,7 @@ struct CNABEngine {
         @inline(__always)
         func integer(in line: UnsafeBufferPointer<UInt8>) -> Int? {
             guard start >= 0 else { return nil }
-            let p = line.baseAddress! + start
-            var v = 0
-            for i in 0..<length {
-                let d = p[i] &- 48
-                if d > 9 { return nil }
-                v = v &* 10 &+ Int(d)
-            }
-            return v
+            return Words.integer(line.baseAddress! + start, length)
         }
     }
 

@@ -357,13 +357,6 @@ extension FieldSpec {
     @inline(__always)
     public func integer(in line: UnsafeBufferPointer<UInt8>) -> Int? {
         // Only a field of digits has a value: one pass, no second look for blanks.
-        let p = line.baseAddress! + start
-        var v = 0
-        for i in 0..<length {
-            let d = p[i] &- 48
-            if d > 9 { return nil }
-            v = v &* 10 &+ Int(d)
-        }
-        return v
+        Words.integer(line.baseAddress! + start, length)
     }
 }

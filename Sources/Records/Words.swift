@@ -109,4 +109,17 @@ public enum Words {
         }
         return true
     }
+
+    /// The value of `p[0..<n]` when all are ASCII digits, else nil (one pass; the caller keeps n
+    /// small enough for an `Int`).
+    @inlinable @inline(__always)
+    public static func integer(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int? {
+        var v = 0
+        for i in 0..<n {
+            let d = p[i] &- 48
+            if d > 9 { return nil }
+            v = v &* 10 &+ Int(d)
+        }
+        return v
+    }
 }

@@ -32,6 +32,8 @@ import Testing
                     #expect(Words.trailing(p, n, equal: byte) == n - ((bytes.lastIndex { $0 != byte }).map { $0 + 1 } ?? 0), "\(bytes)")
                 }
                 #expect(Words.allDigits(p, n) == bytes.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }, "\(bytes)")
+                let value = bytes.count <= 18 && Words.allDigits(p, n) ? bytes.reduce(0) { $0 * 10 + Int($1 - 48) } : nil
+                if n <= 18 { #expect(Words.integer(p, n) == value, "\(bytes)") }
                 let clean = bytes.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x5C }
                 #expect(Words.jsonClean(p, n) == clean, "\(bytes)")
             }
