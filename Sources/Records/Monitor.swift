@@ -32,6 +32,12 @@ public final class Monitor: @unchecked Sendable {
         return try body()
     }
 
+    /// Takes the lock (for code that lets go of it in the middle; else use `locked`).
+    public func lock() { pthread_mutex_lock(mutex) }
+
+    /// Lets go of the lock.
+    public func unlock() { pthread_mutex_unlock(mutex) }
+
     /// With the lock held: releases it until another thread calls `signal`, then takes it again.
     public func wait() { pthread_cond_wait(changed, mutex) }
 

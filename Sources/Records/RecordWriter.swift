@@ -211,16 +211,13 @@ public final class RecordWriter {
 /// futexes: libdispatch's and `Synchronization.Mutex`'s priority-inheritance locks misbehave in
 /// some sandboxes). A caller waiting for a chunk no worker has started formats it itself.
 final class ChunkWorkers: @unchecked Sendable {
-    let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    let changed = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
-    /// Guarded by `mutex`.
+    let monitor = Monitor()
+    /// Guarded by `monitor`.
     var queue: [RecordWriter.Chunk] = []
     var stopping = false
     var running = 0
 
     init(threads: Int) {
-        pthread_mutex_init(mutex, nil)
-        pthread_cond_init(changed, nil)
         running = threads
         for _ in 0..<threads {
             let thread = Thread { [self] in work() }
@@ -229,60 +226,53 @@ final class ChunkWorkers: @unchecked Sendable {
         }
     }
 
-    deinit {
-        pthread_cond_destroy(changed)
-        pthread_mutex_destroy(mutex)
-        changed.deallocate()
-        mutex.deallocate()
-    }
-
     func submit(_ chunk: RecordWriter.Chunk) {
-        pthread_mutex_lock(mutex)
-        queue.append(chunk)
-        pthread_cond_broadcast(changed)
-        pthread_mutex_unlock(mutex)
+        monitor.locked {
+            queue.append(chunk)
+            monitor.signal()
+        }
     }
 
     /// Returns when `chunk` is formatted, formatting it here if no worker has taken it.
     func wait(_ chunk: RecordWriter.Chunk) {
-        pthread_mutex_lock(mutex)
+        monitor.lock()
         if chunk.state == .queued, let i = queue.firstIndex(where: { $0 === chunk }) {
             queue.remove(at: i)
             chunk.state = .running
-            pthread_mutex_unlock(mutex)
+            monitor.unlock()
             chunk.format()
-            pthread_mutex_lock(mutex)
+            monitor.lock()
             chunk.state = .done
         }
-        while chunk.state != .done { pthread_cond_wait(changed, mutex) }
-        pthread_mutex_unlock(mutex)
+        while chunk.state != .done { monitor.wait() }
+        monitor.unlock()
     }
 
     /// Ends the threads once the queue is empty, and waits for them.
     func stop() {
-        pthread_mutex_lock(mutex)
-        stopping = true
-        pthread_cond_broadcast(changed)
-        while running > 0 { pthread_cond_wait(changed, mutex) }
-        pthread_mutex_unlock(mutex)
+        monitor.locked {
+            stopping = true
+            monitor.signal()
+            while running > 0 { monitor.wait() }
+        }
     }
 
     func work() {
-        pthread_mutex_lock(mutex)
+        monitor.lock()
         while true {
-            while queue.isEmpty && !stopping { pthread_cond_wait(changed, mutex) }
+            while queue.isEmpty && !stopping { monitor.wait() }
             if queue.isEmpty { break }
             let chunk = queue.removeFirst()
             chunk.state = .running
-            pthread_mutex_unlock(mutex)
+            monitor.unlock()
             chunk.format()
-            pthread_mutex_lock(mutex)
+            monitor.lock()
             chunk.state = .done
-            pthread_cond_broadcast(changed)
+            monitor.signal()
         }
         running -= 1
-        pthread_cond_broadcast(changed)
-        pthread_mutex_unlock(mutex)
+        monitor.signal()
+        monitor.unlock()
     }
 }
 
