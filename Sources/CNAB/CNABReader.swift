@@ -17,6 +17,9 @@ public struct CNABReadOptions: Sendable {
     /// Threads that format títulos: 1 formats them on the reading thread, more hands full
     /// output chunks to workers (the bytes written are the same).
     public var threads: Int
+    /// Bytes per read-ahead block (with more than one thread): 1 MiB; tests use small ones to
+    /// cross block boundaries often.
+    public var blockSize = 1 << 20
 
     /// `TROCA_THREADS` when set to a positive number, else the machine's active processors.
     public static var defaultThreads: Int {
@@ -101,7 +104,7 @@ public struct CNABReader {
 
     /// The lines read, and their facts worked out, on another thread (see `ReadAhead`).
     func readAhead(_ source: ByteSource, _ engine: inout CNABEngine) throws {
-        let ahead = ReadAhead(source)
+        let ahead = ReadAhead(source, blockSize: options.blockSize)
         defer { ahead.stop() }
         var published = -1
         reading: while let block = try ahead.next() {

@@ -94,7 +94,7 @@ final class ReadAhead: @unchecked Sendable {
 
     /// Bytes per block before it is handed over; the first block is handed over after a few
     /// lines, so that the engine can read the header and publish its plan early.
-    static let blockSize = 1 << 20
+    let blockSize: Int
     static let firstLines = 16
 
     let source: ByteSource
@@ -108,10 +108,11 @@ final class ReadAhead: @unchecked Sendable {
     var failure: Error?
     var running = false
 
-    init(_ source: ByteSource) {
+    init(_ source: ByteSource, blockSize: Int = 1 << 20) {
         self.source = source
+        self.blockSize = max(blockSize, 1)
         // One block being filled, at most two waiting: constant memory.
-        free = (0..<3).map { _ in Block(capacity: Self.blockSize + (64 << 10) + 8) }
+        free = (0..<3).map { _ in Block(capacity: max(blockSize, 1) + LineReader.maxLineLength + 8) }
         running = true
         let thread = Thread { [self] in run() }
         thread.stackSize = 1 << 20
@@ -175,51 +176,111 @@ final class ReadAhead: @unchecked Sendable {
         }
     }
 
-    /// The read-ahead thread. What changes per line lives in local variables (a class's
-    /// properties would be checked for exclusive access on every use).
+    /// The read-ahead thread. It reads straight into the blocks (no copy per line) and splits
+    /// lines exactly as `LineReader` does: at LF, a line longer than `LineReader.maxLineLength`
+    /// cut there (and the rest of it, up to its LF, skipped), a last line without LF kept. What
+    /// changes per line lives in local variables (a class's properties would be checked for
+    /// exclusive access on every use).
     func run() {
-        var reader = LineReader(source)
-        defer { reader.close() }
+        let limit = LineReader.maxLineLength
         var plan: FactsPlan? = nil
         var handed = 0
+        var number = 0
+        var skipping = false
+        var eof = false
         guard var block = start(handed: 0, plan: &plan) else { return finish(nil) }
-        var used = 0
         var lines: [Line] = []
         var facts: [LineFacts] = []
-        var capacity = block.capacity
-        var bytes = block.bytes
+        swap(&block.lines, &lines)
+        swap(&block.facts, &facts)
+        // The block holds `filled` bytes; lines were taken up to `scan`.
+        var filled = 0
+        var scan = 0
         do {
-            try reader.forEachLine { line, number, cut in
-                let full = handed == 0 ? lines.count >= Self.firstLines : used >= Self.blockSize
-                if full || used + line.count > capacity {
-                    block.used = used
+            while true {
+                let base = block.bytes
+                // Take the complete lines read so far (the first block: only a few).
+                var handOver = false
+                while true {
+                    if handed == 0 && lines.count >= Self.firstLines {
+                        handOver = true
+                        break
+                    }
+                    guard scan < filled else { break }
+                    let found = memchr(base + scan, 0x0A, filled - scan)
+                    if skipping {
+                        guard let lf = found else {
+                            scan = filled
+                            break
+                        }
+                        scan = UnsafeMutablePointer<UInt8>(OpaquePointer(lf)) - base + 1
+                        skipping = false
+                        continue
+                    }
+                    guard let lf = found else {
+                        // A partial line already over the limit is cut now; the rest is skipped.
+                        if filled - scan > limit {
+                            number += 1
+                            lines.append(Line(start: scan, length: limit, number: number, cut: true))
+                            if plan != nil {
+                                facts.append(plan!.facts(UnsafeBufferPointer(start: base + scan, count: limit), number: number, cut: true))
+                            }
+                            skipping = true
+                            scan = filled
+                        }
+                        break
+                    }
+                    let end = UnsafeMutablePointer<UInt8>(OpaquePointer(lf)) - base
+                    let length = min(end - scan, limit)
+                    let cut = end - scan > limit
+                    number += 1
+                    lines.append(Line(start: scan, length: length, number: number, cut: cut))
+                    if plan != nil {
+                        facts.append(plan!.facts(UnsafeBufferPointer(start: base + scan, count: length), number: number, cut: cut))
+                    }
+                    scan = end + 1
+                }
+                // Read on while the block is short, or holds only part of a line (a line longer
+                // than the block grows until its LF, or is cut at the limit).
+                if !handOver && (filled < blockSize || lines.isEmpty) && filled < block.capacity && !eof {
+                    let n = try source.read(into: UnsafeMutableRawBufferPointer(start: base + filled, count: block.capacity - filled))
+                    if n == 0 { eof = true } else { filled += n }
+                    continue
+                }
+                if eof && !handOver {
+                    // The last line, without its LF.
+                    if scan < filled && !skipping {
+                        let length = min(filled - scan, limit)
+                        number += 1
+                        lines.append(Line(start: scan, length: length, number: number, cut: filled - scan > limit))
+                        if plan != nil {
+                            facts.append(
+                                plan!.facts(UnsafeBufferPointer(start: base + scan, count: length), number: number, cut: filled - scan > limit))
+                        }
+                    }
+                    block.used = filled
                     swap(&block.lines, &lines)
                     swap(&block.facts, &facts)
                     hand(block)
-                    handed += 1
-                    guard let next = start(handed: handed, plan: &plan) else { return false }
-                    block = next
-                    used = 0
-                    swap(&block.lines, &lines)
-                    swap(&block.facts, &facts)
-                    capacity = block.capacity
-                    bytes = block.bytes
+                    return finish(nil)
                 }
-                (bytes + used).update(from: line.baseAddress!, count: line.count)
-                lines.append(Line(start: used, length: line.count, number: number, cut: cut))
-                if plan != nil {
-                    facts.append(plan!.facts(UnsafeBufferPointer(start: bytes + used, count: line.count), number: number, cut: cut))
-                }
-                used += line.count
-                return true
+                // Hand the block over; the partial line at its end starts the next one.
+                block.used = filled
+                swap(&block.lines, &lines)
+                swap(&block.facts, &facts)
+                hand(block)
+                handed += 1
+                guard let next = start(handed: handed, plan: &plan) else { return finish(nil) }
+                let tail = filled - scan
+                if tail > 0 { next.bytes.update(from: base + scan, count: tail) }
+                block = next
+                swap(&block.lines, &lines)
+                swap(&block.facts, &facts)
+                filled = tail
+                scan = 0
             }
-            block.used = used
-            swap(&block.lines, &lines)
-            swap(&block.facts, &facts)
-            hand(block)
-            finish(nil)
         } catch {
-            block.used = used
+            block.used = filled
             swap(&block.lines, &lines)
             swap(&block.facts, &facts)
             hand(block)

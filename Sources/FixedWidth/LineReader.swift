@@ -100,6 +100,8 @@ public final class MemorySource: ByteSource {
 /// stays for the caller to judge). A line longer than `maxLineLength` is cut there and the rest
 /// up to the next LF skipped; `cut` tells the caller.
 public struct LineReader {
+    /// Lines longer than this many bytes are cut, unless a reader is told otherwise.
+    public static let maxLineLength = 64 << 10
     let source: ByteSource
     var buffer: UnsafeMutableRawBufferPointer
     var start = 0
@@ -111,7 +113,7 @@ public struct LineReader {
     public let maxLineLength: Int
 
     /// Creates a reader over a source.
-    public init(_ source: ByteSource, bufferSize: Int = 1 << 20, maxLineLength: Int = 64 << 10) {
+    public init(_ source: ByteSource, bufferSize: Int = 1 << 20, maxLineLength: Int = LineReader.maxLineLength) {
         self.source = source
         self.buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bufferSize, maxLineLength * 2 + 2), alignment: 16)
         self.maxLineLength = maxLineLength

@@ -86,19 +86,31 @@ import Testing
             }
             inputs.append(("long, mutated \(copy)", bytes))
         }
+        // Lines as the line reader splits them: cut past 64 KiB (the rest skipped), a last line
+        // without LF, empty input, blank lines.
+        let huge = [UInt8](repeating: 0x41, count: 70_000)
+        inputs.append(("a long line", Array(long[0..<(241 * 20)]) + huge + [0x0A] + Array(long[(241 * 20)...])))
+        inputs.append(("a long last line", Array(long[0..<(241 * 30)]) + huge + huge))
+        inputs.append(("no final newline", Array(long.dropLast())))
+        inputs.append(("empty", []))
+        inputs.append(("newlines", [UInt8](repeating: 0x0A, count: 40)))
         func read(_ bytes: [UInt8], threads: Int, emit: Bool) throws -> ([UInt8], [Diagnostic], CNABReadSummary) {
             var out: [UInt8] = []
             var found: [Diagnostic] = []
             let writer = RecordWriter(threshold: 700) { out.append(contentsOf: $0) }
-            let summary = try CNABReader(library: LayoutLibrary(), file: "f", options: CNABReadOptions(emit: emit, threads: threads))
-                .read(MemorySource(bytes), output: writer, diagnostics: DiagnosticSink { found.append($0) })
+            // Small read-ahead blocks and reads of random sizes: lines cross block boundaries.
+            var options = CNABReadOptions(emit: emit, threads: threads)
+            if threads > 1 { options.blockSize = 997 * threads }
+            let source: ByteSource = threads > 1 ? TrickleSource(bytes, seed: UInt64(bytes.count)) : MemorySource(bytes)
+            let summary = try CNABReader(library: LayoutLibrary(), file: "f", options: options)
+                .read(source, output: writer, diagnostics: DiagnosticSink { found.append($0) })
             try writer.finish()
             return (out, found, summary)
         }
         for (name, bytes) in inputs {
             for emit in [true, false] {
                 let serial = try read(bytes, threads: 1, emit: emit)
-                #expect(serial.0.isEmpty != emit || serial.2.fatal, "\(name)")
+                #expect(serial.0.isEmpty != emit || serial.2.fatal || serial.2.lines == serial.2.skipped, "\(name)")
                 for threads in [2, 3] {
                     let other = try read(bytes, threads: threads, emit: emit)
                     // Compared as booleans: a failure names the input, not megabytes of bytes.
@@ -109,5 +121,26 @@ import Testing
                 }
             }
         }
+    }
+}
+
+/// Hands out its bytes a few at a time (1 to 5,000 per read), as a pipe may.
+final class TrickleSource: ByteSource {
+    let bytes: [UInt8]
+    var position = 0
+    var rng: SplitMix64
+
+    init(_ bytes: [UInt8], seed: UInt64) {
+        self.bytes = bytes
+        rng = SplitMix64(seed: seed)
+    }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        let n = min(buffer.count, bytes.count - position, 1 + Int(rng.next() % 5_000))
+        if n > 0 {
+            bytes.withUnsafeBytes { src in buffer.baseAddress!.copyMemory(from: src.baseAddress! + position, byteCount: n) }
+            position += n
+        }
+        return n
     }
 }
