@@ -112,15 +112,15 @@ public enum CNABSimulator {
         }
 
         /// Starts the retorno from the remessa's file header record.
-        func start(_ header: [String: Any]) throws {
-            guard header["direction"] as? String == "remessa" else {
+        func start(_ header: JSONObject) throws {
+            guard header.string("direction") == "remessa" else {
                 throw Failure(
-                    code: "simulate.input", description: "\(file) is a \(header["direction"] as? String ?? "file of unknown direction"), not a remessa")
+                    code: "simulate.input", description: "\(file) is a \(header.string("direction") ?? "file of unknown direction"), not a remessa")
             }
-            guard let bank = header["bank"] as? String else {
+            guard let bank = header.string("bank") else {
                 throw Failure(code: "simulate.input", description: "\(file) has no bank code in its header")
             }
-            let format: CNABFormat = header["format"] as? String == "cnab400" ? .cnab400 : .cnab240
+            let format: CNABFormat = header.string("format") == "cnab400" ? .cnab400 : .cnab240
             let family = format == .cnab240 ? "cnab240" : "cnab400"
             let table =
                 (try? library.codes(named: "\(family)/\(bank)/occurrences"))
@@ -144,25 +144,25 @@ public enum CNABSimulator {
         }
 
         /// Hands a record on to the retorno's writer.
-        func add(_ object: [String: Any]) throws {
+        func add(_ object: JSONObject) throws {
             count += 1
-            try session?.add(object, line: count, raw: Array((try? JSONSerialization.data(withJSONObject: object)) ?? Data()))
+            try session?.add(object, line: count)
         }
 
         /// One JSON record of the remessa.
         func take(_ line: [UInt8]) throws {
-            guard var object = (try? JSONSerialization.jsonObject(with: Data(line))) as? [String: Any] else { return }
+            guard case .object(var object)? = JSONValue(parsing: line) else { return }
             object["source"] = nil
-            switch (object["record"] as? String, object["part"] as? String) {
+            switch (object.string("record"), object.string("part")) {
             case ("file"?, "header"?):
                 try start(object)
-                object["direction"] = "retorno"
+                object["direction"] = .string("retorno")
                 object["layout"] = nil
                 object["format"] = nil
-                object["generated_on"] = options.date.description
+                object["generated_on"] = .string(options.date.description)
                 try add(object)
             case ("batch"?, "header"?):
-                object["operation"] = "retorno"
+                object["operation"] = .string("retorno")
                 try add(object)
             case ("title"?, _):
                 try title(object)
@@ -171,18 +171,23 @@ public enum CNABSimulator {
             }
         }
 
-        func title(_ object: [String: Any]) throws {
+        func title(_ object: JSONObject) throws {
             summary.titles += 1
             var event = object
-            event["record"] = "event"
+            event["record"] = .string("event")
             event["movement"] = nil
             event["face_cents"] = object["amount_cents"]
             event["amount_cents"] = nil
-            event["occurrence_date"] = options.date.description
-            let amount = (object["amount_cents"] as? NSNumber)?.intValue ?? 0
-            let due = (object["due_date"] as? String).flatMap { CivilDate(iso: $0) }
-            let issued = (object["issue_date"] as? String).flatMap { CivilDate(iso: $0) }
-            let payer = object["payer"] as? [String: Any]
+            event["occurrence_date"] = .string(options.date.description)
+            let amount: Int
+            switch object["amount_cents"] {
+            case .number(let n)?: amount = n.foundationValue?.intValue ?? 0
+            case .bool(let b)?: amount = b ? 1 : 0
+            default: amount = 0
+            }
+            let due = object.string("due_date").flatMap { CivilDate(iso: $0) }
+            let issued = object.string("issue_date").flatMap { CivilDate(iso: $0) }
+            let payer = object["payer"]?.object
             var problem: [String]? = nil
             if amount <= 0 {
                 problem = ["valor"]
@@ -190,26 +195,26 @@ public enum CNABSimulator {
                 problem = ["vencimento"]
             } else if let due, due.daysSinceEpoch < options.date.daysSinceEpoch {
                 problem = ["vencimento"]
-            } else if (payer?["document"] as? String)?.isEmpty ?? true {
+            } else if payer?.string("document")?.isEmpty ?? true {
                 problem = ["inscri", "cpf", "cnpj", "pagador", "sacado"]
             }
             // Each título draws once, whatever its fate, so one título's outcome does not move the others'.
             let draw = rng.unit()
             if let problem, let rejected {
-                event["code"] = rejected
-                if let r = reason(problem) { event["reasons"] = [["code": r]] }
+                event["code"] = .string(rejected)
+                if let r = reason(problem) { event["reasons"] = .array([.object(JSONObject(["code": .string(r)]))]) }
                 summary.rejected += 1
                 try add(event)
                 return
             }
-            event["code"] = registered
+            event["code"] = .string(registered)
             summary.registered += 1
             try add(event)
             if draw < options.paidShare {
-                event["code"] = paidCode
-                event["paid_cents"] = amount
-                event["credited_cents"] = amount
-                event["credit_date"] = credit.description
+                event["code"] = .string(paidCode)
+                event["paid_cents"] = .number(JSONNumber(amount))
+                event["credited_cents"] = .number(JSONNumber(amount))
+                event["credit_date"] = .string(credit.description)
                 summary.paid += 1
                 try add(event)
             }

@@ -1,0 +1,334 @@
+import FixedWidth
+import Foundation
+import Records
+
+/// One group of a record's fields (fields sharing an output path share its value: CEP +
+/// suffix, nosso número + DV), compiled for writing: where its value comes from and how its
+/// bytes are made. Plain data, read per título without reference counting.
+struct FieldOp {
+    enum Source: UInt8 {
+        /// No value: the default, else zeros or blanks.
+        case none
+        /// The batch number (`_batch`), in batch-level records.
+        case batch
+        /// The record's sequence number (`_sequence`).
+        case sequence
+        /// A constant (`_record_type`, `_segment`: the default or the record's selector value).
+        case constant
+        /// A value of the record by output path.
+        case path
+    }
+
+    var source: Source
+    /// The path node (`path`), else -1.
+    var path: Int32
+    /// The first field's start; the group's total length.
+    var start: Int32
+    var length: Int32
+    /// The group's fields in `RecordProgram.spots`.
+    var firstSpot: Int32
+    var spotCount: Int32
+    var format: FieldFormat
+    var numeric: Bool
+    var document: Bool
+    var freeText: Bool
+    var isEnum: Bool
+    var isReasons: Bool
+}
+
+/// A field's place in the record.
+struct FieldSpot {
+    var start: Int32
+    var length: Int32
+    var numeric: Bool
+}
+
+/// What a group needs only now and then: names for messages, enum tables, defaults.
+struct FieldInfo {
+    var name: String
+    var to: String?
+    var picture: String
+    /// Enum entries: the name as the layout's JSON writes it (escaped, without quotes) and the code.
+    var enumNames: [[UInt8]]
+    var enumCodes: [[UInt8]]
+    /// The bytes written when there is no value and the field has a default.
+    var defaultCell: [UInt8]?
+    /// The text of a `constant` group.
+    var constant: [UInt8]?
+}
+
+/// A record's groups in position order.
+struct RecordProgram {
+    var ops: [FieldOp]
+    var spots: [FieldSpot]
+    var infos: [FieldInfo]
+}
+
+/// A reason a título cannot be written.
+struct Problem: Error {
+    var code: DiagnosticCode
+    var message: String
+}
+
+/// Text as it goes into a remessa: uppercase 7-bit ASCII, accents dropped.
+enum Transliteration {
+    /// Uppercase 7-bit ASCII: accents dropped (ç → C), other characters outside ASCII as `?`.
+    /// The reference: the table below is made from it, and text beyond Latin-1 goes through it.
+    static func ascii(_ text: String) -> String {
+        // Plain ASCII (most text) is only uppercased, byte by byte.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
+            return String(decoding: text.utf8.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }, as: UTF8.self)
+        }
+        let folded = text.applyingTransform(.stripDiacritics, reverse: false) ?? text
+        var out = ""
+        out.unicodeScalars.reserveCapacity(folded.unicodeScalars.count)
+        for scalar in folded.uppercased().unicodeScalars {
+            switch scalar.value {
+            case 0x20...0x7E: out.unicodeScalars.append(scalar)
+            case 0x09, 0x0A, 0x0D: out.unicodeScalars.append(" ")
+            case 0xBA, 0xB0: out.unicodeScalars.append("O")
+            case 0xAA: out.unicodeScalars.append("A")
+            case 0xDF: out += "SS"
+            case 0xC6: out += "AE"
+            case 0xD8: out.unicodeScalars.append("O")
+            default: out.unicodeScalars.append("?")
+            }
+        }
+        return out
+    }
+
+    /// `ascii` of each scalar U+0000…U+00FF alone. Text made only of these is transliterated a
+    /// scalar at a time: stripping accents and uppercasing act on each of them separately (a
+    /// test compares with `ascii` on random text).
+    static let latin1: [[UInt8]] = (0..<256).map { Array(ascii(String(Character(Unicode.Scalar(UInt8($0))))).utf8) }
+
+    /// Appends the transliteration of valid UTF-8 `text` to `out`.
+    static func append(_ text: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        var i = 0
+        let n = text.count
+        var latin = true
+        while i < n {
+            let b = text[i]
+            if b < 0x80 {
+                out.append(contentsOf: latin1[Int(b)])
+                i += 1
+            } else if b == 0xC2 || b == 0xC3, i + 1 < n {
+                out.append(contentsOf: latin1[Int((b & 0x1F) << 6 | (text[i + 1] & 0x3F))])
+                i += 2
+            } else {
+                latin = false
+                break
+            }
+        }
+        if !latin {
+            out.removeAll(keepingCapacity: true)
+            out.append(contentsOf: ascii(String(decoding: text, as: UTF8.self)).utf8)
+        }
+    }
+
+    /// Whether `isFreeText` text may be cut to its field: names, addresses, messages; identifiers
+    /// (nosso número, seu número, codes) never are.
+    static func isFreeText(_ path: String?) -> Bool {
+        guard let last = path?.split(separator: ".").last else { return false }
+        let words: Set<Substring> = ["name", "street", "district", "city", "complement", "payer_info", "text", "content", "bank_name"]
+        return words.contains(last) || last.hasPrefix("message") || path!.hasPrefix("print.")
+    }
+
+    static func pad(_ bytes: [UInt8], numeric: Bool, length: Int) -> [UInt8] {
+        let b = Array(bytes.prefix(length))
+        return numeric ? [UInt8](repeating: 48, count: length - b.count) + b : b + [UInt8](repeating: 0x20, count: length - b.count)
+    }
+}
+
+extension RecordProgram {
+    /// Compiles a record's groups: fields with one output path (not `_`-prefixed) are grouped.
+    init(_ record: CompiledRecord, selected: [Int: String], trie: PathTrie) {
+        var groups: [(to: String?, fields: [Int])] = []
+        for (i, field) in record.fields.enumerated() {
+            if let to = field.to, !to.hasPrefix("_"), let g = groups.firstIndex(where: { $0.to == to }) {
+                groups[g].fields.append(i)
+            } else {
+                groups.append((field.to, [i]))
+            }
+        }
+        var ops: [FieldOp] = []
+        var spots: [FieldSpot] = []
+        var infos: [FieldInfo] = []
+        for group in groups {
+            let fields = group.fields.map { record.fields[$0] }
+            let first = fields[0]
+            let length = fields.reduce(0) { $0 + $1.length }
+            var source = FieldOp.Source.none
+            var constant: [UInt8]? = nil
+            switch group.to {
+            case "_batch"?: source = .batch
+            case "_sequence"?: source = .sequence
+            case "_record_type"?, "_segment"?:
+                source = .constant
+                constant = (first.defaultValue ?? selected[group.fields[0]]).map { Array($0.utf8) }
+            case .some: source = .path
+            case nil: source = .none
+            }
+            let numeric = first.picture.kind == .numeric
+            var enumNames: [[UInt8]] = []
+            var enumCodes: [[UInt8]] = []
+            for entry in first.enumMap {
+                enumNames.append(Array(entry.json.dropFirst().dropLast()))
+                enumCodes.append(entry.raw)
+            }
+            var defaultCell: [UInt8]? = nil
+            if let d = first.defaultValue, fields.count == 1 {
+                defaultCell = Transliteration.pad(Array(Transliteration.ascii(d).utf8), numeric: numeric, length: length)
+            }
+            ops.append(
+                FieldOp(
+                    source: source, path: source == .path ? trie.byPath[group.to!]! : -1, start: Int32(first.start), length: Int32(length),
+                    firstSpot: Int32(spots.count), spotCount: Int32(fields.count), format: first.format, numeric: numeric,
+                    document: first.format == .document, freeText: Transliteration.isFreeText(first.to),
+                    isEnum: first.format == .enumeration, isReasons: first.format == .reasons))
+            for f in fields { spots.append(FieldSpot(start: Int32(f.start), length: Int32(f.length), numeric: f.picture.kind == .numeric)) }
+            infos.append(
+                FieldInfo(
+                    name: first.name, to: group.to, picture: first.picture.text, enumNames: enumNames, enumCodes: enumCodes,
+                    defaultCell: defaultCell, constant: constant))
+        }
+        self.init(ops: ops, spots: spots, infos: infos)
+    }
+}
+
+/// Writes cells: a value's text → a field's bytes, as the bank wants them.
+enum Cell {
+    /// Nonzero when a word has a byte outside printable ASCII (0x20…0x7E).
+    @inline(__always)
+    static func unprintable(_ v: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let x = v ^ (ones &* 0x7F)
+        return (v & highs) | ((v &- ones &* 0x20) & ~v & highs) | ((x &- ones) & ~x & highs)
+    }
+
+    /// Whether `n` bytes at `p` are all printable ASCII.
+    @inline(__always)
+    static func printable(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        var i = 0
+        while i + 8 <= n {
+            if unprintable(UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)) != 0 { return false }
+            i += 8
+        }
+        while i < n {
+            let b = p[i]
+            if b < 0x20 || b >= 0x7F { return false }
+            i += 1
+        }
+        return true
+    }
+
+    /// The bytes of `text` (`n` bytes at `p`) in a group of `length` at `dst`: dates and times
+    /// reordered, numbers right-aligned with zeros, text uppercase ASCII left-aligned and cut
+    /// (returns true when cut). On a problem nothing is written.
+    static func write(
+        _ p: UnsafePointer<UInt8>, _ n: Int, _ op: FieldOp, length: Int, to dst: UnsafeMutablePointer<UInt8>, scratch: inout [UInt8]
+    ) -> Result<Bool, Problem> {
+        func text() -> String { String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self) }
+        switch op.format {
+        case .date(let order):
+            if n == 0 {
+                dst.update(repeating: 48, count: length)
+                return .success(false)
+            }
+            @inline(__always) func digits(_ from: Int, _ count: Int) -> Int? {
+                var v = 0
+                for k in from..<(from + count) {
+                    let d = p[k] &- 48
+                    if d > 9 { return nil }
+                    v = v * 10 + Int(d)
+                }
+                return v
+            }
+            guard n == 10, p[4] == UInt8(ascii: "-"), p[7] == UInt8(ascii: "-"), let y = digits(0, 4), let m = digits(5, 2),
+                let d = digits(8, 2), let date = CivilDate(year: y, month: m, day: d)
+            else {
+                return .failure(Problem(code: "write.date", message: "\"\(text())\" is not a date (YYYY-MM-DD)"))
+            }
+            let size = order == .dayMonthYear2 ? 6 : 8
+            guard size == length else {
+                return .failure(Problem(code: "write.date", message: "a \(size)-digit date in a \(length)-byte field"))
+            }
+            func put(_ v: Int, _ width: Int, _ at: Int) {
+                var v = v
+                for k in stride(from: at + width - 1, through: at, by: -1) {
+                    dst[k] = UInt8(48 + v % 10)
+                    v /= 10
+                }
+            }
+            switch order {
+            case .dayMonthYear4: put(date.day, 2, 0); put(date.month, 2, 2); put(date.year, 4, 4)
+            case .dayMonthYear2: put(date.day, 2, 0); put(date.month, 2, 2); put(date.year % 100, 2, 4)
+            case .year4MonthDay: put(date.year, 4, 0); put(date.month, 2, 4); put(date.day, 2, 6)
+            }
+            return .success(false)
+        case .time:
+            var count = 0
+            var ok = true
+            for k in 0..<n where p[k] != UInt8(ascii: ":") {
+                if p[k] &- 48 > 9 { ok = false }
+                count += 1
+            }
+            guard ok, count == length else {
+                return .failure(Problem(code: "write.time", message: "\"\(text())\" is not a time (HH:MM:SS)"))
+            }
+            var at = 0
+            for k in 0..<n where p[k] != UInt8(ascii: ":") {
+                dst[at] = p[k]
+                at += 1
+            }
+            return .success(false)
+        default:
+            break
+        }
+        if printable(p, n) {
+            return fill(p, n, op, length: length, to: dst, upper: true, text: text)
+        }
+        scratch.removeAll(keepingCapacity: true)
+        Transliteration.append(UnsafeBufferPointer(start: p, count: n), to: &scratch)
+        return scratch.withUnsafeBufferPointer { ascii in
+            fill(ascii.baseAddress ?? p, ascii.count, op, length: length, to: dst, upper: false, text: text)
+        }
+    }
+
+    /// `n` printable ASCII bytes at `a` (to be uppercased when `upper`) into the group.
+    @inline(__always)
+    static func fill(
+        _ a: UnsafePointer<UInt8>, _ n: Int, _ op: FieldOp, length: Int, to dst: UnsafeMutablePointer<UInt8>, upper: Bool,
+        text: () -> String
+    ) -> Result<Bool, Problem> {
+        @inline(__always) func up(_ b: UInt8) -> UInt8 { upper && b &- 0x61 <= 25 ? b - 0x20 : b }
+        if op.numeric {
+            let document = op.document
+            for k in 0..<n {
+                let b = up(a[k])
+                guard b &- 48 <= 9 || (document && b &- 65 <= 25) else {
+                    return .failure(Problem(code: "write.numeric", message: "\"\(text())\" is not \(document ? "a document number" : "digits")"))
+                }
+            }
+            var from = 0
+            while n - from > length, a[from] == 48 { from += 1 }
+            let count = n - from
+            guard count <= length else {
+                return .failure(Problem(code: "write.overflow", message: "\"\(text())\" has \(count) digits, the field holds \(length)"))
+            }
+            let zeros = length - count
+            dst.update(repeating: 48, count: zeros)
+            for k in 0..<count { dst[zeros + k] = up(a[from + k]) }
+            return .success(false)
+        }
+        let cut = n > length
+        if cut, !op.freeText {
+            return .failure(Problem(code: "write.overflow", message: "\"\(text())\" has \(n) characters, the field holds \(length)"))
+        }
+        let count = min(n, length)
+        for k in 0..<count { dst[k] = up(a[k]) }
+        if count < length { (dst + count).update(repeating: 0x20, count: length - count) }
+        return .success(cut)
+    }
+}

@@ -1,0 +1,544 @@
+import Foundation
+
+/// What a `JSONTape` node is.
+public enum JSONKind: UInt8, Sendable {
+    case null, `false`, `true`
+    /// A number written as an integer of at most 18 digits: its value is exact in `JSONNode.value`.
+    case integer
+    /// Any other number: its literal is in the tape's text (see `JSONNumberValue`).
+    case number
+    case string, array, object
+}
+
+/// One node of a `JSONTape`.
+public struct JSONNode: Sendable {
+    /// `integer`: the value. `array`, `object`: the index of the node after the container's last
+    /// descendant (so a container is skipped in one step).
+    public var value: Int64
+    /// `string`, `number`: where its bytes start in the tape's text.
+    public var offset: Int32
+    /// `string`, `number`: its byte count. `array`: its elements; `object`: its members.
+    public var count: Int32
+    /// What the node is.
+    public var kind: JSONKind
+
+    @inlinable
+    init(_ kind: JSONKind, value: Int64 = 0, offset: Int32 = 0, count: Int32 = 0) {
+        self.kind = kind
+        self.value = value
+        self.offset = offset
+        self.count = count
+    }
+}
+
+/// A JSON value parsed into a flat array of nodes in document order: a container is followed by
+/// its contents (an object by key node, value nodes, key, value…), strings are unescaped UTF-8 in
+/// one shared byte array. Built by `JSONReader` (or from a `JSONValue`), reused line after line
+/// without allocating, and read by index.
+public struct JSONTape: Sendable {
+    /// The nodes; the root is node 0.
+    public var nodes: [JSONNode] = []
+    /// The bytes of strings and non-integer numbers, followed by `padding` zero bytes once finished
+    /// (so a reader may load a whole word at the end of any string).
+    public var text: [UInt8] = []
+    /// Zero bytes after the last string once the tape is finished.
+    public static let padding = 16
+
+    /// An empty tape.
+    public init() {}
+
+    /// Forgets the contents, keeping the memory.
+    public mutating func removeAll() {
+        nodes.removeAll(keepingCapacity: true)
+        text.removeAll(keepingCapacity: true)
+    }
+
+    /// Adds the padding after the text: call once the last node is appended.
+    public mutating func finish() {
+        for _ in 0..<Self.padding { text.append(0) }
+    }
+
+    /// The index of the node after `index` and all its descendants.
+    @inlinable
+    public func next(after index: Int) -> Int {
+        let node = nodes[index]
+        return node.kind == .array || node.kind == .object ? Int(node.value) : index + 1
+    }
+
+    /// A string node's bytes (also a number node's literal).
+    public func bytes(_ index: Int) -> ArraySlice<UInt8> {
+        let node = nodes[index]
+        return text[Int(node.offset)..<Int(node.offset) + Int(node.count)]
+    }
+
+    /// A string node's text.
+    public func string(_ index: Int) -> String {
+        String(decoding: bytes(index), as: UTF8.self)
+    }
+
+    /// The value node of the last member named `key` of the object at `index` (the last one wins,
+    /// as with `JSONSerialization`), or nil.
+    public func member(_ key: String, of index: Int) -> Int? {
+        guard nodes[index].kind == .object else { return nil }
+        let wanted = Array(key.utf8)
+        var found: Int? = nil
+        var i = index + 1
+        for _ in 0..<nodes[index].count {
+            if bytes(i).elementsEqual(wanted) { found = i + 1 }
+            i = next(after: i + 1)
+        }
+        return found
+    }
+
+    /// Appends a string node.
+    public mutating func appendString<C: Collection>(_ bytes: C) where C.Element == UInt8 {
+        nodes.append(JSONNode(.string, offset: Int32(text.count), count: Int32(bytes.count)))
+        text.append(contentsOf: bytes)
+    }
+
+    /// Appends a value (and its contents) as nodes.
+    public mutating func append(_ value: JSONValue) {
+        switch value {
+        case .null: nodes.append(JSONNode(.null))
+        case .bool(let b): nodes.append(JSONNode(b ? .true : .false))
+        case .number(let n):
+            if let v = n.exactInteger {
+                nodes.append(JSONNode(.integer, value: v))
+            } else {
+                nodes.append(JSONNode(.number, offset: Int32(text.count), count: Int32(n.text.utf8.count)))
+                text.append(contentsOf: n.text.utf8)
+            }
+        case .string(let s): appendString(s.utf8)
+        case .array(let elements):
+            let at = nodes.count
+            nodes.append(JSONNode(.array, count: Int32(elements.count)))
+            for e in elements { append(e) }
+            nodes[at].value = Int64(nodes.count)
+        case .object(let object):
+            let at = nodes.count
+            nodes.append(JSONNode(.object, count: Int32(object.members.count)))
+            for m in object.members {
+                appendString(m.key.utf8)
+                append(m.value)
+            }
+            nodes[at].value = Int64(nodes.count)
+        }
+    }
+
+    /// The value at `index` as a tree.
+    public func value(at index: Int) -> JSONValue {
+        let node = nodes[index]
+        switch node.kind {
+        case .null: return .null
+        case .false: return .bool(false)
+        case .true: return .bool(true)
+        case .integer: return .number(JSONNumber(Int(node.value)))
+        case .number: return .number(JSONNumber(literal: string(index)))
+        case .string: return .string(string(index))
+        case .array:
+            var elements: [JSONValue] = []
+            elements.reserveCapacity(Int(node.count))
+            var i = index + 1
+            for _ in 0..<node.count {
+                elements.append(value(at: i))
+                i = next(after: i)
+            }
+            return .array(elements)
+        case .object:
+            var members: [JSONObject.Member] = []
+            members.reserveCapacity(Int(node.count))
+            var i = index + 1
+            for _ in 0..<node.count {
+                members.append(JSONObject.Member(key: string(i), value: value(at: i + 1)))
+                i = next(after: i + 1)
+            }
+            return .object(JSONObject(members: members))
+        }
+    }
+}
+
+/// A byte-level JSON parser for one JSONL line, accepting and rejecting exactly what Foundation's
+/// `JSONSerialization` does (trailing commas, a leading BOM, UTF-16/32 detected by zero bytes,
+/// at most 512 nested containers, strict UTF-8 in strings, numbers Foundation can represent),
+/// so that a writer switching to it rejects the same lines.
+public enum JSONReader {
+    /// Containers nested deeper than this are rejected (as `JSONSerialization` does).
+    public static let maxDepth = 512
+
+    /// Parses one JSON text into `tape` (cleared first). Returns false when the bytes are not one
+    /// well-formed JSON value (the tape then holds garbage).
+    public static func parse(_ input: UnsafeBufferPointer<UInt8>, into tape: inout JSONTape) -> Bool {
+        tape.removeAll()
+        guard let base = input.baseAddress, input.count > 0 else { return false }
+        var skip = 0
+        var encoding: String.Encoding = .utf8
+        // The encoding as JSONSerialization finds it: a byte order mark, else zero bytes.
+        let b = base
+        let n = input.count
+        if n >= 2, b[0] == 0xEF, b[1] == 0xBB, n >= 3, b[2] == 0xBF {
+            skip = 3
+        } else if n >= 4, b[0] == 0, b[1] == 0, b[2] == 0xFE, b[3] == 0xFF {
+            (encoding, skip) = (.utf32BigEndian, 4)
+        } else if n >= 2, b[0] == 0xFF, b[1] == 0xFE {
+            (encoding, skip) = n >= 4 && b[2] == 0 && b[3] == 0 ? (.utf32LittleEndian, 4) : (.utf16LittleEndian, 2)
+        } else if n >= 2, b[0] == 0xFE, b[1] == 0xFF {
+            (encoding, skip) = (.utf16BigEndian, 2)
+        } else if n >= 4 {
+            switch (b[0], b[1], b[2], b[3]) {
+            case (0, 0, 0, _): encoding = .utf32BigEndian
+            case (_, 0, 0, 0): encoding = .utf32LittleEndian
+            case (0, _, 0, _): encoding = .utf16BigEndian
+            case (_, 0, _, 0): encoding = .utf16LittleEndian
+            default: break
+            }
+        } else if n >= 2 {
+            if b[0] == 0 { encoding = .utf16BigEndian } else if b[1] == 0 { encoding = .utf16LittleEndian }
+        }
+        let rest = UnsafeBufferPointer(rebasing: input[skip...])
+        if encoding != .utf8 {
+            guard let text = String(bytes: rest, encoding: encoding) else { return false }
+            var utf8 = Array(text.utf8)
+            return utf8.withUnsafeMutableBufferPointer { parseUTF8(UnsafeBufferPointer($0), into: &tape) }
+        }
+        return parseUTF8(rest, into: &tape)
+    }
+
+    static func parseUTF8(_ input: UnsafeBufferPointer<UInt8>, into tape: inout JSONTape) -> Bool {
+        guard let base = input.baseAddress, input.count > 0 else { return false }
+        var parser = Parser(p: base, n: input.count, nodes: tape.nodes, text: tape.text)
+        tape.nodes = []
+        tape.text = []
+        let ok = parser.document()
+        tape.nodes = parser.nodes
+        tape.text = parser.text
+        if ok { tape.finish() }
+        return ok
+    }
+
+    struct Parser {
+        let p: UnsafePointer<UInt8>
+        let n: Int
+        var i = 0
+        var depth = 0
+        var nodes: [JSONNode]
+        var text: [UInt8]
+
+        init(p: UnsafePointer<UInt8>, n: Int, nodes: [JSONNode], text: [UInt8]) {
+            self.p = p
+            self.n = n
+            self.nodes = nodes
+            self.text = text
+        }
+
+        @inline(__always)
+        mutating func skipSpace() {
+            while i < n {
+                let c = p[i]
+                guard c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 else { return }
+                i += 1
+            }
+        }
+
+        mutating func document() -> Bool {
+            skipSpace()
+            guard value() else { return false }
+            skipSpace()
+            return i == n
+        }
+
+        mutating func value() -> Bool {
+            skipSpace()
+            guard i < n else { return false }
+            switch p[i] {
+            case UInt8(ascii: "{"): return object()
+            case UInt8(ascii: "["): return array()
+            case UInt8(ascii: "\""): return string()
+            case UInt8(ascii: "t"): return literal("true", .true)
+            case UInt8(ascii: "f"): return literal("false", .false)
+            case UInt8(ascii: "n"): return literal("null", .null)
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return number()
+            default: return false
+            }
+        }
+
+        mutating func literal(_ word: StaticString, _ kind: JSONKind) -> Bool {
+            let count = word.utf8CodeUnitCount
+            guard i + count <= n else { return false }
+            for k in 0..<count where p[i + k] != word.utf8Start[k] { return false }
+            i += count
+            nodes.append(JSONNode(kind))
+            return true
+        }
+
+        mutating func object() -> Bool {
+            guard depth < JSONReader.maxDepth else { return false }
+            depth += 1
+            defer { depth -= 1 }
+            i += 1
+            let at = nodes.count
+            nodes.append(JSONNode(.object))
+            var members: Int32 = 0
+            skipSpace()
+            guard i < n else { return false }
+            if p[i] == UInt8(ascii: "}") {
+                i += 1
+                nodes[at].value = Int64(nodes.count)
+                return true
+            }
+            while true {
+                guard i < n, p[i] == UInt8(ascii: "\""), string() else { return false }
+                skipSpace()
+                guard i < n, p[i] == UInt8(ascii: ":") else { return false }
+                i += 1
+                guard value() else { return false }
+                members += 1
+                skipSpace()
+                guard i < n else { return false }
+                if p[i] == UInt8(ascii: "}") {
+                    i += 1
+                    break
+                }
+                guard p[i] == UInt8(ascii: ",") else { return false }
+                i += 1
+                skipSpace()
+                guard i < n else { return false }
+                // JSONSerialization accepts a trailing comma.
+                if p[i] == UInt8(ascii: "}") {
+                    i += 1
+                    break
+                }
+            }
+            nodes[at].count = members
+            nodes[at].value = Int64(nodes.count)
+            return true
+        }
+
+        mutating func array() -> Bool {
+            guard depth < JSONReader.maxDepth else { return false }
+            depth += 1
+            defer { depth -= 1 }
+            i += 1
+            let at = nodes.count
+            nodes.append(JSONNode(.array))
+            var elements: Int32 = 0
+            skipSpace()
+            guard i < n else { return false }
+            if p[i] == UInt8(ascii: "]") {
+                i += 1
+                nodes[at].value = Int64(nodes.count)
+                return true
+            }
+            while true {
+                guard value() else { return false }
+                elements += 1
+                skipSpace()
+                guard i < n else { return false }
+                if p[i] == UInt8(ascii: "]") {
+                    i += 1
+                    break
+                }
+                guard p[i] == UInt8(ascii: ",") else { return false }
+                i += 1
+                skipSpace()
+                guard i < n else { return false }
+                if p[i] == UInt8(ascii: "]") {
+                    i += 1
+                    break
+                }
+            }
+            nodes[at].count = elements
+            nodes[at].value = Int64(nodes.count)
+            return true
+        }
+
+        /// A string at `p[i] == '"'`, unescaped into `text`. Invalid UTF-8, a control character, a
+        /// bad escape or a lone surrogate rejects it. Like `String(bytes:encoding: .utf8)` on each
+        /// run between escapes (what JSONSerialization does), a byte order mark at the start of
+        /// a run is dropped.
+        mutating func string() -> Bool {
+            i += 1
+            let start = text.count
+            var run = i
+            var runStart = true
+            while true {
+                if runStart {
+                    if i + 3 <= n, p[i] == 0xEF, p[i + 1] == 0xBB, p[i + 2] == 0xBF {
+                        i += 3
+                        run = i
+                    }
+                    runStart = false
+                }
+                // Plain ASCII, a word at a time.
+                while i + 8 <= n {
+                    let v = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
+                    if Self.special(v) != 0 { break }
+                    i += 8
+                }
+                guard i < n else { return false }
+                let c = p[i]
+                if c == UInt8(ascii: "\"") {
+                    text.append(contentsOf: UnsafeBufferPointer(start: p + run, count: i - run))
+                    i += 1
+                    nodes.append(JSONNode(.string, offset: Int32(start), count: Int32(text.count - start)))
+                    return true
+                } else if c == UInt8(ascii: "\\") {
+                    text.append(contentsOf: UnsafeBufferPointer(start: p + run, count: i - run))
+                    guard escape() else { return false }
+                    run = i
+                    runStart = true
+                } else if c < 0x20 {
+                    return false
+                } else if c < 0x80 {
+                    i += 1
+                } else {
+                    let length = Self.utf8Length(p + i, n - i)
+                    guard length > 0 else { return false }
+                    i += length
+                }
+            }
+        }
+
+        /// Nonzero when a word has a byte that ends a plain run: `"`, `\`, below 0x20 or above 0x7F.
+        @inline(__always)
+        static func special(_ v: UInt64) -> UInt64 {
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let highs: UInt64 = 0x8080_8080_8080_8080
+            @inline(__always) func zero(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & highs }
+            return (v & highs) | ((v &- ones &* 0x20) & ~v & highs) | zero(v ^ (ones &* 0x22)) | zero(v ^ (ones &* 0x5C))
+        }
+
+        /// The length of the valid UTF-8 sequence at `s` (strict: no overlong forms, surrogates or
+        /// values above U+10FFFF), or 0.
+        @inline(__always)
+        static func utf8Length(_ s: UnsafePointer<UInt8>, _ available: Int) -> Int {
+            let c = s[0]
+            @inline(__always) func cont(_ k: Int) -> Bool { k < available && s[k] & 0xC0 == 0x80 }
+            switch c {
+            case 0xC2...0xDF: return cont(1) ? 2 : 0
+            case 0xE0: return available > 1 && s[1] >= 0xA0 && s[1] <= 0xBF && cont(2) ? 3 : 0
+            case 0xE1...0xEC, 0xEE...0xEF: return cont(1) && cont(2) ? 3 : 0
+            case 0xED: return available > 1 && s[1] >= 0x80 && s[1] <= 0x9F && cont(2) ? 3 : 0
+            case 0xF0: return available > 1 && s[1] >= 0x90 && s[1] <= 0xBF && cont(2) && cont(3) ? 4 : 0
+            case 0xF1...0xF3: return cont(1) && cont(2) && cont(3) ? 4 : 0
+            case 0xF4: return available > 1 && s[1] >= 0x80 && s[1] <= 0x8F && cont(2) && cont(3) ? 4 : 0
+            default: return 0
+            }
+        }
+
+        mutating func hex4() -> UInt32? {
+            guard i + 4 <= n else { return nil }
+            var v: UInt32 = 0
+            for k in 0..<4 {
+                let c = p[i + k]
+                let d: UInt8
+                switch c {
+                case 48...57: d = c - 48
+                case 65...70: d = c - 55
+                case 97...102: d = c - 87
+                default: return nil
+                }
+                v = v << 4 | UInt32(d)
+            }
+            i += 4
+            return v
+        }
+
+        mutating func escape() -> Bool {
+            guard i + 1 < n else { return false }
+            let c = p[i + 1]
+            i += 2
+            switch c {
+            case 0x22, 0x5C, 0x2F: text.append(c)
+            case UInt8(ascii: "b"): text.append(0x08)
+            case UInt8(ascii: "f"): text.append(0x0C)
+            case UInt8(ascii: "n"): text.append(0x0A)
+            case UInt8(ascii: "r"): text.append(0x0D)
+            case UInt8(ascii: "t"): text.append(0x09)
+            case UInt8(ascii: "u"):
+                guard var scalar = hex4() else { return false }
+                if scalar & 0xFC00 == 0xD800 {
+                    guard i + 2 <= n, p[i] == UInt8(ascii: "\\"), p[i + 1] == UInt8(ascii: "u") else { return false }
+                    i += 2
+                    guard let low = hex4(), low & 0xFC00 == 0xDC00 else { return false }
+                    scalar = (scalar - 0xD800) * 0x400 + (low - 0xDC00) + 0x10000
+                } else if scalar & 0xFC00 == 0xDC00 {
+                    return false
+                }
+                appendScalar(scalar)
+            default: return false
+            }
+            return true
+        }
+
+        mutating func appendScalar(_ v: UInt32) {
+            if v < 0x80 {
+                text.append(UInt8(v))
+            } else if v < 0x800 {
+                text.append(UInt8(0xC0 | (v >> 6)))
+                text.append(UInt8(0x80 | (v & 0x3F)))
+            } else if v < 0x10000 {
+                text.append(UInt8(0xE0 | (v >> 12)))
+                text.append(UInt8(0x80 | ((v >> 6) & 0x3F)))
+                text.append(UInt8(0x80 | (v & 0x3F)))
+            } else {
+                text.append(UInt8(0xF0 | (v >> 18)))
+                text.append(UInt8(0x80 | ((v >> 12) & 0x3F)))
+                text.append(UInt8(0x80 | ((v >> 6) & 0x3F)))
+                text.append(UInt8(0x80 | (v & 0x3F)))
+            }
+        }
+
+        /// A number: JSON's grammar, then an integer of at most 18 digits exactly, anything else
+        /// kept as its literal once Foundation could represent it.
+        mutating func number() -> Bool {
+            let start = i
+            var integer = true
+            var negative = false
+            if p[i] == UInt8(ascii: "-") {
+                negative = true
+                i += 1
+            }
+            let digitsStart = i
+            guard i < n, p[i] &- 48 <= 9 else { return false }
+            var value: Int64 = 0
+            if p[i] == 48 {
+                i += 1
+            } else {
+                while i < n, p[i] &- 48 <= 9 {
+                    value = value &* 10 &+ Int64(p[i] &- 48)
+                    i += 1
+                }
+            }
+            let digits = i - digitsStart
+            if i < n, p[i] == UInt8(ascii: ".") {
+                integer = false
+                i += 1
+                guard i < n, p[i] &- 48 <= 9 else { return false }
+                while i < n, p[i] &- 48 <= 9 { i += 1 }
+            }
+            if i < n, p[i] | 0x20 == UInt8(ascii: "e") {
+                integer = false
+                i += 1
+                if i < n, p[i] == UInt8(ascii: "+") || p[i] == UInt8(ascii: "-") { i += 1 }
+                guard i < n, p[i] &- 48 <= 9 else { return false }
+                while i < n, p[i] &- 48 <= 9 { i += 1 }
+            }
+            if i < n {
+                // What may follow a number; anything else ("01", "1x") is malformed.
+                switch p[i] {
+                case 0x20, 0x0A, 0x0D, 0x09, UInt8(ascii: ","), UInt8(ascii: "]"), UInt8(ascii: "}"): break
+                default: return false
+                }
+            }
+            if integer, digits <= 18 {
+                nodes.append(JSONNode(.integer, value: negative ? -value : value))
+                return true
+            }
+            let literal = UnsafeBufferPointer(start: p + start, count: i - start)
+            guard JSONNumber.foundationValue(String(decoding: literal, as: UTF8.self)) != nil else { return false }
+            nodes.append(JSONNode(.number, offset: Int32(text.count), count: Int32(literal.count)))
+            text.append(contentsOf: literal)
+            return true
+        }
+    }
+}
