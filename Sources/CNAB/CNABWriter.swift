@@ -75,6 +75,10 @@ public struct CNABWriter {
     let dueDatePath: Int32
     let amountPath: Int32
     let facePath: Int32
+    /// Per record: whether it starts a título that must have a due date, whether it holds an amount.
+    let dueDateRequired: [Bool]
+    let hasAmount: [Bool]
+    let choice: Choice
 
     /// A record's output paths (not `_`-prefixed) as path nodes, for choosing a título's records.
     struct RecordPlan {
@@ -153,6 +157,9 @@ public struct CNABWriter {
         guard !starts.isEmpty else {
             throw SetupError(code: "write.layout", description: "layout \(name) has no detail record that starts a título")
         }
+        dueDateRequired = plans.map { $0.paths.contains("due_date") }
+        hasAmount = plans.map { $0.paths.contains("amount_cents") || $0.paths.contains("face_cents") }
+        choice = Choice(layout: compiled, plans: plans, details: details, paths: trie.paths.count)
     }
 
     /// The layout's name.
@@ -271,10 +278,9 @@ public struct CNABWriter {
         /// Headers and trailers, written now and then from objects.
         var other = JSONTape()
         let otherSlots: SlotTable
-        var scratch: [UInt8] = []
-        var cell = [UInt8](repeating: 0, count: 64)
-        var problems: [Problem] = []
-        var cuts: [Int32] = []
+        var encoder = RecordEncoder()
+        var chosen: [Int] = []
+        var present: [UInt64] = []
 
         /// Starts a file.
         public init(
@@ -362,11 +368,11 @@ public struct CNABWriter {
                 summary.used += 1
             case ("title"?, _) where writer.options.direction == "remessa", ("event"?, _) where writer.options.direction == "retorno":
                 title(top, number)
-                if problems.isEmpty {
+                if encoder.problems.isEmpty {
                     summary.used += 1
                     summary.titles += 1
                 } else {
-                    reject(problems[0].code, problems.map(\.message).joined(separator: "; "))
+                    reject(encoder.problems[0].code, encoder.problems.map(\.message).joined(separator: "; "))
                 }
             case ("event"?, _):
                 reject("write.record", "an event record is a retorno's: cnab write writes remessas from title records")
@@ -400,9 +406,9 @@ public struct CNABWriter {
 
         // MARK: Títulos
 
-        /// Writes the título in `tape`, or leaves in `problems` why it cannot be written.
+        /// Writes the título in `tape`, or leaves in `encoder.problems` why it cannot be written.
         func title(_ top: TopKeys, _ line: Int) {
-            problems.removeAll(keepingCapacity: true)
+            encoder.problems.removeAll(keepingCapacity: true)
             let w = writer
             slots.begin()
             slots.resolve(tape, 0, at: 0, trie: w.trie)
@@ -412,24 +418,21 @@ public struct CNABWriter {
                 let value = state.header["bank"] ?? .string(w.options.bank)
                 bank = value
                 if w.bankPath >= 0 {
-                    let at = tape.nodes.count
+                    let at = tape.count
                     tape.append(value)
-                    tape.finish()
                     slots.resolve(tape, at, at: w.bankPath, trie: w.trie)
                 }
             }
-            let chosen = w.records(for: slots)
-            let start = chosen.start
-            if w.dueDatePath >= 0, w.plans[start].paths.contains("due_date"), !slots.isPresent(w.dueDatePath) {
-                problems.append(Problem(code: "write.required", message: "\(w.fieldName("due_date", in: chosen.records)) (due_date) is required"))
+            let view = slots.view
+            let start = w.records(present: view, into: &chosen, scratch: &present)
+            if w.dueDateRequired[start], !view.isPresent(w.dueDatePath) {
+                encoder.problems.append(Problem(code: "write.required", message: "\(w.fieldName("due_date", in: chosen)) (due_date) is required"))
             }
-            let amountPresent = (w.amountPath >= 0 && slots.isPresent(w.amountPath)) || (w.facePath >= 0 && slots.isPresent(w.facePath))
-            if !amountPresent,
-                chosen.records.contains(where: { w.plans[$0].paths.contains("amount_cents") || w.plans[$0].paths.contains("face_cents") })
-            {
-                problems.append(Problem(code: "write.required", message: "the título's amount (amount_cents) is required"))
+            let amountPresent = (w.amountPath >= 0 && view.isPresent(w.amountPath)) || (w.facePath >= 0 && view.isPresent(w.facePath))
+            if !amountPresent, chosen.contains(where: { w.hasAmount[$0] }) {
+                encoder.problems.append(Problem(code: "write.required", message: "the título's amount (amount_cents) is required"))
             }
-            guard problems.isEmpty else { return }
+            guard encoder.problems.isEmpty else { return }
             if !state.headerWritten { writeFileHeader() }
             if w.batchHeader != nil {
                 // A título whose `batch` differs from the one that opened the current batch starts a new
@@ -445,25 +448,25 @@ public struct CNABWriter {
             }
             let length = w.layout.recordLength
             let stride = length + 2
-            let count = chosen.records.count
+            let count = chosen.count
             out.reserve(count * stride)
             let saved = (state.batchSequence, state.records)
-            cuts.removeAll(keepingCapacity: true)
-            for (k, r) in chosen.records.enumerated() {
+            encoder.cuts.removeAll(keepingCapacity: true)
+            for k in 0..<count {
                 state.batchSequence += 1
                 state.records += 1
                 let dst = out.base + out.count + k * stride
                 dst.update(repeating: 0x20, count: length)
                 dst[length] = 0x0D
                 dst[length + 1] = 0x0A
-                encode(r, into: dst, tape, slots)
+                encode(chosen[k], into: dst, tape, slots)
             }
-            guard problems.isEmpty else {
+            guard encoder.problems.isEmpty else {
                 (state.batchSequence, state.records) = saved
                 return
             }
             out.count += count * stride
-            for path in cuts {
+            for path in encoder.cuts {
                 let t = state.truncated[path] ?? (0, line)
                 state.truncated[path] = (t.count + 1, t.line)
             }
@@ -484,11 +487,10 @@ public struct CNABWriter {
             var overrides: [(Int32, Int)] = []
             for (path, text) in computed {
                 if let node = writer.trie.byPath[path] {
-                    overrides.append((node, other.nodes.count))
+                    overrides.append((node, other.count))
                     other.appendString(text.utf8)
                 }
             }
-            other.finish()
             otherSlots.begin()
             otherSlots.resolve(other, 0, at: 0, trie: writer.trie)
             for (node, at) in overrides { otherSlots.set(node, at) }
@@ -498,12 +500,12 @@ public struct CNABWriter {
             dst.update(repeating: 0x20, count: length)
             dst[length] = 0x0D
             dst[length + 1] = 0x0A
-            let kept = problems
-            cuts.removeAll(keepingCapacity: true)
+            let kept = encoder.problems
+            encoder.cuts.removeAll(keepingCapacity: true)
             encode(r, into: dst, other, otherSlots)
-            problems = kept
+            encoder.problems = kept
             out.count += length + 2
-            for path in cuts {
+            for path in encoder.cuts {
                 let t = state.truncated[path] ?? (0, 0)
                 state.truncated[path] = (t.count + 1, t.line)
             }
@@ -581,228 +583,93 @@ public struct CNABWriter {
             return values
         }
 
-        // MARK: Fields
-
-        /// Writes record `r` into `dst` (blank-filled) from the values of `slots` in `tape`:
-        /// problems go to `problems`, paths cut to their field to `cuts`.
+        /// Writes record `r` into `dst` (blank-filled) from the values of `slots` in `tape`.
         func encode(_ r: Int, into dst: UnsafeMutablePointer<UInt8>, _ tape: JSONTape, _ slots: SlotTable) {
-            let program = writer.programs[r]
             let role = writer.layout.records[r].role
-            let batchLevel = role == .batchHeader || role == .batchTrailer || role == .detail
-            let cnab400 = writer.options.format == .cnab400
-            program.ops.withUnsafeBufferPointer { ops in
-                program.spots.withUnsafeBufferPointer { spots in
-                    tape.nodes.withUnsafeBufferPointer { nodes in
-                        tape.text.withUnsafeBufferPointer { text in
-                            for g in 0..<ops.count {
-                                let op = ops[g]
-                                var number = 0
-                                var hasNumber = false
-                                var node = -1
-                                switch op.source {
-                                case .none: break
-                                case .batch:
-                                    if batchLevel {
-                                        number = state.batchNumber
-                                        hasNumber = true
-                                    }
-                                case .sequence:
-                                    if cnab400 {
-                                        number = state.records
-                                        hasNumber = true
-                                    } else if role == .detail {
-                                        number = state.batchSequence
-                                        hasNumber = true
-                                    }
-                                case .constant:
-                                    if let constant = program.infos[g].constant {
-                                        constant.withUnsafeBufferPointer { c in
-                                            put(c.baseAddress ?? text.baseAddress!, c.count, op, g, program, dst, spots)
-                                        }
-                                        continue
-                                    }
-                                case .path:
-                                    node = slots.node(op.path)
-                                }
-                                if hasNumber {
-                                    putNumber(Int64(number), op, g, program, dst, spots)
-                                    continue
-                                }
-                                guard node >= 0 else {
-                                    // No value: the default, else zeros for numeric fields (blanks are there).
-                                    if let d = program.infos[g].defaultCell {
-                                        d.withUnsafeBufferPointer { (dst + Int(op.start)).update(from: $0.baseAddress!, count: $0.count) }
-                                    } else {
-                                        for s in Int(op.firstSpot)..<Int(op.firstSpot + op.spotCount) where spots[s].numeric {
-                                            (dst + Int(spots[s].start)).update(repeating: 48, count: Int(spots[s].length))
-                                        }
-                                    }
-                                    continue
-                                }
-                                let value = nodes[node]
-                                switch value.kind {
-                                case .string:
-                                    let p = text.baseAddress! + Int(value.offset)
-                                    let n = Int(value.count)
-                                    if op.isEnum {
-                                        putEnum(p, n, op, g, program, dst, spots)
-                                    } else {
-                                        put(p, n, op, g, program, dst, spots)
-                                    }
-                                case .integer:
-                                    putNumber(value.value, op, g, program, dst, spots)
-                                case .number:
-                                    let literal = String(decoding: UnsafeBufferPointer(start: text.baseAddress! + Int(value.offset), count: Int(value.count)), as: UTF8.self)
-                                    let n = JSONNumber.foundationValue(literal)!
-                                    let d = n.doubleValue
-                                    guard d == d.rounded() else {
-                                        problems.append(
-                                            Problem(
-                                                code: "write.type",
-                                                message: "\(program.infos[g].name): \(n) is not a whole number (amounts are integer centavos)"))
-                                        continue
-                                    }
-                                    putNumber(n.int64Value, op, g, program, dst, spots)
-                                case .true, .false:
-                                    problems.append(
-                                        Problem(code: "write.type", message: "\(program.infos[g].name): a boolean where the layout wants \(program.infos[g].picture)"))
-                                case .array where op.isReasons:
-                                    var codes: [UInt8] = []
-                                    var i = node + 1
-                                    for _ in 0..<value.count {
-                                        let e = nodes[i]
-                                        if e.kind == .string {
-                                            codes.append(contentsOf: UnsafeBufferPointer(start: text.baseAddress! + Int(e.offset), count: Int(e.count)))
-                                        } else if e.kind == .object, let c = tape.member("code", of: i), nodes[c].kind == .string {
-                                            codes.append(contentsOf: tape.bytes(c))
-                                        }
-                                        i = tape.next(after: i)
-                                    }
-                                    codes.withUnsafeBufferPointer { c in put(c.baseAddress ?? text.baseAddress!, c.count, op, g, program, dst, spots) }
-                                default:
-                                    problems.append(
-                                        Problem(code: "write.type", message: "\(program.infos[g].name): a Array<Any> where the layout wants \(program.infos[g].picture)"))
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-
-        /// An enum field: the value's name → its code (a code is taken as it is).
-        func putEnum(
-            _ p: UnsafePointer<UInt8>, _ n: Int, _ op: FieldOp, _ g: Int, _ program: RecordProgram, _ dst: UnsafeMutablePointer<UInt8>,
-            _ spots: UnsafeBufferPointer<FieldSpot>
-        ) {
-            let info = program.infos[g]
-            let s = UnsafeBufferPointer(start: p, count: n)
-            let ascii = s.allSatisfy { $0 < 0x80 }
-            // Text beyond ASCII is compared as Swift strings are (canonical equivalence).
-            let string = ascii ? "" : String(decoding: s, as: UTF8.self)
-            func same(_ bytes: [UInt8]) -> Bool { ascii ? bytes.elementsEqual(s) : String(decoding: bytes, as: UTF8.self) == string }
-            if let k = info.enumNames.firstIndex(where: same) {
-                info.enumCodes[k].withUnsafeBufferPointer { put($0.baseAddress!, $0.count, op, g, program, dst, spots) }
-            } else if info.enumCodes.contains(where: same) {
-                put(p, n, op, g, program, dst, spots)
-            } else {
-                let known = info.enumNames.map { String(decoding: $0, as: UTF8.self) }.joined(separator: ", ")
-                problems.append(
-                    Problem(code: "write.enum", message: "\(info.name): \"\(String(decoding: s, as: UTF8.self))\" is not one of \(known)"))
-            }
-        }
-
-        /// A number's decimal digits as the text of a group.
-        @inline(__always)
-        func putNumber(
-            _ value: Int64, _ op: FieldOp, _ g: Int, _ program: RecordProgram, _ dst: UnsafeMutablePointer<UInt8>,
-            _ spots: UnsafeBufferPointer<FieldSpot>
-        ) {
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buffer in
-                let b = buffer.baseAddress!
-                var at = 24
-                var v = value.magnitude
-                repeat {
-                    at -= 1
-                    b[at] = UInt8(48 + v % 10)
-                    v /= 10
-                } while v > 0
-                if value < 0 {
-                    at -= 1
-                    b[at] = UInt8(ascii: "-")
-                }
-                put(b + at, 24 - at, op, g, program, dst, spots)
-            }
-        }
-
-        /// The text of a group into its fields; a problem is named with the field and its path.
-        @inline(__always)
-        func put(
-            _ p: UnsafePointer<UInt8>, _ n: Int, _ op: FieldOp, _ g: Int, _ program: RecordProgram, _ dst: UnsafeMutablePointer<UInt8>,
-            _ spots: UnsafeBufferPointer<FieldSpot>
-        ) {
-            let length = Int(op.length)
-            let single = op.spotCount == 1
-            if !single, cell.count < length { cell = [UInt8](repeating: 0, count: length) }
-            let result = cell.withUnsafeMutableBufferPointer { cellBuffer in
-                Cell.write(p, n, op, length: length, to: single ? dst + Int(op.start) : cellBuffer.baseAddress!, scratch: &scratch)
-            }
-            switch result {
-            case .success(let cut):
-                if cut { cuts.append(op.path) }
-                if !single {
-                    var at = 0
-                    for s in Int(op.firstSpot)..<Int(op.firstSpot + op.spotCount) {
-                        let spot = spots[s]
-                        for k in 0..<Int(spot.length) { dst[Int(spot.start) + k] = cell[at + k] }
-                        at += Int(spot.length)
-                    }
-                }
-            case .failure(let problem):
-                let info = program.infos[g]
-                problems.append(Problem(code: problem.code, message: "\(info.name) (\(info.to ?? "")): \(problem.message)"))
-            }
+            let numbers = RecordEncoder.Numbers(
+                batch: role == .batchHeader || role == .batchTrailer || role == .detail ? state.batchNumber : nil,
+                sequence: writer.options.format == .cnab400 ? state.records : role == .detail ? state.batchSequence : nil)
+            encoder.encode(writer.programs[r], numbers, into: dst, tape, slots.view)
         }
     }
 
-    /// The records of the título whose paths are in `slots`: the starting record that fills the
-    /// most of its values, then the records it requires, then any other detail record with a
-    /// value of its own, in layout order.
-    func records(for slots: SlotTable) -> (start: Int, records: [Int]) {
-        func present(_ r: Int) -> Int { plans[r].nodes.reduce(0) { $0 + (slots.isPresent($1) ? 1 : 0) } }
+    /// The records of the título whose paths are present (into `chosen`, in layout order): the
+    /// starting record that fills the most of its values (returned), then the records it
+    /// requires, then any other detail record with a value of its own. Paths are sets of bits.
+    func records(present view: SlotView, into chosen: inout [Int], scratch present: inout [UInt64]) -> Int {
+        let words = choice.words
+        if present.count != words { present = [UInt64](repeating: 0, count: words) }
+        for k in 0..<words { present[k] = 0 }
+        for node in choice.decisive where view.isPresent(node) { present[Int(node) >> 6] |= 1 << UInt64(node & 63) }
+        func bits(_ r: Int, _ k: Int) -> UInt64 { choice.masks[r * words + k] }
         var start = starts[0]
         if starts.count > 1 {
-            var best = present(start)
+            func count(_ r: Int) -> Int { (0..<words).reduce(0) { $0 + (bits(r, $1) & present[$1]).nonzeroBitCount } }
+            var best = count(start)
             for r in starts.dropFirst() {
-                let c = present(r)
+                let c = count(r)
                 if c > best {
                     best = c
                     start = r
                 }
             }
         }
-        var chosen = [start]
-        var covered = plans[start].paths
-        for name in layout.records[start].requires {
-            if let r = layout.recordIndex(named: name), !chosen.contains(r) {
-                chosen.append(r)
-                covered.formUnion(plans[r].paths)
-            }
-        }
-        for r in details where !chosen.contains(r) && !layout.records[r].startsGroup {
-            let plan = plans[r]
-            var own = false
-            for (k, node) in plan.nodes.enumerated() where slots.isPresent(node) && !covered.contains(plan.pathList[k]) {
-                own = true
-                break
-            }
-            if own {
-                chosen.append(r)
-                covered.formUnion(plan.paths)
+        chosen.removeAll(keepingCapacity: true)
+        chosen.append(contentsOf: choice.required[start])
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: words) { covered in
+            for k in 0..<words { covered[k] = choice.covered[start * words + k] }
+            for r in choice.others where !chosen.contains(r) {
+                var own = false
+                for k in 0..<words where bits(r, k) & ~covered[k] & present[k] != 0 { own = true }
+                if own {
+                    chosen.append(r)
+                    for k in 0..<words { covered[k] |= bits(r, k) }
+                }
             }
         }
         chosen.sort()
-        return (start, chosen)
+        return start
+    }
+
+    /// The sets of paths a título's records are chosen by.
+    struct Choice {
+        /// 64-bit words per set.
+        let words: Int
+        /// Per record: its output paths.
+        let masks: [UInt64]
+        /// Per starting record: it and the records it requires, and the paths they cover.
+        let required: [[Int]]
+        let covered: [UInt64]
+        /// The detail records that may follow, in layout order.
+        let others: [Int]
+        /// The path nodes the choice looks at.
+        let decisive: [Int32]
+
+        init(layout: CompiledLayout, plans: [RecordPlan], details: [Int], paths: Int) {
+            let words = (paths + 63) / 64
+            var masks = [UInt64](repeating: 0, count: words * plans.count)
+            for (r, plan) in plans.enumerated() {
+                for node in plan.nodes { masks[r * words + Int(node) >> 6] |= 1 << UInt64(node & 63) }
+            }
+            var required: [[Int]] = []
+            var covered = [UInt64](repeating: 0, count: words * plans.count)
+            for start in plans.indices {
+                var chosen = [start]
+                for name in layout.records[start].requires {
+                    if let r = layout.recordIndex(named: name), !chosen.contains(r) { chosen.append(r) }
+                }
+                for r in chosen { for k in 0..<words { covered[start * words + k] |= masks[r * words + k] } }
+                required.append(chosen)
+            }
+            others = details.filter { !layout.records[$0].startsGroup }
+            var decisive = Set<Int32>()
+            for r in details { decisive.formUnion(plans[r].nodes) }
+            self.decisive = decisive.sorted()
+            self.words = words
+            self.masks = masks
+            self.required = required
+            self.covered = covered
+        }
     }
 
     func fieldName(_ path: String, in records: [Int]) -> String {

@@ -332,3 +332,199 @@ enum Cell {
         return .success(cut)
     }
 }
+
+/// Writes a record's groups from a record's values: the scratch of the hot loop, kept in a
+/// struct so that the loop touches no class property.
+struct RecordEncoder {
+    /// Why the record cannot be written (the título's records share them).
+    var problems: [Problem] = []
+    /// Paths cut to their field.
+    var cuts: [Int32] = []
+    var scratch: [UInt8] = []
+    var cell = [UInt8](repeating: 0, count: 64)
+    var codes: [UInt8] = []
+
+    /// The numbers a record carries: its batch's and its own sequence (nil where the record has none).
+    struct Numbers {
+        var batch: Int?
+        var sequence: Int?
+    }
+
+    /// Writes a record into `dst` (blank-filled).
+    mutating func encode(_ program: RecordProgram, _ numbers: Numbers, into dst: UnsafeMutablePointer<UInt8>, _ tape: JSONTape, _ slots: SlotView) {
+        program.ops.withUnsafeBufferPointer { ops in
+            program.spots.withUnsafeBufferPointer { spots in
+                tape.nodes.withUnsafeBufferPointer { nodes in
+                    tape.text.withUnsafeBufferPointer { text in
+                        let base = text.baseAddress!
+                        for g in 0..<ops.count {
+                            let op = ops[g]
+                            var node = -1
+                            switch op.source {
+                            case .none: break
+                            case .batch:
+                                if let n = numbers.batch {
+                                    putNumber(Int64(n), op, g, program, dst, spots)
+                                    continue
+                                }
+                            case .sequence:
+                                if let n = numbers.sequence {
+                                    putNumber(Int64(n), op, g, program, dst, spots)
+                                    continue
+                                }
+                            case .constant:
+                                if let constant = program.infos[g].constant {
+                                    constant.withUnsafeBufferPointer { c in put(c.baseAddress ?? base, c.count, op, g, program, dst, spots) }
+                                    continue
+                                }
+                            case .path:
+                                node = slots.node(op.path)
+                            }
+                            guard node >= 0 else {
+                                // No value: the default, else zeros for numeric fields (blanks are there).
+                                if let d = program.infos[g].defaultCell {
+                                    d.withUnsafeBufferPointer { (dst + Int(op.start)).update(from: $0.baseAddress!, count: $0.count) }
+                                } else {
+                                    for s in Int(op.firstSpot)..<Int(op.firstSpot + op.spotCount) where spots[s].numeric {
+                                        (dst + Int(spots[s].start)).update(repeating: 48, count: Int(spots[s].length))
+                                    }
+                                }
+                                continue
+                            }
+                            let value = nodes[node]
+                            switch value.kind {
+                            case .string:
+                                let p = base + Int(value.offset)
+                                let n = Int(value.count)
+                                if op.isEnum {
+                                    putEnum(p, n, op, g, program, dst, spots)
+                                } else {
+                                    put(p, n, op, g, program, dst, spots)
+                                }
+                            case .integer:
+                                putNumber(value.value, op, g, program, dst, spots)
+                            case .number:
+                                // Anything but an integer of up to 18 digits: as JSONSerialization's NSNumber.
+                                let literal = String(decoding: UnsafeBufferPointer(start: base + Int(value.offset), count: Int(value.count)), as: UTF8.self)
+                                guard let n = JSONNumber.foundationValue(literal) else { continue }
+                                let d = n.doubleValue
+                                guard d == d.rounded() else {
+                                    problems.append(
+                                        Problem(
+                                            code: "write.type",
+                                            message: "\(program.infos[g].name): \(n) is not a whole number (amounts are integer centavos)"))
+                                    continue
+                                }
+                                putNumber(n.int64Value, op, g, program, dst, spots)
+                            case .true, .false:
+                                problems.append(
+                                    Problem(
+                                        code: "write.type",
+                                        message: "\(program.infos[g].name): a boolean where the layout wants \(program.infos[g].picture)"))
+                            case .array where op.isReasons:
+                                // Reasons: the codes of `{"code": …}` objects and plain strings, joined.
+                                codes.removeAll(keepingCapacity: true)
+                                var i = node + 1
+                                for _ in 0..<value.count {
+                                    let e = nodes[i]
+                                    if e.kind == .string {
+                                        codes.append(contentsOf: UnsafeBufferPointer(start: base + Int(e.offset), count: Int(e.count)))
+                                    } else if e.kind == .object, let c = tape.member("code", of: i), nodes[c].kind == .string {
+                                        codes.append(contentsOf: tape.bytes(c))
+                                    }
+                                    i = tape.next(after: i)
+                                }
+                                let joined = codes
+                                joined.withUnsafeBufferPointer { c in put(c.baseAddress ?? base, c.count, op, g, program, dst, spots) }
+                            default:
+                                problems.append(
+                                    Problem(
+                                        code: "write.type",
+                                        message: "\(program.infos[g].name): a Array<Any> where the layout wants \(program.infos[g].picture)"))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// An enum field: the value's name → its code (a code is taken as it is).
+    mutating func putEnum(
+        _ p: UnsafePointer<UInt8>, _ n: Int, _ op: FieldOp, _ g: Int, _ program: RecordProgram, _ dst: UnsafeMutablePointer<UInt8>,
+        _ spots: UnsafeBufferPointer<FieldSpot>
+    ) {
+        let info = program.infos[g]
+        let s = UnsafeBufferPointer(start: p, count: n)
+        let ascii = s.allSatisfy { $0 < 0x80 }
+        // Text beyond ASCII is compared as Swift strings are (canonical equivalence).
+        let string = ascii ? "" : String(decoding: s, as: UTF8.self)
+        func same(_ bytes: [UInt8]) -> Bool { ascii ? bytes.elementsEqual(s) : String(decoding: bytes, as: UTF8.self) == string }
+        if let k = info.enumNames.firstIndex(where: same) {
+            info.enumCodes[k].withUnsafeBufferPointer { put($0.baseAddress ?? p, $0.count, op, g, program, dst, spots) }
+        } else if info.enumCodes.contains(where: same) {
+            put(p, n, op, g, program, dst, spots)
+        } else {
+            let known = info.enumNames.map { String(decoding: $0, as: UTF8.self) }.joined(separator: ", ")
+            problems.append(Problem(code: "write.enum", message: "\(info.name): \"\(String(decoding: s, as: UTF8.self))\" is not one of \(known)"))
+        }
+    }
+
+    /// A number's decimal digits as the text of a group.
+    @inline(__always)
+    mutating func putNumber(
+        _ value: Int64, _ op: FieldOp, _ g: Int, _ program: RecordProgram, _ dst: UnsafeMutablePointer<UInt8>,
+        _ spots: UnsafeBufferPointer<FieldSpot>
+    ) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buffer in
+            let b = buffer.baseAddress!
+            var at = 24
+            var v = value.magnitude
+            repeat {
+                at -= 1
+                b[at] = UInt8(48 + v % 10)
+                v /= 10
+            } while v > 0
+            if value < 0 {
+                at -= 1
+                b[at] = UInt8(ascii: "-")
+            }
+            put(b + at, 24 - at, op, g, program, dst, spots)
+        }
+    }
+
+    /// The text of a group into its fields; a problem is named with the field and its path.
+    @inline(__always)
+    mutating func put(
+        _ p: UnsafePointer<UInt8>, _ n: Int, _ op: FieldOp, _ g: Int, _ program: RecordProgram, _ dst: UnsafeMutablePointer<UInt8>,
+        _ spots: UnsafeBufferPointer<FieldSpot>
+    ) {
+        let length = Int(op.length)
+        let result: Result<Bool, Problem>
+        if op.spotCount == 1 {
+            result = Cell.write(p, n, op, length: length, to: dst + Int(op.start), scratch: &scratch)
+        } else {
+            // Joined fields: the cell is made whole, then laid over its fields.
+            if cell.count < length { cell = [UInt8](repeating: 0, count: length) }
+            var cell = self.cell
+            self.cell = []
+            result = cell.withUnsafeMutableBufferPointer { Cell.write(p, n, op, length: length, to: $0.baseAddress!, scratch: &scratch) }
+            if case .success = result {
+                var at = 0
+                for s in Int(op.firstSpot)..<Int(op.firstSpot + op.spotCount) {
+                    let spot = spots[s]
+                    for k in 0..<Int(spot.length) { dst[Int(spot.start) + k] = cell[at + k] }
+                    at += Int(spot.length)
+                }
+            }
+            self.cell = cell
+        }
+        switch result {
+        case .success(let cut):
+            if cut { cuts.append(op.path) }
+        case .failure(let problem):
+            let info = program.infos[g]
+            problems.append(Problem(code: problem.code, message: "\(info.name) (\(info.to ?? "")): \(problem.message)"))
+        }
+    }
+}

@@ -181,17 +181,13 @@ final class SlotTable {
         current += 1
     }
 
-    /// The tape node of a path's value in the current record, or -1.
-    @inline(__always)
-    func node(_ path: Int32) -> Int {
-        stamp[Int(path)] == current ? Int(value[Int(path)]) : -1
-    }
+    /// A view of the current record's values, for hot loops (no class property access).
+    var view: SlotView { SlotView(value: value, stamp: stamp, current: current) }
 
     @inline(__always)
     func isPresent(_ path: Int32) -> Bool { stamp[Int(path)] == current }
 
     /// Sets a path's value.
-    @inline(__always)
     func set(_ path: Int32, _ node: Int) {
         value[Int(path)] = Int32(node)
         stamp[Int(path)] = current
@@ -200,32 +196,63 @@ final class SlotTable {
     /// Resolves the value at `index` of `tape` as the value of path node `at`: an object's leaves
     /// by their paths below it, null skipped, anything else a leaf (arrays too).
     func resolve(_ tape: JSONTape, _ index: Int, at node: Int32, trie: PathTrie) {
+        var objects = objectStamp
+        let walker = Walker(
+            value: value, stamp: stamp, visit: visit, visitValue: visitValue, current: current, trie: trie)
         tape.nodes.withUnsafeBufferPointer { nodes in
             tape.text.withUnsafeBufferPointer { text in
                 trie.subtreeEnd.withUnsafeBufferPointer { ends in
                     let v = nodes[index]
                     if v.kind == .object {
-                        walk(nodes, text.baseAddress!, index, node, trie, ends)
+                        walker.walk(nodes, text.baseAddress!, index, node, ends, &objects)
                     } else if v.kind != .null {
-                        set(node, index)
+                        value[Int(node)] = Int32(index)
+                        stamp[Int(node)] = current
                     }
                 }
             }
         }
+        objectStamp = objects
+    }
+}
+
+/// The values of the current record by path node.
+struct SlotView {
+    let value: UnsafeMutablePointer<Int32>
+    let stamp: UnsafeMutablePointer<UInt32>
+    let current: UInt32
+
+    /// The tape node of a path's value, or -1.
+    @inline(__always)
+    func node(_ path: Int32) -> Int {
+        stamp[Int(path)] == current ? Int(value[Int(path)]) : -1
     }
 
+    @inline(__always)
+    func isPresent(_ path: Int32) -> Bool { stamp[Int(path)] == current }
+}
+
+/// One resolution's walk over a tape.
+struct Walker {
+    let value: UnsafeMutablePointer<Int32>
+    let stamp: UnsafeMutablePointer<UInt32>
+    let visit: UnsafeMutablePointer<UInt32>
+    let visitValue: UnsafeMutablePointer<Int32>
+    let current: UInt32
+    let trie: PathTrie
+
     func walk(
-        _ nodes: UnsafeBufferPointer<JSONNode>, _ text: UnsafePointer<UInt8>, _ object: Int, _ at: Int32, _ trie: PathTrie,
-        _ ends: UnsafeBufferPointer<Int32>
+        _ nodes: UnsafeBufferPointer<JSONNode>, _ text: UnsafePointer<UInt8>, _ object: Int, _ at: Int32,
+        _ ends: UnsafeBufferPointer<Int32>, _ objects: inout UInt32
     ) {
-        objectStamp += 1
-        let mine = objectStamp
+        objects += 1
+        let mine = objects
         var i = object + 1
         for _ in 0..<nodes[object].count {
             let key = nodes[i]
             let v = i + 1
-            let value = nodes[v]
-            let next = value.kind == .object || value.kind == .array ? Int(value.value) : v + 1
+            let node = nodes[v]
+            let next = node.kind == .object || node.kind == .array ? Int(node.value) : v + 1
             let t = trie.node(at, key: text + Int(key.offset), Int(key.count))
             if t >= 0 {
                 let ti = Int(t)
@@ -233,16 +260,16 @@ final class SlotTable {
                     // A repeated key: forget what its earlier value gave.
                     let earlier = Int(visitValue[ti])
                     let earlierEnd = nodes[earlier].kind == .object ? Int(nodes[earlier].value) : earlier + 1
-                    for s in ti..<Int(ends[ti]) where stamp[s] == current && Int(self.value[s]) >= earlier && Int(self.value[s]) < earlierEnd {
+                    for s in ti..<Int(ends[ti]) where stamp[s] == current && Int(value[s]) >= earlier && Int(value[s]) < earlierEnd {
                         stamp[s] = 0
                     }
                 }
                 visit[ti] = mine
                 visitValue[ti] = Int32(v)
-                if value.kind == .object {
-                    walk(nodes, text, v, t, trie, ends)
-                } else if value.kind != .null {
-                    self.value[ti] = Int32(v)
+                if node.kind == .object {
+                    walk(nodes, text, v, t, ends, &objects)
+                } else if node.kind != .null {
+                    value[ti] = Int32(v)
                     stamp[ti] = current
                 }
             }

@@ -34,14 +34,18 @@ public struct JSONNode: Sendable {
 /// A JSON value parsed into a flat array of nodes in document order: a container is followed by
 /// its contents (an object by key node, value nodes, key, value…), strings are unescaped UTF-8 in
 /// one shared byte array. Built by `JSONReader` (or from a `JSONValue`), reused line after line
-/// without allocating, and read by index.
+/// without allocating, and read by index. The arrays are storage, longer than what they hold:
+/// `count` nodes, `textCount` bytes (and always `padding` more bytes readable after them).
 public struct JSONTape: Sendable {
-    /// The nodes; the root is node 0.
-    public var nodes: [JSONNode] = []
-    /// The bytes of strings and non-integer numbers, followed by `padding` zero bytes once finished
-    /// (so a reader may load a whole word at the end of any string).
-    public var text: [UInt8] = []
-    /// Zero bytes after the last string once the tape is finished.
+    /// Node storage: the root is node 0, the value's nodes are the first `count`.
+    public internal(set) var nodes: [JSONNode] = []
+    /// The number of nodes.
+    public internal(set) var count = 0
+    /// Byte storage for strings and non-integer numbers: the first `textCount` are used.
+    public internal(set) var text: [UInt8] = []
+    /// The number of bytes used in `text`.
+    public internal(set) var textCount = 0
+    /// Bytes readable past `textCount` (so a reader may load a whole word at the end of any string).
     public static let padding = 16
 
     /// An empty tape.
@@ -49,13 +53,39 @@ public struct JSONTape: Sendable {
 
     /// Forgets the contents, keeping the memory.
     public mutating func removeAll() {
-        nodes.removeAll(keepingCapacity: true)
-        text.removeAll(keepingCapacity: true)
+        count = 0
+        textCount = 0
     }
 
-    /// Adds the padding after the text: call once the last node is appended.
-    public mutating func finish() {
-        for _ in 0..<Self.padding { text.append(0) }
+    /// Makes room for `nodes` more nodes and `bytes` more bytes of text (plus the padding).
+    public mutating func reserve(nodes extra: Int, bytes: Int) {
+        if count + extra > nodes.count {
+            nodes.append(contentsOf: repeatElement(JSONNode(.null), count: max(count + extra, nodes.count * 2) - nodes.count))
+        }
+        if textCount + bytes + Self.padding > text.count {
+            text.append(contentsOf: repeatElement(0, count: max(textCount + bytes + Self.padding, text.count * 2) - text.count))
+        }
+    }
+
+    /// Kept for callers that finish a tape: the padding is always there.
+    public mutating func finish() {}
+
+    /// The node at `index` (below `count`).
+    @inlinable
+    public subscript(index: Int) -> JSONNode { nodes[index] }
+
+    mutating func appendNode(_ node: JSONNode) {
+        reserve(nodes: 1, bytes: 0)
+        nodes[count] = node
+        count += 1
+    }
+
+    mutating func appendText<C: Collection>(_ bytes: C) where C.Element == UInt8 {
+        reserve(nodes: 0, bytes: bytes.count)
+        for b in bytes {
+            text[textCount] = b
+            textCount += 1
+        }
     }
 
     /// The index of the node after `index` and all its descendants.
@@ -92,36 +122,36 @@ public struct JSONTape: Sendable {
 
     /// Appends a string node.
     public mutating func appendString<C: Collection>(_ bytes: C) where C.Element == UInt8 {
-        nodes.append(JSONNode(.string, offset: Int32(text.count), count: Int32(bytes.count)))
-        text.append(contentsOf: bytes)
+        appendNode(JSONNode(.string, offset: Int32(textCount), count: Int32(bytes.count)))
+        appendText(bytes)
     }
 
     /// Appends a value (and its contents) as nodes.
     public mutating func append(_ value: JSONValue) {
         switch value {
-        case .null: nodes.append(JSONNode(.null))
-        case .bool(let b): nodes.append(JSONNode(b ? .true : .false))
+        case .null: appendNode(JSONNode(.null))
+        case .bool(let b): appendNode(JSONNode(b ? .true : .false))
         case .number(let n):
             if let v = n.exactInteger {
-                nodes.append(JSONNode(.integer, value: v))
+                appendNode(JSONNode(.integer, value: v))
             } else {
-                nodes.append(JSONNode(.number, offset: Int32(text.count), count: Int32(n.text.utf8.count)))
-                text.append(contentsOf: n.text.utf8)
+                appendNode(JSONNode(.number, offset: Int32(textCount), count: Int32(n.text.utf8.count)))
+                appendText(n.text.utf8)
             }
         case .string(let s): appendString(s.utf8)
         case .array(let elements):
-            let at = nodes.count
-            nodes.append(JSONNode(.array, count: Int32(elements.count)))
+            let at = count
+            appendNode(JSONNode(.array, count: Int32(elements.count)))
             for e in elements { append(e) }
-            nodes[at].value = Int64(nodes.count)
+            nodes[at].value = Int64(count)
         case .object(let object):
-            let at = nodes.count
-            nodes.append(JSONNode(.object, count: Int32(object.members.count)))
+            let at = count
+            appendNode(JSONNode(.object, count: Int32(object.members.count)))
             for m in object.members {
                 appendString(m.key.utf8)
                 append(m.value)
             }
-            nodes[at].value = Int64(nodes.count)
+            nodes[at].value = Int64(count)
         }
     }
 
@@ -205,13 +235,22 @@ public enum JSONReader {
 
     static func parseUTF8(_ input: UnsafeBufferPointer<UInt8>, into tape: inout JSONTape) -> Bool {
         guard let base = input.baseAddress, input.count > 0 else { return false }
-        var parser = Parser(p: base, n: input.count, nodes: tape.nodes, text: tape.text)
-        tape.nodes = []
-        tape.text = []
-        let ok = parser.document()
-        tape.nodes = parser.nodes
-        tape.text = parser.text
-        if ok { tape.finish() }
+        // A node takes at least two bytes of input (`[]`, `"",`, `0,`) and unescaping never
+        // lengthens text: the storage is sized once and written through pointers.
+        tape.reserve(nodes: input.count / 2 + 4, bytes: input.count)
+        var count = 0
+        var textCount = 0
+        let ok = tape.nodes.withUnsafeMutableBufferPointer { nodes in
+            tape.text.withUnsafeMutableBufferPointer { text in
+                var parser = Parser(p: base, n: input.count, nodes: nodes.baseAddress!, text: text.baseAddress!)
+                let ok = parser.document()
+                count = parser.count
+                textCount = parser.textCount
+                return ok
+            }
+        }
+        tape.count = count
+        tape.textCount = textCount
         return ok
     }
 
@@ -220,14 +259,34 @@ public enum JSONReader {
         let n: Int
         var i = 0
         var depth = 0
-        var nodes: [JSONNode]
-        var text: [UInt8]
+        let nodes: UnsafeMutablePointer<JSONNode>
+        var count = 0
+        let text: UnsafeMutablePointer<UInt8>
+        var textCount = 0
 
-        init(p: UnsafePointer<UInt8>, n: Int, nodes: [JSONNode], text: [UInt8]) {
+        init(p: UnsafePointer<UInt8>, n: Int, nodes: UnsafeMutablePointer<JSONNode>, text: UnsafeMutablePointer<UInt8>) {
             self.p = p
             self.n = n
             self.nodes = nodes
             self.text = text
+        }
+
+        @inline(__always)
+        mutating func append(_ node: JSONNode) {
+            nodes[count] = node
+            count += 1
+        }
+
+        @inline(__always)
+        mutating func appendText(_ from: UnsafePointer<UInt8>, _ length: Int) {
+            (text + textCount).update(from: from, count: length)
+            textCount += length
+        }
+
+        @inline(__always)
+        mutating func appendByte(_ b: UInt8) {
+            text[textCount] = b
+            textCount += 1
         }
 
         @inline(__always)
@@ -266,7 +325,7 @@ public enum JSONReader {
             guard i + count <= n else { return false }
             for k in 0..<count where p[i + k] != word.utf8Start[k] { return false }
             i += count
-            nodes.append(JSONNode(kind))
+            append(JSONNode(kind))
             return true
         }
 
@@ -275,14 +334,14 @@ public enum JSONReader {
             depth += 1
             defer { depth -= 1 }
             i += 1
-            let at = nodes.count
-            nodes.append(JSONNode(.object))
+            let at = count
+            append(JSONNode(.object))
             var members: Int32 = 0
             skipSpace()
             guard i < n else { return false }
             if p[i] == UInt8(ascii: "}") {
                 i += 1
-                nodes[at].value = Int64(nodes.count)
+                nodes[at].value = Int64(count)
                 return true
             }
             while true {
@@ -309,7 +368,7 @@ public enum JSONReader {
                 }
             }
             nodes[at].count = members
-            nodes[at].value = Int64(nodes.count)
+            nodes[at].value = Int64(count)
             return true
         }
 
@@ -318,14 +377,14 @@ public enum JSONReader {
             depth += 1
             defer { depth -= 1 }
             i += 1
-            let at = nodes.count
-            nodes.append(JSONNode(.array))
+            let at = count
+            append(JSONNode(.array))
             var elements: Int32 = 0
             skipSpace()
             guard i < n else { return false }
             if p[i] == UInt8(ascii: "]") {
                 i += 1
-                nodes[at].value = Int64(nodes.count)
+                nodes[at].value = Int64(count)
                 return true
             }
             while true {
@@ -347,7 +406,7 @@ public enum JSONReader {
                 }
             }
             nodes[at].count = elements
-            nodes[at].value = Int64(nodes.count)
+            nodes[at].value = Int64(count)
             return true
         }
 
@@ -357,7 +416,7 @@ public enum JSONReader {
         /// a run is dropped.
         mutating func string() -> Bool {
             i += 1
-            let start = text.count
+            let start = textCount
             var run = i
             var runStart = true
             while true {
@@ -368,21 +427,24 @@ public enum JSONReader {
                     }
                     runStart = false
                 }
-                // Plain ASCII, a word at a time.
+                // Plain ASCII, a word at a time, up to the first byte that is not.
                 while i + 8 <= n {
-                    let v = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
-                    if Self.special(v) != 0 { break }
+                    let bits = Self.special(UInt64(littleEndian: UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)))
+                    if bits != 0 {
+                        i += bits.trailingZeroBitCount >> 3
+                        break
+                    }
                     i += 8
                 }
                 guard i < n else { return false }
                 let c = p[i]
                 if c == UInt8(ascii: "\"") {
-                    text.append(contentsOf: UnsafeBufferPointer(start: p + run, count: i - run))
+                    appendText(p + run, i - run)
                     i += 1
-                    nodes.append(JSONNode(.string, offset: Int32(start), count: Int32(text.count - start)))
+                    append(JSONNode(.string, offset: Int32(start), count: Int32(textCount - start)))
                     return true
                 } else if c == UInt8(ascii: "\\") {
-                    text.append(contentsOf: UnsafeBufferPointer(start: p + run, count: i - run))
+                    appendText(p + run, i - run)
                     guard escape() else { return false }
                     run = i
                     runStart = true
@@ -448,12 +510,12 @@ public enum JSONReader {
             let c = p[i + 1]
             i += 2
             switch c {
-            case 0x22, 0x5C, 0x2F: text.append(c)
-            case UInt8(ascii: "b"): text.append(0x08)
-            case UInt8(ascii: "f"): text.append(0x0C)
-            case UInt8(ascii: "n"): text.append(0x0A)
-            case UInt8(ascii: "r"): text.append(0x0D)
-            case UInt8(ascii: "t"): text.append(0x09)
+            case 0x22, 0x5C, 0x2F: appendByte(c)
+            case UInt8(ascii: "b"): appendByte(0x08)
+            case UInt8(ascii: "f"): appendByte(0x0C)
+            case UInt8(ascii: "n"): appendByte(0x0A)
+            case UInt8(ascii: "r"): appendByte(0x0D)
+            case UInt8(ascii: "t"): appendByte(0x09)
             case UInt8(ascii: "u"):
                 guard var scalar = hex4() else { return false }
                 if scalar & 0xFC00 == 0xD800 {
@@ -472,19 +534,19 @@ public enum JSONReader {
 
         mutating func appendScalar(_ v: UInt32) {
             if v < 0x80 {
-                text.append(UInt8(v))
+                appendByte(UInt8(v))
             } else if v < 0x800 {
-                text.append(UInt8(0xC0 | (v >> 6)))
-                text.append(UInt8(0x80 | (v & 0x3F)))
+                appendByte(UInt8(0xC0 | (v >> 6)))
+                appendByte(UInt8(0x80 | (v & 0x3F)))
             } else if v < 0x10000 {
-                text.append(UInt8(0xE0 | (v >> 12)))
-                text.append(UInt8(0x80 | ((v >> 6) & 0x3F)))
-                text.append(UInt8(0x80 | (v & 0x3F)))
+                appendByte(UInt8(0xE0 | (v >> 12)))
+                appendByte(UInt8(0x80 | ((v >> 6) & 0x3F)))
+                appendByte(UInt8(0x80 | (v & 0x3F)))
             } else {
-                text.append(UInt8(0xF0 | (v >> 18)))
-                text.append(UInt8(0x80 | ((v >> 12) & 0x3F)))
-                text.append(UInt8(0x80 | ((v >> 6) & 0x3F)))
-                text.append(UInt8(0x80 | (v & 0x3F)))
+                appendByte(UInt8(0xF0 | (v >> 18)))
+                appendByte(UInt8(0x80 | ((v >> 12) & 0x3F)))
+                appendByte(UInt8(0x80 | ((v >> 6) & 0x3F)))
+                appendByte(UInt8(0x80 | (v & 0x3F)))
             }
         }
 
@@ -531,13 +593,13 @@ public enum JSONReader {
                 }
             }
             if integer, digits <= 18 {
-                nodes.append(JSONNode(.integer, value: negative ? -value : value))
+                append(JSONNode(.integer, value: negative ? -value : value))
                 return true
             }
             let literal = UnsafeBufferPointer(start: p + start, count: i - start)
             guard JSONNumber.foundationValue(String(decoding: literal, as: UTF8.self)) != nil else { return false }
-            nodes.append(JSONNode(.number, offset: Int32(text.count), count: Int32(literal.count)))
-            text.append(contentsOf: literal)
+            append(JSONNode(.number, offset: Int32(textCount), count: Int32(literal.count)))
+            appendText(p + start, literal.count)
             return true
         }
     }
