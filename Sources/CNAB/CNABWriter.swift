@@ -114,6 +114,8 @@ public struct CNABWriter {
         layout = compiled
         var all: Set<String> = []
         for record in compiled.records { for field in record.fields { if let to = field.to { all.insert(to) } } }
+        // A título's amount is required whether or not the layout writes it under this name.
+        all.formUnion(["amount_cents", "face_cents"])
         let trie = PathTrie(all)
         self.trie = trie
         var plans: [RecordPlan] = []

@@ -300,7 +300,8 @@ public enum JSONReader {
 
         mutating func document() -> Bool {
             skipSpace()
-            guard value() else { return false }
+            // Like JSONSerialization without fragments: an object or an array.
+            guard i < n, p[i] == UInt8(ascii: "{") || p[i] == UInt8(ascii: "["), value() else { return false }
             skipSpace()
             return i == n
         }
