@@ -600,9 +600,23 @@ public struct CNABWriter {
     /// requires, then any other detail record with a value of its own. Paths are sets of bits.
     func records(present view: SlotView, into chosen: inout [Int], scratch present: inout [UInt64]) -> Int {
         let words = choice.words
-        if present.count != words { present = [UInt64](repeating: 0, count: words) }
-        for k in 0..<words { present[k] = 0 }
-        for node in choice.decisive where view.isPresent(node) { present[Int(node) >> 6] |= 1 << UInt64(node & 63) }
+        // `present` holds the last título's paths, then its start: the same paths (most títulos)
+        // give the same records, already in `chosen`.
+        if present.count != words + 1 { present = [UInt64](repeating: 0, count: words + 1) }
+        var same = !chosen.isEmpty
+        present.withUnsafeMutableBufferPointer { present in
+            choice.decisive.withUnsafeBufferPointer { decisive in
+                withUnsafeTemporaryAllocation(of: UInt64.self, capacity: words) { now in
+                    for k in 0..<words { now[k] = 0 }
+                    for node in decisive where view.isPresent(node) { now[Int(node) >> 6] |= 1 << UInt64(node & 63) }
+                    for k in 0..<words where now[k] != present[k] {
+                        same = false
+                        present[k] = now[k]
+                    }
+                }
+            }
+        }
+        if same { return Int(present[words]) }
         func bits(_ r: Int, _ k: Int) -> UInt64 { choice.masks[r * words + k] }
         var start = starts[0]
         if starts.count > 1 {
@@ -630,6 +644,7 @@ public struct CNABWriter {
             }
         }
         chosen.sort()
+        present[words] = UInt64(start)
         return start
     }
 

@@ -34,6 +34,11 @@ struct FieldOp {
     var freeText: Bool
     var isEnum: Bool
     var isReasons: Bool
+    /// The constant's text (`constant`), and the bytes written when there is no value and the
+    /// group has a default, in `RecordProgram.pool` (-1: none).
+    var constantAt: Int32
+    var constantCount: Int32
+    var defaultAt: Int32
 }
 
 /// A field's place in the record.
@@ -62,6 +67,8 @@ struct RecordProgram {
     var ops: [FieldOp]
     var spots: [FieldSpot]
     var infos: [FieldInfo]
+    /// Constants and default cells.
+    var pool: [UInt8]
 }
 
 /// A reason a título cannot be written.
@@ -154,6 +161,7 @@ extension RecordProgram {
         var ops: [FieldOp] = []
         var spots: [FieldSpot] = []
         var infos: [FieldInfo] = []
+        var pool: [UInt8] = []
         for group in groups {
             let fields = group.fields.map { record.fields[$0] }
             let first = fields[0]
@@ -185,19 +193,43 @@ extension RecordProgram {
                     source: source, path: source == .path ? trie.byPath[group.to!]! : -1, start: Int32(first.start), length: Int32(length),
                     firstSpot: Int32(spots.count), spotCount: Int32(fields.count), format: first.format, numeric: numeric,
                     document: first.format == .document, freeText: Transliteration.isFreeText(first.to),
-                    isEnum: first.format == .enumeration, isReasons: first.format == .reasons))
+                    isEnum: first.format == .enumeration, isReasons: first.format == .reasons, constantAt: constant == nil ? -1 : Int32(pool.count),
+                    constantCount: Int32(constant?.count ?? 0), defaultAt: defaultCell == nil ? -1 : Int32(pool.count + (constant?.count ?? 0))))
+            pool += (constant ?? []) + (defaultCell ?? [])
             for f in fields { spots.append(FieldSpot(start: Int32(f.start), length: Int32(f.length), numeric: f.picture.kind == .numeric)) }
             infos.append(
                 FieldInfo(
                     name: first.name, to: group.to, picture: first.picture.text, enumNames: enumNames, enumCodes: enumCodes,
                     defaultCell: defaultCell, constant: constant))
         }
-        self.init(ops: ops, spots: spots, infos: infos)
+        self.init(ops: ops, spots: spots, infos: infos, pool: pool + [0])
     }
 }
 
 /// Writes cells: a value's text → a field's bytes, as the bank wants them.
 enum Cell {
+    /// What writing a cell did; a failure is made a `Problem` only when it happens.
+    enum Outcome {
+        case written, cut
+        case notDate, dateSize(Int), notTime, notDigits, tooManyDigits(Int), tooManyCharacters(Int)
+    }
+
+    /// The problem of a failed outcome, with the value's text.
+    static func problem(_ outcome: Outcome, _ p: UnsafePointer<UInt8>, _ n: Int, _ op: FieldOp, length: Int) -> Problem? {
+        let text = String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self)
+        switch outcome {
+        case .written, .cut: return nil
+        case .notDate: return Problem(code: "write.date", message: "\"\(text)\" is not a date (YYYY-MM-DD)")
+        case .dateSize(let size): return Problem(code: "write.date", message: "a \(size)-digit date in a \(length)-byte field")
+        case .notTime: return Problem(code: "write.time", message: "\"\(text)\" is not a time (HH:MM:SS)")
+        case .notDigits: return Problem(code: "write.numeric", message: "\"\(text)\" is not \(op.document ? "a document number" : "digits")")
+        case .tooManyDigits(let count):
+            return Problem(code: "write.overflow", message: "\"\(text)\" has \(count) digits, the field holds \(length)")
+        case .tooManyCharacters(let count):
+            return Problem(code: "write.overflow", message: "\"\(text)\" has \(count) characters, the field holds \(length)")
+        }
+    }
+
     /// Nonzero when a word has a byte outside printable ASCII (0x20…0x7E).
     @inline(__always)
     static func unprintable(_ v: UInt64) -> UInt64 {
@@ -224,112 +256,128 @@ enum Cell {
     }
 
     /// The bytes of `text` (`n` bytes at `p`) in a group of `length` at `dst`: dates and times
-    /// reordered, numbers right-aligned with zeros, text uppercase ASCII left-aligned and cut
-    /// (returns true when cut). On a problem nothing is written.
+    /// reordered, numbers right-aligned with zeros, text uppercase ASCII left-aligned and cut.
+    /// On a failure nothing is written.
+    @inline(__always)
     static func write(
         _ p: UnsafePointer<UInt8>, _ n: Int, _ op: FieldOp, length: Int, to dst: UnsafeMutablePointer<UInt8>, scratch: inout [UInt8]
-    ) -> Result<Bool, Problem> {
-        func text() -> String { String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self) }
+    ) -> Outcome {
         switch op.format {
-        case .date(let order):
-            if n == 0 {
-                dst.update(repeating: 48, count: length)
-                return .success(false)
-            }
-            @inline(__always) func digits(_ from: Int, _ count: Int) -> Int? {
-                var v = 0
-                for k in from..<(from + count) {
-                    let d = p[k] &- 48
-                    if d > 9 { return nil }
-                    v = v * 10 + Int(d)
-                }
-                return v
-            }
-            guard n == 10, p[4] == UInt8(ascii: "-"), p[7] == UInt8(ascii: "-"), let y = digits(0, 4), let m = digits(5, 2),
-                let d = digits(8, 2), let date = CivilDate(year: y, month: m, day: d)
-            else {
-                return .failure(Problem(code: "write.date", message: "\"\(text())\" is not a date (YYYY-MM-DD)"))
-            }
-            let size = order == .dayMonthYear2 ? 6 : 8
-            guard size == length else {
-                return .failure(Problem(code: "write.date", message: "a \(size)-digit date in a \(length)-byte field"))
-            }
-            func put(_ v: Int, _ width: Int, _ at: Int) {
-                var v = v
-                for k in stride(from: at + width - 1, through: at, by: -1) {
-                    dst[k] = UInt8(48 + v % 10)
-                    v /= 10
-                }
-            }
-            switch order {
-            case .dayMonthYear4: put(date.day, 2, 0); put(date.month, 2, 2); put(date.year, 4, 4)
-            case .dayMonthYear2: put(date.day, 2, 0); put(date.month, 2, 2); put(date.year % 100, 2, 4)
-            case .year4MonthDay: put(date.year, 4, 0); put(date.month, 2, 4); put(date.day, 2, 6)
-            }
-            return .success(false)
-        case .time:
-            var count = 0
-            var ok = true
-            for k in 0..<n where p[k] != UInt8(ascii: ":") {
-                if p[k] &- 48 > 9 { ok = false }
-                count += 1
-            }
-            guard ok, count == length else {
-                return .failure(Problem(code: "write.time", message: "\"\(text())\" is not a time (HH:MM:SS)"))
-            }
-            var at = 0
-            for k in 0..<n where p[k] != UInt8(ascii: ":") {
-                dst[at] = p[k]
-                at += 1
-            }
-            return .success(false)
-        default:
-            break
+        case .date(let order): return date(p, n, order, length: length, to: dst)
+        case .time: return time(p, n, length: length, to: dst)
+        default: break
         }
-        if printable(p, n) {
-            return fill(p, n, op, length: length, to: dst, upper: true, text: text)
-        }
+        if printable(p, n) { return fill(p, n, op, length: length, to: dst, upper: true) }
         scratch.removeAll(keepingCapacity: true)
         Transliteration.append(UnsafeBufferPointer(start: p, count: n), to: &scratch)
         return scratch.withUnsafeBufferPointer { ascii in
-            fill(ascii.baseAddress ?? p, ascii.count, op, length: length, to: dst, upper: false, text: text)
+            fill(ascii.baseAddress ?? p, ascii.count, op, length: length, to: dst, upper: false)
         }
+    }
+
+    static func date(_ p: UnsafePointer<UInt8>, _ n: Int, _ order: FieldFormat.DateOrder, length: Int, to dst: UnsafeMutablePointer<UInt8>) -> Outcome {
+        if n == 0 {
+            dst.update(repeating: 48, count: length)
+            return .written
+        }
+        @inline(__always) func digits(_ from: Int, _ count: Int) -> Int? {
+            var v = 0
+            for k in from..<(from + count) {
+                let d = p[k] &- 48
+                if d > 9 { return nil }
+                v = v * 10 + Int(d)
+            }
+            return v
+        }
+        guard n == 10, p[4] == UInt8(ascii: "-"), p[7] == UInt8(ascii: "-"), let y = digits(0, 4), let m = digits(5, 2),
+            let d = digits(8, 2), let date = CivilDate(year: y, month: m, day: d)
+        else { return .notDate }
+        let size = order == .dayMonthYear2 ? 6 : 8
+        guard size == length else { return .dateSize(size) }
+        @inline(__always) func put(_ v: Int, _ width: Int, _ at: Int) {
+            var v = v
+            for k in stride(from: at + width - 1, through: at, by: -1) {
+                dst[k] = UInt8(48 + v % 10)
+                v /= 10
+            }
+        }
+        switch order {
+        case .dayMonthYear4: put(date.day, 2, 0); put(date.month, 2, 2); put(date.year, 4, 4)
+        case .dayMonthYear2: put(date.day, 2, 0); put(date.month, 2, 2); put(date.year % 100, 2, 4)
+        case .year4MonthDay: put(date.year, 4, 0); put(date.month, 2, 4); put(date.day, 2, 6)
+        }
+        return .written
+    }
+
+    static func time(_ p: UnsafePointer<UInt8>, _ n: Int, length: Int, to dst: UnsafeMutablePointer<UInt8>) -> Outcome {
+        var count = 0
+        var ok = true
+        for k in 0..<n where p[k] != UInt8(ascii: ":") {
+            if p[k] &- 48 > 9 { ok = false }
+            count += 1
+        }
+        guard ok, count == length else { return .notTime }
+        var at = 0
+        for k in 0..<n where p[k] != UInt8(ascii: ":") {
+            dst[at] = p[k]
+            at += 1
+        }
+        return .written
     }
 
     /// `n` printable ASCII bytes at `a` (to be uppercased when `upper`) into the group.
     @inline(__always)
-    static func fill(
-        _ a: UnsafePointer<UInt8>, _ n: Int, _ op: FieldOp, length: Int, to dst: UnsafeMutablePointer<UInt8>, upper: Bool,
-        text: () -> String
-    ) -> Result<Bool, Problem> {
+    static func fill(_ a: UnsafePointer<UInt8>, _ n: Int, _ op: FieldOp, length: Int, to dst: UnsafeMutablePointer<UInt8>, upper: Bool) -> Outcome {
         @inline(__always) func up(_ b: UInt8) -> UInt8 { upper && b &- 0x61 <= 25 ? b - 0x20 : b }
         if op.numeric {
-            let document = op.document
-            for k in 0..<n {
-                let b = up(a[k])
-                guard b &- 48 <= 9 || (document && b &- 65 <= 25) else {
-                    return .failure(Problem(code: "write.numeric", message: "\"\(text())\" is not \(document ? "a document number" : "digits")"))
+            if op.document {
+                for k in 0..<n {
+                    let b = up(a[k])
+                    guard b &- 48 <= 9 || b &- 65 <= 25 else { return .notDigits }
                 }
+            } else if !Words.allDigits(a, n) {
+                return .notDigits
             }
             var from = 0
             while n - from > length, a[from] == 48 { from += 1 }
             let count = n - from
-            guard count <= length else {
-                return .failure(Problem(code: "write.overflow", message: "\"\(text())\" has \(count) digits, the field holds \(length)"))
-            }
+            guard count <= length else { return .tooManyDigits(count) }
             let zeros = length - count
             dst.update(repeating: 48, count: zeros)
             for k in 0..<count { dst[zeros + k] = up(a[from + k]) }
-            return .success(false)
+            return .written
         }
         let cut = n > length
-        if cut, !op.freeText {
-            return .failure(Problem(code: "write.overflow", message: "\"\(text())\" has \(n) characters, the field holds \(length)"))
-        }
+        if cut, !op.freeText { return .tooManyCharacters(n) }
         let count = min(n, length)
-        for k in 0..<count { dst[k] = up(a[k]) }
+        if upper {
+            // Lowercase letters are rare in bank text: copy, then fix those there are.
+            var k = 0
+            while k + 8 <= count {
+                let v = UnsafeRawPointer(a + k).loadUnaligned(as: UInt64.self)
+                UnsafeMutableRawPointer(dst + k).storeBytes(of: upperWord(v), as: UInt64.self)
+                k += 8
+            }
+            while k < count {
+                dst[k] = up(a[k])
+                k += 1
+            }
+        } else {
+            dst.update(from: a, count: count)
+        }
         if count < length { (dst + count).update(repeating: 0x20, count: length - count) }
-        return .success(cut)
+        return cut ? .cut : .written
+    }
+
+    /// A word of printable ASCII with its lowercase letters made uppercase.
+    @inline(__always)
+    static func upperWord(_ v: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        // Bytes >= 'a' (0x61) and <= 'z' (0x7A): all bytes are below 0x80, so no carries cross.
+        let aboveA = (v &+ ones &* (0x80 - 0x61)) & (ones &* 0x80)
+        let aboveZ = (v &+ ones &* (0x80 - 0x7B)) & (ones &* 0x80)
+        let lower = aboveA & ~aboveZ
+        return v ^ (lower >> 2)
     }
 }
 
@@ -356,6 +404,8 @@ struct RecordEncoder {
             program.spots.withUnsafeBufferPointer { spots in
                 tape.nodes.withUnsafeBufferPointer { nodes in
                     tape.text.withUnsafeBufferPointer { text in
+                        program.pool.withUnsafeBufferPointer { poolBuffer in
+                        let pool = poolBuffer.baseAddress!
                         let base = text.baseAddress!
                         for g in 0..<ops.count {
                             let op = ops[g]
@@ -373,8 +423,8 @@ struct RecordEncoder {
                                     continue
                                 }
                             case .constant:
-                                if let constant = program.infos[g].constant {
-                                    constant.withUnsafeBufferPointer { c in put(c.baseAddress ?? base, c.count, op, g, program, dst, spots) }
+                                if op.constantAt >= 0 {
+                                    put(pool + Int(op.constantAt), Int(op.constantCount), op, g, program, dst, spots)
                                     continue
                                 }
                             case .path:
@@ -382,8 +432,8 @@ struct RecordEncoder {
                             }
                             guard node >= 0 else {
                                 // No value: the default, else zeros for numeric fields (blanks are there).
-                                if let d = program.infos[g].defaultCell {
-                                    d.withUnsafeBufferPointer { (dst + Int(op.start)).update(from: $0.baseAddress!, count: $0.count) }
+                                if op.defaultAt >= 0 {
+                                    (dst + Int(op.start)).update(from: pool + Int(op.defaultAt), count: Int(op.length))
                                 } else {
                                     for s in Int(op.firstSpot)..<Int(op.firstSpot + op.spotCount) where spots[s].numeric {
                                         (dst + Int(spots[s].start)).update(repeating: 48, count: Int(spots[s].length))
@@ -443,6 +493,7 @@ struct RecordEncoder {
                                         message: "\(program.infos[g].name): a Array<Any> where the layout wants \(program.infos[g].picture)"))
                             }
                         }
+                        }
                     }
                 }
             }
@@ -500,29 +551,32 @@ struct RecordEncoder {
         _ spots: UnsafeBufferPointer<FieldSpot>
     ) {
         let length = Int(op.length)
-        let result: Result<Bool, Problem>
+        let outcome: Cell.Outcome
         if op.spotCount == 1 {
-            result = Cell.write(p, n, op, length: length, to: dst + Int(op.start), scratch: &scratch)
+            outcome = Cell.write(p, n, op, length: length, to: dst + Int(op.start), scratch: &scratch)
         } else {
             // Joined fields: the cell is made whole, then laid over its fields.
             if cell.count < length { cell = [UInt8](repeating: 0, count: length) }
             var cell = self.cell
             self.cell = []
-            result = cell.withUnsafeMutableBufferPointer { Cell.write(p, n, op, length: length, to: $0.baseAddress!, scratch: &scratch) }
-            if case .success = result {
+            outcome = cell.withUnsafeMutableBufferPointer { Cell.write(p, n, op, length: length, to: $0.baseAddress!, scratch: &scratch) }
+            switch outcome {
+            case .written, .cut:
                 var at = 0
                 for s in Int(op.firstSpot)..<Int(op.firstSpot + op.spotCount) {
                     let spot = spots[s]
                     for k in 0..<Int(spot.length) { dst[Int(spot.start) + k] = cell[at + k] }
                     at += Int(spot.length)
                 }
+            default: break
             }
             self.cell = cell
         }
-        switch result {
-        case .success(let cut):
-            if cut { cuts.append(op.path) }
-        case .failure(let problem):
+        switch outcome {
+        case .written: break
+        case .cut: cuts.append(op.path)
+        default:
+            let problem = Cell.problem(outcome, p, n, op, length: length)!
             let info = program.infos[g]
             problems.append(Problem(code: problem.code, message: "\(info.name) (\(info.to ?? "")): \(problem.message)"))
         }

@@ -150,9 +150,16 @@ final class SlotTable {
     let visitValue: UnsafeMutablePointer<Int32>
     var current: UInt32 = 0
     var objectStamp: UInt32 = 0
+    /// Per path node and member position (below `memoWidth`): the last key seen there and its
+    /// node. Records of one stream name their keys in the same order, so a key is mostly
+    /// recognised by comparing two words, without hashing.
+    let memo: UnsafeMutablePointer<KeyMemo>
+    static let memoWidth = 32
 
     init(count: Int) {
         self.count = count
+        memo = .allocate(capacity: count * Self.memoWidth)
+        memo.initialize(repeating: KeyMemo(), count: count * Self.memoWidth)
         value = .allocate(capacity: count)
         stamp = .allocate(capacity: count)
         visit = .allocate(capacity: count)
@@ -164,6 +171,7 @@ final class SlotTable {
     }
 
     deinit {
+        memo.deallocate()
         value.deallocate()
         stamp.deallocate()
         visit.deallocate()
@@ -198,7 +206,7 @@ final class SlotTable {
     func resolve(_ tape: JSONTape, _ index: Int, at node: Int32, trie: PathTrie) {
         var objects = objectStamp
         let walker = Walker(
-            value: value, stamp: stamp, visit: visit, visitValue: visitValue, current: current, trie: trie)
+            value: value, stamp: stamp, visit: visit, visitValue: visitValue, memo: memo, current: current, trie: trie)
         tape.nodes.withUnsafeBufferPointer { nodes in
             tape.text.withUnsafeBufferPointer { text in
                 trie.subtreeEnd.withUnsafeBufferPointer { ends in
@@ -214,6 +222,14 @@ final class SlotTable {
         }
         objectStamp = objects
     }
+}
+
+/// A key seen at a member position, and the path node it leads to.
+struct KeyMemo {
+    var w0: UInt64 = 0
+    var w1: UInt64 = 0
+    var length: Int32 = -1
+    var node: Int32 = -1
 }
 
 /// The values of the current record by path node.
@@ -238,6 +254,7 @@ struct Walker {
     let stamp: UnsafeMutablePointer<UInt32>
     let visit: UnsafeMutablePointer<UInt32>
     let visitValue: UnsafeMutablePointer<Int32>
+    let memo: UnsafeMutablePointer<KeyMemo>
     let current: UInt32
     let trie: PathTrie
 
@@ -248,12 +265,34 @@ struct Walker {
         objects += 1
         let mine = objects
         var i = object + 1
-        for _ in 0..<nodes[object].count {
+        for k in 0..<Int(nodes[object].count) {
             let key = nodes[i]
             let v = i + 1
             let node = nodes[v]
             let next = node.kind == .object || node.kind == .array ? Int(node.value) : v + 1
-            let t = trie.node(at, key: text + Int(key.offset), Int(key.count))
+            let keyBytes = text + Int(key.offset)
+            let length = Int(key.count)
+            let t: Int32
+            if length <= 16, k < SlotTable.memoWidth {
+                // Two words hold the key (the tape's text is padded, the rest is masked off).
+                var w0 = UnsafeRawPointer(keyBytes).loadUnaligned(as: UInt64.self)
+                var w1 = UnsafeRawPointer(keyBytes + 8).loadUnaligned(as: UInt64.self)
+                if length < 8 {
+                    w0 &= (1 << UInt64(length * 8)) &- 1
+                    w1 = 0
+                } else if length < 16 {
+                    w1 &= (1 << UInt64((length - 8) * 8)) &- 1
+                }
+                let m = memo + (Int(at) * SlotTable.memoWidth + k)
+                if m.pointee.length == Int32(length), m.pointee.w0 == w0, m.pointee.w1 == w1 {
+                    t = m.pointee.node
+                } else {
+                    t = trie.node(at, key: keyBytes, length)
+                    m.pointee = KeyMemo(w0: w0, w1: w1, length: Int32(length), node: t)
+                }
+            } else {
+                t = trie.node(at, key: keyBytes, length)
+            }
             if t >= 0 {
                 let ti = Int(t)
                 if visit[ti] == mine {

@@ -279,7 +279,24 @@ public enum JSONReader {
 
         @inline(__always)
         mutating func appendText(_ from: UnsafePointer<UInt8>, _ length: Int) {
-            (text + textCount).update(from: from, count: length)
+            // Short runs (keys, most values) a word at a time: the last word ends at `length`
+            // (overlapping), so nothing is read past the run.
+            let to = UnsafeMutableRawPointer(text + textCount)
+            let src = UnsafeRawPointer(from)
+            if length >= 8, length <= 32 {
+                var k = 0
+                while k + 8 <= length {
+                    to.storeBytes(of: src.loadUnaligned(fromByteOffset: k, as: UInt64.self), toByteOffset: k, as: UInt64.self)
+                    k += 8
+                }
+                if k < length {
+                    to.storeBytes(of: src.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self), toByteOffset: length - 8, as: UInt64.self)
+                }
+            } else if length < 8 {
+                for k in 0..<length { text[textCount + k] = from[k] }
+            } else {
+                (text + textCount).update(from: from, count: length)
+            }
             textCount += length
         }
 
