@@ -114,8 +114,9 @@ public struct CNABWriter {
         layout = compiled
         var all: Set<String> = []
         for record in compiled.records { for field in record.fields { if let to = field.to { all.insert(to) } } }
-        // A título's amount is required whether or not the layout writes it under this name.
-        all.formUnion(["amount_cents", "face_cents"])
+        // A título's amount is required whether or not the layout writes it under this name; the
+        // keys records are dispatched by are found with the paths.
+        all.formUnion(TopKeys.names)
         let trie = PathTrie(all)
         self.trie = trie
         var plans: [RecordPlan] = []
@@ -292,8 +293,8 @@ public struct CNABWriter {
             self.file = file
             self.diagnostics = diagnostics
             self.output = output
-            slots = SlotTable(count: writer.trie.paths.count)
-            otherSlots = SlotTable(count: writer.trie.paths.count)
+            slots = SlotTable(count: writer.trie.paths.count, trie: writer.trie)
+            otherSlots = SlotTable(count: writer.trie.paths.count, trie: writer.trie)
             summary.layout = writer.layoutName
         }
 
@@ -339,7 +340,9 @@ public struct CNABWriter {
                 reject("write.json", cut ? "line too long for a record" : "not a JSON object")
                 return
             }
-            let top = TopKeys(tape)
+            slots.begin()
+            slots.resolve(tape, 0, at: 0, trie: writer.trie)
+            let top = slots.top
             func text(_ index: Int) -> String? { index >= 0 && tape.nodes[index].kind == .string ? tape.string(index) : nil }
             let kind = text(top.record)
             let part = text(top.part)
@@ -412,8 +415,6 @@ public struct CNABWriter {
         func title(_ top: TopKeys, _ line: Int) {
             encoder.problems.removeAll(keepingCapacity: true)
             let w = writer
-            slots.begin()
-            slots.resolve(tape, 0, at: 0, trie: w.trie)
             // A título without a bank takes the file header's (else the options').
             var bank: JSONValue? = nil
             if top.bank < 0 {

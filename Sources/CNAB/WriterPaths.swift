@@ -155,9 +155,20 @@ final class SlotTable {
     /// recognised by comparing two words, without hashing.
     let memo: UnsafeMutablePointer<KeyMemo>
     static let memoWidth = 32
+    /// Per path node: which of `TopKeys` a top-level key reaching it is (-1: none); and the
+    /// value node of each for the current record (a null counts, the last one wins).
+    let topKind: UnsafeMutablePointer<Int8>
+    let topValue: UnsafeMutablePointer<Int32>
 
-    init(count: Int) {
+    init(count: Int, trie: PathTrie) {
         self.count = count
+        topKind = .allocate(capacity: count)
+        topKind.initialize(repeating: -1, count: count)
+        for (k, name) in TopKeys.names.enumerated() {
+            if let node = trie.byPath[name], trie.depth[Int(node)] == 1 { topKind[Int(node)] = Int8(k) }
+        }
+        topValue = .allocate(capacity: TopKeys.names.count)
+        topValue.initialize(repeating: -1, count: TopKeys.names.count)
         memo = .allocate(capacity: count * Self.memoWidth)
         memo.initialize(repeating: KeyMemo(), count: count * Self.memoWidth)
         value = .allocate(capacity: count)
@@ -171,6 +182,8 @@ final class SlotTable {
     }
 
     deinit {
+        topKind.deallocate()
+        topValue.deallocate()
         memo.deallocate()
         value.deallocate()
         stamp.deallocate()
@@ -187,6 +200,14 @@ final class SlotTable {
             objectStamp = 0
         }
         current += 1
+        topValue.update(repeating: -1, count: TopKeys.names.count)
+    }
+
+    /// The top-level keys of the record resolved last from its root.
+    var top: TopKeys {
+        TopKeys(
+            record: Int(topValue[0]), part: Int(topValue[1]), bank: Int(topValue[2]), batch: Int(topValue[3]), amount: Int(topValue[4]),
+            face: Int(topValue[5]))
     }
 
     /// A view of the current record's values, for hot loops (no class property access).
@@ -206,7 +227,8 @@ final class SlotTable {
     func resolve(_ tape: JSONTape, _ index: Int, at node: Int32, trie: PathTrie) {
         var objects = objectStamp
         let walker = Walker(
-            value: value, stamp: stamp, visit: visit, visitValue: visitValue, memo: memo, current: current, trie: trie)
+            value: value, stamp: stamp, visit: visit, visitValue: visitValue, memo: memo, topKind: topKind, topValue: topValue, current: current,
+            trie: trie)
         tape.nodes.withUnsafeBufferPointer { nodes in
             tape.text.withUnsafeBufferPointer { text in
                 trie.subtreeEnd.withUnsafeBufferPointer { ends in
@@ -255,6 +277,8 @@ struct Walker {
     let visit: UnsafeMutablePointer<UInt32>
     let visitValue: UnsafeMutablePointer<Int32>
     let memo: UnsafeMutablePointer<KeyMemo>
+    let topKind: UnsafeMutablePointer<Int8>
+    let topValue: UnsafeMutablePointer<Int32>
     let current: UInt32
     let trie: PathTrie
 
@@ -295,6 +319,7 @@ struct Walker {
             }
             if t >= 0 {
                 let ti = Int(t)
+                if at == 0, topKind[ti] >= 0 { topValue[Int(topKind[ti])] = Int32(v) }
                 if visit[ti] == mine {
                     // A repeated key: forget what its earlier value gave.
                     let earlier = Int(visitValue[ti])
@@ -317,41 +342,10 @@ struct Walker {
     }
 }
 
-/// The top-level keys a record is dispatched and grouped by, found in one pass over the root
-/// object; a key with null counts as there (as a dictionary's key would), the last one wins.
+/// The top-level keys a record is dispatched and grouped by: their value nodes (-1: absent),
+/// found while resolving the record; a key with null counts as there (as a dictionary's key
+/// would), the last one wins.
 struct TopKeys {
+    static let names = ["record", "part", "bank", "batch", "amount_cents", "face_cents"]
     var record = -1, part = -1, bank = -1, batch = -1, amount = -1, face = -1
-
-    init() {}
-
-    init(_ tape: JSONTape) {
-        tape.nodes.withUnsafeBufferPointer { nodes in
-            tape.text.withUnsafeBufferPointer { text in
-                var i = 1
-                for _ in 0..<nodes[0].count {
-                    let key = nodes[i]
-                    let v = i + 1
-                    let p = text.baseAddress! + Int(key.offset)
-                    @inline(__always) func named(_ word: StaticString) -> Bool {
-                        Int(key.count) == word.utf8CodeUnitCount && memcmp(p, word.utf8Start, word.utf8CodeUnitCount) == 0
-                    }
-                    switch key.count {
-                    case 4:
-                        if named("bank") { bank = v } else if named("part") { part = v }
-                    case 5:
-                        if named("batch") { batch = v }
-                    case 6:
-                        if named("record") { record = v }
-                    case 10:
-                        if named("face_cents") { face = v }
-                    case 12:
-                        if named("amount_cents") { amount = v }
-                    default: break
-                    }
-                    let value = nodes[v]
-                    i = value.kind == .object || value.kind == .array ? Int(value.value) : v + 1
-                }
-            }
-        }
-    }
 }

@@ -279,21 +279,17 @@ public enum JSONReader {
 
         @inline(__always)
         mutating func appendText(_ from: UnsafePointer<UInt8>, _ length: Int) {
-            // Short runs (keys, most values) a word at a time: the last word ends at `length`
-            // (overlapping), so nothing is read past the run.
+            // A word at a time while the input has a whole word there (the text storage is
+            // padded, so a last word may spill over what follows).
             let to = UnsafeMutableRawPointer(text + textCount)
             let src = UnsafeRawPointer(from)
-            if length >= 8, length <= 32 {
+            let readable = n - (from - p)
+            if length <= 32, (length + 7) & ~7 <= readable {
                 var k = 0
-                while k + 8 <= length {
+                while k < length {
                     to.storeBytes(of: src.loadUnaligned(fromByteOffset: k, as: UInt64.self), toByteOffset: k, as: UInt64.self)
                     k += 8
                 }
-                if k < length {
-                    to.storeBytes(of: src.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self), toByteOffset: length - 8, as: UInt64.self)
-                }
-            } else if length < 8 {
-                for k in 0..<length { text[textCount + k] = from[k] }
             } else {
                 (text + textCount).update(from: from, count: length)
             }
@@ -432,6 +428,7 @@ public enum JSONReader {
         /// bad escape or a lone surrogate rejects it. Like `String(bytes:encoding: .utf8)` on each
         /// run between escapes (what JSONSerialization does), a byte order mark at the start of
         /// a run is dropped.
+        @inline(__always)
         mutating func string() -> Bool {
             i += 1
             let start = textCount
@@ -439,7 +436,7 @@ public enum JSONReader {
             var runStart = true
             while true {
                 if runStart {
-                    if i + 3 <= n, p[i] == 0xEF, p[i + 1] == 0xBB, p[i + 2] == 0xBF {
+                    if i < n, p[i] == 0xEF, i + 3 <= n, p[i + 1] == 0xBB, p[i + 2] == 0xBF {
                         i += 3
                         run = i
                     }
