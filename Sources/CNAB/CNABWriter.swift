@@ -414,30 +414,29 @@ public struct CNABWriter {
         /// Writes the título in `tape`, or leaves in `encoder.problems` why it cannot be written.
         func title(_ top: TopKeys, _ line: Int) {
             encoder.problems.removeAll(keepingCapacity: true)
-            let w = writer
             // A título without a bank takes the file header's (else the options').
             var bank: JSONValue? = nil
             if top.bank < 0 {
-                let value = state.header["bank"] ?? .string(w.options.bank)
+                let value = state.header["bank"] ?? .string(writer.options.bank)
                 bank = value
-                if w.bankPath >= 0 {
+                if writer.bankPath >= 0 {
                     let at = tape.count
                     tape.append(value)
-                    slots.resolve(tape, at, at: w.bankPath, trie: w.trie)
+                    slots.resolve(tape, at, at: writer.bankPath, trie: writer.trie)
                 }
             }
             let view = slots.view
-            let start = w.records(present: view, into: &chosen, scratch: &present)
-            if w.dueDateRequired[start], !view.isPresent(w.dueDatePath) {
-                encoder.problems.append(Problem(code: "write.required", message: "\(w.fieldName("due_date", in: chosen)) (due_date) is required"))
+            let start = writer.records(present: view, into: &chosen, scratch: &present)
+            if writer.dueDateRequired[start], !view.isPresent(writer.dueDatePath) {
+                encoder.problems.append(Problem(code: "write.required", message: "\(writer.fieldName("due_date", in: chosen)) (due_date) is required"))
             }
-            let amountPresent = (w.amountPath >= 0 && view.isPresent(w.amountPath)) || (w.facePath >= 0 && view.isPresent(w.facePath))
-            if !amountPresent, chosen.contains(where: { w.hasAmount[$0] }) {
+            let amountPresent = (writer.amountPath >= 0 && view.isPresent(writer.amountPath)) || (writer.facePath >= 0 && view.isPresent(writer.facePath))
+            if !amountPresent, chosen.contains(where: { writer.hasAmount[$0] }) {
                 encoder.problems.append(Problem(code: "write.required", message: "the título's amount (amount_cents) is required"))
             }
             guard encoder.problems.isEmpty else { return }
             if !state.headerWritten { writeFileHeader() }
-            if w.batchHeader != nil {
+            if writer.batchHeader != nil {
                 // A título whose `batch` differs from the one that opened the current batch starts a new
                 // batch (batches are renumbered 1, 2, 3… as written).
                 let batch = CNABWriter.intValue(tape, top.batch)
@@ -449,7 +448,7 @@ public struct CNABWriter {
                     state.inputBatch = batch
                 }
             }
-            let length = w.layout.recordLength
+            let length = writer.layout.recordLength
             let stride = length + 2
             let count = chosen.count
             out.reserve(count * stride)

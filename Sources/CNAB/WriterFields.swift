@@ -39,6 +39,17 @@ struct FieldOp {
     var constantAt: Int32
     var constantCount: Int32
     var defaultAt: Int32
+    /// The enum's entries in `RecordProgram.enums` (name and code, bytes in the pool).
+    var firstEnum: Int32
+    var enumCount: Int32
+}
+
+/// An enum entry: its name as the layout's JSON writes it (escaped, without quotes) and its code.
+struct EnumRef {
+    var nameAt: Int32
+    var nameCount: Int32
+    var codeAt: Int32
+    var codeCount: Int32
 }
 
 /// A field's place in the record.
@@ -67,8 +78,9 @@ struct RecordProgram {
     var ops: [FieldOp]
     var spots: [FieldSpot]
     var infos: [FieldInfo]
-    /// Constants and default cells.
+    /// Constants, default cells and enum names and codes.
     var pool: [UInt8]
+    var enums: [EnumRef]
 }
 
 /// A reason a título cannot be written.
@@ -162,6 +174,7 @@ extension RecordProgram {
         var spots: [FieldSpot] = []
         var infos: [FieldInfo] = []
         var pool: [UInt8] = []
+        var enums: [EnumRef] = []
         for group in groups {
             let fields = group.fields.map { record.fields[$0] }
             let first = fields[0]
@@ -194,15 +207,20 @@ extension RecordProgram {
                     firstSpot: Int32(spots.count), spotCount: Int32(fields.count), format: first.format, numeric: numeric,
                     document: first.format == .document, freeText: Transliteration.isFreeText(first.to),
                     isEnum: first.format == .enumeration, isReasons: first.format == .reasons, constantAt: constant == nil ? -1 : Int32(pool.count),
-                    constantCount: Int32(constant?.count ?? 0), defaultAt: defaultCell == nil ? -1 : Int32(pool.count + (constant?.count ?? 0))))
+                        constantCount: Int32(constant?.count ?? 0), defaultAt: defaultCell == nil ? -1 : Int32(pool.count + (constant?.count ?? 0)),
+                    firstEnum: Int32(enums.count), enumCount: Int32(enumNames.count)))
             pool += (constant ?? []) + (defaultCell ?? [])
+            for (name, code) in zip(enumNames, enumCodes) {
+                enums.append(EnumRef(nameAt: Int32(pool.count), nameCount: Int32(name.count), codeAt: Int32(pool.count + name.count), codeCount: Int32(code.count)))
+                pool += name + code
+            }
             for f in fields { spots.append(FieldSpot(start: Int32(f.start), length: Int32(f.length), numeric: f.picture.kind == .numeric)) }
             infos.append(
                 FieldInfo(
                     name: first.name, to: group.to, picture: first.picture.text, enumNames: enumNames, enumCodes: enumCodes,
                     defaultCell: defaultCell, constant: constant))
         }
-        self.init(ops: ops, spots: spots, infos: infos, pool: pool + [0])
+        self.init(ops: ops, spots: spots, infos: infos, pool: pool + [0], enums: enums)
     }
 }
 
@@ -447,7 +465,7 @@ struct RecordEncoder {
                                 let p = base + Int(value.offset)
                                 let n = Int(value.count)
                                 if op.isEnum {
-                                    putEnum(p, n, op, g, program, dst, spots)
+                                    putEnum(p, n, op, g, program, pool, dst, spots)
                                 } else {
                                     put(p, n, op, g, program, dst, spots)
                                 }
@@ -502,23 +520,38 @@ struct RecordEncoder {
 
     /// An enum field: the value's name → its code (a code is taken as it is).
     mutating func putEnum(
-        _ p: UnsafePointer<UInt8>, _ n: Int, _ op: FieldOp, _ g: Int, _ program: RecordProgram, _ dst: UnsafeMutablePointer<UInt8>,
-        _ spots: UnsafeBufferPointer<FieldSpot>
+        _ p: UnsafePointer<UInt8>, _ n: Int, _ op: FieldOp, _ g: Int, _ program: RecordProgram, _ pool: UnsafePointer<UInt8>,
+        _ dst: UnsafeMutablePointer<UInt8>, _ spots: UnsafeBufferPointer<FieldSpot>
     ) {
-        let info = program.infos[g]
         let s = UnsafeBufferPointer(start: p, count: n)
-        let ascii = s.allSatisfy { $0 < 0x80 }
-        // Text beyond ASCII is compared as Swift strings are (canonical equivalence).
-        let string = ascii ? "" : String(decoding: s, as: UTF8.self)
-        func same(_ bytes: [UInt8]) -> Bool { ascii ? bytes.elementsEqual(s) : String(decoding: bytes, as: UTF8.self) == string }
-        if let k = info.enumNames.firstIndex(where: same) {
-            info.enumCodes[k].withUnsafeBufferPointer { put($0.baseAddress ?? p, $0.count, op, g, program, dst, spots) }
-        } else if info.enumCodes.contains(where: same) {
-            put(p, n, op, g, program, dst, spots)
+        if s.allSatisfy({ $0 < 0x80 }) {
+            let found: (UnsafePointer<UInt8>, Int)? = program.enums.withUnsafeBufferPointer { enums in
+                let range = Int(op.firstEnum)..<Int(op.firstEnum + op.enumCount)
+                for e in range where Int(enums[e].nameCount) == n && memcmp(pool + Int(enums[e].nameAt), p, n) == 0 {
+                    return (pool + Int(enums[e].codeAt), Int(enums[e].codeCount))
+                }
+                for e in range where Int(enums[e].codeCount) == n && memcmp(pool + Int(enums[e].codeAt), p, n) == 0 { return (p, n) }
+                return nil
+            }
+            if let (code, count) = found {
+                put(code, count, op, g, program, dst, spots)
+                return
+            }
         } else {
-            let known = info.enumNames.map { String(decoding: $0, as: UTF8.self) }.joined(separator: ", ")
-            problems.append(Problem(code: "write.enum", message: "\(info.name): \"\(String(decoding: s, as: UTF8.self))\" is not one of \(known)"))
+            // Text beyond ASCII is compared as Swift strings are (canonical equivalence).
+            let info = program.infos[g]
+            let string = String(decoding: s, as: UTF8.self)
+            if let k = info.enumNames.firstIndex(where: { String(decoding: $0, as: UTF8.self) == string }) {
+                info.enumCodes[k].withUnsafeBufferPointer { put($0.baseAddress ?? p, $0.count, op, g, program, dst, spots) }
+                return
+            } else if info.enumCodes.contains(where: { String(decoding: $0, as: UTF8.self) == string }) {
+                put(p, n, op, g, program, dst, spots)
+                return
+            }
         }
+        let info = program.infos[g]
+        let known = info.enumNames.map { String(decoding: $0, as: UTF8.self) }.joined(separator: ", ")
+        problems.append(Problem(code: "write.enum", message: "\(info.name): \"\(String(decoding: s, as: UTF8.self))\" is not one of \(known)"))
     }
 
     /// A number's decimal digits as the text of a group.
