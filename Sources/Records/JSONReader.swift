@@ -81,11 +81,25 @@ public struct JSONTape: Sendable {
     }
 
     mutating func appendText<C: Collection>(_ bytes: C) where C.Element == UInt8 {
-        reserve(nodes: 0, bytes: bytes.count)
-        for b in bytes {
-            text[textCount] = b
-            textCount += 1
+        let n = bytes.count
+        reserve(nodes: 0, bytes: n)
+        let at = textCount
+        text.withUnsafeMutableBufferPointer { text in
+            if bytes.withContiguousStorageIfAvailable({ (text.baseAddress! + at).update(from: $0.baseAddress!, count: $0.count) }) == nil {
+                var k = at
+                for b in bytes {
+                    text[k] = b
+                    k += 1
+                }
+            }
         }
+        textCount += n
+    }
+
+    /// Appends a string node for a string.
+    public mutating func appendString(_ string: String) {
+        var s = string
+        s.withUTF8 { appendString($0) }
     }
 
     /// The index of the node after `index` and all its descendants.
@@ -138,7 +152,7 @@ public struct JSONTape: Sendable {
                 appendNode(JSONNode(.number, offset: Int32(textCount), count: Int32(n.text.utf8.count)))
                 appendText(n.text.utf8)
             }
-        case .string(let s): appendString(s.utf8)
+        case .string(let s): appendString(s)
         case .array(let elements):
             let at = count
             appendNode(JSONNode(.array, count: Int32(elements.count)))
@@ -148,7 +162,7 @@ public struct JSONTape: Sendable {
             let at = count
             appendNode(JSONNode(.object, count: Int32(object.members.count)))
             for m in object.members {
-                appendString(m.key.utf8)
+                appendString(m.key)
                 append(m.value)
             }
             nodes[at].value = Int64(count)
@@ -177,12 +191,27 @@ public struct JSONTape: Sendable {
         case .object:
             var members: [JSONObject.Member] = []
             members.reserveCapacity(Int(node.count))
+            var keys: [Int] = []
+            keys.reserveCapacity(Int(node.count))
             var i = index + 1
             for _ in 0..<node.count {
+                keys.append(i)
                 members.append(JSONObject.Member(key: string(i), value: value(at: i + 1)))
                 i = next(after: i + 1)
             }
-            return .object(JSONObject(members: members))
+            // A repeated key (rare): the object keeps its first place and last value.
+            var repeated = false
+            text.withUnsafeBufferPointer { text in
+                outer: for a in keys.indices {
+                    for b in keys.indices where b > a && nodes[keys[a]].count == nodes[keys[b]].count {
+                        if memcmp(text.baseAddress! + Int(nodes[keys[a]].offset), text.baseAddress! + Int(nodes[keys[b]].offset), Int(nodes[keys[a]].count)) == 0 {
+                            repeated = true
+                            break outer
+                        }
+                    }
+                }
+            }
+            return .object(repeated ? JSONObject(members: members) : JSONObject(unique: members))
         }
     }
 }

@@ -148,6 +148,11 @@ public struct JSONObject: Sendable, Hashable {
         }
     }
 
+    /// An object from members whose keys are known to differ.
+    init(unique members: [Member]) {
+        self.members = members
+    }
+
     /// The value of `key` (`.null` when the key is there with null), or nil when there is no
     /// such key; setting nil removes the key.
     public subscript(key: String) -> JSONValue? {
