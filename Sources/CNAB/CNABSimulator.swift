@@ -149,12 +149,21 @@ public enum CNABSimulator {
             try session?.add(object, line: count)
         }
 
+        /// The remessa's record being read, and the event made from it.
+        var record = JSONTape()
+        var event = JSONTape()
+
         /// One JSON record of the remessa.
         func take(_ line: [UInt8]) throws {
-            guard case .object(var object)? = JSONValue(parsing: line) else { return }
-            object["source"] = nil
-            switch (object.string("record"), object.string("part")) {
+            guard line.withUnsafeBufferPointer({ JSONReader.parse($0, into: &record) }), record[0].kind == .object else { return }
+            func string(_ key: String, of object: Int = 0) -> String? {
+                guard let v = record.member(key, of: object), record[v].kind == .string else { return nil }
+                return record.string(v)
+            }
+            switch (string("record"), string("part")) {
             case ("file"?, "header"?):
+                var object = record.value(at: 0).object!
+                object["source"] = nil
                 try start(object)
                 object["direction"] = .string("retorno")
                 object["layout"] = nil
@@ -162,32 +171,31 @@ public enum CNABSimulator {
                 object["generated_on"] = .string(options.date.description)
                 try add(object)
             case ("batch"?, "header"?):
+                var object = record.value(at: 0).object!
+                object["source"] = nil
                 object["operation"] = .string("retorno")
                 try add(object)
             case ("title"?, _):
-                try title(object)
+                try title(string)
             default:
                 return
             }
         }
 
-        func title(_ object: JSONObject) throws {
+        /// The título in `record` → its events: the título's members, edited on the tape.
+        func title(_ string: (String, Int) -> String?) throws {
             summary.titles += 1
-            var event = object
-            event["record"] = .string("event")
-            event["movement"] = nil
-            event["face_cents"] = object["amount_cents"]
-            event["amount_cents"] = nil
-            event["occurrence_date"] = .string(options.date.description)
+            let amountNode = record.member("amount_cents", of: 0)
             let amount: Int
-            switch object["amount_cents"] {
-            case .number(let n)?: amount = n.foundationValue?.intValue ?? 0
-            case .bool(let b)?: amount = b ? 1 : 0
+            switch amountNode.map({ record[$0].kind }) {
+            case .integer?: amount = Int(record[amountNode!].value)
+            case .number?: amount = JSONNumber.foundationValue(record.string(amountNode!))?.intValue ?? 0
+            case .true?: amount = 1
             default: amount = 0
             }
-            let due = object.string("due_date").flatMap { CivilDate(iso: $0) }
-            let issued = object.string("issue_date").flatMap { CivilDate(iso: $0) }
-            let payer = object["payer"]?.object
+            let due = string("due_date", 0).flatMap { CivilDate(iso: $0) }
+            let issued = string("issue_date", 0).flatMap { CivilDate(iso: $0) }
+            let payer = record.member("payer", of: 0).flatMap { record[$0].kind == .object ? $0 : nil }
             var problem: [String]? = nil
             if amount <= 0 {
                 problem = ["valor"]
@@ -195,29 +203,39 @@ public enum CNABSimulator {
                 problem = ["vencimento"]
             } else if let due, due.daysSinceEpoch < options.date.daysSinceEpoch {
                 problem = ["vencimento"]
-            } else if payer?.string("document")?.isEmpty ?? true {
+            } else if payer.flatMap({ string("document", $0) })?.isEmpty ?? true {
                 problem = ["inscri", "cpf", "cnpj", "pagador", "sacado"]
             }
             // Each título draws once, whatever its fate, so one título's outcome does not move the others'.
             let draw = rng.unit()
+            var changes: [(key: String, value: JSONValue?)] = [
+                ("source", nil), ("record", .string("event")), ("movement", nil), ("face_cents", amountNode.map { record.value(at: $0) }),
+                ("amount_cents", nil), ("occurrence_date", .string(options.date.description)),
+            ]
             if let problem, let rejected {
-                event["code"] = .string(rejected)
-                if let r = reason(problem) { event["reasons"] = .array([.object(JSONObject(["code": .string(r)]))]) }
+                changes.append(("code", .string(rejected)))
+                if let r = reason(problem) { changes.append(("reasons", .array([.object(JSONObject(["code": .string(r)]))]))) }
                 summary.rejected += 1
-                try add(event)
+                try add(changes)
                 return
             }
-            event["code"] = .string(registered)
             summary.registered += 1
-            try add(event)
+            try add(changes + [("code", .string(registered))])
             if draw < options.paidShare {
-                event["code"] = .string(paidCode)
-                event["paid_cents"] = .number(JSONNumber(amount))
-                event["credited_cents"] = .number(JSONNumber(amount))
-                event["credit_date"] = .string(credit.description)
                 summary.paid += 1
-                try add(event)
+                try add(
+                    changes + [
+                        ("code", .string(paidCode)), ("paid_cents", .number(JSONNumber(amount))), ("credited_cents", .number(JSONNumber(amount))),
+                        ("credit_date", .string(credit.description)),
+                    ])
             }
+        }
+
+        /// Hands the título in `record`, changed, on to the retorno's writer as an event.
+        func add(_ changes: [(key: String, value: JSONValue?)]) throws {
+            count += 1
+            record.object(at: 0, changing: changes, into: &event)
+            try session?.add(tape: &event, line: count)
         }
     }
 }

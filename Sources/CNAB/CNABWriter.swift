@@ -318,6 +318,12 @@ public struct CNABWriter {
             try add(parsed: object != nil, number, blank: object == nil && (raw ?? []).isEmpty, cut: cut) { raw ?? object?.jsonBytes ?? [] }
         }
 
+        /// Takes one record already in a tape (swapped with the session's).
+        func add(tape record: inout JSONTape, line number: Int) throws {
+            swap(&tape, &record)
+            try add(parsed: tape.nodes[0].kind == .object, number, blank: false, cut: false) { tape.value(at: 0).object?.jsonBytes ?? [] }
+        }
+
         /// Takes one JSONL line (without its line end).
         func add(line: UnsafeBufferPointer<UInt8>, number: Int, cut: Bool) throws {
             let parsed = !cut && !line.isEmpty && JSONReader.parse(line, into: &tape) && tape.nodes[0].kind == .object

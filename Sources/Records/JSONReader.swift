@@ -124,14 +124,24 @@ public struct JSONTape: Sendable {
     /// as with `JSONSerialization`), or nil.
     public func member(_ key: String, of index: Int) -> Int? {
         guard nodes[index].kind == .object else { return nil }
-        let wanted = Array(key.utf8)
-        var found: Int? = nil
-        var i = index + 1
-        for _ in 0..<nodes[index].count {
-            if bytes(i).elementsEqual(wanted) { found = i + 1 }
-            i = next(after: i + 1)
+        var key = key
+        return key.withUTF8 { wanted in
+            nodes.withUnsafeBufferPointer { nodes in
+                text.withUnsafeBufferPointer { text in
+                    var found: Int? = nil
+                    var i = index + 1
+                    for _ in 0..<nodes[index].count {
+                        let k = nodes[i]
+                        if Int(k.count) == wanted.count, memcmp(text.baseAddress! + Int(k.offset), wanted.baseAddress!, wanted.count) == 0 {
+                            found = i + 1
+                        }
+                        let v = nodes[i + 1]
+                        i = v.kind == .array || v.kind == .object ? Int(v.value) : i + 2
+                    }
+                    return found
+                }
+            }
         }
-        return found
     }
 
     /// Appends a string node.
@@ -166,6 +176,80 @@ public struct JSONTape: Sendable {
                 append(m.value)
             }
             nodes[at].value = Int64(count)
+        }
+    }
+
+    /// Builds in `out` the object at `index` with some members changed, without a tree: a
+    /// changed key keeps its first place (its repeats dropped) with the new value, or is removed
+    /// (nil); keys it did not have are appended in the order given — as setting them on a
+    /// `JSONObject` would.
+    public func object(at index: Int, changing changes: [(key: String, value: JSONValue?)], into out: inout JSONTape) {
+        out.removeAll()
+        let root = out.count
+        out.appendNode(JSONNode(.object))
+        var members: Int32 = 0
+        var done: UInt64 = 0
+        let keys = changes.map { Array($0.key.utf8) }
+        precondition(changes.count <= 64)
+        var i = index + 1
+        for _ in 0..<nodes[index].count {
+            let v = i + 1
+            let end = next(after: v)
+            let key = nodes[i]
+            let c = text.withUnsafeBufferPointer { text in
+                keys.firstIndex { $0.count == Int(key.count) && memcmp($0, text.baseAddress! + Int(key.offset), $0.count) == 0 }
+            }
+            if let c {
+                if done & (1 << UInt64(c)) == 0, let value = changes[c].value {
+                    out.copy(from: self, i..<v)
+                    out.append(value)
+                    members += 1
+                }
+                done |= 1 << UInt64(c)
+            } else {
+                out.copy(from: self, i..<end)
+                members += 1
+            }
+            i = end
+        }
+        for (c, change) in changes.enumerated() where done & (1 << UInt64(c)) == 0 {
+            if let value = change.value {
+                out.appendString(change.key)
+                out.append(value)
+                members += 1
+            }
+        }
+        out.nodes[root].count = members
+        out.nodes[root].value = Int64(out.count)
+    }
+
+    /// Appends nodes `range` of another tape (a whole value and its contents).
+    mutating func copy(from other: JSONTape, _ range: Range<Int>) {
+        var bytes = 0
+        for k in range where other.nodes[k].kind == .string || other.nodes[k].kind == .number { bytes += Int(other.nodes[k].count) }
+        reserve(nodes: range.count, bytes: bytes)
+        let shift = count - range.lowerBound
+        nodes.withUnsafeMutableBufferPointer { nodes in
+            text.withUnsafeMutableBufferPointer { text in
+                other.nodes.withUnsafeBufferPointer { from in
+                    other.text.withUnsafeBufferPointer { fromText in
+                        for k in range {
+                            var node = from[k]
+                            switch node.kind {
+                            case .string, .number:
+                                (text.baseAddress! + textCount).update(from: fromText.baseAddress! + Int(node.offset), count: Int(node.count))
+                                node.offset = Int32(textCount)
+                                textCount += Int(node.count)
+                            case .array, .object:
+                                node.value += Int64(shift)
+                            default: break
+                            }
+                            nodes[count] = node
+                            count += 1
+                        }
+                    }
+                }
+            }
         }
     }
 
