@@ -18,6 +18,9 @@ public struct CNABWriteOptions: Sendable {
     public var fileSequence: Int?
     /// `remessa` (títulos from `title` records) or `retorno` (from `event` records, for `cnab simulate`).
     public var direction = "remessa"
+    /// Threads: 1 reads, parses and writes on the caller's thread; more parse the JSONL lines
+    /// ahead on a second thread (the bytes written are the same).
+    public var threads = CNABReadOptions.defaultThreads
 
     /// Creates options.
     public init(format: CNABFormat, bank: String, layout: String? = nil, date: CivilDate, time: Int = 0, fileSequence: Int? = nil) {
@@ -240,13 +243,28 @@ public struct CNABWriter {
         _ source: ByteSource, file: String, diagnostics: DiagnosticSink, output: @escaping (UnsafeBufferPointer<UInt8>) throws -> Void
     ) throws -> CNABWriteSummary {
         let session = Session(self, file: file, diagnostics: diagnostics, output: output)
-        var reader = LineReader(source)
-        defer { reader.close() }
-        try reader.forEachLine { bytes, number, cut in
-            var hi = bytes.count
-            while hi > 0, bytes[hi - 1] == 0x0D || bytes[hi - 1] == 0x20 || bytes[hi - 1] == 0x09 { hi -= 1 }
-            try session.add(line: UnsafeBufferPointer(rebasing: bytes[0..<hi]), number: number, cut: cut)
-            return true
+        if options.threads > 1 {
+            let lines = ParsedLines(source)
+            var finished = false
+            defer { lines.stop(wait: finished) }
+            while true {
+                let batch = lines.next()
+                for k in 0..<batch.count {
+                    try session.add(tape: &batch.tapes[k], parsed: batch.parsed[k], number: batch.numbers[k], cut: batch.cut[k], raw: batch.raw(k))
+                }
+                if let error = batch.error { throw error }
+                let last = batch.last
+                lines.recycle(batch)
+                if last { break }
+            }
+            finished = true
+        } else {
+            var reader = LineReader(source)
+            defer { reader.close() }
+            try reader.forEachLine { bytes, number, cut in
+                try session.add(line: ParsedLines.trimmed(bytes), number: number, cut: cut)
+                return true
+            }
         }
         return try session.finish()
     }
@@ -322,6 +340,12 @@ public struct CNABWriter {
         func add(tape record: inout JSONTape, line number: Int) throws {
             swap(&tape, &record)
             try add(parsed: tape.nodes[0].kind == .object, number, blank: false, cut: false) { tape.value(at: 0).object?.jsonBytes ?? [] }
+        }
+
+        /// Takes one line parsed ahead (its tape swapped with the session's).
+        func add(tape record: inout JSONTape, parsed: Bool, number: Int, cut: Bool, raw: ArraySlice<UInt8>) throws {
+            swap(&tape, &record)
+            try add(parsed: parsed, number, blank: raw.isEmpty, cut: cut) { Array(raw) }
         }
 
         /// Takes one JSONL line (without its line end).

@@ -27,12 +27,33 @@ import Testing
         return o
     }
 
+    /// The compiled writer's outcome, the same with lines parsed on the caller's thread or ahead.
     static func new(_ jsonl: [UInt8], _ options: CNABWriteOptions) throws -> Outcome {
-        var found: [String] = []
-        let (bytes, s) = try CNABWriter(library: LayoutLibrary(), options: options).write(
-            MemorySource(jsonl), file: "in.jsonl", diagnostics: DiagnosticSink { found.append(describe($0)) })
-        #expect(s.lines == s.used + s.rejected + s.skipped, "read = written + rejected + skipped")
-        return Outcome(bytes: bytes, summary: "\(s)", diagnostics: found)
+        var outcomes: [Outcome] = []
+        for threads in [1, 2] {
+            var options = options
+            options.threads = threads
+            var found: [String] = []
+            let (bytes, s) = try CNABWriter(library: LayoutLibrary(), options: options).write(
+                MemorySource(jsonl), file: "in.jsonl", diagnostics: DiagnosticSink { found.append(describe($0)) })
+            #expect(s.lines == s.used + s.rejected + s.skipped, "read = written + rejected + skipped")
+            outcomes.append(Outcome(bytes: bytes, summary: "\(s)", diagnostics: found))
+        }
+        #expect(outcomes[0] == outcomes[1], "one thread or two")
+        return outcomes[0]
+    }
+
+    @Test("many lines (several batches parsed ahead): the same file with one thread or two")
+    func manyLines() throws {
+        let lines = try WriterTests.parse(WriterTests.bytes("Fixtures/samples/REMESSA-240.rem")).lines
+        let titles = lines.filter { $0.starts(with: Array("{\"record\":\"title\"".utf8)) }
+        var rng = SplitMix64(seed: 5)
+        var input: [[UInt8]] = []
+        for k in 0..<3_000 {
+            input.append(k % 97 == 0 ? Array("not json".utf8) : k % 89 == 0 ? [] : rng.pick(titles))
+        }
+        input.append(Array(("{\"record\":\"title\",\"payer\":{\"name\":\"" + String(repeating: "x", count: 70_000) + "\"}}").utf8))
+        _ = try Self.new(Array(input.joined(separator: [0x0A])), Self.options(.cnab240, "237", "remessa"))
     }
 
     static func legacy(_ jsonl: [UInt8], _ options: CNABWriteOptions) throws -> Outcome {
