@@ -35,7 +35,7 @@ final class ParsedLines: @unchecked Sendable {
         func raw(_ k: Int) -> ArraySlice<UInt8> { raw[(k == 0 ? 0 : rawEnds[k - 1])..<rawEnds[k]] }
     }
 
-    static let linesPerBatch = 512
+    static let linesPerBatch = 64
     static let bytesPerBatch = 1 << 20
     static let inFlight = 4
     /// A tape grown past this (a very long line) is dropped after use rather than kept.

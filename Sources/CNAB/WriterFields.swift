@@ -34,6 +34,8 @@ struct FieldOp {
     var freeText: Bool
     var isEnum: Bool
     var isReasons: Bool
+    /// A one-field numeric group that is not a date or time: an integer goes straight in.
+    var plainNumeric: Bool
     /// The constant's text (`constant`), and the bytes written when there is no value and the
     /// group has a default, in `RecordProgram.pool` (-1: none).
     var constantAt: Int32
@@ -206,7 +208,9 @@ extension RecordProgram {
                     source: source, path: source == .path ? trie.byPath[group.to!]! : -1, start: Int32(first.start), length: Int32(length),
                     firstSpot: Int32(spots.count), spotCount: Int32(fields.count), format: first.format, numeric: numeric,
                     document: first.format == .document, freeText: Transliteration.isFreeText(first.to),
-                    isEnum: first.format == .enumeration, isReasons: first.format == .reasons, constantAt: constant == nil ? -1 : Int32(pool.count),
+                    isEnum: first.format == .enumeration, isReasons: first.format == .reasons,
+                    plainNumeric: numeric && fields.count == 1 && first.format != .time && !{ if case .date = first.format { return true } else { return false } }(),
+                    constantAt: constant == nil ? -1 : Int32(pool.count),
                         constantCount: Int32(constant?.count ?? 0), defaultAt: defaultCell == nil ? -1 : Int32(pool.count + (constant?.count ?? 0)),
                     firstEnum: Int32(enums.count), enumCount: Int32(enumNames.count)))
             pool += (constant ?? []) + (defaultCell ?? [])
@@ -362,7 +366,11 @@ enum Cell {
             guard count <= length else { return .tooManyDigits(count) }
             let zeros = length - count
             dst.update(repeating: 48, count: zeros)
-            for k in 0..<count { dst[zeros + k] = up(a[from + k]) }
+            if op.document {
+                for k in 0..<count { dst[zeros + k] = up(a[from + k]) }
+            } else {
+                (dst + zeros).update(from: a + from, count: count)
+            }
             return .written
         }
         let cut = n > length
@@ -417,7 +425,7 @@ struct RecordEncoder {
     }
 
     /// Writes a record into `dst` (blank-filled).
-    mutating func encode(_ program: RecordProgram, _ numbers: Numbers, into dst: UnsafeMutablePointer<UInt8>, _ tape: JSONTape, _ slots: SlotView) {
+    mutating func encode(_ program: borrowing RecordProgram, _ numbers: Numbers, into dst: UnsafeMutablePointer<UInt8>, _ tape: JSONTape, _ slots: SlotView) {
         program.ops.withUnsafeBufferPointer { ops in
             program.spots.withUnsafeBufferPointer { spots in
                 tape.nodes.withUnsafeBufferPointer { nodes in
@@ -520,7 +528,7 @@ struct RecordEncoder {
 
     /// An enum field: the value's name → its code (a code is taken as it is).
     mutating func putEnum(
-        _ p: UnsafePointer<UInt8>, _ n: Int, _ op: FieldOp, _ g: Int, _ program: RecordProgram, _ pool: UnsafePointer<UInt8>,
+        _ p: UnsafePointer<UInt8>, _ n: Int, _ op: FieldOp, _ g: Int, _ program: borrowing RecordProgram, _ pool: UnsafePointer<UInt8>,
         _ dst: UnsafeMutablePointer<UInt8>, _ spots: UnsafeBufferPointer<FieldSpot>
     ) {
         let s = UnsafeBufferPointer(start: p, count: n)
@@ -557,9 +565,30 @@ struct RecordEncoder {
     /// A number's decimal digits as the text of a group.
     @inline(__always)
     mutating func putNumber(
-        _ value: Int64, _ op: FieldOp, _ g: Int, _ program: RecordProgram, _ dst: UnsafeMutablePointer<UInt8>,
+        _ value: Int64, _ op: FieldOp, _ g: Int, _ program: borrowing RecordProgram, _ dst: UnsafeMutablePointer<UInt8>,
         _ spots: UnsafeBufferPointer<FieldSpot>
     ) {
+        if op.plainNumeric, value >= 0 {
+            // Right-aligned digits, zero-filled (a number that does not fit goes the long way,
+            // to its problem).
+            var digits = 1
+            var v = value / 10
+            while v > 0 {
+                digits += 1
+                v /= 10
+            }
+            let length = Int(op.length)
+            if digits <= length {
+                let at = dst + Int(op.start)
+                var v = value
+                for k in stride(from: length - 1, through: length - digits, by: -1) {
+                    at[k] = UInt8(truncatingIfNeeded: 48 + v % 10)
+                    v /= 10
+                }
+                if digits < length { at.update(repeating: 48, count: length - digits) }
+                return
+            }
+        }
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buffer in
             let b = buffer.baseAddress!
             var at = 24
@@ -580,7 +609,7 @@ struct RecordEncoder {
     /// The text of a group into its fields; a problem is named with the field and its path.
     @inline(__always)
     mutating func put(
-        _ p: UnsafePointer<UInt8>, _ n: Int, _ op: FieldOp, _ g: Int, _ program: RecordProgram, _ dst: UnsafeMutablePointer<UInt8>,
+        _ p: UnsafePointer<UInt8>, _ n: Int, _ op: FieldOp, _ g: Int, _ program: borrowing RecordProgram, _ dst: UnsafeMutablePointer<UInt8>,
         _ spots: UnsafeBufferPointer<FieldSpot>
     ) {
         let length = Int(op.length)
