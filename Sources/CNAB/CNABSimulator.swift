@@ -115,7 +115,8 @@ public enum CNABSimulator {
         func start(_ header: JSONObject) throws {
             guard header.string("direction") == "remessa" else {
                 throw Failure(
-                    code: "simulate.input", description: "\(file) is a \(header.string("direction") ?? "file of unknown direction"), not a remessa")
+                    code: "simulate.input",
+                    description: "\(file) is a \(header.string("direction") ?? "file of unknown direction"), not a remessa")
             }
             guard let bank = header.string("bank") else {
                 throw Failure(code: "simulate.input", description: "\(file) has no bank code in its header")
@@ -225,7 +226,8 @@ public enum CNABSimulator {
                 summary.paid += 1
                 try add(
                     changes + [
-                        ("code", .string(paidCode)), ("paid_cents", .number(JSONNumber(amount))), ("credited_cents", .number(JSONNumber(amount))),
+                        ("code", .string(paidCode)), ("paid_cents", .number(JSONNumber(amount))),
+                        ("credited_cents", .number(JSONNumber(amount))),
                         ("credit_date", .string(credit.description)),
                     ])
             }

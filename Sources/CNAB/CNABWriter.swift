@@ -250,7 +250,8 @@ public struct CNABWriter {
             while true {
                 let batch = lines.next()
                 for k in 0..<batch.count {
-                    try session.add(tape: &batch.tapes[k], parsed: batch.parsed[k], number: batch.numbers[k], cut: batch.cut[k], raw: batch.raw(k))
+                    try session.add(
+                        tape: &batch.tapes[k], parsed: batch.parsed[k], number: batch.numbers[k], cut: batch.cut[k], raw: batch.raw(k))
                 }
                 if let error = batch.error { throw error }
                 let last = batch.last
@@ -458,9 +459,11 @@ public struct CNABWriter {
             let view = slots.view
             let start = writer.records(present: view, into: &chosen, scratch: &present)
             if writer.dueDateRequired[start], !view.isPresent(writer.dueDatePath) {
-                encoder.problems.append(Problem(code: "write.required", message: "\(writer.fieldName("due_date", in: chosen)) (due_date) is required"))
+                encoder.problems.append(
+                    Problem(code: "write.required", message: "\(writer.fieldName("due_date", in: chosen)) (due_date) is required"))
             }
-            let amountPresent = (writer.amountPath >= 0 && view.isPresent(writer.amountPath)) || (writer.facePath >= 0 && view.isPresent(writer.facePath))
+            let amountPresent =
+                (writer.amountPath >= 0 && view.isPresent(writer.amountPath)) || (writer.facePath >= 0 && view.isPresent(writer.facePath))
             if !amountPresent, chosen.contains(where: { writer.hasAmount[$0] }) {
                 encoder.problems.append(Problem(code: "write.required", message: "the título's amount (amount_cents) is required"))
             }
@@ -606,7 +609,9 @@ public struct CNABWriter {
             if writer.options.format == .cnab400 {
                 let paths = writer.plans[r].paths
                 for path in paths {
-                    if path.hasSuffix(".count") { values[path] = path.hasPrefix("simple.") || !paths.contains("simple.count") ? String(state.titles) : "0" }
+                    if path.hasSuffix(".count") {
+                        values[path] = path.hasPrefix("simple.") || !paths.contains("simple.count") ? String(state.titles) : "0"
+                    }
                     if path.hasSuffix(".total_cents") {
                         values[path] = path.hasPrefix("simple.") || !paths.contains("simple.total_cents") ? String(state.face) : "0"
                     }

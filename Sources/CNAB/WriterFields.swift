@@ -209,13 +209,18 @@ extension RecordProgram {
                     firstSpot: Int32(spots.count), spotCount: Int32(fields.count), format: first.format, numeric: numeric,
                     document: first.format == .document, freeText: Transliteration.isFreeText(first.to),
                     isEnum: first.format == .enumeration, isReasons: first.format == .reasons,
-                    plainNumeric: numeric && fields.count == 1 && first.format != .time && !{ if case .date = first.format { return true } else { return false } }(),
+                    plainNumeric: numeric && fields.count == 1 && first.format != .time
+                        && !{ if case .date = first.format { return true } else { return false } }(),
                     constantAt: constant == nil ? -1 : Int32(pool.count),
-                        constantCount: Int32(constant?.count ?? 0), defaultAt: defaultCell == nil ? -1 : Int32(pool.count + (constant?.count ?? 0)),
+                    constantCount: Int32(constant?.count ?? 0),
+                    defaultAt: defaultCell == nil ? -1 : Int32(pool.count + (constant?.count ?? 0)),
                     firstEnum: Int32(enums.count), enumCount: Int32(enumNames.count)))
             pool += (constant ?? []) + (defaultCell ?? [])
             for (name, code) in zip(enumNames, enumCodes) {
-                enums.append(EnumRef(nameAt: Int32(pool.count), nameCount: Int32(name.count), codeAt: Int32(pool.count + name.count), codeCount: Int32(code.count)))
+                enums.append(
+                    EnumRef(
+                        nameAt: Int32(pool.count), nameCount: Int32(name.count), codeAt: Int32(pool.count + name.count),
+                        codeCount: Int32(code.count)))
                 pool += name + code
             }
             for f in fields { spots.append(FieldSpot(start: Int32(f.start), length: Int32(f.length), numeric: f.picture.kind == .numeric)) }
@@ -244,7 +249,8 @@ enum Cell {
         case .notDate: return Problem(code: "write.date", message: "\"\(text)\" is not a date (YYYY-MM-DD)")
         case .dateSize(let size): return Problem(code: "write.date", message: "a \(size)-digit date in a \(length)-byte field")
         case .notTime: return Problem(code: "write.time", message: "\"\(text)\" is not a time (HH:MM:SS)")
-        case .notDigits: return Problem(code: "write.numeric", message: "\"\(text)\" is not \(op.document ? "a document number" : "digits")")
+        case .notDigits:
+            return Problem(code: "write.numeric", message: "\"\(text)\" is not \(op.document ? "a document number" : "digits")")
         case .tooManyDigits(let count):
             return Problem(code: "write.overflow", message: "\"\(text)\" has \(count) digits, the field holds \(length)")
         case .tooManyCharacters(let count):
@@ -297,7 +303,9 @@ enum Cell {
         }
     }
 
-    static func date(_ p: UnsafePointer<UInt8>, _ n: Int, _ order: FieldFormat.DateOrder, length: Int, to dst: UnsafeMutablePointer<UInt8>) -> Outcome {
+    static func date(_ p: UnsafePointer<UInt8>, _ n: Int, _ order: FieldFormat.DateOrder, length: Int, to dst: UnsafeMutablePointer<UInt8>)
+        -> Outcome
+    {
         if n == 0 {
             dst.update(repeating: 48, count: length)
             return .written
@@ -349,7 +357,9 @@ enum Cell {
 
     /// `n` printable ASCII bytes at `a` (to be uppercased when `upper`) into the group.
     @inline(__always)
-    static func fill(_ a: UnsafePointer<UInt8>, _ n: Int, _ op: FieldOp, length: Int, to dst: UnsafeMutablePointer<UInt8>, upper: Bool) -> Outcome {
+    static func fill(_ a: UnsafePointer<UInt8>, _ n: Int, _ op: FieldOp, length: Int, to dst: UnsafeMutablePointer<UInt8>, upper: Bool)
+        -> Outcome
+    {
         @inline(__always) func up(_ b: UInt8) -> UInt8 { upper && b &- 0x61 <= 25 ? b - 0x20 : b }
         if op.numeric {
             if op.document {
@@ -425,100 +435,108 @@ struct RecordEncoder {
     }
 
     /// Writes a record into `dst` (blank-filled).
-    mutating func encode(_ program: borrowing RecordProgram, _ numbers: Numbers, into dst: UnsafeMutablePointer<UInt8>, _ tape: JSONTape, _ slots: SlotView) {
+    mutating func encode(
+        _ program: borrowing RecordProgram, _ numbers: Numbers, into dst: UnsafeMutablePointer<UInt8>, _ tape: JSONTape, _ slots: SlotView
+    ) {
         program.ops.withUnsafeBufferPointer { ops in
             program.spots.withUnsafeBufferPointer { spots in
                 tape.nodes.withUnsafeBufferPointer { nodes in
                     tape.text.withUnsafeBufferPointer { text in
                         program.pool.withUnsafeBufferPointer { poolBuffer in
-                        let pool = poolBuffer.baseAddress!
-                        let base = text.baseAddress!
-                        for g in 0..<ops.count {
-                            let op = ops[g]
-                            var node = -1
-                            switch op.source {
-                            case .none: break
-                            case .batch:
-                                if let n = numbers.batch {
-                                    putNumber(Int64(n), op, g, program, dst, spots)
-                                    continue
-                                }
-                            case .sequence:
-                                if let n = numbers.sequence {
-                                    putNumber(Int64(n), op, g, program, dst, spots)
-                                    continue
-                                }
-                            case .constant:
-                                if op.constantAt >= 0 {
-                                    put(pool + Int(op.constantAt), Int(op.constantCount), op, g, program, dst, spots)
-                                    continue
-                                }
-                            case .path:
-                                node = slots.node(op.path)
-                            }
-                            guard node >= 0 else {
-                                // No value: the default, else zeros for numeric fields (blanks are there).
-                                if op.defaultAt >= 0 {
-                                    (dst + Int(op.start)).update(from: pool + Int(op.defaultAt), count: Int(op.length))
-                                } else {
-                                    for s in Int(op.firstSpot)..<Int(op.firstSpot + op.spotCount) where spots[s].numeric {
-                                        (dst + Int(spots[s].start)).update(repeating: 48, count: Int(spots[s].length))
+                            let pool = poolBuffer.baseAddress!
+                            let base = text.baseAddress!
+                            for g in 0..<ops.count {
+                                let op = ops[g]
+                                var node = -1
+                                switch op.source {
+                                case .none: break
+                                case .batch:
+                                    if let n = numbers.batch {
+                                        putNumber(Int64(n), op, g, program, dst, spots)
+                                        continue
                                     }
+                                case .sequence:
+                                    if let n = numbers.sequence {
+                                        putNumber(Int64(n), op, g, program, dst, spots)
+                                        continue
+                                    }
+                                case .constant:
+                                    if op.constantAt >= 0 {
+                                        put(pool + Int(op.constantAt), Int(op.constantCount), op, g, program, dst, spots)
+                                        continue
+                                    }
+                                case .path:
+                                    node = slots.node(op.path)
                                 }
-                                continue
-                            }
-                            let value = nodes[node]
-                            switch value.kind {
-                            case .string:
-                                let p = base + Int(value.offset)
-                                let n = Int(value.count)
-                                if op.isEnum {
-                                    putEnum(p, n, op, g, program, pool, dst, spots)
-                                } else {
-                                    put(p, n, op, g, program, dst, spots)
+                                guard node >= 0 else {
+                                    // No value: the default, else zeros for numeric fields (blanks are there).
+                                    if op.defaultAt >= 0 {
+                                        (dst + Int(op.start)).update(from: pool + Int(op.defaultAt), count: Int(op.length))
+                                    } else {
+                                        for s in Int(op.firstSpot)..<Int(op.firstSpot + op.spotCount) where spots[s].numeric {
+                                            (dst + Int(spots[s].start)).update(repeating: 48, count: Int(spots[s].length))
+                                        }
+                                    }
+                                    continue
                                 }
-                            case .integer:
-                                putNumber(value.value, op, g, program, dst, spots)
-                            case .number:
-                                // Anything but an integer of up to 18 digits: as JSONSerialization's NSNumber.
-                                let literal = String(decoding: UnsafeBufferPointer(start: base + Int(value.offset), count: Int(value.count)), as: UTF8.self)
-                                guard let n = JSONNumber.foundationValue(literal) else { continue }
-                                let d = n.doubleValue
-                                guard d == d.rounded() else {
+                                let value = nodes[node]
+                                switch value.kind {
+                                case .string:
+                                    let p = base + Int(value.offset)
+                                    let n = Int(value.count)
+                                    if op.isEnum {
+                                        putEnum(p, n, op, g, program, pool, dst, spots)
+                                    } else {
+                                        put(p, n, op, g, program, dst, spots)
+                                    }
+                                case .integer:
+                                    putNumber(value.value, op, g, program, dst, spots)
+                                case .number:
+                                    // Anything but an integer of up to 18 digits: as JSONSerialization's NSNumber.
+                                    let literal = String(
+                                        decoding: UnsafeBufferPointer(start: base + Int(value.offset), count: Int(value.count)),
+                                        as: UTF8.self)
+                                    guard let n = JSONNumber.foundationValue(literal) else { continue }
+                                    let d = n.doubleValue
+                                    guard d == d.rounded() else {
+                                        problems.append(
+                                            Problem(
+                                                code: "write.type",
+                                                message:
+                                                    "\(program.infos[g].name): \(n) is not a whole number (amounts are integer centavos)"))
+                                        continue
+                                    }
+                                    putNumber(n.int64Value, op, g, program, dst, spots)
+                                case .true, .false:
                                     problems.append(
                                         Problem(
                                             code: "write.type",
-                                            message: "\(program.infos[g].name): \(n) is not a whole number (amounts are integer centavos)"))
-                                    continue
-                                }
-                                putNumber(n.int64Value, op, g, program, dst, spots)
-                            case .true, .false:
-                                problems.append(
-                                    Problem(
-                                        code: "write.type",
-                                        message: "\(program.infos[g].name): a boolean where the layout wants \(program.infos[g].picture)"))
-                            case .array where op.isReasons:
-                                // Reasons: the codes of `{"code": …}` objects and plain strings, joined.
-                                codes.removeAll(keepingCapacity: true)
-                                var i = node + 1
-                                for _ in 0..<value.count {
-                                    let e = nodes[i]
-                                    if e.kind == .string {
-                                        codes.append(contentsOf: UnsafeBufferPointer(start: base + Int(e.offset), count: Int(e.count)))
-                                    } else if e.kind == .object, let c = tape.member("code", of: i), nodes[c].kind == .string {
-                                        codes.append(contentsOf: tape.bytes(c))
+                                            message:
+                                                "\(program.infos[g].name): a boolean where the layout wants \(program.infos[g].picture)"))
+                                case .array where op.isReasons:
+                                    // Reasons: the codes of `{"code": …}` objects and plain strings, joined.
+                                    codes.removeAll(keepingCapacity: true)
+                                    var i = node + 1
+                                    for _ in 0..<value.count {
+                                        let e = nodes[i]
+                                        if e.kind == .string {
+                                            codes.append(contentsOf: UnsafeBufferPointer(start: base + Int(e.offset), count: Int(e.count)))
+                                        } else if e.kind == .object, let c = tape.member("code", of: i), nodes[c].kind == .string {
+                                            codes.append(contentsOf: tape.bytes(c))
+                                        }
+                                        i = tape.next(after: i)
                                     }
-                                    i = tape.next(after: i)
+                                    let joined = codes
+                                    joined.withUnsafeBufferPointer { c in put(c.baseAddress ?? base, c.count, op, g, program, dst, spots) }
+                                default:
+                                    problems.append(
+                                        Problem(
+                                            code: "write.type",
+                                            message:
+                                                "\(program.infos[g].name): a Array<Any> where the layout wants \(program.infos[g].picture)")
+                                    )
                                 }
-                                let joined = codes
-                                joined.withUnsafeBufferPointer { c in put(c.baseAddress ?? base, c.count, op, g, program, dst, spots) }
-                            default:
-                                problems.append(
-                                    Problem(
-                                        code: "write.type",
-                                        message: "\(program.infos[g].name): a Array<Any> where the layout wants \(program.infos[g].picture)"))
                             }
-                        }
                         }
                     }
                 }
@@ -559,7 +577,8 @@ struct RecordEncoder {
         }
         let info = program.infos[g]
         let known = info.enumNames.map { String(decoding: $0, as: UTF8.self) }.joined(separator: ", ")
-        problems.append(Problem(code: "write.enum", message: "\(info.name): \"\(String(decoding: s, as: UTF8.self))\" is not one of \(known)"))
+        problems.append(
+            Problem(code: "write.enum", message: "\(info.name): \"\(String(decoding: s, as: UTF8.self))\" is not one of \(known)"))
     }
 
     /// A number's decimal digits as the text of a group.
@@ -609,7 +628,8 @@ struct RecordEncoder {
     /// The text of a group into its fields; a problem is named with the field and its path.
     @inline(__always)
     mutating func put(
-        _ p: UnsafePointer<UInt8>, _ n: Int, _ op: FieldOp, _ g: Int, _ program: borrowing RecordProgram, _ dst: UnsafeMutablePointer<UInt8>,
+        _ p: UnsafePointer<UInt8>, _ n: Int, _ op: FieldOp, _ g: Int, _ program: borrowing RecordProgram,
+        _ dst: UnsafeMutablePointer<UInt8>,
         _ spots: UnsafeBufferPointer<FieldSpot>
     ) {
         let length = Int(op.length)

@@ -227,7 +227,8 @@ final class SlotTable {
     func resolve(_ tape: JSONTape, _ index: Int, at node: Int32, trie: PathTrie) {
         var objects = objectStamp
         let walker = Walker(
-            value: value, stamp: stamp, visit: visit, visitValue: visitValue, memo: memo, topKind: topKind, topValue: topValue, current: current,
+            value: value, stamp: stamp, visit: visit, visitValue: visitValue, memo: memo, topKind: topKind, topValue: topValue,
+            current: current,
             trie: trie)
         tape.nodes.withUnsafeBufferPointer { nodes in
             tape.text.withUnsafeBufferPointer { text in

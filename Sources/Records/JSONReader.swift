@@ -237,7 +237,8 @@ public struct JSONTape: Sendable {
                             var node = from[k]
                             switch node.kind {
                             case .string, .number:
-                                (text.baseAddress! + textCount).update(from: fromText.baseAddress! + Int(node.offset), count: Int(node.count))
+                                (text.baseAddress! + textCount).update(
+                                    from: fromText.baseAddress! + Int(node.offset), count: Int(node.count))
                                 node.offset = Int32(textCount)
                                 textCount += Int(node.count)
                             case .array, .object:
@@ -288,7 +289,10 @@ public struct JSONTape: Sendable {
             text.withUnsafeBufferPointer { text in
                 outer: for a in keys.indices {
                     for b in keys.indices where b > a && nodes[keys[a]].count == nodes[keys[b]].count {
-                        if memcmp(text.baseAddress! + Int(nodes[keys[a]].offset), text.baseAddress! + Int(nodes[keys[b]].offset), Int(nodes[keys[a]].count)) == 0 {
+                        if memcmp(
+                            text.baseAddress! + Int(nodes[keys[a]].offset), text.baseAddress! + Int(nodes[keys[b]].offset),
+                            Int(nodes[keys[a]].count)) == 0
+                        {
                             repeated = true
                             break outer
                         }

@@ -1,8 +1,9 @@
-@testable import CNAB
 import FixedWidth
 import Foundation
 import Records
 import Testing
+
+@testable import CNAB
 
 /// The compiled writer against the writer it replaced (`LegacyCNABWriter`, JSONSerialization and
 /// `[String: Any]`): on the samples' records and on random mutations of them (long names,
@@ -148,7 +149,8 @@ import Testing
             default: o["extra_\(rng.below(3))"] = weird(&rng)
             }
         }
-        guard var text = (try? JSONSerialization.data(withJSONObject: o, options: [.sortedKeys])).map({ String(decoding: $0, as: UTF8.self) })
+        guard
+            var text = (try? JSONSerialization.data(withJSONObject: o, options: [.sortedKeys])).map({ String(decoding: $0, as: UTF8.self) })
         else { return line }
         // Text-level changes JSONSerialization cannot make: repeated keys, odd number literals, spacing.
         switch rng.below(8) {
@@ -157,11 +159,15 @@ import Testing
             // depended on dictionary order.)
             let dotted = o.keys.contains { $0.contains(".") }
             let key = rng.pick(["amount_cents", "due_date", "payer", "bank", "nosso_numero", "batch"])
-            let value = rng.pick(dotted ? ["5", "null", "[1]"] : ["5", "\"2026-01-02\"", "null", "{\"name\":\"X\"}", "\"NN-1\"", "[1]", "2"])
+            let value = rng.pick(
+                dotted ? ["5", "null", "[1]"] : ["5", "\"2026-01-02\"", "null", "{\"name\":\"X\"}", "\"NN-1\"", "[1]", "2"])
             text.removeLast()
             text += ",\"\(key)\":\(value)}"
         case 1:
-            let literal = rng.pick(["1.5e2", "150.0", "15000E-2", "-0", "123456789012345678901", "18446744073709551615", "1e19", "0.30000000000000004", "-1000000000000000000"])
+            let literal = rng.pick([
+                "1.5e2", "150.0", "15000E-2", "-0", "123456789012345678901", "18446744073709551615", "1e19", "0.30000000000000004",
+                "-1000000000000000000",
+            ])
             if let r = text.range(of: #""amount_cents":"#) {
                 let rest = text[r.upperBound...]
                 let end = rest.firstIndex { $0 == "," || $0 == "}" } ?? rest.endIndex
@@ -175,11 +181,16 @@ import Testing
     }
 
     static let noise: [String] = [
-        "", "   ", "not json", "[1]", "{", "{\"record\":\"title\"} x", "{\"record\":\"foo\"}", "{\"record\":1}", "{\"record\":\"file\",\"part\":1}",
-        "{\"record\":\"event\",\"code\":\"06\"}", "{\"record\":\"title\",\"code\":\"01\"}", "{\"record\":\"file\",\"part\":\"header\",\"company\":{\"name\":\"ÁGUA & LUZ LTDA\"}}",
-        "{\"record\":\"file\",\"part\":\"trailer\",\"record_count\":1}", "{\"record\":\"batch\",\"part\":\"header\",\"batch\":3,\"message_1\":\"OLÁ\"}",
-        "{\"record\":\"batch\",\"part\":\"trailer\",\"notice\":\"1\"}", "\u{feff}{\"record\":\"title\",\"due_date\":\"2026-12-01\",\"amount_cents\":1}",
-        "{\"record\":\"title\",\"due_date\":\"2026-12-01\",\"amount_cents\":1,\"payer\":{\"name\":\"" + String(repeating: "ã", count: 40_000) + "\"}}",
+        "", "   ", "not json", "[1]", "{", "{\"record\":\"title\"} x", "{\"record\":\"foo\"}", "{\"record\":1}",
+        "{\"record\":\"file\",\"part\":1}",
+        "{\"record\":\"event\",\"code\":\"06\"}", "{\"record\":\"title\",\"code\":\"01\"}",
+        "{\"record\":\"file\",\"part\":\"header\",\"company\":{\"name\":\"ÁGUA & LUZ LTDA\"}}",
+        "{\"record\":\"file\",\"part\":\"trailer\",\"record_count\":1}",
+        "{\"record\":\"batch\",\"part\":\"header\",\"batch\":3,\"message_1\":\"OLÁ\"}",
+        "{\"record\":\"batch\",\"part\":\"trailer\",\"notice\":\"1\"}",
+        "\u{feff}{\"record\":\"title\",\"due_date\":\"2026-12-01\",\"amount_cents\":1}",
+        "{\"record\":\"title\",\"due_date\":\"2026-12-01\",\"amount_cents\":1,\"payer\":{\"name\":\""
+            + String(repeating: "ã", count: 40_000) + "\"}}",
     ]
 
     @Test("random títulos: the same bytes, diagnostics and summary as before", arguments: files.indices)
@@ -206,8 +217,12 @@ import Testing
             let b = try Self.legacy(jsonl, options)
             #expect(a.bytes == b.bytes, "\(path) round \(round): \(Self.difference(a.bytes, b.bytes))")
             #expect(a.summary == b.summary, "\(path) round \(round): \(a.summary) vs \(b.summary)")
-            if let k = (0..<min(a.diagnostics.count, b.diagnostics.count)).first(where: { a.diagnostics[$0] != b.diagnostics[$0] }) ?? (a.diagnostics.count == b.diagnostics.count ? nil : min(a.diagnostics.count, b.diagnostics.count)) {
-                Issue.record("\(path) round \(round): diagnostic \(k):\nnew:    \(k < a.diagnostics.count ? a.diagnostics[k] : "none")\nlegacy: \(k < b.diagnostics.count ? b.diagnostics[k] : "none")")
+            if let k = (0..<min(a.diagnostics.count, b.diagnostics.count)).first(where: { a.diagnostics[$0] != b.diagnostics[$0] })
+                ?? (a.diagnostics.count == b.diagnostics.count ? nil : min(a.diagnostics.count, b.diagnostics.count))
+            {
+                Issue.record(
+                    "\(path) round \(round): diagnostic \(k):\nnew:    \(k < a.diagnostics.count ? a.diagnostics[k] : "none")\nlegacy: \(k < b.diagnostics.count ? b.diagnostics[k] : "none")"
+                )
             }
             // What was written reads back as a file of the same layout.
             let back = try WriterTests.parse(a.bytes)
@@ -219,7 +234,9 @@ import Testing
     static func difference(_ a: [UInt8], _ b: [UInt8]) -> String {
         let la = a.split(separator: 0x0A, omittingEmptySubsequences: false)
         let lb = b.split(separator: 0x0A, omittingEmptySubsequences: false)
-        guard let i = (0..<min(la.count, lb.count)).first(where: { !la[$0].elementsEqual(lb[$0]) }) else { return "\(la.count) vs \(lb.count) lines" }
+        guard let i = (0..<min(la.count, lb.count)).first(where: { !la[$0].elementsEqual(lb[$0]) }) else {
+            return "\(la.count) vs \(lb.count) lines"
+        }
         return "line \(i + 1):\nnew:    \(String(decoding: la[i], as: UTF8.self))\nlegacy: \(String(decoding: lb[i], as: UTF8.self))"
     }
 

@@ -20,7 +20,9 @@ import Testing
         case .number(let n): return describe(number: n.foundationValue!)
         case .string(let s): return "s\(Array(s.utf8))"
         case .array(let a): return "[" + a.map(describe).joined(separator: ",") + "]"
-        case .object(let o): return "{" + o.members.sorted { $0.key < $1.key }.map { "\(Array($0.key.utf8)):\(describe($0.value))" }.joined(separator: ",") + "}"
+        case .object(let o):
+            return "{" + o.members.sorted { $0.key < $1.key }.map { "\(Array($0.key.utf8)):\(describe($0.value))" }.joined(separator: ",")
+                + "}"
         }
     }
 
@@ -39,7 +41,9 @@ import Testing
         case let s as String: return "s\(Array(s.utf8))"
         case let a as [Any]: return "[" + a.map { describe(foundation: $0) }.joined(separator: ",") + "]"
         case let d as [String: Any]:
-            return "{" + d.sorted { $0.key < $1.key }.map { "\(Array($0.key.utf8)):\(describe(foundation: $0.value))" }.joined(separator: ",") + "}"
+            return "{"
+                + d.sorted { $0.key < $1.key }.map { "\(Array($0.key.utf8)):\(describe(foundation: $0.value))" }.joined(separator: ",")
+                + "}"
         default: return "?\(type(of: value))"
         }
     }
@@ -47,7 +51,10 @@ import Testing
     static func agree(_ bytes: [UInt8]) -> (Bool, String) {
         let theirs = (try? JSONSerialization.jsonObject(with: Data(bytes))).map { describe(foundation: $0) }
         let mine = ours(bytes).map(describe)
-        return (theirs == mine, "input \(bytes) \(String(decoding: bytes, as: UTF8.self).debugDescription): JSONSerialization \(theirs ?? "rejects"), ours \(mine ?? "rejects")")
+        return (
+            theirs == mine,
+            "input \(bytes) \(String(decoding: bytes, as: UTF8.self).debugDescription): JSONSerialization \(theirs ?? "rejects"), ours \(mine ?? "rejects")"
+        )
     }
 
     static let cases: [String] = [
@@ -55,7 +62,8 @@ import Testing
         #"{"":1}"#, #"{"a":1} x"#, #"{"a":1}}"#, #"[1]"#, #""s""#, "1", "", " ", "{", "}", "[", #"{"a":tru}"#, #"{"a":True}"#,
         #"{"a":nul}"#, #"{"a":NaN}"#, #"{"a":-Infinity}"#, #"{"a":"\ud800"}"#, #"{"a":"\udc00"}"#, #"{"a":"\ud800\u0041"}"#,
         #"{"a":"\ud83d\ude00"}"#, #"{"a":"\u00e9\u0000"}"#, #"{"a":"\/\b\f\n\r\t\"\\"}"#, #"{"a":"\x"}"#, #"{"a":"\u12"}"#,
-        #"{"a":"\u12G4"}"#, "{\"a\":\"\t\"}", "{\"a\":\"\u{7f}\"}", "{\"a\":\"\u{1f}\"}", "{\"a\":1,\u{a0}\"b\":2}", "{\"a\":1,\u{c}\"b\":2}",
+        #"{"a":"\u12G4"}"#, "{\"a\":\"\t\"}", "{\"a\":\"\u{7f}\"}", "{\"a\":\"\u{1f}\"}", "{\"a\":1,\u{a0}\"b\":2}",
+        "{\"a\":1,\u{c}\"b\":2}",
         #"{"a":"\ufeffx"}"#, "{\"a\":\"\u{feff}x\"}", "{\"a\":\"\\n\u{feff}x\"}", "{\"\u{feff}\":1}", "{\"a\":\"\u{feff}\u{feff}x\"}",
         "\u{feff}{\"a\":1}", "\u{feff}\u{feff}{\"a\":1}", " \u{feff}{\"a\":1}", #"{"a":[1,{"b":[]}],"e":{}}"#, #"{"a":{"b":{"c":null}}}"#,
     ]
@@ -87,8 +95,13 @@ import Testing
 
     @Test("invalid UTF-8 in a string is rejected; valid multibyte text is kept")
     func utf8() {
-        let bad: [[UInt8]] = [[0xC3], [0xE9, 0x78], [0xED, 0xA0, 0x80], [0xC0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xFF], [0xE2, 0x82], [0xF0, 0x9F, 0x98]]
-        let good: [[UInt8]] = [[0xC3, 0xA9], [0xE2, 0x82, 0xAC], [0xF0, 0x9F, 0x98, 0x80], [0xEF, 0xBB, 0xBF, 0xEF, 0xBB, 0xBF, 0x41], [0xF4, 0x8F, 0xBF, 0xBF]]
+        let bad: [[UInt8]] = [
+            [0xC3], [0xE9, 0x78], [0xED, 0xA0, 0x80], [0xC0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xFF], [0xE2, 0x82], [0xF0, 0x9F, 0x98],
+        ]
+        let good: [[UInt8]] = [
+            [0xC3, 0xA9], [0xE2, 0x82, 0xAC], [0xF0, 0x9F, 0x98, 0x80], [0xEF, 0xBB, 0xBF, 0xEF, 0xBB, 0xBF, 0x41],
+            [0xF4, 0x8F, 0xBF, 0xBF],
+        ]
         for bytes in bad + good {
             for input in [Array(#"{"a":""#.utf8) + bytes + Array(#""}"#.utf8), Array(#"{""#.utf8) + bytes + Array(#"":1}"#.utf8)] {
                 let (ok, message) = Self.agree(input)
@@ -104,7 +117,10 @@ import Testing
         let be = Array(text.utf16).flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }
         let le32 = text.unicodeScalars.flatMap { s in (0..<4).map { UInt8((s.value >> (8 * UInt32($0))) & 0xFF) } }
         let be32 = text.unicodeScalars.flatMap { s in (0..<4).reversed().map { UInt8((s.value >> (8 * UInt32($0))) & 0xFF) } }
-        for input in [le, be, [0xFF, 0xFE] + le, [0xFE, 0xFF] + be, le32, be32, [0xFF, 0xFE, 0, 0] + le32, [0, 0, 0xFE, 0xFF] + be32, le + [0x41], [0x7B, 0, 0x22, 0], [0x7B, 0x7D, 0], [0, 0x7B]] {
+        for input in [
+            le, be, [0xFF, 0xFE] + le, [0xFE, 0xFF] + be, le32, be32, [0xFF, 0xFE, 0, 0] + le32, [0, 0, 0xFE, 0xFF] + be32, le + [0x41],
+            [0x7B, 0, 0x22, 0], [0x7B, 0x7D, 0], [0, 0x7B],
+        ] {
             let (ok, message) = Self.agree(input)
             #expect(ok, "\(message)")
         }
@@ -131,7 +147,10 @@ import Testing
     ]
 
     /// Bytes that make or break JSON.
-    static let pool: [UInt8] = Array("{}[]\",:\\ u01-.eE+tfnl\t\n\r/".utf8) + [0x00, 0x1F, 0x7F, 0x80, 0xC3, 0xA9, 0xEF, 0xBB, 0xBF, 0xED, 0xA0, 0xF4, 0xFF, 0x64, 0x38]
+    static let pool: [UInt8] =
+        Array("{}[]\",:\\ u01-.eE+tfnl\t\n\r/".utf8) + [
+            0x00, 0x1F, 0x7F, 0x80, 0xC3, 0xA9, 0xEF, 0xBB, 0xBF, 0xED, 0xA0, 0xF4, 0xFF, 0x64, 0x38,
+        ]
 
     @Test("random mutations of JSON texts: JSONSerialization and JSONReader agree", arguments: [1, 2, 3, 4])
     func differential(seed: UInt64) {
@@ -149,7 +168,10 @@ import Testing
                     let end = min(bytes.count, at + rng.below(12))
                     bytes.insert(contentsOf: Array(bytes[at..<end]), at: at)
                 case 4: bytes = Array(bytes.prefix(at))
-                default: bytes.insert(contentsOf: Array(rng.pick(["\\u", "\\ud83d", "\\ude00", "e+", ".0", "-0", "\u{feff}", "é", ",}", ",]"]).utf8), at: at)
+                default:
+                    bytes.insert(
+                        contentsOf: Array(rng.pick(["\\u", "\\ud83d", "\\ude00", "e+", ".0", "-0", "\u{feff}", "é", ",}", ",]"]).utf8),
+                        at: at)
                 }
             }
             let (ok, message) = Self.agree(bytes)
