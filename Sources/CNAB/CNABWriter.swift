@@ -20,7 +20,14 @@ public struct CNABWriteOptions: Sendable {
     public var direction = "remessa"
     /// Threads: 1 reads, parses and writes on the caller's thread; more parse the JSONL lines
     /// ahead on a second thread (the bytes written are the same).
-    public var threads = CNABReadOptions.defaultThreads
+    public var threads = CNABWriteOptions.defaultThreads
+
+    /// `TROCA_THREADS` when set to a positive number, else 1: parsing ahead has not shown a
+    /// gain on the shared 2-core machine it was measured on, so it is asked for, not assumed.
+    public static var defaultThreads: Int {
+        if let text = ProcessInfo.processInfo.environment["TROCA_THREADS"], let n = Int(text), n > 0 { return n }
+        return 1
+    }
 
     /// Creates options.
     public init(format: CNABFormat, bank: String, layout: String? = nil, date: CivilDate, time: Int = 0, fileSequence: Int? = nil) {
