@@ -191,7 +191,10 @@ public struct JSONTape: Sendable {
         var done: UInt64 = 0
         let keys = changes.map { Array($0.key.utf8) }
         precondition(changes.count <= 64)
+        // Unchanged members are copied a run at a time.
         var i = index + 1
+        var run = i
+        var runMembers: Int32 = 0
         for _ in 0..<nodes[index].count {
             let v = i + 1
             let end = next(after: v)
@@ -200,17 +203,26 @@ public struct JSONTape: Sendable {
                 keys.firstIndex { $0.count == Int(key.count) && memcmp($0, text.baseAddress! + Int(key.offset), $0.count) == 0 }
             }
             if let c {
+                if run < i {
+                    out.copy(from: self, run..<i)
+                    members += runMembers
+                }
                 if done & (1 << UInt64(c)) == 0, let value = changes[c].value {
                     out.copy(from: self, i..<v)
                     out.append(value)
                     members += 1
                 }
                 done |= 1 << UInt64(c)
+                run = end
+                runMembers = 0
             } else {
-                out.copy(from: self, i..<end)
-                members += 1
+                runMembers += 1
             }
             i = end
+        }
+        if run < i {
+            out.copy(from: self, run..<i)
+            members += runMembers
         }
         for (c, change) in changes.enumerated() where done & (1 << UInt64(c)) == 0 {
             if let value = change.value {

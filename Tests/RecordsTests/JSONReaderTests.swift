@@ -200,4 +200,37 @@ import Testing
         #expect(JSONValue(parsing: bytes) == value)
         #expect(String(decoding: bytes, as: UTF8.self) == #"{"a":{"b":[1,2,{"c":"d"}]},"e":"f"}"#)
     }
+
+    @Test("editing an object on the tape is setting its keys on a JSONObject", arguments: [1, 2])
+    func editing(seed: UInt64) {
+        var rng = SplitMix64(seed: seed)
+        let keys = ["a", "b", "code", "record", "source", "x.y", ""]
+        let values: [JSONValue] = [
+            .null, .bool(true), .number(JSONNumber(7)), .string("é\n"), .array([.string("z")]),
+            .object(JSONObject(["k": .number(JSONNumber(literal: "1.5"))])),
+        ]
+        for _ in 0..<500 {
+            var text = "{"
+            for k in 0..<rng.below(6) {
+                var member: [UInt8] = []
+                JSONBytes.appendString(rng.pick(keys), to: &member)
+                member.append(UInt8(ascii: ":"))
+                rng.pick(values).write(to: &member)
+                text += (k > 0 ? "," : "") + String(decoding: member, as: UTF8.self)
+            }
+            text += "}"
+            var tape = JSONTape()
+            #expect(Array(text.utf8).withUnsafeBufferPointer { JSONReader.parse($0, into: &tape) }, "\(text)")
+            let changes: [(key: String, value: JSONValue?)] = (0..<rng.below(4)).map { _ in
+                (rng.pick(keys), rng.chance(30) ? nil : rng.pick(values))
+            }
+            var unique: [(key: String, value: JSONValue?)] = []
+            for c in changes where !unique.contains(where: { $0.key == c.key }) { unique.append(c) }
+            var expected = tape.value(at: 0).object!
+            for c in unique { expected[c.key] = c.value }
+            var edited = JSONTape()
+            tape.object(at: 0, changing: unique, into: &edited)
+            #expect(edited.value(at: 0) == .object(expected), "\(text) \(unique)")
+        }
+    }
 }
