@@ -112,15 +112,16 @@ public enum CNABSimulator {
         }
 
         /// Starts the retorno from the remessa's file header record.
-        func start(_ header: [String: Any]) throws {
-            guard header["direction"] as? String == "remessa" else {
+        func start(_ header: JSONObject) throws {
+            guard header.string("direction") == "remessa" else {
                 throw Failure(
-                    code: "simulate.input", description: "\(file) is a \(header["direction"] as? String ?? "file of unknown direction"), not a remessa")
+                    code: "simulate.input",
+                    description: "\(file) is a \(header.string("direction") ?? "file of unknown direction"), not a remessa")
             }
-            guard let bank = header["bank"] as? String else {
+            guard let bank = header.string("bank") else {
                 throw Failure(code: "simulate.input", description: "\(file) has no bank code in its header")
             }
-            let format: CNABFormat = header["format"] as? String == "cnab400" ? .cnab400 : .cnab240
+            let format: CNABFormat = header.string("format") == "cnab400" ? .cnab400 : .cnab240
             let family = format == .cnab240 ? "cnab240" : "cnab400"
             let table =
                 (try? library.codes(named: "\(family)/\(bank)/occurrences"))
@@ -144,45 +145,58 @@ public enum CNABSimulator {
         }
 
         /// Hands a record on to the retorno's writer.
-        func add(_ object: [String: Any]) throws {
+        func add(_ object: JSONObject) throws {
             count += 1
-            try session?.add(object, line: count, raw: Array((try? JSONSerialization.data(withJSONObject: object)) ?? Data()))
+            try session?.add(object, line: count)
         }
+
+        /// The remessa's record being read, and the event made from it.
+        var record = JSONTape()
+        var event = JSONTape()
 
         /// One JSON record of the remessa.
         func take(_ line: [UInt8]) throws {
-            guard var object = (try? JSONSerialization.jsonObject(with: Data(line))) as? [String: Any] else { return }
-            object["source"] = nil
-            switch (object["record"] as? String, object["part"] as? String) {
+            guard line.withUnsafeBufferPointer({ JSONReader.parse($0, into: &record) }), record[0].kind == .object else { return }
+            func string(_ key: String, of object: Int = 0) -> String? {
+                guard let v = record.member(key, of: object), record[v].kind == .string else { return nil }
+                return record.string(v)
+            }
+            switch (string("record"), string("part")) {
             case ("file"?, "header"?):
+                var object = record.value(at: 0).object!
+                object["source"] = nil
                 try start(object)
-                object["direction"] = "retorno"
+                object["direction"] = .string("retorno")
                 object["layout"] = nil
                 object["format"] = nil
-                object["generated_on"] = options.date.description
+                object["generated_on"] = .string(options.date.description)
                 try add(object)
             case ("batch"?, "header"?):
-                object["operation"] = "retorno"
+                var object = record.value(at: 0).object!
+                object["source"] = nil
+                object["operation"] = .string("retorno")
                 try add(object)
             case ("title"?, _):
-                try title(object)
+                try title(string)
             default:
                 return
             }
         }
 
-        func title(_ object: [String: Any]) throws {
+        /// The título in `record` → its events: the título's members, edited on the tape.
+        func title(_ string: (String, Int) -> String?) throws {
             summary.titles += 1
-            var event = object
-            event["record"] = "event"
-            event["movement"] = nil
-            event["face_cents"] = object["amount_cents"]
-            event["amount_cents"] = nil
-            event["occurrence_date"] = options.date.description
-            let amount = (object["amount_cents"] as? NSNumber)?.intValue ?? 0
-            let due = (object["due_date"] as? String).flatMap { CivilDate(iso: $0) }
-            let issued = (object["issue_date"] as? String).flatMap { CivilDate(iso: $0) }
-            let payer = object["payer"] as? [String: Any]
+            let amountNode = record.member("amount_cents", of: 0)
+            let amount: Int
+            switch amountNode.map({ record[$0].kind }) {
+            case .integer?: amount = Int(record[amountNode!].value)
+            case .number?: amount = JSONNumber.foundationValue(record.string(amountNode!))?.intValue ?? 0
+            case .true?: amount = 1
+            default: amount = 0
+            }
+            let due = string("due_date", 0).flatMap { CivilDate(iso: $0) }
+            let issued = string("issue_date", 0).flatMap { CivilDate(iso: $0) }
+            let payer = record.member("payer", of: 0).flatMap { record[$0].kind == .object ? $0 : nil }
             var problem: [String]? = nil
             if amount <= 0 {
                 problem = ["valor"]
@@ -190,29 +204,40 @@ public enum CNABSimulator {
                 problem = ["vencimento"]
             } else if let due, due.daysSinceEpoch < options.date.daysSinceEpoch {
                 problem = ["vencimento"]
-            } else if (payer?["document"] as? String)?.isEmpty ?? true {
+            } else if payer.flatMap({ string("document", $0) })?.isEmpty ?? true {
                 problem = ["inscri", "cpf", "cnpj", "pagador", "sacado"]
             }
             // Each título draws once, whatever its fate, so one título's outcome does not move the others'.
             let draw = rng.unit()
+            var changes: [(key: String, value: JSONValue?)] = [
+                ("source", nil), ("record", .string("event")), ("movement", nil), ("face_cents", amountNode.map { record.value(at: $0) }),
+                ("amount_cents", nil), ("occurrence_date", .string(options.date.description)),
+            ]
             if let problem, let rejected {
-                event["code"] = rejected
-                if let r = reason(problem) { event["reasons"] = [["code": r]] }
+                changes.append(("code", .string(rejected)))
+                if let r = reason(problem) { changes.append(("reasons", .array([.object(JSONObject(["code": .string(r)]))]))) }
                 summary.rejected += 1
-                try add(event)
+                try add(changes)
                 return
             }
-            event["code"] = registered
             summary.registered += 1
-            try add(event)
+            try add(changes + [("code", .string(registered))])
             if draw < options.paidShare {
-                event["code"] = paidCode
-                event["paid_cents"] = amount
-                event["credited_cents"] = amount
-                event["credit_date"] = credit.description
                 summary.paid += 1
-                try add(event)
+                try add(
+                    changes + [
+                        ("code", .string(paidCode)), ("paid_cents", .number(JSONNumber(amount))),
+                        ("credited_cents", .number(JSONNumber(amount))),
+                        ("credit_date", .string(credit.description)),
+                    ])
             }
+        }
+
+        /// Hands the título in `record`, changed, on to the retorno's writer as an event.
+        func add(_ changes: [(key: String, value: JSONValue?)]) throws {
+            count += 1
+            record.object(at: 0, changing: changes, into: &event)
+            try session?.add(tape: &event, line: count)
         }
     }
 }

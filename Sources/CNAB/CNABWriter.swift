@@ -18,6 +18,16 @@ public struct CNABWriteOptions: Sendable {
     public var fileSequence: Int?
     /// `remessa` (títulos from `title` records) or `retorno` (from `event` records, for `cnab simulate`).
     public var direction = "remessa"
+    /// Threads: 1 reads, parses and writes on the caller's thread; more parse the JSONL lines
+    /// ahead on a second thread (the bytes written are the same).
+    public var threads = CNABWriteOptions.defaultThreads
+
+    /// `TROCA_THREADS` when set to a positive number, else 1: parsing ahead has not shown a
+    /// gain on the shared 2-core machine it was measured on, so it is asked for, not assumed.
+    public static var defaultThreads: Int {
+        if let text = ProcessInfo.processInfo.environment["TROCA_THREADS"], let n = Int(text), n > 0 { return n }
+        return 1
+    }
 
     /// Creates options.
     public init(format: CNABFormat, bank: String, layout: String? = nil, date: CivilDate, time: Int = 0, fileSequence: Int? = nil) {
@@ -53,22 +63,39 @@ public struct CNABWriteSummary: Sendable, Hashable {
 /// batch headers, each `title` the detail records of its layout, and trailers are computed.
 /// Text is written as uppercase ASCII (accents dropped) and cut to its field, counted; a number
 /// or identifier that does not fit rejects its título, never cut.
+///
+/// Compiled once: every output path of the layout is a node of a `PathTrie`, every record a
+/// `RecordProgram` of field groups reading values by node. A título's JSON line is parsed into
+/// a `JSONTape` by `JSONReader`, resolved against the trie in one walk, and its records are
+/// written straight into the output buffer.
 public struct CNABWriter {
     let layout: CompiledLayout
     let options: CNABWriteOptions
     let plans: [RecordPlan]
+    let programs: [RecordProgram]
+    let trie: PathTrie
     let fileHeader: Int
     let fileTrailer: Int
     let batchHeader: Int?
     let batchTrailer: Int?
     let starts: [Int]
     let details: [Int]
+    /// Path nodes the título rules look at (-1 when the layout has no such path).
+    let bankPath: Int32
+    let dueDatePath: Int32
+    let amountPath: Int32
+    let facePath: Int32
+    /// Per record: whether it starts a título that must have a due date, whether it holds an amount.
+    let dueDateRequired: [Bool]
+    let hasAmount: [Bool]
+    let choice: Choice
 
-    /// The fields of a record grouped by output path, in position order (several fields with one
-    /// path share its value: CEP + suffix, nosso número + DV).
+    /// A record's output paths (not `_`-prefixed) as path nodes, for choosing a título's records.
     struct RecordPlan {
-        var groups: [(to: String?, fields: [Int])]
         var paths: Set<String>
+        /// The paths in field order, and their nodes.
+        var pathList: [String]
+        var nodes: [Int32]
         /// Per field: the value of its record's selector covering it, for structural fields.
         var selected: [Int: String]
     }
@@ -95,16 +122,24 @@ public struct CNABWriter {
         }
         let compiled = try CompiledLayout(try library.layout(named: name), codePrefix: "write")
         layout = compiled
-        plans = compiled.records.enumerated().map { r, record in
-            var groups: [(to: String?, fields: [Int])] = []
+        var all: Set<String> = []
+        for record in compiled.records { for field in record.fields { if let to = field.to { all.insert(to) } } }
+        // A título's amount is required whether or not the layout writes it under this name; the
+        // keys records are dispatched by are found with the paths.
+        all.formUnion(TopKeys.names)
+        let trie = PathTrie(all)
+        self.trie = trie
+        var plans: [RecordPlan] = []
+        var programs: [RecordProgram] = []
+        for (r, record) in compiled.records.enumerated() {
             var paths: Set<String> = []
-            for (i, field) in record.fields.enumerated() {
-                if let to = field.to, !to.hasPrefix("_"), let g = groups.firstIndex(where: { $0.to == to }) {
-                    groups[g].fields.append(i)
-                } else {
-                    groups.append((field.to, [i]))
+            var nodes: [Int32] = []
+            var list: [String] = []
+            for field in record.fields {
+                if let to = field.to, !to.hasPrefix("_"), paths.insert(to).inserted {
+                    nodes.append(trie.byPath[to]!)
+                    list.append(to)
                 }
-                if let to = field.to, !to.hasPrefix("_") { paths.insert(to) }
             }
             var selected: [Int: String] = [:]
             for selector in compiled.layout.records[r].select where selector.pos.count == 2 {
@@ -113,8 +148,15 @@ public struct CNABWriter {
                     selected[i] = selector.values.first
                 }
             }
-            return RecordPlan(groups: groups, paths: paths, selected: selected)
+            plans.append(RecordPlan(paths: paths, pathList: list, nodes: nodes, selected: selected))
+            programs.append(RecordProgram(record, selected: selected, trie: trie))
         }
+        self.plans = plans
+        self.programs = programs
+        bankPath = trie.byPath["bank"] ?? -1
+        dueDatePath = trie.byPath["due_date"] ?? -1
+        amountPath = trie.byPath["amount_cents"] ?? -1
+        facePath = trie.byPath["face_cents"] ?? -1
         func first(_ role: RecordRole) -> Int? { compiled.records.firstIndex { $0.role == role } }
         guard let header = first(.fileHeader), let trailer = first(.fileTrailer) else {
             throw SetupError(code: "write.layout", description: "layout \(name) has no file header or file trailer record")
@@ -128,6 +170,9 @@ public struct CNABWriter {
         guard !starts.isEmpty else {
             throw SetupError(code: "write.layout", description: "layout \(name) has no detail record that starts a título")
         }
+        dueDateRequired = plans.map { $0.paths.contains("due_date") }
+        hasAmount = plans.map { $0.paths.contains("amount_cents") || $0.paths.contains("face_cents") }
+        choice = Choice(layout: compiled, plans: plans, details: details, paths: trie.paths.count)
     }
 
     /// The layout's name.
@@ -170,26 +215,26 @@ public struct CNABWriter {
     // MARK: - Writing
 
     struct State {
-        var out: [UInt8] = []
         var records = 0
         var batches = 0
         var batchRecords = 0
         var batchNumber = 0
         var batchSequence = 0
         var batchOpen = false
-        var header: [String: Any] = [:]
+        var header = JSONObject()
         var headerWritten = false
-        var batchHeader: [String: Any]? = nil
-        var batchTrailer: [String: Any]? = nil
+        var batchHeader: JSONObject? = nil
+        var batchTrailer: JSONObject? = nil
         /// The input's `batch` number of the títulos in the open batch.
         var inputBatch: Int? = nil
-        var fileTrailer: [String: Any] = [:]
+        var fileTrailer = JSONObject()
         var titles = 0
         var face = 0
         /// Detail records in the file and in the open batch (for banks whose trailers count only those).
         var details = 0
         var batchDetails = 0
-        var truncated: [String: (count: Int, line: Int)] = [:]
+        /// Per path node cut to its field: how many times, and the first line.
+        var truncated: [Int32: (count: Int, line: Int)] = [:]
     }
 
     /// Reads JSONL records from `source` and returns the remessa's bytes (CRLF lines).
@@ -205,17 +250,45 @@ public struct CNABWriter {
         _ source: ByteSource, file: String, diagnostics: DiagnosticSink, output: @escaping (UnsafeBufferPointer<UInt8>) throws -> Void
     ) throws -> CNABWriteSummary {
         let session = Session(self, file: file, diagnostics: diagnostics, output: output)
-        var reader = LineReader(source)
-        defer { reader.close() }
-        try reader.forEachLine { bytes, number, cut in
-            var hi = bytes.count
-            while hi > 0, bytes[hi - 1] == 0x0D || bytes[hi - 1] == 0x20 || bytes[hi - 1] == 0x09 { hi -= 1 }
-            let raw = Array(bytes[0..<hi])
-            let object = cut || hi == 0 ? nil : (try? JSONSerialization.jsonObject(with: Data(raw))) as? [String: Any]
-            try session.add(object, line: number, raw: raw, cut: cut)
-            return true
+        if options.threads > 1 {
+            let lines = ParsedLines(source)
+            var finished = false
+            defer { lines.stop(wait: finished) }
+            while true {
+                let batch = lines.next()
+                for k in 0..<batch.count {
+                    try session.add(
+                        tape: &batch.tapes[k], parsed: batch.parsed[k], number: batch.numbers[k], cut: batch.cut[k], raw: batch.raw(k))
+                }
+                if let error = batch.error { throw error }
+                let last = batch.last
+                lines.recycle(batch)
+                if last { break }
+            }
+            finished = true
+        } else {
+            var reader = LineReader(source)
+            defer { reader.close() }
+            try reader.forEachLine { bytes, number, cut in
+                try session.add(line: ParsedLines.trimmed(bytes), number: number, cut: cut)
+                return true
+            }
         }
         return try session.finish()
+    }
+
+    /// The value of a top-level key as `NSNumber.intValue` would give it (booleans 1 and 0), or nil
+    /// when it is not a number.
+    static func intValue(_ tape: JSONTape, _ index: Int) -> Int? {
+        guard index >= 0 else { return nil }
+        let node = tape.nodes[index]
+        switch node.kind {
+        case .integer: return Int(node.value)
+        case .number: return JSONNumber.foundationValue(tape.string(index))?.intValue
+        case .true: return 1
+        case .false: return 0
+        default: return nil
+        }
     }
 
     /// One file being written, fed a record at a time (`cnab write` from JSONL lines, `cnab
@@ -227,6 +300,16 @@ public struct CNABWriter {
         let output: (UnsafeBufferPointer<UInt8>) throws -> Void
         var state = State()
         var summary = CNABWriteSummary()
+        var out = ByteBuffer(capacity: 512 << 10)
+        /// The record being added, and the values of its paths.
+        var tape = JSONTape()
+        let slots: SlotTable
+        /// Headers and trailers, written now and then from objects.
+        var other = JSONTape()
+        let otherSlots: SlotTable
+        var encoder = RecordEncoder()
+        var chosen: [Int] = []
+        var present: [UInt64] = []
 
         /// Starts a file.
         public init(
@@ -236,63 +319,103 @@ public struct CNABWriter {
             self.file = file
             self.diagnostics = diagnostics
             self.output = output
+            slots = SlotTable(count: writer.trie.paths.count, trie: writer.trie)
+            otherSlots = SlotTable(count: writer.trie.paths.count, trie: writer.trie)
             summary.layout = writer.layoutName
         }
 
+        deinit { out.deallocate() }
+
         func flush(atLeast: Int) throws {
-            guard state.out.count >= atLeast, !state.out.isEmpty else { return }
-            try state.out.withUnsafeBufferPointer { try output($0) }
-            state.out.removeAll(keepingCapacity: true)
+            guard out.count >= atLeast, out.count > 0 else { return }
+            try output(out.bytes)
+            out.removeAll()
         }
 
-        /// Takes one input record: `object` is nil for a line that is blank (`raw` empty) or not a
-        /// JSON object; `raw` is the line as read, for the rejects.
-        public func add(_ object: [String: Any]?, line number: Int, raw: [UInt8], cut: Bool = false) throws {
+        /// Takes one input record: `object` is nil for a line that is blank (`raw` empty or nil)
+        /// or not a JSON object; `raw` is the line as read, for the rejects (the object's JSON
+        /// when nil).
+        public func add(_ object: JSONObject?, line number: Int, raw: [UInt8]? = nil, cut: Bool = false) throws {
+            if let object {
+                tape.removeAll()
+                tape.append(.object(object))
+                tape.finish()
+            }
+            try add(parsed: object != nil, number, blank: object == nil && (raw ?? []).isEmpty, cut: cut) { raw ?? object?.jsonBytes ?? [] }
+        }
+
+        /// Takes one record already in a tape (swapped with the session's).
+        func add(tape record: inout JSONTape, line number: Int) throws {
+            swap(&tape, &record)
+            try add(parsed: tape.nodes[0].kind == .object, number, blank: false, cut: false) { tape.value(at: 0).object?.jsonBytes ?? [] }
+        }
+
+        /// Takes one line parsed ahead (its tape swapped with the session's).
+        func add(tape record: inout JSONTape, parsed: Bool, number: Int, cut: Bool, raw: ArraySlice<UInt8>) throws {
+            swap(&tape, &record)
+            try add(parsed: parsed, number, blank: raw.isEmpty, cut: cut) { Array(raw) }
+        }
+
+        /// Takes one JSONL line (without its line end).
+        func add(line: UnsafeBufferPointer<UInt8>, number: Int, cut: Bool) throws {
+            let parsed = !cut && !line.isEmpty && JSONReader.parse(line, into: &tape) && tape.nodes[0].kind == .object
+            try add(parsed: parsed, number, blank: line.isEmpty, cut: cut) { Array(line) }
+        }
+
+        /// The input record (in `tape` when `parsed`).
+        func add(parsed: Bool, _ number: Int, blank: Bool, cut: Bool, raw: () -> [UInt8]) throws {
             try flush(atLeast: 256 << 10)
             summary.lines += 1
-            if raw.isEmpty {
+            if blank {
                 summary.skipped += 1
                 return
             }
             func reject(_ code: DiagnosticCode, _ message: String) {
-                diagnostics.report(Diagnostic(.error, code, message, file: file, line: number, raw: raw))
+                diagnostics.report(Diagnostic(.error, code, message, file: file, line: number, raw: raw()))
                 summary.rejected += 1
             }
-            guard let object else {
+            guard parsed else {
                 reject("write.json", cut ? "line too long for a record" : "not a JSON object")
                 return
             }
-            switch (object["record"] as? String, object["part"] as? String) {
+            slots.begin()
+            slots.resolve(tape, 0, at: 0, trie: writer.trie)
+            let top = slots.top
+            func text(_ index: Int) -> String? { index >= 0 && tape.nodes[index].kind == .string ? tape.string(index) : nil }
+            let kind = text(top.record)
+            let part = text(top.part)
+            func object() -> JSONObject { tape.value(at: 0).object! }
+            switch (kind, part) {
             case ("file"?, "header"?):
                 guard !state.headerWritten else {
                     reject("write.order", "a file header after the first título: one remessa per input")
                     return
                 }
-                state.header = object
+                state.header = object()
                 summary.used += 1
             case ("file"?, "trailer"?):
-                state.fileTrailer = object
+                state.fileTrailer = object()
                 summary.used += 1
             case ("batch"?, "header"?):
                 guard writer.batchHeader != nil else {
                     reject("write.record", "a batch record, but \(writer.layoutName) has no batches")
                     return
                 }
-                writer.closeBatch(&state)
-                state.batchHeader = object
+                closeBatch()
+                state.batchHeader = object()
                 summary.used += 1
             case ("batch"?, "trailer"?):
                 // Its values (a notice number, say) go into the trailer; the counts are recomputed.
-                state.batchTrailer = object
-                writer.closeBatch(&state)
+                state.batchTrailer = object()
+                closeBatch()
                 summary.used += 1
             case ("title"?, _) where writer.options.direction == "remessa", ("event"?, _) where writer.options.direction == "retorno":
-                let problems = writer.title(object, number, &state)
-                if problems.isEmpty {
+                title(top, number)
+                if encoder.problems.isEmpty {
                     summary.used += 1
                     summary.titles += 1
                 } else {
-                    reject(problems[0].code, problems.map(\.message).joined(separator: "; "))
+                    reject(encoder.problems[0].code, encoder.problems.map(\.message).joined(separator: "; "))
                 }
             case ("event"?, _):
                 reject("write.record", "an event record is a retorno's: cnab write writes remessas from title records")
@@ -305,100 +428,307 @@ public struct CNABWriter {
 
         /// Writes the trailers (and the header, if no título came) and flushes what is left.
         public func finish() throws -> CNABWriteSummary {
-            if !state.headerWritten { writer.writeFileHeader(&state) }
-            writer.closeBatch(&state)
+            if !state.headerWritten { writeFileHeader() }
+            closeBatch()
             state.records += 1
-            if state.fileTrailer["bank"] == nil { state.fileTrailer["bank"] = state.header["bank"] ?? writer.options.bank }
+            if state.fileTrailer["bank"] == nil { state.fileTrailer["bank"] = state.header["bank"] ?? .string(writer.options.bank) }
             let r = writer.fileTrailer
-            let trailer = writer.encode(r, values: state.fileTrailer, computed: writer.computed(r, &state, file: true), state: &state, line: 0)
-            writer.append(trailer.bytes, &state)
-            for (path, t) in state.truncated.sorted(by: { $0.key < $1.key }) {
+            write(r, values: state.fileTrailer, computed: computed(r, file: true))
+            for (path, t) in state.truncated.sorted(by: { writer.trie.paths[Int($0.key)] < writer.trie.paths[Int($1.key)] }) {
                 diagnostics.report(
                     Diagnostic(
-                        .warning, "write.truncated", "\(path) cut to its field in \(t.count) record(s), the first from line \(t.line)",
+                        .warning, "write.truncated",
+                        "\(writer.trie.paths[Int(path)]) cut to its field in \(t.count) record(s), the first from line \(t.line)",
                         file: file, line: t.line))
             }
             summary.records = state.records
-            if let hex = writer.layout.layout.writing?.endOfFile, let byte = UInt8(hex, radix: 16) { state.out.append(byte) }
+            if let hex = writer.layout.layout.writing?.endOfFile, let byte = UInt8(hex, radix: 16) { out.append(byte) }
             try flush(atLeast: 0)
             return summary
         }
-    }
 
-    struct Problem: Error {
-        var code: DiagnosticCode
-        var message: String
-    }
+        // MARK: Títulos
 
-    /// Writes one título's records, or returns why it cannot be written.
-    func title(_ input: [String: Any], _ line: Int, _ state: inout State) -> [Problem] {
-        var values = input
-        if values["bank"] == nil { values["bank"] = state.header["bank"] ?? options.bank }
-        var flat: [String: Any] = [:]
-        Self.flatten(values, prefix: "", into: &flat)
-        let present = Set(flat.keys)
-        // The starting record that fills the most of the título's values, then the records it
-        // requires, then any other detail record with a value of its own.
-        let start =
-            starts.count == 1
-            ? starts[0] : starts.max { a, b in plans[a].paths.intersection(present).count < plans[b].paths.intersection(present).count }!
-        var chosen = [start]
-        var covered = plans[start].paths
-        for name in layout.records[start].requires {
-            if let r = layout.recordIndex(named: name), !chosen.contains(r) {
-                chosen.append(r)
-                covered.formUnion(plans[r].paths)
+        /// Writes the título in `tape`, or leaves in `encoder.problems` why it cannot be written.
+        func title(_ top: TopKeys, _ line: Int) {
+            encoder.problems.removeAll(keepingCapacity: true)
+            // A título without a bank takes the file header's (else the options').
+            var bank: JSONValue? = nil
+            if top.bank < 0 {
+                let value = state.header["bank"] ?? .string(writer.options.bank)
+                bank = value
+                if writer.bankPath >= 0 {
+                    let at = tape.count
+                    tape.append(value)
+                    slots.resolve(tape, at, at: writer.bankPath, trie: writer.trie)
+                }
+            }
+            let view = slots.view
+            let start = writer.records(present: view, into: &chosen, scratch: &present)
+            if writer.dueDateRequired[start], !view.isPresent(writer.dueDatePath) {
+                encoder.problems.append(
+                    Problem(code: "write.required", message: "\(writer.fieldName("due_date", in: chosen)) (due_date) is required"))
+            }
+            let amountPresent =
+                (writer.amountPath >= 0 && view.isPresent(writer.amountPath)) || (writer.facePath >= 0 && view.isPresent(writer.facePath))
+            if !amountPresent, chosen.contains(where: { writer.hasAmount[$0] }) {
+                encoder.problems.append(Problem(code: "write.required", message: "the título's amount (amount_cents) is required"))
+            }
+            guard encoder.problems.isEmpty else { return }
+            if !state.headerWritten { writeFileHeader() }
+            if writer.batchHeader != nil {
+                // A título whose `batch` differs from the one that opened the current batch starts a new
+                // batch (batches are renumbered 1, 2, 3… as written).
+                let batch = CNABWriter.intValue(tape, top.batch)
+                if state.batchOpen, let batch, batch != state.inputBatch, state.batchHeader == nil { closeBatch() }
+                if !state.batchOpen {
+                    var values = tape.value(at: 0).object!
+                    if let bank { values["bank"] = bank }
+                    openBatch(from: values)
+                    state.inputBatch = batch
+                }
+            }
+            let length = writer.layout.recordLength
+            let stride = length + 2
+            let count = chosen.count
+            out.reserve(count * stride)
+            let saved = (state.batchSequence, state.records)
+            encoder.cuts.removeAll(keepingCapacity: true)
+            for k in 0..<count {
+                state.batchSequence += 1
+                state.records += 1
+                let dst = out.base + out.count + k * stride
+                dst.update(repeating: 0x20, count: length)
+                dst[length] = 0x0D
+                dst[length + 1] = 0x0A
+                encode(chosen[k], into: dst, tape, slots)
+            }
+            guard encoder.problems.isEmpty else {
+                (state.batchSequence, state.records) = saved
+                return
+            }
+            out.count += count * stride
+            for path in encoder.cuts {
+                let t = state.truncated[path] ?? (0, line)
+                state.truncated[path] = (t.count + 1, t.line)
+            }
+            state.batchRecords += count
+            state.details += count
+            state.batchDetails += count
+            state.titles += 1
+            state.face += CNABWriter.intValue(tape, top.amount >= 0 ? top.amount : top.face) ?? 0
+        }
+
+        // MARK: Headers and trailers
+
+        /// Writes record `r` from `values` (`computed` values win), ignoring problems (a value
+        /// that does not fit leaves its field blank).
+        func write(_ r: Int, values: JSONObject, computed: [String: String]) {
+            other.removeAll()
+            other.append(.object(values))
+            var overrides: [(Int32, Int)] = []
+            for (path, text) in computed {
+                if let node = writer.trie.byPath[path] {
+                    overrides.append((node, other.count))
+                    other.appendString(text.utf8)
+                }
+            }
+            otherSlots.begin()
+            otherSlots.resolve(other, 0, at: 0, trie: writer.trie)
+            for (node, at) in overrides { otherSlots.set(node, at) }
+            let length = writer.layout.recordLength
+            out.reserve(length + 2)
+            let dst = out.base + out.count
+            dst.update(repeating: 0x20, count: length)
+            dst[length] = 0x0D
+            dst[length + 1] = 0x0A
+            let kept = encoder.problems
+            encoder.cuts.removeAll(keepingCapacity: true)
+            encode(r, into: dst, other, otherSlots)
+            encoder.problems = kept
+            out.count += length + 2
+            for path in encoder.cuts {
+                let t = state.truncated[path] ?? (0, 0)
+                state.truncated[path] = (t.count + 1, t.line)
             }
         }
-        for r in details where !chosen.contains(r) && !layout.records[r].startsGroup {
-            let own = plans[r].paths.subtracting(covered).intersection(present)
-            if !own.isEmpty {
-                chosen.append(r)
-                covered.formUnion(plans[r].paths)
+
+        func writeFileHeader() {
+            state.headerWritten = true
+            state.records += 1
+            var computed: [String: String] = [:]
+            let options = writer.options
+            if state.header["generated_on"] == nil { computed["generated_on"] = options.date.description }
+            if state.header["generated_at"] == nil {
+                let t = options.time
+                computed["generated_at"] = String(format: "%02d:%02d:%02d", t / 3600, t / 60 % 60, t % 60)
+            }
+            if let n = options.fileSequence { computed["file_sequence"] = String(n) }
+            if state.header["bank"] == nil { computed["bank"] = options.bank }
+            if state.header["direction"] == nil { computed["direction"] = options.direction }
+            write(writer.fileHeader, values: state.header, computed: computed)
+        }
+
+        func openBatch(from title: JSONObject) {
+            guard let r = writer.batchHeader else { return }
+            state.batches += 1
+            state.batchNumber = state.batches
+            state.batchOpen = true
+            state.batchSequence = 0
+            state.batchRecords = 1
+            state.batchDetails = 0
+            state.records += 1
+            // Without a batch record in the input, the batch header takes the título's own values
+            // (agency, account, convênio) and the file header's company.
+            var values = state.batchHeader ?? title
+            if state.batchHeader == nil {
+                for m in state.header.members where values[m.key] == nil { values[m.key] = m.value }
+                values["company_use"] = nil
+            }
+            state.batchHeader = nil
+            var computed: [String: String] = [:]
+            if values["recorded_on"] == nil { computed["recorded_on"] = writer.options.date.description }
+            if values["operation"] == nil { computed["operation"] = writer.options.direction }
+            if values["service_type"] == nil { computed["service_type"] = "01" }
+            write(r, values: values, computed: computed)
+        }
+
+        func closeBatch() {
+            guard state.batchOpen, let r = writer.batchTrailer else { return }
+            state.batchRecords += 1
+            state.records += 1
+            var values = state.batchTrailer ?? JSONObject()
+            if values["bank"] == nil { values["bank"] = state.header["bank"] ?? .string(writer.options.bank) }
+            state.batchTrailer = nil
+            write(r, values: values, computed: computed(r, file: false))
+            state.batchOpen = false
+        }
+
+        /// The counts a trailer carries: records, batches, and (CNAB 400) the títulos and their total.
+        func computed(_ r: Int, file: Bool) -> [String: String] {
+            var values: [String: String] = [:]
+            let checks = writer.layout.layout.checks
+            values["record_count"] = String(
+                file
+                    ? (checks?.fileRecordCount == "details" ? state.details : state.records)
+                    : (checks?.batchRecordCount == "details" ? state.batchDetails : state.batchRecords))
+            values["batch_count"] = String(state.batches)
+            if writer.options.format == .cnab400 {
+                let paths = writer.plans[r].paths
+                for path in paths {
+                    if path.hasSuffix(".count") {
+                        values[path] = path.hasPrefix("simple.") || !paths.contains("simple.count") ? String(state.titles) : "0"
+                    }
+                    if path.hasSuffix(".total_cents") {
+                        values[path] = path.hasPrefix("simple.") || !paths.contains("simple.total_cents") ? String(state.face) : "0"
+                    }
+                }
+            }
+            return values
+        }
+
+        /// Writes record `r` into `dst` (blank-filled) from the values of `slots` in `tape`.
+        func encode(_ r: Int, into dst: UnsafeMutablePointer<UInt8>, _ tape: JSONTape, _ slots: SlotTable) {
+            let role = writer.layout.records[r].role
+            let numbers = RecordEncoder.Numbers(
+                batch: role == .batchHeader || role == .batchTrailer || role == .detail ? state.batchNumber : nil,
+                sequence: writer.options.format == .cnab400 ? state.records : role == .detail ? state.batchSequence : nil)
+            encoder.encode(writer.programs[r], numbers, into: dst, tape, slots.view)
+        }
+    }
+
+    /// The records of the título whose paths are present (into `chosen`, in layout order): the
+    /// starting record that fills the most of its values (returned), then the records it
+    /// requires, then any other detail record with a value of its own. Paths are sets of bits.
+    func records(present view: SlotView, into chosen: inout [Int], scratch present: inout [UInt64]) -> Int {
+        let words = choice.words
+        // `present` holds the last título's paths, then its start: the same paths (most títulos)
+        // give the same records, already in `chosen`.
+        if present.count != words + 1 { present = [UInt64](repeating: 0, count: words + 1) }
+        var same = !chosen.isEmpty
+        present.withUnsafeMutableBufferPointer { present in
+            choice.decisive.withUnsafeBufferPointer { decisive in
+                withUnsafeTemporaryAllocation(of: UInt64.self, capacity: words) { now in
+                    for k in 0..<words { now[k] = 0 }
+                    for node in decisive where view.isPresent(node) { now[Int(node) >> 6] |= 1 << UInt64(node & 63) }
+                    for k in 0..<words where now[k] != present[k] {
+                        same = false
+                        present[k] = now[k]
+                    }
+                }
+            }
+        }
+        if same { return Int(present[words]) }
+        func bits(_ r: Int, _ k: Int) -> UInt64 { choice.masks[r * words + k] }
+        var start = starts[0]
+        if starts.count > 1 {
+            func count(_ r: Int) -> Int { (0..<words).reduce(0) { $0 + (bits(r, $1) & present[$1]).nonzeroBitCount } }
+            var best = count(start)
+            for r in starts.dropFirst() {
+                let c = count(r)
+                if c > best {
+                    best = c
+                    start = r
+                }
+            }
+        }
+        chosen.removeAll(keepingCapacity: true)
+        chosen.append(contentsOf: choice.required[start])
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: words) { covered in
+            for k in 0..<words { covered[k] = choice.covered[start * words + k] }
+            for r in choice.others where !chosen.contains(r) {
+                var own = false
+                for k in 0..<words where bits(r, k) & ~covered[k] & present[k] != 0 { own = true }
+                if own {
+                    chosen.append(r)
+                    for k in 0..<words { covered[k] |= bits(r, k) }
+                }
             }
         }
         chosen.sort()
-        var problems: [Problem] = []
-        for path in ["due_date"] where plans[start].paths.contains(path) && !present.contains(path) {
-            problems.append(Problem(code: "write.required", message: "\(fieldName(path, in: chosen)) (\(path)) is required"))
-        }
-        if !present.contains("amount_cents"), !present.contains("face_cents"),
-            chosen.contains(where: { plans[$0].paths.contains("amount_cents") || plans[$0].paths.contains("face_cents") })
-        {
-            problems.append(Problem(code: "write.required", message: "the título's amount (amount_cents) is required"))
-        }
-        guard problems.isEmpty else { return problems }
-        if !state.headerWritten { writeFileHeader(&state) }
-        if batchHeader != nil {
-            // A título whose `batch` differs from the one that opened the current batch starts a new
-            // batch (batches are renumbered 1, 2, 3… as written).
-            let batch = (values["batch"] as? NSNumber)?.intValue
-            if state.batchOpen, let batch, batch != state.inputBatch, state.batchHeader == nil { closeBatch(&state) }
-            if !state.batchOpen {
-                openBatch(&state, from: values)
-                state.inputBatch = batch
+        present[words] = UInt64(start)
+        return start
+    }
+
+    /// The sets of paths a título's records are chosen by.
+    struct Choice {
+        /// 64-bit words per set.
+        let words: Int
+        /// Per record: its output paths.
+        let masks: [UInt64]
+        /// Per starting record: it and the records it requires, and the paths they cover.
+        let required: [[Int]]
+        let covered: [UInt64]
+        /// The detail records that may follow, in layout order.
+        let others: [Int]
+        /// The path nodes the choice looks at.
+        let decisive: [Int32]
+
+        init(layout: CompiledLayout, plans: [RecordPlan], details: [Int], paths: Int) {
+            let words = (paths + 63) / 64
+            var masks = [UInt64](repeating: 0, count: words * plans.count)
+            for (r, plan) in plans.enumerated() {
+                for node in plan.nodes { masks[r * words + Int(node) >> 6] |= 1 << UInt64(node & 63) }
             }
+            var required: [[Int]] = []
+            var covered = [UInt64](repeating: 0, count: words * plans.count)
+            for start in plans.indices {
+                var chosen = [start]
+                for name in layout.records[start].requires {
+                    if let r = layout.recordIndex(named: name), !chosen.contains(r) { chosen.append(r) }
+                }
+                for r in chosen { for k in 0..<words { covered[start * words + k] |= masks[r * words + k] } }
+                required.append(chosen)
+            }
+            others = details.filter { !layout.records[$0].startsGroup }
+            var decisive = Set<Int32>()
+            for r in details { decisive.formUnion(plans[r].nodes) }
+            self.decisive = decisive.sorted()
+            self.words = words
+            self.masks = masks
+            self.required = required
+            self.covered = covered
         }
-        var encoded: [[UInt8]] = []
-        let saved = (state.batchSequence, state.records, state.truncated)
-        for r in chosen {
-            state.batchSequence += 1
-            state.records += 1
-            let e = encode(r, flat: flat, computed: [:], state: &state, line: line)
-            problems += e.problems
-            encoded.append(e.bytes)
-        }
-        guard problems.isEmpty else {
-            (state.batchSequence, state.records, state.truncated) = saved
-            return problems
-        }
-        for bytes in encoded { append(bytes, &state) }
-        state.batchRecords += chosen.count
-        state.details += chosen.count
-        state.batchDetails += chosen.count
-        state.titles += 1
-        state.face += ((values["amount_cents"] ?? values["face_cents"]) as? NSNumber)?.intValue ?? 0
-        return []
     }
 
     func fieldName(_ path: String, in records: [Int]) -> String {
@@ -406,294 +736,5 @@ public struct CNABWriter {
             if let f = layout.records[r].fields.first(where: { $0.to == path }) { return f.name }
         }
         return path
-    }
-
-    func writeFileHeader(_ state: inout State) {
-        state.headerWritten = true
-        state.records += 1
-        var computed: [String: String] = [:]
-        if state.header["generated_on"] == nil { computed["generated_on"] = options.date.description }
-        if state.header["generated_at"] == nil {
-            let t = options.time
-            computed["generated_at"] = String(format: "%02d:%02d:%02d", t / 3600, t / 60 % 60, t % 60)
-        }
-        if let n = options.fileSequence { computed["file_sequence"] = String(n) }
-        if state.header["bank"] == nil { computed["bank"] = options.bank }
-        if state.header["direction"] == nil { computed["direction"] = options.direction }
-        append(encode(fileHeader, values: state.header, computed: computed, state: &state, line: 0).bytes, &state)
-    }
-
-    func openBatch(_ state: inout State, from title: [String: Any]) {
-        guard let r = batchHeader else { return }
-        state.batches += 1
-        state.batchNumber = state.batches
-        state.batchOpen = true
-        state.batchSequence = 0
-        state.batchRecords = 1
-        state.batchDetails = 0
-        state.records += 1
-        // Without a batch record in the input, the batch header takes the título's own values
-        // (agency, account, convênio) and the file header's company.
-        var values = state.batchHeader ?? title
-        if state.batchHeader == nil {
-            for (key, value) in state.header where values[key] == nil { values[key] = value }
-            values["company_use"] = nil
-        }
-        state.batchHeader = nil
-        var computed: [String: String] = [:]
-        if values["recorded_on"] == nil { computed["recorded_on"] = options.date.description }
-        if values["operation"] == nil { computed["operation"] = options.direction }
-        if values["service_type"] == nil { computed["service_type"] = "01" }
-        append(encode(r, values: values, computed: computed, state: &state, line: 0).bytes, &state)
-    }
-
-    func closeBatch(_ state: inout State) {
-        guard state.batchOpen, let r = batchTrailer else { return }
-        state.batchRecords += 1
-        state.records += 1
-        var values = state.batchTrailer ?? [:]
-        if values["bank"] == nil { values["bank"] = state.header["bank"] ?? options.bank }
-        state.batchTrailer = nil
-        append(encode(r, values: values, computed: computed(r, &state, file: false), state: &state, line: 0).bytes, &state)
-        state.batchOpen = false
-    }
-
-    /// The counts a trailer carries: records, batches, and (CNAB 400) the títulos and their total.
-    func computed(_ r: Int, _ state: inout State, file: Bool) -> [String: String] {
-        var values: [String: String] = [:]
-        let checks = layout.layout.checks
-        values["record_count"] = String(
-            file
-                ? (checks?.fileRecordCount == "details" ? state.details : state.records)
-                : (checks?.batchRecordCount == "details" ? state.batchDetails : state.batchRecords))
-        values["batch_count"] = String(state.batches)
-        if options.format == .cnab400 {
-            for path in plans[r].paths {
-                if path.hasSuffix(".count") { values[path] = path.hasPrefix("simple.") || !plans[r].paths.contains("simple.count") ? String(state.titles) : "0" }
-                if path.hasSuffix(".total_cents") {
-                    values[path] = path.hasPrefix("simple.") || !plans[r].paths.contains("simple.total_cents") ? String(state.face) : "0"
-                }
-            }
-        }
-        return values
-    }
-
-    func append(_ bytes: [UInt8], _ state: inout State) {
-        state.out += bytes
-        state.out += [0x0D, 0x0A]
-    }
-
-    /// An object's present leaves by dotted path (arrays count as leaves: reasons), found in one
-    /// walk: looking each path up through nested casts cost most of the time.
-    static func flatten(_ object: [String: Any], prefix: String, into flat: inout [String: Any]) {
-        for (key, value) in object where !(value is NSNull) {
-            let path = prefix.isEmpty ? key : prefix + "." + key
-            if let nested = value as? [String: Any] { flatten(nested, prefix: path, into: &flat) } else { flat[path] = value }
-        }
-    }
-
-    /// A value at a dotted path of a JSON object.
-    static func value(_ object: [String: Any], _ path: String) -> Any? {
-        var current: Any = object
-        for part in path.split(separator: ".") {
-            guard let dict = current as? [String: Any], let next = dict[String(part)], !(next is NSNull) else { return nil }
-            current = next
-        }
-        return current
-    }
-
-    // MARK: - Fields
-
-    /// One record's bytes from the values (computed values win; structural fields from the state).
-    func encode(_ r: Int, values: [String: Any], computed: [String: String], state: inout State, line: Int) -> (
-        bytes: [UInt8], problems: [Problem]
-    ) {
-        var flat: [String: Any] = [:]
-        Self.flatten(values, prefix: "", into: &flat)
-        return encode(r, flat: flat, computed: computed, state: &state, line: line)
-    }
-
-    /// The same from values already flattened by path (a título's records share one flattening).
-    func encode(_ r: Int, flat: [String: Any], computed: [String: String], state: inout State, line: Int) -> (
-        bytes: [UInt8], problems: [Problem]
-    ) {
-        let record = layout.records[r]
-        let plan = plans[r]
-        var bytes = [UInt8](repeating: 0x20, count: layout.recordLength)
-        var problems: [Problem] = []
-        let role = record.role
-        let batchLevel = role == .batchHeader || role == .batchTrailer || role == .detail
-        for group in plan.groups {
-            let fields = group.fields.map { record.fields[$0] }
-            let first = fields[0]
-            var text: String? = nil
-            switch group.to {
-            case "_batch"?: text = batchLevel ? String(state.batchNumber) : nil
-            case "_sequence"?: text = options.format == .cnab400 ? String(state.records) : (role == .detail ? String(state.batchSequence) : nil)
-            case "_record_type"?, "_segment"?: text = first.defaultValue ?? plan.selected[group.fields[0]]
-            case let path?:
-                if let v: Any = computed[path] ?? flat[path] {
-                    switch Self.string(v, first) {
-                    case .success(let s): text = s
-                    case .failure(let p):
-                        problems.append(p)
-                        continue
-                    }
-                }
-            case nil: break
-            }
-            let length = fields.reduce(0) { $0 + $1.length }
-            var cell: [UInt8]
-            if let text {
-                switch Self.cell(text, first, length: length) {
-                case .success(let (b, cut)):
-                    cell = b
-                    if cut, let path = group.to {
-                        let t = state.truncated[path] ?? (0, line)
-                        state.truncated[path] = (t.count + 1, t.line)
-                    }
-                case .failure(let p):
-                    problems.append(Problem(code: p.code, message: "\(first.name) (\(group.to ?? "")): \(p.message)"))
-                    continue
-                }
-            } else if let d = first.defaultValue, fields.count == 1 {
-                cell = Self.pad(Array(Self.ascii(d).utf8), first, length: length)
-            } else {
-                cell = [UInt8](repeating: first.picture.kind == .numeric ? 48 : 0x20, count: length)
-                // Each field of a joined group takes its own fill.
-                var at = 0
-                for f in fields {
-                    for k in 0..<f.length { cell[at + k] = f.picture.kind == .numeric ? 48 : 0x20 }
-                    at += f.length
-                }
-            }
-            var at = 0
-            for f in fields {
-                for k in 0..<f.length { bytes[f.start + k] = cell[at + k] }
-                at += f.length
-            }
-        }
-        return (bytes, problems)
-    }
-
-    /// The class JSONSerialization gives `true` and `false`.
-    static let booleanType: ObjectIdentifier = {
-        let array = (try? JSONSerialization.jsonObject(with: Data("[true]".utf8))) as? [Any]
-        return ObjectIdentifier(type(of: array![0]))
-    }()
-
-    /// The value as the text to write: numbers as digits, dates reordered, enums to their codes.
-    static func string(_ v: Any, _ field: CompiledField) -> Result<String, Problem> {
-        if case .enumeration = field.format, let s = v as? String {
-            if let entry = field.enumMap.first(where: { String(decoding: $0.json.dropFirst().dropLast(), as: UTF8.self) == s }) {
-                return .success(String(decoding: entry.raw, as: UTF8.self))
-            }
-            if field.enumMap.contains(where: { String(decoding: $0.raw, as: UTF8.self) == s }) { return .success(s) }
-            let known = field.enumMap.map { String(decoding: $0.json.dropFirst().dropLast(), as: UTF8.self) }.joined(separator: ", ")
-            return .failure(Problem(code: "write.enum", message: "\(field.name): \"\(s)\" is not one of \(known)"))
-        }
-        if case .reasons = field.format, let list = v as? [Any] {
-            return .success(list.compactMap { ($0 as? [String: Any])?["code"] as? String ?? $0 as? String }.joined())
-        }
-        // JSON true/false arrive as a boolean NSNumber subclass (0 and 1 also pass `is Bool`).
-        if ObjectIdentifier(type(of: v)) == booleanType {
-            return .failure(Problem(code: "write.type", message: "\(field.name): a boolean where the layout wants \(field.picture)"))
-        }
-        if let n = v as? NSNumber {
-            let d = n.doubleValue
-            guard d == d.rounded() else {
-                return .failure(Problem(code: "write.type", message: "\(field.name): \(n) is not a whole number (amounts are integer centavos)"))
-            }
-            return .success(String(n.int64Value))
-        }
-        if let s = v as? String { return .success(s) }
-        return .failure(Problem(code: "write.type", message: "\(field.name): a \(type(of: v)) where the layout wants \(field.picture)"))
-    }
-
-    /// The bytes of a value in a field (or joined fields) of `length`: dates and times reordered,
-    /// numbers right-aligned with zeros, text uppercase ASCII left-aligned and cut (`cut` true).
-    static func cell(_ text: String, _ field: CompiledField, length: Int) -> Result<([UInt8], Bool), Problem> {
-        switch field.format {
-        case .date(let order):
-            if text.isEmpty { return .success(([UInt8](repeating: 48, count: length), false)) }
-            guard let d = CivilDate(iso: text) else {
-                return .failure(Problem(code: "write.date", message: "\"\(text)\" is not a date (YYYY-MM-DD)"))
-            }
-            let s: String
-            switch order {
-            case .dayMonthYear4: s = String(format: "%02d%02d%04d", d.day, d.month, d.year)
-            case .dayMonthYear2: s = String(format: "%02d%02d%02d", d.day, d.month, d.year % 100)
-            case .year4MonthDay: s = String(format: "%04d%02d%02d", d.year, d.month, d.day)
-            }
-            guard s.utf8.count == length else {
-                return .failure(Problem(code: "write.date", message: "a \(s.utf8.count)-digit date in a \(length)-byte field"))
-            }
-            return .success((Array(s.utf8), false))
-        case .time:
-            let digits = text.filter { $0 != ":" }
-            guard digits.utf8.count == length, digits.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
-                return .failure(Problem(code: "write.time", message: "\"\(text)\" is not a time (HH:MM:SS)"))
-            }
-            return .success((Array(digits.utf8), false))
-        default:
-            break
-        }
-        let ascii = Array(ascii(text).utf8)
-        if field.picture.kind == .numeric {
-            let isDocument = field.format == .document
-            guard ascii.allSatisfy({ ($0 >= 48 && $0 <= 57) || (isDocument && $0 >= 65 && $0 <= 90) }) else {
-                return .failure(Problem(code: "write.numeric", message: "\"\(text)\" is not \(isDocument ? "a document number" : "digits")"))
-            }
-            var digits = ascii[...]
-            while digits.count > length, digits.first == 48 { digits = digits.dropFirst() }
-            guard digits.count <= length else {
-                return .failure(Problem(code: "write.overflow", message: "\"\(text)\" has \(digits.count) digits, the field holds \(length)"))
-            }
-            return .success(([UInt8](repeating: 48, count: length - digits.count) + digits, false))
-        }
-        let cut = ascii.count > length
-        if cut, !isFreeText(field.to) {
-            return .failure(Problem(code: "write.overflow", message: "\"\(text)\" has \(ascii.count) characters, the field holds \(length)"))
-        }
-        return .success((pad(Array(ascii.prefix(length)), field, length: length), cut))
-    }
-
-    /// Whether a text path is free text (names, addresses, messages), which may be cut to its
-    /// field; identifiers (nosso número, seu número, codes) never are.
-    static func isFreeText(_ path: String?) -> Bool {
-        guard let last = path?.split(separator: ".").last else { return false }
-        let words: Set<Substring> = ["name", "street", "district", "city", "complement", "payer_info", "text", "content", "bank_name"]
-        return words.contains(last) || last.hasPrefix("message") || path!.hasPrefix("print.")
-    }
-
-    static func pad(_ bytes: [UInt8], _ field: CompiledField, length: Int) -> [UInt8] {
-        let b = Array(bytes.prefix(length))
-        return field.picture.kind == .numeric
-            ? [UInt8](repeating: 48, count: length - b.count) + b
-            : b + [UInt8](repeating: 0x20, count: length - b.count)
-    }
-
-    /// Uppercase 7-bit ASCII: accents dropped (ç → C), other characters outside ASCII as `?`.
-    static func ascii(_ text: String) -> String {
-        // Plain ASCII (most text) is only uppercased, byte by byte.
-        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
-            return String(decoding: text.utf8.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }, as: UTF8.self)
-        }
-        let folded = text.applyingTransform(.stripDiacritics, reverse: false) ?? text
-        var out = ""
-        out.unicodeScalars.reserveCapacity(folded.unicodeScalars.count)
-        for scalar in folded.uppercased().unicodeScalars {
-            switch scalar.value {
-            case 0x20...0x7E: out.unicodeScalars.append(scalar)
-            case 0x09, 0x0A, 0x0D: out.unicodeScalars.append(" ")
-            case 0xBA, 0xB0: out.unicodeScalars.append("O")
-            case 0xAA: out.unicodeScalars.append("A")
-            case 0xDF: out += "SS"
-            case 0xC6: out += "AE"
-            case 0xD8: out.unicodeScalars.append("O")
-            default: out.unicodeScalars.append("?")
-            }
-        }
-        return out
     }
 }

@@ -1,0 +1,666 @@
+import FixedWidth
+import Foundation
+import Records
+
+/// One group of a record's fields (fields sharing an output path share its value: CEP +
+/// suffix, nosso número + DV), compiled for writing: where its value comes from and how its
+/// bytes are made. Plain data, read per título without reference counting.
+struct FieldOp {
+    enum Source: UInt8 {
+        /// No value: the default, else zeros or blanks.
+        case none
+        /// The batch number (`_batch`), in batch-level records.
+        case batch
+        /// The record's sequence number (`_sequence`).
+        case sequence
+        /// A constant (`_record_type`, `_segment`: the default or the record's selector value).
+        case constant
+        /// A value of the record by output path.
+        case path
+    }
+
+    var source: Source
+    /// The path node (`path`), else -1.
+    var path: Int32
+    /// The first field's start; the group's total length.
+    var start: Int32
+    var length: Int32
+    /// The group's fields in `RecordProgram.spots`.
+    var firstSpot: Int32
+    var spotCount: Int32
+    var format: FieldFormat
+    var numeric: Bool
+    var document: Bool
+    var freeText: Bool
+    var isEnum: Bool
+    var isReasons: Bool
+    /// A one-field numeric group that is not a date or time: an integer goes straight in.
+    var plainNumeric: Bool
+    /// The constant's text (`constant`), and the bytes written when there is no value and the
+    /// group has a default, in `RecordProgram.pool` (-1: none).
+    var constantAt: Int32
+    var constantCount: Int32
+    var defaultAt: Int32
+    /// The enum's entries in `RecordProgram.enums` (name and code, bytes in the pool).
+    var firstEnum: Int32
+    var enumCount: Int32
+}
+
+/// An enum entry: its name as the layout's JSON writes it (escaped, without quotes) and its code.
+struct EnumRef {
+    var nameAt: Int32
+    var nameCount: Int32
+    var codeAt: Int32
+    var codeCount: Int32
+}
+
+/// A field's place in the record.
+struct FieldSpot {
+    var start: Int32
+    var length: Int32
+    var numeric: Bool
+}
+
+/// What a group needs only now and then: names for messages, enum tables, defaults.
+struct FieldInfo {
+    var name: String
+    var to: String?
+    var picture: String
+    /// Enum entries: the name as the layout's JSON writes it (escaped, without quotes) and the code.
+    var enumNames: [[UInt8]]
+    var enumCodes: [[UInt8]]
+    /// The bytes written when there is no value and the field has a default.
+    var defaultCell: [UInt8]?
+    /// The text of a `constant` group.
+    var constant: [UInt8]?
+}
+
+/// A record's groups in position order.
+struct RecordProgram {
+    var ops: [FieldOp]
+    var spots: [FieldSpot]
+    var infos: [FieldInfo]
+    /// Constants, default cells and enum names and codes.
+    var pool: [UInt8]
+    var enums: [EnumRef]
+}
+
+/// A reason a título cannot be written.
+struct Problem: Error {
+    var code: DiagnosticCode
+    var message: String
+}
+
+/// Text as it goes into a remessa: uppercase 7-bit ASCII, accents dropped.
+enum Transliteration {
+    /// Uppercase 7-bit ASCII: accents dropped (ç → C), other characters outside ASCII as `?`.
+    /// The reference: the table below is made from it, and text beyond Latin-1 goes through it.
+    static func ascii(_ text: String) -> String {
+        // Plain ASCII (most text) is only uppercased, byte by byte.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
+            return String(decoding: text.utf8.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }, as: UTF8.self)
+        }
+        let folded = text.applyingTransform(.stripDiacritics, reverse: false) ?? text
+        var out = ""
+        out.unicodeScalars.reserveCapacity(folded.unicodeScalars.count)
+        for scalar in folded.uppercased().unicodeScalars {
+            switch scalar.value {
+            case 0x20...0x7E: out.unicodeScalars.append(scalar)
+            case 0x09, 0x0A, 0x0D: out.unicodeScalars.append(" ")
+            case 0xBA, 0xB0: out.unicodeScalars.append("O")
+            case 0xAA: out.unicodeScalars.append("A")
+            case 0xDF: out += "SS"
+            case 0xC6: out += "AE"
+            case 0xD8: out.unicodeScalars.append("O")
+            default: out.unicodeScalars.append("?")
+            }
+        }
+        return out
+    }
+
+    /// `ascii` of each scalar U+0000…U+00FF alone. Text made only of these is transliterated a
+    /// scalar at a time: stripping accents and uppercasing act on each of them separately (a
+    /// test compares with `ascii` on random text).
+    static let latin1: [[UInt8]] = (0..<256).map { Array(ascii(String(Character(Unicode.Scalar(UInt8($0))))).utf8) }
+
+    /// Appends the transliteration of valid UTF-8 `text` to `out`.
+    static func append(_ text: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        var i = 0
+        let n = text.count
+        var latin = true
+        while i < n {
+            let b = text[i]
+            if b < 0x80 {
+                out.append(contentsOf: latin1[Int(b)])
+                i += 1
+            } else if b == 0xC2 || b == 0xC3, i + 1 < n {
+                out.append(contentsOf: latin1[Int((b & 0x1F) << 6 | (text[i + 1] & 0x3F))])
+                i += 2
+            } else {
+                latin = false
+                break
+            }
+        }
+        if !latin {
+            out.removeAll(keepingCapacity: true)
+            out.append(contentsOf: ascii(String(decoding: text, as: UTF8.self)).utf8)
+        }
+    }
+
+    /// Whether `isFreeText` text may be cut to its field: names, addresses, messages; identifiers
+    /// (nosso número, seu número, codes) never are.
+    static func isFreeText(_ path: String?) -> Bool {
+        guard let last = path?.split(separator: ".").last else { return false }
+        let words: Set<Substring> = ["name", "street", "district", "city", "complement", "payer_info", "text", "content", "bank_name"]
+        return words.contains(last) || last.hasPrefix("message") || path!.hasPrefix("print.")
+    }
+
+    static func pad(_ bytes: [UInt8], numeric: Bool, length: Int) -> [UInt8] {
+        let b = Array(bytes.prefix(length))
+        return numeric ? [UInt8](repeating: 48, count: length - b.count) + b : b + [UInt8](repeating: 0x20, count: length - b.count)
+    }
+}
+
+extension RecordProgram {
+    /// Compiles a record's groups: fields with one output path (not `_`-prefixed) are grouped.
+    init(_ record: CompiledRecord, selected: [Int: String], trie: PathTrie) {
+        var groups: [(to: String?, fields: [Int])] = []
+        for (i, field) in record.fields.enumerated() {
+            if let to = field.to, !to.hasPrefix("_"), let g = groups.firstIndex(where: { $0.to == to }) {
+                groups[g].fields.append(i)
+            } else {
+                groups.append((field.to, [i]))
+            }
+        }
+        var ops: [FieldOp] = []
+        var spots: [FieldSpot] = []
+        var infos: [FieldInfo] = []
+        var pool: [UInt8] = []
+        var enums: [EnumRef] = []
+        for group in groups {
+            let fields = group.fields.map { record.fields[$0] }
+            let first = fields[0]
+            let length = fields.reduce(0) { $0 + $1.length }
+            var source = FieldOp.Source.none
+            var constant: [UInt8]? = nil
+            switch group.to {
+            case "_batch"?: source = .batch
+            case "_sequence"?: source = .sequence
+            case "_record_type"?, "_segment"?:
+                source = .constant
+                constant = (first.defaultValue ?? selected[group.fields[0]]).map { Array($0.utf8) }
+            case .some: source = .path
+            case nil: source = .none
+            }
+            let numeric = first.picture.kind == .numeric
+            var enumNames: [[UInt8]] = []
+            var enumCodes: [[UInt8]] = []
+            for entry in first.enumMap {
+                enumNames.append(Array(entry.json.dropFirst().dropLast()))
+                enumCodes.append(entry.raw)
+            }
+            var defaultCell: [UInt8]? = nil
+            if let d = first.defaultValue, fields.count == 1 {
+                defaultCell = Transliteration.pad(Array(Transliteration.ascii(d).utf8), numeric: numeric, length: length)
+            }
+            ops.append(
+                FieldOp(
+                    source: source, path: source == .path ? trie.byPath[group.to!]! : -1, start: Int32(first.start), length: Int32(length),
+                    firstSpot: Int32(spots.count), spotCount: Int32(fields.count), format: first.format, numeric: numeric,
+                    document: first.format == .document, freeText: Transliteration.isFreeText(first.to),
+                    isEnum: first.format == .enumeration, isReasons: first.format == .reasons,
+                    plainNumeric: numeric && fields.count == 1 && first.format != .time
+                        && !{ if case .date = first.format { return true } else { return false } }(),
+                    constantAt: constant == nil ? -1 : Int32(pool.count),
+                    constantCount: Int32(constant?.count ?? 0),
+                    defaultAt: defaultCell == nil ? -1 : Int32(pool.count + (constant?.count ?? 0)),
+                    firstEnum: Int32(enums.count), enumCount: Int32(enumNames.count)))
+            pool += (constant ?? []) + (defaultCell ?? [])
+            for (name, code) in zip(enumNames, enumCodes) {
+                enums.append(
+                    EnumRef(
+                        nameAt: Int32(pool.count), nameCount: Int32(name.count), codeAt: Int32(pool.count + name.count),
+                        codeCount: Int32(code.count)))
+                pool += name + code
+            }
+            for f in fields { spots.append(FieldSpot(start: Int32(f.start), length: Int32(f.length), numeric: f.picture.kind == .numeric)) }
+            infos.append(
+                FieldInfo(
+                    name: first.name, to: group.to, picture: first.picture.text, enumNames: enumNames, enumCodes: enumCodes,
+                    defaultCell: defaultCell, constant: constant))
+        }
+        self.init(ops: ops, spots: spots, infos: infos, pool: pool + [0], enums: enums)
+    }
+}
+
+/// Writes cells: a value's text → a field's bytes, as the bank wants them.
+enum Cell {
+    /// What writing a cell did; a failure is made a `Problem` only when it happens.
+    enum Outcome {
+        case written, cut
+        case notDate, dateSize(Int), notTime, notDigits, tooManyDigits(Int), tooManyCharacters(Int)
+    }
+
+    /// The problem of a failed outcome, with the value's text.
+    static func problem(_ outcome: Outcome, _ p: UnsafePointer<UInt8>, _ n: Int, _ op: FieldOp, length: Int) -> Problem? {
+        let text = String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self)
+        switch outcome {
+        case .written, .cut: return nil
+        case .notDate: return Problem(code: "write.date", message: "\"\(text)\" is not a date (YYYY-MM-DD)")
+        case .dateSize(let size): return Problem(code: "write.date", message: "a \(size)-digit date in a \(length)-byte field")
+        case .notTime: return Problem(code: "write.time", message: "\"\(text)\" is not a time (HH:MM:SS)")
+        case .notDigits:
+            return Problem(code: "write.numeric", message: "\"\(text)\" is not \(op.document ? "a document number" : "digits")")
+        case .tooManyDigits(let count):
+            return Problem(code: "write.overflow", message: "\"\(text)\" has \(count) digits, the field holds \(length)")
+        case .tooManyCharacters(let count):
+            return Problem(code: "write.overflow", message: "\"\(text)\" has \(count) characters, the field holds \(length)")
+        }
+    }
+
+    /// Nonzero when a word has a byte outside printable ASCII (0x20…0x7E).
+    @inline(__always)
+    static func unprintable(_ v: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let x = v ^ (ones &* 0x7F)
+        return (v & highs) | ((v &- ones &* 0x20) & ~v & highs) | ((x &- ones) & ~x & highs)
+    }
+
+    /// Whether `n` bytes at `p` are all printable ASCII.
+    @inline(__always)
+    static func printable(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        var i = 0
+        while i + 8 <= n {
+            if unprintable(UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)) != 0 { return false }
+            i += 8
+        }
+        while i < n {
+            let b = p[i]
+            if b < 0x20 || b >= 0x7F { return false }
+            i += 1
+        }
+        return true
+    }
+
+    /// The bytes of `text` (`n` bytes at `p`) in a group of `length` at `dst`: dates and times
+    /// reordered, numbers right-aligned with zeros, text uppercase ASCII left-aligned and cut.
+    /// On a failure nothing is written.
+    @inline(__always)
+    static func write(
+        _ p: UnsafePointer<UInt8>, _ n: Int, _ op: FieldOp, length: Int, to dst: UnsafeMutablePointer<UInt8>, scratch: inout [UInt8]
+    ) -> Outcome {
+        switch op.format {
+        case .date(let order): return date(p, n, order, length: length, to: dst)
+        case .time: return time(p, n, length: length, to: dst)
+        default: break
+        }
+        if printable(p, n) { return fill(p, n, op, length: length, to: dst, upper: true) }
+        scratch.removeAll(keepingCapacity: true)
+        Transliteration.append(UnsafeBufferPointer(start: p, count: n), to: &scratch)
+        return scratch.withUnsafeBufferPointer { ascii in
+            fill(ascii.baseAddress ?? p, ascii.count, op, length: length, to: dst, upper: false)
+        }
+    }
+
+    static func date(_ p: UnsafePointer<UInt8>, _ n: Int, _ order: FieldFormat.DateOrder, length: Int, to dst: UnsafeMutablePointer<UInt8>)
+        -> Outcome
+    {
+        if n == 0 {
+            dst.update(repeating: 48, count: length)
+            return .written
+        }
+        @inline(__always) func digits(_ from: Int, _ count: Int) -> Int? {
+            var v = 0
+            for k in from..<(from + count) {
+                let d = p[k] &- 48
+                if d > 9 { return nil }
+                v = v * 10 + Int(d)
+            }
+            return v
+        }
+        guard n == 10, p[4] == UInt8(ascii: "-"), p[7] == UInt8(ascii: "-"), let y = digits(0, 4), let m = digits(5, 2),
+            let d = digits(8, 2), let date = CivilDate(year: y, month: m, day: d)
+        else { return .notDate }
+        let size = order == .dayMonthYear2 ? 6 : 8
+        guard size == length else { return .dateSize(size) }
+        @inline(__always) func put(_ v: Int, _ width: Int, _ at: Int) {
+            var v = v
+            for k in stride(from: at + width - 1, through: at, by: -1) {
+                dst[k] = UInt8(48 + v % 10)
+                v /= 10
+            }
+        }
+        switch order {
+        case .dayMonthYear4: put(date.day, 2, 0); put(date.month, 2, 2); put(date.year, 4, 4)
+        case .dayMonthYear2: put(date.day, 2, 0); put(date.month, 2, 2); put(date.year % 100, 2, 4)
+        case .year4MonthDay: put(date.year, 4, 0); put(date.month, 2, 4); put(date.day, 2, 6)
+        }
+        return .written
+    }
+
+    static func time(_ p: UnsafePointer<UInt8>, _ n: Int, length: Int, to dst: UnsafeMutablePointer<UInt8>) -> Outcome {
+        var count = 0
+        var ok = true
+        for k in 0..<n where p[k] != UInt8(ascii: ":") {
+            if p[k] &- 48 > 9 { ok = false }
+            count += 1
+        }
+        guard ok, count == length else { return .notTime }
+        var at = 0
+        for k in 0..<n where p[k] != UInt8(ascii: ":") {
+            dst[at] = p[k]
+            at += 1
+        }
+        return .written
+    }
+
+    /// `n` printable ASCII bytes at `a` (to be uppercased when `upper`) into the group.
+    @inline(__always)
+    static func fill(_ a: UnsafePointer<UInt8>, _ n: Int, _ op: FieldOp, length: Int, to dst: UnsafeMutablePointer<UInt8>, upper: Bool)
+        -> Outcome
+    {
+        @inline(__always) func up(_ b: UInt8) -> UInt8 { upper && b &- 0x61 <= 25 ? b - 0x20 : b }
+        if op.numeric {
+            if op.document {
+                for k in 0..<n {
+                    let b = up(a[k])
+                    guard b &- 48 <= 9 || b &- 65 <= 25 else { return .notDigits }
+                }
+            } else if !Words.allDigits(a, n) {
+                return .notDigits
+            }
+            var from = 0
+            while n - from > length, a[from] == 48 { from += 1 }
+            let count = n - from
+            guard count <= length else { return .tooManyDigits(count) }
+            let zeros = length - count
+            dst.update(repeating: 48, count: zeros)
+            if op.document {
+                for k in 0..<count { dst[zeros + k] = up(a[from + k]) }
+            } else {
+                (dst + zeros).update(from: a + from, count: count)
+            }
+            return .written
+        }
+        let cut = n > length
+        if cut, !op.freeText { return .tooManyCharacters(n) }
+        let count = min(n, length)
+        if upper {
+            // Lowercase letters are rare in bank text: copy, then fix those there are.
+            var k = 0
+            while k + 8 <= count {
+                let v = UnsafeRawPointer(a + k).loadUnaligned(as: UInt64.self)
+                UnsafeMutableRawPointer(dst + k).storeBytes(of: upperWord(v), as: UInt64.self)
+                k += 8
+            }
+            while k < count {
+                dst[k] = up(a[k])
+                k += 1
+            }
+        } else {
+            dst.update(from: a, count: count)
+        }
+        if count < length { (dst + count).update(repeating: 0x20, count: length - count) }
+        return cut ? .cut : .written
+    }
+
+    /// A word of printable ASCII with its lowercase letters made uppercase.
+    @inline(__always)
+    static func upperWord(_ v: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        // Bytes >= 'a' (0x61) and <= 'z' (0x7A): all bytes are below 0x80, so no carries cross.
+        let aboveA = (v &+ ones &* (0x80 - 0x61)) & (ones &* 0x80)
+        let aboveZ = (v &+ ones &* (0x80 - 0x7B)) & (ones &* 0x80)
+        let lower = aboveA & ~aboveZ
+        return v ^ (lower >> 2)
+    }
+}
+
+/// Writes a record's groups from a record's values: the scratch of the hot loop, kept in a
+/// struct so that the loop touches no class property.
+struct RecordEncoder {
+    /// Why the record cannot be written (the título's records share them).
+    var problems: [Problem] = []
+    /// Paths cut to their field.
+    var cuts: [Int32] = []
+    var scratch: [UInt8] = []
+    var cell = [UInt8](repeating: 0, count: 64)
+    var codes: [UInt8] = []
+
+    /// The numbers a record carries: its batch's and its own sequence (nil where the record has none).
+    struct Numbers {
+        var batch: Int?
+        var sequence: Int?
+    }
+
+    /// Writes a record into `dst` (blank-filled).
+    mutating func encode(
+        _ program: borrowing RecordProgram, _ numbers: Numbers, into dst: UnsafeMutablePointer<UInt8>, _ tape: JSONTape, _ slots: SlotView
+    ) {
+        program.ops.withUnsafeBufferPointer { ops in
+            program.spots.withUnsafeBufferPointer { spots in
+                tape.nodes.withUnsafeBufferPointer { nodes in
+                    tape.text.withUnsafeBufferPointer { text in
+                        program.pool.withUnsafeBufferPointer { poolBuffer in
+                            let pool = poolBuffer.baseAddress!
+                            let base = text.baseAddress!
+                            for g in 0..<ops.count {
+                                let op = ops[g]
+                                var node = -1
+                                switch op.source {
+                                case .none: break
+                                case .batch:
+                                    if let n = numbers.batch {
+                                        putNumber(Int64(n), op, g, program, dst, spots)
+                                        continue
+                                    }
+                                case .sequence:
+                                    if let n = numbers.sequence {
+                                        putNumber(Int64(n), op, g, program, dst, spots)
+                                        continue
+                                    }
+                                case .constant:
+                                    if op.constantAt >= 0 {
+                                        put(pool + Int(op.constantAt), Int(op.constantCount), op, g, program, dst, spots)
+                                        continue
+                                    }
+                                case .path:
+                                    node = slots.node(op.path)
+                                }
+                                guard node >= 0 else {
+                                    // No value: the default, else zeros for numeric fields (blanks are there).
+                                    if op.defaultAt >= 0 {
+                                        (dst + Int(op.start)).update(from: pool + Int(op.defaultAt), count: Int(op.length))
+                                    } else {
+                                        for s in Int(op.firstSpot)..<Int(op.firstSpot + op.spotCount) where spots[s].numeric {
+                                            (dst + Int(spots[s].start)).update(repeating: 48, count: Int(spots[s].length))
+                                        }
+                                    }
+                                    continue
+                                }
+                                let value = nodes[node]
+                                switch value.kind {
+                                case .string:
+                                    let p = base + Int(value.offset)
+                                    let n = Int(value.count)
+                                    if op.isEnum {
+                                        putEnum(p, n, op, g, program, pool, dst, spots)
+                                    } else {
+                                        put(p, n, op, g, program, dst, spots)
+                                    }
+                                case .integer:
+                                    putNumber(value.value, op, g, program, dst, spots)
+                                case .number:
+                                    // Anything but an integer of up to 18 digits: as JSONSerialization's NSNumber.
+                                    let literal = String(
+                                        decoding: UnsafeBufferPointer(start: base + Int(value.offset), count: Int(value.count)),
+                                        as: UTF8.self)
+                                    guard let n = JSONNumber.foundationValue(literal) else { continue }
+                                    let d = n.doubleValue
+                                    guard d == d.rounded() else {
+                                        problems.append(
+                                            Problem(
+                                                code: "write.type",
+                                                message:
+                                                    "\(program.infos[g].name): \(n) is not a whole number (amounts are integer centavos)"))
+                                        continue
+                                    }
+                                    putNumber(n.int64Value, op, g, program, dst, spots)
+                                case .true, .false:
+                                    problems.append(
+                                        Problem(
+                                            code: "write.type",
+                                            message:
+                                                "\(program.infos[g].name): a boolean where the layout wants \(program.infos[g].picture)"))
+                                case .array where op.isReasons:
+                                    // Reasons: the codes of `{"code": …}` objects and plain strings, joined.
+                                    codes.removeAll(keepingCapacity: true)
+                                    var i = node + 1
+                                    for _ in 0..<value.count {
+                                        let e = nodes[i]
+                                        if e.kind == .string {
+                                            codes.append(contentsOf: UnsafeBufferPointer(start: base + Int(e.offset), count: Int(e.count)))
+                                        } else if e.kind == .object, let c = tape.member("code", of: i), nodes[c].kind == .string {
+                                            codes.append(contentsOf: tape.bytes(c))
+                                        }
+                                        i = tape.next(after: i)
+                                    }
+                                    let joined = codes
+                                    joined.withUnsafeBufferPointer { c in put(c.baseAddress ?? base, c.count, op, g, program, dst, spots) }
+                                default:
+                                    problems.append(
+                                        Problem(
+                                            code: "write.type",
+                                            message:
+                                                "\(program.infos[g].name): a Array<Any> where the layout wants \(program.infos[g].picture)")
+                                    )
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// An enum field: the value's name → its code (a code is taken as it is).
+    mutating func putEnum(
+        _ p: UnsafePointer<UInt8>, _ n: Int, _ op: FieldOp, _ g: Int, _ program: borrowing RecordProgram, _ pool: UnsafePointer<UInt8>,
+        _ dst: UnsafeMutablePointer<UInt8>, _ spots: UnsafeBufferPointer<FieldSpot>
+    ) {
+        let s = UnsafeBufferPointer(start: p, count: n)
+        if s.allSatisfy({ $0 < 0x80 }) {
+            let found: (UnsafePointer<UInt8>, Int)? = program.enums.withUnsafeBufferPointer { enums in
+                let range = Int(op.firstEnum)..<Int(op.firstEnum + op.enumCount)
+                for e in range where Int(enums[e].nameCount) == n && memcmp(pool + Int(enums[e].nameAt), p, n) == 0 {
+                    return (pool + Int(enums[e].codeAt), Int(enums[e].codeCount))
+                }
+                for e in range where Int(enums[e].codeCount) == n && memcmp(pool + Int(enums[e].codeAt), p, n) == 0 { return (p, n) }
+                return nil
+            }
+            if let (code, count) = found {
+                put(code, count, op, g, program, dst, spots)
+                return
+            }
+        } else {
+            // Text beyond ASCII is compared as Swift strings are (canonical equivalence).
+            let info = program.infos[g]
+            let string = String(decoding: s, as: UTF8.self)
+            if let k = info.enumNames.firstIndex(where: { String(decoding: $0, as: UTF8.self) == string }) {
+                info.enumCodes[k].withUnsafeBufferPointer { put($0.baseAddress ?? p, $0.count, op, g, program, dst, spots) }
+                return
+            } else if info.enumCodes.contains(where: { String(decoding: $0, as: UTF8.self) == string }) {
+                put(p, n, op, g, program, dst, spots)
+                return
+            }
+        }
+        let info = program.infos[g]
+        let known = info.enumNames.map { String(decoding: $0, as: UTF8.self) }.joined(separator: ", ")
+        problems.append(
+            Problem(code: "write.enum", message: "\(info.name): \"\(String(decoding: s, as: UTF8.self))\" is not one of \(known)"))
+    }
+
+    /// A number's decimal digits as the text of a group.
+    @inline(__always)
+    mutating func putNumber(
+        _ value: Int64, _ op: FieldOp, _ g: Int, _ program: borrowing RecordProgram, _ dst: UnsafeMutablePointer<UInt8>,
+        _ spots: UnsafeBufferPointer<FieldSpot>
+    ) {
+        if op.plainNumeric, value >= 0 {
+            // Right-aligned digits, zero-filled (a number that does not fit goes the long way,
+            // to its problem).
+            var digits = 1
+            var v = value / 10
+            while v > 0 {
+                digits += 1
+                v /= 10
+            }
+            let length = Int(op.length)
+            if digits <= length {
+                let at = dst + Int(op.start)
+                var v = value
+                for k in stride(from: length - 1, through: length - digits, by: -1) {
+                    at[k] = UInt8(truncatingIfNeeded: 48 + v % 10)
+                    v /= 10
+                }
+                if digits < length { at.update(repeating: 48, count: length - digits) }
+                return
+            }
+        }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buffer in
+            let b = buffer.baseAddress!
+            var at = 24
+            var v = value.magnitude
+            repeat {
+                at -= 1
+                b[at] = UInt8(48 + v % 10)
+                v /= 10
+            } while v > 0
+            if value < 0 {
+                at -= 1
+                b[at] = UInt8(ascii: "-")
+            }
+            put(b + at, 24 - at, op, g, program, dst, spots)
+        }
+    }
+
+    /// The text of a group into its fields; a problem is named with the field and its path.
+    @inline(__always)
+    mutating func put(
+        _ p: UnsafePointer<UInt8>, _ n: Int, _ op: FieldOp, _ g: Int, _ program: borrowing RecordProgram,
+        _ dst: UnsafeMutablePointer<UInt8>,
+        _ spots: UnsafeBufferPointer<FieldSpot>
+    ) {
+        let length = Int(op.length)
+        let outcome: Cell.Outcome
+        if op.spotCount == 1 {
+            outcome = Cell.write(p, n, op, length: length, to: dst + Int(op.start), scratch: &scratch)
+        } else {
+            // Joined fields: the cell is made whole, then laid over its fields.
+            if cell.count < length { cell = [UInt8](repeating: 0, count: length) }
+            var cell = self.cell
+            self.cell = []
+            outcome = cell.withUnsafeMutableBufferPointer { Cell.write(p, n, op, length: length, to: $0.baseAddress!, scratch: &scratch) }
+            switch outcome {
+            case .written, .cut:
+                var at = 0
+                for s in Int(op.firstSpot)..<Int(op.firstSpot + op.spotCount) {
+                    let spot = spots[s]
+                    for k in 0..<Int(spot.length) { dst[Int(spot.start) + k] = cell[at + k] }
+                    at += Int(spot.length)
+                }
+            default: break
+            }
+            self.cell = cell
+        }
+        switch outcome {
+        case .written: break
+        case .cut: cuts.append(op.path)
+        default:
+            let problem = Cell.problem(outcome, p, n, op, length: length)!
+            let info = program.infos[g]
+            problems.append(Problem(code: problem.code, message: "\(info.name) (\(info.to ?? "")): \(problem.message)"))
+        }
+    }
+}

@@ -1,0 +1,750 @@
+import Foundation
+
+/// What a `JSONTape` node is.
+public enum JSONKind: UInt8, Sendable {
+    case null, `false`, `true`
+    /// A number written as an integer of at most 18 digits: its value is exact in `JSONNode.value`.
+    case integer
+    /// Any other number: its literal is in the tape's text (see `JSONNumberValue`).
+    case number
+    case string, array, object
+}
+
+/// One node of a `JSONTape`.
+public struct JSONNode: Sendable {
+    /// `integer`: the value. `array`, `object`: the index of the node after the container's last
+    /// descendant (so a container is skipped in one step).
+    public var value: Int64
+    /// `string`, `number`: where its bytes start in the tape's text.
+    public var offset: Int32
+    /// `string`, `number`: its byte count. `array`: its elements; `object`: its members.
+    public var count: Int32
+    /// What the node is.
+    public var kind: JSONKind
+
+    @inlinable
+    init(_ kind: JSONKind, value: Int64 = 0, offset: Int32 = 0, count: Int32 = 0) {
+        self.kind = kind
+        self.value = value
+        self.offset = offset
+        self.count = count
+    }
+}
+
+/// A JSON value parsed into a flat array of nodes in document order: a container is followed by
+/// its contents (an object by key node, value nodes, key, value…), strings are unescaped UTF-8 in
+/// one shared byte array. Built by `JSONReader` (or from a `JSONValue`), reused line after line
+/// without allocating, and read by index. The arrays are storage, longer than what they hold:
+/// `count` nodes, `textCount` bytes (and always `padding` more bytes readable after them).
+public struct JSONTape: Sendable {
+    /// Node storage: the root is node 0, the value's nodes are the first `count`.
+    public internal(set) var nodes: [JSONNode] = []
+    /// The number of nodes.
+    public internal(set) var count = 0
+    /// Byte storage for strings and non-integer numbers: the first `textCount` are used.
+    public internal(set) var text: [UInt8] = []
+    /// The number of bytes used in `text`.
+    public internal(set) var textCount = 0
+    /// Bytes readable past `textCount` (so a reader may load a whole word at the end of any string).
+    public static let padding = 16
+
+    /// An empty tape.
+    public init() {}
+
+    /// Forgets the contents, keeping the memory.
+    public mutating func removeAll() {
+        count = 0
+        textCount = 0
+    }
+
+    /// Makes room for `nodes` more nodes and `bytes` more bytes of text (plus the padding).
+    public mutating func reserve(nodes extra: Int, bytes: Int) {
+        if count + extra > nodes.count {
+            nodes.append(contentsOf: repeatElement(JSONNode(.null), count: max(count + extra, nodes.count * 2) - nodes.count))
+        }
+        if textCount + bytes + Self.padding > text.count {
+            text.append(contentsOf: repeatElement(0, count: max(textCount + bytes + Self.padding, text.count * 2) - text.count))
+        }
+    }
+
+    /// Kept for callers that finish a tape: the padding is always there.
+    public mutating func finish() {}
+
+    /// The node at `index` (below `count`).
+    @inlinable
+    public subscript(index: Int) -> JSONNode { nodes[index] }
+
+    mutating func appendNode(_ node: JSONNode) {
+        reserve(nodes: 1, bytes: 0)
+        nodes[count] = node
+        count += 1
+    }
+
+    mutating func appendText<C: Collection>(_ bytes: C) where C.Element == UInt8 {
+        let n = bytes.count
+        reserve(nodes: 0, bytes: n)
+        let at = textCount
+        text.withUnsafeMutableBufferPointer { text in
+            if bytes.withContiguousStorageIfAvailable({ (text.baseAddress! + at).update(from: $0.baseAddress!, count: $0.count) }) == nil {
+                var k = at
+                for b in bytes {
+                    text[k] = b
+                    k += 1
+                }
+            }
+        }
+        textCount += n
+    }
+
+    /// Appends a string node for a string.
+    public mutating func appendString(_ string: String) {
+        var s = string
+        s.withUTF8 { appendString($0) }
+    }
+
+    /// The index of the node after `index` and all its descendants.
+    @inlinable
+    public func next(after index: Int) -> Int {
+        let node = nodes[index]
+        return node.kind == .array || node.kind == .object ? Int(node.value) : index + 1
+    }
+
+    /// A string node's bytes (also a number node's literal).
+    public func bytes(_ index: Int) -> ArraySlice<UInt8> {
+        let node = nodes[index]
+        return text[Int(node.offset)..<Int(node.offset) + Int(node.count)]
+    }
+
+    /// A string node's text.
+    public func string(_ index: Int) -> String {
+        String(decoding: bytes(index), as: UTF8.self)
+    }
+
+    /// The value node of the last member named `key` of the object at `index` (the last one wins,
+    /// as with `JSONSerialization`), or nil.
+    public func member(_ key: String, of index: Int) -> Int? {
+        guard nodes[index].kind == .object else { return nil }
+        var key = key
+        return key.withUTF8 { wanted in
+            nodes.withUnsafeBufferPointer { nodes in
+                text.withUnsafeBufferPointer { text in
+                    var found: Int? = nil
+                    var i = index + 1
+                    for _ in 0..<nodes[index].count {
+                        let k = nodes[i]
+                        if Int(k.count) == wanted.count, memcmp(text.baseAddress! + Int(k.offset), wanted.baseAddress!, wanted.count) == 0 {
+                            found = i + 1
+                        }
+                        let v = nodes[i + 1]
+                        i = v.kind == .array || v.kind == .object ? Int(v.value) : i + 2
+                    }
+                    return found
+                }
+            }
+        }
+    }
+
+    /// Appends a string node.
+    public mutating func appendString<C: Collection>(_ bytes: C) where C.Element == UInt8 {
+        appendNode(JSONNode(.string, offset: Int32(textCount), count: Int32(bytes.count)))
+        appendText(bytes)
+    }
+
+    /// Appends a value (and its contents) as nodes.
+    public mutating func append(_ value: JSONValue) {
+        switch value {
+        case .null: appendNode(JSONNode(.null))
+        case .bool(let b): appendNode(JSONNode(b ? .true : .false))
+        case .number(let n):
+            if let v = n.exactInteger {
+                appendNode(JSONNode(.integer, value: v))
+            } else {
+                appendNode(JSONNode(.number, offset: Int32(textCount), count: Int32(n.text.utf8.count)))
+                appendText(n.text.utf8)
+            }
+        case .string(let s): appendString(s)
+        case .array(let elements):
+            let at = count
+            appendNode(JSONNode(.array, count: Int32(elements.count)))
+            for e in elements { append(e) }
+            nodes[at].value = Int64(count)
+        case .object(let object):
+            let at = count
+            appendNode(JSONNode(.object, count: Int32(object.members.count)))
+            for m in object.members {
+                appendString(m.key)
+                append(m.value)
+            }
+            nodes[at].value = Int64(count)
+        }
+    }
+
+    /// Builds in `out` the object at `index` with some members changed, without a tree: a
+    /// changed key keeps its first place (its repeats dropped) with the new value, or is removed
+    /// (nil); keys it did not have are appended in the order given — as setting them on a
+    /// `JSONObject` would.
+    public func object(at index: Int, changing changes: [(key: String, value: JSONValue?)], into out: inout JSONTape) {
+        out.removeAll()
+        let root = out.count
+        out.appendNode(JSONNode(.object))
+        var members: Int32 = 0
+        var done: UInt64 = 0
+        let keys = changes.map { Array($0.key.utf8) }
+        precondition(changes.count <= 64)
+        // Unchanged members are copied a run at a time.
+        var i = index + 1
+        var run = i
+        var runMembers: Int32 = 0
+        for _ in 0..<nodes[index].count {
+            let v = i + 1
+            let end = next(after: v)
+            let key = nodes[i]
+            let c = text.withUnsafeBufferPointer { text in
+                keys.firstIndex { $0.count == Int(key.count) && memcmp($0, text.baseAddress! + Int(key.offset), $0.count) == 0 }
+            }
+            if let c {
+                if run < i {
+                    out.copy(from: self, run..<i)
+                    members += runMembers
+                }
+                if done & (1 << UInt64(c)) == 0, let value = changes[c].value {
+                    out.copy(from: self, i..<v)
+                    out.append(value)
+                    members += 1
+                }
+                done |= 1 << UInt64(c)
+                run = end
+                runMembers = 0
+            } else {
+                runMembers += 1
+            }
+            i = end
+        }
+        if run < i {
+            out.copy(from: self, run..<i)
+            members += runMembers
+        }
+        for (c, change) in changes.enumerated() where done & (1 << UInt64(c)) == 0 {
+            if let value = change.value {
+                out.appendString(change.key)
+                out.append(value)
+                members += 1
+            }
+        }
+        out.nodes[root].count = members
+        out.nodes[root].value = Int64(out.count)
+    }
+
+    /// Appends nodes `range` of another tape (a whole value and its contents).
+    mutating func copy(from other: JSONTape, _ range: Range<Int>) {
+        var bytes = 0
+        for k in range where other.nodes[k].kind == .string || other.nodes[k].kind == .number { bytes += Int(other.nodes[k].count) }
+        reserve(nodes: range.count, bytes: bytes)
+        let shift = count - range.lowerBound
+        nodes.withUnsafeMutableBufferPointer { nodes in
+            text.withUnsafeMutableBufferPointer { text in
+                other.nodes.withUnsafeBufferPointer { from in
+                    other.text.withUnsafeBufferPointer { fromText in
+                        for k in range {
+                            var node = from[k]
+                            switch node.kind {
+                            case .string, .number:
+                                (text.baseAddress! + textCount).update(
+                                    from: fromText.baseAddress! + Int(node.offset), count: Int(node.count))
+                                node.offset = Int32(textCount)
+                                textCount += Int(node.count)
+                            case .array, .object:
+                                node.value += Int64(shift)
+                            default: break
+                            }
+                            nodes[count] = node
+                            count += 1
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The value at `index` as a tree.
+    public func value(at index: Int) -> JSONValue {
+        let node = nodes[index]
+        switch node.kind {
+        case .null: return .null
+        case .false: return .bool(false)
+        case .true: return .bool(true)
+        case .integer: return .number(JSONNumber(Int(node.value)))
+        case .number: return .number(JSONNumber(literal: string(index)))
+        case .string: return .string(string(index))
+        case .array:
+            var elements: [JSONValue] = []
+            elements.reserveCapacity(Int(node.count))
+            var i = index + 1
+            for _ in 0..<node.count {
+                elements.append(value(at: i))
+                i = next(after: i)
+            }
+            return .array(elements)
+        case .object:
+            var members: [JSONObject.Member] = []
+            members.reserveCapacity(Int(node.count))
+            var keys: [Int] = []
+            keys.reserveCapacity(Int(node.count))
+            var i = index + 1
+            for _ in 0..<node.count {
+                keys.append(i)
+                members.append(JSONObject.Member(key: string(i), value: value(at: i + 1)))
+                i = next(after: i + 1)
+            }
+            // A repeated key (rare): the object keeps its first place and last value.
+            var repeated = false
+            text.withUnsafeBufferPointer { text in
+                outer: for a in keys.indices {
+                    for b in keys.indices where b > a && nodes[keys[a]].count == nodes[keys[b]].count {
+                        if memcmp(
+                            text.baseAddress! + Int(nodes[keys[a]].offset), text.baseAddress! + Int(nodes[keys[b]].offset),
+                            Int(nodes[keys[a]].count)) == 0
+                        {
+                            repeated = true
+                            break outer
+                        }
+                    }
+                }
+            }
+            return .object(repeated ? JSONObject(members: members) : JSONObject(unique: members))
+        }
+    }
+}
+
+/// A byte-level JSON parser for one JSONL line, accepting and rejecting exactly what Foundation's
+/// `JSONSerialization` does (trailing commas, a leading BOM, UTF-16/32 detected by zero bytes,
+/// at most 512 nested containers, strict UTF-8 in strings, numbers Foundation can represent),
+/// so that a writer switching to it rejects the same lines.
+public enum JSONReader {
+    /// Containers nested deeper than this are rejected (as `JSONSerialization` does).
+    public static let maxDepth = 512
+
+    /// Parses one JSON text into `tape` (cleared first). Returns false when the bytes are not one
+    /// well-formed JSON value (the tape then holds garbage).
+    public static func parse(_ input: UnsafeBufferPointer<UInt8>, into tape: inout JSONTape) -> Bool {
+        tape.removeAll()
+        guard let base = input.baseAddress, input.count > 0 else { return false }
+        var skip = 0
+        var encoding: String.Encoding = .utf8
+        // The encoding as JSONSerialization finds it: a byte order mark, else zero bytes.
+        let b = base
+        let n = input.count
+        if n >= 2, b[0] == 0xEF, b[1] == 0xBB, n >= 3, b[2] == 0xBF {
+            skip = 3
+        } else if n >= 4, b[0] == 0, b[1] == 0, b[2] == 0xFE, b[3] == 0xFF {
+            (encoding, skip) = (.utf32BigEndian, 4)
+        } else if n >= 2, b[0] == 0xFF, b[1] == 0xFE {
+            (encoding, skip) = n >= 4 && b[2] == 0 && b[3] == 0 ? (.utf32LittleEndian, 4) : (.utf16LittleEndian, 2)
+        } else if n >= 2, b[0] == 0xFE, b[1] == 0xFF {
+            (encoding, skip) = (.utf16BigEndian, 2)
+        } else if n >= 4 {
+            switch (b[0], b[1], b[2], b[3]) {
+            case (0, 0, 0, _): encoding = .utf32BigEndian
+            case (_, 0, 0, 0): encoding = .utf32LittleEndian
+            case (0, _, 0, _): encoding = .utf16BigEndian
+            case (_, 0, _, 0): encoding = .utf16LittleEndian
+            default: break
+            }
+        } else if n >= 2 {
+            if b[0] == 0 { encoding = .utf16BigEndian } else if b[1] == 0 { encoding = .utf16LittleEndian }
+        }
+        let rest = UnsafeBufferPointer(rebasing: input[skip...])
+        if encoding != .utf8 {
+            guard let text = String(bytes: rest, encoding: encoding) else { return false }
+            var utf8 = Array(text.utf8)
+            return utf8.withUnsafeMutableBufferPointer { parseUTF8(UnsafeBufferPointer($0), into: &tape) }
+        }
+        return parseUTF8(rest, into: &tape)
+    }
+
+    static func parseUTF8(_ input: UnsafeBufferPointer<UInt8>, into tape: inout JSONTape) -> Bool {
+        guard let base = input.baseAddress, input.count > 0 else { return false }
+        // A node takes at least two bytes of input (`[]`, `"",`, `0,`) and unescaping never
+        // lengthens text: the storage is sized once and written through pointers.
+        tape.reserve(nodes: input.count / 2 + 4, bytes: input.count)
+        var count = 0
+        var textCount = 0
+        let ok = tape.nodes.withUnsafeMutableBufferPointer { nodes in
+            tape.text.withUnsafeMutableBufferPointer { text in
+                var parser = Parser(p: base, n: input.count, nodes: nodes.baseAddress!, text: text.baseAddress!)
+                let ok = parser.document()
+                count = parser.count
+                textCount = parser.textCount
+                return ok
+            }
+        }
+        tape.count = count
+        tape.textCount = textCount
+        return ok
+    }
+
+    struct Parser {
+        let p: UnsafePointer<UInt8>
+        let n: Int
+        var i = 0
+        var depth = 0
+        let nodes: UnsafeMutablePointer<JSONNode>
+        var count = 0
+        let text: UnsafeMutablePointer<UInt8>
+        var textCount = 0
+
+        init(p: UnsafePointer<UInt8>, n: Int, nodes: UnsafeMutablePointer<JSONNode>, text: UnsafeMutablePointer<UInt8>) {
+            self.p = p
+            self.n = n
+            self.nodes = nodes
+            self.text = text
+        }
+
+        @inline(__always)
+        mutating func append(_ node: JSONNode) {
+            nodes[count] = node
+            count += 1
+        }
+
+        @inline(__always)
+        mutating func appendText(_ from: UnsafePointer<UInt8>, _ length: Int) {
+            // A word at a time while the input has a whole word there (the text storage is
+            // padded, so a last word may spill over what follows).
+            let to = UnsafeMutableRawPointer(text + textCount)
+            let src = UnsafeRawPointer(from)
+            let readable = n - (from - p)
+            if length <= 32, (length + 7) & ~7 <= readable {
+                var k = 0
+                while k < length {
+                    to.storeBytes(of: src.loadUnaligned(fromByteOffset: k, as: UInt64.self), toByteOffset: k, as: UInt64.self)
+                    k += 8
+                }
+            } else {
+                (text + textCount).update(from: from, count: length)
+            }
+            textCount += length
+        }
+
+        @inline(__always)
+        mutating func appendByte(_ b: UInt8) {
+            text[textCount] = b
+            textCount += 1
+        }
+
+        @inline(__always)
+        mutating func skipSpace() {
+            while i < n {
+                let c = p[i]
+                guard c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 else { return }
+                i += 1
+            }
+        }
+
+        mutating func document() -> Bool {
+            skipSpace()
+            // Like JSONSerialization without fragments: an object or an array.
+            guard i < n, p[i] == UInt8(ascii: "{") || p[i] == UInt8(ascii: "["), value() else { return false }
+            skipSpace()
+            return i == n
+        }
+
+        mutating func value() -> Bool {
+            skipSpace()
+            guard i < n else { return false }
+            switch p[i] {
+            case UInt8(ascii: "{"): return object()
+            case UInt8(ascii: "["): return array()
+            case UInt8(ascii: "\""): return string()
+            case UInt8(ascii: "t"): return literal("true", .true)
+            case UInt8(ascii: "f"): return literal("false", .false)
+            case UInt8(ascii: "n"): return literal("null", .null)
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return number()
+            default: return false
+            }
+        }
+
+        mutating func literal(_ word: StaticString, _ kind: JSONKind) -> Bool {
+            let count = word.utf8CodeUnitCount
+            guard i + count <= n else { return false }
+            for k in 0..<count where p[i + k] != word.utf8Start[k] { return false }
+            i += count
+            append(JSONNode(kind))
+            return true
+        }
+
+        mutating func object() -> Bool {
+            guard depth < JSONReader.maxDepth else { return false }
+            depth += 1
+            defer { depth -= 1 }
+            i += 1
+            let at = count
+            append(JSONNode(.object))
+            var members: Int32 = 0
+            skipSpace()
+            guard i < n else { return false }
+            if p[i] == UInt8(ascii: "}") {
+                i += 1
+                nodes[at].value = Int64(count)
+                return true
+            }
+            while true {
+                guard i < n, p[i] == UInt8(ascii: "\""), string() else { return false }
+                skipSpace()
+                guard i < n, p[i] == UInt8(ascii: ":") else { return false }
+                i += 1
+                guard value() else { return false }
+                members += 1
+                skipSpace()
+                guard i < n else { return false }
+                if p[i] == UInt8(ascii: "}") {
+                    i += 1
+                    break
+                }
+                guard p[i] == UInt8(ascii: ",") else { return false }
+                i += 1
+                skipSpace()
+                guard i < n else { return false }
+                // JSONSerialization accepts a trailing comma.
+                if p[i] == UInt8(ascii: "}") {
+                    i += 1
+                    break
+                }
+            }
+            nodes[at].count = members
+            nodes[at].value = Int64(count)
+            return true
+        }
+
+        mutating func array() -> Bool {
+            guard depth < JSONReader.maxDepth else { return false }
+            depth += 1
+            defer { depth -= 1 }
+            i += 1
+            let at = count
+            append(JSONNode(.array))
+            var elements: Int32 = 0
+            skipSpace()
+            guard i < n else { return false }
+            if p[i] == UInt8(ascii: "]") {
+                i += 1
+                nodes[at].value = Int64(count)
+                return true
+            }
+            while true {
+                guard value() else { return false }
+                elements += 1
+                skipSpace()
+                guard i < n else { return false }
+                if p[i] == UInt8(ascii: "]") {
+                    i += 1
+                    break
+                }
+                guard p[i] == UInt8(ascii: ",") else { return false }
+                i += 1
+                skipSpace()
+                guard i < n else { return false }
+                if p[i] == UInt8(ascii: "]") {
+                    i += 1
+                    break
+                }
+            }
+            nodes[at].count = elements
+            nodes[at].value = Int64(count)
+            return true
+        }
+
+        /// A string at `p[i] == '"'`, unescaped into `text`. Invalid UTF-8, a control character, a
+        /// bad escape or a lone surrogate rejects it. Like `String(bytes:encoding: .utf8)` on each
+        /// run between escapes (what JSONSerialization does), a byte order mark at the start of
+        /// a run is dropped.
+        @inline(__always)
+        mutating func string() -> Bool {
+            i += 1
+            let start = textCount
+            var run = i
+            var runStart = true
+            while true {
+                if runStart {
+                    if i < n, p[i] == 0xEF, i + 3 <= n, p[i + 1] == 0xBB, p[i + 2] == 0xBF {
+                        i += 3
+                        run = i
+                    }
+                    runStart = false
+                }
+                // Plain ASCII, a word at a time, up to the first byte that is not.
+                while i + 8 <= n {
+                    let bits = Self.special(UInt64(littleEndian: UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)))
+                    if bits != 0 {
+                        i += bits.trailingZeroBitCount >> 3
+                        break
+                    }
+                    i += 8
+                }
+                guard i < n else { return false }
+                let c = p[i]
+                if c == UInt8(ascii: "\"") {
+                    appendText(p + run, i - run)
+                    i += 1
+                    append(JSONNode(.string, offset: Int32(start), count: Int32(textCount - start)))
+                    return true
+                } else if c == UInt8(ascii: "\\") {
+                    appendText(p + run, i - run)
+                    guard escape() else { return false }
+                    run = i
+                    runStart = true
+                } else if c < 0x20 {
+                    return false
+                } else if c < 0x80 {
+                    i += 1
+                } else {
+                    let length = Self.utf8Length(p + i, n - i)
+                    guard length > 0 else { return false }
+                    i += length
+                }
+            }
+        }
+
+        /// Nonzero when a word has a byte that ends a plain run: `"`, `\`, below 0x20 or above 0x7F.
+        @inline(__always)
+        static func special(_ v: UInt64) -> UInt64 {
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let highs: UInt64 = 0x8080_8080_8080_8080
+            @inline(__always) func zero(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & highs }
+            return (v & highs) | ((v &- ones &* 0x20) & ~v & highs) | zero(v ^ (ones &* 0x22)) | zero(v ^ (ones &* 0x5C))
+        }
+
+        /// The length of the valid UTF-8 sequence at `s` (strict: no overlong forms, surrogates or
+        /// values above U+10FFFF), or 0.
+        @inline(__always)
+        static func utf8Length(_ s: UnsafePointer<UInt8>, _ available: Int) -> Int {
+            let c = s[0]
+            @inline(__always) func cont(_ k: Int) -> Bool { k < available && s[k] & 0xC0 == 0x80 }
+            switch c {
+            case 0xC2...0xDF: return cont(1) ? 2 : 0
+            case 0xE0: return available > 1 && s[1] >= 0xA0 && s[1] <= 0xBF && cont(2) ? 3 : 0
+            case 0xE1...0xEC, 0xEE...0xEF: return cont(1) && cont(2) ? 3 : 0
+            case 0xED: return available > 1 && s[1] >= 0x80 && s[1] <= 0x9F && cont(2) ? 3 : 0
+            case 0xF0: return available > 1 && s[1] >= 0x90 && s[1] <= 0xBF && cont(2) && cont(3) ? 4 : 0
+            case 0xF1...0xF3: return cont(1) && cont(2) && cont(3) ? 4 : 0
+            case 0xF4: return available > 1 && s[1] >= 0x80 && s[1] <= 0x8F && cont(2) && cont(3) ? 4 : 0
+            default: return 0
+            }
+        }
+
+        mutating func hex4() -> UInt32? {
+            guard i + 4 <= n else { return nil }
+            var v: UInt32 = 0
+            for k in 0..<4 {
+                let c = p[i + k]
+                let d: UInt8
+                switch c {
+                case 48...57: d = c - 48
+                case 65...70: d = c - 55
+                case 97...102: d = c - 87
+                default: return nil
+                }
+                v = v << 4 | UInt32(d)
+            }
+            i += 4
+            return v
+        }
+
+        mutating func escape() -> Bool {
+            guard i + 1 < n else { return false }
+            let c = p[i + 1]
+            i += 2
+            switch c {
+            case 0x22, 0x5C, 0x2F: appendByte(c)
+            case UInt8(ascii: "b"): appendByte(0x08)
+            case UInt8(ascii: "f"): appendByte(0x0C)
+            case UInt8(ascii: "n"): appendByte(0x0A)
+            case UInt8(ascii: "r"): appendByte(0x0D)
+            case UInt8(ascii: "t"): appendByte(0x09)
+            case UInt8(ascii: "u"):
+                guard var scalar = hex4() else { return false }
+                if scalar & 0xFC00 == 0xD800 {
+                    guard i + 2 <= n, p[i] == UInt8(ascii: "\\"), p[i + 1] == UInt8(ascii: "u") else { return false }
+                    i += 2
+                    guard let low = hex4(), low & 0xFC00 == 0xDC00 else { return false }
+                    scalar = (scalar - 0xD800) * 0x400 + (low - 0xDC00) + 0x10000
+                } else if scalar & 0xFC00 == 0xDC00 {
+                    return false
+                }
+                appendScalar(scalar)
+            default: return false
+            }
+            return true
+        }
+
+        mutating func appendScalar(_ v: UInt32) {
+            if v < 0x80 {
+                appendByte(UInt8(v))
+            } else if v < 0x800 {
+                appendByte(UInt8(0xC0 | (v >> 6)))
+                appendByte(UInt8(0x80 | (v & 0x3F)))
+            } else if v < 0x10000 {
+                appendByte(UInt8(0xE0 | (v >> 12)))
+                appendByte(UInt8(0x80 | ((v >> 6) & 0x3F)))
+                appendByte(UInt8(0x80 | (v & 0x3F)))
+            } else {
+                appendByte(UInt8(0xF0 | (v >> 18)))
+                appendByte(UInt8(0x80 | ((v >> 12) & 0x3F)))
+                appendByte(UInt8(0x80 | ((v >> 6) & 0x3F)))
+                appendByte(UInt8(0x80 | (v & 0x3F)))
+            }
+        }
+
+        /// A number: JSON's grammar, then an integer of at most 18 digits exactly, anything else
+        /// kept as its literal once Foundation could represent it.
+        mutating func number() -> Bool {
+            let start = i
+            var integer = true
+            var negative = false
+            if p[i] == UInt8(ascii: "-") {
+                negative = true
+                i += 1
+            }
+            let digitsStart = i
+            guard i < n, p[i] &- 48 <= 9 else { return false }
+            var value: Int64 = 0
+            if p[i] == 48 {
+                i += 1
+            } else {
+                while i < n, p[i] &- 48 <= 9 {
+                    value = value &* 10 &+ Int64(p[i] &- 48)
+                    i += 1
+                }
+            }
+            let digits = i - digitsStart
+            if i < n, p[i] == UInt8(ascii: ".") {
+                integer = false
+                i += 1
+                guard i < n, p[i] &- 48 <= 9 else { return false }
+                while i < n, p[i] &- 48 <= 9 { i += 1 }
+            }
+            if i < n, p[i] | 0x20 == UInt8(ascii: "e") {
+                integer = false
+                i += 1
+                if i < n, p[i] == UInt8(ascii: "+") || p[i] == UInt8(ascii: "-") { i += 1 }
+                guard i < n, p[i] &- 48 <= 9 else { return false }
+                while i < n, p[i] &- 48 <= 9 { i += 1 }
+            }
+            if i < n {
+                // What may follow a number; anything else ("01", "1x") is malformed.
+                switch p[i] {
+                case 0x20, 0x0A, 0x0D, 0x09, UInt8(ascii: ","), UInt8(ascii: "]"), UInt8(ascii: "}"): break
+                default: return false
+                }
+            }
+            if integer, digits <= 18 {
+                append(JSONNode(.integer, value: negative ? -value : value))
+                return true
+            }
+            let literal = UnsafeBufferPointer(start: p + start, count: i - start)
+            guard JSONNumber.foundationValue(String(decoding: literal, as: UTF8.self)) != nil else { return false }
+            append(JSONNode(.number, offset: Int32(textCount), count: Int32(literal.count)))
+            appendText(p + start, literal.count)
+            return true
+        }
+    }
+}
