@@ -178,40 +178,6 @@ public struct CNABWriter {
     /// The layout's name.
     public var layoutName: String { layout.layout.name }
 
-    /// The file name the bank's rule gives (`writing.file_name`, else `remessa-{yyyy}{mm}{dd}-{n:2}.rem`),
-    /// with `{n:N}` the first counter for which `isFree` says yes.
-    public func fileName(sequence: Int?, isFree: (String) -> Bool) -> String {
-        let pattern = layout.layout.writing?.fileName ?? "remessa-{yyyy}{mm}{dd}-{n:2}.rem"
-        func expand(_ n: Int) -> String {
-            var out = ""
-            var rest = Substring(pattern)
-            while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
-                out += rest[..<open]
-                let key = rest[rest.index(after: open)..<close]
-                let d = options.date
-                func padded(_ v: Int, _ width: Int) -> String {
-                    let s = String(v)
-                    return String(repeating: "0", count: max(0, width - s.count)) + s
-                }
-                switch key {
-                case "dd": out += padded(d.day, 2)
-                case "mm": out += padded(d.month, 2)
-                case "yy": out += padded(d.year % 100, 2)
-                case "yyyy": out += padded(d.year, 4)
-                default:
-                    let width = Int(key.split(separator: ":").last ?? "") ?? 1
-                    out += key.hasPrefix("seq:") ? padded(sequence ?? 1, width) : padded(n, width)
-                }
-                rest = rest[rest.index(after: close)...]
-            }
-            return out + rest
-        }
-        guard pattern.contains("{n:") else { return expand(1) }
-        var n = 1
-        while !isFree(expand(n)), n < 10_000 { n += 1 }
-        return expand(n)
-    }
-
     // MARK: - Writing
 
     struct State {
