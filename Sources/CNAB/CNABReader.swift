@@ -23,8 +23,7 @@ public struct CNABReadOptions: Sendable {
 
     /// `TROCA_THREADS` when set to a positive number, else the machine's active processors.
     public static var defaultThreads: Int {
-        if let text = ProcessInfo.processInfo.environment["TROCA_THREADS"], let n = Int(text), n > 0 { return n }
-        return ProcessInfo.processInfo.activeProcessorCount
+        Environment.threads ?? ProcessInfo.processInfo.activeProcessorCount
     }
 
     /// Creates options.

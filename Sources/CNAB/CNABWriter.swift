@@ -25,8 +25,7 @@ public struct CNABWriteOptions: Sendable {
     /// `TROCA_THREADS` when set to a positive number, else 1: parsing ahead has not shown a
     /// gain on the shared 2-core machine it was measured on, so it is asked for, not assumed.
     public static var defaultThreads: Int {
-        if let text = ProcessInfo.processInfo.environment["TROCA_THREADS"], let n = Int(text), n > 0 { return n }
-        return 1
+        Environment.threads ?? 1
     }
 
     /// Creates options.

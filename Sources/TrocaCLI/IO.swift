@@ -37,7 +37,7 @@ public struct IO {
             stdin: { FileSource(descriptor: 0, name: "-") },
             stdout: { try FileDescriptorOutput.write(1, UnsafeRawBufferPointer($0)) },
             stderr: { bytes in try? bytes.withUnsafeBytes { try FileDescriptorOutput.write(2, $0) } },
-            environment: ProcessInfo.processInfo.environment,
+            environment: Environment.troca,
             currentDirectory: FileManager.default.currentDirectoryPath)
     }
 
