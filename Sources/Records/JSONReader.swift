@@ -452,8 +452,8 @@ public enum JSONReader {
             skipSpace()
             guard i < n else { return false }
             switch p[i] {
-            case UInt8(ascii: "{"): return object()
-            case UInt8(ascii: "["): return array()
+            case UInt8(ascii: "{"): return container(.object)
+            case UInt8(ascii: "["): return container(.array)
             case UInt8(ascii: "\""): return string()
             case UInt8(ascii: "t"): return literal("true", .true)
             case UInt8(ascii: "f"): return literal("false", .false)
@@ -472,31 +472,37 @@ public enum JSONReader {
             return true
         }
 
-        mutating func object() -> Bool {
+        /// An object (`{`, members `"key": value`) or an array (`[`, values), at its opening byte.
+        /// JSONSerialization accepts a trailing comma before the closing byte, and so does this.
+        mutating func container(_ kind: JSONKind) -> Bool {
             guard depth < JSONReader.maxDepth else { return false }
             depth += 1
             defer { depth -= 1 }
+            let keyed = kind == .object
+            let close = keyed ? UInt8(ascii: "}") : UInt8(ascii: "]")
             i += 1
             let at = count
-            append(JSONNode(.object))
+            append(JSONNode(kind))
             var members: Int32 = 0
             skipSpace()
             guard i < n else { return false }
-            if p[i] == UInt8(ascii: "}") {
+            if p[i] == close {
                 i += 1
                 nodes[at].value = Int64(count)
                 return true
             }
             while true {
-                guard i < n, p[i] == UInt8(ascii: "\""), string() else { return false }
-                skipSpace()
-                guard i < n, p[i] == UInt8(ascii: ":") else { return false }
-                i += 1
+                if keyed {
+                    guard i < n, p[i] == UInt8(ascii: "\""), string() else { return false }
+                    skipSpace()
+                    guard i < n, p[i] == UInt8(ascii: ":") else { return false }
+                    i += 1
+                }
                 guard value() else { return false }
                 members += 1
                 skipSpace()
                 guard i < n else { return false }
-                if p[i] == UInt8(ascii: "}") {
+                if p[i] == close {
                     i += 1
                     break
                 }
@@ -504,51 +510,12 @@ public enum JSONReader {
                 i += 1
                 skipSpace()
                 guard i < n else { return false }
-                // JSONSerialization accepts a trailing comma.
-                if p[i] == UInt8(ascii: "}") {
+                if p[i] == close {
                     i += 1
                     break
                 }
             }
             nodes[at].count = members
-            nodes[at].value = Int64(count)
-            return true
-        }
-
-        mutating func array() -> Bool {
-            guard depth < JSONReader.maxDepth else { return false }
-            depth += 1
-            defer { depth -= 1 }
-            i += 1
-            let at = count
-            append(JSONNode(.array))
-            var elements: Int32 = 0
-            skipSpace()
-            guard i < n else { return false }
-            if p[i] == UInt8(ascii: "]") {
-                i += 1
-                nodes[at].value = Int64(count)
-                return true
-            }
-            while true {
-                guard value() else { return false }
-                elements += 1
-                skipSpace()
-                guard i < n else { return false }
-                if p[i] == UInt8(ascii: "]") {
-                    i += 1
-                    break
-                }
-                guard p[i] == UInt8(ascii: ",") else { return false }
-                i += 1
-                skipSpace()
-                guard i < n else { return false }
-                if p[i] == UInt8(ascii: "]") {
-                    i += 1
-                    break
-                }
-            }
-            nodes[at].count = elements
             nodes[at].value = Int64(count)
             return true
         }
