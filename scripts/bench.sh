@@ -7,10 +7,10 @@
 #   --no-build  do not run `swift build -c release --static-swift-stdlib` first
 #   --verify    run `gen-cnab240.py --verify` on each generated file (1M file: ~15 s)
 #   --strict    exit 1 when a command fails or a target is missed (default: report only)
-#   --write N   also time `troca cnab write` of N títulos from JSONL (a FEBRABAN 240 remessa made
-#               by gen-cnab240.py, parsed to títulos untimed) against `cat` of the file written
-#               (target <= 12x), then `cnab simulate` of that remessa and `cnab parse` of the
-#               simulated retorno (one run each: writing is slow today)
+#   --write N   also time `troca cnab write` of N títulos from JSONL against `cat` of the file
+#               written (target <= 12x): a 240 remessa (the títulos of one made by gen-cnab240.py,
+#               parsed untimed) and a Bradesco 400 one (the 400 sample's títulos repeated); then
+#               `cnab simulate` of the 240 remessa and `cnab parse` of the simulated retorno
 #
 # environment:
 #   BENCH_DIR   keep the generated files here and reuse them on the next run
@@ -251,26 +251,45 @@ if (( write )); then
     echo "== generating $rem ($write títulos)" >&2
     python3 "$GEN" --titles "$write" --direction remessa --seed 1 >"$rem"
   fi
-  titles="$scratch/titles.jsonl"
-  "$TROCA" cnab parse "$rem" 2>/dev/null | grep '"record":"title"' >"$titles" || true
-  out="$scratch/written.rem"
-  t0=$(date +%s.%N)
-  "$TROCA" cnab write --bank 237 --format 240 --date 2026-01-01 --time 00:00:00 "$titles" --output "$out" 2>/dev/null || true
-  t1=$(date +%s.%N)
+  # Títulos for the 240 writer: the generated remessa's, parsed (untimed). For the 400 writer:
+  # the Bradesco 400 sample's títulos, repeated to N lines.
+  titles240="$scratch/titles-240.jsonl"
+  "$TROCA" cnab parse "$rem" 2>/dev/null | grep '"record":"title"' >"$titles240" || true
+  titles400="$scratch/titles-400.jsonl"
+  "$TROCA" cnab parse "$ROOT/Fixtures/samples/cnab400/237/remessa.rem" 2>/dev/null | grep '"record":"title"' \
+    | python3 -c 'import sys; t = sys.stdin.readlines(); n = int(sys.argv[1]); sys.stdout.write("".join(t[k % len(t)] for k in range(n)))' "$write" >"$titles400"
+  echo "== measuring cnab write of $write títulos, 240 and 400 (best of $RUNS)" >&2
+  wrows="$scratch/write-rows"
+  : >"$wrows"
+  for fmt in 240 400; do
+    titles="$scratch/titles-$fmt.jsonl"
+    out="$scratch/written-$fmt.rem"
+    measure write "$titles" "$TROCA" cnab write --bank 237 --format "$fmt" --date 2026-01-01 --time 00:00:00 "$titles" --output "$out"; w_r=$REPLY
+    measure cat "$out" cat "$out"; c_r=$REPLY
+    echo "write-$fmt $(stat -c %s "$out" 2>/dev/null || echo 0) $c_r $w_r" >>"$wrows"
+  done
   sim="$scratch/simulated.ret"
-  "$TROCA" cnab simulate "$rem" --date 2020-01-01 --output "$sim" 2>/dev/null || true
-  t2=$(date +%s.%N)
-  measure cat "$out" cat "$out"; wcat=${REPLY%% *}
-  measure parse "$sim" "$TROCA" cnab parse "$sim"; wparse=${REPLY%% *}
-  python3 - "$write" "$t0" "$t1" "$t2" "$wcat" "$wparse" "$(stat -c %s "$out" 2>/dev/null || echo 0)" <<'PY'
+  measure simulate "$rem" "$TROCA" cnab simulate "$rem" --date 2020-01-01 --output "$sim"; s_r=$REPLY
+  measure cat "$sim" cat "$sim"; sc_r=$REPLY
+  measure parse "$sim" "$TROCA" cnab parse "$sim"; sp_r=$REPLY
+  echo "simulate+parse $(stat -c %s "$sim" 2>/dev/null || echo 0) $sc_r $s_r $sp_r" >>"$wrows"
+  python3 - "$wrows" "$write" <<'PY'
 import sys
-n, t0, t1, t2, cat, parse, size = sys.argv[1:]
-w, s = float(t1) - float(t0), float(t2) - float(t1)
-cat, parse = float(cat), float(parse)
+rows, n = sys.argv[1], int(sys.argv[2])
 print()
-print("write %s títulos: %.2f s (%.1f MB written; cat %.3f s) = %.0fx cat (target <= 12x: %s)"
-      % (n, w, int(size) / 1e6, cat, w / max(cat, 1e-6), "ok" if w / max(cat, 1e-6) <= 12 else "MISSED"))
-print("simulate: %.2f s; parse of the simulated retorno: %.3f s = %.1fx cat" % (s, parse, parse / max(cat, 1e-6)))
+print("%-16s %8s %6s %7s %10s %8s" % ("writing", "size MB", "cat s", "troca s", "troca/cat", "RSS MiB"))
+for line in open(rows):
+    f = line.split()
+    name, size, cat = f[0], int(f[1]), float(f[2])
+    if name.startswith("write"):
+        t, rss = float(f[5]), int(f[6]) / 1024
+        ratio = t / max(cat, 1e-6)
+        print("%-16s %8.1f %6.3f %7.3f %10s %8.1f" % (name + " " + str(n), size / 1e6, cat, t,
+              "%.0fx (<=12x %s)" % (ratio, "ok" if ratio <= 12 else "MISSED"), rss))
+    else:
+        sim, srss, parse, prss = float(f[5]), int(f[6]) / 1024, float(f[8]), int(f[9]) / 1024
+        print("%-16s %8.1f %6.3f %7.3f %10s %8.1f" % ("simulate " + str(n), size / 1e6, cat, sim, "%.0fx" % (sim / max(cat, 1e-6)), srss))
+        print("%-16s %8.1f %6.3f %7.3f %10s %8.1f" % ("parse simulated", size / 1e6, cat, parse, "%.1fx" % (parse / max(cat, 1e-6)), prss))
 PY
 fi
 
