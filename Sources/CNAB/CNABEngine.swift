@@ -177,6 +177,8 @@ struct CNABEngine {
     var lastCode: (key: UInt16?, reasons: Int?, movement: [UInt8]?) = (nil, nil, nil)
     var lastShape: (shape: UInt64, program: Int) = (0, -1)
     var warnedCodes: Set<String> = []
+    /// The movement codes (two bytes) of the layout's code table, for its direction.
+    var knownCodes: Set<UInt16> = []
     var warnedEnums: Set<Int> = []
     var fileJSON: [UInt8] = []
 
@@ -291,12 +293,6 @@ struct CNABEngine {
         reasonTables = [:]
         reasonList = []
         movementJSON = [:]
-        // What only writing records needs (`check` writes none, and is spared building it).
-        guard output != nil else { return }
-        let details = compiled.records.indices.filter { compiled.records[$0].role == .detail }
-        detailSchema = OutputSchema(layout: compiled, records: details)
-        if parallel { try output?.setFiller(nil) }
-        recordPrograms = compiled.records.indices.map { OutputSchema(layout: compiled, records: [$0]).program(for: [$0]) }
         // The occurrence table beside the layout, else beside the layouts it extends; a CNAB 240
         // bank without its own reads FEBRABAN's.
         var folders: [String] = []
@@ -309,6 +305,17 @@ struct CNABEngine {
         let library = self.library
         codes = folders.lazy.compactMap { try? library.codes(named: $0 + "/occurrences") }.first
         let retorno = name.hasSuffix("retorno")
+        // The movement codes the table knows, for the unknown-code warning of `check` and `parse` alike.
+        knownCodes = Set(
+            (retorno ? codes.map { Array($0.movements.keys) } : codes?.remessaMovements.map { Array($0.keys) }).map {
+                $0.compactMap(Self.key)
+            } ?? [])
+        // What only writing records needs (`check` writes none, and is spared building it).
+        guard output != nil else { return }
+        let details = compiled.records.indices.filter { compiled.records[$0].role == .detail }
+        detailSchema = OutputSchema(layout: compiled, records: details)
+        if parallel { try output?.setFiller(nil) }
+        recordPrograms = compiled.records.indices.map { OutputSchema(layout: compiled, records: [$0]).program(for: [$0]) }
         if let codes {
             var tables: [String: Int] = [:]
             for (tableName, texts) in codes.reasons.sorted(by: { $0.key < $1.key }) {
@@ -879,13 +886,20 @@ struct CNABEngine {
         }
         summary.written += count
         summary.titles += 1
-        guard let out = output else { return }
-        let retorno = summary.direction == "retorno"
         var codeKey: UInt16? = nil
         let codeSpot = hot[firstRecord].code
         if codeSpot.length == 2 {
             codeKey = UInt16(group.store[codeSpot.start]) << 8 | UInt16(group.store[codeSpot.start + 1])
         }
+        if let codeKey, codeKey != lastCode.key, !knownCodes.contains(codeKey) {
+            let code = group.store.withUnsafeBufferPointer { infos[firstRecord].specs[infos[firstRecord].code!].text(in: $0) }
+            if let code { unknownCode(code, firstLine, column: codeSpot.start + 1) }
+        }
+        guard let out = output else {
+            lastCode.key = codeKey
+            return
+        }
+        let retorno = summary.direction == "retorno"
         // The code's reason table and movement members, from the last título's when the code repeats.
         if codeKey != lastCode.key {
             lastCode = (codeKey, codeKey.flatMap { reasonTables[$0] }, codeKey.flatMap { movementJSON[$0] })
@@ -939,10 +953,6 @@ struct CNABEngine {
                     }
                 }
             }
-        }
-        if movement == nil, codeKey != nil {
-            let code = group.store.withUnsafeBufferPointer { infos[firstRecord].specs[infos[firstRecord].code!].text(in: $0) }
-            if let code { unknownCode(code, firstLine, column: hot[firstRecord].code.start + 1) }
         }
         try endRecord(firstLine)
     }

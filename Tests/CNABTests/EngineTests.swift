@@ -108,6 +108,12 @@ import Testing
             return (out, found, summary)
         }
         for (name, bytes) in inputs {
+            // `check` finds what `parse` finds: the same diagnostics and counts, only no records.
+            let parsed = try read(bytes, threads: 1, emit: true)
+            let checked = try read(bytes, threads: 1, emit: false)
+            let sameFindings = parsed.1 == checked.1
+            #expect(sameFindings, "\(name): check and parse report different diagnostics")
+            #expect(parsed.2.lines == checked.2.lines && parsed.2.rejected == checked.2.rejected, "\(name)")
             for emit in [true, false] {
                 let serial = try read(bytes, threads: 1, emit: emit)
                 #expect(serial.0.isEmpty != emit || serial.2.fatal || serial.2.lines == serial.2.skipped, "\(name)")
