@@ -5,8 +5,8 @@ import Records
 /// JSONL lines read and parsed into tapes ahead of the writer, on a thread of their own: the
 /// writer's state (sequence numbers, batches, counts) stays on the caller's thread, so the bytes
 /// written are the same. Batches of lines go round between the two threads (at most `inFlight`
-/// exist), so memory stays constant. Coordinated by one pthread mutex and condition, like
-/// `ChunkWorkers`.
+/// exist), so memory stays constant. Coordinated by a `Monitor`, as `ChunkWorkers` and
+/// `ReadAhead` are.
 final class ParsedLines: @unchecked Sendable {
     /// Lines parsed together: their tapes, whether each parsed as an object, and the raw lines.
     final class Batch {
@@ -41,9 +41,8 @@ final class ParsedLines: @unchecked Sendable {
     /// A tape grown past this (a very long line) is dropped after use rather than kept.
     static let largestKeptTape = 1 << 16
 
-    let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    let changed = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
-    /// Guarded by `mutex`.
+    let monitor = Monitor()
+    /// Guarded by `monitor`.
     var free: [Batch] = []
     var full: [Batch] = []
     var stopping = false
@@ -51,20 +50,11 @@ final class ParsedLines: @unchecked Sendable {
 
     /// Starts reading `source` on a new thread.
     init(_ source: ByteSource) {
-        pthread_mutex_init(mutex, nil)
-        pthread_cond_init(changed, nil)
         free = (0..<Self.inFlight).map { _ in Batch() }
         let box = SourceBox(source)
         let thread = Thread { [self] in produce(box.source) }
         thread.stackSize = 1 << 20
         thread.start()
-    }
-
-    deinit {
-        pthread_cond_destroy(changed)
-        pthread_mutex_destroy(mutex)
-        changed.deallocate()
-        mutex.deallocate()
     }
 
     /// Hands the source to the reading thread, which alone uses it from then on.
@@ -75,54 +65,52 @@ final class ParsedLines: @unchecked Sendable {
 
     /// The next batch in input order (waits for it).
     func next() -> Batch {
-        pthread_mutex_lock(mutex)
-        while full.isEmpty { pthread_cond_wait(changed, mutex) }
-        let batch = full.removeFirst()
-        pthread_mutex_unlock(mutex)
-        return batch
+        monitor.locked {
+            while full.isEmpty { monitor.wait() }
+            return full.removeFirst()
+        }
     }
 
     /// Gives a batch back to be filled again.
     func recycle(_ batch: Batch) {
         for k in 0..<batch.tapes.count where batch.tapes[k].nodes.count > Self.largestKeptTape { batch.tapes[k] = JSONTape() }
         batch.removeAll()
-        pthread_mutex_lock(mutex)
-        free.append(batch)
-        pthread_cond_broadcast(changed)
-        pthread_mutex_unlock(mutex)
+        monitor.locked {
+            free.append(batch)
+            monitor.signal()
+        }
     }
 
     /// Stops the reading thread at its next batch; waits for it when `wait` (not after an
     /// error: it may be blocked reading an input that never ends).
     func stop(wait: Bool) {
-        pthread_mutex_lock(mutex)
-        stopping = true
-        pthread_cond_broadcast(changed)
-        while wait && running { pthread_cond_wait(changed, mutex) }
-        pthread_mutex_unlock(mutex)
+        monitor.locked {
+            stopping = true
+            monitor.signal()
+            while wait && running { monitor.wait() }
+        }
     }
 
     func take() -> Batch? {
-        pthread_mutex_lock(mutex)
-        while free.isEmpty && !stopping { pthread_cond_wait(changed, mutex) }
-        let batch = stopping ? nil : free.removeLast()
-        pthread_mutex_unlock(mutex)
-        return batch
+        monitor.locked {
+            while free.isEmpty && !stopping { monitor.wait() }
+            return stopping ? nil : free.removeLast()
+        }
     }
 
     func hand(_ batch: Batch) {
-        pthread_mutex_lock(mutex)
-        full.append(batch)
-        pthread_cond_broadcast(changed)
-        pthread_mutex_unlock(mutex)
+        monitor.locked {
+            full.append(batch)
+            monitor.signal()
+        }
     }
 
     func produce(_ source: ByteSource) {
         defer {
-            pthread_mutex_lock(mutex)
-            running = false
-            pthread_cond_broadcast(changed)
-            pthread_mutex_unlock(mutex)
+            monitor.locked {
+                running = false
+                monitor.signal()
+            }
         }
         guard var batch = take() else { return }
         var reader = LineReader(source)
