@@ -34,9 +34,10 @@ def strdict(d):
 
 
 def field(f):
-    return ("FieldLayout(name: {}, pos: {}, picture: {}, format: {}, enum: {}, default: {}, to: {}, doc: {})"
+    truncate = "" if "truncate" not in f else ", truncate: " + ("true" if f["truncate"] else "false")
+    return ("FieldLayout(name: {}, pos: {}, picture: {}, format: {}, enum: {}, default: {}, to: {}, doc: {}{})"
             .format(lit(f["name"]), json.dumps(f["pos"]), lit(f["picture"]), lit(f.get("format")),
-                    strdict(f.get("enum")), lit(f.get("default")), lit(f.get("to")), lit(f.get("doc"))))
+                    strdict(f.get("enum")), lit(f.get("default")), lit(f.get("to")), lit(f.get("doc")), truncate))
 
 
 def record(r):

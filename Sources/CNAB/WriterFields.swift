@@ -147,8 +147,8 @@ enum Transliteration {
         }
     }
 
-    /// Whether `isFreeText` text may be cut to its field: names, addresses, messages; identifiers
-    /// (nosso número, seu número, codes) never are.
+    /// Whether text may be cut to its field when the layout does not say (`truncate`): names,
+    /// addresses, messages may; identifiers (nosso número, seu número, codes) never are.
     static func isFreeText(_ path: String?) -> Bool {
         guard let last = path?.split(separator: ".").last else { return false }
         let words: Set<Substring> = ["name", "street", "district", "city", "complement", "payer_info", "text", "content", "bank_name"]
@@ -207,7 +207,7 @@ extension RecordProgram {
                 FieldOp(
                     source: source, path: source == .path ? trie.byPath[group.to!]! : -1, start: Int32(first.start), length: Int32(length),
                     firstSpot: Int32(spots.count), spotCount: Int32(fields.count), format: first.format, numeric: numeric,
-                    document: first.format == .document, freeText: Transliteration.isFreeText(first.to),
+                    document: first.format == .document, freeText: first.truncate ?? Transliteration.isFreeText(first.to),
                     isEnum: first.format == .enumeration, isReasons: first.format == .reasons,
                     plainNumeric: numeric && fields.count == 1 && first.format != .time
                         && !{ if case .date = first.format { return true } else { return false } }(),

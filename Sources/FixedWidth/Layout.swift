@@ -145,6 +145,9 @@ public struct FieldLayout: Sendable, Codable, Hashable {
     public var to: String?
     /// A note on the field.
     public var doc: String?
+    /// Whether `cnab write` may cut a value too long for this text field (names, addresses,
+    /// messages) instead of rejecting the título; absent: decided by the field's path.
+    public var truncate: Bool? = nil
 
     /// Whether this field is a named filler.
     public var isFiller: Bool { name == "filler" || name.hasPrefix("filler_") }

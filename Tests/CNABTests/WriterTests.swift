@@ -149,3 +149,47 @@ import Testing
         #expect(throws: CNABWriter.SetupError.self) { try Self.write([], format: .cnab400, bank: "999") }
     }
 }
+
+extension WriterTests {
+    /// A field's `truncate` key decides whether a value too long for it is cut (one warning) or
+    /// rejects the título, over the default by path: here the payer's name may no longer be cut,
+    /// and the company's own reference (an identifier by default) may.
+    @Test func truncateKeyOverridesTheDefault() throws {
+        let source = try #require(BuiltinLayouts.files.first { $0.name == "cnab240/febraban/remessa" })
+        let edited = source.json
+            .replacingOccurrences(of: #""to": "payer.name" }"#, with: #""to": "payer.name", "truncate": false }"#)
+            .replacingOccurrences(of: #""to": "company_use", "doc""#, with: #""to": "company_use", "truncate": true, "doc""#)
+        #expect(edited != source.json)
+        var library = LayoutLibrary()
+        library.add(LayoutSource(name: source.name, origin: "test", json: Array(edited.utf8)))
+        #expect(LayoutLint.lint(library.sources[source.name]!, in: library).isEmpty)
+        // Only text fields with an output path may be cut.
+        var numeric = LayoutLibrary()
+        let wrong = source.json.replacingOccurrences(of: #""to": "amount_cents""#, with: #""to": "amount_cents", "truncate": true"#)
+        numeric.add(LayoutSource(name: source.name, origin: "test", json: Array(wrong.utf8)))
+        let problems = LayoutLint.lint(numeric.sources[source.name]!, in: numeric)
+        #expect(wrong != source.json && problems.contains { $0.code == "layout.truncate" }, "\(problems)")
+        let long = String(repeating: "X", count: 60)
+        let titles = [
+            #"{"record":"title","nosso_numero":"1","due_date":"2026-12-20","amount_cents":100,"company_use":"\#(long)","payer":{"name":"SHORT"}}"#,
+            #"{"record":"title","nosso_numero":"2","due_date":"2026-12-20","amount_cents":100,"payer":{"name":"\#(long)"}}"#,
+        ].joined(separator: "\n")
+        func write(_ library: LayoutLibrary) throws -> (CNABWriteSummary, [Diagnostic]) {
+            var found: [Diagnostic] = []
+            let options = CNABWriteOptions(format: .cnab240, bank: "237", date: CivilDate(year: 2026, month: 11, day: 30)!, time: 0, fileSequence: 1)
+            let (_, summary) = try CNABWriter(library: library, options: options).write(
+                MemorySource(Array(titles.utf8)), file: "t.jsonl", diagnostics: DiagnosticSink { found.append($0) })
+            return (summary, found)
+        }
+        // By default the long company_use rejects título 1 and the long name is cut in título 2.
+        let (plain, plainFound) = try write(LayoutLibrary())
+        #expect(plain.titles == 1 && plain.rejected == 1)
+        #expect(plainFound.contains { $0.code == "write.overflow" && $0.line == 1 })
+        #expect(plainFound.contains { $0.code == "write.truncated" && $0.message.contains("payer.name") })
+        // With the keys, the other way round.
+        let (keyed, keyedFound) = try write(library)
+        #expect(keyed.titles == 1 && keyed.rejected == 1)
+        #expect(keyedFound.contains { $0.code == "write.overflow" && $0.line == 2 })
+        #expect(keyedFound.contains { $0.code == "write.truncated" && $0.message.contains("company_use") })
+    }
+}
