@@ -204,6 +204,12 @@ public final class OutputSchema: Sendable {
                 }
             }
         }
+        for i in steps.indices
+        where steps[i].op == .leaf && steps[i].kind.rawValue < ShapeProgram.Step.Kind.coded.rawValue
+            && (i + 1 == steps.count || steps[i + 1].op != .alternative)
+        {
+            steps[i].op = .single
+        }
         return ShapeProgram(steps: steps, bound: bound + 16, schema: self)
     }
 
@@ -235,6 +241,8 @@ public final class ShapeProgram: Sendable {
             case leaf
             /// Another source for the leaf before it, tried only when that one was absent.
             case alternative
+            /// A leaf with one source and a plain value (no table): the common case, taken straight.
+            case single
             case open, close
         }
         enum Kind: UInt8, Sendable {
@@ -287,6 +295,12 @@ public final class ShapeProgram: Sendable {
                     while i < n {
                         let step = steps[i]
                         switch step.op {
+                        case .single:
+                            let mark = p
+                            if needComma { p.pointee = 44; p += 1 }
+                            Self.copyWords(keyBase + Int(step.keyStart), Int(step.keyLength), to: p)
+                            p += Int(step.keyLength)
+                            if Self.value(step, storeBase + offsetBase[Int(step.slot)], &p) { needComma = true } else { p = mark }
                         case .leaf, .alternative:
                             let mark = p - out.base
                             if needComma { p.pointee = 44; p += 1 }
