@@ -454,7 +454,18 @@ public final class ShapeProgram: Sendable {
             default: date = n == 8 ? CivilDate(year: two(0) * 100 + two(2), month: two(4), day: two(6)) : nil
             }
             guard let d = date else { return false }
-            d.writeQuoted(to: p)
+            // A real date with a four-digit year: its digits as written, only reordered.
+            switch s.kind {
+            case .dayMonthYear4:
+                p[1] = f[4]; p[2] = f[5]; p[3] = f[6]; p[4] = f[7]
+                p[6] = f[2]; p[7] = f[3]; p[9] = f[0]; p[10] = f[1]
+            case .year4MonthDay:
+                p[1] = f[0]; p[2] = f[1]; p[3] = f[2]; p[4] = f[3]
+                p[6] = f[4]; p[7] = f[5]; p[9] = f[6]; p[10] = f[7]
+            default:
+                d.writeQuoted(to: p)
+            }
+            p[0] = 34; p[5] = 45; p[8] = 45; p[11] = 34
             p += 12
         case .time:
             var blank = true
