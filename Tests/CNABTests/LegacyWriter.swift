@@ -617,42 +617,16 @@ struct LegacyCNABWriter {
         return .success((pad(Array(ascii.prefix(length)), field, length: length), cut))
     }
 
-    /// Whether a text path is free text (names, addresses, messages), which may be cut to its
-    /// field; identifiers (nosso número, seu número, codes) never are.
-    static func isFreeText(_ path: String?) -> Bool {
-        guard let last = path?.split(separator: ".").last else { return false }
-        let words: Set<Substring> = ["name", "street", "district", "city", "complement", "payer_info", "text", "content", "bank_name"]
-        return words.contains(last) || last.hasPrefix("message") || path!.hasPrefix("print.")
-    }
+    /// The rules the compiled writer keeps unchanged (which text may be cut, transliteration)
+    /// are its own: the oracle checks what was rewritten around them.
+    static func isFreeText(_ path: String?) -> Bool { Transliteration.isFreeText(path) }
+
+    static func ascii(_ text: String) -> String { Transliteration.ascii(text) }
 
     static func pad(_ bytes: [UInt8], _ field: CompiledField, length: Int) -> [UInt8] {
         let b = Array(bytes.prefix(length))
         return field.picture.kind == .numeric
             ? [UInt8](repeating: 48, count: length - b.count) + b
             : b + [UInt8](repeating: 0x20, count: length - b.count)
-    }
-
-    /// Uppercase 7-bit ASCII: accents dropped (ç → C), other characters outside ASCII as `?`.
-    static func ascii(_ text: String) -> String {
-        // Plain ASCII (most text) is only uppercased, byte by byte.
-        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
-            return String(decoding: text.utf8.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }, as: UTF8.self)
-        }
-        let folded = text.applyingTransform(.stripDiacritics, reverse: false) ?? text
-        var out = ""
-        out.unicodeScalars.reserveCapacity(folded.unicodeScalars.count)
-        for scalar in folded.uppercased().unicodeScalars {
-            switch scalar.value {
-            case 0x20...0x7E: out.unicodeScalars.append(scalar)
-            case 0x09, 0x0A, 0x0D: out.unicodeScalars.append(" ")
-            case 0xBA, 0xB0: out.unicodeScalars.append("O")
-            case 0xAA: out.unicodeScalars.append("A")
-            case 0xDF: out += "SS"
-            case 0xC6: out += "AE"
-            case 0xD8: out.unicodeScalars.append("O")
-            default: out.unicodeScalars.append("?")
-            }
-        }
-        return out
     }
 }
