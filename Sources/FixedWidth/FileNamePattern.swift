@@ -114,18 +114,13 @@ public struct FileNamePattern: Sendable {
                 }
                 variants = variants.map { $0 + value }
             case .counter(let width):
-                let top = min(9_999, Int(pow10(width)) - 1)
+                // Up to 9,999 names: a wider counter is cut there, so no power of ten can overflow.
+                let top = (0..<min(width, 4)).reduce(1) { v, _ in v * 10 } - 1
                 variants = variants.flatMap { base in (1...max(top, 1)).map { base + padded($0, width) } }
             case .choices(let choices):
                 variants = variants.flatMap { base in choices.map { base + $0 } }
             }
         }
         return variants
-    }
-
-    func pow10(_ n: Int) -> Double {
-        var v = 1.0
-        for _ in 0..<n { v *= 10 }
-        return v
     }
 }
