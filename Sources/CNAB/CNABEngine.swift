@@ -178,7 +178,8 @@ struct CNABEngine {
     var lastShape: (shape: UInt64, program: Int) = (0, -1)
     var warnedCodes: Set<String> = []
     /// The movement codes (two bytes) of the layout's code table, for its direction.
-    var knownCodes: Set<UInt16> = []
+    /// A bit per two-byte code (no hashing per título).
+    var knownCodes = [UInt64](repeating: 0, count: 1024)
     var warnedEnums: Set<Int> = []
     var fileJSON: [UInt8] = []
 
@@ -306,10 +307,9 @@ struct CNABEngine {
         codes = folders.lazy.compactMap { try? library.codes(named: $0 + "/occurrences") }.first
         let retorno = name.hasSuffix("retorno")
         // The movement codes the table knows, for the unknown-code warning of `check` and `parse` alike.
-        knownCodes = Set(
-            (retorno ? codes.map { Array($0.movements.keys) } : codes?.remessaMovements.map { Array($0.keys) }).map {
-                $0.compactMap(Self.key)
-            } ?? [])
+        knownCodes = [UInt64](repeating: 0, count: 1024)
+        let directionCodes = retorno ? codes.map { Array($0.movements.keys) } : codes?.remessaMovements.map { Array($0.keys) }
+        for key in (directionCodes ?? []).compactMap(Self.key) { knownCodes[Int(key >> 6)] |= 1 << UInt64(key & 63) }
         // What only writing records needs (`check` writes none, and is spared building it).
         guard output != nil else { return }
         let details = compiled.records.indices.filter { compiled.records[$0].role == .detail }
@@ -473,13 +473,15 @@ struct CNABEngine {
         if let f = lineFacts, f.record >= 0 {
             selected = Int(f.record)
         } else {
+            // The cache's steps spelled out: the layout is touched only on a miss (a closure
+            // over it would cost a reference count on every line).
             switch selectCache.lookup(line) {
-        case .hit(let r): selected = r
-        case .miss(let slot, let key):
-            selected = layout!.value.select(line)
-            selectCache.store(selected, slot: slot, key: key)
-        case .uncached: selected = layout!.value.select(line)
-        }
+            case .hit(let r): selected = r
+            case .miss(let slot, let key):
+                selected = layout!.value.select(line)
+                selectCache.store(selected, slot: slot, key: key)
+            case .uncached: selected = layout!.value.select(line)
+            }
         }
         guard var r = selected else {
             rejectLine(
@@ -891,7 +893,7 @@ struct CNABEngine {
         if codeSpot.length == 2 {
             codeKey = UInt16(group.store[codeSpot.start]) << 8 | UInt16(group.store[codeSpot.start + 1])
         }
-        if let codeKey, codeKey != lastCode.key, !knownCodes.contains(codeKey) {
+        if let codeKey, codeKey != lastCode.key, knownCodes[Int(codeKey >> 6)] & (1 << UInt64(codeKey & 63)) == 0 {
             let code = group.store.withUnsafeBufferPointer { infos[firstRecord].specs[infos[firstRecord].code!].text(in: $0) }
             if let code { unknownCode(code, firstLine, column: codeSpot.start + 1) }
         }
@@ -1081,12 +1083,8 @@ struct CNABEngine {
     /// Reports, once per field and file, a value its `enum` table does not list (it is emitted raw).
     mutating func checkEnum(_ line: UnsafeBufferPointer<UInt8>, _ k: Int, _ number: Int) {
         let check = enumChecks[k]
-        let p = line.baseAddress! + check.start
-        var key: UInt64 = 0
-        if check.length <= 8 {
-            for i in 0..<check.length { key = key << 8 | UInt64(p[i]) }
-            if check.known, key == check.last { return }
-        }
+        let key = Self.key(line, check.start, check.length)
+        if check.length <= 8, check.known, key == check.last { return }
         let r = check.record
         let i = check.field
         let spec = infos[r].specs[i]

@@ -297,6 +297,21 @@ public struct SelectCache: Sendable {
         return .miss(slot: slot, key: key)
     }
 
+    /// The record `line` is: from the cache when its key bytes were seen before, else `ask`ed
+    /// (the layout's `select`) and remembered. The layout is asked through a closure so that the
+    /// caller can keep it behind a reference (reading a `CompiledLayout` value copies it).
+    @inlinable @inline(__always)
+    public mutating func select(_ line: UnsafeBufferPointer<UInt8>, ask: (UnsafeBufferPointer<UInt8>) -> Int?) -> Int? {
+        switch lookup(line) {
+        case .hit(let r): return r
+        case .miss(let slot, let key):
+            let selected = ask(line)
+            store(selected, slot: slot, key: key)
+            return selected
+        case .uncached: return ask(line)
+        }
+    }
+
     /// Remembers the layout's answer for a missed key.
     @inlinable
     public mutating func store(_ selected: Int?, slot: Int, key: UInt64) {
