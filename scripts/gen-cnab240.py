@@ -5,7 +5,8 @@ Layout: FEBRABAN "Layout Padrão 240 posições" v10.6 (file version 103, lote v
 generic positions of ../shared/reference/cnab-boleto-facts.md A.1-A.4, A.5/A.6 (P, Q), A.9 (T, U),
 A.11 and A.12. Positions below are 1-based and inclusive, as in the manual. Bank-specific
 deviations (A.10: Bradesco/Itaú/Santander nosso-número areas) are NOT applied: `--bank` only
-changes positions 1-3 and the bank name.
+changes positions 1-3 and the bank name. The default bank, 999, is no bank's: Troca reads it with
+the FEBRABAN layout (with a `cnab.generic-layout` warning), whatever bank layouts it gains.
 
     retorno: header de arquivo, per lote {header de lote 'T', T+U per título, trailer de lote with
              the cobrança simples count and total}, trailer de arquivo.
@@ -54,6 +55,7 @@ BANK_NAMES = {
     "033": "BANCO SANTANDER (BRASIL) S.A.",
     "104": "CAIXA ECONOMICA FEDERAL",
     "237": "BANCO BRADESCO S.A.",
+    "999": "BANCO EXEMPLO S.A.",
     "341": "BANCO ITAU S.A.",
     "748": "BANCO COOPERATIVO SICREDI",
     "756": "BANCO SICOOB",
@@ -697,7 +699,7 @@ def parse_args(argv):
     p.add_argument("--titles", type=int, default=1000, help="number of títulos (default 1000)")
     p.add_argument("--direction", choices=["retorno", "remessa"], default="retorno",
                    help="retorno: T+U per título (default); remessa: P+Q")
-    p.add_argument("--bank", default="237", help="bank code, 3 digits (default 237)")
+    p.add_argument("--bank", default="999", help="bank code, 3 digits (default 999: a FEBRABAN-conformant bank Troca has no layout of its own for)")
     p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     p.add_argument("--batches", type=int, default=None,
                    help="number of lotes, títulos split evenly (default: 1, or the fewest lotes "

@@ -65,7 +65,13 @@ def layout(j):
         names.append(f"{name}()")
     recs = ",\n            ".join(names)
     return (f"Layout(\n            kind: {lit(j['kind'])}, name: {lit(j['name'])}, version: {lit(j['version'])}, doc: {lit(j.get('doc'))},\n"
-            f"            recordLength: {j['record_length']}, extends: {lit(j.get('extends'))},\n            records: [\n            {recs},\n            ]{checks(j.get('checks'))}{writing(j.get('writing'))})")
+            f"            recordLength: {j['record_length']}, extends: {lit(j.get('extends'))},\n            records: [\n            {recs},\n            ]{checks(j.get('checks'))}{writing(j.get('writing'))}{defaults(j.get('defaults'))})")
+
+
+def defaults(d):
+    if d is None:
+        return ""
+    return ", defaults: " + strdict(d)
 
 
 def writing(w):

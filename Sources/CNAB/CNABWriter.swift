@@ -555,6 +555,9 @@ public struct CNABWriter {
             if values["recorded_on"] == nil { computed["recorded_on"] = writer.options.date.description }
             if values["operation"] == nil { computed["operation"] = writer.options.direction }
             if values["service_type"] == nil { computed["service_type"] = "01" }
+            // G079, the remessa's number in the batch header: the file's sequence (NSA); Bradesco
+            // reads this one, not the file header's (BRD240 p.9/13).
+            if values["remessa_number"] == nil, let n = writer.options.fileSequence { computed["remessa_number"] = String(n) }
             write(r, values: values, computed: computed)
         }
 

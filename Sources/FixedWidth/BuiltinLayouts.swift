@@ -46,7 +46,7 @@ public enum BuiltinLayouts {
         { "name": "data_geracao", "pos": [144, 151], "picture": "9(8)", "format": "ddMMyyyy", "to": "generated_on" },
         { "name": "hora_geracao", "pos": [152, 157], "picture": "9(6)", "format": "HHmmss", "to": "generated_at" },
         { "name": "numero_sequencial_arquivo", "pos": [158, 163], "picture": "9(6)", "format": "int", "to": "file_sequence", "doc": "G018: NSA, cresce a cada arquivo" },
-        { "name": "versao_layout_arquivo", "pos": [164, 166], "picture": "9(3)", "to": "layout_version", "doc": "G019: o BB usa 030 (retornos antigos), 083 ou 084 (Particularidades Set/2023) — cnab-boleto-facts §A.13" },
+        { "name": "versao_layout_arquivo", "pos": [164, 166], "picture": "9(3)", "default": "084", "to": "layout_version", "doc": "G019: o BB usa 030 (retornos antigos), 083 ou 084 (Particularidades Set/2023) — cnab-boleto-facts §A.13" },
         { "name": "densidade_gravacao", "pos": [167, 171], "picture": "9(5)", "to": "recording_density", "doc": "densidade de gravação (legado, em geral zeros)" },
         { "name": "reservado_banco", "pos": [172, 191], "picture": "X(20)", "to": "reserved_bank" },
         { "name": "reservado_empresa", "pos": [192, 211], "picture": "X(20)", "to": "reserved_company" },
@@ -65,7 +65,7 @@ public enum BuiltinLayouts {
         { "name": "tipo_operacao", "pos": [9, 9], "picture": "X(1)", "format": "enum", "enum": { "R": "remessa", "T": "retorno" }, "to": "operation", "doc": "G028: R remessa, T retorno" },
         { "name": "tipo_servico", "pos": [10, 11], "picture": "9(2)", "to": "service_type", "doc": "G025: 01 cobrança, 03 boleto de pagamento eletrônico, 29 alegação do pagador" },
         { "name": "filler_012", "pos": [12, 13], "picture": "X(2)" },
-        { "name": "versao_layout_lote", "pos": [14, 16], "picture": "9(3)", "to": "batch_layout_version", "doc": "G030: o BB usa 020 (retornos antigos), 042 ou 043 — cnab-boleto-facts §A.13" },
+        { "name": "versao_layout_lote", "pos": [14, 16], "picture": "9(3)", "default": "043", "to": "batch_layout_version", "doc": "G030: o BB usa 020 (retornos antigos), 042 ou 043 — cnab-boleto-facts §A.13" },
         { "name": "filler_017", "pos": [17, 17], "picture": "X(1)" },
         { "name": "tipo_inscricao_empresa", "pos": [18, 18], "picture": "9(1)", "format": "enum", "enum": { "0": "none", "1": "cpf", "2": "cnpj", "3": "pis", "9": "other" }, "to": "company.document_type", "doc": "G005: 0 isento/não informado, 1 CPF, 2 CNPJ, 3 PIS/PASEP, 9 outros" },
         { "name": "numero_inscricao_empresa", "pos": [19, 33], "picture": "9(15)", "format": "document", "to": "company.document" },
@@ -132,7 +132,7 @@ public enum BuiltinLayouts {
         { "name": "data_geracao", "pos": [144, 151], "picture": "9(8)", "format": "ddMMyyyy", "to": "generated_on" },
         { "name": "hora_geracao", "pos": [152, 157], "picture": "9(6)", "format": "HHmmss", "to": "generated_at" },
         { "name": "numero_sequencial_arquivo", "pos": [158, 163], "picture": "9(6)", "format": "int", "to": "file_sequence", "doc": "G018: NSA, cresce a cada arquivo" },
-        { "name": "versao_layout_arquivo", "pos": [164, 166], "picture": "9(3)", "to": "layout_version", "doc": "G019: o BB usa 030 (retornos antigos), 083 ou 084 (Particularidades Set/2023) — cnab-boleto-facts §A.13" },
+        { "name": "versao_layout_arquivo", "pos": [164, 166], "picture": "9(3)", "default": "084", "to": "layout_version", "doc": "G019: o BB usa 030 (retornos antigos), 083 ou 084 (Particularidades Set/2023) — cnab-boleto-facts §A.13" },
         { "name": "densidade_gravacao", "pos": [167, 171], "picture": "9(5)", "doc": "densidade de gravação (legado, em geral zeros)" },
         { "name": "reservado_banco", "pos": [172, 191], "picture": "X(20)", "to": "reserved_bank" },
         { "name": "reservado_empresa", "pos": [192, 211], "picture": "X(20)", "to": "reserved_company" },
@@ -151,7 +151,7 @@ public enum BuiltinLayouts {
         { "name": "tipo_operacao", "pos": [9, 9], "picture": "X(1)", "format": "enum", "enum": { "R": "remessa", "T": "retorno" }, "to": "operation", "doc": "G028: R remessa, T retorno" },
         { "name": "tipo_servico", "pos": [10, 11], "picture": "9(2)", "to": "service_type", "doc": "G025: 01 cobrança, 03 boleto de pagamento eletrônico, 29 alegação do pagador" },
         { "name": "filler_012", "pos": [12, 13], "picture": "X(2)" },
-        { "name": "versao_layout_lote", "pos": [14, 16], "picture": "9(3)", "to": "batch_layout_version", "doc": "G030: o BB usa 020 (retornos antigos), 042 ou 043 — cnab-boleto-facts §A.13" },
+        { "name": "versao_layout_lote", "pos": [14, 16], "picture": "9(3)", "default": "043", "to": "batch_layout_version", "doc": "G030: o BB usa 020 (retornos antigos), 042 ou 043 — cnab-boleto-facts §A.13" },
         { "name": "filler_017", "pos": [17, 17], "picture": "X(1)" },
         { "name": "tipo_inscricao_empresa", "pos": [18, 18], "picture": "9(1)", "format": "enum", "enum": { "0": "none", "1": "cpf", "2": "cnpj", "3": "pis", "9": "other" }, "to": "company.document_type", "doc": "G005: 0 isento/não informado, 1 CPF, 2 CNPJ, 3 PIS/PASEP, 9 outros" },
         { "name": "numero_inscricao_empresa", "pos": [19, 33], "picture": "9(15)", "format": "document", "to": "company.document" },
@@ -440,7 +440,7 @@ public enum BuiltinLayouts {
         { "name": "data_geracao", "pos": [144, 151], "picture": "9(8)", "format": "ddMMyyyy", "to": "generated_on" },
         { "name": "filler_152", "pos": [152, 157], "picture": "X(6)" },
         { "name": "numero_sequencial_arquivo", "pos": [158, 163], "picture": "9(6)", "format": "int", "to": "file_sequence", "doc": "G018: NSA" },
-        { "name": "versao_layout_arquivo", "pos": [164, 166], "picture": "9(3)", "to": "layout_version", "doc": "040 no Santander (cnab-boleto-facts §A.13)" },
+        { "name": "versao_layout_arquivo", "pos": [164, 166], "picture": "9(3)", "default": "040", "to": "layout_version", "doc": "040 no Santander (cnab-boleto-facts §A.13)" },
         { "name": "filler_167", "pos": [167, 240], "picture": "X(74)" }
       ]
     },
@@ -456,7 +456,7 @@ public enum BuiltinLayouts {
         { "name": "tipo_operacao", "pos": [9, 9], "picture": "X(1)", "format": "enum", "enum": { "R": "remessa", "T": "retorno" }, "to": "operation", "doc": "G028: R remessa, T retorno" },
         { "name": "tipo_servico", "pos": [10, 11], "picture": "9(2)", "to": "service_type", "doc": "G025: 01 cobrança" },
         { "name": "filler_012", "pos": [12, 13], "picture": "X(2)" },
-        { "name": "versao_layout_lote", "pos": [14, 16], "picture": "9(3)", "to": "batch_layout_version", "doc": "030 no Santander (cnab-boleto-facts §A.13)" },
+        { "name": "versao_layout_lote", "pos": [14, 16], "picture": "9(3)", "default": "030", "to": "batch_layout_version", "doc": "030 no Santander (cnab-boleto-facts §A.13)" },
         { "name": "filler_017", "pos": [17, 17], "picture": "X(1)" },
         { "name": "tipo_inscricao_empresa", "pos": [18, 18], "picture": "9(1)", "format": "enum", "enum": { "0": "none", "1": "cpf", "2": "cnpj", "3": "pis", "9": "other" }, "to": "company.document_type", "doc": "G005: 0 isento/não informado, 1 CPF, 2 CNPJ, 3 PIS/PASEP, 9 outros" },
         { "name": "numero_inscricao_empresa", "pos": [19, 33], "picture": "9(15)", "format": "document", "to": "company.document" },
@@ -559,6 +559,7 @@ public enum BuiltinLayouts {
   "doc": "Ailos (ex-Cecred) CNAB 240 cobrança, remessa: posições da FEBRABAN; nosso número de P 38-57 decomposto (BRC/LB Ailos; 5 remessas e 2 retornos do corpus). Versões: arquivo 087 na Ailos (cnab-boleto-facts §A.13); retornos do corpus trazem 084; lote 045 na Ailos (cnab-boleto-facts §A.13); retornos do corpus trazem 043",
   "record_length": 240,
   "extends": "cnab240/febraban/remessa",
+  "defaults": { "header_arquivo.versao_layout_arquivo": "087", "header_lote.versao_layout_lote": "045" },
   "records": [
     {
       "name": "segmento_p",
@@ -628,6 +629,7 @@ public enum BuiltinLayouts {
   "record_length": 240,
   "checks": { "batch_numbers": "any" },
   "extends": "cnab240/febraban/retorno",
+  "defaults": { "header_arquivo.versao_layout_arquivo": "087", "header_lote.versao_layout_lote": "045" },
   "records": [
     {
       "name": "segmento_t",
@@ -709,7 +711,7 @@ public enum BuiltinLayouts {
         { "name": "data_geracao", "pos": [144, 151], "picture": "9(8)", "format": "ddMMyyyy", "to": "generated_on" },
         { "name": "hora_geracao", "pos": [152, 157], "picture": "9(6)", "format": "HHmmss", "to": "generated_at" },
         { "name": "numero_sequencial_arquivo", "pos": [158, 163], "picture": "9(6)", "format": "int", "to": "file_sequence", "doc": "G018: NSA, cresce a cada arquivo" },
-        { "name": "versao_layout_arquivo", "pos": [164, 166], "picture": "9(3)", "to": "layout_version", "doc": "G019: 101 (CX240 p.23; 107 em versões novas; 050 em remessas antigas do corpus)" },
+        { "name": "versao_layout_arquivo", "pos": [164, 166], "picture": "9(3)", "default": "101", "to": "layout_version", "doc": "G019: 101 (CX240 p.23; 107 em versões novas; 050 em remessas antigas do corpus)" },
         { "name": "densidade_gravacao", "pos": [167, 171], "picture": "9(5)", "to": "recording_density", "doc": "densidade de gravação (legado, em geral zeros)" },
         { "name": "reservado_banco", "pos": [172, 191], "picture": "X(20)", "to": "reserved_bank" },
         { "name": "reservado_empresa", "pos": [192, 211], "picture": "X(20)", "to": "reserved_company", "doc": "situação do arquivo: REMESSA-PRODUCAO, REMESSA-TESTE, RETORNO-PRODUCAO… (CX240 §1.7)" },
@@ -728,7 +730,7 @@ public enum BuiltinLayouts {
         { "name": "tipo_operacao", "pos": [9, 9], "picture": "X(1)", "format": "enum", "enum": { "R": "remessa", "T": "retorno" }, "to": "operation", "doc": "G028: R remessa, T retorno" },
         { "name": "tipo_servico", "pos": [10, 11], "picture": "9(2)", "to": "service_type", "doc": "G025: 01 cobrança, 03 boleto de pagamento eletrônico, 29 alegação do pagador" },
         { "name": "zeros_012", "pos": [12, 13], "picture": "9(2)", "doc": "zeros (LB Cnab240/Banco/Caixa.php; 14 remessas do corpus)" },
-        { "name": "versao_layout_lote", "pos": [14, 16], "picture": "9(3)", "to": "batch_layout_version", "doc": "G030: 060 (CX240 p.24; 067 em versões novas; 030 em arquivos antigos do corpus)" },
+        { "name": "versao_layout_lote", "pos": [14, 16], "picture": "9(3)", "default": "060", "to": "batch_layout_version", "doc": "G030: 060 (CX240 p.24; 067 em versões novas; 030 em arquivos antigos do corpus)" },
         { "name": "filler_017", "pos": [17, 17], "picture": "X(1)" },
         { "name": "tipo_inscricao_empresa", "pos": [18, 18], "picture": "9(1)", "format": "enum", "enum": { "0": "none", "1": "cpf", "2": "cnpj", "3": "pis", "9": "other" }, "to": "company.document_type", "doc": "G005: 0 isento/não informado, 1 CPF, 2 CNPJ, 3 PIS/PASEP, 9 outros" },
         { "name": "numero_inscricao_empresa", "pos": [19, 33], "picture": "9(15)", "format": "document", "to": "company.document" },
@@ -839,7 +841,7 @@ public enum BuiltinLayouts {
         { "name": "data_geracao", "pos": [144, 151], "picture": "9(8)", "format": "ddMMyyyy", "to": "generated_on" },
         { "name": "hora_geracao", "pos": [152, 157], "picture": "9(6)", "format": "HHmmss", "to": "generated_at" },
         { "name": "numero_sequencial_arquivo", "pos": [158, 163], "picture": "9(6)", "format": "int", "to": "file_sequence", "doc": "G018: NSA, cresce a cada arquivo" },
-        { "name": "versao_layout_arquivo", "pos": [164, 166], "picture": "9(3)", "to": "layout_version", "doc": "G019: 101 (CX240 p.23; 107 em versões novas; 050 em remessas antigas do corpus)" },
+        { "name": "versao_layout_arquivo", "pos": [164, 166], "picture": "9(3)", "default": "101", "to": "layout_version", "doc": "G019: 101 (CX240 p.23; 107 em versões novas; 050 em remessas antigas do corpus)" },
         { "name": "densidade_gravacao", "pos": [167, 171], "picture": "9(5)", "doc": "densidade de gravação (legado, em geral zeros)" },
         { "name": "reservado_banco", "pos": [172, 191], "picture": "X(20)", "to": "reserved_bank" },
         { "name": "reservado_empresa", "pos": [192, 211], "picture": "X(20)", "to": "reserved_company", "doc": "situação do arquivo: REMESSA-PRODUCAO, REMESSA-TESTE, RETORNO-PRODUCAO… (CX240 §1.7)" },
@@ -858,7 +860,7 @@ public enum BuiltinLayouts {
         { "name": "tipo_operacao", "pos": [9, 9], "picture": "X(1)", "format": "enum", "enum": { "R": "remessa", "T": "retorno" }, "to": "operation", "doc": "G028: R remessa, T retorno" },
         { "name": "tipo_servico", "pos": [10, 11], "picture": "9(2)", "to": "service_type", "doc": "G025: 01 cobrança, 03 boleto de pagamento eletrônico, 29 alegação do pagador" },
         { "name": "filler_012", "pos": [12, 13], "picture": "X(2)" },
-        { "name": "versao_layout_lote", "pos": [14, 16], "picture": "9(3)", "to": "batch_layout_version", "doc": "G030: 060 (CX240 p.24; 067 em versões novas; 030 em arquivos antigos do corpus)" },
+        { "name": "versao_layout_lote", "pos": [14, 16], "picture": "9(3)", "default": "060", "to": "batch_layout_version", "doc": "G030: 060 (CX240 p.24; 067 em versões novas; 030 em arquivos antigos do corpus)" },
         { "name": "filler_017", "pos": [17, 17], "picture": "X(1)" },
         { "name": "tipo_inscricao_empresa", "pos": [18, 18], "picture": "9(1)", "format": "enum", "enum": { "0": "none", "1": "cpf", "2": "cnpj", "3": "pis", "9": "other" }, "to": "company.document_type", "doc": "G005: 0 isento/não informado, 1 CPF, 2 CNPJ, 3 PIS/PASEP, 9 outros" },
         { "name": "numero_inscricao_empresa", "pos": [19, 33], "picture": "9(15)", "format": "document", "to": "company.document" },
@@ -923,6 +925,135 @@ public enum BuiltinLayouts {
 """#
         ),
         (
+            "cnab240/237/remessa",
+            #"""
+{
+  "kind": "layout",
+  "name": "cnab240/237/remessa",
+  "version": "084",
+  "doc": "Bradesco CNAB 240 cobrança, remessa: posições da FEBRABAN; nosso número de P 38-57 decomposto (BRD240 p.14; sem arquivos no corpus). Versões: arquivo 084 no Bradesco (BRD240 p.8; cnab-boleto-facts §A.13); lote 042 no Bradesco (BRD240 p.13; cnab-boleto-facts §A.13)",
+  "record_length": 240,
+  "extends": "cnab240/febraban/remessa",
+  "defaults": { "header_arquivo.versao_layout_arquivo": "084", "header_lote.versao_layout_lote": "042" },
+  "writing": { "file_name": "CB{dd}{mm}{n:2}.REM" },
+  "records": [
+    {
+      "name": "segmento_p",
+      "role": "detail",
+      "starts_group": true,
+      "doc": "BRD240 p.14: segmento P com carteira 38-40, zeros 41-45, nosso número 46-56 e DV 57 (cnab-boleto-facts §A.10)",
+      "select": [ { "pos": [8,  8], "values": ["3"] }, { "pos": [14,  14], "values": ["P"] } ],
+      "fields": [
+        { "name": "banco", "pos": [1, 3], "picture": "9(3)", "to": "bank", "doc": "G001: código do banco na compensação" },
+        { "name": "lote", "pos": [4, 7], "picture": "9(4)", "format": "int", "to": "_batch" },
+        { "name": "tipo_registro", "pos": [8, 8], "picture": "9(1)", "default": "3", "to": "_record_type", "doc": "G003: 0 header arquivo, 1 header lote, 3 detalhe, 5 trailer lote, 9 trailer arquivo" },
+        { "name": "sequencial", "pos": [9, 13], "picture": "9(5)", "format": "int", "to": "_sequence", "doc": "G038: nº sequencial do registro no lote" },
+        { "name": "segmento", "pos": [14, 14], "picture": "X(1)", "default": "P", "to": "_segment", "doc": "G039: código do segmento" },
+        { "name": "filler_015", "pos": [15, 15], "picture": "X(1)" },
+        { "name": "codigo_movimento", "pos": [16, 17], "picture": "9(2)", "to": "code", "doc": "C004: código de movimento remessa (ver occurrences.json remessa_movements)" },
+        { "name": "agencia", "pos": [18, 22], "picture": "9(5)", "to": "agency", "doc": "agência mantenedora da conta" },
+        { "name": "digito_agencia", "pos": [23, 23], "picture": "X(1)", "to": "agency_digit" },
+        { "name": "conta_corrente", "pos": [24, 35], "picture": "9(12)", "to": "account" },
+        { "name": "digito_conta", "pos": [36, 36], "picture": "X(1)", "to": "account_digit", "doc": "G011: para DV de 2 dígitos, o primeiro aqui e o segundo no campo seguinte" },
+        { "name": "digito_agencia_conta", "pos": [37, 37], "picture": "X(1)", "to": "account_agency_digit", "doc": "DV agência/conta" },
+        { "name": "identificacao_produto", "pos": [38, 40], "picture": "9(3)", "to": "bank_carteira", "doc": "identificação do produto: carteira (009, 019…)" },
+        { "name": "zeros_041", "pos": [41, 45], "picture": "9(5)", "doc": "zeros" },
+        { "name": "nosso_numero", "pos": [46, 56], "picture": "X(11)", "to": "nosso_numero", "doc": "nosso número (11)" },
+        { "name": "digito_nosso_numero", "pos": [57, 57], "picture": "X(1)", "to": "nosso_numero_digit", "doc": "DV mod 11 base 7 sobre carteira + nosso número; P quando o resto é 1 (BRD400 p.17)" },
+        { "name": "carteira", "pos": [58, 58], "picture": "9(1)", "to": "carteira", "doc": "C006: 1 simples, 2 vinculada, 3 caucionada, 4 descontada, 5 vendor, 6 cessão" },
+        { "name": "forma_cadastramento", "pos": [59, 59], "picture": "9(1)", "to": "registration_form", "doc": "C007: 1 com cadastramento (registrada), 2 sem cadastramento, 3 com cadastramento/recusa do débito automático" },
+        { "name": "tipo_documento", "pos": [60, 60], "picture": "X(1)", "to": "document_kind", "doc": "C008: 1 tradicional, 2 escritural" },
+        { "name": "emissao_boleto", "pos": [61, 61], "picture": "9(1)", "to": "issuer", "doc": "C009: 1 banco emite, 2 cliente emite, 3 banco pré-emite e cliente complementa, 4 banco reemite, 5 banco não reemite, 7 banco emitente aberta, 8 banco emitente auto-envelopável" },
+        { "name": "distribuicao_boleto", "pos": [62, 62], "picture": "X(1)", "to": "distribution", "doc": "C010: 1 banco distribui, 2 cliente distribui, 3 banco envia e-mail, 4 banco envia SMS" },
+        { "name": "numero_documento", "pos": [63, 77], "picture": "X(15)", "to": "document_number", "doc": "C011: seu número" },
+        { "name": "data_vencimento", "pos": [78, 85], "picture": "9(8)", "format": "ddMMyyyy", "to": "due_date" },
+        { "name": "valor_nominal", "pos": [86, 100], "picture": "9(13)V99", "to": "amount_cents", "doc": "G070: valor nominal do título" },
+        { "name": "agencia_cobradora", "pos": [101, 105], "picture": "9(5)", "to": "collecting_agency", "doc": "zeros ⇒ banco escolhe pelo CEP" },
+        { "name": "digito_agencia_cobradora", "pos": [106, 106], "picture": "X(1)", "to": "collecting_agency_digit" },
+        { "name": "especie_titulo", "pos": [107, 108], "picture": "9(2)", "to": "species", "doc": "C015: 01 CH, 02 DM, 03 DMI, 04 DS, 05 DSI, 06 DR, 07 LC, 12 NP, 17 RC, 18 FAT, 19 ND, 21 ME, 23 NF, 24 DD, 31 CC, 32 BDP, 99 outros…" },
+        { "name": "aceite", "pos": [109, 109], "picture": "X(1)", "to": "acceptance", "doc": "A aceite, N não aceite" },
+        { "name": "data_emissao", "pos": [110, 117], "picture": "9(8)", "format": "ddMMyyyy", "to": "issue_date" },
+        { "name": "codigo_juros_mora", "pos": [118, 118], "picture": "9(1)", "to": "interest.code", "doc": "C018: 1 valor por dia, 2 taxa mensal, 3 isento" },
+        { "name": "data_juros_mora", "pos": [119, 126], "picture": "9(8)", "format": "ddMMyyyy", "to": "interest.date", "doc": "ausente/inválida ⇒ vencimento" },
+        { "name": "juros_mora", "pos": [127, 141], "picture": "9(13)V99", "to": "interest.value", "doc": "valor por dia ou taxa, conforme o código" },
+        { "name": "codigo_desconto_1", "pos": [142, 142], "picture": "9(1)", "to": "discount.code", "doc": "C021: 1 valor fixo até a data, 2 percentual até a data, 3 valor por antecipação dia corrido, 4 idem dia útil, 5 percentual dia corrido, 6 idem dia útil, 7 cancelamento" },
+        { "name": "data_desconto_1", "pos": [143, 150], "picture": "9(8)", "format": "ddMMyyyy", "to": "discount.date" },
+        { "name": "valor_desconto_1", "pos": [151, 165], "picture": "9(13)V99", "to": "discount.value", "doc": "valor ou percentual, conforme o código" },
+        { "name": "valor_iof", "pos": [166, 180], "picture": "9(13)V99", "to": "iof_cents" },
+        { "name": "valor_abatimento", "pos": [181, 195], "picture": "9(13)V99", "to": "rebate_cents" },
+        { "name": "uso_empresa", "pos": [196, 220], "picture": "X(25)", "to": "company_use", "doc": "identificação do título na empresa, devolvida em T 106-130" },
+        { "name": "codigo_protesto", "pos": [221, 221], "picture": "9(1)", "to": "protest.code", "doc": "C026: 1 dias corridos, 2 dias úteis, 3 não protestar, 4 falimentar dias úteis, 5 falimentar dias corridos, 8 negativação sem protesto, 9 cancelamento de protesto automático" },
+        { "name": "prazo_protesto", "pos": [222, 223], "picture": "9(2)", "format": "int", "to": "protest.days", "doc": "dias" },
+        { "name": "codigo_baixa_devolucao", "pos": [224, 224], "picture": "9(1)", "to": "write_off.code", "doc": "C028: 1 baixar/devolver, 2 não baixar/não devolver, 3 cancelar prazo" },
+        { "name": "prazo_baixa_devolucao", "pos": [225, 227], "picture": "X(3)", "to": "write_off.days", "doc": "dias corridos após o vencimento" },
+        { "name": "codigo_moeda", "pos": [228, 229], "picture": "9(2)", "to": "currency", "doc": "G065: 09 real, 02/03 dólar, 04 ITRD, 05 IDTR, 06/07 UFIR, 08 FAJ-TR, 10 TR, 11 IGPM, 12 CDI, 13 %CDI, 14 euro" },
+        { "name": "numero_contrato", "pos": [230, 239], "picture": "9(10)", "to": "contract", "doc": "nº do contrato da operação de crédito" },
+        { "name": "pagamento_parcial", "pos": [240, 240], "picture": "X(1)", "to": "partial_payment.authorized", "doc": "C077: 1 não autoriza, 2 autoriza pagamento parcial" }
+      ]
+    }
+  ]
+}
+"""#
+        ),
+        (
+            "cnab240/237/retorno",
+            #"""
+{
+  "kind": "layout",
+  "name": "cnab240/237/retorno",
+  "version": "084",
+  "doc": "Bradesco CNAB 240 cobrança, retorno: posições da FEBRABAN; nosso número de T 38-57 decomposto (BRD240 p.14; sem arquivos no corpus). Versões: arquivo 084 no Bradesco (BRD240 p.8; cnab-boleto-facts §A.13); lote 042 no Bradesco (BRD240 p.13; cnab-boleto-facts §A.13)",
+  "record_length": 240,
+  "extends": "cnab240/febraban/retorno",
+  "defaults": { "header_arquivo.versao_layout_arquivo": "084", "header_lote.versao_layout_lote": "042" },
+  "records": [
+    {
+      "name": "segmento_t",
+      "role": "detail",
+      "starts_group": true,
+      "requires": ["segmento_u"],
+      "doc": "BRD240: segmento T com a mesma composição do nosso número que P 38-57 (cnab-boleto-facts §A.10)",
+      "select": [ { "pos": [8,  8], "values": ["3"] }, { "pos": [14,  14], "values": ["T"] } ],
+      "fields": [
+        { "name": "banco", "pos": [1, 3], "picture": "9(3)", "to": "bank", "doc": "G001: código do banco na compensação" },
+        { "name": "lote", "pos": [4, 7], "picture": "9(4)", "format": "int", "to": "_batch" },
+        { "name": "tipo_registro", "pos": [8, 8], "picture": "9(1)", "default": "3", "to": "_record_type", "doc": "G003: 0 header arquivo, 1 header lote, 3 detalhe, 5 trailer lote, 9 trailer arquivo" },
+        { "name": "sequencial", "pos": [9, 13], "picture": "9(5)", "format": "int", "to": "_sequence", "doc": "G038: nº sequencial do registro no lote" },
+        { "name": "segmento", "pos": [14, 14], "picture": "X(1)", "default": "T", "to": "_segment", "doc": "G039: código do segmento" },
+        { "name": "filler_015", "pos": [15, 15], "picture": "X(1)" },
+        { "name": "codigo_movimento", "pos": [16, 17], "picture": "9(2)", "to": "code", "doc": "C044: código de movimento retorno (ver occurrences.json movements)" },
+        { "name": "agencia", "pos": [18, 22], "picture": "9(5)", "to": "agency", "doc": "agência mantenedora da conta" },
+        { "name": "digito_agencia", "pos": [23, 23], "picture": "X(1)", "to": "agency_digit" },
+        { "name": "conta_corrente", "pos": [24, 35], "picture": "9(12)", "to": "account" },
+        { "name": "digito_conta", "pos": [36, 36], "picture": "X(1)", "to": "account_digit", "doc": "G011: para DV de 2 dígitos, o primeiro aqui e o segundo no campo seguinte" },
+        { "name": "digito_agencia_conta", "pos": [37, 37], "picture": "X(1)", "to": "account_agency_digit", "doc": "DV agência/conta" },
+        { "name": "identificacao_produto", "pos": [38, 40], "picture": "9(3)", "to": "bank_carteira", "doc": "identificação do produto: carteira (009, 019…)" },
+        { "name": "zeros_041", "pos": [41, 45], "picture": "9(5)", "doc": "zeros" },
+        { "name": "nosso_numero", "pos": [46, 56], "picture": "X(11)", "to": "nosso_numero", "doc": "nosso número (11)" },
+        { "name": "digito_nosso_numero", "pos": [57, 57], "picture": "X(1)", "to": "nosso_numero_digit", "doc": "DV mod 11 base 7 sobre carteira + nosso número; P quando o resto é 1 (BRD400 p.17)" },
+        { "name": "carteira", "pos": [58, 58], "picture": "9(1)", "to": "carteira", "doc": "C006: 1 simples, 2 vinculada, 3 caucionada, 4 descontada, 5 vendor, 6 cessão" },
+        { "name": "numero_documento", "pos": [59, 73], "picture": "X(15)", "to": "document_number", "doc": "C011: seu número" },
+        { "name": "data_vencimento", "pos": [74, 81], "picture": "9(8)", "format": "ddMMyyyy", "to": "due_date" },
+        { "name": "valor_nominal", "pos": [82, 96], "picture": "9(13)V99", "to": "face_cents" },
+        { "name": "banco_cobrador", "pos": [97, 99], "picture": "9(3)", "to": "collecting_bank", "doc": "banco cobrador/recebedor" },
+        { "name": "agencia_cobradora", "pos": [100, 104], "picture": "9(5)", "to": "collecting_agency", "doc": "agência cobradora/recebedora" },
+        { "name": "digito_agencia_cobradora", "pos": [105, 105], "picture": "X(1)", "to": "collecting_agency_digit" },
+        { "name": "uso_empresa", "pos": [106, 130], "picture": "X(25)", "to": "company_use", "doc": "eco de P 196-220" },
+        { "name": "codigo_moeda", "pos": [131, 132], "picture": "9(2)", "to": "currency", "doc": "G065: 09 real, 02/03 dólar, 04 ITRD, 05 IDTR, 06/07 UFIR, 08 FAJ-TR, 10 TR, 11 IGPM, 12 CDI, 13 %CDI, 14 euro" },
+        { "name": "tipo_inscricao_pagador", "pos": [133, 133], "picture": "9(1)", "format": "enum", "enum": { "0": "none", "1": "cpf", "2": "cnpj", "3": "pis", "9": "other" }, "to": "payer.document_type", "doc": "G005: 0 isento/não informado, 1 CPF, 2 CNPJ, 3 PIS/PASEP, 9 outros" },
+        { "name": "numero_inscricao_pagador", "pos": [134, 148], "picture": "9(15)", "format": "document", "to": "payer.document" },
+        { "name": "nome_pagador", "pos": [149, 188], "picture": "X(40)", "to": "payer.name" },
+        { "name": "numero_contrato", "pos": [189, 198], "picture": "9(10)", "to": "contract" },
+        { "name": "valor_tarifa", "pos": [199, 213], "picture": "9(13)V99", "to": "fee_cents", "doc": "tarifa/custas" },
+        { "name": "motivos_ocorrencia", "pos": [214, 223], "picture": "X(10)", "format": "reasons", "to": "reasons", "doc": "C047: até cinco códigos de 2 caracteres; tabela conforme o movimento (occurrences.json)" },
+        { "name": "filler_224", "pos": [224, 240], "picture": "X(17)" }
+      ]
+    }
+  ]
+}
+"""#
+        ),
+        (
             "cnab240/341/remessa",
             #"""
 {
@@ -958,7 +1089,7 @@ public enum BuiltinLayouts {
         { "name": "data_geracao", "pos": [144, 151], "picture": "9(8)", "format": "ddMMyyyy", "to": "generated_on" },
         { "name": "hora_geracao", "pos": [152, 157], "picture": "9(6)", "format": "HHmmss", "to": "generated_at" },
         { "name": "numero_sequencial_arquivo", "pos": [158, 163], "picture": "9(6)", "format": "int", "to": "file_sequence", "doc": "G018: NSA, cresce a cada arquivo" },
-        { "name": "versao_layout_arquivo", "pos": [164, 166], "picture": "9(3)", "default": "103", "to": "layout_version", "doc": "G019: versão (2 dígitos) + release (1); 103 na tabela v10.6, bancos usam os seus (040, 081, 084, 101…)" },
+        { "name": "versao_layout_arquivo", "pos": [164, 166], "picture": "9(3)", "default": "040", "to": "layout_version", "doc": "G019: versão (2 dígitos) + release (1); 103 na tabela v10.6, bancos usam os seus (040, 081, 084, 101…)" },
         { "name": "densidade_gravacao", "pos": [167, 171], "picture": "9(5)", "to": "recording_density", "doc": "densidade de gravação (legado, em geral zeros)" },
         { "name": "reservado_banco", "pos": [172, 191], "picture": "X(20)", "to": "reserved_bank" },
         { "name": "reservado_empresa", "pos": [192, 211], "picture": "X(20)", "to": "reserved_company" },
@@ -979,7 +1110,7 @@ public enum BuiltinLayouts {
         { "name": "tipo_operacao", "pos": [9, 9], "picture": "X(1)", "format": "enum", "enum": { "R": "remessa", "T": "retorno" }, "to": "operation", "doc": "G028: R remessa, T retorno" },
         { "name": "tipo_servico", "pos": [10, 11], "picture": "9(2)", "to": "service_type", "doc": "G025: 01 cobrança, 03 boleto de pagamento eletrônico, 29 alegação do pagador" },
         { "name": "zeros_012", "pos": [12, 13], "picture": "9(2)", "doc": "zeros (LB Cnab240/Banco/Itau.php; 4 remessas do corpus)" },
-        { "name": "versao_layout_lote", "pos": [14, 16], "picture": "9(3)", "default": "060", "to": "batch_layout_version", "doc": "G030: 060 na tabela v10.6; bancos usam os seus (030, 040, 042, 043…)" },
+        { "name": "versao_layout_lote", "pos": [14, 16], "picture": "9(3)", "default": "030", "to": "batch_layout_version", "doc": "G030: 060 na tabela v10.6; bancos usam os seus (030, 040, 042, 043…)" },
         { "name": "filler_017", "pos": [17, 17], "picture": "X(1)" },
         { "name": "tipo_inscricao_empresa", "pos": [18, 18], "picture": "9(1)", "format": "enum", "enum": { "0": "none", "1": "cpf", "2": "cnpj", "3": "pis", "9": "other" }, "to": "company.document_type", "doc": "G005: 0 isento/não informado, 1 CPF, 2 CNPJ, 3 PIS/PASEP, 9 outros" },
         { "name": "numero_inscricao_empresa", "pos": [19, 33], "picture": "9(15)", "format": "document", "to": "company.document" },
@@ -1065,6 +1196,7 @@ public enum BuiltinLayouts {
   "doc": "Itaú CNAB 240 cobrança, retorno (ITA240 (Itaú Cobrança FEBRABAN 240, jan/2017); cnab-boleto-facts §A.10, §A.13): T próprio; headers, U, Y e trailers da FEBRABAN; versões 040 (arquivo) e 030 (lote)",
   "record_length": 240,
   "extends": "cnab240/febraban/retorno",
+  "defaults": { "header_arquivo.versao_layout_arquivo": "040", "header_lote.versao_layout_lote": "030" },
   "records": [
     {
       "name": "segmento_t",
@@ -1126,6 +1258,7 @@ public enum BuiltinLayouts {
   "doc": "Sicredi CNAB 240 cobrança, remessa: posições da FEBRABAN; nosso número de P 38-57 decomposto (SIC240 ago/2019; composição AA/BXXXXX-D do SIC400 §10.7.1; 4 remessas e 1 retorno do corpus). Versões: arquivo 081 no Sicredi (cnab-boleto-facts §A.13); lote 040 no Sicredi (cnab-boleto-facts §A.13)",
   "record_length": 240,
   "extends": "cnab240/febraban/remessa",
+  "defaults": { "header_arquivo.versao_layout_arquivo": "081", "header_lote.versao_layout_lote": "040" },
   "records": [
     {
       "name": "segmento_p",
@@ -1193,6 +1326,7 @@ public enum BuiltinLayouts {
   "doc": "Sicredi CNAB 240 cobrança, retorno: posições da FEBRABAN; nosso número de T 38-57 decomposto (SIC240 ago/2019; composição AA/BXXXXX-D do SIC400 §10.7.1; 4 remessas e 1 retorno do corpus). Versões: arquivo 081 no Sicredi (cnab-boleto-facts §A.13); lote 040 no Sicredi (cnab-boleto-facts §A.13)",
   "record_length": 240,
   "extends": "cnab240/febraban/retorno",
+  "defaults": { "header_arquivo.versao_layout_arquivo": "081", "header_lote.versao_layout_lote": "040" },
   "records": [
     {
       "name": "segmento_t",
@@ -1249,6 +1383,7 @@ public enum BuiltinLayouts {
   "record_length": 240,
   "writing": { "file_name": "remessa-{yyyy}{mm}{dd}-{n:2}.REM" },
   "extends": "cnab240/febraban/remessa",
+  "defaults": { "header_arquivo.versao_layout_arquivo": "081", "header_lote.versao_layout_lote": "040" },
   "records": [
     {
       "name": "segmento_p",
@@ -1319,6 +1454,7 @@ public enum BuiltinLayouts {
   "doc": "Sicoob CNAB 240 cobrança, retorno: posições da FEBRABAN; nosso número de T 38-57 decomposto (SCB planilhas 05/06; BRC remessa/cnab240/sicoob.rb; 5 remessas e 2 retornos do corpus). Versões: arquivo 081 no Sicoob (SCB planilha 05; cnab-boleto-facts §A.13); lote 040 na remessa e 043/044 no retorno do Sicoob (SCB; cnab-boleto-facts §A.13)",
   "record_length": 240,
   "extends": "cnab240/febraban/retorno",
+  "defaults": { "header_arquivo.versao_layout_arquivo": "081", "header_lote.versao_layout_lote": "044" },
   "records": [
     {
       "name": "segmento_t",
@@ -6292,7 +6428,7 @@ public enum BuiltinLayouts {
     ]
 
     /// The names of the layouts above that have values.
-    static let layoutNames: [String] = ["cnab240/001/remessa", "cnab240/001/retorno", "cnab240/033/remessa", "cnab240/033/retorno", "cnab240/085/remessa", "cnab240/085/retorno", "cnab240/104/remessa", "cnab240/104/retorno", "cnab240/341/remessa", "cnab240/341/retorno", "cnab240/748/remessa", "cnab240/748/retorno", "cnab240/756/remessa", "cnab240/756/retorno", "cnab240/febraban/common", "cnab240/febraban/remessa", "cnab240/febraban/retorno", "cnab400/001/remessa", "cnab400/001/retorno", "cnab400/004/remessa", "cnab400/004/retorno", "cnab400/033/remessa", "cnab400/033/retorno", "cnab400/041/remessa", "cnab400/041/retorno", "cnab400/070/retorno", "cnab400/104/remessa", "cnab400/104/retorno", "cnab400/136/remessa", "cnab400/136/retorno", "cnab400/237/remessa", "cnab400/237/retorno", "cnab400/336/remessa", "cnab400/336/retorno", "cnab400/341/remessa", "cnab400/341/retorno", "cnab400/745/remessa", "cnab400/748/remessa", "cnab400/748/retorno", "cnab400/756/remessa", "cnab400/756/retorno", "cnab400/generic"]
+    static let layoutNames: [String] = ["cnab240/001/remessa", "cnab240/001/retorno", "cnab240/033/remessa", "cnab240/033/retorno", "cnab240/085/remessa", "cnab240/085/retorno", "cnab240/104/remessa", "cnab240/104/retorno", "cnab240/237/remessa", "cnab240/237/retorno", "cnab240/341/remessa", "cnab240/341/retorno", "cnab240/748/remessa", "cnab240/748/retorno", "cnab240/756/remessa", "cnab240/756/retorno", "cnab240/febraban/common", "cnab240/febraban/remessa", "cnab240/febraban/retorno", "cnab400/001/remessa", "cnab400/001/retorno", "cnab400/004/remessa", "cnab400/004/retorno", "cnab400/033/remessa", "cnab400/033/retorno", "cnab400/041/remessa", "cnab400/041/retorno", "cnab400/070/retorno", "cnab400/104/remessa", "cnab400/104/retorno", "cnab400/136/remessa", "cnab400/136/retorno", "cnab400/237/remessa", "cnab400/237/retorno", "cnab400/336/remessa", "cnab400/336/retorno", "cnab400/341/remessa", "cnab400/341/retorno", "cnab400/745/remessa", "cnab400/748/remessa", "cnab400/748/retorno", "cnab400/756/remessa", "cnab400/756/retorno", "cnab400/generic"]
 
     /// The functions that build the built-in layouts, by name.
     static let layoutMakers: [String: @Sendable () -> Layout] = [
@@ -6304,40 +6440,42 @@ public enum BuiltinLayouts {
         "cnab240/085/retorno": layout5,
         "cnab240/104/remessa": layout6,
         "cnab240/104/retorno": layout7,
-        "cnab240/341/remessa": layout8,
-        "cnab240/341/retorno": layout9,
-        "cnab240/748/remessa": layout10,
-        "cnab240/748/retorno": layout11,
-        "cnab240/756/remessa": layout12,
-        "cnab240/756/retorno": layout13,
-        "cnab240/febraban/common": layout14,
-        "cnab240/febraban/remessa": layout15,
-        "cnab240/febraban/retorno": layout16,
-        "cnab400/001/remessa": layout17,
-        "cnab400/001/retorno": layout18,
-        "cnab400/004/remessa": layout19,
-        "cnab400/004/retorno": layout20,
-        "cnab400/033/remessa": layout21,
-        "cnab400/033/retorno": layout22,
-        "cnab400/041/remessa": layout23,
-        "cnab400/041/retorno": layout24,
-        "cnab400/070/retorno": layout25,
-        "cnab400/104/remessa": layout26,
-        "cnab400/104/retorno": layout27,
-        "cnab400/136/remessa": layout28,
-        "cnab400/136/retorno": layout29,
-        "cnab400/237/remessa": layout30,
-        "cnab400/237/retorno": layout31,
-        "cnab400/336/remessa": layout32,
-        "cnab400/336/retorno": layout33,
-        "cnab400/341/remessa": layout34,
-        "cnab400/341/retorno": layout35,
-        "cnab400/745/remessa": layout36,
-        "cnab400/748/remessa": layout37,
-        "cnab400/748/retorno": layout38,
-        "cnab400/756/remessa": layout39,
-        "cnab400/756/retorno": layout40,
-        "cnab400/generic": layout41,
+        "cnab240/237/remessa": layout8,
+        "cnab240/237/retorno": layout9,
+        "cnab240/341/remessa": layout10,
+        "cnab240/341/retorno": layout11,
+        "cnab240/748/remessa": layout12,
+        "cnab240/748/retorno": layout13,
+        "cnab240/756/remessa": layout14,
+        "cnab240/756/retorno": layout15,
+        "cnab240/febraban/common": layout16,
+        "cnab240/febraban/remessa": layout17,
+        "cnab240/febraban/retorno": layout18,
+        "cnab400/001/remessa": layout19,
+        "cnab400/001/retorno": layout20,
+        "cnab400/004/remessa": layout21,
+        "cnab400/004/retorno": layout22,
+        "cnab400/033/remessa": layout23,
+        "cnab400/033/retorno": layout24,
+        "cnab400/041/remessa": layout25,
+        "cnab400/041/retorno": layout26,
+        "cnab400/070/retorno": layout27,
+        "cnab400/104/remessa": layout28,
+        "cnab400/104/retorno": layout29,
+        "cnab400/136/remessa": layout30,
+        "cnab400/136/retorno": layout31,
+        "cnab400/237/remessa": layout32,
+        "cnab400/237/retorno": layout33,
+        "cnab400/336/remessa": layout34,
+        "cnab400/336/retorno": layout35,
+        "cnab400/341/remessa": layout36,
+        "cnab400/341/retorno": layout37,
+        "cnab400/745/remessa": layout38,
+        "cnab400/748/remessa": layout39,
+        "cnab400/748/retorno": layout40,
+        "cnab400/756/remessa": layout41,
+        "cnab400/756/retorno": layout42,
+        "cnab400/generic": layout43,
     ]
 
     /// A built-in Layout as values (`extends` not resolved), by name.
@@ -6423,7 +6561,7 @@ public enum BuiltinLayouts {
             recordLength: 240, extends: "cnab240/febraban/remessa",
             records: [
             record14(),
-            ])
+            ], defaults: ["header_arquivo.versao_layout_arquivo": "087", "header_lote.versao_layout_lote": "045"])
     }
 
     /// cnab240/085/retorno
@@ -6433,7 +6571,7 @@ public enum BuiltinLayouts {
             recordLength: 240, extends: "cnab240/febraban/retorno",
             records: [
             record15(),
-            ], checks: LayoutChecks(batchNumbers: "any", batchRecordCount: nil, fileRecordCount: nil))
+            ], checks: LayoutChecks(batchNumbers: "any", batchRecordCount: nil, fileRecordCount: nil), defaults: ["header_arquivo.versao_layout_arquivo": "087", "header_lote.versao_layout_lote": "045"])
     }
 
     /// cnab240/104/remessa
@@ -6460,90 +6598,108 @@ public enum BuiltinLayouts {
             ])
     }
 
-    /// cnab240/341/remessa
+    /// cnab240/237/remessa
     static func layout8() -> Layout {
+        Layout(
+            kind: "layout", name: "cnab240/237/remessa", version: "084", doc: "Bradesco CNAB 240 cobrança, remessa: posições da FEBRABAN; nosso número de P 38-57 decomposto (BRD240 p.14; sem arquivos no corpus). Versões: arquivo 084 no Bradesco (BRD240 p.8; cnab-boleto-facts §A.13); lote 042 no Bradesco (BRD240 p.13; cnab-boleto-facts §A.13)",
+            recordLength: 240, extends: "cnab240/febraban/remessa",
+            records: [
+            record22(),
+            ], writing: LayoutWriting(endOfFile: nil, fileName: "CB{dd}{mm}{n:2}.REM"), defaults: ["header_arquivo.versao_layout_arquivo": "084", "header_lote.versao_layout_lote": "042"])
+    }
+
+    /// cnab240/237/retorno
+    static func layout9() -> Layout {
+        Layout(
+            kind: "layout", name: "cnab240/237/retorno", version: "084", doc: "Bradesco CNAB 240 cobrança, retorno: posições da FEBRABAN; nosso número de T 38-57 decomposto (BRD240 p.14; sem arquivos no corpus). Versões: arquivo 084 no Bradesco (BRD240 p.8; cnab-boleto-facts §A.13); lote 042 no Bradesco (BRD240 p.13; cnab-boleto-facts §A.13)",
+            recordLength: 240, extends: "cnab240/febraban/retorno",
+            records: [
+            record23(),
+            ], defaults: ["header_arquivo.versao_layout_arquivo": "084", "header_lote.versao_layout_lote": "042"])
+    }
+
+    /// cnab240/341/remessa
+    static func layout10() -> Layout {
         Layout(
             kind: "layout", name: "cnab240/341/remessa", version: "040", doc: "Itaú CNAB 240 cobrança, remessa (ITA240 (Itaú Cobrança FEBRABAN 240, jan/2017); cnab-boleto-facts §A.10, §A.13): P próprio; headers da FEBRABAN (agência 4 e conta 5 + DAC cabem nos seus campos) com os zeros do Itaú (header 226-228, lote 12-13), Q, R, S, Y e trailers da FEBRABAN; versões 040 (arquivo) e 030 (lote)",
             recordLength: 240, extends: "cnab240/febraban/remessa",
             records: [
-            record22(),
-            record23(),
             record24(),
-            ])
-    }
-
-    /// cnab240/341/retorno
-    static func layout9() -> Layout {
-        Layout(
-            kind: "layout", name: "cnab240/341/retorno", version: "040", doc: "Itaú CNAB 240 cobrança, retorno (ITA240 (Itaú Cobrança FEBRABAN 240, jan/2017); cnab-boleto-facts §A.10, §A.13): T próprio; headers, U, Y e trailers da FEBRABAN; versões 040 (arquivo) e 030 (lote)",
-            recordLength: 240, extends: "cnab240/febraban/retorno",
-            records: [
             record25(),
-            ])
-    }
-
-    /// cnab240/748/remessa
-    static func layout10() -> Layout {
-        Layout(
-            kind: "layout", name: "cnab240/748/remessa", version: "081", doc: "Sicredi CNAB 240 cobrança, remessa: posições da FEBRABAN; nosso número de P 38-57 decomposto (SIC240 ago/2019; composição AA/BXXXXX-D do SIC400 §10.7.1; 4 remessas e 1 retorno do corpus). Versões: arquivo 081 no Sicredi (cnab-boleto-facts §A.13); lote 040 no Sicredi (cnab-boleto-facts §A.13)",
-            recordLength: 240, extends: "cnab240/febraban/remessa",
-            records: [
             record26(),
             ])
     }
 
-    /// cnab240/748/retorno
+    /// cnab240/341/retorno
     static func layout11() -> Layout {
+        Layout(
+            kind: "layout", name: "cnab240/341/retorno", version: "040", doc: "Itaú CNAB 240 cobrança, retorno (ITA240 (Itaú Cobrança FEBRABAN 240, jan/2017); cnab-boleto-facts §A.10, §A.13): T próprio; headers, U, Y e trailers da FEBRABAN; versões 040 (arquivo) e 030 (lote)",
+            recordLength: 240, extends: "cnab240/febraban/retorno",
+            records: [
+            record27(),
+            ], defaults: ["header_arquivo.versao_layout_arquivo": "040", "header_lote.versao_layout_lote": "030"])
+    }
+
+    /// cnab240/748/remessa
+    static func layout12() -> Layout {
+        Layout(
+            kind: "layout", name: "cnab240/748/remessa", version: "081", doc: "Sicredi CNAB 240 cobrança, remessa: posições da FEBRABAN; nosso número de P 38-57 decomposto (SIC240 ago/2019; composição AA/BXXXXX-D do SIC400 §10.7.1; 4 remessas e 1 retorno do corpus). Versões: arquivo 081 no Sicredi (cnab-boleto-facts §A.13); lote 040 no Sicredi (cnab-boleto-facts §A.13)",
+            recordLength: 240, extends: "cnab240/febraban/remessa",
+            records: [
+            record28(),
+            ], defaults: ["header_arquivo.versao_layout_arquivo": "081", "header_lote.versao_layout_lote": "040"])
+    }
+
+    /// cnab240/748/retorno
+    static func layout13() -> Layout {
         Layout(
             kind: "layout", name: "cnab240/748/retorno", version: "081", doc: "Sicredi CNAB 240 cobrança, retorno: posições da FEBRABAN; nosso número de T 38-57 decomposto (SIC240 ago/2019; composição AA/BXXXXX-D do SIC400 §10.7.1; 4 remessas e 1 retorno do corpus). Versões: arquivo 081 no Sicredi (cnab-boleto-facts §A.13); lote 040 no Sicredi (cnab-boleto-facts §A.13)",
             recordLength: 240, extends: "cnab240/febraban/retorno",
             records: [
-            record27(),
-            ])
+            record29(),
+            ], defaults: ["header_arquivo.versao_layout_arquivo": "081", "header_lote.versao_layout_lote": "040"])
     }
 
     /// cnab240/756/remessa
-    static func layout12() -> Layout {
+    static func layout14() -> Layout {
         Layout(
             kind: "layout", name: "cnab240/756/remessa", version: "081", doc: "Sicoob CNAB 240 cobrança, remessa: posições da FEBRABAN; nosso número de P 38-57 decomposto (SCB planilhas 05/06; BRC remessa/cnab240/sicoob.rb; 5 remessas e 2 retornos do corpus). Versões: arquivo 081 no Sicoob (SCB planilha 05; cnab-boleto-facts §A.13); lote 040 na remessa e 043/044 no retorno do Sicoob (SCB; cnab-boleto-facts §A.13)",
             recordLength: 240, extends: "cnab240/febraban/remessa",
             records: [
-            record28(),
-            ], writing: LayoutWriting(endOfFile: nil, fileName: "remessa-{yyyy}{mm}{dd}-{n:2}.REM"))
+            record30(),
+            ], writing: LayoutWriting(endOfFile: nil, fileName: "remessa-{yyyy}{mm}{dd}-{n:2}.REM"), defaults: ["header_arquivo.versao_layout_arquivo": "081", "header_lote.versao_layout_lote": "040"])
     }
 
     /// cnab240/756/retorno
-    static func layout13() -> Layout {
+    static func layout15() -> Layout {
         Layout(
             kind: "layout", name: "cnab240/756/retorno", version: "081", doc: "Sicoob CNAB 240 cobrança, retorno: posições da FEBRABAN; nosso número de T 38-57 decomposto (SCB planilhas 05/06; BRC remessa/cnab240/sicoob.rb; 5 remessas e 2 retornos do corpus). Versões: arquivo 081 no Sicoob (SCB planilha 05; cnab-boleto-facts §A.13); lote 040 na remessa e 043/044 no retorno do Sicoob (SCB; cnab-boleto-facts §A.13)",
             recordLength: 240, extends: "cnab240/febraban/retorno",
             records: [
-            record29(),
-            ])
+            record31(),
+            ], defaults: ["header_arquivo.versao_layout_arquivo": "081", "header_lote.versao_layout_lote": "044"])
     }
 
     /// cnab240/febraban/common
-    static func layout14() -> Layout {
+    static func layout16() -> Layout {
         Layout(
             kind: "layout", name: "cnab240/febraban/common", version: "10.6", doc: "FEBRABAN CNAB 240 cobrança: headers e trailers de arquivo e de lote (FEB240 v10.6 pp.17-18, 54, 68)",
             recordLength: 240, extends: nil,
             records: [
-            record30(),
-            record31(),
             record32(),
             record33(),
             record34(),
+            record35(),
+            record36(),
             ])
     }
 
     /// cnab240/febraban/remessa
-    static func layout15() -> Layout {
+    static func layout17() -> Layout {
         Layout(
             kind: "layout", name: "cnab240/febraban/remessa", version: "10.6", doc: "FEBRABAN CNAB 240 cobrança, remessa: segmentos P, Q, R, S, Y (FEB240 v10.6 pp.55-65)",
             recordLength: 240, extends: "cnab240/febraban/common",
             records: [
-            record35(),
-            record36(),
             record37(),
             record38(),
             record39(),
@@ -6551,354 +6707,356 @@ public enum BuiltinLayouts {
             record41(),
             record42(),
             record43(),
+            record44(),
+            record45(),
             ])
     }
 
     /// cnab240/febraban/retorno
-    static func layout16() -> Layout {
+    static func layout18() -> Layout {
         Layout(
             kind: "layout", name: "cnab240/febraban/retorno", version: "10.6", doc: "FEBRABAN CNAB 240 cobrança, retorno: segmentos T, U, Y (FEB240 v10.6 pp.59, 66-68)",
             recordLength: 240, extends: "cnab240/febraban/common",
             records: [
-            record44(),
-            record45(),
             record46(),
             record47(),
+            record48(),
+            record49(),
             ])
     }
 
     /// cnab400/001/remessa
-    static func layout17() -> Layout {
+    static func layout19() -> Layout {
         Layout(
             kind: "layout", name: "cnab400/001/remessa", version: "CBR641/CBR643", doc: "Banco do Brasil CNAB 400 cobrança, remessa convênio 7 dígitos (BB400R CBR641 Abr/2012)",
             recordLength: 400, extends: nil,
             records: [
-            record48(),
-            record49(),
             record50(),
             record51(),
             record52(),
             record53(),
+            record54(),
+            record55(),
             ])
     }
 
     /// cnab400/001/retorno
-    static func layout18() -> Layout {
+    static func layout20() -> Layout {
         Layout(
             kind: "layout", name: "cnab400/001/retorno", version: "CBR641/CBR643", doc: "Banco do Brasil CNAB 400 cobrança, retorno convênio 7 dígitos (BB400T CBR643 Jan/2014)",
             recordLength: 400, extends: nil,
             records: [
-            record54(),
-            record55(),
             record56(),
             record57(),
+            record58(),
+            record59(),
             ])
     }
 
     /// cnab400/004/remessa
-    static func layout19() -> Layout {
+    static func layout21() -> Layout {
         Layout(
             kind: "layout", name: "cnab400/004/remessa", version: "BNB CNAB 400", doc: "Banco do Nordeste CNAB 400 cobrança, remessa (secundário: brcobranca)",
             recordLength: 400, extends: nil,
             records: [
-            record58(),
-            record59(),
             record60(),
             record61(),
+            record62(),
+            record63(),
             ])
     }
 
     /// cnab400/004/retorno
-    static func layout20() -> Layout {
+    static func layout22() -> Layout {
         Layout(
             kind: "layout", name: "cnab400/004/retorno", version: "BNB CNAB 400", doc: "Banco do Nordeste CNAB 400 cobrança, retorno (secundário: LB Bnb.php)",
             recordLength: 400, extends: nil,
             records: [
-            record62(),
-            record63(),
             record64(),
             record65(),
+            record66(),
+            record67(),
             ])
     }
 
     /// cnab400/033/remessa
-    static func layout21() -> Layout {
+    static func layout23() -> Layout {
         Layout(
             kind: "layout", name: "cnab400/033/remessa", version: "H7800 v2.17", doc: "Santander CNAB 400 cobrança, remessa (SAN400 H7800 v2.17 Abr/2018)",
             recordLength: 400, extends: nil,
             records: [
-            record66(),
-            record67(),
             record68(),
             record69(),
             record70(),
+            record71(),
+            record72(),
             ])
     }
 
     /// cnab400/033/retorno
-    static func layout22() -> Layout {
+    static func layout24() -> Layout {
         Layout(
             kind: "layout", name: "cnab400/033/retorno", version: "H7800 v2.17", doc: "Santander CNAB 400 cobrança, retorno (SAN400 H7800 v2.17 Abr/2018)",
             recordLength: 400, extends: nil,
             records: [
-            record71(),
-            record72(),
             record73(),
             record74(),
             record75(),
+            record76(),
+            record77(),
             ])
     }
 
     /// cnab400/041/remessa
-    static func layout23() -> Layout {
+    static func layout25() -> Layout {
         Layout(
             kind: "layout", name: "cnab400/041/remessa", version: "Banrisul CNAB 400", doc: "Banrisul CNAB 400 cobrança, remessa (secundário: brcobranca)",
             recordLength: 400, extends: nil,
             records: [
-            record76(),
-            record77(),
             record78(),
             record79(),
+            record80(),
+            record81(),
             ])
     }
 
     /// cnab400/041/retorno
-    static func layout24() -> Layout {
+    static func layout26() -> Layout {
         Layout(
             kind: "layout", name: "cnab400/041/retorno", version: "Banrisul CNAB 400", doc: "Banrisul CNAB 400 cobrança, retorno (secundário: cnab_yaml 041)",
             recordLength: 400, extends: nil,
             records: [
-            record80(),
-            record81(),
             record82(),
             record83(),
+            record84(),
+            record85(),
             ])
     }
 
     /// cnab400/070/retorno
-    static func layout25() -> Layout {
+    static func layout27() -> Layout {
         Layout(
             kind: "layout", name: "cnab400/070/retorno", version: "BRB CNAB 400", doc: "BRB (Banco de Brasília) CNAB 400 cobrança, retorno (secundário: brcobranca). A remessa BRB não é CNAB 400 (header DCB de 39 bytes, sem sequencial em 395-400): não descrita",
             recordLength: 400, extends: nil,
             records: [
-            record84(),
-            record85(),
             record86(),
             record87(),
+            record88(),
+            record89(),
             ])
     }
 
     /// cnab400/104/remessa
-    static func layout26() -> Layout {
+    static func layout28() -> Layout {
         Layout(
             kind: "layout", name: "cnab400/104/remessa", version: "SIGCB MO67126 v004", doc: "Caixa CNAB 400 SIGCB cobrança, remessa (CX400 MO67126 v004 Jan/2016)",
             recordLength: 400, extends: nil,
             records: [
-            record88(),
-            record89(),
             record90(),
             record91(),
             record92(),
+            record93(),
+            record94(),
             ])
     }
 
     /// cnab400/104/retorno
-    static func layout27() -> Layout {
+    static func layout29() -> Layout {
         Layout(
             kind: "layout", name: "cnab400/104/retorno", version: "SIGCB MO67126 v004", doc: "Caixa CNAB 400 SIGCB cobrança, retorno (CX400 MO67126 v004 Jan/2016)",
             recordLength: 400, extends: nil,
             records: [
-            record93(),
-            record94(),
             record95(),
             record96(),
+            record97(),
+            record98(),
             ])
     }
 
     /// cnab400/136/remessa
-    static func layout28() -> Layout {
+    static func layout30() -> Layout {
         Layout(
             kind: "layout", name: "cnab400/136/remessa", version: "Unicred CNAB 400", doc: "Unicred CNAB 400 cobrança, remessa (secundário: brcobranca remessa/cnab400/unicred.rb)",
             recordLength: 400, extends: nil,
             records: [
-            record97(),
-            record98(),
             record99(),
             record100(),
+            record101(),
+            record102(),
             ])
     }
 
     /// cnab400/136/retorno
-    static func layout29() -> Layout {
+    static func layout31() -> Layout {
         Layout(
             kind: "layout", name: "cnab400/136/retorno", version: "Unicred CNAB 400", doc: "Unicred CNAB 400 cobrança, retorno (secundário: LB Unicred.php, cnab_yaml 136)",
             recordLength: 400, extends: nil,
             records: [
-            record101(),
-            record102(),
             record103(),
             record104(),
+            record105(),
+            record106(),
             ])
     }
 
     /// cnab400/237/remessa
-    static func layout30() -> Layout {
+    static func layout32() -> Layout {
         Layout(
             kind: "layout", name: "cnab400/237/remessa", version: "4008-524-0121", doc: "Bradesco CNAB 400 cobrança, remessa (BRD400 4008-524-0121)",
             recordLength: 400, extends: nil,
             records: [
-            record105(),
-            record106(),
             record107(),
             record108(),
             record109(),
             record110(),
+            record111(),
+            record112(),
             ], writing: LayoutWriting(endOfFile: "1A", fileName: "CB{dd}{mm}{n:2}.REM"))
     }
 
     /// cnab400/237/retorno
-    static func layout31() -> Layout {
+    static func layout33() -> Layout {
         Layout(
             kind: "layout", name: "cnab400/237/retorno", version: "4008-524-0121", doc: "Bradesco CNAB 400 cobrança, retorno (BRD400 4008-524-0121)",
             recordLength: 400, extends: nil,
             records: [
-            record111(),
-            record112(),
             record113(),
             record114(),
             record115(),
+            record116(),
+            record117(),
             ])
     }
 
     /// cnab400/336/remessa
-    static func layout32() -> Layout {
+    static func layout34() -> Layout {
         Layout(
             kind: "layout", name: "cnab400/336/remessa", version: "C6 CNAB 400", doc: "C6 Bank CNAB 400 cobrança, remessa (secundário: laravel-boleto)",
             recordLength: 400, extends: nil,
             records: [
-            record116(),
-            record117(),
             record118(),
             record119(),
             record120(),
+            record121(),
+            record122(),
             ])
     }
 
     /// cnab400/336/retorno
-    static func layout33() -> Layout {
+    static func layout35() -> Layout {
         Layout(
             kind: "layout", name: "cnab400/336/retorno", version: "C6 CNAB 400", doc: "C6 Bank CNAB 400 cobrança, retorno (secundário: laravel-boleto; sem arquivo no corpus)",
             recordLength: 400, extends: nil,
             records: [
-            record121(),
-            record122(),
             record123(),
             record124(),
+            record125(),
+            record126(),
             ])
     }
 
     /// cnab400/341/remessa
-    static func layout34() -> Layout {
+    static func layout36() -> Layout {
         Layout(
             kind: "layout", name: "cnab400/341/remessa", version: "ITA400 Jul/2021 v3", doc: "Itaú CNAB 400 cobrança, remessa (ITA400 Jul/2021 v3)",
             recordLength: 400, extends: nil,
             records: [
-            record125(),
-            record126(),
             record127(),
             record128(),
             record129(),
             record130(),
+            record131(),
+            record132(),
             ])
     }
 
     /// cnab400/341/retorno
-    static func layout35() -> Layout {
+    static func layout37() -> Layout {
         Layout(
             kind: "layout", name: "cnab400/341/retorno", version: "ITA400 Jul/2021 v3", doc: "Itaú CNAB 400 cobrança, retorno (ITA400 Jul/2021 v3)",
             recordLength: 400, extends: nil,
             records: [
-            record131(),
-            record132(),
             record133(),
             record134(),
             record135(),
+            record136(),
+            record137(),
             ], checks: LayoutChecks(batchNumbers: nil, batchRecordCount: nil, fileRecordCount: "details"))
     }
 
     /// cnab400/745/remessa
-    static func layout36() -> Layout {
+    static func layout38() -> Layout {
         Layout(
             kind: "layout", name: "cnab400/745/remessa", version: "Citibank CNAB 400", doc: "Citibank CNAB 400 cobrança, remessa (secundário: brcobranca). Retorno e tabela de ocorrências: sem fonte encontrada",
             recordLength: 400, extends: nil,
             records: [
-            record136(),
-            record137(),
             record138(),
             record139(),
+            record140(),
+            record141(),
             ])
     }
 
     /// cnab400/748/remessa
-    static func layout37() -> Layout {
+    static func layout39() -> Layout {
         Layout(
             kind: "layout", name: "cnab400/748/remessa", version: "SIC400 18/06/2014", doc: "Sicredi CNAB 400 cobrança, remessa (SIC400 Manual Beneficiário 18/06/2014)",
             recordLength: 400, extends: nil,
             records: [
-            record140(),
-            record141(),
             record142(),
             record143(),
             record144(),
+            record145(),
+            record146(),
             ], writing: LayoutWriting(endOfFile: nil, fileName: "{header:codigo_beneficiario}{m}{dd}.{n:CRM,RM2,RM3,RM4,RM5,RM6,RM7,RM8,RM9,RM0}"))
     }
 
     /// cnab400/748/retorno
-    static func layout38() -> Layout {
+    static func layout40() -> Layout {
         Layout(
             kind: "layout", name: "cnab400/748/retorno", version: "SIC400 18/06/2014", doc: "Sicredi CNAB 400 cobrança, retorno (SIC400 Manual Beneficiário 18/06/2014)",
             recordLength: 400, extends: nil,
             records: [
-            record145(),
-            record146(),
             record147(),
             record148(),
+            record149(),
+            record150(),
             ])
     }
 
     /// cnab400/756/remessa
-    static func layout39() -> Layout {
+    static func layout41() -> Layout {
         Layout(
             kind: "layout", name: "cnab400/756/remessa", version: "SCB (leiaute Sicoob sistemas de terceiros)", doc: "Sicoob CNAB 400 cobrança, remessa (SCB planilha 03)",
             recordLength: 400, extends: nil,
             records: [
-            record149(),
-            record150(),
             record151(),
             record152(),
+            record153(),
+            record154(),
             ], writing: LayoutWriting(endOfFile: nil, fileName: "remessa-{yyyy}{mm}{dd}-{n:2}.REM"))
     }
 
     /// cnab400/756/retorno
-    static func layout40() -> Layout {
+    static func layout42() -> Layout {
         Layout(
             kind: "layout", name: "cnab400/756/retorno", version: "SCB (leiaute Sicoob sistemas de terceiros)", doc: "Sicoob CNAB 400 cobrança, retorno (SCB planilha 04)",
             recordLength: 400, extends: nil,
             records: [
-            record153(),
-            record154(),
             record155(),
             record156(),
+            record157(),
+            record158(),
             ])
     }
 
     /// cnab400/generic
-    static func layout41() -> Layout {
+    static func layout43() -> Layout {
         Layout(
             kind: "layout", name: "cnab400/generic", version: "1", doc: "CNAB 400: the file header fields every bank puts at the same places (cnab-boleto-facts §B.1), read to choose the bank's layout; never used for details",
             recordLength: 400, extends: nil,
             records: [
-            record157(),
+            record159(),
             ])
     }
 
@@ -6932,7 +7090,7 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "data_geracao", pos: [144, 151], picture: "9(8)", format: "ddMMyyyy", enum: nil, default: nil, to: "generated_on", doc: nil),
                     FieldLayout(name: "hora_geracao", pos: [152, 157], picture: "9(6)", format: "HHmmss", enum: nil, default: nil, to: "generated_at", doc: nil),
                     FieldLayout(name: "numero_sequencial_arquivo", pos: [158, 163], picture: "9(6)", format: "int", enum: nil, default: nil, to: "file_sequence", doc: "G018: NSA, cresce a cada arquivo"),
-                    FieldLayout(name: "versao_layout_arquivo", pos: [164, 166], picture: "9(3)", format: nil, enum: nil, default: nil, to: "layout_version", doc: "G019: o BB usa 030 (retornos antigos), 083 ou 084 (Particularidades Set/2023) — cnab-boleto-facts §A.13"),
+                    FieldLayout(name: "versao_layout_arquivo", pos: [164, 166], picture: "9(3)", format: nil, enum: nil, default: "084", to: "layout_version", doc: "G019: o BB usa 030 (retornos antigos), 083 ou 084 (Particularidades Set/2023) — cnab-boleto-facts §A.13"),
                     FieldLayout(name: "densidade_gravacao", pos: [167, 171], picture: "9(5)", format: nil, enum: nil, default: nil, to: "recording_density", doc: "densidade de gravação (legado, em geral zeros)"),
                     FieldLayout(name: "reservado_banco", pos: [172, 191], picture: "X(20)", format: nil, enum: nil, default: nil, to: "reserved_bank", doc: nil),
                     FieldLayout(name: "reservado_empresa", pos: [192, 211], picture: "X(20)", format: nil, enum: nil, default: nil, to: "reserved_company", doc: nil),
@@ -6954,7 +7112,7 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "tipo_operacao", pos: [9, 9], picture: "X(1)", format: "enum", enum: ["R": "remessa", "T": "retorno"], default: nil, to: "operation", doc: "G028: R remessa, T retorno"),
                     FieldLayout(name: "tipo_servico", pos: [10, 11], picture: "9(2)", format: nil, enum: nil, default: nil, to: "service_type", doc: "G025: 01 cobrança, 03 boleto de pagamento eletrônico, 29 alegação do pagador"),
                     FieldLayout(name: "filler_012", pos: [12, 13], picture: "X(2)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
-                    FieldLayout(name: "versao_layout_lote", pos: [14, 16], picture: "9(3)", format: nil, enum: nil, default: nil, to: "batch_layout_version", doc: "G030: o BB usa 020 (retornos antigos), 042 ou 043 — cnab-boleto-facts §A.13"),
+                    FieldLayout(name: "versao_layout_lote", pos: [14, 16], picture: "9(3)", format: nil, enum: nil, default: "043", to: "batch_layout_version", doc: "G030: o BB usa 020 (retornos antigos), 042 ou 043 — cnab-boleto-facts §A.13"),
                     FieldLayout(name: "filler_017", pos: [17, 17], picture: "X(1)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                     FieldLayout(name: "tipo_inscricao_empresa", pos: [18, 18], picture: "9(1)", format: "enum", enum: ["0": "none", "1": "cpf", "2": "cnpj", "3": "pis", "9": "other"], default: nil, to: "company.document_type", doc: "G005: 0 isento/não informado, 1 CPF, 2 CNPJ, 3 PIS/PASEP, 9 outros"),
                     FieldLayout(name: "numero_inscricao_empresa", pos: [19, 33], picture: "9(15)", format: "document", enum: nil, default: nil, to: "company.document", doc: nil),
@@ -7009,7 +7167,7 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "data_geracao", pos: [144, 151], picture: "9(8)", format: "ddMMyyyy", enum: nil, default: nil, to: "generated_on", doc: nil),
                     FieldLayout(name: "hora_geracao", pos: [152, 157], picture: "9(6)", format: "HHmmss", enum: nil, default: nil, to: "generated_at", doc: nil),
                     FieldLayout(name: "numero_sequencial_arquivo", pos: [158, 163], picture: "9(6)", format: "int", enum: nil, default: nil, to: "file_sequence", doc: "G018: NSA, cresce a cada arquivo"),
-                    FieldLayout(name: "versao_layout_arquivo", pos: [164, 166], picture: "9(3)", format: nil, enum: nil, default: nil, to: "layout_version", doc: "G019: o BB usa 030 (retornos antigos), 083 ou 084 (Particularidades Set/2023) — cnab-boleto-facts §A.13"),
+                    FieldLayout(name: "versao_layout_arquivo", pos: [164, 166], picture: "9(3)", format: nil, enum: nil, default: "084", to: "layout_version", doc: "G019: o BB usa 030 (retornos antigos), 083 ou 084 (Particularidades Set/2023) — cnab-boleto-facts §A.13"),
                     FieldLayout(name: "densidade_gravacao", pos: [167, 171], picture: "9(5)", format: nil, enum: nil, default: nil, to: nil, doc: "densidade de gravação (legado, em geral zeros)"),
                     FieldLayout(name: "reservado_banco", pos: [172, 191], picture: "X(20)", format: nil, enum: nil, default: nil, to: "reserved_bank", doc: nil),
                     FieldLayout(name: "reservado_empresa", pos: [192, 211], picture: "X(20)", format: nil, enum: nil, default: nil, to: "reserved_company", doc: nil),
@@ -7031,7 +7189,7 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "tipo_operacao", pos: [9, 9], picture: "X(1)", format: "enum", enum: ["R": "remessa", "T": "retorno"], default: nil, to: "operation", doc: "G028: R remessa, T retorno"),
                     FieldLayout(name: "tipo_servico", pos: [10, 11], picture: "9(2)", format: nil, enum: nil, default: nil, to: "service_type", doc: "G025: 01 cobrança, 03 boleto de pagamento eletrônico, 29 alegação do pagador"),
                     FieldLayout(name: "filler_012", pos: [12, 13], picture: "X(2)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
-                    FieldLayout(name: "versao_layout_lote", pos: [14, 16], picture: "9(3)", format: nil, enum: nil, default: nil, to: "batch_layout_version", doc: "G030: o BB usa 020 (retornos antigos), 042 ou 043 — cnab-boleto-facts §A.13"),
+                    FieldLayout(name: "versao_layout_lote", pos: [14, 16], picture: "9(3)", format: nil, enum: nil, default: "043", to: "batch_layout_version", doc: "G030: o BB usa 020 (retornos antigos), 042 ou 043 — cnab-boleto-facts §A.13"),
                     FieldLayout(name: "filler_017", pos: [17, 17], picture: "X(1)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                     FieldLayout(name: "tipo_inscricao_empresa", pos: [18, 18], picture: "9(1)", format: "enum", enum: ["0": "none", "1": "cpf", "2": "cnpj", "3": "pis", "9": "other"], default: nil, to: "company.document_type", doc: "G005: 0 isento/não informado, 1 CPF, 2 CNPJ, 3 PIS/PASEP, 9 outros"),
                     FieldLayout(name: "numero_inscricao_empresa", pos: [19, 33], picture: "9(15)", format: "document", enum: nil, default: nil, to: "company.document", doc: nil),
@@ -7305,7 +7463,7 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "data_geracao", pos: [144, 151], picture: "9(8)", format: "ddMMyyyy", enum: nil, default: nil, to: "generated_on", doc: nil),
                     FieldLayout(name: "filler_152", pos: [152, 157], picture: "X(6)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                     FieldLayout(name: "numero_sequencial_arquivo", pos: [158, 163], picture: "9(6)", format: "int", enum: nil, default: nil, to: "file_sequence", doc: "G018: NSA"),
-                    FieldLayout(name: "versao_layout_arquivo", pos: [164, 166], picture: "9(3)", format: nil, enum: nil, default: nil, to: "layout_version", doc: "040 no Santander (cnab-boleto-facts §A.13)"),
+                    FieldLayout(name: "versao_layout_arquivo", pos: [164, 166], picture: "9(3)", format: nil, enum: nil, default: "040", to: "layout_version", doc: "040 no Santander (cnab-boleto-facts §A.13)"),
                     FieldLayout(name: "filler_167", pos: [167, 240], picture: "X(74)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                 ],
                 doc: "SAN240 (Santander H7815): header de arquivo retorno — agência 4 + conta 9 e código do beneficiário, não o bloco FEBRABAN 33-72 (confirmado em 5 retornos do corpus)")
@@ -7324,7 +7482,7 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "tipo_operacao", pos: [9, 9], picture: "X(1)", format: "enum", enum: ["R": "remessa", "T": "retorno"], default: nil, to: "operation", doc: "G028: R remessa, T retorno"),
                     FieldLayout(name: "tipo_servico", pos: [10, 11], picture: "9(2)", format: nil, enum: nil, default: nil, to: "service_type", doc: "G025: 01 cobrança"),
                     FieldLayout(name: "filler_012", pos: [12, 13], picture: "X(2)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
-                    FieldLayout(name: "versao_layout_lote", pos: [14, 16], picture: "9(3)", format: nil, enum: nil, default: nil, to: "batch_layout_version", doc: "030 no Santander (cnab-boleto-facts §A.13)"),
+                    FieldLayout(name: "versao_layout_lote", pos: [14, 16], picture: "9(3)", format: nil, enum: nil, default: "030", to: "batch_layout_version", doc: "030 no Santander (cnab-boleto-facts §A.13)"),
                     FieldLayout(name: "filler_017", pos: [17, 17], picture: "X(1)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                     FieldLayout(name: "tipo_inscricao_empresa", pos: [18, 18], picture: "9(1)", format: "enum", enum: ["0": "none", "1": "cpf", "2": "cnpj", "3": "pis", "9": "other"], default: nil, to: "company.document_type", doc: "G005: 0 isento/não informado, 1 CPF, 2 CNPJ, 3 PIS/PASEP, 9 outros"),
                     FieldLayout(name: "numero_inscricao_empresa", pos: [19, 33], picture: "9(15)", format: "document", enum: nil, default: nil, to: "company.document", doc: nil),
@@ -7540,7 +7698,7 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "data_geracao", pos: [144, 151], picture: "9(8)", format: "ddMMyyyy", enum: nil, default: nil, to: "generated_on", doc: nil),
                     FieldLayout(name: "hora_geracao", pos: [152, 157], picture: "9(6)", format: "HHmmss", enum: nil, default: nil, to: "generated_at", doc: nil),
                     FieldLayout(name: "numero_sequencial_arquivo", pos: [158, 163], picture: "9(6)", format: "int", enum: nil, default: nil, to: "file_sequence", doc: "G018: NSA, cresce a cada arquivo"),
-                    FieldLayout(name: "versao_layout_arquivo", pos: [164, 166], picture: "9(3)", format: nil, enum: nil, default: nil, to: "layout_version", doc: "G019: 101 (CX240 p.23; 107 em versões novas; 050 em remessas antigas do corpus)"),
+                    FieldLayout(name: "versao_layout_arquivo", pos: [164, 166], picture: "9(3)", format: nil, enum: nil, default: "101", to: "layout_version", doc: "G019: 101 (CX240 p.23; 107 em versões novas; 050 em remessas antigas do corpus)"),
                     FieldLayout(name: "densidade_gravacao", pos: [167, 171], picture: "9(5)", format: nil, enum: nil, default: nil, to: "recording_density", doc: "densidade de gravação (legado, em geral zeros)"),
                     FieldLayout(name: "reservado_banco", pos: [172, 191], picture: "X(20)", format: nil, enum: nil, default: nil, to: "reserved_bank", doc: nil),
                     FieldLayout(name: "reservado_empresa", pos: [192, 211], picture: "X(20)", format: nil, enum: nil, default: nil, to: "reserved_company", doc: "situação do arquivo: REMESSA-PRODUCAO, REMESSA-TESTE, RETORNO-PRODUCAO… (CX240 §1.7)"),
@@ -7562,7 +7720,7 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "tipo_operacao", pos: [9, 9], picture: "X(1)", format: "enum", enum: ["R": "remessa", "T": "retorno"], default: nil, to: "operation", doc: "G028: R remessa, T retorno"),
                     FieldLayout(name: "tipo_servico", pos: [10, 11], picture: "9(2)", format: nil, enum: nil, default: nil, to: "service_type", doc: "G025: 01 cobrança, 03 boleto de pagamento eletrônico, 29 alegação do pagador"),
                     FieldLayout(name: "zeros_012", pos: [12, 13], picture: "9(2)", format: nil, enum: nil, default: nil, to: nil, doc: "zeros (LB Cnab240/Banco/Caixa.php; 14 remessas do corpus)"),
-                    FieldLayout(name: "versao_layout_lote", pos: [14, 16], picture: "9(3)", format: nil, enum: nil, default: nil, to: "batch_layout_version", doc: "G030: 060 (CX240 p.24; 067 em versões novas; 030 em arquivos antigos do corpus)"),
+                    FieldLayout(name: "versao_layout_lote", pos: [14, 16], picture: "9(3)", format: nil, enum: nil, default: "060", to: "batch_layout_version", doc: "G030: 060 (CX240 p.24; 067 em versões novas; 030 em arquivos antigos do corpus)"),
                     FieldLayout(name: "filler_017", pos: [17, 17], picture: "X(1)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                     FieldLayout(name: "tipo_inscricao_empresa", pos: [18, 18], picture: "9(1)", format: "enum", enum: ["0": "none", "1": "cpf", "2": "cnpj", "3": "pis", "9": "other"], default: nil, to: "company.document_type", doc: "G005: 0 isento/não informado, 1 CPF, 2 CNPJ, 3 PIS/PASEP, 9 outros"),
                     FieldLayout(name: "numero_inscricao_empresa", pos: [19, 33], picture: "9(15)", format: "document", enum: nil, default: nil, to: "company.document", doc: nil),
@@ -7663,7 +7821,7 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "data_geracao", pos: [144, 151], picture: "9(8)", format: "ddMMyyyy", enum: nil, default: nil, to: "generated_on", doc: nil),
                     FieldLayout(name: "hora_geracao", pos: [152, 157], picture: "9(6)", format: "HHmmss", enum: nil, default: nil, to: "generated_at", doc: nil),
                     FieldLayout(name: "numero_sequencial_arquivo", pos: [158, 163], picture: "9(6)", format: "int", enum: nil, default: nil, to: "file_sequence", doc: "G018: NSA, cresce a cada arquivo"),
-                    FieldLayout(name: "versao_layout_arquivo", pos: [164, 166], picture: "9(3)", format: nil, enum: nil, default: nil, to: "layout_version", doc: "G019: 101 (CX240 p.23; 107 em versões novas; 050 em remessas antigas do corpus)"),
+                    FieldLayout(name: "versao_layout_arquivo", pos: [164, 166], picture: "9(3)", format: nil, enum: nil, default: "101", to: "layout_version", doc: "G019: 101 (CX240 p.23; 107 em versões novas; 050 em remessas antigas do corpus)"),
                     FieldLayout(name: "densidade_gravacao", pos: [167, 171], picture: "9(5)", format: nil, enum: nil, default: nil, to: nil, doc: "densidade de gravação (legado, em geral zeros)"),
                     FieldLayout(name: "reservado_banco", pos: [172, 191], picture: "X(20)", format: nil, enum: nil, default: nil, to: "reserved_bank", doc: nil),
                     FieldLayout(name: "reservado_empresa", pos: [192, 211], picture: "X(20)", format: nil, enum: nil, default: nil, to: "reserved_company", doc: "situação do arquivo: REMESSA-PRODUCAO, REMESSA-TESTE, RETORNO-PRODUCAO… (CX240 §1.7)"),
@@ -7685,7 +7843,7 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "tipo_operacao", pos: [9, 9], picture: "X(1)", format: "enum", enum: ["R": "remessa", "T": "retorno"], default: nil, to: "operation", doc: "G028: R remessa, T retorno"),
                     FieldLayout(name: "tipo_servico", pos: [10, 11], picture: "9(2)", format: nil, enum: nil, default: nil, to: "service_type", doc: "G025: 01 cobrança, 03 boleto de pagamento eletrônico, 29 alegação do pagador"),
                     FieldLayout(name: "filler_012", pos: [12, 13], picture: "X(2)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
-                    FieldLayout(name: "versao_layout_lote", pos: [14, 16], picture: "9(3)", format: nil, enum: nil, default: nil, to: "batch_layout_version", doc: "G030: 060 (CX240 p.24; 067 em versões novas; 030 em arquivos antigos do corpus)"),
+                    FieldLayout(name: "versao_layout_lote", pos: [14, 16], picture: "9(3)", format: nil, enum: nil, default: "060", to: "batch_layout_version", doc: "G030: 060 (CX240 p.24; 067 em versões novas; 030 em arquivos antigos do corpus)"),
                     FieldLayout(name: "filler_017", pos: [17, 17], picture: "X(1)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                     FieldLayout(name: "tipo_inscricao_empresa", pos: [18, 18], picture: "9(1)", format: "enum", enum: ["0": "none", "1": "cpf", "2": "cnpj", "3": "pis", "9": "other"], default: nil, to: "company.document_type", doc: "G005: 0 isento/não informado, 1 CPF, 2 CNPJ, 3 PIS/PASEP, 9 outros"),
                     FieldLayout(name: "numero_inscricao_empresa", pos: [19, 33], picture: "9(15)", format: "document", enum: nil, default: nil, to: "company.document", doc: nil),
@@ -7748,8 +7906,107 @@ public enum BuiltinLayouts {
                 doc: "CX240 (Caixa SIGCB MO67118 v010) segmento T: código do beneficiário 24-29, nosso número 40-56 com DV em 57, seu número 59-69 (LB Retorno/Cnab240/Caixa.php; DV mod 11 conferido em 2 retornos reais do corpus)")
     }
 
-    /// cnab240/341/remessa: header_arquivo
+    /// cnab240/237/remessa: segmento_p
     static func record22() -> RecordLayout {
+        RecordLayout(
+                name: "segmento_p", role: RecordRole(rawValue: "detail"), startsGroup: true,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [8, 8], values: ["3"]), Selector(pos: [14, 14], values: ["P"])],
+                fields: [
+                    FieldLayout(name: "banco", pos: [1, 3], picture: "9(3)", format: nil, enum: nil, default: nil, to: "bank", doc: "G001: código do banco na compensação"),
+                    FieldLayout(name: "lote", pos: [4, 7], picture: "9(4)", format: "int", enum: nil, default: nil, to: "_batch", doc: nil),
+                    FieldLayout(name: "tipo_registro", pos: [8, 8], picture: "9(1)", format: nil, enum: nil, default: "3", to: "_record_type", doc: "G003: 0 header arquivo, 1 header lote, 3 detalhe, 5 trailer lote, 9 trailer arquivo"),
+                    FieldLayout(name: "sequencial", pos: [9, 13], picture: "9(5)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "G038: nº sequencial do registro no lote"),
+                    FieldLayout(name: "segmento", pos: [14, 14], picture: "X(1)", format: nil, enum: nil, default: "P", to: "_segment", doc: "G039: código do segmento"),
+                    FieldLayout(name: "filler_015", pos: [15, 15], picture: "X(1)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "codigo_movimento", pos: [16, 17], picture: "9(2)", format: nil, enum: nil, default: nil, to: "code", doc: "C004: código de movimento remessa (ver occurrences.json remessa_movements)"),
+                    FieldLayout(name: "agencia", pos: [18, 22], picture: "9(5)", format: nil, enum: nil, default: nil, to: "agency", doc: "agência mantenedora da conta"),
+                    FieldLayout(name: "digito_agencia", pos: [23, 23], picture: "X(1)", format: nil, enum: nil, default: nil, to: "agency_digit", doc: nil),
+                    FieldLayout(name: "conta_corrente", pos: [24, 35], picture: "9(12)", format: nil, enum: nil, default: nil, to: "account", doc: nil),
+                    FieldLayout(name: "digito_conta", pos: [36, 36], picture: "X(1)", format: nil, enum: nil, default: nil, to: "account_digit", doc: "G011: para DV de 2 dígitos, o primeiro aqui e o segundo no campo seguinte"),
+                    FieldLayout(name: "digito_agencia_conta", pos: [37, 37], picture: "X(1)", format: nil, enum: nil, default: nil, to: "account_agency_digit", doc: "DV agência/conta"),
+                    FieldLayout(name: "identificacao_produto", pos: [38, 40], picture: "9(3)", format: nil, enum: nil, default: nil, to: "bank_carteira", doc: "identificação do produto: carteira (009, 019…)"),
+                    FieldLayout(name: "zeros_041", pos: [41, 45], picture: "9(5)", format: nil, enum: nil, default: nil, to: nil, doc: "zeros"),
+                    FieldLayout(name: "nosso_numero", pos: [46, 56], picture: "X(11)", format: nil, enum: nil, default: nil, to: "nosso_numero", doc: "nosso número (11)"),
+                    FieldLayout(name: "digito_nosso_numero", pos: [57, 57], picture: "X(1)", format: nil, enum: nil, default: nil, to: "nosso_numero_digit", doc: "DV mod 11 base 7 sobre carteira + nosso número; P quando o resto é 1 (BRD400 p.17)"),
+                    FieldLayout(name: "carteira", pos: [58, 58], picture: "9(1)", format: nil, enum: nil, default: nil, to: "carteira", doc: "C006: 1 simples, 2 vinculada, 3 caucionada, 4 descontada, 5 vendor, 6 cessão"),
+                    FieldLayout(name: "forma_cadastramento", pos: [59, 59], picture: "9(1)", format: nil, enum: nil, default: nil, to: "registration_form", doc: "C007: 1 com cadastramento (registrada), 2 sem cadastramento, 3 com cadastramento/recusa do débito automático"),
+                    FieldLayout(name: "tipo_documento", pos: [60, 60], picture: "X(1)", format: nil, enum: nil, default: nil, to: "document_kind", doc: "C008: 1 tradicional, 2 escritural"),
+                    FieldLayout(name: "emissao_boleto", pos: [61, 61], picture: "9(1)", format: nil, enum: nil, default: nil, to: "issuer", doc: "C009: 1 banco emite, 2 cliente emite, 3 banco pré-emite e cliente complementa, 4 banco reemite, 5 banco não reemite, 7 banco emitente aberta, 8 banco emitente auto-envelopável"),
+                    FieldLayout(name: "distribuicao_boleto", pos: [62, 62], picture: "X(1)", format: nil, enum: nil, default: nil, to: "distribution", doc: "C010: 1 banco distribui, 2 cliente distribui, 3 banco envia e-mail, 4 banco envia SMS"),
+                    FieldLayout(name: "numero_documento", pos: [63, 77], picture: "X(15)", format: nil, enum: nil, default: nil, to: "document_number", doc: "C011: seu número"),
+                    FieldLayout(name: "data_vencimento", pos: [78, 85], picture: "9(8)", format: "ddMMyyyy", enum: nil, default: nil, to: "due_date", doc: nil),
+                    FieldLayout(name: "valor_nominal", pos: [86, 100], picture: "9(13)V99", format: nil, enum: nil, default: nil, to: "amount_cents", doc: "G070: valor nominal do título"),
+                    FieldLayout(name: "agencia_cobradora", pos: [101, 105], picture: "9(5)", format: nil, enum: nil, default: nil, to: "collecting_agency", doc: "zeros ⇒ banco escolhe pelo CEP"),
+                    FieldLayout(name: "digito_agencia_cobradora", pos: [106, 106], picture: "X(1)", format: nil, enum: nil, default: nil, to: "collecting_agency_digit", doc: nil),
+                    FieldLayout(name: "especie_titulo", pos: [107, 108], picture: "9(2)", format: nil, enum: nil, default: nil, to: "species", doc: "C015: 01 CH, 02 DM, 03 DMI, 04 DS, 05 DSI, 06 DR, 07 LC, 12 NP, 17 RC, 18 FAT, 19 ND, 21 ME, 23 NF, 24 DD, 31 CC, 32 BDP, 99 outros…"),
+                    FieldLayout(name: "aceite", pos: [109, 109], picture: "X(1)", format: nil, enum: nil, default: nil, to: "acceptance", doc: "A aceite, N não aceite"),
+                    FieldLayout(name: "data_emissao", pos: [110, 117], picture: "9(8)", format: "ddMMyyyy", enum: nil, default: nil, to: "issue_date", doc: nil),
+                    FieldLayout(name: "codigo_juros_mora", pos: [118, 118], picture: "9(1)", format: nil, enum: nil, default: nil, to: "interest.code", doc: "C018: 1 valor por dia, 2 taxa mensal, 3 isento"),
+                    FieldLayout(name: "data_juros_mora", pos: [119, 126], picture: "9(8)", format: "ddMMyyyy", enum: nil, default: nil, to: "interest.date", doc: "ausente/inválida ⇒ vencimento"),
+                    FieldLayout(name: "juros_mora", pos: [127, 141], picture: "9(13)V99", format: nil, enum: nil, default: nil, to: "interest.value", doc: "valor por dia ou taxa, conforme o código"),
+                    FieldLayout(name: "codigo_desconto_1", pos: [142, 142], picture: "9(1)", format: nil, enum: nil, default: nil, to: "discount.code", doc: "C021: 1 valor fixo até a data, 2 percentual até a data, 3 valor por antecipação dia corrido, 4 idem dia útil, 5 percentual dia corrido, 6 idem dia útil, 7 cancelamento"),
+                    FieldLayout(name: "data_desconto_1", pos: [143, 150], picture: "9(8)", format: "ddMMyyyy", enum: nil, default: nil, to: "discount.date", doc: nil),
+                    FieldLayout(name: "valor_desconto_1", pos: [151, 165], picture: "9(13)V99", format: nil, enum: nil, default: nil, to: "discount.value", doc: "valor ou percentual, conforme o código"),
+                    FieldLayout(name: "valor_iof", pos: [166, 180], picture: "9(13)V99", format: nil, enum: nil, default: nil, to: "iof_cents", doc: nil),
+                    FieldLayout(name: "valor_abatimento", pos: [181, 195], picture: "9(13)V99", format: nil, enum: nil, default: nil, to: "rebate_cents", doc: nil),
+                    FieldLayout(name: "uso_empresa", pos: [196, 220], picture: "X(25)", format: nil, enum: nil, default: nil, to: "company_use", doc: "identificação do título na empresa, devolvida em T 106-130"),
+                    FieldLayout(name: "codigo_protesto", pos: [221, 221], picture: "9(1)", format: nil, enum: nil, default: nil, to: "protest.code", doc: "C026: 1 dias corridos, 2 dias úteis, 3 não protestar, 4 falimentar dias úteis, 5 falimentar dias corridos, 8 negativação sem protesto, 9 cancelamento de protesto automático"),
+                    FieldLayout(name: "prazo_protesto", pos: [222, 223], picture: "9(2)", format: "int", enum: nil, default: nil, to: "protest.days", doc: "dias"),
+                    FieldLayout(name: "codigo_baixa_devolucao", pos: [224, 224], picture: "9(1)", format: nil, enum: nil, default: nil, to: "write_off.code", doc: "C028: 1 baixar/devolver, 2 não baixar/não devolver, 3 cancelar prazo"),
+                    FieldLayout(name: "prazo_baixa_devolucao", pos: [225, 227], picture: "X(3)", format: nil, enum: nil, default: nil, to: "write_off.days", doc: "dias corridos após o vencimento"),
+                    FieldLayout(name: "codigo_moeda", pos: [228, 229], picture: "9(2)", format: nil, enum: nil, default: nil, to: "currency", doc: "G065: 09 real, 02/03 dólar, 04 ITRD, 05 IDTR, 06/07 UFIR, 08 FAJ-TR, 10 TR, 11 IGPM, 12 CDI, 13 %CDI, 14 euro"),
+                    FieldLayout(name: "numero_contrato", pos: [230, 239], picture: "9(10)", format: nil, enum: nil, default: nil, to: "contract", doc: "nº do contrato da operação de crédito"),
+                    FieldLayout(name: "pagamento_parcial", pos: [240, 240], picture: "X(1)", format: nil, enum: nil, default: nil, to: "partial_payment.authorized", doc: "C077: 1 não autoriza, 2 autoriza pagamento parcial"),
+                ],
+                doc: "BRD240 p.14: segmento P com carteira 38-40, zeros 41-45, nosso número 46-56 e DV 57 (cnab-boleto-facts §A.10)")
+    }
+
+    /// cnab240/237/retorno: segmento_t
+    static func record23() -> RecordLayout {
+        RecordLayout(
+                name: "segmento_t", role: RecordRole(rawValue: "detail"), startsGroup: true,
+                requires: ["segmento_u"], fallback: nil,
+                select: [Selector(pos: [8, 8], values: ["3"]), Selector(pos: [14, 14], values: ["T"])],
+                fields: [
+                    FieldLayout(name: "banco", pos: [1, 3], picture: "9(3)", format: nil, enum: nil, default: nil, to: "bank", doc: "G001: código do banco na compensação"),
+                    FieldLayout(name: "lote", pos: [4, 7], picture: "9(4)", format: "int", enum: nil, default: nil, to: "_batch", doc: nil),
+                    FieldLayout(name: "tipo_registro", pos: [8, 8], picture: "9(1)", format: nil, enum: nil, default: "3", to: "_record_type", doc: "G003: 0 header arquivo, 1 header lote, 3 detalhe, 5 trailer lote, 9 trailer arquivo"),
+                    FieldLayout(name: "sequencial", pos: [9, 13], picture: "9(5)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "G038: nº sequencial do registro no lote"),
+                    FieldLayout(name: "segmento", pos: [14, 14], picture: "X(1)", format: nil, enum: nil, default: "T", to: "_segment", doc: "G039: código do segmento"),
+                    FieldLayout(name: "filler_015", pos: [15, 15], picture: "X(1)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "codigo_movimento", pos: [16, 17], picture: "9(2)", format: nil, enum: nil, default: nil, to: "code", doc: "C044: código de movimento retorno (ver occurrences.json movements)"),
+                    FieldLayout(name: "agencia", pos: [18, 22], picture: "9(5)", format: nil, enum: nil, default: nil, to: "agency", doc: "agência mantenedora da conta"),
+                    FieldLayout(name: "digito_agencia", pos: [23, 23], picture: "X(1)", format: nil, enum: nil, default: nil, to: "agency_digit", doc: nil),
+                    FieldLayout(name: "conta_corrente", pos: [24, 35], picture: "9(12)", format: nil, enum: nil, default: nil, to: "account", doc: nil),
+                    FieldLayout(name: "digito_conta", pos: [36, 36], picture: "X(1)", format: nil, enum: nil, default: nil, to: "account_digit", doc: "G011: para DV de 2 dígitos, o primeiro aqui e o segundo no campo seguinte"),
+                    FieldLayout(name: "digito_agencia_conta", pos: [37, 37], picture: "X(1)", format: nil, enum: nil, default: nil, to: "account_agency_digit", doc: "DV agência/conta"),
+                    FieldLayout(name: "identificacao_produto", pos: [38, 40], picture: "9(3)", format: nil, enum: nil, default: nil, to: "bank_carteira", doc: "identificação do produto: carteira (009, 019…)"),
+                    FieldLayout(name: "zeros_041", pos: [41, 45], picture: "9(5)", format: nil, enum: nil, default: nil, to: nil, doc: "zeros"),
+                    FieldLayout(name: "nosso_numero", pos: [46, 56], picture: "X(11)", format: nil, enum: nil, default: nil, to: "nosso_numero", doc: "nosso número (11)"),
+                    FieldLayout(name: "digito_nosso_numero", pos: [57, 57], picture: "X(1)", format: nil, enum: nil, default: nil, to: "nosso_numero_digit", doc: "DV mod 11 base 7 sobre carteira + nosso número; P quando o resto é 1 (BRD400 p.17)"),
+                    FieldLayout(name: "carteira", pos: [58, 58], picture: "9(1)", format: nil, enum: nil, default: nil, to: "carteira", doc: "C006: 1 simples, 2 vinculada, 3 caucionada, 4 descontada, 5 vendor, 6 cessão"),
+                    FieldLayout(name: "numero_documento", pos: [59, 73], picture: "X(15)", format: nil, enum: nil, default: nil, to: "document_number", doc: "C011: seu número"),
+                    FieldLayout(name: "data_vencimento", pos: [74, 81], picture: "9(8)", format: "ddMMyyyy", enum: nil, default: nil, to: "due_date", doc: nil),
+                    FieldLayout(name: "valor_nominal", pos: [82, 96], picture: "9(13)V99", format: nil, enum: nil, default: nil, to: "face_cents", doc: nil),
+                    FieldLayout(name: "banco_cobrador", pos: [97, 99], picture: "9(3)", format: nil, enum: nil, default: nil, to: "collecting_bank", doc: "banco cobrador/recebedor"),
+                    FieldLayout(name: "agencia_cobradora", pos: [100, 104], picture: "9(5)", format: nil, enum: nil, default: nil, to: "collecting_agency", doc: "agência cobradora/recebedora"),
+                    FieldLayout(name: "digito_agencia_cobradora", pos: [105, 105], picture: "X(1)", format: nil, enum: nil, default: nil, to: "collecting_agency_digit", doc: nil),
+                    FieldLayout(name: "uso_empresa", pos: [106, 130], picture: "X(25)", format: nil, enum: nil, default: nil, to: "company_use", doc: "eco de P 196-220"),
+                    FieldLayout(name: "codigo_moeda", pos: [131, 132], picture: "9(2)", format: nil, enum: nil, default: nil, to: "currency", doc: "G065: 09 real, 02/03 dólar, 04 ITRD, 05 IDTR, 06/07 UFIR, 08 FAJ-TR, 10 TR, 11 IGPM, 12 CDI, 13 %CDI, 14 euro"),
+                    FieldLayout(name: "tipo_inscricao_pagador", pos: [133, 133], picture: "9(1)", format: "enum", enum: ["0": "none", "1": "cpf", "2": "cnpj", "3": "pis", "9": "other"], default: nil, to: "payer.document_type", doc: "G005: 0 isento/não informado, 1 CPF, 2 CNPJ, 3 PIS/PASEP, 9 outros"),
+                    FieldLayout(name: "numero_inscricao_pagador", pos: [134, 148], picture: "9(15)", format: "document", enum: nil, default: nil, to: "payer.document", doc: nil),
+                    FieldLayout(name: "nome_pagador", pos: [149, 188], picture: "X(40)", format: nil, enum: nil, default: nil, to: "payer.name", doc: nil),
+                    FieldLayout(name: "numero_contrato", pos: [189, 198], picture: "9(10)", format: nil, enum: nil, default: nil, to: "contract", doc: nil),
+                    FieldLayout(name: "valor_tarifa", pos: [199, 213], picture: "9(13)V99", format: nil, enum: nil, default: nil, to: "fee_cents", doc: "tarifa/custas"),
+                    FieldLayout(name: "motivos_ocorrencia", pos: [214, 223], picture: "X(10)", format: "reasons", enum: nil, default: nil, to: "reasons", doc: "C047: até cinco códigos de 2 caracteres; tabela conforme o movimento (occurrences.json)"),
+                    FieldLayout(name: "filler_224", pos: [224, 240], picture: "X(17)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                ],
+                doc: "BRD240: segmento T com a mesma composição do nosso número que P 38-57 (cnab-boleto-facts §A.10)")
+    }
+
+    /// cnab240/341/remessa: header_arquivo
+    static func record24() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -7774,7 +8031,7 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "data_geracao", pos: [144, 151], picture: "9(8)", format: "ddMMyyyy", enum: nil, default: nil, to: "generated_on", doc: nil),
                     FieldLayout(name: "hora_geracao", pos: [152, 157], picture: "9(6)", format: "HHmmss", enum: nil, default: nil, to: "generated_at", doc: nil),
                     FieldLayout(name: "numero_sequencial_arquivo", pos: [158, 163], picture: "9(6)", format: "int", enum: nil, default: nil, to: "file_sequence", doc: "G018: NSA, cresce a cada arquivo"),
-                    FieldLayout(name: "versao_layout_arquivo", pos: [164, 166], picture: "9(3)", format: nil, enum: nil, default: "103", to: "layout_version", doc: "G019: versão (2 dígitos) + release (1); 103 na tabela v10.6, bancos usam os seus (040, 081, 084, 101…)"),
+                    FieldLayout(name: "versao_layout_arquivo", pos: [164, 166], picture: "9(3)", format: nil, enum: nil, default: "040", to: "layout_version", doc: "G019: versão (2 dígitos) + release (1); 103 na tabela v10.6, bancos usam os seus (040, 081, 084, 101…)"),
                     FieldLayout(name: "densidade_gravacao", pos: [167, 171], picture: "9(5)", format: nil, enum: nil, default: nil, to: "recording_density", doc: "densidade de gravação (legado, em geral zeros)"),
                     FieldLayout(name: "reservado_banco", pos: [172, 191], picture: "X(20)", format: nil, enum: nil, default: nil, to: "reserved_bank", doc: nil),
                     FieldLayout(name: "reservado_empresa", pos: [192, 211], picture: "X(20)", format: nil, enum: nil, default: nil, to: "reserved_company", doc: nil),
@@ -7786,7 +8043,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/341/remessa: header_lote
-    static func record23() -> RecordLayout {
+    static func record25() -> RecordLayout {
         RecordLayout(
                 name: "header_lote", role: RecordRole(rawValue: "batch_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -7798,7 +8055,7 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "tipo_operacao", pos: [9, 9], picture: "X(1)", format: "enum", enum: ["R": "remessa", "T": "retorno"], default: nil, to: "operation", doc: "G028: R remessa, T retorno"),
                     FieldLayout(name: "tipo_servico", pos: [10, 11], picture: "9(2)", format: nil, enum: nil, default: nil, to: "service_type", doc: "G025: 01 cobrança, 03 boleto de pagamento eletrônico, 29 alegação do pagador"),
                     FieldLayout(name: "zeros_012", pos: [12, 13], picture: "9(2)", format: nil, enum: nil, default: nil, to: nil, doc: "zeros (LB Cnab240/Banco/Itau.php; 4 remessas do corpus)"),
-                    FieldLayout(name: "versao_layout_lote", pos: [14, 16], picture: "9(3)", format: nil, enum: nil, default: "060", to: "batch_layout_version", doc: "G030: 060 na tabela v10.6; bancos usam os seus (030, 040, 042, 043…)"),
+                    FieldLayout(name: "versao_layout_lote", pos: [14, 16], picture: "9(3)", format: nil, enum: nil, default: "030", to: "batch_layout_version", doc: "G030: 060 na tabela v10.6; bancos usam os seus (030, 040, 042, 043…)"),
                     FieldLayout(name: "filler_017", pos: [17, 17], picture: "X(1)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                     FieldLayout(name: "tipo_inscricao_empresa", pos: [18, 18], picture: "9(1)", format: "enum", enum: ["0": "none", "1": "cpf", "2": "cnpj", "3": "pis", "9": "other"], default: nil, to: "company.document_type", doc: "G005: 0 isento/não informado, 1 CPF, 2 CNPJ, 3 PIS/PASEP, 9 outros"),
                     FieldLayout(name: "numero_inscricao_empresa", pos: [19, 33], picture: "9(15)", format: "document", enum: nil, default: nil, to: "company.document", doc: nil),
@@ -7820,7 +8077,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/341/remessa: segmento_p
-    static func record24() -> RecordLayout {
+    static func record26() -> RecordLayout {
         RecordLayout(
                 name: "segmento_p", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -7875,7 +8132,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/341/retorno: segmento_t
-    static func record25() -> RecordLayout {
+    static func record27() -> RecordLayout {
         RecordLayout(
                 name: "segmento_t", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: ["segmento_u"], fallback: nil,
@@ -7922,7 +8179,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/748/remessa: segmento_p
-    static func record26() -> RecordLayout {
+    static func record28() -> RecordLayout {
         RecordLayout(
                 name: "segmento_p", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -7976,7 +8233,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/748/retorno: segmento_t
-    static func record27() -> RecordLayout {
+    static func record29() -> RecordLayout {
         RecordLayout(
                 name: "segmento_t", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: ["segmento_u"], fallback: nil,
@@ -8017,7 +8274,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/756/remessa: segmento_p
-    static func record28() -> RecordLayout {
+    static func record30() -> RecordLayout {
         RecordLayout(
                 name: "segmento_p", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -8074,7 +8331,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/756/retorno: segmento_t
-    static func record29() -> RecordLayout {
+    static func record31() -> RecordLayout {
         RecordLayout(
                 name: "segmento_t", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: ["segmento_u"], fallback: nil,
@@ -8118,7 +8375,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/febraban/common: header_arquivo
-    static func record30() -> RecordLayout {
+    static func record32() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -8153,7 +8410,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/febraban/common: header_lote
-    static func record31() -> RecordLayout {
+    static func record33() -> RecordLayout {
         RecordLayout(
                 name: "header_lote", role: RecordRole(rawValue: "batch_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -8187,7 +8444,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/febraban/common: detalhe_desconhecido
-    static func record32() -> RecordLayout {
+    static func record34() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -8204,7 +8461,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/febraban/common: trailer_lote
-    static func record33() -> RecordLayout {
+    static func record35() -> RecordLayout {
         RecordLayout(
                 name: "trailer_lote", role: RecordRole(rawValue: "batch_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -8230,7 +8487,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/febraban/common: trailer_arquivo
-    static func record34() -> RecordLayout {
+    static func record36() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -8249,7 +8506,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/febraban/remessa: segmento_p
-    static func record35() -> RecordLayout {
+    static func record37() -> RecordLayout {
         RecordLayout(
                 name: "segmento_p", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -8302,7 +8559,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/febraban/remessa: segmento_q
-    static func record36() -> RecordLayout {
+    static func record38() -> RecordLayout {
         RecordLayout(
                 name: "segmento_q", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -8335,7 +8592,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/febraban/remessa: segmento_r
-    static func record37() -> RecordLayout {
+    static func record39() -> RecordLayout {
         RecordLayout(
                 name: "segmento_r", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -8375,7 +8632,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/febraban/remessa: segmento_s
-    static func record38() -> RecordLayout {
+    static func record40() -> RecordLayout {
         RecordLayout(
                 name: "segmento_s", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -8395,7 +8652,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/febraban/remessa: segmento_s_linha
-    static func record39() -> RecordLayout {
+    static func record41() -> RecordLayout {
         RecordLayout(
                 name: "segmento_s_linha", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -8418,7 +8675,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/febraban/remessa: segmento_s_mensagens
-    static func record40() -> RecordLayout {
+    static func record42() -> RecordLayout {
         RecordLayout(
                 name: "segmento_s_mensagens", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -8443,7 +8700,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/febraban/remessa: segmento_y
-    static func record41() -> RecordLayout {
+    static func record43() -> RecordLayout {
         RecordLayout(
                 name: "segmento_y", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -8463,7 +8720,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/febraban/remessa: segmento_y01
-    static func record42() -> RecordLayout {
+    static func record44() -> RecordLayout {
         RecordLayout(
                 name: "segmento_y01", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -8492,7 +8749,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/febraban/remessa: segmento_y53
-    static func record43() -> RecordLayout {
+    static func record45() -> RecordLayout {
         RecordLayout(
                 name: "segmento_y53", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -8518,7 +8775,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/febraban/retorno: segmento_t
-    static func record44() -> RecordLayout {
+    static func record46() -> RecordLayout {
         RecordLayout(
                 name: "segmento_t", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: ["segmento_u"], fallback: nil,
@@ -8558,7 +8815,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/febraban/retorno: segmento_u
-    static func record45() -> RecordLayout {
+    static func record47() -> RecordLayout {
         RecordLayout(
                 name: "segmento_u", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -8593,7 +8850,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/febraban/retorno: segmento_y
-    static func record46() -> RecordLayout {
+    static func record48() -> RecordLayout {
         RecordLayout(
                 name: "segmento_y", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -8613,7 +8870,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/febraban/retorno: segmento_y01
-    static func record47() -> RecordLayout {
+    static func record49() -> RecordLayout {
         RecordLayout(
                 name: "segmento_y01", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -8642,7 +8899,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/001/remessa: header_arquivo
-    static func record48() -> RecordLayout {
+    static func record50() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -8673,7 +8930,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/001/remessa: detalhe
-    static func record49() -> RecordLayout {
+    static func record51() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -8734,7 +8991,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/001/remessa: detalhe_multa
-    static func record50() -> RecordLayout {
+    static func record52() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_multa", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -8752,7 +9009,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/001/remessa: detalhe_complementar
-    static func record51() -> RecordLayout {
+    static func record53() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_complementar", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -8767,7 +9024,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/001/remessa: detalhe_desconhecido
-    static func record52() -> RecordLayout {
+    static func record54() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -8781,7 +9038,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/001/remessa: trailer_arquivo
-    static func record53() -> RecordLayout {
+    static func record55() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -8795,7 +9052,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/001/retorno: header_arquivo
-    static func record54() -> RecordLayout {
+    static func record56() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -8826,7 +9083,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/001/retorno: detalhe
-    static func record55() -> RecordLayout {
+    static func record57() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -8888,7 +9145,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/001/retorno: detalhe_desconhecido
-    static func record56() -> RecordLayout {
+    static func record58() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -8902,7 +9159,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/001/retorno: trailer_arquivo
-    static func record57() -> RecordLayout {
+    static func record59() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -8939,7 +9196,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/004/remessa: header_arquivo
-    static func record58() -> RecordLayout {
+    static func record60() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -8966,7 +9223,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/004/remessa: detalhe
-    static func record59() -> RecordLayout {
+    static func record61() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -9022,7 +9279,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/004/remessa: detalhe_desconhecido
-    static func record60() -> RecordLayout {
+    static func record62() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -9036,7 +9293,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/004/remessa: trailer_arquivo
-    static func record61() -> RecordLayout {
+    static func record63() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -9050,7 +9307,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/004/retorno: header_arquivo
-    static func record62() -> RecordLayout {
+    static func record64() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -9081,7 +9338,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/004/retorno: detalhe
-    static func record63() -> RecordLayout {
+    static func record65() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -9126,7 +9383,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/004/retorno: detalhe_desconhecido
-    static func record64() -> RecordLayout {
+    static func record66() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -9140,7 +9397,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/004/retorno: trailer_arquivo
-    static func record65() -> RecordLayout {
+    static func record67() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -9161,7 +9418,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/033/remessa: header_arquivo
-    static func record66() -> RecordLayout {
+    static func record68() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -9186,7 +9443,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/033/remessa: detalhe
-    static func record67() -> RecordLayout {
+    static func record69() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -9245,7 +9502,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/033/remessa: detalhe_pix
-    static func record68() -> RecordLayout {
+    static func record70() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_pix", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -9269,7 +9526,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/033/remessa: detalhe_desconhecido
-    static func record69() -> RecordLayout {
+    static func record71() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -9283,7 +9540,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/033/remessa: trailer_arquivo
-    static func record70() -> RecordLayout {
+    static func record72() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -9299,7 +9556,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/033/retorno: header_arquivo
-    static func record71() -> RecordLayout {
+    static func record73() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -9326,7 +9583,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/033/retorno: detalhe
-    static func record72() -> RecordLayout {
+    static func record74() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -9376,7 +9633,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/033/retorno: detalhe_pix
-    static func record73() -> RecordLayout {
+    static func record75() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_pix", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -9393,7 +9650,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/033/retorno: detalhe_desconhecido
-    static func record74() -> RecordLayout {
+    static func record76() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -9407,7 +9664,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/033/retorno: trailer_arquivo
-    static func record75() -> RecordLayout {
+    static func record77() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -9437,7 +9694,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/041/remessa: header_arquivo
-    static func record76() -> RecordLayout {
+    static func record78() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -9460,7 +9717,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/041/remessa: detalhe
-    static func record77() -> RecordLayout {
+    static func record79() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -9515,7 +9772,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/041/remessa: detalhe_desconhecido
-    static func record78() -> RecordLayout {
+    static func record80() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -9529,7 +9786,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/041/remessa: trailer_arquivo
-    static func record79() -> RecordLayout {
+    static func record81() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -9545,7 +9802,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/041/retorno: header_arquivo
-    static func record80() -> RecordLayout {
+    static func record82() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -9569,7 +9826,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/041/retorno: detalhe
-    static func record81() -> RecordLayout {
+    static func record83() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -9619,7 +9876,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/041/retorno: detalhe_desconhecido
-    static func record82() -> RecordLayout {
+    static func record84() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -9633,7 +9890,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/041/retorno: trailer_arquivo
-    static func record83() -> RecordLayout {
+    static func record85() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -9650,7 +9907,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/070/retorno: header_arquivo
-    static func record84() -> RecordLayout {
+    static func record86() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -9675,7 +9932,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/070/retorno: detalhe
-    static func record85() -> RecordLayout {
+    static func record87() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -9718,7 +9975,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/070/retorno: detalhe_desconhecido
-    static func record86() -> RecordLayout {
+    static func record88() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -9732,7 +9989,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/070/retorno: trailer_arquivo
-    static func record87() -> RecordLayout {
+    static func record89() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -9749,7 +10006,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/104/remessa: header_arquivo
-    static func record88() -> RecordLayout {
+    static func record90() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -9775,7 +10032,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/104/remessa: detalhe
-    static func record89() -> RecordLayout {
+    static func record91() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -9830,7 +10087,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/104/remessa: detalhe_mensagem
-    static func record90() -> RecordLayout {
+    static func record92() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_mensagem", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -9861,7 +10118,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/104/remessa: detalhe_desconhecido
-    static func record91() -> RecordLayout {
+    static func record93() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -9875,7 +10132,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/104/remessa: trailer_arquivo
-    static func record92() -> RecordLayout {
+    static func record94() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -9889,7 +10146,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/104/retorno: header_arquivo
-    static func record93() -> RecordLayout {
+    static func record95() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -9916,7 +10173,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/104/retorno: detalhe
-    static func record94() -> RecordLayout {
+    static func record96() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -9966,7 +10223,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/104/retorno: detalhe_desconhecido
-    static func record95() -> RecordLayout {
+    static func record97() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -9980,7 +10237,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/104/retorno: trailer_arquivo
-    static func record96() -> RecordLayout {
+    static func record98() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -9997,7 +10254,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/136/remessa: header_arquivo
-    static func record97() -> RecordLayout {
+    static func record99() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -10023,7 +10280,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/136/remessa: detalhe
-    static func record98() -> RecordLayout {
+    static func record100() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -10078,7 +10335,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/136/remessa: detalhe_desconhecido
-    static func record99() -> RecordLayout {
+    static func record101() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -10092,7 +10349,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/136/remessa: trailer_arquivo
-    static func record100() -> RecordLayout {
+    static func record102() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -10106,7 +10363,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/136/retorno: header_arquivo
-    static func record101() -> RecordLayout {
+    static func record103() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -10135,7 +10392,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/136/retorno: detalhe
-    static func record102() -> RecordLayout {
+    static func record104() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -10181,7 +10438,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/136/retorno: detalhe_desconhecido
-    static func record103() -> RecordLayout {
+    static func record105() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -10195,7 +10452,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/136/retorno: trailer_arquivo
-    static func record104() -> RecordLayout {
+    static func record106() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -10212,7 +10469,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/237/remessa: header_arquivo
-    static func record105() -> RecordLayout {
+    static func record107() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -10238,7 +10495,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/237/remessa: detalhe
-    static func record106() -> RecordLayout {
+    static func record108() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -10298,7 +10555,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/237/remessa: detalhe_mensagem
-    static func record107() -> RecordLayout {
+    static func record109() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_mensagem", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -10326,7 +10583,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/237/remessa: detalhe_sacador
-    static func record108() -> RecordLayout {
+    static func record110() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_sacador", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -10351,7 +10608,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/237/remessa: detalhe_desconhecido
-    static func record109() -> RecordLayout {
+    static func record111() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -10365,7 +10622,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/237/remessa: trailer_arquivo
-    static func record110() -> RecordLayout {
+    static func record112() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -10379,7 +10636,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/237/retorno: header_arquivo
-    static func record111() -> RecordLayout {
+    static func record113() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -10406,7 +10663,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/237/retorno: detalhe
-    static func record112() -> RecordLayout {
+    static func record114() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -10465,7 +10722,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/237/retorno: detalhe_pix
-    static func record113() -> RecordLayout {
+    static func record115() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_pix", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -10482,7 +10739,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/237/retorno: detalhe_desconhecido
-    static func record114() -> RecordLayout {
+    static func record116() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -10496,7 +10753,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/237/retorno: trailer_arquivo
-    static func record115() -> RecordLayout {
+    static func record117() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -10536,7 +10793,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/336/remessa: header_arquivo
-    static func record116() -> RecordLayout {
+    static func record118() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -10564,7 +10821,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/336/remessa: detalhe
-    static func record117() -> RecordLayout {
+    static func record119() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -10618,7 +10875,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/336/remessa: detalhe_mensagem
-    static func record118() -> RecordLayout {
+    static func record120() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_mensagem", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -10639,7 +10896,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/336/remessa: detalhe_desconhecido
-    static func record119() -> RecordLayout {
+    static func record121() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -10653,7 +10910,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/336/remessa: trailer_arquivo
-    static func record120() -> RecordLayout {
+    static func record122() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -10667,7 +10924,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/336/retorno: header_arquivo
-    static func record121() -> RecordLayout {
+    static func record123() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -10692,7 +10949,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/336/retorno: detalhe
-    static func record122() -> RecordLayout {
+    static func record124() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -10731,7 +10988,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/336/retorno: detalhe_desconhecido
-    static func record123() -> RecordLayout {
+    static func record125() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -10745,7 +11002,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/336/retorno: trailer_arquivo
-    static func record124() -> RecordLayout {
+    static func record126() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -10759,7 +11016,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/341/remessa: header_arquivo
-    static func record125() -> RecordLayout {
+    static func record127() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -10786,7 +11043,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/341/remessa: detalhe
-    static func record126() -> RecordLayout {
+    static func record128() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -10843,7 +11100,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/341/remessa: detalhe_multa
-    static func record127() -> RecordLayout {
+    static func record129() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_multa", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -10860,7 +11117,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/341/remessa: detalhe_pix
-    static func record128() -> RecordLayout {
+    static func record130() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_pix", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -10876,7 +11133,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/341/remessa: detalhe_desconhecido
-    static func record129() -> RecordLayout {
+    static func record131() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -10890,7 +11147,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/341/remessa: trailer_arquivo
-    static func record130() -> RecordLayout {
+    static func record132() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -10904,7 +11161,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/341/retorno: header_arquivo
-    static func record131() -> RecordLayout {
+    static func record133() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -10935,7 +11192,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/341/retorno: detalhe
-    static func record132() -> RecordLayout {
+    static func record134() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -10993,7 +11250,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/341/retorno: detalhe_pix
-    static func record133() -> RecordLayout {
+    static func record135() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_pix", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -11008,7 +11265,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/341/retorno: detalhe_desconhecido
-    static func record134() -> RecordLayout {
+    static func record136() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -11022,7 +11279,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/341/retorno: trailer_arquivo
-    static func record135() -> RecordLayout {
+    static func record137() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -11054,7 +11311,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/745/remessa: header_arquivo
-    static func record136() -> RecordLayout {
+    static func record138() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -11079,7 +11336,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/745/remessa: detalhe
-    static func record137() -> RecordLayout {
+    static func record139() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -11131,7 +11388,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/745/remessa: detalhe_desconhecido
-    static func record138() -> RecordLayout {
+    static func record140() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -11145,7 +11402,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/745/remessa: trailer_arquivo
-    static func record139() -> RecordLayout {
+    static func record141() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -11159,7 +11416,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/748/remessa: header_arquivo
-    static func record140() -> RecordLayout {
+    static func record142() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -11186,7 +11443,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/748/remessa: detalhe
-    static func record141() -> RecordLayout {
+    static func record143() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -11247,7 +11504,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/748/remessa: detalhe_informativo
-    static func record142() -> RecordLayout {
+    static func record144() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_informativo", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -11268,7 +11525,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/748/remessa: detalhe_desconhecido
-    static func record143() -> RecordLayout {
+    static func record145() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -11282,7 +11539,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/748/remessa: trailer_arquivo
-    static func record144() -> RecordLayout {
+    static func record146() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -11299,7 +11556,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/748/retorno: header_arquivo
-    static func record145() -> RecordLayout {
+    static func record147() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -11326,7 +11583,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/748/retorno: detalhe
-    static func record146() -> RecordLayout {
+    static func record148() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -11370,7 +11627,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/748/retorno: detalhe_desconhecido
-    static func record147() -> RecordLayout {
+    static func record149() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -11384,7 +11641,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/748/retorno: trailer_arquivo
-    static func record148() -> RecordLayout {
+    static func record150() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -11401,7 +11658,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/756/remessa: header_arquivo
-    static func record149() -> RecordLayout {
+    static func record151() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -11429,7 +11686,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/756/remessa: detalhe
-    static func record150() -> RecordLayout {
+    static func record152() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -11496,7 +11753,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/756/remessa: detalhe_desconhecido
-    static func record151() -> RecordLayout {
+    static func record153() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -11510,7 +11767,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/756/remessa: trailer_arquivo
-    static func record152() -> RecordLayout {
+    static func record154() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -11529,7 +11786,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/756/retorno: header_arquivo
-    static func record153() -> RecordLayout {
+    static func record155() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -11557,7 +11814,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/756/retorno: detalhe
-    static func record154() -> RecordLayout {
+    static func record156() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -11620,7 +11877,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/756/retorno: detalhe_desconhecido
-    static func record155() -> RecordLayout {
+    static func record157() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -11634,7 +11891,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/756/retorno: trailer_arquivo
-    static func record156() -> RecordLayout {
+    static func record158() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -11660,7 +11917,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/generic: header_arquivo
-    static func record157() -> RecordLayout {
+    static func record159() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,

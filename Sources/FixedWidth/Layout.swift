@@ -21,9 +21,12 @@ public struct Layout: Sendable, Codable, Hashable {
     public var checks: LayoutChecks? = nil
     /// How a file of this layout is written: its end-of-file byte and file name (inherited).
     public var writing: LayoutWriting? = nil
+    /// New defaults for inherited fields, by `record.field` (a bank's layout version codes in
+    /// headers it otherwise takes as they are): applied when `extends` is resolved.
+    public var defaults: [String: String]? = nil
 
     enum CodingKeys: String, CodingKey {
-        case kind, name, version, doc, extends, records, checks, writing
+        case kind, name, version, doc, extends, records, checks, writing, defaults
         case recordLength = "record_length"
     }
 }

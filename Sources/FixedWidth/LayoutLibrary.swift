@@ -143,6 +143,17 @@ public struct LayoutLibrary: Sendable {
                     file: try source(named: child.name).displayName, path: "record_length",
                     message: "\(child.recordLength) differs from \(resolved.recordLength) in \(resolved.name), which it extends")
             }
+            for (key, value) in (child.defaults ?? [:]).sorted(by: { $0.key < $1.key }) {
+                let parts = key.split(separator: ".", maxSplits: 1).map(String.init)
+                guard parts.count == 2, let r = records.firstIndex(where: { $0.name == parts[0] }),
+                    let f = records[r].fields.firstIndex(where: { $0.name == parts[1] })
+                else {
+                    throw LayoutError(
+                        file: try source(named: child.name).displayName, path: "defaults.\(key)",
+                        message: "names no field: expected RECORD.FIELD of a record this layout has (or inherits)")
+                }
+                records[r].fields[f].default = value
+            }
             resolved = Layout(
                 kind: child.kind, name: child.name, version: child.version, doc: child.doc,
                 recordLength: child.recordLength, extends: child.extends, records: records, checks: child.checks ?? resolved.checks,

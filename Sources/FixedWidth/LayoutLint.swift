@@ -20,7 +20,9 @@ public struct LintProblem: Sendable, Hashable, CustomStringConvertible {
 
 /// Proves layouts exact: every byte covered once, pictures as long as their spans, names unique.
 public enum LayoutLint {
-    static let topKeys: Set<String> = ["kind", "name", "version", "doc", "record_length", "extends", "records", "checks", "writing"]
+    static let topKeys: Set<String> = [
+        "kind", "name", "version", "doc", "record_length", "extends", "records", "checks", "writing", "defaults",
+    ]
     static let checkValues: [String: Set<String>] = [
         "batch_numbers": ["sequential", "any"], "batch_record_count": ["all", "details"], "file_record_count": ["all", "details"],
     ]
@@ -97,6 +99,9 @@ public enum LayoutLint {
         }
         lintRecords(layout, add)
         if layout.extends == nil { lintGroupPaths(layout, add) }
+        if layout.extends == nil, layout.defaults != nil {
+            add("defaults", "layout.default", "\"defaults\" change inherited fields: this layout extends none")
+        }
         if layout.extends != nil {
             var scoped = library
             scoped.add(source)
@@ -107,9 +112,30 @@ public enum LayoutLint {
                     add("records[\(r)]", "layout.duplicate", "record name \"\(record.name)\" used twice after extends")
                 }
                 lintGroupPaths(resolved, add)
+                for key in (layout.defaults ?? [:]).keys.sorted() {
+                    let parts = key.split(separator: ".", maxSplits: 1).map(String.init)
+                    guard let field = resolved.records.first(where: { $0.name == parts[0] })?.fields.first(where: { $0.name == parts.last }),
+                        field.pos.count == 2, let picture = try? Picture(field.picture)
+                    else { continue }
+                    for problem in defaultProblems(field.default ?? "", span: field.pos[1] - field.pos[0] + 1, numeric: picture.kind == .numeric) {
+                        add("defaults.\(key)", "layout.default", problem)
+                    }
+                }
             } catch {
                 add(error.path.isEmpty ? "extends" : error.path, "layout.extends", error.message)
             }
+        }
+        return problems
+    }
+
+    /// What is wrong with a field's default for its width and picture (nothing: empty).
+    static func defaultProblems(_ value: String, span: Int, numeric: Bool) -> [String] {
+        var problems: [String] = []
+        if value.utf8.count != span {
+            problems.append("default \"\(value)\" is \(value.utf8.count) bytes, the field is \(span)")
+        }
+        if numeric, !value.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
+            problems.append("default \"\(value)\" of a numeric field must be digits")
         }
         return problems
     }
@@ -214,11 +240,8 @@ public enum LayoutLint {
                 }
             }
             if let value = field.default {
-                if value.utf8.count != span {
-                    add(fp + ".default", "layout.default", "default \"\(value)\" is \(value.utf8.count) bytes, the field is \(span)")
-                }
-                if picture.kind == .numeric, !value.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
-                    add(fp + ".default", "layout.default", "default \"\(value)\" of a numeric field must be digits")
+                for problem in defaultProblems(value, span: span, numeric: picture.kind == .numeric) {
+                    add(fp + ".default", "layout.default", problem)
                 }
             }
             if let to = field.to {

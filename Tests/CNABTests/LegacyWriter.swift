@@ -403,6 +403,8 @@ struct LegacyCNABWriter {
         if values["recorded_on"] == nil { computed["recorded_on"] = options.date.description }
         if values["operation"] == nil { computed["operation"] = options.direction }
         if values["service_type"] == nil { computed["service_type"] = "01" }
+        // Kept in step with CNABWriter: the batch header's remessa number (G079) is the NSA.
+        if values["remessa_number"] == nil, let n = options.fileSequence { computed["remessa_number"] = String(n) }
         append(encode(r, values: values, computed: computed, state: &state, line: 0).bytes, &state)
     }
 

@@ -27,7 +27,7 @@ import Testing
         return (out.split(separator: 0x0A).map(Array.init), found, summary)
     }
 
-    static func write(_ jsonl: [UInt8], format: CNABFormat = .cnab240, bank: String = "237", sequence: Int? = 7) throws -> (
+    static func write(_ jsonl: [UInt8], format: CNABFormat = .cnab240, bank: String = "999", sequence: Int? = 7) throws -> (
         bytes: [UInt8], summary: CNABWriteSummary, diagnostics: [Diagnostic]
     ) {
         var found: [Diagnostic] = []
@@ -176,7 +176,7 @@ extension WriterTests {
         ].joined(separator: "\n")
         func write(_ library: LayoutLibrary) throws -> (CNABWriteSummary, [Diagnostic]) {
             var found: [Diagnostic] = []
-            let options = CNABWriteOptions(format: .cnab240, bank: "237", date: CivilDate(year: 2026, month: 11, day: 30)!, time: 0, fileSequence: 1)
+            let options = CNABWriteOptions(format: .cnab240, bank: "999", date: CivilDate(year: 2026, month: 11, day: 30)!, time: 0, fileSequence: 1)
             let (_, summary) = try CNABWriter(library: library, options: options).write(
                 MemorySource(Array(titles.utf8)), file: "t.jsonl", diagnostics: DiagnosticSink { found.append($0) })
             return (summary, found)

@@ -185,6 +185,39 @@ struct LayoutLintTests {
         #expect(problems.contains { $0.code == "layout.extends" && $0.message.contains(#""t/base""#) }, "\(problems)")
     }
 
+    @Test("defaults: a child layout gives inherited fields new defaults; a key naming no field or a value that does not fit is found")
+    func defaultsKey() throws {
+        let base = source(
+            "t/base",
+            layoutJSON(
+                "t/base", length: 10,
+                records: [recordJSON("h", role: "file_header", select: "H", fields: [Self.tipo, Self.codigo, Self.nome])]))
+        func child(_ defaults: String) -> LayoutSource {
+            source("t/lint", layoutJSON("t/lint", length: 10, extends: "t/base", extra: #""defaults": \#(defaults)"#, records: []))
+        }
+        let good = child(#"{ "h.codigo": "084", "h.nome": "BANCO " }"#)
+        #expect(LayoutLint.lint(good, in: library(base)).isEmpty)
+        let resolved = try library(base, good).layout(named: "t/lint")
+        #expect(resolved.records[0].fields.map(\.default) == [nil, "084", "BANCO "])
+        // The parent keeps its own defaults.
+        #expect(try library(base).layout(named: "t/base").records[0].fields.map(\.default) == [nil, nil, nil])
+
+        let missing = child(#"{ "h.versao": "084" }"#)
+        #expect(throws: LayoutError.self) { try library(base, missing).layout(named: "t/lint") }
+        let found = LayoutLint.lint(missing, in: library(base))
+        #expect(found.contains { $0.code == "layout.extends" && $0.path == "defaults.h.versao" }, "\(found)")
+
+        let misfit = LayoutLint.lint(child(#"{ "h.codigo": "84", "h.nome": "X" }"#), in: library(base))
+        #expect(Set(misfit.map { "\($0.code.rawValue) \($0.path)" }) == ["layout.default defaults.h.codigo", "layout.default defaults.h.nome"], "\(misfit)")
+        let letters = LayoutLint.lint(child(#"{ "h.codigo": "ABC" }"#), in: library(base))
+        #expect(letters.contains { $0.path == "defaults.h.codigo" && $0.message.contains("digits") }, "\(letters)")
+
+        let alone = LayoutLint.lint(
+            source("t/lint", layoutJSON("t/lint", length: 10, extra: #""defaults": { "h.codigo": "084" }"#, records: [recordJSON("h", fields: [Self.tipo, Self.codigo, Self.nome])])),
+            in: LayoutLibrary(builtin: false))
+        #expect(alone.contains { $0.code == "layout.default" && $0.path == "defaults" }, "\(alone)")
+    }
+
     @Test("code tables: unknown events, missing reason tables, codes of the wrong width")
     func codeTables() {
         let json = #"""

@@ -131,10 +131,18 @@ extension CLITests {
             #expect(run.status == .ok, "\(run.stderrText)")
         }
         let febraban = repoRoot + "/Fixtures/cnab-write/0001-titles-accents-rejects/titles.jsonl"
-        _ = troca(["cnab", "write", "--bank", "237", "--format", "240", febraban, "--date", "2026-11-30", "--output", "out"], cwd: dir)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/out").sorted() == ["CB301101.REM", "CB301102.REM", "remessa-20261130-01.rem"])
+        _ = troca(["cnab", "write", "--bank", "999", "--format", "240", febraban, "--date", "2026-11-30", "--output", "out"], cwd: dir)
+        // Bradesco names its 240 remessas as its 400 ones (BRD240 p.5): the next free counter of the day.
+        let bradesco240 = repoRoot + "/Fixtures/cnab-write/0004-bradesco-240/titles.jsonl"
+        _ = troca(["cnab", "write", "--bank", "237", "--format", "240", bradesco240, "--date", "2026-11-30", "--output", "out"], cwd: dir)
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: dir + "/out").sorted() == [
+                "CB301101.REM", "CB301102.REM", "CB301103.REM", "remessa-20261130-01.rem",
+            ])
         let bytes = try #require(FileManager.default.contents(atPath: dir + "/out/CB301101.REM"))
         #expect(Array(bytes.suffix(3)) == [0x0D, 0x0A, 0x1A])
+        let bytes240 = try #require(FileManager.default.contents(atPath: dir + "/out/CB301103.REM"))
+        #expect(Array(bytes240.suffix(2)) == [0x0D, 0x0A] && bytes240.count == 10 * 242, "240: ten CRLF lines, no 0x1A")
         let check = troca(["cnab", "check", "out/CB301101.REM"], cwd: dir)
         #expect(check.status == .ok, "\(check.stderrText)")
     }
@@ -227,14 +235,14 @@ extension CLITests {
         let titles = repoRoot + "/Fixtures/cnab-write/0001-titles-accents-rejects/titles.jsonl"
         try "41\n".write(toFile: dir + "/nsa", atomically: true, encoding: .utf8)
         let run = try shell(
-            "for i in 1 2 3 4 5 6; do '\(binary)' cnab write --bank 237 --format 240 --sequence-file nsa '\(titles)' --output r$i.rem 2>/dev/null & done; wait; cat nsa; for i in 1 2 3 4 5 6; do head -c 163 r$i.rem | tail -c 6; echo; done",
+            "for i in 1 2 3 4 5 6; do '\(binary)' cnab write --bank 999 --format 240 --sequence-file nsa '\(titles)' --output r$i.rem 2>/dev/null & done; wait; cat nsa; for i in 1 2 3 4 5 6; do head -c 163 r$i.rem | tail -c 6; echo; done",
             cwd: dir)
         let lines = run.output.split(separator: "\n").map(String.init)
         #expect(lines.first == "47", "\(run.output)")
         #expect(Set(lines.dropFirst()) == Set((42...47).map { String(format: "%06d", $0) }), "\(run.output)")
         // A file that holds no number is a configuration error, and is left as it is.
         try "abc\n".write(toFile: dir + "/bad", atomically: true, encoding: .utf8)
-        let bad = try shell("'\(binary)' cnab write --bank 237 --format 240 --sequence-file bad '\(titles)' >/dev/null; echo status=$?", cwd: dir)
+        let bad = try shell("'\(binary)' cnab write --bank 999 --format 240 --sequence-file bad '\(titles)' >/dev/null; echo status=$?", cwd: dir)
         #expect(bad.output.contains("status=78") && bad.output.contains("not a sequence number"), "\(bad.output)")
         #expect(try String(contentsOfFile: dir + "/bad", encoding: .utf8) == "abc\n")
     }

@@ -1,0 +1,65 @@
+import CNAB
+import FixedWidth
+import Foundation
+import Records
+import Testing
+
+/// What each bank's CNAB 240 profile writes that FEBRABAN's does not: its layout version codes
+/// and, for Bradesco, its nosso número area.
+@Suite struct BankProfileTests {
+    static let title =
+        #"{"record":"title","nosso_numero":"1","due_date":"2026-12-20","amount_cents":100,"payer":{"document_type":"cpf","document":"40341118010","name":"X"}}"#
+
+    /// Header 164-166 and batch header 14-16, as cnab-boleto-facts §A.13 lists them from the
+    /// manuals (BRD240 p.8/13, ITA240 p.7-8, SAN240, CX240 pp.23-24, SCB sheets 05/06, BB
+    /// Particularidades 2023); a bank without a layout of its own keeps FEBRABAN v10.6's 103/060.
+    @Test(
+        "every bank's remessa carries its own layout version codes",
+        arguments: [
+            ("001", "084", "043"), ("033", "040", "030"), ("104", "101", "060"), ("237", "084", "042"),
+            ("341", "040", "030"), ("748", "081", "040"), ("756", "081", "040"), ("085", "087", "045"), ("999", "103", "060"),
+        ])
+    func versionCodes(bank: String, file: String, batch: String) throws {
+        let (bytes, summary, diagnostics) = try WriterTests.write(Array(Self.title.utf8), bank: bank)
+        #expect(summary.titles == 1, "\(diagnostics)")
+        let lines = bytes.split(separator: 0x0A).map { Array($0) }
+        #expect(String(decoding: lines[0][163..<166], as: UTF8.self) == file)
+        #expect(String(decoding: lines[1][13..<16], as: UTF8.self) == batch)
+        // The remessa number (NSA) is in both headers: 158-163 and the batch's 184-191 (G079).
+        #expect(String(decoding: lines[0][157..<163], as: UTF8.self) == "000007")
+        #expect(String(decoding: lines[1][183..<191], as: UTF8.self) == "00000007")
+    }
+
+    /// BRD240 p.14: P and T 38-40 carteira, 41-45 zeros, 46-56 nosso número, 57 its DV. The
+    /// títulos carry BRD400 p.17's worked DVs (carteira 19: NN 2 → 8, 1 → P, 6 → 0).
+    @Test("Bradesco 240: the nosso número area is carteira, zeros, número and DV, written, read and simulated back")
+    func bradescoNossoNumero() throws {
+        let input = WriterTests.bytes("Fixtures/cnab-write/0004-bradesco-240/titles.jsonl")
+        let (bytes, summary, diagnostics) = try WriterTests.write(input, bank: "237", sequence: 3)
+        #expect(summary.titles == 3 && diagnostics.isEmpty, "\(diagnostics)")
+        let lines = bytes.split(separator: 0x0A).map { Array($0.dropLast()) }
+        let areas = lines.filter { $0[13] == UInt8(ascii: "P") }.map { String(decoding: $0[37..<57], as: UTF8.self) }
+        #expect(areas == ["01900000000000000028", "0190000000000000001P", "01900000000000000060"])
+        #expect(!bytes.contains(0x1A), "the 0x1A end-of-file byte is Bradesco 400's (BRD400 p.8), not 240's")
+
+        let parsed = try WriterTests.parse(bytes)
+        #expect(parsed.summary.rejected == 0 && !parsed.diagnostics.contains { $0.code.rawValue == "cnab.generic-layout" })
+        #expect(parsed.summary.layout == "cnab240/237/remessa")
+        let titles = parsed.lines.map(WriterTests.object).filter { $0["record"] as? String == "title" }
+        #expect(titles.map { $0["nosso_numero"] as? String } == ["00000000002", "00000000001", "00000000006"])
+        #expect(titles.map { $0["nosso_numero_digit"] as? String } == ["8", "P", "0"])
+        #expect(titles.allSatisfy { $0["bank_carteira"] as? String == "019" })
+
+        let (retorno, _) = try SimulatorTests.simulate(bytes, paidShare: 1)
+        let back = try WriterTests.parse(retorno)
+        #expect(back.summary.layout == "cnab240/237/retorno" && back.summary.rejected == 0, "\(back.diagnostics)")
+        let events = back.lines.map(WriterTests.object).filter { $0["record"] as? String == "event" }
+        // Every título confirmed, and (--paid 1) every one paid too.
+        #expect(events.filter { $0["event"] as? String == "registered" }.count == 3, "\(events)")
+        #expect(events.filter { $0["event"] as? String == "paid" }.count == 3, "\(events)")
+        #expect(Set(events.compactMap { $0["nosso_numero"] as? String }) == ["00000000002", "00000000001", "00000000006"])
+        #expect(events.allSatisfy { $0["bank_carteira"] as? String == "019" })
+        let t = retorno.split(separator: 0x0A).map { Array($0) }.filter { $0.count > 14 && $0[13] == UInt8(ascii: "T") }
+        #expect(Set(t.map { String(decoding: $0[37..<57], as: UTF8.self) }) == Set(areas))
+    }
+}
