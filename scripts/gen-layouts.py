@@ -35,6 +35,8 @@ def strdict(d):
 
 def field(f):
     truncate = "" if "truncate" not in f else ", truncate: " + ("true" if f["truncate"] else "false")
+    if "keep_case" in f:
+        truncate += ", keepCase: " + ("true" if f["keep_case"] else "false")
     return ("FieldLayout(name: {}, pos: {}, picture: {}, format: {}, enum: {}, default: {}, to: {}, doc: {}{})"
             .format(lit(f["name"]), json.dumps(f["pos"]), lit(f["picture"]), lit(f.get("format")),
                     strdict(f.get("enum")), lit(f.get("default")), lit(f.get("to")), lit(f.get("doc")), truncate))

@@ -32,6 +32,8 @@ struct FieldOp {
     var numeric: Bool
     var document: Bool
     var freeText: Bool
+    /// Letters kept as given (the layout's `keep_case`), not uppercased.
+    var keepCase: Bool
     var isEnum: Bool
     var isReasons: Bool
     /// A one-field numeric group that is not a date or time: an integer goes straight in.
@@ -207,7 +209,7 @@ extension RecordProgram {
                 FieldOp(
                     source: source, path: source == .path ? trie.byPath[group.to!]! : -1, start: Int32(first.start), length: Int32(length),
                     firstSpot: Int32(spots.count), spotCount: Int32(fields.count), format: first.format, numeric: numeric,
-                    document: first.format == .document, freeText: first.truncate ?? Transliteration.isFreeText(first.to),
+                    document: first.format == .document, freeText: first.truncate ?? Transliteration.isFreeText(first.to), keepCase: first.keepCase,
                     isEnum: first.format == .enumeration, isReasons: first.format == .reasons,
                     plainNumeric: numeric && fields.count == 1 && first.format != .time
                         && !{ if case .date = first.format { return true } else { return false } }(),
@@ -295,7 +297,7 @@ enum Cell {
         case .time: return time(p, n, length: length, to: dst)
         default: break
         }
-        if printable(p, n) { return fill(p, n, op, length: length, to: dst, upper: true) }
+        if printable(p, n) { return fill(p, n, op, length: length, to: dst, upper: !op.keepCase) }
         scratch.removeAll(keepingCapacity: true)
         Transliteration.append(UnsafeBufferPointer(start: p, count: n), to: &scratch)
         return scratch.withUnsafeBufferPointer { ascii in

@@ -227,7 +227,7 @@ public enum BuiltinLayouts {
   "kind": "layout",
   "name": "cnab240/033/remessa",
   "version": "040",
-  "doc": "Santander CNAB 240 cobrança, remessa (SAN240 (Santander H7815); cnab-boleto-facts §A.10, §A.13): headers, P, Q e R próprios; S, Y e trailers da FEBRABAN",
+  "doc": "Santander CNAB 240 cobrança, remessa (SAN240 (Santander H7815); cnab-boleto-facts §A.10, §A.13): headers, P, Q, R e Y-03 (Pix) próprios; S, outros Y e trailers da FEBRABAN",
   "record_length": 240,
   "extends": "cnab240/febraban/remessa",
   "records": [
@@ -397,6 +397,28 @@ public enum BuiltinLayouts {
         { "name": "mensagem_4", "pos": [140, 179], "picture": "X(40)", "to": "message_4" },
         { "name": "filler_180", "pos": [180, 240], "picture": "X(61)" }
       ]
+    },
+    {
+      "name": "segmento_y03",
+      "role": "detail",
+      "starts_group": false,
+      "doc": "SAN240 (Santander H7815 v4 jul/2022, boleto Pix; cnab-boleto-facts §D.2): segmento Y-03 da remessa, com P e Q de movimento 01 — tipo e chave Pix do beneficiário (DICT) e o txid do QR Code (26-35 caracteres; sem ele o banco atribui um)",
+      "select": [ { "pos": [8, 8], "values": ["3"] }, { "pos": [14, 14], "values": ["Y"] }, { "pos": [18, 19], "values": ["03"] } ],
+      "fields": [
+        { "name": "banco", "pos": [1, 3], "picture": "9(3)", "to": "bank", "doc": "G001: código do banco na compensação" },
+        { "name": "lote", "pos": [4, 7], "picture": "9(4)", "format": "int", "to": "_batch" },
+        { "name": "tipo_registro", "pos": [8, 8], "picture": "9(1)", "default": "3", "to": "_record_type", "doc": "G003: 0 header arquivo, 1 header lote, 3 detalhe, 5 trailer lote, 9 trailer arquivo" },
+        { "name": "sequencial", "pos": [9, 13], "picture": "9(5)", "format": "int", "to": "_sequence", "doc": "G038: nº sequencial do registro no lote" },
+        { "name": "segmento", "pos": [14, 14], "picture": "X(1)", "default": "Y", "to": "_segment", "doc": "G039: código do segmento" },
+        { "name": "filler_015", "pos": [15, 15], "picture": "X(1)" },
+        { "name": "codigo_movimento", "pos": [16, 17], "picture": "9(2)", "to": "code", "doc": "C004: código de movimento remessa (ver occurrences.json remessa_movements)" },
+        { "name": "identificacao_registro_opcional", "pos": [18, 19], "picture": "9(2)", "default": "03", "to": "optional.kind", "doc": "03: boleto com QR Code Pix (Santander)" },
+        { "name": "filler_020", "pos": [20, 80], "picture": "X(61)" },
+        { "name": "tipo_chave_pix", "pos": [81, 81], "picture": "X(1)", "to": "pix.key_type", "doc": "1 CPF, 2 CNPJ, 3 celular, 4 e-mail, 5 EVP (aleatória)" },
+        { "name": "chave_pix", "pos": [82, 158], "picture": "X(77)", "to": "pix.key", "keep_case": true, "doc": "chave DICT do beneficiário" },
+        { "name": "txid", "pos": [159, 193], "picture": "X(35)", "to": "pix.txid", "keep_case": true, "doc": "código de identificação do QR Code" },
+        { "name": "filler_194", "pos": [194, 240], "picture": "X(47)" }
+      ]
     }
   ]
 }
@@ -409,7 +431,7 @@ public enum BuiltinLayouts {
   "kind": "layout",
   "name": "cnab240/033/retorno",
   "version": "040",
-  "doc": "Santander CNAB 240 cobrança, retorno (SAN240 (Santander H7815); cnab-boleto-facts §A.10, §A.13): headers, T e U próprios; trailers e Y da FEBRABAN",
+  "doc": "Santander CNAB 240 cobrança, retorno (SAN240 (Santander H7815); cnab-boleto-facts §A.10, §A.13): headers, T, U e Y-03 (Pix) próprios; trailers e outros Y da FEBRABAN",
   "record_length": 240,
   "checks": { "batch_numbers": "any", "batch_record_count": "details" },
   "extends": "cnab240/febraban/retorno",
@@ -543,6 +565,28 @@ public enum BuiltinLayouts {
         { "name": "complemento_ocorrencia_pagador", "pos": [181, 210], "picture": "X(30)", "to": "payer_occurrence.text" },
         { "name": "banco_correspondente", "pos": [211, 213], "picture": "9(3)", "to": "correspondent_bank" },
         { "name": "filler_214", "pos": [214, 240], "picture": "X(27)" }
+      ]
+    },
+    {
+      "name": "segmento_y03",
+      "role": "detail",
+      "starts_group": false,
+      "doc": "SAN240 (Santander H7815 v4 jul/2022, boleto Pix; cnab-boleto-facts §D.2): segmento Y-03 do retorno, depois de T e U na confirmação de um boleto Pix — a URL (location) e o txid do QR Code",
+      "select": [ { "pos": [8, 8], "values": ["3"] }, { "pos": [14, 14], "values": ["Y"] }, { "pos": [18, 19], "values": ["03"] } ],
+      "fields": [
+        { "name": "banco", "pos": [1, 3], "picture": "9(3)", "to": "bank", "doc": "G001: código do banco na compensação" },
+        { "name": "lote", "pos": [4, 7], "picture": "9(4)", "format": "int", "to": "_batch" },
+        { "name": "tipo_registro", "pos": [8, 8], "picture": "9(1)", "default": "3", "to": "_record_type", "doc": "G003: 0 header arquivo, 1 header lote, 3 detalhe, 5 trailer lote, 9 trailer arquivo" },
+        { "name": "sequencial", "pos": [9, 13], "picture": "9(5)", "format": "int", "to": "_sequence", "doc": "G038: nº sequencial do registro no lote" },
+        { "name": "segmento", "pos": [14, 14], "picture": "X(1)", "default": "Y", "to": "_segment", "doc": "G039: código do segmento" },
+        { "name": "filler_015", "pos": [15, 15], "picture": "X(1)" },
+        { "name": "codigo_movimento", "pos": [16, 17], "picture": "9(2)", "to": "code", "doc": "C044: código de movimento retorno (ver occurrences.json movements)" },
+        { "name": "identificacao_registro_opcional", "pos": [18, 19], "picture": "9(2)", "default": "03", "to": "optional.kind", "doc": "03: boleto com QR Code Pix (Santander)" },
+        { "name": "filler_020", "pos": [20, 80], "picture": "X(61)" },
+        { "name": "tipo_chave_pix", "pos": [81, 81], "picture": "X(1)", "to": "pix.key_type", "doc": "1 CPF, 2 CNPJ, 3 celular, 4 e-mail, 5 EVP (aleatória)" },
+        { "name": "url_qrcode", "pos": [82, 158], "picture": "X(77)", "to": "pix.location", "keep_case": true, "doc": "location do QR Code (o BR Code dinâmico é feito dela)" },
+        { "name": "txid", "pos": [159, 193], "picture": "X(35)", "to": "pix.txid", "keep_case": true, "doc": "código de identificação do QR Code" },
+        { "name": "filler_194", "pos": [194, 240], "picture": "X(47)" }
       ]
     }
   ]
@@ -3220,8 +3264,8 @@ public enum BuiltinLayouts {
         { "name": "valor_minimo", "pos": [25, 37], "picture": "9(11)V99", "to": "partial_payment.min_value" },
         { "name": "percentual_minimo", "pos": [38, 42], "picture": "9(2)V9(3)", "to": "partial_payment.min_percent", "doc": "percentual mínimo (brcobranca remessa/cnab400/santander_pix.rb; preenchido em 2 remessas do corpus)" },
         { "name": "tipo_chave_dict", "pos": [43, 43], "picture": "X", "to": "pix.key_type", "doc": "D.2: 1 CPF, 2 CNPJ, 3 celular, 4 e-mail, 5 aleatória" },
-        { "name": "chave_dict", "pos": [44, 120], "picture": "X(77)", "to": "pix.key" },
-        { "name": "txid", "pos": [121, 155], "picture": "X(35)", "to": "pix.txid" },
+        { "name": "chave_dict", "pos": [44, 120], "picture": "X(77)", "to": "pix.key", "keep_case": true },
+        { "name": "txid", "pos": [121, 155], "picture": "X(35)", "to": "pix.txid", "keep_case": true },
         { "name": "filler_156", "pos": [156, 394], "picture": "X(239)" },
         { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
       ]
@@ -3346,8 +3390,8 @@ public enum BuiltinLayouts {
       "fields": [
         { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "2", "to": "_record_type" },
         { "name": "filler_002", "pos": [2, 2], "picture": "X" },
-        { "name": "url_qrcode", "pos": [3, 79], "picture": "X(77)", "to": "pix.location", "doc": "D.2: location do QR Code" },
-        { "name": "txid", "pos": [80, 114], "picture": "X(35)", "to": "pix.txid" },
+        { "name": "url_qrcode", "pos": [3, 79], "picture": "X(77)", "to": "pix.location", "keep_case": true, "doc": "D.2: location do QR Code" },
+        { "name": "txid", "pos": [80, 114], "picture": "X(35)", "to": "pix.txid", "keep_case": true },
         { "name": "filler_115", "pos": [115, 394], "picture": "X(280)" },
         { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
       ]
@@ -4766,8 +4810,8 @@ public enum BuiltinLayouts {
       "fields": [
         { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "4", "to": "_record_type" },
         { "name": "filler_002", "pos": [2, 28], "picture": "X(27)" },
-        { "name": "url_qrcode", "pos": [29, 105], "picture": "X(77)", "to": "pix.location", "doc": "D.2: location do QR Code Pix" },
-        { "name": "txid", "pos": [106, 140], "picture": "X(35)", "to": "pix.txid" },
+        { "name": "url_qrcode", "pos": [29, 105], "picture": "X(77)", "to": "pix.location", "keep_case": true, "doc": "D.2: location do QR Code Pix" },
+        { "name": "txid", "pos": [106, 140], "picture": "X(35)", "to": "pix.txid", "keep_case": true },
         { "name": "filler_141", "pos": [141, 394], "picture": "X(254)" },
         { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
       ]
@@ -5405,8 +5449,8 @@ public enum BuiltinLayouts {
       "select": [ { "pos": [1, 1], "values": ["3"] } ],
       "fields": [
         { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "3", "to": "_record_type" },
-        { "name": "chave_pix", "pos": [2, 78], "picture": "X(77)", "to": "pix.key", "doc": "D.2: opcional; padrão = CNPJ da conta" },
-        { "name": "id_location", "pos": [79, 142], "picture": "X(64)", "to": "pix.location" },
+        { "name": "chave_pix", "pos": [2, 78], "picture": "X(77)", "to": "pix.key", "keep_case": true, "doc": "D.2: opcional; padrão = CNPJ da conta" },
+        { "name": "id_location", "pos": [79, 142], "picture": "X(64)", "to": "pix.location", "keep_case": true },
         { "name": "filler_143", "pos": [143, 394], "picture": "X(252)" },
         { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
       ]
@@ -5541,7 +5585,7 @@ public enum BuiltinLayouts {
       "select": [ { "pos": [1, 1], "values": ["3"] } ],
       "fields": [
         { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "3", "to": "_record_type" },
-        { "name": "emv_qrcode", "pos": [2, 391], "picture": "X(390)", "to": "pix.emv", "doc": "D.2: EMV copia e cola" },
+        { "name": "emv_qrcode", "pos": [2, 391], "picture": "X(390)", "to": "pix.emv", "keep_case": true, "doc": "D.2: EMV copia e cola" },
         { "name": "codigo_erro_pix", "pos": [392, 394], "picture": "X(3)", "to": "pix.error", "doc": "003 chave inválida, 004 chave sem cadastro na DICT, 010 não permitido para boleto com pagamento parcial, 999 falha de plataforma" },
         { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
       ]
@@ -6530,7 +6574,7 @@ public enum BuiltinLayouts {
     /// cnab240/033/remessa
     static func layout2() -> Layout {
         Layout(
-            kind: "layout", name: "cnab240/033/remessa", version: "040", doc: "Santander CNAB 240 cobrança, remessa (SAN240 (Santander H7815); cnab-boleto-facts §A.10, §A.13): headers, P, Q e R próprios; S, Y e trailers da FEBRABAN",
+            kind: "layout", name: "cnab240/033/remessa", version: "040", doc: "Santander CNAB 240 cobrança, remessa (SAN240 (Santander H7815); cnab-boleto-facts §A.10, §A.13): headers, P, Q, R e Y-03 (Pix) próprios; S, outros Y e trailers da FEBRABAN",
             recordLength: 240, extends: "cnab240/febraban/remessa",
             records: [
             record5(),
@@ -6538,19 +6582,21 @@ public enum BuiltinLayouts {
             record7(),
             record8(),
             record9(),
+            record10(),
             ])
     }
 
     /// cnab240/033/retorno
     static func layout3() -> Layout {
         Layout(
-            kind: "layout", name: "cnab240/033/retorno", version: "040", doc: "Santander CNAB 240 cobrança, retorno (SAN240 (Santander H7815); cnab-boleto-facts §A.10, §A.13): headers, T e U próprios; trailers e Y da FEBRABAN",
+            kind: "layout", name: "cnab240/033/retorno", version: "040", doc: "Santander CNAB 240 cobrança, retorno (SAN240 (Santander H7815); cnab-boleto-facts §A.10, §A.13): headers, T, U e Y-03 (Pix) próprios; trailers e outros Y da FEBRABAN",
             recordLength: 240, extends: "cnab240/febraban/retorno",
             records: [
-            record10(),
             record11(),
             record12(),
             record13(),
+            record14(),
+            record15(),
             ], checks: LayoutChecks(batchNumbers: "any", batchRecordCount: "details", fileRecordCount: nil))
     }
 
@@ -6560,7 +6606,7 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab240/085/remessa", version: "087", doc: "Ailos (ex-Cecred) CNAB 240 cobrança, remessa: posições da FEBRABAN; nosso número de P 38-57 decomposto (BRC/LB Ailos; 5 remessas e 2 retornos do corpus). Versões: arquivo 087 na Ailos (cnab-boleto-facts §A.13); retornos do corpus trazem 084; lote 045 na Ailos (cnab-boleto-facts §A.13); retornos do corpus trazem 043",
             recordLength: 240, extends: "cnab240/febraban/remessa",
             records: [
-            record14(),
+            record16(),
             ], defaults: ["header_arquivo.versao_layout_arquivo": "087", "header_lote.versao_layout_lote": "045"])
     }
 
@@ -6570,7 +6616,7 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab240/085/retorno", version: "087", doc: "Ailos (ex-Cecred) CNAB 240 cobrança, retorno: posições da FEBRABAN; nosso número de T 38-57 decomposto (BRC/LB Ailos; 5 remessas e 2 retornos do corpus). Versões: arquivo 087 na Ailos (cnab-boleto-facts §A.13); retornos do corpus trazem 084; lote 045 na Ailos (cnab-boleto-facts §A.13); retornos do corpus trazem 043",
             recordLength: 240, extends: "cnab240/febraban/retorno",
             records: [
-            record15(),
+            record17(),
             ], checks: LayoutChecks(batchNumbers: "any", batchRecordCount: nil, fileRecordCount: nil), defaults: ["header_arquivo.versao_layout_arquivo": "087", "header_lote.versao_layout_lote": "045"])
     }
 
@@ -6580,9 +6626,9 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab240/104/remessa", version: "101", doc: "Caixa CNAB 240 SIGCB cobrança, remessa (CX240 (Caixa SIGCB MO67118 v010); cnab-boleto-facts §A.10, §A.13): headers e P próprios; Q, R, S, Y e trailers da FEBRABAN",
             recordLength: 240, extends: "cnab240/febraban/remessa",
             records: [
-            record16(),
-            record17(),
             record18(),
+            record19(),
+            record20(),
             ])
     }
 
@@ -6592,9 +6638,9 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab240/104/retorno", version: "101", doc: "Caixa CNAB 240 SIGCB cobrança, retorno (CX240 (Caixa SIGCB MO67118 v010); cnab-boleto-facts §A.10, §A.13): headers e T próprios; U, Y e trailers da FEBRABAN",
             recordLength: 240, extends: "cnab240/febraban/retorno",
             records: [
-            record19(),
-            record20(),
             record21(),
+            record22(),
+            record23(),
             ])
     }
 
@@ -6604,7 +6650,7 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab240/237/remessa", version: "084", doc: "Bradesco CNAB 240 cobrança, remessa: posições da FEBRABAN; nosso número de P 38-57 decomposto (BRD240 p.14; sem arquivos no corpus). Versões: arquivo 084 no Bradesco (BRD240 p.8; cnab-boleto-facts §A.13); lote 042 no Bradesco (BRD240 p.13; cnab-boleto-facts §A.13)",
             recordLength: 240, extends: "cnab240/febraban/remessa",
             records: [
-            record22(),
+            record24(),
             ], writing: LayoutWriting(endOfFile: nil, fileName: "CB{dd}{mm}{n:2}.REM"), defaults: ["header_arquivo.versao_layout_arquivo": "084", "header_lote.versao_layout_lote": "042"])
     }
 
@@ -6614,7 +6660,7 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab240/237/retorno", version: "084", doc: "Bradesco CNAB 240 cobrança, retorno: posições da FEBRABAN; nosso número de T 38-57 decomposto (BRD240 p.14; sem arquivos no corpus). Versões: arquivo 084 no Bradesco (BRD240 p.8; cnab-boleto-facts §A.13); lote 042 no Bradesco (BRD240 p.13; cnab-boleto-facts §A.13)",
             recordLength: 240, extends: "cnab240/febraban/retorno",
             records: [
-            record23(),
+            record25(),
             ], defaults: ["header_arquivo.versao_layout_arquivo": "084", "header_lote.versao_layout_lote": "042"])
     }
 
@@ -6624,9 +6670,9 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab240/341/remessa", version: "040", doc: "Itaú CNAB 240 cobrança, remessa (ITA240 (Itaú Cobrança FEBRABAN 240, jan/2017); cnab-boleto-facts §A.10, §A.13): P próprio; headers da FEBRABAN (agência 4 e conta 5 + DAC cabem nos seus campos) com os zeros do Itaú (header 226-228, lote 12-13), Q, R, S, Y e trailers da FEBRABAN; versões 040 (arquivo) e 030 (lote)",
             recordLength: 240, extends: "cnab240/febraban/remessa",
             records: [
-            record24(),
-            record25(),
             record26(),
+            record27(),
+            record28(),
             ])
     }
 
@@ -6636,7 +6682,7 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab240/341/retorno", version: "040", doc: "Itaú CNAB 240 cobrança, retorno (ITA240 (Itaú Cobrança FEBRABAN 240, jan/2017); cnab-boleto-facts §A.10, §A.13): T próprio; headers, U, Y e trailers da FEBRABAN; versões 040 (arquivo) e 030 (lote)",
             recordLength: 240, extends: "cnab240/febraban/retorno",
             records: [
-            record27(),
+            record29(),
             ], defaults: ["header_arquivo.versao_layout_arquivo": "040", "header_lote.versao_layout_lote": "030"])
     }
 
@@ -6646,7 +6692,7 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab240/748/remessa", version: "081", doc: "Sicredi CNAB 240 cobrança, remessa: posições da FEBRABAN; nosso número de P 38-57 decomposto (SIC240 ago/2019; composição AA/BXXXXX-D do SIC400 §10.7.1; 4 remessas e 1 retorno do corpus). Versões: arquivo 081 no Sicredi (cnab-boleto-facts §A.13); lote 040 no Sicredi (cnab-boleto-facts §A.13)",
             recordLength: 240, extends: "cnab240/febraban/remessa",
             records: [
-            record28(),
+            record30(),
             ], defaults: ["header_arquivo.versao_layout_arquivo": "081", "header_lote.versao_layout_lote": "040"])
     }
 
@@ -6656,7 +6702,7 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab240/748/retorno", version: "081", doc: "Sicredi CNAB 240 cobrança, retorno: posições da FEBRABAN; nosso número de T 38-57 decomposto (SIC240 ago/2019; composição AA/BXXXXX-D do SIC400 §10.7.1; 4 remessas e 1 retorno do corpus). Versões: arquivo 081 no Sicredi (cnab-boleto-facts §A.13); lote 040 no Sicredi (cnab-boleto-facts §A.13)",
             recordLength: 240, extends: "cnab240/febraban/retorno",
             records: [
-            record29(),
+            record31(),
             ], defaults: ["header_arquivo.versao_layout_arquivo": "081", "header_lote.versao_layout_lote": "040"])
     }
 
@@ -6666,7 +6712,7 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab240/756/remessa", version: "081", doc: "Sicoob CNAB 240 cobrança, remessa: posições da FEBRABAN; nosso número de P 38-57 decomposto (SCB planilhas 05/06; BRC remessa/cnab240/sicoob.rb; 5 remessas e 2 retornos do corpus). Versões: arquivo 081 no Sicoob (SCB planilha 05; cnab-boleto-facts §A.13); lote 040 na remessa e 043/044 no retorno do Sicoob (SCB; cnab-boleto-facts §A.13)",
             recordLength: 240, extends: "cnab240/febraban/remessa",
             records: [
-            record30(),
+            record32(),
             ], writing: LayoutWriting(endOfFile: nil, fileName: "remessa-{yyyy}{mm}{dd}-{n:2}.REM"), defaults: ["header_arquivo.versao_layout_arquivo": "081", "header_lote.versao_layout_lote": "040"])
     }
 
@@ -6676,7 +6722,7 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab240/756/retorno", version: "081", doc: "Sicoob CNAB 240 cobrança, retorno: posições da FEBRABAN; nosso número de T 38-57 decomposto (SCB planilhas 05/06; BRC remessa/cnab240/sicoob.rb; 5 remessas e 2 retornos do corpus). Versões: arquivo 081 no Sicoob (SCB planilha 05; cnab-boleto-facts §A.13); lote 040 na remessa e 043/044 no retorno do Sicoob (SCB; cnab-boleto-facts §A.13)",
             recordLength: 240, extends: "cnab240/febraban/retorno",
             records: [
-            record31(),
+            record33(),
             ], defaults: ["header_arquivo.versao_layout_arquivo": "081", "header_lote.versao_layout_lote": "044"])
     }
 
@@ -6686,11 +6732,11 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab240/febraban/common", version: "10.6", doc: "FEBRABAN CNAB 240 cobrança: headers e trailers de arquivo e de lote (FEB240 v10.6 pp.17-18, 54, 68)",
             recordLength: 240, extends: nil,
             records: [
-            record32(),
-            record33(),
             record34(),
             record35(),
             record36(),
+            record37(),
+            record38(),
             ])
     }
 
@@ -6700,8 +6746,6 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab240/febraban/remessa", version: "10.6", doc: "FEBRABAN CNAB 240 cobrança, remessa: segmentos P, Q, R, S, Y (FEB240 v10.6 pp.55-65)",
             recordLength: 240, extends: "cnab240/febraban/common",
             records: [
-            record37(),
-            record38(),
             record39(),
             record40(),
             record41(),
@@ -6709,6 +6753,8 @@ public enum BuiltinLayouts {
             record43(),
             record44(),
             record45(),
+            record46(),
+            record47(),
             ])
     }
 
@@ -6718,10 +6764,10 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab240/febraban/retorno", version: "10.6", doc: "FEBRABAN CNAB 240 cobrança, retorno: segmentos T, U, Y (FEB240 v10.6 pp.59, 66-68)",
             recordLength: 240, extends: "cnab240/febraban/common",
             records: [
-            record46(),
-            record47(),
             record48(),
             record49(),
+            record50(),
+            record51(),
             ])
     }
 
@@ -6731,12 +6777,12 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab400/001/remessa", version: "CBR641/CBR643", doc: "Banco do Brasil CNAB 400 cobrança, remessa convênio 7 dígitos (BB400R CBR641 Abr/2012)",
             recordLength: 400, extends: nil,
             records: [
-            record50(),
-            record51(),
             record52(),
             record53(),
             record54(),
             record55(),
+            record56(),
+            record57(),
             ])
     }
 
@@ -6746,10 +6792,10 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab400/001/retorno", version: "CBR641/CBR643", doc: "Banco do Brasil CNAB 400 cobrança, retorno convênio 7 dígitos (BB400T CBR643 Jan/2014)",
             recordLength: 400, extends: nil,
             records: [
-            record56(),
-            record57(),
             record58(),
             record59(),
+            record60(),
+            record61(),
             ])
     }
 
@@ -6759,10 +6805,10 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab400/004/remessa", version: "BNB CNAB 400", doc: "Banco do Nordeste CNAB 400 cobrança, remessa (secundário: brcobranca)",
             recordLength: 400, extends: nil,
             records: [
-            record60(),
-            record61(),
             record62(),
             record63(),
+            record64(),
+            record65(),
             ])
     }
 
@@ -6772,10 +6818,10 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab400/004/retorno", version: "BNB CNAB 400", doc: "Banco do Nordeste CNAB 400 cobrança, retorno (secundário: LB Bnb.php)",
             recordLength: 400, extends: nil,
             records: [
-            record64(),
-            record65(),
             record66(),
             record67(),
+            record68(),
+            record69(),
             ])
     }
 
@@ -6785,11 +6831,11 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab400/033/remessa", version: "H7800 v2.17", doc: "Santander CNAB 400 cobrança, remessa (SAN400 H7800 v2.17 Abr/2018)",
             recordLength: 400, extends: nil,
             records: [
-            record68(),
-            record69(),
             record70(),
             record71(),
             record72(),
+            record73(),
+            record74(),
             ])
     }
 
@@ -6799,11 +6845,11 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab400/033/retorno", version: "H7800 v2.17", doc: "Santander CNAB 400 cobrança, retorno (SAN400 H7800 v2.17 Abr/2018)",
             recordLength: 400, extends: nil,
             records: [
-            record73(),
-            record74(),
             record75(),
             record76(),
             record77(),
+            record78(),
+            record79(),
             ])
     }
 
@@ -6813,10 +6859,10 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab400/041/remessa", version: "Banrisul CNAB 400", doc: "Banrisul CNAB 400 cobrança, remessa (secundário: brcobranca)",
             recordLength: 400, extends: nil,
             records: [
-            record78(),
-            record79(),
             record80(),
             record81(),
+            record82(),
+            record83(),
             ])
     }
 
@@ -6826,10 +6872,10 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab400/041/retorno", version: "Banrisul CNAB 400", doc: "Banrisul CNAB 400 cobrança, retorno (secundário: cnab_yaml 041)",
             recordLength: 400, extends: nil,
             records: [
-            record82(),
-            record83(),
             record84(),
             record85(),
+            record86(),
+            record87(),
             ])
     }
 
@@ -6839,10 +6885,10 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab400/070/retorno", version: "BRB CNAB 400", doc: "BRB (Banco de Brasília) CNAB 400 cobrança, retorno (secundário: brcobranca). A remessa BRB não é CNAB 400 (header DCB de 39 bytes, sem sequencial em 395-400): não descrita",
             recordLength: 400, extends: nil,
             records: [
-            record86(),
-            record87(),
             record88(),
             record89(),
+            record90(),
+            record91(),
             ])
     }
 
@@ -6852,11 +6898,11 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab400/104/remessa", version: "SIGCB MO67126 v004", doc: "Caixa CNAB 400 SIGCB cobrança, remessa (CX400 MO67126 v004 Jan/2016)",
             recordLength: 400, extends: nil,
             records: [
-            record90(),
-            record91(),
             record92(),
             record93(),
             record94(),
+            record95(),
+            record96(),
             ])
     }
 
@@ -6866,10 +6912,10 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab400/104/retorno", version: "SIGCB MO67126 v004", doc: "Caixa CNAB 400 SIGCB cobrança, retorno (CX400 MO67126 v004 Jan/2016)",
             recordLength: 400, extends: nil,
             records: [
-            record95(),
-            record96(),
             record97(),
             record98(),
+            record99(),
+            record100(),
             ])
     }
 
@@ -6879,10 +6925,10 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab400/136/remessa", version: "Unicred CNAB 400", doc: "Unicred CNAB 400 cobrança, remessa (secundário: brcobranca remessa/cnab400/unicred.rb)",
             recordLength: 400, extends: nil,
             records: [
-            record99(),
-            record100(),
             record101(),
             record102(),
+            record103(),
+            record104(),
             ])
     }
 
@@ -6892,10 +6938,10 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab400/136/retorno", version: "Unicred CNAB 400", doc: "Unicred CNAB 400 cobrança, retorno (secundário: LB Unicred.php, cnab_yaml 136)",
             recordLength: 400, extends: nil,
             records: [
-            record103(),
-            record104(),
             record105(),
             record106(),
+            record107(),
+            record108(),
             ])
     }
 
@@ -6905,12 +6951,12 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab400/237/remessa", version: "4008-524-0121", doc: "Bradesco CNAB 400 cobrança, remessa (BRD400 4008-524-0121)",
             recordLength: 400, extends: nil,
             records: [
-            record107(),
-            record108(),
             record109(),
             record110(),
             record111(),
             record112(),
+            record113(),
+            record114(),
             ], writing: LayoutWriting(endOfFile: "1A", fileName: "CB{dd}{mm}{n:2}.REM"))
     }
 
@@ -6920,11 +6966,11 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab400/237/retorno", version: "4008-524-0121", doc: "Bradesco CNAB 400 cobrança, retorno (BRD400 4008-524-0121)",
             recordLength: 400, extends: nil,
             records: [
-            record113(),
-            record114(),
             record115(),
             record116(),
             record117(),
+            record118(),
+            record119(),
             ])
     }
 
@@ -6934,11 +6980,11 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab400/336/remessa", version: "C6 CNAB 400", doc: "C6 Bank CNAB 400 cobrança, remessa (secundário: laravel-boleto)",
             recordLength: 400, extends: nil,
             records: [
-            record118(),
-            record119(),
             record120(),
             record121(),
             record122(),
+            record123(),
+            record124(),
             ])
     }
 
@@ -6948,10 +6994,10 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab400/336/retorno", version: "C6 CNAB 400", doc: "C6 Bank CNAB 400 cobrança, retorno (secundário: laravel-boleto; sem arquivo no corpus)",
             recordLength: 400, extends: nil,
             records: [
-            record123(),
-            record124(),
             record125(),
             record126(),
+            record127(),
+            record128(),
             ])
     }
 
@@ -6961,12 +7007,12 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab400/341/remessa", version: "ITA400 Jul/2021 v3", doc: "Itaú CNAB 400 cobrança, remessa (ITA400 Jul/2021 v3)",
             recordLength: 400, extends: nil,
             records: [
-            record127(),
-            record128(),
             record129(),
             record130(),
             record131(),
             record132(),
+            record133(),
+            record134(),
             ])
     }
 
@@ -6976,11 +7022,11 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab400/341/retorno", version: "ITA400 Jul/2021 v3", doc: "Itaú CNAB 400 cobrança, retorno (ITA400 Jul/2021 v3)",
             recordLength: 400, extends: nil,
             records: [
-            record133(),
-            record134(),
             record135(),
             record136(),
             record137(),
+            record138(),
+            record139(),
             ], checks: LayoutChecks(batchNumbers: nil, batchRecordCount: nil, fileRecordCount: "details"))
     }
 
@@ -6990,10 +7036,10 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab400/745/remessa", version: "Citibank CNAB 400", doc: "Citibank CNAB 400 cobrança, remessa (secundário: brcobranca). Retorno e tabela de ocorrências: sem fonte encontrada",
             recordLength: 400, extends: nil,
             records: [
-            record138(),
-            record139(),
             record140(),
             record141(),
+            record142(),
+            record143(),
             ])
     }
 
@@ -7003,11 +7049,11 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab400/748/remessa", version: "SIC400 18/06/2014", doc: "Sicredi CNAB 400 cobrança, remessa (SIC400 Manual Beneficiário 18/06/2014)",
             recordLength: 400, extends: nil,
             records: [
-            record142(),
-            record143(),
             record144(),
             record145(),
             record146(),
+            record147(),
+            record148(),
             ], writing: LayoutWriting(endOfFile: nil, fileName: "{header:codigo_beneficiario}{m}{dd}.{n:CRM,RM2,RM3,RM4,RM5,RM6,RM7,RM8,RM9,RM0}"))
     }
 
@@ -7017,10 +7063,10 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab400/748/retorno", version: "SIC400 18/06/2014", doc: "Sicredi CNAB 400 cobrança, retorno (SIC400 Manual Beneficiário 18/06/2014)",
             recordLength: 400, extends: nil,
             records: [
-            record147(),
-            record148(),
             record149(),
             record150(),
+            record151(),
+            record152(),
             ])
     }
 
@@ -7030,10 +7076,10 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab400/756/remessa", version: "SCB (leiaute Sicoob sistemas de terceiros)", doc: "Sicoob CNAB 400 cobrança, remessa (SCB planilha 03)",
             recordLength: 400, extends: nil,
             records: [
-            record151(),
-            record152(),
             record153(),
             record154(),
+            record155(),
+            record156(),
             ], writing: LayoutWriting(endOfFile: nil, fileName: "remessa-{yyyy}{mm}{dd}-{n:2}.REM"))
     }
 
@@ -7043,10 +7089,10 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab400/756/retorno", version: "SCB (leiaute Sicoob sistemas de terceiros)", doc: "Sicoob CNAB 400 cobrança, retorno (SCB planilha 04)",
             recordLength: 400, extends: nil,
             records: [
-            record155(),
-            record156(),
             record157(),
             record158(),
+            record159(),
+            record160(),
             ])
     }
 
@@ -7056,7 +7102,7 @@ public enum BuiltinLayouts {
             kind: "layout", name: "cnab400/generic", version: "1", doc: "CNAB 400: the file header fields every bank puts at the same places (cnab-boleto-facts §B.1), read to choose the bank's layout; never used for details",
             recordLength: 400, extends: nil,
             records: [
-            record159(),
+            record161(),
             ])
     }
 
@@ -7436,8 +7482,32 @@ public enum BuiltinLayouts {
                 doc: "SAN240 (Santander H7815): segmento R remessa — descontos 2/3 e multa como FEBRABAN; mensagens 3/4 em 100-179; sem débito automático")
     }
 
-    /// cnab240/033/retorno: header_arquivo
+    /// cnab240/033/remessa: segmento_y03
     static func record10() -> RecordLayout {
+        RecordLayout(
+                name: "segmento_y03", role: RecordRole(rawValue: "detail"), startsGroup: false,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [8, 8], values: ["3"]), Selector(pos: [14, 14], values: ["Y"]), Selector(pos: [18, 19], values: ["03"])],
+                fields: [
+                    FieldLayout(name: "banco", pos: [1, 3], picture: "9(3)", format: nil, enum: nil, default: nil, to: "bank", doc: "G001: código do banco na compensação"),
+                    FieldLayout(name: "lote", pos: [4, 7], picture: "9(4)", format: "int", enum: nil, default: nil, to: "_batch", doc: nil),
+                    FieldLayout(name: "tipo_registro", pos: [8, 8], picture: "9(1)", format: nil, enum: nil, default: "3", to: "_record_type", doc: "G003: 0 header arquivo, 1 header lote, 3 detalhe, 5 trailer lote, 9 trailer arquivo"),
+                    FieldLayout(name: "sequencial", pos: [9, 13], picture: "9(5)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "G038: nº sequencial do registro no lote"),
+                    FieldLayout(name: "segmento", pos: [14, 14], picture: "X(1)", format: nil, enum: nil, default: "Y", to: "_segment", doc: "G039: código do segmento"),
+                    FieldLayout(name: "filler_015", pos: [15, 15], picture: "X(1)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "codigo_movimento", pos: [16, 17], picture: "9(2)", format: nil, enum: nil, default: nil, to: "code", doc: "C004: código de movimento remessa (ver occurrences.json remessa_movements)"),
+                    FieldLayout(name: "identificacao_registro_opcional", pos: [18, 19], picture: "9(2)", format: nil, enum: nil, default: "03", to: "optional.kind", doc: "03: boleto com QR Code Pix (Santander)"),
+                    FieldLayout(name: "filler_020", pos: [20, 80], picture: "X(61)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "tipo_chave_pix", pos: [81, 81], picture: "X(1)", format: nil, enum: nil, default: nil, to: "pix.key_type", doc: "1 CPF, 2 CNPJ, 3 celular, 4 e-mail, 5 EVP (aleatória)"),
+                    FieldLayout(name: "chave_pix", pos: [82, 158], picture: "X(77)", format: nil, enum: nil, default: nil, to: "pix.key", doc: "chave DICT do beneficiário", keepCase: true),
+                    FieldLayout(name: "txid", pos: [159, 193], picture: "X(35)", format: nil, enum: nil, default: nil, to: "pix.txid", doc: "código de identificação do QR Code", keepCase: true),
+                    FieldLayout(name: "filler_194", pos: [194, 240], picture: "X(47)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                ],
+                doc: "SAN240 (Santander H7815 v4 jul/2022, boleto Pix; cnab-boleto-facts §D.2): segmento Y-03 da remessa, com P e Q de movimento 01 — tipo e chave Pix do beneficiário (DICT) e o txid do QR Code (26-35 caracteres; sem ele o banco atribui um)")
+    }
+
+    /// cnab240/033/retorno: header_arquivo
+    static func record11() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -7470,7 +7540,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/033/retorno: header_lote
-    static func record11() -> RecordLayout {
+    static func record12() -> RecordLayout {
         RecordLayout(
                 name: "header_lote", role: RecordRole(rawValue: "batch_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -7503,7 +7573,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/033/retorno: segmento_t
-    static func record12() -> RecordLayout {
+    static func record13() -> RecordLayout {
         RecordLayout(
                 name: "segmento_t", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: ["segmento_u"], fallback: nil,
@@ -7543,7 +7613,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/033/retorno: segmento_u
-    static func record13() -> RecordLayout {
+    static func record14() -> RecordLayout {
         RecordLayout(
                 name: "segmento_u", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -7576,8 +7646,32 @@ public enum BuiltinLayouts {
                 doc: "SAN240 (Santander H7815): segmento U retorno — como FEBRABAN até 213; 214-240 reservado (sem nosso número do banco correspondente)")
     }
 
+    /// cnab240/033/retorno: segmento_y03
+    static func record15() -> RecordLayout {
+        RecordLayout(
+                name: "segmento_y03", role: RecordRole(rawValue: "detail"), startsGroup: false,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [8, 8], values: ["3"]), Selector(pos: [14, 14], values: ["Y"]), Selector(pos: [18, 19], values: ["03"])],
+                fields: [
+                    FieldLayout(name: "banco", pos: [1, 3], picture: "9(3)", format: nil, enum: nil, default: nil, to: "bank", doc: "G001: código do banco na compensação"),
+                    FieldLayout(name: "lote", pos: [4, 7], picture: "9(4)", format: "int", enum: nil, default: nil, to: "_batch", doc: nil),
+                    FieldLayout(name: "tipo_registro", pos: [8, 8], picture: "9(1)", format: nil, enum: nil, default: "3", to: "_record_type", doc: "G003: 0 header arquivo, 1 header lote, 3 detalhe, 5 trailer lote, 9 trailer arquivo"),
+                    FieldLayout(name: "sequencial", pos: [9, 13], picture: "9(5)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "G038: nº sequencial do registro no lote"),
+                    FieldLayout(name: "segmento", pos: [14, 14], picture: "X(1)", format: nil, enum: nil, default: "Y", to: "_segment", doc: "G039: código do segmento"),
+                    FieldLayout(name: "filler_015", pos: [15, 15], picture: "X(1)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "codigo_movimento", pos: [16, 17], picture: "9(2)", format: nil, enum: nil, default: nil, to: "code", doc: "C044: código de movimento retorno (ver occurrences.json movements)"),
+                    FieldLayout(name: "identificacao_registro_opcional", pos: [18, 19], picture: "9(2)", format: nil, enum: nil, default: "03", to: "optional.kind", doc: "03: boleto com QR Code Pix (Santander)"),
+                    FieldLayout(name: "filler_020", pos: [20, 80], picture: "X(61)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "tipo_chave_pix", pos: [81, 81], picture: "X(1)", format: nil, enum: nil, default: nil, to: "pix.key_type", doc: "1 CPF, 2 CNPJ, 3 celular, 4 e-mail, 5 EVP (aleatória)"),
+                    FieldLayout(name: "url_qrcode", pos: [82, 158], picture: "X(77)", format: nil, enum: nil, default: nil, to: "pix.location", doc: "location do QR Code (o BR Code dinâmico é feito dela)", keepCase: true),
+                    FieldLayout(name: "txid", pos: [159, 193], picture: "X(35)", format: nil, enum: nil, default: nil, to: "pix.txid", doc: "código de identificação do QR Code", keepCase: true),
+                    FieldLayout(name: "filler_194", pos: [194, 240], picture: "X(47)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                ],
+                doc: "SAN240 (Santander H7815 v4 jul/2022, boleto Pix; cnab-boleto-facts §D.2): segmento Y-03 do retorno, depois de T e U na confirmação de um boleto Pix — a URL (location) e o txid do QR Code")
+    }
+
     /// cnab240/085/remessa: segmento_p
-    static func record14() -> RecordLayout {
+    static func record16() -> RecordLayout {
         RecordLayout(
                 name: "segmento_p", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -7632,7 +7726,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/085/retorno: segmento_t
-    static func record15() -> RecordLayout {
+    static func record17() -> RecordLayout {
         RecordLayout(
                 name: "segmento_t", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: ["segmento_u"], fallback: nil,
@@ -7674,7 +7768,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/104/remessa: header_arquivo
-    static func record16() -> RecordLayout {
+    static func record18() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -7708,7 +7802,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/104/remessa: header_lote
-    static func record17() -> RecordLayout {
+    static func record19() -> RecordLayout {
         RecordLayout(
                 name: "header_lote", role: RecordRole(rawValue: "batch_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -7743,7 +7837,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/104/remessa: segmento_p
-    static func record18() -> RecordLayout {
+    static func record20() -> RecordLayout {
         RecordLayout(
                 name: "segmento_p", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -7797,7 +7891,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/104/retorno: header_arquivo
-    static func record19() -> RecordLayout {
+    static func record21() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -7831,7 +7925,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/104/retorno: header_lote
-    static func record20() -> RecordLayout {
+    static func record22() -> RecordLayout {
         RecordLayout(
                 name: "header_lote", role: RecordRole(rawValue: "batch_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -7866,7 +7960,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/104/retorno: segmento_t
-    static func record21() -> RecordLayout {
+    static func record23() -> RecordLayout {
         RecordLayout(
                 name: "segmento_t", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: ["segmento_u"], fallback: nil,
@@ -7907,7 +8001,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/237/remessa: segmento_p
-    static func record22() -> RecordLayout {
+    static func record24() -> RecordLayout {
         RecordLayout(
                 name: "segmento_p", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -7963,7 +8057,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/237/retorno: segmento_t
-    static func record23() -> RecordLayout {
+    static func record25() -> RecordLayout {
         RecordLayout(
                 name: "segmento_t", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: ["segmento_u"], fallback: nil,
@@ -8006,7 +8100,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/341/remessa: header_arquivo
-    static func record24() -> RecordLayout {
+    static func record26() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -8043,7 +8137,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/341/remessa: header_lote
-    static func record25() -> RecordLayout {
+    static func record27() -> RecordLayout {
         RecordLayout(
                 name: "header_lote", role: RecordRole(rawValue: "batch_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -8077,7 +8171,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/341/remessa: segmento_p
-    static func record26() -> RecordLayout {
+    static func record28() -> RecordLayout {
         RecordLayout(
                 name: "segmento_p", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -8132,7 +8226,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/341/retorno: segmento_t
-    static func record27() -> RecordLayout {
+    static func record29() -> RecordLayout {
         RecordLayout(
                 name: "segmento_t", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: ["segmento_u"], fallback: nil,
@@ -8179,7 +8273,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/748/remessa: segmento_p
-    static func record28() -> RecordLayout {
+    static func record30() -> RecordLayout {
         RecordLayout(
                 name: "segmento_p", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -8233,7 +8327,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/748/retorno: segmento_t
-    static func record29() -> RecordLayout {
+    static func record31() -> RecordLayout {
         RecordLayout(
                 name: "segmento_t", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: ["segmento_u"], fallback: nil,
@@ -8274,7 +8368,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/756/remessa: segmento_p
-    static func record30() -> RecordLayout {
+    static func record32() -> RecordLayout {
         RecordLayout(
                 name: "segmento_p", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -8331,7 +8425,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/756/retorno: segmento_t
-    static func record31() -> RecordLayout {
+    static func record33() -> RecordLayout {
         RecordLayout(
                 name: "segmento_t", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: ["segmento_u"], fallback: nil,
@@ -8375,7 +8469,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/febraban/common: header_arquivo
-    static func record32() -> RecordLayout {
+    static func record34() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -8410,7 +8504,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/febraban/common: header_lote
-    static func record33() -> RecordLayout {
+    static func record35() -> RecordLayout {
         RecordLayout(
                 name: "header_lote", role: RecordRole(rawValue: "batch_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -8444,7 +8538,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/febraban/common: detalhe_desconhecido
-    static func record34() -> RecordLayout {
+    static func record36() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -8461,7 +8555,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/febraban/common: trailer_lote
-    static func record35() -> RecordLayout {
+    static func record37() -> RecordLayout {
         RecordLayout(
                 name: "trailer_lote", role: RecordRole(rawValue: "batch_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -8487,7 +8581,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/febraban/common: trailer_arquivo
-    static func record36() -> RecordLayout {
+    static func record38() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -8506,7 +8600,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/febraban/remessa: segmento_p
-    static func record37() -> RecordLayout {
+    static func record39() -> RecordLayout {
         RecordLayout(
                 name: "segmento_p", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -8559,7 +8653,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/febraban/remessa: segmento_q
-    static func record38() -> RecordLayout {
+    static func record40() -> RecordLayout {
         RecordLayout(
                 name: "segmento_q", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -8592,7 +8686,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/febraban/remessa: segmento_r
-    static func record39() -> RecordLayout {
+    static func record41() -> RecordLayout {
         RecordLayout(
                 name: "segmento_r", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -8632,7 +8726,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/febraban/remessa: segmento_s
-    static func record40() -> RecordLayout {
+    static func record42() -> RecordLayout {
         RecordLayout(
                 name: "segmento_s", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -8652,7 +8746,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/febraban/remessa: segmento_s_linha
-    static func record41() -> RecordLayout {
+    static func record43() -> RecordLayout {
         RecordLayout(
                 name: "segmento_s_linha", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -8675,7 +8769,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/febraban/remessa: segmento_s_mensagens
-    static func record42() -> RecordLayout {
+    static func record44() -> RecordLayout {
         RecordLayout(
                 name: "segmento_s_mensagens", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -8700,7 +8794,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/febraban/remessa: segmento_y
-    static func record43() -> RecordLayout {
+    static func record45() -> RecordLayout {
         RecordLayout(
                 name: "segmento_y", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -8720,7 +8814,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/febraban/remessa: segmento_y01
-    static func record44() -> RecordLayout {
+    static func record46() -> RecordLayout {
         RecordLayout(
                 name: "segmento_y01", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -8749,7 +8843,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/febraban/remessa: segmento_y53
-    static func record45() -> RecordLayout {
+    static func record47() -> RecordLayout {
         RecordLayout(
                 name: "segmento_y53", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -8775,7 +8869,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/febraban/retorno: segmento_t
-    static func record46() -> RecordLayout {
+    static func record48() -> RecordLayout {
         RecordLayout(
                 name: "segmento_t", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: ["segmento_u"], fallback: nil,
@@ -8815,7 +8909,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/febraban/retorno: segmento_u
-    static func record47() -> RecordLayout {
+    static func record49() -> RecordLayout {
         RecordLayout(
                 name: "segmento_u", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -8850,7 +8944,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/febraban/retorno: segmento_y
-    static func record48() -> RecordLayout {
+    static func record50() -> RecordLayout {
         RecordLayout(
                 name: "segmento_y", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -8870,7 +8964,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab240/febraban/retorno: segmento_y01
-    static func record49() -> RecordLayout {
+    static func record51() -> RecordLayout {
         RecordLayout(
                 name: "segmento_y01", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -8899,7 +8993,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/001/remessa: header_arquivo
-    static func record50() -> RecordLayout {
+    static func record52() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -8930,7 +9024,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/001/remessa: detalhe
-    static func record51() -> RecordLayout {
+    static func record53() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -8991,7 +9085,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/001/remessa: detalhe_multa
-    static func record52() -> RecordLayout {
+    static func record54() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_multa", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -9009,7 +9103,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/001/remessa: detalhe_complementar
-    static func record53() -> RecordLayout {
+    static func record55() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_complementar", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -9024,7 +9118,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/001/remessa: detalhe_desconhecido
-    static func record54() -> RecordLayout {
+    static func record56() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -9038,7 +9132,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/001/remessa: trailer_arquivo
-    static func record55() -> RecordLayout {
+    static func record57() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -9052,7 +9146,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/001/retorno: header_arquivo
-    static func record56() -> RecordLayout {
+    static func record58() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -9083,7 +9177,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/001/retorno: detalhe
-    static func record57() -> RecordLayout {
+    static func record59() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -9145,7 +9239,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/001/retorno: detalhe_desconhecido
-    static func record58() -> RecordLayout {
+    static func record60() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -9159,7 +9253,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/001/retorno: trailer_arquivo
-    static func record59() -> RecordLayout {
+    static func record61() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -9196,7 +9290,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/004/remessa: header_arquivo
-    static func record60() -> RecordLayout {
+    static func record62() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -9223,7 +9317,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/004/remessa: detalhe
-    static func record61() -> RecordLayout {
+    static func record63() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -9279,7 +9373,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/004/remessa: detalhe_desconhecido
-    static func record62() -> RecordLayout {
+    static func record64() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -9293,7 +9387,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/004/remessa: trailer_arquivo
-    static func record63() -> RecordLayout {
+    static func record65() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -9307,7 +9401,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/004/retorno: header_arquivo
-    static func record64() -> RecordLayout {
+    static func record66() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -9338,7 +9432,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/004/retorno: detalhe
-    static func record65() -> RecordLayout {
+    static func record67() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -9383,7 +9477,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/004/retorno: detalhe_desconhecido
-    static func record66() -> RecordLayout {
+    static func record68() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -9397,7 +9491,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/004/retorno: trailer_arquivo
-    static func record67() -> RecordLayout {
+    static func record69() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -9418,7 +9512,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/033/remessa: header_arquivo
-    static func record68() -> RecordLayout {
+    static func record70() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -9443,7 +9537,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/033/remessa: detalhe
-    static func record69() -> RecordLayout {
+    static func record71() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -9502,7 +9596,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/033/remessa: detalhe_pix
-    static func record70() -> RecordLayout {
+    static func record72() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_pix", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -9517,8 +9611,8 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "valor_minimo", pos: [25, 37], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "partial_payment.min_value", doc: nil),
                     FieldLayout(name: "percentual_minimo", pos: [38, 42], picture: "9(2)V9(3)", format: nil, enum: nil, default: nil, to: "partial_payment.min_percent", doc: "percentual mínimo (brcobranca remessa/cnab400/santander_pix.rb; preenchido em 2 remessas do corpus)"),
                     FieldLayout(name: "tipo_chave_dict", pos: [43, 43], picture: "X", format: nil, enum: nil, default: nil, to: "pix.key_type", doc: "D.2: 1 CPF, 2 CNPJ, 3 celular, 4 e-mail, 5 aleatória"),
-                    FieldLayout(name: "chave_dict", pos: [44, 120], picture: "X(77)", format: nil, enum: nil, default: nil, to: "pix.key", doc: nil),
-                    FieldLayout(name: "txid", pos: [121, 155], picture: "X(35)", format: nil, enum: nil, default: nil, to: "pix.txid", doc: nil),
+                    FieldLayout(name: "chave_dict", pos: [44, 120], picture: "X(77)", format: nil, enum: nil, default: nil, to: "pix.key", doc: nil, keepCase: true),
+                    FieldLayout(name: "txid", pos: [121, 155], picture: "X(35)", format: nil, enum: nil, default: nil, to: "pix.txid", doc: nil, keepCase: true),
                     FieldLayout(name: "filler_156", pos: [156, 394], picture: "X(239)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                     FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
                 ],
@@ -9526,7 +9620,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/033/remessa: detalhe_desconhecido
-    static func record71() -> RecordLayout {
+    static func record73() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -9540,7 +9634,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/033/remessa: trailer_arquivo
-    static func record72() -> RecordLayout {
+    static func record74() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -9556,7 +9650,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/033/retorno: header_arquivo
-    static func record73() -> RecordLayout {
+    static func record75() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -9583,7 +9677,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/033/retorno: detalhe
-    static func record74() -> RecordLayout {
+    static func record76() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -9633,7 +9727,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/033/retorno: detalhe_pix
-    static func record75() -> RecordLayout {
+    static func record77() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_pix", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -9641,8 +9735,8 @@ public enum BuiltinLayouts {
                 fields: [
                     FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "2", to: "_record_type", doc: nil),
                     FieldLayout(name: "filler_002", pos: [2, 2], picture: "X", format: nil, enum: nil, default: nil, to: nil, doc: nil),
-                    FieldLayout(name: "url_qrcode", pos: [3, 79], picture: "X(77)", format: nil, enum: nil, default: nil, to: "pix.location", doc: "D.2: location do QR Code"),
-                    FieldLayout(name: "txid", pos: [80, 114], picture: "X(35)", format: nil, enum: nil, default: nil, to: "pix.txid", doc: nil),
+                    FieldLayout(name: "url_qrcode", pos: [3, 79], picture: "X(77)", format: nil, enum: nil, default: nil, to: "pix.location", doc: "D.2: location do QR Code", keepCase: true),
+                    FieldLayout(name: "txid", pos: [80, 114], picture: "X(35)", format: nil, enum: nil, default: nil, to: "pix.txid", doc: nil, keepCase: true),
                     FieldLayout(name: "filler_115", pos: [115, 394], picture: "X(280)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                     FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
                 ],
@@ -9650,7 +9744,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/033/retorno: detalhe_desconhecido
-    static func record76() -> RecordLayout {
+    static func record78() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -9664,7 +9758,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/033/retorno: trailer_arquivo
-    static func record77() -> RecordLayout {
+    static func record79() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -9694,7 +9788,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/041/remessa: header_arquivo
-    static func record78() -> RecordLayout {
+    static func record80() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -9717,7 +9811,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/041/remessa: detalhe
-    static func record79() -> RecordLayout {
+    static func record81() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -9772,7 +9866,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/041/remessa: detalhe_desconhecido
-    static func record80() -> RecordLayout {
+    static func record82() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -9786,7 +9880,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/041/remessa: trailer_arquivo
-    static func record81() -> RecordLayout {
+    static func record83() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -9802,7 +9896,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/041/retorno: header_arquivo
-    static func record82() -> RecordLayout {
+    static func record84() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -9826,7 +9920,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/041/retorno: detalhe
-    static func record83() -> RecordLayout {
+    static func record85() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -9876,7 +9970,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/041/retorno: detalhe_desconhecido
-    static func record84() -> RecordLayout {
+    static func record86() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -9890,7 +9984,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/041/retorno: trailer_arquivo
-    static func record85() -> RecordLayout {
+    static func record87() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -9907,7 +10001,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/070/retorno: header_arquivo
-    static func record86() -> RecordLayout {
+    static func record88() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -9932,7 +10026,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/070/retorno: detalhe
-    static func record87() -> RecordLayout {
+    static func record89() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -9975,7 +10069,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/070/retorno: detalhe_desconhecido
-    static func record88() -> RecordLayout {
+    static func record90() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -9989,7 +10083,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/070/retorno: trailer_arquivo
-    static func record89() -> RecordLayout {
+    static func record91() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -10006,7 +10100,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/104/remessa: header_arquivo
-    static func record90() -> RecordLayout {
+    static func record92() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -10032,7 +10126,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/104/remessa: detalhe
-    static func record91() -> RecordLayout {
+    static func record93() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -10087,7 +10181,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/104/remessa: detalhe_mensagem
-    static func record92() -> RecordLayout {
+    static func record94() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_mensagem", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -10118,7 +10212,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/104/remessa: detalhe_desconhecido
-    static func record93() -> RecordLayout {
+    static func record95() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -10132,7 +10226,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/104/remessa: trailer_arquivo
-    static func record94() -> RecordLayout {
+    static func record96() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -10146,7 +10240,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/104/retorno: header_arquivo
-    static func record95() -> RecordLayout {
+    static func record97() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -10173,7 +10267,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/104/retorno: detalhe
-    static func record96() -> RecordLayout {
+    static func record98() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -10223,7 +10317,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/104/retorno: detalhe_desconhecido
-    static func record97() -> RecordLayout {
+    static func record99() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -10237,7 +10331,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/104/retorno: trailer_arquivo
-    static func record98() -> RecordLayout {
+    static func record100() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -10254,7 +10348,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/136/remessa: header_arquivo
-    static func record99() -> RecordLayout {
+    static func record101() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -10280,7 +10374,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/136/remessa: detalhe
-    static func record100() -> RecordLayout {
+    static func record102() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -10335,7 +10429,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/136/remessa: detalhe_desconhecido
-    static func record101() -> RecordLayout {
+    static func record103() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -10349,7 +10443,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/136/remessa: trailer_arquivo
-    static func record102() -> RecordLayout {
+    static func record104() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -10363,7 +10457,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/136/retorno: header_arquivo
-    static func record103() -> RecordLayout {
+    static func record105() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -10392,7 +10486,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/136/retorno: detalhe
-    static func record104() -> RecordLayout {
+    static func record106() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -10438,7 +10532,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/136/retorno: detalhe_desconhecido
-    static func record105() -> RecordLayout {
+    static func record107() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -10452,7 +10546,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/136/retorno: trailer_arquivo
-    static func record106() -> RecordLayout {
+    static func record108() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -10469,7 +10563,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/237/remessa: header_arquivo
-    static func record107() -> RecordLayout {
+    static func record109() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -10495,7 +10589,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/237/remessa: detalhe
-    static func record108() -> RecordLayout {
+    static func record110() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -10555,7 +10649,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/237/remessa: detalhe_mensagem
-    static func record109() -> RecordLayout {
+    static func record111() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_mensagem", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -10583,7 +10677,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/237/remessa: detalhe_sacador
-    static func record110() -> RecordLayout {
+    static func record112() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_sacador", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -10608,7 +10702,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/237/remessa: detalhe_desconhecido
-    static func record111() -> RecordLayout {
+    static func record113() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -10622,7 +10716,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/237/remessa: trailer_arquivo
-    static func record112() -> RecordLayout {
+    static func record114() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -10636,7 +10730,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/237/retorno: header_arquivo
-    static func record113() -> RecordLayout {
+    static func record115() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -10663,7 +10757,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/237/retorno: detalhe
-    static func record114() -> RecordLayout {
+    static func record116() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -10722,7 +10816,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/237/retorno: detalhe_pix
-    static func record115() -> RecordLayout {
+    static func record117() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_pix", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -10730,8 +10824,8 @@ public enum BuiltinLayouts {
                 fields: [
                     FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "4", to: "_record_type", doc: nil),
                     FieldLayout(name: "filler_002", pos: [2, 28], picture: "X(27)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
-                    FieldLayout(name: "url_qrcode", pos: [29, 105], picture: "X(77)", format: nil, enum: nil, default: nil, to: "pix.location", doc: "D.2: location do QR Code Pix"),
-                    FieldLayout(name: "txid", pos: [106, 140], picture: "X(35)", format: nil, enum: nil, default: nil, to: "pix.txid", doc: nil),
+                    FieldLayout(name: "url_qrcode", pos: [29, 105], picture: "X(77)", format: nil, enum: nil, default: nil, to: "pix.location", doc: "D.2: location do QR Code Pix", keepCase: true),
+                    FieldLayout(name: "txid", pos: [106, 140], picture: "X(35)", format: nil, enum: nil, default: nil, to: "pix.txid", doc: nil, keepCase: true),
                     FieldLayout(name: "filler_141", pos: [141, 394], picture: "X(254)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                     FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
                 ],
@@ -10739,7 +10833,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/237/retorno: detalhe_desconhecido
-    static func record116() -> RecordLayout {
+    static func record118() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -10753,7 +10847,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/237/retorno: trailer_arquivo
-    static func record117() -> RecordLayout {
+    static func record119() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -10793,7 +10887,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/336/remessa: header_arquivo
-    static func record118() -> RecordLayout {
+    static func record120() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -10821,7 +10915,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/336/remessa: detalhe
-    static func record119() -> RecordLayout {
+    static func record121() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -10875,7 +10969,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/336/remessa: detalhe_mensagem
-    static func record120() -> RecordLayout {
+    static func record122() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_mensagem", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -10896,7 +10990,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/336/remessa: detalhe_desconhecido
-    static func record121() -> RecordLayout {
+    static func record123() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -10910,7 +11004,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/336/remessa: trailer_arquivo
-    static func record122() -> RecordLayout {
+    static func record124() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -10924,7 +11018,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/336/retorno: header_arquivo
-    static func record123() -> RecordLayout {
+    static func record125() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -10949,7 +11043,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/336/retorno: detalhe
-    static func record124() -> RecordLayout {
+    static func record126() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -10988,7 +11082,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/336/retorno: detalhe_desconhecido
-    static func record125() -> RecordLayout {
+    static func record127() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -11002,7 +11096,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/336/retorno: trailer_arquivo
-    static func record126() -> RecordLayout {
+    static func record128() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -11016,7 +11110,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/341/remessa: header_arquivo
-    static func record127() -> RecordLayout {
+    static func record129() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -11043,7 +11137,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/341/remessa: detalhe
-    static func record128() -> RecordLayout {
+    static func record130() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -11100,7 +11194,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/341/remessa: detalhe_multa
-    static func record129() -> RecordLayout {
+    static func record131() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_multa", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -11117,15 +11211,15 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/341/remessa: detalhe_pix
-    static func record130() -> RecordLayout {
+    static func record132() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_pix", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
                 select: [Selector(pos: [1, 1], values: ["3"])],
                 fields: [
                     FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "3", to: "_record_type", doc: nil),
-                    FieldLayout(name: "chave_pix", pos: [2, 78], picture: "X(77)", format: nil, enum: nil, default: nil, to: "pix.key", doc: "D.2: opcional; padrão = CNPJ da conta"),
-                    FieldLayout(name: "id_location", pos: [79, 142], picture: "X(64)", format: nil, enum: nil, default: nil, to: "pix.location", doc: nil),
+                    FieldLayout(name: "chave_pix", pos: [2, 78], picture: "X(77)", format: nil, enum: nil, default: nil, to: "pix.key", doc: "D.2: opcional; padrão = CNPJ da conta", keepCase: true),
+                    FieldLayout(name: "id_location", pos: [79, 142], picture: "X(64)", format: nil, enum: nil, default: nil, to: "pix.location", doc: nil, keepCase: true),
                     FieldLayout(name: "filler_143", pos: [143, 394], picture: "X(252)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                     FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
                 ],
@@ -11133,7 +11227,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/341/remessa: detalhe_desconhecido
-    static func record131() -> RecordLayout {
+    static func record133() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -11147,7 +11241,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/341/remessa: trailer_arquivo
-    static func record132() -> RecordLayout {
+    static func record134() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -11161,7 +11255,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/341/retorno: header_arquivo
-    static func record133() -> RecordLayout {
+    static func record135() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -11192,7 +11286,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/341/retorno: detalhe
-    static func record134() -> RecordLayout {
+    static func record136() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -11250,14 +11344,14 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/341/retorno: detalhe_pix
-    static func record135() -> RecordLayout {
+    static func record137() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_pix", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
                 select: [Selector(pos: [1, 1], values: ["3"])],
                 fields: [
                     FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "3", to: "_record_type", doc: nil),
-                    FieldLayout(name: "emv_qrcode", pos: [2, 391], picture: "X(390)", format: nil, enum: nil, default: nil, to: "pix.emv", doc: "D.2: EMV copia e cola"),
+                    FieldLayout(name: "emv_qrcode", pos: [2, 391], picture: "X(390)", format: nil, enum: nil, default: nil, to: "pix.emv", doc: "D.2: EMV copia e cola", keepCase: true),
                     FieldLayout(name: "codigo_erro_pix", pos: [392, 394], picture: "X(3)", format: nil, enum: nil, default: nil, to: "pix.error", doc: "003 chave inválida, 004 chave sem cadastro na DICT, 010 não permitido para boleto com pagamento parcial, 999 falha de plataforma"),
                     FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
                 ],
@@ -11265,7 +11359,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/341/retorno: detalhe_desconhecido
-    static func record136() -> RecordLayout {
+    static func record138() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -11279,7 +11373,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/341/retorno: trailer_arquivo
-    static func record137() -> RecordLayout {
+    static func record139() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -11311,7 +11405,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/745/remessa: header_arquivo
-    static func record138() -> RecordLayout {
+    static func record140() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -11336,7 +11430,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/745/remessa: detalhe
-    static func record139() -> RecordLayout {
+    static func record141() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -11388,7 +11482,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/745/remessa: detalhe_desconhecido
-    static func record140() -> RecordLayout {
+    static func record142() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -11402,7 +11496,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/745/remessa: trailer_arquivo
-    static func record141() -> RecordLayout {
+    static func record143() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -11416,7 +11510,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/748/remessa: header_arquivo
-    static func record142() -> RecordLayout {
+    static func record144() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -11443,7 +11537,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/748/remessa: detalhe
-    static func record143() -> RecordLayout {
+    static func record145() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -11504,7 +11598,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/748/remessa: detalhe_informativo
-    static func record144() -> RecordLayout {
+    static func record146() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_informativo", role: RecordRole(rawValue: "detail"), startsGroup: false,
                 requires: nil, fallback: nil,
@@ -11525,7 +11619,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/748/remessa: detalhe_desconhecido
-    static func record145() -> RecordLayout {
+    static func record147() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -11539,7 +11633,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/748/remessa: trailer_arquivo
-    static func record146() -> RecordLayout {
+    static func record148() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -11556,7 +11650,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/748/retorno: header_arquivo
-    static func record147() -> RecordLayout {
+    static func record149() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -11583,7 +11677,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/748/retorno: detalhe
-    static func record148() -> RecordLayout {
+    static func record150() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -11627,7 +11721,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/748/retorno: detalhe_desconhecido
-    static func record149() -> RecordLayout {
+    static func record151() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -11641,7 +11735,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/748/retorno: trailer_arquivo
-    static func record150() -> RecordLayout {
+    static func record152() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -11658,7 +11752,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/756/remessa: header_arquivo
-    static func record151() -> RecordLayout {
+    static func record153() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -11686,7 +11780,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/756/remessa: detalhe
-    static func record152() -> RecordLayout {
+    static func record154() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -11753,7 +11847,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/756/remessa: detalhe_desconhecido
-    static func record153() -> RecordLayout {
+    static func record155() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -11767,7 +11861,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/756/remessa: trailer_arquivo
-    static func record154() -> RecordLayout {
+    static func record156() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -11786,7 +11880,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/756/retorno: header_arquivo
-    static func record155() -> RecordLayout {
+    static func record157() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -11814,7 +11908,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/756/retorno: detalhe
-    static func record156() -> RecordLayout {
+    static func record158() -> RecordLayout {
         RecordLayout(
                 name: "detalhe", role: RecordRole(rawValue: "detail"), startsGroup: true,
                 requires: nil, fallback: nil,
@@ -11877,7 +11971,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/756/retorno: detalhe_desconhecido
-    static func record157() -> RecordLayout {
+    static func record159() -> RecordLayout {
         RecordLayout(
                 name: "detalhe_desconhecido", role: RecordRole(rawValue: "detail"), startsGroup: nil,
                 requires: nil, fallback: true,
@@ -11891,7 +11985,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/756/retorno: trailer_arquivo
-    static func record158() -> RecordLayout {
+    static func record160() -> RecordLayout {
         RecordLayout(
                 name: "trailer_arquivo", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
                 requires: nil, fallback: nil,
@@ -11917,7 +12011,7 @@ public enum BuiltinLayouts {
     }
 
     /// cnab400/generic: header_arquivo
-    static func record159() -> RecordLayout {
+    static func record161() -> RecordLayout {
         RecordLayout(
                 name: "header_arquivo", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
                 requires: nil, fallback: nil,

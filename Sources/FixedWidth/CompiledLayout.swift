@@ -39,6 +39,8 @@ public struct CompiledField: Sendable {
     public let defaultValue: String?
     /// The layout's `truncate`: whether writing may cut a value to fit (nil: by path).
     public let truncate: Bool?
+    /// The layout's `keep_case`: written as given, not uppercased.
+    public let keepCase: Bool
     /// For `enum` fields: raw bytes → emitted value.
     public let enumMap: [EnumEntry]
     /// Offsets and format, for the hot path.
@@ -133,7 +135,8 @@ public struct CompiledLayout: Sendable {
                 }
                 fields.append(
                     CompiledField(
-                        name: field.name, picture: picture, to: field.to, defaultValue: field.default, truncate: field.truncate, enumMap: entries,
+                        name: field.name, picture: picture, to: field.to, defaultValue: field.default, truncate: field.truncate,
+                        keepCase: field.keepCase ?? false, enumMap: entries,
                         spec: FieldSpec(
                             start: field.pos[0] - 1, length: field.pos[1] - field.pos[0] + 1, format: format,
                             typeOffset: -1, enumIndex: enumIndex)))

@@ -151,6 +151,14 @@ public struct FieldLayout: Sendable, Codable, Hashable {
     /// Whether `cnab write` may cut a value too long for this text field (names, addresses,
     /// messages) instead of rejecting the título; absent: decided by the field's path.
     public var truncate: Bool? = nil
+    /// Whether `cnab write` keeps this text field's letters as given instead of uppercasing them:
+    /// case-sensitive identifiers (a Pix txid, an EVP key, a URL).
+    public var keepCase: Bool? = nil
+
+    enum CodingKeys: String, CodingKey {
+        case name, pos, picture, format, `enum`, `default`, to, doc, truncate
+        case keepCase = "keep_case"
+    }
 
     /// Whether this field is a named filler.
     public var isFiller: Bool { name == "filler" || name.hasPrefix("filler_") }

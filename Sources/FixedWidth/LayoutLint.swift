@@ -29,7 +29,7 @@ public enum LayoutLint {
     static let codeKeys: Set<String> = ["kind", "name", "version", "doc", "movements", "reasons", "remessa_movements"]
     static let recordKeys: Set<String> = ["name", "role", "starts_group", "requires", "fallback", "select", "fields", "doc"]
     static let selectKeys: Set<String> = ["pos", "values"]
-    static let fieldKeys: Set<String> = ["name", "pos", "picture", "format", "enum", "default", "to", "doc", "truncate"]
+    static let fieldKeys: Set<String> = ["name", "pos", "picture", "format", "enum", "default", "to", "doc", "truncate", "keep_case"]
     /// Field formats the engine reads.
     public static let formats: Set<String> = [
         "ddMMyyyy", "ddMMyy", "yyyyMMdd", "HHmmss", "int", "document", "reasons", "enum",
@@ -212,6 +212,11 @@ public enum LayoutLint {
             } catch {
                 add(fp + ".picture", "layout.picture", error.description)
                 continue
+            }
+            if field.keepCase == true, picture.kind != .alphanumeric || field.to == nil || field.to!.hasPrefix("_") {
+                add(
+                    fp + ".keep_case", "layout.keep-case",
+                    "keep_case applies to text fields (X pictures) with an output path; \(field.name) is \(field.picture)\(field.to == nil ? " without one" : "")")
             }
             if field.truncate == true, picture.kind != .alphanumeric || field.to == nil || field.to!.hasPrefix("_") {
                 add(

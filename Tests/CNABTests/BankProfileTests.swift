@@ -62,4 +62,44 @@ import Testing
         let t = retorno.split(separator: 0x0A).map { Array($0) }.filter { $0.count > 14 && $0[13] == UInt8(ascii: "T") }
         #expect(Set(t.map { String(decoding: $0[37..<57], as: UTF8.self) }) == Set(areas))
     }
+
+    /// Santander's boleto Pix in CNAB 240 (H7815, cnab-boleto-facts §D.2): a Y-03 segment after P
+    /// and Q carries the key type (81), the DICT key (82-158) and the txid (159-193); the retorno's
+    /// Y-03, after T and U, carries the QR Code's location (82-158) and the txid.
+    @Test("Santander 240 Y-03: the Pix key and txid are written and read; the retorno's location and txid are read")
+    func santanderPix() throws {
+        let txid = "Troca20261130nn000000000001x"
+        let title =
+            #"{"record":"title","code":"01","nosso_numero":"1234567","due_date":"2026-12-20","amount_cents":10000,"payer":{"document_type":"cpf","document":"40341118010","name":"JOSE"},"pix":{"key_type":"2","key":"15213972000131","txid":"\#(txid)"}}"#
+        let (bytes, summary, diagnostics) = try WriterTests.write(Array(title.utf8), bank: "033")
+        #expect(summary.titles == 1 && diagnostics.isEmpty, "\(diagnostics)")
+        let lines = bytes.split(separator: 0x0A).map { Array($0.dropLast()) }
+        let y = try #require(lines.first { $0[13] == UInt8(ascii: "Y") })
+        #expect(String(decoding: y[17..<19], as: UTF8.self) == "03")
+        #expect(String(decoding: y[80..<81], as: UTF8.self) == "2")
+        #expect(String(decoding: y[81..<158], as: UTF8.self) == "15213972000131".padding(toLength: 77, withPad: " ", startingAt: 0))
+        #expect(String(decoding: y[158..<193], as: UTF8.self) == txid.padding(toLength: 35, withPad: " ", startingAt: 0))
+        let parsed = try WriterTests.parse(bytes)
+        let back = try #require(parsed.lines.map(WriterTests.object).first { $0["record"] as? String == "title" })
+        let pix = try #require(back["pix"] as? [String: Any])
+        #expect(pix["key_type"] as? String == "2" && pix["key"] as? String == "15213972000131" && pix["txid"] as? String == txid)
+
+        // The retorno, written from an event as `cnab simulate` writes them.
+        let location = "qrpix.santander.com.br/qr/v2/cobv/9d36b84f"
+        let event =
+            #"{"record":"event","code":"02","nosso_numero":"1234567","due_date":"2026-12-20","face_cents":10000,"payer":{"document_type":"cpf","document":"40341118010","name":"JOSE"},"pix":{"location":"\#(location)","txid":"\#(txid)"}}"#
+        var options = CNABWriteOptions(format: .cnab240, bank: "033", date: CivilDate(year: 2026, month: 11, day: 30)!, fileSequence: 1)
+        options.direction = "retorno"
+        var found: [Diagnostic] = []
+        let (retorno, written) = try CNABWriter(library: LayoutLibrary(), options: options).write(
+            MemorySource(Array(event.utf8)), file: "events.jsonl", diagnostics: DiagnosticSink { found.append($0) })
+        #expect(written.titles == 1 && found.isEmpty, "\(found)")
+        let y3 = try #require(retorno.split(separator: 0x0A).map { Array($0) }.first { $0.count > 14 && $0[13] == UInt8(ascii: "Y") })
+        #expect(String(decoding: y3[81..<158], as: UTF8.self).hasPrefix(location))
+        let read = try WriterTests.parse(retorno)
+        #expect(read.summary.layout == "cnab240/033/retorno" && read.summary.rejected == 0, "\(read.diagnostics)")
+        let got = try #require(read.lines.map(WriterTests.object).first { $0["record"] as? String == "event" })
+        let gotPix = try #require(got["pix"] as? [String: Any])
+        #expect(gotPix["location"] as? String == location && gotPix["txid"] as? String == txid)
+    }
 }

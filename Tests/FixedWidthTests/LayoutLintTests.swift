@@ -45,6 +45,9 @@ struct LayoutLintTests {
         "each kind of mistake is found, with its code and JSON path",
         arguments: [
             LintCase(
+                label: "keep_case on a number", fields: [tipo, fieldJSON("codigo", 2, 4, "9(3)", #""to": "code", "keep_case": true"#), nome],
+                code: "layout.keep-case", path: "records[0].fields[1].keep_case", fragment: "keep_case applies to text fields"),
+            LintCase(
                 label: "gap", fields: [tipo, nome], code: "layout.gap", path: "records[0].fields[1]",
                 fragment: "positions 2-4 of r are not covered: declare a filler_002 field"),
             LintCase(
