@@ -49,19 +49,57 @@ struct CNABEngine {
         var face = 0
     }
 
-    /// The segments of the título being read: slot i holds its record at `i * recordLength` in
-    /// `store`. Slots are reused (`count` resets), so a título costs no allocation.
+    /// The segments of the título being read: slot i holds its record at `offsets[i]` (`i *
+    /// length`) in `store`. Slots are reused (`count` resets), so a título costs no allocation;
+    /// they live behind raw pointers (`SlotStorage` owns them), so filling one costs no
+    /// uniqueness checks.
     struct Group {
-        var store: [UInt8] = []
-        var records: [Int] = []
-        var lines: [Int] = []
-        var offsets: [Int] = []
+        var storage = SlotStorage(capacity: 0, length: 0)
+        var store: UnsafeMutablePointer<UInt8>
+        var records: UnsafeMutablePointer<Int>
+        var lines: UnsafeMutablePointer<Int>
+        var offsets: UnsafeMutablePointer<Int>
         var count = 0
         /// The records of the segments, 8 bits each (0 when the group is too long or too varied to cache).
         var shape: UInt64 = 0
+        /// A bit per record index below 64 present in the group; `presentAll` false when a
+        /// record's index is 64 or more (the bits then do not tell the whole story).
+        var present: UInt64 = 0
+        var presentAll = true
         var errors: [Diagnostic] = []
         var batch = 0
         var open = false
+
+        init() {
+            store = storage.bytes
+            records = storage.records
+            lines = storage.lines
+            offsets = storage.offsets
+        }
+
+        /// Room for slot `slot` of records `length` bytes long (kept contents are copied).
+        @inline(__always)
+        mutating func make(room slot: Int, length: Int) {
+            if slot >= storage.capacity || length != storage.length { grow(slot, length) }
+        }
+
+        @inline(never)
+        mutating func grow(_ slot: Int, _ length: Int) {
+            let bigger = SlotStorage(capacity: max(8, storage.capacity * 2, slot + 1), length: length)
+            if length == storage.length {
+                bigger.bytes.update(from: store, count: count * length)
+                bigger.records.update(from: records, count: count)
+                bigger.lines.update(from: lines, count: count)
+            }
+            storage = bigger
+            store = bigger.bytes
+            records = bigger.records
+            lines = bigger.lines
+            offsets = bigger.offsets
+        }
+
+        /// The records of slots `0..<count`.
+        var recordList: [Int] { Array(UnsafeBufferPointer(start: records, count: count)) }
     }
 
     let library: LayoutLibrary
@@ -95,6 +133,10 @@ struct CNABEngine {
         /// This record's `enum` fields to check: `enumChecks[enumStart..<enumEnd]`.
         var enumStart: Int32 = 0
         var enumEnd: Int32 = 0
+        /// The records a group started by this one must contain, a bit per index below 64
+        /// (`requiresAll` false when one's index is 64 or more).
+        var requires: UInt64 = 0
+        var requiresAll = true
     }
 
     /// Where a structural field is in its record (`start` -1: the record has none).
@@ -283,6 +325,9 @@ struct CNABEngine {
                 enumChecks.append(EnumCheck(record: r, field: i, start: info.specs[i].start, length: info.specs[i].length))
             }
             h.enumEnd = Int32(enumChecks.count)
+            for required in info.requires {
+                if required < 64 { h.requires |= 1 << UInt64(required) } else { h.requiresAll = false }
+            }
             return h
         }
         recordTypeSpec = hot.first { $0.recordType.exists }?.recordType ?? Spot()
@@ -831,26 +876,20 @@ struct CNABEngine {
     mutating func add(_ line: UnsafeBufferPointer<UInt8>, _ number: Int, _ r: Int, _ problems: [Diagnostic]) {
         let slot = group.count
         let length = line.count
-        if slot == group.records.count {
-            group.records.append(0)
-            group.lines.append(0)
-            group.offsets.append(slot * length)
-            group.store.append(contentsOf: repeatElement(0x20, count: length))
-        }
-        group.store.withUnsafeMutableBufferPointer { store in
-            (store.baseAddress! + slot * length).update(from: line.baseAddress!, count: length)
-        }
+        group.make(room: slot, length: length)
+        (group.store + slot * length).update(from: line.baseAddress!, count: length)
         group.records[slot] = r
         group.lines[slot] = number
         group.count = slot + 1
-        group.shape = slot < 8 && r < 255 && (slot == 0 || group.shape != 0) ? group.shape | UInt64(r + 1) << (8 * slot) : 0
+        group.shape = slot < 8 && r < 255 && (slot == 0 || group.shape != 0) ? group.shape | UInt64(r &+ 1) &<< UInt64(8 &* slot) : 0
+        if r < 64 { group.present |= 1 &<< UInt64(r) } else { group.presentAll = false }
         if !problems.isEmpty { group.errors.append(contentsOf: problems) }
     }
 
     /// The raw bytes of a group slot.
     func slotBytes(_ slot: Int) -> [UInt8] {
-        let length = layout!.value.recordLength
-        return Array(group.store[(slot * length)..<((slot + 1) * length)])
+        let length = group.storage.length
+        return Array(UnsafeBufferPointer(start: group.store + slot * length, count: length))
     }
 
     mutating func closeGroup() throws {
@@ -859,6 +898,8 @@ struct CNABEngine {
             group.open = false
             group.count = 0
             group.shape = 0
+            group.present = 0
+            group.presentAll = true
             if !group.errors.isEmpty { group.errors.removeAll(keepingCapacity: true) }
         }
         let firstRecord = group.records[0]
@@ -880,11 +921,9 @@ struct CNABEngine {
             }
             return
         }
-        for required in infos[firstRecord].requires where !group.records[0..<count].contains(required) {
-            report(
-                .warning, "cnab.missing-segment",
-                "\(layout!.value.records[firstRecord].name) is not followed by \(layout!.value.records[required].name) in its título",
-                line: firstLine)
+        let first = hot[firstRecord]
+        if !(first.requiresAll && group.presentAll && first.requires & ~group.present == 0) {
+            missingSegments(firstRecord, firstLine)
         }
         summary.written += count
         summary.titles += 1
@@ -894,7 +933,8 @@ struct CNABEngine {
             codeKey = UInt16(group.store[codeSpot.start]) << 8 | UInt16(group.store[codeSpot.start + 1])
         }
         if let codeKey, codeKey != lastCode.key, knownCodes[Int(codeKey >> 6)] & (1 << UInt64(codeKey & 63)) == 0 {
-            let code = group.store.withUnsafeBufferPointer { infos[firstRecord].specs[infos[firstRecord].code!].text(in: $0) }
+            let code = infos[firstRecord].specs[infos[firstRecord].code!].text(
+                in: UnsafeBufferPointer(start: group.store, count: group.storage.length))
             if let code { unknownCode(code, firstLine, column: codeSpot.start + 1) }
         }
         guard let out = output else {
@@ -917,7 +957,7 @@ struct CNABEngine {
             lastShape = (group.shape, cached)
         } else if group.shape != 0 {
             programIndex = programList.count
-            programList.append(detailSchema!.program(for: Array(group.records[0..<count])))
+            programList.append(detailSchema!.program(for: group.recordList))
             programs[group.shape] = programIndex
             if parallel {
                 try out.setFiller(
@@ -925,38 +965,46 @@ struct CNABEngine {
             }
         }
         let deferred = parallel && programIndex >= 0
-        let program = programIndex >= 0 ? programList[programIndex] : detailSchema!.program(for: Array(group.records[0..<count]))
-        let length = layout!.value.recordLength
-        group.store.withUnsafeBufferPointer { store in
-            group.offsets.withUnsafeBufferPointer { allOffsets in
-                let offsets = UnsafeBufferPointer(rebasing: allOffsets[0..<count])
-                out.withBuffer { buffer in
-                    buffer.append(contentsOf: retorno ? "{\"record\":\"event\"" : "{\"record\":\"title\"")
-                    if group.batch > 0 {
-                        buffer.append(contentsOf: ",\"batch\":")
-                        JSONBytes.appendInt(group.batch, to: &buffer)
-                    }
-                }
-                if deferred {
-                    out.hole { payload in
-                        TituloFiller.appendPayload(
-                            program: programIndex, reasons: reasonIndex ?? -1, count: count,
-                            lines: UnsafeBufferPointer(rebasing: store[0..<(count * length)]), to: &payload)
-                    }
-                }
-                out.withBuffer { buffer in
-                    if !deferred {
-                        program.emit(offsets: offsets, store: store, into: &buffer, reasons: reasonIndex.map { reasonList[$0] })
-                    }
-                    if let movement {
-                        buffer.append(movement)
-                    } else if retorno {
-                        buffer.append(contentsOf: ",\"event\":\"other\"")
-                    }
-                }
+        let program = programIndex >= 0 ? programList[programIndex] : detailSchema!.program(for: group.recordList)
+        let length = group.storage.length
+        let store = UnsafeBufferPointer(start: group.store, count: count * length)
+        let offsets = UnsafeBufferPointer(start: UnsafePointer(group.offsets), count: count)
+        out.withBuffer { buffer in
+            buffer.append(contentsOf: retorno ? "{\"record\":\"event\"" : "{\"record\":\"title\"")
+            if group.batch > 0 {
+                buffer.append(contentsOf: ",\"batch\":")
+                JSONBytes.appendInt(group.batch, to: &buffer)
+            }
+        }
+        if deferred {
+            out.hole { payload in
+                TituloFiller.appendPayload(
+                    program: programIndex, reasons: reasonIndex ?? -1, count: count,
+                    lines: store, to: &payload)
+            }
+        }
+        out.withBuffer { buffer in
+            if !deferred {
+                program.emit(offsets: offsets, store: store, into: &buffer, reasons: reasonIndex.map { reasonList[$0] })
+            }
+            if let movement {
+                buffer.append(movement)
+            } else if retorno {
+                buffer.append(contentsOf: ",\"event\":\"other\"")
             }
         }
         try endRecord(firstLine)
+    }
+
+    /// Warns of each segment the layout says a título started by `firstRecord` must have and this one lacks.
+    @inline(never)
+    func missingSegments(_ firstRecord: Int, _ firstLine: Int) {
+        for required in infos[firstRecord].requires where !group.recordList.contains(required) {
+            report(
+                .warning, "cnab.missing-segment",
+                "\(layout!.value.records[firstRecord].name) is not followed by \(layout!.value.records[required].name) in its título",
+                line: firstLine)
+        }
     }
 
     mutating func unknownCode(_ code: String, _ line: Int, column: Int) {
@@ -1138,6 +1186,38 @@ struct CNABEngine {
 
     func quote(_ line: UnsafeBufferPointer<UInt8>, _ column: Int, _ length: Int) -> String {
         "\"" + TextBytes.decode(line[(column - 1)..<min(line.count, column - 1 + length)]) + "\""
+    }
+}
+
+/// The memory of a group's slots (see `CNABEngine.Group`): records `length` bytes long, their
+/// record indices, line numbers and offsets, for `capacity` slots (and 16 bytes of slack after
+/// the records, for word-at-a-time reads).
+final class SlotStorage {
+    let capacity: Int
+    let length: Int
+    let bytes: UnsafeMutablePointer<UInt8>
+    let records: UnsafeMutablePointer<Int>
+    let lines: UnsafeMutablePointer<Int>
+    let offsets: UnsafeMutablePointer<Int>
+
+    init(capacity: Int, length: Int) {
+        self.capacity = capacity
+        self.length = length
+        bytes = .allocate(capacity: capacity * length + 16)
+        bytes.initialize(repeating: 0x20, count: capacity * length + 16)
+        records = .allocate(capacity: max(capacity, 1))
+        records.initialize(repeating: 0, count: max(capacity, 1))
+        lines = .allocate(capacity: max(capacity, 1))
+        lines.initialize(repeating: 0, count: max(capacity, 1))
+        offsets = .allocate(capacity: max(capacity, 1))
+        for slot in 0..<max(capacity, 1) { (offsets + slot).initialize(to: slot * length) }
+    }
+
+    deinit {
+        bytes.deallocate()
+        records.deallocate()
+        lines.deallocate()
+        offsets.deallocate()
     }
 }
 

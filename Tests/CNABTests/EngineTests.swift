@@ -44,6 +44,48 @@ import Testing
         #expect(badFound.contains { $0.code == "cnab.file-count" })
     }
 
+    /// A título of 21 segments (T and 20 U) outgrows the 8 slots a group starts with: it is read
+    /// as one event, and when its last segment is bad every segment is rejected with its own bytes.
+    @Test func aLongTituloKeepsEverySegment() throws {
+        let sample = Self.sample.split(separator: 0x0A).map { Array($0.prefix(240)) }
+        func digits(_ n: Int, _ width: Int) -> [UInt8] { Array(String(format: "%0\(width)d", n).utf8) }
+        var lines = [sample[0], sample[1], sample[2]]
+        for k in 0..<20 {
+            var u = sample[3]
+            u.replaceSubrange(8..<13, with: digits(k + 2, 5))
+            lines.append(u)
+        }
+        var batchTrailer = try #require(sample.first { $0[7] == UInt8(ascii: "5") && $0[3..<7].elementsEqual("0001".utf8) })
+        batchTrailer.replaceSubrange(17..<23, with: digits(23, 6))
+        batchTrailer.replaceSubrange(23..<29, with: digits(1, 6))
+        batchTrailer.replaceSubrange(29..<46, with: [UInt8](repeating: 48, count: 2) + Array(sample[2][81..<96]))
+        var fileTrailer = sample[sample.count - 1]
+        fileTrailer.replaceSubrange(17..<23, with: digits(1, 6))
+        fileTrailer.replaceSubrange(23..<29, with: digits(25, 6))
+        lines += [batchTrailer, fileTrailer]
+
+        var records: [[UInt8]] = []
+        var found: [Diagnostic] = []
+        let writer = RecordWriter { records.append(contentsOf: $0.split(separator: 0x0A).map(Array.init)) }
+        let summary = try CNABReader(library: LayoutLibrary(), file: "RET.ret").read(
+            MemorySource(Array(lines.joined(separator: [0x0A]))), output: writer, diagnostics: DiagnosticSink { found.append($0) })
+        try writer.finish()
+        #expect(summary.titles == 1 && summary.rejected == 0 && !found.contains { $0.severity == .error }, "\(found.map(\.formatted))")
+        #expect(records.filter { $0.starts(with: Array(#"{"record":"event""#.utf8)) }.count == 1)
+
+        // A bad date in the last U rejects the título: 21 lines, each reported with its own bytes.
+        var bad = lines
+        bad[22].replaceSubrange(137..<145, with: Array("31022026".utf8))
+        var badFound: [Diagnostic] = []
+        let badSummary = try CNABReader(library: LayoutLibrary(), file: "RET.ret").read(
+            MemorySource(Array(bad.joined(separator: [0x0A]))), output: nil, diagnostics: DiagnosticSink { badFound.append($0) })
+        #expect(badSummary.rejected == 21 && badSummary.titles == 0)
+        let perLine = badFound.filter { $0.severity == .error && (3...23).contains($0.line) }
+        #expect(perLine.count == 21, "\(perLine.map(\.code))")
+        #expect(perLine.allSatisfy { $0.raw == bad[$0.line - 1] }, "\(perLine.filter { $0.raw != bad[$0.line - 1] }.map { "\($0.line) \($0.raw?.count ?? -1)" })")
+        #expect(perLine.filter { $0.code == "cnab.group-rejected" }.count == 20)
+    }
+
     /// Threads change no byte and no finding. With `threads` > 1 lines are read, and their
     /// `LineFacts` worked out, on a thread of their own, and títulos are formatted on workers;
     /// the records, diagnostics and counts are the same as on one thread — for `parse` and for
