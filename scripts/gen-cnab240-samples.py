@@ -1,0 +1,506 @@
+#!/usr/bin/env python3
+"""Write the synthetic CNAB 240 sample files under Fixtures/samples/cnab240/<bank>/.
+
+For each bank with CNAB 240 layouts of its own (001, 033, 085, 104, 237, 341, 748, 756), this writes:
+
+    remessa.rem  file header, batch header, 4 títulos as P + Q + R (Santander: título 1 also
+                 Y-03, its boleto Pix key and txid), batch trailer, file trailer. Título 1's
+                 payer has accents (written as the writer writes text: accents dropped,
+                 uppercase ASCII); título 3's payer name is longer than its 40-byte field and
+                 is cut to it.
+    retorno.ret  file header, batch header, one título per event as T + U: registered (Santander:
+                 with the Y-03 of its QR Code location and txid), rejected (C047 table A reason
+                 48, CEP inválido), paid (interest, fee, paid and credited amounts, occurrence and
+                 credit dates, table C reason 06), written_off (table C reason 10); the batch
+                 trailer counts and totals the títulos (cobrança simples) and counts its records
+                 the way the layout's `checks` say (Santander: details only); file trailer.
+
+Positions, pictures, formats, enum tables and defaults (the banks' layout version codes among
+them) come from the layout JSON files, with `extends` and `defaults` resolved; this script only
+knows *values*, keyed by the layouts' output names (`to`). A field without a value is written
+as its `default`, or zeros (picture 9) / blanks (picture X). Movement codes come from the
+layouts' code table (cnab240/febraban/occurrences, which every bank's 240 layout uses): the
+first code whose event matches, as scripts/gen-cnab400.py picks them. Every line is exactly
+240 bytes and ends with CRLF.
+
+Text is written as `troca cnab write` writes it (Sources/CNAB/WriterFields.swift,
+Transliteration): accents dropped, uppercase, 7-bit ASCII; a name, address or message (or a
+field whose layout says `truncate`) longer than its field is cut, any other value that does
+not fit is an error here. Fields marked `keep_case` (Santander's Pix txid) keep their case.
+
+Nosso número and its check digits (cnab-boleto-facts §A.10, §C.5, vectors of §H, checked below):
+    001  convênio (7) + sequence (10), 17 characters, no DV (BBBOL Anexo IX: a 17-digit NN has none)
+    033  12 digits + DV mod 11, weights 2-9 (SANBOL p.15)
+    085  conta with DV (8) + plain sequence (9): the layout has no DV of the sequence
+    104  P: modalidade 14 + plain sequence (15), no DV in P; T: the same 17 + DV mod 11 (CXBOL §5.4)
+    237  carteira 009 + NN (11) + DV mod 11 base 7 over carteira (2) + NN, r = 1 => P (BRD400 p.17)
+    341  carteira 109 + NN (8) + DAC mod 10 of agência + conta + carteira + NN (ITABOL §8.3.2);
+         P/T 37 carries the agência/conta DAC (mod 10 of agência + conta)
+    748  AA B NNNNN D: year 26, byte 2, sequence, DV mod 11 over cooperativa (4) + posto (2) +
+         beneficiário (5) + AA + B + NNNNN (SIC400 §10.7.1); the posto (02) is not in the file
+    756  00 + NN (7) + DV, weights 3,1,9,7 over cooperativa (4) + cliente (10) + NN (BRC sicoob.rb)
+The plain sequences are therefore 001 (by the bank's rule), 085 and 104's P.
+
+Deterministic: no clock, no randomness. Standard library only. Helpers shared with the CNAB 400
+samples (CPF/CNPJ check digits, field spans, event codes) are imported from gen-cnab400.py.
+
+    scripts/gen-cnab240-samples.py             # (re)write every bank's samples
+    scripts/gen-cnab240-samples.py --check     # exit 1 if a file on disk differs from what would be written
+"""
+
+import argparse
+import datetime
+import importlib.util
+import json
+import os
+import sys
+import unicodedata
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+LAYOUTS = os.path.join(ROOT, "layouts")
+OUT = os.path.join(ROOT, "Fixtures", "samples", "cnab240")
+LENGTH = 240
+
+_spec = importlib.util.spec_from_file_location("gen_cnab400", os.path.join(ROOT, "scripts", "gen-cnab400.py"))
+g400 = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(g400)
+cpf, cnpj, span, picture_kind, codes_for = g400.cpf, g400.cnpj, g400.span, g400.picture_kind, g400.codes_for
+
+BANKS = ["001", "033", "085", "104", "237", "341", "748", "756"]
+
+GENERATED = datetime.date(2026, 3, 2)
+RETURNED = datetime.date(2026, 4, 16)
+OCCURRED = datetime.date(2026, 4, 15)
+EVENTS = ["registered", "rejected", "paid", "written_off"]
+# C047 reasons (cnab240/febraban/occurrences): A 48 CEP inválido; C 06 liquidação por meio
+# eletrônico; C 10 baixa comandada pelo cliente por arquivo.
+REASONS = {"rejected": "48", "paid": "06", "written_off": "10", "registered": ""}
+
+ACCENTED = 0
+LONG = 2
+PAYERS = [
+    ("José da Conceição Araújo", "Rua das Acácias 120", "Jardim América", "30421150", "Belo Horizonte", "MG", "cpf"),
+    ("COMERCIO DE FERRAGENS 3 IRMAOS LTDA", "AV BRASIL 4500 GALPAO 3", "CENTRO", "87013000", "MARINGA", "PR", "cnpj"),
+    ("JOAO PEDRO DE ALCANTARA FRANCISCO ANTONIO JOAO CARLOS XAVIER DE PAULA MIGUEL RAFAEL",
+     "RUA DO IMPERADOR 1822 APTO 7", "CENTRO", "25620000", "PETROPOLIS", "RJ", "cpf"),
+    ("ASSOC MORADORES BAIRRO ALTO", "TRAVESSA SAO JOSE 15", "BAIRRO ALTO", "80045210", "CURITIBA", "PR", "cnpj"),
+]
+AMOUNTS = [19990, 135075, 8800, 250000]
+
+BANK_NAMES = {
+    "001": "BANCO DO BRASIL S.A.", "033": "BANCO SANTANDER (BRASIL) S.A.", "085": "AILOS",
+    "104": "CAIXA ECONOMICA FEDERAL", "237": "BANCO BRADESCO S.A.", "341": "BANCO ITAU S.A.",
+    "748": "BANCO COOPERATIVO SICREDI", "756": "BANCO SICOOB",
+}
+
+PIX_TXID = "TrocaSample20260302Pix0000000001"
+PIX_LOCATION = "qrpix.santander.com.br/qr/v2/cobv/5f2a9c1e"
+
+
+# ---------------------------------------------------------------------------------------------
+# Check digits
+
+def mod11(digits, weights_from_right):
+    total = sum(int(d) * weights_from_right[i % len(weights_from_right)] for i, d in enumerate(reversed(digits)))
+    return total % 11
+
+
+def dv_santander(nn12):
+    r = mod11(nn12, [2, 3, 4, 5, 6, 7, 8, 9])
+    return "0" if r in (0, 1) else str(11 - r)
+
+
+def dv_caixa(nn17):
+    d = 11 - mod11(nn17, [2, 3, 4, 5, 6, 7, 8, 9])
+    return "0" if d > 9 else str(d)
+
+
+def dv_bradesco(carteira2, nn11):
+    r = mod11(carteira2 + nn11, [2, 3, 4, 5, 6, 7])
+    return "0" if r == 0 else "P" if r == 1 else str(11 - r)
+
+
+def dac_mod10(digits):
+    total = 0
+    for i, d in enumerate(reversed(digits)):
+        p = int(d) * (2 if i % 2 == 0 else 1)
+        total += p // 10 + p % 10
+    return str((10 - total % 10) % 10)
+
+
+def dv_sicredi(digits):
+    d = 11 - mod11(digits, [2, 3, 4, 5, 6, 7, 8, 9])
+    return "0" if d > 9 else str(d)
+
+
+def dv_sicoob(coop4, client10, nn7):
+    seq = coop4 + client10 + nn7
+    total = sum(int(d) * [3, 1, 9, 7][i % 4] for i, d in enumerate(seq))
+    r = total % 11
+    return "0" if r in (0, 1) else str(11 - r)
+
+
+def self_check():
+    """The worked examples of cnab-boleto-facts §H."""
+    assert dv_santander("566612457800") == "2"
+    assert dv_caixa("14000000000000019") == "7"
+    assert [dv_bradesco("19", f"{n:011d}") for n in (2, 1, 6)] == ["8", "P", "0"]
+    assert dv_sicoob("0001", "0000000019", "0000021") == "8"
+    assert dac_mod10("237900310") == "2"
+
+
+# ---------------------------------------------------------------------------------------------
+# Layouts and rendering
+
+def load(name):
+    """A layout with `extends` resolved and its `defaults` applied (layouts/README.md)."""
+    with open(os.path.join(LAYOUTS, name + ".json"), encoding="utf-8") as f:
+        d = json.load(f)
+    if d.get("extends"):
+        parent = load(d["extends"])
+        records = {r["name"]: r for r in parent["records"]}
+        order = [r["name"] for r in parent["records"]]
+        for r in d["records"]:
+            if r["name"] not in records:
+                order.append(r["name"])
+            records[r["name"]] = r
+        d["records"] = [records[n] for n in order]
+        for key, value in d.get("defaults", {}).items():
+            record, field = key.split(".")
+            [f for f in records[record]["fields"] if f["name"] == field][0]["default"] = value
+        for key in ("checks", "writing"):
+            if key not in d and key in parent:
+                d[key] = parent[key]
+    return d
+
+
+def transliterate(text, keep_case=False):
+    """As the writer's Transliteration.ascii: accents dropped, uppercase, 7-bit ASCII."""
+    folded = "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
+    if not keep_case:
+        folded = folded.upper()
+    special = {"\u00ba": "O", "\u00b0": "O", "\u00aa": "A", "\u00c6": "AE", "\u00d8": "O", "\t": " ", "\n": " ", "\r": " "}
+    return "".join(c if " " <= c <= "~" else special.get(c, "?") for c in folded)
+
+
+def free_text(field):
+    """Whether the writer may cut this field's value (Transliteration.isFreeText, or `truncate`)."""
+    if "truncate" in field:
+        return field["truncate"]
+    to = field.get("to") or ""
+    last = to.split(".")[-1]
+    words = {"name", "street", "district", "city", "complement", "payer_info", "text", "content", "bank_name"}
+    return last in words or last.startswith("message") or to.startswith("print.")
+
+
+class Cuts:
+    count = 0
+
+
+def render_field(field, value, where):
+    width = span(field)
+    kind = picture_kind(field["picture"])
+    fmt = field.get("format")
+    name = f"{where}: {field['name']}"
+    if value is None:
+        if "default" in field:
+            return field["default"]
+        return ("0" if kind == "9" else " ") * width
+    if fmt == "ddMMyyyy":
+        out = value.strftime("%d%m%Y")
+    elif fmt == "HHmmss":
+        out = value.strftime("%H%M%S")
+    elif fmt == "enum":
+        raw = [k for k, v in field["enum"].items() if v == value]
+        if not raw:
+            raise SystemExit(f"{name}: no raw value for {value!r}")
+        out = raw[0]
+    else:
+        out = str(value)
+    if kind == "9":
+        if not out.isdigit() or len(out) > width:
+            raise SystemExit(f"{name}: {out!r} is not at most {width} digits")
+        return out.rjust(width, "0")
+    out = transliterate(out, field.get("keep_case", False))
+    if len(out) > width:
+        if not free_text(field):
+            raise SystemExit(f"{name}: {out!r} does not fit in {width} and may not be cut")
+        Cuts.count += 1
+        out = out[:width]
+    return out.ljust(width)
+
+
+def render(record, values, where, batch=None, sequence=None):
+    """One 240-byte line: values keyed by `to` (split across fields sharing a `to`, in order)."""
+    by_to = {}
+    for f in record["fields"]:
+        if f.get("to"):
+            by_to.setdefault(f["to"], []).append(f)
+    line = []
+    consumed = {}
+    for f in record["fields"]:
+        to = f.get("to")
+        value = None
+        if to == "_batch":
+            value = None if batch is None else f"{batch}"
+        elif to == "_sequence":
+            value = None if sequence is None else f"{sequence}"
+        elif to in ("_record_type", "_segment"):
+            value = None
+        elif to in values:
+            value = values[to]
+            group = by_to[to]
+            if len(group) > 1:
+                total = sum(span(g) for g in group)
+                text = value.rjust(total, "0") if value.isdigit() else value.ljust(total)
+                start = consumed.get(to, 0)
+                value = text[start:start + span(f)]
+                consumed[to] = start + span(f)
+        line.append(render_field(f, value, f"{where} {record['name']}"))
+    text = "".join(line)
+    if len(text) != LENGTH:
+        raise SystemExit(f"{where}: {record['name']} rendered {len(text)} bytes")
+    return text
+
+
+def record_named(layout, name):
+    return [r for r in layout["records"] if r["name"] == name][0]
+
+
+def role(layout, name):
+    return [r for r in layout["records"] if r["role"] == name and not r.get("fallback")][0]
+
+
+# ---------------------------------------------------------------------------------------------
+# Values
+
+# Per bank: the account and the convênio as each bank composes them, in the headers (remessa
+# and retorno may differ: Santander's remessa carries its código de transmissão, its retorno the
+# código do beneficiário).
+ACCOUNTS = {
+    "001": {"agency": "3214", "agency_digit": "0", "account": "123456", "account_digit": "7", "convenio": "1234567",
+            "carteira": "17", "carteira_variation": "019"},
+    "033": {"agency": "3456", "agency_digit": "7", "account": "013000123", "account_digit": "4",
+            "convenio": "345600001234567", "collection_account": "013000123", "collection_account_digit": "4"},
+    "085": {"agency": "0101", "agency_digit": "5", "account": "1234567", "account_digit": "8", "convenio": "123456"},
+    "104": {"agency": "1234", "agency_digit": "5", "convenio": "123456", "beneficiary_code": "123456"},
+    "237": {"agency": "1234", "agency_digit": "5", "account": "0012345", "account_digit": "6",
+            "convenio": "00000000000001234567"},
+    "341": {"agency": "1234", "account": "12345", "account_agency_digit": dac_mod10("1234" + "12345")},
+    "748": {"agency": "0718", "account": "12345", "convenio": "12345"},
+    "756": {"agency": "3069", "agency_digit": "0", "account": "123456", "account_digit": "7", "convenio": "0000123456"},
+}
+RETORNO_CONVENIO = {"033": "001234567"}
+SICREDI_POSTO = "02"
+
+
+def company(bank, direction):
+    values = {
+        "bank": bank,
+        "company.document_type": "cnpj",
+        "company.document": cnpj("112223330001"),
+        "company.name": "TROCA COBRANCAS EXEMPLO LTDA",
+        "bank_name": BANK_NAMES[bank],
+        **ACCOUNTS[bank],
+    }
+    if direction == "retorno":
+        if bank in RETORNO_CONVENIO:
+            values["convenio"] = RETORNO_CONVENIO[bank]
+        # The bank leaves the convênio's carteira and variação blank in the retorno headers.
+        values.pop("carteira", None)
+        values.pop("carteira_variation", None)
+    return values
+
+
+def nosso_numero(bank, i, retorno):
+    """The título's nosso número fields, as each bank composes them (see the docstring)."""
+    seq = 1001 + i
+    a = ACCOUNTS[bank]
+    if bank == "001":
+        return {"nosso_numero": a["convenio"] + f"{seq:010d}"}
+    if bank == "033":
+        base = f"{seq:012d}"
+        return {"nosso_numero": base + dv_santander(base)}
+    if bank == "085":
+        return {"nosso_numero_prefix": a["account"] + a["account_digit"], "nosso_numero": f"{seq:09d}"}
+    if bank == "104":
+        nn = "14" + f"{seq:015d}"
+        return {"nosso_numero": nn, **({"nosso_numero_digit": dv_caixa(nn)} if retorno else {})}
+    if bank == "237":
+        nn = f"{seq:011d}"
+        return {"bank_carteira": "009", "nosso_numero": nn, "nosso_numero_digit": dv_bradesco("09", nn)}
+    if bank == "341":
+        nn = f"{seq:08d}"
+        return {"carteira": "109", "nosso_numero": nn, "nosso_numero_digit": dac_mod10(a["agency"] + a["account"] + "109" + nn)}
+    if bank == "748":
+        body = "26" + "2" + f"{seq:05d}"
+        return {"nosso_numero": body + dv_sicredi(a["agency"] + SICREDI_POSTO + a["account"] + body)}
+    if bank == "756":
+        nn = f"{seq:07d}"
+        return {"nosso_numero": "00" + nn + dv_sicoob(a["agency"], a["convenio"], nn), "installment": "01", "modality": "01",
+                "form_type": "4"}
+    raise SystemExit(f"no nosso número rule for bank {bank}")
+
+
+def payer(i):
+    name, street, district, cep, city, state, kind = PAYERS[i]
+    return {
+        "payer.document_type": kind,
+        "payer.document": cpf(f"{123456780 + i:09d}") if kind == "cpf" else cnpj(f"{22333444 + i:08d}0001"),
+        "payer.name": name,
+        "payer.address.street": street,
+        "payer.address.district": district,
+        "payer.address.cep": cep,
+        "payer.address.city": city,
+        "payer.address.state": state,
+    }
+
+
+def title(bank, i, retorno):
+    due = datetime.date(2026, 4, 10) + datetime.timedelta(days=7 * i)
+    values = {
+        **ACCOUNTS[bank],
+        "bank": bank,
+        # C006 cobrança simples; Santander's own table: 5 cobrança simples rápida com registro.
+        "carteira": "5" if bank == "033" else "1",
+        "document_number": f"DOC{i + 1:04d}",
+        "company_use": f"TROCA-{i + 1:06d}",
+        "due_date": due,
+        "currency": "09",
+        **payer(i),
+        **nosso_numero(bank, i, retorno),
+    }
+    values.pop("carteira_variation", None)
+    if bank == "001":
+        # The título's carteira is C006's; BB's own carteira/variação/convênio are T 224-235.
+        values["carteira"] = "1"
+        if retorno:
+            values.update({"bank_carteira": "17", "carteira_variation": "019", "convenio": ACCOUNTS["001"]["convenio"]})
+    if not retorno:
+        values.update({
+            "amount_cents": AMOUNTS[i],
+            "registration_form": "1",
+            "document_kind": "1",
+            "issuer": "2",
+            "distribution": "2",
+            "species": "02",
+            "acceptance": "N",
+            "issue_date": GENERATED,
+            "interest.code": "1",
+            "interest.date": due + datetime.timedelta(days=1),
+            "interest.value": AMOUNTS[i] // 300,
+            "discount.code": "0",
+            "protest.code": "3",
+            "write_off.code": "1",
+            "write_off.days": "060" if bank != "033" else "60",
+            # Segment R: a 2% fine from the day after the due date.
+            "fine.code": "2",
+            "fine.date": due + datetime.timedelta(days=1),
+            "fine.value": 200,
+            "message_3": "APOS O VENCIMENTO MULTA DE 2%",
+        })
+    return values
+
+
+# ---------------------------------------------------------------------------------------------
+# Files
+
+def remessa(bank):
+    layout = load(f"cnab240/{bank}/remessa")
+    occ = load("cnab240/febraban/occurrences")
+    register = [c for c, m in occ["remessa_movements"].items() if m["movement"] == "register"][0]
+    where = f"{bank}/remessa"
+    head = {**company(bank, "remessa"), "direction": "remessa", "generated_on": GENERATED,
+            "generated_at": datetime.time(10, 30, 0), "file_sequence": "42"}
+    lines = [render(role(layout, "file_header"), head, where)]
+    batch = {**company(bank, "remessa"), "operation": "remessa", "service_type": "01", "remessa_number": "42",
+             "recorded_on": GENERATED}
+    lines.append(render(role(layout, "batch_header"), batch, where, batch=1))
+    details = ["segmento_p", "segmento_q", "segmento_r"]
+    sequence = 0
+    for i in range(len(PAYERS)):
+        values = {**title(bank, i, retorno=False), "code": register}
+        records = details + (["segmento_y03"] if bank == "033" and i == ACCENTED else [])
+        if bank == "033" and i == ACCENTED:
+            values.update({"pix.key_type": "2", "pix.key": head["company.document"], "pix.txid": PIX_TXID})
+        for name in records:
+            sequence += 1
+            lines.append(render(record_named(layout, name), values, where, batch=1, sequence=sequence))
+    # FEB240 p.159: the remessa's batch trailer totals are zero (informed only in retorno).
+    lines.append(render(role(layout, "batch_trailer"), {"bank": bank, "record_count": f"{sequence + 2}"}, where, batch=1))
+    lines.append(render(role(layout, "file_trailer"), {"bank": bank, "batch_count": "1", "record_count": f"{len(lines) + 1}"}, where))
+    return lines
+
+
+def retorno(bank):
+    layout = load(f"cnab240/{bank}/retorno")
+    occ = load("cnab240/febraban/occurrences")
+    codes = codes_for(occ)
+    where = f"{bank}/retorno"
+    head = {**company(bank, "retorno"), "direction": "retorno", "generated_on": RETURNED,
+            "generated_at": datetime.time(6, 15, 0), "file_sequence": "311"}
+    lines = [render(role(layout, "file_header"), head, where)]
+    batch = {**company(bank, "retorno"), "operation": "retorno", "service_type": "01", "remessa_number": "311",
+             "recorded_on": RETURNED, "credit_date": RETURNED}
+    lines.append(render(role(layout, "batch_header"), batch, where, batch=1))
+    sequence = 0
+    total = 0
+    for i, event in enumerate(EVENTS):
+        code = codes[event]
+        face = AMOUNTS[i]
+        values = {**title(bank, i, retorno=True), "code": code, "face_cents": face, "occurrence_date": OCCURRED,
+                  "collecting_bank": bank, "reasons": REASONS[event]}
+        if event == "paid":
+            values.update({
+                "collecting_agency": "1234", "interest_cents": 150, "paid_cents": face + 150, "fee_cents": 250,
+                "credited_cents": face + 150 - 250, "credit_date": OCCURRED + datetime.timedelta(days=1),
+            })
+        if event == "written_off":
+            values["fee_cents"] = 120
+        total += face
+        records = ["segmento_t", "segmento_u"]
+        if bank == "033" and i == ACCENTED:
+            records.append("segmento_y03")
+            values.update({"pix.location": PIX_LOCATION, "pix.txid": PIX_TXID})
+        for name in records:
+            sequence += 1
+            lines.append(render(record_named(layout, name), values, where, batch=1, sequence=sequence))
+    details_only = layout.get("checks", {}).get("batch_record_count") == "details"
+    trailer = {"bank": bank, "record_count": f"{sequence if details_only else sequence + 2}",
+               "simple.count": f"{len(EVENTS)}", "simple.total_cents": f"{total}"}
+    lines.append(render(role(layout, "batch_trailer"), trailer, where, batch=1))
+    lines.append(render(role(layout, "file_trailer"), {"bank": bank, "batch_count": "1", "record_count": f"{len(lines) + 1}"}, where))
+    return lines
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--check", action="store_true", help="compare with the files on disk instead of writing")
+    ap.add_argument("--bank", action="append", help="only this bank (repeatable)")
+    args = ap.parse_args()
+    self_check()
+    differ = 0
+    for bank in args.bank or BANKS:
+        for name, lines in (("remessa.rem", remessa(bank)), ("retorno.ret", retorno(bank))):
+            data = ("\r\n".join(lines) + "\r\n").encode("ascii")
+            path = os.path.join(OUT, bank, name)
+            if args.check:
+                try:
+                    with open(path, "rb") as f:
+                        same = f.read() == data
+                except FileNotFoundError:
+                    same = False
+                if not same:
+                    print(f"differs: {os.path.relpath(path, ROOT)}", file=sys.stderr)
+                    differ += 1
+                continue
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "wb") as f:
+                f.write(data)
+    if not args.check:
+        print(f"gen-cnab240-samples: {Cuts.count} text values cut to their field", file=sys.stderr)
+    return 1 if differ else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
