@@ -88,6 +88,17 @@ public struct CNABWriter {
     let dueDateRequired: [Bool]
     let hasAmount: [Bool]
     let choice: Choice
+    /// Detail records a selector tells apart by a field with an output path (Y-01 from Y-53 by
+    /// `optional.kind`, S by its kind): a título's value there that the selector does not
+    /// accept is not a reason to write the record (its other values may still be).
+    let selectorChecks: [SelectorCheck]
+
+    struct SelectorCheck {
+        var record: Int
+        var node: Int32
+        /// The values the selector accepts, as the título's JSON gives them (raw, or the enum's name).
+        var values: [[UInt8]]
+    }
 
     /// A record's output paths (not `_`-prefixed) as path nodes, for choosing a título's records.
     struct RecordPlan {
@@ -129,6 +140,7 @@ public struct CNABWriter {
         let trie = PathTrie(all)
         self.trie = trie
         var plans: [RecordPlan] = []
+        var checks: [SelectorCheck] = []
         var programs: [RecordProgram] = []
         for (r, record) in compiled.records.enumerated() {
             var paths: Set<String> = []
@@ -147,11 +159,23 @@ public struct CNABWriter {
                     selected[i] = selector.values.first
                 }
             }
+            for selector in compiled.layout.records[r].select where selector.pos.count == 2 && record.role == .detail {
+                for field in record.fields
+                where field.start == selector.pos[0] - 1 && field.length == selector.pos[1] - selector.pos[0] + 1 {
+                    guard let to = field.to, !to.hasPrefix("_"), let node = trie.byPath[to] else { continue }
+                    var values = selector.values.map { Array($0.utf8) }
+                    for entry in field.enumMap where selector.values.contains(String(decoding: entry.raw, as: UTF8.self)) {
+                        values.append(Array(entry.json.dropFirst().dropLast()))
+                    }
+                    checks.append(SelectorCheck(record: r, node: node, values: values))
+                }
+            }
             plans.append(RecordPlan(paths: paths, pathList: list, nodes: nodes, selected: selected))
             programs.append(RecordProgram(record, selected: selected, trie: trie))
         }
         self.plans = plans
         self.programs = programs
+        selectorChecks = checks
         bankPath = trie.byPath["bank"] ?? -1
         dueDatePath = trie.byPath["due_date"] ?? -1
         amountPath = trie.byPath["amount_cents"] ?? -1
@@ -429,7 +453,7 @@ public struct CNABWriter {
                 }
             }
             let view = slots.view
-            let start = writer.records(present: view, into: &chosen, scratch: &present)
+            let start = writer.records(present: view, tape: tape, into: &chosen, scratch: &present)
             if writer.dueDateRequired[start], !view.isPresent(writer.dueDatePath) {
                 encoder.problems.append(
                     Problem(code: "write.required", message: "\(writer.fieldName("due_date", in: chosen)) (due_date) is required"))
@@ -608,12 +632,21 @@ public struct CNABWriter {
     /// The records of the título whose paths are present (into `chosen`, in layout order): the
     /// starting record that fills the most of its values (returned), then the records it
     /// requires, then any other detail record with a value of its own. Paths are sets of bits.
-    func records(present view: SlotView, into chosen: inout [Int], scratch present: inout [UInt64]) -> Int {
+    /// A value its selector does not accept (`selectorChecks`) does not count as a record's own.
+    func records(present view: SlotView, tape: JSONTape, into chosen: inout [Int], scratch present: inout [UInt64]) -> Int {
         let words = choice.words
-        // `present` holds the last título's paths, then its start: the same paths (most títulos)
-        // give the same records, already in `chosen`.
-        if present.count != words + 1 { present = [UInt64](repeating: 0, count: words + 1) }
-        var same = !chosen.isEmpty
+        // `present` holds the last título's paths, then its start, then which selector checks
+        // its values fail: the same paths and values (most títulos) give the same records, already in `chosen`.
+        if present.count != words + 2 { present = [UInt64](repeating: 0, count: words + 2) }
+        var failing: UInt64 = 0
+        for (c, check) in selectorChecks.enumerated() where c < 64 {
+            let node = view.node(check.node)
+            guard node >= 0 else { continue }
+            let value = tape.bytes(node)
+            if !check.values.contains(where: { $0.elementsEqual(value) }) { failing |= 1 << UInt64(c) }
+        }
+        var same = !chosen.isEmpty && present[words + 1] == failing
+        present[words + 1] = failing
         present.withUnsafeMutableBufferPointer { present in
             choice.decisive.withUnsafeBufferPointer { decisive in
                 withUnsafeTemporaryAllocation(of: UInt64.self, capacity: words) { now in
@@ -646,14 +679,24 @@ public struct CNABWriter {
             for k in 0..<words { covered[k] = choice.covered[start * words + k] }
             for r in choice.others where !chosen.contains(r) {
                 var own = false
-                for k in 0..<words where bits(r, k) & ~covered[k] & present[k] != 0 { own = true }
+                for k in 0..<words {
+                    var mine = bits(r, k) & ~covered[k] & present[k]
+                    if failing != 0 {
+                        for (c, check) in selectorChecks.enumerated() where c < 64 && check.record == r && failing & (1 << UInt64(c)) != 0
+                            && Int(check.node) >> 6 == k
+                        {
+                            mine &= ~(1 << UInt64(check.node & 63))
+                        }
+                    }
+                    if mine != 0 { own = true }
+                }
                 if own {
                     chosen.append(r)
                     for k in 0..<words { covered[k] |= bits(r, k) }
                 }
             }
         }
-        chosen.sort()
+        chosen.sort { choice.rank[$0] < choice.rank[$1] }
         present[words] = UInt64(start)
         return start
     }
@@ -667,8 +710,15 @@ public struct CNABWriter {
         /// Per starting record: it and the records it requires, and the paths they cover.
         let required: [[Int]]
         let covered: [UInt64]
-        /// The detail records that may follow, in layout order.
+        /// The detail records that may follow, in layout order; those with specialisations last.
         let others: [Int]
+        /// Per record: the records that specialise it (their selectors include all of its own
+        /// and more: Y-01 and Y-53 of the generic Y). A generic record is considered after the
+        /// others, so that only values none of them took make it written.
+        let specialisedBy: [[Int]]
+        /// The order records are written in: the layout's, with a generic record after its
+        /// specialisations (a Y-01 before the generic Y that carries a Y-03).
+        let rank: [Int]
         /// The path nodes the choice looks at.
         let decisive: [Int32]
 
@@ -688,7 +738,14 @@ public struct CNABWriter {
                 for r in chosen { for k in 0..<words { covered[start * words + k] |= masks[r * words + k] } }
                 required.append(chosen)
             }
-            others = details.filter { !layout.records[$0].startsGroup }
+            let selectors = layout.layout.records.map { record in Set(record.select.map { "\($0.pos)=\($0.values.sorted())" }) }
+            let specialisedBy = selectors.indices.map { r in
+                details.filter { $0 != r && selectors[r].isStrictSubset(of: selectors[$0]) }
+            }
+            let following = details.filter { !layout.records[$0].startsGroup }
+            others = following.filter { specialisedBy[$0].isEmpty } + following.filter { !specialisedBy[$0].isEmpty }
+            self.specialisedBy = specialisedBy
+            rank = specialisedBy.enumerated().map { r, special in 2 * max(r, special.max() ?? r) + (special.isEmpty ? 0 : 1) }
             var decisive = Set<Int32>()
             for r in details { decisive.formUnion(plans[r].nodes) }
             self.decisive = decisive.sorted()

@@ -102,4 +102,43 @@ import Testing
         let gotPix = try #require(got["pix"] as? [String: Any])
         #expect(gotPix["location"] as? String == location && gotPix["txid"] as? String == txid)
     }
+
+    /// Optional segments are written from the values that need them, each in its own record:
+    /// the specific Y-01 and Y-53 imply their kind, the generic Y and S carry theirs, a value a
+    /// record's selector does not accept is no reason to write that record, and a título read
+    /// back from them is written again byte for byte.
+    @Test("optional segments: Y-01, Y-53, a generic Y beside a Y-01, S of each type, written and read back the same")
+    func optionalSegments() throws {
+        let payer = #""payer":{"document_type":"cpf","document":"40341118010","name":"JOSE"}"#
+        let guarantor = #""guarantor":{"document_type":"cpf","document":"40341118010","name":"AVALISTA","address":{"street":"RUA A","city":"CIDADE"}}"#
+        let cases: [(extra: String, segments: [String])] = [
+            (guarantor, ["P", "Q", "Y01"]),
+            (#""optional":{"kind":"50","content":"RATEIO 123"}"#, ["P", "Q", "Y50"]),
+            (guarantor + #","optional":{"kind":"03","content":"CONTATO@EXEMPLO.COM"}"#, ["P", "Q", "Y01", "Y03"]),
+            (#""partial_payment":{"kind":"01","count":2}"#, ["P", "Q", "Y53"]),
+            (#""print":{"kind":"2","line":"05","text":"NO VERSO"}"#, ["P", "Q", "S2"]),
+            (#""print":{"message_5":"NAO RECEBER APOS O VENCIMENTO"}"#, ["P", "Q", "S3"]),
+            (#""print":{"kind":"7","content":"OUTRO TIPO"}"#, ["P", "Q", "S7"]),
+        ]
+        for (n, c) in cases.enumerated() {
+            let title =
+                #"{"record":"title","code":"01","nosso_numero":"\#(n + 1)","due_date":"2026-12-20","amount_cents":10000,\#(payer),\#(c.extra)}"#
+            let (bytes, summary, diagnostics) = try WriterTests.write(Array(title.utf8), bank: "999")
+            #expect(summary.titles == 1 && diagnostics.isEmpty, "\(c.extra): \(diagnostics)")
+            let details = bytes.split(separator: 0x0A).map { Array($0) }.filter { $0[7] == UInt8(ascii: "3") }
+            let segments = details.map { line -> String in
+                let segment = String(UnicodeScalar(line[13]))
+                switch segment {
+                case "Y": return "Y" + String(decoding: line[17..<19], as: UTF8.self)
+                case "S": return "S" + String(decoding: line[17..<18], as: UTF8.self)
+                default: return segment
+                }
+            }
+            #expect(segments == c.segments, "\(c.extra)")
+            let parsed = try WriterTests.parse(bytes)
+            #expect(parsed.summary.rejected == 0, "\(parsed.diagnostics)")
+            let (again, _, againFound) = try WriterTests.write(Array(parsed.lines.joined(separator: [0x0A])), bank: "999", sequence: nil)
+            #expect(again == bytes && againFound.isEmpty, "\(c.extra): \(againFound)")
+        }
+    }
 }
