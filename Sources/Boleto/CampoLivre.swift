@@ -15,23 +15,29 @@ public protocol CampoLivreLayout {
 
 /// The banks whose campo livre Troca writes and reads.
 public enum CampoLivre {
-    /// Layouts by bank code.
-    public static let layouts: [String: any CampoLivreLayout.Type] = [
-        BancoDoBrasilCampoLivre.bank: BancoDoBrasilCampoLivre.self,
-        SantanderCampoLivre.bank: SantanderCampoLivre.self,
-        CaixaCampoLivre.bank: CaixaCampoLivre.self,
-        BradescoCampoLivre.bank: BradescoCampoLivre.self,
-        ItauCampoLivre.bank: ItauCampoLivre.self,
-        SicrediCampoLivre.bank: SicrediCampoLivre.self,
-        SicoobCampoLivre.bank: SicoobCampoLivre.self,
-    ]
+    /// The bank codes Troca knows, in order.
+    public static let banks = ["001", "033", "104", "237", "341", "748", "756"]
+
+    /// The layout of a bank code, if Troca knows it.
+    public static func known(_ bank: String) -> (any CampoLivreLayout.Type)? {
+        switch bank {
+        case BancoDoBrasilCampoLivre.bank: return BancoDoBrasilCampoLivre.self
+        case SantanderCampoLivre.bank: return SantanderCampoLivre.self
+        case CaixaCampoLivre.bank: return CaixaCampoLivre.self
+        case BradescoCampoLivre.bank: return BradescoCampoLivre.self
+        case ItauCampoLivre.bank: return ItauCampoLivre.self
+        case SicrediCampoLivre.bank: return SicrediCampoLivre.self
+        case SicoobCampoLivre.bank: return SicoobCampoLivre.self
+        default: return nil
+        }
+    }
 
     /// The layout of a bank, or an error naming the banks Troca knows.
     public static func layout(for bank: String) throws(BoletoError) -> any CampoLivreLayout.Type {
-        guard let l = layouts[bank] else {
+        guard let l = known(bank) else {
             throw BoletoError(
                 BoletoError.Code.bank,
-                "no campo livre layout for bank \"\(bank)\"; known: \(layouts.keys.sorted().joined(separator: ", "))")
+                "no campo livre layout for bank \"\(bank)\"; known: \(banks.joined(separator: ", "))")
         }
         return l
     }

@@ -34,7 +34,9 @@ public enum CheckDigits {
 
     /// The general check digit of a bank barcode (position 5; BBBOL Anexo VI, BRD400 p.28,
     /// SANBOL p.6): módulo 11 with weights 2–9 over the other 43 digits, DV = 11 − remainder,
-    /// and 0, 10 or 11 become 1 (0 is never a general DV). Remainders 0 and 1 both give 1.
+    /// and 0, 10 or 11 become 1 (0 is never a general DV). So remainders 0, 1 and 10 all give
+    /// 1: a single changed digit of the factor or amount that moves the remainder among those
+    /// three goes unnoticed — a property of the scheme, which the tests document.
     @inlinable
     public static func barcodeGeneral<C: BidirectionalCollection>(_ digits: C) -> Int where C.Element == UInt8 {
         let dv = 11 - mod11Remainder(digits)

@@ -6,9 +6,11 @@
 ///
 /// A factor names one date per 9,000-day era; the date meant is the one inside the window that
 /// FEBRABAN (CENEGESC, as summarised in brcobranca's `calculo_data.rb`) gives around the day the
-/// boleto is read: from 3,000 days before to 5,500 days after. The window is 8,501 days, shorter
-/// than an era, so at most one date fits. Uncertain (facts file §G.3): whether the window's edges
-/// are inclusive; Troca includes both.
+/// boleto is read: "3.000 fatores anteriores e 5.500 fatores futuros". Its worked example — on
+/// 2014-03-13 (factor 6001) the limits are 2005-12-24 (factor 3000) and 2029-04-03 (factor 2501)
+/// — puts the first limit 3,001 days back and the second 5,500 days ahead, both accepted; Troca
+/// follows the example (facts file §G.3 flags these edges as unverified against FEBRABAN's own
+/// text). The window is 8,502 days, shorter than an era, so at most one date fits.
 public enum DueDateFactor {
     /// 1997-10-07, the day before factor 1 of the first era.
     public static let base = BoletoDate(year: 1997, month: 10, day: 7)!
@@ -17,8 +19,8 @@ public enum DueDateFactor {
     public static let firstDate = BoletoDate(year: 2000, month: 7, day: 3)!
     /// Days in one cycle of factors 1000…9999.
     public static let era = 9000
-    /// How far before the reading date a due date may lie.
-    public static let daysBefore = 3000
+    /// How far before the reading date a due date may lie (the worked example's 3,001 days).
+    public static let daysBefore = 3001
     /// How far after the reading date a due date may lie.
     public static let daysAfter = 5500
 
@@ -43,7 +45,7 @@ public enum DueDateFactor {
         return candidate <= w.upperBound.days ? BoletoDate(days: candidate) : nil
     }
 
-    /// The dates a boleto read on `asOf` may be due: `asOf − 3000` … `asOf + 5500`.
+    /// The dates a boleto read on `asOf` may be due: `asOf − 3001` … `asOf + 5500`.
     public static func window(asOf: BoletoDate) -> ClosedRange<BoletoDate> {
         asOf.adding(days: -daysBefore)...asOf.adding(days: daysAfter)
     }
