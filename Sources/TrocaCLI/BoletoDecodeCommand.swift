@@ -20,9 +20,11 @@ enum BoletoDecodeCommand: Command {
                        company, free field
           pix          a Pix BR Code payload (starting 000201), its CRC checked
         Dots, spaces and hyphens between digits are accepted. `valid` is false when a check
-        digit is wrong: each wrong one is reported on stderr, as ARG:1:COLUMN, with the digit
-        found and the one it should be. Campo livre check digits of a bank and a factor with
-        no date around --as-of are warnings.
+        digit is wrong: each wrong one is reported on stderr, as `argument N:1:COLUMN` (or
+        `-:LINE:COLUMN`), with the digit found and the one it should be. Campo livre check
+        digits of a bank and a factor with no date around --as-of are warnings. Text that is
+        no code at all (a letter, a wrong number of digits, a Pix payload that is malformed or
+        fails its CRC) gets a diagnostic and no record.
 
         The due date is the one the factor names within FEBRABAN's window around the reading
         date: 3,001 days before to 5,500 after (factors restart at 1000 on 2025-02-22).
