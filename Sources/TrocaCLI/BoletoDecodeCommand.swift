@@ -104,7 +104,7 @@ enum BoletoDecodeCommand: Command {
                 w.string("value_identifier", String(UnicodeScalar(a.identifier)))
                 if let m = Arrecadacao.modulus(a.identifier) { w.int("modulus", m) }
                 if a.isEffectiveValue { w.int("amount_cents", a.value) } else { w.int("reference_value", a.value) }
-                w.string("company", a.company)
+                w.string("company_id", a.company)
                 w.string("free_field", a.freeField)
                 w.string("barcode", String(decoding: a.digits, as: UTF8.self))
                 w.string("linha_digitavel", String(decoding: a.line, as: UTF8.self))
