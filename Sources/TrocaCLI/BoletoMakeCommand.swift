@@ -103,8 +103,8 @@ enum BoletoMakeCommand: Command {
         try rejectsFile?.commit()
         try outputFile?.commit()
         var summary =
-            "boleto make: \(name): read \(counts.lines) lines: \(counts.written) written (\(counts.boletos) boleto\(counts.boletos == 1 ? "" : "s")), "
-            + "\(counts.rejected) rejected, \(counts.skipped) skipped"
+            "boleto make: \(name): read \(counts.lines) lines: \(counts.written) written, \(counts.rejected) rejected, "
+            + "\(counts.skipped) skipped; \(counts.boletos) boleto\(counts.boletos == 1 ? "" : "s")"
         if let maxRejects, counts.rejected > maxRejects { summary += "; stopped after \(counts.rejected) rejects (--max-rejects \(maxRejects))" }
         io.say(summary)
         return counts.rejected > 0 ? .dataError : .ok
