@@ -162,45 +162,48 @@ struct TitleBoletoMaker {
         var sourceText: String? = nil
         var problem: BoletoError? = nil
         var i = 1
+        // The tape is not changed while its text is read here.
+        let textBase = tape.text.withUnsafeBufferPointer { $0.baseAddress! }
         for _ in 0..<tape[0].count {
             let v = i + 1
-            let key = tape.bytes(i)
+            let keyNode = tape[i]
+            let key = KeyView(text: textBase, node: keyNode)
             func text() -> String? {
                 switch tape[v].kind {
                 case .string: return tape.string(v)
                 case .integer: return String(tape[v].value)
                 case .null: return nil
                 default:
-                    problem = problem ?? BoletoError(BoletoError.Code.field, "\(String(decoding: key, as: UTF8.self)) must be a string")
+                    problem = problem ?? BoletoError(BoletoError.Code.field, "\(tape.string(i)) must be a string")
                     return nil
                 }
             }
-            switch key.count {
-            case 3 where key.elementsEqual("pix".utf8): if tape[v].kind == .object { pixIndex = v }
-            case 4 where key.elementsEqual("bank".utf8): t.bank = text() ?? ""
-            case 6 where key.elementsEqual("record".utf8): isTitle = tape[v].kind == .string && tape.bytes(v).elementsEqual("title".utf8)
-            case 6 where key.elementsEqual("agency".utf8): t.agency = text()
-            case 6 where key.elementsEqual("source".utf8):
+            switch keyNode.count {
+            case 3 where key == "pix": if tape[v].kind == .object { pixIndex = v }
+            case 4 where key == "bank": t.bank = text() ?? ""
+            case 6 where key == "record": isTitle = tape[v].kind == .string && KeyView(text: textBase, node: tape[v]) == "title"
+            case 6 where key == "agency": t.agency = text()
+            case 6 where key == "source":
                 if tape[v].kind == .object, let f = tape.member("file", of: v), let l = tape.member("line", of: v), tape[f].kind == .string {
                     sourceText = "\(tape.string(f)):\(tape[l].value)"
                 }
-            case 7 where key.elementsEqual("account".utf8): t.account = text()
-            case 8 where key.elementsEqual("carteira".utf8): t.carteira = text()
-            case 8 where key.elementsEqual("convenio".utf8): t.convenio = text()
-            case 8 where key.elementsEqual("due_date".utf8):
+            case 7 where key == "account": t.account = text()
+            case 8 where key == "carteira": t.carteira = text()
+            case 8 where key == "convenio": t.convenio = text()
+            case 8 where key == "due_date":
                 if let s = text() {
                     t.dueDate = BoletoDate(iso: s)
                     if t.dueDate == nil { problem = problem ?? BoletoError(BoletoError.Code.factor, "due_date \"\(s)\" is not a date (YYYY-MM-DD)") }
                 }
-            case 12 where key.elementsEqual("nosso_numero".utf8): t.nossoNumero = text()
-            case 12 where key.elementsEqual("amount_cents".utf8):
+            case 12 where key == "nosso_numero": t.nossoNumero = text()
+            case 12 where key == "amount_cents":
                 if tape[v].kind == .integer {
                     t.amountCents = Int(tape[v].value)
                 } else if tape[v].kind != .null {
                     problem = problem ?? BoletoError(BoletoError.Code.amount, "amount_cents must be an integer number of centavos")
                 }
-            case 13 where key.elementsEqual("account_digit".utf8): t.accountDigit = text()
-            case 15 where key.elementsEqual("document_number".utf8): t.documentNumber = text()
+            case 13 where key == "account_digit": t.accountDigit = text()
+            case 15 where key == "document_number": t.documentNumber = text()
             default: break
             }
             i = tape.next(after: v)
@@ -209,7 +212,7 @@ struct TitleBoletoMaker {
         scanMembers(line)
         func column(_ e: BoletoError) -> Int {
             guard let field = Self.field(of: e.code) else { return 0 }
-            return spans.first { line[$0.key].elementsEqual(field.utf8) }.map { $0.value.lowerBound + 1 } ?? 0
+            return spans.first { RawKey(base: line.baseAddress! + $0.key.lowerBound, count: $0.key.count).matches(field) }.map { $0.value.lowerBound + 1 } ?? 0
         }
         if let problem { return .rejected(problem, column: column(problem), source: sourceText) }
         if t.bank.isEmpty {
@@ -299,17 +302,17 @@ struct TitleBoletoMaker {
         func put(_ bytes: [UInt8]) { bytes.withUnsafeBufferPointer { out.appendBytes($0) } }
         func quoted(_ bytes: [UInt8]) { out.append(0x22); put(bytes); out.append(0x22) }
         for s in spans {
-            let key = line[s.key]
+            let key = RawKey(base: line.baseAddress! + s.key.lowerBound, count: s.key.count)
             var replacement: [UInt8]? = nil
-            if key.elementsEqual("nosso_numero".utf8), let nn = b.fields.nossoNumero {
+            if key == "nosso_numero", let nn = b.fields.nossoNumero {
                 replacement = [0x22] + Array(nn.utf8) + [0x22]
-            } else if key.elementsEqual("barcode".utf8) {
+            } else if key == "barcode" {
                 done.barcode = true
                 replacement = [0x22] + b.barcode.digits + [0x22]
-            } else if key.elementsEqual("linha_digitavel".utf8) {
+            } else if key == "linha_digitavel" {
                 done.line = true
                 replacement = [0x22] + b.linhaDigitavel.digits + [0x22]
-            } else if key.elementsEqual("pix".utf8), let pix = pixObject {
+            } else if key == "pix", let pix = pixObject {
                 replacement = pix
             }
             if let replacement {
@@ -328,5 +331,32 @@ struct TitleBoletoMaker {
             quoted(b.linhaDigitavel.digits)
         }
         out.append(0x7D)
+    }
+}
+
+/// A member key in raw bytes, compared with a literal by length and memcmp.
+struct RawKey {
+    let base: UnsafePointer<UInt8>
+    let count: Int
+
+    @inline(__always)
+    static func == (key: RawKey, literal: StaticString) -> Bool {
+        key.count == literal.utf8CodeUnitCount && memcmp(key.base, literal.utf8Start, key.count) == 0
+    }
+
+    func matches(_ text: String) -> Bool {
+        var t = text
+        return t.withUTF8 { count == $0.count && memcmp(base, $0.baseAddress!, count) == 0 }
+    }
+}
+
+/// A key node of a tape, compared with a literal without building a String.
+struct KeyView {
+    let text: UnsafePointer<UInt8>
+    let node: JSONNode
+
+    @inline(__always)
+    static func == (key: KeyView, literal: StaticString) -> Bool {
+        Int(key.node.count) == literal.utf8CodeUnitCount && memcmp(key.text + Int(key.node.offset), literal.utf8Start, Int(key.node.count)) == 0
     }
 }
