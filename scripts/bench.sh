@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark `troca cnab check` and `troca cnab parse` against `cat` on synthetic CNAB 240 retornos.
 #
-# usage: scripts/bench.sh [--quick] [--no-build] [--verify] [--strict] [--write N]
+# usage: scripts/bench.sh [--quick] [--no-build] [--verify] [--strict] [--write N] [--boleto N]
 #
 #   --quick     only the 100,000-título file (skip the 1,000,000-título one, ~484 MB)
 #   --no-build  do not run `swift build -c release --static-swift-stdlib` first
@@ -11,6 +11,8 @@
 #               written (target <= 12x): a 240 remessa (the títulos of one made by gen-cnab240.py,
 #               parsed untimed) and a Bradesco 400 one (the 400 sample's títulos repeated); then
 #               `cnab simulate` of the 240 remessa and `cnab parse` of the simulated retorno
+#   --boleto N  also time `troca boleto make` of N JSONL títulos (scripts/gen-titles.py) against
+#               `cat` of the same input in the same run: titles/s (target >= 500,000) and ratio
 #
 # environment:
 #   BENCH_DIR   keep the generated files here and reuse them on the next run
@@ -30,15 +32,20 @@ set -euo pipefail
 
 usage() { sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; }
 
-quick=0 build=1 verify=0 strict=0 write=0
-expect_write=0
+quick=0 build=1 verify=0 strict=0 write=0 boleto=0
+expect_write=0 expect_boleto=0
 for arg in "$@"; do
+  if (( expect_boleto )); then
+    [[ "$arg" =~ ^[1-9][0-9]*$ ]] || { echo "bench.sh: --boleto takes a number of títulos" >&2; exit 64; }
+    boleto=$arg; expect_boleto=0; continue
+  fi
   if (( expect_write )); then
     [[ "$arg" =~ ^[1-9][0-9]*$ ]] || { echo "bench.sh: --write takes a number of títulos" >&2; exit 64; }
     write=$arg; expect_write=0; continue
   fi
   case "$arg" in
     --write) expect_write=1 ;;
+    --boleto) expect_boleto=1 ;;
     --quick) quick=1 ;;
     --no-build) build=0 ;;
     --verify) verify=1 ;;
@@ -290,6 +297,34 @@ for line in open(rows):
         sim, srss, parse, prss = float(f[5]), int(f[6]) / 1024, float(f[8]), int(f[9]) / 1024
         print("%-16s %8.1f %6.3f %7.3f %10s %8.1f" % ("simulate " + str(n), size / 1e6, cat, sim, "%.0fx" % (sim / max(cat, 1e-6)), srss))
         print("%-16s %8.1f %6.3f %7.3f %10s %8.1f" % ("parse simulated", size / 1e6, cat, parse, "%.1fx" % (parse / max(cat, 1e-6)), prss))
+PY
+fi
+
+# --- boletos (optional) -------------------------------------------------------------------
+if (( boleto )); then
+  titles="$dir/titles-$boleto.jsonl"
+  if [[ ! -s "$titles" ]]; then
+    echo "== generating $titles ($boleto títulos)" >&2
+    python3 "$ROOT/scripts/gen-titles.py" --titles "$boleto" --seed 1 >"$titles"
+  fi
+  cat "$titles" >/dev/null   # warm the page cache
+  echo "== measuring boleto make of $boleto títulos (best of $RUNS)" >&2
+  measure cat "$titles" cat "$titles"; bc_r=$REPLY
+  measure boleto "$titles" "$TROCA" boleto make --as-of 2026-01-01 "$titles"; bm_r=$REPLY
+  python3 - "$boleto" "$(stat -c %s "$titles")" $bc_r $bm_r <<'PY' || status=1
+import sys
+n, size = int(sys.argv[1]), int(sys.argv[2])
+cat_s, cat_kib, cat_rc, make_s, make_kib, make_rc = sys.argv[3:9]
+cat_s, make_s = float(cat_s), float(make_s)
+rate = n / max(make_s, 1e-9)
+print()
+print("%-14s %8s %6s %7s %10s %12s %8s" % ("boleto make", "size MB", "cat s", "troca s", "troca/cat", "titles/s", "RSS MiB"))
+print("%-14s %8.1f %6.3f %7.3f %10s %12s %8.1f%s" % (
+    str(n), size / 1e6, cat_s, make_s, "%.1fx" % (make_s / max(cat_s, 1e-6)),
+    "{:,.0f} ({})".format(rate, "ok" if rate >= 500000 else "MISSED"), int(make_kib) / 1024,
+    "" if make_rc == "0" else " (exit %s)" % make_rc))
+print("target: boleto make >= 500,000 titles/s end to end")
+sys.exit(0 if rate >= 500000 and make_rc == "0" else 1)
 PY
 fi
 

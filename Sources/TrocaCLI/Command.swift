@@ -49,6 +49,8 @@ enum Commands {
         CnabCheckCommand.self,
         CnabWriteCommand.self,
         CnabSimulateCommand.self,
+        BoletoMakeCommand.self,
+        BoletoDecodeCommand.self,
         LayoutListCommand.self,
         LayoutShowCommand.self,
         LayoutLintCommand.self,

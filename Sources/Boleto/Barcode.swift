@@ -1,0 +1,172 @@
+/// The 44-digit barcode of a boleto de cobrança (ficha de compensação), as the Carta-Circular
+/// BACEN 2.926/2000 defines it (restated in BBBOL §2.3.2, BRD400 p.28):
+///
+/// | pos | size | content |
+/// |---|---|---|
+/// | 1–3 | 3 | bank code |
+/// | 4 | 1 | currency (`9` = real) |
+/// | 5 | 1 | general check digit (`CheckDigits.barcodeGeneral`) |
+/// | 6–9 | 4 | fator de vencimento (`DueDateFactor`) |
+/// | 10–19 | 10 | amount in centavos, 9(8)V99 |
+/// | 20–44 | 25 | campo livre, the bank's own (`CampoLivre`) |
+public struct Barcode: Sendable, Hashable, CustomStringConvertible {
+    /// The 44 ASCII digits.
+    public let digits: [UInt8]
+
+    /// The largest amount the 10-digit value field holds: R$ 99.999.999,99.
+    public static let maxAmountCents = 9_999_999_999
+
+    /// Builds a barcode from its parts, computing the general check digit.
+    public init(bank: String, currency: UInt8 = UInt8(ascii: "9"), factor: Int, amountCents: Int, campoLivre: [UInt8]) throws(BoletoError) {
+        let bankBytes = bank.bytes
+        guard bankBytes.count == 3, CheckDigits.allDigits(bankBytes) else {
+            throw BoletoError(BoletoError.Code.bank, "bank must be 3 digits, found \"\(bank)\"")
+        }
+        guard amountCents >= 0, amountCents <= Self.maxAmountCents else {
+            throw BoletoError(BoletoError.Code.amount, "amount_cents must be 0…\(Self.maxAmountCents) (10 digits in the barcode), found \(amountCents)")
+        }
+        guard (0...9999).contains(factor) else {
+            throw BoletoError(BoletoError.Code.factor, "factor must be 0000…9999, found \(factor)")
+        }
+        guard campoLivre.count == 25, CheckDigits.allDigits(campoLivre) else {
+            throw BoletoError(BoletoError.Code.field, "campo livre must be 25 digits, found \(campoLivre.count)")
+        }
+        var d: [UInt8] = []
+        d.reserveCapacity(44)
+        d.append(contentsOf: bankBytes)
+        d.append(currency)
+        d.append(48)
+        appendDigits(factor, width: 4, to: &d)
+        appendDigits(amountCents, width: 10, to: &d)
+        d.append(contentsOf: campoLivre)
+        d[4] = UInt8(48 + Self.generalDigit(of: d))
+        digits = d
+    }
+
+    /// Wraps 44 digits without checking them (see `check()`).
+    public init(unchecked digits: [UInt8]) {
+        precondition(digits.count == 44)
+        self.digits = digits
+    }
+
+    /// The general check digit the other 43 digits call for.
+    public static func generalDigit(of digits: [UInt8]) -> Int {
+        CheckDigits.barcodeGeneral(digits[0..<4] + digits[5..<44])
+    }
+
+    /// Nil when the general check digit is right, else the error (column = digit position).
+    public func check() -> BoletoError? {
+        let expected = Self.generalDigit(of: digits)
+        let found = Int(digits[4] - 48)
+        guard expected != found else { return nil }
+        return BoletoError(
+            BoletoError.Code.checkDigit, "general check digit (barcode position 5) is \(found), should be \(expected)", column: 5)
+    }
+
+    /// Bank code, positions 1–3.
+    public var bank: String { Array(digits[0..<3]).text }
+    /// Currency code, position 4.
+    public var currency: String { String(UnicodeScalar(digits[3])) }
+    /// Fator de vencimento, positions 6–9.
+    public var factor: Int { digitValue(digits[5..<9]) }
+    /// Amount in centavos, positions 10–19.
+    public var amountCents: Int { digitValue(digits[9..<19]) }
+    /// Campo livre, positions 20–44.
+    public var campoLivre: [UInt8] { Array(digits[19..<44]) }
+    /// The 44 digits.
+    public var description: String { digits.text }
+
+    /// The linha digitável of this barcode.
+    public var linhaDigitavel: LinhaDigitavel { LinhaDigitavel(barcode: self) }
+}
+
+/// The 47-digit linha digitável (BBBOL §2.3.4; BRD400 p.29):
+/// `AAABC.CCCCX DDDDD.DDDDDY EEEEE.EEEEEZ K UUUUVVVVVVVVVV` — field 1 is barcode 1–4 and 20–24
+/// with its módulo 10 digit, field 2 barcode 25–34 + DV, field 3 barcode 35–44 + DV, field 4 the
+/// general check digit, field 5 the factor and amount (barcode 6–19).
+public struct LinhaDigitavel: Sendable, Hashable, CustomStringConvertible {
+    /// The 47 ASCII digits.
+    public let digits: [UInt8]
+
+    /// Where each field starts in the 47 digits, and its length with its DV.
+    static let fields: [(start: Int, count: Int)] = [(0, 10), (10, 11), (21, 11)]
+
+    /// The line of a barcode.
+    public init(barcode b: Barcode) {
+        let c = b.digits
+        var d: [UInt8] = []
+        d.reserveCapacity(47)
+        d.append(contentsOf: c[0..<4])
+        d.append(contentsOf: c[19..<24])
+        d.append(UInt8(48 + CheckDigits.mod10(d[0..<9])))
+        d.append(contentsOf: c[24..<34])
+        d.append(UInt8(48 + CheckDigits.mod10(d[10..<20])))
+        d.append(contentsOf: c[34..<44])
+        d.append(UInt8(48 + CheckDigits.mod10(d[21..<31])))
+        d.append(c[4])
+        d.append(contentsOf: c[5..<19])
+        digits = d
+    }
+
+    /// Wraps 47 digits without checking them (see `check()`).
+    public init(unchecked digits: [UInt8]) {
+        precondition(digits.count == 47)
+        self.digits = digits
+    }
+
+    /// The barcode the line stands for (its field check digits dropped).
+    public var barcode: Barcode {
+        let d = digits
+        var c: [UInt8] = []
+        c.reserveCapacity(44)
+        c.append(contentsOf: d[0..<4])
+        c.append(d[32])
+        c.append(contentsOf: d[33..<47])
+        c.append(contentsOf: d[4..<9])
+        c.append(contentsOf: d[10..<20])
+        c.append(contentsOf: d[21..<31])
+        return Barcode(unchecked: c)
+    }
+
+    /// Every check digit that is wrong: fields 1–3 (módulo 10) and the general one; each error's
+    /// column is the digit's 1-based position in the 47 digits.
+    public func check() -> [BoletoError] {
+        var errors: [BoletoError] = []
+        for (k, f) in Self.fields.enumerated() {
+            let expected = CheckDigits.mod10(digits[f.start..<f.start + f.count - 1])
+            let at = f.start + f.count - 1
+            let found = Int(digits[at] - 48)
+            if expected != found {
+                errors.append(
+                    BoletoError(
+                        BoletoError.Code.checkDigit, "field \(k + 1) check digit (line position \(at + 1)) is \(found), should be \(expected)",
+                        column: at + 1))
+            }
+        }
+        if let e = barcode.check() {
+            errors.append(
+                BoletoError(
+                    BoletoError.Code.checkDigit,
+                    "general check digit (field 4, line position 33) is \(digits[32] - 48), should be \(Barcode.generalDigit(of: barcode.digits))",
+                    column: 33))
+            _ = e
+        }
+        return errors
+    }
+
+    /// The digits only.
+    public var description: String { digits.text }
+
+    /// The printed form: `AAAAA.AAAAA BBBBB.BBBBBB CCCCC.CCCCCC D EEEEEEEEEEEEEE`.
+    public var formatted: String {
+        let d = digits
+        var s: [UInt8] = []
+        s.reserveCapacity(54)
+        s += d[0..<5]; s.append(46); s += d[5..<10]; s.append(32)
+        s += d[10..<15]; s.append(46); s += d[15..<21]; s.append(32)
+        s += d[21..<26]; s.append(46); s += d[26..<32]; s.append(32)
+        s.append(d[32]); s.append(32)
+        s += d[33..<47]
+        return s.text
+    }
+}

@@ -1,0 +1,246 @@
+/// A Pix BR Code (EMV merchant-presented QR payload, BCB "Manual do BR Code" and "Manual de
+/// Padrões para Iniciação do Pix"; facts file §D.1): ID–length–value fields,
+///
+/// | ID | content |
+/// |---|---|
+/// | 00 | payload format `01` |
+/// | 01 | point of initiation, optional: `11` reusable (static), `12` single use (dynamic) |
+/// | 26 | merchant account: 00 `br.gov.bcb.pix`, 01 chave (static), 02 description, 25 location URL without scheme (dynamic) |
+/// | 52 | MCC `0000` · 53 currency `986` · 54 amount, optional, dot decimal · 58 `BR` |
+/// | 59 | receiver's name (≤ 25) · 60 city (≤ 15) · 61 CEP, optional |
+/// | 62 | additional data: 05 txid (`***` when none, always for dynamic) |
+/// | 63 | CRC-16/CCITT-FALSE over everything before its value, `6304` included, 4 uppercase hex |
+///
+/// Lengths count bytes; names and cities are folded to ASCII (accents dropped) when built.
+public struct PixBRCode: Sendable, Hashable {
+    /// Chave Pix (static code).
+    public var key: String?
+    /// Location URL without its scheme (dynamic code).
+    public var location: String?
+    /// Free description (ID 26/02).
+    public var description: String?
+    /// Amount in centavos (ID 54), nil when the payer types it.
+    public var amountCents: Int?
+    /// Transaction id (ID 62/05); `***` means none.
+    public var txid: String?
+    /// Receiver's name (ID 59).
+    public var merchantName: String
+    /// Receiver's city (ID 60).
+    public var merchantCity: String
+    /// CEP (ID 61).
+    public var postalCode: String?
+    /// Point of initiation (ID 01), `11` or `12`; a dynamic code gets `12` when nil.
+    public var pointOfInitiation: String?
+
+    /// Creates a code's contents.
+    public init(
+        key: String? = nil, location: String? = nil, description: String? = nil, amountCents: Int? = nil, txid: String? = nil,
+        merchantName: String, merchantCity: String, postalCode: String? = nil, pointOfInitiation: String? = nil
+    ) {
+        self.key = key
+        self.location = location
+        self.description = description
+        self.amountCents = amountCents
+        self.txid = txid
+        self.merchantName = merchantName
+        self.merchantCity = merchantCity
+        self.postalCode = postalCode
+        self.pointOfInitiation = pointOfInitiation
+    }
+
+    /// Whether this is a dynamic code (a location instead of a key).
+    public var isDynamic: Bool { location != nil }
+
+    /// The payload, CRC included.
+    public func payload() throws(BoletoError) -> String {
+        if (key == nil) == (location == nil) {
+            throw BoletoError(BoletoError.Code.pix, "a Pix code needs either a key (static) or a location (dynamic), not \(key == nil ? "neither" : "both")")
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(160)
+        try Self.field("00", "01", into: &out)
+        if let p = pointOfInitiation ?? (isDynamic ? "12" : nil) { try Self.field("01", p, into: &out) }
+        var account: [UInt8] = []
+        try Self.field("00", "br.gov.bcb.pix", into: &account)
+        if let key {
+            guard !key.isEmpty, key.utf8.count <= 77 else { throw BoletoError(BoletoError.Code.pix, "pix key must have 1…77 characters, found \(key.utf8.count)") }
+            try Self.field("01", key, into: &account)
+        }
+        if let description, !description.isEmpty { try Self.field("02", Self.ascii(description), into: &account) }
+        if var location {
+            for scheme in ["https://", "http://"] where location.hasPrefix(scheme) { location.removeFirst(scheme.count) }
+            guard !location.isEmpty, location.utf8.count <= 77 else {
+                throw BoletoError(BoletoError.Code.pix, "pix location must have 1…77 characters without its scheme, found \(location.utf8.count)")
+            }
+            try Self.field("25", location, into: &account)
+        }
+        try Self.field("26", account.text, into: &out)
+        try Self.field("52", "0000", into: &out)
+        try Self.field("53", "986", into: &out)
+        if let amountCents {
+            guard amountCents > 0, amountCents <= 9_999_999_999_99 else {
+                throw BoletoError(BoletoError.Code.pix, "pix amount must be positive and fit 13 characters, found \(amountCents) centavos")
+            }
+            try Self.field("54", Self.amountText(amountCents), into: &out)
+        }
+        try Self.field("58", "BR", into: &out)
+        let name = Self.ascii(merchantName)
+        let city = Self.ascii(merchantCity)
+        guard !name.isEmpty, name.utf8.count <= 25 else { throw BoletoError(BoletoError.Code.pix, "pix receiver name must have 1…25 characters, found \(name.utf8.count)") }
+        guard !city.isEmpty, city.utf8.count <= 15 else { throw BoletoError(BoletoError.Code.pix, "pix receiver city must have 1…15 characters, found \(city.utf8.count)") }
+        try Self.field("59", name, into: &out)
+        try Self.field("60", city, into: &out)
+        if let postalCode, !postalCode.isEmpty { try Self.field("61", postalCode, into: &out) }
+        let tx = isDynamic ? "***" : (txid.flatMap { $0.isEmpty ? nil : $0 } ?? "***")
+        guard tx == "***" || (tx.utf8.count <= 25 && tx.utf8.allSatisfy { ($0 | 0x20) &- 97 < 26 || $0 &- 48 < 10 }) else {
+            throw BoletoError(BoletoError.Code.pix, "pix txid of a static code must be 1…25 letters or digits, found \"\(tx)\"")
+        }
+        var additional: [UInt8] = []
+        try Self.field("05", tx, into: &additional)
+        try Self.field("62", additional.text, into: &out)
+        out += Array("6304".utf8)
+        out += Self.hex(Self.crc16(out))
+        return out.text
+    }
+
+    /// Reads and validates a payload: its structure, its CRC, and the fields a Pix code must have.
+    public static func decode(_ payload: String) throws(BoletoError) -> PixBRCode {
+        let b = Array(payload.utf8)
+        let fields = try tlv(b[...], offset: 0)
+        guard let crcField = fields.last, crcField.id == "63" else {
+            throw BoletoError(BoletoError.Code.pix, "a Pix payload ends with its CRC field 63, which is missing", column: b.count)
+        }
+        guard crcField.value.count == 4 else {
+            throw BoletoError(BoletoError.Code.pix, "the CRC field 63 must have 4 hex digits, found \(crcField.value.count)", column: crcField.offset + 1)
+        }
+        let expected = hex(crc16(Array(b[0..<(crcField.offset + 4)])))
+        let found = Array(crcField.value)
+        guard found.map({ $0 >= 97 ? $0 - 32 : $0 }) == expected else {
+            throw BoletoError(
+                BoletoError.Code.checkDigit, "CRC (field 63) is \(found.text), should be \(expected.text)", column: crcField.offset + 5)
+        }
+        func value(_ id: String) -> String? { fields.first { $0.id == id }.map { Array($0.value).text } }
+        guard value("00") == "01" else { throw BoletoError(BoletoError.Code.pix, "field 00 (payload format) must be 01", column: 1) }
+        guard let account = fields.first(where: { $0.id == "26" }) else {
+            throw BoletoError(BoletoError.Code.pix, "field 26 (Pix merchant account) is missing")
+        }
+        let sub = try tlv(account.value, offset: account.offset + 4)
+        func subValue(_ id: String) -> String? { sub.first { $0.id == id }.map { Array($0.value).text } }
+        guard subValue("00")?.lowercased() == "br.gov.bcb.pix" else {
+            throw BoletoError(BoletoError.Code.pix, "field 26/00 must be br.gov.bcb.pix", column: account.offset + 5)
+        }
+        guard subValue("01") != nil || subValue("25") != nil else {
+            throw BoletoError(BoletoError.Code.pix, "field 26 has neither a key (01) nor a location (25)", column: account.offset + 1)
+        }
+        guard let name = value("59"), let city = value("60") else {
+            throw BoletoError(BoletoError.Code.pix, "fields 59 (name) and 60 (city) are required")
+        }
+        var amount: Int? = nil
+        if let a = value("54") {
+            guard let cents = amountCents(a) else {
+                throw BoletoError(BoletoError.Code.pix, "field 54 (amount) must be a decimal number with at most 2 decimals, found \"\(a)\"")
+            }
+            amount = cents
+        }
+        var txid: String? = nil
+        if let additional = fields.first(where: { $0.id == "62" }) {
+            txid = try tlv(additional.value, offset: additional.offset + 4).first { $0.id == "05" }.map { Array($0.value).text }
+        }
+        return PixBRCode(
+            key: subValue("01"), location: subValue("25"), description: subValue("02"), amountCents: amount, txid: txid,
+            merchantName: name, merchantCity: city, postalCode: value("61"), pointOfInitiation: value("01"))
+    }
+
+    /// CRC-16/CCITT-FALSE: polynomial 0x1021, initial 0xFFFF, no reflection, no final XOR.
+    public static func crc16<C: Collection>(_ bytes: C) -> UInt16 where C.Element == UInt8 {
+        var crc: UInt16 = 0xFFFF
+        for b in bytes {
+            crc ^= UInt16(b) << 8
+            for _ in 0..<8 { crc = crc & 0x8000 != 0 ? (crc << 1) ^ 0x1021 : crc << 1 }
+        }
+        return crc
+    }
+
+    /// One ID–length–value field and where it starts (0-based) in the payload.
+    struct TLV {
+        var id: String
+        var value: ArraySlice<UInt8>
+        var offset: Int
+    }
+
+    static func tlv(_ b: ArraySlice<UInt8>, offset: Int) throws(BoletoError) -> [TLV] {
+        var out: [TLV] = []
+        var i = b.startIndex
+        while i < b.endIndex {
+            let column = offset + (i - b.startIndex) + 1
+            guard i + 4 <= b.endIndex, CheckDigits.allDigits(b[i..<i + 4]) else {
+                throw BoletoError(BoletoError.Code.pix, "expected a field: 2-digit id and 2-digit length", column: column)
+            }
+            let n = digitValue(b[(i + 2)..<(i + 4)])
+            guard i + 4 + n <= b.endIndex else {
+                throw BoletoError(BoletoError.Code.pix, "field \(Array(b[i..<i + 2]).text) says \(n) bytes, only \(b.endIndex - i - 4) follow", column: column)
+            }
+            out.append(TLV(id: Array(b[i..<i + 2]).text, value: b[(i + 4)..<(i + 4 + n)], offset: offset + (i - b.startIndex)))
+            i += 4 + n
+        }
+        return out
+    }
+
+    static func field(_ id: String, _ value: String, into out: inout [UInt8]) throws(BoletoError) {
+        let v = Array(value.utf8)
+        guard v.count <= 99 else { throw BoletoError(BoletoError.Code.pix, "field \(id) has \(v.count) bytes, at most 99 fit") }
+        out += Array(id.utf8)
+        out.append(UInt8(48 + v.count / 10))
+        out.append(UInt8(48 + v.count % 10))
+        out += v
+    }
+
+    static func hex(_ crc: UInt16) -> [UInt8] {
+        let digits = Array("0123456789ABCDEF".utf8)
+        return [12, 8, 4, 0].map { digits[Int((crc >> UInt16($0)) & 0xF)] }
+    }
+
+    /// `12345` ⇒ `123.45`.
+    static func amountText(_ cents: Int) -> String {
+        let c = cents % 100
+        return "\(cents / 100).\(c < 10 ? "0" : "")\(c)"
+    }
+
+    /// `123.45`, `123.4`, `123` ⇒ centavos.
+    static func amountCents(_ text: String) -> Int? {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count <= 2, let whole = parts.first, !whole.isEmpty, whole.utf8.count <= 13, CheckDigits.allDigits(whole.utf8) else { return nil }
+        var cents = Int(whole)! * 100
+        if parts.count == 2 {
+            let frac = parts[1]
+            guard (1...2).contains(frac.utf8.count), CheckDigits.allDigits(frac.utf8) else { return nil }
+            cents += Int(frac)! * (frac.utf8.count == 1 ? 10 : 1)
+        }
+        return cents
+    }
+
+    /// Text folded to printable ASCII: Latin letters lose their accents, anything else becomes a space.
+    static func ascii(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if scalar.value >= 0x20 && scalar.value < 0x7F {
+                out.unicodeScalars.append(scalar)
+            } else if let f = fold[scalar.value] {
+                out += f
+            } else {
+                out += " "
+            }
+        }
+        return out
+    }
+
+    static let fold: [UInt32: String] = {
+        var m: [UInt32: String] = [:]
+        let groups: [(String, String)] = [
+            ("ÀÁÂÃÄÅ", "A"), ("àáâãäå", "a"), ("ÈÉÊË", "E"), ("èéêë", "e"), ("ÌÍÎÏ", "I"), ("ìíîï", "i"),
+            ("ÒÓÔÕÖ", "O"), ("òóôõö", "o"), ("ÙÚÛÜ", "U"), ("ùúûü", "u"), ("Ç", "C"), ("ç", "c"), ("Ñ", "N"), ("ñ", "n"),
+        ]
+        for (letters, base) in groups { for s in letters.unicodeScalars { m[s.value] = base } }
+        return m
+    }()
+}

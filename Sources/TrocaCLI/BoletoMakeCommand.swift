@@ -1,0 +1,366 @@
+import Boleto
+import FixedWidth
+import Foundation
+import Records
+
+/// `troca boleto make`: JSONL title records → the same records with their boleto.
+enum BoletoMakeCommand: Command {
+    static let name = ["boleto", "make"]
+    static let summary = "JSONL title records → the same with nosso número DV, barcode, linha digitável, Pix"
+    static let help = """
+        usage: troca boleto make [FILE|-] [--as-of YYYY-MM-DD] [--output FILE] [--rejects FILE]
+                                 [--max-rejects N] [--pix-name NAME] [--pix-city CITY]
+
+        Reads JSON Lines (standard input when no FILE or `-`). Each `title` record is written
+        back as it came, with:
+          nosso_numero     completed with its check digit where the bank prints one (appended,
+                           e.g. Bradesco 00000000002 → 000000000028, Banco do Brasil …X)
+          barcode          the 44 digits
+          linha_digitavel  the 47 digits (no dots or spaces)
+          pix.emv          when the title has pix.key (static code) or pix.location (dynamic
+                           code): the Pix BR Code payload, with the title's amount and
+                           pix.txid; the receiver's name and city come from pix.name and
+                           pix.city, else --pix-name and --pix-city
+        Other records pass through unchanged.
+
+        Fields read: bank, agency, account, account_digit, carteira, convenio, nosso_numero,
+        document_number (Itaú special carteiras), due_date, amount_cents. Banks: 001 (convênio
+        of 4, 6 or 7 digits), 033, 104 (SIGCB), 237, 341, 748 (convenio = posto + código), 756.
+
+        A title that cannot make a valid boleto — unknown bank, missing convênio, nosso número
+        too long for the bank or with a wrong check digit, amount over R$ 99.999.999,99, due date
+        outside the factor window around --as-of (3,001 days before to 5,500 after) — is
+        rejected with its reason (stderr, and --rejects with the raw line, its `source` kept);
+        the others are still written. Exit 0 when every record was written, 65 when any was
+        rejected.
+
+        options:
+          --as-of YYYY-MM-DD  the date the boletos must be payable around (default: today)
+          --output FILE       write here (atomically) instead of standard output
+          --rejects FILE      write rejected lines as JSONL reject records
+          --max-rejects N     stop after more than N rejected lines
+          --pix-name NAME     Pix receiver name (≤ 25 characters) when a title gives none
+          --pix-city CITY     Pix receiver city (≤ 15 characters) when a title gives none
+
+        """
+    static let valued: Set<String> = ["as-of", "output", "rejects", "max-rejects", "pix-name", "pix-city"]
+    static let flags: Set<String> = []
+
+    static func run(_ args: Arguments, _ context: Context) throws -> ExitStatus {
+        let io = context.io
+        let asOf = try BoletoRun.asOf(args)
+        let maxRejects = try args.int("max-rejects")
+        guard args.positionals.count <= 1 else { throw UsageError(message: "boleto make reads one input (FILE or -)") }
+        let name = args.positionals.first ?? "-"
+        let source = try CnabRun.source(name, io)
+        let outputFile = try args.value("output").map { try AtomicFile(path: io.path($0)) }
+        let rejectsFile = try args.value("rejects").map { try AtomicFile(path: io.path($0)) }
+        let output = RecordWriter { bytes in
+            if let outputFile { try outputFile.write(bytes) } else { try io.stdout(bytes) }
+        }
+        let rejects = rejectsFile.map { file in RecordWriter { try file.write($0) } }
+        let sink = CnabRun.sink(context, rejects: rejects)
+        var maker = TitleBoletoMaker(asOf: asOf, pixName: args.value("pix-name"), pixCity: args.value("pix-city"))
+        var counts = (lines: 0, written: 0, boletos: 0, rejected: 0, skipped: 0)
+        var reader = LineReader(source)
+        defer { reader.close() }
+        try reader.forEachLine { bytes, number, cut in
+            counts.lines += 1
+            var hi = bytes.count
+            while hi > 0, bytes[hi - 1] == 0x0D || bytes[hi - 1] == 0x20 || bytes[hi - 1] == 0x09 { hi -= 1 }
+            let line = UnsafeBufferPointer(rebasing: bytes[0..<hi])
+            if line.isEmpty {
+                counts.skipped += 1
+                return true
+            }
+            let result: TitleBoletoMaker.Result
+            if cut {
+                result = .rejected(BoletoError("boleto.json", "line longer than \(LineReader.maxLineLength) bytes"), column: 0, source: nil)
+            } else {
+                result = maker.process(line)
+            }
+            switch result {
+            case .title:
+                try output.withBuffer { maker.appendOutput(line, to: &$0) }
+                try output.endRecord()
+                counts.written += 1
+                counts.boletos += 1
+            case .other:
+                try output.withBuffer { $0.appendBytes(line) }
+                try output.endRecord()
+                counts.written += 1
+            case .rejected(let e, let column, let origin):
+                counts.rejected += 1
+                let message = e.message + (origin.map { " (title from \($0))" } ?? "")
+                sink.report(
+                    Diagnostic(.error, DiagnosticCode(rawValue: e.code), message, file: name, line: number, column: column, raw: Array(bytes)))
+                if let maxRejects, counts.rejected > maxRejects { return false }
+            }
+            return true
+        }
+        try output.finish()
+        try rejects?.finish()
+        try rejectsFile?.commit()
+        try outputFile?.commit()
+        var summary =
+            "boleto make: \(name): read \(counts.lines) lines: \(counts.written) written, \(counts.rejected) rejected, "
+            + "\(counts.skipped) skipped; \(counts.boletos) boleto\(counts.boletos == 1 ? "" : "s")"
+        if let maxRejects, counts.rejected > maxRejects { summary += "; stopped after \(counts.rejected) rejects (--max-rejects \(maxRejects))" }
+        io.say(summary)
+        return counts.rejected > 0 ? .dataError : .ok
+    }
+}
+
+/// Turns one JSONL line into its boleto: reads the title's fields from a parsed tape, makes the
+/// boleto, and writes the line back byte for byte with the changed members spliced in.
+struct TitleBoletoMaker {
+    enum Result {
+        case title
+        case other
+        case rejected(BoletoError, column: Int, source: String?)
+    }
+
+    let asOf: BoletoDate
+    let pixName: String?
+    let pixCity: String?
+    var tape = JSONTape()
+    /// Top-level members of the raw line: key bytes range and value range.
+    var spans: [(key: Range<Int>, value: Range<Int>)] = []
+    /// What the last title made.
+    var boleto: Boleto? = nil
+    var pixObject: [UInt8]? = nil
+
+    init(asOf: BoletoDate, pixName: String?, pixCity: String?) {
+        self.asOf = asOf
+        self.pixName = pixName
+        self.pixCity = pixCity
+    }
+
+    /// The field whose value a code is about, to point the diagnostic's column at it.
+    static func field(of code: String) -> String? {
+        switch code {
+        case BoletoError.Code.convenio: return "convenio"
+        case BoletoError.Code.nossoNumero: return "nosso_numero"
+        case BoletoError.Code.amount: return "amount_cents"
+        case BoletoError.Code.factor: return "due_date"
+        case BoletoError.Code.carteira: return "carteira"
+        case BoletoError.Code.agency: return "agency"
+        case BoletoError.Code.account: return "account"
+        case BoletoError.Code.bank: return "bank"
+        case BoletoError.Code.pix: return "pix"
+        default: return nil
+        }
+    }
+
+    mutating func process(_ line: UnsafeBufferPointer<UInt8>) -> Result {
+        guard JSONReader.parse(line, into: &tape), tape[0].kind == .object else {
+            return .rejected(BoletoError("boleto.json", "not a JSON object"), column: 0, source: nil)
+        }
+        var t = BoletoTitle(bank: "")
+        var isTitle = false
+        var pixIndex: Int? = nil
+        var sourceText: String? = nil
+        var problem: BoletoError? = nil
+        var i = 1
+        // The tape's text, read in place (the tape is not changed meanwhile); a tape with no text
+        // has no keys to read either.
+        let tapeText = tape.text
+        tapeText.withUnsafeBufferPointer { buffer in
+            guard let textBase = buffer.baseAddress else { return }
+            for _ in 0..<tape[0].count {
+                let v = i + 1
+                let keyNode = tape[i]
+                let key = KeyView(text: textBase, node: keyNode)
+                func text() -> String? {
+                    switch tape[v].kind {
+                    case .string: return tape.string(v)
+                    case .integer: return String(tape[v].value)
+                    case .null: return nil
+                    default:
+                        problem = problem ?? BoletoError(BoletoError.Code.field, "\(tape.string(i)) must be a string")
+                        return nil
+                    }
+                }
+                switch keyNode.count {
+                case 3 where key == "pix": if tape[v].kind == .object { pixIndex = v }
+                case 4 where key == "bank": t.bank = text() ?? ""
+                case 6 where key == "record": isTitle = tape[v].kind == .string && KeyView(text: textBase, node: tape[v]) == "title"
+                case 6 where key == "agency": t.agency = text()
+                case 6 where key == "source":
+                    if tape[v].kind == .object, let f = tape.member("file", of: v), let l = tape.member("line", of: v), tape[f].kind == .string {
+                        sourceText = "\(tape.string(f)):\(tape[l].value)"
+                    }
+                case 7 where key == "account": t.account = text()
+                case 8 where key == "carteira": t.carteira = text()
+                case 8 where key == "convenio": t.convenio = text()
+                case 8 where key == "due_date":
+                    if let s = text() {
+                        t.dueDate = BoletoDate(iso: s)
+                        if t.dueDate == nil { problem = problem ?? BoletoError(BoletoError.Code.factor, "due_date \"\(s)\" is not a date (YYYY-MM-DD)") }
+                    }
+                case 12 where key == "nosso_numero": t.nossoNumero = text()
+                case 12 where key == "amount_cents":
+                    if tape[v].kind == .integer {
+                        t.amountCents = Int(tape[v].value)
+                    } else if tape[v].kind != .null {
+                        problem = problem ?? BoletoError(BoletoError.Code.amount, "amount_cents must be an integer number of centavos")
+                    }
+                case 13 where key == "account_digit": t.accountDigit = text()
+                case 15 where key == "document_number": t.documentNumber = text()
+                default: break
+                }
+                i = tape.next(after: v)
+            }
+        }
+        guard isTitle else { return .other }
+        scanMembers(line)
+        func column(_ e: BoletoError) -> Int {
+            guard let field = Self.field(of: e.code) else { return 0 }
+            return spans.first { RawKey(base: line.baseAddress! + $0.key.lowerBound, count: $0.key.count).matches(field) }.map { $0.value.lowerBound + 1 } ?? 0
+        }
+        if let problem { return .rejected(problem, column: column(problem), source: sourceText) }
+        if t.bank.isEmpty {
+            let e = BoletoError(BoletoError.Code.bank, "bank is required (a 3-digit bank code)")
+            return .rejected(e, column: 0, source: sourceText)
+        }
+        do {
+            let b = try BoletoMaker.make(t, asOf: asOf)
+            boleto = b
+            pixObject = nil
+            if let pixIndex { pixObject = try pix(pixIndex, amount: b.barcode.amountCents) }
+            return .title
+        } catch {
+            return .rejected(error, column: column(error), source: sourceText)
+        }
+    }
+
+    /// The `pix` object with `emv` set, when it has a key or a location.
+    func pix(_ index: Int, amount: Int) throws(BoletoError) -> [UInt8]? {
+        guard case .object(var object) = tape.value(at: index) else { return nil }
+        let key = object.string("key")
+        let location = object.string("location")
+        guard key != nil || location != nil else { return nil }
+        guard let name = object.string("name") ?? pixName, let city = object.string("city") ?? pixCity else {
+            throw BoletoError(BoletoError.Code.pix, "a Pix code needs the receiver's name and city: give pix.name and pix.city, or --pix-name and --pix-city")
+        }
+        let code = PixBRCode(
+            key: location == nil ? key : nil, location: location, amountCents: amount > 0 ? amount : nil, txid: object.string("txid"),
+            merchantName: name, merchantCity: city)
+        object["emv"] = .string(try code.payload())
+        return object.jsonBytes
+    }
+
+    /// Finds the top-level members of a line JSONReader accepted.
+    mutating func scanMembers(_ p: UnsafeBufferPointer<UInt8>) {
+        spans.removeAll(keepingCapacity: true)
+        var i = 0
+        let n = p.count
+        func ws() { while i < n, p[i] == 0x20 || p[i] == 0x09 || p[i] == 0x0A || p[i] == 0x0D || p[i] == 0xEF || p[i] == 0xBB || p[i] == 0xBF { i += 1 } }
+        func string() {
+            i += 1
+            while i < n, p[i] != 0x22 { i += p[i] == 0x5C ? 2 : 1 }
+            i += 1
+        }
+        func value() {
+            if p[i] == 0x22 { string(); return }
+            if p[i] == 0x7B || p[i] == 0x5B {
+                var depth = 0
+                repeat {
+                    if p[i] == 0x22 { string(); continue }
+                    if p[i] == 0x7B || p[i] == 0x5B { depth += 1 } else if p[i] == 0x7D || p[i] == 0x5D { depth -= 1 }
+                    i += 1
+                } while i < n && depth > 0
+                return
+            }
+            while i < n, p[i] != 0x2C, p[i] != 0x7D, p[i] != 0x5D, p[i] != 0x20, p[i] != 0x09, p[i] != 0x0A, p[i] != 0x0D { i += 1 }
+        }
+        ws()
+        guard i < n, p[i] == 0x7B else { return }
+        i += 1
+        while i < n {
+            ws()
+            guard i < n, p[i] == 0x22 else { return }
+            let keyStart = i + 1
+            string()
+            let key = keyStart..<(i - 1)
+            ws()
+            i += 1  // ':'
+            ws()
+            let valueStart = i
+            value()
+            spans.append((key, valueStart..<i))
+            ws()
+            guard i < n, p[i] == 0x2C else { return }
+            i += 1
+        }
+    }
+
+    /// The line with nosso_numero, barcode, linha_digitavel and pix set: a member that was
+    /// there keeps its place, new ones go at the end.
+    func appendOutput(_ line: UnsafeBufferPointer<UInt8>, to out: inout ByteBuffer) {
+        guard let b = boleto else { return }
+        var close = line.count - 1
+        while close > 0, line[close] != 0x7D { close -= 1 }
+        var from = 0
+        var done: (barcode: Bool, line: Bool) = (false, false)
+        func put(_ bytes: [UInt8]) { bytes.withUnsafeBufferPointer { out.appendBytes($0) } }
+        func quoted(_ bytes: [UInt8]) { out.append(0x22); put(bytes); out.append(0x22) }
+        for s in spans {
+            let key = RawKey(base: line.baseAddress! + s.key.lowerBound, count: s.key.count)
+            var replacement: [UInt8]? = nil
+            if key == "nosso_numero", let nn = b.fields.nossoNumero {
+                replacement = [0x22] + Array(nn.utf8) + [0x22]
+            } else if key == "barcode" {
+                done.barcode = true
+                replacement = [0x22] + b.barcode.digits + [0x22]
+            } else if key == "linha_digitavel" {
+                done.line = true
+                replacement = [0x22] + b.linhaDigitavel.digits + [0x22]
+            } else if key == "pix", let pix = pixObject {
+                replacement = pix
+            }
+            if let replacement {
+                out.appendBytes(UnsafeBufferPointer(rebasing: line[from..<s.value.lowerBound]))
+                put(replacement)
+                from = s.value.upperBound
+            }
+        }
+        out.appendBytes(UnsafeBufferPointer(rebasing: line[from..<close]))
+        if !done.barcode {
+            out.append(contentsOf: ",\"barcode\":")
+            quoted(b.barcode.digits)
+        }
+        if !done.line {
+            out.append(contentsOf: ",\"linha_digitavel\":")
+            quoted(b.linhaDigitavel.digits)
+        }
+        out.append(0x7D)
+    }
+}
+
+/// A member key in raw bytes, compared with a literal by length and memcmp.
+struct RawKey {
+    let base: UnsafePointer<UInt8>
+    let count: Int
+
+    @inline(__always)
+    static func == (key: RawKey, literal: StaticString) -> Bool {
+        key.count == literal.utf8CodeUnitCount && memcmp(key.base, literal.utf8Start, key.count) == 0
+    }
+
+    func matches(_ text: String) -> Bool {
+        var t = text
+        return t.withUTF8 { count == $0.count && memcmp(base, $0.baseAddress!, count) == 0 }
+    }
+}
+
+/// A key node of a tape, compared with a literal without building a String.
+struct KeyView {
+    let text: UnsafePointer<UInt8>
+    let node: JSONNode
+
+    @inline(__always)
+    static func == (key: KeyView, literal: StaticString) -> Bool {
+        Int(key.node.count) == literal.utf8CodeUnitCount && memcmp(key.text + Int(key.node.offset), literal.utf8Start, Int(key.node.count)) == 0
+    }
+}

@@ -1,0 +1,81 @@
+import Boleto
+import Testing
+
+@Suite struct PixTests {
+    /// BCB "Manual de Padrões para Iniciação do Pix", §1.5.4 static example (as quoted in
+    /// bacen/pix-api issue #79): CRC 1D3D.
+    static let manualStatic =
+        "00020126580014br.gov.bcb.pix0136123e4567-e12b-12d1-a456-4266554400005204000053039865802BR5913Fulano de Tal6008BRASILIA62070503***63041D3D"
+
+    @Test func crcCatalogueCheckValue() {
+        // CRC-16/CCITT-FALSE of "123456789" is 0x29B1 (the CRC catalogue's check value).
+        #expect(PixBRCode.crc16(Array("123456789".utf8)) == 0x29B1)
+    }
+
+    @Test func manualStaticPayload() throws {
+        let code = PixBRCode(key: "123e4567-e12b-12d1-a456-426655440000", merchantName: "Fulano de Tal", merchantCity: "BRASILIA")
+        #expect(try code.payload() == Self.manualStatic)
+        let back = try PixBRCode.decode(Self.manualStatic)
+        #expect(back.key == "123e4567-e12b-12d1-a456-426655440000")
+        #expect(back.txid == "***")
+        #expect(back.merchantName == "Fulano de Tal" && back.merchantCity == "BRASILIA")
+        #expect(back.amountCents == nil)
+    }
+
+    @Test func staticWithAmountAndTxidRoundTrips() throws {
+        let code = PixBRCode(
+            key: "+5511999999999", description: "Boleto 123", amountCents: 123456, txid: "TIT0001", merchantName: "José da Conceição",
+            merchantCity: "São Paulo")
+        let p = try code.payload()
+        #expect(p.contains("5407" + "1234.56"))
+        #expect(p.contains("5917Jose da Conceicao"))
+        #expect(p.contains("6009Sao Paulo"))
+        let back = try PixBRCode.decode(p)
+        #expect(back.amountCents == 123456 && back.txid == "TIT0001" && back.description == "Boleto 123")
+        let crc = PixBRCode.crc16(Array(p.utf8.dropLast(4)))
+        #expect(p.hasSuffix(String(crc, radix: 16, uppercase: true).leftPadded(4)))
+    }
+
+    @Test func dynamicRoundTrips() throws {
+        let code = PixBRCode(location: "https://pix.example.com/qr/v2/9d36b84f-c70b-478f-b95c-12729b90ca25", amountCents: 27371, merchantName: "Troca", merchantCity: "Curitiba")
+        let p = try code.payload()
+        #expect(p.hasPrefix("000201010212"))
+        #expect(p.contains("2558pix.example.com/qr/v2/9d36b84f-c70b-478f-b95c-12729b90ca25"))
+        #expect(p.contains("62070503***6304"))
+        let back = try PixBRCode.decode(p)
+        #expect(back.location == "pix.example.com/qr/v2/9d36b84f-c70b-478f-b95c-12729b90ca25" && back.isDynamic)
+        guard case .pix(let viaDecoder) = try BoletoDecoder.decode(p, asOf: date("2026-01-01")) else { Issue.record("not pix"); return }
+        #expect(viaDecoder == back)
+    }
+
+    @Test func wrongCRCSaysWhatItShouldBe() {
+        let bad = String(Self.manualStatic.dropLast(4)) + "1D3E"
+        do {
+            _ = try PixBRCode.decode(bad)
+            Issue.record("accepted")
+        } catch {
+            #expect(error.code == "boleto.check-digit")
+            #expect(error.message == "CRC (field 63) is 1D3E, should be 1D3D")
+        }
+    }
+
+    @Test func everyChangedCharacterIsCaught() {
+        let bytes = Array(Self.manualStatic.utf8)
+        for pos in 0..<(bytes.count - 4) {
+            var m = bytes
+            m[pos] = m[pos] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
+            #expect(throws: BoletoError.self, "change at \(pos + 1)") { try PixBRCode.decode(String(decoding: m, as: UTF8.self)) }
+        }
+    }
+
+    @Test func malformed() {
+        #expect(throws: BoletoError.self) { try PixBRCode(key: "k", location: "l", merchantName: "A", merchantCity: "B").payload() }
+        #expect(throws: BoletoError.self) { try PixBRCode(key: "k", merchantName: String(repeating: "A", count: 26), merchantCity: "B").payload() }
+        #expect(throws: BoletoError.self) { try PixBRCode(key: "k", txid: "has space", merchantName: "A", merchantCity: "B").payload() }
+        #expect(throws: BoletoError.self) { try PixBRCode.decode("000201269") }
+    }
+}
+
+extension String {
+    func leftPadded(_ n: Int) -> String { String(repeating: "0", count: max(0, n - count)) + self }
+}
