@@ -60,44 +60,73 @@ enum BoletoMakeCommand: Command {
         }
         let rejects = rejectsFile.map { file in RecordWriter { try file.write($0) } }
         let sink = CnabRun.sink(context, rejects: rejects)
-        var maker = TitleBoletoMaker(asOf: asOf, pixName: args.value("pix-name"), pixCity: args.value("pix-city"))
+        let pixName = args.value("pix-name")
+        let pixCity = args.value("pix-city")
+        var maker = TitleBoletoMaker(asOf: asOf, pixName: pixName, pixCity: pixCity)
         var counts = (lines: 0, written: 0, boletos: 0, rejected: 0, skipped: 0)
+        var stopped = false
+        // The outcomes of a made chunk, in order: written, reported, counted.
+        func take(_ chunk: BoletoChunks.Chunk) throws {
+            for o in chunk.outcomes where !stopped {
+                counts.lines += 1
+                switch o.kind {
+                case .skipped:
+                    counts.skipped += 1
+                case .title, .other:
+                    try output.withBuffer { $0.appendBytes(UnsafeBufferPointer(start: chunk.output.base + o.start, count: o.count)) }
+                    try output.endRecord()
+                    counts.written += 1
+                    if o.kind == .title { counts.boletos += 1 }
+                case .rejected:
+                    counts.rejected += 1
+                    let e = o.error!
+                    let message = e.message + (o.source.map { " (title from \($0))" } ?? "")
+                    let raw = Array(UnsafeBufferPointer(start: chunk.input.base + o.start, count: o.count))
+                    sink.report(Diagnostic(.error, DiagnosticCode(rawValue: e.code), message, file: name, line: o.number, column: o.column, raw: raw))
+                    if let maxRejects, counts.rejected > maxRejects { stopped = true }
+                }
+            }
+        }
+        let threads = max(1, Environment.threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        let pool = threads > 1 ? BoletoChunks(workers: threads - 1) { TitleBoletoMaker(asOf: asOf, pixName: pixName, pixCity: pixCity) } : nil
+        defer { pool?.stop() }
+        var pending: [BoletoChunks.Chunk] = []
+        var spares: [BoletoChunks.Chunk] = []
+        let chunkSize = 512 << 10
+        var current = BoletoChunks.Chunk(capacity: chunkSize + LineReader.maxLineLength)
+        // Hands the chunk being filled on, and takes made ones in order (all of them at the end).
+        func flush(final: Bool) throws {
+            guard let pool else {
+                current.make(&maker)
+                try take(current)
+                current.reset()
+                return
+            }
+            if !current.lines.isEmpty {
+                pool.submit(current)
+                pending.append(current)
+                current = spares.popLast() ?? BoletoChunks.Chunk(capacity: chunkSize + LineReader.maxLineLength)
+            }
+            while !pending.isEmpty && (final || pending.count > threads) {
+                let chunk = pending.removeFirst()
+                pool.wait(chunk, &maker)
+                try take(chunk)
+                chunk.reset()
+                spares.append(chunk)
+            }
+        }
         var reader = LineReader(source)
         defer { reader.close() }
         try reader.forEachLine { bytes, number, cut in
-            counts.lines += 1
-            var hi = bytes.count
-            while hi > 0, bytes[hi - 1] == 0x0D || bytes[hi - 1] == 0x20 || bytes[hi - 1] == 0x09 { hi -= 1 }
-            let line = UnsafeBufferPointer(rebasing: bytes[0..<hi])
-            if line.isEmpty {
-                counts.skipped += 1
-                return true
-            }
-            let result: TitleBoletoMaker.Result
-            if cut {
-                result = .rejected(BoletoError("boleto.json", "line longer than \(LineReader.maxLineLength) bytes"), column: 0, source: nil)
-            } else {
-                result = maker.process(line)
-            }
-            switch result {
-            case .title:
-                try output.withBuffer { maker.appendOutput(line, to: &$0) }
-                try output.endRecord()
-                counts.written += 1
-                counts.boletos += 1
-            case .other:
-                try output.withBuffer { $0.appendBytes(line) }
-                try output.endRecord()
-                counts.written += 1
-            case .rejected(let e, let column, let origin):
-                counts.rejected += 1
-                let message = e.message + (origin.map { " (title from \($0))" } ?? "")
-                sink.report(
-                    Diagnostic(.error, DiagnosticCode(rawValue: e.code), message, file: name, line: number, column: column, raw: Array(bytes)))
-                if let maxRejects, counts.rejected > maxRejects { return false }
+            current.lines.append((current.input.count, bytes.count, number, cut))
+            current.input.appendBytes(bytes)
+            if current.input.count >= chunkSize {
+                try flush(final: false)
+                if stopped { return false }
             }
             return true
         }
+        try flush(final: true)
         try output.finish()
         try rejects?.finish()
         try rejectsFile?.commit()

@@ -248,3 +248,44 @@ extension CLITests {
     }
 }
 
+
+extension BinaryTests {
+    /// `boleto make` on 1, 2 and 3 threads (TROCA_THREADS, real processes): the same output,
+    /// rejects, diagnostics, summary and exit status, on about 3 MB of titles of every bank
+    /// with bad ones, blank lines, other records and an over-long line among them, and with
+    /// --max-rejects stopping in the middle.
+    @Test func boletoMakeThreadsChangeNoByte() throws {
+        let binary = try #require(Self.binary, "the troca executable is built beside the tests")
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var lines: [String] = []
+        let good = [
+            #"{"record":"title","bank":"033","carteira":"101","convenio":"0282033","nosso_numero":"5666124578%02d","due_date":"2026-03-15","amount_cents":%d}"#,
+            #"{"record":"title","bank":"237","agency":"1234","account":"0012345","carteira":"09","nosso_numero":"000000%05d","due_date":"2026-04-01","amount_cents":%d}"#,
+            #"{"record":"title","bank":"104","convenio":"1234567","nosso_numero":"140000000%08d","due_date":"2026-05-01","amount_cents":%d}"#,
+        ]
+        for k in 0..<12_000 {
+            switch k % 97 {
+            case 13: lines.append(#"{"record":"title","bank":"237","agency":"1","account":"1","carteira":"19","nosso_numero":"2","due_date":"2026-04-01","amount_cents":-5}"#)
+            case 29: lines.append("not json \(k)")
+            case 41: lines.append("")
+            case 53: lines.append(#"{"record":"event","code":"06","n":\#(k)}"#)
+            case 67: lines.append(#"{"record":"title","bank":"999","nosso_numero":"1","due_date":"2026-04-01","amount_cents":1}"#)
+            default: lines.append(String(format: good[k % 3], k % 100, 100 + k))
+            }
+            if k == 6_001 { lines.append("{\"record\":\"title\",\"x\":\"" + String(repeating: "x", count: 70_000) + "\"}") }
+        }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: dir + "/titles.jsonl", atomically: true, encoding: .utf8)
+        for extra in ["", "--max-rejects 150"] {
+            var outcomes: [String] = []
+            for threads in [1, 2, 3] {
+                let run = try shell(
+                    "TROCA_THREADS=\(threads) '\(binary)' boleto make --as-of 2026-01-01 \(extra) --rejects rej.jsonl titles.jsonl > out.jsonl 2> err.txt; echo status=$?; md5sum out.jsonl rej.jsonl err.txt | cut -c1-32; wc -l < out.jsonl; tail -1 err.txt",
+                    cwd: dir)
+                outcomes.append(run.output)
+            }
+            #expect(outcomes[0].contains(extra.isEmpty ? "status=65" : "stopped after 151 rejects"), "\(outcomes[0])")
+            #expect(outcomes[1] == outcomes[0] && outcomes[2] == outcomes[0], "\(outcomes)")
+        }
+    }
+}
