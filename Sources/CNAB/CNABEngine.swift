@@ -66,6 +66,8 @@ struct CNABEngine {
         /// record's index is 64 or more (the bits then do not tell the whole story).
         var present: UInt64 = 0
         var presentAll = true
+        /// Whether a segment carries the bank (else the file header's is written).
+        var hasBank = false
         var errors: [Diagnostic] = []
         var batch = 0
         var open = false
@@ -234,6 +236,9 @@ struct CNABEngine {
     var batch: Batch?
     var group = Group()
     var headerBank: [UInt8]?
+    /// `,"bank":"NNN"` from the file header, for títulos whose records carry no bank of their own
+    /// (CNAB 400 details), so that every título and event names its bank as CNAB 240 ones do.
+    var headerBankJSON: [UInt8] = []
     /// The header's bank bytes as a number (banks are 3 bytes), -1 length when there is none.
     var headerBankKey: UInt64 = 0
     var headerBankLength = -1
@@ -604,6 +609,8 @@ struct CNABEngine {
             summary.bank = bank
             let spec = info.specs[b]
             headerBank = Array(line[spec.start..<(spec.start + spec.length)])
+            headerBankJSON = Array(",\"bank\":".utf8)
+            JSONBytes.appendString(bank, to: &headerBankJSON)
             headerBankLength = spec.length <= 8 ? spec.length : -1
             headerBankKey = Self.key(line, spec.start, spec.length)
         }
@@ -883,6 +890,7 @@ struct CNABEngine {
         group.count = slot + 1
         group.shape = slot < 8 && r < 255 && (slot == 0 || group.shape != 0) ? group.shape | UInt64(r &+ 1) &<< UInt64(8 &* slot) : 0
         if r < 64 { group.present |= 1 &<< UInt64(r) } else { group.presentAll = false }
+        if hot[r].bank.exists { group.hasBank = true }
         if !problems.isEmpty { group.errors.append(contentsOf: problems) }
     }
 
@@ -900,6 +908,7 @@ struct CNABEngine {
             group.shape = 0
             group.present = 0
             group.presentAll = true
+            group.hasBank = false
             if !group.errors.isEmpty { group.errors.removeAll(keepingCapacity: true) }
         }
         let firstRecord = group.records[0]
@@ -975,6 +984,7 @@ struct CNABEngine {
                 buffer.append(contentsOf: ",\"batch\":")
                 JSONBytes.appendInt(group.batch, to: &buffer)
             }
+            if !group.hasBank { buffer.append(headerBankJSON) }
         }
         if deferred {
             out.hole { payload in

@@ -23,8 +23,9 @@ enum BoletoMakeCommand: Command {
                            pix.city, else --pix-name and --pix-city
         Other records pass through unchanged.
 
-        Fields read: bank, agency, account, account_digit, carteira, convenio, nosso_numero,
-        document_number (Itaú special carteiras), due_date, amount_cents. Banks: 001 (convênio
+        Fields read: bank, agency, account, account_digit, carteira (bank_carteira instead when
+        present: the bank's own number beside FEBRABAN's C006 carteira in a CNAB 240 título),
+        convenio, nosso_numero, document_number (Itaú special carteiras), due_date, amount_cents. Banks: 001 (convênio
         of 4, 6 or 7 digits), 033, 104 (SIGCB), 237, 341, 748 (convenio = posto + código), 756.
 
         A title that cannot make a valid boleto — unknown bank, missing convênio, nosso número
@@ -189,6 +190,7 @@ struct TitleBoletoMaker {
         var isTitle = false
         var pixIndex: Int? = nil
         var sourceText: String? = nil
+        var bankCarteira: String? = nil
         var problem: BoletoError? = nil
         var i = 1
         // The tape's text, read in place (the tape is not changed meanwhile); a tape with no text
@@ -235,6 +237,7 @@ struct TitleBoletoMaker {
                         problem = problem ?? BoletoError(BoletoError.Code.amount, "amount_cents must be an integer number of centavos")
                     }
                 case 13 where key == "account_digit": t.accountDigit = text()
+                case 13 where key == "bank_carteira": bankCarteira = text()
                 case 15 where key == "document_number": t.documentNumber = text()
                 default: break
                 }
@@ -242,6 +245,9 @@ struct TitleBoletoMaker {
             }
         }
         guard isTitle else { return .other }
+        // The bank's own carteira number, where the record also has FEBRABAN's C006 `carteira`
+        // (1 simples…): a título read from a Bradesco or Banco do Brasil CNAB 240 file.
+        if let bankCarteira, !bankCarteira.isEmpty { t.carteira = bankCarteira }
         scanMembers(line)
         func column(_ e: BoletoError) -> Int {
             guard let field = Self.field(of: e.code) else { return 0 }
