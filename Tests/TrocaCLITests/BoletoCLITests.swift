@@ -51,6 +51,24 @@ import TrocaCLI
         #expect(r["barcode"] as? String == made.first?["barcode"] as? String)
     }
 
+    /// `cnab parse | boleto make`: a Bradesco CNAB 240 título's barcode carries the bank's own
+    /// carteira (bank_carteira 009 → 09 at barcode 24-25), not FEBRABAN's C006 carteira (1); a
+    /// CNAB 400 título names the bank its file header gives.
+    @Test func parsedTitulosMakeBoletos() throws {
+        let parsed = troca(["cnab", "parse", "Fixtures/samples/cnab240/237/remessa.rem"])
+        let titles = parsed.records.filter { $0["record"] as? String == "title" }
+        #expect(titles.count == 4 && titles.allSatisfy { $0["carteira"] as? String == "1" && $0["bank_carteira"] as? String == "009" })
+        let made = troca(["boleto", "make", "--as-of", "2026-01-01"], stdin: parsed.stdout)
+        #expect(made.status == .ok, "\(made.stderrText)")
+        let barcodes = made.records.compactMap { $0["barcode"] as? String }
+        #expect(barcodes.count == 4)
+        #expect(barcodes.allSatisfy { Array($0)[23..<25] == ["0", "9"] }, "\(barcodes)")
+
+        let parsed400 = troca(["cnab", "parse", "Fixtures/samples/cnab400/237/remessa.rem"])
+        let titles400 = parsed400.records.filter { $0["record"] as? String == "title" }
+        #expect(!titles400.isEmpty && titles400.allSatisfy { $0["bank"] as? String == "237" })
+    }
+
     /// Running make twice changes nothing the second time (members replaced in place).
     @Test func makeIsIdempotent() {
         let once = troca(["boleto", "make", "--as-of", "2026-01-01"], stdin: Array(Self.titles.utf8))
