@@ -51,6 +51,21 @@ cp "$root/Fixtures/samples/cnab400/237/retorno.ret" BRADESCO-400.ret
 grep -o '"event":"[a-z_]*"' events400.jsonl | sort | uniq -c | sed 's/"event"://; s/"//g'
 
 echo
+echo "== troca boleto make: barcode and linha digitável for each título of a Bradesco CNAB 240 remessa"
+cp "$root/Fixtures/samples/cnab240/237/remessa.rem" BRADESCO-240.rem
+status=0
+"$troca" cnab parse BRADESCO-240.rem 2>/dev/null | "$troca" boleto make --as-of 2026-01-01 > boletos.jsonl 2>boleto.err || status=$?
+grep 'boleto make:' boleto.err
+if [[ $status -ne 0 ]]; then
+  echo "demo: boleto make failed (exit $status)" >&2
+  cat boleto.err >&2
+  exit 1
+fi
+line=$(grep -o '"linha_digitavel":"[0-9]*"' boletos.jsonl | head -1 | cut -d'"' -f4)
+echo "first linha digitável: $line, decoded:"
+"$troca" boleto decode --as-of 2026-01-01 "$line" 2>/dev/null | cut -c1-160
+
+echo
 echo "== troca cnab write: the títulos back into a remessa (NSA kept in nsa.txt), read again"
 grep '"record":"title"' titles.jsonl > titles-only.jsonl
 # The sample's bank, 999, has no layout of its own: the remessa is FEBRABAN's.
