@@ -253,7 +253,7 @@ public final class CSVReader {
                             if eof {
                                 throw CSVError(
                                     "csv.unterminated-quote",
-                                    "the quoted field that opens here is not closed before the end of the file (\(nextLine + lines - quoteLine + 1) lines later)",
+                                    "the quoted field that opens here is never closed: the file ends inside it (truncated, or a stray quote)",
                                     line: quoteLine, column: column)
                             }
                             return .incomplete

@@ -33,8 +33,7 @@ public struct ImportKind: RawRepresentable, Sendable, Hashable {
         case .title:
             return [
                 "document_number", "nosso_numero", "bank", "agency", "account", "carteira", "species", "issue_date",
-                "due_date", "amount_cents", "payer.name", "payer.document", "payer.document_type", "payer.email",
-                "payer.phone",
+                "due_date", "amount_cents", "payer.name", "payer.document", "payer.document_type",
             ] + ImportKind.address.map { "payer.address." + $0 }
         case .party:
             return ["code", "name", "trade_name", "document", "document_type", "email", "phone"]

@@ -15,6 +15,8 @@ public struct ImportSummary: Sendable, Hashable {
     public var fatal = false
     /// Whether reading stopped because `maxRejects` was passed.
     public var stopped = false
+    /// An empty summary.
+    public init() {}
 }
 
 /// Turns CSV rows into JSONL records through a column map: every cell checked by its type, every
