@@ -52,6 +52,7 @@ enum Commands {
         ImportTitlesCommand.self,
         ImportPartiesCommand.self,
         ImportPaymentsCommand.self,
+        ExportCsvCommand.self,
         LayoutListCommand.self,
         LayoutShowCommand.self,
         LayoutLintCommand.self,
