@@ -53,6 +53,7 @@ enum Commands {
         ImportPartiesCommand.self,
         ImportPaymentsCommand.self,
         ExportCsvCommand.self,
+        ConvertCommand.self,
         LayoutListCommand.self,
         LayoutShowCommand.self,
         LayoutLintCommand.self,
