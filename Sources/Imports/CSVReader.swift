@@ -69,10 +69,29 @@ public final class CSVReader {
     /// Whether the input began with a UTF-8 byte order mark.
     public private(set) var hadBOM = false
 
-    /// The current record's cells, unquoted, back to back.
-    var cells: ByteBuffer
-    /// Where each cell starts in `cells`; one more entry than cells.
-    var offsets: [Int] = [0]
+    /// The current record's cells, behind a pointer (no access checks on the hot path).
+    struct Cells {
+        /// The cells, unquoted, back to back.
+        var bytes: ByteBuffer
+        /// Where each cell starts in `bytes`; one more entry than cells.
+        var offsets: UnsafeMutablePointer<Int>
+        var capacity: Int
+        /// Entries in `offsets`.
+        var count: Int
+
+        mutating func mark() {
+            if count == capacity {
+                let bigger = UnsafeMutablePointer<Int>.allocate(capacity: capacity * 2)
+                bigger.update(from: offsets, count: count)
+                offsets.deallocate()
+                offsets = bigger
+                capacity *= 2
+            }
+            offsets[count] = bytes.count
+            count += 1
+        }
+    }
+    let current: UnsafeMutablePointer<Cells>
     /// The 1-based line the current record starts on.
     public private(set) var line = 0
     var nextLine = 1
@@ -81,7 +100,7 @@ public final class CSVReader {
     /// A problem with the current record, which the caller should reject.
     public private(set) var problem: CSVRecordProblem?
     /// Whether the current record is an empty line (no bytes before its line end).
-    public var isBlankLine: Bool { raw.count == 0 && offsets.count == 2 }
+    public var isBlankLine: Bool { raw.count == 0 && current.pointee.count == 2 }
 
     /// Creates a reader; `delimiter` nil detects it from the first record.
     public init(_ source: ByteSource, delimiter: UInt8? = nil, bufferSize: Int = 1 << 20, maxRecordBytes: Int = 1 << 20) {
@@ -90,22 +109,29 @@ public final class CSVReader {
         self.capacity = max(bufferSize, 16)
         self.buffer = .allocate(capacity: capacity)
         self.maxRecordBytes = maxRecordBytes
-        self.cells = ByteBuffer(capacity: 4096)
+        current = .allocate(capacity: 1)
+        let offsets = UnsafeMutablePointer<Int>.allocate(capacity: 64)
+        offsets[0] = 0
+        current.initialize(to: Cells(bytes: ByteBuffer(capacity: 4096), offsets: offsets, capacity: 64, count: 1))
     }
 
     deinit {
         buffer.deallocate()
-        cells.deallocate()
+        current.pointee.bytes.deallocate()
+        current.pointee.offsets.deallocate()
+        current.deinitialize(count: 1)
+        current.deallocate()
         table.deallocate()
     }
 
     /// The number of cells in the current record.
-    public var count: Int { offsets.count - 1 }
+    public var count: Int { current.pointee.count - 1 }
 
     /// The bytes of cell `i` (0-based) of the current record.
     @inline(__always)
     public func cell(_ i: Int) -> UnsafeBufferPointer<UInt8> {
-        UnsafeBufferPointer(start: cells.base + offsets[i], count: offsets[i + 1] - offsets[i])
+        let c = current.pointee
+        return UnsafeBufferPointer(start: c.bytes.base + c.offsets[i], count: c.offsets[i + 1] - c.offsets[i])
     }
 
     /// Cell `i` as a String (UTF-8, or Windows-1252 when not valid UTF-8).
@@ -224,12 +250,16 @@ public final class CSVReader {
 
     /// Parses one record from `start`; on `.incomplete` nothing is consumed.
     func parse() throws -> Outcome {
-        cells.removeAll()
-        offsets.removeAll(keepingCapacity: true)
-        offsets.append(0)
-        problem = nil
+        var cells = current.pointee
+        defer { current.pointee = cells }
+        cells.bytes.removeAll()
+        cells.count = 0
+        cells.mark()
+        if problem != nil { problem = nil }
         let b = buffer
         let table = self.table
+        let end = self.end
+        let eof = self.eof
         let recordStart = start
         var i = start
         var lines = 0
@@ -258,10 +288,10 @@ public final class CSVReader {
                             }
                             return .incomplete
                         }
-                        cells.appendBytes(UnsafeBufferPointer(start: b + i, count: j - i))
+                        cells.bytes.appendBytes(UnsafeBufferPointer(start: b + i, count: j - i))
                         if j + 1 == end && !eof { return .incomplete }
                         if j + 1 < end, b[j + 1] == 0x22 {
-                            cells.append(0x22)
+                            cells.bytes.append(0x22)
                             i = j + 2
                             continue
                         }
@@ -282,7 +312,7 @@ public final class CSVReader {
                                 let k = table[Int(b[i])]
                                 if k == 1 || k == 2 || k == 3 { break }
                                 if k == 5 { throw nul(line: nextLine + lines, column: column) }
-                                cells.append(b[i])
+                                cells.bytes.append(b[i])
                                 i += 1
                             }
                         }
@@ -306,9 +336,9 @@ public final class CSVReader {
                         if k == 5 { throw nul(line: nextLine + lines, column: column) }
                         break
                     }
-                    cells.appendBytes(UnsafeBufferPointer(start: b + from, count: i - from))
+                    cells.bytes.appendBytes(UnsafeBufferPointer(start: b + from, count: i - from))
                 }
-                offsets.append(cells.count)
+                cells.mark()
                 if i == end {
                     if !eof { return .incomplete }
                     recordEnd = i

@@ -15,86 +15,98 @@ public enum CellParsers {
     }
 
     /// An amount in integer centavos, exactly: optional `R$`, a sign (`-` before or after `R$`),
-    /// thousands separators in groups of three, at most two decimals.
+    /// thousands separators in groups of three, at most two decimals. Allocates nothing unless
+    /// the text is refused.
     public static func amount(_ text: UnsafeBufferPointer<UInt8>, style: AmountStyle = .auto) -> Result<Int, ParseProblem> {
+        let dot = UInt8(ascii: "."), comma = UInt8(ascii: ",")
         var i = 0
         let n = text.count
         var negative = false
-        func skipBlanks() { while i < n, text[i] == 0x20 || text[i] == 0xA0 { i += 1 } }
-        if i < n, text[i] == UInt8(ascii: "-") { negative = true; i += 1; skipBlanks() }
+        func bad() -> Result<Int, ParseProblem> {
+            .failure(ParseProblem("expected an amount such as 1.234,56 or 1234.56, found \(quote(text))"))
+        }
+        if i < n, text[i] == UInt8(ascii: "-") { negative = true; i += 1; while i < n, text[i] == 0x20 { i += 1 } }
         if i + 1 < n, text[i] == UInt8(ascii: "R"), text[i + 1] == UInt8(ascii: "$") {
             i += 2
-            skipBlanks()
+            while i < n, text[i] == 0x20 { i += 1 }
             if !negative, i < n, text[i] == UInt8(ascii: "-") { negative = true; i += 1 }
         }
-        // Digits and separators only from here.
-        var intDigits: [UInt8] = []
-        var groups: [Int] = []  // lengths of digit runs between separators
-        var seps: [UInt8] = []
-        var run = 0
+        let from = i
+        // Pass 1: the characters, the separators, the first and last digit runs.
+        var dots = 0, commas = 0, run = 0, firstRun = -1, digits = 0
+        var lastSep: UInt8 = 0
         while i < n {
             let c = text[i]
-            if c >= 48 && c <= 57 {
-                intDigits.append(c)
+            if c &- 48 < 10 {
                 run += 1
-            } else if c == UInt8(ascii: ".") || c == UInt8(ascii: ",") {
-                groups.append(run)
-                seps.append(c)
+                digits += 1
+            } else if c == dot || c == comma {
+                if run == 0 { return bad() }
+                if firstRun < 0 { firstRun = run }
+                if c == dot { dots += 1 } else { commas += 1 }
+                lastSep = c
                 run = 0
             } else {
-                return .failure(ParseProblem("expected an amount such as 1.234,56 or 1234.56, found \(quote(text))"))
+                return bad()
             }
             i += 1
         }
-        groups.append(run)
-        guard !intDigits.isEmpty, groups.allSatisfy({ $0 > 0 }) else {
-            return .failure(ParseProblem("expected an amount such as 1.234,56 or 1234.56, found \(quote(text))"))
-        }
-        // Decide which separator (if any) is the decimal one.
-        var decimal: UInt8? = nil
+        if run == 0 { return bad() }
+        let lastRun = run
+        if firstRun < 0 { firstRun = run }
+        var decimal: UInt8 = 0
         switch style {
-        case .br: decimal = seps.contains(UInt8(ascii: ",")) ? UInt8(ascii: ",") : nil
-        case .plain: decimal = seps.contains(UInt8(ascii: ".")) ? UInt8(ascii: ".") : nil
+        case .br: decimal = commas > 0 ? comma : 0
+        case .plain: decimal = dots > 0 ? dot : 0
         case .auto:
-            if let last = seps.last {
-                let other = last == UInt8(ascii: ",") ? UInt8(ascii: ".") : UInt8(ascii: ",")
-                if seps.dropLast().contains(last) {
-                    decimal = nil  // 1.234.567: every separator is a thousands one
-                } else if seps.contains(other) {
-                    decimal = last  // 1.234,56 or 1,234.56
-                } else if last == UInt8(ascii: ",") {
-                    decimal = last  // 1234,56
-                } else if groups.last! == 3 {
+            if dots + commas > 0 {
+                let same = lastSep == comma ? commas : dots
+                let other = lastSep == comma ? dots : commas
+                if same > 1 {
+                    decimal = 0
+                } else if other > 0 || lastSep == comma {
+                    decimal = lastSep
+                } else if lastRun == 3 {
                     return .failure(
                         ParseProblem(
                             "ambiguous amount \(quote(text)): 1.234 may be one thousand or one point two; set \"format\": \"br\" or \"plain\" in the map"))
                 } else {
-                    decimal = last  // 1234.5, 1234.56
+                    decimal = lastSep
                 }
             }
         }
-        // Check the shape: separators other than the decimal one split groups of 3.
-        let decimalIndex = decimal.flatMap { d in seps.lastIndex(of: d) }
-        if let d = decimal, seps.filter({ $0 == d }).count > 1 {
-            return .failure(ParseProblem("expected one decimal separator in \(quote(text))"))
-        }
-        for (k, s) in seps.enumerated() where k != decimalIndex {
-            if let di = decimalIndex, k > di { return .failure(ParseProblem("a thousands separator after the decimals in \(quote(text))")) }
-            if s == decimal { continue }
-            guard groups[k + 1] == 3, k > 0 || groups[0] <= 3 else {
-                return .failure(ParseProblem("expected thousands in groups of three digits in \(quote(text))"))
+        if decimal != 0 {
+            if (decimal == comma ? commas : dots) > 1 { return .failure(ParseProblem("expected one decimal separator in \(quote(text))")) }
+            if lastSep != decimal { return .failure(ParseProblem("expected the decimals last in \(quote(text))")) }
+            if lastRun > 2 {
+                return .failure(ParseProblem("expected at most 2 decimal places (centavos), found \(lastRun) in \(quote(text))"))
             }
         }
-        if let di = decimalIndex {
-            guard di == seps.count - 1 else { return .failure(ParseProblem("expected the decimals last in \(quote(text))")) }
-            if groups.last! > 2 {
-                return .failure(ParseProblem("expected at most 2 decimal places (centavos), found \(groups.last!) in \(quote(text))"))
-            }
-        }
-        let fraction = decimalIndex == nil ? 0 : groups.last!
-        guard intDigits.count <= 17 else { return .failure(ParseProblem("amount too large: \(quote(text))")) }
+        let thousands = dots + commas - (decimal == 0 ? 0 : 1)
+        if thousands > 0, firstRun > 3 { return .failure(ParseProblem("expected thousands in groups of three digits in \(quote(text))")) }
+        if digits > 17 { return .failure(ParseProblem("amount too large: \(quote(text))")) }
+        // Pass 2: groups after thousands separators have 3 digits; the value.
         var value = 0
-        for d in intDigits { value = value * 10 + Int(d - 48) }
+        var fraction = 0
+        var inFraction = false
+        var seps = 0
+        run = 0
+        i = from
+        while i < n {
+            let c = text[i]
+            if c &- 48 < 10 {
+                value = value &* 10 &+ Int(c &- 48)
+                run += 1
+                if inFraction { fraction += 1 }
+            } else {
+                if seps > 0, !inFraction, run != 3 { return .failure(ParseProblem("expected thousands in groups of three digits in \(quote(text))")) }
+                seps += 1
+                if decimal != 0, seps == dots + commas { inFraction = true }
+                run = 0
+            }
+            i += 1
+        }
+        if seps > 0, !inFraction, run != 3 { return .failure(ParseProblem("expected thousands in groups of three digits in \(quote(text))")) }
         if fraction == 0 { value *= 100 } else if fraction == 1 { value *= 10 }
         return .success(negative ? -value : value)
     }
@@ -111,55 +123,108 @@ public enum CellParsers {
         case iso = "yyyy-MM-dd"
     }
 
-    /// A civil date.
+    /// A civil date. Allocates nothing unless the text is refused.
     public static func date(_ text: UnsafeBufferPointer<UInt8>, format: DateFormat = .auto) -> Result<CivilDate, ParseProblem> {
-        let expected: String
-        switch format {
-        case .auto: expected = "a date dd/MM/yyyy, dd/MM/yy or yyyy-MM-dd"
-        default: expected = "a date " + format.rawValue
+        func bad() -> Result<CivilDate, ParseProblem> {
+            let expected = format == .auto ? "a date dd/MM/yyyy, dd/MM/yy or yyyy-MM-dd" : "a date " + format.rawValue
+            return .failure(ParseProblem("expected \(expected), found \(quote(text))"))
         }
-        let bad = ParseProblem("expected \(expected), found \(quote(text))")
-        let parts = text.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
-        if parts.count == 3, format != .iso {
-            guard (1...2).contains(parts[0].count), (1...2).contains(parts[1].count),
-                let d = Digits.value(parts[0]), let m = Digits.value(parts[1]), let y = Digits.value(parts[2])
-            else { return .failure(bad) }
-            var year = y
-            switch parts[2].count {
-            case 4 where format != .ddMMyy: break
-            case 2 where format != .ddMMyyyy: year = y < 70 ? 2000 + y : 1900 + y
-            default: return .failure(bad)
+        let n = text.count
+        /// The digits from `i` up to a non-digit: (value, count, next index).
+        func number(_ from: Int) -> (Int, Int, Int) {
+            var i = from
+            var v = 0
+            while i < n, text[i] &- 48 < 10, i - from < 5 {
+                v = v * 10 + Int(text[i] &- 48)
+                i += 1
             }
-            guard let date = CivilDate(year: year, month: m, day: d) else {
-                return .failure(ParseProblem("no such date: \(quote(text)) (day \(d), month \(m), year \(year))"))
-            }
-            return .success(date)
+            return (v, i - from, i)
         }
-        let iso = text.split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false)
-        if iso.count == 3, format == .auto || format == .iso, iso[0].count == 4, iso[1].count == 2, iso[2].count == 2,
-            let y = Digits.value(iso[0]), let m = Digits.value(iso[1]), let d = Digits.value(iso[2])
-        {
-            guard let date = CivilDate(year: y, month: m, day: d) else {
-                return .failure(ParseProblem("no such date: \(quote(text))"))
+        let (a, an, ai) = number(0)
+        guard an > 0, ai < n else { return bad() }
+        let sep = text[ai]
+        let (b, bn, bi) = number(ai + 1)
+        guard bn > 0, bi < n, text[bi] == sep else { return bad() }
+        let (c, cn, ci) = number(bi + 1)
+        guard cn > 0, ci == n else { return bad() }
+        var y = 0, m = 0, d = 0
+        if sep == UInt8(ascii: "/"), format != .iso, an <= 2, bn <= 2 {
+            d = a
+            m = b
+            switch cn {
+            case 4 where format != .ddMMyy: y = c
+            case 2 where format != .ddMMyyyy: y = c < 70 ? 2000 + c : 1900 + c
+            default: return bad()
             }
-            return .success(date)
+        } else if sep == UInt8(ascii: "-"), format == .auto || format == .iso, an == 4, bn == 2, cn == 2 {
+            y = a
+            m = b
+            d = c
+        } else {
+            return bad()
         }
-        return .failure(bad)
+        guard let date = CivilDate(year: y, month: m, day: d) else {
+            return .failure(ParseProblem("no such date: \(quote(text)) (day \(d), month \(m), year \(y))"))
+        }
+        return .success(date)
+    }
+
+    /// A CEP's 8 digits appended to `out` as a JSON string, or the problem.
+    static func cep(_ text: UnsafeBufferPointer<UInt8>, into out: inout ByteBuffer) -> ParseProblem? {
+        let mark = out.count
+        out.append(0x22)
+        var count = 0
+        for b in text {
+            if b &- 48 < 10 {
+                out.append(b)
+                count += 1
+            } else if b != UInt8(ascii: "-") && b != UInt8(ascii: ".") {
+                out.truncate(to: mark)
+                return ParseProblem("expected a CEP (8 digits, 01310-100), found \(quote(text))")
+            }
+        }
+        guard count == 8 else {
+            out.truncate(to: mark)
+            let hint = count == 7 ? " (a spreadsheet may have dropped a leading zero)" : ""
+            return ParseProblem("expected a CEP of 8 digits, found \(count) in \(quote(text))\(hint)")
+        }
+        out.append(0x22)
+        return nil
+    }
+
+    /// Which two-letter codes are UFs: index (first - A) * 26 + (second - A).
+    static let ufTable: [Bool] = {
+        var t = [Bool](repeating: false, count: 26 * 26)
+        for uf in ufs {
+            let b = Array(uf.utf8)
+            t[Int(b[0] - 65) * 26 + Int(b[1] - 65)] = true
+        }
+        return t
+    }()
+
+    /// A UF appended to `out` as an uppercase JSON string, or the problem.
+    static func uf(_ text: UnsafeBufferPointer<UInt8>, into out: inout ByteBuffer) -> ParseProblem? {
+        if text.count == 2 {
+            let a = text[0] & 0xDF, b = text[1] & 0xDF
+            if a &- 65 < 26, b &- 65 < 26, text[0] | 0x20 &- 97 < 26, text[1] | 0x20 &- 97 < 26,
+                ufTable[Int(a - 65) * 26 + Int(b - 65)]
+            {
+                out.append(0x22)
+                out.append(a)
+                out.append(b)
+                out.append(0x22)
+                return nil
+            }
+        }
+        return ParseProblem("expected a UF (SP, RJ, MG…), found \(quote(text))")
     }
 
     /// A CEP: 8 digits, written `01310-100`, `01310100` or `01.310-100`.
     public static func cep(_ text: UnsafeBufferPointer<UInt8>) -> Result<[UInt8], ParseProblem> {
-        var digits: [UInt8] = []
-        for b in text {
-            if b >= 48 && b <= 57 { digits.append(b) } else if b == UInt8(ascii: "-") || b == UInt8(ascii: ".") { continue } else {
-                return .failure(ParseProblem("expected a CEP (8 digits, 01310-100), found \(quote(text))"))
-            }
-        }
-        guard digits.count == 8 else {
-            let hint = digits.count == 7 ? " (a spreadsheet may have dropped a leading zero)" : ""
-            return .failure(ParseProblem("expected a CEP of 8 digits, found \(digits.count) in \(quote(text))\(hint)"))
-        }
-        return .success(digits)
+        var out = ByteBuffer(capacity: 16)
+        defer { out.deallocate() }
+        if let p = cep(text, into: &out) { return .failure(p) }
+        return .success(Array(out.bytes.dropFirst().dropLast()))
     }
 
     /// The 27 federative units.
@@ -170,11 +235,10 @@ public enum CellParsers {
 
     /// A UF, two letters in either case → uppercase.
     public static func uf(_ text: UnsafeBufferPointer<UInt8>) -> Result<[UInt8], ParseProblem> {
-        let upper = text.map { $0 >= 97 && $0 <= 122 ? $0 - 32 : $0 }
-        guard upper.count == 2, ufs.contains(String(decoding: upper, as: UTF8.self)) else {
-            return .failure(ParseProblem("expected a UF (SP, RJ, MG…), found \(quote(text))"))
-        }
-        return .success(upper)
+        var out = ByteBuffer(capacity: 16)
+        defer { out.deallocate() }
+        if let p = uf(text, into: &out) { return .failure(p) }
+        return .success(Array(out.bytes.dropFirst().dropLast()))
     }
 
     /// An integer: optional sign, digits.

@@ -22,30 +22,63 @@ public struct ImportSummary: Sendable, Hashable {
 /// Turns CSV rows into JSONL records through a column map: every cell checked by its type, every
 /// problem a diagnostic at `line:column` (column: the CSV column number), a repeated key rejected
 /// with the line of the first.
+///
+/// The map is compiled into plain values behind pointers (a plan per field, an emit program, the
+/// constants' JSON), so that a row costs no allocation, reference counting or access checks.
 public final class Importer {
     let map: ColumnMap
     let file: String
     let header: [String]
     /// For each mapped field: the 0-based columns it reads.
     let sources: [[Int]]
-    /// The JSON tree of the output record.
-    let tree: [Node]
-    /// Slot of each mapped field; derived `document_type` slots follow.
+
+    /// One field, compiled.
+    struct Plan {
+        var type: UInt8
+        var amountStyle: CellParsers.AmountStyle
+        var dateFormat: CellParsers.DateFormat
+        var required: Bool
+        var column: Int  // the only column, or -1 (constant, or several columns)
+        var columnsStart: Int  // in `columns`
+        var columnsCount: Int
+        var constant: (Int, Int)  // JSON in `constants`, count 0: none
+        var defaultValue: (Int, Int)  // JSON in `constants`
+        var defaultType: (Int, Int)  // its document_type JSON
+        var separator: (Int, Int)  // raw bytes in `constants`
+        var documentTypeSlot: Int  // -1: none
+    }
+
+    /// One step of writing a record's members.
+    struct Op {
+        var kind: UInt8  // 0 leaf, 1 open, 2 close
+        var key: (Int, Int)  // `"name":` bytes in `constants`
+        var slot: Int
+    }
+
+    static let text: UInt8 = 0, digits: UInt8 = 1, integer: UInt8 = 2, amount: UInt8 = 3, date: UInt8 = 4,
+        document: UInt8 = 5, cep: UInt8 = 6, uf: UInt8 = 7
+
+    /// What a row touches, behind a pointer.
+    struct State {
+        var values: ByteBuffer
+        var scratch: ByteBuffer
+        var keys: [UInt64: Int] = [:]
+    }
+
+    let plans: UnsafeMutablePointer<Plan>
+    let planCount: Int
+    let columns: UnsafeMutablePointer<Int>
+    let ops: UnsafeMutablePointer<Op>
+    let opCount: Int
+    let constants: UnsafeMutablePointer<UInt8>
+    let slots: UnsafeMutablePointer<(Int, Int)>
     let slotCount: Int
-    let documentTypeSlot: [Int?]
-    let keyField: Int?
-    /// Per row: each slot's JSON value as (offset, count) in `values`; count 0 is absent.
-    var slots: [(Int, Int)]
-    var values: ByteBuffer
-    var scratch: [UInt8] = []
-    var keys: [UInt64: Int] = [:]
+    let marks: UnsafeMutablePointer<Int>
+    let state: UnsafeMutablePointer<State>
+    let keyField: Int
+    let keyColumn: Int
     let fileJSON: [UInt8]
     let recordPrefix: [UInt8]
-
-    indirect enum Node {
-        case leaf(key: [UInt8], slot: Int)
-        case object(key: [UInt8], children: [Node])
-    }
 
     /// Prepares a map for a file whose header is `header`; a column the map names that is not in
     /// the header is a `MapError` that lists the header's columns.
@@ -75,9 +108,10 @@ public final class Importer {
             sources.append(cols)
         }
         self.sources = sources
+
         // Slots: one per field, then a document_type for each document field whose sibling
         // document_type is not mapped.
-        var docSlots: [Int?] = Array(repeating: nil, count: map.fields.count)
+        var docSlots: [Int] = Array(repeating: -1, count: map.fields.count)
         var count = map.fields.count
         var derived: [(path: String, slot: Int, after: String)] = []
         let mapped = Set(map.fields.map(\.to))
@@ -90,9 +124,67 @@ public final class Importer {
             }
         }
         slotCount = count
-        documentTypeSlot = docSlots
-        keyField = map.key.flatMap { k in map.fields.firstIndex { $0.to == k } }
-        // The tree, in the order fields first appear.
+
+        var constantBytes: [UInt8] = []
+        func add(_ bytes: [UInt8]) -> (Int, Int) {
+            let r = (constantBytes.count, bytes.count)
+            constantBytes += bytes
+            return r
+        }
+
+        // Plans; constants and defaults are parsed once, here.
+        var planList: [Plan] = []
+        var columnList: [Int] = []
+        var scratch = ByteBuffer(capacity: 256)
+        defer { scratch.deallocate() }
+        for (i, f) in map.fields.enumerated() {
+            let code: UInt8
+            switch f.type {
+            case .digits: code = Importer.digits
+            case .integer: code = Importer.integer
+            case .amount: code = Importer.amount
+            case .date: code = Importer.date
+            case .document: code = Importer.document
+            case .cep: code = Importer.cep
+            case .uf: code = Importer.uf
+            default: code = Importer.text
+            }
+            var plan = Plan(
+                type: code, amountStyle: f.format.flatMap(CellParsers.AmountStyle.init(rawValue:)) ?? .auto,
+                dateFormat: f.format.flatMap(CellParsers.DateFormat.init(rawValue:)) ?? .auto, required: f.required,
+                column: sources[i].count == 1 ? sources[i][0] : -1, columnsStart: columnList.count, columnsCount: sources[i].count,
+                constant: (0, 0), defaultValue: (0, 0), defaultType: (0, 0), separator: add(Array(f.separator.utf8)),
+                documentTypeSlot: docSlots[i])
+            columnList += sources[i]
+            for (isDefault, text) in [(false, f.value), (true, f.defaultValue)] {
+                guard let text else { continue }
+                scratch.removeAll()
+                var kind: BrazilianDocument.Kind? = nil
+                let problem = Array(text.utf8).withUnsafeBufferPointer {
+                    Importer.parse($0, plan, into: &scratch, kind: &kind)
+                }
+                if let problem {
+                    throw MapError("\(f.to): the map's value \"\(text)\" is not valid: \(problem.message)")
+                }
+                let json = add(Array(scratch.bytes))
+                var typeJSON = (0, 0)
+                if let kind {
+                    var t: [UInt8] = []
+                    JSONBytes.appendString(kind.rawValue, to: &t)
+                    typeJSON = add(t)
+                }
+                if isDefault {
+                    plan.defaultValue = json
+                    plan.defaultType = typeJSON
+                } else {
+                    plan.constant = json
+                    plan.defaultType = typeJSON
+                }
+            }
+            planList.append(plan)
+        }
+
+        // The emit program, in the order fields first appear.
         var leaves: [(path: [String], slot: Int)] = []
         for (i, f) in map.fields.enumerated() {
             leaves.append((f.to.split(separator: ".").map(String.init), i))
@@ -100,58 +192,78 @@ public final class Importer {
                 leaves.append((d.path.split(separator: ".").map(String.init), d.slot))
             }
         }
-        tree = Importer.build(leaves)
-        slots = Array(repeating: (0, 0), count: count)
-        values = ByteBuffer(capacity: 4096)
+        var opList: [Op] = []
+        func build(_ leaves: [(path: [String], slot: Int)]) {
+            var order: [String] = []
+            var groups: [String: [(path: [String], slot: Int)]] = [:]
+            for leaf in leaves {
+                let head = leaf.path[0]
+                if leaf.path.count == 1 {
+                    order.append("\u{0}\(leaf.slot)")
+                    groups["\u{0}\(leaf.slot)"] = [leaf]
+                } else {
+                    if groups[head] == nil { order.append(head) }
+                    groups[head, default: []].append((Array(leaf.path.dropFirst()), leaf.slot))
+                }
+            }
+            for name in order {
+                let group = groups[name]!
+                if name.hasPrefix("\u{0}") {
+                    var key: [UInt8] = []
+                    JSONBytes.appendString(group[0].path[0], to: &key)
+                    key.append(UInt8(ascii: ":"))
+                    opList.append(Op(kind: 0, key: add(key), slot: group[0].slot))
+                } else {
+                    var key: [UInt8] = []
+                    JSONBytes.appendString(name, to: &key)
+                    key += Array(":{".utf8)
+                    opList.append(Op(kind: 1, key: add(key), slot: -1))
+                    build(group)
+                    opList.append(Op(kind: 2, key: (0, 0), slot: -1))
+                }
+            }
+        }
+        build(leaves)
+
+        plans = .allocate(capacity: max(planList.count, 1))
+        plans.initialize(from: planList, count: planList.count)
+        planCount = planList.count
+        columns = .allocate(capacity: max(columnList.count, 1))
+        columns.initialize(from: columnList, count: columnList.count)
+        ops = .allocate(capacity: max(opList.count, 1))
+        ops.initialize(from: opList, count: opList.count)
+        opCount = opList.count
+        constants = .allocate(capacity: max(constantBytes.count, 1) + 8)
+        constants.initialize(from: constantBytes, count: constantBytes.count)
+        slots = .allocate(capacity: max(count, 1))
+        slots.initialize(repeating: (0, 0), count: max(count, 1))
+        marks = .allocate(capacity: 64)
+        marks.initialize(repeating: 0, count: 64)
+        state = .allocate(capacity: 1)
+        state.initialize(to: State(values: ByteBuffer(capacity: 4096), scratch: ByteBuffer(capacity: 1024)))
+        let key = map.key.flatMap { k in map.fields.firstIndex { $0.to == k } }
+        keyField = key ?? -1
+        keyColumn = key.flatMap { sources[$0].first.map { $0 + 1 } } ?? 0
         var f: [UInt8] = []
         JSONBytes.appendString(file, to: &f)
         fileJSON = f
         recordPrefix = Array("{\"record\":\"\(map.kind.rawValue)\"".utf8)
-        // Constants and defaults are checked once, here.
-        for (i, field) in map.fields.enumerated() {
-            for constant in [field.value, field.defaultValue].compactMap({ $0 }) {
-                let bytes = Array(constant.utf8)
-                let problem = bytes.withUnsafeBufferPointer { parse($0, field: i) }
-                if let problem {
-                    throw MapError("\(field.to): the map's value \"\(constant)\" is not valid: \(problem.message)")
-                }
-            }
-        }
-        values.removeAll()
     }
 
-    deinit { values.deallocate() }
-
-    static func build(_ leaves: [(path: [String], slot: Int)]) -> [Node] {
-        var order: [String] = []
-        var groups: [String: [(path: [String], slot: Int)]] = [:]
-        var nodes: [Node] = []
-        var firstIndex: [String: Int] = [:]
-        for leaf in leaves {
-            let head = leaf.path[0]
-            if leaf.path.count == 1 {
-                var key: [UInt8] = []
-                JSONBytes.appendString(head, to: &key)
-                nodes.append(.leaf(key: key, slot: leaf.slot))
-                order.append("")
-            } else {
-                if groups[head] == nil {
-                    firstIndex[head] = nodes.count
-                    nodes.append(.leaf(key: [], slot: -1))  // placeholder
-                    order.append(head)
-                }
-                groups[head, default: []].append((Array(leaf.path.dropFirst()), leaf.slot))
-            }
-        }
-        for (head, index) in firstIndex {
-            var key: [UInt8] = []
-            JSONBytes.appendString(head, to: &key)
-            nodes[index] = .object(key: key, children: build(groups[head]!))
-        }
-        return nodes
+    deinit {
+        plans.deallocate()
+        columns.deallocate()
+        ops.deallocate()
+        constants.deallocate()
+        slots.deallocate()
+        marks.deallocate()
+        state.pointee.values.deallocate()
+        state.pointee.scratch.deallocate()
+        state.deinitialize(count: 1)
+        state.deallocate()
     }
 
-    /// The map's header names that the file lacks are errors; this lists the columns read.
+    /// The header's columns the map reads.
     public var columnsRead: [String] { sources.flatMap { $0 }.map { header[$0] } }
 
     /// Checks the current row of `reader` and, when it is valid, appends its record (without a
@@ -159,76 +271,98 @@ public final class Importer {
     /// returns false.
     public func convert(_ reader: CSVReader, into out: inout ByteBuffer, report: (Diagnostic) -> Void) -> Bool {
         let line = reader.line
-        func fail(_ code: DiagnosticCode, _ message: String, column: Int) {
-            report(Diagnostic(.error, code, message, file: file, line: line, column: column, raw: Array(reader.raw)))
-        }
         if reader.count != header.count {
             let column = min(reader.count, header.count) + 1
-            fail(
-                "csv.ragged",
-                "expected \(header.count) fields as in the header, found \(reader.count)"
-                    + (reader.count > header.count ? " (a delimiter inside an unquoted field?)" : ""), column: column)
+            report(
+                Diagnostic(
+                    .error, "csv.ragged",
+                    "expected \(header.count) fields as in the header, found \(reader.count)"
+                        + (reader.count > header.count ? " (a delimiter inside an unquoted field?)" : ""), file: file, line: line,
+                    column: column, raw: Array(reader.raw)))
             return false
         }
         if let p = reader.problem {
-            fail(p.code, p.message, column: p.column)
+            report(Diagnostic(.error, p.code, p.message, file: file, line: line, column: p.column, raw: Array(reader.raw)))
             return false
         }
-        values.removeAll()
+        let st = state
+        st.pointee.values.removeAll()
         var ok = true
-        for (i, field) in map.fields.enumerated() {
+        for i in 0..<planCount {
+            let plan = plans[i]
             slots[i] = (0, 0)
-            if let d = documentTypeSlot[i] { slots[d] = (0, 0) }
-            // Gather the text.
-            scratch.removeAll(keepingCapacity: true)
-            var column = sources[i].first.map { $0 + 1 } ?? 0
-            if let value = field.value {
-                scratch.append(contentsOf: value.utf8)
-            } else if sources[i].count == 1 {
-                let cell = Importer.trim(reader.cell(sources[i][0]))
-                scratch.append(contentsOf: cell)
-            } else {
-                for c in sources[i] {
-                    let cell = Importer.trim(reader.cell(c))
-                    if cell.isEmpty { continue }
-                    if !scratch.isEmpty { scratch.append(contentsOf: field.separator.utf8) }
-                    scratch.append(contentsOf: cell)
-                }
+            if plan.documentTypeSlot >= 0 { slots[plan.documentTypeSlot] = (0, 0) }
+            if plan.constant.1 > 0 {
+                copy(plan.constant, to: i)
+                if plan.documentTypeSlot >= 0 { copy(plan.defaultType, to: plan.documentTypeSlot) }
+                continue
             }
-            if scratch.isEmpty, let d = field.defaultValue { scratch.append(contentsOf: d.utf8) }
-            if scratch.isEmpty {
-                if field.required {
-                    let names = field.columns.map { "\"\($0)\"" }.joined(separator: ", ")
-                    fail("import.required", "\(field.to) is required and column \(names) is blank", column: column)
+            // The text: one cell, or several joined.
+            var text: UnsafeBufferPointer<UInt8>
+            if plan.column >= 0 {
+                text = Importer.trim(reader.cell(plan.column))
+            } else {
+                st.pointee.scratch.removeAll()
+                for k in 0..<plan.columnsCount {
+                    let cell = Importer.trim(reader.cell(columns[plan.columnsStart + k]))
+                    if cell.isEmpty { continue }
+                    if st.pointee.scratch.count > 0 {
+                        st.pointee.scratch.appendBytes(UnsafeBufferPointer(start: constants + plan.separator.0, count: plan.separator.1))
+                    }
+                    st.pointee.scratch.appendBytes(cell)
+                }
+                text = st.pointee.scratch.bytes
+            }
+            if text.isEmpty {
+                if plan.defaultValue.1 > 0 {
+                    copy(plan.defaultValue, to: i)
+                    if plan.documentTypeSlot >= 0 { copy(plan.defaultType, to: plan.documentTypeSlot) }
+                } else if plan.required {
+                    let f = map.fields[i]
+                    let names = f.columns.map { "\"\($0)\"" }.joined(separator: ", ")
+                    report(
+                        Diagnostic(
+                            .error, "import.required", "\(f.to) is required and column \(names) is blank", file: file, line: line,
+                            column: columnOf(i), raw: Array(reader.raw)))
                     ok = false
                 }
                 continue
             }
-            let problem = scratch.withUnsafeBufferPointer { parse($0, field: i) }
-            if let problem {
-                if field.value != nil { column = 0 }
-                let names = field.columns.map { "\"\($0)\"" }.joined(separator: " + ")
-                fail(
-                    DiagnosticCode(rawValue: "import." + field.type.rawValue),
-                    "\(names.isEmpty ? "" : "column \(names) → ")\(field.to): \(problem.message)", column: column)
+            let from = st.pointee.values.count
+            var kind: BrazilianDocument.Kind? = nil
+            if let problem = Importer.parse(text, plan, into: &st.pointee.values, kind: &kind) {
+                let f = map.fields[i]
+                let names = f.columns.map { "\"\($0)\"" }.joined(separator: " + ")
+                report(
+                    Diagnostic(
+                        .error, DiagnosticCode(rawValue: "import." + f.type.rawValue), "column \(names) → \(f.to): \(problem.message)",
+                        file: file, line: line, column: columnOf(i), raw: Array(reader.raw)))
                 ok = false
+                continue
+            }
+            slots[i] = (from, st.pointee.values.count - from)
+            if let kind, plan.documentTypeSlot >= 0 {
+                let typeFrom = st.pointee.values.count
+                st.pointee.values.append(contentsOf: kind == .cpf ? "\"cpf\"" : "\"cnpj\"")
+                slots[plan.documentTypeSlot] = (typeFrom, 5 + (kind == .cpf ? 0 : 1))
             }
         }
         guard ok else { return false }
-        if let k = keyField, slots[k].1 > 0 {
-            let hash = Importer.hash(UnsafeBufferPointer(start: values.base + slots[k].0, count: slots[k].1))
-            if let first = keys[hash] {
-                let text = String(decoding: UnsafeBufferPointer(start: values.base + slots[k].0, count: slots[k].1), as: UTF8.self)
-                fail(
-                    "import.duplicate-key",
-                    "\(map.fields[k].to) \(text) repeats the record of line \(first); the second is rejected",
-                    column: sources[k].first.map { $0 + 1 } ?? 0)
+        if keyField >= 0, slots[keyField].1 > 0 {
+            let value = UnsafeBufferPointer(start: st.pointee.values.base + slots[keyField].0, count: slots[keyField].1)
+            let hash = Importer.hash(value)
+            if let first = st.pointee.keys[hash] {
+                report(
+                    Diagnostic(
+                        .error, "import.duplicate-key",
+                        "\(map.fields[keyField].to) \(String(decoding: value, as: UTF8.self)) repeats the record of line \(first); the second is rejected",
+                        file: file, line: line, column: keyColumn, raw: Array(reader.raw)))
                 return false
             }
-            keys[hash] = line
+            st.pointee.keys[hash] = line
         }
         out.append(recordPrefix)
-        emit(tree, into: &out)
+        emit(into: &out)
         out.append(contentsOf: ",\"source\":{\"file\":")
         out.append(fileJSON)
         out.append(contentsOf: ",\"line\":")
@@ -237,105 +371,103 @@ public final class Importer {
         return true
     }
 
-    /// Writes the members of `nodes` (each preceded by a comma); returns whether any was written.
-    @discardableResult
-    func emit(_ nodes: [Node], into out: inout ByteBuffer, first: Bool = false) -> Bool {
-        var wrote = false
-        for node in nodes {
-            switch node {
-            case .leaf(let key, let slot):
-                let (offset, count) = slots[slot]
-                if count == 0 { continue }
-                if !(first && !wrote) { out.append(0x2C) }
-                out.append(key)
-                out.append(0x3A)
-                out.appendBytes(UnsafeBufferPointer(start: values.base + offset, count: count))
-                wrote = true
-            case .object(let key, let children):
-                let mark = out.count
-                if !(first && !wrote) { out.append(0x2C) }
-                out.append(key)
-                out.append(contentsOf: ":{")
-                if emit(children, into: &out, first: true) {
-                    out.append(0x7D)
-                    wrote = true
-                } else {
-                    out.truncate(to: mark)
-                }
-            }
-        }
-        return wrote
+    func columnOf(_ i: Int) -> Int { sources[i].first.map { $0 + 1 } ?? 0 }
+
+    @inline(__always)
+    func copy(_ range: (Int, Int), to slot: Int) {
+        let from = state.pointee.values.count
+        state.pointee.values.appendBytes(UnsafeBufferPointer(start: constants + range.0, count: range.1))
+        slots[slot] = (from, range.1)
     }
 
-    /// Parses `text` as field `i`'s type and stores its JSON in the field's slot; returns the
-    /// problem when the text is not valid.
-    func parse(_ text: UnsafeBufferPointer<UInt8>, field i: Int) -> ParseProblem? {
-        let field = map.fields[i]
-        let from = values.count
-        switch field.type {
-        case .amount:
-            let style = field.format.flatMap(CellParsers.AmountStyle.init(rawValue:)) ?? .auto
-            switch CellParsers.amount(text, style: style) {
-            case .success(let cents): JSONBytes.appendInt(cents, to: &values)
-            case .failure(let p): return p
-            }
-        case .integer:
-            switch CellParsers.integer(text) {
-            case .success(let v): JSONBytes.appendInt(v, to: &values)
-            case .failure(let p): return p
-            }
-        case .date:
-            let format = field.format.flatMap(CellParsers.DateFormat.init(rawValue:)) ?? .auto
-            switch CellParsers.date(text, format: format) {
-            case .success(let d):
-                values.reserve(12)
-                d.writeQuoted(to: values.base + values.count)
-                values.count += 12
-            case .failure(let p): return p
-            }
-        case .document:
-            switch BrazilianDocument.parse(text) {
-            case .success(let (kind, chars)):
-                values.append(0x22)
-                values.append(chars)
-                values.append(0x22)
-                if let d = documentTypeSlot[i] {
-                    slots[i] = (from, values.count - from)
-                    let typeFrom = values.count
-                    JSONBytes.appendString(kind.rawValue, to: &values)
-                    slots[d] = (typeFrom, values.count - typeFrom)
-                    return nil
+    /// Writes the record's members (each preceded by a comma at the top level), leaving out
+    /// absent values and objects with nothing in them.
+    func emit(into out: inout ByteBuffer) {
+        let values = state.pointee.values.base
+        var depth = 0
+        // marks[2d]: where the object at depth d opened; marks[2d+1]: members written in it.
+        marks[1] = 1
+        for k in 0..<opCount {
+            let op = ops[k]
+            switch op.kind {
+            case 0:
+                let (offset, count) = slots[op.slot]
+                if count == 0 { continue }
+                if marks[2 * depth + 1] > 0 { out.append(0x2C) }
+                out.appendBytes(UnsafeBufferPointer(start: constants + op.key.0, count: op.key.1))
+                out.appendBytes(UnsafeBufferPointer(start: values + offset, count: count))
+                marks[2 * depth + 1] += 1
+            case 1:
+                let mark = out.count
+                if marks[2 * depth + 1] > 0 { out.append(0x2C) }
+                out.appendBytes(UnsafeBufferPointer(start: constants + op.key.0, count: op.key.1))
+                depth += 1
+                marks[2 * depth] = mark
+                marks[2 * depth + 1] = 0
+            default:
+                if marks[2 * depth + 1] > 0 {
+                    out.append(0x7D)
+                    depth -= 1
+                    marks[2 * depth + 1] += 1
+                } else {
+                    out.truncate(to: marks[2 * depth])
+                    depth -= 1
                 }
+            }
+        }
+    }
+
+    /// Parses `text` by the plan's type, appending its JSON to `out`; returns the problem when
+    /// the text is not valid (and leaves `out` as it was).
+    static func parse(
+        _ text: UnsafeBufferPointer<UInt8>, _ plan: Plan, into out: inout ByteBuffer, kind: inout BrazilianDocument.Kind?
+    ) -> ParseProblem? {
+        switch plan.type {
+        case Importer.amount:
+            switch CellParsers.amount(text, style: plan.amountStyle) {
+            case .success(let cents): JSONBytes.appendInt(cents, to: &out)
+            case .failure(let p): return p
+            }
+        case Importer.integer:
+            switch CellParsers.integer(text) {
+            case .success(let v): JSONBytes.appendInt(v, to: &out)
+            case .failure(let p): return p
+            }
+        case Importer.date:
+            switch CellParsers.date(text, format: plan.dateFormat) {
+            case .success(let d):
+                out.reserve(12)
+                d.writeQuoted(to: out.base + out.count)
+                out.count += 12
+            case .failure(let p): return p
+            }
+        case Importer.document:
+            switch BrazilianDocument.append(text, to: &out) {
+            case .success(let k): kind = k
             case .failure(let p): return ParseProblem(p.message)
             }
-        case .cep:
-            switch CellParsers.cep(text) {
-            case .success(let d): values.append(0x22); values.append(d); values.append(0x22)
-            case .failure(let p): return p
-            }
-        case .uf:
-            switch CellParsers.uf(text) {
-            case .success(let d): values.append(0x22); values.append(d); values.append(0x22)
-            case .failure(let p): return p
-            }
-        case .digits:
-            if case .failure(let p) = CellParsers.digits(text) { return p }
-            JSONBytes.appendText(text, to: &values)
+        case Importer.cep:
+            return CellParsers.cep(text, into: &out)
+        case Importer.uf:
+            return CellParsers.uf(text, into: &out)
+        case Importer.digits:
+            for b in text where b &- 48 > 9 { return ParseProblem("expected digits only, found \(CellParsers.quote(text))") }
+            JSONBytes.appendText(text, to: &out)
         default:
-            JSONBytes.appendText(text, to: &values)
+            JSONBytes.appendText(text, to: &out)
         }
-        slots[i] = (from, values.count - from)
         return nil
     }
 
     /// The cell without blanks (and tabs) around it.
     @inline(__always)
     static func trim(_ cell: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        guard let base = cell.baseAddress else { return cell }
         var s = 0
         var e = cell.count
-        while s < e, cell[s] == 0x20 || cell[s] == 0x09 { s += 1 }
-        while e > s, cell[e - 1] == 0x20 || cell[e - 1] == 0x09 { e -= 1 }
-        return UnsafeBufferPointer(rebasing: cell[s..<e])
+        while s < e, base[s] == 0x20 || base[s] == 0x09 { s += 1 }
+        while e > s, base[e - 1] == 0x20 || base[e - 1] == 0x09 { e -= 1 }
+        return UnsafeBufferPointer(start: base + s, count: e - s)
     }
 
     /// FNV-1a, 64 bits: keys are kept as hashes so that memory grows by a few words per row.
