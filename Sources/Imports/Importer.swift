@@ -62,7 +62,7 @@ public final class Importer {
     struct State {
         var values: ByteBuffer
         var scratch: ByteBuffer
-        var keys: [UInt64: Int] = [:]
+        var keys = KeyTable()
     }
 
     let plans: UnsafeMutablePointer<Plan>
@@ -259,6 +259,7 @@ public final class Importer {
         marks.deallocate()
         state.pointee.values.deallocate()
         state.pointee.scratch.deallocate()
+        state.pointee.keys.deallocate()
         state.deinitialize(count: 1)
         state.deallocate()
     }
@@ -351,7 +352,7 @@ public final class Importer {
         if keyField >= 0, slots[keyField].1 > 0 {
             let value = UnsafeBufferPointer(start: st.pointee.values.base + slots[keyField].0, count: slots[keyField].1)
             let hash = Importer.hash(value)
-            if let first = st.pointee.keys[hash] {
+            if let first = st.pointee.keys.insert(hash, line: line) {
                 report(
                     Diagnostic(
                         .error, "import.duplicate-key",
@@ -359,7 +360,6 @@ public final class Importer {
                         file: file, line: line, column: keyColumn, raw: Array(reader.raw)))
                 return false
             }
-            st.pointee.keys[hash] = line
         }
         out.append(recordPrefix)
         emit(into: &out)
@@ -452,11 +452,32 @@ public final class Importer {
             return CellParsers.uf(text, into: &out)
         case Importer.digits:
             for b in text where b &- 48 > 9 { return ParseProblem("expected digits only, found \(CellParsers.quote(text))") }
-            JSONBytes.appendText(text, to: &out)
+            appendText(text, to: &out)
         default:
-            JSONBytes.appendText(text, to: &out)
+            appendText(text, to: &out)
         }
         return nil
+    }
+
+    /// A cell as a JSON string: copied in one go when it needs no escape and is ASCII or valid
+    /// UTF-8 (the common case), else through `JSONBytes.appendText` (escapes, Windows-1252).
+    @inline(__always)
+    static func appendText(_ text: UnsafeBufferPointer<UInt8>, to out: inout ByteBuffer) {
+        var ascii = true
+        for b in text {
+            if b < 0x20 || b == 0x22 || b == 0x5C || b == 0x7F {
+                JSONBytes.appendText(text, to: &out)
+                return
+            }
+            if b >= 0x80 { ascii = false }
+        }
+        if !ascii && !TextBytes.isValidUTF8(text) {
+            JSONBytes.appendText(text, to: &out)
+            return
+        }
+        out.append(0x22)
+        out.appendBytes(text)
+        out.append(0x22)
     }
 
     /// The cell without blanks (and tabs) around it.
@@ -487,5 +508,59 @@ extension String {
         while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
         while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
         return String(s)
+    }
+}
+
+/// The keys seen so far, as 64-bit hashes with the line of their row: open addressing over one
+/// allocation that doubles when half full (about 32 bytes a key).
+struct KeyTable {
+    var hashes: UnsafeMutablePointer<UInt64>
+    var lines: UnsafeMutablePointer<Int>
+    var capacity: Int
+    var count = 0
+
+    init(capacity: Int = 1 << 12) {
+        self.capacity = capacity
+        hashes = .allocate(capacity: capacity)
+        hashes.initialize(repeating: 0, count: capacity)
+        lines = .allocate(capacity: capacity)
+        lines.initialize(repeating: 0, count: capacity)
+    }
+
+    func deallocate() {
+        hashes.deallocate()
+        lines.deallocate()
+    }
+
+    /// Records `hash` for `line`; returns the line of an earlier row with the same hash instead.
+    mutating func insert(_ hash: UInt64, line: Int) -> Int? {
+        let h = hash == 0 ? 1 : hash  // 0 marks an empty slot
+        var i = Int(truncatingIfNeeded: h >> 7) & (capacity - 1)
+        while hashes[i] != 0 {
+            if hashes[i] == h { return lines[i] }
+            i = (i + 1) & (capacity - 1)
+        }
+        hashes[i] = h
+        lines[i] = line
+        count += 1
+        if count * 2 > capacity { grow() }
+        return nil
+    }
+
+    mutating func grow() {
+        let old = (hashes, lines, capacity)
+        capacity *= 2
+        hashes = .allocate(capacity: capacity)
+        hashes.initialize(repeating: 0, count: capacity)
+        lines = .allocate(capacity: capacity)
+        lines.initialize(repeating: 0, count: capacity)
+        for k in 0..<old.2 where old.0[k] != 0 {
+            var i = Int(truncatingIfNeeded: old.0[k] >> 7) & (capacity - 1)
+            while hashes[i] != 0 { i = (i + 1) & (capacity - 1) }
+            hashes[i] = old.0[k]
+            lines[i] = old.1[k]
+        }
+        old.0.deallocate()
+        old.1.deallocate()
     }
 }
