@@ -100,4 +100,24 @@ import TrocaCLI
         #expect(s.read == 3)
         #expect(s.rejected == 3)
     }
+
+    /// Random bytes after a valid header (CSV syntax, digits, separators, accents, NULs): never a
+    /// crash, an exit of 0 or 65, and every row read is written or rejected.
+    @Test func fuzzedRowsAreAccountedFor() throws {
+        var state: UInt64 = 99
+        func next() -> UInt64 { state = state &* 6364136223846793005 &+ 1442695040888963407; return state >> 33 }
+        let alphabet: [UInt8] = Array(";;;;\"\n\r0123456789,./-R$ abcSP".utf8) + [0xC3, 0xA9, 0xE9]
+        for round in 0..<60 {
+            var bytes = Array(Self.header.utf8) + Array(Self.row("NF-0").utf8)
+            for _ in 0..<Int(next() % 600) {
+                bytes.append(round % 10 == 9 && next() % 50 == 0 ? 0 : alphabet[Int(next() % UInt64(alphabet.count))])
+            }
+            let result = troca(["import", "titles", "--map", "maps/titulos.json", "-"], stdin: bytes)
+            #expect(result.status.rawValue == 0 || result.status.rawValue == 65, "round \(round)")
+            let s = try #require(Self.summary(result.stderrText), "round \(round): \(result.stderrText)")
+            #expect(s.read == s.written + s.rejected, "round \(round)")
+            #expect(result.records.count == s.written, "round \(round)")
+            #expect(s.written >= 1, "round \(round): the first row is valid")
+        }
+    }
 }
