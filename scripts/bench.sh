@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark `troca cnab check` and `troca cnab parse` against `cat` on synthetic CNAB 240 retornos.
 #
-# usage: scripts/bench.sh [--quick] [--no-build] [--verify] [--strict] [--write N] [--boleto N]
+# usage: scripts/bench.sh [--quick] [--no-build] [--verify] [--strict] [--write N] [--boleto N] [--import N] [--skip-cnab]
 #
 #   --quick     only the 100,000-título file (skip the 1,000,000-título one, ~484 MB)
 #   --no-build  do not run `swift build -c release --static-swift-stdlib` first
@@ -13,6 +13,10 @@
 #               `cnab simulate` of the 240 remessa and `cnab parse` of the simulated retorno
 #   --boleto N  also time `troca boleto make` of N JSONL títulos (scripts/gen-titles.py) against
 #               `cat` of the same input in the same run: titles/s (target >= 500,000) and ratio
+#   --import N  also time `troca import titles --map maps/titulos.json` of an N-row titles CSV
+#               (scripts/gen-titles-csv.py, ~150 bytes a row: 1,000,000 rows ~ 150 MB) against
+#               `cat` of the same file in the same run (target <= 10x), with its peak RSS
+#   --skip-cnab skip the CNAB check/parse section (e.g. with --import N alone)
 #
 # environment:
 #   BENCH_DIR   keep the generated files here and reuse them on the next run
@@ -32,8 +36,8 @@ set -euo pipefail
 
 usage() { sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; }
 
-quick=0 build=1 verify=0 strict=0 write=0 boleto=0
-expect_write=0 expect_boleto=0
+quick=0 build=1 verify=0 strict=0 write=0 boleto=0 import=0 cnab=1
+expect_write=0 expect_boleto=0 expect_import=0
 for arg in "$@"; do
   if (( expect_boleto )); then
     [[ "$arg" =~ ^[1-9][0-9]*$ ]] || { echo "bench.sh: --boleto takes a number of títulos" >&2; exit 64; }
@@ -43,9 +47,15 @@ for arg in "$@"; do
     [[ "$arg" =~ ^[1-9][0-9]*$ ]] || { echo "bench.sh: --write takes a number of títulos" >&2; exit 64; }
     write=$arg; expect_write=0; continue
   fi
+  if (( expect_import )); then
+    [[ "$arg" =~ ^[1-9][0-9]*$ ]] || { echo "bench.sh: --import takes a number of rows" >&2; exit 64; }
+    import=$arg; expect_import=0; continue
+  fi
   case "$arg" in
     --write) expect_write=1 ;;
     --boleto) expect_boleto=1 ;;
+    --import) expect_import=1 ;;
+    --skip-cnab) cnab=0 ;;
     --quick) quick=1 ;;
     --no-build) build=0 ;;
     --verify) verify=1 ;;
@@ -154,8 +164,9 @@ PY
 # --- generate the files -------------------------------------------------------------------
 sizes=(100000)
 (( quick )) || sizes+=(1000000)
+(( cnab )) || sizes=()
 files=()
-for n in "${sizes[@]}"; do
+for n in "${sizes[@]+"${sizes[@]}"}"; do
   f="$dir/retorno-$n.ret"
   if [[ -s "$f" && -f "$f.ok" ]]; then
     echo "== reusing $f" >&2
@@ -191,7 +202,7 @@ measure() {
 
 rows="$scratch/rows"
 : >"$rows"
-for f in "${files[@]}"; do
+for f in "${files[@]+"${files[@]}"}"; do
   echo "== measuring $(basename "$f") (best of $RUNS)" >&2
   cat "$f" >/dev/null   # warm the page cache once for all three commands
   measure cat "$f" cat "$f";                        cat_r=$REPLY
@@ -201,6 +212,8 @@ for f in "${files[@]}"; do
 done
 
 # --- report -------------------------------------------------------------------------------
+status=0
+if (( cnab )); then
 echo
 echo "troca bench — $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) CPU(s), $TROCA, best of $RUNS, RSS via $rss_mode"
 set +e
@@ -250,6 +263,7 @@ sys.exit(1 if missed else 0)
 PY
 status=$?
 set -e
+fi
 
 # --- writing (optional) -------------------------------------------------------------------
 if (( write )); then
@@ -326,6 +340,42 @@ print("%-14s %8.1f %6.3f %7.3f %10s %12s %8.1f%s" % (
 print("target: boleto make >= 500,000 titles/s end to end")
 sys.exit(0 if rate >= 500000 and make_rc == "0" else 1)
 PY
+fi
+
+# --- CSV import (optional) -----------------------------------------------------------------
+if (( import )); then
+  csv="$dir/titulos-$import.csv"
+  if [[ -s "$csv" && -f "$csv.ok" ]]; then
+    echo "== reusing $csv" >&2
+  else
+    echo "== generating $csv ($import rows)" >&2
+    rm -f "$csv.ok"
+    python3 "$ROOT/scripts/gen-titles-csv.py" --rows "$import" --seed 1 >"$csv"
+    touch "$csv.ok"
+  fi
+  echo "== measuring import titles of $import rows (best of $RUNS)" >&2
+  cat "$csv" >/dev/null   # warm the page cache for both commands
+  measure cat "$csv" cat "$csv"; ic_r=$REPLY
+  measure import "$csv" "$TROCA" import titles --map "$ROOT/maps/titulos.json" "$csv"; ii_r=$REPLY
+  summary=$(tail -n 1 "$scratch/import.$(basename "$csv").err" 2>/dev/null || true)
+  set +e
+  python3 - "$(stat -c %s "$csv")" "$import" "$ic_r" "$ii_r" "$summary" <<'PY'
+import sys
+size, rows = int(sys.argv[1]), int(sys.argv[2])
+cat_s, _, cat_rc = sys.argv[3].split()
+imp_s, imp_kib, imp_rc = sys.argv[4].split()
+cat_s, imp_s = float(cat_s), float(imp_s)
+ratio = imp_s / max(cat_s, 1e-6)
+print()
+print("%-22s %8s %6s %8s %14s %8s" % ("import", "size MB", "cat s", "import s", "import/cat", "RSS MiB"))
+print("%-22s %8.1f %6.3f %8.3f %14s %8.1f%s" % (
+    "titles %d rows" % rows, size / 1e6, cat_s, imp_s, "%.1fx (<=10x %s)" % (ratio, "ok" if ratio <= 10 else "MISSED"),
+    int(imp_kib) / 1024, "" if imp_rc == "0" else " (exit %s)" % imp_rc))
+print("   %s" % sys.argv[5])
+sys.exit(0 if ratio <= 10 and imp_rc == "0" else 1)
+PY
+  (( $? == 0 )) || status=1
+  set -e
 fi
 
 if [[ -s "$scratch/failures" ]]; then

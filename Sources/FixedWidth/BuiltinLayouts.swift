@@ -6469,10 +6469,81 @@ public enum BuiltinLayouts {
 }
 """#
         ),
+        (
+            "erp/baixas",
+            #"""
+{
+  "kind": "layout",
+  "name": "erp/baixas",
+  "version": "1",
+  "doc": "Exemplo de arquivo de baixas para importação num ERP: um evento de retorno (ou pagamento) por linha de 120 bytes, sem header nem trailer; o ERP dá baixa nos títulos com ocorrência `paid`",
+  "record_length": 120,
+  "records": [
+    {
+      "name": "event",
+      "role": "detail",
+      "doc": "registro de baixa (tipo 2): `troca convert` lê e escreve registros JSONL `event`, como `troca cnab parse` os escreve",
+      "select": [ { "pos": [1, 1], "values": ["2"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9(1)", "default": "2", "to": "_record_type" },
+        { "name": "numero_documento", "pos": [2, 16], "picture": "X(15)", "to": "document_number", "doc": "seu número do título" },
+        { "name": "nosso_numero", "pos": [17, 36], "picture": "X(20)", "to": "nosso_numero" },
+        { "name": "ocorrencia", "pos": [37, 48], "picture": "X(12)", "to": "event", "doc": "registered, rejected, paid, written_off, changed, protested, fee, other" },
+        { "name": "data_ocorrencia", "pos": [49, 56], "picture": "9(8)", "format": "ddMMyyyy", "to": "occurrence_date" },
+        { "name": "data_credito", "pos": [57, 64], "picture": "9(8)", "format": "ddMMyyyy", "to": "credit_date" },
+        { "name": "valor_titulo", "pos": [65, 79], "picture": "9(13)V99", "to": "face_cents" },
+        { "name": "valor_pago", "pos": [80, 94], "picture": "9(13)V99", "to": "paid_cents" },
+        { "name": "valor_tarifa", "pos": [95, 109], "picture": "9(13)V99", "to": "fee_cents" },
+        { "name": "filler_110", "pos": [110, 120], "picture": "X(11)" }
+      ]
+    }
+  ]
+}
+"""#
+        ),
+        (
+            "erp/titulos-abertos",
+            #"""
+{
+  "kind": "layout",
+  "name": "erp/titulos-abertos",
+  "version": "1",
+  "doc": "Exemplo de arquivo de títulos em aberto exportado por um ERP: um título por linha de 220 bytes, sem header nem trailer; datas DDMMAAAA, valores em centavos (9(13)V99), textos em ASCII alinhados à esquerda",
+  "record_length": 220,
+  "records": [
+    {
+      "name": "title",
+      "role": "detail",
+      "doc": "registro de título (tipo 1): `troca convert` lê e escreve registros JSONL `title`",
+      "select": [ { "pos": [1, 1], "values": ["1"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "9(1)", "default": "1", "to": "_record_type" },
+        { "name": "numero_documento", "pos": [2, 16], "picture": "X(15)", "to": "document_number", "doc": "seu número no ERP" },
+        { "name": "nosso_numero", "pos": [17, 28], "picture": "9(12)", "to": "nosso_numero" },
+        { "name": "banco", "pos": [29, 31], "picture": "9(3)", "to": "bank" },
+        { "name": "carteira", "pos": [32, 33], "picture": "9(2)", "to": "carteira" },
+        { "name": "data_emissao", "pos": [34, 41], "picture": "9(8)", "format": "ddMMyyyy", "to": "issue_date" },
+        { "name": "data_vencimento", "pos": [42, 49], "picture": "9(8)", "format": "ddMMyyyy", "to": "due_date" },
+        { "name": "valor", "pos": [50, 64], "picture": "9(13)V99", "to": "amount_cents" },
+        { "name": "tipo_inscricao_sacado", "pos": [65, 65], "picture": "9(1)", "format": "enum", "enum": { "1": "cpf", "2": "cnpj" }, "to": "payer.document_type" },
+        { "name": "inscricao_sacado", "pos": [66, 79], "picture": "9(14)", "format": "document", "to": "payer.document", "doc": "CPF (11, zeros à esquerda) ou CNPJ (14, alfanumérico aceito)" },
+        { "name": "nome_sacado", "pos": [80, 119], "picture": "X(40)", "to": "payer.name" },
+        { "name": "endereco_sacado", "pos": [120, 159], "picture": "X(40)", "to": "payer.address.street" },
+        { "name": "bairro_sacado", "pos": [160, 179], "picture": "X(20)", "to": "payer.address.district" },
+        { "name": "cidade_sacado", "pos": [180, 199], "picture": "X(20)", "to": "payer.address.city" },
+        { "name": "uf_sacado", "pos": [200, 201], "picture": "X(2)", "to": "payer.address.state" },
+        { "name": "cep_sacado", "pos": [202, 209], "picture": "9(8)", "to": "payer.address.cep" },
+        { "name": "filler_210", "pos": [210, 220], "picture": "X(11)" }
+      ]
+    }
+  ]
+}
+"""#
+        ),
     ]
 
     /// The names of the layouts above that have values.
-    static let layoutNames: [String] = ["cnab240/001/remessa", "cnab240/001/retorno", "cnab240/033/remessa", "cnab240/033/retorno", "cnab240/085/remessa", "cnab240/085/retorno", "cnab240/104/remessa", "cnab240/104/retorno", "cnab240/237/remessa", "cnab240/237/retorno", "cnab240/341/remessa", "cnab240/341/retorno", "cnab240/748/remessa", "cnab240/748/retorno", "cnab240/756/remessa", "cnab240/756/retorno", "cnab240/febraban/common", "cnab240/febraban/remessa", "cnab240/febraban/retorno", "cnab400/001/remessa", "cnab400/001/retorno", "cnab400/004/remessa", "cnab400/004/retorno", "cnab400/033/remessa", "cnab400/033/retorno", "cnab400/041/remessa", "cnab400/041/retorno", "cnab400/070/retorno", "cnab400/104/remessa", "cnab400/104/retorno", "cnab400/136/remessa", "cnab400/136/retorno", "cnab400/237/remessa", "cnab400/237/retorno", "cnab400/336/remessa", "cnab400/336/retorno", "cnab400/341/remessa", "cnab400/341/retorno", "cnab400/745/remessa", "cnab400/748/remessa", "cnab400/748/retorno", "cnab400/756/remessa", "cnab400/756/retorno", "cnab400/generic"]
+    static let layoutNames: [String] = ["cnab240/001/remessa", "cnab240/001/retorno", "cnab240/033/remessa", "cnab240/033/retorno", "cnab240/085/remessa", "cnab240/085/retorno", "cnab240/104/remessa", "cnab240/104/retorno", "cnab240/237/remessa", "cnab240/237/retorno", "cnab240/341/remessa", "cnab240/341/retorno", "cnab240/748/remessa", "cnab240/748/retorno", "cnab240/756/remessa", "cnab240/756/retorno", "cnab240/febraban/common", "cnab240/febraban/remessa", "cnab240/febraban/retorno", "cnab400/001/remessa", "cnab400/001/retorno", "cnab400/004/remessa", "cnab400/004/retorno", "cnab400/033/remessa", "cnab400/033/retorno", "cnab400/041/remessa", "cnab400/041/retorno", "cnab400/070/retorno", "cnab400/104/remessa", "cnab400/104/retorno", "cnab400/136/remessa", "cnab400/136/retorno", "cnab400/237/remessa", "cnab400/237/retorno", "cnab400/336/remessa", "cnab400/336/retorno", "cnab400/341/remessa", "cnab400/341/retorno", "cnab400/745/remessa", "cnab400/748/remessa", "cnab400/748/retorno", "cnab400/756/remessa", "cnab400/756/retorno", "cnab400/generic", "erp/baixas", "erp/titulos-abertos"]
 
     /// The functions that build the built-in layouts, by name.
     static let layoutMakers: [String: @Sendable () -> Layout] = [
@@ -6520,6 +6591,8 @@ public enum BuiltinLayouts {
         "cnab400/756/remessa": layout41,
         "cnab400/756/retorno": layout42,
         "cnab400/generic": layout43,
+        "erp/baixas": layout44,
+        "erp/titulos-abertos": layout45,
     ]
 
     /// A built-in Layout as values (`extends` not resolved), by name.
@@ -7103,6 +7176,26 @@ public enum BuiltinLayouts {
             recordLength: 400, extends: nil,
             records: [
             record161(),
+            ])
+    }
+
+    /// erp/baixas
+    static func layout44() -> Layout {
+        Layout(
+            kind: "layout", name: "erp/baixas", version: "1", doc: "Exemplo de arquivo de baixas para importação num ERP: um evento de retorno (ou pagamento) por linha de 120 bytes, sem header nem trailer; o ERP dá baixa nos títulos com ocorrência `paid`",
+            recordLength: 120, extends: nil,
+            records: [
+            record162(),
+            ])
+    }
+
+    /// erp/titulos-abertos
+    static func layout45() -> Layout {
+        Layout(
+            kind: "layout", name: "erp/titulos-abertos", version: "1", doc: "Exemplo de arquivo de títulos em aberto exportado por um ERP: um título por linha de 220 bytes, sem header nem trailer; datas DDMMAAAA, valores em centavos (9(13)V99), textos em ASCII alinhados à esquerda",
+            recordLength: 220, extends: nil,
+            records: [
+            record163(),
             ])
     }
 
@@ -12026,6 +12119,55 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "000001"),
                 ],
                 doc: "§B.1 common skeleton: 1 tipo 0, 2 operação, 3-9 literal, 10-11 serviço, 12-26 literal serviço, 77-79 banco, 80-94 nome do banco, 395-400 sequencial")
+    }
+
+    /// erp/baixas: event
+    static func record162() -> RecordLayout {
+        RecordLayout(
+                name: "event", role: RecordRole(rawValue: "detail"), startsGroup: nil,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["2"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9(1)", format: nil, enum: nil, default: "2", to: "_record_type", doc: nil),
+                    FieldLayout(name: "numero_documento", pos: [2, 16], picture: "X(15)", format: nil, enum: nil, default: nil, to: "document_number", doc: "seu número do título"),
+                    FieldLayout(name: "nosso_numero", pos: [17, 36], picture: "X(20)", format: nil, enum: nil, default: nil, to: "nosso_numero", doc: nil),
+                    FieldLayout(name: "ocorrencia", pos: [37, 48], picture: "X(12)", format: nil, enum: nil, default: nil, to: "event", doc: "registered, rejected, paid, written_off, changed, protested, fee, other"),
+                    FieldLayout(name: "data_ocorrencia", pos: [49, 56], picture: "9(8)", format: "ddMMyyyy", enum: nil, default: nil, to: "occurrence_date", doc: nil),
+                    FieldLayout(name: "data_credito", pos: [57, 64], picture: "9(8)", format: "ddMMyyyy", enum: nil, default: nil, to: "credit_date", doc: nil),
+                    FieldLayout(name: "valor_titulo", pos: [65, 79], picture: "9(13)V99", format: nil, enum: nil, default: nil, to: "face_cents", doc: nil),
+                    FieldLayout(name: "valor_pago", pos: [80, 94], picture: "9(13)V99", format: nil, enum: nil, default: nil, to: "paid_cents", doc: nil),
+                    FieldLayout(name: "valor_tarifa", pos: [95, 109], picture: "9(13)V99", format: nil, enum: nil, default: nil, to: "fee_cents", doc: nil),
+                    FieldLayout(name: "filler_110", pos: [110, 120], picture: "X(11)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                ],
+                doc: "registro de baixa (tipo 2): `troca convert` lê e escreve registros JSONL `event`, como `troca cnab parse` os escreve")
+    }
+
+    /// erp/titulos-abertos: title
+    static func record163() -> RecordLayout {
+        RecordLayout(
+                name: "title", role: RecordRole(rawValue: "detail"), startsGroup: nil,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["1"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9(1)", format: nil, enum: nil, default: "1", to: "_record_type", doc: nil),
+                    FieldLayout(name: "numero_documento", pos: [2, 16], picture: "X(15)", format: nil, enum: nil, default: nil, to: "document_number", doc: "seu número no ERP"),
+                    FieldLayout(name: "nosso_numero", pos: [17, 28], picture: "9(12)", format: nil, enum: nil, default: nil, to: "nosso_numero", doc: nil),
+                    FieldLayout(name: "banco", pos: [29, 31], picture: "9(3)", format: nil, enum: nil, default: nil, to: "bank", doc: nil),
+                    FieldLayout(name: "carteira", pos: [32, 33], picture: "9(2)", format: nil, enum: nil, default: nil, to: "carteira", doc: nil),
+                    FieldLayout(name: "data_emissao", pos: [34, 41], picture: "9(8)", format: "ddMMyyyy", enum: nil, default: nil, to: "issue_date", doc: nil),
+                    FieldLayout(name: "data_vencimento", pos: [42, 49], picture: "9(8)", format: "ddMMyyyy", enum: nil, default: nil, to: "due_date", doc: nil),
+                    FieldLayout(name: "valor", pos: [50, 64], picture: "9(13)V99", format: nil, enum: nil, default: nil, to: "amount_cents", doc: nil),
+                    FieldLayout(name: "tipo_inscricao_sacado", pos: [65, 65], picture: "9(1)", format: "enum", enum: ["1": "cpf", "2": "cnpj"], default: nil, to: "payer.document_type", doc: nil),
+                    FieldLayout(name: "inscricao_sacado", pos: [66, 79], picture: "9(14)", format: "document", enum: nil, default: nil, to: "payer.document", doc: "CPF (11, zeros à esquerda) ou CNPJ (14, alfanumérico aceito)"),
+                    FieldLayout(name: "nome_sacado", pos: [80, 119], picture: "X(40)", format: nil, enum: nil, default: nil, to: "payer.name", doc: nil),
+                    FieldLayout(name: "endereco_sacado", pos: [120, 159], picture: "X(40)", format: nil, enum: nil, default: nil, to: "payer.address.street", doc: nil),
+                    FieldLayout(name: "bairro_sacado", pos: [160, 179], picture: "X(20)", format: nil, enum: nil, default: nil, to: "payer.address.district", doc: nil),
+                    FieldLayout(name: "cidade_sacado", pos: [180, 199], picture: "X(20)", format: nil, enum: nil, default: nil, to: "payer.address.city", doc: nil),
+                    FieldLayout(name: "uf_sacado", pos: [200, 201], picture: "X(2)", format: nil, enum: nil, default: nil, to: "payer.address.state", doc: nil),
+                    FieldLayout(name: "cep_sacado", pos: [202, 209], picture: "9(8)", format: nil, enum: nil, default: nil, to: "payer.address.cep", doc: nil),
+                    FieldLayout(name: "filler_210", pos: [210, 220], picture: "X(11)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                ],
+                doc: "registro de título (tipo 1): `troca convert` lê e escreve registros JSONL `title`")
     }
 
     /// cnab240/febraban/occurrences

@@ -57,6 +57,14 @@ import Testing
         let rejects = tmp + "/rejects.jsonl"
         let result = troca(["cnab", "parse", "--rejects", rejects] + inputs)
         for record in result.records { seen.formUnion(keys(record)) }
+        // The records the imports write, from the example maps and samples.
+        for (kind, map, csv) in [
+            ("titles", "maps/titulos.json", "Fixtures/samples/imports/titulos.csv"),
+            ("parties", "maps/clientes.json", "Fixtures/samples/imports/clientes.csv"),
+            ("payments", "maps/baixas.json", "Fixtures/samples/imports/baixas.csv"),
+        ] {
+            for record in troca(["import", kind, "--map", map, csv]).records { seen.formUnion(keys(record)) }
+        }
         let rejectText = try String(contentsOfFile: rejects, encoding: .utf8)
         for line in rejectText.split(separator: "\n") {
             seen.formUnion(keys(try JSONSerialization.jsonObject(with: Data(line.utf8))))

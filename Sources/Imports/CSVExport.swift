@@ -1,0 +1,137 @@
+import Records
+
+/// Writes chosen fields of JSONL records as CSV rows for spreadsheets: a header row of the column
+/// paths, one row per record. Cells a spreadsheet would run as formulas are neutralised.
+public struct CSVExport: Sendable {
+    /// The columns: dotted paths into each record (`payer.address.city`).
+    public let columns: [String]
+    let paths: [[String]]
+    /// Excel in Portuguese: `;`, amounts `1.234,56`, dates `dd/MM/yyyy`, UTF-8 byte order mark,
+    /// CRLF. Otherwise `,`, amounts `1234.56`, ISO dates, no mark, LF.
+    public let excelBR: Bool
+
+    /// Prepares an export of `columns`.
+    public init(columns: [String], excelBR: Bool) {
+        self.columns = columns
+        self.paths = columns.map { $0.split(separator: ".", omittingEmptySubsequences: false).map(String.init) }
+        self.excelBR = excelBR
+    }
+
+    var delimiter: UInt8 { excelBR ? UInt8(ascii: ";") : UInt8(ascii: ",") }
+
+    /// The bytes before the first row: a UTF-8 byte order mark with `excelBR`, so that Excel
+    /// reads the file as UTF-8.
+    public var preamble: [UInt8] { excelBR ? [0xEF, 0xBB, 0xBF] : [] }
+
+    /// The header row, with its line end.
+    public func header(into out: inout ByteBuffer) {
+        for (i, c) in columns.enumerated() {
+            if i > 0 { out.append(delimiter) }
+            cell(Array(c.utf8), text: true, into: &out)
+        }
+        endRow(&out)
+    }
+
+    func endRow(_ out: inout ByteBuffer) {
+        if excelBR { out.append(0x0D) }
+        out.append(0x0A)
+    }
+
+    /// Appends the row of the object at node 0 of `tape`, with its line end. A missing field or
+    /// `null` is an empty cell.
+    public func row(_ tape: JSONTape, into out: inout ByteBuffer) {
+        for (i, path) in paths.enumerated() {
+            if i > 0 { out.append(delimiter) }
+            guard let node = CSVExport.find(path, in: tape) else { continue }
+            let last = path.last ?? ""
+            switch tape[node].kind {
+            case .null: break
+            case .true: out.append(contentsOf: "true")
+            case .false: out.append(contentsOf: "false")
+            case .integer:
+                let v = Int(tape[node].value)
+                if last.hasSuffix("_cents") {
+                    cell(amount(v), text: false, into: &out)
+                } else {
+                    JSONBytes.appendInt(v, to: &out)
+                }
+            case .number:
+                cell(Array(tape.bytes(node)), text: false, into: &out)
+            case .string:
+                let bytes = Array(tape.bytes(node))
+                if excelBR, let date = CSVExport.isoDate(bytes) {
+                    cell(date, text: false, into: &out)
+                } else {
+                    cell(bytes, text: true, into: &out)
+                }
+            case .array, .object:
+                var json: [UInt8] = []
+                tape.value(at: node).write(to: &json)
+                cell(json, text: true, into: &out)
+            }
+        }
+        endRow(&out)
+    }
+
+    /// The node at a dotted path from the root object, or nil.
+    static func find(_ path: [String], in tape: JSONTape) -> Int? {
+        var node = 0
+        for key in path {
+            guard let next = tape.member(key, of: node) else { return nil }
+            node = next
+        }
+        return node
+    }
+
+    /// Appends a cell, quoted when it holds the delimiter, a quote or a line break; text starting
+    /// with `=`, `+`, `-`, `@`, tab or CR gets a leading `'` so that no spreadsheet runs it as a
+    /// formula (OWASP's CSV injection advice).
+    func cell(_ bytes: [UInt8], text: Bool, into out: inout ByteBuffer) {
+        let neutralise = text && CSVExport.isFormulaStart(bytes.first)
+        let needsQuotes = bytes.contains { $0 == delimiter || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+        if needsQuotes { out.append(0x22) }
+        if neutralise { out.append(UInt8(ascii: "'")) }
+        for b in bytes {
+            if b == 0x22 { out.append(0x22) }
+            out.append(b)
+        }
+        if needsQuotes { out.append(0x22) }
+    }
+
+    /// Whether a cell starting with `byte` would be read as a formula.
+    public static func isFormulaStart(_ byte: UInt8?) -> Bool {
+        guard let b = byte else { return false }
+        return b == UInt8(ascii: "=") || b == UInt8(ascii: "+") || b == UInt8(ascii: "-") || b == UInt8(ascii: "@")
+            || b == 0x09 || b == 0x0D
+    }
+
+    /// Centavos as `1234.56`, or `1.234,56` with `excelBR`.
+    func amount(_ cents: Int) -> [UInt8] {
+        let negative = cents < 0
+        let v = cents.magnitude
+        let units = Array(String(v / 100).utf8)
+        var out: [UInt8] = negative ? [UInt8(ascii: "-")] : []
+        if excelBR {
+            for (i, d) in units.enumerated() {
+                if i > 0, (units.count - i) % 3 == 0 { out.append(UInt8(ascii: ".")) }
+                out.append(d)
+            }
+            out.append(UInt8(ascii: ","))
+        } else {
+            out += units
+            out.append(UInt8(ascii: "."))
+        }
+        let f = Int(v % 100)
+        out.append(UInt8(48 + f / 10))
+        out.append(UInt8(48 + f % 10))
+        return out
+    }
+
+    /// `YYYY-MM-DD` → `dd/MM/yyyy`, or nil when the text is not a date of that shape.
+    static func isoDate(_ b: [UInt8]) -> [UInt8]? {
+        guard b.count == 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"),
+            CivilDate(iso: String(decoding: b, as: UTF8.self)) != nil
+        else { return nil }
+        return [b[8], b[9], UInt8(ascii: "/"), b[5], b[6], UInt8(ascii: "/"), b[0], b[1], b[2], b[3]]
+    }
+}

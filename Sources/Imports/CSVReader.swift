@@ -1,0 +1,384 @@
+import FixedWidth
+import Records
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A problem that stops reading a CSV file: the rest of it cannot be trusted (binary bytes,
+/// UTF-16, a quoted field never closed, a record larger than the limit).
+public struct CSVError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The stable code, e.g. `csv.unterminated-quote`.
+    public var code: DiagnosticCode
+    /// What was expected and what was found.
+    public var message: String
+    /// 1-based line, 0 for the whole file.
+    public var line: Int
+    /// 1-based CSV column (field number), 0 for the whole line.
+    public var column: Int
+
+    /// Creates an error.
+    public init(_ code: DiagnosticCode, _ message: String, line: Int, column: Int) {
+        self.code = code
+        self.message = message
+        self.line = line
+        self.column = column
+    }
+
+    /// The error as a diagnostic of `file`.
+    public func diagnostic(file: String) -> Diagnostic {
+        Diagnostic(.error, code, message, file: file, line: line, column: column)
+    }
+
+    /// A textual form, for messages.
+    public var description: String { "\(line):\(column): [\(code.rawValue)] \(message)" }
+}
+
+/// A problem confined to one record (a stray quote): the record is read to its end and handed
+/// out with the problem, so the caller rejects it and goes on.
+public struct CSVRecordProblem: Sendable, Hashable {
+    /// The stable code.
+    public var code: DiagnosticCode
+    /// What was expected and what was found.
+    public var message: String
+    /// 1-based CSV column (field number).
+    public var column: Int
+}
+
+/// Reads RFC 4180 CSV from a byte stream in constant memory: quoted fields with embedded
+/// delimiters, doubled quotes and line breaks; `,`, `;` or tab, detected from the first record
+/// when not given; CRLF, LF or CR line ends; a UTF-8 byte order mark skipped; UTF-16 and binary
+/// input refused. Cells are bytes (UTF-8, or Latin-1/Windows-1252: decoded per cell by the
+/// caller, see `JSONBytes.appendText`).
+///
+/// `next()` reads one record; its cells stay valid until the next call.
+public final class CSVReader {
+    let source: ByteSource
+    var buffer: UnsafeMutablePointer<UInt8>
+    var capacity: Int
+    var start = 0
+    var end = 0
+    var eof = false
+    var started = false
+    /// The largest record accepted, in bytes (a runaway quoted field is cut here).
+    public let maxRecordBytes: Int
+    /// The field delimiter: given, or detected from the first record.
+    public private(set) var delimiter: UInt8?
+    /// Whether the input began with a UTF-8 byte order mark.
+    public private(set) var hadBOM = false
+
+    /// The current record's cells, behind a pointer (no access checks on the hot path).
+    struct Cells {
+        /// The cells, unquoted, back to back.
+        var bytes: ByteBuffer
+        /// Where each cell starts in `bytes`; one more entry than cells.
+        var offsets: UnsafeMutablePointer<Int>
+        var capacity: Int
+        /// Entries in `offsets`.
+        var count: Int
+
+        mutating func mark() {
+            if count == capacity {
+                let bigger = UnsafeMutablePointer<Int>.allocate(capacity: capacity * 2)
+                bigger.update(from: offsets, count: count)
+                offsets.deallocate()
+                offsets = bigger
+                capacity *= 2
+            }
+            offsets[count] = bytes.count
+            count += 1
+        }
+    }
+    let current: UnsafeMutablePointer<Cells>
+    /// The 1-based line the current record starts on.
+    public private(set) var line = 0
+    var nextLine = 1
+    /// The current record's bytes as they are in the input, without its line end.
+    public private(set) var raw = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+    /// A problem with the current record, which the caller should reject.
+    public private(set) var problem: CSVRecordProblem?
+    /// Whether the current record is an empty line (no bytes before its line end).
+    public var isBlankLine: Bool { raw.count == 0 && current.pointee.count == 2 }
+
+    /// Creates a reader; `delimiter` nil detects it from the first record.
+    public init(_ source: ByteSource, delimiter: UInt8? = nil, bufferSize: Int = 1 << 20, maxRecordBytes: Int = 1 << 20) {
+        self.source = source
+        self.delimiter = delimiter
+        self.capacity = max(bufferSize, 16)
+        self.buffer = .allocate(capacity: capacity)
+        self.maxRecordBytes = maxRecordBytes
+        current = .allocate(capacity: 1)
+        let offsets = UnsafeMutablePointer<Int>.allocate(capacity: 64)
+        offsets[0] = 0
+        current.initialize(to: Cells(bytes: ByteBuffer(capacity: 4096), offsets: offsets, capacity: 64, count: 1))
+    }
+
+    deinit {
+        buffer.deallocate()
+        current.pointee.bytes.deallocate()
+        current.pointee.offsets.deallocate()
+        current.deinitialize(count: 1)
+        current.deallocate()
+        table.deallocate()
+    }
+
+    /// The number of cells in the current record.
+    public var count: Int { current.pointee.count - 1 }
+
+    /// The bytes of cell `i` (0-based) of the current record.
+    @inline(__always)
+    public func cell(_ i: Int) -> UnsafeBufferPointer<UInt8> {
+        let c = current.pointee
+        return UnsafeBufferPointer(start: c.bytes.base + c.offsets[i], count: c.offsets[i + 1] - c.offsets[i])
+    }
+
+    /// Cell `i` as a String (UTF-8, or Windows-1252 when not valid UTF-8).
+    public func text(_ i: Int) -> String { TextBytes.decode(cell(i)) }
+
+    /// Reads more input after the unread part, moving it to the front and growing the buffer
+    /// when the unread part fills it. Returns false at the end of the input.
+    func refill() throws -> Bool {
+        if eof { return false }
+        if start > 0 {
+            if end > start { memmove(buffer, buffer + start, end - start) }
+            end -= start
+            start = 0
+        }
+        if end == capacity {
+            guard capacity < maxRecordBytes * 2 else { return false }
+            let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2)
+            bigger.update(from: buffer, count: end)
+            buffer.deallocate()
+            buffer = bigger
+            capacity *= 2
+        }
+        let n = try source.read(into: UnsafeMutableRawBufferPointer(start: buffer + end, count: capacity - end))
+        if n == 0 { eof = true } else { end += n }
+        return true
+    }
+
+    /// Looks at the first bytes: byte order marks, then the delimiter.
+    func begin() throws {
+        started = true
+        while end - start < 4, try refill() {}
+        let b = buffer + start
+        let n = end - start
+        if n >= 2, (b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF) {
+            throw CSVError(
+                "csv.utf16", "the file is UTF-16 (byte order mark \(b[0] == 0xFF ? "FF FE" : "FE FF")): save it as CSV UTF-8 or Latin-1",
+                line: 1, column: 0)
+        }
+        if n >= 3, b[0] == 0xEF, b[1] == 0xBB, b[2] == 0xBF {
+            hadBOM = true
+            start += 3
+        }
+        if delimiter == nil { delimiter = try detectDelimiter() }
+        table[Int(delimiter!)] = 1
+    }
+
+    /// The most frequent of `;`, `,` and tab outside quotes in the first record (`,` when none).
+    func detectDelimiter() throws -> UInt8 {
+        while true {
+            var counts = (comma: 0, semicolon: 0, tab: 0)
+            var quoted = false
+            var i = start
+            var complete = false
+            while i < end {
+                let c = buffer[i]
+                if c == 0x22 {
+                    quoted.toggle()
+                } else if !quoted {
+                    if c == 0x0A || c == 0x0D { complete = true; break }
+                    if c == 0x2C { counts.comma += 1 } else if c == 0x3B { counts.semicolon += 1 } else if c == 0x09 { counts.tab += 1 }
+                }
+                i += 1
+            }
+            var done = complete || eof || end - start >= maxRecordBytes
+            if !done { done = try !refill() }
+            if done {
+                if counts.semicolon >= counts.comma, counts.semicolon >= counts.tab, counts.semicolon > 0 { return 0x3B }
+                if counts.tab > counts.comma { return 0x09 }
+                return 0x2C
+            }
+        }
+    }
+
+    enum Outcome { case complete, incomplete }
+
+    /// Reads the next record. Returns false at the end of the input; throws `CSVError` when the
+    /// input cannot be read as CSV from here on (and `InputError` when it cannot be read at all).
+    public func next() throws -> Bool {
+        if !started { try begin() }
+        while true {
+            if start == end {
+                if eof { return false }
+                if try !refill() { return false }
+                if start == end { return false }
+                continue
+            }
+            switch try parse() {
+            case .complete:
+                return true
+            case .incomplete:
+                if end - start >= maxRecordBytes && !eof {
+                    throw CSVError(
+                        "csv.record-too-long",
+                        "a record longer than \(maxRecordBytes) bytes (an unclosed quote?) starting here",
+                        line: nextLine, column: 0)
+                }
+                if !(try refill()) {
+                    throw CSVError(
+                        "csv.record-too-long", "a record longer than \(maxRecordBytes) bytes starting here", line: nextLine,
+                        column: 0)
+                }
+            }
+        }
+    }
+
+    /// Byte classes for the scan: 1 delimiter, 2 CR, 3 LF, 4 quote, 5 NUL, 0 anything else.
+    let table: UnsafeMutablePointer<UInt8> = {
+        let t = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+        t.initialize(repeating: 0, count: 256)
+        t[0x0D] = 2
+        t[0x0A] = 3
+        t[0x22] = 4
+        t[0] = 5
+        return t
+    }()
+
+    /// Parses one record from `start`; on `.incomplete` nothing is consumed.
+    func parse() throws -> Outcome {
+        var cells = current.pointee
+        defer { current.pointee = cells }
+        cells.bytes.removeAll()
+        cells.count = 0
+        cells.mark()
+        if problem != nil { problem = nil }
+        let b = buffer
+        let table = self.table
+        let end = self.end
+        let eof = self.eof
+        let recordStart = start
+        var i = start
+        var lines = 0
+        var column = 1
+        var recordEnd = -1
+        do {
+            fields: while true {
+                if i < end, b[i] == 0x22 {
+                    // Quoted field.
+                    let quoteLine = nextLine + lines
+                    i += 1
+                    while true {
+                        var j = i
+                        while j < end {
+                            let c = b[j]
+                            if c == 0x22 { break }
+                            if c == 0x0A { lines += 1 } else if c == 0 { throw nul(line: nextLine + lines, column: column) }
+                            j += 1
+                        }
+                        if j == end {
+                            if eof {
+                                throw CSVError(
+                                    "csv.unterminated-quote",
+                                    "the quoted field that opens here is never closed: the file ends inside it (truncated, or a stray quote)",
+                                    line: quoteLine, column: column)
+                            }
+                            return .incomplete
+                        }
+                        cells.bytes.appendBytes(UnsafeBufferPointer(start: b + i, count: j - i))
+                        if j + 1 == end && !eof { return .incomplete }
+                        if j + 1 < end, b[j + 1] == 0x22 {
+                            cells.bytes.append(0x22)
+                            i = j + 2
+                            continue
+                        }
+                        i = j + 1
+                        break
+                    }
+                    if i < end {
+                        let k = table[Int(b[i])]
+                        if k != 1 && k != 2 && k != 3 {
+                            if problem == nil {
+                                problem = CSVRecordProblem(
+                                    code: "csv.quote",
+                                    message: "expected a delimiter or the end of the line after the closing quote, found \(describe(b[i]))",
+                                    column: column)
+                            }
+                            // Read the rest of the field as it is.
+                            while i < end {
+                                let k = table[Int(b[i])]
+                                if k == 1 || k == 2 || k == 3 { break }
+                                if k == 5 { throw nul(line: nextLine + lines, column: column) }
+                                cells.bytes.append(b[i])
+                                i += 1
+                            }
+                        }
+                    }
+                } else {
+                    // Unquoted field.
+                    let from = i
+                    while i < end {
+                        let k = table[Int(b[i])]
+                        if k == 0 { i += 1; continue }
+                        if k == 4 {
+                            if problem == nil {
+                                problem = CSVRecordProblem(
+                                    code: "csv.quote",
+                                    message: "a quote inside an unquoted field: quote the whole field and double the quotes in it",
+                                    column: column)
+                            }
+                            i += 1
+                            continue
+                        }
+                        if k == 5 { throw nul(line: nextLine + lines, column: column) }
+                        break
+                    }
+                    cells.bytes.appendBytes(UnsafeBufferPointer(start: b + from, count: i - from))
+                }
+                cells.mark()
+                if i == end {
+                    if !eof { return .incomplete }
+                    recordEnd = i
+                    break fields
+                }
+                switch table[Int(b[i])] {
+                case 1:
+                    i += 1
+                    column += 1
+                    if i == end && !eof { return .incomplete }
+                case 2:
+                    if i + 1 == end && !eof { return .incomplete }
+                    recordEnd = i
+                    i += 1
+                    if i < end, b[i] == 0x0A { i += 1 }
+                    lines += 1
+                    break fields
+                default:
+                    recordEnd = i
+                    i += 1
+                    lines += 1
+                    break fields
+                }
+            }
+            raw = UnsafeBufferPointer(start: b + recordStart, count: recordEnd - recordStart)
+            line = nextLine
+            nextLine += lines
+            start = i
+            return .complete
+        }
+    }
+
+    func nul(line: Int, column: Int) -> CSVError {
+        CSVError(
+            "csv.binary",
+            "a NUL byte: this is not a CSV text file (binary data, or a spreadsheet saved as UTF-16: save it as CSV UTF-8)",
+            line: line, column: column)
+    }
+
+    func describe(_ byte: UInt8) -> String {
+        byte >= 0x20 && byte < 0x7F ? "\"\(Character(Unicode.Scalar(byte)))\"" : "byte 0x" + String(byte, radix: 16, uppercase: true)
+    }
+}

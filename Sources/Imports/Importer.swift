@@ -1,0 +1,566 @@
+import FixedWidth
+import Records
+
+/// What an import did with a file.
+public struct ImportSummary: Sendable, Hashable {
+    /// Data rows read (after the header; blank lines not counted).
+    public var read = 0
+    /// Records written.
+    public var written = 0
+    /// Rows rejected.
+    public var rejected = 0
+    /// Blank lines skipped.
+    public var skipped = 0
+    /// Whether reading stopped at a structural error (the output should not be kept).
+    public var fatal = false
+    /// Whether reading stopped because `maxRejects` was passed.
+    public var stopped = false
+    /// An empty summary.
+    public init() {}
+}
+
+/// Turns CSV rows into JSONL records through a column map: every cell checked by its type, every
+/// problem a diagnostic at `line:column` (column: the CSV column number), a repeated key rejected
+/// with the line of the first.
+///
+/// The map is compiled into plain values behind pointers (a plan per field, an emit program, the
+/// constants' JSON), so that a row costs no allocation, reference counting or access checks.
+public final class Importer {
+    let map: ColumnMap
+    let file: String
+    let header: [String]
+    /// For each mapped field: the 0-based columns it reads.
+    let sources: [[Int]]
+
+    /// One field, compiled.
+    struct Plan {
+        var type: UInt8
+        var amountStyle: CellParsers.AmountStyle
+        var dateFormat: CellParsers.DateFormat
+        var required: Bool
+        var column: Int  // the only column, or -1 (constant, or several columns)
+        var columnsStart: Int  // in `columns`
+        var columnsCount: Int
+        var constant: (Int, Int)  // JSON in `constants`, count 0: none
+        var defaultValue: (Int, Int)  // JSON in `constants`
+        var defaultType: (Int, Int)  // its document_type JSON
+        var separator: (Int, Int)  // raw bytes in `constants`
+        var documentTypeSlot: Int  // -1: none
+    }
+
+    /// One step of writing a record's members.
+    struct Op {
+        var kind: UInt8  // 0 leaf, 1 open, 2 close
+        var key: (Int, Int)  // `"name":` bytes in `constants`
+        var slot: Int
+    }
+
+    static let text: UInt8 = 0, digits: UInt8 = 1, integer: UInt8 = 2, amount: UInt8 = 3, date: UInt8 = 4,
+        document: UInt8 = 5, cep: UInt8 = 6, uf: UInt8 = 7
+
+    /// What a row touches, behind a pointer.
+    struct State {
+        var values: ByteBuffer
+        var scratch: ByteBuffer
+        var keys = KeyTable()
+    }
+
+    let plans: UnsafeMutablePointer<Plan>
+    let planCount: Int
+    let columns: UnsafeMutablePointer<Int>
+    let ops: UnsafeMutablePointer<Op>
+    let opCount: Int
+    let constants: UnsafeMutablePointer<UInt8>
+    let slots: UnsafeMutablePointer<(Int, Int)>
+    let slotCount: Int
+    let marks: UnsafeMutablePointer<Int>
+    let state: UnsafeMutablePointer<State>
+    let keyField: Int
+    let keyColumn: Int
+    let fileJSON: [UInt8]
+    let recordPrefix: [UInt8]
+
+    /// Prepares a map for a file whose header is `header`; a column the map names that is not in
+    /// the header is a `MapError` that lists the header's columns.
+    public init(map: ColumnMap, header: [String], file: String) throws(MapError) {
+        self.map = map
+        self.file = file
+        let trimmed = header.map { $0.trimmingBlanks }
+        self.header = trimmed
+        var sources: [[Int]] = []
+        for f in map.fields {
+            var cols: [Int] = []
+            for name in f.columns {
+                let wanted = name.trimmingBlanks
+                var matches = trimmed.indices.filter { trimmed[$0] == wanted }
+                if matches.isEmpty {
+                    matches = trimmed.indices.filter { trimmed[$0].lowercased() == wanted.lowercased() }
+                }
+                guard matches.count == 1 else {
+                    let list = trimmed.map { "\"\($0)\"" }.joined(separator: ", ")
+                    if matches.isEmpty {
+                        throw MapError("\(file): column \"\(name)\" (for \(f.to)) is not in the header; the header has: \(list)")
+                    }
+                    throw MapError("\(file): column \"\(name)\" (for \(f.to)) appears \(matches.count) times in the header")
+                }
+                cols.append(matches[0])
+            }
+            sources.append(cols)
+        }
+        self.sources = sources
+
+        // Slots: one per field, then a document_type for each document field whose sibling
+        // document_type is not mapped.
+        var docSlots: [Int] = Array(repeating: -1, count: map.fields.count)
+        var count = map.fields.count
+        var derived: [(path: String, slot: Int, after: String)] = []
+        let mapped = Set(map.fields.map(\.to))
+        for (i, f) in map.fields.enumerated() where f.type == .document {
+            let typePath = f.to + "_type"
+            if f.to.hasSuffix("document"), map.kind.fields.contains(typePath), !mapped.contains(typePath) {
+                docSlots[i] = count
+                derived.append((typePath, count, f.to))
+                count += 1
+            }
+        }
+        slotCount = count
+
+        var constantBytes: [UInt8] = []
+        func add(_ bytes: [UInt8]) -> (Int, Int) {
+            let r = (constantBytes.count, bytes.count)
+            constantBytes += bytes
+            return r
+        }
+
+        // Plans; constants and defaults are parsed once, here.
+        var planList: [Plan] = []
+        var columnList: [Int] = []
+        var scratch = ByteBuffer(capacity: 256)
+        defer { scratch.deallocate() }
+        for (i, f) in map.fields.enumerated() {
+            let code: UInt8
+            switch f.type {
+            case .digits: code = Importer.digits
+            case .integer: code = Importer.integer
+            case .amount: code = Importer.amount
+            case .date: code = Importer.date
+            case .document: code = Importer.document
+            case .cep: code = Importer.cep
+            case .uf: code = Importer.uf
+            default: code = Importer.text
+            }
+            var plan = Plan(
+                type: code, amountStyle: f.format.flatMap(CellParsers.AmountStyle.init(rawValue:)) ?? .auto,
+                dateFormat: f.format.flatMap(CellParsers.DateFormat.init(rawValue:)) ?? .auto, required: f.required,
+                column: sources[i].count == 1 ? sources[i][0] : -1, columnsStart: columnList.count, columnsCount: sources[i].count,
+                constant: (0, 0), defaultValue: (0, 0), defaultType: (0, 0), separator: add(Array(f.separator.utf8)),
+                documentTypeSlot: docSlots[i])
+            columnList += sources[i]
+            for (isDefault, text) in [(false, f.value), (true, f.defaultValue)] {
+                guard let text else { continue }
+                scratch.removeAll()
+                var kind: BrazilianDocument.Kind? = nil
+                let problem = Array(text.utf8).withUnsafeBufferPointer {
+                    Importer.parse($0, plan, into: &scratch, kind: &kind)
+                }
+                if let problem {
+                    throw MapError("\(f.to): the map's value \"\(text)\" is not valid: \(problem.message)")
+                }
+                let json = add(Array(scratch.bytes))
+                var typeJSON = (0, 0)
+                if let kind {
+                    var t: [UInt8] = []
+                    JSONBytes.appendString(kind.rawValue, to: &t)
+                    typeJSON = add(t)
+                }
+                if isDefault {
+                    plan.defaultValue = json
+                    plan.defaultType = typeJSON
+                } else {
+                    plan.constant = json
+                    plan.defaultType = typeJSON
+                }
+            }
+            planList.append(plan)
+        }
+
+        // The emit program, in the order fields first appear.
+        var leaves: [(path: [String], slot: Int)] = []
+        for (i, f) in map.fields.enumerated() {
+            leaves.append((f.to.split(separator: ".").map(String.init), i))
+            for d in derived where d.after == f.to {
+                leaves.append((d.path.split(separator: ".").map(String.init), d.slot))
+            }
+        }
+        var opList: [Op] = []
+        func build(_ leaves: [(path: [String], slot: Int)]) {
+            var order: [String] = []
+            var groups: [String: [(path: [String], slot: Int)]] = [:]
+            for leaf in leaves {
+                let head = leaf.path[0]
+                if leaf.path.count == 1 {
+                    order.append("\u{0}\(leaf.slot)")
+                    groups["\u{0}\(leaf.slot)"] = [leaf]
+                } else {
+                    if groups[head] == nil { order.append(head) }
+                    groups[head, default: []].append((Array(leaf.path.dropFirst()), leaf.slot))
+                }
+            }
+            for name in order {
+                let group = groups[name]!
+                if name.hasPrefix("\u{0}") {
+                    var key: [UInt8] = []
+                    JSONBytes.appendString(group[0].path[0], to: &key)
+                    key.append(UInt8(ascii: ":"))
+                    opList.append(Op(kind: 0, key: add(key), slot: group[0].slot))
+                } else {
+                    var key: [UInt8] = []
+                    JSONBytes.appendString(name, to: &key)
+                    key += Array(":{".utf8)
+                    opList.append(Op(kind: 1, key: add(key), slot: -1))
+                    build(group)
+                    opList.append(Op(kind: 2, key: (0, 0), slot: -1))
+                }
+            }
+        }
+        build(leaves)
+
+        plans = .allocate(capacity: max(planList.count, 1))
+        plans.initialize(from: planList, count: planList.count)
+        planCount = planList.count
+        columns = .allocate(capacity: max(columnList.count, 1))
+        columns.initialize(from: columnList, count: columnList.count)
+        ops = .allocate(capacity: max(opList.count, 1))
+        ops.initialize(from: opList, count: opList.count)
+        opCount = opList.count
+        constants = .allocate(capacity: max(constantBytes.count, 1) + 8)
+        constants.initialize(from: constantBytes, count: constantBytes.count)
+        slots = .allocate(capacity: max(count, 1))
+        slots.initialize(repeating: (0, 0), count: max(count, 1))
+        marks = .allocate(capacity: 64)
+        marks.initialize(repeating: 0, count: 64)
+        state = .allocate(capacity: 1)
+        state.initialize(to: State(values: ByteBuffer(capacity: 4096), scratch: ByteBuffer(capacity: 1024)))
+        let key = map.key.flatMap { k in map.fields.firstIndex { $0.to == k } }
+        keyField = key ?? -1
+        keyColumn = key.flatMap { sources[$0].first.map { $0 + 1 } } ?? 0
+        var f: [UInt8] = []
+        JSONBytes.appendString(file, to: &f)
+        fileJSON = f
+        recordPrefix = Array("{\"record\":\"\(map.kind.rawValue)\"".utf8)
+    }
+
+    deinit {
+        plans.deallocate()
+        columns.deallocate()
+        ops.deallocate()
+        constants.deallocate()
+        slots.deallocate()
+        marks.deallocate()
+        state.pointee.values.deallocate()
+        state.pointee.scratch.deallocate()
+        state.pointee.keys.deallocate()
+        state.deinitialize(count: 1)
+        state.deallocate()
+    }
+
+    /// The header's columns the map reads.
+    public var columnsRead: [String] { sources.flatMap { $0 }.map { header[$0] } }
+
+    /// Checks the current row of `reader` and, when it is valid, appends its record (without a
+    /// newline) to `out` and returns true; otherwise reports every problem to `report` and
+    /// returns false.
+    public func convert(_ reader: CSVReader, into out: inout ByteBuffer, report: (Diagnostic) -> Void) -> Bool {
+        let line = reader.line
+        if reader.count != header.count {
+            let column = min(reader.count, header.count) + 1
+            report(
+                Diagnostic(
+                    .error, "csv.ragged",
+                    "expected \(header.count) fields as in the header, found \(reader.count)"
+                        + (reader.count > header.count ? " (a delimiter inside an unquoted field?)" : ""), file: file, line: line,
+                    column: column, raw: Array(reader.raw)))
+            return false
+        }
+        if let p = reader.problem {
+            report(Diagnostic(.error, p.code, p.message, file: file, line: line, column: p.column, raw: Array(reader.raw)))
+            return false
+        }
+        let st = state
+        st.pointee.values.removeAll()
+        var ok = true
+        for i in 0..<planCount {
+            let plan = plans[i]
+            slots[i] = (0, 0)
+            if plan.documentTypeSlot >= 0 { slots[plan.documentTypeSlot] = (0, 0) }
+            if plan.constant.1 > 0 {
+                copy(plan.constant, to: i)
+                if plan.documentTypeSlot >= 0 { copy(plan.defaultType, to: plan.documentTypeSlot) }
+                continue
+            }
+            // The text: one cell, or several joined.
+            var text: UnsafeBufferPointer<UInt8>
+            if plan.column >= 0 {
+                text = Importer.trim(reader.cell(plan.column))
+            } else {
+                st.pointee.scratch.removeAll()
+                for k in 0..<plan.columnsCount {
+                    let cell = Importer.trim(reader.cell(columns[plan.columnsStart + k]))
+                    if cell.isEmpty { continue }
+                    if st.pointee.scratch.count > 0 {
+                        st.pointee.scratch.appendBytes(UnsafeBufferPointer(start: constants + plan.separator.0, count: plan.separator.1))
+                    }
+                    st.pointee.scratch.appendBytes(cell)
+                }
+                text = st.pointee.scratch.bytes
+            }
+            if text.isEmpty {
+                if plan.defaultValue.1 > 0 {
+                    copy(plan.defaultValue, to: i)
+                    if plan.documentTypeSlot >= 0 { copy(plan.defaultType, to: plan.documentTypeSlot) }
+                } else if plan.required {
+                    let f = map.fields[i]
+                    let names = f.columns.map { "\"\($0)\"" }.joined(separator: ", ")
+                    report(
+                        Diagnostic(
+                            .error, "import.required", "\(f.to) is required and column \(names) is blank", file: file, line: line,
+                            column: columnOf(i), raw: Array(reader.raw)))
+                    ok = false
+                }
+                continue
+            }
+            let from = st.pointee.values.count
+            var kind: BrazilianDocument.Kind? = nil
+            if let problem = Importer.parse(text, plan, into: &st.pointee.values, kind: &kind) {
+                let f = map.fields[i]
+                let names = f.columns.map { "\"\($0)\"" }.joined(separator: " + ")
+                report(
+                    Diagnostic(
+                        .error, DiagnosticCode(rawValue: "import." + f.type.rawValue), "column \(names) → \(f.to): \(problem.message)",
+                        file: file, line: line, column: columnOf(i), raw: Array(reader.raw)))
+                ok = false
+                continue
+            }
+            slots[i] = (from, st.pointee.values.count - from)
+            if let kind, plan.documentTypeSlot >= 0 {
+                let typeFrom = st.pointee.values.count
+                st.pointee.values.append(contentsOf: kind == .cpf ? "\"cpf\"" : "\"cnpj\"")
+                slots[plan.documentTypeSlot] = (typeFrom, 5 + (kind == .cpf ? 0 : 1))
+            }
+        }
+        guard ok else { return false }
+        if keyField >= 0, slots[keyField].1 > 0 {
+            let value = UnsafeBufferPointer(start: st.pointee.values.base + slots[keyField].0, count: slots[keyField].1)
+            let hash = Importer.hash(value)
+            if let first = st.pointee.keys.insert(hash, line: line) {
+                report(
+                    Diagnostic(
+                        .error, "import.duplicate-key",
+                        "\(map.fields[keyField].to) \(String(decoding: value, as: UTF8.self)) repeats the record of line \(first); the second is rejected",
+                        file: file, line: line, column: keyColumn, raw: Array(reader.raw)))
+                return false
+            }
+        }
+        out.append(recordPrefix)
+        emit(into: &out)
+        out.append(contentsOf: ",\"source\":{\"file\":")
+        out.append(fileJSON)
+        out.append(contentsOf: ",\"line\":")
+        JSONBytes.appendInt(line, to: &out)
+        out.append(contentsOf: "}}")
+        return true
+    }
+
+    func columnOf(_ i: Int) -> Int { sources[i].first.map { $0 + 1 } ?? 0 }
+
+    @inline(__always)
+    func copy(_ range: (Int, Int), to slot: Int) {
+        let from = state.pointee.values.count
+        state.pointee.values.appendBytes(UnsafeBufferPointer(start: constants + range.0, count: range.1))
+        slots[slot] = (from, range.1)
+    }
+
+    /// Writes the record's members (each preceded by a comma at the top level), leaving out
+    /// absent values and objects with nothing in them.
+    func emit(into out: inout ByteBuffer) {
+        let values = state.pointee.values.base
+        var depth = 0
+        // marks[2d]: where the object at depth d opened; marks[2d+1]: members written in it.
+        marks[1] = 1
+        for k in 0..<opCount {
+            let op = ops[k]
+            switch op.kind {
+            case 0:
+                let (offset, count) = slots[op.slot]
+                if count == 0 { continue }
+                if marks[2 * depth + 1] > 0 { out.append(0x2C) }
+                out.appendBytes(UnsafeBufferPointer(start: constants + op.key.0, count: op.key.1))
+                out.appendBytes(UnsafeBufferPointer(start: values + offset, count: count))
+                marks[2 * depth + 1] += 1
+            case 1:
+                let mark = out.count
+                if marks[2 * depth + 1] > 0 { out.append(0x2C) }
+                out.appendBytes(UnsafeBufferPointer(start: constants + op.key.0, count: op.key.1))
+                depth += 1
+                marks[2 * depth] = mark
+                marks[2 * depth + 1] = 0
+            default:
+                if marks[2 * depth + 1] > 0 {
+                    out.append(0x7D)
+                    depth -= 1
+                    marks[2 * depth + 1] += 1
+                } else {
+                    out.truncate(to: marks[2 * depth])
+                    depth -= 1
+                }
+            }
+        }
+    }
+
+    /// Parses `text` by the plan's type, appending its JSON to `out`; returns the problem when
+    /// the text is not valid (and leaves `out` as it was).
+    static func parse(
+        _ text: UnsafeBufferPointer<UInt8>, _ plan: Plan, into out: inout ByteBuffer, kind: inout BrazilianDocument.Kind?
+    ) -> ParseProblem? {
+        switch plan.type {
+        case Importer.amount:
+            switch CellParsers.amount(text, style: plan.amountStyle) {
+            case .success(let cents): JSONBytes.appendInt(cents, to: &out)
+            case .failure(let p): return p
+            }
+        case Importer.integer:
+            switch CellParsers.integer(text) {
+            case .success(let v): JSONBytes.appendInt(v, to: &out)
+            case .failure(let p): return p
+            }
+        case Importer.date:
+            switch CellParsers.date(text, format: plan.dateFormat) {
+            case .success(let d):
+                out.reserve(12)
+                d.writeQuoted(to: out.base + out.count)
+                out.count += 12
+            case .failure(let p): return p
+            }
+        case Importer.document:
+            switch BrazilianDocument.append(text, to: &out) {
+            case .success(let k): kind = k
+            case .failure(let p): return ParseProblem(p.message)
+            }
+        case Importer.cep:
+            return CellParsers.cep(text, into: &out)
+        case Importer.uf:
+            return CellParsers.uf(text, into: &out)
+        case Importer.digits:
+            for b in text where b &- 48 > 9 { return ParseProblem("expected digits only, found \(CellParsers.quote(text))") }
+            appendText(text, to: &out)
+        default:
+            appendText(text, to: &out)
+        }
+        return nil
+    }
+
+    /// A cell as a JSON string: copied in one go when it needs no escape and is ASCII or valid
+    /// UTF-8 (the common case), else through `JSONBytes.appendText` (escapes, Windows-1252).
+    @inline(__always)
+    static func appendText(_ text: UnsafeBufferPointer<UInt8>, to out: inout ByteBuffer) {
+        var ascii = true
+        for b in text {
+            if b < 0x20 || b == 0x22 || b == 0x5C || b == 0x7F {
+                JSONBytes.appendText(text, to: &out)
+                return
+            }
+            if b >= 0x80 { ascii = false }
+        }
+        if !ascii && !TextBytes.isValidUTF8(text) {
+            JSONBytes.appendText(text, to: &out)
+            return
+        }
+        out.append(0x22)
+        out.appendBytes(text)
+        out.append(0x22)
+    }
+
+    /// The cell without blanks (and tabs) around it.
+    @inline(__always)
+    static func trim(_ cell: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        guard let base = cell.baseAddress else { return cell }
+        var s = 0
+        var e = cell.count
+        while s < e, base[s] == 0x20 || base[s] == 0x09 { s += 1 }
+        while e > s, base[e - 1] == 0x20 || base[e - 1] == 0x09 { e -= 1 }
+        return UnsafeBufferPointer(start: base + s, count: e - s)
+    }
+
+    /// FNV-1a, 64 bits: keys are kept as hashes so that memory grows by a few words per row.
+    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in bytes {
+            h ^= UInt64(b)
+            h = h &* 0x100_0000_01b3
+        }
+        return h
+    }
+}
+
+extension String {
+    var trimmingBlanks: String {
+        var s = Substring(self)
+        while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
+        while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
+        return String(s)
+    }
+}
+
+/// The keys seen so far, as 64-bit hashes with the line of their row: open addressing over one
+/// allocation that doubles when half full (about 32 bytes a key).
+struct KeyTable {
+    var hashes: UnsafeMutablePointer<UInt64>
+    var lines: UnsafeMutablePointer<Int>
+    var capacity: Int
+    var count = 0
+
+    init(capacity: Int = 1 << 12) {
+        self.capacity = capacity
+        hashes = .allocate(capacity: capacity)
+        hashes.initialize(repeating: 0, count: capacity)
+        lines = .allocate(capacity: capacity)
+        lines.initialize(repeating: 0, count: capacity)
+    }
+
+    func deallocate() {
+        hashes.deallocate()
+        lines.deallocate()
+    }
+
+    /// Records `hash` for `line`; returns the line of an earlier row with the same hash instead.
+    mutating func insert(_ hash: UInt64, line: Int) -> Int? {
+        let h = hash == 0 ? 1 : hash  // 0 marks an empty slot
+        var i = Int(truncatingIfNeeded: h >> 7) & (capacity - 1)
+        while hashes[i] != 0 {
+            if hashes[i] == h { return lines[i] }
+            i = (i + 1) & (capacity - 1)
+        }
+        hashes[i] = h
+        lines[i] = line
+        count += 1
+        if count * 2 > capacity { grow() }
+        return nil
+    }
+
+    mutating func grow() {
+        let old = (hashes, lines, capacity)
+        capacity *= 2
+        hashes = .allocate(capacity: capacity)
+        hashes.initialize(repeating: 0, count: capacity)
+        lines = .allocate(capacity: capacity)
+        lines.initialize(repeating: 0, count: capacity)
+        for k in 0..<old.2 where old.0[k] != 0 {
+            var i = Int(truncatingIfNeeded: old.0[k] >> 7) & (capacity - 1)
+            while hashes[i] != 0 { i = (i + 1) & (capacity - 1) }
+            hashes[i] = old.0[k]
+            lines[i] = old.1[k]
+        }
+        old.0.deallocate()
+        old.1.deallocate()
+    }
+}

@@ -1,0 +1,147 @@
+import FixedWidth
+import Imports
+import Records
+
+/// `troca convert`: ERP fixed-width flat files ↔ JSONL through a layout.
+enum ConvertCommand: Command {
+    static let name = ["convert"]
+    static let summary = "ERP fixed-width flat files ↔ JSONL through a layout (layouts/erp/…)"
+    static let help = """
+        usage: troca convert --layout NAME [--to jsonl|flat] [FILE|-] [--output FILE]
+                             [--rejects FILE] [--layouts DIR]
+
+        Converts through a fixed-width layout (built in: erp/titulos-abertos, erp/baixas; or
+        your own with --layouts DIR, see layouts/README.md).
+
+          --to jsonl (default)  each line of a flat file → a JSON record named after the layout
+                                record its `select` matches (erp/titulos-abertos: title,
+                                erp/baixas: event), with source {file, line}; read as
+                                `troca cnab parse` reads lines (CRLF/LF, Latin-1, trimmed
+                                blanks padded)
+          --to flat             JSONL records whose "record" names a layout record → one line
+                                each of the layout's length, CRLF; text in ASCII without
+                                accents, numbers zero-filled, dates as the layout's format;
+                                other records are skipped and counted
+
+        A line or record that cannot be converted is reported on stderr with its line (and the
+        field's column), written with --rejects, and the run goes on; exit 65 when any was
+        rejected, 78 for an unknown or broken layout.
+
+        options:
+          --layout NAME       the layout (see `troca layout list`), e.g. erp/baixas
+          --to jsonl|flat     the direction (default jsonl)
+          --output FILE       write here (atomically) instead of standard output
+          --rejects FILE      write rejected lines as JSONL reject records
+          --layouts DIR       add or override layouts (also TROCA_LAYOUTS)
+
+        """
+    static let valued: Set<String> = ["layout", "to", "output", "rejects", "layouts"]
+    static let flags: Set<String> = []
+
+    static func run(_ args: Arguments, _ context: Context) throws -> ExitStatus {
+        let io = context.io
+        guard let layoutName = args.value("layout") else { throw UsageError(message: "convert needs --layout NAME") }
+        let direction = args.value("to") ?? "jsonl"
+        guard direction == "jsonl" || direction == "flat" else {
+            throw UsageError(message: "--to must be jsonl or flat, found \"\(direction)\"")
+        }
+        guard args.positionals.count <= 1 else { throw UsageError(message: "convert reads one FILE (or - for standard input)") }
+        let library = try context.library(args)
+        let layout = try CompiledLayout(try library.layout(named: layoutName))
+        let name = args.positionals.first ?? "-"
+        let source = try CnabRun.source(name, io)
+        let outputFile = try args.value("output").map { try AtomicFile(path: io.path($0)) }
+        let rejectsFile = try args.value("rejects").map { try AtomicFile(path: io.path($0)) }
+        let output = RecordWriter { bytes in
+            if let outputFile { try outputFile.write(bytes) } else { try io.stdout(bytes) }
+        }
+        let rejects = rejectsFile.map { file in RecordWriter { try file.write($0) } }
+        let sink = CnabRun.sink(context, rejects: rejects)
+        var read = 0
+        var written = 0
+        var rejected = 0
+        var skipped = 0
+        var fatal = false
+        var reader = LineReader(source)
+        defer { reader.close() }
+        if direction == "jsonl" {
+            let decoder = FlatDecoder(layout: layout, file: name)
+            var normalizer = LineNormalizer(recordLength: layout.recordLength, file: name)
+            try reader.forEachLine { line, number, cut in
+                switch normalizer.normalize(line, line: number, cut: cut, warn: { sink.report($0) }) {
+                case .skip:
+                    skipped += 1
+                case .fatal(let d):
+                    sink.report(d)
+                    fatal = true
+                    return false
+                case .reject(let d):
+                    read += 1
+                    rejected += 1
+                    sink.report(d)
+                case .record:
+                    read += 1
+                    let ok = normalizer.withRecord(line) { record in
+                        output.withBuffer { decoder.decode(record, line: number, raw: Array(line), into: &$0, report: { sink.report($0) }) }
+                    }
+                    if ok {
+                        try output.endRecord()
+                        written += 1
+                    } else {
+                        rejected += 1
+                    }
+                }
+                return true
+            }
+            for d in normalizer.finish() { sink.report(d) }
+        } else {
+            let encoder = FlatEncoder(layout: layout)
+            var tape = JSONTape()
+            var lineBytes: [UInt8] = []
+            try reader.forEachLine { line, number, cut in
+                var bytes = line
+                if bytes.last == 0x0D { bytes = UnsafeBufferPointer(rebasing: bytes.dropLast()) }
+                if bytes.isEmpty {
+                    skipped += 1
+                    return true
+                }
+                read += 1
+                guard !cut, JSONReader.parse(bytes, into: &tape), tape[0].kind == .object else {
+                    rejected += 1
+                    sink.report(Diagnostic(.error, "convert.json", "expected a JSON object", file: name, line: number, raw: Array(bytes)))
+                    return true
+                }
+                guard let r = encoder.recordIndex(tape) else {
+                    read -= 1
+                    skipped += 1
+                    return true
+                }
+                lineBytes.removeAll(keepingCapacity: true)
+                let problems = encoder.encode(tape, record: r, into: &lineBytes)
+                if problems.isEmpty {
+                    lineBytes += [0x0D, 0x0A]
+                    output.withBuffer { $0.append(lineBytes) }
+                    written += 1
+                    if output.buffer.count >= 256 << 10 { try output.cut() }
+                } else {
+                    rejected += 1
+                    for p in problems {
+                        sink.report(Diagnostic(.error, "convert.field", p.message, file: name, line: number, raw: Array(bytes)))
+                    }
+                }
+                return true
+            }
+        }
+        try output.finish()
+        try rejects?.finish()
+        try rejectsFile?.commit()
+        io.say("convert: \(name): read \(read) \(direction == "jsonl" ? "lines" : "records"): \(written) written, \(rejected) rejected, \(skipped) skipped")
+        if fatal {
+            outputFile?.abort()
+            if let path = args.value("output") { io.say("convert: \(path) not written: the input cannot be read") }
+            return .dataError
+        }
+        try outputFile?.commit()
+        return rejected > 0 || sink.errors > 0 ? .dataError : .ok
+    }
+}

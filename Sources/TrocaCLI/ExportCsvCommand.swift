@@ -1,0 +1,99 @@
+import FixedWidth
+import Imports
+import Records
+
+/// `troca export csv`: JSONL records → CSV for spreadsheets, safe against formula injection.
+enum ExportCsvCommand: Command {
+    static let name = ["export", "csv"]
+    static let summary = "JSONL records → CSV for spreadsheets (--excel-br; formulas neutralised)"
+    static let help = """
+        usage: troca export csv --columns PATH[,PATH…] [FILE|-] [--excel-br] [--record NAME]
+                                [--output FILE]
+
+        Reads JSONL records (standard input when none or `-`) and writes CSV: a header row of the
+        column paths, then one row per record with the value at each dotted path
+        (`payer.address.city`; a missing field or null is an empty cell; arrays and objects as
+        JSON). `*_cents` integers are written as amounts (1234.56). Cells with the delimiter,
+        quotes or line breaks are quoted (RFC 4180); text starting with = + - @ tab or CR gets
+        a leading ' so that no spreadsheet runs it as a formula.
+
+        --excel-br writes for Excel in Portuguese: `;` delimiter, amounts 1.234,56, dates
+        dd/MM/yyyy (any YYYY-MM-DD text), a UTF-8 byte order mark, CRLF line ends. Without it:
+        `,`, 1234.56, YYYY-MM-DD, LF. A file written this way reads back with `troca import`
+        and a map naming the same columns.
+
+        A line that is not a JSON object is reported and skipped (exit 65); blank lines are
+        skipped.
+
+        options:
+          --columns LIST      comma-separated dotted paths (required)
+          --excel-br          Excel pt-BR conventions (see above)
+          --record NAME       only records whose "record" is NAME (others are counted as skipped)
+          --output FILE       write here (atomically) instead of standard output
+
+        """
+    static let valued: Set<String> = ["columns", "record", "output"]
+    static let flags: Set<String> = ["excel-br"]
+
+    static func run(_ args: Arguments, _ context: Context) throws -> ExitStatus {
+        let io = context.io
+        guard let list = args.value("columns") else { throw UsageError(message: "export csv needs --columns PATH[,PATH…]") }
+        let columns = list.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        guard !columns.contains(where: { $0.isEmpty || $0.hasPrefix(".") || $0.hasSuffix(".") || $0.contains("..") }) else {
+            throw UsageError(message: "--columns: empty column path in \"\(list)\"")
+        }
+        guard args.positionals.count <= 1 else { throw UsageError(message: "export csv reads one FILE (or - for standard input)") }
+        let name = args.positionals.first ?? "-"
+        let source = try CnabRun.source(name, io)
+        let only = args.value("record")
+        let export = CSVExport(columns: columns, excelBR: args.has("excel-br"))
+        let outputFile = try args.value("output").map { try AtomicFile(path: io.path($0)) }
+        let output = RecordWriter { bytes in
+            if let outputFile { try outputFile.write(bytes) } else { try io.stdout(bytes) }
+        }
+        output.withBuffer { buffer in
+            buffer.append(export.preamble)
+            export.header(into: &buffer)
+        }
+        var read = 0
+        var written = 0
+        var rejected = 0
+        var skipped = 0
+        var tape = JSONTape()
+        var reader = LineReader(source)
+        defer { reader.close() }
+        try reader.forEachLine { line, number, cut in
+            var bytes = line
+            if bytes.last == 0x0D { bytes = UnsafeBufferPointer(rebasing: bytes.dropLast()) }
+            if bytes.isEmpty {
+                skipped += 1
+                return true
+            }
+            read += 1
+            guard !cut, JSONReader.parse(bytes, into: &tape), tape[0].kind == .object else {
+                rejected += 1
+                context.print(
+                    Diagnostic(
+                        .error, "export.json", cut ? "a line longer than \(LineReader.maxLineLength) bytes" : "expected a JSON object",
+                        file: name, line: number))
+                return true
+            }
+            if let only {
+                guard let r = tape.member("record", of: 0), tape[r].kind == .string, tape.string(r) == only else {
+                    read -= 1
+                    skipped += 1
+                    return true
+                }
+            }
+            output.withBuffer { export.row(tape, into: &$0) }
+            // Rows end themselves (CRLF with --excel-br); count them without adding a newline.
+            written += 1
+            if output.buffer.count >= 256 << 10 { try output.cut() }
+            return true
+        }
+        try output.finish()
+        io.say("export csv: \(name): read \(read) records: \(written) written, \(rejected) rejected, \(skipped) skipped")
+        try outputFile?.commit()
+        return rejected > 0 ? .dataError : .ok
+    }
+}

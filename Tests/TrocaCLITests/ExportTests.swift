@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+import TrocaCLI
+
+/// `troca export csv`: formula neutralisation, Excel pt-BR conventions, and the round trip
+/// import(export(x)) == x.
+@Suite struct ExportTests {
+    static let titleColumns = [
+        "document_number", "nosso_numero", "bank", "carteira", "issue_date", "due_date", "amount_cents", "payer.name",
+        "payer.document", "payer.document_type", "payer.address.street", "payer.address.number", "payer.address.complement",
+        "payer.address.district", "payer.address.city", "payer.address.state", "payer.address.cep",
+    ]
+
+    /// A map reading back every exported column under its own name.
+    static func identityMap(_ columns: [String]) -> String {
+        let fields = columns.map { c -> String in
+            let type = c == "payer.document_type" ? ",\"type\":\"text\"" : ""
+            return "{\"to\":\"\(c)\",\"column\":\"\(c)\"\(type)}"
+        }
+        return "{\"record\":\"title\",\"fields\":[" + fields.joined(separator: ",") + "]}"
+    }
+
+    static func withoutSource(_ records: [[String: Any]]) -> [NSDictionary] {
+        records.map { r in
+            var r = r
+            r["source"] = nil
+            return r as NSDictionary
+        }
+    }
+
+    @Test(arguments: [true, false])
+    func roundTrip(excelBR: Bool) throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("troca-export-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Self.identityMap(Self.titleColumns).write(toFile: dir + "/map.json", atomically: true, encoding: .utf8)
+
+        let imported = troca(["import", "titles", "--map", "maps/titulos.json", "Fixtures/samples/imports/titulos.csv"])
+        #expect(imported.status == .ok)
+        #expect(imported.records.count == 3)
+        let exported = troca(
+            ["export", "csv", "--columns", Self.titleColumns.joined(separator: ",")] + (excelBR ? ["--excel-br"] : []),
+            stdin: imported.stdout)
+        #expect(exported.status == .ok)
+        if excelBR {
+            #expect(exported.stdout.starts(with: [0xEF, 0xBB, 0xBF]))
+            #expect(exported.stdoutText.contains(";1.234,56;"))
+            #expect(exported.stdoutText.contains(";10/04/2026;"))
+            #expect(exported.stdoutText.contains("\r\n"))
+        } else {
+            #expect(exported.stdoutText.contains(",1234.56,"))
+            #expect(exported.stdoutText.contains(",2026-04-10,"))
+        }
+        let again = troca(["import", "titles", "--map", dir + "/map.json", "-"], stdin: exported.stdout)
+        #expect(again.status == .ok, "\(again.stderrText)")
+        #expect(Self.withoutSource(again.records) == Self.withoutSource(imported.records))
+    }
+
+    @Test(arguments: ["=1+1", "+55 11 9999", "-2+3", "@SUM(A1)", "\tx", "\rx"])
+    func formulasAreNeutralised(text: String) throws {
+        let json = "{\"record\":\"party\",\"name\":" + String(decoding: try JSONSerialization.data(withJSONObject: [text]), as: UTF8.self).dropFirst().dropLast() + "}\n"
+        for excel in [true, false] {
+            let result = troca(["export", "csv", "--columns", "name"] + (excel ? ["--excel-br"] : []), stdin: Array(json.utf8))
+            #expect(result.status == .ok)
+            let bytes = result.stdout
+            let body = String(decoding: bytes[(bytes.firstIndex(of: 0x0A).map { $0 + 1 } ?? 0)...], as: UTF8.self)
+            let cell = body.hasPrefix("\"") ? String(body.dropFirst()) : body
+            #expect(cell.hasPrefix("'" + String(text.prefix(1))), "\(body.debugDescription)")
+        }
+    }
+
+    @Test func numbersWeFormatAreNotNeutralised() {
+        let result = troca(["export", "csv", "--columns", "paid_cents,count"], stdin: Array("{\"paid_cents\":-150,\"count\":-2}\n".utf8))
+        #expect(result.stdoutText == "paid_cents,count\n-1.50,-2\n")
+    }
+
+    @Test func notJSONIsRejectedAndTheRestWritten() {
+        let result = troca(["export", "csv", "--columns", "a"], stdin: Array("{\"a\":\"x\"}\n[1]\nnope\n{\"a\":\"y\"}\n".utf8))
+        #expect(result.status.rawValue == 65)
+        #expect(result.stdoutText == "a\nx\ny\n")
+        #expect(result.stderrText.contains("-:2: error: [export.json]"))
+        #expect(result.stderrText.contains("read 4 records: 2 written, 2 rejected, 0 skipped"))
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+import Testing
+import TrocaCLI
+
+/// `troca import`: the read = written + rejected invariant, rejects, keys, outputs.
+@Suite struct ImportTests {
+    static let header =
+        "Documento;Nosso Número;Carteira;Emissão;Vencimento;Valor;Sacado;CPF/CNPJ;Logradouro;Número;Complemento;Bairro;Cidade;UF;CEP\n"
+
+    static func row(_ doc: String, amount: String = "10,00", cpf: String = "529.982.247-25", due: String = "10/04/2026") -> String {
+        "\(doc);1;;01/03/2026;\(due);\(amount);Ana;\(cpf);Rua A;1;;Centro;Santos;SP;11010-000\n"
+    }
+
+    /// The numbers of the summary line `read N rows: W written, R rejected, S skipped`.
+    static func summary(_ stderr: String) -> (read: Int, written: Int, rejected: Int, skipped: Int)? {
+        guard let line = stderr.split(separator: "\n").last(where: { $0.contains(" rows: ") }) else { return nil }
+        let numbers = line.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+        guard numbers.count >= 4 else { return nil }
+        let n = numbers.suffix(4).map { $0 }
+        return (n[0], n[1], n[2], n[3])
+    }
+
+    func tempDir() throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("troca-import-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    @Test func readIsWrittenPlusRejectedOnRandomRows() throws {
+        var rng = UInt64(7)
+        func next() -> UInt64 { rng = rng &* 6364136223846793005 &+ 1442695040888963407; return rng >> 33 }
+        var csv = Self.header
+        var expectedGood = 0
+        for i in 0..<300 {
+            switch next() % 6 {
+            case 0: csv += Self.row("D\(i)", amount: "abc")
+            case 1: csv += Self.row("D\(i)", cpf: "529.982.247-26")
+            case 2: csv += Self.row("D\(i)", due: "31/02/2026")
+            case 3: csv += "D\(i);1;2\n"  // ragged
+            case 4: csv += Self.row("D\(i % 7)")  // may repeat an earlier key
+            default: csv += Self.row("D\(i)"); expectedGood += 1
+            }
+        }
+        let result = troca(["import", "titles", "--map", "maps/titulos.json", "-"], stdin: Array(csv.utf8))
+        let s = try #require(Self.summary(result.stderrText))
+        #expect(s.read == 300)
+        #expect(s.read == s.written + s.rejected)
+        #expect(result.records.count == s.written)
+        #expect(s.written >= expectedGood)
+        #expect(result.status.rawValue == (s.rejected > 0 ? 65 : 0))
+        // Every written record is a title with a distinct document number.
+        let docs = result.records.compactMap { $0["document_number"] as? String }
+        #expect(docs.count == s.written)
+        #expect(Set(docs).count == docs.count)
+    }
+
+    @Test func duplicateKeyRejectsTheSecondWithTheFirstLine() throws {
+        let csv = Self.header + Self.row("NF-1") + Self.row("NF-2") + Self.row("NF-1", amount: "99,00")
+        let result = troca(["import", "titles", "--map", "maps/titulos.json", "-"], stdin: Array(csv.utf8))
+        #expect(result.status.rawValue == 65)
+        #expect(result.records.map { $0["document_number"] as? String } == ["NF-1", "NF-2"])
+        #expect((result.records.first?["amount_cents"] as? Int) == 1000)
+        #expect(result.stderrText.contains("-:4:1: error: [import.duplicate-key] document_number \"NF-1\" repeats the record of line 2"))
+    }
+
+    @Test func rejectsFileHasEachBadRowWithItsRawBytes() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let csv = Self.header + Self.row("NF-1") + Self.row("NF-2", amount: "1,2,3") + "NF-3;\"multi\nline\";x\n"
+        let result = troca(
+            ["import", "titles", "--map", "maps/titulos.json", "-", "--rejects", dir + "/rejects.jsonl", "--output", dir + "/out.jsonl"],
+            stdin: Array(csv.utf8))
+        #expect(result.status.rawValue == 65)
+        let out = try String(contentsOfFile: dir + "/out.jsonl", encoding: .utf8)
+        #expect(out.split(separator: "\n").count == 1)
+        let rejects = try String(contentsOfFile: dir + "/rejects.jsonl", encoding: .utf8).split(separator: "\n").map {
+            try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] ?? [:]
+        }
+        #expect(rejects.map { $0["line"] as? Int } == [3, 4])
+        #expect(rejects.map { $0["code"] as? String } == ["import.amount", "csv.ragged"])
+        #expect(rejects.last?["raw"] as? String == "NF-3;\"multi\nline\";x")
+        #expect(rejects.first?["column"] as? Int == 6)
+    }
+
+    @Test func noOutputFileWhenTheInputCannotBeRead() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let csv = Self.header + Self.row("NF-1") + "NF-2;\"open"
+        let result = troca(
+            ["import", "titles", "--map", "maps/titulos.json", "-", "--output", dir + "/out.jsonl"], stdin: Array(csv.utf8))
+        #expect(result.status.rawValue == 65)
+        #expect(!FileManager.default.fileExists(atPath: dir + "/out.jsonl"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty, "no temporary file left")
+    }
+
+    @Test func maxRejectsStops() throws {
+        let csv = Self.header + (0..<10).map { Self.row("N\($0)", amount: "x") }.joined()
+        let result = troca(["import", "titles", "--map", "maps/titulos.json", "-", "--max-rejects", "2"], stdin: Array(csv.utf8))
+        let s = try #require(Self.summary(result.stderrText))
+        #expect(s.read == 3)
+        #expect(s.rejected == 3)
+    }
+
+    /// Random bytes after a valid header (CSV syntax, digits, separators, accents, NULs): never a
+    /// crash, an exit of 0 or 65, and every row read is written or rejected.
+    @Test func fuzzedRowsAreAccountedFor() throws {
+        var state: UInt64 = 99
+        func next() -> UInt64 { state = state &* 6364136223846793005 &+ 1442695040888963407; return state >> 33 }
+        let alphabet: [UInt8] = Array(";;;;\"\n\r0123456789,./-R$ abcSP".utf8) + [0xC3, 0xA9, 0xE9]
+        for round in 0..<60 {
+            var bytes = Array(Self.header.utf8) + Array(Self.row("NF-0").utf8)
+            for _ in 0..<Int(next() % 600) {
+                bytes.append(round % 10 == 9 && next() % 50 == 0 ? 0 : alphabet[Int(next() % UInt64(alphabet.count))])
+            }
+            let result = troca(["import", "titles", "--map", "maps/titulos.json", "-"], stdin: bytes)
+            #expect(result.status.rawValue == 0 || result.status.rawValue == 65, "round \(round)")
+            let s = try #require(Self.summary(result.stderrText), "round \(round): \(result.stderrText)")
+            #expect(s.read == s.written + s.rejected, "round \(round)")
+            #expect(result.records.count == s.written, "round \(round)")
+            #expect(s.written >= 1, "round \(round): the first row is valid")
+        }
+    }
+}
