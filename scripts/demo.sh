@@ -66,6 +66,13 @@ echo "first linha digitável: $line, decoded:"
 "$troca" boleto decode --as-of 2026-01-01 "$line" 2>/dev/null | cut -c1-160
 
 echo
+echo "== troca import titles: an ERP's CSV export (';', R\$ 1.234,56, dd/MM/yyyy, CPF/CNPJ checked) → title records"
+"$troca" import titles --map "$root/maps/titulos.json" "$root/Fixtures/samples/imports/titulos.csv" --output imported.jsonl 2>&1 | grep 'import titles:'
+echo "and back to a spreadsheet (troca export csv --excel-br):"
+"$troca" export csv --columns document_number,due_date,amount_cents,payer.name --excel-br --output planilha.csv < imported.jsonl 2>/dev/null
+sed -e '1s/^\xEF\xBB\xBF//' planilha.csv | head -3
+
+echo
 echo "== troca cnab write: the títulos back into a remessa (NSA kept in nsa.txt), read again"
 grep '"record":"title"' titles.jsonl > titles-only.jsonl
 # The sample's bank, 999, has no layout of its own: the remessa is FEBRABAN's.
