@@ -4,6 +4,7 @@ public enum CheckDigits {
     /// product of two digits counts as the sum of its digits, DV = (10 − sum mod 10) mod 10.
     @inlinable
     public static func mod10<C: BidirectionalCollection>(_ digits: C) -> Int where C.Element == UInt8 {
+        if let dv = digits.withContiguousStorageIfAvailable({ mod10(contiguous: $0) }) { return dv }
         var sum = 0
         var double = true
         for c in digits.reversed() {
@@ -19,10 +20,45 @@ public enum CheckDigits {
         return (10 - sum % 10) % 10
     }
 
+    /// `mod10` over contiguous digits: a plain loop from the last one.
+    @inlinable
+    static func mod10(contiguous digits: UnsafeBufferPointer<UInt8>) -> Int {
+        var sum = 0
+        var double = true
+        var k = digits.count - 1
+        while k >= 0 {
+            let d = Int(digits[k] &- 48)
+            if double {
+                let p = d &* 2
+                sum &+= p > 9 ? p &- 9 : p
+            } else {
+                sum &+= d
+            }
+            double.toggle()
+            k -= 1
+        }
+        return (10 - sum % 10) % 10
+    }
+
+    /// `mod11Remainder` over contiguous digits: a plain loop from the last one.
+    @inlinable
+    static func mod11Remainder(contiguous digits: UnsafeBufferPointer<UInt8>, maxWeight: Int) -> Int {
+        var sum = 0
+        var w = 2
+        var k = digits.count - 1
+        while k >= 0 {
+            sum &+= Int(digits[k] &- 48) &* w
+            w = w == maxWeight ? 2 : w &+ 1
+            k -= 1
+        }
+        return sum % 11
+    }
+
     /// The weighted sum with weights 2, 3, … `maxWeight`, 2, 3… from the right, modulo 11.
     @inlinable
     public static func mod11Remainder<C: BidirectionalCollection>(_ digits: C, maxWeight: Int = 9) -> Int
     where C.Element == UInt8 {
+        if let r = digits.withContiguousStorageIfAvailable({ mod11Remainder(contiguous: $0, maxWeight: maxWeight) }) { return r }
         var sum = 0
         var w = 2
         for c in digits.reversed() {

@@ -104,18 +104,23 @@ final class BoletoChunks: @unchecked Sendable {
         }
     }
 
-    /// Returns when `chunk` is made, making it here (with `maker`) if no worker has taken it.
+    /// Returns when `chunk` is made. Meanwhile the caller makes chunks too (with `maker`): this
+    /// one if no worker has taken it, else any other still queued — it has little else to do.
     func wait(_ chunk: Chunk, _ maker: inout TitleBoletoMaker) {
         monitor.lock()
-        if chunk.state == 0, let i = queue.firstIndex(where: { $0 === chunk }) {
-            queue.remove(at: i)
-            chunk.state = 1
+        while chunk.state != 2 {
+            guard let i = queue.firstIndex(where: { $0 === chunk }) ?? (queue.isEmpty ? nil : 0) else {
+                monitor.wait()
+                continue
+            }
+            let next = queue.remove(at: i)
+            next.state = 1
             monitor.unlock()
-            chunk.make(&maker)
+            next.make(&maker)
             monitor.lock()
-            chunk.state = 2
+            next.state = 2
+            monitor.signal()
         }
-        while chunk.state != 2 { monitor.wait() }
         monitor.unlock()
     }
 

@@ -74,7 +74,7 @@ enum BoletoMakeCommand: Command {
                 case .skipped:
                     counts.skipped += 1
                 case .title, .other:
-                    try output.withBuffer { $0.appendBytes(UnsafeBufferPointer(start: chunk.output.base + o.start, count: o.count)) }
+                    output.withBuffer { $0.appendBytes(UnsafeBufferPointer(start: chunk.output.base + o.start, count: o.count)) }
                     try output.endRecord()
                     counts.written += 1
                     if o.kind == .title { counts.boletos += 1 }
@@ -108,7 +108,7 @@ enum BoletoMakeCommand: Command {
                 pending.append(current)
                 current = spares.popLast() ?? BoletoChunks.Chunk(capacity: chunkSize + LineReader.maxLineLength)
             }
-            while !pending.isEmpty && (final || pending.count > threads) {
+            while !pending.isEmpty && (final || pending.count > 2 * threads) {
                 let chunk = pending.removeFirst()
                 pool.wait(chunk, &maker)
                 try take(chunk)
@@ -293,7 +293,22 @@ struct TitleBoletoMaker {
         func ws() { while i < n, p[i] == 0x20 || p[i] == 0x09 || p[i] == 0x0A || p[i] == 0x0D || p[i] == 0xEF || p[i] == 0xBB || p[i] == 0xBF { i += 1 } }
         func string() {
             i += 1
-            while i < n, p[i] != 0x22 { i += p[i] == 0x5C ? 2 : 1 }
+            let base = p.baseAddress!
+            while i < n {
+                // Eight bytes at a time up to the first `"` or `\` (the lowest flagged byte is exact).
+                if i + 8 <= n {
+                    let v = UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
+                    @inline(__always) func zero(_ x: UInt64) -> UInt64 { (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 }
+                    let hits = zero(v ^ 0x2222_2222_2222_2222) | zero(v ^ 0x5C5C_5C5C_5C5C_5C5C)
+                    if hits == 0 {
+                        i += 8
+                        continue
+                    }
+                    i += hits.trailingZeroBitCount >> 3
+                }
+                if p[i] == 0x22 { break }
+                i += p[i] == 0x5C ? 2 : 1
+            }
             i += 1
         }
         func value() {

@@ -3,7 +3,7 @@ import Records
 
 /// One command of `troca`: its name, its help, and how it runs. Commands live one per file
 /// and are listed once, in `Commands.all`.
-protocol Command {
+protocol Command: Sendable {
     /// Words after `troca`, e.g. `["cnab", "parse"]`.
     static var name: [String] { get }
     /// One line for `troca help`.

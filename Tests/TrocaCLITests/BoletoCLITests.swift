@@ -69,6 +69,20 @@ import TrocaCLI
         #expect(!titles400.isEmpty && titles400.allSatisfy { $0["bank"] as? String == "237" })
     }
 
+    /// Members are spliced into the line as written: escaped quotes and backslashes in the
+    /// strings around them (found eight bytes at a time) stay as they were.
+    @Test func escapedStringsAroundSplicedMembers() throws {
+        let line = #"{"record":"title","note":"a \"quoted\" \\ back\\\\slash \"x\" long text here","bank":"033","carteira":"101","convenio":"0282033","nosso_numero":"566612457800","due_date":"2026-03-15","amount_cents":27371,"tail":"\\\"end"}"#
+        let made = troca(["boleto", "make", "--as-of", "2026-01-01"], stdin: Array((line + "\n").utf8))
+        #expect(made.status == .ok, "\(made.stderrText)")
+        let r = try #require(made.records.first)
+        #expect(r["note"] as? String == #"a "quoted" \ back\\slash "x" long text here"#)
+        #expect(r["tail"] as? String == #"\"end"#)
+        #expect(r["nosso_numero"] as? String == "5666124578002")
+        #expect(r["barcode"] as? String == "03394138600000273719028203356661245780020101")
+        #expect(made.stdoutText.hasPrefix(#"{"record":"title","note":"a \"quoted\" \\ back"#))
+    }
+
     /// Running make twice changes nothing the second time (members replaced in place).
     @Test func makeIsIdempotent() {
         let once = troca(["boleto", "make", "--as-of", "2026-01-01"], stdin: Array(Self.titles.utf8))
