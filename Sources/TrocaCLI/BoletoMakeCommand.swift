@@ -54,13 +54,7 @@ enum BoletoMakeCommand: Command {
         guard args.positionals.count <= 1 else { throw UsageError(message: "boleto make reads one input (FILE or -)") }
         let name = args.positionals.first ?? "-"
         let source = try CnabRun.source(name, io)
-        let outputFile = try args.value("output").map { try AtomicFile(path: io.path($0)) }
-        let rejectsFile = try args.value("rejects").map { try AtomicFile(path: io.path($0)) }
-        let output = RecordWriter { bytes in
-            if let outputFile { try outputFile.write(bytes) } else { try io.stdout(bytes) }
-        }
-        let rejects = rejectsFile.map { file in RecordWriter { try file.write($0) } }
-        let sink = CnabRun.sink(context, rejects: rejects)
+        let (outputFile, rejectsFile, output, rejects, sink) = try CnabRun.outputs(args, context)
         let pixName = args.value("pix-name")
         let pixCity = args.value("pix-city")
         var maker = TitleBoletoMaker(asOf: asOf, pixName: pixName, pixCity: pixCity)

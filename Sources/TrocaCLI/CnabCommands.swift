@@ -31,6 +31,21 @@ enum CnabRun {
         name == "-" ? io.stdin() : try FileSource(path: io.path(name), name: name)
     }
 
+    /// What a stage writes: its records to `--output` (written atomically) or standard output,
+    /// its rejected lines to `--rejects`, and the diagnostics sink that prints and feeds them.
+    static func outputs(_ args: Arguments, _ context: Context) throws -> (
+        outputFile: AtomicFile?, rejectsFile: AtomicFile?, output: RecordWriter, rejects: RecordWriter?, sink: DiagnosticSink
+    ) {
+        let io = context.io
+        let outputFile = try args.value("output").map { try AtomicFile(path: io.path($0)) }
+        let rejectsFile = try args.value("rejects").map { try AtomicFile(path: io.path($0)) }
+        let output = RecordWriter { bytes in
+            if let outputFile { try outputFile.write(bytes) } else { try io.stdout(bytes) }
+        }
+        let rejects = rejectsFile.map { file in RecordWriter { try file.write($0) } }
+        return (outputFile, rejectsFile, output, rejects, sink(context, rejects: rejects))
+    }
+
     /// A diagnostics sink printing to stderr and, with `--rejects`, writing rejected lines as JSONL.
     static func sink(_ context: Context, rejects: RecordWriter?) -> DiagnosticSink {
         DiagnosticSink { d in
@@ -99,13 +114,7 @@ enum CnabParseCommand: Command {
         var sources: [(String, ByteSource)] = []
         for name in inputs { sources.append((name, try CnabRun.source(name, io))) }
 
-        let outputFile = try args.value("output").map { try AtomicFile(path: io.path($0)) }
-        let rejectsFile = try args.value("rejects").map { try AtomicFile(path: io.path($0)) }
-        let output = RecordWriter { bytes in
-            if let outputFile { try outputFile.write(bytes) } else { try io.stdout(bytes) }
-        }
-        let rejects = rejectsFile.map { file in RecordWriter { try file.write($0) } }
-        let sink = CnabRun.sink(context, rejects: rejects)
+        let (outputFile, rejectsFile, output, rejects, sink) = try CnabRun.outputs(args, context)
         var fatal = false
         for (name, source) in sources {
             let reader = CNABReader(library: library, file: name, options: options)

@@ -50,13 +50,7 @@ enum ConvertCommand: Command {
         let layout = try CompiledLayout(try library.layout(named: layoutName))
         let name = args.positionals.first ?? "-"
         let source = try CnabRun.source(name, io)
-        let outputFile = try args.value("output").map { try AtomicFile(path: io.path($0)) }
-        let rejectsFile = try args.value("rejects").map { try AtomicFile(path: io.path($0)) }
-        let output = RecordWriter { bytes in
-            if let outputFile { try outputFile.write(bytes) } else { try io.stdout(bytes) }
-        }
-        let rejects = rejectsFile.map { file in RecordWriter { try file.write($0) } }
-        let sink = CnabRun.sink(context, rejects: rejects)
+        let (outputFile, rejectsFile, output, rejects, sink) = try CnabRun.outputs(args, context)
         var read = 0
         var written = 0
         var rejected = 0

@@ -84,13 +84,7 @@ enum ImportRun {
             return .config
         }
 
-        let outputFile = try args.value("output").map { try AtomicFile(path: io.path($0)) }
-        let rejectsFile = try args.value("rejects").map { try AtomicFile(path: io.path($0)) }
-        let output = RecordWriter { bytes in
-            if let outputFile { try outputFile.write(bytes) } else { try io.stdout(bytes) }
-        }
-        let rejects = rejectsFile.map { file in RecordWriter { try file.write($0) } }
-        let sink = CnabRun.sink(context, rejects: rejects)
+        let (outputFile, rejectsFile, output, rejects, sink) = try CnabRun.outputs(args, context)
         let report: (Diagnostic) -> Void = { sink.report($0) }
         do {
             while try reader.next() {
