@@ -48,6 +48,20 @@ import Testing
         #expect(viaDecoder == back)
     }
 
+    /// A bank's dynamic BR Code as quoted in bacen/pix-api issue #189 (Bradesco, R$ 1,00, a txid
+    /// in field 62-05), whose CRC the thread gives as 8119 (recomputed independently): read
+    /// field by field, and a wrong CRC named with the right one.
+    @Test func publishedDynamicPayload() throws {
+        let body =
+            "00020101021226940014br.gov.bcb.pix2572qrpix.bradesco.com.br/qr/v2/62d42bf-848854-ba0e-f877d54475663e2b52f5-4b552040000530398654041.005802BR5925SIRICOMERCIOESERVICOSLTDA6008SAOPAULO62190515F8F0E7A863120216304"
+        let code = try PixBRCode.decode(body + "8119")
+        #expect(code.isDynamic && code.location == "qrpix.bradesco.com.br/qr/v2/62d42bf-848854-ba0e-f877d54475663e2b52f5-4b5")
+        #expect(code.amountCents == 100 && code.txid == "F8F0E7A86312021")
+        #expect(code.merchantName == "SIRICOMERCIOESERVICOSLTDA" && code.merchantCity == "SAOPAULO")
+        #expect(PixBRCode.crc16(Array(body.utf8)) == 0x8119)
+        #expect(throws: BoletoError.self) { try PixBRCode.decode(body + "8118") }
+    }
+
     @Test func wrongCRCSaysWhatItShouldBe() {
         let bad = String(Self.manualStatic.dropLast(4)) + "1D3E"
         do {
