@@ -160,7 +160,7 @@ struct CNABEngine {
         @inline(__always)
         func integer(in line: UnsafeBufferPointer<UInt8>) -> Int? {
             guard start >= 0 else { return nil }
-            return Words.integer(line.baseAddress! + start, length)
+            return Words.integer(line.baseAddress! + start, length, readable: line.count - start)
         }
     }
 

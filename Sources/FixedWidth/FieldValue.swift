@@ -357,6 +357,6 @@ extension FieldSpec {
     @inline(__always)
     public func integer(in line: UnsafeBufferPointer<UInt8>) -> Int? {
         // Only a field of digits has a value: one pass, no second look for blanks.
-        Words.integer(line.baseAddress! + start, length)
+        Words.integer(line.baseAddress! + start, length, readable: line.count - start)
     }
 }

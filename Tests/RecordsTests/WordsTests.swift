@@ -34,6 +34,13 @@ import Testing
                 #expect(Words.allDigits(p, n) == bytes.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }, "\(bytes)")
                 let value = bytes.count <= 18 && Words.allDigits(p, n) ? bytes.reduce(0) { $0 * 10 + Int($1 - 48) } : nil
                 if n <= 18 { #expect(Words.integer(p, n) == value, "\(bytes)") }
+                // The word-at-a-time reading, with the field at every place in a padded buffer.
+                if n <= 18 {
+                    let padded = bytes + (0..<8).map { _ in g.byte() }
+                    padded.withUnsafeBufferPointer { all in
+                        #expect(Words.integer(all.baseAddress!, n, readable: all.count) == value, "\(bytes)")
+                    }
+                }
                 let clean = bytes.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x5C }
                 #expect(Words.jsonClean(p, n) == clean, "\(bytes)")
             }
