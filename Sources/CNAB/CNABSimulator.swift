@@ -4,16 +4,17 @@ import Records
 
 /// What `CNABSimulator` is asked to do.
 public struct CNABSimulateOptions: Sendable {
-    /// The share of registered títulos that are also paid (0…1).
-    public var paidShare: Double
+    /// The share of registered títulos that are also paid, in millionths (0…1,000,000): a
+    /// probability kept exact, with no floating point beside the amounts.
+    public var paidPerMillion: Int
     /// The seed that decides which títulos are paid: the same seed gives the same file.
     public var seed: UInt64
     /// The date of the retorno and its events; payments are credited the next day.
     public var date: CivilDate
 
     /// Creates options.
-    public init(paidShare: Double, seed: UInt64, date: CivilDate) {
-        self.paidShare = paidShare
+    public init(paidPerMillion: Int, seed: UInt64, date: CivilDate) {
+        self.paidPerMillion = paidPerMillion
         self.seed = seed
         self.date = date
     }
@@ -208,7 +209,8 @@ public enum CNABSimulator {
                 problem = ["inscri", "cpf", "cnpj", "pagador", "sacado"]
             }
             // Each título draws once, whatever its fate, so one título's outcome does not move the others'.
-            let draw = rng.unit()
+            // 53 random bits, u = draw / 2⁵³; paid when u < paidPerMillion / 10⁶, compared in integers.
+            let draw = rng.next() >> 11
             var changes: [(key: String, value: JSONValue?)] = [
                 ("source", nil), ("record", .string("event")), ("movement", nil), ("face_cents", amountNode.map { record.value(at: $0) }),
                 ("amount_cents", nil), ("occurrence_date", .string(options.date.description)),
@@ -222,7 +224,9 @@ public enum CNABSimulator {
             }
             summary.registered += 1
             try add(changes + [("code", .string(registered))])
-            if draw < options.paidShare {
+            let (high, low) = draw.multipliedFullWidth(by: 1_000_000)
+            let (limitHigh, limitLow) = UInt64(max(0, options.paidPerMillion)).multipliedFullWidth(by: 1 << 53)
+            if (high, low) < (limitHigh, limitLow) {
                 summary.paid += 1
                 try add(
                     changes + [

@@ -24,7 +24,4 @@ public struct SplitMix64: Sendable {
 
     /// True `percent` times in 100.
     public mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
-
-    /// A number in [0, 1).
-    public mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }

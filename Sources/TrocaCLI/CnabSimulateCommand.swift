@@ -34,10 +34,12 @@ enum CnabSimulateCommand: Command {
     static func run(_ args: Arguments, _ context: Context) throws -> ExitStatus {
         let io = context.io
         let library = try context.library(args)
-        var paidShare = 0.5
+        var paidPerMillion = 500_000
         if let text = args.value("paid") {
-            guard let p = Double(text), p >= 0, p <= 1 else { throw UsageError(message: "--paid must be a number from 0 to 1, found \"\(text)\"") }
-            paidShare = p
+            guard let p = Self.millionths(text) else {
+                throw UsageError(message: "--paid must be a number from 0 to 1 with at most six decimals, found \"\(text)\"")
+            }
+            paidPerMillion = p
         }
         var seed: UInt64 = 1
         if let text = args.value("seed") {
@@ -60,7 +62,7 @@ enum CnabSimulateCommand: Command {
         let summary: CNABSimulateSummary
         do {
             summary = try CNABSimulator.simulate(
-                source, file: name, library: library, options: CNABSimulateOptions(paidShare: paidShare, seed: seed, date: date),
+                source, file: name, library: library, options: CNABSimulateOptions(paidPerMillion: paidPerMillion, seed: seed, date: date),
                 diagnostics: sink
             ) { b in
                 if let outputFile { try outputFile.write(b) } else { try io.stdout(b) }
@@ -79,5 +81,19 @@ enum CnabSimulateCommand: Command {
             "cnab simulate: \(name): \(summary.titles) títulos → \(summary.registered) registered, \(summary.paid) paid, "
                 + "\(summary.rejected) rejected (\(summary.layout))")
         return .ok
+    }
+
+    /// A share from 0 to 1 written in decimal (`0.25`, `.5`, `1`) as millionths, exactly; nil
+    /// when it is not one or has more than six decimals.
+    static func millionths(_ text: String) -> Int? {
+        let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        let whole = parts[0].isEmpty && parts.count == 2 ? "0" : String(parts[0])
+        let fraction = parts.count == 2 ? String(parts[1]) : ""
+        guard !whole.isEmpty, whole.allSatisfy(\.isASCII), whole.allSatisfy(\.isNumber), fraction.count <= 6,
+            fraction.allSatisfy({ $0.isASCII && $0.isNumber }), parts.count == 1 || !fraction.isEmpty,
+            let w = Int(whole), let f = Int(fraction.padding(toLength: 6, withPad: "0", startingAt: 0))
+        else { return nil }
+        let value = w * 1_000_000 + f
+        return value <= 1_000_000 ? value : nil
     }
 }

@@ -50,7 +50,7 @@ import Testing
         #expect(titles.map { $0["nosso_numero_digit"] as? String } == ["8", "P", "0"])
         #expect(titles.allSatisfy { $0["bank_carteira"] as? String == "019" })
 
-        let (retorno, _) = try SimulatorTests.simulate(bytes, paidShare: 1)
+        let (retorno, _) = try SimulatorTests.simulate(bytes, paidPerMillion: 1_000_000)
         let back = try WriterTests.parse(retorno)
         #expect(back.summary.layout == "cnab240/237/retorno" && back.summary.rejected == 0, "\(back.diagnostics)")
         let events = back.lines.map(WriterTests.object).filter { $0["record"] as? String == "event" }

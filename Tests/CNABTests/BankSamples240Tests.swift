@@ -150,7 +150,7 @@ import Testing
     func simulate(bank: String) throws {
         let remessa = Self.sample(bank, "remessa.rem")
         let titles = Self.records(try WriterTests.parse(remessa).lines, "title")
-        let (retorno, summary) = try SimulatorTests.simulate(remessa, paidShare: 1, date: CivilDate(year: 2020, month: 1, day: 1)!)
+        let (retorno, summary) = try SimulatorTests.simulate(remessa, paidPerMillion: 1_000_000, date: CivilDate(year: 2020, month: 1, day: 1)!)
         #expect(summary.layout == "cnab240/\(bank)/retorno")
         #expect(summary.titles == 4 && summary.registered == 4 && summary.paid == 4 && summary.rejected == 0)
         let back = try WriterTests.parse(retorno)

@@ -8,11 +8,11 @@ import Testing
 @Suite struct SimulatorTests {
     static let date = CivilDate(year: 2026, month: 3, day: 1)!
 
-    static func simulate(_ bytes: [UInt8], paidShare: Double = 0.5, seed: UInt64 = 1, date: CivilDate = date) throws -> (
+    static func simulate(_ bytes: [UInt8], paidPerMillion: Int = 500_000, seed: UInt64 = 1, date: CivilDate = date) throws -> (
         [UInt8], CNABSimulateSummary
     ) {
         try CNABSimulator.simulate(
-            MemorySource(bytes), file: "rem", library: LayoutLibrary(), options: CNABSimulateOptions(paidShare: paidShare, seed: seed, date: date),
+            MemorySource(bytes), file: "rem", library: LayoutLibrary(), options: CNABSimulateOptions(paidPerMillion: paidPerMillion, seed: seed, date: date),
             diagnostics: DiagnosticSink { _ in })
     }
 
@@ -28,7 +28,7 @@ import Testing
     func banks(path: String) throws {
         let remessa = WriterTests.bytes(path)
         let titles = Self.objects(try WriterTests.parse(remessa).lines).filter { $0["record"] as? String == "title" }
-        let (retorno, summary) = try Self.simulate(remessa, paidShare: 1, date: CivilDate(year: 2020, month: 1, day: 1)!)
+        let (retorno, summary) = try Self.simulate(remessa, paidPerMillion: 1_000_000, date: CivilDate(year: 2020, month: 1, day: 1)!)
         #expect(summary.titles == titles.count && summary.registered == titles.count && summary.paid == titles.count)
         let back = try WriterTests.parse(retorno)
         #expect(back.summary.direction == "retorno" && back.summary.rejected == 0 && !back.summary.fatal)
@@ -47,8 +47,8 @@ import Testing
     func deterministic() throws {
         let remessa = WriterTests.bytes("Fixtures/samples/cnab400/237/remessa.rem")
         #expect(try Self.simulate(remessa, seed: 9).0 == Self.simulate(remessa, seed: 9).0)
-        #expect(try Self.simulate(remessa, paidShare: 0).1.paid == 0)
-        let seeds = try (1...20).map { try Self.simulate(remessa, paidShare: 0.5, seed: $0).1.paid }
+        #expect(try Self.simulate(remessa, paidPerMillion: 0).1.paid == 0)
+        let seeds = try (1...20).map { try Self.simulate(remessa, paidPerMillion: 500_000, seed: $0).1.paid }
         #expect(Set(seeds).count > 1, "different seeds pay different títulos")
     }
 

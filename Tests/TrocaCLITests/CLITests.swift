@@ -289,3 +289,21 @@ extension BinaryTests {
         }
     }
 }
+
+extension CLITests {
+    /// `--paid` is a decimal share read exactly (millionths, no floating point): 1 pays every
+    /// título, 0 none; more than six decimals, or a share above 1, is a usage error.
+    @Test func simulatePaidShareIsExact() {
+        let remessa = repoRoot + "/Fixtures/samples/REMESSA-240.rem"
+        func paid(_ share: String) -> (TrocaCLI.ExitStatus, String) {
+            let run = troca(["cnab", "simulate", remessa, "--paid", share, "--date", "2025-05-01"])
+            return (run.status, run.stderrText)
+        }
+        #expect(paid("1").1.contains("3 paid") && paid("1.000000").1.contains("3 paid"))
+        #expect(paid("0").1.contains("0 paid") && paid(".0").1.contains("0 paid"))
+        #expect(paid("0.25").0 == .ok)
+        for bad in ["0.1234567", "1.5", "2", "-0.1", "abc", "0.", "1e-1"] {
+            #expect(paid(bad).0 == .usage, "\(bad)")
+        }
+    }
+}
