@@ -5,7 +5,7 @@ import Records
 /// JSONL lines read and parsed into tapes ahead of the writer, on a thread of their own: the
 /// writer's state (sequence numbers, batches, counts) stays on the caller's thread, so the bytes
 /// written are the same. Batches of lines go round between the two threads (at most `inFlight`
-/// exist), so memory stays constant. Coordinated by a `Monitor`, as `ChunkWorkers` and
+/// exist), so memory stays constant. Coordinated by a `Monitor`, as `WorkerPool` and
 /// `ReadAhead` are.
 final class ParsedLines: @unchecked Sendable {
     /// Lines parsed together: their tapes, whether each parsed as an object, and the raw lines.

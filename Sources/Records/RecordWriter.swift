@@ -61,7 +61,7 @@ public final class RecordWriter {
     }
 
     deinit {
-        for chunk in pending { workers?.wait(chunk); chunk.free() }
+        for chunk in pending { workers?.wait(chunk, &none); chunk.free() }
         for b in spares { b.deallocate() }
         workers?.stop()
         state.pointee.buffer.deallocate()
@@ -72,7 +72,9 @@ public final class RecordWriter {
 
     /// Threads that format chunks besides the caller's (started with the first chunk).
     public var workerThreads = 1
-    var workers: ChunkWorkers?
+    var workers: WorkerPool<Chunk, Void>?
+    /// The caller's (empty) state when it formats chunks while waiting.
+    var none: Void = ()
 
     /// Lends the buffer for appending one record (a single access, however many appends).
     @inline(__always)
@@ -124,7 +126,7 @@ public final class RecordWriter {
         payload = spare()
         state.pointee.holes.removeAll(keepingCapacity: true)
         pending.append(chunk)
-        if workers == nil { workers = ChunkWorkers(threads: workerThreads) }
+        if workers == nil { workers = WorkerPool(threads: workerThreads, state: {}) { chunk, _ in chunk.format() } }
         workers!.submit(chunk)
         try drain(keeping: inFlight - 1)
     }
@@ -133,12 +135,12 @@ public final class RecordWriter {
     func drain(keeping: Int) throws {
         while pending.count > keeping {
             let chunk = pending.removeFirst()
-            workers!.wait(chunk)
+            workers!.wait(chunk, &none)
             defer { recycle(chunk) }
             do {
                 try flush(chunk.result.bytes)
             } catch {
-                for other in pending { workers!.wait(other); other.free() }
+                for other in pending { workers!.wait(other, &none); other.free() }
                 pending.removeAll()
                 throw error
             }
@@ -171,15 +173,12 @@ public final class RecordWriter {
     }
 
     /// A full buffer with holes, and what fills them.
-    final class Chunk: @unchecked Sendable {
-        enum State { case queued, running, done }
+    final class Chunk: PoolJob, @unchecked Sendable {
         var literal: ByteBuffer
         let holes: [Hole]
         var payload: ByteBuffer
         let filler: HoleFiller
         var result: ByteBuffer
-        /// Guarded by the workers' mutex.
-        var state = State.queued
 
         init(literal: ByteBuffer, holes: [Hole], payload: ByteBuffer, filler: HoleFiller, result: ByteBuffer) {
             self.literal = literal
@@ -204,75 +203,6 @@ public final class RecordWriter {
             payload.deallocate()
             result.deallocate()
         }
-    }
-}
-
-/// Worker threads that format chunks, coordinated by one pthread mutex and condition (plain
-/// futexes: libdispatch's and `Synchronization.Mutex`'s priority-inheritance locks misbehave in
-/// some sandboxes). A caller waiting for a chunk no worker has started formats it itself.
-final class ChunkWorkers: @unchecked Sendable {
-    let monitor = Monitor()
-    /// Guarded by `monitor`.
-    var queue: [RecordWriter.Chunk] = []
-    var stopping = false
-    var running = 0
-
-    init(threads: Int) {
-        running = threads
-        for _ in 0..<threads {
-            let thread = Thread { [self] in work() }
-            thread.stackSize = 1 << 20
-            thread.start()
-        }
-    }
-
-    func submit(_ chunk: RecordWriter.Chunk) {
-        monitor.locked {
-            queue.append(chunk)
-            monitor.signal()
-        }
-    }
-
-    /// Returns when `chunk` is formatted, formatting it here if no worker has taken it.
-    func wait(_ chunk: RecordWriter.Chunk) {
-        monitor.lock()
-        if chunk.state == .queued, let i = queue.firstIndex(where: { $0 === chunk }) {
-            queue.remove(at: i)
-            chunk.state = .running
-            monitor.unlock()
-            chunk.format()
-            monitor.lock()
-            chunk.state = .done
-        }
-        while chunk.state != .done { monitor.wait() }
-        monitor.unlock()
-    }
-
-    /// Ends the threads once the queue is empty, and waits for them.
-    func stop() {
-        monitor.locked {
-            stopping = true
-            monitor.signal()
-            while running > 0 { monitor.wait() }
-        }
-    }
-
-    func work() {
-        monitor.lock()
-        while true {
-            while queue.isEmpty && !stopping { monitor.wait() }
-            if queue.isEmpty { break }
-            let chunk = queue.removeFirst()
-            chunk.state = .running
-            monitor.unlock()
-            chunk.format()
-            monitor.lock()
-            chunk.state = .done
-            monitor.signal()
-        }
-        running -= 1
-        monitor.signal()
-        monitor.unlock()
     }
 }
 

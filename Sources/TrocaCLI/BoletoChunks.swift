@@ -8,7 +8,7 @@ import Records
 /// `TitleBoletoMaker`), and the results are taken in order by the reading thread, which alone
 /// writes, reports and counts — so the output, the diagnostics and the exit status are those of
 /// one thread, whatever the timing.
-final class BoletoChunks: @unchecked Sendable {
+enum BoletoChunks {
     /// One line's outcome, in the chunk's `output` when written.
     struct Outcome {
         enum Kind { case title, other, skipped, rejected }
@@ -22,18 +22,17 @@ final class BoletoChunks: @unchecked Sendable {
         var source: String?
     }
 
-    final class Chunk: @unchecked Sendable {
+    final class Chunk: PoolJob, @unchecked Sendable {
         var input: ByteBuffer
         /// Per line: where it starts in `input`, its length, its number, whether the reader cut it.
         var lines: [(start: Int, count: Int, number: Int, cut: Bool)] = []
         var output: ByteBuffer
         var outcomes: [Outcome] = []
-        /// Guarded by the monitor.
-        var state = 0  // 0 queued, 1 running, 2 done
 
         init(capacity: Int) {
             input = ByteBuffer(capacity: capacity)
             output = ByteBuffer(capacity: capacity * 2)
+            super.init()
         }
 
         deinit {
@@ -46,7 +45,7 @@ final class BoletoChunks: @unchecked Sendable {
             output.count = 0
             lines.removeAll(keepingCapacity: true)
             outcomes.removeAll(keepingCapacity: true)
-            state = 0
+            requeue()
         }
 
         /// Makes the boletos of every line with `maker`.
@@ -80,75 +79,8 @@ final class BoletoChunks: @unchecked Sendable {
         }
     }
 
-    let monitor = Monitor()
-    let makeMaker: () -> TitleBoletoMaker
-    /// Guarded by `monitor`.
-    var queue: [Chunk] = []
-    var stopping = false
-    var running = 0
-
-    init(workers: Int, makeMaker: @escaping () -> TitleBoletoMaker) {
-        self.makeMaker = makeMaker
-        running = workers
-        for _ in 0..<workers {
-            let thread = Thread { [self] in work() }
-            thread.stackSize = 1 << 20
-            thread.start()
-        }
-    }
-
-    func submit(_ chunk: Chunk) {
-        monitor.locked {
-            queue.append(chunk)
-            monitor.signal()
-        }
-    }
-
-    /// Returns when `chunk` is made. Meanwhile the caller makes chunks too (with `maker`): this
-    /// one if no worker has taken it, else any other still queued — it has little else to do.
-    func wait(_ chunk: Chunk, _ maker: inout TitleBoletoMaker) {
-        monitor.lock()
-        while chunk.state != 2 {
-            guard let i = queue.firstIndex(where: { $0 === chunk }) ?? (queue.isEmpty ? nil : 0) else {
-                monitor.wait()
-                continue
-            }
-            let next = queue.remove(at: i)
-            next.state = 1
-            monitor.unlock()
-            next.make(&maker)
-            monitor.lock()
-            next.state = 2
-            monitor.signal()
-        }
-        monitor.unlock()
-    }
-
-    /// Ends the workers once the queue is empty, and waits for them.
-    func stop() {
-        monitor.locked {
-            stopping = true
-            monitor.signal()
-            while running > 0 { monitor.wait() }
-        }
-    }
-
-    func work() {
-        var maker = makeMaker()
-        monitor.lock()
-        while true {
-            while queue.isEmpty && !stopping { monitor.wait() }
-            if queue.isEmpty { break }
-            let chunk = queue.removeFirst()
-            chunk.state = 1
-            monitor.unlock()
-            chunk.make(&maker)
-            monitor.lock()
-            chunk.state = 2
-            monitor.signal()
-        }
-        running -= 1
-        monitor.signal()
-        monitor.unlock()
+    /// Threads besides the caller's, each with its own maker.
+    static func pool(workers: Int, makeMaker: @escaping () -> TitleBoletoMaker) -> WorkerPool<Chunk, TitleBoletoMaker> {
+        WorkerPool(threads: workers, state: makeMaker) { chunk, maker in chunk.make(&maker) }
     }
 }

@@ -83,7 +83,7 @@ enum BoletoMakeCommand: Command {
             }
         }
         let threads = max(1, Environment.threads ?? ProcessInfo.processInfo.activeProcessorCount)
-        let pool = threads > 1 ? BoletoChunks(workers: threads - 1) { TitleBoletoMaker(asOf: asOf, pixName: pixName, pixCity: pixCity) } : nil
+        let pool = threads > 1 ? BoletoChunks.pool(workers: threads - 1) { TitleBoletoMaker(asOf: asOf, pixName: pixName, pixCity: pixCity) } : nil
         defer { pool?.stop() }
         var pending: [BoletoChunks.Chunk] = []
         var spares: [BoletoChunks.Chunk] = []
