@@ -320,7 +320,7 @@ def nosso_numero(bank, i, retorno):
         return {"nosso_numero": a["convenio"] + f"{seq:010d}"}
     if bank == "033":
         base = f"{seq:012d}"
-        return {"nosso_numero": base + dv_santander(base)}
+        return {"nosso_numero": base, "nosso_numero_digit": dv_santander(base)}
     if bank == "085":
         return {"nosso_numero_prefix": a["account"] + a["account_digit"], "nosso_numero": f"{seq:09d}"}
     if bank == "104":
@@ -334,10 +334,10 @@ def nosso_numero(bank, i, retorno):
         return {"carteira": "109", "nosso_numero": nn, "nosso_numero_digit": dac_mod10(a["agency"] + a["account"] + "109" + nn)}
     if bank == "748":
         body = "26" + "2" + f"{seq:05d}"
-        return {"nosso_numero": body + dv_sicredi(a["agency"] + SICREDI_POSTO + a["account"] + body)}
+        return {"nosso_numero": body, "nosso_numero_digit": dv_sicredi(a["agency"] + SICREDI_POSTO + a["account"] + body)}
     if bank == "756":
         nn = f"{seq:07d}"
-        return {"nosso_numero": "00" + nn + dv_sicoob(a["agency"], a["convenio"], nn), "installment": "01", "modality": "01",
+        return {"nosso_numero": "00" + nn, "nosso_numero_digit": dv_sicoob(a["agency"], a["convenio"], nn), "installment": "01", "modality": "01",
                 "form_type": "4"}
     raise SystemExit(f"no nosso número rule for bank {bank}")
 

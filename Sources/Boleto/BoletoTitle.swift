@@ -64,6 +64,14 @@ public struct CampoLivreFields: Sendable, Hashable {
 
     /// Empty fields.
     public init() {}
+
+    /// The nosso número's check digit, the last character of `nossoNumero`, for the layouts
+    /// that append one: every bank's except Banco do Brasil's 7-digit convênio and Itaú's
+    /// special carteiras, whose nosso número has none.
+    public var nossoNumeroDigit: String? {
+        guard let nn = nossoNumero, let last = nn.last, layout != "convenio-7", layout != "special-carteira" else { return nil }
+        return String(last)
+    }
 }
 
 /// Field checks shared by the banks' layouts.

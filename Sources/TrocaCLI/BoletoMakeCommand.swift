@@ -6,15 +6,21 @@ import Records
 /// `troca boleto make`: JSONL title records → the same records with their boleto.
 enum BoletoMakeCommand: Command {
     static let name = ["boleto", "make"]
-    static let summary = "JSONL title records → the same with nosso número DV, barcode, linha digitável, Pix"
+    static let summary = "JSONL title records → the same with nosso número check digit, barcode, linha digitável, Pix"
     static let help = """
         usage: troca boleto make [FILE|-] [--as-of YYYY-MM-DD] [--output FILE] [--rejects FILE]
                                  [--max-rejects N] [--pix-name NAME] [--pix-city CITY]
 
         Reads JSON Lines (standard input when no FILE or `-`). Each `title` record is written
         back as it came, with:
-          nosso_numero     completed with its check digit where the bank prints one (appended,
-                           e.g. Bradesco 00000000002 → 000000000028, Banco do Brasil …X)
+          nosso_numero     the bank's nosso número without its check digit, completed to
+                           its width (Bradesco 2 → 00000000002; Banco do Brasil with a 7-digit
+                           convênio 1 → 12345670000000001): the form the banks' CNAB layouts
+                           carry, so the título written to a remessa and read back from the
+                           retorno has the same one
+          nosso_numero_digit  its check digit where the bank has one (Bradesco carteira 19,
+                           00000000002 → 8; Banco do Brasil …X); a title that already has one
+                           must have the right one
           barcode          the 44 digits
           linha_digitavel  the 47 digits (no dots or spaces)
           pix.emv          when the title has pix.key (static code) or pix.location (dynamic
@@ -185,6 +191,7 @@ struct TitleBoletoMaker {
         var pixIndex: Int? = nil
         var sourceText: String? = nil
         var bankCarteira: String? = nil
+        var givenDigit: String? = nil
         var problem: BoletoError? = nil
         var i = 1
         // The tape's text, read in place (the tape is not changed meanwhile); a tape with no text
@@ -233,6 +240,7 @@ struct TitleBoletoMaker {
                 case 13 where key == "account_digit": t.accountDigit = text()
                 case 13 where key == "bank_carteira": bankCarteira = text()
                 case 15 where key == "document_number": t.documentNumber = text()
+                case 18 where key == "nosso_numero_digit": givenDigit = text()
                 default: break
                 }
                 i = tape.next(after: v)
@@ -254,6 +262,12 @@ struct TitleBoletoMaker {
         }
         do {
             let b = try BoletoMaker.make(t, asOf: asOf)
+            if let givenDigit, !givenDigit.isEmpty, let digit = b.fields.nossoNumeroDigit, givenDigit.uppercased() != digit {
+                let e = BoletoError(
+                    BoletoError.Code.nossoNumero,
+                    "nosso_numero_digit is \"\(givenDigit)\", the check digit of nosso número \(t.nossoNumero ?? "") is \(digit)")
+                return .rejected(e, column: column(e), source: sourceText)
+            }
             boleto = b
             pixObject = nil
             if let pixIndex { pixObject = try pix(pixIndex, amount: b.barcode.amountCents) }
@@ -339,21 +353,26 @@ struct TitleBoletoMaker {
         }
     }
 
-    /// The line with nosso_numero, barcode, linha_digitavel and pix set: a member that was
-    /// there keeps its place, new ones go at the end.
+    /// The line with nosso_numero, nosso_numero_digit, barcode, linha_digitavel and pix set: a member that
+    /// was there keeps its place, new ones go at the end.
     func appendOutput(_ line: UnsafeBufferPointer<UInt8>, to out: inout ByteBuffer) {
         guard let b = boleto else { return }
         var close = line.count - 1
         while close > 0, line[close] != 0x7D { close -= 1 }
         var from = 0
-        var done: (barcode: Bool, line: Bool) = (false, false)
+        let digit = b.fields.nossoNumeroDigit
+        let base = b.fields.nossoNumero.map { digit == nil ? $0 : String($0.dropLast()) }
+        var done: (digit: Bool, barcode: Bool, line: Bool) = (digit == nil, false, false)
         func put(_ bytes: [UInt8]) { bytes.withUnsafeBufferPointer { out.appendBytes($0) } }
         func quoted(_ bytes: [UInt8]) { out.append(0x22); put(bytes); out.append(0x22) }
         for s in spans {
             let key = RawKey(base: line.baseAddress! + s.key.lowerBound, count: s.key.count)
             var replacement: [UInt8]? = nil
-            if key == "nosso_numero", let nn = b.fields.nossoNumero {
-                replacement = [0x22] + Array(nn.utf8) + [0x22]
+            if key == "nosso_numero", let base {
+                replacement = [0x22] + Array(base.utf8) + [0x22]
+            } else if key == "nosso_numero_digit", let digit {
+                done.digit = true
+                replacement = [0x22] + Array(digit.utf8) + [0x22]
             } else if key == "barcode" {
                 done.barcode = true
                 replacement = [0x22] + b.barcode.digits + [0x22]
@@ -370,6 +389,10 @@ struct TitleBoletoMaker {
             }
         }
         out.appendBytes(UnsafeBufferPointer(rebasing: line[from..<close]))
+        if !done.digit, let digit {
+            out.append(contentsOf: ",\"nosso_numero_digit\":")
+            quoted(Array(digit.utf8))
+        }
         if !done.barcode {
             out.append(contentsOf: ",\"barcode\":")
             quoted(b.barcode.digits)

@@ -23,7 +23,12 @@ enum BoletoRun {
         if let v = f.accountDigit { w.string("account_digit", v) }
         if let v = f.carteira { w.string("carteira", v) }
         if let v = f.convenio { w.string("convenio", v) }
-        if let v = f.nossoNumero { w.string("nosso_numero", v) }
+        if let v = f.nossoNumero {
+            // As boleto make writes a título: the number without its check digit, then the digit.
+            let digit = f.nossoNumeroDigit
+            w.string("nosso_numero", digit == nil ? v : String(v.dropLast()))
+            if let digit { w.string("nosso_numero_digit", digit) }
+        }
         if let v = f.documentNumber { w.string("document_number", v) }
     }
 

@@ -33,7 +33,8 @@ import TrocaCLI
         let records = result.records
         #expect(records.count == 2)
         #expect(records[0]["barcode"] as? String == "03394138600000273719028203356661245780020101")
-        #expect(records[0]["nosso_numero"] as? String == "5666124578002")
+        #expect(records[0]["nosso_numero"] as? String == "566612457800")
+        #expect(records[0]["nosso_numero_digit"] as? String == "2")
         #expect((records[0]["source"] as? [String: Any])?["file"] as? String == "REM.rem")
         #expect(records[1]["record"] as? String == "event" && records[1]["barcode"] == nil)
     }
@@ -47,7 +48,8 @@ import TrocaCLI
         let r = try #require(decoded.records.first)
         #expect(r["due_date"] as? String == "2026-03-15")
         #expect(r["amount_cents"] as? Int == 27371)
-        #expect(r["nosso_numero"] as? String == "5666124578002")
+        #expect(r["nosso_numero"] as? String == "566612457800")
+        #expect(r["nosso_numero_digit"] as? String == "2")
         #expect(r["barcode"] as? String == made.first?["barcode"] as? String)
     }
 
@@ -78,7 +80,8 @@ import TrocaCLI
         let r = try #require(made.records.first)
         #expect(r["note"] as? String == #"a "quoted" \ back\\slash "x" long text here"#)
         #expect(r["tail"] as? String == #"\"end"#)
-        #expect(r["nosso_numero"] as? String == "5666124578002")
+        #expect(r["nosso_numero"] as? String == "566612457800")
+        #expect(r["nosso_numero_digit"] as? String == "2")
         #expect(r["barcode"] as? String == "03394138600000273719028203356661245780020101")
         #expect(made.stdoutText.hasPrefix(#"{"record":"title","note":"a \"quoted\" \\ back"#))
     }
