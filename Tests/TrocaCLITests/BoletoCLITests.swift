@@ -71,6 +71,31 @@ import TrocaCLI
         #expect(!titles400.isEmpty && titles400.allSatisfy { $0["bank"] as? String == "237" })
     }
 
+    /// `boleto make | cnab write | cnab parse`: the título's nosso número and its check digit
+    /// go into the remessa's own positions (Bradesco 240: 46-56 and 57) and come back the same.
+    /// Bradesco carteira 09, nosso número 00000012345: carteira + number = 0900000012345; weights
+    /// 2, 3, 4, 5, 6, 7, 2, … from the right give 5·2 + 4·3 + 3·4 + 2·5 + 1·6 + 9·7 (the 9 is 12th
+    /// from the right) = 113; 113 mod 11 = 3; DV 11 − 3 = 8.
+    @Test func madeTitulosWriteAndParseBack() throws {
+        let title = #"{"record":"title","bank":"237","agency":"1234","agency_digit":"5","account":"0012345","account_digit":"6","bank_carteira":"09","document_number":"NF-1","nosso_numero":"12345","due_date":"2026-04-10","amount_cents":123456,"payer":{"name":"Jose","document":"52998224725","document_type":"cpf","address":{"street":"Rua A","cep":"01310100","city":"Sao Paulo","state":"SP"}}}"#
+        let made = troca(["boleto", "make", "--as-of", "2026-03-01"], stdin: Array((title + "\n").utf8))
+        #expect(made.status == .ok, "\(made.stderrText)")
+        let r = try #require(made.records.first)
+        #expect(r["nosso_numero"] as? String == "00000012345")
+        #expect(r["nosso_numero_digit"] as? String == "8")
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let written = troca(["cnab", "write", "--bank", "237", "--format", "240", "--output", "REM.rem"], stdin: made.stdout, cwd: dir)
+        #expect(written.status == .ok, "\(written.stderrText)")
+        let rem = try Data(contentsOf: URL(fileURLWithPath: dir + "/REM.rem"))
+        let p = try #require(rem.split(separator: 0x0A).first { $0.count > 14 && $0[$0.startIndex + 13] == UInt8(ascii: "P") })
+        #expect(String(decoding: p[(p.startIndex + 45)..<(p.startIndex + 57)], as: UTF8.self) == "000000123458")
+        let parsed = troca(["cnab", "parse", dir + "/REM.rem"]).records.filter { $0["record"] as? String == "title" }
+        #expect(parsed.count == 1)
+        #expect(parsed.first?["nosso_numero"] as? String == "00000012345")
+        #expect(parsed.first?["nosso_numero_digit"] as? String == "8")
+    }
+
     /// Members are spliced into the line as written: escaped quotes and backslashes in the
     /// strings around them (found eight bytes at a time) stay as they were.
     @Test func escapedStringsAroundSplicedMembers() throws {
