@@ -1,22 +1,7 @@
 import Records
 
-/// A record that cannot be reconciled as it is: a stable code (`agreement.total`,
-/// `reconcile.payment-key`…) and what was expected and found.
-public struct ReconcileError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// The stable code.
-    public let code: String
-    /// What was expected and what was found.
-    public let message: String
-
-    /// Creates an error.
-    public init(_ code: String, _ message: String) {
-        self.code = code
-        self.message = message
-    }
-
-    /// `[code] message`.
-    public var description: String { "[\(code)] \(message)" }
-}
+/// An agreement or payment that cannot be reconciled (`agreement.total`, `reconcile.payment-key`…).
+public typealias ReconcileError = RecordError
 
 /// One parcela of an agreement; number 0 is the down payment (entrada).
 public struct Installment: Sendable, Hashable {
@@ -103,15 +88,7 @@ public struct Agreement: Sendable, Hashable {
     /// not above zero, installments that do not add up to `total_cents`, numbers not 1…n, due
     /// dates out of order or before `created_on`, an unknown status.
     public init(_ tape: JSONTape) throws(ReconcileError) {
-        do {
-            try self.init(reading: tape)
-        } catch let e as FieldError {
-            throw ReconcileError("agreement.field", "\(e.path): \(e.expected)")
-        } catch let e as ReconcileError {
-            throw e
-        } catch {
-            throw ReconcileError("agreement.field", "\(error)")
-        }
+        self = try RecordError.reading("agreement.field") { try Agreement(reading: tape) }
     }
 
     private init(reading tape: JSONTape) throws {

@@ -28,21 +28,15 @@ public struct DebtTitle: Sendable, Hashable {
     /// Reads a `title` record: `due_date` and `amount_cents` (zero or more) are required.
     /// Throws `update.title` saying which field is missing or wrong.
     public init(_ tape: JSONTape) throws(UpdateError) {
-        do {
+        self = try RecordError.reading("update.title") {
             guard let due = try tape.date("due_date") else { throw UpdateError("update.title", "the title has no due_date") }
             guard let amount = try tape.integer("amount_cents") else {
                 throw UpdateError("update.title", "the title has no amount_cents")
             }
             guard amount >= 0 else { throw UpdateError("update.amount", "expected amount_cents of zero or more, found \(amount)") }
-            self.init(
+            return DebtTitle(
                 documentNumber: try tape.text("document_number"), nossoNumero: try tape.text("nosso_numero"),
                 partyDocument: try tape.text("payer.document"), dueDate: due, amountCents: amount)
-        } catch let e as FieldError {
-            throw UpdateError("update.title", "\(e.path): \(e.expected)")
-        } catch let e as UpdateError {
-            throw e
-        } catch {
-            throw UpdateError("update.title", "\(error)")
         }
     }
 }

@@ -1,8 +1,9 @@
 import Records
 
-/// A título that cannot be updated: a stable code (`update.amount`, `update.index-missing`…) and
-/// what was expected and found.
-public struct UpdateError: Error, Sendable, Hashable, CustomStringConvertible {
+/// A record that cannot be taken as it is — a título that cannot be updated, an agreement or a
+/// payment that cannot be reconciled: a stable code (`update.amount`, `agreement.total`,
+/// `reconcile.payment-key`…) and what was expected and found.
+public struct RecordError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The stable code.
     public let code: String
     /// What was expected and what was found.
@@ -16,7 +17,23 @@ public struct UpdateError: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// `[code] message`.
     public var description: String { "[\(code)] \(message)" }
+
+    /// Runs `body`, turning a member of the wrong kind into this error with `code`.
+    static func reading<T>(_ code: String, _ body: () throws -> T) throws(RecordError) -> T {
+        do {
+            return try body()
+        } catch let e as FieldError {
+            throw RecordError(code, "\(e.path): \(e.expected)")
+        } catch let e as RecordError {
+            throw e
+        } catch {
+            throw RecordError(code, "\(error)")
+        }
+    }
 }
+
+/// A título that cannot be updated (`update.title`, `update.amount`, `update.index-missing`).
+public typealias UpdateError = RecordError
 
 /// One título's debt as of a date: each component and the total, in centavos.
 ///

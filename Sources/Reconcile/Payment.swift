@@ -46,52 +46,51 @@ public struct Payment: Sendable, Hashable {
     /// `paid`, a `title`, a header…). Refused: no key at all (`reconcile.payment-key`), no or a
     /// negative `paid_cents` (`reconcile.payment-amount`), no date (`reconcile.payment-date`).
     public init?(_ tape: JSONTape, file: String, line: Int) throws(ReconcileError) {
-        let kind = tape.recordKind
-        do {
-            switch kind {
-            case "event":
-                guard try tape.text("event") == "paid" else { return nil }
-            case "payment": break
-            default: return nil
-            }
-            let date = kind == "event"
-                ? try tape.date("occurrence_date") ?? tape.date("credit_date")
-                : try tape.date("payment_date") ?? tape.date("credit_date")
-            let nosso = try tape.text("nosso_numero")
-            let doc = try tape.text("document_number")
-            let party = try tape.text("payer.document")
-            guard nosso != nil || doc != nil || party != nil else {
-                throw ReconcileError(
-                    "reconcile.payment-key", "expected nosso_numero, document_number or payer.document to match it by, found none")
-            }
-            guard let cents = try tape.integer("paid_cents") else {
-                throw ReconcileError("reconcile.payment-amount", "expected paid_cents, found none")
-            }
-            guard cents > 0 else { throw ReconcileError("reconcile.payment-amount", "expected paid_cents above zero, found \(cents)") }
-            guard let date else {
-                throw ReconcileError(
-                    "reconcile.payment-date",
-                    kind == "event" ? "expected occurrence_date or credit_date, found none" : "expected payment_date or credit_date, found none")
-            }
-            var sourceFile = file
-            var sourceLine = line
-            if let s = tape.member("source", of: 0), tape[s].kind == .object, let f = try tape.text("file", of: s),
-                let l = try tape.integer("line", of: s)
-            {
-                sourceFile = f
-                sourceLine = l
-            }
-            self.init(
-                kind: kind!, nossoNumero: nosso, documentNumber: doc, partyDocument: party,
-                reference: kind == "payment" ? try tape.text("reference") : nil, paidCents: cents, date: date,
-                sourceFile: sourceFile, sourceLine: sourceLine)
-        } catch let e as FieldError {
-            throw ReconcileError("reconcile.payment-field", "\(e.path): \(e.expected)")
-        } catch let e as ReconcileError {
-            throw e
-        } catch {
-            throw ReconcileError("reconcile.payment-field", "\(error)")
+        guard let p = try RecordError.reading("reconcile.payment-field", { try Payment.read(tape, file: file, line: line) }) else {
+            return nil
         }
+        self = p
+    }
+
+    private static func read(_ tape: JSONTape, file: String, line: Int) throws -> Payment? {
+        let kind = tape.recordKind
+        switch kind {
+        case "event":
+            guard try tape.text("event") == "paid" else { return nil }
+        case "payment": break
+        default: return nil
+        }
+        let date = kind == "event"
+            ? try tape.date("occurrence_date") ?? tape.date("credit_date")
+            : try tape.date("payment_date") ?? tape.date("credit_date")
+        let nosso = try tape.text("nosso_numero")
+        let doc = try tape.text("document_number")
+        let party = try tape.text("payer.document")
+        guard nosso != nil || doc != nil || party != nil else {
+            throw ReconcileError(
+                "reconcile.payment-key", "expected nosso_numero, document_number or payer.document to match it by, found none")
+        }
+        guard let cents = try tape.integer("paid_cents") else {
+            throw ReconcileError("reconcile.payment-amount", "expected paid_cents, found none")
+        }
+        guard cents > 0 else { throw ReconcileError("reconcile.payment-amount", "expected paid_cents above zero, found \(cents)") }
+        guard let date else {
+            throw ReconcileError(
+                "reconcile.payment-date",
+                kind == "event" ? "expected occurrence_date or credit_date, found none" : "expected payment_date or credit_date, found none")
+        }
+        var sourceFile = file
+        var sourceLine = line
+        if let s = tape.member("source", of: 0), tape[s].kind == .object, let f = try tape.text("file", of: s),
+            let l = try tape.integer("line", of: s)
+        {
+            sourceFile = f
+            sourceLine = l
+        }
+        return Payment(
+            kind: kind!, nossoNumero: nosso, documentNumber: doc, partyDocument: party,
+            reference: kind == "payment" ? try tape.text("reference") : nil, paidCents: cents, date: date,
+            sourceFile: sourceFile, sourceLine: sourceLine)
     }
 
     /// What makes two payments the same payment seen twice: everything but where it was read.
