@@ -150,8 +150,20 @@ public struct MatchOptions: Sendable {
 public struct Reconciler: Sendable {
     /// The agreements, sorted by id.
     public private(set) var agreements: [Agreement]
-    /// Each agreement's installments' open balances (same order as `installments`).
-    var balances: [[Int]]
+    /// Every installment's open balance, agreement after agreement (agreement `a`'s installment
+    /// `i` is at `first[a] + i`).
+    var balances: [Int]
+    /// Where each agreement's installments start in `balances`.
+    var first: [Int]
+    /// Each agreement's open balance.
+    var open: [Int]
+    /// Per installment, as `balances`: its due date and number, and the first day the agreement
+    /// is broken if it is still open then (`Int.max`: never by itself).
+    var dueDay: [Int]
+    var number: [Int]
+    var breakDay: [Int]
+    /// Per agreement: cancelled in the input.
+    var cancelled: [Bool]
     var paid: [Int]
     var credit: [Int]
     var broken: [(number: Int, rule: String, on: CivilDate)?]
@@ -168,30 +180,29 @@ public struct Reconciler: Sendable {
     public static func conflicts(_ agreements: [Agreement]) -> [String: ReconcileError] {
         var out: [String: ReconcileError] = [:]
         var ids: [String: Int] = [:]
+        ids.reserveCapacity(agreements.count)
         for a in agreements { ids[a.id, default: 0] += 1 }
         for (id, n) in ids where n > 1 {
             out[id] = ReconcileError("agreement.duplicate", "agreement id \"\(id)\" is given \(n) times: none of them is taken")
         }
-        for (label, key) in [("nosso número", \Installment.nossoNumero), ("document number", \Installment.documentNumber)] {
-            var owners: [String: Set<String>] = [:]
-            for a in agreements {
-                for i in a.installments { if let k = i[keyPath: key] { owners[k, default: []].insert(a.id) } }
-            }
-            for (k, set) in owners where set.count > 1 {
-                for id in set where out[id] == nil {
-                    out[id] = ReconcileError(
-                        "agreement.key-conflict",
-                        "\(label) \"\(k)\" belongs to installments of agreements \(set.sorted().joined(separator: ", ")): none of them is taken")
-                }
-            }
-            for a in agreements where out[a.id] == nil {
-                var seen: Set<String> = []
+        // Each key's first owner; a key seen again (in another agreement or the same) is a clash.
+        for label in ["nosso número", "document number"] {
+            var owner: [String: Int] = [:]
+            owner.reserveCapacity(agreements.count * 4)
+            var clashes: [String: Set<Int>] = [:]
+            for (k, a) in agreements.enumerated() {
                 for i in a.installments {
-                    guard let k = i[keyPath: key] else { continue }
-                    if !seen.insert(k).inserted {
-                        out[a.id] = ReconcileError("agreement.key-conflict", "\(label) \"\(k)\" is given to two installments of agreement \"\(a.id)\"")
-                    }
+                    guard let key = label == "nosso número" ? i.nossoNumero : i.documentNumber else { continue }
+                    if let o = owner[key] { clashes[key, default: [o]].insert(k) } else { owner[key] = k }
                 }
+            }
+            for (key, set) in clashes {
+                let names = Set(set.map { agreements[$0].id })
+                let reason =
+                    names.count == 1
+                    ? "\(label) \"\(key)\" is given to two installments of agreement \"\(names.first!)\""
+                    : "\(label) \"\(key)\" belongs to installments of agreements \(names.sorted().joined(separator: ", ")): none of them is taken"
+                for id in names where out[id] == nil { out[id] = ReconcileError("agreement.key-conflict", reason) }
             }
         }
         return out
@@ -201,13 +212,39 @@ public struct Reconciler: Sendable {
     public init(agreements: [Agreement], options: MatchOptions = MatchOptions()) {
         self.agreements = agreements.sorted { $0.id < $1.id }
         self.options = options
-        balances = self.agreements.map { $0.installments.map(\.amountCents) }
+        var balances: [Int] = []
+        var first: [Int] = []
+        balances.reserveCapacity(self.agreements.count * 4)
+        first.reserveCapacity(self.agreements.count)
+        var dueDay: [Int] = []
+        var number: [Int] = []
+        var breakDay: [Int] = []
+        for a in self.agreements {
+            first.append(balances.count)
+            for i in a.installments {
+                balances.append(i.amountCents)
+                dueDay.append(i.dueDate.daysSinceEpoch)
+                number.append(i.number)
+                breakDay.append(a.breakRule.limit(i.number).map { i.dueDate.daysSinceEpoch + $0.days + 1 } ?? Int.max)
+            }
+        }
+        first.append(balances.count)
+        self.dueDay = dueDay
+        self.number = number
+        self.breakDay = breakDay
+        cancelled = self.agreements.map { $0.status == "cancelled" }
+        self.balances = balances
+        self.first = first
+        open = self.agreements.map(\.totalCents)
         paid = Array(repeating: 0, count: self.agreements.count)
         credit = paid
         broken = self.agreements.map { $0.status == "broken" ? (-1, "given", $0.createdOn) : nil }
         var nosso: [String: (Int, Int)] = [:]
         var doc: [String: (Int, Int)] = [:]
         var party: [String: [Int]] = [:]
+        nosso.reserveCapacity(balances.count)
+        doc.reserveCapacity(balances.count)
+        party.reserveCapacity(self.agreements.count)
         for (a, agreement) in self.agreements.enumerated() {
             for (i, inst) in agreement.installments.enumerated() {
                 if let k = inst.nossoNumero { nosso[k] = (a, i) }
@@ -222,22 +259,39 @@ public struct Reconciler: Sendable {
 
     /// Applies payments in canonical order and returns one `Match` each, in that order.
     public mutating func reconcile(_ payments: [Payment]) -> [Match] {
-        let ordered = payments.sorted(by: Payment.canonicallyOrdered)
-        var seen: [Payment.Identity: Int] = [:]
-        seen.reserveCapacity(ordered.count)
         var matches: [Match] = []
-        matches.reserveCapacity(ordered.count)
-        for (k, p) in ordered.enumerated() {
-            if let first = seen[p.identity] {
+        matches.reserveCapacity(payments.count)
+        reconcile(payments) { matches.append($0) }
+        return matches
+    }
+
+    /// Applies payments in canonical order, handing each `Match` to `body` as it is made (so
+    /// that a caller writing them out holds one at a time).
+    public mutating func reconcile(_ payments: [Payment], each body: (Match) throws -> Void) rethrows {
+        // Sorted by a packed (date, amount) key first; the full order only breaks its ties.
+        let keys = payments.map { UInt64(UInt32(truncatingIfNeeded: $0.date.daysSinceEpoch + 1 << 20)) << 40 | UInt64($0.paidCents & (1 << 40 - 1)) }
+        var order = Array(0..<payments.count)
+        keys.withUnsafeBufferPointer { keys in
+            payments.withUnsafeBufferPointer { payments in
+                order.sort { a, b in
+                    keys[a] != keys[b] ? keys[a] < keys[b] : Payment.canonicallyOrdered(payments[a], payments[b])
+                }
+            }
+        }
+        // The same payment seen again sorts right after its first sighting (only where it was
+        // read differs), so a duplicate is one whose identity is the previous payment's.
+        var first: Int? = nil
+        for k in order {
+            let p = payments[k]
+            if let f = first, payments[f].paidCents == p.paidCents, payments[f].identity == p.identity {
                 var m = Match(payment: p, outcome: .duplicate)
-                m.duplicateOf = ordered[first]
-                matches.append(m)
+                m.duplicateOf = payments[f]
+                try body(m)
                 continue
             }
-            seen[p.identity] = k
-            matches.append(apply(p))
+            first = k
+            try body(apply(p))
         }
-        return matches
     }
 
     /// Finds the installment of a payment: (agreement, installment index, rule).
@@ -249,7 +303,7 @@ public struct Reconciler: Sendable {
         let day = p.date.daysSinceEpoch
         for a in list where agreements[a].status == "active" {
             for (i, inst) in agreements[a].installments.enumerated() {
-                let balance = balances[a][i]
+                let balance = balances[first[a] + i]
                 guard balance > 0, abs(balance - p.paidCents) <= options.toleranceCents,
                     abs(inst.dueDate.daysSinceEpoch - day) <= options.windowDays
                 else { continue }
@@ -265,39 +319,40 @@ public struct Reconciler: Sendable {
 
     /// The installment that broke agreement `a` by `date` (its limit passed with a balance open), if any.
     func breaker(_ a: Int, by date: CivilDate) -> (number: Int, rule: String, on: CivilDate)? {
-        var found: (number: Int, rule: String, on: CivilDate)? = nil
-        let agreement = agreements[a]
-        for (i, inst) in agreement.installments.enumerated() where balances[a][i] > 0 {
-            guard let (days, rule) = agreement.breakRule.limit(inst.number) else { continue }
-            let on = CivilDate(daysSinceEpoch: inst.dueDate.daysSinceEpoch + days + 1)
-            if on <= date, found == nil || on < found!.on { found = (inst.number, rule, on) }
+        var found = -1
+        let day = date.daysSinceEpoch
+        for j in first[a]..<first[a + 1] where balances[j] > 0 && breakDay[j] <= day {
+            if found < 0 || breakDay[j] < breakDay[found] { found = j }
         }
-        return found
+        guard found >= 0 else { return nil }
+        let rule = number[found] == 0 && agreements[a].breakRule.downPaymentDays != nil ? "down_payment_days" : "overdue_days"
+        return (number[found], rule, CivilDate(daysSinceEpoch: breakDay[found]))
     }
 
     mutating func apply(_ p: Payment) -> Match {
         guard let (a, i, rule) = find(p) else { return Match(payment: p, outcome: .unmatched) }
-        let inst = agreements[a].installments[i]
+        let j = first[a] + i
+        let due = CivilDate(daysSinceEpoch: dueDay[j])
         var m = Match(payment: p, outcome: .exact)
         m.rule = rule
         m.agreement = a
-        m.installment = inst.number
-        m.dueDate = inst.dueDate
-        if agreements[a].status == "cancelled" {
+        m.installment = number[j]
+        m.dueDate = due
+        if cancelled[a] {
             m.outcome = .cancelledAgreement
         } else if broken[a] == nil, let b = breaker(a, by: p.date) {
             broken[a] = b
         }
         if m.outcome == .exact, broken[a] != nil, broken[a]!.on <= p.date { m.outcome = .brokenAgreement }
-        if m.outcome == .exact, balances[a].allSatisfy({ $0 == 0 }) { m.outcome = .settledAgreement }
+        if m.outcome == .exact, open[a] == 0 { m.outcome = .settledAgreement }
         if m.outcome.isException {
-            m.balanceCents = balances[a][i]
+            m.balanceCents = balances[j]
             return m
         }
-        let balance = balances[a][i]
-        m.daysLate = max(0, p.date.daysSinceEpoch - inst.dueDate.daysSinceEpoch)
+        let balance = balances[j]
+        m.daysLate = max(0, p.date.daysSinceEpoch - dueDay[j])
         if m.daysLate > 0, balance > 0, let rules = options.rules,
-            let u = try? rules.update(principalCents: balance, dueDate: inst.dueDate, asOf: p.date, index: options.index)
+            let u = try? rules.update(principalCents: balance, dueDate: due, asOf: p.date, index: options.index)
         {
             m.lateChargesCents = u.chargesCents
         }
@@ -306,7 +361,8 @@ public struct Reconciler: Sendable {
         m.chargesPaidCents = min(rest, m.lateChargesCents)
         m.creditCents = rest - m.chargesPaidCents
         m.balanceCents = balance - m.appliedCents
-        balances[a][i] = m.balanceCents
+        balances[j] = m.balanceCents
+        open[a] -= m.appliedCents
         paid[a] += m.appliedCents
         credit[a] += m.creditCents
         if m.balanceCents > 0 {
@@ -326,7 +382,7 @@ public struct Reconciler: Sendable {
         s.paidCents = paid[a]
         s.creditCents = credit[a]
         for (i, inst) in agreement.installments.enumerated() {
-            let b = balances[a][i]
+            let b = balances[first[a] + i]
             s.openCents += b
             if b == 0 { s.installmentsPaid += 1 }
             if b > 0, inst.dueDate < date { s.overdueCents += b }

@@ -4,6 +4,7 @@ import Records
 extension JSONTape {
     /// The node of a dotted path (`payer.document`) from the object at `index`, or nil.
     func node(_ path: String, of index: Int = 0) -> Int? {
+        if !path.utf8.contains(UInt8(ascii: ".")) { return member(path, of: index) }
         var at = index
         for part in path.split(separator: ".") {
             guard let next = member(String(part), of: at) else { return nil }
@@ -34,9 +35,18 @@ extension JSONTape {
 
     /// A date member (`YYYY-MM-DD`); nil when absent or null. Throws when it is not a real date.
     func date(_ path: String, of index: Int = 0) throws(FieldError) -> CivilDate? {
+        guard let n = node(path, of: index), self[n].kind != .null else { return nil }
+        if self[n].kind == .string, self[n].count == 10 {
+            let b = bytes(n)
+            let s = b.startIndex
+            if b[s + 4] == UInt8(ascii: "-"), b[s + 7] == UInt8(ascii: "-"), let y = Digits.value(b[s..<s + 4]),
+                let m = Digits.value(b[s + 5..<s + 7]), let d = Digits.value(b[s + 8..<s + 10]), let date = CivilDate(year: y, month: m, day: d)
+            {
+                return date
+            }
+        }
         guard let s = try text(path, of: index) else { return nil }
-        guard let d = CivilDate(iso: s) else { throw FieldError(path, "expected a date YYYY-MM-DD, found \"\(s)\"") }
-        return d
+        throw FieldError(path, "expected a date YYYY-MM-DD, found \"\(s)\"")
     }
 
     /// What a node is, for messages: `a string "5,00"`, `a number 1.5`, `an object`.

@@ -135,17 +135,25 @@ enum ReconcileCommand: Command {
             skipped += c.blank
         }
 
-        let matches = reconciler.reconcile(payments)
-        payments = []
         var byRule: [MatchRule: Int] = [:]
         var byOutcome: [Outcome: Int] = [:]
-        for m in matches {
+        var matched = 0, exceptions = 0
+        let names: [(id: String, party: String)] = reconciler.agreements.map { ($0.id, $0.partyDocument) }
+        let hasRules = reconciler.hasRules
+        try reconciler.reconcile(payments) { m in
             byOutcome[m.outcome, default: 0] += 1
-            if !m.outcome.isException, let r = m.rule { byRule[r, default: 0] += 1 }
-            if check && !m.outcome.isException { continue }
-            output.withBuffer { matchRecord(m, reconciler, into: &$0) }
+            if m.outcome.isException {
+                exceptions += 1
+            } else {
+                matched += 1
+                if let r = m.rule { byRule[r, default: 0] += 1 }
+                if check { return }
+            }
+            output.withBuffer { matchRecord(m, names, hasRules, into: &$0) }
             try output.endRecord()
         }
+        let paymentCount = payments.count
+        payments = []
         var byStatus: [String: Int] = [:]
         for (k, agreement) in reconciler.agreements.enumerated() {
             let s = reconciler.standing(of: k, asOf: asOf)
@@ -159,11 +167,9 @@ enum ReconcileCommand: Command {
         try rejectsFile?.commit()
         try outputFile?.commit()
 
-        let matched = matches.filter { !$0.outcome.isException }.count
-        let exceptions = matches.count - matched
         let inputName = inputs.joined(separator: " ")
         io.say(
-            "reconcile: \(inputName): read \(read) records: \(matches.count) payments, \(rejected) rejected, \(skipped) skipped; "
+            "reconcile: \(inputName): read \(read) records: \(paymentCount) payments, \(rejected) rejected, \(skipped) skipped; "
                 + "\(matched) matched (" + MatchRule.all.map { "\($0.rawValue) \(byRule[$0] ?? 0)" }.joined(separator: ", ") + "), "
                 + "\(exceptions) exceptions ("
                 + Outcome.all.filter(\.isException).map { "\($0.rawValue) \(byOutcome[$0] ?? 0)" }.joined(separator: ", ") + ")")
@@ -179,17 +185,17 @@ enum ReconcileCommand: Command {
         CivilDate(daysSinceEpoch: Int((Date().timeIntervalSince1970 / 86_400).rounded(.down)))
     }
 
-    static func matchRecord(_ m: Match, _ r: Reconciler, into b: inout ByteBuffer) {
+    static func matchRecord(_ m: Match, _ names: [(id: String, party: String)], _ hasRules: Bool, into b: inout ByteBuffer) {
         var w = BufferObject(&b)
         w.string("record", "match")
         w.string("outcome", m.outcome.rawValue)
         if let rule = m.rule { w.string("rule", rule.rawValue) }
         if let a = m.agreement {
-            w.string("agreement_id", r.agreements[a].id)
-            w.string("party_document", r.agreements[a].partyDocument)
+            w.string("agreement_id", names[a].id)
+            w.string("party_document", names[a].party)
         }
         if let i = m.installment { w.int("installment", i) }
-        if let d = m.dueDate { w.string("due_date", d.description) }
+        if let d = m.dueDate { w.date("due_date", d) }
         let p = m.payment
         w.open("payment")
         w.string("kind", p.kind)
@@ -198,14 +204,14 @@ enum ReconcileCommand: Command {
         if let v = p.partyDocument { w.string("payer_document", v) }
         if let v = p.reference { w.string("reference", v) }
         w.int("paid_cents", p.paidCents)
-        w.string("date", p.date.description)
+        w.date("date", p.date)
         w.close()
         if !m.outcome.isException {
             w.int("applied_cents", m.appliedCents)
             w.int("balance_cents", m.balanceCents)
             w.int("credit_cents", m.creditCents)
             w.int("days_late", m.daysLate)
-            if r.hasRules {
+            if hasRules {
                 w.int("late_charges_cents", m.lateChargesCents)
                 w.int("charges_paid_cents", m.chargesPaidCents)
             }
@@ -228,7 +234,7 @@ enum ReconcileCommand: Command {
         w.string("record", "agreement_status")
         w.string("agreement_id", a.id)
         w.string("party_document", a.partyDocument)
-        w.string("as_of", asOf.description)
+        w.date("as_of", asOf)
         w.string("status", s.status)
         if let rule = s.brokenRule {
             w.open("broken")
@@ -247,7 +253,7 @@ enum ReconcileCommand: Command {
         if let n = s.nextDue {
             w.open("next_due")
             w.int("installment", n.number)
-            w.string("due_date", n.dueDate.description)
+            w.date("due_date", n.dueDate)
             w.int("balance_cents", n.balanceCents)
             w.close()
         }
@@ -281,6 +287,13 @@ struct BufferObject: ~Copyable {
     mutating func int(_ name: StaticString, _ value: Int) {
         key(name)
         JSONBytes.appendInt(value, to: &buffer.pointee)
+    }
+
+    mutating func date(_ name: StaticString, _ value: CivilDate) {
+        key(name)
+        buffer.pointee.reserve(12)
+        value.writeQuoted(to: buffer.pointee.base + buffer.pointee.count)
+        buffer.pointee.count += 12
     }
 
     mutating func open(_ name: StaticString) {
