@@ -115,7 +115,7 @@ public struct Agreement: Sendable, Hashable {
         var installments: [Installment] = []
         if let d = tape.node("down_payment"), tape[d].kind != .null {
             guard tape[d].kind == .object else { throw FieldError("down_payment", "expected an object, found \(tape.kindName(d))") }
-            installments.append(try Self.installment(tape, d, number: 0, path: "down_payment"))
+            installments.append(try Self.installment(tape, d, number: 0))
         }
         let list = try required(tape.node("installments"), "installments", "an array of installments")
         guard tape[list].kind == .array, tape[list].count > 0 else {
@@ -124,11 +124,13 @@ public struct Agreement: Sendable, Hashable {
         var i = list + 1
         for k in 0..<Int(tape[list].count) {
             guard tape[i].kind == .object else { throw FieldError("installments[\(k)]", "expected an object, found \(tape.kindName(i))") }
-            let number = try required(try tape.integer("number", of: i), "installments[\(k)].number", "1, 2, 3…")
+            guard let number = try tape.integer("number", of: i) else {
+                throw ReconcileError("agreement.field", "expected installments[\(k)].number (1, 2, 3…), found none")
+            }
             guard number == k + 1 else {
                 throw ReconcileError("agreement.number", "installments must be numbered 1…n in order: expected \(k + 1), found \(number)")
             }
-            installments.append(try Self.installment(tape, i, number: number, path: "installments[\(k)]"))
+            installments.append(try Self.installment(tape, i, number: number))
             i = tape.next(after: i)
         }
         var previous: Installment? = nil
@@ -168,14 +170,15 @@ public struct Agreement: Sendable, Hashable {
             breakRule: rule, status: status)
     }
 
-    private static func installment(_ tape: JSONTape, _ at: Int, number: Int, path: String) throws -> Installment {
+    private static func installment(_ tape: JSONTape, _ at: Int, number: Int) throws -> Installment {
+        var path: String { number == 0 ? "down_payment" : "installment \(number)" }
         guard let due = try tape.date("due_date", of: at) else {
-            throw ReconcileError("agreement.field", "expected \(path).due_date (a date YYYY-MM-DD), found none")
+            throw ReconcileError("agreement.field", "\(path): expected due_date (a date YYYY-MM-DD), found none")
         }
         guard let amount = try tape.integer("amount_cents", of: at) else {
-            throw ReconcileError("agreement.field", "expected \(path).amount_cents, found none")
+            throw ReconcileError("agreement.field", "\(path): expected amount_cents, found none")
         }
-        guard amount > 0 else { throw ReconcileError("agreement.amount", "\(path).amount_cents: expected more than zero, found \(amount)") }
+        guard amount > 0 else { throw ReconcileError("agreement.amount", "\(path): expected amount_cents above zero, found \(amount)") }
         return Installment(
             number: number, dueDate: due, amountCents: amount, nossoNumero: try tape.text("nosso_numero", of: at),
             documentNumber: try tape.text("document_number", of: at))

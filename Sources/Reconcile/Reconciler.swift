@@ -175,43 +175,76 @@ public struct Reconciler: Sendable {
     /// Whether late charges are computed (the options have rules).
     public var hasRules: Bool { options.rules != nil }
 
+    /// Agreements left out, by id, with the reason: an id given more than once, or a nosso
+    /// número or document number given to two installments (of two agreements or of one).
+    public private(set) var rejected: [String: ReconcileError] = [:]
+
     /// Agreements whose ids repeat, or whose installments share a nosso número or document
-    /// number with another agreement's, with the reason: `Reconciler` leaves them out.
+    /// number with another installment, with the reason: `Reconciler` leaves them out.
     public static func conflicts(_ agreements: [Agreement]) -> [String: ReconcileError] {
-        var out: [String: ReconcileError] = [:]
-        var ids: [String: Int] = [:]
-        ids.reserveCapacity(agreements.count)
-        for a in agreements { ids[a.id, default: 0] += 1 }
-        for (id, n) in ids where n > 1 {
-            out[id] = ReconcileError("agreement.duplicate", "agreement id \"\(id)\" is given \(n) times: none of them is taken")
-        }
-        // Each key's first owner; a key seen again (in another agreement or the same) is a clash.
-        for label in ["nosso número", "document number"] {
-            var owner: [String: Int] = [:]
-            owner.reserveCapacity(agreements.count * 4)
-            var clashes: [String: Set<Int>] = [:]
-            for (k, a) in agreements.enumerated() {
-                for i in a.installments {
-                    guard let key = label == "nosso número" ? i.nossoNumero : i.documentNumber else { continue }
-                    if let o = owner[key] { clashes[key, default: [o]].insert(k) } else { owner[key] = k }
-                }
-            }
-            for (key, set) in clashes {
-                let names = Set(set.map { agreements[$0].id })
-                let reason =
-                    names.count == 1
-                    ? "\(label) \"\(key)\" is given to two installments of agreement \"\(names.first!)\""
-                    : "\(label) \"\(key)\" belongs to installments of agreements \(names.sorted().joined(separator: ", ")): none of them is taken"
-                for id in names where out[id] == nil { out[id] = ReconcileError("agreement.key-conflict", reason) }
-            }
-        }
-        return out
+        indexed(agreements.sorted { $0.id < $1.id }).rejected
     }
 
-    /// A reconciler over checked agreements (leave out those `conflicts` names).
+    /// The key indexes of agreements sorted by id, and the agreements whose keys clash.
+    static func indexed(_ list: [Agreement]) -> (
+        nosso: [String: (Int, Int)], doc: [String: (Int, Int)], rejected: [String: ReconcileError]
+    ) {
+        var rejected: [String: ReconcileError] = [:]
+        var k = 0
+        while k < list.count {
+            var end = k + 1
+            while end < list.count, list[end].id == list[k].id { end += 1 }
+            if end - k > 1 {
+                rejected[list[k].id] = ReconcileError(
+                    "agreement.duplicate", "agreement id \"\(list[k].id)\" is given \(end - k) times: none of them is taken")
+            }
+            k = end
+        }
+        var nosso: [String: (Int, Int)] = [:]
+        var doc: [String: (Int, Int)] = [:]
+        let count = list.reduce(0) { $0 + $1.installments.count }
+        nosso.reserveCapacity(count)
+        doc.reserveCapacity(count)
+        var clashes: [String: (label: String, owners: Set<Int>)] = [:]
+        for (a, agreement) in list.enumerated() {
+            for (i, inst) in agreement.installments.enumerated() {
+                if let key = inst.nossoNumero {
+                    if let (o, _) = nosso.updateValue((a, i), forKey: key) {
+                        clashes[key, default: ("nosso número", [o])].owners.insert(a)
+                    }
+                }
+                if let key = inst.documentNumber {
+                    if let (o, _) = doc.updateValue((a, i), forKey: key) {
+                        clashes[key, default: ("document number", [o])].owners.insert(a)
+                    }
+                }
+            }
+        }
+        for (key, clash) in clashes {
+            let names = Set(clash.owners.map { list[$0].id })
+            let reason =
+                names.count == 1
+                ? "\(clash.label) \"\(key)\" is given to two installments of agreement \"\(names.first!)\""
+                : "\(clash.label) \"\(key)\" belongs to installments of agreements \(names.sorted().joined(separator: ", ")): none of them is taken"
+            for id in names where rejected[id] == nil { rejected[id] = ReconcileError("agreement.key-conflict", reason) }
+        }
+        return (nosso, doc, rejected)
+    }
+
+    /// A reconciler over checked agreements; those whose ids or keys clash are left out and
+    /// named in `rejected`.
     public init(agreements: [Agreement], options: MatchOptions = MatchOptions()) {
-        self.agreements = agreements.sorted { $0.id < $1.id }
+        var list = agreements.sorted { $0.id < $1.id }
+        var (nosso, doc, rejected) = Self.indexed(list)
+        if !rejected.isEmpty {
+            list.removeAll { rejected[$0.id] != nil }
+            (nosso, doc, _) = Self.indexed(list)
+        }
+        self.rejected = rejected
+        self.agreements = list
         self.options = options
+        byNossoNumero = nosso
+        byDocumentNumber = doc
         var balances: [Int] = []
         var first: [Int] = []
         balances.reserveCapacity(self.agreements.count * 4)
@@ -239,21 +272,9 @@ public struct Reconciler: Sendable {
         paid = Array(repeating: 0, count: self.agreements.count)
         credit = paid
         broken = self.agreements.map { $0.status == "broken" ? (-1, "given", $0.createdOn) : nil }
-        var nosso: [String: (Int, Int)] = [:]
-        var doc: [String: (Int, Int)] = [:]
         var party: [String: [Int]] = [:]
-        nosso.reserveCapacity(balances.count)
-        doc.reserveCapacity(balances.count)
         party.reserveCapacity(self.agreements.count)
-        for (a, agreement) in self.agreements.enumerated() {
-            for (i, inst) in agreement.installments.enumerated() {
-                if let k = inst.nossoNumero { nosso[k] = (a, i) }
-                if let k = inst.documentNumber { doc[k] = (a, i) }
-            }
-            party[agreement.partyDocument, default: []].append(a)
-        }
-        byNossoNumero = nosso
-        byDocumentNumber = doc
+        for (a, agreement) in self.agreements.enumerated() { party[agreement.partyDocument, default: []].append(a) }
         byParty = party
     }
 

@@ -1,10 +1,12 @@
+import Foundation
 import Records
 
 /// Reading members of a record parsed into a `JSONTape` (node 0 is the object).
 extension JSONTape {
     /// The node of a dotted path (`payer.document`) from the object at `index`, or nil.
     func node(_ path: String, of index: Int = 0) -> Int? {
-        if !path.utf8.contains(UInt8(ascii: ".")) { return member(path, of: index) }
+        let dot = path.utf8.withContiguousStorageIfAvailable { memchr($0.baseAddress!, 46, $0.count) != nil } ?? path.contains(".")
+        if !dot { return member(path, of: index) }
         var at = index
         for part in path.split(separator: ".") {
             guard let next = member(String(part), of: at) else { return nil }

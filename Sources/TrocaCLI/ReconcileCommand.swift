@@ -106,14 +106,13 @@ enum ReconcileCommand: Command {
         agreementsRead += counts.malformed
         agreementsRejected += counts.malformed
         agreementsSkipped += counts.blank
-        let conflicts = Reconciler.conflicts(taken.map(\.agreement))
-        for t in taken.sorted(by: { $0.line < $1.line }) {
-            if let e = conflicts[t.agreement.id] {
+        var reconciler = Reconciler(agreements: taken.map(\.agreement), options: options)
+        for t in taken where !reconciler.rejected.isEmpty {
+            if let e = reconciler.rejected[t.agreement.id] {
                 agreementsRejected += 1
                 sink.report(Diagnostic(.error, DiagnosticCode(rawValue: e.code), e.message, file: agreementsPath, line: t.line, raw: t.raw))
             }
         }
-        var reconciler = Reconciler(agreements: taken.map(\.agreement).filter { conflicts[$0.id] == nil }, options: options)
         taken = []
 
         // The payments.
