@@ -7,12 +7,15 @@ extension JSONTape {
     func node(_ path: String, of index: Int = 0) -> Int? {
         let dot = path.utf8.withContiguousStorageIfAvailable { memchr($0.baseAddress!, 46, $0.count) != nil } ?? path.contains(".")
         if !dot { return member(path, of: index) }
+        // Dotted: one member after another, without building an array of the parts.
         var at = index
-        for part in path.split(separator: ".") {
-            guard let next = member(String(part), of: at) else { return nil }
+        var rest = Substring(path)
+        while let dotIndex = rest.firstIndex(of: ".") {
+            guard let next = member(String(rest[..<dotIndex]), of: at) else { return nil }
             at = next
+            rest = rest[rest.index(after: dotIndex)...]
         }
-        return at
+        return member(String(rest), of: at)
     }
 
     /// A string member's text; nil when absent, null, or empty. Throws when it is another kind.
