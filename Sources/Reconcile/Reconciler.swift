@@ -106,6 +106,7 @@ public struct AgreementStanding: Sendable, Hashable {
     /// The first installment with an open balance, and that balance.
     public var nextDue: (number: Int, dueDate: CivilDate, balanceCents: Int)?
 
+    /// Equal when every figure is (the next installment compared by number and balance).
     public static func == (a: AgreementStanding, b: AgreementStanding) -> Bool {
         a.status == b.status && a.brokenInstallment == b.brokenInstallment && a.brokenRule == b.brokenRule && a.brokenOn == b.brokenOn
             && a.paidCents == b.paidCents && a.openCents == b.openCents && a.overdueCents == b.overdueCents
@@ -113,6 +114,7 @@ public struct AgreementStanding: Sendable, Hashable {
             && a.nextDue?.number == b.nextDue?.number && a.nextDue?.balanceCents == b.nextDue?.balanceCents
     }
 
+    /// Hashes the status and the main amounts.
     public func hash(into h: inout Hasher) {
         h.combine(status)
         h.combine(paidCents)
