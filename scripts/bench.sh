@@ -2,6 +2,7 @@
 # Benchmark `troca cnab check` and `troca cnab parse` against `cat` on synthetic CNAB 240 retornos.
 #
 # usage: scripts/bench.sh [--quick] [--no-build] [--verify] [--strict] [--write N] [--boleto N] [--import N] [--skip-cnab]
+#                        [--reconcile]
 #
 #   --quick     only the 100,000-título file (skip the 1,000,000-título one, ~484 MB)
 #   --no-build  do not run `swift build -c release --static-swift-stdlib` first
@@ -17,6 +18,10 @@
 #               (scripts/gen-titles-csv.py, ~150 bytes a row: 1,000,000 rows ~ 150 MB) against
 #               `cat` of the same file in the same run (target <= 10x), with its peak RSS
 #   --skip-cnab skip the CNAB check/parse section (e.g. with --import N alone)
+#   --reconcile also time `troca reconcile` of 1,000,000 installments in 300,000 agreements
+#               against 1,000,000 payments (scripts/gen-reconcile.py; RECONCILE_SCALE=0.1 for a
+#               tenth) against `cat` of the same two files in the same run (target <= 40x), with
+#               its peak RSS (target <= 1.5 GB)
 #
 # environment:
 #   BENCH_DIR   keep the generated files here and reuse them on the next run
@@ -36,7 +41,7 @@ set -euo pipefail
 
 usage() { sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; }
 
-quick=0 build=1 verify=0 strict=0 write=0 boleto=0 import=0 cnab=1
+quick=0 build=1 verify=0 strict=0 write=0 boleto=0 import=0 cnab=1 reconcile=0
 expect_write=0 expect_boleto=0 expect_import=0
 for arg in "$@"; do
   if (( expect_boleto )); then
@@ -56,6 +61,7 @@ for arg in "$@"; do
     --boleto) expect_boleto=1 ;;
     --import) expect_import=1 ;;
     --skip-cnab) cnab=0 ;;
+    --reconcile) reconcile=1 ;;
     --quick) quick=1 ;;
     --no-build) build=0 ;;
     --verify) verify=1 ;;
@@ -373,6 +379,49 @@ print("%-22s %8.1f %6.3f %8.3f %14s %8.1f%s" % (
     int(imp_kib) / 1024, "" if imp_rc == "0" else " (exit %s)" % imp_rc))
 print("   %s" % sys.argv[5])
 sys.exit(0 if ratio <= 10 and imp_rc == "0" else 1)
+PY
+  (( $? == 0 )) || status=1
+  set -e
+fi
+
+# --- reconcile (optional) -----------------------------------------------------------------
+if (( reconcile )); then
+  scale=${RECONCILE_SCALE:-1}
+  read -r n_agr n_inst n_pay < <(python3 -c 'import sys; s = float(sys.argv[1]); print(int(300000 * s), int(1000000 * s), int(1000000 * s))' "$scale")
+  agr="$dir/acordos-$n_inst.jsonl"
+  pay="$dir/payments-$n_pay.jsonl"
+  if [[ -s "$agr" && -s "$pay" && -f "$agr.ok" ]]; then
+    echo "== reusing $agr and $pay" >&2
+  else
+    echo "== generating $n_inst installments in $n_agr agreements and $n_pay payments" >&2
+    rm -f "$agr.ok"
+    python3 "$ROOT/scripts/gen-reconcile.py" --agreements "$n_agr" --installments "$n_inst" --payments "$n_pay" --seed 1 \
+      --out-agreements "$agr" --out-payments "$pay"
+    touch "$agr.ok"
+  fi
+  echo "== measuring reconcile (best of $RUNS)" >&2
+  cat "$agr" "$pay" >/dev/null   # warm the page cache
+  measure cat "$pay" cat "$agr" "$pay"; rc_r=$REPLY
+  measure reconcile "$pay" "$TROCA" reconcile --agreements "$agr" --as-of 2026-11-23 "$pay"; rr_r=$REPLY
+  summary=$(tail -n 2 "$scratch/reconcile.$(basename "$pay").err" 2>/dev/null || true)
+  set +e
+  python3 - "$(( $(stat -c %s "$agr") + $(stat -c %s "$pay") ))" "$n_inst" "$n_agr" "$n_pay" "$rc_r" "$rr_r" "$summary" <<'PY'
+import sys
+size, n_inst, n_agr, n_pay = map(int, sys.argv[1:5])
+cat_s, _, cat_rc = sys.argv[5].split()
+rec_s, rec_kib, rec_rc = sys.argv[6].split()
+cat_s, rec_s = float(cat_s), float(rec_s)
+ratio = rec_s / max(cat_s, 1e-6)
+rss_mib = int(rec_kib) / 1024
+print()
+print("%-44s %8s %6s %8s %14s %16s" % ("reconcile", "size MB", "cat s", "troca s", "troca/cat", "RSS MiB"))
+print("%-44s %8.1f %6.3f %8.3f %14s %16s%s" % (
+    "%d inst. in %d agreements, %d payments" % (n_inst, n_agr, n_pay), size / 1e6, cat_s, rec_s,
+    "%.1fx (<=40x %s)" % (ratio, "ok" if ratio <= 40 else "MISSED"),
+    "%.0f (<=1536 %s)" % (rss_mib, "ok" if rss_mib <= 1536 else "MISSED"), "" if rec_rc == "0" else " (exit %s)" % rec_rc))
+for line in sys.argv[7].splitlines():
+    print("   %s" % line)
+sys.exit(0 if ratio <= 40 and rss_mib <= 1536 and rec_rc == "0" else 1)
 PY
   (( $? == 0 )) || status=1
   set -e

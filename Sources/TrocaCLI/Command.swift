@@ -54,6 +54,8 @@ enum Commands {
         ImportTitlesCommand.self,
         ImportPartiesCommand.self,
         ImportPaymentsCommand.self,
+        ReconcileCommand.self,
+        UpdateCommand.self,
         ExportCsvCommand.self,
         ConvertCommand.self,
         LayoutListCommand.self,

@@ -1,0 +1,186 @@
+import Records
+
+/// An agreement or payment that cannot be reconciled (`agreement.total`, `reconcile.payment-key`…).
+public typealias ReconcileError = RecordError
+
+/// One parcela of an agreement; number 0 is the down payment (entrada).
+public struct Installment: Sendable, Hashable {
+    /// 0 for the entrada, then 1, 2, 3…
+    public var number: Int
+    /// Vencimento.
+    public var dueDate: CivilDate
+    /// Valor da parcela.
+    public var amountCents: Int
+    /// The nosso número of its boleto, when it has one.
+    public var nossoNumero: String?
+    /// Its document number (seu número), when it has one.
+    public var documentNumber: String?
+
+    /// An installment from values.
+    public init(number: Int, dueDate: CivilDate, amountCents: Int, nossoNumero: String? = nil, documentNumber: String? = nil) {
+        self.number = number
+        self.dueDate = dueDate
+        self.amountCents = amountCents
+        self.nossoNumero = nossoNumero
+        self.documentNumber = documentNumber
+    }
+}
+
+/// When an agreement breaks by itself (quebra automática).
+public struct BreakRule: Sendable, Hashable {
+    /// Broken when an installment is unpaid more than this many days after its due date (nil: never).
+    public var overdueDays: Int?
+    /// Broken when the entrada is unpaid more than this many days after its due date (nil: as `overdueDays`).
+    public var downPaymentDays: Int?
+
+    /// A rule from values.
+    public init(overdueDays: Int? = nil, downPaymentDays: Int? = nil) {
+        self.overdueDays = overdueDays
+        self.downPaymentDays = downPaymentDays
+    }
+
+    /// The days of grace of an installment before the agreement breaks, and the rule's name.
+    func limit(_ number: Int) -> (days: Int, rule: String)? {
+        if number == 0, let d = downPaymentDays { return (d, "down_payment_days") }
+        if let d = overdueDays { return (d, "overdue_days") }
+        return nil
+    }
+}
+
+/// A payment agreement (acordo): a debtor's origin títulos replaced by an entrada and
+/// installments, read from an `agreement` JSONL record (docs/records.md).
+///
+/// Use: `let a = try Agreement(tape)` for each record, then `Reconciler(agreements:)`.
+public struct Agreement: Sendable, Hashable {
+    /// The agreement's identifier.
+    public var id: String
+    /// The debtor's CPF or CNPJ.
+    public var partyDocument: String
+    /// The títulos the agreement replaces (their document numbers).
+    public var originTitles: [String]
+    /// When it was made.
+    public var createdOn: CivilDate
+    /// The agreed total: the entrada plus the installments.
+    public var totalCents: Int
+    /// The entrada (number 0) if any, then installments 1…n, in due-date order.
+    public var installments: [Installment]
+    /// When it breaks by itself.
+    public var breakRule: BreakRule
+    /// `active` (default), `broken` (broken by hand) or `cancelled`, as given.
+    public var status: String
+
+    /// An agreement from values (not checked: `Agreement(tape)` checks what it reads).
+    public init(
+        id: String, partyDocument: String, originTitles: [String] = [], createdOn: CivilDate, totalCents: Int,
+        installments: [Installment], breakRule: BreakRule = BreakRule(), status: String = "active"
+    ) {
+        self.id = id
+        self.partyDocument = partyDocument
+        self.originTitles = originTitles
+        self.createdOn = createdOn
+        self.totalCents = totalCents
+        self.installments = installments
+        self.breakRule = breakRule
+        self.status = status
+    }
+
+    /// Reads and checks an `agreement` record. Refused, never guessed: a missing field, amounts
+    /// not above zero, installments that do not add up to `total_cents`, numbers not 1…n, due
+    /// dates out of order or before `created_on`, an unknown status.
+    public init(_ tape: JSONTape) throws(ReconcileError) {
+        self = try RecordError.reading("agreement.field") { try Agreement(reading: tape) }
+    }
+
+    private init(reading tape: JSONTape) throws {
+        func required<T>(_ value: T?, _ path: String, _ what: String) throws -> T {
+            guard let value else { throw ReconcileError("agreement.field", "expected \(path) (\(what)), found none") }
+            return value
+        }
+        let id = try required(try tape.text("id"), "id", "the agreement's identifier")
+        let party = try required(try tape.text("party_document"), "party_document", "the debtor's CPF/CNPJ")
+        let created = try required(try tape.date("created_on"), "created_on", "a date YYYY-MM-DD")
+        let total = try required(try tape.integer("total_cents"), "total_cents", "the agreed total in centavos")
+        var origins: [String] = []
+        if let n = tape.node("origin_titles"), tape[n].kind != .null {
+            guard tape[n].kind == .array else { throw FieldError("origin_titles", "expected an array of strings, found \(tape.kindName(n))") }
+            var i = n + 1
+            for _ in 0..<tape[n].count {
+                guard tape[i].kind == .string else {
+                    throw FieldError("origin_titles", "expected an array of strings, found \(tape.kindName(i)) in it")
+                }
+                origins.append(tape.string(i))
+                i = tape.next(after: i)
+            }
+        }
+        var installments: [Installment] = []
+        if let d = tape.node("down_payment"), tape[d].kind != .null {
+            guard tape[d].kind == .object else { throw FieldError("down_payment", "expected an object, found \(tape.kindName(d))") }
+            installments.append(try Self.installment(tape, d, number: 0))
+        }
+        let list = try required(tape.node("installments"), "installments", "an array of installments")
+        guard tape[list].kind == .array, tape[list].count > 0 else {
+            throw FieldError("installments", "expected a non-empty array, found \(tape.kindName(list))")
+        }
+        var i = list + 1
+        for k in 0..<Int(tape[list].count) {
+            guard tape[i].kind == .object else { throw FieldError("installments[\(k)]", "expected an object, found \(tape.kindName(i))") }
+            guard let number = try tape.integer("number", of: i) else {
+                throw ReconcileError("agreement.field", "expected installments[\(k)].number (1, 2, 3…), found none")
+            }
+            guard number == k + 1 else {
+                throw ReconcileError("agreement.number", "installments must be numbered 1…n in order: expected \(k + 1), found \(number)")
+            }
+            installments.append(try Self.installment(tape, i, number: number))
+            i = tape.next(after: i)
+        }
+        var previous: Installment? = nil
+        for inst in installments {
+            if inst.dueDate < created {
+                throw ReconcileError(
+                    "agreement.dates", "installment \(inst.number) is due \(inst.dueDate), before the agreement was made (\(created))")
+            }
+            if let p = previous, !(p.dueDate <= inst.dueDate) || (p.number > 0 && p.dueDate == inst.dueDate) {
+                throw ReconcileError(
+                    "agreement.dates",
+                    "due dates out of order: installment \(inst.number) is due \(inst.dueDate), installment \(p.number) \(p.dueDate)")
+            }
+            previous = inst
+        }
+        let sum = installments.reduce(0) { $0 + $1.amountCents }
+        guard sum == total else {
+            throw ReconcileError(
+                "agreement.total",
+                "the entrada and installments add up to \(Money.format(sum)), expected total_cents \(Money.format(total))")
+        }
+        var rule = BreakRule()
+        if let r = tape.node("break_rule"), tape[r].kind != .null {
+            guard tape[r].kind == .object else { throw FieldError("break_rule", "expected an object, found \(tape.kindName(r))") }
+            rule.overdueDays = try tape.integer("overdue_days", of: r)
+            rule.downPaymentDays = try tape.integer("down_payment_days", of: r)
+            for (name, v) in [("overdue_days", rule.overdueDays), ("down_payment_days", rule.downPaymentDays)] {
+                if let v, v < 0 { throw ReconcileError("agreement.field", "break_rule.\(name): expected 0 or more days, found \(v)") }
+            }
+        }
+        let status = try tape.text("status") ?? "active"
+        guard ["active", "broken", "cancelled"].contains(status) else {
+            throw ReconcileError("agreement.field", "status: expected active, broken or cancelled, found \"\(status)\"")
+        }
+        self.init(
+            id: id, partyDocument: party, originTitles: origins, createdOn: created, totalCents: total, installments: installments,
+            breakRule: rule, status: status)
+    }
+
+    private static func installment(_ tape: JSONTape, _ at: Int, number: Int) throws -> Installment {
+        var path: String { number == 0 ? "down_payment" : "installment \(number)" }
+        guard let due = try tape.date("due_date", of: at) else {
+            throw ReconcileError("agreement.field", "\(path): expected due_date (a date YYYY-MM-DD), found none")
+        }
+        guard let amount = try tape.integer("amount_cents", of: at) else {
+            throw ReconcileError("agreement.field", "\(path): expected amount_cents, found none")
+        }
+        guard amount > 0 else { throw ReconcileError("agreement.amount", "\(path): expected amount_cents above zero, found \(amount)") }
+        return Installment(
+            number: number, dueDate: due, amountCents: amount, nossoNumero: try tape.text("nosso_numero", of: at),
+            documentNumber: try tape.text("document_number", of: at))
+    }
+}

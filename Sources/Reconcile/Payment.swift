@@ -1,0 +1,127 @@
+import Records
+
+/// A payment to reconcile: a retorno `event` with `event: paid` (`troca cnab parse`) or a
+/// `payment` record (Pix, card, cash: `troca import payments`).
+///
+/// Use: `if let p = try Payment(tape, file: name, line: n) { … }` (nil for records that are not
+/// payments), then `Reconciler.reconcile`.
+public struct Payment: Sendable, Hashable {
+    /// `event` or `payment`: the record it came from.
+    public var kind: String
+    /// Nosso número.
+    public var nossoNumero: String?
+    /// Seu número / document number.
+    public var documentNumber: String?
+    /// The payer's CPF or CNPJ (`payer.document`).
+    public var partyDocument: String?
+    /// The payment's own identifier (Pix end-to-end id, authorisation), for `payment` records.
+    public var reference: String?
+    /// Valor pago.
+    public var paidCents: Int
+    /// When it was paid: `occurrence_date` (the day the bank received it), else `credit_date`
+    /// (events); `payment_date`, else `credit_date` (payments).
+    public var date: CivilDate
+    /// Where the payment was first read (the record's `source`, else the JSONL input's).
+    public var sourceFile: String
+    /// Its line there.
+    public var sourceLine: Int
+
+    /// A payment from values.
+    public init(
+        kind: String = "payment", nossoNumero: String? = nil, documentNumber: String? = nil, partyDocument: String? = nil,
+        reference: String? = nil, paidCents: Int, date: CivilDate, sourceFile: String = "-", sourceLine: Int = 0
+    ) {
+        self.kind = kind
+        self.nossoNumero = nossoNumero
+        self.documentNumber = documentNumber
+        self.partyDocument = partyDocument
+        self.reference = reference
+        self.paidCents = paidCents
+        self.date = date
+        self.sourceFile = sourceFile
+        self.sourceLine = sourceLine
+    }
+
+    /// Reads a payment from a record: nil when the record is not one (an `event` other than
+    /// `paid`, a `title`, a header…). Refused: no key at all (`reconcile.payment-key`), no or a
+    /// negative `paid_cents` (`reconcile.payment-amount`), no date (`reconcile.payment-date`).
+    public init?(_ tape: JSONTape, file: String, line: Int) throws(ReconcileError) {
+        guard let p = try RecordError.reading("reconcile.payment-field", { try Payment.read(tape, file: file, line: line) }) else {
+            return nil
+        }
+        self = p
+    }
+
+    private static func read(_ tape: JSONTape, file: String, line: Int) throws -> Payment? {
+        let kind = tape.recordKind
+        switch kind {
+        case "event":
+            guard try tape.text("event") == "paid" else { return nil }
+        case "payment": break
+        default: return nil
+        }
+        let date = kind == "event"
+            ? try tape.date("occurrence_date") ?? tape.date("credit_date")
+            : try tape.date("payment_date") ?? tape.date("credit_date")
+        let nosso = try tape.text("nosso_numero")
+        let doc = try tape.text("document_number")
+        let party = try tape.text("payer.document")
+        guard nosso != nil || doc != nil || party != nil else {
+            throw ReconcileError(
+                "reconcile.payment-key", "expected nosso_numero, document_number or payer.document to match it by, found none")
+        }
+        guard let cents = try tape.integer("paid_cents") else {
+            throw ReconcileError("reconcile.payment-amount", "expected paid_cents, found none")
+        }
+        guard cents > 0 else { throw ReconcileError("reconcile.payment-amount", "expected paid_cents above zero, found \(cents)") }
+        guard let date else {
+            throw ReconcileError(
+                "reconcile.payment-date",
+                kind == "event" ? "expected occurrence_date or credit_date, found none" : "expected payment_date or credit_date, found none")
+        }
+        var sourceFile = file
+        var sourceLine = line
+        if let s = tape.member("source", of: 0), tape[s].kind == .object, let f = try tape.text("file", of: s),
+            let l = try tape.integer("line", of: s)
+        {
+            sourceFile = f
+            sourceLine = l
+        }
+        return Payment(
+            kind: kind!, nossoNumero: nosso, documentNumber: doc, partyDocument: party,
+            reference: kind == "payment" ? try tape.text("reference") : nil, paidCents: cents, date: date,
+            sourceFile: sourceFile, sourceLine: sourceLine)
+    }
+
+    /// What makes two payments the same payment seen twice: everything but where it was read.
+    public struct Identity: Hashable, Sendable {
+        let kind: String
+        let nossoNumero: String?
+        let documentNumber: String?
+        let partyDocument: String?
+        let reference: String?
+        let paidCents: Int
+        let date: CivilDate
+    }
+
+    /// This payment's identity.
+    public var identity: Identity {
+        Identity(
+            kind: kind, nossoNumero: nossoNumero, documentNumber: documentNumber, partyDocument: partyDocument, reference: reference,
+            paidCents: paidCents, date: date)
+    }
+
+    /// The canonical order payments are reconciled in, whatever order they were read in: by
+    /// date, then amount, keys, reference, kind, and last where they were read.
+    public static func canonicallyOrdered(_ a: Payment, _ b: Payment) -> Bool {
+        if a.date != b.date { return a.date < b.date }
+        if a.paidCents != b.paidCents { return a.paidCents < b.paidCents }
+        if a.nossoNumero != b.nossoNumero { return (a.nossoNumero ?? "") < (b.nossoNumero ?? "") }
+        if a.documentNumber != b.documentNumber { return (a.documentNumber ?? "") < (b.documentNumber ?? "") }
+        if a.partyDocument != b.partyDocument { return (a.partyDocument ?? "") < (b.partyDocument ?? "") }
+        if a.reference != b.reference { return (a.reference ?? "") < (b.reference ?? "") }
+        if a.kind != b.kind { return a.kind < b.kind }
+        if a.sourceFile != b.sourceFile { return a.sourceFile < b.sourceFile }
+        return a.sourceLine < b.sourceLine
+    }
+}

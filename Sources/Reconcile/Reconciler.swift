@@ -1,0 +1,428 @@
+import Records
+
+/// How a payment found its installment.
+public struct MatchRule: RawRepresentable, Sendable, Hashable {
+    /// The raw value, as written in `match` records.
+    public let rawValue: String
+    /// Creates a value from its raw value.
+    public init(rawValue: String) { self.rawValue = rawValue }
+    /// The payment's nosso número is an installment's.
+    public static let nossoNumero = MatchRule(rawValue: "nosso_numero")
+    /// The payment's document number is an installment's.
+    public static let documentNumber = MatchRule(rawValue: "document_number")
+    /// The payer's document, an amount within the tolerance of an open balance, a date within the window of its due date.
+    public static let partyAmountDate = MatchRule(rawValue: "party_amount_date")
+    /// Every rule, in the order they are tried.
+    public static let all: [MatchRule] = [.nossoNumero, .documentNumber, .partyAmountDate]
+}
+
+/// What became of a payment.
+public struct Outcome: RawRepresentable, Sendable, Hashable {
+    /// The raw value, as written in `match` records.
+    public let rawValue: String
+    /// Creates a value from its raw value.
+    public init(rawValue: String) { self.rawValue = rawValue }
+    /// Paid the installment's open balance, on time.
+    public static let exact = Outcome(rawValue: "exact")
+    /// Paid less than the open balance: the rest stays open on the installment.
+    public static let partial = Outcome(rawValue: "partial")
+    /// Paid more than the open balance (or an installment already paid): the excess is credit.
+    public static let overpaid = Outcome(rawValue: "overpaid")
+    /// Paid the balance after the due date: the late charges the rules ask for are reported.
+    public static let late = Outcome(rawValue: "late")
+    /// The same payment seen before (the same retorno reconciled twice): never counted twice.
+    public static let duplicate = Outcome(rawValue: "duplicate")
+    /// No installment matches it.
+    public static let unmatched = Outcome(rawValue: "unmatched")
+    /// Its installment's agreement was broken before the payment.
+    public static let brokenAgreement = Outcome(rawValue: "broken_agreement")
+    /// Its installment's agreement was already settled.
+    public static let settledAgreement = Outcome(rawValue: "settled_agreement")
+    /// Its installment's agreement was cancelled.
+    public static let cancelledAgreement = Outcome(rawValue: "cancelled_agreement")
+    /// Every outcome, matched ones first.
+    public static let all: [Outcome] = [
+        .exact, .partial, .overpaid, .late, .duplicate, .unmatched, .brokenAgreement, .settledAgreement, .cancelledAgreement,
+    ]
+    /// Whether this outcome is an exception (the payment was not applied to an installment).
+    public var isException: Bool { !(self == .exact || self == .partial || self == .overpaid || self == .late) }
+}
+
+/// One payment's result: which installment it went to, by which rule, and how.
+public struct Match: Sendable, Hashable {
+    /// The payment.
+    public var payment: Payment
+    /// What became of it.
+    public var outcome: Outcome
+    /// The rule that found the installment (nil when unmatched or a duplicate).
+    public var rule: MatchRule?
+    /// The agreement's index in `Reconciler.agreements`.
+    public var agreement: Int?
+    /// The installment's number (0: entrada).
+    public var installment: Int?
+    /// The installment's due date.
+    public var dueDate: CivilDate?
+    /// The part of the payment applied to the installment's balance.
+    public var appliedCents = 0
+    /// The installment's balance after the payment.
+    public var balanceCents = 0
+    /// The part of the payment left over after balance and late charges: credit.
+    public var creditCents = 0
+    /// Days from the due date to the payment (0 when on time).
+    public var daysLate = 0
+    /// Late charges owed per the rules on the balance paid late (0 without rules).
+    public var lateChargesCents = 0
+    /// The part of the late charges the payment covered.
+    public var chargesPaidCents = 0
+    /// For a duplicate: the payment it repeats.
+    public var duplicateOf: Payment?
+
+    init(payment: Payment, outcome: Outcome) {
+        self.payment = payment
+        self.outcome = outcome
+    }
+}
+
+/// An agreement's standing as of a date.
+public struct AgreementStanding: Sendable, Hashable {
+    /// `current`, `settled`, `broken` or `cancelled`.
+    public var status: String
+    /// For `broken` by rule: the installment that broke it (0: entrada).
+    public var brokenInstallment: Int?
+    /// The rule that broke it: `overdue_days`, `down_payment_days`, or `given` (status broken in the input).
+    public var brokenRule: String?
+    /// The first day it was broken (the day after the installment's limit).
+    public var brokenOn: CivilDate?
+    /// Paid towards installments.
+    public var paidCents = 0
+    /// Still open.
+    public var openCents = 0
+    /// Open and past due as of the date.
+    public var overdueCents = 0
+    /// Credit from overpayments.
+    public var creditCents = 0
+    /// Installments fully paid.
+    public var installmentsPaid = 0
+    /// The first installment with an open balance, and that balance.
+    public var nextDue: (number: Int, dueDate: CivilDate, balanceCents: Int)?
+
+    /// Equal when every figure is (the next installment compared by number and balance).
+    public static func == (a: AgreementStanding, b: AgreementStanding) -> Bool {
+        a.status == b.status && a.brokenInstallment == b.brokenInstallment && a.brokenRule == b.brokenRule && a.brokenOn == b.brokenOn
+            && a.paidCents == b.paidCents && a.openCents == b.openCents && a.overdueCents == b.overdueCents
+            && a.creditCents == b.creditCents && a.installmentsPaid == b.installmentsPaid
+            && a.nextDue?.number == b.nextDue?.number && a.nextDue?.balanceCents == b.nextDue?.balanceCents
+    }
+
+    /// Hashes the status and the main amounts.
+    public func hash(into h: inout Hasher) {
+        h.combine(status)
+        h.combine(paidCents)
+        h.combine(openCents)
+    }
+}
+
+/// How payments are matched and late charges computed.
+public struct MatchOptions: Sendable {
+    /// Rule 3: the largest difference between the payment and an open balance.
+    public var toleranceCents: Int
+    /// Rule 3: the most days between the payment and the installment's due date, either way.
+    public var windowDays: Int
+    /// Late charges of installments paid late (none when nil).
+    public var rules: DebtRules?
+    /// The index table the rules' correction needs.
+    public var index: IndexTable?
+
+    /// Options from values.
+    public init(toleranceCents: Int = 0, windowDays: Int = 10, rules: DebtRules? = nil, index: IndexTable? = nil) {
+        self.toleranceCents = toleranceCents
+        self.windowDays = windowDays
+        self.rules = rules
+        self.index = index
+    }
+}
+
+/// Reconciles payments against agreements (docs/reconcile.md): finds each payment's installment
+/// (nosso número → document number → party + amount + date), applies it, and tells each
+/// agreement's standing as of a date. The result does not depend on the order payments or
+/// agreements are given in: payments are applied in `Payment.canonicallyOrdered` order.
+///
+/// Use: `var r = Reconciler(agreements: list, options: o)`; `let matches = r.reconcile(payments)`;
+/// `r.standing(of: k, asOf: date)` for each agreement `k`.
+public struct Reconciler: Sendable {
+    /// The agreements, sorted by id.
+    public private(set) var agreements: [Agreement]
+    /// Every installment's open balance, agreement after agreement (agreement `a`'s installment
+    /// `i` is at `first[a] + i`).
+    var balances: [Int]
+    /// Where each agreement's installments start in `balances`.
+    var first: [Int]
+    /// Each agreement's open balance.
+    var open: [Int]
+    /// Per installment, as `balances`: its due date and number, and the first day the agreement
+    /// is broken if it is still open then (`Int.max`: never by itself).
+    var dueDay: [Int]
+    var number: [Int]
+    var breakDay: [Int]
+    /// Per agreement: cancelled in the input.
+    var cancelled: [Bool]
+    var paid: [Int]
+    var credit: [Int]
+    var broken: [(number: Int, rule: String, on: CivilDate)?]
+    let byNossoNumero: [String: (Int, Int)]
+    let byDocumentNumber: [String: (Int, Int)]
+    let byParty: [String: [Int]]
+    let options: MatchOptions
+
+    /// Whether late charges are computed (the options have rules).
+    public var hasRules: Bool { options.rules != nil }
+
+    /// Agreements left out, by id, with the reason: an id given more than once, or a nosso
+    /// número or document number given to two installments (of two agreements or of one).
+    public private(set) var rejected: [String: ReconcileError] = [:]
+
+    /// Agreements whose ids repeat, or whose installments share a nosso número or document
+    /// number with another installment, with the reason: `Reconciler` leaves them out.
+    public static func conflicts(_ agreements: [Agreement]) -> [String: ReconcileError] {
+        indexed(agreements.sorted { $0.id < $1.id }).rejected
+    }
+
+    /// The key indexes of agreements sorted by id, and the agreements whose keys clash.
+    static func indexed(_ list: [Agreement]) -> (
+        nosso: [String: (Int, Int)], doc: [String: (Int, Int)], rejected: [String: ReconcileError]
+    ) {
+        var rejected: [String: ReconcileError] = [:]
+        var k = 0
+        while k < list.count {
+            var end = k + 1
+            while end < list.count, list[end].id == list[k].id { end += 1 }
+            if end - k > 1 {
+                rejected[list[k].id] = ReconcileError(
+                    "agreement.duplicate", "agreement id \"\(list[k].id)\" is given \(end - k) times: none of them is taken")
+            }
+            k = end
+        }
+        var nosso: [String: (Int, Int)] = [:]
+        var doc: [String: (Int, Int)] = [:]
+        let count = list.reduce(0) { $0 + $1.installments.count }
+        nosso.reserveCapacity(count)
+        doc.reserveCapacity(count)
+        var clashes: [String: (label: String, owners: Set<Int>)] = [:]
+        for (a, agreement) in list.enumerated() {
+            for (i, inst) in agreement.installments.enumerated() {
+                if let key = inst.nossoNumero {
+                    if let (o, _) = nosso.updateValue((a, i), forKey: key) {
+                        clashes[key, default: ("nosso número", [o])].owners.insert(a)
+                    }
+                }
+                if let key = inst.documentNumber {
+                    if let (o, _) = doc.updateValue((a, i), forKey: key) {
+                        clashes[key, default: ("document number", [o])].owners.insert(a)
+                    }
+                }
+            }
+        }
+        for (key, clash) in clashes {
+            let names = Set(clash.owners.map { list[$0].id })
+            let reason =
+                names.count == 1
+                ? "\(clash.label) \"\(key)\" is given to two installments of agreement \"\(names.first!)\""
+                : "\(clash.label) \"\(key)\" belongs to installments of agreements \(names.sorted().joined(separator: ", ")): none of them is taken"
+            for id in names where rejected[id] == nil { rejected[id] = ReconcileError("agreement.key-conflict", reason) }
+        }
+        return (nosso, doc, rejected)
+    }
+
+    /// A reconciler over checked agreements; those whose ids or keys clash are left out and
+    /// named in `rejected`.
+    public init(agreements: [Agreement], options: MatchOptions = MatchOptions()) {
+        var list = agreements.sorted { $0.id < $1.id }
+        var (nosso, doc, rejected) = Self.indexed(list)
+        if !rejected.isEmpty {
+            list.removeAll { rejected[$0.id] != nil }
+            (nosso, doc, _) = Self.indexed(list)
+        }
+        self.rejected = rejected
+        self.agreements = list
+        self.options = options
+        byNossoNumero = nosso
+        byDocumentNumber = doc
+        var balances: [Int] = []
+        var first: [Int] = []
+        balances.reserveCapacity(self.agreements.count * 4)
+        first.reserveCapacity(self.agreements.count)
+        var dueDay: [Int] = []
+        var number: [Int] = []
+        var breakDay: [Int] = []
+        for a in self.agreements {
+            first.append(balances.count)
+            for i in a.installments {
+                balances.append(i.amountCents)
+                dueDay.append(i.dueDate.daysSinceEpoch)
+                number.append(i.number)
+                breakDay.append(a.breakRule.limit(i.number).map { i.dueDate.daysSinceEpoch + $0.days + 1 } ?? Int.max)
+            }
+        }
+        first.append(balances.count)
+        self.dueDay = dueDay
+        self.number = number
+        self.breakDay = breakDay
+        cancelled = self.agreements.map { $0.status == "cancelled" }
+        self.balances = balances
+        self.first = first
+        open = self.agreements.map(\.totalCents)
+        paid = Array(repeating: 0, count: self.agreements.count)
+        credit = paid
+        broken = self.agreements.map { $0.status == "broken" ? (-1, "given", $0.createdOn) : nil }
+        var party: [String: [Int]] = [:]
+        party.reserveCapacity(self.agreements.count)
+        for (a, agreement) in self.agreements.enumerated() { party[agreement.partyDocument, default: []].append(a) }
+        byParty = party
+    }
+
+    /// Applies payments in canonical order and returns one `Match` each, in that order.
+    public mutating func reconcile(_ payments: [Payment]) -> [Match] {
+        var matches: [Match] = []
+        matches.reserveCapacity(payments.count)
+        reconcile(payments) { matches.append($0) }
+        return matches
+    }
+
+    /// Applies payments in canonical order, handing each `Match` to `body` as it is made (so
+    /// that a caller writing them out holds one at a time).
+    public mutating func reconcile(_ payments: [Payment], each body: (Match) throws -> Void) rethrows {
+        // Sorted by a packed (date, amount) key first; the full order only breaks its ties.
+        let keys = payments.map { UInt64(UInt32(truncatingIfNeeded: $0.date.daysSinceEpoch + 1 << 20)) << 40 | UInt64($0.paidCents & (1 << 40 - 1)) }
+        var order = Array(0..<payments.count)
+        keys.withUnsafeBufferPointer { keys in
+            payments.withUnsafeBufferPointer { payments in
+                order.sort { a, b in
+                    keys[a] != keys[b] ? keys[a] < keys[b] : Payment.canonicallyOrdered(payments[a], payments[b])
+                }
+            }
+        }
+        // The same payment seen again sorts right after its first sighting (only where it was
+        // read differs), so a duplicate is one whose identity is the previous payment's.
+        var first: Int? = nil
+        for k in order {
+            let p = payments[k]
+            if let f = first, payments[f].paidCents == p.paidCents, payments[f].identity == p.identity {
+                var m = Match(payment: p, outcome: .duplicate)
+                m.duplicateOf = payments[f]
+                try body(m)
+                continue
+            }
+            first = k
+            try body(apply(p))
+        }
+    }
+
+    /// Finds the installment of a payment: (agreement, installment index, rule).
+    func find(_ p: Payment) -> (Int, Int, MatchRule)? {
+        if let k = p.nossoNumero, let (a, i) = byNossoNumero[k] { return (a, i, .nossoNumero) }
+        if let k = p.documentNumber, let (a, i) = byDocumentNumber[k] { return (a, i, .documentNumber) }
+        guard let party = p.partyDocument, let list = byParty[party] else { return nil }
+        var best: (Int, Int)? = nil
+        let day = p.date.daysSinceEpoch
+        for a in list where agreements[a].status == "active" {
+            for (i, inst) in agreements[a].installments.enumerated() {
+                let balance = balances[first[a] + i]
+                guard balance > 0, abs(balance - p.paidCents) <= options.toleranceCents,
+                    abs(inst.dueDate.daysSinceEpoch - day) <= options.windowDays
+                else { continue }
+                if let (ba, bi) = best {
+                    let b = agreements[ba].installments[bi]
+                    if (inst.dueDate, agreements[a].id, inst.number) >= (b.dueDate, agreements[ba].id, b.number) { continue }
+                }
+                best = (a, i)
+            }
+        }
+        return best.map { ($0.0, $0.1, .partyAmountDate) }
+    }
+
+    /// The installment that broke agreement `a` by `date` (its limit passed with a balance open), if any.
+    func breaker(_ a: Int, by date: CivilDate) -> (number: Int, rule: String, on: CivilDate)? {
+        var found = -1
+        let day = date.daysSinceEpoch
+        for j in first[a]..<first[a + 1] where balances[j] > 0 && breakDay[j] <= day {
+            if found < 0 || breakDay[j] < breakDay[found] { found = j }
+        }
+        guard found >= 0 else { return nil }
+        let rule = number[found] == 0 && agreements[a].breakRule.downPaymentDays != nil ? "down_payment_days" : "overdue_days"
+        return (number[found], rule, CivilDate(daysSinceEpoch: breakDay[found]))
+    }
+
+    mutating func apply(_ p: Payment) -> Match {
+        guard let (a, i, rule) = find(p) else { return Match(payment: p, outcome: .unmatched) }
+        let j = first[a] + i
+        let due = CivilDate(daysSinceEpoch: dueDay[j])
+        var m = Match(payment: p, outcome: .exact)
+        m.rule = rule
+        m.agreement = a
+        m.installment = number[j]
+        m.dueDate = due
+        if cancelled[a] {
+            m.outcome = .cancelledAgreement
+        } else if broken[a] == nil, let b = breaker(a, by: p.date) {
+            broken[a] = b
+        }
+        if m.outcome == .exact, broken[a] != nil, broken[a]!.on <= p.date { m.outcome = .brokenAgreement }
+        if m.outcome == .exact, open[a] == 0 { m.outcome = .settledAgreement }
+        if m.outcome.isException {
+            m.balanceCents = balances[j]
+            return m
+        }
+        let balance = balances[j]
+        m.daysLate = max(0, p.date.daysSinceEpoch - dueDay[j])
+        if m.daysLate > 0, balance > 0, let rules = options.rules,
+            let u = try? rules.update(principalCents: balance, dueDate: due, asOf: p.date, index: options.index)
+        {
+            m.lateChargesCents = u.chargesCents
+        }
+        m.appliedCents = min(p.paidCents, balance)
+        let rest = p.paidCents - m.appliedCents
+        m.chargesPaidCents = min(rest, m.lateChargesCents)
+        m.creditCents = rest - m.chargesPaidCents
+        m.balanceCents = balance - m.appliedCents
+        balances[j] = m.balanceCents
+        open[a] -= m.appliedCents
+        paid[a] += m.appliedCents
+        credit[a] += m.creditCents
+        if m.balanceCents > 0 {
+            m.outcome = .partial
+        } else if m.daysLate > 0, balance > 0 {
+            m.outcome = .late
+        } else if m.creditCents > 0 {
+            m.outcome = .overpaid
+        }
+        return m
+    }
+
+    /// Agreement `a`'s standing as of `date` (after `reconcile`).
+    public func standing(of a: Int, asOf date: CivilDate) -> AgreementStanding {
+        let agreement = agreements[a]
+        var s = AgreementStanding(status: "current")
+        s.paidCents = paid[a]
+        s.creditCents = credit[a]
+        for (i, inst) in agreement.installments.enumerated() {
+            let b = balances[first[a] + i]
+            s.openCents += b
+            if b == 0 { s.installmentsPaid += 1 }
+            if b > 0, inst.dueDate < date { s.overdueCents += b }
+            if b > 0, s.nextDue == nil { s.nextDue = (inst.number, inst.dueDate, b) }
+        }
+        if agreement.status == "cancelled" {
+            s.status = "cancelled"
+        } else if let b = broken[a] ?? breaker(a, by: date) {
+            s.status = "broken"
+            s.brokenRule = b.rule
+            if b.number >= 0 {
+                s.brokenInstallment = b.number
+                s.brokenOn = b.on
+            }
+        } else if s.openCents == 0 {
+            s.status = "settled"
+        }
+        return s
+    }
+}

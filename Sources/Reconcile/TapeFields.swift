@@ -1,0 +1,85 @@
+import Foundation
+import Records
+
+/// Reading members of a record parsed into a `JSONTape` (node 0 is the object).
+extension JSONTape {
+    /// The node of a dotted path (`payer.document`) from the object at `index`, or nil.
+    func node(_ path: String, of index: Int = 0) -> Int? {
+        let dot = path.utf8.withContiguousStorageIfAvailable { memchr($0.baseAddress!, 46, $0.count) != nil } ?? path.contains(".")
+        if !dot { return member(path, of: index) }
+        // Dotted: one member after another, without building an array of the parts.
+        var at = index
+        var rest = Substring(path)
+        while let dotIndex = rest.firstIndex(of: ".") {
+            guard let next = member(String(rest[..<dotIndex]), of: at) else { return nil }
+            at = next
+            rest = rest[rest.index(after: dotIndex)...]
+        }
+        return member(String(rest), of: at)
+    }
+
+    /// A string member's text; nil when absent, null, or empty. Throws when it is another kind.
+    func text(_ path: String, of index: Int = 0) throws(FieldError) -> String? {
+        guard let n = node(path, of: index) else { return nil }
+        switch self[n].kind {
+        case .null: return nil
+        case .string: return self[n].count == 0 ? nil : string(n)
+        default: throw FieldError(path, "expected a string, found \(kindName(n))")
+        }
+    }
+
+    /// An integer member; nil when absent or null. Throws when it is another kind.
+    func integer(_ path: String, of index: Int = 0) throws(FieldError) -> Int? {
+        guard let n = node(path, of: index) else { return nil }
+        switch self[n].kind {
+        case .null: return nil
+        case .integer: return Int(self[n].value)
+        default: throw FieldError(path, "expected a whole number, found \(kindName(n))")
+        }
+    }
+
+    /// A date member (`YYYY-MM-DD`); nil when absent or null. Throws when it is not a real date.
+    func date(_ path: String, of index: Int = 0) throws(FieldError) -> CivilDate? {
+        guard let n = node(path, of: index), self[n].kind != .null else { return nil }
+        if self[n].kind == .string, self[n].count == 10 {
+            let b = bytes(n)
+            let s = b.startIndex
+            if b[s + 4] == UInt8(ascii: "-"), b[s + 7] == UInt8(ascii: "-"), let y = Digits.value(b[s..<s + 4]),
+                let m = Digits.value(b[s + 5..<s + 7]), let d = Digits.value(b[s + 8..<s + 10]), let date = CivilDate(year: y, month: m, day: d)
+            {
+                return date
+            }
+        }
+        guard let s = try text(path, of: index) else { return nil }
+        throw FieldError(path, "expected a date YYYY-MM-DD, found \"\(s)\"")
+    }
+
+    /// What a node is, for messages: `a string "5,00"`, `a number 1.5`, `an object`.
+    func kindName(_ n: Int) -> String {
+        switch self[n].kind {
+        case .null: return "null"
+        case .true, .false: return "a boolean"
+        case .integer: return "the number \(self[n].value)"
+        case .number: return "the number \(string(n))"
+        case .string: return "the string \"\(string(n))\""
+        case .array: return "an array"
+        case .object: return "an object"
+        }
+    }
+
+    /// The object's `record` member (the kind of record), or nil.
+    public var recordKind: String? {
+        guard count > 0, self[0].kind == .object, let n = member("record", of: 0), self[n].kind == .string else { return nil }
+        return string(n)
+    }
+}
+
+/// A member of the wrong kind.
+struct FieldError: Error {
+    let path: String
+    let expected: String
+    init(_ path: String, _ expected: String) {
+        self.path = path
+        self.expected = expected
+    }
+}

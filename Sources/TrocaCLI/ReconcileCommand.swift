@@ -1,0 +1,312 @@
+import FixedWidth
+import Foundation
+import Reconcile
+import Records
+
+/// `troca reconcile`: payments against agreements → match and agreement_status records.
+enum ReconcileCommand: Command {
+    static let name = ["reconcile"]
+    static let summary = "payments/paid events against agreements (acordos) → match and agreement_status records"
+    static let help = """
+        usage: troca reconcile --agreements FILE [PAYMENTS|-]… [--as-of YYYY-MM-DD] [--check]
+                               [--tolerance-cents N] [--window-days N] [--rules RULES.json]
+                               [--index INDEX.csv] [--output FILE] [--rejects FILE]
+
+        Reads agreements (JSONL `agreement` records) and payments (standard input when none or
+        `-`): `event` records with event "paid" from `troca cnab parse` and `payment` records from
+        `troca import payments`; other records are counted as skipped. Each payment is matched to
+        an installment by nosso número, else document number, else payer document + an open
+        balance within --tolerance-cents + a due date within --window-days of the payment, and
+        written as a `match` record with its rule and outcome: exact, partial, overpaid, late,
+        duplicate (the same payment seen again: never counted twice), unmatched,
+        broken_agreement, settled_agreement, cancelled_agreement. Then one `agreement_status`
+        record per agreement as of --as-of: current, settled, broken (by which installment and
+        rule) or cancelled, with paid, open and overdue amounts and the next installment due.
+
+        Payments are applied in a canonical order (date, amount, keys), so the output does not
+        depend on the order of the inputs, and reconciling the same inputs twice gives the same
+        output. With --rules (regras.json, docs/reconcile.md), a late payment reports the late
+        charges owed on the balance it paid.
+
+        An agreement whose installments do not add up to its total, with amounts not above zero,
+        numbers not 1…n or dates out of order, whose id repeats or whose keys collide with another
+        agreement's, and a payment without any key, amount or date are rejected with the reason
+        (exit 65). The summary on stderr gives payments read = matched (by rule) + exceptions (by
+        kind), and agreements by status. With --check only exceptions are written, and the exit
+        status is 1 when there are any.
+
+        options:
+          --agreements FILE   the agreements (JSONL, required)
+          --as-of DATE        the date of the agreement statuses (default: today, UTC)
+          --check             write only the exceptions; exit 1 when there are any
+          --tolerance-cents N rule 3: largest difference from an open balance (default 0)
+          --window-days N     rule 3: most days between payment and due date (default 10)
+          --rules FILE        late charges per the debt-update rules
+          --index FILE        the index table the rules' correction needs
+          --output FILE       write here (atomically) instead of standard output
+          --rejects FILE      write rejected lines as JSONL reject records
+
+        """
+    static let valued: Set<String> = [
+        "agreements", "as-of", "tolerance-cents", "window-days", "rules", "index", "output", "rejects",
+    ]
+    static let flags: Set<String> = ["check"]
+
+    static func run(_ args: Arguments, _ context: Context) throws -> ExitStatus {
+        let io = context.io
+        guard let agreementsPath = args.value("agreements") else { throw UsageError(message: "reconcile needs --agreements FILE") }
+        let asOf = try ReconcileRun.date(args, "as-of", required: false) ?? today()
+        var options = MatchOptions()
+        if let t = try args.int("tolerance-cents") { options.toleranceCents = t }
+        if let w = try args.int("window-days") { options.windowDays = w }
+        let check = args.has("check")
+        if let rulesPath = args.value("rules") {
+            do { options.rules = try DebtRules(json: try ReconcileRun.contents(rulesPath, io, what: "rules file")) } catch let e as ReconcileConfigError {
+                io.say(ReconcileRun.configMessage(rulesPath, e))
+                return .config
+            }
+            if let path = args.value("index") {
+                do { options.index = try IndexTable(csv: try ReconcileRun.contents(path, io, what: "index table")) } catch let e as ReconcileConfigError {
+                    io.say(ReconcileRun.configMessage(path, e))
+                    return .config
+                }
+            } else if options.rules!.correction {
+                io.say("\(rulesPath): the rules ask for correction (\"correction\": true): give the index table with --index FILE")
+                return .config
+            }
+        } else if args.value("index") != nil {
+            throw UsageError(message: "--index is used with --rules")
+        }
+        let inputs = args.positionals.isEmpty ? ["-"] : args.positionals
+        guard inputs.filter({ $0 == "-" }).count <= 1 else { throw UsageError(message: "standard input (-) can be read once") }
+        let agreementsSource = try CnabRun.source(agreementsPath, io)
+        var sources: [(String, ByteSource)] = []
+        for name in inputs { sources.append((name, try CnabRun.source(name, io))) }
+
+        let (outputFile, rejectsFile, output, rejects, sink) = try CnabRun.outputs(args, context)
+
+        // The agreements: checked one by one, then against each other.
+        var taken: [(agreement: Agreement, line: Int, raw: [UInt8])] = []
+        var agreementsRead = 0, agreementsRejected = 0, agreementsSkipped = 0
+        let counts = try JSONLInput(name: agreementsPath, source: agreementsSource).forEachRecord(stage: "agreement", sink: sink) {
+            tape, line, raw in
+            guard tape.recordKind == "agreement" else {
+                agreementsSkipped += 1
+                return true
+            }
+            agreementsRead += 1
+            do {
+                taken.append((try Agreement(tape), line, Array(raw)))
+            } catch let error as ReconcileError {
+                agreementsRejected += 1
+                sink.report(Diagnostic(.error, DiagnosticCode(rawValue: error.code), error.message, file: agreementsPath, line: line, raw: Array(raw)))
+            }
+            return true
+        }
+        agreementsRead += counts.malformed
+        agreementsRejected += counts.malformed
+        agreementsSkipped += counts.blank
+        var reconciler = Reconciler(agreements: taken.map(\.agreement), options: options)
+        for t in taken where !reconciler.rejected.isEmpty {
+            if let e = reconciler.rejected[t.agreement.id] {
+                agreementsRejected += 1
+                sink.report(Diagnostic(.error, DiagnosticCode(rawValue: e.code), e.message, file: agreementsPath, line: t.line, raw: t.raw))
+            }
+        }
+        taken = []
+
+        // The payments.
+        var payments: [Payment] = []
+        var read = 0, rejected = 0, skipped = 0
+        for (name, source) in sources {
+            let c = try JSONLInput(name: name, source: source).forEachRecord(stage: "reconcile", sink: sink) { tape, line, raw in
+                read += 1
+                do {
+                    if let p = try Payment(tape, file: name, line: line) { payments.append(p) } else { skipped += 1 }
+                } catch let error as ReconcileError {
+                    rejected += 1
+                    sink.report(Diagnostic(.error, DiagnosticCode(rawValue: error.code), error.message, file: name, line: line, raw: Array(raw)))
+                }
+                return true
+            }
+            read += c.malformed + c.blank
+            rejected += c.malformed
+            skipped += c.blank
+        }
+
+        var byRule: [MatchRule: Int] = [:]
+        var byOutcome: [Outcome: Int] = [:]
+        var matched = 0, exceptions = 0
+        let names: [(id: String, party: String)] = reconciler.agreements.map { ($0.id, $0.partyDocument) }
+        let hasRules = reconciler.hasRules
+        try reconciler.reconcile(payments) { m in
+            byOutcome[m.outcome, default: 0] += 1
+            if m.outcome.isException {
+                exceptions += 1
+            } else {
+                matched += 1
+                if let r = m.rule { byRule[r, default: 0] += 1 }
+                if check { return }
+            }
+            output.withBuffer { matchRecord(m, names, hasRules, into: &$0) }
+            try output.endRecord()
+        }
+        let paymentCount = payments.count
+        payments = []
+        var byStatus: [String: Int] = [:]
+        for (k, agreement) in reconciler.agreements.enumerated() {
+            let s = reconciler.standing(of: k, asOf: asOf)
+            byStatus[s.status, default: 0] += 1
+            if check { continue }
+            output.withBuffer { statusRecord(agreement, s, asOf: asOf, into: &$0) }
+            try output.endRecord()
+        }
+        try output.finish()
+        try rejects?.finish()
+        try rejectsFile?.commit()
+        try outputFile?.commit()
+
+        let inputName = inputs.joined(separator: " ")
+        io.say(
+            "reconcile: \(inputName): read \(read) records: \(paymentCount) payments, \(rejected) rejected, \(skipped) skipped; "
+                + "\(matched) matched (" + MatchRule.all.map { "\($0.rawValue) \(byRule[$0] ?? 0)" }.joined(separator: ", ") + "), "
+                + "\(exceptions) exceptions ("
+                + Outcome.all.filter(\.isException).map { "\($0.rawValue) \(byOutcome[$0] ?? 0)" }.joined(separator: ", ") + ")")
+        io.say(
+            "reconcile: \(agreementsPath): read \(agreementsRead) agreements: \(reconciler.agreements.count) taken, "
+                + "\(agreementsRejected) rejected, \(agreementsSkipped) skipped; as of \(asOf): "
+                + ["current", "settled", "broken", "cancelled"].map { "\($0) \(byStatus[$0] ?? 0)" }.joined(separator: ", "))
+        if sink.errors > 0 { return .dataError }
+        return check && exceptions > 0 ? .no : .ok
+    }
+
+    static func today() -> CivilDate {
+        CivilDate(daysSinceEpoch: Int((Date().timeIntervalSince1970 / 86_400).rounded(.down)))
+    }
+
+    static func matchRecord(_ m: Match, _ names: [(id: String, party: String)], _ hasRules: Bool, into b: inout ByteBuffer) {
+        var w = BufferObject(&b)
+        w.string("record", "match")
+        w.string("outcome", m.outcome.rawValue)
+        if let rule = m.rule { w.string("rule", rule.rawValue) }
+        if let a = m.agreement {
+            w.string("agreement_id", names[a].id)
+            w.string("party_document", names[a].party)
+        }
+        if let i = m.installment { w.int("installment", i) }
+        if let d = m.dueDate { w.date("due_date", d) }
+        let p = m.payment
+        w.open("payment")
+        w.string("kind", p.kind)
+        if let v = p.nossoNumero { w.string("nosso_numero", v) }
+        if let v = p.documentNumber { w.string("document_number", v) }
+        if let v = p.partyDocument { w.string("payer_document", v) }
+        if let v = p.reference { w.string("reference", v) }
+        w.int("paid_cents", p.paidCents)
+        w.date("date", p.date)
+        w.close()
+        if !m.outcome.isException {
+            w.int("applied_cents", m.appliedCents)
+            w.int("balance_cents", m.balanceCents)
+            w.int("credit_cents", m.creditCents)
+            w.int("days_late", m.daysLate)
+            if hasRules {
+                w.int("late_charges_cents", m.lateChargesCents)
+                w.int("charges_paid_cents", m.chargesPaidCents)
+            }
+        }
+        if let d = m.duplicateOf {
+            w.open("duplicate_of")
+            w.string("file", d.sourceFile)
+            w.int("line", d.sourceLine)
+            w.close()
+        }
+        w.open("source")
+        w.string("file", p.sourceFile)
+        w.int("line", p.sourceLine)
+        w.close()
+        w.finish()
+    }
+
+    static func statusRecord(_ a: Agreement, _ s: AgreementStanding, asOf: CivilDate, into b: inout ByteBuffer) {
+        var w = BufferObject(&b)
+        w.string("record", "agreement_status")
+        w.string("agreement_id", a.id)
+        w.string("party_document", a.partyDocument)
+        w.date("as_of", asOf)
+        w.string("status", s.status)
+        if let rule = s.brokenRule {
+            w.open("broken")
+            w.string("rule", rule)
+            if let i = s.brokenInstallment { w.int("installment", i) }
+            if let on = s.brokenOn { w.string("on", on.description) }
+            w.close()
+        }
+        w.int("total_cents", a.totalCents)
+        w.int("paid_cents", s.paidCents)
+        w.int("open_cents", s.openCents)
+        w.int("overdue_cents", s.overdueCents)
+        w.int("credit_cents", s.creditCents)
+        w.int("installments", a.installments.count)
+        w.int("installments_paid", s.installmentsPaid)
+        if let n = s.nextDue {
+            w.open("next_due")
+            w.int("installment", n.number)
+            w.date("due_date", n.dueDate)
+            w.int("balance_cents", n.balanceCents)
+            w.close()
+        }
+        w.finish()
+    }
+}
+
+/// Appends one JSON object straight into a writer's buffer, member by member.
+struct BufferObject: ~Copyable {
+    let buffer: UnsafeMutablePointer<ByteBuffer>
+    var first = true
+
+    init(_ b: inout ByteBuffer) {
+        buffer = withUnsafeMutablePointer(to: &b) { $0 }
+        buffer.pointee.append(UInt8(ascii: "{"))
+    }
+
+    mutating func key(_ name: StaticString) {
+        if !first { buffer.pointee.append(UInt8(ascii: ",")) }
+        first = false
+        buffer.pointee.append(UInt8(ascii: "\""))
+        buffer.pointee.append(contentsOf: name)
+        buffer.pointee.append(contentsOf: "\":")
+    }
+
+    mutating func string(_ name: StaticString, _ value: String) {
+        key(name)
+        JSONBytes.appendString(value, to: &buffer.pointee)
+    }
+
+    mutating func int(_ name: StaticString, _ value: Int) {
+        key(name)
+        JSONBytes.appendInt(value, to: &buffer.pointee)
+    }
+
+    mutating func date(_ name: StaticString, _ value: CivilDate) {
+        key(name)
+        buffer.pointee.reserve(12)
+        value.writeQuoted(to: buffer.pointee.base + buffer.pointee.count)
+        buffer.pointee.count += 12
+    }
+
+    mutating func open(_ name: StaticString) {
+        key(name)
+        buffer.pointee.append(UInt8(ascii: "{"))
+        first = true
+    }
+
+    mutating func close() {
+        buffer.pointee.append(UInt8(ascii: "}"))
+        first = false
+    }
+
+    consuming func finish() {
+        buffer.pointee.append(UInt8(ascii: "}"))
+    }
+}

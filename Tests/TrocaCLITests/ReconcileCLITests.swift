@@ -1,0 +1,129 @@
+import Foundation
+import Records
+import Testing
+import TrocaCLI
+
+/// `troca reconcile` and `troca update` end to end: order independence, repeat runs, the
+/// summary's arithmetic, --check and --output.
+@Suite struct ReconcileCLITests {
+    static let outcomes = repoRoot + "/Fixtures/reconcile/0002-outcomes"
+
+    static func lines(_ path: String) throws -> [String] {
+        try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
+    }
+
+    /// The records without `source` (a shuffled input moves its lines).
+    static func withoutSource(_ r: RunResult) -> [NSDictionary] {
+        r.records.map { record in
+            var d = record
+            d["source"] = nil
+            return d as NSDictionary
+        }
+    }
+
+    static func reconcile(_ dir: String, payments: [String], agreements: [String]) throws -> RunResult {
+        try agreements.joined(separator: "\n").appending("\n").write(toFile: dir + "/acordos.jsonl", atomically: true, encoding: .utf8)
+        return troca(
+            ["reconcile", "--agreements", "acordos.jsonl", "--as-of", "2026-11-23", "--rules", outcomes + "/regras.json", "--tolerance-cents", "20"],
+            stdin: Array((payments.joined(separator: "\n") + "\n").utf8), cwd: dir)
+    }
+
+    @Test func shuffledInputsGiveTheSameRecords() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("troca-rec-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let payments = try Self.lines(Self.outcomes + "/payments.jsonl")
+        let agreements = try Self.lines(Self.outcomes + "/acordos.jsonl")
+        let base = try Self.reconcile(dir, payments: payments, agreements: agreements)
+        #expect(base.status == .ok)
+        #expect(base.records.count == 15)
+        var rng = SplitMix64(seed: 42)
+        for _ in 0..<4 {
+            var p = payments
+            var a = agreements
+            for i in stride(from: p.count - 1, to: 0, by: -1) { p.swapAt(i, rng.below(i + 1)) }
+            for i in stride(from: a.count - 1, to: 0, by: -1) { a.swapAt(i, rng.below(i + 1)) }
+            #expect(p != payments || a != agreements)
+            let shuffled = try Self.reconcile(dir, payments: p, agreements: a)
+            #expect(Self.withoutSource(shuffled) == Self.withoutSource(base))
+            #expect(shuffled.stderrText.split(separator: "\n").first == base.stderrText.split(separator: "\n").first)
+        }
+    }
+
+    @Test func theSameRunTwiceGivesTheSameBytes() {
+        let args = ["reconcile", "--agreements", "acordos.jsonl", "--as-of", "2026-11-23", "--rules", "regras.json", "payments.jsonl"]
+        let a = troca(args, cwd: Self.outcomes)
+        let b = troca(args, cwd: Self.outcomes)
+        #expect(!a.stdout.isEmpty)
+        #expect(a.stdout == b.stdout && a.stderr == b.stderr)
+    }
+
+    /// The numbers of the summary line: read = payments + rejected + skipped, payments = matched
+    /// + exceptions, matched = the sum by rule, exceptions = the sum by kind, one match record
+    /// per payment.
+    @Test(arguments: ["0001-sample", "0002-outcomes", "0003-bad-input", "0005-same-retorno-twice"])
+    func summaryAddsUp(_ fixture: String) throws {
+        let dir = repoRoot + "/Fixtures/reconcile/" + fixture
+        let cmd = try String(contentsOfFile: dir + "/cmd", encoding: .utf8)
+        let stdin = FileManager.default.contents(atPath: dir + "/stdin").map { [UInt8]($0) } ?? []
+        let r = troca(Array(shellWords(cmd).dropFirst()), stdin: stdin, cwd: dir)
+        let line = try #require(r.stderrText.split(separator: "\n").first { $0.contains("payments,") })
+        let n = line.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+        // read, payments, rejected, skipped, matched, 3 rules, exceptions, 5 kinds
+        #expect(n.count == 14, "\(line)")
+        guard n.count == 14 else { return }
+        #expect(n[0] == n[1] + n[2] + n[3])
+        #expect(n[1] == n[4] + n[8])
+        #expect(n[4] == n[5] + n[6] + n[7])
+        #expect(n[8] == n[9...].reduce(0, +))
+        #expect(r.records.filter { $0["record"] as? String == "match" }.count == n[1])
+    }
+
+    @Test func checkWritesOnlyExceptionsAndAnswersNo() {
+        let dir = Self.outcomes
+        let r = troca(["reconcile", "--agreements", "acordos.jsonl", "--as-of", "2026-11-23", "--check", "payments.jsonl"], cwd: dir)
+        #expect(r.status == .no)
+        let outcomes = r.records.compactMap { $0["outcome"] as? String }
+        #expect(outcomes.count == r.records.count && !outcomes.isEmpty)
+        #expect(!outcomes.contains("exact") && !outcomes.contains("partial") && outcomes.contains("duplicate"))
+        let sample = repoRoot + "/Fixtures/reconcile/0001-sample"
+        let clean = troca(
+            ["reconcile", "--agreements", "../../samples/reconcile/acordos.jsonl", "--as-of", "2026-11-23", "--check", "stdin"], cwd: sample)
+        #expect(clean.status == .ok && clean.stdout.isEmpty)
+    }
+
+    @Test func outputIsWrittenAtomicallyToAFile() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("troca-rec-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = troca(
+            ["reconcile", "--agreements", Self.outcomes + "/acordos.jsonl", "--as-of", "2026-11-23", Self.outcomes + "/payments.jsonl",
+             "--output", dir + "/out.jsonl"])
+        #expect(r.status == .ok && r.stdout.isEmpty)
+        let written = try String(contentsOfFile: dir + "/out.jsonl", encoding: .utf8)
+        #expect(written.split(separator: "\n").count == 15)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["out.jsonl"])
+    }
+
+    @Test func usageAndConfigErrors() {
+        #expect(troca(["reconcile"]).status == .usage)
+        #expect(troca(["reconcile", "--agreements", "x", "--as-of", "2026-02-30"]).status == .usage)
+        #expect(troca(["reconcile", "--agreements", "nowhere.jsonl"]).status == .noInput)
+        #expect(troca(["update", "--as-of", "2026-11-23"]).status == .usage)
+        let bad = troca(["update", "--as-of", "2026-11-23", "--rules", "Fixtures/update/0003-bad-rules/regras.json"])
+        #expect(bad.status == .config)
+    }
+
+    @Test func updateSummaryAddsUp() throws {
+        let dir = repoRoot + "/Fixtures/update/0002-bad-titles"
+        let cmd = try String(contentsOfFile: dir + "/cmd", encoding: .utf8)
+        let stdin = [UInt8](FileManager.default.contents(atPath: dir + "/stdin")!)
+        let r = troca(Array(shellWords(cmd).dropFirst()), stdin: stdin, cwd: dir)
+        let line = try #require(r.stderrText.split(separator: "\n").last)
+        let n = line.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+        // read, written, rejected, skipped, demonstrativos
+        #expect(n.count == 5 && n[0] == n[1] + n[2] + n[3])
+        #expect(r.records.filter { $0["record"] as? String == "update" }.count == n[1])
+        #expect(r.status == .dataError)
+    }
+}
