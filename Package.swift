@@ -15,14 +15,16 @@ let package = Package(
         .target(name: "CNAB", dependencies: ["FixedWidth", "Records"]),
         .target(name: "Boleto"),
         .target(name: "Imports", dependencies: ["FixedWidth", "Records"]),
-        .target(name: "TrocaCLI", dependencies: ["Boleto", "CNAB", "FixedWidth", "Imports", "Records"]),
+        .target(name: "Watch", dependencies: ["Records"]),
+        .target(name: "TrocaCLI", dependencies: ["Boleto", "CNAB", "FixedWidth", "Imports", "Records", "Watch"]),
         .executableTarget(name: "troca", dependencies: ["TrocaCLI"]),
         .testTarget(name: "RecordsTests", dependencies: ["Records"]),
         .testTarget(name: "FixedWidthTests", dependencies: ["FixedWidth", "Records"]),
         .testTarget(name: "CNABTests", dependencies: ["CNAB", "FixedWidth", "Records"]),
         .testTarget(name: "BoletoTests", dependencies: ["Boleto"]),
         .testTarget(name: "ImportsTests", dependencies: ["Imports", "FixedWidth", "Records"]),
-        .testTarget(name: "TrocaCLITests", dependencies: ["TrocaCLI"]),
+        .testTarget(name: "WatchTests", dependencies: ["Watch", "Records"]),
+        .testTarget(name: "TrocaCLITests", dependencies: ["TrocaCLI", "Watch"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -59,6 +59,8 @@ enum Commands {
         LayoutListCommand.self,
         LayoutShowCommand.self,
         LayoutLintCommand.self,
+        RunCommand.self,
+        WatchCommand.self,
         HelpCommand.self,
     ]
 }
