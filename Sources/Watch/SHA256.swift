@@ -28,16 +28,23 @@ public struct SHA256: Sendable {
     public mutating func update(_ bytes: UnsafeRawBufferPointer) {
         length &+= UInt64(bytes.count)
         var i = 0
-        while i < bytes.count {
-            let n = min(64 - blockCount, bytes.count - i)
-            for j in 0..<n { block[blockCount + j] = bytes[i + j] }
+        // Fill a partial block first; whole blocks are then compressed straight from `bytes`.
+        if blockCount > 0 {
+            let n = min(64 - blockCount, bytes.count)
+            for j in 0..<n { block[blockCount + j] = bytes[j] }
             blockCount += n
-            i += n
-            if blockCount == 64 {
-                compress()
-                blockCount = 0
-            }
+            i = n
+            if blockCount < 64 { return }
+            let full = block
+            full.withUnsafeBytes { compress($0.baseAddress!) }
+            blockCount = 0
         }
+        while bytes.count - i >= 64 {
+            compress(bytes.baseAddress! + i)
+            i += 64
+        }
+        for j in i..<bytes.count { block[j - i] = bytes[j] }
+        blockCount = bytes.count - i
     }
 
     /// Adds bytes.
@@ -74,25 +81,29 @@ public struct SHA256: Sendable {
         return String(decoding: text, as: UTF8.self)
     }
 
-    private mutating func compress() {
-        var w = [UInt32](repeating: 0, count: 64)
+    private mutating func compress(_ p: UnsafeRawPointer) {
+        // Pointers and written-out rotations rather than arrays and calls: a debug build (the
+        // chaos test's) hashes several times faster, a release build the same.
+        let w = UnsafeMutablePointer<UInt32>.allocate(capacity: 64)
+        defer { w.deallocate() }
         for t in 0..<16 {
-            w[t] = UInt32(block[4 * t]) << 24 | UInt32(block[4 * t + 1]) << 16 | UInt32(block[4 * t + 2]) << 8
-                | UInt32(block[4 * t + 3])
+            let b = p + 4 * t
+            w[t] = UInt32(b.load(as: UInt8.self)) << 24 | UInt32(b.load(fromByteOffset: 1, as: UInt8.self)) << 16
+                | UInt32(b.load(fromByteOffset: 2, as: UInt8.self)) << 8 | UInt32(b.load(fromByteOffset: 3, as: UInt8.self))
         }
         for t in 16..<64 {
-            let s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3)
-            let s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10)
+            let x = w[t - 15]
+            let y = w[t - 2]
+            let s0 = (x >> 7 | x << 25) ^ (x >> 18 | x << 14) ^ (x >> 3)
+            let s1 = (y >> 17 | y << 15) ^ (y >> 19 | y << 13) ^ (y >> 10)
             w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
         }
         var (a, b, c, d, e, f, g, h) = state
         for t in 0..<64 {
-            let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-            let ch = (e & f) ^ (~e & g)
-            let t1 = h &+ s1 &+ ch &+ SHA256.k[t] &+ w[t]
-            let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-            let maj = (a & b) ^ (a & c) ^ (b & c)
-            let t2 = s0 &+ maj
+            let s1 = (e >> 6 | e << 26) ^ (e >> 11 | e << 21) ^ (e >> 25 | e << 7)
+            let t1 = h &+ s1 &+ ((e & f) ^ (~e & g)) &+ SHA256.k[t] &+ w[t]
+            let s0 = (a >> 2 | a << 30) ^ (a >> 13 | a << 19) ^ (a >> 22 | a << 10)
+            let t2 = s0 &+ ((a & b) ^ (a & c) ^ (b & c))
             h = g
             g = f
             f = e
@@ -107,6 +118,4 @@ public struct SHA256: Sendable {
             state.7 &+ h
         )
     }
-
-    @inline(__always) private func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { x >> n | x << (32 - n) }
 }
