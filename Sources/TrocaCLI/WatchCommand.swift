@@ -59,6 +59,11 @@ enum WatchCommand: Command {
             io.say("watch: \(error.description)")
             return .config
         }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: config.folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+            io.say("watch: the watched folder \(config.folder) is not a directory (\(file): $.folder)")
+            return .noInput
+        }
         let lock: FolderLock
         do { lock = try FolderLock(path: config.lock) } catch {
             io.say("watch: \(error.description)")

@@ -106,6 +106,8 @@ public final class Journal {
     private var doneByHash: [String: JournalEntry] = [:]
     /// The last entry of each work name.
     private var lastByWork: [String: JournalEntry] = [:]
+    /// The outputs each work name was committing (moving into `out/`).
+    private var committingByWork: [String: Set<String>] = [:]
     /// Lines that could not be read (torn by a power cut), by line number.
     public private(set) var unreadableLines: [Int] = []
 
@@ -144,10 +146,14 @@ public final class Journal {
     private func remember(_ entry: JournalEntry) {
         if entry.event == .done, doneByHash[entry.sha256] == nil { doneByHash[entry.sha256] = entry }
         lastByWork[entry.work] = entry
+        if entry.event == .committing { committingByWork[entry.work, default: []].formUnion(entry.outputs) }
     }
 
     /// The entry that processed this content, if any.
     public func done(hash: String) -> JournalEntry? { doneByHash[hash] }
+
+    /// The outputs a work name's interrupted commits may have moved into `out/` already.
+    public func committing(work: String) -> Set<String> { committingByWork[work] ?? [] }
 
     /// The last entry about a work name.
     public func last(work: String) -> JournalEntry? { lastByWork[work] }

@@ -55,7 +55,8 @@ public struct Pipeline: Sendable, Hashable {
         _ = try r.string("description")
         self.file = file
         self.directory = directory
-        let base = Template.names(ofInput: file).name
+        // Unnamed: the file's name, or for a pipeline inside a watch rule, the rule's path.
+        let base = root == "$" ? Template.names(ofInput: file.split(separator: "/").last.map(String.init) ?? file).name : String(root.dropFirst(2).dropLast(9))
         name = try r.string("pipeline") ?? base
         guard let list = try r.array("stages") else { throw r.error("stages", "missing; expected an array of stages") }
         guard !list.isEmpty else { throw r.error("stages", "empty; a pipeline needs at least one stage") }

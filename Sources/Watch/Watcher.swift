@@ -302,7 +302,7 @@ public final class Watcher {
     private func commit(_ staged: String, work: String, file: String, hash: (hash: String, size: Int), pipeline: String) throws(CommitError) -> [String] {
         let names: [String]
         do { names = try FileBytes.list(staged) } catch { throw CommitError(description: error.description) }
-        let mine = journal.last(work: work).flatMap { $0.event == .committing ? Set($0.outputs) : nil } ?? []
+        let mine = journal.committing(work: work)
         for name in names where FileBytes.exists(config.out + "/" + name) && !mine.contains("out/" + name) {
             throw CommitError(description: "output out/\(name) already exists (written for another input); nothing was replaced")
         }
