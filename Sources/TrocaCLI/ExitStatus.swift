@@ -36,6 +36,6 @@ public struct ExitStatus: RawRepresentable, Sendable, Hashable {
         (.cantCreate, "an output file cannot be created"),
         (.ioError, "an output could not be written"),
         (.tempFail, "busy: another troca watch holds the folder; try again later"),
-        (.config, "bad layout or configuration file (or pipeline / watch configuration)"),
+        (.config, "bad layout or configuration file"),
     ]
 }
