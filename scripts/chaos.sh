@@ -55,6 +55,25 @@ for ((k = 1; k <= kills; k++)); do
   watcher=""
 done
 wait "$dropper"
+# SIGTERM: the watcher finishes the file in hand (claimed, not yet filed) and exits 0.
+"$TROCA" watch --config "$work/watch.json" 2>>"$work/watch.stderr" &
+watcher=$!
+cp "$work/sample.ret" "$work/folder/inbox/.TERM.ret"
+echo " " >> "$work/folder/inbox/.TERM.ret"   # content of its own, not a duplicate
+mv "$work/folder/inbox/.TERM.ret" "$work/folder/inbox/TERM.ret"
+touch "$work/folder/inbox/TERM.ret.ok"
+for _ in $(seq 200); do [[ -e "$work/folder/inbox/TERM.ret" ]] || break; sleep 0.01; done
+kill -TERM "$watcher"
+status=0
+wait "$watcher" || status=$?
+watcher=""
+if [[ $status -ne 0 ]]; then echo "chaos: FAIL: SIGTERM: the watcher exited $status, expected 0" >&2; exit 1; fi
+if [[ ! -e "$work/folder/done/$(date +%F)/TERM.ret" ]]; then
+  echo "chaos: FAIL: SIGTERM: TERM.ret was not finished before the watcher exited" >&2
+  find "$work/folder" -name 'TERM.ret*' >&2
+  exit 1
+fi
+echo "chaos: SIGTERM during a file: it was finished, exit 0"
 # A last, undisturbed run: finish what work/ holds and what the inbox still has.
 status=0
 "$TROCA" watch --config "$work/watch.json" --once 2>>"$work/watch.stderr" || status=$?
