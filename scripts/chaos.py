@@ -115,8 +115,9 @@ def check(folder):
                 break
         if not records or records[-1].get("record") != "file" or records[-1].get("part") != "trailer":
             problems.append("out/%s is incomplete: its last record is not the file trailer" % n)
-    counts = {p: sum(1 for v in where.values() for x in v if x.startswith(p)) for p in ("done", "failed", "duplicates")}
-    print("chaos: %d dropped: %d done, %d failed, %d duplicates; %d outputs; %d journal lines"
+    dropped = {name for name, _, _ in made}
+    counts = {p: sum(1 for n, v in where.items() for x in v if n in dropped and x.startswith(p)) for p in ("done", "failed", "duplicates")}
+    print("chaos: %d dropped: %d done, %d failed, %d duplicates (and TERM.ret done); %d outputs; %d journal lines"
           % (len(made), counts["done"], counts["failed"], counts["duplicates"], len(outs), len(journal)))
     for p in problems:
         print("chaos: FAIL: " + p)
