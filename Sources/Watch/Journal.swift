@@ -111,27 +111,55 @@ public final class Journal {
     /// Lines that could not be read (torn by a power cut), by line number.
     public private(set) var unreadableLines: [Int] = []
 
-    /// Opens (creating) a journal and reads what it holds.
-    public init(path: String) throws(FileError) {
+    /// Work names whose history is kept from the file (nil: all). The watcher passes those in
+    /// `work/` at start: a finished file's history is only needed for its content hash, so
+    /// memory grows with distinct contents done, not with every line ever written.
+    private let recovering: Set<String>?
+
+    /// Opens (creating) a journal and reads what it holds, a piece at a time.
+    public init(path: String, recovering: Set<String>? = nil) throws(FileError) {
         self.path = path
+        self.recovering = recovering
         let fd = open(path, O_RDWR | O_APPEND | O_CREAT, 0o644)
         guard fd >= 0 else { throw FileError("cannot open the journal \(path)") }
         self.fd = fd
-        let bytes = try FileBytes.read(path)
+        var pending: [UInt8] = []
         var lineNumber = 0
-        for line in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
-            lineNumber += 1
-            if line.isEmpty { continue }
-            guard let entry = JournalEntry(line: Array(line)) else {
-                unreadableLines.append(lineNumber)
-                continue
+        var consumed = 0
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(consumed)) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw FileError("cannot read the journal \(path)")
             }
-            remember(entry)
+            if n == 0 { break }
+            consumed += n
+            var start = 0
+            for i in 0..<n where chunk[i] == UInt8(ascii: "\n") {
+                pending += chunk[start..<i]
+                lineNumber += 1
+                take(pending, lineNumber)
+                pending.removeAll(keepingCapacity: true)
+                start = i + 1
+            }
+            pending += chunk[start..<n]
         }
-        if let last = bytes.last, last != UInt8(ascii: "\n") {
-            // A torn last line: end it, so the next entry starts on a line of its own.
+        if !pending.isEmpty {
+            // A torn last line: skipped, and ended so the next entry starts on a line of its own.
+            take(pending, lineNumber + 1)
             try FileBytes.write(fd, [UInt8(ascii: "\n")], path: path)
         }
+    }
+
+    private func take(_ line: [UInt8], _ number: Int) {
+        if line.isEmpty { return }
+        guard let entry = JournalEntry(line: line) else {
+            unreadableLines.append(number)
+            return
+        }
+        if entry.event == .done, doneByHash[entry.sha256] == nil { doneByHash[entry.sha256] = entry }
+        if recovering?.contains(entry.work) ?? true { remember(entry) }
     }
 
     deinit { close(fd) }

@@ -43,11 +43,13 @@ public struct Pipeline: Sendable, Hashable {
     public static func load(path: String, name: String? = nil, check: StageCheck) throws(ConfigError) -> Pipeline {
         let display = name ?? path
         let json = try loadJSON(path, name: display)
-        return try Pipeline(json: json, file: display, directory: directoryOf(path), check: check)
+        let base = display.split(separator: "/").last.map(String.init) ?? display
+        return try Pipeline(json: json, file: display, directory: directoryOf(path), name: Template.names(ofInput: base).name, check: check)
     }
 
-    /// Validates a pipeline given as JSON (a file's contents, or an entry of a watch config).
-    public init(json: JSONValue, file: String, directory: String, path root: String = "$", check: StageCheck)
+    /// Validates a pipeline given as JSON (a file's contents, or an entry of a watch config);
+    /// `name` is its name when it has no `"pipeline"` key.
+    public init(json: JSONValue, file: String, directory: String, path root: String = "$", name defaultName: String, check: StageCheck)
         throws(ConfigError)
     {
         let r = try ConfigReader(file: file, path: root, value: json)
@@ -55,9 +57,7 @@ public struct Pipeline: Sendable, Hashable {
         _ = try r.string("description")
         self.file = file
         self.directory = directory
-        // Unnamed: the file's name, or for a pipeline inside a watch rule, the rule's path.
-        let base = root == "$" ? Template.names(ofInput: file.split(separator: "/").last.map(String.init) ?? file).name : String(root.dropFirst(2).dropLast(9))
-        name = try r.string("pipeline") ?? base
+        name = try r.string("pipeline") ?? defaultName
         guard let list = try r.array("stages") else { throw r.error("stages", "missing; expected an array of stages") }
         guard !list.isEmpty else { throw r.error("stages", "empty; a pipeline needs at least one stage") }
         let samples = [

@@ -96,7 +96,7 @@ public struct WatchConfig: Sendable {
                     throw ConfigError(file: display, path: "\(at).pipeline", message: error.description)
                 }
             case let v?:
-                pipeline = try Pipeline(json: v, file: display, directory: base, path: "\(at).pipeline", check: check)
+                pipeline = try Pipeline(json: v, file: display, directory: base, path: "\(at).pipeline", name: "rules[\(i)]", check: check)
             case nil:
                 throw e.error("pipeline", "missing; expected a pipeline file name or an inline pipeline object")
             }

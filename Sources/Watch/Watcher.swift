@@ -100,7 +100,12 @@ public final class Watcher {
         }
         _ = try FileBytes.list(config.inbox)
         self.config = config
-        self.journal = try Journal(path: config.journal)
+        // Only the histories of files still in work/ matter beyond their content hashes.
+        var inWork: Set<String> = []
+        for claim in try FileBytes.list(config.work) where !claim.hasPrefix(".") {
+            for name in (try? FileBytes.list(config.work + "/" + claim)) ?? [] { inWork.insert(claim + "/" + name) }
+        }
+        self.journal = try Journal(path: config.journal, recovering: inWork)
         self.run = run
         self.log = log
         self.shouldStop = shouldStop

@@ -127,4 +127,25 @@ import Testing
         #expect(lines[4] == #"{"event":"failed","at":"t5","file":"c","work":"3/c","sha256":"cc","size":2,"reason":"why \"quoted\""}"#)
         #expect(try Journal(path: path).last(work: "3/c")?.reason == "why \"quoted\"")
     }
+
+    @Test func aJournalLargerThanOneReadIsReadWholeAndKeepsOnlyTheHistoriesAskedFor() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // 6,000 done entries of ~185 bytes: ~1.1 MB, read in 1 MiB pieces, so one line straddles.
+        var text: [UInt8] = []
+        for i in 0..<6000 {
+            let hash = String(repeating: String(i % 10), count: 60) + String(format: "%04d", i)
+            text += JournalEntry(.done, file: "F\(i).ret", work: "\(i)/F\(i).ret", sha256: hash, size: i, outputs: ["out/F\(i).jsonl"], at: "t").jsonLine + [10]
+        }
+        #expect(text.count > 1 << 20)
+        try Data(text).write(to: URL(fileURLWithPath: dir + "/j.jsonl"))
+        let j = try Journal(path: dir + "/j.jsonl", recovering: ["5999/F5999.ret"])
+        #expect(j.unreadableLines.isEmpty)
+        for i in [0, 1234, 5999] {
+            let hash = String(repeating: String(i % 10), count: 60) + String(format: "%04d", i)
+            #expect(j.done(hash: hash)?.file == "F\(i).ret")
+        }
+        #expect(j.last(work: "5999/F5999.ret")?.event == .done)
+        #expect(j.last(work: "0/F0.ret") == nil, "a finished file's history is not kept")
+    }
 }
