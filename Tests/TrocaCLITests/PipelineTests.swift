@@ -64,6 +64,15 @@ import TrocaCLI
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["p.json"], "no output, no temporary file")
     }
 
+    @Test func anOutputThatCannotBeCreatedStopsTheRunBeforeTheLastStageRuns() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = troca(["run", samples + "/events.json", sampleRetorno, "--out", dir + "/no/such/dir"], cwd: dir)
+        #expect(r.status == .cantCreate)
+        #expect(r.stderrText.contains("stopped: stage 1 of 1 (cnab parse): cannot create \(dir)/no/such/dir/RETORNO-240.jsonl"))
+        #expect(!r.stderrText.contains("cnab parse: "), "the stage did not run")
+    }
+
     @Test(arguments: [
         (#"{"stages": [{"stage": "cnab parse"}, {"stage": "reconcile"}]}"#, "p.json: $.stages[1].stage: unknown stage \"reconcile\"; stages are: cnab parse"),
         (#"{"stages": [{"stage": "watch", "args": ["--config", "x"]}]}"#, "p.json: $.stages[0].stage: unknown stage \"watch\""),
