@@ -127,7 +127,9 @@ enum PipelineRunner {
         do {
             _ = try Arguments(args, valued: command.valued, flags: command.flags)
         } catch {
-            return ("args", "\(error.message) (stage \"\(words.joined(separator: " "))\"; see `troca \(words.joined(separator: " ")) --help`)")
+            return (
+                "args", "\(error.message) (stage \"\(words.joined(separator: " "))\"; see `troca \(words.joined(separator: " ")) --help`)"
+            )
         }
         return nil
     }

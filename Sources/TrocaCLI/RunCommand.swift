@@ -66,7 +66,8 @@ enum RunCommand: Command {
         let values = PipelineRunner.values(pipeline, input: input, out: out, work: scratch, date: date, cwd: io.currentDirectory)
         let output = args.value("output") ?? pipeline.output.map { Template.expand($0, values) }
         let outcome = PipelineRunner.run(pipeline, input: input, output: output, values: values, io: io)
-        var line = "run: \(pipeline.name): \(pipeline.stages.count) stage\(pipeline.stages.count == 1 ? "" : "s"), exit \(outcome.status.rawValue)"
+        var line =
+            "run: \(pipeline.name): \(pipeline.stages.count) stage\(pipeline.stages.count == 1 ? "" : "s"), exit \(outcome.status.rawValue)"
         if let reason = outcome.reason { line += "; stopped: \(reason)" } else if let output { line += "; output \(output)" }
         io.say(line)
         return outcome.status

@@ -88,7 +88,8 @@ public struct SHA256: Sendable {
         defer { w.deallocate() }
         for t in 0..<16 {
             let b = p + 4 * t
-            w[t] = UInt32(b.load(as: UInt8.self)) << 24 | UInt32(b.load(fromByteOffset: 1, as: UInt8.self)) << 16
+            w[t] =
+                UInt32(b.load(as: UInt8.self)) << 24 | UInt32(b.load(fromByteOffset: 1, as: UInt8.self)) << 16
                 | UInt32(b.load(fromByteOffset: 2, as: UInt8.self)) << 8 | UInt32(b.load(fromByteOffset: 3, as: UInt8.self))
         }
         for t in 16..<64 {

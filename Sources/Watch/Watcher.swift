@@ -111,7 +111,9 @@ public final class Watcher {
         self.shouldStop = shouldStop
         self.today = today
         if !journal.unreadableLines.isEmpty {
-            note("warning", "journal-torn", file: nil, "journal lines \(journal.unreadableLines) could not be read (torn by a crash?); skipped")
+            note(
+                "warning", "journal-torn", file: nil,
+                "journal lines \(journal.unreadableLines) could not be read (torn by a crash?); skipped")
         }
     }
 
@@ -170,7 +172,9 @@ public final class Watcher {
                     summary.duplicates += 1
                     continue
                 case .failed:
-                    fail(path, work: work, file: file, hash: hash, pipeline: last.pipeline, reason: last.reason ?? "failed", diagnostics: [], journaled: true)
+                    fail(
+                        path, work: work, file: file, hash: hash, pipeline: last.pipeline, reason: last.reason ?? "failed", diagnostics: [],
+                        journaled: true)
                     continue
                 default: break
                 }
@@ -236,7 +240,9 @@ public final class Watcher {
         } catch {
             FileBytes.remove(config.work + "/" + claim)
             if error.code == ENOENT {
-                note("warning", "vanished", file: name, "gone from the inbox before it could be claimed (removed or taken by another process)")
+                note(
+                    "warning", "vanished", file: name,
+                    "gone from the inbox before it could be claimed (removed or taken by another process)")
             } else {
                 note("error", "claim-failed", file: name, "\(error); left in the inbox")
             }
@@ -258,24 +264,33 @@ public final class Watcher {
     /// Runs a claimed file's pipeline and files it away.
     private func process(_ path: String, work: String, file: String, hash: (hash: String, size: Int)) {
         if let first = journal.done(hash: hash.hash) {
-            let entry = JournalEntry(.duplicate, file: file, work: work, sha256: hash.hash, size: hash.size, reason: "same content as \(first.file), done \(first.at)")
+            let entry = JournalEntry(
+                .duplicate, file: file, work: work, sha256: hash.hash, size: hash.size,
+                reason: "same content as \(first.file), done \(first.at)")
             guard journaled(entry) else { return }
-            note("warning", "duplicate", file: file, "same content (sha256 \(hash.hash.prefix(12))…) as \(first.file), done \(first.at); not processed again")
+            note(
+                "warning", "duplicate", file: file,
+                "same content (sha256 \(hash.hash.prefix(12))…) as \(first.file), done \(first.at); not processed again")
             fileAway(path, into: config.duplicates, name: file)
             summary.duplicates += 1
             return
         }
         guard let rule = config.rule(for: file) else {
             let patterns = config.rules.map(\.pattern).joined(separator: ", ")
-            fail(path, work: work, file: file, hash: hash, pipeline: nil, reason: "no rule matches \"\(file)\" (patterns: \(patterns))", diagnostics: [])
+            fail(
+                path, work: work, file: file, hash: hash, pipeline: nil, reason: "no rule matches \"\(file)\" (patterns: \(patterns))",
+                diagnostics: [])
             return
         }
         let pipeline = rule.pipeline.name
-        guard journaled(JournalEntry(.claimed, file: file, work: work, sha256: hash.hash, size: hash.size, pipeline: pipeline)) else { return }
+        guard journaled(JournalEntry(.claimed, file: file, work: work, sha256: hash.hash, size: hash.size, pipeline: pipeline)) else {
+            return
+        }
         let directory = directoryOf(path)
         let staging = directory + "/.run"
         FileBytes.remove(staging)
-        let job = WatchJob(input: path, directory: directory, file: file, rule: rule, out: staging + "/out", scratch: staging + "/tmp", date: today())
+        let job = WatchJob(
+            input: path, directory: directory, file: file, rule: rule, out: staging + "/out", scratch: staging + "/tmp", date: today())
         do {
             try FileBytes.makeDirectory(job.out)
             try FileBytes.makeDirectory(job.scratch)
@@ -294,7 +309,10 @@ public final class Watcher {
         }
         do {
             let outputs = try commit(job.out, work: work, file: file, hash: hash, pipeline: pipeline)
-            guard journaled(JournalEntry(.done, file: file, work: work, sha256: hash.hash, size: hash.size, pipeline: pipeline, outputs: outputs)) else { return }
+            guard
+                journaled(
+                    JournalEntry(.done, file: file, work: work, sha256: hash.hash, size: hash.size, pipeline: pipeline, outputs: outputs))
+            else { return }
             note("info", "done", file: file, "pipeline \(pipeline) exit \(outcome.status); outputs: \(outputs.joined(separator: ", "))")
             fileAway(path, into: config.done + "/" + job.date, name: file)
             summary.done += 1
@@ -305,7 +323,9 @@ public final class Watcher {
 
     /// Moves staged outputs into `out/`. An output name already in `out/` is refused unless a
     /// `committing` entry of this same work item says an interrupted run put it there.
-    private func commit(_ staged: String, work: String, file: String, hash: (hash: String, size: Int), pipeline: String) throws(CommitError) -> [String] {
+    private func commit(_ staged: String, work: String, file: String, hash: (hash: String, size: Int), pipeline: String) throws(CommitError)
+        -> [String]
+    {
         let names: [String]
         do { names = try FileBytes.list(staged) } catch { throw CommitError(description: error.description) }
         let mine = journal.committing(work: work)
@@ -313,7 +333,10 @@ public final class Watcher {
             throw CommitError(description: "output out/\(name) already exists (written for another input); nothing was replaced")
         }
         let outputs = names.map { "out/" + $0 }
-        guard journaled(JournalEntry(.committing, file: file, work: work, sha256: hash.hash, size: hash.size, pipeline: pipeline, outputs: outputs)) else {
+        guard
+            journaled(
+                JournalEntry(.committing, file: file, work: work, sha256: hash.hash, size: hash.size, pipeline: pipeline, outputs: outputs))
+        else {
             throw CommitError(description: "the journal cannot be written")
         }
         for name in names {
@@ -348,7 +371,10 @@ public final class Watcher {
             return
         }
         if !already {
-            guard journaled(JournalEntry(.failed, file: file, work: work, sha256: hash.hash, size: hash.size, pipeline: pipeline, reason: reason)) else { return }
+            guard
+                journaled(
+                    JournalEntry(.failed, file: file, work: work, sha256: hash.hash, size: hash.size, pipeline: pipeline, reason: reason))
+            else { return }
         }
         note("error", "failed", file: file, reason + (diagnostics.isEmpty ? "" : " — " + diagnostics.prefix(3).joined(separator: " | ")))
         do {

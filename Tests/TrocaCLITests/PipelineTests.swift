@@ -21,7 +21,10 @@ import TrocaCLI
         #expect(rows[1].contains(";paid;"))
         #expect(try String(contentsOfFile: dir + "/RETORNO-240.rejects.jsonl", encoding: .utf8).isEmpty)
         #expect(r.stderrText.contains("troca: run: retorno: 2 stages, exit 0; output \(dir)/RETORNO-240-2026-11-30.csv"))
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).sorted() == ["RETORNO-240-2026-11-30.csv", "RETORNO-240.rejects.jsonl"])
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: dir).sorted() == [
+                "RETORNO-240-2026-11-30.csv", "RETORNO-240.rejects.jsonl",
+            ])
     }
 
     @Test func runReadsStandardInputAndWritesStandardOutputWithoutAnOutput() throws {
@@ -74,9 +77,15 @@ import TrocaCLI
     }
 
     @Test(arguments: [
-        (#"{"stages": [{"stage": "cnab parse"}, {"stage": "reconcile"}]}"#, "p.json: $.stages[1].stage: unknown stage \"reconcile\"; stages are: cnab parse"),
+        (
+            #"{"stages": [{"stage": "cnab parse"}, {"stage": "reconcile"}]}"#,
+            "p.json: $.stages[1].stage: unknown stage \"reconcile\"; stages are: cnab parse"
+        ),
         (#"{"stages": [{"stage": "watch", "args": ["--config", "x"]}]}"#, "p.json: $.stages[0].stage: unknown stage \"watch\""),
-        (#"{"stages": [{"stage": "export csv", "args": ["--colums", "a"]}]}"#, "p.json: $.stages[0].args: unknown option --colums (stage \"export csv\""),
+        (
+            #"{"stages": [{"stage": "export csv", "args": ["--colums", "a"]}]}"#,
+            "p.json: $.stages[0].args: unknown option --colums (stage \"export csv\""
+        ),
     ])
     func aBadPipelineExits78NamingTheEntry(json: String, message: String) throws {
         let dir = try temporaryDirectory()

@@ -64,11 +64,23 @@ import Testing
             #"{"folder": "f", "rules": [{"pattern": "*.txt", "pipeline": "p.json"}, {"pattern": "*.txt", "pipeline": "p.json"}]}"#,
             "$.rules[1].pattern", "repeats $.rules[0].pattern"
         ),
-        (#"{"folder": "f", "rules": [{"pattern": "*.txt", "pipeline": "missing.json"}]}"#, "$.rules[0].pipeline", "missing.json: $: cannot read"),
-        (#"{"folder": "f", "rules": [{"pattern": "*.txt", "pipeline": "bad.json"}]}"#, "$.rules[0].pipeline", "bad.json: $.stages[0].stage: unknown stage \"nope\""),
-        (#"{"folder": "f", "rules": [{"pattern": "*.txt", "pipeline": {"stages": [{"stage": "nope"}]}}]}"#, "$.rules[0].pipeline.stages[0].stage", "unknown stage"),
+        (
+            #"{"folder": "f", "rules": [{"pattern": "*.txt", "pipeline": "missing.json"}]}"#, "$.rules[0].pipeline",
+            "missing.json: $: cannot read"
+        ),
+        (
+            #"{"folder": "f", "rules": [{"pattern": "*.txt", "pipeline": "bad.json"}]}"#, "$.rules[0].pipeline",
+            "bad.json: $.stages[0].stage: unknown stage \"nope\""
+        ),
+        (
+            #"{"folder": "f", "rules": [{"pattern": "*.txt", "pipeline": {"stages": [{"stage": "nope"}]}}]}"#,
+            "$.rules[0].pipeline.stages[0].stage", "unknown stage"
+        ),
         (#"{"folder": "f", "poll_seconds": 0, "rules": [{"pattern": "*.txt", "pipeline": "p.json"}]}"#, "$.poll_seconds", "more than 0"),
-        (#"{"folder": "f", "settle_seconds": "5", "rules": [{"pattern": "*.txt", "pipeline": "p.json"}]}"#, "$.settle_seconds", "found the string \"5\""),
+        (
+            #"{"folder": "f", "settle_seconds": "5", "rules": [{"pattern": "*.txt", "pipeline": "p.json"}]}"#, "$.settle_seconds",
+            "found the string \"5\""
+        ),
         (#"{"folder": "f", "rules": [{"pattern": "*.txt", "pipeline": "p.json", "accept": true}]}"#, "$.rules[0].accept", "unknown key"),
     ])
     func badWatchConfigsAreRefusedWithTheirJSONPath(json: String, path: String, message: String) throws {
@@ -135,7 +147,9 @@ import Testing
         var text: [UInt8] = []
         for i in 0..<6000 {
             let hash = String(repeating: String(i % 10), count: 60) + String(format: "%04d", i)
-            text += JournalEntry(.done, file: "F\(i).ret", work: "\(i)/F\(i).ret", sha256: hash, size: i, outputs: ["out/F\(i).jsonl"], at: "t").jsonLine + [10]
+            text +=
+                JournalEntry(.done, file: "F\(i).ret", work: "\(i)/F\(i).ret", sha256: hash, size: i, outputs: ["out/F\(i).jsonl"], at: "t")
+                .jsonLine + [10]
         }
         #expect(text.count > 1 << 20)
         try Data(text).write(to: URL(fileURLWithPath: dir + "/j.jsonl"))

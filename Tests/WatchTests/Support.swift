@@ -68,7 +68,9 @@ struct Folder {
         func run(_ job: WatchJob) -> WatchOutcome {
             calls.append(job.file)
             let text = read(job.input) ?? ""
-            if text.contains("bad") { return WatchOutcome(status: 65, diagnostics: ["troca: \(job.file):1:1: error: [x.bad] bad line, CPF 52998224725"]) }
+            if text.contains("bad") {
+                return WatchOutcome(status: 65, diagnostics: ["troca: \(job.file):1:1: error: [x.bad] bad line, CPF 52998224725"])
+            }
             let name = Template.names(ofInput: job.file).name
             let output = Template.expand(job.rule.pipeline.output ?? "{out}/{name}.out", ["out": job.out, "name": name])
             try? write(text.uppercased(), to: output)

@@ -102,9 +102,11 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: folder.root) }
         _ = try folder.watcher(Folder.Runner()).watch(once: true)
         try write("over\n", to: folder.f + "/work/18/d.txt")
-        try FileManager.default.createDirectory(atPath: folder.f + "/work/19", withIntermediateDirectories: true)  // claim dir, crash before the rename
+        // A claim directory made just before a crash, the file not yet renamed into it.
+        try FileManager.default.createDirectory(atPath: folder.f + "/work/19", withIntermediateDirectories: true)
         let hash = try FileBytes.sha256(folder.f + "/work/18/d.txt")
-        try Journal(path: folder.config.journal).append(JournalEntry(.done, file: "d.txt", work: "18/d.txt", sha256: hash.hash, size: hash.size))
+        try Journal(path: folder.config.journal).append(
+            JournalEntry(.done, file: "d.txt", work: "18/d.txt", sha256: hash.hash, size: hash.size))
         let runner = Folder.Runner()
         let summary = try folder.watcher(runner).watch(once: true)
         #expect(runner.calls.isEmpty)
