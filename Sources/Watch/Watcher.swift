@@ -227,7 +227,7 @@ public final class Watcher {
     }
 
     /// Claims `inbox/name` by renaming it into `work/`, then processes it.
-    private func claim(_ name: String, marked: Bool) -> Bool {
+    func claim(_ name: String, marked: Bool) -> Bool {
         claims += 1
         var ts = timespec()
         clock_gettime(CLOCK_REALTIME, &ts)

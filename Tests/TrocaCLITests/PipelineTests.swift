@@ -127,6 +127,21 @@ import TrocaCLI
         #expect(busy.stderrText.contains("another troca watch"))
     }
 
+    @Test func watchOnceExits65WhenAFileFailed() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.copyItem(atPath: samples + "/events.json", toPath: dir + "/events.json")
+        try Data(#"{"folder": "f", "settle_seconds": 0, "rules": [{"pattern": "*.ret", "pipeline": "events.json"}]}"#.utf8)
+            .write(to: URL(fileURLWithPath: dir + "/watch.json"))
+        try FileManager.default.createDirectory(atPath: dir + "/f/inbox", withIntermediateDirectories: true)
+        try Data("not a CNAB file\n".utf8).write(to: URL(fileURLWithPath: dir + "/f/inbox/X.ret"))
+        let r = troca(["watch", "--config", "watch.json", "--once"], cwd: dir)
+        #expect(r.status == .dataError)
+        let error = try String(contentsOfFile: dir + "/f/failed/X.ret.error.json", encoding: .utf8)
+        #expect(error.contains(#""reason":"pipeline events exited with status 65""#))
+        #expect(error.contains("troca: X.ret:1"), "the stage's diagnostics name the file as dropped")
+    }
+
     @Test func watchRefusesABadConfigWith78() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -186,4 +186,18 @@ import Testing
         _ = watcher.poll()
         #expect(log.text.contains("inbox-readable"))
     }
+
+    @Test func aFileThatVanishesBeforeItsClaimIsReportedAndNothingElseChanges() throws {
+        let folder = try Folder()
+        defer { try? FileManager.default.removeItem(atPath: folder.root) }
+        let log = LogCapture()
+        let runner = Folder.Runner()
+        let watcher = try folder.watcher(runner, log: log)
+        // Listed, then removed (or taken by another process) before the rename.
+        #expect(watcher.claim("ghost.txt", marked: false) == false)
+        #expect(runner.calls.isEmpty)
+        #expect(log.text.contains(#""event":"vanished","file":"ghost.txt""#))
+        #expect(tree(folder.f + "/work").isEmpty, "no claim directory left behind")
+        #expect(watcher.summary.taken == 0)
+    }
 }
