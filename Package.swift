@@ -16,7 +16,8 @@ let package = Package(
         .target(name: "Boleto"),
         .target(name: "Imports", dependencies: ["FixedWidth", "Records"]),
         .target(name: "Reconcile", dependencies: ["Records"]),
-        .target(name: "TrocaCLI", dependencies: ["Boleto", "CNAB", "FixedWidth", "Imports", "Reconcile", "Records"]),
+        .target(name: "Watch", dependencies: ["Records"]),
+        .target(name: "TrocaCLI", dependencies: ["Boleto", "CNAB", "FixedWidth", "Imports", "Reconcile", "Records", "Watch"]),
         .executableTarget(name: "troca", dependencies: ["TrocaCLI"]),
         .testTarget(name: "RecordsTests", dependencies: ["Records"]),
         .testTarget(name: "FixedWidthTests", dependencies: ["FixedWidth", "Records"]),
@@ -24,7 +25,8 @@ let package = Package(
         .testTarget(name: "BoletoTests", dependencies: ["Boleto"]),
         .testTarget(name: "ImportsTests", dependencies: ["Imports", "FixedWidth", "Records"]),
         .testTarget(name: "ReconcileTests", dependencies: ["Reconcile", "Records"]),
-        .testTarget(name: "TrocaCLITests", dependencies: ["TrocaCLI"]),
+        .testTarget(name: "WatchTests", dependencies: ["Watch", "Records"]),
+        .testTarget(name: "TrocaCLITests", dependencies: ["TrocaCLI", "Watch"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark `troca cnab check` and `troca cnab parse` against `cat` on synthetic CNAB 240 retornos.
 #
-# usage: scripts/bench.sh [--quick] [--no-build] [--verify] [--strict] [--write N] [--boleto N] [--import N] [--skip-cnab]
+# usage: scripts/bench.sh [--quick] [--no-build] [--verify] [--strict] [--write N] [--boleto N] [--import N] [--watch N] [--skip-cnab]
 #                        [--reconcile]
 #
 #   --quick     only the 100,000-título file (skip the 1,000,000-título one, ~484 MB)
@@ -17,6 +17,11 @@
 #   --import N  also time `troca import titles --map maps/titulos.json` of an N-row titles CSV
 #               (scripts/gen-titles-csv.py, ~150 bytes a row: 1,000,000 rows ~ 150 MB) against
 #               `cat` of the same file in the same run (target <= 10x), with its peak RSS
+#   --watch N   also time pipelines and watched folders: `troca run` of a one-stage pipeline
+#               (cnab parse) and a two-stage one (cnab parse → export csv) on a 100,000-título
+#               retorno, against `cnab parse` alone and the same two stages in a shell pipe, and
+#               `cat` of the file; then `troca watch --once` taking N small retornos (3.4 KB,
+#               distinct) from an inbox: files per second, against `cat` of the N files
 #   --skip-cnab skip the CNAB check/parse section (e.g. with --import N alone)
 #   --reconcile also time `troca reconcile` of 1,000,000 installments in 300,000 agreements
 #               against 1,000,000 payments (scripts/gen-reconcile.py; RECONCILE_SCALE=0.1 for a
@@ -41,9 +46,13 @@ set -euo pipefail
 
 usage() { sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; }
 
-quick=0 build=1 verify=0 strict=0 write=0 boleto=0 import=0 cnab=1 reconcile=0
-expect_write=0 expect_boleto=0 expect_import=0
+quick=0 build=1 verify=0 strict=0 write=0 boleto=0 import=0 watch=0 cnab=1 reconcile=0
+expect_write=0 expect_boleto=0 expect_import=0 expect_watch=0
 for arg in "$@"; do
+  if (( expect_watch )); then
+    [[ "$arg" =~ ^[1-9][0-9]*$ ]] || { echo "bench.sh: --watch takes a number of files" >&2; exit 64; }
+    watch=$arg; expect_watch=0; continue
+  fi
   if (( expect_boleto )); then
     [[ "$arg" =~ ^[1-9][0-9]*$ ]] || { echo "bench.sh: --boleto takes a number of títulos" >&2; exit 64; }
     boleto=$arg; expect_boleto=0; continue
@@ -60,6 +69,7 @@ for arg in "$@"; do
     --write) expect_write=1 ;;
     --boleto) expect_boleto=1 ;;
     --import) expect_import=1 ;;
+    --watch) expect_watch=1 ;;
     --skip-cnab) cnab=0 ;;
     --reconcile) reconcile=1 ;;
     --quick) quick=1 ;;
@@ -422,6 +432,55 @@ print("%-44s %8.1f %6.3f %8.3f %14s %16s%s" % (
 for line in sys.argv[7].splitlines():
     print("   %s" % line)
 sys.exit(0 if ratio <= 40 and rss_mib <= 1536 and rec_rc == "0" else 1)
+# --- pipelines and watched folders (optional) ----------------------------------------------
+if (( watch )); then
+  ret="$dir/retorno-100000.ret"
+  if [[ ! -s "$ret" ]]; then
+    echo "== generating $ret" >&2
+    python3 "$GEN" --titles 100000 --direction retorno --seed 1 >"$ret"
+  fi
+  cat "$ret" >/dev/null
+  echo '{"stages": [{"stage": "cnab parse", "args": ["{input}"]}]}' >"$scratch/one.json"
+  echo '{"stages": [{"stage": "cnab parse", "args": ["{input}"]}, {"stage": "export csv", "args": ["--record", "event", "--columns", "nosso_numero,event,paid_cents"]}]}' >"$scratch/two.json"
+  echo "== measuring troca run on $(basename "$ret") (best of $RUNS)" >&2
+  measure cat "$ret" cat "$ret"; wc_r=$REPLY
+  measure parse "$ret" "$TROCA" cnab parse "$ret" --output "$scratch/p.jsonl"; wp_r=$REPLY
+  measure run1 "$ret" "$TROCA" run "$scratch/one.json" "$ret" --output "$scratch/r1.jsonl"; w1_r=$REPLY
+  measure pipe "$ret" bash -c "'$TROCA' cnab parse '$ret' 2>/dev/null | '$TROCA' export csv --record event --columns nosso_numero,event,paid_cents > '$scratch/pipe.csv'"; wpp_r=$REPLY
+  measure run2 "$ret" "$TROCA" run "$scratch/two.json" "$ret" --output "$scratch/r2.csv"; w2_r=$REPLY
+  cmp -s "$scratch/p.jsonl" "$scratch/r1.jsonl" || echo "bench.sh: troca run's output differs from cnab parse's" >>"$scratch/failures"
+  cmp -s "$scratch/pipe.csv" "$scratch/r2.csv" || echo "bench.sh: troca run's CSV differs from the shell pipe's" >>"$scratch/failures"
+  echo "== measuring troca watch --once on $watch files" >&2
+  set +e
+  python3 - "$TROCA" "$ROOT/Fixtures/samples/RETORNO-240.ret" "$scratch/w" "$watch" "$(stat -c %s "$ret")" $wc_r $wp_r $w1_r $wpp_r $w2_r <<'PY'
+import os, subprocess, sys, time
+troca, sample, root, n, size = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
+r = [sys.argv[6 + 3 * k : 9 + 3 * k] for k in range(5)]
+cat_s, parse_s, run1_s, pipe_s, run2_s = (float(x[0]) for x in r)
+print()
+print("%-34s %8s %8s %10s %8s" % ("pipelines, 100,000 títulos", "size MB", "s", "x cat", "RSS MiB"))
+for label, (s, kib, rc) in zip(["cat", "cnab parse --output", "troca run (cnab parse)", "shell: cnab parse | export csv", "troca run (cnab parse, export csv)"], r):
+    print("%-34s %8.1f %8.3f %10.1f %8.1f%s" % (label, size / 1e6, float(s), float(s) / max(cat_s, 1e-6), int(kib) / 1024, "" if rc == "0" else " (exit %s)" % rc))
+print("troca run / cnab parse: %.2fx; troca run (2 stages) / shell pipe: %.2fx" % (run1_s / parse_s, run2_s / pipe_s))
+body = open(sample, "rb").read().split(b"\r\n")
+os.makedirs(root + "/banco/inbox")
+open(root + "/p.json", "w").write('{"stages": [{"stage": "cnab parse", "args": ["{input}"]}], "output": "{out}/{name}.jsonl"}')
+open(root + "/w.json", "w").write('{"folder": "banco", "settle_seconds": 0, "poll_seconds": 0.05, "log": "w.log", "rules": [{"pattern": "*.ret", "pipeline": "p.json"}]}')
+for i in range(n):
+    lines = list(body)
+    lines[0] = lines[0][:72] + (b"BENCH %08d" % i).ljust(30) + lines[0][102:]
+    open(root + "/banco/inbox/F%06d.ret" % i, "wb").write(b"\r\n".join(lines))
+t = time.perf_counter()
+subprocess.run(["cat"] + [root + "/banco/inbox/" + f for f in sorted(os.listdir(root + "/banco/inbox"))], stdout=subprocess.DEVNULL)
+cat_n = time.perf_counter() - t
+t = time.perf_counter()
+rc = subprocess.run([troca, "watch", "--config", root + "/w.json", "--once"]).returncode
+watch_s = time.perf_counter() - t
+done = sum(len(fs) for _, _, fs in os.walk(root + "/banco/done"))
+print()
+print("troca watch --once: %d files of %d bytes in %.2f s: %.0f files/s (cat of them: %.3f s); %d done, exit %d"
+      % (n, len(b"\r\n".join(body)), watch_s, n / watch_s, cat_n, done, rc))
+sys.exit(0 if rc == 0 and done == n else 1)
 PY
   (( $? == 0 )) || status=1
   set -e

@@ -61,6 +61,8 @@ enum Commands {
         LayoutListCommand.self,
         LayoutShowCommand.self,
         LayoutLintCommand.self,
+        RunCommand.self,
+        WatchCommand.self,
         HelpCommand.self,
     ]
 }

@@ -20,6 +20,8 @@ public struct ExitStatus: RawRepresentable, Sendable, Hashable {
     public static let cantCreate = ExitStatus(rawValue: 73)
     /// Writing failed.
     public static let ioError = ExitStatus(rawValue: 74)
+    /// A resource is busy (another `troca watch` holds the folder): try again later.
+    public static let tempFail = ExitStatus(rawValue: 75)
     /// A layout or configuration file is wrong.
     public static let config = ExitStatus(rawValue: 78)
 
@@ -33,6 +35,7 @@ public struct ExitStatus: RawRepresentable, Sendable, Hashable {
         (.software, "internal error (a bug in troca: please report it)"),
         (.cantCreate, "an output file cannot be created"),
         (.ioError, "an output could not be written"),
+        (.tempFail, "busy: another troca watch holds the folder; try again later"),
         (.config, "bad layout or configuration file"),
     ]
 }

@@ -1,0 +1,146 @@
+import FixedWidth
+import Foundation
+import Records
+import Watch
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Runs a pipeline's stages in-process, one after the other, through `Tool.main`.
+///
+/// How stages are connected: stage 1 reads the input on its standard input (and `{input}` names
+/// it for stages that take a file argument); each stage's standard output is written to a file
+/// in the run's scratch directory, which is the next stage's standard input, and is removed once
+/// that stage is done — so a stream is never held in memory, and at most two intermediate files
+/// exist at a time. The last stage writes the output (atomically, when it is a file).
+///
+/// How failures propagate: a stage that exits 0, 1 ("no") or 65 (records rejected; its valid
+/// records were written) passes its output on, as `set -o pipefail` would let a shell pipeline
+/// finish; the run's status is then the worst of them (65 over 1 over 0). Any other status
+/// (64, 66, 70, 73, 74, 78…) stops the run at that stage: no later stage runs, the output file is
+/// not written, and the status is that stage's.
+enum PipelineRunner {
+    /// What a run gave.
+    struct Outcome {
+        var status: ExitStatus
+        /// The stage that stopped the run (0-based), if one did.
+        var failedStage: Int?
+        /// Why it stopped, in a sentence.
+        var reason: String?
+    }
+
+    /// The placeholder values for an input (`-` is standard input) of `pipeline`, whose
+    /// directory is made absolute against `cwd`.
+    static func values(_ pipeline: Pipeline, input: String, out: String, work: String, date: String, cwd: String) -> [String: String] {
+        let names = input == "-" ? (name: "stdin", file: "-") : Template.names(ofInput: input)
+        let dir = pipeline.directory.hasPrefix("/") ? pipeline.directory : cwd + "/" + pipeline.directory
+        return ["name": names.name, "file": names.file, "input": input, "date": date, "out": out, "work": work, "pipeline": dir]
+    }
+
+    /// Runs `pipeline` on `input` (a path, or `-` for `io.stdin`), writing the last stage's
+    /// output to `output` (a path, written atomically) or to `io.stdout` when nil. `values`
+    /// fill the placeholders; `values["work"]` is the scratch directory (it must exist). Stages
+    /// run in `io.currentDirectory`.
+    static func run(_ pipeline: Pipeline, input: String, output: String?, values: [String: String], io: IO) -> Outcome {
+        let scratch = values["work"]!
+        var worst = ExitStatus.ok
+        var previous: String? = nil
+        defer { if let previous { unlink(previous) } }
+        var outputFile: AtomicFile? = nil
+        for (i, stage) in pipeline.stages.enumerated() {
+            let last = i == pipeline.stages.count - 1
+            let label = "stage \(i + 1) of \(pipeline.stages.count) (\(stage.command.joined(separator: " ")))"
+            // Opened here, before the stage runs: a file that vanished is this run's failure
+            // with its reason, never an empty input.
+            let stdin: () -> ByteSource
+            do {
+                if let previous {
+                    let source: ByteSource = try FileSource(path: previous, name: "-")
+                    stdin = { source }
+                } else if input == "-" {
+                    stdin = io.stdin
+                } else {
+                    let source: ByteSource = try FileSource(path: io.path(input), name: input)
+                    stdin = { source }
+                }
+            } catch {
+                return Outcome(status: error.missing ? .noInput : .ioError, failedStage: i, reason: "\(label): \(error.description)")
+            }
+            let stdout: (UnsafeBufferPointer<UInt8>) throws -> Void
+            var next: String? = nil
+            var fd: Int32 = -1
+            do {
+                if last, let output {
+                    let file = try AtomicFile(path: io.path(output))
+                    outputFile = file
+                    stdout = { try file.write($0) }
+                } else if last {
+                    stdout = io.stdout
+                } else {
+                    let path = scratch + "/stage-\(i + 1).out"
+                    fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+                    guard fd >= 0 else {
+                        throw WriteError(description: "cannot create \(path): \(String(cString: strerror(errno)))")
+                    }
+                    next = path
+                    let target = fd
+                    stdout = { bytes in
+                        do { try FileDescriptorOutput.write(target, UnsafeRawBufferPointer(bytes)) } catch let e as WriteError {
+                            throw WriteError(description: "cannot write \(path): \(e.description)")
+                        }
+                    }
+                }
+            } catch {
+                return Outcome(status: .cantCreate, failedStage: i, reason: "\(label): \(error)")
+            }
+            let stageIO = IO(
+                stdin: stdin, stdout: stdout, stderr: io.stderr, environment: io.environment, currentDirectory: io.currentDirectory)
+            let args = stage.command + stage.arguments.map { Template.expand($0, values) }
+            let status = Tool.main(arguments: args, io: stageIO)
+            if fd >= 0 { close(fd) }
+            if let previous { unlink(previous) }
+            previous = next
+            switch status {
+            case .ok: break
+            case .no: if worst == .ok { worst = .no }
+            case .dataError: worst = .dataError
+            default:
+                outputFile?.abort()
+                return Outcome(status: status, failedStage: i, reason: "\(label) exited with status \(status.rawValue)")
+            }
+        }
+        do { try outputFile?.commit() } catch {
+            return Outcome(status: .ioError, failedStage: pipeline.stages.count - 1, reason: "\(error)")
+        }
+        return Outcome(status: worst, failedStage: nil, reason: nil)
+    }
+
+    /// Checks a stage for `Pipeline.load`: the command must be in `Commands.all` (and not a
+    /// runner itself), and accept the arguments.
+    static func check(_ words: [String], _ args: [String]) -> (member: String, message: String)? {
+        let runners: [[String]] = [RunCommand.name, WatchCommand.name, HelpCommand.name]
+        guard let command = Commands.all.first(where: { $0.name == words }), !runners.contains(words) else {
+            let stages = Commands.all.filter { !runners.contains($0.name) }.map { $0.name.joined(separator: " ") }
+            return ("stage", "unknown stage \"\(words.joined(separator: " "))\"; stages are: \(stages.joined(separator: ", "))")
+        }
+        do {
+            _ = try Arguments(args, valued: command.valued, flags: command.flags)
+        } catch {
+            return (
+                "args", "\(error.message) (stage \"\(words.joined(separator: " "))\"; see `troca \(words.joined(separator: " ")) --help`)"
+            )
+        }
+        return nil
+    }
+
+    /// A fresh scratch directory under `$TMPDIR` (or /tmp).
+    static func scratchDirectory(_ io: IO) throws -> String {
+        let base = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        var template = Array((base + "/troca-run.XXXXXX").utf8CString)
+        guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
+            throw WriteError(description: "cannot create a scratch directory in \(base): \(String(cString: strerror(errno)))")
+        }
+        return String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}

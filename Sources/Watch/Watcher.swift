@@ -1,0 +1,425 @@
+import Records
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// One claimed file handed to the pipeline runner.
+public struct WatchJob: Sendable {
+    /// The file in `work/` (read it, never change it): `work/<claim>/NAME`.
+    public var input: String
+    /// Its directory, `work/<claim>/`, private to this file (stages run there, so that `NAME`
+    /// alone names the input and records' `source.file` is the name as dropped).
+    public var directory: String
+    /// Its name as dropped in the inbox (for `{name}`, `{file}`).
+    public var file: String
+    /// The rule that matched it.
+    public var rule: WatchConfig.Rule
+    /// The staging directory for its outputs (`{out}`): moved into `out/` only when it succeeds.
+    public var out: String
+    /// A scratch directory (`{work}`), removed afterwards.
+    public var scratch: String
+    /// The run's date, `YYYY-MM-DD` (`{date}`).
+    public var date: String
+}
+
+/// What running a job's pipeline gave.
+public struct WatchOutcome: Sendable {
+    /// The pipeline's exit status (0 ok, 65 records rejected, others: failed).
+    public var status: Int32
+    /// Why it failed, in a sentence, when it did.
+    public var reason: String?
+    /// The stages' diagnostics (stderr lines), kept for the log and `NAME.error.json`.
+    public var diagnostics: [String]
+
+    /// Creates an outcome.
+    public init(status: Int32, reason: String? = nil, diagnostics: [String] = []) {
+        self.status = status
+        self.reason = reason
+        self.diagnostics = diagnostics
+    }
+}
+
+/// Counts of one watcher run.
+public struct WatchSummary: Sendable, Hashable {
+    /// Files claimed from the inbox.
+    public var taken = 0
+    /// Files left in `work/` by an earlier run and finished now.
+    public var recovered = 0
+    /// Files processed.
+    public var done = 0
+    /// Files moved to `failed/`.
+    public var failed = 0
+    /// Files moved to `duplicates/`.
+    public var duplicates = 0
+}
+
+/// The watched-folder runner: polls the inbox, takes each file once it is stable, runs its
+/// rule's pipeline (through the `run` closure the caller gives), and files the input under
+/// `done/`, `failed/` or `duplicates/`, recording each step in the journal first.
+///
+/// The steps for one file, each safe to interrupt at any point:
+/// 1. claim: `rename(2)` from `inbox/NAME` to `work/<claim>/NAME` (atomic; a second watcher
+///    loses it), `<claim>` a number unique to this claim;
+/// 2. journal `claimed` with the content's SHA-256; content already `done` → `duplicates/`;
+/// 3. run the pipeline with `{out}` a staging directory, `work/<claim>/.run/out`;
+/// 4. journal `committing`, rename each staged output into `out/`, journal `done`;
+/// 5. rename the input into `done/YYYY-MM-DD/` (or, on failure, write `failed/NAME.error.json`,
+///    journal `failed`, rename the input into `failed/`).
+/// On start, each file in `work/` is finished from its last journal entry: done, failed or
+/// duplicate → only the move is left; otherwise it runs again (its outputs replace what a
+/// crash during step 4 left).
+public final class Watcher {
+    /// Runs a job's pipeline.
+    public typealias Run = (WatchJob) -> WatchOutcome
+
+    let config: WatchConfig
+    let journal: Journal
+    let run: Run
+    let log: ([UInt8]) -> Void
+    let shouldStop: () -> Bool
+    let today: () -> String
+    private var seen: [String: (size: Int, mtime: Int, since: Double)] = [:]
+    private var inboxBroken = false
+    private var claims = 0
+    /// Counts so far.
+    public private(set) var summary = WatchSummary()
+
+    /// Prepares a folder: creates its subdirectories (the folder itself must exist) and opens
+    /// the journal. Take the folder's `FolderLock` first.
+    public init(
+        config: WatchConfig, run: @escaping Run, log: @escaping ([UInt8]) -> Void,
+        shouldStop: @escaping () -> Bool = { false }, today: @escaping () -> String = Clock.today
+    ) throws(FileError) {
+        var st = stat()
+        guard stat(config.folder, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else {
+            throw FileError("the watched folder \(config.folder) is not a directory", code: errno == 0 ? ENOTDIR : errno)
+        }
+        for dir in [config.inbox, config.work, config.out, config.done, config.failed, config.duplicates] {
+            try FileBytes.makeDirectory(dir)
+        }
+        _ = try FileBytes.list(config.inbox)
+        self.config = config
+        // Only the histories of files still in work/ matter beyond their content hashes.
+        var inWork: Set<String> = []
+        for claim in try FileBytes.list(config.work) where !claim.hasPrefix(".") {
+            for name in (try? FileBytes.list(config.work + "/" + claim)) ?? [] { inWork.insert(claim + "/" + name) }
+        }
+        self.journal = try Journal(path: config.journal, recovering: inWork)
+        self.run = run
+        self.log = log
+        self.shouldStop = shouldStop
+        self.today = today
+        if !journal.unreadableLines.isEmpty {
+            note(
+                "warning", "journal-torn", file: nil,
+                "journal lines \(journal.unreadableLines) could not be read (torn by a crash?); skipped")
+        }
+    }
+
+    /// Runs: first finishes what `work/` holds, then polls the inbox until `shouldStop()` —
+    /// or, with `once`, until nothing in the inbox is left to take.
+    public func watch(once: Bool) -> WatchSummary {
+        recover()
+        note("info", "started", file: nil, "watching \(config.inbox) (\(config.rules.count) rules, settle \(config.settleSeconds) s)")
+        while !shouldStop() {
+            let (took, waiting) = poll()
+            if once && !took && !waiting { break }
+            if !took { pause(once ? min(config.pollSeconds, 0.05) : config.pollSeconds) }
+        }
+        let s = summary
+        note(
+            "info", "stopped", file: nil,
+            "taken \(s.taken), recovered \(s.recovered): \(s.done) done, \(s.failed) failed, \(s.duplicates) duplicates")
+        return s
+    }
+
+    /// Sleeps up to `seconds`, waking early to stop.
+    private func pause(_ seconds: Double) {
+        let end = Clock.monotonic() + seconds
+        while !shouldStop(), Clock.monotonic() < end { usleep(20_000) }
+    }
+
+    /// Finishes each file left in `work/` by an interrupted run.
+    public func recover() {
+        guard let claims = try? FileBytes.list(config.work) else { return }
+        for claim in claims where !claim.hasPrefix(".") {
+            if shouldStop() { return }
+            let dir = config.work + "/" + claim
+            let files = ((try? FileBytes.list(dir)) ?? []).filter { !$0.hasPrefix(".") && FileBytes.fileState(dir + "/" + $0) != nil }
+            guard let file = files.first else {
+                // Claimed directory made, crash before the rename into it: nothing to do.
+                FileBytes.remove(dir)
+                continue
+            }
+            let work = claim + "/" + file
+            let path = dir + "/" + file
+            summary.recovered += 1
+            note("info", "recover", file: file, "left in work/\(claim)/ by an interrupted run; finishing it")
+            let hash: (hash: String, size: Int)
+            do { hash = try FileBytes.sha256(path) } catch {
+                note("error", "unreadable", file: file, "\(error); left in work/")
+                continue
+            }
+            if let last = journal.last(work: work), last.sha256 == hash.hash {
+                switch last.event {
+                case .done:
+                    fileAway(path, into: config.done + "/" + today(), name: file)
+                    summary.done += 1
+                    continue
+                case .duplicate:
+                    fileAway(path, into: config.duplicates, name: file)
+                    summary.duplicates += 1
+                    continue
+                case .failed:
+                    fail(
+                        path, work: work, file: file, hash: hash, pipeline: last.pipeline, reason: last.reason ?? "failed", diagnostics: [],
+                        journaled: true)
+                    continue
+                default: break
+                }
+            }
+            process(path, work: work, file: file, hash: hash)
+        }
+    }
+
+    /// Lists the inbox once and takes every file that is ready. Returns whether it took any,
+    /// and whether some file is still settling.
+    public func poll() -> (took: Bool, waiting: Bool) {
+        let names: [String]
+        do {
+            names = try FileBytes.list(config.inbox)
+            if inboxBroken { note("info", "inbox-readable", file: nil, "\(config.inbox) can be listed again") }
+            inboxBroken = false
+        } catch {
+            if !inboxBroken { note("error", "inbox-unreadable", file: nil, "\(error); retrying every \(config.pollSeconds) s") }
+            inboxBroken = true
+            return (false, false)
+        }
+        let now = Clock.monotonic()
+        var took = false
+        var waiting = false
+        let present = Set(names)
+        seen = seen.filter { present.contains($0.key) }
+        for name in names where !name.hasPrefix(".") && !name.hasSuffix(".ok") {
+            if shouldStop() { break }
+            let path = config.inbox + "/" + name
+            guard let state = FileBytes.fileState(path) else { continue }
+            let marked = present.contains(name + ".ok")
+            if !marked {
+                if let s = seen[name], s.size == state.size, s.mtime == state.mtime {
+                    if now - s.since < config.settleSeconds {
+                        waiting = true
+                        continue
+                    }
+                } else {
+                    seen[name] = (state.size, state.mtime, now)
+                    if config.settleSeconds > 0 {
+                        waiting = true
+                        continue
+                    }
+                }
+            }
+            seen[name] = nil
+            if claim(name, marked: marked) { took = true }
+        }
+        return (took, waiting)
+    }
+
+    /// Claims `inbox/name` by renaming it into `work/`, then processes it.
+    func claim(_ name: String, marked: Bool) -> Bool {
+        claims += 1
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        let claim = "\(Int(ts.tv_sec) * 1_000_000_000 + Int(ts.tv_nsec) + claims)"
+        let work = claim + "/" + name
+        let path = config.work + "/" + work
+        do throws(FileError) {
+            guard mkdir(config.work + "/" + claim, 0o755) == 0 else { throw FileError("cannot create directory work/\(claim)") }
+            try FileBytes.rename(config.inbox + "/" + name, path)
+        } catch {
+            FileBytes.remove(config.work + "/" + claim)
+            if error.code == ENOENT {
+                note(
+                    "warning", "vanished", file: name,
+                    "gone from the inbox before it could be claimed (removed or taken by another process)")
+            } else {
+                note("error", "claim-failed", file: name, "\(error); left in the inbox")
+            }
+            return false
+        }
+        // No fsync here: a claim lost to a power cut puts the file back in the inbox, not yet
+        // run; the `claimed` journal entry below is synced before anything is run.
+        if marked { unlink(config.inbox + "/" + name + ".ok") }
+        summary.taken += 1
+        let hash: (hash: String, size: Int)
+        do { hash = try FileBytes.sha256(path) } catch {
+            note("error", "unreadable", file: name, "\(error); left in work/ for the next start")
+            return true
+        }
+        process(path, work: work, file: name, hash: hash)
+        return true
+    }
+
+    /// Runs a claimed file's pipeline and files it away.
+    private func process(_ path: String, work: String, file: String, hash: (hash: String, size: Int)) {
+        if let first = journal.done(hash: hash.hash) {
+            let entry = JournalEntry(
+                .duplicate, file: file, work: work, sha256: hash.hash, size: hash.size,
+                reason: "same content as \(first.file), done \(first.at)")
+            guard journaled(entry) else { return }
+            note(
+                "warning", "duplicate", file: file,
+                "same content (sha256 \(hash.hash.prefix(12))…) as \(first.file), done \(first.at); not processed again")
+            fileAway(path, into: config.duplicates, name: file)
+            summary.duplicates += 1
+            return
+        }
+        guard let rule = config.rule(for: file) else {
+            let patterns = config.rules.map(\.pattern).joined(separator: ", ")
+            fail(
+                path, work: work, file: file, hash: hash, pipeline: nil, reason: "no rule matches \"\(file)\" (patterns: \(patterns))",
+                diagnostics: [])
+            return
+        }
+        let pipeline = rule.pipeline.name
+        guard journaled(JournalEntry(.claimed, file: file, work: work, sha256: hash.hash, size: hash.size, pipeline: pipeline)) else {
+            return
+        }
+        let directory = directoryOf(path)
+        let staging = directory + "/.run"
+        FileBytes.remove(staging)
+        let job = WatchJob(
+            input: path, directory: directory, file: file, rule: rule, out: staging + "/out", scratch: staging + "/tmp", date: today())
+        do {
+            try FileBytes.makeDirectory(job.out)
+            try FileBytes.makeDirectory(job.scratch)
+        } catch {
+            note("error", "staging", file: file, "\(error); left in work/ for the next start")
+            return
+        }
+        defer { FileBytes.remove(staging) }
+        note("info", "taken", file: file, "running pipeline \(pipeline) (sha256 \(hash.hash.prefix(12))…, \(hash.size) bytes)")
+        let outcome = run(job)
+        let accepted = outcome.status == 0 || (outcome.status == 65 && rule.acceptRejects)
+        guard accepted else {
+            let reason = outcome.reason ?? "pipeline \(pipeline) exited with status \(outcome.status)"
+            fail(path, work: work, file: file, hash: hash, pipeline: pipeline, reason: reason, diagnostics: outcome.diagnostics)
+            return
+        }
+        do {
+            let outputs = try commit(job.out, work: work, file: file, hash: hash, pipeline: pipeline)
+            guard
+                journaled(
+                    JournalEntry(.done, file: file, work: work, sha256: hash.hash, size: hash.size, pipeline: pipeline, outputs: outputs))
+            else { return }
+            note("info", "done", file: file, "pipeline \(pipeline) exit \(outcome.status); outputs: \(outputs.joined(separator: ", "))")
+            fileAway(path, into: config.done + "/" + job.date, name: file)
+            summary.done += 1
+        } catch {
+            fail(path, work: work, file: file, hash: hash, pipeline: pipeline, reason: error.description, diagnostics: outcome.diagnostics)
+        }
+    }
+
+    /// Moves staged outputs into `out/`. An output name already in `out/` is refused unless a
+    /// `committing` entry of this same work item says an interrupted run put it there.
+    private func commit(_ staged: String, work: String, file: String, hash: (hash: String, size: Int), pipeline: String) throws(CommitError)
+        -> [String]
+    {
+        let names: [String]
+        do { names = try FileBytes.list(staged) } catch { throw CommitError(description: error.description) }
+        let mine = journal.committing(work: work)
+        for name in names where FileBytes.exists(config.out + "/" + name) && !mine.contains("out/" + name) {
+            throw CommitError(description: "output out/\(name) already exists (written for another input); nothing was replaced")
+        }
+        let outputs = names.map { "out/" + $0 }
+        guard
+            journaled(
+                JournalEntry(.committing, file: file, work: work, sha256: hash.hash, size: hash.size, pipeline: pipeline, outputs: outputs))
+        else {
+            throw CommitError(description: "the journal cannot be written")
+        }
+        for name in names {
+            do { try FileBytes.rename(staged + "/" + name, config.out + "/" + name) } catch {
+                throw CommitError(description: error.description)
+            }
+        }
+        FileBytes.syncDirectory(of: config.out + "/x")
+        return outputs
+    }
+
+    struct CommitError: Error, CustomStringConvertible { var description: String }
+
+    /// Files a failed input: `failed/NAME.error.json` (why), the journal, then the input itself.
+    private func fail(
+        _ path: String, work: String, file: String, hash: (hash: String, size: Int), pipeline: String?, reason: String,
+        diagnostics: [String], journaled already: Bool = false
+    ) {
+        let target = FileBytes.freeName(config.failed, file)
+        var w = JSONObjectWriter()
+        w.string("file", file)
+        w.string("sha256", hash.hash)
+        w.int("size", hash.size)
+        if let pipeline { w.string("pipeline", pipeline) }
+        w.string("reason", DocumentMask.mask(reason))
+        w.raw("diagnostics", json: JSONValue.array(diagnostics.map { .string(DocumentMask.mask($0)) }).bytes)
+        w.string("at", Clock.timestamp())
+        do {
+            try FileBytes.writeAtomically(target + ".error.json", w.finish() + [10])
+        } catch {
+            note("error", "failed-unwritable", file: file, "\(error); left in work/ for the next start")
+            return
+        }
+        if !already {
+            guard
+                journaled(
+                    JournalEntry(.failed, file: file, work: work, sha256: hash.hash, size: hash.size, pipeline: pipeline, reason: reason))
+            else { return }
+        }
+        note("error", "failed", file: file, reason + (diagnostics.isEmpty ? "" : " — " + diagnostics.prefix(3).joined(separator: " | ")))
+        do {
+            try FileBytes.rename(path, target)
+            FileBytes.syncDirectory(of: target)
+            FileBytes.remove(directoryOf(path))
+        } catch {
+            note("error", "move-failed", file: file, "\(error); left in work/ for the next start")
+        }
+        summary.failed += 1
+    }
+
+    /// Moves an input into `dir` under a free name, and removes its claim directory.
+    private func fileAway(_ path: String, into dir: String, name: String) {
+        do {
+            try FileBytes.makeDirectory(dir)
+            let target = FileBytes.freeName(dir, name)
+            try FileBytes.rename(path, target)
+            FileBytes.syncDirectory(of: target)
+            FileBytes.remove(directoryOf(path))
+        } catch {
+            note("error", "move-failed", file: name, "\(error); left in work/ for the next start")
+        }
+    }
+
+    /// Appends to the journal; on failure logs it and returns false (the file stays in work/).
+    private func journaled(_ entry: JournalEntry) -> Bool {
+        do {
+            try journal.append(entry)
+            return true
+        } catch {
+            note("error", "journal", file: entry.file, "\(error); the file stays in work/ for the next start")
+            return false
+        }
+    }
+
+    /// Logs one JSONL line, CPF/CNPJ masked.
+    func note(_ level: String, _ event: String, file: String?, _ message: String) {
+        var w = JSONObjectWriter()
+        w.string("at", Clock.timestamp())
+        w.string("level", level)
+        w.string("event", event)
+        if let file { w.string("file", file) }
+        w.string("message", message)
+        let line = DocumentMask.mask(String(decoding: w.finish(), as: UTF8.self))
+        log(Array(line.utf8) + [10])
+    }
+}

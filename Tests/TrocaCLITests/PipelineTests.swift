@@ -1,0 +1,169 @@
+import Foundation
+import Testing
+import TrocaCLI
+
+/// `troca run` and `troca watch` in-process, on the samples in Fixtures/samples/watch.
+@Suite struct PipelineTests {
+    let samples = repoRoot + "/Fixtures/samples/watch"
+
+    @Test func runConnectsStagesAndWritesTheOutputAndTheStagesOwnFiles() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = troca(["run", samples + "/retorno.json", sampleRetorno, "--out", dir, "--date", "2026-11-30"], cwd: dir)
+        #expect(r.status == .ok, "\(r.stderrText)")
+        #expect(r.stdout.isEmpty)
+        // cnab parse → export csv --record event: the sample retorno's 4 events, one row each
+        // after the header (its 6 file/batch records are skipped by --record).
+        let csv = try #require(try? String(contentsOfFile: dir + "/RETORNO-240-2026-11-30.csv", encoding: .utf8))
+        let rows = csv.split(separator: "\r\n")
+        #expect(rows.count == 5)
+        #expect(rows[0].hasSuffix("nosso_numero;event;paid_cents;credit_date"))
+        #expect(rows[1].contains(";paid;"))
+        #expect(try String(contentsOfFile: dir + "/RETORNO-240.rejects.jsonl", encoding: .utf8).isEmpty)
+        #expect(r.stderrText.contains("troca: run: retorno: 2 stages, exit 0; output \(dir)/RETORNO-240-2026-11-30.csv"))
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: dir).sorted() == [
+                "RETORNO-240-2026-11-30.csv", "RETORNO-240.rejects.jsonl",
+            ])
+    }
+
+    @Test func runReadsStandardInputAndWritesStandardOutputWithoutAnOutput() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Data(#"{"stages": [{"stage": "cnab parse"}, {"stage": "export csv", "args": ["--columns", "record"]}]}"#.utf8)
+            .write(to: URL(fileURLWithPath: dir + "/p.json"))
+        let input = try [UInt8](Data(contentsOf: URL(fileURLWithPath: sampleRetorno)))
+        let r = troca(["run", "p.json"], stdin: input, cwd: dir)
+        #expect(r.status == .ok)
+        // 10 records (file header, batch header, 4 events, batch trailer, file trailer… as the
+        // parse summary says) → a header row and 10 rows.
+        #expect(r.stdoutText.split(separator: "\n").count == 11)
+        #expect(r.stdoutText.hasPrefix("record\nfile\nbatch\nevent\n"))
+    }
+
+    @Test func aStageThatRejectsPassesItsValidRecordsOnAndTheRunExits65() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let damaged = repoRoot + "/Fixtures/cnab-parse/0004-invalid-date-rejects-titulo/RET.ret"
+        let r = troca(["run", samples + "/events.json", damaged, "--out", dir], cwd: dir)
+        #expect(r.status == .dataError)
+        // The 9 valid records of that case (CLITests.rejectsFileHoldsEachRejectedLineWithItsRawBytes).
+        let out = try String(contentsOfFile: dir + "/RET.jsonl", encoding: .utf8)
+        #expect(out.split(separator: "\n").count == 9)
+    }
+
+    @Test func aStageThatFailsStopsTheRunAndLeavesNoOutput() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // Stage 2 reads a file that does not exist: exit 66 from that stage, stage 3 never runs.
+        try Data(
+            #"{"stages": [{"stage": "cnab parse", "args": ["{input}"]}, {"stage": "cnab parse", "args": ["missing.ret"]}, {"stage": "export csv", "args": ["--columns", "record"]}], "output": "{out}/x.csv"}"#
+                .utf8
+        ).write(to: URL(fileURLWithPath: dir + "/p.json"))
+        let r = troca(["run", "p.json", sampleRetorno], cwd: dir)
+        #expect(r.status == .noInput)
+        #expect(r.stderrText.contains("stopped: stage 2 of 3 (cnab parse) exited with status 66"))
+        #expect(!r.stderrText.contains("export csv:"), "stage 3 did not run")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["p.json"], "no output, no temporary file")
+    }
+
+    @Test func anOutputThatCannotBeCreatedStopsTheRunBeforeTheLastStageRuns() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = troca(["run", samples + "/events.json", sampleRetorno, "--out", dir + "/no/such/dir"], cwd: dir)
+        #expect(r.status == .cantCreate)
+        #expect(r.stderrText.contains("stopped: stage 1 of 1 (cnab parse): cannot create \(dir)/no/such/dir/RETORNO-240.jsonl"))
+        #expect(!r.stderrText.contains("cnab parse: "), "the stage did not run")
+    }
+
+    @Test(arguments: [
+        (
+            #"{"stages": [{"stage": "cnab parse"}, {"stage": "reconcile"}]}"#,
+            "p.json: $.stages[1].stage: unknown stage \"reconcile\"; stages are: cnab parse"
+        ),
+        (#"{"stages": [{"stage": "watch", "args": ["--config", "x"]}]}"#, "p.json: $.stages[0].stage: unknown stage \"watch\""),
+        (
+            #"{"stages": [{"stage": "export csv", "args": ["--colums", "a"]}]}"#,
+            "p.json: $.stages[0].args: unknown option --colums (stage \"export csv\""
+        ),
+    ])
+    func aBadPipelineExits78NamingTheEntry(json: String, message: String) throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Data(json.utf8).write(to: URL(fileURLWithPath: dir + "/p.json"))
+        let r = troca(["run", "p.json", sampleRetorno], cwd: dir)
+        #expect(r.status == .config)
+        #expect(r.stderrText.contains("troca: run: " + message), "\(r.stderrText)")
+    }
+
+    @Test func watchOnceFilesEveryInputAndAnotherWatcherIsRefusedMeanwhile() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for f in ["retorno.json", "events.json"] {
+            try FileManager.default.copyItem(atPath: samples + "/" + f, toPath: dir + "/" + f)
+        }
+        try Data(#"{"folder": "banco", "settle_seconds": 0, "rules": [{"pattern": "*.ret", "pipeline": "events.json"}]}"#.utf8)
+            .write(to: URL(fileURLWithPath: dir + "/watch.json"))
+        try FileManager.default.createDirectory(atPath: dir + "/banco/inbox", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: sampleRetorno, toPath: dir + "/banco/inbox/A.ret")
+        try FileManager.default.copyItem(atPath: sampleRetorno, toPath: dir + "/banco/inbox/B.ret")
+        let r = troca(["watch", "--config", "watch.json", "--once", "--date", "2026-11-30"], cwd: dir)
+        #expect(r.status == .ok, "\(r.stderrText)")
+        #expect(FileManager.default.fileExists(atPath: dir + "/banco/done/2026-11-30/A.ret"))
+        #expect(FileManager.default.fileExists(atPath: dir + "/banco/duplicates/B.ret"))
+        let out = try String(contentsOfFile: dir + "/banco/out/A.jsonl", encoding: .utf8)
+        #expect(out.split(separator: "\n").count == 10)
+        #expect(out.contains(#""source":{"file":"A.ret","line":1}"#), "records name the file as dropped")
+        // The log is JSONL: one object per line.
+        let log = r.stderrText.split(separator: "\n")
+        #expect(log.allSatisfy { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) is [String: Any] })
+        #expect(log.contains { $0.contains(#""event":"duplicate""#) && $0.contains(#""file":"B.ret""#) })
+        // While a watcher holds the folder, another exits 75.
+        let fd = open(dir + "/banco/.troca-watch.lock", O_RDWR)
+        defer { close(fd) }
+        #expect(flock(fd, LOCK_EX | LOCK_NB) == 0)
+        let busy = troca(["watch", "--config", "watch.json", "--once"], cwd: dir)
+        #expect(busy.status.rawValue == 75)
+        #expect(busy.stderrText.contains("another troca watch"))
+    }
+
+    @Test func watchOnceExits65WhenAFileFailed() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.copyItem(atPath: samples + "/events.json", toPath: dir + "/events.json")
+        try Data(#"{"folder": "f", "settle_seconds": 0, "rules": [{"pattern": "*.ret", "pipeline": "events.json"}]}"#.utf8)
+            .write(to: URL(fileURLWithPath: dir + "/watch.json"))
+        try FileManager.default.createDirectory(atPath: dir + "/f/inbox", withIntermediateDirectories: true)
+        try Data("not a CNAB file\n".utf8).write(to: URL(fileURLWithPath: dir + "/f/inbox/X.ret"))
+        let r = troca(["watch", "--config", "watch.json", "--once"], cwd: dir)
+        #expect(r.status == .dataError)
+        let error = try String(contentsOfFile: dir + "/f/failed/X.ret.error.json", encoding: .utf8)
+        #expect(error.contains(#""reason":"pipeline events exited with status 65""#))
+        #expect(error.contains("troca: X.ret:1"), "the stage's diagnostics name the file as dropped")
+    }
+
+    @Test func watchRefusesABadConfigWith78() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Data(#"{"folder": "f", "rules": [{"pattern": "*.ret", "pipeline": {"stages": [{"stage": "cnab parze"}]}}]}"#.utf8)
+            .write(to: URL(fileURLWithPath: dir + "/watch.json"))
+        let r = troca(["watch", "--config", "watch.json", "--once"], cwd: dir)
+        #expect(r.status == .config)
+        #expect(r.stderrText.hasPrefix("troca: watch: watch.json: $.rules[0].pipeline.stages[0].stage: unknown stage \"cnab parze\""))
+        let missing = troca(["watch", "--config", "watch.json", "--once"], cwd: dir + "/nowhere")
+        #expect(missing.status == .config)
+        #expect(missing.stderrText.contains("cannot read"))
+    }
+
+    @Test func theSampleWatchConfigLoads() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for f in ["retorno.json", "events.json", "watch.json"] {
+            try FileManager.default.copyItem(atPath: samples + "/" + f, toPath: dir + "/" + f)
+        }
+        // No banco/ folder yet: loading passes (78 would be a bad config); the folder is missing (66).
+        let r = troca(["watch", "--config", "watch.json", "--once"], cwd: dir)
+        #expect(r.status == .noInput)
+        #expect(r.stderrText.contains("banco is not a directory"))
+    }
+}

@@ -1,0 +1,203 @@
+import Foundation
+import Testing
+
+@testable import Watch
+
+@Suite struct WatcherTests {
+    @Test func aFileIsClaimedRunAndFiledWithItsOutputs() throws {
+        let folder = try Folder()
+        defer { try? FileManager.default.removeItem(atPath: folder.root) }
+        try folder.drop("a.txt", "hello\n")
+        let runner = Folder.Runner()
+        let summary = try folder.watcher(runner).watch(once: true)
+        #expect(runner.calls == ["a.txt"])
+        #expect(summary == WatchSummary(taken: 1, recovered: 0, done: 1, failed: 0, duplicates: 0))
+        #expect(read(folder.f + "/out/a.out") == "HELLO\n")
+        #expect(read(folder.f + "/done/2026-11-30/a.txt") == "hello\n", "the input is moved unchanged")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.f + "/work").isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.f + "/inbox").isEmpty)
+        // The journal: claimed, committing, done — each with sha256("hello\n") (printf 'hello\n' | sha256sum).
+        let journal = try Journal(path: folder.config.journal)
+        let done = try #require(journal.done(hash: "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03"))
+        #expect(done.file == "a.txt")
+        #expect(done.outputs == ["out/a.out"])
+        #expect(done.size == 6)
+        let lines = read(folder.config.journal)!.split(separator: "\n").map { JournalEntry(line: Array($0.utf8))!.event }
+        #expect(lines == [.claimed, .committing, .done])
+    }
+
+    @Test func theSameContentDroppedTwiceRunsOnceAndTheCopyGoesToDuplicates() throws {
+        let folder = try Folder()
+        defer { try? FileManager.default.removeItem(atPath: folder.root) }
+        try folder.drop("a.txt", "same\n")
+        let runner = Folder.Runner()
+        _ = try folder.watcher(runner).watch(once: true)
+        // Dropped again under another name, and under the same name, in a later run.
+        try folder.drop("b.txt", "same\n")
+        try folder.drop("a.txt", "same\n")
+        let summary = try folder.watcher(runner).watch(once: true)
+        #expect(runner.calls == ["a.txt"])
+        #expect(summary.duplicates == 2)
+        #expect(tree(folder.f + "/duplicates") == ["a.txt", "b.txt"])
+        #expect(tree(folder.f + "/out") == ["a.out"])
+    }
+
+    @Test func aFailedRunFilesTheInputWithItsReasonAndMasksDocuments() throws {
+        let folder = try Folder()
+        defer { try? FileManager.default.removeItem(atPath: folder.root) }
+        try folder.drop("x.txt", "bad\n")
+        try folder.drop("notes.csv", "no rule\n")
+        let log = LogCapture()
+        let summary = try folder.watcher(Folder.Runner(), log: log).watch(once: true)
+        #expect(summary.failed == 2)
+        #expect(tree(folder.f + "/failed") == ["notes.csv", "notes.csv.error.json", "x.txt", "x.txt.error.json"])
+        #expect(tree(folder.f + "/out").isEmpty, "a failed run's staged outputs are not moved into out/")
+        let error = try #require(read(folder.f + "/failed/x.txt.error.json"))
+        #expect(error.contains("\"reason\":\"pipeline rules[0] exited with status 65\""))
+        #expect(error.contains("CPF 529******25"))
+        #expect(!error.contains("52998224725"))
+        #expect(read(folder.f + "/failed/notes.csv.error.json")!.contains("no rule matches \\\"notes.csv\\\" (patterns: *.txt)"))
+        #expect(!log.text.contains("52998224725"))
+        #expect(log.text.contains("\"event\":\"failed\""))
+        // Failed content is not "done": dropped again (after a fix), it runs again.
+        try folder.drop("x.txt", "bad\n")
+        let runner = Folder.Runner()
+        _ = try folder.watcher(runner).watch(once: true)
+        #expect(runner.calls == ["x.txt"])
+    }
+
+    @Test func rejectsAcceptedByTheRuleCountAsDone() throws {
+        let folder = try Folder(acceptRejects: true)
+        defer { try? FileManager.default.removeItem(atPath: folder.root) }
+        try folder.drop("x.txt", "bad\n")
+        let summary = try folder.watcher(Folder.Runner()).watch(once: true)
+        #expect(summary.done == 1)
+        #expect(summary.failed == 0)
+    }
+
+    @Test func aFileLeftInWorkByACrashRunsAgainOnStart() throws {
+        let folder = try Folder()
+        defer { try? FileManager.default.removeItem(atPath: folder.root) }
+        _ = try folder.watcher(Folder.Runner()).watch(once: true)  // makes the folder's parts
+        // A crash after the claim and a half-done commit: the claim, its journal line, a stale
+        // staging directory, and an output the interrupted commit had already moved into out/.
+        try write("crash\n", to: folder.f + "/work/17/c.txt")
+        try write("PARTIAL", to: folder.f + "/work/17/.run/out/c.out")
+        try write("CRASH\n", to: folder.f + "/out/c.out")
+        let hash = try FileBytes.sha256(folder.f + "/work/17/c.txt")
+        try Journal(path: folder.config.journal).append(
+            JournalEntry(.committing, file: "c.txt", work: "17/c.txt", sha256: hash.hash, size: hash.size, outputs: ["out/c.out"]))
+        let runner = Folder.Runner()
+        let summary = try folder.watcher(runner).watch(once: true)
+        #expect(runner.calls == ["c.txt"])
+        #expect(summary.recovered == 1)
+        #expect(summary.done == 1)
+        #expect(read(folder.f + "/out/c.out") == "CRASH\n", "replaced by the rerun's whole output, never the partial one")
+        #expect(tree(folder.f + "/work").isEmpty)
+        #expect(tree(folder.f + "/done") == ["2026-11-30/c.txt"])
+    }
+
+    @Test func aFileWhoseDoneWasJournaledIsOnlyMovedOnStart() throws {
+        let folder = try Folder()
+        defer { try? FileManager.default.removeItem(atPath: folder.root) }
+        _ = try folder.watcher(Folder.Runner()).watch(once: true)
+        try write("over\n", to: folder.f + "/work/18/d.txt")
+        // A claim directory made just before a crash, the file not yet renamed into it.
+        try FileManager.default.createDirectory(atPath: folder.f + "/work/19", withIntermediateDirectories: true)
+        let hash = try FileBytes.sha256(folder.f + "/work/18/d.txt")
+        try Journal(path: folder.config.journal).append(
+            JournalEntry(.done, file: "d.txt", work: "18/d.txt", sha256: hash.hash, size: hash.size))
+        let runner = Folder.Runner()
+        let summary = try folder.watcher(runner).watch(once: true)
+        #expect(runner.calls.isEmpty)
+        #expect(summary.done == 1)
+        #expect(tree(folder.f + "/done") == ["2026-11-30/d.txt"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.f + "/work").isEmpty)
+    }
+
+    @Test func anOutputNameTakenByAnotherInputFailsWithoutReplacingIt() throws {
+        let folder = try Folder(output: "{out}/fixed.out")
+        defer { try? FileManager.default.removeItem(atPath: folder.root) }
+        try folder.drop("a.txt", "first\n")
+        _ = try folder.watcher(Folder.Runner()).watch(once: true)
+        try folder.drop("b.txt", "second\n")
+        let summary = try folder.watcher(Folder.Runner()).watch(once: true)
+        #expect(summary.failed == 1)
+        #expect(read(folder.f + "/out/fixed.out") == "FIRST\n")
+        #expect(read(folder.f + "/failed/b.txt.error.json")!.contains("already exists"))
+    }
+
+    @Test func aFileIsTakenOnlyOnceItHasSettledOrHasAnOkMarker() throws {
+        let folder = try Folder(settle: 0.3)
+        defer { try? FileManager.default.removeItem(atPath: folder.root) }
+        let runner = Folder.Runner()
+        let watcher = try folder.watcher(runner)
+        try folder.drop("slow.txt", "part")
+        try folder.drop("marked.txt", "all\n")
+        try folder.drop("marked.txt.ok", "")
+        var first = watcher.poll()
+        #expect(first.took && first.waiting, "the marked file at once; the other one waits")
+        #expect(runner.calls == ["marked.txt"])
+        #expect(!FileManager.default.fileExists(atPath: folder.f + "/inbox/marked.txt.ok"), "the marker goes with its file")
+        usleep(150_000)
+        try folder.drop("slow.txt", "part two\n")  // still being written: its settle time starts again
+        usleep(200_000)
+        first = watcher.poll()
+        #expect(!first.took && first.waiting)
+        usleep(350_000)
+        #expect(watcher.poll().took)
+        #expect(runner.calls == ["marked.txt", "slow.txt"])
+    }
+
+    @Test func stoppingFinishesTheFileInHandAndLeavesTheRest() throws {
+        let folder = try Folder()
+        defer { try? FileManager.default.removeItem(atPath: folder.root) }
+        try folder.drop("a.txt", "1\n")
+        try folder.drop("b.txt", "2\n")
+        let runner = Folder.Runner()
+        let summary = try folder.watcher(runner, stop: { runner.calls.count >= 1 }).watch(once: false)
+        #expect(runner.calls == ["a.txt"])
+        #expect(summary.done == 1)
+        #expect(tree(folder.f + "/inbox") == ["b.txt"])
+    }
+
+    @Test func oneWatcherPerFolder() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        do {
+            let first = try FolderLock(path: dir + "/.lock")
+            #expect(read(dir + "/.lock") == "\(getpid())\n")
+            #expect(throws: FileError.self) { try FolderLock(path: dir + "/.lock") }
+            withExtendedLifetime(first) {}
+        }
+        _ = try FolderLock(path: dir + "/.lock")  // released with its owner
+    }
+
+    @Test func anUnreadableInboxIsReportedAndPollingGoesOn() throws {
+        let folder = try Folder()
+        defer { try? FileManager.default.removeItem(atPath: folder.root) }
+        let log = LogCapture()
+        let watcher = try folder.watcher(Folder.Runner(), log: log)
+        try FileManager.default.moveItem(atPath: folder.f + "/inbox", toPath: folder.f + "/inbox-away")
+        #expect(watcher.poll() == (false, false) ? true : false)
+        #expect(watcher.poll().took == false)
+        #expect(log.lines.filter { $0.contains("inbox-unreadable") }.count == 1, "said once, not at every poll")
+        try FileManager.default.moveItem(atPath: folder.f + "/inbox-away", toPath: folder.f + "/inbox")
+        _ = watcher.poll()
+        #expect(log.text.contains("inbox-readable"))
+    }
+
+    @Test func aFileThatVanishesBeforeItsClaimIsReportedAndNothingElseChanges() throws {
+        let folder = try Folder()
+        defer { try? FileManager.default.removeItem(atPath: folder.root) }
+        let log = LogCapture()
+        let runner = Folder.Runner()
+        let watcher = try folder.watcher(runner, log: log)
+        // Listed, then removed (or taken by another process) before the rename.
+        #expect(watcher.claim("ghost.txt", marked: false) == false)
+        #expect(runner.calls.isEmpty)
+        #expect(log.text.contains(#""event":"vanished","file":"ghost.txt""#))
+        #expect(tree(folder.f + "/work").isEmpty, "no claim directory left behind")
+        #expect(watcher.summary.taken == 0)
+    }
+}
