@@ -432,6 +432,11 @@ print("%-44s %8.1f %6.3f %8.3f %14s %16s%s" % (
 for line in sys.argv[7].splitlines():
     print("   %s" % line)
 sys.exit(0 if ratio <= 40 and rss_mib <= 1536 and rec_rc == "0" else 1)
+PY
+  (( $? == 0 )) || status=1
+  set -e
+fi
+
 # --- pipelines and watched folders (optional) ----------------------------------------------
 if (( watch )); then
   ret="$dir/retorno-100000.ret"
