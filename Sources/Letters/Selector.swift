@@ -1,0 +1,221 @@
+import Boleto
+import Records
+
+/// The charges the debt update adds to one título as of a date (centavos).
+public struct DebtCharges: Sendable, Hashable {
+    public var fineCents = 0
+    public var interestCents = 0
+    public var correctionCents = 0
+    public init(fineCents: Int = 0, interestCents: Int = 0, correctionCents: Int = 0) {
+        self.fineCents = fineCents
+        self.interestCents = interestCents
+        self.correctionCents = correctionCents
+    }
+    public var total: Int { fineCents + interestCents + correctionCents }
+}
+
+/// A letter already sent: the party and the ladder step (from the `--history` file).
+public struct SentLetter: Sendable, Hashable {
+    public var party: String
+    public var step: String
+    public init(party: String, step: String) {
+        self.party = party
+        self.step = step
+    }
+}
+
+/// Chooses the letters due on a date: groups overdue títulos by party, finds each party's ladder
+/// step, applies the skip rules, and builds one `letter` job per party.
+public struct LetterSelector {
+    /// What became of one input record.
+    public enum Taken: Sendable, Hashable {
+        /// An overdue título, kept for its party's letter (the party's outcome decides).
+        case overdue
+        /// A título not yet overdue on the as-of date.
+        case notDue
+        /// An agreement naming a party in a current agreement.
+        case agreement
+        /// Another record (not a title or agreement): counted, not used.
+        case other
+        /// The record cannot be used.
+        case rejected(code: String, message: String)
+    }
+
+    /// Why a party gets no letter.
+    public enum Skip: String, Sendable, Hashable, CaseIterable {
+        case agreement = "in a current agreement"
+        case belowMinimum = "below the minimum balance"
+        case alreadySent = "already sent this step"
+        case noStep = "not on a ladder step"
+    }
+
+    /// A party's outcome, with the input lines of its títulos.
+    public enum Outcome {
+        case letter(job: JSONObject, sent: SentLetter, boleto: Bool)
+        case skipped(Skip)
+        case rejected(code: String, message: String)
+    }
+
+    public struct Party {
+        public var key: String
+        public var titles: [(title: JSONObject, days: Int)] = []
+        /// Input lines and raw bytes of its títulos.
+        public var lines: [(line: Int, raw: [UInt8])] = []
+    }
+
+    public let ladder: Ladder
+    public let asOf: CivilDate
+    let sent: Set<SentLetter>
+    var nextSequence: Int
+    var nextNossoNumero: Int
+    /// The debt update of a título as of the date (none: no charges).
+    let update: (JSONObject, CivilDate) -> DebtCharges
+    var parties: [String: Int] = [:]
+    public private(set) var ordered: [Party] = []
+    var inAgreement: Set<String> = []
+
+    /// `sequence` numbers start at `nextSequence`; boletos take nosso números from
+    /// `nextNossoNumero` on.
+    public init(
+        ladder: Ladder, asOf: CivilDate, sent: Set<SentLetter>, nextSequence: Int, nextNossoNumero: Int,
+        update: @escaping (JSONObject, CivilDate) -> DebtCharges = { _, _ in DebtCharges() }
+    ) {
+        self.ladder = ladder
+        self.asOf = asOf
+        self.sent = sent
+        self.nextSequence = nextSequence
+        self.nextNossoNumero = nextNossoNumero
+        self.update = update
+    }
+
+    static func partyKey(_ o: JSONObject) -> String? {
+        for holder in ["payer", "party"] {
+            if case .object(let p)? = o[holder] {
+                if let d = p.string("document"), !d.isEmpty { return d }
+                if let n = p.string("name"), !n.isEmpty { return "name:" + n }
+            }
+        }
+        for key in ["party_document", "payer_document", "document"] {
+            if let d = o.string(key), !d.isEmpty { return d }
+        }
+        return nil
+    }
+
+    /// Takes one input record.
+    public mutating func add(_ record: JSONObject, line: Int, raw: [UInt8]) -> Taken {
+        switch record.string("record") {
+        case "title":
+            guard let key = Self.partyKey(record) else {
+                return .rejected(code: "letters.title", message: "title has no payer.document or payer.name: the letter has no addressee")
+            }
+            guard let dueText = record.string("due_date"), let due = CivilDate(iso: dueText) else {
+                return .rejected(code: "letters.title", message: "due_date: expected a date YYYY-MM-DD, found \(String(decoding: (record["due_date"] ?? .null).jsonText, as: UTF8.self))")
+            }
+            guard case .number(let n)? = record["amount_cents"], let amount = n.exactInteger, amount >= 0 else {
+                return .rejected(code: "letters.title", message: "amount_cents: expected integer centavos ≥ 0")
+            }
+            let days = asOf.daysSinceEpoch - due.daysSinceEpoch
+            guard days > 0 else { return .notDue }
+            if parties[key] == nil {
+                parties[key] = ordered.count
+                ordered.append(Party(key: key))
+            }
+            ordered[parties[key]!].titles.append((record, days))
+            ordered[parties[key]!].lines.append((line, raw))
+            return .overdue
+        case "agreement", "agreement_status":
+            let status = record.string("status")
+            if let key = Self.partyKey(record), status == nil || status == "current" || status == "active" {
+                inAgreement.insert(key)
+            }
+            return .agreement
+        default:
+            return .other
+        }
+    }
+
+    /// Every party's outcome, in the order they first appeared.
+    public mutating func finish() -> [(party: Party, outcome: Outcome)] {
+        ordered.map { party in (party, outcome(party)) }
+    }
+
+    mutating func outcome(_ party: Party) -> Outcome {
+        if inAgreement.contains(party.key) { return .skipped(.agreement) }
+        let days = party.titles.map(\.days).max() ?? 0
+        guard let step = ladder.step(forDaysOverdue: days) else { return .skipped(.noStep) }
+        if sent.contains(SentLetter(party: party.key, step: step.name)) { return .skipped(.alreadySent) }
+        let first = party.titles[0].title
+        if case .failure(let problem) = PostalAddress.check(first["payer"]) {
+            return .rejected(code: "letters.address", message: problem.message)
+        }
+        var titles: [JSONValue] = []
+        var totals = (face: 0, charges: DebtCharges(), updated: 0)
+        for (t, d) in party.titles.sorted(by: { $0.days > $1.days }) {
+            var o = JSONObject()
+            for key in ["document_number", "nosso_numero", "bank", "due_date", "amount_cents"] {
+                if let v = t[key], v != .null { o[key] = v }
+            }
+            o["days_overdue"] = .number(JSONNumber(d))
+            let face = t["amount_cents"]?.number?.exactInteger.map { Int($0) } ?? 0
+            let c = update(t, asOf)
+            o["fine_cents"] = .number(JSONNumber(c.fineCents))
+            o["interest_cents"] = .number(JSONNumber(c.interestCents))
+            o["correction_cents"] = .number(JSONNumber(c.correctionCents))
+            o["updated_cents"] = .number(JSONNumber(face + c.total))
+            totals.face += face
+            totals.charges.fineCents += c.fineCents
+            totals.charges.interestCents += c.interestCents
+            totals.charges.correctionCents += c.correctionCents
+            totals.updated += face + c.total
+            titles.append(.object(o))
+        }
+        if totals.updated < ladder.minimumBalanceCents { return .skipped(.belowMinimum) }
+        var job = JSONObject()
+        job["record"] = .string("letter")
+        job["sequence"] = .number(JSONNumber(nextSequence))
+        job["step"] = .string(step.name)
+        job["template"] = .string(step.template)
+        if let inserts = step.inserts { job["inserts"] = .string(inserts) }
+        job["as_of"] = .string(asOf.description)
+        job["days_overdue"] = .number(JSONNumber(days))
+        if case .object(let payer)? = first["payer"] {
+            var p = JSONObject()
+            for key in ["name", "document", "document_type", "address"] {
+                if let v = payer[key], v != .null { p[key] = v }
+            }
+            job["payer"] = .object(p)
+        }
+        if let sender = ladder.sender { job["sender"] = sender }
+        job["titles"] = .array(titles)
+        job["total_cents"] = .number(JSONNumber(totals.face))
+        job["fine_cents"] = .number(JSONNumber(totals.charges.fineCents))
+        job["interest_cents"] = .number(JSONNumber(totals.charges.interestCents))
+        job["correction_cents"] = .number(JSONNumber(totals.charges.correctionCents))
+        job["updated_total_cents"] = .number(JSONNumber(totals.updated))
+        if step.boleto, let account = ladder.boleto {
+            let dueDate = CivilDate(daysSinceEpoch: asOf.daysSinceEpoch + account.dueInDays)
+            let due = BoletoDate(iso: dueDate.description)
+            let title = BoletoTitle(
+                bank: account.bank, agency: account.agency, account: account.account, accountDigit: account.accountDigit,
+                carteira: account.carteira, convenio: account.convenio, nossoNumero: String(nextNossoNumero),
+                documentNumber: String(nextSequence), dueDate: due, amountCents: totals.updated)
+            let asOfBoleto = BoletoDate(iso: asOf.description)!
+            do {
+                let b = try BoletoMaker.make(title, asOf: asOfBoleto)
+                var o = JSONObject()
+                o["bank"] = .string(account.bank)
+                o["nosso_numero"] = .string(b.fields.nossoNumero ?? String(nextNossoNumero))
+                o["due_date"] = .string(dueDate.description)
+                o["amount_cents"] = .number(JSONNumber(totals.updated))
+                o["barcode"] = .string(String(decoding: b.barcode.digits, as: UTF8.self))
+                o["linha_digitavel"] = .string(String(decoding: b.linhaDigitavel.digits, as: UTF8.self))
+                job["boleto"] = .object(o)
+                nextNossoNumero += 1
+            } catch {
+                return .rejected(code: "letters.boleto", message: "the step's boleto cannot be made: \(error.message)")
+            }
+        }
+        nextSequence += 1
+        return .letter(job: job, sent: SentLetter(party: party.key, step: step.name), boleto: job["boleto"] != nil)
+    }
+}
