@@ -54,6 +54,7 @@ enum Commands {
         ImportTitlesCommand.self,
         ImportPartiesCommand.self,
         ImportPaymentsCommand.self,
+        UpdateCommand.self,
         ExportCsvCommand.self,
         ConvertCommand.self,
         LayoutListCommand.self,

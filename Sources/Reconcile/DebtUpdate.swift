@@ -1,0 +1,143 @@
+import Records
+
+/// A título that cannot be updated: a stable code (`update.amount`, `update.index-missing`…) and
+/// what was expected and found.
+public struct UpdateError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The stable code.
+    public let code: String
+    /// What was expected and what was found.
+    public let message: String
+
+    /// Creates an error.
+    public init(_ code: String, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    /// `[code] message`.
+    public var description: String { "[\(code)] \(message)" }
+}
+
+/// One título's debt as of a date: each component and the total, in centavos.
+///
+/// `totalCents == principalCents + correctionCents + fineCents + interestCents + feesCents -
+/// discountCents` always holds: each component is rounded once (half-up to the centavo, from
+/// exact integer arithmetic) and the total is their sum. Made by `DebtRules.update`.
+public struct DebtUpdate: Sendable, Hashable {
+    /// Days from the due date to the as-of date (0 when not past due).
+    public var daysLate: Int
+    /// The amount owed before the update (valor original).
+    public var principalCents: Int
+    /// Correção monetária: corrected principal − principal (never negative).
+    public var correctionCents: Int
+    /// Multa.
+    public var fineCents: Int
+    /// Juros de mora.
+    public var interestCents: Int
+    /// Honorários.
+    public var feesCents: Int
+    /// Desconto à vista.
+    public var discountCents: Int
+    /// What is owed as of the date.
+    public var totalCents: Int
+
+    /// An update with every component given; the total is their sum.
+    public init(
+        daysLate: Int, principalCents: Int, correctionCents: Int = 0, fineCents: Int = 0, interestCents: Int = 0,
+        feesCents: Int = 0, discountCents: Int = 0
+    ) {
+        self.daysLate = daysLate
+        self.principalCents = principalCents
+        self.correctionCents = correctionCents
+        self.fineCents = fineCents
+        self.interestCents = interestCents
+        self.feesCents = feesCents
+        self.discountCents = discountCents
+        totalCents = principalCents + correctionCents + fineCents + interestCents + feesCents - discountCents
+    }
+
+    /// What the update adds to the principal (total − principal).
+    public var chargesCents: Int { totalCents - principalCents }
+}
+
+extension DebtRules {
+    /// The debt of one título as of `asOf` (docs/reconcile.md, "How a título is updated"):
+    ///
+    /// 1. Not past due, or past due by at most `graceDays`: nothing is added (total = principal).
+    /// 2. Correção: principal × `index.factor(after: due, through: asOf)`, rounded half-up;
+    ///    the correction is what that adds, and never less than zero (deflation does not reduce a debt).
+    /// 3. Multa: corrected × `fine`. Juros: corrected × `interest` × days late (÷ 30 per month).
+    /// 4. Honorários: (corrected + multa + juros) × `fees`.
+    /// 5. Desconto à vista: `discount` × the charges (correção + multa + juros + honorários).
+    ///
+    /// Every component is rounded half-up to the centavo once, from exact 128-bit integer
+    /// arithmetic. Throws `update.amount` for a negative principal and `update.index-missing`
+    /// when correction needs a month the table lacks (or no table was given).
+    public func update(principalCents: Int, dueDate: CivilDate, asOf: CivilDate, index: IndexTable?) throws(UpdateError)
+        -> DebtUpdate
+    {
+        guard principalCents >= 0 else {
+            throw UpdateError("update.amount", "expected an amount of zero or more centavos, found \(principalCents)")
+        }
+        let days = asOf.daysSinceEpoch - dueDate.daysSinceEpoch
+        guard days > 0, days > graceDays else { return DebtUpdate(daysLate: max(days, 0), principalCents: principalCents) }
+        var correction = 0
+        if self.correction {
+            guard let index else {
+                throw UpdateError("update.index-missing", "the rules ask for correction and no index table was given")
+            }
+            let factor = try index.factor(after: dueDate, through: asOf)
+            let corrected = Cents.divideRounded(Int128(principalCents) * factor, by: IndexTable.factorScale)
+            correction = max(0, corrected - principalCents)
+        }
+        let corrected = principalCents + correction
+        let fine = Cents.apply(self.fine, to: corrected)
+        let perDay: Int128 = interestPeriod == .day ? 1_000_000 : 30_000_000
+        let interest = Cents.divideRounded(Int128(corrected) * Int128(self.interest.millionths) * Int128(days), by: perDay)
+        let fees = Cents.apply(self.fees, to: corrected + fine + interest)
+        let charges = correction + fine + interest + fees
+        let discount = Cents.apply(self.discount, to: charges)
+        return DebtUpdate(
+            daysLate: days, principalCents: principalCents, correctionCents: correction, fineCents: fine,
+            interestCents: interest, feesCents: fees, discountCents: discount)
+    }
+}
+
+/// A debt statement (demonstrativo de débito) of one party: its títulos' updates summed.
+///
+/// Use: `var s = DebtStatement(partyDocument: doc)`, `s.add(update)` for each of its títulos.
+public struct DebtStatement: Sendable, Hashable {
+    /// The party's CPF or CNPJ.
+    public var partyDocument: String
+    /// The number of títulos added.
+    public var titles = 0
+    /// The sums of the títulos' components.
+    public var principalCents = 0
+    /// Sum of correção.
+    public var correctionCents = 0
+    /// Sum of multa.
+    public var fineCents = 0
+    /// Sum of juros.
+    public var interestCents = 0
+    /// Sum of honorários.
+    public var feesCents = 0
+    /// Sum of descontos.
+    public var discountCents = 0
+    /// Sum of totals.
+    public var totalCents = 0
+
+    /// An empty statement for a party.
+    public init(partyDocument: String) { self.partyDocument = partyDocument }
+
+    /// Adds one título's update.
+    public mutating func add(_ u: DebtUpdate) {
+        titles += 1
+        principalCents += u.principalCents
+        correctionCents += u.correctionCents
+        fineCents += u.fineCents
+        interestCents += u.interestCents
+        feesCents += u.feesCents
+        discountCents += u.discountCents
+        totalCents += u.totalCents
+    }
+}

@@ -1,0 +1,171 @@
+import FixedWidth
+import Foundation
+import Reconcile
+import Records
+
+/// `troca update`: the debt update (cálculo de atualização) of `title` records as of a date.
+enum UpdateCommand: Command {
+    static let name = ["update"]
+    static let summary = "debt update of títulos as of a date: multa, juros, correção, honorários → update + demonstrativo"
+    static let help = """
+        usage: troca update --as-of YYYY-MM-DD --rules RULES.json [--index INDEX.csv] [FILE|-]
+                            [--output FILE] [--rejects FILE] [--max-rejects N]
+
+        Reads JSONL `title` records (standard input when none or `-`) and writes, for each, an
+        `update` record: days late, principal, correção monetária (from the index table's
+        monthly rates, pro rata die), multa, juros (per month pro rata die, or per day),
+        honorários, desconto à vista and the total, in centavos, each rounded half-up once
+        (docs/reconcile.md). Then one `demonstrativo` record per payer document, summing its
+        títulos, in document order. Other records and blank lines are counted as skipped.
+
+        A título without due_date or amount_cents, with a negative amount, or needing an index
+        month the table lacks is rejected with its reason (exit 65); the others are still
+        written. Read = written + rejected (+ skipped). Exit 78 when the rules or the index
+        table are wrong.
+
+        options:
+          --as-of DATE        the date of the update (required)
+          --rules FILE        the rules (regras.json, required; docs/reconcile.md)
+          --index FILE        monthly index rates (CSV month,rate_percent), needed when the
+                              rules ask for correction
+          --output FILE       write here (atomically) instead of standard output
+          --rejects FILE      write rejected lines as JSONL reject records
+          --max-rejects N     stop after more than N rejected lines
+
+        """
+    static let valued: Set<String> = ["as-of", "rules", "index", "output", "rejects", "max-rejects"]
+    static let flags: Set<String> = []
+
+    static func run(_ args: Arguments, _ context: Context) throws -> ExitStatus {
+        let io = context.io
+        let asOf = try ReconcileRun.date(args, "as-of", required: true)!
+        guard let rulesPath = args.value("rules") else { throw UsageError(message: "update needs --rules RULES.json") }
+        guard args.positionals.count <= 1 else { throw UsageError(message: "update reads one FILE (or - for standard input)") }
+        let maxRejects = try args.int("max-rejects")
+        let rules: DebtRules
+        do { rules = try DebtRules(json: try ReconcileRun.contents(rulesPath, io, what: "rules file")) } catch let e as ReconcileConfigError {
+            io.say(ReconcileRun.configMessage(rulesPath, e))
+            return .config
+        }
+        var index: IndexTable? = nil
+        if let path = args.value("index") {
+            do { index = try IndexTable(csv: try ReconcileRun.contents(path, io, what: "index table")) } catch let e as ReconcileConfigError {
+                io.say(ReconcileRun.configMessage(path, e))
+                return .config
+            }
+        }
+        if rules.correction, index == nil {
+            io.say("\(rulesPath): the rules ask for correction (\"correction\": true): give the index table with --index FILE")
+            return .config
+        }
+        let name = args.positionals.first ?? "-"
+        let input = JSONLInput(name: name, source: try CnabRun.source(name, io))
+        let (outputFile, rejectsFile, output, rejects, sink) = try CnabRun.outputs(args, context)
+        var read = 0, written = 0, rejected = 0, skipped = 0
+        var statements: [String: DebtStatement] = [:]
+        var stopped = false
+        let counts = try input.forEachRecord(stage: "update", sink: sink) { tape, line, raw in
+            read += 1
+            guard tape.recordKind == "title" else {
+                skipped += 1
+                return true
+            }
+            do {
+                let title = try DebtTitle(tape)
+                let u = try rules.update(principalCents: title.amountCents, dueDate: title.dueDate, asOf: asOf, index: index)
+                try output.write(record(title, u, asOf: asOf, tape: tape, file: name, line: line))
+                written += 1
+                if let doc = title.partyDocument { statements[doc, default: DebtStatement(partyDocument: doc)].add(u) }
+            } catch let e as UpdateError {
+                rejected += 1
+                sink.report(Diagnostic(.error, DiagnosticCode(rawValue: e.code), e.message, file: name, line: line, raw: Array(raw)))
+                if let maxRejects, rejected > maxRejects {
+                    stopped = true
+                    io.say("update: \(name): stopped after \(rejected) rejected records (--max-rejects \(maxRejects))")
+                    return false
+                }
+            }
+            return true
+        }
+        if !stopped {
+            for doc in statements.keys.sorted() {
+                try output.write(statementRecord(statements[doc]!, asOf: asOf))
+            }
+        }
+        try output.finish()
+        try rejects?.finish()
+        try rejectsFile?.commit()
+        try outputFile?.commit()
+        read += counts.malformed + counts.blank
+        rejected += counts.malformed
+        skipped += counts.blank
+        io.say(
+            "update: \(name): read \(read) records: \(written) written, \(rejected) rejected, \(skipped) skipped; "
+                + "\(stopped ? 0 : statements.count) demonstrativos")
+        return rejected > 0 ? .dataError : .ok
+    }
+
+    static func record(_ t: DebtTitle, _ u: DebtUpdate, asOf: CivilDate, tape: JSONTape, file: String, line: Int) -> [UInt8] {
+        var w = JSONObjectWriter()
+        w.string("record", "update")
+        w.string("document_number", t.documentNumber)
+        w.string("nosso_numero", t.nossoNumero)
+        w.string("party_document", t.partyDocument)
+        w.string("due_date", t.dueDate.description)
+        w.string("as_of", asOf.description)
+        w.int("days_late", u.daysLate)
+        components(&w, principal: u.principalCents, correction: u.correctionCents, fine: u.fineCents, interest: u.interestCents,
+            fees: u.feesCents, discount: u.discountCents, total: u.totalCents)
+        w.source(from: tape, file: file, line: line)
+        return w.finish()
+    }
+
+    static func statementRecord(_ s: DebtStatement, asOf: CivilDate) -> [UInt8] {
+        var w = JSONObjectWriter()
+        w.string("record", "demonstrativo")
+        w.string("party_document", s.partyDocument)
+        w.string("as_of", asOf.description)
+        w.int("titles", s.titles)
+        components(&w, principal: s.principalCents, correction: s.correctionCents, fine: s.fineCents, interest: s.interestCents,
+            fees: s.feesCents, discount: s.discountCents, total: s.totalCents)
+        return w.finish()
+    }
+
+    static func components(
+        _ w: inout JSONObjectWriter, principal: Int, correction: Int, fine: Int, interest: Int, fees: Int, discount: Int, total: Int
+    ) {
+        w.int("principal_cents", principal)
+        w.int("correction_cents", correction)
+        w.int("fine_cents", fine)
+        w.int("interest_cents", interest)
+        w.int("fees_cents", fees)
+        w.int("discount_cents", discount)
+        w.int("total_cents", total)
+    }
+}
+
+/// Shared plumbing of `troca update` and `troca reconcile`.
+enum ReconcileRun {
+    /// A date option, `YYYY-MM-DD`.
+    static func date(_ args: Arguments, _ option: String, required: Bool) throws(UsageError) -> CivilDate? {
+        guard let text = args.value(option) else {
+            if required { throw UsageError(message: "--\(option) YYYY-MM-DD is required") }
+            return nil
+        }
+        guard let d = CivilDate(iso: text) else { throw UsageError(message: "--\(option) needs a date YYYY-MM-DD, found \"\(text)\"") }
+        return d
+    }
+
+    /// `FILE:LINE: [code] message` for a wrong configuration file.
+    static func configMessage(_ path: String, _ e: ReconcileConfigError) -> String {
+        "\(path):\(e.line > 0 ? "\(e.line):" : "") [\(e.code)] \(e.message)"
+    }
+
+    /// A whole small file (rules, index table, agreements are read by line elsewhere).
+    static func contents(_ path: String, _ io: IO, what: String) throws -> [UInt8] {
+        guard let data = FileManager.default.contents(atPath: io.path(path)) else {
+            throw InputError(file: path, reason: "cannot read the \(what)", missing: true)
+        }
+        return [UInt8](data)
+    }
+}
