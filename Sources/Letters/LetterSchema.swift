@@ -34,7 +34,7 @@ public enum LetterSchema {
     public static let title = FieldShape.object([
         "document_number": .text, "nosso_numero": .text, "bank": .text, "due_date": .date,
         "amount_cents": .cents, "days_overdue": .integer, "fine_cents": .cents, "interest_cents": .cents,
-        "correction_cents": .cents, "updated_cents": .cents,
+        "correction_cents": .cents, "fees_cents": .cents, "discount_cents": .cents, "updated_cents": .cents,
     ])
 
     /// The whole job; `statement` is computed from `titles` when rendered (the debt statement).
@@ -44,7 +44,8 @@ public enum LetterSchema {
         "payer": .object(["name": .text, "document": .text, "document_type": .text, "address": address]),
         "sender": .object(["name": .text, "document": .text, "address": address]),
         "titles": .list(title),
-        "total_cents": .cents, "fine_cents": .cents, "interest_cents": .cents, "correction_cents": .cents,
+        "total_cents": .cents, "fine_cents": .cents, "interest_cents": .cents, "correction_cents": .cents, "fees_cents": .cents,
+        "discount_cents": .cents,
         "updated_total_cents": .cents,
         "boleto": .object([
             "bank": .text, "nosso_numero": .text, "due_date": .date, "amount_cents": .cents,

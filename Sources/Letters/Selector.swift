@@ -1,18 +1,6 @@
 import Boleto
+import Reconcile
 import Records
-
-/// The charges the debt update adds to one título as of a date (centavos).
-public struct DebtCharges: Sendable, Hashable {
-    public var fineCents = 0
-    public var interestCents = 0
-    public var correctionCents = 0
-    public init(fineCents: Int = 0, interestCents: Int = 0, correctionCents: Int = 0) {
-        self.fineCents = fineCents
-        self.interestCents = interestCents
-        self.correctionCents = correctionCents
-    }
-    public var total: Int { fineCents + interestCents + correctionCents }
-}
 
 /// A letter already sent: the party and the ladder step (from the `--history` file).
 public struct SentLetter: Sendable, Hashable {
@@ -68,24 +56,27 @@ public struct LetterSelector {
     let sent: Set<SentLetter>
     var nextSequence: Int
     var nextNossoNumero: Int
-    /// The debt update of a título as of the date (none: no charges).
-    let update: (JSONObject, CivilDate) -> DebtCharges
+    /// The debt update's rules (none: no charges, updated = face value) and index table.
+    let rules: DebtRules?
+    let index: IndexTable?
     var parties: [String: Int] = [:]
     public private(set) var ordered: [Party] = []
     var inAgreement: Set<String> = []
 
     /// `sequence` numbers start at `nextSequence`; boletos take nosso números from
-    /// `nextNossoNumero` on.
+    /// `nextNossoNumero` on. With `rules`, each título is updated as of `asOf` by Reconcile's
+    /// debt update (correction, fine, interest, fees, discount).
     public init(
         ladder: Ladder, asOf: CivilDate, sent: Set<SentLetter>, nextSequence: Int, nextNossoNumero: Int,
-        update: @escaping (JSONObject, CivilDate) -> DebtCharges = { _, _ in DebtCharges() }
+        rules: DebtRules? = nil, index: IndexTable? = nil
     ) {
         self.ladder = ladder
         self.asOf = asOf
         self.sent = sent
         self.nextSequence = nextSequence
         self.nextNossoNumero = nextNossoNumero
-        self.update = update
+        self.rules = rules
+        self.index = index
     }
 
     static func partyKey(_ o: JSONObject) -> String? {
@@ -109,7 +100,8 @@ public struct LetterSelector {
                 return .rejected(code: "letters.title", message: "title has no payer.document or payer.name: the letter has no addressee")
             }
             guard let dueText = record.string("due_date"), let due = CivilDate(iso: dueText) else {
-                return .rejected(code: "letters.title", message: "due_date: expected a date YYYY-MM-DD, found \(String(decoding: (record["due_date"] ?? .null).jsonText, as: UTF8.self))")
+                let found = record["due_date"].map { "found " + String(decoding: $0.jsonText, as: UTF8.self) } ?? "it is missing"
+                return .rejected(code: "letters.title", message: "due_date: expected a date YYYY-MM-DD, \(found)")
             }
             guard case .number(let n)? = record["amount_cents"], let amount = n.exactInteger, amount >= 0 else {
                 return .rejected(code: "letters.title", message: "amount_cents: expected integer centavos ≥ 0")
@@ -149,7 +141,7 @@ public struct LetterSelector {
             return .rejected(code: "letters.address", message: problem.message)
         }
         var titles: [JSONValue] = []
-        var totals = (face: 0, charges: DebtCharges(), updated: 0)
+        var statement = DebtStatement(partyDocument: party.key)
         for (t, d) in party.titles.sorted(by: { $0.days > $1.days }) {
             var o = JSONObject()
             for key in ["document_number", "nosso_numero", "bank", "due_date", "amount_cents"] {
@@ -157,18 +149,17 @@ public struct LetterSelector {
             }
             o["days_overdue"] = .number(JSONNumber(d))
             let face = t["amount_cents"]?.number?.exactInteger.map { Int($0) } ?? 0
-            let c = update(t, asOf)
-            o["fine_cents"] = .number(JSONNumber(c.fineCents))
-            o["interest_cents"] = .number(JSONNumber(c.interestCents))
-            o["correction_cents"] = .number(JSONNumber(c.correctionCents))
-            o["updated_cents"] = .number(JSONNumber(face + c.total))
-            totals.face += face
-            totals.charges.fineCents += c.fineCents
-            totals.charges.interestCents += c.interestCents
-            totals.charges.correctionCents += c.correctionCents
-            totals.updated += face + c.total
+            var u = DebtUpdate(daysLate: d, principalCents: face)
+            if let rules, let due = t.string("due_date").flatMap(CivilDate.init(iso:)) {
+                do { u = try rules.update(principalCents: face, dueDate: due, asOf: asOf, index: index) } catch {
+                    return .rejected(code: error.code, message: "the debt update of título \(t.string("document_number") ?? t.string("nosso_numero") ?? "?"): \(error.message)")
+                }
+            }
+            Self.put(u, into: &o, updated: "updated_cents")
+            statement.add(u)
             titles.append(.object(o))
         }
+        let totals = (face: statement.principalCents, updated: statement.totalCents)
         if totals.updated < ladder.minimumBalanceCents { return .skipped(.belowMinimum) }
         var job = JSONObject()
         job["record"] = .string("letter")
@@ -188,10 +179,11 @@ public struct LetterSelector {
         if let sender = ladder.sender { job["sender"] = sender }
         job["titles"] = .array(titles)
         job["total_cents"] = .number(JSONNumber(totals.face))
-        job["fine_cents"] = .number(JSONNumber(totals.charges.fineCents))
-        job["interest_cents"] = .number(JSONNumber(totals.charges.interestCents))
-        job["correction_cents"] = .number(JSONNumber(totals.charges.correctionCents))
-        job["updated_total_cents"] = .number(JSONNumber(totals.updated))
+        Self.put(
+            DebtUpdate(
+                daysLate: days, principalCents: statement.principalCents, correctionCents: statement.correctionCents,
+                fineCents: statement.fineCents, interestCents: statement.interestCents, feesCents: statement.feesCents,
+                discountCents: statement.discountCents), into: &job, updated: "updated_total_cents")
         if step.boleto, let account = ladder.boleto {
             let dueDate = CivilDate(daysSinceEpoch: asOf.daysSinceEpoch + account.dueInDays)
             let due = BoletoDate(iso: dueDate.description)
@@ -217,5 +209,15 @@ public struct LetterSelector {
         }
         nextSequence += 1
         return .letter(job: job, sent: SentLetter(party: party.key, step: step.name), boleto: job["boleto"] != nil)
+    }
+
+    /// The update's components, then the updated amount under `updated`.
+    static func put(_ u: DebtUpdate, into o: inout JSONObject, updated: String) {
+        o["correction_cents"] = .number(JSONNumber(u.correctionCents))
+        o["fine_cents"] = .number(JSONNumber(u.fineCents))
+        o["interest_cents"] = .number(JSONNumber(u.interestCents))
+        o["fees_cents"] = .number(JSONNumber(u.feesCents))
+        o["discount_cents"] = .number(JSONNumber(u.discountCents))
+        o[updated] = .number(JSONNumber(u.totalCents))
     }
 }

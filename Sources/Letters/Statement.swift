@@ -24,7 +24,7 @@ enum Statement {
         var total = (face: 0, charges: 0, updated: 0)
         for case .object(let t) in titles {
             let face = cents(t, "amount_cents")
-            let charges = cents(t, "fine_cents") + cents(t, "interest_cents") + cents(t, "correction_cents")
+            let charges = cents(t, "correction_cents") + cents(t, "fine_cents") + cents(t, "interest_cents") + cents(t, "fees_cents") - cents(t, "discount_cents")
             let updated = t["updated_cents"] == nil ? face + charges : cents(t, "updated_cents")
             total.face += face
             total.charges += charges
