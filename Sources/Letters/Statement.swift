@@ -37,7 +37,7 @@ enum Statement {
         }
         lines.append(String(repeating: "-", count: header.count))
         lines.append(
-            cell("Total", 33) + cell(money(total.face), 14, right: true) + cell(money(total.charges), 14, right: true)
+            cell("Total", 32) + cell(money(total.face), 14, right: true) + cell(money(total.charges), 14, right: true)
                 + cell(money(total.updated), 14, right: true))
         return lines.joined(separator: "\n")
     }
