@@ -26,7 +26,7 @@ let package = Package(
         .testTarget(name: "ImportsTests", dependencies: ["Imports", "FixedWidth", "Records"]),
         .testTarget(name: "LettersTests", dependencies: ["Letters", "Boleto", "Records"]),
         .testTarget(name: "ReconcileTests", dependencies: ["Reconcile", "Records"]),
-        .testTarget(name: "TrocaCLITests", dependencies: ["TrocaCLI"]),
+        .testTarget(name: "TrocaCLITests", dependencies: ["TrocaCLI", "Boleto"]),
     ],
     swiftLanguageModes: [.v6]
 )
