@@ -6563,8 +6563,8 @@ public enum BuiltinLayouts {
         { "name": "remetente_documento", "pos": [66, 79], "picture": "X(14)", "to": "sender.document", "doc": "CNPJ do remetente" },
         { "name": "largura_pagina", "pos": [80, 82], "picture": "9(3)", "to": "page_width", "doc": "caracteres por linha de impressão" },
         { "name": "linhas_pagina", "pos": [83, 85], "picture": "9(3)", "to": "page_lines", "doc": "linhas por página" },
-        { "name": "versao_layout", "pos": [86, 88], "picture": "9(3)", "default": "001", "to": "_layout_version" },
-        { "name": "filler_89", "pos": [89, 400], "picture": "X(312)" }
+        { "name": "versao_layout", "pos": [86, 88], "picture": "9(3)", "default": "001", "doc": "versão deste layout" },
+        { "name": "filler_089", "pos": [89, 400], "picture": "X(312)" }
       ]
     },
     {
@@ -6611,7 +6611,7 @@ public enum BuiltinLayouts {
         { "name": "total_linhas_impressao", "pos": [33, 42], "picture": "9(10)", "to": "print_lines" },
         { "name": "total_registros", "pos": [43, 52], "picture": "9(10)", "to": "records", "doc": "todas as linhas do arquivo, header e trailer incluídos" },
         { "name": "valor_boletos", "pos": [53, 67], "picture": "9(13)V99", "to": "boleto_total_cents" },
-        { "name": "filler_68", "pos": [68, 400], "picture": "X(333)" }
+        { "name": "filler_068", "pos": [68, 400], "picture": "X(333)" }
       ]
     }
   ]
@@ -12275,8 +12275,8 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "remetente_documento", pos: [66, 79], picture: "X(14)", format: nil, enum: nil, default: nil, to: "sender.document", doc: "CNPJ do remetente"),
                     FieldLayout(name: "largura_pagina", pos: [80, 82], picture: "9(3)", format: nil, enum: nil, default: nil, to: "page_width", doc: "caracteres por linha de impressão"),
                     FieldLayout(name: "linhas_pagina", pos: [83, 85], picture: "9(3)", format: nil, enum: nil, default: nil, to: "page_lines", doc: "linhas por página"),
-                    FieldLayout(name: "versao_layout", pos: [86, 88], picture: "9(3)", format: nil, enum: nil, default: "001", to: "_layout_version", doc: nil),
-                    FieldLayout(name: "filler_89", pos: [89, 400], picture: "X(312)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "versao_layout", pos: [86, 88], picture: "9(3)", format: nil, enum: nil, default: "001", to: nil, doc: "versão deste layout"),
+                    FieldLayout(name: "filler_089", pos: [89, 400], picture: "X(312)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                 ],
                 doc: "one per file, first line")
     }
@@ -12328,7 +12328,7 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "total_linhas_impressao", pos: [33, 42], picture: "9(10)", format: nil, enum: nil, default: nil, to: "print_lines", doc: nil),
                     FieldLayout(name: "total_registros", pos: [43, 52], picture: "9(10)", format: nil, enum: nil, default: nil, to: "records", doc: "todas as linhas do arquivo, header e trailer incluídos"),
                     FieldLayout(name: "valor_boletos", pos: [53, 67], picture: "9(13)V99", format: nil, enum: nil, default: nil, to: "boleto_total_cents", doc: nil),
-                    FieldLayout(name: "filler_68", pos: [68, 400], picture: "X(333)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                    FieldLayout(name: "filler_068", pos: [68, 400], picture: "X(333)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                 ],
                 doc: "one per file, last line")
     }

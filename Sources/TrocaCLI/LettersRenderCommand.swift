@@ -218,8 +218,8 @@ enum LettersRenderCommand: Command {
         try rejectsFile?.commit()
         try outputFile?.commit()
         var summary =
-            "letters render: \(name): read \(counts.read) records: \(counts.rendered) letters rendered, \(counts.rejected) rejected, "
-            + "\(counts.skipped) skipped; \(counts.pages) pages" + extra
+            "letters render: \(name): read \(counts.read) records: \(counts.rendered) letter\(counts.rendered == 1 ? "" : "s") rendered, \(counts.rejected) rejected, "
+            + "\(counts.skipped) skipped; \(counts.pages) page\(counts.pages == 1 ? "" : "s")" + extra
         if stopped, let maxRejects { summary += "; stopped after \(counts.rejected) rejects (--max-rejects \(maxRejects))" }
         io.say(summary)
         return counts.rejected > 0 ? .dataError : .ok

@@ -160,7 +160,7 @@ let allTemplates = ["--template", "cobranca-30.txt", "--template", "lembrete-5.t
         #expect(r.stderrText.contains("-:3: error: [letters.json] expected a JSON object"))
         #expect(r.stderrText.contains("-:4: error: [letters.address] address not mailable: payer.address.district is missing"))
         #expect(r.stderrText.contains("-:5: error: [letters.template] the job asks for template \"outra.txt\", not among --template cobranca-30.txt"))
-        #expect(r.stderrText.contains("letters render: -: read 6 records: 1 letters rendered, 4 rejected, 1 skipped; 1 pages"))
+        #expect(r.stderrText.contains("letters render: -: read 6 records: 1 letter rendered, 4 rejected, 1 skipped; 1 page"))
         #expect(String(decoding: bytes(dir + "/rej.jsonl"), as: UTF8.self).split(separator: "\n").count == 4)
     }
 
