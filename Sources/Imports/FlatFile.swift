@@ -178,7 +178,9 @@ public struct FlatEncoder {
         case .integer: text = String(tape[node].value)
         default: throw ParseProblem("\(path): expected text for \(field.name)")
         }
-        let ascii = text.folding(options: [.diacriticInsensitive, .widthInsensitive], locale: nil)
+        // Printable ASCII is already its own folding (and Foundation's folding is costly).
+        let ascii =
+            text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) ? text : text.folding(options: [.diacriticInsensitive, .widthInsensitive], locale: nil)
         guard ascii.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else {
             throw ParseProblem("\(path): \"\(text)\" has characters that have no ASCII form for \(field.name)")
         }

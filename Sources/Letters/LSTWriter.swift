@@ -19,6 +19,9 @@ public struct LSTWriter {
     let trailer: Int
     /// Bytes of a control record.
     public let recordLength: Int
+    /// Where the letter record's `sequence` field lies (0-based byte range), so that a letter
+    /// encoded before the CEP sort gets its position written in afterwards.
+    let sequenceSlot: Range<Int>
 
     /// Prepares `layout`, which must have records named `header`, `letter` and `trailer`.
     public init(layout: CompiledLayout) throws(LSTLayoutError) {
@@ -33,6 +36,10 @@ public struct LSTWriter {
         letter = try index("letter")
         trailer = try index("trailer")
         recordLength = layout.recordLength
+        guard let field = layout.records[letter].fields.first(where: { $0.to == "sequence" }), field.picture.kind == .numeric else {
+            throw LSTLayoutError(message: "layout \(layout.layout.name): the letter record needs a numeric field with \"to\": \"sequence\"")
+        }
+        sequenceSlot = field.start..<field.end
     }
 
     /// A control record's bytes and CRLF, or the problems of the fields that did not fit.
@@ -71,19 +78,30 @@ public struct LSTWriter {
         o["print_lines"] = .number(JSONNumber(printLines))
         o["recipient"] = .object(
             JSONObject([
-                "name": .string(address.name), "street": .string(address.streetLine), "district": .string(address.district),
-                "cep": .string(address.cep), "city": .string(address.city), "state": .string(address.state),
+                "name": .string(ASCIIFold.fold(address.name)), "street": .string(ASCIIFold.fold(address.streetLine)),
+                "district": .string(ASCIIFold.fold(address.district)), "cep": .string(address.cep), "city": .string(ASCIIFold.fold(address.city)),
+                "state": .string(address.state),
                 "cepnet_digit": .number(JSONNumber(PostalAddress.cepnetDigit(address.cep))),
             ]))
         if let boleto = job["boleto"] { o["boleto"] = boleto }
         return o
     }
 
-    /// The letter record with its position in the file.
-    public func letter(_ values: JSONObject, sequence: Int) -> Result<[UInt8], LSTLayoutError> {
+    /// The letter record, its position in the file still zero (see `setSequence`).
+    public func letter(_ values: JSONObject) -> Result<[UInt8], LSTLayoutError> {
         var o = values
-        o["sequence"] = .number(JSONNumber(sequence))
+        o["sequence"] = .number(JSONNumber(0))
         return encode(o, letter)
+    }
+
+    /// Writes a letter's position in the file into its record (zero-padded, right-aligned).
+    public func setSequence(_ sequence: Int, in record: inout [UInt8]) throws(LSTLayoutError) {
+        var n = sequence
+        for i in sequenceSlot.reversed() {
+            record[i] = UInt8(48 + n % 10)
+            n /= 10
+        }
+        guard n == 0 else { throw LSTLayoutError(message: "letter \(sequence) does not fit the letter record's sequence field (\(sequenceSlot.count) digits)") }
     }
 
     /// Totals for the trailer.

@@ -146,9 +146,17 @@ enum LettersRenderCommand: Command {
                 var printLines: [UInt8] = []
                 let n = LSTWriter.printLines(laid, into: &printLines)
                 let pages = laid.pages.count
-                let values = LSTWriter.letterValues(job: job, address: address, pages: pages, sheets: duplex ? (pages + 1) / 2 : pages, printLines: n)
-                if case .failure(let e) = lst!.letter(values, sequence: 1) { return reject("letters.lst", "the LST letter record cannot hold this job: \(e.message)") }
-                try spool!.add(cep: Int(address.cep) ?? 0, values.jsonBytes + [0x0A] + printLines)
+                let sheets = duplex ? (pages + 1) / 2 : pages
+                let values = LSTWriter.letterValues(job: job, address: address, pages: pages, sheets: sheets, printLines: n)
+                switch lst!.letter(values) {
+                case .failure(let e): return reject("letters.lst", "the LST letter record cannot hold this job: \(e.message)")
+                case .success(let record):
+                    var boletoCents = 0
+                    if case .object(let b)? = job["boleto"], case .number(let a)? = b["amount_cents"], let v = a.exactInteger { boletoCents = Int(v) }
+                    let entry = LetterSpool.Entry(
+                        cep: Int(address.cep) ?? 0, order: 0, offset: 0, count: 0, printLines: n, pages: pages, sheets: sheets, boletoCents: boletoCents)
+                    try spool!.add(entry, record + printLines)
+                }
             default:
                 for p in laid.pages {
                     if textPages > 0 { try emit([0x0C]) }
@@ -187,20 +195,15 @@ enum LettersRenderCommand: Command {
                 }
             }
             try put(lst.header(batch: batch, date: asOf, sender: sender, format: page))
-            try spool.forEachSorted { bytes in
-                let nl = bytes.firstIndex(of: 0x0A)!
-                guard case .object(let values)? = JSONValue(parsing: Array(bytes[..<nl])) else { return }
+            try spool.forEachSorted { bytes, e in
                 totals.letters += 1
-                try put(lst.letter(values, sequence: totals.letters))
-                let printed = Array(bytes[(nl + 1)...])
-                try emit(printed)
-                let lines = printed.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
-                written += lines
-                totals.printLines += lines
-                func int(_ k: String) -> Int { values[k]?.number?.exactInteger.map { Int($0) } ?? 0 }
-                totals.pages += int("pages")
-                totals.sheets += int("sheets")
-                if case .object(let b)? = values["boleto"] { totals.boletoCents += b["amount_cents"]?.number?.exactInteger.map { Int($0) } ?? 0 }
+                do { try lst.setSequence(totals.letters, in: &bytes) } catch let e as LSTLayoutError { throw WriteError(description: "LST: \(e.message)") }
+                try emit(bytes)
+                written += 1 + e.printLines
+                totals.printLines += e.printLines
+                totals.pages += e.pages
+                totals.sheets += e.sheets
+                totals.boletoCents += e.boletoCents
             }
             try put(lst.trailer(batch: batch, totals))
             let agrees = totals.records == written && totals.letters == counts.rendered

@@ -25,7 +25,18 @@ enum LettersRun {
 final class LetterSpool {
     let fd: Int32
     var size = 0
-    var entries: [(cep: Int, order: Int, offset: Int, count: Int)] = []
+    /// One letter: where its bytes are, and the counts the LST trailer sums.
+    struct Entry {
+        var cep: Int
+        var order: Int
+        var offset: Int
+        var count: Int
+        var printLines: Int
+        var pages: Int
+        var sheets: Int
+        var boletoCents: Int
+    }
+    var entries: [Entry] = []
     var pending: [UInt8] = []
 
     init(directory: String) throws {
@@ -38,8 +49,12 @@ final class LetterSpool {
 
     deinit { close(fd) }
 
-    func add(cep: Int, _ bytes: [UInt8]) throws {
-        entries.append((cep, entries.count, size + pending.count, bytes.count))
+    func add(_ entry: Entry, _ bytes: [UInt8]) throws {
+        var e = entry
+        e.order = entries.count
+        e.offset = size + pending.count
+        e.count = bytes.count
+        entries.append(e)
         pending += bytes
         if pending.count >= 1 << 20 { try flush() }
     }
@@ -51,7 +66,7 @@ final class LetterSpool {
     }
 
     /// Each letter's bytes, by CEP, in arrival order within a CEP.
-    func forEachSorted(_ body: ([UInt8]) throws -> Void) throws {
+    func forEachSorted(_ body: (inout [UInt8], Entry) throws -> Void) throws {
         try flush()
         entries.sort { ($0.cep, $0.order) < ($1.cep, $1.order) }
         var buffer: [UInt8] = []
@@ -59,7 +74,7 @@ final class LetterSpool {
             buffer = [UInt8](repeating: 0, count: e.count)
             let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, e.count, off_t(e.offset)) }
             guard n == e.count else { throw WriteError(description: "cannot read the letters' spool file back") }
-            try body(buffer)
+            try body(&buffer, e)
         }
     }
 }
