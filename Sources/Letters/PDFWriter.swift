@@ -68,7 +68,11 @@ public final class PDFWriter {
 
     /// Writes one page.
     public func write(_ page: [PageLine]) throws {
-        let content = Self.content(page, format)
+        try write(content: Self.content(page, format))
+    }
+
+    /// Writes one page whose content stream `content(_:_:)` made (perhaps on another thread).
+    public func write(content: [UInt8]) throws {
         let contentNumber = nextObject
         try object(contentNumber, Array("<< /Length \(content.count) >>\nstream\n".utf8) + content + Array("\nendstream".utf8))
         let pageNumber = nextObject
@@ -108,7 +112,7 @@ public final class PDFWriter {
 
     /// The page's content stream: text lines in Courier, the footer in Helvetica, bars as
     /// rectangles (`x y w h re`, then one `f`).
-    static func content(_ page: [PageLine], _ format: PageFormat) -> [UInt8] {
+    public static func content(_ page: [PageLine], _ format: PageFormat) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(4096)
         let top = pageHeight - margin - fontSize

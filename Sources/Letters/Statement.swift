@@ -1,26 +1,57 @@
 import Records
 
-/// The debt statement (demonstrativo de débito) of a letter: one row per título with its due
-/// date, days overdue, face value, charges (fine + interest + correction) and updated value, then
-/// the totals. 74 characters wide, so it fits an 80-column page with a margin.
+/// The debt statement (demonstrativo de débito) of a letter: one row per título with its
+/// document, due date, days overdue, face value, charges (correction + fine + interest + fees −
+/// discount) and updated value, then the totals. 74 characters wide, so it fits an 80-column page
+/// with a margin. Built in bytes: it is on every letter.
 enum Statement {
-    static func text(_ job: JSONValue) -> String {
-        guard case .object(let o) = job, case .array(let titles)? = o["titles"] else { return "" }
+    /// Column widths: document, blank, due date, blank, days, then three amounts.
+    static let header: [UInt8] = {
+        var out: [UInt8] = []
+        cell(Array("Documento".utf8), 15, &out)
+        out.append(0x20)
+        cell(Array("Vencimento".utf8), 10, &out)
+        out.append(0x20)
+        cell(Array("Dias".utf8), 5, right: true, &out)
+        for title in ["Valor", "Encargos", "Atualizado"] { cell(Array(title.utf8), 14, right: true, &out) }
+        return out
+    }()
+    static let rule = [UInt8](repeating: UInt8(ascii: "-"), count: 74)
+
+    /// Appends `s` in `n` characters (cut when longer and left-aligned).
+    static func cell(_ s: [UInt8], _ n: Int, right: Bool = false, _ out: inout [UInt8]) {
+        let w = Filters.width(s)
+        if w >= n {
+            if right {
+                out += s
+            } else {
+                var chars = 0
+                for b in s {
+                    if b & 0xC0 != 0x80 {
+                        if chars == n { break }
+                        chars += 1
+                    }
+                    out.append(b)
+                }
+            }
+            return
+        }
+        if right { out += repeatElement(0x20, count: n - w) }
+        out += s
+        if !right { out += repeatElement(0x20, count: n - w) }
+    }
+
+    static func text(_ job: JSONValue) -> [UInt8] {
+        guard case .object(let o) = job, case .array(let titles)? = o["titles"] else { return [] }
         func cents(_ object: JSONObject, _ key: String) -> Int {
             if case .number(let n)? = object[key], let v = n.exactInteger { return Int(v) }
             return 0
         }
-        func money(_ c: Int) -> String { String(decoding: Filters.money(c), as: UTF8.self) }
-        func cell(_ s: String, _ n: Int, right: Bool = false) -> String {
-            let w = s.count
-            if w >= n { return right ? s : String(s.prefix(n)) }
-            let fill = String(repeating: " ", count: n - w)
-            return right ? fill + s : s + fill
-        }
-        let header =
-            cell("Documento", 15) + " " + cell("Vencimento", 10) + " " + cell("Dias", 5, right: true) + cell("Valor", 14, right: true)
-            + cell("Encargos", 14, right: true) + cell("Atualizado", 14, right: true)
-        var lines = [header, String(repeating: "-", count: header.count)]
+        var out: [UInt8] = []
+        out.reserveCapacity(80 * (titles.count + 5))
+        out += header
+        out.append(0x0A)
+        out += rule
         var total = (face: 0, charges: 0, updated: 0)
         for case .object(let t) in titles {
             let face = cents(t, "amount_cents")
@@ -29,16 +60,19 @@ enum Statement {
             total.face += face
             total.charges += charges
             total.updated += updated
-            let due = t.string("due_date").flatMap(CivilDate.init(iso:)).map { String(decoding: Filters.date($0), as: UTF8.self) } ?? ""
-            let days = t["days_overdue"].flatMap { $0.number?.text } ?? ""
-            lines.append(
-                cell(t.string("document_number") ?? t.string("nosso_numero") ?? "", 15) + " " + cell(due, 10) + " " + cell(days, 5, right: true)
-                    + cell(money(face), 14, right: true) + cell(money(charges), 14, right: true) + cell(money(updated), 14, right: true))
+            out.append(0x0A)
+            cell(Array((t.string("document_number") ?? t.string("nosso_numero") ?? "").utf8), 15, &out)
+            out.append(0x20)
+            cell(t.string("due_date").flatMap(CivilDate.init(iso:)).map(Filters.date) ?? [], 10, &out)
+            out.append(0x20)
+            cell(Array((t["days_overdue"]?.number?.text ?? "").utf8), 5, right: true, &out)
+            for amount in [face, charges, updated] { cell(Filters.money(amount), 14, right: true, &out) }
         }
-        lines.append(String(repeating: "-", count: header.count))
-        lines.append(
-            cell("Total", 32) + cell(money(total.face), 14, right: true) + cell(money(total.charges), 14, right: true)
-                + cell(money(total.updated), 14, right: true))
-        return lines.joined(separator: "\n")
+        out.append(0x0A)
+        out += rule
+        out.append(0x0A)
+        cell(Array("Total".utf8), 32, &out)
+        for amount in [total.face, total.charges, total.updated] { cell(Filters.money(amount), 14, right: true, &out) }
+        return out
     }
 }

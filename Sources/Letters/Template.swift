@@ -97,6 +97,10 @@ public struct Template: Sendable {
             case .newline: out.endLine()
             case .newPage: out.lines.append(.newPage)
             case .value(let p):
+                if p.path == Self.statementPath, p.up == scopes.count - 1 {
+                    out.append(Statement.text(scopes[0]))
+                    continue
+                }
                 guard let v = lookup(p, scopes), v != .null else {
                     if p.optional { continue }
                     throw RenderProblem(code: "letters.missing-value", message: "\(p.path.joined(separator: ".")) is missing (\(name):\(p.line):\(p.column))")
@@ -133,10 +137,11 @@ public struct Template: Sendable {
         }
     }
 
+    static let statementPath = ["statement"]
+
     func lookup(_ p: Placeholder, _ scopes: [JSONValue]) -> JSONValue? {
         let index = scopes.count - 1 - p.up
         guard index >= 0 else { return nil }
-        if p.path == ["statement"], index == 0 { return .string(Statement.text(scopes[0])) }
         var v = scopes[index]
         for key in p.path {
             guard case .object(let o) = v, let next = o[key] else { return nil }

@@ -94,7 +94,7 @@ enum LettersRenderCommand: Command {
         }
 
         let name = args.positionals.first ?? "-"
-        let input = JSONLInput(name: name, source: try CnabRun.source(name, io))
+        let source = try CnabRun.source(name, io)
         let (outputFile, rejectsFile, output, rejects, sink) = try CnabRun.outputs(args, context)
         func emit(_ bytes: [UInt8]) throws {
             output.withBuffer { $0.append(bytes) }
@@ -108,75 +108,83 @@ enum LettersRenderCommand: Command {
         var textPages = 0
         var sender: JSONValue? = nil
         var stopped = false
-        let lineCounts = try input.forEachRecord(stage: "letters", sink: sink) { tape, line, raw in
-            counts.read += 1
-            guard tape.recordKind == "letter" else {
-                counts.skipped += 1
-                return true
-            }
-            func reject(_ code: String, _ message: String) -> Bool {
-                counts.rejected += 1
-                LettersRun.reject(sink, code, message, file: name, line: line, raw: Array(raw))
-                if let maxRejects, counts.rejected > maxRejects {
-                    stopped = true
-                    return false
-                }
-                return true
-            }
-            guard case .object(let job) = tape.value(at: 0) else { return true }
-            // The job's template: the one of that file name, or the only one.
-            let wanted = job.string("template").map { ($0 as NSString).lastPathComponent }
-            guard let template = templates.first(where: { $0.name == wanted })?.template ?? (wanted == nil && templates.count == 1 ? templates[0].template : nil) else {
-                return reject(
-                    "letters.template",
-                    "the job asks for template \(wanted.map { "\"\($0)\"" } ?? "(none)"), not among --template \(templates.map(\.name).joined(separator: ", "))")
-            }
-            let address: PostalAddress
-            switch PostalAddress.check(job["payer"]) {
-            case .failure(let p): return reject("letters.address", p.message)
-            case .success(let a): address = a
-            }
-            let body: [LetterLine]
-            do { body = try template.render(.object(job)) } catch let e as RenderProblem { return reject(e.code, e.message) }
-            let laid = Pager.layout(body, page)
-            switch format {
-            case "pdf":
-                try pdf!.write(laid)
-            case "lst":
-                var printLines: [UInt8] = []
-                let n = LSTWriter.printLines(laid, into: &printLines)
-                let pages = laid.pages.count
-                let sheets = duplex ? (pages + 1) / 2 : pages
-                let values = LSTWriter.letterValues(job: job, address: address, pages: pages, sheets: sheets, printLines: n)
-                switch lst!.letter(values) {
-                case .failure(let e): return reject("letters.lst", "the LST letter record cannot hold this job: \(e.message)")
-                case .success(let record):
-                    var boletoCents = 0
-                    if case .object(let b)? = job["boleto"], case .number(let a)? = b["amount_cents"], let v = a.exactInteger { boletoCents = Int(v) }
-                    let entry = LetterSpool.Entry(
-                        cep: Int(address.cep) ?? 0, order: 0, offset: 0, count: 0, printLines: n, pages: pages, sheets: sheets, boletoCents: boletoCents)
-                    try spool!.add(entry, record + printLines)
-                }
-            default:
-                for p in laid.pages {
-                    if textPages > 0 { try emit([0x0C]) }
-                    for l in p {
-                        switch l {
-                        case .text(let t): try emit(t + [0x0A])
-                        case .barcode(let digits): try emit(digits + [0x0A])
-                        }
+        // The outcomes of a rendered chunk, in input order: written, reported, counted.
+        func take(_ chunk: LetterChunk) throws {
+            for (line, outcome) in zip(chunk.lines, chunk.outcomes) where !stopped {
+                counts.read += 1
+                switch outcome {
+                case .skipped:
+                    counts.skipped += 1
+                case .rejected(let code, let message):
+                    counts.rejected += 1
+                    LettersRun.reject(sink, code, message, file: name, line: line.number, raw: Array(chunk.input[line.start..<(line.start + line.count)]))
+                    if let maxRejects, counts.rejected > maxRejects { stopped = true }
+                case .rendered(let bytes, let pages, let pageCount, let entry, let jobSender):
+                    switch format {
+                    case "pdf": for p in pages { try pdf!.write(content: p) }
+                    case "lst": try spool!.add(entry!, bytes)
+                    default:
+                        if textPages > 0 { try emit([0x0C]) }
+                        try emit(bytes)
+                        textPages += pageCount
                     }
-                    textPages += 1
+                    counts.rendered += 1
+                    counts.pages += pageCount
+                    if sender == nil { sender = jobSender }
                 }
             }
-            counts.rendered += 1
-            if sender == nil { sender = job["sender"] }
-            counts.pages += laid.pages.count
+        }
+        let renderer = LetterRenderer(
+            templates: templates, page: page, format: format == "pdf" ? .pdf : format == "lst" ? .lst : .text, lst: lst, duplex: duplex)
+        var mine = renderer
+        let threads = max(1, Environment.threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        let pool = threads > 1 ? WorkerPool<LetterChunk, LetterRenderer>(threads: threads - 1, state: { renderer }, work: { $0.render(&$1) }) : nil
+        defer { pool?.stop() }
+        var pending: [LetterChunk] = []
+        var spares: [LetterChunk] = []
+        var current = LetterChunk()
+        // Hands the chunk being filled on, and takes rendered ones in order (all at the end).
+        func flush(final: Bool) throws {
+            guard let pool else {
+                current.render(&mine)
+                try take(current)
+                current.reset()
+                return
+            }
+            if !current.lines.isEmpty {
+                pool.submit(current)
+                pending.append(current)
+                current = spares.popLast() ?? LetterChunk()
+            }
+            while !pending.isEmpty && (final || pending.count > 2 * threads) {
+                let chunk = pending.removeFirst()
+                pool.wait(chunk, &mine)
+                try take(chunk)
+                chunk.reset()
+                spares.append(chunk)
+            }
+        }
+        var reader = LineReader(source)
+        defer { reader.close() }
+        var blank = 0
+        try reader.forEachLine { bytes, number, cut in
+            var n = bytes.count
+            while n > 0, bytes[n - 1] == 0x0D || bytes[n - 1] == 0x20 || bytes[n - 1] == 0x09 { n -= 1 }
+            if n == 0 {
+                blank += 1
+                return true
+            }
+            current.lines.append((current.input.count, cut ? 0 : n, number))
+            if !cut { current.input += UnsafeBufferPointer(rebasing: bytes[0..<n]) }
+            if current.input.count >= 128 << 10 {
+                try flush(final: false)
+                if stopped { return false }
+            }
             return true
         }
-        counts.read += lineCounts.malformed + lineCounts.blank
-        counts.rejected += lineCounts.malformed
-        counts.skipped += lineCounts.blank
+        try flush(final: true)
+        counts.read += blank
+        counts.skipped += blank
 
         var extra = ""
         if let pdf {
