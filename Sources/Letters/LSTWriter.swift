@@ -140,7 +140,7 @@ public struct LSTWriter {
                 case .text(let text):
                     var end = text.count
                     while end > 0, text[end - 1] == 0x20 { end -= 1 }
-                    WinAnsi.append(Array(text[0..<end]), to: &out)
+                    WinAnsi.append(text[0..<end], to: &out)
                 case .barcode(let digits):
                     out += digits
                 }

@@ -74,8 +74,11 @@ public enum Pager {
 
     /// Splits a line into pieces of at most `width` characters, at the last blank that fits.
     static func wrap(_ bytes: [UInt8], _ width: Int) -> [[UInt8]] {
-        var trimmed = bytes[...]
-        while trimmed.last == 0x20 { trimmed = trimmed.dropLast() }
+        var end = bytes.count
+        while end > 0, bytes[end - 1] == 0x20 { end -= 1 }
+        // Fewer bytes than the width: fewer characters too.
+        if end <= width { return [end == bytes.count ? bytes : Array(bytes[0..<end])] }
+        let trimmed = bytes[0..<end]
         if Filters.width(Array(trimmed)) <= width { return [Array(trimmed)] }
         var pieces: [[UInt8]] = []
         var rest = trimmed

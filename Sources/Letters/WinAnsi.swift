@@ -23,6 +23,16 @@ public enum WinAnsi {
 
     /// Appends the Windows-1252 bytes of UTF-8 `text`.
     public static func append(_ text: [UInt8], to out: inout [UInt8]) {
+        append(text[...], to: &out)
+    }
+
+    /// Appends the Windows-1252 bytes of UTF-8 `slice`; ASCII (most of a letter) is copied as is.
+    public static func append(_ slice: ArraySlice<UInt8>, to out: inout [UInt8]) {
+        if !slice.contains(where: { $0 >= 0x80 }) {
+            out += slice
+            return
+        }
+        let text = Array(slice)
         var i = 0
         let n = text.count
         while i < n {
