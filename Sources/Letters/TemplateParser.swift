@@ -180,6 +180,9 @@ struct TemplateParser {
         if case .object = shape {
             throw TemplateError(code: "letters.template-field", message: "\(pathText) is an object: name one of its fields", line: line, column: column)
         }
+        if path == Template.statementPath, up == scopes.count - 1, !filters.isEmpty {
+            throw TemplateError(code: "letters.template-filter", message: "statement is a ready-made table: it takes no filters", line: line, column: column)
+        }
         if let problem = Filters.check(filters, shape) {
             throw TemplateError(code: "letters.template-filter", message: "\(pathText): \(problem)", line: line, column: column)
         }

@@ -38,6 +38,7 @@ func lines(_ t: Template, _ j: JSONValue) throws(RenderProblem) -> [String] {
         ("{{payer.address}}", "letters.template-field", 1, 1),
         ("abc {{payer.name", "letters.template-syntax", 1, 5),
         ("{{}}", "letters.template-syntax", 1, 1),
+        ("x\n\n {{statement | upper}}", "letters.template-filter", 3, 2),
         ("{{#boleto}}{{nosso_numero}}{{/boleto}} {{nosso_numero}}", "letters.template-field", 1, 40),
     ])
     func badTemplate(_ text: String, _ code: String, _ line: Int, _ column: Int) {
