@@ -46,7 +46,11 @@ public struct LetterSelector {
 
     public struct Party {
         public var key: String
+        /// Its overdue títulos: only the members a letter shows, so that memory grows by little
+        /// per título.
         public var titles: [(title: JSONObject, days: Int)] = []
+        /// The payer of its first overdue título: the letter's addressee.
+        public var payer: JSONValue? = nil
         /// Input lines and raw bytes of its títulos.
         public var lines: [(line: Int, raw: [UInt8])] = []
     }
@@ -78,6 +82,9 @@ public struct LetterSelector {
         self.rules = rules
         self.index = index
     }
+
+    /// The members of a título a letter keeps.
+    static let titleMembers = ["document_number", "nosso_numero", "bank", "due_date", "amount_cents"]
 
     static func partyKey(_ o: JSONObject) -> String? {
         for holder in ["payer", "party"] {
@@ -112,7 +119,13 @@ public struct LetterSelector {
                 parties[key] = ordered.count
                 ordered.append(Party(key: key))
             }
-            ordered[parties[key]!].titles.append((record, days))
+            var kept = JSONObject()
+            for member in Self.titleMembers {
+                if let v = record[member], v != .null { kept[member] = v }
+            }
+            let p = parties[key]!
+            ordered[p].titles.append((kept, days))
+            if ordered[p].payer == nil { ordered[p].payer = record["payer"] }
             ordered[parties[key]!].lines.append((line, raw))
             return .overdue
         case "agreement", "agreement_status":
@@ -136,16 +149,15 @@ public struct LetterSelector {
         let days = party.titles.map(\.days).max() ?? 0
         guard let step = ladder.step(forDaysOverdue: days) else { return .skipped(.noStep) }
         if sent.contains(SentLetter(party: party.key, step: step.name)) { return .skipped(.alreadySent) }
-        let first = party.titles[0].title
-        if case .failure(let problem) = PostalAddress.check(first["payer"]) {
+        if case .failure(let problem) = PostalAddress.check(party.payer) {
             return .rejected(code: "letters.address", message: problem.message)
         }
         var titles: [JSONValue] = []
         var statement = DebtStatement(partyDocument: party.key)
         for (t, d) in party.titles.sorted(by: { $0.days > $1.days }) {
             var o = JSONObject()
-            for key in ["document_number", "nosso_numero", "bank", "due_date", "amount_cents"] {
-                if let v = t[key], v != .null { o[key] = v }
+            for key in Self.titleMembers {
+                if let v = t[key] { o[key] = v }
             }
             o["days_overdue"] = .number(JSONNumber(d))
             let face = t["amount_cents"]?.number?.exactInteger.map { Int($0) } ?? 0
@@ -169,7 +181,7 @@ public struct LetterSelector {
         if let inserts = step.inserts { job["inserts"] = .string(inserts) }
         job["as_of"] = .string(asOf.description)
         job["days_overdue"] = .number(JSONNumber(days))
-        if case .object(let payer)? = first["payer"] {
+        if case .object(let payer)? = party.payer {
             var p = JSONObject()
             for key in ["name", "document", "document_type", "address"] {
                 if let v = payer[key], v != .null { p[key] = v }
