@@ -46,13 +46,9 @@ public struct LetterSelector {
 
     public struct Party {
         public var key: String
-        /// Its overdue títulos: only the members a letter shows, so that memory grows by little
-        /// per título.
-        public var titles: [(title: JSONObject, days: Int)] = []
-        /// The payer of its first overdue título: the letter's addressee.
-        public var payer: JSONValue? = nil
-        /// Input lines and raw bytes of its títulos.
-        public var lines: [(line: Int, raw: [UInt8])] = []
+        /// Its overdue títulos: days overdue, and the input line, kept as bytes (a tree per
+        /// título would take several times the memory) and read again for the letter.
+        public var titles: [(days: Int, line: Int, raw: [UInt8])] = []
     }
 
     public let ladder: Ladder
@@ -119,14 +115,7 @@ public struct LetterSelector {
                 parties[key] = ordered.count
                 ordered.append(Party(key: key))
             }
-            var kept = JSONObject()
-            for member in Self.titleMembers {
-                if let v = record[member], v != .null { kept[member] = v }
-            }
-            let p = parties[key]!
-            ordered[p].titles.append((kept, days))
-            if ordered[p].payer == nil { ordered[p].payer = record["payer"] }
-            ordered[parties[key]!].lines.append((line, raw))
+            ordered[parties[key]!].titles.append((days, line, raw))
             return .overdue
         case "agreement", "agreement_status":
             let status = record.string("status")
@@ -139,9 +128,14 @@ public struct LetterSelector {
         }
     }
 
-    /// Every party's outcome, in the order they first appeared.
-    public mutating func finish() -> [(party: Party, outcome: Outcome)] {
-        ordered.map { party in (party, outcome(party)) }
+    /// Calls `body` with every party's outcome, in the order the parties first appeared; each
+    /// party's títulos are let go once its outcome is handed out, so memory falls as jobs are written.
+    public mutating func finish(_ body: (Party, Outcome) throws -> Void) rethrows {
+        for k in ordered.indices {
+            let party = ordered[k]
+            ordered[k] = Party(key: party.key)
+            try body(party, outcome(party))
+        }
     }
 
     mutating func outcome(_ party: Party) -> Outcome {
@@ -149,15 +143,20 @@ public struct LetterSelector {
         let days = party.titles.map(\.days).max() ?? 0
         guard let step = ladder.step(forDaysOverdue: days) else { return .skipped(.noStep) }
         if sent.contains(SentLetter(party: party.key, step: step.name)) { return .skipped(.alreadySent) }
-        if case .failure(let problem) = PostalAddress.check(party.payer) {
+        // The títulos as read (they were parsed once already), oldest first, then in input order.
+        let read = party.titles.sorted { ($0.days, $1.line) > ($1.days, $0.line) }.compactMap { t in
+            JSONValue(parsing: t.raw)?.object.map { ($0, t.days) }
+        }
+        let payer = party.titles.first.flatMap { JSONValue(parsing: $0.raw)?.object?["payer"] }
+        if case .failure(let problem) = PostalAddress.check(payer) {
             return .rejected(code: "letters.address", message: problem.message)
         }
         var titles: [JSONValue] = []
         var statement = DebtStatement(partyDocument: party.key)
-        for (t, d) in party.titles.sorted(by: { $0.days > $1.days }) {
+        for (t, d) in read {
             var o = JSONObject()
             for key in Self.titleMembers {
-                if let v = t[key] { o[key] = v }
+                if let v = t[key], v != .null { o[key] = v }
             }
             o["days_overdue"] = .number(JSONNumber(d))
             let face = t["amount_cents"]?.number?.exactInteger.map { Int($0) } ?? 0
@@ -181,7 +180,7 @@ public struct LetterSelector {
         if let inserts = step.inserts { job["inserts"] = .string(inserts) }
         job["as_of"] = .string(asOf.description)
         job["days_overdue"] = .number(JSONNumber(days))
-        if case .object(let payer)? = party.payer {
+        if case .object(let payer)? = payer {
             var p = JSONObject()
             for key in ["name", "document", "document_type", "address"] {
                 if let v = payer[key], v != .null { p[key] = v }

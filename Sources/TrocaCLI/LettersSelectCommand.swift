@@ -122,7 +122,7 @@ enum LettersSelectCommand: Command {
             return true
         }
         var history: [UInt8] = []
-        for (party, outcome) in selector.finish() {
+        try selector.finish { party, outcome in
             switch outcome {
             case .letter(let job, let s, _):
                 try output.write(job.jsonBytes)
@@ -140,7 +140,7 @@ enum LettersSelectCommand: Command {
                 skips[why, default: 0] += party.titles.count
                 c.skippedTitles += party.titles.count
             case .rejected(let code, let message):
-                for l in party.lines {
+                for l in party.titles {
                     c.rejected += 1
                     LettersRun.reject(sink, code, message, file: name, line: l.line, raw: l.raw)
                 }
