@@ -1,3 +1,4 @@
+import Boleto
 import Records
 
 /// Why a ladder (régua) cannot be used: the step or key and what is wrong.
@@ -27,12 +28,9 @@ public struct Ladder: Sendable {
 
     /// The account boletos are issued on, and how their nosso número and due date are chosen.
     public struct BoletoAccount: Sendable, Hashable {
-        public var bank: String
-        public var agency: String?
-        public var account: String?
-        public var accountDigit: String?
-        public var carteira: String?
-        public var convenio: String?
+        /// Bank, agency, account, carteira, convênio, as `troca boleto make` reads them; the
+        /// nosso número, due date and amount are each letter's.
+        public var account: BoletoTitle
         /// The first nosso número; each boleto made (this run and those in the history) takes the next.
         public var nossoNumeroFrom: Int
         /// Days from the as-of date to the boleto's due date.
@@ -88,10 +86,11 @@ public struct Ladder: Sendable {
         self.steps = sorted
         if case .object(let b)? = o["boleto"] {
             guard let bank = b.string("bank") else { throw LadderError(message: "boleto.bank: expected the bank code of the account boletos are issued on") }
-            boleto = BoletoAccount(
+            let account = BoletoTitle(
                 bank: bank, agency: b.string("agency"), account: b.string("account"), accountDigit: b.string("account_digit"),
-                carteira: b.string("carteira"), convenio: b.string("convenio"), nossoNumeroFrom: try int(b, "nosso_numero_from", "boleto.") ?? 1,
-                dueInDays: try int(b, "due_in_days", "boleto.") ?? 5)
+                carteira: b.string("carteira"), convenio: b.string("convenio"))
+            boleto = BoletoAccount(
+                account: account, nossoNumeroFrom: try int(b, "nosso_numero_from", "boleto.") ?? 1, dueInDays: try int(b, "due_in_days", "boleto.") ?? 5)
         } else {
             boleto = nil
             if let s = steps.first(where: \.boleto) {

@@ -198,15 +198,16 @@ public struct LetterSelector {
         if step.boleto, let account = ladder.boleto {
             let dueDate = CivilDate(daysSinceEpoch: asOf.daysSinceEpoch + account.dueInDays)
             let due = BoletoDate(iso: dueDate.description)
-            let title = BoletoTitle(
-                bank: account.bank, agency: account.agency, account: account.account, accountDigit: account.accountDigit,
-                carteira: account.carteira, convenio: account.convenio, nossoNumero: String(nextNossoNumero),
-                documentNumber: String(nextSequence), dueDate: due, amountCents: totals.updated)
+            var title = account.account
+            title.nossoNumero = String(nextNossoNumero)
+            title.documentNumber = String(nextSequence)
+            title.dueDate = due
+            title.amountCents = totals.updated
             let asOfBoleto = BoletoDate(iso: asOf.description)!
             do {
                 let b = try BoletoMaker.make(title, asOf: asOfBoleto)
                 var o = JSONObject()
-                o["bank"] = .string(account.bank)
+                o["bank"] = .string(title.bank)
                 o["nosso_numero"] = .string(b.fields.nossoNumero ?? String(nextNossoNumero))
                 o["due_date"] = .string(dueDate.description)
                 o["amount_cents"] = .number(JSONNumber(totals.updated))

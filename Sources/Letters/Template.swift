@@ -159,10 +159,10 @@ struct LineCollector {
 
     mutating func append(_ bytes: [UInt8]) {
         var start = 0
-        for (i, b) in bytes.enumerated() where b == 0x0A {
-            current += bytes[start..<i]
+        while let nl = bytes[start...].firstIndex(of: 0x0A) {
+            current += bytes[start..<nl]
             endLine()
-            start = i + 1
+            start = nl + 1
         }
         current += bytes[start...]
     }

@@ -136,34 +136,10 @@ enum LettersRenderCommand: Command {
         }
         let renderer = LetterRenderer(
             templates: templates, page: page, format: format == "pdf" ? .pdf : format == "lst" ? .lst : .text, lst: lst, duplex: duplex)
-        var mine = renderer
-        let threads = max(1, Environment.threads ?? ProcessInfo.processInfo.activeProcessorCount)
-        let pool = threads > 1 ? WorkerPool<LetterChunk, LetterRenderer>(threads: threads - 1, state: { renderer }, work: { $0.render(&$1) }) : nil
-        defer { pool?.stop() }
-        var pending: [LetterChunk] = []
-        var spares: [LetterChunk] = []
-        var current = LetterChunk()
-        // Hands the chunk being filled on, and takes rendered ones in order (all at the end).
-        func flush(final: Bool) throws {
-            guard let pool else {
-                current.render(&mine)
-                try take(current)
-                current.reset()
-                return
-            }
-            if !current.lines.isEmpty {
-                pool.submit(current)
-                pending.append(current)
-                current = spares.popLast() ?? LetterChunk()
-            }
-            while !pending.isEmpty && (final || pending.count > 2 * threads) {
-                let chunk = pending.removeFirst()
-                pool.wait(chunk, &mine)
-                try take(chunk)
-                chunk.reset()
-                spares.append(chunk)
-            }
-        }
+        let pipeline = ChunkPipeline<LetterChunk, LetterRenderer>(
+            threads: ChunkPipeline<LetterChunk, LetterRenderer>.defaultThreads, state: { renderer }, make: { LetterChunk() },
+            reset: { $0.reset() }, isEmpty: { $0.lines.isEmpty }, work: { chunk, renderer in chunk.render(&renderer) })
+        defer { pipeline.stop() }
         var reader = LineReader(source)
         defer { reader.close() }
         var blank = 0
@@ -174,15 +150,16 @@ enum LettersRenderCommand: Command {
                 blank += 1
                 return true
             }
+            let current = pipeline.current
             current.lines.append((current.input.count, cut ? 0 : n, number))
             if !cut { current.input += UnsafeBufferPointer(rebasing: bytes[0..<n]) }
             if current.input.count >= 128 << 10 {
-                try flush(final: false)
+                try pipeline.flush(final: false, take: take)
                 if stopped { return false }
             }
             return true
         }
-        try flush(final: true)
+        try pipeline.flush(final: true, take: take)
         counts.read += blank
         counts.skipped += blank
 
