@@ -263,3 +263,37 @@ func barcodesDrawn(in pdf: [UInt8]) throws -> [[UInt8]] {
         #expect(try barcodesDrawn(in: pdf).map { String(decoding: $0, as: UTF8.self) } == expected)
     }
 }
+
+@Suite struct LettersLSTOptionsTests {
+    func jobs(_ dir: String) -> [UInt8] { troca(selectArgs, cwd: dir).stdout }
+
+    /// A template with {{newpage}} gives 2 pages a letter: 4 letters, 8 pages; simplex 8 sheets,
+    /// duplex 4 (two pages a sheet).
+    @Test func duplexHalvesTheSheets() throws {
+        let dir = try lettersWorkdir()
+        try Data("{{payer.name}}\n{{newpage}}\n{{statement}}\n".utf8).write(to: URL(fileURLWithPath: dir + "/t.txt"))
+        let input = Array(String(decoding: jobs(dir), as: UTF8.self).replacingOccurrences(of: #""template":"[a-z0-9-]*\.txt""#, with: #""template":"t.txt""#, options: .regularExpression).utf8)
+        let simplex = troca(["letters", "render", "--template", "t.txt", "--format", "lst"], stdin: input, cwd: dir)
+        let duplex = troca(["letters", "render", "--template", "t.txt", "--format", "lst", "--duplex"], stdin: input, cwd: dir)
+        #expect(simplex.stderrText.contains("LST trailer: 4 letters, 8 sheets, 8 pages"), "\(simplex.stderrText)")
+        #expect(duplex.stderrText.contains("LST trailer: 4 letters, 4 sheets, 8 pages"), "\(duplex.stderrText)")
+        // folhas (59–61) and páginas (62–64) of the first letter record.
+        let record = try #require(duplex.stdout.split(separator: 0x0A).first { $0.first == UInt8(ascii: "C") })
+        #expect(String(decoding: record.dropFirst(58).prefix(6), as: UTF8.self) == "001002")
+    }
+
+    @Test func aLayoutWithoutTheLSTRecordsIsAConfigError() throws {
+        let dir = try lettersWorkdir()
+        let r = troca(["letters", "render", "--template", "cobranca-30.txt", "--format", "lst", "--lst-layout", "erp/baixas"], stdin: jobs(dir), cwd: dir)
+        #expect(r.status == .config)
+        #expect(r.stderrText == "troca: layout erp/baixas has no record named \"header\" (an LST layout needs header, letter and trailer)\n")
+    }
+
+    @Test func maxRejectsStopsTheRun() throws {
+        let dir = try lettersWorkdir()
+        let bad = Array(String(repeating: "{\"record\":\"letter\",\"template\":\"cobranca-30.txt\"}\n", count: 5).utf8)
+        let r = troca(["letters", "render", "--template", "cobranca-30.txt", "--max-rejects", "1"], stdin: bad, cwd: dir)
+        #expect(r.status == .dataError)
+        #expect(r.stderrText.contains("read 2 records: 0 letters rendered, 2 rejected, 0 skipped; 0 pages; stopped after 2 rejects (--max-rejects 1)"), "\(r.stderrText)")
+    }
+}
