@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark `troca cnab check` and `troca cnab parse` against `cat` on synthetic CNAB 240 retornos.
 #
-# usage: scripts/bench.sh [--quick] [--no-build] [--verify] [--strict] [--write N] [--boleto N] [--import N] [--watch N] [--skip-cnab]
-#                        [--reconcile]
+# usage: scripts/bench.sh [--quick] [--no-build] [--verify] [--strict] [--write N] [--boleto N] [--import N] [--watch N] [--letters N]
+#                        [--reconcile] [--skip-cnab]
 #
 #   --quick     only the 100,000-título file (skip the 1,000,000-título one, ~484 MB)
 #   --no-build  do not run `swift build -c release --static-swift-stdlib` first
@@ -22,6 +22,10 @@
 #               retorno, against `cnab parse` alone and the same two stages in a shell pipe, and
 #               `cat` of the file; then `troca watch --once` taking N small retornos (3.4 KB,
 #               distinct) from an inbox: files per second, against `cat` of the N files
+#   --letters N also time `troca letters render`: N letter jobs (N títulos of
+#               scripts/gen-letter-titles.py, one party each, through `letters select` with the
+#               sample ladder, untimed) to LST against `cat` of the LST written (target <= 25x),
+#               and N/10 of them to PDF in pages/s (target >= 1,000), each with its peak RSS
 #   --skip-cnab skip the CNAB check/parse section (e.g. with --import N alone)
 #   --reconcile also time `troca reconcile` of 1,000,000 installments in 300,000 agreements
 #               against 1,000,000 payments (scripts/gen-reconcile.py; RECONCILE_SCALE=0.1 for a
@@ -46,12 +50,16 @@ set -euo pipefail
 
 usage() { sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; }
 
-quick=0 build=1 verify=0 strict=0 write=0 boleto=0 import=0 watch=0 cnab=1 reconcile=0
-expect_write=0 expect_boleto=0 expect_import=0 expect_watch=0
+quick=0 build=1 verify=0 strict=0 write=0 boleto=0 import=0 watch=0 letters=0 cnab=1 reconcile=0
+expect_write=0 expect_boleto=0 expect_import=0 expect_watch=0 expect_letters=0
 for arg in "$@"; do
   if (( expect_watch )); then
     [[ "$arg" =~ ^[1-9][0-9]*$ ]] || { echo "bench.sh: --watch takes a number of files" >&2; exit 64; }
     watch=$arg; expect_watch=0; continue
+  fi
+  if (( expect_letters )); then
+    [[ "$arg" =~ ^[1-9][0-9]*$ ]] || { echo "bench.sh: --letters takes a number of letters" >&2; exit 64; }
+    letters=$arg; expect_letters=0; continue
   fi
   if (( expect_boleto )); then
     [[ "$arg" =~ ^[1-9][0-9]*$ ]] || { echo "bench.sh: --boleto takes a number of títulos" >&2; exit 64; }
@@ -70,6 +78,7 @@ for arg in "$@"; do
     --boleto) expect_boleto=1 ;;
     --import) expect_import=1 ;;
     --watch) expect_watch=1 ;;
+    --letters) expect_letters=1 ;;
     --skip-cnab) cnab=0 ;;
     --reconcile) reconcile=1 ;;
     --quick) quick=1 ;;
@@ -389,6 +398,53 @@ print("%-22s %8.1f %6.3f %8.3f %14s %8.1f%s" % (
     int(imp_kib) / 1024, "" if imp_rc == "0" else " (exit %s)" % imp_rc))
 print("   %s" % sys.argv[5])
 sys.exit(0 if ratio <= 10 and imp_rc == "0" else 1)
+PY
+  (( $? == 0 )) || status=1
+  set -e
+fi
+
+# --- collection letters (optional) ------------------------------------------------------
+if (( letters )); then
+  samples="$ROOT/Fixtures/samples/letters"
+  tpl=(--template "$samples/cobranca-30.txt" --template "$samples/lembrete-5.txt" --template "$samples/aviso-final-60.txt")
+  jobs="$dir/letter-jobs-$letters.jsonl"
+  if [[ ! -s "$jobs" ]]; then
+    echo "== generating $jobs ($letters letters: títulos, then letters select, untimed)" >&2
+    python3 "$ROOT/scripts/gen-letter-titles.py" --titles "$letters" --seed 1 >"$dir/letter-titles-$letters.jsonl"
+    "$TROCA" letters select --ladder "$samples/regua.json" --as-of 2026-11-23 \
+      --rules "$ROOT/Fixtures/samples/reconcile/regras.json" --index "$ROOT/Fixtures/samples/reconcile/indice-ilustrativo.csv" \
+      "$dir/letter-titles-$letters.jsonl" --output "$jobs" 2>&1 | tail -n 1 >&2
+  fi
+  pdfjobs="$dir/letter-jobs-$letters-pdf.jsonl"
+  head -n $(( (letters + 9) / 10 )) "$jobs" >"$pdfjobs"
+  lst="$dir/CARTAS-$letters.LST"
+  "$TROCA" letters render "${tpl[@]}" --format lst --as-of 2026-11-23 --output "$lst" "$jobs" 2>/dev/null
+  cat "$jobs" "$lst" >/dev/null   # warm the page cache
+  echo "== measuring letters render of $letters letters to LST and $(wc -l <"$pdfjobs") to PDF (best of $RUNS)" >&2
+  measure cat "$lst" cat "$lst"; lc_r=$REPLY
+  measure lst "$jobs" "$TROCA" letters render "${tpl[@]}" --format lst --as-of 2026-11-23 "$jobs"; ll_r=$REPLY
+  measure pdf "$pdfjobs" "$TROCA" letters render "${tpl[@]}" --format pdf "$pdfjobs"; lp_r=$REPLY
+  pdf_summary=$(tail -n 1 "$scratch/pdf.$(basename "$pdfjobs").err" 2>/dev/null || true)
+  set +e
+  python3 - "$letters" "$(stat -c %s "$lst")" "$lc_r" "$ll_r" "$lp_r" "$pdf_summary" <<'PY'
+import re, sys
+n, size = int(sys.argv[1]), int(sys.argv[2])
+cat_s, _, _ = sys.argv[3].split()
+lst_s, lst_kib, lst_rc = sys.argv[4].split()
+pdf_s, pdf_kib, pdf_rc = sys.argv[5].split()
+m = re.search(r"PDF: (\d+) pages", sys.argv[6])
+pages = int(m.group(1)) if m else 0
+cat_s, lst_s, pdf_s = float(cat_s), float(lst_s), float(pdf_s)
+ratio = lst_s / max(cat_s, 1e-6)
+rate = pages / max(pdf_s, 1e-9)
+print()
+print("%-24s %8s %6s %8s %18s %8s" % ("letters render", "size MB", "cat s", "troca s", "result", "RSS MiB"))
+print("%-24s %8.1f %6.3f %8.3f %18s %8.1f%s" % ("LST, %d letters" % n, size / 1e6, cat_s, lst_s,
+      "%.1fx (<=25x %s)" % (ratio, "ok" if ratio <= 25 else "MISSED"), int(lst_kib) / 1024, "" if lst_rc == "0" else " (exit %s)" % lst_rc))
+print("%-24s %8s %6s %8.3f %18s %8.1f%s" % ("PDF, %d pages" % pages, "", "", pdf_s,
+      "%.0f p/s (%s)" % (rate, "ok" if rate >= 1000 else "MISSED"), int(pdf_kib) / 1024, "" if pdf_rc == "0" else " (exit %s)" % pdf_rc))
+print("targets: LST <= 25x cat of the LST; PDF >= 1,000 pages/s; memory flat")
+sys.exit(0 if ratio <= 25 and rate >= 1000 and lst_rc == "0" and pdf_rc == "0" else 1)
 PY
   (( $? == 0 )) || status=1
   set -e

@@ -88,4 +88,19 @@ fi
 echo "next remessa number in nsa.txt: $(cat nsa.txt)"
 
 echo
+echo "== troca letters: the collection ladder picks today's letters, rendered as text, LST and PDF"
+letters="$root/Fixtures/samples/letters"
+cp "$letters/sent.jsonl" sent.jsonl
+"$troca" letters select --ladder "$letters/regua.json" --as-of 2026-11-23 --history sent.jsonl --commit \
+  --rules "$root/Fixtures/samples/reconcile/regras.json" --index "$root/Fixtures/samples/reconcile/indice-ilustrativo.csv" \
+  "$letters/titulos.jsonl" --output jobs.jsonl 2>&1 | grep -E 'letters select:|letters.address' || true
+templates=(--template "$letters/cobranca-30.txt" --template "$letters/lembrete-5.txt" --template "$letters/aviso-final-60.txt")
+"$troca" letters render "${templates[@]}" --format text --output cartas.txt jobs.jsonl 2>&1 | grep 'letters render:'
+"$troca" letters render "${templates[@]}" --format lst --as-of 2026-11-23 --output CARTAS.LST jobs.jsonl 2>&1 | grep 'letters render:'
+"$troca" letters render "${templates[@]}" --format pdf --output cartas.pdf jobs.jsonl 2>&1 | grep 'letters render:'
+echo "first letter (text):"
+sed -n '1,30p' cartas.txt
+echo "history now has $(wc -l < sent.jsonl) letters (run select again: they are skipped as already sent)"
+
+echo
 echo "files are in $work"

@@ -10,6 +10,12 @@ public struct Interleaved2of5: Sendable, Hashable {
         public var isBar: Bool
         /// Wide or narrow.
         public var isWide: Bool
+
+        /// An element, e.g. as measured from a drawn symbol to read it back with `decode`.
+        public init(isBar: Bool, isWide: Bool) {
+            self.isBar = isBar
+            self.isWide = isWide
+        }
     }
 
     /// The elements from the start pattern to the stop pattern, alternating bar and space,

@@ -6550,10 +6550,88 @@ public enum BuiltinLayouts {
 }
 """#
         ),
+        (
+            "lst/troca",
+            #"""
+{
+  "kind": "layout",
+  "name": "lst/troca",
+  "version": "1",
+  "doc": "Troca's LST for print bureaus' enveloping machines (docs/lst.md): a header, then per letter one C record followed by its print lines (ASA carriage control in column 1: `1` new page, blank next line; not fixed-width, so not described here), and a trailer. Control records 400 bytes, ASCII, CRLF. A bureau replaces this file with its own through --layouts DIR (same name, same record names and `to` paths).",
+  "record_length": 400,
+  "records": [
+    {
+      "name": "header",
+      "role": "file_header",
+      "doc": "one per file, first line",
+      "select": [ { "pos": [1, 1], "values": ["H"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "X(1)", "default": "H", "to": "_record_type" },
+        { "name": "lote", "pos": [2, 7], "picture": "9(6)", "to": "batch", "doc": "número do lote (--batch)" },
+        { "name": "data_producao", "pos": [8, 15], "picture": "9(8)", "format": "ddMMyyyy", "to": "date", "doc": "data de produção (--as-of)" },
+        { "name": "remetente_nome", "pos": [16, 65], "picture": "X(50)", "to": "sender.name" },
+        { "name": "remetente_documento", "pos": [66, 79], "picture": "X(14)", "to": "sender.document", "doc": "CNPJ do remetente" },
+        { "name": "largura_pagina", "pos": [80, 82], "picture": "9(3)", "to": "page_width", "doc": "caracteres por linha de impressão" },
+        { "name": "linhas_pagina", "pos": [83, 85], "picture": "9(3)", "to": "page_lines", "doc": "linhas por página" },
+        { "name": "versao_layout", "pos": [86, 88], "picture": "9(3)", "default": "001", "doc": "versão deste layout" },
+        { "name": "filler_089", "pos": [89, 400], "picture": "X(312)" }
+      ]
+    },
+    {
+      "name": "letter",
+      "role": "detail",
+      "starts_group": true,
+      "doc": "one per letter, before its print lines; letters in CEP order",
+      "select": [ { "pos": [1, 1], "values": ["C"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "X(1)", "default": "C", "to": "_record_type" },
+        { "name": "sequencia", "pos": [2, 8], "picture": "9(7)", "to": "sequence", "doc": "sequência da carta no arquivo, 1… na ordem de CEP" },
+        { "name": "carta", "pos": [9, 18], "picture": "9(10)", "to": "letter", "doc": "sequence do job (troca letters select)" },
+        { "name": "modelo", "pos": [19, 38], "picture": "X(20)", "to": "template", "doc": "código do modelo (formulário) da carta" },
+        { "name": "encartes", "pos": [39, 58], "picture": "X(20)", "to": "inserts", "doc": "códigos dos encartes, do passo da régua" },
+        { "name": "folhas", "pos": [59, 61], "picture": "9(3)", "to": "sheets", "doc": "folhas (simplex: uma por página; --duplex: duas páginas por folha)" },
+        { "name": "paginas", "pos": [62, 64], "picture": "9(3)", "to": "pages" },
+        { "name": "linhas_impressao", "pos": [65, 69], "picture": "9(5)", "to": "print_lines", "doc": "linhas de impressão que seguem este registro" },
+        { "name": "destinatario_nome", "pos": [70, 119], "picture": "X(50)", "to": "recipient.name" },
+        { "name": "destinatario_logradouro", "pos": [120, 179], "picture": "X(60)", "to": "recipient.street", "doc": "logradouro, número (s/n) e complemento" },
+        { "name": "destinatario_bairro", "pos": [180, 209], "picture": "X(30)", "to": "recipient.district" },
+        { "name": "destinatario_cep", "pos": [210, 217], "picture": "9(8)", "to": "recipient.cep" },
+        { "name": "destinatario_cidade", "pos": [218, 247], "picture": "X(30)", "to": "recipient.city" },
+        { "name": "destinatario_uf", "pos": [248, 249], "picture": "X(2)", "to": "recipient.state" },
+        { "name": "dv_cepnet", "pos": [250, 250], "picture": "9(1)", "to": "recipient.cepnet_digit", "doc": "dígito do CEPNet: soma dos 9 dígitos múltipla de 10" },
+        { "name": "boleto_nosso_numero", "pos": [251, 270], "picture": "X(20)", "to": "boleto.nosso_numero" },
+        { "name": "boleto_vencimento", "pos": [271, 278], "picture": "9(8)", "format": "ddMMyyyy", "to": "boleto.due_date" },
+        { "name": "boleto_valor", "pos": [279, 293], "picture": "9(13)V99", "to": "boleto.amount_cents" },
+        { "name": "boleto_linha_digitavel", "pos": [294, 340], "picture": "X(47)", "to": "boleto.linha_digitavel" },
+        { "name": "boleto_codigo_barras", "pos": [341, 384], "picture": "X(44)", "to": "boleto.barcode" },
+        { "name": "filler_385", "pos": [385, 400], "picture": "X(16)" }
+      ]
+    },
+    {
+      "name": "trailer",
+      "role": "file_trailer",
+      "doc": "one per file, last line",
+      "select": [ { "pos": [1, 1], "values": ["T"] } ],
+      "fields": [
+        { "name": "tipo_registro", "pos": [1, 1], "picture": "X(1)", "default": "T", "to": "_record_type" },
+        { "name": "lote", "pos": [2, 7], "picture": "9(6)", "to": "batch" },
+        { "name": "quantidade_cartas", "pos": [8, 14], "picture": "9(7)", "to": "letters", "doc": "registros C" },
+        { "name": "total_folhas", "pos": [15, 23], "picture": "9(9)", "to": "sheets" },
+        { "name": "total_paginas", "pos": [24, 32], "picture": "9(9)", "to": "pages" },
+        { "name": "total_linhas_impressao", "pos": [33, 42], "picture": "9(10)", "to": "print_lines" },
+        { "name": "total_registros", "pos": [43, 52], "picture": "9(10)", "to": "records", "doc": "todas as linhas do arquivo, header e trailer incluídos" },
+        { "name": "valor_boletos", "pos": [53, 67], "picture": "9(13)V99", "to": "boleto_total_cents" },
+        { "name": "filler_068", "pos": [68, 400], "picture": "X(333)" }
+      ]
+    }
+  ]
+}
+"""#
+        ),
     ]
 
     /// The names of the layouts above that have values.
-    static let layoutNames: [String] = ["cnab240/001/remessa", "cnab240/001/retorno", "cnab240/033/remessa", "cnab240/033/retorno", "cnab240/085/remessa", "cnab240/085/retorno", "cnab240/104/remessa", "cnab240/104/retorno", "cnab240/237/remessa", "cnab240/237/retorno", "cnab240/341/remessa", "cnab240/341/retorno", "cnab240/748/remessa", "cnab240/748/retorno", "cnab240/756/remessa", "cnab240/756/retorno", "cnab240/febraban/common", "cnab240/febraban/remessa", "cnab240/febraban/retorno", "cnab400/001/remessa", "cnab400/001/retorno", "cnab400/004/remessa", "cnab400/004/retorno", "cnab400/033/remessa", "cnab400/033/retorno", "cnab400/041/remessa", "cnab400/041/retorno", "cnab400/070/retorno", "cnab400/104/remessa", "cnab400/104/retorno", "cnab400/136/remessa", "cnab400/136/retorno", "cnab400/237/remessa", "cnab400/237/retorno", "cnab400/336/remessa", "cnab400/336/retorno", "cnab400/341/remessa", "cnab400/341/retorno", "cnab400/745/remessa", "cnab400/748/remessa", "cnab400/748/retorno", "cnab400/756/remessa", "cnab400/756/retorno", "cnab400/generic", "erp/baixas", "erp/titulos-abertos"]
+    static let layoutNames: [String] = ["cnab240/001/remessa", "cnab240/001/retorno", "cnab240/033/remessa", "cnab240/033/retorno", "cnab240/085/remessa", "cnab240/085/retorno", "cnab240/104/remessa", "cnab240/104/retorno", "cnab240/237/remessa", "cnab240/237/retorno", "cnab240/341/remessa", "cnab240/341/retorno", "cnab240/748/remessa", "cnab240/748/retorno", "cnab240/756/remessa", "cnab240/756/retorno", "cnab240/febraban/common", "cnab240/febraban/remessa", "cnab240/febraban/retorno", "cnab400/001/remessa", "cnab400/001/retorno", "cnab400/004/remessa", "cnab400/004/retorno", "cnab400/033/remessa", "cnab400/033/retorno", "cnab400/041/remessa", "cnab400/041/retorno", "cnab400/070/retorno", "cnab400/104/remessa", "cnab400/104/retorno", "cnab400/136/remessa", "cnab400/136/retorno", "cnab400/237/remessa", "cnab400/237/retorno", "cnab400/336/remessa", "cnab400/336/retorno", "cnab400/341/remessa", "cnab400/341/retorno", "cnab400/745/remessa", "cnab400/748/remessa", "cnab400/748/retorno", "cnab400/756/remessa", "cnab400/756/retorno", "cnab400/generic", "erp/baixas", "erp/titulos-abertos", "lst/troca"]
 
     /// The functions that build the built-in layouts, by name.
     static let layoutMakers: [String: @Sendable () -> Layout] = [
@@ -6603,6 +6681,7 @@ public enum BuiltinLayouts {
         "cnab400/generic": layout43,
         "erp/baixas": layout44,
         "erp/titulos-abertos": layout45,
+        "lst/troca": layout46,
     ]
 
     /// A built-in Layout as values (`extends` not resolved), by name.
@@ -7206,6 +7285,18 @@ public enum BuiltinLayouts {
             recordLength: 220, extends: nil,
             records: [
             record163(),
+            ])
+    }
+
+    /// lst/troca
+    static func layout46() -> Layout {
+        Layout(
+            kind: "layout", name: "lst/troca", version: "1", doc: "Troca's LST for print bureaus' enveloping machines (docs/lst.md): a header, then per letter one C record followed by its print lines (ASA carriage control in column 1: `1` new page, blank next line; not fixed-width, so not described here), and a trailer. Control records 400 bytes, ASCII, CRLF. A bureau replaces this file with its own through --layouts DIR (same name, same record names and `to` paths).",
+            recordLength: 400, extends: nil,
+            records: [
+            record164(),
+            record165(),
+            record166(),
             ])
     }
 
@@ -12188,6 +12279,78 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "filler_210", pos: [210, 220], picture: "X(11)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                 ],
                 doc: "registro de título (tipo 1): `troca convert` lê e escreve registros JSONL `title`")
+    }
+
+    /// lst/troca: header
+    static func record164() -> RecordLayout {
+        RecordLayout(
+                name: "header", role: RecordRole(rawValue: "file_header"), startsGroup: nil,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["H"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "X(1)", format: nil, enum: nil, default: "H", to: "_record_type", doc: nil),
+                    FieldLayout(name: "lote", pos: [2, 7], picture: "9(6)", format: nil, enum: nil, default: nil, to: "batch", doc: "número do lote (--batch)"),
+                    FieldLayout(name: "data_producao", pos: [8, 15], picture: "9(8)", format: "ddMMyyyy", enum: nil, default: nil, to: "date", doc: "data de produção (--as-of)"),
+                    FieldLayout(name: "remetente_nome", pos: [16, 65], picture: "X(50)", format: nil, enum: nil, default: nil, to: "sender.name", doc: nil),
+                    FieldLayout(name: "remetente_documento", pos: [66, 79], picture: "X(14)", format: nil, enum: nil, default: nil, to: "sender.document", doc: "CNPJ do remetente"),
+                    FieldLayout(name: "largura_pagina", pos: [80, 82], picture: "9(3)", format: nil, enum: nil, default: nil, to: "page_width", doc: "caracteres por linha de impressão"),
+                    FieldLayout(name: "linhas_pagina", pos: [83, 85], picture: "9(3)", format: nil, enum: nil, default: nil, to: "page_lines", doc: "linhas por página"),
+                    FieldLayout(name: "versao_layout", pos: [86, 88], picture: "9(3)", format: nil, enum: nil, default: "001", to: nil, doc: "versão deste layout"),
+                    FieldLayout(name: "filler_089", pos: [89, 400], picture: "X(312)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                ],
+                doc: "one per file, first line")
+    }
+
+    /// lst/troca: letter
+    static func record165() -> RecordLayout {
+        RecordLayout(
+                name: "letter", role: RecordRole(rawValue: "detail"), startsGroup: true,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["C"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "X(1)", format: nil, enum: nil, default: "C", to: "_record_type", doc: nil),
+                    FieldLayout(name: "sequencia", pos: [2, 8], picture: "9(7)", format: nil, enum: nil, default: nil, to: "sequence", doc: "sequência da carta no arquivo, 1… na ordem de CEP"),
+                    FieldLayout(name: "carta", pos: [9, 18], picture: "9(10)", format: nil, enum: nil, default: nil, to: "letter", doc: "sequence do job (troca letters select)"),
+                    FieldLayout(name: "modelo", pos: [19, 38], picture: "X(20)", format: nil, enum: nil, default: nil, to: "template", doc: "código do modelo (formulário) da carta"),
+                    FieldLayout(name: "encartes", pos: [39, 58], picture: "X(20)", format: nil, enum: nil, default: nil, to: "inserts", doc: "códigos dos encartes, do passo da régua"),
+                    FieldLayout(name: "folhas", pos: [59, 61], picture: "9(3)", format: nil, enum: nil, default: nil, to: "sheets", doc: "folhas (simplex: uma por página; --duplex: duas páginas por folha)"),
+                    FieldLayout(name: "paginas", pos: [62, 64], picture: "9(3)", format: nil, enum: nil, default: nil, to: "pages", doc: nil),
+                    FieldLayout(name: "linhas_impressao", pos: [65, 69], picture: "9(5)", format: nil, enum: nil, default: nil, to: "print_lines", doc: "linhas de impressão que seguem este registro"),
+                    FieldLayout(name: "destinatario_nome", pos: [70, 119], picture: "X(50)", format: nil, enum: nil, default: nil, to: "recipient.name", doc: nil),
+                    FieldLayout(name: "destinatario_logradouro", pos: [120, 179], picture: "X(60)", format: nil, enum: nil, default: nil, to: "recipient.street", doc: "logradouro, número (s/n) e complemento"),
+                    FieldLayout(name: "destinatario_bairro", pos: [180, 209], picture: "X(30)", format: nil, enum: nil, default: nil, to: "recipient.district", doc: nil),
+                    FieldLayout(name: "destinatario_cep", pos: [210, 217], picture: "9(8)", format: nil, enum: nil, default: nil, to: "recipient.cep", doc: nil),
+                    FieldLayout(name: "destinatario_cidade", pos: [218, 247], picture: "X(30)", format: nil, enum: nil, default: nil, to: "recipient.city", doc: nil),
+                    FieldLayout(name: "destinatario_uf", pos: [248, 249], picture: "X(2)", format: nil, enum: nil, default: nil, to: "recipient.state", doc: nil),
+                    FieldLayout(name: "dv_cepnet", pos: [250, 250], picture: "9(1)", format: nil, enum: nil, default: nil, to: "recipient.cepnet_digit", doc: "dígito do CEPNet: soma dos 9 dígitos múltipla de 10"),
+                    FieldLayout(name: "boleto_nosso_numero", pos: [251, 270], picture: "X(20)", format: nil, enum: nil, default: nil, to: "boleto.nosso_numero", doc: nil),
+                    FieldLayout(name: "boleto_vencimento", pos: [271, 278], picture: "9(8)", format: "ddMMyyyy", enum: nil, default: nil, to: "boleto.due_date", doc: nil),
+                    FieldLayout(name: "boleto_valor", pos: [279, 293], picture: "9(13)V99", format: nil, enum: nil, default: nil, to: "boleto.amount_cents", doc: nil),
+                    FieldLayout(name: "boleto_linha_digitavel", pos: [294, 340], picture: "X(47)", format: nil, enum: nil, default: nil, to: "boleto.linha_digitavel", doc: nil),
+                    FieldLayout(name: "boleto_codigo_barras", pos: [341, 384], picture: "X(44)", format: nil, enum: nil, default: nil, to: "boleto.barcode", doc: nil),
+                    FieldLayout(name: "filler_385", pos: [385, 400], picture: "X(16)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                ],
+                doc: "one per letter, before its print lines; letters in CEP order")
+    }
+
+    /// lst/troca: trailer
+    static func record166() -> RecordLayout {
+        RecordLayout(
+                name: "trailer", role: RecordRole(rawValue: "file_trailer"), startsGroup: nil,
+                requires: nil, fallback: nil,
+                select: [Selector(pos: [1, 1], values: ["T"])],
+                fields: [
+                    FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "X(1)", format: nil, enum: nil, default: "T", to: "_record_type", doc: nil),
+                    FieldLayout(name: "lote", pos: [2, 7], picture: "9(6)", format: nil, enum: nil, default: nil, to: "batch", doc: nil),
+                    FieldLayout(name: "quantidade_cartas", pos: [8, 14], picture: "9(7)", format: nil, enum: nil, default: nil, to: "letters", doc: "registros C"),
+                    FieldLayout(name: "total_folhas", pos: [15, 23], picture: "9(9)", format: nil, enum: nil, default: nil, to: "sheets", doc: nil),
+                    FieldLayout(name: "total_paginas", pos: [24, 32], picture: "9(9)", format: nil, enum: nil, default: nil, to: "pages", doc: nil),
+                    FieldLayout(name: "total_linhas_impressao", pos: [33, 42], picture: "9(10)", format: nil, enum: nil, default: nil, to: "print_lines", doc: nil),
+                    FieldLayout(name: "total_registros", pos: [43, 52], picture: "9(10)", format: nil, enum: nil, default: nil, to: "records", doc: "todas as linhas do arquivo, header e trailer incluídos"),
+                    FieldLayout(name: "valor_boletos", pos: [53, 67], picture: "9(13)V99", format: nil, enum: nil, default: nil, to: "boleto_total_cents", doc: nil),
+                    FieldLayout(name: "filler_068", pos: [68, 400], picture: "X(333)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
+                ],
+                doc: "one per file, last line")
     }
 
     /// cnab240/febraban/occurrences

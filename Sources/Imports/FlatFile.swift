@@ -62,6 +62,9 @@ public final class FlatDecoder {
 public struct FlatEncoder {
     let layout: CompiledLayout
     let recordByName: [String: Int]
+    /// Each record's fields' `to` paths split at the dots (empty for structural or absent ones),
+    /// computed once rather than for every record written.
+    let paths: [[[String]]]
 
     /// Prepares `layout` for writing.
     public init(layout: CompiledLayout) {
@@ -69,6 +72,12 @@ public struct FlatEncoder {
         var byName: [String: Int] = [:]
         for (i, r) in layout.records.enumerated() where byName[r.name] == nil { byName[r.name] = i }
         recordByName = byName
+        paths = layout.records.map { r in
+            r.fields.map { f in
+                guard let to = f.to, !to.hasPrefix("_") else { return [] }
+                return to.split(separator: ".").map(String.init)
+            }
+        }
     }
 
     /// Why a record cannot be written: the field and what was wrong.
@@ -89,12 +98,13 @@ public struct FlatEncoder {
     /// every problem.
     public func encode(_ tape: JSONTape, record r: Int, into out: inout [UInt8]) -> [Problem] {
         var problems: [Problem] = []
-        for field in layout.records[r].fields {
+        for (k, field) in layout.records[r].fields.enumerated() {
             var node: Int? = nil
-            if let to = field.to, !to.hasPrefix("_") {
+            let path = paths[r][k]
+            if !path.isEmpty {
                 node = 0
-                for key in to.split(separator: ".") {
-                    guard let n = node, let next = tape.member(String(key), of: n) else { node = nil; break }
+                for key in path {
+                    guard let n = node, let next = tape.member(key, of: n) else { node = nil; break }
                     node = next
                 }
                 if let n = node, tape[n].kind == .null { node = nil }
@@ -178,7 +188,9 @@ public struct FlatEncoder {
         case .integer: text = String(tape[node].value)
         default: throw ParseProblem("\(path): expected text for \(field.name)")
         }
-        let ascii = text.folding(options: [.diacriticInsensitive, .widthInsensitive], locale: nil)
+        // Printable ASCII is already its own folding (and Foundation's folding is costly).
+        let ascii =
+            text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) ? text : text.folding(options: [.diacriticInsensitive, .widthInsensitive], locale: nil)
         guard ascii.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else {
             throw ParseProblem("\(path): \"\(text)\" has characters that have no ASCII form for \(field.name)")
         }

@@ -78,9 +78,4 @@ enum BoletoChunks {
             }
         }
     }
-
-    /// Threads besides the caller's, each with its own maker.
-    static func pool(workers: Int, makeMaker: @escaping () -> TitleBoletoMaker) -> WorkerPool<Chunk, TitleBoletoMaker> {
-        WorkerPool(threads: workers, state: makeMaker) { chunk, maker in chunk.make(&maker) }
-    }
 }

@@ -63,7 +63,6 @@ enum BoletoMakeCommand: Command {
         let (outputFile, rejectsFile, output, rejects, sink) = try CnabRun.outputs(args, context)
         let pixName = args.value("pix-name")
         let pixCity = args.value("pix-city")
-        var maker = TitleBoletoMaker(asOf: asOf, pixName: pixName, pixCity: pixCity)
         var counts = (lines: 0, written: 0, boletos: 0, rejected: 0, skipped: 0)
         var stopped = false
         // The outcomes of a made chunk, in order: written, reported, counted.
@@ -88,46 +87,26 @@ enum BoletoMakeCommand: Command {
                 }
             }
         }
-        let threads = max(1, Environment.threads ?? ProcessInfo.processInfo.activeProcessorCount)
-        let pool = threads > 1 ? BoletoChunks.pool(workers: threads - 1) { TitleBoletoMaker(asOf: asOf, pixName: pixName, pixCity: pixCity) } : nil
-        defer { pool?.stop() }
-        var pending: [BoletoChunks.Chunk] = []
-        var spares: [BoletoChunks.Chunk] = []
         let chunkSize = 512 << 10
-        var current = BoletoChunks.Chunk(capacity: chunkSize + LineReader.maxLineLength)
-        // Hands the chunk being filled on, and takes made ones in order (all of them at the end).
-        func flush(final: Bool) throws {
-            guard let pool else {
-                current.make(&maker)
-                try take(current)
-                current.reset()
-                return
-            }
-            if !current.lines.isEmpty {
-                pool.submit(current)
-                pending.append(current)
-                current = spares.popLast() ?? BoletoChunks.Chunk(capacity: chunkSize + LineReader.maxLineLength)
-            }
-            while !pending.isEmpty && (final || pending.count > 2 * threads) {
-                let chunk = pending.removeFirst()
-                pool.wait(chunk, &maker)
-                try take(chunk)
-                chunk.reset()
-                spares.append(chunk)
-            }
-        }
+        let pipeline = ChunkPipeline<BoletoChunks.Chunk, TitleBoletoMaker>(
+            threads: ChunkPipeline<BoletoChunks.Chunk, TitleBoletoMaker>.defaultThreads,
+            state: { TitleBoletoMaker(asOf: asOf, pixName: pixName, pixCity: pixCity) },
+            make: { BoletoChunks.Chunk(capacity: chunkSize + LineReader.maxLineLength) }, reset: { $0.reset() },
+            isEmpty: { $0.lines.isEmpty }, work: { chunk, maker in chunk.make(&maker) })
+        defer { pipeline.stop() }
         var reader = LineReader(source)
         defer { reader.close() }
         try reader.forEachLine { bytes, number, cut in
+            let current = pipeline.current
             current.lines.append((current.input.count, bytes.count, number, cut))
             current.input.appendBytes(bytes)
             if current.input.count >= chunkSize {
-                try flush(final: false)
+                try pipeline.flush(final: false, take: take)
                 if stopped { return false }
             }
             return true
         }
-        try flush(final: true)
+        try pipeline.flush(final: true, take: take)
         try output.finish()
         try rejects?.finish()
         try rejectsFile?.commit()

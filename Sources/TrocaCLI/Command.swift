@@ -58,6 +58,8 @@ enum Commands {
         UpdateCommand.self,
         ExportCsvCommand.self,
         ConvertCommand.self,
+        LettersSelectCommand.self,
+        LettersRenderCommand.self,
         LayoutListCommand.self,
         LayoutShowCommand.self,
         LayoutLintCommand.self,

@@ -78,8 +78,8 @@ import TrocaCLI
 
     @Test(arguments: [
         (
-            #"{"stages": [{"stage": "cnab parse"}, {"stage": "reconcile"}]}"#,
-            "p.json: $.stages[1].stage: unknown stage \"reconcile\"; stages are: cnab parse"
+            #"{"stages": [{"stage": "cnab parse"}, {"stage": "reconcile payments"}]}"#,
+            "p.json: $.stages[1].stage: unknown stage \"reconcile payments\"; stages are: cnab parse"
         ),
         (#"{"stages": [{"stage": "watch", "args": ["--config", "x"]}]}"#, "p.json: $.stages[0].stage: unknown stage \"watch\""),
         (

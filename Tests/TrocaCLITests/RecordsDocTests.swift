@@ -74,9 +74,9 @@ import Testing
         for line in agreements.split(separator: "\n") {
             seen.formUnion(keys(try JSONSerialization.jsonObject(with: Data(line.utf8))))
         }
-        // Records the boleto, update and reconcile stages write, as their golden cases hold them.
+        // Records the boleto, update, reconcile and letters select stages write, as their golden cases hold them.
         let fixtures = repoRoot + "/Fixtures"
-        for dir in try FileManager.default.contentsOfDirectory(atPath: fixtures) where dir.hasPrefix("boleto-") || dir == "update" || dir == "reconcile" {
+        for dir in try FileManager.default.contentsOfDirectory(atPath: fixtures) where dir.hasPrefix("boleto-") || dir == "update" || dir == "reconcile" || dir == "letters-select" {
             for c in try FileManager.default.contentsOfDirectory(atPath: fixtures + "/" + dir) {
                 let text = (try? String(contentsOfFile: "\(fixtures)/\(dir)/\(c)/expout", encoding: .utf8)) ?? ""
                 for line in text.split(separator: "\n") where line.hasPrefix("{") {

@@ -1,0 +1,113 @@
+import Boleto
+import Records
+
+/// Why a ladder (régua) cannot be used: the step or key and what is wrong.
+public struct LadderError: Error, Sendable, Hashable {
+    /// What was expected and what was found.
+    public var message: String
+}
+
+/// A collection ladder (régua de cobrança): steps by days overdue, each with its template, and
+/// the rules that decide which parties get a letter (docs/letters.md).
+public struct Ladder: Sendable {
+    /// One step: parties whose oldest overdue título is `fromDays…toDays` days late get its letter.
+    public struct Step: Sendable, Hashable {
+        public var name: String
+        public var fromDays: Int
+        /// nil: no upper bound.
+        public var toDays: Int?
+        public var template: String
+        public var inserts: String?
+        /// Whether the letter carries a boleto for the updated total.
+        public var boleto: Bool
+
+        /// Whether `days` overdue falls in this step.
+        public func contains(_ days: Int) -> Bool { days >= fromDays && (toDays.map { days <= $0 } ?? true) }
+        var range: String { "\(fromDays)…\(toDays.map(String.init) ?? "")" }
+    }
+
+    /// The account boletos are issued on, and how their nosso número and due date are chosen.
+    public struct BoletoAccount: Sendable, Hashable {
+        /// Bank, agency, account, carteira, convênio, as `troca boleto make` reads them; the
+        /// nosso número, due date and amount are each letter's.
+        public var account: BoletoTitle
+        /// The first nosso número; each boleto made (this run and those in the history) takes the next.
+        public var nossoNumeroFrom: Int
+        /// Days from the as-of date to the boleto's due date.
+        public var dueInDays: Int
+    }
+
+    public var steps: [Step]
+    /// Parties owing less than this (updated total) get no letter.
+    public var minimumBalanceCents: Int
+    /// The sender, copied into each job (`sender`), as given.
+    public var sender: JSONValue?
+    public var boleto: BoletoAccount?
+
+    /// Reads and checks a ladder: steps named once, ranges that do not overlap, a boleto account
+    /// when a step asks for boletos.
+    public init(json: [UInt8]) throws(LadderError) {
+        guard let value = JSONValue(parsing: json), case .object(let o) = value else {
+            throw LadderError(message: "expected a JSON object with \"steps\"")
+        }
+        func int(_ object: JSONObject, _ key: String, _ at: String) throws(LadderError) -> Int? {
+            guard let v = object[key], v != .null else { return nil }
+            guard case .number(let n) = v, let i = n.exactInteger, i >= 0 else {
+                throw LadderError(message: "\(at)\(key): expected a non-negative integer, found \(String(decoding: v.jsonText, as: UTF8.self))")
+            }
+            return Int(i)
+        }
+        minimumBalanceCents = try int(o, "minimum_balance_cents", "") ?? 0
+        sender = o["sender"]
+        guard case .array(let list)? = o["steps"], !list.isEmpty else { throw LadderError(message: "steps: expected a non-empty list of steps") }
+        var steps: [Step] = []
+        for (k, item) in list.enumerated() {
+            let at = "steps[\(k)]."
+            guard case .object(let s) = item else { throw LadderError(message: "steps[\(k)]: expected an object") }
+            guard let name = s.string("name"), !name.isEmpty else { throw LadderError(message: "\(at)name: expected a name") }
+            guard let from = try int(s, "from_days", at), from >= 1 else {
+                throw LadderError(message: "\(at)from_days: step \"\(name)\" needs from_days ≥ 1 (days overdue)")
+            }
+            let to = try int(s, "to_days", at)
+            if let to, to < from { throw LadderError(message: "\(at)to_days: step \"\(name)\" ends (\(to)) before it starts (\(from))") }
+            guard let template = s.string("template"), !template.isEmpty else { throw LadderError(message: "\(at)template: step \"\(name)\" needs a template") }
+            if steps.contains(where: { $0.name == name }) { throw LadderError(message: "\(at)name: step \"\(name)\" is named twice") }
+            var boleto = false
+            if let b = s["boleto"], b != .null {
+                guard case .bool(let v) = b else { throw LadderError(message: "\(at)boleto: expected true or false") }
+                boleto = v
+            }
+            steps.append(Step(name: name, fromDays: from, toDays: to, template: template, inserts: s.string("inserts"), boleto: boleto))
+        }
+        let sorted = steps.sorted { $0.fromDays < $1.fromDays }
+        for (a, b) in zip(sorted, sorted.dropFirst()) where a.toDays.map({ $0 >= b.fromDays }) ?? true {
+            throw LadderError(message: "steps \"\(a.name)\" (\(a.range) days) and \"\(b.name)\" (\(b.range) days) overlap at \(b.fromDays) days overdue")
+        }
+        self.steps = sorted
+        if case .object(let b)? = o["boleto"] {
+            guard let bank = b.string("bank") else { throw LadderError(message: "boleto.bank: expected the bank code of the account boletos are issued on") }
+            let account = BoletoTitle(
+                bank: bank, agency: b.string("agency"), account: b.string("account"), accountDigit: b.string("account_digit"),
+                carteira: b.string("carteira"), convenio: b.string("convenio"))
+            boleto = BoletoAccount(
+                account: account, nossoNumeroFrom: try int(b, "nosso_numero_from", "boleto.") ?? 1, dueInDays: try int(b, "due_in_days", "boleto.") ?? 5)
+        } else {
+            boleto = nil
+            if let s = steps.first(where: \.boleto) {
+                throw LadderError(message: "step \"\(s.name)\" asks for a boleto: the ladder needs a \"boleto\" object (bank, agency, account, carteira…)")
+            }
+        }
+    }
+
+    /// The step for a party whose oldest título is `days` overdue.
+    public func step(forDaysOverdue days: Int) -> Step? { steps.first { $0.contains(days) } }
+}
+
+extension JSONValue {
+    /// Compact JSON.
+    var jsonText: [UInt8] {
+        var out: [UInt8] = []
+        write(to: &out)
+        return out
+    }
+}

@@ -1,0 +1,170 @@
+import Boleto
+
+/// Writes a PDF of A4 pages, streamed: each page is written as soon as it is laid out, and only
+/// the objects' offsets stay in memory. Troca's own writer, no library: the standard Type 1 fonts
+/// Courier (the letter's text, so columns line up as in the text renderer) and Helvetica (page
+/// numbers) with WinAnsiEncoding; a boleto's Interleaved 2 of 5 barcode drawn as filled
+/// rectangles. No creation date, so the same letters give the same bytes.
+public final class PDFWriter {
+    /// Where the bytes go.
+    let sink: ([UInt8]) throws -> Void
+    let format: PageFormat
+    var offset = 0
+    /// Byte offset of each object, by number (index 0 unused).
+    var offsets: [Int] = [0]
+    var pageObjects: [Int] = []
+    let title: String
+
+    /// Page size and placement, in points (1/72 inch).
+    static let pageWidth = 595
+    static let pageHeight = 842
+    static let margin = 57
+    static let fontSize = 10
+    static let leading = 11
+    /// A Courier character is 0.6 em wide.
+    static let charWidthHundredths = 600
+    /// One narrow barcode module: 0.72 pt (≈ 0.254 mm, so 44 digits at ratio 3 take ≈ 103 mm).
+    static let moduleHundredths = 72
+    /// Bar height: 13 mm ≈ 36.85 pt.
+    static let barHeightHundredths = 3685
+
+    /// Object numbers fixed before any page: catalog, page tree (written last), fonts, info.
+    static let catalog = 1, pages = 2, courier = 3, helvetica = 4, info = 5
+
+    /// Starts a PDF; `sink` receives every byte in order.
+    public init(format: PageFormat, title: String, sink: @escaping ([UInt8]) throws -> Void) throws {
+        self.sink = sink
+        self.format = format
+        self.title = title
+        try emit(Array("%PDF-1.4\n%".utf8) + [0xE2, 0xE3, 0xCF, 0xD3, 0x0A])
+        try object(Self.catalog, "<< /Type /Catalog /Pages 2 0 R >>")
+        try object(Self.courier, "<< /Type /Font /Subtype /Type1 /BaseFont /Courier /Encoding /WinAnsiEncoding >>")
+        try object(Self.helvetica, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
+        var info = Array("<< /Producer (Troca) /Title ".utf8)
+        Self.literal(WinAnsi.encode(Array(title.utf8)), into: &info)
+        info += Array(" >>".utf8)
+        try object(Self.info, info)
+    }
+
+    func emit(_ bytes: [UInt8]) throws {
+        try sink(bytes)
+        offset += bytes.count
+    }
+
+    func object(_ number: Int, _ body: String) throws { try object(number, Array(body.utf8)) }
+
+    func object(_ number: Int, _ body: [UInt8]) throws {
+        while offsets.count <= number { offsets.append(0) }
+        offsets[number] = offset
+        try emit(Array("\(number) 0 obj\n".utf8) + body + Array("\nendobj\n".utf8))
+    }
+
+    var nextObject: Int { max(offsets.count, Self.info + 1) }
+
+    /// Writes every page of a letter.
+    public func write(_ letter: LaidOutLetter) throws {
+        for page in letter.pages { try write(page) }
+    }
+
+    /// Writes one page.
+    public func write(_ page: [PageLine]) throws {
+        try write(content: Self.content(page, format))
+    }
+
+    /// Writes one page whose content stream `content(_:_:)` made (perhaps on another thread).
+    public func write(content: [UInt8]) throws {
+        let contentNumber = nextObject
+        try object(contentNumber, Array("<< /Length \(content.count) >>\nstream\n".utf8) + content + Array("\nendstream".utf8))
+        let pageNumber = nextObject
+        try object(
+            pageNumber,
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 \(Self.pageWidth) \(Self.pageHeight)] "
+                + "/Resources << /Font << /F1 \(Self.courier) 0 R /F2 \(Self.helvetica) 0 R >> >> /Contents \(contentNumber) 0 R >>")
+        pageObjects.append(pageNumber)
+    }
+
+    /// Pages written so far.
+    public var pageCount: Int { pageObjects.count }
+
+    /// Writes the page tree, the cross-reference table and the trailer.
+    public func finish() throws {
+        var kids = "<< /Type /Pages /Count \(pageObjects.count) /Kids ["
+        for (k, p) in pageObjects.enumerated() { kids += (k > 0 ? " " : "") + "\(p) 0 R" }
+        kids += "] >>"
+        try object(Self.pages, kids)
+        let xref = offset
+        var table = "xref\n0 \(offsets.count)\n0000000000 65535 f \n"
+        for k in 1..<offsets.count {
+            let o = String(offsets[k])
+            table += String(repeating: "0", count: 10 - o.count) + o + " 00000 n \n"
+        }
+        table += "trailer\n<< /Size \(offsets.count) /Root \(Self.catalog) 0 R /Info \(Self.info) 0 R >>\nstartxref\n\(xref)\n%%EOF\n"
+        try emit(Array(table.utf8))
+    }
+
+    /// A number of hundredths of a point as PDF text (`12.34`).
+    static func points(_ hundredths: Int) -> String {
+        let sign = hundredths < 0 ? "-" : ""
+        let m = hundredths.magnitude
+        let frac = m % 100
+        return sign + "\(m / 100)." + (frac < 10 ? "0" : "") + "\(frac)"
+    }
+
+    /// The page's content stream: text lines in Courier, the footer in Helvetica, bars as
+    /// rectangles (`x y w h re`, then one `f`).
+    public static func content(_ page: [PageLine], _ format: PageFormat) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(4096)
+        let top = pageHeight - margin - fontSize
+        var bars: [(digits: [UInt8], line: Int)] = []
+        out += Array("BT /F1 \(fontSize) Tf \(leading) TL \(margin) \(top) Td\n".utf8)
+        let footer = page.count - 1
+        for (k, line) in page.enumerated() {
+            if k > 0 { out += Array("T*".utf8) }
+            switch line {
+            case .barcode(let digits):
+                bars.append((digits, k))
+            case .text(let text):
+                guard !text.isEmpty, k != footer else { break }
+                out.append(0x20)
+                literal(WinAnsi.encode(text), into: &out)
+                out += Array(" Tj".utf8)
+            }
+            out.append(0x0A)
+        }
+        out += Array("ET\n".utf8)
+        if case .text(let text) = page[footer], !text.isEmpty {
+            let blanks = text.prefix { $0 == 0x20 }.count
+            let x = margin * 100 + blanks * fontSize * charWidthHundredths / 10
+            let y = top - footer * leading
+            out += Array("BT /F2 8 Tf \(points(x)) \(y) Td ".utf8)
+            literal(WinAnsi.encode(Array(text.dropFirst(blanks))), into: &out)
+            out += Array(" Tj ET\n".utf8)
+        }
+        for (digits, line) in bars {
+            guard let symbol = try? Interleaved2of5(digits: digits) else { continue }
+            // The bars' top at the line's cap height; x in hundredths of a point, exact.
+            let yTop = (top - line * leading + 8) * 100
+            let y = yTop - barHeightHundredths
+            var x = margin * 100 + symbol.quietZone * moduleHundredths
+            out += Array("0 g\n".utf8)
+            for e in symbol.elements {
+                let w = (e.isWide ? symbol.ratio : 1) * moduleHundredths
+                if e.isBar { out += Array("\(points(x)) \(points(y)) \(points(w)) \(points(barHeightHundredths)) re\n".utf8) }
+                x += w
+            }
+            out += Array("f\n".utf8)
+        }
+        return out
+    }
+
+    /// A PDF literal string `( … )` with `(`, `)` and `\` escaped.
+    static func literal(_ bytes: [UInt8], into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "("))
+        for b in bytes {
+            if b == UInt8(ascii: "(") || b == UInt8(ascii: ")") || b == UInt8(ascii: "\\") { out.append(UInt8(ascii: "\\")) }
+            out.append(b)
+        }
+        out.append(UInt8(ascii: ")"))
+    }
+}

@@ -1,0 +1,215 @@
+import FixedWidth
+import Foundation
+import Letters
+import Records
+
+/// `troca letters render`: letter jobs → page-formatted text, LST for enveloping machines, PDF.
+enum LettersRenderCommand: Command {
+    static let name = ["letters", "render"]
+    static let summary = "letter jobs (JSONL) → page-formatted text, LST for enveloping machines, or PDF"
+    static let help = """
+        usage: troca letters render --template FILE [--template FILE…] [--format text|lst|pdf]
+                                    [FILE|-] [--output FILE] [--rejects FILE] [--max-rejects N]
+                                    [--width N] [--lines N] [--as-of YYYY-MM-DD] [--batch N]
+                                    [--duplex] [--lst-layout NAME] [--layouts DIR]
+
+        Reads `letter` records (from `troca letters select`; standard input when no FILE or `-`)
+        and renders each with the template its `template` names (by file name; with a single
+        --template, jobs that name none use it). Templates are checked when loaded
+        (docs/letters.md): an unknown field or filter or an unbalanced section stops the run
+        with the template's line and column (exit 78) before anything is read.
+
+        Pages are --width characters by --lines lines (default 80 × 64); long lines wrap at a
+        blank, a page never ends inside a line or a barcode, and every page ends with
+        "Página N de M" (numbered per letter).
+          text  UTF-8 text, a form feed between pages
+          lst   Troca's LST (docs/lst.md): header, then per letter its record (address, CEP,
+                CEPNet digit, sheets, boleto) and its print lines with ASA carriage control,
+                then a trailer with counts; letters in CEP order (stable within a CEP); control
+                records through the layout lst/troca (--lst-layout NAME, --layouts DIR for a
+                bureau's own)
+          pdf   A4 PDF, Courier and Helvetica in WinAnsiEncoding, boleto bars drawn as vectors
+
+        A job whose address is not mailable (name, street, district, city, a known UF and an
+        8-digit CEP are required), whose template is not loaded, or that lacks a value its
+        template needs is rejected with the reason (stderr, and --rejects with the raw line);
+        the others are rendered. Jobs read = rendered + rejected; records that are not letters
+        are counted as skipped. Exit 0, or 65 when any job was rejected.
+
+        options:
+          --template FILE     a template (repeat for several steps)
+          --format F          text (default), lst or pdf
+          --output FILE       write here (atomically) instead of standard output
+          --rejects FILE      write rejected jobs as JSONL reject records
+          --max-rejects N     stop after more than N rejected jobs
+          --width N           characters per line (20–200, default 80)
+          --lines N           lines per page, footer included (12–200, default 64)
+          --as-of YYYY-MM-DD  the LST header's production date (default: today)
+          --batch N           the LST's batch number (default 1)
+          --duplex            LST sheet counts for two-sided printing (two pages a sheet)
+          --lst-layout NAME   the LST layout (default lst/troca)
+          --layouts DIR       add or override layouts (also TROCA_LAYOUTS)
+
+        """
+    static let valued: Set<String> = [
+        "template", "format", "output", "rejects", "max-rejects", "width", "lines", "as-of", "batch", "lst-layout", "layouts",
+    ]
+    static let flags: Set<String> = ["duplex"]
+
+    static func run(_ args: Arguments, _ context: Context) throws -> ExitStatus {
+        let io = context.io
+        let format = args.value("format") ?? "text"
+        guard ["text", "lst", "pdf"].contains(format) else { throw UsageError(message: "--format must be text, lst or pdf, found \"\(format)\"") }
+        guard let templatePaths = args.values["template"], !templatePaths.isEmpty else {
+            throw UsageError(message: "letters render needs --template FILE")
+        }
+        guard args.positionals.count <= 1 else { throw UsageError(message: "letters render reads one input (FILE or -)") }
+        let width = try args.int("width") ?? PageFormat.standard.width
+        let lines = try args.int("lines") ?? PageFormat.standard.lines
+        guard (20...200).contains(width) else { throw UsageError(message: "--width must be 20 to 200 characters, found \(width)") }
+        guard (12...200).contains(lines) else { throw UsageError(message: "--lines must be 12 to 200 lines, found \(lines)") }
+        let page = PageFormat(width: width, lines: lines)
+        let maxRejects = try args.int("max-rejects")
+        let batch = try args.int("batch") ?? 1
+        let asOf = try LettersRun.asOf(args)
+        let duplex = args.has("duplex")
+
+        // Templates, checked before any job is read.
+        var templates: [(name: String, template: Template)] = []
+        for path in templatePaths {
+            let bytes = try ReconcileRun.contents(path, io, what: "template")
+            do { templates.append(((path as NSString).lastPathComponent, try Template(name: (path as NSString).lastPathComponent, text: bytes))) } catch {
+                io.say("\(path):\(error.line):\(error.column): error: [\(error.code)] \(error.message)")
+                return .config
+            }
+        }
+        var lst: LSTWriter? = nil
+        if format == "lst" {
+            let library = try context.library(args)
+            let layout = try CompiledLayout(try library.layout(named: args.value("lst-layout") ?? "lst/troca"))
+            do { lst = try LSTWriter(layout: layout) } catch {
+                io.say(error.message)
+                return .config
+            }
+        }
+
+        let name = args.positionals.first ?? "-"
+        let source = try CnabRun.source(name, io)
+        let (outputFile, rejectsFile, output, rejects, sink) = try CnabRun.outputs(args, context)
+        func emit(_ bytes: [UInt8]) throws {
+            output.withBuffer { $0.append(bytes) }
+            if output.buffer.count >= 256 << 10 { try output.cut() }
+        }
+        var pdf: PDFWriter? = nil
+        if format == "pdf" { pdf = try PDFWriter(format: page, title: "Cartas de cobrança", sink: emit) }
+        let spool = format == "lst" ? try LetterSpool(directory: io.environment["TMPDIR"] ?? NSTemporaryDirectory()) : nil
+
+        var counts = (read: 0, rendered: 0, rejected: 0, skipped: 0, pages: 0)
+        var textPages = 0
+        var sender: JSONValue? = nil
+        var stopped = false
+        // The outcomes of a rendered chunk, in input order: written, reported, counted.
+        func take(_ chunk: LetterChunk) throws {
+            for (line, outcome) in zip(chunk.lines, chunk.outcomes) where !stopped {
+                counts.read += 1
+                switch outcome {
+                case .skipped:
+                    counts.skipped += 1
+                case .rejected(let code, let message):
+                    counts.rejected += 1
+                    LettersRun.reject(sink, code, message, file: name, line: line.number, raw: Array(chunk.input[line.start..<(line.start + line.count)]))
+                    if let maxRejects, counts.rejected > maxRejects { stopped = true }
+                case .rendered(let bytes, let pages, let pageCount, let entry, let jobSender):
+                    switch format {
+                    case "pdf": for p in pages { try pdf!.write(content: p) }
+                    case "lst": try spool!.add(entry!, bytes)
+                    default:
+                        if textPages > 0 { try emit([0x0C]) }
+                        try emit(bytes)
+                        textPages += pageCount
+                    }
+                    counts.rendered += 1
+                    counts.pages += pageCount
+                    if sender == nil { sender = jobSender }
+                }
+            }
+        }
+        let renderer = LetterRenderer(
+            templates: templates, page: page, format: format == "pdf" ? .pdf : format == "lst" ? .lst : .text, lst: lst, duplex: duplex)
+        let pipeline = ChunkPipeline<LetterChunk, LetterRenderer>(
+            threads: ChunkPipeline<LetterChunk, LetterRenderer>.defaultThreads, state: { renderer }, make: { LetterChunk() },
+            reset: { $0.reset() }, isEmpty: { $0.lines.isEmpty }, work: { chunk, renderer in chunk.render(&renderer) })
+        defer { pipeline.stop() }
+        var reader = LineReader(source)
+        defer { reader.close() }
+        var blank = 0
+        try reader.forEachLine { bytes, number, cut in
+            var n = bytes.count
+            while n > 0, bytes[n - 1] == 0x0D || bytes[n - 1] == 0x20 || bytes[n - 1] == 0x09 { n -= 1 }
+            if n == 0 {
+                blank += 1
+                return true
+            }
+            let current = pipeline.current
+            current.lines.append((current.input.count, cut ? 0 : n, number))
+            if !cut { current.input += UnsafeBufferPointer(rebasing: bytes[0..<n]) }
+            if current.input.count >= 128 << 10 {
+                try pipeline.flush(final: false, take: take)
+                if stopped { return false }
+            }
+            return true
+        }
+        try pipeline.flush(final: true, take: take)
+        counts.read += blank
+        counts.skipped += blank
+
+        var extra = ""
+        if let pdf {
+            try pdf.finish()
+            extra = "; PDF: \(pdf.pageCount) pages"
+        }
+        if let lst, let spool {
+            var totals = LSTWriter.Totals()
+            var written = 0
+            func put(_ r: Result<[UInt8], LSTLayoutError>) throws {
+                switch r {
+                case .success(let bytes):
+                    try emit(bytes)
+                    written += 1
+                case .failure(let e): throw WriteError(description: "LST: \(e.message)")
+                }
+            }
+            try put(lst.header(batch: batch, date: asOf, sender: sender, format: page))
+            try spool.forEachSorted { bytes, e in
+                totals.letters += 1
+                do { try lst.setSequence(totals.letters, in: &bytes) } catch let e as LSTLayoutError { throw WriteError(description: "LST: \(e.message)") }
+                try emit(bytes)
+                written += 1 + e.printLines
+                totals.printLines += e.printLines
+                totals.pages += e.pages
+                totals.sheets += e.sheets
+                totals.boletoCents += e.boletoCents
+            }
+            try put(lst.trailer(batch: batch, totals))
+            let agrees = totals.records == written && totals.letters == counts.rendered
+            extra =
+                "; LST trailer: \(totals.letters) letters, \(totals.sheets) sheets, \(totals.pages) pages, \(totals.printLines) print lines, "
+                + "\(totals.records) records (\(agrees ? "equal to" : "DIFFERENT FROM") the \(written) lines written)"
+            if !agrees {
+                outputFile?.abort()
+                io.say("letters render: internal error: " + extra)
+                return .software
+            }
+        }
+        try output.finish()
+        try rejects?.finish()
+        try rejectsFile?.commit()
+        try outputFile?.commit()
+        var summary =
+            "letters render: \(name): read \(counts.read) records: \(counts.rendered) letter\(counts.rendered == 1 ? "" : "s") rendered, \(counts.rejected) rejected, "
+            + "\(counts.skipped) skipped; \(counts.pages) page\(counts.pages == 1 ? "" : "s")" + extra
+        if stopped, let maxRejects { summary += "; stopped after \(counts.rejected) rejects (--max-rejects \(maxRejects))" }
+        io.say(summary)
+        return counts.rejected > 0 ? .dataError : .ok
+    }
+}

@@ -1,0 +1,80 @@
+import FixedWidth
+import Foundation
+import Letters
+import Records
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Plumbing shared by `troca letters select` and `render`.
+enum LettersRun {
+    /// `--as-of YYYY-MM-DD` as a civil date, or today.
+    static func asOf(_ args: Arguments) throws -> CivilDate {
+        CivilDate(iso: try BoletoRun.asOf(args).description)!
+    }
+
+    /// Reports a rejected job or title and counts it.
+    static func reject(_ sink: DiagnosticSink, _ code: String, _ message: String, file: String, line: Int, raw: [UInt8]) {
+        sink.report(Diagnostic(.error, DiagnosticCode(rawValue: code), message, file: file, line: line, raw: raw))
+    }
+}
+
+/// Rendered letters waiting to be written in CEP order: their bytes in an unlinked temporary
+/// file, and in memory only each letter's CEP, arrival order, offset and length.
+final class LetterSpool {
+    let fd: Int32
+    var size = 0
+    /// One letter: where its bytes are, and the counts the LST trailer sums.
+    struct Entry {
+        var cep: Int
+        var order: Int
+        var offset: Int
+        var count: Int
+        var printLines: Int
+        var pages: Int
+        var sheets: Int
+        var boletoCents: Int
+    }
+    var entries: [Entry] = []
+    var pending: [UInt8] = []
+
+    init(directory: String) throws {
+        var template = Array((directory + "/.troca-letters.XXXXXX").utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else { throw WriteError(description: "cannot create a spool file in \(directory): \(String(cString: strerror(errno)))") }
+        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+        self.fd = fd
+    }
+
+    deinit { close(fd) }
+
+    func add(_ entry: Entry, _ bytes: [UInt8]) throws {
+        var e = entry
+        e.order = entries.count
+        e.offset = size + pending.count
+        e.count = bytes.count
+        entries.append(e)
+        pending += bytes
+        if pending.count >= 1 << 20 { try flush() }
+    }
+
+    func flush() throws {
+        try pending.withUnsafeBytes { try FileDescriptorOutput.write(fd, $0) }
+        size += pending.count
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    /// Each letter's bytes, by CEP, in arrival order within a CEP.
+    func forEachSorted(_ body: (inout [UInt8], Entry) throws -> Void) throws {
+        try flush()
+        entries.sort { ($0.cep, $0.order) < ($1.cep, $1.order) }
+        var buffer: [UInt8] = []
+        for e in entries {
+            buffer = [UInt8](repeating: 0, count: e.count)
+            let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, e.count, off_t(e.offset)) }
+            guard n == e.count else { throw WriteError(description: "cannot read the letters' spool file back") }
+            try body(&buffer, e)
+        }
+    }
+}

@@ -1,0 +1,172 @@
+import FixedWidth
+import Foundation
+import Letters
+import Reconcile
+import Records
+
+/// `troca letters select`: títulos + a collection ladder → the letter jobs due on a date.
+enum LettersSelectCommand: Command {
+    static let name = ["letters", "select"]
+    static let summary = "títulos + collection ladder (régua) → letter jobs due on a date, without repeats"
+    static let help = """
+        usage: troca letters select --ladder LADDER.json [--as-of YYYY-MM-DD] [FILE|-]
+                                    [--history FILE [--commit]] [--rules RULES.json]
+                                    [--index INDEX.csv] [--output FILE] [--rejects FILE]
+
+        Reads `title` records (standard input when no FILE or `-`), and `agreement` or
+        `agreement_status` records naming parties in a current agreement. Groups the títulos
+        overdue on --as-of by party (payer.document), finds each party's ladder step by its
+        oldest título's days overdue, and writes one `letter` job per party (docs/letters.md,
+        docs/records.md) with its títulos, their debt update as of the date (with --rules:
+        correção, multa, juros, honorários, desconto, as `troca update` computes them;
+        without: none, updated = face value) and, when the step asks, a boleto for the updated
+        total (the ladder's account, the next nosso número, due --as-of + due_in_days).
+
+        A party gets no letter, and is counted, when it is in a current agreement, owes less
+        than the ladder's minimum_balance_cents, is on no step, or already got this step's
+        letter (the --history file, JSONL `letter_sent`). A título without a due date, amount
+        or payer, a party whose address is not mailable, or whose boleto cannot be made is
+        rejected with the reason (stderr, --rejects). With --commit the letters written are
+        appended to --history (atomically, after the output is complete); without it the
+        history is only read.
+
+        Títulos read = in letters + not yet due + skipped + rejected. Exit 0, 65 when anything
+        was rejected, 78 when the ladder, rules or index table are wrong.
+
+        options:
+          --ladder FILE       the collection ladder (required; docs/letters.md)
+          --as-of YYYY-MM-DD  the date letters are chosen for (default: today)
+          --history FILE      letters already sent (read; created by --commit when absent)
+          --commit            append this run's letters to --history
+          --rules FILE        debt update rules (docs/reconcile.md)
+          --index FILE        monthly index rates, when the rules ask for correction
+          --output FILE       write here (atomically) instead of standard output
+          --rejects FILE      write rejected records as JSONL reject records
+
+        """
+    static let valued: Set<String> = ["ladder", "as-of", "history", "rules", "index", "output", "rejects"]
+    static let flags: Set<String> = ["commit"]
+
+    static func run(_ args: Arguments, _ context: Context) throws -> ExitStatus {
+        let io = context.io
+        guard let ladderPath = args.value("ladder") else { throw UsageError(message: "letters select needs --ladder LADDER.json") }
+        guard args.positionals.count <= 1 else { throw UsageError(message: "letters select reads one input (FILE or -)") }
+        if args.has("commit"), args.value("history") == nil { throw UsageError(message: "--commit needs --history FILE") }
+        let asOf = try LettersRun.asOf(args)
+        let ladder: Ladder
+        do { ladder = try Ladder(json: try ReconcileRun.contents(ladderPath, io, what: "ladder")) } catch let e as LadderError {
+            io.say("\(ladderPath): error: [letters.ladder] \(e.message)")
+            return .config
+        }
+        var rules: DebtRules? = nil
+        var index: IndexTable? = nil
+        if let path = args.value("rules") {
+            do { rules = try DebtRules(json: try ReconcileRun.contents(path, io, what: "rules file")) } catch let e as ReconcileConfigError {
+                io.say(ReconcileRun.configMessage(path, e))
+                return .config
+            }
+        }
+        if let path = args.value("index") {
+            do { index = try IndexTable(csv: try ReconcileRun.contents(path, io, what: "index table")) } catch let e as ReconcileConfigError {
+                io.say(ReconcileRun.configMessage(path, e))
+                return .config
+            }
+        }
+        if let rules, rules.correction, index == nil {
+            io.say("\(args.value("rules")!): the rules ask for correction (\"correction\": true): give the index table with --index FILE")
+            return .config
+        }
+
+        // The history: what was sent, the last sequence, the boletos made.
+        var sent: Set<SentLetter> = []
+        var lastSequence = 0
+        var boletos = 0
+        var historyBytes: [UInt8] = []
+        if let path = args.value("history"), let data = FileManager.default.contents(atPath: io.path(path)) {
+            historyBytes = [UInt8](data)
+            for (k, line) in historyBytes.split(separator: 0x0A).enumerated() where !line.allSatisfy({ $0 == 0x20 || $0 == 0x0D }) {
+                guard case .object(let o)? = JSONValue(parsing: Array(line)), o.string("record") == "letter_sent", let party = o.string("party"),
+                    let step = o.string("step")
+                else {
+                    io.say("\(path):\(k + 1): error: [letters.history] expected a letter_sent record with party and step")
+                    return .dataError
+                }
+                sent.insert(SentLetter(party: party, step: step))
+                if case .number(let n)? = o["sequence"], let v = n.exactInteger { lastSequence = max(lastSequence, Int(v)) }
+                if o["nosso_numero"] != nil { boletos += 1 }
+            }
+        }
+
+        var selector = LetterSelector(
+            ladder: ladder, asOf: asOf, sent: sent, nextSequence: lastSequence + 1,
+            nextNossoNumero: (ladder.boleto?.nossoNumeroFrom ?? 1) + boletos, rules: rules, index: index)
+        let name = args.positionals.first ?? "-"
+        let input = JSONLInput(name: name, source: try CnabRun.source(name, io))
+        let (outputFile, rejectsFile, output, rejects, sink) = try CnabRun.outputs(args, context)
+        var c = (records: 0, titles: 0, notDue: 0, agreements: 0, other: 0, rejected: 0, inLetters: 0, letters: 0, skippedTitles: 0)
+        var skips: [LetterSelector.Skip: Int] = [:]
+        let lineCounts = try input.forEachRecord(stage: "letters", sink: sink) { tape, line, raw in
+            c.records += 1
+            guard case .object(let record) = tape.value(at: 0) else { return true }
+            let taken = selector.add(record, line: line, raw: Array(raw))
+            if record.string("record") == "title" { c.titles += 1 }
+            switch taken {
+            case .overdue: break
+            case .notDue: c.notDue += 1
+            case .agreement: c.agreements += 1
+            case .other: c.other += 1
+            case .rejected(let code, let message):
+                c.rejected += 1
+                LettersRun.reject(sink, code, message, file: name, line: line, raw: Array(raw))
+            }
+            return true
+        }
+        var history: [UInt8] = []
+        try selector.finish { party, outcome in
+            switch outcome {
+            case .letter(let job, let s, _):
+                try output.write(job.jsonBytes)
+                c.letters += 1
+                c.inLetters += party.titles.count
+                var w = JSONObjectWriter()
+                w.string("record", "letter_sent")
+                w.string("party", s.party)
+                w.string("step", s.step)
+                w.string("as_of", asOf.description)
+                w.int("sequence", job["sequence"]?.number?.exactInteger.map { Int($0) } ?? 0)
+                if case .object(let b)? = job["boleto"], let nn = b.string("nosso_numero") { w.string("nosso_numero", nn) }
+                history += w.finish() + [0x0A]
+            case .skipped(let why):
+                skips[why, default: 0] += party.titles.count
+                c.skippedTitles += party.titles.count
+            case .rejected(let code, let message):
+                for l in party.titles {
+                    c.rejected += 1
+                    LettersRun.reject(sink, code, message, file: name, line: l.line, raw: l.raw)
+                }
+            }
+        }
+        try output.finish()
+        try rejects?.finish()
+        try rejectsFile?.commit()
+        try outputFile?.commit()
+        var committed = ""
+        if args.has("commit"), let path = args.value("history") {
+            let file = try AtomicFile(path: io.path(path))
+            var all = historyBytes
+            if let last = all.last, last != 0x0A { all.append(0x0A) }
+            all += history
+            try all.withUnsafeBufferPointer { try file.write($0) }
+            try file.commit()
+            committed = "; \(c.letters) appended to \(path)"
+        }
+        c.records += lineCounts.malformed + lineCounts.blank
+        c.rejected += lineCounts.malformed
+        let skipText = LetterSelector.Skip.allCases.map { "\($0.rawValue) \(skips[$0] ?? 0)" }.joined(separator: ", ")
+        io.say(
+            "letters select: \(name): read \(c.records) records: \(c.titles) títulos → \(c.inLetters) in \(c.letters) letters, "
+                + "\(c.notDue) not yet due, \(c.skippedTitles) skipped (\(skipText)), \(c.rejected) rejected; "
+                + "\(c.agreements) agreements, \(c.other + lineCounts.blank) other\(committed)")
+        return c.rejected > 0 ? .dataError : .ok
+    }
+}

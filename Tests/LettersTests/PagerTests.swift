@@ -1,0 +1,141 @@
+import Records
+import Testing
+
+@testable import Letters
+
+func text(_ s: String) -> LetterLine { .text(Array(s.utf8)) }
+
+func strings(_ page: [PageLine]) -> [String] {
+    page.map {
+        switch $0 {
+        case .text(let b): return String(decoding: b, as: UTF8.self)
+        case .barcode(let d): return "BARS:" + String(decoding: d, as: UTF8.self)
+        }
+    }
+}
+
+@Suite struct PagerTests {
+    /// 12 lines a page: 10 of body, a blank, the page number.
+    let small = PageFormat(width: 20, lines: 12)
+
+    @Test func pagesArePaddedAndNumbered() {
+        let laid = Pager.layout((1...13).map { text("linha \($0)") }, small)
+        #expect(laid.pages.count == 2)
+        let first = strings(laid.pages[0])
+        let second = strings(laid.pages[1])
+        #expect(first.count == 12 && second.count == 12)
+        #expect(first[9] == "linha 10" && second[0] == "linha 11" && second[2] == "linha 13" && second[3] == "")
+        // "Página 1 de 2" is 13 characters, right-aligned in 20.
+        #expect(first[11] == "       Página 1 de 2")
+        #expect(second[11] == "       Página 2 de 2")
+    }
+
+    @Test func longLinesWrapAtABlankAndWordsLongerThanALineAreCut() {
+        let laid = Pager.layout([text("ação ação ação ação ação ação"), text(String(repeating: "x", count: 25))], small)
+        let page = strings(laid.pages[0])
+        // 4 × "ação " = 20 characters with the trailing blank: the fourth word ends at 19.
+        #expect(page[0] == "ação ação ação ação")
+        #expect(page[1] == "ação ação")
+        #expect(page[2] == String(repeating: "x", count: 20))
+        #expect(page[3] == "xxxxx")
+        #expect(page.allSatisfy { $0.count <= 20 })
+    }
+
+    @Test func aBarcodeIsNeverSplitAcrossPages() {
+        let digits = Array(String(repeating: "7", count: 44).utf8)
+        // 8 lines leave 2 of the 10: the barcode (4 lines) goes to the next page.
+        let laid = Pager.layout((1...8).map { text("l\($0)") } + [.barcode(digits)], small)
+        #expect(laid.pages.count == 2)
+        #expect(strings(laid.pages[0])[8] == "")
+        #expect(laid.pages[1][0] == .barcode(digits))
+    }
+
+    @Test func newPageStartsAPageButNotAnEmptyOne() {
+        let laid = Pager.layout([.newPage, text("a"), .newPage, .newPage, text("b")], small)
+        #expect(laid.pages.count == 2)
+        #expect(strings(laid.pages[1])[0] == "b")
+    }
+}
+
+@Suite struct AddressTests {
+    func payer(_ address: String, name: String = "Ana") -> JSONValue {
+        JSONValue(parsing: Array(#"{"name":"\#(name)","address":\#(address)}"#.utf8))!
+    }
+
+    @Test func aGoodAddress() throws {
+        let a = try PostalAddress.check(payer(#"{"street":"Rua A","district":"Centro","city":"Recife","state":"pe","cep":"50010-000"}"#)).get()
+        #expect(a.cep == "50010000" && a.state == "PE")
+        #expect(a.streetLine == "Rua A, s/n")
+    }
+
+    @Test(arguments: [
+        (#"{"street":"Rua A","district":"Centro","city":"Recife","state":"PE","cep":"5001000"}"#, "payer.address.cep \"5001000\" is not 8 digits"),
+        (#"{"street":"Rua A","district":"Centro","city":"Recife","state":"XX","cep":"50010000"}"#, "payer.address.state \"XX\" is not a Brazilian UF"),
+        (#"{"street":" ","district":"Centro","city":"Recife","state":"PE","cep":"50010000"}"#, "payer.address.street is missing"),
+        (#"{"street":"Rua A","district":"Centro","city":"Recife","state":"PE","cep":"00000000"}"#, "payer.address.cep 00000000 is no CEP"),
+    ])
+    func badAddress(_ address: String, _ reason: String) {
+        guard case .failure(let p) = PostalAddress.check(payer(address)) else {
+            Issue.record("accepted")
+            return
+        }
+        #expect(p.reasons == [reason])
+    }
+
+    @Test func everyReasonIsListed() {
+        guard case .failure(let p) = PostalAddress.check(payer(#"{"cep":"1"}"#, name: "")) else { return }
+        #expect(p.reasons.count == 6)
+    }
+
+    /// The check digit makes the 9 digits add up to a multiple of 10: 1+2+…+8 = 36 → 4;
+    /// 0+1+3+1+0+1+0+0 = 6 → 4; 8+0+0+1+0+0+0+0 = 9 → 1; 5+0+0+1+0+0+0+0 = 6 → 4; 9+9+9+9+9+9+9+1 = 64 → 6; 0 → 0.
+    @Test(arguments: [("12345678", 4), ("01310100", 4), ("80010000", 1), ("50010000", 4), ("99999991", 6), ("00000000", 0)])
+    func cepnetDigit(_ cep: String, _ digit: Int) {
+        #expect(PostalAddress.cepnetDigit(cep) == digit)
+    }
+}
+
+@Suite struct WinAnsiTests {
+    @Test func accentsAreOneByteEach() {
+        // ç E7, ã E3, é E9, º BA, € 80, “ 93, ” 94; ✓ has no Windows-1252 byte.
+        #expect(WinAnsi.encode(Array("ção é nº €“”✓".utf8)) == [0xE7, 0xE3, 0x6F, 0x20, 0xE9, 0x20, 0x6E, 0xBA, 0x20, 0x80, 0x93, 0x94, 0x3F])
+    }
+
+    @Test func brokenUTF8BecomesQuestionMarks() {
+        #expect(WinAnsi.encode([0x41, 0xC3]) == [0x41, 0x3F])
+        #expect(WinAnsi.encode([0xFF, 0x42]) == [0x3F, 0x42])
+    }
+}
+
+@Suite struct LadderTests {
+    func ladder(_ steps: String, extra: String = "") throws(LadderError) -> Ladder {
+        try Ladder(json: Array(#"{"steps":[\#(steps)]\#(extra)}"#.utf8))
+    }
+
+    @Test func stepsAreFoundByDaysOverdue() throws {
+        let l = try ladder(
+            #"{"name":"b","from_days":30,"to_days":59,"template":"b.txt"},{"name":"a","from_days":5,"to_days":29,"template":"a.txt"},{"name":"c","from_days":60,"template":"c.txt"}"#)
+        #expect(l.step(forDaysOverdue: 4) == nil)
+        #expect(l.step(forDaysOverdue: 5)?.name == "a")
+        #expect(l.step(forDaysOverdue: 29)?.name == "a")
+        #expect(l.step(forDaysOverdue: 30)?.name == "b")
+        #expect(l.step(forDaysOverdue: 900)?.name == "c")
+    }
+
+    @Test(arguments: [
+        (#"{"name":"a","from_days":5,"to_days":30,"template":"a"},{"name":"b","from_days":30,"template":"b"}"#, "steps \"a\" (5…30 days) and \"b\" (30… days) overlap at 30 days overdue"),
+        (#"{"name":"a","from_days":5,"template":"a"},{"name":"b","from_days":60,"template":"b"}"#, "steps \"a\" (5… days) and \"b\" (60… days) overlap at 60 days overdue"),
+        (#"{"name":"a","from_days":5,"template":"a"},{"name":"a","from_days":60,"template":"b"}"#, "steps[1].name: step \"a\" is named twice"),
+        (#"{"name":"a","from_days":9,"to_days":3,"template":"a"}"#, "steps[0].to_days: step \"a\" ends (3) before it starts (9)"),
+        (#"{"name":"a","from_days":0,"template":"a"}"#, "steps[0].from_days: step \"a\" needs from_days ≥ 1 (days overdue)"),
+        (#"{"name":"a","from_days":5,"template":"a","boleto":true}"#, "step \"a\" asks for a boleto: the ladder needs a \"boleto\" object (bank, agency, account, carteira…)"),
+    ])
+    func badLadder(_ steps: String, _ message: String) {
+        do {
+            _ = try ladder(steps)
+            Issue.record("accepted")
+        } catch {
+            #expect(error.message == message)
+        }
+    }
+}

@@ -1,0 +1,156 @@
+import Records
+import Testing
+
+@testable import Letters
+
+/// A template from text.
+func template(_ text: String) throws(TemplateError) -> Template {
+    try Template(name: "t.txt", text: Array(text.utf8))
+}
+
+/// A job from JSON text.
+func job(_ json: String) -> JSONValue {
+    JSONValue(parsing: Array(json.utf8))!
+}
+
+/// The rendered text lines (a barcode as its digits).
+func lines(_ t: Template, _ j: JSONValue) throws(RenderProblem) -> [String] {
+    try t.render(j).compactMap {
+        switch $0 {
+        case .text(let b): return String(decoding: b, as: UTF8.self)
+        case .barcode(let d): return "BARS:" + String(decoding: d, as: UTF8.self)
+        case .newPage: return "NEWPAGE"
+        }
+    }
+}
+
+@Suite struct TemplateLoadTests {
+    /// Each bad template fails at load with its code, line and column (columns count bytes from 1,
+    /// at the tag's first brace).
+    @Test(arguments: [
+        ("Olá\n  {{payer.nome}}\n", "letters.template-field", 2, 3),
+        ("{{sequence}}\n{{#titles}}\n{{amount_cents}}\n", "letters.template-section", 2, 1),
+        ("{{#titles}}\n{{/boleto}}\n", "letters.template-section", 2, 1),
+        ("x\n{{/titles}}\n", "letters.template-section", 2, 1),
+        ("{{payer.name | shout}}", "letters.template-filter", 1, 1),
+        ("Total: {{payer.name | money}}", "letters.template-filter", 1, 8),
+        ("{{titles}}", "letters.template-field", 1, 1),
+        ("{{payer.address}}", "letters.template-field", 1, 1),
+        ("abc {{payer.name", "letters.template-syntax", 1, 5),
+        ("{{}}", "letters.template-syntax", 1, 1),
+        ("x\n\n {{statement | upper}}", "letters.template-filter", 3, 2),
+        ("{{#boleto}}{{nosso_numero}}{{/boleto}} {{nosso_numero}}", "letters.template-field", 1, 40),
+    ])
+    func badTemplate(_ text: String, _ code: String, _ line: Int, _ column: Int) {
+        #expect(throws: TemplateError.self) { try template(text) }
+        do {
+            _ = try template(text)
+        } catch {
+            #expect(error.code == code, "\(error)")
+            #expect(error.line == line && error.column == column, "\(error) at \(error.line):\(error.column)")
+        }
+    }
+
+    @Test func unknownFieldNamesTheFieldsThere() {
+        do {
+            _ = try template("{{payer.address.zip}}")
+            Issue.record("loaded")
+        } catch {
+            #expect(error.message.contains("unknown field \"payer.address.zip\""))
+            #expect(error.message.contains("fields in payer.address: cep, city, complement"))
+        }
+    }
+
+    @Test func sectionFieldsResolveInsideThenOutside() throws {
+        // days_overdue exists on each título and on the job: inside the section the título's wins;
+        // payer.name is found on the job from inside the section.
+        let t = try template("{{#titles}}{{document_number}} {{days_overdue}} {{payer.name}}\n{{/titles}}{{days_overdue}}")
+        let j = job(
+            #"{"payer":{"name":"Ana"},"days_overdue":40,"titles":[{"document_number":"A","days_overdue":40},{"document_number":"B","days_overdue":12}]}"#)
+        #expect(try lines(t, j) == ["A 40 Ana", "B 12 Ana", "40"])
+    }
+}
+
+@Suite struct TemplateRenderTests {
+    @Test func standaloneSectionLinesLeaveNoLine() throws {
+        let t = try template("a\n{{#boleto}}\nlinha {{linha_digitavel}}\n{{/boleto}}\n{{^boleto}}\nsem boleto\n{{/boleto}}\nz\n")
+        #expect(try lines(t, job(#"{"boleto":{"linha_digitavel":"123"}}"#)) == ["a", "linha 123", "z"])
+        #expect(try lines(t, job(#"{}"#)) == ["a", "sem boleto", "z"])
+    }
+
+    @Test func missingValueRejectsTheJobWithItsPlace() throws {
+        let t = try template("Nome: {{payer.name}}\nBairro: {{payer.address.district}}\n")
+        #expect(throws: RenderProblem.self) { try t.render(job(#"{"payer":{"name":"Ana"}}"#)) }
+        do {
+            _ = try t.render(job(#"{"payer":{"name":"Ana","address":{}}}"#))
+        } catch {
+            #expect(error.code == "letters.missing-value")
+            #expect(error.message == "payer.address.district is missing (t.txt:2:9)")
+        }
+    }
+
+    @Test func optionalMarkRendersNothingWhenAbsent() throws {
+        let t = try template("{{payer.address.street}}, {{payer.address.number?}}")
+        #expect(try lines(t, job(#"{"payer":{"address":{"street":"Rua A"}}}"#)) == ["Rua A, "])
+    }
+
+    @Test func valueOfTheWrongKindRejectsTheJob() throws {
+        let t = try template("{{total_cents | money}}")
+        #expect(throws: RenderProblem.self) { try t.render(job(#"{"total_cents":"12,00"}"#)) }
+    }
+
+    @Test func barsAndNewPage() throws {
+        let digits = String(repeating: "1", count: 44)
+        let t = try template("a\n{{newpage}}\n{{boleto.barcode | bars}}\n")
+        #expect(try lines(t, job(#"{"boleto":{"barcode":"\#(digits)"}}"#)) == ["a", "NEWPAGE", "BARS:" + digits])
+        #expect(throws: RenderProblem.self) { try t.render(job(#"{"boleto":{"barcode":"123"}}"#)) }
+    }
+
+    @Test func statementTotalsTheTitles() throws {
+        // 1.000,00 + 20,00 fine + 10,00 interest = 1.030,00; 500,00 with nothing added.
+        let t = try template("{{statement}}")
+        let out = try lines(
+            t,
+            job(
+                #"{"titles":[{"document_number":"NF-1","due_date":"2026-10-01","days_overdue":53,"amount_cents":100000,"fine_cents":2000,"interest_cents":1000,"updated_cents":103000},{"document_number":"NF-2","due_date":"2026-11-01","days_overdue":22,"amount_cents":50000,"updated_cents":50000}]}"#
+            ))
+        #expect(out.count == 6)
+        #expect(out[2] == "NF-1            01/10/2026    53   R$ 1.000,00      R$ 30,00   R$ 1.030,00")
+        #expect(out[3] == "NF-2            01/11/2026    22     R$ 500,00       R$ 0,00     R$ 500,00")
+        // "Total" in the 32 columns of document, due date and days, then three 14-column amounts.
+        #expect(out[5] == "Total" + String(repeating: " ", count: 27) + "   R$ 1.500,00      R$ 30,00   R$ 1.530,00")
+        #expect(out.allSatisfy { $0.count == 74 })
+    }
+}
+
+@Suite struct FilterTests {
+    @Test(arguments: [
+        (0, "R$ 0,00"), (5, "R$ 0,05"), (123456, "R$ 1.234,56"), (100, "R$ 1,00"), (-100, "-R$ 1,00"),
+        (100_000_000, "R$ 1.000.000,00"), (99_999, "R$ 999,99"),
+    ])
+    func money(_ cents: Int, _ text: String) {
+        #expect(String(decoding: Filters.money(cents), as: UTF8.self) == text)
+    }
+
+    @Test(arguments: [
+        ("{{payer.document | cpf}}", #"{"payer":{"document":"52998224725"}}"#, "529.982.247-25"),
+        ("{{payer.document | cnpj}}", #"{"payer":{"document":"11444777000161"}}"#, "11.444.777/0001-61"),
+        ("{{payer.document | document}}", #"{"payer":{"document":"12ABC34501DE35"}}"#, "12.ABC.345/01DE-35"),
+        ("{{payer.address.cep | cep}}", #"{"payer":{"address":{"cep":"01310100"}}}"#, "01310-100"),
+        ("{{as_of | date}}", #"{"as_of":"2026-02-28"}"#, "28/02/2026"),
+        ("{{payer.name | upper}}", #"{"payer":{"name":"João da Conceição"}}"#, "JOÃO DA CONCEIÇÃO"),
+        ("[{{payer.name | pad:6}}]", #"{"payer":{"name":"Açaí"}}"#, "[Açaí  ]"),
+        ("[{{total_cents | money | pad:-10}}]", #"{"total_cents":1234}"#, "[  R$ 12,34]"),
+        (
+            "{{boleto.linha_digitavel | linha}}", #"{"boleto":{"linha_digitavel":"23790123401234567890123456789012345678901234567"}}"#,
+            "23790.12340 12345.678901 23456.789012 3 45678901234567"
+        ),
+    ])
+    func filter(_ text: String, _ json: String, _ expected: String) throws {
+        #expect(try lines(try template(text), job(json)) == [expected])
+    }
+
+    @Test func maskRefusesTheWrongLength() throws {
+        #expect(throws: RenderProblem.self) { try template("{{payer.document | cpf}}").render(job(#"{"payer":{"document":"123"}}"#)) }
+    }
+}

@@ -1,0 +1,299 @@
+import Boleto
+import Foundation
+import Testing
+import TrocaCLI
+
+/// The sample ladder, templates and títulos of Fixtures/samples/letters, as-of 2026-11-23.
+let lettersSamples = repoRoot + "/Fixtures/samples/letters"
+
+/// A fresh directory holding copies of the sample files.
+func lettersWorkdir() throws -> String {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("troca-letters-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    for f in try FileManager.default.contentsOfDirectory(atPath: lettersSamples) {
+        try FileManager.default.copyItem(atPath: lettersSamples + "/" + f, toPath: dir + "/" + f)
+    }
+    // Fine 2 %, interest 1 % a month pro rata die, no correction, no fees: easy to check by hand.
+    try Data(#"{"fine_percent": 2, "interest_percent": 1, "interest_per": "month", "correction": false}"#.utf8).write(to: URL(fileURLWithPath: dir + "/regras.json"))
+    return dir
+}
+
+func bytes(_ path: String) -> [UInt8] { FileManager.default.contents(atPath: path).map { [UInt8]($0) } ?? [] }
+
+let selectArgs = ["letters", "select", "--ladder", "regua.json", "--as-of", "2026-11-23", "--rules", "regras.json", "--history", "sent.jsonl", "titulos.jsonl"]
+let allTemplates = ["--template", "cobranca-30.txt", "--template", "lembrete-5.txt", "--template", "aviso-final-60.txt"]
+
+@Suite struct LettersSelectCLITests {
+    /// titulos.jsonl as of 2026-11-23 (days overdue in brackets):
+    /// Maria NF-1001 [34], NF-1002 [18] → cobranca-30 (oldest 34); João NF-2001 [69] → aviso-final;
+    /// São José DUP-3001/1 [13] → lembrete, DUP-3001/2 due 2026-12-10 not yet due;
+    /// Ana NF-4001 [53] → cobranca-30; Padaria NF-5001: in a current agreement;
+    /// Carlos (CEP of 7 digits), Fernanda (UF XX), Roberto (no street): rejected addresses;
+    /// Luiza NF-9001 R$ 20,00 < minimum R$ 50,00; Pedro NF-9101 [34] → cobranca-30, already in sent.jsonl;
+    /// the last título has no due date: rejected.
+    /// 13 títulos = 5 in 4 letters + 1 not due + 3 skipped + 4 rejected.
+    @Test func countsReconcile() throws {
+        let dir = try lettersWorkdir()
+        let r = troca(selectArgs, cwd: dir)
+        #expect(r.status == .dataError)
+        #expect(
+            r.stderrText.contains(
+                "letters select: titulos.jsonl: read 14 records: 13 títulos → 5 in 4 letters, 1 not yet due, 3 skipped (in a current agreement 1, "
+                    + "below the minimum balance 1, already sent this step 1, not on a ladder step 0), 4 rejected; 1 agreements, 0 other"),
+            "\(r.stderrText)")
+        let jobs = r.records
+        #expect(jobs.map { $0["step"] as? String } == ["cobranca-30", "aviso-final", "lembrete", "cobranca-30"])
+        // sent.jsonl's last sequence is 41.
+        #expect(jobs.map { $0["sequence"] as? Int } == [42, 43, 44, 45])
+        #expect(r.stderrText.contains("titulos.jsonl:9: error: [letters.address] address not mailable: payer.address.cep \"9001000\" is not 8 digits"))
+        #expect(r.stderrText.contains("titulos.jsonl:14: error: [letters.title] due_date: expected a date YYYY-MM-DD, it is missing"))
+    }
+
+    /// João's NF-2001: R$ 3.000,00 due 2026-09-15, 69 days late on 2026-11-23: fine 2 % = 60,00;
+    /// interest 1 % a month × 69/30 = 2,3 % = 69,00; updated 3.129,00, which his boleto carries.
+    @Test func debtUpdateAndBoleto() throws {
+        let dir = try lettersWorkdir()
+        let r = troca(selectArgs, cwd: dir)
+        let joao = try #require(r.records.first { ($0["step"] as? String) == "aviso-final" })
+        let title = try #require((joao["titles"] as? [[String: Any]])?.first)
+        #expect(title["fine_cents"] as? Int == 6000)
+        #expect(title["interest_cents"] as? Int == 6900)
+        #expect(title["updated_cents"] as? Int == 312900)
+        #expect(joao["updated_total_cents"] as? Int == 312900)
+        let boleto = try #require(joao["boleto"] as? [String: Any])
+        #expect(boleto["amount_cents"] as? Int == 312900)
+        #expect(boleto["due_date"] as? String == "2026-11-28")
+        // The ladder's nosso_numero_from is 7000001, no boleto in the history, and Maria's letter
+        // (first) took 7000001: João's is 7000002, with Bradesco's DV over carteira 09.
+        #expect((boleto["nosso_numero"] as? String)?.hasPrefix("00007000002") == true)
+        let barcode = try #require(boleto["barcode"] as? String)
+        #expect(barcode.count == 44)
+        #expect(Barcode(unchecked: Array(barcode.utf8)).check() == nil)
+        #expect(Barcode(unchecked: Array(barcode.utf8)).amountCents == 312900)
+    }
+
+    @Test func commitAppendsAndARepeatIsSkipped() throws {
+        let dir = try lettersWorkdir()
+        let before = bytes(dir + "/sent.jsonl")
+        _ = troca(selectArgs, cwd: dir)
+        #expect(bytes(dir + "/sent.jsonl") == before, "without --commit the history is only read")
+        let first = troca(selectArgs + ["--commit"], cwd: dir)
+        #expect(first.records.count == 4)
+        let history = String(decoding: bytes(dir + "/sent.jsonl"), as: UTF8.self).split(separator: "\n")
+        #expect(history.count == 5)
+        #expect(history.last?.contains(#""step":"cobranca-30","as_of":"2026-11-23","sequence":45"#) == true)
+        // The same day again: every party with a letter is now "already sent" (5 títulos + Pedro's 1 = 6; with the agreement and the minimum, 8 skipped).
+        let second = troca(selectArgs + ["--commit"], cwd: dir)
+        #expect(second.records.isEmpty)
+        #expect(second.stderrText.contains("0 in 0 letters, 1 not yet due, 8 skipped (in a current agreement 1, below the minimum balance 1, already sent this step 6"), "\(second.stderrText)")
+        #expect(String(decoding: bytes(dir + "/sent.jsonl"), as: UTF8.self).split(separator: "\n").count == 5)
+    }
+
+    @Test func overlappingStepsAreAConfigError() throws {
+        let dir = try lettersWorkdir()
+        try Data(#"{"steps":[{"name":"a","from_days":5,"to_days":30,"template":"a.txt"},{"name":"b","from_days":20,"template":"b.txt"}]}"#.utf8)
+            .write(to: URL(fileURLWithPath: dir + "/bad.json"))
+        let r = troca(["letters", "select", "--ladder", "bad.json", "--as-of", "2026-11-23", "titulos.jsonl"], cwd: dir)
+        #expect(r.status == .config)
+        #expect(r.stderrText == "troca: bad.json: error: [letters.ladder] steps \"a\" (5…30 days) and \"b\" (20… days) overlap at 20 days overdue\n")
+        #expect(r.stdout.isEmpty)
+    }
+}
+
+@Suite struct LettersRenderCLITests {
+    func jobs(_ dir: String) -> [UInt8] { troca(selectArgs, cwd: dir).stdout }
+
+    @Test func textPagesAndCounts() throws {
+        let dir = try lettersWorkdir()
+        let r = troca(["letters", "render", "--format", "text"] + allTemplates, stdin: jobs(dir), cwd: dir)
+        #expect(r.status == .ok)
+        #expect(r.stderrText == "troca: letters render: -: read 4 records: 4 letters rendered, 0 rejected, 0 skipped; 4 pages\n")
+        let pages = r.stdoutText.split(separator: "\u{0C}", omittingEmptySubsequences: false)
+        #expect(pages.count == 4)
+        for page in pages {
+            let lines = page.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+            #expect(lines.count == 64)
+            #expect(lines.allSatisfy { $0.count <= 80 })
+            #expect(lines.last?.hasSuffix("Página 1 de 1") == true)
+        }
+    }
+
+    @Test func lstInCEPOrderWithATrailerThatAgrees() throws {
+        let dir = try lettersWorkdir()
+        let r = troca(["letters", "render", "--format", "lst", "--as-of", "2026-11-23", "--batch", "7"] + allTemplates, stdin: jobs(dir), cwd: dir)
+        #expect(r.status == .ok, "\(r.stderrText)")
+        let lines = r.stdout.split(separator: 0x0A).map { Array($0) }
+        #expect(lines.allSatisfy { $0.last == 0x0D })
+        let records = lines.filter { [UInt8(ascii: "H"), UInt8(ascii: "C"), UInt8(ascii: "T")].contains($0.first) }
+        // 400 bytes and the CR of CRLF.
+        #expect(records.allSatisfy { $0.count == 401 })
+        func field(_ line: [UInt8], _ from: Int, _ to: Int) -> String { String(decoding: line[(from - 1)..<to], as: UTF8.self) }
+        #expect(field(lines[0], 1, 15) == "H00000723112026")
+        // CEPs of the four letters: Maria 80010000, João 20040002, São José 89010000, Ana 66020000.
+        let letters = records.filter { $0.first == UInt8(ascii: "C") }
+        #expect(letters.map { field($0, 210, 217) } == ["20040002", "66020000", "80010000", "89010000"])
+        #expect(letters.map { field($0, 2, 8) } == ["0000001", "0000002", "0000003", "0000004"])
+        // CEPNet digit of 20040002: 2+4+2 = 8 → 2.
+        #expect(field(letters[0], 250, 250) == "2")
+        let trailer = try #require(lines.last)
+        #expect(field(trailer, 1, 7) == "T000007")
+        #expect(Int(field(trailer, 8, 14)) == 4)
+        #expect(Int(field(trailer, 43, 52)) == lines.count)
+        let printLines = lines.count - 2 - letters.count
+        #expect(Int(field(trailer, 33, 42)) == printLines)
+        // Print lines: ASA `1` opens each of the 4 pages, a blank the other lines; ç is one byte (E7).
+        #expect(lines.filter { $0.first == UInt8(ascii: "1") }.count == 4)
+        #expect(lines.contains { $0.starts(with: Array("1COBRAN".utf8) + [0xC7]) })
+        #expect(r.stderrText.contains("LST trailer: 4 letters, 4 sheets, 4 pages, \(printLines) print lines, \(lines.count) records (equal to the \(lines.count) lines written)"))
+    }
+
+    @Test func badJobsAreRejectedAndTheRestRendered() throws {
+        let dir = try lettersWorkdir()
+        let good = String(decoding: jobs(dir), as: UTF8.self).split(separator: "\n")[0]
+        let badCEP = good.replacingOccurrences(of: #""cep":"80010000""#, with: #""cep":"8001""#)
+        let noDistrict = good.replacingOccurrences(of: #""district":"Centro","#, with: "")
+        let otherTemplate = good.replacingOccurrences(of: "cobranca-30.txt", with: "outra.txt")
+        let input = [String(good), badCEP, "not json", noDistrict, otherTemplate, #"{"record":"title"}"#].joined(separator: "\n") + "\n"
+        let r = troca(["letters", "render", "--template", "cobranca-30.txt", "--rejects", "rej.jsonl"], stdin: Array(input.utf8), cwd: dir)
+        #expect(r.status == .dataError)
+        #expect(r.stderrText.contains("-:2: error: [letters.address] address not mailable: payer.address.cep \"8001\" is not 8 digits"))
+        #expect(r.stderrText.contains("-:3: error: [letters.json] expected a JSON object"))
+        #expect(r.stderrText.contains("-:4: error: [letters.address] address not mailable: payer.address.district is missing"))
+        #expect(r.stderrText.contains("-:5: error: [letters.template] the job asks for template \"outra.txt\", not among --template cobranca-30.txt"))
+        #expect(r.stderrText.contains("letters render: -: read 6 records: 1 letter rendered, 4 rejected, 1 skipped; 1 page"))
+        #expect(String(decoding: bytes(dir + "/rej.jsonl"), as: UTF8.self).split(separator: "\n").count == 4)
+    }
+
+    @Test func missingValueRejectsOneJob() throws {
+        let dir = try lettersWorkdir()
+        try Data("{{payer.name}}\n{{payer.address.complement}}\n".utf8).write(to: URL(fileURLWithPath: dir + "/t.txt"))
+        let input = Array(String(decoding: jobs(dir), as: UTF8.self).replacingOccurrences(of: "cobranca-30.txt", with: "t.txt").replacingOccurrences(of: "aviso-final-60.txt", with: "t.txt").replacingOccurrences(of: "lembrete-5.txt", with: "t.txt").utf8)
+        let r = troca(["letters", "render", "--template", "t.txt"], stdin: input, cwd: dir)
+        // Maria (apto 45) and São José (loja 2) have a complement; João and Ana have none.
+        #expect(r.status == .dataError)
+        #expect(r.stderrText.contains("-:2: error: [letters.missing-value] payer.address.complement is missing (t.txt:2:1)"))
+        #expect(r.stderrText.contains("read 4 records: 2 letters rendered, 2 rejected, 0 skipped"))
+    }
+
+    @Test func aBadTemplateStopsBeforeReading() throws {
+        let dir = try lettersWorkdir()
+        try Data("Prezado {{payer.name}},\n\n{{#titles}}\n  {{document_number}} {{valor | money}}\n{{/titles}}\n".utf8).write(to: URL(fileURLWithPath: dir + "/t.txt"))
+        let r = troca(["letters", "render", "--template", "t.txt"], stdin: jobs(dir), cwd: dir)
+        #expect(r.status == .config)
+        #expect(r.stderrText.hasPrefix("troca: t.txt:4:23: error: [letters.template-field] unknown field \"valor\""), "\(r.stderrText)")
+        #expect(r.stdout.isEmpty)
+    }
+}
+
+/// Runs a tool and returns its status and standard output.
+func run(_ tool: String, _ args: [String]) throws -> (status: Int32, output: String) {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    p.arguments = [tool] + args
+    let pipe = Pipe()
+    p.standardOutput = pipe
+    p.standardError = FileHandle.nullDevice
+    try p.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+}
+
+/// The bars of each barcode drawn in a PDF's content streams (`x y w h re` lines up to `f`),
+/// read back as Interleaved 2 of 5 elements: bar widths from `w`, space widths from the gap to
+/// the next bar; narrow is the thinnest element, wide anything over twice it.
+func barcodesDrawn(in pdf: [UInt8]) throws -> [[UInt8]] {
+    let text = String(decoding: pdf.map { $0 < 0x80 ? $0 : 0x3F }, as: UTF8.self)
+    var found: [[UInt8]] = []
+    var bars: [(x: Double, w: Double)] = []
+    for line in text.split(separator: "\n") {
+        let parts = line.split(separator: " ")
+        if parts.count == 5, parts[4] == "re", let x = Double(parts[0]), let w = Double(parts[2]) {
+            bars.append((x, w))
+        } else if line == "f", !bars.isEmpty {
+            var widths: [(isBar: Bool, width: Double)] = []
+            for (k, b) in bars.enumerated() {
+                widths.append((true, b.w))
+                if k + 1 < bars.count { widths.append((false, bars[k + 1].x - (b.x + b.w))) }
+            }
+            let narrow = widths.map(\.width).min()!
+            let elements = widths.map { Interleaved2of5.Element(isBar: $0.isBar, isWide: $0.width > 2 * narrow) }
+            found.append(try Interleaved2of5.decode(elements))
+            bars = []
+        }
+    }
+    return found
+}
+
+@Suite struct LettersPDFTests {
+    @Test func aRealPDFReadByPopplerWithBarsThatDecode() throws {
+        let dir = try lettersWorkdir()
+        let jobs = troca(selectArgs, cwd: dir).records
+        let r = troca(["letters", "render", "--format", "pdf", "--output", "cartas.pdf"] + allTemplates, stdin: troca(selectArgs, cwd: dir).stdout, cwd: dir)
+        #expect(r.status == .ok, "\(r.stderrText)")
+        let pdf = bytes(dir + "/cartas.pdf")
+        #expect(pdf.starts(with: Array("%PDF-1.4".utf8)))
+        #expect(!String(decoding: pdf.map { $0 < 0x80 ? $0 : 0x3F }, as: UTF8.self).contains("CreationDate"))
+        // pdftotext (poppler-utils; .ci/run installs it) finds every letter's name, amount and line.
+        let text = try run("pdftotext", ["-layout", dir + "/cartas.pdf", "-"])
+        #expect(text.status == 0, "pdftotext failed: install poppler-utils")
+        for job in jobs {
+            let payer = try #require(job["payer"] as? [String: Any])
+            let name = try #require(payer["name"] as? String)
+            #expect(text.output.contains(name.uppercased()), "\(name)")
+            let total = try #require(job["updated_total_cents"] as? Int)
+            // R$ with the thousands dot and decimal comma, e.g. 312900 → R$ 3.129,00.
+            let reais = total / 100
+            let money = "R$ " + (reais >= 1000 ? "\(reais / 1000).\(String(format: "%03d", reais % 1000))" : "\(reais)") + "," + String(format: "%02d", total % 100)
+            #expect(text.output.contains(money), "\(money)")
+            if let boleto = job["boleto"] as? [String: Any], let linha = boleto["linha_digitavel"] as? String {
+                let d = Array(linha)
+                let formatted = "\(String(d[0..<5])).\(String(d[5..<10])) \(String(d[10..<15])).\(String(d[15..<21])) \(String(d[21..<26])).\(String(d[26..<32])) \(d[32]) \(String(d[33...]))"
+                #expect(text.output.contains(formatted), "\(formatted)")
+            }
+        }
+        #expect(text.output.contains("Conceição"), "ç and ã print as themselves")
+        // pdftoppm renders a page without error.
+        let png = try run("pdftoppm", ["-r", "30", "-png", "-f", "1", "-l", "1", dir + "/cartas.pdf", dir + "/page"])
+        #expect(png.status == 0)
+        #expect(FileManager.default.fileExists(atPath: dir + "/page-1.png"))
+        // The drawn bars decode to the barcode of each letter with a boleto, in order.
+        let expected = jobs.compactMap { ($0["boleto"] as? [String: Any])?["barcode"] as? String }
+        #expect(expected.count == 3)
+        #expect(try barcodesDrawn(in: pdf).map { String(decoding: $0, as: UTF8.self) } == expected)
+    }
+}
+
+@Suite struct LettersLSTOptionsTests {
+    func jobs(_ dir: String) -> [UInt8] { troca(selectArgs, cwd: dir).stdout }
+
+    /// A template with {{newpage}} gives 2 pages a letter: 4 letters, 8 pages; simplex 8 sheets,
+    /// duplex 4 (two pages a sheet).
+    @Test func duplexHalvesTheSheets() throws {
+        let dir = try lettersWorkdir()
+        try Data("{{payer.name}}\n{{newpage}}\n{{statement}}\n".utf8).write(to: URL(fileURLWithPath: dir + "/t.txt"))
+        let input = Array(String(decoding: jobs(dir), as: UTF8.self).replacingOccurrences(of: #""template":"[a-z0-9-]*\.txt""#, with: #""template":"t.txt""#, options: .regularExpression).utf8)
+        let simplex = troca(["letters", "render", "--template", "t.txt", "--format", "lst"], stdin: input, cwd: dir)
+        let duplex = troca(["letters", "render", "--template", "t.txt", "--format", "lst", "--duplex"], stdin: input, cwd: dir)
+        #expect(simplex.stderrText.contains("LST trailer: 4 letters, 8 sheets, 8 pages"), "\(simplex.stderrText)")
+        #expect(duplex.stderrText.contains("LST trailer: 4 letters, 4 sheets, 8 pages"), "\(duplex.stderrText)")
+        // folhas (59–61) and páginas (62–64) of the first letter record.
+        let record = try #require(duplex.stdout.split(separator: 0x0A).first { $0.first == UInt8(ascii: "C") })
+        #expect(String(decoding: record.dropFirst(58).prefix(6), as: UTF8.self) == "001002")
+    }
+
+    @Test func aLayoutWithoutTheLSTRecordsIsAConfigError() throws {
+        let dir = try lettersWorkdir()
+        let r = troca(["letters", "render", "--template", "cobranca-30.txt", "--format", "lst", "--lst-layout", "erp/baixas"], stdin: jobs(dir), cwd: dir)
+        #expect(r.status == .config)
+        #expect(r.stderrText == "troca: layout erp/baixas has no record named \"header\" (an LST layout needs header, letter and trailer)\n")
+    }
+
+    @Test func maxRejectsStopsTheRun() throws {
+        let dir = try lettersWorkdir()
+        let bad = Array(String(repeating: "{\"record\":\"letter\",\"template\":\"cobranca-30.txt\"}\n", count: 5).utf8)
+        let r = troca(["letters", "render", "--template", "cobranca-30.txt", "--max-rejects", "1"], stdin: bad, cwd: dir)
+        #expect(r.status == .dataError)
+        #expect(r.stderrText.contains("read 2 records: 0 letters rendered, 2 rejected, 0 skipped; 0 pages; stopped after 2 rejects (--max-rejects 1)"), "\(r.stderrText)")
+    }
+}
