@@ -187,6 +187,16 @@ public struct Reconciler: Sendable {
         indexed(agreements.sorted { $0.id < $1.id }).rejected
     }
 
+    /// A nosso número as matched: the same number however wide the field that carried it, so
+    /// a retorno's `00000012345` (the bank's 11 positions) finds an installment's `12345`.
+    /// Only leading zeros of an all-digit number are dropped; anything else is compared as is.
+    public static func nossoNumeroKey(_ value: String) -> String {
+        let bytes = value.utf8
+        guard !bytes.isEmpty, bytes.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return value }
+        let kept = bytes.drop { $0 == 48 }
+        return kept.isEmpty ? "0" : String(decoding: kept, as: UTF8.self)
+    }
+
     /// The key indexes of agreements sorted by id, and the agreements whose keys clash.
     static func indexed(_ list: [Agreement]) -> (
         nosso: [String: (Int, Int)], doc: [String: (Int, Int)], rejected: [String: ReconcileError]
@@ -210,7 +220,7 @@ public struct Reconciler: Sendable {
         var clashes: [String: (label: String, owners: Set<Int>)] = [:]
         for (a, agreement) in list.enumerated() {
             for (i, inst) in agreement.installments.enumerated() {
-                if let key = inst.nossoNumero {
+                if let key = inst.nossoNumero.map(nossoNumeroKey) {
                     if let (o, _) = nosso.updateValue((a, i), forKey: key) {
                         clashes[key, default: ("nosso número", [o])].owners.insert(a)
                     }
@@ -319,7 +329,7 @@ public struct Reconciler: Sendable {
 
     /// Finds the installment of a payment: (agreement, installment index, rule).
     func find(_ p: Payment) -> (Int, Int, MatchRule)? {
-        if let k = p.nossoNumero, let (a, i) = byNossoNumero[k] { return (a, i, .nossoNumero) }
+        if let k = p.nossoNumero.map(Self.nossoNumeroKey), let (a, i) = byNossoNumero[k] { return (a, i, .nossoNumero) }
         if let k = p.documentNumber, let (a, i) = byDocumentNumber[k] { return (a, i, .documentNumber) }
         guard let party = p.partyDocument, let list = byParty[party] else { return nil }
         var best: (Int, Int)? = nil

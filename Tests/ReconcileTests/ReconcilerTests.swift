@@ -53,6 +53,16 @@ func pay(_ nosso: String?, _ cents: Int, _ date: String, party: String? = nil, l
         #expect(m.daysLate == 20 && m.lateChargesCents == 800 && m.chargesPaidCents == 660 && m.creditCents == 0 && m.appliedCents == 30_000)
     }
 
+    @Test func aNossoNumeroMatchesHoweverWideItsField() {
+        // The installment says 12345; a Bradesco retorno carries it in 11 positions, 00000012345.
+        // Zeros are dropped only from an all-digit number: "00A1" and "A1" stay different.
+        var r = Reconciler(agreements: [agreement("A", [("2026-10-10", 10_000, "12345"), ("2026-11-10", 10_000, "00A1")])])
+        let m = r.reconcile([pay("00000012345", 10_000, "2026-10-10"), pay("A1", 10_000, "2026-11-10", line: 2)])
+        #expect(m.map(\.outcome) == [.exact, .unmatched])
+        #expect(m.first?.rule == .nossoNumero)
+        #expect(Reconciler.nossoNumeroKey("000") == "0" && Reconciler.nossoNumeroKey("0012X") == "0012X")
+    }
+
     @Test func theSamePaymentTwiceIsCountedOnce() {
         // One 100,00 installment; the same retorno line read twice: one exact, one duplicate.
         var r = Reconciler(agreements: [agreement("A", [("2026-10-10", 10_000, "P1")])])
