@@ -22,8 +22,9 @@ enum ExportCsvCommand: Command {
         `,`, 1234.56, YYYY-MM-DD, LF. A file written this way reads back with `troca import`
         and a map naming the same columns.
 
-        A line that is not a JSON object is reported and skipped (exit 65); blank lines are
-        skipped.
+        A line that is not a JSON object is reported and rejected (exit 65); blank lines and,
+        with --record, other records are skipped. The summary counts every line: read =
+        written + rejected + skipped.
 
         options:
           --columns LIST      comma-separated dotted paths (required)
@@ -55,32 +56,12 @@ enum ExportCsvCommand: Command {
             buffer.append(export.preamble)
             export.header(into: &buffer)
         }
-        var read = 0
         var written = 0
-        var rejected = 0
         var skipped = 0
-        var tape = JSONTape()
-        var reader = LineReader(source)
-        defer { reader.close() }
-        try reader.forEachLine { line, number, cut in
-            var bytes = line
-            if bytes.last == 0x0D { bytes = UnsafeBufferPointer(rebasing: bytes.dropLast()) }
-            if bytes.isEmpty {
-                skipped += 1
-                return true
-            }
-            read += 1
-            guard !cut, JSONReader.parse(bytes, into: &tape), tape[0].kind == .object else {
-                rejected += 1
-                context.print(
-                    Diagnostic(
-                        .error, "export.json", cut ? "a line longer than \(LineReader.maxLineLength) bytes" : "expected a JSON object",
-                        file: name, line: number))
-                return true
-            }
+        let input = JSONLInput(name: name, source: source)
+        let counts = try input.forEachRecord(stage: "export", sink: CnabRun.sink(context, rejects: nil)) { tape, _, _ in
             if let only {
                 guard let r = tape.member("record", of: 0), tape[r].kind == .string, tape.string(r) == only else {
-                    read -= 1
                     skipped += 1
                     return true
                 }
@@ -91,8 +72,13 @@ enum ExportCsvCommand: Command {
             if output.buffer.count >= 256 << 10 { try output.cut() }
             return true
         }
+        // Every line is counted once: written, rejected (not a JSON object), or skipped (blank,
+        // or another record than --record's).
+        let rejected = counts.malformed
+        skipped += counts.blank
+        let read = written + rejected + skipped
         try output.finish()
-        io.say("export csv: \(name): read \(read) records: \(written) written, \(rejected) rejected, \(skipped) skipped")
+        io.say("export csv: \(name): read \(read) lines: \(written) written, \(rejected) rejected, \(skipped) skipped")
         try outputFile?.commit()
         return rejected > 0 ? .dataError : .ok
     }

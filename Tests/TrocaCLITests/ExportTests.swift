@@ -79,6 +79,15 @@ import TrocaCLI
         #expect(result.status.rawValue == 65)
         #expect(result.stdoutText == "a\nx\ny\n")
         #expect(result.stderrText.contains("-:2: error: [export.json]"))
-        #expect(result.stderrText.contains("read 4 records: 2 written, 2 rejected, 0 skipped"))
+        #expect(result.stderrText.contains("read 4 lines: 2 written, 2 rejected, 0 skipped"))
+    }
+
+    /// Every line is counted: with --record, the other records are skipped, and so are blank lines.
+    @Test func otherRecordsAndBlankLinesAreSkippedAndCounted() {
+        let input = "{\"record\":\"event\",\"a\":1}\n{\"record\":\"file\"}\n\n{\"record\":\"event\",\"a\":2}\n"
+        let result = troca(["export", "csv", "--record", "event", "--columns", "a"], stdin: Array(input.utf8))
+        #expect(result.status == .ok)
+        #expect(result.stdoutText == "a\n1\n2\n")
+        #expect(result.stderrText.contains("read 4 lines: 2 written, 0 rejected, 2 skipped"))
     }
 }
