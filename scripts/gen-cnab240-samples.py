@@ -56,6 +56,8 @@ import os
 import sys
 import unicodedata
 
+from brdocs import dac_mod10, dv_bradesco, dv_caixa, dv_santander, dv_sicoob, dv_sicredi
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LAYOUTS = os.path.join(ROOT, "layouts")
 OUT = os.path.join(ROOT, "Fixtures", "samples", "cnab240")
@@ -99,46 +101,6 @@ PIX_LOCATION = "qrpix.santander.com.br/qr/v2/cobv/5f2a9c1e"
 
 # ---------------------------------------------------------------------------------------------
 # Check digits
-
-def mod11(digits, weights_from_right):
-    total = sum(int(d) * weights_from_right[i % len(weights_from_right)] for i, d in enumerate(reversed(digits)))
-    return total % 11
-
-
-def dv_santander(nn12):
-    r = mod11(nn12, [2, 3, 4, 5, 6, 7, 8, 9])
-    return "0" if r in (0, 1) else str(11 - r)
-
-
-def dv_caixa(nn17):
-    d = 11 - mod11(nn17, [2, 3, 4, 5, 6, 7, 8, 9])
-    return "0" if d > 9 else str(d)
-
-
-def dv_bradesco(carteira2, nn11):
-    r = mod11(carteira2 + nn11, [2, 3, 4, 5, 6, 7])
-    return "0" if r == 0 else "P" if r == 1 else str(11 - r)
-
-
-def dac_mod10(digits):
-    total = 0
-    for i, d in enumerate(reversed(digits)):
-        p = int(d) * (2 if i % 2 == 0 else 1)
-        total += p // 10 + p % 10
-    return str((10 - total % 10) % 10)
-
-
-def dv_sicredi(digits):
-    d = 11 - mod11(digits, [2, 3, 4, 5, 6, 7, 8, 9])
-    return "0" if d > 9 else str(d)
-
-
-def dv_sicoob(coop4, client10, nn7):
-    seq = coop4 + client10 + nn7
-    total = sum(int(d) * [3, 1, 9, 7][i % 4] for i, d in enumerate(seq))
-    r = total % 11
-    return "0" if r in (0, 1) else str(11 - r)
-
 
 def self_check():
     """The worked examples of cnab-boleto-facts §H."""

@@ -32,6 +32,8 @@ import os
 import re
 import sys
 
+from brdocs import cnpj, cpf, dv_bradesco, dv_santander, dv_sicoob
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LAYOUTS = os.path.join(ROOT, "layouts")
 OUT = os.path.join(ROOT, "Fixtures", "samples", "cnab400")
@@ -76,20 +78,6 @@ PAYERS = [
 ]
 
 
-def cpf(base9):
-    d = [int(c) for c in base9]
-    for n in (10, 11):
-        s = sum(x * w for x, w in zip(d, range(n, 1, -1)))
-        d.append(0 if s % 11 < 2 else 11 - s % 11)
-    return "".join(map(str, d))
-
-
-def cnpj(base12):
-    d = [int(c) for c in base12]
-    for weights in ([5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2], [6, 5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2]):
-        s = sum(x * w for x, w in zip(d, weights))
-        d.append(0 if s % 11 < 2 else 11 - s % 11)
-    return "".join(map(str, d))
 
 
 def load(name):
@@ -239,6 +227,14 @@ def title(i, bank, with_payer=True):
         "acceptance": "N",
     }
     values.update(BANK_TITLE.get(bank, {}))
+    # The nosso número's check digit, in its own positions where the layout has them.
+    nn = values["nosso_numero"]
+    if bank == "033":
+        values["nosso_numero_digit"] = dv_santander(nn.zfill(12))
+    elif bank == "237":
+        values["nosso_numero_digit"] = dv_bradesco(values["carteira"].zfill(2), nn.zfill(11))
+    elif bank == "756":
+        values["nosso_numero_digit"] = dv_sicoob("1234", "12345".zfill(10), nn.zfill(7))  # the agency and convênio of common()
     if bank == "748":
         values["nosso_numero"] = f"262{1001 + i:05d}0"  # AA B NNNNN D (B.2), DV not computed
     if with_payer:

@@ -10,6 +10,8 @@ import json
 import random
 import sys
 
+from brdocs import random_cpf
+
 FIRST = ["Maria", "José", "Ana", "João", "Antônio", "Francisca", "Luíza", "Sebastião", "Conceição", "Cláudio"]
 LAST = ["Araújo", "Gonçalves", "Conceição", "Lima", "Simões", "Brandão", "Assunção", "Falcão", "Peçanha", "Sá"]
 STREETS = ["Rua das Flores", "Avenida São João", "Travessa Guaçu", "Rua Tiradentes", "Alameda Itú", "Praça da Sé"]
@@ -17,14 +19,6 @@ PLACES = [("São Paulo", "SP", "01"), ("Rio de Janeiro", "RJ", "20"), ("Belo Hor
           ("Porto Alegre", "RS", "90"), ("Salvador", "BA", "40"), ("Recife", "PE", "50"), ("Belém", "PA", "66"),
           ("Goiânia", "GO", "74"), ("Florianópolis", "SC", "88")]
 
-
-def cpf(rng):
-    d = [rng.randrange(10) for _ in range(9)]
-    for n in (10, 11):
-        s = sum(x * w for x, w in zip(d, range(n, 1, -1)))
-        r = s * 10 % 11
-        d.append(0 if r == 10 else r)
-    return "".join(map(str, d))
 
 
 def main():
@@ -41,7 +35,7 @@ def main():
         t = {
             "record": "title", "document_number": "NF-%07d" % k, "nosso_numero": "%011d" % k, "bank": "237",
             "due_date": due.isoformat(), "amount_cents": rng.randrange(6000, 500000),
-            "payer": {"document_type": "cpf", "document": cpf(rng), "name": rng.choice(FIRST) + " " + rng.choice(LAST) + " " + rng.choice(LAST),
+            "payer": {"document_type": "cpf", "document": random_cpf(rng), "name": rng.choice(FIRST) + " " + rng.choice(LAST) + " " + rng.choice(LAST),
                       "address": {"street": rng.choice(STREETS), "number": str(rng.randrange(1, 3000)), "district": "Centro",
                                   "city": city, "state": uf, "cep": prefix + "%06d" % rng.randrange(1000000)}},
         }

@@ -13,14 +13,7 @@ import argparse
 import datetime
 import random
 
-def cpf(rng):
-    """A valid CPF (check digits computed)."""
-    d = [rng.randrange(10) for _ in range(9)]
-    for n in (10, 11):
-        s = sum(v * w for v, w in zip(d, range(n, 1, -1)))
-        r = s * 10 % 11
-        d.append(0 if r == 10 else r)
-    return "".join(map(str, d))
+from brdocs import random_cpf
 
 
 def main():
@@ -47,7 +40,7 @@ def main():
             else:
                 n = 1 + extra
             extra -= n - 1
-            party = cpf(rng)
+            party = random_cpf(rng)
             created = base + datetime.timedelta(days=rng.randrange(300))
             due = created + datetime.timedelta(days=5 + rng.randrange(10))
             entrada = n > 1 and rng.random() < 0.4

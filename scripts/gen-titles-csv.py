@@ -9,6 +9,8 @@ import argparse
 import random
 import sys
 
+from brdocs import random_cnpj, random_cpf
+
 HEADER = ("Documento;Nosso Número;Carteira;Emissão;Vencimento;Valor;Sacado;CPF/CNPJ;Logradouro;Número;"
           "Complemento;Bairro;Cidade;UF;CEP")
 NAMES = ["José da Silva", "Maria Aparecida Souza", "Comércio Ávila Ltda", "João Pereira", "Ana Lúcia Gonçalves",
@@ -18,23 +20,15 @@ DISTRICTS = ["Centro", "Jardim América", "Vila Nova", "Boa Vista", "Sé"]
 CITIES = [("São Paulo", "SP"), ("Rio de Janeiro", "RJ"), ("Curitiba", "PR"), ("Belo Horizonte", "MG"), ("Recife", "PE")]
 
 
-def cpf(rng):
-    d = [rng.randrange(10) for _ in range(9)]
-    for n in (9, 10):
-        s = sum(d[i] * (n + 1 - i) for i in range(n))
-        r = s % 11
-        d.append(0 if r < 2 else 11 - r)
-    s = "".join(map(str, d))
+
+
+def masked_cpf(rng):
+    s = random_cpf(rng)
     return f"{s[:3]}.{s[3:6]}.{s[6:9]}-{s[9:]}"
 
 
-def cnpj(rng):
-    v = [rng.randrange(10) for _ in range(8)] + [0, 0, 0, 1]
-    w1 = [5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2]
-    for w in (w1, [6] + w1):
-        r = sum(a * b for a, b in zip(v, w)) % 11
-        v.append(0 if r < 2 else 11 - r)
-    s = "".join(map(str, v))
+def masked_cnpj(rng):
+    s = random_cnpj(rng)
     return f"{s[:2]}.{s[2:5]}.{s[5:8]}/{s[8:12]}-{s[12:]}"
 
 
@@ -61,7 +55,7 @@ def main():
         lines.append(";".join([
             f"NF-{i + 1:08d}", f"{i + 1:010d}", rng.choice(["", "09", "17"]), f"{day:02d}/{month:02d}/2026",
             f"{day:02d}/{month:02d}/2027", amount(rng.randrange(100, 10_000_000)), name,
-            cpf(rng) if rng.random() < 0.7 else cnpj(rng), rng.choice(STREETS), str(rng.randrange(1, 3000)),
+            masked_cpf(rng) if rng.random() < 0.7 else masked_cnpj(rng), rng.choice(STREETS), str(rng.randrange(1, 3000)),
             rng.choice(["", "apto 12", "sala 3"]), rng.choice(DISTRICTS), city, uf,
             f"{rng.randrange(1000, 99999):05d}-{rng.randrange(1000):03d}",
         ]))
