@@ -88,13 +88,28 @@ extension DebtRules {
     /// 5. Desconto à vista: `discount` × the charges (correção + multa + juros + honorários).
     ///
     /// Every component is rounded half-up to the centavo once, from exact 128-bit integer
-    /// arithmetic. Throws `update.amount` for a negative principal and `update.index-missing`
-    /// when correction needs a month the table lacks (or no table was given).
+    /// arithmetic. Throws `update.amount` for a principal below zero or above `Cents.maximum`,
+    /// `update.overflow` when a component would pass `Cents.maximum` (or the index factor a
+    /// billion), and `update.index-missing` when correction needs a month the table lacks (or
+    /// no table was given).
     public func update(principalCents: Int, dueDate: CivilDate, asOf: CivilDate, index: IndexTable?) throws(UpdateError)
         -> DebtUpdate
     {
         guard principalCents >= 0 else {
             throw UpdateError("update.amount", "expected an amount of zero or more centavos, found \(principalCents)")
+        }
+        guard principalCents <= Cents.maximum else {
+            throw UpdateError(
+                "update.amount", "expected an amount of at most \(Cents.maximum) centavos (R$ 10 trilhões), found \(principalCents)")
+        }
+        /// A component in 128 bits, as an `Int` when it is within `Cents.maximum`.
+        func bounded(_ value: Int128, _ what: String) throws(UpdateError) -> Int {
+            guard value <= Int128(Cents.maximum) else {
+                throw UpdateError(
+                    "update.overflow",
+                    "the \(what) of \(principalCents) centavos due \(dueDate) comes to more than R$ 10 trilhões as of \(asOf): check the amount, the rules and the index")
+            }
+            return Int(value)
         }
         let days = asOf.daysSinceEpoch - dueDate.daysSinceEpoch
         guard days > 0, days > graceDays else { return DebtUpdate(daysLate: max(days, 0), principalCents: principalCents) }
@@ -104,16 +119,21 @@ extension DebtRules {
                 throw UpdateError("update.index-missing", "the rules ask for correction and no index table was given")
             }
             let factor = try index.factor(after: dueDate, through: asOf)
-            let corrected = Cents.divideRounded(Int128(principalCents) * factor, by: IndexTable.factorScale)
+            let corrected = try bounded(Cents.divideRounded128(Int128(principalCents) * factor, by: IndexTable.factorScale), "correction")
             correction = max(0, corrected - principalCents)
         }
         let corrected = principalCents + correction
-        let fine = Cents.apply(self.fine, to: corrected)
+        func applied(_ rate: Rate, to cents: Int, _ what: String) throws(UpdateError) -> Int {
+            try bounded(Cents.divideRounded128(Int128(cents) * Int128(rate.millionths), by: 1_000_000), what)
+        }
+        let fine = try applied(self.fine, to: corrected, "fine")
         let perDay: Int128 = interestPeriod == .day ? 1_000_000 : 30_000_000
-        let interest = Cents.divideRounded(Int128(corrected) * Int128(self.interest.millionths) * Int128(days), by: perDay)
-        let fees = Cents.apply(self.fees, to: corrected + fine + interest)
-        let charges = correction + fine + interest + fees
-        let discount = Cents.apply(self.discount, to: charges)
+        let interest = try bounded(
+            Cents.divideRounded128(Int128(corrected) * Int128(self.interest.millionths) * Int128(days), by: perDay), "interest")
+        let fees = try applied(self.fees, to: try bounded(Int128(corrected) + Int128(fine) + Int128(interest), "debt before fees"), "fees")
+        let charges = try bounded(Int128(correction) + Int128(fine) + Int128(interest) + Int128(fees), "total of the charges")
+        _ = try bounded(Int128(principalCents) + Int128(charges), "total")
+        let discount = try applied(self.discount, to: charges, "discount")
         return DebtUpdate(
             daysLate: days, principalCents: principalCents, correctionCents: correction, fineCents: fine,
             interestCents: interest, feesCents: fees, discountCents: discount)

@@ -83,7 +83,13 @@ public struct IndexTable: Sendable, Hashable {
             }
             let denominator = Int128(inMonth) * 1_000_000
             let multiplier = denominator + Int128(rate.millionths) * Int128(days)
-            factor = Int128(Cents.divideRounded(factor * multiplier, by: denominator))
+            factor = Cents.divideRounded128(factor * multiplier, by: denominator)
+            // A billion-fold correction is past any real table (one that spans the old
+            // currencies divides by their conversions); beyond it the product could overflow.
+            guard factor <= Self.factorScale * 1_000_000_000 else {
+                throw UpdateError(
+                    "update.overflow", "the index multiplies a debt by more than a billion from \(start) to \(end): check the index table")
+            }
             day = through + 1
         }
         return factor

@@ -78,12 +78,23 @@ public enum Cents {
     /// amounts Troca computes): 2.5 → 3, 2.4999 → 2, -2.5 → -3. The numerator is 128-bit, so
     /// amount × rate × days never overflows. `denominator` must be positive.
     public static func divideRounded(_ numerator: Int128, by denominator: Int128) -> Int {
+        Int(divideRounded128(numerator, by: denominator))
+    }
+
+    /// `divideRounded` kept in 128 bits, for values that may not fit an `Int`.
+    public static func divideRounded128(_ numerator: Int128, by denominator: Int128) -> Int128 {
         let q = numerator / denominator
         let r = numerator % denominator
         let magnitudeTwice = (r < 0 ? -r : r) * 2
-        if magnitudeTwice >= denominator { return Int(numerator < 0 ? q - 1 : q + 1) }
-        return Int(q)
+        if magnitudeTwice >= denominator { return numerator < 0 ? q - 1 : q + 1 }
+        return q
     }
+
+    /// The largest amount the debt update takes or gives, in centavos: R$ 10 trilhões. A
+    /// título, or any component of its update, past it is rejected (`update.amount`,
+    /// `update.overflow`) rather than computed; a party's statement of up to 9,000 such
+    /// títulos still fits.
+    public static let maximum = 1_000_000_000_000_000
 
     /// `cents × rate`, rounded half-up to the centavo.
     public static func apply(_ rate: Rate, to cents: Int) -> Int {

@@ -76,6 +76,9 @@ public struct Match: Sendable, Hashable {
     public var chargesPaidCents = 0
     /// For a duplicate: the payment it repeats.
     public var duplicateOf: Payment?
+    /// Why the late charges could not be computed (an index month missing, an amount past
+    /// `Cents.maximum`): `lateChargesCents` is then 0 and not to be trusted.
+    public var chargesProblem: UpdateError?
 
     init(payment: Payment, outcome: Outcome) {
         self.payment = payment
@@ -384,10 +387,12 @@ public struct Reconciler: Sendable {
         }
         let balance = balances[j]
         m.daysLate = max(0, p.date.daysSinceEpoch - dueDay[j])
-        if m.daysLate > 0, balance > 0, let rules = options.rules,
-            let u = try? rules.update(principalCents: balance, dueDate: due, asOf: p.date, index: options.index)
-        {
-            m.lateChargesCents = u.chargesCents
+        if m.daysLate > 0, balance > 0, let rules = options.rules {
+            do {
+                m.lateChargesCents = try rules.update(principalCents: balance, dueDate: due, asOf: p.date, index: options.index).chargesCents
+            } catch {
+                m.chargesProblem = error
+            }
         }
         m.appliedCents = min(p.paidCents, balance)
         let rest = p.paidCents - m.appliedCents

@@ -140,6 +140,15 @@ enum ReconcileCommand: Command {
         let names: [(id: String, party: String)] = reconciler.agreements.map { ($0.id, $0.partyDocument) }
         let hasRules = reconciler.hasRules
         try reconciler.reconcile(payments) { m in
+            if let problem = m.chargesProblem {
+                // The match stands (the payment went to its installment), but its late charges are
+                // unknown: an error, so the run exits 65 and nobody takes the zero for an answer.
+                sink.report(
+                    Diagnostic(
+                        .error, DiagnosticCode(rawValue: problem.code),
+                        "late charges of this payment not computed: \(problem.message)", file: m.payment.sourceFile,
+                        line: m.payment.sourceLine))
+            }
             byOutcome[m.outcome, default: 0] += 1
             if m.outcome.isException {
                 exceptions += 1
@@ -210,7 +219,7 @@ enum ReconcileCommand: Command {
             w.int("balance_cents", m.balanceCents)
             w.int("credit_cents", m.creditCents)
             w.int("days_late", m.daysLate)
-            if hasRules {
+            if hasRules, m.chargesProblem == nil {
                 w.int("late_charges_cents", m.lateChargesCents)
                 w.int("charges_paid_cents", m.chargesPaidCents)
             }

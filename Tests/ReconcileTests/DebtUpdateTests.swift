@@ -202,6 +202,34 @@ func pct(_ text: String) -> Rate { Rate(percent: text, signed: true)! }
         }
     }
 
+    /// Amounts and rates past what the arithmetic holds are refused with a code, never a trap.
+    @Test func hugeAmountsAndFactorsAreRefusedNotComputed() throws {
+        func code(_ body: () throws -> DebtUpdate) -> String? {
+            do {
+                _ = try body()
+                return nil
+            } catch {
+                return (error as? UpdateError)?.code ?? "\(error)"
+            }
+        }
+        // Above R$ 10 trilhões (10^15 centavos): the título's amount itself.
+        #expect(code { try DebtUpdateTests.standard.update(principalCents: 922_337_203_685_477_580, dueDate: day("2000-01-10"), asOf: day("2026-01-10"), index: nil) } == "update.amount")
+        // 10^15 centavos at 100% a day for 9,496 days: interest alone is 9.5 × 10^18.
+        let daily = DebtRules(interest: pct("100"), interestPeriod: .day)
+        #expect(code { try daily.update(principalCents: 1_000_000_000_000_000, dueDate: day("2000-01-10"), asOf: day("2026-01-10"), index: nil) } == "update.overflow")
+        // 30% a month from 1988-01-11 through 1994-12-31, about 84 months (1.3^84 ≈ 3.8 × 10^9):
+        // past the billion-fold bound of a factor.
+        var csv = "month,rate_percent\n"
+        for y in 1988...1994 { for m in 1...12 { csv += "\(y)-\(m < 10 ? "0" : "")\(m),30\n" } }
+        let index = try IndexTable(csv: Array(csv.utf8))
+        let corrected = DebtRules(correction: true)
+        #expect(code { try corrected.update(principalCents: 100, dueDate: day("1988-01-10"), asOf: day("1994-12-31"), index: index) } == "update.overflow")
+        // Through 1994-06-30, about 78 months (1.3^78 ≈ 7.6 × 10^8, which trapped when the
+        // factor was an Int), and over one year (1.3^12 ≈ 23.3), it still computes.
+        #expect(code { try corrected.update(principalCents: 100, dueDate: day("1988-01-10"), asOf: day("1994-06-30"), index: index) } == nil)
+        #expect(code { try corrected.update(principalCents: 100, dueDate: day("1988-01-31"), asOf: day("1988-12-31"), index: index) } == nil)
+    }
+
     @Test func indexTableCSV() throws {
         let csv = "# illustrative\nmonth;rate_percent\r\n2026-01;0,30\n\n2026-02;-0,05\n"
         let t = try IndexTable(csv: Array(csv.utf8))

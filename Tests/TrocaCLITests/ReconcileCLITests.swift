@@ -126,4 +126,24 @@ import TrocaCLI
         #expect(r.records.filter { $0["record"] as? String == "update" }.count == n[1])
         #expect(r.status == .dataError)
     }
+
+    /// Late charges that cannot be computed (the index lacks December) are an error, not a zero:
+    /// the payment still goes to its installment, the match has no late_charges_cents, exit 65.
+    @Test func lateChargesWithoutTheirIndexMonthAreAnError() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let agreement = #"{"record":"agreement","id":"A","party_document":"52998224725","created_on":"2026-09-01","total_cents":100000,"installments":[{"number":1,"due_date":"2026-10-10","amount_cents":100000,"nosso_numero":"77"}],"break_rule":{"overdue_days":90}}"#
+        try (agreement + "\n").write(toFile: dir + "/acordos.jsonl", atomically: true, encoding: .utf8)
+        try #"{"fine_percent":2,"interest_percent":1,"correction":true}"#.write(toFile: dir + "/regras.json", atomically: true, encoding: .utf8)
+        try "month,rate_percent\n2026-10,0.5\n2026-11,0.5\n".write(toFile: dir + "/indice.csv", atomically: true, encoding: .utf8)
+        let payment = #"{"record":"payment","nosso_numero":"77","paid_cents":120000,"payment_date":"2026-12-05"}"#
+        let r = troca(
+            ["reconcile", "--agreements", "acordos.jsonl", "--as-of", "2026-12-10", "--rules", "regras.json", "--index", "indice.csv"],
+            stdin: Array((payment + "\n").utf8), cwd: dir)
+        #expect(r.status == .dataError)
+        #expect(r.stderrText.contains("[update.index-missing] late charges of this payment not computed"), "\(r.stderrText)")
+        let match = try #require(r.records.first { $0["record"] as? String == "match" })
+        #expect(match["outcome"] as? String == "late")
+        #expect(match["late_charges_cents"] == nil)
+    }
 }
