@@ -108,6 +108,8 @@ public final class Journal {
     private var lastByWork: [String: JournalEntry] = [:]
     /// The outputs each work name was committing (moving into `out/`).
     private var committingByWork: [String: Set<String>] = [:]
+    /// How many times each work name was claimed (a run started on it).
+    private var claimsByWork: [String: Int] = [:]
     /// Lines that could not be read (torn by a power cut), by line number.
     public private(set) var unreadableLines: [Int] = []
 
@@ -175,7 +177,11 @@ public final class Journal {
         if entry.event == .done, doneByHash[entry.sha256] == nil { doneByHash[entry.sha256] = entry }
         lastByWork[entry.work] = entry
         if entry.event == .committing { committingByWork[entry.work, default: []].formUnion(entry.outputs) }
+        if entry.event == .claimed { claimsByWork[entry.work, default: 0] += 1 }
     }
+
+    /// How many runs started on a work name: more than one means runs were interrupted.
+    public func claims(work: String) -> Int { claimsByWork[work] ?? 0 }
 
     /// The entry that processed this content, if any.
     public func done(hash: String) -> JournalEntry? { doneByHash[hash] }

@@ -179,9 +179,23 @@ public final class Watcher {
                 default: break
                 }
             }
+            // A file whose runs keep ending with the watcher (a stage that crashes on it, or a
+            // machine that keeps going down mid-run) is set aside after a few tries, so that
+            // it does not stop the folder for good.
+            let tries = journal.claims(work: work)
+            if tries >= Self.maxTries {
+                fail(
+                    path, work: work, file: file, hash: hash, pipeline: journal.last(work: work)?.pipeline,
+                    reason: "\(tries) runs on this file never finished (the watcher crashed or was killed during each); set aside",
+                    diagnostics: [])
+                continue
+            }
             process(path, work: work, file: file, hash: hash)
         }
     }
+
+    /// Interrupted runs after which a file left in `work/` goes to `failed/` instead of a new run.
+    public static let maxTries = 5
 
     /// Lists the inbox once and takes every file that is ready. Returns whether it took any,
     /// and whether some file is still settling.

@@ -97,6 +97,29 @@ import Testing
         #expect(tree(folder.f + "/done") == ["2026-11-30/c.txt"])
     }
 
+    /// A file whose runs never finish (a stage that crashes the watcher on it) is tried
+    /// `maxTries` times, then set aside in failed/ so the rest of the inbox goes on.
+    @Test func aFileThatKeepsCrashingTheWatcherIsSetAside() throws {
+        let folder = try Folder()
+        defer { try? FileManager.default.removeItem(atPath: folder.root) }
+        _ = try folder.watcher(Folder.Runner()).watch(once: true)
+        try write("boom\n", to: folder.f + "/work/21/e.txt")
+        try folder.drop("f.txt", "fine\n")
+        let hash = try FileBytes.sha256(folder.f + "/work/21/e.txt")
+        let journal = try Journal(path: folder.config.journal)
+        for _ in 0..<Watcher.maxTries {
+            try journal.append(JournalEntry(.claimed, file: "e.txt", work: "21/e.txt", sha256: hash.hash, size: hash.size))
+        }
+        let runner = Folder.Runner()
+        let summary = try folder.watcher(runner).watch(once: true)
+        #expect(runner.calls == ["f.txt"], "the crashing file is not run again; the next one is")
+        #expect(summary.failed == 1 && summary.done == 1)
+        #expect(tree(folder.f + "/failed").contains("e.txt"))
+        let error = read(folder.f + "/failed/e.txt.error.json") ?? ""
+        #expect(error.contains("\(Watcher.maxTries) runs on this file never finished"), "\(error)")
+        #expect(tree(folder.f + "/work").isEmpty)
+    }
+
     @Test func aFileWhoseDoneWasJournaledIsOnlyMovedOnStart() throws {
         let folder = try Folder()
         defer { try? FileManager.default.removeItem(atPath: folder.root) }
