@@ -164,10 +164,13 @@ enum LettersRenderCommand: Command {
         counts.skipped += blank
 
         var extra = ""
-        if let pdf {
+        // No letter, no PDF: a PDF of no pages is not one a viewer opens, so none is written.
+        let emptyPDF = pdf?.pageCount == 0
+        if let pdf, !emptyPDF {
             try pdf.finish()
             extra = "; PDF: \(pdf.pageCount) pages"
         }
+        if emptyPDF { extra = "; no PDF written: no letter to put in it" }
         if let lst, let spool {
             var totals = LSTWriter.Totals()
             var written = 0
@@ -201,10 +204,14 @@ enum LettersRenderCommand: Command {
                 return .software
             }
         }
-        try output.finish()
+        if emptyPDF {
+            outputFile?.abort()
+        } else {
+            try output.finish()
+            try outputFile?.commit()
+        }
         try rejects?.finish()
         try rejectsFile?.commit()
-        try outputFile?.commit()
         var summary =
             "letters render: \(name): read \(counts.read) records: \(counts.rendered) letter\(counts.rendered == 1 ? "" : "s") rendered, \(counts.rejected) rejected, "
             + "\(counts.skipped) skipped; \(counts.pages) page\(counts.pages == 1 ? "" : "s")" + extra

@@ -82,8 +82,21 @@ enum LettersSelectCommand: Command {
         var lastSequence = 0
         var boletos = 0
         var historyBytes: [UInt8] = []
-        if let path = args.value("history"), let data = FileManager.default.contents(atPath: io.path(path)) {
-            historyBytes = [UInt8](data)
+        if let path = args.value("history") {
+            let full = io.path(path)
+            var data: Data? = nil
+            if !FileManager.default.fileExists(atPath: full) {
+                // The first run of a ladder: said, because a mistyped name would otherwise
+                // resend every letter and start the boletos' nosso números again.
+                io.say("letters select: \(path): no history there yet: starting an empty one (every letter is new)")
+            } else {
+                data = FileManager.default.contents(atPath: full)
+                if data == nil {
+                    io.say("letters select: cannot read the history \(path)")
+                    return .noInput
+                }
+            }
+            historyBytes = data.map { [UInt8]($0) } ?? []
             for (k, line) in historyBytes.split(separator: 0x0A).enumerated() where !line.allSatisfy({ $0 == 0x20 || $0 == 0x0D }) {
                 guard case .object(let o)? = JSONValue(parsing: Array(line)), o.string("record") == "letter_sent", let party = o.string("party"),
                     let step = o.string("step")

@@ -89,6 +89,18 @@ let allTemplates = ["--template", "cobranca-30.txt", "--template", "lembrete-5.t
         #expect(String(decoding: bytes(dir + "/sent.jsonl"), as: UTF8.self).split(separator: "\n").count == 5)
     }
 
+    /// A history that is not there is said (a mistyped name would resend every letter); one
+    /// that cannot be read stops the run with 66.
+    @Test func aMissingHistoryIsSaidAndAnUnreadableOneStops() throws {
+        let dir = try lettersWorkdir()
+        let args = selectArgs.map { $0 == "sent.jsonl" ? "nowhere.jsonl" : $0 }
+        let fresh = troca(args, cwd: dir)
+        #expect(fresh.stderrText.contains("nowhere.jsonl: no history there yet: starting an empty one"), "\(fresh.stderrText)")
+        #expect(fresh.records.count > 4, "without the history, letters already sent are selected again")
+        let unreadable = troca(selectArgs.map { $0 == "sent.jsonl" ? "." : $0 }, cwd: dir)
+        #expect(unreadable.status == .noInput, "\(unreadable.stderrText)")
+    }
+
     @Test func overlappingStepsAreAConfigError() throws {
         let dir = try lettersWorkdir()
         try Data(#"{"steps":[{"name":"a","from_days":5,"to_days":30,"template":"a.txt"},{"name":"b","from_days":20,"template":"b.txt"}]}"#.utf8)
@@ -269,6 +281,15 @@ func barcodesDrawn(in pdf: [UInt8]) throws -> [[UInt8]] {
 
     /// A template with {{newpage}} gives 2 pages a letter: 4 letters, 8 pages; simplex 8 sheets,
     /// duplex 4 (two pages a sheet).
+    /// No job, no PDF: a file of no pages is not one poppler opens, so none is written.
+    @Test func noLettersWriteNoPDF() throws {
+        let dir = try lettersWorkdir()
+        let r = troca(["letters", "render", "--template", "cobranca-30.txt", "--format", "pdf", "--output", "none.pdf"], stdin: [], cwd: dir)
+        #expect(r.status == .ok)
+        #expect(r.stderrText.contains("no PDF written: no letter to put in it"), "\(r.stderrText)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/none.pdf"))
+    }
+
     @Test func duplexHalvesTheSheets() throws {
         let dir = try lettersWorkdir()
         try Data("{{payer.name}}\n{{newpage}}\n{{statement}}\n".utf8).write(to: URL(fileURLWithPath: dir + "/t.txt"))
