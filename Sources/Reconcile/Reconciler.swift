@@ -76,6 +76,9 @@ public struct Match: Sendable, Hashable {
     public var chargesPaidCents = 0
     /// For a duplicate: the payment it repeats.
     public var duplicateOf: Payment?
+    /// The shortfall closed as a difference within `--tolerance-cents` (rule 3 only): the
+    /// installment is paid, not left open by a few centavos.
+    public var writtenOffCents = 0
     /// Why the late charges could not be computed (an index month missing, an amount past
     /// `Cents.maximum`): `lateChargesCents` is then 0 and not to be trusted.
     public var chargesProblem: UpdateError?
@@ -399,8 +402,14 @@ public struct Reconciler: Sendable {
         m.chargesPaidCents = min(rest, m.lateChargesCents)
         m.creditCents = rest - m.chargesPaidCents
         m.balanceCents = balance - m.appliedCents
+        if m.rule == .partyAmountDate, m.balanceCents > 0, m.balanceCents <= options.toleranceCents {
+            // Found because it was within the tolerance of this balance: the difference is
+            // closed with it, or the agreement would later break over a few centavos.
+            m.writtenOffCents = m.balanceCents
+            m.balanceCents = 0
+        }
         balances[j] = m.balanceCents
-        open[a] -= m.appliedCents
+        open[a] -= m.appliedCents + m.writtenOffCents
         paid[a] += m.appliedCents
         credit[a] += m.creditCents
         if m.balanceCents > 0 {

@@ -39,7 +39,9 @@ enum ReconcileCommand: Command {
           --agreements FILE   the agreements (JSONL, required)
           --as-of DATE        the date of the agreement statuses (default: today, UTC)
           --check             write only the exceptions; exit 1 when there are any
-          --tolerance-cents N rule 3: largest difference from an open balance (default 0)
+          --tolerance-cents N rule 3: largest difference from an open balance (default 0); a
+                              payment short by at most this closes the installment, the
+                              difference in written_off_cents
           --window-days N     rule 3: most days between payment and due date (default 10)
           --rules FILE        late charges per the debt-update rules
           --index FILE        the index table the rules' correction needs
@@ -218,6 +220,7 @@ enum ReconcileCommand: Command {
             w.int("applied_cents", m.appliedCents)
             w.int("balance_cents", m.balanceCents)
             w.int("credit_cents", m.creditCents)
+            if m.writtenOffCents > 0 { w.int("written_off_cents", m.writtenOffCents) }
             w.int("days_late", m.daysLate)
             if hasRules, m.chargesProblem == nil {
                 w.int("late_charges_cents", m.lateChargesCents)

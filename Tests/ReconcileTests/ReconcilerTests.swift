@@ -115,7 +115,12 @@ func pay(_ nosso: String?, _ cents: Int, _ date: String, party: String? = nil, l
         var r = Reconciler(agreements: [a], options: MatchOptions(toleranceCents: 20, windowDays: 10))
         let m = r.reconcile([pay(nil, 14_990, "2026-11-18", party: "11144477735"), pay(nil, 15_000, "2026-10-01", party: "11144477735")])
         #expect(m[0].outcome == .unmatched)
-        #expect(m[1].rule == .partyAmountDate && m[1].installment == 1 && m[1].balanceCents == 10)
+        // Found within the tolerance, the 0,10 short is closed with it (written off), so the
+        // installment is paid and the agreement cannot break over it later.
+        #expect(m[1].rule == .partyAmountDate && m[1].installment == 1 && m[1].balanceCents == 0 && m[1].writtenOffCents == 10)
+        #expect(m[1].outcome == .exact)
+        let s = r.standing(of: 0, asOf: day("2026-12-01"))
+        #expect(s.status == "current" && s.openCents == 23_000 && s.paidCents == 14_990)
     }
 
     @Test func nossoNumeroWinsOverDocumentNumber() {
