@@ -14,8 +14,16 @@ protocol Command: Sendable {
     static var valued: Set<String> { get }
     /// Options without values.
     static var flags: Set<String> { get }
+    /// Valued options a run cannot go without (checked again by `run` itself); a pipeline
+    /// stage missing one is refused when the pipeline is loaded.
+    static var required: [String] { get }
     /// Runs with scanned arguments.
     static func run(_ args: Arguments, _ context: Context) throws -> ExitStatus
+}
+
+extension Command {
+    /// No option is required unless a command says so.
+    static var required: [String] { [] }
 }
 
 /// Everything a command needs from outside: IO and the layout library.

@@ -37,6 +37,7 @@ enum ConvertCommand: Command {
         """
     static let valued: Set<String> = ["layout", "to", "output", "rejects", "layouts"]
     static let flags: Set<String> = []
+    static let required = ["layout"]
 
     static func run(_ args: Arguments, _ context: Context) throws -> ExitStatus {
         let io = context.io

@@ -35,6 +35,7 @@ enum ExportCsvCommand: Command {
         """
     static let valued: Set<String> = ["columns", "record", "output"]
     static let flags: Set<String> = ["excel-br"]
+    static let required = ["columns"]
 
     static func run(_ args: Arguments, _ context: Context) throws -> ExitStatus {
         let io = context.io

@@ -7,6 +7,7 @@ enum ImportPartiesCommand: Command {
     static let help = ImportRun.usage("parties", "party", "maps/clientes.json")
     static let valued: Set<String> = ImportRun.valued
     static let flags: Set<String> = []
+    static let required = ["map"]
 
     static func run(_ args: Arguments, _ context: Context) throws -> ExitStatus {
         try ImportRun.run(.party, "import parties", args, context)

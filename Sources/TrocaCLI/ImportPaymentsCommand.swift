@@ -7,6 +7,7 @@ enum ImportPaymentsCommand: Command {
     static let help = ImportRun.usage("payments", "payment", "maps/baixas.json")
     static let valued: Set<String> = ImportRun.valued
     static let flags: Set<String> = []
+    static let required = ["map"]
 
     static func run(_ args: Arguments, _ context: Context) throws -> ExitStatus {
         try ImportRun.run(.payment, "import payments", args, context)

@@ -7,6 +7,7 @@ enum ImportTitlesCommand: Command {
     static let help = ImportRun.usage("titles", "title", "maps/titulos.json")
     static let valued: Set<String> = ImportRun.valued
     static let flags: Set<String> = []
+    static let required = ["map"]
 
     static func run(_ args: Arguments, _ context: Context) throws -> ExitStatus {
         try ImportRun.run(.title, "import titles", args, context)

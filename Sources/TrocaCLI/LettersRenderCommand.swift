@@ -55,6 +55,7 @@ enum LettersRenderCommand: Command {
         "template", "format", "output", "rejects", "max-rejects", "width", "lines", "as-of", "batch", "lst-layout", "layouts",
     ]
     static let flags: Set<String> = ["duplex"]
+    static let required = ["template"]
 
     static func run(_ args: Arguments, _ context: Context) throws -> ExitStatus {
         let io = context.io

@@ -46,6 +46,7 @@ enum LettersSelectCommand: Command {
         """
     static let valued: Set<String> = ["ladder", "as-of", "history", "rules", "index", "output", "rejects"]
     static let flags: Set<String> = ["commit"]
+    static let required = ["ladder"]
 
     static func run(_ args: Arguments, _ context: Context) throws -> ExitStatus {
         let io = context.io

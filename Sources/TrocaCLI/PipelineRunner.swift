@@ -124,12 +124,14 @@ enum PipelineRunner {
             let stages = Commands.all.filter { !runners.contains($0.name) }.map { $0.name.joined(separator: " ") }
             return ("stage", "unknown stage \"\(words.joined(separator: " "))\"; stages are: \(stages.joined(separator: ", "))")
         }
+        let help = "(stage \"\(words.joined(separator: " "))\"; see `troca \(words.joined(separator: " ")) --help`)"
         do {
-            _ = try Arguments(args, valued: command.valued, flags: command.flags)
+            let scanned = try Arguments(args, valued: command.valued, flags: command.flags)
+            if let missing = command.required.first(where: { scanned.value($0) == nil }) {
+                return ("args", "--\(missing) is required \(help)")
+            }
         } catch {
-            return (
-                "args", "\(error.message) (stage \"\(words.joined(separator: " "))\"; see `troca \(words.joined(separator: " ")) --help`)"
-            )
+            return ("args", "\(error.message) \(help)")
         }
         return nil
     }

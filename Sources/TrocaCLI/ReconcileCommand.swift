@@ -53,6 +53,7 @@ enum ReconcileCommand: Command {
         "agreements", "as-of", "tolerance-cents", "window-days", "rules", "index", "output", "rejects",
     ]
     static let flags: Set<String> = ["check"]
+    static let required = ["agreements"]
 
     static func run(_ args: Arguments, _ context: Context) throws -> ExitStatus {
         let io = context.io

@@ -35,6 +35,7 @@ enum UpdateCommand: Command {
         """
     static let valued: Set<String> = ["as-of", "rules", "index", "output", "rejects", "max-rejects"]
     static let flags: Set<String> = []
+    static let required = ["rules"]
 
     static func run(_ args: Arguments, _ context: Context) throws -> ExitStatus {
         let io = context.io

@@ -83,6 +83,10 @@ import TrocaCLI
         ),
         (#"{"stages": [{"stage": "watch", "args": ["--config", "x"]}]}"#, "p.json: $.stages[0].stage: unknown stage \"watch\""),
         (
+            #"{"stages": [{"stage": "cnab parse"}, {"stage": "export csv", "args": ["--record", "event"]}]}"#,
+            "p.json: $.stages[1].args: --columns is required (stage \"export csv\""
+        ),
+        (
             #"{"stages": [{"stage": "export csv", "args": ["--colums", "a"]}]}"#,
             "p.json: $.stages[0].args: unknown option --colums (stage \"export csv\""
         ),
