@@ -250,6 +250,10 @@ public final class Watcher {
         let path = config.work + "/" + work
         do throws(FileError) {
             guard mkdir(config.work + "/" + claim, 0o755) == 0 else { throw FileError("cannot create directory work/\(claim)") }
+            // The marker goes first: a crash between the two leaves the file without it (taken
+            // once it settles), never a marker that would let tomorrow's file of the same name
+            // be taken while it is still being written.
+            if marked { unlink(config.inbox + "/" + name + ".ok") }
             try FileBytes.rename(config.inbox + "/" + name, path)
         } catch {
             FileBytes.remove(config.work + "/" + claim)
@@ -264,7 +268,6 @@ public final class Watcher {
         }
         // No fsync here: a claim lost to a power cut puts the file back in the inbox, not yet
         // run; the `claimed` journal entry below is synced before anything is run.
-        if marked { unlink(config.inbox + "/" + name + ".ok") }
         summary.taken += 1
         let hash: (hash: String, size: Int)
         do { hash = try FileBytes.sha256(path) } catch {
