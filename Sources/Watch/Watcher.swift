@@ -394,6 +394,18 @@ public final class Watcher {
             else { return }
         }
         note("error", "failed", file: file, reason + (diagnostics.isEmpty ? "" : " — " + diagnostics.prefix(3).joined(separator: " | ")))
+        // Outputs an interrupted commit of this same file had already moved into out/: a failed
+        // file has none there (out/ holds the outputs of done files only). They are kept beside
+        // its error file.
+        let stray = journal.committing(work: work).filter { FileBytes.exists(config.folder + "/" + $0) }.sorted()
+        if !stray.isEmpty {
+            let keep = target + ".outputs"
+            try? FileBytes.makeDirectory(keep)
+            for output in stray {
+                try? FileBytes.rename(config.folder + "/" + output, keep + "/" + (output.split(separator: "/").last.map(String.init) ?? output))
+            }
+            note("warning", "outputs-withdrawn", file: file, "\(stray.joined(separator: ", ")) moved to failed/ beside its error file")
+        }
         do {
             try FileBytes.rename(path, target)
             FileBytes.syncDirectory(of: target)

@@ -120,6 +120,25 @@ import Testing
         #expect(tree(folder.f + "/work").isEmpty)
     }
 
+    /// A crash mid-commit left an output in out/; the rerun fails (status 65 without
+    /// accept_rejects): the output is withdrawn beside the error file, so out/ keeps only the
+    /// outputs of done files.
+    @Test func outputsOfAnInterruptedCommitLeaveOutWhenTheRerunFails() throws {
+        let folder = try Folder()
+        defer { try? FileManager.default.removeItem(atPath: folder.root) }
+        _ = try folder.watcher(Folder.Runner()).watch(once: true)
+        try write("bad\n", to: folder.f + "/work/23/g.txt")
+        try write("BAD\n", to: folder.f + "/out/g.out")
+        let hash = try FileBytes.sha256(folder.f + "/work/23/g.txt")
+        try Journal(path: folder.config.journal).append(
+            JournalEntry(.committing, file: "g.txt", work: "23/g.txt", sha256: hash.hash, size: hash.size, outputs: ["out/g.out"]))
+        let summary = try folder.watcher(Folder.Runner()).watch(once: true)
+        #expect(summary.failed == 1)
+        #expect(tree(folder.f + "/out").isEmpty)
+        #expect(read(folder.f + "/failed/g.txt.outputs/g.out") == "BAD\n")
+        #expect(tree(folder.f + "/failed").contains("g.txt"))
+    }
+
     @Test func aFileWhoseDoneWasJournaledIsOnlyMovedOnStart() throws {
         let folder = try Folder()
         defer { try? FileManager.default.removeItem(atPath: folder.root) }
