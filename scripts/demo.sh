@@ -29,7 +29,7 @@ step() {
   echo "== $title"
   local status=0
   "$troca" "$@" 2>"$log" || status=$?
-  grep -E '^troca: [a-z ]+: |error: \[' "$log" | sed 's/^/   /' | cut -c1-400 || true
+  grep -E '^troca: [a-z ]+: |(error|warning): \[' "$log" | sed 's/^/   /' | cut -c1-400 || true
   case " $allowed " in
     *" $status "*) [[ $status -eq 0 ]] || echo "   (exit $status, expected here: see above)" ;;
     *) echo "demo: step failed: troca $* (exit $status)" >&2; cat "$log" >&2; exit 1 ;;

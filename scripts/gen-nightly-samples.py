@@ -39,9 +39,9 @@ PLACES = [  # city, UF, CEP prefix, district, street
     ("Recife", "PE", "50030", "Santo Antônio", "Rua do Imperador"),
     ("Goiânia", "GO", "74015", "Setor Central", "Avenida Goiás"),
 ]
-# Due dates: before --as-of 2026-11-23 by 105, 84, 64, 48, 39, 31, 23, 13, 8 and 3 days, and three
+# Due dates: before --as-of 2026-11-23 by 105, 84, 64, 48, 39, 20, 23, 13, 8 and 3 days, and three
 # not yet due. Remessa and simulated retorno are dated 2026-08-01, before all of them.
-DUES = ["2026-08-10", "2026-08-31", "2026-09-20", "2026-10-06", "2026-10-15", "2026-10-23",
+DUES = ["2026-08-10", "2026-08-31", "2026-09-20", "2026-10-06", "2026-10-15", "2026-11-03",
         "2026-10-31", "2026-11-10", "2026-11-15", "2026-11-20", "2026-11-30", "2026-12-10", "2026-12-20"]
 BAD_ADDRESS = {7: "missing", 19: "no_city"}   # client code → how its address is broken
 
