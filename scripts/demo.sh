@@ -3,7 +3,8 @@
 # (Fixtures/samples/nightly, written by scripts/gen-nightly-samples.py), in a temporary directory:
 # import clients and títulos → boletos → a Bradesco CNAB 240 remessa → the bank's simulated
 # retorno → parse → Pix/cash payments → reconcile against the agreements → debt update of the
-# open títulos → the collection ladder's letters as text, LST and PDF. Then a damaged retorno.
+# open títulos → the collection ladder's letters as text, LST and PDF. Then the retorno part again as
+# one pipeline (troca run Fixtures/samples/nightly/nightly.json), and a damaged retorno.
 # Any step that fails unexpectedly stops the demo with its messages and a non-zero exit.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -124,6 +125,11 @@ step "letters render: LST for the enveloping machine" 0 render-lst.err -- \
 wrote CARTAS.LST
 step "letters render: PDF" 0 render-pdf.err -- letters render "${templates[@]}" --format pdf --output cartas.pdf cartas.jsonl
 wrote cartas.pdf
+
+step "troca run nightly.json: retorno → parse → reconcile → agreements spreadsheet, as one pipeline" "0 65" run.err -- \
+  run "$samples/nightly.json" retorno.ret --date "$asof"
+sed -e '1s/^\xEF\xBB\xBF//' "acordos-$asof.csv" | tr -d '\r' | sed 's/^/   /'
+wrote "acordos-$asof.csv (--excel-br: ';', decimal comma, BOM, CRLF)"
 
 echo
 echo "== a damaged retorno: data de ocorrência 31/02/2026 in line 4 (a rejected line, the rest still parsed)"
