@@ -234,7 +234,7 @@ def main():
             with open(path, "wb") as f:
                 f.write(data)
     if differ:
-        print("gen-nightly-samples: differs from the generator: " + ", ".join(differ), file=sys.stderr)
+        print("gen-nightly-samples: differs from the generator: " + ", ".join(differ))
         return 1
     return 0
 
