@@ -117,6 +117,11 @@ step "letters select: the ladder's step for each overdue payer (history + --comm
 echo "   letters by step:" $(grep -o '"step":"[a-z0-9-]*"' cartas.jsonl | sort | uniq -c | sed 's/"step"://; s/"//g' | tr -s ' \n' ' ')
 wrote "cartas.jsonl, cartas-rejeitadas.jsonl; history enviadas.jsonl ($(wc -l < enviadas.jsonl) letters)"
 
+step "letters select again, same day: the history already has every letter (none written twice)" "0 65" select2.err -- \
+  letters select --ladder "$letters/regua.json" --as-of "$asof" --history enviadas.jsonl \
+  --rules "$rules" --index "$index" selecao.jsonl --output cartas-de-novo.jsonl
+wrote "cartas-de-novo.jsonl ($(wc -l < cartas-de-novo.jsonl | tr -d ' ') letters)"
+
 templates=(--template "$letters/cobranca-30.txt" --template "$letters/lembrete-5.txt" --template "$letters/aviso-final-60.txt")
 step "letters render: text" 0 render-text.err -- letters render "${templates[@]}" --format text --output cartas.txt cartas.jsonl
 wrote cartas.txt
@@ -128,7 +133,7 @@ wrote cartas.pdf
 
 step "troca run nightly.json: retorno → parse → reconcile → agreements spreadsheet, as one pipeline" "0 65" run.err -- \
   run "$samples/nightly.json" retorno.ret --date "$asof"
-sed -e '1s/^\xEF\xBB\xBF//' "acordos-$asof.csv" | tr -d '\r' | sed 's/^/   /'
+LC_ALL=C sed -e "1s/^$(printf '\357\273\277')//" "acordos-$asof.csv" | tr -d '\r' | sed 's/^/   /'
 wrote "acordos-$asof.csv (--excel-br: ';', decimal comma, BOM, CRLF)"
 
 echo
@@ -143,4 +148,6 @@ wrote "danificado.jsonl, rejeitadas.jsonl ($(wc -l < rejeitadas.jsonl) rejected 
 
 echo
 echo "== files in $work"
-find . -maxdepth 2 -type f ! -name '*.err' -printf '%8s  %P\n' | sort -k2
+find . -type f ! -name '*.err' ! -name '*.lock' | sort | while read -r f; do
+  printf '%8s  %s\n' "$(wc -c < "$f" | tr -d ' ')" "${f#./}"
+done
