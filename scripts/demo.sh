@@ -104,8 +104,9 @@ owed=$(python3 -c "
 import json
 rs = [json.loads(l) for l in open('atualizacao.jsonl')]
 u = [r for r in rs if r['record'] == 'update']
-print('R\$ %.2f at face value, R\$ %.2f updated, %d payers' % (sum(r['principal_cents'] for r in u) / 100,
-      sum(r['total_cents'] for r in u) / 100, sum(r['record'] == 'demonstrativo' for r in rs)))")
+brl = lambda c: 'R\$ ' + f'{c // 100:,}'.replace(',', '.') + f',{c % 100:02d}'
+print(brl(sum(r['principal_cents'] for r in u)), 'at face value,', brl(sum(r['total_cents'] for r in u)), 'updated,',
+      sum(r['record'] == 'demonstrativo' for r in rs), 'payers')")
 echo "   open debt: $owed"
 wrote atualizacao.jsonl
 
