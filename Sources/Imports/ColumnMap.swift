@@ -32,8 +32,9 @@ public struct ImportKind: RawRepresentable, Sendable, Hashable {
         switch self {
         case .title:
             return [
-                "document_number", "nosso_numero", "bank", "agency", "account", "carteira", "species", "issue_date",
-                "due_date", "amount_cents", "payer.name", "payer.document", "payer.document_type",
+                "document_number", "nosso_numero", "bank", "agency", "agency_digit", "account", "account_digit",
+                "convenio", "carteira", "bank_carteira", "species", "issue_date", "due_date", "amount_cents",
+                "payer.name", "payer.document", "payer.document_type",
             ] + ImportKind.address.map { "payer.address." + $0 }
         case .party:
             return ["code", "name", "trade_name", "document", "document_type", "email", "phone"]
