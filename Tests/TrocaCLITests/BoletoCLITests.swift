@@ -90,6 +90,8 @@ import TrocaCLI
         let rem = try Data(contentsOf: URL(fileURLWithPath: dir + "/REM.rem"))
         let p = try #require(rem.split(separator: 0x0A).first { $0.count > 14 && $0[$0.startIndex + 13] == UInt8(ascii: "P") })
         #expect(String(decoding: p[(p.startIndex + 45)..<(p.startIndex + 57)], as: UTF8.self) == "000000123458")
+        // A título with no `code` is an entrada (the layout's register code, C004 01), not "00".
+        #expect(String(decoding: p[(p.startIndex + 15)..<(p.startIndex + 17)], as: UTF8.self) == "01")
         let parsed = troca(["cnab", "parse", dir + "/REM.rem"]).records.filter { $0["record"] as? String == "title" }
         #expect(parsed.count == 1)
         #expect(parsed.first?["nosso_numero"] as? String == "00000012345")
