@@ -46,7 +46,7 @@ step "import titles: open títulos (CSV ';', R\$ 1.234,56, dd/MM/yyyy; the accou
   import titles --map "$samples/titulos.map.json" "$samples/titulos.csv" --output titulos.jsonl
 wrote titulos.jsonl
 
-step "boleto make: nosso número completed with its DV, barcode and linha digitável" 0 boleto.err -- \
+step "boleto make: nosso número completed, its DV apart, barcode and linha digitável" 0 boleto.err -- \
   boleto make --as-of 2026-08-01 titulos.jsonl --output boletos.jsonl
 wrote "boletos.jsonl (first linha digitável: $(grep -m1 -o '"linha_digitavel":"[0-9]*"' boletos.jsonl | cut -d'"' -f4))"
 
