@@ -7,7 +7,15 @@ public enum JSONBytes {
     @inlinable
     public static func appendString<Out: ByteAppending>(_ text: String, to out: inout Out) {
         out.append(UInt8(ascii: "\""))
-        for b in text.utf8 { appendEscaped(b, to: &out) }
+        // Printable ASCII with nothing to escape (most names, codes and dates): copied in one go.
+        let copied = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            guard let base = bytes.baseAddress, Words.jsonClean(base, bytes.count) else { return bytes.isEmpty }
+            out.appendBytes(bytes)
+            return true
+        }
+        if copied != true {
+            for b in text.utf8 { appendEscaped(b, to: &out) }
+        }
         out.append(UInt8(ascii: "\""))
     }
 

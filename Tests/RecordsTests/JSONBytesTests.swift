@@ -26,6 +26,11 @@ struct JSONBytesTests {
             ("/slash", #""/slash""#),
             ("JOSÉ D'ÁVILA €", "\"JOSÉ D'ÁVILA €\""),
             ("", #""""#),
+            // Longer than a word: copied in one go when clean, escaped when a byte past the
+            // first eight needs it.
+            ("PAGADOR 000123 DA SILVA RIBEIRO", #""PAGADOR 000123 DA SILVA RIBEIRO""#),
+            ("RUA SAO JOAO 1696 \"FUNDOS\"", #""RUA SAO JOAO 1696 \"FUNDOS\"""#),
+            ("LINHA UM DOIS\u{7F}", #""LINHA UM DOIS\u007f""#),
         ])
     func appendString(text: String, expectedJSON: String) throws {
         var out: [UInt8] = []
