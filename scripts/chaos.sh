@@ -83,10 +83,29 @@ if [[ $status -ne 0 && $status -ne 65 ]]; then
   exit 1
 fi
 echo "chaos: $(grep -c '"event":"recover"' "$work/watch.log.jsonl" || true) files recovered from work/ after kills"
-if python3 "$root/scripts/chaos.py" check "$work/folder"; then
-  rm -rf "$work"
-  echo "chaos: ok"
-else
+if ! python3 "$root/scripts/chaos.py" check "$work/folder"; then
   echo "chaos: the folder is kept in $work" >&2
   exit 1
 fi
+
+# A full disk, as a process sees one: a file-size limit (ulimit -f, 32 KB) makes every write
+# past it fail with EFBIG (SIGXFSZ ignored). The 1 MB retorno's output cannot be written: the
+# file goes to failed/ with the reason, and nothing is left half-written in out/ or work/.
+mkdir -p "$work/full/folder/inbox"
+sed 's/"log": "watch.log.jsonl", //' "$work/watch.json" > "$work/full/watch.json"
+cp "$work/events.json" "$work/full/"
+cp "$work/sample.ret" "$work/full/folder/inbox/FULL.ret"
+touch "$work/full/folder/inbox/FULL.ret.ok"
+status=0
+(trap '' XFSZ; ulimit -f 64; exec "$TROCA" watch --config "$work/full/watch.json" --once) 2>"$work/full/stderr" || status=$?
+full="$work/full/folder"
+if [[ $status -ne 65 || ! -f "$full/failed/FULL.ret" || ! -f "$full/failed/FULL.ret.error.json" ]] \
+  || ! grep -q 'File too large' "$full/failed/FULL.ret.error.json" \
+  || [[ -n "$(ls -A "$full/out")" || -n "$(ls -A "$full/work")" || -n "$(ls -A "$full/inbox")" ]]; then
+  echo "chaos: FAIL: full disk: exit $status; the folder is kept in $work" >&2
+  cat "$work/full/stderr" >&2
+  exit 1
+fi
+echo "chaos: full disk (writes past 32 KB fail): FULL.ret in failed/ with the reason, out/ and work/ empty"
+rm -rf "$work"
+echo "chaos: ok"
