@@ -103,6 +103,9 @@ public struct WatchConfig: Sendable {
             if let earlier = rules.first(where: { $0.pattern == pattern }) {
                 throw e.error("pattern", "\"\(pattern)\" repeats \(earlier.path).pattern; this rule could never match a file")
             }
+            if let earlier = rules.first(where: { $0.pattern == "*" }) {
+                throw e.error("pattern", "\(earlier.path).pattern \"*\" takes every file first; this rule could never match a file")
+            }
             rules.append(Rule(pattern: pattern, pipeline: pipeline, acceptRejects: try e.bool("accept_rejects") ?? false, path: at))
         }
         return WatchConfig(folder: folder, settleSeconds: settle, pollSeconds: poll, rules: rules, log: log)

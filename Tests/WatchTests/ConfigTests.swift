@@ -65,6 +65,10 @@ import Testing
             "$.rules[1].pattern", "repeats $.rules[0].pattern"
         ),
         (
+            #"{"folder": "f", "rules": [{"pattern": "*", "pipeline": "p.json"}, {"pattern": "*.ret", "pipeline": "p.json"}]}"#,
+            "$.rules[1].pattern", "$.rules[0].pattern \"*\" takes every file first"
+        ),
+        (
             #"{"folder": "f", "rules": [{"pattern": "*.txt", "pipeline": "missing.json"}]}"#, "$.rules[0].pipeline",
             "missing.json: $: cannot read"
         ),
