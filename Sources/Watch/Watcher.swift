@@ -195,7 +195,7 @@ public final class Watcher {
     }
 
     /// Interrupted runs after which a file left in `work/` goes to `failed/` instead of a new run.
-    public static let maxTries = 5
+    public static let maxTries = 10
 
     /// Lists the inbox once and takes every file that is ready. Returns whether it took any,
     /// and whether some file is still settling.
