@@ -34,6 +34,9 @@ extension JSONTape {
         switch self[n].kind {
         case .null: return nil
         case .integer: return Int(self[n].value)
+        case .number where string(n).utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || $0 == 45 }):
+            // A whole number too long for the reader's integers (19 digits or more).
+            throw FieldError(path, "expected a whole number of at most 18 digits, found \(string(n))")
         default: throw FieldError(path, "expected a whole number, found \(kindName(n))")
         }
     }

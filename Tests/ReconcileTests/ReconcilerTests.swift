@@ -292,6 +292,7 @@ extension Array {
         (#"{"record":"payment","nosso_numero":"N","paid_cents":0,"payment_date":"2026-10-09"}"#, "reconcile.payment-amount"),
         (#"{"record":"event","event":"paid","nosso_numero":"N","paid_cents":10}"#, "reconcile.payment-date"),
         (#"{"record":"payment","nosso_numero":7,"paid_cents":10,"payment_date":"2026-10-09"}"#, "reconcile.payment-field"),
+        (#"{"record":"payment","nosso_numero":"N","paid_cents":9223372036854775807,"payment_date":"2026-10-09"}"#, "reconcile.payment-field"),
     ])
     func badPayments(text: String, code: String) {
         do {
@@ -299,6 +300,10 @@ extension Array {
             Issue.record("accepted \(text)")
         } catch {
             #expect(error.code == code)
+            // A whole number past the reader's 18 digits is named as such.
+            if text.contains("9223372036854775807") {
+                #expect(error.message.contains("at most 18 digits"), "\(error.message)")
+            }
         }
     }
 }
