@@ -344,33 +344,43 @@ struct TitleBoletoMaker {
         var done: (digit: Bool, barcode: Bool, line: Bool) = (digit == nil, false, false)
         func put(_ bytes: [UInt8]) { bytes.withUnsafeBufferPointer { out.appendBytes($0) } }
         func quoted(_ bytes: [UInt8]) { out.append(0x22); put(bytes); out.append(0x22) }
+        func quoted(_ text: String) {
+            var text = text
+            out.append(0x22)
+            text.withUTF8 { out.appendBytes($0) }
+            out.append(0x22)
+        }
+        /// The line up to this member's value, which the caller then writes anew.
+        func replace(_ s: (key: Range<Int>, value: Range<Int>)) {
+            out.appendBytes(UnsafeBufferPointer(rebasing: line[from..<s.value.lowerBound]))
+            from = s.value.upperBound
+        }
         for s in spans {
             let key = RawKey(base: line.baseAddress! + s.key.lowerBound, count: s.key.count)
-            var replacement: [UInt8]? = nil
             if key == "nosso_numero", let base {
-                replacement = [0x22] + Array(base.utf8) + [0x22]
+                replace(s)
+                quoted(base)
             } else if key == "nosso_numero_digit", let digit {
                 done.digit = true
-                replacement = [0x22] + Array(digit.utf8) + [0x22]
+                replace(s)
+                quoted(digit)
             } else if key == "barcode" {
                 done.barcode = true
-                replacement = [0x22] + b.barcode.digits + [0x22]
+                replace(s)
+                quoted(b.barcode.digits)
             } else if key == "linha_digitavel" {
                 done.line = true
-                replacement = [0x22] + b.linhaDigitavel.digits + [0x22]
+                replace(s)
+                quoted(b.linhaDigitavel.digits)
             } else if key == "pix", let pix = pixObject {
-                replacement = pix
-            }
-            if let replacement {
-                out.appendBytes(UnsafeBufferPointer(rebasing: line[from..<s.value.lowerBound]))
-                put(replacement)
-                from = s.value.upperBound
+                replace(s)
+                put(pix)
             }
         }
         out.appendBytes(UnsafeBufferPointer(rebasing: line[from..<close]))
         if !done.digit, let digit {
             out.append(contentsOf: ",\"nosso_numero_digit\":")
-            quoted(Array(digit.utf8))
+            quoted(digit)
         }
         if !done.barcode {
             out.append(contentsOf: ",\"barcode\":")
