@@ -57,6 +57,7 @@ import sys
 import unicodedata
 
 from brdocs import dac_mod10, dv_bradesco, dv_caixa, dv_santander, dv_sicoob, dv_sicredi
+import samplefiles
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LAYOUTS = os.path.join(ROOT, "layouts")
@@ -446,19 +447,9 @@ def main():
         for name, lines in (("remessa.rem", remessa(bank)), ("retorno.ret", retorno(bank))):
             data = ("\r\n".join(lines) + "\r\n").encode("ascii")
             path = os.path.join(OUT, bank, name)
-            if args.check:
-                try:
-                    with open(path, "rb") as f:
-                        same = f.read() == data
-                except FileNotFoundError:
-                    same = False
-                if not same:
-                    print(f"differs: {os.path.relpath(path, ROOT)}", file=sys.stderr)
-                    differ += 1
-                continue
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            with open(path, "wb") as f:
-                f.write(data)
+            if not samplefiles.put(path, data, args.check):
+                print(f"differs: {os.path.relpath(path, ROOT)}", file=sys.stderr)
+                differ += 1
     if not args.check:
         print(f"gen-cnab240-samples: {Cuts.count} text values cut to their field", file=sys.stderr)
     return 1 if differ else 0

@@ -33,6 +33,7 @@ import re
 import sys
 
 from brdocs import cnpj, cpf, dv_bradesco, dv_santander, dv_sicoob
+import samplefiles
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LAYOUTS = os.path.join(ROOT, "layouts")
@@ -346,19 +347,9 @@ def main():
                 if eof:
                     data += bytes([int(eof, 16)])
             path = os.path.join(OUT, bank, name)
-            if args.check:
-                try:
-                    with open(path, "rb") as f:
-                        same = f.read() == data
-                except FileNotFoundError:
-                    same = False
-                if not same:
-                    print(f"differs: {os.path.relpath(path, ROOT)}", file=sys.stderr)
-                    differ += 1
-                continue
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            with open(path, "wb") as f:
-                f.write(data)
+            if not samplefiles.put(path, data, args.check):
+                print(f"differs: {os.path.relpath(path, ROOT)}", file=sys.stderr)
+                differ += 1
     if not args.check:
         print(f"gen-cnab400: {Truncations.count} text values cut to their field", file=sys.stderr)
     return 1 if differ else 0

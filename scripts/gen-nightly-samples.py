@@ -19,6 +19,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from brdocs import random_cpf, random_cnpj  # noqa: E402
+import samplefiles
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Fixtures", "samples", "nightly")
 
@@ -221,18 +222,8 @@ def main():
     for name, text in sorted(files().items()):
         path = os.path.join(OUT, name)
         data = text.encode("utf-8")
-        if args.check:
-            try:
-                with open(path, "rb") as f:
-                    same = f.read() == data
-            except OSError:
-                same = False
-            if not same:
-                differ.append(name)
-        else:
-            os.makedirs(OUT, exist_ok=True)
-            with open(path, "wb") as f:
-                f.write(data)
+        if not samplefiles.put(path, data, args.check):
+            differ.append(name)
     if differ:
         print("gen-nightly-samples: differs from the generator: " + ", ".join(differ))
         return 1
