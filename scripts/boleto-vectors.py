@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
 """Independent oracle for the Boleto tests: computes barcodes, lines and nosso número check
-digits straight from the rules in the reference facts (§C.1–C.5), without Troca's code, so the
+digits straight from the rules in the reference facts (§C.1–C.5), without Troca's Swift code (the
+nosso número DVs are the sample generators', scripts/brdocs.py), so the
 tables in Tests/BoletoTests/CampoLivreTests.swift can be re-derived:  python3 scripts/boleto-vectors.py
 """
 import datetime
+
+from brdocs import dv_bradesco, dv_caixa, dv_santander, dv_sicoob, dv_sicredi
 
 def mod10(s):
     total, w = 0, 2
@@ -48,27 +51,16 @@ def bb_nn_dv(nn):
     r = total % 11
     return "X" if r == 10 else str(r)
 
-def bradesco_dv(cart, nn):
-    r = wsum(cart + nn, 2, 7) % 11
-    return "0" if r == 0 else "P" if r == 1 else str(11 - r)
-
-def santander_dv(nn):
-    r = wsum(nn) % 11
-    return "1" if r == 10 else "0" if r in (0, 1) else str(11 - r)
-
-def caixa_dv(s):
-    dv = 11 - wsum(s) % 11
-    return "0" if dv > 9 else str(dv)
+# The generators' check digits (scripts/brdocs.py), under the names the tables below use.
+bradesco_dv = dv_bradesco
+santander_dv = dv_santander
+caixa_dv = dv_caixa
 
 def sicoob_dv(coop, client, nn):
-    seq = coop + client.zfill(10) + nn
-    total = sum(int(c) * [3, 1, 9, 7][i % 4] for i, c in enumerate(seq))
-    r = total % 11
-    return "0" if r in (0, 1) else str(11 - r)
+    return dv_sicoob(coop, client.zfill(10), nn)
 
 def sicredi_nn_dv(coop, conv, nn):
-    dv = 11 - wsum(coop + conv + nn) % 11
-    return "0" if dv >= 10 else str(dv)
+    return dv_sicredi(coop + conv + nn)
 
 def sicredi_cl_dv(s):
     r = wsum(s) % 11
