@@ -340,14 +340,14 @@ struct TitleBoletoMaker {
         while close > 0, line[close] != 0x7D { close -= 1 }
         var from = 0
         let digit = b.fields.nossoNumeroDigit
-        let base = b.fields.nossoNumero.map { digit == nil ? $0 : String($0.dropLast()) }
         var done: (digit: Bool, barcode: Bool, line: Bool) = (digit == nil, false, false)
         func put(_ bytes: [UInt8]) { bytes.withUnsafeBufferPointer { out.appendBytes($0) } }
         func quoted(_ bytes: [UInt8]) { out.append(0x22); put(bytes); out.append(0x22) }
-        func quoted(_ text: String) {
+        /// `text` quoted, without its last `drop` bytes (the nosso número without its DV).
+        func quoted(_ text: String, dropping drop: Int = 0) {
             var text = text
             out.append(0x22)
-            text.withUTF8 { out.appendBytes($0) }
+            text.withUTF8 { out.appendBytes(UnsafeBufferPointer(rebasing: $0.dropLast(drop))) }
             out.append(0x22)
         }
         /// The line up to this member's value, which the caller then writes anew.
@@ -357,9 +357,9 @@ struct TitleBoletoMaker {
         }
         for s in spans {
             let key = RawKey(base: line.baseAddress! + s.key.lowerBound, count: s.key.count)
-            if key == "nosso_numero", let base {
+            if key == "nosso_numero", let nn = b.fields.nossoNumero {
                 replace(s)
-                quoted(base)
+                quoted(nn, dropping: digit == nil ? 0 : 1)
             } else if key == "nosso_numero_digit", let digit {
                 done.digit = true
                 replace(s)
