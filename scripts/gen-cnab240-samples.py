@@ -20,7 +20,7 @@ them) come from the layout JSON files, with `extends` and `defaults` resolved; t
 knows *values*, keyed by the layouts' output names (`to`). A field without a value is written
 as its `default`, or zeros (picture 9) / blanks (picture X). Movement codes come from the
 layouts' code table (cnab240/febraban/occurrences, which every bank's 240 layout uses): the
-first code whose event matches, as scripts/gen-cnab400.py picks them. Every line is exactly
+first code whose event matches, as samplelayouts.codes_for picks them for both generators. Every line is exactly
 240 bytes and ends with CRLF.
 
 Text is written as `troca cnab write` writes it (Sources/CNAB/WriterFields.swift,
@@ -50,24 +50,18 @@ samples (CPF/CNPJ check digits, field spans, event codes) are imported from gen-
 
 import argparse
 import datetime
-import importlib.util
-import json
 import os
 import sys
 import unicodedata
 
-from brdocs import dac_mod10, dv_bradesco, dv_caixa, dv_santander, dv_sicoob, dv_sicredi
+from brdocs import cnpj, cpf, dac_mod10, dv_bradesco, dv_caixa, dv_santander, dv_sicoob, dv_sicredi
+import samplelayouts
+from samplelayouts import codes_for, load
 import samplefiles
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-LAYOUTS = os.path.join(ROOT, "layouts")
 OUT = os.path.join(ROOT, "Fixtures", "samples", "cnab240")
 LENGTH = 240
-
-_spec = importlib.util.spec_from_file_location("gen_cnab400", os.path.join(ROOT, "scripts", "gen-cnab400.py"))
-g400 = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(g400)
-cpf, cnpj, span, picture_kind, codes_for = g400.cpf, g400.cnpj, g400.span, g400.picture_kind, g400.codes_for
 
 BANKS = ["001", "033", "085", "104", "237", "341", "748", "756"]
 
@@ -115,28 +109,6 @@ def self_check():
 # ---------------------------------------------------------------------------------------------
 # Layouts and rendering
 
-def load(name):
-    """A layout with `extends` resolved and its `defaults` applied (layouts/README.md)."""
-    with open(os.path.join(LAYOUTS, name + ".json"), encoding="utf-8") as f:
-        d = json.load(f)
-    if d.get("extends"):
-        parent = load(d["extends"])
-        records = {r["name"]: r for r in parent["records"]}
-        order = [r["name"] for r in parent["records"]]
-        for r in d["records"]:
-            if r["name"] not in records:
-                order.append(r["name"])
-            records[r["name"]] = r
-        d["records"] = [records[n] for n in order]
-        for key, value in d.get("defaults", {}).items():
-            record, field = key.split(".")
-            [f for f in records[record]["fields"] if f["name"] == field][0]["default"] = value
-        for key in ("checks", "writing"):
-            if key not in d and key in parent:
-                d[key] = parent[key]
-    return d
-
-
 def transliterate(text, keep_case=False):
     """As the writer's Transliteration.ascii: accents dropped, uppercase, 7-bit ASCII."""
     folded = "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
@@ -156,74 +128,17 @@ def free_text(field):
     return last in words or last.startswith("message") or to.startswith("print.")
 
 
-class Cuts:
-    count = 0
-
-
-def render_field(field, value, where):
-    width = span(field)
-    kind = picture_kind(field["picture"])
-    fmt = field.get("format")
-    name = f"{where}: {field['name']}"
-    if value is None:
-        if "default" in field:
-            return field["default"]
-        return ("0" if kind == "9" else " ") * width
-    if fmt == "ddMMyyyy":
-        out = value.strftime("%d%m%Y")
-    elif fmt == "HHmmss":
-        out = value.strftime("%H%M%S")
-    elif fmt == "enum":
-        raw = [k for k, v in field["enum"].items() if v == value]
-        if not raw:
-            raise SystemExit(f"{name}: no raw value for {value!r}")
-        out = raw[0]
-    else:
-        out = str(value)
-    if kind == "9":
-        if not out.isdigit() or len(out) > width:
-            raise SystemExit(f"{name}: {out!r} is not at most {width} digits")
-        return out.rjust(width, "0")
-    out = transliterate(out, field.get("keep_case", False))
-    if len(out) > width:
-        if not free_text(field):
-            raise SystemExit(f"{name}: {out!r} does not fit in {width} and may not be cut")
-        Cuts.count += 1
-        out = out[:width]
-    return out.ljust(width)
+RENDERER = samplelayouts.Renderer(LENGTH, lambda text, field: transliterate(text, field.get("keep_case", False)), free_text)
 
 
 def render(record, values, where, batch=None, sequence=None):
-    """One 240-byte line: values keyed by `to` (split across fields sharing a `to`, in order)."""
-    by_to = {}
-    for f in record["fields"]:
-        if f.get("to"):
-            by_to.setdefault(f["to"], []).append(f)
-    line = []
-    consumed = {}
-    for f in record["fields"]:
-        to = f.get("to")
-        value = None
-        if to == "_batch":
-            value = None if batch is None else f"{batch}"
-        elif to == "_sequence":
-            value = None if sequence is None else f"{sequence}"
-        elif to in ("_record_type", "_segment"):
-            value = None
-        elif to in values:
-            value = values[to]
-            group = by_to[to]
-            if len(group) > 1:
-                total = sum(span(g) for g in group)
-                text = value.rjust(total, "0") if value.isdigit() else value.ljust(total)
-                start = consumed.get(to, 0)
-                value = text[start:start + span(f)]
-                consumed[to] = start + span(f)
-        line.append(render_field(f, value, f"{where} {record['name']}"))
-    text = "".join(line)
-    if len(text) != LENGTH:
-        raise SystemExit(f"{where}: {record['name']} rendered {len(text)} bytes")
-    return text
+    """One 240-byte line (samplelayouts.Renderer.line) of a batch and sequence, when it has them."""
+    return RENDERER.line(record, values, where, {
+        "_batch": None if batch is None else f"{batch}",
+        "_sequence": None if sequence is None else f"{sequence}",
+        "_record_type": None,
+        "_segment": None,
+    })
 
 
 def record_named(layout, name):
@@ -231,7 +146,7 @@ def record_named(layout, name):
 
 
 def role(layout, name):
-    return [r for r in layout["records"] if r["role"] == name and not r.get("fallback")][0]
+    return samplelayouts.role(layout, name)[0]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -451,7 +366,7 @@ def main():
                 print(f"differs: {os.path.relpath(path, ROOT)}", file=sys.stderr)
                 differ += 1
     if not args.check:
-        print(f"gen-cnab240-samples: {Cuts.count} text values cut to their field", file=sys.stderr)
+        print(f"gen-cnab240-samples: {RENDERER.cuts} text values cut to their field", file=sys.stderr)
     return 1 if differ else 0
 
 

@@ -29,11 +29,12 @@ import argparse
 import datetime
 import json
 import os
-import re
 import sys
 
 from brdocs import cnpj, cpf, dv_bradesco, dv_santander, dv_sicoob
 import samplefiles
+import samplelayouts
+from samplelayouts import codes_for, load, role, span
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LAYOUTS = os.path.join(ROOT, "layouts")
@@ -52,13 +53,6 @@ COMPLEMENTS = {
 }
 
 # Preferred codes per event (the first one the bank's table maps to that event wins).
-EVENT_CODES = {
-    "registered": ["02", "01"],
-    "rejected": ["03", "99"],
-    "paid": ["06", "21"],
-    "written_off": ["09", "10", "02", "23"],
-}
-
 # Bank-specific título values (carteira codes, Sicredi's letter codes and nosso número shape).
 BANK_TITLE = {
     "001": {"carteira": "17", "carteira_variation": "019"},
@@ -81,119 +75,21 @@ PAYERS = [
 
 
 
-def load(name):
-    with open(os.path.join(LAYOUTS, name + ".json"), encoding="utf-8") as f:
-        d = json.load(f)
-    if d.get("extends"):
-        parent = load(d["extends"])
-        records = {r["name"]: r for r in parent["records"]}
-        order = [r["name"] for r in parent["records"]]
-        for r in d["records"]:
-            if r["name"] not in records:
-                order.append(r["name"])
-            records[r["name"]] = r
-        d["records"] = [records[n] for n in order]
-    return d
-
-
-def picture_kind(picture):
-    return "9" if picture.startswith("9") else "X"
-
-
-def span(field):
-    return field["pos"][1] - field["pos"][0] + 1
-
-
 def ascii_upper(text):
     return text.encode("ascii", "replace").decode("ascii").upper()
 
 
-class Truncations:
-    count = 0
-
-
-def render_field(field, value, where):
-    width = span(field)
-    kind = picture_kind(field["picture"])
-    fmt = field.get("format")
-    if value is None:
-        if "default" in field:
-            return field["default"]
-        return ("0" if kind == "9" else " ") * width
-    if fmt in ("ddMMyy", "ddMMyyyy", "yyyyMMdd"):
-        text = {"ddMMyy": "%d%m%y", "ddMMyyyy": "%d%m%Y", "yyyyMMdd": "%Y%m%d"}[fmt]
-        out = value.strftime(text)
-    elif fmt == "enum":
-        raw = [k for k, v in field["enum"].items() if v == value]
-        if not raw:
-            raise SystemExit(f"{where}: {field['name']}: no raw value for {value!r}")
-        out = raw[0]
-    elif isinstance(value, int):
-        out = str(value).rjust(width, "0")
-    else:
-        out = str(value)
-    if kind == "9":
-        if not out.isdigit():
-            raise SystemExit(f"{where}: {field['name']}: {out!r} is not digits")
-        if len(out) > width:
-            raise SystemExit(f"{where}: {field['name']}: {out!r} does not fit in {width} digits")
-        return out.rjust(width, "0")
-    out = ascii_upper(out)
-    if len(out) > width:
-        Truncations.count += 1
-        out = out[:width]
-    return out.ljust(width)
+# Every text value may be cut to its field; integers are zero-padded even in text fields.
+RENDERER = samplelayouts.Renderer(LENGTH, lambda text, field: ascii_upper(text), lambda field: True, pad_ints=True)
 
 
 def render(record, values, sequence, where):
-    """One 400-byte line: values keyed by `to` (split across fields sharing a `to`, in order)."""
-    by_to = {}
-    for f in record["fields"]:
-        if f.get("to"):
-            by_to.setdefault(f["to"], []).append(f)
-    line = []
-    consumed = {}
-    for f in record["fields"]:
-        to = f.get("to")
-        value = None
-        if to == "_sequence":
-            value = sequence
-        elif to == "_record_type":
-            value = f.get("default")
-        elif to in values:
-            value = values[to]
-            group = by_to[to]
-            if len(group) > 1 and isinstance(value, str):
-                total = sum(span(g) for g in group)
-                text = value.rjust(total, "0") if value.isdigit() else value.ljust(total)
-                start = consumed.get(to, 0)
-                value = text[start:start + span(f)]
-                consumed[to] = start + span(f)
-        line.append(render_field(f, value, where))
-    text = "".join(line)
-    if len(text) != LENGTH:
-        raise SystemExit(f"{where}: {record['name']} rendered {len(text)} bytes")
-    return text
-
-
-def role(layout, name):
-    return [r for r in layout["records"] if r["role"] == name and not r.get("fallback")]
+    """One 400-byte line (samplelayouts.Renderer.line) with its sequence number."""
+    return RENDERER.line(record, values, where, {"_sequence": sequence, "_record_type": None})
 
 
 def main_detail(layout):
     return [r for r in role(layout, "detail") if r.get("starts_group")][0]
-
-
-def codes_for(occ):
-    out = {}
-    for event, prefs in EVENT_CODES.items():
-        movements = occ["movements"]
-        pick = [c for c in prefs if c in movements and movements[c]["event"] == event]
-        if not pick:
-            pick = [c for c in sorted(movements) if movements[c]["event"] == event]
-        if pick:
-            out[event] = pick[0]
-    return out
 
 
 def common(bank, direction):
@@ -351,7 +247,7 @@ def main():
                 print(f"differs: {os.path.relpath(path, ROOT)}", file=sys.stderr)
                 differ += 1
     if not args.check:
-        print(f"gen-cnab400: {Truncations.count} text values cut to their field", file=sys.stderr)
+        print(f"gen-cnab400: {RENDERER.cuts} text values cut to their field", file=sys.stderr)
     return 1 if differ else 0
 
 
