@@ -48,11 +48,7 @@ public final class FlatDecoder {
         guard ok else { return false }
         out.append(prefixes[r])
         schemas[r].emit([SegmentRef(record: r, offset: 0, line: line)], store: record, into: &out, reasons: nil)
-        out.append(contentsOf: ",\"source\":{\"file\":")
-        out.append(fileJSON)
-        out.append(contentsOf: ",\"line\":")
-        JSONBytes.appendInt(line, to: &out)
-        out.append(contentsOf: "}}")
+        out.appendSourceAndClose(fileJSON: fileJSON, line: line)
         return true
     }
 }

@@ -363,11 +363,7 @@ public final class Importer {
         }
         out.append(recordPrefix)
         emit(into: &out)
-        out.append(contentsOf: ",\"source\":{\"file\":")
-        out.append(fileJSON)
-        out.append(contentsOf: ",\"line\":")
-        JSONBytes.appendInt(line, to: &out)
-        out.append(contentsOf: "}}")
+        out.appendSourceAndClose(fileJSON: fileJSON, line: line)
         return true
     }
 
@@ -562,5 +558,17 @@ struct KeyTable {
         }
         old.0.deallocate()
         old.1.deallocate()
+    }
+}
+
+extension ByteBuffer {
+    /// Ends an imported record: `,"source":{"file":…,"line":N}}` (`fileJSON` is the file name
+    /// already as a JSON string).
+    mutating func appendSourceAndClose(fileJSON: [UInt8], line: Int) {
+        append(contentsOf: ",\"source\":{\"file\":")
+        append(fileJSON)
+        append(contentsOf: ",\"line\":")
+        JSONBytes.appendInt(line, to: &self)
+        append(contentsOf: "}}")
     }
 }
