@@ -17,8 +17,8 @@ public struct Barcode: Sendable, Hashable, CustomStringConvertible {
     public static let maxAmountCents = 9_999_999_999
 
     /// Builds a barcode from its parts, computing the general check digit.
-    public init(bank: String, currency: UInt8 = UInt8(ascii: "9"), factor: Int, amountCents: Int, campoLivre: [UInt8]) throws(BoletoError) {
-        let bankBytes = bank.bytes
+    public init(bank: String, currency: UInt8 = UInt8(ascii: "9"), factor: Int, amountCents: Int, campoLivre: some Collection<UInt8>) throws(BoletoError) {
+        let bankBytes = bank.utf8
         guard bankBytes.count == 3, CheckDigits.allDigits(bankBytes) else {
             throw BoletoError(BoletoError.Code.bank, "bank must be 3 digits, found \"\(bank)\"")
         }
@@ -31,16 +31,21 @@ public struct Barcode: Sendable, Hashable, CustomStringConvertible {
         guard campoLivre.count == 25, CheckDigits.allDigits(campoLivre) else {
             throw BoletoError(BoletoError.Code.field, "campo livre must be 25 digits, found \(campoLivre.count)")
         }
-        var d: [UInt8] = []
-        d.reserveCapacity(44)
-        d.append(contentsOf: bankBytes)
-        d.append(currency)
-        d.append(48)
-        appendDigits(factor, width: 4, to: &d)
-        appendDigits(amountCents, width: 10, to: &d)
-        d.append(contentsOf: campoLivre)
-        d[4] = UInt8(48 + Self.generalDigit(of: d))
-        digits = d
+        // Written in place into the one array the barcode keeps (a título's hot path: no other
+        // allocation).
+        digits = [UInt8](unsafeUninitializedCapacity: 44) { d, count in
+            var k = 0
+            for b in bankBytes {
+                d[k] = b
+                k += 1
+            }
+            d[3] = currency
+            writeDigits(factor, into: d, at: 5, width: 4)
+            writeDigits(amountCents, into: d, at: 9, width: 10)
+            _ = UnsafeMutableBufferPointer(rebasing: d[19..<44]).initialize(from: campoLivre)
+            d[4] = UInt8(48 + Self.generalDigit(of: UnsafeBufferPointer(d)))
+            count = 44
+        }
     }
 
     /// Wraps 44 digits without checking them (see `check()`).
@@ -51,7 +56,20 @@ public struct Barcode: Sendable, Hashable, CustomStringConvertible {
 
     /// The general check digit the other 43 digits call for.
     public static func generalDigit(of digits: [UInt8]) -> Int {
-        CheckDigits.barcodeGeneral(digits[0..<4] + digits[5..<44])
+        digits.withUnsafeBufferPointer { generalDigit(of: $0) }
+    }
+
+    /// The general check digit of 44 digits whose fifth is skipped: módulo 11, weights 2–9 from the
+    /// right (`CheckDigits.barcodeGeneral` of the other 43, without copying them out).
+    static func generalDigit(of d: UnsafeBufferPointer<UInt8>) -> Int {
+        var sum = 0
+        var w = 2
+        for k in stride(from: 43, through: 0, by: -1) where k != 4 {
+            sum &+= Int(d[k] &- 48) &* w
+            w = w == 9 ? 2 : w &+ 1
+        }
+        let dv = 11 - sum % 11
+        return dv == 0 || dv >= 10 ? 1 : dv
     }
 
     /// Nil when the general check digit is right, else the error (column = digit position).
@@ -93,19 +111,28 @@ public struct LinhaDigitavel: Sendable, Hashable, CustomStringConvertible {
 
     /// The line of a barcode.
     public init(barcode b: Barcode) {
-        let c = b.digits
-        var d: [UInt8] = []
-        d.reserveCapacity(47)
-        d.append(contentsOf: c[0..<4])
-        d.append(contentsOf: c[19..<24])
-        d.append(UInt8(48 + CheckDigits.mod10(d[0..<9])))
-        d.append(contentsOf: c[24..<34])
-        d.append(UInt8(48 + CheckDigits.mod10(d[10..<20])))
-        d.append(contentsOf: c[34..<44])
-        d.append(UInt8(48 + CheckDigits.mod10(d[21..<31])))
-        d.append(c[4])
-        d.append(contentsOf: c[5..<19])
-        digits = d
+        digits = b.digits.withUnsafeBufferPointer { c in
+            [UInt8](unsafeUninitializedCapacity: 47) { d, count in
+                /// Copies barcode positions `from` (0-based) to line offset `at`.
+                func copy(_ from: Range<Int>, to at: Int) {
+                    _ = UnsafeMutableBufferPointer(rebasing: d[at..<at + from.count]).initialize(from: c[from])
+                }
+                /// The módulo 10 digit of line offsets `range`.
+                func dv(_ range: Range<Int>) -> UInt8 {
+                    UInt8(48 + CheckDigits.mod10(contiguous: UnsafeBufferPointer(rebasing: d[range])))
+                }
+                copy(0..<4, to: 0)
+                copy(19..<24, to: 4)
+                d[9] = dv(0..<9)
+                copy(24..<34, to: 10)
+                d[20] = dv(10..<20)
+                copy(34..<44, to: 21)
+                d[31] = dv(21..<31)
+                d[32] = c[4]
+                copy(5..<19, to: 33)
+                count = 47
+            }
+        }
     }
 
     /// Wraps 47 digits without checking them (see `check()`).

@@ -23,18 +23,29 @@ public struct BoletoDate: Sendable, Hashable, Comparable, CustomStringConvertibl
 
     /// Parses `YYYY-MM-DD`.
     public init?(iso text: String) {
-        let b = Array(text.utf8)
-        guard b.count == 10, b[4] == 45, b[7] == 45 else { return nil }
-        func num(_ r: Range<Int>) -> Int? {
-            var v = 0
-            for i in r {
-                guard b[i] &- 48 <= 9 else { return nil }
-                v = v * 10 + Int(b[i] - 48)
+        // One pass over the bytes in place: hyphens at offsets 4 and 7, digits elsewhere.
+        var text = text
+        let parts: (Int, Int, Int)? = text.withUTF8 { b in
+            guard b.count == 10 else { return nil }
+            var year = 0, month = 0, day = 0
+            for k in 0..<10 {
+                let c = b[k]
+                if k == 4 || k == 7 {
+                    guard c == UInt8(ascii: "-") else { return nil }
+                    continue
+                }
+                guard c &- 48 <= 9 else { return nil }
+                let v = Int(c &- 48)
+                switch k {
+                case 0..<4: year = year * 10 + v
+                case 5..<7: month = month * 10 + v
+                default: day = day * 10 + v
+                }
             }
-            return v
+            return (year, month, day)
         }
-        guard let y = num(0..<4), let m = num(5..<7), let d = num(8..<10) else { return nil }
-        self.init(year: y, month: m, day: d)
+        guard let (year, month, day) = parts else { return nil }
+        self.init(year: year, month: month, day: day)
     }
 
     /// Whether `year` is a leap year.

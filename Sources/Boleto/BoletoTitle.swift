@@ -79,37 +79,48 @@ enum Field {
     /// `value` as exactly `width` digits: digits only, zero-padded on the left; extra leading
     /// zeros are dropped, anything longer is an error (never cut).
     static func digits(_ value: String?, _ width: Int, _ name: String, _ code: String, required: Bool = true, bank: String)
-        throws(BoletoError) -> [UInt8]?
+        throws(BoletoError) -> Digits?
     {
         guard let value, !value.isEmpty else {
             if required { throw BoletoError(code, "\(name) is required for bank \(bank)") }
             return nil
         }
-        var b = Array(value.utf8)
-        guard CheckDigits.allDigits(b) else {
+        // Read in place; extra leading zeros are dropped down to the width, what is left copied once.
+        var text = value
+        let (isDigits, significant, padded): (Bool, Int, Digits?) = text.withUTF8 { b in
+            guard CheckDigits.allDigits(b) else { return (false, 0, nil) }
+            var first = 0
+            while b.count - first > width, b[first] == 48 { first += 1 }
+            let significant = b.count - first
+            guard significant <= width else { return (true, significant, nil) }
+            var d = Digits()
+            for _ in significant..<width { d.append(48) }
+            d.append(contentsOf: UnsafeBufferPointer(rebasing: b[first...]))
+            return (true, significant, d)
+        }
+        guard isDigits else {
             throw BoletoError(code, "\(name) must be digits, found \"\(value)\"")
         }
-        while b.count > width, b.first == 48 { b.removeFirst() }
-        guard b.count <= width else {
-            throw BoletoError(code, "\(name) has \(b.count) digits, bank \(bank) holds \(width): \"\(value)\"")
+        guard let padded else {
+            throw BoletoError(code, "\(name) has \(significant) digits, bank \(bank) holds \(width): \"\(value)\"")
         }
-        return [UInt8](repeating: 48, count: width - b.count) + b
+        return padded
     }
 
     /// A nosso número of `width` digits, or `width` + 1 whose last character is its check digit,
     /// which must be `dv(base)`. Returns the base.
-    static func nossoNumero(_ value: String?, _ width: Int, bank: String, dv: ([UInt8]) -> UInt8) throws(BoletoError) -> [UInt8] {
+    static func nossoNumero(_ value: String?, _ width: Int, bank: String, dv: (Digits) -> UInt8) throws(BoletoError) -> Digits {
         guard let value, !value.isEmpty else {
             throw BoletoError(BoletoError.Code.nossoNumero, "nosso_numero is required")
         }
-        let b = Array(value.utf8)
-        if b.count == width + 1, CheckDigits.allDigits(b.dropLast()) {
-            let base = Array(b.dropLast())
+        let b = value.utf8
+        if b.count == width + 1, CheckDigits.allDigits(b.dropLast()), let last = b.last {
+            let base = Digits(b.dropLast())
             let expected = dv(base)
-            guard b.last! == expected || (expected >= 65 && b.last! == expected + 32) else {
+            guard last == expected || (expected >= 65 && last == expected + 32) else {
                 throw BoletoError(
                     BoletoError.Code.nossoNumero,
-                    "nosso_numero \"\(value)\" has \(b.count) characters: its last one, \(String(UnicodeScalar(b.last!))), is taken as its check digit, which should be \(String(UnicodeScalar(expected)))"
+                    "nosso_numero \"\(value)\" has \(b.count) characters: its last one, \(String(UnicodeScalar(last))), is taken as its check digit, which should be \(String(UnicodeScalar(expected)))"
                 )
             }
             return base

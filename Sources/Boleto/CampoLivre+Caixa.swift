@@ -13,30 +13,30 @@ public enum CaixaCampoLivre: CampoLivreLayout {
     public static let name = "Caixa"
 
     /// The nosso número (and campo livre) DV: módulo 11, weights 2–9, above 9 ⇒ 0.
-    public static func digit(_ digits: [UInt8]) -> UInt8 { ascii(CheckDigits.mod11ZeroAbove9(digits)) }
+    public static func digit(_ digits: some Collection<UInt8>) -> UInt8 { ascii(CheckDigits.mod11ZeroAbove9(Digits(digits))) }
 
-    public static func make(_ t: BoletoTitle) throws(BoletoError) -> (campoLivre: [UInt8], fields: CampoLivreFields) {
+    public static func make(_ t: BoletoTitle) throws(BoletoError) -> (campoLivre: Digits, fields: CampoLivreFields) {
         guard let convenio = t.convenio, !convenio.isEmpty else {
             throw BoletoError(BoletoError.Code.convenio, "convenio (código do beneficiário) is required for Caixa")
         }
-        var conv = Array(convenio.utf8)
-        guard CheckDigits.allDigits(conv), conv.count == 6 || conv.count == 7 else {
+        guard CheckDigits.allDigits(convenio.utf8), convenio.utf8.count == 6 || convenio.utf8.count == 7 else {
             throw BoletoError(BoletoError.Code.convenio, "Caixa código do beneficiário must have 6 digits (7 with its DV), found \"\(convenio)\"")
         }
+        var conv = Digits(convenio.utf8)
         if conv.count == 6 { conv.append(digit(conv)) }
-        let given = t.nossoNumero.map { Array($0.utf8) } ?? []
-        var nn: [UInt8]
-        if given.count == 17 || given.count == 18 {
+        let givenCount = t.nossoNumero?.utf8.count ?? 0
+        let nn: Digits
+        if givenCount == 17 || givenCount == 18 {
             nn = try Field.nossoNumero(t.nossoNumero, 17, bank: bank, dv: digit)
         } else {
-            nn = Array("14".utf8) + (try Field.digits(t.nossoNumero, 15, "nosso_numero", BoletoError.Code.nossoNumero, bank: bank)!)
+            nn = Digits(ascii: "14") + (try Field.digits(t.nossoNumero, 15, "nosso_numero", BoletoError.Code.nossoNumero, bank: bank)!)
         }
         var c = conv
-        c += nn[2..<5]
+        c.append(contentsOf: nn[2..<5])
         c.append(nn[0])
-        c += nn[5..<8]
+        c.append(contentsOf: nn[5..<8])
         c.append(nn[1])
-        c += nn[8..<17]
+        c.append(contentsOf: nn[8..<17])
         c.append(digit(c))
         var f = CampoLivreFields()
         f.convenio = conv.text

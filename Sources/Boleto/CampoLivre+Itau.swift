@@ -17,19 +17,23 @@ public enum ItauCampoLivre: CampoLivreLayout {
     public static let specialCarteiras: Set<String> = ["107", "122", "142", "143", "196", "198"]
 
     /// The nosso número DAC.
-    public static func nossoNumeroDAC(agency: [UInt8], account: [UInt8], carteira: [UInt8], nossoNumero: [UInt8]) -> UInt8 {
-        shortDACCarteiras.contains(carteira.text)
-            ? ascii(CheckDigits.mod10(carteira + nossoNumero))
-            : ascii(CheckDigits.mod10(agency + account + carteira + nossoNumero))
+    public static func nossoNumeroDAC(
+        agency: some Collection<UInt8>, account: some Collection<UInt8>, carteira: some Collection<UInt8>, nossoNumero: some Collection<UInt8>
+    ) -> UInt8 {
+        let carteira = Digits(carteira)
+        return shortDACCarteiras.contains(carteira.text)
+            ? ascii(CheckDigits.mod10(carteira + Digits(nossoNumero)))
+            : ascii(CheckDigits.mod10(Digits(agency) + Digits(account) + carteira + Digits(nossoNumero)))
     }
 
-    public static func make(_ t: BoletoTitle) throws(BoletoError) -> (campoLivre: [UInt8], fields: CampoLivreFields) {
-        guard let carteira = t.carteira.map({ Array($0.utf8) }), carteira.count == 3, CheckDigits.allDigits(carteira) else {
+    public static func make(_ t: BoletoTitle) throws(BoletoError) -> (campoLivre: Digits, fields: CampoLivreFields) {
+        guard let carteiraText = t.carteira, carteiraText.utf8.count == 3, CheckDigits.allDigits(carteiraText.utf8) else {
             throw BoletoError(BoletoError.Code.carteira, "Itaú carteira must be 3 digits (109, 112, 157…), found \"\(t.carteira ?? "")\"")
         }
+        let carteira = Digits(carteiraText.utf8)
         var f = CampoLivreFields()
-        f.carteira = carteira.text
-        if specialCarteiras.contains(carteira.text) {
+        f.carteira = carteiraText
+        if specialCarteiras.contains(carteiraText) {
             let nn = try Field.digits(t.nossoNumero, 8, "nosso_numero", BoletoError.Code.nossoNumero, bank: bank)!
             let seu = try Field.digits(t.documentNumber, 7, "document_number (seu número, digits)", BoletoError.Code.field, bank: bank)!
             let client = try Field.digits(t.convenio, 5, "convenio (código do cliente)", BoletoError.Code.convenio, bank: bank)!
@@ -45,7 +49,7 @@ public enum ItauCampoLivre: CampoLivreLayout {
         let agency = try Field.digits(t.agency, 4, "agency", BoletoError.Code.agency, bank: bank)!
         let account = try Field.digits(t.account, 5, "account", BoletoError.Code.account, bank: bank)!
         let accountDAC = ascii(CheckDigits.mod10(agency + account))
-        if let given = t.accountDigit, !given.isEmpty, Array(given.utf8) != [accountDAC] {
+        if let given = t.accountDigit, !given.isEmpty, !given.utf8.elementsEqual(CollectionOfOne(accountDAC)) {
             throw BoletoError(
                 BoletoError.Code.account,
                 "account_digit is \"\(given)\", Itaú's DAC of agency \(agency.text) and account \(account.text) is \(String(UnicodeScalar(accountDAC)))")
@@ -59,7 +63,7 @@ public enum ItauCampoLivre: CampoLivreLayout {
         f.account = account.text
         f.accountDigit = String(UnicodeScalar(accountDAC))
         f.layout = "standard"
-        return (carteira + nn + [dac] + agency + account + [accountDAC] + Array("000".utf8), f)
+        return (carteira + nn + [dac] + agency + account + [accountDAC] + Digits(ascii: "000"), f)
     }
 
     public static func read(_ c: [UInt8]) -> (fields: CampoLivreFields, problems: [BoletoError]) {

@@ -9,16 +9,24 @@ public enum SicoobCampoLivre: CampoLivreLayout {
     public static let name = "Sicoob"
 
     /// The nosso número DV.
-    public static func nossoNumeroDigit(cooperativa: [UInt8], client: [UInt8], nossoNumero: [UInt8]) -> UInt8 {
-        let weights = [3, 1, 9, 7]
+    public static func nossoNumeroDigit(
+        cooperativa: some Collection<UInt8>, client: some Collection<UInt8>, nossoNumero: some Collection<UInt8>
+    ) -> UInt8 {
+        let weights = (3, 1, 9, 7)
         var sum = 0
-        let padded = [UInt8](repeating: 48, count: max(0, 10 - client.count)) + client
-        for (k, d) in (cooperativa + padded + nossoNumero).enumerated() { sum += Int(d - 48) * weights[k % 4] }
+        var digits = Digits(cooperativa)
+        for _ in 0..<max(0, 10 - client.count) { digits.append(48) }
+        digits.append(contentsOf: client)
+        digits.append(contentsOf: nossoNumero)
+        for (k, d) in digits.enumerated() {
+            let w = k % 4 == 0 ? weights.0 : k % 4 == 1 ? weights.1 : k % 4 == 2 ? weights.2 : weights.3
+            sum += Int(d - 48) * w
+        }
         let r = sum % 11
         return r <= 1 ? 48 : ascii(11 - r)
     }
 
-    public static func make(_ t: BoletoTitle) throws(BoletoError) -> (campoLivre: [UInt8], fields: CampoLivreFields) {
+    public static func make(_ t: BoletoTitle) throws(BoletoError) -> (campoLivre: Digits, fields: CampoLivreFields) {
         let carteira = try Field.digits(t.carteira ?? "1", 1, "carteira", BoletoError.Code.carteira, bank: bank)!
         let coop = try Field.digits(t.agency, 4, "agency (cooperativa)", BoletoError.Code.agency, bank: bank)!
         let client = try Field.digits(t.convenio, 7, "convenio (código do cliente)", BoletoError.Code.convenio, bank: bank)!
@@ -29,7 +37,7 @@ public enum SicoobCampoLivre: CampoLivreLayout {
         f.agency = coop.text
         f.convenio = client.text
         f.nossoNumero = full.text
-        return (carteira + coop + Array("01".utf8) + client + full + Array("001".utf8), f)
+        return (carteira + coop + Digits(ascii: "01") + client + full + Digits(ascii: "001"), f)
     }
 
     public static func read(_ c: [UInt8]) -> (fields: CampoLivreFields, problems: [BoletoError]) {

@@ -46,22 +46,13 @@ extension Array where Element == UInt8 {
     var text: String { String(decoding: self, as: UTF8.self) }
 }
 
-extension String {
-    /// The UTF-8 bytes.
-    var bytes: [UInt8] { Array(utf8) }
-}
-
-/// Decimal `value` as exactly `width` ASCII digits (the caller checked it fits).
+/// Decimal `value` as exactly `width` ASCII digits at `at` (the caller checked it fits).
 @inlinable
-func appendDigits(_ value: Int, width: Int, to out: inout [UInt8]) {
+func writeDigits(_ value: Int, into d: UnsafeMutableBufferPointer<UInt8>, at: Int, width: Int) {
     var v = value
-    let start = out.count
-    for _ in 0..<width { out.append(48) }
-    var i = out.count - 1
-    while i >= start {
-        out[i] = UInt8(48 + v % 10)
+    for k in stride(from: at + width - 1, through: at, by: -1) {
+        d[k] = UInt8(48 + v % 10)
         v /= 10
-        i -= 1
     }
 }
 

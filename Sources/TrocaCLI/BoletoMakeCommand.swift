@@ -168,7 +168,8 @@ struct TitleBoletoMaker {
         var t = BoletoTitle(bank: "")
         var isTitle = false
         var pixIndex: Int? = nil
-        var sourceText: String? = nil
+        // The `source` member's file and line nodes: "file:line" is made only for a reject.
+        var sourceNodes: (file: Int, line: Int)? = nil
         var bankCarteira: String? = nil
         var givenDigit: String? = nil
         var problem: BoletoError? = nil
@@ -199,7 +200,7 @@ struct TitleBoletoMaker {
                 case 6 where key == "agency": t.agency = text()
                 case 6 where key == "source":
                     if tape[v].kind == .object, let f = tape.member("file", of: v), let l = tape.member("line", of: v), tape[f].kind == .string {
-                        sourceText = "\(tape.string(f)):\(tape[l].value)"
+                        sourceNodes = (f, l)
                     }
                 case 7 where key == "account": t.account = text()
                 case 8 where key == "carteira": t.carteira = text()
@@ -226,6 +227,7 @@ struct TitleBoletoMaker {
             }
         }
         guard isTitle else { return .other }
+        var sourceText: String? { sourceNodes.map { "\(tape.string($0.file)):\(tape[$0.line].value)" } }
         // The bank's own carteira number, where the record also has FEBRABAN's C006 `carteira`
         // (1 simples…): a título read from a Bradesco or Banco do Brasil CNAB 240 file.
         if let bankCarteira, !bankCarteira.isEmpty { t.carteira = bankCarteira }
