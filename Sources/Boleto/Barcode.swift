@@ -10,8 +10,10 @@
 /// | 10–19 | 10 | amount in centavos, 9(8)V99 |
 /// | 20–44 | 25 | campo livre, the bank's own (`CampoLivre`) |
 public struct Barcode: Sendable, Hashable, CustomStringConvertible {
+    /// The 44 ASCII digits, inline (no heap allocation per barcode).
+    public let code: DigitBuffer
     /// The 44 ASCII digits.
-    public let digits: [UInt8]
+    public var digits: [UInt8] { Array(code) }
 
     /// The largest amount the 10-digit value field holds: R$ 99.999.999,99.
     public static let maxAmountCents = 9_999_999_999
@@ -31,42 +33,39 @@ public struct Barcode: Sendable, Hashable, CustomStringConvertible {
         guard campoLivre.count == 25, CheckDigits.allDigits(campoLivre) else {
             throw BoletoError(BoletoError.Code.field, "campo livre must be 25 digits, found \(campoLivre.count)")
         }
-        // Written in place into the one array the barcode keeps (a título's hot path: no other
-        // allocation).
-        digits = [UInt8](unsafeUninitializedCapacity: 44) { d, count in
-            var k = 0
-            for b in bankBytes {
-                d[k] = b
-                k += 1
-            }
-            d[3] = currency
-            writeDigits(factor, into: d, at: 5, width: 4)
-            writeDigits(amountCents, into: d, at: 9, width: 10)
-            _ = UnsafeMutableBufferPointer(rebasing: d[19..<44]).initialize(from: campoLivre)
-            d[4] = UInt8(48 + Self.generalDigit(of: UnsafeBufferPointer(d)))
-            count = 44
-        }
+        var d = DigitBuffer(bankBytes)
+        d.append(currency)
+        d.append(48)
+        d.append(decimal: factor, width: 4)
+        d.append(decimal: amountCents, width: 10)
+        d.append(contentsOf: campoLivre)
+        d[4] = UInt8(48 + Self.generalDigit(of: d))
+        code = d
     }
 
     /// Wraps 44 digits without checking them (see `check()`).
     public init(unchecked digits: [UInt8]) {
         precondition(digits.count == 44)
-        self.digits = digits
+        code = DigitBuffer(digits)
     }
 
     /// The general check digit the other 43 digits call for.
     public static func generalDigit(of digits: [UInt8]) -> Int {
-        digits.withUnsafeBufferPointer { generalDigit(of: $0) }
+        generalDigit(of: DigitBuffer(digits))
     }
 
     /// The general check digit of 44 digits whose fifth is skipped: módulo 11, weights 2–9 from the
     /// right (`CheckDigits.barcodeGeneral` of the other 43, without copying them out).
-    static func generalDigit(of d: UnsafeBufferPointer<UInt8>) -> Int {
+    static func generalDigit(of d: DigitBuffer) -> Int {
         var sum = 0
         var w = 2
-        for k in stride(from: 43, through: 0, by: -1) where k != 4 {
-            sum &+= Int(d[k] &- 48) &* w
-            w = w == 9 ? 2 : w &+ 1
+        var k = 43
+        while k >= 0 {
+            if k != 4 {
+                sum &+= Int(d[k] &- 48) &* w
+                w = w == 9 ? 2 : w &+ 1
+            }
+            k -= 1
         }
         let dv = 11 - sum % 11
         return dv == 0 || dv >= 10 ? 1 : dv
@@ -74,25 +73,25 @@ public struct Barcode: Sendable, Hashable, CustomStringConvertible {
 
     /// Nil when the general check digit is right, else the error (column = digit position).
     public func check() -> BoletoError? {
-        let expected = Self.generalDigit(of: digits)
-        let found = Int(digits[4] - 48)
+        let expected = Self.generalDigit(of: code)
+        let found = Int(code[4] - 48)
         guard expected != found else { return nil }
         return BoletoError(
             BoletoError.Code.checkDigit, "general check digit (barcode position 5) is \(found), should be \(expected)", column: 5)
     }
 
     /// Bank code, positions 1–3.
-    public var bank: String { Array(digits[0..<3]).text }
+    public var bank: String { DigitBuffer(code[0..<3]).text }
     /// Currency code, position 4.
-    public var currency: String { String(UnicodeScalar(digits[3])) }
+    public var currency: String { String(UnicodeScalar(code[3])) }
     /// Fator de vencimento, positions 6–9.
-    public var factor: Int { digitValue(digits[5..<9]) }
+    public var factor: Int { digitValue(code[5..<9]) }
     /// Amount in centavos, positions 10–19.
-    public var amountCents: Int { digitValue(digits[9..<19]) }
+    public var amountCents: Int { digitValue(code[9..<19]) }
     /// Campo livre, positions 20–44.
-    public var campoLivre: [UInt8] { Array(digits[19..<44]) }
+    public var campoLivre: [UInt8] { Array(code[19..<44]) }
     /// The 44 digits.
-    public var description: String { digits.text }
+    public var description: String { code.text }
 
     /// The linha digitável of this barcode.
     public var linhaDigitavel: LinhaDigitavel { LinhaDigitavel(barcode: self) }
@@ -103,42 +102,36 @@ public struct Barcode: Sendable, Hashable, CustomStringConvertible {
 /// with its módulo 10 digit, field 2 barcode 25–34 + DV, field 3 barcode 35–44 + DV, field 4 the
 /// general check digit, field 5 the factor and amount (barcode 6–19).
 public struct LinhaDigitavel: Sendable, Hashable, CustomStringConvertible {
+    /// The 47 ASCII digits, inline (no heap allocation per line).
+    public let code: DigitBuffer
     /// The 47 ASCII digits.
-    public let digits: [UInt8]
+    public var digits: [UInt8] { Array(code) }
 
     /// Where each field starts in the 47 digits, and its length with its DV.
     static let fields: [(start: Int, count: Int)] = [(0, 10), (10, 11), (21, 11)]
 
     /// The line of a barcode.
     public init(barcode b: Barcode) {
-        digits = b.digits.withUnsafeBufferPointer { c in
-            [UInt8](unsafeUninitializedCapacity: 47) { d, count in
-                /// Copies barcode positions `from` (0-based) to line offset `at`.
-                func copy(_ from: Range<Int>, to at: Int) {
-                    _ = UnsafeMutableBufferPointer(rebasing: d[at..<at + from.count]).initialize(from: c[from])
-                }
-                /// The módulo 10 digit of line offsets `range`.
-                func dv(_ range: Range<Int>) -> UInt8 {
-                    UInt8(48 + CheckDigits.mod10(contiguous: UnsafeBufferPointer(rebasing: d[range])))
-                }
-                copy(0..<4, to: 0)
-                copy(19..<24, to: 4)
-                d[9] = dv(0..<9)
-                copy(24..<34, to: 10)
-                d[20] = dv(10..<20)
-                copy(34..<44, to: 21)
-                d[31] = dv(21..<31)
-                d[32] = c[4]
-                copy(5..<19, to: 33)
-                count = 47
-            }
-        }
+        let c = b.code
+        var d = DigitBuffer()
+        /// Appends the módulo 10 digit of the line's digits from `start` on.
+        func dv(from start: Int) { d.append(UInt8(48 + CheckDigits.mod10(d[start...]))) }
+        d.append(contentsOf: c[0..<4])
+        d.append(contentsOf: c[19..<24])
+        dv(from: 0)
+        d.append(contentsOf: c[24..<34])
+        dv(from: 10)
+        d.append(contentsOf: c[34..<44])
+        dv(from: 21)
+        d.append(c[4])
+        d.append(contentsOf: c[5..<19])
+        code = d
     }
 
     /// Wraps 47 digits without checking them (see `check()`).
     public init(unchecked digits: [UInt8]) {
         precondition(digits.count == 47)
-        self.digits = digits
+        code = DigitBuffer(digits)
     }
 
     /// The barcode the line stands for (its field check digits dropped).

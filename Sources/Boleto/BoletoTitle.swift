@@ -79,7 +79,7 @@ enum Field {
     /// `value` as exactly `width` digits: digits only, zero-padded on the left; extra leading
     /// zeros are dropped, anything longer is an error (never cut).
     static func digits(_ value: String?, _ width: Int, _ name: String, _ code: String, required: Bool = true, bank: String)
-        throws(BoletoError) -> Digits?
+        throws(BoletoError) -> DigitBuffer?
     {
         guard let value, !value.isEmpty else {
             if required { throw BoletoError(code, "\(name) is required for bank \(bank)") }
@@ -87,13 +87,13 @@ enum Field {
         }
         // Read in place; extra leading zeros are dropped down to the width, what is left copied once.
         var text = value
-        let (isDigits, significant, padded): (Bool, Int, Digits?) = text.withUTF8 { b in
+        let (isDigits, significant, padded): (Bool, Int, DigitBuffer?) = text.withUTF8 { b in
             guard CheckDigits.allDigits(b) else { return (false, 0, nil) }
             var first = 0
             while b.count - first > width, b[first] == 48 { first += 1 }
             let significant = b.count - first
             guard significant <= width else { return (true, significant, nil) }
-            var d = Digits()
+            var d = DigitBuffer()
             for _ in significant..<width { d.append(48) }
             d.append(contentsOf: UnsafeBufferPointer(rebasing: b[first...]))
             return (true, significant, d)
@@ -109,13 +109,13 @@ enum Field {
 
     /// A nosso número of `width` digits, or `width` + 1 whose last character is its check digit,
     /// which must be `dv(base)`. Returns the base.
-    static func nossoNumero(_ value: String?, _ width: Int, bank: String, dv: (Digits) -> UInt8) throws(BoletoError) -> Digits {
+    static func nossoNumero(_ value: String?, _ width: Int, bank: String, dv: (DigitBuffer) -> UInt8) throws(BoletoError) -> DigitBuffer {
         guard let value, !value.isEmpty else {
             throw BoletoError(BoletoError.Code.nossoNumero, "nosso_numero is required")
         }
         let b = value.utf8
         if b.count == width + 1, CheckDigits.allDigits(b.dropLast()), let last = b.last {
-            let base = Digits(b.dropLast())
+            let base = DigitBuffer(b.dropLast())
             let expected = dv(base)
             guard last == expected || (expected >= 65 && last == expected + 32) else {
                 throw BoletoError(

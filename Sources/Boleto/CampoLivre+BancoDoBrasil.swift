@@ -24,31 +24,31 @@ public enum BancoDoBrasilCampoLivre: CampoLivreLayout {
         return r == 10 ? UInt8(ascii: "X") : ascii(r)
     }
 
-    public static func make(_ t: BoletoTitle) throws(BoletoError) -> (campoLivre: Digits, fields: CampoLivreFields) {
+    public static func make(_ t: BoletoTitle) throws(BoletoError) -> (campoLivre: DigitBuffer, fields: CampoLivreFields) {
         guard let convenio = t.convenio, !convenio.isEmpty else {
             throw BoletoError(BoletoError.Code.convenio, "convenio is required for Banco do Brasil (4, 6 or 7 digits)")
         }
         guard CheckDigits.allDigits(convenio.utf8), [4, 6, 7].contains(convenio.utf8.count) else {
             throw BoletoError(BoletoError.Code.convenio, "Banco do Brasil convênio must have 4, 6 or 7 digits, found \"\(convenio)\"")
         }
-        let conv = Digits(convenio.utf8)
+        let conv = DigitBuffer(convenio.utf8)
         let carteira = try Field.digits(t.carteira, 2, "carteira", BoletoError.Code.carteira, bank: bank)!
         var f = CampoLivreFields()
         f.carteira = carteira.text
         if conv.count == 7 {
             let seq = try sequence(t.nossoNumero, convenio: conv, width: 10)
-            let c = Digits(ascii: "000000") + conv + seq + carteira
+            let c = DigitBuffer(ascii: "000000") + conv + seq + carteira
             f.convenio = conv.text
             f.nossoNumero = (conv + seq).text
             f.layout = "convenio-7"
             return (c, f)
         }
         let seqWidth = 11 - conv.count
-        let nn: Digits
+        let nn: DigitBuffer
         let given = t.nossoNumero?.utf8 ?? "".utf8
         if given.count == 12, CheckDigits.allDigits(given.prefix(11)), let last = given.last {
             // Eleven digits and the check digit.
-            let base = Digits(given.prefix(11))
+            let base = DigitBuffer(given.prefix(11))
             guard base.starts(with: conv) else { throw startsWithConvenio(t.nossoNumero!, conv) }
             let dv = nossoNumeroDigit(base)
             guard last == dv || (dv == 88 && last == 120) else {
@@ -70,18 +70,18 @@ public enum BancoDoBrasilCampoLivre: CampoLivreLayout {
     }
 
     /// The sequence part of a nosso número given either alone or after the convênio.
-    static func sequence(_ value: String?, convenio: Digits, width: Int) throws(BoletoError) -> Digits {
+    static func sequence(_ value: String?, convenio: DigitBuffer, width: Int) throws(BoletoError) -> DigitBuffer {
         guard let value, !value.isEmpty else { throw BoletoError(BoletoError.Code.nossoNumero, "nosso_numero is required") }
         let b = value.utf8
         guard CheckDigits.allDigits(b) else { throw BoletoError(BoletoError.Code.nossoNumero, "nosso_numero must be digits, found \"\(value)\"") }
         if b.count == convenio.count + width {
             guard b.starts(with: convenio) else { throw startsWithConvenio(value, convenio) }
-            return Digits(b.suffix(width))
+            return DigitBuffer(b.suffix(width))
         }
         return try Field.digits(value, width, "nosso_numero (the sequence after the \(convenio.count)-digit convênio)", BoletoError.Code.nossoNumero, bank: bank)!
     }
 
-    static func startsWithConvenio(_ value: String, _ convenio: Digits) -> BoletoError {
+    static func startsWithConvenio(_ value: String, _ convenio: DigitBuffer) -> BoletoError {
         BoletoError(BoletoError.Code.nossoNumero, "nosso_numero \"\(value)\" must start with the convênio \(convenio.text)")
     }
 

@@ -8,7 +8,7 @@ public enum BradescoCampoLivre: CampoLivreLayout {
 
     /// The nosso número DV over carteira (2) + nosso número (11).
     public static func nossoNumeroDigit(carteira: some Collection<UInt8>, nossoNumero: some Collection<UInt8>) -> UInt8 {
-        let r = CheckDigits.mod11Remainder(Digits(carteira) + Digits(nossoNumero), maxWeight: 7)
+        let r = CheckDigits.mod11Remainder(DigitBuffer(carteira) + DigitBuffer(nossoNumero), maxWeight: 7)
         switch r {
         case 0: return 48
         case 1: return UInt8(ascii: "P")
@@ -16,7 +16,7 @@ public enum BradescoCampoLivre: CampoLivreLayout {
         }
     }
 
-    public static func make(_ t: BoletoTitle) throws(BoletoError) -> (campoLivre: Digits, fields: CampoLivreFields) {
+    public static func make(_ t: BoletoTitle) throws(BoletoError) -> (campoLivre: DigitBuffer, fields: CampoLivreFields) {
         let agency = try Field.digits(t.agency, 4, "agency", BoletoError.Code.agency, bank: bank)!
         let carteira = try Field.digits(t.carteira, 2, "carteira", BoletoError.Code.carteira, bank: bank)!
         let nn = try Field.nossoNumero(t.nossoNumero, 11, bank: bank) { nossoNumeroDigit(carteira: carteira, nossoNumero: $0) }

@@ -13,23 +13,23 @@ public enum CaixaCampoLivre: CampoLivreLayout {
     public static let name = "Caixa"
 
     /// The nosso número (and campo livre) DV: módulo 11, weights 2–9, above 9 ⇒ 0.
-    public static func digit(_ digits: some Collection<UInt8>) -> UInt8 { ascii(CheckDigits.mod11ZeroAbove9(Digits(digits))) }
+    public static func digit(_ digits: some Collection<UInt8>) -> UInt8 { ascii(CheckDigits.mod11ZeroAbove9(DigitBuffer(digits))) }
 
-    public static func make(_ t: BoletoTitle) throws(BoletoError) -> (campoLivre: Digits, fields: CampoLivreFields) {
+    public static func make(_ t: BoletoTitle) throws(BoletoError) -> (campoLivre: DigitBuffer, fields: CampoLivreFields) {
         guard let convenio = t.convenio, !convenio.isEmpty else {
             throw BoletoError(BoletoError.Code.convenio, "convenio (código do beneficiário) is required for Caixa")
         }
         guard CheckDigits.allDigits(convenio.utf8), convenio.utf8.count == 6 || convenio.utf8.count == 7 else {
             throw BoletoError(BoletoError.Code.convenio, "Caixa código do beneficiário must have 6 digits (7 with its DV), found \"\(convenio)\"")
         }
-        var conv = Digits(convenio.utf8)
+        var conv = DigitBuffer(convenio.utf8)
         if conv.count == 6 { conv.append(digit(conv)) }
         let givenCount = t.nossoNumero?.utf8.count ?? 0
-        let nn: Digits
+        let nn: DigitBuffer
         if givenCount == 17 || givenCount == 18 {
             nn = try Field.nossoNumero(t.nossoNumero, 17, bank: bank, dv: digit)
         } else {
-            nn = Digits(ascii: "14") + (try Field.digits(t.nossoNumero, 15, "nosso_numero", BoletoError.Code.nossoNumero, bank: bank)!)
+            nn = DigitBuffer(ascii: "14") + (try Field.digits(t.nossoNumero, 15, "nosso_numero", BoletoError.Code.nossoNumero, bank: bank)!)
         }
         var c = conv
         c.append(contentsOf: nn[2..<5])

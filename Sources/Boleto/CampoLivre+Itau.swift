@@ -20,17 +20,17 @@ public enum ItauCampoLivre: CampoLivreLayout {
     public static func nossoNumeroDAC(
         agency: some Collection<UInt8>, account: some Collection<UInt8>, carteira: some Collection<UInt8>, nossoNumero: some Collection<UInt8>
     ) -> UInt8 {
-        let carteira = Digits(carteira)
+        let carteira = DigitBuffer(carteira)
         return shortDACCarteiras.contains(carteira.text)
-            ? ascii(CheckDigits.mod10(carteira + Digits(nossoNumero)))
-            : ascii(CheckDigits.mod10(Digits(agency) + Digits(account) + carteira + Digits(nossoNumero)))
+            ? ascii(CheckDigits.mod10(carteira + DigitBuffer(nossoNumero)))
+            : ascii(CheckDigits.mod10(DigitBuffer(agency) + DigitBuffer(account) + carteira + DigitBuffer(nossoNumero)))
     }
 
-    public static func make(_ t: BoletoTitle) throws(BoletoError) -> (campoLivre: Digits, fields: CampoLivreFields) {
+    public static func make(_ t: BoletoTitle) throws(BoletoError) -> (campoLivre: DigitBuffer, fields: CampoLivreFields) {
         guard let carteiraText = t.carteira, carteiraText.utf8.count == 3, CheckDigits.allDigits(carteiraText.utf8) else {
             throw BoletoError(BoletoError.Code.carteira, "Itaú carteira must be 3 digits (109, 112, 157…), found \"\(t.carteira ?? "")\"")
         }
-        let carteira = Digits(carteiraText.utf8)
+        let carteira = DigitBuffer(carteiraText.utf8)
         var f = CampoLivreFields()
         f.carteira = carteiraText
         if specialCarteiras.contains(carteiraText) {
@@ -63,7 +63,7 @@ public enum ItauCampoLivre: CampoLivreLayout {
         f.account = account.text
         f.accountDigit = String(UnicodeScalar(accountDAC))
         f.layout = "standard"
-        return (carteira + nn + [dac] + agency + account + [accountDAC] + Digits(ascii: "000"), f)
+        return (carteira + nn + [dac] + agency + account + [accountDAC] + DigitBuffer(ascii: "000"), f)
     }
 
     public static func read(_ c: [UInt8]) -> (fields: CampoLivreFields, problems: [BoletoError]) {

@@ -8,11 +8,11 @@ public enum SantanderCampoLivre: CampoLivreLayout {
 
     /// The nosso número DV over its 12 digits.
     public static func nossoNumeroDigit(_ nn: some Collection<UInt8>) -> UInt8 {
-        let r = CheckDigits.mod11Remainder(Digits(nn))
+        let r = CheckDigits.mod11Remainder(DigitBuffer(nn))
         return r == 10 ? 49 : r <= 1 ? 48 : ascii(11 - r)
     }
 
-    public static func make(_ t: BoletoTitle) throws(BoletoError) -> (campoLivre: Digits, fields: CampoLivreFields) {
+    public static func make(_ t: BoletoTitle) throws(BoletoError) -> (campoLivre: DigitBuffer, fields: CampoLivreFields) {
         let convenio = try Field.digits(t.convenio, 7, "convenio (código do beneficiário)", BoletoError.Code.convenio, bank: bank)!
         let nn = try Field.nossoNumero(t.nossoNumero, 12, bank: bank, dv: nossoNumeroDigit)
         guard let carteira = t.carteira.map({ $0.utf8 }), carteira.count == 3, CheckDigits.allDigits(carteira) else {
@@ -23,7 +23,7 @@ public enum SantanderCampoLivre: CampoLivreLayout {
         f.convenio = convenio.text
         f.nossoNumero = full.text
         f.carteira = t.carteira
-        return ([57] + convenio + full + [48] + Digits(carteira), f)
+        return ([57] + convenio + full + [48] + DigitBuffer(carteira), f)
     }
 
     public static func read(_ c: [UInt8]) -> (fields: CampoLivreFields, problems: [BoletoError]) {

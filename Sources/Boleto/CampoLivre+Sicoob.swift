@@ -14,7 +14,7 @@ public enum SicoobCampoLivre: CampoLivreLayout {
     ) -> UInt8 {
         let weights = (3, 1, 9, 7)
         var sum = 0
-        var digits = Digits(cooperativa)
+        var digits = DigitBuffer(cooperativa)
         for _ in 0..<max(0, 10 - client.count) { digits.append(48) }
         digits.append(contentsOf: client)
         digits.append(contentsOf: nossoNumero)
@@ -26,7 +26,7 @@ public enum SicoobCampoLivre: CampoLivreLayout {
         return r <= 1 ? 48 : ascii(11 - r)
     }
 
-    public static func make(_ t: BoletoTitle) throws(BoletoError) -> (campoLivre: Digits, fields: CampoLivreFields) {
+    public static func make(_ t: BoletoTitle) throws(BoletoError) -> (campoLivre: DigitBuffer, fields: CampoLivreFields) {
         let carteira = try Field.digits(t.carteira ?? "1", 1, "carteira", BoletoError.Code.carteira, bank: bank)!
         let coop = try Field.digits(t.agency, 4, "agency (cooperativa)", BoletoError.Code.agency, bank: bank)!
         let client = try Field.digits(t.convenio, 7, "convenio (código do cliente)", BoletoError.Code.convenio, bank: bank)!
@@ -37,7 +37,7 @@ public enum SicoobCampoLivre: CampoLivreLayout {
         f.agency = coop.text
         f.convenio = client.text
         f.nossoNumero = full.text
-        return (carteira + coop + Digits(ascii: "01") + client + full + Digits(ascii: "001"), f)
+        return (carteira + coop + DigitBuffer(ascii: "01") + client + full + DigitBuffer(ascii: "001"), f)
     }
 
     public static func read(_ c: [UInt8]) -> (fields: CampoLivreFields, problems: [BoletoError]) {

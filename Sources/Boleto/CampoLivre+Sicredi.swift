@@ -15,27 +15,27 @@ public enum SicrediCampoLivre: CampoLivreLayout {
     public static func nossoNumeroDigit(
         cooperativa: some Collection<UInt8>, convenio: some Collection<UInt8>, nossoNumero: some Collection<UInt8>
     ) -> UInt8 {
-        let dv = 11 - CheckDigits.mod11Remainder(Digits(cooperativa) + Digits(convenio) + Digits(nossoNumero))
+        let dv = 11 - CheckDigits.mod11Remainder(DigitBuffer(cooperativa) + DigitBuffer(convenio) + DigitBuffer(nossoNumero))
         return dv >= 10 ? 48 : ascii(dv)
     }
 
     /// The campo livre DV over its first 24 digits.
     public static func campoLivreDigit(_ digits: some Collection<UInt8>) -> UInt8 {
-        let r = CheckDigits.mod11Remainder(Digits(digits))
+        let r = CheckDigits.mod11Remainder(DigitBuffer(digits))
         return r <= 1 ? 48 : ascii(11 - r)
     }
 
-    public static func make(_ t: BoletoTitle) throws(BoletoError) -> (campoLivre: Digits, fields: CampoLivreFields) {
+    public static func make(_ t: BoletoTitle) throws(BoletoError) -> (campoLivre: DigitBuffer, fields: CampoLivreFields) {
         let carteira = try Field.digits(t.carteira ?? "1", 1, "carteira", BoletoError.Code.carteira, bank: bank)!
         let coop = try Field.digits(t.agency, 4, "agency (cooperativa)", BoletoError.Code.agency, bank: bank)!
         guard let convenio = t.convenio, convenio.utf8.count == 7, CheckDigits.allDigits(convenio.utf8) else {
             throw BoletoError(
                 BoletoError.Code.convenio, "Sicredi convenio must be 7 digits: posto (2) + código do beneficiário (5), found \"\(t.convenio ?? "")\"")
         }
-        let conv = Digits(convenio.utf8)
+        let conv = DigitBuffer(convenio.utf8)
         let nn = try Field.nossoNumero(t.nossoNumero, 8, bank: bank) { nossoNumeroDigit(cooperativa: coop, convenio: conv, nossoNumero: $0) }
         let full = nn + [nossoNumeroDigit(cooperativa: coop, convenio: conv, nossoNumero: nn)]
-        var c: Digits = [49] + carteira + full + coop + conv
+        var c: DigitBuffer = [49] + carteira + full + coop + conv
         c.append((t.amountCents ?? 0) > 0 ? 49 : 48)
         c.append(48)
         c.append(campoLivreDigit(c))

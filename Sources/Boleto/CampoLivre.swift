@@ -7,7 +7,7 @@ public protocol CampoLivreLayout {
     /// The bank's name, for messages.
     static var name: String { get }
     /// The 25 digits for a título, and the fields as written (nosso número with its DV).
-    static func make(_ title: BoletoTitle) throws(BoletoError) -> (campoLivre: Digits, fields: CampoLivreFields)
+    static func make(_ title: BoletoTitle) throws(BoletoError) -> (campoLivre: DigitBuffer, fields: CampoLivreFields)
     /// The fields a campo livre holds, and its internal check digits that are wrong (columns
     /// are barcode positions).
     static func read(_ campoLivre: [UInt8]) -> (fields: CampoLivreFields, problems: [BoletoError])

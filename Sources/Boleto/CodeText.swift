@@ -46,16 +46,6 @@ extension Array where Element == UInt8 {
     var text: String { String(decoding: self, as: UTF8.self) }
 }
 
-/// Decimal `value` as exactly `width` ASCII digits at `at` (the caller checked it fits).
-@inlinable
-func writeDigits(_ value: Int, into d: UnsafeMutableBufferPointer<UInt8>, at: Int, width: Int) {
-    var v = value
-    for k in stride(from: at + width - 1, through: at, by: -1) {
-        d[k] = UInt8(48 + v % 10)
-        v /= 10
-    }
-}
-
 /// The integer value of ASCII digits.
 @inlinable
 func digitValue<C: Collection>(_ digits: C) -> Int where C.Element == UInt8 {

@@ -344,7 +344,11 @@ struct TitleBoletoMaker {
         let digit = b.fields.nossoNumeroDigit
         var done: (digit: Bool, barcode: Bool, line: Bool) = (digit == nil, false, false)
         func put(_ bytes: [UInt8]) { bytes.withUnsafeBufferPointer { out.appendBytes($0) } }
-        func quoted(_ bytes: [UInt8]) { out.append(0x22); put(bytes); out.append(0x22) }
+        func quoted(_ digits: DigitBuffer) {
+            out.append(0x22)
+            digits.withContiguousStorageIfAvailable { out.appendBytes($0) }
+            out.append(0x22)
+        }
         /// `text` quoted, without its last `drop` bytes (the nosso número without its DV).
         func quoted(_ text: String, dropping drop: Int = 0) {
             var text = text
@@ -369,11 +373,11 @@ struct TitleBoletoMaker {
             } else if key == "barcode" {
                 done.barcode = true
                 replace(s)
-                quoted(b.barcode.digits)
+                quoted(b.barcode.code)
             } else if key == "linha_digitavel" {
                 done.line = true
                 replace(s)
-                quoted(b.linhaDigitavel.digits)
+                quoted(b.linhaDigitavel.code)
             } else if key == "pix", let pix = pixObject {
                 replace(s)
                 put(pix)
@@ -386,11 +390,11 @@ struct TitleBoletoMaker {
         }
         if !done.barcode {
             out.append(contentsOf: ",\"barcode\":")
-            quoted(b.barcode.digits)
+            quoted(b.barcode.code)
         }
         if !done.line {
             out.append(contentsOf: ",\"linha_digitavel\":")
-            quoted(b.linhaDigitavel.digits)
+            quoted(b.linhaDigitavel.code)
         }
         out.append(0x7D)
     }

@@ -1,18 +1,19 @@
-/// Up to 32 ASCII digits kept inline, in the value itself: the pieces a campo livre is built
-/// from (agência, conta, nosso número, check digits) and the 25 digits it makes.
+/// Up to 64 ASCII digits kept inline, in the value itself: the pieces a campo livre is built
+/// from (agência, conta, nosso número, check digits), the 25 digits it makes, and the barcode's
+/// 44 and the line's 47.
 ///
 /// `boleto make` builds several of these per título; as arrays each one was a heap allocation
 /// (with its metadata lookup, reference counting and free), about a third of a título's work.
 /// Values here are checked to fit before they are made (a field's width, a campo livre's 25
 /// digits), so the capacity is a precondition, never an input error.
-public struct Digits: RandomAccessCollection, ExpressibleByArrayLiteral, Hashable, Sendable, CustomStringConvertible {
+public struct DigitBuffer: RandomAccessCollection, MutableCollection, ExpressibleByArrayLiteral, Hashable, Sendable, CustomStringConvertible {
     /// The bytes: the first `count` are the digits (a vector, whose lanes are read and written
     /// in place, without copying the value to memory first).
-    private var storage = SIMD32<UInt8>()
+    private var storage = SIMD64<UInt8>()
     /// How many digits there are.
     public private(set) var count = 0
     /// The most digits a value holds.
-    public static let capacity = 32
+    public static let capacity = 64
 
     /// No digits.
     public init() {}
@@ -35,28 +36,45 @@ public struct Digits: RandomAccessCollection, ExpressibleByArrayLiteral, Hashabl
     public var endIndex: Int { count }
 
     public subscript(position: Int) -> UInt8 {
-        precondition(position >= 0 && position < count, "Digits index out of range")
-        return storage[position]
+        get {
+            precondition(position >= 0 && position < count, "DigitBuffer index out of range")
+            return storage[position]
+        }
+        set {
+            precondition(position >= 0 && position < count, "DigitBuffer index out of range")
+            storage[position] = newValue
+        }
     }
 
     /// Appends one byte.
     public mutating func append(_ byte: UInt8) {
-        precondition(count < Self.capacity, "Digits holds at most \(Self.capacity) bytes")
+        precondition(count < Self.capacity, "DigitBuffer holds at most \(Self.capacity) bytes")
         storage[count] = byte
         count += 1
     }
 
     /// Appends the bytes of `bytes`.
     public mutating func append<C: Collection>(contentsOf bytes: C) where C.Element == UInt8 {
-        precondition(count + bytes.count <= Self.capacity, "Digits holds at most \(Self.capacity) bytes")
+        precondition(count + bytes.count <= Self.capacity, "DigitBuffer holds at most \(Self.capacity) bytes")
         for b in bytes {
             storage[count] = b
             count += 1
         }
     }
 
+    /// Appends decimal `value` as exactly `width` digits (the caller checked it fits).
+    public mutating func append(decimal value: Int, width: Int) {
+        precondition(count + width <= Self.capacity, "DigitBuffer holds at most \(Self.capacity) bytes")
+        var v = value
+        for k in stride(from: count + width - 1, through: count, by: -1) {
+            storage[k] = UInt8(48 + v % 10)
+            v /= 10
+        }
+        count += width
+    }
+
     /// `a` followed by `b`.
-    public static func + (a: Digits, b: Digits) -> Digits {
+    public static func + (a: DigitBuffer, b: DigitBuffer) -> DigitBuffer {
         var r = a
         r.append(contentsOf: b)
         return r
@@ -68,7 +86,7 @@ public struct Digits: RandomAccessCollection, ExpressibleByArrayLiteral, Hashabl
         }
     }
 
-    public static func == (a: Digits, b: Digits) -> Bool { a.elementsEqual(b) }
+    public static func == (a: DigitBuffer, b: DigitBuffer) -> Bool { a.elementsEqual(b) }
 
     public func hash(into hasher: inout Hasher) {
         hasher.combine(count)
