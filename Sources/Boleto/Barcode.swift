@@ -56,17 +56,20 @@ public struct Barcode: Sendable, Hashable, CustomStringConvertible {
 
     /// The general check digit of 44 digits whose fifth is skipped: módulo 11, weights 2–9 from the
     /// right (`CheckDigits.barcodeGeneral` of the other 43, without copying them out).
-    static func generalDigit(of d: DigitBuffer) -> Int {
-        var sum = 0
-        var w = 2
-        var k = 43
-        while k >= 0 {
-            if k != 4 {
-                sum &+= Int(d[k] &- 48) &* w
-                w = w == 9 ? 2 : w &+ 1
+    static func generalDigit(of digits: DigitBuffer) -> Int {
+        let sum = digits.withContiguousStorageIfAvailable { d in
+            var sum = 0
+            var w = 2
+            var k = 43
+            while k >= 0 {
+                if k != 4 {
+                    sum &+= Int(d[k] &- 48) &* w
+                    w = w == 9 ? 2 : w &+ 1
+                }
+                k -= 1
             }
-            k -= 1
-        }
+            return sum
+        }!
         let dv = 11 - sum % 11
         return dv == 0 || dv >= 10 ? 1 : dv
     }

@@ -98,6 +98,6 @@ public enum CheckDigits {
     /// Whether every byte is an ASCII digit.
     @inlinable
     public static func allDigits<C: Collection>(_ bytes: C) -> Bool where C.Element == UInt8 {
-        bytes.allSatisfy { $0 &- 48 <= 9 }
+        bytes.withContiguousStorageIfAvailable { $0.allSatisfy { $0 &- 48 <= 9 } } ?? bytes.allSatisfy { $0 &- 48 <= 9 }
     }
 }

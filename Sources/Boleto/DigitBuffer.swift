@@ -7,9 +7,10 @@
 /// Values here are checked to fit before they are made (a field's width, a campo livre's 25
 /// digits), so the capacity is a precondition, never an input error.
 public struct DigitBuffer: RandomAccessCollection, MutableCollection, ExpressibleByArrayLiteral, Hashable, Sendable, CustomStringConvertible {
-    /// The bytes: the first `count` are the digits (a vector, whose lanes are read and written
-    /// in place, without copying the value to memory first).
-    private var storage = SIMD64<UInt8>()
+    /// The bytes, eight to a word in memory order: the first `count` are the digits. Written in
+    /// place through `withUnsafeMutableBytes(of: &storage)`; read a word at a time, so that a
+    /// read never copies the whole value to memory first.
+    private var storage: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
     /// How many digits there are.
     public private(set) var count = 0
     /// The most digits a value holds.
@@ -38,37 +39,66 @@ public struct DigitBuffer: RandomAccessCollection, MutableCollection, Expressibl
     public subscript(position: Int) -> UInt8 {
         get {
             precondition(position >= 0 && position < count, "DigitBuffer index out of range")
-            return storage[position]
+            let word: UInt64
+            switch position >> 3 {
+            case 0: word = storage.0
+            case 1: word = storage.1
+            case 2: word = storage.2
+            case 3: word = storage.3
+            case 4: word = storage.4
+            case 5: word = storage.5
+            case 6: word = storage.6
+            default: word = storage.7
+            }
+            // Memory order is little-endian on every platform Swift runs Troca on (x86-64, arm64).
+            return UInt8(truncatingIfNeeded: UInt64(littleEndian: word) >> (UInt64(position & 7) << 3))
         }
         set {
             precondition(position >= 0 && position < count, "DigitBuffer index out of range")
-            storage[position] = newValue
+            withUnsafeMutableBytes(of: &storage) { $0[position] = newValue }
         }
     }
 
     /// Appends one byte.
     public mutating func append(_ byte: UInt8) {
         precondition(count < Self.capacity, "DigitBuffer holds at most \(Self.capacity) bytes")
-        storage[count] = byte
+        let at = count
+        withUnsafeMutableBytes(of: &storage) { $0[at] = byte }
         count += 1
     }
 
     /// Appends the bytes of `bytes`.
     public mutating func append<C: Collection>(contentsOf bytes: C) where C.Element == UInt8 {
         precondition(count + bytes.count <= Self.capacity, "DigitBuffer holds at most \(Self.capacity) bytes")
-        for b in bytes {
-            storage[count] = b
-            count += 1
+        var at = count
+        withUnsafeMutableBytes(of: &storage) { raw in
+            // Pieces are a few bytes long: a plain loop beats a call to memcpy.
+            let copied = bytes.withContiguousStorageIfAvailable { from in
+                for b in from {
+                    raw[at] = b
+                    at += 1
+                }
+            }
+            if copied == nil {
+                for b in bytes {
+                    raw[at] = b
+                    at += 1
+                }
+            }
         }
+        count = at
     }
 
     /// Appends decimal `value` as exactly `width` digits (the caller checked it fits).
     public mutating func append(decimal value: Int, width: Int) {
         precondition(count + width <= Self.capacity, "DigitBuffer holds at most \(Self.capacity) bytes")
         var v = value
-        for k in stride(from: count + width - 1, through: count, by: -1) {
-            storage[k] = UInt8(48 + v % 10)
-            v /= 10
+        let start = count
+        withUnsafeMutableBytes(of: &storage) { raw in
+            for k in stride(from: start + width - 1, through: start, by: -1) {
+                raw[k] = UInt8(48 + v % 10)
+                v /= 10
+            }
         }
         count += width
     }
