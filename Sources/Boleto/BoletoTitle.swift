@@ -69,8 +69,9 @@ public struct CampoLivreFields: Sendable, Hashable {
     /// that append one: every bank's except Banco do Brasil's 7-digit convênio and Itaú's
     /// special carteiras, whose nosso número has none.
     public var nossoNumeroDigit: String? {
-        guard let nn = nossoNumero, let last = nn.last, layout != "convenio-7", layout != "special-carteira" else { return nil }
-        return String(last)
+        // The fields are ASCII digits (and X or P): the last byte is the last character.
+        guard let nn = nossoNumero, let last = nn.utf8.last, layout != "convenio-7", layout != "special-carteira" else { return nil }
+        return String(UnicodeScalar(last))
     }
 }
 

@@ -10,9 +10,9 @@ public struct DigitBuffer: RandomAccessCollection, MutableCollection, Expressibl
     /// The bytes, eight to a word in memory order: the first `count` are the digits. Written in
     /// place through `withUnsafeMutableBytes(of: &storage)`; read a word at a time, so that a
     /// read never copies the whole value to memory first.
-    private var storage: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+    @usableFromInline var storage: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
     /// How many digits there are.
-    public private(set) var count = 0
+    public internal(set) var count = 0
     /// The most digits a value holds.
     public static let capacity = 64
 
@@ -110,6 +110,7 @@ public struct DigitBuffer: RandomAccessCollection, MutableCollection, Expressibl
         return r
     }
 
+    @inlinable
     public func withContiguousStorageIfAvailable<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R? {
         try withUnsafeBytes(of: storage) { raw in
             try body(UnsafeBufferPointer(start: raw.baseAddress!.assumingMemoryBound(to: UInt8.self), count: count))

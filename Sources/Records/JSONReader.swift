@@ -10,6 +10,17 @@ public enum JSONKind: UInt8, Sendable {
     case string, array, object
 }
 
+/// Where one member of a JSON object lies in the text it was read from: its key's bytes (between
+/// the quotes, as written) and its value's (from its first byte to its last).
+public struct JSONMemberSpan: Sendable, Hashable {
+    public var key: Range<Int>
+    public var value: Range<Int>
+    public init(key: Range<Int>, value: Range<Int>) {
+        self.key = key
+        self.value = value
+    }
+}
+
 /// One node of a `JSONTape`.
 public struct JSONNode: Sendable {
     /// `integer`: the value. `array`, `object`: the index of the node after the container's last
@@ -327,7 +338,17 @@ public enum JSONReader {
     /// Parses one JSON text into `tape` (cleared first). Returns false when the bytes are not one
     /// well-formed JSON value (the tape then holds garbage).
     public static func parse(_ input: UnsafeBufferPointer<UInt8>, into tape: inout JSONTape) -> Bool {
+        var none: [JSONMemberSpan]? = nil
+        return parse(input, into: &tape, members: &none)
+    }
+
+    /// Parses like `parse(_:into:)` and, when `members` is not nil, sets it to where each member
+    /// of the top-level object lies in `input` (for a stage that rewrites some members of a line
+    /// and copies the rest as they are). Only for UTF-8 input: for a UTF-16 or UTF-32 text,
+    /// whose offsets are not the input's, `members` is set to nil.
+    public static func parse(_ input: UnsafeBufferPointer<UInt8>, into tape: inout JSONTape, members: inout [JSONMemberSpan]?) -> Bool {
         tape.removeAll()
+        members?.removeAll(keepingCapacity: true)
         guard let base = input.baseAddress, input.count > 0 else { return false }
         var skip = 0
         var encoding: String.Encoding = .utf8
@@ -355,14 +376,21 @@ public enum JSONReader {
         }
         let rest = UnsafeBufferPointer(rebasing: input[skip...])
         if encoding != .utf8 {
+            members = nil
             guard let text = String(bytes: rest, encoding: encoding) else { return false }
             var utf8 = Array(text.utf8)
             return utf8.withUnsafeMutableBufferPointer { parseUTF8(UnsafeBufferPointer($0), into: &tape) }
         }
-        return parseUTF8(rest, into: &tape)
+        return parseUTF8(rest, into: &tape, members: &members, offset: skip)
     }
 
     static func parseUTF8(_ input: UnsafeBufferPointer<UInt8>, into tape: inout JSONTape) -> Bool {
+        var none: [JSONMemberSpan]? = nil
+        return parseUTF8(input, into: &tape, members: &none, offset: 0)
+    }
+
+    /// `offset`: where `input` starts in the line the member spans refer to.
+    static func parseUTF8(_ input: UnsafeBufferPointer<UInt8>, into tape: inout JSONTape, members: inout [JSONMemberSpan]?, offset: Int) -> Bool {
         guard let base = input.baseAddress, input.count > 0 else { return false }
         // A node takes at least two bytes of input (`[]`, `"",`, `0,`) and unescaping never
         // lengthens text: the storage is sized once and written through pointers.
@@ -372,6 +400,11 @@ public enum JSONReader {
         let ok = tape.nodes.withUnsafeMutableBufferPointer { nodes in
             tape.text.withUnsafeMutableBufferPointer { text in
                 var parser = Parser(p: base, n: input.count, nodes: nodes.baseAddress!, text: text.baseAddress!)
+                if members != nil {
+                    swap(&parser.memberSpans, &members)
+                    parser.membersOffset = offset
+                }
+                defer { if parser.memberSpans != nil { swap(&parser.memberSpans, &members) } }
                 let ok = parser.document()
                 count = parser.count
                 textCount = parser.textCount
@@ -392,6 +425,10 @@ public enum JSONReader {
         var count = 0
         let text: UnsafeMutablePointer<UInt8>
         var textCount = 0
+        /// When not nil, the spans of the top-level object's members are recorded here, as
+        /// offsets from `membersOffset`.
+        var memberSpans: [JSONMemberSpan]? = nil
+        var membersOffset = 0
 
         init(p: UnsafePointer<UInt8>, n: Int, nodes: UnsafeMutablePointer<JSONNode>, text: UnsafeMutablePointer<UInt8>) {
             self.p = p
@@ -491,14 +528,26 @@ public enum JSONReader {
                 nodes[at].value = Int64(count)
                 return true
             }
+            // The top-level object's member spans, when asked for.
+            let spans = keyed && depth == 1 && memberSpans != nil
             while true {
+                var key = 0..<0
                 if keyed {
+                    let keyStart = i
                     guard i < n, p[i] == UInt8(ascii: "\""), string() else { return false }
+                    key = keyStart + 1 + membersOffset..<i - 1 + membersOffset
                     skipSpace()
                     guard i < n, p[i] == UInt8(ascii: ":") else { return false }
                     i += 1
                 }
-                guard value() else { return false }
+                if spans {
+                    skipSpace()
+                    let valueStart = i
+                    guard value() else { return false }
+                    memberSpans!.append(JSONMemberSpan(key: key, value: valueStart + membersOffset..<i + membersOffset))
+                } else {
+                    guard value() else { return false }
+                }
                 members += 1
                 skipSpace()
                 guard i < n else { return false }

@@ -133,8 +133,9 @@ struct TitleBoletoMaker {
     let pixName: String?
     let pixCity: String?
     var tape = JSONTape()
-    /// Top-level members of the raw line: key bytes range and value range.
-    var spans: [(key: Range<Int>, value: Range<Int>)] = []
+    /// Top-level members of the raw line: key bytes range and value range (recorded by the
+    /// parser; nil after a line that was not UTF-8, whose members `scanMembers` then finds).
+    var spans: [JSONMemberSpan]? = []
     /// What the last title made.
     var boleto: Boleto? = nil
     var pixObject: [UInt8]? = nil
@@ -162,14 +163,15 @@ struct TitleBoletoMaker {
     }
 
     mutating func process(_ line: UnsafeBufferPointer<UInt8>) -> Result {
-        guard JSONReader.parse(line, into: &tape), tape[0].kind == .object else {
+        if spans == nil { spans = [] }
+        guard JSONReader.parse(line, into: &tape, members: &spans), tape[0].kind == .object else {
             return .rejected(BoletoError("boleto.json", "not a JSON object"), column: 0, source: nil)
         }
         var t = BoletoTitle(bank: "")
         var isTitle = false
         var pixIndex: Int? = nil
-        // The `source` member's file and line nodes: "file:line" is made only for a reject.
-        var sourceNodes: (file: Int, line: Int)? = nil
+        // The `source` member: "file:line" is made from it only for a reject.
+        var sourceIndex: Int? = nil
         var bankCarteira: String? = nil
         var givenDigit: String? = nil
         var problem: BoletoError? = nil
@@ -199,9 +201,7 @@ struct TitleBoletoMaker {
                 case 6 where key == "record": isTitle = tape[v].kind == .string && KeyView(text: textBase, node: tape[v]) == "title"
                 case 6 where key == "agency": t.agency = text()
                 case 6 where key == "source":
-                    if tape[v].kind == .object, let f = tape.member("file", of: v), let l = tape.member("line", of: v), tape[f].kind == .string {
-                        sourceNodes = (f, l)
-                    }
+                    if tape[v].kind == .object { sourceIndex = v }
                 case 7 where key == "account": t.account = text()
                 case 8 where key == "carteira": t.carteira = text()
                 case 8 where key == "convenio": t.convenio = text()
@@ -227,14 +227,19 @@ struct TitleBoletoMaker {
             }
         }
         guard isTitle else { return .other }
-        var sourceText: String? { sourceNodes.map { "\(tape.string($0.file)):\(tape[$0.line].value)" } }
+        var sourceText: String? {
+            guard let v = sourceIndex, let f = tape.member("file", of: v), let l = tape.member("line", of: v), tape[f].kind == .string else {
+                return nil
+            }
+            return "\(tape.string(f)):\(tape[l].value)"
+        }
         // The bank's own carteira number, where the record also has FEBRABAN's C006 `carteira`
         // (1 simples…): a título read from a Bradesco or Banco do Brasil CNAB 240 file.
         if let bankCarteira, !bankCarteira.isEmpty { t.carteira = bankCarteira }
-        scanMembers(line)
+        if spans == nil { scanMembers(line) }
         func column(_ e: BoletoError) -> Int {
             guard let field = Self.field(of: e.code) else { return 0 }
-            return spans.first { RawKey(base: line.baseAddress! + $0.key.lowerBound, count: $0.key.count).matches(field) }.map { $0.value.lowerBound + 1 } ?? 0
+            return spans!.first { RawKey(base: line.baseAddress! + $0.key.lowerBound, count: $0.key.count).matches(field) }.map { $0.value.lowerBound + 1 } ?? 0
         }
         if let problem { return .rejected(problem, column: column(problem), source: sourceText) }
         if t.bank.isEmpty {
@@ -276,7 +281,8 @@ struct TitleBoletoMaker {
 
     /// Finds the top-level members of a line JSONReader accepted.
     mutating func scanMembers(_ p: UnsafeBufferPointer<UInt8>) {
-        spans.removeAll(keepingCapacity: true)
+        var spans: [JSONMemberSpan] = []
+        defer { self.spans = spans }
         var i = 0
         let n = p.count
         func ws() { while i < n, p[i] == 0x20 || p[i] == 0x09 || p[i] == 0x0A || p[i] == 0x0D || p[i] == 0xEF || p[i] == 0xBB || p[i] == 0xBF { i += 1 } }
@@ -327,7 +333,7 @@ struct TitleBoletoMaker {
             ws()
             let valueStart = i
             value()
-            spans.append((key, valueStart..<i))
+            spans.append(JSONMemberSpan(key: key, value: valueStart..<i))
             ws()
             guard i < n, p[i] == 0x2C else { return }
             i += 1
@@ -357,11 +363,11 @@ struct TitleBoletoMaker {
             out.append(0x22)
         }
         /// The line up to this member's value, which the caller then writes anew.
-        func replace(_ s: (key: Range<Int>, value: Range<Int>)) {
+        func replace(_ s: JSONMemberSpan) {
             out.appendBytes(UnsafeBufferPointer(rebasing: line[from..<s.value.lowerBound]))
             from = s.value.upperBound
         }
-        for s in spans {
+        for s in spans ?? [] {
             let key = RawKey(base: line.baseAddress! + s.key.lowerBound, count: s.key.count)
             if key == "nosso_numero", let nn = b.fields.nossoNumero {
                 replace(s)
