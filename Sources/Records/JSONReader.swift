@@ -21,6 +21,30 @@ public struct JSONMemberSpan: Sendable, Hashable {
     }
 }
 
+/// Where the members of a line's top-level object lie, filled by
+/// `JSONReader.parse(_:into:members:)` and reused line after line.
+public struct JSONMemberSpans: Sendable {
+    /// Storage: the first `count` are the spans.
+    var storage: [JSONMemberSpan] = []
+    /// How many were recorded; nil when the last parse recorded none (a UTF-16 or UTF-32 line).
+    var count: Int? = nil
+
+    /// No spans yet.
+    public init() {}
+
+    /// The members' spans in order, or nil when the last parse could not record them.
+    public var spans: ArraySlice<JSONMemberSpan>? { count.map { storage[0..<$0] } }
+
+    /// Forgets the last spans and makes room for `capacity` (grown by doubling, kept from line to line).
+    mutating func prepare(capacity: Int) {
+        count = nil
+        if capacity > storage.count {
+            storage.append(
+                contentsOf: repeatElement(JSONMemberSpan(key: 0..<0, value: 0..<0), count: max(capacity, storage.count * 2) - storage.count))
+        }
+    }
+}
+
 /// One node of a `JSONTape`.
 public struct JSONNode: Sendable {
     /// `integer`: the value. `array`, `object`: the index of the node after the container's last
@@ -338,17 +362,21 @@ public enum JSONReader {
     /// Parses one JSON text into `tape` (cleared first). Returns false when the bytes are not one
     /// well-formed JSON value (the tape then holds garbage).
     public static func parse(_ input: UnsafeBufferPointer<UInt8>, into tape: inout JSONTape) -> Bool {
-        var none: [JSONMemberSpan]? = nil
-        return parse(input, into: &tape, members: &none)
+        parse(input, into: &tape, spans: nil)
     }
 
-    /// Parses like `parse(_:into:)` and, when `members` is not nil, sets it to where each member
-    /// of the top-level object lies in `input` (for a stage that rewrites some members of a line
-    /// and copies the rest as they are). Only for UTF-8 input: for a UTF-16 or UTF-32 text,
-    /// whose offsets are not the input's, `members` is set to nil.
-    public static func parse(_ input: UnsafeBufferPointer<UInt8>, into tape: inout JSONTape, members: inout [JSONMemberSpan]?) -> Bool {
+    /// Parses like `parse(_:into:)` and records in `members` where each member of the top-level
+    /// object lies in `input` (for a stage that rewrites some members of a line and copies the
+    /// rest as they are). Only for UTF-8 input: a UTF-16 or UTF-32 text, whose offsets are not
+    /// the input's, records none (`members.spans` is then nil).
+    public static func parse(_ input: UnsafeBufferPointer<UInt8>, into tape: inout JSONTape, members: inout JSONMemberSpans) -> Bool {
+        // A member takes at least four bytes (`"":0`), and a comma between two.
+        members.prepare(capacity: input.count / 4 + 2)
+        return withUnsafeMutablePointer(to: &members) { parse(input, into: &tape, spans: $0) }
+    }
+
+    static func parse(_ input: UnsafeBufferPointer<UInt8>, into tape: inout JSONTape, spans: UnsafeMutablePointer<JSONMemberSpans>?) -> Bool {
         tape.removeAll()
-        members?.removeAll(keepingCapacity: true)
         guard let base = input.baseAddress, input.count > 0 else { return false }
         var skip = 0
         var encoding: String.Encoding = .utf8
@@ -376,21 +404,18 @@ public enum JSONReader {
         }
         let rest = UnsafeBufferPointer(rebasing: input[skip...])
         if encoding != .utf8 {
-            members = nil
             guard let text = String(bytes: rest, encoding: encoding) else { return false }
             var utf8 = Array(text.utf8)
             return utf8.withUnsafeMutableBufferPointer { parseUTF8(UnsafeBufferPointer($0), into: &tape) }
         }
-        return parseUTF8(rest, into: &tape, members: &members, offset: skip)
+        return parseUTF8(rest, into: &tape, spans: spans, offset: skip)
     }
 
-    static func parseUTF8(_ input: UnsafeBufferPointer<UInt8>, into tape: inout JSONTape) -> Bool {
-        var none: [JSONMemberSpan]? = nil
-        return parseUTF8(input, into: &tape, members: &none, offset: 0)
-    }
-
-    /// `offset`: where `input` starts in the line the member spans refer to.
-    static func parseUTF8(_ input: UnsafeBufferPointer<UInt8>, into tape: inout JSONTape, members: inout [JSONMemberSpan]?, offset: Int) -> Bool {
+    /// `spans`: when not nil, where member spans are recorded (with room made for all), offset by
+    /// `offset` (where `input` starts in the line they refer to).
+    static func parseUTF8(
+        _ input: UnsafeBufferPointer<UInt8>, into tape: inout JSONTape, spans: UnsafeMutablePointer<JSONMemberSpans>? = nil, offset: Int = 0
+    ) -> Bool {
         guard let base = input.baseAddress, input.count > 0 else { return false }
         // A node takes at least two bytes of input (`[]`, `"",`, `0,`) and unescaping never
         // lengthens text: the storage is sized once and written through pointers.
@@ -400,15 +425,19 @@ public enum JSONReader {
         let ok = tape.nodes.withUnsafeMutableBufferPointer { nodes in
             tape.text.withUnsafeMutableBufferPointer { text in
                 var parser = Parser(p: base, n: input.count, nodes: nodes.baseAddress!, text: text.baseAddress!)
-                if members != nil {
-                    swap(&parser.memberSpans, &members)
-                    parser.membersOffset = offset
+                guard let spans else {
+                    let ok = parser.document()
+                    (count, textCount) = (parser.count, parser.textCount)
+                    return ok
                 }
-                defer { if parser.memberSpans != nil { swap(&parser.memberSpans, &members) } }
-                let ok = parser.document()
-                count = parser.count
-                textCount = parser.textCount
-                return ok
+                return spans.pointee.storage.withUnsafeMutableBufferPointer { storage in
+                    parser.spans = storage.baseAddress
+                    parser.spanOffset = offset
+                    let ok = parser.document()
+                    (count, textCount) = (parser.count, parser.textCount)
+                    spans.pointee.count = parser.spanCount
+                    return ok
+                }
             }
         }
         tape.count = count
@@ -425,10 +454,11 @@ public enum JSONReader {
         var count = 0
         let text: UnsafeMutablePointer<UInt8>
         var textCount = 0
-        /// When not nil, the spans of the top-level object's members are recorded here, as
-        /// offsets from `membersOffset`.
-        var memberSpans: [JSONMemberSpan]? = nil
-        var membersOffset = 0
+        /// When not nil, the spans of the top-level object's members are written here (room for
+        /// all was made), as offsets from `spanOffset`.
+        var spans: UnsafeMutablePointer<JSONMemberSpan>? = nil
+        var spanCount = 0
+        var spanOffset = 0
 
         init(p: UnsafePointer<UInt8>, n: Int, nodes: UnsafeMutablePointer<JSONNode>, text: UnsafeMutablePointer<UInt8>) {
             self.p = p
@@ -480,7 +510,8 @@ public enum JSONReader {
         mutating func document() -> Bool {
             skipSpace()
             // Like JSONSerialization without fragments: an object or an array.
-            guard i < n, p[i] == UInt8(ascii: "{") || p[i] == UInt8(ascii: "["), value() else { return false }
+            guard i < n, p[i] == UInt8(ascii: "{") || p[i] == UInt8(ascii: "[") else { return false }
+            guard spans != nil && p[i] == UInt8(ascii: "{") ? recordedObject() : value() else { return false }
             skipSpace()
             return i == n
         }
@@ -511,7 +542,14 @@ public enum JSONReader {
 
         /// An object (`{`, members `"key": value`) or an array (`[`, values), at its opening byte.
         /// JSONSerialization accepts a trailing comma before the closing byte, and so does this.
-        mutating func container(_ kind: JSONKind) -> Bool {
+        mutating func container(_ kind: JSONKind) -> Bool { container(kind, recording: false) }
+
+        /// The top-level object, recording where its members lie in `spans`.
+        mutating func recordedObject() -> Bool { container(.object, recording: true) }
+
+        /// Inlined into the two above, so that the plain one carries no trace of the recording.
+        @inline(__always)
+        mutating func container(_ kind: JSONKind, recording: Bool) -> Bool {
             guard depth < JSONReader.maxDepth else { return false }
             depth += 1
             defer { depth -= 1 }
@@ -528,23 +566,22 @@ public enum JSONReader {
                 nodes[at].value = Int64(count)
                 return true
             }
-            // The top-level object's member spans, when asked for.
-            let spans = keyed && depth == 1 && memberSpans != nil
             while true {
                 var key = 0..<0
                 if keyed {
                     let keyStart = i
                     guard i < n, p[i] == UInt8(ascii: "\""), string() else { return false }
-                    key = keyStart + 1 + membersOffset..<i - 1 + membersOffset
+                    if recording { key = keyStart + 1 + spanOffset..<i - 1 + spanOffset }
                     skipSpace()
                     guard i < n, p[i] == UInt8(ascii: ":") else { return false }
                     i += 1
                 }
-                if spans {
+                if recording {
                     skipSpace()
                     let valueStart = i
                     guard value() else { return false }
-                    memberSpans!.append(JSONMemberSpan(key: key, value: valueStart + membersOffset..<i + membersOffset))
+                    spans![spanCount] = JSONMemberSpan(key: key, value: valueStart + spanOffset..<i + spanOffset)
+                    spanCount += 1
                 } else {
                     guard value() else { return false }
                 }

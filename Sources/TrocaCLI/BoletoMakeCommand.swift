@@ -133,9 +133,12 @@ struct TitleBoletoMaker {
     let pixName: String?
     let pixCity: String?
     var tape = JSONTape()
-    /// Top-level members of the raw line: key bytes range and value range (recorded by the
-    /// parser; nil after a line that was not UTF-8, whose members `scanMembers` then finds).
-    var spans: [JSONMemberSpan]? = []
+    /// Top-level members of a UTF-8 line, recorded by the parser.
+    var recorded = JSONMemberSpans()
+    /// Top-level members of a line that was not UTF-8 (found by `scanMembers`).
+    var scanned: [JSONMemberSpan] = []
+    /// Top-level members of the raw line: key bytes range and value range.
+    var spans: ArraySlice<JSONMemberSpan> { recorded.spans ?? scanned[...] }
     /// What the last title made.
     var boleto: Boleto? = nil
     var pixObject: [UInt8]? = nil
@@ -163,8 +166,7 @@ struct TitleBoletoMaker {
     }
 
     mutating func process(_ line: UnsafeBufferPointer<UInt8>) -> Result {
-        if spans == nil { spans = [] }
-        guard JSONReader.parse(line, into: &tape, members: &spans), tape[0].kind == .object else {
+        guard JSONReader.parse(line, into: &tape, members: &recorded), tape[0].kind == .object else {
             return .rejected(BoletoError("boleto.json", "not a JSON object"), column: 0, source: nil)
         }
         var t = BoletoTitle(bank: "")
@@ -236,10 +238,10 @@ struct TitleBoletoMaker {
         // The bank's own carteira number, where the record also has FEBRABAN's C006 `carteira`
         // (1 simples…): a título read from a Bradesco or Banco do Brasil CNAB 240 file.
         if let bankCarteira, !bankCarteira.isEmpty { t.carteira = bankCarteira }
-        if spans == nil { scanMembers(line) }
+        if recorded.spans == nil { scanMembers(line) }
         func column(_ e: BoletoError) -> Int {
             guard let field = Self.field(of: e.code) else { return 0 }
-            return spans!.first { RawKey(base: line.baseAddress! + $0.key.lowerBound, count: $0.key.count).matches(field) }.map { $0.value.lowerBound + 1 } ?? 0
+            return spans.first { RawKey(base: line.baseAddress! + $0.key.lowerBound, count: $0.key.count).matches(field) }.map { $0.value.lowerBound + 1 } ?? 0
         }
         if let problem { return .rejected(problem, column: column(problem), source: sourceText) }
         if t.bank.isEmpty {
@@ -281,8 +283,7 @@ struct TitleBoletoMaker {
 
     /// Finds the top-level members of a line JSONReader accepted.
     mutating func scanMembers(_ p: UnsafeBufferPointer<UInt8>) {
-        var spans: [JSONMemberSpan] = []
-        defer { self.spans = spans }
+        scanned.removeAll(keepingCapacity: true)
         var i = 0
         let n = p.count
         func ws() { while i < n, p[i] == 0x20 || p[i] == 0x09 || p[i] == 0x0A || p[i] == 0x0D || p[i] == 0xEF || p[i] == 0xBB || p[i] == 0xBF { i += 1 } }
@@ -333,7 +334,7 @@ struct TitleBoletoMaker {
             ws()
             let valueStart = i
             value()
-            spans.append(JSONMemberSpan(key: key, value: valueStart..<i))
+            scanned.append(JSONMemberSpan(key: key, value: valueStart..<i))
             ws()
             guard i < n, p[i] == 0x2C else { return }
             i += 1
@@ -367,7 +368,7 @@ struct TitleBoletoMaker {
             out.appendBytes(UnsafeBufferPointer(rebasing: line[from..<s.value.lowerBound]))
             from = s.value.upperBound
         }
-        for s in spans ?? [] {
+        for s in spans {
             let key = RawKey(base: line.baseAddress! + s.key.lowerBound, count: s.key.count)
             if key == "nosso_numero", let nn = b.fields.nossoNumero {
                 replace(s)

@@ -7,8 +7,10 @@ import Testing
     /// The (key, value) texts the spans point at, or nil when the line was not parsed or no spans came back.
     static func spans(_ text: [UInt8]) -> [(String, String)]? {
         var tape = JSONTape()
-        var members: [JSONMemberSpan]? = []
-        guard text.withUnsafeBufferPointer({ JSONReader.parse($0, into: &tape, members: &members) }), let members else { return nil }
+        var recorded = JSONMemberSpans()
+        guard text.withUnsafeBufferPointer({ JSONReader.parse($0, into: &tape, members: &recorded) }), let members = recorded.spans else {
+            return nil
+        }
         return members.map { (String(decoding: text[$0.key], as: UTF8.self), String(decoding: text[$0.value], as: UTF8.self)) }
     }
 
@@ -48,16 +50,20 @@ import Testing
     @Test func aUTF16LineGivesNoSpans() {
         let line = Array(#"{"a":1}"#.utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
         var tape = JSONTape()
-        var members: [JSONMemberSpan]? = []
-        #expect(line.withUnsafeBufferPointer { JSONReader.parse($0, into: &tape, members: &members) })
-        #expect(members == nil)
+        var recorded = JSONMemberSpans()
+        #expect(line.withUnsafeBufferPointer { JSONReader.parse($0, into: &tape, members: &recorded) })
+        #expect(recorded.spans == nil)
     }
 
-    @Test func withoutMembersNothingIsRecorded() {
+    @Test func eachParseReplacesTheLastSpans() {
         var tape = JSONTape()
-        var members: [JSONMemberSpan]? = nil
-        let line = Array(#"{"a":1}"#.utf8)
-        #expect(line.withUnsafeBufferPointer { JSONReader.parse($0, into: &tape, members: &members) })
-        #expect(members == nil)
+        var recorded = JSONMemberSpans()
+        let long = Array(#"{"a":1,"b":2,"c":3}"#.utf8)
+        let short = Array(#"{"d":4}"#.utf8)
+        #expect(long.withUnsafeBufferPointer { JSONReader.parse($0, into: &tape, members: &recorded) })
+        #expect(recorded.spans?.count == 3)
+        #expect(short.withUnsafeBufferPointer { JSONReader.parse($0, into: &tape, members: &recorded) })
+        #expect(recorded.spans?.map(\.key) == [2..<3])
+        #expect(!Array("{".utf8).withUnsafeBufferPointer { JSONReader.parse($0, into: &tape, members: &recorded) })
     }
 }
