@@ -307,6 +307,13 @@ public struct Reconciler: Sendable {
     /// Applies payments in canonical order, handing each `Match` to `body` as it is made (so
     /// that a caller writing them out holds one at a time).
     public mutating func reconcile(_ payments: [Payment], each body: (Match) throws -> Void) rethrows {
+        try reconcile(payments, inOrder: Self.canonicalOrder(payments), each: body)
+    }
+
+    /// The indices of `payments` in the order they are applied (`Payment.canonicallyOrdered`).
+    /// Apart from `reconcile` so that a caller may sort the payments while the agreements are
+    /// still being read and indexed (it needs nothing of the reconciler).
+    public static func canonicalOrder(_ payments: [Payment]) -> [Int] {
         // Sorted by a packed (date, amount) key first; the full order only breaks its ties.
         let keys = payments.map { UInt64(UInt32(truncatingIfNeeded: $0.date.daysSinceEpoch + 1 << 20)) << 40 | UInt64($0.paidCents & (1 << 40 - 1)) }
         var order = Array(0..<payments.count)
@@ -317,6 +324,11 @@ public struct Reconciler: Sendable {
                 }
             }
         }
+        return order
+    }
+
+    /// Applies payments in `order`, which must be `canonicalOrder(payments)`, as `reconcile(_:each:)`.
+    public mutating func reconcile(_ payments: [Payment], inOrder order: [Int], each body: (Match) throws -> Void) rethrows {
         // The same payment seen again sorts right after its first sighting (only where it was
         // read differs), so a duplicate is one whose identity is the previous payment's.
         var first: Int? = nil

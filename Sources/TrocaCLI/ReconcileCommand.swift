@@ -88,61 +88,20 @@ enum ReconcileCommand: Command {
 
         let (outputFile, rejectsFile, output, rejects, sink) = try CnabRun.outputs(args, context)
 
-        // The agreements: checked one by one, then against each other.
-        var taken: [(agreement: Agreement, line: Int, raw: [UInt8])] = []
-        var agreementsRead = 0, agreementsRejected = 0, agreementsSkipped = 0
-        let counts = try JSONLInput(name: agreementsPath, source: agreementsSource).forEachRecord(stage: "agreement", sink: sink) {
-            tape, line, raw in
-            guard tape.recordKind == "agreement" else {
-                agreementsSkipped += 1
-                return true
-            }
-            agreementsRead += 1
-            do {
-                taken.append((try Agreement(tape), line, Array(raw)))
-            } catch let error as ReconcileError {
-                agreementsRejected += 1
-                sink.report(Diagnostic(.error, DiagnosticCode(rawValue: error.code), error.message, file: agreementsPath, line: line, raw: Array(raw)))
-            }
-            return true
-        }
-        agreementsRead += counts.malformed
-        agreementsRejected += counts.malformed
-        agreementsSkipped += counts.blank
-        var reconciler = Reconciler(agreements: taken.map(\.agreement), options: options)
-        for t in taken where !reconciler.rejected.isEmpty {
-            if let e = reconciler.rejected[t.agreement.id] {
-                agreementsRejected += 1
-                sink.report(Diagnostic(.error, DiagnosticCode(rawValue: e.code), e.message, file: agreementsPath, line: t.line, raw: t.raw))
-            }
-        }
-        taken = []
-
-        // The payments.
-        var payments: [Payment] = []
-        var read = 0, rejected = 0, skipped = 0
-        for (name, source) in sources {
-            let c = try JSONLInput(name: name, source: source).forEachRecord(stage: "reconcile", sink: sink) { tape, line, raw in
-                read += 1
-                do {
-                    if let p = try Payment(tape, file: name, line: line) { payments.append(p) } else { skipped += 1 }
-                } catch let error as ReconcileError {
-                    rejected += 1
-                    sink.report(Diagnostic(.error, DiagnosticCode(rawValue: error.code), error.message, file: name, line: line, raw: Array(raw)))
-                }
-                return true
-            }
-            read += c.malformed + c.blank
-            rejected += c.malformed
-            skipped += c.blank
-        }
+        // The payments are read (and sorted) while the agreements are read and indexed.
+        let paymentsInput = ReconcilePayments(sources)
+        let threads = agreementsPath == "-" && inputs.contains("-") ? 1 : ChunkPipeline<ReconcilePayments, Void>.defaultThreads
+        let agreements = try paymentsInput.run(threads: threads) { try readAgreements(agreementsPath, agreementsSource, options, sink) }
+        var reconciler = agreements.0
+        try paymentsInput.report(to: sink)
+        let (read, rejected, skipped) = (paymentsInput.read, paymentsInput.rejected, paymentsInput.skipped)
 
         var byRule: [MatchRule: Int] = [:]
         var byOutcome: [Outcome: Int] = [:]
         var matched = 0, exceptions = 0
         let names: [(id: String, party: String)] = reconciler.agreements.map { ($0.id, $0.partyDocument) }
         let hasRules = reconciler.hasRules
-        try reconciler.reconcile(payments) { m in
+        try reconciler.reconcile(paymentsInput.payments, inOrder: paymentsInput.order) { m in
             if let problem = m.chargesProblem {
                 // The match stands (the payment went to its installment), but its late charges are
                 // unknown: an error, so the run exits 65 and nobody takes the zero for an answer.
@@ -163,8 +122,8 @@ enum ReconcileCommand: Command {
             output.withBuffer { matchRecord(m, names, hasRules, into: &$0) }
             try output.endRecord()
         }
-        let paymentCount = payments.count
-        payments = []
+        let paymentCount = paymentsInput.payments.count
+        paymentsInput.release()
         var byStatus: [String: Int] = [:]
         for (k, agreement) in reconciler.agreements.enumerated() {
             let s = reconciler.standing(of: k, asOf: asOf)
@@ -185,11 +144,46 @@ enum ReconcileCommand: Command {
                 + "\(exceptions) exceptions ("
                 + Outcome.all.filter(\.isException).map { "\($0.rawValue) \(byOutcome[$0] ?? 0)" }.joined(separator: ", ") + ")")
         io.say(
-            "reconcile: \(agreementsPath): read \(agreementsRead) agreements: \(reconciler.agreements.count) taken, "
-                + "\(agreementsRejected) rejected, \(agreementsSkipped) skipped; as of \(asOf): "
+            "reconcile: \(agreementsPath): read \(agreements.read) agreements: \(reconciler.agreements.count) taken, "
+                + "\(agreements.rejected) rejected, \(agreements.skipped) skipped; as of \(asOf): "
                 + ["current", "settled", "broken", "cancelled"].map { "\($0) \(byStatus[$0] ?? 0)" }.joined(separator: ", "))
         if sink.errors > 0 { return .dataError }
         return check && exceptions > 0 ? .no : .ok
+    }
+
+    /// Reads the agreements, checked one by one and then against each other (reporting those
+    /// refused), into a reconciler; with the agreements read, rejected and skipped.
+    static func readAgreements(_ path: String, _ source: ByteSource, _ options: MatchOptions, _ sink: DiagnosticSink) throws -> (
+        Reconciler, read: Int, rejected: Int, skipped: Int
+    ) {
+        var taken: [(agreement: Agreement, line: Int, raw: [UInt8])] = []
+        var read = 0, rejected = 0, skipped = 0
+        let counts = try JSONLInput(name: path, source: source).forEachRecord(stage: "agreement", sink: sink) {
+            tape, line, raw in
+            guard tape.recordKind == "agreement" else {
+                skipped += 1
+                return true
+            }
+            read += 1
+            do {
+                taken.append((try Agreement(tape), line, Array(raw)))
+            } catch let error as ReconcileError {
+                rejected += 1
+                sink.report(Diagnostic(.error, DiagnosticCode(rawValue: error.code), error.message, file: path, line: line, raw: Array(raw)))
+            }
+            return true
+        }
+        read += counts.malformed
+        rejected += counts.malformed
+        skipped += counts.blank
+        let reconciler = Reconciler(agreements: taken.map(\.agreement), options: options)
+        for t in taken where !reconciler.rejected.isEmpty {
+            if let e = reconciler.rejected[t.agreement.id] {
+                rejected += 1
+                sink.report(Diagnostic(.error, DiagnosticCode(rawValue: e.code), e.message, file: path, line: t.line, raw: t.raw))
+            }
+        }
+        return (reconciler, read, rejected, skipped)
     }
 
     static func today() -> CivilDate {
