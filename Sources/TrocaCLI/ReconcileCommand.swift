@@ -277,12 +277,22 @@ struct BufferObject: ~Copyable {
         buffer.pointee.append(UInt8(ascii: "{"))
     }
 
+    /// `,"name":` written in place after one capacity check (a match record has ~20 keys).
     mutating func key(_ name: StaticString) {
-        if !first { buffer.pointee.append(UInt8(ascii: ",")) }
+        let n = name.utf8CodeUnitCount
+        buffer.pointee.reserve(n + 4)
+        // In bounds: the reserve above made room for the comma, two quotes, the colon and the name.
+        var p = buffer.pointee.base + buffer.pointee.count
+        if !first {
+            p.pointee = UInt8(ascii: ",")
+            p += 1
+        }
         first = false
-        buffer.pointee.append(UInt8(ascii: "\""))
-        buffer.pointee.append(contentsOf: name)
-        buffer.pointee.append(contentsOf: "\":")
+        p[0] = UInt8(ascii: "\"")
+        (p + 1).update(from: name.utf8Start, count: n)
+        p[n + 1] = UInt8(ascii: "\"")
+        p[n + 2] = UInt8(ascii: ":")
+        buffer.pointee.count = p + n + 3 - buffer.pointee.base
     }
 
     mutating func string(_ name: StaticString, _ value: String) {
@@ -292,7 +302,22 @@ struct BufferObject: ~Copyable {
 
     mutating func int(_ name: StaticString, _ value: Int) {
         key(name)
-        JSONBytes.appendInt(value, to: &buffer.pointee)
+        guard value >= 0 else { return JSONBytes.appendInt(value, to: &buffer.pointee) }
+        // Digits written in place after one capacity check (20 covers Int.max's 19).
+        buffer.pointee.reserve(20)
+        var digits = 1
+        var v = value
+        while v >= 10 {
+            v /= 10
+            digits += 1
+        }
+        let p = buffer.pointee.base + buffer.pointee.count
+        v = value
+        for k in stride(from: digits - 1, through: 0, by: -1) {
+            p[k] = UInt8(48 + v % 10)
+            v /= 10
+        }
+        buffer.pointee.count += digits
     }
 
     mutating func date(_ name: StaticString, _ value: CivilDate) {
