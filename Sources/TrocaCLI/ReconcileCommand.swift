@@ -99,8 +99,17 @@ enum ReconcileCommand: Command {
         var byRule: [MatchRule: Int] = [:]
         var byOutcome: [Outcome: Int] = [:]
         var matched = 0, exceptions = 0
-        let names: [(id: String, party: String)] = reconciler.agreements.map { ($0.id, $0.partyDocument) }
-        let hasRules = reconciler.hasRules
+        let formatting = ReconcileRecords.Formatting(
+            names: reconciler.agreements.map { ($0.id, $0.partyDocument) }, hasRules: reconciler.hasRules, asOf: asOf)
+        let records = ChunkPipeline<ReconcileRecords, ReconcileRecords.Formatting>(
+            threads: ChunkPipeline<ReconcileRecords, ReconcileRecords.Formatting>.defaultThreads, state: { formatting },
+            make: { ReconcileRecords() }, reset: { $0.reset() }, isEmpty: { $0.items.isEmpty }, work: { chunk, f in chunk.format(f) })
+        defer { records.stop() }
+        /// Queues a record, handing the chunk on when full.
+        func add(_ item: ReconcileRecords.Item) throws {
+            records.current.items.append(item)
+            if records.current.items.count >= ReconcileRecords.capacity { try records.flush(final: false) { try $0.write(to: output) } }
+        }
         try reconciler.reconcile(paymentsInput.payments, inOrder: paymentsInput.order) { m in
             if let problem = m.chargesProblem {
                 // The match stands (the payment went to its installment), but its late charges are
@@ -119,8 +128,7 @@ enum ReconcileCommand: Command {
                 if let r = m.rule { byRule[r, default: 0] += 1 }
                 if check { return }
             }
-            output.withBuffer { matchRecord(m, names, hasRules, into: &$0) }
-            try output.endRecord()
+            try add(.match(m))
         }
         let paymentCount = paymentsInput.payments.count
         paymentsInput.release()
@@ -129,9 +137,9 @@ enum ReconcileCommand: Command {
             let s = reconciler.standing(of: k, asOf: asOf)
             byStatus[s.status, default: 0] += 1
             if check { continue }
-            output.withBuffer { statusRecord(agreement, s, asOf: asOf, into: &$0) }
-            try output.endRecord()
+            try add(.status(agreement, s))
         }
+        try records.flush(final: true) { try $0.write(to: output) }
         try output.finish()
         try rejects?.finish()
         try rejectsFile?.commit()
