@@ -197,10 +197,16 @@ public struct Reconciler: Sendable {
     /// a retorno's `00000012345` (the bank's 11 positions) finds an installment's `12345`.
     /// Only leading zeros of an all-digit number are dropped; anything else is compared as is.
     public static func nossoNumeroKey(_ value: String) -> String {
-        let bytes = value.utf8
-        guard !bytes.isEmpty, bytes.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return value }
-        let kept = bytes.drop { $0 == 48 }
-        return kept.isEmpty ? "0" : String(decoding: kept, as: UTF8.self)
+        var value = value
+        // On the string's contiguous UTF-8 (one per payment and per installment): a pointer loop
+        // instead of the generic `allSatisfy`/`drop(while:)` over `String.UTF8View`.
+        return value.withUTF8 { bytes -> String? in
+            var zeros = 0
+            while zeros < bytes.count, bytes[zeros] == 48 { zeros += 1 }
+            for b in bytes[zeros...] where b < 48 || b > 57 { return nil }
+            if bytes.isEmpty || zeros == 0 { return nil }
+            return zeros == bytes.count ? "0" : String(decoding: UnsafeBufferPointer(rebasing: bytes[zeros...]), as: UTF8.self)
+        } ?? value
     }
 
     /// The key indexes of agreements sorted by id, and the agreements whose keys clash.

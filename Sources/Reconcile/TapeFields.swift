@@ -124,7 +124,19 @@ struct FieldError: Error {
 
 extension UnsafeRawBufferPointer {
     /// Whether these bytes are the name's (a member key compared without making a `String`).
+    /// Inlined, and names of 8 bytes or more compared as two (overlapping) words: a record's
+    /// every key is tried against a few names, so a `memcmp` call each was a good part of reading.
+    @inline(__always)
     func isName(_ name: StaticString) -> Bool {
-        count == name.utf8CodeUnitCount && (count == 0 || memcmp(baseAddress!, name.utf8Start, count) == 0)
+        let n = name.utf8CodeUnitCount
+        guard count == n, let a = baseAddress else { return count == n }
+        let b = UnsafeRawPointer(name.utf8Start)
+        if n >= 8 {
+            // In bounds: both hold n >= 8 bytes, so the words at 0 and n - 8 lie within them.
+            return a.loadUnaligned(as: UInt64.self) == b.loadUnaligned(as: UInt64.self)
+                && a.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self) == b.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+        }
+        for k in 0..<n where a.load(fromByteOffset: k, as: UInt8.self) != b.load(fromByteOffset: k, as: UInt8.self) { return false }
+        return true
     }
 }
