@@ -312,7 +312,7 @@ public struct Reconciler: Sendable {
 
     /// Applies payments in canonical order, handing each `Match` to `body` as it is made (so
     /// that a caller writing them out holds one at a time).
-    public mutating func reconcile(_ payments: [Payment], each body: (Match) throws -> Void) rethrows {
+    public mutating func reconcile(_ payments: [Payment], each body: (consuming Match) throws -> Void) rethrows {
         try reconcile(payments, inOrder: Self.canonicalOrder(payments), each: body)
     }
 
@@ -334,7 +334,7 @@ public struct Reconciler: Sendable {
     }
 
     /// Applies payments in `order`, which must be `canonicalOrder(payments)`, as `reconcile(_:each:)`.
-    public mutating func reconcile(_ payments: [Payment], inOrder order: [Int], each body: (Match) throws -> Void) rethrows {
+    public mutating func reconcile(_ payments: [Payment], inOrder order: [Int], each body: (consuming Match) throws -> Void) rethrows {
         // The same payment seen again sorts right after its first sighting (only where it was
         // read differs), so a duplicate is one whose identity is the previous payment's.
         var first: Int? = nil

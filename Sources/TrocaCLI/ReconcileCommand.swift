@@ -100,7 +100,8 @@ enum ReconcileCommand: Command {
         var byOutcome: [Outcome: Int] = [:]
         var matched = 0, exceptions = 0
         let formatting = ReconcileRecords.Formatting(
-            names: reconciler.agreements.map { ($0.id, $0.partyDocument) }, hasRules: reconciler.hasRules, asOf: asOf)
+            agreements: reconciler.agreements, names: reconciler.agreements.map { ($0.id, $0.partyDocument) }, hasRules: reconciler.hasRules,
+            asOf: asOf)
         let records = ChunkPipeline<ReconcileRecords, ReconcileRecords.Formatting>(
             threads: ChunkPipeline<ReconcileRecords, ReconcileRecords.Formatting>.defaultThreads, state: { formatting },
             make: { ReconcileRecords() }, reset: { $0.reset() }, isEmpty: { $0.items.isEmpty }, work: { chunk, f in chunk.format(f) })
@@ -110,7 +111,7 @@ enum ReconcileCommand: Command {
             records.current.items.append(item)
             if records.current.items.count >= ReconcileRecords.capacity { try records.flush(final: false) { try $0.write(to: output) } }
         }
-        try reconciler.reconcile(paymentsInput.payments, inOrder: paymentsInput.order) { m in
+        try reconciler.reconcile(paymentsInput.payments, inOrder: paymentsInput.order) { (m: consuming Match) in
             if let problem = m.chargesProblem {
                 // The match stands (the payment went to its installment), but its late charges are
                 // unknown: an error, so the run exits 65 and nobody takes the zero for an answer.
@@ -128,16 +129,16 @@ enum ReconcileCommand: Command {
                 if let r = m.rule { byRule[r, default: 0] += 1 }
                 if check { return }
             }
-            try add(.match(m))
+            try add(.match(consume m))
         }
         let paymentCount = paymentsInput.payments.count
         paymentsInput.release()
         var byStatus: [String: Int] = [:]
-        for (k, agreement) in reconciler.agreements.enumerated() {
+        for k in reconciler.agreements.indices {
             let s = reconciler.standing(of: k, asOf: asOf)
             byStatus[s.status, default: 0] += 1
             if check { continue }
-            try add(.status(agreement, s))
+            try add(.status(k, s))
         }
         try records.flush(final: true) { try $0.write(to: output) }
         try output.finish()

@@ -10,6 +10,9 @@ import Records
 final class ReconcileRecords: PoolJob, @unchecked Sendable {
     /// What every chunk is formatted with (read only, shared by the threads).
     struct Formatting {
+        /// The agreements (`Reconciler.agreements`: a status names its agreement by index, so
+        /// that queuing it copies no strings).
+        let agreements: [Agreement]
         /// Each agreement's id and party document, by index.
         let names: [(id: String, party: String)]
         let hasRules: Bool
@@ -19,7 +22,7 @@ final class ReconcileRecords: PoolJob, @unchecked Sendable {
     /// One record to write.
     enum Item {
         case match(Match)
-        case status(Agreement, AgreementStanding)
+        case status(Int, AgreementStanding)
     }
 
     /// Records per chunk: enough to keep a thread busy between hand-overs, small enough that
@@ -45,7 +48,7 @@ final class ReconcileRecords: PoolJob, @unchecked Sendable {
         for item in items {
             switch item {
             case .match(let m): ReconcileCommand.matchRecord(m, f.names, f.hasRules, into: &output)
-            case .status(let a, let s): ReconcileCommand.statusRecord(a, s, asOf: f.asOf, into: &output)
+            case .status(let k, let s): ReconcileCommand.statusRecord(f.agreements[k], s, asOf: f.asOf, into: &output)
             }
             ends.append(output.count)
         }
