@@ -258,7 +258,10 @@ public struct Reconciler: Sendable {
     /// A reconciler over checked agreements; those whose ids or keys clash are left out and
     /// named in `rejected`.
     public init(agreements: [Agreement], options: MatchOptions = MatchOptions()) {
-        var list = agreements.sorted { $0.id < $1.id }
+        // Agreements usually come sorted by id already: then they are taken as they are (a sort
+        // would copy every agreement, a retain per string and array, to put none elsewhere).
+        var list = agreements
+        if zip(list, list.dropFirst()).contains(where: { $1.id < $0.id }) { list.sort { $0.id < $1.id } }
         var (nosso, doc, rejected) = Self.indexed(list)
         if !rejected.isEmpty {
             list.removeAll { rejected[$0.id] != nil }
@@ -442,18 +445,19 @@ public struct Reconciler: Sendable {
 
     /// Agreement `a`'s standing as of `date` (after `reconcile`).
     public func standing(of a: Int, asOf date: CivilDate) -> AgreementStanding {
-        let agreement = agreements[a]
         var s = AgreementStanding(status: "current")
         s.paidCents = paid[a]
         s.creditCents = credit[a]
-        for (i, inst) in agreement.installments.enumerated() {
-            let b = balances[first[a] + i]
+        // From the per-installment arrays: no `Installment` copied (nor its strings retained).
+        let day = date.daysSinceEpoch
+        for j in first[a]..<first[a + 1] {
+            let b = balances[j]
             s.openCents += b
             if b == 0 { s.installmentsPaid += 1 }
-            if b > 0, inst.dueDate < date { s.overdueCents += b }
-            if b > 0, s.nextDue == nil { s.nextDue = (inst.number, inst.dueDate, b) }
+            if b > 0, dueDay[j] < day { s.overdueCents += b }
+            if b > 0, s.nextDue == nil { s.nextDue = (number[j], CivilDate(daysSinceEpoch: dueDay[j]), b) }
         }
-        if agreement.status == "cancelled" {
+        if agreements[a].status == "cancelled" {
             s.status = "cancelled"
         } else if let b = broken[a] ?? breaker(a, by: date) {
             s.status = "broken"
