@@ -91,17 +91,44 @@ public struct Agreement: Sendable, Hashable {
         self = try RecordError.reading("agreement.field") { try Agreement(reading: tape) }
     }
 
+    /// The nodes of the members an agreement (or one of its installments) is read from, found
+    /// in one walk of the object: the last of each name, as `JSONTape.member` would find it.
+    private struct Nodes {
+        var id, partyDocument, originTitles, createdOn, totalCents, downPayment, installments, breakRule, status: Int?
+        var number, dueDate, amountCents, nossoNumero, documentNumber: Int?
+
+        init(_ tape: JSONTape, of object: Int) {
+            tape.forEachMember(of: object) { key, value in
+                switch key.count {
+                case 2: if key.isName("id") { id = value }
+                case 6: if key.isName("number") { number = value } else if key.isName("status") { status = value }
+                case 8: if key.isName("due_date") { dueDate = value }
+                case 10: if key.isName("created_on") { createdOn = value } else if key.isName("break_rule") { breakRule = value }
+                case 11: if key.isName("total_cents") { totalCents = value }
+                case 12:
+                    if key.isName("amount_cents") { amountCents = value } else if key.isName("down_payment") { downPayment = value }
+                    else if key.isName("installments") { installments = value } else if key.isName("nosso_numero") { nossoNumero = value }
+                case 13: if key.isName("origin_titles") { originTitles = value }
+                case 14: if key.isName("party_document") { partyDocument = value }
+                case 15: if key.isName("document_number") { documentNumber = value }
+                default: break
+                }
+            }
+        }
+    }
+
     private init(reading tape: JSONTape) throws {
         func required<T>(_ value: T?, _ path: String, _ what: String) throws -> T {
             guard let value else { throw ReconcileError("agreement.field", "expected \(path) (\(what)), found none") }
             return value
         }
-        let id = try required(try tape.text("id"), "id", "the agreement's identifier")
-        let party = try required(try tape.text("party_document"), "party_document", "the debtor's CPF/CNPJ")
-        let created = try required(try tape.date("created_on"), "created_on", "a date YYYY-MM-DD")
-        let total = try required(try tape.integer("total_cents"), "total_cents", "the agreed total in centavos")
+        let at = Nodes(tape, of: 0)
+        let id = try required(try tape.text(at: at.id, "id"), "id", "the agreement's identifier")
+        let party = try required(try tape.text(at: at.partyDocument, "party_document"), "party_document", "the debtor's CPF/CNPJ")
+        let created = try required(try tape.date(at: at.createdOn, "created_on"), "created_on", "a date YYYY-MM-DD")
+        let total = try required(try tape.integer(at: at.totalCents, "total_cents"), "total_cents", "the agreed total in centavos")
         var origins: [String] = []
-        if let n = tape.node("origin_titles"), tape[n].kind != .null {
+        if let n = at.originTitles, tape[n].kind != .null {
             guard tape[n].kind == .array else { throw FieldError("origin_titles", "expected an array of strings, found \(tape.kindName(n))") }
             var i = n + 1
             for _ in 0..<tape[n].count {
@@ -113,24 +140,25 @@ public struct Agreement: Sendable, Hashable {
             }
         }
         var installments: [Installment] = []
-        if let d = tape.node("down_payment"), tape[d].kind != .null {
+        if let d = at.downPayment, tape[d].kind != .null {
             guard tape[d].kind == .object else { throw FieldError("down_payment", "expected an object, found \(tape.kindName(d))") }
-            installments.append(try Self.installment(tape, d, number: 0))
+            installments.append(try Self.installment(tape, Nodes(tape, of: d), number: 0))
         }
-        let list = try required(tape.node("installments"), "installments", "an array of installments")
+        let list = try required(at.installments, "installments", "an array of installments")
         guard tape[list].kind == .array, tape[list].count > 0 else {
             throw FieldError("installments", "expected a non-empty array, found \(tape.kindName(list))")
         }
         var i = list + 1
         for k in 0..<Int(tape[list].count) {
             guard tape[i].kind == .object else { throw FieldError("installments[\(k)]", "expected an object, found \(tape.kindName(i))") }
-            guard let number = try tape.integer("number", of: i) else {
+            let member = Nodes(tape, of: i)
+            guard let number = try tape.integer(at: member.number, "number") else {
                 throw ReconcileError("agreement.field", "expected installments[\(k)].number (1, 2, 3…), found none")
             }
             guard number == k + 1 else {
                 throw ReconcileError("agreement.number", "installments must be numbered 1…n in order: expected \(k + 1), found \(number)")
             }
-            installments.append(try Self.installment(tape, i, number: number))
+            installments.append(try Self.installment(tape, member, number: number))
             i = tape.next(after: i)
         }
         var previous: Installment? = nil
@@ -153,7 +181,7 @@ public struct Agreement: Sendable, Hashable {
                 "the entrada and installments add up to \(Money.format(sum)), expected total_cents \(Money.format(total))")
         }
         var rule = BreakRule()
-        if let r = tape.node("break_rule"), tape[r].kind != .null {
+        if let r = at.breakRule, tape[r].kind != .null {
             guard tape[r].kind == .object else { throw FieldError("break_rule", "expected an object, found \(tape.kindName(r))") }
             rule.overdueDays = try tape.integer("overdue_days", of: r)
             rule.downPaymentDays = try tape.integer("down_payment_days", of: r)
@@ -161,8 +189,8 @@ public struct Agreement: Sendable, Hashable {
                 if let v, v < 0 { throw ReconcileError("agreement.field", "break_rule.\(name): expected 0 or more days, found \(v)") }
             }
         }
-        let status = try tape.text("status") ?? "active"
-        guard ["active", "broken", "cancelled"].contains(status) else {
+        let status = try tape.text(at: at.status, "status") ?? "active"
+        guard status == "active" || status == "broken" || status == "cancelled" else {
             throw ReconcileError("agreement.field", "status: expected active, broken or cancelled, found \"\(status)\"")
         }
         self.init(
@@ -170,17 +198,17 @@ public struct Agreement: Sendable, Hashable {
             breakRule: rule, status: status)
     }
 
-    private static func installment(_ tape: JSONTape, _ at: Int, number: Int) throws -> Installment {
+    private static func installment(_ tape: JSONTape, _ member: Nodes, number: Int) throws -> Installment {
         var path: String { number == 0 ? "down_payment" : "installment \(number)" }
-        guard let due = try tape.date("due_date", of: at) else {
+        guard let due = try tape.date(at: member.dueDate, "due_date") else {
             throw ReconcileError("agreement.field", "\(path): expected due_date (a date YYYY-MM-DD), found none")
         }
-        guard let amount = try tape.integer("amount_cents", of: at) else {
+        guard let amount = try tape.integer(at: member.amountCents, "amount_cents") else {
             throw ReconcileError("agreement.field", "\(path): expected amount_cents, found none")
         }
         guard amount > 0 else { throw ReconcileError("agreement.amount", "\(path): expected amount_cents above zero, found \(amount)") }
         return Installment(
-            number: number, dueDate: due, amountCents: amount, nossoNumero: try tape.text("nosso_numero", of: at),
-            documentNumber: try tape.text("document_number", of: at))
+            number: number, dueDate: due, amountCents: amount, nossoNumero: try tape.text(at: member.nossoNumero, "nosso_numero"),
+            documentNumber: try tape.text(at: member.documentNumber, "document_number"))
     }
 }

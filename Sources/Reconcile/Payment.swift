@@ -52,25 +52,50 @@ public struct Payment: Sendable, Hashable {
         self = p
     }
 
+    /// The nodes of the members a payment is read from, found in one walk of the record.
+    private struct Nodes {
+        var record, event, occurrenceDate, paymentDate, creditDate: Int?
+        var nossoNumero, documentNumber, payer, paidCents, source, reference: Int?
+
+        /// The last node of each member (as `JSONTape.member` would find it).
+        init(_ tape: JSONTape) {
+            tape.forEachMember(of: 0) { key, value in
+                switch key.count {
+                case 5: if key.isName("event") { event = value } else if key.isName("payer") { payer = value }
+                case 6: if key.isName("record") { record = value } else if key.isName("source") { source = value }
+                case 9: if key.isName("reference") { reference = value }
+                case 10: if key.isName("paid_cents") { paidCents = value }
+                case 11: if key.isName("credit_date") { creditDate = value }
+                case 12: if key.isName("nosso_numero") { nossoNumero = value } else if key.isName("payment_date") { paymentDate = value }
+                case 15: if key.isName("occurrence_date") { occurrenceDate = value } else if key.isName("document_number") { documentNumber = value }
+                default: break
+                }
+            }
+        }
+    }
+
     private static func read(_ tape: JSONTape, file: String, line: Int) throws -> Payment? {
-        let kind = tape.recordKind
-        switch kind {
-        case "event":
-            guard try tape.text("event") == "paid" else { return nil }
-        case "payment": break
+        let at = Nodes(tape)
+        guard let r = at.record, tape[r].kind == .string else { return nil }
+        let kind: String
+        switch tape.bytes(r) {
+        case let b where b.elementsEqual("event".utf8):
+            kind = "event"
+            guard try tape.text(at: at.event, "event") == "paid" else { return nil }
+        case let b where b.elementsEqual("payment".utf8): kind = "payment"
         default: return nil
         }
         let date = kind == "event"
-            ? try tape.date("occurrence_date") ?? tape.date("credit_date")
-            : try tape.date("payment_date") ?? tape.date("credit_date")
-        let nosso = try tape.text("nosso_numero")
-        let doc = try tape.text("document_number")
-        let party = try tape.text("payer.document")
+            ? try tape.date(at: at.occurrenceDate, "occurrence_date") ?? tape.date(at: at.creditDate, "credit_date")
+            : try tape.date(at: at.paymentDate, "payment_date") ?? tape.date(at: at.creditDate, "credit_date")
+        let nosso = try tape.text(at: at.nossoNumero, "nosso_numero")
+        let doc = try tape.text(at: at.documentNumber, "document_number")
+        let party = try tape.text(at: at.payer.flatMap { tape.member("document", of: $0) }, "payer.document")
         guard nosso != nil || doc != nil || party != nil else {
             throw ReconcileError(
                 "reconcile.payment-key", "expected nosso_numero, document_number or payer.document to match it by, found none")
         }
-        guard let cents = try tape.integer("paid_cents") else {
+        guard let cents = try tape.integer(at: at.paidCents, "paid_cents") else {
             throw ReconcileError("reconcile.payment-amount", "expected paid_cents, found none")
         }
         guard cents > 0 else { throw ReconcileError("reconcile.payment-amount", "expected paid_cents above zero, found \(cents)") }
@@ -81,15 +106,15 @@ public struct Payment: Sendable, Hashable {
         }
         var sourceFile = file
         var sourceLine = line
-        if let s = tape.member("source", of: 0), tape[s].kind == .object, let f = try tape.text("file", of: s),
+        if let s = at.source, tape[s].kind == .object, let f = try tape.text("file", of: s),
             let l = try tape.integer("line", of: s)
         {
             sourceFile = f
             sourceLine = l
         }
         return Payment(
-            kind: kind!, nossoNumero: nosso, documentNumber: doc, partyDocument: party,
-            reference: kind == "payment" ? try tape.text("reference") : nil, paidCents: cents, date: date,
+            kind: kind, nossoNumero: nosso, documentNumber: doc, partyDocument: party,
+            reference: kind == "payment" ? try tape.text(at: at.reference, "reference") : nil, paidCents: cents, date: date,
             sourceFile: sourceFile, sourceLine: sourceLine)
     }
 

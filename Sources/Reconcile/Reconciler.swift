@@ -197,10 +197,16 @@ public struct Reconciler: Sendable {
     /// a retorno's `00000012345` (the bank's 11 positions) finds an installment's `12345`.
     /// Only leading zeros of an all-digit number are dropped; anything else is compared as is.
     public static func nossoNumeroKey(_ value: String) -> String {
-        let bytes = value.utf8
-        guard !bytes.isEmpty, bytes.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return value }
-        let kept = bytes.drop { $0 == 48 }
-        return kept.isEmpty ? "0" : String(decoding: kept, as: UTF8.self)
+        var value = value
+        // On the string's contiguous UTF-8 (one per payment and per installment): a pointer loop
+        // instead of the generic `allSatisfy`/`drop(while:)` over `String.UTF8View`.
+        return value.withUTF8 { bytes -> String? in
+            var zeros = 0
+            while zeros < bytes.count, bytes[zeros] == 48 { zeros += 1 }
+            for b in bytes[zeros...] where b < 48 || b > 57 { return nil }
+            if bytes.isEmpty || zeros == 0 { return nil }
+            return zeros == bytes.count ? "0" : String(decoding: UnsafeBufferPointer(rebasing: bytes[zeros...]), as: UTF8.self)
+        } ?? value
     }
 
     /// The key indexes of agreements sorted by id, and the agreements whose keys clash.
@@ -252,7 +258,10 @@ public struct Reconciler: Sendable {
     /// A reconciler over checked agreements; those whose ids or keys clash are left out and
     /// named in `rejected`.
     public init(agreements: [Agreement], options: MatchOptions = MatchOptions()) {
-        var list = agreements.sorted { $0.id < $1.id }
+        // Agreements usually come sorted by id already: then they are taken as they are (a sort
+        // would copy every agreement, a retain per string and array, to put none elsewhere).
+        var list = agreements
+        if zip(list, list.dropFirst()).contains(where: { $1.id < $0.id }) { list.sort { $0.id < $1.id } }
         var (nosso, doc, rejected) = Self.indexed(list)
         if !rejected.isEmpty {
             list.removeAll { rejected[$0.id] != nil }
@@ -306,7 +315,14 @@ public struct Reconciler: Sendable {
 
     /// Applies payments in canonical order, handing each `Match` to `body` as it is made (so
     /// that a caller writing them out holds one at a time).
-    public mutating func reconcile(_ payments: [Payment], each body: (Match) throws -> Void) rethrows {
+    public mutating func reconcile(_ payments: [Payment], each body: (consuming Match) throws -> Void) rethrows {
+        try reconcile(payments, inOrder: Self.canonicalOrder(payments), each: body)
+    }
+
+    /// The indices of `payments` in the order they are applied (`Payment.canonicallyOrdered`).
+    /// Apart from `reconcile` so that a caller may sort the payments while the agreements are
+    /// still being read and indexed (it needs nothing of the reconciler).
+    public static func canonicalOrder(_ payments: [Payment]) -> [Int] {
         // Sorted by a packed (date, amount) key first; the full order only breaks its ties.
         let keys = payments.map { UInt64(UInt32(truncatingIfNeeded: $0.date.daysSinceEpoch + 1 << 20)) << 40 | UInt64($0.paidCents & (1 << 40 - 1)) }
         var order = Array(0..<payments.count)
@@ -317,6 +333,11 @@ public struct Reconciler: Sendable {
                 }
             }
         }
+        return order
+    }
+
+    /// Applies payments in `order`, which must be `canonicalOrder(payments)`, as `reconcile(_:each:)`.
+    public mutating func reconcile(_ payments: [Payment], inOrder order: [Int], each body: (consuming Match) throws -> Void) rethrows {
         // The same payment seen again sorts right after its first sighting (only where it was
         // read differs), so a duplicate is one whose identity is the previous payment's.
         var first: Int? = nil
@@ -424,18 +445,19 @@ public struct Reconciler: Sendable {
 
     /// Agreement `a`'s standing as of `date` (after `reconcile`).
     public func standing(of a: Int, asOf date: CivilDate) -> AgreementStanding {
-        let agreement = agreements[a]
         var s = AgreementStanding(status: "current")
         s.paidCents = paid[a]
         s.creditCents = credit[a]
-        for (i, inst) in agreement.installments.enumerated() {
-            let b = balances[first[a] + i]
+        // From the per-installment arrays: no `Installment` copied (nor its strings retained).
+        let day = date.daysSinceEpoch
+        for j in first[a]..<first[a + 1] {
+            let b = balances[j]
             s.openCents += b
             if b == 0 { s.installmentsPaid += 1 }
-            if b > 0, inst.dueDate < date { s.overdueCents += b }
-            if b > 0, s.nextDue == nil { s.nextDue = (inst.number, inst.dueDate, b) }
+            if b > 0, dueDay[j] < day { s.overdueCents += b }
+            if b > 0, s.nextDue == nil { s.nextDue = (number[j], CivilDate(daysSinceEpoch: dueDay[j]), b) }
         }
-        if agreement.status == "cancelled" {
+        if agreements[a].status == "cancelled" {
             s.status = "cancelled"
         } else if let b = broken[a] ?? breaker(a, by: date) {
             s.status = "broken"

@@ -20,7 +20,12 @@ extension JSONTape {
 
     /// A string member's text; nil when absent, null, or empty. Throws when it is another kind.
     func text(_ path: String, of index: Int = 0) throws(FieldError) -> String? {
-        guard let n = node(path, of: index) else { return nil }
+        try text(at: node(path, of: index), path)
+    }
+
+    /// As `text(_:of:)`, for a node already found (`path` names it in messages).
+    func text(at node: Int?, _ path: String) throws(FieldError) -> String? {
+        guard let n = node else { return nil }
         switch self[n].kind {
         case .null: return nil
         case .string: return self[n].count == 0 ? nil : string(n)
@@ -30,7 +35,12 @@ extension JSONTape {
 
     /// An integer member; nil when absent or null. Throws when it is another kind.
     func integer(_ path: String, of index: Int = 0) throws(FieldError) -> Int? {
-        guard let n = node(path, of: index) else { return nil }
+        try integer(at: node(path, of: index), path)
+    }
+
+    /// As `integer(_:of:)`, for a node already found (`path` names it in messages).
+    func integer(at node: Int?, _ path: String) throws(FieldError) -> Int? {
+        guard let n = node else { return nil }
         switch self[n].kind {
         case .null: return nil
         case .integer: return Int(self[n].value)
@@ -43,7 +53,12 @@ extension JSONTape {
 
     /// A date member (`YYYY-MM-DD`); nil when absent or null. Throws when it is not a real date.
     func date(_ path: String, of index: Int = 0) throws(FieldError) -> CivilDate? {
-        guard let n = node(path, of: index), self[n].kind != .null else { return nil }
+        try date(at: node(path, of: index), path)
+    }
+
+    /// As `date(_:of:)`, for a node already found (`path` names it in messages).
+    func date(at node: Int?, _ path: String) throws(FieldError) -> CivilDate? {
+        guard let n = node, self[n].kind != .null else { return nil }
         if self[n].kind == .string, self[n].count == 10 {
             let b = bytes(n)
             let s = b.startIndex
@@ -53,8 +68,28 @@ extension JSONTape {
                 return date
             }
         }
-        guard let s = try text(path, of: index) else { return nil }
+        guard let s = try text(at: n, path) else { return nil }
         throw FieldError(path, "expected a date YYYY-MM-DD, found \"\(s)\"")
+    }
+
+    /// Calls `body` with each member of the object at `index`: its key's bytes and its value's
+    /// node, in document order. Reading several members in one pass costs one walk of the
+    /// object instead of one `member` walk (and one key `String`) each; a caller that keeps
+    /// the last node seen for a key gets what `member` would give (the last one wins).
+    func forEachMember(of index: Int, _ body: (UnsafeRawBufferPointer, Int) -> Void) {
+        guard nodes[index].kind == .object else { return }
+        nodes.withUnsafeBufferPointer { nodes in
+            text.withUnsafeBytes { text in
+                var i = index + 1
+                for _ in 0..<nodes[index].count {
+                    let k = nodes[i]
+                    // A key's bytes lie within the text's first `textCount` bytes (the reader put them there).
+                    body(UnsafeRawBufferPointer(rebasing: text[Int(k.offset)..<Int(k.offset) + Int(k.count)]), i + 1)
+                    let v = nodes[i + 1]
+                    i = v.kind == .array || v.kind == .object ? Int(v.value) : i + 2
+                }
+            }
+        }
     }
 
     /// What a node is, for messages: `a string "5,00"`, `a number 1.5`, `an object`.
@@ -84,5 +119,24 @@ struct FieldError: Error {
     init(_ path: String, _ expected: String) {
         self.path = path
         self.expected = expected
+    }
+}
+
+extension UnsafeRawBufferPointer {
+    /// Whether these bytes are the name's (a member key compared without making a `String`).
+    /// Inlined, and names of 8 bytes or more compared as two (overlapping) words: a record's
+    /// every key is tried against a few names, so a `memcmp` call each was a good part of reading.
+    @inline(__always)
+    func isName(_ name: StaticString) -> Bool {
+        let n = name.utf8CodeUnitCount
+        guard count == n, let a = baseAddress else { return count == n }
+        let b = UnsafeRawPointer(name.utf8Start)
+        if n >= 8 {
+            // In bounds: both hold n >= 8 bytes, so the words at 0 and n - 8 lie within them.
+            return a.loadUnaligned(as: UInt64.self) == b.loadUnaligned(as: UInt64.self)
+                && a.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self) == b.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+        }
+        for k in 0..<n where a.load(fromByteOffset: k, as: UInt8.self) != b.load(fromByteOffset: k, as: UInt8.self) { return false }
+        return true
     }
 }

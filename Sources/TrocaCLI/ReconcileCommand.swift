@@ -88,61 +88,30 @@ enum ReconcileCommand: Command {
 
         let (outputFile, rejectsFile, output, rejects, sink) = try CnabRun.outputs(args, context)
 
-        // The agreements: checked one by one, then against each other.
-        var taken: [(agreement: Agreement, line: Int, raw: [UInt8])] = []
-        var agreementsRead = 0, agreementsRejected = 0, agreementsSkipped = 0
-        let counts = try JSONLInput(name: agreementsPath, source: agreementsSource).forEachRecord(stage: "agreement", sink: sink) {
-            tape, line, raw in
-            guard tape.recordKind == "agreement" else {
-                agreementsSkipped += 1
-                return true
-            }
-            agreementsRead += 1
-            do {
-                taken.append((try Agreement(tape), line, Array(raw)))
-            } catch let error as ReconcileError {
-                agreementsRejected += 1
-                sink.report(Diagnostic(.error, DiagnosticCode(rawValue: error.code), error.message, file: agreementsPath, line: line, raw: Array(raw)))
-            }
-            return true
-        }
-        agreementsRead += counts.malformed
-        agreementsRejected += counts.malformed
-        agreementsSkipped += counts.blank
-        var reconciler = Reconciler(agreements: taken.map(\.agreement), options: options)
-        for t in taken where !reconciler.rejected.isEmpty {
-            if let e = reconciler.rejected[t.agreement.id] {
-                agreementsRejected += 1
-                sink.report(Diagnostic(.error, DiagnosticCode(rawValue: e.code), e.message, file: agreementsPath, line: t.line, raw: t.raw))
-            }
-        }
-        taken = []
-
-        // The payments.
-        var payments: [Payment] = []
-        var read = 0, rejected = 0, skipped = 0
-        for (name, source) in sources {
-            let c = try JSONLInput(name: name, source: source).forEachRecord(stage: "reconcile", sink: sink) { tape, line, raw in
-                read += 1
-                do {
-                    if let p = try Payment(tape, file: name, line: line) { payments.append(p) } else { skipped += 1 }
-                } catch let error as ReconcileError {
-                    rejected += 1
-                    sink.report(Diagnostic(.error, DiagnosticCode(rawValue: error.code), error.message, file: name, line: line, raw: Array(raw)))
-                }
-                return true
-            }
-            read += c.malformed + c.blank
-            rejected += c.malformed
-            skipped += c.blank
-        }
+        // The payments are read (and sorted) while the agreements are read and indexed.
+        let paymentsInput = ReconcilePayments(sources)
+        let threads = agreementsPath == "-" && inputs.contains("-") ? 1 : ChunkPipeline<ReconcilePayments, Void>.defaultThreads
+        let agreements = try paymentsInput.run(threads: threads) { try readAgreements(agreementsPath, agreementsSource, options, sink) }
+        var reconciler = agreements.0
+        try paymentsInput.report(to: sink)
+        let (read, rejected, skipped) = (paymentsInput.read, paymentsInput.rejected, paymentsInput.skipped)
 
         var byRule: [MatchRule: Int] = [:]
         var byOutcome: [Outcome: Int] = [:]
         var matched = 0, exceptions = 0
-        let names: [(id: String, party: String)] = reconciler.agreements.map { ($0.id, $0.partyDocument) }
-        let hasRules = reconciler.hasRules
-        try reconciler.reconcile(payments) { m in
+        let formatting = ReconcileRecords.Formatting(
+            agreements: reconciler.agreements, names: reconciler.agreements.map { ($0.id, $0.partyDocument) }, hasRules: reconciler.hasRules,
+            asOf: asOf)
+        let records = ChunkPipeline<ReconcileRecords, ReconcileRecords.Formatting>(
+            threads: ChunkPipeline<ReconcileRecords, ReconcileRecords.Formatting>.defaultThreads, state: { formatting },
+            make: { ReconcileRecords() }, reset: { $0.reset() }, isEmpty: { $0.items.isEmpty }, work: { chunk, f in chunk.format(f) })
+        defer { records.stop() }
+        /// Queues a record, handing the chunk on when full.
+        func add(_ item: ReconcileRecords.Item) throws {
+            records.current.items.append(item)
+            if records.current.items.count >= ReconcileRecords.capacity { try records.flush(final: false) { try $0.write(to: output) } }
+        }
+        try reconciler.reconcile(paymentsInput.payments, inOrder: paymentsInput.order) { (m: consuming Match) in
             if let problem = m.chargesProblem {
                 // The match stands (the payment went to its installment), but its late charges are
                 // unknown: an error, so the run exits 65 and nobody takes the zero for an answer.
@@ -160,19 +129,18 @@ enum ReconcileCommand: Command {
                 if let r = m.rule { byRule[r, default: 0] += 1 }
                 if check { return }
             }
-            output.withBuffer { matchRecord(m, names, hasRules, into: &$0) }
-            try output.endRecord()
+            try add(.match(consume m))
         }
-        let paymentCount = payments.count
-        payments = []
+        let paymentCount = paymentsInput.payments.count
+        paymentsInput.release()
         var byStatus: [String: Int] = [:]
-        for (k, agreement) in reconciler.agreements.enumerated() {
+        for k in reconciler.agreements.indices {
             let s = reconciler.standing(of: k, asOf: asOf)
             byStatus[s.status, default: 0] += 1
             if check { continue }
-            output.withBuffer { statusRecord(agreement, s, asOf: asOf, into: &$0) }
-            try output.endRecord()
+            try add(.status(k, s))
         }
+        try records.flush(final: true) { try $0.write(to: output) }
         try output.finish()
         try rejects?.finish()
         try rejectsFile?.commit()
@@ -185,11 +153,46 @@ enum ReconcileCommand: Command {
                 + "\(exceptions) exceptions ("
                 + Outcome.all.filter(\.isException).map { "\($0.rawValue) \(byOutcome[$0] ?? 0)" }.joined(separator: ", ") + ")")
         io.say(
-            "reconcile: \(agreementsPath): read \(agreementsRead) agreements: \(reconciler.agreements.count) taken, "
-                + "\(agreementsRejected) rejected, \(agreementsSkipped) skipped; as of \(asOf): "
+            "reconcile: \(agreementsPath): read \(agreements.read) agreements: \(reconciler.agreements.count) taken, "
+                + "\(agreements.rejected) rejected, \(agreements.skipped) skipped; as of \(asOf): "
                 + ["current", "settled", "broken", "cancelled"].map { "\($0) \(byStatus[$0] ?? 0)" }.joined(separator: ", "))
         if sink.errors > 0 { return .dataError }
         return check && exceptions > 0 ? .no : .ok
+    }
+
+    /// Reads the agreements, checked one by one and then against each other (reporting those
+    /// refused), into a reconciler; with the agreements read, rejected and skipped.
+    static func readAgreements(_ path: String, _ source: ByteSource, _ options: MatchOptions, _ sink: DiagnosticSink) throws -> (
+        Reconciler, read: Int, rejected: Int, skipped: Int
+    ) {
+        var taken: [(agreement: Agreement, line: Int, raw: [UInt8])] = []
+        var read = 0, rejected = 0, skipped = 0
+        let counts = try JSONLInput(name: path, source: source).forEachRecord(stage: "agreement", sink: sink) {
+            tape, line, raw in
+            guard tape.recordKind == "agreement" else {
+                skipped += 1
+                return true
+            }
+            read += 1
+            do {
+                taken.append((try Agreement(tape), line, Array(raw)))
+            } catch let error as ReconcileError {
+                rejected += 1
+                sink.report(Diagnostic(.error, DiagnosticCode(rawValue: error.code), error.message, file: path, line: line, raw: Array(raw)))
+            }
+            return true
+        }
+        read += counts.malformed
+        rejected += counts.malformed
+        skipped += counts.blank
+        let reconciler = Reconciler(agreements: taken.map(\.agreement), options: options)
+        for t in taken where !reconciler.rejected.isEmpty {
+            if let e = reconciler.rejected[t.agreement.id] {
+                rejected += 1
+                sink.report(Diagnostic(.error, DiagnosticCode(rawValue: e.code), e.message, file: path, line: t.line, raw: t.raw))
+            }
+        }
+        return (reconciler, read, rejected, skipped)
     }
 
     static func today() -> CivilDate {
@@ -283,12 +286,22 @@ struct BufferObject: ~Copyable {
         buffer.pointee.append(UInt8(ascii: "{"))
     }
 
+    /// `,"name":` written in place after one capacity check (a match record has ~20 keys).
     mutating func key(_ name: StaticString) {
-        if !first { buffer.pointee.append(UInt8(ascii: ",")) }
+        let n = name.utf8CodeUnitCount
+        buffer.pointee.reserve(n + 4)
+        // In bounds: the reserve above made room for the comma, two quotes, the colon and the name.
+        var p = buffer.pointee.base + buffer.pointee.count
+        if !first {
+            p.pointee = UInt8(ascii: ",")
+            p += 1
+        }
         first = false
-        buffer.pointee.append(UInt8(ascii: "\""))
-        buffer.pointee.append(contentsOf: name)
-        buffer.pointee.append(contentsOf: "\":")
+        p[0] = UInt8(ascii: "\"")
+        (p + 1).update(from: name.utf8Start, count: n)
+        p[n + 1] = UInt8(ascii: "\"")
+        p[n + 2] = UInt8(ascii: ":")
+        buffer.pointee.count = p + n + 3 - buffer.pointee.base
     }
 
     mutating func string(_ name: StaticString, _ value: String) {
@@ -298,7 +311,22 @@ struct BufferObject: ~Copyable {
 
     mutating func int(_ name: StaticString, _ value: Int) {
         key(name)
-        JSONBytes.appendInt(value, to: &buffer.pointee)
+        guard value >= 0 else { return JSONBytes.appendInt(value, to: &buffer.pointee) }
+        // Digits written in place after one capacity check (20 covers Int.max's 19).
+        buffer.pointee.reserve(20)
+        var digits = 1
+        var v = value
+        while v >= 10 {
+            v /= 10
+            digits += 1
+        }
+        let p = buffer.pointee.base + buffer.pointee.count
+        v = value
+        for k in stride(from: digits - 1, through: 0, by: -1) {
+            p[k] = UInt8(48 + v % 10)
+            v /= 10
+        }
+        buffer.pointee.count += digits
     }
 
     mutating func date(_ name: StaticString, _ value: CivilDate) {

@@ -147,3 +147,71 @@ import TrocaCLI
         #expect(match["late_charges_cents"] == nil)
     }
 }
+
+extension BinaryTests {
+    /// `reconcile` on 1, 2 and 3 threads (TROCA_THREADS, real processes; with two or more the
+    /// payments are read while the agreements are): the same matches, statuses, rejects,
+    /// diagnostics in the same order, summary and exit status, on agreements and payments
+    /// with bad records of every kind among them (refused one by one, ids given twice, keys
+    /// clashing, lines that are not JSON, blank lines, records that are not payments).
+    @Test func reconcileThreadsChangeNoByte() throws {
+        let binary = try #require(Self.binary, "the troca executable is built beside the tests")
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var agreements: [String] = []
+        for k in 0..<3_000 {
+            let a = 10_000 + k * 7
+            var total = 2 * a + 500
+            var nosso = 2 * k + 1
+            switch k % 401 {
+            case 37: total += 1  // installments that do not add up
+            case 211: nosso = 2 * (k - 5) + 1  // a nosso número another agreement has
+            default: break
+            }
+            let id = k % 503 == 300 ? k - 1 : k  // an id given twice
+            agreements.append(
+                #"{"record":"agreement","id":"T\#(String(format: "%05d", id))","party_document":"\#(String(format: "%011d", k))","created_on":"2026-01-01","total_cents":\#(total),"down_payment":{"due_date":"2026-01-05","amount_cents":500,"document_number":"T\#(k)/0"},"installments":[{"number":1,"due_date":"2026-02-01","amount_cents":\#(a),"nosso_numero":"\#(nosso)","document_number":"T\#(k)/1"},{"number":2,"due_date":"2026-03-01","amount_cents":\#(a),"nosso_numero":"\#(2 * k + 2)","document_number":"T\#(k)/2"}],"break_rule":{"overdue_days":30}}"#
+            )
+            if k % 997 == 500 { agreements.append("not json \(k)") }
+            if k % 701 == 1 { agreements.append("") }
+        }
+        var payments: [String] = []
+        for n in 0..<9_000 {
+            let k = (n * 7_919) % 3_000
+            let a = 10_000 + k * 7
+            let day = String(format: "2026-%02d-%02d", 1 + n % 4, 1 + n % 28)
+            switch n % 113 {
+            case 5: payments.append(#"{"record":"payment","paid_cents":100,"payment_date":"\#(day)"}"#)  // no key
+            case 17: payments.append(#"{"record":"payment","nosso_numero":"\#(2 * k + 1)","paid_cents":-3,"payment_date":"\#(day)"}"#)
+            case 29: payments.append("{\"record\":")
+            case 41: payments.append("")
+            case 53: payments.append(#"{"record":"title","nosso_numero":"1"}"#)
+            case 67: payments.append(payments[payments.count - 10])  // the same payment again
+            default:
+                switch n % 5 {
+                case 0, 1: payments.append(#"{"record":"event","event":"paid","nosso_numero":"000\#(2 * k + 1 + n % 2)","paid_cents":\#(a - n % 3),"occurrence_date":"\#(day)"}"#)
+                case 2: payments.append(#"{"record":"payment","document_number":"T\#(k)/0","paid_cents":500,"payment_date":"\#(day)","reference":"R\#(n)"}"#)
+                case 3: payments.append(#"{"record":"payment","payer":{"document":"\#(String(format: "%011d", k))"},"paid_cents":\#(a),"payment_date":"2026-02-0\#(1 + n % 9)"}"#)
+                default: payments.append(#"{"record":"payment","nosso_numero":"X\#(n)","paid_cents":\#(n + 1),"payment_date":"\#(day)"}"#)
+                }
+            }
+        }
+        try (agreements.joined(separator: "\n") + "\n").write(toFile: dir + "/acordos.jsonl", atomically: true, encoding: .utf8)
+        let half = payments.count / 2
+        try (payments[..<half].joined(separator: "\n") + "\n").write(toFile: dir + "/p1.jsonl", atomically: true, encoding: .utf8)
+        try (payments[half...].joined(separator: "\n") + "\n").write(toFile: dir + "/p2.jsonl", atomically: true, encoding: .utf8)
+        var outcomes: [String] = []
+        for threads in [1, 2, 3] {
+            let run = try shell(
+                "TROCA_THREADS=\(threads) '\(binary)' reconcile --agreements acordos.jsonl --as-of 2026-03-20 --rejects rej.jsonl p1.jsonl - < p2.jsonl > out.jsonl 2> err.txt; echo status=$?; md5sum out.jsonl rej.jsonl err.txt | cut -c1-32; wc -l < out.jsonl rej.jsonl; tail -2 err.txt",
+                cwd: dir)
+            outcomes.append(run.output)
+        }
+        #expect(outcomes[0].contains("status=65"), "\(outcomes[0])")
+        for code in ["agreement.total", "agreement.duplicate", "agreement.key-conflict", "agreement.json", "reconcile.payment-key", "reconcile.payment-amount", "reconcile.json"] {
+            #expect(try String(contentsOfFile: dir + "/rej.jsonl", encoding: .utf8).contains(code), "\(code)")
+        }
+        #expect(outcomes[0].contains("duplicate ") && !outcomes[0].contains("duplicate 0,"), "\(outcomes[0])")
+        #expect(outcomes[1] == outcomes[0] && outcomes[2] == outcomes[0], "\(outcomes)")
+    }
+}
