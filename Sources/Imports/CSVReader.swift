@@ -62,6 +62,13 @@ public final class CSVReader {
     var end = 0
     var eof = false
     var started = false
+    /// Whether `buffer` is the reader's own (false when it reads records in a chunk's memory).
+    var ownsBuffer = true
+    /// Set when `readRecords` stopped at a NUL byte: nothing after it is read.
+    var stoppedAtNUL = false
+    /// Where the next quote, CR and NUL are at or after some point of the buffer (`end` when
+    /// none is buffered), for `readRecords`; -1 when not known (after a refill).
+    var nextSpecial = (quote: -1, cr: -1, nul: -1)
     /// The largest record accepted, in bytes (a runaway quoted field is cut here).
     public let maxRecordBytes: Int
     /// The field delimiter: given, or detected from the first record.
@@ -116,7 +123,7 @@ public final class CSVReader {
     }
 
     deinit {
-        buffer.deallocate()
+        if ownsBuffer { buffer.deallocate() }
         current.pointee.bytes.deallocate()
         current.pointee.offsets.deallocate()
         current.deinitialize(count: 1)
@@ -141,6 +148,7 @@ public final class CSVReader {
     /// when the unread part fills it. Returns false at the end of the input.
     func refill() throws -> Bool {
         if eof { return false }
+        nextSpecial = (-1, -1, -1)  // the buffer moves
         if start > 0 {
             if end > start { memmove(buffer, buffer + start, end - start) }
             end -= start

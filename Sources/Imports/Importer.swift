@@ -62,7 +62,8 @@ public final class Importer {
     struct State {
         var values: ByteBuffer
         var scratch: ByteBuffer
-        var keys = KeyTable()
+        /// The key's value in `values` (offset, count) of the last row taken.
+        var key = (0, 0)
     }
 
     let plans: UnsafeMutablePointer<Plan>
@@ -259,7 +260,6 @@ public final class Importer {
         marks.deallocate()
         state.pointee.values.deallocate()
         state.pointee.scratch.deallocate()
-        state.pointee.keys.deallocate()
         state.deinitialize(count: 1)
         state.deallocate()
     }
@@ -269,8 +269,10 @@ public final class Importer {
 
     /// Checks the current row of `reader` and, when it is valid, appends its record (without a
     /// newline) to `out` and returns true; otherwise reports every problem to `report` and
-    /// returns false.
-    public func convert(_ reader: CSVReader, into out: inout ByteBuffer, report: (Diagnostic) -> Void) -> Bool {
+    /// returns false. The key is not looked up here (rows may be converted on several threads):
+    /// the caller checks `key` against a `KeyRegister` in the rows' order, and drops the record
+    /// when it repeats (`duplicateKey`).
+    public func record(_ reader: CSVReader, into out: inout ByteBuffer, report: (Diagnostic) -> Void) -> Bool {
         let line = reader.line
         if reader.count != header.count {
             let column = min(reader.count, header.count) + 1
@@ -349,22 +351,36 @@ public final class Importer {
             }
         }
         guard ok else { return false }
-        if keyField >= 0, slots[keyField].1 > 0 {
-            let value = UnsafeBufferPointer(start: st.pointee.values.base + slots[keyField].0, count: slots[keyField].1)
-            let hash = Importer.hash(value)
-            if let first = st.pointee.keys.insert(hash, line: line) {
-                report(
-                    Diagnostic(
-                        .error, "import.duplicate-key",
-                        "\(map.fields[keyField].to) \(String(decoding: value, as: UTF8.self)) repeats the record of line \(first); the second is rejected",
-                        file: file, line: line, column: keyColumn, raw: Array(reader.raw)))
-                return false
-            }
-        }
+        if keyField >= 0 { state.pointee.key = slots[keyField] }
         out.append(recordPrefix)
         emit(into: &out)
         out.appendSourceAndClose(fileJSON: fileJSON, line: line)
         return true
+    }
+
+    /// The key's JSON (`"NF-1"`) of the row `record` last took; empty when the map has no key
+    /// or the row left it blank. Valid until the next row.
+    public var key: UnsafeBufferPointer<UInt8> {
+        let (offset, count) = keyField >= 0 ? state.pointee.key : (0, 0)
+        return UnsafeBufferPointer(start: state.pointee.values.base + offset, count: count)
+    }
+
+    /// The diagnostic of a row whose key `value` (its JSON) repeats the row of line `first`.
+    public func duplicateKey(_ value: UnsafeBufferPointer<UInt8>, line: Int, first: Int, raw: [UInt8]) -> Diagnostic {
+        Diagnostic(
+            .error, "import.duplicate-key",
+            "\(map.fields[keyField].to) \(String(decoding: value, as: UTF8.self)) repeats the record of line \(first); the second is rejected",
+            file: file, line: line, column: keyColumn, raw: raw)
+    }
+
+    /// Another importer of the same map and header, for another thread (each keeps its own
+    /// scratch state).
+    public func replica() -> Importer {
+        do {
+            return try Importer(map: map, header: header, file: file)
+        } catch {
+            preconditionFailure("a map that compiled for this header compiles again: \(error)")
+        }
     }
 
     func columnOf(_ i: Int) -> Int { sources[i].first.map { $0 + 1 } ?? 0 }
@@ -504,6 +520,24 @@ extension String {
         while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
         while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
         return String(s)
+    }
+}
+
+/// The keys of the rows taken so far, in the file's order, to reject a repeated one with the
+/// line of the first (the one table of an import that grows with the input: about 32 bytes a
+/// distinct key).
+public final class KeyRegister {
+    var table = KeyTable()
+
+    /// An empty register.
+    public init() {}
+
+    deinit { table.deallocate() }
+
+    /// Records `key` (its bytes) for `line`; returns the line of an earlier row with the same
+    /// key instead.
+    public func insert(_ key: UnsafeBufferPointer<UInt8>, line: Int) -> Int? {
+        table.insert(Importer.hash(key), line: line)
     }
 }
 
