@@ -85,6 +85,10 @@ public final class CSVReader {
         var capacity: Int
         /// Entries in `offsets`.
         var count: Int
+        /// The record's first line, its bytes and its problem (see the reader's properties).
+        var line = 0
+        var raw = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+        var problem: CSVRecordProblem?
 
         mutating func mark() {
             if count == capacity {
@@ -100,14 +104,14 @@ public final class CSVReader {
     }
     let current: UnsafeMutablePointer<Cells>
     /// The 1-based line the current record starts on.
-    public private(set) var line = 0
+    public var line: Int { current.pointee.line }
     var nextLine = 1
     /// The current record's bytes as they are in the input, without its line end.
-    public private(set) var raw = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+    public var raw: UnsafeBufferPointer<UInt8> { current.pointee.raw }
     /// A problem with the current record, which the caller should reject.
-    public private(set) var problem: CSVRecordProblem?
+    public var problem: CSVRecordProblem? { current.pointee.problem }
     /// Whether the current record is an empty line (no bytes before its line end).
-    public var isBlankLine: Bool { raw.count == 0 && current.pointee.count == 2 }
+    public var isBlankLine: Bool { current.pointee.raw.count == 0 && current.pointee.count == 2 }
 
     /// Creates a reader; `delimiter` nil detects it from the first record.
     public init(_ source: ByteSource, delimiter: UInt8? = nil, bufferSize: Int = 1 << 20, maxRecordBytes: Int = 1 << 20) {
@@ -263,7 +267,7 @@ public final class CSVReader {
         cells.bytes.removeAll()
         cells.count = 0
         cells.mark()
-        if problem != nil { problem = nil }
+        if cells.problem != nil { cells.problem = nil }
         let b = buffer
         let table = self.table
         let end = self.end
@@ -309,8 +313,8 @@ public final class CSVReader {
                     if i < end {
                         let k = table[Int(b[i])]
                         if k != 1 && k != 2 && k != 3 {
-                            if problem == nil {
-                                problem = CSVRecordProblem(
+                            if cells.problem == nil {
+                                cells.problem = CSVRecordProblem(
                                     code: "csv.quote",
                                     message: "expected a delimiter or the end of the line after the closing quote, found \(describe(b[i]))",
                                     column: column)
@@ -332,8 +336,8 @@ public final class CSVReader {
                         let k = table[Int(b[i])]
                         if k == 0 { i += 1; continue }
                         if k == 4 {
-                            if problem == nil {
-                                problem = CSVRecordProblem(
+                            if cells.problem == nil {
+                                cells.problem = CSVRecordProblem(
                                     code: "csv.quote",
                                     message: "a quote inside an unquoted field: quote the whole field and double the quotes in it",
                                     column: column)
@@ -371,8 +375,8 @@ public final class CSVReader {
                     break fields
                 }
             }
-            raw = UnsafeBufferPointer(start: b + recordStart, count: recordEnd - recordStart)
-            line = nextLine
+            cells.raw = UnsafeBufferPointer(start: b + recordStart, count: recordEnd - recordStart)
+            cells.line = nextLine
             nextLine += lines
             start = i
             return .complete

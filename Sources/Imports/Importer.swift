@@ -78,6 +78,9 @@ public final class Importer {
     let state: UnsafeMutablePointer<State>
     let keyField: Int
     let keyColumn: Int
+    /// `"cpf"` and `"cnpj"` in `constants`, for derived document types.
+    let cpfJSON: (Int, Int)
+    let cnpjJSON: (Int, Int)
     let fileJSON: [UInt8]
     let recordPrefix: [UInt8]
 
@@ -185,6 +188,9 @@ public final class Importer {
             planList.append(plan)
         }
 
+        cpfJSON = add(Array("\"cpf\"".utf8))
+        cnpjJSON = add(Array("\"cnpj\"".utf8))
+
         // The emit program, in the order fields first appear.
         var leaves: [(path: [String], slot: Int)] = []
         for (i, f) in map.fields.enumerated() {
@@ -288,74 +294,134 @@ public final class Importer {
             report(Diagnostic(.error, p.code, p.message, file: file, line: line, column: p.column, raw: Array(reader.raw)))
             return false
         }
-        let st = state
-        st.pointee.values.removeAll()
-        var ok = true
-        for i in 0..<planCount {
-            let plan = plans[i]
-            slots[i] = (0, 0)
-            if plan.documentTypeSlot >= 0 { slots[plan.documentTypeSlot] = (0, 0) }
-            if plan.constant.1 > 0 {
-                copy(plan.constant, to: i)
-                if plan.documentTypeSlot >= 0 { copy(plan.defaultType, to: plan.documentTypeSlot) }
-                continue
-            }
-            // The text: one cell, or several joined.
-            var text: UnsafeBufferPointer<UInt8>
-            if plan.column >= 0 {
-                text = Importer.trim(reader.cell(plan.column))
-            } else {
-                st.pointee.scratch.removeAll()
-                for k in 0..<plan.columnsCount {
-                    let cell = Importer.trim(reader.cell(columns[plan.columnsStart + k]))
-                    if cell.isEmpty { continue }
-                    if st.pointee.scratch.count > 0 {
-                        st.pointee.scratch.appendBytes(UnsafeBufferPointer(start: constants + plan.separator.0, count: plan.separator.1))
+        // One pass over the emit program, each field's value parsed straight into `out` after
+        // its key (rolled back when absent); a row with a problem is rolled back whole.
+        let mark = out.count
+        out.append(recordPrefix)
+        state.pointee.key = (0, 0)
+        var problems: [(field: Int, diagnostic: Diagnostic)] = []
+        var depth = 0
+        // marks[2d]: where the object at depth d opened; marks[2d+1]: members written in it.
+        marks[1] = 1
+        for k in 0..<opCount {
+            let op = ops[k]
+            switch op.kind {
+            case 0:
+                let member = out.count
+                if marks[2 * depth + 1] > 0 { out.append(0x2C) }
+                out.appendBytes(UnsafeBufferPointer(start: constants + op.key.0, count: op.key.1))
+                let value = out.count
+                if op.slot < planCount {
+                    guard appendValue(of: op.slot, reader, to: &out, problems: &problems) else {
+                        out.truncate(to: member)
+                        continue
                     }
-                    st.pointee.scratch.appendBytes(cell)
+                    if op.slot == keyField { keepKey(UnsafeBufferPointer(start: out.base + value, count: out.count - value)) }
+                } else {
+                    // A document_type derived from its document, set when the document was read.
+                    let (offset, count) = slots[op.slot]
+                    guard count > 0 else {
+                        out.truncate(to: member)
+                        continue
+                    }
+                    out.appendBytes(UnsafeBufferPointer(start: constants + offset, count: count))
                 }
-                text = st.pointee.scratch.bytes
-            }
-            if text.isEmpty {
-                if plan.defaultValue.1 > 0 {
-                    copy(plan.defaultValue, to: i)
-                    if plan.documentTypeSlot >= 0 { copy(plan.defaultType, to: plan.documentTypeSlot) }
-                } else if plan.required {
-                    let f = map.fields[i]
-                    let names = f.columns.map { "\"\($0)\"" }.joined(separator: ", ")
-                    report(
-                        Diagnostic(
-                            .error, "import.required", "\(f.to) is required and column \(names) is blank", file: file, line: line,
-                            column: columnOf(i), raw: Array(reader.raw)))
-                    ok = false
+                marks[2 * depth + 1] += 1
+            case 1:
+                let open = out.count
+                if marks[2 * depth + 1] > 0 { out.append(0x2C) }
+                out.appendBytes(UnsafeBufferPointer(start: constants + op.key.0, count: op.key.1))
+                depth += 1
+                marks[2 * depth] = open
+                marks[2 * depth + 1] = 0
+            default:
+                if marks[2 * depth + 1] > 0 {
+                    out.append(0x7D)
+                    depth -= 1
+                    marks[2 * depth + 1] += 1
+                } else {
+                    out.truncate(to: marks[2 * depth])
+                    depth -= 1
                 }
-                continue
-            }
-            let from = st.pointee.values.count
-            var kind: BrazilianDocument.Kind? = nil
-            if let problem = Importer.parse(text, plan, into: &st.pointee.values, kind: &kind) {
-                let f = map.fields[i]
-                let names = f.columns.map { "\"\($0)\"" }.joined(separator: " + ")
-                report(
-                    Diagnostic(
-                        .error, DiagnosticCode(rawValue: "import." + f.type.rawValue), "column \(names) → \(f.to): \(problem.message)",
-                        file: file, line: line, column: columnOf(i), raw: Array(reader.raw)))
-                ok = false
-                continue
-            }
-            slots[i] = (from, st.pointee.values.count - from)
-            if let kind, plan.documentTypeSlot >= 0 {
-                let typeFrom = st.pointee.values.count
-                st.pointee.values.append(contentsOf: kind == .cpf ? "\"cpf\"" : "\"cnpj\"")
-                slots[plan.documentTypeSlot] = (typeFrom, 5 + (kind == .cpf ? 0 : 1))
             }
         }
-        guard ok else { return false }
-        if keyField >= 0 { state.pointee.key = slots[keyField] }
-        out.append(recordPrefix)
-        emit(into: &out)
+        guard problems.isEmpty else {
+            out.truncate(to: mark)
+            // In the map's order of fields, whatever the order of the record's members.
+            for p in problems.sorted(by: { $0.field < $1.field }) { report(p.diagnostic) }
+            return false
+        }
         out.appendSourceAndClose(fileJSON: fileJSON, line: line)
         return true
+    }
+
+    /// Appends field `i`'s value (its JSON) to `out` and returns true; false when it is absent
+    /// (blank, no default) or invalid (its diagnostic added to `problems`). A document field
+    /// also sets its derived document_type's slot (JSON in `constants`, count 0: none).
+    @inline(__always)
+    func appendValue(of i: Int, _ reader: CSVReader, to out: inout ByteBuffer, problems: inout [(field: Int, diagnostic: Diagnostic)])
+        -> Bool
+    {
+        let plan = plans[i]
+        if plan.documentTypeSlot >= 0 { slots[plan.documentTypeSlot] = (0, 0) }
+        if plan.constant.1 > 0 {
+            out.appendBytes(UnsafeBufferPointer(start: constants + plan.constant.0, count: plan.constant.1))
+            if plan.documentTypeSlot >= 0 { slots[plan.documentTypeSlot] = plan.defaultType }
+            return true
+        }
+        // The text: one cell, or several joined.
+        let st = state
+        var text: UnsafeBufferPointer<UInt8>
+        if plan.column >= 0 {
+            text = Importer.trim(reader.cell(plan.column))
+        } else {
+            st.pointee.scratch.removeAll()
+            for k in 0..<plan.columnsCount {
+                let cell = Importer.trim(reader.cell(columns[plan.columnsStart + k]))
+                if cell.isEmpty { continue }
+                if st.pointee.scratch.count > 0 {
+                    st.pointee.scratch.appendBytes(UnsafeBufferPointer(start: constants + plan.separator.0, count: plan.separator.1))
+                }
+                st.pointee.scratch.appendBytes(cell)
+            }
+            text = st.pointee.scratch.bytes
+        }
+        if text.isEmpty {
+            if plan.defaultValue.1 > 0 {
+                out.appendBytes(UnsafeBufferPointer(start: constants + plan.defaultValue.0, count: plan.defaultValue.1))
+                if plan.documentTypeSlot >= 0 { slots[plan.documentTypeSlot] = plan.defaultType }
+                return true
+            }
+            if plan.required {
+                let f = map.fields[i]
+                let names = f.columns.map { "\"\($0)\"" }.joined(separator: ", ")
+                problems.append(
+                    (i, Diagnostic(
+                        .error, "import.required", "\(f.to) is required and column \(names) is blank", file: file, line: reader.line,
+                        column: columnOf(i), raw: Array(reader.raw))))
+            }
+            return false
+        }
+        var kind: BrazilianDocument.Kind? = nil
+        if let problem = Importer.parse(text, plan, into: &out, kind: &kind) {
+            let f = map.fields[i]
+            let names = f.columns.map { "\"\($0)\"" }.joined(separator: " + ")
+            problems.append(
+                (i, Diagnostic(
+                    .error, DiagnosticCode(rawValue: "import." + f.type.rawValue), "column \(names) → \(f.to): \(problem.message)",
+                    file: file, line: reader.line, column: columnOf(i), raw: Array(reader.raw))))
+            return false
+        }
+        if let kind, plan.documentTypeSlot >= 0 { slots[plan.documentTypeSlot] = kind == .cpf ? cpfJSON : cnpjJSON }
+        return true
+    }
+
+    /// Keeps the row's key (its JSON) for `key`.
+    @inline(__always)
+    func keepKey(_ value: UnsafeBufferPointer<UInt8>) {
+        state.pointee.values.removeAll()
+        state.pointee.values.appendBytes(value)
+        state.pointee.key = (0, value.count)
     }
 
     /// The key's JSON (`"NF-1"`) of the row `record` last took; empty when the map has no key
@@ -385,50 +451,6 @@ public final class Importer {
 
     func columnOf(_ i: Int) -> Int { sources[i].first.map { $0 + 1 } ?? 0 }
 
-    @inline(__always)
-    func copy(_ range: (Int, Int), to slot: Int) {
-        let from = state.pointee.values.count
-        state.pointee.values.appendBytes(UnsafeBufferPointer(start: constants + range.0, count: range.1))
-        slots[slot] = (from, range.1)
-    }
-
-    /// Writes the record's members (each preceded by a comma at the top level), leaving out
-    /// absent values and objects with nothing in them.
-    func emit(into out: inout ByteBuffer) {
-        let values = state.pointee.values.base
-        var depth = 0
-        // marks[2d]: where the object at depth d opened; marks[2d+1]: members written in it.
-        marks[1] = 1
-        for k in 0..<opCount {
-            let op = ops[k]
-            switch op.kind {
-            case 0:
-                let (offset, count) = slots[op.slot]
-                if count == 0 { continue }
-                if marks[2 * depth + 1] > 0 { out.append(0x2C) }
-                out.appendBytes(UnsafeBufferPointer(start: constants + op.key.0, count: op.key.1))
-                out.appendBytes(UnsafeBufferPointer(start: values + offset, count: count))
-                marks[2 * depth + 1] += 1
-            case 1:
-                let mark = out.count
-                if marks[2 * depth + 1] > 0 { out.append(0x2C) }
-                out.appendBytes(UnsafeBufferPointer(start: constants + op.key.0, count: op.key.1))
-                depth += 1
-                marks[2 * depth] = mark
-                marks[2 * depth + 1] = 0
-            default:
-                if marks[2 * depth + 1] > 0 {
-                    out.append(0x7D)
-                    depth -= 1
-                    marks[2 * depth + 1] += 1
-                } else {
-                    out.truncate(to: marks[2 * depth])
-                    depth -= 1
-                }
-            }
-        }
-    }
-
     /// Parses `text` by the plan's type, appending its JSON to `out`; returns the problem when
     /// the text is not valid (and leaves `out` as it was).
     static func parse(
@@ -437,7 +459,7 @@ public final class Importer {
         switch plan.type {
         case Importer.amount:
             switch CellParsers.amount(text, style: plan.amountStyle) {
-            case .success(let cents): JSONBytes.appendInt(cents, to: &out)
+            case .success(let cents): CellFastPaths.appendInt(cents, to: &out)
             case .failure(let p): return p
             }
         case Importer.integer:
@@ -446,6 +468,7 @@ public final class Importer {
             case .failure(let p): return p
             }
         case Importer.date:
+            if plan.dateFormat != .iso && plan.dateFormat != .ddMMyy && CellFastPaths.appendDayMonthYear(text, to: &out) { return nil }
             switch CellParsers.date(text, format: plan.dateFormat) {
             case .success(let d):
                 out.reserve(12)
@@ -475,15 +498,12 @@ public final class Importer {
     /// UTF-8 (the common case), else through `JSONBytes.appendText` (escapes, Windows-1252).
     @inline(__always)
     static func appendText(_ text: UnsafeBufferPointer<UInt8>, to out: inout ByteBuffer) {
-        var ascii = true
-        for b in text {
-            if b < 0x20 || b == 0x22 || b == 0x5C || b == 0x7F {
-                JSONBytes.appendText(text, to: &out)
-                return
-            }
-            if b >= 0x80 { ascii = false }
+        let classes = CellFastPaths.textClasses(text)
+        if classes & 1 != 0 {
+            JSONBytes.appendText(text, to: &out)
+            return
         }
-        if !ascii && !TextBytes.isValidUTF8(text) {
+        if classes != 0 && !TextBytes.isValidUTF8(text) {
             JSONBytes.appendText(text, to: &out)
             return
         }
@@ -527,17 +547,26 @@ extension String {
 /// line of the first (the one table of an import that grows with the input: about 32 bytes a
 /// distinct key).
 public final class KeyRegister {
-    var table = KeyTable()
+    /// Behind a pointer: no exclusive-access check per row.
+    let table: UnsafeMutablePointer<KeyTable> = {
+        let t = UnsafeMutablePointer<KeyTable>.allocate(capacity: 1)
+        t.initialize(to: KeyTable())
+        return t
+    }()
 
     /// An empty register.
     public init() {}
 
-    deinit { table.deallocate() }
+    deinit {
+        table.pointee.deallocate()
+        table.deinitialize(count: 1)
+        table.deallocate()
+    }
 
     /// Records `key` (its bytes) for `line`; returns the line of an earlier row with the same
     /// key instead.
     public func insert(_ key: UnsafeBufferPointer<UInt8>, line: Int) -> Int? {
-        table.insert(Importer.hash(key), line: line)
+        table.pointee.insert(Importer.hash(key), line: line)
     }
 }
 
@@ -602,7 +631,7 @@ extension ByteBuffer {
         append(contentsOf: ",\"source\":{\"file\":")
         append(fileJSON)
         append(contentsOf: ",\"line\":")
-        JSONBytes.appendInt(line, to: &self)
+        CellFastPaths.appendInt(line, to: &self)
         append(contentsOf: "}}")
     }
 }

@@ -67,11 +67,18 @@ enum ImportChunks {
             requeue()
         }
 
-        /// Reads the chunk's rows and converts them with `worker`.
+        /// Reads the chunk's rows and converts them with `worker`. The buffers and lists are
+        /// worked on as locals and put back at the end: a class's stored properties are checked
+        /// for exclusive access on every use, locals are not.
         func convert(_ worker: inout Worker) {
             let reader = worker.reader
             let importer = worker.importer
-            reader.reset(records: input.bytes, firstLine: firstLine)
+            var output = self.output, keys = self.keys, rows = self.rows, diagnostics = self.diagnostics
+            self.rows = []
+            self.diagnostics = []
+            defer { (self.output, self.keys, self.rows, self.diagnostics) = (output, keys, rows, diagnostics) }
+            let input = UnsafePointer(self.input.base)
+            reader.reset(records: self.input.bytes, firstLine: firstLine)
             do {
                 while try reader.next() {
                     if reader.isBlankLine {
@@ -85,7 +92,7 @@ enum ImportChunks {
                         rows.append(
                             Row(
                                 kind: .written, line: reader.line, start: start, count: output.count - start, keyStart: keyStart,
-                                keyCount: keys.count - keyStart, rawStart: reader.raw.baseAddress.map { UnsafePointer(input.base).distance(to: $0) } ?? 0,
+                                keyCount: keys.count - keyStart, rawStart: reader.raw.baseAddress.map { input.distance(to: $0) } ?? 0,
                                 rawCount: reader.raw.count))
                     } else {
                         rows.append(Row(kind: .rejected, line: reader.line, diagnosticsEnd: diagnostics.count))

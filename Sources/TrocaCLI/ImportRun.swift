@@ -108,19 +108,20 @@ enum ImportRun {
         // A converted chunk's rows, in order: keys checked, written, reported, counted.
         func take(_ chunk: ImportChunks.Chunk) throws {
             var diagnostic = 0
+            let (input, records, keyBytes) = (chunk.input.base, chunk.output.base, chunk.keys.base)
             for row in chunk.rows where !done {
                 switch row.kind {
                 case .blank:
                     summary.skipped += 1
                 case .written:
                     summary.read += 1
-                    let key = UnsafeBufferPointer(start: chunk.keys.base + row.keyStart, count: row.keyCount)
+                    let key = UnsafeBufferPointer(start: keyBytes + row.keyStart, count: row.keyCount)
                     if row.keyCount > 0, let first = keys.insert(key, line: row.line) {
-                        let raw = Array(UnsafeBufferPointer(start: chunk.input.base + row.rawStart, count: row.rawCount))
+                        let raw = Array(UnsafeBufferPointer(start: input + row.rawStart, count: row.rawCount))
                         sink.report(importer.duplicateKey(key, line: row.line, first: first, raw: raw))
                         rejected()
                     } else {
-                        output.withBuffer { $0.appendBytes(UnsafeBufferPointer(start: chunk.output.base + row.start, count: row.count)) }
+                        output.withBuffer { $0.appendBytes(UnsafeBufferPointer(start: records + row.start, count: row.count)) }
                         try output.endRecord()
                         summary.written += 1
                     }
