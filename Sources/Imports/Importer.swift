@@ -573,54 +573,45 @@ public final class KeyRegister {
 /// The keys seen so far, as 64-bit hashes with the line of their row: open addressing over one
 /// allocation that doubles when half full (about 32 bytes a key).
 struct KeyTable {
-    var hashes: UnsafeMutablePointer<UInt64>
-    var lines: UnsafeMutablePointer<Int>
+    /// Each hash beside its line, so that a probe touches one cache line (a table of a
+    /// million keys is far larger than the caches: one miss per row, not two).
+    var entries: UnsafeMutablePointer<(hash: UInt64, line: Int)>
     var capacity: Int
     var count = 0
 
     init(capacity: Int = 1 << 12) {
         self.capacity = capacity
-        hashes = .allocate(capacity: capacity)
-        hashes.initialize(repeating: 0, count: capacity)
-        lines = .allocate(capacity: capacity)
-        lines.initialize(repeating: 0, count: capacity)
+        entries = .allocate(capacity: capacity)
+        entries.initialize(repeating: (0, 0), count: capacity)
     }
 
-    func deallocate() {
-        hashes.deallocate()
-        lines.deallocate()
-    }
+    func deallocate() { entries.deallocate() }
 
     /// Records `hash` for `line`; returns the line of an earlier row with the same hash instead.
     mutating func insert(_ hash: UInt64, line: Int) -> Int? {
         let h = hash == 0 ? 1 : hash  // 0 marks an empty slot
         var i = Int(truncatingIfNeeded: h >> 7) & (capacity - 1)
-        while hashes[i] != 0 {
-            if hashes[i] == h { return lines[i] }
+        while entries[i].hash != 0 {
+            if entries[i].hash == h { return entries[i].line }
             i = (i + 1) & (capacity - 1)
         }
-        hashes[i] = h
-        lines[i] = line
+        entries[i] = (h, line)
         count += 1
         if count * 2 > capacity { grow() }
         return nil
     }
 
     mutating func grow() {
-        let old = (hashes, lines, capacity)
+        let (old, oldCapacity) = (entries, capacity)
         capacity *= 2
-        hashes = .allocate(capacity: capacity)
-        hashes.initialize(repeating: 0, count: capacity)
-        lines = .allocate(capacity: capacity)
-        lines.initialize(repeating: 0, count: capacity)
-        for k in 0..<old.2 where old.0[k] != 0 {
-            var i = Int(truncatingIfNeeded: old.0[k] >> 7) & (capacity - 1)
-            while hashes[i] != 0 { i = (i + 1) & (capacity - 1) }
-            hashes[i] = old.0[k]
-            lines[i] = old.1[k]
+        entries = .allocate(capacity: capacity)
+        entries.initialize(repeating: (0, 0), count: capacity)
+        for k in 0..<oldCapacity where old[k].hash != 0 {
+            var i = Int(truncatingIfNeeded: old[k].hash >> 7) & (capacity - 1)
+            while entries[i].hash != 0 { i = (i + 1) & (capacity - 1) }
+            entries[i] = old[k]
         }
-        old.0.deallocate()
-        old.1.deallocate()
+        old.deallocate()
     }
 }
 
