@@ -563,11 +563,27 @@ public final class KeyRegister {
         table.deallocate()
     }
 
-    /// Records `key` (its bytes) for `line`; returns the line of an earlier row with the same
-    /// key instead.
-    public func insert(_ key: UnsafeBufferPointer<UInt8>, line: Int) -> Int? {
-        table.pointee.insert(Importer.hash(key), line: line)
+    /// A key's hash, as `insert(hash:line:)` takes it (computed where the row is converted).
+    public static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 { Importer.hash(key) }
+
+    /// Records a key by its hash (`KeyRegister.hash`) for `line`; returns the line of an
+    /// earlier row with the same key instead.
+    public func insert(hash: UInt64, line: Int) -> Int? {
+        table.pointee.insert(hash, line: line)
     }
+
+    /// Reads the table where `hashes[range]` would go, all at once, before they are inserted
+    /// one by one in order: a table of a million keys is far larger than the caches, and
+    /// independent reads wait for memory together instead of one after the other. Changes
+    /// nothing.
+    public func warm(_ hashes: [UInt64], _ range: Range<Int>) {
+        let t = table.pointee
+        var seen: UInt64 = 0
+        for k in range.clamped(to: hashes.indices) { seen |= t.entries[t.slot(of: hashes[k])].hash }
+        warmth = seen
+    }
+    /// What `warm` read, kept so that its reads are not optimised away.
+    var warmth: UInt64 = 0
 }
 
 /// The keys seen so far, as 64-bit hashes with the line of their row: open addressing over one
@@ -588,9 +604,13 @@ struct KeyTable {
     func deallocate() { entries.deallocate() }
 
     /// Records `hash` for `line`; returns the line of an earlier row with the same hash instead.
+    /// Where a hash's probe starts.
+    @inline(__always)
+    func slot(of hash: UInt64) -> Int { Int(truncatingIfNeeded: (hash == 0 ? 1 : hash) >> 7) & (capacity - 1) }
+
     mutating func insert(_ hash: UInt64, line: Int) -> Int? {
         let h = hash == 0 ? 1 : hash  // 0 marks an empty slot
-        var i = Int(truncatingIfNeeded: h >> 7) & (capacity - 1)
+        var i = slot(of: h)
         while entries[i].hash != 0 {
             if entries[i].hash == h { return entries[i].line }
             i = (i + 1) & (capacity - 1)

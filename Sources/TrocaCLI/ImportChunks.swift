@@ -23,9 +23,10 @@ enum ImportChunks {
         /// Written: the record in `output`.
         var start = 0
         var count = 0
-        /// Written: the key's JSON in `keys` (count 0: no key).
+        /// Written: the key's JSON in `keys` (count 0: no key), and its hash.
         var keyStart = 0
         var keyCount = 0
+        var keyHash: UInt64 = 0
         /// Written: the row's raw bytes in `input` (for a duplicate key's diagnostic).
         var rawStart = 0
         var rawCount = 0
@@ -40,6 +41,8 @@ enum ImportChunks {
         var output: ByteBuffer
         var keys: ByteBuffer
         var rows: [Row] = []
+        /// The hashes of the written rows' keys, in order (for `KeyRegister.warm`).
+        var hashes: [UInt64] = []
         var diagnostics: [Diagnostic] = []
         /// The error that ended the chunk's reading (and the import's).
         var fatal: CSVError?
@@ -62,6 +65,7 @@ enum ImportChunks {
             output.removeAll()
             keys.removeAll()
             rows.removeAll(keepingCapacity: true)
+            hashes.removeAll(keepingCapacity: true)
             diagnostics.removeAll(keepingCapacity: true)
             fatal = nil
             requeue()
@@ -73,10 +77,9 @@ enum ImportChunks {
         func convert(_ worker: inout Worker) {
             let reader = worker.reader
             let importer = worker.importer
-            var output = self.output, keys = self.keys, rows = self.rows, diagnostics = self.diagnostics
-            self.rows = []
-            self.diagnostics = []
-            defer { (self.output, self.keys, self.rows, self.diagnostics) = (output, keys, rows, diagnostics) }
+            var output = self.output, keys = self.keys, rows = self.rows, hashes = self.hashes, diagnostics = self.diagnostics
+            (self.rows, self.hashes, self.diagnostics) = ([], [], [])
+            defer { (self.output, self.keys, self.rows, self.hashes, self.diagnostics) = (output, keys, rows, hashes, diagnostics) }
             let input = UnsafePointer(self.input.base)
             reader.reset(records: self.input.bytes, firstLine: firstLine)
             do {
@@ -88,11 +91,14 @@ enum ImportChunks {
                     let start = output.count
                     if importer.record(reader, into: &output, report: { diagnostics.append($0) }) {
                         let keyStart = keys.count
-                        keys.appendBytes(importer.key)
+                        let key = importer.key
+                        keys.appendBytes(key)
+                        let hash = KeyRegister.hash(key)
+                        if key.count > 0 { hashes.append(hash) }
                         rows.append(
                             Row(
                                 kind: .written, line: reader.line, start: start, count: output.count - start, keyStart: keyStart,
-                                keyCount: keys.count - keyStart, rawStart: reader.raw.baseAddress.map { input.distance(to: $0) } ?? 0,
+                                keyCount: key.count, keyHash: hash, rawStart: reader.raw.baseAddress.map { input.distance(to: $0) } ?? 0,
                                 rawCount: reader.raw.count))
                     } else {
                         rows.append(Row(kind: .rejected, line: reader.line, diagnosticsEnd: diagnostics.count))

@@ -109,6 +109,7 @@ enum ImportRun {
         func take(_ chunk: ImportChunks.Chunk) throws {
             var diagnostic = 0
             let (input, records, keyBytes) = (chunk.input.base, chunk.output.base, chunk.keys.base)
+            var keyIndex = 0  // in chunk.hashes
             for row in chunk.rows where !done {
                 switch row.kind {
                 case .blank:
@@ -116,7 +117,13 @@ enum ImportRun {
                 case .written:
                     summary.read += 1
                     let key = UnsafeBufferPointer(start: keyBytes + row.keyStart, count: row.keyCount)
-                    if row.keyCount > 0, let first = keys.insert(key, line: row.line) {
+                    if row.keyCount > 0 {
+                        // The table's lines for the next 64 keys, read together (a window small
+                        // enough to stay cached while their records are copied).
+                        if keyIndex % 64 == 0 { keys.warm(chunk.hashes, keyIndex..<keyIndex + 64) }
+                        keyIndex += 1
+                    }
+                    if row.keyCount > 0, let first = keys.insert(hash: row.keyHash, line: row.line) {
                         let raw = Array(UnsafeBufferPointer(start: input + row.rawStart, count: row.rawCount))
                         sink.report(importer.duplicateKey(key, line: row.line, first: first, raw: raw))
                         rejected()
