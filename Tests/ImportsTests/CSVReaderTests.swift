@@ -14,13 +14,25 @@ struct Parsed: Equatable {
 
 func parse(_ bytes: [UInt8], delimiter: UInt8? = nil, bufferSize: Int = 1 << 20, maxRecordBytes: Int = 1 << 20) -> Parsed {
     let reader = CSVReader(MemorySource(bytes), delimiter: delimiter, bufferSize: bufferSize, maxRecordBytes: maxRecordBytes)
+    return collect(reader) { out in
+        while try reader.next() { out.take(reader) }
+    }
+}
+
+extension Parsed {
+    /// Adds the current record of `reader`.
+    mutating func take(_ reader: CSVReader) {
+        rows.append((0..<reader.count).map { reader.text($0) })
+        lines.append(reader.line)
+        if let p = reader.problem { problems.append("\(reader.line):\(p.column):\(p.code.rawValue)") }
+    }
+}
+
+/// What `read` took from `reader`, with the error that ended it and the delimiter.
+func collect(_ reader: CSVReader, _ read: (inout Parsed) throws -> Void) -> Parsed {
     var out = Parsed()
     do {
-        while try reader.next() {
-            out.rows.append((0..<reader.count).map { reader.text($0) })
-            out.lines.append(reader.line)
-            if let p = reader.problem { out.problems.append("\(reader.line):\(p.column):\(p.code.rawValue)") }
-        }
+        try read(&out)
     } catch let e as CSVError {
         out.error = e
     } catch {
@@ -165,20 +177,11 @@ struct CSVReaderTests {
 /// its own, as on a worker thread.
 func parseInChunks(_ bytes: [UInt8], bufferSize: Int = 1 << 20, maxRecordBytes: Int = 1 << 20, limit: Int) -> Parsed {
     let reader = CSVReader(MemorySource(bytes), bufferSize: bufferSize, maxRecordBytes: maxRecordBytes)
-    var out = Parsed()
-    func take(_ r: CSVReader) {
-        out.rows.append((0..<r.count).map { r.text($0) })
-        out.lines.append(r.line)
-        if let p = r.problem { out.problems.append("\(r.line):\(p.column):\(p.code.rawValue)") }
-    }
     var chunk = ByteBuffer(capacity: 64)
     defer { chunk.deallocate() }
-    do {
-        guard try reader.next() else {
-            out.delimiter = reader.delimiter
-            return out
-        }
-        take(reader)
+    return collect(reader) { out in
+        guard try reader.next() else { return }
+        out.take(reader)
         let worker = CSVReader(recordsDelimitedBy: reader.delimiter!)
         while true {
             chunk.removeAll()
@@ -186,15 +189,9 @@ func parseInChunks(_ bytes: [UInt8], bufferSize: Int = 1 << 20, maxRecordBytes: 
             try reader.readRecords(into: &chunk, limit: limit)
             if chunk.count == 0 { break }
             worker.reset(records: chunk.bytes, firstLine: firstLine)
-            while try worker.next() { take(worker) }
+            while try worker.next() { out.take(worker) }
         }
-    } catch let e as CSVError {
-        out.error = e
-    } catch {
-        Issue.record("unexpected error \(error)")
     }
-    out.delimiter = reader.delimiter
-    return out
 }
 
 extension CSVReaderTests {
