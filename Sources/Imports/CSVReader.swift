@@ -62,6 +62,13 @@ public final class CSVReader {
     var end = 0
     var eof = false
     var started = false
+    /// Whether `buffer` is the reader's own (false when it reads records in a chunk's memory).
+    var ownsBuffer = true
+    /// Set when `readRecords` stopped at a NUL byte: nothing after it is read.
+    var stoppedAtNUL = false
+    /// Where the next quote, CR and NUL are at or after some point of the buffer (`end` when
+    /// none is buffered), for `readRecords`; -1 when not known (after a refill).
+    var nextSpecial = (quote: -1, cr: -1, nul: -1)
     /// The largest record accepted, in bytes (a runaway quoted field is cut here).
     public let maxRecordBytes: Int
     /// The field delimiter: given, or detected from the first record.
@@ -71,36 +78,46 @@ public final class CSVReader {
 
     /// The current record's cells, behind a pointer (no access checks on the hot path).
     struct Cells {
-        /// The cells, unquoted, back to back.
+        /// Quoted cells, unquoted, back to back (an unquoted cell is read where it is in the input).
         var bytes: ByteBuffer
-        /// Where each cell starts in `bytes`; one more entry than cells.
+        /// Where each cell starts and ends: in the input (from `input`) when not negative, in
+        /// `bytes` (from `bytes.base`, the offset bit-inverted) when negative.
         var offsets: UnsafeMutablePointer<Int>
+        /// Cells `offsets` has room for.
         var capacity: Int
-        /// Entries in `offsets`.
+        /// Cells.
         var count: Int
+        /// The input the record was read from.
+        var input: UnsafePointer<UInt8>
+        /// The record's first line, its bytes and its problem (see the reader's properties).
+        var line = 0
+        var raw = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+        var problem: CSVRecordProblem?
 
-        mutating func mark() {
+        @inline(__always)
+        mutating func add(_ start: Int, _ end: Int) {
             if count == capacity {
-                let bigger = UnsafeMutablePointer<Int>.allocate(capacity: capacity * 2)
-                bigger.update(from: offsets, count: count)
+                let bigger = UnsafeMutablePointer<Int>.allocate(capacity: capacity * 4)
+                bigger.update(from: offsets, count: count * 2)
                 offsets.deallocate()
                 offsets = bigger
                 capacity *= 2
             }
-            offsets[count] = bytes.count
+            offsets[2 * count] = start
+            offsets[2 * count + 1] = end
             count += 1
         }
     }
     let current: UnsafeMutablePointer<Cells>
     /// The 1-based line the current record starts on.
-    public private(set) var line = 0
+    public var line: Int { current.pointee.line }
     var nextLine = 1
     /// The current record's bytes as they are in the input, without its line end.
-    public private(set) var raw = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+    public var raw: UnsafeBufferPointer<UInt8> { current.pointee.raw }
     /// A problem with the current record, which the caller should reject.
-    public private(set) var problem: CSVRecordProblem?
+    public var problem: CSVRecordProblem? { current.pointee.problem }
     /// Whether the current record is an empty line (no bytes before its line end).
-    public var isBlankLine: Bool { raw.count == 0 && current.pointee.count == 2 }
+    public var isBlankLine: Bool { current.pointee.raw.count == 0 && current.pointee.count == 1 }
 
     /// Creates a reader; `delimiter` nil detects it from the first record.
     public init(_ source: ByteSource, delimiter: UInt8? = nil, bufferSize: Int = 1 << 20, maxRecordBytes: Int = 1 << 20) {
@@ -110,13 +127,12 @@ public final class CSVReader {
         self.buffer = .allocate(capacity: capacity)
         self.maxRecordBytes = maxRecordBytes
         current = .allocate(capacity: 1)
-        let offsets = UnsafeMutablePointer<Int>.allocate(capacity: 64)
-        offsets[0] = 0
-        current.initialize(to: Cells(bytes: ByteBuffer(capacity: 4096), offsets: offsets, capacity: 64, count: 1))
+        let offsets = UnsafeMutablePointer<Int>.allocate(capacity: 128)
+        current.initialize(to: Cells(bytes: ByteBuffer(capacity: 4096), offsets: offsets, capacity: 64, count: 0, input: UnsafePointer(buffer)))
     }
 
     deinit {
-        buffer.deallocate()
+        if ownsBuffer { buffer.deallocate() }
         current.pointee.bytes.deallocate()
         current.pointee.offsets.deallocate()
         current.deinitialize(count: 1)
@@ -125,13 +141,15 @@ public final class CSVReader {
     }
 
     /// The number of cells in the current record.
-    public var count: Int { current.pointee.count - 1 }
+    public var count: Int { current.pointee.count }
 
     /// The bytes of cell `i` (0-based) of the current record.
     @inline(__always)
     public func cell(_ i: Int) -> UnsafeBufferPointer<UInt8> {
         let c = current.pointee
-        return UnsafeBufferPointer(start: c.bytes.base + c.offsets[i], count: c.offsets[i + 1] - c.offsets[i])
+        let start = c.offsets[2 * i], end = c.offsets[2 * i + 1]
+        if start >= 0 { return UnsafeBufferPointer(start: c.input + start, count: end - start) }
+        return UnsafeBufferPointer(start: c.bytes.base + ~start, count: start - end)
     }
 
     /// Cell `i` as a String (UTF-8, or Windows-1252 when not valid UTF-8).
@@ -141,6 +159,7 @@ public final class CSVReader {
     /// when the unread part fills it. Returns false at the end of the input.
     func refill() throws -> Bool {
         if eof { return false }
+        nextSpecial = (-1, -1, -1)  // the buffer moves
         if start > 0 {
             if end > start { memmove(buffer, buffer + start, end - start) }
             end -= start
@@ -254,9 +273,9 @@ public final class CSVReader {
         defer { current.pointee = cells }
         cells.bytes.removeAll()
         cells.count = 0
-        cells.mark()
-        if problem != nil { problem = nil }
+        if cells.problem != nil { cells.problem = nil }
         let b = buffer
+        cells.input = UnsafePointer(b)
         let table = self.table
         let end = self.end
         let eof = self.eof
@@ -267,8 +286,10 @@ public final class CSVReader {
         var recordEnd = -1
         do {
             fields: while true {
+                var cell = (start: i, end: i)  // see `Cells.offsets`
                 if i < end, b[i] == 0x22 {
                     // Quoted field.
+                    cell.start = ~cells.bytes.count
                     let quoteLine = nextLine + lines
                     i += 1
                     while true {
@@ -301,8 +322,8 @@ public final class CSVReader {
                     if i < end {
                         let k = table[Int(b[i])]
                         if k != 1 && k != 2 && k != 3 {
-                            if problem == nil {
-                                problem = CSVRecordProblem(
+                            if cells.problem == nil {
+                                cells.problem = CSVRecordProblem(
                                     code: "csv.quote",
                                     message: "expected a delimiter or the end of the line after the closing quote, found \(describe(b[i]))",
                                     column: column)
@@ -324,8 +345,8 @@ public final class CSVReader {
                         let k = table[Int(b[i])]
                         if k == 0 { i += 1; continue }
                         if k == 4 {
-                            if problem == nil {
-                                problem = CSVRecordProblem(
+                            if cells.problem == nil {
+                                cells.problem = CSVRecordProblem(
                                     code: "csv.quote",
                                     message: "a quote inside an unquoted field: quote the whole field and double the quotes in it",
                                     column: column)
@@ -336,9 +357,9 @@ public final class CSVReader {
                         if k == 5 { throw nul(line: nextLine + lines, column: column) }
                         break
                     }
-                    cells.bytes.appendBytes(UnsafeBufferPointer(start: b + from, count: i - from))
+                    cell = (from, i)
                 }
-                cells.mark()
+                cells.add(cell.start, cell.start >= 0 ? cell.end : ~cells.bytes.count)
                 if i == end {
                     if !eof { return .incomplete }
                     recordEnd = i
@@ -363,8 +384,8 @@ public final class CSVReader {
                     break fields
                 }
             }
-            raw = UnsafeBufferPointer(start: b + recordStart, count: recordEnd - recordStart)
-            line = nextLine
+            cells.raw = UnsafeBufferPointer(start: b + recordStart, count: recordEnd - recordStart)
+            cells.line = nextLine
             nextLine += lines
             start = i
             return .complete

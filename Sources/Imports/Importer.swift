@@ -62,7 +62,8 @@ public final class Importer {
     struct State {
         var values: ByteBuffer
         var scratch: ByteBuffer
-        var keys = KeyTable()
+        /// The key's value in `values` (offset, count) of the last row taken.
+        var key = (0, 0)
     }
 
     let plans: UnsafeMutablePointer<Plan>
@@ -77,6 +78,9 @@ public final class Importer {
     let state: UnsafeMutablePointer<State>
     let keyField: Int
     let keyColumn: Int
+    /// `"cpf"` and `"cnpj"` in `constants`, for derived document types.
+    let cpfJSON: (Int, Int)
+    let cnpjJSON: (Int, Int)
     let fileJSON: [UInt8]
     let recordPrefix: [UInt8]
 
@@ -184,6 +188,9 @@ public final class Importer {
             planList.append(plan)
         }
 
+        cpfJSON = add(Array("\"cpf\"".utf8))
+        cnpjJSON = add(Array("\"cnpj\"".utf8))
+
         // The emit program, in the order fields first appear.
         var leaves: [(path: [String], slot: Int)] = []
         for (i, f) in map.fields.enumerated() {
@@ -259,7 +266,6 @@ public final class Importer {
         marks.deallocate()
         state.pointee.values.deallocate()
         state.pointee.scratch.deallocate()
-        state.pointee.keys.deallocate()
         state.deinitialize(count: 1)
         state.deallocate()
     }
@@ -269,8 +275,10 @@ public final class Importer {
 
     /// Checks the current row of `reader` and, when it is valid, appends its record (without a
     /// newline) to `out` and returns true; otherwise reports every problem to `report` and
-    /// returns false.
-    public func convert(_ reader: CSVReader, into out: inout ByteBuffer, report: (Diagnostic) -> Void) -> Bool {
+    /// returns false. The key is not looked up here (rows may be converted on several threads):
+    /// the caller checks `key` against a `KeyRegister` in the rows' order, and drops the record
+    /// when it repeats (`duplicateKey`).
+    public func record(_ reader: CSVReader, into out: inout ByteBuffer, report: (Diagnostic) -> Void) -> Bool {
         let line = reader.line
         if reader.count != header.count {
             let column = min(reader.count, header.count) + 1
@@ -286,100 +294,12 @@ public final class Importer {
             report(Diagnostic(.error, p.code, p.message, file: file, line: line, column: p.column, raw: Array(reader.raw)))
             return false
         }
-        let st = state
-        st.pointee.values.removeAll()
-        var ok = true
-        for i in 0..<planCount {
-            let plan = plans[i]
-            slots[i] = (0, 0)
-            if plan.documentTypeSlot >= 0 { slots[plan.documentTypeSlot] = (0, 0) }
-            if plan.constant.1 > 0 {
-                copy(plan.constant, to: i)
-                if plan.documentTypeSlot >= 0 { copy(plan.defaultType, to: plan.documentTypeSlot) }
-                continue
-            }
-            // The text: one cell, or several joined.
-            var text: UnsafeBufferPointer<UInt8>
-            if plan.column >= 0 {
-                text = Importer.trim(reader.cell(plan.column))
-            } else {
-                st.pointee.scratch.removeAll()
-                for k in 0..<plan.columnsCount {
-                    let cell = Importer.trim(reader.cell(columns[plan.columnsStart + k]))
-                    if cell.isEmpty { continue }
-                    if st.pointee.scratch.count > 0 {
-                        st.pointee.scratch.appendBytes(UnsafeBufferPointer(start: constants + plan.separator.0, count: plan.separator.1))
-                    }
-                    st.pointee.scratch.appendBytes(cell)
-                }
-                text = st.pointee.scratch.bytes
-            }
-            if text.isEmpty {
-                if plan.defaultValue.1 > 0 {
-                    copy(plan.defaultValue, to: i)
-                    if plan.documentTypeSlot >= 0 { copy(plan.defaultType, to: plan.documentTypeSlot) }
-                } else if plan.required {
-                    let f = map.fields[i]
-                    let names = f.columns.map { "\"\($0)\"" }.joined(separator: ", ")
-                    report(
-                        Diagnostic(
-                            .error, "import.required", "\(f.to) is required and column \(names) is blank", file: file, line: line,
-                            column: columnOf(i), raw: Array(reader.raw)))
-                    ok = false
-                }
-                continue
-            }
-            let from = st.pointee.values.count
-            var kind: BrazilianDocument.Kind? = nil
-            if let problem = Importer.parse(text, plan, into: &st.pointee.values, kind: &kind) {
-                let f = map.fields[i]
-                let names = f.columns.map { "\"\($0)\"" }.joined(separator: " + ")
-                report(
-                    Diagnostic(
-                        .error, DiagnosticCode(rawValue: "import." + f.type.rawValue), "column \(names) → \(f.to): \(problem.message)",
-                        file: file, line: line, column: columnOf(i), raw: Array(reader.raw)))
-                ok = false
-                continue
-            }
-            slots[i] = (from, st.pointee.values.count - from)
-            if let kind, plan.documentTypeSlot >= 0 {
-                let typeFrom = st.pointee.values.count
-                st.pointee.values.append(contentsOf: kind == .cpf ? "\"cpf\"" : "\"cnpj\"")
-                slots[plan.documentTypeSlot] = (typeFrom, 5 + (kind == .cpf ? 0 : 1))
-            }
-        }
-        guard ok else { return false }
-        if keyField >= 0, slots[keyField].1 > 0 {
-            let value = UnsafeBufferPointer(start: st.pointee.values.base + slots[keyField].0, count: slots[keyField].1)
-            let hash = Importer.hash(value)
-            if let first = st.pointee.keys.insert(hash, line: line) {
-                report(
-                    Diagnostic(
-                        .error, "import.duplicate-key",
-                        "\(map.fields[keyField].to) \(String(decoding: value, as: UTF8.self)) repeats the record of line \(first); the second is rejected",
-                        file: file, line: line, column: keyColumn, raw: Array(reader.raw)))
-                return false
-            }
-        }
+        // One pass over the emit program, each field's value parsed straight into `out` after
+        // its key (rolled back when absent); a row with a problem is rolled back whole.
+        let mark = out.count
         out.append(recordPrefix)
-        emit(into: &out)
-        out.appendSourceAndClose(fileJSON: fileJSON, line: line)
-        return true
-    }
-
-    func columnOf(_ i: Int) -> Int { sources[i].first.map { $0 + 1 } ?? 0 }
-
-    @inline(__always)
-    func copy(_ range: (Int, Int), to slot: Int) {
-        let from = state.pointee.values.count
-        state.pointee.values.appendBytes(UnsafeBufferPointer(start: constants + range.0, count: range.1))
-        slots[slot] = (from, range.1)
-    }
-
-    /// Writes the record's members (each preceded by a comma at the top level), leaving out
-    /// absent values and objects with nothing in them.
-    func emit(into out: inout ByteBuffer) {
-        let values = state.pointee.values.base
+        state.pointee.key = (0, 0)
+        var problems: [(field: Int, diagnostic: Diagnostic)] = []
         var depth = 0
         // marks[2d]: where the object at depth d opened; marks[2d+1]: members written in it.
         marks[1] = 1
@@ -387,18 +307,32 @@ public final class Importer {
             let op = ops[k]
             switch op.kind {
             case 0:
-                let (offset, count) = slots[op.slot]
-                if count == 0 { continue }
+                let member = out.count
                 if marks[2 * depth + 1] > 0 { out.append(0x2C) }
                 out.appendBytes(UnsafeBufferPointer(start: constants + op.key.0, count: op.key.1))
-                out.appendBytes(UnsafeBufferPointer(start: values + offset, count: count))
+                let value = out.count
+                if op.slot < planCount {
+                    guard appendValue(of: op.slot, reader, to: &out, problems: &problems) else {
+                        out.truncate(to: member)
+                        continue
+                    }
+                    if op.slot == keyField { keepKey(UnsafeBufferPointer(start: out.base + value, count: out.count - value)) }
+                } else {
+                    // A document_type derived from its document, set when the document was read.
+                    let (offset, count) = slots[op.slot]
+                    guard count > 0 else {
+                        out.truncate(to: member)
+                        continue
+                    }
+                    out.appendBytes(UnsafeBufferPointer(start: constants + offset, count: count))
+                }
                 marks[2 * depth + 1] += 1
             case 1:
-                let mark = out.count
+                let open = out.count
                 if marks[2 * depth + 1] > 0 { out.append(0x2C) }
                 out.appendBytes(UnsafeBufferPointer(start: constants + op.key.0, count: op.key.1))
                 depth += 1
-                marks[2 * depth] = mark
+                marks[2 * depth] = open
                 marks[2 * depth + 1] = 0
             default:
                 if marks[2 * depth + 1] > 0 {
@@ -411,7 +345,111 @@ public final class Importer {
                 }
             }
         }
+        guard problems.isEmpty else {
+            out.truncate(to: mark)
+            // In the map's order of fields, whatever the order of the record's members.
+            for p in problems.sorted(by: { $0.field < $1.field }) { report(p.diagnostic) }
+            return false
+        }
+        out.appendSourceAndClose(fileJSON: fileJSON, line: line)
+        return true
     }
+
+    /// Appends field `i`'s value (its JSON) to `out` and returns true; false when it is absent
+    /// (blank, no default) or invalid (its diagnostic added to `problems`). A document field
+    /// also sets its derived document_type's slot (JSON in `constants`, count 0: none).
+    @inline(__always)
+    func appendValue(of i: Int, _ reader: CSVReader, to out: inout ByteBuffer, problems: inout [(field: Int, diagnostic: Diagnostic)])
+        -> Bool
+    {
+        let plan = plans[i]
+        if plan.documentTypeSlot >= 0 { slots[plan.documentTypeSlot] = (0, 0) }
+        if plan.constant.1 > 0 {
+            out.appendBytes(UnsafeBufferPointer(start: constants + plan.constant.0, count: plan.constant.1))
+            if plan.documentTypeSlot >= 0 { slots[plan.documentTypeSlot] = plan.defaultType }
+            return true
+        }
+        // The text: one cell, or several joined.
+        let st = state
+        var text: UnsafeBufferPointer<UInt8>
+        if plan.column >= 0 {
+            text = Importer.trim(reader.cell(plan.column))
+        } else {
+            st.pointee.scratch.removeAll()
+            for k in 0..<plan.columnsCount {
+                let cell = Importer.trim(reader.cell(columns[plan.columnsStart + k]))
+                if cell.isEmpty { continue }
+                if st.pointee.scratch.count > 0 {
+                    st.pointee.scratch.appendBytes(UnsafeBufferPointer(start: constants + plan.separator.0, count: plan.separator.1))
+                }
+                st.pointee.scratch.appendBytes(cell)
+            }
+            text = st.pointee.scratch.bytes
+        }
+        if text.isEmpty {
+            if plan.defaultValue.1 > 0 {
+                out.appendBytes(UnsafeBufferPointer(start: constants + plan.defaultValue.0, count: plan.defaultValue.1))
+                if plan.documentTypeSlot >= 0 { slots[plan.documentTypeSlot] = plan.defaultType }
+                return true
+            }
+            if plan.required {
+                let f = map.fields[i]
+                let names = f.columns.map { "\"\($0)\"" }.joined(separator: ", ")
+                problems.append(
+                    (i, Diagnostic(
+                        .error, "import.required", "\(f.to) is required and column \(names) is blank", file: file, line: reader.line,
+                        column: columnOf(i), raw: Array(reader.raw))))
+            }
+            return false
+        }
+        var kind: BrazilianDocument.Kind? = nil
+        if let problem = Importer.parse(text, plan, into: &out, kind: &kind) {
+            let f = map.fields[i]
+            let names = f.columns.map { "\"\($0)\"" }.joined(separator: " + ")
+            problems.append(
+                (i, Diagnostic(
+                    .error, DiagnosticCode(rawValue: "import." + f.type.rawValue), "column \(names) → \(f.to): \(problem.message)",
+                    file: file, line: reader.line, column: columnOf(i), raw: Array(reader.raw))))
+            return false
+        }
+        if let kind, plan.documentTypeSlot >= 0 { slots[plan.documentTypeSlot] = kind == .cpf ? cpfJSON : cnpjJSON }
+        return true
+    }
+
+    /// Keeps the row's key (its JSON) for `key`.
+    @inline(__always)
+    func keepKey(_ value: UnsafeBufferPointer<UInt8>) {
+        state.pointee.values.removeAll()
+        state.pointee.values.appendBytes(value)
+        state.pointee.key = (0, value.count)
+    }
+
+    /// The key's JSON (`"NF-1"`) of the row `record` last took; empty when the map has no key
+    /// or the row left it blank. Valid until the next row.
+    public var key: UnsafeBufferPointer<UInt8> {
+        let (offset, count) = keyField >= 0 ? state.pointee.key : (0, 0)
+        return UnsafeBufferPointer(start: state.pointee.values.base + offset, count: count)
+    }
+
+    /// The diagnostic of a row whose key `value` (its JSON) repeats the row of line `first`.
+    public func duplicateKey(_ value: UnsafeBufferPointer<UInt8>, line: Int, first: Int, raw: [UInt8]) -> Diagnostic {
+        Diagnostic(
+            .error, "import.duplicate-key",
+            "\(map.fields[keyField].to) \(String(decoding: value, as: UTF8.self)) repeats the record of line \(first); the second is rejected",
+            file: file, line: line, column: keyColumn, raw: raw)
+    }
+
+    /// Another importer of the same map and header, for another thread (each keeps its own
+    /// scratch state).
+    public func replica() -> Importer {
+        do {
+            return try Importer(map: map, header: header, file: file)
+        } catch {
+            preconditionFailure("a map that compiled for this header compiles again: \(error)")
+        }
+    }
+
+    func columnOf(_ i: Int) -> Int { sources[i].first.map { $0 + 1 } ?? 0 }
 
     /// Parses `text` by the plan's type, appending its JSON to `out`; returns the problem when
     /// the text is not valid (and leaves `out` as it was).
@@ -421,7 +459,7 @@ public final class Importer {
         switch plan.type {
         case Importer.amount:
             switch CellParsers.amount(text, style: plan.amountStyle) {
-            case .success(let cents): JSONBytes.appendInt(cents, to: &out)
+            case .success(let cents): CellFastPaths.appendInt(cents, to: &out)
             case .failure(let p): return p
             }
         case Importer.integer:
@@ -430,6 +468,7 @@ public final class Importer {
             case .failure(let p): return p
             }
         case Importer.date:
+            if plan.dateFormat != .iso && plan.dateFormat != .ddMMyy && CellFastPaths.appendDayMonthYear(text, to: &out) { return nil }
             switch CellParsers.date(text, format: plan.dateFormat) {
             case .success(let d):
                 out.reserve(12)
@@ -459,15 +498,12 @@ public final class Importer {
     /// UTF-8 (the common case), else through `JSONBytes.appendText` (escapes, Windows-1252).
     @inline(__always)
     static func appendText(_ text: UnsafeBufferPointer<UInt8>, to out: inout ByteBuffer) {
-        var ascii = true
-        for b in text {
-            if b < 0x20 || b == 0x22 || b == 0x5C || b == 0x7F {
-                JSONBytes.appendText(text, to: &out)
-                return
-            }
-            if b >= 0x80 { ascii = false }
+        let classes = CellFastPaths.textClasses(text)
+        if classes & 1 != 0 {
+            JSONBytes.appendText(text, to: &out)
+            return
         }
-        if !ascii && !TextBytes.isValidUTF8(text) {
+        if classes != 0 && !TextBytes.isValidUTF8(text) {
             JSONBytes.appendText(text, to: &out)
             return
         }
@@ -507,57 +543,95 @@ extension String {
     }
 }
 
+/// The keys of the rows taken so far, in the file's order, to reject a repeated one with the
+/// line of the first (the one table of an import that grows with the input: about 32 bytes a
+/// distinct key).
+public final class KeyRegister {
+    /// Behind a pointer: no exclusive-access check per row.
+    let table: UnsafeMutablePointer<KeyTable> = {
+        let t = UnsafeMutablePointer<KeyTable>.allocate(capacity: 1)
+        t.initialize(to: KeyTable())
+        return t
+    }()
+
+    /// An empty register.
+    public init() {}
+
+    deinit {
+        table.pointee.deallocate()
+        table.deinitialize(count: 1)
+        table.deallocate()
+    }
+
+    /// A key's hash, as `insert(hash:line:)` takes it (computed where the row is converted).
+    public static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 { Importer.hash(key) }
+
+    /// Records a key by its hash (`KeyRegister.hash`) for `line`; returns the line of an
+    /// earlier row with the same key instead.
+    public func insert(hash: UInt64, line: Int) -> Int? {
+        table.pointee.insert(hash, line: line)
+    }
+
+    /// Reads the table where `hashes[range]` would go, all at once, before they are inserted
+    /// one by one in order: a table of a million keys is far larger than the caches, and
+    /// independent reads wait for memory together instead of one after the other. Changes
+    /// nothing.
+    public func warm(_ hashes: [UInt64], _ range: Range<Int>) {
+        let t = table.pointee
+        var seen: UInt64 = 0
+        for k in range.clamped(to: hashes.indices) { seen |= t.entries[t.slot(of: hashes[k])].hash }
+        warmth = seen
+    }
+    /// What `warm` read, kept so that its reads are not optimised away.
+    var warmth: UInt64 = 0
+}
+
 /// The keys seen so far, as 64-bit hashes with the line of their row: open addressing over one
 /// allocation that doubles when half full (about 32 bytes a key).
 struct KeyTable {
-    var hashes: UnsafeMutablePointer<UInt64>
-    var lines: UnsafeMutablePointer<Int>
+    /// Each hash beside its line, so that a probe touches one cache line (a table of a
+    /// million keys is far larger than the caches: one miss per row, not two).
+    var entries: UnsafeMutablePointer<(hash: UInt64, line: Int)>
     var capacity: Int
     var count = 0
 
     init(capacity: Int = 1 << 12) {
         self.capacity = capacity
-        hashes = .allocate(capacity: capacity)
-        hashes.initialize(repeating: 0, count: capacity)
-        lines = .allocate(capacity: capacity)
-        lines.initialize(repeating: 0, count: capacity)
+        entries = .allocate(capacity: capacity)
+        entries.initialize(repeating: (0, 0), count: capacity)
     }
 
-    func deallocate() {
-        hashes.deallocate()
-        lines.deallocate()
-    }
+    func deallocate() { entries.deallocate() }
 
     /// Records `hash` for `line`; returns the line of an earlier row with the same hash instead.
+    /// Where a hash's probe starts.
+    @inline(__always)
+    func slot(of hash: UInt64) -> Int { Int(truncatingIfNeeded: (hash == 0 ? 1 : hash) >> 7) & (capacity - 1) }
+
     mutating func insert(_ hash: UInt64, line: Int) -> Int? {
         let h = hash == 0 ? 1 : hash  // 0 marks an empty slot
-        var i = Int(truncatingIfNeeded: h >> 7) & (capacity - 1)
-        while hashes[i] != 0 {
-            if hashes[i] == h { return lines[i] }
+        var i = slot(of: h)
+        while entries[i].hash != 0 {
+            if entries[i].hash == h { return entries[i].line }
             i = (i + 1) & (capacity - 1)
         }
-        hashes[i] = h
-        lines[i] = line
+        entries[i] = (h, line)
         count += 1
         if count * 2 > capacity { grow() }
         return nil
     }
 
     mutating func grow() {
-        let old = (hashes, lines, capacity)
+        let (old, oldCapacity) = (entries, capacity)
         capacity *= 2
-        hashes = .allocate(capacity: capacity)
-        hashes.initialize(repeating: 0, count: capacity)
-        lines = .allocate(capacity: capacity)
-        lines.initialize(repeating: 0, count: capacity)
-        for k in 0..<old.2 where old.0[k] != 0 {
-            var i = Int(truncatingIfNeeded: old.0[k] >> 7) & (capacity - 1)
-            while hashes[i] != 0 { i = (i + 1) & (capacity - 1) }
-            hashes[i] = old.0[k]
-            lines[i] = old.1[k]
+        entries = .allocate(capacity: capacity)
+        entries.initialize(repeating: (0, 0), count: capacity)
+        for k in 0..<oldCapacity where old[k].hash != 0 {
+            var i = Int(truncatingIfNeeded: old[k].hash >> 7) & (capacity - 1)
+            while entries[i].hash != 0 { i = (i + 1) & (capacity - 1) }
+            entries[i] = old[k]
         }
-        old.0.deallocate()
-        old.1.deallocate()
+        old.deallocate()
     }
 }
 
@@ -568,7 +642,7 @@ extension ByteBuffer {
         append(contentsOf: ",\"source\":{\"file\":")
         append(fileJSON)
         append(contentsOf: ",\"line\":")
-        JSONBytes.appendInt(line, to: &self)
+        CellFastPaths.appendInt(line, to: &self)
         append(contentsOf: "}}")
     }
 }

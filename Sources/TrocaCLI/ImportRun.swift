@@ -85,33 +85,85 @@ enum ImportRun {
         }
 
         let (outputFile, rejectsFile, output, rejects, sink) = try CnabRun.outputs(args, context)
-        let report: (Diagnostic) -> Void = { sink.report($0) }
-        do {
-            while try reader.next() {
-                if reader.isBlankLine {
-                    summary.skipped += 1
-                    continue
-                }
-                summary.read += 1
-                let ok = output.withBuffer { importer.convert(reader, into: &$0, report: report) }
-                if ok {
-                    try output.endRecord()
-                    summary.written += 1
-                } else {
-                    summary.rejected += 1
-                    if let maxRejects, summary.rejected > maxRejects {
-                        summary.stopped = true
-                        io.say("\(command): \(name): stopped after \(summary.rejected) rejected rows (--max-rejects \(maxRejects))")
-                        break
-                    }
-                }
+        let keys = KeyRegister()
+        var done = false  // stopped by --max-rejects, or at an error that ends the reading
+
+        /// Counts one rejected row; past --max-rejects, stops the import.
+        func rejected() {
+            summary.rejected += 1
+            if let maxRejects, summary.rejected > maxRejects {
+                summary.stopped = true
+                done = true
+                io.say("\(command): \(name): stopped after \(summary.rejected) rejected rows (--max-rejects \(maxRejects))")
             }
-        } catch let e as CSVError {
+        }
+        /// Ends the import at an error that leaves the rest of the input unreadable.
+        func fatal(_ e: CSVError) {
             summary.read += 1
             summary.rejected += 1
             summary.fatal = true
+            done = true
             sink.report(e.diagnostic(file: name))
         }
+        // A converted chunk's rows, in order: keys checked, written, reported, counted.
+        func take(_ chunk: ImportChunks.Chunk) throws {
+            var diagnostic = 0
+            let (input, records, keyBytes) = (chunk.input.base, chunk.output.base, chunk.keys.base)
+            var keyIndex = 0  // in chunk.hashes
+            for row in chunk.rows where !done {
+                switch row.kind {
+                case .blank:
+                    summary.skipped += 1
+                case .written:
+                    summary.read += 1
+                    let key = UnsafeBufferPointer(start: keyBytes + row.keyStart, count: row.keyCount)
+                    if row.keyCount > 0 {
+                        // The table's lines for the next 64 keys, read together (a window small
+                        // enough to stay cached while their records are copied).
+                        if keyIndex % 64 == 0 { keys.warm(chunk.hashes, keyIndex..<keyIndex + 64) }
+                        keyIndex += 1
+                    }
+                    if row.keyCount > 0, let first = keys.insert(hash: row.keyHash, line: row.line) {
+                        let raw = Array(UnsafeBufferPointer(start: input + row.rawStart, count: row.rawCount))
+                        sink.report(importer.duplicateKey(key, line: row.line, first: first, raw: raw))
+                        rejected()
+                    } else {
+                        output.withBuffer { $0.appendBytes(UnsafeBufferPointer(start: records + row.start, count: row.count)) }
+                        try output.endRecord()
+                        summary.written += 1
+                    }
+                case .rejected:
+                    summary.read += 1
+                    for d in chunk.diagnostics[diagnostic..<row.diagnosticsEnd] { sink.report(d) }
+                    diagnostic = row.diagnosticsEnd
+                    rejected()
+                }
+            }
+            if !done, let e = chunk.fatal { fatal(e) }
+        }
+
+        let chunkSize = 512 << 10
+        let detected = reader.delimiter ?? UInt8(ascii: ",")
+        let pipeline = ChunkPipeline<ImportChunks.Chunk, ImportChunks.Worker>(
+            threads: ChunkPipeline<ImportChunks.Chunk, ImportChunks.Worker>.defaultThreads,
+            state: { ImportChunks.Worker(reader: CSVReader(recordsDelimitedBy: detected), importer: importer.replica()) },
+            make: { ImportChunks.Chunk(capacity: chunkSize + (64 << 10)) }, reset: { $0.reset() }, isEmpty: { $0.input.count == 0 },
+            work: { chunk, worker in chunk.convert(&worker) })
+        defer { pipeline.stop() }
+        do {
+            while !done {
+                let chunk = pipeline.current
+                chunk.firstLine = reader.nextLineNumber
+                try reader.readRecords(into: &chunk.input, limit: chunkSize)
+                if chunk.input.count == 0 { break }
+                try pipeline.flush(final: false, take: take)
+            }
+        } catch let e as CSVError {
+            // A record too long: after every record before it.
+            try pipeline.flush(final: true, take: take)
+            if !done { fatal(e) }
+        }
+        try pipeline.flush(final: true, take: take)
         try output.finish()
         try rejects?.finish()
         try rejectsFile?.commit()

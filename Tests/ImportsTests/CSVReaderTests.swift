@@ -14,13 +14,25 @@ struct Parsed: Equatable {
 
 func parse(_ bytes: [UInt8], delimiter: UInt8? = nil, bufferSize: Int = 1 << 20, maxRecordBytes: Int = 1 << 20) -> Parsed {
     let reader = CSVReader(MemorySource(bytes), delimiter: delimiter, bufferSize: bufferSize, maxRecordBytes: maxRecordBytes)
+    return collect(reader) { out in
+        while try reader.next() { out.take(reader) }
+    }
+}
+
+extension Parsed {
+    /// Adds the current record of `reader`.
+    mutating func take(_ reader: CSVReader) {
+        rows.append((0..<reader.count).map { reader.text($0) })
+        lines.append(reader.line)
+        if let p = reader.problem { problems.append("\(reader.line):\(p.column):\(p.code.rawValue)") }
+    }
+}
+
+/// What `read` took from `reader`, with the error that ended it and the delimiter.
+func collect(_ reader: CSVReader, _ read: (inout Parsed) throws -> Void) -> Parsed {
     var out = Parsed()
     do {
-        while try reader.next() {
-            out.rows.append((0..<reader.count).map { reader.text($0) })
-            out.lines.append(reader.line)
-            if let p = reader.problem { out.problems.append("\(reader.line):\(p.column):\(p.code.rawValue)") }
-        }
+        try read(&out)
     } catch let e as CSVError {
         out.error = e
     } catch {
@@ -157,5 +169,62 @@ struct CSVReaderTests {
                 Issue.record("round \(round): a NUL byte was read as text")
             }
         }
+    }
+}
+
+/// What `parse` gives, read as `troca import` reads: the first record with `next()`, then
+/// chunks of whole records (`readRecords`, at least `limit` bytes each) each read by a reader of
+/// its own, as on a worker thread.
+func parseInChunks(_ bytes: [UInt8], bufferSize: Int = 1 << 20, maxRecordBytes: Int = 1 << 20, limit: Int) -> Parsed {
+    let reader = CSVReader(MemorySource(bytes), bufferSize: bufferSize, maxRecordBytes: maxRecordBytes)
+    var chunk = ByteBuffer(capacity: 64)
+    defer { chunk.deallocate() }
+    return collect(reader) { out in
+        guard try reader.next() else { return }
+        out.take(reader)
+        let worker = CSVReader(recordsDelimitedBy: reader.delimiter!)
+        while true {
+            chunk.removeAll()
+            let firstLine = reader.nextLineNumber
+            try reader.readRecords(into: &chunk, limit: limit)
+            if chunk.count == 0 { break }
+            worker.reset(records: chunk.bytes, firstLine: firstLine)
+            while try worker.next() { out.take(worker) }
+        }
+    }
+}
+
+extension CSVReaderTests {
+    /// Chunks of whole records read by other readers give the same records, lines, problems
+    /// and error as one reader: quoted line breaks, CR, CRLF, stray quotes, NULs, a quote or a
+    /// CR at a buffer's end, records too long; chunks of one record and of many.
+    @Test func chunksOfRecordsReadAsOneReader() {
+        var rng = SplitMix64(seed: 7)
+        let alphabet: [UInt8] = Array("ab,;\"\r\n \t\n\n".utf8) + [0xC3, 0xA9, 0]
+        var errors: Set<String> = []
+        for round in 0..<600 {
+            let length = Int(rng.next() % 400)
+            let bytes: [UInt8] = (0..<length).map { _ in
+                let b = alphabet[Int(rng.next() % UInt64(alphabet.count))]
+                return b == 0 && round % 5 != 0 ? UInt8(ascii: "x") : b
+            }
+            let bufferSize = [16, 32, 1 << 20][round % 3]
+            let maxRecordBytes = round % 7 == 0 ? 24 : 1 << 20
+            let whole = parse(bytes, bufferSize: bufferSize, maxRecordBytes: maxRecordBytes)
+            if let e = whole.error { errors.insert(e.code.rawValue) }
+            for limit in [1, 7, 100, 1 << 16] {
+                let chunked = parseInChunks(bytes, bufferSize: bufferSize, maxRecordBytes: maxRecordBytes, limit: limit)
+                #expect(chunked == whole, "round \(round), limit \(limit): \(bytes)")
+            }
+        }
+        #expect(errors == ["csv.binary", "csv.record-too-long", "csv.unterminated-quote"], "every error is met")
+    }
+
+    @Test func chunksEndAtRecordsNotAtQuotedLineBreaks() {
+        let text = "h1,h2\n\"a\nb\",1\r\n\"c\"\"\r\nd\",2\rx,3\n\n\"e\",\"f\ng\"\n"
+        let whole = parse(text)
+        #expect(whole.lines == [1, 2, 4, 6, 7, 8])
+        #expect(parseInChunks(Array(text.utf8), limit: 1) == whole)
+        #expect(parseInChunks(Array(text.utf8), bufferSize: 16, limit: 5) == whole)
     }
 }

@@ -121,3 +121,47 @@ import TrocaCLI
         }
     }
 }
+
+extension BinaryTests {
+    /// `import titles` on 1, 2 and 3 threads (TROCA_THREADS, real processes): the same output,
+    /// rejects, diagnostics, summary and exit status, on about 3 MB of rows (several chunks)
+    /// with bad cells, ragged rows, stray quotes, keys repeated chunks apart, quoted line breaks,
+    /// CRLF rows and blank lines; with --max-rejects stopping in the middle; and with the file
+    /// ending in a NUL byte or an unclosed quote.
+    @Test func importThreadsChangeNoByte() throws {
+        let binary = try #require(Self.binary, "the troca executable is built beside the tests")
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var csv = ImportTests.header
+        for k in 0..<20_000 {
+            switch k % 101 {
+            case 7: csv += ImportTests.row("NF-\(k)", amount: "12,3,4")
+            case 19: csv += ImportTests.row("NF-\(k)", cpf: "529.982.247-26")
+            case 31: csv += "NF-\(k);1;2\n"
+            case 43: csv += ImportTests.row("NF-\(k / 3)")  // repeats a key of a third of the way back
+            case 59: csv += "\n"
+            case 71: csv += "NF-\(k);\"1\n2\";;01/03/2026;10/04/2026;10,00;\"Ana\r\n\"\"Bia\"\"\";529.982.247-25;Rua A;1;;Centro;Santos;SP;11010-000\n"
+            case 83: csv += "NF-\(k);1;;01/03/2026;10/04/2026;10,00;A\"na;529.982.247-25;Rua A;1;;Centro;Santos;SP;11010-000\r\n"
+            default: csv += ImportTests.row("NF-\(k)", amount: "\(k),\(k % 100)")
+            }
+        }
+        try csv.write(toFile: dir + "/titulos.csv", atomically: true, encoding: .utf8)
+        try (csv + "NF-X;1;\0;\n").write(toFile: dir + "/nul.csv", atomically: true, encoding: .utf8)
+        try (csv + "NF-Y;\"1;\n").write(toFile: dir + "/open.csv", atomically: true, encoding: .utf8)
+        let map = repoRoot + "/maps/titulos.json"
+        for (file, extra, expected) in [
+            ("titulos.csv", "", "status=65"), ("titulos.csv", "--max-rejects 150", "stopped after 151 rejected rows"),
+            ("nul.csv", "", "csv.binary"), ("open.csv", "", "csv.unterminated-quote"),
+        ] {
+            var outcomes: [String] = []
+            for threads in [1, 2, 3] {
+                let run = try shell(
+                    "TROCA_THREADS=\(threads) '\(binary)' import titles --map '\(map)' \(extra) --rejects rej.jsonl \(file) > out.jsonl 2> err.txt; echo status=$?; md5sum out.jsonl rej.jsonl err.txt | cut -c1-32; wc -l < out.jsonl; grep -o 'csv[.][a-z-]*' err.txt | sort -u; tail -2 err.txt",
+                    cwd: dir)
+                outcomes.append(run.output)
+            }
+            #expect(outcomes[0].contains(expected), "\(file) \(extra): \(outcomes[0])")
+            #expect(outcomes[1] == outcomes[0] && outcomes[2] == outcomes[0], "\(file) \(extra): \(outcomes)")
+        }
+    }
+}
