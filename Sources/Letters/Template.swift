@@ -83,55 +83,76 @@ public struct Template: Sendable {
 
     /// Renders one job (a `letter` record) into lines.
     public func render(_ job: JSONValue) throws(RenderProblem) -> [LetterLine] {
-        var out = LineCollector()
-        var scopes: [JSONValue] = [job]
-        try render(nodes, &scopes, &out)
-        out.finish()
-        return out.lines
+        var tape = JSONTape()
+        tape.append(job)
+        var out = LetterText()
+        try render(tape, into: &out)
+        return out.letterLines
     }
 
-    func render(_ nodes: [Node], _ scopes: inout [JSONValue], _ out: inout LineCollector) throws(RenderProblem) {
+    /// Renders the job at the root of `tape` into `out` (cleared first), reading the values
+    /// straight from the tape: no tree, no array per line.
+    public func render(_ tape: JSONTape, into out: inout LetterText) throws(RenderProblem) {
+        out.removeAll()
+        out.scopes.removeAll(keepingCapacity: true)
+        out.scopes.append(0)
+        try render(nodes, tape, &out)
+        out.finish()
+    }
+
+    func render(_ nodes: [Node], _ tape: JSONTape, _ out: inout LetterText) throws(RenderProblem) {
         for node in nodes {
             switch node {
             case .text(let bytes): out.append(bytes)
             case .newline: out.endLine()
-            case .newPage: out.lines.append(.newPage)
+            case .newPage: out.newPage()
             case .value(let p):
-                if p.path == Self.statementPath, p.up == scopes.count - 1 {
-                    out.append(Statement.text(scopes[0]))
+                if p.up == out.scopes.count - 1, p.path.count == 1, p.path[0] == Self.statementPath[0] {
+                    out.value.removeAll(keepingCapacity: true)
+                    Statement.append(tape, job: out.scopes[0], to: &out.value)
+                    out.appendValue()
                     continue
                 }
-                guard let v = lookup(p, scopes), v != .null else {
+                guard let v = lookup(p, tape, out.scopes), tape[v].kind != .null else {
                     if p.optional { continue }
                     throw RenderProblem(code: "letters.missing-value", message: "\(p.path.joined(separator: ".")) is missing (\(name):\(p.line):\(p.column))")
                 }
                 if p.filters.last == .bars {
-                    guard let digits = v.string, digits.utf8.count == 44, digits.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
+                    let digits = tape.bytes(v)
+                    guard tape[v].kind == .string, digits.count == 44, digits.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
                         throw RenderProblem(code: "letters.value", message: "\(p.text): expected the 44 digits of a boleto barcode (\(name):\(p.line):\(p.column))")
                     }
-                    out.barcode(Array(digits.utf8))
+                    out.barcode(digits)
                     continue
                 }
-                do { out.append(try Filters.apply(p.filters, to: v)) } catch {
+                do { try Filters.apply(p.filters, to: v, of: tape, into: &out.value, scratch: &out.scratch) } catch {
                     throw RenderProblem(code: "letters.value", message: "\(p.text): \(error.message) (\(name):\(p.line):\(p.column))")
                 }
+                out.appendValue()
             case .section(let p, let inverted, let body):
-                let v = lookup(p, scopes)
-                var items: [JSONValue] = []
-                switch v {
-                case nil, .null?, .bool(false)?: break
-                case .array(let elements)?: items = elements
-                case .string(let s)? where s.isEmpty: break
-                case let other?: items = [other]
+                // nil, null, false and "" are empty; a list gives its elements; anything else is one item.
+                let v = lookup(p, tape, out.scopes)
+                var items = 0
+                var first = 0
+                if let v {
+                    let node = tape[v]
+                    switch node.kind {
+                    case .null, .false: break
+                    case .array: (items, first) = (Int(node.count), v + 1)
+                    case .string where node.count == 0: break
+                    default: (items, first) = (1, v)
+                    }
                 }
                 if inverted {
-                    if items.isEmpty { try render(body, &scopes, &out) }
+                    if items == 0 { try render(body, tape, &out) }
                     continue
                 }
-                for item in items {
-                    scopes.append(item)
-                    try render(body, &scopes, &out)
-                    scopes.removeLast()
+                var item = first
+                for _ in 0..<items {
+                    out.scopes.append(item)
+                    try render(body, tape, &out)
+                    out.scopes.removeLast()
+                    item = tape.next(after: item)
                 }
             }
         }
@@ -139,47 +160,15 @@ public struct Template: Sendable {
 
     static let statementPath = ["statement"]
 
-    func lookup(_ p: Placeholder, _ scopes: [JSONValue]) -> JSONValue? {
+    /// The node a placeholder names, from the scope it starts in, or nil.
+    func lookup(_ p: Placeholder, _ tape: JSONTape, _ scopes: [Int]) -> Int? {
         let index = scopes.count - 1 - p.up
         guard index >= 0 else { return nil }
         var v = scopes[index]
         for key in p.path {
-            guard case .object(let o) = v, let next = o[key] else { return nil }
+            guard let next = tape.member(key, of: v) else { return nil }
             v = next
         }
         return v
-    }
-}
-
-/// Collects rendered bytes into lines; a value with line ends (the statement) makes several.
-struct LineCollector {
-    var lines: [LetterLine] = []
-    var current: [UInt8] = []
-    var pendingBarcode: [UInt8]? = nil
-
-    mutating func append(_ bytes: [UInt8]) {
-        var start = 0
-        while let nl = bytes[start...].firstIndex(of: 0x0A) {
-            current += bytes[start..<nl]
-            endLine()
-            start = nl + 1
-        }
-        current += bytes[start...]
-    }
-
-    mutating func barcode(_ digits: [UInt8]) { pendingBarcode = digits }
-
-    mutating func endLine() {
-        if let digits = pendingBarcode {
-            lines.append(.barcode(digits))
-            pendingBarcode = nil
-        } else {
-            lines.append(.text(current))
-        }
-        current.removeAll(keepingCapacity: true)
-    }
-
-    mutating func finish() {
-        if !current.isEmpty || pendingBarcode != nil { endLine() }
     }
 }

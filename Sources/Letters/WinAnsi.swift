@@ -26,22 +26,25 @@ public enum WinAnsi {
         append(text[...], to: &out)
     }
 
-    /// Appends the Windows-1252 bytes of UTF-8 `slice`; ASCII (most of a letter) is copied as is.
+    /// Appends the Windows-1252 bytes of UTF-8 `slice`.
     public static func append(_ slice: ArraySlice<UInt8>, to out: inout [UInt8]) {
-        if !slice.contains(where: { $0 >= 0x80 }) {
-            out += slice
-            return
-        }
-        let text = Array(slice)
+        slice.withUnsafeBufferPointer { append($0, to: &out) }
+    }
+
+    /// Appends the Windows-1252 bytes of UTF-8 `text`: runs of ASCII (most of a letter) copied
+    /// at once, a malformed sequence or a character Windows-1252 lacks as `?`.
+    public static func append(_ text: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         var i = 0
         let n = text.count
         while i < n {
-            let b = text[i]
-            if b < 0x80 {
-                out.append(b)
-                i += 1
-                continue
+            var run = i
+            while run < n, text[run] < 0x80 { run += 1 }
+            if run > i {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: text[i..<run]))
+                i = run
+                if i == n { break }
             }
+            let b = text[i]
             var scalar: UInt32
             var extra: Int
             if b & 0xE0 == 0xC0 {
