@@ -69,6 +69,16 @@ public struct LetterText: Sendable {
         v.withUnsafeBufferPointer { append($0) }
     }
 
+    /// Appends a value's bytes to the current line (a line feed in them ends it).
+    mutating func appendValue(_ v: ArraySlice<UInt8>) {
+        v.withUnsafeBufferPointer { append($0) }
+    }
+
+    /// Appends template text, which holds no line feed, to the current line.
+    mutating func appendLineText(_ text: UnsafeBufferPointer<UInt8>) {
+        bytes.append(contentsOf: text)
+    }
+
     /// Marks the current line as a barcode of `digits` (its text is dropped when it ends).
     mutating func barcode(_ digits: ArraySlice<UInt8>) {
         pendingBarcode.removeAll(keepingCapacity: true)

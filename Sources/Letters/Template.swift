@@ -79,6 +79,65 @@ public struct Template: Sendable {
         self.name = name
         var parser = TemplateParser(schema: schema)
         nodes = try parser.parse(text)
+        program = Program(nodes)
+    }
+
+    /// The nodes as a flat list of plain operations, for rendering: visiting an enum of nodes
+    /// with array and string payloads retains and releases them at every step, job after job.
+    let program: Program
+
+    struct Program: Sendable {
+        enum Kind: UInt8, Sendable { case text, newline, newPage, value, section, invertedSection }
+        /// One operation. `text`: its bytes are `texts[start..<end]`; `value`, sections: the
+        /// placeholder's index (`start`); sections: the index of the operation after the body
+        /// (`end`), the body being the operations in between.
+        struct Op: Sendable {
+            var kind: Kind
+            var start: Int32
+            var end: Int32
+        }
+        var ops: [Op] = []
+        var texts: [UInt8] = []
+        var placeholders: [Placeholder] = []
+        /// Each placeholder's path keys as UTF-8, in `keys`: `keySpans[placeholder]` is a range
+        /// of `spans`, each a key's range of `keys`.
+        var keys: [UInt8] = []
+        var spans: [Range<Int>] = []
+        var keySpans: [Range<Int>] = []
+        /// Which placeholders are `{{statement}}`.
+        var isStatement: [Bool] = []
+
+        init(_ nodes: [Node]) { add(nodes) }
+
+        mutating func add(_ nodes: [Node]) {
+            for node in nodes {
+                switch node {
+                case .text(let bytes):
+                    ops.append(Op(kind: .text, start: Int32(texts.count), end: Int32(texts.count + bytes.count)))
+                    texts += bytes
+                case .newline: ops.append(Op(kind: .newline, start: 0, end: 0))
+                case .newPage: ops.append(Op(kind: .newPage, start: 0, end: 0))
+                case .value(let p): ops.append(Op(kind: .value, start: Int32(add(p)), end: 0))
+                case .section(let p, let inverted, let body):
+                    let at = ops.count
+                    ops.append(Op(kind: inverted ? .invertedSection : .section, start: Int32(add(p)), end: 0))
+                    add(body)
+                    ops[at].end = Int32(ops.count)
+                }
+            }
+        }
+
+        mutating func add(_ p: Placeholder) -> Int {
+            let first = spans.count
+            for key in p.path {
+                spans.append(keys.count..<(keys.count + key.utf8.count))
+                keys += key.utf8
+            }
+            keySpans.append(first..<spans.count)
+            isStatement.append(p.path == Template.statementPath)
+            placeholders.append(p)
+            return placeholders.count - 1
+        }
     }
 
     /// Renders one job (a `letter` record) into lines.
@@ -96,45 +155,30 @@ public struct Template: Sendable {
         out.removeAll()
         out.scopes.removeAll(keepingCapacity: true)
         out.scopes.append(0)
-        try render(nodes, tape, &out)
+        try render(0..<program.ops.count, tape, &out)
         out.finish()
     }
 
-    func render(_ nodes: [Node], _ tape: JSONTape, _ out: inout LetterText) throws(RenderProblem) {
-        for node in nodes {
-            switch node {
-            case .text(let bytes): out.append(bytes)
+    /// Renders the operations `range` of the program.
+    func render(_ range: Range<Int>, _ tape: JSONTape, _ out: inout LetterText) throws(RenderProblem) {
+        var i = range.lowerBound
+        while i < range.upperBound {
+            let op = program.ops[i]
+            i += 1
+            switch op.kind {
+            case .text:
+                program.texts.withUnsafeBufferPointer { out.appendLineText(UnsafeBufferPointer(rebasing: $0[Int(op.start)..<Int(op.end)])) }
             case .newline: out.endLine()
             case .newPage: out.newPage()
-            case .value(let p):
-                if p.up == out.scopes.count - 1, p.path.count == 1, p.path[0] == Self.statementPath[0] {
-                    out.value.removeAll(keepingCapacity: true)
-                    Statement.append(tape, job: out.scopes[0], to: &out.value)
-                    out.appendValue()
-                    continue
-                }
-                guard let v = lookup(p, tape, out.scopes), tape[v].kind != .null else {
-                    if p.optional { continue }
-                    throw RenderProblem(code: "letters.missing-value", message: "\(p.path.joined(separator: ".")) is missing (\(name):\(p.line):\(p.column))")
-                }
-                if p.filters.last == .bars {
-                    let digits = tape.bytes(v)
-                    guard tape[v].kind == .string, digits.count == 44, digits.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
-                        throw RenderProblem(code: "letters.value", message: "\(p.text): expected the 44 digits of a boleto barcode (\(name):\(p.line):\(p.column))")
-                    }
-                    out.barcode(digits)
-                    continue
-                }
-                do { try Filters.apply(p.filters, to: v, of: tape, into: &out.value, scratch: &out.scratch) } catch {
-                    throw RenderProblem(code: "letters.value", message: "\(p.text): \(error.message) (\(name):\(p.line):\(p.column))")
-                }
-                out.appendValue()
-            case .section(let p, let inverted, let body):
+            case .value:
+                try value(Int(op.start), tape, &out)
+            case .section, .invertedSection:
                 // nil, null, false and "" are empty; a list gives its elements; anything else is one item.
-                let v = lookup(p, tape, out.scopes)
+                let body = i..<Int(op.end)
+                i = Int(op.end)
                 var items = 0
                 var first = 0
-                if let v {
+                if let v = lookup(Int(op.start), tape, out.scopes) {
                     let node = tape[v]
                     switch node.kind {
                     case .null, .false: break
@@ -143,7 +187,7 @@ public struct Template: Sendable {
                     default: (items, first) = (1, v)
                     }
                 }
-                if inverted {
+                if op.kind == .invertedSection {
                     if items == 0 { try render(body, tape, &out) }
                     continue
                 }
@@ -158,17 +202,52 @@ public struct Template: Sendable {
         }
     }
 
-    static let statementPath = ["statement"]
+    /// Renders placeholder `index`'s value, or says why the job cannot have it.
+    func value(_ index: Int, _ tape: JSONTape, _ out: inout LetterText) throws(RenderProblem) {
+        let up = program.placeholders[index].up
+        if program.isStatement[index], up == out.scopes.count - 1 {
+            out.value.removeAll(keepingCapacity: true)
+            Statement.append(tape, job: out.scopes[0], to: &out.value)
+            out.appendValue()
+            return
+        }
+        guard let v = lookup(index, tape, out.scopes), tape[v].kind != .null else {
+            let p = program.placeholders[index]
+            if p.optional { return }
+            throw RenderProblem(code: "letters.missing-value", message: "\(p.path.joined(separator: ".")) is missing (\(name):\(p.line):\(p.column))")
+        }
+        if program.placeholders[index].filters.isEmpty, tape[v].kind == .string {
+            // The common case: a string as it is.
+            out.appendValue(tape.bytes(v))
+            return
+        }
+        let p = program.placeholders[index]
+        if p.filters.last == .bars {
+            let digits = tape.bytes(v)
+            guard tape[v].kind == .string, digits.count == 44, digits.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
+                throw RenderProblem(code: "letters.value", message: "\(p.text): expected the 44 digits of a boleto barcode (\(name):\(p.line):\(p.column))")
+            }
+            out.barcode(digits)
+            return
+        }
+        do { try Filters.apply(p.filters, to: v, of: tape, into: &out.value, scratch: &out.scratch) } catch {
+            throw RenderProblem(code: "letters.value", message: "\(p.text): \(error.message) (\(name):\(p.line):\(p.column))")
+        }
+        out.appendValue()
+    }
 
-    /// The node a placeholder names, from the scope it starts in, or nil.
-    func lookup(_ p: Placeholder, _ tape: JSONTape, _ scopes: [Int]) -> Int? {
-        let index = scopes.count - 1 - p.up
-        guard index >= 0 else { return nil }
-        var v = scopes[index]
-        for key in p.path {
-            guard let next = tape.member(key, of: v) else { return nil }
+    /// The node placeholder `index` names, from the scope it starts in, or nil.
+    func lookup(_ index: Int, _ tape: JSONTape, _ scopes: [Int]) -> Int? {
+        let at = scopes.count - 1 - program.placeholders[index].up
+        guard at >= 0 else { return nil }
+        var v = scopes[at]
+        for span in program.spans[program.keySpans[index]] {
+            guard let next = program.keys.withUnsafeBufferPointer({ TapeMember.find(UnsafeBufferPointer(rebasing: $0[span]), of: v, in: tape) }) else { return nil }
             v = next
         }
         return v
     }
+
+    static let statementPath = ["statement"]
+
 }
