@@ -18,35 +18,41 @@ struct LSTLetterRecord {
         /// A part of the checked address.
         case recipient(Part)
         /// A job member (`sequence` as `letter`, `template`/`step`, `inserts`, `boleto`) and the
-        /// members below it.
-        case job(Root, below: [String])
+        /// members below it (the field's `below` keys).
+        case job(Root)
         /// A value no plain field takes (the `recipient` object itself): always the general way.
         case general
     }
 
     enum Count { case zero, sheets, pages, printLines, cepnetDigit }
     enum Part { case name, street, district, cep, city, state }
-    enum Root { case letter, template, inserts, boleto }
+    enum Root: Int { case letter, template, inserts, boleto }
 
     struct Field {
         var length: Int
         var numeric: Bool
         var format: FieldFormat
-        var defaultValue: [UInt8]?
         var mayCut: Bool
         var source: Source
     }
 
     let fields: [Field]
+    /// Per field: its default's bytes, and for a `.job` source the keys below the root (kept
+    /// apart from `fields` so that reading a field copies no array).
+    let defaults: [[UInt8]?]
+    let below: [[[UInt8]]]
 
     /// Prepares record `record` of `layout` (the letter record).
     init(layout: CompiledLayout, record: Int) {
-        fields = layout.records[record].fields.map { f in
-            let path = f.to.map { $0.hasPrefix("_") ? [] : $0.split(separator: ".").map(String.init) } ?? []
-            return Field(
-                length: f.length, numeric: f.picture.kind == .numeric, format: f.format, defaultValue: f.defaultValue.map { Array($0.utf8) },
-                mayCut: f.truncate ?? Self.mayCutByName(f.to), source: Self.source(path))
+        let compiled = layout.records[record].fields
+        let paths = compiled.map { f in f.to.map { $0.hasPrefix("_") ? [] : $0.split(separator: ".").map(String.init) } ?? [] }
+        fields = zip(compiled, paths).map { f, path in
+            Field(
+                length: f.length, numeric: f.picture.kind == .numeric, format: f.format, mayCut: f.truncate ?? Self.mayCutByName(f.to),
+                source: Self.source(path))
         }
+        defaults = compiled.map { $0.defaultValue.map { Array($0.utf8) } }
+        below = paths.map { $0.dropFirst().map { Array($0.utf8) } }
     }
 
     /// `FlatEncoder.mayCut` for a field without `truncate`: names, addresses and messages may be
@@ -61,10 +67,10 @@ struct LSTLetterRecord {
         guard let first = path.first else { return .absent }
         let below = Array(path.dropFirst())
         switch first {
-        case "letter": return .job(.letter, below: below)
-        case "template": return .job(.template, below: below)
-        case "inserts": return .job(.inserts, below: below)
-        case "boleto": return .job(.boleto, below: below)
+        case "letter": return .job(.letter)
+        case "template": return .job(.template)
+        case "inserts": return .job(.inserts)
+        case "boleto": return .job(.boleto)
         case "sequence", "sheets", "pages", "print_lines":
             // A number has no members.
             guard below.isEmpty else { return .absent }
@@ -100,7 +106,12 @@ struct LSTLetterRecord {
         _ tape: JSONTape, address: AddressBytes, pages: Int, sheets: Int, printLines: Int, into out: inout [UInt8]
     ) -> Bool {
         let mark = out.count
-        for field in fields {
+        // The job's members the values' object takes, found once for all the fields.
+        let roots = [
+            tape.member("sequence", of: 0), tape.member("template", of: 0) ?? tape.member("step", of: 0), tape.member("inserts", of: 0),
+            tape.member("boleto", of: 0),
+        ]
+        for (k, field) in fields.enumerated() {
             let value: Value
             switch field.source {
             case .absent: value = .absent
@@ -122,10 +133,10 @@ struct LSTLetterRecord {
                 case .city: value = .text(address.city[...])
                 case .state: value = .text(address.state[...])
                 }
-            case .job(let root, let below):
-                value = Self.value(tape, root, below)
+            case .job(let root):
+                value = Self.value(tape, roots[root.rawValue], below[k])
             }
-            guard Self.write(value, field, into: &out) else {
+            guard Self.write(value, field, defaults[k], into: &out) else {
                 out.removeSubrange(mark...)
                 return false
             }
@@ -133,18 +144,13 @@ struct LSTLetterRecord {
         return true
     }
 
-    /// The job's value for a `.job` source, as the letter values' object holds it.
-    static func value(_ tape: JSONTape, _ root: Root, _ below: [String]) -> Value {
-        var node: Int?
-        switch root {
-        case .letter: node = tape.member("sequence", of: 0)
-        case .template: node = tape.member("template", of: 0) ?? tape.member("step", of: 0)
-        case .inserts: node = tape.member("inserts", of: 0)
-        case .boleto: node = tape.member("boleto", of: 0)
-        }
+    /// The job's value for a `.job` source, as the letter values' object holds it: the keys
+    /// `below` from the root member's node.
+    static func value(_ tape: JSONTape, _ root: Int?, _ below: [[UInt8]]) -> Value {
+        var node = root
         for key in below {
             guard let n = node else { break }
-            node = tape.member(key, of: n)
+            node = TapeMember.find(key, of: n, in: tape)
         }
         guard let n = node else { return .absent }
         switch tape[n].kind {
@@ -156,13 +162,13 @@ struct LSTLetterRecord {
     }
 
     /// Appends a field as `FlatEncoder` writes it, or returns false when it would not be plain.
-    static func write(_ value: Value, _ field: Field, into out: inout [UInt8]) -> Bool {
+    static func write(_ value: Value, _ field: Field, _ defaultValue: [UInt8]?, into out: inout [UInt8]) -> Bool {
         if case .enumeration = field.format { return false }
         switch value {
         case .other:
             return false
         case .absent:
-            guard let d = field.defaultValue else {
+            guard let d = defaultValue else {
                 out += repeatElement(field.numeric ? 0x30 : 0x20, count: field.length)
                 return true
             }

@@ -146,20 +146,34 @@ public struct LSTWriter {
     /// Appends a letter's print lines: `1` before each page's first line, a blank before the
     /// others, trailing blanks trimmed, Windows-1252, CRLF; returns how many.
     public static func appendPrintLines(_ paged: PagedLetter, _ text: LetterText, _ format: PageFormat, into out: inout [UInt8]) -> Int {
-        text.bytes.withUnsafeBufferPointer { b in
-            for (i, line) in paged.lines.enumerated() {
-                out.append(i % format.lines == 0 ? UInt8(ascii: "1") : 0x20)
-                if line.kind == .barcode {
-                    out.append(contentsOf: UnsafeBufferPointer(rebasing: b[line.start..<line.end]))
-                } else {
-                    var end = line.end
-                    while end > line.start, b[end - 1] == 0x20 { end -= 1 }
-                    WinAnsi.append(UnsafeBufferPointer(rebasing: b[line.start..<end]), to: &out)
+        // Room for every line at most: ASA, its UTF-8 bytes (Windows-1252 takes no more), CRLF;
+        // written through pointers, then the excess dropped.
+        var bound = 0
+        for line in paged.lines { bound += line.end - line.start + 3 }
+        let at = out.count
+        out.append(contentsOf: repeatElement(0, count: bound))
+        var w = at
+        out.withUnsafeMutableBufferPointer { o in
+            text.bytes.withUnsafeBufferPointer { b in
+                let d = o.baseAddress!
+                for (i, line) in paged.lines.enumerated() {
+                    d[w] = i % format.lines == 0 ? UInt8(ascii: "1") : 0x20
+                    w += 1
+                    if line.kind == .barcode {
+                        (d + w).update(from: b.baseAddress! + line.start, count: line.end - line.start)
+                        w += line.end - line.start
+                    } else {
+                        var end = line.end
+                        while end > line.start, b[end - 1] == 0x20 { end -= 1 }
+                        w += WinAnsi.write(UnsafeBufferPointer(rebasing: b[line.start..<end]), to: d + w)
+                    }
+                    d[w] = 0x0D
+                    d[w + 1] = 0x0A
+                    w += 2
                 }
-                out.append(0x0D)
-                out.append(0x0A)
             }
         }
+        out.removeLast(at + bound - w)
         return paged.lines.count
     }
 }

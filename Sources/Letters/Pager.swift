@@ -106,14 +106,25 @@ public enum Pager {
     /// Appends `Página N de M`, right-aligned in the width, and returns its span.
     static func footer(page: Int, of total: Int, _ format: PageFormat, into bytes: inout [UInt8]) -> LetterText.Line {
         let start = bytes.count
+        // "Página " and " de " are 7 and 4 characters.
+        let characters = 7 + decimalDigits(page) + 4 + decimalDigits(total)
+        bytes.append(contentsOf: repeatElement(0x20, count: max(0, format.width - characters)))
         bytes.append(contentsOf: "Página ".utf8)
         appendDecimal(page, to: &bytes)
         bytes.append(contentsOf: " de ".utf8)
         appendDecimal(total, to: &bytes)
-        let characters = bytes[start...].reduce(0) { $0 + ($1 & 0xC0 != 0x80 ? 1 : 0) }
-        let pad = max(0, format.width - characters)
-        if pad > 0 { bytes.insert(contentsOf: repeatElement(0x20, count: pad), at: start) }
         return LetterText.Line(start: start, end: bytes.count, kind: .text)
+    }
+
+    /// The decimal digits of a non-negative integer.
+    static func decimalDigits(_ value: Int) -> Int {
+        var n = 1
+        var v = value
+        while v >= 10 {
+            v /= 10
+            n += 1
+        }
+        return n
     }
 
     /// Appends a non-negative integer's decimal digits.

@@ -31,16 +31,29 @@ public enum WinAnsi {
         slice.withUnsafeBufferPointer { append($0, to: &out) }
     }
 
-    /// Appends the Windows-1252 bytes of UTF-8 `text`: runs of ASCII (most of a letter) copied
-    /// at once, a malformed sequence or a character Windows-1252 lacks as `?`.
+    /// Appends the Windows-1252 bytes of UTF-8 `text`.
     public static func append(_ text: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        guard !text.isEmpty else { return }
+        let at = out.count
+        out.append(contentsOf: repeatElement(0, count: text.count))
+        let n = out.withUnsafeMutableBufferPointer { write(text, to: $0.baseAddress! + at) }
+        out.removeLast(text.count - n)
+    }
+
+    /// Writes the Windows-1252 bytes of UTF-8 `text` at `out`, which has room for `text.count`
+    /// bytes (a character is one byte here and at least one in UTF-8), and returns how many:
+    /// runs of ASCII (most of a letter) copied at once, a malformed sequence or a character
+    /// Windows-1252 lacks as `?`.
+    static func write(_ text: UnsafeBufferPointer<UInt8>, to out: UnsafeMutablePointer<UInt8>) -> Int {
         var i = 0
+        var w = 0
         let n = text.count
         while i < n {
             var run = i
             while run < n, text[run] < 0x80 { run += 1 }
             if run > i {
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: text[i..<run]))
+                (out + w).update(from: text.baseAddress! + i, count: run - i)
+                w += run - i
                 i = run
                 if i == n { break }
             }
@@ -54,10 +67,10 @@ public enum WinAnsi {
             } else if b & 0xF8 == 0xF0 {
                 scalar = UInt32(b & 0x07); extra = 3
             } else {
-                out.append(UInt8(ascii: "?")); i += 1; continue
+                out[w] = UInt8(ascii: "?"); w += 1; i += 1; continue
             }
             guard i + extra < n else {
-                out.append(UInt8(ascii: "?")); break
+                out[w] = UInt8(ascii: "?"); w += 1; break
             }
             var ok = true
             for k in 1...extra {
@@ -66,14 +79,17 @@ public enum WinAnsi {
                 scalar = scalar << 6 | UInt32(c & 0x3F)
             }
             i += extra + 1
-            guard ok else { out.append(UInt8(ascii: "?")); continue }
-            if scalar >= 0xA0 && scalar <= 0xFF {
-                out.append(UInt8(scalar))
+            if !ok {
+                out[w] = UInt8(ascii: "?")
+            } else if scalar >= 0xA0 && scalar <= 0xFF {
+                out[w] = UInt8(scalar)
             } else if let byte = high[scalar] {
-                out.append(byte)
+                out[w] = byte
             } else {
-                out.append(UInt8(ascii: "?"))
+                out[w] = UInt8(ascii: "?")
             }
+            w += 1
         }
+        return w
     }
 }
