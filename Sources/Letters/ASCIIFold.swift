@@ -9,16 +9,31 @@ enum ASCIIFold {
         if text.utf8.allSatisfy({ $0 < 0x80 }) { return text }
         var out: [UInt8] = []
         out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            let v = scalar.value
-            if v < 0x80 {
-                out.append(UInt8(v))
-            } else if v >= 0xC0, v <= 0xFF, table[Int(v - 0xC0)] != UInt8(ascii: "_") {
-                out.append(table[Int(v - 0xC0)])
+        append(text.utf8, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `fold` of UTF-8 `text` into `out` (cleared first).
+    static func fold<C: Collection>(_ text: C, into out: inout [UInt8]) where C.Element == UInt8 {
+        out.removeAll(keepingCapacity: true)
+        append(text, to: &out)
+    }
+
+    /// Appends `fold` of valid UTF-8 `text`: U+00C0…U+00FF (C3 80…C3 BF) become their base
+    /// letter when they have one; every other byte is copied.
+    static func append<C: Collection>(_ text: C, to out: inout [UInt8]) where C.Element == UInt8 {
+        var lead: UInt8 = 0
+        for b in text {
+            if lead == 0xC3 {
+                let base = table[Int(b & 0x3F)]
+                if base != UInt8(ascii: "_") { out.append(base) } else { out.append(lead); out.append(b) }
+                lead = 0
+            } else if b == 0xC3 {
+                lead = b
             } else {
-                out += Array(String(scalar).utf8)
+                out.append(b)
             }
         }
-        return String(decoding: out, as: UTF8.self)
+        if lead != 0 { out.append(lead) }
     }
 }

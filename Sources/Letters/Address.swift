@@ -62,8 +62,11 @@ public struct PostalAddress: Sendable, Hashable {
 
     /// The CEPNet check digit: the one that makes the sum of the CEP's 8 digits and itself a
     /// multiple of 10 (CEP 12345678: sum 36 → 4).
-    public static func cepnetDigit(_ cep: String) -> Int {
-        let sum = cep.utf8.reduce(0) { $0 + Int($1) - 48 }
+    public static func cepnetDigit(_ cep: String) -> Int { cepnetDigit(cep.utf8) }
+
+    /// The CEPNet check digit of the CEP's 8 ASCII digits.
+    public static func cepnetDigit<C: Collection>(_ cep: C) -> Int where C.Element == UInt8 {
+        let sum = cep.reduce(0) { $0 + Int($1) - 48 }
         return (10 - sum % 10) % 10
     }
 }
@@ -81,5 +84,88 @@ extension String {
         while s.first == " " || s.first == "\t" { s = s.dropFirst() }
         while s.last == " " || s.last == "\t" { s = s.dropLast() }
         return String(s)
+    }
+}
+
+/// A recipient's address read from a job's tape as the LST letter record needs it: the common
+/// case of `PostalAddress.check` (every part a plain string, ASCII where Unicode rules could
+/// matter) done on bytes, and the parts already folded to ASCII (`ASCIIFold`). Anything else
+/// is left to `PostalAddress.check`, which gives the same address or the reasons it is not
+/// mailable. Its buffers are reused letter after letter.
+public struct AddressBytes: Sendable {
+    /// The folded parts of the record.
+    public internal(set) var name: [UInt8] = []
+    public internal(set) var streetLine: [UInt8] = []
+    public internal(set) var district: [UInt8] = []
+    public internal(set) var city: [UInt8] = []
+    /// The UF, uppercased.
+    public internal(set) var state: [UInt8] = []
+    /// 8 digits.
+    public internal(set) var cep: [UInt8] = []
+
+    /// Empty buffers.
+    public init() {}
+
+    /// The CEP as a number (for the CEP order).
+    public var cepValue: Int { Digits.value(cep) ?? 0 }
+
+    /// Reads and checks the `payer` at node `payer` of `tape`; false when the address is not one
+    /// this fast path decides (missing or odd parts, a bad UF or CEP): `PostalAddress.check` then.
+    public mutating func read(_ tape: JSONTape, payer: Int?) -> Bool {
+        guard let payer, let address = tape.member("address", of: payer), tape[address].kind == .object else { return false }
+        func part(_ object: Int, _ key: String) -> ArraySlice<UInt8>? {
+            guard let v = tape.member(key, of: object), tape[v].kind == .string else { return nil }
+            return Self.trimmed(tape.bytes(v))
+        }
+        guard let name = part(payer, "name"), !name.isEmpty, let street = part(address, "street"), !street.isEmpty,
+            let district = part(address, "district"), !district.isEmpty, let city = part(address, "city"), !city.isEmpty,
+            let state = part(address, "state"), state.count == 2, let cep = part(address, "cep")
+        else { return false }
+        // Optional parts: a string, trimmed, or none when empty (a part the trimming leaves to `String`: the slow path).
+        var optional: [ArraySlice<UInt8>?] = [nil, nil]
+        for (k, key) in ["number", "complement"].enumerated() {
+            if let v = tape.member(key, of: address), tape[v].kind == .string {
+                guard let t = Self.trimmed(tape.bytes(v)) else { return false }
+                optional[k] = t.isEmpty ? nil : t
+            }
+        }
+        self.state.removeAll(keepingCapacity: true)
+        for b in state {
+            guard b < 0x80 else { return false }
+            self.state.append(b >= 0x61 && b <= 0x7A ? b - 0x20 : b)
+        }
+        guard PostalAddress.states.contains(String(decoding: self.state, as: UTF8.self)) else { return false }
+        self.cep.removeAll(keepingCapacity: true)
+        for b in cep where b != UInt8(ascii: "-") && b != UInt8(ascii: ".") {
+            guard b >= 48, b <= 57 else { return false }
+            self.cep.append(b)
+        }
+        guard self.cep.count == 8, self.cep.contains(where: { $0 != 48 }) else { return false }
+        ASCIIFold.fold(name, into: &self.name)
+        ASCIIFold.fold(district, into: &self.district)
+        ASCIIFold.fold(city, into: &self.city)
+        // Logradouro, número (`s/n` without one) and complemento, as `PostalAddress.streetLine`.
+        streetLine.removeAll(keepingCapacity: true)
+        ASCIIFold.append(street, to: &streetLine)
+        streetLine += ", ".utf8
+        if let number = optional[0] { ASCIIFold.append(number, to: &streetLine) } else { streetLine += "s/n".utf8 }
+        if let complement = optional[1] {
+            streetLine.append(0x20)
+            ASCIIFold.append(complement, to: &streetLine)
+        }
+        return true
+    }
+
+    /// `String.trimmingBlanks` on bytes (blanks and tabs at both ends), or nil when a trimmed
+    /// blank touches a non-ASCII character, which a combining mark could join into one
+    /// `Character` that is no blank: `String` decides those.
+    static func trimmed(_ b: ArraySlice<UInt8>) -> ArraySlice<UInt8>? {
+        var lo = b.startIndex
+        var hi = b.endIndex
+        while lo < hi, b[lo] == 0x20 || b[lo] == 0x09 { lo += 1 }
+        if lo > b.startIndex, lo < hi, b[lo] >= 0x80 { return nil }
+        while hi > lo, b[hi - 1] == 0x20 || b[hi - 1] == 0x09 { hi -= 1 }
+        if hi < b.endIndex, hi > lo, b[hi - 1] >= 0x80 { return nil }
+        return b[lo..<hi]
     }
 }

@@ -49,51 +49,125 @@ enum Filters {
         return nil
     }
 
-    static func apply(_ filters: [Template.Filter], to value: JSONValue) throws(FilterProblem) -> [UInt8] {
-        var bytes: [UInt8]
+    /// Formats the value at `node` of `tape` through `filters` into `out` (cleared first);
+    /// `scratch` is a spare buffer. Works on bytes: no `String` unless a filter needs Unicode
+    /// rules (`upper` beyond Latin-1, a value's text in a message).
+    static func apply(
+        _ filters: [Template.Filter], to node: Int, of tape: JSONTape, into out: inout [UInt8], scratch: inout [UInt8]
+    ) throws(FilterProblem) {
+        out.removeAll(keepingCapacity: true)
         var integer: Int? = nil
-        switch value {
-        case .string(let s): bytes = Array(s.utf8)
-        case .number(let n):
-            bytes = Array(n.text.utf8)
-            integer = n.exactInteger.map { Int($0) }
-        case .bool(let b): bytes = Array((b ? "sim" : "não").utf8)
+        let n = tape[node]
+        switch n.kind {
+        case .string, .number: out += tape.bytes(node)
+        case .integer:
+            appendInteger(n.value, to: &out)
+            integer = Int(n.value)
+        case .true: out += "sim".utf8
+        case .false: out += "não".utf8
         default: throw FilterProblem(message: "expected a value, found an object or a list")
         }
         for f in filters {
             switch f {
             case .money:
-                guard let cents = integer else { throw FilterProblem(message: "expected integer centavos, found \"\(String(decoding: bytes, as: UTF8.self))\"") }
-                bytes = money(cents)
+                guard let cents = integer else { throw FilterProblem(message: "expected integer centavos, found \"\(String(decoding: out, as: UTF8.self))\"") }
+                out.removeAll(keepingCapacity: true)
+                appendMoney(cents, to: &out)
                 integer = nil
             case .date:
-                guard let d = CivilDate(iso: String(decoding: bytes, as: UTF8.self)) else {
-                    throw FilterProblem(message: "expected a date YYYY-MM-DD, found \"\(String(decoding: bytes, as: UTF8.self))\"")
+                guard let d = civilDate(out[...]) else {
+                    throw FilterProblem(message: "expected a date YYYY-MM-DD, found \"\(String(decoding: out, as: UTF8.self))\"")
                 }
-                bytes = date(d)
+                out.removeAll(keepingCapacity: true)
+                appendDate(d, to: &out)
             case .upper:
-                bytes = Array(String(decoding: bytes, as: UTF8.self).uppercased().utf8)
+                if !upperLatin1(out, into: &scratch) {
+                    scratch.removeAll(keepingCapacity: true)
+                    scratch += String(decoding: out, as: UTF8.self).uppercased().utf8
+                }
+                swap(&out, &scratch)
             case .cpf:
-                bytes = try mask(bytes, "###.###.###-##", "a CPF of 11 digits")
+                try mask(out, "###.###.###-##", "a CPF of 11 digits", into: &scratch)
+                swap(&out, &scratch)
             case .cnpj:
-                bytes = try mask(bytes, "##.###.###/####-##", "a CNPJ of 14 characters")
+                try mask(out, "##.###.###/####-##", "a CNPJ of 14 characters", into: &scratch)
+                swap(&out, &scratch)
             case .document:
-                bytes = bytes.count == 11 ? try mask(bytes, "###.###.###-##", "a CPF") : try mask(bytes, "##.###.###/####-##", "a CPF (11) or CNPJ (14)")
+                if out.count == 11 {
+                    try mask(out, "###.###.###-##", "a CPF", into: &scratch)
+                } else {
+                    try mask(out, "##.###.###/####-##", "a CPF (11) or CNPJ (14)", into: &scratch)
+                }
+                swap(&out, &scratch)
             case .cep:
-                bytes = try mask(bytes, "#####-###", "a CEP of 8 digits")
+                try mask(out, "#####-###", "a CEP of 8 digits", into: &scratch)
+                swap(&out, &scratch)
             case .linha:
-                bytes = try mask(bytes, "#####.##### #####.###### #####.###### # ##############", "a linha digitável of 47 digits")
+                try mask(out, "#####.##### #####.###### #####.###### # ##############", "a linha digitável of 47 digits", into: &scratch)
+                swap(&out, &scratch)
             case .bars:
                 break
             case .pad(let n):
-                let width = Self.width(bytes)
+                let width = Self.width(out)
                 if width < abs(n) {
-                    let fill = [UInt8](repeating: 0x20, count: abs(n) - width)
-                    bytes = n > 0 ? bytes + fill : fill + bytes
+                    let fill = repeatElement(UInt8(0x20), count: abs(n) - width)
+                    if n > 0 { out += fill } else { out.insert(contentsOf: fill, at: 0) }
                 }
             }
         }
-        return bytes
+    }
+
+    /// Appends an integer's decimal digits (with `-` when negative), as `String(value)` writes them.
+    static func appendInteger(_ value: Int64, to out: inout [UInt8]) {
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var v = value.magnitude
+        var k = 20
+        withUnsafeMutableBytes(of: &digits) { d in
+            repeat {
+                k -= 1
+                d[k] = UInt8(48 + v % 10)
+                v /= 10
+            } while v > 0
+            out += d[k...]
+        }
+    }
+
+    /// The date of `YYYY-MM-DD` bytes, as `CivilDate(iso:)` reads it, without a `String`.
+    static func civilDate(_ b: ArraySlice<UInt8>) -> CivilDate? {
+        let s = b.startIndex
+        guard b.count == 10, b[s + 4] == UInt8(ascii: "-"), b[s + 7] == UInt8(ascii: "-"),
+            let y = Digits.value(b[s..<(s + 4)]), let m = Digits.value(b[(s + 5)..<(s + 7)]), let d = Digits.value(b[(s + 8)..<(s + 10)])
+        else { return nil }
+        return CivilDate(year: y, month: m, day: d)
+    }
+
+    /// `String.uppercased()` of UTF-8 text made of ASCII and Latin-1 letters (`ç` → `Ç`), into
+    /// `out`; false, with `out` undefined, when the text has other characters (`ß` → `SS`, `ÿ`,
+    /// combining marks…), which the caller gives to `String`.
+    static func upperLatin1(_ b: [UInt8], into out: inout [UInt8]) -> Bool {
+        out.removeAll(keepingCapacity: true)
+        var i = 0
+        let n = b.count
+        while i < n {
+            let c = b[i]
+            if c < 0x80 {
+                out.append(c >= 0x61 && c <= 0x7A ? c - 0x20 : c)
+                i += 1
+                continue
+            }
+            // U+00C0…U+00FF is C3 80…C3 BF: À…Þ and × stay, à…þ (not ÷) lose 0x20; ß and ÿ do not map to one Latin-1 letter.
+            guard c == 0xC3, i + 1 < n else { return false }
+            let d = b[i + 1]
+            switch d {
+            case 0x80...0x9E, 0xB7: out.append(c); out.append(d)
+            case 0xA0...0xBE: out.append(c); out.append(d - 0x20)
+            default: return false
+            }
+            i += 2
+        }
+        return true
     }
 
     /// Characters in UTF-8 text (bytes that start a scalar).
@@ -105,34 +179,62 @@ enum Filters {
 
     /// `R$ 1.234,56`; a negative amount `-R$ 1,00`. Exact: integer centavos, no rounding.
     static func money(_ cents: Int) -> [UInt8] {
+        var out: [UInt8] = []
+        appendMoney(cents, to: &out)
+        return out
+    }
+
+    /// Appends `money(cents)`.
+    static func appendMoney(_ cents: Int, to out: inout [UInt8]) {
         let magnitude = cents.magnitude
-        let reais = String(magnitude / 100)
-        var grouped: [UInt8] = []
-        for (k, c) in reais.utf8.enumerated() {
-            if k > 0, (reais.utf8.count - k) % 3 == 0 { grouped.append(UInt8(ascii: ".")) }
-            grouped.append(c)
+        if cents < 0 { out.append(UInt8(ascii: "-")) }
+        out += "R$ ".utf8
+        let reais = magnitude / 100
+        var divisor: UInt = 1
+        var digits = 1
+        while divisor <= reais / 10 {
+            divisor *= 10
+            digits += 1
+        }
+        var rest = reais
+        while divisor > 0 {
+            out.append(UInt8(48 + rest / divisor))
+            rest %= divisor
+            divisor /= 10
+            digits -= 1
+            if digits > 0, digits % 3 == 0 { out.append(UInt8(ascii: ".")) }
         }
         let c = Int(magnitude % 100)
-        return Array((cents < 0 ? "-R$ " : "R$ ").utf8) + grouped + [UInt8(ascii: ","), UInt8(48 + c / 10), UInt8(48 + c % 10)]
+        out.append(UInt8(ascii: ","))
+        out.append(UInt8(48 + c / 10))
+        out.append(UInt8(48 + c % 10))
     }
 
     /// `dd/MM/yyyy`.
     static func date(_ d: CivilDate) -> [UInt8] {
-        var b = [UInt8](repeating: UInt8(ascii: "/"), count: 10)
-        Digits.write(d.day, width: 2, into: &b, at: 0)
-        Digits.write(d.month, width: 2, into: &b, at: 3)
-        Digits.write(d.year, width: 4, into: &b, at: 6)
-        return b
+        var out: [UInt8] = []
+        appendDate(d, to: &out)
+        return out
     }
 
-    /// The characters put in the `#`s of `pattern`; their count must match.
-    static func mask(_ bytes: [UInt8], _ pattern: StaticString, _ expected: String) throws(FilterProblem) -> [UInt8] {
+    /// Appends `date(d)`.
+    static func appendDate(_ d: CivilDate, to out: inout [UInt8]) {
+        let at = out.count
+        out += repeatElement(UInt8(ascii: "/"), count: 10)
+        Digits.write(d.day, width: 2, into: &out, at: at)
+        Digits.write(d.month, width: 2, into: &out, at: at + 3)
+        Digits.write(d.year, width: 4, into: &out, at: at + 6)
+    }
+
+    /// The characters put in the `#`s of `pattern`, into `out` (cleared first); their count must match.
+    static func mask(_ bytes: [UInt8], _ pattern: StaticString, _ expected: String, into out: inout [UInt8]) throws(FilterProblem) {
         let slots = UnsafeBufferPointer(start: pattern.utf8Start, count: pattern.utf8CodeUnitCount)
-        let needed = slots.filter { $0 == UInt8(ascii: "#") }.count
+        var needed = 0
+        for s in slots where s == UInt8(ascii: "#") { needed += 1 }
         guard bytes.count == needed, bytes.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) }) else {
             throw FilterProblem(message: "expected \(expected), found \"\(String(decoding: bytes, as: UTF8.self))\"")
         }
-        var out: [UInt8] = []
+        out.removeAll(keepingCapacity: true)
         var k = 0
         for s in slots {
             if s == UInt8(ascii: "#") {
@@ -142,6 +244,5 @@ enum Filters {
                 out.append(s)
             }
         }
-        return out
     }
 }

@@ -22,6 +22,8 @@ public struct LSTWriter {
     /// Where the letter record's `sequence` field lies (0-based byte range), so that a letter
     /// encoded before the CEP sort gets its position written in afterwards.
     let sequenceSlot: Range<Int>
+    /// The letter record written straight from a job's tape (the plain cases).
+    let letterRecord: LSTLetterRecord
 
     /// Prepares `layout`, which must have records named `header`, `letter` and `trailer`.
     public init(layout: CompiledLayout) throws(LSTLayoutError) {
@@ -40,6 +42,7 @@ public struct LSTWriter {
             throw LSTLayoutError(message: "layout \(layout.layout.name): the letter record needs a numeric field with \"to\": \"sequence\"")
         }
         sequenceSlot = field.start..<field.end
+        letterRecord = LSTLetterRecord(layout: layout, record: letter)
     }
 
     /// A control record's bytes and CRLF, or the problems of the fields that did not fit.
@@ -129,25 +132,48 @@ public struct LSTWriter {
         return encode(o, trailer)
     }
 
+    /// Appends the letter record (its position still zero) and CRLF for the job at the root of
+    /// `tape` with its checked address, or returns false, appending nothing, when a field needs
+    /// the general encoder: `letter(letterValues(…))` then writes the record or says why not.
+    public func appendLetter(
+        _ tape: JSONTape, address: AddressBytes, pages: Int, sheets: Int, printLines: Int, into out: inout [UInt8]
+    ) -> Bool {
+        guard letterRecord.encode(tape, address: address, pages: pages, sheets: sheets, printLines: printLines, into: &out) else { return false }
+        out += [0x0D, 0x0A]
+        return true
+    }
+
     /// Appends a letter's print lines: `1` before each page's first line, a blank before the
     /// others, trailing blanks trimmed, Windows-1252, CRLF; returns how many.
-    public static func printLines(_ letter: LaidOutLetter, into out: inout [UInt8]) -> Int {
-        var count = 0
-        for page in letter.pages {
-            for (k, line) in page.enumerated() {
-                out.append(k == 0 ? UInt8(ascii: "1") : 0x20)
-                switch line {
-                case .text(let text):
-                    var end = text.count
-                    while end > 0, text[end - 1] == 0x20 { end -= 1 }
-                    WinAnsi.append(text[0..<end], to: &out)
-                case .barcode(let digits):
-                    out += digits
+    public static func appendPrintLines(_ paged: PagedLetter, _ text: LetterText, _ format: PageFormat, into out: inout [UInt8]) -> Int {
+        // Room for every line at most: ASA, its UTF-8 bytes (Windows-1252 takes no more), CRLF;
+        // written through pointers, then the excess dropped.
+        var bound = 0
+        for line in paged.lines { bound += line.end - line.start + 3 }
+        let at = out.count
+        out.append(contentsOf: repeatElement(0, count: bound))
+        var w = at
+        out.withUnsafeMutableBufferPointer { o in
+            text.bytes.withUnsafeBufferPointer { b in
+                let d = o.baseAddress!
+                for (i, line) in paged.lines.enumerated() {
+                    d[w] = i % format.lines == 0 ? UInt8(ascii: "1") : 0x20
+                    w += 1
+                    if line.kind == .barcode {
+                        (d + w).update(from: b.baseAddress! + line.start, count: line.end - line.start)
+                        w += line.end - line.start
+                    } else {
+                        var end = line.end
+                        while end > line.start, b[end - 1] == 0x20 { end -= 1 }
+                        w += WinAnsi.write(UnsafeBufferPointer(rebasing: b[line.start..<end]), to: d + w)
+                    }
+                    d[w] = 0x0D
+                    d[w + 1] = 0x0A
+                    w += 2
                 }
-                out += [0x0D, 0x0A]
-                count += 1
             }
         }
-        return count
+        out.removeLast(at + bound - w)
+        return paged.lines.count
     }
 }

@@ -34,76 +34,167 @@ public struct LaidOutLetter: Sendable {
     public var pages: [[PageLine]]
 }
 
+/// A letter laid out on pages, as spans of its `LetterText`'s bytes (the page footers are
+/// appended there): `pageCount` pages of exactly `format.lines` lines each, the footer last, a
+/// blank line an empty span. Reused letter after letter.
+public struct PagedLetter: Sendable {
+    /// Every page's lines, page after page (`text` or `barcode`).
+    public internal(set) var lines: [LetterText.Line] = []
+    /// Pages.
+    public internal(set) var pageCount = 0
+    /// Scratch: the body lines, where each page ends among them, a line's wrapped pieces.
+    var body: [LetterText.Line] = []
+    var pageEnds: [Int] = []
+    var pieces: [Range<Int>] = []
+
+    /// An empty layout.
+    public init() {}
+}
+
 /// Lays a rendered letter out on pages: lines longer than the width are wrapped at a blank (or
 /// cut where a word is longer than a line), a page never ends inside a line or a barcode, every
 /// page is padded to its full height and ends with `Página N de M`.
 public enum Pager {
+    /// Lays `lines` out (the `LaidOutLetter` form, for the PDF writer and tests).
     public static func layout(_ lines: [LetterLine], _ format: PageFormat) -> LaidOutLetter {
-        var pages: [[PageLine]] = []
-        var page: [PageLine] = []
+        var text = LetterText(lines)
+        var paged = PagedLetter()
+        layout(&text, format, into: &paged)
+        return LaidOutLetter(paged, text, format)
+    }
+
+    /// Lays `text` out into `paged`, appending the footers' bytes to `text`.
+    public static func layout(_ text: inout LetterText, _ format: PageFormat, into paged: inout PagedLetter) {
+        paged.body.removeAll(keepingCapacity: true)
+        paged.pageEnds.removeAll(keepingCapacity: true)
+        paged.lines.removeAll(keepingCapacity: true)
+        let blank = LetterText.Line(start: 0, end: 0, kind: .text)
+        var pageStart = 0
         func newPage() {
-            pages.append(page)
-            page = []
+            paged.pageEnds.append(paged.body.count)
+            pageStart = paged.body.count
         }
-        for line in lines {
-            switch line {
+        for line in text.lines {
+            switch line.kind {
             case .newPage:
-                if !page.isEmpty { newPage() }
-            case .barcode(let digits):
-                if page.count + LetterLine.barcodeHeight > format.bodyLines, !page.isEmpty { newPage() }
-                page.append(.barcode(digits))
-                for _ in 1..<LetterLine.barcodeHeight { page.append(.text([])) }
-            case .text(let bytes):
-                for piece in wrap(bytes, format.width) {
-                    if page.count >= format.bodyLines { newPage() }
-                    page.append(.text(piece))
+                if paged.body.count > pageStart { newPage() }
+            case .barcode:
+                if paged.body.count - pageStart + LetterLine.barcodeHeight > format.bodyLines, paged.body.count > pageStart { newPage() }
+                paged.body.append(line)
+                for _ in 1..<LetterLine.barcodeHeight { paged.body.append(blank) }
+            case .text:
+                text.bytes.withUnsafeBufferPointer { wrap($0, line.start, line.end, format.width, into: &paged.pieces) }
+                for piece in paged.pieces {
+                    if paged.body.count - pageStart >= format.bodyLines { newPage() }
+                    paged.body.append(LetterText.Line(start: piece.lowerBound, end: piece.upperBound, kind: .text))
                 }
             }
         }
-        if !page.isEmpty || pages.isEmpty { newPage() }
-        let total = pages.count
-        for k in pages.indices {
-            while pages[k].count < format.bodyLines { pages[k].append(.text([])) }
-            pages[k].append(.text([]))
-            let footer = Array("Página \(k + 1) de \(total)".utf8)
-            let pad = max(0, format.width - Filters.width(footer))
-            pages[k].append(.text([UInt8](repeating: 0x20, count: pad) + footer))
+        if paged.body.count > pageStart || paged.pageEnds.isEmpty { newPage() }
+        let total = paged.pageEnds.count
+        var start = 0
+        for (k, end) in paged.pageEnds.enumerated() {
+            paged.lines += paged.body[start..<end]
+            for _ in (end - start)..<format.bodyLines { paged.lines.append(blank) }
+            paged.lines.append(blank)
+            paged.lines.append(footer(page: k + 1, of: total, format, into: &text.bytes))
+            start = end
         }
-        return LaidOutLetter(pages: pages)
+        paged.pageCount = total
     }
 
-    /// Splits a line into pieces of at most `width` characters, at the last blank that fits.
-    static func wrap(_ bytes: [UInt8], _ width: Int) -> [[UInt8]] {
-        var end = bytes.count
-        while end > 0, bytes[end - 1] == 0x20 { end -= 1 }
+    /// Appends `Página N de M`, right-aligned in the width, and returns its span.
+    static func footer(page: Int, of total: Int, _ format: PageFormat, into bytes: inout [UInt8]) -> LetterText.Line {
+        let start = bytes.count
+        // "Página " and " de " are 7 and 4 characters.
+        let characters = 7 + decimalDigits(page) + 4 + decimalDigits(total)
+        bytes.append(contentsOf: repeatElement(0x20, count: max(0, format.width - characters)))
+        bytes.append(contentsOf: "Página ".utf8)
+        appendDecimal(page, to: &bytes)
+        bytes.append(contentsOf: " de ".utf8)
+        appendDecimal(total, to: &bytes)
+        return LetterText.Line(start: start, end: bytes.count, kind: .text)
+    }
+
+    /// The decimal digits of a non-negative integer.
+    static func decimalDigits(_ value: Int) -> Int {
+        var n = 1
+        var v = value
+        while v >= 10 {
+            v /= 10
+            n += 1
+        }
+        return n
+    }
+
+    /// Appends a non-negative integer's decimal digits.
+    static func appendDecimal(_ value: Int, to bytes: inout [UInt8]) {
+        var divisor = 1
+        while divisor <= value / 10 { divisor *= 10 }
+        var v = value
+        while divisor > 0 {
+            bytes.append(UInt8(48 + v / divisor))
+            v %= divisor
+            divisor /= 10
+        }
+    }
+
+    /// The characters of UTF-8 `b[lo..<hi]` (bytes that start a scalar).
+    @inline(__always)
+    static func characters(_ b: UnsafeBufferPointer<UInt8>, _ lo: Int, _ hi: Int) -> Int {
+        var n = 0
+        for i in lo..<hi where b[i] & 0xC0 != 0x80 { n += 1 }
+        return n
+    }
+
+    /// Splits line `b[lo..<hi]` into pieces of at most `width` characters, at the last blank that
+    /// fits (trailing blanks of the line and of each piece dropped, leading blanks of the pieces
+    /// after the first too), as spans of `b`.
+    static func wrap(_ b: UnsafeBufferPointer<UInt8>, _ lo: Int, _ hi: Int, _ width: Int, into pieces: inout [Range<Int>]) {
+        pieces.removeAll(keepingCapacity: true)
+        var end = hi
+        while end > lo, b[end - 1] == 0x20 { end -= 1 }
         // Fewer bytes than the width: fewer characters too.
-        if end <= width { return [end == bytes.count ? bytes : Array(bytes[0..<end])] }
-        let trimmed = bytes[0..<end]
-        if Filters.width(Array(trimmed)) <= width { return [Array(trimmed)] }
-        var pieces: [[UInt8]] = []
-        var rest = trimmed
-        while Filters.width(Array(rest)) > width {
-            // The byte index after `width` characters.
+        if end - lo <= width || characters(b, lo, end) <= width {
+            pieces.append(lo..<end)
+            return
+        }
+        var rest = lo
+        while characters(b, rest, end) > width {
+            // The byte index after `width` characters (there are more, so it is inside the line).
             var chars = 0
-            var cut = rest.startIndex
-            while cut < rest.endIndex {
-                if rest[cut] & 0xC0 != 0x80 {
+            var cut = rest
+            while cut < end {
+                if b[cut] & 0xC0 != 0x80 {
                     if chars == width { break }
                     chars += 1
                 }
                 cut += 1
             }
             var breakAt = cut
-            if rest[cut] != 0x20 {
-                if let blank = rest[rest.startIndex..<cut].lastIndex(of: 0x20), blank > rest.startIndex { breakAt = blank }
+            if b[cut] != 0x20 {
+                var blank = cut - 1
+                while blank > rest, b[blank] != 0x20 { blank -= 1 }
+                if blank > rest { breakAt = blank }
             }
-            var piece = rest[rest.startIndex..<breakAt]
-            while piece.last == 0x20 { piece = piece.dropLast() }
-            pieces.append(Array(piece))
-            rest = rest[breakAt...]
-            while rest.first == 0x20 { rest = rest.dropFirst() }
+            var pieceEnd = breakAt
+            while pieceEnd > rest, b[pieceEnd - 1] == 0x20 { pieceEnd -= 1 }
+            pieces.append(rest..<pieceEnd)
+            rest = breakAt
+            while rest < end, b[rest] == 0x20 { rest += 1 }
         }
-        if !rest.isEmpty { pieces.append(Array(rest)) }
-        return pieces
+        if rest < end { pieces.append(rest..<end) }
+    }
+}
+
+extension LaidOutLetter {
+    /// The pages of `paged` as `PageLine`s.
+    public init(_ paged: PagedLetter, _ text: LetterText, _ format: PageFormat) {
+        pages = (0..<paged.pageCount).map { k in
+            paged.lines[(k * format.lines)..<((k + 1) * format.lines)].map { line in
+                let bytes = Array(text.bytes[line.start..<line.end])
+                return line.kind == .barcode ? .barcode(bytes) : .text(bytes)
+            }
+        }
     }
 }

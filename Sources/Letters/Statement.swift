@@ -19,8 +19,9 @@ enum Statement {
     static let rule = [UInt8](repeating: UInt8(ascii: "-"), count: 74)
 
     /// Appends `s` in `n` characters (cut when longer and left-aligned).
-    static func cell(_ s: [UInt8], _ n: Int, right: Bool = false, _ out: inout [UInt8]) {
-        let w = Filters.width(s)
+    static func cell<C: Collection>(_ s: C, _ n: Int, right: Bool = false, _ out: inout [UInt8]) where C.Element == UInt8 {
+        var w = 0
+        for b in s where b & 0xC0 != 0x80 { w += 1 }
         if w >= n {
             if right {
                 out += s
@@ -41,38 +42,63 @@ enum Statement {
         if !right { out += repeatElement(0x20, count: n - w) }
     }
 
-    static func text(_ job: JSONValue) -> [UInt8] {
-        guard case .object(let o) = job, case .array(let titles)? = o["titles"] else { return [] }
-        func cents(_ object: JSONObject, _ key: String) -> Int {
-            if case .number(let n)? = object[key], let v = n.exactInteger { return Int(v) }
+    /// Appends the statement of the job at node `job` of `tape` (nothing when it has no list of
+    /// `titles`), read from the tape.
+    static func append(_ tape: JSONTape, job: Int, to out: inout [UInt8]) {
+        guard let list = tape.member("titles", of: job), tape[list].kind == .array else { return }
+        func cents(_ title: Int, _ key: String) -> Int {
+            if let v = tape.member(key, of: title), tape[v].kind == .integer { return Int(tape[v].value) }
             return 0
         }
-        var out: [UInt8] = []
-        out.reserveCapacity(80 * (titles.count + 5))
+        func string(_ title: Int, _ key: String) -> ArraySlice<UInt8>? {
+            if let v = tape.member(key, of: title), tape[v].kind == .string { return tape.bytes(v) }
+            return nil
+        }
+        var scratch: [UInt8] = []
+        scratch.reserveCapacity(24)
         out += header
         out.append(0x0A)
         out += rule
         var total = (face: 0, charges: 0, updated: 0)
-        for case .object(let t) in titles {
+        var t = list + 1
+        for _ in 0..<tape[list].count {
+            defer { t = tape.next(after: t) }
+            guard tape[t].kind == .object else { continue }
             let face = cents(t, "amount_cents")
             let charges = cents(t, "correction_cents") + cents(t, "fine_cents") + cents(t, "interest_cents") + cents(t, "fees_cents") - cents(t, "discount_cents")
-            let updated = t["updated_cents"] == nil ? face + charges : cents(t, "updated_cents")
+            let updated = tape.member("updated_cents", of: t) == nil ? face + charges : cents(t, "updated_cents")
             total.face += face
             total.charges += charges
             total.updated += updated
             out.append(0x0A)
-            cell(Array((t.string("document_number") ?? t.string("nosso_numero") ?? "").utf8), 15, &out)
+            cell(string(t, "document_number") ?? string(t, "nosso_numero") ?? [], 15, &out)
             out.append(0x20)
-            cell(t.string("due_date").flatMap(CivilDate.init(iso:)).map(Filters.date) ?? [], 10, &out)
+            scratch.removeAll(keepingCapacity: true)
+            if let due = string(t, "due_date"), let d = Filters.civilDate(due) { Filters.appendDate(d, to: &scratch) }
+            cell(scratch, 10, &out)
             out.append(0x20)
-            cell(Array((t["days_overdue"]?.number?.text ?? "").utf8), 5, right: true, &out)
-            for amount in [face, charges, updated] { cell(Filters.money(amount), 14, right: true, &out) }
+            scratch.removeAll(keepingCapacity: true)
+            if let days = tape.member("days_overdue", of: t) {
+                switch tape[days].kind {
+                case .integer: Filters.appendInteger(tape[days].value, to: &scratch)
+                case .number: scratch += tape.bytes(days)
+                default: break
+                }
+            }
+            cell(scratch, 5, right: true, &out)
+            for amount in [face, charges, updated] { money(amount, &scratch, &out) }
         }
         out.append(0x0A)
         out += rule
         out.append(0x0A)
-        cell(Array("Total".utf8), 32, &out)
-        for amount in [total.face, total.charges, total.updated] { cell(Filters.money(amount), 14, right: true, &out) }
-        return out
+        cell("Total".utf8, 32, &out)
+        for amount in [total.face, total.charges, total.updated] { money(amount, &scratch, &out) }
+    }
+
+    /// Appends an amount right-aligned in its 14-character column.
+    static func money(_ cents: Int, _ scratch: inout [UInt8], _ out: inout [UInt8]) {
+        scratch.removeAll(keepingCapacity: true)
+        Filters.appendMoney(cents, to: &scratch)
+        cell(scratch, 14, right: true, &out)
     }
 }

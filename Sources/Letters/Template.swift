@@ -79,107 +79,175 @@ public struct Template: Sendable {
         self.name = name
         var parser = TemplateParser(schema: schema)
         nodes = try parser.parse(text)
+        program = Program(nodes)
+    }
+
+    /// The nodes as a flat list of plain operations, for rendering: visiting an enum of nodes
+    /// with array and string payloads retains and releases them at every step, job after job.
+    let program: Program
+
+    struct Program: Sendable {
+        enum Kind: UInt8, Sendable { case text, newline, newPage, value, section, invertedSection }
+        /// One operation. `text`: its bytes are `texts[start..<end]`; `value`, sections: the
+        /// placeholder's index (`start`); sections: the index of the operation after the body
+        /// (`end`), the body being the operations in between.
+        struct Op: Sendable {
+            var kind: Kind
+            var start: Int32
+            var end: Int32
+        }
+        var ops: [Op] = []
+        var texts: [UInt8] = []
+        var placeholders: [Placeholder] = []
+        /// Each placeholder's path keys as UTF-8, in `keys`: `keySpans[placeholder]` is a range
+        /// of `spans`, each a key's range of `keys`.
+        var keys: [UInt8] = []
+        var spans: [Range<Int>] = []
+        var keySpans: [Range<Int>] = []
+        /// Which placeholders are `{{statement}}`.
+        var isStatement: [Bool] = []
+
+        init(_ nodes: [Node]) { add(nodes) }
+
+        mutating func add(_ nodes: [Node]) {
+            for node in nodes {
+                switch node {
+                case .text(let bytes):
+                    ops.append(Op(kind: .text, start: Int32(texts.count), end: Int32(texts.count + bytes.count)))
+                    texts += bytes
+                case .newline: ops.append(Op(kind: .newline, start: 0, end: 0))
+                case .newPage: ops.append(Op(kind: .newPage, start: 0, end: 0))
+                case .value(let p): ops.append(Op(kind: .value, start: Int32(add(p)), end: 0))
+                case .section(let p, let inverted, let body):
+                    let at = ops.count
+                    ops.append(Op(kind: inverted ? .invertedSection : .section, start: Int32(add(p)), end: 0))
+                    add(body)
+                    ops[at].end = Int32(ops.count)
+                }
+            }
+        }
+
+        mutating func add(_ p: Placeholder) -> Int {
+            let first = spans.count
+            for key in p.path {
+                spans.append(keys.count..<(keys.count + key.utf8.count))
+                keys += key.utf8
+            }
+            keySpans.append(first..<spans.count)
+            isStatement.append(p.path == Template.statementPath)
+            placeholders.append(p)
+            return placeholders.count - 1
+        }
     }
 
     /// Renders one job (a `letter` record) into lines.
     public func render(_ job: JSONValue) throws(RenderProblem) -> [LetterLine] {
-        var out = LineCollector()
-        var scopes: [JSONValue] = [job]
-        try render(nodes, &scopes, &out)
-        out.finish()
-        return out.lines
+        var tape = JSONTape()
+        tape.append(job)
+        var out = LetterText()
+        try render(tape, into: &out)
+        return out.letterLines
     }
 
-    func render(_ nodes: [Node], _ scopes: inout [JSONValue], _ out: inout LineCollector) throws(RenderProblem) {
-        for node in nodes {
-            switch node {
-            case .text(let bytes): out.append(bytes)
+    /// Renders the job at the root of `tape` into `out` (cleared first), reading the values
+    /// straight from the tape: no tree, no array per line.
+    public func render(_ tape: JSONTape, into out: inout LetterText) throws(RenderProblem) {
+        out.removeAll()
+        out.scopes.removeAll(keepingCapacity: true)
+        out.scopes.append(0)
+        try render(0..<program.ops.count, tape, &out)
+        out.finish()
+    }
+
+    /// Renders the operations `range` of the program.
+    func render(_ range: Range<Int>, _ tape: JSONTape, _ out: inout LetterText) throws(RenderProblem) {
+        var i = range.lowerBound
+        while i < range.upperBound {
+            let op = program.ops[i]
+            i += 1
+            switch op.kind {
+            case .text:
+                program.texts.withUnsafeBufferPointer { out.appendLineText(UnsafeBufferPointer(rebasing: $0[Int(op.start)..<Int(op.end)])) }
             case .newline: out.endLine()
-            case .newPage: out.lines.append(.newPage)
-            case .value(let p):
-                if p.path == Self.statementPath, p.up == scopes.count - 1 {
-                    out.append(Statement.text(scopes[0]))
-                    continue
-                }
-                guard let v = lookup(p, scopes), v != .null else {
-                    if p.optional { continue }
-                    throw RenderProblem(code: "letters.missing-value", message: "\(p.path.joined(separator: ".")) is missing (\(name):\(p.line):\(p.column))")
-                }
-                if p.filters.last == .bars {
-                    guard let digits = v.string, digits.utf8.count == 44, digits.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
-                        throw RenderProblem(code: "letters.value", message: "\(p.text): expected the 44 digits of a boleto barcode (\(name):\(p.line):\(p.column))")
+            case .newPage: out.newPage()
+            case .value:
+                try value(Int(op.start), tape, &out)
+            case .section, .invertedSection:
+                // nil, null, false and "" are empty; a list gives its elements; anything else is one item.
+                let body = i..<Int(op.end)
+                i = Int(op.end)
+                var items = 0
+                var first = 0
+                if let v = lookup(Int(op.start), tape, out.scopes) {
+                    let node = tape[v]
+                    switch node.kind {
+                    case .null, .false: break
+                    case .array: (items, first) = (Int(node.count), v + 1)
+                    case .string where node.count == 0: break
+                    default: (items, first) = (1, v)
                     }
-                    out.barcode(Array(digits.utf8))
+                }
+                if op.kind == .invertedSection {
+                    if items == 0 { try render(body, tape, &out) }
                     continue
                 }
-                do { out.append(try Filters.apply(p.filters, to: v)) } catch {
-                    throw RenderProblem(code: "letters.value", message: "\(p.text): \(error.message) (\(name):\(p.line):\(p.column))")
-                }
-            case .section(let p, let inverted, let body):
-                let v = lookup(p, scopes)
-                var items: [JSONValue] = []
-                switch v {
-                case nil, .null?, .bool(false)?: break
-                case .array(let elements)?: items = elements
-                case .string(let s)? where s.isEmpty: break
-                case let other?: items = [other]
-                }
-                if inverted {
-                    if items.isEmpty { try render(body, &scopes, &out) }
-                    continue
-                }
-                for item in items {
-                    scopes.append(item)
-                    try render(body, &scopes, &out)
-                    scopes.removeLast()
+                var item = first
+                for _ in 0..<items {
+                    out.scopes.append(item)
+                    try render(body, tape, &out)
+                    out.scopes.removeLast()
+                    item = tape.next(after: item)
                 }
             }
         }
     }
 
-    static let statementPath = ["statement"]
+    /// Renders placeholder `index`'s value, or says why the job cannot have it.
+    func value(_ index: Int, _ tape: JSONTape, _ out: inout LetterText) throws(RenderProblem) {
+        let up = program.placeholders[index].up
+        if program.isStatement[index], up == out.scopes.count - 1 {
+            out.value.removeAll(keepingCapacity: true)
+            Statement.append(tape, job: out.scopes[0], to: &out.value)
+            out.appendValue()
+            return
+        }
+        guard let v = lookup(index, tape, out.scopes), tape[v].kind != .null else {
+            let p = program.placeholders[index]
+            if p.optional { return }
+            throw RenderProblem(code: "letters.missing-value", message: "\(p.path.joined(separator: ".")) is missing (\(name):\(p.line):\(p.column))")
+        }
+        if program.placeholders[index].filters.isEmpty, tape[v].kind == .string {
+            // The common case: a string as it is.
+            out.appendValue(tape.bytes(v))
+            return
+        }
+        let p = program.placeholders[index]
+        if p.filters.last == .bars {
+            let digits = tape.bytes(v)
+            guard tape[v].kind == .string, digits.count == 44, digits.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
+                throw RenderProblem(code: "letters.value", message: "\(p.text): expected the 44 digits of a boleto barcode (\(name):\(p.line):\(p.column))")
+            }
+            out.barcode(digits)
+            return
+        }
+        do { try Filters.apply(p.filters, to: v, of: tape, into: &out.value, scratch: &out.scratch) } catch {
+            throw RenderProblem(code: "letters.value", message: "\(p.text): \(error.message) (\(name):\(p.line):\(p.column))")
+        }
+        out.appendValue()
+    }
 
-    func lookup(_ p: Placeholder, _ scopes: [JSONValue]) -> JSONValue? {
-        let index = scopes.count - 1 - p.up
-        guard index >= 0 else { return nil }
-        var v = scopes[index]
-        for key in p.path {
-            guard case .object(let o) = v, let next = o[key] else { return nil }
+    /// The node placeholder `index` names, from the scope it starts in, or nil.
+    func lookup(_ index: Int, _ tape: JSONTape, _ scopes: [Int]) -> Int? {
+        let at = scopes.count - 1 - program.placeholders[index].up
+        guard at >= 0 else { return nil }
+        var v = scopes[at]
+        for span in program.spans[program.keySpans[index]] {
+            guard let next = program.keys.withUnsafeBufferPointer({ TapeMember.find(UnsafeBufferPointer(rebasing: $0[span]), of: v, in: tape) }) else { return nil }
             v = next
         }
         return v
     }
-}
 
-/// Collects rendered bytes into lines; a value with line ends (the statement) makes several.
-struct LineCollector {
-    var lines: [LetterLine] = []
-    var current: [UInt8] = []
-    var pendingBarcode: [UInt8]? = nil
+    static let statementPath = ["statement"]
 
-    mutating func append(_ bytes: [UInt8]) {
-        var start = 0
-        while let nl = bytes[start...].firstIndex(of: 0x0A) {
-            current += bytes[start..<nl]
-            endLine()
-            start = nl + 1
-        }
-        current += bytes[start...]
-    }
-
-    mutating func barcode(_ digits: [UInt8]) { pendingBarcode = digits }
-
-    mutating func endLine() {
-        if let digits = pendingBarcode {
-            lines.append(.barcode(digits))
-            pendingBarcode = nil
-        } else {
-            lines.append(.text(current))
-        }
-        current.removeAll(keepingCapacity: true)
-    }
-
-    mutating func finish() {
-        if !current.isEmpty || pendingBarcode != nil { endLine() }
-    }
 }

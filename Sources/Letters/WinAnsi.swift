@@ -26,22 +26,38 @@ public enum WinAnsi {
         append(text[...], to: &out)
     }
 
-    /// Appends the Windows-1252 bytes of UTF-8 `slice`; ASCII (most of a letter) is copied as is.
+    /// Appends the Windows-1252 bytes of UTF-8 `slice`.
     public static func append(_ slice: ArraySlice<UInt8>, to out: inout [UInt8]) {
-        if !slice.contains(where: { $0 >= 0x80 }) {
-            out += slice
-            return
-        }
-        let text = Array(slice)
+        slice.withUnsafeBufferPointer { append($0, to: &out) }
+    }
+
+    /// Appends the Windows-1252 bytes of UTF-8 `text`.
+    public static func append(_ text: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        guard !text.isEmpty else { return }
+        let at = out.count
+        out.append(contentsOf: repeatElement(0, count: text.count))
+        let n = out.withUnsafeMutableBufferPointer { write(text, to: $0.baseAddress! + at) }
+        out.removeLast(text.count - n)
+    }
+
+    /// Writes the Windows-1252 bytes of UTF-8 `text` at `out`, which has room for `text.count`
+    /// bytes (a character is one byte here and at least one in UTF-8), and returns how many:
+    /// runs of ASCII (most of a letter) copied at once, a malformed sequence or a character
+    /// Windows-1252 lacks as `?`.
+    static func write(_ text: UnsafeBufferPointer<UInt8>, to out: UnsafeMutablePointer<UInt8>) -> Int {
         var i = 0
+        var w = 0
         let n = text.count
         while i < n {
-            let b = text[i]
-            if b < 0x80 {
-                out.append(b)
-                i += 1
-                continue
+            var run = i
+            while run < n, text[run] < 0x80 { run += 1 }
+            if run > i {
+                (out + w).update(from: text.baseAddress! + i, count: run - i)
+                w += run - i
+                i = run
+                if i == n { break }
             }
+            let b = text[i]
             var scalar: UInt32
             var extra: Int
             if b & 0xE0 == 0xC0 {
@@ -51,10 +67,10 @@ public enum WinAnsi {
             } else if b & 0xF8 == 0xF0 {
                 scalar = UInt32(b & 0x07); extra = 3
             } else {
-                out.append(UInt8(ascii: "?")); i += 1; continue
+                out[w] = UInt8(ascii: "?"); w += 1; i += 1; continue
             }
             guard i + extra < n else {
-                out.append(UInt8(ascii: "?")); break
+                out[w] = UInt8(ascii: "?"); w += 1; break
             }
             var ok = true
             for k in 1...extra {
@@ -63,14 +79,17 @@ public enum WinAnsi {
                 scalar = scalar << 6 | UInt32(c & 0x3F)
             }
             i += extra + 1
-            guard ok else { out.append(UInt8(ascii: "?")); continue }
-            if scalar >= 0xA0 && scalar <= 0xFF {
-                out.append(UInt8(scalar))
+            if !ok {
+                out[w] = UInt8(ascii: "?")
+            } else if scalar >= 0xA0 && scalar <= 0xFF {
+                out[w] = UInt8(scalar)
             } else if let byte = high[scalar] {
-                out.append(byte)
+                out[w] = byte
             } else {
-                out.append(UInt8(ascii: "?"))
+                out[w] = UInt8(ascii: "?")
             }
+            w += 1
         }
+        return w
     }
 }

@@ -5,6 +5,9 @@ import Records
 
 /// Renders one `letter` job line into what its format writes, on any thread: everything but
 /// the writing, the counting and the reporting, which the reading thread does in input order.
+/// The job is read from its tape (no tree) and rendered into buffers kept from letter to letter;
+/// only jobs that are rejected, or whose values need Unicode or layout rules beyond the plain
+/// ones, go through the general (tree) code, which says why.
 struct LetterRenderer {
     enum Format { case text, lst, pdf }
 
@@ -12,9 +15,10 @@ struct LetterRenderer {
     enum Outcome {
         case skipped
         case rejected(code: String, message: String)
-        /// `bytes`: text pages (form feeds between them), or the LST letter record and its print
-        /// lines; `pages`: PDF content streams; `entry`: the LST counts; `sender`: the job's.
-        case rendered(bytes: [UInt8], pages: [[UInt8]], pageCount: Int, entry: LetterSpool.Entry?, sender: JSONValue?)
+        /// `bytes`: where the chunk's output holds the text pages (form feeds between them), or
+        /// the LST letter record and its print lines; `pages`: PDF content streams; `entry`: the
+        /// LST counts; `sender`: the job's, until a letter of the chunk has given one.
+        case rendered(bytes: Range<Int>, pages: [[UInt8]], pageCount: Int, entry: LetterSpool.Entry?, sender: JSONValue?)
     }
 
     let templates: [(name: String, template: Template)]
@@ -22,62 +26,104 @@ struct LetterRenderer {
     let format: Format
     let lst: LSTWriter?
     let duplex: Bool
+    /// The templates' names as bytes when ASCII (nil otherwise), to find a job's by bytes.
+    let asciiNames: [[UInt8]?]
     var tape = JSONTape()
+    var text = LetterText()
+    var paged = PagedLetter()
+    var address = AddressBytes()
+
+    init(templates: [(name: String, template: Template)], page: PageFormat, format: Format, lst: LSTWriter?, duplex: Bool) {
+        self.templates = templates
+        self.page = page
+        self.format = format
+        self.lst = lst
+        self.duplex = duplex
+        asciiNames = templates.map { t in t.name.utf8.allSatisfy { $0 < 0x80 } ? Array(t.name.utf8) : nil }
+    }
+
+    /// The job's template: the one of the file name it names, or the only one; nil when none.
+    func template() -> Template? {
+        guard let node = tape.member("template", of: 0), tape[node].kind == .string else {
+            return templates.count == 1 ? templates[0].template : nil
+        }
+        let wanted = tape.bytes(node)
+        // An ASCII name without a slash is its own last path component, and ASCII names are equal
+        // as strings exactly when their bytes are.
+        if wanted.allSatisfy({ $0 < 0x80 && $0 != UInt8(ascii: "/") }), !asciiNames.contains(where: { $0 == nil }) {
+            return templates.indices.first { asciiNames[$0]!.elementsEqual(wanted) }.map { templates[$0].template }
+        }
+        let name = (tape.string(node) as NSString).lastPathComponent
+        return templates.first { $0.name == name }?.template
+    }
 
     /// An empty line stands for one the reader cut (blank lines are counted before).
-    mutating func render(_ line: UnsafeBufferPointer<UInt8>) -> Outcome {
+    mutating func render(_ line: UnsafeBufferPointer<UInt8>, senderGiven: inout Bool, into out: inout [UInt8]) -> Outcome {
         if line.isEmpty { return .rejected(code: "letters.json", message: "a line longer than \(LineReader.maxLineLength) bytes") }
         guard JSONReader.parse(line, into: &tape), tape[0].kind == .object else {
             return .rejected(code: "letters.json", message: "expected a JSON object")
         }
-        guard tape.recordKind == "letter", case .object(let job) = tape.value(at: 0) else { return .skipped }
-        // The job's template: the one of that file name, or the only one.
-        let wanted = job.string("template").map { ($0 as NSString).lastPathComponent }
-        guard let template = templates.first(where: { $0.name == wanted })?.template ?? (wanted == nil && templates.count == 1 ? templates[0].template : nil) else {
+        guard tape.recordKind == "letter" else { return .skipped }
+        guard let template = template() else {
+            let wanted = tape.member("template", of: 0).flatMap { tape[$0].kind == .string ? (tape.string($0) as NSString).lastPathComponent : nil }
             return .rejected(
                 code: "letters.template",
                 message: "the job asks for template \(wanted.map { "\"\($0)\"" } ?? "(none)"), not among --template \(templates.map(\.name).joined(separator: ", "))")
         }
-        let address: PostalAddress
-        switch PostalAddress.check(job["payer"]) {
-        case .failure(let p): return .rejected(code: "letters.address", message: p.message)
-        case .success(let a): address = a
+        let payer = tape.member("payer", of: 0)
+        // The common address on bytes; any other, and every bad one, the general way.
+        var checked: PostalAddress? = nil
+        if !address.read(tape, payer: payer) {
+            switch PostalAddress.check(payer.map { tape.value(at: $0) }) {
+            case .failure(let p): return .rejected(code: "letters.address", message: p.message)
+            case .success(let a): checked = a
+            }
         }
-        let body: [LetterLine]
-        do { body = try template.render(.object(job)) } catch { return .rejected(code: error.code, message: error.message) }
-        let laid = Pager.layout(body, page)
-        let pages = laid.pages.count
+        do { try template.render(tape, into: &text) } catch { return .rejected(code: error.code, message: error.message) }
+        Pager.layout(&text, page, into: &paged)
+        let pages = paged.pageCount
+        // The header's sender is the first rendered letter's: each chunk passes on its first.
+        func sender() -> JSONValue? {
+            guard !senderGiven, let s = tape.member("sender", of: 0) else { return nil }
+            senderGiven = true
+            return tape.value(at: s)
+        }
+        let start = out.count
         switch format {
         case .pdf:
-            return .rendered(bytes: [], pages: laid.pages.map { PDFWriter.content($0, page) }, pageCount: pages, entry: nil, sender: job["sender"])
+            let content = LaidOutLetter(paged, text, page).pages.map { PDFWriter.content($0, page) }
+            return .rendered(bytes: start..<start, pages: content, pageCount: pages, entry: nil, sender: sender())
         case .lst:
             let sheets = duplex ? (pages + 1) / 2 : pages
-            var printLines: [UInt8] = []
-            let n = LSTWriter.printLines(laid, into: &printLines)
-            let out: [UInt8]
-            switch lst!.letter(LSTWriter.letterValues(job: job, address: address, pages: pages, sheets: sheets, printLines: n)) {
-            case .failure(let e): return .rejected(code: "letters.lst", message: "the LST letter record cannot hold this job: \(e.message)")
-            case .success(let record): out = record + printLines
-            }
-            var boletoCents = 0
-            if case .object(let b)? = job["boleto"], case .number(let a)? = b["amount_cents"], let c = a.exactInteger { boletoCents = Int(c) }
-            let entry = LetterSpool.Entry(
-                cep: Int(address.cep) ?? 0, order: 0, offset: 0, count: 0, printLines: n, pages: pages, sheets: sheets, boletoCents: boletoCents)
-            return .rendered(bytes: out, pages: [], pageCount: pages, entry: entry, sender: job["sender"])
-        case .text:
-            var out: [UInt8] = []
-            out.reserveCapacity(page.width * page.lines * pages / 2)
-            for (k, p) in laid.pages.enumerated() {
-                if k > 0 { out.append(0x0C) }
-                for l in p {
-                    switch l {
-                    case .text(let t): out += t
-                    case .barcode(let digits): out += digits
+            let n = pages * page.lines
+            if checked != nil || !lst!.appendLetter(tape, address: address, pages: pages, sheets: sheets, printLines: n, into: &out) {
+                // The general way: the values' object through the layout encoder.
+                let job = tape.value(at: 0).object ?? JSONObject()
+                switch PostalAddress.check(job["payer"]) {
+                case .failure(let p): return .rejected(code: "letters.address", message: p.message)
+                case .success(let a):
+                    switch lst!.letter(LSTWriter.letterValues(job: job, address: a, pages: pages, sheets: sheets, printLines: n)) {
+                    case .failure(let e): return .rejected(code: "letters.lst", message: "the LST letter record cannot hold this job: \(e.message)")
+                    case .success(let record): out += record
                     }
+                }
+            }
+            _ = LSTWriter.appendPrintLines(paged, text, page, into: &out)
+            var boletoCents = 0
+            if let b = tape.member("boleto", of: 0), let a = tape.member("amount_cents", of: b), tape[a].kind == .integer { boletoCents = Int(tape[a].value) }
+            let entry = LetterSpool.Entry(
+                cep: checked.map { Int($0.cep) ?? 0 } ?? address.cepValue, order: 0, offset: 0, count: 0, printLines: n, pages: pages, sheets: sheets,
+                boletoCents: boletoCents)
+            return .rendered(bytes: start..<out.count, pages: [], pageCount: pages, entry: entry, sender: sender())
+        case .text:
+            text.bytes.withUnsafeBufferPointer { b in
+                for (i, line) in paged.lines.enumerated() {
+                    if i > 0, i % page.lines == 0 { out.append(0x0C) }
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: b[line.start..<line.end]))
                     out.append(0x0A)
                 }
             }
-            return .rendered(bytes: out, pages: [], pageCount: pages, entry: nil, sender: job["sender"])
+            return .rendered(bytes: start..<out.count, pages: [], pageCount: pages, entry: nil, sender: sender())
         }
     }
 }
@@ -89,18 +135,23 @@ final class LetterChunk: PoolJob, @unchecked Sendable {
     /// Per line: where it starts in `input`, its length, its number.
     var lines: [(start: Int, count: Int, number: Int)] = []
     var outcomes: [LetterRenderer.Outcome] = []
+    /// The rendered letters' bytes, each outcome's span.
+    var output: [UInt8] = []
 
     func reset() {
         input.removeAll(keepingCapacity: true)
+        output.removeAll(keepingCapacity: true)
         lines.removeAll(keepingCapacity: true)
         outcomes.removeAll(keepingCapacity: true)
         requeue()
     }
 
     func render(_ renderer: inout LetterRenderer) {
+        var senderGiven = false
         input.withUnsafeBufferPointer { base in
             for line in lines {
-                outcomes.append(renderer.render(UnsafeBufferPointer(rebasing: base[line.start..<(line.start + line.count)])))
+                outcomes.append(
+                    renderer.render(UnsafeBufferPointer(rebasing: base[line.start..<(line.start + line.count)]), senderGiven: &senderGiven, into: &output))
             }
         }
     }

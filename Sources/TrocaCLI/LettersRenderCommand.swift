@@ -97,8 +97,9 @@ enum LettersRenderCommand: Command {
         let name = args.positionals.first ?? "-"
         let source = try CnabRun.source(name, io)
         let (outputFile, rejectsFile, output, rejects, sink) = try CnabRun.outputs(args, context)
-        func emit(_ bytes: [UInt8]) throws {
-            output.withBuffer { $0.append(bytes) }
+        func emit(_ bytes: [UInt8]) throws { try emit(bytes[...]) }
+        func emit(_ bytes: ArraySlice<UInt8>) throws {
+            bytes.withUnsafeBufferPointer { b in output.withBuffer { $0.appendBytes(b) } }
             if output.buffer.count >= 256 << 10 { try output.cut() }
         }
         var pdf: PDFWriter? = nil
@@ -123,10 +124,10 @@ enum LettersRenderCommand: Command {
                 case .rendered(let bytes, let pages, let pageCount, let entry, let jobSender):
                     switch format {
                     case "pdf": for p in pages { try pdf!.write(content: p) }
-                    case "lst": try spool!.add(entry!, bytes)
+                    case "lst": try spool!.add(entry!, chunk.output[bytes])
                     default:
                         if textPages > 0 { try emit([0x0C]) }
-                        try emit(bytes)
+                        try emit(chunk.output[bytes])
                         textPages += pageCount
                     }
                     counts.rendered += 1
@@ -187,7 +188,7 @@ enum LettersRenderCommand: Command {
             try spool.forEachSorted { bytes, e in
                 totals.letters += 1
                 do { try lst.setSequence(totals.letters, in: &bytes) } catch let e as LSTLayoutError { throw WriteError(description: "LST: \(e.message)") }
-                try emit(bytes)
+                try emit(bytes[0..<e.count])
                 written += 1 + e.printLines
                 totals.printLines += e.printLines
                 totals.pages += e.pages

@@ -49,7 +49,7 @@ final class LetterSpool {
 
     deinit { close(fd) }
 
-    func add(_ entry: Entry, _ bytes: [UInt8]) throws {
+    func add(_ entry: Entry, _ bytes: ArraySlice<UInt8>) throws {
         var e = entry
         e.order = entries.count
         e.offset = size + pending.count
@@ -65,13 +65,14 @@ final class LetterSpool {
         pending.removeAll(keepingCapacity: true)
     }
 
-    /// Each letter's bytes, by CEP, in arrival order within a CEP.
+    /// Each letter's bytes, by CEP, in arrival order within a CEP: the first `Entry.count` bytes
+    /// of the buffer given (one buffer for all, grown when a letter needs more).
     func forEachSorted(_ body: (inout [UInt8], Entry) throws -> Void) throws {
         try flush()
         entries.sort { ($0.cep, $0.order) < ($1.cep, $1.order) }
         var buffer: [UInt8] = []
         for e in entries {
-            buffer = [UInt8](repeating: 0, count: e.count)
+            if buffer.count < e.count { buffer = [UInt8](repeating: 0, count: e.count) }
             let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, e.count, off_t(e.offset)) }
             guard n == e.count else { throw WriteError(description: "cannot read the letters' spool file back") }
             try body(&buffer, e)

@@ -318,3 +318,47 @@ func barcodesDrawn(in pdf: [UInt8]) throws -> [[UInt8]] {
         #expect(r.stderrText.contains("read 2 records: 0 letters rendered, 2 rejected, 0 skipped; 0 pages; stopped after 2 rejects (--max-rejects 1)"), "\(r.stderrText)")
     }
 }
+
+extension BinaryTests {
+    /// `letters render` on 1, 2 and 3 threads (TROCA_THREADS, real processes): the same LST,
+    /// text, rejects, diagnostics, summary and exit status, on about 3,000 jobs (some 30 chunks)
+    /// with bad addresses, unknown templates, broken JSON, other records and blank lines among
+    /// them, and with --max-rejects stopping in the middle.
+    @Test func lettersRenderThreadsChangeNoByte() throws {
+        let binary = try #require(Self.binary, "the troca executable is built beside the tests")
+        let dir = try lettersWorkdir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let good = String(decoding: bytes(repoRoot + "/Fixtures/letters-render/0002-lst/stdin"), as: UTF8.self).split(separator: "\n").map(String.init)
+        let bad = String(decoding: bytes(repoRoot + "/Fixtures/letters-render/0003-rejected-jobs/stdin"), as: UTF8.self).split(separator: "\n").map(String.init)
+        var lines: [String] = []
+        for k in 0..<3_000 {
+            switch k % 89 {
+            case 7, 31, 55, 70: lines.append(bad[(k / 89 + k) % bad.count])
+            case 40: lines.append("")
+            default:
+                // Distinct sequences and CEPs (several letters per CEP, to check the stable order).
+                let job = good[k % good.count]
+                    .replacingOccurrences(of: #""sequence":4"#, with: "\"sequence\":\(k)0")
+                    .replacingOccurrences(of: #""cep":"0"#, with: "\"cep\":\"\(k % 7)")
+                lines.append(job)
+            }
+        }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: dir + "/jobs.jsonl", atomically: true, encoding: .utf8)
+        let templates = allTemplates.joined(separator: " ")
+        // With --max-rejects, the summary's read and skipped counts take in the blank lines read
+        // ahead of the stop, which depends on the threads (as before this test): its other words only.
+        for (extra, summary) in [
+            ("--format lst --as-of 2026-11-23", ""), ("--format text", ""), ("--format lst --as-of 2026-11-23 --max-rejects 60", "| sed 's/read [0-9]* records//; s/, [0-9]* skipped//'"),
+        ] {
+            var outcomes: [String] = []
+            for threads in [1, 2, 3] {
+                let run = try shell(
+                    "TROCA_THREADS=\(threads) '\(binary)' letters render \(templates) \(extra) --rejects rej.jsonl jobs.jsonl > out 2> err.txt; echo status=$?; md5sum out rej.jsonl | cut -c1-32; head -n -1 err.txt | md5sum; wc -l < out; tail -1 err.txt \(summary)",
+                    cwd: dir)
+                outcomes.append(run.output)
+            }
+            #expect(outcomes[0].contains("status=65") && outcomes[0].contains("rejected"), "\(outcomes[0])")
+            #expect(outcomes[1] == outcomes[0] && outcomes[2] == outcomes[0], "\(outcomes)")
+        }
+    }
+}

@@ -1,0 +1,140 @@
+/// A rendered letter before it is laid out on pages, in one byte buffer: every line is a span of
+/// `bytes` (a `newPage` line has none). Kept by the renderer and reused letter after letter, so
+/// that rendering allocates nothing per line (a `[LetterLine]` made one array per line).
+public struct LetterText: Sendable {
+    /// What a line is.
+    public enum Kind: UInt8, Sendable {
+        /// UTF-8 text without a line end.
+        case text
+        /// `{{newpage}}`: the next line starts a page.
+        case newPage
+        /// A boleto's 44 barcode digits (`LetterLine.barcode`).
+        case barcode
+    }
+
+    /// One line: its bytes are `bytes[start..<end]`.
+    public struct Line: Sendable {
+        public var start: Int
+        public var end: Int
+        public var kind: Kind
+    }
+
+    /// The lines' bytes (and, once paged, the page footers after them).
+    public internal(set) var bytes: [UInt8] = []
+    /// The lines in order.
+    public internal(set) var lines: [Line] = []
+    /// Where the line being collected starts in `bytes`.
+    var lineStart = 0
+    /// A barcode met on the line being collected: that line becomes the barcode.
+    var pendingBarcode: [UInt8] = []
+    var hasPendingBarcode = false
+    /// The renderer's working storage, kept with the letter so that it is reused too: the
+    /// sections' scopes (tape nodes, the job first), a value being formatted, and a spare buffer
+    /// for the filters.
+    var scopes: [Int] = []
+    var value: [UInt8] = []
+    var scratch: [UInt8] = []
+
+    /// An empty letter.
+    public init() {}
+
+    /// Forgets the contents, keeping the memory.
+    public mutating func removeAll() {
+        bytes.removeAll(keepingCapacity: true)
+        lines.removeAll(keepingCapacity: true)
+        lineStart = 0
+        hasPendingBarcode = false
+    }
+
+    /// Appends text to the current line; a line feed in it ends the line (the statement is
+    /// several lines).
+    mutating func append(_ text: UnsafeBufferPointer<UInt8>) {
+        var start = 0
+        while let nl = text[start...].firstIndex(of: 0x0A) {
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[start..<nl]))
+            endLine()
+            start = nl + 1
+        }
+        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[start...]))
+    }
+
+    /// Appends text to the current line (see `append(_:)` for a buffer).
+    mutating func append(_ text: [UInt8]) {
+        text.withUnsafeBufferPointer { append($0) }
+    }
+
+    /// Appends the formatted value (`value`) to the current line.
+    mutating func appendValue() {
+        let v = value
+        v.withUnsafeBufferPointer { append($0) }
+    }
+
+    /// Appends a value's bytes to the current line (a line feed in them ends it).
+    mutating func appendValue(_ v: ArraySlice<UInt8>) {
+        v.withUnsafeBufferPointer { append($0) }
+    }
+
+    /// Appends template text, which holds no line feed, to the current line.
+    mutating func appendLineText(_ text: UnsafeBufferPointer<UInt8>) {
+        bytes.append(contentsOf: text)
+    }
+
+    /// Marks the current line as a barcode of `digits` (its text is dropped when it ends).
+    mutating func barcode(_ digits: ArraySlice<UInt8>) {
+        pendingBarcode.removeAll(keepingCapacity: true)
+        pendingBarcode.append(contentsOf: digits)
+        hasPendingBarcode = true
+    }
+
+    /// `{{newpage}}`: recorded where it was met, before the line being collected.
+    mutating func newPage() {
+        lines.append(Line(start: bytes.count, end: bytes.count, kind: .newPage))
+    }
+
+    /// Ends the current line: a text line of what was collected, or the pending barcode.
+    mutating func endLine() {
+        if hasPendingBarcode {
+            bytes.removeSubrange(lineStart...)
+            bytes.append(contentsOf: pendingBarcode)
+            lines.append(Line(start: lineStart, end: bytes.count, kind: .barcode))
+            hasPendingBarcode = false
+        } else {
+            lines.append(Line(start: lineStart, end: bytes.count, kind: .text))
+        }
+        lineStart = bytes.count
+    }
+
+    /// Ends the last line when it has text or a barcode.
+    mutating func finish() {
+        if bytes.count > lineStart || hasPendingBarcode { endLine() }
+    }
+
+    /// The letter as `LetterLine`s (for callers of `Template.render(_:)` and tests).
+    public var letterLines: [LetterLine] {
+        lines.map { line in
+            switch line.kind {
+            case .text: return .text(Array(bytes[line.start..<line.end]))
+            case .newPage: return .newPage
+            case .barcode: return .barcode(Array(bytes[line.start..<line.end]))
+            }
+        }
+    }
+
+    /// A letter of `LetterLine`s (for callers of `Pager.layout(_:_:)` and tests).
+    public init(_ letterLines: [LetterLine]) {
+        for line in letterLines {
+            switch line {
+            case .text(let t):
+                lines.append(Line(start: bytes.count, end: bytes.count + t.count, kind: .text))
+                bytes += t
+                lineStart = bytes.count
+            case .newPage:
+                lines.append(Line(start: bytes.count, end: bytes.count, kind: .newPage))
+            case .barcode(let digits):
+                lines.append(Line(start: bytes.count, end: bytes.count + digits.count, kind: .barcode))
+                bytes += digits
+                lineStart = bytes.count
+            }
+        }
+    }
+}
