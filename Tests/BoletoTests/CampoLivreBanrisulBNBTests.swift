@@ -6,44 +6,33 @@ import Testing
 /// the rules on that page, not from this code (/tmp oracle, Python: módulo 10, the NC, módulo 11
 /// and the FEBRABAN barcode and line; it reproduces every published example first).
 @Suite struct CampoLivreBanrisulBNBTests {
-    /// A Banrisul título (produto 2) and what it must make.
-    struct BanrisulCase: CustomStringConvertible, Sendable {
-        var due: String, cents: Int, agency: String, codigo: String, nossoNumero: String
-        var nossoNumeroWithNC: String, barcode: String, line: String
-        var description: String { "041 \(agency) \(codigo) \(nossoNumero)" }
-        var title: BoletoTitle {
-            BoletoTitle(bank: "041", agency: agency, convenio: codigo, nossoNumero: nossoNumero, dueDate: date(due), amountCents: cents)
-        }
+    /// A título and what it must make: the nosso número with its check (Banrisul's two-digit
+    /// NC, BNB's one DV), the barcode and the line.
+    struct Case: CustomStringConvertible, Sendable {
+        var title: BoletoTitle, nossoNumero: String, check: String, barcode: String, line: String
+        var description: String { "\(title.bank) \(title.agency ?? "") \(title.nossoNumero ?? "")" }
     }
 
-    /// A Banco do Nordeste título and what it must make.
-    struct BNBCase: CustomStringConvertible, Sendable {
-        var due: String, cents: Int, agency: String, account: String, accountDigit: String, carteira: String, nossoNumero: String
-        var nossoNumeroWithDV: String, barcode: String, line: String
-        var description: String { "004 \(agency) \(account) \(nossoNumero)" }
-        var title: BoletoTitle {
-            BoletoTitle(
-                bank: "004", agency: agency, account: account, accountDigit: accountDigit, carteira: carteira, nossoNumero: nossoNumero,
-                dueDate: date(due), amountCents: cents)
-        }
-    }
-
+    /// A Banrisul título (agência, código do beneficiário, nosso número) and its boleto.
     static func b(_ due: String, _ cents: Int, _ agency: String, _ codigo: String, _ nn: String, _ nnNC: String, _ barcode: String, _ line: String)
-        -> BanrisulCase
+        -> Case
     {
-        BanrisulCase(due: due, cents: cents, agency: agency, codigo: codigo, nossoNumero: nn, nossoNumeroWithNC: nnNC, barcode: barcode, line: line)
+        let t = BoletoTitle(bank: "041", agency: agency, convenio: codigo, nossoNumero: nn, dueDate: date(due), amountCents: cents)
+        return Case(title: t, nossoNumero: nnNC, check: String(nnNC.suffix(2)), barcode: barcode, line: line)
     }
 
+    /// A Banco do Nordeste título (agência, conta and its digit, carteira, nosso número) and its boleto.
     static func n(
         _ due: String, _ cents: Int, _ agency: String, _ account: String, _ digit: String, _ carteira: String, _ nn: String, _ nnDV: String,
         _ barcode: String, _ line: String
-    ) -> BNBCase {
-        BNBCase(
-            due: due, cents: cents, agency: agency, account: account, accountDigit: digit, carteira: carteira, nossoNumero: nn,
-            nossoNumeroWithDV: nnDV, barcode: barcode, line: line)
+    ) -> Case {
+        let t = BoletoTitle(
+            bank: "004", agency: agency, account: account, accountDigit: digit, carteira: carteira, nossoNumero: nn, dueDate: date(due),
+            amountCents: cents)
+        return Case(title: t, nossoNumero: nnDV, check: String(nnDV.suffix(1)), barcode: barcode, line: line)
     }
 
-    static let banrisul: [BanrisulCase] = [
+    static let banrisul: [Case] = [
         // The four-digit layout's example: brcobranca banrisul_spec.rb, pyboleto
         // test_banco_banrisul.py and BoletoBr's tests all give this barcode and line.
         b("2000-07-04", 55000, "1102", "9000150", "22832563", "2283256351", "04198100100000550002111029000150228325634059", "04192111072900015022683256340593810010000055000"),
@@ -64,7 +53,7 @@ import Testing
         b("2028-02-29", 123456789, "1006", "4970110", "82013435", "8201343519", "04198210201234567892110064970110820134354006", "04192110086497011082701343540066821020123456789"),  // campo livre wrap
     ]
 
-    static let bnb: [BNBCase] = [
+    static let bnb: [Case] = [
         // brcobranca banco_nordeste_spec.rb (the last two, with odd amounts, look like real boletos).
         n("2009-10-21", 100000, "0016", "0001193", "2", "21", "0000053", "00000531", "00491439700001000000016000119320000053121000", "00490016050011932000000531210003143970000100000"),
         n("2012-09-08", 5400, "0016", "0001193", "2", "21", "0002720", "00027200", "00497545000000054000016000119320002720021000", "00490016050011932000027200210006754500000005400"),
@@ -81,9 +70,6 @@ import Testing
 
     static let asOf = date("2026-01-01")
 
-    /// The as-of date a case is made and decoded around: its own due date.
-    static func around(_ due: String) -> BoletoDate { date(due) }
-
     // MARK: Banrisul
 
     /// The NC: the manual's examples (00009274 → 22; 00009194 → 38, whose second digit first
@@ -98,24 +84,26 @@ import Testing
         #expect(BanrisulCampoLivre.nc(d(digits)).text == nc)
     }
 
-    @Test(arguments: banrisul)
-    func banrisulMakesTheBoleto(_ c: BanrisulCase) throws {
-        let made = try BoletoMaker.make(c.title, asOf: Self.around(c.due))
+    /// Each case's boleto, its nosso número and check, the way `boleto make` writes them.
+    @Test(arguments: banrisul + bnb)
+    func makesTheBoleto(_ c: Case) throws {
+        let made = try BoletoMaker.make(c.title, asOf: c.title.dueDate!)
         #expect(made.barcode.description == c.barcode)
         #expect(made.linhaDigitavel.description == c.line)
-        #expect(made.fields.nossoNumero == c.nossoNumeroWithNC)
-        #expect(made.fields.nossoNumeroCheck == String(c.nossoNumeroWithNC.suffix(2)))
-        #expect(made.fields.layout == BanrisulCampoLivre.cobrancaDireta)
+        #expect(made.fields.nossoNumero == c.nossoNumero)
+        #expect(made.fields.nossoNumeroCheck == c.check)
     }
 
-    @Test(arguments: banrisul)
-    func banrisulReadsItBack(_ c: BanrisulCase) throws {
-        let made = try BoletoMaker.make(c.title, asOf: Self.around(c.due))
-        guard case .bank(let r) = try BoletoDecoder.decode(c.line, asOf: Self.around(c.due)) else { Issue.record("not bank"); return }
+    /// Each case's line (Banrisul) or barcode (BNB) decoded: valid, and the fields `make` wrote.
+    @Test(arguments: banrisul + bnb)
+    func readsItBack(_ c: Case) throws {
+        let made = try BoletoMaker.make(c.title, asOf: c.title.dueDate!)
+        let code = c.title.bank == BanrisulCampoLivre.bank ? c.line : c.barcode
+        guard case .bank(let r) = try BoletoDecoder.decode(code, asOf: c.title.dueDate!) else { Issue.record("not bank"); return }
         #expect(r.valid && r.warnings.isEmpty)
-        #expect(r.dueDate == date(c.due))
+        #expect(r.dueDate == c.title.dueDate)
         #expect(r.fields == made.fields)
-        #expect(r.fields?.agency == c.agency && r.fields?.convenio == String(repeating: "0", count: 7 - c.codigo.count) + c.codigo)
+        #expect(r.fields?.nossoNumero == c.nossoNumero)
     }
 
     /// The manual's example of the older three-digit-agency layout (2004; quoted by
@@ -155,27 +143,20 @@ import Testing
         let cnab = BoletoTitle(bank: "041", convenio: "1102900015046", nossoNumero: "2283256351", dueDate: date("2000-07-04"), amountCents: 55000)
         let made = try BoletoMaker.make(cnab, asOf: date("2000-07-04"))
         #expect(made.barcode == bare.barcode && made.fields == bare.fields)
+        #expect(made.fields.layout == BanrisulCampoLivre.cobrancaDireta)
     }
 
     /// Títulos Banrisul cannot make: the corpus retorno's nosso número and código, whose NCs are
     /// wrong (50 for 51, 96 for 46), an agency that is not the convenio's, none at all, a
     /// nosso número too long.
-    @Test(arguments: [
+    static let banrisulRejects: [(BoletoTitle, String)] = [
         (BoletoTitle(bank: "041", agency: "1102", convenio: "9000150", nossoNumero: "2283256350", dueDate: date("2026-03-15"), amountCents: 1), "boleto.nosso-numero"),
         (BoletoTitle(bank: "041", convenio: "1102900015096", nossoNumero: "22832563", dueDate: date("2026-03-15"), amountCents: 1), "boleto.convenio"),
         (BoletoTitle(bank: "041", agency: "1103", convenio: "1102900015046", nossoNumero: "22832563", dueDate: date("2026-03-15"), amountCents: 1), "boleto.agency"),
         (BoletoTitle(bank: "041", convenio: "9000150", nossoNumero: "22832563", dueDate: date("2026-03-15"), amountCents: 1), "boleto.agency"),
         (BoletoTitle(bank: "041", agency: "1102", nossoNumero: "22832563", dueDate: date("2026-03-15"), amountCents: 1), "boleto.convenio"),
         (BoletoTitle(bank: "041", agency: "1102", convenio: "9000150", nossoNumero: "123456789", dueDate: date("2026-03-15"), amountCents: 1), "boleto.nosso-numero"),
-    ])
-    func banrisulRejects(_ t: BoletoTitle, _ code: String) {
-        do {
-            _ = try BoletoMaker.make(t, asOf: Self.asOf)
-            Issue.record("made a boleto")
-        } catch {
-            #expect(error.code == code, "\(error)")
-        }
-    }
+    ]
 
     // MARK: Banco do Nordeste
 
@@ -189,24 +170,6 @@ import Testing
         #expect(String(UnicodeScalar(BancoDoNordesteCampoLivre.nossoNumeroDigit(d(nn)))) == dv)
     }
 
-    @Test(arguments: bnb)
-    func bnbMakesTheBoleto(_ c: BNBCase) throws {
-        let made = try BoletoMaker.make(c.title, asOf: Self.around(c.due))
-        #expect(made.barcode.description == c.barcode)
-        #expect(made.linhaDigitavel.description == c.line)
-        #expect(made.fields.nossoNumero == c.nossoNumeroWithDV)
-        #expect(made.fields.nossoNumeroCheck == String(c.nossoNumeroWithDV.suffix(1)))
-    }
-
-    @Test(arguments: bnb)
-    func bnbReadsItBack(_ c: BNBCase) throws {
-        let made = try BoletoMaker.make(c.title, asOf: Self.around(c.due))
-        guard case .bank(let r) = try BoletoDecoder.decode(c.barcode, asOf: Self.around(c.due)) else { Issue.record("not bank"); return }
-        #expect(r.valid && r.warnings.isEmpty)
-        #expect(r.fields == made.fields)
-        #expect(r.fields?.carteira == c.carteira && r.fields?.accountDigit == c.accountDigit)
-    }
-
     /// A wrong DV or a non-zero tail is named with its barcode position.
     @Test(arguments: [("0016000119320000053021000", 39), ("0016000119320000053121001", 44), ("0016000119320000053121100", 42)])
     func bnbReadFlags(_ campoLivre: String, _ column: Int) {
@@ -216,14 +179,17 @@ import Testing
 
     /// Títulos BNB cannot make: CNAB 400's one-character carteira (never padded into 04), no
     /// account digit, a wrong nosso número DV, an account too long.
-    @Test(arguments: [
+    static let bnbRejects: [(BoletoTitle, String)] = [
         (BoletoTitle(bank: "004", agency: "16", account: "1193", accountDigit: "2", carteira: "4", nossoNumero: "53", dueDate: date("2026-03-15"), amountCents: 1), "boleto.carteira"),
         (BoletoTitle(bank: "004", agency: "16", account: "1193", carteira: "21", nossoNumero: "53", dueDate: date("2026-03-15"), amountCents: 1), "boleto.account"),
         (BoletoTitle(bank: "004", agency: "16", account: "1193", accountDigit: "2", carteira: "21", nossoNumero: "00000530", dueDate: date("2026-03-15"), amountCents: 1), "boleto.nosso-numero"),
         (BoletoTitle(bank: "004", agency: "16", account: "12345678", accountDigit: "2", carteira: "21", nossoNumero: "53", dueDate: date("2026-03-15"), amountCents: 1), "boleto.account"),
         (BoletoTitle(bank: "004", account: "1193", accountDigit: "2", carteira: "21", nossoNumero: "53", dueDate: date("2026-03-15"), amountCents: 1), "boleto.agency"),
-    ])
-    func bnbRejects(_ t: BoletoTitle, _ code: String) {
+    ]
+
+    /// Each título above is rejected, with its code.
+    @Test(arguments: banrisulRejects + bnbRejects)
+    func rejected(_ t: BoletoTitle, _ code: String) {
         do {
             _ = try BoletoMaker.make(t, asOf: Self.asOf)
             Issue.record("made a boleto")

@@ -40,11 +40,7 @@ import Testing
             t.agency = rng.digits(4)
             t.convenio = rng.digits(7)
             t.nossoNumero = rng.digits(7)
-        case "748":
-            t.agency = rng.digits(4)
-            t.convenio = rng.digits(7)
-            t.nossoNumero = rng.digits(8)
-        case "041":
+        case "748", "041":
             t.agency = rng.digits(4)
             t.convenio = rng.digits(7)
             t.nossoNumero = rng.digits(8)
