@@ -22,8 +22,9 @@ public enum BanrisulCampoLivre: CampoLivreLayout {
     public static let cobrancaNormal = "cobranca-normal"
     /// `CampoLivreFields.layout` of the older three-digit-agency layout (`read` only).
     public static let agencia3 = "agencia-3"
-    /// The layouts above: their nosso número ends with a two-digit NC.
-    public static let layouts: Set<String> = [cobrancaDireta, cobrancaNormal, agencia3]
+    /// The layouts above: their nosso número ends with a two-digit NC. (An array: `boleto make`
+    /// asks once per título, and comparing three short strings costs less than hashing one.)
+    public static let layouts = [cobrancaDireta, cobrancaNormal, agencia3]
 
     /// The NC (two check digits) of `digits`. First digit: módulo 10 (`CheckDigits.mod10`).
     /// Second: the remainder r of módulo 11 with weights 2–7 over the digits and the first
