@@ -16,13 +16,15 @@ public protocol CampoLivreLayout {
 /// The banks whose campo livre Troca writes and reads.
 public enum CampoLivre {
     /// The bank codes Troca knows, in order.
-    public static let banks = ["001", "033", "104", "237", "341", "748", "756"]
+    public static let banks = ["001", "004", "033", "041", "104", "237", "341", "748", "756"]
 
     /// The layout of a bank code, if Troca knows it.
     public static func known(_ bank: String) -> (any CampoLivreLayout.Type)? {
         switch bank {
         case BancoDoBrasilCampoLivre.bank: return BancoDoBrasilCampoLivre.self
+        case BancoDoNordesteCampoLivre.bank: return BancoDoNordesteCampoLivre.self
         case SantanderCampoLivre.bank: return SantanderCampoLivre.self
+        case BanrisulCampoLivre.bank: return BanrisulCampoLivre.self
         case CaixaCampoLivre.bank: return CaixaCampoLivre.self
         case BradescoCampoLivre.bank: return BradescoCampoLivre.self
         case ItauCampoLivre.bank: return ItauCampoLivre.self

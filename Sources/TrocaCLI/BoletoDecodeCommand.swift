@@ -13,8 +13,8 @@ enum BoletoDecodeCommand: Command {
         JSON `boleto` record per code on standard output:
           bank         a 47-digit linha digitável or a 44-digit barcode starting with a bank
                        code: bank, currency, factor, due_date, amount_cents, barcode,
-                       linha_digitavel, campo_livre and, for the banks Troca knows (001, 033,
-                       104, 237, 341, 748, 756), the título fields the campo livre holds
+                       linha_digitavel, campo_livre and, for the banks Troca knows (001, 004,
+                       033, 041, 104, 237, 341, 748, 756), the título fields the campo livre holds
           arrecadacao  a 48-digit line or a 44-digit barcode starting with 8: segment, value
                        identifier (6/7 módulo 10, 8/9 módulo 11), amount or reference value,
                        company, free field

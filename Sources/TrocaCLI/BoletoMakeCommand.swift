@@ -32,7 +32,10 @@ enum BoletoMakeCommand: Command {
         Fields read: bank, agency, account, account_digit, carteira (bank_carteira instead when
         present: the bank's own number beside FEBRABAN's C006 carteira in a CNAB 240 título),
         convenio, nosso_numero, document_number (Itaú special carteiras), due_date, amount_cents. Banks: 001 (convênio
-        of 4, 6 or 7 digits), 033, 104 (SIGCB), 237, 341, 748 (convenio = posto + código), 756.
+        of 4, 6 or 7 digits), 004 (carteira 21, 31, 41 or 51; account_digit), 033, 041 (convenio
+        = código do beneficiário, or agência + código + NC as CNAB 400 writes it; its
+        nosso_numero_digit is the two-digit NC), 104 (SIGCB), 237, 341, 748 (convenio = posto +
+        código), 756.
 
         A title that cannot make a valid boleto — unknown bank, missing convênio, nosso número
         too long for the bank or with a wrong check digit, amount over R$ 99.999.999,99, due date
@@ -250,7 +253,7 @@ struct TitleBoletoMaker {
         }
         do {
             let b = try BoletoMaker.make(t, asOf: asOf)
-            if let givenDigit, !givenDigit.isEmpty, let digit = b.fields.nossoNumeroDigit, givenDigit.uppercased() != digit {
+            if let givenDigit, !givenDigit.isEmpty, let digit = b.fields.nossoNumeroCheck, givenDigit.uppercased() != digit {
                 let e = BoletoError(
                     BoletoError.Code.nossoNumero,
                     "nosso_numero_digit is \"\(givenDigit)\", the check digit of nosso número \(t.nossoNumero ?? "") is \(digit)")
@@ -348,7 +351,7 @@ struct TitleBoletoMaker {
         var close = line.count - 1
         while close > 0, line[close] != 0x7D { close -= 1 }
         var from = 0
-        let digit = b.fields.nossoNumeroDigit
+        let digit = b.fields.nossoNumeroCheck
         var done: (digit: Bool, barcode: Bool, line: Bool) = (digit == nil, false, false)
         func put(_ bytes: [UInt8]) { bytes.withUnsafeBufferPointer { out.appendBytes($0) } }
         func quoted(_ digits: DigitBuffer) {
@@ -372,7 +375,7 @@ struct TitleBoletoMaker {
             let key = RawKey(base: line.baseAddress! + s.key.lowerBound, count: s.key.count)
             if key == "nosso_numero", let nn = b.fields.nossoNumero {
                 replace(s)
-                quoted(nn, dropping: digit == nil ? 0 : 1)
+                quoted(nn, dropping: digit?.utf8.count ?? 0)
             } else if key == "nosso_numero_digit", let digit {
                 done.digit = true
                 replace(s)

@@ -130,7 +130,7 @@ import Testing
         (BoletoTitle(bank: "237", agency: "1", account: "1", carteira: "09", nossoNumero: "12A", dueDate: date("2026-03-15"), amountCents: 1), "boleto.nosso-numero"),
         (BoletoTitle(bank: "341", agency: "1513", account: "87710", accountDigit: "9", carteira: "109", nossoNumero: "1", dueDate: date("2026-03-15"), amountCents: 1), "boleto.account"),
         (BoletoTitle(bank: "748", agency: "1", carteira: "1", convenio: "12345", nossoNumero: "1", dueDate: date("2026-03-15"), amountCents: 1), "boleto.convenio"),
-        (BoletoTitle(bank: "041", nossoNumero: "1", dueDate: date("2026-03-15"), amountCents: 1), "boleto.bank"),
+        (BoletoTitle(bank: "070", nossoNumero: "1", dueDate: date("2026-03-15"), amountCents: 1), "boleto.bank"),
     ])
     func rejected(_ t: BoletoTitle, _ code: String) {
         do {

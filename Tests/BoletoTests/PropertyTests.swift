@@ -40,10 +40,16 @@ import Testing
             t.agency = rng.digits(4)
             t.convenio = rng.digits(7)
             t.nossoNumero = rng.digits(7)
-        case "748":
+        case "748", "041":
             t.agency = rng.digits(4)
             t.convenio = rng.digits(7)
             t.nossoNumero = rng.digits(8)
+        case "004":
+            t.agency = rng.digits(4)
+            t.account = rng.digits(7)
+            t.accountDigit = rng.digits(1)
+            t.carteira = ["21", "31", "41", "51"].randomElement(using: &rng)!
+            t.nossoNumero = rng.digits(7)
         default: break
         }
         return t
