@@ -17,11 +17,11 @@ public enum BancoDoNordesteCampoLivre: CampoLivreLayout {
 
     /// The nosso número DV over its 7 digits.
     public static func nossoNumeroDigit(_ nossoNumero: some Collection<UInt8>) -> UInt8 {
-        let r = CheckDigits.mod11Remainder(Digits(nossoNumero), maxWeight: 8)
+        let r = CheckDigits.mod11Remainder(DigitBuffer(nossoNumero), maxWeight: 8)
         return r <= 1 ? 48 : ascii(11 - r)
     }
 
-    public static func make(_ t: BoletoTitle) throws(BoletoError) -> (campoLivre: Digits, fields: CampoLivreFields) {
+    public static func make(_ t: BoletoTitle) throws(BoletoError) -> (campoLivre: DigitBuffer, fields: CampoLivreFields) {
         let agency = try Field.digits(t.agency, 4, "agency", BoletoError.Code.agency, bank: bank)!
         let account = try Field.digits(t.account, 7, "account", BoletoError.Code.account, bank: bank)!
         guard let accountDigit = t.accountDigit, accountDigit.utf8.count == 1, CheckDigits.allDigits(accountDigit.utf8) else {
@@ -43,7 +43,7 @@ public enum BancoDoNordesteCampoLivre: CampoLivreLayout {
         f.accountDigit = accountDigit
         f.carteira = carteira
         f.nossoNumero = full.text
-        return (agency + account + Digits(accountDigit.utf8) + full + Digits(carteira.utf8) + Digits(ascii: "000"), f)
+        return (agency + account + DigitBuffer(accountDigit.utf8) + full + DigitBuffer(carteira.utf8) + DigitBuffer(ascii: "000"), f)
     }
 
     public static func read(_ c: [UInt8]) -> (fields: CampoLivreFields, problems: [BoletoError]) {

@@ -31,8 +31,8 @@ public enum BanrisulCampoLivre: CampoLivreLayout {
     /// digit; r = 0 ⇒ 0, otherwise 11 − r, except that r = 1 makes the first digit invalid: it
     /// goes up by one (9 wraps to 0) and r is computed again. That happens at most once: the
     /// first digit has weight 2, so r moves from 1 to 3 (or to 5 when 9 wraps to 0).
-    public static func nc(_ digits: some Collection<UInt8>) -> Digits {
-        let base = Digits(digits)
+    public static func nc(_ digits: some Collection<UInt8>) -> DigitBuffer {
+        let base = DigitBuffer(digits)
         func remainder(first: Int) -> Int {
             var d = base
             d.append(ascii(first))
@@ -47,10 +47,10 @@ public enum BanrisulCampoLivre: CampoLivreLayout {
         return [ascii(first), ascii(r == 0 ? 0 : 11 - r)]
     }
 
-    public static func make(_ t: BoletoTitle) throws(BoletoError) -> (campoLivre: Digits, fields: CampoLivreFields) {
+    public static func make(_ t: BoletoTitle) throws(BoletoError) -> (campoLivre: DigitBuffer, fields: CampoLivreFields) {
         let (agency, codigo) = try beneficiario(t)
         let nn = try nossoNumero(t.nossoNumero)
-        var c = Digits(ascii: "21") + agency + codigo + nn + Digits(ascii: "40")
+        var c = DigitBuffer(ascii: "21") + agency + codigo + nn + DigitBuffer(ascii: "40")
         c.append(contentsOf: nc(c))
         var f = CampoLivreFields()
         f.agency = agency.text
@@ -98,16 +98,16 @@ public enum BanrisulCampoLivre: CampoLivreLayout {
     /// The agência (4) and the código do beneficiário (7) of a título: `convenio` of up to 7
     /// digits with `agency`, or the 13 digits CNAB 400 writes (agência + código + the código's
     /// NC), whose NC must be right and whose agência must be the título's `agency` if it has one.
-    static func beneficiario(_ t: BoletoTitle) throws(BoletoError) -> (agency: Digits, codigo: Digits) {
+    static func beneficiario(_ t: BoletoTitle) throws(BoletoError) -> (agency: DigitBuffer, codigo: DigitBuffer) {
         guard let convenio = t.convenio, convenio.utf8.count == 13, CheckDigits.allDigits(convenio.utf8) else {
             let agency = try Field.digits(t.agency, 4, "agency", BoletoError.Code.agency, bank: bank)!
             let codigo = try Field.digits(t.convenio, 7, "convenio (código do beneficiário)", BoletoError.Code.convenio, bank: bank)!
             return (agency, codigo)
         }
         let b = convenio.utf8
-        let agency = Digits(b.prefix(4))
-        let codigo = Digits(b.dropFirst(4).prefix(7))
-        let given = Digits(b.suffix(2))
+        let agency = DigitBuffer(b.prefix(4))
+        let codigo = DigitBuffer(b.dropFirst(4).prefix(7))
+        let given = DigitBuffer(b.suffix(2))
         guard given == nc(codigo) else {
             throw BoletoError(
                 BoletoError.Code.convenio,
@@ -120,12 +120,12 @@ public enum BanrisulCampoLivre: CampoLivreLayout {
     }
 
     /// A nosso número of up to 8 digits, or 10 whose last two are its NC (which must be right).
-    static func nossoNumero(_ value: String?) throws(BoletoError) -> Digits {
+    static func nossoNumero(_ value: String?) throws(BoletoError) -> DigitBuffer {
         guard let value, value.utf8.count == 10, CheckDigits.allDigits(value.utf8) else {
             return try Field.digits(value, 8, "nosso_numero", BoletoError.Code.nossoNumero, bank: bank)!
         }
-        let base = Digits(value.utf8.prefix(8))
-        let given = Digits(value.utf8.suffix(2))
+        let base = DigitBuffer(value.utf8.prefix(8))
+        let given = DigitBuffer(value.utf8.suffix(2))
         guard given == nc(base) else {
             throw BoletoError(
                 BoletoError.Code.nossoNumero,
