@@ -91,9 +91,23 @@ final class AtomicFile {
     let temp: String
     let fd: Int32
     var done = false
+    /// Writing straight into `target`: it is not a regular file (`/dev/null`, a FIFO, a
+    /// terminal), which a rename would replace (as root, `--output /dev/null` used to turn
+    /// /dev/null into a regular file).
+    let direct: Bool
 
     init(path: String) throws {
         target = path
+        var info = stat()
+        if stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG, info.st_mode & S_IFMT != S_IFDIR {
+            let fd = open(path, O_WRONLY)
+            guard fd >= 0 else { throw WriteError(description: "cannot open \(path): \(String(cString: strerror(errno)))") }
+            self.fd = fd
+            temp = path
+            direct = true
+            return
+        }
+        direct = false
         let dir = (path as NSString).deletingLastPathComponent
         let base = (path as NSString).lastPathComponent
         var template = Array(((dir.isEmpty ? "." : dir) + "/.\(base).tmp.XXXXXX").utf8CString)
@@ -115,6 +129,10 @@ final class AtomicFile {
     func commit() throws {
         guard !done else { return }
         done = true
+        if direct {
+            close(fd)
+            return
+        }
         fsync(fd)
         close(fd)
         guard rename(temp, target) == 0 else {
@@ -128,6 +146,7 @@ final class AtomicFile {
     /// replaces a file, so two writers cannot take the same name); returns the path taken.
     func commitNew(_ paths: [String]) throws -> String {
         guard !done else { throw WriteError(description: "\(target) was already committed") }
+        guard !direct else { throw WriteError(description: "\(target) is not a regular file") }
         done = true
         fsync(fd)
         close(fd)
@@ -145,7 +164,7 @@ final class AtomicFile {
         guard !done else { return }
         done = true
         close(fd)
-        unlink(temp)
+        if !direct { unlink(temp) }
     }
 
     deinit { abort() }

@@ -24,6 +24,17 @@ func summaryCounts(_ stderr: String) -> [(read: Int, written: Int, rejected: Int
 }
 
 @Suite struct CLITests {
+    /// `--output /dev/null` writes into the device: a rename over it would replace /dev/null with
+    /// a regular file for the whole machine (as root), or fail (as anyone else).
+    @Test func outputToADeviceWritesIntoIt() throws {
+        let run = troca(["cnab", "parse", sampleRetorno, "--output", "/dev/null"])
+        #expect(run.status == .ok)
+        #expect(run.stdout.isEmpty)
+        var info = stat()
+        #expect(stat("/dev/null", &info) == 0)
+        #expect(info.st_mode & S_IFMT == S_IFCHR)
+    }
+
     @Test func outputIsWrittenAtomicallyAndOnlyWhenTheFileIsWhole() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
