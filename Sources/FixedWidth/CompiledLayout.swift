@@ -24,6 +24,26 @@ public enum FieldFormat: Sendable, Hashable {
     /// The order of a date's parts.
     public enum DateOrder: Sendable, Hashable {
         case dayMonthYear4, dayMonthYear2, year4MonthDay
+
+        /// The date's digits in this order (8, or 6 for a two-digit year).
+        public func digits(_ d: CivilDate) -> [UInt8] {
+            var b = [UInt8](repeating: 0x30, count: self == .dayMonthYear2 ? 6 : 8)
+            switch self {
+            case .dayMonthYear4:
+                Digits.write(d.day, width: 2, into: &b, at: 0)
+                Digits.write(d.month, width: 2, into: &b, at: 2)
+                Digits.write(d.year, width: 4, into: &b, at: 4)
+            case .dayMonthYear2:
+                Digits.write(d.day, width: 2, into: &b, at: 0)
+                Digits.write(d.month, width: 2, into: &b, at: 2)
+                Digits.write(d.year % 100, width: 2, into: &b, at: 4)
+            case .year4MonthDay:
+                Digits.write(d.year, width: 4, into: &b, at: 0)
+                Digits.write(d.month, width: 2, into: &b, at: 4)
+                Digits.write(d.day, width: 2, into: &b, at: 6)
+            }
+            return b
+        }
     }
 }
 

@@ -129,22 +129,7 @@ public struct FlatEncoder {
             guard kind == .string, let d = CivilDate(iso: tape.string(node)) else {
                 throw ParseProblem("\(path): expected a date YYYY-MM-DD for \(field.name), found \(CellParsers.quote(kind == .string ? Array(tape.bytes(node)) : Array("a \(kind)".utf8)))")
             }
-            var b = [UInt8](repeating: 0x30, count: 8)
-            switch order {
-            case .dayMonthYear4:
-                Digits.write(d.day, width: 2, into: &b, at: 0)
-                Digits.write(d.month, width: 2, into: &b, at: 2)
-                Digits.write(d.year, width: 4, into: &b, at: 4)
-            case .dayMonthYear2:
-                b = [UInt8](repeating: 0x30, count: 6)
-                Digits.write(d.day, width: 2, into: &b, at: 0)
-                Digits.write(d.month, width: 2, into: &b, at: 2)
-                Digits.write(d.year % 100, width: 2, into: &b, at: 4)
-            case .year4MonthDay:
-                Digits.write(d.year, width: 4, into: &b, at: 0)
-                Digits.write(d.month, width: 2, into: &b, at: 4)
-                Digits.write(d.day, width: 2, into: &b, at: 6)
-            }
+            let b = order.digits(d)
             return try fit(b, field, numeric: true)
         case .enumeration:
             var json: [UInt8] = []

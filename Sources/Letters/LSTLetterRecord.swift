@@ -182,24 +182,7 @@ struct LSTLetterRecord {
         case .text(let bytes):
             if case .date(let order) = field.format {
                 guard let d = Filters.civilDate(bytes) else { return false }
-                var b: [UInt8]
-                switch order {
-                case .dayMonthYear4:
-                    b = [UInt8](repeating: 0x30, count: 8)
-                    Digits.write(d.day, width: 2, into: &b, at: 0)
-                    Digits.write(d.month, width: 2, into: &b, at: 2)
-                    Digits.write(d.year, width: 4, into: &b, at: 4)
-                case .dayMonthYear2:
-                    b = [UInt8](repeating: 0x30, count: 6)
-                    Digits.write(d.day, width: 2, into: &b, at: 0)
-                    Digits.write(d.month, width: 2, into: &b, at: 2)
-                    Digits.write(d.year % 100, width: 2, into: &b, at: 4)
-                case .year4MonthDay:
-                    b = [UInt8](repeating: 0x30, count: 8)
-                    Digits.write(d.year, width: 4, into: &b, at: 0)
-                    Digits.write(d.month, width: 2, into: &b, at: 4)
-                    Digits.write(d.day, width: 2, into: &b, at: 6)
-                }
+                let b = order.digits(d)
                 return fit(b[...], true, field.length, &out)
             }
             if field.numeric {
