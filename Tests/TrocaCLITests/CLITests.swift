@@ -203,6 +203,12 @@ extension CLITests {
         return nil
     }
 
+    /// What `script` prints run with `TROCA_THREADS` 1, 2 and 3 (for the tests that a stage's
+    /// bytes do not depend on its threads).
+    func outputsWithThreads(_ script: String, cwd: String) throws -> [String] {
+        try [1, 2, 3].map { try shell("TROCA_THREADS=\($0) " + script, cwd: cwd).output }
+    }
+
     func shell(_ script: String, cwd: String) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
@@ -288,13 +294,8 @@ extension BinaryTests {
         }
         try (lines.joined(separator: "\n") + "\n").write(toFile: dir + "/titles.jsonl", atomically: true, encoding: .utf8)
         for extra in ["", "--max-rejects 150"] {
-            var outcomes: [String] = []
-            for threads in [1, 2, 3] {
-                let run = try shell(
-                    "TROCA_THREADS=\(threads) '\(binary)' boleto make --as-of 2026-01-01 \(extra) --rejects rej.jsonl titles.jsonl > out.jsonl 2> err.txt; echo status=$?; md5sum out.jsonl rej.jsonl err.txt | cut -c1-32; wc -l < out.jsonl; tail -1 err.txt",
-                    cwd: dir)
-                outcomes.append(run.output)
-            }
+            let outcomes = try outputsWithThreads(
+                "'\(binary)' boleto make --as-of 2026-01-01 \(extra) --rejects rej.jsonl titles.jsonl > out.jsonl 2> err.txt; echo status=$?; md5sum out.jsonl rej.jsonl err.txt | cut -c1-32; wc -l < out.jsonl; tail -1 err.txt", cwd: dir)
             #expect(outcomes[0].contains(extra.isEmpty ? "status=65" : "stopped after 151 rejects"), "\(outcomes[0])")
             #expect(outcomes[1] == outcomes[0] && outcomes[2] == outcomes[0], "\(outcomes)")
         }

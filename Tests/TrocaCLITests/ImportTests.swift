@@ -153,13 +153,8 @@ extension BinaryTests {
             ("titulos.csv", "", "status=65"), ("titulos.csv", "--max-rejects 150", "stopped after 151 rejected rows"),
             ("nul.csv", "", "csv.binary"), ("open.csv", "", "csv.unterminated-quote"),
         ] {
-            var outcomes: [String] = []
-            for threads in [1, 2, 3] {
-                let run = try shell(
-                    "TROCA_THREADS=\(threads) '\(binary)' import titles --map '\(map)' \(extra) --rejects rej.jsonl \(file) > out.jsonl 2> err.txt; echo status=$?; md5sum out.jsonl rej.jsonl err.txt | cut -c1-32; wc -l < out.jsonl; grep -o 'csv[.][a-z-]*' err.txt | sort -u; tail -2 err.txt",
-                    cwd: dir)
-                outcomes.append(run.output)
-            }
+            let outcomes = try outputsWithThreads(
+                "'\(binary)' import titles --map '\(map)' \(extra) --rejects rej.jsonl \(file) > out.jsonl 2> err.txt; echo status=$?; md5sum out.jsonl rej.jsonl err.txt | cut -c1-32; wc -l < out.jsonl; grep -o 'csv[.][a-z-]*' err.txt | sort -u; tail -2 err.txt", cwd: dir)
             #expect(outcomes[0].contains(expected), "\(file) \(extra): \(outcomes[0])")
             #expect(outcomes[1] == outcomes[0] && outcomes[2] == outcomes[0], "\(file) \(extra): \(outcomes)")
         }

@@ -350,13 +350,8 @@ extension BinaryTests {
         for (extra, summary) in [
             ("--format lst --as-of 2026-11-23", ""), ("--format text", ""), ("--format lst --as-of 2026-11-23 --max-rejects 60", "| sed 's/read [0-9]* records//; s/, [0-9]* skipped//'"),
         ] {
-            var outcomes: [String] = []
-            for threads in [1, 2, 3] {
-                let run = try shell(
-                    "TROCA_THREADS=\(threads) '\(binary)' letters render \(templates) \(extra) --rejects rej.jsonl jobs.jsonl > out 2> err.txt; echo status=$?; md5sum out rej.jsonl | cut -c1-32; head -n -1 err.txt | md5sum; wc -l < out; tail -1 err.txt \(summary)",
-                    cwd: dir)
-                outcomes.append(run.output)
-            }
+            let outcomes = try outputsWithThreads(
+                "'\(binary)' letters render \(templates) \(extra) --rejects rej.jsonl jobs.jsonl > out 2> err.txt; echo status=$?; md5sum out rej.jsonl | cut -c1-32; head -n -1 err.txt | md5sum; wc -l < out; tail -1 err.txt \(summary)", cwd: dir)
             #expect(outcomes[0].contains("status=65") && outcomes[0].contains("rejected"), "\(outcomes[0])")
             #expect(outcomes[1] == outcomes[0] && outcomes[2] == outcomes[0], "\(outcomes)")
         }

@@ -200,13 +200,8 @@ extension BinaryTests {
         let half = payments.count / 2
         try (payments[..<half].joined(separator: "\n") + "\n").write(toFile: dir + "/p1.jsonl", atomically: true, encoding: .utf8)
         try (payments[half...].joined(separator: "\n") + "\n").write(toFile: dir + "/p2.jsonl", atomically: true, encoding: .utf8)
-        var outcomes: [String] = []
-        for threads in [1, 2, 3] {
-            let run = try shell(
-                "TROCA_THREADS=\(threads) '\(binary)' reconcile --agreements acordos.jsonl --as-of 2026-03-20 --rejects rej.jsonl p1.jsonl - < p2.jsonl > out.jsonl 2> err.txt; echo status=$?; md5sum out.jsonl rej.jsonl err.txt | cut -c1-32; wc -l < out.jsonl rej.jsonl; tail -2 err.txt",
-                cwd: dir)
-            outcomes.append(run.output)
-        }
+        let outcomes = try outputsWithThreads(
+            "'\(binary)' reconcile --agreements acordos.jsonl --as-of 2026-03-20 --rejects rej.jsonl p1.jsonl - < p2.jsonl > out.jsonl 2> err.txt; echo status=$?; md5sum out.jsonl rej.jsonl err.txt | cut -c1-32; wc -l < out.jsonl rej.jsonl; tail -2 err.txt", cwd: dir)
         #expect(outcomes[0].contains("status=65"), "\(outcomes[0])")
         for code in ["agreement.total", "agreement.duplicate", "agreement.key-conflict", "agreement.json", "reconcile.payment-key", "reconcile.payment-amount", "reconcile.json"] {
             #expect(try String(contentsOfFile: dir + "/rej.jsonl", encoding: .utf8).contains(code), "\(code)")
