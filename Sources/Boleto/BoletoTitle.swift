@@ -65,13 +65,16 @@ public struct CampoLivreFields: Sendable, Hashable {
     /// Empty fields.
     public init() {}
 
-    /// The nosso número's check digit, the last character of `nossoNumero`, for the layouts
-    /// that append one: every bank's except Banco do Brasil's 7-digit convênio and Itaú's
-    /// special carteiras, whose nosso número has none.
+    /// The nosso número's check digits, the end of `nossoNumero`, for the layouts that append
+    /// them: Banrisul's two-digit NC, one character for every other bank except Banco do
+    /// Brasil's 7-digit convênio and Itaú's special carteiras, whose nosso número has none.
+    /// `boleto make` and `boleto decode` split the nosso número with it.
     public var nossoNumeroDigit: String? {
-        // The fields are ASCII digits (and X or P): the last byte is the last character.
-        guard let nn = nossoNumero, let last = nn.utf8.last, layout != "convenio-7", layout != "special-carteira" else { return nil }
-        return String(UnicodeScalar(last))
+        guard let nn = nossoNumero, layout != "convenio-7", layout != "special-carteira" else { return nil }
+        let width = layout.map { BanrisulCampoLivre.layouts.contains($0) } == true ? 2 : 1
+        // The fields are ASCII digits (and X or P): bytes are characters.
+        guard nn.utf8.count >= width else { return nil }
+        return String(decoding: nn.utf8.suffix(width), as: UTF8.self)
     }
 }
 

@@ -134,14 +134,3 @@ public enum BanrisulCampoLivre: CampoLivreLayout {
         return base
     }
 }
-
-extension CampoLivreFields {
-    /// The check digits printed after the nosso número: Banrisul's two-digit NC for its layouts,
-    /// else `nossoNumeroDigit` (one character, or nil). `boleto make` and `boleto decode` split
-    /// the nosso número with it. (It could become `nossoNumeroDigit` itself, which lives in
-    /// BoletoTitle.swift.)
-    public var nossoNumeroCheck: String? {
-        guard let layout, BanrisulCampoLivre.layouts.contains(layout), let nn = nossoNumero else { return nossoNumeroDigit }
-        return String(nn.suffix(2))
-    }
-}

@@ -253,7 +253,7 @@ struct TitleBoletoMaker {
         }
         do {
             let b = try BoletoMaker.make(t, asOf: asOf)
-            if let givenDigit, !givenDigit.isEmpty, let digit = b.fields.nossoNumeroCheck, givenDigit.uppercased() != digit {
+            if let givenDigit, !givenDigit.isEmpty, let digit = b.fields.nossoNumeroDigit, givenDigit.uppercased() != digit {
                 let e = BoletoError(
                     BoletoError.Code.nossoNumero,
                     "nosso_numero_digit is \"\(givenDigit)\", the check digit of nosso número \(t.nossoNumero ?? "") is \(digit)")
@@ -351,7 +351,7 @@ struct TitleBoletoMaker {
         var close = line.count - 1
         while close > 0, line[close] != 0x7D { close -= 1 }
         var from = 0
-        let digit = b.fields.nossoNumeroCheck
+        let digit = b.fields.nossoNumeroDigit
         var done: (digit: Bool, barcode: Bool, line: Bool) = (digit == nil, false, false)
         func put(_ bytes: [UInt8]) { bytes.withUnsafeBufferPointer { out.appendBytes($0) } }
         func quoted(_ digits: DigitBuffer) {

@@ -25,7 +25,7 @@ enum BoletoRun {
         if let v = f.convenio { w.string("convenio", v) }
         if let v = f.nossoNumero {
             // As boleto make writes a título: the number without its check digit, then the digit.
-            let digit = f.nossoNumeroCheck
+            let digit = f.nossoNumeroDigit
             w.string("nosso_numero", String(v.dropLast(digit?.count ?? 0)))
             if let digit { w.string("nosso_numero_digit", digit) }
         }

@@ -91,7 +91,7 @@ import Testing
         #expect(made.barcode.description == c.barcode)
         #expect(made.linhaDigitavel.description == c.line)
         #expect(made.fields.nossoNumero == c.nossoNumero)
-        #expect(made.fields.nossoNumeroCheck == c.check)
+        #expect(made.fields.nossoNumeroDigit == c.check)
     }
 
     /// Each case's line (Banrisul) or barcode (BNB) decoded: valid, and the fields `make` wrote.
@@ -115,7 +115,7 @@ import Testing
         #expect(r.barcode.amountCents == 55000 && r.dueDate == date("2000-07-04"))
         #expect(r.fields?.layout == BanrisulCampoLivre.agencia3)
         #expect(r.fields?.agency == "100" && r.fields?.convenio == "0000001" && r.fields?.nossoNumero == "2283256351")
-        #expect(r.fields?.nossoNumeroCheck == "51")
+        #expect(r.fields?.nossoNumeroDigit == "51")
     }
 
     /// jrimum's produto 1 (cobrança normal) campo livre: read as such, nothing wrong.
