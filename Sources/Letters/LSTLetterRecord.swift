@@ -150,7 +150,7 @@ struct LSTLetterRecord {
         var node = root
         for key in below {
             guard let n = node else { break }
-            node = TapeMember.find(key, of: n, in: tape)
+            node = tape.member(key, of: n)
         }
         guard let n = node else { return .absent }
         switch tape[n].kind {

@@ -242,7 +242,7 @@ public struct Template: Sendable {
         guard at >= 0 else { return nil }
         var v = scopes[at]
         for span in program.spans[program.keySpans[index]] {
-            guard let next = program.keys.withUnsafeBufferPointer({ TapeMember.find(UnsafeBufferPointer(rebasing: $0[span]), of: v, in: tape) }) else { return nil }
+            guard let next = program.keys.withUnsafeBufferPointer({ tape.member(UnsafeBufferPointer(rebasing: $0[span]), of: v) }) else { return nil }
             v = next
         }
         return v

@@ -158,25 +158,41 @@ public struct JSONTape: Sendable {
     /// The value node of the last member named `key` of the object at `index` (the last one wins,
     /// as with `JSONSerialization`), or nil.
     public func member(_ key: String, of index: Int) -> Int? {
-        guard nodes[index].kind == .object else { return nil }
         var key = key
-        return key.withUTF8 { wanted in
-            nodes.withUnsafeBufferPointer { nodes in
-                text.withUnsafeBufferPointer { text in
-                    var found: Int? = nil
-                    var i = index + 1
-                    for _ in 0..<nodes[index].count {
-                        let k = nodes[i]
-                        if Int(k.count) == wanted.count, memcmp(text.baseAddress! + Int(k.offset), wanted.baseAddress!, wanted.count) == 0 {
-                            found = i + 1
-                        }
-                        let v = nodes[i + 1]
-                        i = v.kind == .array || v.kind == .object ? Int(v.value) : i + 2
+        return key.withUTF8 { member($0, of: index) }
+    }
+
+    /// `member(_:of:)` for a key given as bytes (a stage that looks up many members per record
+    /// keeps its keys as bytes): the object's keys are scanned through pointers, a key's first
+    /// byte compared before the rest.
+    public func member(_ wanted: UnsafeBufferPointer<UInt8>, of index: Int) -> Int? {
+        guard nodes[index].kind == .object else { return nil }
+        return nodes.withUnsafeBufferPointer { nodes in
+            text.withUnsafeBufferPointer { text in
+                var found: Int? = nil
+                var i = index + 1
+                // Nodes `index + 1…` are key, value, key, value… of the object (a container value
+                // says where it ends); a key's bytes lie in `text`, which is never empty once a
+                // parse has reserved it.
+                for _ in 0..<nodes[index].count {
+                    let k = nodes[i]
+                    if Int(k.count) == wanted.count,
+                        wanted.isEmpty
+                            || (text[Int(k.offset)] == wanted[0] && memcmp(text.baseAddress! + Int(k.offset), wanted.baseAddress!, wanted.count) == 0)
+                    {
+                        found = i + 1
                     }
-                    return found
+                    let v = nodes[i + 1]
+                    i = v.kind == .array || v.kind == .object ? Int(v.value) : i + 2
                 }
+                return found
             }
         }
+    }
+
+    /// `member(_:of:)` for a key given as an array of bytes.
+    public func member(_ key: [UInt8], of index: Int) -> Int? {
+        key.withUnsafeBufferPointer { member($0, of: index) }
     }
 
     /// Appends a string node.
