@@ -6,14 +6,19 @@
 /// The nosso número DV: módulo 11 with weights 2–8 from the right, DV = 11 − remainder,
 /// remainder 0 or 1 ⇒ 0.
 ///
-/// In a título the carteira is the campo livre's two digits: CNAB 400's one-character codes
-/// (4, 5, I…) are not translated, since the sources disagree on them.
+/// In a título the carteira is the campo livre's two digits, or one of the CNAB 400 remessa's
+/// one-character codes that the sources agree on (4 → 21, 5 → 41, I → 51); the codes they
+/// disagree on (1, 2, 6) are rejected, never guessed.
 public enum BancoDoNordesteCampoLivre: CampoLivreLayout {
     public static let bank = "004"
     public static let name = "Banco do Nordeste"
 
     /// The carteiras (tipos de operação) the sources name.
     public static let carteiras = ["21", "31", "41", "51"]
+
+    /// CNAB 400 remessa carteira codes (position 108) whose tipo de operação brcobranca and
+    /// BoletoNet agree on.
+    public static let remessaCarteiraCodes = ["4": "21", "5": "41", "I": "51"]
 
     /// The nosso número DV over its 7 digits.
     public static func nossoNumeroDigit(_ nossoNumero: some Collection<UInt8>) -> UInt8 {
@@ -29,11 +34,12 @@ public enum BancoDoNordesteCampoLivre: CampoLivreLayout {
                 BoletoError.Code.account,
                 "Banco do Nordeste account_digit must be 1 digit (the barcode carries it), found \"\(t.accountDigit ?? "")\"")
         }
-        guard let carteira = t.carteira, carteiras.contains(carteira) else {
+        let given = t.carteira.map { remessaCarteiraCodes[$0.uppercased()] ?? $0 }
+        guard let carteira = given, carteiras.contains(carteira) else {
             throw BoletoError(
                 BoletoError.Code.carteira,
                 "Banco do Nordeste carteira (tipo de operação) must be one of \(carteiras.joined(separator: ", ")), "
-                    + "found \"\(t.carteira ?? "")\"")
+                    + "or a CNAB 400 code 4, 5 or I; found \"\(t.carteira ?? "")\"")
         }
         let nn = try Field.nossoNumero(t.nossoNumero, 7, bank: bank) { nossoNumeroDigit($0) }
         let full = nn + [nossoNumeroDigit(nn)]

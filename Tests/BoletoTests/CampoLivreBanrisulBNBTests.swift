@@ -177,15 +177,28 @@ import Testing
         #expect(r.problems.map(\.column) == [column], "\(r.problems)")
     }
 
-    /// Títulos BNB cannot make: CNAB 400's one-character carteira (never padded into 04), no
-    /// account digit, a wrong nosso número DV, an account too long.
+    /// Títulos BNB cannot make: the CNAB 400 carteira codes the sources disagree on (6, 1; never
+    /// padded into 06), no account digit, a wrong nosso número DV, an account too long.
     static let bnbRejects: [(BoletoTitle, String)] = [
-        (BoletoTitle(bank: "004", agency: "16", account: "1193", accountDigit: "2", carteira: "4", nossoNumero: "53", dueDate: date("2026-03-15"), amountCents: 1), "boleto.carteira"),
+        (BoletoTitle(bank: "004", agency: "16", account: "1193", accountDigit: "2", carteira: "6", nossoNumero: "53", dueDate: date("2026-03-15"), amountCents: 1), "boleto.carteira"),
+        (BoletoTitle(bank: "004", agency: "16", account: "1193", accountDigit: "2", carteira: "1", nossoNumero: "53", dueDate: date("2026-03-15"), amountCents: 1), "boleto.carteira"),
         (BoletoTitle(bank: "004", agency: "16", account: "1193", carteira: "21", nossoNumero: "53", dueDate: date("2026-03-15"), amountCents: 1), "boleto.account"),
         (BoletoTitle(bank: "004", agency: "16", account: "1193", accountDigit: "2", carteira: "21", nossoNumero: "00000530", dueDate: date("2026-03-15"), amountCents: 1), "boleto.nosso-numero"),
         (BoletoTitle(bank: "004", agency: "16", account: "12345678", accountDigit: "2", carteira: "21", nossoNumero: "53", dueDate: date("2026-03-15"), amountCents: 1), "boleto.account"),
         (BoletoTitle(bank: "004", account: "1193", accountDigit: "2", carteira: "21", nossoNumero: "53", dueDate: date("2026-03-15"), amountCents: 1), "boleto.agency"),
     ]
+
+    /// The CNAB 400 remessa codes both sources agree on make the same boleto as their campo
+    /// livre carteira (4 → 21, 5 → 41, I or i → 51).
+    @Test(arguments: [("4", "21"), ("5", "41"), ("I", "51"), ("i", "51")])
+    func bnbRemessaCarteiraCode(_ code: String, _ carteira: String) throws {
+        func title(_ c: String) -> BoletoTitle {
+            BoletoTitle(bank: "004", agency: "16", account: "1193", accountDigit: "2", carteira: c, nossoNumero: "53", dueDate: date("2026-03-15"), amountCents: 1)
+        }
+        let viaCode = try BoletoMaker.make(title(code), asOf: Self.asOf)
+        #expect(viaCode.barcode.code == (try BoletoMaker.make(title(carteira), asOf: Self.asOf)).barcode.code)
+        #expect(viaCode.fields.carteira == carteira)
+    }
 
     /// Each título above is rejected, with its code.
     @Test(arguments: banrisulRejects + bnbRejects)

@@ -22,6 +22,17 @@ import Testing
         #expect(back.amountCents == nil)
     }
 
+    /// The facts file's §H second vector: the static payload printed in the README of the
+    /// rayanetenorios/pix-payload package (key only, one-letter name and city), CRC 3A81.
+    @Test func publishedPackageStaticPayload() throws {
+        let published =
+            "00020126410014br.gov.bcb.pix0119rayane@alvoz.com.br5204000053039865802BR5901N6001C62070503***63043A81"
+        #expect(try PixBRCode(key: "rayane@alvoz.com.br", merchantName: "N", merchantCity: "C").payload() == published)
+        #expect(PixBRCode.crc16(Array(published.utf8.dropLast(4))) == 0x3A81)
+        let back = try PixBRCode.decode(published)
+        #expect(back.key == "rayane@alvoz.com.br" && back.txid == "***" && back.merchantName == "N" && back.merchantCity == "C")
+    }
+
     @Test func staticWithAmountAndTxidRoundTrips() throws {
         let code = PixBRCode(
             key: "+5511999999999", description: "Boleto 123", amountCents: 123456, txid: "TIT0001", merchantName: "José da Conceição",
