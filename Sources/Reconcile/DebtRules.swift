@@ -55,12 +55,17 @@ public struct DebtRules: Sendable, Hashable {
     /// Days after the due date during which nothing is charged; past them, everything counts
     /// from the due date.
     public var graceDays: Int
+    /// The bank calendar: a título due on a day without banking is on time on the next business
+    /// day (`BankCalendar.paymentDeadline`); past it, everything counts from the due date. nil
+    /// (`"business_days": false`): calendar days only.
+    public var calendar: BankCalendar?
 
     /// Rules from values; the defaults charge nothing.
     public init(
         fine: Rate = .zero, interest: Rate = .zero, interestPeriod: InterestPeriod = .month, correction: Bool = false,
-        fees: Rate = .zero, discount: Rate = .zero, graceDays: Int = 0
+        fees: Rate = .zero, discount: Rate = .zero, graceDays: Int = 0, calendar: BankCalendar? = .national
     ) {
+        self.calendar = calendar
         self.fine = fine
         self.interest = interest
         self.interestPeriod = interestPeriod
@@ -73,7 +78,7 @@ public struct DebtRules: Sendable, Hashable {
     /// The members a rules file may have.
     public static let keys: [String] = [
         "fine_percent", "interest_percent", "interest_per", "correction", "fees_percent", "discount_percent",
-        "grace_days", "doc",
+        "grace_days", "business_days", "doc",
     ]
 
     /// Reads a rules file (a JSON object, docs/reconcile.md). Unknown members, percentages that
@@ -105,6 +110,11 @@ public struct DebtRules: Sendable, Hashable {
                     throw ReconcileConfigError("rules.field", "grace_days: expected a whole number of days 0…3650, found \(Self.show(v))")
                 }
                 graceDays = Int(n)
+            case "business_days":
+                guard case .bool(let b) = v else {
+                    throw ReconcileConfigError("rules.field", "business_days: expected true or false, found \(Self.show(v))")
+                }
+                calendar = b ? .national : nil
             case "doc":
                 continue
             default:

@@ -80,7 +80,8 @@ public struct DebtUpdate: Sendable, Hashable {
 extension DebtRules {
     /// The debt of one título as of `asOf` (docs/reconcile.md, "How a título is updated"):
     ///
-    /// 1. Not past due, or past due by at most `graceDays`: nothing is added (total = principal).
+    /// 1. Not past due, past due by at most `graceDays`, or due on a day without banking and
+    ///    updated by the next business day (`calendar`): nothing is added (total = principal).
     /// 2. Correção: principal × `index.factor(after: due, through: asOf)`, rounded half-up;
     ///    the correction is what that adds, and never less than zero (deflation does not reduce a debt).
     /// 3. Multa: corrected × `fine`. Juros: corrected × `interest` × days late (÷ 30 per month).
@@ -112,6 +113,7 @@ extension DebtRules {
             return Int(value)
         }
         let days = asOf.daysSinceEpoch - dueDate.daysSinceEpoch
+        if days > 0, let calendar, !calendar.isLate(asOf, due: dueDate) { return DebtUpdate(daysLate: 0, principalCents: principalCents) }
         guard days > 0, days > graceDays else { return DebtUpdate(daysLate: max(days, 0), principalCents: principalCents) }
         var correction = 0
         if self.correction {

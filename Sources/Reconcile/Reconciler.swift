@@ -138,9 +138,19 @@ public struct MatchOptions: Sendable {
     public var rules: DebtRules?
     /// The index table the rules' correction needs.
     public var index: IndexTable?
+    /// Which payments are late: after the due date and after the next business day when the due
+    /// date has no banking (nil: any day after the due date). With rules, theirs is used.
+    public var calendar: BankCalendar?
+
+    /// The calendar that tells late payments: the rules', else `calendar`.
+    public var lateCalendar: BankCalendar? { rules.map(\.calendar) ?? calendar }
 
     /// Options from values.
-    public init(toleranceCents: Int = 0, windowDays: Int = 10, rules: DebtRules? = nil, index: IndexTable? = nil) {
+    public init(
+        toleranceCents: Int = 0, windowDays: Int = 10, rules: DebtRules? = nil, index: IndexTable? = nil,
+        calendar: BankCalendar? = .national
+    ) {
+        self.calendar = calendar
         self.toleranceCents = toleranceCents
         self.windowDays = windowDays
         self.rules = rules
@@ -411,6 +421,7 @@ public struct Reconciler: Sendable {
         }
         let balance = balances[j]
         m.daysLate = max(0, p.date.daysSinceEpoch - dueDay[j])
+        if m.daysLate > 0, let calendar = options.lateCalendar, !calendar.isLate(p.date, due: due) { m.daysLate = 0 }
         if m.daysLate > 0, balance > 0, let rules = options.rules {
             do {
                 m.lateChargesCents = try rules.update(principalCents: balance, dueDate: due, asOf: p.date, index: options.index).chargesCents

@@ -11,7 +11,8 @@ enum LettersSelectCommand: Command {
     static let help = """
         usage: troca letters select --ladder LADDER.json [--as-of YYYY-MM-DD] [FILE|-]
                                     [--history FILE [--commit]] [--rules RULES.json]
-                                    [--index INDEX.csv] [--output FILE] [--rejects FILE]
+                                    [--index INDEX.csv] [--holidays FILE] [--output FILE]
+                                    [--rejects FILE]
 
         Reads `title` records (standard input when no FILE or `-`), and `agreement` or
         `agreement_status` records naming parties in a current agreement. Groups the títulos
@@ -40,11 +41,12 @@ enum LettersSelectCommand: Command {
           --commit            append this run's letters to --history
           --rules FILE        debt update rules (docs/reconcile.md)
           --index FILE        monthly index rates, when the rules ask for correction
+          --holidays FILE     local holidays added to the national bank calendar of the rules
           --output FILE       write here (atomically) instead of standard output
           --rejects FILE      write rejected records as JSONL reject records
 
         """
-    static let valued: Set<String> = ["ladder", "as-of", "history", "rules", "index", "output", "rejects"]
+    static let valued: Set<String> = ["ladder", "as-of", "history", "rules", "index", "holidays", "output", "rejects"]
     static let flags: Set<String> = ["commit"]
     static let required = ["ladder"]
 
@@ -73,6 +75,7 @@ enum LettersSelectCommand: Command {
                 return .config
             }
         }
+        do { _ = try ReconcileRun.holidays(args, io, rules: &rules) } catch is ReconcileRun.HolidaysFileError { return .config }
         if let rules, rules.correction, index == nil {
             io.say("\(args.value("rules")!): the rules ask for correction (\"correction\": true): give the index table with --index FILE")
             return .config

@@ -10,7 +10,8 @@ enum ReconcileCommand: Command {
     static let help = """
         usage: troca reconcile --agreements FILE [PAYMENTS|-]… [--as-of YYYY-MM-DD] [--check]
                                [--tolerance-cents N] [--window-days N] [--rules RULES.json]
-                               [--index INDEX.csv] [--output FILE] [--rejects FILE]
+                               [--index INDEX.csv] [--holidays FILE] [--output FILE]
+                               [--rejects FILE]
 
         Reads agreements (JSONL `agreement` records) and payments (standard input when none or
         `-`): `event` records with event "paid" from `troca cnab parse` and `payment` records from
@@ -25,8 +26,10 @@ enum ReconcileCommand: Command {
 
         Payments are applied in a canonical order (date, amount, keys), so the output does not
         depend on the order of the inputs, and reconciling the same inputs twice gives the same
-        output. With --rules (regras.json, docs/reconcile.md), a late payment reports the late
-        charges owed on the balance it paid.
+        output. A payment is late when made after the due date and, for a due date without
+        banking (weekend, national or bank holiday, 31 December, a --holidays day), after the
+        next business day. With --rules (regras.json, docs/reconcile.md), a late payment reports
+        the late charges owed on the balance it paid.
 
         An agreement whose installments do not add up to its total, with amounts not above zero,
         numbers not 1…n or dates out of order, whose id repeats or whose keys collide with another
@@ -45,12 +48,14 @@ enum ReconcileCommand: Command {
           --window-days N     rule 3: most days between payment and due date (default 10)
           --rules FILE        late charges per the debt-update rules
           --index FILE        the index table the rules' correction needs
+          --holidays FILE     local (state, city) holidays, one date a line, added to the
+                              national bank calendar that tells late payments
           --output FILE       write here (atomically) instead of standard output
           --rejects FILE      write rejected lines as JSONL reject records
 
         """
     static let valued: Set<String> = [
-        "agreements", "as-of", "tolerance-cents", "window-days", "rules", "index", "output", "rejects",
+        "agreements", "as-of", "tolerance-cents", "window-days", "rules", "index", "holidays", "output", "rejects",
     ]
     static let flags: Set<String> = ["check"]
     static let required = ["agreements"]
@@ -80,6 +85,9 @@ enum ReconcileCommand: Command {
         } else if args.value("index") != nil {
             throw UsageError(message: "--index is used with --rules")
         }
+        do {
+            if let calendar = try ReconcileRun.holidays(args, io, rules: &options.rules) { options.calendar = calendar }
+        } catch is ReconcileRun.HolidaysFileError { return .config }
         let inputs = args.positionals.isEmpty ? ["-"] : args.positionals
         guard inputs.filter({ $0 == "-" }).count <= 1 else { throw UsageError(message: "standard input (-) can be read once") }
         let agreementsSource = try CnabRun.source(agreementsPath, io)

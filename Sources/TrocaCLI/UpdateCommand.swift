@@ -9,7 +9,7 @@ enum UpdateCommand: Command {
     static let summary = "debt update of títulos as of a date: multa, juros, correção, honorários → update + demonstrativo"
     static let help = """
         usage: troca update --as-of YYYY-MM-DD --rules RULES.json [--index INDEX.csv] [FILE|-]
-                            [--output FILE] [--rejects FILE] [--max-rejects N]
+                            [--holidays FILE] [--output FILE] [--rejects FILE] [--max-rejects N]
 
         Reads JSONL `title` records (standard input when none or `-`) and writes, for each, an
         `update` record: days late, principal, correção monetária (from the index table's
@@ -17,6 +17,9 @@ enum UpdateCommand: Command {
         honorários, desconto à vista and the total, in centavos, each rounded half-up once
         (docs/reconcile.md). Then one `demonstrativo` record per payer document, summing its
         títulos, in document order. Other records and blank lines are counted as skipped.
+        A título due on a day without banking (weekend, national or bank holiday, 31 December,
+        a --holidays day) is not late until the next business day has passed; the rules'
+        "business_days": false counts calendar days only.
 
         A título without due_date or amount_cents, with a negative amount, or needing an index
         month the table lacks is rejected with its reason (exit 65); the others are still
@@ -28,12 +31,15 @@ enum UpdateCommand: Command {
           --rules FILE        the rules (regras.json, required; docs/reconcile.md)
           --index FILE        monthly index rates (CSV month,rate_percent), needed when the
                               rules ask for correction
+          --holidays FILE     local (state, city) holidays, one date a line (YYYY-MM-DD or
+                              dd/MM/yyyy, then an optional name), added to the national
+                              bank calendar
           --output FILE       write here (atomically) instead of standard output
           --rejects FILE      write rejected lines as JSONL reject records
           --max-rejects N     stop after more than N rejected lines
 
         """
-    static let valued: Set<String> = ["as-of", "rules", "index", "output", "rejects", "max-rejects"]
+    static let valued: Set<String> = ["as-of", "rules", "index", "holidays", "output", "rejects", "max-rejects"]
     static let flags: Set<String> = []
     static let required = ["rules"]
 
@@ -43,11 +49,13 @@ enum UpdateCommand: Command {
         guard let rulesPath = args.value("rules") else { throw UsageError(message: "update needs --rules RULES.json") }
         guard args.positionals.count <= 1 else { throw UsageError(message: "update reads one FILE (or - for standard input)") }
         let maxRejects = try args.int("max-rejects")
-        let rules: DebtRules
-        do { rules = try DebtRules(json: try ReconcileRun.contents(rulesPath, io, what: "rules file")) } catch let e as ReconcileConfigError {
+        var loaded: DebtRules?
+        do { loaded = try DebtRules(json: try ReconcileRun.contents(rulesPath, io, what: "rules file")) } catch let e as ReconcileConfigError {
             io.say(ReconcileRun.configMessage(rulesPath, e))
             return .config
         }
+        do { _ = try ReconcileRun.holidays(args, io, rules: &loaded) } catch is ReconcileRun.HolidaysFileError { return .config }
+        let rules = loaded!
         var index: IndexTable? = nil
         if let path = args.value("index") {
             do { index = try IndexTable(csv: try ReconcileRun.contents(path, io, what: "index table")) } catch let e as ReconcileConfigError {
@@ -161,6 +169,23 @@ enum ReconcileRun {
     static func configMessage(_ path: String, _ e: ReconcileConfigError) -> String {
         "\(path):\(e.line > 0 ? "\(e.line):" : "") [\(e.code)] \(e.message)"
     }
+
+    /// `--holidays FILE`: the national bank calendar plus the file's local holidays, put into
+    /// `rules` (unless they say `"business_days": false`) and returned; nil without the option.
+    /// Throws `HolidaysFileError` when the file is wrong, having said why.
+    static func holidays(_ args: Arguments, _ io: IO, rules: inout DebtRules?) throws -> BankCalendar? {
+        guard let path = args.value("holidays") else { return nil }
+        let calendar: BankCalendar
+        do { calendar = try BankCalendar(holidays: try contents(path, io, what: "holidays file")) } catch let e as ReconcileConfigError {
+            io.say(configMessage(path, e))
+            throw HolidaysFileError()
+        }
+        if rules?.calendar != nil { rules!.calendar = calendar }
+        return calendar
+    }
+
+    /// A wrong `--holidays` file (exit 78; the message is already said).
+    struct HolidaysFileError: Error {}
 
     /// A whole small file (rules, index table, agreements are read by line elsewhere).
     static func contents(_ path: String, _ io: IO, what: String) throws -> [UInt8] {

@@ -33,7 +33,8 @@ func pct(_ text: String) -> Rate { Rate(percent: text, signed: true)! }
     func halfACentavoRoundsUp(principal: Int, fine: Int) throws {
         // 2% of 25 = 0.5 → 1; of 24 = 0.48 → 0; of 75 = 1.5 → 2; of 74 = 1.48 → 1.
         let rules = DebtRules(fine: pct("2"))
-        let u = try rules.update(principalCents: principal, dueDate: day("2026-05-01"), asOf: day("2026-05-02"), index: nil)
+        // Due on a business day (a Tuesday), updated the day after.
+        let u = try rules.update(principalCents: principal, dueDate: day("2026-05-05"), asOf: day("2026-05-06"), index: nil)
         #expect(u.fineCents == fine)
     }
 
@@ -99,7 +100,8 @@ func pct(_ text: String) -> Rate { Rate(percent: text, signed: true)! }
             #expect(error.message.contains("2026-11"))
         }
         #expect(throws: UpdateError.self) {
-            try rules.update(principalCents: 100, dueDate: day("2026-10-10"), asOf: day("2026-10-12"), index: nil)
+            // Due on a Saturday: late from the Tuesday (Monday the 12th is a holiday).
+            try rules.update(principalCents: 100, dueDate: day("2026-10-10"), asOf: day("2026-10-14"), index: nil)
         }
     }
 
