@@ -113,8 +113,10 @@ public struct BankCalendar: Sendable, Hashable {
             if text.isEmpty || text.hasPrefix("#") { continue }
             let first = text.prefix { !" ;,\t".contains($0) }
             guard let date = Self.date(String(first)) else {
+                // Shown printable and short: a binary or UTF-16 file must not reach the terminal raw.
+                let shown = String(first.prefix(24).map { (32..<127).contains($0.asciiValue ?? 0) ? $0 : "?" })
                 throw ReconcileConfigError(
-                    "holidays.date", "expected a date (YYYY-MM-DD or dd/MM/yyyy) at the start of the line, found \"\(first)\"",
+                    "holidays.date", "expected a date (YYYY-MM-DD or dd/MM/yyyy) at the start of the line, found \"\(shown)\"",
                     line: lineNumber)
             }
             dates.insert(date)

@@ -81,13 +81,18 @@ import Testing
     }
 
     /// A line that does not start with a real date is refused with its number.
-    @Test(arguments: [("2026-07-09\n2026-02-30\n", 2), ("\u{FEFF}09/07/2026\nferiado\n", 2), ("9/7/2026\n", 1)])
-    func badHolidaysFile(_ text: String, _ line: Int) {
+    @Test(arguments: [
+        ("2026-07-09\n2026-02-30\n", 2, "2026-02-30"), ("\u{FEFF}09/07/2026\nferiado\n", 2, "feriado"), ("9/7/2026\n", 1, "9/7/2026"),
+        ("\u{FFFE}2\u{0}0\u{1B}[2J", 1, "?2?0?[2J"),
+    ])
+    func badHolidaysFile(_ text: String, _ line: Int, _ shown: String) {
         do {
             _ = try BankCalendar(holidays: Array(text.utf8))
             Issue.record("accepted")
         } catch {
             #expect(error.code == "holidays.date" && error.line == line, "\(error)")
+            // What is quoted is printable ASCII: control bytes and other text become "?".
+            #expect(error.message.hasSuffix("found \"\(shown)\""), "\(error)")
         }
     }
 
