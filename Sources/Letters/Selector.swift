@@ -59,17 +59,22 @@ public struct LetterSelector {
     /// The debt update's rules (none: no charges, updated = face value) and index table.
     let rules: DebtRules?
     let index: IndexTable?
+    /// A título due on a day without banking is not overdue until its next business day has
+    /// passed (nil: calendar days).
+    let calendar: BankCalendar?
     var parties: [String: Int] = [:]
     public private(set) var ordered: [Party] = []
     var inAgreement: Set<String> = []
 
     /// `sequence` numbers start at `nextSequence`; boletos take nosso números from
     /// `nextNossoNumero` on. With `rules`, each título is updated as of `asOf` by Reconcile's
-    /// debt update (correction, fine, interest, fees, discount).
+    /// debt update (correction, fine, interest, fees, discount). Which títulos are overdue
+    /// follows the rules' calendar, else `calendar`.
     public init(
         ladder: Ladder, asOf: CivilDate, sent: Set<SentLetter>, nextSequence: Int, nextNossoNumero: Int,
-        rules: DebtRules? = nil, index: IndexTable? = nil
+        rules: DebtRules? = nil, index: IndexTable? = nil, calendar: BankCalendar? = .national
     ) {
+        self.calendar = rules.map(\.calendar) ?? calendar
         self.ladder = ladder
         self.asOf = asOf
         self.sent = sent
@@ -110,7 +115,7 @@ public struct LetterSelector {
                 return .rejected(code: "letters.title", message: "amount_cents: expected integer centavos ≥ 0")
             }
             let days = asOf.daysSinceEpoch - due.daysSinceEpoch
-            guard days > 0 else { return .notDue }
+            guard days > 0, calendar?.isLate(asOf, due: due) ?? true else { return .notDue }
             if parties[key] == nil {
                 parties[key] = ordered.count
                 ordered.append(Party(key: key))

@@ -41,7 +41,8 @@ enum LettersSelectCommand: Command {
           --commit            append this run's letters to --history
           --rules FILE        debt update rules (docs/reconcile.md)
           --index FILE        monthly index rates, when the rules ask for correction
-          --holidays FILE     local holidays added to the national bank calendar of the rules
+          --holidays FILE     local holidays added to the national bank calendar: a título due
+                              on a day without banking is not overdue before the next business day
           --output FILE       write here (atomically) instead of standard output
           --rejects FILE      write rejected records as JSONL reject records
 
@@ -75,7 +76,8 @@ enum LettersSelectCommand: Command {
                 return .config
             }
         }
-        do { _ = try ReconcileRun.holidays(args, io, rules: &rules) } catch is ReconcileRun.HolidaysFileError { return .config }
+        let holidays: BankCalendar?
+        do { holidays = try ReconcileRun.holidays(args, io, rules: &rules) } catch is ReconcileRun.HolidaysFileError { return .config }
         if let rules, rules.correction, index == nil {
             io.say("\(args.value("rules")!): the rules ask for correction (\"correction\": true): give the index table with --index FILE")
             return .config
@@ -116,7 +118,8 @@ enum LettersSelectCommand: Command {
 
         var selector = LetterSelector(
             ladder: ladder, asOf: asOf, sent: sent, nextSequence: lastSequence + 1,
-            nextNossoNumero: (ladder.boleto?.nossoNumeroFrom ?? 1) + boletos, rules: rules, index: index)
+            nextNossoNumero: (ladder.boleto?.nossoNumeroFrom ?? 1) + boletos, rules: rules, index: index,
+            calendar: holidays ?? .national)
         let name = args.positionals.first ?? "-"
         let input = JSONLInput(name: name, source: try CnabRun.source(name, io))
         let (outputFile, rejectsFile, output, rejects, sink) = try CnabRun.outputs(args, context)
