@@ -67,10 +67,10 @@ public struct CampoLivreFields: Sendable, Hashable {
 
     /// The nosso número's check digits, the end of `nossoNumero`, for the layouts that append
     /// them: Banrisul's two-digit NC, one character for every other bank except Banco do
-    /// Brasil's 7-digit convênio, whose nosso número has none. (Itaú's special carteiras carry
-    /// the campo livre's DAC.) `boleto make` and `boleto decode` split the nosso número with it.
+    /// Brasil's 7-digit convênio and Itaú's special carteiras, whose nosso número has none.
+    /// `boleto make` and `boleto decode` split the nosso número with it.
     public var nossoNumeroDigit: String? {
-        guard let nn = nossoNumero, layout != "convenio-7" else { return nil }
+        guard let nn = nossoNumero, layout != "convenio-7", layout != "special-carteira" else { return nil }
         let width = layout.map { BanrisulCampoLivre.layouts.contains($0) } == true ? 2 : 1
         // The fields are ASCII digits (and X or P): bytes are characters.
         guard nn.utf8.count >= width else { return nil }

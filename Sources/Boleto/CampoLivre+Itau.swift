@@ -5,9 +5,9 @@
 ///   carteira + nosso número only. The agência/conta DAC is módulo 10 of agência + conta.
 /// - special carteiras 107, 122, 142, 143, 196 and 198 (ITABOL Anexo 5): carteira (3) + nosso
 ///   número (8) + seu número (7) + código do cliente (5) + DAC (módulo 10 of positions 20–42) +
-///   `0`. The manual we have does not say which DAC is printed beside these nosso números
-///   (`CCC/NNNNNNNN-D`); Troca gives the campo livre's DAC, as the implementations that cite
-///   Anexo 5 print it (see docs/boleto-banks.md).
+///   `0`. Which DAC is printed beside these nosso números is not in our sources, and the
+///   implementations disagree (docs/boleto-banks.md): for them `nosso_numero` is written
+///   without one, never guessed.
 public enum ItauCampoLivre: CampoLivreLayout {
     public static let bank = "341"
     public static let name = "Itaú"
@@ -35,14 +35,13 @@ public enum ItauCampoLivre: CampoLivreLayout {
         var f = CampoLivreFields()
         f.carteira = carteiraText
         if specialCarteiras.contains(carteiraText) {
+            let nn = try Field.digits(t.nossoNumero, 8, "nosso_numero", BoletoError.Code.nossoNumero, bank: bank)!
             let seu = try Field.digits(t.documentNumber, 7, "document_number (seu número, digits)", BoletoError.Code.field, bank: bank)!
             let client = try Field.digits(t.convenio, 5, "convenio (código do cliente)", BoletoError.Code.convenio, bank: bank)!
-            let nn = try Field.nossoNumero(t.nossoNumero, 8, bank: bank) { ascii(CheckDigits.mod10(carteira + $0 + seu + client)) }
             var c = carteira + nn + seu + client
-            let dac = ascii(CheckDigits.mod10(c))
-            c.append(dac)
+            c.append(ascii(CheckDigits.mod10(c)))
             c.append(48)
-            f.nossoNumero = (nn + [dac]).text
+            f.nossoNumero = nn.text
             f.documentNumber = seu.text
             f.convenio = client.text
             f.layout = "special-carteira"
@@ -74,7 +73,7 @@ public enum ItauCampoLivre: CampoLivreLayout {
         f.carteira = carteira.text
         var problems: [BoletoError] = []
         if specialCarteiras.contains(carteira.text) {
-            f.nossoNumero = (Array(c[3..<11]) + [c[23]]).text
+            f.nossoNumero = Array(c[3..<11]).text
             f.documentNumber = Array(c[11..<18]).text
             f.convenio = Array(c[18..<23]).text
             f.layout = "special-carteira"

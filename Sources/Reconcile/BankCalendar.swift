@@ -86,8 +86,9 @@ public struct BankCalendar: Sendable, Hashable {
     /// public then, else the next day they do (31 December counts as a day without service).
     public func paymentDeadline(due: CivilDate) -> CivilDate {
         var day = due
-        // At most a few days: a weekend, a holiday or two, and 31 December around New Year.
-        for _ in 0..<31 {
+        // Usually a few days (a weekend, a holiday or two, 31 December around New Year); a
+        // holidays file could list long runs, so the search goes on for up to a year.
+        for _ in 0..<400 {
             if isBusinessDay(day) && !(day.month == 12 && day.day == 31) { return day }
             day = CivilDate(daysSinceEpoch: day.daysSinceEpoch + 1)
         }

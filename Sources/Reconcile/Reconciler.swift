@@ -289,13 +289,20 @@ public struct Reconciler: Sendable {
         var dueDay: [Int] = []
         var number: [Int] = []
         var breakDay: [Int] = []
+        // An installment within its payment deadline (due on a day without banking) is not
+        // overdue, so cannot break its agreement before that deadline has passed.
+        let calendar = options.lateCalendar
         for a in self.agreements {
             first.append(balances.count)
             for i in a.installments {
                 balances.append(i.amountCents)
                 dueDay.append(i.dueDate.daysSinceEpoch)
                 number.append(i.number)
-                breakDay.append(a.breakRule.limit(i.number).map { i.dueDate.daysSinceEpoch + $0.days + 1 } ?? Int.max)
+                breakDay.append(
+                    a.breakRule.limit(i.number).map { limit in
+                        let last = i.dueDate.daysSinceEpoch + limit.days
+                        return max(last, calendar?.paymentDeadline(due: i.dueDate).daysSinceEpoch ?? last) + 1
+                    } ?? Int.max)
             }
         }
         first.append(balances.count)
@@ -461,11 +468,12 @@ public struct Reconciler: Sendable {
         s.creditCents = credit[a]
         // From the per-installment arrays: no `Installment` copied (nor its strings retained).
         let day = date.daysSinceEpoch
+        let calendar = options.lateCalendar
         for j in first[a]..<first[a + 1] {
             let b = balances[j]
             s.openCents += b
             if b == 0 { s.installmentsPaid += 1 }
-            if b > 0, dueDay[j] < day { s.overdueCents += b }
+            if b > 0, dueDay[j] < day, calendar?.isLate(date, due: CivilDate(daysSinceEpoch: dueDay[j])) ?? true { s.overdueCents += b }
             if b > 0, s.nextDue == nil { s.nextDue = (number[j], CivilDate(daysSinceEpoch: dueDay[j]), b) }
         }
         if agreements[a].status == "cancelled" {

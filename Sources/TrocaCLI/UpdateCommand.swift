@@ -180,7 +180,11 @@ enum ReconcileRun {
             io.say(configMessage(path, e))
             throw HolidaysFileError()
         }
-        if rules?.calendar != nil { rules!.calendar = calendar }
+        if rules?.calendar != nil {
+            rules!.calendar = calendar
+        } else if rules != nil {
+            io.say("\(path): warning: [holidays.unused] not used: the rules count calendar days (\"business_days\": false)")
+        }
         return calendar
     }
 

@@ -83,11 +83,20 @@ import Testing
     /// A line that does not start with a real date is refused with its number.
     @Test(arguments: [
         ("2026-07-09\n2026-02-30\n", 2, "2026-02-30"), ("\u{FEFF}09/07/2026\nferiado\n", 2, "feriado"), ("9/7/2026\n", 1, "9/7/2026"),
-        ("\u{FFFE}2\u{0}0\u{1B}[2J", 1, "?2?0?[2J"),
+        ("\u{1B}[2J\u{7}", 1, "?[2J?"),
     ])
     func badHolidaysFile(_ text: String, _ line: Int, _ shown: String) {
+        badHolidaysBytes(Array(text.utf8), line, shown)
+    }
+
+    /// A UTF-16 file (byte order mark FF FE, then "20…" with a NUL after each digit).
+    @Test func utf16HolidaysFile() {
+        badHolidaysBytes([0xFF, 0xFE, 0x32, 0x00, 0x30, 0x00, 0x32, 0x00, 0x36, 0x00, 0x0A, 0x00], 1, "??2?0?2?6?")
+    }
+
+    func badHolidaysBytes(_ bytes: [UInt8], _ line: Int, _ shown: String) {
         do {
-            _ = try BankCalendar(holidays: Array(text.utf8))
+            _ = try BankCalendar(holidays: bytes)
             Issue.record("accepted")
         } catch {
             #expect(error.code == "holidays.date" && error.line == line, "\(error)")
@@ -120,9 +129,40 @@ import Testing
             var r = Reconciler(agreements: [agreement("S", [("2026-11-21", 30_000, "S1")])], options: MatchOptions(rules: rules))
             let m = r.reconcile([pay("S1", 30_000, date)])[0]
             #expect(m.outcome == outcome && m.daysLate == days, "\(date)")
-            // Without rules, the options' calendar decides; nil counts calendar days.
+            // Without rules, the options' calendar decides (the national one by default); nil
+            // counts calendar days, so even Monday is late.
+            var national = Reconciler(agreements: [agreement("S", [("2026-11-21", 30_000, "S1")])])
+            #expect(national.reconcile([pay("S1", 30_000, date)])[0].outcome == outcome)
             var plain = Reconciler(agreements: [agreement("S", [("2026-11-21", 30_000, "S1")])], options: MatchOptions(calendar: nil))
             #expect(plain.reconcile([pay("S1", 30_000, date)])[0].outcome == .late)
         }
+    }
+
+    /// An installment within its payment deadline is neither overdue nor able to break its
+    /// agreement. Due Saturday 2026-02-14, broken when more than 3 days overdue: by calendar days
+    /// from the 18th, but the deadline is Ash Wednesday the 18th (weekend, then Carnival), so the
+    /// agreement breaks only on the 19th.
+    @Test func breakRuleWaitsForThePaymentDeadline() {
+        func make(_ options: MatchOptions = MatchOptions()) -> Reconciler {
+            Reconciler(
+                agreements: [agreement("C", created: "2026-01-10", [("2026-02-14", 10_000, "C1"), ("2026-03-14", 10_000, "C2")], breakRule: BreakRule(overdueDays: 3))],
+                options: options)
+        }
+        var r = make()
+        let m = r.reconcile([pay("C1", 10_000, "2026-02-18")])[0]
+        #expect(m.outcome == .exact && m.daysLate == 0)
+        #expect(r.standing(of: 0, asOf: day("2026-02-18")).status == "current")
+
+        let unpaid = make()
+        let carnival = unpaid.standing(of: 0, asOf: day("2026-02-16"))
+        #expect(carnival.status == "current" && carnival.overdueCents == 0)
+        #expect(unpaid.standing(of: 0, asOf: day("2026-02-18")).status == "current")
+        let thursday = unpaid.standing(of: 0, asOf: day("2026-02-19"))
+        #expect(thursday.status == "broken" && thursday.overdueCents == 10_000 && thursday.brokenOn == day("2026-02-19"))
+
+        // Counting calendar days, the same payment comes after the break (on the 18th).
+        var calendarDays = make(MatchOptions(calendar: nil))
+        #expect(calendarDays.reconcile([pay("C1", 10_000, "2026-02-18")])[0].outcome == .brokenAgreement)
+        #expect(make(MatchOptions(calendar: nil)).standing(of: 0, asOf: day("2026-02-16")).overdueCents == 10_000)
     }
 }

@@ -100,7 +100,8 @@ func pct(_ text: String) -> Rate { Rate(percent: text, signed: true)! }
             #expect(error.message.contains("2026-11"))
         }
         #expect(throws: UpdateError.self) {
-            // Due on a Saturday: late from the Tuesday (Monday the 12th is a holiday).
+            // Due on a Saturday: on time through Tuesday the 13th (Monday the 12th is a holiday),
+            // late on Wednesday the 14th.
             try rules.update(principalCents: 100, dueDate: day("2026-10-10"), asOf: day("2026-10-14"), index: nil)
         }
     }
