@@ -49,7 +49,7 @@ public enum LetterSchema {
         "updated_total_cents": .cents,
         "boleto": .object([
             "bank": .text, "nosso_numero": .text, "due_date": .date, "amount_cents": .cents,
-            "barcode": .text, "linha_digitavel": .text,
+            "barcode": .text, "linha_digitavel": .text, "pix": .text,
         ]),
         "statement": .text,
     ])

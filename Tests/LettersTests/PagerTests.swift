@@ -10,6 +10,7 @@ func strings(_ page: [PageLine]) -> [String] {
         switch $0 {
         case .text(let b): return String(decoding: b, as: UTF8.self)
         case .barcode(let d): return "BARS:" + String(decoding: d, as: UTF8.self)
+        case .qrCode(let p): return "QR:" + String(decoding: p, as: UTF8.self)
         }
     }
 }
@@ -48,6 +49,25 @@ func strings(_ page: [PageLine]) -> [String] {
         #expect(laid.pages.count == 2)
         #expect(strings(laid.pages[0])[8] == "")
         #expect(laid.pages[1][0] == .barcode(digits))
+    }
+
+    /// A QR code takes `qrCodeHeight` lines, never split across pages; the text renderers get
+    /// its payload cut (blanks kept) into lines of the width, the PDF the whole payload.
+    @Test func aQRCodeBlockKeepsItsPayloadWhole() {
+        let format = PageFormat(width: 20, lines: 14)
+        let payload = Array("0002012658 0014br.gov.bcb.pix 0136 São Paulo".utf8)
+        let laid = Pager.layout([text("a"), text("b"), text("c"), .qrCode(payload), text("d")], format)
+        // 3 lines leave 9 of the 12: the block (10 lines) starts page 2.
+        #expect(laid.pages.count == 2)
+        #expect(laid.pages[1][0] == .qrCode(payload))
+        #expect(strings(laid.pages[1])[1...10] == ["", "", "", "", "", "", "", "", "", "d"])
+        var letter = LetterText([text("a"), .qrCode(payload)])
+        var paged = PagedLetter()
+        Pager.layout(&letter, format, into: &paged)
+        let printed = paged.lines.prefix(12).map { String(decoding: letter.bytes[$0.start..<$0.end], as: UTF8.self) }
+        #expect(printed[0...3] == ["a", "0002012658 0014br.go", "v.bcb.pix 0136 São P", "aulo"])
+        #expect(printed[4...11].allSatisfy { $0.isEmpty })
+        #expect(paged.lines[1].kind == .qrCode && paged.lines[2].kind == .qrCodeContinued)
     }
 
     @Test func newPageStartsAPageButNotAnEmptyOne() {
