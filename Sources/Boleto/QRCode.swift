@@ -65,11 +65,15 @@ public struct QRCode: Sendable, Hashable {
         else {
             throw BoletoError(
                 BoletoError.Code.length,
-                "a QR code holds at most \(Self.byteCapacity(version: 40, level: errorCorrection)) bytes at this error correction level, found \(bytes.count)")
+                "a QR code holds at most \(Self.byteCapacity(version: 40, level: errorCorrection)) bytes at this error correction level, found \(bytes.count)"
+            )
         }
         if let mask, !(0...7).contains(mask) { throw BoletoError(BoletoError.Code.field, "a QR mask is 0 … 7, found \(mask)") }
-        if let eci, !(0...127).contains(eci) { throw BoletoError(BoletoError.Code.field, "an ECI designator of one byte is 0 … 127, found \(eci)") }
-        let codewords = Self.codewords(Self.dataCodewords(bytes, eci: eci, version: version, level: errorCorrection), version: version, level: errorCorrection)
+        if let eci, !(0...127).contains(eci) {
+            throw BoletoError(BoletoError.Code.field, "an ECI designator of one byte is 0 … 127, found \(eci)")
+        }
+        let codewords = Self.codewords(
+            Self.dataCodewords(bytes, eci: eci, version: version, level: errorCorrection), version: version, level: errorCorrection)
         var grid = Grid(version: version)
         grid.place(codewords)
         var best: (score: Int, mask: Int, grid: Grid)? = nil

@@ -49,7 +49,8 @@ public enum LetterSchema {
         "updated_total_cents": .cents,
         "boleto": .object([
             "bank": .text, "nosso_numero": .text, "due_date": .date, "amount_cents": .cents,
-            "barcode": .text, "linha_digitavel": .text, "pix": .text,
+            "barcode": .text, "linha_digitavel": .text,
+            "pix": .object(["key": .text, "name": .text, "city": .text, "txid": .text, "emv": .text]),
         ]),
         "statement": .text,
     ])

@@ -1,6 +1,7 @@
-@testable import Boleto
 import Foundation
 import Testing
+
+@testable import Boleto
 
 @Suite struct QRCodeTests {
     /// ISO/IEC 18004 Annex C, Table C.1: the 15 format bits after the XOR with 0x5412, by level
@@ -133,7 +134,9 @@ import Testing
             #expect(r.status == 0, "zbarimg failed on case \(k) (install zbar-tools)")
             #expect(r.output == Array(text.utf8), "case \(k), version \(q.version): read \(String(decoding: r.output, as: UTF8.self))")
         }
-        #expect(versions.contains(1) && versions.contains(2) && versions.contains { $0 >= 7 } && versions.contains { $0 >= 20 }, "\(versions.sorted())")
+        #expect(
+            versions.contains(1) && versions.contains(2) && versions.contains { $0 >= 7 } && versions.contains { $0 >= 20 },
+            "\(versions.sorted())")
     }
 
     /// A binary PGM of the symbol with its 4-module quiet zone, `scale` pixels a module.

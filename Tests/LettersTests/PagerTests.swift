@@ -158,4 +158,37 @@ func strings(_ page: [PageLine]) -> [String] {
             #expect(error.message == message)
         }
     }
+
+    static let account = #""bank":"237","agency":"1234","account":"0012345","carteira":"09""#
+    static let sender = #","sender":{"name":"Cobrança Exemplo Ltda","address":{"city":"São Paulo"}}"#
+
+    /// The boleto's Pix receiver: the key, the sender's name and city unless pix_name/pix_city
+    /// say otherwise; none without pix_key.
+    @Test func pixReceiverFromTheSender() throws {
+        let step = #"{"name":"a","from_days":5,"template":"a","boleto":true}"#
+        let plain = try ladder(step, extra: #","boleto":{\#(Self.account)}"# + Self.sender)
+        #expect(plain.boleto?.pix == nil)
+        let pix = try ladder(step, extra: #","boleto":{\#(Self.account),"pix_key":"cobranca@exemplo.com.br"}"# + Self.sender)
+        #expect(pix.boleto?.pix == Ladder.Pix(key: "cobranca@exemplo.com.br", name: "Cobrança Exemplo Ltda", city: "São Paulo"))
+        let own = try ladder(step, extra: #","boleto":{\#(Self.account),"pix_key":"k","pix_name":"Troca","pix_city":"Curitiba"}"# + Self.sender)
+        #expect(own.boleto?.pix == Ladder.Pix(key: "k", name: "Troca", city: "Curitiba"))
+    }
+
+    @Test(arguments: [
+        (#","pix_key":12"#, Self.sender, "boleto.pix_key: expected the Pix key (chave) as a string"),
+        (#","pix_key":"k""#, "", "boleto.pix_name: a Pix code names its receiver: give boleto.pix_name or sender.name"),
+        (#","pix_key":"k","pix_name":"N""#, "", "boleto.pix_city: a Pix code names its receiver's city: give boleto.pix_city or sender.address.city"),
+        (
+            #","pix_key":"k","pix_city":"São Paulo""#, #","sender":{"name":"Cobrança Exemplo Comércio e Serviços Ltda"}"#,
+            "boleto.pix_key: no Pix code can be made for key \"k\", receiver \"Cobrança Exemplo Comércio e Serviços Ltda\" (sender.name; boleto.pix_name overrides it), city \"São Paulo\": pix receiver name must have 1…25 characters, found 41"
+        ),
+    ])
+    func badPixReceiver(_ pix: String, _ sender: String, _ message: String) {
+        do {
+            _ = try ladder(#"{"name":"a","from_days":5,"template":"a","boleto":true}"#, extra: #","boleto":{\#(Self.account)\#(pix)}"# + sender)
+            Issue.record("accepted")
+        } catch {
+            #expect(error.message == message)
+        }
+    }
 }

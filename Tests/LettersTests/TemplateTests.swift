@@ -108,14 +108,15 @@ func lines(_ t: Template, _ j: JSONValue) throws(RenderProblem) -> [String] {
     }
 
     @Test func qrCodeOfAPixPayload() throws {
-        let t = try template("Pix:\n{{boleto.pix | qr}}\n{{boleto.pix}}\n")
+        let t = try template("Pix:\n{{boleto.pix.emv | qr}}\n{{boleto.pix.emv}}\n")
         let pix = "00020126410014br.gov.bcb.pix0119rayane@alvoz.com.br5204000053039865802BR5901N6001C62070503***63043A81"
-        #expect(try lines(t, job(#"{"boleto":{"pix":"\#(pix)"}}"#)) == ["Pix:", "QR:" + pix, pix])
-        #expect(throws: RenderProblem.self) { try t.render(job(#"{"boleto":{"pix":""}}"#)) }
-        #expect(throws: RenderProblem.self) { try t.render(job(#"{"boleto":{"pix":12}}"#)) }
-        #expect(throws: RenderProblem.self) { try t.render(job(#"{"boleto":{"pix":"\#(String(repeating: "x", count: 2332))"}}"#)) }
+        #expect(try lines(t, job(#"{"boleto":{"pix":{"emv":"\#(pix)"}}}"#)) == ["Pix:", "QR:" + pix, pix])
+        #expect(throws: RenderProblem.self) { try t.render(job(#"{"boleto":{"pix":{"emv":""}}}"#)) }
+        #expect(throws: RenderProblem.self) { try t.render(job(#"{"boleto":{"pix":{"emv":12}}}"#)) }
+        #expect(throws: RenderProblem.self) { try t.render(job(#"{"boleto":{"pix":{"emv":"\#(String(repeating: "x", count: 2332))"}}}"#)) }
         // Checked when loaded: qr is the last filter, on a text field.
-        #expect(throws: TemplateError.self) { try template("{{boleto.pix | qr | upper}}") }
+        #expect(throws: TemplateError.self) { try template("{{boleto.pix.emv | qr | upper}}") }
+        #expect(throws: TemplateError.self) { try template("{{boleto.pix | qr}}") }
         #expect(throws: TemplateError.self) { try template("{{boleto.amount_cents | qr}}") }
     }
 

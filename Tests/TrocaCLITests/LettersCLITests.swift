@@ -314,34 +314,28 @@ func qrPayloadsRead(from pdfPath: String, dir: String) throws -> [String] {
 }
 
 @Suite struct LettersPDFQRCodeTests {
-    /// The sample letters with a boleto, given a Pix payload each (`boleto.pix`) and a template
-    /// that draws it under the bars: every QR code reads back to its letter's exact payload, is
-    /// 30–40 mm square, is drawn with fewer rectangles than it has dark modules, and the
-    /// letters' text is still there for pdftotext.
+    /// The sample ladder's boleto account has a Pix key, and its boleto templates draw
+    /// `{{emv | qr}}` under the bars: each letter with a boleto carries a static BR Code for its
+    /// updated total with txid CARTA + its sequence; every QR code reads back from the rendered
+    /// page to its letter's exact payload, is 30–40 mm square, is drawn with fewer rectangles than
+    /// it has dark modules, and the letters' text (the payload as "Pix copia e cola" too) is
+    /// still there for pdftotext.
     @Test func pixQRCodesReadBackFromThePage() throws {
         let dir = try lettersWorkdir()
-        var template = try String(contentsOfFile: dir + "/cobranca-30.txt", encoding: .utf8)
-        template = template.replacingOccurrences(of: "{{barcode | bars}}\n", with: "{{barcode | bars}}\n{{pix | qr}}\nPix copia e cola: {{pix}}\n")
-        #expect(template.contains("{{pix | qr}}"))
-        try Data(template.utf8).write(to: URL(fileURLWithPath: dir + "/qr.txt"))
+        let jobs = troca(selectArgs, cwd: dir).records
         var payloads: [String] = []
-        var input: [UInt8] = []
-        for line in String(decoding: troca(selectArgs, cwd: dir).stdout, as: UTF8.self).split(separator: "\n") {
-            var job = String(line).replacingOccurrences(of: #""template":"[a-z0-9-]*\.txt""#, with: #""template":"qr.txt""#, options: .regularExpression)
-            if let range = job.range(of: #""linha_digitavel":"[0-9]{47}""#, options: .regularExpression),
-                let cents = (try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]).flatMap({ ($0["boleto"] as? [String: Any])?["amount_cents"] as? Int })
-            {
-                let pix = try PixBRCode(
-                    key: "cobranca@exemplo.com.br", amountCents: cents, txid: "CARTA\(payloads.count + 1)", merchantName: "Cobrança Exemplo Ltda",
-                    merchantCity: "São Paulo"
-                ).payload()
-                payloads.append(pix)
-                job.replaceSubrange(range, with: job[range] + #","pix":""# + pix + "\"")
-            }
-            input += Array((job + "\n").utf8)
+        for job in jobs {
+            guard let boleto = job["boleto"] as? [String: Any] else { continue }
+            let pix = try #require(boleto["pix"] as? [String: Any])
+            let emv = try #require(pix["emv"] as? String)
+            let code = try PixBRCode.decode(emv)
+            #expect(code.key == "cobranca@exemplo.com.br" && code.merchantName == "Cobranca Exemplo Ltda" && code.merchantCity == "Sao Paulo")
+            #expect(code.amountCents == boleto["amount_cents"] as? Int && code.amountCents == job["updated_total_cents"] as? Int)
+            #expect(code.txid == "CARTA\(try #require(job["sequence"] as? Int))" && pix["txid"] as? String == code.txid)
+            payloads.append(emv)
         }
         #expect(payloads.count == 3)
-        let r = troca(["letters", "render", "--template", "qr.txt", "--format", "pdf", "--output", "cartas.pdf"], stdin: input, cwd: dir)
+        let r = troca(["letters", "render", "--format", "pdf", "--output", "cartas.pdf"] + allTemplates, stdin: troca(selectArgs, cwd: dir).stdout, cwd: dir)
         #expect(r.status == .ok, "\(r.stderrText)")
         #expect(try qrPayloadsRead(from: dir + "/cartas.pdf", dir: dir) == payloads)
         let drawn = qrCodesDrawn(in: bytes(dir + "/cartas.pdf"))
@@ -354,11 +348,11 @@ func qrPayloadsRead(from pdfPath: String, dir: String) throws -> [String] {
             #expect(rects.count < symbol.modules.filter { $0 }.count)
         }
         let text = try run("pdftotext", ["-layout", dir + "/cartas.pdf", "-"])
-        #expect(text.status == 0)
+        #expect(text.status == 0, "pdftotext failed: install poppler-utils")
         // "Pix copia e cola" wraps at the page width (at a blank): compared without blanks.
         let printed = text.output.filter { !$0.isWhitespace }
         for payload in payloads { #expect(printed.contains("Pixcopiaecola:" + payload.filter { !$0.isWhitespace }), "\(payload)") }
-        #expect(text.output.contains("MARIA"), "the letters' text")
+        #expect(text.output.contains("MARIA DA CONCEIÇÃO"), "the letters' text")
     }
 }
 
