@@ -91,6 +91,8 @@ public enum Pager {
                 let height = max(LetterLine.qrCodeHeight, paged.pieces.count)
                 if paged.body.count - pageStart + height > format.bodyLines, paged.body.count > pageStart { newPage() }
                 for (k, piece) in paged.pieces.enumerated() {
+                    // A payload longer than a page of lines goes on, as text does, on the next.
+                    if paged.body.count - pageStart >= format.bodyLines { newPage() }
                     paged.body.append(LetterText.Line(start: piece.lowerBound, end: piece.upperBound, kind: k == 0 ? .qrCode : .qrCodeContinued))
                 }
                 for _ in paged.pieces.count..<height { paged.body.append(blank) }
@@ -225,11 +227,12 @@ extension LaidOutLetter {
                 switch line.kind {
                 case .barcode: return .barcode(Array(text.bytes[line.start..<line.end]))
                 case .qrCode:
-                    // The whole payload: this piece and the continued ones after it.
+                    // The whole payload: this piece and the continued ones after it, which
+                    // follow it in `bytes` (on later pages too, past blanks and footers).
                     var end = line.end
                     var j = i + 1
-                    while j < paged.lines.count, paged.lines[j].kind == .qrCodeContinued {
-                        end = paged.lines[j].end
+                    while j < paged.lines.count, paged.lines[j].kind != .qrCode {
+                        if paged.lines[j].kind == .qrCodeContinued, paged.lines[j].start == end { end = paged.lines[j].end }
                         j += 1
                     }
                     return .qrCode(Array(text.bytes[line.start..<end]))

@@ -70,6 +70,20 @@ func strings(_ page: [PageLine]) -> [String] {
         #expect(paged.lines[1].kind == .qrCode && paged.lines[2].kind == .qrCodeContinued)
     }
 
+    /// A payload longer than a page of lines (possible on a narrow page) goes on on the next
+    /// pages; the PDF still gets all of it, and every page keeps its height.
+    @Test func aQRCodePayloadLongerThanAPage() {
+        let format = PageFormat(width: 20, lines: 12)
+        let payload = Array(String(repeating: "0123456789", count: 50).utf8)
+        let laid = Pager.layout([text("a"), .qrCode(payload), text("b")], format)
+        // 25 pieces of 20: the block starts page 2 and takes 10 + 10 + 5 lines.
+        #expect(laid.pages.count == 4)
+        #expect(laid.pages.allSatisfy { $0.count == 12 })
+        #expect(laid.pages[1][0] == .qrCode(payload))
+        // The PDF's form: the continued pieces are blank lines under the symbol.
+        #expect(strings(laid.pages[3])[0...5] == ["", "", "", "", "", "b"])
+    }
+
     @Test func newPageStartsAPageButNotAnEmptyOne() {
         let laid = Pager.layout([.newPage, text("a"), .newPage, .newPage, text("b")], small)
         #expect(laid.pages.count == 2)
