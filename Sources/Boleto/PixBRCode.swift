@@ -244,3 +244,17 @@ public struct PixBRCode: Sendable, Hashable {
         return m
     }()
 }
+
+extension PixBRCode {
+    /// The payload a boleto híbrido carries, as `troca boleto make` and `troca letters select`
+    /// build it: a static code with `key`, or a dynamic one with `location` (which wins), for the
+    /// boleto's amount (none when it is 0: the payer types it), with `txid`.
+    public static func boletoPayload(
+        key: String?, location: String?, txid: String?, name: String, city: String, amountCents: Int
+    ) throws(BoletoError) -> String {
+        let code = PixBRCode(
+            key: location == nil ? key : nil, location: location, amountCents: amountCents > 0 ? amountCents : nil, txid: txid,
+            merchantName: name, merchantCity: city)
+        return try code.payload()
+    }
+}

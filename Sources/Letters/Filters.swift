@@ -6,9 +6,9 @@ struct FilterProblem: Error {
 }
 
 /// The template filters: `money`, `date`, `upper`, `cpf`, `cnpj`, `document`, `cep`, `linha`,
-/// `bars`, `pad:N` (left-aligned in N characters; `pad:-N` right-aligned).
+/// `bars`, `qr`, `pad:N` (left-aligned in N characters; `pad:-N` right-aligned).
 enum Filters {
-    static let names = ["money", "date", "upper", "cpf", "cnpj", "document", "cep", "linha", "bars", "pad:N", "pad:-N"]
+    static let names = ["money", "date", "upper", "cpf", "cnpj", "document", "cep", "linha", "bars", "qr", "pad:N", "pad:-N"]
 
     static func parse(_ text: String) -> Template.Filter? {
         switch text {
@@ -21,6 +21,7 @@ enum Filters {
         case "cep": return .cep
         case "linha": return .linha
         case "bars": return .bars
+        case "qr": return .qr
         default:
             guard text.hasPrefix("pad:"), let n = Int(text.dropFirst(4)), n != 0, abs(n) <= 200 else { return nil }
             return .pad(n)
@@ -40,6 +41,8 @@ enum Filters {
                 kind = .text
             case .bars:
                 guard kind == .text, k == filters.count - 1 else { return "bars draws a barcode's digits and must be the last filter" }
+            case .qr:
+                guard kind == .text, k == filters.count - 1 else { return "qr draws a Pix payload's QR code and must be the last filter" }
             case .cpf, .cnpj, .document, .cep, .linha:
                 guard kind == .text else { return "\(f) formats a text field of digits" }
             case .upper, .pad:
@@ -105,7 +108,7 @@ enum Filters {
             case .linha:
                 try mask(out, "#####.##### #####.###### #####.###### # ##############", "a linha digitável of 47 digits", into: &scratch)
                 swap(&out, &scratch)
-            case .bars:
+            case .bars, .qr:
                 break
             case .pad(let n):
                 let width = Self.width(out)

@@ -35,6 +35,23 @@ public struct Ladder: Sendable {
         public var nossoNumeroFrom: Int
         /// Days from the as-of date to the boleto's due date.
         public var dueInDays: Int
+        /// The Pix key the boleto híbrido's QR code pays, and the receiver's name and city its
+        /// BR Code names; nil: boletos without Pix.
+        public var pix: Pix?
+    }
+
+    /// A static Pix code's receiver: the key, and the name (≤ 25 characters) and city (≤ 15)
+    /// the BR Code carries, folded to ASCII.
+    public struct Pix: Sendable, Hashable {
+        public var key: String
+        public var name: String
+        public var city: String
+
+        /// The letter's payload: the updated total, txid `CARTA` and the letter's sequence.
+        func payload(amountCents: Int, sequence: Int) throws(BoletoError) -> (txid: String, emv: String) {
+            let txid = "CARTA\(sequence)"
+            return (txid, try PixBRCode.boletoPayload(key: key, location: nil, txid: txid, name: name, city: city, amountCents: amountCents))
+        }
     }
 
     public var steps: [Step]
@@ -90,13 +107,36 @@ public struct Ladder: Sendable {
                 bank: bank, agency: b.string("agency"), account: b.string("account"), accountDigit: b.string("account_digit"),
                 carteira: b.string("carteira"), convenio: b.string("convenio"))
             boleto = BoletoAccount(
-                account: account, nossoNumeroFrom: try int(b, "nosso_numero_from", "boleto.") ?? 1, dueInDays: try int(b, "due_in_days", "boleto.") ?? 5)
+                account: account, nossoNumeroFrom: try int(b, "nosso_numero_from", "boleto.") ?? 1, dueInDays: try int(b, "due_in_days", "boleto.") ?? 5,
+                pix: try Self.pix(b, sender: sender))
         } else {
             boleto = nil
             if let s = steps.first(where: \.boleto) {
                 throw LadderError(message: "step \"\(s.name)\" asks for a boleto: the ladder needs a \"boleto\" object (bank, agency, account, carteira…)")
             }
         }
+    }
+
+    /// The boleto object's Pix receiver (`pix_key`; `pix_name`, else the sender's name;
+    /// `pix_city`, else the sender's city), checked by building a payload with it.
+    static func pix(_ b: JSONObject, sender: JSONValue?) throws(LadderError) -> Pix? {
+        guard let v = b["pix_key"], v != .null else { return nil }
+        guard case .string(let key) = v, !key.isEmpty else { throw LadderError(message: "boleto.pix_key: expected the Pix key (chave) as a string") }
+        let senderObject = sender?.object
+        guard let name = b.string("pix_name") ?? senderObject?.string("name") else {
+            throw LadderError(message: "boleto.pix_name: a Pix code names its receiver: give boleto.pix_name or sender.name")
+        }
+        guard let city = b.string("pix_city") ?? senderObject?["address"]?.object?.string("city") else {
+            throw LadderError(message: "boleto.pix_city: a Pix code names its receiver's city: give boleto.pix_city or sender.address.city")
+        }
+        let pix = Pix(key: key, name: name, city: city)
+        do { _ = try pix.payload(amountCents: 100, sequence: 1) } catch {
+            let nameFrom = b.string("pix_name") == nil ? " (sender.name; boleto.pix_name overrides it)" : ""
+            let cityFrom = b.string("pix_city") == nil ? " (sender.address.city; boleto.pix_city overrides it)" : ""
+            throw LadderError(
+                message: "boleto.pix_key: no Pix code can be made for key \"\(key)\", receiver \"\(name)\"\(nameFrom), city \"\(city)\"\(cityFrom): \(error.message)")
+        }
+        return pix
     }
 
     /// The step for a party whose oldest título is `days` overdue.

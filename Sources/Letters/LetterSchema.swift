@@ -50,6 +50,7 @@ public enum LetterSchema {
         "boleto": .object([
             "bank": .text, "nosso_numero": .text, "due_date": .date, "amount_cents": .cents,
             "barcode": .text, "linha_digitavel": .text,
+            "pix": .object(["key": .text, "name": .text, "city": .text, "txid": .text, "emv": .text]),
         ]),
         "statement": .text,
     ])

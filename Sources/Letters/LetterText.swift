@@ -10,6 +10,11 @@ public struct LetterText: Sendable {
         case newPage
         /// A boleto's 44 barcode digits (`LetterLine.barcode`).
         case barcode
+        /// A Pix payload drawn as a QR code (`LetterLine.qrCode`); once paged, only its first
+        /// piece of a page's width, the others following as `qrCodeContinued` lines.
+        case qrCode
+        /// A paged QR code's payload after its first piece (contiguous with it in `bytes`).
+        case qrCodeContinued
     }
 
     /// One line: its bytes are `bytes[start..<end]`.
@@ -25,9 +30,9 @@ public struct LetterText: Sendable {
     public internal(set) var lines: [Line] = []
     /// Where the line being collected starts in `bytes`.
     var lineStart = 0
-    /// A barcode met on the line being collected: that line becomes the barcode.
-    var pendingBarcode: [UInt8] = []
-    var hasPendingBarcode = false
+    /// A barcode or QR code met on the line being collected: that line becomes the symbol.
+    var pendingSymbol: [UInt8] = []
+    var pendingKind: Kind? = nil
     /// The renderer's working storage, kept with the letter so that it is reused too: the
     /// sections' scopes (tape nodes, the job first), a value being formatted, and a spare buffer
     /// for the filters.
@@ -43,7 +48,7 @@ public struct LetterText: Sendable {
         bytes.removeAll(keepingCapacity: true)
         lines.removeAll(keepingCapacity: true)
         lineStart = 0
-        hasPendingBarcode = false
+        pendingKind = nil
     }
 
     /// Appends text to the current line; a line feed in it ends the line (the statement is
@@ -79,11 +84,12 @@ public struct LetterText: Sendable {
         bytes.append(contentsOf: text)
     }
 
-    /// Marks the current line as a barcode of `digits` (its text is dropped when it ends).
-    mutating func barcode(_ digits: ArraySlice<UInt8>) {
-        pendingBarcode.removeAll(keepingCapacity: true)
-        pendingBarcode.append(contentsOf: digits)
-        hasPendingBarcode = true
+    /// Marks the current line as a symbol (`barcode` of digits, `qrCode` of a payload); its text
+    /// is dropped when it ends.
+    mutating func symbol(_ content: ArraySlice<UInt8>, _ kind: Kind) {
+        pendingSymbol.removeAll(keepingCapacity: true)
+        pendingSymbol.append(contentsOf: content)
+        pendingKind = kind
     }
 
     /// `{{newpage}}`: recorded where it was met, before the line being collected.
@@ -91,31 +97,32 @@ public struct LetterText: Sendable {
         lines.append(Line(start: bytes.count, end: bytes.count, kind: .newPage))
     }
 
-    /// Ends the current line: a text line of what was collected, or the pending barcode.
+    /// Ends the current line: a text line of what was collected, or the pending symbol.
     mutating func endLine() {
-        if hasPendingBarcode {
+        if let kind = pendingKind {
             bytes.removeSubrange(lineStart...)
-            bytes.append(contentsOf: pendingBarcode)
-            lines.append(Line(start: lineStart, end: bytes.count, kind: .barcode))
-            hasPendingBarcode = false
+            bytes.append(contentsOf: pendingSymbol)
+            lines.append(Line(start: lineStart, end: bytes.count, kind: kind))
+            pendingKind = nil
         } else {
             lines.append(Line(start: lineStart, end: bytes.count, kind: .text))
         }
         lineStart = bytes.count
     }
 
-    /// Ends the last line when it has text or a barcode.
+    /// Ends the last line when it has text or a symbol.
     mutating func finish() {
-        if bytes.count > lineStart || hasPendingBarcode { endLine() }
+        if bytes.count > lineStart || pendingKind != nil { endLine() }
     }
 
     /// The letter as `LetterLine`s (for callers of `Template.render(_:)` and tests).
     public var letterLines: [LetterLine] {
         lines.map { line in
             switch line.kind {
-            case .text: return .text(Array(bytes[line.start..<line.end]))
+            case .text, .qrCodeContinued: return .text(Array(bytes[line.start..<line.end]))
             case .newPage: return .newPage
             case .barcode: return .barcode(Array(bytes[line.start..<line.end]))
+            case .qrCode: return .qrCode(Array(bytes[line.start..<line.end]))
             }
         }
     }
@@ -130,9 +137,11 @@ public struct LetterText: Sendable {
                 lineStart = bytes.count
             case .newPage:
                 lines.append(Line(start: bytes.count, end: bytes.count, kind: .newPage))
-            case .barcode(let digits):
-                lines.append(Line(start: bytes.count, end: bytes.count + digits.count, kind: .barcode))
-                bytes += digits
+            case .barcode(let symbol), .qrCode(let symbol):
+                if case .barcode = line { lines.append(Line(start: bytes.count, end: bytes.count + symbol.count, kind: .barcode)) } else {
+                    lines.append(Line(start: bytes.count, end: bytes.count + symbol.count, kind: .qrCode))
+                }
+                bytes += symbol
                 lineStart = bytes.count
             }
         }

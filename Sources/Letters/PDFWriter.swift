@@ -3,8 +3,8 @@ import Boleto
 /// Writes a PDF of A4 pages, streamed: each page is written as soon as it is laid out, and only
 /// the objects' offsets stay in memory. Troca's own writer, no library: the standard Type 1 fonts
 /// Courier (the letter's text, so columns line up as in the text renderer) and Helvetica (page
-/// numbers) with WinAnsiEncoding; a boleto's Interleaved 2 of 5 barcode drawn as filled
-/// rectangles. No creation date, so the same letters give the same bytes.
+/// numbers) with WinAnsiEncoding; a boleto's Interleaved 2 of 5 barcode and a Pix QR code drawn
+/// as filled rectangles. No creation date, so the same letters give the same bytes.
 public final class PDFWriter {
     /// Where the bytes go.
     let sink: ([UInt8]) throws -> Void
@@ -117,6 +117,7 @@ public final class PDFWriter {
         out.reserveCapacity(4096)
         let top = pageHeight - margin - fontSize
         var bars: [(digits: [UInt8], line: Int)] = []
+        var qrCodes: [(payload: [UInt8], line: Int)] = []
         out += Array("BT /F1 \(fontSize) Tf \(leading) TL \(margin) \(top) Td\n".utf8)
         let footer = page.count - 1
         for (k, line) in page.enumerated() {
@@ -124,6 +125,8 @@ public final class PDFWriter {
             switch line {
             case .barcode(let digits):
                 bars.append((digits, k))
+            case .qrCode(let payload):
+                qrCodes.append((payload, k))
             case .text(let text):
                 guard !text.isEmpty, k != footer else { break }
                 out.append(0x20)
@@ -155,7 +158,35 @@ public final class PDFWriter {
             }
             out += Array("f\n".utf8)
         }
+        for (payload, line) in qrCodes {
+            guard let symbol = try? QRCode(bytes: payload) else { continue }
+            drawQRCode(symbol, top: (top - line * leading + 8) * 100, into: &out)
+        }
         return out
+    }
+
+    /// Draws a QR symbol with its quiet zone of 4 modules in the `LetterLine.qrCodeHeight` lines
+    /// from `top` (hundredths of a point) down, at the left margin: one rectangle per run of dark
+    /// modules in a row, one fill. A Pix payload's version 7 to 10 symbol comes out 33–35 mm wide.
+    static func drawQRCode(_ symbol: QRCode, top: Int, into out: inout [UInt8]) {
+        let side = symbol.size + 8
+        let module = LetterLine.qrCodeHeight * leading * 100 / side
+        let left = margin * 100 + 4 * module
+        out += Array("0 g\n".utf8)
+        for r in 0..<symbol.size {
+            let y = top - (4 + r + 1) * module
+            var c = 0
+            while c < symbol.size {
+                guard symbol[r, c] else {
+                    c += 1
+                    continue
+                }
+                let start = c
+                while c < symbol.size, symbol[r, c] { c += 1 }
+                out += Array("\(points(left + start * module)) \(points(y)) \(points((c - start) * module)) \(points(module)) re\n".utf8)
+            }
+        }
+        out += Array("f\n".utf8)
     }
 
     /// A PDF literal string `( … )` with `(`, `)` and `\` escaped.

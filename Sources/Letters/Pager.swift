@@ -26,6 +26,9 @@ public enum PageLine: Sendable, Hashable {
     /// The top line of a barcode's `LetterLine.barcodeHeight` lines (the others follow as blank
     /// text lines): the 44 digits.
     case barcode([UInt8])
+    /// The top line of a QR code's block (`LetterLine.qrCodeHeight` lines or more; the others
+    /// follow as empty text lines): the whole payload.
+    case qrCode([UInt8])
 }
 
 /// A letter laid out on pages.
@@ -82,6 +85,17 @@ public enum Pager {
                 if paged.body.count - pageStart + LetterLine.barcodeHeight > format.bodyLines, paged.body.count > pageStart { newPage() }
                 paged.body.append(line)
                 for _ in 1..<LetterLine.barcodeHeight { paged.body.append(blank) }
+            case .qrCode, .qrCodeContinued:
+                // The payload cut (not wrapped: its blanks are data) into pieces of the width.
+                text.bytes.withUnsafeBufferPointer { cut($0, line.start, line.end, format.width, into: &paged.pieces) }
+                let height = max(LetterLine.qrCodeHeight, paged.pieces.count)
+                if paged.body.count - pageStart + height > format.bodyLines, paged.body.count > pageStart { newPage() }
+                for (k, piece) in paged.pieces.enumerated() {
+                    // A payload longer than a page of lines goes on, as text does, on the next.
+                    if paged.body.count - pageStart >= format.bodyLines { newPage() }
+                    paged.body.append(LetterText.Line(start: piece.lowerBound, end: piece.upperBound, kind: k == 0 ? .qrCode : .qrCodeContinued))
+                }
+                for _ in paged.pieces.count..<height { paged.body.append(blank) }
             case .text:
                 text.bytes.withUnsafeBufferPointer { wrap($0, line.start, line.end, format.width, into: &paged.pieces) }
                 for piece in paged.pieces {
@@ -147,6 +161,22 @@ public enum Pager {
         return n
     }
 
+    /// Cuts `b[lo..<hi]` into pieces of `width` characters (the last one shorter), as spans of `b`.
+    static func cut(_ b: UnsafeBufferPointer<UInt8>, _ lo: Int, _ hi: Int, _ width: Int, into pieces: inout [Range<Int>]) {
+        pieces.removeAll(keepingCapacity: true)
+        var start = lo
+        var chars = 0
+        for i in lo..<hi where b[i] & 0xC0 != 0x80 {
+            if chars == width {
+                pieces.append(start..<i)
+                start = i
+                chars = 0
+            }
+            chars += 1
+        }
+        pieces.append(start..<hi)
+    }
+
     /// Splits line `b[lo..<hi]` into pieces of at most `width` characters, at the last blank that
     /// fits (trailing blanks of the line and of each piece dropped, leading blanks of the pieces
     /// after the first too), as spans of `b`.
@@ -191,9 +221,24 @@ extension LaidOutLetter {
     /// The pages of `paged` as `PageLine`s.
     public init(_ paged: PagedLetter, _ text: LetterText, _ format: PageFormat) {
         pages = (0..<paged.pageCount).map { k in
-            paged.lines[(k * format.lines)..<((k + 1) * format.lines)].map { line in
-                let bytes = Array(text.bytes[line.start..<line.end])
-                return line.kind == .barcode ? .barcode(bytes) : .text(bytes)
+            let lines = paged.lines[(k * format.lines)..<((k + 1) * format.lines)]
+            return lines.indices.map { i in
+                let line = lines[i]
+                switch line.kind {
+                case .barcode: return .barcode(Array(text.bytes[line.start..<line.end]))
+                case .qrCode:
+                    // The whole payload: this piece and the continued ones after it, which
+                    // follow it in `bytes` (on later pages too, past blanks and footers).
+                    var end = line.end
+                    var j = i + 1
+                    while j < paged.lines.count, paged.lines[j].kind != .qrCode {
+                        if paged.lines[j].kind == .qrCodeContinued, paged.lines[j].start == end { end = paged.lines[j].end }
+                        j += 1
+                    }
+                    return .qrCode(Array(text.bytes[line.start..<end]))
+                case .qrCodeContinued: return .text([])
+                case .text, .newPage: return .text(Array(text.bytes[line.start..<line.end]))
+                }
             }
         }
     }

@@ -218,6 +218,17 @@ public struct LetterSelector {
                 o["amount_cents"] = .number(JSONNumber(totals.updated))
                 o["barcode"] = .string(String(decoding: b.barcode.digits, as: UTF8.self))
                 o["linha_digitavel"] = .string(String(decoding: b.linhaDigitavel.digits, as: UTF8.self))
+                if let pix = account.pix {
+                    // The same shape as `boleto make`'s `pix` member: what built it, and `emv`.
+                    let code = try pix.payload(amountCents: totals.updated, sequence: nextSequence)
+                    var p = JSONObject()
+                    p["key"] = .string(pix.key)
+                    p["name"] = .string(pix.name)
+                    p["city"] = .string(pix.city)
+                    p["txid"] = .string(code.txid)
+                    p["emv"] = .string(code.emv)
+                    o["pix"] = .object(p)
+                }
                 job["boleto"] = .object(o)
                 nextNossoNumero += 1
             } catch {

@@ -1,3 +1,4 @@
+import Boleto
 import Records
 
 /// Why a template cannot be loaded, at its line and column (1-based; the column counts bytes).
@@ -35,8 +36,15 @@ public enum LetterLine: Sendable, Hashable {
     /// `LetterLine.barcodeHeight` lines of a page; the text renderers print the digits.
     case barcode([UInt8])
 
+    /// A Pix QR code (`{{boleto.pix | qr}}`): the BR Code payload. Takes at least
+    /// `LetterLine.qrCodeHeight` lines of a page; the text renderers print the payload, cut
+    /// into lines of the page width.
+    case qrCode([UInt8])
+
     /// Lines of a page a barcode takes (13 mm of bars and their quiet space at 6 lines per inch).
     public static let barcodeHeight = 4
+    /// Lines of a page a QR code takes: 10 lines of 11 pt, 38.8 mm, the symbol and its quiet zone.
+    public static let qrCodeHeight = 10
 }
 
 /// A letter template: plain text with `{{placeholders}}`, `{{#sections}}…{{/sections}}` over
@@ -50,7 +58,7 @@ public struct Template: Sendable {
 
     /// A filter applied to a placeholder's value.
     enum Filter: Sendable, Hashable {
-        case money, date, upper, cpf, cnpj, document, cep, linha, bars
+        case money, date, upper, cpf, cnpj, document, cep, linha, bars, qr
         case pad(Int)
     }
 
@@ -227,7 +235,17 @@ public struct Template: Sendable {
             guard tape[v].kind == .string, digits.count == 44, digits.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
                 throw RenderProblem(code: "letters.value", message: "\(p.text): expected the 44 digits of a boleto barcode (\(name):\(p.line):\(p.column))")
             }
-            out.barcode(digits)
+            out.symbol(digits, .barcode)
+            return
+        }
+        if p.filters.last == .qr {
+            let payload = tape.bytes(v)
+            let capacity = QRCode.byteCapacity(version: 40, level: .medium)
+            guard tape[v].kind == .string, !payload.isEmpty, payload.count <= capacity else {
+                throw RenderProblem(
+                    code: "letters.value", message: "\(p.text): expected a Pix payload of 1…\(capacity) bytes for its QR code (\(name):\(p.line):\(p.column))")
+            }
+            out.symbol(payload, .qrCode)
             return
         }
         do { try Filters.apply(p.filters, to: v, of: tape, into: &out.value, scratch: &out.scratch) } catch {

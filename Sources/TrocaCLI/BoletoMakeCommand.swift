@@ -277,10 +277,8 @@ struct TitleBoletoMaker {
         guard let name = object.string("name") ?? pixName, let city = object.string("city") ?? pixCity else {
             throw BoletoError(BoletoError.Code.pix, "a Pix code needs the receiver's name and city: give pix.name and pix.city, or --pix-name and --pix-city")
         }
-        let code = PixBRCode(
-            key: location == nil ? key : nil, location: location, amountCents: amount > 0 ? amount : nil, txid: object.string("txid"),
-            merchantName: name, merchantCity: city)
-        object["emv"] = .string(try code.payload())
+        object["emv"] = .string(
+            try PixBRCode.boletoPayload(key: key, location: location, txid: object.string("txid"), name: name, city: city, amountCents: amount))
         return object.jsonBytes
     }
 

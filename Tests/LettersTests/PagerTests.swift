@@ -10,6 +10,7 @@ func strings(_ page: [PageLine]) -> [String] {
         switch $0 {
         case .text(let b): return String(decoding: b, as: UTF8.self)
         case .barcode(let d): return "BARS:" + String(decoding: d, as: UTF8.self)
+        case .qrCode(let p): return "QR:" + String(decoding: p, as: UTF8.self)
         }
     }
 }
@@ -48,6 +49,39 @@ func strings(_ page: [PageLine]) -> [String] {
         #expect(laid.pages.count == 2)
         #expect(strings(laid.pages[0])[8] == "")
         #expect(laid.pages[1][0] == .barcode(digits))
+    }
+
+    /// A QR code takes `qrCodeHeight` lines, never split across pages; the text renderers get
+    /// its payload cut (blanks kept) into lines of the width, the PDF the whole payload.
+    @Test func aQRCodeBlockKeepsItsPayloadWhole() {
+        let format = PageFormat(width: 20, lines: 14)
+        let payload = Array("0002012658 0014br.gov.bcb.pix 0136 São Paulo".utf8)
+        let laid = Pager.layout([text("a"), text("b"), text("c"), .qrCode(payload), text("d")], format)
+        // 3 lines leave 9 of the 12: the block (10 lines) starts page 2.
+        #expect(laid.pages.count == 2)
+        #expect(laid.pages[1][0] == .qrCode(payload))
+        #expect(strings(laid.pages[1])[1...10] == ["", "", "", "", "", "", "", "", "", "d"])
+        var letter = LetterText([text("a"), .qrCode(payload)])
+        var paged = PagedLetter()
+        Pager.layout(&letter, format, into: &paged)
+        let printed = paged.lines.prefix(12).map { String(decoding: letter.bytes[$0.start..<$0.end], as: UTF8.self) }
+        #expect(printed[0...3] == ["a", "0002012658 0014br.go", "v.bcb.pix 0136 São P", "aulo"])
+        #expect(printed[4...11].allSatisfy { $0.isEmpty })
+        #expect(paged.lines[1].kind == .qrCode && paged.lines[2].kind == .qrCodeContinued)
+    }
+
+    /// A payload longer than a page of lines (possible on a narrow page) goes on on the next
+    /// pages; the PDF still gets all of it, and every page keeps its height.
+    @Test func aQRCodePayloadLongerThanAPage() {
+        let format = PageFormat(width: 20, lines: 12)
+        let payload = Array(String(repeating: "0123456789", count: 50).utf8)
+        let laid = Pager.layout([text("a"), .qrCode(payload), text("b")], format)
+        // 25 pieces of 20: the block starts page 2 and takes 10 + 10 + 5 lines.
+        #expect(laid.pages.count == 4)
+        #expect(laid.pages.allSatisfy { $0.count == 12 })
+        #expect(laid.pages[1][0] == .qrCode(payload))
+        // The PDF's form: the continued pieces are blank lines under the symbol.
+        #expect(strings(laid.pages[3])[0...5] == ["", "", "", "", "", "b"])
     }
 
     @Test func newPageStartsAPageButNotAnEmptyOne() {
@@ -133,6 +167,39 @@ func strings(_ page: [PageLine]) -> [String] {
     func badLadder(_ steps: String, _ message: String) {
         do {
             _ = try ladder(steps)
+            Issue.record("accepted")
+        } catch {
+            #expect(error.message == message)
+        }
+    }
+
+    static let account = #""bank":"237","agency":"1234","account":"0012345","carteira":"09""#
+    static let sender = #","sender":{"name":"Cobrança Exemplo Ltda","address":{"city":"São Paulo"}}"#
+
+    /// The boleto's Pix receiver: the key, the sender's name and city unless pix_name/pix_city
+    /// say otherwise; none without pix_key.
+    @Test func pixReceiverFromTheSender() throws {
+        let step = #"{"name":"a","from_days":5,"template":"a","boleto":true}"#
+        let plain = try ladder(step, extra: #","boleto":{\#(Self.account)}"# + Self.sender)
+        #expect(plain.boleto?.pix == nil)
+        let pix = try ladder(step, extra: #","boleto":{\#(Self.account),"pix_key":"cobranca@exemplo.com.br"}"# + Self.sender)
+        #expect(pix.boleto?.pix == Ladder.Pix(key: "cobranca@exemplo.com.br", name: "Cobrança Exemplo Ltda", city: "São Paulo"))
+        let own = try ladder(step, extra: #","boleto":{\#(Self.account),"pix_key":"k","pix_name":"Troca","pix_city":"Curitiba"}"# + Self.sender)
+        #expect(own.boleto?.pix == Ladder.Pix(key: "k", name: "Troca", city: "Curitiba"))
+    }
+
+    @Test(arguments: [
+        (#","pix_key":12"#, Self.sender, "boleto.pix_key: expected the Pix key (chave) as a string"),
+        (#","pix_key":"k""#, "", "boleto.pix_name: a Pix code names its receiver: give boleto.pix_name or sender.name"),
+        (#","pix_key":"k","pix_name":"N""#, "", "boleto.pix_city: a Pix code names its receiver's city: give boleto.pix_city or sender.address.city"),
+        (
+            #","pix_key":"k","pix_city":"São Paulo""#, #","sender":{"name":"Cobrança Exemplo Comércio e Serviços Ltda"}"#,
+            "boleto.pix_key: no Pix code can be made for key \"k\", receiver \"Cobrança Exemplo Comércio e Serviços Ltda\" (sender.name; boleto.pix_name overrides it), city \"São Paulo\": pix receiver name must have 1…25 characters, found 41"
+        ),
+    ])
+    func badPixReceiver(_ pix: String, _ sender: String, _ message: String) {
+        do {
+            _ = try ladder(#"{"name":"a","from_days":5,"template":"a","boleto":true}"#, extra: #","boleto":{\#(Self.account)\#(pix)}"# + sender)
             Issue.record("accepted")
         } catch {
             #expect(error.message == message)

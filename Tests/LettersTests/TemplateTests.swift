@@ -19,6 +19,7 @@ func lines(_ t: Template, _ j: JSONValue) throws(RenderProblem) -> [String] {
         switch $0 {
         case .text(let b): return String(decoding: b, as: UTF8.self)
         case .barcode(let d): return "BARS:" + String(decoding: d, as: UTF8.self)
+        case .qrCode(let p): return "QR:" + String(decoding: p, as: UTF8.self)
         case .newPage: return "NEWPAGE"
         }
     }
@@ -104,6 +105,19 @@ func lines(_ t: Template, _ j: JSONValue) throws(RenderProblem) -> [String] {
         let t = try template("a\n{{newpage}}\n{{boleto.barcode | bars}}\n")
         #expect(try lines(t, job(#"{"boleto":{"barcode":"\#(digits)"}}"#)) == ["a", "NEWPAGE", "BARS:" + digits])
         #expect(throws: RenderProblem.self) { try t.render(job(#"{"boleto":{"barcode":"123"}}"#)) }
+    }
+
+    @Test func qrCodeOfAPixPayload() throws {
+        let t = try template("Pix:\n{{boleto.pix.emv | qr}}\n{{boleto.pix.emv}}\n")
+        let pix = "00020126410014br.gov.bcb.pix0119rayane@alvoz.com.br5204000053039865802BR5901N6001C62070503***63043A81"
+        #expect(try lines(t, job(#"{"boleto":{"pix":{"emv":"\#(pix)"}}}"#)) == ["Pix:", "QR:" + pix, pix])
+        #expect(throws: RenderProblem.self) { try t.render(job(#"{"boleto":{"pix":{"emv":""}}}"#)) }
+        #expect(throws: RenderProblem.self) { try t.render(job(#"{"boleto":{"pix":{"emv":12}}}"#)) }
+        #expect(throws: RenderProblem.self) { try t.render(job(#"{"boleto":{"pix":{"emv":"\#(String(repeating: "x", count: 2332))"}}}"#)) }
+        // Checked when loaded: qr is the last filter, on a text field.
+        #expect(throws: TemplateError.self) { try template("{{boleto.pix.emv | qr | upper}}") }
+        #expect(throws: TemplateError.self) { try template("{{boleto.pix | qr}}") }
+        #expect(throws: TemplateError.self) { try template("{{boleto.amount_cents | qr}}") }
     }
 
     @Test func statementTotalsTheTitles() throws {

@@ -220,7 +220,8 @@ func barcodesDrawn(in pdf: [UInt8]) throws -> [[UInt8]] {
     var bars: [(x: Double, w: Double)] = []
     for line in text.split(separator: "\n") {
         let parts = line.split(separator: " ")
-        if parts.count == 5, parts[4] == "re", let x = Double(parts[0]), let w = Double(parts[2]) {
+        // Bars are 36.85 pt high (a QR code's modules are small squares).
+        if parts.count == 5, parts[4] == "re", parts[3] == "36.85", let x = Double(parts[0]), let w = Double(parts[2]) {
             bars.append((x, w))
         } else if line == "f", !bars.isEmpty {
             var widths: [(isBar: Bool, width: Double)] = []
@@ -273,6 +274,85 @@ func barcodesDrawn(in pdf: [UInt8]) throws -> [[UInt8]] {
         let expected = jobs.compactMap { ($0["boleto"] as? [String: Any])?["barcode"] as? String }
         #expect(expected.count == 3)
         #expect(try barcodesDrawn(in: pdf).map { String(decoding: $0, as: UTF8.self) } == expected)
+    }
+}
+
+/// Each QR code drawn in a PDF's content streams: its rectangles (`x y w h re` of one module's
+/// height, up to `f`).
+func qrCodesDrawn(in pdf: [UInt8]) -> [[(x: Double, y: Double, w: Double, h: Double)]] {
+    let text = String(decoding: pdf.map { $0 < 0x80 ? $0 : 0x3F }, as: UTF8.self)
+    var found: [[(x: Double, y: Double, w: Double, h: Double)]] = []
+    var rects: [(x: Double, y: Double, w: Double, h: Double)] = []
+    for line in text.split(separator: "\n") {
+        let p = line.split(separator: " ").compactMap { Double($0) }
+        if line.hasSuffix(" re"), p.count == 4, !line.contains(" 36.85 re") {
+            rects.append((p[0], p[1], p[2], p[3]))
+        } else if line == "f" {
+            if !rects.isEmpty { found.append(rects) }
+            rects = []
+        }
+    }
+    return found
+}
+
+/// The letters' Pix payloads rendered in a PDF, read back from the page images: pdftoppm renders
+/// each page at 200 dpi, zbarimg (zbar-tools; .ci/run installs it) reads its QR codes.
+func qrPayloadsRead(from pdfPath: String, dir: String) throws -> [String] {
+    let r = try run("pdftoppm", ["-r", "200", "-gray", pdfPath, dir + "/qr-page"])
+    #expect(r.status == 0, "pdftoppm failed: install poppler-utils")
+    let pages = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix("qr-page") && $0.hasSuffix(".pgm") }
+    #expect(!pages.isEmpty)
+    // pdftoppm pads the page numbers to the same width: names sort in page order.
+    var read: [String] = []
+    for page in pages.sorted() {
+        let z = try run("zbarimg", ["--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", dir + "/" + page])
+        // zbarimg exits 4 when a page has no symbol, 127 when it is not installed.
+        #expect(z.status == 0 || z.status == 4, "zbarimg failed on \(page): install zbar-tools")
+        read += z.output.split(separator: "\n").map(String.init)
+    }
+    return read
+}
+
+@Suite struct LettersPDFQRCodeTests {
+    /// The sample ladder's boleto account has a Pix key, and its boleto templates draw
+    /// `{{emv | qr}}` under the bars: each letter with a boleto carries a static BR Code for its
+    /// updated total with txid CARTA + its sequence; every QR code reads back from the rendered
+    /// page to its letter's exact payload, is 30–40 mm square, is drawn with fewer rectangles than
+    /// it has dark modules, and the letters' text (the payload as "Pix copia e cola" too) is
+    /// still there for pdftotext.
+    @Test func pixQRCodesReadBackFromThePage() throws {
+        let dir = try lettersWorkdir()
+        let jobs = troca(selectArgs, cwd: dir).records
+        var payloads: [String] = []
+        for job in jobs {
+            guard let boleto = job["boleto"] as? [String: Any] else { continue }
+            let pix = try #require(boleto["pix"] as? [String: Any])
+            let emv = try #require(pix["emv"] as? String)
+            let code = try PixBRCode.decode(emv)
+            #expect(code.key == "cobranca@exemplo.com.br" && code.merchantName == "Cobranca Exemplo Ltda" && code.merchantCity == "Sao Paulo")
+            #expect(code.amountCents == boleto["amount_cents"] as? Int && code.amountCents == job["updated_total_cents"] as? Int)
+            #expect(code.txid == "CARTA\(try #require(job["sequence"] as? Int))" && pix["txid"] as? String == code.txid)
+            payloads.append(emv)
+        }
+        #expect(payloads.count == 3)
+        let r = troca(["letters", "render", "--format", "pdf", "--output", "cartas.pdf"] + allTemplates, stdin: troca(selectArgs, cwd: dir).stdout, cwd: dir)
+        #expect(r.status == .ok, "\(r.stderrText)")
+        #expect(try qrPayloadsRead(from: dir + "/cartas.pdf", dir: dir) == payloads)
+        let drawn = qrCodesDrawn(in: bytes(dir + "/cartas.pdf"))
+        #expect(drawn.count == 3)
+        for (rects, payload) in zip(drawn, payloads) {
+            let side = (rects.map { $0.x + $0.w }.max()! - rects.map(\.x).min()!) * 25.4 / 72
+            let height = (rects.map { $0.y + $0.h }.max()! - rects.map(\.y).min()!) * 25.4 / 72
+            #expect((30...40).contains(side) && abs(side - height) < 0.5, "\(side) × \(height) mm")
+            let symbol = try QRCode(text: payload)
+            #expect(rects.count < symbol.modules.filter { $0 }.count)
+        }
+        let text = try run("pdftotext", ["-layout", dir + "/cartas.pdf", "-"])
+        #expect(text.status == 0, "pdftotext failed: install poppler-utils")
+        // "Pix copia e cola" wraps at the page width (at a blank): compared without blanks.
+        let printed = text.output.filter { !$0.isWhitespace }
+        for payload in payloads { #expect(printed.contains("Pixcopiaecola:" + payload.filter { !$0.isWhitespace }), "\(payload)") }
+        #expect(text.output.contains("MARIA DA CONCEIÇÃO"), "the letters' text")
     }
 }
 

@@ -1,0 +1,171 @@
+extension QRCode {
+    /// The module matrix being built: which modules are dark, and which belong to function
+    /// patterns (finders, separators, timing, alignment, format and version areas), which the
+    /// data and the mask leave alone.
+    struct Grid: Hashable {
+        let size: Int
+        var dark: [Bool]
+        var function: [Bool]
+
+        /// The function patterns of a version; the format areas reserved (drawn with the mask),
+        /// the version information drawn.
+        init(version: Int) {
+            size = 17 + 4 * version
+            dark = Array(repeating: false, count: size * size)
+            function = dark
+            // Timing patterns first: the finders and alignment patterns overwrite their ends.
+            for i in 0..<size {
+                set(6, i, i % 2 == 0)
+                set(i, 6, i % 2 == 0)
+            }
+            for (r, c) in [(3, 3), (3, size - 4), (size - 4, 3)] { finder(r, c) }
+            let centres = QRCode.alignmentCentres[version - 1]
+            // Every pair of centres except the three under the finders.
+            let last = centres.last
+            for r in centres {
+                for c in centres where !(r == 6 && (c == 6 || c == last) || c == 6 && r == last) { alignment(r, c) }
+            }
+            drawFormat(0)
+            if version >= 7 {
+                let bits = QRCode.versionInformation(version)
+                // Bit i at row i / 3, column size − 11 + i % 3 (beside the top-right finder) and
+                // transposed (above the bottom-left one).
+                for i in 0..<18 {
+                    let on = bits >> i & 1 == 1
+                    set(i / 3, size - 11 + i % 3, on)
+                    set(size - 11 + i % 3, i / 3, on)
+                }
+            }
+        }
+
+        mutating func set(_ row: Int, _ column: Int, _ on: Bool) {
+            dark[row * size + column] = on
+            function[row * size + column] = true
+        }
+
+        /// A 7 × 7 finder centred at `r`, `c`, with its light separator around it (cut at the edges).
+        mutating func finder(_ r: Int, _ c: Int) {
+            for dr in -4...4 {
+                for dc in -4...4 {
+                    let row = r + dr, column = c + dc
+                    guard (0..<size).contains(row), (0..<size).contains(column) else { continue }
+                    let ring = max(abs(dr), abs(dc))
+                    set(row, column, ring != 2 && ring != 4)
+                }
+            }
+        }
+
+        /// A 5 × 5 alignment pattern centred at `r`, `c`.
+        mutating func alignment(_ r: Int, _ c: Int) {
+            for dr in -2...2 {
+                for dc in -2...2 { set(r + dr, c + dc, max(abs(dr), abs(dc)) != 1) }
+            }
+        }
+
+        /// The 15 format bits in both copies (bit 14 first), and the dark module beside the
+        /// bottom-left finder.
+        mutating func drawFormat(_ bits: Int) {
+            func bit(_ i: Int) -> Bool { bits >> i & 1 == 1 }
+            // Around the top-left finder: bits 0…7 down column 8 (skipping the timing row),
+            // bits 8…14 leftwards along row 8 (skipping the timing column).
+            for i in 0...5 { set(i, 8, bit(i)) }
+            set(7, 8, bit(6))
+            set(8, 8, bit(7))
+            set(8, 7, bit(8))
+            for i in 9..<15 { set(8, 14 - i, bit(i)) }
+            // Bits 0…7 along row 8 from the right edge, bits 8…14 up column 8 from the bottom.
+            for i in 0..<8 { set(8, size - 1 - i, bit(i)) }
+            for i in 8..<15 { set(size - 15 + i, 8, bit(i)) }
+            set(size - 8, 8, true)
+        }
+
+        /// The codewords' bits, most significant first, in the two-column zigzag from the bottom
+        /// right, skipping function modules and the vertical timing column; remainder bits light.
+        mutating func place(_ codewords: [UInt8]) {
+            var i = 0
+            let bitCount = codewords.count * 8
+            var right = size - 1
+            while right >= 1 {
+                if right == 6 { right = 5 }
+                let upward = (right + 1) & 2 == 0
+                for step in 0..<size {
+                    let row = upward ? size - 1 - step : step
+                    for column in [right, right - 1] where !function[row * size + column] {
+                        if i < bitCount {
+                            dark[row * size + column] = codewords[i >> 3] >> (7 - i & 7) & 1 == 1
+                        }
+                        i += 1
+                    }
+                }
+                right -= 2
+            }
+        }
+
+        /// Inverts the data modules where mask `m`'s condition (Table 10) holds.
+        mutating func apply(mask m: Int) {
+            for row in 0..<size {
+                for column in 0..<size where !function[row * size + column] {
+                    let flip: Bool
+                    switch m {
+                    case 0: flip = (row + column) % 2 == 0
+                    case 1: flip = row % 2 == 0
+                    case 2: flip = column % 3 == 0
+                    case 3: flip = (row + column) % 3 == 0
+                    case 4: flip = (row / 2 + column / 3) % 2 == 0
+                    case 5: flip = (row * column) % 2 + (row * column) % 3 == 0
+                    case 6: flip = ((row * column) % 2 + (row * column) % 3) % 2 == 0
+                    default: flip = ((row + column) % 2 + (row * column) % 3) % 2 == 0
+                    }
+                    if flip { dark[row * size + column].toggle() }
+                }
+            }
+        }
+
+        /// The penalty score of §7.8.3: runs of five or more of a colour in a row or column
+        /// (3 + the length beyond 5), 2 × 2 blocks of a colour (3 each), the finder-like
+        /// 1:1:3:1:1 pattern with four light modules on a side (40 each, the space beyond the
+        /// symbol counting as light), and the dark share's distance from 50 % (10 per 5 %).
+        func penalty() -> Int { QRCode.penalty(dark, size: size) }
+    }
+
+    /// The penalty score of a matrix of `size` × `size` modules (`Grid.penalty()`).
+    static func penalty(_ dark: [Bool], size: Int) -> Int {
+        var score = 0
+        for horizontal in [true, false] {
+            for a in 0..<size {
+                func at(_ b: Int) -> Bool {
+                    guard (0..<size).contains(b) else { return false }
+                    return horizontal ? dark[a * size + b] : dark[b * size + a]
+                }
+                var run = 1
+                for b in 1...size {
+                    if b < size, at(b) == at(b - 1) {
+                        run += 1
+                    } else {
+                        if run >= 5 { score += run - 2 }
+                        run = 1
+                    }
+                }
+                // dark light dark dark dark light dark, with four light modules before or after.
+                for b in -4..<size {
+                    let core = at(b + 4) && !at(b + 5) && at(b + 6) && at(b + 7) && at(b + 8) && !at(b + 9) && at(b + 10)
+                    guard core else { continue }
+                    let before = (b..<b + 4).allSatisfy { !at($0) }
+                    let after = (b + 11..<b + 15).allSatisfy { !at($0) }
+                    if before { score += 40 }
+                    if after { score += 40 }
+                }
+            }
+        }
+        for r in 0..<size - 1 {
+            for c in 0..<size - 1 {
+                let v = dark[r * size + c]
+                if dark[r * size + c + 1] == v, dark[(r + 1) * size + c] == v, dark[(r + 1) * size + c + 1] == v { score += 3 }
+            }
+        }
+        let total = size * size
+        let darkCount = dark.reduce(0) { $0 + ($1 ? 1 : 0) }
+        score += abs(darkCount * 100 - total * 50) / total / 5 * 10
+        return score
+    }
+}
