@@ -109,8 +109,9 @@ public final class AgreementRows {
     var group: Group?
     var record = ByteBuffer(capacity: 1024)
 
-    /// Agreements written and rejected so far.
+    /// Agreements written so far.
     public private(set) var written = 0
+    /// Agreements rejected so far (each with all its rows).
     public private(set) var rejected = 0
 
     /// Groups rows converted by `importer` (compiled from a map `prepare` returned) read from `file`.
@@ -140,7 +141,6 @@ public final class AgreementRows {
                 diagnostics.append(
                     Diagnostic(.error, "import.required", "id is required: the row names no agreement", file: file, line: row.line, raw: raw))
             }
-            rejected += 1
             try emit(.rejected(diagnostics))
             return
         }
@@ -188,7 +188,7 @@ public final class AgreementRows {
                     .rejected([
                         Diagnostic(
                             .error, "import.agreement-rejected",
-                            "this row is an installment of agreement \(text(g.key)), rejected whole for line \(bad!)", file: file,
+                            "this row belongs to agreement \(text(g.key)), rejected whole because of line \(bad!)", file: file,
                             line: row.line, column: importer.column(ofField: agreementIndex[0]), raw: row.raw)
                     ]))
             }

@@ -252,7 +252,7 @@ public struct ColumnMap: Sendable, Hashable {
         if last.hasSuffix("_cents") { return .amount }
         if last.hasSuffix("_date") || last.hasSuffix("_on") { return .date }
         if last.hasSuffix("_days") || path == "installments[].number" { return .integer }
-        if last == "document" { return .document }
+        if last == "document" || last.hasSuffix("_document") { return .document }
         if last == "cep" { return .cep }
         if last == "state" { return .uf }
         return .text

@@ -99,10 +99,11 @@ enum ImportRun {
         let agreements = kind == .agreement ? AgreementRows(importer: importer, map: map, file: name, check: checkAgreement) : nil
         var done = false  // stopped by --max-rejects, or at an error that ends the reading
 
-        /// Counts one rejected row; past --max-rejects, stops the import.
+        /// Counts one rejected row; past --max-rejects, stops the import (after the rest of the
+        /// agreement being rejected, whose rows go together).
         func rejected() {
             summary.rejected += 1
-            if let maxRejects, summary.rejected > maxRejects {
+            if let maxRejects, summary.rejected > maxRejects, !summary.stopped {
                 summary.stopped = true
                 done = true
                 io.say("\(command): \(name): stopped after \(summary.rejected) rejected rows (--max-rejects \(maxRejects))")
@@ -215,7 +216,7 @@ enum ImportRun {
         try output.finish()
         try rejects?.finish()
         try rejectsFile?.commit()
-        io.say(summaryLine(command, name, summary) + (agreements.map { "; \($0.written) agreements written, \($0.rejected) rejected" } ?? ""))
+        io.say(summaryLine(command, name, summary) + (agreements.map { "; agreements: \($0.written) written, \($0.rejected) rejected" } ?? ""))
         if summary.fatal {
             outputFile?.abort()
             if let path = args.value("output") { io.say("\(command): \(path) not written: the input cannot be read as CSV") }
