@@ -139,7 +139,8 @@ public final class AgreementRows {
             var diagnostics = Array(row.diagnostics)
             if diagnostics.isEmpty {
                 diagnostics.append(
-                    Diagnostic(.error, "import.required", "id is required: the row names no agreement", file: file, line: row.line, raw: raw))
+                    Diagnostic(
+                        .error, "import.required", "id is required: the row names no agreement", file: file, line: row.line, raw: raw))
             }
             try emit(.rejected(diagnostics))
             return
@@ -197,7 +198,9 @@ public final class AgreementRows {
 
     /// A valid row's values: the agreement's own compared with its first valid row's, the
     /// installment kept (the entrada apart).
-    func take(_ values: (bytes: UnsafePointer<UInt8>, spans: ArraySlice<Int>), line: Int, raw: [UInt8], into diagnostics: inout [Diagnostic]) {
+    func take(
+        _ values: (bytes: UnsafePointer<UInt8>, spans: ArraySlice<Int>), line: Int, raw: [UInt8], into diagnostics: inout [Diagnostic]
+    ) {
         func value(_ field: Int) -> UnsafeBufferPointer<UInt8>? {
             guard field >= 0 else { return nil }
             let at = values.spans.startIndex + 2 * field

@@ -221,11 +221,13 @@ public struct ColumnMap: Sendable, Hashable {
             if kind.listFields.contains(to) {
                 let s = f["split"] as? String ?? ","
                 guard s.utf8.count == 1, let b = s.utf8.first, b > 0x20, b < 0x7F else {
-                    throw MapError("fields[\(n)] (\(to)): \"split\" must be one visible ASCII character, such as \",\" or \"|\"; found \(f["split"] ?? "")")
+                    let found = f["split"].map { "\($0)" } ?? ""
+                    throw MapError("fields[\(n)] (\(to)): \"split\" must be one visible ASCII character, found \"\(found)\"")
                 }
                 split = b
             } else if f["split"] != nil {
-                throw MapError("fields[\(n)] (\(to)): \"split\" applies only to a list (\(kind.rawValue): \(kind.listFields.isEmpty ? "none" : kind.listFields.joined(separator: ", ")))")
+                let lists = kind.listFields.isEmpty ? "none" : kind.listFields.joined(separator: ", ")
+                throw MapError("fields[\(n)] (\(to)): \"split\" applies only to a list (\(kind.rawValue): \(lists))")
             }
             fields.append(
                 FieldMapping(

@@ -90,7 +90,8 @@ enum ImportChunks {
             var values = self.values
             (self.rows, self.hashes, self.diagnostics, self.values) = ([], [], [], [])
             defer {
-                (self.output, self.keys, self.rows, self.hashes, self.diagnostics, self.values) = (output, keys, rows, hashes, diagnostics, values)
+                (self.output, self.keys, self.rows, self.hashes) = (output, keys, rows, hashes)
+                (self.diagnostics, self.values) = (diagnostics, values)
             }
             let input = UnsafePointer(self.input.base)
             reader.reset(records: self.input.bytes, firstLine: firstLine)

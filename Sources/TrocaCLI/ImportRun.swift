@@ -142,7 +142,8 @@ enum ImportRun {
             var keyIndex = 0  // in chunk.hashes
             for row in chunk.rows where !done {
                 if let agreements, row.kind != .blank {
-                    let values = row.kind == .written ? (UnsafePointer(records), chunk.values[row.valuesStart..<row.valuesStart + 2 * importer.fieldCount]) : nil
+                    let spans = row.valuesStart..<row.valuesStart + 2 * importer.fieldCount
+                    let values = row.kind == .written ? (UnsafePointer(records), chunk.values[spans]) : nil
                     let end = row.kind == .rejected ? row.diagnosticsEnd : diagnostic
                     try agreements.add(
                         AgreementRow(
@@ -216,7 +217,8 @@ enum ImportRun {
         try output.finish()
         try rejects?.finish()
         try rejectsFile?.commit()
-        io.say(summaryLine(command, name, summary) + (agreements.map { "; agreements: \($0.written) written, \($0.rejected) rejected" } ?? ""))
+        let agreementCounts = agreements.map { "; agreements: \($0.written) written, \($0.rejected) rejected" } ?? ""
+        io.say(summaryLine(command, name, summary) + agreementCounts)
         if summary.fatal {
             outputFile?.abort()
             if let path = args.value("output") { io.say("\(command): \(path) not written: the input cannot be read as CSV") }

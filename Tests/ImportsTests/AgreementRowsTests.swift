@@ -90,7 +90,9 @@ final class Box: @unchecked Sendable {
     }
 
     @Test func rowsOfOneAgreementMakeOneRecordWithTheEntradaApart() throws {
-        let g = try group(Self.header + Self.row("AC-1", "0", total: "300,00") + Self.row("AC-1", "1", total: "300,00") + Self.row("AC-1", "2", total: "300,00"))
+        let g = try group(
+            Self.header + Self.row("AC-1", "0", total: "300,00") + Self.row("AC-1", "1", total: "300,00")
+                + Self.row("AC-1", "2", total: "300,00"))
         #expect(g.rejected.isEmpty)
         #expect(g.writtenRows == 3)
         let a = try #require(g.records.first)
@@ -122,27 +124,36 @@ final class Box: @unchecked Sendable {
     @Test func ownCellsThatDifferNameTheFieldAndTheFirstRow() throws {
         let g = try group(Self.header + Self.row("AC-1", "1") + Self.row("AC-1", "2", total: "250,00", days: "45") + Self.row("AC-1", "3"))
         #expect(g.records.isEmpty)
-        #expect(g.rejected == [["2:1:import.agreement-rejected"], ["3:5:import.agreement-mismatch", "3:6:import.agreement-mismatch"], ["4:1:import.agreement-rejected"]])
+        #expect(
+            g.rejected == [
+                ["2:1:import.agreement-rejected"], ["3:5:import.agreement-mismatch", "3:6:import.agreement-mismatch"],
+                ["4:1:import.agreement-rejected"],
+            ])
         #expect(g.checked.isEmpty, "a rejected agreement is not checked")
     }
 
     @Test func theSameValueWrittenAnotherWayIsNoMismatch() throws {
-        let g = try group(Self.header + Self.row("AC-1", "1", total: "200") + Self.row("AC-1", "2", total: "R$ 200,00", doc: "52998224725", origin: " NF-1 ,NF-2,"))
+        let g = try group(
+            Self.header + Self.row("AC-1", "1", total: "200")
+                + Self.row("AC-1", "2", total: "R$ 200,00", doc: "52998224725", origin: " NF-1 ,NF-2,"))
         #expect(g.rejected.isEmpty)
         #expect(g.records.count == 1)
     }
 
     @Test func anInvalidCellRejectsItsWholeAgreementAndNoOther() throws {
         let g = try group(
-            Self.header + Self.row("AC-1", "1") + Self.row("AC-1", "2", due: "31/06/2026") + Self.row("AC-2", "1", total: "100,00") + "AC-3;1\n"
+            Self.header + Self.row("AC-1", "1") + Self.row("AC-1", "2", due: "31/06/2026") + Self.row("AC-2", "1", total: "100,00")
+                + "AC-3;1\n"
                 + Self.row("AC-3", "2"))
         #expect(g.records.map { $0["id"] as? String } == ["AC-2"])
-        #expect(g.rejected == [["2:1:import.agreement-rejected"], ["3:8:import.date"], ["5:3:csv.ragged"], ["6:1:import.agreement-rejected"]])
+        #expect(
+            g.rejected == [["2:1:import.agreement-rejected"], ["3:8:import.date"], ["5:3:csv.ragged"], ["6:1:import.agreement-rejected"]])
     }
 
     @Test func anIdBackAfterAnotherAgreementIsADuplicateOfItsFirstLine() throws {
         let g = try group(
-            Self.header + Self.row("AC-1", "1", total: "100,00") + Self.row("AC-2", "1", total: "100,00") + Self.row("AC-1", "2", total: "100,00")
+            Self.header + Self.row("AC-1", "1", total: "100,00") + Self.row("AC-2", "1", total: "100,00")
+                + Self.row("AC-1", "2", total: "100,00")
                 + Self.row("AC-1", "3", total: "100,00"))
         #expect(g.records.map { $0["id"] as? String } == ["AC-1", "AC-2"])
         #expect(g.rejected == [["4:1:import.duplicate-key"], ["5:1:import.agreement-rejected"]])

@@ -17,8 +17,11 @@ import TrocaCLI
 
     /// The numbers of the summary line: rows read, written, rejected, skipped; agreements written, rejected.
     static func summary(_ stderr: String) -> [Int]? {
-        guard let line = stderr.split(separator: "\n").last(where: { $0.contains(" rows: ") && $0.contains("agreements:") }) else { return nil }
-        let n = line.split(separator: ":", maxSplits: 2).last.map { $0.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) } } ?? []
+        guard let line = stderr.split(separator: "\n").last(where: { $0.contains(" rows: ") && $0.contains("agreements:") }) else {
+            return nil
+        }
+        let n =
+            line.split(separator: ":", maxSplits: 2).last.map { $0.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) } } ?? []
         return n.count == 6 ? n : nil
     }
 
@@ -40,7 +43,8 @@ import TrocaCLI
         #expect(!nightly.isEmpty)
         #expect(Self.withoutSource(r.records) == Self.withoutSource(nightly))
         // The first line of each id in the CSV (line 1 is the header).
-        let csv = try String(contentsOfFile: repoRoot + "/" + Self.sample, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        let csv = try String(contentsOfFile: repoRoot + "/" + Self.sample, encoding: .utf8).split(
+            separator: "\n", omittingEmptySubsequences: false)
         var firstLine: [String: Int] = [:]
         for (k, line) in csv.enumerated().dropFirst() where !line.isEmpty {
             let id = String(line.split(separator: ";")[0])
@@ -60,7 +64,8 @@ import TrocaCLI
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let csv = try String(contentsOfFile: repoRoot + "/Fixtures/import-agreements/0002-entrada-row/ACORDOS.csv", encoding: .utf8)
-        let imported = troca(["import", "agreements", "--map", repoRoot + "/" + Self.map, "-", "--output", dir + "/acordos.jsonl"], stdin: Array(csv.utf8))
+        let imported = troca(
+            ["import", "agreements", "--map", repoRoot + "/" + Self.map, "-", "--output", dir + "/acordos.jsonl"], stdin: Array(csv.utf8))
         #expect(imported.status == .ok, "\(imported.stderrText)")
         let written = try String(contentsOfFile: dir + "/acordos.jsonl", encoding: .utf8).split(separator: "\n").count
         #expect(written == 2)
@@ -105,7 +110,8 @@ import TrocaCLI
                 }
             }
         }
-        let r = troca(["import", "agreements", "--map", repoRoot + "/" + Self.map, "-", "--rejects", dir + "/rej.jsonl"], stdin: Array(csv.utf8))
+        let r = troca(
+            ["import", "agreements", "--map", repoRoot + "/" + Self.map, "-", "--rejects", dir + "/rej.jsonl"], stdin: Array(csv.utf8))
         let s = try #require(Self.summary(r.stderrText), "\(r.stderrText.suffix(300))")
         #expect(s[0] == dataRows)
         #expect(s[0] == s[1] + s[2])
@@ -125,9 +131,15 @@ import TrocaCLI
     func rejectsHaveEveryRowOfTheAgreement() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let rows = [Self.row("AC-1", 1, parts: 3), Self.row("AC-1", 2, parts: 3, amount: "x"), Self.row("AC-1", 3, parts: 3), Self.row("AC-2", 1, parts: 1)]
+        let rows = [
+            Self.row("AC-1", 1, parts: 3), Self.row("AC-1", 2, parts: 3, amount: "x"), Self.row("AC-1", 3, parts: 3),
+            Self.row("AC-2", 1, parts: 1),
+        ]
         let r = troca(
-            ["import", "agreements", "--map", repoRoot + "/" + Self.map, "-", "--rejects", dir + "/rej.jsonl", "--output", dir + "/out.jsonl"],
+            [
+                "import", "agreements", "--map", repoRoot + "/" + Self.map, "-", "--rejects", dir + "/rej.jsonl", "--output",
+                dir + "/out.jsonl",
+            ],
             stdin: Array((Self.header + rows.joined()).utf8))
         #expect(r.status.rawValue == 65)
         let out = try String(contentsOfFile: dir + "/out.jsonl", encoding: .utf8).split(separator: "\n")
@@ -146,7 +158,8 @@ import TrocaCLI
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let csv = Self.header + Self.row("AC-1", 1, parts: 1) + Self.row("AC-2", 1, parts: 2) + "AC-2;\"open"
-        let r = troca(["import", "agreements", "--map", repoRoot + "/" + Self.map, "-", "--output", dir + "/out.jsonl"], stdin: Array(csv.utf8))
+        let r = troca(
+            ["import", "agreements", "--map", repoRoot + "/" + Self.map, "-", "--output", dir + "/out.jsonl"], stdin: Array(csv.utf8))
         #expect(r.status.rawValue == 65)
         #expect(r.stderrText.contains("csv.unterminated-quote"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty, "no output, no temporary file")
