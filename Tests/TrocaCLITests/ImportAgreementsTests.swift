@@ -168,6 +168,32 @@ import TrocaCLI
         #expect(s[0] == 3)
     }
 
+    /// Random bytes after a header and a valid agreement (CSV syntax, digits, separators,
+    /// accents, NULs): never a crash, an exit of 0 or 65, every row read written or rejected,
+    /// and the rows written are the installments written.
+    @Test func fuzzedRowsAreAccountedFor() throws {
+        var state: UInt64 = 2026
+        func next() -> UInt64 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return state >> 33
+        }
+        let alphabet: [UInt8] = Array(";;;;;\"\n\r0123456789,./-R$ ACSP".utf8) + [0xC3, 0xA9, 0xE9]
+        for round in 0..<60 {
+            var bytes = Array((Self.header + Self.row("AC-0", 1, parts: 1)).utf8)
+            if round % 3 == 0 { bytes += Array(Self.row("AC-1", 1, parts: 2).utf8) }
+            for _ in 0..<Int(next() % 600) {
+                bytes.append(round % 10 == 9 && next() % 50 == 0 ? 0 : alphabet[Int(next() % UInt64(alphabet.count))])
+            }
+            let r = troca(["import", "agreements", "--map", Self.map, "-"], stdin: bytes)
+            #expect(r.status.rawValue == 0 || r.status.rawValue == 65, "round \(round)")
+            let s = try #require(Self.summary(r.stderrText), "round \(round): \(r.stderrText)")
+            #expect(s[0] == s[1] + s[2], "round \(round)")
+            #expect(r.records.count == s[4], "round \(round)")
+            let installments = r.records.reduce(0) { $0 + (($1["installments"] as? [Any])?.count ?? 0) + ($1["down_payment"] == nil ? 0 : 1) }
+            #expect(installments == s[1], "round \(round)")
+        }
+    }
+
     @Test func maxRejectsStopsAfterTheAgreementThatPassedIt() throws {
         let csv = Self.header + (0..<6).map { k in (1...2).map { Self.row("AC-\(k)", $0, parts: 2, amount: "x") }.joined() }.joined()
         let r = troca(["import", "agreements", "--map", Self.map, "-", "--max-rejects", "2"], stdin: Array(csv.utf8))
