@@ -189,7 +189,9 @@ import TrocaCLI
             let s = try #require(Self.summary(r.stderrText), "round \(round): \(r.stderrText)")
             #expect(s[0] == s[1] + s[2], "round \(round)")
             #expect(r.records.count == s[4], "round \(round)")
-            let installments = r.records.reduce(0) { $0 + (($1["installments"] as? [Any])?.count ?? 0) + ($1["down_payment"] == nil ? 0 : 1) }
+            let installments = r.records.reduce(0) {
+                $0 + (($1["installments"] as? [Any])?.count ?? 0) + ($1["down_payment"] == nil ? 0 : 1)
+            }
             #expect(installments == s[1], "round \(round)")
         }
     }
