@@ -2,9 +2,10 @@
 # The README's first command: Troca's nightly job on the bundled sample set
 # (Fixtures/samples/nightly, written by scripts/gen-nightly-samples.py), in a temporary directory:
 # import clients and títulos → boletos → a Bradesco CNAB 240 remessa → the bank's simulated
-# retorno → parse → Pix/cash payments → reconcile against the agreements → debt update of the
-# open títulos → the collection ladder's letters as text, LST and PDF. Then the retorno part again as
-# one pipeline (troca run Fixtures/samples/nightly/nightly.json), and a damaged retorno.
+# retorno → parse → Pix/cash payments → the agreements imported from the collection system's CSV →
+# reconcile against them → debt update of the open títulos → the collection ladder's letters as
+# text, LST and PDF. Then the retorno part again as one pipeline (troca run
+# Fixtures/samples/nightly/nightly.json), and a damaged retorno.
 # Any step that fails unexpectedly stops the demo with its messages and a non-zero exit.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -71,9 +72,15 @@ step "import payments: Pix and cash received outside the bank" 0 payments.err --
   import payments --map "$root/maps/baixas.json" "$samples/baixas.csv" --output pagamentos.jsonl
 wrote pagamentos.jsonl
 
+# The collection system's export of the same five agreements as $samples/acordos.jsonl (a test
+# keeps the two equal), one row per parcela.
+step "import agreements: the acordos (CSV ';', one row per parcela) → agreement records, checked as reconcile checks them" 0 agreements.err -- \
+  import agreements --map "$root/maps/acordos.json" "$root/Fixtures/samples/imports/acordos.csv" --output acordos.jsonl
+wrote acordos.jsonl
+
 # Paid events of títulos in no agreement are reported as unmatched: reconcile looks only at agreements.
 step "reconcile: paid events + payments against the agreements (acordos), as of $asof" "0 65" reconcile.err -- \
-  reconcile --agreements "$samples/acordos.jsonl" --as-of "$asof" --rules "$rules" --index "$index" \
+  reconcile --agreements acordos.jsonl --as-of "$asof" --rules "$rules" --index "$index" \
   eventos.jsonl pagamentos.jsonl --output conciliacao.jsonl
 statuses=$(python3 -c "
 import json

@@ -14,7 +14,7 @@ public struct MapError: Error, Sendable, Hashable, CustomStringConvertible {
 
 /// The kinds of record an import writes.
 public struct ImportKind: RawRepresentable, Sendable, Hashable {
-    /// The raw value, the record's `record` value (`title`, `party`, `payment`).
+    /// The raw value, the record's `record` value (`title`, `party`, `payment`, `agreement`).
     public let rawValue: String
     /// Creates a value from its raw value.
     public init(rawValue: String) { self.rawValue = rawValue }
@@ -24,6 +24,8 @@ public struct ImportKind: RawRepresentable, Sendable, Hashable {
     public static let party = ImportKind(rawValue: "party")
     /// Payments received outside CNAB (Pix, card, cash, transfer).
     public static let payment = ImportKind(rawValue: "payment")
+    /// Payment agreements (acordos), one CSV row per installment (`AgreementRows` groups them).
+    public static let agreement = ImportKind(rawValue: "agreement")
 
     static let address = ["street", "number", "complement", "district", "city", "state", "cep"]
 
@@ -44,6 +46,8 @@ public struct ImportKind: RawRepresentable, Sendable, Hashable {
                 "document_number", "nosso_numero", "payer.name", "payer.document", "payer.document_type", "method",
                 "reference", "payment_date", "credit_date", "paid_cents", "fee_cents",
             ]
+        case .agreement:
+            return AgreementRows.agreementFields + AgreementRows.installmentFields
         default: return []
         }
     }
@@ -53,8 +57,14 @@ public struct ImportKind: RawRepresentable, Sendable, Hashable {
         switch self {
         case .title: return "document_number"
         case .party: return "document"
+        case .agreement: return "id"
         default: return nil
         }
+    }
+
+    /// The fields whose value is a list of strings, read from one cell cut at `split`.
+    public var listFields: [String] {
+        self == .agreement ? ["origin_titles"] : []
     }
 }
 
@@ -102,6 +112,8 @@ public struct FieldMapping: Sendable, Hashable {
     public var type: CellType
     /// The type's format (amounts and dates).
     public var format: String?
+    /// A list field: the byte its text is cut at into items (0: not a list).
+    public var split: UInt8 = 0
 }
 
 /// A column map: which CSV column fills which record field, with types (docs/maps.md).
@@ -164,7 +176,9 @@ public struct ColumnMap: Sendable, Hashable {
         var seen: Set<String> = []
         for (n, item) in list.enumerated() {
             guard let f = item as? [String: Any] else { throw MapError("fields[\(n)] is not an object") }
-            let allowed: Set<String> = ["to", "column", "columns", "separator", "value", "default", "required", "type", "format", "doc"]
+            let allowed: Set<String> = [
+                "to", "column", "columns", "separator", "value", "default", "required", "type", "format", "split", "doc",
+            ]
             if let unknown = f.keys.filter({ !allowed.contains($0) }).sorted().first {
                 throw MapError("fields[\(n)]: unknown key \"\(unknown)\" (known: \(allowed.sorted().joined(separator: ", ")))")
             }
@@ -203,11 +217,23 @@ public struct ColumnMap: Sendable, Hashable {
                     throw MapError("fields[\(n)] (\(to)): format \"\(format)\" does not apply to type \(type.rawValue) (amount: auto, br, plain; date: auto, dd/MM/yyyy, dd/MM/yy, yyyy-MM-dd)")
                 }
             }
+            var split: UInt8 = 0
+            if kind.listFields.contains(to) {
+                let s = f["split"] as? String ?? ","
+                guard s.utf8.count == 1, let b = s.utf8.first, b > 0x20, b < 0x7F else {
+                    let found = f["split"].map { "\($0)" } ?? ""
+                    throw MapError("fields[\(n)] (\(to)): \"split\" must be one visible ASCII character, found \"\(found)\"")
+                }
+                split = b
+            } else if f["split"] != nil {
+                let lists = kind.listFields.isEmpty ? "none" : kind.listFields.joined(separator: ", ")
+                throw MapError("fields[\(n)] (\(to)): \"split\" applies only to a list (\(kind.rawValue): \(lists))")
+            }
             fields.append(
                 FieldMapping(
                     to: to, columns: columns, separator: f["separator"] as? String ?? " ", value: value,
                     defaultValue: f["default"].map { "\($0)" }, required: f["required"] as? Bool ?? false, type: type,
-                    format: format))
+                    format: format, split: split))
         }
     }
 
@@ -226,8 +252,9 @@ public struct ColumnMap: Sendable, Hashable {
     public static func defaultType(for path: String) -> CellType {
         let last = path.split(separator: ".").last.map(String.init) ?? path
         if last.hasSuffix("_cents") { return .amount }
-        if last.hasSuffix("_date") { return .date }
-        if last == "document" { return .document }
+        if last.hasSuffix("_date") || last.hasSuffix("_on") { return .date }
+        if last.hasSuffix("_days") || path == "installments[].number" { return .integer }
+        if last == "document" || last.hasSuffix("_document") { return .document }
         if last == "cep" { return .cep }
         if last == "state" { return .uf }
         return .text
@@ -237,8 +264,11 @@ public struct ColumnMap: Sendable, Hashable {
         if path.hasSuffix("_cents"), type != .amount, type != .integer {
             throw MapError("fields[\(n)] (\(path)): a *_cents field is an amount or an integer, not \(type.rawValue)")
         }
-        if path.hasSuffix("_date"), type != .date {
-            throw MapError("fields[\(n)] (\(path)): a *_date field is a date, not \(type.rawValue)")
+        if path.hasSuffix("_date") || path.hasSuffix("_on"), type != .date {
+            throw MapError("fields[\(n)] (\(path)): a *_date or *_on field is a date, not \(type.rawValue)")
+        }
+        if path.hasSuffix("_days") || path == "installments[].number", type != .integer {
+            throw MapError("fields[\(n)] (\(path)): a count of days or an installment number is an integer, not \(type.rawValue)")
         }
     }
 }

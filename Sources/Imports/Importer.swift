@@ -46,6 +46,7 @@ public final class Importer {
         var defaultType: (Int, Int)  // its document_type JSON
         var separator: (Int, Int)  // raw bytes in `constants`
         var documentTypeSlot: Int  // -1: none
+        var split: UInt8  // a list's item separator, 0: not a list
     }
 
     /// One step of writing a record's members.
@@ -75,6 +76,9 @@ public final class Importer {
     let slots: UnsafeMutablePointer<(Int, Int)>
     let slotCount: Int
     let marks: UnsafeMutablePointer<Int>
+    /// Where each field's value (its JSON) was written by the last `record` call, as (offset in
+    /// its `out`, count); count 0: absent.
+    let values: UnsafeMutablePointer<(Int, Int)>
     let state: UnsafeMutablePointer<State>
     let keyField: Int
     let keyColumn: Int
@@ -158,7 +162,7 @@ public final class Importer {
                 dateFormat: f.format.flatMap(CellParsers.DateFormat.init(rawValue:)) ?? .auto, required: f.required,
                 column: sources[i].count == 1 ? sources[i][0] : -1, columnsStart: columnList.count, columnsCount: sources[i].count,
                 constant: (0, 0), defaultValue: (0, 0), defaultType: (0, 0), separator: add(Array(f.separator.utf8)),
-                documentTypeSlot: docSlots[i])
+                documentTypeSlot: docSlots[i], split: f.split)
             columnList += sources[i]
             for (isDefault, text) in [(false, f.value), (true, f.defaultValue)] {
                 guard let text else { continue }
@@ -246,6 +250,8 @@ public final class Importer {
         slots.initialize(repeating: (0, 0), count: max(count, 1))
         marks = .allocate(capacity: 64)
         marks.initialize(repeating: 0, count: 64)
+        values = .allocate(capacity: max(planList.count, 1))
+        values.initialize(repeating: (0, 0), count: max(planList.count, 1))
         state = .allocate(capacity: 1)
         state.initialize(to: State(values: ByteBuffer(capacity: 4096), scratch: ByteBuffer(capacity: 1024)))
         let key = map.key.flatMap { k in map.fields.firstIndex { $0.to == k } }
@@ -264,6 +270,7 @@ public final class Importer {
         constants.deallocate()
         slots.deallocate()
         marks.deallocate()
+        values.deallocate()
         state.pointee.values.deallocate()
         state.pointee.scratch.deallocate()
         state.deinitialize(count: 1)
@@ -280,7 +287,9 @@ public final class Importer {
     /// when it repeats (`duplicateKey`).
     public func record(_ reader: CSVReader, into out: inout ByteBuffer, report: (Diagnostic) -> Void) -> Bool {
         let line = reader.line
+        state.pointee.key = (0, 0)
         if reader.count != header.count {
+            keepKeyOfUnreadRow(reader)
             let column = min(reader.count, header.count) + 1
             report(
                 Diagnostic(
@@ -291,6 +300,7 @@ public final class Importer {
             return false
         }
         if let p = reader.problem {
+            keepKeyOfUnreadRow(reader)
             report(Diagnostic(.error, p.code, p.message, file: file, line: line, column: p.column, raw: Array(reader.raw)))
             return false
         }
@@ -298,7 +308,6 @@ public final class Importer {
         // its key (rolled back when absent); a row with a problem is rolled back whole.
         let mark = out.count
         out.append(recordPrefix)
-        state.pointee.key = (0, 0)
         var problems: [(field: Int, diagnostic: Diagnostic)] = []
         var depth = 0
         // marks[2d]: where the object at depth d opened; marks[2d+1]: members written in it.
@@ -313,9 +322,11 @@ public final class Importer {
                 let value = out.count
                 if op.slot < planCount {
                     guard appendValue(of: op.slot, reader, to: &out, problems: &problems) else {
+                        values[op.slot] = (0, 0)
                         out.truncate(to: member)
                         continue
                     }
+                    values[op.slot] = (value, out.count - value)
                     if op.slot == keyField { keepKey(UnsafeBufferPointer(start: out.base + value, count: out.count - value)) }
                 } else {
                     // A document_type derived from its document, set when the document was read.
@@ -424,8 +435,42 @@ public final class Importer {
         state.pointee.key = (0, value.count)
     }
 
-    /// The key's JSON (`"NF-1"`) of the row `record` last took; empty when the map has no key
-    /// or the row left it blank. Valid until the next row.
+    /// A row `record` cannot read (ragged, or broken quoting) still names its key when the key's
+    /// column is there and its cell is valid: kept for the caller (an agreement's rows are
+    /// grouped by it), never written.
+    func keepKeyOfUnreadRow(_ reader: CSVReader) {
+        guard keyField >= 0 else { return }
+        let plan = plans[keyField]
+        if plan.constant.1 > 0 {
+            keepKey(UnsafeBufferPointer(start: constants + plan.constant.0, count: plan.constant.1))
+            return
+        }
+        guard plan.column >= 0, plan.column < reader.count else { return }
+        let text = Importer.trim(reader.cell(plan.column))
+        guard !text.isEmpty else { return }
+        var kind: BrazilianDocument.Kind? = nil
+        state.pointee.values.removeAll()
+        if Importer.parse(text, plan, into: &state.pointee.values, kind: &kind) == nil {
+            state.pointee.key = (0, state.pointee.values.count)
+        }
+    }
+
+    /// The number of fields of the map, in its order.
+    public var fieldCount: Int { planCount }
+
+    /// Where field `i`'s value (its JSON) lies in the `out` of the last `record` call that
+    /// returned true: (offset, count), count 0 when the field was left out.
+    public func value(ofField i: Int) -> (offset: Int, count: Int) {
+        let (offset, count) = values[i]
+        return (offset, count)
+    }
+
+    /// The CSV column (1-based) field `i` is read from (its first; 0 for a constant).
+    public func column(ofField i: Int) -> Int { columnOf(i) }
+
+    /// The key's JSON (`"NF-1"`) of the row `record` last looked at; empty when the map has no
+    /// key or the row left it blank or invalid. A rejected row may still have one (its other
+    /// cells were wrong). Valid until the next row.
     public var key: UnsafeBufferPointer<UInt8> {
         let (offset, count) = keyField >= 0 ? state.pointee.key : (0, 0)
         return UnsafeBufferPointer(start: state.pointee.values.base + offset, count: count)
@@ -457,6 +502,8 @@ public final class Importer {
         _ text: UnsafeBufferPointer<UInt8>, _ plan: Plan, into out: inout ByteBuffer, kind: inout BrazilianDocument.Kind?
     ) -> ParseProblem? {
         switch plan.type {
+        case _ where plan.split != 0:
+            return appendList(text, plan, into: &out)
         case Importer.amount:
             switch CellParsers.amount(text, style: plan.amountStyle) {
             case .success(let cents): CellFastPaths.appendInt(cents, to: &out)
@@ -491,6 +538,31 @@ public final class Importer {
         default:
             appendText(text, to: &out)
         }
+        return nil
+    }
+
+    /// A list field's text cut at the plan's `split` byte, each item trimmed and read by the
+    /// plan's type, blank items dropped: a JSON array (`["NF-1","NF-2"]`).
+    static func appendList(_ text: UnsafeBufferPointer<UInt8>, _ plan: Plan, into out: inout ByteBuffer) -> ParseProblem? {
+        let mark = out.count
+        var item = plan
+        item.split = 0
+        var kind: BrazilianDocument.Kind? = nil
+        out.append(0x5B)
+        var start = 0
+        var written = 0
+        for end in 0...text.count where end == text.count || text[end] == plan.split {
+            let cell = trim(UnsafeBufferPointer(rebasing: text[start..<end]))
+            start = end + 1
+            if cell.isEmpty { continue }
+            if written > 0 { out.append(0x2C) }
+            if let problem = parse(cell, item, into: &out, kind: &kind) {
+                out.truncate(to: mark)
+                return problem
+            }
+            written += 1
+        }
+        out.append(0x5D)
         return nil
     }
 

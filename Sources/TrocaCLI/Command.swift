@@ -62,6 +62,7 @@ enum Commands {
         ImportTitlesCommand.self,
         ImportPartiesCommand.self,
         ImportPaymentsCommand.self,
+        ImportAgreementsCommand.self,
         ReconcileCommand.self,
         UpdateCommand.self,
         ExportCsvCommand.self,

@@ -13,6 +13,9 @@ enum ImportChunks {
     struct Worker {
         let reader: CSVReader
         let importer: Importer
+        /// Whether each written row's field values are kept (`Chunk.values`), for an import
+        /// that works on fields rather than whole records (agreements).
+        var keepsValues = false
     }
 
     /// One row's outcome.
@@ -23,13 +26,16 @@ enum ImportChunks {
         /// Written: the record in `output`.
         var start = 0
         var count = 0
-        /// Written: the key's JSON in `keys` (count 0: no key), and its hash.
+        /// The key's JSON in `keys` (count 0: no key), and its hash; a rejected row has one
+        /// when its key's cell could be read.
         var keyStart = 0
         var keyCount = 0
         var keyHash: UInt64 = 0
-        /// Written: the row's raw bytes in `input` (for a duplicate key's diagnostic).
+        /// The row's raw bytes in `input` (for a duplicate key's diagnostic).
         var rawStart = 0
         var rawCount = 0
+        /// Written, when the worker keeps values: where its fields' (offset, count) pairs start in `values`.
+        var valuesStart = 0
         /// Rejected: its diagnostics end here in `diagnostics`.
         var diagnosticsEnd = 0
     }
@@ -43,6 +49,8 @@ enum ImportChunks {
         var rows: [Row] = []
         /// The hashes of the written rows' keys, in order (for `KeyRegister.warm`).
         var hashes: [UInt64] = []
+        /// Written rows' field values as (offset in `output`, count) pairs, `fieldCount` per row.
+        var values: [Int] = []
         var diagnostics: [Diagnostic] = []
         /// The error that ended the chunk's reading (and the import's).
         var fatal: CSVError?
@@ -66,6 +74,7 @@ enum ImportChunks {
             keys.removeAll()
             rows.removeAll(keepingCapacity: true)
             hashes.removeAll(keepingCapacity: true)
+            values.removeAll(keepingCapacity: true)
             diagnostics.removeAll(keepingCapacity: true)
             fatal = nil
             requeue()
@@ -78,8 +87,12 @@ enum ImportChunks {
             let reader = worker.reader
             let importer = worker.importer
             var output = self.output, keys = self.keys, rows = self.rows, hashes = self.hashes, diagnostics = self.diagnostics
-            (self.rows, self.hashes, self.diagnostics) = ([], [], [])
-            defer { (self.output, self.keys, self.rows, self.hashes, self.diagnostics) = (output, keys, rows, hashes, diagnostics) }
+            var values = self.values
+            (self.rows, self.hashes, self.diagnostics, self.values) = ([], [], [], [])
+            defer {
+                (self.output, self.keys, self.rows, self.hashes) = (output, keys, rows, hashes)
+                (self.diagnostics, self.values) = (diagnostics, values)
+            }
             let input = UnsafePointer(self.input.base)
             reader.reset(records: self.input.bytes, firstLine: firstLine)
             do {
@@ -89,20 +102,29 @@ enum ImportChunks {
                         continue
                     }
                     let start = output.count
-                    if importer.record(reader, into: &output, report: { diagnostics.append($0) }) {
-                        let keyStart = keys.count
-                        let key = importer.key
-                        keys.appendBytes(key)
-                        let hash = KeyRegister.hash(key)
-                        if key.count > 0 { hashes.append(hash) }
-                        rows.append(
-                            Row(
-                                kind: .written, line: reader.line, start: start, count: output.count - start, keyStart: keyStart,
-                                keyCount: key.count, keyHash: hash, rawStart: reader.raw.baseAddress.map { input.distance(to: $0) } ?? 0,
-                                rawCount: reader.raw.count))
+                    let taken = importer.record(reader, into: &output, report: { diagnostics.append($0) })
+                    let keyStart = keys.count
+                    let key = importer.key
+                    keys.appendBytes(key)
+                    var row = Row(
+                        kind: taken ? .written : .rejected, line: reader.line, keyStart: keyStart, keyCount: key.count,
+                        keyHash: KeyRegister.hash(key), rawStart: reader.raw.baseAddress.map { input.distance(to: $0) } ?? 0,
+                        rawCount: reader.raw.count)
+                    if taken {
+                        (row.start, row.count) = (start, output.count - start)
+                        if key.count > 0 { hashes.append(row.keyHash) }
+                        if worker.keepsValues {
+                            row.valuesStart = values.count
+                            for i in 0..<importer.fieldCount {
+                                let v = importer.value(ofField: i)
+                                values.append(v.offset)
+                                values.append(v.count)
+                            }
+                        }
                     } else {
-                        rows.append(Row(kind: .rejected, line: reader.line, diagnosticsEnd: diagnostics.count))
+                        row.diagnosticsEnd = diagnostics.count
                     }
+                    rows.append(row)
                 }
             } catch let e as CSVError {
                 fatal = e

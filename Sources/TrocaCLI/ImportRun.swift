@@ -1,26 +1,32 @@
 import FixedWidth
 import Foundation
 import Imports
+import Reconcile
 import Records
 
-/// Shared plumbing of `troca import titles|parties|payments`: the map, the input, the records,
-/// the rejects and the summary.
+/// Shared plumbing of `troca import titles|parties|payments|agreements`: the map, the input,
+/// the records, the rejects and the summary.
 enum ImportRun {
     static let valued: Set<String> = ["map", "output", "rejects", "max-rejects", "delimiter"]
 
-    static func usage(_ noun: String, _ record: String, _ example: String) -> String {
+    /// The help of an import: `writes` says what is written for what (default: one record per
+    /// row), `rejects` what a bad cell rejects, `more` a paragraph after the first.
+    static func usage(
+        _ noun: String, _ record: String, _ example: String, writes: String? = nil, rejects: String = "its row is rejected",
+        more: String = ""
+    ) -> String {
         """
         usage: troca import \(noun) --map MAP.json [FILE|-] [--output FILE] [--rejects FILE]
                                 [--max-rejects N] [--delimiter ,|;|tab]
 
         Reads a CSV file (standard input when none or `-`) whose first row is a header, and
-        writes one JSON `\(record)` record per row, filled as the column map says (docs/maps.md;
+        writes \(writes ?? "one JSON `\(record)` record per row"), filled as the column map says (docs/maps.md;
         example: \(example)), each with source {file, line}. The delimiter (`,` `;` or tab)
         is found in the header unless the map or --delimiter gives it; UTF-8 with or without a
         byte order mark and Latin-1/Windows-1252 are read, UTF-16 is refused.
-
+        \(more.isEmpty ? "" : "\n" + more + "\n")
         Every invalid cell is reported on stderr as FILE:LINE:COLUMN (COLUMN: the CSV column
-        number) with the field and what was expected, and its row is rejected (with --rejects,
+        number) with the field and what was expected, and \(rejects) (with --rejects,
         written as JSONL with its raw bytes); the valid rows are still written. Rows read =
         written + rejected. Exit 0 when every row was taken, 65 when any was rejected or the file
         cannot be read as CSV (binary, UTF-16, a quoted field never closed: then no --output file
@@ -51,8 +57,11 @@ enum ImportRun {
         guard let mapBytes = FileManager.default.contents(atPath: io.path(mapPath)) else {
             throw InputError(file: mapPath, reason: "cannot read the column map", missing: true)
         }
-        let map: ColumnMap
-        do { map = try ColumnMap(json: [UInt8](mapBytes), kind: kind) } catch {
+        var map: ColumnMap
+        do {
+            map = try ColumnMap(json: [UInt8](mapBytes), kind: kind)
+            if kind == .agreement { map = try AgreementRows.prepare(map) }
+        } catch {
             io.say("\(mapPath): \(error.message)")
             return .config
         }
@@ -86,12 +95,15 @@ enum ImportRun {
 
         let (outputFile, rejectsFile, output, rejects, sink) = try CnabRun.outputs(args, context)
         let keys = KeyRegister()
+        // Agreements: the rows of each are grouped, and it is written or rejected whole.
+        let agreements = kind == .agreement ? AgreementRows(importer: importer, map: map, file: name, check: checkAgreement) : nil
         var done = false  // stopped by --max-rejects, or at an error that ends the reading
 
-        /// Counts one rejected row; past --max-rejects, stops the import.
+        /// Counts one rejected row; past --max-rejects, stops the import (after the rest of the
+        /// agreement being rejected, whose rows go together).
         func rejected() {
             summary.rejected += 1
-            if let maxRejects, summary.rejected > maxRejects {
+            if let maxRejects, summary.rejected > maxRejects, !summary.stopped {
                 summary.stopped = true
                 done = true
                 io.say("\(command): \(name): stopped after \(summary.rejected) rejected rows (--max-rejects \(maxRejects))")
@@ -105,12 +117,42 @@ enum ImportRun {
             done = true
             sink.report(e.diagnostic(file: name))
         }
+        /// Writes or rejects what became of an agreement's rows.
+        func take(_ outcome: AgreementOutcome) throws {
+            switch outcome {
+            case .written(let record, let rows):
+                output.withBuffer { $0.appendBytes(record) }
+                try output.endRecord()
+                summary.read += rows
+                summary.written += rows
+            case .rejected(let diagnostics):
+                summary.read += 1
+                for d in diagnostics { sink.report(d) }
+                rejected()
+            }
+        }
+        /// Ends the agreement being read (before the end of the input or an error that ends it).
+        func endAgreement() throws {
+            if !done { try agreements?.finish(take) }
+        }
         // A converted chunk's rows, in order: keys checked, written, reported, counted.
         func take(_ chunk: ImportChunks.Chunk) throws {
             var diagnostic = 0
             let (input, records, keyBytes) = (chunk.input.base, chunk.output.base, chunk.keys.base)
             var keyIndex = 0  // in chunk.hashes
             for row in chunk.rows where !done {
+                if let agreements, row.kind != .blank {
+                    let spans = row.valuesStart..<row.valuesStart + 2 * importer.fieldCount
+                    let values = row.kind == .written ? (UnsafePointer(records), chunk.values[spans]) : nil
+                    let end = row.kind == .rejected ? row.diagnosticsEnd : diagnostic
+                    try agreements.add(
+                        AgreementRow(
+                            line: row.line, raw: UnsafeBufferPointer(start: input + row.rawStart, count: row.rawCount),
+                            key: UnsafeBufferPointer(start: keyBytes + row.keyStart, count: row.keyCount), values: values,
+                            diagnostics: chunk.diagnostics[diagnostic..<end]), take)
+                    diagnostic = end
+                    continue
+                }
                 switch row.kind {
                 case .blank:
                     summary.skipped += 1
@@ -139,14 +181,20 @@ enum ImportRun {
                     rejected()
                 }
             }
-            if !done, let e = chunk.fatal { fatal(e) }
+            if !done, let e = chunk.fatal {
+                try endAgreement()
+                fatal(e)
+            }
         }
 
         let chunkSize = 512 << 10
         let detected = reader.delimiter ?? UInt8(ascii: ",")
         let pipeline = ChunkPipeline<ImportChunks.Chunk, ImportChunks.Worker>(
             threads: ChunkPipeline<ImportChunks.Chunk, ImportChunks.Worker>.defaultThreads,
-            state: { ImportChunks.Worker(reader: CSVReader(recordsDelimitedBy: detected), importer: importer.replica()) },
+            state: {
+                ImportChunks.Worker(
+                    reader: CSVReader(recordsDelimitedBy: detected), importer: importer.replica(), keepsValues: agreements != nil)
+            },
             make: { ImportChunks.Chunk(capacity: chunkSize + (64 << 10)) }, reset: { $0.reset() }, isEmpty: { $0.input.count == 0 },
             work: { chunk, worker in chunk.convert(&worker) })
         defer { pipeline.stop() }
@@ -161,13 +209,16 @@ enum ImportRun {
         } catch let e as CSVError {
             // A record too long: after every record before it.
             try pipeline.flush(final: true, take: take)
+            try endAgreement()
             if !done { fatal(e) }
         }
         try pipeline.flush(final: true, take: take)
+        try endAgreement()
         try output.finish()
         try rejects?.finish()
         try rejectsFile?.commit()
-        io.say(summaryLine(command, name, summary))
+        let agreementCounts = agreements.map { "; agreements: \($0.written) written, \($0.rejected) rejected" } ?? ""
+        io.say(summaryLine(command, name, summary) + agreementCounts)
         if summary.fatal {
             outputFile?.abort()
             if let path = args.value("output") { io.say("\(command): \(path) not written: the input cannot be read as CSV") }
@@ -175,6 +226,19 @@ enum ImportRun {
         }
         try outputFile?.commit()
         return sink.errors > 0 ? .dataError : .ok
+    }
+
+    /// An assembled agreement checked as `troca reconcile` checks it (Reconcile's `Agreement`
+    /// and, for its own installments, `Reconciler.conflicts`): the code and reason it is refused for.
+    static func checkAgreement(_ record: UnsafeBufferPointer<UInt8>) -> (code: String, message: String)? {
+        var tape = JSONTape()
+        guard JSONReader.parse(record, into: &tape) else { return ("agreement.json", "the assembled record is not valid JSON") }
+        do {
+            let agreement = try Agreement(tape)
+            return Reconciler.conflicts([agreement])[agreement.id].map { ($0.code, $0.message) }
+        } catch {
+            return (error.code, error.message)
+        }
     }
 
     static func summaryLine(_ command: String, _ file: String, _ s: ImportSummary) -> String {

@@ -69,10 +69,9 @@ import Testing
         for line in rejectText.split(separator: "\n") {
             seen.formUnion(keys(try JSONSerialization.jsonObject(with: Data(line.utf8))))
         }
-        // Records Troca reads that no stage writes yet: the bundled agreements.
-        let agreements = try String(contentsOfFile: repoRoot + "/Fixtures/samples/reconcile/acordos.jsonl", encoding: .utf8)
-        for line in agreements.split(separator: "\n") {
-            seen.formUnion(keys(try JSONSerialization.jsonObject(with: Data(line.utf8))))
+        // Agreements, from the sample and from a file with an entrada, a status and both break rules.
+        for csv in ["Fixtures/samples/imports/acordos.csv", "Fixtures/import-agreements/0002-entrada-row/ACORDOS.csv"] {
+            for record in troca(["import", "agreements", "--map", "maps/acordos.json", csv]).records { seen.formUnion(keys(record)) }
         }
         // Records the boleto, update, reconcile and letters select stages write, as their golden cases hold them.
         let fixtures = repoRoot + "/Fixtures"
