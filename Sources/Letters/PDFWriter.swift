@@ -102,6 +102,36 @@ public final class PDFWriter {
         try emit(Array(table.utf8))
     }
 
+    /// `x y w h re` and a newline, each number in points from hundredths (as `points` writes
+    /// them), appended as bytes: the QR code and the bars draw thousands of rectangles a page.
+    static func rectangle(_ x: Int, _ y: Int, _ w: Int, _ h: Int, into out: inout [UInt8]) {
+        appendPoints(x, to: &out)
+        out.append(0x20)
+        appendPoints(y, to: &out)
+        out.append(0x20)
+        appendPoints(w, to: &out)
+        out.append(0x20)
+        appendPoints(h, to: &out)
+        out.append(contentsOf: [0x20, 0x72, 0x65, 0x0A])  // " re\n"
+    }
+
+    /// `points(hundredths)` appended as bytes.
+    static func appendPoints(_ hundredths: Int, to out: inout [UInt8]) {
+        if hundredths < 0 { out.append(0x2D) }
+        let m = hundredths.magnitude
+        var whole = m / 100
+        var divisor: UInt = 1
+        while whole / divisor >= 10 { divisor *= 10 }
+        while divisor > 0 {
+            out.append(UInt8(48 + whole / divisor))
+            whole %= divisor
+            divisor /= 10
+        }
+        out.append(0x2E)
+        out.append(UInt8(48 + (m % 100) / 10))
+        out.append(UInt8(48 + m % 10))
+    }
+
     /// A number of hundredths of a point as PDF text (`12.34`).
     static func points(_ hundredths: Int) -> String {
         let sign = hundredths < 0 ? "-" : ""
@@ -153,7 +183,7 @@ public final class PDFWriter {
             out += Array("0 g\n".utf8)
             for e in symbol.elements {
                 let w = (e.isWide ? symbol.ratio : 1) * moduleHundredths
-                if e.isBar { out += Array("\(points(x)) \(points(y)) \(points(w)) \(points(barHeightHundredths)) re\n".utf8) }
+                if e.isBar { rectangle(x, y, w, barHeightHundredths, into: &out) }
                 x += w
             }
             out += Array("f\n".utf8)
@@ -183,7 +213,7 @@ public final class PDFWriter {
                 }
                 let start = c
                 while c < symbol.size, symbol[r, c] { c += 1 }
-                out += Array("\(points(left + start * module)) \(points(y)) \(points((c - start) * module)) \(points(module)) re\n".utf8)
+                rectangle(left + start * module, y, (c - start) * module, module, into: &out)
             }
         }
         out += Array("f\n".utf8)

@@ -99,6 +99,62 @@ import Testing
         #expect(throws: BoletoError.self) { try QRCode(bytes: bytes, mask: 8) }
     }
 
+    /// The penalty rules of §7.8.3 written out plainly, module by module: the reference the
+    /// fast `QRCode.penalty` must agree with.
+    static func plainPenalty(_ dark: [Bool], size: Int) -> Int {
+        var score = 0
+        for horizontal in [true, false] {
+            for a in 0..<size {
+                func at(_ b: Int) -> Bool {
+                    guard (0..<size).contains(b) else { return false }
+                    return horizontal ? dark[a * size + b] : dark[b * size + a]
+                }
+                var run = 1
+                for b in 1...size {
+                    if b < size, at(b) == at(b - 1) {
+                        run += 1
+                    } else {
+                        if run >= 5 { score += run - 2 }
+                        run = 1
+                    }
+                }
+                for b in -4..<size where at(b + 4) && !at(b + 5) && at(b + 6) && at(b + 7) && at(b + 8) && !at(b + 9) && at(b + 10) {
+                    if (b..<b + 4).allSatisfy({ !at($0) }) { score += 40 }
+                    if (b + 11..<b + 15).allSatisfy({ !at($0) }) { score += 40 }
+                }
+            }
+        }
+        for r in 0..<size - 1 {
+            for c in 0..<size - 1 {
+                let v = dark[r * size + c]
+                if dark[r * size + c + 1] == v, dark[(r + 1) * size + c] == v, dark[(r + 1) * size + c + 1] == v { score += 3 }
+            }
+        }
+        let darkCount = dark.filter { $0 }.count
+        return score + abs(darkCount * 100 - size * size * 50) / (size * size) / 5 * 10
+    }
+
+    /// The fast penalty equals the plain one on every mask of real symbols and on random
+    /// matrices (dense, sparse, and with finder-like patterns planted at the edges).
+    @Test func penaltyAgreesWithThePlainRules() throws {
+        for m in 0...7 {
+            let q = try QRCode(bytes: Array(PixTests.manualStatic.utf8), mask: m)
+            #expect(QRCode.penalty(q.modules, size: q.size) == Self.plainPenalty(q.modules, size: q.size))
+        }
+        var rng = SystemRandomNumberGenerator()
+        for size in [11, 21, 25, 57] {
+            for density in [2, 5, 8] {
+                var dark = (0..<size * size).map { _ in Int.random(in: 0..<10, using: &rng) < density }
+                // 1:1:3:1:1 at the start of a row and at the end of a column.
+                for (k, v) in [true, false, true, true, true, false, true].enumerated() {
+                    dark[k] = v
+                    dark[(size - 7 + k) * size + 3] = v
+                }
+                #expect(QRCode.penalty(dark, size: size) == Self.plainPenalty(dark, size: size), "size \(size), density \(density)")
+            }
+        }
+    }
+
     /// Real Pix payloads, lengths across versions 1 … 25 (three of them 7 or more), each level,
     /// and non-ASCII UTF-8: zbarimg (zbar-tools; .ci/run installs it) reads each symbol back to
     /// the same bytes.

@@ -206,3 +206,20 @@ func strings(_ page: [PageLine]) -> [String] {
         }
     }
 }
+
+/// The PDF's numbers: the byte writer the rectangles use writes what `points` does.
+@Suite struct PDFNumberTests {
+    @Test func appendPointsMatchesPoints() {
+        var values = [0, 1, 5, 9, 10, 99, 100, 101, 1_000, 12_345, 59_528, 84_189, 1_000_000, -1, -5, -100, -12_345]
+        var rng = SystemRandomNumberGenerator()
+        values += (0..<200).map { _ in Int.random(in: -10_000_000...10_000_000, using: &rng) }
+        for v in values {
+            var out: [UInt8] = []
+            PDFWriter.appendPoints(v, to: &out)
+            #expect(String(decoding: out, as: UTF8.self) == PDFWriter.points(v), "\(v)")
+        }
+        var rect: [UInt8] = []
+        PDFWriter.rectangle(7_087, -250, 1_234, 100, into: &rect)
+        #expect(String(decoding: rect, as: UTF8.self) == "70.87 -2.50 12.34 1.00 re\n")
+    }
+}
