@@ -134,7 +134,8 @@ extension QRCode {
     /// its ends (four light modules then 1:1:3:1:1, or 1:1:3:1:1 then four light). Eight of these
     /// per symbol made up most of the time of a PDF letter with a Pix QR code.
     static func penalty(_ dark: [Bool], size: Int) -> Int {
-        dark.withUnsafeBufferPointer { d in
+        if size <= 60 { return wordPenalty(dark, size: size) }
+        return dark.withUnsafeBufferPointer { d in
             withUnsafeTemporaryAllocation(of: UInt8.self, capacity: size) { line in
                 var score = 0
                 for a in 0..<size {
@@ -154,6 +155,51 @@ extension QRCode {
                 for k in 0..<total where d[k] { darkCount += 1 }
                 return score + abs(darkCount * 100 - total * 50) / total / 5 * 10
             }
+        }
+    }
+
+    /// `penalty` for symbols of up to 60 modules a side (versions 1–10, every Pix payload):
+    /// each row and column is one 64-bit word (bit c = module c), and the four rules are word
+    /// operations. Rule 1: bit c of `five` is set when modules c…c+4 are alike, so a run of
+    /// n ≥ 5 sets n − 4 bits in one group, and scores (n − 4) + 2. Rule 2: rows r and r + 1
+    /// alike at c and c + 1. Rule 3: the line shifted up by the 4 light modules before it, then
+    /// each 11-module window compared with both patterns at once (light beyond the end: shifts
+    /// bring in zeros). Rule 4: bit counts.
+    static func wordPenalty(_ dark: [Bool], size n: Int) -> Int {
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 2 * n) { lines in
+            lines.initialize(repeating: 0)
+            dark.withUnsafeBufferPointer { d in
+                for r in 0..<n {
+                    for c in 0..<n where d[r * n + c] {
+                        lines[r] |= 1 << UInt64(c)
+                        lines[n + c] |= 1 << UInt64(r)
+                    }
+                }
+            }
+            let pairs: UInt64 = (1 << UInt64(n - 1)) - 1  // bits 0 … n − 2
+            let starts: UInt64 = (1 << UInt64(n - 2)) - 1  // windows starting at 0 … n − 3
+            var score = 0
+            var darkCount = 0
+            for k in 0..<(2 * n) {
+                let line = lines[k]
+                if k < n { darkCount += line.nonzeroBitCount }
+                let equal = ~(line ^ (line >> 1)) & pairs
+                let five = equal & (equal >> 1) & (equal >> 2) & (equal >> 3)
+                score += five.nonzeroBitCount + 2 * (five & ~(five << 1)).nonzeroBitCount
+                let padded = line << 4
+                @inline(__always) func at(_ i: UInt64) -> UInt64 { padded >> i }
+                // The core 1:1:3:1:1 at window offset 4 (light before) or 0 (light after).
+                let lightThenFinder = ~at(0) & ~at(1) & ~at(2) & ~at(3) & at(4) & ~at(5) & at(6) & at(7) & at(8) & ~at(9) & at(10)
+                let finderThenLight = at(0) & ~at(1) & at(2) & at(3) & at(4) & ~at(5) & at(6) & ~at(7) & ~at(8) & ~at(9) & ~at(10)
+                score += 40 * ((lightThenFinder & starts).nonzeroBitCount + (finderThenLight & starts).nonzeroBitCount)
+                if k + 1 < n {
+                    let next = lines[k + 1]
+                    let alike = ~(line ^ next) & equal & ~(next ^ (next >> 1)) & pairs
+                    score += 3 * alike.nonzeroBitCount
+                }
+            }
+            let total = n * n
+            return score + abs(darkCount * 100 - total * 50) / total / 5 * 10
         }
     }
 

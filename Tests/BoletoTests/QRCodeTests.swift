@@ -142,7 +142,8 @@ import Testing
             #expect(QRCode.penalty(q.modules, size: q.size) == Self.plainPenalty(q.modules, size: q.size))
         }
         var rng = SystemRandomNumberGenerator()
-        for size in [11, 21, 25, 57] {
+        // Up to 60 modules a side the penalty works on words, beyond on bytes: both are checked.
+        for size in [11, 21, 25, 57, 60, 61, 77] {
             for density in [2, 5, 8] {
                 var dark = (0..<size * size).map { _ in Int.random(in: 0..<10, using: &rng) < density }
                 // 1:1:3:1:1 at the start of a row and at the end of a column.
