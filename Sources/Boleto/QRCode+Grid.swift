@@ -103,20 +103,31 @@ extension QRCode {
 
         /// Inverts the data modules where mask `m`'s condition (Table 10) holds.
         mutating func apply(mask m: Int) {
-            for row in 0..<size {
-                for column in 0..<size where !function[row * size + column] {
-                    let flip: Bool
-                    switch m {
-                    case 0: flip = (row + column) % 2 == 0
-                    case 1: flip = row % 2 == 0
-                    case 2: flip = column % 3 == 0
-                    case 3: flip = (row + column) % 3 == 0
-                    case 4: flip = (row / 2 + column / 3) % 2 == 0
-                    case 5: flip = (row * column) % 2 + (row * column) % 3 == 0
-                    case 6: flip = ((row * column) % 2 + (row * column) % 3) % 2 == 0
-                    default: flip = ((row + column) % 2 + (row * column) % 3) % 2 == 0
+            // The condition is chosen once, outside the loops (each case a loop of its own).
+            switch m {
+            case 0: flip { r, c in (r + c) % 2 == 0 }
+            case 1: flip { r, _ in r % 2 == 0 }
+            case 2: flip { _, c in c % 3 == 0 }
+            case 3: flip { r, c in (r + c) % 3 == 0 }
+            case 4: flip { r, c in (r / 2 + c / 3) % 2 == 0 }
+            case 5: flip { r, c in (r * c) % 2 + (r * c) % 3 == 0 }
+            case 6: flip { r, c in ((r * c) % 2 + (r * c) % 3) % 2 == 0 }
+            default: flip { r, c in ((r + c) % 2 + (r * c) % 3) % 2 == 0 }
+            }
+        }
+
+        /// Inverts the data modules where `condition(row, column)` holds.
+        @inline(__always)
+        mutating func flip(_ condition: (Int, Int) -> Bool) {
+            let size = self.size
+            let function = self.function
+            dark.withUnsafeMutableBufferPointer { d in
+                function.withUnsafeBufferPointer { f in
+                    for row in 0..<size {
+                        for column in 0..<size where !f[row * size + column] && condition(row, column) {
+                            d[row * size + column].toggle()
+                        }
                     }
-                    if flip { dark[row * size + column].toggle() }
                 }
             }
         }
