@@ -102,8 +102,8 @@ public final class PDFWriter {
         try emit(Array(table.utf8))
     }
 
-    /// `x y w h re` and a newline, each number in points from hundredths (as `points` writes
-    /// them), appended as bytes: the QR code and the bars draw thousands of rectangles a page.
+    /// `x y w h re` and a newline, each number in points from hundredths (`appendPoints`),
+    /// appended as bytes: the QR code and the bars draw thousands of rectangles a page.
     static func rectangle(_ x: Int, _ y: Int, _ w: Int, _ h: Int, into out: inout [UInt8]) {
         appendPoints(x, to: &out)
         out.append(0x20)
@@ -115,7 +115,7 @@ public final class PDFWriter {
         out.append(contentsOf: [0x20, 0x72, 0x65, 0x0A])  // " re\n"
     }
 
-    /// `points(hundredths)` appended as bytes.
+    /// A number of hundredths of a point as PDF text (`12.34`, `-0.05`), appended as bytes.
     static func appendPoints(_ hundredths: Int, to out: inout [UInt8]) {
         if hundredths < 0 { out.append(0x2D) }
         let m = hundredths.magnitude
@@ -132,12 +132,11 @@ public final class PDFWriter {
         out.append(UInt8(48 + m % 10))
     }
 
-    /// A number of hundredths of a point as PDF text (`12.34`).
+    /// `appendPoints` as a String, for text positions.
     static func points(_ hundredths: Int) -> String {
-        let sign = hundredths < 0 ? "-" : ""
-        let m = hundredths.magnitude
-        let frac = m % 100
-        return sign + "\(m / 100)." + (frac < 10 ? "0" : "") + "\(frac)"
+        var out: [UInt8] = []
+        appendPoints(hundredths, to: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The page's content stream: text lines in Courier, the footer in Helvetica, bars as

@@ -209,6 +209,12 @@ func strings(_ page: [PageLine]) -> [String] {
 
 /// The PDF's numbers: the byte writer the rectangles use writes what `points` does.
 @Suite struct PDFNumberTests {
+    /// Hundredths of a point written as points with two decimals, by hand.
+    @Test(arguments: [(0, "0.00"), (5, "0.05"), (10, "0.10"), (100, "1.00"), (12_345, "123.45"), (5_952_800, "59528.00"), (-5, "-0.05"), (-12_345, "-123.45")])
+    func pointsAsWritten(_ hundredths: Int, _ text: String) {
+        #expect(PDFWriter.points(hundredths) == text)
+    }
+
     @Test func appendPointsMatchesPoints() {
         var values = [0, 1, 5, 9, 10, 99, 100, 101, 1_000, 12_345, 59_528, 84_189, 1_000_000, -1, -5, -100, -12_345]
         var rng = SystemRandomNumberGenerator()
