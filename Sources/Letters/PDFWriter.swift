@@ -1,4 +1,5 @@
 import Boleto
+import Records
 
 /// Writes a PDF of A4 pages, streamed: each page is written as soon as it is laid out, and only
 /// the objects' offsets stay in memory. Troca's own writer, no library: the standard Type 1 fonts
@@ -119,14 +120,7 @@ public final class PDFWriter {
     static func appendPoints(_ hundredths: Int, to out: inout [UInt8]) {
         if hundredths < 0 { out.append(0x2D) }
         let m = hundredths.magnitude
-        var whole = m / 100
-        var divisor: UInt = 1
-        while whole / divisor >= 10 { divisor *= 10 }
-        while divisor > 0 {
-            out.append(UInt8(48 + whole / divisor))
-            whole %= divisor
-            divisor /= 10
-        }
+        JSONBytes.appendInt(Int(m / 100), to: &out)
         out.append(0x2E)
         out.append(UInt8(48 + (m % 100) / 10))
         out.append(UInt8(48 + m % 10))

@@ -1,3 +1,5 @@
+import Records
+
 /// Page geometry shared by the text, LST and PDF renderers: characters per line and lines per
 /// page (the last two lines of a page are a blank line and the page number).
 public struct PageFormat: Sendable, Hashable {
@@ -124,9 +126,9 @@ public enum Pager {
         let characters = 7 + decimalDigits(page) + 4 + decimalDigits(total)
         bytes.append(contentsOf: repeatElement(0x20, count: max(0, format.width - characters)))
         bytes.append(contentsOf: "Página ".utf8)
-        appendDecimal(page, to: &bytes)
+        JSONBytes.appendInt(page, to: &bytes)
         bytes.append(contentsOf: " de ".utf8)
-        appendDecimal(total, to: &bytes)
+        JSONBytes.appendInt(total, to: &bytes)
         return LetterText.Line(start: start, end: bytes.count, kind: .text)
     }
 
@@ -141,17 +143,6 @@ public enum Pager {
         return n
     }
 
-    /// Appends a non-negative integer's decimal digits.
-    static func appendDecimal(_ value: Int, to bytes: inout [UInt8]) {
-        var divisor = 1
-        while divisor <= value / 10 { divisor *= 10 }
-        var v = value
-        while divisor > 0 {
-            bytes.append(UInt8(48 + v / divisor))
-            v %= divisor
-            divisor /= 10
-        }
-    }
 
     /// The characters of UTF-8 `b[lo..<hi]` (bytes that start a scalar).
     @inline(__always)
