@@ -143,7 +143,6 @@ public enum Pager {
         return n
     }
 
-
     /// The characters of UTF-8 `b[lo..<hi]` (bytes that start a scalar).
     @inline(__always)
     static func characters(_ b: UnsafeBufferPointer<UInt8>, _ lo: Int, _ hi: Int) -> Int {
