@@ -189,6 +189,8 @@ public struct Reconciler: Sendable {
     let byDocumentNumber: [String: (Int, Int)]
     let byParty: [String: [Int]]
     let options: MatchOptions
+    /// `options.lateCalendar`, worked out once.
+    let calendar: BankCalendar?
 
     /// Whether late charges are computed (the options have rules).
     public var hasRules: Bool { options.rules != nil }
@@ -280,6 +282,7 @@ public struct Reconciler: Sendable {
         self.rejected = rejected
         self.agreements = list
         self.options = options
+        self.calendar = options.lateCalendar
         byNossoNumero = nosso
         byDocumentNumber = doc
         var balances: [Int] = []
@@ -428,7 +431,7 @@ public struct Reconciler: Sendable {
         }
         let balance = balances[j]
         m.daysLate = max(0, p.date.daysSinceEpoch - dueDay[j])
-        if m.daysLate > 0, let calendar = options.lateCalendar, !calendar.isLate(p.date, due: due) { m.daysLate = 0 }
+        if m.daysLate > 0, let calendar, !calendar.isLate(p.date, due: due) { m.daysLate = 0 }
         if m.daysLate > 0, balance > 0, let rules = options.rules {
             do {
                 m.lateChargesCents = try rules.update(principalCents: balance, dueDate: due, asOf: p.date, index: options.index).chargesCents
@@ -468,7 +471,6 @@ public struct Reconciler: Sendable {
         s.creditCents = credit[a]
         // From the per-installment arrays: no `Installment` copied (nor its strings retained).
         let day = date.daysSinceEpoch
-        let calendar = options.lateCalendar
         for j in first[a]..<first[a + 1] {
             let b = balances[j]
             s.openCents += b
