@@ -294,7 +294,7 @@ public struct Reconciler: Sendable {
         var breakDay: [Int] = []
         // An installment within its payment deadline (due on a day without banking) is not
         // overdue, so cannot break its agreement before that deadline has passed.
-        let calendar = options.lateCalendar
+        let calendar = self.calendar
         for a in self.agreements {
             first.append(balances.count)
             for i in a.installments {
