@@ -26,6 +26,8 @@ public struct CNABSimulateSummary: Sendable, Hashable {
     public var titles = 0
     /// Events written, by normalised kind.
     public var registered = 0, rejected = 0, paid = 0
+    /// Events the retorno's layout could not hold (each reported as an error by the writer).
+    public var unwritten = 0
     /// The retorno's layout.
     public var layout = ""
 }
@@ -72,8 +74,9 @@ public enum CNABSimulator {
         guard !read.fatal, let session = simulation.session else {
             throw Failure(code: "simulate.input", description: "\(file) cannot be read as a CNAB file (see the errors above)")
         }
-        _ = try session.finish()
-        return simulation.summary
+        var summary = simulation.summary
+        summary.unwritten = try session.finish().rejected
+        return summary
     }
 
     /// The state of one simulation: the retorno's writer (made when the remessa's header says

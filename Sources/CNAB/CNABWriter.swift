@@ -88,6 +88,9 @@ public struct CNABWriter {
     let dueDateRequired: [Bool]
     let hasAmount: [Bool]
     let choice: Choice
+    /// The most detail records one batch can number (CNAB 240: 99,999, the width of G038 in the
+    /// detail records); a batch that would pass it is closed and the títulos go on in a new one.
+    let batchCapacity: Int
     /// Detail records a selector tells apart by a field with an output path (Y-01 from Y-53 by
     /// `optional.kind`, S by its kind): a título's value there that the selector does not
     /// accept is not a reason to write the record (its other values may still be).
@@ -196,6 +199,15 @@ public struct CNABWriter {
         dueDateRequired = plans.map { $0.paths.contains("due_date") }
         hasAmount = plans.map { $0.paths.contains("amount_cents") || $0.paths.contains("face_cents") }
         choice = Choice(layout: compiled, plans: plans, details: details, paths: trie.paths.count)
+        var capacity = Int.max
+        for r in details {
+            for field in compiled.records[r].fields where field.to == "_sequence" && field.length < 18 {
+                var most = 1
+                for _ in 0..<field.length { most *= 10 }
+                capacity = min(capacity, most - 1)
+            }
+        }
+        batchCapacity = capacity
     }
 
     /// The layout's name.
@@ -214,6 +226,9 @@ public struct CNABWriter {
         var headerWritten = false
         var batchHeader: JSONObject? = nil
         var batchTrailer: JSONObject? = nil
+        /// The values the open batch's header was written from, for the batch that continues it
+        /// when it is full.
+        var openedBatch = JSONObject()
         /// The input's `batch` number of the títulos in the open batch.
         var inputBatch: Int? = nil
         var fileTrailer = JSONObject()
@@ -475,6 +490,19 @@ public struct CNABWriter {
                     if let bank { values["bank"] = bank }
                     openBatch(from: values)
                     state.inputBatch = batch
+                } else if state.batchSequence + chosen.count > writer.batchCapacity {
+                    // The batch is full: its trailer is written and the títulos go on in a new
+                    // batch with the same header values (numbered on), not rejected.
+                    let full = state.batchNumber
+                    closeBatch()
+                    state.batchHeader = state.openedBatch
+                    openBatch(from: JSONObject())
+                    diagnostics.report(
+                        Diagnostic(
+                            .warning, "write.batch-full",
+                            "batch \(full) cannot number more than \(writer.batchCapacity) detail records: "
+                                + "títulos from this line on go into batch \(state.batchNumber), with the same header values",
+                            file: file, line: line))
                 }
             }
             let length = writer.layout.recordLength
@@ -575,6 +603,7 @@ public struct CNABWriter {
                 values["company_use"] = nil
             }
             state.batchHeader = nil
+            state.openedBatch = values
             var computed: [String: String] = [:]
             if values["recorded_on"] == nil { computed["recorded_on"] = writer.options.date.description }
             if values["operation"] == nil { computed["operation"] = writer.options.direction }

@@ -79,8 +79,8 @@ enum CnabSimulateCommand: Command {
         try outputFile?.commit()
         io.say(
             "cnab simulate: \(name): \(summary.titles) títulos → \(summary.registered) registered, \(summary.paid) paid, "
-                + "\(summary.rejected) rejected (\(summary.layout))")
-        return .ok
+                + "\(summary.rejected) rejected\(summary.unwritten > 0 ? ", \(summary.unwritten) events not written" : "") (\(summary.layout))")
+        return sink.errors > 0 ? .dataError : .ok
     }
 
     /// A share from 0 to 1 written in decimal (`0.25`, `.5`, `1`) as millionths, exactly; nil

@@ -192,4 +192,31 @@ extension WriterTests {
         #expect(keyedFound.contains { $0.code == "write.overflow" && $0.line == 2 })
         #expect(keyedFound.contains { $0.code == "write.truncated" && $0.message.contains("company_use") })
     }
+
+    @Test("a batch past 99,999 detail records goes on in a new batch with the same header values, none rejected")
+    func fullBatchContinues() throws {
+        // 50,000 títulos of a P and a Q each: the 50,000th would be records 99,999 and 100,000
+        // of batch 1, whose G038 has five digits.
+        var jsonl: [UInt8] = []
+        for k in 1...50_000 {
+            jsonl.append(
+                contentsOf: #"{"record":"title","nosso_numero":"\#(k)","due_date":"2026-12-20","amount_cents":\#(k),"payer":{"name":"P"}}"#
+                    .utf8)
+            jsonl.append(0x0A)
+        }
+        let (written, summary, diagnostics) = try Self.write(jsonl)
+        #expect(summary.lines == 50_000 && summary.titles == 50_000 && summary.rejected == 0)
+        #expect(!diagnostics.contains { $0.severity == .error }, "\(diagnostics.prefix(3).map(\.formatted))")
+        let full = diagnostics.filter { $0.code == "write.batch-full" }
+        #expect(full.count == 1 && full.first?.line == 50_000 && full.first?.severity == .warning)
+        // Two batches: 99,998 detail records, then 2; each trailer counts its own (read back).
+        let lines = written.split(separator: 0x0A).map { $0.dropLast() }
+        let kinds = lines.map { $0[$0.startIndex + 7] }
+        #expect(kinds.filter { $0 == UInt8(ascii: "1") }.count == 2 && kinds.filter { $0 == UInt8(ascii: "5") }.count == 2)
+        let secondHeader = lines.firstIndex { $0[$0.startIndex + 7] == UInt8(ascii: "1") && $0[$0.startIndex + 3..<$0.startIndex + 7].elementsEqual("0002".utf8) }
+        #expect(secondHeader == 1 + 1 + 99_998 + 1)
+        let back = try Self.parse(written)
+        #expect(back.summary.rejected == 0 && !back.summary.fatal && back.summary.titles == 50_000)
+        #expect(!back.diagnostics.contains { $0.severity == .error }, "\(back.diagnostics.prefix(3).map(\.formatted))")
+    }
 }
