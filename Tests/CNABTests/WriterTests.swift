@@ -219,4 +219,37 @@ extension WriterTests {
         #expect(back.summary.rejected == 0 && !back.summary.fatal && back.summary.titles == 50_000)
         #expect(!back.diagnostics.contains { $0.severity == .error }, "\(back.diagnostics.prefix(3).map(\.formatted))")
     }
+
+    /// A file whose sequence numbers would run past their field: the títulos that do not fit are
+    /// rejected (never numbered short), and the trailer still numbers itself. Bradesco 400 with
+    /// its six-digit sequence cut to three (999 lines), so that the test stays small.
+    @Test func fullFileRejectsTheRest() throws {
+        let source = try #require(BuiltinLayouts.files.first { $0.name == "cnab400/237/remessa" })
+        let edited = source.json.replacingOccurrences(
+            of: #"{ "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence","#,
+            with: #"{ "name": "reserva_teste", "pos": [395, 397], "picture": "X(3)" }, { "name": "sequencial", "pos": [398, 400], "picture": "9(3)", "format": "int", "to": "_sequence","#)
+        #expect(edited != source.json)
+        var library = LayoutLibrary()
+        library.add(LayoutSource(name: source.name, origin: "test", json: Array(edited.utf8)))
+        #expect(LayoutLint.lint(library.sources[source.name]!, in: library).isEmpty)
+        var jsonl = ""
+        for k in 1...1_000 {
+            jsonl += #"{"record":"title","carteira":"09","nosso_numero":"\#(k)","document_number":"D\#(k)","due_date":"2026-12-20","amount_cents":100,"payer":{"name":"P","document_type":"cpf","document":"11144477735"}}"# + "\n"
+        }
+        var found: [Diagnostic] = []
+        let options = CNABWriteOptions(format: .cnab400, bank: "237", date: CivilDate(year: 2026, month: 11, day: 30)!, time: 0, fileSequence: 1)
+        let (bytes, summary) = try CNABWriter(library: library, options: options).write(
+            MemorySource(Array(jsonl.utf8)), file: "t.jsonl", diagnostics: DiagnosticSink { found.append($0) })
+        // The header, 997 títulos and the trailer: lines 1…999.
+        #expect(summary.lines == 1_000 && summary.titles == 997 && summary.rejected == 3)
+        let full = found.filter { $0.code == "write.file-full" }
+        #expect(full.map(\.line) == [998, 999, 1_000] && full.allSatisfy { $0.severity == .error })
+        #expect(!found.contains { $0.code == "write.overflow" }, "\(found.prefix(3).map(\.formatted))")
+        // (Bradesco ends its files with an end-of-file byte after the last CRLF.)
+        #expect(bytes.last == 0x1A)
+        let lines = bytes.dropLast().split(separator: 0x0A).map { Array($0.dropLast()) }
+        #expect(lines.count == 999)
+        #expect(lines.last.map { String(decoding: $0[394..<400], as: UTF8.self) } == "   999")
+        #expect(lines.last?.first == UInt8(ascii: "9"))
+    }
 }
