@@ -765,6 +765,7 @@ struct CNABEngine {
         if problems.isEmpty {
             let detailsOnly = layout!.value.layout.checks?.batchRecordCount == "details"
             let expected = detailsOnly ? batch!.records - 2 : batch!.records
+            countMissing(line, number, r, info.recordCount, "batch \(batch!.number) trailer")
             if let count = integer(line, r, info.recordCount), count != expected {
                 fatal(
                     "cnab.batch-count",
@@ -775,6 +776,14 @@ struct CNABEngine {
         }
         batch = nil
         try accept(line, number, r, problems, part: "trailer", kind: "batch")
+    }
+
+    /// A trailer whose record count is blank cannot be checked, and a bank will not take it.
+    func countMissing(_ line: UnsafeBufferPointer<UInt8>, _ number: Int, _ r: Int, _ field: Int?, _ trailer: String) {
+        guard let field, infos[r].specs[field].isBlank(in: line) else { return }
+        report(
+            .warning, "cnab.count-missing", "\(trailer) has no record count (blank where the layout wants one)",
+            line: number, column: column(r, field))
     }
 
     /// Compares a trailer's título counts and totals with what was read. Banks fill them with the
@@ -822,6 +831,7 @@ struct CNABEngine {
             }
             let fileDetailsOnly = layout!.value.layout.checks?.fileRecordCount == "details"
             let expected = fileDetailsOnly ? detailRecords : records
+            countMissing(line, number, r, info.recordCount, "file trailer")
             if let count = integer(line, r, info.recordCount), count != expected {
                 // A 6-digit count cannot say 1,000,000 or more: a file that large is right when the
                 // count is its record total modulo 10^6, and is told so.

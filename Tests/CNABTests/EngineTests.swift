@@ -44,6 +44,21 @@ import Testing
         #expect(badFound.contains { $0.code == "cnab.file-count" })
     }
 
+    /// A trailer whose record count is blank cannot be checked (and a bank refuses it): a warning
+    /// at the field, for the batch trailer (18–23) and the file trailer (24–29) of our sample.
+    @Test func aBlankRecordCountIsReported() throws {
+        var lines = Self.sample.split(separator: 0x0A, omittingEmptySubsequences: false).map(Array.init)
+        let (plain, plainFound) = try read(Self.sample, library: LayoutLibrary())
+        #expect(!plain.fatal && !plainFound.contains { $0.code == "cnab.count-missing" })
+        for k in 17..<23 { lines[12][k] = 0x20 }
+        for k in 23..<29 { lines[13][k] = 0x20 }
+        let (summary, found) = try read(Array(lines.joined(separator: [0x0A])), library: LayoutLibrary())
+        #expect(!summary.fatal && summary.rejected == 0)
+        let missing = found.filter { $0.code == "cnab.count-missing" }
+        #expect(missing.map { [$0.line, $0.column] } == [[13, 18], [14, 24]], "\(found.map(\.formatted))")
+        #expect(missing.allSatisfy { $0.severity == .warning })
+    }
+
     /// A título of 21 segments (T and 20 U) outgrows the 8 slots a group starts with: it is read
     /// as one event, and when its last segment is bad every segment is rejected with its own bytes.
     @Test func aLongTituloKeepsEverySegment() throws {
