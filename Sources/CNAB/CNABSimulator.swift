@@ -9,14 +9,18 @@ public struct CNABSimulateOptions: Sendable {
     public var paidPerMillion: Int
     /// The seed that decides which títulos are paid: the same seed gives the same file.
     public var seed: UInt64
-    /// The date of the retorno and its events; payments are credited the next day.
+    /// The date of the retorno and its events.
     public var date: CivilDate
+    /// The day payments are credited: by default the day after `date` (the command line gives
+    /// the next business day of the bank calendar).
+    public var creditDate: CivilDate
 
     /// Creates options.
-    public init(paidPerMillion: Int, seed: UInt64, date: CivilDate) {
+    public init(paidPerMillion: Int, seed: UInt64, date: CivilDate, creditDate: CivilDate? = nil) {
         self.paidPerMillion = paidPerMillion
         self.seed = seed
         self.date = date
+        self.creditDate = creditDate ?? CivilDate(daysSinceEpoch: date.daysSinceEpoch + 1)
     }
 }
 
@@ -34,7 +38,7 @@ public struct CNABSimulateSummary: Sendable, Hashable {
 
 /// A remessa → a plausible retorno of the same bank and format, for rehearsing pipelines without a
 /// bank: every valid título is confirmed (`registered`), a seeded share of them also `paid` (face
-/// value, credited the next day), and a título a bank would refuse — no amount, due before it was
+/// value, credited on `creditDate`), and a título a bank would refuse — no amount, due before it was
 /// issued or before the retorno's date, no payer document — is `rejected` with a reason from the
 /// bank's table. Codes come from the bank's occurrence table, so the retorno reads back as such.
 public enum CNABSimulator {
@@ -106,7 +110,7 @@ public enum CNABSimulator {
             self.diagnostics = diagnostics
             self.output = output
             rng = SplitMix64(seed: options.seed)
-            credit = CivilDate(daysSinceEpoch: options.date.daysSinceEpoch + 1)
+            credit = options.creditDate
         }
 
         /// The reason whose text names the problem, else the table's first.

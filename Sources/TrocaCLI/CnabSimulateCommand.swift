@@ -1,6 +1,7 @@
 import CNAB
 import FixedWidth
 import Foundation
+import Reconcile
 import Records
 
 /// `troca cnab simulate`: a remessa → a plausible retorno of the same bank and format.
@@ -9,13 +10,14 @@ enum CnabSimulateCommand: Command {
     static let summary = "a remessa → a plausible retorno of the same bank and format (deterministic)"
     static let help = """
         usage: troca cnab simulate [FILE|-] [--paid FRACTION] [--seed N] [--date YYYY-MM-DD]
-                                   [--output FILE] [--layouts DIR]
+                                   [--holidays FILE] [--output FILE] [--layouts DIR]
 
         Reads a CNAB 240 or 400 remessa and writes the retorno its bank could send back, with the
         bank's own layout and occurrence codes, to rehearse a pipeline without a bank:
           registered  every título the bank would accept is confirmed
-          paid        a --paid share of them is also settled: paid at face value, credited the
-                      day after --date
+          paid        a --paid share of them is also settled: paid at face value on --date,
+                      credited on the next business day after it (weekends, national and
+                      bank holidays, 31 December and --holidays days skipped)
           rejected    a título with no amount, due before it was issued or before --date, or
                       without the payer's document, with a reason from the bank's table
         The same input, --seed and --date give the same bytes.
@@ -24,11 +26,13 @@ enum CnabSimulateCommand: Command {
           --paid FRACTION     share of registered títulos also paid, 0 to 1 (default 0.5)
           --seed N            which títulos are paid (default 1)
           --date YYYY-MM-DD   the retorno's date (default: today)
+          --holidays FILE     local holidays, one date a line (YYYY-MM-DD or dd/MM/yyyy), added
+                              to the national bank calendar for the credit date
           --output FILE       write here (atomically) instead of standard output
           --layouts DIR       add or override layouts (also TROCA_LAYOUTS)
 
         """
-    static let valued: Set<String> = ["paid", "seed", "date", "output", "layouts"]
+    static let valued: Set<String> = ["paid", "seed", "date", "holidays", "output", "layouts"]
     static let flags: Set<String> = []
 
     static func run(_ args: Arguments, _ context: Context) throws -> ExitStatus {
@@ -54,6 +58,13 @@ enum CnabSimulateCommand: Command {
             let parts = Calendar(identifier: .gregorian).dateComponents(in: TimeZone.current, from: Date())
             date = CivilDate(year: parts.year!, month: parts.month!, day: parts.day!)!
         }
+        var noRules: DebtRules? = nil
+        let calendar: BankCalendar
+        do { calendar = try ReconcileRun.holidays(args, io, rules: &noRules) ?? .national } catch is ReconcileRun.HolidaysFileError {
+            return .config
+        }
+        // The first day after the retorno's that banks credit on (31 December has no service).
+        let credit = calendar.paymentDeadline(due: CivilDate(daysSinceEpoch: date.daysSinceEpoch + 1))
         guard args.positionals.count <= 1 else { throw UsageError(message: "cnab simulate reads one remessa (FILE or -)") }
         let name = args.positionals.first ?? "-"
         let source = try CnabRun.source(name, io)
@@ -62,7 +73,7 @@ enum CnabSimulateCommand: Command {
         let summary: CNABSimulateSummary
         do {
             summary = try CNABSimulator.simulate(
-                source, file: name, library: library, options: CNABSimulateOptions(paidPerMillion: paidPerMillion, seed: seed, date: date),
+                source, file: name, library: library, options: CNABSimulateOptions(paidPerMillion: paidPerMillion, seed: seed, date: date, creditDate: credit),
                 diagnostics: sink
             ) { b in
                 if let outputFile { try outputFile.write(b) } else { try io.stdout(b) }
