@@ -53,9 +53,11 @@ public struct LetterSelector {
 
     public let ladder: Ladder
     public let asOf: CivilDate
-    let sent: Set<SentLetter>
-    var nextSequence: Int
-    var nextNossoNumero: Int
+    /// Letters already sent (a party gets no letter for a step it was sent).
+    public var sent: Set<SentLetter>
+    /// The next letter's `sequence`, and the next boleto's nosso número.
+    public var nextSequence: Int
+    public var nextNossoNumero: Int
     /// The debt update's rules (none: no charges, updated = face value) and index table.
     let rules: DebtRules?
     let index: IndexTable?
@@ -132,6 +134,9 @@ public struct LetterSelector {
             return .other
         }
     }
+
+    /// Whether a party has overdue títulos in this run (so its history matters).
+    public func holdsParty(_ key: String) -> Bool { parties[key] != nil }
 
     /// Calls `body` with every party's outcome, in the order the parties first appeared; each
     /// party's títulos are let go once its outcome is handed out, so memory falls as jobs are written.

@@ -83,43 +83,24 @@ enum LettersSelectCommand: Command {
             return .config
         }
 
-        // The history: what was sent, the last sequence, the boletos made.
-        var sent: Set<SentLetter> = []
-        var lastSequence = 0
-        var boletos = 0
-        var historyBytes: [UInt8] = []
+        // The history (read after the títulos, for their parties): what was sent, the last
+        // sequence, the boletos made. With --commit its lock is held until the new letters are in.
+        var history: LetterHistory? = nil
         if let path = args.value("history") {
             let full = io.path(path)
-            var data: Data? = nil
             if !FileManager.default.fileExists(atPath: full) {
                 // The first run of a ladder: said, because a mistyped name would otherwise
                 // resend every letter and start the boletos' nosso números again.
                 io.say("letters select: \(path): no history there yet: starting an empty one (every letter is new)")
-            } else {
-                data = FileManager.default.contents(atPath: full)
-                if data == nil {
-                    io.say("letters select: cannot read the history \(path)")
-                    return .noInput
-                }
             }
-            historyBytes = data.map { [UInt8]($0) } ?? []
-            for (k, line) in historyBytes.split(separator: 0x0A).enumerated() where !line.allSatisfy({ $0 == 0x20 || $0 == 0x0D }) {
-                guard case .object(let o)? = JSONValue(parsing: Array(line)), o.string("record") == "letter_sent", let party = o.string("party"),
-                    let step = o.string("step")
-                else {
-                    io.say("\(path):\(k + 1): error: [letters.history] expected a letter_sent record with party and step")
-                    return .dataError
-                }
-                sent.insert(SentLetter(party: party, step: step))
-                if case .number(let n)? = o["sequence"], let v = n.exactInteger { lastSequence = max(lastSequence, Int(v)) }
-                if o["nosso_numero"] != nil { boletos += 1 }
+            do { history = try LetterHistory(name: path, path: full, commit: args.has("commit")) } catch let e as InputError {
+                io.say("letters select: cannot read the history \(path): \(e.reason)")
+                return .noInput
             }
         }
-
         var selector = LetterSelector(
-            ladder: ladder, asOf: asOf, sent: sent, nextSequence: lastSequence + 1,
-            nextNossoNumero: (ladder.boleto?.nossoNumeroFrom ?? 1) + boletos, rules: rules, index: index,
-            calendar: holidays ?? .national)
+            ladder: ladder, asOf: asOf, sent: [], nextSequence: 1, nextNossoNumero: ladder.boleto?.nossoNumeroFrom ?? 1, rules: rules,
+            index: index, calendar: holidays ?? .national)
         let name = args.positionals.first ?? "-"
         let input = JSONLInput(name: name, source: try CnabRun.source(name, io))
         let (outputFile, rejectsFile, output, rejects, sink) = try CnabRun.outputs(args, context)
@@ -141,7 +122,21 @@ enum LettersSelectCommand: Command {
             }
             return true
         }
-        var history: [UInt8] = []
+        if let history {
+            var sent: Set<SentLetter> = []
+            let read: LetterHistory.Summary
+            do { read = try history.read(keep: { selector.holdsParty($0) }, into: &sent, warn: io.say) } catch let e as LetterHistory.BadLine {
+                io.say("\(history.name):\(e.line): error: [letters.history] expected a letter_sent record with party and step")
+                return .dataError
+            } catch let e as InputError {
+                io.say("letters select: cannot read the history \(e.file): \(e.reason)")
+                return .noInput
+            }
+            selector.sent = sent
+            selector.nextSequence = read.lastSequence + 1
+            selector.nextNossoNumero = (ladder.boleto?.nossoNumeroFrom ?? 1) + read.boletos
+        }
+        var appended: [UInt8] = []
         try selector.finish { party, outcome in
             switch outcome {
             case .letter(let job, let s, _):
@@ -155,7 +150,7 @@ enum LettersSelectCommand: Command {
                 w.string("as_of", asOf.description)
                 w.int("sequence", job["sequence"]?.number?.exactInteger.map { Int($0) } ?? 0)
                 if case .object(let b)? = job["boleto"], let nn = b.string("nosso_numero") { w.string("nosso_numero", nn) }
-                history += w.finish() + [0x0A]
+                appended += w.finish() + [0x0A]
             case .skipped(let why):
                 skips[why, default: 0] += party.titles.count
                 c.skippedTitles += party.titles.count
@@ -171,14 +166,9 @@ enum LettersSelectCommand: Command {
         try rejectsFile?.commit()
         try outputFile?.commit()
         var committed = ""
-        if args.has("commit"), let path = args.value("history") {
-            let file = try AtomicFile(path: io.path(path))
-            var all = historyBytes
-            if let last = all.last, last != 0x0A { all.append(0x0A) }
-            all += history
-            try all.withUnsafeBufferPointer { try file.write($0) }
-            try file.commit()
-            committed = "; \(c.letters) appended to \(path)"
+        if args.has("commit"), let history {
+            try history.append(appended)
+            committed = "; \(c.letters) appended to \(history.name)"
         }
         c.records += lineCounts.malformed + lineCounts.blank
         c.rejected += lineCounts.malformed

@@ -101,6 +101,74 @@ let allTemplates = ["--template", "cobranca-30.txt", "--template", "lembrete-5.t
         #expect(unreadable.status == .noInput, "\(unreadable.stderrText)")
     }
 
+    /// A run stopped while appending leaves part of a line without its line feed: a run that
+    /// reads says so and leaves it out (Maria's torn cobranca-30 does not count as sent); a run
+    /// that commits cuts it off before appending, so every line is a whole record again.
+    @Test func anIncompleteLastLineIsLeftOutAndCutBeforeAppending() throws {
+        let dir = try lettersWorkdir()
+        let original = bytes(dir + "/sent.jsonl")
+        let torn = Array(#"{"record":"letter_sent","party":"52998224725","step":"cobr"#.utf8)
+        try Data(original + torn).write(to: URL(fileURLWithPath: dir + "/sent.jsonl"))
+        let read = troca(selectArgs, cwd: dir)
+        #expect(read.stderrText.contains("sent.jsonl:2: warning: [letters.history-incomplete] the last line is not a whole letter_sent record"), "\(read.stderrText)")
+        #expect(read.records.count == 4 && read.records.first?["step"] as? String == "cobranca-30")
+        #expect(bytes(dir + "/sent.jsonl") == original + torn, "a run that only reads changes nothing")
+        let commit = troca(selectArgs + ["--commit"], cwd: dir)
+        #expect(commit.records.map { $0["sequence"] as? Int } == [42, 43, 44, 45])
+        let after = bytes(dir + "/sent.jsonl")
+        #expect(Array(after.prefix(original.count)) == original)
+        let lines = after.split(separator: 0x0A, omittingEmptySubsequences: false)
+        #expect(lines.count == 6 && lines.last?.isEmpty == true, "five whole lines, each ended")
+        for line in lines.dropLast() {
+            let o = try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any]
+            #expect(o?["record"] as? String == "letter_sent")
+        }
+        #expect(!troca(selectArgs, cwd: dir).stderrText.contains("history-incomplete"))
+    }
+
+    /// A history edited by hand may end its last record without a line feed: that record counts
+    /// (Pedro's letter stays "already sent"), and the next append starts on a line of its own.
+    @Test func aWholeLastRecordWithoutLineFeedCounts() throws {
+        let dir = try lettersWorkdir()
+        var original = bytes(dir + "/sent.jsonl")
+        #expect(original.last == 0x0A)
+        original.removeLast()
+        try Data(original).write(to: URL(fileURLWithPath: dir + "/sent.jsonl"))
+        let commit = troca(selectArgs + ["--commit"], cwd: dir)
+        #expect(commit.stderrText.contains("already sent this step 1"), "\(commit.stderrText)")
+        #expect(!commit.stderrText.contains("history-incomplete"))
+        let lines = String(decoding: bytes(dir + "/sent.jsonl"), as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.count == 6 && lines[0] == Substring(String(decoding: original, as: UTF8.self)) && lines[5].isEmpty)
+    }
+
+    /// Two `--commit` runs at once (real processes) take turns on `sent.jsonl.lock`: whichever
+    /// reads second sees the other's letters as sent, so the four letters are selected and
+    /// recorded once, with four different sequence numbers and nosso números.
+    @Test func twoCommittingRunsAtOnceSeeEachOther() throws {
+        let binary = try #require(BinaryTests.binary, "the troca executable is built beside the tests")
+        let dir = try lettersWorkdir()
+        let args = (selectArgs + ["--commit"]).map { "'\($0)'" }.joined(separator: " ")
+        let script = "for k in 1 2 3; do '\(binary)' \(args) > run$k.jsonl 2>run$k.err & done; wait"
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/bash")
+        p.arguments = ["-c", script]
+        p.currentDirectoryURL = URL(fileURLWithPath: dir)
+        try p.run()
+        p.waitUntilExit()
+        var jobs: [[String: Any]] = []
+        for k in 1...3 {
+            for line in bytes(dir + "/run\(k).jsonl").split(separator: 0x0A) {
+                jobs.append(try #require(try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any]))
+            }
+        }
+        #expect(jobs.count == 4, "\(jobs.map { $0["sequence"] ?? "?" })")
+        #expect(Set(jobs.compactMap { $0["sequence"] as? Int }) == [42, 43, 44, 45])
+        let history = String(decoding: bytes(dir + "/sent.jsonl"), as: UTF8.self).split(separator: "\n")
+        #expect(history.count == 5)
+        let boletos = jobs.compactMap { ($0["boleto"] as? [String: Any])?["nosso_numero"] as? String }
+        #expect(Set(boletos).count == boletos.count)
+    }
+
     @Test func overlappingStepsAreAConfigError() throws {
         let dir = try lettersWorkdir()
         try Data(#"{"steps":[{"name":"a","from_days":5,"to_days":30,"template":"a.txt"},{"name":"b","from_days":20,"template":"b.txt"}]}"#.utf8)

@@ -1,0 +1,195 @@
+import FixedWidth
+import Foundation
+import Letters
+import Records
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The `--history` file of `letters select`: one `letter_sent` JSONL record per letter sent,
+/// read as a stream (a year of nightly runs is tens of millions of lines) and appended to, never
+/// rewritten.
+///
+/// With `--commit`, `FILE.lock` (never renamed, like the remessa sequence file's) is held with
+/// `flock` from before the history is read until the new letters are appended and synced, so two
+/// runs at once see each other's letters and never number two letters or boletos alike. A run
+/// that only reads takes no lock: it reads the bytes the file had when opened, and an incomplete
+/// last line (an append in progress, or a run stopped while appending) is left out with a
+/// warning; the next `--commit` cuts such a line off before appending.
+final class LetterHistory {
+    /// As the user gave it, for messages.
+    let name: String
+    let path: String
+    let lock: Int32
+    /// The history as opened: nil when there is no file yet.
+    let source: FileSource?
+    /// Its size when opened, and where its last complete line ends (`size` when the file ends
+    /// with a line feed; a last line without one is complete when it is a whole record).
+    let size: Int
+    private(set) var end = 0
+    private(set) var endsWithoutLineFeed = false
+
+    /// What the whole history says.
+    struct Summary {
+        var lastSequence = 0
+        var boletos = 0
+        var lines = 0
+    }
+
+    /// A line that is not a `letter_sent` record (said, exit 65).
+    struct BadLine: Error {
+        let line: Int
+    }
+
+    /// Opens the history (and with `commit` takes its lock); a file that is not there is an
+    /// empty history.
+    init(name: String, path: String, commit: Bool) throws {
+        self.name = name
+        self.path = path
+        if commit {
+            lock = open(path + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+            guard lock >= 0 else { throw WriteError(description: "cannot open \(name).lock: \(String(cString: strerror(errno)))") }
+            while flock(lock, LOCK_EX) != 0 {
+                guard errno == EINTR else {
+                    let reason = String(cString: strerror(errno))
+                    close(lock)
+                    throw WriteError(description: "cannot lock \(name).lock: \(reason)")
+                }
+            }
+        } else {
+            lock = -1
+        }
+        if FileManager.default.fileExists(atPath: path) {
+            do {
+                source = try FileSource(path: path, name: name)
+                // Read up to the size it has now: what a concurrent run appends later is its own.
+                var st = stat()
+                size = stat(path, &st) == 0 ? Int(st.st_size) : 0
+            } catch {
+                if lock >= 0 {
+                    flock(lock, LOCK_UN)
+                    close(lock)
+                }
+                throw error
+            }
+        } else {
+            source = nil
+            size = 0
+        }
+    }
+
+    deinit {
+        if lock >= 0 {
+            flock(lock, LOCK_UN)
+            close(lock)
+        }
+    }
+
+    /// Reads every line up to `size`: the summary, and into `sent` the letters of the parties
+    /// `keep` accepts (the history of parties not in this run's input is not held in memory).
+    /// An incomplete last line is reported through `warn` and left out.
+    func read(keep: (String) -> Bool, into sent: inout Set<SentLetter>, warn: (String) -> Void) throws -> Summary {
+        var summary = Summary()
+        end = 0
+        guard let source, size > 0 else { return summary }
+        let limited = LimitedSource(source, limit: size)
+        var reader = LineReader(limited)
+        defer { reader.close() }
+        var tape = JSONTape()
+        var offset = 0
+        var bad: Int? = nil
+        try reader.forEachLine { line, number, cut in
+            let last = offset + line.count >= size
+            offset += line.count + 1
+            summary.lines = number
+            if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D }) {
+                end = min(offset, size)
+                endsWithoutLineFeed = last && offset > size
+                return true
+            }
+            guard !cut, JSONReader.parse(line, into: &tape), tape[0].kind == .object,
+                let record = Self.text(tape, "record"), record == "letter_sent",
+                let party = Self.text(tape, "party"), let step = Self.text(tape, "step")
+            else {
+                if last {
+                    warn(
+                        "\(name):\(number): warning: [letters.history-incomplete] the last line is not a whole letter_sent record "
+                            + "(\(line.count) bytes, no line feed: a run stopped while appending?): left out"
+                            + (lock >= 0 ? ", and cut off before this run appends" : ""))
+                    return false
+                }
+                bad = number
+                return false
+            }
+            if keep(party) { sent.insert(SentLetter(party: party, step: step)) }
+            if let s = tape.member("sequence", of: 0), tape[s].kind == .integer { summary.lastSequence = max(summary.lastSequence, Int(tape[s].value)) }
+            if tape.member("nosso_numero", of: 0) != nil { summary.boletos += 1 }
+            end = min(offset, size)
+            endsWithoutLineFeed = last && offset > size
+            return true
+        }
+        if let bad { throw BadLine(line: bad) }
+        return summary
+    }
+
+    static func text(_ tape: JSONTape, _ key: String) -> String? {
+        guard let v = tape.member(key, of: 0), tape[v].kind == .string else { return nil }
+        return tape.string(v)
+    }
+
+    /// Appends `lines` (whole JSONL lines) after the last complete line read, cutting off an
+    /// incomplete one first, and syncs the file (and, for a new file, its directory). Needs the
+    /// lock (`commit`).
+    func append(_ lines: [UInt8]) throws {
+        precondition(lock >= 0, "appending to the history needs its lock")
+        let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw WriteError(description: "cannot open \(name): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        func fail(_ what: String) -> WriteError { WriteError(description: "cannot \(what) \(name): \(String(cString: strerror(errno)))") }
+        if source != nil, end < size, ftruncate(fd, off_t(end)) != 0 { throw fail("cut the incomplete last line of") }
+        var bytes: [UInt8] = endsWithoutLineFeed ? [0x0A] : []
+        bytes += lines
+        guard !bytes.isEmpty else { return }
+        guard lseek(fd, off_t(end), SEEK_SET) >= 0 else { throw fail("seek in") }
+        var written = 0
+        try bytes.withUnsafeBytes { raw in
+            while written < raw.count {
+                let n = write(fd, raw.baseAddress! + written, raw.count - written)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw fail("append to")
+                }
+                written += n
+            }
+        }
+        guard fsync(fd) == 0 else { throw fail("sync") }
+        if source == nil {
+            let directory = (path as NSString).deletingLastPathComponent
+            let dir = open(directory.isEmpty ? "." : directory, O_RDONLY | O_CLOEXEC)
+            if dir >= 0 {
+                fsync(dir)
+                close(dir)
+            }
+        }
+    }
+}
+
+/// At most `limit` bytes of another source: the history as it was when opened, whatever a
+/// concurrent run appends meanwhile.
+final class LimitedSource: ByteSource {
+    let source: ByteSource
+    var left: Int
+
+    init(_ source: ByteSource, limit: Int) {
+        self.source = source
+        left = limit
+    }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        guard left > 0 else { return 0 }
+        let n = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[..<min(buffer.count, left)]))
+        left -= n
+        return n
+    }
+}
