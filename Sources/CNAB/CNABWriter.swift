@@ -239,6 +239,12 @@ public struct CNABWriter {
         /// The values the open batch's header was written from, for the batch that continues it
         /// when it is full.
         var openedBatch = JSONObject()
+        /// The open batch is one part of an input batch split for its size: its trailer counts and
+        /// totals its own títulos, whatever an input batch trailer says.
+        var batchParted = false
+        /// Títulos and their face value in the open batch.
+        var batchTitles = 0
+        var batchFace = 0
         /// The input's `batch` number of the títulos in the open batch.
         var inputBatch: Int? = nil
         var fileTrailer = JSONObject()
@@ -514,10 +520,12 @@ public struct CNABWriter {
                 encoder.problems.append(
                     Problem(
                         code: "write.file-full",
-                        message: "one file cannot number more than \(most) \(what), and this título's \(count) do not fit: "
-                            + "write it into another file"))
+                        message: "one file numbers at most \(most) \(what): this título's \(count) records and the trailers still to come "
+                            + "do not fit"))
                 return
             }
+            // Undone if the título cannot be written: no batch is left open for it alone.
+            let undo = (state, out.count)
             if close { closeBatch() }
             if open {
                 var values = tape.value(at: 0).object!
@@ -525,21 +533,15 @@ public struct CNABWriter {
                 openBatch(from: values)
                 state.inputBatch = batch
             } else if full {
-                let number = state.batchNumber
+                state.batchParted = true
                 closeBatch()
                 state.batchHeader = state.openedBatch
                 openBatch(from: JSONObject())
-                diagnostics.report(
-                    Diagnostic(
-                        .warning, "write.batch-full",
-                        "batch \(number) cannot number more than \(writer.batchCapacity) detail records: "
-                            + "títulos from this line on go into batch \(state.batchNumber), with the same header values",
-                        file: file, line: line))
+                state.batchParted = true
             }
             let length = writer.layout.recordLength
             let stride = length + 2
             out.reserve(count * stride)
-            let saved = (state.batchSequence, state.records)
             encoder.cuts.removeAll(keepingCapacity: true)
             for k in 0..<count {
                 state.batchSequence += 1
@@ -551,8 +553,16 @@ public struct CNABWriter {
                 encode(chosen[k], into: dst, tape, slots)
             }
             guard encoder.problems.isEmpty else {
-                (state.batchSequence, state.records) = saved
+                (state, out.count) = undo
                 return
+            }
+            if full {
+                diagnostics.report(
+                    Diagnostic(
+                        .warning, "write.batch-full",
+                        "batch \(state.batchNumber - 1) cannot number more than \(writer.batchCapacity) detail records: "
+                            + "títulos from this line on go into batch \(state.batchNumber), with the same header values",
+                        file: file, line: line))
             }
             out.count += count * stride
             for path in encoder.cuts {
@@ -562,8 +572,11 @@ public struct CNABWriter {
             state.batchRecords += count
             state.details += count
             state.batchDetails += count
+            let face = CNABWriter.intValue(tape, top.amount >= 0 ? top.amount : top.face) ?? 0
             state.titles += 1
-            state.face += CNABWriter.intValue(tape, top.amount >= 0 ? top.amount : top.face) ?? 0
+            state.face += face
+            state.batchTitles += 1
+            state.batchFace += face
         }
 
         // MARK: Headers and trailers
@@ -624,6 +637,9 @@ public struct CNABWriter {
             state.batchSequence = 0
             state.batchRecords = 1
             state.batchDetails = 0
+            state.batchTitles = 0
+            state.batchFace = 0
+            state.batchParted = false
             state.records += 1
             // Without a batch record in the input, the batch header takes the título's own values
             // (agency, account, convênio) and the file header's company.
@@ -664,14 +680,21 @@ public struct CNABWriter {
                     ? (checks?.fileRecordCount == "details" ? state.details : state.records)
                     : (checks?.batchRecordCount == "details" ? state.batchDetails : state.batchRecords))
             values["batch_count"] = String(state.batches)
-            if writer.options.format == .cnab400 {
+            // CNAB 400's file trailer, and in a retorno the trailer of each part of a batch split for
+            // its size, count and total their own títulos (as simple cobrança when the record tells
+            // kinds apart). A remessa's batch trailer informs none (C070/C071: retorno only), so an
+            // input trailer's figures for the whole batch are not written into one part of it.
+            let parted = !file && state.batchParted
+            if writer.options.format == .cnab400 || parted {
+                let (titles, face) =
+                    !parted ? (state.titles, state.face) : writer.options.direction == "retorno" ? (state.batchTitles, state.batchFace) : (0, 0)
                 let paths = writer.plans[r].paths
                 for path in paths {
                     if path.hasSuffix(".count") {
-                        values[path] = path.hasPrefix("simple.") || !paths.contains("simple.count") ? String(state.titles) : "0"
+                        values[path] = path.hasPrefix("simple.") || !paths.contains("simple.count") ? String(titles) : "0"
                     }
                     if path.hasSuffix(".total_cents") {
-                        values[path] = path.hasPrefix("simple.") || !paths.contains("simple.total_cents") ? String(state.face) : "0"
+                        values[path] = path.hasPrefix("simple.") || !paths.contains("simple.total_cents") ? String(face) : "0"
                     }
                 }
             }

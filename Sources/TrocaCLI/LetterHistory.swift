@@ -108,13 +108,14 @@ final class LetterHistory {
                 endsWithoutLineFeed = last && offset > size
                 return true
             }
-            guard !cut, JSONReader.parse(line, into: &tape), tape[0].kind == .object,
-                let record = Self.text(tape, "record"), record == "letter_sent",
+            let parsed = !cut && JSONReader.parse(line, into: &tape)
+            guard parsed, tape[0].kind == .object, let record = Self.text(tape, "record"), record == "letter_sent",
                 let party = Self.text(tape, "party"), let step = Self.text(tape, "step")
             else {
-                if last {
+                // Part of an append is never whole JSON; whole JSON that is not a letter is wrong.
+                if last && !parsed {
                     warn(
-                        "\(name):\(number): warning: [letters.history-incomplete] the last line is not a whole letter_sent record "
+                        "\(name):\(number): warning: [letters.history-incomplete] the last line is not whole JSON "
                             + "(\(line.count) bytes, no line feed: a run stopped while appending?): left out"
                             + (lock >= 0 ? ", and cut off before this run appends" : ""))
                     return false
@@ -123,7 +124,11 @@ final class LetterHistory {
                 return false
             }
             if keep(party) { sent.insert(SentLetter(party: party, step: step)) }
-            if let s = tape.member("sequence", of: 0), tape[s].kind == .integer { summary.lastSequence = max(summary.lastSequence, Int(tape[s].value)) }
+            if let s = tape.member("sequence", of: 0), case .number(let n) = tape.value(at: s) {
+                // Any number with a whole value (41, 41.0, 4.1e1: a history edited by hand).
+                let whole = n.exactInteger.map { Double($0) } ?? Double(n.text).flatMap { $0.rounded() == $0 && abs($0) < 1e15 ? $0 : nil }
+                if let whole { summary.lastSequence = max(summary.lastSequence, Int(whole)) }
+            }
             if tape.member("nosso_numero", of: 0) != nil { summary.boletos += 1 }
             end = min(offset, size)
             endsWithoutLineFeed = last && offset > size

@@ -28,8 +28,8 @@ enum LettersSelectCommand: Command {
         letter (the --history file, JSONL `letter_sent`). A título without a due date, amount
         or payer, a party whose address is not mailable, or whose boleto cannot be made is
         rejected with the reason (stderr, --rejects). With --commit the letters written are
-        appended to --history (atomically, after the output is complete); without it the
-        history is only read.
+        appended to --history after the output is complete, holding FILE.lock from before the
+        history is read, so runs at once take turns; without it the history is only read.
 
         Títulos read = in letters + not yet due + skipped + rejected. Exit 0, 65 when anything
         was rejected, 78 when the ladder, rules or index table are wrong.
@@ -87,15 +87,14 @@ enum LettersSelectCommand: Command {
         // sequence, the boletos made. With --commit its lock is held until the new letters are in.
         var history: LetterHistory? = nil
         if let path = args.value("history") {
-            let full = io.path(path)
-            if !FileManager.default.fileExists(atPath: full) {
+            do { history = try LetterHistory(name: path, path: io.path(path), commit: args.has("commit")) } catch let e as InputError {
+                io.say("letters select: cannot read the history \(path): \(e.reason)")
+                return .noInput
+            }
+            if history?.source == nil {
                 // The first run of a ladder: said, because a mistyped name would otherwise
                 // resend every letter and start the boletos' nosso números again.
                 io.say("letters select: \(path): no history there yet: starting an empty one (every letter is new)")
-            }
-            do { history = try LetterHistory(name: path, path: full, commit: args.has("commit")) } catch let e as InputError {
-                io.say("letters select: cannot read the history \(path): \(e.reason)")
-                return .noInput
             }
         }
         var selector = LetterSelector(

@@ -193,22 +193,26 @@ extension WriterTests {
         #expect(keyedFound.contains { $0.code == "write.truncated" && $0.message.contains("company_use") })
     }
 
+    /// A batch past 99,999 detail records goes on in a new batch with the same header values: 50,001
+    /// títulos of a P and a Q each, of which the 50,000th cannot be written (a nosso número
+    /// of 21 digits, one more than its field) — so the 50,001st is the one that would be records 99,999 and 100,000 of batch 1.
+    /// The input's batch trailer goes into the last part, without its figures for the whole batch.
     @Test("a batch past 99,999 detail records goes on in a new batch with the same header values, none rejected")
     func fullBatchContinues() throws {
-        // 50,000 títulos of a P and a Q each: the 50,000th would be records 99,999 and 100,000
-        // of batch 1, whose G038 has five digits.
         var jsonl: [UInt8] = []
-        for k in 1...50_000 {
+        for k in 1...50_001 {
+            let nosso = k == 50_000 ? "123456789012345678901" : "\(k)"
             jsonl.append(
-                contentsOf: #"{"record":"title","nosso_numero":"\#(k)","due_date":"2026-12-20","amount_cents":\#(k),"payer":{"name":"P"}}"#
+                contentsOf: #"{"record":"title","nosso_numero":"\#(nosso)","due_date":"2026-12-20","amount_cents":\#(k),"payer":{"name":"P"}}"#
                     .utf8)
             jsonl.append(0x0A)
         }
+        jsonl.append(contentsOf: #"{"record":"batch","part":"trailer","notice_number":"77","simple":{"count":50001,"total_cents":5}}"#.utf8)
         let (written, summary, diagnostics) = try Self.write(jsonl)
-        #expect(summary.lines == 50_000 && summary.titles == 50_000 && summary.rejected == 0)
-        #expect(!diagnostics.contains { $0.severity == .error }, "\(diagnostics.prefix(3).map(\.formatted))")
+        #expect(summary.lines == 50_002 && summary.titles == 50_000 && summary.rejected == 1 && summary.used == 50_001)
+        #expect(diagnostics.filter { $0.severity == .error }.map(\.line) == [50_000], "\(diagnostics.prefix(3).map(\.formatted))")
         let full = diagnostics.filter { $0.code == "write.batch-full" }
-        #expect(full.count == 1 && full.first?.line == 50_000 && full.first?.severity == .warning)
+        #expect(full.count == 1 && full.first?.line == 50_001 && full.first?.severity == .warning)
         // Two batches: 99,998 detail records, then 2; each trailer counts its own (read back).
         let lines = written.split(separator: 0x0A).map { $0.dropLast() }
         let kinds = lines.map { $0[$0.startIndex + 7] }
@@ -217,7 +221,11 @@ extension WriterTests {
         #expect(secondHeader == 1 + 1 + 99_998 + 1)
         let back = try Self.parse(written)
         #expect(back.summary.rejected == 0 && !back.summary.fatal && back.summary.titles == 50_000)
-        #expect(!back.diagnostics.contains { $0.severity == .error }, "\(back.diagnostics.prefix(3).map(\.formatted))")
+        #expect(back.diagnostics.allSatisfy { $0.code == "cnab.generic-layout" }, "\(back.diagnostics.prefix(3).map(\.formatted))")
+        let trailers = back.lines.map(Self.object).filter { $0["record"] as? String == "batch" && $0["part"] as? String == "trailer" }
+        #expect(trailers.map { $0["notice_number"] as? String } == [nil, "77"])
+        #expect(trailers.map { $0["record_count"] as? Int } == [100_000, 4])
+        #expect(trailers.allSatisfy { ($0["simple"] as? [String: Any])?["count"] as? Int ?? 0 == 0 })
     }
 
     /// A file whose sequence numbers would run past their field: the títulos that do not fit are

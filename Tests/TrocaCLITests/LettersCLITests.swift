@@ -110,7 +110,7 @@ let allTemplates = ["--template", "cobranca-30.txt", "--template", "lembrete-5.t
         let torn = Array(#"{"record":"letter_sent","party":"52998224725","step":"cobr"#.utf8)
         try Data(original + torn).write(to: URL(fileURLWithPath: dir + "/sent.jsonl"))
         let read = troca(selectArgs, cwd: dir)
-        #expect(read.stderrText.contains("sent.jsonl:2: warning: [letters.history-incomplete] the last line is not a whole letter_sent record"), "\(read.stderrText)")
+        #expect(read.stderrText.contains("sent.jsonl:2: warning: [letters.history-incomplete] the last line is not whole JSON"), "\(read.stderrText)")
         #expect(read.records.count == 4 && read.records.first?["step"] as? String == "cobranca-30")
         #expect(bytes(dir + "/sent.jsonl") == original + torn, "a run that only reads changes nothing")
         let commit = troca(selectArgs + ["--commit"], cwd: dir)
@@ -139,6 +139,22 @@ let allTemplates = ["--template", "cobranca-30.txt", "--template", "lembrete-5.t
         #expect(!commit.stderrText.contains("history-incomplete"))
         let lines = String(decoding: bytes(dir + "/sent.jsonl"), as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines.count == 6 && lines[0] == Substring(String(decoding: original, as: UTF8.self)) && lines[5].isEmpty)
+    }
+
+    /// Whole JSON that is not a letter is wrong wherever it is, line feed or not (only part of
+    /// an append is taken for one); a sequence written as 41.0 still continues at 42.
+    @Test func aWrongLastRecordIsAnErrorAndSequencesAreNumbers() throws {
+        let dir = try lettersWorkdir()
+        let original = bytes(dir + "/sent.jsonl")
+        try Data(original + Array(#"{"record":"other"}"#.utf8)).write(to: URL(fileURLWithPath: dir + "/sent.jsonl"))
+        let wrong = troca(selectArgs + ["--commit"], cwd: dir)
+        #expect(wrong.status == .dataError)
+        #expect(wrong.stderrText.contains("sent.jsonl:2: error: [letters.history] expected a letter_sent record"), "\(wrong.stderrText)")
+        #expect(bytes(dir + "/sent.jsonl") == original + Array(#"{"record":"other"}"#.utf8), "a wrong history is left as it is")
+        let decimal = String(decoding: original, as: UTF8.self).replacingOccurrences(of: #""sequence":41"#, with: #""sequence":41.0"#)
+        #expect(decimal != String(decoding: original, as: UTF8.self))
+        try Data(decimal.utf8).write(to: URL(fileURLWithPath: dir + "/sent.jsonl"))
+        #expect(troca(selectArgs, cwd: dir).records.map { $0["sequence"] as? Int } == [42, 43, 44, 45])
     }
 
     /// Two `--commit` runs at once (real processes) take turns on `sent.jsonl.lock`: whichever
