@@ -318,4 +318,26 @@ extension CLITests {
             #expect(paid(bad).0 == .usage, "\(bad)")
         }
     }
+
+    /// Events the retorno cannot number are not lost quietly: the writer rejects each (an error),
+    /// the summary counts them, and the run exits 65. Shown with Bradesco's 400 retorno layout
+    /// given a one-digit sequence (9 lines): 4 títulos, all paid, are 8 events and 10 lines.
+    @Test func simulateCountsEventsItCannotWrite() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let layout = String(decoding: FileManager.default.contents(atPath: repoRoot + "/layouts/cnab400/237/retorno.json")!, as: UTF8.self)
+        let narrowed = layout.replacingOccurrences(
+            of: #"{ "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence","#,
+            with: #"{ "name": "reserva_teste", "pos": [395, 399], "picture": "X(5)" }, { "name": "sequencial", "pos": [400, 400], "picture": "9(1)", "format": "int", "to": "_sequence","#)
+        #expect(narrowed != layout)
+        try FileManager.default.createDirectory(atPath: dir + "/layouts/cnab400/237", withIntermediateDirectories: true)
+        try Data(narrowed.utf8).write(to: URL(fileURLWithPath: dir + "/layouts/cnab400/237/retorno.json"))
+        let remessa = repoRoot + "/Fixtures/cnab-simulate/0001-bradesco-400/REM.rem"
+        let run = troca(["cnab", "simulate", remessa, "--paid", "1", "--date", "2026-03-01", "--layouts", dir + "/layouts"])
+        #expect(run.status == .dataError, "\(run.stderrText)")
+        #expect(run.stderrText.contains("[write.file-full] one file numbers at most 9 records"), "\(run.stderrText)")
+        #expect(run.stderrText.contains("4 títulos → 4 registered, 4 paid, 0 rejected, 1 events not written"), "\(run.stderrText)")
+        let lines = run.stdout.split(separator: 0x0A).filter { $0.count > 2 }
+        #expect(lines.count == 9 && lines.last?.first == UInt8(ascii: "9"))
+    }
 }
