@@ -328,6 +328,9 @@ struct LegacyCNABWriter {
         }
         guard problems.isEmpty else { return problems }
         if !state.headerWritten { writeFileHeader(&state) }
+        // (Since the compiled writer learnt to split full batches: a título that cannot be
+        // written leaves no batch opened or closed for it.)
+        let before = state
         if batchHeader != nil {
             // A título whose `batch` differs from the one that opened the current batch starts a new
             // batch (batches are renumbered 1, 2, 3… as written).
@@ -339,7 +342,6 @@ struct LegacyCNABWriter {
             }
         }
         var encoded: [[UInt8]] = []
-        let saved = (state.batchSequence, state.records, state.truncated)
         for r in chosen {
             state.batchSequence += 1
             state.records += 1
@@ -348,7 +350,7 @@ struct LegacyCNABWriter {
             encoded.append(e.bytes)
         }
         guard problems.isEmpty else {
-            (state.batchSequence, state.records, state.truncated) = saved
+            state = before
             return problems
         }
         for bytes in encoded { append(bytes, &state) }
