@@ -21,7 +21,8 @@ final class LetterHistory {
     /// As the user gave it, for messages.
     let name: String
     let path: String
-    let lock: Int32
+    /// Held with `--commit` (nil when only reading).
+    let lock: LockFile?
     /// The history as opened: nil when there is no file yet.
     let source: FileSource?
     /// Its size when opened, and where its last complete line ends (`size` when the file ends
@@ -47,19 +48,7 @@ final class LetterHistory {
     init(name: String, path: String, commit: Bool) throws {
         self.name = name
         self.path = path
-        if commit {
-            lock = open(path + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-            guard lock >= 0 else { throw WriteError(description: "cannot open \(name).lock: \(String(cString: strerror(errno)))") }
-            while flock(lock, LOCK_EX) != 0 {
-                guard errno == EINTR else {
-                    let reason = String(cString: strerror(errno))
-                    close(lock)
-                    throw WriteError(description: "cannot lock \(name).lock: \(reason)")
-                }
-            }
-        } else {
-            lock = -1
-        }
+        lock = commit ? try LockFile(beside: path, name: name) : nil
         if FileManager.default.fileExists(atPath: path) {
             do {
                 source = try FileSource(path: path, name: name)
@@ -67,10 +56,7 @@ final class LetterHistory {
                 var st = stat()
                 size = stat(path, &st) == 0 ? Int(st.st_size) : 0
             } catch {
-                if lock >= 0 {
-                    flock(lock, LOCK_UN)
-                    close(lock)
-                }
+                lock?.unlock()
                 throw error
             }
         } else {
@@ -79,12 +65,7 @@ final class LetterHistory {
         }
     }
 
-    deinit {
-        if lock >= 0 {
-            flock(lock, LOCK_UN)
-            close(lock)
-        }
-    }
+    deinit { lock?.unlock() }
 
     /// Reads every line up to `size`: the summary, and into `sent` the letters of the parties
     /// `keep` accepts (the history of parties not in this run's input is not held in memory).
@@ -117,7 +98,7 @@ final class LetterHistory {
                     warn(
                         "\(name):\(number): warning: [letters.history-incomplete] the last line is not whole JSON "
                             + "(\(line.count) bytes, no line feed: a run stopped while appending?): left out"
-                            + (lock >= 0 ? ", and cut off before this run appends" : ""))
+                            + (lock != nil ? ", and cut off before this run appends" : ""))
                     return false
                 }
                 bad = number
@@ -147,7 +128,7 @@ final class LetterHistory {
     /// incomplete one first, and syncs the file (and, for a new file, its directory). Needs the
     /// lock (`commit`).
     func append(_ lines: [UInt8]) throws {
-        precondition(lock >= 0, "appending to the history needs its lock")
+        precondition(lock != nil, "appending to the history needs its lock")
         let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw WriteError(description: "cannot open \(name): \(String(cString: strerror(errno)))") }
         defer { close(fd) }

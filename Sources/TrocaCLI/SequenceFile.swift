@@ -10,7 +10,7 @@ import Foundation
 /// and rename), so a run killed midway leaves the last committed number.
 final class SequenceFile {
     let path: String
-    let lock: Int32
+    let lock: LockFile
     /// The last number committed (0 when the file does not exist yet).
     let last: Int
 
@@ -20,20 +20,11 @@ final class SequenceFile {
 
     init(path: String) throws {
         self.path = path
-        lock = open(path + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard lock >= 0 else { throw WriteError(description: "cannot open \(path).lock: \(String(cString: strerror(errno)))") }
-        while flock(lock, LOCK_EX) != 0 {
-            guard errno == EINTR else {
-                let reason = String(cString: strerror(errno))
-                close(lock)
-                throw WriteError(description: "cannot lock \(path).lock: \(reason)")
-            }
-        }
+        lock = try LockFile(beside: path, name: path)
         if let data = FileManager.default.contents(atPath: path) {
             let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             guard let n = Int(text), n >= 0 else {
-                flock(lock, LOCK_UN)
-                close(lock)
+                lock.unlock()
                 throw Invalid(description: "\(path) holds \"\(text.prefix(40))\", not a sequence number")
             }
             last = n
@@ -42,10 +33,7 @@ final class SequenceFile {
         }
     }
 
-    deinit {
-        flock(lock, LOCK_UN)
-        close(lock)
-    }
+    deinit { lock.unlock() }
 
     /// Records `n` as the last number used.
     func commit(_ n: Int) throws {
