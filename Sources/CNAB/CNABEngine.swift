@@ -178,6 +178,9 @@ struct CNABEngine {
     var enumChecks: [EnumCheck] = []
     /// The facts `ReadAhead` worked out for the line being read, when it did.
     var lineFacts: LineFacts?
+    /// A problem of the line being read that the record's own fields do not show (too long):
+    /// the line still takes its place in the structure, and its título is rejected with it.
+    var lineProblem: Diagnostic?
     /// Counts the changes to what `LineFacts` depend on (the layout).
     var generation = 0
 
@@ -500,6 +503,14 @@ struct CNABEngine {
             return false
         case .reject(let d):
             records += 1
+            if d.code == "input.line-length", raw.count >= plainLength {
+                // Its first bytes are still the record it holds: counted in its batch and
+                // título (which is rejected with it), so that one long line breaks nothing else.
+                lineProblem = d
+                defer { lineProblem = nil }
+                try record(UnsafeBufferPointer(start: raw.baseAddress, count: plainLength), number: number)
+                return !stop
+            }
             reject(d)
             return !stop
         case .record:
@@ -515,7 +526,10 @@ struct CNABEngine {
     }
 
     mutating func record(_ line: UnsafeBufferPointer<UInt8>, number: Int) throws {
+        let extra = lineProblem
+        lineProblem = nil
         if trailerSeen {
+            if let extra { diagnostics.report(extra) }
             rejectLine(line, number, "cnab.after-trailer", "record after the file trailer", column: 1)
             return
         }
@@ -534,6 +548,7 @@ struct CNABEngine {
             }
         }
         guard var r = selected else {
+            if let extra { diagnostics.report(extra) }
             rejectLine(
                 line, number, "cnab.record-type",
                 "line matches no record of layout \(summary.layout ?? "?") (record type \(quoted(line, recordTypeSpec)), segment \(quoted(line, segmentSpec)))",
@@ -553,14 +568,17 @@ struct CNABEngine {
             }
         }
         let known = lineFacts.map { $0.record == r } ?? false
-        let problems = known && lineFacts!.fieldsValid ? [] : fieldProblems(line, r, number)
+        // A line too long has its one error: its fields may be shifted, so they are not judged.
+        let problems = extra.map { [$0] } ?? (known && lineFacts!.fieldsValid ? [] : fieldProblems(line, r, number))
         checkBank(line, r, number)
-        if !batched, let s = hot[r].sequence.integer(in: line), s != records {
-            report(
-                .error, "cnab.sequence", "sequence \(s), expected \(records) (the record's position in the file)",
-                line: number, column: column(r, infos[r].sequence))
+        if extra == nil {
+            if !batched, let s = hot[r].sequence.integer(in: line), s != records {
+                report(
+                    .error, "cnab.sequence", "sequence \(s), expected \(records) (the record's position in the file)",
+                    line: number, column: column(r, infos[r].sequence))
+            }
+            for k in Int(hot[r].enumStart)..<Int(hot[r].enumEnd) { checkEnum(line, k, number) }
         }
-        for k in Int(hot[r].enumStart)..<Int(hot[r].enumEnd) { checkEnum(line, k, number) }
         switch hot[r].role {
         case .detail: try detail(line, number, r, problems)
         case .fileHeader: try fileHeader(line, number, r, problems)
@@ -717,11 +735,19 @@ struct CNABEngine {
             group.batch = batch!.number
             add(line, number, r, problems)
         } else if h.fallback {
-            // A detail only the fallback record matched: an unknown segment, reported and kept.
-            report(
+            // A detail only the fallback record matched: an unknown segment, reported and kept. It
+            // ends the título before it: the segments after it belong to no título (orphans,
+            // rejected), never to the one before.
+            try closeGroup()
+            // (A line too long may read as anything: its one error says what is wrong.)
+            if !problems.contains(where: { $0.code == "input.line-length" }) {
+                report(
                 .warning, "cnab.unknown-segment",
-                "unknown segment \(quoted(line, h.segment)) kept as a segment record", line: number,
-                column: (h.segment.exists ? h.segment.start : 0) + 1)
+                h.segment.exists
+                    ? "unknown segment \(quoted(line, h.segment)) kept as a segment record"
+                    : "unknown record type \(quoted(line, recordTypeSpec)) kept as a segment record",
+                line: number, column: (h.segment.exists ? h.segment.start : recordTypeSpec.exists ? recordTypeSpec.start : 0) + 1)
+            }
             if problems.isEmpty {
                 summary.written += 1
                 if let out = output {
@@ -864,9 +890,17 @@ struct CNABEngine {
         if draining, drained > 0 {
             report(.note, "cnab.file-rejected", "the other \(drained) line(s) of the file are rejected with it", line: 0)
         }
-        if stop, !draining {
-            // Stopped by --max-rejects: the título in hand is still written or rejected, never dropped.
+        if stop, !draining, group.open {
+            // Stopped by --max-rejects: the título in hand may lack segments that were never read,
+            // so it is rejected (its lines reported), never dropped and never written half.
+            group.errors.append(
+                Diagnostic(
+                    .error, "cnab.max-rejects", "the título's segments after this line were not read: stopped by --max-rejects",
+                    file: file, line: group.lines[group.count - 1], raw: slotBytes(group.count - 1)))
             try closeGroup()
+        }
+        if summary.format == nil, !stop, !draining {
+            fatal("cnab.empty", "the file holds no record (it is empty or blank): a CNAB file starts with its file header", line: 0, column: 0)
         }
         guard !stop, !draining, summary.format != nil else {
             try finishNotes()

@@ -44,6 +44,58 @@ import Testing
         #expect(badFound.contains { $0.code == "cnab.file-count" })
     }
 
+    /// A file with no record at all (empty, or blank lines) has no header: the structural error,
+    /// not an "ok" with nothing in it.
+    @Test func anEmptyFileIsAStructuralError() throws {
+        for bytes in [[], Array("\n  \r\n\n".utf8)] as [[UInt8]] {
+            let (summary, found) = try read(bytes, library: LayoutLibrary())
+            #expect(summary.fatal && summary.written == 0)
+            #expect(found.map(\.code.rawValue) == ["cnab.empty"] && found.first?.severity == .error)
+        }
+    }
+
+    /// An unknown segment where a título's T should be ends the título before it: the U after it
+    /// is an orphan (rejected with its bytes), never merged into the previous título as a second U.
+    @Test func anUnknownSegmentEndsTheTituloBeforeIt() throws {
+        var lines = Self.sample.split(separator: 0x0A, omittingEmptySubsequences: false).map(Array.init)
+        #expect(lines[4][13] == UInt8(ascii: "T") && lines[5][13] == UInt8(ascii: "U"))
+        lines[4][13] = UInt8(ascii: "Z")
+        var out: [UInt8] = []
+        var found: [Diagnostic] = []
+        let writer = RecordWriter { out.append(contentsOf: $0) }
+        let summary = try CNABReader(library: LayoutLibrary(), file: "RET.ret").read(
+            MemorySource(Array(lines.joined(separator: [0x0A]))), output: writer, diagnostics: DiagnosticSink { found.append($0) })
+        try writer.finish()
+        #expect(found.contains { $0.code == "cnab.unknown-segment" && $0.line == 5 })
+        #expect(found.contains { $0.code == "cnab.orphan-segment" && $0.line == 6 && $0.raw.map { Array($0.prefix(240)) } == Array(lines[5].prefix(240)) })
+        #expect(summary.lines == summary.written + summary.rejected + summary.skipped && summary.rejected == 1)
+        // The título of lines 3–4 is one event from its own T and U.
+        let events = String(decoding: out, as: UTF8.self).split(separator: "\n").filter { $0.contains(#""record":"event""#) }
+        #expect(events.first?.contains(#""source":{"file":"RET.ret","line":3}"#) == true)
+        #expect(!events.contains { $0.contains(#""line":5}"#) || $0.contains(#""line":6}"#) })
+    }
+
+    /// Stopped by --max-rejects in the middle of a título: the segments read of it are rejected
+    /// (a T whose U was never read is not written as a whole event).
+    @Test func maxRejectsRejectsTheTituloInHand() throws {
+        var lines = Self.sample.split(separator: 0x0A, omittingEmptySubsequences: false).map(Array.init)
+        // Line 4 (a U) gets letters in an amount: its título (lines 3–4) is rejected, two lines,
+        // more than --max-rejects 1: the run stops at line 4, before line 5's título is read whole.
+        for k in 77..<80 { lines[3][k] = UInt8(ascii: "A") }
+        lines[4][13] = UInt8(ascii: "T")
+        var out: [UInt8] = []
+        var found: [Diagnostic] = []
+        let writer = RecordWriter { out.append(contentsOf: $0) }
+        var options = CNABReadOptions(threads: 1)
+        options.maxRejects = 1
+        let summary = try CNABReader(library: LayoutLibrary(), file: "RET.ret", options: options).read(
+            MemorySource(Array(lines.joined(separator: [0x0A]))), output: writer, diagnostics: DiagnosticSink { found.append($0) })
+        try writer.finish()
+        #expect(summary.fatal && found.contains { $0.code == "cnab.max-rejects" })
+        #expect(!String(decoding: out, as: UTF8.self).contains(#""record":"event""#), "\(String(decoding: out, as: UTF8.self))")
+        #expect(summary.lines == summary.written + summary.rejected + summary.skipped, "\(summary)")
+    }
+
     /// A trailer whose record count is blank cannot be checked (and a bank refuses it): a warning
     /// at the field, for the batch trailer (18–23) and the file trailer (24–29) of our sample.
     @Test func aBlankRecordCountIsReported() throws {
