@@ -260,4 +260,20 @@ extension WriterTests {
         #expect(lines.last.map { String(decoding: $0[394..<400], as: UTF8.self) } == "   999")
         #expect(lines.last?.first == UInt8(ascii: "9"))
     }
+
+    /// DESIGN.md's example: "JOSÉ D'ÁVILA" → "JOSE D AVILA". Quotes and apostrophes, ASCII or
+    /// typographic, are written blank in text; accents are dropped and letters uppercased.
+    @Test func quotesAreWrittenBlank() throws {
+        let titles = [
+            #"{"record":"title","nosso_numero":"1","due_date":"2026-12-20","amount_cents":100,"payer":{"name":"JOSÉ D'ÁVILA","address":{"street":"Rua \"Nova\" `7`"}}}"#,
+            #"{"record":"title","nosso_numero":"2","due_date":"2026-12-20","amount_cents":100,"payer":{"name":"o'neil","address":{"street":"Av. D’Ávila “Sul”"}}}"#,
+        ].joined(separator: "\n")
+        let (written, summary, _) = try Self.write(Array(titles.utf8))
+        #expect(summary.titles == 2)
+        let text = String(decoding: written, as: UTF8.self)
+        for expected in ["JOSE D AVILA ", "RUA  NOVA   7 ", "O NEIL ", "AV. D AVILA  SUL "] {
+            #expect(text.contains(expected), "\(expected)")
+        }
+        #expect(!text.contains("'") && !text.contains("\"") && !text.contains("`") && !text.contains("?"))
+    }
 }
