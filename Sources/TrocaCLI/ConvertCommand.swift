@@ -65,6 +65,7 @@ enum ConvertCommand: Command {
             try reader.forEachLine { line, number, cut in
                 switch normalizer.normalize(line, line: number, cut: cut, warn: { sink.report($0) }) {
                 case .skip:
+                    read += 1
                     skipped += 1
                 case .fatal(let d):
                     sink.report(d)
@@ -96,18 +97,17 @@ enum ConvertCommand: Command {
             try reader.forEachLine { line, number, cut in
                 var bytes = line
                 if bytes.last == 0x0D { bytes = UnsafeBufferPointer(rebasing: bytes.dropLast()) }
+                read += 1
                 if bytes.isEmpty {
                     skipped += 1
                     return true
                 }
-                read += 1
                 guard !cut, JSONReader.parse(bytes, into: &tape), tape[0].kind == .object else {
                     rejected += 1
                     sink.report(Diagnostic(.error, "convert.json", "expected a JSON object", file: name, line: number, raw: Array(bytes)))
                     return true
                 }
                 guard let r = encoder.recordIndex(tape) else {
-                    read -= 1
                     skipped += 1
                     return true
                 }

@@ -95,6 +95,7 @@ import TrocaCLI
         }
         var csv = Self.header
         var dataRows = 0
+        var blankLines = 0
         for k in 0..<150 {
             let id = next(8) == 0 ? "AC-\(next(max(k, 1)))" : "AC-\(k)"
             let parts = 1 + next(3)
@@ -105,7 +106,9 @@ import TrocaCLI
                 case 1: csv += "\(id);1;2\n"
                 case 2: csv += Self.row(id, n, parts: parts, amount: "150,00")
                 case 3: csv += ";;;;;;;;;;;;\n"
-                case 4: csv += "\n" + Self.row(id, n, parts: parts)
+                case 4:
+                    csv += "\n" + Self.row(id, n, parts: parts)
+                    blankLines += 1
                 default: csv += Self.row(id, n, parts: parts)
                 }
             }
@@ -113,8 +116,8 @@ import TrocaCLI
         let r = troca(
             ["import", "agreements", "--map", repoRoot + "/" + Self.map, "-", "--rejects", dir + "/rej.jsonl"], stdin: Array(csv.utf8))
         let s = try #require(Self.summary(r.stderrText), "\(r.stderrText.suffix(300))")
-        #expect(s[0] == dataRows)
-        #expect(s[0] == s[1] + s[2])
+        #expect(s[0] == dataRows + blankLines && s[3] == blankLines)
+        #expect(s[0] == s[1] + s[2] + s[3])
         #expect(r.records.count == s[4])
         let installments = r.records.reduce(0) { $0 + (($1["installments"] as? [Any])?.count ?? 0) }
         #expect(installments == s[1])
