@@ -66,6 +66,8 @@ public final class CSVReader {
     var ownsBuffer = true
     /// Set when `readRecords` stopped at a NUL byte: nothing after it is read.
     var stoppedAtNUL = false
+    /// `csv.binary` at the first NUL of the first block read, if it has one.
+    public private(set) var firstNUL: CSVError?
     /// Where the next quote, CR and NUL are at or after some point of the buffer (`end` when
     /// none is buffered), for `readRecords`; -1 when not known (after a refill).
     var nextSpecial = (quote: -1, cr: -1, nul: -1)
@@ -188,6 +190,18 @@ public final class CSVReader {
             throw CSVError(
                 "csv.utf16", "the file is UTF-16 (byte order mark \(b[0] == 0xFF ? "FF FE" : "FE FF")): save it as CSV UTF-8 or Latin-1",
                 line: 1, column: 0)
+        }
+        // Where the first block read has a NUL: a header that cannot be read is then said to
+        // be binary data (`firstNUL`), not whatever else its bytes look like (a stray quote…).
+        if let found = memchr(b, 0, n) {
+            let at = UnsafeMutablePointer<UInt8>(OpaquePointer(found)) - b
+            var line = 1
+            var lineStart = 0
+            for k in 0..<at where b[k] == 0x0A {
+                line += 1
+                lineStart = k + 1
+            }
+            firstNUL = nul(line: line, column: at - lineStart + 1)
         }
         if n >= 3, b[0] == 0xEF, b[1] == 0xBB, b[2] == 0xBF {
             hadBOM = true

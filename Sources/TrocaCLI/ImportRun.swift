@@ -79,13 +79,18 @@ enum ImportRun {
                 return .dataError
             }
             if let p = reader.problem {
-                context.print(Diagnostic(.error, p.code, "in the header: " + p.message, file: name, line: reader.line, column: p.column))
+                if let binary = reader.firstNUL {
+                    context.print(binary.diagnostic(file: name))
+                } else {
+                    context.print(Diagnostic(.error, p.code, "in the header: " + p.message, file: name, line: reader.line, column: p.column))
+                }
+                io.say(summaryLine(command, name, summary))
                 return .dataError
             }
             let header = (0..<reader.count).map { reader.text($0) }
             importer = try Importer(map: map, header: header, file: name)
         } catch let e as CSVError {
-            context.print(e.diagnostic(file: name))
+            context.print((reader.firstNUL ?? e).diagnostic(file: name))
             io.say(summaryLine(command, name, summary))
             return .dataError
         } catch let e as MapError {

@@ -126,9 +126,11 @@ enum LettersSelectCommand: Command {
             let read: LetterHistory.Summary
             do { read = try history.read(keep: { selector.holdsParty($0) }, into: &sent, warn: io.say) } catch let e as LetterHistory.BadLine {
                 io.say("\(history.name):\(e.line): error: [letters.history] expected a letter_sent record with party and step")
+                io.say("letters select: \(name): read \(c.records) records: no letter selected, the history \(history.name) is wrong")
                 return .dataError
             } catch let e as InputError {
                 io.say("letters select: cannot read the history \(e.file): \(e.reason)")
+                io.say("letters select: \(name): read \(c.records) records: no letter selected, the history \(history.name) cannot be read")
                 return .noInput
             }
             selector.sent = sent

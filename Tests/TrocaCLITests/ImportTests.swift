@@ -120,6 +120,27 @@ import TrocaCLI
             #expect(s.written >= 1, "round \(round): the first row is valid")
         }
     }
+
+    /// Binary data whose header cannot be read is `csv.binary` at its first NUL, whatever its
+    /// first bytes look like (here a stray quote in what would be the header), and the run still
+    /// ends with its summary line.
+    @Test func binaryDataIsSaidFirst() throws {
+        var bytes = Array("Documento;Nosso \"Número;\n".utf8)
+        bytes += (14...40).map { UInt8($0) } + [0x0A] + Array("abc".utf8) + [0x00] + Array("rest\n".utf8)
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Data(bytes).write(to: URL(fileURLWithPath: dir + "/bin.csv"))
+        let r = troca(["import", "titles", "--map", repoRoot + "/maps/titulos.json", "bin.csv", "--output", "out.jsonl"], cwd: dir)
+        #expect(r.status == .dataError)
+        #expect(r.stderrText.hasPrefix("troca: bin.csv:3:4: error: [csv.binary]"), "\(r.stderrText)")
+        #expect(r.stderrText.hasSuffix("import titles: bin.csv: read 0 rows: 0 written, 0 rejected, 0 skipped\n"), "\(r.stderrText)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/out.jsonl"))
+        // A stray quote in a header of text is its own error, with the summary line too.
+        try Data("Documento;Nosso \"Numero;Carteira\nNF-1;1;09\n".utf8).write(to: URL(fileURLWithPath: dir + "/hq.csv"))
+        let quote = troca(["import", "titles", "--map", repoRoot + "/maps/titulos.json", "hq.csv"], cwd: dir)
+        #expect(quote.status == .dataError && quote.stderrText.contains("[csv.quote] in the header"))
+        #expect(quote.stderrText.hasSuffix("import titles: hq.csv: read 0 rows: 0 written, 0 rejected, 0 skipped\n"), "\(quote.stderrText)")
+    }
 }
 
 extension BinaryTests {

@@ -150,6 +150,8 @@ let allTemplates = ["--template", "cobranca-30.txt", "--template", "lembrete-5.t
         let wrong = troca(selectArgs + ["--commit"], cwd: dir)
         #expect(wrong.status == .dataError)
         #expect(wrong.stderrText.contains("sent.jsonl:2: error: [letters.history] expected a letter_sent record"), "\(wrong.stderrText)")
+        #expect(wrong.stderrText.hasSuffix("letters select: titulos.jsonl: read 14 records: no letter selected, the history sent.jsonl is wrong\n"))
+        #expect(wrong.stdout.isEmpty)
         #expect(bytes(dir + "/sent.jsonl") == original + Array(#"{"record":"other"}"#.utf8), "a wrong history is left as it is")
         let decimal = String(decoding: original, as: UTF8.self).replacingOccurrences(of: #""sequence":41"#, with: #""sequence":41.0"#)
         #expect(decimal != String(decoding: original, as: UTF8.self))
