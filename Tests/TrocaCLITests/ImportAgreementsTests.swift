@@ -190,7 +190,7 @@ import TrocaCLI
             let r = troca(["import", "agreements", "--map", Self.map, "-"], stdin: bytes)
             #expect(r.status.rawValue == 0 || r.status.rawValue == 65, "round \(round)")
             let s = try #require(Self.summary(r.stderrText), "round \(round): \(r.stderrText)")
-            #expect(s[0] == s[1] + s[2], "round \(round)")
+            #expect(s[0] == s[1] + s[2] + s[3], "round \(round)")
             #expect(r.records.count == s[4], "round \(round)")
             let installments = r.records.reduce(0) {
                 $0 + (($1["installments"] as? [Any])?.count ?? 0) + ($1["down_payment"] == nil ? 0 : 1)
