@@ -153,11 +153,17 @@ public struct PixBRCode: Sendable, Hashable {
 
     /// CRC-16/CCITT-FALSE: polynomial 0x1021, initial 0xFFFF, no reflection, no final XOR.
     public static func crc16<C: Collection>(_ bytes: C) -> UInt16 where C.Element == UInt8 {
-        var crc: UInt16 = 0xFFFF
-        for b in bytes {
-            crc ^= UInt16(b) << 8
-            for _ in 0..<8 { crc = crc & 0x8000 != 0 ? (crc << 1) ^ 0x1021 : crc << 1 }
+        crcTable.withUnsafeBufferPointer { table in
+            var crc: UInt16 = 0xFFFF
+            for b in bytes { crc = (crc << 8) ^ table[Int(UInt8(truncatingIfNeeded: crc >> 8) ^ b)] }
+            return crc
         }
+    }
+
+    /// CRC-16/CCITT-FALSE (polynomial 0x1021) of each byte alone, for a byte at a time.
+    static let crcTable: [UInt16] = (0..<256).map { (byte: Int) -> UInt16 in
+        var crc = UInt16(byte) << 8
+        for _ in 0..<8 { crc = crc & 0x8000 != 0 ? (crc << 1) ^ 0x1021 : crc << 1 }
         return crc
     }
 
