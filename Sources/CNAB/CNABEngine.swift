@@ -503,12 +503,13 @@ struct CNABEngine {
             return false
         case .reject(let d):
             records += 1
-            if d.code == "input.line-length", raw.count >= plainLength {
-                // Its first bytes are still the record it holds: counted in its batch and
-                // título (which is rejected with it), so that one long line breaks nothing else.
+            if d.code == "input.line-length", let first = detailInPlace(raw, number: number) {
+                // A detail whose first bytes are where they belong (its batch and sequence numbers
+                // are the expected ones): it keeps its place in its batch, and its título is
+                // rejected with it, so that one long line breaks nothing else.
                 lineProblem = d
                 defer { lineProblem = nil }
-                try record(UnsafeBufferPointer(start: raw.baseAddress, count: plainLength), number: number)
+                try record(first, number: number)
                 return !stop
             }
             reject(d)
@@ -525,11 +526,28 @@ struct CNABEngine {
         }
     }
 
+    /// The first record-length bytes of an over-long line (after a byte order mark), when they
+    /// read as a detail record with the batch and sequence numbers expected next; else nil (the
+    /// line may be shifted, and is rejected on its own).
+    func detailInPlace(_ raw: UnsafeBufferPointer<UInt8>, number: Int) -> UnsafeBufferPointer<UInt8>? {
+        let bom = number == 1 && raw.count >= 3 && raw[0] == 0xEF && raw[1] == 0xBB && raw[2] == 0xBF ? 3 : 0
+        let n = plainLength
+        guard n > 0, raw.count - bom >= n, let layout, !trailerSeen else { return nil }
+        let first = UnsafeBufferPointer(start: raw.baseAddress! + bom, count: n)
+        guard let r = layout.value.select(first), r < hot.count, hot[r].role == .detail, !hot[r].fallback else { return nil }
+        if batched {
+            guard let open = batch, hot[r].batch.integer(in: first) == open.number,
+                hot[r].sequence.integer(in: first) == open.lastSequence + 1
+            else { return nil }
+        } else {
+            guard batch != nil, hot[r].sequence.integer(in: first) == records else { return nil }
+        }
+        return first
+    }
+
     mutating func record(_ line: UnsafeBufferPointer<UInt8>, number: Int) throws {
         let extra = lineProblem
-        lineProblem = nil
         if trailerSeen {
-            if let extra { diagnostics.report(extra) }
             rejectLine(line, number, "cnab.after-trailer", "record after the file trailer", column: 1)
             return
         }
@@ -548,7 +566,6 @@ struct CNABEngine {
             }
         }
         guard var r = selected else {
-            if let extra { diagnostics.report(extra) }
             rejectLine(
                 line, number, "cnab.record-type",
                 "line matches no record of layout \(summary.layout ?? "?") (record type \(quoted(line, recordTypeSpec)), segment \(quoted(line, segmentSpec)))",
@@ -735,10 +752,12 @@ struct CNABEngine {
             group.batch = batch!.number
             add(line, number, r, problems)
         } else if h.fallback {
-            // A detail only the fallback record matched: an unknown segment, reported and kept. It
-            // ends the título before it: the segments after it belong to no título (orphans,
-            // rejected), never to the one before.
-            try closeGroup()
+            // A detail only the fallback record matched: an unknown segment, reported and kept. In
+            // CNAB 240 it ends the título before it: the segments after it belong to no título
+            // (orphans, rejected), never to the one before.
+            // (CNAB 400 complements, types 2–8, always belong to the type 1 before them: there an
+            // unknown one stays inside its título.)
+            if batched { try closeGroup() }
             // (A line too long may read as anything: its one error says what is wrong.)
             if !problems.contains(where: { $0.code == "input.line-length" }) {
                 report(
@@ -774,7 +793,7 @@ struct CNABEngine {
         } else {
             rejectLine(
                 line, number, "cnab.orphan-segment",
-                "segment \(quoted(line, h.segment)) (\(layout!.value.records[r].name)) has no título to belong to: no starting segment before it in batch \(batch!.number)",
+                "\(h.segment.exists ? "segment \(quoted(line, h.segment))" : "record type \(quoted(line, recordTypeSpec))") (\(layout!.value.records[r].name)) has no título to belong to: no starting segment before it in batch \(batch!.number)",
                 column: (h.segment.exists ? h.segment.start : 0) + 1)
         }
     }
@@ -1126,6 +1145,12 @@ struct CNABEngine {
     }
 
     mutating func rejectLine(_ line: UnsafeBufferPointer<UInt8>, _ number: Int, _ code: DiagnosticCode, _ message: String, column: Int) {
+        if let long = lineProblem {
+            // An over-long line rejected for another reason too: both said, its whole bytes once.
+            diagnostics.report(Diagnostic(.error, code, message, file: file, line: number, column: column))
+            reject(long)
+            return
+        }
         reject(Diagnostic(.error, code, message, file: file, line: number, column: column, raw: Array(line)))
     }
 

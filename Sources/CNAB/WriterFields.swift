@@ -93,22 +93,24 @@ struct Problem: Error {
     var message: String
 }
 
-/// Text as it goes into a remessa: uppercase 7-bit ASCII, accents dropped, quotes blank.
+/// Text as it goes into a remessa: uppercase 7-bit ASCII, accents dropped.
 enum Transliteration {
-    /// Uppercase 7-bit ASCII: accents dropped (ç → C), quotes and apostrophes (' " ` ´ ‘ ’ “ ”)
-    /// blank ("JOSÉ D'ÁVILA" → "JOSE D AVILA", DESIGN.md), other characters outside ASCII as `?`.
-    /// The reference: the table below is made from it, and text beyond Latin-1 goes through it.
+    /// Uppercase 7-bit ASCII: accents dropped (ç → C), typographic quotes and the acute accent
+    /// alone as ASCII quotes (’ ´ → ', “ ” → "), other characters outside ASCII as `?`. (Free
+    /// text then has its quotes blank: `fill`.) The reference: the table below is made from it,
+    /// and text beyond Latin-1 goes through it.
     static func ascii(_ text: String) -> String {
         // Plain ASCII (most text) is only uppercased, byte by byte.
         if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
-            return String(decoding: text.utf8.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : isQuote($0) ? 0x20 : $0 }, as: UTF8.self)
+            return String(decoding: text.utf8.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }, as: UTF8.self)
         }
         let folded = text.applyingTransform(.stripDiacritics, reverse: false) ?? text
         var out = ""
         out.unicodeScalars.reserveCapacity(folded.unicodeScalars.count)
         for scalar in folded.uppercased().unicodeScalars {
             switch scalar.value {
-            case 0x22, 0x27, 0x60, 0xB4, 0x2018, 0x2019, 0x201C, 0x201D: out.unicodeScalars.append(" ")
+            case 0xB4, 0x2018, 0x2019: out.unicodeScalars.append("'")
+            case 0x201C, 0x201D: out.unicodeScalars.append("\"")
             case 0x20...0x7E: out.unicodeScalars.append(scalar)
             case 0x09, 0x0A, 0x0D: out.unicodeScalars.append(" ")
             case 0xBA, 0xB0: out.unicodeScalars.append("O")
@@ -122,7 +124,8 @@ enum Transliteration {
         return out
     }
 
-    /// A quote or apostrophe of ASCII (' " `), written blank.
+    /// A quote or apostrophe of ASCII (' " `), written blank in free text (names, addresses:
+    /// "JOSÉ D'ÁVILA" → "JOSE D AVILA", DESIGN.md).
     @inline(__always)
     static func isQuote(_ b: UInt8) -> Bool { b == 0x27 || b == 0x22 || b == 0x60 }
 
@@ -303,11 +306,11 @@ enum Cell {
         case .time: return time(p, n, length: length, to: dst)
         default: break
         }
-        if printable(p, n) { return fill(p, n, op, length: length, to: dst, upper: !op.keepCase, quotes: op.keepCase) }
+        if printable(p, n) { return fill(p, n, op, length: length, to: dst, upper: !op.keepCase) }
         scratch.removeAll(keepingCapacity: true)
         Transliteration.append(UnsafeBufferPointer(start: p, count: n), to: &scratch)
         return scratch.withUnsafeBufferPointer { ascii in
-            fill(ascii.baseAddress ?? p, ascii.count, op, length: length, to: dst, upper: false, quotes: false)
+            fill(ascii.baseAddress ?? p, ascii.count, op, length: length, to: dst, upper: false)
         }
     }
 
@@ -365,10 +368,11 @@ enum Cell {
 
     /// `n` printable ASCII bytes at `a` (to be uppercased when `upper`) into the group.
     @inline(__always)
-    /// Quotes and apostrophes are written blank unless `quotes` (a field written as given).
-    static func fill(
-        _ a: UnsafePointer<UInt8>, _ n: Int, _ op: FieldOp, length: Int, to dst: UnsafeMutablePointer<UInt8>, upper: Bool, quotes: Bool
-    ) -> Outcome {
+    /// Quotes and apostrophes are written blank in free text (not in identifiers, nor in a field
+    /// written as given).
+    static func fill(_ a: UnsafePointer<UInt8>, _ n: Int, _ op: FieldOp, length: Int, to dst: UnsafeMutablePointer<UInt8>, upper: Bool)
+        -> Outcome
+    {
         @inline(__always) func up(_ b: UInt8) -> UInt8 { upper && b &- 0x61 <= 25 ? b - 0x20 : b }
         if op.numeric {
             if op.document {
@@ -410,7 +414,7 @@ enum Cell {
         } else {
             dst.update(from: a, count: count)
         }
-        if !quotes { for k in 0..<count where Transliteration.isQuote(dst[k]) { dst[k] = 0x20 } }
+        if op.freeText, !op.keepCase { for k in 0..<count where Transliteration.isQuote(dst[k]) { dst[k] = 0x20 } }
         if count < length { (dst + count).update(repeating: 0x20, count: length - count) }
         return cut ? .cut : .written
     }

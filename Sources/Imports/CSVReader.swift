@@ -195,9 +195,10 @@ public final class CSVReader {
         // be binary data (`firstNUL`), not whatever else its bytes look like (a stray quote…).
         if let found = memchr(b, 0, n) {
             let at = UnsafeMutablePointer<UInt8>(OpaquePointer(found)) - b
+            // Lines end at LF, CRLF or a CR alone; a byte order mark is no column.
             var line = 1
-            var lineStart = 0
-            for k in 0..<at where b[k] == 0x0A {
+            var lineStart = n >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF ? 3 : 0
+            for k in 0..<at where b[k] == 0x0A || (b[k] == 0x0D && b[k + 1] != 0x0A) {
                 line += 1
                 lineStart = k + 1
             }

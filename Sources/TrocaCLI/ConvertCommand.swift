@@ -130,7 +130,7 @@ enum ConvertCommand: Command {
         try output.finish()
         try rejects?.finish()
         try rejectsFile?.commit()
-        io.say("convert: \(name): read \(read) \(direction == "jsonl" ? "lines" : "records"): \(written) written, \(rejected) rejected, \(skipped) skipped")
+        io.say("convert: \(name): read \(read) lines: \(written) written, \(rejected) rejected, \(skipped) skipped")
         if fatal {
             outputFile?.abort()
             if let path = args.value("output") { io.say("convert: \(path) not written: the input cannot be read") }

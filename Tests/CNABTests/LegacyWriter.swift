@@ -601,7 +601,7 @@ struct LegacyCNABWriter {
         default:
             break
         }
-        let ascii = Array(ascii(text).utf8)
+        var ascii = Array(ascii(text).utf8)
         if field.picture.kind == .numeric {
             let isDocument = field.format == .document
             guard ascii.allSatisfy({ ($0 >= 48 && $0 <= 57) || (isDocument && $0 >= 65 && $0 <= 90) }) else {
@@ -613,6 +613,11 @@ struct LegacyCNABWriter {
                 return .failure(Problem(code: "write.overflow", message: "\"\(text)\" has \(digits.count) digits, the field holds \(length)"))
             }
             return .success(([UInt8](repeating: 48, count: length - digits.count) + digits, false))
+        }
+        // (Since DESIGN.md's "JOSÉ D'ÁVILA" → "JOSE D AVILA" was taken up: free text has its
+        // quotes blank.)
+        if field.truncate ?? isFreeText(field.to), !field.keepCase {
+            ascii = ascii.map { Transliteration.isQuote($0) ? 0x20 : $0 }
         }
         let cut = ascii.count > length
         if cut, !isFreeText(field.to) {

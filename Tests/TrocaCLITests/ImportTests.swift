@@ -135,6 +135,12 @@ import TrocaCLI
         #expect(r.stderrText.hasPrefix("troca: bin.csv:3:4: error: [csv.binary]"), "\(r.stderrText)")
         #expect(r.stderrText.hasSuffix("import titles: bin.csv: read 0 rows: 0 written, 0 rejected, 0 skipped\n"), "\(r.stderrText)")
         #expect(!FileManager.default.fileExists(atPath: dir + "/out.jsonl"))
+        // Lines ended by a CR alone, and a byte order mark, count as the reader counts them.
+        var cr = [0xEF, 0xBB, 0xBF] + Array("Documento;Nosso \"Número;\r".utf8)
+        cr += Array("x;y\rab".utf8) + [0x00] + Array("c\r".utf8)
+        try Data(cr).write(to: URL(fileURLWithPath: dir + "/cr.csv"))
+        let crRun = troca(["import", "titles", "--map", repoRoot + "/maps/titulos.json", "cr.csv"], cwd: dir)
+        #expect(crRun.stderrText.hasPrefix("troca: cr.csv:3:3: error: [csv.binary]"), "\(crRun.stderrText)")
         // A stray quote in a header of text is its own error, with the summary line too.
         try Data("Documento;Nosso \"Numero;Carteira\nNF-1;1;09\n".utf8).write(to: URL(fileURLWithPath: dir + "/hq.csv"))
         let quote = troca(["import", "titles", "--map", repoRoot + "/maps/titulos.json", "hq.csv"], cwd: dir)
