@@ -89,7 +89,8 @@ if ! python3 "$root/scripts/chaos.py" check "$work/folder"; then
 fi
 
 # A full disk, as a process sees one: a file-size limit (ulimit -f, 32 KB) makes every write
-# past it fail with EFBIG (SIGXFSZ ignored). The 1 MB retorno's output cannot be written: the
+# past it fail with EFBIG (troca ignores SIGXFSZ itself: the shell here does not). The 1 MB
+# retorno's output cannot be written: the
 # file goes to failed/ with the reason, and nothing is left half-written in out/ or work/.
 mkdir -p "$work/full/folder/inbox"
 sed 's/"log": "watch.log.jsonl", //' "$work/watch.json" > "$work/full/watch.json"
@@ -97,7 +98,7 @@ cp "$work/events.json" "$work/full/"
 cp "$work/sample.ret" "$work/full/folder/inbox/FULL.ret"
 touch "$work/full/folder/inbox/FULL.ret.ok"
 status=0
-(trap '' XFSZ; ulimit -f 64; exec "$TROCA" watch --config "$work/full/watch.json" --once) 2>"$work/full/stderr" || status=$?
+(ulimit -f 64; exec "$TROCA" watch --config "$work/full/watch.json" --once) 2>"$work/full/stderr" || status=$?
 full="$work/full/folder"
 if [[ $status -ne 65 || ! -f "$full/failed/FULL.ret" || ! -f "$full/failed/FULL.ret.error.json" ]] \
   || ! grep -q 'File too large' "$full/failed/FULL.ret.error.json" \

@@ -6,6 +6,9 @@ import TrocaCLI
 
 // A closed pipe is reported by write(2) as EPIPE, which troca treats as success.
 signal(SIGPIPE, SIG_IGN)
+// A write past the file-size limit (ulimit -f) is reported by write(2) as EFBIG, an output error
+// (exit 74) that removes the temporary file, instead of a signal that kills troca and leaves it.
+signal(SIGXFSZ, SIG_IGN)
 #if canImport(Glibc)
     // Freed memory stays in the process for the next allocation instead of going back to the
     // kernel, which would hand it out again as fresh zeroed pages (a page fault each): stages
