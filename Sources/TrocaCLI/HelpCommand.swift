@@ -7,7 +7,22 @@ enum HelpCommand: Command {
     static let flags: Set<String> = []
 
     static func run(_ args: Arguments, _ context: Context) throws -> ExitStatus {
-        try context.io.write(text)
+        let words = args.positionals
+        guard !words.isEmpty else {
+            try context.io.write(text)
+            return .ok
+        }
+        // `troca help boleto make` is `troca boleto make --help`; `troca help boleto`, the help
+        // of every boleto command.
+        var helps: [String] = []
+        for command in Commands.all {
+            let commandName: [String] = command.name
+            if commandName.first != "help", commandName.starts(with: words) { helps.append(command.help) }
+        }
+        guard !helps.isEmpty else {
+            throw UsageError(message: "no command \"troca \(words.joined(separator: " "))\"; run `troca help` for the list")
+        }
+        try context.io.write(helps.joined(separator: "\n"))
         return .ok
     }
 

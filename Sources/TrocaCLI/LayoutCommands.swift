@@ -44,7 +44,12 @@ enum LayoutShowCommand: Command {
     static func run(_ args: Arguments, _ context: Context) throws -> ExitStatus {
         guard args.positionals.count == 1 else { throw UsageError(message: "layout show needs exactly one layout NAME") }
         let library = try context.library(args)
-        let layout = try library.layout(named: args.positionals[0])
+        let name = args.positionals[0]
+        if try LayoutLibrary.kind(of: library.source(named: name)) == "codes" {
+            try context.io.write(codeTable(try library.codes(named: name)))
+            return .ok
+        }
+        let layout = try library.layout(named: name)
         var text = "\(layout.name) — version \(layout.version), \(layout.recordLength) bytes per record"
         if let doc = layout.doc { text += "\n\(doc)" }
         text += "\n"
@@ -64,6 +69,27 @@ enum LayoutShowCommand: Command {
         }
         try context.io.write(text)
         return .ok
+    }
+
+    /// A code table: its retorno movements (code, event, reason table, text), its remessa
+    /// movements, and each reason table.
+    static func codeTable(_ t: CodeTable) -> String {
+        var text = "\(t.name) — code table, version \(t.version)\n"
+        if let doc = t.doc { text += "\(doc)\n" }
+        var rows: [[String]] = [["CODE", "EVENT", "REASONS", "TEXT"]]
+        for (code, m) in t.movements.sorted(by: { $0.key < $1.key }) { rows.append([code, m.event, m.reasons ?? "-", m.text]) }
+        text += "\nretorno movements\n" + table(rows, rightAligned: [])
+        if let remessa = t.remessaMovements, !remessa.isEmpty {
+            var rows: [[String]] = [["CODE", "MOVEMENT", "TEXT"]]
+            for (code, m) in remessa.sorted(by: { $0.key < $1.key }) { rows.append([code, m.movement, m.text]) }
+            text += "\nremessa movements\n" + table(rows, rightAligned: [])
+        }
+        for (name, reasons) in t.reasons.sorted(by: { $0.key < $1.key }) {
+            var rows: [[String]] = [["CODE", "TEXT"]]
+            for (code, r) in reasons.sorted(by: { $0.key < $1.key }) { rows.append([code, r]) }
+            text += "\nreasons \(name)\n" + table(rows, rightAligned: [])
+        }
+        return text
     }
 }
 
@@ -86,7 +112,7 @@ enum LayoutLintCommand: Command {
 
     static func run(_ args: Arguments, _ context: Context) throws -> ExitStatus {
         let io = context.io
-        var library = try context.library(args)
+        var library = try context.library(args, lint: false)
         var targets: [LayoutSource] = []
         if args.positionals.isEmpty {
             targets = library.sources.values.sorted { $0.name < $1.name }

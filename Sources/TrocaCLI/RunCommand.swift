@@ -35,7 +35,7 @@ enum RunCommand: Command {
 
         options:
           --output FILE       the last stage's output (written atomically), instead of the pipeline's
-          --out DIR           the value of {out} (default: the current directory)
+          --out DIR           the value of {out}, made when missing (default: the current directory)
           --date YYYY-MM-DD   the value of {date} (default: today)
 
         """
@@ -61,6 +61,12 @@ enum RunCommand: Command {
             throw InputError(file: input, reason: "No such file or directory", missing: true)
         }
         let out = args.value("out").map(io.path) ?? io.currentDirectory
+        // `--out DIR` is where the pipeline's files go: made when it is not there yet.
+        if !FileManager.default.fileExists(atPath: out) {
+            do { try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true) } catch {
+                throw WriteError(description: "cannot create the --out directory \(args.value("out") ?? out): \(error.localizedDescription)")
+            }
+        }
         let scratch = try PipelineRunner.scratchDirectory(io)
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         let values = PipelineRunner.values(pipeline, input: input, out: out, work: scratch, date: date, cwd: io.currentDirectory)
