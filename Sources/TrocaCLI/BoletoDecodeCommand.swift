@@ -44,13 +44,14 @@ enum BoletoDecodeCommand: Command {
         let io = context.io
         let asOf = try BoletoRun.asOf(args)
         var inputs: [(text: String, file: String, line: Int)] = []
+        var blank = 0
         if args.positionals.isEmpty || args.positionals == ["-"] {
             var reader = LineReader(io.stdin())
             defer { reader.close() }
             try reader.forEachLine { bytes, number, _ in
                 var hi = bytes.count
                 while hi > 0, bytes[hi - 1] == 0x0D || bytes[hi - 1] == 0x20 || bytes[hi - 1] == 0x09 { hi -= 1 }
-                if hi > 0 { inputs.append((TextBytes.decode(bytes[0..<hi]), "-", number)) }
+                if hi > 0 { inputs.append((TextBytes.decode(bytes[0..<hi]), "-", number)) } else { blank += 1 }
                 return true
             }
         } else {
@@ -131,7 +132,10 @@ enum BoletoDecodeCommand: Command {
             }
         }
         try output.finish()
-        io.say("boleto decode: read \(inputs.count) code\(inputs.count == 1 ? "" : "s"): \(valid) valid, \(invalid) invalid")
+        let read = inputs.count + blank
+        io.say(
+            "boleto decode: read \(read) \(args.positionals.isEmpty || args.positionals == ["-"] ? "line" : "code")\(read == 1 ? "" : "s"): "
+                + "\(valid) valid, \(invalid) invalid\(blank > 0 ? ", \(blank) skipped" : "")")
         return invalid > 0 ? .dataError : .ok
     }
 }

@@ -61,11 +61,18 @@ enum BoletoMakeCommand: Command {
         let asOf = try BoletoRun.asOf(args)
         let maxRejects = try args.int("max-rejects")
         guard args.positionals.count <= 1 else { throw UsageError(message: "boleto make reads one input (FILE or -)") }
+        let pixName = args.value("pix-name")
+        let pixCity = args.value("pix-city")
+        // The options' own limits (the BR Code's fields 59 and 60) are usage errors, said once,
+        // not a reason to reject every título.
+        for (option, value, most) in [("--pix-name", pixName, 25), ("--pix-city", pixCity, 15)] {
+            if let value, value.isEmpty || value.count > most {
+                throw UsageError(message: "\(option) must have 1…\(most) characters, found \(value.count)")
+            }
+        }
         let name = args.positionals.first ?? "-"
         let source = try CnabRun.source(name, io)
         let (outputFile, rejectsFile, output, rejects, sink) = try CnabRun.outputs(args, context)
-        let pixName = args.value("pix-name")
-        let pixCity = args.value("pix-city")
         var counts = (lines: 0, written: 0, boletos: 0, rejected: 0, skipped: 0)
         var stopped = false
         // The outcomes of a made chunk, in order: written, reported, counted.

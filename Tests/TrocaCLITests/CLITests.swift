@@ -374,4 +374,13 @@ extension CLITests {
         #expect(run.status == .ok, "\(run.stderrText)")
         #expect((try? FileManager.default.contentsOfDirectory(atPath: dir + "/made/here"))?.contains("RETORNO-240-2026-11-30.csv") == true)
     }
+
+    /// Option values are checked as options: a --pix-name longer than the BR Code's 25
+    /// characters is a usage error, said once, before any título is read.
+    @Test func pixOptionsOutOfBoundsAreUsageErrors() {
+        let long = String(repeating: "N", count: 30)
+        let r = troca(["boleto", "make", "--pix-name", long, "-"], stdin: [])
+        #expect(r.status == .usage && r.stderrText.hasPrefix("troca: --pix-name must have 1…25 characters, found 30"), "\(r.stderrText)")
+        #expect(troca(["boleto", "make", "--pix-city", "", "-"], stdin: []).status == .usage)
+    }
 }
