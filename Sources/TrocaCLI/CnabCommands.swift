@@ -128,6 +128,7 @@ enum CnabParseCommand: Command {
         try rejectsFile?.commit()
         if fatal {
             outputFile?.abort()
+            io.inputBroken?()
             if let path = args.value("output") { io.say("cnab parse: \(path) not written: the input's structure is broken") }
             return .dataError
         }

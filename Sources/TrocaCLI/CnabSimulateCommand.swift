@@ -82,6 +82,7 @@ enum CnabSimulateCommand: Command {
             }
         } catch let e as CNABSimulator.Failure {
             outputFile?.abort()
+            io.inputBroken?()
             io.say("cnab simulate: [\(e.code.rawValue)] \(e.description)")
             return .dataError
         } catch let e as CNABWriter.SetupError {

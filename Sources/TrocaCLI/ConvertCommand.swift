@@ -133,6 +133,7 @@ enum ConvertCommand: Command {
         io.say("convert: \(name): read \(read) lines: \(written) written, \(rejected) rejected, \(skipped) skipped")
         if fatal {
             outputFile?.abort()
+            io.inputBroken?()
             if let path = args.value("output") { io.say("convert: \(path) not written: the input cannot be read") }
             return .dataError
         }

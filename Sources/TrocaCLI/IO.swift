@@ -18,6 +18,9 @@ public struct IO {
     public var environment: [String: String]
     /// The directory relative paths are resolved against.
     public var currentDirectory: String
+    /// Called by a stage whose input is broken as a whole (a structural error, a file that is not
+    /// CSV): its exit is 65 as for rejected records, but a pipeline must not keep its output.
+    public var inputBroken: (() -> Void)? = nil
 
     /// Creates an IO.
     public init(

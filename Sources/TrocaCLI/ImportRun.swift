@@ -227,6 +227,7 @@ enum ImportRun {
         io.say(summaryLine(command, name, summary) + agreementCounts)
         if summary.fatal {
             outputFile?.abort()
+            io.inputBroken?()
             if let path = args.value("output") { io.say("\(command): \(path) not written: the input cannot be read as CSV") }
             return .dataError
         }

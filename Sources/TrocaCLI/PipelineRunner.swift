@@ -94,13 +94,21 @@ enum PipelineRunner {
             } catch {
                 return Outcome(status: .cantCreate, failedStage: i, reason: "\(label): \(error)")
             }
-            let stageIO = IO(
+            var stageIO = IO(
                 stdin: stdin, stdout: stdout, stderr: io.stderr, environment: io.environment, currentDirectory: io.currentDirectory)
+            let broken = Flag()
+            stageIO.inputBroken = { broken.value = true }
             let args = stage.command + stage.arguments.map { Template.expand($0, values) }
             let status = Tool.main(arguments: args, io: stageIO)
             if fd >= 0 { close(fd) }
             if let previous { unlink(previous) }
             previous = next
+            if broken.value {
+                // What it wrote before finding out is not the input's: no output, as `--output` alone.
+                outputFile?.abort()
+                return Outcome(
+                    status: .dataError, failedStage: i, reason: "\(label): its input is broken as a whole (see its errors); no output written")
+            }
             switch status {
             case .ok: break
             case .no: if worst == .ok { worst = .no }
@@ -145,4 +153,9 @@ enum PipelineRunner {
         }
         return String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
+}
+
+/// A flag a stage's `IO` sets from inside `Tool.main`.
+final class Flag {
+    var value = false
 }

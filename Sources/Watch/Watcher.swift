@@ -318,7 +318,9 @@ public final class Watcher {
         defer { FileBytes.remove(staging) }
         note("info", "taken", file: file, "running pipeline \(pipeline) (sha256 \(hash.hash.prefix(12))…, \(hash.size) bytes)")
         let outcome = run(job)
-        let accepted = outcome.status == 0 || (outcome.status == 65 && rule.acceptRejects)
+        // Rejected records are accepted with `accept_rejects`; a stage whose input was broken as a
+        // whole (an outcome with a reason: the run stopped) never is.
+        let accepted = outcome.status == 0 || (outcome.status == 65 && rule.acceptRejects && outcome.reason == nil)
         guard accepted else {
             let reason = outcome.reason ?? "pipeline \(pipeline) exited with status \(outcome.status)"
             fail(path, work: work, file: file, hash: hash, pipeline: pipeline, reason: reason, diagnostics: outcome.diagnostics)

@@ -67,6 +67,26 @@ import TrocaCLI
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["p.json"], "no output, no temporary file")
     }
 
+    /// A truncated retorno is a structural error: `cnab parse --output` writes nothing, and so
+    /// does a pipeline whose first stage it is (its exit is 65 as for rejected records, but the
+    /// run stops and the existing output is left as it was).
+    @Test func aBrokenInputLeavesNoPipelineOutput() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let bytes = FileManager.default.contents(atPath: sampleRetorno)!.prefix(1000)
+        try Data(bytes).write(to: URL(fileURLWithPath: dir + "/trunc.ret"))
+        try Data("old\n".utf8).write(to: URL(fileURLWithPath: dir + "/keep.csv"))
+        try Data(
+            #"{"stages": [{"stage": "cnab parse", "args": ["{input}"]}, {"stage": "export csv", "args": ["--columns", "record"]}], "output": "keep.csv"}"#
+                .utf8
+        ).write(to: URL(fileURLWithPath: dir + "/p.json"))
+        let r = troca(["run", "p.json", "trunc.ret"], cwd: dir)
+        #expect(r.status == .dataError)
+        #expect(r.stderrText.contains("stopped: stage 1 of 2 (cnab parse): its input is broken as a whole"), "\(r.stderrText)")
+        #expect(!r.stderrText.contains("export csv:"), "stage 2 did not run")
+        #expect(String(decoding: FileManager.default.contents(atPath: dir + "/keep.csv")!, as: UTF8.self) == "old\n")
+    }
+
     /// `--out DIR` is made when missing; one that cannot be made (here under a regular file)
     /// stops the run before any stage runs.
     @Test func anOutputThatCannotBeCreatedStopsTheRunBeforeTheLastStageRuns() throws {
@@ -147,7 +167,7 @@ import TrocaCLI
         let r = troca(["watch", "--config", "watch.json", "--once"], cwd: dir)
         #expect(r.status == .dataError)
         let error = try String(contentsOfFile: dir + "/f/failed/X.ret.error.json", encoding: .utf8)
-        #expect(error.contains(#""reason":"pipeline events exited with status 65""#))
+        #expect(error.contains(#""reason":"stage 1 of 1 (cnab parse): its input is broken as a whole (see its errors); no output written""#), "\(error)")
         #expect(error.contains("troca: X.ret:1"), "the stage's diagnostics name the file as dropped")
     }
 

@@ -68,6 +68,10 @@ struct Folder {
         func run(_ job: WatchJob) -> WatchOutcome {
             calls.append(job.file)
             let text = read(job.input) ?? ""
+            if text.contains("broken") {
+                // A stage whose input is broken as a whole: 65 with the reason the run stopped.
+                return WatchOutcome(status: 65, reason: "stage 1 of 1 (x): its input is broken as a whole", diagnostics: [])
+            }
             if text.contains("bad") {
                 return WatchOutcome(status: 65, diagnostics: ["troca: \(job.file):1:1: error: [x.bad] bad line, CPF 52998224725"])
             }

@@ -73,6 +73,11 @@ import Testing
         let summary = try folder.watcher(Folder.Runner()).watch(once: true)
         #expect(summary.done == 1)
         #expect(summary.failed == 0)
+        // A file whose input is broken as a whole (the run stopped, exit 65) fails all the same.
+        try folder.drop("y.txt", "broken\n")
+        let again = try folder.watcher(Folder.Runner()).watch(once: true)
+        #expect(again.done == 0 && again.failed == 1)
+        #expect(FileManager.default.fileExists(atPath: folder.f + "/failed/y.txt"))
     }
 
     @Test func aFileLeftInWorkByACrashRunsAgainOnStart() throws {
