@@ -70,9 +70,13 @@ import Testing
         let folder = try Folder(acceptRejects: true)
         defer { try? FileManager.default.removeItem(atPath: folder.root) }
         try folder.drop("x.txt", "bad\n")
-        let summary = try folder.watcher(Folder.Runner()).watch(once: true)
+        let log = LogCapture()
+        let summary = try folder.watcher(Folder.Runner(), log: log).watch(once: true)
         #expect(summary.done == 1)
         #expect(summary.failed == 0)
+        // What the stage said about its rejects is in the log (masked), not lost with the run.
+        #expect(log.text.contains(#""level":"error","event":"stage","file":"x.txt""#) && log.text.contains("[x.bad] bad line"), "\(log.text)")
+        #expect(!log.text.contains("52998224725"))
         // A file whose input is broken as a whole (the run stopped, exit 65) fails all the same.
         try folder.drop("y.txt", "broken\n")
         let again = try folder.watcher(Folder.Runner()).watch(once: true)
