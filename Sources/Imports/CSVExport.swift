@@ -56,7 +56,13 @@ public struct CSVExport: Sendable {
                     JSONBytes.appendInt(v, to: &out)
                 }
             case .number:
-                cell(Array(tape.bytes(node)), text: false, into: &out)
+                let text = Array(tape.bytes(node))
+                // Centavos beyond 18 digits are still an amount (written from their digits).
+                if last.hasSuffix("_cents"), let formatted = amount(digits: text) {
+                    cell(formatted, text: false, into: &out)
+                } else {
+                    cell(text, text: false, into: &out)
+                }
             case .string:
                 let bytes = Array(tape.bytes(node))
                 if excelBR, let date = CSVExport.isoDate(bytes) {
@@ -103,6 +109,25 @@ public struct CSVExport: Sendable {
         guard let b = byte else { return false }
         return b == UInt8(ascii: "=") || b == UInt8(ascii: "+") || b == UInt8(ascii: "-") || b == UInt8(ascii: "@")
             || b == 0x09 || b == 0x0D
+    }
+
+    /// An integer literal of centavos too long for `Int` (`-` and digits only) as `amount` writes
+    /// it; nil for any other number (a fraction, an exponent).
+    func amount(digits text: [UInt8]) -> [UInt8]? {
+        let negative = text.first == UInt8(ascii: "-")
+        var digits = Array(text.dropFirst(negative ? 1 : 0))
+        guard !digits.isEmpty, digits.allSatisfy({ $0 &- 48 <= 9 }) else { return nil }
+        while digits.count > 1, digits[0] == 48 { digits.removeFirst() }
+        while digits.count < 3 { digits.insert(48, at: 0) }
+        let units = digits.dropLast(2)
+        var out: [UInt8] = negative ? [UInt8(ascii: "-")] : []
+        for (i, d) in units.enumerated() {
+            if excelBR, i > 0, (units.count - i) % 3 == 0 { out.append(UInt8(ascii: ".")) }
+            out.append(d)
+        }
+        out.append(excelBR ? UInt8(ascii: ",") : UInt8(ascii: "."))
+        out += digits.suffix(2)
+        return out
     }
 
     /// Centavos as `1234.56`, or `1.234,56` with `excelBR`.

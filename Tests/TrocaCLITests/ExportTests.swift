@@ -90,4 +90,14 @@ import TrocaCLI
         #expect(result.stdoutText == "a\n1\n2\n")
         #expect(result.stderrText.contains("read 4 lines: 2 written, 0 rejected, 2 skipped"))
     }
+
+    /// Centavos of 19 digits and more (beyond Int) are amounts too, written from their digits;
+    /// a fraction in a `_cents` field is written as it is.
+    @Test func longCentavosAreStillAmounts() {
+        let input = #"{"a_cents":1000000000000000000}"# + "\n" + #"{"a_cents":-123456789012345678901}"# + "\n" + #"{"a_cents":12.5}"# + "\n"
+        let plain = troca(["export", "csv", "--columns", "a_cents"], stdin: Array(input.utf8))
+        #expect(plain.stdoutText == "a_cents\n10000000000000000.00\n-1234567890123456789.01\n12.5\n", "\(plain.stdoutText)")
+        let br = troca(["export", "csv", "--columns", "a_cents", "--excel-br"], stdin: Array(input.utf8))
+        #expect(br.stdoutText.contains("10.000.000.000.000.000,00\r\n-1.234.567.890.123.456.789,01\r\n"), "\(br.stdoutText)")
+    }
 }
