@@ -31,7 +31,7 @@ struct Context {
     let io: IO
 
     /// The layout library: built-ins, then `TROCA_LAYOUTS`, then `--layouts` directories.
-    func library(_ args: Arguments, lint: Bool = true) throws -> LayoutLibrary {
+    func library(_ args: Arguments) throws -> LayoutLibrary {
         var library = LayoutLibrary()
         var dirs: [String] = []
         if let env = io.environment["TROCA_LAYOUTS"], !env.isEmpty {
@@ -40,19 +40,6 @@ struct Context {
         dirs += args.values["layouts"] ?? []
         for dir in dirs {
             try library.add(directory: io.path(dir))
-        }
-        // A layout given from outside is used only when `layout lint` would pass it: one that
-        // overlaps or leaves a gap would read every título wrong, silently (exit 78 instead).
-        if lint {
-            let given = library.sources.values.filter { $0.origin != "built-in" }.sorted { $0.name < $1.name }
-            var problems: [LintProblem] = []
-            for source in given { problems += LayoutLint.lint(source, in: library) }
-            if let first = problems.first {
-                for p in problems.dropFirst() { io.say(p.description) }
-                throw LayoutError(
-                    file: first.file, path: first.path,
-                    message: "\(first.message) [\(first.code.rawValue)]\(problems.count > 1 ? " (and \(problems.count - 1) more problem(s) above)" : ""); see troca layout lint")
-            }
         }
         return library
     }

@@ -76,6 +76,7 @@ enum ImportRun {
             guard try reader.next() else {
                 context.print(Diagnostic(.error, "csv.no-header", "the file is empty: expected a header row", file: name))
                 io.say(summaryLine(command, name, summary))
+                io.inputBroken?()
                 return .dataError
             }
             if let p = reader.problem {
@@ -85,6 +86,7 @@ enum ImportRun {
                     context.print(Diagnostic(.error, p.code, "in the header: " + p.message, file: name, line: reader.line, column: p.column))
                 }
                 io.say(summaryLine(command, name, summary))
+                io.inputBroken?()
                 return .dataError
             }
             let header = (0..<reader.count).map { reader.text($0) }
@@ -92,6 +94,7 @@ enum ImportRun {
         } catch let e as CSVError {
             context.print((reader.firstNUL ?? e).diagnostic(file: name))
             io.say(summaryLine(command, name, summary))
+            io.inputBroken?()
             return .dataError
         } catch let e as MapError {
             io.say("\(mapPath): \(e.message)")

@@ -112,7 +112,7 @@ enum LayoutLintCommand: Command {
 
     static func run(_ args: Arguments, _ context: Context) throws -> ExitStatus {
         let io = context.io
-        var library = try context.library(args, lint: false)
+        var library = try context.library(args)
         var targets: [LayoutSource] = []
         if args.positionals.isEmpty {
             targets = library.sources.values.sorted { $0.name < $1.name }

@@ -341,24 +341,6 @@ extension CLITests {
         #expect(lines.count == 9 && lines.last?.first == UInt8(ascii: "9"))
     }
 
-    /// A layout given with --layouts is used only when `layout lint` passes it: an override whose
-    /// field overlaps the next is exit 78 with the lint's findings, not a parse that reads every
-    /// amount wrong. `layout lint` itself still reads it, to say what is wrong.
-    @Test func aLayoutThatFailsLintIsNotUsed() throws {
-        let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let source = try #require(BuiltinLayouts.files.first { $0.name == "cnab240/febraban/retorno" })
-        let broken = source.json.replacingOccurrences(of: #""pos": [82, 96]"#, with: #""pos": [81, 95]"#)
-        #expect(broken != source.json)
-        try FileManager.default.createDirectory(atPath: dir + "/lay/cnab240/febraban", withIntermediateDirectories: true)
-        try Data(broken.utf8).write(to: URL(fileURLWithPath: dir + "/lay/cnab240/febraban/retorno.json"))
-        let parse = troca(["cnab", "parse", sampleRetorno, "--layouts", dir + "/lay"])
-        #expect(parse.status == .config && parse.stdout.isEmpty)
-        #expect(parse.stderrText.contains("[layout.overlap]"), "\(parse.stderrText)")
-        let lint = troca(["layout", "lint", dir + "/lay"])
-        #expect(lint.status == .config && lint.stderrText.contains("[layout.overlap]"))
-    }
-
     /// `layout show` of a code table shows its movements and reasons; `help FAMILY` the help of
     /// each of its commands; `run --out DIR` makes the directory.
     @Test func codeTablesHelpAndOutDirectory() throws {
