@@ -758,15 +758,12 @@ struct CNABEngine {
             // (CNAB 400 complements, types 2–8, always belong to the type 1 before them: there an
             // unknown one stays inside its título.)
             if batched { try closeGroup() }
-            // (A line too long may read as anything: its one error says what is wrong.)
-            if !problems.contains(where: { $0.code == "input.line-length" }) {
-                report(
+            report(
                 .warning, "cnab.unknown-segment",
                 h.segment.exists
                     ? "unknown segment \(quoted(line, h.segment)) kept as a segment record"
                     : "unknown record type \(quoted(line, recordTypeSpec)) kept as a segment record",
                 line: number, column: (h.segment.exists ? h.segment.start : recordTypeSpec.exists ? recordTypeSpec.start : 0) + 1)
-            }
             if problems.isEmpty {
                 summary.written += 1
                 if let out = output {

@@ -533,6 +533,7 @@ public struct CNABWriter {
                 openBatch(from: values)
                 state.inputBatch = batch
             } else if full {
+                // Both parts are parts: the one closed now (its trailer) and the one opened.
                 state.batchParted = true
                 closeBatch()
                 state.batchHeader = state.openedBatch

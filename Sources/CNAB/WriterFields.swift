@@ -366,10 +366,10 @@ enum Cell {
         return .written
     }
 
-    /// `n` printable ASCII bytes at `a` (to be uppercased when `upper`) into the group.
+    /// `n` printable ASCII bytes at `a` (to be uppercased when `upper`) into the group. Quotes
+    /// and apostrophes are written blank in free text (not in identifiers, nor in a field written
+    /// as given).
     @inline(__always)
-    /// Quotes and apostrophes are written blank in free text (not in identifiers, nor in a field
-    /// written as given).
     static func fill(_ a: UnsafePointer<UInt8>, _ n: Int, _ op: FieldOp, length: Int, to dst: UnsafeMutablePointer<UInt8>, upper: Bool)
         -> Outcome
     {

@@ -111,8 +111,8 @@ public struct CSVExport: Sendable {
             || b == 0x09 || b == 0x0D
     }
 
-    /// An integer literal of centavos too long for `Int` (`-` and digits only) as `amount` writes
-    /// it; nil for any other number (a fraction, an exponent).
+    /// An integer literal of centavos (`-` and digits, of any length) as an amount; nil for any
+    /// other number (a fraction, an exponent).
     func amount(digits text: [UInt8]) -> [UInt8]? {
         let negative = text.first == UInt8(ascii: "-")
         var digits = Array(text.dropFirst(negative ? 1 : 0))
@@ -131,26 +131,7 @@ public struct CSVExport: Sendable {
     }
 
     /// Centavos as `1234.56`, or `1.234,56` with `excelBR`.
-    func amount(_ cents: Int) -> [UInt8] {
-        let negative = cents < 0
-        let v = cents.magnitude
-        let units = Array(String(v / 100).utf8)
-        var out: [UInt8] = negative ? [UInt8(ascii: "-")] : []
-        if excelBR {
-            for (i, d) in units.enumerated() {
-                if i > 0, (units.count - i) % 3 == 0 { out.append(UInt8(ascii: ".")) }
-                out.append(d)
-            }
-            out.append(UInt8(ascii: ","))
-        } else {
-            out += units
-            out.append(UInt8(ascii: "."))
-        }
-        let f = Int(v % 100)
-        out.append(UInt8(48 + f / 10))
-        out.append(UInt8(48 + f % 10))
-        return out
-    }
+    func amount(_ cents: Int) -> [UInt8] { amount(digits: Array(String(cents).utf8))! }
 
     /// `YYYY-MM-DD` → `dd/MM/yyyy`, or nil when the text is not a date of that shape.
     static func isoDate(_ b: [UInt8]) -> [UInt8]? {

@@ -191,20 +191,21 @@ public final class CSVReader {
                 "csv.utf16", "the file is UTF-16 (byte order mark \(b[0] == 0xFF ? "FF FE" : "FE FF")): save it as CSV UTF-8 or Latin-1",
                 line: 1, column: 0)
         }
+        let bom = n >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF
         // Where the first block read has a NUL: a header that cannot be read is then said to
         // be binary data (`firstNUL`), not whatever else its bytes look like (a stray quote…).
         if let found = memchr(b, 0, n) {
             let at = UnsafeMutablePointer<UInt8>(OpaquePointer(found)) - b
             // Lines end at LF, CRLF or a CR alone; a byte order mark is no column.
             var line = 1
-            var lineStart = n >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF ? 3 : 0
+            var lineStart = bom ? 3 : 0
             for k in 0..<at where b[k] == 0x0A || (b[k] == 0x0D && b[k + 1] != 0x0A) {
                 line += 1
                 lineStart = k + 1
             }
             firstNUL = nul(line: line, column: at - lineStart + 1)
         }
-        if n >= 3, b[0] == 0xEF, b[1] == 0xBB, b[2] == 0xBF {
+        if bom {
             hadBOM = true
             start += 3
         }

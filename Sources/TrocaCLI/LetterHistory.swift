@@ -2,6 +2,7 @@ import FixedWidth
 import Foundation
 import Letters
 import Records
+import Watch
 
 #if canImport(Glibc)
     import Glibc
@@ -138,26 +139,11 @@ final class LetterHistory {
         bytes += lines
         guard !bytes.isEmpty else { return }
         guard lseek(fd, off_t(end), SEEK_SET) >= 0 else { throw fail("seek in") }
-        var written = 0
-        try bytes.withUnsafeBytes { raw in
-            while written < raw.count {
-                let n = write(fd, raw.baseAddress! + written, raw.count - written)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw fail("append to")
-                }
-                written += n
-            }
+        do { try bytes.withUnsafeBytes { try FileDescriptorOutput.write(fd, $0) } } catch let e as WriteError {
+            throw WriteError(description: "cannot append to \(name): \(e.description)")
         }
         guard fsync(fd) == 0 else { throw fail("sync") }
-        if source == nil {
-            let directory = (path as NSString).deletingLastPathComponent
-            let dir = open(directory.isEmpty ? "." : directory, O_RDONLY | O_CLOEXEC)
-            if dir >= 0 {
-                fsync(dir)
-                close(dir)
-            }
-        }
+        if source == nil { FileBytes.syncDirectory(of: path) }
     }
 }
 

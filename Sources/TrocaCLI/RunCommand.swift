@@ -62,10 +62,8 @@ enum RunCommand: Command {
         }
         let out = args.value("out").map(io.path) ?? io.currentDirectory
         // `--out DIR` is where the pipeline's files go: made when it is not there yet.
-        if !FileManager.default.fileExists(atPath: out) {
-            do { try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true) } catch {
-                throw WriteError(description: "cannot create the --out directory \(args.value("out") ?? out): \(error.localizedDescription)")
-            }
+        do { try FileBytes.makeDirectory(out) } catch {
+            throw WriteError(description: "cannot create the --out directory \(args.value("out") ?? out): \(error.reason)")
         }
         let scratch = try PipelineRunner.scratchDirectory(io)
         defer { try? FileManager.default.removeItem(atPath: scratch) }

@@ -24,7 +24,7 @@ public struct FileError: Error, Sendable, Hashable, CustomStringConvertible {
 }
 
 /// The few file-system operations the watcher needs, on paths, with errors that say what failed.
-enum FileBytes {
+public enum FileBytes {
     /// A whole small file (configuration, journal).
     static func read(_ path: String) throws(FileError) -> [UInt8] {
         let fd = open(path, O_RDONLY)
@@ -85,7 +85,7 @@ enum FileBytes {
     }
 
     /// Creates a directory and its parents.
-    static func makeDirectory(_ path: String) throws(FileError) {
+    public static func makeDirectory(_ path: String) throws(FileError) {
         var built = path.hasPrefix("/") ? "" : "."
         for part in path.split(separator: "/") {
             built += "/" + part
@@ -147,7 +147,7 @@ enum FileBytes {
     }
 
     /// Flushes a directory's entries (a rename is durable once its directory is synced).
-    static func syncDirectory(of path: String) {
+    public static func syncDirectory(of path: String) {
         let dir = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
         let fd = open(dir.isEmpty ? "." : dir, O_RDONLY)
         if fd >= 0 {

@@ -333,14 +333,11 @@ public final class Watcher {
                     JournalEntry(.done, file: file, work: work, sha256: hash.hash, size: hash.size, pipeline: pipeline, outputs: outputs))
             else { return }
             note("info", "done", file: file, "pipeline \(pipeline) exit \(outcome.status); outputs: \(outputs.joined(separator: ", "))")
-            // What its stages said (rejected records, warnings, their summaries) stays in the log,
-            // the first lines of it: a run done with rejects is not silent about them.
-            let kept = 200
-            for line in outcome.diagnostics.prefix(kept) {
+            // What its stages said (rejected records, warnings, their summaries; the runner keeps
+            // the first lines and counts the rest) stays in the log: a run done with rejects is
+            // not silent about them.
+            for line in outcome.diagnostics {
                 note(line.contains(": error: ") ? "error" : line.contains(": warning: ") ? "warning" : "info", "stage", file: file, line)
-            }
-            if outcome.diagnostics.count > kept {
-                note("info", "stage", file: file, "… and \(outcome.diagnostics.count - kept) more lines from its stages")
             }
             fileAway(path, into: config.done + "/" + job.date, name: file)
             summary.done += 1
