@@ -181,6 +181,8 @@ struct CNABEngine {
     /// A problem of the line being read that the record's own fields do not show (too long):
     /// the line still takes its place in the structure, and its título is rejected with it.
     var lineProblem: Diagnostic?
+    /// `lineProblem != nil`, read per line without copying the optional diagnostic.
+    var hasLineProblem = false
     /// Counts the changes to what `LineFacts` depend on (the layout).
     var generation = 0
 
@@ -508,7 +510,11 @@ struct CNABEngine {
                 // are the expected ones): it keeps its place in its batch, and its título is
                 // rejected with it, so that one long line breaks nothing else.
                 lineProblem = d
-                defer { lineProblem = nil }
+                hasLineProblem = true
+                defer {
+                    lineProblem = nil
+                    hasLineProblem = false
+                }
                 try record(first, number: number)
                 return !stop
             }
@@ -546,7 +552,7 @@ struct CNABEngine {
     }
 
     mutating func record(_ line: UnsafeBufferPointer<UInt8>, number: Int) throws {
-        let extra = lineProblem
+        let hasExtra = hasLineProblem
         if trailerSeen {
             rejectLine(line, number, "cnab.after-trailer", "record after the file trailer", column: 1)
             return
@@ -586,9 +592,9 @@ struct CNABEngine {
         }
         let known = lineFacts.map { $0.record == r } ?? false
         // A line too long has its one error: its fields may be shifted, so they are not judged.
-        let problems = extra.map { [$0] } ?? (known && lineFacts!.fieldsValid ? [] : fieldProblems(line, r, number))
+        let problems = hasExtra ? [lineProblem!] : known && lineFacts!.fieldsValid ? [] : fieldProblems(line, r, number)
         checkBank(line, r, number)
-        if extra == nil {
+        if !hasExtra {
             if !batched, let s = hot[r].sequence.integer(in: line), s != records {
                 report(
                     .error, "cnab.sequence", "sequence \(s), expected \(records) (the record's position in the file)",
@@ -1142,7 +1148,7 @@ struct CNABEngine {
     }
 
     mutating func rejectLine(_ line: UnsafeBufferPointer<UInt8>, _ number: Int, _ code: DiagnosticCode, _ message: String, column: Int) {
-        if let long = lineProblem {
+        if hasLineProblem, let long = lineProblem {
             // An over-long line rejected for another reason too: both said, its whole bytes once.
             diagnostics.report(Diagnostic(.error, code, message, file: file, line: number, column: column))
             reject(long)

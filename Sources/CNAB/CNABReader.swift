@@ -107,14 +107,26 @@ public struct CNABReader {
         defer { ahead.stop() }
         var published = -1
         reading: while let block = try ahead.next() {
-            let facts = block.generation >= 0 && block.generation == engine.generation
-            for i in 0..<block.lines.count {
-                let line = block.lines[i]
-                let raw = UnsafeBufferPointer(start: block.bytes + line.start, count: line.length)
-                guard try engine.line(raw, number: line.number, cut: line.cut, facts: facts ? block.facts[i] : nil) else {
-                    break reading
+            let useFacts = block.generation >= 0 && block.generation == engine.generation
+            // The block's arrays read through local copies (a class's properties would be
+            // retained and checked for exclusive access on every line).
+            let lines = block.lines
+            let facts = block.facts
+            let bytes = block.bytes
+            var stopped = false
+            try lines.withUnsafeBufferPointer { lines in
+                try facts.withUnsafeBufferPointer { facts in
+                    for i in 0..<lines.count {
+                        let line = lines[i]
+                        let raw = UnsafeBufferPointer(start: bytes + line.start, count: line.length)
+                        guard try engine.line(raw, number: line.number, cut: line.cut, facts: useFacts ? facts[i] : nil) else {
+                            stopped = true
+                            return
+                        }
+                    }
                 }
             }
+            if stopped { break reading }
             if engine.generation != published, let plan = engine.factsPlan() {
                 ahead.publish(plan)
                 published = engine.generation
