@@ -242,16 +242,22 @@ public struct Reconciler: Sendable {
         nosso.reserveCapacity(count)
         doc.reserveCapacity(count)
         var clashes: [String: (label: String, owners: Set<Int>)] = [:]
-        for (a, agreement) in list.enumerated() {
-            for (i, inst) in agreement.installments.enumerated() {
-                if let key = inst.nossoNumero.map(nossoNumeroKey) {
-                    if let (o, _) = nosso.updateValue((a, i), forKey: key) {
-                        clashes[key, default: ("nosso número", [o])].owners.insert(a)
-                    }
-                }
-                if let key = inst.documentNumber {
-                    if let (o, _) = doc.updateValue((a, i), forKey: key) {
-                        clashes[key, default: ("document number", [o])].owners.insert(a)
+        // Through buffers: the agreements and installments are read in place, not copied (a
+        // copy retains each of their strings and arrays).
+        list.withUnsafeBufferPointer { list in
+            for a in list.indices {
+                list[a].installments.withUnsafeBufferPointer { installments in
+                    for i in installments.indices {
+                        if let key = installments[i].nossoNumero.map(nossoNumeroKey) {
+                            if let (o, _) = nosso.updateValue((a, i), forKey: key) {
+                                clashes[key, default: ("nosso número", [o])].owners.insert(a)
+                            }
+                        }
+                        if let key = installments[i].documentNumber {
+                            if let (o, _) = doc.updateValue((a, i), forKey: key) {
+                                clashes[key, default: ("document number", [o])].owners.insert(a)
+                            }
+                        }
                     }
                 }
             }
@@ -273,7 +279,8 @@ public struct Reconciler: Sendable {
         // Agreements usually come sorted by id already: then they are taken as they are (a sort
         // would copy every agreement, a retain per string and array, to put none elsewhere).
         var list = agreements
-        if zip(list, list.dropFirst()).contains(where: { $1.id < $0.id }) { list.sort { $0.id < $1.id } }
+        let sorted = list.withUnsafeBufferPointer { list in list.indices.dropFirst().allSatisfy { list[$0 - 1].id <= list[$0].id } }
+        if !sorted { list.sort { $0.id < $1.id } }
         var (nosso, doc, rejected) = Self.indexed(list)
         if !rejected.isEmpty {
             list.removeAll { rejected[$0.id] != nil }
@@ -295,33 +302,53 @@ public struct Reconciler: Sendable {
         // An installment within its payment deadline (due on a day without banking) is not
         // overdue, so cannot break its agreement before that deadline has passed.
         let calendar = self.calendar
-        for a in self.agreements {
-            first.append(balances.count)
-            for i in a.installments {
-                balances.append(i.amountCents)
-                dueDay.append(i.dueDate.daysSinceEpoch)
-                number.append(i.number)
-                breakDay.append(
-                    a.breakRule.limit(i.number).map { limit in
-                        let last = i.dueDate.daysSinceEpoch + limit.days
-                        return max(last, calendar?.paymentDeadline(due: i.dueDate).daysSinceEpoch ?? last) + 1
-                    } ?? Int.max)
+        list.withUnsafeBufferPointer { list in
+            for a in list.indices {
+                first.append(balances.count)
+                let rule = list[a].breakRule
+                list[a].installments.withUnsafeBufferPointer { installments in
+                    for k in installments.indices {
+                        let due = installments[k].dueDate
+                        let n = installments[k].number
+                        balances.append(installments[k].amountCents)
+                        dueDay.append(due.daysSinceEpoch)
+                        number.append(n)
+                        breakDay.append(
+                            rule.limit(n).map { limit in
+                                let last = due.daysSinceEpoch + limit.days
+                                return max(last, calendar?.paymentDeadline(due: due).daysSinceEpoch ?? last) + 1
+                            } ?? Int.max)
+                    }
+                }
             }
         }
         first.append(balances.count)
         self.dueDay = dueDay
         self.number = number
         self.breakDay = breakDay
-        cancelled = self.agreements.map { $0.status == "cancelled" }
+        var cancelled: [Bool] = []
+        var open: [Int] = []
+        var broken: [(number: Int, rule: String, on: CivilDate)?] = []
+        var party: [String: [Int]] = [:]
+        cancelled.reserveCapacity(list.count)
+        open.reserveCapacity(list.count)
+        broken.reserveCapacity(list.count)
+        party.reserveCapacity(list.count)
+        list.withUnsafeBufferPointer { list in
+            for a in list.indices {
+                cancelled.append(list[a].status == "cancelled")
+                open.append(list[a].totalCents)
+                broken.append(list[a].status == "broken" ? (-1, "given", list[a].createdOn) : nil)
+                party[list[a].partyDocument, default: []].append(a)
+            }
+        }
+        self.cancelled = cancelled
         self.balances = balances
         self.first = first
-        open = self.agreements.map(\.totalCents)
-        paid = Array(repeating: 0, count: self.agreements.count)
+        self.open = open
+        paid = Array(repeating: 0, count: list.count)
         credit = paid
-        broken = self.agreements.map { $0.status == "broken" ? (-1, "given", $0.createdOn) : nil }
-        var party: [String: [Int]] = [:]
-        party.reserveCapacity(self.agreements.count)
-        for (a, agreement) in self.agreements.enumerated() { party[agreement.partyDocument, default: []].append(a) }
+        self.broken = broken
         byParty = party
     }
 

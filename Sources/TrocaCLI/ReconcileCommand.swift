@@ -99,7 +99,7 @@ enum ReconcileCommand: Command {
         // The payments are read (and sorted) while the agreements are read and indexed.
         let paymentsInput = ReconcilePayments(sources)
         let threads = agreementsPath == "-" && inputs.contains("-") ? 1 : ChunkPipeline<ReconcilePayments, Void>.defaultThreads
-        let agreements = try paymentsInput.run(threads: threads) { try readAgreements(agreementsPath, agreementsSource, options, sink) }
+        let agreements = try paymentsInput.run(threads: threads) { try readAgreements(agreementsPath, agreementsSource, io, options, sink) }
         var reconciler = agreements.0
         try paymentsInput.report(to: sink)
         let (read, rejected, skipped) = (paymentsInput.read, paymentsInput.rejected, paymentsInput.skipped)
@@ -170,10 +170,16 @@ enum ReconcileCommand: Command {
 
     /// Reads the agreements, checked one by one and then against each other (reporting those
     /// refused), into a reconciler; with the agreements read, rejected and skipped.
-    static func readAgreements(_ path: String, _ source: ByteSource, _ options: MatchOptions, _ sink: DiagnosticSink) throws -> (
+    static func readAgreements(_ path: String, _ source: ByteSource, _ io: IO, _ options: MatchOptions, _ sink: DiagnosticSink) throws -> (
         Reconciler, read: Int, rejected: Int, skipped: Int
     ) {
-        var taken: [(agreement: Agreement, line: Int, raw: [UInt8])] = []
+        var taken: [Agreement] = []
+        var lines: [Int] = []
+        // The raw lines are needed only for the agreements whose keys clash (rare): a file is
+        // read again for them, standard input is kept in one buffer (no array per line).
+        let keepRaw = path == "-"
+        var kept: [UInt8] = []
+        var keptEnds: [Int] = []
         var read = 0, rejected = 0, skipped = 0
         let counts = try JSONLInput(name: path, source: source).forEachRecord(stage: "agreement", sink: sink) {
             tape, line, raw in
@@ -183,7 +189,12 @@ enum ReconcileCommand: Command {
             }
             read += 1
             do {
-                taken.append((try Agreement(tape), line, Array(raw)))
+                taken.append(try Agreement(tape))
+                lines.append(line)
+                if keepRaw {
+                    kept.append(contentsOf: raw)
+                    keptEnds.append(kept.count)
+                }
             } catch let error as ReconcileError {
                 rejected += 1
                 sink.report(Diagnostic(.error, DiagnosticCode(rawValue: error.code), error.message, file: path, line: line, raw: Array(raw)))
@@ -193,14 +204,42 @@ enum ReconcileCommand: Command {
         read += counts.malformed
         rejected += counts.malformed
         skipped += counts.blank
-        let reconciler = Reconciler(agreements: taken.map(\.agreement), options: options)
-        for t in taken where !reconciler.rejected.isEmpty {
-            if let e = reconciler.rejected[t.agreement.id] {
-                rejected += 1
-                sink.report(Diagnostic(.error, DiagnosticCode(rawValue: e.code), e.message, file: path, line: t.line, raw: t.raw))
-            }
+        let ids = taken.map(\.id)
+        let reconciler = Reconciler(agreements: consume taken, options: options)
+        guard !reconciler.rejected.isEmpty else { return (reconciler, read, rejected, skipped) }
+        var clashing: [(line: Int, index: Int, error: ReconcileError)] = []
+        for (k, id) in ids.enumerated() {
+            if let e = reconciler.rejected[id] { clashing.append((lines[k], k, e)) }
+        }
+        var raws: [Int: [UInt8]] = [:]
+        if keepRaw {
+            for c in clashing { raws[c.line] = Array(kept[(c.index == 0 ? 0 : keptEnds[c.index - 1])..<keptEnds[c.index]]) }
+        } else {
+            raws = try rawLines(Set(clashing.map(\.line)), of: path, io)
+        }
+        for c in clashing {
+            rejected += 1
+            sink.report(Diagnostic(.error, DiagnosticCode(rawValue: c.error.code), c.error.message, file: path, line: c.line, raw: raws[c.line]))
         }
         return (reconciler, read, rejected, skipped)
+    }
+
+    /// The raw bytes of the given lines of a file (a CR before the LF left out, as `JSONLInput`
+    /// hands them), read again; a line the file no longer has is left out.
+    static func rawLines(_ wanted: Set<Int>, of path: String, _ io: IO) throws -> [Int: [UInt8]] {
+        var found: [Int: [UInt8]] = [:]
+        guard let last = wanted.max() else { return found }
+        var reader = LineReader(try CnabRun.source(path, io))
+        defer { reader.close() }
+        try reader.forEachLine { line, number, _ in
+            if wanted.contains(number) {
+                var bytes = line
+                if bytes.last == 0x0D { bytes = UnsafeBufferPointer(rebasing: bytes.dropLast()) }
+                found[number] = Array(bytes)
+            }
+            return number < last
+        }
+        return found
     }
 
     static func today() -> CivilDate {

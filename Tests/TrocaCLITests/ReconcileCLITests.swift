@@ -210,3 +210,47 @@ extension BinaryTests {
         #expect(outcomes[1] == outcomes[0] && outcomes[2] == outcomes[0], "\(outcomes)")
     }
 }
+
+/// Agreements whose keys clash are rejected with their own lines' bytes, whether the
+/// agreements come from a file (read again for those lines) or from standard input.
+@Suite struct ReconcileKeyConflictRawTests {
+    static let agreements = [
+        #"{"record":"agreement","id":"A1","party_document":"11144477735","created_on":"2026-01-02","total_cents":1000,"installments":[{"number":1,"due_date":"2026-02-01","amount_cents":1000,"nosso_numero":"777"}]}"#,
+        #"{"record":"agreement","id":"A2","party_document":"11144477735","created_on":"2026-01-02","total_cents":500,"installments":[{"number":1,"due_date":"2026-02-01","amount_cents":500,"nosso_numero":"0000123"}]}"#,
+        #"{"record":"agreement","id":"A3","party_document":"52998224725","created_on":"2026-01-03","total_cents":700,"installments":[{"number":1,"due_date":"2026-02-03","amount_cents":700,"nosso_numero":"123"}]}"#,
+    ]
+
+    func rejectsRaw(fromStdin: Bool) throws -> (RunResult, [String: String]) {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("troca-keyraw-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // The second line ends in CR LF: its raw bytes are given without the CR, as for any line.
+        let text = Self.agreements[0] + "\n" + Self.agreements[1] + "\r\n" + Self.agreements[2] + "\n"
+        try "".write(toFile: dir + "/none.jsonl", atomically: true, encoding: .utf8)
+        let result: RunResult
+        if fromStdin {
+            result = troca(
+                ["reconcile", "--agreements", "-", "--as-of", "2026-03-01", "--rejects", "rej.jsonl", "none.jsonl"], stdin: Array(text.utf8),
+                cwd: dir)
+        } else {
+            try text.write(toFile: dir + "/acordos.jsonl", atomically: true, encoding: .utf8)
+            result = troca(["reconcile", "--agreements", "acordos.jsonl", "--as-of", "2026-03-01", "--rejects", "rej.jsonl"], cwd: dir)
+        }
+        var raws: [String: String] = [:]
+        for line in try String(contentsOfFile: dir + "/rej.jsonl", encoding: .utf8).split(separator: "\n") {
+            let record = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+            let source = record["source"] as? [String: Any]
+            raws["\(record["code"] ?? "?")@\(source?["line"] ?? record["line"] ?? "?")"] = record["raw"] as? String
+        }
+        return (result, raws)
+    }
+
+    @Test(arguments: [false, true]) func clashingAgreementsCarryTheirOwnLines(fromStdin: Bool) throws {
+        let (result, raws) = try rejectsRaw(fromStdin: fromStdin)
+        #expect(result.status.rawValue == 65, "\(result.stderrText)")
+        #expect(raws.count == 2, "\(raws)")
+        #expect(raws["agreement.key-conflict@2"] == Self.agreements[1], "\(raws)")
+        #expect(raws["agreement.key-conflict@3"] == Self.agreements[2], "\(raws)")
+        #expect(result.stderrText.contains("2 rejected"), "\(result.stderrText)")
+    }
+}
