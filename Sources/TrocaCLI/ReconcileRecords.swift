@@ -45,12 +45,15 @@ final class ReconcileRecords: PoolJob, @unchecked Sendable {
 
     /// Formats every item (on any thread).
     func format(_ f: Formatting) {
-        for item in items {
-            switch item {
-            case .match(let m): ReconcileCommand.matchRecord(m, f.names, f.hasRules, into: &output)
-            case .status(let k, let s): ReconcileCommand.statusRecord(f.agreements[k], s, asOf: f.asOf, into: &output)
+        // Read in place: a copy of each item would retain, and release, every string of its payment.
+        items.withUnsafeBufferPointer { items in
+            for i in items.indices {
+                switch items[i] {
+                case .match(let m): ReconcileCommand.matchRecord(m, f.names, f.hasRules, into: &output)
+                case .status(let k, let s): ReconcileCommand.statusRecord(f.agreements[k], s, asOf: f.asOf, into: &output)
+                }
+                ends.append(output.count)
             }
-            ends.append(output.count)
         }
     }
 
