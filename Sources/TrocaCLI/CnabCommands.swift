@@ -121,7 +121,10 @@ enum CnabParseCommand: Command {
             let before = sink.errors
             let summary = try reader.read(source, output: output, diagnostics: sink)
             try output.finish()
-            io.say(CnabRun.summaryLine("cnab parse", name, summary, errors: sink.errors - before))
+            var line = CnabRun.summaryLine("cnab parse", name, summary, errors: sink.errors - before)
+            // A limit the user set, not a broken file: its records are kept, as an import's.
+            if summary.stopped, let max = options.maxRejects { line += "; stopped after \(summary.rejected) rejected lines (--max-rejects \(max))" }
+            io.say(line)
             fatal = fatal || summary.fatal
         }
         try rejects?.finish()

@@ -127,6 +127,25 @@ func summaryCounts(_ stderr: String) -> [(read: Int, written: Int, rejected: Int
         #expect(run.status == .dataError)
         #expect(run.stderrText.contains("[cnab.max-rejects]"))
     }
+
+    /// `--max-rejects` is a limit the user set, not a broken file: as `import --max-rejects`,
+    /// the valid records read before the stop are written (`--output` too), the summary names
+    /// the limit, and the exit is 65.
+    @Test func maxRejectsKeepsTheOutputAndNamesTheLimit() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var lines = try String(contentsOfFile: sampleRetorno, encoding: .isoLatin1).components(separatedBy: "\r\n")
+        // Line 3 (segment T of the first título) one byte too long: the título (lines 3–4) is
+        // rejected, 2 lines, more than --max-rejects 1; the read stops there.
+        lines[2] += "Y"
+        let run = troca(
+            ["cnab", "parse", "-", "--max-rejects", "1", "--output", dir + "/out.jsonl"], stdin: Array(lines.joined(separator: "\r\n").utf8))
+        #expect(run.status == .dataError)
+        #expect(run.stderrText.contains("; stopped after 3 rejected lines (--max-rejects 1)\n"), "\(run.stderrText)")
+        #expect(!run.stderrText.contains("broken") && !run.stderrText.contains("not written"), "\(run.stderrText)")
+        let out = try String(contentsOfFile: dir + "/out.jsonl", encoding: .utf8)
+        #expect(out.split(separator: "\n").count == 2, "the file header and the batch header: \(out)")
+    }
 }
 
 extension CLITests {

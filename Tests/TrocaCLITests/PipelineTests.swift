@@ -87,6 +87,28 @@ import TrocaCLI
         #expect(String(decoding: FileManager.default.contents(atPath: dir + "/keep.csv")!, as: UTF8.self) == "old\n")
     }
 
+    /// A `cnab parse` stage stopped by `--max-rejects` is not a broken input: as an import
+    /// stopped by it, it passes on the records it wrote, its summary names the limit, the next
+    /// stage runs and the run exits 65 with its output.
+    @Test func aStageStoppedByMaxRejectsPassesItsRecordsOnAsAnImportDoes() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var lines = try String(contentsOfFile: sampleRetorno, encoding: .isoLatin1).components(separatedBy: "\r\n")
+        lines[2] += "Y"  // the first título rejected (2 lines), more than --max-rejects 1
+        try Data(lines.joined(separator: "\r\n").utf8).write(to: URL(fileURLWithPath: dir + "/bad.ret"))
+        try Data(
+            #"{"stages": [{"stage": "cnab parse", "args": ["{input}", "--max-rejects", "1"]}, {"stage": "export csv", "args": ["--columns", "record"]}], "output": "x.csv"}"#
+                .utf8
+        ).write(to: URL(fileURLWithPath: dir + "/p.json"))
+        let r = troca(["run", "p.json", "bad.ret"], cwd: dir)
+        #expect(r.status == .dataError)
+        #expect(r.stderrText.contains("cnab parse: bad.ret: read 5 lines: 2 written, 3 rejected, 0 skipped; 2 records (0 events); 4 errors; stopped after 3 rejected lines (--max-rejects 1)"), "\(r.stderrText)")
+        #expect(!r.stderrText.contains("broken") && !r.stderrText.contains("stopped: stage"), "\(r.stderrText)")
+        #expect(r.stderrText.contains("export csv:"), "stage 2 ran")
+        #expect(r.stderrText.contains("run: p: 2 stages, exit 65; output x.csv"), "\(r.stderrText)")
+        #expect(try String(contentsOfFile: dir + "/x.csv", encoding: .utf8) == "record\nfile\nbatch\n")
+    }
+
     /// `--out DIR` is made when missing; one that cannot be made (here under a regular file)
     /// stops the run before any stage runs.
     @Test func anOutputThatCannotBeCreatedStopsTheRunBeforeTheLastStageRuns() throws {
