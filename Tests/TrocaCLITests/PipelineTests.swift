@@ -87,6 +87,41 @@ import TrocaCLI
         #expect(String(decoding: FileManager.default.contents(atPath: dir + "/keep.csv")!, as: UTF8.self) == "old\n")
     }
 
+    /// A stopped run leaves nothing of its own in `--out`: not the output, and not a stage's
+    /// `--rejects` file either (a previous one stays as it was, beside the previous output),
+    /// whether the stage that wrote it stopped the run (a broken input) or a later one did.
+    @Test func aStoppedRunLeavesNoRejectsFile() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir + "/out", withIntermediateDirectories: true)
+        try Data(FileManager.default.contents(atPath: sampleRetorno)!.prefix(1000)).write(to: URL(fileURLWithPath: dir + "/trunc.ret"))
+        try Data("old\n".utf8).write(to: URL(fileURLWithPath: dir + "/out/trunc.rejects.jsonl"))
+        let parse = #"{"stage": "cnab parse", "args": ["{input}", "--rejects", "{out}/{name}.rejects.jsonl"]}"#
+        let export = #"{"stage": "export csv", "args": ["--columns", "record"]}"#
+        try Data(#"{"stages": [\#(parse), \#(export)], "output": "{out}/{name}.csv"}"#.utf8).write(to: URL(fileURLWithPath: dir + "/broken.json"))
+        let broken = troca(["run", "broken.json", "trunc.ret", "--out", "out"], cwd: dir)
+        #expect(broken.status == .dataError)
+        #expect(broken.stderrText.contains("stopped: stage 1 of 2 (cnab parse): its input is broken as a whole"), "\(broken.stderrText)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/out") == ["trunc.rejects.jsonl"], "no output, no temporary file")
+        #expect(try String(contentsOfFile: dir + "/out/trunc.rejects.jsonl", encoding: .utf8) == "old\n")
+
+        // Stage 1 rejects a line (exit 65, its records passed on); stage 2 exits 66: stopped.
+        let damaged = repoRoot + "/Fixtures/cnab-parse/0004-invalid-date-rejects-titulo/RET.ret"
+        let missing = #"{"stage": "cnab parse", "args": ["missing.ret"]}"#
+        try Data(#"{"stages": [\#(parse), \#(missing), \#(export)], "output": "{out}/{name}.csv"}"#.utf8).write(to: URL(fileURLWithPath: dir + "/later.json"))
+        let later = troca(["run", "later.json", damaged, "--out", "out"], cwd: dir)
+        #expect(later.status == .noInput)
+        #expect(later.stderrText.contains("stopped: stage 2 of 3 (cnab parse) exited with status 66"), "\(later.stderrText)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/out") == ["trunc.rejects.jsonl"], "no RET.rejects.jsonl")
+
+        // The same stage in a run that ends: its rejects file is there, with what it rejected.
+        try Data(#"{"stages": [\#(parse), \#(export)], "output": "{out}/{name}.csv"}"#.utf8).write(to: URL(fileURLWithPath: dir + "/ends.json"))
+        let ends = troca(["run", "ends.json", damaged, "--out", "out"], cwd: dir)
+        #expect(ends.status == .dataError)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/out").sorted() == ["RET.csv", "RET.rejects.jsonl", "trunc.rejects.jsonl"])
+        #expect(try String(contentsOfFile: dir + "/out/RET.rejects.jsonl", encoding: .utf8).contains(#""record":"reject""#))
+    }
+
     /// A `cnab parse` stage stopped by `--max-rejects` is not a broken input: as an import
     /// stopped by it, it passes on the records it wrote, its summary names the limit, the next
     /// stage runs and the run exits 65 with its output.
