@@ -226,7 +226,9 @@ public struct PixBRCode: Sendable, Hashable {
     }
 
     /// Text folded to printable ASCII: Latin letters lose their accents, anything else becomes a space.
-    static func ascii(_ text: String) -> String {
+    /// What the name (59) and city (60) fields hold: one byte per Unicode scalar, so a decomposed
+    /// accent (NFD "E\u{301}", one Character) is two bytes, "E ".
+    public static func ascii(_ text: String) -> String {
         var out = ""
         for scalar in text.unicodeScalars {
             if scalar.value >= 0x20 && scalar.value < 0x7F {

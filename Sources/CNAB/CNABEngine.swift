@@ -1166,7 +1166,7 @@ struct CNABEngine {
         summary.rejected += 1
         if let max = options.maxRejects, summary.rejected > max, !stop {
             report(.error, "cnab.max-rejects", "more than \(max) rejected lines: stopped", line: 0)
-            summary.fatal = true
+            summary.stopped = true
             stop = true
         }
     }

@@ -57,6 +57,9 @@ public struct CNABReadSummary: Sendable, Hashable {
     /// A structural error makes the whole file untrustworthy (no header, trailer counts that
     /// contradict the file, UTF-16): an `--output` file must not be left behind.
     public var fatal = false
+    /// The read stopped at `maxRejects`, a limit the caller set: the lines after it were not
+    /// read, but what was written before is valid (not `fatal`).
+    public var stopped = false
     /// The detected format.
     public var format: CNABFormat?
     /// The layout used for details.

@@ -64,10 +64,14 @@ enum BoletoMakeCommand: Command {
         let pixName = args.value("pix-name")
         let pixCity = args.value("pix-city")
         // The options' own limits (the BR Code's fields 59 and 60) are usage errors, said once,
-        // not a reason to reject every título.
+        // not a reason to reject every título. They count the bytes the Pix code writes, after
+        // folding to ASCII, not Characters (a decomposed accent is one Character, two bytes).
         for (option, value, most) in [("--pix-name", pixName, 25), ("--pix-city", pixCity, 15)] {
-            if let value, value.isEmpty || value.count > most {
-                throw UsageError(message: "\(option) must have 1…\(most) characters, found \(value.count)")
+            guard let value else { continue }
+            let written = PixBRCode.ascii(value)
+            if value.isEmpty || written.utf8.count > most {
+                let how = written.utf8.count == value.count ? "" : " as the Pix code writes it (\"\(written)\", folded to ASCII)"
+                throw UsageError(message: "\(option) must have 1…\(most) characters, found \(written.utf8.count)\(how)")
             }
         }
         let name = args.positionals.first ?? "-"

@@ -38,12 +38,18 @@ enum CnabRun {
     ) {
         let io = context.io
         let outputFile = try args.value("output").map { try AtomicFile(path: io.path($0)) }
-        let rejectsFile = try args.value("rejects").map { try AtomicFile(path: io.path($0)) }
+        let rejectsFile = try rejectsFile(args, io)
         let output = RecordWriter { bytes in
             if let outputFile { try outputFile.write(bytes) } else { try io.stdout(bytes) }
         }
         let rejects = rejectsFile.map { file in RecordWriter { try file.write($0) } }
         return (outputFile, rejectsFile, output, rejects, sink(context, rejects: rejects))
+    }
+
+    /// `--rejects FILE`, written atomically; in a `troca run` stage, renamed into place when the
+    /// whole run ends (`RunFiles`), so a run that stops leaves none.
+    static func rejectsFile(_ args: Arguments, _ io: IO) throws -> AtomicFile? {
+        try args.value("rejects").map { try AtomicFile(path: io.path($0), heldBy: io.runFiles) }
     }
 
     /// A diagnostics sink printing to stderr and, with `--rejects`, writing rejected lines as JSONL.
@@ -121,7 +127,10 @@ enum CnabParseCommand: Command {
             let before = sink.errors
             let summary = try reader.read(source, output: output, diagnostics: sink)
             try output.finish()
-            io.say(CnabRun.summaryLine("cnab parse", name, summary, errors: sink.errors - before))
+            var line = CnabRun.summaryLine("cnab parse", name, summary, errors: sink.errors - before)
+            // A limit the user set, not a broken file: its records are kept, as an import's.
+            if summary.stopped, let max = options.maxRejects { line += "; stopped after \(summary.rejected) rejected lines (--max-rejects \(max))" }
+            io.say(line)
             fatal = fatal || summary.fatal
         }
         try rejects?.finish()
@@ -162,7 +171,7 @@ enum CnabCheckCommand: Command {
         let library = try context.library(args)
         let options = try CnabRun.options(args, emit: false)
         if let layout = options.layout { _ = try CompiledLayout(try library.layout(named: layout)) }
-        let rejectsFile = try args.value("rejects").map { try AtomicFile(path: io.path($0)) }
+        let rejectsFile = try CnabRun.rejectsFile(args, io)
         let rejects = rejectsFile.map { file in RecordWriter { try file.write($0) } }
         var status = ExitStatus.ok
         for name in args.positionals {

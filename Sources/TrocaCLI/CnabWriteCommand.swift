@@ -119,7 +119,7 @@ enum CnabWriteCommand: Command {
         }
         let outputFile = try outputPath.map { try AtomicFile(path: $0) }
         var headerLine: [UInt8] = []
-        let rejectsFile = try args.value("rejects").map { try AtomicFile(path: io.path($0)) }
+        let rejectsFile = try CnabRun.rejectsFile(args, io)
         let rejects = rejectsFile.map { file in RecordWriter { try file.write($0) } }
         let sink = CnabRun.sink(context, rejects: rejects)
         let summary = try writer.write(source, file: name, diagnostics: sink) { b in

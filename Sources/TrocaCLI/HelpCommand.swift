@@ -2,7 +2,14 @@
 enum HelpCommand: Command {
     static let name = ["help"]
     static let summary = "this list of commands and the exit codes"
-    static let help = "usage: troca help\n\nLists the commands and the exit codes.\n"
+    static let help = """
+        usage: troca help [FAMILY [CMD]]
+
+        Lists the commands and the exit codes. With words, prints the help of the command they
+        name, as `troca FAMILY CMD --help` does (`troca help cnab parse`, `troca help run`); with a
+        family's first word alone, the help of each command of the family (`troca help boleto`).
+
+        """
     static let valued: Set<String> = []
     static let flags: Set<String> = []
 

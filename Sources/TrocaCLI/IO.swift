@@ -21,6 +21,9 @@ public struct IO {
     /// Called by a stage whose input is broken as a whole (a structural error, a file that is not
     /// CSV): its exit is 65 as for rejected records, but a pipeline must not keep its output.
     public var inputBroken: (() -> Void)? = nil
+    /// Set by `troca run` for its stages: their `--rejects` files are renamed into place when
+    /// the whole run ends, not when the stage does (a stopped run leaves none).
+    var runFiles: RunFiles? = nil
 
     /// Creates an IO.
     public init(
@@ -94,13 +97,16 @@ final class AtomicFile {
     let temp: String
     let fd: Int32
     var done = false
+    /// The run whose end renames it: `commit()` hands the file to it instead (see `RunFiles`).
+    var run: RunFiles?
     /// Writing straight into `target`: it is not a regular file (`/dev/null`, a FIFO, a
     /// terminal), which a rename would replace (as root, `--output /dev/null` used to turn
     /// /dev/null into a regular file).
     let direct: Bool
 
-    init(path: String) throws {
+    init(path: String, heldBy run: RunFiles? = nil) throws {
         target = path
+        self.run = run
         var info = stat()
         if stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG, info.st_mode & S_IFMT != S_IFDIR {
             let fd = open(path, O_WRONLY)
@@ -131,6 +137,11 @@ final class AtomicFile {
 
     func commit() throws {
         guard !done else { return }
+        if let run {
+            self.run = nil
+            run.hold(self)
+            return
+        }
         done = true
         if direct {
             close(fd)
@@ -171,4 +182,24 @@ final class AtomicFile {
     }
 
     deinit { abort() }
+}
+
+/// The files the stages of one `troca run` committed beside its output (their `--rejects`):
+/// held, written but under their temporary names, until the run ends. A run that ends renames
+/// them into place with its output; a run that stops removes them with it, so a stopped run
+/// leaves nothing of its own behind and a previous run's files stay as they were.
+final class RunFiles {
+    private var held: [AtomicFile] = []
+
+    func hold(_ file: AtomicFile) { held.append(file) }
+
+    /// Renames each held file into place, in the order the stages committed them.
+    func commit() throws {
+        for file in held { try file.commit() }
+    }
+
+    /// Removes the held files not renamed yet.
+    func abort() {
+        for file in held { file.abort() }
+    }
 }

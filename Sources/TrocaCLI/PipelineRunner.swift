@@ -20,6 +20,10 @@ import Watch
 /// finish; the run's status is then the worst of them (65 over 1 over 0). Any other status
 /// (64, 66, 70, 73, 74, 78…) stops the run at that stage: no later stage runs, the output file is
 /// not written, and the status is that stage's.
+///
+/// What a run leaves: its output, and the files its stages write beside it (`--rejects`), are
+/// renamed into place together when the run ends; a run that stops leaves none of them (a
+/// previous run's stay as they were).
 enum PipelineRunner {
     /// What a run gave.
     struct Outcome {
@@ -48,6 +52,9 @@ enum PipelineRunner {
         var previous: String? = nil
         defer { if let previous { unlink(previous) } }
         var outputFile: AtomicFile? = nil
+        // The stages' --rejects files, renamed into place with the output; removed if the run stops.
+        let runFiles = RunFiles()
+        defer { runFiles.abort() }
         for (i, stage) in pipeline.stages.enumerated() {
             let last = i == pipeline.stages.count - 1
             let label = "stage \(i + 1) of \(pipeline.stages.count) (\(stage.command.joined(separator: " ")))"
@@ -98,6 +105,7 @@ enum PipelineRunner {
                 stdin: stdin, stdout: stdout, stderr: io.stderr, environment: io.environment, currentDirectory: io.currentDirectory)
             let broken = Flag()
             stageIO.inputBroken = { broken.value = true }
+            stageIO.runFiles = runFiles
             let args = stage.command + stage.arguments.map { Template.expand($0, values) }
             let status = Tool.main(arguments: args, io: stageIO)
             if fd >= 0 { close(fd) }
@@ -118,7 +126,11 @@ enum PipelineRunner {
                 return Outcome(status: status, failedStage: i, reason: "\(label) exited with status \(status.rawValue)")
             }
         }
-        do { try outputFile?.commit() } catch {
+        do {
+            try runFiles.commit()
+            try outputFile?.commit()
+        } catch {
+            outputFile?.abort()
             return Outcome(status: .ioError, failedStage: pipeline.stages.count - 1, reason: "\(error)")
         }
         return Outcome(status: worst, failedStage: nil, reason: nil)

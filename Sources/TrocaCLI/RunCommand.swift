@@ -31,7 +31,8 @@ enum RunCommand: Command {
         not take or an unknown placeholder exits 78 naming the JSON path ($.stages[1].stage).
         A stage exiting 0, 1 or 65 passes its output on and the run exits with the worst of
         them; any other status stops the run there, leaves no output file, and is the exit
-        status.
+        status. Stages' --rejects files are put in place with the output when the run ends: a
+        run that stops leaves none.
 
         options:
           --output FILE       the last stage's output (written atomically), instead of the pipeline's

@@ -448,15 +448,15 @@ public final class Watcher {
         }
     }
 
-    /// Logs one JSONL line, CPF/CNPJ masked.
+    /// Logs one JSONL line, CPF/CNPJ masked in the text before it is encoded: in the encoded
+    /// line a document after an escape (`\r`, `\u001b`) follows a letter and would be missed.
     func note(_ level: String, _ event: String, file: String?, _ message: String) {
         var w = JSONObjectWriter()
         w.string("at", Clock.timestamp())
         w.string("level", level)
         w.string("event", event)
-        if let file { w.string("file", file) }
-        w.string("message", message)
-        let line = DocumentMask.mask(String(decoding: w.finish(), as: UTF8.self))
-        log(Array(line.utf8) + [10])
+        if let file { w.string("file", DocumentMask.mask(file)) }
+        w.string("message", DocumentMask.mask(message))
+        log(w.finish() + [10])
     }
 }

@@ -127,6 +127,25 @@ func summaryCounts(_ stderr: String) -> [(read: Int, written: Int, rejected: Int
         #expect(run.status == .dataError)
         #expect(run.stderrText.contains("[cnab.max-rejects]"))
     }
+
+    /// `--max-rejects` is a limit the user set, not a broken file: as `import --max-rejects`,
+    /// the valid records read before the stop are written (`--output` too), the summary names
+    /// the limit, and the exit is 65.
+    @Test func maxRejectsKeepsTheOutputAndNamesTheLimit() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var lines = try String(contentsOfFile: sampleRetorno, encoding: .isoLatin1).components(separatedBy: "\r\n")
+        // Line 3 (segment T of the first título) one byte too long: the título (lines 3–4) is
+        // rejected, 2 lines, more than --max-rejects 1; the read stops there.
+        lines[2] += "Y"
+        let run = troca(
+            ["cnab", "parse", "-", "--max-rejects", "1", "--output", dir + "/out.jsonl"], stdin: Array(lines.joined(separator: "\r\n").utf8))
+        #expect(run.status == .dataError)
+        #expect(run.stderrText.contains("; stopped after 3 rejected lines (--max-rejects 1)\n"), "\(run.stderrText)")
+        #expect(!run.stderrText.contains("broken") && !run.stderrText.contains("not written"), "\(run.stderrText)")
+        let out = try String(contentsOfFile: dir + "/out.jsonl", encoding: .utf8)
+        #expect(out.split(separator: "\n").count == 2, "the file header and the batch header: \(out)")
+    }
 }
 
 extension CLITests {
@@ -364,5 +383,23 @@ extension CLITests {
         let r = troca(["boleto", "make", "--pix-name", long, "-"], stdin: [])
         #expect(r.status == .usage && r.stderrText.hasPrefix("troca: --pix-name must have 1…25 characters, found 30"), "\(r.stderrText)")
         #expect(troca(["boleto", "make", "--pix-city", "", "-"], stdin: []).status == .usage)
+    }
+
+    /// The limit is on what the Pix code writes, one byte per Unicode scalar once folded to
+    /// ASCII, not on Swift Characters: a decomposed (NFD) accent is a second scalar, written as
+    /// a blank, so a 25-character "JOSÉ…" in NFD is 26 bytes — a usage error, said once, instead
+    /// of every título rejected. The same name precomposed (NFC) is 25 bytes and is taken.
+    @Test func pixOptionLimitsCountTheBytesThePixCodeWrites() {
+        let decomposed = "JOSE\u{301}" + String(repeating: "N", count: 21)
+        #expect(decomposed.count == 25 && decomposed.unicodeScalars.count == 26)
+        let title = #"{"record":"title","bank":"237","agency":"1234","account":"0012345","carteira":"09","nosso_numero":"00000000002","due_date":"2026-04-01","amount_cents":100,"pix":{"key":"cobranca@exemplo.com.br"}}"#
+        let r = troca(["boleto", "make", "--as-of", "2026-01-01", "--pix-name", decomposed, "--pix-city", "Recife", "-"], stdin: Array(title.utf8))
+        #expect(r.status == .usage, "\(r.stderrText)")
+        #expect(r.stderrText.hasPrefix("troca: --pix-name must have 1…25 characters, found 26 as the Pix code writes it"), "\(r.stderrText)")
+        let city = troca(["boleto", "make", "--pix-name", "N", "--pix-city", "SA\u{0303}O JOSE\u{0301} DO RIO", "-"], stdin: [])
+        #expect(city.status == .usage && city.stderrText.contains("--pix-city must have 1…15 characters, found 17"), "\(city.stderrText)")
+        let precomposed = decomposed.precomposedStringWithCanonicalMapping
+        let ok = troca(["boleto", "make", "--as-of", "2026-01-01", "--pix-name", precomposed, "--pix-city", "Recife", "-"], stdin: Array(title.utf8))
+        #expect(ok.status == .ok && ok.stdoutText.contains(#""emv":"#), "\(ok.stderrText)")
     }
 }

@@ -87,6 +87,63 @@ import TrocaCLI
         #expect(String(decoding: FileManager.default.contents(atPath: dir + "/keep.csv")!, as: UTF8.self) == "old\n")
     }
 
+    /// A stopped run leaves nothing of its own in `--out`: not the output, and not a stage's
+    /// `--rejects` file either (a previous one stays as it was, beside the previous output),
+    /// whether the stage that wrote it stopped the run (a broken input) or a later one did.
+    @Test func aStoppedRunLeavesNoRejectsFile() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir + "/out", withIntermediateDirectories: true)
+        try Data(FileManager.default.contents(atPath: sampleRetorno)!.prefix(1000)).write(to: URL(fileURLWithPath: dir + "/trunc.ret"))
+        try Data("old\n".utf8).write(to: URL(fileURLWithPath: dir + "/out/trunc.rejects.jsonl"))
+        let parse = #"{"stage": "cnab parse", "args": ["{input}", "--rejects", "{out}/{name}.rejects.jsonl"]}"#
+        let export = #"{"stage": "export csv", "args": ["--columns", "record"]}"#
+        try Data(#"{"stages": [\#(parse), \#(export)], "output": "{out}/{name}.csv"}"#.utf8).write(to: URL(fileURLWithPath: dir + "/broken.json"))
+        let broken = troca(["run", "broken.json", "trunc.ret", "--out", "out"], cwd: dir)
+        #expect(broken.status == .dataError)
+        #expect(broken.stderrText.contains("stopped: stage 1 of 2 (cnab parse): its input is broken as a whole"), "\(broken.stderrText)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/out") == ["trunc.rejects.jsonl"], "no output, no temporary file")
+        #expect(try String(contentsOfFile: dir + "/out/trunc.rejects.jsonl", encoding: .utf8) == "old\n")
+
+        // Stage 1 rejects a line (exit 65, its records passed on); stage 2 exits 66: stopped.
+        let damaged = repoRoot + "/Fixtures/cnab-parse/0004-invalid-date-rejects-titulo/RET.ret"
+        let missing = #"{"stage": "cnab parse", "args": ["missing.ret"]}"#
+        try Data(#"{"stages": [\#(parse), \#(missing), \#(export)], "output": "{out}/{name}.csv"}"#.utf8).write(to: URL(fileURLWithPath: dir + "/later.json"))
+        let later = troca(["run", "later.json", damaged, "--out", "out"], cwd: dir)
+        #expect(later.status == .noInput)
+        #expect(later.stderrText.contains("stopped: stage 2 of 3 (cnab parse) exited with status 66"), "\(later.stderrText)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/out") == ["trunc.rejects.jsonl"], "no RET.rejects.jsonl")
+
+        // The same stage in a run that ends: its rejects file is there, with what it rejected.
+        try Data(#"{"stages": [\#(parse), \#(export)], "output": "{out}/{name}.csv"}"#.utf8).write(to: URL(fileURLWithPath: dir + "/ends.json"))
+        let ends = troca(["run", "ends.json", damaged, "--out", "out"], cwd: dir)
+        #expect(ends.status == .dataError)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/out").sorted() == ["RET.csv", "RET.rejects.jsonl", "trunc.rejects.jsonl"])
+        #expect(try String(contentsOfFile: dir + "/out/RET.rejects.jsonl", encoding: .utf8).contains(#""record":"reject""#))
+    }
+
+    /// A `cnab parse` stage stopped by `--max-rejects` is not a broken input: as an import
+    /// stopped by it, it passes on the records it wrote, its summary names the limit, the next
+    /// stage runs and the run exits 65 with its output.
+    @Test func aStageStoppedByMaxRejectsPassesItsRecordsOnAsAnImportDoes() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var lines = try String(contentsOfFile: sampleRetorno, encoding: .isoLatin1).components(separatedBy: "\r\n")
+        lines[2] += "Y"  // the first título rejected (2 lines), more than --max-rejects 1
+        try Data(lines.joined(separator: "\r\n").utf8).write(to: URL(fileURLWithPath: dir + "/bad.ret"))
+        try Data(
+            #"{"stages": [{"stage": "cnab parse", "args": ["{input}", "--max-rejects", "1"]}, {"stage": "export csv", "args": ["--columns", "record"]}], "output": "x.csv"}"#
+                .utf8
+        ).write(to: URL(fileURLWithPath: dir + "/p.json"))
+        let r = troca(["run", "p.json", "bad.ret"], cwd: dir)
+        #expect(r.status == .dataError)
+        #expect(r.stderrText.contains("cnab parse: bad.ret: read 5 lines: 2 written, 3 rejected, 0 skipped; 2 records (0 events); 4 errors; stopped after 3 rejected lines (--max-rejects 1)"), "\(r.stderrText)")
+        #expect(!r.stderrText.contains("broken") && !r.stderrText.contains("stopped: stage"), "\(r.stderrText)")
+        #expect(r.stderrText.contains("export csv:"), "stage 2 ran")
+        #expect(r.stderrText.contains("run: p: 2 stages, exit 65; output x.csv"), "\(r.stderrText)")
+        #expect(try String(contentsOfFile: dir + "/x.csv", encoding: .utf8) == "record\nfile\nbatch\n")
+    }
+
     /// `--out DIR` is made when missing; one that cannot be made (here under a regular file)
     /// stops the run before any stage runs.
     @Test func anOutputThatCannotBeCreatedStopsTheRunBeforeTheLastStageRuns() throws {

@@ -84,6 +84,31 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: folder.f + "/failed/y.txt"))
     }
 
+    /// Documents are masked in the text, before it is written as JSON: a CPF right after a
+    /// character the log escapes (a carriage return, written `\r`) is masked too, in the stage
+    /// lines of a done run and in the message of a failed one.
+    @Test func aDocumentAfterAnEscapedCharacterIsMaskedInTheLog() throws {
+        let folder = try Folder(acceptRejects: true)
+        defer { try? FileManager.default.removeItem(atPath: folder.root) }
+        try folder.drop("done.txt", "1\n")
+        try folder.drop("failed.txt", "2\n")
+        let log = LogCapture()
+        let watcher = try Watcher(
+            config: folder.config,
+            run: { job in
+                WatchOutcome(
+                    status: job.file == "done.txt" ? 65 : 70, diagnostics: ["troca: \(job.file):1:1: error: [x.bad] payer\r52998224725"])
+            }, log: log.append, today: { "2026-11-30" })
+        let summary = watcher.watch(once: true)
+        #expect(summary.done == 1 && summary.failed == 1)
+        #expect(log.text.contains(#""event":"stage","file":"done.txt","message":"troca: done.txt:1:1: error: [x.bad] payer\r529******25"}"#), "\(log.text)")
+        #expect(
+            log.text.contains(
+                #""event":"failed","file":"failed.txt","message":"pipeline rules[0] exited with status 70 — troca: failed.txt:1:1: error: [x.bad] payer\r529******25"}"#
+            ), "\(log.text)")
+        #expect(!log.text.contains("52998224725"), "\(log.text)")
+    }
+
     @Test func aFileLeftInWorkByACrashRunsAgainOnStart() throws {
         let folder = try Folder()
         defer { try? FileManager.default.removeItem(atPath: folder.root) }
