@@ -112,12 +112,11 @@ enum ReconcileCommand: Command {
             asOf: asOf)
         let records = ChunkPipeline<ReconcileRecords, ReconcileRecords.Formatting>(
             threads: ChunkPipeline<ReconcileRecords, ReconcileRecords.Formatting>.defaultThreads, state: { formatting },
-            make: { ReconcileRecords() }, reset: { $0.reset() }, isEmpty: { $0.items.isEmpty }, work: { chunk, f in chunk.format(f) })
+            make: { ReconcileRecords() }, reset: { $0.reset() }, isEmpty: { $0.order.isEmpty }, work: { chunk, f in chunk.format(f) })
         defer { records.stop() }
         /// Queues a record, handing the chunk on when full.
-        func add(_ item: ReconcileRecords.Item) throws {
-            records.current.items.append(item)
-            if records.current.items.count >= ReconcileRecords.capacity { try records.flush(final: false) { try $0.write(to: output) } }
+        func flushIfFull() throws {
+            if records.current.count >= ReconcileRecords.capacity { try records.flush(final: false) { try $0.write(to: output) } }
         }
         try reconciler.reconcile(paymentsInput.payments, inOrder: paymentsInput.order) { (m: consuming Match) in
             if let problem = m.chargesProblem {
@@ -137,7 +136,8 @@ enum ReconcileCommand: Command {
                 if let r = m.rule { byRule[r, default: 0] += 1 }
                 if check { return }
             }
-            try add(.match(consume m))
+            records.current.add(consume m)
+            try flushIfFull()
         }
         let paymentCount = paymentsInput.payments.count
         paymentsInput.release()
@@ -146,7 +146,8 @@ enum ReconcileCommand: Command {
             let s = reconciler.standing(of: k, asOf: asOf)
             byStatus[s.status, default: 0] += 1
             if check { continue }
-            try add(.status(k, s))
+            records.current.add(status: k, s)
+            try flushIfFull()
         }
         try records.flush(final: true) { try $0.write(to: output) }
         try output.finish()
@@ -257,15 +258,15 @@ enum ReconcileCommand: Command {
         }
         if let i = m.installment { w.int("installment", i) }
         if let d = m.dueDate { w.date("due_date", d) }
-        let p = m.payment
+        // Read through `m` (a borrowed value), not a copy of the payment (a retain per string).
         w.open("payment")
-        w.string("kind", p.kind)
-        if let v = p.nossoNumero { w.string("nosso_numero", v) }
-        if let v = p.documentNumber { w.string("document_number", v) }
-        if let v = p.partyDocument { w.string("payer_document", v) }
-        if let v = p.reference { w.string("reference", v) }
-        w.int("paid_cents", p.paidCents)
-        w.date("date", p.date)
+        w.string("kind", m.payment.kind)
+        if let v = m.payment.nossoNumero { w.string("nosso_numero", v) }
+        if let v = m.payment.documentNumber { w.string("document_number", v) }
+        if let v = m.payment.partyDocument { w.string("payer_document", v) }
+        if let v = m.payment.reference { w.string("reference", v) }
+        w.int("paid_cents", m.payment.paidCents)
+        w.date("date", m.payment.date)
         w.close()
         if !m.outcome.isException {
             w.int("applied_cents", m.appliedCents)
@@ -285,8 +286,8 @@ enum ReconcileCommand: Command {
             w.close()
         }
         w.open("source")
-        w.string("file", p.sourceFile)
-        w.int("line", p.sourceLine)
+        w.string("file", m.payment.sourceFile)
+        w.int("line", m.payment.sourceLine)
         w.close()
         w.finish()
     }

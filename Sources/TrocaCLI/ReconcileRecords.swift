@@ -19,17 +19,30 @@ final class ReconcileRecords: PoolJob, @unchecked Sendable {
         let asOf: CivilDate
     }
 
-    /// One record to write.
-    enum Item {
-        case match(Match)
-        case status(Int, AgreementStanding)
+    /// Where the records to write are: matches and statuses in arrays of their own, so that
+    /// formatting reads each in place (a copy of an enum holding a `Match` would retain, and
+    /// release, every string of its payment).
+    var matches: [Match] = []
+    var statuses: [(Int, AgreementStanding)] = []
+    /// The records in order: an index into `matches`, or `~index` into `statuses`.
+    var order: [Int] = []
+
+    var count: Int { order.count }
+
+    func add(_ m: consuming Match) {
+        order.append(matches.count)
+        matches.append(m)
+    }
+
+    func add(status k: Int, _ s: AgreementStanding) {
+        order.append(~statuses.count)
+        statuses.append((k, s))
     }
 
     /// Records per chunk: enough to keep a thread busy between hand-overs, small enough that
     /// the chunks held (a few per thread) stay a few MiB.
     static let capacity = 4096
 
-    var items: [Item] = []
     /// The formatted records, one after another, and where each ends.
     var output = ByteBuffer(capacity: 1 << 20)
     var ends: [Int] = []
@@ -37,7 +50,9 @@ final class ReconcileRecords: PoolJob, @unchecked Sendable {
     deinit { output.deallocate() }
 
     func reset() {
-        items.removeAll(keepingCapacity: true)
+        matches.removeAll(keepingCapacity: true)
+        statuses.removeAll(keepingCapacity: true)
+        order.removeAll(keepingCapacity: true)
         ends.removeAll(keepingCapacity: true)
         output.count = 0
         requeue()
@@ -45,14 +60,17 @@ final class ReconcileRecords: PoolJob, @unchecked Sendable {
 
     /// Formats every item (on any thread).
     func format(_ f: Formatting) {
-        // Read in place: a copy of each item would retain, and release, every string of its payment.
-        items.withUnsafeBufferPointer { items in
-            for i in items.indices {
-                switch items[i] {
-                case .match(let m): ReconcileCommand.matchRecord(m, f.names, f.hasRules, into: &output)
-                case .status(let k, let s): ReconcileCommand.statusRecord(f.agreements[k], s, asOf: f.asOf, into: &output)
+        matches.withUnsafeBufferPointer { matches in
+            f.agreements.withUnsafeBufferPointer { agreements in
+                for k in order {
+                    if k >= 0 {
+                        ReconcileCommand.matchRecord(matches[k], f.names, f.hasRules, into: &output)
+                    } else {
+                        let (a, s) = statuses[~k]
+                        ReconcileCommand.statusRecord(agreements[a], s, asOf: f.asOf, into: &output)
+                    }
+                    ends.append(output.count)
                 }
-                ends.append(output.count)
             }
         }
     }
