@@ -168,23 +168,54 @@ public struct MatchOptions: Sendable {
 public struct Reconciler: Sendable {
     /// The agreements, sorted by id.
     public private(set) var agreements: [Agreement]
-    /// Every installment's open balance, agreement after agreement (agreement `a`'s installment
-    /// `i` is at `first[a] + i`).
-    var balances: [Int]
-    /// Where each agreement's installments start in `balances`.
-    var first: [Int]
-    /// Each agreement's open balance.
-    var open: [Int]
-    /// Per installment, as `balances`: its due date and number, and the first day the agreement
-    /// is broken if it is still open then (`Int.max`: never by itself).
-    var dueDay: [Int]
-    var number: [Int]
-    var breakDay: [Int]
-    /// Per agreement: cancelled in the input.
-    var cancelled: [Bool]
-    var paid: [Int]
-    var credit: [Int]
-    var broken: [(number: Int, rule: String, on: CivilDate)?]
+    /// Per installment, agreement after agreement (agreement `a`'s installment `i` is at
+    /// `states[a].first + i`): what applying a payment reads and changes, packed in one value so
+    /// that a payment touches one cache line of installments and one of agreements (payments come
+    /// in date order, so their installments are all over the table).
+    struct InstallmentState {
+        /// The open balance.
+        var balance: Int
+        /// The first day the agreement is broken if the installment is still open then
+        /// (`Int.max`: never by itself).
+        var breakDay: Int
+        /// The due date (days since the epoch).
+        var dueDay: Int32
+        /// 0: entrada, then 1, 2, 3…
+        var number: Int32
+    }
+    /// Per agreement, as `InstallmentState`.
+    struct AgreementState {
+        /// Its installments: `installments[first..<end]`.
+        var first: Int
+        var end: Int
+        /// Its open balance, paid and credit.
+        var open: Int
+        var paid = 0
+        var credit = 0
+        /// Cancelled in the input.
+        var cancelled: Bool
+        /// Broken (`brokenRule`: 0 given in the input, 1 overdue_days, 2 down_payment_days), by
+        /// which installment (-1: given) and from which day.
+        var broken = false
+        var brokenRule: UInt8 = 0
+        var brokenNumber: Int32 = 0
+        var brokenDay: Int32 = 0
+
+        static let rules = ["given", "overdue_days", "down_payment_days"]
+
+        var breaking: (number: Int, rule: String, on: CivilDate)? {
+            broken ? (Int(brokenNumber), Self.rules[Int(brokenRule)], CivilDate(daysSinceEpoch: Int(brokenDay))) : nil
+        }
+
+        mutating func breaks(_ b: (number: Int, rule: String, on: CivilDate)) {
+            broken = true
+            brokenNumber = Int32(b.number)
+            brokenRule = UInt8(Self.rules.firstIndex(of: b.rule) ?? 0)
+            brokenDay = Int32(b.on.daysSinceEpoch)
+        }
+    }
+    var installments: [InstallmentState]
+    var states: [AgreementState]
     let byNossoNumero: [String: (Int, Int)]
     let byDocumentNumber: [String: (Int, Int)]
     let byParty: [String: [Int]]
@@ -292,63 +323,44 @@ public struct Reconciler: Sendable {
         self.calendar = options.lateCalendar
         byNossoNumero = nosso
         byDocumentNumber = doc
-        var balances: [Int] = []
-        var first: [Int] = []
-        balances.reserveCapacity(self.agreements.count * 4)
-        first.reserveCapacity(self.agreements.count)
-        var dueDay: [Int] = []
-        var number: [Int] = []
-        var breakDay: [Int] = []
+        var installments: [InstallmentState] = []
+        var states: [AgreementState] = []
+        installments.reserveCapacity(self.agreements.count * 4)
+        states.reserveCapacity(self.agreements.count)
         // An installment within its payment deadline (due on a day without banking) is not
         // overdue, so cannot break its agreement before that deadline has passed.
         let calendar = self.calendar
         list.withUnsafeBufferPointer { list in
             for a in list.indices {
-                first.append(balances.count)
+                let first = installments.count
                 let rule = list[a].breakRule
-                list[a].installments.withUnsafeBufferPointer { installments in
-                    for k in installments.indices {
-                        let due = installments[k].dueDate
-                        let n = installments[k].number
-                        balances.append(installments[k].amountCents)
-                        dueDay.append(due.daysSinceEpoch)
-                        number.append(n)
-                        breakDay.append(
-                            rule.limit(n).map { limit in
-                                let last = due.daysSinceEpoch + limit.days
-                                return max(last, calendar?.paymentDeadline(due: due).daysSinceEpoch ?? last) + 1
-                            } ?? Int.max)
+                list[a].installments.withUnsafeBufferPointer { given in
+                    for k in given.indices {
+                        let due = given[k].dueDate
+                        let n = given[k].number
+                        installments.append(
+                            InstallmentState(
+                                balance: given[k].amountCents,
+                                breakDay: rule.limit(n).map { limit in
+                                    let last = due.daysSinceEpoch + limit.days
+                                    return max(last, calendar?.paymentDeadline(due: due).daysSinceEpoch ?? last) + 1
+                                } ?? Int.max,
+                                dueDay: Int32(due.daysSinceEpoch), number: Int32(n)))
                     }
                 }
+                var state = AgreementState(
+                    first: first, end: installments.count, open: list[a].totalCents, cancelled: list[a].status == "cancelled")
+                if list[a].status == "broken" { state.breaks((-1, "given", list[a].createdOn)) }
+                states.append(state)
             }
         }
-        first.append(balances.count)
-        self.dueDay = dueDay
-        self.number = number
-        self.breakDay = breakDay
-        var cancelled: [Bool] = []
-        var open: [Int] = []
-        var broken: [(number: Int, rule: String, on: CivilDate)?] = []
+        self.installments = installments
+        self.states = states
         var party: [String: [Int]] = [:]
-        cancelled.reserveCapacity(list.count)
-        open.reserveCapacity(list.count)
-        broken.reserveCapacity(list.count)
         party.reserveCapacity(list.count)
         list.withUnsafeBufferPointer { list in
-            for a in list.indices {
-                cancelled.append(list[a].status == "cancelled")
-                open.append(list[a].totalCents)
-                broken.append(list[a].status == "broken" ? (-1, "given", list[a].createdOn) : nil)
-                party[list[a].partyDocument, default: []].append(a)
-            }
+            for a in list.indices { party[list[a].partyDocument, default: []].append(a) }
         }
-        self.cancelled = cancelled
-        self.balances = balances
-        self.first = first
-        self.open = open
-        paid = Array(repeating: 0, count: list.count)
-        credit = paid
-        self.broken = broken
         byParty = party
     }
 
@@ -410,7 +422,7 @@ public struct Reconciler: Sendable {
         let day = p.date.daysSinceEpoch
         for a in list where agreements[a].status == "active" {
             for (i, inst) in agreements[a].installments.enumerated() {
-                let balance = balances[first[a] + i]
+                let balance = installments[states[a].first + i].balance
                 guard balance > 0, abs(balance - p.paidCents) <= options.toleranceCents,
                     abs(inst.dueDate.daysSinceEpoch - day) <= options.windowDays
                 else { continue }
@@ -428,36 +440,38 @@ public struct Reconciler: Sendable {
     func breaker(_ a: Int, by date: CivilDate) -> (number: Int, rule: String, on: CivilDate)? {
         var found = -1
         let day = date.daysSinceEpoch
-        for j in first[a]..<first[a + 1] where balances[j] > 0 && breakDay[j] <= day {
-            if found < 0 || breakDay[j] < breakDay[found] { found = j }
+        for j in states[a].first..<states[a].end where installments[j].balance > 0 && installments[j].breakDay <= day {
+            if found < 0 || installments[j].breakDay < installments[found].breakDay { found = j }
         }
         guard found >= 0 else { return nil }
-        let rule = number[found] == 0 && agreements[a].breakRule.downPaymentDays != nil ? "down_payment_days" : "overdue_days"
-        return (number[found], rule, CivilDate(daysSinceEpoch: breakDay[found]))
+        let number = Int(installments[found].number)
+        let rule = number == 0 && agreements[a].breakRule.downPaymentDays != nil ? "down_payment_days" : "overdue_days"
+        return (number, rule, CivilDate(daysSinceEpoch: installments[found].breakDay))
     }
 
     mutating func apply(_ p: Payment) -> Match {
         guard let (a, i, rule) = find(p) else { return Match(payment: p, outcome: .unmatched) }
-        let j = first[a] + i
-        let due = CivilDate(daysSinceEpoch: dueDay[j])
+        let j = states[a].first + i
+        let slot = installments[j]
+        let due = CivilDate(daysSinceEpoch: Int(slot.dueDay))
         var m = Match(payment: p, outcome: .exact)
         m.rule = rule
         m.agreement = a
-        m.installment = number[j]
+        m.installment = Int(slot.number)
         m.dueDate = due
-        if cancelled[a] {
+        if states[a].cancelled {
             m.outcome = .cancelledAgreement
-        } else if broken[a] == nil, let b = breaker(a, by: p.date) {
-            broken[a] = b
+        } else if !states[a].broken, let b = breaker(a, by: p.date) {
+            states[a].breaks(b)
         }
-        if m.outcome == .exact, broken[a] != nil, broken[a]!.on <= p.date { m.outcome = .brokenAgreement }
-        if m.outcome == .exact, open[a] == 0 { m.outcome = .settledAgreement }
+        if m.outcome == .exact, states[a].broken, Int(states[a].brokenDay) <= p.date.daysSinceEpoch { m.outcome = .brokenAgreement }
+        if m.outcome == .exact, states[a].open == 0 { m.outcome = .settledAgreement }
         if m.outcome.isException {
-            m.balanceCents = balances[j]
+            m.balanceCents = slot.balance
             return m
         }
-        let balance = balances[j]
-        m.daysLate = max(0, p.date.daysSinceEpoch - dueDay[j])
+        let balance = slot.balance
+        m.daysLate = max(0, p.date.daysSinceEpoch - Int(slot.dueDay))
         if m.daysLate > 0, let calendar, !calendar.isLate(p.date, due: due) { m.daysLate = 0 }
         if m.daysLate > 0, balance > 0, let rules = options.rules {
             do {
@@ -477,10 +491,10 @@ public struct Reconciler: Sendable {
             m.writtenOffCents = m.balanceCents
             m.balanceCents = 0
         }
-        balances[j] = m.balanceCents
-        open[a] -= m.appliedCents + m.writtenOffCents
-        paid[a] += m.appliedCents
-        credit[a] += m.creditCents
+        installments[j].balance = m.balanceCents
+        states[a].open -= m.appliedCents + m.writtenOffCents
+        states[a].paid += m.appliedCents
+        states[a].credit += m.creditCents
         if m.balanceCents > 0 {
             m.outcome = .partial
         } else if m.daysLate > 0, balance > 0 {
@@ -494,20 +508,21 @@ public struct Reconciler: Sendable {
     /// Agreement `a`'s standing as of `date` (after `reconcile`).
     public func standing(of a: Int, asOf date: CivilDate) -> AgreementStanding {
         var s = AgreementStanding(status: "current")
-        s.paidCents = paid[a]
-        s.creditCents = credit[a]
-        // From the per-installment arrays: no `Installment` copied (nor its strings retained).
+        s.paidCents = states[a].paid
+        s.creditCents = states[a].credit
+        // From the installment states: no `Installment` copied (nor its strings retained).
         let day = date.daysSinceEpoch
-        for j in first[a]..<first[a + 1] {
-            let b = balances[j]
+        for j in states[a].first..<states[a].end {
+            let b = installments[j].balance
+            let dueDay = Int(installments[j].dueDay)
             s.openCents += b
             if b == 0 { s.installmentsPaid += 1 }
-            if b > 0, dueDay[j] < day, calendar?.isLate(date, due: CivilDate(daysSinceEpoch: dueDay[j])) ?? true { s.overdueCents += b }
-            if b > 0, s.nextDue == nil { s.nextDue = (number[j], CivilDate(daysSinceEpoch: dueDay[j]), b) }
+            if b > 0, dueDay < day, calendar?.isLate(date, due: CivilDate(daysSinceEpoch: dueDay)) ?? true { s.overdueCents += b }
+            if b > 0, s.nextDue == nil { s.nextDue = (Int(installments[j].number), CivilDate(daysSinceEpoch: dueDay), b) }
         }
         if agreements[a].status == "cancelled" {
             s.status = "cancelled"
-        } else if let b = broken[a] ?? breaker(a, by: date) {
+        } else if let b = states[a].breaking ?? breaker(a, by: date) {
             s.status = "broken"
             s.brokenRule = b.rule
             if b.number >= 0 {
