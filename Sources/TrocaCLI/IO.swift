@@ -24,12 +24,25 @@ public struct IO {
     /// Set by `troca run` for its stages: their `--rejects` files are renamed into place when
     /// the whole run ends, not when the stage does (a stopped run leaves none).
     var runFiles: RunFiles? = nil
+    /// True for the real process, which exits as soon as the command returns: a command may
+    /// leave its large in-memory tables to the exit (`keepUntilExit`) instead of freeing them
+    /// object by object, which took `reconcile` of a million payments half a second. False
+    /// in-process (tests, the stages of `troca run` and `troca watch`), where memory is freed.
+    public var exitsAfterCommand = false
+
+    /// Keeps `value` alive until the process exits, when it exits after this command; else does
+    /// nothing (the value is freed as usual).
+    func keepUntilExit(_ value: Any) {
+        guard exitsAfterCommand else { return }
+        ExitHold.values.append(value)
+    }
 
     /// Creates an IO.
     public init(
         stdin: @escaping () -> ByteSource, stdout: @escaping (UnsafeBufferPointer<UInt8>) throws -> Void,
-        stderr: @escaping ([UInt8]) -> Void, environment: [String: String], currentDirectory: String
+        stderr: @escaping ([UInt8]) -> Void, environment: [String: String], currentDirectory: String, exitsAfterCommand: Bool = false
     ) {
+        self.exitsAfterCommand = exitsAfterCommand
         self.stdin = stdin
         self.stdout = stdout
         self.stderr = stderr
@@ -44,7 +57,7 @@ public struct IO {
             stdout: { try FileDescriptorOutput.write(1, UnsafeRawBufferPointer($0)) },
             stderr: { bytes in try? bytes.withUnsafeBytes { try FileDescriptorOutput.write(2, $0) } },
             environment: Environment.troca,
-            currentDirectory: FileManager.default.currentDirectoryPath)
+            currentDirectory: FileManager.default.currentDirectoryPath, exitsAfterCommand: true)
     }
 
     /// Resolves a user-given path against the current directory.
@@ -61,6 +74,12 @@ public struct IO {
     public func say(_ message: String) {
         stderr(Array("troca: \(message)\n".utf8))
     }
+}
+
+/// What the process keeps for its exit (`IO.keepUntilExit`): written only by the one command of
+/// a process that exits after it, on its own thread.
+enum ExitHold {
+    nonisolated(unsafe) static var values: [Any] = []
 }
 
 /// The reader of our output has gone (`| head`): not an error.

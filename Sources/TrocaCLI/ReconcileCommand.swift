@@ -140,7 +140,7 @@ enum ReconcileCommand: Command {
             try flushIfFull()
         }
         let paymentCount = paymentsInput.payments.count
-        paymentsInput.release()
+        if io.exitsAfterCommand { io.keepUntilExit(paymentsInput) } else { paymentsInput.release() }
         var byStatus: [String: Int] = [:]
         for k in reconciler.agreements.indices {
             let s = reconciler.standing(of: k, asOf: asOf)
@@ -150,6 +150,10 @@ enum ReconcileCommand: Command {
             try flushIfFull()
         }
         try records.flush(final: true) { try $0.write(to: output) }
+        // A million agreements, payments and their indexes are left to the exit, not freed one
+        // string at a time.
+        io.keepUntilExit(reconciler)
+        io.keepUntilExit(formatting)
         try output.finish()
         try rejects?.finish()
         try rejectsFile?.commit()
