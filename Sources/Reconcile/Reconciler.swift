@@ -216,8 +216,8 @@ public struct Reconciler: Sendable {
     }
     var installments: [InstallmentState]
     var states: [AgreementState]
-    let byNossoNumero: [String: (Int, Int)]
-    let byDocumentNumber: [String: (Int, Int)]
+    let byNossoNumero: KeyIndex
+    let byDocumentNumber: KeyIndex
     let byParty: [String: [Int]]
     let options: MatchOptions
     /// `options.lateCalendar`, worked out once.
@@ -254,7 +254,7 @@ public struct Reconciler: Sendable {
 
     /// The key indexes of agreements sorted by id, and the agreements whose keys clash.
     static func indexed(_ list: [Agreement]) -> (
-        nosso: [String: (Int, Int)], doc: [String: (Int, Int)], rejected: [String: ReconcileError]
+        nosso: KeyIndex, doc: KeyIndex, rejected: [String: ReconcileError]
     ) {
         var rejected: [String: ReconcileError] = [:]
         var k = 0
@@ -267,11 +267,9 @@ public struct Reconciler: Sendable {
             }
             k = end
         }
-        var nosso: [String: (Int, Int)] = [:]
-        var doc: [String: (Int, Int)] = [:]
-        let count = list.reduce(0) { $0 + $1.installments.count }
-        nosso.reserveCapacity(count)
-        doc.reserveCapacity(count)
+        let count = list.withUnsafeBufferPointer { list in list.indices.reduce(0) { $0 + list[$1].installments.count } }
+        var nosso = KeyIndex(capacity: count)
+        var doc = KeyIndex(capacity: count)
         var clashes: [String: (label: String, owners: Set<Int>)] = [:]
         // Through buffers: the agreements and installments are read in place, not copied (a
         // copy retains each of their strings and arrays).

@@ -1,0 +1,115 @@
+/// Installment keys (nosso número, document number) → (agreement, installment index): the
+/// lookup every payment makes, a million times a run.
+///
+/// A key of up to 16 bytes (nearly all: nosso números are matched without their leading zeros,
+/// document numbers are short) is held in the table's own slot, so a lookup reads one slot (one
+/// cache line) and compares two words; `Dictionary<String, _>` reads its bitmap, its keys and its
+/// values from three arrays and hashes with SipHash. Longer keys go to a dictionary beside it.
+/// Open addressing with linear probing, at most half full.
+struct KeyIndex {
+    struct Slot {
+        /// The key's bytes, zero-padded, in two little-endian words.
+        var k0: UInt64 = 0
+        var k1: UInt64 = 0
+        /// The key's length; 0: an empty slot (an empty key goes to `long`).
+        var length: Int32 = 0
+        var agreement: Int32 = 0
+        var installment: Int32 = 0
+    }
+
+    private var slots: [Slot]
+    private var mask: Int
+    private var count = 0
+    private var long: [String: (Int, Int)] = [:]
+
+    /// An empty index with room for `capacity` keys before it grows.
+    init(capacity: Int = 0) {
+        var size = 16
+        while size < capacity * 2 { size <<= 1 }
+        slots = Array(repeating: Slot(), count: size)
+        mask = size - 1
+    }
+
+    @inline(__always)
+    private static func words(_ bytes: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64) {
+        var w: (UInt64, UInt64) = (0, 0)
+        withUnsafeMutableBytes(of: &w) { raw in
+            raw.copyMemory(from: UnsafeRawBufferPointer(bytes))
+        }
+        return (UInt64(littleEndian: w.0), UInt64(littleEndian: w.1))
+    }
+
+    @inline(__always)
+    private static func home(_ k0: UInt64, _ k1: UInt64, _ length: Int, _ mask: Int) -> Int {
+        var h = k0 ^ (k1 &* 0x9E37_79B9_7F4A_7C15) ^ UInt64(length) &<< 59
+        h = (h ^ (h >> 32)) &* 0xD6E8_FEB8_6659_FD93
+        h ^= h >> 32
+        return Int(truncatingIfNeeded: h) & mask
+    }
+
+    /// The (agreement, installment) of `key`, if indexed.
+    subscript(key: String) -> (Int, Int)? {
+        var key = key
+        return key.withUTF8 { bytes -> (Int, Int)? in
+            guard bytes.count > 0 && bytes.count <= 16 else { return long[String(decoding: bytes, as: UTF8.self)] }
+            let (k0, k1) = Self.words(bytes)
+            let length = Int32(bytes.count)
+            let mask = mask
+            return slots.withUnsafeBufferPointer { slots in
+                var i = Self.home(k0, k1, bytes.count, mask)
+                while slots[i].length != 0 {
+                    if slots[i].k0 == k0 && slots[i].k1 == k1 && slots[i].length == length {
+                        return (Int(slots[i].agreement), Int(slots[i].installment))
+                    }
+                    i = (i + 1) & mask
+                }
+                return nil
+            }
+        }
+    }
+
+    /// Sets `key`'s value, returning the one it replaces (as `Dictionary.updateValue`).
+    @discardableResult
+    mutating func updateValue(_ value: (Int, Int), forKey key: String) -> (Int, Int)? {
+        var key = key
+        return key.withUTF8 { bytes -> (Int, Int)? in
+            guard bytes.count > 0 && bytes.count <= 16 else {
+                return long.updateValue(value, forKey: String(decoding: bytes, as: UTF8.self))
+            }
+            if (count + 1) * 2 > slots.count { grow() }
+            let (k0, k1) = Self.words(bytes)
+            let length = Int32(bytes.count)
+            let mask = mask
+            let replaced = slots.withUnsafeMutableBufferPointer { slots -> (Int, Int)? in
+                var i = Self.home(k0, k1, bytes.count, mask)
+                while slots[i].length != 0 {
+                    if slots[i].k0 == k0 && slots[i].k1 == k1 && slots[i].length == length {
+                        let old = (Int(slots[i].agreement), Int(slots[i].installment))
+                        slots[i].agreement = Int32(value.0)
+                        slots[i].installment = Int32(value.1)
+                        return old
+                    }
+                    i = (i + 1) & mask
+                }
+                slots[i] = Slot(k0: k0, k1: k1, length: length, agreement: Int32(value.0), installment: Int32(value.1))
+                return nil
+            }
+            if replaced == nil { count += 1 }
+            return replaced
+        }
+    }
+
+    private mutating func grow() {
+        let old = slots
+        slots = Array(repeating: Slot(), count: old.count * 2)
+        mask = slots.count - 1
+        let mask = mask
+        slots.withUnsafeMutableBufferPointer { slots in
+            for s in old where s.length != 0 {
+                var i = Self.home(s.k0, s.k1, Int(s.length), mask)
+                while slots[i].length != 0 { i = (i + 1) & mask }
+                slots[i] = s
+            }
+        }
+    }
+}
