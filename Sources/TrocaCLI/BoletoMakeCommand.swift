@@ -65,7 +65,7 @@ enum BoletoMakeCommand: Command {
         let pixCity = args.value("pix-city")
         // The options' own limits (the BR Code's fields 59 and 60) are usage errors, said once,
         // not a reason to reject every título. They count the bytes the Pix code writes, after
-        // folding to ASCII, not Characters (a decomposed accent is one Character, two bytes).
+        // folding to ASCII, not Characters (a flag is one Character, two bytes).
         for (option, value, most) in [("--pix-name", pixName, 25), ("--pix-city", pixCity, 15)] {
             guard let value else { continue }
             let written = PixBRCode.ascii(value)
