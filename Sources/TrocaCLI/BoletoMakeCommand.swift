@@ -181,7 +181,8 @@ struct TitleBoletoMaker {
 
     mutating func process(_ line: UnsafeBufferPointer<UInt8>) -> Result {
         guard JSONReader.parse(line, into: &tape, members: &recorded), tape[0].kind == .object else {
-            return .rejected(BoletoError("boleto.json", "not a JSON object"), column: 0, source: nil)
+            let (message, column) = JSONLInput.notAnObject(line)
+            return .rejected(BoletoError("boleto.json", message), column: column, source: nil)
         }
         var t = BoletoTitle(bank: "")
         var isTitle = false
