@@ -191,11 +191,25 @@ enum ReconcileRun {
     /// A wrong `--holidays` file (exit 78; the message is already said).
     struct HolidaysFileError: Error {}
 
-    /// A whole small file (rules, index table, agreements are read by line elsewhere).
+    /// A whole small configuration file (rules, index table, holidays, ladder, template, column
+    /// map; agreements, which are data, are read by line elsewhere). One that is missing or cannot
+    /// be read is a `ConfigFileError` (exit 78), not a missing input (66).
     static func contents(_ path: String, _ io: IO, what: String) throws -> [UInt8] {
         guard let data = FileManager.default.contents(atPath: io.path(path)) else {
-            throw InputError(file: path, reason: "cannot read the \(what)", missing: true)
+            throw ConfigFileError(file: path, message: "cannot read the \(what)")
         }
         return [UInt8](data)
     }
+}
+
+/// A configuration file (rules, index table, holidays, ladder, template, column map) that is
+/// missing or cannot be read: exit 78, as a wrong one is (DESIGN.md: 66 is for input data).
+struct ConfigFileError: Error, CustomStringConvertible {
+    /// The file as the user gave it.
+    var file: String
+    /// What could not be done.
+    var message: String
+
+    /// `FILE: message`.
+    var description: String { "\(file): \(message)" }
 }
