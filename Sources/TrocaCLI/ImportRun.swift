@@ -60,7 +60,7 @@ enum ImportRun {
             map = try ColumnMap(json: mapBytes, kind: kind)
             if kind == .agreement { map = try AgreementRows.prepare(map) }
         } catch {
-            io.say("\(mapPath): \(error.message)")
+            context.print(Diagnostic(.error, "import.map", error.message, file: mapPath))
             return .config
         }
         let name = args.positionals.first ?? "-"
@@ -95,7 +95,7 @@ enum ImportRun {
             io.inputBroken?()
             return .dataError
         } catch let e as MapError {
-            io.say("\(mapPath): \(e.message)")
+            context.print(Diagnostic(.error, "import.map", e.message, file: mapPath))
             return .config
         }
 

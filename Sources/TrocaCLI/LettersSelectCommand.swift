@@ -79,7 +79,7 @@ enum LettersSelectCommand: Command {
         let holidays: BankCalendar?
         do { holidays = try ReconcileRun.holidays(args, io, rules: &rules) } catch is ReconcileRun.HolidaysFileError { return .config }
         if let rules, rules.correction, index == nil {
-            io.say("\(args.value("rules")!): the rules ask for correction (\"correction\": true): give the index table with --index FILE")
+            io.say(ReconcileRun.correctionNeedsIndex(args.value("rules")!))
             return .config
         }
 

@@ -64,7 +64,7 @@ enum UpdateCommand: Command {
             }
         }
         if rules.correction, index == nil {
-            io.say("\(rulesPath): the rules ask for correction (\"correction\": true): give the index table with --index FILE")
+            io.say(ReconcileRun.correctionNeedsIndex(rulesPath))
             return .config
         }
         let name = args.positionals.first ?? "-"
@@ -165,9 +165,17 @@ enum ReconcileRun {
         return d
     }
 
-    /// `FILE:LINE: [code] message` for a wrong configuration file.
+    /// `FILE:LINE: error: [code] message` for a wrong configuration file (DESIGN.md's form).
     static func configMessage(_ path: String, _ e: ReconcileConfigError) -> String {
-        "\(path):\(e.line > 0 ? "\(e.line):" : "") [\(e.code)] \(e.message)"
+        Diagnostic(.error, DiagnosticCode(rawValue: e.code), e.message, file: path, line: e.line).formatted
+    }
+
+    /// Rules that ask for correction given without `--index`.
+    static func correctionNeedsIndex(_ rulesPath: String) -> String {
+        Diagnostic(
+            .error, "rules.index-missing", "the rules ask for correction (\"correction\": true): give the index table with --index FILE",
+            file: rulesPath
+        ).formatted
     }
 
     /// `--holidays FILE`: the national bank calendar plus the file's local holidays, put into
@@ -210,6 +218,6 @@ struct ConfigFileError: Error, CustomStringConvertible {
     /// What could not be done.
     var message: String
 
-    /// `FILE: message`.
-    var description: String { "\(file): \(message)" }
+    /// `FILE: error: [config.unreadable] message`.
+    var description: String { Diagnostic(.error, "config.unreadable", message, file: file).formatted }
 }
