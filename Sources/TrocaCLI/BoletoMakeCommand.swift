@@ -49,8 +49,11 @@ enum BoletoMakeCommand: Command {
           --output FILE       write here (atomically) instead of standard output
           --rejects FILE      write rejected lines as JSONL reject records
           --max-rejects N     stop after more than N rejected lines
-          --pix-name NAME     Pix receiver name (≤ 25 characters) when a title gives none
-          --pix-city CITY     Pix receiver city (≤ 15 characters) when a title gives none
+          --pix-name NAME     Pix receiver name when a title gives none: ≤ 25 bytes as the
+                              Pix code writes it, folded to ASCII (accents dropped, "JOSÉ"
+                              → "JOSE"; any other code point a blank byte)
+          --pix-city CITY     Pix receiver city when a title gives none: ≤ 15 bytes, counted
+                              the same way
 
         """
     static let valued: Set<String> = ["as-of", "output", "rejects", "max-rejects", "pix-name", "pix-city"]
