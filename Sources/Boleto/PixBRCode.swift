@@ -1,3 +1,5 @@
+import Foundation
+
 /// A Pix BR Code (EMV merchant-presented QR payload, BCB "Manual do BR Code" and "Manual de
 /// Padrões para Iniciação do Pix"; facts file §D.1): ID–length–value fields,
 ///
@@ -226,16 +228,20 @@ public struct PixBRCode: Sendable, Hashable {
     }
 
     /// Text folded to printable ASCII: Latin letters lose their accents, anything else becomes a space.
-    /// What the name (59) and city (60) fields hold: one byte per Unicode scalar, so a decomposed
-    /// accent (NFD "E\u{301}", one Character) is two bytes, "E ".
+    /// What the name (59) and city (60) fields hold. The text is composed first (NFC), so an accent
+    /// typed as a combining mark (NFD "E\u{301}") folds as the precomposed letter does ("É" → "E"),
+    /// and a combining mark no precomposed letter takes (U+0300…U+036F) is dropped: both forms of a
+    /// text give the same bytes. Otherwise one byte per Unicode scalar (a flag, one Character of
+    /// two scalars, is two blanks).
     public static func ascii(_ text: String) -> String {
         var out = ""
-        for scalar in text.unicodeScalars {
+        let composed = text.utf8.allSatisfy { $0 < 0x80 } ? text : text.precomposedStringWithCanonicalMapping
+        for scalar in composed.unicodeScalars {
             if scalar.value >= 0x20 && scalar.value < 0x7F {
                 out.unicodeScalars.append(scalar)
             } else if let f = fold[scalar.value] {
                 out += f
-            } else {
+            } else if !(0x300...0x36F).contains(scalar.value) {
                 out += " "
             }
         }

@@ -391,6 +391,36 @@ public enum JSONReader {
         return withUnsafeMutablePointer(to: &members) { parse(input, into: &tape, spans: $0) }
     }
 
+    /// Where a text that `parse` refused stops being JSON, for a diagnostic's column: the 0-based
+    /// offset in `input` of the first byte that cannot go on a JSON object or array
+    /// (`input.count` when the text ends too soon), or nil when `input` parses or is UTF-16 or
+    /// UTF-32 (whose offsets are not the input's). It parses `input` again, apart from `parse`:
+    /// call it only for a line `parse` refused.
+    public static func errorOffset(_ input: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard let b = input.baseAddress, input.count > 0 else { return 0 }
+        let n = input.count
+        // UTF-8 as `parse` finds it: a byte order mark skipped, no other mark, no zero bytes in
+        // the places UTF-16 and UTF-32 have them.
+        let skip = n >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF ? 3 : 0
+        if skip == 0 {
+            let mark = n >= 2 && ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF))
+            let zeros =
+                n >= 4
+                ? (b[0] == 0 && b[2] == 0) || (b[1] == 0 && b[3] == 0) || (b[0] == 0 && b[1] == 0 && b[2] == 0xFE && b[3] == 0xFF)
+                : n >= 2 && (b[0] == 0 || b[1] == 0)
+            if mark || zeros { return nil }
+        }
+        guard n > skip else { return n }
+        var tape = JSONTape()
+        tape.reserve(nodes: n / 2 + 4, bytes: n)
+        return tape.nodes.withUnsafeMutableBufferPointer { nodes in
+            tape.text.withUnsafeMutableBufferPointer { text in
+                var parser = Parser(p: b + skip, n: n - skip, nodes: nodes.baseAddress!, text: text.baseAddress!)
+                return parser.document() ? nil : skip + min(parser.i, parser.n)
+            }
+        }
+    }
+
     static func parse(_ input: UnsafeBufferPointer<UInt8>, into tape: inout JSONTape, spans: UnsafeMutablePointer<JSONMemberSpans>?) -> Bool {
         tape.removeAll()
         guard let base = input.baseAddress, input.count > 0 else { return false }
@@ -549,8 +579,16 @@ public enum JSONReader {
 
         mutating func literal(_ word: StaticString, _ kind: JSONKind) -> Bool {
             let count = word.utf8CodeUnitCount
-            guard i + count <= n else { return false }
-            for k in 0..<count where p[i + k] != word.utf8Start[k] { return false }
+            // On failure `i` is left at the first byte that differs, or the end (`errorOffset`).
+            guard i + count <= n else {
+                var k = 0
+                while i < n, p[i] == word.utf8Start[k] { (i, k) = (i + 1, k + 1) }
+                return false
+            }
+            for k in 0..<count where p[i + k] != word.utf8Start[k] {
+                i += k
+                return false
+            }
             i += count
             append(JSONNode(kind))
             return true
@@ -710,7 +748,9 @@ public enum JSONReader {
                 case 48...57: d = c - 48
                 case 65...70: d = c - 55
                 case 97...102: d = c - 87
-                default: return nil
+                default:
+                    i += k
+                    return nil
                 }
                 v = v << 4 | UInt32(d)
             }
@@ -718,8 +758,12 @@ public enum JSONReader {
             return v
         }
 
+        /// On failure `i` is at the bad byte, for `errorOffset` (the end when the text ends).
         mutating func escape() -> Bool {
-            guard i + 1 < n else { return false }
+            guard i + 1 < n else {
+                i = n
+                return false
+            }
             let c = p[i + 1]
             i += 2
             switch c {
@@ -737,10 +781,13 @@ public enum JSONReader {
                     guard let low = hex4(), low & 0xFC00 == 0xDC00 else { return false }
                     scalar = (scalar - 0xD800) * 0x400 + (low - 0xDC00) + 0x10000
                 } else if scalar & 0xFC00 == 0xDC00 {
+                    i -= 6
                     return false
                 }
                 appendScalar(scalar)
-            default: return false
+            default:
+                i -= 1
+                return false
             }
             return true
         }
@@ -810,7 +857,10 @@ public enum JSONReader {
                 return true
             }
             let literal = UnsafeBufferPointer(start: p + start, count: i - start)
-            guard JSONNumber.foundationValue(String(decoding: literal, as: UTF8.self)) != nil else { return false }
+            guard JSONNumber.foundationValue(String(decoding: literal, as: UTF8.self)) != nil else {
+                i = start
+                return false
+            }
             append(JSONNode(.number, offset: Int32(textCount), count: Int32(literal.count)))
             appendText(p + start, literal.count)
             return true

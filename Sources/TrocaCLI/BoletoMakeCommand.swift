@@ -49,8 +49,11 @@ enum BoletoMakeCommand: Command {
           --output FILE       write here (atomically) instead of standard output
           --rejects FILE      write rejected lines as JSONL reject records
           --max-rejects N     stop after more than N rejected lines
-          --pix-name NAME     Pix receiver name (≤ 25 characters) when a title gives none
-          --pix-city CITY     Pix receiver city (≤ 15 characters) when a title gives none
+          --pix-name NAME     Pix receiver name when a title gives none: ≤ 25 bytes as the
+                              Pix code writes it, folded to ASCII (accents dropped, "JOSÉ"
+                              → "JOSE"; any other code point a blank byte)
+          --pix-city CITY     Pix receiver city when a title gives none: ≤ 15 bytes, counted
+                              the same way
 
         """
     static let valued: Set<String> = ["as-of", "output", "rejects", "max-rejects", "pix-name", "pix-city"]
@@ -65,7 +68,7 @@ enum BoletoMakeCommand: Command {
         let pixCity = args.value("pix-city")
         // The options' own limits (the BR Code's fields 59 and 60) are usage errors, said once,
         // not a reason to reject every título. They count the bytes the Pix code writes, after
-        // folding to ASCII, not Characters (a decomposed accent is one Character, two bytes).
+        // folding to ASCII, not Characters (a flag is one Character, two bytes).
         for (option, value, most) in [("--pix-name", pixName, 25), ("--pix-city", pixCity, 15)] {
             guard let value else { continue }
             let written = PixBRCode.ascii(value)
@@ -181,7 +184,8 @@ struct TitleBoletoMaker {
 
     mutating func process(_ line: UnsafeBufferPointer<UInt8>) -> Result {
         guard JSONReader.parse(line, into: &tape, members: &recorded), tape[0].kind == .object else {
-            return .rejected(BoletoError("boleto.json", "not a JSON object"), column: 0, source: nil)
+            let (message, column) = JSONLInput.notAnObject(line)
+            return .rejected(BoletoError("boleto.json", message), column: column, source: nil)
         }
         var t = BoletoTitle(bank: "")
         var isTitle = false

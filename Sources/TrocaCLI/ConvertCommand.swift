@@ -104,7 +104,9 @@ enum ConvertCommand: Command {
                 }
                 guard !cut, JSONReader.parse(bytes, into: &tape), tape[0].kind == .object else {
                     rejected += 1
-                    sink.report(Diagnostic(.error, "convert.json", "expected a JSON object", file: name, line: number, raw: Array(bytes)))
+                    let (message, column) =
+                        cut ? ("a line longer than \(LineReader.maxLineLength) bytes", 0) : JSONLInput.notAnObject(bytes)
+                    sink.report(Diagnostic(.error, "convert.json", message, file: name, line: number, column: column, raw: Array(bytes)))
                     return true
                 }
                 guard let r = encoder.recordIndex(tape) else {

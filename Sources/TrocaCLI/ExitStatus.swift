@@ -12,7 +12,7 @@ public struct ExitStatus: RawRepresentable, Sendable, Hashable {
     public static let usage = ExitStatus(rawValue: 64)
     /// The input data was wrong: rejected records or a structural error.
     public static let dataError = ExitStatus(rawValue: 65)
-    /// An input file does not exist or cannot be opened.
+    /// An input data file does not exist or cannot be opened.
     public static let noInput = ExitStatus(rawValue: 66)
     /// A bug in Troca.
     public static let software = ExitStatus(rawValue: 70)
@@ -22,7 +22,8 @@ public struct ExitStatus: RawRepresentable, Sendable, Hashable {
     public static let ioError = ExitStatus(rawValue: 74)
     /// A resource is busy (another `troca watch` holds the folder): try again later.
     public static let tempFail = ExitStatus(rawValue: 75)
-    /// A layout or configuration file is wrong.
+    /// A layout or configuration file (rules, index, holidays, ladder, map, template, pipeline)
+    /// is wrong, missing or cannot be read.
     public static let config = ExitStatus(rawValue: 78)
 
     /// The table printed by `troca help` and in the README.
@@ -31,11 +32,11 @@ public struct ExitStatus: RawRepresentable, Sendable, Hashable {
         (.no, "ran fine, the answer is no (e.g. exceptions found with --check)"),
         (.usage, "usage error: unknown command or option, missing argument"),
         (.dataError, "bad input data: records rejected, or a structural error in a file"),
-        (.noInput, "an input file is missing or cannot be opened"),
+        (.noInput, "an input data file is missing or cannot be opened"),
         (.software, "internal error (a bug in troca: please report it)"),
         (.cantCreate, "an output file cannot be created"),
         (.ioError, "an output could not be written"),
         (.tempFail, "busy: another troca watch holds the folder; try again later"),
-        (.config, "bad layout or configuration file"),
+        (.config, "bad, missing or unreadable layout or configuration file"),
     ]
 }

@@ -20,11 +20,11 @@ enum HelpCommand: Command {
             return .ok
         }
         // `troca help boleto make` is `troca boleto make --help`; `troca help boleto`, the help
-        // of every boleto command.
+        // of every boleto command; `troca help help`, this command's own.
         var helps: [String] = []
         for command in Commands.all {
             let commandName: [String] = command.name
-            if commandName.first != "help", commandName.starts(with: words) { helps.append(command.help) }
+            if commandName.starts(with: words) { helps.append(command.help) }
         }
         guard !helps.isEmpty else {
             throw UsageError(message: "no command \"troca \(words.joined(separator: " "))\"; run `troca help` for the list")

@@ -54,15 +54,13 @@ enum ImportRun {
             delimiter = b
         }
         let maxRejects = try args.int("max-rejects")
-        guard let mapBytes = FileManager.default.contents(atPath: io.path(mapPath)) else {
-            throw InputError(file: mapPath, reason: "cannot read the column map", missing: true)
-        }
+        let mapBytes = try ReconcileRun.contents(mapPath, io, what: "column map")
         var map: ColumnMap
         do {
-            map = try ColumnMap(json: [UInt8](mapBytes), kind: kind)
+            map = try ColumnMap(json: mapBytes, kind: kind)
             if kind == .agreement { map = try AgreementRows.prepare(map) }
         } catch {
-            io.say("\(mapPath): \(error.message)")
+            context.print(Diagnostic(.error, "import.map", error.message, file: mapPath))
             return .config
         }
         let name = args.positionals.first ?? "-"
@@ -97,7 +95,7 @@ enum ImportRun {
             io.inputBroken?()
             return .dataError
         } catch let e as MapError {
-            io.say("\(mapPath): \(e.message)")
+            context.print(Diagnostic(.error, "import.map", e.message, file: mapPath))
             return .config
         }
 

@@ -14,7 +14,8 @@ struct LetterRenderer {
     /// What became of one line.
     enum Outcome {
         case skipped
-        case rejected(code: String, message: String)
+        /// `column`: 1-based, 0 for the whole line.
+        case rejected(code: String, message: String, column: Int = 0)
         /// `bytes`: where the chunk's output holds the text pages (form feeds between them), or
         /// the LST letter record and its print lines; `pages`: PDF content streams; `entry`: the
         /// LST counts; `sender`: the job's, until a letter of the chunk has given one.
@@ -61,7 +62,8 @@ struct LetterRenderer {
     mutating func render(_ line: UnsafeBufferPointer<UInt8>, senderGiven: inout Bool, into out: inout [UInt8]) -> Outcome {
         if line.isEmpty { return .rejected(code: "letters.json", message: "a line longer than \(LineReader.maxLineLength) bytes") }
         guard JSONReader.parse(line, into: &tape), tape[0].kind == .object else {
-            return .rejected(code: "letters.json", message: "expected a JSON object")
+            let (message, column) = JSONLInput.notAnObject(line)
+            return .rejected(code: "letters.json", message: message, column: column)
         }
         guard tape.recordKind == "letter" else { return .skipped }
         guard let template = template() else {

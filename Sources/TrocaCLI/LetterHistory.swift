@@ -42,6 +42,8 @@ final class LetterHistory {
     /// A line that is not a `letter_sent` record (said, exit 65).
     struct BadLine: Error {
         let line: Int
+        /// Where a line that is not JSON stops being JSON, and what is there (`JSONLInput.syntaxError`).
+        var syntax: (problem: String, column: Int)? = nil
     }
 
     /// Opens the history (and with `commit` takes its lock); a file that is not there is an
@@ -80,7 +82,7 @@ final class LetterHistory {
         defer { reader.close() }
         var tape = JSONTape()
         var offset = 0
-        var bad: Int? = nil
+        var bad: BadLine? = nil
         try reader.forEachLine { line, number, cut in
             let last = offset + line.count >= size
             offset += line.count + 1
@@ -102,7 +104,7 @@ final class LetterHistory {
                             + (lock != nil ? ", and cut off before this run appends" : ""))
                     return false
                 }
-                bad = number
+                bad = BadLine(line: number, syntax: parsed || cut ? nil : JSONLInput.syntaxError(line))
                 return false
             }
             if keep(party) { sent.insert(SentLetter(party: party, step: step)) }
@@ -116,7 +118,7 @@ final class LetterHistory {
             endsWithoutLineFeed = last && offset > size
             return true
         }
-        if let bad { throw BadLine(line: bad) }
+        if let bad { throw bad }
         return summary
     }
 

@@ -117,9 +117,10 @@ enum LettersRenderCommand: Command {
                 switch outcome {
                 case .skipped:
                     counts.skipped += 1
-                case .rejected(let code, let message):
+                case .rejected(let code, let message, let column):
                     counts.rejected += 1
-                    LettersRun.reject(sink, code, message, file: name, line: line.number, raw: Array(chunk.input[line.start..<(line.start + line.count)]))
+                    LettersRun.reject(
+                        sink, code, message, file: name, line: line.number, column: column, raw: Array(chunk.input[line.start..<(line.start + line.count)]))
                     if let maxRejects, counts.rejected > maxRejects { stopped = true }
                 case .rendered(let bytes, let pages, let pageCount, let entry, let jobSender):
                     switch format {

@@ -15,8 +15,8 @@ enum LettersRun {
     }
 
     /// Reports a rejected job or title and counts it.
-    static func reject(_ sink: DiagnosticSink, _ code: String, _ message: String, file: String, line: Int, raw: [UInt8]) {
-        sink.report(Diagnostic(.error, DiagnosticCode(rawValue: code), message, file: file, line: line, raw: raw))
+    static func reject(_ sink: DiagnosticSink, _ code: String, _ message: String, file: String, line: Int, column: Int = 0, raw: [UInt8]) {
+        sink.report(Diagnostic(.error, DiagnosticCode(rawValue: code), message, file: file, line: line, column: column, raw: raw))
     }
 }
 

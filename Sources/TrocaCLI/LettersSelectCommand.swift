@@ -79,7 +79,7 @@ enum LettersSelectCommand: Command {
         let holidays: BankCalendar?
         do { holidays = try ReconcileRun.holidays(args, io, rules: &rules) } catch is ReconcileRun.HolidaysFileError { return .config }
         if let rules, rules.correction, index == nil {
-            io.say("\(args.value("rules")!): the rules ask for correction (\"correction\": true): give the index table with --index FILE")
+            io.say(ReconcileRun.correctionNeedsIndex(args.value("rules")!))
             return .config
         }
 
@@ -125,7 +125,10 @@ enum LettersSelectCommand: Command {
             var sent: Set<SentLetter> = []
             let read: LetterHistory.Summary
             do { read = try history.read(keep: { selector.holdsParty($0) }, into: &sent, warn: io.say) } catch let e as LetterHistory.BadLine {
-                io.say("\(history.name):\(e.line): error: [letters.history] expected a letter_sent record with party and step")
+                let column = e.syntax.map { ":\($0.column)" } ?? "", problem = e.syntax.map { ": \($0.problem)" } ?? ""
+                io.say(
+                    "\(history.name):\(e.line)\(column): error: [letters.history] "
+                        + "expected a letter_sent record with party and step\(problem)")
                 io.say("letters select: \(name): read \(c.records) records: no letter selected, the history \(history.name) is wrong")
                 return .dataError
             } catch let e as InputError {

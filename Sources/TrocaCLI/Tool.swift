@@ -49,6 +49,9 @@ public enum Tool {
         } catch let e as LayoutError {
             io.say("\(e.description)")
             return .config
+        } catch let e as ConfigFileError {
+            io.say(e.description)
+            return .config
         } catch let e as InputError {
             io.say("\(e.description)")
             return .noInput

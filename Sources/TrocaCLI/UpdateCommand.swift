@@ -64,7 +64,7 @@ enum UpdateCommand: Command {
             }
         }
         if rules.correction, index == nil {
-            io.say("\(rulesPath): the rules ask for correction (\"correction\": true): give the index table with --index FILE")
+            io.say(ReconcileRun.correctionNeedsIndex(rulesPath))
             return .config
         }
         let name = args.positionals.first ?? "-"
@@ -165,9 +165,17 @@ enum ReconcileRun {
         return d
     }
 
-    /// `FILE:LINE: [code] message` for a wrong configuration file.
+    /// `FILE:LINE: error: [code] message` for a wrong configuration file (DESIGN.md's form).
     static func configMessage(_ path: String, _ e: ReconcileConfigError) -> String {
-        "\(path):\(e.line > 0 ? "\(e.line):" : "") [\(e.code)] \(e.message)"
+        Diagnostic(.error, DiagnosticCode(rawValue: e.code), e.message, file: path, line: e.line).formatted
+    }
+
+    /// Rules that ask for correction given without `--index`.
+    static func correctionNeedsIndex(_ rulesPath: String) -> String {
+        Diagnostic(
+            .error, "rules.index-missing", "the rules ask for correction (\"correction\": true): give the index table with --index FILE",
+            file: rulesPath
+        ).formatted
     }
 
     /// `--holidays FILE`: the national bank calendar plus the file's local holidays, put into
@@ -191,11 +199,25 @@ enum ReconcileRun {
     /// A wrong `--holidays` file (exit 78; the message is already said).
     struct HolidaysFileError: Error {}
 
-    /// A whole small file (rules, index table, agreements are read by line elsewhere).
+    /// A whole small configuration file (rules, index table, holidays, ladder, template, column
+    /// map; agreements, which are data, are read by line elsewhere). One that is missing or cannot
+    /// be read is a `ConfigFileError` (exit 78), not a missing input (66).
     static func contents(_ path: String, _ io: IO, what: String) throws -> [UInt8] {
         guard let data = FileManager.default.contents(atPath: io.path(path)) else {
-            throw InputError(file: path, reason: "cannot read the \(what)", missing: true)
+            throw ConfigFileError(file: path, message: "cannot read the \(what)")
         }
         return [UInt8](data)
     }
+}
+
+/// A configuration file (rules, index table, holidays, ladder, template, column map) that is
+/// missing or cannot be read: exit 78, as a wrong one is (DESIGN.md: 66 is for input data).
+struct ConfigFileError: Error, CustomStringConvertible {
+    /// The file as the user gave it.
+    var file: String
+    /// What could not be done.
+    var message: String
+
+    /// `FILE: error: [config.unreadable] message`.
+    var description: String { Diagnostic(.error, "config.unreadable", message, file: file).formatted }
 }

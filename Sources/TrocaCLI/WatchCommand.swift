@@ -56,7 +56,7 @@ enum WatchCommand: Command {
         do {
             config = try WatchConfig.load(path: io.path(file), name: file, check: PipelineRunner.check)
         } catch {
-            io.say("watch: \(error.description)")
+            context.print(Diagnostic(.error, "watch.config", "\(error.path): \(error.message)", file: error.file))
             return .config
         }
         var isDirectory: ObjCBool = false

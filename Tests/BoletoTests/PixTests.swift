@@ -93,6 +93,30 @@ import Testing
         }
     }
 
+    /// A name or city typed with its accents as separate combining marks (NFD, as some
+    /// systems and macOS file names give text) makes the same payload as the precomposed
+    /// form (NFC): "JOSE\u{301}" is "JOSE", not "JOSE " with the mark folded to a blank.
+    @Test(arguments: [
+        ("JOSE\u{301} CONCEIC\u{327}A\u{303}O", "JOS\u{C9} CONCEI\u{C7}\u{C3}O", "JOSE CONCEICAO"),
+        ("Sa\u{303}o Paulo", "S\u{E3}o Paulo", "Sao Paulo"),
+        ("A\u{30A}ngstro\u{308}m", "\u{C5}ngstr\u{F6}m", "Angstrom"),
+    ])
+    func decomposedAccentsFoldAsPrecomposedOnes(decomposed: String, precomposed: String, folded: String) throws {
+        #expect(decomposed.unicodeScalars.count > precomposed.unicodeScalars.count)
+        #expect(PixBRCode.ascii(decomposed) == folded && PixBRCode.ascii(precomposed) == folded)
+        let nfd = try PixBRCode(key: "k@exemplo.com", amountCents: 100, merchantName: decomposed, merchantCity: decomposed).payload()
+        let nfc = try PixBRCode(key: "k@exemplo.com", amountCents: 100, merchantName: precomposed, merchantCity: precomposed).payload()
+        #expect(Array(nfd.utf8) == Array(nfc.utf8))
+        let back = try PixBRCode.decode(nfd)
+        #expect(back.merchantName == folded)
+    }
+
+    /// A combining mark no precomposed letter has is dropped like any other accent.
+    @Test func combiningMarksWithoutAPrecomposedLetterAreDropped() {
+        #expect(PixBRCode.ascii("Q\u{301}UEIROZ") == "QUEIROZ")
+        #expect(PixBRCode.ascii("\u{1F1E7}\u{1F1F7} Brasil") == "   Brasil")
+    }
+
     @Test func malformed() {
         #expect(throws: BoletoError.self) { try PixBRCode(key: "k", location: "l", merchantName: "A", merchantCity: "B").payload() }
         #expect(throws: BoletoError.self) { try PixBRCode(key: "k", merchantName: String(repeating: "A", count: 26), merchantCity: "B").payload() }

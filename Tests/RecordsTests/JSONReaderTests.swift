@@ -126,6 +126,41 @@ import Testing
         }
     }
 
+    /// Refused texts and the 0-based offset of their first bad byte (the text's length when it
+    /// ends too soon); nil for a text that parses, or is not UTF-8.
+    static let errorOffsets: [([UInt8], Int?)] = [
+        (Array(#"{"a":1,"b":}"#.utf8), 11),
+        (Array(#"{"a":1 "b":2}"#.utf8), 7),
+        (Array(#"{a:1}"#.utf8), 1),
+        (Array(#"{"a":nul}"#.utf8), 8),
+        (Array(#"{"a":tr"#.utf8), 7),
+        (Array(#"{"a":True}"#.utf8), 5),
+        (Array(#"{"a":"x\qy"}"#.utf8), 8),
+        (Array(#"{"a":"\u12G4"}"#.utf8), 10),
+        (Array(#"{"a":"\uDC00"}"#.utf8), 6),
+        (Array(#"{"a":"x\"#.utf8), 8),
+        (Array(#"{"a":01}"#.utf8), 6),
+        (Array(#"{"a":1e999}"#.utf8), 5),
+        (Array(#"{"a":1} x"#.utf8), 8),
+        (Array(#"{"a":[1,2}"#.utf8), 9),
+        (Array(#"{"a":"unterminated}"#.utf8), 19),
+        (Array(#""text""#.utf8), 0),
+        (Array(#"{"a":"x"#.utf8) + [0x09] + Array(#"y"}"#.utf8), 7),
+        (Array(#"{"a":""#.utf8) + [0xE9] + Array(#""}"#.utf8), 6),
+        ([0xEF, 0xBB, 0xBF] + Array(#"{x}"#.utf8), 4),
+        (Array(#"{"a":1}"#.utf8), nil),
+        (Array(#"[1, 2]"#.utf8), nil),
+        (Array(#"{"a":1,}"#.utf8), nil),
+        ([0x7B, 0, 0x22, 0], nil),
+    ]
+
+    @Test("errorOffset: the first bad byte of a refused text", arguments: errorOffsets)
+    func errorOffset(bytes: [UInt8], offset: Int?) {
+        let found = bytes.withUnsafeBufferPointer { JSONReader.errorOffset($0) }
+        #expect(found == offset, "\(String(decoding: bytes, as: UTF8.self))")
+        if !bytes.contains(0) { #expect((Self.ours(bytes) == nil) == (offset != nil)) }
+    }
+
     @Test("nesting: 512 containers are read, 513 rejected; a deep bomb does not crash")
     func depth() {
         for depth in [1, 100, 511, 512, 513, 1000, 100_000] {

@@ -386,20 +386,27 @@ extension CLITests {
     }
 
     /// The limit is on what the Pix code writes, one byte per Unicode scalar once folded to
-    /// ASCII, not on Swift Characters: a decomposed (NFD) accent is a second scalar, written as
-    /// a blank, so a 25-character "JOSÉ…" in NFD is 26 bytes — a usage error, said once, instead
-    /// of every título rejected. The same name precomposed (NFC) is 25 bytes and is taken.
+    /// ASCII, not on Swift Characters: a flag is one Character of two scalars, two blanks, so a
+    /// 25-character name ending in one is 26 bytes — a usage error, said once, instead of every
+    /// título rejected. A decomposed (NFD) accent is composed before folding: a 25-character
+    /// "JOSÉ…" in NFD is 25 bytes, as precomposed (NFC), and makes the same Pix code.
     @Test func pixOptionLimitsCountTheBytesThePixCodeWrites() {
-        let decomposed = "JOSE\u{301}" + String(repeating: "N", count: 21)
-        #expect(decomposed.count == 25 && decomposed.unicodeScalars.count == 26)
+        let flagged = String(repeating: "N", count: 24) + "\u{1F1E7}\u{1F1F7}"
+        #expect(flagged.count == 25 && flagged.unicodeScalars.count == 26)
         let title = #"{"record":"title","bank":"237","agency":"1234","account":"0012345","carteira":"09","nosso_numero":"00000000002","due_date":"2026-04-01","amount_cents":100,"pix":{"key":"cobranca@exemplo.com.br"}}"#
-        let r = troca(["boleto", "make", "--as-of", "2026-01-01", "--pix-name", decomposed, "--pix-city", "Recife", "-"], stdin: Array(title.utf8))
+        let make = ["boleto", "make", "--as-of", "2026-01-01"]
+        let r = troca(make + ["--pix-name", flagged, "--pix-city", "Recife", "-"], stdin: Array(title.utf8))
         #expect(r.status == .usage, "\(r.stderrText)")
         #expect(r.stderrText.hasPrefix("troca: --pix-name must have 1…25 characters, found 26 as the Pix code writes it"), "\(r.stderrText)")
-        let city = troca(["boleto", "make", "--pix-name", "N", "--pix-city", "SA\u{0303}O JOSE\u{0301} DO RIO", "-"], stdin: [])
-        #expect(city.status == .usage && city.stderrText.contains("--pix-city must have 1…15 characters, found 17"), "\(city.stderrText)")
+        let city = troca(make + ["--pix-name", "N", "--pix-city", "S\u{00C3}O JOS\u{00C9} DO RIO \u{1F1E7}\u{1F1F7}", "-"], stdin: [])
+        #expect(city.status == .usage && city.stderrText.contains("--pix-city must have 1…15 characters, found 18"), "\(city.stderrText)")
+        let decomposed = "JOSE\u{301}" + String(repeating: "N", count: 21)
+        #expect(decomposed.count == 25 && decomposed.unicodeScalars.count == 26)
+        let nfd = troca(make + ["--pix-name", decomposed, "--pix-city", "SA\u{0303}O JOSE\u{0301} DO RIO", "-"], stdin: Array(title.utf8))
+        #expect(nfd.status == .ok && nfd.stdoutText.contains(#""emv":"#), "\(nfd.stderrText)")
         let precomposed = decomposed.precomposedStringWithCanonicalMapping
-        let ok = troca(["boleto", "make", "--as-of", "2026-01-01", "--pix-name", precomposed, "--pix-city", "Recife", "-"], stdin: Array(title.utf8))
-        #expect(ok.status == .ok && ok.stdoutText.contains(#""emv":"#), "\(ok.stderrText)")
+        let nfc = troca(make + ["--pix-name", precomposed, "--pix-city", "S\u{00C3}O JOS\u{00C9} DO RIO", "-"], stdin: Array(title.utf8))
+        #expect(nfc.status == .ok && nfc.stdoutText == nfd.stdoutText, "\(nfc.stderrText)")
+        #expect(nfd.stdoutText.contains("5925JOSE" + String(repeating: "N", count: 21)), "\(nfd.stdoutText)")
     }
 }

@@ -78,7 +78,8 @@ import TrocaCLI
         let result = troca(["export", "csv", "--columns", "a"], stdin: Array("{\"a\":\"x\"}\n[1]\nnope\n{\"a\":\"y\"}\n".utf8))
         #expect(result.status.rawValue == 65)
         #expect(result.stdoutText == "a\nx\ny\n")
-        #expect(result.stderrText.contains("-:2: error: [export.json]"))
+        #expect(result.stderrText.contains("-:2:1: error: [export.json] expected a JSON object, found an array"))
+        #expect(result.stderrText.contains("-:3:1: error: [export.json] expected a JSON object: not valid JSON at \"n\""))
         #expect(result.stderrText.contains("read 4 lines: 2 written, 2 rejected, 0 skipped"))
     }
 

@@ -255,7 +255,7 @@ let allTemplates = ["--template", "cobranca-30.txt", "--template", "lembrete-5.t
         let r = troca(["letters", "render", "--template", "cobranca-30.txt", "--rejects", "rej.jsonl"], stdin: Array(input.utf8), cwd: dir)
         #expect(r.status == .dataError)
         #expect(r.stderrText.contains("-:2: error: [letters.address] address not mailable: payer.address.cep \"8001\" is not 8 digits"))
-        #expect(r.stderrText.contains("-:3: error: [letters.json] expected a JSON object"))
+        #expect(r.stderrText.contains("-:3:1: error: [letters.json] expected a JSON object: not valid JSON at \"n\""))
         #expect(r.stderrText.contains("-:4: error: [letters.address] address not mailable: payer.address.district is missing"))
         #expect(r.stderrText.contains("-:5: error: [letters.template] the job asks for template \"outra.txt\", not among --template cobranca-30.txt"))
         #expect(r.stderrText.contains("letters render: -: read 6 records: 1 letter rendered, 4 rejected, 1 skipped; 1 page"))

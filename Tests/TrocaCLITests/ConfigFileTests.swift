@@ -1,0 +1,128 @@
+import Foundation
+import Testing
+import TrocaCLI
+
+/// Configuration files against input data (DESIGN.md's exit codes): a configuration file
+/// (rules, index, holidays, ladder, map, template, pipeline) that is missing or cannot be read
+/// is exit 78, as a wrong one is; a missing input data file is 66.
+@Suite struct ConfigFileTests {
+    static let rules = "Fixtures/samples/reconcile/regras.json"
+    static let ladder = "Fixtures/samples/letters/regua.json"
+    static let titles = "Fixtures/samples/letters/titulos.jsonl"
+    static let agreements = "Fixtures/samples/reconcile/acordos.jsonl"
+
+    /// Each command with one configuration file that is not there (`nowhere.*`).
+    static let missingConfiguration: [[String]] = [
+        ["update", "--as-of", "2026-11-23", "--rules", "nowhere.json", titles],
+        ["update", "--as-of", "2026-11-23", "--rules", rules, "--index", "nowhere.csv", titles],
+        ["update", "--as-of", "2026-11-23", "--rules", rules, "--holidays", "nowhere.txt", titles],
+        ["reconcile", "--agreements", agreements, "--rules", "nowhere.json", titles],
+        ["reconcile", "--agreements", agreements, "--holidays", "nowhere.txt", titles],
+        ["letters", "select", "--ladder", "nowhere.json", "--as-of", "2026-11-23", titles],
+        ["letters", "select", "--ladder", ladder, "--as-of", "2026-11-23", "--rules", "nowhere.json", titles],
+        ["letters", "render", "--template", "nowhere.txt", titles],
+        ["import", "titles", "--map", "nowhere.json", "Fixtures/samples/imports/titulos.csv"],
+        ["import", "agreements", "--map", "nowhere.json", "Fixtures/samples/imports/acordos.csv"],
+        [
+            "cnab", "simulate", "--holidays", "nowhere.txt", "--paid", "0.5", "--seed", "1", "--date", "2026-11-23",
+            "Fixtures/samples/REMESSA-240.rem",
+        ],
+        ["run", "nowhere.json", titles],
+        ["watch", "--config", "nowhere.json", "--once"],
+    ]
+
+    @Test(arguments: missingConfiguration)
+    func aMissingConfigurationFileIsExit78(args: [String]) {
+        let r = troca(args)
+        #expect(r.status == .config, "\(r.stderrText)")
+        #expect(r.stderrText.contains("nowhere."), "\(r.stderrText)")
+    }
+
+    /// A directory where the rules file should be cannot be read: 78 too.
+    @Test func anUnreadableConfigurationFileIsExit78() {
+        let r = troca(["update", "--as-of", "2026-11-23", "--rules", "Fixtures", Self.titles])
+        #expect(r.status == .config, "\(r.stderrText)")
+    }
+
+    /// The same commands with their configuration, reading input data that is not there.
+    static let missingInput: [[String]] = [
+        [
+            "update", "--as-of", "2026-11-23", "--rules", rules, "--index", "Fixtures/samples/reconcile/indice-ilustrativo.csv",
+            "nowhere.jsonl",
+        ],
+        ["reconcile", "--agreements", "nowhere.jsonl", titles],
+        ["reconcile", "--agreements", agreements, "nowhere.jsonl"],
+        ["letters", "select", "--ladder", ladder, "--as-of", "2026-11-23", "nowhere.jsonl"],
+        ["import", "titles", "--map", "maps/titulos.json", "nowhere.csv"],
+        ["run", "Fixtures/samples/watch/retorno.json", "nowhere.ret"],
+    ]
+
+    @Test(arguments: missingInput)
+    func aMissingInputFileIsExit66(args: [String]) {
+        let r = troca(args)
+        #expect(r.status == .noInput, "\(r.stderrText)")
+    }
+
+    /// A wrong configuration file is said as DESIGN.md's diagnostics are, `troca: FILE[:LINE]:
+    /// error: [code] message`, by every family of commands that reads one.
+    static let wrongConfiguration: [(args: [String], said: String)] = [
+        (
+            ["update", "--as-of", "2026-11-23", "--rules", "bad-rules.json", "t.jsonl"],
+            "troca: bad-rules.json: error: [rules.field] unknown member \"fine\""
+        ),
+        (
+            ["reconcile", "--agreements", "t.jsonl", "--rules", "bad-rules.json", "t.jsonl"],
+            "troca: bad-rules.json: error: [rules.field] unknown member \"fine\""
+        ),
+        (
+            [
+                "letters", "select", "--ladder", ladder, "--as-of", "2026-11-23", "--rules", "rules.json", "--index", "bad-index.csv",
+                "t.jsonl",
+            ],
+            "troca: bad-index.csv:2: error: [index.rate]"
+        ),
+        (
+            ["letters", "select", "--ladder", ladder, "--as-of", "2026-11-23", "--rules", "correction.json", "t.jsonl"],
+            "troca: correction.json: error: [rules.index-missing] the rules ask for correction"
+        ),
+        (
+            ["cnab", "simulate", "--holidays", "bad-holidays.txt", "--date", "2026-11-23", "t.jsonl"],
+            "troca: bad-holidays.txt:1: error: [holidays.date]"
+        ),
+        (["import", "titles", "--map", "bad-map.json", "t.jsonl"], "troca: bad-map.json: error: [import.map] unknown key \"columns\""),
+        (
+            ["run", "bad-pipeline.json", "t.jsonl"],
+            "troca: bad-pipeline.json: error: [run.pipeline] $.stages[0].stage: unknown stage \"nope\""
+        ),
+        (["watch", "--config", "bad-watch.json", "--once"], "troca: bad-watch.json: error: [watch.config] $.rules: expected an array"),
+        (
+            ["update", "--as-of", "2026-11-23", "--rules", "nowhere.json", "t.jsonl"],
+            "troca: nowhere.json: error: [config.unreadable] cannot read the rules file"
+        ),
+        (
+            ["import", "titles", "--map", "nowhere.json", "t.jsonl"],
+            "troca: nowhere.json: error: [config.unreadable] cannot read the column map"
+        ),
+    ]
+
+    @Test(arguments: wrongConfiguration)
+    func aWrongConfigurationFileIsSaidAsADiagnostic(args: [String], said: String) throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let files = [
+            "t.jsonl": #"{"record":"title"}"#,
+            "bad-rules.json": #"{"fine": 2}"#,
+            "rules.json": #"{"fine_percent": 2}"#,
+            "correction.json": #"{"fine_percent": 2, "correction": true}"#,
+            "bad-index.csv": "2026-01,0.5\n2026-02,abc\n",
+            "bad-holidays.txt": "2026-13-01 x\n",
+            "bad-map.json": #"{"columns": []}"#,
+            "bad-pipeline.json": #"{"stages": [{"stage": "nope"}]}"#,
+            "bad-watch.json": #"{"folder": "f", "rules": 3}"#,
+        ]
+        for (name, text) in files { try Data(text.utf8).write(to: URL(fileURLWithPath: dir + "/" + name)) }
+        let r = troca(args.map { $0 == Self.ladder ? repoRoot + "/" + $0 : $0 }, cwd: dir)
+        #expect(r.status == .config, "\(r.stderrText)")
+        #expect(r.stderrText.hasPrefix(said), "\(r.stderrText)")
+    }
+}
