@@ -9,8 +9,9 @@
 #   --verify    run `gen-cnab240.py --verify` on each generated file (1M file: ~15 s)
 #   --strict    exit 1 when a command fails or a target is missed (default: report only)
 #   --write N   also time `troca cnab write` of N títulos from JSONL against `cat` of the file
-#               written (target <= 12x): a 240 remessa (the títulos of one made by gen-cnab240.py,
-#               parsed untimed) and a Bradesco 400 one (the 400 sample's títulos repeated); then
+#               written (target <= 12x): a 240 remessa of bank 999 (FEBRABAN's layout: the títulos
+#               of one made by gen-cnab240.py, parsed untimed) and a Bradesco 400 one (the 400
+#               sample's títulos repeated); then
 #               `cnab simulate` of the 240 remessa and `cnab parse` of the simulated retorno
 #   --boleto N  also time `troca boleto make` of N JSONL títulos (scripts/gen-titles.py) against
 #               `cat` of the same input in the same run: titles/s (target >= 500,000) and ratio
@@ -310,7 +311,10 @@ if (( write )); then
   for fmt in 240 400; do
     titles="$scratch/titles-$fmt.jsonl"
     out="$scratch/written-$fmt.rem"
-    measure write "$titles" "$TROCA" cnab write --bank 237 --format "$fmt" --date 2026-01-01 --time 00:00:00 "$titles" --output "$out"; w_r=$REPLY
+    # The 240 títulos are gen-cnab240.py's (bank 999: FEBRABAN's layout, its 20-position nosso
+    # número); the 400 ones Bradesco's sample's.
+    bank=237; [[ $fmt == 240 ]] && bank=999
+    measure write "$titles" "$TROCA" cnab write --bank "$bank" --format "$fmt" --date 2026-01-01 --time 00:00:00 "$titles" --output "$out"; w_r=$REPLY
     measure cat "$out" cat "$out"; c_r=$REPLY
     echo "write-$fmt $(stat -c %s "$out" 2>/dev/null || echo 0) $c_r $w_r" >>"$wrows"
   done
