@@ -34,10 +34,17 @@ final class TituloFiller: HoleFiller {
         let reasonIndex = Int(payload.loadUnaligned(fromByteOffset: 4, as: Int32.self))
         let count = Int(payload.loadUnaligned(fromByteOffset: 8, as: Int32.self))
         let lines = UnsafeBufferPointer(start: (payload + Self.header).assumingMemoryBound(to: UInt8.self), count: count * recordLength)
+        let recordLength = recordLength
         withUnsafeTemporaryAllocation(of: Int.self, capacity: count) { offsets in
             for slot in 0..<count { offsets[slot] = slot * recordLength }
-            programs[program].emit(
-                offsets: UnsafeBufferPointer(offsets), store: lines, into: &out, reasons: reasonIndex >= 0 ? reasons[reasonIndex] : nil)
+            // The program used without a retain and release per título (the filler holds it).
+            programs.withUnsafeBufferPointer { programs in
+                Unmanaged.passUnretained(programs[program])._withUnsafeGuaranteedRef {
+                    $0.emit(
+                        offsets: UnsafeBufferPointer(offsets), store: lines, into: &out,
+                        reasons: reasonIndex >= 0 ? reasons[reasonIndex] : nil)
+                }
+            }
         }
     }
 }

@@ -233,8 +233,9 @@ public final class OutputSchema: Sendable {
 /// An `OutputSchema` specialised to one shape of group (see `OutputSchema.program(for:)`): a
 /// flat list of plain steps, each naming the segment (slot) and byte range it reads and how the
 /// bytes become JSON. Emitting reserves the program's worst case once and then writes through a
-/// raw pointer, with no capacity checks and no reference counting per field.
-public final class ShapeProgram: Sendable {
+/// raw pointer, with no capacity checks and no reference counting per field. (Unchecked
+/// Sendable: the pointers' memory is written once, in `init`, and only read after.)
+public final class ShapeProgram: @unchecked Sendable {
     struct Step: Sendable {
         enum Op: UInt8, Sendable {
             /// A leaf's first source.
@@ -268,11 +269,36 @@ public final class ShapeProgram: Sendable {
     /// The most bytes one emission can write, table texts aside.
     let bound: Int
     let schema: OutputSchema
+    /// Copies of `steps` and of the schema's keys and specs that `emit` reads through plain
+    /// pointers: an array read through a class is retained and released on every record.
+    let stepBase: UnsafeMutablePointer<Step>
+    let keyBase: UnsafeMutablePointer<UInt8>
+    let specBase: UnsafeMutablePointer<FieldSpec>
+    let stepCount: Int
+    let depth: Int
+    let recordLength: Int
 
     init(steps: [Step], bound: Int, schema: OutputSchema) {
         self.steps = steps
+        stepCount = steps.count
+        depth = schema.depth
+        recordLength = schema.recordLength
         self.bound = bound
         self.schema = schema
+        stepBase = .allocate(capacity: max(steps.count, 1))
+        stepBase.initialize(from: steps, count: steps.count)
+        keyBase = .allocate(capacity: max(schema.keys.count, 1))
+        keyBase.initialize(from: schema.keys, count: schema.keys.count)
+        specBase = .allocate(capacity: max(schema.specs.count, 1))
+        specBase.initialize(from: schema.specs, count: schema.specs.count)
+    }
+
+    deinit {
+        stepBase.deinitialize(count: stepCount)
+        stepBase.deallocate()
+        keyBase.deallocate()
+        specBase.deinitialize(count: schema.specs.count)
+        specBase.deallocate()
     }
 
     /// Appends `,"key":value` for every path with a value; `offsets[slot]` is where each
@@ -281,91 +307,86 @@ public final class ShapeProgram: Sendable {
         offsets: UnsafeBufferPointer<Int>, store: UnsafeBufferPointer<UInt8>, into out: inout ByteBuffer, reasons: ReasonTexts?
     ) {
         out.reserve(bound)
-        steps.withUnsafeBufferPointer { steps in
-            schema.keys.withUnsafeBufferPointer { keys in
-                withUnsafeTemporaryAllocation(of: Int.self, capacity: schema.depth * 2) { stack in
-                    let keyBase = keys.baseAddress!
-                    let storeBase = store.baseAddress!
-                    let offsetBase = offsets.baseAddress!
-                    let n = steps.count
-                    var p = out.base + out.count
-                    var top = 0
-                    var needComma = true
-                    var i = 0
-                    while i < n {
-                        let step = steps[i]
-                        switch step.op {
-                        case .single:
-                            let mark = p
-                            if needComma { p.pointee = 44; p += 1 }
-                            Self.copyWords(keyBase + Int(step.keyStart), Int(step.keyLength), to: p)
-                            p += Int(step.keyLength)
-                            if Self.value(step, storeBase + offsetBase[Int(step.slot)], &p) { needComma = true } else { p = mark }
-                        case .leaf, .alternative:
-                            let mark = p - out.base
-                            if needComma { p.pointee = 44; p += 1 }
-                            Self.copyWords(keyBase + Int(step.keyStart), Int(step.keyLength), to: p)
-                            p += Int(step.keyLength)
-                            var written = false
-                            var j = i
-                            repeat {
-                                let s = steps[j]
-                                let record = storeBase + offsetBase[Int(s.slot)]
-                                if s.kind.rawValue < Step.Kind.coded.rawValue {
-                                    written = Self.value(s, record, &p)
-                                } else {
-                                    out.count = p - out.base
-                                    written = coded(s, UnsafeBufferPointer(start: record, count: schema.recordLength), &out, reasons)
-                                    out.reserve(bound)
-                                    p = out.base + out.count
-                                }
-                                j += 1
-                            } while !written && j < n && steps[j].op == .alternative
-                            while j < n && steps[j].op == .alternative { j += 1 }
-                            if written { needComma = true } else { p = out.base + mark }
-                            i = j
-                            continue
-                        case .open:
-                            let mark = p
-                            if needComma { p.pointee = 44; p += 1 }
-                            Self.copyWords(keyBase + Int(step.keyStart), Int(step.keyLength), to: p)
-                            p += Int(step.keyLength)
-                            p.pointee = 123
-                            p += 1
-                            stack[top] = (mark - out.base) << 1 | (needComma ? 1 : 0)
-                            stack[top + 1] = p - out.base
-                            top += 2
-                            needComma = false
-                        case .close:
-                            top -= 2
-                            if p - out.base == stack[top + 1] {
-                                p = out.base + (stack[top] >> 1)
-                                needComma = stack[top] & 1 == 1
-                            } else {
-                                p.pointee = 125
-                                p += 1
-                                needComma = true
-                            }
+        let steps = UnsafeBufferPointer(start: stepBase, count: stepCount)
+        let keyBase = UnsafePointer(keyBase)
+        let recordLength = recordLength
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: depth * 2) { stack in
+            let storeBase = store.baseAddress!
+            let offsetBase = offsets.baseAddress!
+            let n = steps.count
+            var p = out.base + out.count
+            var top = 0
+            var needComma = true
+            var i = 0
+            while i < n {
+                let step = steps[i]
+                switch step.op {
+                case .single:
+                    let mark = p
+                    if needComma { p.pointee = 44; p += 1 }
+                    Self.copyWords(keyBase + Int(step.keyStart), Int(step.keyLength), to: p)
+                    p += Int(step.keyLength)
+                    if Self.value(step, storeBase + offsetBase[Int(step.slot)], &p) { needComma = true } else { p = mark }
+                case .leaf, .alternative:
+                    let mark = p - out.base
+                    if needComma { p.pointee = 44; p += 1 }
+                    Self.copyWords(keyBase + Int(step.keyStart), Int(step.keyLength), to: p)
+                    p += Int(step.keyLength)
+                    var written = false
+                    var j = i
+                    repeat {
+                        let s = steps[j]
+                        let record = storeBase + offsetBase[Int(s.slot)]
+                        if s.kind.rawValue < Step.Kind.coded.rawValue {
+                            written = Self.value(s, record, &p)
+                        } else {
+                            out.count = p - out.base
+                            written = coded(s, UnsafeBufferPointer(start: record, count: recordLength), &out, reasons)
+                            out.reserve(bound)
+                            p = out.base + out.count
                         }
-                        i += 1
+                        j += 1
+                    } while !written && j < n && steps[j].op == .alternative
+                    while j < n && steps[j].op == .alternative { j += 1 }
+                    if written { needComma = true } else { p = out.base + mark }
+                    i = j
+                    continue
+                case .open:
+                    let mark = p
+                    if needComma { p.pointee = 44; p += 1 }
+                    Self.copyWords(keyBase + Int(step.keyStart), Int(step.keyLength), to: p)
+                    p += Int(step.keyLength)
+                    p.pointee = 123
+                    p += 1
+                    stack[top] = (mark - out.base) << 1 | (needComma ? 1 : 0)
+                    stack[top + 1] = p - out.base
+                    top += 2
+                    needComma = false
+                case .close:
+                    top -= 2
+                    if p - out.base == stack[top + 1] {
+                        p = out.base + (stack[top] >> 1)
+                        needComma = stack[top] & 1 == 1
+                    } else {
+                        p.pointee = 125
+                        p += 1
+                        needComma = true
                     }
-                    out.count = p - out.base
                 }
+                i += 1
             }
+            out.count = p - out.base
         }
     }
 
     /// Reasons, enums and joined fields go through the general path.
     func coded(_ s: Step, _ line: UnsafeBufferPointer<UInt8>, _ out: inout ByteBuffer, _ reasons: ReasonTexts?) -> Bool {
-        schema.specs.withUnsafeBufferPointer { specs in
-            if s.kind == .concatenated {
-                return OutputSchema.appendConcatenated(
-                    UnsafeBufferPointer(rebasing: specs[Int(s.aux)..<Int(s.aux + s.length)]), line, &out)
-            }
-            let spec = specs[Int(s.aux)]
-            return spec.appendCoded(
-                line, to: &out, enumTable: spec.enumIndex >= 0 ? schema.enumTables[spec.enumIndex] : nil, reasons: reasons)
+        if s.kind == .concatenated {
+            return OutputSchema.appendConcatenated(UnsafeBufferPointer(start: specBase + Int(s.aux), count: Int(s.length)), line, &out)
         }
+        let spec = specBase[Int(s.aux)]
+        return spec.appendCoded(
+            line, to: &out, enumTable: spec.enumIndex >= 0 ? schema.enumTables[spec.enumIndex] : nil, reasons: reasons)
     }
 
     /// Copies `n` bytes a word at a time; reads and writes up to 7 bytes past `n` (keys carry slack,
