@@ -93,7 +93,8 @@ public struct Agreement: Sendable, Hashable {
 
     /// The nodes of the members an agreement (or one of its installments) is read from, found
     /// in one walk of the object: the last of each name, as `JSONTape.member` would find it.
-    private struct Nodes {
+    /// (`RejectedAgreement` reads the keys of a refused agreement through it too.)
+    struct Nodes {
         var id, partyDocument, originTitles, createdOn, totalCents, downPayment, installments, breakRule, status: Int?
         var number, dueDate, amountCents, nossoNumero, documentNumber: Int?
 

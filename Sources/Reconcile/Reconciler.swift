@@ -40,9 +40,13 @@ public struct Outcome: RawRepresentable, Sendable, Hashable {
     public static let settledAgreement = Outcome(rawValue: "settled_agreement")
     /// Its installment's agreement was cancelled.
     public static let cancelledAgreement = Outcome(rawValue: "cancelled_agreement")
+    /// Its nosso número or document number is that of an agreement that was rejected (and of no
+    /// agreement taken): the agreement is to be fixed and the run made again.
+    public static let rejectedAgreement = Outcome(rawValue: "rejected_agreement")
     /// Every outcome, matched ones first.
     public static let all: [Outcome] = [
         .exact, .partial, .overpaid, .late, .duplicate, .unmatched, .brokenAgreement, .settledAgreement, .cancelledAgreement,
+        .rejectedAgreement,
     ]
     /// Whether this outcome is an exception (the payment was not applied to an installment).
     public var isException: Bool { !(self == .exact || self == .partial || self == .overpaid || self == .late) }
@@ -54,10 +58,13 @@ public struct Match: Sendable, Hashable {
     public var payment: Payment
     /// What became of it.
     public var outcome: Outcome
-    /// The rule that found the installment (nil when unmatched or a duplicate).
+    /// The rule that found the installment, or the rejected agreement's key (nil when unmatched
+    /// or a duplicate).
     public var rule: MatchRule?
     /// The agreement's index in `Reconciler.agreements`.
     public var agreement: Int?
+    /// For `rejected_agreement`: the agreement's index in `Reconciler.rejectedAgreements`.
+    public var rejectedAgreement: Int?
     /// The installment's number (0: entrada).
     public var installment: Int?
     /// The installment's due date.
@@ -219,6 +226,9 @@ public struct Reconciler: Sendable {
     let byNossoNumero: KeyIndex
     let byDocumentNumber: KeyIndex
     let byParty: [String: [Int]]
+    /// The keys of `rejectedAgreements`; nil when none has a key (then a payment no taken
+    /// agreement's key finds costs one test more, no lookup).
+    let rejectedKeys: RejectedKeys?
     let options: MatchOptions
     /// `options.lateCalendar`, worked out once.
     let calendar: BankCalendar?
@@ -229,6 +239,11 @@ public struct Reconciler: Sendable {
     /// Agreements left out, by id, with the reason: an id given more than once, or a nosso
     /// número or document number given to two installments (of two agreements or of one).
     public private(set) var rejected: [String: ReconcileError] = [:]
+
+    /// The agreements rejected (those given to `init` as refused when read, and those it left
+    /// out, `rejected`) that have a key, in `RejectedAgreement.precedes` order: a payment whose
+    /// key is one of theirs, and no taken agreement's, is a `rejected_agreement`.
+    public private(set) var rejectedAgreements: [RejectedAgreement] = []
 
     /// Agreements whose ids repeat, or whose installments share a nosso número or document
     /// number with another installment, with the reason: `Reconciler` leaves them out.
@@ -303,19 +318,28 @@ public struct Reconciler: Sendable {
     }
 
     /// A reconciler over checked agreements; those whose ids or keys clash are left out and
-    /// named in `rejected`.
-    public init(agreements: [Agreement], options: MatchOptions = MatchOptions()) {
+    /// named in `rejected`. `refused`: the agreements refused when read (`RejectedAgreement(tape)`
+    /// of each); with those left out, their keys tell their payments (`rejectedAgreements`).
+    public init(agreements: [Agreement], refused: [RejectedAgreement] = [], options: MatchOptions = MatchOptions()) {
         // Agreements usually come sorted by id already: then they are taken as they are (a sort
         // would copy every agreement, a retain per string and array, to put none elsewhere).
         var list = agreements
         let sorted = list.withUnsafeBufferPointer { list in list.indices.dropFirst().allSatisfy { list[$0 - 1].id <= list[$0].id } }
         if !sorted { list.sort { $0.id < $1.id } }
         var (nosso, doc, rejected) = Self.indexed(list)
+        var rejectedAgreements = refused.filter(\.hasKeys)
         if !rejected.isEmpty {
+            for a in list where rejected[a.id] != nil {
+                let r = RejectedAgreement(a)
+                if r.hasKeys { rejectedAgreements.append(r) }
+            }
             list.removeAll { rejected[$0.id] != nil }
             (nosso, doc, _) = Self.indexed(list)
         }
         self.rejected = rejected
+        rejectedAgreements.sort(by: RejectedAgreement.precedes)
+        self.rejectedAgreements = rejectedAgreements
+        rejectedKeys = RejectedKeys(rejectedAgreements)
         self.agreements = list
         self.options = options
         self.calendar = options.lateCalendar
@@ -411,11 +435,23 @@ public struct Reconciler: Sendable {
         }
     }
 
-    /// Finds the installment of a payment: (agreement, installment index, rule).
-    func find(_ p: Payment) -> (Int, Int, MatchRule)? {
-        if let k = p.nossoNumero.map(Self.nossoNumeroKey), let (a, i) = byNossoNumero[k] { return (a, i, .nossoNumero) }
-        if let k = p.documentNumber, let (a, i) = byDocumentNumber[k] { return (a, i, .documentNumber) }
-        guard let party = p.partyDocument, let list = byParty[party] else { return nil }
+    /// What `find` found for a payment.
+    enum Found {
+        /// Agreement `a`'s installment at index `i`, by `rule`.
+        case installment(Int, Int, MatchRule)
+        /// A key of `rejectedAgreements[r]` (no taken agreement has it), by `rule`.
+        case rejected(Int, MatchRule)
+        case nothing
+    }
+
+    /// Finds the installment of a payment: the rules in order, a taken agreement's key before a
+    /// rejected one's, and a rejected agreement's key before rule 3 (its payment is not placed
+    /// on another agreement of the same debtor by amount and date).
+    func find(_ p: Payment) -> Found {
+        if let k = p.nossoNumero.map(Self.nossoNumeroKey), let (a, i) = byNossoNumero[k] { return .installment(a, i, .nossoNumero) }
+        if let k = p.documentNumber, let (a, i) = byDocumentNumber[k] { return .installment(a, i, .documentNumber) }
+        if let rejectedKeys, let (r, rule) = rejectedKeys.owner(of: p) { return .rejected(r, rule) }
+        guard let party = p.partyDocument, let list = byParty[party] else { return .nothing }
         var best: (Int, Int)? = nil
         let day = p.date.daysSinceEpoch
         for a in list where agreements[a].status == "active" {
@@ -431,7 +467,8 @@ public struct Reconciler: Sendable {
                 best = (a, i)
             }
         }
-        return best.map { ($0.0, $0.1, .partyAmountDate) }
+        guard let (a, i) = best else { return .nothing }
+        return .installment(a, i, .partyAmountDate)
     }
 
     /// The installment that broke agreement `a` by `date` (its limit passed with a balance open), if any.
@@ -448,7 +485,16 @@ public struct Reconciler: Sendable {
     }
 
     mutating func apply(_ p: Payment) -> Match {
-        guard let (a, i, rule) = find(p) else { return Match(payment: p, outcome: .unmatched) }
+        let found = find(p)
+        guard case let .installment(a, i, rule) = found else {
+            var m = Match(payment: p, outcome: .unmatched)
+            if case let .rejected(r, rule) = found {
+                m.outcome = .rejectedAgreement
+                m.rule = rule
+                m.rejectedAgreement = r
+            }
+            return m
+        }
         let j = states[a].first + i
         let slot = installments[j]
         let due = CivilDate(daysSinceEpoch: Int(slot.dueDay))

@@ -20,9 +20,11 @@ enum ReconcileCommand: Command {
         balance within --tolerance-cents + a due date within --window-days of the payment, and
         written as a `match` record with its rule and outcome: exact, partial, overpaid, late,
         duplicate (the same payment seen again: never counted twice), unmatched,
-        broken_agreement, settled_agreement, cancelled_agreement. Then one `agreement_status`
-        record per agreement as of --as-of: current, settled, broken (by which installment and
-        rule) or cancelled, with paid, open and overdue amounts and the next installment due.
+        broken_agreement, settled_agreement, cancelled_agreement, rejected_agreement (its nosso
+        número or document number is a rejected agreement's, and no other's: fix the agreement
+        and run again). Then one `agreement_status` record per agreement as of --as-of:
+        current, settled, broken (by which installment and rule) or cancelled, with paid, open
+        and overdue amounts and the next installment due.
 
         Payments are applied in a canonical order (date, amount, keys), so the output does not
         depend on the order of the inputs, and reconciling the same inputs twice gives the same
@@ -108,8 +110,8 @@ enum ReconcileCommand: Command {
         var byOutcome: [Outcome: Int] = [:]
         var matched = 0, exceptions = 0
         let formatting = ReconcileRecords.Formatting(
-            agreements: reconciler.agreements, names: reconciler.agreements.map { ($0.id, $0.partyDocument) }, hasRules: reconciler.hasRules,
-            asOf: asOf)
+            agreements: reconciler.agreements, names: reconciler.agreements.map { ($0.id, $0.partyDocument) },
+            rejectedNames: reconciler.rejectedAgreements.map { ($0.id, $0.partyDocument) }, hasRules: reconciler.hasRules, asOf: asOf)
         let records = ChunkPipeline<ReconcileRecords, ReconcileRecords.Formatting>(
             threads: ChunkPipeline<ReconcileRecords, ReconcileRecords.Formatting>.defaultThreads, state: { formatting },
             make: { ReconcileRecords() }, reset: { $0.reset() }, isEmpty: { $0.order.isEmpty }, work: { chunk, f in chunk.format(f) })
@@ -174,11 +176,13 @@ enum ReconcileCommand: Command {
     }
 
     /// Reads the agreements, checked one by one and then against each other (reporting those
-    /// refused), into a reconciler; with the agreements read, rejected and skipped.
+    /// refused, and keeping the keys of those refused one by one for the reconciler), into a
+    /// reconciler; with the agreements read, rejected and skipped.
     static func readAgreements(_ path: String, _ source: ByteSource, _ io: IO, _ options: MatchOptions, _ sink: DiagnosticSink) throws -> (
         Reconciler, read: Int, rejected: Int, skipped: Int
     ) {
         var taken: [Agreement] = []
+        var refused: [RejectedAgreement] = []
         var lines: [Int] = []
         // The raw lines are needed only for the agreements whose keys clash (rare): a file is
         // read again for them, standard input is kept in one buffer (no array per line).
@@ -203,6 +207,8 @@ enum ReconcileCommand: Command {
             } catch let error as ReconcileError {
                 rejected += 1
                 sink.report(Diagnostic(.error, DiagnosticCode(rawValue: error.code), error.message, file: path, line: line, raw: Array(raw)))
+                let keys = RejectedAgreement(tape)
+                if keys.hasKeys { refused.append(keys) }
             }
             return true
         }
@@ -210,7 +216,7 @@ enum ReconcileCommand: Command {
         rejected += counts.malformed
         skipped += counts.blank
         let ids = taken.map(\.id)
-        let reconciler = Reconciler(agreements: consume taken, options: options)
+        let reconciler = Reconciler(agreements: consume taken, refused: refused, options: options)
         guard !reconciler.rejected.isEmpty else { return (reconciler, read, rejected, skipped) }
         var clashing: [(line: Int, index: Int, error: ReconcileError)] = []
         for (k, id) in ids.enumerated() {
@@ -251,7 +257,10 @@ enum ReconcileCommand: Command {
         CivilDate(daysSinceEpoch: Int((Date().timeIntervalSince1970 / 86_400).rounded(.down)))
     }
 
-    static func matchRecord(_ m: Match, _ names: [(id: String, party: String)], _ hasRules: Bool, into b: inout ByteBuffer) {
+    static func matchRecord(
+        _ m: Match, _ names: [(id: String, party: String)], _ rejectedNames: [(id: String?, party: String?)], _ hasRules: Bool,
+        into b: inout ByteBuffer
+    ) {
         var w = BufferObject(&b)
         w.string("record", "match")
         w.string("outcome", m.outcome.rawValue)
@@ -259,6 +268,10 @@ enum ReconcileCommand: Command {
         if let a = m.agreement {
             w.string("agreement_id", names[a].id)
             w.string("party_document", names[a].party)
+        } else if let r = m.rejectedAgreement {
+            // The rejected agreement, as far as its record told it.
+            if let id = rejectedNames[r].id { w.string("agreement_id", id) }
+            if let party = rejectedNames[r].party { w.string("party_document", party) }
         }
         if let i = m.installment { w.int("installment", i) }
         if let d = m.dueDate { w.date("due_date", d) }

@@ -15,6 +15,8 @@ final class ReconcileRecords: PoolJob, @unchecked Sendable {
         let agreements: [Agreement]
         /// Each agreement's id and party document, by index.
         let names: [(id: String, party: String)]
+        /// Each rejected agreement's (`Reconciler.rejectedAgreements`), when known.
+        let rejectedNames: [(id: String?, party: String?)]
         let hasRules: Bool
         let asOf: CivilDate
     }
@@ -64,7 +66,7 @@ final class ReconcileRecords: PoolJob, @unchecked Sendable {
             f.agreements.withUnsafeBufferPointer { agreements in
                 for k in order {
                     if k >= 0 {
-                        ReconcileCommand.matchRecord(matches[k], f.names, f.hasRules, into: &output)
+                        ReconcileCommand.matchRecord(matches[k], f.names, f.rejectedNames, f.hasRules, into: &output)
                     } else {
                         let (a, s) = statuses[~k]
                         ReconcileCommand.statusRecord(agreements[a], s, asOf: f.asOf, into: &output)

@@ -196,7 +196,10 @@ extension Array {
     /// A match without where its payment was read (which copy of a duplicate comes first is the only thing shuffling may change).
     static func comparable(_ matches: [Match], _ r: Reconciler) -> [String] {
         matches.map { m in
-            let a = m.agreement.map { r.agreements[$0].id } ?? "-"
+            let a =
+                m.agreement.map { r.agreements[$0].id }
+                ?? m.rejectedAgreement.map { "rejected \(r.rejectedAgreements[$0].id ?? "?") \(r.rejectedAgreements[$0].partyDocument ?? "?")" }
+                ?? "-"
             return "\(m.outcome.rawValue) \(m.rule?.rawValue ?? "-") \(a) \(m.installment ?? -1) \(m.payment.paidCents) \(m.payment.date) "
                 + "\(m.appliedCents) \(m.balanceCents) \(m.creditCents) \(m.daysLate)"
         }
@@ -219,6 +222,62 @@ extension Array {
                 var r = Reconciler(agreements: agreements.shuffled(using: &shuffledRng), options: MatchOptions(toleranceCents: 50, windowDays: 10))
                 let got = Self.comparable(r.reconcile(payments.shuffled(using: &shuffledRng)), r)
                 #expect(got == expected)
+                #expect(Self.standings(r, asOf) == Self.standings(base, asOf))
+                _ = rng.next()
+            }
+        }
+    }
+
+    /// The scenario, plus agreements rejected every way (keys clashing between two of them, an
+    /// id given twice, refused when read: some without an id or party document, some sharing a
+    /// key with each other or with a taken agreement) and payments of their keys, some of them
+    /// by a payer with taken agreements whose open balances rule 3 could find.
+    static func rejectedScenario(_ rng: inout SplitMix64) -> ([Agreement], [RejectedAgreement], [Payment]) {
+        var (agreements, payments) = scenario(&rng)
+        let taken = agreements.flatMap { $0.installments.compactMap(\.nossoNumero) }
+        var refused: [RejectedAgreement] = []
+        var keys: [String] = []
+        for k in 0..<8 {
+            let party = rng.pick(["11144477735", "12345678909", "52998224725"])
+            agreements.append(agreement("C\(k)", party: party, created: "2026-01-01", [("2026-02-01", 1_000, "CK\(k)")]))
+            agreements.append(agreement("C\(k)b", party: party, created: "2026-01-01", [("2026-02-01", 1_000, "CK\(k)")]))
+            agreements.append(agreement("D\(k)", created: "2026-01-01", [("2026-02-01", 1_000, "DA\(k)")]))
+            agreements.append(agreement("D\(k)", party: party, created: "2026-01-01", [("2026-02-01", 1_000, "DB\(k)")]))
+            refused.append(
+                RejectedAgreement(
+                    id: rng.chance(70) ? "F\(k % 5)" : nil, partyDocument: rng.chance(50) ? party : nil,
+                    nossoNumeros: ["00FK\(k % 6)", rng.pick(taken), "FX\(k)"], documentNumbers: ["FD/\(k % 3)"]))
+            keys += ["CK\(k)", "DA\(k)", "DB\(k)", "00FK\(k % 6)", "FX\(k)"]
+        }
+        for (n, key) in keys.enumerated() {
+            payments.append(
+                Payment(
+                    nossoNumero: n % 4 == 3 ? nil : key, documentNumber: n % 4 == 3 ? "FD/\(n % 5)" : nil,
+                    partyDocument: rng.pick(["11144477735", "12345678909"]), paidCents: 1_000 * (1 + rng.below(20)),
+                    date: CivilDate(daysSinceEpoch: day("2026-01-01").daysSinceEpoch + rng.below(200)), sourceFile: "in",
+                    sourceLine: 300_000 + n))
+        }
+        return (agreements, refused, payments)
+    }
+
+    @Test func shuffledInputsWithRejectedAgreementsGiveTheSameOutput() {
+        var rng = SplitMix64(seed: 8)
+        let asOf = day("2026-09-30")
+        let options = MatchOptions(toleranceCents: 50, windowDays: 10)
+        for round in 0..<5 {
+            let (agreements, refused, payments) = Self.rejectedScenario(&rng)
+            var base = Reconciler(agreements: agreements, refused: refused, options: options)
+            let expected = Self.comparable(base.reconcile(payments), base)
+            let rejected = expected.filter { $0.hasPrefix("rejected_agreement") }
+            #expect(rejected.count >= 20, "round \(round) has payments of rejected agreements")
+            #expect(rejected.contains { $0.contains(" rejected ? ") }, "round \(round) has one without an id")
+            #expect(expected.contains { $0.hasPrefix("unmatched") } && expected.contains { $0.hasPrefix("exact") })
+            for _ in 0..<5 {
+                var shuffledRng = rng
+                var r = Reconciler(
+                    agreements: agreements.shuffled(using: &shuffledRng), refused: refused.shuffled(using: &shuffledRng), options: options)
+                #expect(Self.comparable(r.reconcile(payments.shuffled(using: &shuffledRng)), r) == expected)
+                #expect(r.rejectedAgreements == base.rejectedAgreements)
                 #expect(Self.standings(r, asOf) == Self.standings(base, asOf))
                 _ = rng.next()
             }

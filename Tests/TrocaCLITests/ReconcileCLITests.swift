@@ -69,9 +69,9 @@ import TrocaCLI
         let r = troca(Array(shellWords(cmd).dropFirst()), stdin: stdin, cwd: dir)
         let line = try #require(r.stderrText.split(separator: "\n").first { $0.contains("payments,") })
         let n = line.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
-        // read, payments, rejected, skipped, matched, 3 rules, exceptions, 5 kinds
-        #expect(n.count == 14, "\(line)")
-        guard n.count == 14 else { return }
+        // read, payments, rejected, skipped, matched, 3 rules, exceptions, 6 kinds
+        #expect(n.count == 15, "\(line)")
+        guard n.count == 15 else { return }
         #expect(n[0] == n[1] + n[2] + n[3])
         #expect(n[1] == n[4] + n[8])
         #expect(n[4] == n[5] + n[6] + n[7])
@@ -125,6 +125,57 @@ import TrocaCLI
         #expect(n.count == 5 && n[0] == n[1] + n[2] + n[3])
         #expect(r.records.filter { $0["record"] as? String == "update" }.count == n[1])
         #expect(r.status == .dataError)
+    }
+
+    /// A payment whose key is a rejected agreement's is a `rejected_agreement` naming it, not
+    /// `unmatched`: agreements refused when read (with or without an id) as well as those left
+    /// out for clashing keys or a repeated id; a taken agreement's key still wins.
+    @Test func paymentsOfRejectedAgreementsAreToldFromUnknownOnes() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let agreements = [
+            // Taken: nosso número 1.
+            #"{"record":"agreement","id":"OK","party_document":"11144477735","created_on":"2026-09-01","total_cents":1000,"installments":[{"number":1,"due_date":"2026-10-10","amount_cents":1000,"nosso_numero":"1"}]}"#,
+            // Refused when read (does not add up): nosso número 2, and the taken one's 1.
+            #"{"record":"agreement","id":"SUM","party_document":"52998224725","created_on":"2026-09-01","total_cents":999,"installments":[{"number":1,"due_date":"2026-10-10","amount_cents":500,"nosso_numero":"2"},{"number":2,"due_date":"2026-11-10","amount_cents":500,"nosso_numero":"1"}]}"#,
+            // Refused when read, no id: document number N/1.
+            #"{"record":"agreement","party_document":"12345678909","created_on":"2026-09-01","total_cents":1000,"installments":[{"number":1,"due_date":"2026-10-10","amount_cents":1000,"document_number":"N/1"}]}"#,
+            // Left out: nosso número 3 given to both.
+            #"{"record":"agreement","id":"C2","party_document":"11144477735","created_on":"2026-09-01","total_cents":1000,"installments":[{"number":1,"due_date":"2026-10-10","amount_cents":1000,"nosso_numero":"3"}]}"#,
+            #"{"record":"agreement","id":"C1","party_document":"11144477735","created_on":"2026-09-01","total_cents":1000,"installments":[{"number":1,"due_date":"2026-10-10","amount_cents":1000,"nosso_numero":"3"}]}"#,
+        ]
+        try (agreements.joined(separator: "\n") + "\n").write(toFile: dir + "/acordos.jsonl", atomically: true, encoding: .utf8)
+        let payments = [
+            #"{"record":"payment","nosso_numero":"0001","paid_cents":1000,"payment_date":"2026-10-01"}"#,
+            #"{"record":"event","event":"paid","nosso_numero":"00000000002","paid_cents":500,"occurrence_date":"2026-10-02"}"#,
+            #"{"record":"payment","document_number":"N/1","paid_cents":1000,"payment_date":"2026-10-03"}"#,
+            #"{"record":"payment","nosso_numero":"3","paid_cents":1000,"payment_date":"2026-10-04"}"#,
+            #"{"record":"payment","nosso_numero":"9","paid_cents":1000,"payment_date":"2026-10-05"}"#,
+        ]
+        let stdin = Array((payments.joined(separator: "\n") + "\n").utf8)
+        let args = ["reconcile", "--agreements", "acordos.jsonl", "--as-of", "2026-11-23"]
+        let r = troca(args, stdin: stdin, cwd: dir)
+        #expect(r.status == .dataError, "\(r.stderrText)")
+        let matches = r.records.filter { $0["record"] as? String == "match" }
+        let seen = matches.map { m in
+            [m["outcome"], m["rule"], m["agreement_id"], m["party_document"]].map { ($0 as? String) ?? "-" }.joined(separator: " ")
+        }
+        #expect(
+            seen == [
+                "exact nosso_numero OK 11144477735", "rejected_agreement nosso_numero SUM 52998224725",
+                "rejected_agreement document_number - 12345678909", "rejected_agreement nosso_numero C1 11144477735",
+                "unmatched - - -",
+            ])
+        // An exception: nothing applied, no amounts.
+        #expect(matches[1]["applied_cents"] == nil && matches[1]["balance_cents"] == nil && matches[1]["installment"] == nil)
+        #expect(r.stderrText.contains("unmatched 1, broken_agreement 0, settled_agreement 0, cancelled_agreement 0, rejected_agreement 3)"))
+        #expect(r.stderrText.contains("5 payments, 0 rejected, 0 skipped; 1 matched (nosso_numero 1, document_number 0, "))
+        #expect(r.stderrText.contains("party_amount_date 0), 4 exceptions (duplicate 0, "))
+        #expect(r.stderrText.contains("read 5 agreements: 1 taken, 4 rejected"))
+
+        let check = troca(args + ["--check"], stdin: stdin, cwd: dir)
+        let exceptions = check.records.compactMap { $0["outcome"] as? String }
+        #expect(exceptions == ["rejected_agreement", "rejected_agreement", "rejected_agreement", "unmatched"])
     }
 
     /// Late charges that cannot be computed (the index lacks December) are an error, not a zero:
