@@ -404,17 +404,19 @@ public struct Reconciler: Sendable {
     /// Apart from `reconcile` so that a caller may sort the payments while the agreements are
     /// still being read and indexed (it needs nothing of the reconciler).
     public static func canonicalOrder(_ payments: [Payment]) -> [Int] {
-        // Sorted by a packed (date, amount) key first; the full order only breaks its ties.
-        let keys = payments.map { UInt64(UInt32(truncatingIfNeeded: $0.date.daysSinceEpoch + 1 << 20)) << 40 | UInt64($0.paidCents & (1 << 40 - 1)) }
-        var order = Array(0..<payments.count)
-        keys.withUnsafeBufferPointer { keys in
-            payments.withUnsafeBufferPointer { payments in
-                order.sort { a, b in
-                    keys[a] != keys[b] ? keys[a] < keys[b] : Payment.canonicallyOrdered(payments[a], payments[b])
-                }
+        // Sorted by a packed (date, amount) key first; the full order only breaks its ties. The
+        // keys travel with their indexes (the sort moves pairs in contiguous memory instead of
+        // looking each key up at random), and the payments are read in place, not copied.
+        payments.withUnsafeBufferPointer { payments in
+            var keyed = payments.indices.map { k in
+                (key: UInt64(UInt32(truncatingIfNeeded: payments[k].date.daysSinceEpoch + 1 << 20)) << 40
+                    | UInt64(payments[k].paidCents & (1 << 40 - 1)), index: k)
             }
+            keyed.sort { a, b in
+                a.key != b.key ? a.key < b.key : Payment.canonicallyOrdered(payments[a.index], payments[b.index])
+            }
+            return keyed.map(\.index)
         }
-        return order
     }
 
     /// Applies payments in `order`, which must be `canonicalOrder(payments)`, as `reconcile(_:each:)`.
