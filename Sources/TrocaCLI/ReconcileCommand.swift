@@ -258,62 +258,62 @@ enum ReconcileCommand: Command {
     }
 
     static func matchRecord(
-        _ m: Match, _ names: [(id: String, party: String)], _ rejectedNames: [(id: String?, party: String?)], _ hasRules: Bool,
+        _ m: UnsafePointer<Match>, _ names: [(id: String, party: String)], _ rejectedNames: [(id: String?, party: String?)], _ hasRules: Bool,
         into b: inout ByteBuffer
     ) {
         var w = BufferObject(&b)
         w.string("record", "match")
-        w.string("outcome", m.outcome.rawValue)
-        if let rule = m.rule { w.string("rule", rule.rawValue) }
-        if let a = m.agreement {
+        w.string("outcome", m.pointee.outcome.rawValue)
+        if let rule = m.pointee.rule { w.string("rule", rule.rawValue) }
+        if let a = m.pointee.agreement {
             w.string("agreement_id", names[a].id)
             w.string("party_document", names[a].party)
-        } else if let r = m.rejectedAgreement {
+        } else if let r = m.pointee.rejectedAgreement {
             // The rejected agreement, as far as its record told it.
             if let id = rejectedNames[r].id { w.string("agreement_id", id) }
             if let party = rejectedNames[r].party { w.string("party_document", party) }
         }
-        if let i = m.installment { w.int("installment", i) }
-        if let d = m.dueDate { w.date("due_date", d) }
-        // Read through `m` (a borrowed value), not a copy of the payment (a retain per string).
+        if let i = m.pointee.installment { w.int("installment", i) }
+        if let d = m.pointee.dueDate { w.date("due_date", d) }
+        // Read through a pointer: a copy of the match (or of its payment) retains every string.
         w.open("payment")
-        w.string("kind", m.payment.kind)
-        if let v = m.payment.nossoNumero { w.string("nosso_numero", v) }
-        if let v = m.payment.documentNumber { w.string("document_number", v) }
-        if let v = m.payment.partyDocument { w.string("payer_document", v) }
-        if let v = m.payment.reference { w.string("reference", v) }
-        w.int("paid_cents", m.payment.paidCents)
-        w.date("date", m.payment.date)
+        w.string("kind", m.pointee.payment.kind)
+        if let v = m.pointee.payment.nossoNumero { w.string("nosso_numero", v) }
+        if let v = m.pointee.payment.documentNumber { w.string("document_number", v) }
+        if let v = m.pointee.payment.partyDocument { w.string("payer_document", v) }
+        if let v = m.pointee.payment.reference { w.string("reference", v) }
+        w.int("paid_cents", m.pointee.payment.paidCents)
+        w.date("date", m.pointee.payment.date)
         w.close()
-        if !m.outcome.isException {
-            w.int("applied_cents", m.appliedCents)
-            w.int("balance_cents", m.balanceCents)
-            w.int("credit_cents", m.creditCents)
-            if m.writtenOffCents > 0 { w.int("written_off_cents", m.writtenOffCents) }
-            w.int("days_late", m.daysLate)
-            if hasRules, m.chargesProblem == nil {
-                w.int("late_charges_cents", m.lateChargesCents)
-                w.int("charges_paid_cents", m.chargesPaidCents)
+        if !m.pointee.outcome.isException {
+            w.int("applied_cents", m.pointee.appliedCents)
+            w.int("balance_cents", m.pointee.balanceCents)
+            w.int("credit_cents", m.pointee.creditCents)
+            if m.pointee.writtenOffCents > 0 { w.int("written_off_cents", m.pointee.writtenOffCents) }
+            w.int("days_late", m.pointee.daysLate)
+            if hasRules, m.pointee.chargesProblem == nil {
+                w.int("late_charges_cents", m.pointee.lateChargesCents)
+                w.int("charges_paid_cents", m.pointee.chargesPaidCents)
             }
         }
-        if let d = m.duplicateOf {
+        if let d = m.pointee.duplicateOf {
             w.open("duplicate_of")
             w.string("file", d.sourceFile)
             w.int("line", d.sourceLine)
             w.close()
         }
         w.open("source")
-        w.string("file", m.payment.sourceFile)
-        w.int("line", m.payment.sourceLine)
+        w.string("file", m.pointee.payment.sourceFile)
+        w.int("line", m.pointee.payment.sourceLine)
         w.close()
         w.finish()
     }
 
-    static func statusRecord(_ a: Agreement, _ s: AgreementStanding, asOf: CivilDate, into b: inout ByteBuffer) {
+    static func statusRecord(_ a: UnsafePointer<Agreement>, _ s: AgreementStanding, asOf: CivilDate, into b: inout ByteBuffer) {
         var w = BufferObject(&b)
         w.string("record", "agreement_status")
-        w.string("agreement_id", a.id)
-        w.string("party_document", a.partyDocument)
+        w.string("agreement_id", a.pointee.id)
+        w.string("party_document", a.pointee.partyDocument)
         w.date("as_of", asOf)
         w.string("status", s.status)
         if let rule = s.brokenRule {
@@ -323,12 +323,12 @@ enum ReconcileCommand: Command {
             if let on = s.brokenOn { w.string("on", on.description) }
             w.close()
         }
-        w.int("total_cents", a.totalCents)
+        w.int("total_cents", a.pointee.totalCents)
         w.int("paid_cents", s.paidCents)
         w.int("open_cents", s.openCents)
         w.int("overdue_cents", s.overdueCents)
         w.int("credit_cents", s.creditCents)
-        w.int("installments", a.installments.count)
+        w.int("installments", a.pointee.installments.count)
         w.int("installments_paid", s.installmentsPaid)
         if let n = s.nextDue {
             w.open("next_due")

@@ -66,10 +66,10 @@ final class ReconcileRecords: PoolJob, @unchecked Sendable {
             f.agreements.withUnsafeBufferPointer { agreements in
                 for k in order {
                     if k >= 0 {
-                        ReconcileCommand.matchRecord(matches[k], f.names, f.rejectedNames, f.hasRules, into: &output)
+                        ReconcileCommand.matchRecord(matches.baseAddress! + k, f.names, f.rejectedNames, f.hasRules, into: &output)
                     } else {
                         let (a, s) = statuses[~k]
-                        ReconcileCommand.statusRecord(agreements[a], s, asOf: f.asOf, into: &output)
+                        ReconcileCommand.statusRecord(agreements.baseAddress! + a, s, asOf: f.asOf, into: &output)
                     }
                     ends.append(output.count)
                 }
