@@ -1,7 +1,7 @@
 /// Installment keys (nosso número, document number) → (agreement, installment index): the
 /// lookup every payment makes, a million times a run.
 ///
-/// A key of up to 16 bytes (nearly all: nosso números are matched without their leading zeros,
+/// An ASCII key of up to 16 bytes (nearly all: nosso números are matched without their leading zeros,
 /// document numbers are short) is held in the table's own slot, so a lookup reads one slot (one
 /// cache line) and compares two words; `Dictionary<String, _>` reads its bitmap, its keys and its
 /// values from three arrays and hashes with SipHash. Longer keys go to a dictionary beside it.
@@ -39,6 +39,12 @@ struct KeyIndex {
         return (UInt64(littleEndian: w.0), UInt64(littleEndian: w.1))
     }
 
+    /// Whether a key's words are ASCII. Only ASCII keys go in the slots, compared byte for byte:
+    /// Swift strings are equal when canonically equivalent (NFC "Ç" and NFD "C\u{327}" are one
+    /// key, as `Dictionary` finds them), so a key with other bytes goes to `long`.
+    @inline(__always)
+    private static func isASCII(_ k0: UInt64, _ k1: UInt64) -> Bool { (k0 | k1) & 0x8080_8080_8080_8080 == 0 }
+
     @inline(__always)
     private static func home(_ k0: UInt64, _ k1: UInt64, _ length: Int, _ mask: Int) -> Int {
         var h = k0 ^ (k1 &* 0x9E37_79B9_7F4A_7C15) ^ UInt64(length) &<< 59
@@ -53,6 +59,7 @@ struct KeyIndex {
         return key.withUTF8 { bytes -> (Int, Int)? in
             guard bytes.count > 0 && bytes.count <= 16 else { return long[String(decoding: bytes, as: UTF8.self)] }
             let (k0, k1) = Self.words(bytes)
+            guard Self.isASCII(k0, k1) else { return long[String(decoding: bytes, as: UTF8.self)] }
             let length = Int32(bytes.count)
             let mask = mask
             return slots.withUnsafeBufferPointer { slots in
@@ -73,11 +80,11 @@ struct KeyIndex {
     mutating func updateValue(_ value: (Int, Int), forKey key: String) -> (Int, Int)? {
         var key = key
         return key.withUTF8 { bytes -> (Int, Int)? in
-            guard bytes.count > 0 && bytes.count <= 16 else {
+            let (k0, k1) = bytes.count <= 16 ? Self.words(bytes) : (0, 0)
+            guard bytes.count > 0 && bytes.count <= 16 && Self.isASCII(k0, k1) else {
                 return long.updateValue(value, forKey: String(decoding: bytes, as: UTF8.self))
             }
             if (count + 1) * 2 > slots.count { grow() }
-            let (k0, k1) = Self.words(bytes)
             let length = Int32(bytes.count)
             let mask = mask
             let replaced = slots.withUnsafeMutableBufferPointer { slots -> (Int, Int)? in

@@ -738,8 +738,12 @@ public enum JSONReader {
             }
         }
 
+        /// On failure `i` is at the first byte that is not a hex digit, or the end.
         mutating func hex4() -> UInt32? {
-            guard i + 4 <= n else { return nil }
+            guard i + 4 <= n else {
+                while i < n, (48...57).contains(p[i]) || (65...70).contains(p[i]) || (97...102).contains(p[i]) { i += 1 }
+                return nil
+            }
             var v: UInt32 = 0
             for k in 0..<4 {
                 let c = p[i + k]
@@ -776,9 +780,17 @@ public enum JSONReader {
             case UInt8(ascii: "u"):
                 guard var scalar = hex4() else { return false }
                 if scalar & 0xFC00 == 0xD800 {
-                    guard i + 2 <= n, p[i] == UInt8(ascii: "\\"), p[i + 1] == UInt8(ascii: "u") else { return false }
+                    guard i + 2 <= n, p[i] == UInt8(ascii: "\\"), p[i + 1] == UInt8(ascii: "u") else {
+                        if i + 1 == n, p[i] == UInt8(ascii: "\\") { i = n }
+                        return false
+                    }
                     i += 2
-                    guard let low = hex4(), low & 0xFC00 == 0xDC00 else { return false }
+                    guard let low = hex4() else { return false }
+                    guard low & 0xFC00 == 0xDC00 else {
+                        // At the escape that should have been the low surrogate.
+                        i -= 6
+                        return false
+                    }
                     scalar = (scalar - 0xD800) * 0x400 + (low - 0xDC00) + 0x10000
                 } else if scalar & 0xFC00 == 0xDC00 {
                     i -= 6

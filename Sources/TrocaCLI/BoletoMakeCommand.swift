@@ -72,7 +72,7 @@ enum BoletoMakeCommand: Command {
         for (option, value, most) in [("--pix-name", pixName, 25), ("--pix-city", pixCity, 15)] {
             guard let value else { continue }
             let written = PixBRCode.ascii(value)
-            if value.isEmpty || written.utf8.count > most {
+            if written.isEmpty || written.utf8.count > most {
                 let how = written.utf8.count == value.count ? "" : " as the Pix code writes it (\"\(written)\", folded to ASCII)"
                 throw UsageError(message: "\(option) must have 1…\(most) characters, found \(written.utf8.count)\(how)")
             }

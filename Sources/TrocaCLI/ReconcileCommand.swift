@@ -185,8 +185,11 @@ enum ReconcileCommand: Command {
         var refused: [RejectedAgreement] = []
         var lines: [Int] = []
         // The raw lines are needed only for the agreements whose keys clash (rare): a file is
-        // read again for them, standard input is kept in one buffer (no array per line).
-        let keepRaw = path == "-"
+        // read again for them, standard input is kept in one buffer (no array per line). So is
+        // an input that is not a regular file (a FIFO, `/dev/stdin`, a shell's `<(…)`): read
+        // again, it would give nothing, or wait for a writer that never comes.
+        var info = stat()
+        let keepRaw = path == "-" || stat(io.path(path), &info) != 0 || info.st_mode & S_IFMT != S_IFREG
         var kept: [UInt8] = []
         var keptEnds: [Int] = []
         var read = 0, rejected = 0, skipped = 0

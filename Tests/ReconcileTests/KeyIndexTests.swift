@@ -30,3 +30,26 @@ import Testing
         #expect(index["A"] != nil && index["A\u{0}"] != nil && index["A"]! != index["A\u{0}"]!)
     }
 }
+
+/// Keys are Swift strings, equal when canonically equivalent (as `Dictionary` finds them): a
+/// key written composed (NFC, "Ç" one scalar) and decomposed (NFD, "C" + U+0327) is one key,
+/// whether it fits a slot or not.
+@Suite struct KeyIndexEquivalenceTests {
+    @Test func canonicallyEquivalentKeysAreOneKey() {
+        for (composed, decomposed) in [
+            ("AÇÃO-1", "A\u{43}\u{327}\u{41}\u{303}O-1"),  // 8 bytes and 10: both in slots
+            ("ÇÇÇÇÇÇÇ", String(repeating: "C\u{327}", count: 7)),  // 14 bytes and 21: a slot and the dictionary
+        ] {
+            #expect(composed == decomposed && composed.utf8.count != decomposed.utf8.count)
+            var index = KeyIndex()
+            var reference: [String: (Int, Int)] = [:]
+            index.updateValue((1, 0), forKey: composed)
+            reference.updateValue((1, 0), forKey: composed)
+            let old = index.updateValue((2, 0), forKey: decomposed)
+            let expected = reference.updateValue((2, 0), forKey: decomposed)
+            #expect(old?.0 == expected?.0, "\(composed): replaced \(String(describing: old)), Dictionary \(String(describing: expected))")
+            #expect(index[composed]?.0 == reference[composed]?.0, "\(composed)")
+            #expect(index[decomposed]?.0 == reference[decomposed]?.0, "\(composed)")
+        }
+    }
+}

@@ -366,3 +366,29 @@ extension Array {
         }
     }
 }
+
+/// A document number typed with its accents decomposed (NFD, as some systems write them) is the
+/// same key as the composed one (NFC): the payment finds its installment, and two agreements
+/// giving it in either form clash, as with `Dictionary`'s string keys.
+@Suite struct ReconcilerKeyEquivalenceTests {
+    static func withDocument(_ id: String, _ document: String) -> Agreement {
+        Agreement(
+            id: id, partyDocument: "11144477735", createdOn: day("2026-09-01"), totalCents: 10_000,
+            installments: [Installment(number: 1, dueDate: day("2026-10-10"), amountCents: 10_000, documentNumber: document)])
+    }
+
+    @Test func aDecomposedDocumentNumberFindsTheComposedOne() {
+        var r = Reconciler(agreements: [Self.withDocument("A", "AÇÃO-1")])
+        let p = Payment(
+            kind: "payment", documentNumber: "AC\u{327}A\u{303}O-1", paidCents: 10_000, date: day("2026-10-10"), sourceFile: "p.jsonl",
+            sourceLine: 1)
+        let m = r.reconcile([p])
+        #expect(m.map(\.outcome) == [.exact])
+        #expect(m.first?.rule == .documentNumber)
+    }
+
+    @Test func composedAndDecomposedDocumentNumbersClash() {
+        let r = Reconciler(agreements: [Self.withDocument("A", "AÇÃO-1"), Self.withDocument("B", "AC\u{327}A\u{303}O-1")])
+        #expect(r.rejected.keys.sorted() == ["A", "B"])
+    }
+}

@@ -409,4 +409,13 @@ extension CLITests {
         #expect(nfc.status == .ok && nfc.stdoutText == nfd.stdoutText, "\(nfc.stderrText)")
         #expect(nfd.stdoutText.contains("5925JOSE" + String(repeating: "N", count: 21)), "\(nfd.stdoutText)")
     }
+
+    /// A --pix-name of combining marks alone folds to no byte at all (the marks are dropped): a
+    /// usage error said once, as an empty one is, instead of every título rejected.
+    @Test func aPixNameThatFoldsToNothingIsAUsageError() {
+        let title = #"{"record":"title","bank":"237","agency":"1234","account":"0012345","carteira":"09","nosso_numero":"00000000002","due_date":"2026-04-01","amount_cents":100,"pix":{"key":"cobranca@exemplo.com.br"}}"#
+        let r = troca(["boleto", "make", "--as-of", "2026-01-01", "--pix-name", "\u{301}", "--pix-city", "Recife", "-"], stdin: Array(title.utf8))
+        #expect(r.status == .usage, "\(r.stderrText)")
+        #expect(r.stderrText.hasPrefix("troca: --pix-name must have 1…25 characters, found 0"), "\(r.stderrText)")
+    }
 }

@@ -305,3 +305,35 @@ extension BinaryTests {
         #expect(result.stderrText.contains("2 rejected"), "\(result.stderrText)")
     }
 }
+
+/// Agreements read from a path that is not a regular file (`/dev/fd/N` of a pipe, as a shell's
+/// `<(…)` or `/dev/stdin` give): it cannot be read again, so the clashing agreements' raw lines
+/// are kept as standard input's are, not looked for in a second read that finds nothing.
+@Suite struct ReconcileKeyConflictPipeTests {
+    @Test func clashingAgreementsFromAPipeCarryTheirOwnLines() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("troca-keypipe-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "".write(toFile: dir + "/none.jsonl", atomically: true, encoding: .utf8)
+        let agreements = ReconcileKeyConflictRawTests.agreements
+        let text = Array((agreements.joined(separator: "\n") + "\n").utf8)
+        var fds: [Int32] = [0, 0]
+        try #require(pipe(&fds) == 0)
+        defer { close(fds[0]) }
+        // Small enough for the pipe's buffer: written whole, then the writer closes.
+        let written = text.withUnsafeBytes { write(fds[1], $0.baseAddress, $0.count) }
+        close(fds[1])
+        try #require(written == text.count)
+        let r = troca(
+            ["reconcile", "--agreements", "/dev/fd/\(fds[0])", "--as-of", "2026-03-01", "--rejects", "rej.jsonl", "none.jsonl"], cwd: dir)
+        #expect(r.status.rawValue == 65, "\(r.stderrText)")
+        var raws: [Int: String] = [:]
+        for line in try String(contentsOfFile: dir + "/rej.jsonl", encoding: .utf8).split(separator: "\n") {
+            let record = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+            let source = record["source"] as? [String: Any]
+            if let n = (source?["line"] ?? record["line"]) as? Int { raws[n] = record["raw"] as? String }
+        }
+        #expect(raws[2] == agreements[1], "\(raws)")
+        #expect(raws[3] == agreements[2], "\(raws)")
+    }
+}
