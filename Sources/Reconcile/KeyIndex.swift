@@ -47,9 +47,15 @@ struct KeyIndex {
 
     @inline(__always)
     private static func home(_ k0: UInt64, _ k1: UInt64, _ length: Int, _ mask: Int) -> Int {
+        // MurmurHash3's 64-bit finaliser over the two words: every input bit reaches the low
+        // bits the mask keeps (sequential digit strings, common as nosso números, differ only
+        // in their last bytes, the words' high ones, and clustered under a weaker mix).
         var h = k0 ^ (k1 &* 0x9E37_79B9_7F4A_7C15) ^ UInt64(length) &<< 59
-        h = (h ^ (h >> 32)) &* 0xD6E8_FEB8_6659_FD93
-        h ^= h >> 32
+        h ^= h >> 33
+        h = h &* 0xFF51_AFD7_ED55_8CCD
+        h ^= h >> 33
+        h = h &* 0xC4CE_B9FE_1A85_EC53
+        h ^= h >> 33
         return Int(truncatingIfNeeded: h) & mask
     }
 
