@@ -390,13 +390,16 @@ public struct CNABWriter {
                 summary.skipped += 1
                 return
             }
-            func reject(_ code: DiagnosticCode, _ message: String) {
-                diagnostics.report(Diagnostic(.error, code, message, file: file, line: number, raw: raw()))
+            func reject(_ code: DiagnosticCode, _ message: String, column: Int = 0, raw line: [UInt8]? = nil) {
+                diagnostics.report(Diagnostic(.error, code, message, file: file, line: number, column: column, raw: line ?? raw()))
                 summary.rejected += 1
             }
             guard parsed else {
-                reject("write.json", cut ? "line too long for a record" : "not a JSON object")
-                return
+                // As the other JSONL stages say it: the column of the first bad byte, or of an array.
+                guard !cut else { return reject("write.json", "a line longer than \(LineReader.maxLineLength) bytes") }
+                let line = raw()
+                let (message, column) = line.withUnsafeBufferPointer { JSONReader.notAnObject($0) }
+                return reject("write.json", message, column: column, raw: line)
             }
             slots.begin()
             slots.resolve(tape, 0, at: 0, trie: writer.trie)
