@@ -21,6 +21,26 @@ extension JSONReader {
         return ("not valid JSON at \(shown(line[offset]))", offset + 1)
     }
 
+    /// Where a whole file (a configuration, a layout) that is not JSON stops being JSON, and what
+    /// is there: the 1-based line and byte column of its first bad byte, or of the end of its
+    /// last value when it ends too soon; nil when the text is JSON, or UTF-16 or UTF-32 text.
+    /// It parses `text`: call it when a reader refused the file.
+    public static func syntaxError(inFile text: [UInt8]) -> (problem: String, line: Int, column: Int)? {
+        guard let offset = text.withUnsafeBufferPointer({ errorOffset($0) }) else { return nil }
+        var end = offset
+        let problem: String
+        if offset < text.count {
+            problem = "not valid JSON at \(shown(text[offset]))"
+        } else {
+            // Ends too soon: said just past its last byte that is not a blank or a line end.
+            while end > 0, [0x20, 0x09, 0x0D, 0x0A].contains(text[end - 1]) { end -= 1 }
+            problem = end == 0 ? "not valid JSON: the file is empty" : "not valid JSON, the file ends inside it"
+        }
+        let lineStart = text[..<end].lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
+        let line = 1 + text[..<lineStart].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+        return (problem, line, end - lineStart + 1)
+    }
+
     /// A byte as a message shows it: `"x"` when printable ASCII (`"\""` for a quote), else
     /// `byte 0xC3`.
     static func shown(_ byte: UInt8) -> String {
