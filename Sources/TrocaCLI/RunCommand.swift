@@ -55,7 +55,7 @@ enum RunCommand: Command {
         do {
             pipeline = try Pipeline.load(path: io.path(file), name: file, check: PipelineRunner.check)
         } catch {
-            context.print(Diagnostic(.error, "run.pipeline", "\(error.path): \(error.message)", file: error.file))
+            context.print(Diagnostic(.error, "run.pipeline", error.located, file: error.file, line: error.line, column: error.column))
             return .config
         }
         if input != "-", FileManager.default.fileExists(atPath: io.path(input)) == false {
