@@ -60,11 +60,12 @@ public struct LayoutLibrary: Sendable {
         while let rel = walker.nextObject() as? String {
             guard rel.hasSuffix(".json") else { continue }
             let path = (directory as NSString).appendingPathComponent(rel)
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw LayoutError(file: path, code: "layout.unreadable", message: "cannot read file")
+            let data: [UInt8]
+            do { data = try FileSource.contents(of: path) } catch {
+                throw LayoutError(file: path, code: "layout.unreadable", message: "cannot read file: \(error.reason)")
             }
             let name = String(rel.dropLast(5))
-            found.append(LayoutSource(name: name, origin: path, json: [UInt8](data)))
+            found.append(LayoutSource(name: name, origin: path, json: data))
         }
         return found.sorted { $0.name < $1.name }
     }

@@ -205,10 +205,10 @@ enum ReconcileRun {
     /// kinds (`jsonFiles`) that is not JSON, at the line and column where it stops being JSON,
     /// before its reader sees it.
     static func contents(_ path: String, _ io: IO, what: String) throws -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: io.path(path)) else {
-            throw ConfigFileError(file: path, message: "cannot read the \(what)")
+        let bytes: [UInt8]
+        do { bytes = try FileSource.contents(of: io.path(path), name: path) } catch {
+            throw ConfigFileError(file: path, message: "cannot read the \(what): \(error.reason)")
         }
-        let bytes = [UInt8](data)
         if let code = jsonFiles[what], let (problem, line, column) = JSONReader.syntaxError(inFile: bytes) {
             throw ConfigFileError(file: path, code: code, message: problem, line: line, column: column)
         }

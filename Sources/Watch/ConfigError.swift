@@ -111,7 +111,8 @@ func loadJSON(_ path: String, name: String) throws(ConfigError) -> JSONValue {
     do {
         bytes = try FileBytes.read(path)
     } catch {
-        throw ConfigError(file: name, path: "$", message: "cannot read: \(error)")
+        // The system's reason; the file is already named (as the user gave it, not `path`).
+        throw ConfigError(file: name, path: "$", message: "cannot read: \(error.reason)")
     }
     guard let value = JSONValue(parsing: bytes) else {
         var e = ConfigError(file: name, path: "$", message: "not valid JSON")

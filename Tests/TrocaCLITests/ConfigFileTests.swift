@@ -38,10 +38,20 @@ import TrocaCLI
         #expect(r.stderrText.contains("nowhere."), "\(r.stderrText)")
     }
 
-    /// A directory where the rules file should be cannot be read: 78 too.
+    /// Each says the system's reason, as a missing input does.
+    @Test(arguments: missingConfiguration)
+    func aMissingConfigurationFileSaysWhy(args: [String]) {
+        let r = troca(args)
+        let said = r.stderrText.split(separator: "\n").first.map(String.init) ?? ""
+        #expect(said.hasPrefix("troca: nowhere.") && said.hasSuffix(": No such file or directory"), "\(r.stderrText)")
+    }
+
+    /// A directory where the rules file should be cannot be read: 78 too, and said so.
     @Test func anUnreadableConfigurationFileIsExit78() {
         let r = troca(["update", "--as-of", "2026-11-23", "--rules", "Fixtures", Self.titles])
         #expect(r.status == .config, "\(r.stderrText)")
+        #expect(
+            r.stderrText == "troca: Fixtures: error: [config.unreadable] cannot read the rules file: is a directory\n", "\(r.stderrText)")
     }
 
     /// The same commands with their configuration, reading input data that is not there.
@@ -97,12 +107,13 @@ import TrocaCLI
         (["watch", "--config", "bad-watch.json", "--once"], "troca: bad-watch.json: error: [watch.config] $.rules: expected an array"),
         (
             ["update", "--as-of", "2026-11-23", "--rules", "nowhere.json", "t.jsonl"],
-            "troca: nowhere.json: error: [config.unreadable] cannot read the rules file"
+            "troca: nowhere.json: error: [config.unreadable] cannot read the rules file: No such file or directory"
         ),
         (
             ["import", "titles", "--map", "nowhere.json", "t.jsonl"],
-            "troca: nowhere.json: error: [config.unreadable] cannot read the column map"
+            "troca: nowhere.json: error: [config.unreadable] cannot read the column map: No such file or directory"
         ),
+        (["run", "nowhere.json", "t.jsonl"], "troca: nowhere.json: error: [run.pipeline] $: cannot read: No such file or directory\n"),
     ]
 
     @Test(arguments: wrongConfiguration)
