@@ -125,6 +125,8 @@ public struct CNABWriter {
         public let code: DiagnosticCode
         /// What is wrong.
         public let description: String
+        /// The layout it is about (the one looked for, when there is none).
+        public let layout: String
     }
 
     /// Chooses and compiles the bank's remessa layout.
@@ -135,7 +137,8 @@ public struct CNABWriter {
         var name = options.layout ?? "\(family)/\(options.bank)/\(direction)"
         if options.layout == nil, library.sources[name] == nil {
             guard options.format == .cnab240 else {
-                throw SetupError(code: "write.no-layout", description: library.noCNAB400Layout(bank: options.bank, direction: direction))
+                throw SetupError(
+                    code: "write.no-layout", description: library.noCNAB400Layout(bank: options.bank, direction: direction), layout: name)
             }
             name = "cnab240/febraban/\(direction)"
         }
@@ -191,7 +194,7 @@ public struct CNABWriter {
         facePath = trie.byPath["face_cents"] ?? -1
         func first(_ role: RecordRole) -> Int? { compiled.records.firstIndex { $0.role == role } }
         guard let header = first(.fileHeader), let trailer = first(.fileTrailer) else {
-            throw SetupError(code: "write.layout", description: "layout \(name) has no file header or file trailer record")
+            throw SetupError(code: "write.layout", description: "layout \(name) has no file header or file trailer record", layout: name)
         }
         fileHeader = header
         fileTrailer = trailer
@@ -200,7 +203,7 @@ public struct CNABWriter {
         details = compiled.records.indices.filter { compiled.records[$0].role == .detail && !compiled.records[$0].fallback }
         starts = details.filter { compiled.records[$0].startsGroup }
         guard !starts.isEmpty else {
-            throw SetupError(code: "write.layout", description: "layout \(name) has no detail record that starts a título")
+            throw SetupError(code: "write.layout", description: "layout \(name) has no detail record that starts a título", layout: name)
         }
         dueDateRequired = plans.map { $0.paths.contains("due_date") }
         hasAmount = plans.map { $0.paths.contains("amount_cents") || $0.paths.contains("face_cents") }
@@ -390,13 +393,16 @@ public struct CNABWriter {
                 summary.skipped += 1
                 return
             }
-            func reject(_ code: DiagnosticCode, _ message: String) {
-                diagnostics.report(Diagnostic(.error, code, message, file: file, line: number, raw: raw()))
+            func reject(_ code: DiagnosticCode, _ message: String, column: Int = 0, raw line: [UInt8]? = nil) {
+                diagnostics.report(Diagnostic(.error, code, message, file: file, line: number, column: column, raw: line ?? raw()))
                 summary.rejected += 1
             }
             guard parsed else {
-                reject("write.json", cut ? "line too long for a record" : "not a JSON object")
-                return
+                // As the other JSONL stages say it: the column of the first bad byte, or of an array.
+                guard !cut else { return reject("write.json", "a line longer than \(LineReader.maxLineLength) bytes") }
+                let line = raw()
+                let (message, column) = line.withUnsafeBufferPointer { JSONReader.notAnObject($0) }
+                return reject("write.json", message, column: column, raw: line)
             }
             slots.begin()
             slots.resolve(tape, 0, at: 0, trie: writer.trie)

@@ -123,11 +123,11 @@ public struct CompiledLayout: Sendable {
             for (f, field) in record.fields.enumerated() {
                 let path = "records[\(r)].fields[\(f)]"
                 guard field.pos.count == 2 else {
-                    throw LayoutError(file: layout.name, path: path + ".pos", message: "pos must be [start, end]")
+                    throw LayoutError(file: layout.name, path: path + ".pos", code: "layout.pos", message: "pos must be [start, end]")
                 }
                 let picture: Picture
                 do { picture = try Picture(field.picture) } catch {
-                    throw LayoutError(file: layout.name, path: path + ".picture", message: error.description)
+                    throw LayoutError(file: layout.name, path: path + ".picture", code: "layout.picture", message: error.description)
                 }
                 let format: FieldFormat
                 switch field.format {
@@ -141,7 +141,8 @@ public struct CompiledLayout: Sendable {
                 case "reasons": format = .reasons
                 case "enum": format = .enumeration
                 case let other?:
-                    throw LayoutError(file: layout.name, path: path + ".format", message: "unknown format \"\(other)\"")
+                    throw LayoutError(
+                        file: layout.name, path: path + ".format", code: "layout.format", message: "unknown format \"\(other)\"")
                 }
                 let entries = (field.enum ?? [:]).sorted { $0.key < $1.key }.map { raw, value in
                     var json: [UInt8] = []

@@ -208,31 +208,46 @@ public struct CodeTable: Sendable, Codable, Hashable {
     ]
 }
 
-/// A layout that could not be loaded, naming the file and the JSON path.
+/// A layout that could not be loaded, naming the file and the JSON path. Exit 78.
 public struct LayoutError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The file (or built-in name) the problem is in.
     public var file: String
     /// The JSON path, e.g. `records[2].fields[5].pos`.
     public var path: String
+    /// A stable code such as `layout.unknown` or `layout.json`.
+    public var code: DiagnosticCode
     /// What is wrong.
     public var message: String
+    /// Where a JSON syntax error is: 1-based line and byte column (0 when the error is not one).
+    public var line = 0
+    /// See `line`.
+    public var column = 0
 
     /// Creates an error.
-    public init(file: String, path: String = "", message: String) {
+    public init(file: String, path: String = "", code: DiagnosticCode = "layout.invalid", message: String) {
         self.file = file
         self.path = path
+        self.code = code
         self.message = message
     }
 
-    /// A textual form, for messages.
+    /// `FILE[:LINE:COL]: error: [code] path: message`, DESIGN.md's diagnostic (printed after
+    /// `troca: `); the JSON path leads the message, as a configuration's does.
     public var description: String {
-        path.isEmpty ? "\(file): \(message)" : "\(file): \(path): \(message)"
+        Diagnostic(.error, code, path.isEmpty ? message : "\(path): \(message)", file: file, line: line, column: column).formatted
     }
 }
 
 extension LayoutError {
-    /// Translates a `DecodingError` into a message with the coding path.
-    static func from(_ error: Error, file: String) -> LayoutError {
+    /// Translates a `DecodingError` into a message with the coding path (code `layout.json`); a
+    /// source that is not JSON at all is said at the line and column where it stops being JSON.
+    static func from(_ error: Error, source: LayoutSource) -> LayoutError {
+        let file = source.displayName
+        if let (problem, line, column) = JSONReader.syntaxError(inFile: source.json) {
+            var e = LayoutError(file: file, code: "layout.json", message: problem)
+            (e.line, e.column) = (line, column)
+            return e
+        }
         func render(_ path: [CodingKey]) -> String {
             var s = ""
             for key in path {
@@ -245,22 +260,22 @@ extension LayoutError {
             return s
         }
         guard let e = error as? DecodingError else {
-            return LayoutError(file: file, message: "\(error)")
+            return LayoutError(file: file, code: "layout.json", message: "\(error)")
         }
         switch e {
         case .keyNotFound(let key, let ctx):
-            return LayoutError(file: file, path: render(ctx.codingPath), message: "missing key \"\(key.stringValue)\"")
+            return LayoutError(file: file, path: render(ctx.codingPath), code: "layout.json", message: "missing key \"\(key.stringValue)\"")
         case .typeMismatch(let type, let ctx):
-            return LayoutError(file: file, path: render(ctx.codingPath), message: "expected \(type)")
+            return LayoutError(file: file, path: render(ctx.codingPath), code: "layout.json", message: "expected \(type)")
         case .valueNotFound(let type, let ctx):
-            return LayoutError(file: file, path: render(ctx.codingPath), message: "expected \(type), found null")
+            return LayoutError(file: file, path: render(ctx.codingPath), code: "layout.json", message: "expected \(type), found null")
         case .dataCorrupted(let ctx):
             let underlying = (ctx.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
             return LayoutError(
-                file: file, path: render(ctx.codingPath),
+                file: file, path: render(ctx.codingPath), code: "layout.json",
                 message: "not valid JSON" + (underlying.map { ": \($0)" } ?? ""))
         @unknown default:
-            return LayoutError(file: file, message: "\(e)")
+            return LayoutError(file: file, code: "layout.json", message: "\(e)")
         }
     }
 }

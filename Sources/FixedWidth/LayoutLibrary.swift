@@ -50,21 +50,22 @@ public struct LayoutLibrary: Sendable {
     public static func scan(directory: String) throws(LayoutError) -> [LayoutSource] {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDir), isDir.boolValue else {
-            throw LayoutError(file: directory, message: "layouts directory not found")
+            throw LayoutError(file: directory, code: "layout.unreadable", message: "layouts directory not found")
         }
         let root = URL(fileURLWithPath: directory).standardizedFileURL.path
         guard let walker = FileManager.default.enumerator(atPath: root) else {
-            throw LayoutError(file: directory, message: "cannot read layouts directory")
+            throw LayoutError(file: directory, code: "layout.unreadable", message: "cannot read layouts directory")
         }
         var found: [LayoutSource] = []
         while let rel = walker.nextObject() as? String {
             guard rel.hasSuffix(".json") else { continue }
             let path = (directory as NSString).appendingPathComponent(rel)
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw LayoutError(file: path, message: "cannot read file")
+            let data: [UInt8]
+            do { data = try FileSource.contents(of: path) } catch {
+                throw LayoutError(file: path, code: "layout.unreadable", message: "cannot read file: \(error.reason)")
             }
             let name = String(rel.dropLast(5))
-            found.append(LayoutSource(name: name, origin: path, json: [UInt8](data)))
+            found.append(LayoutSource(name: name, origin: path, json: data))
         }
         return found.sorted { $0.name < $1.name }
     }
@@ -84,14 +85,14 @@ public struct LayoutLibrary: Sendable {
         do {
             return try JSONDecoder().decode(Kind.self, from: Data(source.json)).kind
         } catch {
-            throw LayoutError.from(error, file: source.displayName)
+            throw LayoutError.from(error, source: source)
         }
     }
 
     /// The source of a name, or an error listing what exists.
     public func source(named name: String) throws(LayoutError) -> LayoutSource {
         guard let source = sources[name] else {
-            throw LayoutError(file: name, message: "unknown layout \"\(name)\" (see `troca layout list`)")
+            throw LayoutError(file: name, code: "layout.unknown", message: "unknown layout \"\(name)\" (see `troca layout list`)")
         }
         return source
     }
@@ -103,10 +104,11 @@ public struct LayoutLibrary: Sendable {
         do {
             layout = try JSONDecoder().decode(Layout.self, from: Data(source.json))
         } catch {
-            throw LayoutError.from(error, file: source.displayName)
+            throw LayoutError.from(error, source: source)
         }
         guard layout.kind == "layout" else {
-            throw LayoutError(file: source.displayName, path: "kind", message: "expected \"layout\", found \"\(layout.kind)\"")
+            throw LayoutError(
+                file: source.displayName, path: "kind", code: "layout.kind", message: "expected \"layout\", found \"\(layout.kind)\"")
         }
         return layout
     }
@@ -120,7 +122,7 @@ public struct LayoutLibrary: Sendable {
         while let current = next {
             if seen.contains(current) {
                 throw LayoutError(
-                    file: try source(named: name).displayName, path: "extends",
+                    file: try source(named: name).displayName, path: "extends", code: "layout.extends",
                     message: "extends cycle: \((seen + [current]).joined(separator: " -> "))")
             }
             seen.append(current)
@@ -140,7 +142,7 @@ public struct LayoutLibrary: Sendable {
             }
             guard child.recordLength == resolved.recordLength else {
                 throw LayoutError(
-                    file: try source(named: child.name).displayName, path: "record_length",
+                    file: try source(named: child.name).displayName, path: "record_length", code: "layout.length",
                     message: "\(child.recordLength) differs from \(resolved.recordLength) in \(resolved.name), which it extends")
             }
             for (key, value) in (child.defaults ?? [:]).sorted(by: { $0.key < $1.key }) {
@@ -149,7 +151,7 @@ public struct LayoutLibrary: Sendable {
                     let f = records[r].fields.firstIndex(where: { $0.name == parts[1] })
                 else {
                     throw LayoutError(
-                        file: try source(named: child.name).displayName, path: "defaults.\(key)",
+                        file: try source(named: child.name).displayName, path: "defaults.\(key)", code: "layout.default",
                         message: "names no field: expected RECORD.FIELD of a record this layout has (or inherits)")
                 }
                 records[r].fields[f].default = value
@@ -170,10 +172,11 @@ public struct LayoutLibrary: Sendable {
         do {
             table = try JSONDecoder().decode(CodeTable.self, from: Data(source.json))
         } catch {
-            throw LayoutError.from(error, file: source.displayName)
+            throw LayoutError.from(error, source: source)
         }
         guard table.kind == "codes" else {
-            throw LayoutError(file: source.displayName, path: "kind", message: "expected \"codes\", found \"\(table.kind)\"")
+            throw LayoutError(
+                file: source.displayName, path: "kind", code: "layout.kind", message: "expected \"codes\", found \"\(table.kind)\"")
         }
         return table
     }

@@ -11,10 +11,15 @@ public struct LintProblem: Sendable, Hashable, CustomStringConvertible {
     public var code: DiagnosticCode
     /// What is wrong.
     public var message: String
+    /// Where a JSON syntax error is: 1-based line and byte column (0 when the problem is not one).
+    public var line = 0
+    /// See `line`.
+    public var column = 0
 
-    /// A textual form, for messages.
+    /// `FILE[:LINE:COL]: error: [code] path: message`, DESIGN.md's diagnostic (printed after
+    /// `troca: `); the JSON path leads the message.
     public var description: String {
-        "\(file): \(path.isEmpty ? "" : path + ": ")error: [\(code.rawValue)] \(message)"
+        Diagnostic(.error, code, path.isEmpty ? message : "\(path): \(message)", file: file, line: line, column: column).formatted
     }
 }
 
@@ -45,7 +50,12 @@ public enum LayoutLint {
             problems.append(LintProblem(file: file, path: path, code: code, message: message))
         }
         guard let object = try? JSONSerialization.jsonObject(with: Data(source.json)) as? [String: Any] else {
-            do { _ = try LayoutLibrary.kind(of: source) } catch { add(error.path, "layout.json", error.message); return problems }
+            do { _ = try LayoutLibrary.kind(of: source) } catch {
+                var problem = LintProblem(file: file, path: error.path, code: "layout.json", message: error.message)
+                (problem.line, problem.column) = (error.line, error.column)
+                problems.append(problem)
+                return problems
+            }
             add("", "layout.json", "not a JSON object")
             return problems
         }

@@ -74,6 +74,24 @@ public final class FileSource: ByteSource {
     }
 }
 
+extension FileSource {
+    /// The whole of a small file (a configuration, a layout), or an `InputError` with the
+    /// system's reason; `name` (default: the path) is how the error calls it.
+    public static func contents(of path: String, name: String? = nil) throws(InputError) -> [UInt8] {
+        let source = try FileSource(path: path, name: name)
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n: Int
+            do { n = try chunk.withUnsafeMutableBytes { try source.read(into: $0) } } catch {
+                throw error as? InputError ?? InputError(file: name ?? path, reason: "\(error)", missing: false)
+            }
+            if n == 0 { return bytes }
+            bytes += chunk[0..<n]
+        }
+    }
+}
+
 /// An in-memory input.
 public final class MemorySource: ByteSource {
     let bytes: [UInt8]

@@ -138,7 +138,11 @@ public struct ColumnMap: Sendable, Hashable {
         } catch let e as MapError {
             throw e
         } catch {
-            throw MapError("the column map is not valid JSON: \(error.localizedDescription)")
+            // Where it stops being JSON, not Foundation's "The data is not in the correct format".
+            guard let (problem, line, column) = JSONReader.syntaxError(inFile: json) else {
+                throw MapError("the column map is not valid JSON")
+            }
+            throw MapError("the column map is \(problem) (line \(line), column \(column))")
         }
         let known: Set<String> = ["record", "doc", "delimiter", "key", "fields"]
         if let unknown = object.keys.filter({ !known.contains($0) }).sorted().first {

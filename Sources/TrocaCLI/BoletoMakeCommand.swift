@@ -184,7 +184,7 @@ struct TitleBoletoMaker {
 
     mutating func process(_ line: UnsafeBufferPointer<UInt8>) -> Result {
         guard JSONReader.parse(line, into: &tape, members: &recorded), tape[0].kind == .object else {
-            let (message, column) = JSONLInput.notAnObject(line)
+            let (message, column) = JSONReader.notAnObject(line)
             return .rejected(BoletoError("boleto.json", message), column: column, source: nil)
         }
         var t = BoletoTitle(bank: "")

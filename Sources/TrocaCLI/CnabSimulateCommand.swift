@@ -87,7 +87,7 @@ enum CnabSimulateCommand: Command {
             return .dataError
         } catch let e as CNABWriter.SetupError {
             outputFile?.abort()
-            io.say("cnab simulate: [\(e.code.rawValue)] \(e.description)")
+            context.print(Diagnostic(.error, e.code, e.description, file: e.layout))
             return .config
         }
         try outputFile?.commit()

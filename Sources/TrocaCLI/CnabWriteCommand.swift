@@ -98,7 +98,7 @@ enum CnabWriteCommand: Command {
         do {
             writer = try CNABWriter(library: library, options: options)
         } catch let e as CNABWriter.SetupError {
-            io.say("cnab write: [\(e.code.rawValue)] \(e.description); give --layout NAME (troca layout list)")
+            context.print(Diagnostic(.error, e.code, e.description + "; give --layout NAME (troca layout list)", file: e.layout))
             return .config
         }
         guard args.positionals.count <= 1 else { throw UsageError(message: "cnab write reads one input (FILE or -)") }

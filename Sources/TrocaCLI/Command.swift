@@ -1,4 +1,5 @@
 import FixedWidth
+import Foundation
 import Records
 
 /// One command of `troca`: its name, its help, and how it runs. Commands live one per file
@@ -39,7 +40,23 @@ struct Context {
         }
         dirs += args.values["layouts"] ?? []
         for dir in dirs {
-            try library.add(directory: io.path(dir))
+            // Files are named as the user gave the directory (`mine/x.json`), not by absolute path.
+            var path = io.path(dir)
+            while path.count > 1, path.hasSuffix("/") { path.removeLast() }
+            func given(_ file: String) -> String {
+                guard file.hasPrefix(path + "/") else { return file == path ? dir : file }
+                return (dir as NSString).appendingPathComponent(String(file.dropFirst(path.count + 1)))
+            }
+            let sources: [LayoutSource]
+            do { sources = try LayoutLibrary.scan(directory: path) } catch {
+                var e = error
+                e.file = given(e.file)
+                throw e
+            }
+            for var source in sources {
+                source.origin = given(source.origin)
+                library.add(source)
+            }
         }
         return library
     }

@@ -105,7 +105,7 @@ enum ConvertCommand: Command {
                 guard !cut, JSONReader.parse(bytes, into: &tape), tape[0].kind == .object else {
                     rejected += 1
                     let (message, column) =
-                        cut ? ("a line longer than \(LineReader.maxLineLength) bytes", 0) : JSONLInput.notAnObject(bytes)
+                        cut ? ("a line longer than \(LineReader.maxLineLength) bytes", 0) : JSONReader.notAnObject(bytes)
                     sink.report(Diagnostic(.error, "convert.json", message, file: name, line: number, column: column, raw: Array(bytes)))
                     return true
                 }

@@ -27,7 +27,10 @@ enum HelpCommand: Command {
             if commandName.starts(with: words) { helps.append(command.help) }
         }
         guard !helps.isEmpty else {
-            throw UsageError(message: "no command \"troca \(words.joined(separator: " "))\"; run `troca help` for the list")
+            // Names what was asked as it was typed, then the words that name no command
+            // (`troca help help x`: "help x", not "troca help x", which reads as the request).
+            let asked = words.joined(separator: " ")
+            throw UsageError(message: "troca help \(asked): no command \"\(asked)\"; run `troca help` for the list")
         }
         try context.io.write(helps.joined(separator: "\n"))
         return .ok

@@ -32,7 +32,7 @@ struct JSONLInput {
             }
             guard !cut, JSONReader.parse(bytes, into: &tape), tape[0].kind == .object else {
                 counts.malformed += 1
-                let (message, column) = cut ? ("a line longer than \(LineReader.maxLineLength) bytes", 0) : Self.notAnObject(bytes)
+                let (message, column) = cut ? ("a line longer than \(LineReader.maxLineLength) bytes", 0) : JSONReader.notAnObject(bytes)
                 let code = DiagnosticCode(rawValue: stage + ".json")
                 sink.report(Diagnostic(.error, code, message, file: name, line: number, column: column, raw: Array(bytes)))
                 return true
@@ -40,35 +40,6 @@ struct JSONLInput {
             return try body(&tape, number, bytes)
         }
         return counts
-    }
-}
-
-extension JSONLInput {
-    /// Why a line is not a JSONL record, for its diagnostic, and the 1-based column it is about:
-    /// for a line that is not JSON, its first bad byte (`syntaxError`); for JSON that is not an
-    /// object, where it starts; 0 for UTF-16 or UTF-32 text. Only for a line `JSONReader.parse`
-    /// refused or read as an array: it reads it again.
-    static func notAnObject(_ line: UnsafeBufferPointer<UInt8>) -> (message: String, column: Int) {
-        if let (problem, column) = syntaxError(line) { return ("expected a JSON object: \(problem)", column) }
-        var tape = JSONTape()
-        guard JSONReader.parse(line, into: &tape) else { return ("expected a JSON object", 0) }
-        let bom = line.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
-        let start = line[bom...].firstIndex { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D && $0 != 0x0A } ?? bom
-        return ("expected a JSON object, found an array", start + 1)
-    }
-
-    /// Where a line that is not JSON stops being JSON, and what is there: the 1-based column of
-    /// its first bad byte (`JSONReader.errorOffset`), or just past its end when it ends too soon;
-    /// nil when the line is JSON, or UTF-16 or UTF-32 text.
-    static func syntaxError(_ line: UnsafeBufferPointer<UInt8>) -> (problem: String, column: Int)? {
-        guard let offset = JSONReader.errorOffset(line) else { return nil }
-        guard offset < line.count else { return ("not valid JSON, the line ends inside it", offset + 1) }
-        let byte = line[offset]
-        let escape = byte == 0x22 || byte == 0x5C ? "\\" : ""
-        let found =
-            byte >= 0x20 && byte < 0x7F
-            ? "\"\(escape)\(Character(Unicode.Scalar(byte)))\"" : "byte 0x" + String(byte, radix: 16, uppercase: true)
-        return ("not valid JSON at \(found)", offset + 1)
     }
 }
 

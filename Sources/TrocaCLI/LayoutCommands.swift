@@ -131,9 +131,7 @@ enum LayoutLintCommand: Command {
                     targets.append(source)
                 }
             } else {
-                guard let data = FileManager.default.contents(atPath: path) else {
-                    throw InputError(file: arg, reason: "cannot read", missing: false)
-                }
+                let data = Data(try FileSource.contents(of: path, name: arg))
                 // The name is what the file claims, checked against its path below.
                 struct Name: Decodable { var name: String }
                 let claimed = (try? JSONDecoder().decode(Name.self, from: data))?.name ?? (arg as NSString).lastPathComponent

@@ -62,7 +62,7 @@ struct LetterRenderer {
     mutating func render(_ line: UnsafeBufferPointer<UInt8>, senderGiven: inout Bool, into out: inout [UInt8]) -> Outcome {
         if line.isEmpty { return .rejected(code: "letters.json", message: "a line longer than \(LineReader.maxLineLength) bytes") }
         guard JSONReader.parse(line, into: &tape), tape[0].kind == .object else {
-            let (message, column) = JSONLInput.notAnObject(line)
+            let (message, column) = JSONReader.notAnObject(line)
             return .rejected(code: "letters.json", message: message, column: column)
         }
         guard tape.recordKind == "letter" else { return .skipped }

@@ -42,7 +42,7 @@ final class LetterHistory {
     /// A line that is not a `letter_sent` record (said, exit 65).
     struct BadLine: Error {
         let line: Int
-        /// Where a line that is not JSON stops being JSON, and what is there (`JSONLInput.syntaxError`).
+        /// Where a line that is not JSON stops being JSON, and what is there (`JSONReader.syntaxError`).
         var syntax: (problem: String, column: Int)? = nil
     }
 
@@ -104,7 +104,7 @@ final class LetterHistory {
                             + (lock != nil ? ", and cut off before this run appends" : ""))
                     return false
                 }
-                bad = BadLine(line: number, syntax: parsed || cut ? nil : JSONLInput.syntaxError(line))
+                bad = BadLine(line: number, syntax: parsed || cut ? nil : JSONReader.syntaxError(line))
                 return false
             }
             if keep(party) { sent.insert(SentLetter(party: party, step: step)) }

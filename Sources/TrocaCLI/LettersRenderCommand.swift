@@ -87,9 +87,10 @@ enum LettersRenderCommand: Command {
         var lst: LSTWriter? = nil
         if format == "lst" {
             let library = try context.library(args)
-            let layout = try CompiledLayout(try library.layout(named: args.value("lst-layout") ?? "lst/troca"))
+            let lstLayout = args.value("lst-layout") ?? "lst/troca"
+            let layout = try CompiledLayout(try library.layout(named: lstLayout))
             do { lst = try LSTWriter(layout: layout) } catch {
-                io.say(error.message)
+                context.print(Diagnostic(.error, "layout.lst", error.message, file: try library.source(named: lstLayout).displayName))
                 return .config
             }
         }

@@ -31,8 +31,11 @@ enum RunCommand: Command {
         not take or an unknown placeholder exits 78 naming the JSON path ($.stages[1].stage).
         A stage exiting 0, 1 or 65 passes its output on and the run exits with the worst of
         them; any other status stops the run there, leaves no output file, and is the exit
-        status. Stages' --rejects files are put in place with the output when the run ends: a
-        run that stops leaves none.
+        status. A stage whose input is broken as a whole (a structural error such as a
+        truncated CNAB file, a file that is not CSV) stops the run too, which exits 65
+        ("stopped: … its input is broken as a whole"); a stage stopped by its --max-rejects is
+        not one of these and passes its records on. Stages' --rejects files are put in place
+        with the output when the run ends: a run that stops leaves none.
 
         options:
           --output FILE       the last stage's output (written atomically), instead of the pipeline's
@@ -55,7 +58,7 @@ enum RunCommand: Command {
         do {
             pipeline = try Pipeline.load(path: io.path(file), name: file, check: PipelineRunner.check)
         } catch {
-            context.print(Diagnostic(.error, "run.pipeline", "\(error.path): \(error.message)", file: error.file))
+            context.print(Diagnostic(.error, "run.pipeline", error.located, file: error.file, line: error.line, column: error.column))
             return .config
         }
         if input != "-", FileManager.default.fileExists(atPath: io.path(input)) == false {

@@ -201,23 +201,40 @@ enum ReconcileRun {
 
     /// A whole small configuration file (rules, index table, holidays, ladder, template, column
     /// map; agreements, which are data, are read by line elsewhere). One that is missing or cannot
-    /// be read is a `ConfigFileError` (exit 78), not a missing input (66).
+    /// be read is a `ConfigFileError` (exit 78), not a missing input (66); so is one of the JSON
+    /// kinds (`jsonFiles`) that is not JSON, at the line and column where it stops being JSON,
+    /// before its reader sees it.
     static func contents(_ path: String, _ io: IO, what: String) throws -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: io.path(path)) else {
-            throw ConfigFileError(file: path, message: "cannot read the \(what)")
+        let bytes: [UInt8]
+        do { bytes = try FileSource.contents(of: io.path(path), name: path) } catch {
+            throw ConfigFileError(file: path, message: "cannot read the \(what): \(error.reason)")
         }
-        return [UInt8](data)
+        if let code = jsonFiles[what], let (problem, line, column) = JSONReader.syntaxError(inFile: bytes) {
+            throw ConfigFileError(file: path, code: code, message: problem, line: line, column: column)
+        }
+        return bytes
     }
+
+    /// The configuration files that are JSON, by what `contents` calls them, and the code of
+    /// their other errors, which their syntax errors share.
+    static let jsonFiles: [String: DiagnosticCode] = ["rules file": "rules.json", "ladder": "letters.ladder", "column map": "import.map"]
 }
 
 /// A configuration file (rules, index table, holidays, ladder, template, column map) that is
-/// missing or cannot be read: exit 78, as a wrong one is (DESIGN.md: 66 is for input data).
+/// missing or cannot be read, or that is not JSON: exit 78, as a wrong one is (DESIGN.md: 66 is
+/// for input data).
 struct ConfigFileError: Error, CustomStringConvertible {
     /// The file as the user gave it.
     var file: String
+    /// `config.unreadable`, or the file's own code for a JSON syntax error (`rules.json`…).
+    var code: DiagnosticCode = "config.unreadable"
     /// What could not be done.
     var message: String
+    /// Where a JSON syntax error is: 1-based line and byte column (0: the whole file).
+    var line = 0
+    /// See `line`.
+    var column = 0
 
-    /// `FILE: error: [config.unreadable] message`.
-    var description: String { Diagnostic(.error, "config.unreadable", message, file: file).formatted }
+    /// `FILE[:LINE:COL]: error: [code] message`.
+    var description: String { Diagnostic(.error, code, message, file: file, line: line, column: column).formatted }
 }

@@ -56,7 +56,7 @@ enum WatchCommand: Command {
         do {
             config = try WatchConfig.load(path: io.path(file), name: file, check: PipelineRunner.check)
         } catch {
-            context.print(Diagnostic(.error, "watch.config", "\(error.path): \(error.message)", file: error.file))
+            context.print(Diagnostic(.error, "watch.config", error.located, file: error.file, line: error.line, column: error.column))
             return .config
         }
         var isDirectory: ObjCBool = false

@@ -9,6 +9,11 @@ public struct ConfigError: Error, Sendable, Hashable, CustomStringConvertible {
     public var path: String
     /// What is wrong.
     public var message: String
+    /// Where a JSON syntax error is: 1-based line and byte column (0 when the error is not one;
+    /// `path` is then `$`).
+    public var line = 0
+    /// See `line`.
+    public var column = 0
 
     /// Creates an error.
     public init(file: String, path: String, message: String) {
@@ -17,8 +22,12 @@ public struct ConfigError: Error, Sendable, Hashable, CustomStringConvertible {
         self.message = message
     }
 
-    /// `FILE: $.path: message`.
-    public var description: String { "\(file): \(path): \(message)" }
+    /// `FILE: $.path: message`, or `FILE:LINE:COL: message` for a JSON syntax error.
+    public var description: String { line > 0 ? "\(file):\(line):\(column): \(message)" : "\(file): \(path): \(message)" }
+
+    /// The message with the JSON path leading it, as a diagnostic says it after `FILE:`; a
+    /// syntax error's position is said by its line and column instead.
+    public var located: String { line > 0 ? message : "\(path): \(message)" }
 }
 
 /// Reads members of a JSON object, remembering the JSON path for error messages and refusing
@@ -102,10 +111,13 @@ func loadJSON(_ path: String, name: String) throws(ConfigError) -> JSONValue {
     do {
         bytes = try FileBytes.read(path)
     } catch {
-        throw ConfigError(file: name, path: "$", message: "cannot read: \(error)")
+        // The system's reason; the file is already named (as the user gave it, not `path`).
+        throw ConfigError(file: name, path: "$", message: "cannot read: \(error.reason)")
     }
     guard let value = JSONValue(parsing: bytes) else {
-        throw ConfigError(file: name, path: "$", message: "not valid JSON")
+        var e = ConfigError(file: name, path: "$", message: "not valid JSON")
+        if let (problem, line, column) = JSONReader.syntaxError(inFile: bytes) { (e.message, e.line, e.column) = (problem, line, column) }
+        throw e
     }
     return value
 }

@@ -218,7 +218,11 @@ struct LegacyCNABWriter {
                 summary.rejected += 1
             }
             guard let object else {
-                reject("write.json", cut ? "line too long for a record" : "not a JSON object")
+                // Said as the compiled writer says it (WriterDifferentialTests compares messages).
+                guard !cut else { return reject("write.json", "a line longer than \(LineReader.maxLineLength) bytes") }
+                let (message, column) = raw.withUnsafeBufferPointer { JSONReader.notAnObject($0) }
+                diagnostics.report(Diagnostic(.error, "write.json", message, file: file, line: number, column: column, raw: raw))
+                summary.rejected += 1
                 return
             }
             switch (object["record"] as? String, object["part"] as? String) {

@@ -81,6 +81,26 @@ import Testing
         #expect(file.first?["batch_count"] as? Int == 1)
     }
 
+    /// A line that is not a JSON object is said as the other JSONL stages say it, at the column
+    /// of its first bad byte (or where an array starts), whether lines are parsed on the
+    /// caller's thread or ahead.
+    @Test(arguments: [1, 2])
+    func aLineThatIsNotAnObjectIsSaidAtItsColumn(threads: Int) throws {
+        let input = Self.title([:]) + "\n" + #"{"record":"title","amount_cents":12x}"# + "\n  [1]\n" + #"{"record":"#
+        var options = CNABWriteOptions(format: .cnab240, bank: "999", date: CivilDate(year: 2026, month: 11, day: 30)!, time: 0, fileSequence: 1)
+        options.threads = threads
+        var found: [Diagnostic] = []
+        let (_, summary) = try CNABWriter(library: LayoutLibrary(), options: options).write(
+            MemorySource(Array(input.utf8)), file: "t.jsonl", diagnostics: DiagnosticSink { found.append($0) })
+        #expect(summary.titles == 1 && summary.rejected == 3)
+        #expect(
+            found.filter { $0.code == "write.json" }.map(\.formatted) == [
+                #"t.jsonl:2:36: error: [write.json] expected a JSON object: not valid JSON at "x""#,
+                "t.jsonl:3:3: error: [write.json] expected a JSON object, found an array",
+                "t.jsonl:4:11: error: [write.json] expected a JSON object: not valid JSON, the line ends inside it",
+            ])
+    }
+
     /// One título as a JSON line, with some fields replaced.
     static func title(_ changes: [String: Any]) -> String {
         var o: [String: Any] = [

@@ -124,7 +124,7 @@ struct LayoutLibraryTests {
         } throws: { error in
             guard let error = error as? LayoutError else { return false }
             return error.file == "/layouts/t/bad.json" && error.path == path && error.message.contains(message)
-                && error.description.hasPrefix("/layouts/t/bad.json: \(path): ")
+                && error.description.hasPrefix("/layouts/t/bad.json: error: [layout.json] \(path): ")
         }
     }
 
@@ -139,7 +139,9 @@ struct LayoutLibraryTests {
         #expect {
             _ = try library(broken).layout(named: "t/broken")
         } throws: { error in
-            (error as? LayoutError).map { $0.file == "/layouts/t/broken.json" && $0.message.hasPrefix("not valid JSON") } ?? false
+            // Said where it ends, just past its last byte that is not a blank.
+            (error as? LayoutError)?.description
+                == "/layouts/t/broken.json:1:20: error: [layout.json] not valid JSON, the file ends inside it"
         }
         #expect {
             _ = try library(codes).layout(named: "t/codes")

@@ -170,7 +170,7 @@ struct LayoutLintTests {
         #expect(found.contains("layout.role records[1].role"), "\(problems)")
         #expect(found.contains("layout.select records[1].select[0].values"), "\(problems)")
         let description = problems.first { $0.code == "layout.name" }?.description
-        #expect(description == #"/layouts/t/lint.json: name: error: [layout.name] "t/other" does not match the file's path "t/lint""#)
+        #expect(description == #"/layouts/t/lint.json: error: [layout.name] name: "t/other" does not match the file's path "t/lint""#)
     }
 
     @Test("extends is resolved through the library; a missing parent is a problem")

@@ -38,10 +38,20 @@ import TrocaCLI
         #expect(r.stderrText.contains("nowhere."), "\(r.stderrText)")
     }
 
-    /// A directory where the rules file should be cannot be read: 78 too.
+    /// Each says the system's reason, as a missing input does.
+    @Test(arguments: missingConfiguration)
+    func aMissingConfigurationFileSaysWhy(args: [String]) {
+        let r = troca(args)
+        let said = r.stderrText.split(separator: "\n").first.map(String.init) ?? ""
+        #expect(said.hasPrefix("troca: nowhere.") && said.hasSuffix(": No such file or directory"), "\(r.stderrText)")
+    }
+
+    /// A directory where the rules file should be cannot be read: 78 too, and said so.
     @Test func anUnreadableConfigurationFileIsExit78() {
         let r = troca(["update", "--as-of", "2026-11-23", "--rules", "Fixtures", Self.titles])
         #expect(r.status == .config, "\(r.stderrText)")
+        #expect(
+            r.stderrText == "troca: Fixtures: error: [config.unreadable] cannot read the rules file: is a directory\n", "\(r.stderrText)")
     }
 
     /// The same commands with their configuration, reading input data that is not there.
@@ -97,12 +107,13 @@ import TrocaCLI
         (["watch", "--config", "bad-watch.json", "--once"], "troca: bad-watch.json: error: [watch.config] $.rules: expected an array"),
         (
             ["update", "--as-of", "2026-11-23", "--rules", "nowhere.json", "t.jsonl"],
-            "troca: nowhere.json: error: [config.unreadable] cannot read the rules file"
+            "troca: nowhere.json: error: [config.unreadable] cannot read the rules file: No such file or directory"
         ),
         (
             ["import", "titles", "--map", "nowhere.json", "t.jsonl"],
-            "troca: nowhere.json: error: [config.unreadable] cannot read the column map"
+            "troca: nowhere.json: error: [config.unreadable] cannot read the column map: No such file or directory"
         ),
+        (["run", "nowhere.json", "t.jsonl"], "troca: nowhere.json: error: [run.pipeline] $: cannot read: No such file or directory\n"),
     ]
 
     @Test(arguments: wrongConfiguration)
@@ -124,5 +135,58 @@ import TrocaCLI
         let r = troca(args.map { $0 == Self.ladder ? repoRoot + "/" + $0 : $0 }, cwd: dir)
         #expect(r.status == .config, "\(r.stderrText)")
         #expect(r.stderrText.hasPrefix(said), "\(r.stderrText)")
+    }
+}
+
+/// A configuration file in JSON that is not JSON is said at the line and column where it stops
+/// being JSON, with a plain message and the code of that file's other errors, by every command
+/// that reads one (rules, ladder, column map, pipeline, watch config, a watch rule's pipeline).
+@Suite struct ConfigSyntaxTests {
+    /// `1` (line 3, column 22) is where it stops being JSON: a colon is missing.
+    static let notJSON = "{\n  \"fine_percent\": 2,\n  \"interest_percent\" 1\n}\n"
+
+    static let cases: [(args: [String], said: String)] = [
+        (["update", "--as-of", "2026-11-23", "--rules", "bad.json", "t.jsonl"], "bad.json:3:22: error: [rules.json]"),
+        (["reconcile", "--agreements", "t.jsonl", "--rules", "bad.json", "t.jsonl"], "bad.json:3:22: error: [rules.json]"),
+        (["letters", "select", "--ladder", "bad.json", "--as-of", "2026-11-23", "t.jsonl"], "bad.json:3:22: error: [letters.ladder]"),
+        (["import", "titles", "--map", "bad.json", "t.jsonl"], "bad.json:3:22: error: [import.map]"),
+        (["import", "agreements", "--map", "bad.json", "t.jsonl"], "bad.json:3:22: error: [import.map]"),
+        (["run", "bad.json", "t.jsonl"], "bad.json:3:22: error: [run.pipeline]"),
+        (["watch", "--config", "bad.json", "--once"], "bad.json:3:22: error: [watch.config]"),
+    ]
+
+    @Test(arguments: cases)
+    func aConfigurationThatIsNotJSONIsSaidAtItsLineAndColumn(args: [String], said: String) throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Data(Self.notJSON.utf8).write(to: URL(fileURLWithPath: dir + "/bad.json"))
+        try Data(#"{"record":"title"}"#.utf8).write(to: URL(fileURLWithPath: dir + "/t.jsonl"))
+        let r = troca(args, cwd: dir)
+        #expect(r.status == .config, "\(r.stderrText)")
+        #expect(r.stderrText == "troca: \(said) not valid JSON at \"1\"\n", "\(r.stderrText)")
+    }
+
+    /// A file that ends inside its JSON is said just past its last byte; a watch rule's pipeline
+    /// file is quoted with its own line and column.
+    @Test func aFileThatEndsTooSoonAndAPipelineInsideAWatchConfig() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir + "/inbox", withIntermediateDirectories: true)
+        let files = [
+            "cut.json": "{\"fine_percent\": 2,\n\n",
+            "p.json": Self.notJSON,
+            "w.json": #"{"folder": "inbox", "rules": [{"pattern": "*.ret", "pipeline": "p.json"}]}"#,
+        ]
+        for (name, text) in files { try Data(text.utf8).write(to: URL(fileURLWithPath: dir + "/" + name)) }
+        let cut = troca(["update", "--as-of", "2026-11-23", "--rules", "cut.json", "-"], cwd: dir)
+        #expect(cut.status == .config)
+        #expect(
+            cut.stderrText == "troca: cut.json:1:20: error: [rules.json] not valid JSON, the file ends inside it\n", "\(cut.stderrText)")
+        let watch = troca(["watch", "--config", "w.json", "--once"], cwd: dir)
+        #expect(watch.status == .config)
+        #expect(
+            watch.stderrText
+                == "troca: w.json: error: [watch.config] $.rules[0].pipeline: p.json:3:22: not valid JSON at \"1\"\n",
+            "\(watch.stderrText)")
     }
 }

@@ -20,6 +20,7 @@ import Testing
         (["letters", "render", "--template", "Fixtures/samples/letters/cobranca-30.txt"], "letters"),
         (["convert", "--layout", "erp/titulos-abertos", "--to", "flat"], "convert"),
         (["boleto", "make", "--as-of", "2026-01-01"], "boleto"),
+        (["cnab", "write", "--bank", "999", "--format", "240", "--sequence", "1"], "write"),
     ]
 
     @Test(arguments: stages)

@@ -473,7 +473,10 @@ func qrPayloadsRead(from pdfPath: String, dir: String) throws -> [String] {
         let dir = try lettersWorkdir()
         let r = troca(["letters", "render", "--template", "cobranca-30.txt", "--format", "lst", "--lst-layout", "erp/baixas"], stdin: jobs(dir), cwd: dir)
         #expect(r.status == .config)
-        #expect(r.stderrText == "troca: layout erp/baixas has no record named \"header\" (an LST layout needs header, letter and trailer)\n")
+        #expect(
+            r.stderrText
+                == "troca: built-in erp/baixas.json: error: [layout.lst] layout erp/baixas has no record named \"header\" (an LST layout needs header, letter and trailer)\n"
+        )
     }
 
     @Test func maxRejectsStopsTheRun() throws {

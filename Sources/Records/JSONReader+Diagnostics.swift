@@ -1,0 +1,51 @@
+extension JSONReader {
+    /// Why a JSONL line is not a record, for its diagnostic, and the 1-based column it is about:
+    /// for a line that is not JSON, its first bad byte (`syntaxError`); for JSON that is not an
+    /// object, where it starts; 0 for UTF-16 or UTF-32 text. Only for a line `parse` refused or
+    /// read as an array: it reads it again.
+    public static func notAnObject(_ line: UnsafeBufferPointer<UInt8>) -> (message: String, column: Int) {
+        if let (problem, column) = syntaxError(line) { return ("expected a JSON object: \(problem)", column) }
+        var tape = JSONTape()
+        guard parse(line, into: &tape) else { return ("expected a JSON object", 0) }
+        let bom = line.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        let start = line[bom...].firstIndex { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D && $0 != 0x0A } ?? bom
+        return ("expected a JSON object, found an array", start + 1)
+    }
+
+    /// Where a JSONL line that is not JSON stops being JSON, and what is there: the 1-based column
+    /// of its first bad byte (`errorOffset`), or just past its end when it ends too soon; nil when
+    /// the line is JSON, or UTF-16 or UTF-32 text.
+    public static func syntaxError(_ line: UnsafeBufferPointer<UInt8>) -> (problem: String, column: Int)? {
+        guard let offset = errorOffset(line) else { return nil }
+        guard offset < line.count else { return ("not valid JSON, the line ends inside it", offset + 1) }
+        return ("not valid JSON at \(shown(line[offset]))", offset + 1)
+    }
+
+    /// Where a whole file (a configuration, a layout) that is not JSON stops being JSON, and what
+    /// is there: the 1-based line and byte column of its first bad byte, or of the end of its
+    /// last value when it ends too soon; nil when the text is JSON, or UTF-16 or UTF-32 text.
+    /// It parses `text`: call it when a reader refused the file.
+    public static func syntaxError(inFile text: [UInt8]) -> (problem: String, line: Int, column: Int)? {
+        guard let offset = text.withUnsafeBufferPointer({ errorOffset($0) }) else { return nil }
+        var end = offset
+        let problem: String
+        if offset < text.count {
+            problem = "not valid JSON at \(shown(text[offset]))"
+        } else {
+            // Ends too soon: said just past its last byte that is not a blank or a line end.
+            while end > 0, [0x20, 0x09, 0x0D, 0x0A].contains(text[end - 1]) { end -= 1 }
+            problem = end == 0 ? "not valid JSON: the file is empty" : "not valid JSON, the file ends inside it"
+        }
+        let lineStart = text[..<end].lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
+        let line = 1 + text[..<lineStart].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+        return (problem, line, end - lineStart + 1)
+    }
+
+    /// A byte as a message shows it: `"x"` when printable ASCII (`"\""` for a quote), else
+    /// `byte 0xC3`.
+    static func shown(_ byte: UInt8) -> String {
+        let escape = byte == 0x22 || byte == 0x5C ? "\\" : ""
+        return byte >= 0x20 && byte < 0x7F
+            ? "\"\(escape)\(Character(Unicode.Scalar(byte)))\"" : "byte 0x" + String(byte, radix: 16, uppercase: true)
+    }
+}
