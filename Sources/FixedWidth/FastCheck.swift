@@ -106,7 +106,7 @@ extension FastCheck.Plan {
     /// True when every checked field is certainly valid; false means "look closer" (not "invalid").
     @inline(__always)
     public func passes(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard line.count >= length, let base = line.baseAddress else { return false }
+        guard line.count >= length, line.baseAddress != nil else { return false }
         guard !padded else {
             // A record length that is not a multiple of 16: test a copy padded with blanks.
             let size = (length + 15) / 16 * 16
