@@ -3454,10 +3454,10 @@ public enum BuiltinLayouts {
   "kind": "codes",
   "name": "cnab400/041/occurrences",
   "version": "Banrisul CNAB 400",
-  "doc": "Banrisul CNAB 400: ocorrências de retorno (cnab_yaml cnab400/041/retorno/codigo_ocorrencia.yml, secundário); remessa: 01 entrada (brcobranca)",
+  "doc": "Banrisul CNAB 400: ocorrências de retorno (cnab_yaml cnab400/041/retorno/codigo_ocorrencia.yml, secundário); motivos A (383-392) da ocorrência 03, entrada rejeitada: os códigos do manual (Cobrança Banrisul, leiaute CNAB 400, capítulo \"motivos das ocorrências\"; o PDF não foi lido daqui) como os transcrevem laravel-boleto src/Cnab/Retorno/Cnab400/Banco/Banrisul.php ($rejeicoes) e ACBr Fontes/ACBrBoleto/ACBrBancoBanrisul.pas (CodMotivoRejeicaoToDescricao, toRetornoRegistroRecusado), secundários; as duas listas coincidem, salvo o 07 (CEP irregular), só no laravel-boleto, e o texto do 80 (desconto no laravel-boleto, documento no ACBr; ambos o explicam pela instrução de desconto). Não transcritos: a tabela própria da cobrança partilhada e os motivos de outras ocorrências; remessa: 01 entrada (brcobranca)",
   "movements": {
     "02": { "text": "Confirmação de entrada", "event": "registered" },
-    "03": { "text": "Entrada rejeitada", "event": "rejected" },
+    "03": { "text": "Entrada rejeitada", "event": "rejected", "reasons": "A" },
     "04": { "text": "Baixa de título liquidado por edital", "event": "paid" },
     "06": { "text": "Liquidação normal", "event": "paid" },
     "07": { "text": "Liquidação parcial", "event": "paid" },
@@ -3496,6 +3496,62 @@ public enum BuiltinLayouts {
     "69": { "text": "Cancelamento dos dados do rateio", "event": "changed" }
   },
   "reasons": {
+    "A": {
+      "01": "Código do banco inválido",
+      "02": "Agência/conta/número de controle inválido (cobrança partilhada)",
+      "04": "Código de movimento não permitido para a carteira",
+      "05": "Código de movimento inválido",
+      "07": "Título rejeitado por CEP irregular",
+      "08": "Nosso número inválido",
+      "09": "Nosso número duplicado",
+      "10": "Carteira inválida",
+      "15": "Características da cobrança incompatíveis",
+      "16": "Data de vencimento inválida",
+      "17": "Vencimento anterior à data de emissão",
+      "18": "Vencimento fora do prazo de operação",
+      "20": "Valor do título inválido",
+      "21": "Espécie do título inválida",
+      "23": "Aceite inválido",
+      "24": "Data de emissão inválida",
+      "25": "Data de emissão posterior à do processamento",
+      "26": "Código de juros de mora inválido",
+      "27": "Valor/taxa de juros de mora inválido",
+      "28": "Código do desconto inválido",
+      "29": "Desconto maior ou igual ao valor do título",
+      "30": "Desconto a conceder não confere",
+      "32": "Valor do IOF inválido",
+      "33": "Valor do abatimento inválido",
+      "34": "Abatimento maior ou igual ao valor do título",
+      "37": "Código de protesto inválido",
+      "38": "Prazo de protesto inválido",
+      "39": "Protesto não permitido para o título",
+      "40": "Título com ordem de protesto emitida",
+      "41": "Pedido de cancelamento/sustação de protesto inválido",
+      "42": "Código de baixa/devolução inválido",
+      "43": "Prazo de baixa/devolução inválido",
+      "44": "Código da moeda inválido",
+      "45": "Nome do pagador inválido ou alteração não permitida",
+      "46": "Tipo/número de inscrição do pagador inválido",
+      "47": "Endereço não informado ou alteração não permitida",
+      "48": "CEP inválido ou alteração não permitida",
+      "49": "CEP sem praça de cobrança ou alteração de cidade não permitida",
+      "50": "CEP de banco correspondente",
+      "52": "UF inválida ou alteração não permitida",
+      "53": "Tipo/número de inscrição do sacador/avalista inválido",
+      "54": "Sacador/avalista não informado",
+      "57": "Código da multa inválido",
+      "58": "Data da multa inválida",
+      "59": "Valor/percentual da multa inválido",
+      "60": "Movimento para título não cadastrado",
+      "62": "Tipo de impressão inválido",
+      "63": "Entrada de título já cadastrado",
+      "79": "Data de juros de mora inválida",
+      "80": "Data do desconto inválida",
+      "81": "CEP do sacador inválido",
+      "83": "Tipo/número de inscrição do sacador inválido",
+      "84": "Sacador não informado",
+      "86": "Seu número inválido"
+    }
   },
   "remessa_movements": {
     "01": { "text": "Entrada de título", "movement": "register" }
@@ -3689,7 +3745,7 @@ public enum BuiltinLayouts {
         { "name": "forma_pagamento", "pos": [343, 343], "picture": "X" },
         { "name": "canal_pagamento", "pos": [344, 344], "picture": "X", "to": "liquidation_code" },
         { "name": "filler_345", "pos": [345, 382], "picture": "X(38)" },
-        { "name": "motivos", "pos": [383, 392], "picture": "X(10)", "format": "reasons", "to": "reasons" },
+        { "name": "motivos", "pos": [383, 392], "picture": "X(10)", "format": "reasons", "to": "reasons", "doc": "até 5 motivos de 2 caracteres; na ocorrência 03 lidos pela tabela A de occurrences.json" },
         { "name": "filler_393", "pos": [393, 394], "picture": "X(2)" },
         { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
       ]
@@ -10164,7 +10220,7 @@ public enum BuiltinLayouts {
                     FieldLayout(name: "forma_pagamento", pos: [343, 343], picture: "X", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                     FieldLayout(name: "canal_pagamento", pos: [344, 344], picture: "X", format: nil, enum: nil, default: nil, to: "liquidation_code", doc: nil),
                     FieldLayout(name: "filler_345", pos: [345, 382], picture: "X(38)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
-                    FieldLayout(name: "motivos", pos: [383, 392], picture: "X(10)", format: "reasons", enum: nil, default: nil, to: "reasons", doc: nil),
+                    FieldLayout(name: "motivos", pos: [383, 392], picture: "X(10)", format: "reasons", enum: nil, default: nil, to: "reasons", doc: "até 5 motivos de 2 caracteres; na ocorrência 03 lidos pela tabela A de occurrences.json"),
                     FieldLayout(name: "filler_393", pos: [393, 394], picture: "X(2)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                     FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
                 ],
@@ -12643,10 +12699,10 @@ public enum BuiltinLayouts {
     /// cnab400/041/occurrences
     static func codes4() -> CodeTable {
         CodeTable(
-        kind: "codes", name: "cnab400/041/occurrences", version: "Banrisul CNAB 400", doc: "Banrisul CNAB 400: ocorrências de retorno (cnab_yaml cnab400/041/retorno/codigo_ocorrencia.yml, secundário); remessa: 01 entrada (brcobranca)",
+        kind: "codes", name: "cnab400/041/occurrences", version: "Banrisul CNAB 400", doc: "Banrisul CNAB 400: ocorrências de retorno (cnab_yaml cnab400/041/retorno/codigo_ocorrencia.yml, secundário); motivos A (383-392) da ocorrência 03, entrada rejeitada: os códigos do manual (Cobrança Banrisul, leiaute CNAB 400, capítulo \"motivos das ocorrências\"; o PDF não foi lido daqui) como os transcrevem laravel-boleto src/Cnab/Retorno/Cnab400/Banco/Banrisul.php ($rejeicoes) e ACBr Fontes/ACBrBoleto/ACBrBancoBanrisul.pas (CodMotivoRejeicaoToDescricao, toRetornoRegistroRecusado), secundários; as duas listas coincidem, salvo o 07 (CEP irregular), só no laravel-boleto, e o texto do 80 (desconto no laravel-boleto, documento no ACBr; ambos o explicam pela instrução de desconto). Não transcritos: a tabela própria da cobrança partilhada e os motivos de outras ocorrências; remessa: 01 entrada (brcobranca)",
         movements: [
             "02": CodeTable.Movement(text: "Confirmação de entrada", event: "registered", reasons: nil),
-            "03": CodeTable.Movement(text: "Entrada rejeitada", event: "rejected", reasons: nil),
+            "03": CodeTable.Movement(text: "Entrada rejeitada", event: "rejected", reasons: "A"),
             "04": CodeTable.Movement(text: "Baixa de título liquidado por edital", event: "paid", reasons: nil),
             "06": CodeTable.Movement(text: "Liquidação normal", event: "paid", reasons: nil),
             "07": CodeTable.Movement(text: "Liquidação parcial", event: "paid", reasons: nil),
@@ -12684,7 +12740,9 @@ public enum BuiltinLayouts {
             "68": CodeTable.Movement(text: "Acerto dos dados do rateio de crédito", event: "changed", reasons: nil),
             "69": CodeTable.Movement(text: "Cancelamento dos dados do rateio", event: "changed", reasons: nil),
         ],
-        reasons: [:],
+        reasons: [
+            "A": ["01": "Código do banco inválido", "02": "Agência/conta/número de controle inválido (cobrança partilhada)", "04": "Código de movimento não permitido para a carteira", "05": "Código de movimento inválido", "07": "Título rejeitado por CEP irregular", "08": "Nosso número inválido", "09": "Nosso número duplicado", "10": "Carteira inválida", "15": "Características da cobrança incompatíveis", "16": "Data de vencimento inválida", "17": "Vencimento anterior à data de emissão", "18": "Vencimento fora do prazo de operação", "20": "Valor do título inválido", "21": "Espécie do título inválida", "23": "Aceite inválido", "24": "Data de emissão inválida", "25": "Data de emissão posterior à do processamento", "26": "Código de juros de mora inválido", "27": "Valor/taxa de juros de mora inválido", "28": "Código do desconto inválido", "29": "Desconto maior ou igual ao valor do título", "30": "Desconto a conceder não confere", "32": "Valor do IOF inválido", "33": "Valor do abatimento inválido", "34": "Abatimento maior ou igual ao valor do título", "37": "Código de protesto inválido", "38": "Prazo de protesto inválido", "39": "Protesto não permitido para o título", "40": "Título com ordem de protesto emitida", "41": "Pedido de cancelamento/sustação de protesto inválido", "42": "Código de baixa/devolução inválido", "43": "Prazo de baixa/devolução inválido", "44": "Código da moeda inválido", "45": "Nome do pagador inválido ou alteração não permitida", "46": "Tipo/número de inscrição do pagador inválido", "47": "Endereço não informado ou alteração não permitida", "48": "CEP inválido ou alteração não permitida", "49": "CEP sem praça de cobrança ou alteração de cidade não permitida", "50": "CEP de banco correspondente", "52": "UF inválida ou alteração não permitida", "53": "Tipo/número de inscrição do sacador/avalista inválido", "54": "Sacador/avalista não informado", "57": "Código da multa inválido", "58": "Data da multa inválida", "59": "Valor/percentual da multa inválido", "60": "Movimento para título não cadastrado", "62": "Tipo de impressão inválido", "63": "Entrada de título já cadastrado", "79": "Data de juros de mora inválida", "80": "Data do desconto inválida", "81": "CEP do sacador inválido", "83": "Tipo/número de inscrição do sacador inválido", "84": "Sacador não informado", "86": "Seu número inválido"],
+        ],
         remessaMovements: [
             "01": CodeTable.RemessaMovement(text: "Entrada de título", movement: "register"),
         ])
