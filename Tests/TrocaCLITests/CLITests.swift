@@ -360,6 +360,19 @@ extension CLITests {
         #expect(lines.count == 9 && lines.last?.first == UInt8(ascii: "9"))
     }
 
+    /// A file simulate cannot take is reported in the diagnostic format, naming the file (and
+    /// the header's line when the header is what is wrong), and exits 65.
+    @Test func simulateNamesTheFileItCannotTake() throws {
+        let retorno = troca(["cnab", "simulate", "Fixtures/samples/RETORNO-240.ret", "--date", "2026-03-01"])
+        #expect(retorno.status == .dataError)
+        #expect(
+            retorno.stderrText.hasSuffix("\ntroca: Fixtures/samples/RETORNO-240.ret:1: error: [simulate.input] expected a remessa, found a retorno\n"),
+            "\(retorno.stderrText)")
+        let empty = troca(["cnab", "simulate", "--date", "2026-03-01"], stdin: [])
+        #expect(empty.status == .dataError)
+        #expect(empty.stderrText.hasSuffix("troca: -: error: [simulate.input] cannot be read as a CNAB file (see the errors above)\n"), "\(empty.stderrText)")
+    }
+
     /// `layout show` of a code table shows its movements and reasons; `help FAMILY` the help of
     /// each of its commands; `run --out DIR` makes the directory.
     @Test func codeTablesHelpAndOutDirectory() throws {
