@@ -68,7 +68,9 @@ public struct PixBRCode: Sendable, Hashable {
             guard !key.isEmpty, key.utf8.count <= 77 else { throw BoletoError(BoletoError.Code.pix, "pix key must have 1…77 characters, found \(key.utf8.count)") }
             try Self.field("01", key, into: &account)
         }
-        if let description, !description.isEmpty { try Self.field("02", Self.ascii(description), into: &account) }
+        // Optional, so left out when empty, or when it folds to nothing (combining marks alone):
+        // EMV fields hold 1…99 bytes.
+        if let description, case let folded = Self.ascii(description), !folded.isEmpty { try Self.field("02", folded, into: &account) }
         if var location {
             for scheme in ["https://", "http://"] where location.hasPrefix(scheme) { location.removeFirst(scheme.count) }
             guard !location.isEmpty, location.utf8.count <= 77 else {

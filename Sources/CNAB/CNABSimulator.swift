@@ -46,8 +46,12 @@ public enum CNABSimulator {
     public struct Failure: Error, CustomStringConvertible {
         /// The code.
         public let code: DiagnosticCode
-        /// What is wrong.
+        /// What is wrong (without the file's name, which is `file`).
         public let description: String
+        /// The remessa's name as the user gave it.
+        public var file = ""
+        /// The remessa's line the failure is about, 0 for the whole file.
+        public var line = 0
     }
 
     /// Reads the remessa and returns the retorno's bytes.
@@ -76,7 +80,7 @@ public enum CNABSimulator {
             source, output: records, diagnostics: diagnostics)
         try records.finish()
         guard !read.fatal, let session = simulation.session else {
-            throw Failure(code: "simulate.input", description: "\(file) cannot be read as a CNAB file (see the errors above)")
+            throw Failure(code: "simulate.input", description: "cannot be read as a CNAB file (see the errors above)", file: file)
         }
         var summary = simulation.summary
         summary.unwritten = try session.finish().rejected
@@ -120,14 +124,14 @@ public enum CNABSimulator {
         }
 
         /// Starts the retorno from the remessa's file header record.
-        func start(_ header: JSONObject) throws {
+        func start(_ header: JSONObject, line: Int) throws {
             guard header.string("direction") == "remessa" else {
                 throw Failure(
                     code: "simulate.input",
-                    description: "\(file) is a \(header.string("direction") ?? "file of unknown direction"), not a remessa")
+                    description: "expected a remessa, found a \(header.string("direction") ?? "file of unknown direction")", file: file, line: line)
             }
             guard let bank = header.string("bank") else {
-                throw Failure(code: "simulate.input", description: "\(file) has no bank code in its header")
+                throw Failure(code: "simulate.input", description: "no bank code in the file header", file: file, line: line)
             }
             let format: CNABFormat = header.string("format") == "cnab400" ? .cnab400 : .cnab240
             let family = format == .cnab240 ? "cnab240" : "cnab400"
@@ -135,11 +139,12 @@ public enum CNABSimulator {
                 (try? library.codes(named: "\(family)/\(bank)/occurrences"))
                 ?? (format == .cnab240 ? try? library.codes(named: "cnab240/febraban/occurrences") : nil)
             guard let table else {
-                throw Failure(code: "simulate.codes", description: "no occurrence table for \(family) bank \(bank)")
+                throw Failure(code: "simulate.codes", description: "no occurrence table for \(family) bank \(bank)", file: file, line: line)
             }
             func code(_ event: String) -> String? { table.movements.filter { $0.value.event == event }.keys.min() }
             guard let registered = code("registered"), let paid = code("paid") else {
-                throw Failure(code: "simulate.codes", description: "the occurrence table of bank \(bank) has no registered or paid code")
+                throw Failure(
+                    code: "simulate.codes", description: "the occurrence table of bank \(bank) has no registered or paid code", file: file, line: line)
             }
             self.registered = registered
             paidCode = paid
@@ -172,8 +177,9 @@ public enum CNABSimulator {
             switch (string("record"), string("part")) {
             case ("file"?, "header"?):
                 var object = record.value(at: 0).object!
+                let line = object["source"]?.object?["line"]?.number.flatMap { Int($0.description) } ?? 0
                 object["source"] = nil
-                try start(object)
+                try start(object, line: line)
                 object["direction"] = .string("retorno")
                 object["layout"] = nil
                 object["format"] = nil

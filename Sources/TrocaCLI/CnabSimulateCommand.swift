@@ -83,7 +83,7 @@ enum CnabSimulateCommand: Command {
         } catch let e as CNABSimulator.Failure {
             outputFile?.abort()
             io.inputBroken?()
-            io.say("cnab simulate: [\(e.code.rawValue)] \(e.description)")
+            context.print(Diagnostic(.error, e.code, e.description, file: e.file, line: e.line))
             return .dataError
         } catch let e as CNABWriter.SetupError {
             outputFile?.abort()

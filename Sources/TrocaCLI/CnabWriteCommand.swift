@@ -87,8 +87,11 @@ enum CnabWriteCommand: Command {
             do {
                 sequenceFile = try SequenceFile(path: io.path(path))
             } catch let e as SequenceFile.Invalid {
-                io.say("cnab write: \(e.description)")
+                context.print(Diagnostic(.error, "write.sequence-file", e.description, file: path))
                 return .config
+            } catch let e as WriteError {
+                context.print(Diagnostic(.error, "write.sequence-file", e.description, file: path))
+                return e.description.hasPrefix("cannot create") ? .cantCreate : .ioError
             }
             sequence = sequenceFile!.last + 1
         }
@@ -147,7 +150,12 @@ enum CnabWriteCommand: Command {
         } else {
             try outputFile?.commit()
         }
-        if let sequenceFile, let sequence, summary.titles > 0 { try sequenceFile.commit(sequence) }
+        if let sequenceFile, let sequence, summary.titles > 0 {
+            do { try sequenceFile.commit(sequence) } catch let e as WriteError {
+                context.print(Diagnostic(.error, "write.sequence-file", e.description, file: args.value("sequence-file")!))
+                return e.description.hasPrefix("cannot create") ? .cantCreate : .ioError
+            }
+        }
         if let outputPath, outputPath != args.value("output").map({ io.path($0) }) { io.say("cnab write: wrote \(outputPath)") }
         io.say(
             "cnab write: \(name): read \(summary.lines) lines: \(summary.used) used, \(summary.rejected) rejected, \(summary.skipped) skipped; "

@@ -27,6 +27,8 @@ struct LetterRenderer {
     let format: Format
     let lst: LSTWriter?
     let duplex: Bool
+    /// The LST header's `--batch` and `--as-of`, to try the sender of the letter that gives it.
+    var lstHeader: (batch: Int, date: CivilDate)? = nil
     /// The templates' names as bytes when ASCII (nil otherwise), to find a job's by bytes.
     let asciiNames: [[UInt8]?]
     var tape = JSONTape()
@@ -96,6 +98,13 @@ struct LetterRenderer {
             let content = LaidOutLetter(paged, text, page).pages.map { PDFWriter.content($0, page) }
             return .rendered(bytes: start..<start, pages: content, pageCount: pages, entry: nil, sender: sender())
         case .lst:
+            // The letter whose sender the header takes is rejected when the header cannot hold it;
+            // the next letter's sender is tried instead.
+            if !senderGiven, let s = tape.member("sender", of: 0), let h = lstHeader,
+                case .failure(let e) = lst!.header(batch: h.batch, date: h.date, sender: tape.value(at: s), format: page)
+            {
+                return .rejected(code: "letters.lst", message: "the LST header cannot hold this job's sender: \(e.message)")
+            }
             let sheets = duplex ? (pages + 1) / 2 : pages
             let n = pages * page.lines
             if checked != nil || !lst!.appendLetter(tape, address: address, pages: pages, sheets: sheets, printLines: n, into: &out) {

@@ -95,6 +95,11 @@ enum LettersRenderCommand: Command {
             }
         }
 
+        // The header's values from options must fit before any job is read.
+        if let lst, case .failure(let e) = lst.header(batch: batch, date: asOf, sender: nil, format: page) {
+            throw UsageError(message: "the LST header cannot hold --batch \(batch) and --as-of \(asOf): \(e.message)")
+        }
+
         let name = args.positionals.first ?? "-"
         let source = try CnabRun.source(name, io)
         let (outputFile, rejectsFile, output, rejects, sink) = try CnabRun.outputs(args, context)
@@ -138,8 +143,12 @@ enum LettersRenderCommand: Command {
                 }
             }
         }
-        let renderer = LetterRenderer(
-            templates: templates, page: page, format: format == "pdf" ? .pdf : format == "lst" ? .lst : .text, lst: lst, duplex: duplex)
+        let renderer = {
+            var r = LetterRenderer(
+                templates: templates, page: page, format: format == "pdf" ? .pdf : format == "lst" ? .lst : .text, lst: lst, duplex: duplex)
+            r.lstHeader = (batch, asOf)
+            return r
+        }()
         let pipeline = ChunkPipeline<LetterChunk, LetterRenderer>(
             threads: ChunkPipeline<LetterChunk, LetterRenderer>.defaultThreads, state: { renderer }, make: { LetterChunk() },
             reset: { $0.reset() }, isEmpty: { $0.lines.isEmpty }, work: { chunk, renderer in chunk.render(&renderer) })
@@ -178,18 +187,24 @@ enum LettersRenderCommand: Command {
         if let lst, let spool {
             var totals = LSTWriter.Totals()
             var written = 0
+            // What is left once every job was checked is about the file as a whole (more letters
+            // than the sequence field numbers, totals longer than the trailer's fields): an output error.
+            func outputError(_ e: LSTLayoutError) -> WriteError {
+                outputFile?.abort()
+                return WriteError(description: Diagnostic(.error, "letters.lst-output", e.message, file: args.value("output") ?? "-").formatted)
+            }
             func put(_ r: Result<[UInt8], LSTLayoutError>) throws {
                 switch r {
                 case .success(let bytes):
                     try emit(bytes)
                     written += 1
-                case .failure(let e): throw WriteError(description: "LST: \(e.message)")
+                case .failure(let e): throw outputError(e)
                 }
             }
             try put(lst.header(batch: batch, date: asOf, sender: sender, format: page))
             try spool.forEachSorted { bytes, e in
                 totals.letters += 1
-                do { try lst.setSequence(totals.letters, in: &bytes) } catch let e as LSTLayoutError { throw WriteError(description: "LST: \(e.message)") }
+                do { try lst.setSequence(totals.letters, in: &bytes) } catch let e as LSTLayoutError { throw outputError(e) }
                 try emit(bytes[0..<e.count])
                 written += 1 + e.printLines
                 totals.printLines += e.printLines

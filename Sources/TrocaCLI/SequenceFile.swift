@@ -14,8 +14,10 @@ final class SequenceFile {
     /// The last number committed (0 when the file does not exist yet).
     let last: Int
 
+    /// The file holds something other than a number: what it holds (its first 40 characters).
     struct Invalid: Error, CustomStringConvertible {
-        let description: String
+        let found: String
+        var description: String { "expected a sequence number, found \"\(found)\"" }
     }
 
     init(path: String) throws {
@@ -25,7 +27,7 @@ final class SequenceFile {
             let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             guard let n = Int(text), n >= 0 else {
                 lock.unlock()
-                throw Invalid(description: "\(path) holds \"\(text.prefix(40))\", not a sequence number")
+                throw Invalid(found: String(text.prefix(40)))
             }
             last = n
         } else {

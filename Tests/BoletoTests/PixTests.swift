@@ -117,6 +117,21 @@ import Testing
         #expect(PixBRCode.ascii("\u{1F1E7}\u{1F1F7} Brasil") == "   Brasil")
     }
 
+    /// A description of combining marks alone folds to nothing: the optional field 26/02 is left
+    /// out rather than written with length 0 ("0200"), outside EMV's 1…99.
+    @Test func descriptionFoldingToNothingIsLeftOut() throws {
+        let key = "123e4567-e12b-12d1-a456-426655440000"
+        let p = try PixBRCode(key: key, description: "\u{301}\u{308}", merchantName: "Fulano de Tal", merchantCity: "BRASILIA").payload()
+        #expect(p == Self.manualStatic)
+        #expect(PixBRCode.crc16(Array(p.utf8.dropLast(4))) == 0x1D3D)
+        let back = try PixBRCode.decode(p)
+        #expect(back.description == nil && back.key == key)
+        // One that folds to something is kept.
+        let kept = try PixBRCode(key: key, description: "E\u{301}", merchantName: "Fulano de Tal", merchantCity: "BRASILIA").payload()
+        #expect(kept.contains("0201E"))
+        #expect(try PixBRCode.decode(kept).description == "E")
+    }
+
     @Test func malformed() {
         #expect(throws: BoletoError.self) { try PixBRCode(key: "k", location: "l", merchantName: "A", merchantCity: "B").payload() }
         #expect(throws: BoletoError.self) { try PixBRCode(key: "k", merchantName: String(repeating: "A", count: 26), merchantCity: "B").payload() }

@@ -279,7 +279,7 @@ extension CLITests {
         // A file that holds no number is a configuration error, and is left as it is.
         try "abc\n".write(toFile: dir + "/bad", atomically: true, encoding: .utf8)
         let bad = try shell("'\(binary)' cnab write --bank 999 --format 240 --sequence-file bad '\(titles)' >/dev/null; echo status=$?", cwd: dir)
-        #expect(bad.output.contains("status=78") && bad.output.contains("not a sequence number"), "\(bad.output)")
+        #expect(bad.output.contains("status=78") && bad.output.contains("[write.sequence-file] expected a sequence number, found \"abc\""), "\(bad.output)")
         #expect(try String(contentsOfFile: dir + "/bad", encoding: .utf8) == "abc\n")
     }
 }
@@ -358,6 +358,34 @@ extension CLITests {
         #expect(run.stderrText.contains("4 títulos → 4 registered, 4 paid, 0 rejected, 1 events not written"), "\(run.stderrText)")
         let lines = run.stdout.split(separator: 0x0A).filter { $0.count > 2 }
         #expect(lines.count == 9 && lines.last?.first == UInt8(ascii: "9"))
+    }
+
+    /// A file simulate cannot take is reported in the diagnostic format, naming the file (and
+    /// the header's line when the header is what is wrong), and exits 65.
+    @Test func simulateNamesTheFileItCannotTake() throws {
+        let retorno = troca(["cnab", "simulate", "Fixtures/samples/RETORNO-240.ret", "--date", "2026-03-01"])
+        #expect(retorno.status == .dataError)
+        #expect(
+            retorno.stderrText.hasSuffix("\ntroca: Fixtures/samples/RETORNO-240.ret:1: error: [simulate.input] expected a remessa, found a retorno\n"),
+            "\(retorno.stderrText)")
+        let empty = troca(["cnab", "simulate", "--date", "2026-03-01"], stdin: [])
+        #expect(empty.status == .dataError)
+        #expect(empty.stderrText.hasSuffix("troca: -: error: [simulate.input] cannot be read as a CNAB file (see the errors above)\n"), "\(empty.stderrText)")
+    }
+
+    /// `--sequence-file` problems name the file, with a code, keeping their exit status: a file
+    /// that holds no number is a configuration error; one whose lock cannot be made, an I/O error.
+    @Test func sequenceFileProblemsNameTheFile() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let titles = repoRoot + "/Fixtures/cnab-write/0001-titles-accents-rejects/titles.jsonl"
+        try "abc\n".write(toFile: dir + "/bad", atomically: true, encoding: .utf8)
+        let bad = troca(["cnab", "write", "--bank", "999", "--format", "240", "--sequence-file", "bad", titles], cwd: dir)
+        #expect(bad.status == .config)
+        #expect(bad.stderrText == "troca: bad: error: [write.sequence-file] expected a sequence number, found \"abc\"\n", "\(bad.stderrText)")
+        let nowhere = troca(["cnab", "write", "--bank", "999", "--format", "240", "--sequence-file", "nodir/nsa", titles], cwd: dir)
+        #expect(nowhere.status == .ioError)
+        #expect(nowhere.stderrText.hasPrefix("troca: nodir/nsa: error: [write.sequence-file] cannot open "), "\(nowhere.stderrText)")
     }
 
     /// `layout show` of a code table shows its movements and reasons; `help FAMILY` the help of

@@ -479,6 +479,47 @@ func qrPayloadsRead(from pdfPath: String, dir: String) throws -> [String] {
         )
     }
 
+    /// The LST fixture's first job, changed by `edit`.
+    func lstJob(_ edit: (String) -> String = { $0 }) -> String {
+        let jobs = String(decoding: FileManager.default.contents(atPath: repoRoot + "/Fixtures/letters-render/0002-lst/stdin")!, as: UTF8.self)
+        return edit(String(jobs.split(separator: "\n")[0])) + "\n"
+    }
+
+    /// A job whose sender the LST header cannot hold is rejected with its line (the next job's
+    /// sender goes to the header); the run goes on and exits 65, read = rendered + rejected.
+    @Test func aSenderTheHeaderCannotHoldRejectsItsJob() throws {
+        let dir = try lettersWorkdir()
+        let long = lstJob { $0.replacingOccurrences(of: #""document":"11222333000181""#, with: #""document":"112223330001810000""#) }
+        let r = troca(["letters", "render", "--template", "cobranca-30.txt", "--format", "lst", "--as-of", "2026-11-23"], stdin: Array((long + lstJob()).utf8), cwd: dir)
+        #expect(r.status == .dataError)
+        #expect(
+            r.stderrText.hasPrefix(
+                "troca: -:1: error: [letters.lst] the LST header cannot hold this job's sender: remetente_documento: sender.document: \"112223330001810000\" is longer than"),
+            "\(r.stderrText)")
+        #expect(r.stderrText.contains("read 2 records: 1 letter rendered, 1 rejected, 0 skipped"), "\(r.stderrText)")
+        let header = try #require(r.stdout.split(separator: 0x0A).first)
+        #expect(String(decoding: header.dropFirst(65).prefix(14), as: UTF8.self) == "11222333000181")
+    }
+
+    /// What the header takes from options is checked before any job is read (a usage error); what
+    /// only the whole file can overflow (the trailer's boleto total) is an output error, in the
+    /// diagnostic format, and no output file is left.
+    @Test func lstHeaderOptionsAndTrailerOverflow() throws {
+        let dir = try lettersWorkdir()
+        let batch = troca(["letters", "render", "--template", "cobranca-30.txt", "--format", "lst", "--batch", "12345678"], stdin: Array(lstJob().utf8), cwd: dir)
+        #expect(batch.status == .usage)
+        #expect(batch.stderrText.contains("the LST header cannot hold --batch 12345678"), "\(batch.stderrText)")
+        #expect(batch.stdout.isEmpty)
+        let big = lstJob { $0.replacingOccurrences(of: #""amount_cents":197725,"barcode""#, with: #""amount_cents":999999999999999,"barcode""#) }
+        #expect(big != lstJob())
+        let r = troca(
+            ["letters", "render", "--template", "cobranca-30.txt", "--format", "lst", "--as-of", "2026-11-23", "--output", "out.lst"],
+            stdin: Array((big + big).utf8), cwd: dir)
+        #expect(r.status == .ioError)
+        #expect(r.stderrText.hasPrefix("troca: out.lst: error: [letters.lst-output] valor_boletos: "), "\(r.stderrText)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/out.lst"))
+    }
+
     @Test func maxRejectsStopsTheRun() throws {
         let dir = try lettersWorkdir()
         let bad = Array(String(repeating: "{\"record\":\"letter\",\"template\":\"cobranca-30.txt\"}\n", count: 5).utf8)
