@@ -219,7 +219,7 @@ extension RecordProgram {
                     source: source, path: source == .path ? trie.byPath[group.to!]! : -1, start: Int32(first.start), length: Int32(length),
                     firstSpot: Int32(spots.count), spotCount: Int32(fields.count), format: first.format, numeric: numeric,
                     document: first.format == .document, freeText: first.truncate ?? Transliteration.isFreeText(first.to), keepCase: first.keepCase,
-                    isEnum: first.format == .enumeration, isReasons: first.format == .reasons,
+                    isEnum: first.format == .enumeration, isReasons: { if case .reasons = first.format { return true } else { return false } }(),
                     plainNumeric: numeric && fields.count == 1 && first.format != .time
                         && !{ if case .date = first.format { return true } else { return false } }(),
                     constantAt: constant == nil ? -1 : Int32(pool.count),

@@ -16,8 +16,8 @@ public enum FieldFormat: Sendable, Hashable {
     case time
     /// A CPF/CNPJ (digits, or letters and digits for the alphanumeric CNPJ).
     case document
-    /// A run of 2-byte reason codes.
-    case reasons
+    /// A run of reason codes of `width` bytes each (2, 3 or 4: `reasons`, `reasons3`, `reasons4`).
+    case reasons(width: Int)
     /// A code mapped to a name by the field's `enum`.
     case enumeration
 
@@ -138,7 +138,9 @@ public struct CompiledLayout: Sendable {
                 case "HHmmss": format = .time
                 case "int": format = .int
                 case "document": format = .document
-                case "reasons": format = .reasons
+                case "reasons": format = .reasons(width: 2)
+                case "reasons3": format = .reasons(width: 3)
+                case "reasons4": format = .reasons(width: 4)
                 case "enum": format = .enumeration
                 case let other?:
                     throw LayoutError(

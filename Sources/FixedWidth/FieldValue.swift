@@ -8,24 +8,33 @@ public struct FieldProblem: Sendable, Hashable {
     public let message: String
 }
 
-/// The texts of 2-character reason codes, as ready-made JSON objects `{"code":"08","text":"…"}`,
-/// keyed by the code's two bytes (`UInt16(first) << 8 | second`).
+/// The texts of reason codes of 2 to 4 characters, as ready-made JSON objects
+/// `{"code":"08","text":"…"}`, keyed by the code's bytes (`ReasonTexts.key`).
 public struct ReasonTexts: Sendable {
     /// Code bytes → JSON object.
-    public let json: [UInt16: [UInt8]]
+    public let json: [UInt64: [UInt8]]
+
+    /// A code's bytes (up to 4) packed into one number, the first byte highest, with the length
+    /// above them, so that "01" and "001" differ.
+    @inline(__always)
+    public static func key(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var k = UInt64(bytes.count) << 32
+        for (i, b) in bytes.prefix(4).enumerated() { k |= UInt64(b) << UInt64(24 - 8 * i) }
+        return k
+    }
 
     /// Builds the table from code → text.
     public init(_ texts: [String: String]) {
-        var json: [UInt16: [UInt8]] = [:]
+        var json: [UInt64: [UInt8]] = [:]
         for (code, text) in texts {
             let bytes = Array(code.utf8)
-            guard bytes.count == 2 else { continue }
+            guard (2...4).contains(bytes.count) else { continue }
             var object: [UInt8] = Array("{\"code\":".utf8)
             JSONBytes.appendString(code, to: &object)
             object += Array(",\"text\":".utf8)
             JSONBytes.appendString(text, to: &object)
             object.append(UInt8(ascii: "}"))
-            json[UInt16(bytes[0]) << 8 | UInt16(bytes[1])] = object
+            json[bytes.withUnsafeBufferPointer { Self.key($0) }] = object
         }
         self.json = json
     }
@@ -249,22 +258,21 @@ public struct FieldSpec: Sendable, Hashable {
     ) -> Bool {
         let end = start + length
         switch format {
-        case .reasons:
+        case .reasons(let width):
+            // Codes of `width` bytes; a blank or all-zero one is no code.
             var any = false
             var i = start
-            while i + 1 < end {
-                let a = line[i]
-                let b = line[i + 1]
-                i += 2
-                if FieldSpec.isBlank(a) && FieldSpec.isBlank(b) { continue }
-                if a == 48 && b == 48 { continue }
+            while i + width <= end {
+                let code = UnsafeBufferPointer(rebasing: line[i..<(i + width)])
+                i += width
+                if code.allSatisfy(FieldSpec.isBlank) || code.allSatisfy({ $0 == 48 }) { continue }
                 out.append(any ? UInt8(ascii: ",") : UInt8(ascii: "["))
                 any = true
-                if let known = reasons?.json[UInt16(a) << 8 | UInt16(b)] {
+                if let known = reasons?.json[ReasonTexts.key(code)] {
                     out.append(known)
                 } else {
                     out.append(contentsOf: "{\"code\":")
-                    JSONBytes.appendText(UnsafeBufferPointer(rebasing: line[(i - 2)..<i]), to: &out)
+                    JSONBytes.appendText(code, to: &out)
                     out.append(UInt8(ascii: "}"))
                 }
             }

@@ -37,7 +37,7 @@ public enum LayoutLint {
     static let fieldKeys: Set<String> = ["name", "pos", "picture", "format", "enum", "default", "to", "doc", "truncate", "keep_case"]
     /// Field formats the engine reads.
     public static let formats: Set<String> = [
-        "ddMMyyyy", "ddMMyy", "yyyyMMdd", "HHmmss", "int", "document", "reasons", "enum",
+        "ddMMyyyy", "ddMMyy", "yyyyMMdd", "HHmmss", "int", "document", "reasons", "reasons3", "reasons4", "enum",
     ]
     /// Structural `to` names the engine uses.
     public static let structural: Set<String> = ["_batch", "_record_type", "_sequence", "_segment"]
@@ -329,8 +329,10 @@ public enum LayoutLint {
         switch format {
         case "int":
             return picture.kind == .numeric && picture.decimals == 0 ? nil : "int needs a 9(n) picture, found \(picture.text)"
-        case "reasons":
-            return picture.length % 2 == 0 ? nil : "reasons are 2-byte codes: the length must be even, found \(picture.length)"
+        case "reasons", "reasons3", "reasons4":
+            let width = format == "reasons" ? 2 : format == "reasons3" ? 3 : 4
+            return picture.length % width == 0
+                ? nil : "\(format) are \(width)-byte codes: the length must be a multiple of \(width), found \(picture.length)"
         default:
             return nil
         }
@@ -359,8 +361,14 @@ public enum LayoutLint {
             }
         }
         for (name, reasons) in table.reasons.sorted(by: { $0.key < $1.key }) {
-            for code in reasons.keys.sorted() where code.utf8.count != 2 {
-                add("reasons.\(name).\(code)", "layout.codes", "reason codes are 2 characters, found \"\(code)\"")
+            // One width per table (2 to 4 characters), the first code's.
+            let width = reasons.keys.sorted().first.map { $0.utf8.count } ?? 2
+            for code in reasons.keys.sorted() where !(2...4).contains(code.utf8.count) || code.utf8.count != width {
+                add(
+                    "reasons.\(name).\(code)", "layout.codes",
+                    (2...4).contains(width)
+                        ? "reason codes of table \(name) are \(width) characters, found \"\(code)\""
+                        : "reason codes are 2 to 4 characters, found \"\(code)\"")
             }
         }
     }

@@ -183,6 +183,28 @@ struct FieldValueTests {
     }
 
     @Test(
+        "reasons3 and reasons4 read codes of 3 and 4 bytes; blank and all-zero codes are skipped",
+        arguments: [
+            ("reasons3", "X(9)", "001045   ", #"[{"code":"001"},{"code":"045"}]"#),
+            ("reasons3", "X(9)", "000  7123", #"[{"code":"  7"},{"code":"123"}]"#),
+            ("reasons3", "X(9)", "000000000", nil),
+            ("reasons4", "X(8)", "90019999", #"[{"code":"9001"},{"code":"9999"}]"#),
+            ("reasons4", "X(8)", "0000    ", nil),
+        ])
+    func widerReasons(format: String, picture: String, line: String, expected: String?) throws {
+        let layout = try compiledRecord(length: line.utf8.count, [fieldJSON("motivos", 1, line.utf8.count, picture, "\"format\": \"\(format)\"")])
+        #expect(try layout.field("motivos").jsonValue(in: Array(line.utf8)) == expected)
+    }
+
+    @Test("a wider code gets its text from a table of its width; a code of another width is not the same code")
+    func widerReasonText() throws {
+        let layout = try compiledRecord(length: 6, [fieldJSON("motivos", 1, 6, "X(6)", #""format": "reasons3""#)])
+        let table = ["001": "Agência inválida", "01": "not this one", "045": "CEP inválido"]
+        let json = try layout.field("motivos").jsonValue(in: Array("001002".utf8), reasons: table)
+        #expect(json == #"[{"code":"001","text":"Agência inválida"},{"code":"002"}]"#)
+    }
+
+    @Test(
         "enum values map to names; unknown values stay raw",
         arguments: [
             FieldCase("1", #""cpf""#),

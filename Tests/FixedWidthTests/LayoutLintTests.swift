@@ -111,7 +111,10 @@ struct LayoutLintTests {
                 code: "layout.format", path: "records[0].fields[1].format", fragment: "int needs a 9(n) picture"),
             LintCase(
                 label: "odd reasons", fields: [tipo, fieldJSON("codigo", 2, 4, "X(3)", #""format": "reasons""#), nome],
-                code: "layout.format", path: "records[0].fields[1].format", fragment: "length must be even, found 3"),
+                code: "layout.format", path: "records[0].fields[1].format", fragment: "length must be a multiple of 2, found 3"),
+            LintCase(
+                label: "reasons4 not a multiple of 4", fields: [tipo, fieldJSON("codigo", 2, 4, "X(3)", #""format": "reasons4""#), nome],
+                code: "layout.format", path: "records[0].fields[1].format", fragment: "length must be a multiple of 4, found 3"),
             LintCase(
                 label: "to: value and object",
                 fields: [
