@@ -114,7 +114,7 @@ enum CnabWriteCommand: Command {
         var isDir: ObjCBool = false
         if let dir = outputPath, FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue {
             if let problem = writer.fileNamePattern.problem {
-                io.say("cnab write: [write.file-name] \(problem)")
+                context.print(Diagnostic(.error, "write.file-name", problem, file: args.value("output")!))
                 return .config
             }
             directory = dir
@@ -138,13 +138,13 @@ enum CnabWriteCommand: Command {
                 names = try writer.fileNamePattern.names(date: date, sequence: sequence) { writer.headerValue($0, in: header) }
             } catch {
                 outputFile.abort()
-                io.say("cnab write: [write.file-name] \(error.description)")
+                context.print(Diagnostic(.error, "write.file-name", error.description, file: args.value("output")!))
                 return .dataError
             }
             do {
                 outputPath = try outputFile.commitNew(names.map { (directory as NSString).appendingPathComponent($0) })
             } catch let e as WriteError {
-                io.say("cnab write: [write.file-name] \(e.description)")
+                context.print(Diagnostic(.error, "write.file-name", e.description, file: args.value("output")!))
                 return .cantCreate
             }
         } else {

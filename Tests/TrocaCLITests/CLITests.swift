@@ -194,7 +194,7 @@ extension CLITests {
                 #expect(run.status == .ok, "\(k): \(run.stderrText)")
             } else {
                 #expect(run.status == .cantCreate)
-                #expect(run.stderrText.contains("[write.file-name]"), "\(run.stderrText)")
+                #expect(run.stderrText.contains("troca: out: error: [write.file-name] "), "\(run.stderrText)")
             }
         }
         let names = Set(try FileManager.default.contentsOfDirectory(atPath: dir + "/out"))
