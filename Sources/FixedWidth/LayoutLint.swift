@@ -361,12 +361,12 @@ public enum LayoutLint {
             }
         }
         for (name, reasons) in table.reasons.sorted(by: { $0.key < $1.key }) {
-            // One width per table (2 to 4 characters), the first code's.
-            let width = reasons.keys.sorted().first.map { $0.utf8.count } ?? 2
+            // One width per table (2 to 4 characters), the first code's of such a width.
+            let width = reasons.keys.sorted().lazy.map { $0.utf8.count }.first { (2...4).contains($0) } ?? 2
             for code in reasons.keys.sorted() where !(2...4).contains(code.utf8.count) || code.utf8.count != width {
                 add(
                     "reasons.\(name).\(code)", "layout.codes",
-                    (2...4).contains(width)
+                    (2...4).contains(code.utf8.count)
                         ? "reason codes of table \(name) are \(width) characters, found \"\(code)\""
                         : "reason codes are 2 to 4 characters, found \"\(code)\"")
             }

@@ -242,6 +242,18 @@ struct LayoutLintTests {
             ], "\(problems)")
     }
 
+    @Test("code tables: a code of no valid width sorted first flags that code alone")
+    func codeTableWidthFromAValidCode() {
+        let json = #"""
+            { "kind": "codes", "name": "t/lint", "version": "1",
+              "movements": { "06": { "text": "Liquidação", "event": "paid", "reasons": "C" } },
+              "reasons": { "C": { "0": "short", "01": "ok", "02": "ok" } } }
+            """#
+        let problems = LayoutLint.lint(source("t/lint", json), in: LayoutLibrary(builtin: false))
+        let found = Set(problems.map { "\($0.code.rawValue) \($0.path)" })
+        #expect(found == ["layout.codes reasons.C.0"], "\(problems)")
+    }
+
     @Test(
         "text that is not a layout object",
         arguments: [
