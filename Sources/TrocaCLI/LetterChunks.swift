@@ -18,8 +18,11 @@ struct LetterRenderer {
         case rejected(code: String, message: String, column: Int = 0)
         /// `bytes`: where the chunk's output holds the text pages (form feeds between them), or
         /// the LST letter record and its print lines; `pages`: PDF content streams; `entry`: the
-        /// LST counts; `sender`: the job's, until a letter of the chunk has given one.
-        case rendered(bytes: Range<Int>, pages: [[UInt8]], pageCount: Int, entry: LetterSpool.Entry?, sender: JSONValue?)
+        /// LST counts; `sender`: the job's, until a letter of the chunk has given one;
+        /// `senderProblem`: why the LST header cannot hold the job's sender (the job is rejected
+        /// when, in input order, no earlier job gave the header its sender).
+        case rendered(
+            bytes: Range<Int>, pages: [[UInt8]], pageCount: Int, entry: LetterSpool.Entry?, sender: JSONValue?, senderProblem: String? = nil)
     }
 
     let templates: [(name: String, template: Template)]
@@ -98,12 +101,14 @@ struct LetterRenderer {
             let content = LaidOutLetter(paged, text, page).pages.map { PDFWriter.content($0, page) }
             return .rendered(bytes: start..<start, pages: content, pageCount: pages, entry: nil, sender: sender())
         case .lst:
-            // The letter whose sender the header takes is rejected when the header cannot hold it;
-            // the next letter's sender is tried instead.
+            // A sender the header cannot hold is not passed on (the next letter's is tried); the
+            // job is rejected only if, in input order, its sender is the one the header takes
+            // (an earlier chunk may have given one: known only when the outcomes are taken).
+            var senderProblem: String? = nil
             if !senderGiven, let s = tape.member("sender", of: 0), let h = lstHeader,
                 case .failure(let e) = lst!.header(batch: h.batch, date: h.date, sender: tape.value(at: s), format: page)
             {
-                return .rejected(code: "letters.lst", message: "the LST header cannot hold this job's sender: \(e.message)")
+                senderProblem = "the LST header cannot hold this job's sender: \(e.message)"
             }
             let sheets = duplex ? (pages + 1) / 2 : pages
             let n = pages * page.lines
@@ -125,7 +130,9 @@ struct LetterRenderer {
             let entry = LetterSpool.Entry(
                 cep: checked.map { Int($0.cep) ?? 0 } ?? address.cepValue, order: 0, offset: 0, count: 0, printLines: n, pages: pages, sheets: sheets,
                 boletoCents: boletoCents)
-            return .rendered(bytes: start..<out.count, pages: [], pageCount: pages, entry: entry, sender: sender())
+            return .rendered(
+                bytes: start..<out.count, pages: [], pageCount: pages, entry: entry, sender: senderProblem == nil ? sender() : nil,
+                senderProblem: senderProblem)
         case .text:
             text.bytes.withUnsafeBufferPointer { b in
                 for (i, line) in paged.lines.enumerated() {

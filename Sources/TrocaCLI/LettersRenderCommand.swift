@@ -128,7 +128,16 @@ enum LettersRenderCommand: Command {
                     LettersRun.reject(
                         sink, code, message, file: name, line: line.number, column: column, raw: Array(chunk.input[line.start..<(line.start + line.count)]))
                     if let maxRejects, counts.rejected > maxRejects { stopped = true }
-                case .rendered(let bytes, let pages, let pageCount, let entry, let jobSender):
+                case .rendered(let bytes, let pages, let pageCount, let entry, let jobSender, let senderProblem):
+                    // The job whose sender the header would take, and cannot hold.
+                    if sender == nil, let senderProblem {
+                        counts.rejected += 1
+                        LettersRun.reject(
+                            sink, "letters.lst", senderProblem, file: name, line: line.number, column: 0,
+                            raw: Array(chunk.input[line.start..<(line.start + line.count)]))
+                        if let maxRejects, counts.rejected > maxRejects { stopped = true }
+                        continue
+                    }
                     switch format {
                     case "pdf": for p in pages { try pdf!.write(content: p) }
                     case "lst": try spool!.add(entry!, chunk.output[bytes])

@@ -501,6 +501,19 @@ func qrPayloadsRead(from pdfPath: String, dir: String) throws -> [String] {
         #expect(String(decoding: header.dropFirst(65).prefix(14), as: UTF8.self) == "11222333000181")
     }
 
+    /// Only the job whose sender the header takes is checked against the header: a later job's
+    /// sender, in a later chunk of input (128 KiB), does not reject it.
+    @Test func aLaterJobsLongSenderIsNotRejected() throws {
+        let dir = try lettersWorkdir()
+        let long = lstJob { $0.replacingOccurrences(of: #""document":"11222333000181""#, with: #""document":"112223330001810000""#) }
+        // The chunk is cut once it holds 128 KiB: the long job is the first of the second chunk.
+        let first = (128 << 10) / (lstJob().utf8.count - 1) + 1
+        let jobs = String(repeating: lstJob(), count: first) + long + String(repeating: lstJob(), count: 200 - first)
+        let r = troca(["letters", "render", "--template", "cobranca-30.txt", "--format", "lst", "--as-of", "2026-11-23"], stdin: Array(jobs.utf8), cwd: dir)
+        #expect(r.status == .ok, "\(r.stderrText)")
+        #expect(r.stderrText.contains("read 201 records: 201 letters rendered, 0 rejected, 0 skipped"), "\(r.stderrText)")
+    }
+
     /// What the header takes from options is checked before any job is read (a usage error); what
     /// only the whole file can overflow (the trailer's boleto total) is an output error, in the
     /// diagnostic format, and no output file is left.
