@@ -529,16 +529,33 @@ struct RecordEncoder {
                                                 "\(program.infos[g].name): a boolean where the layout wants \(program.infos[g].picture)"))
                                 case .array where op.isReasons:
                                     // Reasons: the codes of `{"code": …}` objects and plain strings, joined.
+                                    // Each code of the field's width: joined, one of another width would read
+                                    // back as other codes.
                                     codes.removeAll(keepingCapacity: true)
+                                    let width: Int
+                                    if case .reasons(let w) = op.format { width = w } else { width = 2 }
+                                    var wrong: String? = nil
                                     var i = node + 1
                                     for _ in 0..<value.count {
                                         let e = nodes[i]
+                                        let before = codes.count
                                         if e.kind == .string {
                                             codes.append(contentsOf: UnsafeBufferPointer(start: base + Int(e.offset), count: Int(e.count)))
                                         } else if e.kind == .object, let c = tape.member("code", of: i), nodes[c].kind == .string {
                                             codes.append(contentsOf: tape.bytes(c))
+                                        } else {
+                                            i = tape.next(after: i)
+                                            continue
                                         }
+                                        if codes.count - before != width, wrong == nil { wrong = String(decoding: codes[before...], as: UTF8.self) }
                                         i = tape.next(after: i)
+                                    }
+                                    if let wrong {
+                                        problems.append(
+                                            Problem(
+                                                code: "write.type",
+                                                message: "\(program.infos[g].name): reason code \"\(wrong)\" is not \(width) characters"))
+                                        continue
                                     }
                                     let joined = codes
                                     joined.withUnsafeBufferPointer { c in put(c.baseAddress ?? base, c.count, op, g, program, dst, spots) }

@@ -447,3 +447,22 @@ extension CLITests {
         #expect(r.stderrText.hasPrefix("troca: --pix-name must have 1…25 characters, found 0"), "\(r.stderrText)")
     }
 }
+
+extension CLITests {
+    /// Reason codes written into a reasons3 field (Santander 400's codigos_erro) must each be 3
+    /// characters: ["13", "9", "045"] joined would read back as 139 and 045.
+    @Test func writeRejectsAReasonCodeOfTheWrongWidth() throws {
+        let parsed = String(
+            decoding: try #require(FileManager.default.contents(atPath: repoRoot + "/Fixtures/cnab-parse/0022-santander-400-error-codes/expout")),
+            as: UTF8.self)
+        let good = #"{"code":"013","text":"Valor do título não numérico"},{"code":"999"},{"code":"045","text":"Dias para baixa não preenchido"}"#
+        #expect(parsed.contains(good))
+        let titles = parsed.replacingOccurrences(of: #""record":"event""#, with: #""record":"title""#)
+        let args = ["cnab", "write", "--bank", "033", "--format", "400", "--layout", "cnab400/033/retorno", "--date", "2026-03-02"]
+        let ok = troca(args, stdin: Array(titles.utf8))
+        #expect(ok.status == .ok, "\(ok.stderrText)")
+        let bad = troca(args, stdin: Array(titles.replacingOccurrences(of: good, with: #""13","9","045""#).utf8))
+        #expect(bad.status == .dataError, "\(bad.stderrText)")
+        #expect(bad.stderrText.contains("codigos_erro: reason code \"13\" is not 3 characters"), "\(bad.stderrText)")
+    }
+}
