@@ -14,7 +14,13 @@ struct LockFile {
     /// Waits for the lock; `name` is how messages call the state file.
     init(beside path: String, name: String) throws {
         let fd = open(path + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw WriteError(description: "cannot open \(name).lock: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else {
+            let reason = String(cString: strerror(errno))
+            // A lock file that is not there could not be made (its directory missing or read
+            // only): "cannot create", exit 73 as for any output that cannot be created.
+            let verb = access(path + ".lock", F_OK) == 0 ? "open" : "create"
+            throw WriteError(description: "cannot \(verb) \(name).lock: \(reason)")
+        }
         while flock(fd, LOCK_EX) != 0 {
             guard errno == EINTR else {
                 let reason = String(cString: strerror(errno))

@@ -22,7 +22,8 @@ final class SequenceFile {
 
     init(path: String) throws {
         self.path = path
-        lock = try LockFile(beside: path, name: path)
+        // Named by its file name: the diagnostic's file already says where it is.
+        lock = try LockFile(beside: path, name: (path as NSString).lastPathComponent)
         if let data = FileManager.default.contents(atPath: path) {
             let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             guard let n = Int(text), n >= 0 else {
