@@ -561,15 +561,7 @@ struct CNABEngine {
         if let f = lineFacts, f.record >= 0 {
             selected = Int(f.record)
         } else {
-            // The cache's steps spelled out: the layout is touched only on a miss (a closure
-            // over it would cost a reference count on every line).
-            switch selectCache.lookup(line) {
-            case .hit(let r): selected = r
-            case .miss(let slot, let key):
-                selected = layout!.value.select(line)
-                selectCache.store(selected, slot: slot, key: key)
-            case .uncached: selected = layout!.value.select(line)
-            }
+            selected = selectCache.select(line, in: layout!)
         }
         guard var r = selected else {
             rejectLine(
@@ -1307,4 +1299,21 @@ final class SlotStorage {
 final class Box<Value> {
     let value: Value
     init(_ value: Value) { self.value = value }
+}
+
+extension SelectCache {
+    /// The record `line` is, from the cache, the layout asked only on a miss: its steps spelled
+    /// out with the layout behind a reference (a closure over it, as `select(_:ask:)` takes,
+    /// would cost a reference count on every line).
+    @inline(__always)
+    mutating func select(_ line: UnsafeBufferPointer<UInt8>, in layout: Box<CompiledLayout>) -> Int? {
+        switch lookup(line) {
+        case .hit(let r): return r
+        case .miss(let slot, let key):
+            let selected = layout.value.select(line)
+            store(selected, slot: slot, key: key)
+            return selected
+        case .uncached: return layout.value.select(line)
+        }
+    }
 }

@@ -41,16 +41,7 @@ struct FactsPlan: @unchecked Sendable {
         var f = LineFacts()
         guard CNABEngine.isPlain(raw, length: recordLength, number: number, cut: cut) else { return f }
         let line = UnsafeBufferPointer(start: raw.baseAddress, count: recordLength)
-        // The cache's steps spelled out, so that the layout is touched only on a miss.
-        let selected: Int?
-        switch selectCache.lookup(line) {
-        case .hit(let r): selected = r
-        case .miss(let slot, let key):
-            selected = layout.value.select(line)
-            selectCache.store(selected, slot: slot, key: key)
-        case .uncached: selected = layout.value.select(line)
-        }
-        guard let r = selected else { return f }
+        guard let r = selectCache.select(line, in: layout) else { return f }
         f.record = Int32(r)
         f.fieldsValid = plans[r].passes(line)
         return f
