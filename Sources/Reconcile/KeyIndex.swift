@@ -59,24 +59,35 @@ struct KeyIndex {
         return Int(truncatingIfNeeded: h) & mask
     }
 
+    /// The slot holding the key (k0, k1, length), or the empty slot where it would go.
+    @inline(__always)
+    private static func probe(
+        _ slots: UnsafeBufferPointer<Slot>, _ k0: UInt64, _ k1: UInt64, _ length: Int32, _ mask: Int
+    ) -> Int {
+        var i = home(k0, k1, Int(length), mask)
+        while slots[i].length != 0 && !(slots[i].k0 == k0 && slots[i].k1 == k1 && slots[i].length == length) {
+            i = (i + 1) & mask
+        }
+        return i
+    }
+
+    /// A key's words when it goes in the slots: 1 to 16 bytes, ASCII; nil sends it to `long`.
+    @inline(__always)
+    private static func slotWords(_ bytes: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64)? {
+        guard bytes.count > 0 && bytes.count <= 16 else { return nil }
+        let (k0, k1) = words(bytes)
+        return isASCII(k0, k1) ? (k0, k1) : nil
+    }
+
     /// The (agreement, installment) of `key`, if indexed.
     subscript(key: String) -> (Int, Int)? {
         var key = key
         return key.withUTF8 { bytes -> (Int, Int)? in
-            guard bytes.count > 0 && bytes.count <= 16 else { return long[String(decoding: bytes, as: UTF8.self)] }
-            let (k0, k1) = Self.words(bytes)
-            guard Self.isASCII(k0, k1) else { return long[String(decoding: bytes, as: UTF8.self)] }
-            let length = Int32(bytes.count)
+            guard let (k0, k1) = Self.slotWords(bytes) else { return long[String(decoding: bytes, as: UTF8.self)] }
             let mask = mask
             return slots.withUnsafeBufferPointer { slots in
-                var i = Self.home(k0, k1, bytes.count, mask)
-                while slots[i].length != 0 {
-                    if slots[i].k0 == k0 && slots[i].k1 == k1 && slots[i].length == length {
-                        return (Int(slots[i].agreement), Int(slots[i].installment))
-                    }
-                    i = (i + 1) & mask
-                }
-                return nil
+                let i = Self.probe(slots, k0, k1, Int32(bytes.count), mask)
+                return slots[i].length == 0 ? nil : (Int(slots[i].agreement), Int(slots[i].installment))
             }
         }
     }
@@ -86,26 +97,17 @@ struct KeyIndex {
     mutating func updateValue(_ value: (Int, Int), forKey key: String) -> (Int, Int)? {
         var key = key
         return key.withUTF8 { bytes -> (Int, Int)? in
-            let (k0, k1) = bytes.count <= 16 ? Self.words(bytes) : (0, 0)
-            guard bytes.count > 0 && bytes.count <= 16 && Self.isASCII(k0, k1) else {
+            guard let (k0, k1) = Self.slotWords(bytes) else {
                 return long.updateValue(value, forKey: String(decoding: bytes, as: UTF8.self))
             }
             if (count + 1) * 2 > slots.count { grow() }
             let length = Int32(bytes.count)
             let mask = mask
             let replaced = slots.withUnsafeMutableBufferPointer { slots -> (Int, Int)? in
-                var i = Self.home(k0, k1, bytes.count, mask)
-                while slots[i].length != 0 {
-                    if slots[i].k0 == k0 && slots[i].k1 == k1 && slots[i].length == length {
-                        let old = (Int(slots[i].agreement), Int(slots[i].installment))
-                        slots[i].agreement = Int32(value.0)
-                        slots[i].installment = Int32(value.1)
-                        return old
-                    }
-                    i = (i + 1) & mask
-                }
+                let i = Self.probe(UnsafeBufferPointer(slots), k0, k1, length, mask)
+                let old = slots[i].length == 0 ? nil : (Int(slots[i].agreement), Int(slots[i].installment))
                 slots[i] = Slot(k0: k0, k1: k1, length: length, agreement: Int32(value.0), installment: Int32(value.1))
-                return nil
+                return old
             }
             if replaced == nil { count += 1 }
             return replaced
@@ -119,9 +121,7 @@ struct KeyIndex {
         let mask = mask
         slots.withUnsafeMutableBufferPointer { slots in
             for s in old where s.length != 0 {
-                var i = Self.home(s.k0, s.k1, Int(s.length), mask)
-                while slots[i].length != 0 { i = (i + 1) & mask }
-                slots[i] = s
+                slots[Self.probe(UnsafeBufferPointer(slots), s.k0, s.k1, s.length, mask)] = s
             }
         }
     }
