@@ -54,7 +54,7 @@ enum ImportRun {
             delimiter = b
         }
         let maxRejects = try args.int("max-rejects")
-        let mapBytes = try ReconcileRun.contents(mapPath, io, what: "column map")
+        let mapBytes = try ReconcileRun.contents(mapPath, io, what: "column map", json: "import.map")
         var map: ColumnMap
         do {
             map = try ColumnMap(json: mapBytes, kind: kind)

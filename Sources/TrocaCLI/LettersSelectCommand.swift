@@ -58,14 +58,14 @@ enum LettersSelectCommand: Command {
         if args.has("commit"), args.value("history") == nil { throw UsageError(message: "--commit needs --history FILE") }
         let asOf = try LettersRun.asOf(args)
         let ladder: Ladder
-        do { ladder = try Ladder(json: try ReconcileRun.contents(ladderPath, io, what: "ladder")) } catch let e as LadderError {
+        do { ladder = try Ladder(json: try ReconcileRun.contents(ladderPath, io, what: "ladder", json: "letters.ladder")) } catch let e as LadderError {
             io.say("\(ladderPath): error: [letters.ladder] \(e.message)")
             return .config
         }
         var rules: DebtRules? = nil
         var index: IndexTable? = nil
         if let path = args.value("rules") {
-            do { rules = try DebtRules(json: try ReconcileRun.contents(path, io, what: "rules file")) } catch let e as ReconcileConfigError {
+            do { rules = try DebtRules(json: try ReconcileRun.contents(path, io, what: "rules file", json: "rules.json")) } catch let e as ReconcileConfigError {
                 io.say(ReconcileRun.configMessage(path, e))
                 return .config
             }

@@ -71,7 +71,7 @@ enum ReconcileCommand: Command {
         if let w = try args.int("window-days") { options.windowDays = w }
         let check = args.has("check")
         if let rulesPath = args.value("rules") {
-            do { options.rules = try DebtRules(json: try ReconcileRun.contents(rulesPath, io, what: "rules file")) } catch let e as ReconcileConfigError {
+            do { options.rules = try DebtRules(json: try ReconcileRun.contents(rulesPath, io, what: "rules file", json: "rules.json")) } catch let e as ReconcileConfigError {
                 io.say(ReconcileRun.configMessage(rulesPath, e))
                 return .config
             }
@@ -81,7 +81,7 @@ enum ReconcileCommand: Command {
                     return .config
                 }
             } else if options.rules!.correction {
-                io.say("\(rulesPath): the rules ask for correction (\"correction\": true): give the index table with --index FILE")
+                io.say(ReconcileRun.correctionNeedsIndex(rulesPath))
                 return .config
             }
         } else if args.value("index") != nil {

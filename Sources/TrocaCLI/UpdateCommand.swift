@@ -50,7 +50,7 @@ enum UpdateCommand: Command {
         guard args.positionals.count <= 1 else { throw UsageError(message: "update reads one FILE (or - for standard input)") }
         let maxRejects = try args.int("max-rejects")
         var loaded: DebtRules?
-        do { loaded = try DebtRules(json: try ReconcileRun.contents(rulesPath, io, what: "rules file")) } catch let e as ReconcileConfigError {
+        do { loaded = try DebtRules(json: try ReconcileRun.contents(rulesPath, io, what: "rules file", json: "rules.json")) } catch let e as ReconcileConfigError {
             io.say(ReconcileRun.configMessage(rulesPath, e))
             return .config
         }
@@ -201,23 +201,19 @@ enum ReconcileRun {
 
     /// A whole small configuration file (rules, index table, holidays, ladder, template, column
     /// map; agreements, which are data, are read by line elsewhere). One that is missing or cannot
-    /// be read is a `ConfigFileError` (exit 78), not a missing input (66); so is one of the JSON
-    /// kinds (`jsonFiles`) that is not JSON, at the line and column where it stops being JSON,
-    /// before its reader sees it.
-    static func contents(_ path: String, _ io: IO, what: String) throws -> [UInt8] {
+    /// be read is a `ConfigFileError` (exit 78), not a missing input (66); so is a JSON one
+    /// (`json`: the code of its errors, which its syntax errors share) that is not JSON, at the
+    /// line and column where it stops being JSON, before its reader sees it.
+    static func contents(_ path: String, _ io: IO, what: String, json: DiagnosticCode? = nil) throws -> [UInt8] {
         let bytes: [UInt8]
         do { bytes = try FileSource.contents(of: io.path(path), name: path) } catch {
             throw ConfigFileError(file: path, message: "cannot read the \(what): \(error.reason)")
         }
-        if let code = jsonFiles[what], let (problem, line, column) = JSONReader.syntaxError(inFile: bytes) {
+        if let code = json, let (problem, line, column) = JSONReader.syntaxError(inFile: bytes) {
             throw ConfigFileError(file: path, code: code, message: problem, line: line, column: column)
         }
         return bytes
     }
-
-    /// The configuration files that are JSON, by what `contents` calls them, and the code of
-    /// their other errors, which their syntax errors share.
-    static let jsonFiles: [String: DiagnosticCode] = ["rules file": "rules.json", "ladder": "letters.ladder", "column map": "import.map"]
 }
 
 /// A configuration file (rules, index table, holidays, ladder, template, column map) that is

@@ -96,6 +96,10 @@ import TrocaCLI
             "troca: correction.json: error: [rules.index-missing] the rules ask for correction"
         ),
         (
+            ["reconcile", "--agreements", "t.jsonl", "--as-of", "2026-11-23", "--rules", "correction.json", "t.jsonl"],
+            "troca: correction.json: error: [rules.index-missing] the rules ask for correction"
+        ),
+        (
             ["cnab", "simulate", "--holidays", "bad-holidays.txt", "--date", "2026-11-23", "t.jsonl"],
             "troca: bad-holidays.txt:1: error: [holidays.date]"
         ),
