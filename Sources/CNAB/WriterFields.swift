@@ -219,7 +219,7 @@ extension RecordProgram {
                     source: source, path: source == .path ? trie.byPath[group.to!]! : -1, start: Int32(first.start), length: Int32(length),
                     firstSpot: Int32(spots.count), spotCount: Int32(fields.count), format: first.format, numeric: numeric,
                     document: first.format == .document, freeText: first.truncate ?? Transliteration.isFreeText(first.to), keepCase: first.keepCase,
-                    isEnum: first.format == .enumeration, isReasons: { if case .reasons = first.format { return true } else { return false } }(),
+                    isEnum: first.format == .enumeration, isReasons: first.format.reasonWidth != nil,
                     plainNumeric: numeric && fields.count == 1 && first.format != .time
                         && !{ if case .date = first.format { return true } else { return false } }(),
                     constantAt: constant == nil ? -1 : Int32(pool.count),
@@ -532,8 +532,7 @@ struct RecordEncoder {
                                     // Each code of the field's width: joined, one of another width would read
                                     // back as other codes.
                                     codes.removeAll(keepingCapacity: true)
-                                    let width: Int
-                                    if case .reasons(let w) = op.format { width = w } else { width = 2 }
+                                    let width = op.format.reasonWidth ?? 2
                                     var wrong: String? = nil
                                     var i = node + 1
                                     for _ in 0..<value.count {

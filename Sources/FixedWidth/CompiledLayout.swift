@@ -18,6 +18,15 @@ public enum FieldFormat: Sendable, Hashable {
     case document
     /// A run of reason codes of `width` bytes each (2, 3 or 4: `reasons`, `reasons3`, `reasons4`).
     case reasons(width: Int)
+
+    /// The reason formats' names in layouts, and their code widths.
+    public static let reasonWidths: [String: Int] = ["reasons": 2, "reasons3": 3, "reasons4": 4]
+
+    /// The code width of a reason field; nil for other formats.
+    public var reasonWidth: Int? {
+        if case .reasons(let width) = self { return width }
+        return nil
+    }
     /// A code mapped to a name by the field's `enum`.
     case enumeration
 
@@ -138,9 +147,7 @@ public struct CompiledLayout: Sendable {
                 case "HHmmss": format = .time
                 case "int": format = .int
                 case "document": format = .document
-                case "reasons": format = .reasons(width: 2)
-                case "reasons3": format = .reasons(width: 3)
-                case "reasons4": format = .reasons(width: 4)
+                case let name? where FieldFormat.reasonWidths[name] != nil: format = .reasons(width: FieldFormat.reasonWidths[name]!)
                 case "enum": format = .enumeration
                 case let other?:
                     throw LayoutError(

@@ -36,9 +36,7 @@ public enum LayoutLint {
     static let selectKeys: Set<String> = ["pos", "values"]
     static let fieldKeys: Set<String> = ["name", "pos", "picture", "format", "enum", "default", "to", "doc", "truncate", "keep_case"]
     /// Field formats the engine reads.
-    public static let formats: Set<String> = [
-        "ddMMyyyy", "ddMMyy", "yyyyMMdd", "HHmmss", "int", "document", "reasons", "reasons3", "reasons4", "enum",
-    ]
+    public static let formats = Set(["ddMMyyyy", "ddMMyy", "yyyyMMdd", "HHmmss", "int", "document", "enum"]).union(FieldFormat.reasonWidths.keys)
     /// Structural `to` names the engine uses.
     public static let structural: Set<String> = ["_batch", "_record_type", "_sequence", "_segment"]
 
@@ -329,8 +327,8 @@ public enum LayoutLint {
         switch format {
         case "int":
             return picture.kind == .numeric && picture.decimals == 0 ? nil : "int needs a 9(n) picture, found \(picture.text)"
-        case "reasons", "reasons3", "reasons4":
-            let width = format == "reasons" ? 2 : format == "reasons3" ? 3 : 4
+        case let name where FieldFormat.reasonWidths[name] != nil:
+            let width = FieldFormat.reasonWidths[name]!
             return picture.length % width == 0
                 ? nil : "\(format) are \(width)-byte codes: the length must be a multiple of \(width), found \(picture.length)"
         default:
