@@ -265,11 +265,10 @@ public final class ShapeProgram: @unchecked Sendable {
         var aux: Int32
     }
 
-    let steps: [Step]
     /// The most bytes one emission can write, table texts aside.
     let bound: Int
     let schema: OutputSchema
-    /// Copies of `steps` and of the schema's keys and specs that `emit` reads through plain
+    /// The steps, and copies of the schema's keys and specs, that `emit` reads through plain
     /// pointers: an array read through a class is retained and released on every record.
     let stepBase: UnsafeMutablePointer<Step>
     let keyBase: UnsafeMutablePointer<UInt8>
@@ -279,7 +278,6 @@ public final class ShapeProgram: @unchecked Sendable {
     let recordLength: Int
 
     init(steps: [Step], bound: Int, schema: OutputSchema) {
-        self.steps = steps
         stepCount = steps.count
         depth = schema.depth
         recordLength = schema.recordLength
