@@ -81,37 +81,51 @@ struct KeyIndex {
 
     /// The (agreement, installment) of `key`, if indexed.
     subscript(key: String) -> (Int, Int)? {
-        var key = key
-        return key.withUTF8 { bytes -> (Int, Int)? in
-            guard let (k0, k1) = Self.slotWords(bytes) else { return long[String(decoding: bytes, as: UTF8.self)] }
-            let mask = mask
-            return slots.withUnsafeBufferPointer { slots in
-                let i = Self.probe(slots, k0, k1, Int32(bytes.count), mask)
-                return slots[i].length == 0 ? nil : (Int(slots[i].agreement), Int(slots[i].installment))
-            }
+        KeyIndex.withUTF8(key) { self[bytes: $0] }
+    }
+
+    /// The (agreement, installment) of the key of these UTF-8 bytes, if indexed.
+    subscript(bytes bytes: UnsafeBufferPointer<UInt8>) -> (Int, Int)? {
+        guard let (k0, k1) = Self.slotWords(bytes) else { return long[String(decoding: bytes, as: UTF8.self)] }
+        let mask = mask
+        return slots.withUnsafeBufferPointer { slots in
+            let i = Self.probe(slots, k0, k1, Int32(bytes.count), mask)
+            return slots[i].length == 0 ? nil : (Int(slots[i].agreement), Int(slots[i].installment))
         }
+    }
+
+    /// Calls `body` with a string's UTF-8 bytes: in place when the string has them contiguous
+    /// (native strings do), without the copy `String.withUTF8` makes of its receiver.
+    @inline(__always)
+    static func withUTF8<R>(_ s: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        if let r = s.utf8.withContiguousStorageIfAvailable(body) { return r }
+        var copy = s
+        return copy.withUTF8(body)
     }
 
     /// Sets `key`'s value, returning the one it replaces (as `Dictionary.updateValue`).
     @discardableResult
     mutating func updateValue(_ value: (Int, Int), forKey key: String) -> (Int, Int)? {
-        var key = key
-        return key.withUTF8 { bytes -> (Int, Int)? in
-            guard let (k0, k1) = Self.slotWords(bytes) else {
-                return long.updateValue(value, forKey: String(decoding: bytes, as: UTF8.self))
-            }
-            if (count + 1) * 2 > slots.count { grow() }
-            let length = Int32(bytes.count)
-            let mask = mask
-            let replaced = slots.withUnsafeMutableBufferPointer { slots -> (Int, Int)? in
-                let i = Self.probe(UnsafeBufferPointer(slots), k0, k1, length, mask)
-                let old = slots[i].length == 0 ? nil : (Int(slots[i].agreement), Int(slots[i].installment))
-                slots[i] = Slot(k0: k0, k1: k1, length: length, agreement: Int32(value.0), installment: Int32(value.1))
-                return old
-            }
-            if replaced == nil { count += 1 }
-            return replaced
+        KeyIndex.withUTF8(key) { updateValue(value, forBytes: $0) }
+    }
+
+    /// `updateValue(_:forKey:)` for the key of these UTF-8 bytes.
+    @discardableResult
+    mutating func updateValue(_ value: (Int, Int), forBytes bytes: UnsafeBufferPointer<UInt8>) -> (Int, Int)? {
+        guard let (k0, k1) = Self.slotWords(bytes) else {
+            return long.updateValue(value, forKey: String(decoding: bytes, as: UTF8.self))
         }
+        if (count + 1) * 2 > slots.count { grow() }
+        let length = Int32(bytes.count)
+        let mask = mask
+        let replaced = slots.withUnsafeMutableBufferPointer { slots -> (Int, Int)? in
+            let i = Self.probe(UnsafeBufferPointer(slots), k0, k1, length, mask)
+            let old = slots[i].length == 0 ? nil : (Int(slots[i].agreement), Int(slots[i].installment))
+            slots[i] = Slot(k0: k0, k1: k1, length: length, agreement: Int32(value.0), installment: Int32(value.1))
+            return old
+        }
+        if replaced == nil { count += 1 }
+        return replaced
     }
 
     private mutating func grow() {

@@ -129,6 +129,14 @@ public struct Payment: Sendable, Hashable {
         let date: CivilDate
     }
 
+    /// Whether the two have one identity (`identity == other.identity`), compared in place:
+    /// building the identities would copy, and retain, their strings.
+    public func isSamePayment(as other: Payment) -> Bool {
+        paidCents == other.paidCents && date == other.date && nossoNumero == other.nossoNumero
+            && documentNumber == other.documentNumber && partyDocument == other.partyDocument && reference == other.reference
+            && kind == other.kind
+    }
+
     /// This payment's identity.
     public var identity: Identity {
         Identity(

@@ -2,54 +2,70 @@ import Records
 
 /// How a payment found its installment.
 public struct MatchRule: RawRepresentable, Sendable, Hashable {
+    /// Its place in `names`: applying a payment compares and counts rules as bytes, not strings.
+    public let code: UInt8
+    static let names = ["nosso_numero", "document_number", "party_amount_date"]
     /// The raw value, as written in `match` records.
-    public let rawValue: String
-    /// Creates a value from its raw value.
-    public init(rawValue: String) { self.rawValue = rawValue }
+    public var rawValue: String { Self.names[Int(code)] }
+    /// The rule of a raw value; nil for a name that is none.
+    public init?(rawValue: String) {
+        guard let k = Self.names.firstIndex(of: rawValue) else { return nil }
+        code = UInt8(k)
+    }
+    private init(_ code: UInt8) { self.code = code }
     /// The payment's nosso número is an installment's.
-    public static let nossoNumero = MatchRule(rawValue: "nosso_numero")
+    public static let nossoNumero = MatchRule(0)
     /// The payment's document number is an installment's.
-    public static let documentNumber = MatchRule(rawValue: "document_number")
+    public static let documentNumber = MatchRule(1)
     /// The payer's document, an amount within the tolerance of an open balance, a date within the window of its due date.
-    public static let partyAmountDate = MatchRule(rawValue: "party_amount_date")
-    /// Every rule, in the order they are tried.
+    public static let partyAmountDate = MatchRule(2)
+    /// Every rule, in the order they are tried (`all[k].code == k`).
     public static let all: [MatchRule] = [.nossoNumero, .documentNumber, .partyAmountDate]
 }
 
 /// What became of a payment.
 public struct Outcome: RawRepresentable, Sendable, Hashable {
+    /// Its place in `names` (and in `all`): applying a payment compares and counts outcomes as
+    /// bytes, not strings.
+    public let code: UInt8
+    static let names = [
+        "exact", "partial", "overpaid", "late", "duplicate", "unmatched", "broken_agreement", "settled_agreement",
+        "cancelled_agreement", "rejected_agreement",
+    ]
     /// The raw value, as written in `match` records.
-    public let rawValue: String
-    /// Creates a value from its raw value.
-    public init(rawValue: String) { self.rawValue = rawValue }
+    public var rawValue: String { Self.names[Int(code)] }
+    /// The outcome of a raw value; nil for a name that is none.
+    public init?(rawValue: String) {
+        guard let k = Self.names.firstIndex(of: rawValue) else { return nil }
+        code = UInt8(k)
+    }
+    private init(_ code: UInt8) { self.code = code }
     /// Paid the installment's open balance, on time.
-    public static let exact = Outcome(rawValue: "exact")
+    public static let exact = Outcome(0)
     /// Paid less than the open balance: the rest stays open on the installment.
-    public static let partial = Outcome(rawValue: "partial")
+    public static let partial = Outcome(1)
     /// Paid more than the open balance (or an installment already paid): the excess is credit.
-    public static let overpaid = Outcome(rawValue: "overpaid")
+    public static let overpaid = Outcome(2)
     /// Paid the balance after the due date: the late charges the rules ask for are reported.
-    public static let late = Outcome(rawValue: "late")
+    public static let late = Outcome(3)
     /// The same payment seen before (the same retorno reconciled twice): never counted twice.
-    public static let duplicate = Outcome(rawValue: "duplicate")
+    public static let duplicate = Outcome(4)
     /// No installment matches it.
-    public static let unmatched = Outcome(rawValue: "unmatched")
+    public static let unmatched = Outcome(5)
     /// Its installment's agreement was broken before the payment.
-    public static let brokenAgreement = Outcome(rawValue: "broken_agreement")
+    public static let brokenAgreement = Outcome(6)
     /// Its installment's agreement was already settled.
-    public static let settledAgreement = Outcome(rawValue: "settled_agreement")
+    public static let settledAgreement = Outcome(7)
     /// Its installment's agreement was cancelled.
-    public static let cancelledAgreement = Outcome(rawValue: "cancelled_agreement")
+    public static let cancelledAgreement = Outcome(8)
     /// Its nosso número or document number is that of an agreement that was rejected (and of no
     /// agreement taken): the agreement is to be fixed and the run made again.
-    public static let rejectedAgreement = Outcome(rawValue: "rejected_agreement")
-    /// Every outcome, matched ones first.
-    public static let all: [Outcome] = [
-        .exact, .partial, .overpaid, .late, .duplicate, .unmatched, .brokenAgreement, .settledAgreement, .cancelledAgreement,
-        .rejectedAgreement,
-    ]
-    /// Whether this outcome is an exception (the payment was not applied to an installment).
-    public var isException: Bool { !(self == .exact || self == .partial || self == .overpaid || self == .late) }
+    public static let rejectedAgreement = Outcome(9)
+    /// Every outcome, matched ones first (`all[k].code == k`).
+    public static let all: [Outcome] = (0..<UInt8(names.count)).map(Outcome.init)
+    /// Whether this outcome is an exception (the payment was not applied to an installment):
+    /// the matched ones are the first four.
+    public var isException: Bool { code > Self.late.code }
 }
 
 /// One payment's result: which installment it went to, by which rule, and how.
@@ -93,6 +109,86 @@ public struct Match: Sendable, Hashable {
     init(payment: Payment, outcome: Outcome) {
         self.payment = payment
         self.outcome = outcome
+    }
+
+    /// The match of an `Applied` result, its payments taken from `payments` (those it was
+    /// applied from).
+    public init(_ r: Applied, in payments: UnsafeBufferPointer<Payment>) {
+        payment = payments[r.payment]
+        outcome = r.outcome
+        rule = r.rule
+        agreement = r.agreement
+        rejectedAgreement = r.rejectedAgreement
+        installment = r.installment
+        dueDate = r.dueDate
+        appliedCents = r.appliedCents
+        balanceCents = r.balanceCents
+        creditCents = r.creditCents
+        daysLate = r.daysLate
+        lateChargesCents = r.lateChargesCents
+        chargesPaidCents = r.chargesPaidCents
+        duplicateOf = r.duplicateOf.map { payments[$0] }
+        writtenOffCents = r.writtenOffCents
+        chargesProblem = r.chargesProblem
+    }
+}
+
+/// One payment's result as `Match` has it, with the payments named by their index among those
+/// applied instead of copied: what `Reconciler.reconcile(_:inOrder:applied:)` hands on, so
+/// that a million results are made, queued and formatted without a copy of any payment's
+/// strings (each copy a retain, and a release later). Indexes and the due day are kept in 32
+/// bits (-1: none), so a result is a few cache lines' worth less to move.
+public struct Applied: Sendable {
+    /// The payment's index.
+    public let payment: Int
+    /// What became of it.
+    public var outcome: Outcome
+    /// The rule that found the installment, or the rejected agreement's key.
+    public var rule: MatchRule?
+    private var agreementIndex: Int32 = -1
+    private var rejectedIndex: Int32 = -1
+    private var installmentNumber: Int32 = -1
+    private var dueDay = Int32.min
+    private var duplicateIndex: Int32 = -1
+    /// As `Match`.
+    public var appliedCents = 0
+    public var balanceCents = 0
+    public var creditCents = 0
+    public var daysLate = 0
+    public var lateChargesCents = 0
+    public var chargesPaidCents = 0
+    public var writtenOffCents = 0
+    public var chargesProblem: UpdateError?
+
+    init(payment: Int, outcome: Outcome) {
+        self.payment = payment
+        self.outcome = outcome
+    }
+
+    /// The agreement's index in `Reconciler.agreements`.
+    public var agreement: Int? {
+        get { agreementIndex < 0 ? nil : Int(agreementIndex) }
+        set { agreementIndex = newValue.map { Int32($0) } ?? -1 }
+    }
+    /// For `rejected_agreement`: the agreement's index in `Reconciler.rejectedAgreements`.
+    public var rejectedAgreement: Int? {
+        get { rejectedIndex < 0 ? nil : Int(rejectedIndex) }
+        set { rejectedIndex = newValue.map { Int32($0) } ?? -1 }
+    }
+    /// The installment's number (0: entrada).
+    public var installment: Int? {
+        get { installmentNumber < 0 ? nil : Int(installmentNumber) }
+        set { installmentNumber = newValue.map { Int32($0) } ?? -1 }
+    }
+    /// The installment's due date.
+    public var dueDate: CivilDate? {
+        get { dueDay == .min ? nil : CivilDate(daysSinceEpoch: Int(dueDay)) }
+        set { dueDay = newValue.map { Int32($0.daysSinceEpoch) } ?? .min }
+    }
+    /// For a duplicate: the index of the payment it repeats.
+    public var duplicateOf: Int? {
+        get { duplicateIndex < 0 ? nil : Int(duplicateIndex) }
+        set { duplicateIndex = newValue.map { Int32($0) } ?? -1 }
     }
 }
 
@@ -187,6 +283,9 @@ public struct Reconciler: Sendable {
         var breakDay: Int
         /// The due date (days since the epoch).
         var dueDay: Int32
+        /// The last day it can be paid without being late: its payment deadline by the
+        /// calendar (`BankCalendar.paymentDeadline`), or without one its due date.
+        var lastOnTime: Int32
         /// 0: entrada, then 1, 2, 3…
         var number: Int32
     }
@@ -230,8 +329,6 @@ public struct Reconciler: Sendable {
     /// agreement's key finds costs one test more, no lookup).
     let rejectedKeys: RejectedKeys?
     let options: MatchOptions
-    /// `options.lateCalendar`, worked out once.
-    let calendar: BankCalendar?
 
     /// Whether late charges are computed (the options have rules).
     public var hasRules: Bool { options.rules != nil }
@@ -255,16 +352,19 @@ public struct Reconciler: Sendable {
     /// a retorno's `00000012345` (the bank's 11 positions) finds an installment's `12345`.
     /// Only leading zeros of an all-digit number are dropped; anything else is compared as is.
     public static func nossoNumeroKey(_ value: String) -> String {
-        var value = value
-        // On the string's contiguous UTF-8 (one per payment and per installment): a pointer loop
-        // instead of the generic `allSatisfy`/`drop(while:)` over `String.UTF8View`.
-        return value.withUTF8 { bytes -> String? in
+        withNossoNumeroKey(value) { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Calls `body` with the UTF-8 bytes of `nossoNumeroKey(value)`, made without a string.
+    static func withNossoNumeroKey<R>(_ value: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        KeyIndex.withUTF8(value) { bytes in
             var zeros = 0
             while zeros < bytes.count, bytes[zeros] == 48 { zeros += 1 }
-            for b in bytes[zeros...] where b < 48 || b > 57 { return nil }
-            if bytes.isEmpty || zeros == 0 { return nil }
-            return zeros == bytes.count ? "0" : String(decoding: UnsafeBufferPointer(rebasing: bytes[zeros...]), as: UTF8.self)
-        } ?? value
+            for b in bytes[zeros...] where b < 48 || b > 57 { return body(bytes) }
+            if bytes.isEmpty || zeros == 0 { return body(bytes) }
+            // All zeros: the key is the one zero left.
+            return body(UnsafeBufferPointer(rebasing: bytes[(zeros == bytes.count ? zeros - 1 : zeros)...]))
+        }
     }
 
     /// The key indexes of agreements sorted by id, and the agreements whose keys clash.
@@ -292,9 +392,11 @@ public struct Reconciler: Sendable {
             for a in list.indices {
                 list[a].installments.withUnsafeBufferPointer { installments in
                     for i in installments.indices {
-                        if let key = installments[i].nossoNumero.map(nossoNumeroKey) {
-                            if let (o, _) = nosso.updateValue((a, i), forKey: key) {
-                                clashes[key, default: ("nosso número", [o])].owners.insert(a)
+                        if let n = installments[i].nossoNumero {
+                            withNossoNumeroKey(n) { key in
+                                if let (o, _) = nosso.updateValue((a, i), forBytes: key) {
+                                    clashes[String(decoding: key, as: UTF8.self), default: ("nosso número", [o])].owners.insert(a)
+                                }
                             }
                         }
                         if let key = installments[i].documentNumber {
@@ -342,7 +444,6 @@ public struct Reconciler: Sendable {
         rejectedKeys = RejectedKeys(rejectedAgreements)
         self.agreements = list
         self.options = options
-        self.calendar = options.lateCalendar
         byNossoNumero = nosso
         byDocumentNumber = doc
         var installments: [InstallmentState] = []
@@ -351,7 +452,18 @@ public struct Reconciler: Sendable {
         states.reserveCapacity(self.agreements.count)
         // An installment within its payment deadline (due on a day without banking) is not
         // overdue, so cannot break its agreement before that deadline has passed.
-        let calendar = self.calendar
+        let calendar = options.lateCalendar
+        // Due dates repeat (a few hundred days for a million installments): each deadline is
+        // worked out once.
+        var deadlines: [Int32: Int32] = [:]
+        func lastOnTime(_ due: CivilDate) -> Int32 {
+            let day = Int32(due.daysSinceEpoch)
+            guard let calendar else { return day }
+            if let d = deadlines[day] { return d }
+            let d = Int32(calendar.paymentDeadline(due: due).daysSinceEpoch)
+            deadlines[day] = d
+            return d
+        }
         list.withUnsafeBufferPointer { list in
             for a in list.indices {
                 let first = installments.count
@@ -360,14 +472,15 @@ public struct Reconciler: Sendable {
                     for k in given.indices {
                         let due = given[k].dueDate
                         let n = given[k].number
+                        let deadline = lastOnTime(due)
                         installments.append(
                             InstallmentState(
                                 balance: given[k].amountCents,
                                 breakDay: rule.limit(n).map { limit in
                                     let last = due.daysSinceEpoch + limit.days
-                                    return max(last, calendar?.paymentDeadline(due: due).daysSinceEpoch ?? last) + 1
+                                    return (calendar == nil ? last : max(last, Int(deadline))) + 1
                                 } ?? Int.max,
-                                dueDay: Int32(due.daysSinceEpoch), number: Int32(n)))
+                                dueDay: Int32(due.daysSinceEpoch), lastOnTime: deadline, number: Int32(n)))
                     }
                 }
                 var state = AgreementState(
@@ -421,19 +534,30 @@ public struct Reconciler: Sendable {
 
     /// Applies payments in `order`, which must be `canonicalOrder(payments)`, as `reconcile(_:each:)`.
     public mutating func reconcile(_ payments: [Payment], inOrder order: [Int], each body: (consuming Match) throws -> Void) rethrows {
-        // The same payment seen again sorts right after its first sighting (only where it was
-        // read differs), so a duplicate is one whose identity is the previous payment's.
-        var first: Int? = nil
-        for k in order {
-            let p = payments[k]
-            if let f = first, payments[f].paidCents == p.paidCents, payments[f].identity == p.identity {
-                var m = Match(payment: p, outcome: .duplicate)
-                m.duplicateOf = payments[f]
-                try body(m)
-                continue
+        try payments.withUnsafeBufferPointer { all in
+            try reconcile(payments, inOrder: order) { r in try body(Match(r, in: all)) }
+        }
+    }
+
+    /// Applies payments in `order`, which must be `canonicalOrder(payments)`, handing on each
+    /// result with its payments by index (`Match(_:in:)` makes it a `Match`).
+    public mutating func reconcile(_ payments: [Payment], inOrder order: [Int], applied body: (Applied) throws -> Void) rethrows {
+        // The payments are read in place: a copy would retain their strings.
+        try payments.withUnsafeBufferPointer { payments in
+            // The same payment seen again sorts right after its first sighting (only where it
+            // was read differs), so a duplicate is one whose identity is the previous payment's.
+            var first = -1
+            for k in order {
+                let p = payments.baseAddress! + k
+                if first >= 0, payments[first].paidCents == p.pointee.paidCents, (payments.baseAddress! + first).pointee.isSamePayment(as: p.pointee) {
+                    var r = Applied(payment: k, outcome: .duplicate)
+                    r.duplicateOf = first
+                    try body(r)
+                    continue
+                }
+                first = k
+                try body(apply(p, k))
             }
-            first = k
-            try body(apply(p))
         }
     }
 
@@ -449,22 +573,25 @@ public struct Reconciler: Sendable {
     /// Finds the installment of a payment: the rules in order, a taken agreement's key before a
     /// rejected one's, and a rejected agreement's key before rule 3 (its payment is not placed
     /// on another agreement of the same debtor by amount and date).
-    func find(_ p: Payment) -> Found {
-        if let k = p.nossoNumero.map(Self.nossoNumeroKey), let (a, i) = byNossoNumero[k] { return .installment(a, i, .nossoNumero) }
-        if let k = p.documentNumber, let (a, i) = byDocumentNumber[k] { return .installment(a, i, .documentNumber) }
-        if let rejectedKeys, let (r, rule) = rejectedKeys.owner(of: p) { return .rejected(r, rule) }
-        guard let party = p.partyDocument, let list = byParty[party] else { return .nothing }
+    func find(_ payment: UnsafePointer<Payment>) -> Found {
+        if let n = payment.pointee.nossoNumero, let (a, i) = Self.withNossoNumeroKey(n, { byNossoNumero[bytes: $0] }) {
+            return .installment(a, i, .nossoNumero)
+        }
+        if let k = payment.pointee.documentNumber, let (a, i) = byDocumentNumber[k] { return .installment(a, i, .documentNumber) }
+        if let rejectedKeys, let (r, rule) = rejectedKeys.owner(of: payment.pointee) { return .rejected(r, rule) }
+        guard let party = payment.pointee.partyDocument, let list = byParty[party] else { return .nothing }
         var best: (Int, Int)? = nil
-        let day = p.date.daysSinceEpoch
+        let day = payment.pointee.date.daysSinceEpoch
+        // From the installment states: no `Installment` copied (nor its strings retained).
         for a in list where agreements[a].status == "active" {
-            for (i, inst) in agreements[a].installments.enumerated() {
-                let balance = installments[states[a].first + i].balance
-                guard balance > 0, abs(balance - p.paidCents) <= options.toleranceCents,
-                    abs(inst.dueDate.daysSinceEpoch - day) <= options.windowDays
+            for i in 0..<(states[a].end - states[a].first) {
+                let inst = installments[states[a].first + i]
+                guard inst.balance > 0, abs(inst.balance - payment.pointee.paidCents) <= options.toleranceCents,
+                    abs(Int(inst.dueDay) - day) <= options.windowDays
                 else { continue }
                 if let (ba, bi) = best {
-                    let b = agreements[ba].installments[bi]
-                    if (inst.dueDate, agreements[a].id, inst.number) >= (b.dueDate, agreements[ba].id, b.number) { continue }
+                    let b = installments[states[ba].first + bi]
+                    if (inst.dueDay, agreements[a].id, inst.number) >= (b.dueDay, agreements[ba].id, b.number) { continue }
                 }
                 best = (a, i)
             }
@@ -486,10 +613,13 @@ public struct Reconciler: Sendable {
         return (number, rule, CivilDate(daysSinceEpoch: installments[found].breakDay))
     }
 
-    mutating func apply(_ p: Payment) -> Match {
-        let found = find(p)
+    mutating func apply(_ payment: UnsafePointer<Payment>, _ index: Int) -> Applied {
+        // Read in place: a copy would retain the payment's strings.
+        let found = find(payment)
+        let date = payment.pointee.date
+        let paid = payment.pointee.paidCents
         guard case let .installment(a, i, rule) = found else {
-            var m = Match(payment: p, outcome: .unmatched)
+            var m = Applied(payment: index, outcome: .unmatched)
             if case let .rejected(r, rule) = found {
                 m.outcome = .rejectedAgreement
                 m.rule = rule
@@ -500,34 +630,34 @@ public struct Reconciler: Sendable {
         let j = states[a].first + i
         let slot = installments[j]
         let due = CivilDate(daysSinceEpoch: Int(slot.dueDay))
-        var m = Match(payment: p, outcome: .exact)
+        var m = Applied(payment: index, outcome: .exact)
         m.rule = rule
         m.agreement = a
         m.installment = Int(slot.number)
         m.dueDate = due
         if states[a].cancelled {
             m.outcome = .cancelledAgreement
-        } else if !states[a].broken, let b = breaker(a, by: p.date) {
+        } else if !states[a].broken, let b = breaker(a, by: date) {
             states[a].breaks(b)
         }
-        if m.outcome == .exact, states[a].broken, Int(states[a].brokenDay) <= p.date.daysSinceEpoch { m.outcome = .brokenAgreement }
+        if m.outcome == .exact, states[a].broken, Int(states[a].brokenDay) <= date.daysSinceEpoch { m.outcome = .brokenAgreement }
         if m.outcome == .exact, states[a].open == 0 { m.outcome = .settledAgreement }
         if m.outcome.isException {
             m.balanceCents = slot.balance
             return m
         }
         let balance = slot.balance
-        m.daysLate = max(0, p.date.daysSinceEpoch - Int(slot.dueDay))
-        if m.daysLate > 0, let calendar, !calendar.isLate(p.date, due: due) { m.daysLate = 0 }
+        m.daysLate = max(0, date.daysSinceEpoch - Int(slot.dueDay))
+        if date.daysSinceEpoch <= Int(slot.lastOnTime) { m.daysLate = 0 }
         if m.daysLate > 0, balance > 0, let rules = options.rules {
             do {
-                m.lateChargesCents = try rules.update(principalCents: balance, dueDate: due, asOf: p.date, index: options.index).chargesCents
+                m.lateChargesCents = try rules.update(principalCents: balance, dueDate: due, asOf: date, index: options.index).chargesCents
             } catch {
                 m.chargesProblem = error
             }
         }
-        m.appliedCents = min(p.paidCents, balance)
-        let rest = p.paidCents - m.appliedCents
+        m.appliedCents = min(paid, balance)
+        let rest = paid - m.appliedCents
         m.chargesPaidCents = min(rest, m.lateChargesCents)
         m.creditCents = rest - m.chargesPaidCents
         m.balanceCents = balance - m.appliedCents
@@ -563,7 +693,7 @@ public struct Reconciler: Sendable {
             let dueDay = Int(installments[j].dueDay)
             s.openCents += b
             if b == 0 { s.installmentsPaid += 1 }
-            if b > 0, dueDay < day, calendar?.isLate(date, due: CivilDate(daysSinceEpoch: dueDay)) ?? true { s.overdueCents += b }
+            if b > 0, dueDay < day, day > Int(installments[j].lastOnTime) { s.overdueCents += b }
             if b > 0, s.nextDue == nil { s.nextDue = (Int(installments[j].number), CivilDate(daysSinceEpoch: dueDay), b) }
         }
         if agreements[a].status == "cancelled" {

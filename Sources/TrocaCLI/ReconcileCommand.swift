@@ -101,16 +101,20 @@ enum ReconcileCommand: Command {
         // The payments are read (and sorted) while the agreements are read and indexed.
         let paymentsInput = ReconcilePayments(sources)
         let threads = agreementsPath == "-" && inputs.contains("-") ? 1 : ChunkPipeline<ReconcilePayments, Void>.defaultThreads
-        let agreements = try paymentsInput.run(threads: threads) { try readAgreements(agreementsPath, agreementsSource, io, options, sink) }
-        var reconciler = agreements.0
+        // Taken apart, not copied out of the tuple: a second reference to the reconciler's
+        // arrays would have its first payment copy them all (copy on write).
+        var (reconciler, agreementsRead, agreementsRejected, agreementsSkipped) = try paymentsInput.run(threads: threads) {
+            try readAgreements(agreementsPath, agreementsSource, io, options, sink)
+        }
         try paymentsInput.report(to: sink)
         let (read, rejected, skipped) = (paymentsInput.read, paymentsInput.rejected, paymentsInput.skipped)
 
-        var byRule: [MatchRule: Int] = [:]
-        var byOutcome: [Outcome: Int] = [:]
+        // Counted by code: a dictionary would hash each payment's outcome and rule.
+        var byRule = [Int](repeating: 0, count: MatchRule.all.count)
+        var byOutcome = [Int](repeating: 0, count: Outcome.all.count)
         var matched = 0, exceptions = 0
         let formatting = ReconcileRecords.Formatting(
-            agreements: reconciler.agreements, names: reconciler.agreements.map { ($0.id, $0.partyDocument) },
+            agreements: reconciler.agreements, payments: paymentsInput.payments, names: reconciler.agreements.map { ($0.id, $0.partyDocument) },
             rejectedNames: reconciler.rejectedAgreements.map { ($0.id, $0.partyDocument) }, hasRules: reconciler.hasRules, asOf: asOf)
         let records = ChunkPipeline<ReconcileRecords, ReconcileRecords.Formatting>(
             threads: ChunkPipeline<ReconcileRecords, ReconcileRecords.Formatting>.defaultThreads, state: { formatting },
@@ -120,25 +124,26 @@ enum ReconcileCommand: Command {
         func flushIfFull() throws {
             if records.current.count >= ReconcileRecords.capacity { try records.flush(final: false) { try $0.write(to: output) } }
         }
-        try reconciler.reconcile(paymentsInput.payments, inOrder: paymentsInput.order) { (m: consuming Match) in
+        try reconciler.reconcile(paymentsInput.payments, inOrder: paymentsInput.order) { (m: Applied) in
             if let problem = m.chargesProblem {
+                let p = formatting.payments[m.payment]
                 // The match stands (the payment went to its installment), but its late charges are
                 // unknown: an error, so the run exits 65 and nobody takes the zero for an answer.
                 sink.report(
                     Diagnostic(
                         .error, DiagnosticCode(rawValue: problem.code),
-                        "late charges of this payment not computed: \(problem.message)", file: m.payment.sourceFile,
-                        line: m.payment.sourceLine))
+                        "late charges of this payment not computed: \(problem.message)", file: p.sourceFile,
+                        line: p.sourceLine))
             }
-            byOutcome[m.outcome, default: 0] += 1
+            byOutcome[Int(m.outcome.code)] += 1
             if m.outcome.isException {
                 exceptions += 1
             } else {
                 matched += 1
-                if let r = m.rule { byRule[r, default: 0] += 1 }
+                if let r = m.rule { byRule[Int(r.code)] += 1 }
                 if check { return }
             }
-            records.current.add(consume m)
+            records.current.add(m)
             try flushIfFull()
         }
         let paymentCount = paymentsInput.payments.count
@@ -164,12 +169,12 @@ enum ReconcileCommand: Command {
         let inputName = inputs.joined(separator: " ")
         io.say(
             "reconcile: \(inputName): read \(read) records: \(paymentCount) payments, \(rejected) rejected, \(skipped) skipped; "
-                + "\(matched) matched (" + MatchRule.all.map { "\($0.rawValue) \(byRule[$0] ?? 0)" }.joined(separator: ", ") + "), "
+                + "\(matched) matched (" + MatchRule.all.map { "\($0.rawValue) \(byRule[Int($0.code)])" }.joined(separator: ", ") + "), "
                 + "\(exceptions) exceptions ("
-                + Outcome.all.filter(\.isException).map { "\($0.rawValue) \(byOutcome[$0] ?? 0)" }.joined(separator: ", ") + ")")
+                + Outcome.all.filter(\.isException).map { "\($0.rawValue) \(byOutcome[Int($0.code)])" }.joined(separator: ", ") + ")")
         io.say(
-            "reconcile: \(agreementsPath): read \(agreements.read) agreements: \(reconciler.agreements.count) taken, "
-                + "\(agreements.rejected) rejected, \(agreements.skipped) skipped; as of \(asOf): "
+            "reconcile: \(agreementsPath): read \(agreementsRead) agreements: \(reconciler.agreements.count) taken, "
+                + "\(agreementsRejected) rejected, \(agreementsSkipped) skipped; as of \(asOf): "
                 + ["current", "settled", "broken", "cancelled"].map { "\($0) \(byStatus[$0] ?? 0)" }.joined(separator: ", "))
         if sink.errors > 0 { return .dataError }
         return check && exceptions > 0 ? .no : .ok
@@ -261,7 +266,7 @@ enum ReconcileCommand: Command {
     }
 
     static func matchRecord(
-        _ m: UnsafePointer<Match>, _ names: [(id: String, party: String)], _ rejectedNames: [(id: String?, party: String?)], _ hasRules: Bool,
+        _ m: UnsafePointer<Applied>, _ payments: UnsafeBufferPointer<Payment>, _ names: [(id: String, party: String)], _ rejectedNames: [(id: String?, party: String?)], _ hasRules: Bool,
         into b: inout ByteBuffer
     ) {
         var w = BufferObject(&b)
@@ -278,15 +283,16 @@ enum ReconcileCommand: Command {
         }
         if let i = m.pointee.installment { w.int("installment", i) }
         if let d = m.pointee.dueDate { w.date("due_date", d) }
-        // Read through a pointer: a copy of the match (or of its payment) retains every string.
+        // Read through a pointer: a copy of the payment retains every string.
+        let p = payments.baseAddress! + m.pointee.payment
         w.open("payment")
-        w.string("kind", m.pointee.payment.kind)
-        if let v = m.pointee.payment.nossoNumero { w.string("nosso_numero", v) }
-        if let v = m.pointee.payment.documentNumber { w.string("document_number", v) }
-        if let v = m.pointee.payment.partyDocument { w.string("payer_document", v) }
-        if let v = m.pointee.payment.reference { w.string("reference", v) }
-        w.int("paid_cents", m.pointee.payment.paidCents)
-        w.date("date", m.pointee.payment.date)
+        w.string("kind", p.pointee.kind)
+        if let v = p.pointee.nossoNumero { w.string("nosso_numero", v) }
+        if let v = p.pointee.documentNumber { w.string("document_number", v) }
+        if let v = p.pointee.partyDocument { w.string("payer_document", v) }
+        if let v = p.pointee.reference { w.string("reference", v) }
+        w.int("paid_cents", p.pointee.paidCents)
+        w.date("date", p.pointee.date)
         w.close()
         if !m.pointee.outcome.isException {
             w.int("applied_cents", m.pointee.appliedCents)
@@ -301,13 +307,13 @@ enum ReconcileCommand: Command {
         }
         if let d = m.pointee.duplicateOf {
             w.open("duplicate_of")
-            w.string("file", d.sourceFile)
-            w.int("line", d.sourceLine)
+            w.string("file", payments[d].sourceFile)
+            w.int("line", payments[d].sourceLine)
             w.close()
         }
         w.open("source")
-        w.string("file", m.pointee.payment.sourceFile)
-        w.int("line", m.pointee.payment.sourceLine)
+        w.string("file", p.pointee.sourceFile)
+        w.int("line", p.pointee.sourceLine)
         w.close()
         w.finish()
     }

@@ -13,6 +13,8 @@ final class ReconcileRecords: PoolJob, @unchecked Sendable {
         /// The agreements (`Reconciler.agreements`: a status names its agreement by index, so
         /// that queuing it copies no strings).
         let agreements: [Agreement]
+        /// The payments the matches name by index.
+        let payments: [Payment]
         /// Each agreement's id and party document, by index.
         let names: [(id: String, party: String)]
         /// Each rejected agreement's (`Reconciler.rejectedAgreements`), when known.
@@ -22,16 +24,16 @@ final class ReconcileRecords: PoolJob, @unchecked Sendable {
     }
 
     /// Where the records to write are: matches and statuses in arrays of their own, so that
-    /// formatting reads each in place (a copy of an enum holding a `Match` would retain, and
-    /// release, every string of its payment).
-    var matches: [Match] = []
+    /// formatting reads each in place. A match names its payments by index (`Applied`): it
+    /// holds no string to retain when queued, nor to release when the chunk is done.
+    var matches: [Applied] = []
     var statuses: [(Int, AgreementStanding)] = []
     /// The records in order: an index into `matches`, or `~index` into `statuses`.
     var order: [Int] = []
 
     var count: Int { order.count }
 
-    func add(_ m: consuming Match) {
+    func add(_ m: Applied) {
         order.append(matches.count)
         matches.append(m)
     }
@@ -63,15 +65,17 @@ final class ReconcileRecords: PoolJob, @unchecked Sendable {
     /// Formats every item (on any thread).
     func format(_ f: Formatting) {
         matches.withUnsafeBufferPointer { matches in
-            f.agreements.withUnsafeBufferPointer { agreements in
-                for k in order {
-                    if k >= 0 {
-                        ReconcileCommand.matchRecord(matches.baseAddress! + k, f.names, f.rejectedNames, f.hasRules, into: &output)
-                    } else {
-                        let (a, s) = statuses[~k]
-                        ReconcileCommand.statusRecord(agreements.baseAddress! + a, s, asOf: f.asOf, into: &output)
+            f.payments.withUnsafeBufferPointer { payments in
+                f.agreements.withUnsafeBufferPointer { agreements in
+                    for k in order {
+                        if k >= 0 {
+                            ReconcileCommand.matchRecord(matches.baseAddress! + k, payments, f.names, f.rejectedNames, f.hasRules, into: &output)
+                        } else {
+                            let (a, s) = statuses[~k]
+                            ReconcileCommand.statusRecord(agreements.baseAddress! + a, s, asOf: f.asOf, into: &output)
+                        }
+                        ends.append(output.count)
                     }
-                    ends.append(output.count)
                 }
             }
         }

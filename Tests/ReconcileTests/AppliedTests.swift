@@ -1,0 +1,87 @@
+import Records
+import Testing
+
+@testable import Reconcile
+
+/// `Applied` (a result naming its payments by index, what `troca reconcile` queues) against
+/// `Match` (the same result with the payments copied in), and the codes outcomes and rules are
+/// compared and counted by.
+@Suite struct AppliedTests {
+    /// Payments meeting every path of `apply`: exact, partial, late with a holiday deadline,
+    /// duplicate, rule 2, rule 3 within the tolerance, a rejected agreement's key, unmatched,
+    /// broken and settled agreements.
+    static func scenario() -> (Reconciler, [Payment]) {
+        var docA = agreement("A", [("2026-10-10", 10_000, "N1"), ("2026-11-10", 10_000, "N2")])
+        docA.installments[1].documentNumber = "DOC-A/2"
+        let broken = agreement("B", party: "52998224725", [("2026-08-01", 5_000, "B1"), ("2026-09-01", 5_000, "B2")], breakRule: BreakRule(overdueDays: 30))
+        let party = agreement("C", party: "39053344705", [("2026-10-15", 7_777, nil)])
+        let settled = agreement("D", [("2026-10-01", 1_000, "D1")])
+        // Two agreements claiming one nosso número: both rejected, their payments told so.
+        let clashing = [agreement("E", [("2026-10-01", 1_000, "SAME")]), agreement("F", [("2026-10-01", 1_000, "SAME")])]
+        let rules = DebtRules(fine: pct("2"), interest: pct("1"))
+        let r = Reconciler(agreements: [docA, broken, party, settled] + clashing, options: MatchOptions(toleranceCents: 10, rules: rules))
+        var byDocument = Payment(kind: "payment", documentNumber: "DOC-A/2", paidCents: 10_000, date: day("2026-11-09"), sourceFile: "p.csv", sourceLine: 4)
+        byDocument.reference = "R-1"
+        let payments = [
+            pay("N1", 4_000, "2026-10-05", line: 1),
+            pay("N1", 4_000, "2026-10-05", line: 2),  // the same payment again: a duplicate
+            pay("00N1", 6_000, "2026-10-14", line: 3),  // no match: "00N1" is not all digits
+            pay("N1", 6_500, "2026-10-14", line: 5),  // after 12/10 (a holiday): late
+            byDocument,
+            pay(nil, 7_770, "2026-10-20", party: "39053344705", line: 6),  // rule 3, 7 cents off
+            pay("B2", 5_000, "2026-11-20", line: 7),  // B broke on 01/10
+            pay("D1", 1_000, "2026-10-01", line: 8),
+            pay("D1", 900, "2026-10-02", line: 9),  // D is settled
+            pay("SAME", 1_000, "2026-10-01", line: 10),
+            pay("ZZ", 1, "2026-10-01", line: 11),
+        ]
+        return (r, payments)
+    }
+
+    @Test func appliedResultsAreTheMatches() {
+        var (byMatch, payments) = Self.scenario()
+        var byApplied = byMatch
+        let matches = byMatch.reconcile(payments)
+        var applied: [Applied] = []
+        byApplied.reconcile(payments, inOrder: Reconciler.canonicalOrder(payments)) { applied.append($0) }
+        let rebuilt = payments.withUnsafeBufferPointer { all in applied.map { Match($0, in: all) } }
+        #expect(rebuilt == matches)
+        // Every path was taken, so the comparison above compared something.
+        let seen = Set(matches.map(\.outcome))
+        for o in [Outcome.exact, .partial, .late, .duplicate, .unmatched, .brokenAgreement, .settledAgreement, .rejectedAgreement] {
+            #expect(seen.contains(o), "\(o.rawValue) not reached")
+        }
+        #expect(Set(matches.compactMap(\.rule)) == Set(MatchRule.all))
+        #expect(matches.contains { $0.writtenOffCents == 7 })
+        // The duplicate names the payment it repeats by index, and the match carries that payment.
+        let dup = applied.first { $0.outcome == .duplicate }!
+        #expect(payments[dup.duplicateOf!].sourceLine == 1 && payments[dup.payment].sourceLine == 2)
+        for k in 0..<4 {
+            #expect(byApplied.standing(of: k, asOf: day("2026-11-23")) == byMatch.standing(of: k, asOf: day("2026-11-23")))
+        }
+    }
+
+    @Test func anAppliedResultWithoutAnInstallmentHasNoneOfItsFields() {
+        var (r, payments) = Self.scenario()
+        var applied: [Applied] = []
+        r.reconcile(payments, inOrder: Reconciler.canonicalOrder(payments)) { applied.append($0) }
+        let unmatched = applied.first { $0.outcome == .unmatched }!
+        #expect(unmatched.agreement == nil && unmatched.installment == nil && unmatched.dueDate == nil && unmatched.duplicateOf == nil)
+        let exact = applied.first { $0.outcome == .exact }!
+        #expect(exact.agreement != nil && exact.installment != nil && exact.dueDate != nil)
+        // A due date before 1970 is a negative day, not "none".
+        var old = unmatched
+        old.dueDate = day("1969-12-31")
+        #expect(old.dueDate == day("1969-12-31"))
+    }
+
+    @Test func outcomesAndRulesByName() {
+        for (k, o) in Outcome.all.enumerated() {
+            #expect(Int(o.code) == k && Outcome(rawValue: o.rawValue) == o)
+            #expect(o.isException == !["exact", "partial", "overpaid", "late"].contains(o.rawValue))
+        }
+        for (k, r) in MatchRule.all.enumerated() { #expect(Int(r.code) == k && MatchRule(rawValue: r.rawValue) == r) }
+        #expect(Outcome(rawValue: "paid") == nil && MatchRule(rawValue: "") == nil)
+        #expect(Outcome.brokenAgreement.rawValue == "broken_agreement" && MatchRule.partyAmountDate.rawValue == "party_amount_date")
+    }
+}
