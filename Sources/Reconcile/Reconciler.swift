@@ -1,3 +1,4 @@
+import Foundation
 import Records
 
 /// How a payment found its installment.
@@ -329,6 +330,8 @@ public struct Reconciler: Sendable {
     /// agreement's key finds costs one test more, no lookup).
     let rejectedKeys: RejectedKeys?
     let options: MatchOptions
+    /// What `warm` read, summed: a value nobody needs, stored so that the reads are made.
+    private var warmed = 0
 
     /// Whether late charges are computed (the options have rules).
     public var hasRules: Bool { options.rules != nil }
@@ -542,21 +545,93 @@ public struct Reconciler: Sendable {
     /// Applies payments in `order`, which must be `canonicalOrder(payments)`, handing on each
     /// result with its payments by index (`Match(_:in:)` makes it a `Match`).
     public mutating func reconcile(_ payments: [Payment], inOrder order: [Int], applied body: (Applied) throws -> Void) rethrows {
-        // The payments are read in place: a copy would retain their strings.
-        try payments.withUnsafeBufferPointer { payments in
-            // The same payment seen again sorts right after its first sighting (only where it
-            // was read differs), so a duplicate is one whose identity is the previous payment's.
-            var first = -1
-            for k in order {
-                let p = payments.baseAddress! + k
-                if first >= 0, payments[first].paidCents == p.pointee.paidCents, (payments.baseAddress! + first).pointee.isSamePayment(as: p.pointee) {
-                    var r = Applied(payment: k, outcome: .duplicate)
-                    r.duplicateOf = first
-                    try body(r)
-                    continue
+        try reconcile(payments, prepared: prepare(payments, inOrder: order, threads: 1), applied: body)
+    }
+
+    /// A payment as applying it reads it, worked out beforehand (`prepare`), for all payments
+    /// at once and on as many threads as asked: its amount and day, and the installment its nosso
+    /// número or document number finds (rules 1 and 2 depend on no payment applied before).
+    /// Applying, one payment after another, then reads them in order from one compact array
+    /// instead of each payment and its key strings, scattered over memory.
+    public struct Prepared: Sendable {
+        /// The payment's index.
+        let payment: Int32
+        /// Its key's installment, `agreement` -1 when neither key finds one: the index in the
+        /// agreement (`installment`) and among all installments (`slot`, the one `InstallmentState`).
+        var agreement: Int32 = -1
+        var installment: Int32 = 0
+        var slot: Int32 = 0
+        var rule = MatchRule.nossoNumero
+        let day: Int32
+        let paid: Int
+
+        init(_ p: UnsafePointer<Payment>, _ index: Int) {
+            payment = Int32(index)
+            day = Int32(p.pointee.date.daysSinceEpoch)
+            paid = p.pointee.paidCents
+        }
+    }
+
+    /// The payments in `order` (`canonicalOrder(payments)`) prepared for `reconcile(_:prepared:applied:)`,
+    /// on up to `threads` threads, each a part of the order of at least `minimumPart` payments.
+    public func prepare(_ payments: [Payment], inOrder order: [Int], threads: Int, minimumPart: Int = 65_536) -> [Prepared] {
+        precondition(order.count == payments.count && payments.count < Int32.max)
+        guard !order.isEmpty else { return [] }
+        let parts = max(1, min(threads, order.count / max(1, minimumPart)))
+        return payments.withUnsafeBufferPointer { payments in
+            order.withUnsafeBufferPointer { order in
+                [Prepared](unsafeUninitializedCapacity: order.count) { out, count in
+                    // Each part writes its own range of `out`, and reads what no thread writes.
+                    struct Parts: @unchecked Sendable {
+                        let payments: UnsafeBufferPointer<Payment>
+                        let order: UnsafeBufferPointer<Int>
+                        let out: UnsafeMutablePointer<Prepared>
+                    }
+                    let shared = Parts(payments: payments, order: order, out: out.baseAddress!)
+                    let job = { @Sendable (part: Int) in
+                        for n in (shared.order.count * part / parts)..<(shared.order.count * (part + 1) / parts) {
+                            let p = shared.payments.baseAddress! + shared.order[n]
+                            var r = Prepared(p, shared.order[n])
+                            if let (a, i, rule) = findByKey(p) {
+                                r.agreement = Int32(a)
+                                r.installment = Int32(i)
+                                r.slot = Int32(states[a].first + i)
+                                r.rule = rule
+                            }
+                            (shared.out + n).initialize(to: r)
+                        }
+                    }
+                    if parts == 1 { job(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: job) }
+                    count = order.count
                 }
-                first = k
-                try body(apply(p, k))
+            }
+        }
+    }
+
+    /// Applies the payments `prepare` made ready, in their order, handing on each result.
+    public mutating func reconcile(_ payments: [Payment], prepared: [Prepared], applied body: (Applied) throws -> Void) rethrows {
+        // The payments are read in place (a copy would retain their strings), and only where
+        // the prepared values do not tell: a possible duplicate, a payment no key finds.
+        try payments.withUnsafeBufferPointer { payments in
+            try prepared.withUnsafeBufferPointer { prepared in
+                // The same payment seen again sorts right after its first sighting (only where
+                // it was read differs), so a duplicate is one whose identity is the previous
+                // payment's.
+                var first = -1
+                for n in prepared.indices {
+                    if n % Self.warmBatch == 0 { warm(prepared, from: n + Self.warmBatch) }
+                    let k = Int(prepared[n].payment)
+                    if first >= 0, prepared[first].paid == prepared[n].paid, prepared[first].day == prepared[n].day,
+                        payments[Int(prepared[first].payment)].isSamePayment(as: payments[k])
+                    {
+                        var r = Applied(payment: k, outcome: .duplicate)
+                        r.duplicateOf = Int(prepared[first].payment)
+                        try body(r)
+                        continue
+                    }
+                    first = n
+                    try body(apply(prepared.baseAddress! + n, payments.baseAddress! + k))
+                }
             }
         }
     }
@@ -573,11 +648,39 @@ public struct Reconciler: Sendable {
     /// Finds the installment of a payment: the rules in order, a taken agreement's key before a
     /// rejected one's, and a rejected agreement's key before rule 3 (its payment is not placed
     /// on another agreement of the same debtor by amount and date).
-    func find(_ payment: UnsafePointer<Payment>) -> Found {
-        if let n = payment.pointee.nossoNumero, let (a, i) = Self.withNossoNumeroKey(n, { byNossoNumero[bytes: $0] }) {
-            return .installment(a, i, .nossoNumero)
+    /// Payments per `warm` batch.
+    static let warmBatch = 16
+
+    /// Reads the states the next batch of payments will change, from `start` on: their
+    /// installments and agreements are anywhere in tables far larger than the caches (payments
+    /// come in date order), and each read would otherwise wait for memory in turn, twice a
+    /// payment. Read here in one short loop, independent of each other, they wait together.
+    mutating func warm(_ prepared: UnsafeBufferPointer<Prepared>, from start: Int) {
+        guard start < prepared.count else { return }
+        var touched = 0
+        installments.withUnsafeBufferPointer { installments in
+            states.withUnsafeBufferPointer { states in
+                for n in start..<min(start + Self.warmBatch, prepared.count) where prepared[n].agreement >= 0 {
+                    touched &+= installments[Int(prepared[n].slot)].balance &+ states[Int(prepared[n].agreement)].open
+                }
+            }
         }
-        if let k = payment.pointee.documentNumber, let (a, i) = byDocumentNumber[k] { return .installment(a, i, .documentNumber) }
+        // Kept, so that the reads are not left out as unused.
+        warmed &+= touched
+    }
+
+    /// The installment a payment's nosso número or document number finds (rules 1 and 2).
+    func findByKey(_ payment: UnsafePointer<Payment>) -> (Int, Int, MatchRule)? {
+        if let n = payment.pointee.nossoNumero, let (a, i) = Self.withNossoNumeroKey(n, { byNossoNumero[bytes: $0] }) {
+            return (a, i, .nossoNumero)
+        }
+        if let k = payment.pointee.documentNumber, let (a, i) = byDocumentNumber[k] { return (a, i, .documentNumber) }
+        return nil
+    }
+
+    /// The installment of a payment `findByKey` found nothing for: a rejected agreement's key,
+    /// then rule 3.
+    func findOtherwise(_ payment: UnsafePointer<Payment>) -> Found {
         if let rejectedKeys, let (r, rule) = rejectedKeys.owner(of: payment.pointee) { return .rejected(r, rule) }
         guard let party = payment.pointee.partyDocument, let list = byParty[party] else { return .nothing }
         var best: (Int, Int)? = nil
@@ -613,11 +716,14 @@ public struct Reconciler: Sendable {
         return (number, rule, CivilDate(daysSinceEpoch: installments[found].breakDay))
     }
 
-    mutating func apply(_ payment: UnsafePointer<Payment>, _ index: Int) -> Applied {
-        // Read in place: a copy would retain the payment's strings.
-        let found = find(payment)
-        let date = payment.pointee.date
-        let paid = payment.pointee.paidCents
+    mutating func apply(_ prepared: UnsafePointer<Prepared>, _ payment: UnsafePointer<Payment>) -> Applied {
+        let index = Int(prepared.pointee.payment)
+        let found =
+            prepared.pointee.agreement >= 0
+            ? .installment(Int(prepared.pointee.agreement), Int(prepared.pointee.installment), prepared.pointee.rule)
+            : findOtherwise(payment)
+        let date = CivilDate(daysSinceEpoch: Int(prepared.pointee.day))
+        let paid = prepared.pointee.paid
         guard case let .installment(a, i, rule) = found else {
             var m = Applied(payment: index, outcome: .unmatched)
             if case let .rejected(r, rule) = found {

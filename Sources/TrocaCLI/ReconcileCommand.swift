@@ -124,7 +124,8 @@ enum ReconcileCommand: Command {
         func flushIfFull() throws {
             if records.current.count >= ReconcileRecords.capacity { try records.flush(final: false) { try $0.write(to: output) } }
         }
-        try reconciler.reconcile(paymentsInput.payments, inOrder: paymentsInput.order) { (m: Applied) in
+        let prepared = reconciler.prepare(paymentsInput.payments, inOrder: paymentsInput.order, threads: ChunkPipeline<ReconcileRecords, ReconcileRecords.Formatting>.defaultThreads)
+        try reconciler.reconcile(paymentsInput.payments, prepared: prepared) { (m: Applied) in
             if let problem = m.chargesProblem {
                 let p = formatting.payments[m.payment]
                 // The match stands (the payment went to its installment), but its late charges are

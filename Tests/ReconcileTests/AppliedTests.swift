@@ -61,6 +61,27 @@ import Testing
         }
     }
 
+    /// Prepared on several threads, each a part of the order, or on one: the same results.
+    /// (The scenario repeated, so that the parts and the warm-up batches of `reconcile` end
+    /// anywhere in it.)
+    @Test(arguments: [1, 2, 3, 7])
+    func preparedOnThreadsGivesTheSameResults(threads: Int) {
+        let (start, base) = Self.scenario()
+        var payments: [Payment] = []
+        for k in 0..<5 { payments += base.map { var p = $0; p.sourceLine += 100 * k; return p } }
+        let order = Reconciler.canonicalOrder(payments)
+        func results(_ prepared: [Reconciler.Prepared]) -> [Match] {
+            var r = start
+            var out: [Match] = []
+            payments.withUnsafeBufferPointer { all in r.reconcile(payments, prepared: prepared) { out.append(Match($0, in: all)) } }
+            return out
+        }
+        let one = results(start.prepare(payments, inOrder: order, threads: 1))
+        let many = results(start.prepare(payments, inOrder: order, threads: threads, minimumPart: 1))
+        #expect(many == one && one.count == payments.count)
+        #expect(one.filter { $0.outcome == .duplicate }.count > 4)
+    }
+
     @Test func anAppliedResultWithoutAnInstallmentHasNoneOfItsFields() {
         var (r, payments) = Self.scenario()
         var applied: [Applied] = []
