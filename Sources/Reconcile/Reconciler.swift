@@ -151,14 +151,21 @@ public struct Applied: Sendable {
     private var installmentNumber: Int32 = -1
     private var dueDay = Int32.min
     private var duplicateIndex: Int32 = -1
-    /// As `Match`.
+    /// The part of the payment applied to the installment's balance.
     public var appliedCents = 0
+    /// The installment's balance after the payment.
     public var balanceCents = 0
+    /// The part of the payment left over after balance and late charges: credit.
     public var creditCents = 0
+    /// Days from the due date to the payment (0 when on time).
     public var daysLate = 0
+    /// Late charges owed per the rules on the balance paid late (0 without rules).
     public var lateChargesCents = 0
+    /// The part of the late charges the payment covered.
     public var chargesPaidCents = 0
+    /// The shortfall closed as a difference within the tolerance (rule 3 only).
     public var writtenOffCents = 0
+    /// Why the late charges could not be computed (`lateChargesCents` is then 0).
     public var chargesProblem: UpdateError?
 
     init(payment: Int, outcome: Outcome) {
