@@ -116,6 +116,11 @@ public struct LayoutLibrary: Sendable {
     /// The layout of a name with its `extends` chain resolved: inherited records first, a record
     /// redefined by name replaced in place, new records appended.
     public func layout(named name: String) throws(LayoutError) -> Layout {
+        try layout(named: name, refusingUnlinted: true)
+    }
+
+    /// `layout(named:)`; lint itself resolves a layout without refusing what it is linting.
+    func layout(named name: String, refusingUnlinted: Bool) throws(LayoutError) -> Layout {
         var chain: [Layout] = []
         var seen: [String] = []
         var next: String? = name
@@ -126,7 +131,9 @@ public struct LayoutLibrary: Sendable {
                     message: "extends cycle: \((seen + [current]).joined(separator: " -> "))")
             }
             seen.append(current)
-            let layout = try LayoutLibrary.decodeLayout(try source(named: current))
+            let found = try source(named: current)
+            if refusingUnlinted { try LayoutLibrary.refuseUnlinted(found, in: self) }
+            let layout = try LayoutLibrary.decodeLayout(found)
             chain.append(layout)
             next = layout.extends
         }
@@ -164,9 +171,31 @@ public struct LayoutLibrary: Sendable {
         return resolved
     }
 
+    /// Throws the first problem `troca layout lint` finds in a layout or code table added from
+    /// a directory: one that does not cover its record exactly (an overlap, a gap, a picture
+    /// longer than its positions) would read or write the wrong bytes without a word. (The
+    /// built-in ones are linted by the tests.)
+    static func refuseUnlinted(_ source: LayoutSource, in library: LayoutLibrary) throws(LayoutError) {
+        guard source.origin != "built-in" else { return }
+        let problems = LayoutLint.lint(source, in: library)
+        guard let first = problems.first else { return }
+        var error = LayoutError(
+            file: first.file, path: first.path, code: first.code,
+            message: first.message
+                + (problems.count > 1 ? " (and \(problems.count - 1) more problem\(problems.count > 2 ? "s" : ""): `troca layout lint \(source.origin)`)" : ""))
+        (error.line, error.column) = (first.line, first.column)
+        throw error
+    }
+
     /// Decodes a code table.
     public func codes(named name: String) throws(LayoutError) -> CodeTable {
+        try codes(named: name, refusingUnlinted: true)
+    }
+
+    /// `codes(named:)`; lint itself decodes a table without refusing what it is linting.
+    func codes(named name: String, refusingUnlinted: Bool) throws(LayoutError) -> CodeTable {
         let source = try source(named: name)
+        if refusingUnlinted { try LayoutLibrary.refuseUnlinted(source, in: self) }
         if source.origin == "built-in", let compiled = BuiltinLayouts.codeTable(named: name) { return compiled }
         let table: CodeTable
         do {

@@ -114,7 +114,7 @@ public enum LayoutLint {
             var scoped = library
             scoped.add(source)
             do {
-                let resolved = try scoped.layout(named: layout.name)
+                let resolved = try scoped.layout(named: layout.name, refusingUnlinted: false)
                 var names: Set<String> = []
                 for (r, record) in resolved.records.enumerated() where !names.insert(record.name).inserted {
                     add("records[\(r)]", "layout.duplicate", "record name \"\(record.name)\" used twice after extends")
@@ -341,7 +341,7 @@ public enum LayoutLint {
         scoped.add(source)
         let table: CodeTable
         do {
-            table = try scoped.codes(named: source.name)
+            table = try scoped.codes(named: source.name, refusingUnlinted: false)
         } catch {
             add(error.path, "layout.json", error.message)
             return

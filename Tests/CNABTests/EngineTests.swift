@@ -28,7 +28,7 @@ import Testing
         let common = try #require(BuiltinLayouts.files.first { $0.name == "cnab240/febraban/common" })
         let narrowed = common.json.replacingOccurrences(
             of: #""name": "quantidade_registros", "pos": [24, 29], "picture": "9(6)""#,
-            with: #""name": "quantidade_registros", "pos": [29, 29], "picture": "9(1)""#)
+            with: #""name": "filler_024", "pos": [24, 28], "picture": "X(5)" }, { "name": "quantidade_registros", "pos": [29, 29], "picture": "9(1)""#)
         #expect(narrowed != common.json)
         library.add(LayoutSource(name: common.name, origin: "test", json: Array(narrowed.utf8)))
 

@@ -45,8 +45,8 @@ struct FieldValueTests {
             FieldCase("\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}", nil),
             FieldCase("JOS\u{C9}      ", #""JOSÉ""#),
             FieldCase("JOS\u{C3}\u{89}     ", #""JOSÉ""#),
-            FieldCase("SAY \"HI\" ", #""SAY \"HI\"""#),
-            FieldCase("A\\B\tC    ", #""A\\B\tC""#),
+            FieldCase("SAY \"HI\"  ", #""SAY \"HI\"""#),
+            FieldCase("A\\B\tC     ", #""A\\B\tC""#),
             FieldCase("0000000000", #""0000000000""#),
         ])
     func text(row: FieldCase) throws { try check("X(10)", "", row) }

@@ -26,7 +26,7 @@ import Testing
             {"name": "venc", "pos": [66, 73], "picture": "9(8)", "format": "yyyyMMdd", "to": "boleto.due_date"},
             {"name": "valor", "pos": [74, 83], "picture": "9(8)V99", "to": "boleto.amount_cents"},
             {"name": "dv", "pos": [84, 84], "picture": "9(1)", "to": "recipient.cepnet_digit"},
-            {"name": "versao", "pos": [85, 87], "picture": "9(3)", "default": "7"},
+            {"name": "versao", "pos": [85, 87], "picture": "9(3)", "default": "007"},
             {"name": "filler", "pos": [88, 120], "picture": "X(33)"}]},
           {"name": "trailer", "select": [{"pos": [1, 1], "values": ["T"]}], "fields": [
             {"name": "tipo", "pos": [1, 1], "picture": "X(1)", "default": "T"},

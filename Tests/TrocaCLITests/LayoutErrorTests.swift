@@ -48,6 +48,67 @@ import TrocaCLI
         #expect(r.stderrText.hasPrefix(said + "\n"), "\(r.stderrText)")
     }
 
+    /// A layout or code table added with --layouts that lint refuses is refused where it is
+    /// used too, with lint's first problem (and how many more): a layout that does not cover its
+    /// record exactly would read or write the wrong bytes without a word. A clean override is
+    /// used, and one that extends an override is refused when its parent is.
+    @Test func aLayoutLintRefusesIsNotUsed() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        func write(_ name: String, _ text: String) throws {
+            let path = dir + "/mine/" + name + ".json"
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        }
+        func builtin(_ name: String) throws -> String { try String(contentsOfFile: repoRoot + "/layouts/" + name + ".json", encoding: .utf8) }
+        // A baixa: document, nosso número, event, two dates, three amounts, filler.
+        let line =
+            "2" + "DOC-1".padding(toLength: 15, withPad: " ", startingAt: 0) + String(repeating: "0", count: 19) + "7"
+            + "paid".padding(toLength: 12, withPad: " ", startingAt: 0) + "0201202603012026" + String(repeating: "000000000010000", count: 3)
+            + String(repeating: " ", count: 11) + "\n"
+        try Data(line.utf8).write(to: URL(fileURLWithPath: dir + "/baixas.txt"))
+
+        // Clean: the override's own name for a field is what comes out.
+        try write("erp/baixas", try builtin("erp/baixas").replacingOccurrences(of: #""to": "document_number""#, with: #""to": "doc_override""#))
+        let clean = troca(["convert", "--layouts", "mine", "--layout", "erp/baixas", "baixas.txt"], cwd: dir)
+        #expect(clean.status == .ok && clean.stdoutText.contains(#""doc_override":"DOC-1""#), "\(clean.stderrText)")
+
+        // Overlapping fields, and a picture longer than its positions: refused, nothing written.
+        try write(
+            "erp/baixas",
+            try builtin("erp/baixas")
+                .replacingOccurrences(of: #""pos": [2, 16], "picture": "X(15)""#, with: #""pos": [2, 17], "picture": "X(16)""#)
+                .replacingOccurrences(of: #""picture": "X(11)""#, with: #""picture": "X(12)""#))
+        let overlap = troca(["convert", "--layouts", "mine", "--layout", "erp/baixas", "baixas.txt"], cwd: dir)
+        #expect(overlap.status == .config && overlap.stdout.isEmpty)
+        #expect(
+            overlap.stderrText.hasPrefix(
+                "troca: mine/erp/baixas.json: error: [layout.overlap] records[0].fields[2]: nosso_numero [17, 36] overlaps the previous field, which ends at 17 (and 1 more problem: `troca layout lint mine/erp/baixas.json`)\n"),
+            "\(overlap.stderrText)")
+
+        // Bradesco's 240 remessa extends FEBRABAN's: a broken FEBRABAN override refuses both.
+        try write(
+            "cnab240/febraban/remessa",
+            try builtin("cnab240/febraban/remessa").replacingOccurrences(of: #""record_length": 240"#, with: #""record_length": 241"#))
+        for name in ["cnab240/febraban/remessa", "cnab240/341/remessa"] {
+            let r = troca(["layout", "show", name, "--layouts", "mine"], cwd: dir)
+            #expect(r.status == .config && r.stderrText.hasPrefix("troca: mine/cnab240/febraban/remessa.json: error: "), "\(name): \(r.stderrText)")
+        }
+
+        // A code table whose reasons name no table.
+        try write(
+            "cnab400/237/occurrences",
+            try builtin("cnab400/237/occurrences").replacingOccurrences(of: #""event": "registered", "reasons": "A""#, with: #""event": "registered", "reasons": "Z""#))
+        let codes = troca(["cnab", "parse", "--layouts", "mine", repoRoot + "/Fixtures/samples/cnab400/237/" + (try firstSample("cnab400/237"))], cwd: dir)
+        #expect(codes.status == .config && codes.stderrText.hasPrefix("troca: mine/cnab400/237/occurrences.json: error: "), "\(codes.stderrText)")
+        let simulated = troca(["cnab", "simulate", "--layouts", "mine", repoRoot + "/Fixtures/samples/cnab400/237/remessa.rem"], cwd: dir)
+        #expect(simulated.status == .config && simulated.stdout.isEmpty, "\(simulated.stderrText)")
+    }
+
+    func firstSample(_ dir: String) throws -> String {
+        try #require(try FileManager.default.contentsOfDirectory(atPath: repoRoot + "/Fixtures/samples/" + dir).sorted().first { $0.uppercased().hasSuffix(".RET") })
+    }
+
     /// What `layout lint` finds is said in the same form: the JSON path leads the message.
     @Test func lintProblemsAreDiagnostics() {
         let r = troca(["layout", "lint", "layouts"], cwd: repoRoot + "/Fixtures/layout-lint/0002-broken-layout")
