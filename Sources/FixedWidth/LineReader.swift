@@ -63,6 +63,19 @@ public final class FileSource: ByteSource {
 
     deinit { if owned { close(fd) } }
 
+    /// What tells whether the file was changed in place since: its size and modification time;
+    /// nil when it is not a regular file (a pipe, a FIFO, a terminal), which cannot be read again.
+    public var regularFileStamp: [Int]? {
+        var st = stat()
+        guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG else { return nil }
+        return [Int(st.st_size), st.st_mtim.tv_sec, st.st_mtim.tv_nsec]
+    }
+
+    /// Goes back to the start, to read the file again: the same file as before even when another
+    /// was renamed over its path meanwhile (the descriptor still names the first). False when
+    /// the descriptor cannot seek.
+    public func rewind() -> Bool { lseek(fd, 0, SEEK_SET) == 0 }
+
     /// Reads up to `buffer.count` bytes; returns 0 at the end of the input.
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         while true {

@@ -190,12 +190,14 @@ enum ReconcileCommand: Command {
         var taken: [Agreement] = []
         var refused: [RejectedAgreement] = []
         var lines: [Int] = []
-        // The raw lines are needed only for the agreements whose keys clash (rare): a file is
-        // read again for them, standard input is kept in one buffer (no array per line). So is
-        // an input that is not a regular file (a FIFO, `/dev/stdin`, a shell's `<(…)`): read
-        // again, it would give nothing, or wait for a writer that never comes.
-        var info = stat()
-        let keepRaw = path == "-" || stat(io.path(path), &info) != 0 || info.st_mode & S_IFMT != S_IFREG
+        // The raw lines are needed only for the agreements whose keys clash (rare): a regular
+        // file is read again for them, through the descriptor it was read with (so the same
+        // file, whatever was renamed over its path meanwhile); anything else (standard input,
+        // a FIFO, `/dev/stdin`, a shell's `<(…)`), which read again would give nothing, or wait
+        // for a writer that never comes, is kept in one buffer (no array per line).
+        let file = path == "-" ? nil : source as? FileSource
+        let stamp = file?.regularFileStamp
+        let keepRaw = stamp == nil
         var kept: [UInt8] = []
         var keptEnds: [Int] = []
         var read = 0, rejected = 0, skipped = 0
@@ -235,7 +237,8 @@ enum ReconcileCommand: Command {
         if keepRaw {
             for c in clashing { raws[c.line] = Array(kept[(c.index == 0 ? 0 : keptEnds[c.index - 1])..<keptEnds[c.index]]) }
         } else {
-            raws = try rawLines(Set(clashing.map(\.line)), of: path, io)
+            // A file changed in place meanwhile has other lines there now: none is quoted.
+            if let file, file.regularFileStamp == stamp, file.rewind() { raws = try rawLines(Set(clashing.map(\.line)), of: file) }
         }
         for c in clashing {
             rejected += 1
@@ -246,10 +249,10 @@ enum ReconcileCommand: Command {
 
     /// The raw bytes of the given lines of a file (a CR before the LF left out, as `JSONLInput`
     /// hands them), read again; a line the file no longer has is left out.
-    static func rawLines(_ wanted: Set<Int>, of path: String, _ io: IO) throws -> [Int: [UInt8]] {
+    static func rawLines(_ wanted: Set<Int>, of source: ByteSource) throws -> [Int: [UInt8]] {
         var found: [Int: [UInt8]] = [:]
         guard let last = wanted.max() else { return found }
-        var reader = LineReader(try CnabRun.source(path, io))
+        var reader = LineReader(source)
         defer { reader.close() }
         try reader.forEachLine { line, number, _ in
             if wanted.contains(number) {

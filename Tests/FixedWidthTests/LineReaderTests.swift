@@ -1,3 +1,4 @@
+import Foundation
 import Records
 import Testing
 
@@ -143,5 +144,56 @@ struct LineReaderTests {
         #expect(throws: InputError.self) {
             try reader.forEachLine { _, _, _ in true }
         }
+    }
+}
+
+/// A file read again (the lines `troca reconcile` quotes for agreements it rejects late) is read
+/// through the descriptor it was first read with: the same file even when another was renamed
+/// over its path meanwhile; a change in place shows in its stamp; a pipe has none.
+@Suite struct FileSourceRereadTests {
+    static func all(_ source: FileSource) throws -> String {
+        var reader = LineReader(source)
+        defer { reader.close() }
+        var lines: [String] = []
+        try reader.forEachLine { line, _, _ in
+            lines.append(String(decoding: line, as: UTF8.self))
+            return true
+        }
+        return lines.joined(separator: "|")
+    }
+
+    @Test func readAgainIsTheFileFirstRead() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("troca-reread-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/acordos.jsonl"
+        try Data("first\nsecond\n".utf8).write(to: URL(fileURLWithPath: path))
+        let source = try FileSource(path: path)
+        let stamp = try #require(source.regularFileStamp)
+        #expect(try Self.all(source) == "first|second")
+        // Another file renamed over the path: the descriptor still reads the first.
+        try Data("other\n".utf8).write(to: URL(fileURLWithPath: dir + "/new"))
+        #expect(rename(dir + "/new", path) == 0)
+        #expect(source.regularFileStamp == stamp)
+        #expect(source.rewind())
+        #expect(try Self.all(source) == "first|second")
+        // Changed in place: the stamp says so.
+        let again = try FileSource(path: path)
+        let before = again.regularFileStamp
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data("more\n".utf8))
+        try handle.close()
+        #expect(again.regularFileStamp != before)
+    }
+
+    @Test func aPipeHasNoStampAndCannotRewind() throws {
+        var fds: [Int32] = [0, 0]
+        #expect(pipe(&fds) == 0)
+        defer { close(fds[1]) }
+        let source = FileSource(descriptor: fds[0], name: "pipe")
+        defer { close(fds[0]) }
+        #expect(source.regularFileStamp == nil)
+        #expect(!source.rewind())
     }
 }
