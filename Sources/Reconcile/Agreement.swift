@@ -130,48 +130,54 @@ public struct Agreement: Sendable, Hashable {
         let total = try required(try tape.integer(at: at.totalCents, "total_cents"), "total_cents", "the agreed total in centavos")
         var origins: [String] = []
         if let n = at.originTitles, tape[n].kind != .null {
-            guard tape[n].kind == .array else { throw FieldError("origin_titles", "expected an array of strings, found \(tape.kindName(n))") }
+            guard tape[n].kind == .array else { throw FieldError("origin_titles", "expected an array of strings, found \(tape.kindName(n))", node: n) }
             var i = n + 1
             for _ in 0..<tape[n].count {
                 guard tape[i].kind == .string else {
-                    throw FieldError("origin_titles", "expected an array of strings, found \(tape.kindName(i)) in it")
+                    throw FieldError("origin_titles", "expected an array of strings, found \(tape.kindName(i)) in it", node: i)
                 }
                 origins.append(tape.string(i))
                 i = tape.next(after: i)
             }
         }
         var installments: [Installment] = []
+        // Each installment's due_date node, for a message about its date.
+        var dueNodes: [Int?] = []
         if let d = at.downPayment, tape[d].kind != .null {
-            guard tape[d].kind == .object else { throw FieldError("down_payment", "expected an object, found \(tape.kindName(d))") }
-            installments.append(try Self.installment(tape, Nodes(tape, of: d), number: 0))
+            guard tape[d].kind == .object else { throw FieldError("down_payment", "expected an object, found \(tape.kindName(d))", node: d) }
+            let member = Nodes(tape, of: d)
+            installments.append(try Self.installment(tape, member, number: 0))
+            dueNodes.append(member.dueDate)
         }
         let list = try required(at.installments, "installments", "an array of installments")
         guard tape[list].kind == .array, tape[list].count > 0 else {
-            throw FieldError("installments", "expected a non-empty array, found \(tape.kindName(list))")
+            throw FieldError("installments", "expected a non-empty array, found \(tape.kindName(list))", node: list)
         }
         var i = list + 1
         for k in 0..<Int(tape[list].count) {
-            guard tape[i].kind == .object else { throw FieldError("installments[\(k)]", "expected an object, found \(tape.kindName(i))") }
+            guard tape[i].kind == .object else { throw FieldError("installments[\(k)]", "expected an object, found \(tape.kindName(i))", node: i) }
             let member = Nodes(tape, of: i)
             guard let number = try tape.integer(at: member.number, "number") else {
-                throw ReconcileError("agreement.field", "expected installments[\(k)].number (1, 2, 3…), found none")
+                throw ReconcileError("agreement.field", "expected installments[\(k)].number (1, 2, 3…), found none", node: i)
             }
             guard number == k + 1 else {
-                throw ReconcileError("agreement.number", "installments must be numbered 1…n in order: expected \(k + 1), found \(number)")
+                throw ReconcileError(
+                    "agreement.number", "installments must be numbered 1…n in order: expected \(k + 1), found \(number)", node: member.number)
             }
             installments.append(try Self.installment(tape, member, number: number))
+            dueNodes.append(member.dueDate)
             i = tape.next(after: i)
         }
         var previous: Installment? = nil
-        for inst in installments {
+        for (inst, due) in zip(installments, dueNodes) {
             if inst.dueDate < created {
                 throw ReconcileError(
-                    "agreement.dates", "installment \(inst.number) is due \(inst.dueDate), before the agreement was made (\(created))")
+                    "agreement.dates", "installment \(inst.number) is due \(inst.dueDate), before the agreement was made (\(created))", node: due)
             }
             if let p = previous, !(p.dueDate <= inst.dueDate) || (p.number > 0 && p.dueDate == inst.dueDate) {
                 throw ReconcileError(
                     "agreement.dates",
-                    "due dates out of order: installment \(inst.number) is due \(inst.dueDate), installment \(p.number) \(p.dueDate)")
+                    "due dates out of order: installment \(inst.number) is due \(inst.dueDate), installment \(p.number) \(p.dueDate)", node: due)
             }
             previous = inst
         }
@@ -179,20 +185,22 @@ public struct Agreement: Sendable, Hashable {
         guard sum == total else {
             throw ReconcileError(
                 "agreement.total",
-                "the entrada and installments add up to \(Money.format(sum)), expected total_cents \(Money.format(total))")
+                "the entrada and installments add up to \(Money.format(sum)), expected total_cents \(Money.format(total))", node: at.totalCents)
         }
         var rule = BreakRule()
         if let r = at.breakRule, tape[r].kind != .null {
-            guard tape[r].kind == .object else { throw FieldError("break_rule", "expected an object, found \(tape.kindName(r))") }
+            guard tape[r].kind == .object else { throw FieldError("break_rule", "expected an object, found \(tape.kindName(r))", node: r) }
             rule.overdueDays = try tape.integer("overdue_days", of: r)
             rule.downPaymentDays = try tape.integer("down_payment_days", of: r)
             for (name, v) in [("overdue_days", rule.overdueDays), ("down_payment_days", rule.downPaymentDays)] {
-                if let v, v < 0 { throw ReconcileError("agreement.field", "break_rule.\(name): expected 0 or more days, found \(v)") }
+                if let v, v < 0 {
+                    throw ReconcileError("agreement.field", "break_rule.\(name): expected 0 or more days, found \(v)", node: tape.member(name, of: r))
+                }
             }
         }
         let status = try tape.text(at: at.status, "status") ?? "active"
         guard status == "active" || status == "broken" || status == "cancelled" else {
-            throw ReconcileError("agreement.field", "status: expected active, broken or cancelled, found \"\(status)\"")
+            throw ReconcileError("agreement.field", "status: expected active, broken or cancelled, found \"\(status)\"", node: at.status)
         }
         self.init(
             id: id, partyDocument: party, originTitles: origins, createdOn: created, totalCents: total, installments: installments,
@@ -207,7 +215,9 @@ public struct Agreement: Sendable, Hashable {
         guard let amount = try tape.integer(at: member.amountCents, "amount_cents") else {
             throw ReconcileError("agreement.field", "\(path): expected amount_cents, found none")
         }
-        guard amount > 0 else { throw ReconcileError("agreement.amount", "\(path): expected amount_cents above zero, found \(amount)") }
+        guard amount > 0 else {
+            throw ReconcileError("agreement.amount", "\(path): expected amount_cents above zero, found \(amount)", node: member.amountCents)
+        }
         return Installment(
             number: number, dueDate: due, amountCents: amount, nossoNumero: try tape.text(at: member.nossoNumero, "nosso_numero"),
             documentNumber: try tape.text(at: member.documentNumber, "document_number"))

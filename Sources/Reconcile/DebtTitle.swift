@@ -33,7 +33,9 @@ public struct DebtTitle: Sendable, Hashable {
             guard let amount = try tape.integer("amount_cents") else {
                 throw UpdateError("update.title", "the title has no amount_cents")
             }
-            guard amount >= 0 else { throw UpdateError("update.amount", "expected amount_cents of zero or more, found \(amount)") }
+            guard amount >= 0 else {
+                throw UpdateError("update.amount", "expected amount_cents of zero or more, found \(amount)", node: tape.member("amount_cents", of: 0))
+            }
             return DebtTitle(
                 documentNumber: try tape.text("document_number"), nossoNumero: try tape.text("nosso_numero"),
                 partyDocument: try tape.text("payer.document"), dueDate: due, amountCents: amount)

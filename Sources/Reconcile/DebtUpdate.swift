@@ -8,11 +8,21 @@ public struct RecordError: Error, Sendable, Hashable, CustomStringConvertible {
     public let code: String
     /// What was expected and what was found.
     public let message: String
+    /// The node of the record's value it is about, when it is about one: its column in the line
+    /// is `JSONReader.column(ofNode:in:)`.
+    public var node: Int?
 
-    /// Creates an error.
-    public init(_ code: String, _ message: String) {
+    /// Creates an error, about the value at `node` when given.
+    public init(_ code: String, _ message: String, node: Int? = nil) {
         self.code = code
         self.message = message
+        self.node = node
+    }
+
+    /// The 1-based column in `line` (the record it was read from) of the value it is about; 0
+    /// when it is about none.
+    public func column(in line: UnsafeBufferPointer<UInt8>) -> Int {
+        node.map { JSONReader.column(ofNode: $0, in: line) } ?? 0
     }
 
     /// `[code] message`.
@@ -23,7 +33,7 @@ public struct RecordError: Error, Sendable, Hashable, CustomStringConvertible {
         do {
             return try body()
         } catch let e as FieldError {
-            throw RecordError(code, "\(e.path): \(e.expected)")
+            throw RecordError(code, "\(e.path): \(e.expected)", node: e.node)
         } catch let e as RecordError {
             throw e
         } catch {

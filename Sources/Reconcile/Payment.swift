@@ -98,7 +98,9 @@ public struct Payment: Sendable, Hashable {
         guard let cents = try tape.integer(at: at.paidCents, "paid_cents") else {
             throw ReconcileError("reconcile.payment-amount", "expected paid_cents, found none")
         }
-        guard cents > 0 else { throw ReconcileError("reconcile.payment-amount", "expected paid_cents above zero, found \(cents)") }
+        guard cents > 0 else {
+            throw ReconcileError("reconcile.payment-amount", "expected paid_cents above zero, found \(cents)", node: at.paidCents)
+        }
         guard let date else {
             throw ReconcileError(
                 "reconcile.payment-date",

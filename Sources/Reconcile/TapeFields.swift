@@ -29,7 +29,7 @@ extension JSONTape {
         switch self[n].kind {
         case .null: return nil
         case .string: return self[n].count == 0 ? nil : string(n)
-        default: throw FieldError(path, "expected a string, found \(kindName(n))")
+        default: throw FieldError(path, "expected a string, found \(kindName(n))", node: n)
         }
     }
 
@@ -46,8 +46,8 @@ extension JSONTape {
         case .integer: return Int(self[n].value)
         case .number where string(n).utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || $0 == 45 }):
             // A whole number too long for the reader's integers (19 digits or more).
-            throw FieldError(path, "expected a whole number of at most 18 digits, found \(string(n))")
-        default: throw FieldError(path, "expected a whole number, found \(kindName(n))")
+            throw FieldError(path, "expected a whole number of at most 18 digits, found \(string(n))", node: n)
+        default: throw FieldError(path, "expected a whole number, found \(kindName(n))", node: n)
         }
     }
 
@@ -69,7 +69,7 @@ extension JSONTape {
             }
         }
         guard let s = try text(at: n, path) else { return nil }
-        throw FieldError(path, "expected a date YYYY-MM-DD, found \"\(s)\"")
+        throw FieldError(path, "expected a date YYYY-MM-DD, found \"\(s)\"", node: n)
     }
 
     /// Calls `body` with each member of the object at `index`: its key's bytes and its value's
@@ -116,9 +116,12 @@ extension JSONTape {
 struct FieldError: Error {
     let path: String
     let expected: String
-    init(_ path: String, _ expected: String) {
+    /// The node of the value it is about (`JSONReader.column(ofNode:in:)`), when there is one.
+    let node: Int?
+    init(_ path: String, _ expected: String, node: Int? = nil) {
         self.path = path
         self.expected = expected
+        self.node = node
     }
 }
 

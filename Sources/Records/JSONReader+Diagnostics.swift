@@ -49,3 +49,96 @@ extension JSONReader {
             ? "\"\(escape)\(Character(Unicode.Scalar(byte)))\"" : "byte 0x" + String(byte, radix: 16, uppercase: true)
     }
 }
+
+extension JSONReader {
+    /// The 1-based column where node `node` of a line's tape begins (`parse` numbers nodes in
+    /// document order: a container before its contents, an object's key before its value), for
+    /// a diagnostic about that value; 0 when the line has no such node or is not UTF-8 JSON. It
+    /// reads the line again, so is for the rare record refused, not for every one.
+    public static func column(ofNode node: Int, in line: UnsafeBufferPointer<UInt8>) -> Int {
+        var walk = NodeWalk(line: line, target: node)
+        if line.starts(with: [0xEF, 0xBB, 0xBF]) { walk.i = 3 }
+        walk.skipSpace()
+        guard walk.value(depth: 0), let found = walk.found else { return 0 }
+        return found + 1
+    }
+
+    /// Steps through a line known to be JSON (it parsed), counting nodes as `parse` makes them,
+    /// until node `target`.
+    private struct NodeWalk {
+        let line: UnsafeBufferPointer<UInt8>
+        let target: Int
+        var i = 0
+        var count = 0
+        var found: Int?
+
+        mutating func skipSpace() {
+            while i < line.count, line[i] == 0x20 || line[i] == 0x0A || line[i] == 0x0D || line[i] == 0x09 { i += 1 }
+        }
+
+        /// Counts the node at `i`; false when the line is not as `parse` read it, or the target
+        /// is found (nothing more to read).
+        mutating func node() -> Bool {
+            if count == target { found = i }
+            count += 1
+            return found == nil
+        }
+
+        mutating func value(depth: Int) -> Bool {
+            guard i < line.count, depth <= JSONReader.maxDepth, node() else { return found != nil }
+            switch line[i] {
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                let keyed = line[i] == UInt8(ascii: "{")
+                let close = keyed ? UInt8(ascii: "}") : UInt8(ascii: "]")
+                i += 1
+                while true {
+                    skipSpace()
+                    guard i < line.count else { return false }
+                    if line[i] == close {
+                        i += 1
+                        return true
+                    }
+                    if keyed {
+                        guard line[i] == UInt8(ascii: "\""), node() else { return found != nil }
+                        guard string() else { return false }
+                        skipSpace()
+                        guard i < line.count, line[i] == UInt8(ascii: ":") else { return false }
+                        i += 1
+                        skipSpace()
+                    }
+                    guard value(depth: depth + 1) else { return false }
+                    if found != nil { return true }
+                    skipSpace()
+                    guard i < line.count else { return false }
+                    if line[i] == UInt8(ascii: ",") {
+                        i += 1
+                    } else if line[i] != close {
+                        return false
+                    }
+                }
+            case UInt8(ascii: "\""):
+                return string()
+            default:
+                // A number or a literal: up to the next delimiter.
+                let start = i
+                while i < line.count, !",]} \t\r\n".utf8.contains(line[i]) { i += 1 }
+                return i > start
+            }
+        }
+
+        /// Past a string at `i` (its opening quote).
+        mutating func string() -> Bool {
+            i += 1
+            while i < line.count {
+                switch line[i] {
+                case UInt8(ascii: "\""):
+                    i += 1
+                    return true
+                case UInt8(ascii: "\\"): i += 2
+                default: i += 1
+                }
+            }
+            return false
+        }
+    }
+}
