@@ -441,7 +441,11 @@ public struct CNABWriter {
                     summary.used += 1
                     summary.titles += 1
                 } else {
-                    reject(encoder.problems[0].code, encoder.problems.map(\.message).joined(separator: "; "))
+                    // At the first problem's value, when it is about one.
+                    let line = raw()
+                    let node = encoder.problems[0].node
+                    let column = node < 0 ? 0 : line.withUnsafeBufferPointer { JSONReader.column(ofNode: node, in: $0) }
+                    reject(encoder.problems[0].code, encoder.problems.map(\.message).joined(separator: "; "), column: column, raw: line)
                 }
             case ("event"?, _):
                 reject("write.record", "an event record is a retorno's: cnab write writes remessas from title records")

@@ -91,6 +91,8 @@ struct RecordProgram {
 struct Problem: Error {
     var code: DiagnosticCode
     var message: String
+    /// The input node whose value it is about (-1: none), for the diagnostic's column.
+    var node = -1
 }
 
 /// Text as it goes into a remessa: uppercase 7-bit ASCII, accents dropped.
@@ -448,6 +450,12 @@ struct RecordEncoder {
         var sequence: Int?
     }
 
+    /// Marks the problems from `start` on that name no node as about `node`.
+    @inline(never)
+    mutating func stamp(_ node: Int, from start: Int) {
+        for k in start..<problems.count where problems[k].node < 0 { problems[k].node = node }
+    }
+
     /// Writes a record into `dst` (blank-filled).
     mutating func encode(
         _ program: borrowing RecordProgram, _ numbers: Numbers, into dst: UnsafeMutablePointer<UInt8>, _ tape: JSONTape, _ slots: SlotView
@@ -462,6 +470,9 @@ struct RecordEncoder {
                             for g in 0..<ops.count {
                                 let op = ops[g]
                                 var node = -1
+                                // A problem with this field's value is about its node.
+                                let before = problems.count
+                                defer { if problems.count > before, node >= 0 { stamp(node, from: before) } }
                                 switch op.source {
                                 case .none: break
                                 case .batch:
@@ -563,7 +574,7 @@ struct RecordEncoder {
                                         Problem(
                                             code: "write.type",
                                             message:
-                                                "\(program.infos[g].name): a Array<Any> where the layout wants \(program.infos[g].picture)")
+                                                "\(program.infos[g].name): \(value.kind == .object ? "an object" : "an array") where the layout wants \(program.infos[g].picture)")
                                     )
                                 }
                             }

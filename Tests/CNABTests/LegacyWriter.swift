@@ -574,7 +574,7 @@ struct LegacyCNABWriter {
             return .success(String(n.int64Value))
         }
         if let s = v as? String { return .success(s) }
-        return .failure(Problem(code: "write.type", message: "\(field.name): a \(type(of: v)) where the layout wants \(field.picture)"))
+        return .failure(Problem(code: "write.type", message: "\(field.name): \(v is [String: Any] ? "an object" : "an array") where the layout wants \(field.picture)"))
     }
 
     /// The bytes of a value in a field (or joined fields) of `length`: dates and times reordered,
