@@ -69,82 +69,47 @@ public struct Outcome: RawRepresentable, Sendable, Hashable {
     public var isException: Bool { code > Self.late.code }
 }
 
-/// One payment's result: which installment it went to, by which rule, and how.
+/// One payment's result: which installment it went to, by which rule, and how — `Applied`'s
+/// fields (`m.outcome`, `m.appliedCents`…) with its payments themselves instead of their indexes.
+@dynamicMemberLookup
 public struct Match: Sendable, Hashable {
     /// The payment.
     public var payment: Payment
-    /// What became of it.
-    public var outcome: Outcome
-    /// The rule that found the installment, or the rejected agreement's key (nil when unmatched
-    /// or a duplicate).
-    public var rule: MatchRule?
-    /// The agreement's index in `Reconciler.agreements`.
-    public var agreement: Int?
-    /// For `rejected_agreement`: the agreement's index in `Reconciler.rejectedAgreements`.
-    public var rejectedAgreement: Int?
-    /// The installment's number (0: entrada).
-    public var installment: Int?
-    /// The installment's due date.
-    public var dueDate: CivilDate?
-    /// The part of the payment applied to the installment's balance.
-    public var appliedCents = 0
-    /// The installment's balance after the payment.
-    public var balanceCents = 0
-    /// The part of the payment left over after balance and late charges: credit.
-    public var creditCents = 0
-    /// Days from the due date to the payment (0 when on time).
-    public var daysLate = 0
-    /// Late charges owed per the rules on the balance paid late (0 without rules).
-    public var lateChargesCents = 0
-    /// The part of the late charges the payment covered.
-    public var chargesPaidCents = 0
     /// For a duplicate: the payment it repeats.
     public var duplicateOf: Payment?
-    /// The shortfall closed as a difference within `--tolerance-cents` (rule 3 only): the
-    /// installment is paid, not left open by a few centavos.
-    public var writtenOffCents = 0
-    /// Why the late charges could not be computed (an index month missing, an amount past
-    /// `Cents.maximum`): `lateChargesCents` is then 0 and not to be trusted.
-    public var chargesProblem: UpdateError?
-
-    init(payment: Payment, outcome: Outcome) {
-        self.payment = payment
-        self.outcome = outcome
-    }
+    /// The rest of the result, as applying made it.
+    public var result: Applied
 
     /// The match of an `Applied` result, its payments taken from `payments` (those it was
     /// applied from).
     public init(_ r: Applied, in payments: UnsafeBufferPointer<Payment>) {
         payment = payments[r.payment]
-        outcome = r.outcome
-        rule = r.rule
-        agreement = r.agreement
-        rejectedAgreement = r.rejectedAgreement
-        installment = r.installment
-        dueDate = r.dueDate
-        appliedCents = r.appliedCents
-        balanceCents = r.balanceCents
-        creditCents = r.creditCents
-        daysLate = r.daysLate
-        lateChargesCents = r.lateChargesCents
-        chargesPaidCents = r.chargesPaidCents
         duplicateOf = r.duplicateOf.map { payments[$0] }
-        writtenOffCents = r.writtenOffCents
-        chargesProblem = r.chargesProblem
+        result = r
     }
+
+    /// `result`'s fields, as the match's own.
+    public subscript<T>(dynamicMember path: WritableKeyPath<Applied, T>) -> T {
+        get { result[keyPath: path] }
+        set { result[keyPath: path] = newValue }
+    }
+
+    /// `result`'s read-only fields.
+    public subscript<T>(dynamicMember path: KeyPath<Applied, T>) -> T { result[keyPath: path] }
 }
 
-/// One payment's result as `Match` has it, with the payments named by their index among those
-/// applied instead of copied: what `Reconciler.reconcile(_:inOrder:applied:)` hands on, so
+/// One payment's result, with the payments named by their index among those applied instead of
+/// copied (`Match` has them copied): what `Reconciler.reconcile(_:inOrder:applied:)` hands on, so
 /// that a million results are made, queued and formatted without a copy of any payment's
 /// strings (each copy a retain, and a release later). Indexes and the due day are kept in 32
 /// bits (-1: none), so a result is a few cache lines' worth less to move.
-public struct Applied: Sendable {
+public struct Applied: Sendable, Hashable {
     /// The payment's index.
     public let payment: Int
     /// What became of it.
     public var outcome: Outcome
-    /// The rule that found the installment, or the rejected agreement's key.
+    /// The rule that found the installment, or the rejected agreement's key (nil when unmatched
+    /// or a duplicate).
     public var rule: MatchRule?
     private var agreementIndex: Int32 = -1
     private var rejectedIndex: Int32 = -1
@@ -163,9 +128,11 @@ public struct Applied: Sendable {
     public var lateChargesCents = 0
     /// The part of the late charges the payment covered.
     public var chargesPaidCents = 0
-    /// The shortfall closed as a difference within the tolerance (rule 3 only).
+    /// The shortfall closed as a difference within `--tolerance-cents` (rule 3 only): the
+    /// installment is paid, not left open by a few centavos.
     public var writtenOffCents = 0
-    /// Why the late charges could not be computed (`lateChargesCents` is then 0).
+    /// Why the late charges could not be computed (an index month missing, an amount past
+    /// `Cents.maximum`): `lateChargesCents` is then 0 and not to be trusted.
     public var chargesProblem: UpdateError?
 
     init(payment: Int, outcome: Outcome) {
