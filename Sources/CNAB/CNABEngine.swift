@@ -575,9 +575,11 @@ struct CNABEngine {
         if !directionLocked, hot[r].role == .detail {
             // No header said the direction: the first detail record decides it.
             for direction in ["retorno", "remessa"] {
-                guard let name = layoutName(direction: direction),
-                    let candidate = try? CompiledLayout(try library.layout(named: name)),
-                    let i = candidate.select(line), candidate.records[i].role == .detail
+                guard let name = layoutName(direction: direction) else { continue }
+                // A layout lint refuses is refused here too, not passed over: the file would be
+                // read with the other direction's layout, or with none.
+                let resolved = try library.layout(named: name)
+                guard let candidate = try? CompiledLayout(resolved), let i = candidate.select(line), candidate.records[i].role == .detail
                 else { continue }
                 try lock(direction: direction, line: number)
                 r = layout!.value.select(line) ?? r
