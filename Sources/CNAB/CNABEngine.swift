@@ -575,11 +575,11 @@ struct CNABEngine {
         if !directionLocked, hot[r].role == .detail {
             // No header said the direction: the first detail record decides it.
             for direction in ["retorno", "remessa"] {
-                guard let name = layoutName(direction: direction) else { continue }
-                // A layout lint refuses is refused here too, not passed over: the file would be
-                // read with the other direction's layout, or with none.
-                let resolved = try library.layout(named: name)
-                guard let candidate = try? CompiledLayout(resolved), let i = candidate.select(line), candidate.records[i].role == .detail
+                // Tried as it is, even one lint refuses: that one is refused when it is used (`lock`),
+                // not passed over for the other direction's layout, or none.
+                guard let name = layoutName(direction: direction),
+                    let candidate = try? CompiledLayout(try library.layout(named: name, refusingUnlinted: false)),
+                    let i = candidate.select(line), candidate.records[i].role == .detail
                 else { continue }
                 try lock(direction: direction, line: number)
                 r = layout!.value.select(line) ?? r
