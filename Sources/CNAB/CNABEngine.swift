@@ -575,8 +575,10 @@ struct CNABEngine {
         if !directionLocked, hot[r].role == .detail {
             // No header said the direction: the first detail record decides it.
             for direction in ["retorno", "remessa"] {
+                // Tried as it is, even one lint refuses: that one is refused when it is used (`lock`),
+                // not passed over for the other direction's layout, or none.
                 guard let name = layoutName(direction: direction),
-                    let candidate = try? CompiledLayout(try library.layout(named: name)),
+                    let candidate = try? CompiledLayout(try library.layout(named: name, refusingUnlinted: false)),
                     let i = candidate.select(line), candidate.records[i].role == .detail
                 else { continue }
                 try lock(direction: direction, line: number)

@@ -119,8 +119,9 @@ public struct LayoutLibrary: Sendable {
         try layout(named: name, refusingUnlinted: true)
     }
 
-    /// `layout(named:)`; lint itself resolves a layout without refusing what it is linting.
-    func layout(named name: String, refusingUnlinted: Bool) throws(LayoutError) -> Layout {
+    /// `layout(named:)`; lint itself resolves a layout without refusing what it is linting, and
+    /// a reader trying which layout fits a line without using it yet.
+    public func layout(named name: String, refusingUnlinted: Bool) throws(LayoutError) -> Layout {
         var chain: [Layout] = []
         var seen: [String] = []
         var next: String? = name

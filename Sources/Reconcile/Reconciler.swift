@@ -363,6 +363,9 @@ public struct Reconciler: Sendable {
         var nosso = KeyIndex(capacity: count)
         var doc = KeyIndex(capacity: count)
         var clashes: [String: (label: String, owners: Set<Int>)] = [:]
+        // The keys in the order their first clash was found: an agreement clashing more than once
+        // is told its first clash, the same one every run (not the first in the dictionary's order).
+        var clashOrder: [String] = []
         // Through buffers: the agreements and installments are read in place, not copied (a
         // copy retains each of their strings and arrays).
         list.withUnsafeBufferPointer { list in
@@ -372,12 +375,15 @@ public struct Reconciler: Sendable {
                         if let n = installments[i].nossoNumero {
                             withNossoNumeroKey(n) { key in
                                 if let (o, _) = nosso.updateValue((a, i), forBytes: key) {
-                                    clashes[String(decoding: key, as: UTF8.self), default: ("nosso número", [o])].owners.insert(a)
+                                    let key = String(decoding: key, as: UTF8.self)
+                                    if clashes[key] == nil { clashOrder.append(key) }
+                                    clashes[key, default: ("nosso número", [o])].owners.insert(a)
                                 }
                             }
                         }
                         if let key = installments[i].documentNumber {
                             if let (o, _) = doc.updateValue((a, i), forKey: key) {
+                                if clashes[key] == nil { clashOrder.append(key) }
                                 clashes[key, default: ("document number", [o])].owners.insert(a)
                             }
                         }
@@ -385,7 +391,8 @@ public struct Reconciler: Sendable {
                 }
             }
         }
-        for (key, clash) in clashes {
+        for key in clashOrder {
+            let clash = clashes[key]!
             let names = Set(clash.owners.map { list[$0].id })
             let reason =
                 names.count == 1

@@ -141,6 +141,20 @@ func pay(_ nosso: String?, _ cents: Int, _ date: String, party: String? = nil, l
         #expect(conflicts["A"]?.code == "agreement.key-conflict" && conflicts["B"]?.code == "agreement.key-conflict")
         #expect(conflicts["C"]?.code == "agreement.duplicate")
     }
+
+    /// An agreement whose keys clash more than once is told the first clash found (agreements
+    /// by id, installments in order), the same one every run: the clashes were said in the
+    /// order of a dictionary, which differs between runs.
+    @Test func anAgreementClashingTwiceIsToldItsFirstClashEveryRun() {
+        let keys = (1...8).map { "K\($0)" }
+        let a = agreement("A", keys.map { ("2026-10-10", 1_000, $0) })
+        let others = keys.map { agreement("B" + $0, [("2026-10-10", 1_000, $0)]) }
+        for _ in 0..<20 {
+            let conflicts = Reconciler.conflicts([a] + others)
+            #expect(conflicts["A"]?.message == "nosso número \"K1\" belongs to installments of agreements A, BK1: none of them is taken")
+            #expect(conflicts["BK5"]?.message == "nosso número \"K5\" belongs to installments of agreements A, BK5: none of them is taken")
+        }
+    }
 }
 
 extension Array {

@@ -105,6 +105,31 @@ import TrocaCLI
         #expect(simulated.status == .config && simulated.stdout.isEmpty, "\(simulated.stderrText)")
     }
 
+    /// A retorno whose header and batch header do not say its direction is told by its first
+    /// detail record, tried against each direction's layout: one lint refuses is refused there
+    /// too, not passed over (the file was read with no bank layout, its títulos lost, exit 0).
+    @Test func aLayoutLintRefusesIsNotPassedOverWhenTheDirectionIsGuessed() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir + "/mine/cnab240/341", withIntermediateDirectories: true)
+        let own = try String(contentsOfFile: repoRoot + "/layouts/cnab240/341/retorno.json", encoding: .utf8)
+            .replacingOccurrences(of: #""record_length": 240,"#, with: #""record_length": 240, "comment": "our copy","#)
+        try Data(own.utf8).write(to: URL(fileURLWithPath: dir + "/mine/cnab240/341/retorno.json"))
+        // Itaú's sample retorno, with the header's direction (143) and the batch header's operation (9) blank.
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: repoRoot + "/Fixtures/samples/cnab240/341/retorno.ret")))
+        let second = try #require(bytes.firstIndex(of: 0x0A)) + 1
+        bytes[143 - 1] = UInt8(ascii: " ")
+        bytes[second + 9 - 1] = UInt8(ascii: " ")
+        try Data(bytes).write(to: URL(fileURLWithPath: dir + "/nodir.ret"))
+
+        let r = troca(["cnab", "parse", "--layouts", "mine", "nodir.ret"], cwd: dir)
+        #expect(r.status == .config, "\(r.stderrText)")
+        #expect(r.stderrText.contains("troca: mine/cnab240/341/retorno.json: error: [layout.key] unknown key \"comment\""), "\(r.stderrText)")
+        // Without the override the built-in layout tells it a retorno, as before.
+        let clean = troca(["cnab", "parse", "nodir.ret"], cwd: dir)
+        #expect(clean.status == .ok && clean.stdoutText.contains(#""record":"event""#), "\(clean.stderrText)")
+    }
+
     func firstSample(_ dir: String) throws -> String {
         try #require(try FileManager.default.contentsOfDirectory(atPath: repoRoot + "/Fixtures/samples/" + dir).sorted().first { $0.uppercased().hasSuffix(".RET") })
     }
