@@ -362,10 +362,16 @@ public struct Reconciler: Sendable {
         let count = list.withUnsafeBufferPointer { list in list.indices.reduce(0) { $0 + list[$1].installments.count } }
         var nosso = KeyIndex(capacity: count)
         var doc = KeyIndex(capacity: count)
-        var clashes: [String: (label: String, owners: Set<Int>)] = [:]
+        // By kind and key: a nosso número and a document number of the same text are two keys
+        // (in two indexes), and their clashes two clashes.
+        struct ClashKey: Hashable {
+            let label: String
+            let key: String
+        }
+        var clashes: [ClashKey: Set<Int>] = [:]
         // The keys in the order their first clash was found: an agreement clashing more than once
         // is told its first clash, the same one every run (not the first in the dictionary's order).
-        var clashOrder: [String] = []
+        var clashOrder: [ClashKey] = []
         // Through buffers: the agreements and installments are read in place, not copied (a
         // copy retains each of their strings and arrays).
         list.withUnsafeBufferPointer { list in
@@ -375,29 +381,30 @@ public struct Reconciler: Sendable {
                         if let n = installments[i].nossoNumero {
                             withNossoNumeroKey(n) { key in
                                 if let (o, _) = nosso.updateValue((a, i), forBytes: key) {
-                                    let key = String(decoding: key, as: UTF8.self)
-                                    if clashes[key] == nil { clashOrder.append(key) }
-                                    clashes[key, default: ("nosso número", [o])].owners.insert(a)
+                                    let clash = ClashKey(label: "nosso número", key: String(decoding: key, as: UTF8.self))
+                                    if clashes[clash] == nil { clashOrder.append(clash) }
+                                    clashes[clash, default: [o]].insert(a)
                                 }
                             }
                         }
                         if let key = installments[i].documentNumber {
                             if let (o, _) = doc.updateValue((a, i), forKey: key) {
-                                if clashes[key] == nil { clashOrder.append(key) }
-                                clashes[key, default: ("document number", [o])].owners.insert(a)
+                                let clash = ClashKey(label: "document number", key: key)
+                                if clashes[clash] == nil { clashOrder.append(clash) }
+                                clashes[clash, default: [o]].insert(a)
                             }
                         }
                     }
                 }
             }
         }
-        for key in clashOrder {
-            let clash = clashes[key]!
-            let names = Set(clash.owners.map { list[$0].id })
+        for clash in clashOrder {
+            let names = Set(clashes[clash]!.map { list[$0].id })
+            let (label, key) = (clash.label, clash.key)
             let reason =
                 names.count == 1
-                ? "\(clash.label) \"\(key)\" is given to two installments of agreement \"\(names.first!)\""
-                : "\(clash.label) \"\(key)\" belongs to installments of agreements \(names.sorted().joined(separator: ", ")): none of them is taken"
+                ? "\(label) \"\(key)\" is given to two installments of agreement \"\(names.first!)\""
+                : "\(label) \"\(key)\" belongs to installments of agreements \(names.sorted().joined(separator: ", ")): none of them is taken"
             for id in names where rejected[id] == nil { rejected[id] = ReconcileError("agreement.key-conflict", reason) }
         }
         return (nosso, doc, rejected)

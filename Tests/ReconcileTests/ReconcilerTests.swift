@@ -391,6 +391,22 @@ extension Array {
             installments: [Installment(number: 1, dueDate: day("2026-10-10"), amountCents: 10_000, documentNumber: document)])
     }
 
+    /// A nosso número and a document number of the same text are two keys: A and B clash on
+    /// the one, C and D on the other, and each is told its own clash.
+    @Test func aNossoNumeroAndADocumentNumberOfOneTextClashApart() {
+        let r = Reconciler(agreements: [
+            agreement("A", [("2026-10-10", 1_000, "K1")]), agreement("B", [("2026-10-10", 1_000, "K1")]),
+            Self.withDocument("C", "K1"), Self.withDocument("D", "K1"),
+        ])
+        #expect(r.rejected.keys.sorted() == ["A", "B", "C", "D"])
+        for id in ["A", "B"] {
+            #expect(r.rejected[id]?.message == #"nosso número "K1" belongs to installments of agreements A, B: none of them is taken"#)
+        }
+        for id in ["C", "D"] {
+            #expect(r.rejected[id]?.message == #"document number "K1" belongs to installments of agreements C, D: none of them is taken"#)
+        }
+    }
+
     @Test func aDecomposedDocumentNumberFindsTheComposedOne() {
         var r = Reconciler(agreements: [Self.withDocument("A", "AÇÃO-1")])
         let p = Payment(
