@@ -62,26 +62,12 @@ final class ReconcileRecords: PoolJob, @unchecked Sendable {
         requeue()
     }
 
-    /// What `format` read ahead, summed: stored so that the reads are made.
-    private var touched = 0
-
     /// Formats every item (on any thread).
     func format(_ f: Formatting) {
         matches.withUnsafeBufferPointer { matches in
             f.payments.withUnsafeBufferPointer { payments in
                 f.agreements.withUnsafeBufferPointer { agreements in
-                    for (n, k) in order.enumerated() {
-                        // The payments and agreements of the next matches are anywhere in
-                        // memory (matches come in date order): read a batch of them ahead in one
-                        // short loop, so that their cache misses overlap instead of queueing.
-                        if n % 16 == 0 {
-                            var sum = 0
-                            for ahead in order[min(n + 16, order.count)..<min(n + 32, order.count)] where ahead >= 0 {
-                                sum &+= payments[matches[ahead].payment].paidCents
-                                if let a = matches[ahead].agreement { sum &+= f.names[a].id.utf8.count }
-                            }
-                            touched &+= sum
-                        }
+                    for k in order {
                         if k >= 0 {
                             ReconcileCommand.matchRecord(matches.baseAddress! + k, payments, f.names, f.rejectedNames, f.hasRules, into: &output)
                         } else {
