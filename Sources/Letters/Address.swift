@@ -24,11 +24,16 @@ public struct PostalAddress: Sendable, Hashable {
     /// 8-digit CEP are required; every problem is listed.
     public static func check(_ payer: JSONValue?) -> Result<PostalAddress, AddressProblem> {
         guard case .object(let p)? = payer else { return .failure(AddressProblem(reasons: ["payer is missing"])) }
-        guard case .object(let a)? = p["address"] else { return .failure(AddressProblem(reasons: ["payer.address is missing"])) }
+        guard case .object(let a)? = p["address"] else { return .failure(AddressProblem(reasons: ["payer.address is missing"], path: "payer")) }
         var reasons: [String] = []
+        var path: String? = nil
         func required(_ object: JSONObject, _ key: String, _ label: String) -> String {
             let v = (object.string(key) ?? "").trimmingBlanks
-            if v.isEmpty { reasons.append("\(label) is missing") }
+            if v.isEmpty {
+                reasons.append("\(label) is missing")
+                // Said at the member when it is there (blank, or not text), else at its object.
+                if path == nil { path = object[key] != nil ? label : label.lastIndex(of: ".").map { String(label[..<$0]) } }
+            }
             return v
         }
         let name = required(p, "name", "payer.name")
@@ -36,15 +41,20 @@ public struct PostalAddress: Sendable, Hashable {
         let district = required(a, "district", "payer.address.district")
         let city = required(a, "city", "payer.address.city")
         let state = required(a, "state", "payer.address.state").uppercased()
-        if !state.isEmpty, !states.contains(state) { reasons.append("payer.address.state \"\(state)\" is not a Brazilian UF") }
+        if !state.isEmpty, !states.contains(state) {
+            reasons.append("payer.address.state \"\(state)\" is not a Brazilian UF")
+            if path == nil { path = "payer.address.state" }
+        }
         let cepText = required(a, "cep", "payer.address.cep")
         let cep = String(cepText.filter { $0 != "-" && $0 != "." })
         if !cepText.isEmpty, !(cep.utf8.count == 8 && cep.utf8.allSatisfy { $0 >= 48 && $0 <= 57 }) {
             reasons.append("payer.address.cep \"\(cepText)\" is not 8 digits")
+            if path == nil { path = "payer.address.cep" }
         } else if cep == "00000000" {
             reasons.append("payer.address.cep 00000000 is no CEP")
+            if path == nil { path = "payer.address.cep" }
         }
-        guard reasons.isEmpty else { return .failure(AddressProblem(reasons: reasons)) }
+        guard reasons.isEmpty else { return .failure(AddressProblem(reasons: reasons, path: path)) }
         let number = a.string("number")?.trimmingBlanks
         let complement = a.string("complement")?.trimmingBlanks
         return .success(
@@ -76,6 +86,15 @@ public struct AddressProblem: Error, Sendable, Hashable {
     public var reasons: [String]
     /// The reasons as one sentence.
     public var message: String { "address not mailable: " + reasons.joined(separator: "; ") }
+    /// Where in the job (a dotted path) the first reason is: the value, or for a member that is
+    /// missing the object that lacks it; nil for the job itself.
+    public var path: String?
+
+    /// A problem with its reasons, the first at `path`.
+    public init(reasons: [String], path: String? = nil) {
+        self.reasons = reasons
+        self.path = path
+    }
 }
 
 extension String {

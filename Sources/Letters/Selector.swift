@@ -25,8 +25,8 @@ public struct LetterSelector {
         case agreement
         /// Another record (not a title or agreement): counted, not used.
         case other
-        /// The record cannot be used.
-        case rejected(code: String, message: String)
+        /// The record cannot be used; `path` is where in it (a dotted path), when known.
+        case rejected(code: String, message: String, path: String?)
     }
 
     /// Why a party gets no letter.
@@ -41,7 +41,8 @@ public struct LetterSelector {
     public enum Outcome {
         case letter(job: JSONObject, sent: SentLetter, boleto: Bool)
         case skipped(Skip)
-        case rejected(code: String, message: String)
+        /// `path`: where in the party's títulos (a dotted path), when known.
+        case rejected(code: String, message: String, path: String?)
     }
 
     public struct Party {
@@ -107,14 +108,16 @@ public struct LetterSelector {
         switch record.string("record") {
         case "title":
             guard let key = Self.partyKey(record) else {
-                return .rejected(code: "letters.title", message: "title has no payer.document or payer.name: the letter has no addressee")
+                return .rejected(
+                    code: "letters.title", message: "title has no payer.document or payer.name: the letter has no addressee",
+                    path: record["payer"] == nil ? nil : "payer")
             }
             guard let dueText = record.string("due_date"), let due = CivilDate(iso: dueText) else {
                 let found = record["due_date"].map { "found " + String(decoding: $0.jsonText, as: UTF8.self) } ?? "it is missing"
-                return .rejected(code: "letters.title", message: "due_date: expected a date YYYY-MM-DD, \(found)")
+                return .rejected(code: "letters.title", message: "due_date: expected a date YYYY-MM-DD, \(found)", path: "due_date")
             }
             guard case .number(let n)? = record["amount_cents"], let amount = n.exactInteger, amount >= 0 else {
-                return .rejected(code: "letters.title", message: "amount_cents: expected integer centavos ≥ 0")
+                return .rejected(code: "letters.title", message: "amount_cents: expected integer centavos ≥ 0", path: "amount_cents")
             }
             let days = asOf.daysSinceEpoch - due.daysSinceEpoch
             guard days > 0, calendar?.isLate(asOf, due: due) ?? true else { return .notDue }
@@ -159,7 +162,7 @@ public struct LetterSelector {
         }
         let payer = party.titles.first.flatMap { JSONValue(parsing: $0.raw)?.object?["payer"] }
         if case .failure(let problem) = PostalAddress.check(payer) {
-            return .rejected(code: "letters.address", message: problem.message)
+            return .rejected(code: "letters.address", message: problem.message, path: problem.path)
         }
         var titles: [JSONValue] = []
         var statement = DebtStatement(partyDocument: party.key)
@@ -173,7 +176,7 @@ public struct LetterSelector {
             var u = DebtUpdate(daysLate: d, principalCents: face)
             if let rules, let due = t.string("due_date").flatMap(CivilDate.init(iso:)) {
                 do { u = try rules.update(principalCents: face, dueDate: due, asOf: asOf, index: index) } catch {
-                    return .rejected(code: error.code, message: "the debt update of título \(t.string("document_number") ?? t.string("nosso_numero") ?? "?"): \(error.message)")
+                    return .rejected(code: error.code, message: "the debt update of título \(t.string("document_number") ?? t.string("nosso_numero") ?? "?"): \(error.message)", path: nil)
                 }
             }
             Self.put(u, into: &o, updated: "updated_cents")
@@ -237,7 +240,7 @@ public struct LetterSelector {
                 job["boleto"] = .object(o)
                 nextNossoNumero += 1
             } catch {
-                return .rejected(code: "letters.boleto", message: "the step's boleto cannot be made: \(error.message)")
+                return .rejected(code: "letters.boleto", message: "the step's boleto cannot be made: \(error.message)", path: nil)
             }
         }
         nextSequence += 1

@@ -3,21 +3,6 @@ import Records
 
 /// Reading members of a record parsed into a `JSONTape` (node 0 is the object).
 extension JSONTape {
-    /// The node of a dotted path (`payer.document`) from the object at `index`, or nil.
-    func node(_ path: String, of index: Int = 0) -> Int? {
-        let dot = path.utf8.withContiguousStorageIfAvailable { memchr($0.baseAddress!, 46, $0.count) != nil } ?? path.contains(".")
-        if !dot { return member(path, of: index) }
-        // Dotted: one member after another, without building an array of the parts.
-        var at = index
-        var rest = Substring(path)
-        while let dotIndex = rest.firstIndex(of: ".") {
-            guard let next = member(String(rest[..<dotIndex]), of: at) else { return nil }
-            at = next
-            rest = rest[rest.index(after: dotIndex)...]
-        }
-        return member(String(rest), of: at)
-    }
-
     /// A string member's text; nil when absent, null, or empty. Throws when it is another kind.
     func text(_ path: String, of index: Int = 0) throws(FieldError) -> String? {
         try text(at: node(path, of: index), path)

@@ -1,3 +1,4 @@
+import Foundation
 extension JSONReader {
     /// Why a JSONL line is not a record, for its diagnostic, and the 1-based column it is about:
     /// for a line that is not JSON, its first bad byte (`syntaxError`); for JSON that is not an
@@ -140,5 +141,33 @@ extension JSONReader {
             }
             return false
         }
+    }
+}
+
+extension JSONTape {
+    /// The node of a dotted path (`payer.document`) from the object at `index`, or nil.
+    public func node(_ path: String, of index: Int = 0) -> Int? {
+        let dot = path.utf8.withContiguousStorageIfAvailable { memchr($0.baseAddress!, 46, $0.count) != nil } ?? path.contains(".")
+        if !dot { return member(path, of: index) }
+        // Dotted: one member after another, without building an array of the parts.
+        var at = index
+        var rest = Substring(path)
+        while let dotIndex = rest.firstIndex(of: ".") {
+            guard let next = member(String(rest[..<dotIndex]), of: at) else { return nil }
+            at = next
+            rest = rest[rest.index(after: dotIndex)...]
+        }
+        return member(String(rest), of: at)
+    }
+}
+
+extension JSONReader {
+    /// The 1-based column in `line` of the value at the dotted `path` (`payer.address.cep`) of
+    /// the object the line is; 0 when the line has none there or is not a JSON object. It parses
+    /// the line again, so is for the rare record refused, not for every one.
+    public static func column(ofPath path: String, in line: UnsafeBufferPointer<UInt8>) -> Int {
+        var tape = JSONTape()
+        guard parse(line, into: &tape), tape.count > 0, tape[0].kind == .object, let node = tape.node(path) else { return 0 }
+        return column(ofNode: node, in: line)
     }
 }

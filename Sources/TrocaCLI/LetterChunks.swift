@@ -82,7 +82,8 @@ struct LetterRenderer {
         var checked: PostalAddress? = nil
         if !address.read(tape, payer: payer) {
             switch PostalAddress.check(payer.map { tape.value(at: $0) }) {
-            case .failure(let p): return .rejected(code: "letters.address", message: p.message)
+            case .failure(let p):
+                return .rejected(code: "letters.address", message: p.message, column: p.path.map { JSONReader.column(ofPath: $0, in: line) } ?? 0)
             case .success(let a): checked = a
             }
         }
@@ -116,7 +117,8 @@ struct LetterRenderer {
                 // The general way: the values' object through the layout encoder.
                 let job = tape.value(at: 0).object ?? JSONObject()
                 switch PostalAddress.check(job["payer"]) {
-                case .failure(let p): return .rejected(code: "letters.address", message: p.message)
+                case .failure(let p):
+                    return .rejected(code: "letters.address", message: p.message, column: p.path.map { JSONReader.column(ofPath: $0, in: line) } ?? 0)
                 case .success(let a):
                     switch lst!.letter(LSTWriter.letterValues(job: job, address: a, pages: pages, sheets: sheets, printLines: n)) {
                     case .failure(let e): return .rejected(code: "letters.lst", message: "the LST letter record cannot hold this job: \(e.message)")

@@ -115,9 +115,10 @@ enum LettersSelectCommand: Command {
             case .notDue: c.notDue += 1
             case .agreement: c.agreements += 1
             case .other: c.other += 1
-            case .rejected(let code, let message):
+            case .rejected(let code, let message, let path):
                 c.rejected += 1
-                LettersRun.reject(sink, code, message, file: name, line: line, raw: Array(raw))
+                let column = path.map { JSONReader.column(ofPath: $0, in: raw) } ?? 0
+                LettersRun.reject(sink, code, message, file: name, line: line, column: column, raw: Array(raw))
             }
             return true
         }
@@ -158,10 +159,11 @@ enum LettersSelectCommand: Command {
             case .skipped(let why):
                 skips[why, default: 0] += party.titles.count
                 c.skippedTitles += party.titles.count
-            case .rejected(let code, let message):
+            case .rejected(let code, let message, let path):
                 for l in party.titles {
                     c.rejected += 1
-                    LettersRun.reject(sink, code, message, file: name, line: l.line, raw: l.raw)
+                    let column = path.map { path in l.raw.withUnsafeBufferPointer { JSONReader.column(ofPath: path, in: $0) } } ?? 0
+                    LettersRun.reject(sink, code, message, file: name, line: l.line, column: column, raw: l.raw)
                 }
             }
         }

@@ -116,6 +116,25 @@ func strings(_ page: [PageLine]) -> [String] {
         #expect(p.reasons == [reason])
     }
 
+    /// Where the first reason is, for the diagnostic's column: the value, or for a member that
+    /// is missing the object that lacks it.
+    @Test(arguments: [
+        (#"{"street":"Rua A","district":"Centro","city":"Recife","state":"PE","cep":"5001000"}"#, "Ana", "payer.address.cep"),
+        (#"{"street":"Rua A","district":"Centro","city":"Recife","state":"XX","cep":"00000000"}"#, "Ana", "payer.address.state"),
+        (#"{"street":" ","district":"Centro","city":"Recife","state":"PE","cep":"50010000"}"#, "Ana", "payer.address.street"),
+        (#"{"district":"Centro","city":"Recife","state":"PE","cep":"50010000"}"#, "Ana", "payer.address"),
+        (#"{"street":"Rua A","district":"Centro","city":"Recife","state":"PE","cep":"50010000"}"#, "", "payer.name"),
+    ])
+    func aProblemSaysWhere(_ address: String, _ name: String, _ path: String) {
+        guard case .failure(let p) = PostalAddress.check(payer(address, name: name)) else {
+            Issue.record("accepted")
+            return
+        }
+        #expect(p.path == path)
+        if case .failure(let p) = PostalAddress.check(JSONValue(parsing: Array(#"{"name":"Ana"}"#.utf8))) { #expect(p.path == "payer") }
+        if case .failure(let p) = PostalAddress.check(nil) { #expect(p.path == nil) }
+    }
+
     @Test func everyReasonIsListed() {
         guard case .failure(let p) = PostalAddress.check(payer(#"{"cep":"1"}"#, name: "")) else { return }
         #expect(p.reasons.count == 6)

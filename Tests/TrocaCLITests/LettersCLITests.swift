@@ -45,7 +45,7 @@ let allTemplates = ["--template", "cobranca-30.txt", "--template", "lembrete-5.t
         #expect(jobs.map { $0["step"] as? String } == ["cobranca-30", "aviso-final", "lembrete", "cobranca-30"])
         // sent.jsonl's last sequence is 41.
         #expect(jobs.map { $0["sequence"] as? Int } == [42, 43, 44, 45])
-        #expect(r.stderrText.contains("titulos.jsonl:9: error: [letters.address] address not mailable: payer.address.cep \"9001000\" is not 8 digits"))
+        #expect(r.stderrText.contains("titulos.jsonl:9:337: error: [letters.address] address not mailable: payer.address.cep \"9001000\" is not 8 digits"))
         #expect(r.stderrText.contains("titulos.jsonl:14: error: [letters.title] due_date: expected a date YYYY-MM-DD, it is missing"))
     }
 
@@ -254,9 +254,14 @@ let allTemplates = ["--template", "cobranca-30.txt", "--template", "lembrete-5.t
         let input = [String(good), badCEP, "not json", noDistrict, otherTemplate, #"{"record":"title"}"#].joined(separator: "\n") + "\n"
         let r = troca(["letters", "render", "--template", "cobranca-30.txt", "--rejects", "rej.jsonl"], stdin: Array(input.utf8), cwd: dir)
         #expect(r.status == .dataError)
-        #expect(r.stderrText.contains("-:2: error: [letters.address] address not mailable: payer.address.cep \"8001\" is not 8 digits"))
+        // Said at the bad CEP's value, and at the address that lacks its district.
+        func column(of text: String, in line: Substring) -> Int { Array(line.utf8).firstRange(of: Array(text.utf8))!.lowerBound + 1 }
+        let cepColumn = column(of: #""8001""#, in: badCEP[...])
+        let addressColumn = column(of: #""address":"#, in: noDistrict[...]) + #""address":"#.utf8.count
+        #expect(r.stderrText.contains("-:2:\(cepColumn): error: [letters.address] address not mailable: payer.address.cep \"8001\" is not 8 digits"))
         #expect(r.stderrText.contains("-:3:1: error: [letters.json] expected a JSON object: not valid JSON at \"n\""))
-        #expect(r.stderrText.contains("-:4: error: [letters.address] address not mailable: payer.address.district is missing"))
+        #expect(r.stderrText.contains("-:4:\(addressColumn): error: [letters.address] address not mailable: payer.address.district is missing"))
+        #expect(Array(noDistrict.utf8)[addressColumn - 1] == UInt8(ascii: "{"))
         #expect(r.stderrText.contains("-:5: error: [letters.template] the job asks for template \"outra.txt\", not among --template cobranca-30.txt"))
         #expect(r.stderrText.contains("letters render: -: read 6 records: 1 letter rendered, 4 rejected, 1 skipped; 1 page"))
         #expect(String(decoding: bytes(dir + "/rej.jsonl"), as: UTF8.self).split(separator: "\n").count == 4)
