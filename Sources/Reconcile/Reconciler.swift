@@ -508,19 +508,66 @@ public struct Reconciler: Sendable {
     /// Apart from `reconcile` so that a caller may sort the payments while the agreements are
     /// still being read and indexed (it needs nothing of the reconciler).
     public static func canonicalOrder(_ payments: [Payment]) -> [Int] {
-        // Sorted by a packed (date, amount) key first; the full order only breaks its ties. The
-        // keys travel with their indexes (the sort moves pairs in contiguous memory instead of
-        // looking each key up at random), and the payments are read in place, not copied.
+        // Sorted by a packed (date, amount) key first, a byte at a time (a radix sort: a few
+        // passes over the keys, where a comparison sort made some twenty); the full order then
+        // only sorts runs of one key. The keys travel with their indexes, and the payments are
+        // read in place, not copied.
         payments.withUnsafeBufferPointer { payments in
             var keyed = payments.indices.map { k in
-                (key: UInt64(UInt32(truncatingIfNeeded: payments[k].date.daysSinceEpoch + 1 << 20)) << 40
-                    | UInt64(payments[k].paidCents & (1 << 40 - 1)), index: k)
+                Keyed(key: packedKey(payments[k]), index: k)
             }
-            keyed.sort { a, b in
-                a.key != b.key ? a.key < b.key : Payment.canonicallyOrdered(payments[a.index], payments[b.index])
+            radixSort(&keyed)
+            var start = 0
+            while start < keyed.count {
+                var end = start + 1
+                while end < keyed.count, keyed[end].key == keyed[start].key { end += 1 }
+                if end - start > 1 {
+                    keyed[start..<end].sort { a, b in Payment.canonicallyOrdered(payments[a.index], payments[b.index]) }
+                }
+                start = end
             }
             return keyed.map(\.index)
         }
+    }
+
+    /// A payment's place in the first sort, and its index.
+    struct Keyed {
+        var key: UInt64
+        var index: Int
+    }
+
+    /// (date, amount) in one word that orders as the pair: the day (offset to be positive) above
+    /// the amount in 40 bits (R$ 10 billion and more all alike). Equal keys are sorted by the
+    /// full order.
+    static func packedKey(_ p: Payment) -> UInt64 {
+        UInt64(UInt32(truncatingIfNeeded: p.date.daysSinceEpoch + 1 << 20)) << 40 | UInt64(min(max(p.paidCents, 0), 1 << 40 - 1))
+    }
+
+    /// Sorts by key, stably (least significant byte first); a byte all keys share takes no pass.
+    static func radixSort(_ items: inout [Keyed]) {
+        guard items.count > 1 else { return }
+        var other = items
+        var source = true  // the sorted-so-far items are in `items` (else in `other`)
+        let all = items.reduce((and: ~UInt64(0), or: UInt64(0))) { ($0.and & $1.key, $0.or | $1.key) }
+        for shift in stride(from: 0, to: 64, by: 8) where (all.and ^ all.or) >> UInt64(shift) & 0xFF != 0 {
+            func pass(_ from: UnsafeMutableBufferPointer<Keyed>, _ to: UnsafeMutableBufferPointer<Keyed>) {
+                var counts = [Int](repeating: 0, count: 257)
+                for item in from { counts[Int(item.key >> UInt64(shift) & 0xFF) + 1] += 1 }
+                for b in 1..<257 { counts[b] += counts[b - 1] }
+                for item in from {
+                    let b = Int(item.key >> UInt64(shift) & 0xFF)
+                    to[counts[b]] = item
+                    counts[b] += 1
+                }
+            }
+            items.withUnsafeMutableBufferPointer { items in
+                other.withUnsafeMutableBufferPointer { other in
+                    if source { pass(items, other) } else { pass(other, items) }
+                }
+            }
+            source.toggle()
+        }
+        if !source { items = other }
     }
 
     /// Applies payments in `order`, which must be `canonicalOrder(payments)`, as `reconcile(_:each:)`.

@@ -82,6 +82,24 @@ import Testing
         #expect(one.filter { $0.outcome == .duplicate }.count > 4)
     }
 
+    /// The canonical order (radix-sorted keys, runs of one key by the full order) is
+    /// `Payment.canonicallyOrdered`, whatever order the payments come in: random dates before and
+    /// after 1970, few distinct amounts (many equal keys), amounts past the key's 40 bits.
+    @Test(arguments: [1, 2, 3]) func theCanonicalOrderIsTheFullOrder(seed: UInt64) {
+        var rng = SplitMix64(seed: seed)
+        let payments = (0..<3_000).map { k in
+            pay(
+                rng.below(4) == 0 ? nil : "N\(rng.below(50))", [1, 100, 5_000, 1 << 40 + 7, 1 << 41][rng.below(5)] + rng.below(3),
+                CivilDate(daysSinceEpoch: rng.below(3) == 0 ? -rng.below(40_000) : rng.below(400)).description,
+                party: rng.below(2) == 0 ? "P\(rng.below(9))" : nil, line: k)
+        }
+        let order = Reconciler.canonicalOrder(payments)
+        #expect(Set(order).count == payments.count)
+        let expected = payments.indices.sorted { Payment.canonicallyOrdered(payments[$0], payments[$1]) }
+        #expect(order == expected)
+        #expect(Reconciler.canonicalOrder(payments.reversed()).map { payments.count - 1 - $0 } == expected)
+    }
+
     @Test func anAppliedResultWithoutAnInstallmentHasNoneOfItsFields() {
         var (r, payments) = Self.scenario()
         var applied: [Applied] = []
