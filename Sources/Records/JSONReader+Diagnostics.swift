@@ -8,6 +8,7 @@ extension JSONReader {
         if let (problem, column) = syntaxError(line) { return ("expected a JSON object: \(problem)", column) }
         var tape = JSONTape()
         guard parse(line, into: &tape) else { return ("expected a JSON object", 0) }
+        guard isUTF8(line) else { return ("expected a JSON object, found an array", 0) }
         let bom = line.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         let start = line[bom...].firstIndex { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D && $0 != 0x0A } ?? bom
         return ("expected a JSON object, found an array", start + 1)
@@ -57,11 +58,22 @@ extension JSONReader {
     /// a diagnostic about that value; 0 when the line has no such node or is not UTF-8 JSON. It
     /// reads the line again, so is for the rare record refused, not for every one.
     public static func column(ofNode node: Int, in line: UnsafeBufferPointer<UInt8>) -> Int {
+        // UTF-16 or UTF-32 text: its nodes are not where its bytes are.
+        guard isUTF8(line) else { return 0 }
         var walk = NodeWalk(line: line, target: node)
         if line.starts(with: [0xEF, 0xBB, 0xBF]) { walk.i = 3 }
         walk.skipSpace()
         guard walk.value(depth: 0), let found = walk.found else { return 0 }
         return found + 1
+    }
+
+    /// Whether `parse` reads `line` as UTF-8 (so a node's byte offsets are the line's): a UTF-8
+    /// byte order mark, or none of the marks and zero bytes that tell UTF-16 and UTF-32 (a text
+    /// with a zero byte among its first two would not parse as UTF-8 JSON anyway).
+    static func isUTF8(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        if line.starts(with: [0xEF, 0xBB, 0xBF]) { return true }
+        guard line.count >= 2 else { return true }
+        return line[0] != 0 && line[1] != 0 && !(line[0] == 0xFF && line[1] == 0xFE) && !(line[0] == 0xFE && line[1] == 0xFF)
     }
 
     /// Steps through a line known to be JSON (it parsed), counting nodes as `parse` makes them,
