@@ -332,6 +332,11 @@ struct Walker {
                 visit[ti] = mine
                 visitValue[ti] = Int32(v)
                 if node.kind == .object {
+                    // Kept as the path's value too: a field that reads this path (one that
+                    // wants text, say) is told it found an object, instead of finding nothing
+                    // and leaving its positions blank.
+                    value[ti] = Int32(v)
+                    stamp[ti] = current
                     walk(nodes, text, v, t, ends, &objects)
                 } else if node.kind != .null {
                     value[ti] = Int32(v)

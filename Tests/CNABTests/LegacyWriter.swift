@@ -455,7 +455,10 @@ struct LegacyCNABWriter {
     static func flatten(_ object: [String: Any], prefix: String, into flat: inout [String: Any]) {
         for (key, value) in object where !(value is NSNull) {
             let path = prefix.isEmpty ? key : prefix + "." + key
-            if let nested = value as? [String: Any] { flatten(nested, prefix: path, into: &flat) } else { flat[path] = value }
+            // An object is a value of its path too (a field reading the path is told it found an
+            // object; it was once left blank), and its members are leaves below it.
+            flat[path] = value
+            if let nested = value as? [String: Any] { flatten(nested, prefix: path, into: &flat) }
         }
     }
 

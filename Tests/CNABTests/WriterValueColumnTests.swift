@@ -47,6 +47,8 @@ import Testing
             // A field laid over two (the CEP's five digits and its suffix).
             (#""cep": ""#, #""cep": "123456789012", "x": ""#, #""123456789012""#),
             (#""00000000180000000001"}"#, #""00000000180000000001", "amount_cents": 1.5}"#, "1.5"),
+            // An object where text is wanted: refused (it was written blank, without a word).
+            (#""document_number": "DP0001""#, #""document_number": {"a": "DP0001"}"#, #"{"a""#),
         ])
     func theValueUsedIsPointedAt(replacing: String, with: String, marker: String) throws {
         let text = Self.title.replacingOccurrences(of: replacing, with: with)
@@ -57,6 +59,14 @@ import Testing
             try #require(found.count == 1, "\(found)")
             #expect(found[0].column == Self.column(of: marker, in: line), "\(found[0].message)")
         }
+    }
+
+    /// An object where a field wants a value is said as such, never written blank.
+    @Test func anObjectWhereAFieldWantsAValueIsRefused() throws {
+        let text = Self.title.replacingOccurrences(of: #""document_number": "DP0001""#, with: #""document_number": {"a": 1}"#)
+        let found = try Self.diagnostics([Array(text.utf8)])
+        #expect(found.map(\.code.rawValue) == ["write.type"])
+        #expect(found.first?.message.contains("an object where the layout wants X(15)") == true, "\(found)")
     }
 
     @Test func aValueFromTheFileHeaderHasNoColumnInTheTitulo() throws {
