@@ -82,6 +82,8 @@ public struct FlatEncoder {
         public var field: String
         /// What was expected and what was found.
         public var message: String
+        /// The node of the value it is about (`JSONReader.column(ofNode:in:)`), when there is one.
+        public var node: Int? = nil
     }
 
     /// The layout record a JSON record is written as, or nil when its `"record"` names none.
@@ -108,7 +110,7 @@ public struct FlatEncoder {
             do {
                 out += try value(field, node, tape)
             } catch {
-                problems.append(Problem(field: field.name, message: error.message))
+                problems.append(Problem(field: field.name, message: error.message, node: node))
                 out += [UInt8](repeating: 0x20, count: field.length)
             }
         }

@@ -123,7 +123,10 @@ enum ConvertCommand: Command {
                 } else {
                     rejected += 1
                     for p in problems {
-                        sink.report(Diagnostic(.error, "convert.field", p.message, file: name, line: number, raw: Array(bytes)))
+                        sink.report(
+                            Diagnostic(
+                                .error, "convert.field", p.message, file: name, line: number,
+                                column: p.node.map { JSONReader.column(ofNode: $0, in: bytes) } ?? 0, raw: Array(bytes)))
                     }
                 }
                 return true
