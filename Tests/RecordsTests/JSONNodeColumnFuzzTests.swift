@@ -59,7 +59,7 @@ import Testing
             case 4: string()
             case 5: number()
             case 6, 7: object(depth: depth)
-            default: array(depth: depth)
+            default: container(keyed: false, depth: depth)
             }
         }
 
@@ -75,33 +75,26 @@ import Testing
             }
         }
 
-        mutating func object(depth: Int) {
+        /// An object (`keyed`) or an array, of up to five members.
+        mutating func container(keyed: Bool, depth: Int) {
             starts.append(out.count)
-            emit("{")
+            emit(keyed ? "{" : "[")
             blank()
             let n = rng.chance(15) ? 0 : rng.below(5) + 1
             for k in 0..<n {
-                string(["id", "a", "é", "x\\\"y"])
-                blank()
-                emit(":")
-                blank()
+                if keyed {
+                    string(["id", "a", "é", "x\\\"y"])
+                    blank()
+                    emit(":")
+                    blank()
+                }
                 value(depth: depth + 1)
                 separator(last: k == n - 1)
             }
-            emit("}")
+            emit(keyed ? "}" : "]")
         }
 
-        mutating func array(depth: Int) {
-            starts.append(out.count)
-            emit("[")
-            blank()
-            let n = rng.chance(15) ? 0 : rng.below(5) + 1
-            for k in 0..<n {
-                value(depth: depth + 1)
-                separator(last: k == n - 1)
-            }
-            emit("]")
-        }
+        mutating func object(depth: Int) { container(keyed: true, depth: depth) }
 
         /// A line: an object, sometimes after a BOM, sometimes nested `levels` deep.
         mutating func line(levels: Int?) -> [UInt8] {
