@@ -573,13 +573,15 @@ struct CNABEngine {
             return
         }
         if !directionLocked, hot[r].role == .detail {
-            // No header said the direction: the first detail record decides it.
+            // No header said the direction: the first detail record decides it, by a detail
+            // record of its own (a segment P is a remessa's, T a retorno's), not the catch-all
+            // record for segments a layout does not know, which every direction has.
             for direction in ["retorno", "remessa"] {
                 // Tried as it is, even one lint refuses: that one is refused when it is used (`lock`),
                 // not passed over for the other direction's layout, or none.
                 guard let name = layoutName(direction: direction),
                     let candidate = try? CompiledLayout(try library.layout(named: name, refusingUnlinted: false)),
-                    let i = candidate.select(line), candidate.records[i].role == .detail
+                    let i = candidate.select(line), candidate.records[i].role == .detail, !candidate.records[i].fallback
                 else { continue }
                 try lock(direction: direction, line: number)
                 r = layout!.value.select(line) ?? r

@@ -75,6 +75,23 @@ import Testing
         #expect(!events.contains { $0.contains(#""line":5}"#) || $0.contains(#""line":6}"#) })
     }
 
+    /// A remessa whose file header (143) and batch header (9) say no direction is told one by its
+    /// first segment P, not by the catch-all record for segments a layout does not know (which
+    /// read it as a retorno of unknown segments: no título, exit 0).
+    @Test func aRemessaWithoutADirectionIsToldByItsFirstSegment() throws {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        let text = try #require(FileManager.default.contents(atPath: url.path + "/Fixtures/samples/REMESSA-240.rem"))
+        var lines = [UInt8](text).split(separator: 0x0A, omittingEmptySubsequences: false).map(Array.init)
+        #expect(lines[0][142] == UInt8(ascii: "1") && lines[1][8] == UInt8(ascii: "R") && lines[2][13] == UInt8(ascii: "P"))
+        lines[0][142] = 0x20
+        lines[1][8] = 0x20
+        let (summary, found) = try read(Array(lines.joined(separator: [0x0A])), library: LayoutLibrary())
+        #expect(summary.direction == "remessa" && summary.titles == 3, "\(summary)")
+        #expect(!found.contains { $0.code == "cnab.unknown-segment" })
+        #expect(found.contains { $0.code == "cnab.direction" && $0.line == 1 && $0.column == 143 })
+    }
+
     /// Stopped by --max-rejects in the middle of a título: the segments read of it are rejected
     /// (a T whose U was never read is not written as a whole event).
     @Test func maxRejectsRejectsTheTituloInHand() throws {
