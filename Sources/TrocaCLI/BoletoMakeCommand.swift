@@ -195,6 +195,8 @@ struct TitleBoletoMaker {
         var bankCarteira: String? = nil
         var givenDigit: String? = nil
         var problem: BoletoError? = nil
+        // The node of a value of the wrong kind (the problem's column), when that is the problem.
+        var problemNode: Int? = nil
         var i = 1
         // The tape's text, read in place (the tape is not changed meanwhile); a tape with no text
         // has no keys to read either.
@@ -211,7 +213,10 @@ struct TitleBoletoMaker {
                     case .integer: return String(tape[v].value)
                     case .null: return nil
                     default:
-                        problem = problem ?? BoletoError(BoletoError.Code.field, "\(tape.string(i)) must be a string")
+                        if problem == nil {
+                            problem = BoletoError(BoletoError.Code.field, "\(tape.string(i)) must be a string")
+                            problemNode = v
+                        }
                         return nil
                     }
                 }
@@ -261,7 +266,9 @@ struct TitleBoletoMaker {
             guard let field = Self.field(of: e.code) else { return 0 }
             return spans.first { RawKey(base: line.baseAddress! + $0.key.lowerBound, count: $0.key.count).matches(field) }.map { $0.value.lowerBound + 1 } ?? 0
         }
-        if let problem { return .rejected(problem, column: column(problem), source: sourceText) }
+        if let problem {
+            return .rejected(problem, column: problemNode.map { JSONReader.column(ofNode: $0, in: line) } ?? column(problem), source: sourceText)
+        }
         if t.bank.isEmpty {
             let e = BoletoError(BoletoError.Code.bank, "bank is required (a 3-digit bank code)")
             return .rejected(e, column: 0, source: sourceText)

@@ -69,3 +69,33 @@ import Testing
             "\(select.stderrText)")
     }
 }
+
+/// A record refused for a value of the wrong kind (an object where a field wants text or a
+/// number) is reported at that value's column, by every stage that reads such records.
+@Suite struct JSONLValueColumnTests {
+    static let title =
+        #"{"record":"title","bank":"756","agency":"3069","convenio":"1234567","nosso_numero":"1","document_number":"D1","due_date":"2026-07-01","amount_cents":100}"#
+
+    static let cases: [(args: [String], line: String, code: String)] = [
+        (["boleto", "make", "--as-of", "2026-01-01"], title.replacingOccurrences(of: #""nosso_numero":"1""#, with: #""nosso_numero":{"x":1}"#), "boleto.field"),
+        (
+            [
+                "update", "--as-of", "2026-11-23", "--rules", "Fixtures/samples/reconcile/regras.json", "--index",
+                "Fixtures/samples/reconcile/indice-ilustrativo.csv",
+            ], title.replacingOccurrences(of: #""amount_cents":100"#, with: #""amount_cents":{"x":1}"#), "update.title"
+        ),
+        (
+            ["reconcile", "--agreements", "Fixtures/samples/reconcile/acordos.jsonl", "--as-of", "2026-11-23", "-"],
+            #"{"record":"payment","nosso_numero":"1","paid_cents":{"x":1},"payment_date":"2026-10-01"}"#, "reconcile.payment-field"
+        ),
+        (["convert", "--layout", "erp/titulos-abertos", "--to", "flat"], title.replacingOccurrences(of: #""document_number":"D1""#, with: #""document_number":{"x":1}"#), "convert.field"),
+    ]
+
+    @Test(arguments: cases)
+    func aValueOfTheWrongKindIsReportedAtItsColumn(args: [String], line: String, code: String) throws {
+        let r = troca(args, stdin: Array((line + "\n").utf8))
+        #expect(r.status == .dataError, "\(r.stderrText)")
+        let column = try #require(Array(line.utf8).firstRange(of: Array(#"{"x":1}"#.utf8))).lowerBound + 1
+        #expect(r.stderrText.contains("troca: -:1:\(column): error: [\(code)] "), "\(r.stderrText)")
+    }
+}
