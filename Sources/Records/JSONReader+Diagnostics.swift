@@ -67,14 +67,8 @@ extension JSONReader {
         return found + 1
     }
 
-    /// Whether `parse` reads `line` as UTF-8 (so a node's byte offsets are the line's): a UTF-8
-    /// byte order mark, or none of the marks and zero bytes that tell UTF-16 and UTF-32 (a text
-    /// with a zero byte among its first two would not parse as UTF-8 JSON anyway).
-    static func isUTF8(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
-        if line.starts(with: [0xEF, 0xBB, 0xBF]) { return true }
-        guard line.count >= 2 else { return true }
-        return line[0] != 0 && line[1] != 0 && !(line[0] == 0xFF && line[1] == 0xFE) && !(line[0] == 0xFE && line[1] == 0xFF)
-    }
+    /// Whether `parse` reads `line` as UTF-8 (so a node's byte offsets are the line's).
+    static func isUTF8(_ line: UnsafeBufferPointer<UInt8>) -> Bool { encoding(of: line).encoding == .utf8 }
 
     /// Steps through a line known to be JSON (it parsed), counting nodes as `parse` makes them,
     /// until node `target`.

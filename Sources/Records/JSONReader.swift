@@ -399,17 +399,9 @@ public enum JSONReader {
     public static func errorOffset(_ input: UnsafeBufferPointer<UInt8>) -> Int? {
         guard let b = input.baseAddress, input.count > 0 else { return 0 }
         let n = input.count
-        // UTF-8 as `parse` finds it: a byte order mark skipped, no other mark, no zero bytes in
-        // the places UTF-16 and UTF-32 have them.
-        let skip = n >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF ? 3 : 0
-        if skip == 0 {
-            let mark = n >= 2 && ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF))
-            let zeros =
-                n >= 4
-                ? (b[0] == 0 && b[2] == 0) || (b[1] == 0 && b[3] == 0) || (b[0] == 0 && b[1] == 0 && b[2] == 0xFE && b[3] == 0xFF)
-                : n >= 2 && (b[0] == 0 || b[1] == 0)
-            if mark || zeros { return nil }
-        }
+        // Offsets are the input's only in UTF-8 (its byte order mark skipped).
+        let (encoding, skip) = Self.encoding(of: input)
+        if encoding != .utf8 { return nil }
         guard n > skip else { return n }
         var tape = JSONTape()
         tape.reserve(nodes: n / 2 + 4, bytes: n)
@@ -421,33 +413,35 @@ public enum JSONReader {
         }
     }
 
+    /// The encoding of a JSON text as JSONSerialization finds it (a byte order mark, else zero
+    /// bytes where UTF-16 and UTF-32 have them), and how many bytes its mark takes.
+    static func encoding(of input: UnsafeBufferPointer<UInt8>) -> (encoding: String.Encoding, skip: Int) {
+        guard let b = input.baseAddress else { return (.utf8, 0) }
+        let n = input.count
+        if n >= 3, b[0] == 0xEF, b[1] == 0xBB, b[2] == 0xBF { return (.utf8, 3) }
+        if n >= 4, b[0] == 0, b[1] == 0, b[2] == 0xFE, b[3] == 0xFF { return (.utf32BigEndian, 4) }
+        if n >= 2, b[0] == 0xFF, b[1] == 0xFE { return n >= 4 && b[2] == 0 && b[3] == 0 ? (.utf32LittleEndian, 4) : (.utf16LittleEndian, 2) }
+        if n >= 2, b[0] == 0xFE, b[1] == 0xFF { return (.utf16BigEndian, 2) }
+        if n >= 4 {
+            switch (b[0], b[1], b[2], b[3]) {
+            case (0, 0, 0, _): return (.utf32BigEndian, 0)
+            case (_, 0, 0, 0): return (.utf32LittleEndian, 0)
+            case (0, _, 0, _): return (.utf16BigEndian, 0)
+            case (_, 0, _, 0): return (.utf16LittleEndian, 0)
+            default: return (.utf8, 0)
+            }
+        }
+        if n >= 2 {
+            if b[0] == 0 { return (.utf16BigEndian, 0) }
+            if b[1] == 0 { return (.utf16LittleEndian, 0) }
+        }
+        return (.utf8, 0)
+    }
+
     static func parse(_ input: UnsafeBufferPointer<UInt8>, into tape: inout JSONTape, spans: UnsafeMutablePointer<JSONMemberSpans>?) -> Bool {
         tape.removeAll()
-        guard let base = input.baseAddress, input.count > 0 else { return false }
-        var skip = 0
-        var encoding: String.Encoding = .utf8
-        // The encoding as JSONSerialization finds it: a byte order mark, else zero bytes.
-        let b = base
-        let n = input.count
-        if n >= 2, b[0] == 0xEF, b[1] == 0xBB, n >= 3, b[2] == 0xBF {
-            skip = 3
-        } else if n >= 4, b[0] == 0, b[1] == 0, b[2] == 0xFE, b[3] == 0xFF {
-            (encoding, skip) = (.utf32BigEndian, 4)
-        } else if n >= 2, b[0] == 0xFF, b[1] == 0xFE {
-            (encoding, skip) = n >= 4 && b[2] == 0 && b[3] == 0 ? (.utf32LittleEndian, 4) : (.utf16LittleEndian, 2)
-        } else if n >= 2, b[0] == 0xFE, b[1] == 0xFF {
-            (encoding, skip) = (.utf16BigEndian, 2)
-        } else if n >= 4 {
-            switch (b[0], b[1], b[2], b[3]) {
-            case (0, 0, 0, _): encoding = .utf32BigEndian
-            case (_, 0, 0, 0): encoding = .utf32LittleEndian
-            case (0, _, 0, _): encoding = .utf16BigEndian
-            case (_, 0, _, 0): encoding = .utf16LittleEndian
-            default: break
-            }
-        } else if n >= 2 {
-            if b[0] == 0 { encoding = .utf16BigEndian } else if b[1] == 0 { encoding = .utf16LittleEndian }
-        }
+        guard input.count > 0 else { return false }
+        let (encoding, skip) = Self.encoding(of: input)
         let rest = UnsafeBufferPointer(rebasing: input[skip...])
         if encoding != .utf8 {
             guard let text = String(bytes: rest, encoding: encoding) else { return false }
