@@ -19,10 +19,11 @@ public struct RecordError: Error, Sendable, Hashable, CustomStringConvertible {
         self.node = node
     }
 
-    /// The 1-based column in `line` (the record it was read from) of the value it is about; 0
-    /// when it is about none.
-    public func column(in line: UnsafeBufferPointer<UInt8>) -> Int {
-        node.map { JSONReader.column(ofNode: $0, in: line) } ?? 0
+    /// The error as the diagnostic of record `line` of `file`, whose bytes are `raw`: at the
+    /// column of the value it is about (0 when it is about none), the line quoted.
+    public func diagnostic(file: String, line: Int, raw: UnsafeBufferPointer<UInt8>) -> Diagnostic {
+        let column = node.map { JSONReader.column(ofNode: $0, in: raw) } ?? 0
+        return Diagnostic(.error, DiagnosticCode(rawValue: code), message, file: file, line: line, column: column, raw: Array(raw))
     }
 
     /// `[code] message`.

@@ -372,6 +372,11 @@ public struct Reconciler: Sendable {
         // The keys in the order their first clash was found: an agreement clashing more than once
         // is told its first clash, the same one every run (not the first in the dictionary's order).
         var clashOrder: [ClashKey] = []
+        /// Agreements `earlier` and `a` give an installment one key.
+        func clash(_ key: ClashKey, _ earlier: Int, _ a: Int) {
+            if clashes[key] == nil { clashOrder.append(key) }
+            clashes[key, default: [earlier]].insert(a)
+        }
         // Through buffers: the agreements and installments are read in place, not copied (a
         // copy retains each of their strings and arrays).
         list.withUnsafeBufferPointer { list in
@@ -381,18 +386,12 @@ public struct Reconciler: Sendable {
                         if let n = installments[i].nossoNumero {
                             withNossoNumeroKey(n) { key in
                                 if let (o, _) = nosso.updateValue((a, i), forBytes: key) {
-                                    let clash = ClashKey(label: "nosso número", key: String(decoding: key, as: UTF8.self))
-                                    if clashes[clash] == nil { clashOrder.append(clash) }
-                                    clashes[clash, default: [o]].insert(a)
+                                    clash(ClashKey(label: "nosso número", key: String(decoding: key, as: UTF8.self)), o, a)
                                 }
                             }
                         }
-                        if let key = installments[i].documentNumber {
-                            if let (o, _) = doc.updateValue((a, i), forKey: key) {
-                                let clash = ClashKey(label: "document number", key: key)
-                                if clashes[clash] == nil { clashOrder.append(clash) }
-                                clashes[clash, default: [o]].insert(a)
-                            }
+                        if let key = installments[i].documentNumber, let (o, _) = doc.updateValue((a, i), forKey: key) {
+                            clash(ClashKey(label: "document number", key: key), o, a)
                         }
                     }
                 }
@@ -671,7 +670,7 @@ public struct Reconciler: Sendable {
         }
     }
 
-    /// What `find` found for a payment.
+    /// What `findOtherwise` found for a payment.
     enum Found {
         /// Agreement `a`'s installment at index `i`, by `rule`.
         case installment(Int, Int, MatchRule)
@@ -680,9 +679,6 @@ public struct Reconciler: Sendable {
         case nothing
     }
 
-    /// Finds the installment of a payment: the rules in order, a taken agreement's key before a
-    /// rejected one's, and a rejected agreement's key before rule 3 (its payment is not placed
-    /// on another agreement of the same debtor by amount and date).
     /// Payments per `warm` batch.
     static let warmBatch = 16
 
@@ -704,7 +700,10 @@ public struct Reconciler: Sendable {
         warmed &+= touched
     }
 
-    /// The installment a payment's nosso número or document number finds (rules 1 and 2).
+    /// The installment a payment's nosso número or document number finds (rules 1 and 2). The
+    /// rules go in order, a taken agreement's key before a rejected one's (`findOtherwise`), and a
+    /// rejected agreement's key before rule 3 (its payment is not placed on another agreement of
+    /// the same debtor by amount and date).
     func findByKey(_ payment: UnsafePointer<Payment>) -> (Int, Int, MatchRule)? {
         if let n = payment.pointee.nossoNumero, let (a, i) = Self.withNossoNumeroKey(n, { byNossoNumero[bytes: $0] }) {
             return (a, i, .nossoNumero)

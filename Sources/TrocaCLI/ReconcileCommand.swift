@@ -217,10 +217,7 @@ enum ReconcileCommand: Command {
                 }
             } catch let error as ReconcileError {
                 rejected += 1
-                sink.report(
-                    Diagnostic(
-                        .error, DiagnosticCode(rawValue: error.code), error.message, file: path, line: line, column: error.column(in: raw),
-                        raw: Array(raw)))
+                sink.report(error.diagnostic(file: path, line: line, raw: raw))
                 let keys = RejectedAgreement(tape)
                 if keys.hasKeys { refused.append(keys) }
             }

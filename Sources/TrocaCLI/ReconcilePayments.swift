@@ -36,10 +36,7 @@ final class ReconcilePayments: PoolJob, @unchecked Sendable {
                         if let p = try Payment(tape, file: name, line: line) { payments.append(p) } else { skipped += 1 }
                     } catch let error as ReconcileError {
                         rejected += 1
-                        sink.report(
-                            Diagnostic(
-                                .error, DiagnosticCode(rawValue: error.code), error.message, file: name, line: line,
-                                column: error.column(in: raw), raw: Array(raw)))
+                        sink.report(error.diagnostic(file: name, line: line, raw: raw))
                     }
                     return true
                 }

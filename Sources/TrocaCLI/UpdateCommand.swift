@@ -87,9 +87,7 @@ enum UpdateCommand: Command {
                 if let doc = title.partyDocument { statements[doc, default: DebtStatement(partyDocument: doc)].add(u) }
             } catch let e as UpdateError {
                 rejected += 1
-                sink.report(
-                    Diagnostic(
-                        .error, DiagnosticCode(rawValue: e.code), e.message, file: name, line: line, column: e.column(in: raw), raw: Array(raw)))
+                sink.report(e.diagnostic(file: name, line: line, raw: raw))
                 if let maxRejects, rejected > maxRejects {
                     stopped = true
                     io.say("update: \(name): stopped after \(rejected) rejected records (--max-rejects \(maxRejects))")
