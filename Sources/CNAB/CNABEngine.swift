@@ -358,10 +358,7 @@ struct CNABEngine {
             next = (try? library.source(named: current)).flatMap { try? LayoutLibrary.decodeLayout($0).extends }
         }
         if name.hasPrefix("cnab240/") { folders.append("cnab240/febraban") }
-        let library = self.library
-        // A table that is there but cannot be used (not valid JSON, refused by lint) is an
-        // error, not a file without a table: every code would be read as unknown.
-        codes = try folders.first { library.sources[$0 + "/occurrences"] != nil }.map { try library.codes(named: $0 + "/occurrences") }
+        codes = try library.firstCodes(of: folders.map { $0 + "/occurrences" })
         let retorno = name.hasSuffix("retorno")
         // The movement codes the table knows, for the unknown-code warning of `check` and `parse` alike.
         knownCodes = [UInt64](repeating: 0, count: 1024)

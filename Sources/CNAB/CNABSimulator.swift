@@ -135,10 +135,9 @@ public enum CNABSimulator {
             }
             let format: CNABFormat = header.string("format") == "cnab400" ? .cnab400 : .cnab240
             let family = format == .cnab240 ? "cnab240" : "cnab400"
-            // The bank's table, else (CNAB 240) FEBRABAN's; one that is there but cannot be used
-            // is an error, not a bank without a table.
-            let table = try ["\(family)/\(bank)/occurrences", format == .cnab240 ? "cnab240/febraban/occurrences" : ""]
-                .first { library.sources[$0] != nil }.map { try library.codes(named: $0) }
+            // The bank's table, else (CNAB 240) FEBRABAN's.
+            let table = try library.firstCodes(
+                of: ["\(family)/\(bank)/occurrences"] + (format == .cnab240 ? ["cnab240/febraban/occurrences"] : []))
             guard let table else {
                 throw Failure(code: "simulate.codes", description: "no occurrence table for \(family) bank \(bank)", file: file, line: line)
             }

@@ -188,6 +188,14 @@ public struct LayoutLibrary: Sendable {
         throw error
     }
 
+    /// The first of these code tables the library has, nil when it has none of them; one that
+    /// is there but cannot be used (not valid JSON, refused by lint) is an error, not a table
+    /// missing: every code would be read as unknown.
+    public func firstCodes(of names: [String]) throws(LayoutError) -> CodeTable? {
+        guard let name = names.first(where: { sources[$0] != nil }) else { return nil }
+        return try codes(named: name)
+    }
+
     /// Decodes a code table.
     public func codes(named name: String) throws(LayoutError) -> CodeTable {
         try codes(named: name, refusingUnlinted: true)
