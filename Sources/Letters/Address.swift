@@ -27,13 +27,15 @@ public struct PostalAddress: Sendable, Hashable {
         guard case .object(let a)? = p["address"] else { return .failure(AddressProblem(reasons: ["payer.address is missing"], path: "payer")) }
         var reasons: [String] = []
         var path: String? = nil
+        /// A reason, at `at` when it is the first.
+        func problem(_ reason: String, at: String?) {
+            reasons.append(reason)
+            if reasons.count == 1 { path = at }
+        }
         func required(_ object: JSONObject, _ key: String, _ label: String) -> String {
             let v = (object.string(key) ?? "").trimmingBlanks
-            if v.isEmpty {
-                reasons.append("\(label) is missing")
-                // Said at the member when it is there (blank, or not text), else at its object.
-                if path == nil { path = object[key] != nil ? label : label.lastIndex(of: ".").map { String(label[..<$0]) } }
-            }
+            // Said at the member when it is there (blank, or not text), else at its object.
+            if v.isEmpty { problem("\(label) is missing", at: object[key] != nil ? label : label.lastIndex(of: ".").map { String(label[..<$0]) }) }
             return v
         }
         let name = required(p, "name", "payer.name")
@@ -41,18 +43,13 @@ public struct PostalAddress: Sendable, Hashable {
         let district = required(a, "district", "payer.address.district")
         let city = required(a, "city", "payer.address.city")
         let state = required(a, "state", "payer.address.state").uppercased()
-        if !state.isEmpty, !states.contains(state) {
-            reasons.append("payer.address.state \"\(state)\" is not a Brazilian UF")
-            if path == nil { path = "payer.address.state" }
-        }
+        if !state.isEmpty, !states.contains(state) { problem("payer.address.state \"\(state)\" is not a Brazilian UF", at: "payer.address.state") }
         let cepText = required(a, "cep", "payer.address.cep")
         let cep = String(cepText.filter { $0 != "-" && $0 != "." })
         if !cepText.isEmpty, !(cep.utf8.count == 8 && cep.utf8.allSatisfy { $0 >= 48 && $0 <= 57 }) {
-            reasons.append("payer.address.cep \"\(cepText)\" is not 8 digits")
-            if path == nil { path = "payer.address.cep" }
+            problem("payer.address.cep \"\(cepText)\" is not 8 digits", at: "payer.address.cep")
         } else if cep == "00000000" {
-            reasons.append("payer.address.cep 00000000 is no CEP")
-            if path == nil { path = "payer.address.cep" }
+            problem("payer.address.cep 00000000 is no CEP", at: "payer.address.cep")
         }
         guard reasons.isEmpty else { return .failure(AddressProblem(reasons: reasons, path: path)) }
         let number = a.string("number")?.trimmingBlanks

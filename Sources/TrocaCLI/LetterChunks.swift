@@ -63,6 +63,11 @@ struct LetterRenderer {
         return templates.first { $0.name == name }?.template
     }
 
+    /// A job whose address is not mailable, at the column of the first reason's value.
+    static func notMailable(_ p: AddressProblem, _ line: UnsafeBufferPointer<UInt8>) -> Outcome {
+        .rejected(code: "letters.address", message: p.message, column: p.path.map { JSONReader.column(ofPath: $0, in: line) } ?? 0)
+    }
+
     /// An empty line stands for one the reader cut (blank lines are counted before).
     mutating func render(_ line: UnsafeBufferPointer<UInt8>, senderGiven: inout Bool, into out: inout [UInt8]) -> Outcome {
         if line.isEmpty { return .rejected(code: "letters.json", message: "a line longer than \(LineReader.maxLineLength) bytes") }
@@ -82,8 +87,7 @@ struct LetterRenderer {
         var checked: PostalAddress? = nil
         if !address.read(tape, payer: payer) {
             switch PostalAddress.check(payer.map { tape.value(at: $0) }) {
-            case .failure(let p):
-                return .rejected(code: "letters.address", message: p.message, column: p.path.map { JSONReader.column(ofPath: $0, in: line) } ?? 0)
+            case .failure(let p): return Self.notMailable(p, line)
             case .success(let a): checked = a
             }
         }
@@ -117,8 +121,7 @@ struct LetterRenderer {
                 // The general way: the values' object through the layout encoder.
                 let job = tape.value(at: 0).object ?? JSONObject()
                 switch PostalAddress.check(job["payer"]) {
-                case .failure(let p):
-                    return .rejected(code: "letters.address", message: p.message, column: p.path.map { JSONReader.column(ofPath: $0, in: line) } ?? 0)
+                case .failure(let p): return Self.notMailable(p, line)
                 case .success(let a):
                     switch lst!.letter(LSTWriter.letterValues(job: job, address: a, pages: pages, sheets: sheets, printLines: n)) {
                     case .failure(let e): return .rejected(code: "letters.lst", message: "the LST letter record cannot hold this job: \(e.message)")
