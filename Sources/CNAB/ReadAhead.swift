@@ -61,8 +61,13 @@ final class ReadAhead: @unchecked Sendable {
     }
 
     final class Block {
-        let bytes: UnsafeMutablePointer<UInt8>
+        /// Where the block's bytes are: its own buffer, or a window of a mapped file.
+        var bytes: UnsafeMutablePointer<UInt8>
+        let own: UnsafeMutablePointer<UInt8>
         let capacity: Int
+        /// The mapping `bytes` lies in, unmapped when the block is reset.
+        var mapping: UnsafeMutableRawPointer?
+        var mappingLength = 0
         var used = 0
         var lines: [Line] = []
         var facts: [LineFacts] = []
@@ -71,12 +76,24 @@ final class ReadAhead: @unchecked Sendable {
 
         init(capacity: Int) {
             self.capacity = capacity
-            bytes = .allocate(capacity: capacity)
+            own = .allocate(capacity: capacity)
+            bytes = own
         }
 
-        deinit { bytes.deallocate() }
+        deinit {
+            unmap()
+            own.deallocate()
+        }
+
+        func unmap() {
+            if let mapping { munmap(mapping, mappingLength) }
+            mapping = nil
+            mappingLength = 0
+            bytes = own
+        }
 
         func reset() {
+            unmap()
             used = 0
             lines.removeAll(keepingCapacity: true)
             facts.removeAll(keepingCapacity: true)
@@ -100,8 +117,17 @@ final class ReadAhead: @unchecked Sendable {
     var failure: Error?
     var running = false
 
-    init(_ source: ByteSource, blockSize: Int = 1 << 20) {
+    /// A regular file is mapped a window at a time instead of read: read(2) would copy every
+    /// byte into a block (on this kind of machine, a copy that leaves the cache costs more than
+    /// the checks on the lines), where a window's lines are read where the kernel holds them.
+    /// Pipes, and a file's last bytes when they end too close to a page's end for the
+    /// pre-checks' 16-byte reads, are read.
+    let mappable: (descriptor: Int32, offset: Int, size: Int)?
+
+    init(_ source: ByteSource, blockSize: Int = 1 << 20, map: Bool = true) {
         self.source = source
+        mappable = map ? (source as? FileSource)?.mappable : nil
+        if mappable != nil { MappedInput.catchTruncation() }
         self.blockSize = max(blockSize, 1)
         // One block being filled, at most two waiting: constant memory.
         free = (0..<3).map { _ in Block(capacity: max(blockSize, 1) + LineReader.maxLineLength + 8) }
@@ -168,11 +194,11 @@ final class ReadAhead: @unchecked Sendable {
         }
     }
 
-    /// The read-ahead thread. It reads straight into the blocks (no copy per line) and splits
-    /// lines exactly as `LineReader` does: at LF, a line longer than `LineReader.maxLineLength`
-    /// cut there (and the rest of it, up to its LF, skipped), a last line without LF kept. What
-    /// changes per line lives in local variables (a class's properties would be checked for
-    /// exclusive access on every use).
+    /// The read-ahead thread. It reads straight into the blocks (no copy per line), or maps
+    /// the file a window at a time, and splits lines exactly as `LineReader` does: at LF, a
+    /// line longer than `LineReader.maxLineLength` cut there (and the rest of it, up to its LF,
+    /// skipped), a last line without LF kept. What changes per line lives in local variables (a
+    /// class's properties would be checked for exclusive access on every use).
     func run() {
         let limit = LineReader.maxLineLength
         var plan: FactsPlan? = nil
@@ -180,6 +206,15 @@ final class ReadAhead: @unchecked Sendable {
         var number = 0
         var skipping = false
         var eof = false
+        // Mapping: the file offset the current window starts at; the lines of a window are those
+        // starting in its first `span` bytes, and the window reaches `limit + 16` bytes
+        // further, so that each of them is whole (or known to be cut).
+        var mapped = mappable
+        var windowStart = mapped?.offset ?? 0
+        let page = max(Int(sysconf(Int32(_SC_PAGESIZE))), 4096)
+        // Windows of four blocks: fewer maps and unmaps (each unmap interrupts the other thread
+        // to flush its address cache); at most three windows, 12 MiB, are mapped at once.
+        let span = blockSize * 4
         guard var block = start(handed: 0, plan: &plan) else { return finish(nil) }
         var lines: [Line] = []
         var facts: [LineFacts] = []
@@ -188,13 +223,42 @@ final class ReadAhead: @unchecked Sendable {
         // The block holds `filled` bytes; lines were taken up to `scan`.
         var filled = 0
         var scan = 0
+        /// Maps the window at `windowStart` into `block`; false (and reading from there on) when
+        /// the file's end is too near its page's end, or mapping fails.
+        func mapWindow() throws -> Bool {
+            guard let m = mapped else { return false }
+            let remaining = m.size - windowStart
+            let want = span + limit + 16
+            let atEnd = remaining <= want
+            let mapStart = windowStart / page * page
+            let delta = windowStart - mapStart
+            let length = delta + min(remaining, want)
+            if atEnd && (m.size + page - 1) / page * page - m.size < 16 || remaining <= 0 {
+                mapped = nil
+            } else if let p = mmap(nil, length, PROT_READ, MAP_PRIVATE, m.descriptor, off_t(mapStart)), p != MAP_FAILED {
+                block.mapping = p
+                block.mappingLength = length
+                block.bytes = p.assumingMemoryBound(to: UInt8.self) + delta
+                filled = min(remaining, want)
+                eof = atEnd
+                if atEnd { try (source as? FileSource)?.seek(to: m.size) }
+                return true
+            } else {
+                mapped = nil
+            }
+            try (source as? FileSource)?.seek(to: windowStart)
+            eof = false
+            return false
+        }
         do {
+            if try !mapWindow() { filled = 0 }
             while true {
                 let base = block.bytes
+                let windowed = block.mapping != nil
                 // Take the complete lines read so far (the first block: only a few).
                 var handOver = false
                 while true {
-                    if handed == 0 && lines.count >= Self.firstLines {
+                    if handed == 0 && lines.count >= Self.firstLines || windowed && scan >= span {
                         handOver = true
                         break
                     }
@@ -232,6 +296,8 @@ final class ReadAhead: @unchecked Sendable {
                     }
                     scan = end + 1
                 }
+                // A window holds no more lines than it has: what is left starts the next one.
+                if windowed && !eof { handOver = true }
                 // Read on while the block is short, or holds only part of a line (a line longer
                 // than the block grows until its LF, or is cut at the limit).
                 if !handOver && (filled < blockSize || lines.isEmpty) && filled < block.capacity && !eof {
@@ -263,11 +329,17 @@ final class ReadAhead: @unchecked Sendable {
                 hand(block)
                 handed += 1
                 guard let next = start(handed: handed, plan: &plan) else { return finish(nil) }
-                let tail = filled - scan
-                if tail > 0 { next.bytes.update(from: base + scan, count: tail) }
                 block = next
                 swap(&block.lines, &lines)
                 swap(&block.facts, &facts)
+                if windowed {
+                    windowStart += scan
+                    scan = 0
+                    if try !mapWindow() { filled = 0 }
+                    continue
+                }
+                let tail = filled - scan
+                if tail > 0 { block.bytes.update(from: base + scan, count: tail) }
                 filled = tail
                 scan = 0
             }

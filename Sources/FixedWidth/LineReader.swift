@@ -76,6 +76,23 @@ public final class FileSource: ByteSource {
     /// the descriptor cannot seek.
     public func rewind() -> Bool { lseek(fd, 0, SEEK_SET) == 0 }
 
+    /// The descriptor, where reading is, and the size of a regular file, which can be mapped
+    /// into memory instead of read; nil for a pipe, a FIFO, a terminal.
+    public var mappable: (descriptor: Int32, offset: Int, size: Int)? {
+        var st = stat()
+        guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG else { return nil }
+        let offset = lseek(fd, 0, SEEK_CUR)
+        guard offset >= 0, Int(st.st_size) >= offset else { return nil }
+        return (fd, Int(offset), Int(st.st_size))
+    }
+
+    /// Goes on reading from `offset` (after parts of the file were mapped instead of read).
+    public func seek(to offset: Int) throws(InputError) {
+        guard lseek(fd, off_t(offset), SEEK_SET) == off_t(offset) else {
+            throw InputError(file: name, reason: String(cString: strerror(errno)), missing: false)
+        }
+    }
+
     /// Reads up to `buffer.count` bytes; returns 0 at the end of the input.
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         while true {
@@ -103,6 +120,24 @@ extension FileSource {
             bytes += chunk[0..<n]
         }
     }
+}
+
+/// Reading files through memory mappings. A mapped file that another process truncates while
+/// it is read has pages that no longer exist: touching one raises SIGBUS, which would kill troca
+/// with no word of why. The handler says it and exits with status 74 (an input/output error);
+/// the output written so far is not committed (a file output stays a hidden temporary file).
+public enum MappedInput {
+    /// Installs the SIGBUS handler (once: a static's initialiser runs once, thread-safely).
+    public static func catchTruncation() { _ = handler }
+
+    static let handler: Void = {
+        signal(SIGBUS) { _ in
+            let message: StaticString =
+                "troca: an input file became shorter while it was read (another process truncated or replaced it in place); stopped\n"
+            _ = write(2, message.utf8Start, message.utf8CodeUnitCount)
+            _exit(74)
+        }
+    }()
 }
 
 /// An in-memory input.

@@ -233,6 +233,42 @@ import Testing
             try writer.finish()
             return (out, found, summary)
         }
+        // A file mapped a window at a time: windows of 997 bytes per thread (lines cross them),
+        // a file whose end lies too near its page's end to be mapped (its last window read),
+        // one whose end lies 20 bytes before (mapped), and a descriptor already 5 bytes into
+        // its file (the windows start there).
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        func padded(_ bytes: [UInt8], slack: Int) -> [UInt8] {
+            var padding = (page - (bytes.count + slack) % page) % page
+            if padding == 0 { padding = page }
+            return bytes + [UInt8](repeating: 0x0A, count: padding)
+        }
+        inputs.append(("long, ending 6 bytes before its page's end", padded(long, slack: 6)))
+        inputs.append(("long, ending 20 bytes before its page's end", padded(long, slack: 20)))
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("troca-mapped-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        func readMapped(_ bytes: [UInt8], threads: Int, emit: Bool, skip: Int) throws -> ([UInt8], [Diagnostic], CNABReadSummary) {
+            let path = directory.appendingPathComponent("input").path
+            try Data([UInt8](repeating: 0x41, count: skip) + bytes).write(to: URL(fileURLWithPath: path))
+            let source = try FileSource(path: path)
+            if skip > 0 {
+                var junk = [UInt8](repeating: 0, count: skip)
+                let n = try junk.withUnsafeMutableBytes { try source.read(into: $0) }
+                #expect(n == skip)
+            }
+            var out: [UInt8] = []
+            var found: [Diagnostic] = []
+            let writer = RecordWriter(threshold: 700) { out.append(contentsOf: $0) }
+            var options = CNABReadOptions(emit: emit, threads: threads)
+            options.blockSize = 997 * threads
+            let summary = try CNABReader(library: LayoutLibrary(), file: "f", options: options)
+                .read(source, output: writer, diagnostics: DiagnosticSink { found.append($0) })
+            try writer.finish()
+            // Read to its end, as read(2) would leave it.
+            #expect(lseek(source.mappable!.descriptor, 0, SEEK_CUR) == off_t(skip + bytes.count), "the descriptor is left at the end")
+            return (out, found, summary)
+        }
         for (name, bytes) in inputs {
             // `check` finds what `parse` finds: the same diagnostics and counts, only no records.
             let parsed = try read(bytes, threads: 1, emit: true)
@@ -243,13 +279,17 @@ import Testing
             for emit in [true, false] {
                 let serial = try read(bytes, threads: 1, emit: emit)
                 #expect(serial.0.isEmpty != emit || serial.2.fatal || serial.2.lines == serial.2.skipped, "\(name)")
-                for threads in [2, 3] {
-                    let other = try read(bytes, threads: threads, emit: emit)
+                for (threads, mapped) in [(2, false), (3, false), (2, true), (3, true)] {
+                    let other =
+                        mapped
+                        ? try readMapped(bytes, threads: threads, emit: emit, skip: threads == 3 ? 5 : 0)
+                        : try read(bytes, threads: threads, emit: emit)
                     // Compared as booleans: a failure names the input, not megabytes of bytes.
                     let (records, findings, summary) = (other.0 == serial.0, other.1 == serial.1, other.2 == serial.2)
-                    #expect(records, "\(name), \(threads) threads, emit \(emit): records differ")
-                    #expect(findings, "\(name), \(threads) threads, emit \(emit): diagnostics differ")
-                    #expect(summary, "\(name), \(threads) threads, emit \(emit): \(other.2) != \(serial.2)")
+                    let how = "\(name), \(threads) threads\(mapped ? ", mapped" : ""), emit \(emit)"
+                    #expect(records, "\(how): records differ")
+                    #expect(findings, "\(how): diagnostics differ")
+                    #expect(summary, "\(how): \(other.2) != \(serial.2)")
                 }
             }
         }
