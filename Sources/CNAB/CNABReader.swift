@@ -110,7 +110,9 @@ public struct CNABReader {
         defer { ahead.stop() }
         var published = -1
         reading: while let block = try ahead.next() {
-            let useFacts = block.generation >= 0 && block.generation == engine.generation
+            // Facts worked out with the plan the engine has now; a line may change the plan (a
+            // layout taken in the middle of a block), so it is asked again per line.
+            let factsGeneration = block.generation
             // The block's arrays read through local copies (a class's properties would be
             // retained and checked for exclusive access on every line).
             let lines = block.lines
@@ -122,6 +124,7 @@ public struct CNABReader {
                     for i in 0..<lines.count {
                         let line = lines[i]
                         let raw = UnsafeBufferPointer(start: bytes + line.start, count: line.length)
+                        let useFacts = factsGeneration >= 0 && factsGeneration == engine.generation
                         guard try engine.line(raw, number: line.number, cut: line.cut, facts: useFacts ? facts[i] : nil) else {
                             stopped = true
                             return

@@ -120,8 +120,7 @@ final class ReadAhead: @unchecked Sendable {
     /// A regular file is mapped a window at a time instead of read: read(2) would copy every
     /// byte into a block (on this kind of machine, a copy that leaves the cache costs more than
     /// the checks on the lines), where a window's lines are read where the kernel holds them.
-    /// Pipes, and a file's last bytes when they end too close to a page's end for the
-    /// pre-checks' 16-byte reads, are read.
+    /// Pipes, and a file's last window, are read.
     let mappable: (descriptor: Int32, offset: Int, size: Int)?
 
     init(_ source: ByteSource, blockSize: Int = 1 << 20, map: Bool = true) {
@@ -149,6 +148,9 @@ final class ReadAhead: @unchecked Sendable {
 
     /// Gives a block back once its lines are done.
     func recycle(_ block: Block) {
+        // Unmapped before the lock is taken: the unmap waits for the other thread's address
+        // cache to be flushed, and that thread may want the lock meanwhile.
+        block.unmap()
         monitor.locked {
             block.reset()
             free.append(block)
@@ -223,31 +225,26 @@ final class ReadAhead: @unchecked Sendable {
         // The block holds `filled` bytes; lines were taken up to `scan`.
         var filled = 0
         var scan = 0
-        /// Maps the window at `windowStart` into `block`; false (and reading from there on) when
-        /// the file's end is too near its page's end, or mapping fails.
+        /// Maps the window at `windowStart` into `block`; false, and reading from there on, for
+        /// the file's last window (read, so that bytes appended meanwhile are read as read(2)
+        /// reads them, and its end is where read(2) finds it) or when mapping fails.
         func mapWindow() throws -> Bool {
             guard let m = mapped else { return false }
-            let remaining = m.size - windowStart
             let want = span + limit + 16
-            let atEnd = remaining <= want
-            let mapStart = windowStart / page * page
-            let delta = windowStart - mapStart
-            let length = delta + min(remaining, want)
-            if atEnd && (m.size + page - 1) / page * page - m.size < 16 || remaining <= 0 {
-                mapped = nil
-            } else if let p = mmap(nil, length, PROT_READ, MAP_PRIVATE, m.descriptor, off_t(mapStart)), p != MAP_FAILED {
-                block.mapping = p
-                block.mappingLength = length
-                block.bytes = p.assumingMemoryBound(to: UInt8.self) + delta
-                filled = min(remaining, want)
-                eof = atEnd
-                if atEnd { try (source as? FileSource)?.seek(to: m.size) }
-                return true
-            } else {
-                mapped = nil
+            if m.size - windowStart > want {
+                let mapStart = windowStart / page * page
+                let delta = windowStart - mapStart
+                let length = delta + want
+                if let p = mmap(nil, length, PROT_READ, MAP_PRIVATE, m.descriptor, off_t(mapStart)), p != MAP_FAILED {
+                    block.mapping = p
+                    block.mappingLength = length
+                    block.bytes = p.assumingMemoryBound(to: UInt8.self) + delta
+                    filled = want
+                    return true
+                }
             }
+            mapped = nil
             try (source as? FileSource)?.seek(to: windowStart)
-            eof = false
             return false
         }
         do {
@@ -297,7 +294,7 @@ final class ReadAhead: @unchecked Sendable {
                     scan = end + 1
                 }
                 // A window holds no more lines than it has: what is left starts the next one.
-                if windowed && !eof { handOver = true }
+                if windowed { handOver = true }
                 // Read on while the block is short, or holds only part of a line (a line longer
                 // than the block grows until its LF, or is cut at the limit).
                 if !handOver && (filled < blockSize || lines.isEmpty) && filled < block.capacity && !eof {

@@ -123,9 +123,10 @@ extension FileSource {
 }
 
 /// Reading files through memory mappings. A mapped file that another process truncates while
-/// it is read has pages that no longer exist: touching one raises SIGBUS, which would kill troca
-/// with no word of why. The handler says it and exits with status 74 (an input/output error);
-/// the output written so far is not committed (a file output stays a hidden temporary file).
+/// it is read has pages that no longer exist (and a page the disk cannot give back is an error
+/// too): touching one raises SIGBUS, which would kill troca with no word of why. The handler
+/// says it and exits with status 74 (an input/output error). The output is not committed: a
+/// file output stays behind as its hidden temporary file (`.NAME.tmp.XXXXXX`).
 public enum MappedInput {
     /// Installs the SIGBUS handler (once: a static's initialiser runs once, thread-safely).
     public static func catchTruncation() { _ = handler }
@@ -133,7 +134,7 @@ public enum MappedInput {
     static let handler: Void = {
         signal(SIGBUS) { _ in
             let message: StaticString =
-                "troca: an input file became shorter while it was read (another process truncated or replaced it in place); stopped\n"
+                "troca: a mapped input file could not be read: it became shorter while it was read (another process truncated or rewrote it in place), or its storage failed; stopped\n"
             _ = write(2, message.utf8Start, message.utf8CodeUnitCount)
             _exit(74)
         }
