@@ -222,9 +222,17 @@ struct CNABEngine {
     var reasonList: [ReasonTexts] = []
     /// Per movement code: the ready-made `,"event":…,"description":…` (or `,"movement":…`) members.
     var movementJSON: [UInt16: [UInt8]] = [:]
-    /// The last título's movement code and what the tables hold for it; the last shape and its program.
-    var lastCode: (key: UInt16?, reasons: Int?, movement: [UInt8]?) = (nil, nil, nil)
+    /// Per movement code (its two bytes as a number): 1 + its index in `codeEntries`, 0 when not
+    /// looked up yet; made on the first título written. A título finds its code's reasons and
+    /// movement members without hashing, and without retaining an array.
+    var codeSlots: [Int32] = []
+    var codeEntries: [CodeEntry] = []
+    var movementStore: [UInt8] = []
+    /// The last título's movement code (its unknown-code check is not repeated); the last shape and its program.
+    var lastCodeKey: UInt16?
     var lastShape: (shape: UInt64, program: Int) = (0, -1)
+    /// `summary.direction == "retorno"`, kept as it is set (not compared as text per título).
+    var isRetorno = false
     var warnedCodes: Set<String> = []
     /// The movement codes (two bytes) of the layout's code table, for its direction.
     /// A bit per two-byte code (no hashing per título).
@@ -344,7 +352,10 @@ struct CNABEngine {
         segmentSpec = hot.first { $0.segment.exists }?.segment ?? Spot()
         programs = [:]
         programList = []
-        lastCode = (nil, nil, nil)
+        lastCodeKey = nil
+        codeSlots = []
+        codeEntries = []
+        movementStore = []
         lastShape = (0, -1)
         reasonTables = [:]
         reasonList = []
@@ -425,6 +436,7 @@ struct CNABEngine {
         guard !directionLocked else { return }
         directionLocked = true
         summary.direction = direction
+        isRetorno = direction == "retorno"
         guard let name = layoutName(direction: direction) else { return }
         if name != summary.layout { try use(name) }
         if options.layout == nil, let bank = layoutBank, name.hasPrefix("cnab240/febraban/"), bank != "000" {
@@ -488,6 +500,7 @@ struct CNABEngine {
                 directionLocked = true
                 summary.direction =
                     options.layout!.hasSuffix("remessa") ? "remessa" : options.layout!.hasSuffix("retorno") ? "retorno" : nil
+                isRetorno = summary.direction == "retorno"
             }
         }
         let sink = diagnostics
@@ -1002,22 +1015,17 @@ struct CNABEngine {
         if codeSpot.length == 2 {
             codeKey = UInt16(group.store[codeSpot.start]) << 8 | UInt16(group.store[codeSpot.start + 1])
         }
-        if let codeKey, codeKey != lastCode.key, knownCodes[Int(codeKey >> 6)] & (1 << UInt64(codeKey & 63)) == 0 {
+        if let codeKey, codeKey != lastCodeKey, knownCodes[Int(codeKey >> 6)] & (1 << UInt64(codeKey & 63)) == 0 {
             let code = infos[firstRecord].specs[infos[firstRecord].code!].text(
                 in: UnsafeBufferPointer(start: group.store, count: group.storage.length))
             if let code { unknownCode(code, firstLine, column: codeSpot.start + 1) }
         }
-        guard let out = output else {
-            lastCode.key = codeKey
-            return
-        }
-        let retorno = summary.direction == "retorno"
-        // The code's reason table and movement members, from the last título's when the code repeats.
-        if codeKey != lastCode.key {
-            lastCode = (codeKey, codeKey.flatMap { reasonTables[$0] }, codeKey.flatMap { movementJSON[$0] })
-        }
-        let reasonIndex = lastCode.reasons
-        let movement = lastCode.movement
+        lastCodeKey = codeKey
+        guard let out = output else { return }
+        let retorno = isRetorno
+        // The code's reason table and movement members.
+        let entry = codeKey.map { codeEntry($0) } ?? CodeEntry()
+        let reasonIndex = entry.reasons >= 0 ? Int(entry.reasons) : nil
         // A cached shape's program is kept by index; a group too long or varied to cache gets its own.
         var programIndex = -1
         if group.shape != 0, group.shape == lastShape.shape {
@@ -1035,7 +1043,6 @@ struct CNABEngine {
             }
         }
         let deferred = parallel && programIndex >= 0
-        let program = programIndex >= 0 ? programList[programIndex] : detailSchema!.program(for: group.recordList)
         let length = group.storage.length
         let store = UnsafeBufferPointer(start: group.store, count: count * length)
         let offsets = UnsafeBufferPointer(start: UnsafePointer(group.offsets), count: count)
@@ -1054,17 +1061,43 @@ struct CNABEngine {
                     lines: store, to: &payload)
             }
         }
-        out.withBuffer { buffer in
-            if !deferred {
-                program.emit(offsets: offsets, store: store, into: &buffer, reasons: reasonIndex.map { reasonList[$0] })
-            }
-            if let movement {
-                buffer.append(movement)
-            } else if retorno {
-                buffer.append(contentsOf: ",\"event\":\"other\"")
+        if !deferred {
+            let program = programIndex >= 0 ? programList[programIndex] : detailSchema!.program(for: group.recordList)
+            let reasons = reasonIndex.map { reasonList[$0] }
+            out.withBuffer { buffer in program.emit(offsets: offsets, store: store, into: &buffer, reasons: reasons) }
+        }
+        movementStore.withUnsafeBufferPointer { moves in
+            out.withBuffer { buffer in
+                if entry.movementCount >= 0 {
+                    buffer.appendBytes(UnsafeBufferPointer(rebasing: moves[Int(entry.movementStart)..<Int(entry.movementStart + entry.movementCount)]))
+                } else if retorno {
+                    buffer.append(contentsOf: ",\"event\":\"other\"")
+                }
             }
         }
         try endRecord(firstLine)
+    }
+
+    /// What the tables hold for a movement code, looked up once per code and file.
+    @inline(__always)
+    mutating func codeEntry(_ key: UInt16) -> CodeEntry {
+        if codeSlots.isEmpty { codeSlots = [Int32](repeating: 0, count: 1 << 16) }
+        let slot = codeSlots[Int(key)]
+        if slot > 0 { return codeEntries[Int(slot) - 1] }
+        return newCodeEntry(key)
+    }
+
+    @inline(never)
+    mutating func newCodeEntry(_ key: UInt16) -> CodeEntry {
+        var entry = CodeEntry(reasons: reasonTables[key].map(Int32.init) ?? -1)
+        if let movement = movementJSON[key] {
+            entry.movementStart = Int32(movementStore.count)
+            entry.movementCount = Int32(movement.count)
+            movementStore += movement
+        }
+        codeEntries.append(entry)
+        codeSlots[Int(key)] = Int32(codeEntries.count)
+        return entry
     }
 
     /// Warns of each segment the layout says a título started by `firstRecord` must have and this one lacks.
@@ -1319,4 +1352,12 @@ extension SelectCache {
         case .uncached: return layout.value.select(line)
         }
     }
+}
+
+/// What the engine's tables hold for one movement code: its reason table (index in
+/// `reasonList`, -1: none) and its movement members (a range of `movementStore`, count -1: none).
+struct CodeEntry {
+    var reasons: Int32 = -1
+    var movementStart: Int32 = 0
+    var movementCount: Int32 = -1
 }

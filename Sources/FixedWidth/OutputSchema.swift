@@ -276,6 +276,11 @@ public final class ShapeProgram: @unchecked Sendable {
     let stepCount: Int
     let depth: Int
     let recordLength: Int
+    /// The schema's enum tables as plain memory: per table, a range of `enumEntries`; per entry,
+    /// where its raw and JSON bytes lie in `enumBytes` (read without retaining the arrays).
+    let enumTableBase: UnsafeMutablePointer<(start: Int32, count: Int32)>
+    let enumEntryBase: UnsafeMutablePointer<(raw: Int32, rawCount: Int32, json: Int32, jsonCount: Int32)>
+    let enumBytes: UnsafeMutablePointer<UInt8>
 
     init(steps: [Step], bound: Int, schema: OutputSchema) {
         stepCount = steps.count
@@ -289,6 +294,23 @@ public final class ShapeProgram: @unchecked Sendable {
         keyBase.initialize(from: schema.keys, count: schema.keys.count)
         specBase = .allocate(capacity: max(schema.specs.count, 1))
         specBase.initialize(from: schema.specs, count: schema.specs.count)
+        var tables: [(start: Int32, count: Int32)] = []
+        var entries: [(raw: Int32, rawCount: Int32, json: Int32, jsonCount: Int32)] = []
+        var bytes: [UInt8] = []
+        for table in schema.enumTables {
+            tables.append((Int32(entries.count), Int32(table.count)))
+            for entry in table {
+                entries.append((Int32(bytes.count), Int32(entry.raw.count), Int32(bytes.count + entry.raw.count), Int32(entry.json.count)))
+                bytes += entry.raw
+                bytes += entry.json
+            }
+        }
+        enumTableBase = .allocate(capacity: max(tables.count, 1))
+        enumTableBase.initialize(from: tables, count: tables.count)
+        enumEntryBase = .allocate(capacity: max(entries.count, 1))
+        enumEntryBase.initialize(from: entries, count: entries.count)
+        enumBytes = .allocate(capacity: max(bytes.count, 1))
+        enumBytes.initialize(from: bytes, count: bytes.count)
     }
 
     deinit {
@@ -297,6 +319,9 @@ public final class ShapeProgram: @unchecked Sendable {
         keyBase.deallocate()
         specBase.deinitialize(count: schema.specs.count)
         specBase.deallocate()
+        enumTableBase.deallocate()
+        enumEntryBase.deallocate()
+        enumBytes.deallocate()
     }
 
     /// Appends `,"key":value` for every path with a value; `offsets[slot]` is where each
@@ -382,9 +407,39 @@ public final class ShapeProgram: @unchecked Sendable {
         if s.kind == .concatenated {
             return OutputSchema.appendConcatenated(UnsafeBufferPointer(start: specBase + Int(s.aux), count: Int(s.length)), line, &out)
         }
-        let spec = specBase[Int(s.aux)]
-        return spec.appendCoded(
-            line, to: &out, enumTable: spec.enumIndex >= 0 ? schema.enumTables[spec.enumIndex] : nil, reasons: reasons)
+        let spec = specBase + Int(s.aux)
+        if case .enumeration = spec.pointee.format { return enumeration(spec, line, &out) }
+        return spec.pointee.appendCoded(
+            line, to: &out, enumTable: spec.pointee.enumIndex >= 0 ? schema.enumTables[spec.pointee.enumIndex] : nil, reasons: reasons)
+    }
+
+    /// `FieldSpec.appendCoded` for an enum field, its table read from plain memory: the entry
+    /// whose raw bytes are the field's, else the field's trimmed text.
+    @inline(__always)
+    func enumeration(_ spec: UnsafePointer<FieldSpec>, _ line: UnsafeBufferPointer<UInt8>, _ out: inout ByteBuffer) -> Bool {
+        let r = spec.pointee.trimmed(line)
+        if r.isEmpty { return false }
+        let start = spec.pointee.start
+        let length = spec.pointee.length
+        if spec.pointee.enumIndex >= 0 {
+            let table = enumTableBase[spec.pointee.enumIndex]
+            let field = line.baseAddress! + start
+            for k in Int(table.start)..<Int(table.start + table.count) {
+                let entry = enumEntryBase[k]
+                guard Int(entry.rawCount) == length else { continue }
+                let raw = enumBytes + Int(entry.raw)
+                var equal = true
+                for b in 0..<length where raw[b] != field[b] {
+                    equal = false
+                    break
+                }
+                guard equal else { continue }
+                out.appendBytes(UnsafeBufferPointer(start: enumBytes + Int(entry.json), count: Int(entry.jsonCount)))
+                return true
+            }
+        }
+        JSONBytes.appendText(UnsafeBufferPointer(rebasing: line[r]), to: &out)
+        return true
     }
 
     /// Copies `n` bytes a word at a time; reads and writes up to 7 bytes past `n` (keys carry slack,
