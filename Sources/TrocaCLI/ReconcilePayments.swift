@@ -30,6 +30,12 @@ final class ReconcilePayments: PoolJob, @unchecked Sendable {
         let sink = DiagnosticSink { [unowned self] in held.append($0) }
         do {
             for (name, source) in sources {
+                // Room for as many payments as a file of this size may hold (a line is rarely
+                // under 128 bytes): the array does not grow by copies into fresh memory, each page
+                // of which the kernel zeroes first. Room not used is never touched, so costs none.
+                if let size = (source as? FileSource)?.mappable.map({ $0.size - $0.offset }), size > 0 {
+                    payments.reserveCapacity(payments.count + size / 128 + 16)
+                }
                 let c = try JSONLInput(name: name, source: source).forEachRecord(stage: "reconcile", sink: sink) { tape, line, raw in
                     read += 1
                     do {
