@@ -119,6 +119,45 @@ struct LineReaderTests {
         #expect(overLimit == [ReadLine("ABCDEFGH", 1, cut: true), ReadLine("z", 2), ReadLine("ABCDEFGH", 3, cut: true)])
     }
 
+    @Test("a regular file is read through mapped windows as memory is read: 400 random files, tiny windows, descriptors already inside")
+    func mappedFiles() throws {
+        var rng = SplitMix64(seed: 0x4D41_5050_4544)
+        let alphabet: [UInt8] = [0x41, 0x30, 0x20, 0x0D, 0x00, 0xC3, 0xA9]
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("troca-linereader-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var mappedSome = false
+        for i in 0..<400 {
+            var bytes: [UInt8] = []
+            for _ in 0..<rng.below(120) {
+                // Lines up to 40 bytes against a limit of 16: some cut, some across windows.
+                for _ in 0..<rng.below(rng.below(4) == 0 ? 41 : 17) { bytes.append(alphabet[rng.below(alphabet.count)]) }
+                bytes.append(0x0A)
+            }
+            if rng.below(2) == 0 { bytes.removeLast(min(bytes.count, rng.below(3))) }
+            let skip = rng.below(4)
+            let bufferSize = rng.below(40)
+            try Data([UInt8](repeating: 0x0A, count: skip) + bytes).write(to: URL(fileURLWithPath: path))
+            let source = try FileSource(path: path)
+            if skip > 0 {
+                var junk = [UInt8](repeating: 0, count: skip)
+                _ = try junk.withUnsafeMutableBytes { try source.read(into: $0) }
+            }
+            var reader = LineReader(source, bufferSize: bufferSize, maxLineLength: 16)
+            defer { reader.close() }
+            // Windows are four buffers (34 bytes here, the least a limit of 16 allows) plus 32 bytes.
+            mappedSome = mappedSome || bytes.count > 4 * 34 + 32
+            var lines: [ReadLine] = []
+            try reader.forEachLine { line, number, cut in
+                lines.append(ReadLine(bytes: Array(line), number: number, cut: cut))
+                return true
+            }
+            let expected = try readLines(bytes, bufferSize: bufferSize, maxLineLength: 16)
+            #expect(lines == expected, "case \(i): buffer \(bufferSize), skip \(skip), \(bytes.count) bytes")
+            #expect(lseek(source.mappable!.descriptor, 0, SEEK_CUR) == off_t(skip + bytes.count), "case \(i): read to the end")
+        }
+        #expect(mappedSome)
+    }
+
     @Test("returning false stops the reader")
     func stops() throws {
         var reader = LineReader(MemorySource(Array("a\nb\nc\n".utf8)))
