@@ -125,20 +125,65 @@ extension FileSource {
 /// Reading files through memory mappings. A mapped file that another process truncates while
 /// it is read has pages that no longer exist (and a page the disk cannot give back is an error
 /// too): touching one raises SIGBUS, which would kill troca with no word of why. The handler
-/// says it and exits with status 74 (an input/output error). The output is not committed: a
-/// file output stays behind as its hidden temporary file (`.NAME.tmp.XXXXXX`).
+/// says it, removes the temporary files of outputs not yet committed (so a stopped run leaves
+/// nothing behind, as an error does) and exits with status 74 (an input/output error).
 public enum MappedInput {
     /// Installs the SIGBUS handler (once: a static's initialiser runs once, thread-safely).
     public static func catchTruncation() { _ = handler }
 
     static let handler: Void = {
         signal(SIGBUS) { _ in
+            // Only what a signal handler may do: unlink(2), write(2), _exit(2).
+            let table = MappedInput.temporaries
+            for slot in 0..<MappedInput.slots where table[slot * MappedInput.slotBytes] != 0 {
+                unlink(table + slot * MappedInput.slotBytes)
+            }
             let message: StaticString =
                 "troca: a mapped input file could not be read: it became shorter while it was read (another process truncated or rewrote it in place), or its storage failed; stopped\n"
             _ = write(2, message.utf8Start, message.utf8CodeUnitCount)
             _exit(74)
         }
     }()
+
+    /// Temporary files to remove if the handler stops troca, as C strings in a fixed table the
+    /// handler reads without locks or allocation; a slot whose first byte is 0 is free.
+    static let slots = 64
+    static let slotBytes = 4096
+    nonisolated(unsafe) static let temporaries: UnsafeMutablePointer<CChar> = {
+        let table = UnsafeMutablePointer<CChar>.allocate(capacity: slots * slotBytes)
+        table.initialize(repeating: 0, count: slots * slotBytes)
+        return table
+    }()
+    nonisolated(unsafe) static let lock: UnsafeMutablePointer<pthread_mutex_t> = {
+        let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+        pthread_mutex_init(lock, nil)
+        return lock
+    }()
+
+    /// Notes a temporary file to remove if troca is stopped before it is committed or removed;
+    /// returns its slot for `forget` (-1 when the table is full or the path too long).
+    public static func removeIfStopped(_ path: String) -> Int {
+        let bytes = Array(path.utf8)
+        guard !bytes.isEmpty, bytes.count < slotBytes, !bytes.contains(0) else { return -1 }
+        pthread_mutex_lock(lock)
+        defer { pthread_mutex_unlock(lock) }
+        for slot in 0..<slots where temporaries[slot * slotBytes] == 0 {
+            let at = temporaries + slot * slotBytes
+            // The terminator first and the first byte last: the handler never sees half a path.
+            at[bytes.count] = 0
+            for k in stride(from: bytes.count - 1, through: 0, by: -1) { at[k] = CChar(bitPattern: bytes[k]) }
+            return slot
+        }
+        return -1
+    }
+
+    /// Lets go of a slot (its file was committed or removed).
+    public static func forget(_ slot: Int) {
+        guard slot >= 0, slot < slots else { return }
+        pthread_mutex_lock(lock)
+        temporaries[slot * slotBytes] = 0
+        pthread_mutex_unlock(lock)
+    }
 }
 
 /// An in-memory input.

@@ -146,7 +146,11 @@ final class AtomicFile {
         self.fd = fd
         temp = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         fchmod(fd, 0o644)
+        cleanupSlot = MappedInput.removeIfStopped(temp)
     }
+
+    /// Where `MappedInput` keeps the temporary path, to remove it if troca is stopped (SIGBUS).
+    var cleanupSlot = -1
 
     func write(_ bytes: UnsafeBufferPointer<UInt8>) throws {
         do { try FileDescriptorOutput.write(fd, UnsafeRawBufferPointer(bytes)) } catch let e as WriteError {
@@ -168,6 +172,7 @@ final class AtomicFile {
         }
         fsync(fd)
         close(fd)
+        defer { MappedInput.forget(cleanupSlot) }
         guard rename(temp, target) == 0 else {
             let reason = String(cString: strerror(errno))
             unlink(temp)
@@ -183,7 +188,10 @@ final class AtomicFile {
         done = true
         fsync(fd)
         close(fd)
-        defer { unlink(temp) }
+        defer {
+            unlink(temp)
+            MappedInput.forget(cleanupSlot)
+        }
         for path in paths {
             if link(temp, path) == 0 { return path }
             guard errno == EEXIST else {
@@ -198,6 +206,7 @@ final class AtomicFile {
         done = true
         close(fd)
         if !direct { unlink(temp) }
+        MappedInput.forget(cleanupSlot)
     }
 
     deinit { abort() }

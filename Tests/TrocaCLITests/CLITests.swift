@@ -263,8 +263,9 @@ extension CLITests {
     }
 
     /// A file read through a mapping and truncated by another process meanwhile: troca says so
-    /// and exits 74 (the kernel's SIGBUS caught) instead of dying of the signal. The output goes
-    /// into a FIFO read only after the truncation, so troca is still reading then.
+    /// and exits 74 (the kernel's SIGBUS caught) instead of dying of the signal, and removes the
+    /// temporary file of its `--rejects` output. The output goes into a FIFO read only after
+    /// the truncation, so troca is still reading then.
     @Test func aFileTruncatedWhileItIsReadIsAnInputError() throws {
         let binary = try #require(Self.binary, "the troca executable is built beside the tests")
         let dir = try temporaryDirectory()
@@ -273,14 +274,19 @@ extension CLITests {
             """
             python3 '\(repoRoot)/scripts/gen-cnab240.py' --titles 20000 > BIG.ret
             mkfifo out
-            TROCA_THREADS=2 '\(binary)' cnab parse BIG.ret > out 2> err.txt & pid=$!
+            TROCA_THREADS=2 '\(binary)' cnab parse BIG.ret --rejects rejects.jsonl > out 2> err.txt & pid=$!
             exec 3< out
             head -c 100 <&3 > /dev/null   # troca has read the header: the file is mapped
+            ls -A | grep -c '^.rejects.jsonl.tmp' # the rejects file, not yet committed
             : > BIG.ret
             cat <&3 > /dev/null
             wait $pid; echo "status=$?"; cat err.txt
+            echo "left: $(ls -A | grep -v -e '^BIG.ret$' -e '^out$' -e '^err.txt$' | tr -d '\\n')"
             """, cwd: dir)
+        #expect(run.output.hasPrefix("1\n"), "\(run.output)")
         #expect(run.output.contains("status=74\n"), "\(run.output)")
+        // The temporary rejects file was removed; nothing was committed.
+        #expect(run.output.hasSuffix("left: \n"), "\(run.output)")
         #expect(run.output.contains("troca: a mapped input file could not be read: it became shorter while it was read"), "\(run.output)")
     }
 
