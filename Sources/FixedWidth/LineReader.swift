@@ -132,6 +132,9 @@ public enum MappedInput {
     public static func catchTruncation() { _ = handler }
 
     static let handler: Void = {
+        // The table made now: the handler must not be the first to touch it (a static's first
+        // use runs its initialiser, which allocates).
+        _ = temporaries
         signal(SIGBUS) { _ in
             // Only what a signal handler may do: unlink(2), write(2), _exit(2).
             let table = MappedInput.temporaries
@@ -234,7 +237,9 @@ public struct LineReader {
     /// Frees the buffer; call once when done.
     public func close() { buffer.deallocate() }
 
-    /// Calls `body` with each line and its number until the input ends or `body` returns false.
+    /// Calls `body` with each line and its number until the input ends or `body` returns false;
+    /// called again after a stop, it goes on after the last line handed out (after a cut line,
+    /// at its first byte past the limit: the rest of a cut line is not skipped across a stop).
     public mutating func forEachLine(
         _ body: (_ line: UnsafeBufferPointer<UInt8>, _ number: Int, _ cut: Bool) throws -> Bool
     ) throws {
@@ -283,13 +288,20 @@ public struct LineReader {
                     }
                     guard let lf = found else {
                         // No LF in more than `limit` bytes: the line is cut, the rest skipped.
-                        if try !deliver(at, want - at) { return }
+                        if try !deliver(at, want - at) {
+                            // Stopped: a next call goes on after what was handed out.
+                            try file.seek(to: windowStart + at + limit)
+                            return
+                        }
                         skipping = true
                         at = want
                         break
                     }
                     let stop = lf.assumingMemoryBound(to: UInt8.self) - base
-                    if try !deliver(at, stop - at) { return }
+                    if try !deliver(at, stop - at) {
+                        try file.seek(to: windowStart + stop + 1)
+                        return
+                    }
                     at = stop + 1
                 }
                 windowStart += at
@@ -305,21 +317,28 @@ public struct LineReader {
                 if skipping {
                     skipping = false
                 } else if try !deliver(start, stop - start) {
+                    // Stopped: a next call goes on after the line handed out.
+                    start = stop + 1
                     return
                 }
                 start = stop + 1
             }
             // A partial line already over the limit is cut now; the rest of it, up to its LF, is skipped.
             if !skipping, end - start > limit {
-                if try !deliver(start, end - start) { return }
+                if try !deliver(start, end - start) {
+                    start += limit
+                    return
+                }
                 skipping = true
                 start = end
             } else if skipping {
                 start = end
             }
             if eof {
-                if start < end, !skipping {
-                    _ = try deliver(start, end - start)
+                let last = start
+                start = end
+                if last < end, !skipping {
+                    _ = try deliver(last, end - last)
                 }
                 return
             }

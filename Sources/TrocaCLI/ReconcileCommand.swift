@@ -201,11 +201,12 @@ enum ReconcileCommand: Command {
         var kept: [UInt8] = []
         var keptEnds: [Int] = []
         var read = 0, rejected = 0, skipped = 0
-        // Room for as many agreements as the file may hold (one is rarely under 256 bytes), as
-        // for payments (`ReconcilePayments.run`): no copies into fresh, zeroed memory as they grow.
+        // Room for as many agreements as the file may hold (one is rarely under 256 bytes), up to
+        // 1M, as for payments (`ReconcilePayments.run`): no copies into fresh, zeroed memory.
         if let m = file?.mappable, m.size > m.offset {
-            taken.reserveCapacity((m.size - m.offset) / 256 + 16)
-            lines.reserveCapacity((m.size - m.offset) / 256 + 16)
+            let room = min((m.size - m.offset) / 256, 1 << 20) + 16
+            taken.reserveCapacity(room)
+            lines.reserveCapacity(room)
         }
         let counts = try JSONLInput(name: path, source: source).forEachRecord(stage: "agreement", sink: sink) {
             tape, line, raw in

@@ -31,10 +31,11 @@ final class ReconcilePayments: PoolJob, @unchecked Sendable {
         do {
             for (name, source) in sources {
                 // Room for as many payments as a file of this size may hold (a line is rarely
-                // under 128 bytes): the array does not grow by copies into fresh memory, each page
-                // of which the kernel zeroes first. Room not used is never touched, so costs none.
+                // under 128 bytes), up to 4M: the array does not grow by copies into fresh memory,
+                // each page of which the kernel zeroes first. Room not used is never touched, so
+                // costs no memory, only address space (bounded, for `ulimit -v`).
                 if let size = (source as? FileSource)?.mappable.map({ $0.size - $0.offset }), size > 0 {
-                    payments.reserveCapacity(payments.count + size / 128 + 16)
+                    payments.reserveCapacity(payments.count + min(size / 128, 1 << 22) + 16)
                 }
                 let c = try JSONLInput(name: name, source: source).forEachRecord(stage: "reconcile", sink: sink) { tape, line, raw in
                     read += 1
