@@ -94,4 +94,42 @@ struct OutputSchemaTests {
         // A schema of record B alone knows nothing of A's fields.
         #expect(try emit([(1, b)], records: [1]) == #"{"record":"x","payer":{"name":"BOB"},"code":"07"}"#)
     }
+
+    /// Enum and reason fields through a shape's program (its own copy of the enum tables, its
+    /// exit for reasons all blank or zeros) against the general path, `CompiledField.appendJSON`:
+    /// 3,000 random records of digits, letters, blanks, NULs and quotes, with and without a
+    /// reason table.
+    @Test func codedFieldsAsTheGeneralPathWritesThem() throws {
+        let fields = [
+            fieldJSON("tipo", 1, 1, "X(1)"),
+            fieldJSON("e2", 2, 3, "X(2)", #""format": "enum", "enum": { "AB": "ab", "A1": "a1", "0 ": "zero-blank" }, "to": "e2""#),
+            fieldJSON("e1", 4, 4, "9(1)", #""format": "enum", "enum": { "1": "cpf", "2": "cnpj" }, "to": "e1""#),
+            fieldJSON("r2", 5, 10, "X(6)", #""format": "reasons", "to": "r2""#),
+            fieldJSON("r3", 11, 19, "X(9)", #""format": "reasons3", "to": "r3""#),
+            fieldJSON("r4", 20, 23, "X(4)", #""format": "reasons4", "to": "r4""#),
+            fieldJSON("filler_024", 24, 24, "X(1)"),
+        ]
+        let lib = library(source("t/coded", layoutJSON("t/coded", length: 24, records: [recordJSON("d", fields: fields)])))
+        let layout = try CompiledLayout(try lib.layout(named: "t/coded"))
+        let schema = OutputSchema(layout: layout, records: [0])
+        let texts = ["03": "três", "A1": "a um", "001": "um", "9999": "nove"]
+        var rng = SplitMix64(seed: 0x434F_4445_44)
+        let alphabet: [UInt8] = [0x30, 0x30, 0x30, 0x31, 0x32, 0x33, 0x39, 0x41, 0x42, 0x20, 0x20, 0x00, 0x22]
+        for i in 0..<3_000 {
+            var bytes = [UInt8(ascii: "D")]
+            for _ in 1..<24 { bytes.append(alphabet[rng.below(alphabet.count)]) }
+            let reasons = i % 2 == 0 ? texts : nil
+            var expected = #"{"record":"x""#
+            for name in ["e2", "e1", "r2", "r3", "r4"] {
+                if let value = try layout.field(name).jsonValue(in: bytes, reasons: reasons) { expected += #","\#(name)":"# + value }
+            }
+            expected += "}"
+            var out = Array(#"{"record":"x""#.utf8)
+            bytes.withUnsafeBufferPointer {
+                schema.emit([SegmentRef(record: 0, offset: 0, line: 1)], store: $0, into: &out, reasons: reasons.map { ReasonTexts($0) })
+            }
+            out.append(UInt8(ascii: "}"))
+            #expect(String(decoding: out, as: UTF8.self) == expected, "record \(bytes)")
+        }
+    }
 }
