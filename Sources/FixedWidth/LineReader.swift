@@ -76,9 +76,14 @@ public final class FileSource: ByteSource {
     /// the descriptor cannot seek.
     public func rewind() -> Bool { lseek(fd, 0, SEEK_SET) == 0 }
 
+    /// Whether readers may map the file (see `mappable`); a long-running process sets it false
+    /// for the files it reads, so that one truncated meanwhile is a short read, not SIGBUS.
+    public var mayMap = true
+
     /// The descriptor, where reading is, and the size of a regular file, which can be mapped
-    /// into memory instead of read; nil for a pipe, a FIFO, a terminal.
+    /// into memory instead of read; nil for a pipe, a FIFO, a terminal, or when `mayMap` is false.
     public var mappable: (descriptor: Int32, offset: Int, size: Int)? {
+        guard mayMap else { return nil }
         var st = stat()
         guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG else { return nil }
         let offset = lseek(fd, 0, SEEK_CUR)

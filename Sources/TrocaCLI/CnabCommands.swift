@@ -28,7 +28,10 @@ enum CnabRun {
 
     /// Opens an input: `-` is standard input.
     static func source(_ name: String, _ io: IO) throws -> ByteSource {
-        name == "-" ? io.stdin() : try FileSource(path: io.path(name), name: name)
+        if name == "-" { return io.stdin() }
+        let file = try FileSource(path: io.path(name), name: name)
+        file.mayMap = io.mapsInputs
+        return file
     }
 
     /// What a stage writes: its records to `--output` (written atomically) or standard output,

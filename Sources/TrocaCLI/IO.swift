@@ -29,6 +29,11 @@ public struct IO {
     /// object by object, which took `reconcile` of a million payments half a second. False
     /// in-process (tests, the stages of `troca run` and `troca watch`), where memory is freed.
     public var exitsAfterCommand = false
+    /// Whether the files a stage reads may be mapped into memory (faster than read(2)). False
+    /// for the stages of `troca watch`: a file another process truncates while it is mapped
+    /// raises SIGBUS, which stops the process (exit 74); a watcher must rather fail that one
+    /// file, as a short read does, and go on.
+    public var mapsInputs = true
 
     /// Keeps `value` alive until the process exits, when it exits after this command; else does
     /// nothing (the value is freed as usual).

@@ -63,12 +63,14 @@ enum PipelineRunner {
             let stdin: () -> ByteSource
             do {
                 if let previous {
-                    let source: ByteSource = try FileSource(path: previous, name: "-")
+                    let source = try FileSource(path: previous, name: "-")
+                    source.mayMap = io.mapsInputs
                     stdin = { source }
                 } else if input == "-" {
                     stdin = io.stdin
                 } else {
-                    let source: ByteSource = try FileSource(path: io.path(input), name: input)
+                    let source = try FileSource(path: io.path(input), name: input)
+                    source.mayMap = io.mapsInputs
                     stdin = { source }
                 }
             } catch {
@@ -106,6 +108,7 @@ enum PipelineRunner {
             let broken = Flag()
             stageIO.inputBroken = { broken.value = true }
             stageIO.runFiles = runFiles
+            stageIO.mapsInputs = io.mapsInputs
             let args = stage.command + stage.arguments.map { Template.expand($0, values) }
             let status = Tool.main(arguments: args, io: stageIO)
             if fd >= 0 { close(fd) }

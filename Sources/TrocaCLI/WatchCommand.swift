@@ -99,15 +99,24 @@ enum WatchCommand: Command {
         return { line in try? line.withUnsafeBytes { try FileDescriptorOutput.write(fd, $0) } }
     }
 
+    /// What a claimed file's stages run with. They run in the claim's directory with {input}
+    /// the bare name: records' source.file and diagnostics name the file as it was dropped.
+    /// A watcher lives on: a file truncated while a stage reads it fails that file (a short
+    /// read), never the watcher, so files are read, not mapped (SIGBUS on a mapped page stops
+    /// the process).
+    static func stageIO(directory: String, _ io: IO, stderr: @escaping ([UInt8]) -> Void) -> IO {
+        var stageIO = IO(
+            stdin: { MemorySource([]) }, stdout: { _ in }, stderr: stderr, environment: io.environment,
+            currentDirectory: directory)
+        stageIO.mapsInputs = false
+        return stageIO
+    }
+
     /// Runs one claimed file's pipeline, the stages' stderr kept (up to 200 lines) as the
     /// outcome's diagnostics.
     static func runJob(_ job: WatchJob, _ io: IO) -> WatchOutcome {
         let lines = LineCapture(limit: 200)
-        // Stages run in the claim's directory with {input} the bare name: records' source.file
-        // and diagnostics name the file as it was dropped.
-        let stageIO = IO(
-            stdin: { MemorySource([]) }, stdout: { _ in }, stderr: { lines.append($0) }, environment: io.environment,
-            currentDirectory: job.directory)
+        let stageIO = Self.stageIO(directory: job.directory, io) { lines.append($0) }
         let pipeline = job.rule.pipeline
         let values = PipelineRunner.values(
             pipeline, input: job.file, out: job.out, work: job.scratch, date: job.date, cwd: io.currentDirectory)
