@@ -171,9 +171,25 @@ struct CNABEngine {
         var field: Int
         var start: Int
         var length: Int
-        /// The last accepted value's bytes (fields of up to 8 bytes), and whether there is one.
-        var last: UInt64 = 0
-        var known = false
+        /// The last four values accepted (fields of up to 8 bytes, their bytes as a number), and
+        /// how many were: values that alternate (cpf/cnpj, a few codes) are found without the table.
+        var seen: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        var count = 0
+
+        @inline(__always)
+        func accepted(_ key: UInt64) -> Bool {
+            count > 0 && seen.0 == key || count > 1 && seen.1 == key || count > 2 && seen.2 == key || count > 3 && seen.3 == key
+        }
+
+        mutating func accept(_ key: UInt64) {
+            switch count & 3 {
+            case 0: seen.0 = key
+            case 1: seen.1 = key
+            case 2: seen.2 = key
+            default: seen.3 = key
+            }
+            count += 1
+        }
     }
     var enumChecks: [EnumCheck] = []
     /// The facts `ReadAhead` worked out for the line being read, when it did.
@@ -1242,19 +1258,20 @@ struct CNABEngine {
     mutating func checkEnum(_ line: UnsafeBufferPointer<UInt8>, _ k: Int, _ number: Int) {
         let check = enumChecks[k]
         let key = Self.key(line, check.start, check.length)
-        if check.length <= 8, check.known, key == check.last { return }
+        if check.length <= 8, check.accepted(key) { return }
         let r = check.record
         let i = check.field
         let spec = infos[r].specs[i]
-        guard !spec.isBlank(in: line) else { return }
+        guard !spec.isBlank(in: line) else {
+            // A blank value is no value: nothing to warn of, then or when it comes again.
+            if check.length <= 8 { enumChecks[k].accept(key) }
+            return
+        }
         for entry in layout!.value.enumTables[spec.enumIndex] where entry.raw.count == spec.length {
             var equal = true
             for b in 0..<spec.length where line[spec.start + b] != entry.raw[b] { equal = false; break }
             if equal {
-                if check.length <= 8 {
-                    enumChecks[k].last = key
-                    enumChecks[k].known = true
-                }
+                if check.length <= 8 { enumChecks[k].accept(key) }
                 return
             }
         }

@@ -56,6 +56,36 @@ import Testing
 
     /// An unknown segment where a título's T should be ends the título before it: the U after it
     /// is an orphan (rejected with its bytes), never merged into the previous título as a second U.
+    /// An enum value the table does not list is warned of once per field, at its line, however
+    /// the values before it came: six values in turn (five listed, one blank), more than the
+    /// engine keeps of the values it has seen, then two unlisted ones.
+    @Test func anUnlistedEnumValueIsWarnedOfAtItsLine() throws {
+        let lines = Self.sample.split(separator: 0x0A, omittingEmptySubsequences: false).map(Array.init).filter { !$0.isEmpty }
+        let details = lines[2..<(lines.count - 2)]
+        var body: [[UInt8]] = []
+        var t = 0
+        var unlisted: [Int] = []
+        for k in 0..<1_200 {
+            var line = details[details.startIndex + k % details.count]
+            if line[13] == UInt8(ascii: "T") {
+                // tipo_inscricao_pagador, 133: 1, 2, 0, blank, 3, 9, ...; then 7 and 8.
+                let cycle: [UInt8] = [0x31, 0x32, 0x30, 0x20, 0x33, 0x39]
+                line[132] = t == 400 ? 0x37 : t == 500 ? 0x38 : cycle[t % cycle.count]
+                if t == 400 || t == 500 { unlisted.append(body.count + 3) }
+                t += 1
+            }
+            body.append(line)
+        }
+        let file = [lines[0], lines[1]] + body + [lines[lines.count - 2], lines[lines.count - 1]]
+        var found: [Diagnostic] = []
+        _ = try CNABReader(library: LayoutLibrary(), file: "RET.ret", options: CNABReadOptions(emit: false, threads: 1))
+            .read(MemorySource(Array(file.joined(separator: [0x0A]))), output: nil, diagnostics: DiagnosticSink { found.append($0) })
+        let warned = found.filter { $0.code == "cnab.enum" }
+        #expect(warned.count == 1, "\(warned)")
+        #expect(warned.first?.line == unlisted.first && warned.first?.column == 133, "\(warned)")
+        #expect(warned.first?.message.contains(#"is "7""#) == true, "\(warned)")
+    }
+
     @Test func anUnknownSegmentEndsTheTituloBeforeIt() throws {
         var lines = Self.sample.split(separator: 0x0A, omittingEmptySubsequences: false).map(Array.init)
         #expect(lines[4][13] == UInt8(ascii: "T") && lines[5][13] == UInt8(ascii: "U"))
