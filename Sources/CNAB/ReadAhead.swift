@@ -65,9 +65,8 @@ final class ReadAhead: @unchecked Sendable {
         var bytes: UnsafeMutablePointer<UInt8>
         let own: UnsafeMutablePointer<UInt8>
         let capacity: Int
-        /// The mapping `bytes` lies in, unmapped when the block is reset.
-        var mapping: UnsafeMutableRawPointer?
-        var mappingLength = 0
+        /// The mapped window `bytes` lies in, unmapped when the block is reset.
+        var window: MappedWindow?
         var used = 0
         var lines: [Line] = []
         var facts: [LineFacts] = []
@@ -86,9 +85,8 @@ final class ReadAhead: @unchecked Sendable {
         }
 
         func unmap() {
-            if let mapping { munmap(mapping, mappingLength) }
-            mapping = nil
-            mappingLength = 0
+            window?.unmap()
+            window = nil
             bytes = own
         }
 
@@ -123,10 +121,9 @@ final class ReadAhead: @unchecked Sendable {
     /// Pipes, and a file's last window, are read.
     let mappable: (descriptor: Int32, offset: Int, size: Int)?
 
-    init(_ source: ByteSource, blockSize: Int = 1 << 20, map: Bool = true) {
+    init(_ source: ByteSource, blockSize: Int = 1 << 20) {
         self.source = source
-        mappable = map ? (source as? FileSource)?.mappable : nil
-        if mappable != nil { MappedInput.catchTruncation() }
+        mappable = (source as? FileSource)?.mappable
         self.blockSize = max(blockSize, 1)
         // One block being filled, at most two waiting: constant memory.
         free = (0..<3).map { _ in Block(capacity: max(blockSize, 1) + LineReader.maxLineLength + 8) }
@@ -208,15 +205,12 @@ final class ReadAhead: @unchecked Sendable {
         var number = 0
         var skipping = false
         var eof = false
-        // Mapping: the file offset the current window starts at; the lines of a window are those
-        // starting in its first `span` bytes, and the window reaches `limit + 16` bytes
-        // further, so that each of them is whole (or known to be cut).
+        // Mapping: the file offset the current window starts at. Windows of four blocks: fewer
+        // maps and unmaps (each unmap interrupts the other thread to flush its address cache);
+        // at most three windows, about 12 MiB, are mapped at once.
         var mapped = mappable
         var windowStart = mapped?.offset ?? 0
-        let page = max(Int(sysconf(Int32(_SC_PAGESIZE))), 4096)
-        // Windows of four blocks: fewer maps and unmaps (each unmap interrupts the other thread
-        // to flush its address cache); at most three windows, 12 MiB, are mapped at once.
-        let span = blockSize * 4
+        let want = MappedWindow.length(span: blockSize * 4, limit: limit)
         guard var block = start(handed: 0, plan: &plan) else { return finish(nil) }
         var lines: [Line] = []
         var facts: [LineFacts] = []
@@ -230,32 +224,26 @@ final class ReadAhead: @unchecked Sendable {
         /// reads them, and its end is where read(2) finds it) or when mapping fails.
         func mapWindow() throws -> Bool {
             guard let m = mapped else { return false }
-            let want = span + limit + 16
-            if m.size - windowStart > want {
-                let mapStart = windowStart / page * page
-                let delta = windowStart - mapStart
-                let length = delta + want
-                if let p = mmap(nil, length, PROT_READ, MAP_PRIVATE, m.descriptor, off_t(mapStart)), p != MAP_FAILED {
-                    block.mapping = p
-                    block.mappingLength = length
-                    block.bytes = p.assumingMemoryBound(to: UInt8.self) + delta
-                    filled = want
-                    return true
-                }
+            let file = source as? FileSource
+            if m.size - windowStart > want, let w = file?.map(from: windowStart, count: want) {
+                block.window = w
+                block.bytes = w.bytes
+                filled = want
+                return true
             }
             mapped = nil
-            try (source as? FileSource)?.seek(to: windowStart)
+            try file?.seek(to: windowStart)
             return false
         }
         do {
             if try !mapWindow() { filled = 0 }
             while true {
                 let base = block.bytes
-                let windowed = block.mapping != nil
+                let windowed = block.window != nil
                 // Take the complete lines read so far (the first block: only a few).
                 var handOver = false
                 while true {
-                    if handed == 0 && lines.count >= Self.firstLines || windowed && scan >= span {
+                    if handed == 0 && lines.count >= Self.firstLines {
                         handOver = true
                         break
                     }

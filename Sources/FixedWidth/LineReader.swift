@@ -83,12 +83,31 @@ public final class FileSource: ByteSource {
     /// The descriptor, where reading is, and the size of a regular file, which can be mapped
     /// into memory instead of read; nil for a pipe, a FIFO, a terminal, or when `mayMap` is false.
     public var mappable: (descriptor: Int32, offset: Int, size: Int)? {
-        guard mayMap else { return nil }
+        guard mayMap, let at = position else { return nil }
+        return (fd, at.offset, at.size)
+    }
+
+    /// The bytes left to read of a regular file (its size less where reading is), mapped or
+    /// not; nil for a pipe, a FIFO, a terminal.
+    public var bytesLeft: Int? { position.map { $0.size - $0.offset } }
+
+    /// Where reading is in a regular file, and its size.
+    var position: (offset: Int, size: Int)? {
         var st = stat()
         guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG else { return nil }
         let offset = lseek(fd, 0, SEEK_CUR)
         guard offset >= 0, Int(st.st_size) >= offset else { return nil }
-        return (fd, Int(offset), Int(st.st_size))
+        return (Int(offset), Int(st.st_size))
+    }
+
+    /// Maps `count` bytes of the file from `offset` for reading (from the page `offset` lies
+    /// in); nil when the system refuses. Installs `MappedInput`'s SIGBUS handler first.
+    public func map(from offset: Int, count: Int) -> MappedWindow? {
+        MappedInput.catchTruncation()
+        let start = offset / MappedWindow.pageSize * MappedWindow.pageSize
+        let length = offset - start + count
+        guard let p = mmap(nil, length, PROT_READ, MAP_PRIVATE, fd, off_t(start)), p != MAP_FAILED else { return nil }
+        return MappedWindow(bytes: p.assumingMemoryBound(to: UInt8.self) + (offset - start), mapping: p, length: length)
     }
 
     /// Goes on reading from `offset` (after parts of the file were mapped instead of read).
@@ -125,6 +144,24 @@ extension FileSource {
             bytes += chunk[0..<n]
         }
     }
+}
+
+/// Bytes of a file mapped for reading (`FileSource.map(from:count:)`), until `unmap()`.
+public struct MappedWindow {
+    /// The byte at the offset asked for.
+    public let bytes: UnsafeMutablePointer<UInt8>
+    let mapping: UnsafeMutableRawPointer
+    let length: Int
+
+    static let pageSize = max(Int(sysconf(Int32(_SC_PAGESIZE))), 4096)
+
+    /// How much of a file a reader maps at a time to hand out the lines starting in its first
+    /// `span` bytes: `limit + 16` more, so that each of them is whole, or known to be longer
+    /// than `limit` (cut).
+    public static func length(span: Int, limit: Int) -> Int { span + limit + 16 }
+
+    /// Gives the bytes back; they must not be read after.
+    public func unmap() { munmap(mapping, length) }
 }
 
 /// Reading files through memory mappings. A mapped file that another process truncates while
@@ -259,59 +296,34 @@ public struct LineReader {
                 : try body(UnsafeBufferPointer(start: base + start, count: length), lineNumber, false)
         }
         // A regular file is mapped a window at a time while more than a window is left (no copy
-        // into the buffer, which on this kind of machine costs more than finding the lines); the
-        // lines of a window are those starting in its first `span` bytes, and it reaches
-        // `limit + 16` bytes further, so each of them is whole or known to be cut. The rest of
-        // the file is read, as a pipe is, so its end is where read(2) finds it.
-        if start == end, !eof, let file = source as? FileSource, let m = file.mappable {
-            let page = max(Int(sysconf(Int32(_SC_PAGESIZE))), 4096)
-            let span = buffer.count * 4
-            let want = span + limit + 16
-            var windowStart = m.offset
-            MappedInput.catchTruncation()
-            let original = base
-            defer { base = original }
-            while m.size - windowStart > want {
-                let mapStart = windowStart / page * page
-                let delta = windowStart - mapStart
-                guard let mapping = mmap(nil, delta + want, PROT_READ, MAP_PRIVATE, m.descriptor, off_t(mapStart)),
-                    mapping != MAP_FAILED
-                else { break }
-                defer { munmap(mapping, delta + want) }
-                base = mapping.assumingMemoryBound(to: UInt8.self) + delta
-                var at = 0
-                while at < span {
-                    let found = memchr(base + at, 0x0A, want - at)
-                    if skipping {
-                        guard let lf = found else {
-                            at = want
-                            break
-                        }
-                        at = lf.assumingMemoryBound(to: UInt8.self) - base + 1
-                        skipping = false
-                        continue
-                    }
-                    guard let lf = found else {
-                        // No LF in more than `limit` bytes: the line is cut, the rest skipped.
-                        if try !deliver(at, want - at) {
-                            // Stopped: a next call goes on after what was handed out.
-                            try file.seek(to: windowStart + at + limit)
-                            return
-                        }
-                        skipping = true
-                        at = want
-                        break
-                    }
-                    let stop = lf.assumingMemoryBound(to: UInt8.self) - base
-                    if try !deliver(at, stop - at) {
-                        try file.seek(to: windowStart + stop + 1)
-                        return
-                    }
-                    at = stop + 1
-                }
-                windowStart += at
+        // into the buffer, which on this kind of machine costs more than finding the lines), and
+        // the lines of each window handed out as a full buffer's are; the partial line at its
+        // end starts the next one. The rest of the file is read, as a pipe is, so its end is
+        // where read(2) finds it.
+        let file = start == end && !eof ? (source as? FileSource) : nil
+        let want = MappedWindow.length(span: buffer.count * 4, limit: limit)
+        var size = 0
+        var windowStart = 0
+        var window: MappedWindow? = nil
+        /// Maps the window at `windowStart`, if more than a window is left.
+        func mapWindow() -> Bool {
+            guard size - windowStart > want, let w = file?.map(from: windowStart, count: want) else { return false }
+            window = w
+            (base, start, end) = (w.bytes, 0, want)
+            return true
+        }
+        if let file, let m = file.mappable {
+            (size, windowStart) = (m.size, m.offset)
+            _ = mapWindow()
+        }
+        defer {
+            // Stopped in a window: a next call maps again from after the last line handed out.
+            if let w = window {
+                w.unmap()
+                // A regular file's descriptor seeks to any offset within it.
+                try? file?.seek(to: windowStart + start)
+                (start, end) = (0, 0)
             }
-            try file.seek(to: windowStart)
         }
         while true {
             // Hand out every complete line in the buffer.
@@ -346,6 +358,15 @@ public struct LineReader {
                     _ = try deliver(last, end - last)
                 }
                 return
+            }
+            if let w = window {
+                // The next window, else the rest read into the buffer from where this one's lines end.
+                windowStart += start
+                w.unmap()
+                window = nil
+                if mapWindow() { continue }
+                try file?.seek(to: windowStart)
+                (base, start, end) = (buffer.baseAddress!.assumingMemoryBound(to: UInt8.self), 0, 0)
             }
             // Move the partial line to the front and refill.
             if start > 0 {
