@@ -233,14 +233,11 @@ struct CNABEngine {
     var recordPrograms: [ShapeProgram] = []
     var directionLocked = false
     var codes: CodeTable?
-    /// Per movement code (its two bytes): the reason texts of the table it names (index in `reasonList`).
-    var reasonTables: [UInt16: Int] = [:]
     var reasonList: [ReasonTexts] = []
-    /// Per movement code: the ready-made `,"event":…,"description":…` (or `,"movement":…`) members.
-    var movementJSON: [UInt16: [UInt8]] = [:]
-    /// Per movement code (its two bytes as a number): 1 + its index in `codeEntries`, 0 when not
-    /// looked up yet; made on the first título written. A título finds its code's reasons and
-    /// movement members without hashing, and without retaining an array.
+    /// Per movement code (its two bytes as a number): 1 + its index in `codeEntries`, 0 for a
+    /// code the tables do not know (empty when no records are written). A título finds its
+    /// code's reason table and ready-made `,"event":…,"description":…` (or `,"movement":…`)
+    /// members without hashing, and without retaining an array.
     var codeSlots: [Int32] = []
     var codeEntries: [CodeEntry] = []
     var movementStore: [UInt8] = []
@@ -373,9 +370,7 @@ struct CNABEngine {
         codeEntries = []
         movementStore = []
         lastShape = (0, -1)
-        reasonTables = [:]
         reasonList = []
-        movementJSON = [:]
         // The occurrence table beside the layout, else beside the layouts it extends; a CNAB 240
         // bank without its own reads FEBRABAN's.
         var folders: [String] = []
@@ -398,6 +393,7 @@ struct CNABEngine {
         if parallel { try output?.setFiller(nil) }
         recordPrograms = compiled.records.indices.map { OutputSchema(layout: compiled, records: [$0]).program(for: [$0]) }
         if let codes {
+            codeSlots = [Int32](repeating: 0, count: 1 << 16)
             var tables: [String: Int] = [:]
             for (tableName, texts) in codes.reasons.sorted(by: { $0.key < $1.key }) {
                 tables[tableName] = reasonList.count
@@ -405,13 +401,13 @@ struct CNABEngine {
             }
             for (code, movement) in codes.movements {
                 guard let key = Self.key(code) else { continue }
-                if let tableName = movement.reasons, let table = tables[tableName] { reasonTables[key] = table }
+                if let tableName = movement.reasons, let table = tables[tableName] { codeEntries[entryIndex(key)].reasons = Int32(table) }
                 if retorno {
                     var json = Array(",\"event\":".utf8)
                     JSONBytes.appendString(movement.event, to: &json)
                     json += Array(",\"description\":".utf8)
                     JSONBytes.appendString(movement.text, to: &json)
-                    movementJSON[key] = json
+                    setMovement(json, of: key)
                 }
             }
             if !retorno {
@@ -419,10 +415,27 @@ struct CNABEngine {
                     guard let key = Self.key(code) else { continue }
                     var json = Array(",\"movement\":".utf8)
                     JSONBytes.appendString(movement.movement, to: &json)
-                    movementJSON[key] = json
+                    setMovement(json, of: key)
                 }
             }
         }
+    }
+
+    /// The index of a code's entry in `codeEntries`, made when it has none.
+    mutating func entryIndex(_ key: UInt16) -> Int {
+        if codeSlots[Int(key)] == 0 {
+            codeEntries.append(CodeEntry())
+            codeSlots[Int(key)] = Int32(codeEntries.count)
+        }
+        return Int(codeSlots[Int(key)]) - 1
+    }
+
+    /// Makes `json` a code's movement members.
+    mutating func setMovement(_ json: [UInt8], of key: UInt16) {
+        let i = entryIndex(key)
+        codeEntries[i].movementStart = Int32(movementStore.count)
+        codeEntries[i].movementCount = Int32(json.count)
+        movementStore += json
     }
 
     /// A 2-character code as the key of the code tables.
@@ -1040,7 +1053,8 @@ struct CNABEngine {
         guard let out = output else { return }
         let retorno = isRetorno
         // The code's reason table and movement members.
-        let entry = codeKey.map { codeEntry($0) } ?? CodeEntry()
+        let slot = codeKey.map { codeSlots.isEmpty ? 0 : Int(codeSlots[Int($0)]) } ?? 0
+        let entry = slot > 0 ? codeEntries[slot - 1] : CodeEntry()
         let reasonIndex = entry.reasons >= 0 ? Int(entry.reasons) : nil
         // A cached shape's program is kept by index; a group too long or varied to cache gets its own.
         var programIndex = -1
@@ -1094,27 +1108,6 @@ struct CNABEngine {
         try endRecord(firstLine)
     }
 
-    /// What the tables hold for a movement code, looked up once per code and file.
-    @inline(__always)
-    mutating func codeEntry(_ key: UInt16) -> CodeEntry {
-        if codeSlots.isEmpty { codeSlots = [Int32](repeating: 0, count: 1 << 16) }
-        let slot = codeSlots[Int(key)]
-        if slot > 0 { return codeEntries[Int(slot) - 1] }
-        return newCodeEntry(key)
-    }
-
-    @inline(never)
-    mutating func newCodeEntry(_ key: UInt16) -> CodeEntry {
-        var entry = CodeEntry(reasons: reasonTables[key].map(Int32.init) ?? -1)
-        if let movement = movementJSON[key] {
-            entry.movementStart = Int32(movementStore.count)
-            entry.movementCount = Int32(movement.count)
-            movementStore += movement
-        }
-        codeEntries.append(entry)
-        codeSlots[Int(key)] = Int32(codeEntries.count)
-        return entry
-    }
 
     /// Warns of each segment the layout says a título started by `firstRecord` must have and this one lacks.
     @inline(never)

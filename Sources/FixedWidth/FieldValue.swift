@@ -80,6 +80,18 @@ public struct FieldSpec: Sendable, Hashable {
     @inline(__always)
     static func isBlank(_ b: UInt8) -> Bool { b == 0x20 || b == 0 }
 
+    /// A reason code that is none: all blank (or NUL), or all zeros. (Most títulos carry only
+    /// such codes: one plain loop, no closures.)
+    @inline(__always)
+    static func isNoCode(_ code: UnsafeBufferPointer<UInt8>) -> Bool {
+        var blank = true, zeros = true
+        for c in code {
+            if !isBlank(c) { blank = false }
+            if c != 48 { zeros = false }
+        }
+        return blank || zeros
+    }
+
     @inline(__always)
     func allBlank(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
         if Words.all(line.baseAddress! + start, length, equal: 0x20) { return true }
@@ -265,7 +277,7 @@ public struct FieldSpec: Sendable, Hashable {
             while i + width <= end {
                 let code = UnsafeBufferPointer(rebasing: line[i..<(i + width)])
                 i += width
-                if code.allSatisfy(FieldSpec.isBlank) || code.allSatisfy({ $0 == 48 }) { continue }
+                if Self.isNoCode(code) { continue }
                 out.append(any ? UInt8(ascii: ",") : UInt8(ascii: "["))
                 any = true
                 if let known = reasons?.json[ReasonTexts.key(code)] {

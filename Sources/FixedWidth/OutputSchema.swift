@@ -408,28 +408,7 @@ public final class ShapeProgram: @unchecked Sendable {
             return OutputSchema.appendConcatenated(UnsafeBufferPointer(start: specBase + Int(s.aux), count: Int(s.length)), line, &out)
         }
         let spec = specBase + Int(s.aux)
-        switch spec.pointee.format {
-        case .enumeration: return enumeration(spec, line, &out)
-        case .reasons(let width) where width > 0:
-            // Most títulos carry no reason: every code blank or zeros, no value, decided here
-            // (the general path below finds the same, slower).
-            let field = line.baseAddress! + spec.pointee.start
-            let codes = spec.pointee.length / width * width
-            var any = false
-            var k = 0
-            while k < codes && !any {
-                var blank = true, zeros = true
-                for b in 0..<width {
-                    let c = field[k + b]
-                    if c != 0x20 && c != 0 { blank = false }
-                    if c != 48 { zeros = false }
-                }
-                any = !blank && !zeros
-                k += width
-            }
-            if !any { return false }
-        default: break
-        }
+        if case .enumeration = spec.pointee.format { return enumeration(spec, line, &out) }
         return spec.pointee.appendCoded(
             line, to: &out, enumTable: spec.pointee.enumIndex >= 0 ? schema.enumTables[spec.pointee.enumIndex] : nil, reasons: reasons)
     }

@@ -304,8 +304,6 @@ public struct Reconciler: Sendable {
     /// agreement's key finds costs one test more, no lookup).
     let rejectedKeys: RejectedKeys?
     let options: MatchOptions
-    /// What `warm` read, summed: a value nobody needs, stored so that the reads are made.
-    private var warmed = 0
 
     /// Whether late charges are computed (the options have rules).
     public var hasRules: Bool { options.rules != nil }
@@ -590,11 +588,9 @@ public struct Reconciler: Sendable {
     public struct Prepared: Sendable {
         /// The payment's index.
         let payment: Int32
-        /// Its key's installment, `agreement` -1 when neither key finds one: the index in the
-        /// agreement (`installment`) and among all installments (`slot`, the one `InstallmentState`).
+        /// Its key's installment, `agreement` -1 when neither key finds one.
         var agreement: Int32 = -1
         var installment: Int32 = 0
-        var slot: Int32 = 0
         var rule = MatchRule.nossoNumero
         let day: Int32
         let paid: Int
@@ -629,7 +625,6 @@ public struct Reconciler: Sendable {
                             if let (a, i, rule) = findByKey(p) {
                                 r.agreement = Int32(a)
                                 r.installment = Int32(i)
-                                r.slot = Int32(states[a].first + i)
                                 r.rule = rule
                             }
                             (shared.out + n).initialize(to: r)
@@ -653,7 +648,6 @@ public struct Reconciler: Sendable {
                 // payment's.
                 var first = -1
                 for n in prepared.indices {
-                    if n % Self.warmBatch == 0 { warm(prepared, from: n + Self.warmBatch) }
                     let k = Int(prepared[n].payment)
                     if first >= 0, prepared[first].paid == prepared[n].paid, prepared[first].day == prepared[n].day,
                         payments[Int(prepared[first].payment)].isSamePayment(as: payments[k])
@@ -677,27 +671,6 @@ public struct Reconciler: Sendable {
         /// A key of `rejectedAgreements[r]` (no taken agreement has it), by `rule`.
         case rejected(Int, MatchRule)
         case nothing
-    }
-
-    /// Payments per `warm` batch.
-    static let warmBatch = 16
-
-    /// Reads the states the next batch of payments will change, from `start` on: their
-    /// installments and agreements are anywhere in tables far larger than the caches (payments
-    /// come in date order), and each read would otherwise wait for memory in turn, twice a
-    /// payment. Read here in one short loop, independent of each other, they wait together.
-    mutating func warm(_ prepared: UnsafeBufferPointer<Prepared>, from start: Int) {
-        guard start < prepared.count else { return }
-        var touched = 0
-        installments.withUnsafeBufferPointer { installments in
-            states.withUnsafeBufferPointer { states in
-                for n in start..<min(start + Self.warmBatch, prepared.count) where prepared[n].agreement >= 0 {
-                    touched &+= installments[Int(prepared[n].slot)].balance &+ states[Int(prepared[n].agreement)].open
-                }
-            }
-        }
-        // Kept, so that the reads are not left out as unused.
-        warmed &+= touched
     }
 
     /// The installment a payment's nosso número or document number finds (rules 1 and 2). The

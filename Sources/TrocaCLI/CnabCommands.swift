@@ -28,10 +28,7 @@ enum CnabRun {
 
     /// Opens an input: `-` is standard input.
     static func source(_ name: String, _ io: IO) throws -> ByteSource {
-        if name == "-" { return io.stdin() }
-        let file = try FileSource(path: io.path(name), name: name)
-        file.mayMap = io.mapsInputs
-        return file
+        name == "-" ? io.stdin() : try io.file(io.path(name), name: name)
     }
 
     /// What a stage writes: its records to `--output` (written atomically) or standard output,

@@ -35,6 +35,14 @@ public struct IO {
     /// file, as a short read does, and go on.
     public var mapsInputs = true
 
+    /// Opens a file a stage reads (`path` as given, `name` as messages call it), to be mapped
+    /// or not as `mapsInputs` says.
+    func file(_ path: String, name: String) throws(InputError) -> FileSource {
+        let file = try FileSource(path: path, name: name)
+        file.mayMap = mapsInputs
+        return file
+    }
+
     /// Keeps `value` alive until the process exits, when it exits after this command; else does
     /// nothing (the value is freed as usual).
     func keepUntilExit(_ value: Any) {

@@ -63,14 +63,12 @@ enum PipelineRunner {
             let stdin: () -> ByteSource
             do {
                 if let previous {
-                    let source = try FileSource(path: previous, name: "-")
-                    source.mayMap = io.mapsInputs
+                    let source = try io.file(previous, name: "-")
                     stdin = { source }
                 } else if input == "-" {
                     stdin = io.stdin
                 } else {
-                    let source = try FileSource(path: io.path(input), name: input)
-                    source.mayMap = io.mapsInputs
+                    let source = try io.file(io.path(input), name: input)
                     stdin = { source }
                 }
             } catch {

@@ -203,8 +203,8 @@ enum ReconcileCommand: Command {
         var read = 0, rejected = 0, skipped = 0
         // Room for as many agreements as the file may hold (one is rarely under 256 bytes), up to
         // 1M, as for payments (`ReconcilePayments.run`): no copies into fresh, zeroed memory.
-        if let m = file?.mappable, m.size > m.offset {
-            let room = min((m.size - m.offset) / 256, 1 << 20) + 16
+        if let size = file?.bytesLeft, size > 0 {
+            let room = min(size / 256, 1 << 20) + 16
             taken.reserveCapacity(room)
             lines.reserveCapacity(room)
         }

@@ -34,7 +34,7 @@ final class ReconcilePayments: PoolJob, @unchecked Sendable {
                 // under 128 bytes), up to 4M: the array does not grow by copies into fresh memory,
                 // each page of which the kernel zeroes first. Room not used is never touched, so
                 // costs no memory, only address space (bounded, for `ulimit -v`).
-                if let size = (source as? FileSource)?.mappable.map({ $0.size - $0.offset }), size > 0 {
+                if let size = (source as? FileSource)?.bytesLeft, size > 0 {
                     payments.reserveCapacity(payments.count + min(size / 128, 1 << 22) + 16)
                 }
                 let c = try JSONLInput(name: name, source: source).forEachRecord(stage: "reconcile", sink: sink) { tape, line, raw in

@@ -62,8 +62,7 @@ import Testing
     }
 
     /// Prepared on several threads, each a part of the order, or on one: the same results.
-    /// (The scenario repeated, so that the parts and the warm-up batches of `reconcile` end
-    /// anywhere in it.)
+    /// (The scenario repeated, so that the parts end anywhere in it.)
     @Test(arguments: [1, 2, 3, 7])
     func preparedOnThreadsGivesTheSameResults(threads: Int) {
         let (start, base) = Self.scenario()
