@@ -128,6 +128,94 @@ struct KeyIndex {
         return replaced
     }
 
+    /// `key`'s slot holding `value`, when the key is one the slots hold (1 to 16 ASCII bytes);
+    /// nil for a key `updateValue` would send to the dictionary beside them.
+    static func entry(_ key: UnsafeBufferPointer<UInt8>, _ value: (Int, Int)) -> Slot? {
+        guard let (k0, k1) = slotWords(key) else { return nil }
+        return Slot(k0: k0, k1: k1, length: Int32(key.count), agreement: Int32(value.0), installment: Int32(value.1))
+    }
+
+    /// Inserts `entries` (made by `entry`), taken in the order of their home slots: one sweep
+    /// through the table, where keys in their given order land at random, each a cache miss
+    /// and a TLB miss (in a table of millions of slots that was three quarters of the time).
+    /// False, at the first key the index already holds (present before, or given twice): the
+    /// index is then part-filled, and a caller that must say which key came first starts again
+    /// key by key. `entries` is left reordered.
+    mutating func insertAll(_ entries: inout [Slot]) -> Bool {
+        while (count + entries.count) * 2 > slots.count { grow() }
+        let mask = mask
+        Self.sortByHome(&entries, mask: mask) { ($0.k0, $0.k1, $0.length) }
+        let added = slots.withUnsafeMutableBufferPointer { slots -> Int? in
+            var added = 0
+            for s in entries {
+                let i = Self.probe(UnsafeBufferPointer(slots), s.k0, s.k1, s.length, mask)
+                if slots[i].length != 0 { return nil }
+                slots[i] = s
+                added += 1
+            }
+            return added
+        }
+        guard let added else { return false }
+        count += added
+        return true
+    }
+
+    /// A key `lookUpAll` looks up, with the caller's tag.
+    struct Probe {
+        var k0: UInt64
+        var k1: UInt64
+        var length: Int32
+        var tag: Int32
+    }
+
+    /// `key` as a probe tagged `tag`, when the key is one the slots hold; nil for a key the
+    /// subscript looks up in the dictionary beside them.
+    static func probe(_ key: UnsafeBufferPointer<UInt8>, tag: Int) -> Probe? {
+        guard let (k0, k1) = slotWords(key) else { return nil }
+        return Probe(k0: k0, k1: k1, length: Int32(key.count), tag: Int32(tag))
+    }
+
+    /// Looks up every probe, in the order of their home slots (as `insertAll` inserts), calling
+    /// `found` with the tag and value of each key the index holds. `probes` is left reordered.
+    func lookUpAll(_ probes: inout [Probe], _ found: (Int, (Int, Int)) -> Void) {
+        let mask = mask
+        Self.sortByHome(&probes, mask: mask) { ($0.k0, $0.k1, $0.length) }
+        slots.withUnsafeBufferPointer { slots in
+            for p in probes {
+                let i = Self.probe(slots, p.k0, p.k1, p.length, mask)
+                if slots[i].length != 0 { found(Int(p.tag), (Int(slots[i].agreement), Int(slots[i].installment))) }
+            }
+        }
+    }
+
+    /// Sorts items by the top 16 bits of their keys' home slots (two passes of a byte; within
+    /// 1/65536 of the table the order does not matter to the cache).
+    static func sortByHome<T>(_ items: inout [T], mask: Int, _ words: (T) -> (UInt64, UInt64, Int32)) {
+        guard items.count > 1 else { return }
+        let shift = max(0, mask.nonzeroBitCount - 16)
+        var other = items
+        items.withUnsafeMutableBufferPointer { items in
+            other.withUnsafeMutableBufferPointer { other in
+                func pass(_ from: UnsafeMutableBufferPointer<T>, _ to: UnsafeMutableBufferPointer<T>, _ byte: Int) {
+                    @inline(__always) func bucket(_ item: T) -> Int {
+                        let (k0, k1, length) = words(item)
+                        return home(k0, k1, Int(length), mask) >> (shift + byte * 8) & 0xFF
+                    }
+                    var counts = [Int](repeating: 0, count: 257)
+                    for item in from { counts[bucket(item) + 1] += 1 }
+                    for b in 1..<257 { counts[b] += counts[b - 1] }
+                    for item in from {
+                        let b = bucket(item)
+                        to[counts[b]] = item
+                        counts[b] += 1
+                    }
+                }
+                pass(items, other, 0)
+                pass(other, items, 1)
+            }
+        }
+    }
+
     private mutating func grow() {
         let old = slots
         slots = Array(repeating: Slot(), count: old.count * 2)

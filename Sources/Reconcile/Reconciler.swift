@@ -358,6 +358,7 @@ public struct Reconciler: Sendable {
             k = end
         }
         let count = list.withUnsafeBufferPointer { list in list.indices.reduce(0) { $0 + list[$1].installments.count } }
+        if let (nosso, doc) = unclashedIndexes(list, count: count) { return (nosso, doc, rejected) }
         var nosso = KeyIndex(capacity: count)
         var doc = KeyIndex(capacity: count)
         // By kind and key: a nosso número and a document number of the same text are two keys
@@ -405,6 +406,41 @@ public struct Reconciler: Sendable {
             for id in names where rejected[id] == nil { rejected[id] = ReconcileError("agreement.key-conflict", reason) }
         }
         return (nosso, doc, rejected)
+    }
+
+    /// The key indexes `indexed` makes, made faster when every key fits a slot and none is
+    /// given twice (the usual file): the keys are gathered, then inserted in table order
+    /// (`KeyIndex.insertAll`). Nil otherwise: `indexed` then goes key by key, in the order
+    /// that names each clash's first agreement.
+    static func unclashedIndexes(_ list: [Agreement], count: Int) -> (nosso: KeyIndex, doc: KeyIndex)? {
+        var nossoEntries: [KeyIndex.Slot] = []
+        var docEntries: [KeyIndex.Slot] = []
+        nossoEntries.reserveCapacity(count)
+        docEntries.reserveCapacity(count)
+        let gathered = list.withUnsafeBufferPointer { list in
+            for a in list.indices {
+                let fits = list[a].installments.withUnsafeBufferPointer { installments in
+                    for i in installments.indices {
+                        if let n = installments[i].nossoNumero {
+                            guard let e = withNossoNumeroKey(n, { KeyIndex.entry($0, (a, i)) }) else { return false }
+                            nossoEntries.append(e)
+                        }
+                        if let d = installments[i].documentNumber {
+                            guard let e = KeyIndex.withUTF8(d, { KeyIndex.entry($0, (a, i)) }) else { return false }
+                            docEntries.append(e)
+                        }
+                    }
+                    return true
+                }
+                if !fits { return false }
+            }
+            return true
+        }
+        guard gathered else { return nil }
+        var nosso = KeyIndex(capacity: count)
+        var doc = KeyIndex(capacity: count)
+        guard nosso.insertAll(&nossoEntries), doc.insertAll(&docEntries) else { return nil }
+        return (nosso, doc)
     }
 
     /// A reconciler over checked agreements; those whose ids or keys clash are left out and
@@ -592,6 +628,9 @@ public struct Reconciler: Sendable {
         var agreement: Int32 = -1
         var installment: Int32 = 0
         var rule = MatchRule.nossoNumero
+        /// The installment's index in `installments` (apply reads it and the agreement's state
+        /// at once, not one after the other: each lies anywhere in memory).
+        var slot: Int32 = 0
         let day: Int32
         let paid: Int
 
@@ -599,6 +638,14 @@ public struct Reconciler: Sendable {
             payment = Int32(index)
             day = Int32(p.pointee.date.daysSinceEpoch)
             paid = p.pointee.paidCents
+        }
+
+        /// Its key's installment, found by `rule`.
+        mutating func found(_ a: Int, _ i: Int, _ rule: MatchRule, at slot: Int) {
+            agreement = Int32(a)
+            installment = Int32(i)
+            self.rule = rule
+            self.slot = Int32(slot)
         }
     }
 
@@ -608,33 +655,66 @@ public struct Reconciler: Sendable {
         precondition(order.count == payments.count && payments.count < Int32.max)
         guard !order.isEmpty else { return [] }
         let parts = max(1, min(threads, order.count / max(1, minimumPart)))
+        // Struct of pointers each part reads, and writes its own range of (unchecked Sendable).
+        struct Parts: @unchecked Sendable {
+            let payments: UnsafeBufferPointer<Payment>
+            let order: UnsafeBufferPointer<Int>
+            let byPayment: UnsafeMutablePointer<Prepared>
+            let out: UnsafeMutablePointer<Prepared>
+        }
+        func run(_ job: @Sendable (Range<Int>) -> Void) {
+            let count = order.count
+            if parts == 1 { job(0..<count) } else { DispatchQueue.concurrentPerform(iterations: parts) { part in job((count * part / parts)..<(count * (part + 1) / parts)) } }
+        }
         return payments.withUnsafeBufferPointer { payments in
             order.withUnsafeBufferPointer { order in
-                [Prepared](unsafeUninitializedCapacity: order.count) { out, count in
-                    // Each part writes its own range of `out`, and reads what no thread writes.
-                    struct Parts: @unchecked Sendable {
-                        let payments: UnsafeBufferPointer<Payment>
-                        let order: UnsafeBufferPointer<Int>
-                        let out: UnsafeMutablePointer<Prepared>
+                // Each payment prepared where it lies (in the order read, the payments one after
+                // another in memory), its keys looked up in the indexes' order (`lookUpAll`): in
+                // the order applied, each payment and each key was a cache miss. Then put in order.
+                let byPayment = UnsafeMutablePointer<Prepared>.allocate(capacity: order.count)
+                defer { byPayment.deallocate() }
+                return [Prepared](unsafeUninitializedCapacity: order.count) { out, count in
+                    let shared = Parts(payments: payments, order: order, byPayment: byPayment, out: out.baseAddress!)
+                    run { range in self.prepareInPlace(shared.payments, range, into: shared.byPayment) }
+                    run { range in
+                        for n in range { (shared.out + n).initialize(to: shared.byPayment[shared.order[n]]) }
                     }
-                    let shared = Parts(payments: payments, order: order, out: out.baseAddress!)
-                    let job = { @Sendable (part: Int) in
-                        for n in (shared.order.count * part / parts)..<(shared.order.count * (part + 1) / parts) {
-                            let p = shared.payments.baseAddress! + shared.order[n]
-                            var r = Prepared(p, shared.order[n])
-                            if let (a, i, rule) = findByKey(p) {
-                                r.agreement = Int32(a)
-                                r.installment = Int32(i)
-                                r.rule = rule
-                            }
-                            (shared.out + n).initialize(to: r)
-                        }
-                    }
-                    if parts == 1 { job(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: job) }
                     count = order.count
                 }
             }
         }
+    }
+
+    /// `prepare` of the payments in `range`, each into `byPayment` at its own index, with the
+    /// installment its keys find (rules 1 and 2): its nosso número, else its document number.
+    func prepareInPlace(_ payments: UnsafeBufferPointer<Payment>, _ range: Range<Int>, into byPayment: UnsafeMutablePointer<Prepared>) {
+        var probes: [KeyIndex.Probe] = []
+        probes.reserveCapacity(range.count)
+        for k in range {
+            let p = payments.baseAddress! + k
+            (byPayment + k).initialize(to: Prepared(p, k))
+            guard let n = p.pointee.nossoNumero else { continue }
+            Self.withNossoNumeroKey(n) { key in
+                if let probe = KeyIndex.probe(key, tag: k) {
+                    probes.append(probe)
+                } else if let (a, i) = byNossoNumero[bytes: key] {
+                    byPayment[k].found(a, i, .nossoNumero, at: states[a].first + i)
+                }
+            }
+        }
+        byNossoNumero.lookUpAll(&probes) { k, found in byPayment[k].found(found.0, found.1, .nossoNumero, at: states[found.0].first + found.1) }
+        probes.removeAll(keepingCapacity: true)
+        for k in range where byPayment[k].agreement < 0 {
+            guard let d = payments[k].documentNumber else { continue }
+            KeyIndex.withUTF8(d) { key in
+                if let probe = KeyIndex.probe(key, tag: k) {
+                    probes.append(probe)
+                } else if let (a, i) = byDocumentNumber[bytes: key] {
+                    byPayment[k].found(a, i, .documentNumber, at: states[a].first + i)
+                }
+            }
+        }
+        byDocumentNumber.lookUpAll(&probes) { k, found in byPayment[k].found(found.0, found.1, .documentNumber, at: states[found.0].first + found.1) }
     }
 
     /// Applies the payments `prepare` made ready, in their order, handing on each result.
@@ -673,20 +753,10 @@ public struct Reconciler: Sendable {
         case nothing
     }
 
-    /// The installment a payment's nosso número or document number finds (rules 1 and 2). The
-    /// rules go in order, a taken agreement's key before a rejected one's (`findOtherwise`), and a
-    /// rejected agreement's key before rule 3 (its payment is not placed on another agreement of
-    /// the same debtor by amount and date).
-    func findByKey(_ payment: UnsafePointer<Payment>) -> (Int, Int, MatchRule)? {
-        if let n = payment.pointee.nossoNumero, let (a, i) = Self.withNossoNumeroKey(n, { byNossoNumero[bytes: $0] }) {
-            return (a, i, .nossoNumero)
-        }
-        if let k = payment.pointee.documentNumber, let (a, i) = byDocumentNumber[k] { return (a, i, .documentNumber) }
-        return nil
-    }
-
-    /// The installment of a payment `findByKey` found nothing for: a rejected agreement's key,
-    /// then rule 3.
+    /// The installment of a payment its keys found nothing for (`prepare`): a rejected
+    /// agreement's key, then rule 3. The rules go in order, a taken agreement's key before a
+    /// rejected one's, and a rejected agreement's key before rule 3 (its payment is not placed
+    /// on another agreement of the same debtor by amount and date).
     func findOtherwise(_ payment: UnsafePointer<Payment>) -> Found {
         if let rejectedKeys, let (r, rule) = rejectedKeys.owner(of: payment.pointee) { return .rejected(r, rule) }
         guard let party = payment.pointee.partyDocument, let list = byParty[party] else { return .nothing }
@@ -725,8 +795,9 @@ public struct Reconciler: Sendable {
 
     mutating func apply(_ prepared: UnsafePointer<Prepared>, _ payment: UnsafePointer<Payment>) -> Applied {
         let index = Int(prepared.pointee.payment)
+        let byKey = prepared.pointee.agreement >= 0
         let found =
-            prepared.pointee.agreement >= 0
+            byKey
             ? .installment(Int(prepared.pointee.agreement), Int(prepared.pointee.installment), prepared.pointee.rule)
             : findOtherwise(payment)
         let date = CivilDate(daysSinceEpoch: Int(prepared.pointee.day))
@@ -740,7 +811,7 @@ public struct Reconciler: Sendable {
             }
             return m
         }
-        let j = states[a].first + i
+        let j = byKey ? Int(prepared.pointee.slot) : states[a].first + i
         let slot = installments[j]
         let due = CivilDate(daysSinceEpoch: Int(slot.dueDay))
         var m = Applied(payment: index, outcome: .exact)

@@ -81,6 +81,74 @@ import Testing
         #expect(one.filter { $0.outcome == .duplicate }.count > 4)
     }
 
+    /// `prepare` finds each payment's installment as a dictionary of each key would: its nosso
+    /// número (without leading zeros) first, then its document number; payments' keys of every
+    /// kind (digits, text, longer than a slot, not ASCII). The agreements' indexes built in the
+    /// table's order (mode 0), or key by key because two installments share a key (1) or a key
+    /// is not one a slot holds (2).
+    @Test(arguments: [0, 1, 2]) func preparedKeysAreTheDictionaries(mode: Int) {
+        let clash = mode == 1
+        var rng = SplitMix64(seed: 4 + UInt64(mode))
+        let texts = ["0", "7", "00123", "123", "N-1", "X", "AÇÃO-9", "A-VERY-LONG-NOSSO-NUMERO-1"]
+        func key(_ k: Int) -> String { k < texts.count ? texts[k] : "\(k % 3 == 0 ? "000" : "")\(k)" }
+        var agreements: [Agreement] = []
+        var used = Set<String>()
+        for a in 0..<300 {
+            var parts: [(String, Int, String?)] = []
+            for _ in 0..<(1 + rng.below(4)) {
+                // Not the last two texts unless mode 2: they send the indexes key by key.
+                var n = key(rng.below(2_000))
+                while mode != 2 && texts.suffix(2).contains(n) { n = key(rng.below(2_000)) }
+                let fresh = used.insert(Reconciler.nossoNumeroKey(n)).inserted
+                parts.append(("2026-10-10", 100, fresh || clash ? n : nil))
+            }
+            var made = agreement("A\(a)", parts)
+            for i in made.installments.indices where rng.below(2) == 0 { made.installments[i].documentNumber = "D\(a)/\(i)" }
+            agreements.append(made)
+        }
+        if mode == 2 { agreements[7].installments[0].documentNumber = "D7/0-Ç" }
+        let r = Reconciler(agreements: agreements)
+        #expect(r.rejected.isEmpty != clash)
+        #expect((Reconciler.unclashedIndexes(r.agreements, count: 0) != nil) == (mode != 2))
+        var nosso: [String: (Int, Int)] = [:]
+        var doc: [String: (Int, Int)] = [:]
+        for (a, made) in r.agreements.enumerated() {
+            for (i, inst) in made.installments.enumerated() {
+                if let n = inst.nossoNumero { nosso[Reconciler.nossoNumeroKey(n)] = (a, i) }
+                if let d = inst.documentNumber { doc[d] = (a, i) }
+            }
+        }
+        let payments = (0..<3_000).map { k in
+            var p = pay(rng.below(4) == 0 ? nil : key(rng.below(2_500)), 100, "2026-10-10", line: k)
+            if rng.below(2) == 0 { p.documentNumber = "D\(rng.below(320))/\(rng.below(4))\(rng.below(9) == 0 ? "-Ç" : "")" }
+            return p
+        }
+        let order = Reconciler.canonicalOrder(payments)
+        for threads in [1, 2] {
+            let prepared = r.prepare(payments, inOrder: order, threads: threads, minimumPart: 1_000)
+            for (n, p) in prepared.enumerated() {
+                let payment = payments[order[n]]
+                #expect(Int(p.payment) == order[n])
+                var expected: (Int, Int, MatchRule)? = nil
+                if let v = payment.nossoNumero, let (a, i) = nosso[Reconciler.nossoNumeroKey(v)] {
+                    expected = (a, i, .nossoNumero)
+                } else if let v = payment.documentNumber, let (a, i) = doc[v] {
+                    expected = (a, i, .documentNumber)
+                }
+                if let (a, i, rule) = expected {
+                    #expect(Int(p.agreement) == a && Int(p.installment) == i && p.rule == rule, "payment \(order[n])")
+                    #expect(Int(p.slot) == r.states[a].first + i)
+                } else {
+                    #expect(p.agreement == -1, "payment \(order[n])")
+                }
+            }
+            // Each way was taken: found by each key, and by none.
+            let found = prepared.filter { $0.agreement >= 0 }
+            #expect(found.filter { $0.rule == .nossoNumero }.count > 100 && found.filter { $0.rule == .documentNumber }.count > 50)
+            #expect(prepared.count - found.count > 100)
+        }
+    }
+
     /// The canonical order (radix-sorted keys, runs of one key by the full order) is
     /// `Payment.canonicallyOrdered`, whatever order the payments come in: random dates before and
     /// after 1970, few distinct amounts (many equal keys), amounts past the key's 40 bits.
