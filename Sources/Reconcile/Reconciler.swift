@@ -727,7 +727,9 @@ public struct Reconciler: Sendable {
                 // it was read differs), so a duplicate is one whose identity is the previous
                 // payment's.
                 var first = -1
+                var touched = 0
                 for n in prepared.indices {
+                    if n % Touch.batch == 0 { touched &+= touch(prepared[n..<min(n + Touch.batch, prepared.count)]) }
                     let k = Int(prepared[n].payment)
                     if first >= 0, prepared[first].paid == prepared[n].paid, prepared[first].day == prepared[n].day,
                         payments[Int(prepared[first].payment)].isSamePayment(as: payments[k])
@@ -740,8 +742,24 @@ public struct Reconciler: Sendable {
                     first = n
                     try body(apply(prepared.baseAddress! + n, payments.baseAddress! + k))
                 }
+                Touch.keep(touched)
             }
         }
+    }
+
+    /// Reads a word of the installment and agreement state each of these payments will change:
+    /// they lie anywhere in memory, and in this loop, whose loads wait for nothing, their cache
+    /// misses overlap, where `apply` met them one at a time (`Touch`).
+    func touch(_ batch: UnsafeBufferPointer<Prepared>.SubSequence) -> Int {
+        var sum = 0
+        installments.withUnsafeBufferPointer { installments in
+            states.withUnsafeBufferPointer { states in
+                for r in batch where r.agreement >= 0 {
+                    sum &+= installments[Int(r.slot)].balance &+ states[Int(r.agreement)].open
+                }
+            }
+        }
+        return sum
     }
 
     /// What `findOtherwise` found for a payment.

@@ -67,7 +67,19 @@ final class ReconcileRecords: PoolJob, @unchecked Sendable {
         matches.withUnsafeBufferPointer { matches in
             f.payments.withUnsafeBufferPointer { payments in
                 f.agreements.withUnsafeBufferPointer { agreements in
-                    for k in order {
+                    // The payments and agreement names the next matches read, read ahead (`Touch`):
+                    // payments lie in the order read, names in the agreements'. They were three
+                    // quarters of `matchRecord`'s time.
+                    var sum = 0
+                    for (j, k) in order.enumerated() {
+                        if j % Touch.batch == 0 {
+                            for t in order[j..<min(j + Touch.batch, order.count)] where t >= 0 {
+                                let m = matches.baseAddress! + t
+                                let p = payments.baseAddress! + m.pointee.payment
+                                sum &+= p.pointee.paidCents &+ p.pointee.sourceLine
+                                if let a = m.pointee.agreement { sum &+= f.names[a].id.utf8.count }
+                            }
+                        }
                         if k >= 0 {
                             ReconcileCommand.matchRecord(matches.baseAddress! + k, payments, f.names, f.rejectedNames, f.hasRules, into: &output)
                         } else {
@@ -76,6 +88,7 @@ final class ReconcileRecords: PoolJob, @unchecked Sendable {
                         }
                         ends.append(output.count)
                     }
+                    Touch.keep(sum)
                 }
             }
         }
