@@ -11,6 +11,14 @@ public enum Touch {
 
     private static let sink = Atomic<Int>(0)
 
+    /// A string's first byte: for a string too long to be held inline, a read of its storage,
+    /// which lies wherever it was allocated (0 for nil or an empty string).
+    @inline(__always)
+    public static func firstByte(_ s: String?) -> Int {
+        guard let s else { return 0 }
+        return s.utf8.withContiguousStorageIfAvailable { Int($0.first ?? 0) } ?? 0
+    }
+
     /// Keeps a sum of words read ahead (a relaxed store: no ordering, nothing waits).
     @inline(__always)
     public static func keep(_ sum: Int) {

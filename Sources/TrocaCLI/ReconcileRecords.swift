@@ -76,7 +76,8 @@ final class ReconcileRecords: PoolJob, @unchecked Sendable {
                             for t in order[j..<min(j + Touch.batch, order.count)] where t >= 0 {
                                 let m = matches.baseAddress! + t
                                 let p = payments.baseAddress! + m.pointee.payment
-                                sum &+= p.pointee.paidCents &+ p.pointee.sourceLine
+                                sum &+= p.pointee.paidCents &+ p.pointee.sourceLine &+ Touch.firstByte(p.pointee.nossoNumero)
+                                sum &+= Touch.firstByte(p.pointee.reference) &+ Touch.firstByte(p.pointee.documentNumber)
                                 if let a = m.pointee.agreement { sum &+= f.names[a].id.utf8.count }
                             }
                         }
