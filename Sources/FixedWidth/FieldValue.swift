@@ -9,10 +9,16 @@ public struct FieldProblem: Sendable, Hashable {
 }
 
 /// The texts of reason codes of 2 to 4 characters, as ready-made JSON objects
-/// `{"code":"08","text":"…"}`, keyed by the code's bytes (`ReasonTexts.key`).
+/// `{"code":"08","text":"…"}`. A two-character code (nearly all) finds its object by its two
+/// bytes in a flat table, with no hashing (retornos carry five codes a line, most of them
+/// blank, the rest a few codes over and over); longer ones by `key` in a dictionary.
 public struct ReasonTexts: Sendable {
-    /// Code bytes → JSON object.
-    public let json: [UInt64: [UInt8]]
+    /// Codes of 3 or 4 bytes → JSON object.
+    let long: [UInt64: [UInt8]]
+    /// Per pair of printable ASCII bytes (`pairIndex`), where its JSON object lies in
+    /// `pairBytes`: start << 32 | count (0: the code has no text).
+    let pairs: [UInt64]
+    let pairBytes: [UInt8]
 
     /// A code's bytes (up to 4) packed into one number, the first byte highest, with the length
     /// above them, so that "01" and "001" differ.
@@ -23,10 +29,19 @@ public struct ReasonTexts: Sendable {
         return k
     }
 
+    /// The flat table's index of a two-byte code, when both bytes are printable ASCII.
+    @inline(__always)
+    static func pairIndex(_ a: UInt8, _ b: UInt8) -> Int? {
+        guard a >= 0x20, a < 0x7F, b >= 0x20, b < 0x7F else { return nil }
+        return Int(a &- 0x20) * 95 + Int(b &- 0x20)
+    }
+
     /// Builds the table from code → text.
     public init(_ texts: [String: String]) {
-        var json: [UInt64: [UInt8]] = [:]
-        for (code, text) in texts {
+        var long: [UInt64: [UInt8]] = [:]
+        var pairs = [UInt64](repeating: 0, count: 95 * 95)
+        var pairBytes: [UInt8] = []
+        for (code, text) in texts.sorted(by: { $0.key < $1.key }) {
             let bytes = Array(code.utf8)
             guard (2...4).contains(bytes.count) else { continue }
             var object: [UInt8] = Array("{\"code\":".utf8)
@@ -34,9 +49,32 @@ public struct ReasonTexts: Sendable {
             object += Array(",\"text\":".utf8)
             JSONBytes.appendString(text, to: &object)
             object.append(UInt8(ascii: "}"))
-            json[bytes.withUnsafeBufferPointer { Self.key($0) }] = object
+            if bytes.count == 2, let k = Self.pairIndex(bytes[0], bytes[1]) {
+                pairs[k] = UInt64(pairBytes.count) << 32 | UInt64(object.count)
+                pairBytes += object
+            } else {
+                long[bytes.withUnsafeBufferPointer { Self.key($0) }] = object
+            }
         }
-        self.json = json
+        self.long = long
+        self.pairs = pairs
+        self.pairBytes = pairBytes
+    }
+
+    /// Appends the JSON object of `code`'s text; false (appending nothing) when it has none.
+    @inline(__always)
+    func append(_ code: UnsafeBufferPointer<UInt8>, to out: inout ByteBuffer) -> Bool {
+        if code.count == 2, let k = Self.pairIndex(code[0], code[1]) {
+            let place = pairs[k]
+            if place == 0 { return false }
+            pairBytes.withUnsafeBufferPointer { bytes in
+                out.appendBytes(UnsafeBufferPointer(rebasing: bytes[Int(place >> 32)..<Int((place >> 32) + (place & 0xFFFF_FFFF))]))
+            }
+            return true
+        }
+        guard let known = long[Self.key(code)] else { return false }
+        out.append(known)
+        return true
     }
 }
 
@@ -280,9 +318,7 @@ public struct FieldSpec: Sendable, Hashable {
                 if Self.isNoCode(code) { continue }
                 out.append(any ? UInt8(ascii: ",") : UInt8(ascii: "["))
                 any = true
-                if let known = reasons?.json[ReasonTexts.key(code)] {
-                    out.append(known)
-                } else {
+                if reasons?.append(code, to: &out) != true {
                     out.append(contentsOf: "{\"code\":")
                     JSONBytes.appendText(code, to: &out)
                     out.append(UInt8(ascii: "}"))

@@ -115,7 +115,7 @@ public final class OutputSchema: Sendable {
             }
         }
         flatten(root, level: 0)
-        keys.append(contentsOf: [UInt8](repeating: 0, count: 8))  // slack for word-at-a-time copies
+        keys.append(contentsOf: [UInt8](repeating: 0, count: 32))  // slack for copies 16 bytes at a time
         self.ops = ops
         self.keys = keys
         self.sources = sources
@@ -210,7 +210,7 @@ public final class OutputSchema: Sendable {
         {
             steps[i].op = .single
         }
-        return ShapeProgram(steps: steps, bound: bound + 16, schema: self)
+        return ShapeProgram(steps: steps, bound: bound + 32, schema: self)
     }
 
     /// Values of several fields with one path (CEP + suffix) are their bytes joined, read as the first field reads.
@@ -442,16 +442,20 @@ public final class ShapeProgram: @unchecked Sendable {
         return true
     }
 
-    /// Copies `n` bytes a word at a time; reads and writes up to 7 bytes past `n` (keys carry slack,
-    /// and the destination is reserved beyond the bound).
+    /// Copies `n` bytes 16 at a time; reads and writes up to 15 bytes past `n` (keys carry slack,
+    /// and the destination is reserved beyond the bound). A key (nearly all are under 32 bytes)
+    /// takes one or two copies, with no loop.
     @inline(__always)
     static func copyWords(_ src: UnsafePointer<UInt8>, _ n: Int, to dst: UnsafeMutablePointer<UInt8>) {
         let from = UnsafeRawPointer(src)
         let to = UnsafeMutableRawPointer(dst)
-        var k = 0
+        to.storeBytes(of: from.loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
+        if n <= 16 { return }
+        to.storeBytes(of: from.loadUnaligned(fromByteOffset: 16, as: SIMD16<UInt8>.self), toByteOffset: 16, as: SIMD16<UInt8>.self)
+        var k = 32
         while k < n {
-            to.storeBytes(of: from.loadUnaligned(fromByteOffset: k, as: UInt64.self), toByteOffset: k, as: UInt64.self)
-            k += 8
+            to.storeBytes(of: from.loadUnaligned(fromByteOffset: k, as: SIMD16<UInt8>.self), toByteOffset: k, as: SIMD16<UInt8>.self)
+            k += 16
         }
     }
 
@@ -469,6 +473,12 @@ public final class ShapeProgram: @unchecked Sendable {
             if k < n {
                 to.storeBytes(of: from.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self), toByteOffset: n - 8, as: UInt64.self)
             }
+        } else if n >= 4 {
+            // Two copies of four that overlap when `n` is under 8.
+            let from = UnsafeRawPointer(src)
+            let to = UnsafeMutableRawPointer(dst)
+            to.storeBytes(of: from.loadUnaligned(as: UInt32.self), as: UInt32.self)
+            to.storeBytes(of: from.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self), toByteOffset: n - 4, as: UInt32.self)
         } else {
             for k in 0..<n { dst[k] = src[k] }
         }

@@ -353,3 +353,34 @@ struct FieldValueTests {
         }
     }
 }
+
+/// `ReasonTexts`: each code finds its own text, written as a JSON object, whether it is looked
+/// up in the flat table of two-character codes or by key (3 or 4 characters); a code with no
+/// text, or of bytes the flat table has no place for, finds nothing.
+@Suite struct ReasonTextsTests {
+    @Test func eachCodeFindsItsOwnText() {
+        var texts: [String: String] = ["~~": "til", "  ": "brancos", "001": "um", "9999": "nove", "A\"": "aspas"]
+        for a in ["0", "1", "9", "A", "Z", "a"] {
+            for b in ["0", "5", "9", "B"] { texts[a + b] = "texto \(a)\(b) ç" }
+        }
+        let table = ReasonTexts(texts)
+        func found(_ code: String) -> String? {
+            var out = ByteBuffer(capacity: 16)
+            defer { out.deallocate() }
+            let bytes = Array(code.utf8)
+            let ok = bytes.withUnsafeBufferPointer { table.append($0, to: &out) }
+            return ok ? String(decoding: UnsafeBufferPointer(start: out.base, count: out.count), as: UTF8.self) : nil
+        }
+        for (code, text) in texts {
+            var expected: [UInt8] = Array("{\"code\":".utf8)
+            JSONBytes.appendString(code, to: &expected)
+            expected += Array(",\"text\":".utf8)
+            JSONBytes.appendString(text, to: &expected)
+            expected.append(UInt8(ascii: "}"))
+            #expect(found(code) == String(decoding: expected, as: UTF8.self), "\(code)")
+        }
+        for missing in ["07", "0A", "B0", "Z7", "01 ", "0001", "\u{0}\u{0}", "\u{7F}0", "~"] {
+            #expect(found(missing) == nil, "\(missing.utf8.map { $0 })")
+        }
+    }
+}
