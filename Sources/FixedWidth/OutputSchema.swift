@@ -272,6 +272,7 @@ public final class ShapeProgram: @unchecked Sendable {
     /// pointers: an array read through a class is retained and released on every record.
     let stepBase: UnsafeMutablePointer<Step>
     let keyBase: UnsafeMutablePointer<UInt8>
+    let keyCount: Int
     let specBase: UnsafeMutablePointer<FieldSpec>
     let stepCount: Int
     let depth: Int
@@ -288,10 +289,27 @@ public final class ShapeProgram: @unchecked Sendable {
         recordLength = schema.recordLength
         self.bound = bound
         self.schema = schema
+        // Each key with its comma before it, `,"key":`, so that a step writes both in one copy:
+        // the first value of an object drops its comma when the object closes (`emit`).
+        var steps = steps
+        var keys: [UInt8] = []
+        var placed: [Int32: Int32] = [:]
+        for i in steps.indices where steps[i].keyLength > 0 {
+            let start = steps[i].keyStart
+            if placed[start] == nil {
+                placed[start] = Int32(keys.count)
+                keys.append(UInt8(ascii: ","))
+                keys += schema.keys[Int(start)..<Int(start) + Int(steps[i].keyLength)]
+            }
+            steps[i].keyStart = placed[start]!
+            steps[i].keyLength += 1
+        }
+        keys += [UInt8](repeating: 0, count: 32)  // slack for copies 16 bytes at a time
         stepBase = .allocate(capacity: max(steps.count, 1))
         stepBase.initialize(from: steps, count: steps.count)
-        keyBase = .allocate(capacity: max(schema.keys.count, 1))
-        keyBase.initialize(from: schema.keys, count: schema.keys.count)
+        keyBase = .allocate(capacity: keys.count)
+        keyBase.initialize(from: keys, count: keys.count)
+        keyCount = keys.count
         specBase = .allocate(capacity: max(schema.specs.count, 1))
         specBase.initialize(from: schema.specs, count: schema.specs.count)
         var tables: [(start: Int32, count: Int32)] = []
@@ -339,20 +357,17 @@ public final class ShapeProgram: @unchecked Sendable {
             let n = steps.count
             var p = out.base + out.count
             var top = 0
-            var needComma = true
             var i = 0
             while i < n {
                 let step = steps[i]
                 switch step.op {
                 case .single:
                     let mark = p
-                    if needComma { p.pointee = 44; p += 1 }
                     Self.copyWords(keyBase + Int(step.keyStart), Int(step.keyLength), to: p)
                     p += Int(step.keyLength)
-                    if Self.value(step, storeBase + offsetBase[Int(step.slot)], &p) { needComma = true } else { p = mark }
+                    if !Self.value(step, storeBase + offsetBase[Int(step.slot)], &p) { p = mark }
                 case .leaf, .alternative:
                     let mark = p - out.base
-                    if needComma { p.pointee = 44; p += 1 }
                     Self.copyWords(keyBase + Int(step.keyStart), Int(step.keyLength), to: p)
                     p += Int(step.keyLength)
                     var written = false
@@ -371,29 +386,25 @@ public final class ShapeProgram: @unchecked Sendable {
                         j += 1
                     } while !written && j < n && steps[j].op == .alternative
                     while j < n && steps[j].op == .alternative { j += 1 }
-                    if written { needComma = true } else { p = out.base + mark }
+                    if !written { p = out.base + mark }
                     i = j
                     continue
                 case .open:
-                    let mark = p
-                    if needComma { p.pointee = 44; p += 1 }
+                    // `,"key":`, then the members, each `,"name":value`: when the object closes,
+                    // its first member's comma becomes the `{` (none written: all is undone).
+                    stack[top] = p - out.base
                     Self.copyWords(keyBase + Int(step.keyStart), Int(step.keyLength), to: p)
                     p += Int(step.keyLength)
-                    p.pointee = 123
-                    p += 1
-                    stack[top] = (mark - out.base) << 1 | (needComma ? 1 : 0)
                     stack[top + 1] = p - out.base
                     top += 2
-                    needComma = false
                 case .close:
                     top -= 2
                     if p - out.base == stack[top + 1] {
-                        p = out.base + (stack[top] >> 1)
-                        needComma = stack[top] & 1 == 1
+                        p = out.base + stack[top]
                     } else {
+                        out.base[stack[top + 1]] = 123
                         p.pointee = 125
                         p += 1
-                        needComma = true
                     }
                 }
                 i += 1

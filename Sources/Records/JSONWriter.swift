@@ -100,23 +100,28 @@ public enum JSONBytes {
             if v == Int.min { for b in "9223372036854775808".utf8 { out.append(b) }; return }
             v = -v
         }
-        var tmp:
-            (
-                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8
-            ) =
-                (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var n = 0
-        withUnsafeMutableBytes(of: &tmp) { buf in
-            while v > 0 {
-                buf[n] = UInt8(48 + v % 10)
-                v /= 10
-                n += 1
+        // Written backwards into a buffer of its own, two digits a division, then appended at once.
+        var tmp: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &tmp) { raw in
+            let buf = raw.bindMemory(to: UInt8.self)
+            var i = buf.count
+            while v >= 100 {
+                let q = v / 100
+                let r = v - q * 100
+                i -= 2
+                buf[i] = UInt8(truncatingIfNeeded: 48 + r / 10)
+                buf[i + 1] = UInt8(truncatingIfNeeded: 48 + r % 10)
+                v = q
             }
-            while n > 0 {
-                n -= 1
-                out.append(buf[n])
+            if v >= 10 {
+                i -= 2
+                buf[i] = UInt8(truncatingIfNeeded: 48 + v / 10)
+                buf[i + 1] = UInt8(truncatingIfNeeded: 48 + v % 10)
+            } else {
+                i -= 1
+                buf[i] = UInt8(truncatingIfNeeded: 48 + v)
             }
+            out.appendBytes(UnsafeBufferPointer(rebasing: buf[i...]))
         }
     }
 }

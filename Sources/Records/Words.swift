@@ -63,6 +63,12 @@ public enum Words {
             if x != 0 { return i + x.trailingZeroBitCount / 8 }
             i += 8
         }
+        if i < n && n >= 8 {
+            // The rest in one word ending at n: its bytes before i are known equal, so its first
+            // unequal byte is the first past i.
+            let x = load(p + n - 8) ^ pattern
+            return x == 0 ? n : n - 8 + x.trailingZeroBitCount / 8
+        }
         while i < n, p[i] == byte { i += 1 }
         return i
     }
@@ -76,6 +82,12 @@ public enum Words {
             let x = load(p + n - k - 8) ^ pattern
             if x != 0 { return k + x.leadingZeroBitCount / 8 }
             k += 8
+        }
+        if k < n && n >= 8 {
+            // The rest in one word starting at 0: its bytes past n - k are known equal.
+            let x = load(p) ^ pattern
+            // Its last unequal byte is at 7 - (leading zero bits) / 8.
+            return x == 0 ? n : n - 8 + x.leadingZeroBitCount / 8
         }
         while k < n, p[n - k - 1] == byte { k += 1 }
         return k

@@ -118,6 +118,24 @@ struct JSONBytesTests {
         #expect(out == Array((":" + expected).utf8))
     }
 
+    /// Every width and both parities of digit count, at the edges of each power of ten and
+    /// at random, as `String(_:)` writes them.
+    @Test func integersAsStringWritesThem() {
+        var values: [Int] = [Int.max, Int.min, Int.min + 1, -1, 1, 9, 10, 11, 99, 100, 101]
+        var power = 1
+        for _ in 0..<18 {
+            power *= 10
+            values += [power - 1, power, power + 1, -power, -(power - 1)]
+        }
+        var rng = SplitMix64(seed: 99)
+        for _ in 0..<2_000 { values.append(Int(truncatingIfNeeded: rng.next()) >> rng.below(63)) }
+        for v in values {
+            var out: [UInt8] = []
+            JSONBytes.appendInt(v, to: &out)
+            #expect(String(decoding: out, as: UTF8.self) == String(v), "\(v)")
+        }
+    }
+
     @Test("an object writer keeps keys in order and writes valid JSON")
     func objectWriter() throws {
         var w = JSONObjectWriter()
