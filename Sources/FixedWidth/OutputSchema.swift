@@ -178,6 +178,11 @@ public final class OutputSchema: Sendable {
                             case .document:
                                 step.kind = .document
                                 step.aux = Int32(spec.typeOffset)
+                            case .enumeration where spec.length == 1 && spec.enumIndex >= 0:
+                                step.kind = .byteEnum
+                                step.aux = Int32(spec.enumIndex)
+                                // Room for its longest JSON value (`bound` counts 6 bytes a byte).
+                                width = max(1, ((enumTables[spec.enumIndex].map(\.json.count).max() ?? 0) + 5) / 6)
                             case .reasons, .enumeration:
                                 step.kind = .coded
                                 step.aux = Int32(source.specStart)
@@ -248,6 +253,8 @@ public final class ShapeProgram: @unchecked Sendable {
         }
         enum Kind: UInt8, Sendable {
             case text, digits, number, dayMonthYear4, dayMonthYear2, year4MonthDay, time, document
+            /// An enum field of one byte (`aux` = its table): its value found by the byte (`enumByIndex`).
+            case byteEnum
             /// Reasons or enums, read through a table (`aux` = spec index).
             case coded
             /// Several fields joined (`aux` = first spec index, `length` = spec count).
@@ -282,6 +289,9 @@ public final class ShapeProgram: @unchecked Sendable {
     let enumTableBase: UnsafeMutablePointer<(start: Int32, count: Int32)>
     let enumEntryBase: UnsafeMutablePointer<(raw: Int32, rawCount: Int32, json: Int32, jsonCount: Int32)>
     let enumBytes: UnsafeMutablePointer<UInt8>
+    /// Per enum table, 256 entries: the index in `enumEntryBase` of the entry whose raw value is
+    /// that one byte, or -1.
+    let enumByIndex: UnsafeMutablePointer<Int32>
 
     init(steps: [Step], bound: Int, schema: OutputSchema) {
         stepCount = steps.count
@@ -329,6 +339,15 @@ public final class ShapeProgram: @unchecked Sendable {
         enumEntryBase.initialize(from: entries, count: entries.count)
         enumBytes = .allocate(capacity: max(bytes.count, 1))
         enumBytes.initialize(from: bytes, count: bytes.count)
+        var byByte = [Int32](repeating: -1, count: max(tables.count, 1) * 256)
+        for (t, table) in tables.enumerated() {
+            // The first entry of a raw value wins, as in `enumeration`'s search.
+            for k in (Int(table.start)..<Int(table.start + table.count)).reversed() where entries[k].rawCount == 1 {
+                byByte[t << 8 | Int(bytes[Int(entries[k].raw)])] = Int32(k)
+            }
+        }
+        enumByIndex = .allocate(capacity: byByte.count)
+        enumByIndex.initialize(from: byByte, count: byByte.count)
     }
 
     deinit {
@@ -340,6 +359,7 @@ public final class ShapeProgram: @unchecked Sendable {
         enumTableBase.deallocate()
         enumEntryBase.deallocate()
         enumBytes.deallocate()
+        enumByIndex.deallocate()
     }
 
     /// Appends `,"key":value` for every path with a value; `offsets[slot]` is where each
@@ -365,7 +385,7 @@ public final class ShapeProgram: @unchecked Sendable {
                     let mark = p
                     Self.copyWords(keyBase + Int(step.keyStart), Int(step.keyLength), to: p)
                     p += Int(step.keyLength)
-                    if !Self.value(step, storeBase + offsetBase[Int(step.slot)], &p) { p = mark }
+                    if !value(step, storeBase + offsetBase[Int(step.slot)], &p) { p = mark }
                 case .leaf, .alternative:
                     let mark = p - out.base
                     Self.copyWords(keyBase + Int(step.keyStart), Int(step.keyLength), to: p)
@@ -376,7 +396,7 @@ public final class ShapeProgram: @unchecked Sendable {
                         let s = steps[j]
                         let record = storeBase + offsetBase[Int(s.slot)]
                         if s.kind.rawValue < Step.Kind.coded.rawValue {
-                            written = Self.value(s, record, &p)
+                            written = value(s, record, &p)
                         } else {
                             out.count = p - out.base
                             written = coded(s, UnsafeBufferPointer(start: record, count: recordLength), &out, reasons)
@@ -515,7 +535,7 @@ public final class ShapeProgram: @unchecked Sendable {
 
     /// Writes one plain value; false (writing nothing) when it is absent.
     @inline(__always)
-    static func value(_ s: Step, _ record: UnsafePointer<UInt8>, _ p: inout UnsafeMutablePointer<UInt8>) -> Bool {
+    func value(_ s: Step, _ record: UnsafePointer<UInt8>, _ p: inout UnsafeMutablePointer<UInt8>) -> Bool {
         let f = record + Int(s.start)
         let n = Int(s.length)
         switch s.kind {
@@ -523,19 +543,19 @@ public final class ShapeProgram: @unchecked Sendable {
             if s.kind == .digits && Words.all(f, n, equal: 48) { return false }
             var hi = n - Words.trailing(f, n, equal: 0x20)
             var lo = Words.leading(f, hi, equal: 0x20)
-            while lo < hi, isBlank(f[lo]) { lo += 1 }
-            while hi > lo, isBlank(f[hi - 1]) { hi -= 1 }
+            while lo < hi, Self.isBlank(f[lo]) { lo += 1 }
+            while hi > lo, Self.isBlank(f[hi - 1]) { hi -= 1 }
             if lo == hi { return false }
-            string(f + lo, hi - lo, &p)
+            Self.string(f + lo, hi - lo, &p)
         case .number:
-            if isBlank(f[0]) {
+            if Self.isBlank(f[0]) {
                 var blank = true
-                for k in 0..<n where !isBlank(f[k]) { blank = false; break }
+                for k in 0..<n where !Self.isBlank(f[k]) { blank = false; break }
                 if blank { return false }
             }
             var lo = Words.leading(f, n - 1, equal: 48)
-            while lo < n - 1, f[lo] == 48 || isBlank(f[lo]) { lo += 1 }
-            copyExact(f + lo, n - lo, to: p)
+            while lo < n - 1, f[lo] == 48 || Self.isBlank(f[lo]) { lo += 1 }
+            Self.copyExact(f + lo, n - lo, to: p)
             p += n - lo
         case .dayMonthYear4, .dayMonthYear2, .year4MonthDay:
             guard Words.allDigits(f, n) else { return false }
@@ -564,7 +584,7 @@ public final class ShapeProgram: @unchecked Sendable {
             p += 12
         case .time:
             var blank = true
-            for k in 0..<n where !isBlank(f[k]) { blank = false; break }
+            for k in 0..<n where !Self.isBlank(f[k]) { blank = false; break }
             if blank { return false }
             p[0] = 34
             p[1] = f[0]; p[2] = f[1]; p[3] = 58
@@ -575,9 +595,9 @@ public final class ShapeProgram: @unchecked Sendable {
         case .document:
             if Words.all(f, n, equal: 48) { return false }
             var hi = n
-            while hi > 0, isBlank(f[hi - 1]) { hi -= 1 }
+            while hi > 0, Self.isBlank(f[hi - 1]) { hi -= 1 }
             var lo = 0
-            while lo < hi, isBlank(f[lo]) { lo += 1 }
+            while lo < hi, Self.isBlank(f[lo]) { lo += 1 }
             if lo == hi { return false }
             // Keep the document's own width: 11 for a CPF, 14 for a CNPJ, dropping the field's extra zeros.
             var keep = hi - lo
@@ -590,7 +610,18 @@ public final class ShapeProgram: @unchecked Sendable {
             }
             var first = max(lo, hi - keep)
             for k in lo..<first where f[k] != 48 { first = lo; break }
-            string(f + first, hi - first, &p)
+            Self.string(f + first, hi - first, &p)
+        case .byteEnum:
+            // As `enumeration`: a blank byte is no value; one in the table its JSON; else its text.
+            if Self.isBlank(f[0]) { return false }
+            let k = enumByIndex[Int(s.aux) << 8 | Int(f[0])]
+            if k < 0 {
+                Self.string(f, 1, &p)
+            } else {
+                let entry = enumEntryBase[Int(k)]
+                Self.copyExact(enumBytes + Int(entry.json), Int(entry.jsonCount), to: p)
+                p += Int(entry.jsonCount)
+            }
         case .coded, .concatenated:
             return false
         }
