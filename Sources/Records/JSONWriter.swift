@@ -90,6 +90,46 @@ public enum JSONBytes {
         }
     }
 
+    /// "00", "01", … "99": two digits at a time.
+    @usableFromInline static let digitPairs: StaticString =
+        "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"
+
+    /// Appends a decimal integer to a `ByteBuffer` (record numbers and line numbers, on every
+    /// record): counted, then written in place from the last digit, two at a time.
+    @inlinable
+    public static func appendInt(_ value: Int, to out: inout ByteBuffer) {
+        out.reserve(20)
+        var p = out.base + out.count
+        if value < 0 {
+            p.pointee = UInt8(ascii: "-")
+            p += 1
+        }
+        var v = value.magnitude
+        var digits = 1
+        var limit: UInt = 10
+        while digits < 19 && v >= limit {
+            digits += 1
+            limit &*= 10
+        }
+        let end = p + digits
+        var q = end
+        let pairs = UnsafeRawPointer(digitPairs.utf8Start)
+        while v >= 100 {
+            let rest = v / 100
+            q -= 2
+            UnsafeMutableRawPointer(q).storeBytes(of: pairs.loadUnaligned(fromByteOffset: Int(v &- rest &* 100) &* 2, as: UInt16.self), as: UInt16.self)
+            v = rest
+        }
+        if v >= 10 {
+            q -= 2
+            UnsafeMutableRawPointer(q).storeBytes(of: pairs.loadUnaligned(fromByteOffset: Int(v) &* 2, as: UInt16.self), as: UInt16.self)
+        } else {
+            q -= 1
+            q.pointee = UInt8(truncatingIfNeeded: 48 &+ v)
+        }
+        out.count = end - out.base
+    }
+
     /// Appends a decimal integer.
     @inlinable
     public static func appendInt<Out: ByteAppending>(_ value: Int, to out: inout Out) {

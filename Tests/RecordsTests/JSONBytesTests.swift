@@ -129,10 +129,17 @@ struct JSONBytesTests {
         }
         var rng = SplitMix64(seed: 99)
         for _ in 0..<2_000 { values.append(Int(truncatingIfNeeded: rng.next()) >> rng.below(63)) }
+        // Into an array (the generic path) and into a ByteBuffer (its own), after a prefix.
+        var buffer = ByteBuffer(capacity: 8)
+        defer { buffer.deallocate() }
         for v in values {
             var out: [UInt8] = []
             JSONBytes.appendInt(v, to: &out)
             #expect(String(decoding: out, as: UTF8.self) == String(v), "\(v)")
+            buffer.removeAll()
+            buffer.append(UInt8(ascii: ":"))
+            JSONBytes.appendInt(v, to: &buffer)
+            #expect(String(decoding: buffer.bytes, as: UTF8.self) == ":" + String(v), "\(v)")
         }
     }
 
