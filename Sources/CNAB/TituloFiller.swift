@@ -7,11 +7,17 @@ import Records
 final class TituloFiller: HoleFiller {
     let programs: [ShapeProgram]
     let reasons: [ReasonTexts]
+    /// The same, held by the arrays above, for use with no retain and release per título: the
+    /// threads share them, and each count is an atomic operation on memory both threads write.
+    let programRefs: [Unmanaged<ShapeProgram>]
+    let reasonRefs: [Unmanaged<ReasonTexts>]
     let recordLength: Int
 
     init(programs: [ShapeProgram], reasons: [ReasonTexts], recordLength: Int) {
         self.programs = programs
         self.reasons = reasons
+        programRefs = programs.map { Unmanaged.passUnretained($0) }
+        reasonRefs = reasons.map { Unmanaged.passUnretained($0) }
         self.recordLength = recordLength
     }
 
@@ -37,12 +43,18 @@ final class TituloFiller: HoleFiller {
         let recordLength = recordLength
         withUnsafeTemporaryAllocation(of: Int.self, capacity: count) { offsets in
             for slot in 0..<count { offsets[slot] = slot * recordLength }
-            // The program used without a retain and release per título (the filler holds it).
-            programs.withUnsafeBufferPointer { programs in
-                Unmanaged.passUnretained(programs[program])._withUnsafeGuaranteedRef {
-                    $0.emit(
-                        offsets: UnsafeBufferPointer(offsets), store: lines, into: &out,
-                        reasons: reasonIndex >= 0 ? reasons[reasonIndex] : nil)
+            let offsets = UnsafeBufferPointer(offsets)
+            programRefs.withUnsafeBufferPointer { programs in
+                reasonRefs.withUnsafeBufferPointer { reasons in
+                    programs[program]._withUnsafeGuaranteedRef { program in
+                        if reasonIndex >= 0 {
+                            reasons[reasonIndex]._withUnsafeGuaranteedRef {
+                                program.emit(offsets: offsets, store: lines, into: &out, reasons: $0)
+                            }
+                        } else {
+                            program.emit(offsets: offsets, store: lines, into: &out, reasons: nil)
+                        }
+                    }
                 }
             }
         }

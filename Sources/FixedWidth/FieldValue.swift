@@ -11,8 +11,10 @@ public struct FieldProblem: Sendable, Hashable {
 /// The texts of reason codes of 2 to 4 characters, as ready-made JSON objects
 /// `{"code":"08","text":"…"}`. A two-character code (nearly all) finds its object by its two
 /// bytes in a flat table, with no hashing (retornos carry five codes a line, most of them
-/// blank, the rest a few codes over and over); longer ones by `key` in a dictionary.
-public struct ReasonTexts: Sendable {
+/// blank, the rest a few codes over and over); longer ones by `key` in a dictionary. A class:
+/// the threads formatting títulos share one, and pass it on with no reference counting of its
+/// tables (each count an atomic operation on memory both threads write).
+public final class ReasonTexts: Sendable {
     /// Codes of 3 or 4 bytes → JSON object.
     let long: [UInt64: [UInt8]]
     /// Per pair of printable ASCII bytes (`pairIndex`), where its JSON object lies in
