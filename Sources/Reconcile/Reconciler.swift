@@ -688,33 +688,30 @@ public struct Reconciler: Sendable {
     /// `prepare` of the payments in `range`, each into `byPayment` at its own index, with the
     /// installment its keys find (rules 1 and 2): its nosso número, else its document number.
     func prepareInPlace(_ payments: UnsafeBufferPointer<Payment>, _ range: Range<Int>, into byPayment: UnsafeMutablePointer<Prepared>) {
+        for k in range { (byPayment + k).initialize(to: Prepared(payments.baseAddress! + k, k)) }
         var probes: [KeyIndex.Probe] = []
         probes.reserveCapacity(range.count)
-        for k in range {
-            let p = payments.baseAddress! + k
-            (byPayment + k).initialize(to: Prepared(p, k))
-            guard let n = p.pointee.nossoNumero else { continue }
-            Self.withNossoNumeroKey(n) { key in
-                if let probe = KeyIndex.probe(key, tag: k) {
-                    probes.append(probe)
-                } else if let (a, i) = byNossoNumero[bytes: key] {
-                    byPayment[k].found(a, i, .nossoNumero, at: states[a].first + i)
+        /// Looks up in `index` the key `withKey` gives each payment not found yet (a key no slot
+        /// holds at once, the others in the index's order), marking those found by `rule`.
+        func round(_ index: KeyIndex, _ rule: MatchRule, _ withKey: (Int, (UnsafeBufferPointer<UInt8>) -> Void) -> Void) {
+            probes.removeAll(keepingCapacity: true)
+            for k in range where byPayment[k].agreement < 0 {
+                withKey(k) { key in
+                    if let probe = KeyIndex.probe(key, tag: k) {
+                        probes.append(probe)
+                    } else if let (a, i) = index[bytes: key] {
+                        byPayment[k].found(a, i, rule, at: states[a].first + i)
+                    }
                 }
             }
+            index.lookUpAll(&probes) { k, found in byPayment[k].found(found.0, found.1, rule, at: states[found.0].first + found.1) }
         }
-        byNossoNumero.lookUpAll(&probes) { k, found in byPayment[k].found(found.0, found.1, .nossoNumero, at: states[found.0].first + found.1) }
-        probes.removeAll(keepingCapacity: true)
-        for k in range where byPayment[k].agreement < 0 {
-            guard let d = payments[k].documentNumber else { continue }
-            KeyIndex.withUTF8(d) { key in
-                if let probe = KeyIndex.probe(key, tag: k) {
-                    probes.append(probe)
-                } else if let (a, i) = byDocumentNumber[bytes: key] {
-                    byPayment[k].found(a, i, .documentNumber, at: states[a].first + i)
-                }
-            }
+        round(byNossoNumero, .nossoNumero) { k, body in
+            if let n = payments[k].nossoNumero { Self.withNossoNumeroKey(n, body) }
         }
-        byDocumentNumber.lookUpAll(&probes) { k, found in byPayment[k].found(found.0, found.1, .documentNumber, at: states[found.0].first + found.1) }
+        round(byDocumentNumber, .documentNumber) { k, body in
+            if let d = payments[k].documentNumber { KeyIndex.withUTF8(d, body) }
+        }
     }
 
     /// Applies the payments `prepare` made ready, in their order, handing on each result.
