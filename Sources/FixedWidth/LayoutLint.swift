@@ -266,6 +266,8 @@ public enum LayoutLint {
                     }
                 } else if !to.split(separator: ".", omittingEmptySubsequences: false).allSatisfy({ isSnakeCase(String($0)) }) {
                     add(fp + ".to", "layout.to", "\"\(to)\" is not a dotted snake_case path")
+                } else if let long = to.split(separator: ".").first(where: { $0.utf8.count > Self.maxNameLength }) {
+                    add(fp + ".to", "layout.to", "\"\(long.prefix(20))…\" in \(field.name)'s path is over \(Self.maxNameLength) characters")
                 } else {
                     leaves.insert(to)
                     var parts = to.split(separator: ".").map(String.init)
@@ -370,6 +372,10 @@ public enum LayoutLint {
             }
         }
     }
+
+    /// The longest name a `to` path may have between its dots (a JSON key the output programs
+    /// hold with a 16-bit length).
+    static let maxNameLength = 64
 
     static func isSnakeCase(_ s: String) -> Bool {
         guard let first = s.utf8.first, (97...122).contains(first) else { return false }

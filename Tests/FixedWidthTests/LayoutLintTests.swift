@@ -130,6 +130,10 @@ struct LayoutLintTests {
                 label: "to: not a path", fields: [tipo, fieldJSON("codigo", 2, 4, "9(3)", #""to": "payer..cep""#), nome], code: "layout.to",
                 path: "records[0].fields[1].to", fragment: "not a dotted snake_case path"),
             LintCase(
+                label: "to: a name over 64 characters",
+                fields: [tipo, fieldJSON("codigo", 2, 4, "9(3)", #""to": "payer.\#(String(repeating: "a", count: 65))""#), nome],
+                code: "layout.to", path: "records[0].fields[1].to", fragment: "path is over 64 characters"),
+            LintCase(
                 label: "to: unknown structural name", fields: [tipo, fieldJSON("codigo", 2, 4, "9(3)", #""to": "_lote""#), nome],
                 code: "layout.to", path: "records[0].fields[1].to", fragment: #"unknown structural name "_lote""#),
             LintCase(

@@ -84,8 +84,9 @@ import Testing
     /// `prepare` finds each payment's installment as a dictionary of each key would: its nosso
     /// número (without leading zeros) first, then its document number; payments' keys of every
     /// kind (digits, text, longer than a slot, not ASCII). The agreements' indexes built in the
-    /// table's order (mode 0), or key by key because two installments share a key (1) or a key
-    /// is not one a slot holds (2).
+    /// table's order (mode 0); with installments sharing keys (1: the clashes found key by key,
+    /// their agreements rejected, the rest indexed in the table's order); or key by key because a
+    /// key is not one a slot holds (2).
     @Test(arguments: [0, 1, 2]) func preparedKeysAreTheDictionaries(mode: Int) {
         let clash = mode == 1
         var rng = SplitMix64(seed: 4 + UInt64(mode))

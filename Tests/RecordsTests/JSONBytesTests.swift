@@ -121,7 +121,7 @@ struct JSONBytesTests {
     /// Every width and both parities of digit count, at the edges of each power of ten and
     /// at random, as `String(_:)` writes them.
     @Test func integersAsStringWritesThem() {
-        var values: [Int] = [Int.max, Int.min, Int.min + 1, -1, 1, 9, 10, 11, 99, 100, 101]
+        var values: [Int] = [0, Int.max, Int.min, Int.min + 1, -1, 1, 9, 10, 11, 99, 100, 101]
         var power = 1
         for _ in 0..<18 {
             power *= 10
@@ -130,16 +130,17 @@ struct JSONBytesTests {
         var rng = SplitMix64(seed: 99)
         for _ in 0..<2_000 { values.append(Int(truncatingIfNeeded: rng.next()) >> rng.below(63)) }
         // Into an array (the generic path) and into a ByteBuffer (its own), after a prefix.
-        var buffer = ByteBuffer(capacity: 8)
-        defer { buffer.deallocate() }
         for v in values {
+            var buffer = ByteBuffer(capacity: 64)
+            defer { buffer.deallocate() }
             var out: [UInt8] = []
             JSONBytes.appendInt(v, to: &out)
             #expect(String(decoding: out, as: UTF8.self) == String(v), "\(v)")
-            buffer.removeAll()
-            buffer.append(UInt8(ascii: ":"))
+            // At the end of a full buffer now and then, so that it grows for the digits.
+            let prefix = String(repeating: ":", count: v % 3 == 0 ? buffer.capacity - 1 : 1)
+            buffer.append(Array(prefix.utf8))
             JSONBytes.appendInt(v, to: &buffer)
-            #expect(String(decoding: buffer.bytes, as: UTF8.self) == ":" + String(v), "\(v)")
+            #expect(String(decoding: buffer.bytes, as: UTF8.self) == prefix + String(v), "\(v)")
         }
     }
 
