@@ -115,7 +115,6 @@ public final class OutputSchema: Sendable {
             }
         }
         flatten(root, level: 0)
-        keys.append(contentsOf: [UInt8](repeating: 0, count: 32))  // slack for copies 16 bytes at a time
         self.ops = ops
         self.keys = keys
         self.sources = sources
@@ -279,7 +278,6 @@ public final class ShapeProgram: @unchecked Sendable {
     /// pointers: an array read through a class is retained and released on every record.
     let stepBase: UnsafeMutablePointer<Step>
     let keyBase: UnsafeMutablePointer<UInt8>
-    let keyCount: Int
     let specBase: UnsafeMutablePointer<FieldSpec>
     let stepCount: Int
     let depth: Int
@@ -319,7 +317,6 @@ public final class ShapeProgram: @unchecked Sendable {
         stepBase.initialize(from: steps, count: steps.count)
         keyBase = .allocate(capacity: keys.count)
         keyBase.initialize(from: keys, count: keys.count)
-        keyCount = keys.count
         specBase = .allocate(capacity: max(schema.specs.count, 1))
         specBase.initialize(from: schema.specs, count: schema.specs.count)
         var tables: [(start: Int32, count: Int32)] = []

@@ -94,24 +94,11 @@ public enum JSONBytes {
     @usableFromInline static let digitPairs: StaticString =
         "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"
 
-    /// Appends a decimal integer to a `ByteBuffer` (record numbers and line numbers, on every
-    /// record): counted, then written in place from the last digit, two at a time.
+    /// Writes `v`'s decimal digits so that the last ends just before `end`, two at a time from
+    /// the last; returns where the first is (at most 20 bytes before `end`).
     @inlinable
-    public static func appendInt(_ value: Int, to out: inout ByteBuffer) {
-        out.reserve(20)
-        var p = out.base + out.count
-        if value < 0 {
-            p.pointee = UInt8(ascii: "-")
-            p += 1
-        }
-        var v = value.magnitude
-        var digits = 1
-        var limit: UInt = 10
-        while digits < 19 && v >= limit {
-            digits += 1
-            limit &*= 10
-        }
-        let end = p + digits
+    static func writeDigits(_ v: UInt, endingAt end: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+        var v = v
         var q = end
         let pairs = UnsafeRawPointer(digitPairs.utf8Start)
         while v >= 100 {
@@ -127,41 +114,41 @@ public enum JSONBytes {
             q -= 1
             q.pointee = UInt8(truncatingIfNeeded: 48 &+ v)
         }
-        out.count = end - out.base
+        return q
+    }
+
+    /// Appends a decimal integer to a `ByteBuffer` (record numbers and line numbers, on every
+    /// record): its digits counted, then written in place.
+    @inlinable
+    public static func appendInt(_ value: Int, to out: inout ByteBuffer) {
+        out.reserve(20)
+        var p = out.base + out.count
+        if value < 0 {
+            p.pointee = UInt8(ascii: "-")
+            p += 1
+        }
+        let v = value.magnitude
+        var digits = 1
+        var limit: UInt = 10
+        while digits < 19 && v >= limit {
+            digits += 1
+            limit &*= 10
+        }
+        _ = writeDigits(v, endingAt: p + digits)
+        out.count = p + digits - out.base
     }
 
     /// Appends a decimal integer.
     @inlinable
     public static func appendInt<Out: ByteAppending>(_ value: Int, to out: inout Out) {
-        if value == 0 { out.append(48); return }
-        var v = value
-        if v < 0 {
-            out.append(UInt8(ascii: "-"))
-            if v == Int.min { for b in "9223372036854775808".utf8 { out.append(b) }; return }
-            v = -v
-        }
-        // Written backwards into a buffer of its own, two digits a division, then appended at once.
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        // Written into a buffer of its own, then appended at once.
         var tmp: (UInt64, UInt64, UInt64) = (0, 0, 0)
         withUnsafeMutableBytes(of: &tmp) { raw in
-            let buf = raw.bindMemory(to: UInt8.self)
-            var i = buf.count
-            while v >= 100 {
-                let q = v / 100
-                let r = v - q * 100
-                i -= 2
-                buf[i] = UInt8(truncatingIfNeeded: 48 + r / 10)
-                buf[i + 1] = UInt8(truncatingIfNeeded: 48 + r % 10)
-                v = q
-            }
-            if v >= 10 {
-                i -= 2
-                buf[i] = UInt8(truncatingIfNeeded: 48 + v / 10)
-                buf[i + 1] = UInt8(truncatingIfNeeded: 48 + v % 10)
-            } else {
-                i -= 1
-                buf[i] = UInt8(truncatingIfNeeded: 48 + v)
-            }
-            out.appendBytes(UnsafeBufferPointer(rebasing: buf[i...]))
+            let bytes = raw.bindMemory(to: UInt8.self)
+            let end = bytes.baseAddress! + bytes.count
+            let first = writeDigits(value.magnitude, endingAt: end)
+            out.appendBytes(UnsafeBufferPointer(start: first, count: end - first))
         }
     }
 }
