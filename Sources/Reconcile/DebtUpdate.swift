@@ -11,18 +11,22 @@ public struct RecordError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The node of the record's value it is about, when it is about one: its column in the line
     /// is `JSONReader.column(ofNode:in:)`.
     public var node: Int?
+    /// Or the path of that value in the record (`installments[2].nosso_numero`, as
+    /// `JSONTape.node(_:of:)` reads it), for an error found once the record's nodes are gone.
+    public var path: String?
 
-    /// Creates an error, about the value at `node` when given.
-    public init(_ code: String, _ message: String, node: Int? = nil) {
+    /// Creates an error, about the value at `node` (or `path`) when given.
+    public init(_ code: String, _ message: String, node: Int? = nil, path: String? = nil) {
         self.code = code
         self.message = message
         self.node = node
+        self.path = path
     }
 
     /// The error as the diagnostic of record `line` of `file`, whose bytes are `raw`: at the
     /// column of the value it is about (0 when it is about none), the line quoted.
     public func diagnostic(file: String, line: Int, raw: UnsafeBufferPointer<UInt8>) -> Diagnostic {
-        let column = node.map { JSONReader.column(ofNode: $0, in: raw) } ?? 0
+        let column = node.map { JSONReader.column(ofNode: $0, in: raw) } ?? path.map { JSONReader.column(ofPath: $0, in: raw) } ?? 0
         return Diagnostic(.error, DiagnosticCode(rawValue: code), message, file: file, line: line, column: column, raw: Array(raw))
     }
 

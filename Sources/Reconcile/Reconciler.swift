@@ -353,7 +353,7 @@ public struct Reconciler: Sendable {
             while end < list.count, list[end].id == list[k].id { end += 1 }
             if end - k > 1 {
                 rejected[list[k].id] = ReconcileError(
-                    "agreement.duplicate", "agreement id \"\(list[k].id)\" is given \(end - k) times: none of them is taken")
+                    "agreement.duplicate", "agreement id \"\(list[k].id)\" is given \(end - k) times: none of them is taken", path: "id")
             }
             k = end
         }
@@ -367,14 +367,15 @@ public struct Reconciler: Sendable {
             let label: String
             let key: String
         }
-        var clashes: [ClashKey: Set<Int>] = [:]
+        /// Per key: the installments (agreement, installment index) that give it, in the order found.
+        var clashes: [ClashKey: [(a: Int, i: Int)]] = [:]
         // The keys in the order their first clash was found: an agreement clashing more than once
         // is told its first clash, the same one every run (not the first in the dictionary's order).
         var clashOrder: [ClashKey] = []
-        /// Agreements `earlier` and `a` give an installment one key.
-        func clash(_ key: ClashKey, _ earlier: Int, _ a: Int) {
+        /// Installments `earlier` and (`a`, `i`) are given one key.
+        func clash(_ key: ClashKey, _ earlier: (Int, Int), _ a: Int, _ i: Int) {
             if clashes[key] == nil { clashOrder.append(key) }
-            clashes[key, default: [earlier]].insert(a)
+            clashes[key, default: [earlier]].append((a, i))
         }
         // Through buffers: the agreements and installments are read in place, not copied (a
         // copy retains each of their strings and arrays).
@@ -384,26 +385,34 @@ public struct Reconciler: Sendable {
                     for i in installments.indices {
                         if let n = installments[i].nossoNumero {
                             withNossoNumeroKey(n) { key in
-                                if let (o, _) = nosso.updateValue((a, i), forBytes: key) {
-                                    clash(ClashKey(label: "nosso número", key: String(decoding: key, as: UTF8.self)), o, a)
+                                if let earlier = nosso.updateValue((a, i), forBytes: key) {
+                                    clash(ClashKey(label: "nosso número", key: String(decoding: key, as: UTF8.self)), earlier, a, i)
                                 }
                             }
                         }
-                        if let key = installments[i].documentNumber, let (o, _) = doc.updateValue((a, i), forKey: key) {
-                            clash(ClashKey(label: "document number", key: key), o, a)
+                        if let key = installments[i].documentNumber, let earlier = doc.updateValue((a, i), forKey: key) {
+                            clash(ClashKey(label: "document number", key: key), earlier, a, i)
                         }
                     }
                 }
             }
         }
         for clash in clashOrder {
-            let names = Set(clashes[clash]!.map { list[$0].id })
+            let places = clashes[clash]!
+            let names = Set(places.map { list[$0.a].id })
             let (label, key) = (clash.label, clash.key)
             let reason =
                 names.count == 1
                 ? "\(label) \"\(key)\" is given to two installments of agreement \"\(names.first!)\""
                 : "\(label) \"\(key)\" belongs to installments of agreements \(names.sorted().joined(separator: ", ")): none of them is taken"
-            for id in names where rejected[id] == nil { rejected[id] = ReconcileError("agreement.key-conflict", reason) }
+            // At the agreement's (first) installment with the key: the down payment, or the
+            // installment numbered n, the nth of the array.
+            let member = clash.label == "nosso número" ? "nosso_numero" : "document_number"
+            for (a, i) in places where rejected[list[a].id] == nil {
+                let number = list[a].installments[i].number
+                let path = number == 0 ? "down_payment.\(member)" : "installments[\(number - 1)].\(member)"
+                rejected[list[a].id] = ReconcileError("agreement.key-conflict", reason, path: path)
+            }
         }
         return (nosso, doc, rejected)
     }

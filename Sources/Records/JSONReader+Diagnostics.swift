@@ -151,25 +151,45 @@ extension JSONReader {
 }
 
 extension JSONTape {
-    /// The node of a dotted path (`payer.document`) from the object at `index`, or nil.
+    /// The node of a path from the object at `index`, or nil: members by name, separated by dots
+    /// (`payer.document`), and array elements by their 0-based index in brackets
+    /// (`installments[2].nosso_numero`). A part that is not `name[k]…` is a member name as it is.
     public func node(_ path: String, of index: Int = 0) -> Int? {
-        let dot = path.utf8.withContiguousStorageIfAvailable { memchr($0.baseAddress!, 46, $0.count) != nil } ?? path.contains(".")
-        if !dot { return member(path, of: index) }
-        // Dotted: one member after another, without building an array of the parts.
         var at = index
-        var rest = Substring(path)
-        while let dotIndex = rest.firstIndex(of: ".") {
-            guard let next = member(String(rest[..<dotIndex]), of: at) else { return nil }
+        for part in path.split(separator: ".", omittingEmptySubsequences: false) {
+            let (name, elements) = Self.pathPart(part)
+            guard let next = member(String(name), of: at) else { return nil }
             at = next
-            rest = rest[rest.index(after: dotIndex)...]
+            for k in elements {
+                guard self[at].kind == .array, k < Int(self[at].count) else { return nil }
+                var element = at + 1
+                for _ in 0..<k { element = self.next(after: element) }
+                at = element
+            }
         }
-        return member(String(rest), of: at)
+        return at
+    }
+
+    /// A path part's member name and the element indexes after it: `installments[2]` is
+    /// ("installments", [2]); a part with no well-formed brackets is all name.
+    static func pathPart(_ part: Substring) -> (Substring, [Int]) {
+        guard part.last == "]", let open = part.firstIndex(of: "[") else { return (part, []) }
+        var indexes: [Int] = []
+        var rest = part[open...]
+        while rest.first == "[" {
+            guard let close = rest.firstIndex(of: "]"), let k = Int(rest[rest.index(after: rest.startIndex)..<close]), k >= 0 else {
+                return (part, [])
+            }
+            indexes.append(k)
+            rest = rest[rest.index(after: close)...]
+        }
+        return rest.isEmpty ? (part[..<open], indexes) : (part, [])
     }
 }
 
 extension JSONReader {
-    /// The 1-based column in `line` of the value at the dotted `path` (`payer.address.cep`) of
-    /// the object the line is; 0 when the line has none there or is not a JSON object. It parses
+    /// The 1-based column in `line` of the value at `path` (`payer.address.cep`,
+    /// `installments[0].due_date`: `JSONTape.node(_:of:)`) of the object the line is; 0 when the line has none there or is not a JSON object. It parses
     /// the line again, so is for the rare record refused, not for every one.
     public static func column(ofPath path: String, in line: UnsafeBufferPointer<UInt8>) -> Int {
         var tape = JSONTape()

@@ -249,7 +249,12 @@ enum ReconcileCommand: Command {
         }
         for c in clashing {
             rejected += 1
-            sink.report(Diagnostic(.error, DiagnosticCode(rawValue: c.error.code), c.error.message, file: path, line: c.line, raw: raws[c.line]))
+            // At the column of the value it is about (the id, the clashing key) when the line is at hand.
+            if let raw = raws[c.line] {
+                sink.report(raw.withUnsafeBufferPointer { c.error.diagnostic(file: path, line: c.line, raw: $0) })
+            } else {
+                sink.report(Diagnostic(.error, DiagnosticCode(rawValue: c.error.code), c.error.message, file: path, line: c.line))
+            }
         }
         return (reconciler, read, rejected, skipped)
     }

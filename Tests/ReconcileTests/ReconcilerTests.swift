@@ -422,3 +422,41 @@ extension Array {
         #expect(r.rejected.keys.sorted() == ["A", "B"])
     }
 }
+
+/// A rejected agreement's error names the value it is about, for the reject's column: the id
+/// given twice, or the agreement's first installment carrying the clashing key (the entrada is
+/// `down_payment`, installment n the nth of `installments`).
+@Suite struct ReconcilerConflictPlaceTests {
+    @Test func eachRejectedAgreementIsToldWhereItsKeyIs() {
+        let r = Reconciler(agreements: [
+            agreement("A", [("2026-10-10", 1_000, "N1"), ("2026-11-10", 1_000, "K7")], entrada: ("2026-09-10", 500, "E0")),
+            agreement("B", [("2026-10-10", 1_000, "K7")]),
+            agreement("C", [("2026-10-10", 1_000, "X1")], entrada: ("2026-09-10", 500, "E0")),
+            agreement("D", [("2026-10-10", 1_000, "S1"), ("2026-11-10", 1_000, "S2"), ("2026-12-10", 1_000, "S1")]),
+            agreement("T", [("2026-10-10", 1_000, "T1")]), agreement("T", [("2026-10-10", 1_000, "T2")]),
+        ])
+        #expect(r.rejected.keys.sorted() == ["A", "B", "C", "D", "T"])
+        // A's first clash found (agreements are indexed in id order) is K7, with B: it is told
+        // that one, not the later one of its entrada with C's.
+        #expect(r.rejected["A"]?.path == "installments[1].nosso_numero")
+        #expect(r.rejected["C"]?.path == "down_payment.nosso_numero")
+        #expect(r.rejected["B"]?.path == "installments[0].nosso_numero")
+        #expect(r.rejected["D"]?.path == "installments[0].nosso_numero")
+        #expect(r.rejected["T"]?.path == "id")
+        #expect(r.rejected["T"]?.code == "agreement.duplicate")
+    }
+
+    @Test func aDocumentNumberClashIsAtTheDocumentNumber() {
+        let docs = ["Q1", "Q2"].map { id in
+            Agreement(
+                id: id, partyDocument: "11144477735", createdOn: day("2026-09-01"), totalCents: 2_000,
+                installments: [
+                    Installment(number: 1, dueDate: day("2026-10-10"), amountCents: 1_000, documentNumber: "\(id)-1"),
+                    Installment(number: 2, dueDate: day("2026-11-10"), amountCents: 1_000, documentNumber: "SAME"),
+                ])
+        }
+        let r = Reconciler(agreements: docs)
+        #expect(r.rejected["Q1"]?.path == "installments[1].document_number")
+        #expect(r.rejected["Q2"]?.path == "installments[1].document_number")
+    }
+}

@@ -52,3 +52,33 @@ import Testing
         #expect([0xFF, 0xFE, 0x7B, 0x00].withUnsafeBufferPointer { JSONReader.column(ofNode: 1, in: $0) } == 0)
     }
 }
+
+/// Paths with array elements: `installments[1].due_date` is the second installment's due date.
+@Suite struct JSONPathColumnTests {
+    static let line = #"{"id":"A1","installments":[{"number":1,"due_date":"2026-02-31"},{"number":2,"due_date":"2026-03-10"}],"m":[[5,6],[7]]}"#
+
+    static func column(_ path: String) -> Int {
+        Array(line.utf8).withUnsafeBufferPointer { JSONReader.column(ofPath: path, in: $0) }
+    }
+
+    /// The 1-based column where `fragment` first starts in the line (an ASCII line).
+    static func start(of fragment: String) -> Int {
+        line.distance(from: line.startIndex, to: line.range(of: fragment)!.lowerBound) + 1
+    }
+
+    @Test func elementsAreFoundByIndex() {
+        #expect(Self.column("installments[1].due_date") == Self.start(of: #""2026-03-10""#))
+        #expect(Self.column("installments[0].due_date") == Self.start(of: #""2026-02-31""#))
+        #expect(Self.column("installments[1]") == Self.start(of: #"{"number":2"#))
+        #expect(Self.column("m[1][0]") == Self.start(of: "7]"))
+        #expect(Self.column("id") == Self.start(of: #""A1""#))
+    }
+
+    @Test func aMissingElementOrAMalformedPartIsNotFound() {
+        #expect(Self.column("installments[2].due_date") == 0)
+        #expect(Self.column("id[0]") == 0)
+        #expect(Self.column("installments[x].number") == 0)
+        #expect(Self.column("installments[-1]") == 0)
+        #expect(Self.column("installments[0]x") == 0)
+    }
+}
