@@ -96,7 +96,8 @@ enum Filters {
                 try mask(out, "##.###.###/####-##", "a CNPJ of 14 characters", into: &scratch)
                 swap(&out, &scratch)
             case .document:
-                if out.count == 11 {
+                // Its length without the masks' separators, should it come written with them.
+                if out.lazy.filter({ $0 != UInt8(ascii: ".") && $0 != UInt8(ascii: "-") && $0 != UInt8(ascii: "/") }).count == 11 {
                     try mask(out, "###.###.###-##", "a CPF", into: &scratch)
                 } else {
                     try mask(out, "##.###.###/####-##", "a CPF (11) or CNPJ (14)", into: &scratch)
@@ -234,14 +235,21 @@ enum Filters {
         let slots = UnsafeBufferPointer(start: pattern.utf8Start, count: pattern.utf8CodeUnitCount)
         var needed = 0
         for s in slots where s == UInt8(ascii: "#") { needed += 1 }
-        guard bytes.count == needed, bytes.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) }) else {
+        // A value already written with separators (`80010-000`, `01.310-100`, `529.982.247-25`,
+        // as an ERP or `letters select` may pass it on) is taken without them: the mask's own,
+        // and `.` and `-` (which a CEP may carry, docs/letters.md), nothing else.
+        let isSeparator = { (b: UInt8) in
+            b == UInt8(ascii: ".") || b == UInt8(ascii: "-") || (b != UInt8(ascii: "#") && slots.contains(b))
+        }
+        let characters = bytes.contains(where: isSeparator) ? bytes.filter { !isSeparator($0) } : bytes
+        guard characters.count == needed, characters.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) }) else {
             throw FilterProblem(message: "expected \(expected), found \"\(String(decoding: bytes, as: UTF8.self))\"")
         }
         out.removeAll(keepingCapacity: true)
         var k = 0
         for s in slots {
             if s == UInt8(ascii: "#") {
-                out.append(bytes[k])
+                out.append(characters[k])
                 k += 1
             } else {
                 out.append(s)

@@ -180,7 +180,7 @@ public struct LetterSelector {
                 }
             }
             Self.put(u, into: &o, updated: "updated_cents")
-            statement.add(u)
+            do { try statement.add(u) } catch { return .rejected(code: error.code, message: error.message, path: nil) }
             titles.append(.object(o))
         }
         let totals = (face: statement.principalCents, updated: statement.totalCents)

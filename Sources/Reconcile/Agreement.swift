@@ -181,7 +181,18 @@ public struct Agreement: Sendable, Hashable {
             }
             previous = inst
         }
-        let sum = installments.reduce(0) { $0 + $1.amountCents }
+        // Each amount is at most `Cents.maximum`: only thousands of installments could pass Int's
+        // range, and that many is an agreement refused, never a trap.
+        var sum = 0
+        for inst in installments {
+            let (next, overflow) = sum.addingReportingOverflow(inst.amountCents)
+            guard !overflow else {
+                throw ReconcileError(
+                    "agreement.total", "the entrada and installments add up to more than \(Money.format(Int.max)), expected total_cents \(Money.format(total))",
+                    node: at.totalCents)
+            }
+            sum = next
+        }
         guard sum == total else {
             throw ReconcileError(
                 "agreement.total",
@@ -217,6 +228,11 @@ public struct Agreement: Sendable, Hashable {
         }
         guard amount > 0 else {
             throw ReconcileError("agreement.amount", "\(path): expected amount_cents above zero, found \(amount)", node: member.amountCents)
+        }
+        guard amount <= Cents.maximum else {
+            throw ReconcileError(
+                "agreement.amount", "\(path): expected amount_cents of at most \(Cents.maximum) (R$ 10 trilhões), found \(amount)",
+                node: member.amountCents)
         }
         return Installment(
             number: number, dueDate: due, amountCents: amount, nossoNumero: try tape.text(at: member.nossoNumero, "nosso_numero"),

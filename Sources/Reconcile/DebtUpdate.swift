@@ -159,7 +159,7 @@ extension DebtRules {
 
 /// A debt statement (demonstrativo de débito) of one party: its títulos' updates summed.
 ///
-/// Use: `var s = DebtStatement(partyDocument: doc)`, `s.add(update)` for each of its títulos.
+/// Use: `var s = DebtStatement(partyDocument: doc)`, `try s.add(update)` for each of its títulos.
 public struct DebtStatement: Sendable, Hashable {
     /// The party's CPF or CNPJ.
     public var partyDocument: String
@@ -183,15 +183,27 @@ public struct DebtStatement: Sendable, Hashable {
     /// An empty statement for a party.
     public init(partyDocument: String) { self.partyDocument = partyDocument }
 
-    /// Adds one título's update.
-    public mutating func add(_ u: DebtUpdate) {
-        titles += 1
-        principalCents += u.principalCents
-        correctionCents += u.correctionCents
-        fineCents += u.fineCents
-        interestCents += u.interestCents
-        feesCents += u.feesCents
-        discountCents += u.discountCents
-        totalCents += u.totalCents
+    /// Adds one título's update; `update.overflow` (the statement left as it was) when a sum
+    /// would pass Int's range: a título is at most `Cents.maximum`, so it takes over 9,000 of
+    /// them at the most for one party, but that is a título refused, never a trap.
+    public mutating func add(_ u: DebtUpdate) throws(UpdateError) {
+        var next = self
+        func sum(_ a: Int, _ b: Int, _ what: String) throws(UpdateError) -> Int {
+            let (s, overflow) = a.addingReportingOverflow(b)
+            guard !overflow else {
+                throw UpdateError(
+                    "update.overflow", "the demonstrativo of \(partyDocument) would come to more than \(Money.format(Int.max)) (its \(what)) with this título")
+            }
+            return s
+        }
+        next.titles += 1
+        next.principalCents = try sum(principalCents, u.principalCents, "principal")
+        next.correctionCents = try sum(correctionCents, u.correctionCents, "correção")
+        next.fineCents = try sum(fineCents, u.fineCents, "multa")
+        next.interestCents = try sum(interestCents, u.interestCents, "juros")
+        next.feesCents = try sum(feesCents, u.feesCents, "honorários")
+        next.discountCents = try sum(discountCents, u.discountCents, "desconto")
+        next.totalCents = try sum(totalCents, u.totalCents, "total")
+        self = next
     }
 }

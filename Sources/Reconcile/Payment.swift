@@ -101,6 +101,10 @@ public struct Payment: Sendable, Hashable {
         guard cents > 0 else {
             throw ReconcileError("reconcile.payment-amount", "expected paid_cents above zero, found \(cents)", node: at.paidCents)
         }
+        guard cents <= Cents.maximum else {
+            throw ReconcileError(
+                "reconcile.payment-amount", "expected paid_cents of at most \(Cents.maximum) (R$ 10 trilhões), found \(cents)", node: at.paidCents)
+        }
         guard let date else {
             throw ReconcileError(
                 "reconcile.payment-date",

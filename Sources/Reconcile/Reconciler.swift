@@ -878,7 +878,9 @@ public struct Reconciler: Sendable {
         installments[j].balance = m.balanceCents
         states[a].open -= m.appliedCents + m.writtenOffCents
         states[a].paid += m.appliedCents
-        states[a].credit += m.creditCents
+        // A payment is at most `Cents.maximum`, but nothing bounds how many overpay one agreement:
+        // past Int's range (9,224 payments of the maximum) its credit is held at Int.max, not trapped.
+        states[a].credit = states[a].credit.addingReportingOverflow(m.creditCents).overflow ? Int.max : states[a].credit + m.creditCents
         if m.balanceCents > 0 {
             m.outcome = .partial
         } else if m.daysLate > 0, balance > 0 {

@@ -82,9 +82,10 @@ enum UpdateCommand: Command {
             do {
                 let title = try DebtTitle(tape)
                 let u = try rules.update(principalCents: title.amountCents, dueDate: title.dueDate, asOf: asOf, index: index)
+                // Into its party's statement first: a título the statement cannot sum is refused whole.
+                if let doc = title.partyDocument { try statements[doc, default: DebtStatement(partyDocument: doc)].add(u) }
                 try output.write(record(title, u, asOf: asOf, tape: tape, file: name, line: line))
                 written += 1
-                if let doc = title.partyDocument { statements[doc, default: DebtStatement(partyDocument: doc)].add(u) }
             } catch let e as UpdateError {
                 rejected += 1
                 sink.report(e.diagnostic(file: name, line: line, raw: raw))

@@ -151,6 +151,12 @@ func lines(_ t: Template, _ j: JSONValue) throws(RenderProblem) -> [String] {
         ("{{payer.document | cnpj}}", #"{"payer":{"document":"11444777000161"}}"#, "11.444.777/0001-61"),
         ("{{payer.document | document}}", #"{"payer":{"document":"12ABC34501DE35"}}"#, "12.ABC.345/01DE-35"),
         ("{{payer.address.cep | cep}}", #"{"payer":{"address":{"cep":"01310100"}}}"#, "01310-100"),
+        // Already written with the mask's separators (as docs/letters.md lets a CEP be): the same.
+        ("{{payer.address.cep | cep}}", #"{"payer":{"address":{"cep":"80010-000"}}}"#, "80010-000"),
+        ("{{payer.address.cep | cep}}", #"{"payer":{"address":{"cep":"01.310-100"}}}"#, "01310-100"),
+        ("{{payer.document | cpf}}", #"{"payer":{"document":"529.982.247-25"}}"#, "529.982.247-25"),
+        ("{{payer.document | document}}", #"{"payer":{"document":"529.982.247-25"}}"#, "529.982.247-25"),
+        ("{{payer.document | document}}", #"{"payer":{"document":"11.444.777/0001-61"}}"#, "11.444.777/0001-61"),
         ("{{as_of | date}}", #"{"as_of":"2026-02-28"}"#, "28/02/2026"),
         ("{{payer.name | upper}}", #"{"payer":{"name":"João da Conceição"}}"#, "JOÃO DA CONCEIÇÃO"),
         ("[{{payer.name | pad:6}}]", #"{"payer":{"name":"Açaí"}}"#, "[Açaí  ]"),
@@ -166,5 +172,9 @@ func lines(_ t: Template, _ j: JSONValue) throws(RenderProblem) -> [String] {
 
     @Test func maskRefusesTheWrongLength() throws {
         #expect(throws: RenderProblem.self) { try template("{{payer.document | cpf}}").render(job(#"{"payer":{"document":"123"}}"#)) }
+        // Only the mask's own separators are dropped: anything else is still refused, as written.
+        #expect(throws: RenderProblem.self) { try template("{{payer.address.cep | cep}}").render(job(#"{"payer":{"address":{"cep":"80010 000"}}}"#)) }
+        #expect(throws: RenderProblem.self) { try template("{{payer.address.cep | cep}}").render(job(#"{"payer":{"address":{"cep":"80010-0000"}}}"#)) }
+        #expect(throws: RenderProblem.self) { try template("{{payer.document | cpf}}").render(job(#"{"payer":{"document":"529/982/247-2"}}"#)) }
     }
 }

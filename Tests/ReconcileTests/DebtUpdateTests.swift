@@ -116,10 +116,23 @@ func pct(_ text: String) -> Rate { Rate(percent: text, signed: true)! }
         let a = try Self.standard.update(principalCents: 100_000, dueDate: day("2026-01-10"), asOf: day("2026-02-09"), index: nil)
         let b = try Self.standard.update(principalCents: 5_000, dueDate: day("2026-03-10"), asOf: day("2026-02-09"), index: nil)
         var s = DebtStatement(partyDocument: "52998224725")
-        s.add(a)
-        s.add(b)
+        try s.add(a)
+        try s.add(b)
         // 113.300 + 5.000 (not yet due) = 118.300.
         #expect(s.titles == 2 && s.principalCents == 105_000 && s.totalCents == 118_300 && s.feesCents == 10_300)
+    }
+
+    /// A sum past Int's range refuses the título (`update.overflow`) and leaves the statement as
+    /// it was; it never traps.
+    @Test func aStatementThatWouldOverflowRefusesTheTitle() throws {
+        let most = DebtUpdate(daysLate: 0, principalCents: Cents.maximum)
+        var s = DebtStatement(partyDocument: "52998224725")
+        let fits = Int.max / Cents.maximum  // 9,223 títulos of the most
+        for _ in 0..<fits { try s.add(most) }
+        let before = s
+        #expect(throws: UpdateError.self) { try s.add(most) }
+        do { try s.add(most) } catch { #expect(error.code == "update.overflow" && error.message.contains("52998224725")) }
+        #expect(s == before && s.titles == fits && s.totalCents == fits * Cents.maximum)
     }
 }
 

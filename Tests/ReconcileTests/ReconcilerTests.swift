@@ -460,3 +460,23 @@ extension Array {
         #expect(r.rejected["Q2"]?.path == "installments[1].document_number")
     }
 }
+
+/// Money past Int's range is refused or held, never trapped on (a trap would end the run with
+/// no diagnostic and no output).
+@Suite struct ReconcilerOverflowTests {
+    /// Credit is unbounded (any number of payments may overpay a current agreement): past Int's
+    /// range it is held at Int.max. 9,224 payments of the most a payment may be (R$ 10 trilhões)
+    /// go to the first installment, long paid, while the second keeps the agreement current.
+    @Test func creditPastIntsRangeIsHeld() {
+        var r = Reconciler(agreements: [agreement("A", [("2026-10-10", 10_000, "P1"), ("2030-10-10", 10_000, "P2")])])
+        let count = Int.max / Cents.maximum + 1
+        // Each payment on its own day (else they would be one payment seen many times).
+        let payments = (0..<count).map { k in
+            Payment(kind: "payment", nossoNumero: "P1", paidCents: Cents.maximum, date: CivilDate(daysSinceEpoch: 20_000 + k), sourceLine: k + 1)
+        }
+        let m = r.reconcile(payments)
+        #expect(m.count == count && m.allSatisfy { $0.outcome == .overpaid || $0.outcome == .late })
+        let s = r.standing(of: 0, asOf: day("2026-11-23"))
+        #expect(s.creditCents == Int.max && s.status == "current")
+    }
+}

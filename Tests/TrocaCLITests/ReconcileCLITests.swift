@@ -337,3 +337,32 @@ extension BinaryTests {
         #expect(raws[3] == agreements[2], "\(raws)")
     }
 }
+
+/// Amounts past R$ 10 trilhões (`Cents.maximum`) are refused with their reason at their column,
+/// as `update` refuses them; they used to trap once summed (an installment total, a credit).
+@Suite struct ReconcileAmountLimitTests {
+    @Test func amountsPastTheMostAreRefusedNotTrapped() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let huge = 999_999_999_999_999_999
+        let most = 1_000_000_000_000_000  // Cents.maximum, R$ 10 trilhões
+        let big = (1...10).map { #"{"number":\#($0),"due_date":"2026-02-\#(10 + $0)","amount_cents":\#(huge)}"# }
+        let small = (1...3).map { #"{"number":\#($0),"due_date":"2026-02-\#(10 + $0)","amount_cents":100,"nosso_numero":"K\#($0)"}"# }
+        let agreements = [
+            #"{"record":"agreement","id":"O1","party_document":"52998224725","created_on":"2026-01-05","total_cents":\#(huge),"installments":[\#(big.joined(separator: ","))]}"#,
+            #"{"record":"agreement","id":"O2","party_document":"52998224725","created_on":"2026-01-05","total_cents":300,"installments":[\#(small.joined(separator: ","))]}"#,
+        ]
+        try (agreements.joined(separator: "\n") + "\n").write(toFile: dir + "/acordos.jsonl", atomically: true, encoding: .utf8)
+        let payments = (1...3).map { #"{"record":"payment","nosso_numero":"K\#($0)","payment_date":"2026-02-10","paid_cents":\#(huge)}"# }
+            + [#"{"record":"payment","nosso_numero":"K1","payment_date":"2026-02-10","paid_cents":\#(most)}"#]
+        let r = troca(["reconcile", "--agreements", "acordos.jsonl", "--as-of", "2026-02-20"], stdin: Array((payments.joined(separator: "\n") + "\n").utf8), cwd: dir)
+        #expect(r.status == .dataError)
+        // The first installment's amount: where its value starts.
+        let column = agreements[0].distance(from: agreements[0].startIndex, to: agreements[0].range(of: #""amount_cents":"#)!.upperBound) + 1
+        #expect(r.stderrText.contains("acordos.jsonl:1:\(column): error: [agreement.amount] installment 1: expected amount_cents of at most 1000000000000000"), "\(r.stderrText)")
+        #expect(r.stderrText.components(separatedBy: "[reconcile.payment-amount] expected paid_cents of at most").count == 4, "\(r.stderrText)")
+        #expect(r.stderrText.contains("read 4 records: 1 payments, 3 rejected"), "\(r.stderrText)")
+        let match = try #require(r.records.first { $0["record"] as? String == "match" })
+        #expect(match["outcome"] as? String == "overpaid" && match["credit_cents"] as? Int == most - 100)
+    }
+}
