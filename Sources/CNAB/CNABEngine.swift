@@ -790,7 +790,7 @@ struct CNABEngine {
         if h.startsGroup {
             try closeGroup()
             batch!.titles += 1
-            batch!.face += h.face.integer(in: line) ?? 0
+            batch!.face = Self.sum(batch!.face, h.face.integer(in: line) ?? 0)
             group.open = true
             group.batch = batch!.number
             add(line, number, r, problems)
@@ -879,8 +879,8 @@ struct CNABEngine {
         scope: String, whole: String
     ) {
         let info = infos[r]
-        let counted = info.titleCounts.reduce(0) { $0 + (integer(line, r, $1) ?? 0) }
-        let total = info.titleTotals.reduce(0) { $0 + (integer(line, r, $1) ?? 0) }
+        let counted = info.titleCounts.reduce(0) { Self.sum($0, integer(line, r, $1) ?? 0) }
+        let total = info.titleTotals.reduce(0) { Self.sum($0, integer(line, r, $1) ?? 0) }
         guard counted != 0 || total != 0 else { return }
         if counted != read.titles {
             report(
@@ -890,9 +890,23 @@ struct CNABEngine {
         if total != read.face {
             report(
                 .warning, codes.total,
-                "\(scope) trailer totals \(Money.format(total)), the títulos' face values add up to \(Money.format(read.face))",
+                "\(scope) trailer totals \(Self.sumText(total)), the títulos' face values add up to \(Self.sumText(read.face))",
                 line: number, column: column(r, info.titleTotals.first))
         }
+    }
+
+    /// Amounts and counts read from a file, added: past Int's range (a file of thousands of
+    /// 15-digit amounts, made or damaged so) the sum is held at Int.max, never trapped on; no
+    /// trailer field can hold that much, so it is told as a difference.
+    @inline(__always)
+    static func sum(_ a: Int, _ b: Int) -> Int {
+        let (s, overflow) = a.addingReportingOverflow(b)
+        return overflow ? Int.max : s
+    }
+
+    /// A sum `sum` made, for a message: "more than" the most when it was held there.
+    static func sumText(_ cents: Int) -> String {
+        cents == Int.max ? "more than \(Money.format(Int.max))" : Money.format(cents)
     }
 
     mutating func fileTrailer(_ line: UnsafeBufferPointer<UInt8>, _ number: Int, _ r: Int, _ problems: [Diagnostic]) throws {

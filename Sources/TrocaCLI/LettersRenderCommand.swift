@@ -219,7 +219,10 @@ enum LettersRenderCommand: Command {
                 totals.printLines += e.printLines
                 totals.pages += e.pages
                 totals.sheets += e.sheets
-                totals.boletoCents += e.boletoCents
+                // Held at Int.max past its range (thousands of letters of the most a record holds):
+                // no trailer field holds that, so the trailer is the output error it should be.
+                let (boletoCents, overflow) = totals.boletoCents.addingReportingOverflow(e.boletoCents)
+                totals.boletoCents = overflow ? Int.max : boletoCents
             }
             try put(lst.trailer(batch: batch, totals))
             let agrees = totals.records == written && totals.letters == counts.rendered

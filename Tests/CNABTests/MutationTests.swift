@@ -566,3 +566,32 @@ struct MutationTests {
             "lines \(s.lines) != written \(s.written) + rejected \(s.rejected) + skipped \(s.skipped)")
     }
 }
+
+/// Thousands of títulos of the largest face value a segment T holds (15 digits) add up past
+/// Int's range: the sum is held and told as a difference from the trailer, never trapped on (a
+/// trap ended parse and check with no diagnostic and no output).
+@Suite struct HugeTotalsTests {
+    @Test func faceValuesPastIntsRangeAreADifferenceNotATrap() throws {
+        let ls = Mutator.lines(Samples.retorno)
+        let t = try #require(ls.first { $0.count >= 240 && $0[13] == UInt8(ascii: "T") })
+        let u = try #require(ls.first { $0.count >= 240 && $0[13] == UInt8(ascii: "U") })
+        let pairs = Int.max / 999_999_999_999_999 + 1  // 9,224
+        var lines = [ls[0], ls[1]]
+        func numbered(_ line: [UInt8], _ sequence: Int) -> [UInt8] {
+            var l = line
+            for (k, b) in String(format: "%05d", sequence).utf8.enumerated() { l[8 + k] = b }
+            return l
+        }
+        for k in 0..<pairs {
+            var big = numbered(t, 2 * k + 1)
+            for c in 81..<96 { big[c] = UInt8(ascii: "9") }  // valor nominal, 82–96
+            lines.append(big)
+            lines.append(numbered(u, 2 * k + 2))
+        }
+        lines += ls.suffix(from: ls.count - (ls.last?.isEmpty == true ? 3 : 2))
+        let run = try #require(verify(Mutator.join(lines), label: "\(pairs) títulos of 9,999,999,999,999.99"))
+        let total = run.diagnostics.first { $0.code == "cnab.batch-total" }
+        #expect(total?.message.contains("add up to more than 92233720368547758.07") == true, "\(run.diagnostics.prefix(5).map(\.formatted))")
+        #expect(run.summary.titles == pairs)
+    }
+}
