@@ -43,6 +43,33 @@ extension JSONReader {
         return (problem, line, end - lineStart + 1)
     }
 
+    /// The first member name given twice in one object of a JSON text, with the 1-based line
+    /// and byte column of its second key; nil when there is none, or the text is not JSON. For
+    /// configuration files: a reader keeps one of the two values, and the other is silently
+    /// ignored, which a misspelt or pasted-twice setting must never be.
+    public static func repeatedKey(inFile text: [UInt8]) -> (key: String, line: Int, column: Int)? {
+        var tape = JSONTape()
+        return text.withUnsafeBufferPointer { buffer -> (key: String, line: Int, column: Int)? in
+            guard parse(buffer, into: &tape) else { return nil }
+            for node in 0..<tape.count where tape[node].kind == .object {
+                // Keys compared as the tape holds them, unescaped: "a\u0062" is "ab".
+                var seen: Set<ArraySlice<UInt8>> = []
+                var key = node + 1
+                for _ in 0..<Int(tape[node].count) {
+                    if !seen.insert(tape.bytes(key)).inserted {
+                        let offset = column(ofNode: key, in: buffer) - 1
+                        guard offset >= 0 else { return nil }
+                        let lineStart = buffer[..<offset].lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
+                        let line = 1 + buffer[..<lineStart].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+                        return (tape.string(key), line, offset - lineStart + 1)
+                    }
+                    key = tape.next(after: key + 1)
+                }
+            }
+            return nil
+        }
+    }
+
     /// A byte as a message shows it: `"x"` when printable ASCII (`"\""` for a quote), else
     /// `byte 0xC3`.
     static func shown(_ byte: UInt8) -> String {

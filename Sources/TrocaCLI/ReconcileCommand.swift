@@ -113,6 +113,8 @@ enum ReconcileCommand: Command {
         var byRule = [Int](repeating: 0, count: MatchRule.all.count)
         var byOutcome = [Int](repeating: 0, count: Outcome.all.count)
         var matched = 0, exceptions = 0
+        // Matched payments whose late charges could not be computed (each an error on stderr).
+        var chargesUnknown = 0
         let formatting = ReconcileRecords.Formatting(
             agreements: reconciler.agreements, payments: paymentsInput.payments, names: reconciler.agreements.map { ($0.id, $0.partyDocument) },
             rejectedNames: reconciler.rejectedAgreements.map { ($0.id, $0.partyDocument) }, hasRules: reconciler.hasRules, asOf: asOf)
@@ -127,6 +129,7 @@ enum ReconcileCommand: Command {
         let prepared = reconciler.prepare(paymentsInput.payments, inOrder: paymentsInput.order, threads: ChunkPipeline<ReconcileRecords, ReconcileRecords.Formatting>.defaultThreads)
         try reconciler.reconcile(paymentsInput.payments, prepared: prepared) { (m: Applied) in
             if let problem = m.chargesProblem {
+                chargesUnknown += 1
                 let p = formatting.payments[m.payment]
                 // The match stands (the payment went to its installment), but its late charges are
                 // unknown: an error, so the run exits 65 and nobody takes the zero for an answer.
@@ -172,7 +175,8 @@ enum ReconcileCommand: Command {
             "reconcile: \(inputName): read \(read) records: \(paymentCount) payments, \(rejected) rejected, \(skipped) skipped; "
                 + "\(matched) matched (" + MatchRule.all.map { "\($0.rawValue) \(byRule[Int($0.code)])" }.joined(separator: ", ") + "), "
                 + "\(exceptions) exceptions ("
-                + Outcome.all.filter(\.isException).map { "\($0.rawValue) \(byOutcome[Int($0.code)])" }.joined(separator: ", ") + ")")
+                + Outcome.all.filter(\.isException).map { "\($0.rawValue) \(byOutcome[Int($0.code)])" }.joined(separator: ", ") + ")"
+                + (chargesUnknown > 0 ? "; late charges not computed for \(chargesUnknown) matched payments (errors above)" : ""))
         io.say(
             "reconcile: \(agreementsPath): read \(agreementsRead) agreements: \(reconciler.agreements.count) taken, "
                 + "\(agreementsRejected) rejected, \(agreementsSkipped) skipped; as of \(asOf): "

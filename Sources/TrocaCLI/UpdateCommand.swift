@@ -213,6 +213,9 @@ enum ReconcileRun {
         if let code = json, let (problem, line, column) = JSONReader.syntaxError(inFile: bytes) {
             throw ConfigFileError(file: path, code: code, message: problem, line: line, column: column)
         }
+        if let code = json, let (key, line, column) = JSONReader.repeatedKey(inFile: bytes) {
+            throw ConfigFileError(file: path, code: code, message: "\"\(key)\" is given twice in one object: which one is meant?", line: line, column: column)
+        }
         return bytes
     }
 }

@@ -119,5 +119,10 @@ func loadJSON(_ path: String, name: String) throws(ConfigError) -> JSONValue {
         if let (problem, line, column) = JSONReader.syntaxError(inFile: bytes) { (e.message, e.line, e.column) = (problem, line, column) }
         throw e
     }
+    if let (key, line, column) = JSONReader.repeatedKey(inFile: bytes) {
+        var e = ConfigError(file: name, path: "$", message: "\"\(key)\" is given twice in one object: which one is meant?")
+        (e.line, e.column) = (line, column)
+        throw e
+    }
     return value
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Records
 import Testing
 import TrocaCLI
 
@@ -194,3 +195,38 @@ import TrocaCLI
             "\(watch.stderrText)")
     }
 }
+
+/// A member given twice in one object of a configuration file is refused (exit 78) at its second
+/// key: one of the two would be silently ignored (`{"fine_percent": 2, "fine_percent": 3}` was
+/// read as 3%). Said by every command that reads one, with that file's code.
+@Suite struct ConfigRepeatedKeyTests {
+    /// The second `fine_percent` (line 3, column 3); nested objects are checked too.
+    static let twice = "{\n  \"fine_percent\": 2,\n  \"fine_percent\": 3\n}\n"
+
+    @Test(arguments: [
+        (["update", "--as-of", "2026-11-23", "--rules", "twice.json", "t.jsonl"], "twice.json:3:3: error: [rules.json]"),
+        (["reconcile", "--agreements", "t.jsonl", "--rules", "twice.json", "t.jsonl"], "twice.json:3:3: error: [rules.json]"),
+        (["letters", "select", "--ladder", "twice.json", "--as-of", "2026-11-23", "t.jsonl"], "twice.json:3:3: error: [letters.ladder]"),
+        (["import", "titles", "--map", "twice.json", "t.jsonl"], "twice.json:3:3: error: [import.map]"),
+        (["run", "twice.json", "t.jsonl"], "twice.json:3:3: error: [run.pipeline]"),
+        (["watch", "--config", "twice.json", "--once"], "twice.json:3:3: error: [watch.config]"),
+    ] as [([String], String)])
+    func aKeyGivenTwiceIsRefusedAtItsSecondUse(args: [String], said: String) throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Data(Self.twice.utf8).write(to: URL(fileURLWithPath: dir + "/twice.json"))
+        try Data(#"{"record":"title"}"#.utf8).write(to: URL(fileURLWithPath: dir + "/t.jsonl"))
+        let r = troca(args, cwd: dir)
+        #expect(r.status == .config, "\(r.stderrText)")
+        #expect(r.stderrText.hasPrefix("troca: \(said) \"fine_percent\" is given twice in one object: which one is meant?"), "\(r.stderrText)")
+    }
+
+    @Test func nestedAndEscapedKeysAreComparedAsRead() {
+        #expect(JSONReader.repeatedKey(inFile: Array(#"{"a":{"x":1,"y":2},"b":{"x":3}}"#.utf8)) == nil)
+        let nested = JSONReader.repeatedKey(inFile: Array("{\"a\": [{\"k\": 1,\n \"k\": 2}]}".utf8))
+        #expect(nested?.key == "k" && nested?.line == 2 && nested?.column == 2)
+        #expect(JSONReader.repeatedKey(inFile: Array(#"{"ab":1,"a\u0062":2}"#.utf8))?.key == "ab")
+        #expect(JSONReader.repeatedKey(inFile: Array(#"{"ab":1,"#.utf8)) == nil)
+    }
+}
+
