@@ -157,7 +157,9 @@ public enum LayoutLint {
 
     static func lintRecords(_ layout: Layout, _ add: (String, DiagnosticCode, String) -> Void) {
         let length = layout.recordLength
-        if length <= 0 { add("record_length", "layout.length", "must be positive, found \(length)") }
+        if length <= 0 || length > LineReader.maxLineLength {
+            add("record_length", "layout.length", "must be 1…\(LineReader.maxLineLength) (the longest line read), found \(length)")
+        }
         var recordNames: Set<String> = []
         for (r, record) in layout.records.enumerated() {
             let rp = "records[\(r)]"
@@ -198,8 +200,8 @@ public enum LayoutLint {
                 add(fp, "layout.duplicate", "field name \"\(field.name)\" used twice in \(record.name)")
             }
             if !isSnakeCase(field.name) { add(fp + ".name", "layout.name", "\"\(field.name)\" is not snake_case") }
-            guard field.pos.count == 2, field.pos[0] >= 1, field.pos[0] <= field.pos[1] else {
-                add(fp + ".pos", "layout.pos", "pos must be [start, end] with 1 <= start <= end, found \(field.pos)")
+            guard field.pos.count == 2, field.pos[0] >= 1, field.pos[0] <= field.pos[1], field.pos[1] <= LineReader.maxLineLength else {
+                add(fp + ".pos", "layout.pos", "pos must be [start, end] with 1 <= start <= end <= \(LineReader.maxLineLength), found \(field.pos)")
                 continue
             }
             let (start, end) = (field.pos[0], field.pos[1])

@@ -39,9 +39,11 @@ public struct Picture: Sendable, Hashable, CustomStringConvertible {
             while i < bytes.count, bytes[i] == symbol {
                 i += 1
                 if i < bytes.count, bytes[i] == UInt8(ascii: "(") {
-                    guard let close = bytes[i...].firstIndex(of: UInt8(ascii: ")")),
-                        let n = Digits.value(bytes[(i + 1)..<close]), n > 0
+                    // At most a line's length (`Digits.value` wraps past 18 digits): no field is longer.
+                    guard let close = bytes[i...].firstIndex(of: UInt8(ascii: ")")), close - i - 1 <= 18,
+                        let n = Digits.value(bytes[(i + 1)..<close]), n > 0, n <= LineReader.maxLineLength
                     else { throw ParseError(description: "bad repeat count in picture \"\(text)\"") }
+                    guard count <= LineReader.maxLineLength else { throw ParseError(description: "picture \"\(text)\" is longer than a line can be") }
                     count += n
                     i = close + 1
                 } else {

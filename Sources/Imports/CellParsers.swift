@@ -107,8 +107,10 @@ public enum CellParsers {
             i += 1
         }
         if seps > 0, !inFraction, run != 3 { return .failure(ParseProblem("expected thousands in groups of three digits in \(quote(text))")) }
-        if fraction == 0 { value *= 100 } else if fraction == 1 { value *= 10 }
-        return .success(negative ? -value : value)
+        // 17 digits fit an Int, but not once a whole number of reais becomes centavos.
+        let (cents, overflow) = value.multipliedReportingOverflow(by: fraction == 0 ? 100 : fraction == 1 ? 10 : 1)
+        if overflow { return .failure(ParseProblem("amount too large: \(quote(text))")) }
+        return .success(negative ? -cents : cents)
     }
 
     /// The order of a date's parts.

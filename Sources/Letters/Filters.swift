@@ -23,7 +23,7 @@ enum Filters {
         case "bars": return .bars
         case "qr": return .qr
         default:
-            guard text.hasPrefix("pad:"), let n = Int(text.dropFirst(4)), n != 0, abs(n) <= 200 else { return nil }
+            guard text.hasPrefix("pad:"), let n = Int(text.dropFirst(4)), n != 0, n.magnitude <= 200 else { return nil }
             return .pad(n)
         }
     }

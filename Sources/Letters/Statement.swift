@@ -43,9 +43,17 @@ enum Statement {
     }
 
     /// Appends the statement of the job at node `job` of `tape` (nothing when it has no list of
-    /// `titles`), read from the tape.
-    static func append(_ tape: JSONTape, job: Int, to out: inout [UInt8]) {
-        guard let list = tape.member("titles", of: job), tape[list].kind == .array else { return }
+    /// `titles`), read from the tape; false when its amounts add up past Int's range (a job
+    /// `letters select` did not make: it keeps its sums in range), which no letter should print.
+    static func append(_ tape: JSONTape, job: Int, to out: inout [UInt8]) -> Bool {
+        guard let list = tape.member("titles", of: job), tape[list].kind == .array else { return true }
+        var overflow = false
+        /// `a + b`, noting an overflow (the statement is then refused whole).
+        func add(_ a: Int, _ b: Int) -> Int {
+            let (s, o) = a.addingReportingOverflow(b)
+            overflow = overflow || o
+            return s
+        }
         func cents(_ title: Int, _ key: String) -> Int {
             if let v = tape.member(key, of: title), tape[v].kind == .integer { return Int(tape[v].value) }
             return 0
@@ -65,11 +73,14 @@ enum Statement {
             defer { t = tape.next(after: t) }
             guard tape[t].kind == .object else { continue }
             let face = cents(t, "amount_cents")
-            let charges = cents(t, "correction_cents") + cents(t, "fine_cents") + cents(t, "interest_cents") + cents(t, "fees_cents") - cents(t, "discount_cents")
-            let updated = tape.member("updated_cents", of: t) == nil ? face + charges : cents(t, "updated_cents")
-            total.face += face
-            total.charges += charges
-            total.updated += updated
+            // Each is a tape integer, of at most 18 digits: negating one is safe, adding them is not.
+            let charges = add(
+                add(add(cents(t, "correction_cents"), cents(t, "fine_cents")), add(cents(t, "interest_cents"), cents(t, "fees_cents"))),
+                -cents(t, "discount_cents"))
+            let updated = tape.member("updated_cents", of: t) == nil ? add(face, charges) : cents(t, "updated_cents")
+            total.face = add(total.face, face)
+            total.charges = add(total.charges, charges)
+            total.updated = add(total.updated, updated)
             out.append(0x0A)
             cell(string(t, "document_number") ?? string(t, "nosso_numero") ?? [], 15, &out)
             out.append(0x20)
@@ -93,6 +104,7 @@ enum Statement {
         out.append(0x0A)
         cell("Total".utf8, 32, &out)
         for amount in [total.face, total.charges, total.updated] { money(amount, &scratch, &out) }
+        return !overflow
     }
 
     /// Appends an amount right-aligned in its 14-character column.

@@ -215,7 +215,11 @@ public struct Template: Sendable {
         let up = program.placeholders[index].up
         if program.isStatement[index], up == out.scopes.count - 1 {
             out.value.removeAll(keepingCapacity: true)
-            Statement.append(tape, job: out.scopes[0], to: &out.value)
+            guard Statement.append(tape, job: out.scopes[0], to: &out.value) else {
+                let p = program.placeholders[index]
+                throw RenderProblem(
+                    code: "letters.value", message: "\(p.text): the títulos' amounts add up past what a statement can sum (\(name):\(p.line):\(p.column))")
+            }
             out.appendValue()
             return
         }

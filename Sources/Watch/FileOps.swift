@@ -127,7 +127,10 @@ public enum FileBytes {
     static func fileState(_ path: String) -> (size: Int, mtime: Int)? {
         var st = stat()
         guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
-        return (Int(st.st_size), Int(st.st_mtim.tv_sec) * 1_000_000_000 + Int(st.st_mtim.tv_nsec))
+        // In nanoseconds an Int reaches the year 2262: a later time (a file touched so, a clock
+        // gone wrong) is held there, not trapped on; it only tells a file that changes.
+        let (seconds, overflow) = Int(st.st_mtim.tv_sec).multipliedReportingOverflow(by: 1_000_000_000)
+        return (Int(st.st_size), overflow ? (st.st_mtim.tv_sec < 0 ? Int.min : Int.max) : seconds.addingReportingOverflow(Int(st.st_mtim.tv_nsec)).partialValue)
     }
 
     static func exists(_ path: String) -> Bool {

@@ -63,6 +63,9 @@ struct LayoutLintTests {
                 label: "picture length", fields: [tipo, fieldJSON("codigo", 2, 4, "9(4)"), nome], code: "layout.picture",
                 path: "records[0].fields[1].picture", fragment: "9(4) is 4 bytes, pos [2, 4] is 3"),
             LintCase(
+                label: "end past any line (this trapped)", fields: [tipo, fieldJSON("codigo", 2, 9_223_372_036_854_775_807, "9(3)"), nome],
+                code: "layout.pos", path: "records[0].fields[1].pos", fragment: "1 <= start <= end <= 65536"),
+            LintCase(
                 label: "malformed picture", fields: [tipo, fieldJSON("codigo", 2, 4, "9(3"), nome], code: "layout.picture",
                 path: "records[0].fields[1].picture", fragment: "bad repeat count"),
             LintCase(

@@ -42,6 +42,10 @@ struct PictureTests {
             ("9()", "bad repeat count"),
             ("9(-1)", "bad repeat count"),
             ("9(a)", "bad repeat count"),
+            // Past any line's length, or past what an Int holds (these trapped).
+            ("X(9223372036854775807)X", "bad repeat count"),
+            ("X(99999999999999999999)", "bad repeat count"),
+            ("X(65537)", "bad repeat count"),
             ("9(3", "bad repeat count"),
             ("x(3)", "must start with X or 9"),
             ("X(3)V99", #"unexpected "V99""#),

@@ -22,7 +22,11 @@ struct CellParserTests {
 
     @Test(
         "amounts that are not exact or not amounts are refused",
-        arguments: ["", "abc", "1.234", "12,34,56", "1.23,45", "1,234.5.6", "1234,567", ",5", "1.", "R$", "1 234,56", "1e3", "--1"])
+        arguments: [
+            "", "abc", "1.234", "12,34,56", "1.23,45", "1,234.5.6", "1234,567", ",5", "1.", "R$", "1 234,56", "1e3", "--1",
+            // 17 digits of reais: they fit an Int, their centavos do not (this trapped).
+            "99999999999999999", "99.999.999.999.999.999", "-92233720368547759", "92233720368547759",
+        ])
     func badAmount(text: String) {
         #expect(withBytes(text) { try? CellParsers.amount($0).get() } == nil)
     }

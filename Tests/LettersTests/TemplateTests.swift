@@ -120,6 +120,19 @@ func lines(_ t: Template, _ j: JSONValue) throws(RenderProblem) -> [String] {
         #expect(throws: TemplateError.self) { try template("{{boleto.amount_cents | qr}}") }
     }
 
+    /// A job (not made by `letters select`, which keeps its sums in range) whose títulos add up
+    /// past Int's range is rejected with the reason; its statement used to trap.
+    @Test func aStatementPastIntsRangeRejectsTheJob() throws {
+        let title = #"{"document_number":"NF","due_date":"2026-10-01","amount_cents":999999999999999999}"#
+        let t = try template("{{statement}}")
+        #expect(throws: RenderProblem.self) { try t.render(job(#"{"titles":[\#(Array(repeating: title, count: 10).joined(separator: ","))]}"#)) }
+        do { _ = try t.render(job(#"{"titles":[\#(Array(repeating: title, count: 10).joined(separator: ","))]}"#)) } catch {
+            #expect(error.code == "letters.value" && error.message.contains("add up past what a statement can sum"), "\(error.message)")
+        }
+        // Nine of them still fit: 8,999,999,999,999,999,991 centavos.
+        #expect(throws: Never.self) { try t.render(job(#"{"titles":[\#(Array(repeating: title, count: 9).joined(separator: ","))]}"#)) }
+    }
+
     @Test func statementTotalsTheTitles() throws {
         // 1.000,00 + 20,00 fine + 10,00 interest = 1.030,00; 500,00 with nothing added.
         let t = try template("{{statement}}")
@@ -176,5 +189,14 @@ func lines(_ t: Template, _ j: JSONValue) throws(RenderProblem) -> [String] {
         #expect(throws: RenderProblem.self) { try template("{{payer.address.cep | cep}}").render(job(#"{"payer":{"address":{"cep":"80010 000"}}}"#)) }
         #expect(throws: RenderProblem.self) { try template("{{payer.address.cep | cep}}").render(job(#"{"payer":{"address":{"cep":"80010-0000"}}}"#)) }
         #expect(throws: RenderProblem.self) { try template("{{payer.document | cpf}}").render(job(#"{"payer":{"document":"529/982/247-2"}}"#)) }
+    }
+}
+
+/// `pad:N` past ±200 (up to Int.min, whose magnitude no Int holds) is an unknown filter when the
+/// template loads, not a trap.
+@Suite struct PadFilterLimitTests {
+    @Test(arguments: ["pad:-9223372036854775808", "pad:9223372036854775807", "pad:201", "pad:-201", "pad:0"])
+    func padPastItsLimitIsRefusedAtLoad(filter: String) {
+        #expect(throws: TemplateError.self) { try template("{{payer.name | \(filter)}}") }
     }
 }

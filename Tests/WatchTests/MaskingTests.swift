@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import Watch
@@ -22,5 +23,23 @@ import Testing
     ])
     func masks(text: String, expected: String) {
         #expect(DocumentMask.mask(text) == expected)
+    }
+}
+
+/// A file whose modification time is past what nanoseconds in an Int reach (the year 2262: a
+/// file touched so, a clock gone wrong) is seen, with its time held, not trapped on: the trap
+/// came before the file was claimed, so every restart of the watcher died on it again.
+@Suite struct FarFutureFileTests {
+    @Test func aFileFromTheYear2300IsSeen() throws {
+        let dir = NSTemporaryDirectory() + "troca-mtime-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/RETORNO.ret"
+        try Data("x".utf8).write(to: URL(fileURLWithPath: path))
+        // 2300-01-01T00:00:00Z.
+        var times = [timespec(tv_sec: 10_413_792_000, tv_nsec: 0), timespec(tv_sec: 10_413_792_000, tv_nsec: 0)]
+        try #require(utimensat(AT_FDCWD, path, &times, 0) == 0)
+        let state = try #require(FileBytes.fileState(path))
+        #expect(state.size == 1 && state.mtime == Int.max)
     }
 }
