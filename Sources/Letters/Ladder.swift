@@ -67,10 +67,11 @@ public struct Ladder: Sendable {
         guard let value = JSONValue(parsing: json), case .object(let o) = value else {
             throw LadderError(message: "expected a JSON object with \"steps\"")
         }
-        func int(_ object: JSONObject, _ key: String, _ at: String) throws(LadderError) -> Int? {
+        func int(_ object: JSONObject, _ key: String, _ at: String, max: Int64? = nil) throws(LadderError) -> Int? {
             guard let v = object[key], v != .null else { return nil }
-            guard case .number(let n) = v, let i = n.exactInteger, i >= 0 else {
-                throw LadderError(message: "\(at)\(key): expected a non-negative integer, found \(String(decoding: v.jsonText, as: UTF8.self))")
+            guard case .number(let n) = v, let i = n.exactInteger, i >= 0, i <= max ?? i else {
+                let expected = max.map { "a whole number 0…\($0)" } ?? "a non-negative integer"
+                throw LadderError(message: "\(at)\(key): expected \(expected), found \(String(decoding: v.jsonText, as: UTF8.self))")
             }
             return Int(i)
         }
@@ -107,7 +108,7 @@ public struct Ladder: Sendable {
                 bank: bank, agency: b.string("agency"), account: b.string("account"), accountDigit: b.string("account_digit"),
                 carteira: b.string("carteira"), convenio: b.string("convenio"))
             boleto = BoletoAccount(
-                account: account, nossoNumeroFrom: try int(b, "nosso_numero_from", "boleto.") ?? 1, dueInDays: try int(b, "due_in_days", "boleto.") ?? 5,
+                account: account, nossoNumeroFrom: try int(b, "nosso_numero_from", "boleto.") ?? 1, dueInDays: try int(b, "due_in_days", "boleto.", max: 3650) ?? 5,
                 pix: try Self.pix(b, sender: sender))
         } else {
             boleto = nil

@@ -193,6 +193,20 @@ func strings(_ page: [PageLine]) -> [String] {
     }
 
     static let account = #""bank":"237","agency":"1234","account":"0012345","carteira":"09""#
+
+    /// A boleto due date past any real one (`due_in_days` 10^18 gave a due date in the year 534).
+    @Test func dueInDaysIsBounded() throws {
+        let step = #"{"name":"a","from_days":5,"template":"a","boleto":true}"#
+        #expect(try ladder(step, extra: #","boleto":{\#(Self.account),"due_in_days":3650}"#).boleto?.dueInDays == 3650)
+        for bad in ["3651", "999999999999999999", "-1", "2.5"] {
+            do {
+                _ = try ladder(step, extra: #","boleto":{\#(Self.account),"due_in_days":\#(bad)}"#)
+                Issue.record("due_in_days \(bad) accepted")
+            } catch {
+                #expect(error.message == "boleto.due_in_days: expected a whole number 0…3650, found \(bad)")
+            }
+        }
+    }
     static let sender = #","sender":{"name":"Cobrança Exemplo Ltda","address":{"city":"São Paulo"}}"#
 
     /// The boleto's Pix receiver: the key, the sender's name and city unless pix_name/pix_city
