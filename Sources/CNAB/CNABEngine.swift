@@ -256,6 +256,10 @@ struct CNABEngine {
     var records = 0
     /// Detail records so far (for banks whose file trailer counts only those).
     var detailRecords = 0
+    /// Of those, the ones only the fallback record matched (unknown segments or record types),
+    /// and the first of them, to tell a file none of whose details is the layout's.
+    var unknownDetails = 0
+    var firstUnknownDetail: [UInt8]?
     var headerSeen = false
     var trailerSeen = false
     var batches = 0
@@ -801,6 +805,8 @@ struct CNABEngine {
             // (CNAB 400 complements, types 2–8, always belong to the type 1 before them: there an
             // unknown one stays inside its título.)
             if batched { try closeGroup() }
+            unknownDetails += 1
+            if firstUnknownDetail == nil { firstUnknownDetail = Array(line) }
             report(
                 .warning, "cnab.unknown-segment",
                 h.segment.exists
@@ -988,7 +994,36 @@ struct CNABEngine {
                 "cnab.no-file-trailer", "the file ends without a file trailer (record type 9): it may be truncated",
                 line: summary.lines, column: 0)
         }
+        if detailRecords > 0, unknownDetails == detailRecords, let sample = firstUnknownDetail {
+            // Its header chose the layout, and not one of its details is a record of it: the
+            // header (its bank code, say) contradicts the file. Said, with the layouts whose
+            // records the details are, rather than read as a file of no título.
+            // Those of the header's direction, else of the other (a retorno's T and U under a
+            // header that says remessa).
+            var others = layouts(reading: sample, direction: summary.direction ?? "")
+            if others.isEmpty { others = layouts(reading: sample, direction: summary.direction == "remessa" ? "retorno" : "remessa") }
+            report(
+                .error, "cnab.unknown-details",
+                "none of the file's \(detailRecords) detail record(s) is a record of \(summary.layout ?? "the layout"), the layout its header names"
+                    + (others.isEmpty
+                        ? ""
+                        : ": they read as records of \(others.joined(separator: ", ")) (if the header is wrong, read the file with --bank or --layout)"),
+                line: 0)
+        }
         try finishNotes()
+    }
+
+    /// The other layouts of the file's format and of `direction` that read `line` as one of their
+    /// detail records (not as an unknown one). Compiles each: only for a file already refused.
+    func layouts(reading line: [UInt8], direction: String) -> [String] {
+        let family = summary.format == .cnab400 ? "cnab400/" : "cnab240/"
+        return library.sources.keys.sorted().filter { name in
+            guard name.hasPrefix(family), name.hasSuffix("/" + direction), name != summary.layout,
+                let compiled = try? CompiledLayout(try library.layout(named: name), codePrefix: "cnab"), line.count == compiled.recordLength,
+                let r = line.withUnsafeBufferPointer({ compiled.select($0) })
+            else { return false }
+            return compiled.records[r].role == .detail && !compiled.records[r].fallback
+        }
     }
 
     mutating func finishNotes() throws {

@@ -346,3 +346,32 @@ final class TrickleSource: ByteSource {
         return n
     }
 }
+
+/// A file whose header names one bank and whose details are another's (issue 3's example: a BB
+/// file whose header carries Caixa's code) is said to be so, with the layouts the details are
+/// records of, and exits 65 — not read quietly as a file of no título.
+@Suite struct UnknownDetailsTests {
+    static func sample(_ path: String) -> [UInt8] {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return [UInt8](FileManager.default.contents(atPath: url.path + "/Fixtures/samples/" + path)!)
+    }
+
+    @Test func aHeaderWhoseDetailsAreAnotherBanksIsAnError() throws {
+        var bytes = Self.sample("cnab400/001/remessa.rem")
+        // Header positions 77–79: the bank's code, 001 → 104 (Caixa).
+        for (k, b) in "104".utf8.enumerated() { bytes[76 + k] = b }
+        let (summary, diagnostics) = try EngineTests().read(bytes, library: LayoutLibrary())
+        let said = try #require(diagnostics.first { $0.code == "cnab.unknown-details" })
+        #expect(said.severity == .error && said.line == 0)
+        #expect(said.message.hasPrefix("none of the file's"), "\(said.message)")
+        #expect(said.message.contains("is a record of cnab400/104/remessa") && said.message.contains("cnab400/001/remessa"), "\(said.message)")
+        #expect(summary.titles == 0 && summary.lines == summary.written + summary.rejected + summary.skipped)
+    }
+
+    @Test func theSameFileWithItsOwnHeaderIsNot() throws {
+        let (summary, diagnostics) = try EngineTests().read(Self.sample("cnab400/001/remessa.rem"), library: LayoutLibrary())
+        #expect(!diagnostics.contains { $0.code == "cnab.unknown-details" })
+        #expect(summary.titles > 0)
+    }
+}
