@@ -408,6 +408,21 @@ public final class CSVReader {
         }
     }
 
+    /// `csv.binary` when the current record (the header) holds a control byte no text file has
+    /// (below 0x20 but tab, CR and LF; or DEL): binary data whose first NUL is further on. Latin-1
+    /// and Windows-1252 letters (0x80 and up) are text, and pass.
+    public func controlByte() -> CSVError? {
+        for i in 0..<count {
+            for byte in cell(i) where (byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D) || byte == 0x7F {
+                return CSVError(
+                    "csv.binary",
+                    "a control \(describe(byte)): this is not a CSV text file (binary data, or a spreadsheet saved in another format: save it as CSV UTF-8)",
+                    line: line, column: i + 1)
+            }
+        }
+        return nil
+    }
+
     func nul(line: Int, column: Int) -> CSVError {
         CSVError(
             "csv.binary",

@@ -95,6 +95,14 @@ enum ImportRun {
             io.inputBroken?()
             return .dataError
         } catch let e as MapError {
+            // A header the map does not fit may be no header at all: binary data (a NUL in the
+            // first block read, or control bytes in the first line) is the file's fault, not the map's.
+            if let binary = reader.firstNUL ?? reader.controlByte() {
+                context.print(binary.diagnostic(file: name))
+                io.say(summaryLine(command, name, summary))
+                io.inputBroken?()
+                return .dataError
+            }
             context.print(Diagnostic(.error, "import.map", e.message, file: mapPath))
             return .config
         }
