@@ -65,7 +65,7 @@ public struct CSVExport: Sendable {
                 }
             case .string:
                 let bytes = Array(tape.bytes(node))
-                if excelBR, let date = CSVExport.isoDate(bytes) {
+                if excelBR, CSVExport.isDateField(last), let date = CSVExport.isoDate(bytes) {
                     cell(date, text: false, into: &out)
                 } else {
                     cell(bytes, text: true, into: &out)
@@ -91,9 +91,10 @@ public struct CSVExport: Sendable {
 
     /// Appends a cell, quoted when it holds the delimiter, a quote or a line break; text starting
     /// with `=`, `+`, `-`, `@`, tab or CR gets a leading `'` so that no spreadsheet runs it as a
-    /// formula (OWASP's CSV injection advice).
+    /// formula (OWASP's CSV injection advice), and so does text starting with `'`, so that
+    /// `troca import`, which takes one `'` off such a cell, reads back the text exported.
     func cell(_ bytes: [UInt8], text: Bool, into out: inout ByteBuffer) {
-        let neutralise = text && CSVExport.isFormulaStart(bytes.first)
+        let neutralise = text && (CSVExport.isFormulaStart(bytes.first) || bytes.first == UInt8(ascii: "'"))
         let needsQuotes = bytes.contains { $0 == delimiter || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
         if needsQuotes { out.append(0x22) }
         if neutralise { out.append(UInt8(ascii: "'")) }
@@ -132,6 +133,13 @@ public struct CSVExport: Sendable {
 
     /// Centavos as `1234.56`, or `1.234,56` with `excelBR`.
     func amount(_ cents: Int) -> [UInt8] { amount(digits: Array(String(cents).utf8))! }
+
+    /// Whether a field holds a date, by its name as docs/records.md and the column maps name
+    /// dates: `date`, `*_date`, `*_on` (`due_date`, `created_on`). Only these are written
+    /// dd/MM/yyyy with `excelBR`: a document number "2026-01-05" is text.
+    static func isDateField(_ name: String) -> Bool {
+        name == "date" || name.hasSuffix("_date") || name.hasSuffix("_on")
+    }
 
     /// `YYYY-MM-DD` → `dd/MM/yyyy`, or nil when the text is not a date of that shape.
     static func isoDate(_ b: [UInt8]) -> [UInt8]? {

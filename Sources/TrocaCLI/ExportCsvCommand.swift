@@ -15,10 +15,12 @@ enum ExportCsvCommand: Command {
         (`payer.address.city`; a missing field or null is an empty cell; arrays and objects as
         JSON). `*_cents` integers are written as amounts (1234.56). Cells with the delimiter,
         quotes or line breaks are quoted (RFC 4180); text starting with = + - @ tab or CR gets
-        a leading ' so that no spreadsheet runs it as a formula.
+        a leading ' so that no spreadsheet runs it as a formula, and so does text starting with
+        ' (troca import takes one ' off such a cell: the text comes back as it was).
 
         --excel-br writes for Excel in Portuguese: `;` delimiter, amounts 1.234,56, dates
-        dd/MM/yyyy (any YYYY-MM-DD text), a UTF-8 byte order mark, CRLF line ends. Without it:
+        dd/MM/yyyy (YYYY-MM-DD text in a field named date, *_date or *_on), a UTF-8 byte order
+        mark, CRLF line ends. Without it:
         `,`, 1234.56, YYYY-MM-DD, LF. A file written this way reads back with `troca import`
         and a map naming the same columns.
 

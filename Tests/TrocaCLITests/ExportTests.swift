@@ -38,22 +38,32 @@ import TrocaCLI
         let imported = troca(["import", "titles", "--map", "maps/titulos.json", "Fixtures/samples/imports/titulos.csv"])
         #expect(imported.status == .ok)
         #expect(imported.records.count == 3)
+        // Cells export neutralises (a formula, a lone "-", a phone "+55", text already starting
+        // with "'") and text that only looks like a date come back as they were.
+        let tricky = [
+            #"{"record":"title","document_number":"=HYPERLINK(\"x\")","due_date":"2026-04-10","amount_cents":-5,"payer":{"name":"'já com aspa","address":{"street":"-Rua","complement":"-","city":"+55"}}}"#,
+            #"{"record":"title","document_number":"2026-01-05","due_date":"2026-04-11","amount_cents":100,"payer":{"name":"''duas","address":{"street":"@casa","complement":"'=x","city":"'a"}}}"#,
+        ]
+        let trickyRecords = try tricky.map { try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
         let exported = troca(
             ["export", "csv", "--columns", Self.titleColumns.joined(separator: ",")] + (excelBR ? ["--excel-br"] : []),
-            stdin: imported.stdout)
+            stdin: imported.stdout + Array(tricky.map { $0 + "\n" }.joined().utf8))
         #expect(exported.status == .ok)
         if excelBR {
             #expect(exported.stdout.starts(with: [0xEF, 0xBB, 0xBF]))
             #expect(exported.stdoutText.contains(";1.234,56;"))
             #expect(exported.stdoutText.contains(";10/04/2026;"))
             #expect(exported.stdoutText.contains("\r\n"))
+            #expect(exported.stdoutText.contains("\r\n2026-01-05;;;;;11/04/2026;1,00;'''duas;"), "\(exported.stdoutText)")
         } else {
             #expect(exported.stdoutText.contains(",1234.56,"))
             #expect(exported.stdoutText.contains(",2026-04-10,"))
+            #expect(exported.stdoutText.contains("\n2026-01-05,,,,,2026-04-11,1.00,'''duas,"), "\(exported.stdoutText)")
         }
+        #expect(exported.stdoutText.contains("\"'=HYPERLINK(\"\"x\"\")\""))
         let again = troca(["import", "titles", "--map", dir + "/map.json", "-"], stdin: exported.stdout)
         #expect(again.status == .ok, "\(again.stderrText)")
-        #expect(Self.withoutSource(again.records) == Self.withoutSource(imported.records))
+        #expect(Self.withoutSource(again.records) == Self.withoutSource(imported.records + trickyRecords))
     }
 
     @Test(arguments: ["=1+1", "+55 11 9999", "-2+3", "@SUM(A1)", "\tx", "\rx"])
