@@ -26,7 +26,8 @@ enum ConvertCommand: Command {
         A CPF/CNPJ is checked by its check digits both ways, of the kind the document type
         says (convert.document); writing, a record without document_type gets the document's
         kind by its length (11: CPF, 14: CNPJ). Reading, a code the layout does not list is
-        written as it is and reported (convert.enum, a warning).
+        written as it is and reported (convert.enum, a warning). JSONL in UTF-16 with a byte
+        order mark is read.
 
         A line or record that cannot be converted is reported on stderr with its line (and the
         field's column), written with --rejects, and the run goes on; exit 65 when any was
@@ -62,7 +63,8 @@ enum ConvertCommand: Command {
         var rejected = 0
         var skipped = 0
         var fatal = false
-        var reader = LineReader(source)
+        // JSONL in (--to flat) may be UTF-16, as a flat file may not (LineNormalizer refuses it).
+        var reader = LineReader(direction == "flat" ? JSONLSource.reading(source) : source)
         defer { reader.close() }
         if direction == "jsonl" {
             let decoder = FlatDecoder(layout: layout, file: name)

@@ -112,3 +112,43 @@ import TrocaCLI
         #expect(br.stdoutText.contains("10.000.000.000.000.000,00\r\n-1.234.567.890.123.456.789,01\r\n"), "\(br.stdoutText)")
     }
 }
+
+extension ExportTests {
+    /// A JSONL file in UTF-16 with its byte order mark (what Windows PowerShell's `>` writes,
+    /// little-endian; or big-endian) reads as its UTF-8 text would: the same rows, the same line
+    /// count, no invented line from the NUL half of the last line break; in `export csv` (from a
+    /// file and from standard input) and in `convert --to flat`.
+    @Test(arguments: [true, false])
+    func utf16JSONLReadsAsUTF8(littleEndian: Bool) throws {
+        let text = "{\"record\":\"title\",\"document_number\":\"NF-1\",\"due_date\":\"2026-04-10\",\"amount_cents\":100,\"payer\":{\"name\":\"Zé 😀\"}}\r\n"
+            + "{\"record\":\"title\",\"document_number\":\"NF-2\",\"due_date\":\"2026-04-11\",\"amount_cents\":200}\r\n"
+        func encoded(_ text: String) -> [UInt8] {
+            (littleEndian ? [0xFF, 0xFE] : [0xFE, 0xFF]) + text.utf16.flatMap { u -> [UInt8] in
+                littleEndian ? [UInt8(u & 0xFF), UInt8(u >> 8)] : [UInt8(u >> 8), UInt8(u & 0xFF)]
+            }
+        }
+        let utf16 = encoded(text)
+        // A flat file is ASCII: the name without its emoji.
+        let flatText = text.replacingOccurrences(of: " 😀", with: "")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("troca-export-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Data(utf16).write(to: URL(fileURLWithPath: dir + "/in.jsonl"))
+        try Data(encoded(flatText)).write(to: URL(fileURLWithPath: dir + "/flat.jsonl"))
+        let expected = troca(["export", "csv", "--columns", "document_number,payer.name"], stdin: Array(text.utf8))
+        #expect(expected.stdoutText == "document_number,payer.name\nNF-1,Zé 😀\nNF-2,\n")
+        for run in [
+            troca(["export", "csv", "--columns", "document_number,payer.name", "in.jsonl"], cwd: dir),
+            troca(["export", "csv", "--columns", "document_number,payer.name"], stdin: utf16),
+        ] {
+            #expect(run.status == .ok, "\(run.stderrText)")
+            #expect(run.stdoutText == expected.stdoutText)
+            #expect(run.stderrText.hasSuffix("read 2 lines: 2 written, 0 rejected, 0 skipped\n"), "\(run.stderrText)")
+        }
+        let flat = troca(["convert", "--layout", "erp/titulos-abertos", "--to", "flat", "flat.jsonl"], cwd: dir)
+        let flatExpected = troca(["convert", "--layout", "erp/titulos-abertos", "--to", "flat"], stdin: Array(flatText.utf8))
+        #expect(flat.status == .ok, "\(flat.stderrText)")
+        #expect(flat.stdout == flatExpected.stdout && flat.stdout.count == 2 * 222)
+        #expect(flat.stderrText.hasSuffix("read 2 lines: 2 written, 0 rejected, 0 skipped\n"), "\(flat.stderrText)")
+    }
+}
