@@ -79,6 +79,22 @@ public struct CSVExport: Sendable {
         endRow(&out)
     }
 
+    /// Why the object at node 0 of `tape` cannot be exported: a `*_cents` value that is not
+    /// integer centavos (`1.5`, `1e2`, `"100"`, `true`), which a spreadsheet would show, and
+    /// `troca import` read back, as another amount. Returns the message and the value's node.
+    public func problem(_ tape: JSONTape) -> (message: String, node: Int)? {
+        for (i, path) in paths.enumerated() where path.last?.hasSuffix("_cents") == true {
+            guard let node = CSVExport.find(path, in: tape) else { continue }
+            let kind = tape[node].kind
+            if kind == .null || kind == .integer { continue }
+            if kind == .number, amount(digits: Array(tape.bytes(node))) != nil { continue }
+            var found: [UInt8] = []
+            tape.value(at: node).write(to: &found)
+            return ("expected integer centavos in \(columns[i]), found \(String(decoding: found, as: UTF8.self))", node)
+        }
+        return nil
+    }
+
     /// The node at a dotted path from the root object, or nil.
     static func find(_ path: [String], in tape: JSONTape) -> Int? {
         var node = 0

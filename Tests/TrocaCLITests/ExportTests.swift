@@ -103,11 +103,12 @@ import TrocaCLI
     }
 
     /// Centavos of 19 digits and more (beyond Int) are amounts too, written from their digits;
-    /// a fraction in a `_cents` field is written as it is.
+    /// a fraction in a `_cents` field is no amount: rejected (`export.cents`), not written as it is.
     @Test func longCentavosAreStillAmounts() {
         let input = #"{"a_cents":1000000000000000000}"# + "\n" + #"{"a_cents":-123456789012345678901}"# + "\n" + #"{"a_cents":12.5}"# + "\n"
         let plain = troca(["export", "csv", "--columns", "a_cents"], stdin: Array(input.utf8))
-        #expect(plain.stdoutText == "a_cents\n10000000000000000.00\n-1234567890123456789.01\n12.5\n", "\(plain.stdoutText)")
+        #expect(plain.stdoutText == "a_cents\n10000000000000000.00\n-1234567890123456789.01\n", "\(plain.stdoutText)")
+        #expect(plain.status == .dataError && plain.stderrText.contains("-:3:12: error: [export.cents]"), "\(plain.stderrText)")
         let br = troca(["export", "csv", "--columns", "a_cents", "--excel-br"], stdin: Array(input.utf8))
         #expect(br.stdoutText.contains("10.000.000.000.000.000,00\r\n-1.234.567.890.123.456.789,01\r\n"), "\(br.stdoutText)")
     }
@@ -150,5 +151,18 @@ extension ExportTests {
         #expect(flat.status == .ok, "\(flat.stderrText)")
         #expect(flat.stdout == flatExpected.stdout && flat.stdout.count == 2 * 222)
         #expect(flat.stderrText.hasSuffix("read 2 lines: 2 written, 0 rejected, 0 skipped\n"), "\(flat.stderrText)")
+    }
+
+    /// Money is integer centavos: a `*_cents` value that is not (a fraction, an exponent, a
+    /// string) rejects its record at the value's column, and the rest is written.
+    @Test func centsThatAreNotIntegersAreRejected() {
+        let input = "{\"a\":\"x\",\"paid_cents\":150}\n{\"a\":\"y\",\"paid_cents\":1.5}\n{\"paid_cents\":\"100\"}\n{\"paid_cents\":1e2}\n{\"a\":\"z\"}\n"
+        let result = troca(["export", "csv", "--columns", "a,paid_cents"], stdin: Array(input.utf8))
+        #expect(result.status == .dataError)
+        #expect(result.stdoutText == "a,paid_cents\nx,1.50\nz,\n")
+        #expect(result.stderrText.contains("-:2:23: error: [export.cents] expected integer centavos in paid_cents, found 1.5"), "\(result.stderrText)")
+        #expect(result.stderrText.contains("-:3:15: error: [export.cents] expected integer centavos in paid_cents, found \"100\""))
+        #expect(result.stderrText.contains("-:4:15: error: [export.cents]"))
+        #expect(result.stderrText.contains("read 5 lines: 2 written, 3 rejected, 0 skipped"))
     }
 }
