@@ -118,8 +118,16 @@ public final class CSVReader {
     public var raw: UnsafeBufferPointer<UInt8> { current.pointee.raw }
     /// A problem with the current record, which the caller should reject.
     public var problem: CSVRecordProblem? { current.pointee.problem }
-    /// Whether the current record is an empty line (no bytes before its line end).
-    public var isBlankLine: Bool { current.pointee.raw.count == 0 && current.pointee.count == 1 }
+    /// Whether the current record carries no data: an empty line, or a row of delimiters,
+    /// blanks and tabs only (the `;;;;` rows a spreadsheet leaves below its data), whatever its
+    /// number of cells. Such a row is skipped and counted, not read as a record.
+    public var isBlankLine: Bool {
+        if current.pointee.problem != nil { return false }
+        for i in 0..<count {
+            for b in cell(i) where b != 0x20 && b != 0x09 { return false }
+        }
+        return true
+    }
 
     /// Creates a reader; `delimiter` nil detects it from the first record.
     public init(_ source: ByteSource, delimiter: UInt8? = nil, bufferSize: Int = 1 << 20, maxRecordBytes: Int = 1 << 20) {

@@ -28,7 +28,7 @@ enum ImportRun {
         Every invalid cell is reported on stderr as FILE:LINE:COLUMN (COLUMN: the CSV column
         number) with the field and what was expected, and \(rejects) (with --rejects,
         written as JSONL with its raw bytes); the valid rows are still written. Rows read =
-        written + rejected + skipped (blank lines). Exit 0 when every row was taken, 65 when any was rejected or the file
+        written + rejected + skipped (empty lines, rows of delimiters only). Exit 0 when every row was taken, 65 when any was rejected or the file
         cannot be read as CSV (binary, UTF-16, a quoted field never closed: then no --output file
         is left behind), 78 when the map is wrong or names a column the header lacks.
 

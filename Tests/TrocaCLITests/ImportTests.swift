@@ -54,6 +54,17 @@ import TrocaCLI
         #expect(Set(docs).count == docs.count)
     }
 
+    /// A row of delimiters only (the `;;;;` rows Excel leaves below the data), blanks between
+    /// them or not, and whatever their number, carries no data: skipped and counted as an empty
+    /// line is, not an empty record nor `import.required` errors.
+    @Test func rowsOfDelimitersOnlyAreSkipped() throws {
+        let csv = Self.header + Self.row("NF-1") + ";;;;;;;;;;;;;;\r\n" + " ; ;\t;\n" + "\"\";;\n" + Self.row("NF-2") + ";;;;;;;;;;;;;;"
+        let result = troca(["import", "titles", "--map", "maps/titulos.json", "-"], stdin: Array(csv.utf8))
+        #expect(result.status == .ok, "\(result.stderrText)")
+        #expect(result.records.map { $0["document_number"] as? String } == ["NF-1", "NF-2"])
+        #expect(result.stderrText.hasSuffix("read 6 rows: 2 written, 0 rejected, 4 skipped\n"), "\(result.stderrText)")
+    }
+
     @Test func duplicateKeyRejectsTheSecondWithTheFirstLine() throws {
         let csv = Self.header + Self.row("NF-1") + Self.row("NF-2") + Self.row("NF-1", amount: "99,00")
         let result = troca(["import", "titles", "--map", "maps/titulos.json", "-"], stdin: Array(csv.utf8))
