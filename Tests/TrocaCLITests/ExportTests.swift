@@ -121,12 +121,14 @@ extension ExportTests {
     /// file and from standard input) and in `convert --to flat`.
     @Test(arguments: [true, false])
     func utf16JSONLReadsAsUTF8(littleEndian: Bool) throws {
-        let text = "{\"record\":\"title\",\"document_number\":\"NF-1\",\"due_date\":\"2026-04-10\",\"amount_cents\":100,\"payer\":{\"name\":\"Zé 😀\"}}\r\n"
-            + "{\"record\":\"title\",\"document_number\":\"NF-2\",\"due_date\":\"2026-04-11\",\"amount_cents\":200}\r\n"
+        let text =
+            #"{"record":"title","document_number":"NF-1","due_date":"2026-04-10","amount_cents":100,"payer":{"name":"Zé 😀"}}"# + "\r\n"
+            + #"{"record":"title","document_number":"NF-2","due_date":"2026-04-11","amount_cents":200}"# + "\r\n"
         func encoded(_ text: String) -> [UInt8] {
-            (littleEndian ? [0xFF, 0xFE] : [0xFE, 0xFF]) + text.utf16.flatMap { u -> [UInt8] in
+            let units = text.utf16.flatMap { u -> [UInt8] in
                 littleEndian ? [UInt8(u & 0xFF), UInt8(u >> 8)] : [UInt8(u >> 8), UInt8(u & 0xFF)]
             }
+            return (littleEndian ? [0xFF, 0xFE] : [0xFE, 0xFF]) + units
         }
         let utf16 = encoded(text)
         // A flat file is ASCII: the name without its emoji.
@@ -156,11 +158,14 @@ extension ExportTests {
     /// Money is integer centavos: a `*_cents` value that is not (a fraction, an exponent, a
     /// string) rejects its record at the value's column, and the rest is written.
     @Test func centsThatAreNotIntegersAreRejected() {
-        let input = "{\"a\":\"x\",\"paid_cents\":150}\n{\"a\":\"y\",\"paid_cents\":1.5}\n{\"paid_cents\":\"100\"}\n{\"paid_cents\":1e2}\n{\"a\":\"z\"}\n"
+        let input = [
+            #"{"a":"x","paid_cents":150}"#, #"{"a":"y","paid_cents":1.5}"#, #"{"paid_cents":"100"}"#, #"{"paid_cents":1e2}"#, #"{"a":"z"}"#,
+        ].map { $0 + "\n" }.joined()
         let result = troca(["export", "csv", "--columns", "a,paid_cents"], stdin: Array(input.utf8))
         #expect(result.status == .dataError)
         #expect(result.stdoutText == "a,paid_cents\nx,1.50\nz,\n")
-        #expect(result.stderrText.contains("-:2:23: error: [export.cents] expected integer centavos in paid_cents, found 1.5"), "\(result.stderrText)")
+        let said = result.stderrText
+        #expect(said.contains("-:2:23: error: [export.cents] expected integer centavos in paid_cents, found 1.5"), "\(said)")
         #expect(result.stderrText.contains("-:3:15: error: [export.cents] expected integer centavos in paid_cents, found \"100\""))
         #expect(result.stderrText.contains("-:4:15: error: [export.cents]"))
         #expect(result.stderrText.contains("read 5 lines: 2 written, 3 rejected, 0 skipped"))

@@ -180,7 +180,8 @@ import TrocaCLI
         let n = troca(["import", "titles", "--map", map, "noise.bin"], cwd: dir)
         #expect(n.status == .dataError)
         #expect(n.stderrText.hasPrefix("troca: noise.bin:1:1: error: [csv.binary] a control byte 0x1A"), "\(n.stderrText)")
-        try Data([0x43, 0xF3, 0x64, 0x69, 0x67, 0x6F, 0x3B, 0x56, 0x61, 0x6C, 0x6F, 0x72, 0x0A]).write(to: URL(fileURLWithPath: dir + "/latin1.csv"))
+        let latin1Header: [UInt8] = [0x43, 0xF3, 0x64, 0x69, 0x67, 0x6F, 0x3B, 0x56, 0x61, 0x6C, 0x6F, 0x72, 0x0A]  // Código;Valor
+        try Data(latin1Header).write(to: URL(fileURLWithPath: dir + "/latin1.csv"))
         let latin1 = troca(["import", "titles", "--map", map, "latin1.csv"], cwd: dir)
         #expect(latin1.status == .config)
         #expect(latin1.stderrText.contains("[import.map]") && latin1.stderrText.contains("\"Código\""), "\(latin1.stderrText)")
