@@ -65,7 +65,7 @@ public struct CSVExport: Sendable {
                 }
             case .string:
                 let bytes = Array(tape.bytes(node))
-                if excelBR, let date = CSVExport.isoDate(bytes) {
+                if excelBR, CSVExport.isDateField(last), let date = CSVExport.isoDate(bytes) {
                     cell(date, text: false, into: &out)
                 } else {
                     cell(bytes, text: true, into: &out)
@@ -77,6 +77,22 @@ public struct CSVExport: Sendable {
             }
         }
         endRow(&out)
+    }
+
+    /// Why the object at node 0 of `tape` cannot be exported: a `*_cents` value that is not
+    /// integer centavos (`1.5`, `1e2`, `"100"`, `true`), which a spreadsheet would show, and
+    /// `troca import` read back, as another amount. Returns the message and the value's node.
+    public func problem(_ tape: JSONTape) -> (message: String, node: Int)? {
+        for (i, path) in paths.enumerated() where path.last?.hasSuffix("_cents") == true {
+            guard let node = CSVExport.find(path, in: tape) else { continue }
+            let kind = tape[node].kind
+            if kind == .null || kind == .integer { continue }
+            if kind == .number, amount(digits: Array(tape.bytes(node))) != nil { continue }
+            var found: [UInt8] = []
+            tape.value(at: node).write(to: &found)
+            return ("expected integer centavos in \(columns[i]), found \(String(decoding: found, as: UTF8.self))", node)
+        }
+        return nil
     }
 
     /// The node at a dotted path from the root object, or nil.
@@ -91,9 +107,10 @@ public struct CSVExport: Sendable {
 
     /// Appends a cell, quoted when it holds the delimiter, a quote or a line break; text starting
     /// with `=`, `+`, `-`, `@`, tab or CR gets a leading `'` so that no spreadsheet runs it as a
-    /// formula (OWASP's CSV injection advice).
+    /// formula (OWASP's CSV injection advice), and so does text starting with `'`, so that
+    /// `troca import`, which takes one `'` off such a cell, reads back the text exported.
     func cell(_ bytes: [UInt8], text: Bool, into out: inout ByteBuffer) {
-        let neutralise = text && CSVExport.isFormulaStart(bytes.first)
+        let neutralise = text && (CSVExport.isFormulaStart(bytes.first) || bytes.first == UInt8(ascii: "'"))
         let needsQuotes = bytes.contains { $0 == delimiter || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
         if needsQuotes { out.append(0x22) }
         if neutralise { out.append(UInt8(ascii: "'")) }
@@ -132,6 +149,13 @@ public struct CSVExport: Sendable {
 
     /// Centavos as `1234.56`, or `1.234,56` with `excelBR`.
     func amount(_ cents: Int) -> [UInt8] { amount(digits: Array(String(cents).utf8))! }
+
+    /// Whether a field holds a date, by its name as docs/records.md and the column maps name
+    /// dates: `date`, `*_date`, `*_on` (`due_date`, `created_on`). Only these are written
+    /// dd/MM/yyyy with `excelBR`: a document number "2026-01-05" is text.
+    static func isDateField(_ name: String) -> Bool {
+        name == "date" || name.hasSuffix("_date") || name.hasSuffix("_on")
+    }
 
     /// `YYYY-MM-DD` → `dd/MM/yyyy`, or nil when the text is not a date of that shape.
     static func isoDate(_ b: [UInt8]) -> [UInt8]? {

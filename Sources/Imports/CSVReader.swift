@@ -118,8 +118,16 @@ public final class CSVReader {
     public var raw: UnsafeBufferPointer<UInt8> { current.pointee.raw }
     /// A problem with the current record, which the caller should reject.
     public var problem: CSVRecordProblem? { current.pointee.problem }
-    /// Whether the current record is an empty line (no bytes before its line end).
-    public var isBlankLine: Bool { current.pointee.raw.count == 0 && current.pointee.count == 1 }
+    /// Whether the current record carries no data: an empty line, or a row of delimiters,
+    /// blanks and tabs only (the `;;;;` rows a spreadsheet leaves below its data), whatever its
+    /// number of cells. Such a row is skipped and counted, not read as a record.
+    public var isBlankLine: Bool {
+        if current.pointee.problem != nil { return false }
+        for i in 0..<count {
+            for b in cell(i) where b != 0x20 && b != 0x09 { return false }
+        }
+        return true
+    }
 
     /// Creates a reader; `delimiter` nil detects it from the first record.
     public init(_ source: ByteSource, delimiter: UInt8? = nil, bufferSize: Int = 1 << 20, maxRecordBytes: Int = 1 << 20) {
@@ -406,6 +414,21 @@ public final class CSVReader {
             start = i
             return .complete
         }
+    }
+
+    /// `csv.binary` when the current record (the header) holds a control byte no text file has
+    /// (below 0x20 but tab, CR and LF; or DEL): binary data whose first NUL is further on. Latin-1
+    /// and Windows-1252 letters (0x80 and up) are text, and pass.
+    public func controlByte() -> CSVError? {
+        for i in 0..<count {
+            for byte in cell(i) where (byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D) || byte == 0x7F {
+                return CSVError(
+                    "csv.binary",
+                    "a control \(describe(byte)): this is not a CSV text file (binary data, or a spreadsheet saved in another format: save it as CSV UTF-8)",
+                    line: line, column: i + 1)
+            }
+        }
+        return nil
     }
 
     func nul(line: Int, column: Int) -> CSVError {

@@ -4,6 +4,12 @@ import Records
 
 /// Reads ERP fixed-width records through a layout into JSONL: the record whose `select`
 /// matches, its fields as the layout's `to` paths say, `"record"` the layout record's name.
+///
+/// Unlike `troca cnab parse` (whose bank files carry payers' documents with wrong check digits,
+/// read as they are), a `document` field is checked as `troca import` checks one: a CPF or
+/// CNPJ by its check digits, of the kind its `…document_type` sibling says (`convert.document`,
+/// the line rejected); and an enum value the layout does not list is emitted raw and reported
+/// (`convert.enum`, a warning: the line is written).
 public final class FlatDecoder {
     let layout: CompiledLayout
     let schemas: [OutputSchema]
@@ -43,13 +49,54 @@ public final class FlatDecoder {
             if let p = field.problem(in: record) {
                 report(Diagnostic(.error, DiagnosticCode(rawValue: "convert." + p.kind), p.message, file: file, line: line, column: field.column, raw: raw))
                 ok = false
+            } else if field.format == .document, let message = FlatDecoder.documentProblem(field, in: record) {
+                report(Diagnostic(.error, "convert.document", message, file: file, line: line, column: field.column, raw: raw))
+                ok = false
             }
         }
         guard ok else { return false }
+        for field in layout.records[r].fields where field.to != nil && field.format == .enumeration {
+            guard let text = field.text(in: record), !field.enumMap.contains(where: { $0.raw == Array(record[field.start..<field.end]) })
+            else { continue }
+            let known = field.enumMap.map { String(decoding: $0.raw, as: UTF8.self) }.joined(separator: ", ")
+            report(
+                Diagnostic(
+                    .warning, "convert.enum", "\"\(text)\" in \(field.name) is none of the layout's values (\(known)): emitted as it is",
+                    file: file, line: line, column: field.column))
+        }
         out.append(prefixes[r])
         schemas[r].emit([SegmentRef(record: r, offset: 0, line: line)], store: record, into: &out, reasons: nil)
         out.appendSourceAndClose(fileJSON: fileJSON, line: line)
         return true
+    }
+}
+
+extension FlatDecoder {
+    /// Why a `document` field's bytes are not a valid CPF or CNPJ, or nil (also when blank or
+    /// all zeros: no document). A type byte `1` asks for a CPF (zero-padded to the field), `2`
+    /// for a CNPJ; another type, or none, for either.
+    static func documentProblem(_ field: CompiledField, in record: UnsafeBufferPointer<UInt8>) -> String? {
+        var bytes = Array(record[field.start..<field.end])
+        while let b = bytes.last, b == 0x20 || b == 0 { bytes.removeLast() }
+        while let b = bytes.first, b == 0x20 || b == 0 { bytes.removeFirst() }
+        if bytes.allSatisfy({ $0 == 48 }) { return nil }
+        let found = "\"\(TextBytes.decode(bytes))\" in \(field.name)"
+        // A CPF or CNPJ zero-padded to the field's width.
+        func unpadded(_ count: Int) -> ArraySlice<UInt8>? {
+            guard bytes.count >= count, bytes.dropLast(count).allSatisfy({ $0 == 48 }) else { return nil }
+            return bytes.suffix(count)
+        }
+        let cpf = unpadded(11).map { BrazilianDocument.isValidCPF(Array($0)) } ?? false
+        let cnpj = unpadded(14).map { BrazilianDocument.isValidCNPJ(Array($0)) } ?? false
+        let type = field.spec.typeOffset >= 0 ? record[field.spec.typeOffset] : 0
+        switch type {
+        case UInt8(ascii: "1"):
+            return cpf ? nil : "expected a CPF (11 digits, check digits matching) as the type 1 says, found \(found)"
+        case UInt8(ascii: "2"):
+            return cnpj ? nil : "expected a CNPJ (14 characters, check digits matching) as the type 2 says, found \(found)"
+        default:
+            return cpf || cnpj ? nil : "expected a CPF (11 digits) or a CNPJ (14 characters) with matching check digits, found \(found)"
+        }
     }
 }
 
@@ -61,10 +108,38 @@ public struct FlatEncoder {
     /// Each record's fields' `to` paths split at the dots (empty for structural or absent ones),
     /// computed once rather than for every record written.
     let paths: [[[String]]]
+    /// Whether `document` fields are checked by check digit (`troca convert`), and a missing
+    /// `…document_type` written from the document's length.
+    let checksDocuments: Bool
+    /// Each record's fields' `…document_type` sibling for a `document` field, and the reverse
+    /// (the field's own index when it has none).
+    let typeFields: [[Int]]
+    let documentFields: [[Int]]
 
-    /// Prepares `layout` for writing.
-    public init(layout: CompiledLayout) {
+    /// Prepares `layout` for writing; `checksDocuments` checks CPF/CNPJ by check digit: a
+    /// `document` field must hold a CPF (11 digits) or a CNPJ (14 characters, alphanumeric
+    /// accepted) of the kind its `…document_type` sibling says, and a sibling left out is
+    /// written as the document's kind (11 characters a CPF, 14 a CNPJ).
+    public init(layout: CompiledLayout, checksDocuments: Bool = false) {
         self.layout = layout
+        self.checksDocuments = checksDocuments
+        var types: [[Int]] = []
+        var documents: [[Int]] = []
+        for r in layout.records {
+            var t = Array(r.fields.indices)
+            var d = Array(r.fields.indices)
+            for (i, f) in r.fields.enumerated() where f.format == .document {
+                guard let to = f.to, to.hasSuffix("document"),
+                    let k = r.fields.firstIndex(where: { $0.to == to + "_type" && $0.format == .enumeration })
+                else { continue }
+                t[i] = k
+                d[k] = i
+            }
+            types.append(t)
+            documents.append(d)
+        }
+        typeFields = types
+        documentFields = documents
         var byName: [String: Int] = [:]
         for (i, r) in layout.records.enumerated() where byName[r.name] == nil { byName[r.name] = i }
         recordByName = byName
@@ -84,6 +159,8 @@ public struct FlatEncoder {
         public var message: String
         /// The node of the value it is about (`JSONReader.column(ofNode:in:)`), when there is one.
         public var node: Int? = nil
+        /// The stable code: `convert.field`, or `convert.document` for a CPF/CNPJ that is none.
+        public var code: DiagnosticCode = "convert.field"
     }
 
     /// The layout record a JSON record is written as, or nil when its `"record"` names none.
@@ -96,18 +173,31 @@ public struct FlatEncoder {
     /// every problem.
     public func encode(_ tape: JSONTape, record r: Int, into out: inout [UInt8]) -> [Problem] {
         var problems: [Problem] = []
-        for (k, field) in layout.records[r].fields.enumerated() {
-            var node: Int? = nil
-            let path = paths[r][k]
-            if !path.isEmpty {
-                node = 0
-                for key in path {
-                    guard let n = node, let next = tape.member(key, of: n) else { node = nil; break }
-                    node = next
+        let fields = layout.records[r].fields
+        for (k, field) in fields.enumerated() {
+            let node = self.node(r, k, tape)
+            if checksDocuments, field.format == .document, let node {
+                let type = typeFields[r][k] == k ? nil : self.node(r, typeFields[r][k], tape)
+                do {
+                    try checkDocument(field, node, tape, kind: type.flatMap { tape[$0].kind == .string ? tape.string($0) : nil })
+                } catch {
+                    problems.append(Problem(field: field.name, message: error.message, node: node, code: "convert.document"))
+                    out += [UInt8](repeating: 0x20, count: field.length)
+                    continue
                 }
-                if let n = node, tape[n].kind == .null { node = nil }
             }
             do {
+                if checksDocuments, node == nil, documentFields[r][k] != k, let document = self.node(r, documentFields[r][k], tape),
+                    tape[document].kind == .string
+                {
+                    // No type given: the document's own kind, by its length.
+                    let count = tape.bytes(document).count
+                    let json = Array((count == 14 ? "\"cnpj\"" : count == 11 ? "\"cpf\"" : "").utf8)
+                    if let entry = field.enumMap.first(where: { $0.json == json }) {
+                        out += try fit(entry.raw, field, numeric: field.picture.kind == .numeric)
+                        continue
+                    }
+                }
                 out += try value(field, node, tape)
             } catch {
                 problems.append(Problem(field: field.name, message: error.message, node: node))
@@ -115,6 +205,41 @@ public struct FlatEncoder {
             }
         }
         return problems
+    }
+
+    /// The node of field `k` of record `r` in `tape`, nil when absent or null.
+    func node(_ r: Int, _ k: Int, _ tape: JSONTape) -> Int? {
+        let path = paths[r][k]
+        if path.isEmpty { return nil }
+        var node = 0
+        for key in path {
+            guard let next = tape.member(key, of: node) else { return nil }
+            node = next
+        }
+        return tape[node].kind == .null ? nil : node
+    }
+
+    /// Throws unless the string at `node` is a CPF or CNPJ with matching check digits, of the
+    /// kind `kind` (`cpf`, `cnpj`; nil or another: either, by its length).
+    func checkDocument(_ field: CompiledField, _ node: Int, _ tape: JSONTape, kind: String?) throws(ParseProblem) {
+        guard tape[node].kind == .string else { return }  // `value` says what it expected
+        let bytes = Array(tape.bytes(node))
+        let path = field.to ?? field.name
+        let found = "found \"\(tape.string(node))\""
+        switch kind {
+        case "cpf":
+            guard BrazilianDocument.isValidCPF(bytes) else {
+                throw ParseProblem("\(path): expected a CPF (11 digits, check digits matching) as document_type says, \(found)")
+            }
+        case "cnpj":
+            guard BrazilianDocument.isValidCNPJ(bytes) else {
+                throw ParseProblem("\(path): expected a CNPJ (14 characters, check digits matching) as document_type says, \(found)")
+            }
+        default:
+            guard bytes.count == 11 ? BrazilianDocument.isValidCPF(bytes) : BrazilianDocument.isValidCNPJ(bytes) else {
+                throw ParseProblem("\(path): expected a CPF (11 digits) or a CNPJ (14 characters) with matching check digits, \(found)")
+            }
+        }
     }
 
     func value(_ field: CompiledField, _ node: Int?, _ tape: JSONTape) throws(ParseProblem) -> [UInt8] {

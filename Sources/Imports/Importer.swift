@@ -536,9 +536,19 @@ public final class Importer {
             for b in text where b &- 48 > 9 { return ParseProblem("expected digits only, found \(CellParsers.quote(text))") }
             appendText(text, to: &out)
         default:
-            appendText(text, to: &out)
+            appendText(unneutralised(text), to: &out)
         }
         return nil
+    }
+
+    /// Text without the `'` `troca export csv` puts before a cell a spreadsheet would run as a
+    /// formula (`'=SUM(A1)`, `'-`, `'+55`) or that starts with `'` itself (`''a`): one `'` off,
+    /// so that import(export(x)) == x. Any other text is as it is (`'a` stays `'a`).
+    @inline(__always)
+    static func unneutralised(_ text: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        guard text.count >= 2, text[0] == UInt8(ascii: "'"), text[1] == UInt8(ascii: "'") || CSVExport.isFormulaStart(text[1])
+        else { return text }
+        return UnsafeBufferPointer(rebasing: text.dropFirst())
     }
 
     /// A list field's text cut at the plan's `split` byte, each item trimmed and read by the

@@ -23,6 +23,12 @@ enum ConvertCommand: Command {
                                 accents, numbers zero-filled, dates as the layout's format;
                                 other records are skipped and counted
 
+        A CPF/CNPJ is checked by its check digits both ways, of the kind the document type
+        says (convert.document); writing, a record without document_type gets the document's
+        kind by its length (11: CPF, 14: CNPJ). Reading, a code the layout does not list is
+        written as it is and reported (convert.enum, a warning). JSONL in UTF-16 with a byte
+        order mark is read.
+
         A line or record that cannot be converted is reported on stderr with its line (and the
         field's column), written with --rejects, and the run goes on; exit 65 when any was
         rejected, 78 for an unknown or broken layout.
@@ -57,7 +63,8 @@ enum ConvertCommand: Command {
         var rejected = 0
         var skipped = 0
         var fatal = false
-        var reader = LineReader(source)
+        // JSONL in (--to flat) may be UTF-16, as a flat file may not (LineNormalizer refuses it).
+        var reader = LineReader(direction == "flat" ? JSONLSource.reading(source) : source)
         defer { reader.close() }
         if direction == "jsonl" {
             let decoder = FlatDecoder(layout: layout, file: name)
@@ -91,7 +98,7 @@ enum ConvertCommand: Command {
             }
             for d in normalizer.finish() { sink.report(d) }
         } else {
-            let encoder = FlatEncoder(layout: layout)
+            let encoder = FlatEncoder(layout: layout, checksDocuments: true)
             var tape = JSONTape()
             var lineBytes: [UInt8] = []
             try reader.forEachLine { line, number, cut in
@@ -125,7 +132,7 @@ enum ConvertCommand: Command {
                     for p in problems {
                         sink.report(
                             Diagnostic(
-                                .error, "convert.field", p.message, file: name, line: number,
+                                .error, p.code, p.message, file: name, line: number,
                                 column: p.node.map { JSONReader.column(ofNode: $0, in: bytes) } ?? 0, raw: Array(bytes)))
                     }
                 }

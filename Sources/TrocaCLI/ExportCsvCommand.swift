@@ -15,14 +15,18 @@ enum ExportCsvCommand: Command {
         (`payer.address.city`; a missing field or null is an empty cell; arrays and objects as
         JSON). `*_cents` integers are written as amounts (1234.56). Cells with the delimiter,
         quotes or line breaks are quoted (RFC 4180); text starting with = + - @ tab or CR gets
-        a leading ' so that no spreadsheet runs it as a formula.
+        a leading ' so that no spreadsheet runs it as a formula, and so does text starting with
+        ' (troca import takes one ' off such a cell: the text comes back as it was).
 
         --excel-br writes for Excel in Portuguese: `;` delimiter, amounts 1.234,56, dates
-        dd/MM/yyyy (any YYYY-MM-DD text), a UTF-8 byte order mark, CRLF line ends. Without it:
+        dd/MM/yyyy (YYYY-MM-DD text in a field named date, *_date or *_on), a UTF-8 byte order
+        mark, CRLF line ends. Without it:
         `,`, 1234.56, YYYY-MM-DD, LF. A file written this way reads back with `troca import`
         and a map naming the same columns.
 
-        A line that is not a JSON object is reported and rejected (exit 65); blank lines and,
+        A line that is not a JSON object (export.json), or whose *_cents column holds anything
+        but integer centavos (export.cents: 1.5, "100"), is reported and rejected (exit 65),
+        its column the value's byte in the line; blank lines and,
         with --record, other records are skipped. The summary counts every line: read =
         written + rejected + skipped.
 
@@ -60,12 +64,22 @@ enum ExportCsvCommand: Command {
         var written = 0
         var skipped = 0
         let input = JSONLInput(name: name, source: source)
-        let counts = try input.forEachRecord(stage: "export", sink: CnabRun.sink(context, rejects: nil)) { tape, _, _ in
+        var refused = 0
+        let sink = CnabRun.sink(context, rejects: nil)
+        let counts = try input.forEachRecord(stage: "export", sink: sink) { tape, line, raw in
             if let only {
                 guard let r = tape.member("record", of: 0), tape[r].kind == .string, tape.string(r) == only else {
                     skipped += 1
                     return true
                 }
+            }
+            if let (message, node) = export.problem(tape) {
+                refused += 1
+                sink.report(
+                    Diagnostic(
+                        .error, "export.cents", message, file: name, line: line, column: JSONReader.column(ofNode: node, in: raw),
+                        raw: Array(raw)))
+                return true
             }
             output.withBuffer { export.row(tape, into: &$0) }
             // Rows end themselves (CRLF with --excel-br); count them without adding a newline.
@@ -75,7 +89,7 @@ enum ExportCsvCommand: Command {
         }
         // Every line is counted once: written, rejected (not a JSON object), or skipped (blank,
         // or another record than --record's).
-        let rejected = counts.malformed
+        let rejected = counts.malformed + refused
         skipped += counts.blank
         let read = written + rejected + skipped
         try output.finish()

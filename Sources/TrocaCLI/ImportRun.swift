@@ -28,7 +28,7 @@ enum ImportRun {
         Every invalid cell is reported on stderr as FILE:LINE:COLUMN (COLUMN: the CSV column
         number) with the field and what was expected, and \(rejects) (with --rejects,
         written as JSONL with its raw bytes); the valid rows are still written. Rows read =
-        written + rejected + skipped (blank lines). Exit 0 when every row was taken, 65 when any was rejected or the file
+        written + rejected + skipped (empty lines, rows of delimiters only). Exit 0 when every row was taken, 65 when any was rejected or the file
         cannot be read as CSV (binary, UTF-16, a quoted field never closed: then no --output file
         is left behind), 78 when the map is wrong or names a column the header lacks.
 
@@ -95,6 +95,14 @@ enum ImportRun {
             io.inputBroken?()
             return .dataError
         } catch let e as MapError {
+            // A header the map does not fit may be no header at all: binary data (a NUL in the
+            // first block read, or control bytes in the first line) is the file's fault, not the map's.
+            if let binary = reader.firstNUL ?? reader.controlByte() {
+                context.print(binary.diagnostic(file: name))
+                io.say(summaryLine(command, name, summary))
+                io.inputBroken?()
+                return .dataError
+            }
             context.print(Diagnostic(.error, "import.map", e.message, file: mapPath))
             return .config
         }

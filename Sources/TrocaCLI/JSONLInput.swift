@@ -21,7 +21,7 @@ struct JSONLInput {
     ) throws -> Counts {
         var counts = Counts()
         var tape = JSONTape()
-        var reader = LineReader(source)
+        var reader = LineReader(JSONLSource.reading(source))
         defer { reader.close() }
         try reader.forEachLine { line, number, cut in
             var bytes = line
@@ -62,5 +62,124 @@ extension JSONObjectWriter {
     /// A string member, left out when nil.
     mutating func string(_ name: String, _ value: String?) {
         if let value { string(name, value) }
+    }
+}
+
+/// A JSONL input as UTF-8: a file that starts with a UTF-16 byte order mark (FF FE, what
+/// Windows PowerShell's `>` writes, or FE FF) is transcoded to UTF-8 as it is read, so that its
+/// lines are split where its line breaks are (split as bytes, a UTF-16LE line break leaves its
+/// NUL at the start of the next line, and a last line of one NUL byte after the last record);
+/// any other input is passed through as it is.
+final class JSONLSource: ByteSource {
+    let source: ByteSource
+    enum Mode { case unknown, plain, utf16(bigEndian: Bool) }
+    /// Unknown until the first read, then whether the input is UTF-16 and which way round.
+    var mode = Mode.unknown
+    /// Raw bytes read and not yet passed on or transcoded (at most one odd byte between reads).
+    var pending: [UInt8] = []
+    /// UTF-8 bytes transcoded and not yet passed on, from `delivered`.
+    var output: [UInt8] = []
+    var delivered = 0
+    /// A high surrogate waiting for its low half.
+    var high: UInt16? = nil
+    var ended = false
+
+    init(_ source: ByteSource) { self.source = source }
+
+    /// `source` read as UTF-8: itself when it is a regular file without a UTF-16 byte order
+    /// mark (so that `LineReader` still maps it), else wrapped.
+    static func reading(_ source: ByteSource) -> ByteSource {
+        if let file = source as? FileSource, let at = file.mappable {
+            var mark: (UInt8, UInt8) = (0, 0)
+            let n = withUnsafeMutableBytes(of: &mark) { pread(at.descriptor, $0.baseAddress, 2, off_t(at.offset)) }
+            if n < 2 || !(mark == (0xFF, 0xFE) || mark == (0xFE, 0xFF)) { return source }
+        }
+        return JSONLSource(source)
+    }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        if case .unknown = mode {
+            var chunk = [UInt8](repeating: 0, count: 1 << 16)
+            while pending.count < 2 {
+                let n = try chunk.withUnsafeMutableBytes { try source.read(into: $0) }
+                if n == 0 { ended = true; break }
+                pending += chunk[0..<n]
+            }
+            if pending.count >= 2, pending[0] == 0xFF && pending[1] == 0xFE || pending[0] == 0xFE && pending[1] == 0xFF {
+                mode = .utf16(bigEndian: pending[0] == 0xFE)
+                pending.removeFirst(2)
+            } else {
+                mode = .plain
+            }
+        }
+        guard case .utf16(let bigEndian) = mode else {
+            // Not UTF-16: the bytes peeked at, then the source itself.
+            if !pending.isEmpty {
+                let n = min(buffer.count, pending.count)
+                buffer.copyBytes(from: pending[0..<n])
+                pending.removeFirst(n)
+                return n
+            }
+            return ended ? 0 : try source.read(into: buffer)
+        }
+        while delivered == output.count {
+            output.removeAll(keepingCapacity: true)
+            delivered = 0
+            if ended && pending.count < 2 {
+                if high != nil || !pending.isEmpty { output += [0xEF, 0xBF, 0xBD] }  // a half character at the end
+                high = nil
+                pending.removeAll()
+                if output.isEmpty { return 0 }
+                break
+            }
+            if !ended {
+                var chunk = [UInt8](repeating: 0, count: 1 << 16)
+                let n = try chunk.withUnsafeMutableBytes { try source.read(into: $0) }
+                if n == 0 { ended = true } else { pending += chunk[0..<n] }
+            }
+            transcode(bigEndian: bigEndian)
+        }
+        let n = min(buffer.count, output.count - delivered)
+        buffer.copyBytes(from: output[delivered..<delivered + n])
+        delivered += n
+        return n
+    }
+
+    /// Turns the whole code units of `pending` into UTF-8 in `output` (an unpaired surrogate
+    /// becomes U+FFFD, as Foundation decodes one).
+    func transcode(bigEndian: Bool) {
+        let units = pending.count / 2
+        for k in 0..<units {
+            let a = UInt16(pending[2 * k]), b = UInt16(pending[2 * k + 1])
+            let unit = bigEndian ? a << 8 | b : b << 8 | a
+            var scalar: UInt32
+            if let h = high {
+                high = nil
+                if unit >= 0xDC00 && unit < 0xE000 {
+                    scalar = 0x10000 + (UInt32(h - 0xD800) << 10) + UInt32(unit - 0xDC00)
+                    append(scalar)
+                    continue
+                }
+                append(0xFFFD)
+            }
+            if unit >= 0xD800 && unit < 0xDC00 { high = unit; continue }
+            scalar = unit >= 0xDC00 && unit < 0xE000 ? 0xFFFD : UInt32(unit)
+            append(scalar)
+        }
+        pending.removeFirst(units * 2)
+    }
+
+    func append(_ scalar: UInt32) {
+        switch scalar {
+        case 0..<0x80:
+            output.append(UInt8(scalar))
+        case 0x80..<0x800:
+            output += [UInt8(0xC0 | scalar >> 6), UInt8(0x80 | scalar & 0x3F)]
+        case 0x800..<0x10000:
+            output += [UInt8(0xE0 | scalar >> 12), UInt8(0x80 | scalar >> 6 & 0x3F), UInt8(0x80 | scalar & 0x3F)]
+        default:
+            output += [UInt8(0xF0 | scalar >> 18), UInt8(0x80 | scalar >> 12 & 0x3F)]
+            output += [UInt8(0x80 | scalar >> 6 & 0x3F), UInt8(0x80 | scalar & 0x3F)]
+        }
     }
 }

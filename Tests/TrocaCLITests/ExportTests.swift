@@ -38,22 +38,32 @@ import TrocaCLI
         let imported = troca(["import", "titles", "--map", "maps/titulos.json", "Fixtures/samples/imports/titulos.csv"])
         #expect(imported.status == .ok)
         #expect(imported.records.count == 3)
+        // Cells export neutralises (a formula, a lone "-", a phone "+55", text already starting
+        // with "'") and text that only looks like a date come back as they were.
+        let tricky = [
+            #"{"record":"title","document_number":"=HYPERLINK(\"x\")","due_date":"2026-04-10","amount_cents":-5,"payer":{"name":"'já com aspa","address":{"street":"-Rua","complement":"-","city":"+55"}}}"#,
+            #"{"record":"title","document_number":"2026-01-05","due_date":"2026-04-11","amount_cents":100,"payer":{"name":"''duas","address":{"street":"@casa","complement":"'=x","city":"'a"}}}"#,
+        ]
+        let trickyRecords = try tricky.map { try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
         let exported = troca(
             ["export", "csv", "--columns", Self.titleColumns.joined(separator: ",")] + (excelBR ? ["--excel-br"] : []),
-            stdin: imported.stdout)
+            stdin: imported.stdout + Array(tricky.map { $0 + "\n" }.joined().utf8))
         #expect(exported.status == .ok)
         if excelBR {
             #expect(exported.stdout.starts(with: [0xEF, 0xBB, 0xBF]))
             #expect(exported.stdoutText.contains(";1.234,56;"))
             #expect(exported.stdoutText.contains(";10/04/2026;"))
             #expect(exported.stdoutText.contains("\r\n"))
+            #expect(exported.stdoutText.contains("\r\n2026-01-05;;;;;11/04/2026;1,00;'''duas;"), "\(exported.stdoutText)")
         } else {
             #expect(exported.stdoutText.contains(",1234.56,"))
             #expect(exported.stdoutText.contains(",2026-04-10,"))
+            #expect(exported.stdoutText.contains("\n2026-01-05,,,,,2026-04-11,1.00,'''duas,"), "\(exported.stdoutText)")
         }
+        #expect(exported.stdoutText.contains("\"'=HYPERLINK(\"\"x\"\")\""))
         let again = troca(["import", "titles", "--map", dir + "/map.json", "-"], stdin: exported.stdout)
         #expect(again.status == .ok, "\(again.stderrText)")
-        #expect(Self.withoutSource(again.records) == Self.withoutSource(imported.records))
+        #expect(Self.withoutSource(again.records) == Self.withoutSource(imported.records + trickyRecords))
     }
 
     @Test(arguments: ["=1+1", "+55 11 9999", "-2+3", "@SUM(A1)", "\tx", "\rx"])
@@ -93,12 +103,71 @@ import TrocaCLI
     }
 
     /// Centavos of 19 digits and more (beyond Int) are amounts too, written from their digits;
-    /// a fraction in a `_cents` field is written as it is.
+    /// a fraction in a `_cents` field is no amount: rejected (`export.cents`), not written as it is.
     @Test func longCentavosAreStillAmounts() {
         let input = #"{"a_cents":1000000000000000000}"# + "\n" + #"{"a_cents":-123456789012345678901}"# + "\n" + #"{"a_cents":12.5}"# + "\n"
         let plain = troca(["export", "csv", "--columns", "a_cents"], stdin: Array(input.utf8))
-        #expect(plain.stdoutText == "a_cents\n10000000000000000.00\n-1234567890123456789.01\n12.5\n", "\(plain.stdoutText)")
+        #expect(plain.stdoutText == "a_cents\n10000000000000000.00\n-1234567890123456789.01\n", "\(plain.stdoutText)")
+        #expect(plain.status == .dataError && plain.stderrText.contains("-:3:12: error: [export.cents]"), "\(plain.stderrText)")
         let br = troca(["export", "csv", "--columns", "a_cents", "--excel-br"], stdin: Array(input.utf8))
         #expect(br.stdoutText.contains("10.000.000.000.000.000,00\r\n-1.234.567.890.123.456.789,01\r\n"), "\(br.stdoutText)")
+    }
+}
+
+extension ExportTests {
+    /// A JSONL file in UTF-16 with its byte order mark (what Windows PowerShell's `>` writes,
+    /// little-endian; or big-endian) reads as its UTF-8 text would: the same rows, the same line
+    /// count, no invented line from the NUL half of the last line break; in `export csv` (from a
+    /// file and from standard input) and in `convert --to flat`.
+    @Test(arguments: [true, false])
+    func utf16JSONLReadsAsUTF8(littleEndian: Bool) throws {
+        let text =
+            #"{"record":"title","document_number":"NF-1","due_date":"2026-04-10","amount_cents":100,"payer":{"name":"Zé 😀"}}"# + "\r\n"
+            + #"{"record":"title","document_number":"NF-2","due_date":"2026-04-11","amount_cents":200}"# + "\r\n"
+        func encoded(_ text: String) -> [UInt8] {
+            let units = text.utf16.flatMap { u -> [UInt8] in
+                littleEndian ? [UInt8(u & 0xFF), UInt8(u >> 8)] : [UInt8(u >> 8), UInt8(u & 0xFF)]
+            }
+            return (littleEndian ? [0xFF, 0xFE] : [0xFE, 0xFF]) + units
+        }
+        let utf16 = encoded(text)
+        // A flat file is ASCII: the name without its emoji.
+        let flatText = text.replacingOccurrences(of: " 😀", with: "")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("troca-export-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Data(utf16).write(to: URL(fileURLWithPath: dir + "/in.jsonl"))
+        try Data(encoded(flatText)).write(to: URL(fileURLWithPath: dir + "/flat.jsonl"))
+        let expected = troca(["export", "csv", "--columns", "document_number,payer.name"], stdin: Array(text.utf8))
+        #expect(expected.stdoutText == "document_number,payer.name\nNF-1,Zé 😀\nNF-2,\n")
+        for run in [
+            troca(["export", "csv", "--columns", "document_number,payer.name", "in.jsonl"], cwd: dir),
+            troca(["export", "csv", "--columns", "document_number,payer.name"], stdin: utf16),
+        ] {
+            #expect(run.status == .ok, "\(run.stderrText)")
+            #expect(run.stdoutText == expected.stdoutText)
+            #expect(run.stderrText.hasSuffix("read 2 lines: 2 written, 0 rejected, 0 skipped\n"), "\(run.stderrText)")
+        }
+        let flat = troca(["convert", "--layout", "erp/titulos-abertos", "--to", "flat", "flat.jsonl"], cwd: dir)
+        let flatExpected = troca(["convert", "--layout", "erp/titulos-abertos", "--to", "flat"], stdin: Array(flatText.utf8))
+        #expect(flat.status == .ok, "\(flat.stderrText)")
+        #expect(flat.stdout == flatExpected.stdout && flat.stdout.count == 2 * 222)
+        #expect(flat.stderrText.hasSuffix("read 2 lines: 2 written, 0 rejected, 0 skipped\n"), "\(flat.stderrText)")
+    }
+
+    /// Money is integer centavos: a `*_cents` value that is not (a fraction, an exponent, a
+    /// string) rejects its record at the value's column, and the rest is written.
+    @Test func centsThatAreNotIntegersAreRejected() {
+        let input = [
+            #"{"a":"x","paid_cents":150}"#, #"{"a":"y","paid_cents":1.5}"#, #"{"paid_cents":"100"}"#, #"{"paid_cents":1e2}"#, #"{"a":"z"}"#,
+        ].map { $0 + "\n" }.joined()
+        let result = troca(["export", "csv", "--columns", "a,paid_cents"], stdin: Array(input.utf8))
+        #expect(result.status == .dataError)
+        #expect(result.stdoutText == "a,paid_cents\nx,1.50\nz,\n")
+        let said = result.stderrText
+        #expect(said.contains("-:2:23: error: [export.cents] expected integer centavos in paid_cents, found 1.5"), "\(said)")
+        #expect(result.stderrText.contains("-:3:15: error: [export.cents] expected integer centavos in paid_cents, found \"100\""))
+        #expect(result.stderrText.contains("-:4:15: error: [export.cents]"))
+        #expect(result.stderrText.contains("read 5 lines: 2 written, 3 rejected, 0 skipped"))
     }
 }

@@ -81,8 +81,8 @@ import TrocaCLI
         #expect(statuses.first?["installments"] as? Int == 4)
     }
 
-    /// Random agreements with bad cells, ragged rows, wrong totals, ids back later and blank
-    /// lines: rows read = written + rejected, the rows written are the installments written,
+    /// Random agreements with bad cells, ragged rows, wrong totals, ids back later, blank
+    /// lines and rows of delimiters only: rows read = written + rejected, the rows written are the installments written,
     /// the rejects file has one line per diagnostic and every rejected row at least once.
     @Test(arguments: [11, 12, 13])
     func everyRowIsAccountedFor(seed: Int) throws {
@@ -105,9 +105,10 @@ import TrocaCLI
                 case 0: csv += Self.row(id, n, parts: parts, amount: "1,2,3")
                 case 1: csv += "\(id);1;2\n"
                 case 2: csv += Self.row(id, n, parts: parts, amount: "150,00")
-                case 3: csv += ";;;;;;;;;;;;\n"
+                case 3: csv += ";;;;;;;;\(n);;;;\n"  // no id: rejected alone
                 case 4:
-                    csv += "\n" + Self.row(id, n, parts: parts)
+                    // An empty line, or a row of delimiters only: skipped.
+                    csv += (n % 2 == 0 ? "\n" : ";;;;;;;;;;;;\n") + Self.row(id, n, parts: parts)
                     blankLines += 1
                 default: csv += Self.row(id, n, parts: parts)
                 }

@@ -54,6 +54,17 @@ import TrocaCLI
         #expect(Set(docs).count == docs.count)
     }
 
+    /// A row of delimiters only (the `;;;;` rows Excel leaves below the data), blanks between
+    /// them or not, and whatever their number, carries no data: skipped and counted as an empty
+    /// line is, not an empty record nor `import.required` errors.
+    @Test func rowsOfDelimitersOnlyAreSkipped() throws {
+        let csv = Self.header + Self.row("NF-1") + ";;;;;;;;;;;;;;\r\n" + " ; ;\t;\n" + "\"\";;\n" + Self.row("NF-2") + ";;;;;;;;;;;;;;"
+        let result = troca(["import", "titles", "--map", "maps/titulos.json", "-"], stdin: Array(csv.utf8))
+        #expect(result.status == .ok, "\(result.stderrText)")
+        #expect(result.records.map { $0["document_number"] as? String } == ["NF-1", "NF-2"])
+        #expect(result.stderrText.hasSuffix("read 6 rows: 2 written, 0 rejected, 4 skipped\n"), "\(result.stderrText)")
+    }
+
     @Test func duplicateKeyRejectsTheSecondWithTheFirstLine() throws {
         let csv = Self.header + Self.row("NF-1") + Self.row("NF-2") + Self.row("NF-1", amount: "99,00")
         let result = troca(["import", "titles", "--map", "maps/titulos.json", "-"], stdin: Array(csv.utf8))
@@ -146,6 +157,34 @@ import TrocaCLI
         let quote = troca(["import", "titles", "--map", repoRoot + "/maps/titulos.json", "hq.csv"], cwd: dir)
         #expect(quote.status == .dataError && quote.stderrText.contains("[csv.quote] in the header"))
         #expect(quote.stderrText.hasSuffix("import titles: hq.csv: read 0 rows: 0 written, 0 rejected, 0 skipped\n"), "\(quote.stderrText)")
+    }
+
+    /// Binary data whose first line reads as a header the map does not fit is `csv.binary`
+    /// (exit 65), not a wrong map (exit 78): a NUL further down the first block (a PDF), or
+    /// control bytes in the first line with no NUL at all; a Latin-1 header the map does not
+    /// fit is still the map's fault.
+    @Test func binaryDataIsNotABadMap() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let pdf = Array("%PDF-1.4\n%".utf8) + [0xE2, 0xE3, 0xCF, 0xD3] + Array("\n1 0 obj\n<< /Type /Catalog >>\n".utf8) + [0, 1, 2]
+        try Data(pdf).write(to: URL(fileURLWithPath: dir + "/pdf.bin"))
+        let map = repoRoot + "/maps/titulos.json"
+        let r = troca(["import", "titles", "--map", map, "pdf.bin", "--output", "out.jsonl"], cwd: dir)
+        #expect(r.status == .dataError)
+        #expect(r.stderrText.hasPrefix("troca: pdf.bin:5:1: error: [csv.binary]"), "\(r.stderrText)")
+        #expect(r.stderrText.hasSuffix("import titles: pdf.bin: read 0 rows: 0 written, 0 rejected, 0 skipped\n"), "\(r.stderrText)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/out.jsonl"))
+        var noise: [UInt8] = [0xF2, 0x1A, 0x4B, 0x2C, 0xBF, 0xED, 0x62, 0x1C, 0x0A]
+        noise += [UInt8](repeating: 0x41, count: 2 << 20) + [0]
+        try Data(noise).write(to: URL(fileURLWithPath: dir + "/noise.bin"))
+        let n = troca(["import", "titles", "--map", map, "noise.bin"], cwd: dir)
+        #expect(n.status == .dataError)
+        #expect(n.stderrText.hasPrefix("troca: noise.bin:1:1: error: [csv.binary] a control byte 0x1A"), "\(n.stderrText)")
+        let latin1Header: [UInt8] = [0x43, 0xF3, 0x64, 0x69, 0x67, 0x6F, 0x3B, 0x56, 0x61, 0x6C, 0x6F, 0x72, 0x0A]  // Código;Valor
+        try Data(latin1Header).write(to: URL(fileURLWithPath: dir + "/latin1.csv"))
+        let latin1 = troca(["import", "titles", "--map", map, "latin1.csv"], cwd: dir)
+        #expect(latin1.status == .config)
+        #expect(latin1.stderrText.contains("[import.map]") && latin1.stderrText.contains("\"Código\""), "\(latin1.stderrText)")
     }
 }
 
