@@ -253,12 +253,17 @@ public final class MemorySource: ByteSource {
 }
 
 /// Splits a byte stream into lines at LF, in constant memory: a 1 MiB buffer, refilled as it
-/// is consumed. Lines are handed out as views into the buffer without their LF (a CR, if any,
-/// stays for the caller to judge). A line longer than `maxLineLength` is cut there and the rest
-/// up to the next LF skipped; `cut` tells the caller.
+/// is consumed (grown, up to twice the longest line taken, only while a longer line is read).
+/// Lines are handed out as views into the buffer without their LF (a CR, if any, stays for the
+/// caller to judge). A line longer than `maxLineLength` is cut there and the rest up to the next
+/// LF skipped; `cut` tells the caller.
 public struct LineReader {
-    /// Lines longer than this many bytes are cut, unless a reader is told otherwise.
+    /// Lines longer than this many bytes are cut, unless a reader is told otherwise: fixed-width
+    /// files (CNAB, ERP flat files, CSV lines) have no longer line.
     public static let maxLineLength = 64 << 10
+    /// The longest JSONL line the stages read: a record one stage writes, another must read (a
+    /// letter job of a party with thousands of títulos, an imported row with a long note).
+    public static let maxJSONLLineLength = 16 << 20
     let source: ByteSource
     var buffer: UnsafeMutableRawBufferPointer
     var start = 0
@@ -272,9 +277,15 @@ public struct LineReader {
     /// Creates a reader over a source.
     public init(_ source: ByteSource, bufferSize: Int = 1 << 20, maxLineLength: Int = LineReader.maxLineLength) {
         self.source = source
-        self.buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bufferSize, maxLineLength * 2 + 2), alignment: 16)
+        // Room for two of the longest lines of a fixed-width file at least; for longer lines the
+        // buffer grows when one fills it (`forEachLine`), up to `largest`.
+        self.buffer = UnsafeMutableRawBufferPointer.allocate(
+            byteCount: max(bufferSize, min(maxLineLength, LineReader.maxLineLength) * 2 + 2), alignment: 16)
         self.maxLineLength = maxLineLength
     }
+
+    /// The most the buffer grows to: a line at the limit and the next one's start still fit.
+    var largest: Int { maxLineLength * 2 + 2 }
 
     /// Frees the buffer; call once when done.
     public func close() { buffer.deallocate() }
@@ -301,7 +312,7 @@ public struct LineReader {
         // end starts the next one. The rest of the file is read, as a pipe is, so its end is
         // where read(2) finds it.
         let file = start == end && !eof ? (source as? FileSource) : nil
-        let want = MappedWindow.length(span: buffer.count * 4, limit: limit)
+        let want = MappedWindow.length(span: buffer.count * 4, limit: min(limit, LineReader.maxLineLength))
         var size = 0
         var windowStart = 0
         var window: MappedWindow? = nil
@@ -360,11 +371,14 @@ public struct LineReader {
                 return
             }
             if let w = window {
-                // The next window, else the rest read into the buffer from where this one's lines end.
+                // The next window, else the rest read into the buffer from where this one's lines
+                // end; also when not one line ended in this window (a line longer than a window,
+                // as a JSONL line may be: the buffer grows for it).
+                let progressed = start > 0
                 windowStart += start
                 w.unmap()
                 window = nil
-                if mapWindow() { continue }
+                if progressed, mapWindow() { continue }
                 try file?.seek(to: windowStart)
                 (base, start, end) = (buffer.baseAddress!.assumingMemoryBound(to: UInt8.self), 0, 0)
             }
@@ -373,6 +387,14 @@ public struct LineReader {
                 if end > start { memmove(base, base + start, end - start) }
                 end -= start
                 start = 0
+            }
+            if end == buffer.count, buffer.count < largest {
+                // A partial line fills the buffer and is not over the limit: twice the room.
+                let grown = UnsafeMutableRawBufferPointer.allocate(byteCount: min(buffer.count * 2, largest), alignment: 16)
+                grown.copyMemory(from: UnsafeRawBufferPointer(rebasing: buffer[0..<end]))
+                buffer.deallocate()
+                buffer = grown
+                base = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
             }
             let n = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[end...]))
             if n == 0 { eof = true } else { end += n }

@@ -61,7 +61,7 @@ enum BoletoChunks {
                 }
                 let result: TitleBoletoMaker.Result =
                     line.cut
-                    ? .rejected(BoletoError("boleto.json", "line longer than \(LineReader.maxLineLength) bytes"), column: 0, source: nil)
+                    ? .rejected(BoletoError("boleto.json", "line longer than \(LineReader.maxJSONLLineLength) bytes"), column: 0, source: nil)
                     : maker.process(trimmed)
                 let start = output.count
                 switch result {

@@ -64,7 +64,9 @@ enum ConvertCommand: Command {
         var skipped = 0
         var fatal = false
         // JSONL in (--to flat) may be UTF-16, as a flat file may not (LineNormalizer refuses it).
-        var reader = LineReader(direction == "flat" ? JSONLSource.reading(source) : source)
+        var reader =
+            direction == "flat"
+            ? LineReader(JSONLSource.reading(source), maxLineLength: LineReader.maxJSONLLineLength) : LineReader(source)
         defer { reader.close() }
         if direction == "jsonl" {
             let decoder = FlatDecoder(layout: layout, file: name)
@@ -112,7 +114,7 @@ enum ConvertCommand: Command {
                 guard !cut, JSONReader.parse(bytes, into: &tape), tape[0].kind == .object else {
                     rejected += 1
                     let (message, column) =
-                        cut ? ("a line longer than \(LineReader.maxLineLength) bytes", 0) : JSONReader.notAnObject(bytes)
+                        cut ? ("a line longer than \(LineReader.maxJSONLLineLength) bytes", 0) : JSONReader.notAnObject(bytes)
                     sink.report(Diagnostic(.error, "convert.json", message, file: name, line: number, column: column, raw: Array(bytes)))
                     return true
                 }

@@ -21,7 +21,7 @@ struct JSONLInput {
     ) throws -> Counts {
         var counts = Counts()
         var tape = JSONTape()
-        var reader = LineReader(JSONLSource.reading(source))
+        var reader = LineReader(JSONLSource.reading(source), maxLineLength: LineReader.maxJSONLLineLength)
         defer { reader.close() }
         try reader.forEachLine { line, number, cut in
             var bytes = line
@@ -32,7 +32,7 @@ struct JSONLInput {
             }
             guard !cut, JSONReader.parse(bytes, into: &tape), tape[0].kind == .object else {
                 counts.malformed += 1
-                let (message, column) = cut ? ("a line longer than \(LineReader.maxLineLength) bytes", 0) : JSONReader.notAnObject(bytes)
+                let (message, column) = cut ? ("a line longer than \(LineReader.maxJSONLLineLength) bytes", 0) : JSONReader.notAnObject(bytes)
                 let code = DiagnosticCode(rawValue: stage + ".json")
                 sink.report(Diagnostic(.error, code, message, file: name, line: number, column: column, raw: Array(bytes)))
                 return true

@@ -268,7 +268,7 @@ enum ReconcileCommand: Command {
     static func rawLines(_ wanted: Set<Int>, of source: ByteSource) throws -> [Int: [UInt8]] {
         var found: [Int: [UInt8]] = [:]
         guard let last = wanted.max() else { return found }
-        var reader = LineReader(source)
+        var reader = LineReader(source, maxLineLength: LineReader.maxJSONLLineLength)
         defer { reader.close() }
         try reader.forEachLine { line, number, _ in
             if wanted.contains(number) {

@@ -204,6 +204,41 @@ struct LineReaderTests {
 /// A file read again (the lines `troca reconcile` quotes for agreements it rejects late) is read
 /// through the descriptor it was first read with: the same file even when another was renamed
 /// over its path meanwhile; a change in place shows in its stamp; a pipe has none.
+/// JSONL lines may be far longer than fixed-width ones (`LineReader.maxJSONLLineLength`): the
+/// buffer grows for them, and a line longer than a mapped window is read through the buffer.
+@Suite struct LongLineTests {
+    /// "a", 900,000 x (longer than a mapped window here, under the limit), "b", 1.5 MiB y (over
+    /// the 1 MiB limit: cut), "z".
+    static let limit = 1 << 20
+    static let bytes: [UInt8] = Array("a\n".utf8) + [UInt8](repeating: 0x78, count: 900_000) + Array("\nb\n".utf8)
+        + [UInt8](repeating: 0x79, count: 1_500_000) + Array("\nz".utf8)
+    static let expected = [
+        ReadLine("a", 1), ReadLine(bytes: [UInt8](repeating: 0x78, count: 900_000), number: 2, cut: false), ReadLine("b", 3),
+        ReadLine(bytes: [UInt8](repeating: 0x79, count: limit), number: 4, cut: true), ReadLine("z", 5),
+    ]
+
+    @Test(arguments: [nil, 1_000, 65_536, 1 << 20] as [Int?])
+    func aLineLongerThanTheBufferGrowsIt(chunk: Int?) throws {
+        #expect(try readLines(Self.bytes, bufferSize: 0, maxLineLength: Self.limit, chunk: chunk) == Self.expected)
+    }
+
+    @Test func aLineLongerThanAMappedWindowIsReadThroughTheBuffer() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("troca-longline-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Data(Self.bytes).write(to: URL(fileURLWithPath: path))
+        let source = try FileSource(path: path)
+        #expect(source.mappable != nil)
+        var reader = LineReader(source, bufferSize: 0, maxLineLength: Self.limit)
+        defer { reader.close() }
+        var lines: [ReadLine] = []
+        try reader.forEachLine { line, number, cut in
+            lines.append(ReadLine(bytes: Array(line), number: number, cut: cut))
+            return true
+        }
+        #expect(lines == Self.expected)
+    }
+}
+
 @Suite struct FileSourceRereadTests {
     static func all(_ source: FileSource) throws -> String {
         var reader = LineReader(source)
