@@ -322,8 +322,17 @@ struct LegacyCNABWriter {
         }
         chosen.sort()
         var problems: [Problem] = []
-        for path in ["due_date"] where plans[start].paths.contains(path) && !present.contains(path) {
+        // Kept in step with CNABWriter: a value of blanks is no value, and a registered título
+        // (code 01) needs the layout's required paths.
+        func missing(_ path: String) -> Bool { flat[path].map { ($0 as? String)?.allSatisfy { $0 == " " } ?? false } ?? true }
+        for path in ["due_date"] where plans[start].paths.contains(path) && missing(path) {
             problems.append(Problem(code: "write.required", message: "\(fieldName(path, in: chosen)) (\(path)) is required"))
+        }
+        if flat["code"].map({ ($0 as? String) == "01" }) ?? true {
+            let required = CNABWriter.requiresPayer(layout.layout.name, direction: options.direction) ? CNABWriter.requiredOnRegister : []
+            for path in required where missing(path) && chosen.contains(where: { plans[$0].paths.contains(path) }) {
+                problems.append(Problem(code: "write.required", message: "\(fieldName(path, in: chosen)) (\(path)) is required"))
+            }
         }
         if !present.contains("amount_cents"), !present.contains("face_cents"),
             chosen.contains(where: { plans[$0].paths.contains("amount_cents") || plans[$0].paths.contains("face_cents") })
@@ -409,8 +418,13 @@ struct LegacyCNABWriter {
         if values["recorded_on"] == nil { computed["recorded_on"] = options.date.description }
         if values["operation"] == nil { computed["operation"] = options.direction }
         if values["service_type"] == nil { computed["service_type"] = "01" }
-        // Kept in step with CNABWriter: the batch header's remessa number (G079) is the NSA.
-        if values["remessa_number"] == nil, let n = options.fileSequence { computed["remessa_number"] = String(n) }
+        // Kept in step with CNABWriter: the batch header's remessa number (G079) is the NSA,
+        // the options' over a batch record's, else the file header's.
+        if let n = options.fileSequence {
+            computed["remessa_number"] = String(n)
+        } else if values["remessa_number"] == nil, let n = state.header["file_sequence"] {
+            values["remessa_number"] = n
+        }
         append(encode(r, values: values, computed: computed, state: &state, line: 0).bytes, &state)
     }
 
