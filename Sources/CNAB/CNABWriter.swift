@@ -267,6 +267,12 @@ public struct CNABWriter {
     /// The layout's name.
     public var layoutName: String { layout.layout.name }
 
+    /// The problems' messages, each once (a value two records write fails in both alike).
+    static func messages(_ problems: [Problem]) -> String {
+        var seen: Set<String> = []
+        return problems.map(\.message).filter { seen.insert($0).inserted }.joined(separator: "; ")
+    }
+
     // MARK: - Writing
 
     struct State {
@@ -380,8 +386,10 @@ public struct CNABWriter {
         var encoder = RecordEncoder()
         var chosen: [Int] = []
         var present: [UInt64] = []
-        /// The problems of a batch header opened for the título being written from its values.
+        /// The problems of a batch header opened for the título being written from its values,
+        /// and the título's line.
         var batchProblems: [Problem] = []
+        var titleLine = 0
 
         /// Starts a file.
         public init(
@@ -504,7 +512,7 @@ public struct CNABWriter {
                         column = line.withUnsafeBufferPointer { JSONReader.column(ofPath: String(p), in: $0) }
                         path = p.lastIndex(of: ".").map { p[..<$0] }
                     }
-                    reject(encoder.problems[0].code, encoder.problems.map(\.message).joined(separator: "; "), column: column, raw: line)
+                    reject(encoder.problems[0].code, CNABWriter.messages(encoder.problems), column: column, raw: line)
                 }
             case ("event"?, _):
                 reject("write.record", "an event record is a retorno's: cnab write writes remessas from title records")
@@ -527,7 +535,8 @@ public struct CNABWriter {
                 diagnostics.report(
                     Diagnostic(
                         .warning, "write.truncated",
-                        "\(writer.trie.paths[Int(path)]) cut to its field in \(t.count) record(s), the first from line \(t.line)",
+                        "\(writer.trie.paths[Int(path)]) cut to its field in \(t.count) record(s)"
+                            + (t.line > 0 ? ", the first from line \(t.line)" : ", headers or trailers the input gave no line of"),
                         file: file, line: t.line))
             }
             summary.records = state.records
@@ -541,6 +550,7 @@ public struct CNABWriter {
         /// Writes the título in `tape`, or leaves in `encoder.problems` why it cannot be written.
         func title(_ top: TopKeys, _ line: Int) throws {
             encoder.problems.removeAll(keepingCapacity: true)
+            titleLine = line
             // A título without a bank takes the file header's (else the options').
             var bank: JSONValue? = nil
             if top.bank < 0 {
@@ -677,7 +687,7 @@ public struct CNABWriter {
         /// Writes record `r` from `values` (`computed` values win) and returns its problems (a
         /// value that does not fit leaves its field blank); the título's problems are kept.
         @discardableResult
-        func write(_ r: Int, values: JSONObject, computed: [String: String]) -> [Problem] {
+        func write(_ r: Int, values: JSONObject, computed: [String: String], line: Int = 0) -> [Problem] {
             other.removeAll()
             other.append(.object(values))
             var overrides: [(Int32, Int)] = []
@@ -704,7 +714,7 @@ public struct CNABWriter {
             encoder.problems = kept
             out.count += length + 2
             for path in encoder.cuts {
-                let t = state.truncated[path] ?? (0, 0)
+                let t = state.truncated[path] ?? (0, line)
                 state.truncated[path] = (t.count + 1, t.line)
             }
             return problems
@@ -719,7 +729,7 @@ public struct CNABWriter {
                     column = raw.withUnsafeBufferPointer { JSONReader.column(ofPath: path, in: $0) }
                 }
             }
-            let message = "the \(what) cannot be written: " + problems.map(\.message).joined(separator: "; ")
+            let message = "the \(what) cannot be written: " + CNABWriter.messages(problems)
             return HeaderError(
                 diagnostic: Diagnostic(.error, "write.header", message, file: file, line: line, column: column, raw: line > 0 ? raw : nil))
         }
@@ -737,7 +747,7 @@ public struct CNABWriter {
             if let n = options.fileSequence { computed["file_sequence"] = String(n) }
             if state.header["bank"] == nil { computed["bank"] = options.bank }
             if state.header["direction"] == nil { computed["direction"] = options.direction }
-            let problems = write(writer.fileHeader, values: state.header, computed: computed)
+            let problems = write(writer.fileHeader, values: state.header, computed: computed, line: state.headerLine)
             // (A simulated retorno keeps the remessa's header values its own layout cannot hold blank.)
             if !problems.isEmpty, writer.options.direction == "remessa" {
                 throw headerError("file header", problems, line: state.headerLine, raw: state.headerRaw)
@@ -781,7 +791,7 @@ public struct CNABWriter {
             } else if values["remessa_number"] == nil, let n = state.header["file_sequence"] {
                 values["remessa_number"] = n
             }
-            let problems = write(r, values: values, computed: computed)
+            let problems = write(r, values: values, computed: computed, line: fromRecord ? state.batchLine : titleLine)
             guard !problems.isEmpty, writer.options.direction == "remessa" else { return }
             if fromRecord { throw headerError("batch header", problems, line: state.batchLine, raw: state.batchRaw) }
             batchProblems = problems.map { Problem(code: $0.code, message: "batch header: " + $0.message) }

@@ -391,7 +391,8 @@ enum Cell {
             var from = 0
             while n - from > length, a[from] == 48 { from += 1 }
             let count = n - from
-            guard count <= length else { return .tooManyDigits(count) }
+            // The digits as given (leading zeros too): "0100100099" has 10.
+            guard count <= length else { return .tooManyDigits(n) }
             let zeros = length - count
             dst.update(repeating: 48, count: zeros)
             if op.document {
@@ -530,6 +531,13 @@ struct RecordEncoder {
                                         as: UTF8.self)
                                     guard let n = JSONNumber.foundationValue(literal) else { continue }
                                     let d = n.doubleValue
+                                    // A number beyond 64 bits is said as it is (an integer's text as
+                                    // written, else the number's), not wrapped round to a negative one.
+                                    if d.magnitude >= 0x1p63 {
+                                        var text = literal.utf8.allSatisfy({ $0 &- 48 <= 9 || $0 == UInt8(ascii: "-") }) ? literal : "\(n)"
+                                        text.withUTF8 { put($0.baseAddress!, $0.count, op, g, program, dst, spots) }
+                                        continue
+                                    }
                                     guard d == d.rounded() else {
                                         problems.append(
                                             Problem(

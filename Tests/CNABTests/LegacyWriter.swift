@@ -255,7 +255,7 @@ struct LegacyCNABWriter {
                     summary.used += 1
                     summary.titles += 1
                 } else {
-                    reject(problems[0].code, problems.map(\.message).joined(separator: "; "))
+                    reject(problems[0].code, CNABWriter.messages(problems.map { CNAB.Problem(code: $0.code, message: $0.message) }))
                 }
             case ("event"?, _):
                 reject("write.record", "an event record is a retorno's: cnab write writes remessas from title records")
@@ -278,7 +278,8 @@ struct LegacyCNABWriter {
             for (path, t) in state.truncated.sorted(by: { $0.key < $1.key }) {
                 diagnostics.report(
                     Diagnostic(
-                        .warning, "write.truncated", "\(path) cut to its field in \(t.count) record(s), the first from line \(t.line)",
+                        .warning, "write.truncated", "\(path) cut to its field in \(t.count) record(s)"
+                            + (t.line > 0 ? ", the first from line \(t.line)" : ", headers or trailers the input gave no line of"),
                         file: file, line: t.line))
             }
             summary.records = state.records
@@ -588,6 +589,8 @@ struct LegacyCNABWriter {
             guard d == d.rounded() else {
                 return .failure(Problem(code: "write.type", message: "\(field.name): \(n) is not a whole number (amounts are integer centavos)"))
             }
+            // Kept in step with CNABWriter: a number beyond 64 bits is said as written.
+            if d.magnitude >= 0x1p63 { return .success("\(n)") }
             return .success(String(n.int64Value))
         }
         if let s = v as? String { return .success(s) }
@@ -631,7 +634,7 @@ struct LegacyCNABWriter {
             var digits = ascii[...]
             while digits.count > length, digits.first == 48 { digits = digits.dropFirst() }
             guard digits.count <= length else {
-                return .failure(Problem(code: "write.overflow", message: "\"\(text)\" has \(digits.count) digits, the field holds \(length)"))
+                return .failure(Problem(code: "write.overflow", message: "\"\(text)\" has \(ascii.count) digits, the field holds \(length)"))
             }
             return .success(([UInt8](repeating: 48, count: length - digits.count) + digits, false))
         }

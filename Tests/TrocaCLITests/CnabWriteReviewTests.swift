@@ -179,3 +179,32 @@ import TrocaCLI
         #expect(reasons == [reason], "\(simulated.stderrText) \(events.stdoutText)")
     }
 }
+
+/// Diagnostics say what the input says: digits counted as given, a number beyond 64 bits as
+/// written, a message once however many records repeat it, a header's line.
+@Suite struct CnabWriteWordingTests {
+    @Test(arguments: [
+        (CnabWriteReviewTests.title("\"cep\": \"01001000\"", "\"cep\": \"0100100099\""), "400",
+         "cep_pagador (payer.address.cep): \"0100100099\" has 10 digits, the field holds 8"),
+        (CnabWriteReviewTests.title("\"amount_cents\": 15000", "\"amount_cents\": 9223372036854775808"), "400",
+         "valor_titulo (amount_cents): \"9223372036854775808\" has 19 digits, the field holds 13"),
+        (CnabWriteReviewTests.title("\"amount_cents\": 15000", "\"amount_cents\": 1e30"), "400",
+         "valor_titulo (amount_cents): \"1e+30\" is not digits"),
+        (CnabWriteReviewTests.title("\"code\": \"01\"", "\"code\": \"123\""), "240",
+         "codigo_movimento (code): \"123\" has 3 digits, the field holds 2\n"),
+    ])
+    func messagesSayTheInput(line: String, format: String, message: String) {
+        let run = troca(["cnab", "write", "--bank", "237", "--format", format], stdin: Array((line + "\n").utf8))
+        #expect(run.status == .dataError)
+        #expect(run.stderrText.contains("error: [write.") && run.stderrText.contains("] " + message), "\(run.stderrText)")
+    }
+
+    @Test func aHeaderCutIsSaidAtItsLine() {
+        let header = #"{"record": "file", "part": "header", "company": {"name": "Comércio Ação Ltda — uma razão social extremamente longa demais"}}"#
+        let run = troca(["cnab", "write", "--bank", "237", "--format", "400"], stdin: Array((header + "\n" + CnabWriteReviewTests.title + "\n").utf8))
+        #expect(run.status == .ok, "\(run.stderrText)")
+        #expect(
+            run.stderrText.hasPrefix("troca: -:1: warning: [write.truncated] company.name cut to its field in 1 record(s), the first from line 1\n"),
+            "\(run.stderrText)")
+    }
+}
