@@ -176,7 +176,7 @@ def remessa(bank):
             name, extra = COMPLEMENTS[bank]
             record = [r for r in layout["records"] if r["name"] == name][0]
             lines.append(render(record, extra, len(lines) + 1, where))
-    trailer_values = {"bank": bank, "record_count": len(lines) + 1, "total_cents": total, "convenio": "12345"}
+    trailer_values = {"bank": bank, "record_count": len(lines) + 1, "titles.total_cents": total, "convenio": "12345"}
     lines.append(render(trailer, trailer_values, len(lines) + 1, where))
     return lines
 

@@ -117,10 +117,17 @@ public enum CNABSimulator {
             credit = options.creditDate
         }
 
-        /// The reason whose text names the problem, else the table's first.
-        func reason(_ words: [String]) -> String? {
-            let sorted = rejectionReasons.sorted { $0.key < $1.key }
-            return sorted.first { entry in words.contains { entry.value.lowercased().contains($0) } }?.key ?? sorted.first?.key
+        /// The reason whose text names the problem: one word of each group (the payer's
+        /// document is "inscrição" and "pagador", not the pagador's name nor the beneficiário's
+        /// inscrição), else one word of a group, the first group first, else the table's first.
+        func reason(_ groups: [[String]]) -> String? {
+            let sorted = rejectionReasons.map { ($0.key, $0.value.lowercased()) }.sorted { $0.0 < $1.0 }
+            func names(_ text: String, _ group: [String]) -> Bool { group.contains { text.contains($0) } }
+            if let all = sorted.first(where: { entry in groups.allSatisfy { names(entry.1, $0) } }) { return all.0 }
+            for group in groups {
+                if let some = sorted.first(where: { names($0.1, group) }) { return some.0 }
+            }
+            return sorted.first?.0
         }
 
         /// Starts the retorno from the remessa's file header record.
@@ -211,15 +218,15 @@ public enum CNABSimulator {
             let due = string("due_date", 0).flatMap { CivilDate(iso: $0) }
             let issued = string("issue_date", 0).flatMap { CivilDate(iso: $0) }
             let payer = record.member("payer", of: 0).flatMap { record[$0].kind == .object ? $0 : nil }
-            var problem: [String]? = nil
+            var problem: [[String]]? = nil
             if amount <= 0 {
-                problem = ["valor"]
+                problem = [["valor"]]
             } else if let due, let issued, due.daysSinceEpoch < issued.daysSinceEpoch {
-                problem = ["vencimento"]
+                problem = [["vencimento"]]
             } else if let due, due.daysSinceEpoch < options.date.daysSinceEpoch {
-                problem = ["vencimento"]
+                problem = [["vencimento"]]
             } else if payer.flatMap({ string("document", $0) })?.isEmpty ?? true {
-                problem = ["inscri", "cpf", "cnpj", "pagador", "sacado"]
+                problem = [["inscri", "cpf", "cnpj"], ["pagador", "sacado"]]
             }
             // Each título draws once, whatever its fate, so one título's outcome does not move the others'.
             // 53 random bits, u = draw / 2⁵³; paid when u < paidPerMillion / 10⁶, compared in integers.

@@ -85,6 +85,20 @@ public struct CNABWriter {
     let dueDatePath: Int32
     let amountPath: Int32
     let facePath: Int32
+    let codePath: Int32
+    /// The paths a registered título must give (`requiredOnRegister`, in a bank's own remessa
+    /// layout), with their nodes.
+    let required: [(path: String, node: Int32)]
+
+    /// The payer's fields the banks' manuals mark mandatory on a título registered (FEB240
+    /// segment Q, the CNAB 400 layouts' pagador block): a bank's own remessa layout requires
+    /// them; FEBRABAN's generic layouts (any bank) leave them to the bank.
+    static let requiredOnRegister = ["payer.name", "payer.document"]
+
+    /// Whether layout `name` is a bank's own remessa layout, whose mandatory fields are required.
+    static func requiresPayer(_ name: String, direction: String) -> Bool {
+        direction == "remessa" && !name.hasPrefix("cnab240/febraban/") && !name.hasPrefix("cnab400/generic")
+    }
     /// Per record: whether it starts a título that must have a due date, whether it holds an amount.
     let dueDateRequired: [Bool]
     let hasAmount: [Bool]
@@ -117,6 +131,29 @@ public struct CNABWriter {
         var nodes: [Int32]
         /// Per field: the value of its record's selector covering it, for structural fields.
         var selected: [Int: String]
+    }
+
+    /// A header that cannot be written (a value that does not fit its field): no valid file can
+    /// be made, so the write stops there.
+    public struct HeaderError: Error, CustomStringConvertible {
+        /// What is wrong, at the input record the header's values came from.
+        public let diagnostic: Diagnostic
+        /// The diagnostic's message.
+        public var description: String { diagnostic.message }
+    }
+
+    /// Why the file sequence number `n` (NSA) cannot be written in the headers that carry it
+    /// (the file header's `file_sequence`, the batch header's `remessa_number`), or nil.
+    public func fileSequenceProblem(_ n: Int) -> String? {
+        for r in [fileHeader, batchHeader].compactMap({ $0 }) {
+            for field in layout.records[r].fields where field.to == "file_sequence" || field.to == "remessa_number" {
+                guard field.picture.kind == .numeric else { continue }
+                if n < 0 || String(n).count > field.length {
+                    return "file sequence number \(n) does not fit \(field.name) (\(field.to!)), a field of \(field.length) digits"
+                }
+            }
+        }
+        return nil
     }
 
     /// An error that stops the write before any record (no layout, bad options).
@@ -192,6 +229,10 @@ public struct CNABWriter {
         dueDatePath = trie.byPath["due_date"] ?? -1
         amountPath = trie.byPath["amount_cents"] ?? -1
         facePath = trie.byPath["face_cents"] ?? -1
+        codePath = trie.byPath["code"] ?? -1
+        required =
+            Self.requiresPayer(name, direction: direction)
+            ? Self.requiredOnRegister.compactMap { path in trie.byPath[path].map { (path, $0) } } : []
         func first(_ role: RecordRole) -> Int? { compiled.records.firstIndex { $0.role == role } }
         guard let header = first(.fileHeader), let trailer = first(.fileTrailer) else {
             throw SetupError(code: "write.layout", description: "layout \(name) has no file header or file trailer record", layout: name)
@@ -226,6 +267,12 @@ public struct CNABWriter {
     /// The layout's name.
     public var layoutName: String { layout.layout.name }
 
+    /// The problems' messages, each once (a value two records write fails in both alike).
+    static func messages(_ problems: [Problem]) -> String {
+        var seen: Set<String> = []
+        return problems.map(\.message).filter { seen.insert($0).inserted }.joined(separator: "; ")
+    }
+
     // MARK: - Writing
 
     struct State {
@@ -237,6 +284,12 @@ public struct CNABWriter {
         var batchOpen = false
         var header = JSONObject()
         var headerWritten = false
+        /// The input lines of the `file` and pending `batch` header records (0: none), as read,
+        /// for a header that cannot be written.
+        var headerLine = 0
+        var headerRaw: [UInt8] = []
+        var batchLine = 0
+        var batchRaw: [UInt8] = []
         var batchHeader: JSONObject? = nil
         var batchTrailer: JSONObject? = nil
         /// The values the open batch's header was written from, for the batch that continues it
@@ -333,6 +386,10 @@ public struct CNABWriter {
         var encoder = RecordEncoder()
         var chosen: [Int] = []
         var present: [UInt64] = []
+        /// The problems of a batch header opened for the título being written from its values,
+        /// and the título's line.
+        var batchProblems: [Problem] = []
+        var titleLine = 0
 
         /// Starts a file.
         public init(
@@ -418,6 +475,8 @@ public struct CNABWriter {
                     return
                 }
                 state.header = object()
+                state.headerLine = number
+                state.headerRaw = raw()
                 summary.used += 1
             case ("file"?, "trailer"?):
                 state.fileTrailer = object()
@@ -429,6 +488,8 @@ public struct CNABWriter {
                 }
                 closeBatch()
                 state.batchHeader = object()
+                state.batchLine = number
+                state.batchRaw = raw()
                 summary.used += 1
             case ("batch"?, "trailer"?):
                 // Its values (a notice number, say) go into the trailer; the counts are recomputed.
@@ -436,7 +497,7 @@ public struct CNABWriter {
                 closeBatch()
                 summary.used += 1
             case ("title"?, _) where writer.options.direction == "remessa", ("event"?, _) where writer.options.direction == "retorno":
-                title(top, number)
+                try title(top, number)
                 if encoder.problems.isEmpty {
                     summary.used += 1
                     summary.titles += 1
@@ -444,8 +505,14 @@ public struct CNABWriter {
                     // At the first problem's value, when it is about one.
                     let line = raw()
                     let node = encoder.problems[0].node
-                    let column = node < 0 ? 0 : line.withUnsafeBufferPointer { JSONReader.column(ofNode: node, in: $0) }
-                    reject(encoder.problems[0].code, encoder.problems.map(\.message).joined(separator: "; "), column: column, raw: line)
+                    var column = node < 0 ? 0 : line.withUnsafeBufferPointer { JSONReader.column(ofNode: node, in: $0) }
+                    // A value missing: at its path, else at the object that should hold it (`payer`).
+                    var path = node < 0 ? encoder.problems[0].path.map { Substring($0) } : nil
+                    while column == 0, let p = path {
+                        column = line.withUnsafeBufferPointer { JSONReader.column(ofPath: String(p), in: $0) }
+                        path = p.lastIndex(of: ".").map { p[..<$0] }
+                    }
+                    reject(encoder.problems[0].code, CNABWriter.messages(encoder.problems), column: column, raw: line)
                 }
             case ("event"?, _):
                 reject("write.record", "an event record is a retorno's: cnab write writes remessas from title records")
@@ -458,7 +525,7 @@ public struct CNABWriter {
 
         /// Writes the trailers (and the header, if no título came) and flushes what is left.
         public func finish() throws -> CNABWriteSummary {
-            if !state.headerWritten { writeFileHeader() }
+            if !state.headerWritten { try writeFileHeader() }
             closeBatch()
             state.records += 1
             if state.fileTrailer["bank"] == nil { state.fileTrailer["bank"] = state.header["bank"] ?? .string(writer.options.bank) }
@@ -468,7 +535,8 @@ public struct CNABWriter {
                 diagnostics.report(
                     Diagnostic(
                         .warning, "write.truncated",
-                        "\(writer.trie.paths[Int(path)]) cut to its field in \(t.count) record(s), the first from line \(t.line)",
+                        "\(writer.trie.paths[Int(path)]) cut to its field in \(t.count) record(s)"
+                            + (t.line > 0 ? ", the first from line \(t.line)" : ", headers or trailers the input gave no line of"),
                         file: file, line: t.line))
             }
             summary.records = state.records
@@ -480,8 +548,9 @@ public struct CNABWriter {
         // MARK: Títulos
 
         /// Writes the título in `tape`, or leaves in `encoder.problems` why it cannot be written.
-        func title(_ top: TopKeys, _ line: Int) {
+        func title(_ top: TopKeys, _ line: Int) throws {
             encoder.problems.removeAll(keepingCapacity: true)
+            titleLine = line
             // A título without a bank takes the file header's (else the options').
             var bank: JSONValue? = nil
             if top.bank < 0 {
@@ -495,9 +564,29 @@ public struct CNABWriter {
             }
             let view = slots.view
             let start = writer.records(present: view, tape: tape, into: &chosen, scratch: &present)
-            if writer.dueDateRequired[start], !view.isPresent(writer.dueDatePath) {
+            // A value of blanks (a due date "") is no value.
+            func missing(_ path: Int32) -> Bool {
+                guard path >= 0, view.isPresent(path) else { return true }
+                let node = view.node(path)
+                return tape.nodes[node].kind == .string && tape.bytes(node).allSatisfy { $0 == 0x20 }
+            }
+            func given(_ path: Int32, otherThan value: String) -> Bool {
+                guard path >= 0, view.isPresent(path) else { return false }
+                let node = view.node(path)
+                return tape.nodes[node].kind != .string || !tape.bytes(node).elementsEqual(value.utf8)
+            }
+            if writer.dueDateRequired[start], missing(writer.dueDatePath) {
                 encoder.problems.append(
-                    Problem(code: "write.required", message: "\(writer.fieldName("due_date", in: chosen)) (due_date) is required"))
+                    Problem(
+                        code: "write.required", message: "\(writer.fieldName("due_date", in: chosen)) (due_date) is required", path: "due_date"))
+            }
+            // The payer's mandatory fields, for a título registered (code 01, the layouts' default):
+            // a write-off or a change of due date names the título by its numbers only.
+            if !writer.required.isEmpty, !given(writer.codePath, otherThan: "01") {
+                for (path, node) in writer.required where missing(node) && chosen.contains(where: { writer.plans[$0].paths.contains(path) }) {
+                    encoder.problems.append(
+                        Problem(code: "write.required", message: "\(writer.fieldName(path, in: chosen)) (\(path)) is required", path: path))
+                }
             }
             let amountPresent =
                 (writer.amountPath >= 0 && view.isPresent(writer.amountPath)) || (writer.facePath >= 0 && view.isPresent(writer.facePath))
@@ -505,7 +594,7 @@ public struct CNABWriter {
                 encoder.problems.append(Problem(code: "write.required", message: "the título's amount (amount_cents) is required"))
             }
             guard encoder.problems.isEmpty else { return }
-            if !state.headerWritten { writeFileHeader() }
+            if !state.headerWritten { try writeFileHeader() }
             let count = chosen.count
             // Which batch records come before the título's: a título whose `batch` differs from the
             // one that opened the current batch starts a new batch (batches are renumbered 1, 2, 3…
@@ -536,18 +625,19 @@ public struct CNABWriter {
             }
             // Undone if the título cannot be written: no batch is left open for it alone.
             let undo = (state, out.count)
+            batchProblems.removeAll()
             if close { closeBatch() }
             if open {
                 var values = tape.value(at: 0).object!
                 if let bank { values["bank"] = bank }
-                openBatch(from: values)
+                try openBatch(from: values)
                 state.inputBatch = batch
             } else if full {
                 // Both parts are parts: the one closed now (its trailer) and the one opened.
                 state.batchParted = true
                 closeBatch()
                 state.batchHeader = state.openedBatch
-                openBatch(from: JSONObject())
+                try openBatch(from: JSONObject())
                 state.batchParted = true
             }
             let length = writer.layout.recordLength
@@ -563,6 +653,8 @@ public struct CNABWriter {
                 dst[length + 1] = 0x0A
                 encode(chosen[k], into: dst, tape, slots)
             }
+            // The título's own problems first: a batch header's come from the same values.
+            if encoder.problems.isEmpty { encoder.problems = batchProblems }
             guard encoder.problems.isEmpty else {
                 (state, out.count) = undo
                 return
@@ -592,9 +684,10 @@ public struct CNABWriter {
 
         // MARK: Headers and trailers
 
-        /// Writes record `r` from `values` (`computed` values win), ignoring problems (a value
-        /// that does not fit leaves its field blank).
-        func write(_ r: Int, values: JSONObject, computed: [String: String]) {
+        /// Writes record `r` from `values` (`computed` values win) and returns its problems (a
+        /// value that does not fit leaves its field blank); the título's problems are kept.
+        @discardableResult
+        func write(_ r: Int, values: JSONObject, computed: [String: String], line: Int = 0) -> [Problem] {
             other.removeAll()
             other.append(.object(values))
             var overrides: [(Int32, Int)] = []
@@ -615,16 +708,33 @@ public struct CNABWriter {
             dst[length + 1] = 0x0A
             let kept = encoder.problems
             encoder.cuts.removeAll(keepingCapacity: true)
+            encoder.problems.removeAll(keepingCapacity: true)
             encode(r, into: dst, other, otherSlots)
+            let problems = encoder.problems
             encoder.problems = kept
             out.count += length + 2
             for path in encoder.cuts {
-                let t = state.truncated[path] ?? (0, 0)
+                let t = state.truncated[path] ?? (0, line)
                 state.truncated[path] = (t.count + 1, t.line)
             }
+            return problems
         }
 
-        func writeFileHeader() {
+        /// The error of a header that cannot be written, at the input record its values came
+        /// from (`line` 0: none) and the column of the first value at fault found there.
+        func headerError(_ what: String, _ problems: [Problem], line: Int, raw: [UInt8]) -> HeaderError {
+            var column = 0
+            if line > 0 {
+                for path in problems.compactMap(\.path) where column == 0 {
+                    column = raw.withUnsafeBufferPointer { JSONReader.column(ofPath: path, in: $0) }
+                }
+            }
+            let message = "the \(what) cannot be written: " + CNABWriter.messages(problems)
+            return HeaderError(
+                diagnostic: Diagnostic(.error, "write.header", message, file: file, line: line, column: column, raw: line > 0 ? raw : nil))
+        }
+
+        func writeFileHeader() throws {
             state.headerWritten = true
             state.records += 1
             var computed: [String: String] = [:]
@@ -637,10 +747,17 @@ public struct CNABWriter {
             if let n = options.fileSequence { computed["file_sequence"] = String(n) }
             if state.header["bank"] == nil { computed["bank"] = options.bank }
             if state.header["direction"] == nil { computed["direction"] = options.direction }
-            write(writer.fileHeader, values: state.header, computed: computed)
+            let problems = write(writer.fileHeader, values: state.header, computed: computed, line: state.headerLine)
+            // (A simulated retorno keeps the remessa's header values its own layout cannot hold blank.)
+            if !problems.isEmpty, writer.options.direction == "remessa" {
+                throw headerError("file header", problems, line: state.headerLine, raw: state.headerRaw)
+            }
         }
 
-        func openBatch(from title: JSONObject) {
+        /// Opens a batch: its header from the input's `batch` record (in a remessa, a value that
+        /// does not fit stops the write, `HeaderError`), else from the título's values (a value
+        /// that does not fit is one of the título's problems).
+        func openBatch(from title: JSONObject) throws {
             guard let r = writer.batchHeader else { return }
             state.batches += 1
             state.batchNumber = state.batches
@@ -654,6 +771,7 @@ public struct CNABWriter {
             state.records += 1
             // Without a batch record in the input, the batch header takes the título's own values
             // (agency, account, convênio) and the file header's company.
+            let fromRecord = state.batchHeader != nil
             var values = state.batchHeader ?? title
             if state.batchHeader == nil {
                 for m in state.header.members where values[m.key] == nil { values[m.key] = m.value }
@@ -665,10 +783,18 @@ public struct CNABWriter {
             if values["recorded_on"] == nil { computed["recorded_on"] = writer.options.date.description }
             if values["operation"] == nil { computed["operation"] = writer.options.direction }
             if values["service_type"] == nil { computed["service_type"] = "01" }
-            // G079, the remessa's number in the batch header: the file's sequence (NSA); Bradesco
-            // reads this one, not the file header's (BRD240 p.9/13).
-            if values["remessa_number"] == nil, let n = writer.options.fileSequence { computed["remessa_number"] = String(n) }
-            write(r, values: values, computed: computed)
+            // G079, the remessa's number in the batch header: the file's sequence (NSA), which
+            // --sequence/--sequence-file set here as in the file header, batch record or not;
+            // Bradesco reads this one, not the file header's (BRD240 p.9/13).
+            if let n = writer.options.fileSequence {
+                computed["remessa_number"] = String(n)
+            } else if values["remessa_number"] == nil, let n = state.header["file_sequence"] {
+                values["remessa_number"] = n
+            }
+            let problems = write(r, values: values, computed: computed, line: fromRecord ? state.batchLine : titleLine)
+            guard !problems.isEmpty, writer.options.direction == "remessa" else { return }
+            if fromRecord { throw headerError("batch header", problems, line: state.batchLine, raw: state.batchRaw) }
+            batchProblems = problems.map { Problem(code: $0.code, message: "batch header: " + $0.message) }
         }
 
         func closeBatch() {

@@ -93,6 +93,9 @@ struct Problem: Error {
     var message: String
     /// The input node whose value it is about (-1: none), for the diagnostic's column.
     var node = -1
+    /// The output path of the field it is about, when there is one (for a column when the
+    /// input is not at hand as a tape: a header's values).
+    var path: String? = nil
 }
 
 /// Text as it goes into a remessa: uppercase 7-bit ASCII, accents dropped.
@@ -388,7 +391,8 @@ enum Cell {
             var from = 0
             while n - from > length, a[from] == 48 { from += 1 }
             let count = n - from
-            guard count <= length else { return .tooManyDigits(count) }
+            // The digits as given (leading zeros too): "0100100099" has 10.
+            guard count <= length else { return .tooManyDigits(n) }
             let zeros = length - count
             dst.update(repeating: 48, count: zeros)
             if op.document {
@@ -450,10 +454,14 @@ struct RecordEncoder {
         var sequence: Int?
     }
 
-    /// Marks the problems from `start` on that name no node as about `node`.
+    /// Marks the problems from `start` on that name no node as about `node` (when there is
+    /// one), and those that name no path as about `path`.
     @inline(never)
-    mutating func stamp(_ node: Int, from start: Int) {
-        for k in start..<problems.count where problems[k].node < 0 { problems[k].node = node }
+    mutating func stamp(_ node: Int, _ path: String?, from start: Int) {
+        for k in start..<problems.count {
+            if problems[k].node < 0 { problems[k].node = node }
+            if problems[k].path == nil { problems[k].path = path }
+        }
     }
 
     /// Writes a record into `dst` (blank-filled).
@@ -472,7 +480,7 @@ struct RecordEncoder {
                                 var node = -1
                                 // A problem with this field's value is about its node.
                                 let before = problems.count
-                                defer { if problems.count > before, node >= 0 { stamp(node, from: before) } }
+                                defer { if problems.count > before { stamp(node, program.infos[g].to, from: before) } }
                                 switch op.source {
                                 case .none: break
                                 case .batch:
@@ -523,6 +531,13 @@ struct RecordEncoder {
                                         as: UTF8.self)
                                     guard let n = JSONNumber.foundationValue(literal) else { continue }
                                     let d = n.doubleValue
+                                    // A number beyond 64 bits is said as it is (an integer's text as
+                                    // written, else the number's), not wrapped round to a negative one.
+                                    if d.magnitude >= 0x1p63 {
+                                        var text = literal.utf8.allSatisfy({ $0 &- 48 <= 9 || $0 == UInt8(ascii: "-") }) ? literal : "\(n)"
+                                        text.withUTF8 { put($0.baseAddress!, $0.count, op, g, program, dst, spots) }
+                                        continue
+                                    }
                                     guard d == d.rounded() else {
                                         problems.append(
                                             Problem(

@@ -3478,7 +3478,7 @@ public enum BuiltinLayouts {
       "fields": [
         { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "9", "to": "_record_type" },
         { "name": "quantidade_documentos", "pos": [2, 7], "picture": "9(6)", "format": "int", "to": "record_count", "doc": "B.6: quantidade de registros do arquivo (header e trailer incluídos, conforme o corpus)" },
-        { "name": "valor_total", "pos": [8, 20], "picture": "9(11)V99", "to": "total_cents", "doc": "B.6: soma dos valores dos títulos" },
+        { "name": "valor_total", "pos": [8, 20], "picture": "9(11)V99", "to": "titles.total_cents", "doc": "B.6: soma dos valores dos títulos (mandatory): computed by cnab write, checked by cnab check" },
         { "name": "zeros_021", "pos": [21, 394], "picture": "9(374)" },
         { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
       ]
@@ -10204,7 +10204,7 @@ public enum BuiltinLayouts {
                 fields: [
                     FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "9", to: "_record_type", doc: nil),
                     FieldLayout(name: "quantidade_documentos", pos: [2, 7], picture: "9(6)", format: "int", enum: nil, default: nil, to: "record_count", doc: "B.6: quantidade de registros do arquivo (header e trailer incluídos, conforme o corpus)"),
-                    FieldLayout(name: "valor_total", pos: [8, 20], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "total_cents", doc: "B.6: soma dos valores dos títulos"),
+                    FieldLayout(name: "valor_total", pos: [8, 20], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "titles.total_cents", doc: "B.6: soma dos valores dos títulos (mandatory): computed by cnab write, checked by cnab check"),
                     FieldLayout(name: "zeros_021", pos: [21, 394], picture: "9(374)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                     FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
                 ],

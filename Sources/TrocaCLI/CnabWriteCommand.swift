@@ -23,10 +23,13 @@ enum CnabWriteCommand: Command {
         computed. Lines are exactly 240 or 400 bytes, CRLF-terminated, uppercase ASCII: accents
         are dropped, and text longer than its field is cut and counted (a warning per field). A
         number or identifier that does not fit its field, a date that is not YYYY-MM-DD, or a
-        título without its due date or amount is rejected (stderr, and --rejects), never cut.
+        título without its due date or amount is rejected (stderr, and --rejects), never cut; so is
+        a título registered (code 01) in a bank's own layout without its payer's name or CPF/CNPJ.
 
         Exit 0 when every record was written, 65 when any was rejected (the others are still
-        written), 78 when the bank has no remessa layout.
+        written), 78 when the bank has no remessa layout. A header value that does not fit its field
+        (an NSA, a company document, convênio or agency from the file record) makes no file: an
+        error naming the field and the value, exit 65, nothing written and the NSA not stored.
 
         options:
           --bank NNN          the bank (001, 033, 104, 237, 341, 748, 756…): its layout
@@ -41,8 +44,9 @@ enum CnabWriteCommand: Command {
           --time HH:MM:SS     generation time when the file record gives none (default: now)
           --sequence N        the file sequence number (NSA) written in the header
           --sequence-file FILE  keep the NSA here: each run writes the number after the last
-                              one, and stores it when the remessa is written (FILE.lock is held
-                              meanwhile, so runs at once never share a number)
+                              one, and stores it whenever a remessa is written, even one whose
+                              títulos were all rejected (FILE.lock is held meanwhile, so runs at
+                              once never share a number)
           --layouts DIR       add or override layouts (also TROCA_LAYOUTS)
 
         """
@@ -93,7 +97,7 @@ enum CnabWriteCommand: Command {
                 context.print(Diagnostic(.error, "write.sequence-file", e.description, file: path))
                 return e.description.hasPrefix("cannot create") ? .cantCreate : .ioError
             }
-            sequence = sequenceFile!.last + 1
+            sequence = sequenceFile!.last == Int.max ? -1 : sequenceFile!.last + 1
         }
         let options = CNABWriteOptions(
             format: format, bank: bank, layout: args.value("layout"), date: date, time: time, fileSequence: sequence)
@@ -103,6 +107,12 @@ enum CnabWriteCommand: Command {
         } catch let e as CNABWriter.SetupError {
             context.print(Diagnostic(.error, e.code, e.description + "; give --layout NAME (troca layout list)", file: e.layout))
             return .config
+        }
+        // An NSA the headers cannot hold makes no valid file: refused before anything is read
+        // or written (and the sequence file keeps its number).
+        if let sequence, let problem = writer.fileSequenceProblem(sequence) {
+            context.print(Diagnostic(.error, "write.header", problem, file: args.value("sequence-file") ?? "--sequence"))
+            return .dataError
         }
         guard args.positionals.count <= 1 else { throw UsageError(message: "cnab write reads one input (FILE or -)") }
         let name = args.positionals.first ?? "-"
@@ -125,9 +135,19 @@ enum CnabWriteCommand: Command {
         let rejectsFile = try CnabRun.rejectsFile(args, io)
         let rejects = rejectsFile.map { file in RecordWriter { try file.write($0) } }
         let sink = CnabRun.sink(context, rejects: rejects)
-        let summary = try writer.write(source, file: name, diagnostics: sink) { b in
-            if headerLine.count < 400 { headerLine += b.prefix(400 - headerLine.count) }
-            if let outputFile { try outputFile.write(b) } else { try io.stdout(b) }
+        let summary: CNABWriteSummary
+        do {
+            summary = try writer.write(source, file: name, diagnostics: sink) { b in
+                if headerLine.count < 400 { headerLine += b.prefix(400 - headerLine.count) }
+                if let outputFile { try outputFile.write(b) } else { try io.stdout(b) }
+            }
+        } catch let e as CNABWriter.HeaderError {
+            // No file: the output and the rejects are not committed, the NSA is not stored.
+            outputFile?.abort()
+            rejectsFile?.abort()
+            context.print(e.diagnostic)
+            io.say("cnab write: \(name): no remessa written: a header cannot be written")
+            return .dataError
         }
         try rejects?.finish()
         try rejectsFile?.commit()
@@ -150,7 +170,9 @@ enum CnabWriteCommand: Command {
         } else {
             try outputFile?.commit()
         }
-        if let sequenceFile, let sequence, summary.titles > 0 {
+        // Every file written carries its NSA, and stores it, even one without títulos (all of
+        // them rejected): the next run never writes the same number.
+        if let sequenceFile, let sequence {
             do { try sequenceFile.commit(sequence) } catch let e as WriteError {
                 context.print(Diagnostic(.error, "write.sequence-file", e.description, file: args.value("sequence-file")!))
                 return e.description.hasPrefix("cannot create") ? .cantCreate : .ioError

@@ -255,7 +255,7 @@ struct LegacyCNABWriter {
                     summary.used += 1
                     summary.titles += 1
                 } else {
-                    reject(problems[0].code, problems.map(\.message).joined(separator: "; "))
+                    reject(problems[0].code, CNABWriter.messages(problems.map { CNAB.Problem(code: $0.code, message: $0.message) }))
                 }
             case ("event"?, _):
                 reject("write.record", "an event record is a retorno's: cnab write writes remessas from title records")
@@ -278,7 +278,8 @@ struct LegacyCNABWriter {
             for (path, t) in state.truncated.sorted(by: { $0.key < $1.key }) {
                 diagnostics.report(
                     Diagnostic(
-                        .warning, "write.truncated", "\(path) cut to its field in \(t.count) record(s), the first from line \(t.line)",
+                        .warning, "write.truncated", "\(path) cut to its field in \(t.count) record(s)"
+                            + (t.line > 0 ? ", the first from line \(t.line)" : ", headers or trailers the input gave no line of"),
                         file: file, line: t.line))
             }
             summary.records = state.records
@@ -322,8 +323,17 @@ struct LegacyCNABWriter {
         }
         chosen.sort()
         var problems: [Problem] = []
-        for path in ["due_date"] where plans[start].paths.contains(path) && !present.contains(path) {
+        // Kept in step with CNABWriter: a value of blanks is no value, and a registered título
+        // (code 01) needs the layout's required paths.
+        func missing(_ path: String) -> Bool { flat[path].map { ($0 as? String)?.allSatisfy { $0 == " " } ?? false } ?? true }
+        for path in ["due_date"] where plans[start].paths.contains(path) && missing(path) {
             problems.append(Problem(code: "write.required", message: "\(fieldName(path, in: chosen)) (\(path)) is required"))
+        }
+        if flat["code"].map({ ($0 as? String) == "01" }) ?? true {
+            let required = CNABWriter.requiresPayer(layout.layout.name, direction: options.direction) ? CNABWriter.requiredOnRegister : []
+            for path in required where missing(path) && chosen.contains(where: { plans[$0].paths.contains(path) }) {
+                problems.append(Problem(code: "write.required", message: "\(fieldName(path, in: chosen)) (\(path)) is required"))
+            }
         }
         if !present.contains("amount_cents"), !present.contains("face_cents"),
             chosen.contains(where: { plans[$0].paths.contains("amount_cents") || plans[$0].paths.contains("face_cents") })
@@ -409,8 +419,13 @@ struct LegacyCNABWriter {
         if values["recorded_on"] == nil { computed["recorded_on"] = options.date.description }
         if values["operation"] == nil { computed["operation"] = options.direction }
         if values["service_type"] == nil { computed["service_type"] = "01" }
-        // Kept in step with CNABWriter: the batch header's remessa number (G079) is the NSA.
-        if values["remessa_number"] == nil, let n = options.fileSequence { computed["remessa_number"] = String(n) }
+        // Kept in step with CNABWriter: the batch header's remessa number (G079) is the NSA,
+        // the options' over a batch record's, else the file header's.
+        if let n = options.fileSequence {
+            computed["remessa_number"] = String(n)
+        } else if values["remessa_number"] == nil, let n = state.header["file_sequence"] {
+            values["remessa_number"] = n
+        }
         append(encode(r, values: values, computed: computed, state: &state, line: 0).bytes, &state)
     }
 
@@ -574,6 +589,8 @@ struct LegacyCNABWriter {
             guard d == d.rounded() else {
                 return .failure(Problem(code: "write.type", message: "\(field.name): \(n) is not a whole number (amounts are integer centavos)"))
             }
+            // Kept in step with CNABWriter: a number beyond 64 bits is said as written.
+            if d.magnitude >= 0x1p63 { return .success("\(n)") }
             return .success(String(n.int64Value))
         }
         if let s = v as? String { return .success(s) }
@@ -617,7 +634,7 @@ struct LegacyCNABWriter {
             var digits = ascii[...]
             while digits.count > length, digits.first == 48 { digits = digits.dropFirst() }
             guard digits.count <= length else {
-                return .failure(Problem(code: "write.overflow", message: "\"\(text)\" has \(digits.count) digits, the field holds \(length)"))
+                return .failure(Problem(code: "write.overflow", message: "\"\(text)\" has \(ascii.count) digits, the field holds \(length)"))
             }
             return .success(([UInt8](repeating: 48, count: length - digits.count) + digits, false))
         }

@@ -69,12 +69,19 @@ import Testing
         #expect(found.first?.message.contains("an object where the layout wants X(15)") == true, "\(found)")
     }
 
-    @Test func aValueFromTheFileHeaderHasNoColumnInTheTitulo() throws {
+    /// A file header value that cannot be written stops the write (no valid file without its
+    /// header), said at the file record's line and the value's column, not at the título's.
+    @Test func aValueFromTheFileHeaderStopsTheWriteAtItsColumn() throws {
         let header = Array(#"{"record": "file", "part": "header", "bank": [1]}"#.utf8)
         let title = Array(Self.title.replacingOccurrences(of: #""record": "title","#, with: #""record": "title", "x": [[1]],"#).utf8)
-        let found = try Self.diagnostics([header, title])
-        try #require(found.count == 1, "\(found)")
-        #expect(found[0].line == 2 && found[0].column == 0, "\(found[0])")
+        do {
+            let found = try Self.diagnostics([header, title])
+            Issue.record("written, with \(found)")
+        } catch let e as CNABWriter.HeaderError {
+            #expect(e.diagnostic.code == "write.header" && e.diagnostic.line == 1, "\(e.diagnostic)")
+            #expect(e.diagnostic.column == Self.column(of: "[1]", in: header), "\(e.diagnostic)")
+            #expect(e.description.contains("banco: an array where the layout wants 9(3)"), "\(e.description)")
+        }
     }
 
     @Test func reasonsOfTheWrongWidthAreSaidAtTheirArray() throws {
