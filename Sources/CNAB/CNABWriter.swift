@@ -111,6 +111,10 @@ public struct CNABWriter {
     /// sequence numbers.
     let recordCapacity: Int
     let detailCapacity: Int
+    /// The most the títulos' face values may add up to in one file, and in one batch: what the
+    /// trailers' total fields hold (Int.max when a trailer has none).
+    let fileTotalCapacity: Int
+    let batchTotalCapacity: Int
     /// Detail records a selector tells apart by a field with an output path (Y-01 from Y-53 by
     /// `optional.kind`, S by its kind): a título's value there that the selector does not
     /// accept is not a reason to write the record (its other values may still be).
@@ -262,6 +266,12 @@ public struct CNABWriter {
         let numbered =
             options.format == .cnab400 ? compiled.records.flatMap(\.fields).filter { $0.to == "_sequence" }.map(most).min() ?? Int.max : Int.max
         recordCapacity = min(numbered, countsDetails ? Int.max : counted)
+        func totalCapacity(_ r: Int?) -> Int {
+            guard let r else { return Int.max }
+            return compiled.records[r].fields.filter { $0.to == "total_cents" || $0.to?.hasSuffix(".total_cents") == true }.map(most).min() ?? Int.max
+        }
+        fileTotalCapacity = totalCapacity(trailer)
+        batchTotalCapacity = totalCapacity(batchTrailer)
     }
 
     /// The layout's name.
@@ -623,6 +633,24 @@ public struct CNABWriter {
                             + "do not fit"))
                 return
             }
+            // Nor may its face value take a total a trailer carries (`computed`: CNAB 400's file
+            // trailer, a retorno's batch trailers) past what its field holds, or past Int's range
+            // (thousands of 15-digit amounts), which would write the total blank or trap. Sums no
+            // trailer carries are held at Int.max.
+            let face = CNABWriter.intValue(tape, top.amount >= 0 ? top.amount : top.face) ?? 0
+            let (fileFace, fileOverflow) = state.face.addingReportingOverflow(face)
+            let (batchFace, batchOverflow) = (open || full ? 0 : state.batchFace).addingReportingOverflow(face)
+            let fileFull = writer.options.format == .cnab400 && (fileOverflow || fileFace > writer.fileTotalCapacity)
+            let batchFull = writer.options.direction == "retorno" && (batchOverflow || batchFace > writer.batchTotalCapacity)
+            if fileFull || batchFull {
+                let (most, what) = fileFull ? (writer.fileTotalCapacity, "file") : (writer.batchTotalCapacity, "batch")
+                encoder.problems.append(
+                    Problem(
+                        code: "write.file-full",
+                        message: "the títulos' face values would add up to more than the \(what) trailer's total holds "
+                            + "(\(Money.format(most))) with this título's \(Money.format(face))"))
+                return
+            }
             // Undone if the título cannot be written: no batch is left open for it alone.
             let undo = (state, out.count)
             batchProblems.removeAll()
@@ -675,11 +703,10 @@ public struct CNABWriter {
             state.batchRecords += count
             state.details += count
             state.batchDetails += count
-            let face = CNABWriter.intValue(tape, top.amount >= 0 ? top.amount : top.face) ?? 0
             state.titles += 1
-            state.face += face
+            state.face = fileOverflow ? Int.max : fileFace
             state.batchTitles += 1
-            state.batchFace += face
+            state.batchFace = batchOverflow ? Int.max : batchFace
         }
 
         // MARK: Headers and trailers

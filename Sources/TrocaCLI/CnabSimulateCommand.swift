@@ -105,7 +105,7 @@ enum CnabSimulateCommand: Command {
         let fraction = parts.count == 2 ? String(parts[1]) : ""
         guard !whole.isEmpty, whole.allSatisfy(\.isASCII), whole.allSatisfy(\.isNumber), fraction.count <= 6,
             fraction.allSatisfy({ $0.isASCII && $0.isNumber }), parts.count == 1 || !fraction.isEmpty,
-            let w = Int(whole), let f = Int(fraction.padding(toLength: 6, withPad: "0", startingAt: 0))
+            let w = Int(whole), w <= 1, let f = Int(fraction.padding(toLength: 6, withPad: "0", startingAt: 0))
         else { return nil }
         let value = w * 1_000_000 + f
         return value <= 1_000_000 ? value : nil

@@ -97,7 +97,12 @@ enum CnabWriteCommand: Command {
                 context.print(Diagnostic(.error, "write.sequence-file", e.description, file: path))
                 return e.description.hasPrefix("cannot create") ? .cantCreate : .ioError
             }
-            sequence = sequenceFile!.last == Int.max ? -1 : sequenceFile!.last + 1
+            guard sequenceFile!.last < Int.max else {
+                context.print(
+                    Diagnostic(.error, "write.header", "the sequence file holds \(Int.max), after which no number can be written", file: path))
+                return .dataError
+            }
+            sequence = sequenceFile!.last + 1
         }
         let options = CNABWriteOptions(
             format: format, bank: bank, layout: args.value("layout"), date: date, time: time, fileSequence: sequence)
