@@ -353,7 +353,7 @@ public struct CNABWriter {
             }
             finished = true
         } else {
-            var reader = LineReader(source)
+            var reader = LineReader(source, maxLineLength: LineReader.maxJSONLLineLength)
             defer { reader.close() }
             try reader.forEachLine { bytes, number, cut in
                 try session.add(line: ParsedLines.trimmed(bytes), number: number, cut: cut)
@@ -466,7 +466,7 @@ public struct CNABWriter {
             }
             guard parsed else {
                 // As the other JSONL stages say it: the column of the first bad byte, or of an array.
-                guard !cut else { return reject("write.json", "a line longer than \(LineReader.maxLineLength) bytes") }
+                guard !cut else { return reject("write.json", "a line longer than \(LineReader.maxJSONLLineLength) bytes") }
                 let line = raw()
                 let (message, column) = line.withUnsafeBufferPointer { JSONReader.notAnObject($0) }
                 return reject("write.json", message, column: column, raw: line)

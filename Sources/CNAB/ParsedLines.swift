@@ -113,7 +113,7 @@ final class ParsedLines: @unchecked Sendable {
             }
         }
         guard var batch = take() else { return }
-        var reader = LineReader(source)
+        var reader = LineReader(source, maxLineLength: LineReader.maxJSONLLineLength)
         defer { reader.close() }
         var stopped = false
         do {

@@ -164,7 +164,7 @@ struct LegacyCNABWriter {
         _ source: ByteSource, file: String, diagnostics: DiagnosticSink, output: @escaping (UnsafeBufferPointer<UInt8>) throws -> Void
     ) throws -> CNABWriteSummary {
         let session = Session(self, file: file, diagnostics: diagnostics, output: output)
-        var reader = LineReader(source)
+        var reader = LineReader(source, maxLineLength: LineReader.maxJSONLLineLength)
         defer { reader.close() }
         try reader.forEachLine { bytes, number, cut in
             var hi = bytes.count
@@ -219,7 +219,7 @@ struct LegacyCNABWriter {
             }
             guard let object else {
                 // Said as the compiled writer says it (WriterDifferentialTests compares messages).
-                guard !cut else { return reject("write.json", "a line longer than \(LineReader.maxLineLength) bytes") }
+                guard !cut else { return reject("write.json", "a line longer than \(LineReader.maxJSONLLineLength) bytes") }
                 let (message, column) = raw.withUnsafeBufferPointer { JSONReader.notAnObject($0) }
                 diagnostics.report(Diagnostic(.error, "write.json", message, file: file, line: number, column: column, raw: raw))
                 summary.rejected += 1

@@ -37,6 +37,7 @@ import Testing
         #expect(export.status == .ok && export.stdoutText.split(separator: "\n").count == 2, "\(export.stderrText)")
     }
 
+
     /// Past the JSONL limit (16 MiB) a line is still refused, with the limit named.
     @Test func aLinePastTheJSONLLimitIsRefusedNamingIt() throws {
         let dir = try temporaryDirectory()
@@ -47,5 +48,22 @@ import Testing
         #expect(r.status == .dataError)
         #expect(r.stderrText.contains("t.jsonl:1: error: [export.json] a line longer than 16777216 bytes"), "\(r.stderrText)")
         #expect(r.stdoutText.split(separator: "\n").map(String.init) == ["document_number", "A"])
+    }
+}
+
+extension BinaryTests {
+    /// `cnab write` reads a título whose line is over 64 KiB (a long note the remessa has no field
+    /// for), on one thread (lines read in turn) and on two and three (lines parsed ahead): the
+    /// real binary, as `TROCA_THREADS` is the process's.
+    @Test func cnabWriteReadsALongTitleLine() throws {
+        let binary = try #require(Self.binary, "the troca executable is built beside the tests")
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let long = CnabWriteReviewTests.title(#""record": "title", "#, #""record": "title", "note": "\#(String(repeating: "n", count: 100_000))", "#)
+        try (long + "\n" + CnabWriteReviewTests.title + "\n").write(toFile: dir + "/in.jsonl", atomically: true, encoding: .utf8)
+        let outputs = try outputsWithThreads("'\(binary)' cnab write --bank 237 --format 400 --date 2026-11-30 in.jsonl 2>&1 >/dev/null", cwd: dir)
+        for (k, said) in outputs.enumerated() {
+            #expect(said.contains("read 2 lines: 2 used, 0 rejected"), "TROCA_THREADS=\(k + 1): \(said)")
+        }
     }
 }
