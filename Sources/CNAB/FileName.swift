@@ -18,4 +18,13 @@ extension CNABWriter {
         while let first = bytes.first, first == 0x20 { bytes = bytes.dropFirst() }
         return String(decoding: bytes, as: UTF8.self)
     }
+
+    /// The generation date a written header line carries (`generated_on`), or nil: the date a
+    /// file-name rule's day and month are of (the remessa's own, whatever `--date` says when the
+    /// input's file record gives it).
+    public func headerDate(in line: [UInt8]) -> CivilDate? {
+        guard let field = layout.records[fileHeader].fields.first(where: { $0.to == "generated_on" }), field.start + field.length <= line.count
+        else { return nil }
+        return line.withUnsafeBufferPointer { field.date(in: $0) }
+    }
 }

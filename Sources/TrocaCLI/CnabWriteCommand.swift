@@ -37,7 +37,8 @@ enum CnabWriteCommand: Command {
           --format 240|400    the CNAB family
           --output FILE|DIR   write here (atomically) instead of standard output; in a
                               directory, under the bank's file-name rule (Bradesco
-                              CBDDMMnn.REM, else remessa-YYYYMMDD-nn.rem), nn the first free
+                              CBDDMMnn.REM, else remessa-YYYYMMDD-nn.rem), nn the first free,
+                              the date the header's (the file record's, else --date)
           --rejects FILE      write rejected input lines as JSONL reject records
           --layout NAME       write with this layout instead
           --date YYYY-MM-DD   generation date when the file record gives none (default: today)
@@ -160,7 +161,9 @@ enum CnabWriteCommand: Command {
             let header = Array(headerLine.prefix { $0 != 0x0D && $0 != 0x0A })
             let names: [String]
             do {
-                names = try writer.fileNamePattern.names(date: date, sequence: sequence) { writer.headerValue($0, in: header) }
+                names = try writer.fileNamePattern.names(date: writer.headerDate(in: header) ?? date, sequence: sequence) {
+                    writer.headerValue($0, in: header)
+                }
             } catch {
                 outputFile.abort()
                 context.print(Diagnostic(.error, "write.file-name", error.description, file: args.value("output")!))

@@ -62,3 +62,21 @@ import TrocaCLI
         #expect(r.stderrText.contains("--paid must be a number from 0 to 1"), "\(r.stderrText)")
     }
 }
+
+/// `--output DIR` names the file by the date its header carries: the input's file record's
+/// `generated_on` when it gives one (the remessa's own date), `--date` otherwise.
+@Suite struct CnabWriteFileNameDateTests {
+    @Test(arguments: [
+        (#"{"record": "file", "part": "header", "generated_on": "2026-03-02"}"# + "\n", "CB020301.REM"),
+        ("", "CB301101.REM"),
+    ])
+    func theNameTakesTheHeadersDate(fileRecord: String, name: String) throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir + "/out", withIntermediateDirectories: true)
+        try (fileRecord + CnabWriteReviewTests.title + "\n").write(toFile: dir + "/in.jsonl", atomically: true, encoding: .utf8)
+        let r = troca(["cnab", "write", "--bank", "237", "--format", "400", "--date", "2026-11-30", "--sequence", "1", "--output", "out", "in.jsonl"], cwd: dir)
+        #expect(r.status == .ok, "\(r.stderrText)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/out") == [name])
+    }
+}
