@@ -1001,14 +1001,18 @@ struct CNABEngine {
             // records the details are, rather than read as a file of no título.
             // Those of the header's direction, else of the other (a retorno's T and U under a
             // header that says remessa).
+            // Chosen by --layout or --bank rather than by the header: then it is not the header's word.
+            let chosen = options.layout != nil || options.bank != nil
             var others = layouts(reading: sample, direction: summary.direction ?? "")
             if others.isEmpty { others = layouts(reading: sample, direction: summary.direction == "remessa" ? "retorno" : "remessa") }
             report(
                 .error, "cnab.unknown-details",
-                "none of the file's \(detailRecords) detail record(s) is a record of \(summary.layout ?? "the layout"), the layout its header names"
+                "none of the file's \(detailRecords) detail record(s) is a record of \(summary.layout ?? "the layout"), "
+                    + (chosen ? "the layout given" : "the layout its header names")
                     + (others.isEmpty
                         ? ""
-                        : ": they read as records of \(others.joined(separator: ", ")) (if the header is wrong, read the file with --bank or --layout)"),
+                        : ": they read as records of \(others.joined(separator: ", "))"
+                            + (chosen ? "" : " (if the header is wrong, read the file with --bank or --layout)")),
                 line: 0)
         }
         try finishNotes()

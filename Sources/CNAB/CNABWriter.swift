@@ -580,10 +580,18 @@ public struct CNABWriter {
                 let node = view.node(path)
                 return tape.nodes[node].kind == .string && tape.bytes(node).allSatisfy { $0 == 0x20 }
             }
-            func given(_ path: Int32, otherThan value: String) -> Bool {
-                guard path >= 0, view.isPresent(path) else { return false }
+            /// Whether the código de movimento is 01 (a registration) as its numeric field writes it:
+            /// absent (the layouts' default), 1, "1" or "01".
+            func registers(_ path: Int32) -> Bool {
+                guard path >= 0, view.isPresent(path) else { return true }
                 let node = view.node(path)
-                return tape.nodes[node].kind != .string || !tape.bytes(node).elementsEqual(value.utf8)
+                switch tape.nodes[node].kind {
+                case .integer: return tape.nodes[node].value == 1
+                case .string:
+                    let digits = tape.bytes(node).drop { $0 == 0x30 }
+                    return digits.elementsEqual("1".utf8)
+                default: return false
+                }
             }
             if writer.dueDateRequired[start], missing(writer.dueDatePath) {
                 encoder.problems.append(
@@ -592,7 +600,7 @@ public struct CNABWriter {
             }
             // The payer's mandatory fields, for a título registered (code 01, the layouts' default):
             // a write-off or a change of due date names the título by its numbers only.
-            if !writer.required.isEmpty, !given(writer.codePath, otherThan: "01") {
+            if !writer.required.isEmpty, registers(writer.codePath) {
                 for (path, node) in writer.required where missing(node) && chosen.contains(where: { writer.plans[$0].paths.contains(path) }) {
                     encoder.problems.append(
                         Problem(code: "write.required", message: "\(writer.fieldName(path, in: chosen)) (\(path)) is required", path: path))

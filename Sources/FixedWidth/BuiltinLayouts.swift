@@ -3843,7 +3843,7 @@ public enum BuiltinLayouts {
       "fields": [
         { "name": "tipo_registro", "pos": [1, 1], "picture": "9", "default": "9", "to": "_record_type" },
         { "name": "filler_002", "pos": [2, 27], "picture": "X(26)" },
-        { "name": "valor_total", "pos": [28, 40], "picture": "9(11)V99", "to": "total_cents" },
+        { "name": "valor_total", "pos": [28, 40], "picture": "9(11)V99", "to": "titles.total_cents", "doc": "valor total dos títulos: computed by cnab write, checked by cnab check" },
         { "name": "filler_041", "pos": [41, 394], "picture": "X(354)" },
         { "name": "sequencial", "pos": [395, 400], "picture": "9(6)", "format": "int", "to": "_sequence", "doc": "nº sequencial do registro no arquivo, 000001 no header" }
       ]
@@ -10451,7 +10451,7 @@ public enum BuiltinLayouts {
                 fields: [
                     FieldLayout(name: "tipo_registro", pos: [1, 1], picture: "9", format: nil, enum: nil, default: "9", to: "_record_type", doc: nil),
                     FieldLayout(name: "filler_002", pos: [2, 27], picture: "X(26)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
-                    FieldLayout(name: "valor_total", pos: [28, 40], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "total_cents", doc: nil),
+                    FieldLayout(name: "valor_total", pos: [28, 40], picture: "9(11)V99", format: nil, enum: nil, default: nil, to: "titles.total_cents", doc: "valor total dos títulos: computed by cnab write, checked by cnab check"),
                     FieldLayout(name: "filler_041", pos: [41, 394], picture: "X(354)", format: nil, enum: nil, default: nil, to: nil, doc: nil),
                     FieldLayout(name: "sequencial", pos: [395, 400], picture: "9(6)", format: "int", enum: nil, default: nil, to: "_sequence", doc: "nº sequencial do registro no arquivo, 000001 no header"),
                 ],

@@ -111,7 +111,7 @@ enum BoletoMakeCommand: Command {
             make: { BoletoChunks.Chunk(capacity: chunkSize + LineReader.maxLineLength) }, reset: { $0.reset() },
             isEmpty: { $0.lines.isEmpty }, work: { chunk, maker in chunk.make(&maker) })
         defer { pipeline.stop() }
-        var reader = LineReader(source, maxLineLength: LineReader.maxJSONLLineLength)
+        var reader = LineReader(JSONLSource.reading(source), maxLineLength: LineReader.maxJSONLLineLength)
         defer { reader.close() }
         try reader.forEachLine { bytes, number, cut in
             let current = pipeline.current

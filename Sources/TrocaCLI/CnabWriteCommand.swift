@@ -28,8 +28,9 @@ enum CnabWriteCommand: Command {
 
         Exit 0 when every record was written, 65 when any was rejected (the others are still
         written), 78 when the bank has no remessa layout. A header value that does not fit its field
-        (an NSA, a company document, convênio or agency from the file record) makes no file: an
-        error naming the field and the value, exit 65, nothing written and the NSA not stored.
+        (an NSA, a company document, convênio or agency from the file or a batch record) makes no
+        file: an error naming the field and the value, exit 65, the NSA not stored, and no file
+        with --output (to standard output, what was written before it is incomplete: discard it).
 
         options:
           --bank NNN          the bank (001, 033, 104, 237, 341, 748, 756…): its layout
@@ -143,7 +144,7 @@ enum CnabWriteCommand: Command {
         let sink = CnabRun.sink(context, rejects: rejects)
         let summary: CNABWriteSummary
         do {
-            summary = try writer.write(source, file: name, diagnostics: sink) { b in
+            summary = try writer.write(JSONLSource.reading(source), file: name, diagnostics: sink) { b in
                 if headerLine.count < 400 { headerLine += b.prefix(400 - headerLine.count) }
                 if let outputFile { try outputFile.write(b) } else { try io.stdout(b) }
             }
@@ -152,7 +153,9 @@ enum CnabWriteCommand: Command {
             outputFile?.abort()
             rejectsFile?.abort()
             context.print(e.diagnostic)
-            io.say("cnab write: \(name): no remessa written: a header cannot be written")
+            io.say(
+                "cnab write: \(name): no remessa written: a header cannot be written"
+                    + (outputFile == nil ? " (what went to standard output before it is an incomplete file: discard it)" : ""))
             return .dataError
         }
         try rejects?.finish()

@@ -162,7 +162,7 @@ enum LettersRenderCommand: Command {
             threads: ChunkPipeline<LetterChunk, LetterRenderer>.defaultThreads, state: { renderer }, make: { LetterChunk() },
             reset: { $0.reset() }, isEmpty: { $0.lines.isEmpty }, work: { chunk, renderer in chunk.render(&renderer) })
         defer { pipeline.stop() }
-        var reader = LineReader(source, maxLineLength: LineReader.maxJSONLLineLength)
+        var reader = LineReader(JSONLSource.reading(source), maxLineLength: LineReader.maxJSONLLineLength)
         defer { reader.close() }
         var blank = 0
         try reader.forEachLine { bytes, number, cut in

@@ -268,7 +268,8 @@ enum ReconcileCommand: Command {
     static func rawLines(_ wanted: Set<Int>, of source: ByteSource) throws -> [Int: [UInt8]] {
         var found: [Int: [UInt8]] = [:]
         guard let last = wanted.max() else { return found }
-        var reader = LineReader(source, maxLineLength: LineReader.maxJSONLLineLength)
+        // Through `JSONLSource`, as it was read the first time (a UTF-16 file's lines as UTF-8).
+        var reader = LineReader(JSONLSource.reading(source), maxLineLength: LineReader.maxJSONLLineLength)
         defer { reader.close() }
         try reader.forEachLine { line, number, _ in
             if wanted.contains(number) {

@@ -201,9 +201,6 @@ struct LineReaderTests {
     }
 }
 
-/// A file read again (the lines `troca reconcile` quotes for agreements it rejects late) is read
-/// through the descriptor it was first read with: the same file even when another was renamed
-/// over its path meanwhile; a change in place shows in its stamp; a pipe has none.
 /// JSONL lines may be far longer than fixed-width ones (`LineReader.maxJSONLLineLength`): the
 /// buffer grows for them, and a line longer than a mapped window is read through the buffer.
 @Suite struct LongLineTests {
@@ -239,6 +236,9 @@ struct LineReaderTests {
     }
 }
 
+/// A file read again (the lines `troca reconcile` quotes for agreements it rejects late) is read
+/// through the descriptor it was first read with: the same file even when another was renamed
+/// over its path meanwhile; a change in place shows in its stamp; a pipe has none.
 @Suite struct FileSourceRereadTests {
     static func all(_ source: FileSource) throws -> String {
         var reader = LineReader(source)

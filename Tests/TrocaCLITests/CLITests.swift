@@ -197,9 +197,10 @@ extension CLITests {
                 #expect(run.stderrText.contains("troca: out: error: [write.file-name] "), "\(run.stderrText)")
             }
         }
+        // Named by the header's date, the sample's file record's 2026-03-02 (month 3, day 02), not --date.
         let names = Set(try FileManager.default.contentsOfDirectory(atPath: dir + "/out"))
-        #expect(names == Set(["12345N30.CRM", "12345N30.RM0"] + (2...9).map { "12345N30.RM\($0)" }))
-        let first = try #require(FileManager.default.contents(atPath: dir + "/out/12345N30.CRM"))
+        #expect(names == Set(["12345302.CRM", "12345302.RM0"] + (2...9).map { "12345302.RM\($0)" }))
+        let first = try #require(FileManager.default.contents(atPath: dir + "/out/12345302.CRM"))
         #expect(Array(first[26..<31]) == Array("12345".utf8))
         // The month letters: 1–9, then O, N, D.
         let pattern = FileNamePattern("{m}")
