@@ -238,11 +238,13 @@ enum Filters {
         // A value already written with separators (`80010-000`, `01.310-100`, `529.982.247-25`,
         // as an ERP or `letters select` may pass it on) is taken without them: the mask's own,
         // and `.` and `-` (which a CEP may carry, docs/letters.md), nothing else.
+        // (The usual value, only its characters, is taken as it is, without looking for them.)
+        let isCharacter = { (b: UInt8) in (b >= 48 && b <= 57) || (b >= 65 && b <= 90) }
         let isSeparator = { (b: UInt8) in
             b == UInt8(ascii: ".") || b == UInt8(ascii: "-") || (b != UInt8(ascii: "#") && slots.contains(b))
         }
-        let characters = bytes.contains(where: isSeparator) ? bytes.filter { !isSeparator($0) } : bytes
-        guard characters.count == needed, characters.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) }) else {
+        let characters = bytes.count == needed && bytes.allSatisfy(isCharacter) ? bytes : bytes.filter { !isSeparator($0) }
+        guard characters.count == needed, characters.allSatisfy(isCharacter) else {
             throw FilterProblem(message: "expected \(expected), found \"\(String(decoding: bytes, as: UTF8.self))\"")
         }
         out.removeAll(keepingCapacity: true)

@@ -182,6 +182,12 @@ extension JSONTape {
     /// (`payer.document`), and array elements by their 0-based index in brackets
     /// (`installments[2].nosso_numero`). A part that is not `name[k]…` is a member name as it is.
     public func node(_ path: String, of index: Int = 0) -> Int? {
+        // A plain member name (most lookups, record after record: `source.file`'s parts, a
+        // payment's members) without splitting or making a string per part.
+        let plain =
+            path.utf8.withContiguousStorageIfAvailable { memchr($0.baseAddress!, 46, $0.count) == nil && memchr($0.baseAddress!, 91, $0.count) == nil }
+            ?? !path.utf8.contains { $0 == 46 || $0 == 91 }
+        if plain { return member(path, of: index) }
         var at = index
         for part in path.split(separator: ".", omittingEmptySubsequences: false) {
             let (name, elements) = Self.pathPart(part)
@@ -216,8 +222,9 @@ extension JSONTape {
 
 extension JSONReader {
     /// The 1-based column in `line` of the value at `path` (`payer.address.cep`,
-    /// `installments[0].due_date`: `JSONTape.node(_:of:)`) of the object the line is; 0 when the line has none there or is not a JSON object. It parses
-    /// the line again, so is for the rare record refused, not for every one.
+    /// `installments[0].due_date`: `JSONTape.node(_:of:)`) of the object the line is; 0 when
+    /// the line has none there or is not a JSON object. It parses the line again, so is for the
+    /// rare record refused, not for every one.
     public static func column(ofPath path: String, in line: UnsafeBufferPointer<UInt8>) -> Int {
         var tape = JSONTape()
         guard parse(line, into: &tape), tape.count > 0, tape[0].kind == .object, let node = tape.node(path) else { return 0 }
