@@ -172,6 +172,13 @@ public struct FlatEncoder {
     /// Appends the line of record `r` for the object in `tape` (without a line end), or returns
     /// every problem.
     public func encode(_ tape: JSONTape, record r: Int, into out: inout [UInt8]) -> [Problem] {
+        var cut: [String] = []
+        return encode(tape, record: r, into: &out, cut: &cut)
+    }
+
+    /// The same, appending to `cut` the path of each free-text value cut to its field (names,
+    /// addresses: the caller counts and reports them).
+    public func encode(_ tape: JSONTape, record r: Int, into out: inout [UInt8], cut: inout [String]) -> [Problem] {
         var problems: [Problem] = []
         let fields = layout.records[r].fields
         for (k, field) in fields.enumerated() {
@@ -198,7 +205,9 @@ public struct FlatEncoder {
                         continue
                     }
                 }
-                out += try value(field, node, tape)
+                var wasCut = false
+                out += try value(field, node, tape, cut: &wasCut)
+                if wasCut { cut.append(field.to ?? field.name) }
             } catch {
                 problems.append(Problem(field: field.name, message: error.message, node: node))
                 out += [UInt8](repeating: 0x20, count: field.length)
@@ -242,7 +251,7 @@ public struct FlatEncoder {
         }
     }
 
-    func value(_ field: CompiledField, _ node: Int?, _ tape: JSONTape) throws(ParseProblem) -> [UInt8] {
+    func value(_ field: CompiledField, _ node: Int?, _ tape: JSONTape, cut: inout Bool) throws(ParseProblem) -> [UInt8] {
         let numeric = field.picture.kind == .numeric
         let length = field.length
         guard let node else {
@@ -258,6 +267,15 @@ public struct FlatEncoder {
             }
             let b = order.digits(d)
             return try fit(b, field, numeric: true)
+        case .time:
+            // As `convert` reads it: HH:MM:SS, written HHMMSS (a real time of day).
+            let b = kind == .string ? Array(tape.bytes(node)) : []
+            let digits = b.count == 8 && b[2] == 0x3A && b[5] == 0x3A ? [b[0], b[1], b[3], b[4], b[6], b[7]] : []
+            func two(_ k: Int) -> Int { Int(digits[k] &- 48) * 10 + Int(digits[k + 1] &- 48) }
+            guard digits.count == 6, digits.allSatisfy({ $0 >= 48 && $0 <= 57 }), two(0) < 24, two(2) < 60, two(4) < 60 else {
+                throw ParseProblem("\(path): expected a time HH:MM:SS for \(field.name), found \(CellParsers.quote(kind == .string ? b : Array("a \(kind)".utf8)))")
+            }
+            return try fit(digits, field, numeric: true)
         case .enumeration:
             var json: [UInt8] = []
             if kind == .string { JSONBytes.appendString(tape.string(node), to: &json) }
@@ -303,7 +321,10 @@ public struct FlatEncoder {
             throw ParseProblem("\(path): \"\(text)\" has characters that have no ASCII form for \(field.name)")
         }
         var bytes = Array(ascii.utf8)
-        if bytes.count > length, FlatEncoder.mayCut(field) { bytes = Array(bytes.prefix(length)) }
+        if bytes.count > length, FlatEncoder.mayCut(field) {
+            bytes = Array(bytes.prefix(length))
+            cut = true
+        }
         return try fit(bytes, field, numeric: false)
     }
 

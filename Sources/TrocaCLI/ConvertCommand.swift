@@ -20,8 +20,11 @@ enum ConvertCommand: Command {
                                 blanks padded)
           --to flat             JSONL records whose "record" names a layout record → one line
                                 each of the layout's length, CRLF; text in ASCII without
-                                accents, numbers zero-filled, dates as the layout's format;
-                                other records are skipped and counted
+                                accents, numbers zero-filled, dates and times (HH:MM:SS) as
+                                the layout's format; names and addresses longer than their
+                                field cut and counted (convert.truncated, a warning per
+                                field), other text too long rejected; other records are
+                                skipped and counted
 
         A CPF/CNPJ is checked by its check digits both ways, of the kind the document type
         says (convert.document); writing, a record without document_type gets the document's
@@ -103,6 +106,9 @@ enum ConvertCommand: Command {
             let encoder = FlatEncoder(layout: layout, checksDocuments: true)
             var tape = JSONTape()
             var lineBytes: [UInt8] = []
+            // Free text cut to its field (names, addresses), per path: how often, and the first line.
+            var cutPaths: [String] = []
+            var truncated: [String: (count: Int, line: Int)] = [:]
             try reader.forEachLine { line, number, cut in
                 var bytes = line
                 if bytes.last == 0x0D { bytes = UnsafeBufferPointer(rebasing: bytes.dropLast()) }
@@ -123,8 +129,13 @@ enum ConvertCommand: Command {
                     return true
                 }
                 lineBytes.removeAll(keepingCapacity: true)
-                let problems = encoder.encode(tape, record: r, into: &lineBytes)
+                cutPaths.removeAll(keepingCapacity: true)
+                let problems = encoder.encode(tape, record: r, into: &lineBytes, cut: &cutPaths)
                 if problems.isEmpty {
+                    for path in cutPaths {
+                        let t = truncated[path] ?? (0, number)
+                        truncated[path] = (t.count + 1, t.line)
+                    }
                     lineBytes += [0x0D, 0x0A]
                     output.withBuffer { $0.append(lineBytes) }
                     written += 1
@@ -139,6 +150,13 @@ enum ConvertCommand: Command {
                     }
                 }
                 return true
+            }
+            // As `cnab write` says it: a warning per field, with how many records and the first.
+            for (path, t) in truncated.sorted(by: { $0.key < $1.key }) {
+                sink.report(
+                    Diagnostic(
+                        .warning, "convert.truncated", "\(path) cut to its field in \(t.count) record(s), the first from line \(t.line)",
+                        file: name, line: t.line))
             }
         }
         try output.finish()
