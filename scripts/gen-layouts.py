@@ -79,7 +79,10 @@ def defaults(d):
 def writing(w):
     if w is None:
         return ""
-    return f", writing: LayoutWriting(endOfFile: {lit(w.get('end_of_file'))}, fileName: {lit(w.get('file_name'))})"
+    required = w.get('required_on_register')
+    required = "nil" if required is None else "[" + ", ".join(lit(p) for p in required) + "]"
+    return (f", writing: LayoutWriting(endOfFile: {lit(w.get('end_of_file'))}, fileName: {lit(w.get('file_name'))}, "
+            f"requiredOnRegister: {required})")
 
 
 def checks(c):

@@ -86,19 +86,10 @@ public struct CNABWriter {
     let amountPath: Int32
     let facePath: Int32
     let codePath: Int32
-    /// The paths a registered título must give (`requiredOnRegister`, in a bank's own remessa
-    /// layout), with their nodes.
+    /// The paths a registered título must give, with their nodes: the layout's
+    /// `writing.required_on_register` (a bank's own remessa layout names its payer's name and
+    /// CPF/CNPJ; FEBRABAN's generic layouts, for any bank, leave them to the bank).
     let required: [(path: String, node: Int32)]
-
-    /// The payer's fields the banks' manuals mark mandatory on a título registered (FEB240
-    /// segment Q, the CNAB 400 layouts' pagador block): a bank's own remessa layout requires
-    /// them; FEBRABAN's generic layouts (any bank) leave them to the bank.
-    static let requiredOnRegister = ["payer.name", "payer.document"]
-
-    /// Whether layout `name` is a bank's own remessa layout, whose mandatory fields are required.
-    static func requiresPayer(_ name: String, direction: String) -> Bool {
-        direction == "remessa" && !name.hasPrefix("cnab240/febraban/") && !name.hasPrefix("cnab400/generic")
-    }
     /// Per record: whether it starts a título that must have a due date, whether it holds an amount.
     let dueDateRequired: [Bool]
     let hasAmount: [Bool]
@@ -234,9 +225,7 @@ public struct CNABWriter {
         amountPath = trie.byPath["amount_cents"] ?? -1
         facePath = trie.byPath["face_cents"] ?? -1
         codePath = trie.byPath["code"] ?? -1
-        required =
-            Self.requiresPayer(name, direction: direction)
-            ? Self.requiredOnRegister.compactMap { path in trie.byPath[path].map { (path, $0) } } : []
+        required = (compiled.layout.writing?.requiredOnRegister ?? []).compactMap { path in trie.byPath[path].map { (path, $0) } }
         func first(_ role: RecordRole) -> Int? { compiled.records.firstIndex { $0.role == role } }
         guard let header = first(.fileHeader), let trailer = first(.fileTrailer) else {
             throw SetupError(code: "write.layout", description: "layout \(name) has no file header or file trailer record", layout: name)

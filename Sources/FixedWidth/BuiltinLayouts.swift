@@ -15,6 +15,7 @@ public enum BuiltinLayouts {
   "version": "084",
   "doc": "Banco do Brasil CNAB 240 cobrança, remessa: FEBRABAN com o convênio decomposto nos headers (cnab-boleto-facts §A.10, §A.13); nosso número em P 38-57 = convênio + sequencial, alinhado à esquerda",
   "record_length": 240,
+  "writing": { "required_on_register": ["payer.name", "payer.document"] },
   "extends": "cnab240/febraban/remessa",
   "records": [
     {
@@ -229,6 +230,7 @@ public enum BuiltinLayouts {
   "version": "040",
   "doc": "Santander CNAB 240 cobrança, remessa (SAN240 (Santander H7815); cnab-boleto-facts §A.10, §A.13): headers, P, Q, R e Y-03 (Pix) próprios; S, outros Y e trailers da FEBRABAN",
   "record_length": 240,
+  "writing": { "required_on_register": ["payer.name", "payer.document"] },
   "extends": "cnab240/febraban/remessa",
   "records": [
     {
@@ -604,6 +606,7 @@ public enum BuiltinLayouts {
   "version": "087",
   "doc": "Ailos (ex-Cecred) CNAB 240 cobrança, remessa: posições da FEBRABAN; nosso número de P 38-57 decomposto (BRC/LB Ailos; 5 remessas e 2 retornos do corpus). Versões: arquivo 087 na Ailos (cnab-boleto-facts §A.13); retornos do corpus trazem 084; lote 045 na Ailos (cnab-boleto-facts §A.13); retornos do corpus trazem 043",
   "record_length": 240,
+  "writing": { "required_on_register": ["payer.name", "payer.document"] },
   "extends": "cnab240/febraban/remessa",
   "defaults": { "header_arquivo.versao_layout_arquivo": "087", "header_lote.versao_layout_lote": "045" },
   "records": [
@@ -731,6 +734,7 @@ public enum BuiltinLayouts {
   "version": "101",
   "doc": "Caixa CNAB 240 SIGCB cobrança, remessa (CX240 (Caixa SIGCB MO67118 v010); cnab-boleto-facts §A.10, §A.13): headers e P próprios; Q, R, S, Y e trailers da FEBRABAN",
   "record_length": 240,
+  "writing": { "required_on_register": ["payer.name", "payer.document"] },
   "extends": "cnab240/febraban/remessa",
   "records": [
     {
@@ -981,7 +985,7 @@ public enum BuiltinLayouts {
   "record_length": 240,
   "extends": "cnab240/febraban/remessa",
   "defaults": { "header_arquivo.versao_layout_arquivo": "084", "header_lote.versao_layout_lote": "042" },
-  "writing": { "file_name": "CB{dd}{mm}{n:2}.REM" },
+  "writing": { "required_on_register": ["payer.name", "payer.document"], "file_name": "CB{dd}{mm}{n:2}.REM" },
   "records": [
     {
       "name": "segmento_p",
@@ -1108,6 +1112,7 @@ public enum BuiltinLayouts {
   "version": "040",
   "doc": "Itaú CNAB 240 cobrança, remessa (ITA240 (Itaú Cobrança FEBRABAN 240, jan/2017); cnab-boleto-facts §A.10, §A.13): P próprio; headers da FEBRABAN (agência 4 e conta 5 + DAC cabem nos seus campos) com os zeros do Itaú (header 226-228, lote 12-13), Q, R, S, Y e trailers da FEBRABAN; versões 040 (arquivo) e 030 (lote)",
   "record_length": 240,
+  "writing": { "required_on_register": ["payer.name", "payer.document"] },
   "extends": "cnab240/febraban/remessa",
   "records": [
     {
@@ -1303,6 +1308,7 @@ public enum BuiltinLayouts {
   "version": "081",
   "doc": "Sicredi CNAB 240 cobrança, remessa: posições da FEBRABAN; nosso número de P 38-57 decomposto (SIC240 ago/2019; composição AA/BXXXXX-D do SIC400 §10.7.1; 4 remessas e 1 retorno do corpus). Versões: arquivo 081 no Sicredi (cnab-boleto-facts §A.13); lote 040 no Sicredi (cnab-boleto-facts §A.13)",
   "record_length": 240,
+  "writing": { "required_on_register": ["payer.name", "payer.document"] },
   "extends": "cnab240/febraban/remessa",
   "defaults": { "header_arquivo.versao_layout_arquivo": "081", "header_lote.versao_layout_lote": "040" },
   "records": [
@@ -1429,7 +1435,7 @@ public enum BuiltinLayouts {
   "version": "081",
   "doc": "Sicoob CNAB 240 cobrança, remessa: posições da FEBRABAN; nosso número de P 38-57 decomposto (SCB planilhas 05/06; BRC remessa/cnab240/sicoob.rb; 5 remessas e 2 retornos do corpus). Versões: arquivo 081 no Sicoob (SCB planilha 05; cnab-boleto-facts §A.13); lote 040 na remessa e 043/044 no retorno do Sicoob (SCB; cnab-boleto-facts §A.13)",
   "record_length": 240,
-  "writing": { "file_name": "remessa-{yyyy}{mm}{dd}-{n:2}.REM" },
+  "writing": { "required_on_register": ["payer.name", "payer.document"], "file_name": "remessa-{yyyy}{mm}{dd}-{n:2}.REM" },
   "extends": "cnab240/febraban/remessa",
   "defaults": { "header_arquivo.versao_layout_arquivo": "081", "header_lote.versao_layout_lote": "040" },
   "records": [
@@ -2530,6 +2536,7 @@ public enum BuiltinLayouts {
   "version": "CBR641/CBR643",
   "doc": "Banco do Brasil CNAB 400 cobrança, remessa convênio 7 dígitos (BB400R CBR641 Abr/2012)",
   "record_length": 400,
+  "writing": { "required_on_register": ["payer.name", "payer.document"] },
   "records": [
     {
       "name": "header_arquivo",
@@ -2884,6 +2891,7 @@ public enum BuiltinLayouts {
   "version": "BNB CNAB 400",
   "doc": "Banco do Nordeste CNAB 400 cobrança, remessa (secundário: brcobranca)",
   "record_length": 400,
+  "writing": { "required_on_register": ["payer.name", "payer.document"] },
   "records": [
     {
       "name": "header_arquivo",
@@ -3355,6 +3363,7 @@ public enum BuiltinLayouts {
   "version": "H7800 v2.17",
   "doc": "Santander CNAB 400 cobrança, remessa (SAN400 H7800 v2.17 Abr/2018)",
   "record_length": 400,
+  "writing": { "required_on_register": ["payer.name", "payer.document"] },
   "records": [
     {
       "name": "header_arquivo",
@@ -3749,6 +3758,7 @@ public enum BuiltinLayouts {
   "version": "Banrisul CNAB 400",
   "doc": "Banrisul CNAB 400 cobrança, remessa (secundário: brcobranca)",
   "record_length": 400,
+  "writing": { "required_on_register": ["payer.name", "payer.document"] },
   "records": [
     {
       "name": "header_arquivo",
@@ -4131,6 +4141,7 @@ public enum BuiltinLayouts {
   "version": "SIGCB MO67126 v004",
   "doc": "Caixa CNAB 400 SIGCB cobrança, remessa (CX400 MO67126 v004 Jan/2016)",
   "record_length": 400,
+  "writing": { "required_on_register": ["payer.name", "payer.document"] },
   "records": [
     {
       "name": "header_arquivo",
@@ -4463,6 +4474,7 @@ public enum BuiltinLayouts {
   "version": "Unicred CNAB 400",
   "doc": "Unicred CNAB 400 cobrança, remessa (secundário: brcobranca remessa/cnab400/unicred.rb)",
   "record_length": 400,
+  "writing": { "required_on_register": ["payer.name", "payer.document"] },
   "records": [
     {
       "name": "header_arquivo",
@@ -4797,7 +4809,7 @@ public enum BuiltinLayouts {
   "version": "4008-524-0121",
   "doc": "Bradesco CNAB 400 cobrança, remessa (BRD400 4008-524-0121)",
   "record_length": 400,
-  "writing": { "end_of_file": "1A", "file_name": "CB{dd}{mm}{n:2}.REM" },
+  "writing": { "required_on_register": ["payer.name", "payer.document"], "end_of_file": "1A", "file_name": "CB{dd}{mm}{n:2}.REM" },
   "records": [
     {
       "name": "header_arquivo",
@@ -5308,6 +5320,7 @@ public enum BuiltinLayouts {
   "version": "C6 CNAB 400",
   "doc": "C6 Bank CNAB 400 cobrança, remessa (secundário: laravel-boleto)",
   "record_length": 400,
+  "writing": { "required_on_register": ["payer.name", "payer.document"] },
   "records": [
     {
       "name": "header_arquivo",
@@ -5717,6 +5730,7 @@ public enum BuiltinLayouts {
   "version": "ITA400 Jul/2021 v3",
   "doc": "Itaú CNAB 400 cobrança, remessa (ITA400 Jul/2021 v3)",
   "record_length": 400,
+  "writing": { "required_on_register": ["payer.name", "payer.document"] },
   "records": [
     {
       "name": "header_arquivo",
@@ -6015,6 +6029,7 @@ public enum BuiltinLayouts {
   "version": "Citibank CNAB 400",
   "doc": "Citibank CNAB 400 cobrança, remessa (secundário: brcobranca). Retorno e tabela de ocorrências: sem fonte encontrada",
   "record_length": 400,
+  "writing": { "required_on_register": ["payer.name", "payer.document"] },
   "records": [
     {
       "name": "header_arquivo",
@@ -6260,7 +6275,7 @@ public enum BuiltinLayouts {
   "version": "SIC400 18/06/2014",
   "doc": "Sicredi CNAB 400 cobrança, remessa (SIC400 Manual Beneficiário 18/06/2014)",
   "record_length": 400,
-  "writing": { "file_name": "{header:codigo_beneficiario}{m}{dd}.{n:CRM,RM2,RM3,RM4,RM5,RM6,RM7,RM8,RM9,RM0}" },
+  "writing": { "required_on_register": ["payer.name", "payer.document"], "file_name": "{header:codigo_beneficiario}{m}{dd}.{n:CRM,RM2,RM3,RM4,RM5,RM6,RM7,RM8,RM9,RM0}" },
   "records": [
     {
       "name": "header_arquivo",
@@ -6552,7 +6567,7 @@ public enum BuiltinLayouts {
   "version": "SCB (leiaute Sicoob sistemas de terceiros)",
   "doc": "Sicoob CNAB 400 cobrança, remessa (SCB planilha 03)",
   "record_length": 400,
-  "writing": { "file_name": "remessa-{yyyy}{mm}{dd}-{n:2}.REM" },
+  "writing": { "required_on_register": ["payer.name", "payer.document"], "file_name": "remessa-{yyyy}{mm}{dd}-{n:2}.REM" },
   "records": [
     {
       "name": "header_arquivo",
@@ -7079,7 +7094,7 @@ public enum BuiltinLayouts {
             records: [
             record0(),
             record1(),
-            ])
+            ], writing: LayoutWriting(endOfFile: nil, fileName: nil, requiredOnRegister: ["payer.name", "payer.document"]))
     }
 
     /// cnab240/001/retorno
@@ -7106,7 +7121,7 @@ public enum BuiltinLayouts {
             record8(),
             record9(),
             record10(),
-            ])
+            ], writing: LayoutWriting(endOfFile: nil, fileName: nil, requiredOnRegister: ["payer.name", "payer.document"]))
     }
 
     /// cnab240/033/retorno
@@ -7130,7 +7145,7 @@ public enum BuiltinLayouts {
             recordLength: 240, extends: "cnab240/febraban/remessa",
             records: [
             record16(),
-            ], defaults: ["header_arquivo.versao_layout_arquivo": "087", "header_lote.versao_layout_lote": "045"])
+            ], writing: LayoutWriting(endOfFile: nil, fileName: nil, requiredOnRegister: ["payer.name", "payer.document"]), defaults: ["header_arquivo.versao_layout_arquivo": "087", "header_lote.versao_layout_lote": "045"])
     }
 
     /// cnab240/085/retorno
@@ -7152,7 +7167,7 @@ public enum BuiltinLayouts {
             record18(),
             record19(),
             record20(),
-            ])
+            ], writing: LayoutWriting(endOfFile: nil, fileName: nil, requiredOnRegister: ["payer.name", "payer.document"]))
     }
 
     /// cnab240/104/retorno
@@ -7174,7 +7189,7 @@ public enum BuiltinLayouts {
             recordLength: 240, extends: "cnab240/febraban/remessa",
             records: [
             record24(),
-            ], writing: LayoutWriting(endOfFile: nil, fileName: "CB{dd}{mm}{n:2}.REM"), defaults: ["header_arquivo.versao_layout_arquivo": "084", "header_lote.versao_layout_lote": "042"])
+            ], writing: LayoutWriting(endOfFile: nil, fileName: "CB{dd}{mm}{n:2}.REM", requiredOnRegister: ["payer.name", "payer.document"]), defaults: ["header_arquivo.versao_layout_arquivo": "084", "header_lote.versao_layout_lote": "042"])
     }
 
     /// cnab240/237/retorno
@@ -7196,7 +7211,7 @@ public enum BuiltinLayouts {
             record26(),
             record27(),
             record28(),
-            ])
+            ], writing: LayoutWriting(endOfFile: nil, fileName: nil, requiredOnRegister: ["payer.name", "payer.document"]))
     }
 
     /// cnab240/341/retorno
@@ -7216,7 +7231,7 @@ public enum BuiltinLayouts {
             recordLength: 240, extends: "cnab240/febraban/remessa",
             records: [
             record30(),
-            ], defaults: ["header_arquivo.versao_layout_arquivo": "081", "header_lote.versao_layout_lote": "040"])
+            ], writing: LayoutWriting(endOfFile: nil, fileName: nil, requiredOnRegister: ["payer.name", "payer.document"]), defaults: ["header_arquivo.versao_layout_arquivo": "081", "header_lote.versao_layout_lote": "040"])
     }
 
     /// cnab240/748/retorno
@@ -7236,7 +7251,7 @@ public enum BuiltinLayouts {
             recordLength: 240, extends: "cnab240/febraban/remessa",
             records: [
             record32(),
-            ], writing: LayoutWriting(endOfFile: nil, fileName: "remessa-{yyyy}{mm}{dd}-{n:2}.REM"), defaults: ["header_arquivo.versao_layout_arquivo": "081", "header_lote.versao_layout_lote": "040"])
+            ], writing: LayoutWriting(endOfFile: nil, fileName: "remessa-{yyyy}{mm}{dd}-{n:2}.REM", requiredOnRegister: ["payer.name", "payer.document"]), defaults: ["header_arquivo.versao_layout_arquivo": "081", "header_lote.versao_layout_lote": "040"])
     }
 
     /// cnab240/756/retorno
@@ -7306,7 +7321,7 @@ public enum BuiltinLayouts {
             record55(),
             record56(),
             record57(),
-            ])
+            ], writing: LayoutWriting(endOfFile: nil, fileName: nil, requiredOnRegister: ["payer.name", "payer.document"]))
     }
 
     /// cnab400/001/retorno
@@ -7332,7 +7347,7 @@ public enum BuiltinLayouts {
             record63(),
             record64(),
             record65(),
-            ])
+            ], writing: LayoutWriting(endOfFile: nil, fileName: nil, requiredOnRegister: ["payer.name", "payer.document"]))
     }
 
     /// cnab400/004/retorno
@@ -7359,7 +7374,7 @@ public enum BuiltinLayouts {
             record72(),
             record73(),
             record74(),
-            ])
+            ], writing: LayoutWriting(endOfFile: nil, fileName: nil, requiredOnRegister: ["payer.name", "payer.document"]))
     }
 
     /// cnab400/033/retorno
@@ -7386,7 +7401,7 @@ public enum BuiltinLayouts {
             record81(),
             record82(),
             record83(),
-            ])
+            ], writing: LayoutWriting(endOfFile: nil, fileName: nil, requiredOnRegister: ["payer.name", "payer.document"]))
     }
 
     /// cnab400/041/retorno
@@ -7426,7 +7441,7 @@ public enum BuiltinLayouts {
             record94(),
             record95(),
             record96(),
-            ])
+            ], writing: LayoutWriting(endOfFile: nil, fileName: nil, requiredOnRegister: ["payer.name", "payer.document"]))
     }
 
     /// cnab400/104/retorno
@@ -7452,7 +7467,7 @@ public enum BuiltinLayouts {
             record102(),
             record103(),
             record104(),
-            ])
+            ], writing: LayoutWriting(endOfFile: nil, fileName: nil, requiredOnRegister: ["payer.name", "payer.document"]))
     }
 
     /// cnab400/136/retorno
@@ -7480,7 +7495,7 @@ public enum BuiltinLayouts {
             record112(),
             record113(),
             record114(),
-            ], writing: LayoutWriting(endOfFile: "1A", fileName: "CB{dd}{mm}{n:2}.REM"))
+            ], writing: LayoutWriting(endOfFile: "1A", fileName: "CB{dd}{mm}{n:2}.REM", requiredOnRegister: ["payer.name", "payer.document"]))
     }
 
     /// cnab400/237/retorno
@@ -7508,7 +7523,7 @@ public enum BuiltinLayouts {
             record122(),
             record123(),
             record124(),
-            ])
+            ], writing: LayoutWriting(endOfFile: nil, fileName: nil, requiredOnRegister: ["payer.name", "payer.document"]))
     }
 
     /// cnab400/336/retorno
@@ -7536,7 +7551,7 @@ public enum BuiltinLayouts {
             record132(),
             record133(),
             record134(),
-            ])
+            ], writing: LayoutWriting(endOfFile: nil, fileName: nil, requiredOnRegister: ["payer.name", "payer.document"]))
     }
 
     /// cnab400/341/retorno
@@ -7563,7 +7578,7 @@ public enum BuiltinLayouts {
             record141(),
             record142(),
             record143(),
-            ])
+            ], writing: LayoutWriting(endOfFile: nil, fileName: nil, requiredOnRegister: ["payer.name", "payer.document"]))
     }
 
     /// cnab400/748/remessa
@@ -7577,7 +7592,7 @@ public enum BuiltinLayouts {
             record146(),
             record147(),
             record148(),
-            ], writing: LayoutWriting(endOfFile: nil, fileName: "{header:codigo_beneficiario}{m}{dd}.{n:CRM,RM2,RM3,RM4,RM5,RM6,RM7,RM8,RM9,RM0}"))
+            ], writing: LayoutWriting(endOfFile: nil, fileName: "{header:codigo_beneficiario}{m}{dd}.{n:CRM,RM2,RM3,RM4,RM5,RM6,RM7,RM8,RM9,RM0}", requiredOnRegister: ["payer.name", "payer.document"]))
     }
 
     /// cnab400/748/retorno
@@ -7603,7 +7618,7 @@ public enum BuiltinLayouts {
             record154(),
             record155(),
             record156(),
-            ], writing: LayoutWriting(endOfFile: nil, fileName: "remessa-{yyyy}{mm}{dd}-{n:2}.REM"))
+            ], writing: LayoutWriting(endOfFile: nil, fileName: "remessa-{yyyy}{mm}{dd}-{n:2}.REM", requiredOnRegister: ["payer.name", "payer.document"]))
     }
 
     /// cnab400/756/retorno

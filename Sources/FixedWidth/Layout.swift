@@ -39,16 +39,22 @@ public struct LayoutWriting: Sendable, Codable, Hashable {
     /// generation date), `{seq:N}` (the file sequence, N digits), `{n:N}` (the first N-digit
     /// counter from 01 whose name is free in the directory); anything else is literal.
     public var fileName: String?
+    /// Output paths a título registered (código de movimento 01) must give, as the bank's
+    /// manual marks them mandatory (`payer.name`, `payer.document`); `cnab write` rejects one
+    /// without them.
+    public var requiredOnRegister: [String]?
 
     /// Creates rules.
-    public init(endOfFile: String? = nil, fileName: String? = nil) {
+    public init(endOfFile: String? = nil, fileName: String? = nil, requiredOnRegister: [String]? = nil) {
         self.endOfFile = endOfFile
         self.fileName = fileName
+        self.requiredOnRegister = requiredOnRegister
     }
 
     enum CodingKeys: String, CodingKey {
         case endOfFile = "end_of_file"
         case fileName = "file_name"
+        case requiredOnRegister = "required_on_register"
     }
 }
 

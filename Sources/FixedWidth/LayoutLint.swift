@@ -72,7 +72,10 @@ public enum LayoutLint {
         }
         checkKeys(object, topKeys, "", add)
         if let writing = object["writing"] as? [String: Any] {
-            checkKeys(writing, ["end_of_file", "file_name"], "writing", add)
+            checkKeys(writing, ["end_of_file", "file_name", "required_on_register"], "writing", add)
+            if let required = writing["required_on_register"], !(required is [String]) {
+                add("writing.required_on_register", "layout.writing", "expected a list of output paths (\"payer.name\"), found \(required)")
+            }
             if let eof = writing["end_of_file"], !((eof as? String).map { $0.count == 2 && UInt8($0, radix: 16) != nil } ?? false) {
                 add("writing.end_of_file", "layout.writing", "\(eof) is not one byte in hex (e.g. \"1A\")")
             }

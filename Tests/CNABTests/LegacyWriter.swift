@@ -330,7 +330,7 @@ struct LegacyCNABWriter {
             problems.append(Problem(code: "write.required", message: "\(fieldName(path, in: chosen)) (\(path)) is required"))
         }
         if flat["code"].map({ ($0 as? String) == "01" }) ?? true {
-            let required = CNABWriter.requiresPayer(layout.layout.name, direction: options.direction) ? CNABWriter.requiredOnRegister : []
+            let required = layout.layout.writing?.requiredOnRegister ?? []
             for path in required where missing(path) && chosen.contains(where: { plans[$0].paths.contains(path) }) {
                 problems.append(Problem(code: "write.required", message: "\(fieldName(path, in: chosen)) (\(path)) is required"))
             }

@@ -78,6 +78,9 @@ struct LayoutLintTests {
                 label: "unknown top-level key", fields: [tipo, codigo, nome], layoutExtra: #""lenght": 10"#, code: "layout.key", path: "",
                 fragment: #"unknown key "lenght""#),
             LintCase(
+                label: "required paths not a list", fields: [tipo, codigo, nome], layoutExtra: #""writing": {"required_on_register": "payer.name"}"#,
+                code: "layout.writing", path: "writing.required_on_register", fragment: "expected a list of output paths"),
+            LintCase(
                 label: "duplicate field name", fields: [tipo, codigo, fieldJSON("codigo", 5, 10, "X(6)")], code: "layout.duplicate",
                 path: "records[0].fields[2]", fragment: #"field name "codigo" used twice in r"#),
             LintCase(
