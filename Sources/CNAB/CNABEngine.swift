@@ -996,12 +996,11 @@ struct CNABEngine {
                 line: summary.lines, column: 0)
         }
         if detailRecords > 0, unknownDetails == detailRecords, let sample = firstUnknownDetail {
-            // Its header chose the layout, and not one of its details is a record of it: the
-            // header (its bank code, say) contradicts the file. Said, with the layouts whose
-            // records the details are, rather than read as a file of no título.
-            // Those of the header's direction, else of the other (a retorno's T and U under a
-            // header that says remessa).
-            // Chosen by --layout or --bank rather than by the header: then it is not the header's word.
+            // Not one detail is a record of the layout: the header that chose it (its bank code,
+            // say) contradicts the file, or the layout given by --layout or --bank does. Said,
+            // with the layouts the details are records of (of the header's direction, else of
+            // the other: a retorno's T and U under a header saying remessa), rather than read
+            // as a file of no título.
             let chosen = options.layout != nil || options.bank != nil
             var others = layouts(reading: sample, direction: summary.direction ?? "")
             if others.isEmpty { others = layouts(reading: sample, direction: summary.direction == "remessa" ? "retorno" : "remessa") }

@@ -56,8 +56,9 @@ public final class FlatDecoder {
         }
         guard ok else { return false }
         for field in layout.records[r].fields where field.to != nil && field.format == .enumeration {
-            guard let text = field.text(in: record), !field.enumMap.contains(where: { $0.raw == Array(record[field.start..<field.end]) })
-            else { continue }
+            // The listed value (every line, nearly) found in place: no text, no array per field.
+            let raw = record[field.start..<field.end]
+            guard !field.enumMap.contains(where: { $0.raw.elementsEqual(raw) }), let text = field.text(in: record) else { continue }
             let known = field.enumMap.map { String(decoding: $0.raw, as: UTF8.self) }.joined(separator: ", ")
             report(
                 Diagnostic(

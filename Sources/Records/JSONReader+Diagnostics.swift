@@ -38,9 +38,15 @@ extension JSONReader {
             while end > 0, [0x20, 0x09, 0x0D, 0x0A].contains(text[end - 1]) { end -= 1 }
             problem = end == 0 ? "not valid JSON: the file is empty" : "not valid JSON, the file ends inside it"
         }
-        let lineStart = text[..<end].lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
-        let line = 1 + text[..<lineStart].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
-        return (problem, line, end - lineStart + 1)
+        let (line, column) = position(of: end, in: text)
+        return (problem, line, column)
+    }
+
+    /// The 1-based line and byte column of byte `offset` of a text.
+    static func position<C: BidirectionalCollection>(of offset: Int, in text: C) -> (line: Int, column: Int)
+    where C.Element == UInt8, C.Index == Int {
+        let lineStart = text[..<offset].lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
+        return (1 + text[..<lineStart].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }, offset - lineStart + 1)
     }
 
     /// The first member name given twice in one object of a JSON text, with the 1-based line
@@ -59,9 +65,8 @@ extension JSONReader {
                     if !seen.insert(tape.bytes(key)).inserted {
                         let offset = column(ofNode: key, in: buffer) - 1
                         guard offset >= 0 else { return nil }
-                        let lineStart = buffer[..<offset].lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
-                        let line = 1 + buffer[..<lineStart].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
-                        return (tape.string(key), line, offset - lineStart + 1)
+                        let (line, column) = position(of: offset, in: buffer)
+                        return (tape.string(key), line, column)
                     }
                     key = tape.next(after: key + 1)
                 }
@@ -188,9 +193,13 @@ extension JSONTape {
             path.utf8.withContiguousStorageIfAvailable { memchr($0.baseAddress!, 46, $0.count) == nil && memchr($0.baseAddress!, 91, $0.count) == nil }
             ?? !path.utf8.contains { $0 == 46 || $0 == 91 }
         if plain { return member(path, of: index) }
+        // One part after another (`payer.document` in `update`, título after título), without
+        // an array of the parts.
         var at = index
-        for part in path.split(separator: ".", omittingEmptySubsequences: false) {
-            let (name, elements) = Self.pathPart(part)
+        var rest = Substring(path)
+        while true {
+            let dot = rest.firstIndex(of: ".")
+            let (name, elements) = Self.pathPart(dot.map { rest[..<$0] } ?? rest)
             guard let next = member(String(name), of: at) else { return nil }
             at = next
             for k in elements {
@@ -199,8 +208,9 @@ extension JSONTape {
                 for _ in 0..<k { element = self.next(after: element) }
                 at = element
             }
+            guard let dot else { return at }
+            rest = rest[rest.index(after: dot)...]
         }
-        return at
     }
 
     /// A path part's member name and the element indexes after it: `installments[2]` is

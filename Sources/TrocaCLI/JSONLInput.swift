@@ -83,6 +83,8 @@ final class JSONLSource: ByteSource {
     /// A high surrogate waiting for its low half.
     var high: UInt16? = nil
     var ended = false
+    /// Where raw bytes are read into, 64 KiB at a time (one buffer for every read).
+    var chunk = [UInt8](repeating: 0, count: 1 << 16)
 
     init(_ source: ByteSource) { self.source = source }
 
@@ -99,7 +101,6 @@ final class JSONLSource: ByteSource {
 
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         if case .unknown = mode {
-            var chunk = [UInt8](repeating: 0, count: 1 << 16)
             while pending.count < 2 {
                 let n = try chunk.withUnsafeMutableBytes { try source.read(into: $0) }
                 if n == 0 { ended = true; break }
@@ -133,7 +134,6 @@ final class JSONLSource: ByteSource {
                 break
             }
             if !ended {
-                var chunk = [UInt8](repeating: 0, count: 1 << 16)
                 let n = try chunk.withUnsafeMutableBytes { try source.read(into: $0) }
                 if n == 0 { ended = true } else { pending += chunk[0..<n] }
             }
