@@ -310,6 +310,8 @@ public struct CNABWriter {
         var batchDetails = 0
         /// Per path node cut to its field: how many times, and the first line.
         var truncated: [Int32: (count: Int, line: Int)] = [:]
+        /// Per path, the records with characters written as blanks (no ASCII form), and the first's line.
+        var blanked: [Int32: (count: Int, line: Int)] = [:]
     }
 
     /// Reads JSONL records from `source` and returns the remessa's bytes (CRLF lines).
@@ -538,6 +540,14 @@ public struct CNABWriter {
                             + (t.line > 0 ? ", the first from line \(t.line)" : ", headers or trailers the input gave no line of"),
                         file: file, line: t.line))
             }
+            for (path, t) in state.blanked.sorted(by: { writer.trie.paths[Int($0.key)] < writer.trie.paths[Int($1.key)] }) {
+                diagnostics.report(
+                    Diagnostic(
+                        .warning, "write.character",
+                        "\(writer.trie.paths[Int(path)]) has characters with no ASCII form, written as blanks, in \(t.count) record(s)"
+                            + (t.line > 0 ? ", the first from line \(t.line)" : ", headers or trailers the input gave no line of"),
+                        file: file, line: t.line))
+            }
             summary.records = state.records
             if let hex = writer.layout.layout.writing?.endOfFile, let byte = UInt8(hex, radix: 16) { out.append(byte) }
             try flush(atLeast: 0)
@@ -669,6 +679,7 @@ public struct CNABWriter {
             let stride = length + 2
             out.reserve(count * stride)
             encoder.cuts.removeAll(keepingCapacity: true)
+            encoder.blanked.removeAll(keepingCapacity: true)
             for k in 0..<count {
                 state.batchSequence += 1
                 state.records += 1
@@ -696,6 +707,10 @@ public struct CNABWriter {
             for path in encoder.cuts {
                 let t = state.truncated[path] ?? (0, line)
                 state.truncated[path] = (t.count + 1, t.line)
+            }
+            for path in encoder.blanked {
+                let t = state.blanked[path] ?? (0, line)
+                state.blanked[path] = (t.count + 1, t.line)
             }
             state.batchRecords += count
             state.details += count
@@ -732,6 +747,7 @@ public struct CNABWriter {
             dst[length + 1] = 0x0A
             let kept = encoder.problems
             encoder.cuts.removeAll(keepingCapacity: true)
+            encoder.blanked.removeAll(keepingCapacity: true)
             encoder.problems.removeAll(keepingCapacity: true)
             encode(r, into: dst, other, otherSlots)
             let problems = encoder.problems
@@ -740,6 +756,10 @@ public struct CNABWriter {
             for path in encoder.cuts {
                 let t = state.truncated[path] ?? (0, line)
                 state.truncated[path] = (t.count + 1, t.line)
+            }
+            for path in encoder.blanked {
+                let t = state.blanked[path] ?? (0, line)
+                state.blanked[path] = (t.count + 1, t.line)
             }
             return problems
         }

@@ -100,33 +100,47 @@ struct Problem: Error {
 
 /// Text as it goes into a remessa: uppercase 7-bit ASCII, accents dropped.
 enum Transliteration {
-    /// Uppercase 7-bit ASCII: accents dropped (ç → C), typographic quotes and the acute accent
-    /// alone as ASCII quotes (’ ´ → ', “ ” → "), other characters outside ASCII as `?`. (Free
-    /// text then has its quotes blank: `fill`.) The reference: the table below is made from it,
-    /// and text beyond Latin-1 goes through it.
-    static func ascii(_ text: String) -> String {
+    /// Uppercase 7-bit ASCII: accents dropped (ç → C), full-width forms made plain, typographic
+    /// quotes, dashes and spaces as their ASCII ones (’ ´ → ', “ ” « » → ", – — → -, no-break
+    /// space → space, … → ...), format characters (soft hyphen, zero-width space) dropped, and
+    /// any other character outside printable ASCII written as a blank. (Free text then has its
+    /// quotes blank: `fill`.) The reference: the table below is made from it, and text beyond
+    /// Latin-1 goes through it.
+    static func ascii(_ text: String) -> String { counting(text).text }
+
+    /// `ascii`, with the number of characters that have no ASCII form (written as blanks): a
+    /// bank rejects `?` and other stand-ins, so the writer blanks them and says how many.
+    static func counting(_ text: String) -> (text: String, unmapped: Int) {
         // Plain ASCII (most text) is only uppercased, byte by byte.
         if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
-            return String(decoding: text.utf8.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }, as: UTF8.self)
+            return (String(decoding: text.utf8.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }, as: UTF8.self), 0)
         }
-        let folded = text.applyingTransform(.stripDiacritics, reverse: false) ?? text
+        let plain = text.applyingTransform(.fullwidthToHalfwidth, reverse: false) ?? text
+        let folded = plain.applyingTransform(.stripDiacritics, reverse: false) ?? plain
         var out = ""
+        var unmapped = 0
         out.unicodeScalars.reserveCapacity(folded.unicodeScalars.count)
         for scalar in folded.uppercased().unicodeScalars {
             switch scalar.value {
-            case 0xB4, 0x2018, 0x2019: out.unicodeScalars.append("'")
-            case 0x201C, 0x201D: out.unicodeScalars.append("\"")
             case 0x20...0x7E: out.unicodeScalars.append(scalar)
-            case 0x09, 0x0A, 0x0D: out.unicodeScalars.append(" ")
+            case 0xB4, 0x2018, 0x2019, 0x201A, 0x201B, 0x2032: out.unicodeScalars.append("'")
+            case 0x201C, 0x201D, 0x201E, 0x201F, 0x2033, 0xAB, 0xBB: out.unicodeScalars.append("\"")
+            case 0x09, 0x0A, 0x0D, 0xA0, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000: out.unicodeScalars.append(" ")
+            case 0x2010...0x2015, 0x2212: out.unicodeScalars.append("-")
+            case 0x2026: out += "..."
+            case 0xAD, 0x200B...0x200D, 0x2060, 0xFEFF: break
             case 0xBA, 0xB0: out.unicodeScalars.append("O")
             case 0xAA: out.unicodeScalars.append("A")
             case 0xDF: out += "SS"
             case 0xC6: out += "AE"
             case 0xD8: out.unicodeScalars.append("O")
-            default: out.unicodeScalars.append("?")
+            case 0xD7: out.unicodeScalars.append("X")
+            default:
+                out.unicodeScalars.append(" ")
+                unmapped += 1
             }
         }
-        return out
+        return (out, unmapped)
     }
 
     /// A quote or apostrophe of ASCII (' " `), written blank in free text (names, addresses:
@@ -134,33 +148,45 @@ enum Transliteration {
     @inline(__always)
     static func isQuote(_ b: UInt8) -> Bool { b == 0x27 || b == 0x22 || b == 0x60 }
 
-    /// `ascii` of each scalar U+0000…U+00FF alone. Text made only of these is transliterated a
-    /// scalar at a time: stripping accents and uppercasing act on each of them separately (a
+    /// `counting` of each scalar U+0000…U+00FF alone. Text made only of these is transliterated
+    /// a scalar at a time: stripping accents and uppercasing act on each of them separately (a
     /// test compares with `ascii` on random text).
-    static let latin1: [[UInt8]] = (0..<256).map { Array(ascii(String(Character(Unicode.Scalar(UInt8($0))))).utf8) }
+    static let latin1: [(bytes: [UInt8], unmapped: Int)] = (0..<256).map {
+        let (text, unmapped) = counting(String(Character(Unicode.Scalar(UInt8($0)))))
+        return (Array(text.utf8), unmapped)
+    }
 
-    /// Appends the transliteration of valid UTF-8 `text` to `out`.
-    static func append(_ text: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+    /// Appends the transliteration of valid UTF-8 `text` to `out`; returns how many of its
+    /// characters have no ASCII form (written as blanks).
+    @discardableResult
+    static func append(_ text: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) -> Int {
         var i = 0
         let n = text.count
         var latin = true
+        var unmapped = 0
         while i < n {
             let b = text[i]
+            let entry: (bytes: [UInt8], unmapped: Int)
             if b < 0x80 {
-                out.append(contentsOf: latin1[Int(b)])
+                entry = latin1[Int(b)]
                 i += 1
             } else if b == 0xC2 || b == 0xC3, i + 1 < n {
-                out.append(contentsOf: latin1[Int((b & 0x1F) << 6 | (text[i + 1] & 0x3F))])
+                entry = latin1[Int((b & 0x1F) << 6 | (text[i + 1] & 0x3F))]
                 i += 2
             } else {
                 latin = false
                 break
             }
+            out.append(contentsOf: entry.bytes)
+            unmapped += entry.unmapped
         }
         if !latin {
             out.removeAll(keepingCapacity: true)
-            out.append(contentsOf: ascii(String(decoding: text, as: UTF8.self)).utf8)
+            let (ascii, count) = counting(String(decoding: text, as: UTF8.self))
+            out.append(contentsOf: ascii.utf8)
+            return count
         }
+        return unmapped
     }
 
     /// Whether text may be cut to its field when the layout does not say (`truncate`): names,
@@ -301,10 +327,12 @@ enum Cell {
 
     /// The bytes of `text` (`n` bytes at `p`) in a group of `length` at `dst`: dates and times
     /// reordered, numbers right-aligned with zeros, text uppercase ASCII left-aligned and cut.
-    /// On a failure nothing is written.
+    /// On a failure nothing is written. `unmapped` counts the characters written as blanks for
+    /// want of an ASCII form.
     @inline(__always)
     static func write(
-        _ p: UnsafePointer<UInt8>, _ n: Int, _ op: FieldOp, length: Int, to dst: UnsafeMutablePointer<UInt8>, scratch: inout [UInt8]
+        _ p: UnsafePointer<UInt8>, _ n: Int, _ op: FieldOp, length: Int, to dst: UnsafeMutablePointer<UInt8>, scratch: inout [UInt8],
+        unmapped: inout Int
     ) -> Outcome {
         switch op.format {
         case .date(let order): return date(p, n, order, length: length, to: dst)
@@ -313,7 +341,7 @@ enum Cell {
         }
         if printable(p, n) { return fill(p, n, op, length: length, to: dst, upper: !op.keepCase) }
         scratch.removeAll(keepingCapacity: true)
-        Transliteration.append(UnsafeBufferPointer(start: p, count: n), to: &scratch)
+        unmapped = Transliteration.append(UnsafeBufferPointer(start: p, count: n), to: &scratch)
         return scratch.withUnsafeBufferPointer { ascii in
             fill(ascii.baseAddress ?? p, ascii.count, op, length: length, to: dst, upper: false)
         }
@@ -444,6 +472,8 @@ struct RecordEncoder {
     var problems: [Problem] = []
     /// Paths cut to their field.
     var cuts: [Int32] = []
+    /// Paths with characters that have no ASCII form, written as blanks.
+    var blanked: [Int32] = []
     var scratch: [UInt8] = []
     var cell = [UInt8](repeating: 0, count: 64)
     var codes: [UInt8] = []
@@ -690,14 +720,15 @@ struct RecordEncoder {
     ) {
         let length = Int(op.length)
         let outcome: Cell.Outcome
+        var unmapped = 0
         if op.spotCount == 1 {
-            outcome = Cell.write(p, n, op, length: length, to: dst + Int(op.start), scratch: &scratch)
+            outcome = Cell.write(p, n, op, length: length, to: dst + Int(op.start), scratch: &scratch, unmapped: &unmapped)
         } else {
             // Joined fields: the cell is made whole, then laid over its fields.
             if cell.count < length { cell = [UInt8](repeating: 0, count: length) }
             var cell = self.cell
             self.cell = []
-            outcome = cell.withUnsafeMutableBufferPointer { Cell.write(p, n, op, length: length, to: $0.baseAddress!, scratch: &scratch) }
+            outcome = cell.withUnsafeMutableBufferPointer { Cell.write(p, n, op, length: length, to: $0.baseAddress!, scratch: &scratch, unmapped: &unmapped) }
             switch outcome {
             case .written, .cut:
                 var at = 0
@@ -711,8 +742,9 @@ struct RecordEncoder {
             self.cell = cell
         }
         switch outcome {
-        case .written: break
-        case .cut: cuts.append(op.path)
+        case .written, .cut:
+            if case .cut = outcome { cuts.append(op.path) }
+            if unmapped > 0 { blanked.append(op.path) }
         default:
             let problem = Cell.problem(outcome, p, n, op, length: length)!
             let info = program.infos[g]

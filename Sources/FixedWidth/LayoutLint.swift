@@ -57,6 +57,15 @@ public enum LayoutLint {
             add("", "layout.json", "not a JSON object")
             return problems
         }
+        // JSONSerialization keeps one of two values given for a key and drops the other unseen: a
+        // pasted-twice field or table must be refused, never half read.
+        if let (key, line, column) = JSONReader.repeatedKey(inFile: source.json) {
+            var problem = LintProblem(
+                file: file, path: "", code: "layout.repeated-key",
+                message: "\"\(key)\" is given twice in one object: only one of its values would be read")
+            (problem.line, problem.column) = (line, column)
+            problems.append(problem)
+        }
         let kind = object["kind"] as? String
         if let name = object["name"] as? String, name != source.name {
             add("name", "layout.name", "\"\(name)\" does not match the file's path \"\(source.name)\"")

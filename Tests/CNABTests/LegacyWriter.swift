@@ -149,6 +149,7 @@ struct LegacyCNABWriter {
         var details = 0
         var batchDetails = 0
         var truncated: [String: (count: Int, line: Int)] = [:]
+        var blanked: [String: (count: Int, line: Int)] = [:]
     }
 
     /// Reads JSONL records from `source` and returns the remessa's bytes (CRLF lines).
@@ -279,6 +280,13 @@ struct LegacyCNABWriter {
                 diagnostics.report(
                     Diagnostic(
                         .warning, "write.truncated", "\(path) cut to its field in \(t.count) record(s)"
+                            + (t.line > 0 ? ", the first from line \(t.line)" : ", headers or trailers the input gave no line of"),
+                        file: file, line: t.line))
+            }
+            for (path, t) in state.blanked.sorted(by: { $0.key < $1.key }) {
+                diagnostics.report(
+                    Diagnostic(
+                        .warning, "write.character", "\(path) has characters with no ASCII form, written as blanks, in \(t.count) record(s)"
                             + (t.line > 0 ? ", the first from line \(t.line)" : ", headers or trailers the input gave no line of"),
                         file: file, line: t.line))
             }
@@ -536,6 +544,10 @@ struct LegacyCNABWriter {
                     if cut, let path = group.to {
                         let t = state.truncated[path] ?? (0, line)
                         state.truncated[path] = (t.count + 1, t.line)
+                    }
+                    if Transliteration.counting(text).unmapped > 0, let path = group.to {
+                        let t = state.blanked[path] ?? (0, line)
+                        state.blanked[path] = (t.count + 1, t.line)
                     }
                 case .failure(let p):
                     problems.append(Problem(code: p.code, message: "\(first.name) (\(group.to ?? "")): \(p.message)"))

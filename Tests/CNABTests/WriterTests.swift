@@ -113,6 +113,34 @@ import Testing
         return String(decoding: data, as: UTF8.self)
     }
 
+    @Test("text with no ASCII form is never written as '?': dashes, spaces and quotes become ASCII, the rest blanks, counted")
+    func unmappedCharacters() throws {
+        let names = [
+            "JOSÉ D\u{2019}ÁVILA\u{A0}\u{2013}\u{A0}FILHO",  // typographic apostrophe, no-break spaces, en dash
+            "\u{FF21}\u{FF22}\u{FF23} LTDA",  // full-width letters
+            "MARIA \u{1F600} SOUZA",  // an emoji: no ASCII form
+            "CAFÉ\u{D7}2\u{2026}",  // times sign, ellipsis
+            "NA\u{AD}ME\u{200B}X",  // soft hyphen and zero-width space: dropped
+            "IVAN \u{0416}UKOV µ",  // Cyrillic and the micro sign: no ASCII form
+        ]
+        let input = names.map { Self.title(["payer": ["document_type": "cpf", "document": "40341118010", "name": $0]]) }
+        let (written, summary, diagnostics) = try Self.write(Array(input.joined(separator: "\n").utf8))
+        #expect(summary.titles == names.count && summary.rejected == 0)
+        #expect(!written.contains(UInt8(ascii: "?")), "no stand-in the bank would reject")
+        #expect(written.allSatisfy { $0 < 0x80 }, "ASCII only")
+        let back = try Self.parse(written)
+        let read = back.lines.compactMap { (Self.object($0)["payer"] as? [String: Any])?["name"] as? String }
+        #expect(read == ["JOSE D AVILA - FILHO", "ABC LTDA", "MARIA   SOUZA", "CAFEX2...", "NAMEX", "IVAN  UKOV"])
+        // Lines 3 and 6 had characters written as blanks: one warning for the path, counting both.
+        let warnings = diagnostics.filter { $0.code == "write.character" }
+        #expect(warnings.count == 1)
+        #expect(warnings.first?.line == 3 && warnings.first?.message.contains("payer.name") == true)
+        #expect(warnings.first?.message.contains("in 2 record(s)") == true, "\(warnings.map(\.message))")
+        // A plain ASCII or Latin-1 name gives no such warning.
+        let plain = try Self.write(Array(Self.title([:]).utf8))
+        #expect(!plain.diagnostics.contains { $0.code == "write.character" })
+    }
+
     @Test("bad títulos are rejected with the field's name, the others written; nothing is lost")
     func rejects() throws {
         let input = [
