@@ -78,6 +78,10 @@ struct LayoutLintTests {
                 label: "unknown top-level key", fields: [tipo, codigo, nome], layoutExtra: #""lenght": 10"#, code: "layout.key", path: "",
                 fragment: #"unknown key "lenght""#),
             LintCase(
+                label: "a key given twice (one value would be dropped unseen)",
+                fields: [tipo, fieldJSON("codigo", 2, 4, "9(3)", #""to": "code", "to": "kind""#), nome], code: "layout.repeated-key",
+                path: "", fragment: #""to" is given twice in one object"#),
+            LintCase(
                 label: "required paths not a list", fields: [tipo, codigo, nome], layoutExtra: #""writing": {"required_on_register": "payer.name"}"#,
                 code: "layout.writing", path: "writing.required_on_register", fragment: "expected a list of output paths"),
             LintCase(
