@@ -66,7 +66,8 @@ extension JSONObjectWriter {
 }
 
 /// A JSONL input as UTF-8: a file that starts with a UTF-16 byte order mark (FF FE, what
-/// Windows PowerShell's `>` writes, or FE FF) is transcoded to UTF-8 as it is read, so that its
+/// Windows PowerShell's `>` writes, or FE FF), or in UTF-16 with no mark (`utf16(_:)`), is
+/// transcoded to UTF-8 as it is read, so that its
 /// lines are split where its line breaks are (split as bytes, a UTF-16LE line break leaves its
 /// NUL at the start of the next line, and a last line of one NUL byte after the last record);
 /// any other input is passed through as it is.
@@ -92,11 +93,26 @@ final class JSONLSource: ByteSource {
     /// mark (so that `LineReader` still maps it), else wrapped.
     static func reading(_ source: ByteSource) -> ByteSource {
         if let file = source as? FileSource, let at = file.mappable {
-            var mark: (UInt8, UInt8) = (0, 0)
-            let n = withUnsafeMutableBytes(of: &mark) { pread(at.descriptor, $0.baseAddress, 2, off_t(at.offset)) }
-            if n < 2 || !(mark == (0xFF, 0xFE) || mark == (0xFE, 0xFF)) { return source }
+            var first = [UInt8](repeating: 0, count: 2)
+            let n = first.withUnsafeMutableBytes { pread(at.descriptor, $0.baseAddress, 2, off_t(at.offset)) }
+            if n < 2 || utf16(first) == nil { return source }
         }
         return JSONLSource(source)
+    }
+
+    /// How the first two bytes of an input say it is UTF-16: a byte order mark (FF FE
+    /// little-endian, FE FF big-endian: `mark` true), or, with no mark (what some exporters
+    /// write), a first character of JSONL (`{`, `[`, a quote or white space) as one ASCII byte
+    /// beside a NUL: `{ 00` little-endian, `00 {` big-endian. UTF-8 JSON has no NUL byte, so
+    /// neither can start one. Nil: not UTF-16.
+    static func utf16(_ first: [UInt8]) -> (bigEndian: Bool, mark: Bool)? {
+        guard first.count >= 2 else { return nil }
+        if first[0] == 0xFF && first[1] == 0xFE { return (false, true) }
+        if first[0] == 0xFE && first[1] == 0xFF { return (true, true) }
+        let opening: Set<UInt8> = [0x7B, 0x5B, 0x22, 0x20, 0x09, 0x0A, 0x0D]
+        if opening.contains(first[0]) && first[1] == 0 { return (false, false) }
+        if first[0] == 0 && opening.contains(first[1]) { return (true, false) }
+        return nil
     }
 
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
@@ -106,9 +122,9 @@ final class JSONLSource: ByteSource {
                 if n == 0 { ended = true; break }
                 pending += chunk[0..<n]
             }
-            if pending.count >= 2, pending[0] == 0xFF && pending[1] == 0xFE || pending[0] == 0xFE && pending[1] == 0xFF {
-                mode = .utf16(bigEndian: pending[0] == 0xFE)
-                pending.removeFirst(2)
+            if let (bigEndian, mark) = Self.utf16(Array(pending.prefix(2))) {
+                mode = .utf16(bigEndian: bigEndian)
+                if mark { pending.removeFirst(2) }
             } else {
                 mode = .plain
             }

@@ -116,11 +116,12 @@ import TrocaCLI
 
 extension ExportTests {
     /// A JSONL file in UTF-16 with its byte order mark (what Windows PowerShell's `>` writes,
-    /// little-endian; or big-endian) reads as its UTF-8 text would: the same rows, the same line
-    /// count, no invented line from the NUL half of the last line break; in `export csv` (from a
-    /// file and from standard input) and in `convert --to flat`.
-    @Test(arguments: [true, false])
-    func utf16JSONLReadsAsUTF8(littleEndian: Bool) throws {
+    /// little-endian; or big-endian), or without one (some exporters' "Unicode"), reads as its
+    /// UTF-8 text would: the same rows, the same line count, no invented line from the NUL half
+    /// of the last line break, no NUL passed through; in `export csv` (from a file and from
+    /// standard input) and in `convert --to flat`.
+    @Test(arguments: [true, false], [true, false])
+    func utf16JSONLReadsAsUTF8(littleEndian: Bool, mark: Bool) throws {
         let text =
             #"{"record":"title","document_number":"NF-1","due_date":"2026-04-10","amount_cents":100,"payer":{"name":"Zé 😀"}}"# + "\r\n"
             + #"{"record":"title","document_number":"NF-2","due_date":"2026-04-11","amount_cents":200}"# + "\r\n"
@@ -128,7 +129,7 @@ extension ExportTests {
             let units = text.utf16.flatMap { u -> [UInt8] in
                 littleEndian ? [UInt8(u & 0xFF), UInt8(u >> 8)] : [UInt8(u >> 8), UInt8(u & 0xFF)]
             }
-            return (littleEndian ? [0xFF, 0xFE] : [0xFE, 0xFF]) + units
+            return (mark ? (littleEndian ? [0xFF, 0xFE] : [0xFE, 0xFF]) : []) + units
         }
         let utf16 = encoded(text)
         // A flat file is ASCII: the name without its emoji.
