@@ -807,12 +807,19 @@ struct CNABEngine {
             if batched { try closeGroup() }
             unknownDetails += 1
             if firstUnknownDetail == nil { firstUnknownDetail = Array(line) }
+            if !h.segment.exists {
+                // A CNAB 400 record of a type the bank's layout does not have (a "type 8" a
+                // generator invented, a complement of another bank): the bank would refuse it,
+                // so it is rejected with its raw bytes, and the título before it stays whole.
+                rejectLine(
+                    line, number, "cnab.unknown-record",
+                    "unknown record type \(quoted(line, recordTypeSpec)): not a record of \(summary.layout ?? "the layout")",
+                    column: recordTypeSpec.exists ? recordTypeSpec.start + 1 : 1)
+                return
+            }
             report(
                 .warning, "cnab.unknown-segment",
-                h.segment.exists
-                    ? "unknown segment \(quoted(line, h.segment)) kept as a segment record"
-                    : "unknown record type \(quoted(line, recordTypeSpec)) kept as a segment record",
-                line: number, column: (h.segment.exists ? h.segment.start : recordTypeSpec.exists ? recordTypeSpec.start : 0) + 1)
+                "unknown segment \(quoted(line, h.segment)) kept as a segment record", line: number, column: h.segment.start + 1)
             if problems.isEmpty {
                 summary.written += 1
                 if let out = output {
