@@ -25,6 +25,10 @@ public struct Payment: Sendable, Hashable {
     public var sourceFile: String
     /// Its line there.
     public var sourceLine: Int
+    /// A hash of the record's members but `source` (`recordHash(_:)`): two payments are one
+    /// seen twice only when this is equal too, so two real payments that differ in a field
+    /// reconcile does not read (`method`, `credit_date`, an authorisation) are both applied.
+    public var recordHash: UInt64 = 0
 
     /// A payment from values.
     public init(
@@ -118,10 +122,47 @@ public struct Payment: Sendable, Hashable {
             sourceFile = f
             sourceLine = l
         }
-        return Payment(
+        var payment = Payment(
             kind: kind, nossoNumero: nosso, documentNumber: doc, partyDocument: party,
             reference: kind == "payment" ? try tape.text(at: at.reference, "reference") : nil, paidCents: cents, date: date,
             sourceFile: sourceFile, sourceLine: sourceLine)
+        payment.recordHash = recordHash(tape)
+        return payment
+    }
+
+    /// A hash of every member of the record (node 0) but `source`, whatever their order: each
+    /// member's key and value (its nodes' kinds, texts and integers) hashed apart (FNV-1a, then
+    /// mixed), the members' hashes summed. The same record read again, from another file or
+    /// line, hashes the same.
+    static func recordHash(_ tape: JSONTape) -> UInt64 {
+        var sum: UInt64 = 0
+        tape.forEachMember(of: 0) { key, value in
+            if key.count == 6, key.isName("source") { return }
+            var h: UInt64 = 0xcbf2_9ce4_8422_2325
+            @inline(__always) func mix(_ byte: UInt8) { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+            for b in key { mix(b) }
+            mix(0)
+            let node = tape[value]
+            let end = node.kind == .array || node.kind == .object ? Int(node.value) : value + 1
+            for i in value..<end {
+                let n = tape[i]
+                mix(n.kind.rawValue)
+                switch n.kind {
+                case .string, .number:
+                    for b in tape.bytes(i) { mix(b) }
+                    withUnsafeBytes(of: n.count) { for b in $0 { mix(b) } }
+                case .integer, .array, .object:
+                    withUnsafeBytes(of: n.kind == .integer ? n.value : Int64(n.count)) { for b in $0 { mix(b) } }
+                case .null, .false, .true:
+                    break
+                }
+            }
+            // A finaliser (SplitMix64's) so that the sum of members' hashes is not linear in them.
+            h = (h ^ (h >> 30)) &* 0xbf58_476d_1ce4_e5b9
+            h = (h ^ (h >> 27)) &* 0x94d0_49bb_1331_11eb
+            sum &+= h ^ (h >> 31)
+        }
+        return sum
     }
 
     /// What makes two payments the same payment seen twice: everything but where it was read.
@@ -133,6 +174,7 @@ public struct Payment: Sendable, Hashable {
         let reference: String?
         let paidCents: Int
         let date: CivilDate
+        let recordHash: UInt64
     }
 
     /// Whether the two have one identity (`identity == other.identity`), compared in place:
@@ -140,18 +182,19 @@ public struct Payment: Sendable, Hashable {
     public func isSamePayment(as other: Payment) -> Bool {
         paidCents == other.paidCents && date == other.date && nossoNumero == other.nossoNumero
             && documentNumber == other.documentNumber && partyDocument == other.partyDocument && reference == other.reference
-            && kind == other.kind
+            && kind == other.kind && recordHash == other.recordHash
     }
 
     /// This payment's identity.
     public var identity: Identity {
         Identity(
             kind: kind, nossoNumero: nossoNumero, documentNumber: documentNumber, partyDocument: partyDocument, reference: reference,
-            paidCents: paidCents, date: date)
+            paidCents: paidCents, date: date, recordHash: recordHash)
     }
 
     /// The canonical order payments are reconciled in, whatever order they were read in: by
-    /// date, then amount, keys, reference, kind, and last where they were read.
+    /// date, then amount, keys, reference, kind, the rest of the record (`recordHash`), and last
+    /// where they were read.
     public static func canonicallyOrdered(_ a: Payment, _ b: Payment) -> Bool {
         if a.date != b.date { return a.date < b.date }
         if a.paidCents != b.paidCents { return a.paidCents < b.paidCents }
@@ -160,6 +203,7 @@ public struct Payment: Sendable, Hashable {
         if a.partyDocument != b.partyDocument { return (a.partyDocument ?? "") < (b.partyDocument ?? "") }
         if a.reference != b.reference { return (a.reference ?? "") < (b.reference ?? "") }
         if a.kind != b.kind { return a.kind < b.kind }
+        if a.recordHash != b.recordHash { return a.recordHash < b.recordHash }
         if a.sourceFile != b.sourceFile { return a.sourceFile < b.sourceFile }
         return a.sourceLine < b.sourceLine
     }

@@ -787,7 +787,10 @@ public struct Reconciler: Sendable {
         var best: (Int, Int)? = nil
         let day = payment.pointee.date.daysSinceEpoch
         // From the installment states: no `Installment` copied (nor its strings retained).
+        // Active agreements only: not cancelled or broken in the input, nor broken by their
+        // dates by the payment's day (the same test `apply` makes).
         for a in list where agreements[a].status == "active" {
+            if states[a].broken ? Int(states[a].brokenDay) <= day : breaker(a, by: payment.pointee.date) != nil { continue }
             for i in 0..<(states[a].end - states[a].first) {
                 let inst = installments[states[a].first + i]
                 guard inst.balance > 0, abs(inst.balance - payment.pointee.paidCents) <= options.toleranceCents,
@@ -859,7 +862,11 @@ public struct Reconciler: Sendable {
         if date.daysSinceEpoch <= Int(slot.lastOnTime) { m.daysLate = 0 }
         if m.daysLate > 0, balance > 0, let rules = options.rules {
             do {
-                m.lateChargesCents = try rules.update(principalCents: balance, dueDate: due, asOf: date, index: options.index).chargesCents
+                // On what this payment pays of the balance late, not on the whole balance: a
+                // later payment of the rest owes its own charges, so the charges do not depend
+                // on how the debtor split the payments (nor is a fine charged twice).
+                m.lateChargesCents = try rules.update(principalCents: min(paid, balance), dueDate: due, asOf: date, index: options.index)
+                    .chargesCents
             } catch {
                 m.chargesProblem = error
             }
@@ -908,7 +915,8 @@ public struct Reconciler: Sendable {
         }
         if agreements[a].status == "cancelled" {
             s.status = "cancelled"
-        } else if let b = states[a].breaking ?? breaker(a, by: date) {
+        } else if let b = states[a].breaking.flatMap({ $0.rule == "given" || $0.on <= date ? $0 : nil }) ?? breaker(a, by: date) {
+            // (A break a payment dated after `date` found, on a later day, is not one yet.)
             s.status = "broken"
             s.brokenRule = b.rule
             if b.number >= 0 {

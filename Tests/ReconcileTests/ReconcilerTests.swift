@@ -53,6 +53,73 @@ func pay(_ nosso: String?, _ cents: Int, _ date: String, party: String? = nil, l
         #expect(m.daysLate == 20 && m.lateChargesCents == 800 && m.chargesPaidCents == 660 && m.creditCents == 0 && m.appliedCents == 30_000)
     }
 
+    @Test func latePartialPaymentsOweChargesOnWhatTheyPay() {
+        // 100,00 due 10/09, multa 2%, juros 1% a month; paid late on 30/09 (20 days), in two
+        // parts or at once. 40,00 owes multa 0,80 + juros 1% × 20/30 × 40,00 = 0,2667 → 0,27:
+        // 1,07; 60,00 owes 1,20 + 0,40 = 1,60; 2,67 in all, as the whole 100,00 owes
+        // (2,00 + 0,6667 → 0,67): the fine is not charged twice. One centavo paid late owes nothing.
+        let rules = DebtRules(fine: pct("2"), interest: pct("1"))
+        var r = Reconciler(
+            agreements: [
+                agreement("H", [("2026-09-10", 10_000, "H1")]), agreement("W", [("2026-09-10", 10_000, "W1")]),
+                agreement("C", [("2026-09-10", 10_000, "C1")]),
+            ], options: MatchOptions(rules: rules))
+        let m = r.reconcile([
+            pay("H1", 4_000, "2026-09-30", line: 1), pay("H1", 6_000, "2026-09-30", line: 2), pay("W1", 10_000, "2026-09-30", line: 3),
+            pay("C1", 1, "2026-09-30", line: 4),
+        ])
+        let byLine = Dictionary(uniqueKeysWithValues: m.map { ($0.payment.sourceLine, $0) })
+        #expect(byLine[1]?.outcome == .partial && byLine[1]?.lateChargesCents == 107)
+        #expect(byLine[2]?.outcome == .late && byLine[2]?.lateChargesCents == 160)
+        #expect(byLine[3]?.outcome == .late && byLine[3]?.lateChargesCents == 267)
+        #expect(byLine[4]?.outcome == .partial && byLine[4]?.lateChargesCents == 0)
+    }
+
+    @Test func ruleThreeSkipsAnAgreementBrokenByItsDates() {
+        // One debtor: E1 (100,00 due 02/03 and 10/03, 3 days) is unpaid, so broken from 06/03;
+        // E2 (100,00 due 12/03). A Pix of 100,00 on 11/03 with no key is within the window of
+        // both E1's second installment and E2's: E1 is not active, so it pays E2, which is settled.
+        let party = "52998224725"
+        let e1 = agreement("E1", party: party, [("2026-03-02", 10_000, nil), ("2026-03-10", 10_000, nil)], breakRule: BreakRule(overdueDays: 3))
+        let e2 = agreement("E2", party: party, [("2026-03-12", 10_000, nil)], breakRule: BreakRule(overdueDays: 3))
+        var r = Reconciler(agreements: [e1, e2])
+        let m = r.reconcile([pay(nil, 10_000, "2026-03-11", party: party)])
+        #expect(m.first?.outcome == .exact && m.first?.rule == .partyAmountDate && m.first?.agreement == 1, "\(m)")  // E2 (agreements are sorted by id)
+        #expect(r.standing(of: 1, asOf: day("2026-03-20")).status == "settled")
+        #expect(r.standing(of: 0, asOf: day("2026-03-20")).status == "broken")
+    }
+
+    @Test func aBreakAfterTheAsOfDateIsNotOneYet() {
+        // 100,00 due 10/03 with 5 days (limit 15/03), paid on 20/03: the payment finds the
+        // agreement broken from 16/03. As of 12/03 the limit has not passed: current. As of 20/03: broken.
+        var r = Reconciler(agreements: [agreement("H", [("2026-03-10", 10_000, "H1")], breakRule: BreakRule(overdueDays: 5))])
+        let m = r.reconcile([pay("H1", 10_000, "2026-03-20")])
+        #expect(m.first?.outcome == .brokenAgreement)
+        #expect(r.standing(of: 0, asOf: day("2026-03-12")).status == "current")
+        let later = r.standing(of: 0, asOf: day("2026-03-20"))
+        #expect(later.status == "broken" && later.brokenOn == day("2026-03-16"))
+    }
+
+    @Test func paymentsThatDifferInAFieldNotReadAreBothApplied() {
+        // Three payments of 100,00 of one installment of 300,00, the same day and key, told apart
+        // only by fields reconcile does not read (method, credit date): three payments, settled.
+        // The first read again from another file (its source differs) is the duplicate.
+        let lines = [
+            #"{"record":"payment","nosso_numero":"F1","paid_cents":10000,"payment_date":"2026-03-09","method":"pix"}"#,
+            #"{"record":"payment","nosso_numero":"F1","paid_cents":10000,"payment_date":"2026-03-09","method":"dinheiro"}"#,
+            #"{"record":"payment","nosso_numero":"F1","paid_cents":10000,"payment_date":"2026-03-09","method":"pix","credit_date":"2026-03-10"}"#,
+            #"{"method":"pix","paid_cents":10000,"record":"payment","nosso_numero":"F1","payment_date":"2026-03-09","source":{"file":"b","line":9}}"#,
+        ]
+        let payments = lines.enumerated().compactMap { k, json in try? Payment(tape(json), file: "a", line: k + 1) }
+        try? #require(payments.count == 4)
+        #expect(payments[0].recordHash == payments[3].recordHash, "member order and source do not count")
+        #expect(Set(payments.prefix(3).map(\.recordHash)).count == 3)
+        var r = Reconciler(agreements: [agreement("F", [("2026-03-10", 30_000, "F1")])])
+        let m = r.reconcile(payments)
+        #expect(m.filter { $0.outcome == .duplicate }.count == 1, "\(m.map(\.outcome))")
+        #expect(r.standing(of: 0, asOf: day("2026-03-20")).status == "settled")
+    }
+
     @Test func aNossoNumeroMatchesHoweverWideItsField() {
         // The installment says 12345; a Bradesco retorno carries it in 11 positions, 00000012345.
         // Zeros are dropped only from an all-digit number: "00A1" and "A1" stay different.
