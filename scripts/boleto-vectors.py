@@ -114,12 +114,14 @@ if __name__ == "__main__":
                                        ("4455667", "000012345678", "201", D(2029, 11, 11), 9876543)]:
         full = nn + santander_dv(nn)
         show("santander", "033", due, cents, "9" + conv + full + "0" + cart, full)
-    print("// Caixa: convenio7 (6+DV), nn17")
-    for conv, nn, due, cents in [("0056780", "14000000000000019", D(2026, 3, 15), 12345),
+    print("// Caixa: convenio7 (6+DV below 1.100.000, else 7 with no DV), nn17")
+    for conv, nn, due, cents in [("0056782", "14000000000000019", D(2026, 3, 15), 12345),
                                  ("1234567", "14000000000012345", D(2026, 10, 10), 1000),
                                  ("1100001", "14999999999999999", D(2027, 1, 15), 99),
                                  ("7777777", "24000000000000001", D(2026, 2, 1), 500000),
-                                 ("0123456", "14123456789012345", D(2028, 8, 8), 31415)]:
+                                 ("0123455", "14123456789012345", D(2028, 8, 8), 31415)]:
+        # A code below 1.100.000 is 6 digits and its DV (same módulo 11, facts §C.5).
+        assert int(conv) >= 1100000 or conv[6] == caixa_dv(conv[:6]), conv
         cl = conv + nn[2:5] + nn[0] + nn[5:8] + nn[1] + nn[8:17]
         cl += caixa_dv(cl)
         show("caixa", "104", due, cents, cl, nn + caixa_dv(nn))

@@ -9,7 +9,7 @@ import argparse, datetime, random, sys
 BANKS = [
     ("001", lambda r: {"carteira": "17", "convenio": "%07d" % r.randint(1000000, 9999999), "nosso_numero": "%d" % r.randint(1, 10**10 - 1)}),
     ("033", lambda r: {"carteira": "101", "convenio": "%07d" % r.randint(1, 9999999), "nosso_numero": "%d" % r.randint(1, 10**12 - 1)}),
-    ("104", lambda r: {"convenio": "%07d" % r.randint(1, 9999999), "nosso_numero": "%d" % r.randint(1, 10**15 - 1)}),
+    ("104", lambda r: {"convenio": "%07d" % r.randint(1100000, 9999999), "nosso_numero": "%d" % r.randint(1, 10**15 - 1)}),
     ("237", lambda r: {"agency": "%04d" % r.randint(1, 9999), "account": "%07d" % r.randint(1, 9999999), "carteira": "09", "nosso_numero": "%011d" % r.randint(1, 10**11 - 1)}),
     ("341", lambda r: {"agency": "%04d" % r.randint(1, 9999), "account": "%05d" % r.randint(1, 99999), "carteira": "109", "nosso_numero": "%08d" % r.randint(1, 10**8 - 1)}),
     ("748", lambda r: {"agency": "%04d" % r.randint(1, 9999), "carteira": "1", "convenio": "%07d" % r.randint(1, 9999999), "nosso_numero": "26%06d" % r.randint(200000, 999999)}),

@@ -21,7 +21,10 @@ public enum BoletoMaker {
         guard let amount = title.amountCents else {
             throw BoletoError(BoletoError.Code.amount, "amount_cents is required")
         }
-        guard amount >= 0, amount <= Barcode.maxAmountCents else {
+        guard amount >= 0 else {
+            throw BoletoError(BoletoError.Code.amount, "amount_cents \(amount) is negative: an amount is 0 or more centavos")
+        }
+        guard amount <= Barcode.maxAmountCents else {
             throw BoletoError(
                 BoletoError.Code.amount,
                 "amount_cents \(amount) does not fit the barcode's 10 digits (at most \(Barcode.maxAmountCents), R$ 99.999.999,99)")

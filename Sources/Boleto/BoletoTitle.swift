@@ -78,6 +78,14 @@ public struct CampoLivreFields: Sendable, Hashable {
     }
 }
 
+extension CampoLivreFields {
+    /// Whether the manual says this nosso número has no check digit, so that a título giving
+    /// one is wrong: Banco do Brasil's 17-digit nosso número of a 7-digit convênio (BBBOL Anexo
+    /// IX; facts file §C.5). Itaú's special carteiras are not in it: their printed digit is
+    /// unsettled (docs/boleto-banks.md), not absent.
+    public var nossoNumeroHasNoDigit: Bool { layout == "convenio-7" }
+}
+
 /// Field checks shared by the banks' layouts.
 enum Field {
     /// `value` as exactly `width` digits: digits only, zero-padded on the left; extra leading

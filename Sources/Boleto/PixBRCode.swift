@@ -66,6 +66,7 @@ public struct PixBRCode: Sendable, Hashable {
         try Self.field("00", "br.gov.bcb.pix", into: &account)
         if let key {
             guard !key.isEmpty, key.utf8.count <= 77 else { throw BoletoError(BoletoError.Code.pix, "pix key must have 1…77 characters, found \(key.utf8.count)") }
+            try Self.checkPrintable(key, "pix key")
             try Self.field("01", key, into: &account)
         }
         // Optional, so left out when empty, or when it folds to nothing (combining marks alone):
@@ -76,6 +77,7 @@ public struct PixBRCode: Sendable, Hashable {
             guard !location.isEmpty, location.utf8.count <= 77 else {
                 throw BoletoError(BoletoError.Code.pix, "pix location must have 1…77 characters without its scheme, found \(location.utf8.count)")
             }
+            try Self.checkPrintable(location, "pix location")
             try Self.field("25", location, into: &account)
         }
         try Self.field("26", account.text, into: &out)
@@ -92,6 +94,8 @@ public struct PixBRCode: Sendable, Hashable {
         let city = Self.ascii(merchantCity)
         guard !name.isEmpty, name.utf8.count <= 25 else { throw BoletoError(BoletoError.Code.pix, "pix receiver name must have 1…25 characters, found \(name.utf8.count)") }
         guard !city.isEmpty, city.utf8.count <= 15 else { throw BoletoError(BoletoError.Code.pix, "pix receiver city must have 1…15 characters, found \(city.utf8.count)") }
+        guard !Self.isBlank(name) else { throw BoletoError(BoletoError.Code.pix, "pix receiver name must have 1…25 characters, found only blanks") }
+        guard !Self.isBlank(city) else { throw BoletoError(BoletoError.Code.pix, "pix receiver city must have 1…15 characters, found only blanks") }
         try Self.field("59", name, into: &out)
         try Self.field("60", city, into: &out)
         if let postalCode, !postalCode.isEmpty { try Self.field("61", postalCode, into: &out) }
@@ -136,6 +140,16 @@ public struct PixBRCode: Sendable, Hashable {
         guard subValue("01") != nil || subValue("25") != nil else {
             throw BoletoError(BoletoError.Code.pix, "field 26 has neither a key (01) nor a location (25)", column: account.offset + 1)
         }
+        // A key or location is printable ASCII without blanks: a control character (a CR left
+        // from a CSV line) or a blank in it is no Pix key, said at its byte.
+        for (id, what) in [("01", "key (field 26/01)"), ("25", "location (field 26/25)")] {
+            guard let f = sub.first(where: { $0.id == id }), let bad = f.value.firstIndex(where: { !Self.isPrintable($0) }) else { continue }
+            let column = f.offset + 4 + (bad - f.value.startIndex) + 1
+            throw BoletoError(
+                BoletoError.Code.pix,
+                "the Pix \(what) has \(Self.describe(byte: f.value[bad])) at byte \(bad - f.value.startIndex + 1): a key or location is printable ASCII, without blanks",
+                column: column)
+        }
         guard let name = value("59"), let city = value("60") else {
             throw BoletoError(BoletoError.Code.pix, "fields 59 (name) and 60 (city) are required")
         }
@@ -154,6 +168,40 @@ public struct PixBRCode: Sendable, Hashable {
             key: subValue("01"), location: subValue("25"), description: subValue("02"), amountCents: amount, txid: txid,
             merchantName: name, merchantCity: city, postalCode: value("61"), pointOfInitiation: value("01"))
     }
+
+    /// Throws when `text`, a Pix key or location named `name` in the message, has a character
+    /// the BR Code cannot carry there: a control character (a CR or LF left from a CSV line), a
+    /// blank, or anything outside ASCII (keys — CPF, CNPJ, phone, e-mail, random — and location
+    /// URLs are printable ASCII, and the field's length counts bytes). Nothing is trimmed.
+    public static func checkPrintable(_ text: String, _ name: String) throws(BoletoError) {
+        guard let (k, scalar) = text.unicodeScalars.enumerated().first(where: { !($0.element.isASCII && isPrintable(UInt8($0.element.value))) }) else {
+            return
+        }
+        let what = scalar.isASCII ? describe(byte: UInt8(scalar.value)) : "a character outside ASCII (U+\(hex4(scalar.value)))"
+        throw BoletoError(
+            BoletoError.Code.pix, "\(name) \(text.debugDescription) has \(what) at character \(k + 1): a Pix key or location is printable ASCII, without blanks")
+    }
+
+    /// A byte a key or location may hold: printable ASCII, not a blank.
+    static func isPrintable(_ b: UInt8) -> Bool { b > 0x20 && b < 0x7F }
+
+    /// What a byte that `isPrintable` refuses is, for a message.
+    static func describe(byte b: UInt8) -> String {
+        switch b {
+        case 0x20: return "a blank"
+        case 0x80...: return "a byte outside ASCII (0x\(String(hex4(UInt32(b)).suffix(2))))"
+        default: return "a control character (U+\(hex4(UInt32(b))))"
+        }
+    }
+
+    /// Four uppercase hex digits.
+    static func hex4(_ v: UInt32) -> String {
+        let h = String(v, radix: 16, uppercase: true)
+        return String(repeating: "0", count: max(0, 4 - h.count)) + h
+    }
+
+    /// Whether a folded name or city is only blanks.
+    static func isBlank(_ folded: String) -> Bool { folded.utf8.allSatisfy { $0 == 0x20 } }
 
     /// CRC-16/CCITT-FALSE: polynomial 0x1021, initial 0xFFFF, no reflection, no final XOR.
     public static func crc16<C: Collection>(_ bytes: C) -> UInt16 where C.Element == UInt8 {

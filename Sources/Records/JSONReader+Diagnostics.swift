@@ -2,9 +2,11 @@ import Foundation
 extension JSONReader {
     /// Why a JSONL line is not a record, for its diagnostic, and the 1-based column it is about:
     /// for a line that is not JSON, its first bad byte (`syntaxError`); for JSON that is not an
-    /// object, where it starts; 0 for UTF-16 or UTF-32 text. Only for a line `parse` refused or
-    /// read as an array: it reads it again.
+    /// object (an array, or a lone string, number, boolean or null), what it is and where it
+    /// starts; 0 for UTF-16 or UTF-32 text. Only for a line `parse` refused or read as an array:
+    /// it reads it again.
     public static func notAnObject(_ line: UnsafeBufferPointer<UInt8>) -> (message: String, column: Int) {
+        if let found = scalar(line) { return ("expected a JSON object, found \(found.kind)", found.column) }
         if let (problem, column) = syntaxError(line) { return ("expected a JSON object: \(problem)", column) }
         var tape = JSONTape()
         guard parse(line, into: &tape) else { return ("expected a JSON object", 0) }
@@ -12,6 +14,31 @@ extension JSONReader {
         let bom = line.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         let start = line[bom...].firstIndex { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D && $0 != 0x0A } ?? bom
         return ("expected a JSON object, found an array", start + 1)
+    }
+
+    /// What a UTF-8 line holding one JSON scalar (`"text"`, `42`, `true`, `null`: valid JSON,
+    /// though `parse` takes only an object or an array at the top) is, and its 1-based column;
+    /// nil for anything else. It parses the line inside brackets, for a line already refused.
+    static func scalar(_ line: UnsafeBufferPointer<UInt8>) -> (kind: String, column: Int)? {
+        guard isUTF8(line) else { return nil }
+        let bom = line.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        guard let start = line[bom...].firstIndex(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D && $0 != 0x0A }),
+            line[start] != 0x5B, line[start] != 0x7B
+        else { return nil }
+        var wrapped: [UInt8] = [0x5B]
+        wrapped += line[start...]
+        wrapped.append(0x5D)
+        var tape = JSONTape()
+        guard wrapped.withUnsafeBufferPointer({ parse($0, into: &tape) }), tape[0].kind == .array, tape[0].count == 1 else { return nil }
+        let kind: String
+        switch tape[1].kind {
+        case .string: kind = "a string"
+        case .integer, .number: kind = "a number"
+        case .true, .false: kind = "a boolean"
+        case .null: kind = "null"
+        case .array, .object: return nil
+        }
+        return (kind, start + 1)
     }
 
     /// Where a JSONL line that is not JSON stops being JSON, and what is there: the 1-based column

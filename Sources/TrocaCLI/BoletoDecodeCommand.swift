@@ -22,9 +22,11 @@ enum BoletoDecodeCommand: Command {
         Dots, spaces and hyphens between digits are accepted. `valid` is false when a check
         digit is wrong: each wrong one is reported on stderr, as `argument N:1:COLUMN` (or
         `-:LINE:COLUMN`), with the digit found and the one it should be. Campo livre check
-        digits of a bank and a factor with no date around --as-of are warnings. Text that is
-        no code at all (a letter, a wrong number of digits, a Pix payload that is malformed or
-        fails its CRC) gets a diagnostic and no record.
+        digits of a bank (Caixa's código do beneficiário DV at position 26 among them) and a
+        factor with no date around --as-of are warnings. Text that is no code at all (a letter,
+        a wrong number of digits, a Pix payload that is malformed, fails its CRC, or whose key
+        or location has a control character, a blank or a byte outside ASCII) gets a
+        diagnostic and no record.
 
         The due date is the one the factor names within FEBRABAN's window around the reading
         date: 3,001 days before to 5,500 after (factors restart at 1000 on 2025-02-22).

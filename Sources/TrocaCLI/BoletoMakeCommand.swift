@@ -20,13 +20,18 @@ enum BoletoMakeCommand: Command {
                            retorno has the same one
           nosso_numero_digit  its check digit where the bank has one (Bradesco carteira 19,
                            00000000002 → 8; Banco do Brasil …X); a title that already has one
-                           must have the right one
+                           must have the right one, and a title whose nosso número has none
+                           (Banco do Brasil with a 7-digit convênio) must not have one
           barcode          the 44 digits
           linha_digitavel  the 47 digits (no dots or spaces)
           pix.emv          when the title has pix.key (static code) or pix.location (dynamic
                            code): the Pix BR Code payload, with the title's amount and
                            pix.txid; the receiver's name and city come from pix.name and
-                           pix.city, else --pix-name and --pix-city
+                           pix.city, else --pix-name and --pix-city. pix is an object whose
+                           key, location, txid, name and city are strings (null is absence);
+                           a key or location is printable ASCII without blanks (a CR or LF
+                           left from a CSV line is refused, never trimmed). A pix with none of
+                           them (only an emv a bank returned) is written as it came
         Other records pass through unchanged.
 
         Fields read: bank, agency, account, account_digit, carteira (bank_carteira instead when
@@ -34,12 +39,14 @@ enum BoletoMakeCommand: Command {
         convenio, nosso_numero, document_number (Itaú special carteiras), due_date, amount_cents. Banks: 001 (convênio
         of 4, 6 or 7 digits), 004 (carteira 21, 31, 41 or 51; account_digit), 033, 041 (convenio
         = código do beneficiário, or agência + código + NC as CNAB 400 writes it; its
-        nosso_numero_digit is the two-digit NC), 104 (SIGCB), 237, 341, 748 (convenio = posto +
+        nosso_numero_digit is the two-digit NC), 104 (SIGCB; convenio of 6 digits, or 7: below
+        1.100.000 the 6 and their DV, which must be right), 237, 341, 748 (convenio = posto +
         código), 756.
 
-        A title that cannot make a valid boleto — unknown bank, missing convênio, nosso número
-        too long for the bank or with a wrong check digit, amount over R$ 99.999.999,99, due date
-        outside the factor window around --as-of (3,001 days before to 5,500 after) — is
+        A title that cannot make a valid boleto — unknown bank, missing convênio or one with a
+        wrong check digit, nosso número too long for the bank or with a wrong check digit,
+        amount negative or over R$ 99.999.999,99, due date outside the factor window around
+        --as-of (3,001 days before to 5,500 after), a pix that cannot make its code — is
         rejected with its reason (stderr, and --rejects with the raw line, its `source` kept);
         the others are still written. Exit 0 when every record was written, 65 when any was
         rejected.
@@ -49,11 +56,11 @@ enum BoletoMakeCommand: Command {
           --output FILE       write here (atomically) instead of standard output
           --rejects FILE      write rejected lines as JSONL reject records
           --max-rejects N     stop after more than N rejected lines
-          --pix-name NAME     Pix receiver name when a title gives none: ≤ 25 bytes as the
+          --pix-name NAME     Pix receiver name when a title gives none: 1…25 bytes as the
                               Pix code writes it, folded to ASCII (accents dropped, "JOSÉ"
-                              → "JOSE"; any other code point a blank byte)
-          --pix-city CITY     Pix receiver city when a title gives none: ≤ 15 bytes, counted
-                              the same way
+                              → "JOSE"; any other code point a blank byte), not all blanks
+          --pix-city CITY     Pix receiver city when a title gives none: 1…15 bytes, counted
+                              the same way, not all blanks
 
         """
     static let valued: Set<String> = ["as-of", "output", "rejects", "max-rejects", "pix-name", "pix-city"]
@@ -75,6 +82,9 @@ enum BoletoMakeCommand: Command {
             if written.isEmpty || written.utf8.count > most {
                 let how = written.utf8.count == value.count ? "" : " as the Pix code writes it (\"\(written)\", folded to ASCII)"
                 throw UsageError(message: "\(option) must have 1…\(most) characters, found \(written.utf8.count)\(how)")
+            }
+            if written.utf8.allSatisfy({ $0 == 0x20 }) {
+                throw UsageError(message: "\(option) must have 1…\(most) characters, found only blanks")
             }
         }
         let name = args.positionals.first ?? "-"
@@ -221,7 +231,13 @@ struct TitleBoletoMaker {
                     }
                 }
                 switch keyNode.count {
-                case 3 where key == "pix": if tape[v].kind == .object { pixIndex = v }
+                case 3 where key == "pix":
+                    if tape[v].kind == .object {
+                        pixIndex = v
+                    } else if tape[v].kind != .null, problem == nil {
+                        problem = BoletoError(BoletoError.Code.pix, "pix must be an object (key or location, txid, name, city), found \(Self.kindName(tape[v].kind))")
+                        problemNode = v
+                    }
                 case 4 where key == "bank": t.bank = text() ?? ""
                 case 6 where key == "record": isTitle = tape[v].kind == .string && KeyView(text: textBase, node: tape[v]) == "title"
                 case 6 where key == "agency": t.agency = text()
@@ -239,8 +255,8 @@ struct TitleBoletoMaker {
                 case 12 where key == "amount_cents":
                     if tape[v].kind == .integer {
                         t.amountCents = Int(tape[v].value)
-                    } else if tape[v].kind != .null {
-                        problem = problem ?? BoletoError(BoletoError.Code.amount, "amount_cents must be an integer number of centavos")
+                    } else if tape[v].kind != .null, problem == nil {
+                        problem = Self.amountProblem(tape, v)
                     }
                 case 13 where key == "account_digit": t.accountDigit = text()
                 case 13 where key == "bank_carteira": bankCarteira = text()
@@ -275,6 +291,12 @@ struct TitleBoletoMaker {
         }
         do {
             let b = try BoletoMaker.make(t, asOf: asOf)
+            if let givenDigit, !givenDigit.isEmpty, b.fields.nossoNumeroHasNoDigit {
+                let e = BoletoError(
+                    BoletoError.Code.nossoNumero,
+                    "nosso_numero_digit is \"\(givenDigit)\", but Banco do Brasil's 17-digit nosso número of a 7-digit convênio has no check digit (\(b.fields.nossoNumero ?? "")): leave nosso_numero_digit out")
+                return .rejected(e, column: column(e), source: sourceText)
+            }
             if let givenDigit, !givenDigit.isEmpty, let digit = b.fields.nossoNumeroDigit, givenDigit.uppercased() != digit {
                 let e = BoletoError(
                     BoletoError.Code.nossoNumero,
@@ -283,24 +305,102 @@ struct TitleBoletoMaker {
             }
             boleto = b
             pixObject = nil
-            if let pixIndex { pixObject = try pix(pixIndex, amount: b.barcode.amountCents) }
+            if let pixIndex {
+                do throws(PixProblem) {
+                    pixObject = try pix(pixIndex, amount: b.barcode.amountCents)
+                } catch {
+                    let at = error.node.map { JSONReader.column(ofNode: $0, in: line) } ?? column(error.error)
+                    return .rejected(error.error, column: at, source: sourceText)
+                }
+            }
             return .title
         } catch {
             return .rejected(error, column: column(error), source: sourceText)
         }
     }
 
-    /// The `pix` object with `emv` set, when it has a key or a location.
-    func pix(_ index: Int, amount: Int) throws(BoletoError) -> [UInt8]? {
-        guard case .object(var object) = tape.value(at: index) else { return nil }
-        let key = object.string("key")
-        let location = object.string("location")
-        guard key != nil || location != nil else { return nil }
-        guard let name = object.string("name") ?? pixName, let city = object.string("city") ?? pixCity else {
-            throw BoletoError(BoletoError.Code.pix, "a Pix code needs the receiver's name and city: give pix.name and pix.city, or --pix-name and --pix-city")
+    /// Why a title's `pix` makes no code, and the node of the member at fault (its column).
+    struct PixProblem: Error {
+        var error: BoletoError
+        var node: Int?
+    }
+
+    /// Why an `amount_cents` that is not an integer of at most 18 digits is refused: a whole
+    /// number too long for that is too large (or, with its minus sign, negative) for any boleto;
+    /// a fraction, an exponent or another kind is no number of centavos.
+    static func amountProblem(_ tape: JSONTape, _ v: Int) -> BoletoError {
+        guard tape[v].kind == .number else {
+            return BoletoError(BoletoError.Code.amount, "amount_cents must be an integer number of centavos, found \(kindName(tape[v].kind))")
         }
-        object["emv"] = .string(
-            try PixBRCode.boletoPayload(key: key, location: location, txid: object.string("txid"), name: name, city: city, amountCents: amount))
+        let literal = tape.bytes(v)
+        let negative = literal.first == 0x2D
+        if CheckDigits.allDigits(literal.dropFirst(negative ? 1 : 0)) {
+            return BoletoError(
+                BoletoError.Code.amount,
+                negative
+                    ? "amount_cents \(tape.string(v)) is negative: an amount is 0 or more centavos"
+                    : "amount_cents \(tape.string(v)) is too large: a boleto holds at most \(Barcode.maxAmountCents) centavos (R$ 99.999.999,99)")
+        }
+        return BoletoError(BoletoError.Code.amount, "amount_cents must be an integer number of centavos, found \(tape.string(v))")
+    }
+
+    /// A JSON kind as a message says it: "a number", "an array"…
+    static func kindName(_ kind: JSONKind) -> String {
+        switch kind {
+        case .null: return "null"
+        case .false, .true: return "a boolean"
+        case .integer, .number: return "a number"
+        case .string: return "a string"
+        case .array: return "an array"
+        case .object: return "an object"
+        }
+    }
+
+    /// The `pix` object with `emv` set, when it asks for a code (has a key, location, txid, name
+    /// or city); nil when it asks for none (an empty object, or only an `emv` or `error` a bank
+    /// returned), which is written as it came. Its members are strings (or null, which is
+    /// absence); one asking for a code needs a key (static) or a location (dynamic), and a
+    /// key or location the BR Code can carry.
+    func pix(_ index: Int, amount: Int) throws(PixProblem) -> [UInt8]? {
+        func member(_ name: String) throws(PixProblem) -> (value: String, node: Int)? {
+            guard let m = tape.member(name, of: index) else { return nil }
+            switch tape[m].kind {
+            case .string: return (tape.string(m), m)
+            case .null: return nil
+            case let kind: throw PixProblem(error: BoletoError(BoletoError.Code.pix, "pix.\(name) must be a string, found \(Self.kindName(kind))"), node: m)
+            }
+        }
+        let key = try member("key")
+        let location = try member("location")
+        let txid = try member("txid")
+        let name = try member("name")
+        let city = try member("city")
+        guard key != nil || location != nil else {
+            guard txid == nil, name == nil, city == nil else {
+                throw PixProblem(
+                    error: BoletoError(BoletoError.Code.pix, "pix has no key (static code) or location (dynamic code) to make its code from"),
+                    node: index)
+            }
+            return nil
+        }
+        // The key is used only when there is no location (the location wins, as boletoPayload says).
+        for (what, m) in [("pix.location", location), ("pix.key", location == nil ? key : nil)] {
+            guard let m else { continue }
+            do throws(BoletoError) { try PixBRCode.checkPrintable(m.value, what) } catch { throw PixProblem(error: error, node: m.node) }
+        }
+        guard let receiver = name?.value ?? pixName, let receiverCity = city?.value ?? pixCity else {
+            throw PixProblem(
+                error: BoletoError(BoletoError.Code.pix, "a Pix code needs the receiver's name and city: give pix.name and pix.city, or --pix-name and --pix-city"),
+                node: nil)
+        }
+        guard case .object(var object) = tape.value(at: index) else { return nil }
+        do throws(BoletoError) {
+            object["emv"] = .string(
+                try PixBRCode.boletoPayload(
+                    key: key?.value, location: location?.value, txid: txid?.value, name: receiver, city: receiverCity, amountCents: amount))
+        } catch {
+            throw PixProblem(error: error, node: nil)
+        }
         return object.jsonBytes
     }
 

@@ -54,12 +54,13 @@ import Testing
         c("033", "2027-02-02", 123456, "1234567890123", "03395171000001234569765432112345678901230102", "03399765403211234567689012301027517100000123456", carteira: "102", convenio: "7654321", nossoNumero: "1234567890123"),
         c("033", "2025-02-22", 50, "9999999999996", "03398100000000000509000000199999999999960101", "03399000030019999999699999601018810000000000050", carteira: "101", convenio: "1", nossoNumero: "999999999999"),
         c("033", "2029-11-11", 9876543, "0000123456789", "03395272300098765439445566700001234567890201", "03399445556670000123445678902011527230009876543", carteira: "201", convenio: "4455667", nossoNumero: "12345678"),
-        // Caixa SIGCB (CXBOL §4.2.10.1, §5.4; the first row's NN is the manual's).
-        c("104", "2026-03-15", 12345, "140000000000000197", "10494138600000123450056780000100040000000199", "10490056798000010004200000001990413860000012345", convenio: "0056780", nossoNumero: "19"),
+        // Caixa SIGCB (CXBOL §4.2.10.1, §5.4; the first row's NN is the manual's). Codes below
+        // 1.100.000 end with their DV: 005678 → 2, 012345 → 5 (worked in `caixaBeneficiarioDigit`).
+        c("104", "2026-03-15", 12345, "140000000000000197", "10498138600000123450056782000100040000000193", "10490056798200010004800000001933813860000012345", convenio: "0056782", nossoNumero: "19"),
         c("104", "2026-10-10", 1000, "140000000000123450", "10493159500000010001234567000100040000123450", "10491234566700010004900001234509315950000001000", convenio: "1234567", nossoNumero: "14000000000012345"),
         c("104", "2027-01-15", 99, "149999999999999990", "10493169200000000991100001999199949999999990", "10491100080199919994499999999909316920000000099", convenio: "1100001", nossoNumero: "999999999999999"),
         c("104", "2026-02-01", 500000, "240000000000000012", "10496134400005000007777777000200040000000018", "10497777727700020004600000000182613440000500000", convenio: "7777777", nossoNumero: "240000000000000012"),
-        c("104", "2028-08-08", 31415, "141234567890123458", "10499226300000314150123456123145647890123459", "10490123455612314564378901234597922630000031415", convenio: "0123456", nossoNumero: "123456789012345"),
+        c("104", "2028-08-08", 31415, "141234567890123458", "10497226300000314150123455123145647890123451", "10490123455512314564578901234514722630000031415", convenio: "0123455", nossoNumero: "123456789012345"),
         // Sicoob (brcobranca sicoob.rb; the first row's NN is its example).
         c("756", "2026-03-15", 12345, "00000218", "75697138600000123451000101000001900000218001", "75691000140100000190700002180016713860000012345", agency: "0001", carteira: "1", convenio: "19", nossoNumero: "21"),
         c("756", "2026-07-01", 100, "00000011", "75697149400000001001306901123456700000011001", "75691306980112345670700000110015714940000000100", agency: "3069", carteira: "1", convenio: "1234567", nossoNumero: "1"),
@@ -116,6 +117,47 @@ import Testing
         // No printed DAC: the implementations disagree on it (docs/boleto-banks.md).
         #expect(b.fields.nossoNumero == "87654321" && b.fields.nossoNumeroDigit == nil)
         #expect(ItauCampoLivre.read(b.barcode.campoLivre).fields == b.fields)
+    }
+
+    /// Caixa's código do beneficiário below 1.100.000 is 6 digits and its DV (módulo 11, weights
+    /// 2–9 from the right, 11 − remainder, above 9 ⇒ 0; facts §C.5), worked by hand:
+    ///   005678: 8·2 + 7·3 + 6·4 + 5·5 + 0·6 + 0·7 = 86; 86 mod 11 = 9; 11 − 9 = 2 → 0056782
+    ///   012345: 5·2 + 4·3 + 3·4 + 2·5 + 1·6 + 0·7 = 50; 50 mod 11 = 6; 11 − 6 = 5 → 0123455
+    ///   056780: 0·2 + 8·3 + 7·4 + 6·5 + 5·6 + 0·7 = 112; 112 mod 11 = 2; 11 − 2 = 9 → 0567809
+    ///   109999: 9·2 + 9·3 + 9·4 + 9·5 + 0·6 + 1·7 = 133; 133 mod 11 = 1; 11 − 1 = 10 ⇒ 0 → 1099990
+    /// From 1.100.000 the 7 digits are the code, with no DV (1100000, 1234567 are taken as they are).
+    @Test func caixaBeneficiarioDigit() throws {
+        func title(_ convenio: String) -> BoletoTitle {
+            BoletoTitle(bank: "104", convenio: convenio, nossoNumero: "19", dueDate: date("2026-03-15"), amountCents: 12345)
+        }
+        func campoLivre(_ convenio: String) throws -> String {
+            String(decoding: try BoletoMaker.make(title(convenio), asOf: date("2026-01-01")).barcode.campoLivre.prefix(7), as: UTF8.self)
+        }
+        #expect(try campoLivre("0056782") == "0056782")
+        #expect(try campoLivre("005678") == "0056782")
+        #expect(try campoLivre("056780") == "0567809")
+        #expect(try campoLivre("0123455") == "0123455")
+        #expect(try campoLivre("1099990") == "1099990")
+        #expect(try campoLivre("1100000") == "1100000")
+        #expect(try campoLivre("1100001") == "1100001")
+        for (wrong, right) in [("0056780", "2"), ("0123456", "5"), ("0567800", "9"), ("1099999", "0")] {
+            do {
+                _ = try BoletoMaker.make(title(wrong), asOf: date("2026-01-01"))
+                Issue.record("made a boleto with convenio \(wrong)")
+            } catch {
+                #expect(error.code == "boleto.convenio", "\(error)")
+                #expect(error.message.contains("is \(right), not \(wrong.suffix(1))"), "\(error)")
+            }
+        }
+        // The reviewer's barcode, made before this check: convênio 0056780 at 20–26. Its FEBRABAN
+        // digits are right (valid), the beneficiário's DV at 26 is said as a warning.
+        guard case .bank(let r) = try BoletoDecoder.decode("10494138600000123450056780000100040000000199", asOf: date("2026-01-01")) else {
+            Issue.record("not bank")
+            return
+        }
+        #expect(r.warnings.map(\.code) == ["boleto.check-digit"])
+        #expect(r.warnings.first?.column == 26)
+        #expect(r.warnings.first?.message == "código do beneficiário check digit (barcode position 26) is 0, should be 2")
     }
 
     /// Titles that cannot make a boleto, each with its code.

@@ -132,6 +132,55 @@ import Testing
         #expect(try PixBRCode.decode(kept).description == "E")
     }
 
+    /// A key or location is printable ASCII without blanks: a CR or LF left from a CRLF CSV, a
+    /// blank, or a character outside ASCII (whose TLV length would count UTF-8 bytes) is refused,
+    /// saying what it is and at which character; nothing is trimmed.
+    @Test(arguments: [
+        (PixBRCode(key: "a@b.com\r", merchantName: "N", merchantCity: "C"), #"pix key "a@b.com\r" has a control character (U+000D) at character 8"#),
+        (PixBRCode(key: "a@b.com\n", merchantName: "N", merchantCity: "C"), #"pix key "a@b.com\n" has a control character (U+000A) at character 8"#),
+        (PixBRCode(key: " a@b.com", merchantName: "N", merchantCity: "C"), #"pix key " a@b.com" has a blank at character 1"#),
+        (PixBRCode(key: "ção@b.com", merchantName: "N", merchantCity: "C"), #"pix key "ção@b.com" has a character outside ASCII (U+00E7) at character 1"#),
+        (PixBRCode(location: "pix.x.com/a\nb", merchantName: "N", merchantCity: "C"), #"pix location "pix.x.com/a\nb" has a control character (U+000A) at character 12"#),
+        (PixBRCode(location: "https://pix.x.com/\u{7F}", merchantName: "N", merchantCity: "C"), #"pix location "pix.x.com/\u{7F}" has a control character (U+007F) at character 11"#),
+    ])
+    func keyOrLocationOutsidePrintableASCIIIsRefused(_ code: PixBRCode, _ message: String) {
+        do {
+            _ = try code.payload()
+            Issue.record("made a payload")
+        } catch {
+            #expect(error.code == "boleto.pix")
+            #expect(error.message.hasPrefix(message), "\(error.message)")
+        }
+    }
+
+    /// A name or city of blanks alone (after folding: a tab or a character with no ASCII form
+    /// folds to a blank) is refused like an empty one.
+    @Test(arguments: [("   ", "C"), ("N", " "), ("\t", "C"), ("N", "\u{4E2D}")])
+    func blankNameOrCityIsRefused(_ name: String, _ city: String) {
+        do {
+            _ = try PixBRCode(key: "a@b.com", merchantName: name, merchantCity: city).payload()
+            Issue.record("made a payload")
+        } catch {
+            #expect(error.code == "boleto.pix" && error.message.hasSuffix("found only blanks"), "\(error)")
+        }
+    }
+
+    /// decode refuses a payload whose key has a control character, even with a right CRC:
+    /// 000201 (0–5), 26 30 (6–9), 0014br.gov.bcb.pix (10–27), 01 08 (28–31), a@b.com (32–38),
+    /// the CR at byte offset 39: column 40.
+    @Test func decodeRefusesAKeyWithAControlCharacter() {
+        var body = "000201" + "2630" + "0014br.gov.bcb.pix" + "0108a@b.com\r" + "52040000" + "5303986" + "5802BR" + "5901N" + "6001C" + "62070503***" + "6304"
+        body += String(PixBRCode.crc16(Array(body.utf8)), radix: 16, uppercase: true).leftPadded(4)
+        do {
+            _ = try PixBRCode.decode(body)
+            Issue.record("decoded")
+        } catch {
+            #expect(error.code == "boleto.pix")
+            #expect(error.column == 40)
+            #expect(error.message == "the Pix key (field 26/01) has a control character (U+000D) at byte 8: a key or location is printable ASCII, without blanks")
+        }
+    }
+
     @Test func malformed() {
         #expect(throws: BoletoError.self) { try PixBRCode(key: "k", location: "l", merchantName: "A", merchantCity: "B").payload() }
         #expect(throws: BoletoError.self) { try PixBRCode(key: "k", merchantName: String(repeating: "A", count: 26), merchantCity: "B").payload() }

@@ -34,7 +34,12 @@ import Testing
             t.nossoNumero = rng.digits(12)
             t.carteira = ["101", "102", "201"].randomElement(using: &rng)!
         case "104":
-            t.convenio = rng.digits(Bool.random(using: &rng) ? 6 : 7)
+            var convenio = rng.digits(Bool.random(using: &rng) ? 6 : 7)
+            // A 7-digit code below 1.100.000 is 6 digits and their DV.
+            if convenio.utf8.count == 7, Int(convenio)! < 1_100_000 {
+                convenio = String(convenio.prefix(6)) + String(CheckDigits.mod11ZeroAbove9(Array(convenio.utf8.prefix(6))))
+            }
+            t.convenio = convenio
             t.nossoNumero = rng.digits(15)
         case "756":
             t.agency = rng.digits(4)
