@@ -131,36 +131,51 @@ public struct Payment: Sendable, Hashable {
     }
 
     /// A hash of every member of the record (node 0) but `source`, whatever their order: each
-    /// member's key and value (its nodes' kinds, texts and integers) hashed apart (FNV-1a, then
-    /// mixed), the members' hashes summed. The same record read again, from another file or
-    /// line, hashes the same.
+    /// member's key and value (its nodes' kinds, texts and integers) hashed apart, a word at a
+    /// time, then finished (SplitMix64's finaliser), and the members' hashes summed. The same
+    /// record read again, from another file or line, hashes the same.
     static func recordHash(_ tape: JSONTape) -> UInt64 {
         var sum: UInt64 = 0
-        tape.forEachMember(of: 0) { key, value in
-            if key.count == 6, key.isName("source") { return }
-            var h: UInt64 = 0xcbf2_9ce4_8422_2325
-            @inline(__always) func mix(_ byte: UInt8) { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
-            for b in key { mix(b) }
-            mix(0)
-            let node = tape[value]
-            let end = node.kind == .array || node.kind == .object ? Int(node.value) : value + 1
-            for i in value..<end {
-                let n = tape[i]
-                mix(n.kind.rawValue)
-                switch n.kind {
-                case .string, .number:
-                    for b in tape.bytes(i) { mix(b) }
-                    withUnsafeBytes(of: n.count) { for b in $0 { mix(b) } }
-                case .integer, .array, .object:
-                    withUnsafeBytes(of: n.kind == .integer ? n.value : Int64(n.count)) { for b in $0 { mix(b) } }
-                case .null, .false, .true:
-                    break
+        tape.text.withUnsafeBytes { text in
+            tape.forEachMember(of: 0) { key, value in
+                if key.count == 6, key.isName("source") { return }
+                var h: UInt64 = 0x243F_6A88_85A3_08D3
+                @inline(__always) func mix(_ word: UInt64) {
+                    h = (h ^ word) &* 0x9E37_79B9_7F4A_7C15
+                    h ^= h >> 29
                 }
+                @inline(__always) func mix(_ bytes: UnsafeRawBufferPointer) {
+                    var k = 0
+                    while k + 8 <= bytes.count {
+                        mix(bytes.loadUnaligned(fromByteOffset: k, as: UInt64.self))
+                        k += 8
+                    }
+                    var tail = UInt64(bytes.count) << 56
+                    for (shift, b) in bytes[k...].enumerated() { tail |= UInt64(b) << (8 * UInt64(shift)) }
+                    mix(tail)
+                }
+                mix(key)
+                let node = tape[value]
+                let end = node.kind == .array || node.kind == .object ? Int(node.value) : value + 1
+                for i in value..<end {
+                    let n = tape[i]
+                    switch n.kind {
+                    case .string, .number:
+                        mix(UInt64(n.kind.rawValue))
+                        mix(UnsafeRawBufferPointer(rebasing: text[Int(n.offset)..<Int(n.offset) + Int(n.count)]))
+                    case .integer:
+                        mix(UInt64(n.kind.rawValue))
+                        mix(UInt64(bitPattern: n.value))
+                    case .array, .object:
+                        mix(UInt64(n.kind.rawValue) << 32 | UInt64(UInt32(truncatingIfNeeded: n.count)))
+                    case .null, .false, .true:
+                        mix(UInt64(n.kind.rawValue))
+                    }
+                }
+                h = (h ^ (h >> 30)) &* 0xBF58_476D_1CE4_E5B9
+                h = (h ^ (h >> 27)) &* 0x94D0_49BB_1331_11EB
+                sum &+= h ^ (h >> 31)
             }
-            // A finaliser (SplitMix64's) so that the sum of members' hashes is not linear in them.
-            h = (h ^ (h >> 30)) &* 0xbf58_476d_1ce4_e5b9
-            h = (h ^ (h >> 27)) &* 0x94d0_49bb_1331_11eb
-            sum &+= h ^ (h >> 31)
         }
         return sum
     }
