@@ -135,49 +135,62 @@ public struct Payment: Sendable, Hashable {
     /// time, then finished (SplitMix64's finaliser), and the members' hashes summed. The same
     /// record read again, from another file or line, hashes the same.
     static func recordHash(_ tape: JSONTape) -> UInt64 {
-        var sum: UInt64 = 0
-        tape.text.withUnsafeBytes { text in
-            tape.forEachMember(of: 0) { key, value in
-                if key.count == 6, key.isName("source") { return }
-                var h: UInt64 = 0x243F_6A88_85A3_08D3
-                @inline(__always) func mix(_ word: UInt64) {
+        guard tape.count > 0, tape[0].kind == .object else { return 0 }
+        return tape.nodes.withUnsafeBufferPointer { nodes in
+            tape.text.withUnsafeBytes { text in
+                // Strings lie within the text's first `textCount` bytes and `JSONTape.padding`
+                // more are always there: a string's last word is loaded whole, then masked.
+                let base = text.baseAddress!
+                @inline(__always) func mix(_ h: inout UInt64, _ word: UInt64) {
                     h = (h ^ word) &* 0x9E37_79B9_7F4A_7C15
                     h ^= h >> 29
                 }
-                @inline(__always) func mix(_ bytes: UnsafeRawBufferPointer) {
+                @inline(__always) func mix(_ h: inout UInt64, bytes offset: Int32, _ count: Int32) {
+                    let p = base + Int(offset)
+                    let n = Int(count)
                     var k = 0
-                    while k + 8 <= bytes.count {
-                        mix(bytes.loadUnaligned(fromByteOffset: k, as: UInt64.self))
+                    while k + 8 <= n {
+                        mix(&h, p.loadUnaligned(fromByteOffset: k, as: UInt64.self))
                         k += 8
                     }
-                    var tail = UInt64(bytes.count) << 56
-                    for (shift, b) in bytes[k...].enumerated() { tail |= UInt64(b) << (8 * UInt64(shift)) }
-                    mix(tail)
+                    let rest = n - k
+                    let tail = rest == 0 ? 0 : p.loadUnaligned(fromByteOffset: k, as: UInt64.self) & (UInt64.max >> (64 - 8 * UInt64(rest)))
+                    mix(&h, tail ^ UInt64(n) << 56)
                 }
-                mix(key)
-                let node = tape[value]
-                let end = node.kind == .array || node.kind == .object ? Int(node.value) : value + 1
-                for i in value..<end {
-                    let n = tape[i]
-                    switch n.kind {
-                    case .string, .number:
-                        mix(UInt64(n.kind.rawValue))
-                        mix(UnsafeRawBufferPointer(rebasing: text[Int(n.offset)..<Int(n.offset) + Int(n.count)]))
-                    case .integer:
-                        mix(UInt64(n.kind.rawValue))
-                        mix(UInt64(bitPattern: n.value))
-                    case .array, .object:
-                        mix(UInt64(n.kind.rawValue) << 32 | UInt64(UInt32(truncatingIfNeeded: n.count)))
-                    case .null, .false, .true:
-                        mix(UInt64(n.kind.rawValue))
+                var sum: UInt64 = 0
+                var i = 1
+                for _ in 0..<nodes[0].count {
+                    let key = nodes[i]
+                    let value = nodes[i + 1]
+                    let end = value.kind == .array || value.kind == .object ? Int(value.value) : i + 2
+                    defer { i = end }
+                    if key.count == 6, UnsafeRawBufferPointer(start: base + Int(key.offset), count: 6).elementsEqual("source".utf8) {
+                        continue
                     }
+                    var h: UInt64 = 0x243F_6A88_85A3_08D3
+                    mix(&h, bytes: key.offset, key.count)
+                    for j in (i + 1)..<end {
+                        let n = nodes[j]
+                        switch n.kind {
+                        case .string, .number:
+                            mix(&h, UInt64(n.kind.rawValue))
+                            mix(&h, bytes: n.offset, n.count)
+                        case .integer:
+                            mix(&h, UInt64(n.kind.rawValue))
+                            mix(&h, UInt64(bitPattern: n.value))
+                        case .array, .object:
+                            mix(&h, UInt64(n.kind.rawValue) << 32 | UInt64(UInt32(truncatingIfNeeded: n.count)))
+                        case .null, .false, .true:
+                            mix(&h, UInt64(n.kind.rawValue))
+                        }
+                    }
+                    h = (h ^ (h >> 30)) &* 0xBF58_476D_1CE4_E5B9
+                    h = (h ^ (h >> 27)) &* 0x94D0_49BB_1331_11EB
+                    sum &+= h ^ (h >> 31)
                 }
-                h = (h ^ (h >> 30)) &* 0xBF58_476D_1CE4_E5B9
-                h = (h ^ (h >> 27)) &* 0x94D0_49BB_1331_11EB
-                sum &+= h ^ (h >> 31)
+                return sum
             }
         }
-        return sum
     }
 
     /// What makes two payments the same payment seen twice: everything but where it was read.
