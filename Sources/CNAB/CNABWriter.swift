@@ -532,22 +532,8 @@ public struct CNABWriter {
             if state.fileTrailer["bank"] == nil { state.fileTrailer["bank"] = state.header["bank"] ?? .string(writer.options.bank) }
             let r = writer.fileTrailer
             write(r, values: state.fileTrailer, computed: computed(r, file: true))
-            for (path, t) in state.truncated.sorted(by: { writer.trie.paths[Int($0.key)] < writer.trie.paths[Int($1.key)] }) {
-                diagnostics.report(
-                    Diagnostic(
-                        .warning, "write.truncated",
-                        "\(writer.trie.paths[Int(path)]) cut to its field in \(t.count) record(s)"
-                            + (t.line > 0 ? ", the first from line \(t.line)" : ", headers or trailers the input gave no line of"),
-                        file: file, line: t.line))
-            }
-            for (path, t) in state.blanked.sorted(by: { writer.trie.paths[Int($0.key)] < writer.trie.paths[Int($1.key)] }) {
-                diagnostics.report(
-                    Diagnostic(
-                        .warning, "write.character",
-                        "\(writer.trie.paths[Int(path)]) has characters with no ASCII form, written as blanks, in \(t.count) record(s)"
-                            + (t.line > 0 ? ", the first from line \(t.line)" : ", headers or trailers the input gave no line of"),
-                        file: file, line: t.line))
-            }
+            warnCounts(state.truncated, "write.truncated", "cut to its field")
+            warnCounts(state.blanked, "write.character", "has characters with no ASCII form, written as blanks,")
             summary.records = state.records
             if let hex = writer.layout.layout.writing?.endOfFile, let byte = UInt8(hex, radix: 16) { out.append(byte) }
             try flush(atLeast: 0)
@@ -762,6 +748,19 @@ public struct CNABWriter {
                 state.blanked[path] = (t.count + 1, t.line)
             }
             return problems
+        }
+
+        /// One warning per path of `counts` (sorted by path): `PATH WHAT in N record(s)`, with
+        /// the line of the first.
+        func warnCounts(_ counts: [Int32: (count: Int, line: Int)], _ code: DiagnosticCode, _ what: String) {
+            for (path, t) in counts.sorted(by: { writer.trie.paths[Int($0.key)] < writer.trie.paths[Int($1.key)] }) {
+                diagnostics.report(
+                    Diagnostic(
+                        .warning, code,
+                        "\(writer.trie.paths[Int(path)]) \(what) in \(t.count) record(s)"
+                            + (t.line > 0 ? ", the first from line \(t.line)" : ", headers or trailers the input gave no line of"),
+                        file: file, line: t.line))
+            }
         }
 
         /// The error of a header that cannot be written, at the input record its values came
