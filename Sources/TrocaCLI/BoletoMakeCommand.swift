@@ -278,10 +278,10 @@ struct TitleBoletoMaker {
         // (1 simples…): a título read from a Bradesco or Banco do Brasil CNAB 240 file.
         if let bankCarteira, !bankCarteira.isEmpty { t.carteira = bankCarteira }
         if recorded.spans == nil { scanMembers(line) }
-        func column(_ e: BoletoError) -> Int {
-            guard let field = Self.field(of: e.code) else { return 0 }
-            return spans.first { RawKey(base: line.baseAddress! + $0.key.lowerBound, count: $0.key.count).matches(field) }.map { $0.value.lowerBound + 1 } ?? 0
+        func column(ofMember field: String) -> Int {
+            spans.first { RawKey(base: line.baseAddress! + $0.key.lowerBound, count: $0.key.count).matches(field) }.map { $0.value.lowerBound + 1 } ?? 0
         }
+        func column(_ e: BoletoError) -> Int { Self.field(of: e.code).map(column(ofMember:)) ?? 0 }
         if let problem {
             return .rejected(problem, column: problemNode.map { JSONReader.column(ofNode: $0, in: line) } ?? column(problem), source: sourceText)
         }
@@ -295,13 +295,13 @@ struct TitleBoletoMaker {
                 let e = BoletoError(
                     BoletoError.Code.nossoNumero,
                     "nosso_numero_digit is \"\(givenDigit)\", but Banco do Brasil's 17-digit nosso número of a 7-digit convênio has no check digit (\(b.fields.nossoNumero ?? "")): leave nosso_numero_digit out")
-                return .rejected(e, column: column(e), source: sourceText)
+                return .rejected(e, column: column(ofMember: "nosso_numero_digit"), source: sourceText)
             }
             if let givenDigit, !givenDigit.isEmpty, let digit = b.fields.nossoNumeroDigit, givenDigit.uppercased() != digit {
                 let e = BoletoError(
                     BoletoError.Code.nossoNumero,
                     "nosso_numero_digit is \"\(givenDigit)\", the check digit of nosso número \(t.nossoNumero ?? "") is \(digit)")
-                return .rejected(e, column: column(e), source: sourceText)
+                return .rejected(e, column: column(ofMember: "nosso_numero_digit"), source: sourceText)
             }
             boleto = b
             pixObject = nil

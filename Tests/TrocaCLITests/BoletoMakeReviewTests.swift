@@ -124,9 +124,16 @@ import TrocaCLI
     @Test func digitWhereTheBankHasNone() {
         let bb = #"{"record":"title","bank":"001","carteira":"17","convenio":"1234567","nosso_numero":"12345670000000001","due_date":"2026-03-15","amount_cents":100"#
         Self.check([
-            (bb + #","nosso_numero_digit":"5"}"#, ("boleto.nosso-numero", #""nosso_numero":"#, #"nosso_numero_digit is "5", but Banco do Brasil's 17-digit nosso número of a 7-digit convênio has no check digit"#)),
+            (bb + #","nosso_numero_digit":"5"}"#, ("boleto.nosso-numero", #""nosso_numero_digit":"#, #"nosso_numero_digit is "5", but Banco do Brasil's 17-digit nosso número of a 7-digit convênio has no check digit"#)),
             (bb + #","nosso_numero_digit":""}"#, nil),
             (bb + "}", nil),
+        ])
+        // A wrong digit where the bank has one: the column is the digit's too. (Bradesco carteira
+        // 19, nosso número 2: módulo 11 base 7 over 19 + 00000000002 gives 8.)
+        let bradesco = #"{"record":"title","bank":"237","agency":"0001","account":"0000001","carteira":"19","nosso_numero":"2","due_date":"2026-03-15","amount_cents":100"#
+        Self.check([
+            (bradesco + #","nosso_numero_digit":"3"}"#, ("boleto.nosso-numero", #""nosso_numero_digit":"#, #"nosso_numero_digit is "3", the check digit of nosso número 2 is 8"#)),
+            (bradesco + #","nosso_numero_digit":"8"}"#, nil),
         ])
     }
 
