@@ -79,6 +79,8 @@ public final class Watcher {
     let log: ([UInt8]) -> Void
     let shouldStop: () -> Bool
     let today: () -> String
+    /// The clock settle times are measured on (monotonic seconds; a test gives its own).
+    let now: () -> Double
     private var seen: [String: (size: Int, mtime: Int, since: Double)] = [:]
     private var inboxBroken = false
     private var claims = 0
@@ -86,10 +88,12 @@ public final class Watcher {
     public private(set) var summary = WatchSummary()
 
     /// Prepares a folder: creates its subdirectories (the folder itself must exist) and opens
-    /// the journal. Take the folder's `FolderLock` first.
+    /// the journal. Take the folder's `FolderLock` first. `now` is the clock settle times are
+    /// measured on (`Clock.monotonic`; pauses between polls always use the real one).
     public init(
         config: WatchConfig, run: @escaping Run, log: @escaping ([UInt8]) -> Void,
-        shouldStop: @escaping () -> Bool = { false }, today: @escaping () -> String = Clock.today
+        shouldStop: @escaping () -> Bool = { false }, today: @escaping () -> String = Clock.today,
+        now: @escaping () -> Double = Clock.monotonic
     ) throws(FileError) {
         var st = stat()
         guard stat(config.folder, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else {
@@ -110,6 +114,7 @@ public final class Watcher {
         self.log = log
         self.shouldStop = shouldStop
         self.today = today
+        self.now = now
         if !journal.unreadableLines.isEmpty {
             note(
                 "warning", "journal-torn", file: nil,
@@ -210,7 +215,6 @@ public final class Watcher {
             inboxBroken = true
             return (false, false)
         }
-        let now = Clock.monotonic()
         var took = false
         var waiting = false
         let present = Set(names)
@@ -219,6 +223,9 @@ public final class Watcher {
             if shouldStop() { break }
             let path = config.inbox + "/" + name
             guard let state = FileBytes.fileState(path) else { continue }
+            // The time of this look, not of the listing: a run earlier in this pass (minutes,
+            // for a big file) must not count as time this file was seen unchanged.
+            let now = self.now()
             let marked = present.contains(name + ".ok")
             if !marked {
                 if let s = seen[name], s.size == state.size, s.mtime == state.mtime {

@@ -82,9 +82,21 @@ struct Folder {
         }
     }
 
-    func watcher(_ runner: Runner, log: LogCapture = LogCapture(), stop: @escaping () -> Bool = { false }) throws -> Watcher {
-        try Watcher(config: config, run: runner.run, log: log.append, shouldStop: stop, today: { "2026-11-30" })
+    func watcher(
+        _ runner: Runner, log: LogCapture = LogCapture(), stop: @escaping () -> Bool = { false }, clock: TestClock? = nil
+    ) throws -> Watcher {
+        if let clock {
+            return try Watcher(
+                config: config, run: runner.run, log: log.append, shouldStop: stop, today: { "2026-11-30" }, now: { clock.seconds })
+        }
+        return try Watcher(config: config, run: runner.run, log: log.append, shouldStop: stop, today: { "2026-11-30" })
     }
+}
+
+/// A settle clock a test moves by hand (a run that "takes" minutes advances it).
+final class TestClock: @unchecked Sendable {
+    var seconds: Double = 1000
+    func advance(_ by: Double) { seconds += by }
 }
 
 final class LogCapture: @unchecked Sendable {

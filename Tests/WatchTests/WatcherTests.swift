@@ -225,6 +225,34 @@ import Testing
         #expect(runner.calls == ["marked.txt", "slow.txt"])
     }
 
+    /// Regression (review: settle timer): a file first seen in a pass right after a long run
+    /// (another file taken earlier in the same pass) starts its settle time then, not at the
+    /// listing before that run: the next poll must not take it as already settled.
+    @Test func aFileFirstSeenAfterALongRunInTheSamePassStillWaitsItsSettleTime() throws {
+        let folder = try Folder(settle: 5)
+        defer { try? FileManager.default.removeItem(atPath: folder.root) }
+        let clock = TestClock()
+        let runner = Folder.Runner()
+        let watcher = try Watcher(
+            config: folder.config,
+            run: { job in
+                clock.advance(60)  // a big file: a minute of pipeline
+                return runner.run(job)
+            }, log: { _ in }, today: { "2026-11-30" }, now: { clock.seconds })
+        try folder.drop("a.txt", "marked\n")
+        try folder.drop("a.txt.ok", "")
+        try folder.drop("b.txt", "still being writ")
+        let first = watcher.poll()
+        #expect(first.took && first.waiting)
+        #expect(runner.calls == ["a.txt"])
+        let second = watcher.poll()  // no time has passed since b.txt was first looked at
+        #expect(!second.took && second.waiting, "b.txt was seen unchanged for 0 s, not 60")
+        #expect(runner.calls == ["a.txt"])
+        clock.advance(5)
+        #expect(watcher.poll().took)
+        #expect(runner.calls == ["a.txt", "b.txt"])
+    }
+
     @Test func stoppingFinishesTheFileInHandAndLeavesTheRest() throws {
         let folder = try Folder()
         defer { try? FileManager.default.removeItem(atPath: folder.root) }
