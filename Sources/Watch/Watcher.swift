@@ -81,7 +81,8 @@ public final class Watcher {
     let today: () -> String
     /// The clock settle times are measured on (monotonic seconds; a test gives its own).
     let now: () -> Double
-    private var seen: [String: (size: Int, mtime: Int, since: Double)] = [:]
+    /// Files seen settling, by their names' bytes: what they looked like, and since when.
+    private var seen: [[UInt8]: (size: Int, mtime: Int, since: Double)] = [:]
     private var inboxBroken = false
     private var claims = 0
     /// Counts so far.
@@ -205,9 +206,9 @@ public final class Watcher {
     /// Lists the inbox once and takes every file that is ready. Returns whether it took any,
     /// and whether some file is still settling.
     public func poll() -> (took: Bool, waiting: Bool) {
-        let names: [String]
+        let names: [[UInt8]]
         do {
-            names = try FileBytes.list(config.inbox)
+            names = try FileBytes.rawList(config.inbox).sorted { $0.lexicographicallyPrecedes($1) }
             if inboxBroken { note("info", "inbox-readable", file: nil, "\(config.inbox) can be listed again") }
             inboxBroken = false
         } catch {
@@ -219,49 +220,88 @@ public final class Watcher {
         var waiting = false
         let present = Set(names)
         seen = seen.filter { present.contains($0.key) }
-        for name in names where !name.hasPrefix(".") && !name.hasSuffix(".ok") {
+        let ok = Array(".ok".utf8)
+        for raw in names where raw.first != UInt8(ascii: ".") {
             if shouldStop() { break }
-            let path = config.inbox + "/" + name
-            guard let state = FileBytes.fileState(path) else { continue }
+            let name = Self.name(raw)
+            if raw.count > ok.count, raw.suffix(ok.count).elementsEqual(ok) {
+                // A marker whose file is not beside it came after its file was taken (or its
+                // file never came): removed, so that it can never vouch for a later file.
+                if !present.contains(Array(raw.dropLast(ok.count))) { removeOrphanMarker(raw, name: name) }
+                continue
+            }
+            let path = FileBytes.cPath(config.inbox, raw)
+            guard let state = FileBytes.fileState(cPath: path) else { continue }
             // The time of this look, not of the listing: a run earlier in this pass (minutes,
             // for a big file) must not count as time this file was seen unchanged.
             let now = self.now()
-            let marked = present.contains(name + ".ok")
+            // A marker vouches for the file only when written after the file's last change: one
+            // left from an earlier file of the same name is older than a file being written now.
+            let marked = FileBytes.fileState(cPath: FileBytes.cPath(config.inbox, raw + ok)).map { $0.mtime >= state.mtime } ?? false
             if !marked {
-                if let s = seen[name], s.size == state.size, s.mtime == state.mtime {
+                if let s = seen[raw], s.size == state.size, s.mtime == state.mtime {
                     if now - s.since < config.settleSeconds {
                         waiting = true
                         continue
                     }
                 } else {
-                    seen[name] = (state.size, state.mtime, now)
+                    seen[raw] = (state.size, state.mtime, now)
                     if config.settleSeconds > 0 {
                         waiting = true
                         continue
                     }
                 }
             }
-            seen[name] = nil
-            if claim(name, marked: marked) { took = true }
+            seen[raw] = nil
+            if claim(name, raw: raw, marked: marked) { took = true }
         }
         return (took, waiting)
     }
 
-    /// Claims `inbox/name` by renaming it into `work/`, then processes it.
-    func claim(_ name: String, marked: Bool) -> Bool {
+    /// The name a file is known by from its claim on: its bytes as UTF-8, or, when they are
+    /// not UTF-8 (a Latin-1 name from a Windows or FTP sender), read as Windows-1252, which
+    /// every byte has a character in.
+    static func name(_ raw: [UInt8]) -> String {
+        if let name = String(validating: raw, as: UTF8.self) { return name }
+        var scalars = String.UnicodeScalarView()
+        for b in raw { scalars.append(Unicode.Scalar(TextBytes.cp1252Scalar(b)) ?? "?") }
+        return String(scalars)
+    }
+
+    /// Removes a `NAME.ok` with no `NAME` beside it, saying so.
+    private func removeOrphanMarker(_ raw: [UInt8], name: String) {
+        guard unlink(FileBytes.cPath(config.inbox, raw)) == 0 else {
+            if errno != ENOENT { note("error", "orphan-marker", file: name, "\(FileError("cannot remove inbox/\(name)")); left in the inbox") }
+            return
+        }
+        note(
+            "warning", "orphan-marker", file: name,
+            "no file \(name.dropLast(3)) beside it (its file was taken before the marker came, or never came); removed")
+    }
+
+    /// Claims `inbox/name` by renaming it into `work/`, then processes it. `raw` is the name's
+    /// bytes in the inbox when they are not `name`'s UTF-8 (see `name(_:)`).
+    func claim(_ name: String, raw: [UInt8]? = nil, marked: Bool) -> Bool {
+        let raw = raw ?? Array(name.utf8)
         claims += 1
         var ts = timespec()
         clock_gettime(CLOCK_REALTIME, &ts)
         let claim = "\(Int(ts.tv_sec) * 1_000_000_000 + Int(ts.tv_nsec) + claims)"
         let work = claim + "/" + name
         let path = config.work + "/" + work
+        let renamed = raw != Array(name.utf8)
         do throws(FileError) {
             guard mkdir(config.work + "/" + claim, 0o755) == 0 else { throw FileError("cannot create directory work/\(claim)") }
-            // The marker goes first: a crash between the two leaves the file without it (taken
-            // once it settles), never a marker that would let tomorrow's file of the same name
-            // be taken while it is still being written.
-            if marked { unlink(config.inbox + "/" + name + ".ok") }
-            try FileBytes.rename(config.inbox + "/" + name, path)
+            // The marker goes first, whether it vouched for the file or was older than it (left
+            // from an earlier file of this name): a crash between the two leaves the file without
+            // it (taken once it settles), never a marker beside tomorrow's file of the same name.
+            let marker = FileBytes.cPath(config.inbox, raw + Array(".ok".utf8))
+            if unlink(marker) == 0, !marked {
+                note(
+                    "warning", "stale-marker", file: name,
+                    "\(name).ok was older than the file (left from an earlier file?), so not trusted: taken once settled; removed with it")
+            }
+            try FileBytes.rename(cPath: FileBytes.cPath(config.inbox, raw), shown: config.inbox + "/" + name, path)
         } catch {
             FileBytes.remove(config.work + "/" + claim)
             if error.code == ENOENT {
@@ -272,6 +312,12 @@ public final class Watcher {
                 note("error", "claim-failed", file: name, "\(error); left in the inbox")
             }
             return false
+        }
+        if renamed {
+            let bytes = raw.map { $0 < 0x80 && $0 >= 0x20 ? String(UnicodeScalar($0)) : "\\x" + String($0, radix: 16, uppercase: true) }
+            note(
+                "warning", "name-not-utf8", file: name,
+                "the name's bytes \"\(bytes.joined())\" are not UTF-8; read as Windows-1252 (Latin-1), it is \(name) from now on (work/, journal, outputs, done/)")
         }
         // No fsync here: a claim lost to a power cut puts the file back in the inbox, not yet
         // run; the `claimed` journal entry below is synced before anything is run.

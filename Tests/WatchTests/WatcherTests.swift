@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 @testable import Watch
 
 @Suite struct WatcherTests {
@@ -251,6 +255,74 @@ import Testing
         clock.advance(5)
         #expect(watcher.poll().took)
         #expect(runner.calls == ["a.txt", "b.txt"])
+    }
+
+    /// Regression (review: late marker): a `NAME.ok` that comes after its file was taken is
+    /// removed, and one older than the file beside it (left from an earlier file of that name)
+    /// does not let that file in before it has settled.
+    @Test func aMarkerLeftFromAnEarlierFileDoesNotLetTheNextFileOfThatNameInEarly() throws {
+        let folder = try Folder(settle: 5)
+        defer { try? FileManager.default.removeItem(atPath: folder.root) }
+        let clock = TestClock()
+        let runner = Folder.Runner()
+        let log = LogCapture()
+        let watcher = try folder.watcher(runner, log: log, clock: clock)
+        let marker = folder.f + "/inbox/a.txt.ok"
+        // Day 1: a.txt is taken once settled; its marker comes after.
+        try folder.drop("a.txt", "day one\n")
+        _ = watcher.poll()
+        clock.advance(5)
+        #expect(watcher.poll().took)
+        try folder.drop("a.txt.ok", "")
+        _ = watcher.poll()
+        #expect(!FileManager.default.fileExists(atPath: marker), "a marker without its file is removed")
+        #expect(log.text.contains(#""event":"orphan-marker","file":"a.txt.ok""#), "\(log.text)")
+        // The same late marker, but day 2's a.txt starts before the next poll: the marker is
+        // older than the file being written, so it vouches for nothing.
+        try folder.drop("a.txt.ok", "")
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -60)], ofItemAtPath: marker)
+        try folder.drop("a.txt", "day two, first ha")
+        let early = watcher.poll()
+        #expect(!early.took && early.waiting, "taken at first sight, half-written")
+        #expect(runner.calls == ["a.txt"])
+        clock.advance(5)
+        #expect(watcher.poll().took)
+        #expect(runner.calls == ["a.txt", "a.txt"])
+        #expect(!FileManager.default.fileExists(atPath: marker), "the stale marker goes with the file")
+        #expect(log.text.contains(#""event":"stale-marker","file":"a.txt""#), "\(log.text)")
+        // A marker written after its file still takes it at once.
+        try folder.drop("b.txt", "all\n")
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -60)], ofItemAtPath: folder.f + "/inbox/b.txt")
+        try folder.drop("b.txt.ok", "")
+        #expect(watcher.poll().took)
+        #expect(runner.calls == ["a.txt", "a.txt", "b.txt"])
+    }
+
+    /// Regression (review: Latin-1 names): a file whose name is not UTF-8 is processed under
+    /// the name read as Windows-1252 (the inbox listing used to turn it into a name that no
+    /// file has, so it stayed in the inbox forever), even beside a UTF-8 file of that name.
+    @Test func aFileWhoseNameIsNotUTF8IsProcessedUnderItsLatin1Name() throws {
+        let folder = try Folder()
+        defer { try? FileManager.default.removeItem(atPath: folder.root) }
+        _ = try folder.watcher(Folder.Runner()).watch(once: true)  // makes inbox/
+        let raw = Array((folder.f + "/inbox/RETORNO_JOS").utf8) + [0xC9] + Array(".txt".utf8)
+        let fd = open(raw.map { CChar(bitPattern: $0) } + [0], O_WRONLY | O_CREAT | O_EXCL, 0o644)
+        #expect(fd >= 0)
+        #expect(Glibc.write(fd, "latin\n", 6) == 6)
+        close(fd)
+        try folder.drop("RETORNO_JOSÉ.txt", "utf8\n")
+        let log = LogCapture()
+        let runner = Folder.Runner()
+        let summary = try folder.watcher(runner, log: log).watch(once: true)
+        // Both run; the second's output name is the first's, so it fails (nothing replaced).
+        #expect(summary.taken == 2 && summary.done == 1 && summary.failed == 1, "\(log.text)")
+        #expect(runner.calls == ["RETORNO_JOSÉ.txt", "RETORNO_JOSÉ.txt"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.f + "/inbox").isEmpty)
+        let filed = tree(folder.f + "/done") + tree(folder.f + "/failed").filter { !$0.hasSuffix(".json") }
+        #expect(filed == ["2026-11-30/RETORNO_JOSÉ.txt", "RETORNO_JOSÉ.txt"])
+        let contents = [read(folder.f + "/done/2026-11-30/RETORNO_JOSÉ.txt"), read(folder.f + "/failed/RETORNO_JOSÉ.txt")]
+        #expect(Set(contents.compactMap { $0 }) == ["latin\n", "utf8\n"])
+        #expect(log.text.contains(#"RETORNO_JOS\\xC9.txt\" are not UTF-8"#), "\(log.text)")
     }
 
     @Test func stoppingFinishesTheFileInHandAndLeavesTheRest() throws {
