@@ -52,6 +52,9 @@ public struct WatchSummary: Sendable, Hashable {
     public var failed = 0
     /// Files moved to `duplicates/`.
     public var duplicates = 0
+    /// Files left in `work/` because a step could not be done (the journal could not be
+    /// written, the file could not be read or moved): finished on the next start.
+    public var left = 0
 }
 
 /// The watched-folder runner: polls the inbox, takes each file once it is stable, runs its
@@ -136,7 +139,8 @@ public final class Watcher {
         let s = summary
         note(
             "info", "stopped", file: nil,
-            "taken \(s.taken), recovered \(s.recovered): \(s.done) done, \(s.failed) failed, \(s.duplicates) duplicates")
+            "taken \(s.taken), recovered \(s.recovered): \(s.done) done, \(s.failed) failed, \(s.duplicates) duplicates"
+                + (s.left > 0 ? ", \(s.left) left in work/ (finished on the next start)" : ""))
         return s
     }
 
@@ -165,17 +169,16 @@ public final class Watcher {
             let hash: (hash: String, size: Int)
             do { hash = try FileBytes.sha256(path) } catch {
                 note("error", "unreadable", file: file, "\(error); left in work/")
+                summary.left += 1
                 continue
             }
             if let last = journal.last(work: work), last.sha256 == hash.hash {
                 switch last.event {
                 case .done:
-                    fileAway(path, into: config.done + "/" + today(), name: file)
-                    summary.done += 1
+                    if fileAway(path, into: config.done + "/" + today(), name: file) { summary.done += 1 }
                     continue
                 case .duplicate:
-                    fileAway(path, into: config.duplicates, name: file)
-                    summary.duplicates += 1
+                    if fileAway(path, into: config.duplicates, name: file) { summary.duplicates += 1 }
                     continue
                 case .failed:
                     fail(
@@ -325,6 +328,7 @@ public final class Watcher {
         let hash: (hash: String, size: Int)
         do { hash = try FileBytes.sha256(path) } catch {
             note("error", "unreadable", file: name, "\(error); left in work/ for the next start")
+            summary.left += 1
             return true
         }
         process(path, work: work, file: name, hash: hash)
@@ -337,12 +341,14 @@ public final class Watcher {
             let entry = JournalEntry(
                 .duplicate, file: file, work: work, sha256: hash.hash, size: hash.size,
                 reason: "same content as \(first.file), done \(first.at)")
-            guard journaled(entry) else { return }
+            guard journaled(entry) else {
+                summary.left += 1
+                return
+            }
             note(
                 "warning", "duplicate", file: file,
                 "same content (sha256 \(hash.hash.prefix(12))…) as \(first.file), done \(first.at); not processed again")
-            fileAway(path, into: config.duplicates, name: file)
-            summary.duplicates += 1
+            if fileAway(path, into: config.duplicates, name: file) { summary.duplicates += 1 }
             return
         }
         guard let rule = config.rule(for: file) else {
@@ -354,6 +360,7 @@ public final class Watcher {
         }
         let pipeline = rule.pipeline.name
         guard journaled(JournalEntry(.claimed, file: file, work: work, sha256: hash.hash, size: hash.size, pipeline: pipeline)) else {
+            summary.left += 1
             return
         }
         let directory = directoryOf(path)
@@ -366,6 +373,7 @@ public final class Watcher {
             try FileBytes.makeDirectory(job.scratch)
         } catch {
             note("error", "staging", file: file, "\(error); left in work/ for the next start")
+            summary.left += 1
             return
         }
         defer { FileBytes.remove(staging) }
@@ -384,7 +392,10 @@ public final class Watcher {
             guard
                 journaled(
                     JournalEntry(.done, file: file, work: work, sha256: hash.hash, size: hash.size, pipeline: pipeline, outputs: outputs))
-            else { return }
+            else {
+                summary.left += 1
+                return
+            }
             note("info", "done", file: file, "pipeline \(pipeline) exit \(outcome.status); outputs: \(outputs.joined(separator: ", "))")
             // What its stages said (rejected records, warnings, their summaries; the runner keeps
             // the first lines and counts the rest) stays in the log: a run done with rejects is
@@ -392,8 +403,7 @@ public final class Watcher {
             for line in outcome.diagnostics {
                 note(line.contains(": error: ") ? "error" : line.contains(": warning: ") ? "warning" : "info", "stage", file: file, line)
             }
-            fileAway(path, into: config.done + "/" + job.date, name: file)
-            summary.done += 1
+            if fileAway(path, into: config.done + "/" + job.date, name: file) { summary.done += 1 }
         } catch {
             fail(path, work: work, file: file, hash: hash, pipeline: pipeline, reason: error.description, diagnostics: outcome.diagnostics)
         }
@@ -446,13 +456,17 @@ public final class Watcher {
             try FileBytes.writeAtomically(target + ".error.json", w.finish() + [10])
         } catch {
             note("error", "failed-unwritable", file: file, "\(error); left in work/ for the next start")
+            summary.left += 1
             return
         }
         if !already {
             guard
                 journaled(
                     JournalEntry(.failed, file: file, work: work, sha256: hash.hash, size: hash.size, pipeline: pipeline, reason: reason))
-            else { return }
+            else {
+                summary.left += 1
+                return
+            }
         }
         note("error", "failed", file: file, reason + (diagnostics.isEmpty ? "" : " — " + diagnostics.prefix(3).joined(separator: " | ")))
         // Outputs an interrupted commit of this same file had already moved into out/: a failed
@@ -471,22 +485,27 @@ public final class Watcher {
             try FileBytes.rename(path, target)
             FileBytes.syncDirectory(of: target)
             FileBytes.remove(directoryOf(path))
+            summary.failed += 1
         } catch {
             note("error", "move-failed", file: file, "\(error); left in work/ for the next start")
+            summary.left += 1
         }
-        summary.failed += 1
     }
 
-    /// Moves an input into `dir` under a free name, and removes its claim directory.
-    private func fileAway(_ path: String, into dir: String, name: String) {
+    /// Moves an input into `dir` under a free name, and removes its claim directory. When it
+    /// cannot, says so, counts the file as left in `work/` and returns false.
+    private func fileAway(_ path: String, into dir: String, name: String) -> Bool {
         do {
             try FileBytes.makeDirectory(dir)
             let target = FileBytes.freeName(dir, name)
             try FileBytes.rename(path, target)
             FileBytes.syncDirectory(of: target)
             FileBytes.remove(directoryOf(path))
+            return true
         } catch {
             note("error", "move-failed", file: name, "\(error); left in work/ for the next start")
+            summary.left += 1
+            return false
         }
     }
 

@@ -228,6 +228,24 @@ import TrocaCLI
         #expect(error.contains("troca: X.ret:1"), "the stage's diagnostics name the file as dropped")
     }
 
+    /// Regression (review: exit status): `--once` with a file left in work/ (here its move
+    /// into done/DAY fails: that name is a file) exits 74, not 0.
+    @Test func watchOnceExits74WhenAFileIsLeftInWork() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.copyItem(atPath: samples + "/events.json", toPath: dir + "/events.json")
+        try Data(#"{"folder": "f", "settle_seconds": 0, "rules": [{"pattern": "*.ret", "pipeline": "events.json"}]}"#.utf8)
+            .write(to: URL(fileURLWithPath: dir + "/watch.json"))
+        try FileManager.default.createDirectory(atPath: dir + "/f/inbox", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: dir + "/f/done", withIntermediateDirectories: true)
+        try Data("in the way\n".utf8).write(to: URL(fileURLWithPath: dir + "/f/done/2026-11-30"))
+        try FileManager.default.copyItem(atPath: sampleRetorno, toPath: dir + "/f/inbox/A.ret")
+        let r = troca(["watch", "--config", "watch.json", "--once", "--date", "2026-11-30"], cwd: dir)
+        #expect(r.status == .ioError, "\(r.stderrText)")
+        #expect(r.stderrText.contains(#""event":"move-failed","file":"A.ret""#))
+        #expect(r.stderrText.contains("0 done, 0 failed, 0 duplicates, 1 left in work/"), "\(r.stderrText)")
+    }
+
     @Test func watchRefusesABadConfigWith78() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -325,6 +325,30 @@ import Testing
         #expect(log.text.contains(#"RETORNO_JOS\\xC9.txt\" are not UTF-8"#), "\(log.text)")
     }
 
+    /// Regression (review: exit status): a file that could be neither done nor failed (here:
+    /// `done/DAY` and `failed/` are not directories, so neither move nor error file can be
+    /// made) is counted as left in work/, not as done or failed; the next start finishes it.
+    @Test func aFileLeftInWorkIsCountedAsLeftNotAsDoneOrFailed() throws {
+        let folder = try Folder()
+        defer { try? FileManager.default.removeItem(atPath: folder.root) }
+        try folder.drop("a.txt", "fine\n")
+        try folder.drop("b.txt", "bad\n")
+        let log = LogCapture()
+        let watcher = try folder.watcher(Folder.Runner(), log: log)
+        try write("not a directory", to: folder.f + "/done/2026-11-30")
+        try FileManager.default.removeItem(atPath: folder.f + "/failed")
+        try write("not a directory", to: folder.f + "/failed")
+        let summary = watcher.watch(once: true)
+        #expect(summary == WatchSummary(taken: 2, recovered: 0, done: 0, failed: 0, duplicates: 0, left: 2), "\(log.text)")
+        #expect(log.text.contains("2 left in work/"))
+        #expect(tree(folder.f + "/work").map { $0.split(separator: "/").last! }.sorted() == ["a.txt", "b.txt"])
+        try FileManager.default.removeItem(atPath: folder.f + "/done/2026-11-30")
+        try FileManager.default.removeItem(atPath: folder.f + "/failed")
+        let again = try folder.watcher(Folder.Runner()).watch(once: true)
+        #expect(again == WatchSummary(taken: 0, recovered: 2, done: 1, failed: 1, duplicates: 0, left: 0))
+        #expect(tree(folder.f + "/work").isEmpty)
+    }
+
     @Test func stoppingFinishesTheFileInHandAndLeavesTheRest() throws {
         let folder = try Folder()
         defer { try? FileManager.default.removeItem(atPath: folder.root) }
