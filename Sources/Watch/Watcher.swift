@@ -432,7 +432,22 @@ public final class Watcher {
                 throw CommitError(description: error.description)
             }
         }
+        // What an interrupted commit of this same file moved into out/ under names this run
+        // did not write (a rerun on a later day: another {date}) is not replaced by a rename:
+        // it goes, so that out/ holds one set of outputs per done file. A crash before this
+        // leaves them listed in a `committing` entry, for the next rerun to remove.
+        let superseded = mine.subtracting(outputs).filter { FileBytes.exists(config.folder + "/" + $0) }.sorted()
+        for output in superseded {
+            guard unlink(config.folder + "/" + output) == 0 || errno == ENOENT else {
+                throw CommitError(description: FileError("cannot remove \(output), left by an interrupted run of this file").description)
+            }
+        }
         FileBytes.syncDirectory(of: config.out + "/x")
+        if !superseded.isEmpty {
+            note(
+                "warning", "outputs-superseded", file: file,
+                "\(superseded.joined(separator: ", ")), moved into out/ by an interrupted run of this file, removed: this run wrote \(outputs.joined(separator: ", "))")
+        }
         return outputs
     }
 

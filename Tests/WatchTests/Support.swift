@@ -76,7 +76,7 @@ struct Folder {
                 return WatchOutcome(status: 65, diagnostics: ["troca: \(job.file):1:1: error: [x.bad] bad line, CPF 52998224725"])
             }
             let name = Template.names(ofInput: job.file).name
-            let output = Template.expand(job.rule.pipeline.output ?? "{out}/{name}.out", ["out": job.out, "name": name])
+            let output = Template.expand(job.rule.pipeline.output ?? "{out}/{name}.out", ["out": job.out, "name": name, "date": job.date])
             try? write(text.uppercased(), to: output)
             return WatchOutcome(status: 0)
         }

@@ -135,6 +135,28 @@ import Testing
         #expect(tree(folder.f + "/done") == ["2026-11-30/c.txt"])
     }
 
+    /// Regression (review: crash recovery across days): the interrupted commit had moved an
+    /// output named for its day into out/; the rerun, a day later, writes another name. The old
+    /// one is removed, so out/ holds one set of outputs for the one done entry.
+    @Test func aRerunOnALaterDayRemovesTheOutputsTheInterruptedCommitMoved() throws {
+        let folder = try Folder(output: "{out}/{name}-{date}.out")
+        defer { try? FileManager.default.removeItem(atPath: folder.root) }
+        _ = try folder.watcher(Folder.Runner()).watch(once: true)
+        try write("crash\n", to: folder.f + "/work/17/c.txt")
+        try write("CRASH\n", to: folder.f + "/out/c-2026-11-29.out")
+        try write("OTHER\n", to: folder.f + "/out/other-2026-11-29.out")  // another file's: kept
+        let hash = try FileBytes.sha256(folder.f + "/work/17/c.txt")
+        try Journal(path: folder.config.journal).append(
+            JournalEntry(.committing, file: "c.txt", work: "17/c.txt", sha256: hash.hash, size: hash.size, outputs: ["out/c-2026-11-29.out"]))
+        let log = LogCapture()
+        let summary = try folder.watcher(Folder.Runner(), log: log).watch(once: true)
+        #expect(summary.done == 1)
+        #expect(tree(folder.f + "/out") == ["c-2026-11-30.out", "other-2026-11-29.out"])
+        #expect(log.text.contains(#""event":"outputs-superseded","file":"c.txt""#), "\(log.text)")
+        let done = try #require(try Journal(path: folder.config.journal).done(hash: hash.hash))
+        #expect(done.outputs == ["out/c-2026-11-30.out"])
+    }
+
     /// A file whose runs never finish (a stage that crashes the watcher on it) is tried
     /// `maxTries` times, then set aside in failed/ so the rest of the inbox goes on.
     @Test func aFileThatKeepsCrashingTheWatcherIsSetAside() throws {
