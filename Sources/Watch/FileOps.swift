@@ -134,6 +134,22 @@ public enum FileBytes {
         return names
     }
 
+    /// The files (anything not a directory) under a directory, at any depth, as paths relative
+    /// to it.
+    static func files(under dir: String) throws(FileError) -> [String] {
+        var found: [String] = []
+        for name in try list(dir) {
+            var st = stat()
+            guard lstat(dir + "/" + name, &st) == 0 else { continue }
+            if (st.st_mode & S_IFMT) == S_IFDIR {
+                found += try files(under: dir + "/" + name).map { name + "/" + $0 }
+            } else {
+                found.append(name)
+            }
+        }
+        return found
+    }
+
     /// `dir/name` as a C path, `name` being raw bytes (see `rawList`).
     static func cPath(_ dir: String, _ name: [UInt8]) -> [CChar] {
         (Array(dir.utf8) + [UInt8(ascii: "/")] + name + [0]).map { CChar(bitPattern: $0) }

@@ -415,7 +415,7 @@ public final class Watcher {
         -> [String]
     {
         let names: [String]
-        do { names = try FileBytes.list(staged) } catch { throw CommitError(description: error.description) }
+        do { names = try FileBytes.files(under: staged) } catch { throw CommitError(description: error.description) }
         let mine = journal.committing(work: work)
         for name in names where FileBytes.exists(config.out + "/" + name) && !mine.contains("out/" + name) {
             throw CommitError(description: "output out/\(name) already exists (written for another input); nothing was replaced")
@@ -428,7 +428,11 @@ public final class Watcher {
             throw CommitError(description: "the journal cannot be written")
         }
         for name in names {
-            do { try FileBytes.rename(staged + "/" + name, config.out + "/" + name) } catch {
+            do {
+                // An output in a folder of {out} (`{out}/{date}/…`) goes into that folder of out/.
+                if name.contains("/") { try FileBytes.makeDirectory(directoryOf(config.out + "/" + name)) }
+                try FileBytes.rename(staged + "/" + name, config.out + "/" + name)
+            } catch {
                 throw CommitError(description: error.description)
             }
         }
@@ -492,7 +496,10 @@ public final class Watcher {
             let keep = target + ".outputs"
             try? FileBytes.makeDirectory(keep)
             for output in stray {
-                try? FileBytes.rename(config.folder + "/" + output, keep + "/" + (output.split(separator: "/").last.map(String.init) ?? output))
+                // Under its path in out/ (`out/2026-12-01/A.jsonl` → `2026-12-01/A.jsonl`).
+                let kept = keep + "/" + output.split(separator: "/").dropFirst().joined(separator: "/")
+                try? FileBytes.makeDirectory(directoryOf(kept))
+                try? FileBytes.rename(config.folder + "/" + output, kept)
             }
             note("warning", "outputs-withdrawn", file: file, "\(stray.joined(separator: ", ")) moved to failed/ beside its error file")
         }

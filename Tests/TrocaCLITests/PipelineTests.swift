@@ -246,6 +246,29 @@ import TrocaCLI
         #expect(r.stderrText.contains("0 done, 0 failed, 0 duplicates, 1 left in work/"), "\(r.stderrText)")
     }
 
+    /// Regression (review: outputs in a folder of {out}): the folders of `{out}/{date}/…` in
+    /// "output" and in a stage's arguments are made, by `troca run` and `troca watch` alike.
+    @Test func outputsInAFolderOfOutHaveTheirFolderMade() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Data(
+            #"""
+            {"stages": [{"stage": "cnab parse", "args": ["{input}", "--rejects", "{out}/rejects/{date}/{name}.jsonl"]}],
+             "output": "{out}/{date}/{name}.jsonl"}
+            """#.utf8
+        ).write(to: URL(fileURLWithPath: dir + "/sub.json"))
+        let run = troca(["run", "sub.json", sampleRetorno, "--out", "o", "--date", "2026-11-30"], cwd: dir)
+        #expect(run.status == .ok, "\(run.stderrText)")
+        #expect(filesUnder(dir + "/o") == ["2026-11-30/RETORNO-240.jsonl", "rejects/2026-11-30/RETORNO-240.jsonl"])
+        try Data(#"{"folder": "f", "settle_seconds": 0, "rules": [{"pattern": "*.ret", "pipeline": "sub.json"}]}"#.utf8)
+            .write(to: URL(fileURLWithPath: dir + "/watch.json"))
+        try FileManager.default.createDirectory(atPath: dir + "/f/inbox", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: sampleRetorno, toPath: dir + "/f/inbox/A.ret")
+        let watch = troca(["watch", "--config", "watch.json", "--once", "--date", "2026-11-30"], cwd: dir)
+        #expect(watch.status == .ok, "\(watch.stderrText)")
+        #expect(filesUnder(dir + "/f/out") == ["2026-11-30/A.jsonl", "rejects/2026-11-30/A.jsonl"])
+    }
+
     @Test func watchRefusesABadConfigWith78() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -271,4 +294,15 @@ import TrocaCLI
         #expect(r.status == .noInput)
         #expect(r.stderrText.contains("banco is not a directory"))
     }
+}
+
+/// The files under `dir`, at any depth, relative and sorted.
+private func filesUnder(_ dir: String) -> [String] {
+    guard let e = FileManager.default.enumerator(atPath: dir) else { return [] }
+    var files: [String] = []
+    while let p = e.nextObject() as? String {
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: dir + "/" + p, isDirectory: &isDir), !isDir.boolValue { files.append(p) }
+    }
+    return files.sorted()
 }

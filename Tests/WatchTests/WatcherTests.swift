@@ -217,6 +217,21 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.f + "/work").isEmpty)
     }
 
+    /// Regression (review: outputs in a folder of {out}): `{out}/{date}/{name}.out` lands in
+    /// out/DAY/, for the first file of the day and the next ones (the folder was moved whole,
+    /// so the second file's "already existed").
+    @Test func outputsInAFolderOfOutGoIntoThatFolderOfOut() throws {
+        let folder = try Folder(output: "{out}/{date}/{name}.out")
+        defer { try? FileManager.default.removeItem(atPath: folder.root) }
+        try folder.drop("a.txt", "first\n")
+        try folder.drop("b.txt", "second\n")
+        let summary = try folder.watcher(Folder.Runner()).watch(once: true)
+        #expect(summary.done == 2 && summary.failed == 0, "\(tree(folder.f + "/failed"))")
+        #expect(tree(folder.f + "/out") == ["2026-11-30/a.out", "2026-11-30/b.out"])
+        let done = try #require(try Journal(path: folder.config.journal).done(hash: FileBytes.sha256(folder.f + "/done/2026-11-30/b.txt").hash))
+        #expect(done.outputs == ["out/2026-11-30/b.out"])
+    }
+
     @Test func anOutputNameTakenByAnotherInputFailsWithoutReplacingIt() throws {
         let folder = try Folder(output: "{out}/fixed.out")
         defer { try? FileManager.default.removeItem(atPath: folder.root) }
