@@ -50,7 +50,13 @@ enum PipelineRunner {
         let scratch = values["work"]!
         var worst = ExitStatus.ok
         var previous: String? = nil
-        defer { if let previous { unlink(previous) } }
+        // Each intermediate file is noted for removal if troca is stopped by a signal meanwhile.
+        var slots: [String: Int] = [:]
+        func remove(_ path: String) {
+            unlink(path)
+            MappedInput.forget(slots.removeValue(forKey: path) ?? -1)
+        }
+        defer { if let previous { remove(previous) } }
         var outputFile: AtomicFile? = nil
         // The stages' --rejects files, renamed into place with the output; removed if the run stops.
         let runFiles = RunFiles()
@@ -92,6 +98,7 @@ enum PipelineRunner {
                         throw WriteError(description: "cannot create \(path): \(String(cString: strerror(errno)))")
                     }
                     next = path
+                    slots[path] = MappedInput.removeIfStopped(path)
                     let target = fd
                     stdout = { bytes in
                         do { try FileDescriptorOutput.write(target, UnsafeRawBufferPointer(bytes)) } catch let e as WriteError {
@@ -117,7 +124,7 @@ enum PipelineRunner {
             }
             let status = Tool.main(arguments: args, io: stageIO)
             if fd >= 0 { close(fd) }
-            if let previous { unlink(previous) }
+            if let previous { remove(previous) }
             previous = next
             if broken.value {
                 // What it wrote before finding out is not the input's: no output, as `--output` alone.

@@ -269,6 +269,57 @@ import TrocaCLI
         #expect(filesUnder(dir + "/f/out") == ["2026-11-30/A.jsonl", "rejects/2026-11-30/A.jsonl"])
     }
 
+    /// Regression (review: `troca run` stopped): SIGTERM or SIGINT while a stage is running (here
+    /// waiting for the rest of its standard input) removes the scratch directory with the
+    /// stages' files and the hidden temporary files in --out, then exits 128 + the signal.
+    @Test(arguments: [(SIGTERM, Int32(143)), (SIGINT, Int32(130))])
+    func runStoppedByASignalRemovesItsScratchAndTemporaryFiles(signal: Int32, status: Int32) throws {
+        let binary = try #require(BinaryTests.binary, "the troca executable is built beside the tests")
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Data(
+            #"""
+            {"stages": [{"stage": "cnab parse", "args": ["-", "--rejects", "{out}/r.jsonl"]},
+                        {"stage": "export csv", "args": ["--record", "event", "--columns", "nosso_numero"]}],
+             "output": "{out}/o.csv"}
+            """#.utf8
+        ).write(to: URL(fileURLWithPath: dir + "/p.json"))
+        for sub in ["tmp", "o"] { try FileManager.default.createDirectory(atPath: dir + "/" + sub, withIntermediateDirectories: true) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["run", "p.json", "-", "--out", "o"]
+        process.currentDirectoryURL = URL(fileURLWithPath: dir)
+        process.environment = ["PATH": "/usr/bin:/bin", "TMPDIR": dir + "/tmp"]
+        let input = Pipe()
+        let errors = Pipe()
+        process.standardInput = input
+        process.standardError = errors
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        try input.fileHandleForWriting.write(contentsOf: Data(try Data(contentsOf: URL(fileURLWithPath: sampleRetorno)).prefix(500)))
+        // Running: its scratch directory holds stage 1's output, and --out its --rejects file's
+        // temporary file.
+        let deadline = Date().addingTimeInterval(20)
+        func started() -> Bool {
+            let temporary = ((try? FileManager.default.contentsOfDirectory(atPath: dir + "/o")) ?? []).contains { $0.hasPrefix(".r.jsonl.tmp.") }
+            return temporary && filesUnder(dir + "/tmp").contains { $0.hasSuffix("/stage-1.out") }
+        }
+        while Date() < deadline, !started() { usleep(10_000) }
+        #expect(filesUnder(dir + "/tmp").count == 1 && filesUnder(dir + "/o").count == 1, "the run had not started")
+        kill(process.processIdentifier, signal)
+        let stopBy = Date().addingTimeInterval(10)
+        while process.isRunning, Date() < stopBy { usleep(10_000) }
+        #expect(!process.isRunning, "still running 10 s after the signal")
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        try input.fileHandleForWriting.close()
+        let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationReason == .exit && process.terminationStatus == status, "\(said)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/tmp").isEmpty, "the scratch directory is removed")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/o").isEmpty, "no temporary file left in --out")
+        #expect(said.contains("troca: run: stopped by a signal; its temporary files were removed"))
+    }
+
     @Test func watchRefusesABadConfigWith78() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
