@@ -274,7 +274,9 @@ public final class Watcher {
     /// Removes a `NAME.ok` with no `NAME` beside it, saying so.
     private func removeOrphanMarker(_ raw: [UInt8], name: String) {
         guard unlink(FileBytes.cPath(config.inbox, raw)) == 0 else {
-            if errno != ENOENT { note("error", "orphan-marker", file: name, "\(FileError("cannot remove inbox/\(name)")); left in the inbox") }
+            if errno != ENOENT {
+                note("error", "orphan-marker", file: name, "\(FileError("cannot remove inbox/\(name)")); left in the inbox")
+            }
             return
         }
         note(
@@ -320,7 +322,8 @@ public final class Watcher {
             let bytes = raw.map { $0 < 0x80 && $0 >= 0x20 ? String(UnicodeScalar($0)) : "\\x" + String($0, radix: 16, uppercase: true) }
             note(
                 "warning", "name-not-utf8", file: name,
-                "the name's bytes \"\(bytes.joined())\" are not UTF-8; read as Windows-1252 (Latin-1), it is \(name) from now on (work/, journal, outputs, done/)")
+                "the name's bytes \"\(bytes.joined())\" are not UTF-8; read as Windows-1252 (Latin-1), it is \(name) from now on"
+                    + " (work/, journal, outputs, done/)")
         }
         // No fsync here: a claim lost to a power cut puts the file back in the inbox, not yet
         // run; the `claimed` journal entry below is synced before anything is run.
@@ -450,7 +453,8 @@ public final class Watcher {
         if !superseded.isEmpty {
             note(
                 "warning", "outputs-superseded", file: file,
-                "\(superseded.joined(separator: ", ")), moved into out/ by an interrupted run of this file, removed: this run wrote \(outputs.joined(separator: ", "))")
+                "\(superseded.joined(separator: ", ")), moved into out/ by an interrupted run of this file, removed: this run wrote "
+                    + outputs.joined(separator: ", "))
         }
         return outputs
     }

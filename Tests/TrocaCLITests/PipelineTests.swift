@@ -301,7 +301,8 @@ import TrocaCLI
         // temporary file.
         let deadline = Date().addingTimeInterval(20)
         func started() -> Bool {
-            let temporary = ((try? FileManager.default.contentsOfDirectory(atPath: dir + "/o")) ?? []).contains { $0.hasPrefix(".r.jsonl.tmp.") }
+            let inOut = (try? FileManager.default.contentsOfDirectory(atPath: dir + "/o")) ?? []
+            let temporary = inOut.contains { $0.hasPrefix(".r.jsonl.tmp.") }
             return temporary && filesUnder(dir + "/tmp").contains { $0.hasSuffix("/stage-1.out") }
         }
         while Date() < deadline, !started() { usleep(10_000) }

@@ -1,11 +1,11 @@
 import Foundation
 import Testing
 
+@testable import Watch
+
 #if canImport(Glibc)
     import Glibc
 #endif
-
-@testable import Watch
 
 @Suite struct WatcherTests {
     @Test func aFileIsClaimedRunAndFiledWithItsOutputs() throws {
@@ -147,7 +147,8 @@ import Testing
         try write("OTHER\n", to: folder.f + "/out/other-2026-11-29.out")  // another file's: kept
         let hash = try FileBytes.sha256(folder.f + "/work/17/c.txt")
         try Journal(path: folder.config.journal).append(
-            JournalEntry(.committing, file: "c.txt", work: "17/c.txt", sha256: hash.hash, size: hash.size, outputs: ["out/c-2026-11-29.out"]))
+            JournalEntry(
+                .committing, file: "c.txt", work: "17/c.txt", sha256: hash.hash, size: hash.size, outputs: ["out/c-2026-11-29.out"]))
         let log = LogCapture()
         let summary = try folder.watcher(Folder.Runner(), log: log).watch(once: true)
         #expect(summary.done == 1)
@@ -228,7 +229,8 @@ import Testing
         let summary = try folder.watcher(Folder.Runner()).watch(once: true)
         #expect(summary.done == 2 && summary.failed == 0, "\(tree(folder.f + "/failed"))")
         #expect(tree(folder.f + "/out") == ["2026-11-30/a.out", "2026-11-30/b.out"])
-        let done = try #require(try Journal(path: folder.config.journal).done(hash: FileBytes.sha256(folder.f + "/done/2026-11-30/b.txt").hash))
+        let hash = try FileBytes.sha256(folder.f + "/done/2026-11-30/b.txt").hash
+        let done = try #require(try Journal(path: folder.config.journal).done(hash: hash))
         #expect(done.outputs == ["out/2026-11-30/b.out"])
     }
 
