@@ -178,11 +178,8 @@ public enum MappedInput {
         // use runs its initialiser, which allocates).
         _ = temporaries
         signal(SIGBUS) { _ in
-            // Only what a signal handler may do: unlink(2), write(2), _exit(2).
-            let table = MappedInput.temporaries
-            for slot in 0..<MappedInput.slots where table[slot * MappedInput.slotBytes] != 0 {
-                unlink(table + slot * MappedInput.slotBytes)
-            }
+            // Only what a signal handler may do: unlink(2), rmdir(2), write(2), _exit(2).
+            MappedInput.removeTemporaries()
             let message: StaticString =
                 "troca: a mapped input file could not be read: it became shorter while it was read (another process truncated or rewrote it in place), or its storage failed; stopped\n"
             _ = write(2, message.utf8Start, message.utf8CodeUnitCount)
@@ -205,8 +202,9 @@ public enum MappedInput {
         return lock
     }()
 
-    /// Notes a temporary file to remove if troca is stopped before it is committed or removed;
-    /// returns its slot for `forget` (-1 when the table is full or the path too long).
+    /// Notes a temporary file (or an empty-once-its-files-are-gone directory) to remove if troca
+    /// is stopped before it is committed or removed; returns its slot for `forget` (-1 when the
+    /// table is full or the path too long).
     public static func removeIfStopped(_ path: String) -> Int {
         let bytes = Array(path.utf8)
         guard !bytes.isEmpty, bytes.count < slotBytes, !bytes.contains(0) else { return -1 }
@@ -220,6 +218,16 @@ public enum MappedInput {
             return slot
         }
         return -1
+    }
+
+    /// Removes the temporary files noted (and then the noted directories, once those files are
+    /// gone), from a signal handler: only unlink(2) and rmdir(2), no lock, no allocation.
+    /// Call `catchTruncation()` (or `removeIfStopped`) on the normal path first, so that the
+    /// table exists before a handler reads it.
+    public static func removeTemporaries() {
+        let table = temporaries
+        for slot in 0..<slots where table[slot * slotBytes] != 0 { unlink(table + slot * slotBytes) }
+        for slot in 0..<slots where table[slot * slotBytes] != 0 { rmdir(table + slot * slotBytes) }
     }
 
     /// Lets go of a slot (its file was committed or removed).

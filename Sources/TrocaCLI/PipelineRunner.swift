@@ -50,7 +50,13 @@ enum PipelineRunner {
         let scratch = values["work"]!
         var worst = ExitStatus.ok
         var previous: String? = nil
-        defer { if let previous { unlink(previous) } }
+        // Each intermediate file is noted for removal if troca is stopped by a signal meanwhile.
+        var slots: [String: Int] = [:]
+        func remove(_ path: String) {
+            unlink(path)
+            MappedInput.forget(slots.removeValue(forKey: path) ?? -1)
+        }
+        defer { if let previous { remove(previous) } }
         var outputFile: AtomicFile? = nil
         // The stages' --rejects files, renamed into place with the output; removed if the run stops.
         let runFiles = RunFiles()
@@ -79,6 +85,7 @@ enum PipelineRunner {
             var fd: Int32 = -1
             do {
                 if last, let output {
+                    try makeFolders(of: io.path(output), in: values["out"])
                     let file = try AtomicFile(path: io.path(output))
                     outputFile = file
                     stdout = { try file.write($0) }
@@ -91,6 +98,7 @@ enum PipelineRunner {
                         throw WriteError(description: "cannot create \(path): \(String(cString: strerror(errno)))")
                     }
                     next = path
+                    slots[path] = MappedInput.removeIfStopped(path)
                     let target = fd
                     stdout = { bytes in
                         do { try FileDescriptorOutput.write(target, UnsafeRawBufferPointer(bytes)) } catch let e as WriteError {
@@ -108,9 +116,15 @@ enum PipelineRunner {
             stageIO.runFiles = runFiles
             stageIO.mapsInputs = io.mapsInputs
             let args = stage.command + stage.arguments.map { Template.expand($0, values) }
+            // A file a stage writes in a folder of {out} (`--rejects {out}/{date}/…`) finds it.
+            for arg in args.dropFirst(stage.command.count) {
+                do { try makeFolders(of: arg, in: values["out"]) } catch {
+                    return Outcome(status: .cantCreate, failedStage: i, reason: "\(label): \(error)")
+                }
+            }
             let status = Tool.main(arguments: args, io: stageIO)
             if fd >= 0 { close(fd) }
-            if let previous { unlink(previous) }
+            if let previous { remove(previous) }
             previous = next
             if broken.value {
                 // What it wrote before finding out is not the input's: no output, as `--output` alone.
@@ -135,6 +149,19 @@ enum PipelineRunner {
             return Outcome(status: .ioError, failedStage: pipeline.stages.count - 1, reason: "\(error)")
         }
         return Outcome(status: worst, failedStage: nil, reason: nil)
+    }
+
+    /// Makes the folders between `out` (the value of `{out}`, which exists) and the file `path`
+    /// names, when `path` lies in a folder of `out` (`{out}/{date}/{name}.jsonl`); anything else
+    /// is left to whoever opens it.
+    static func makeFolders(of path: String, in out: String?) throws {
+        guard let out, !out.isEmpty, path.hasPrefix(out.hasSuffix("/") ? out : out + "/") else { return }
+        let rest = path.dropFirst(out.hasSuffix("/") ? out.count : out.count + 1)
+        guard let slash = rest.lastIndex(of: "/") else { return }
+        let folder = String(path[..<slash])
+        do { try FileBytes.makeDirectory(folder) } catch {
+            throw WriteError(description: "cannot create the folder \(folder): \(error.reason)")
+        }
     }
 
     /// Checks a stage for `Pipeline.load`: the command must be in `Commands.all` (and not a

@@ -36,7 +36,8 @@ enum WatchCommand: Command {
            "rules": [{"pattern": "*.ret", "pipeline": "retorno.json"}]}
 
         Exit 0; with --once, 65 when a file failed; 66 when the folder cannot be read; 75 when
-        another watcher holds the folder; 78 for a bad configuration (with the JSON path).
+        another watcher holds the folder; 78 for a bad configuration (with the JSON path); 74
+        when a file was left in work/ (the journal or a move failed; finished on the next start).
 
         options:
           --config FILE       the watch configuration (required)
@@ -88,7 +89,15 @@ enum WatchCommand: Command {
             signal(SIGINT, previousInt)
         }
         let summary = watcher.watch(once: args.has("once"))
-        return args.has("once") && summary.failed > 0 ? .dataError : .ok
+        return status(summary, once: args.has("once"))
+    }
+
+    /// The exit status of a watcher that stopped: 74 when a file was left in work/ (neither
+    /// done nor failed: the journal could not be written, a file could not be read or moved),
+    /// else, with --once, 65 when a file failed; else 0.
+    static func status(_ summary: WatchSummary, once: Bool) -> ExitStatus {
+        if summary.left > 0 { return .ioError }
+        return once && summary.failed > 0 ? .dataError : .ok
     }
 
     /// Where log lines go: the config's "log" file (appended) or standard error.

@@ -84,6 +84,11 @@ public enum FileBytes {
         guard Glibc.rename(from, to) == 0 else { throw FileError("cannot rename \(from) into \(to)") }
     }
 
+    /// `rename` from a C path (a raw name), `shown` naming it in the error.
+    static func rename(cPath from: [CChar], shown: String, _ to: String) throws(FileError) {
+        guard Glibc.rename(from, to) == 0 else { throw FileError("cannot rename \(shown) into \(to)") }
+    }
+
     /// Creates a directory and its parents.
     public static func makeDirectory(_ path: String) throws(FileError) {
         var built = path.hasPrefix("/") ? "" : "."
@@ -109,22 +114,54 @@ public enum FileBytes {
         }
     }
 
-    /// The names in a directory (not `.` and `..`), sorted.
+    /// The names in a directory (not `.` and `..`), sorted. A name whose bytes are not UTF-8
+    /// comes out with replacement characters (it then names no file): where names come from
+    /// outside (the inbox), use `rawList`.
     static func list(_ path: String) throws(FileError) -> [String] {
+        try rawList(path).map { String(decoding: $0, as: UTF8.self) }.sorted()
+    }
+
+    /// The names in a directory (not `.` and `..`) as the bytes the file system holds, which
+    /// need not be UTF-8 (a Latin-1 name written by a Windows or FTP sender).
+    static func rawList(_ path: String) throws(FileError) -> [[UInt8]] {
         guard let dir = opendir(path) else { throw FileError("cannot list \(path)") }
         defer { closedir(dir) }
-        var names: [String] = []
+        var names: [[UInt8]] = []
         while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            if name != "." && name != ".." { names.append(name) }
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in Array(raw.prefix { $0 != 0 }) }
+            if name != [0x2E] && name != [0x2E, 0x2E] { names.append(name) }
         }
-        return names.sorted()
+        return names
+    }
+
+    /// The files (anything not a directory) under a directory, at any depth, as paths relative
+    /// to it.
+    static func files(under dir: String) throws(FileError) -> [String] {
+        var found: [String] = []
+        for name in try list(dir) {
+            var st = stat()
+            guard lstat(dir + "/" + name, &st) == 0 else { continue }
+            if (st.st_mode & S_IFMT) == S_IFDIR {
+                found += try files(under: dir + "/" + name).map { name + "/" + $0 }
+            } else {
+                found.append(name)
+            }
+        }
+        return found
+    }
+
+    /// `dir/name` as a C path, `name` being raw bytes (see `rawList`).
+    static func cPath(_ dir: String, _ name: [UInt8]) -> [CChar] {
+        (Array(dir.utf8) + [UInt8(ascii: "/")] + name + [0]).map { CChar(bitPattern: $0) }
     }
 
     /// Size and modification time in nanoseconds, when `path` is a regular file.
     static func fileState(_ path: String) -> (size: Int, mtime: Int)? {
+        fileState(cPath: Array(path.utf8CString))
+    }
+
+    /// `fileState` of a C path.
+    static func fileState(cPath path: [CChar]) -> (size: Int, mtime: Int)? {
         var st = stat()
         guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
         // In nanoseconds an Int reaches the year 2262: a later time (a file touched so, a clock

@@ -52,6 +52,9 @@ public struct WatchSummary: Sendable, Hashable {
     public var failed = 0
     /// Files moved to `duplicates/`.
     public var duplicates = 0
+    /// Files left in `work/` because a step could not be done (the journal could not be
+    /// written, the file could not be read or moved): finished on the next start.
+    public var left = 0
 }
 
 /// The watched-folder runner: polls the inbox, takes each file once it is stable, runs its
@@ -79,17 +82,22 @@ public final class Watcher {
     let log: ([UInt8]) -> Void
     let shouldStop: () -> Bool
     let today: () -> String
-    private var seen: [String: (size: Int, mtime: Int, since: Double)] = [:]
+    /// The clock settle times are measured on (monotonic seconds; a test gives its own).
+    let now: () -> Double
+    /// Files seen settling, by their names' bytes: what they looked like, and since when.
+    private var seen: [[UInt8]: (size: Int, mtime: Int, since: Double)] = [:]
     private var inboxBroken = false
     private var claims = 0
     /// Counts so far.
     public private(set) var summary = WatchSummary()
 
     /// Prepares a folder: creates its subdirectories (the folder itself must exist) and opens
-    /// the journal. Take the folder's `FolderLock` first.
+    /// the journal. Take the folder's `FolderLock` first. `now` is the clock settle times are
+    /// measured on (`Clock.monotonic`; pauses between polls always use the real one).
     public init(
         config: WatchConfig, run: @escaping Run, log: @escaping ([UInt8]) -> Void,
-        shouldStop: @escaping () -> Bool = { false }, today: @escaping () -> String = Clock.today
+        shouldStop: @escaping () -> Bool = { false }, today: @escaping () -> String = Clock.today,
+        now: @escaping () -> Double = Clock.monotonic
     ) throws(FileError) {
         var st = stat()
         guard stat(config.folder, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else {
@@ -110,6 +118,7 @@ public final class Watcher {
         self.log = log
         self.shouldStop = shouldStop
         self.today = today
+        self.now = now
         if !journal.unreadableLines.isEmpty {
             note(
                 "warning", "journal-torn", file: nil,
@@ -130,7 +139,8 @@ public final class Watcher {
         let s = summary
         note(
             "info", "stopped", file: nil,
-            "taken \(s.taken), recovered \(s.recovered): \(s.done) done, \(s.failed) failed, \(s.duplicates) duplicates")
+            "taken \(s.taken), recovered \(s.recovered): \(s.done) done, \(s.failed) failed, \(s.duplicates) duplicates"
+                + (s.left > 0 ? ", \(s.left) left in work/ (finished on the next start)" : ""))
         return s
     }
 
@@ -159,17 +169,16 @@ public final class Watcher {
             let hash: (hash: String, size: Int)
             do { hash = try FileBytes.sha256(path) } catch {
                 note("error", "unreadable", file: file, "\(error); left in work/")
+                summary.left += 1
                 continue
             }
             if let last = journal.last(work: work), last.sha256 == hash.hash {
                 switch last.event {
                 case .done:
-                    fileAway(path, into: config.done + "/" + today(), name: file)
-                    summary.done += 1
+                    if fileAway(path, into: config.done + "/" + today(), name: file) { summary.done += 1 }
                     continue
                 case .duplicate:
-                    fileAway(path, into: config.duplicates, name: file)
-                    summary.duplicates += 1
+                    if fileAway(path, into: config.duplicates, name: file) { summary.duplicates += 1 }
                     continue
                 case .failed:
                     fail(
@@ -200,9 +209,9 @@ public final class Watcher {
     /// Lists the inbox once and takes every file that is ready. Returns whether it took any,
     /// and whether some file is still settling.
     public func poll() -> (took: Bool, waiting: Bool) {
-        let names: [String]
+        let names: [[UInt8]]
         do {
-            names = try FileBytes.list(config.inbox)
+            names = try FileBytes.rawList(config.inbox).sorted { $0.lexicographicallyPrecedes($1) }
             if inboxBroken { note("info", "inbox-readable", file: nil, "\(config.inbox) can be listed again") }
             inboxBroken = false
         } catch {
@@ -210,51 +219,94 @@ public final class Watcher {
             inboxBroken = true
             return (false, false)
         }
-        let now = Clock.monotonic()
         var took = false
         var waiting = false
         let present = Set(names)
         seen = seen.filter { present.contains($0.key) }
-        for name in names where !name.hasPrefix(".") && !name.hasSuffix(".ok") {
+        let ok = Array(".ok".utf8)
+        for raw in names where raw.first != UInt8(ascii: ".") {
             if shouldStop() { break }
-            let path = config.inbox + "/" + name
-            guard let state = FileBytes.fileState(path) else { continue }
-            let marked = present.contains(name + ".ok")
+            let name = Self.name(raw)
+            if raw.count > ok.count, raw.suffix(ok.count).elementsEqual(ok) {
+                // A marker whose file is not beside it came after its file was taken (or its
+                // file never came): removed, so that it can never vouch for a later file.
+                if !present.contains(Array(raw.dropLast(ok.count))) { removeOrphanMarker(raw, name: name) }
+                continue
+            }
+            let path = FileBytes.cPath(config.inbox, raw)
+            guard let state = FileBytes.fileState(cPath: path) else { continue }
+            // The time of this look, not of the listing: a run earlier in this pass (minutes,
+            // for a big file) must not count as time this file was seen unchanged.
+            let now = self.now()
+            // A marker vouches for the file only when written after the file's last change: one
+            // left from an earlier file of the same name is older than a file being written now.
+            let marked = FileBytes.fileState(cPath: FileBytes.cPath(config.inbox, raw + ok)).map { $0.mtime >= state.mtime } ?? false
             if !marked {
-                if let s = seen[name], s.size == state.size, s.mtime == state.mtime {
+                if let s = seen[raw], s.size == state.size, s.mtime == state.mtime {
                     if now - s.since < config.settleSeconds {
                         waiting = true
                         continue
                     }
                 } else {
-                    seen[name] = (state.size, state.mtime, now)
+                    seen[raw] = (state.size, state.mtime, now)
                     if config.settleSeconds > 0 {
                         waiting = true
                         continue
                     }
                 }
             }
-            seen[name] = nil
-            if claim(name, marked: marked) { took = true }
+            seen[raw] = nil
+            if claim(name, raw: raw, marked: marked) { took = true }
         }
         return (took, waiting)
     }
 
-    /// Claims `inbox/name` by renaming it into `work/`, then processes it.
-    func claim(_ name: String, marked: Bool) -> Bool {
+    /// The name a file is known by from its claim on: its bytes as UTF-8, or, when they are
+    /// not UTF-8 (a Latin-1 name from a Windows or FTP sender), read as Windows-1252, which
+    /// every byte has a character in.
+    static func name(_ raw: [UInt8]) -> String {
+        if let name = String(validating: raw, as: UTF8.self) { return name }
+        var scalars = String.UnicodeScalarView()
+        for b in raw { scalars.append(Unicode.Scalar(TextBytes.cp1252Scalar(b)) ?? "?") }
+        return String(scalars)
+    }
+
+    /// Removes a `NAME.ok` with no `NAME` beside it, saying so.
+    private func removeOrphanMarker(_ raw: [UInt8], name: String) {
+        guard unlink(FileBytes.cPath(config.inbox, raw)) == 0 else {
+            if errno != ENOENT {
+                note("error", "orphan-marker", file: name, "\(FileError("cannot remove inbox/\(name)")); left in the inbox")
+            }
+            return
+        }
+        note(
+            "warning", "orphan-marker", file: name,
+            "no file \(name.dropLast(3)) beside it (its file was taken before the marker came, or never came); removed")
+    }
+
+    /// Claims `inbox/name` by renaming it into `work/`, then processes it. `raw` is the name's
+    /// bytes in the inbox when they are not `name`'s UTF-8 (see `name(_:)`).
+    func claim(_ name: String, raw: [UInt8]? = nil, marked: Bool) -> Bool {
+        let raw = raw ?? Array(name.utf8)
         claims += 1
         var ts = timespec()
         clock_gettime(CLOCK_REALTIME, &ts)
         let claim = "\(Int(ts.tv_sec) * 1_000_000_000 + Int(ts.tv_nsec) + claims)"
         let work = claim + "/" + name
         let path = config.work + "/" + work
+        let renamed = raw != Array(name.utf8)
         do throws(FileError) {
             guard mkdir(config.work + "/" + claim, 0o755) == 0 else { throw FileError("cannot create directory work/\(claim)") }
-            // The marker goes first: a crash between the two leaves the file without it (taken
-            // once it settles), never a marker that would let tomorrow's file of the same name
-            // be taken while it is still being written.
-            if marked { unlink(config.inbox + "/" + name + ".ok") }
-            try FileBytes.rename(config.inbox + "/" + name, path)
+            // The marker goes first, whether it vouched for the file or was older than it (left
+            // from an earlier file of this name): a crash between the two leaves the file without
+            // it (taken once it settles), never a marker beside tomorrow's file of the same name.
+            let marker = FileBytes.cPath(config.inbox, raw + Array(".ok".utf8))
+            if unlink(marker) == 0, !marked {
+                note(
+                    "warning", "stale-marker", file: name,
+                    "\(name).ok was older than the file (left from an earlier file?), so not trusted: taken once settled; removed with it")
+            }
+            try FileBytes.rename(cPath: FileBytes.cPath(config.inbox, raw), shown: config.inbox + "/" + name, path)
         } catch {
             FileBytes.remove(config.work + "/" + claim)
             if error.code == ENOENT {
@@ -266,12 +318,20 @@ public final class Watcher {
             }
             return false
         }
+        if renamed {
+            let bytes = raw.map { $0 < 0x80 && $0 >= 0x20 ? String(UnicodeScalar($0)) : "\\x" + String($0, radix: 16, uppercase: true) }
+            note(
+                "warning", "name-not-utf8", file: name,
+                "the name's bytes \"\(bytes.joined())\" are not UTF-8; read as Windows-1252 (Latin-1), it is \(name) from now on"
+                    + " (work/, journal, outputs, done/)")
+        }
         // No fsync here: a claim lost to a power cut puts the file back in the inbox, not yet
         // run; the `claimed` journal entry below is synced before anything is run.
         summary.taken += 1
         let hash: (hash: String, size: Int)
         do { hash = try FileBytes.sha256(path) } catch {
             note("error", "unreadable", file: name, "\(error); left in work/ for the next start")
+            summary.left += 1
             return true
         }
         process(path, work: work, file: name, hash: hash)
@@ -284,12 +344,14 @@ public final class Watcher {
             let entry = JournalEntry(
                 .duplicate, file: file, work: work, sha256: hash.hash, size: hash.size,
                 reason: "same content as \(first.file), done \(first.at)")
-            guard journaled(entry) else { return }
+            guard journaled(entry) else {
+                summary.left += 1
+                return
+            }
             note(
                 "warning", "duplicate", file: file,
                 "same content (sha256 \(hash.hash.prefix(12))…) as \(first.file), done \(first.at); not processed again")
-            fileAway(path, into: config.duplicates, name: file)
-            summary.duplicates += 1
+            if fileAway(path, into: config.duplicates, name: file) { summary.duplicates += 1 }
             return
         }
         guard let rule = config.rule(for: file) else {
@@ -301,6 +363,7 @@ public final class Watcher {
         }
         let pipeline = rule.pipeline.name
         guard journaled(JournalEntry(.claimed, file: file, work: work, sha256: hash.hash, size: hash.size, pipeline: pipeline)) else {
+            summary.left += 1
             return
         }
         let directory = directoryOf(path)
@@ -313,6 +376,7 @@ public final class Watcher {
             try FileBytes.makeDirectory(job.scratch)
         } catch {
             note("error", "staging", file: file, "\(error); left in work/ for the next start")
+            summary.left += 1
             return
         }
         defer { FileBytes.remove(staging) }
@@ -331,7 +395,10 @@ public final class Watcher {
             guard
                 journaled(
                     JournalEntry(.done, file: file, work: work, sha256: hash.hash, size: hash.size, pipeline: pipeline, outputs: outputs))
-            else { return }
+            else {
+                summary.left += 1
+                return
+            }
             note("info", "done", file: file, "pipeline \(pipeline) exit \(outcome.status); outputs: \(outputs.joined(separator: ", "))")
             // What its stages said (rejected records, warnings, their summaries; the runner keeps
             // the first lines and counts the rest) stays in the log: a run done with rejects is
@@ -339,8 +406,7 @@ public final class Watcher {
             for line in outcome.diagnostics {
                 note(line.contains(": error: ") ? "error" : line.contains(": warning: ") ? "warning" : "info", "stage", file: file, line)
             }
-            fileAway(path, into: config.done + "/" + job.date, name: file)
-            summary.done += 1
+            if fileAway(path, into: config.done + "/" + job.date, name: file) { summary.done += 1 }
         } catch {
             fail(path, work: work, file: file, hash: hash, pipeline: pipeline, reason: error.description, diagnostics: outcome.diagnostics)
         }
@@ -352,7 +418,7 @@ public final class Watcher {
         -> [String]
     {
         let names: [String]
-        do { names = try FileBytes.list(staged) } catch { throw CommitError(description: error.description) }
+        do { names = try FileBytes.files(under: staged) } catch { throw CommitError(description: error.description) }
         let mine = journal.committing(work: work)
         for name in names where FileBytes.exists(config.out + "/" + name) && !mine.contains("out/" + name) {
             throw CommitError(description: "output out/\(name) already exists (written for another input); nothing was replaced")
@@ -365,11 +431,31 @@ public final class Watcher {
             throw CommitError(description: "the journal cannot be written")
         }
         for name in names {
-            do { try FileBytes.rename(staged + "/" + name, config.out + "/" + name) } catch {
+            do {
+                // An output in a folder of {out} (`{out}/{date}/…`) goes into that folder of out/.
+                if name.contains("/") { try FileBytes.makeDirectory(directoryOf(config.out + "/" + name)) }
+                try FileBytes.rename(staged + "/" + name, config.out + "/" + name)
+            } catch {
                 throw CommitError(description: error.description)
             }
         }
+        // What an interrupted commit of this same file moved into out/ under names this run
+        // did not write (a rerun on a later day: another {date}) is not replaced by a rename:
+        // it goes, so that out/ holds one set of outputs per done file. A crash before this
+        // leaves them listed in a `committing` entry, for the next rerun to remove.
+        let superseded = mine.subtracting(outputs).filter { FileBytes.exists(config.folder + "/" + $0) }.sorted()
+        for output in superseded {
+            guard unlink(config.folder + "/" + output) == 0 || errno == ENOENT else {
+                throw CommitError(description: FileError("cannot remove \(output), left by an interrupted run of this file").description)
+            }
+        }
         FileBytes.syncDirectory(of: config.out + "/x")
+        if !superseded.isEmpty {
+            note(
+                "warning", "outputs-superseded", file: file,
+                "\(superseded.joined(separator: ", ")), moved into out/ by an interrupted run of this file, removed: this run wrote "
+                    + outputs.joined(separator: ", "))
+        }
         return outputs
     }
 
@@ -393,13 +479,17 @@ public final class Watcher {
             try FileBytes.writeAtomically(target + ".error.json", w.finish() + [10])
         } catch {
             note("error", "failed-unwritable", file: file, "\(error); left in work/ for the next start")
+            summary.left += 1
             return
         }
         if !already {
             guard
                 journaled(
                     JournalEntry(.failed, file: file, work: work, sha256: hash.hash, size: hash.size, pipeline: pipeline, reason: reason))
-            else { return }
+            else {
+                summary.left += 1
+                return
+            }
         }
         note("error", "failed", file: file, reason + (diagnostics.isEmpty ? "" : " — " + diagnostics.prefix(3).joined(separator: " | ")))
         // Outputs an interrupted commit of this same file had already moved into out/: a failed
@@ -410,7 +500,10 @@ public final class Watcher {
             let keep = target + ".outputs"
             try? FileBytes.makeDirectory(keep)
             for output in stray {
-                try? FileBytes.rename(config.folder + "/" + output, keep + "/" + (output.split(separator: "/").last.map(String.init) ?? output))
+                // Under its path in out/ (`out/2026-12-01/A.jsonl` → `2026-12-01/A.jsonl`).
+                let kept = keep + "/" + output.split(separator: "/").dropFirst().joined(separator: "/")
+                try? FileBytes.makeDirectory(directoryOf(kept))
+                try? FileBytes.rename(config.folder + "/" + output, kept)
             }
             note("warning", "outputs-withdrawn", file: file, "\(stray.joined(separator: ", ")) moved to failed/ beside its error file")
         }
@@ -418,22 +511,27 @@ public final class Watcher {
             try FileBytes.rename(path, target)
             FileBytes.syncDirectory(of: target)
             FileBytes.remove(directoryOf(path))
+            summary.failed += 1
         } catch {
             note("error", "move-failed", file: file, "\(error); left in work/ for the next start")
+            summary.left += 1
         }
-        summary.failed += 1
     }
 
-    /// Moves an input into `dir` under a free name, and removes its claim directory.
-    private func fileAway(_ path: String, into dir: String, name: String) {
+    /// Moves an input into `dir` under a free name, and removes its claim directory. When it
+    /// cannot, says so, counts the file as left in `work/` and returns false.
+    private func fileAway(_ path: String, into dir: String, name: String) -> Bool {
         do {
             try FileBytes.makeDirectory(dir)
             let target = FileBytes.freeName(dir, name)
             try FileBytes.rename(path, target)
             FileBytes.syncDirectory(of: target)
             FileBytes.remove(directoryOf(path))
+            return true
         } catch {
             note("error", "move-failed", file: name, "\(error); left in work/ for the next start")
+            summary.left += 1
+            return false
         }
     }
 

@@ -228,6 +228,99 @@ import TrocaCLI
         #expect(error.contains("troca: X.ret:1"), "the stage's diagnostics name the file as dropped")
     }
 
+    /// Regression (review: exit status): `--once` with a file left in work/ (here its move
+    /// into done/DAY fails: that name is a file) exits 74, not 0.
+    @Test func watchOnceExits74WhenAFileIsLeftInWork() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.copyItem(atPath: samples + "/events.json", toPath: dir + "/events.json")
+        try Data(#"{"folder": "f", "settle_seconds": 0, "rules": [{"pattern": "*.ret", "pipeline": "events.json"}]}"#.utf8)
+            .write(to: URL(fileURLWithPath: dir + "/watch.json"))
+        try FileManager.default.createDirectory(atPath: dir + "/f/inbox", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: dir + "/f/done", withIntermediateDirectories: true)
+        try Data("in the way\n".utf8).write(to: URL(fileURLWithPath: dir + "/f/done/2026-11-30"))
+        try FileManager.default.copyItem(atPath: sampleRetorno, toPath: dir + "/f/inbox/A.ret")
+        let r = troca(["watch", "--config", "watch.json", "--once", "--date", "2026-11-30"], cwd: dir)
+        #expect(r.status == .ioError, "\(r.stderrText)")
+        #expect(r.stderrText.contains(#""event":"move-failed","file":"A.ret""#))
+        #expect(r.stderrText.contains("0 done, 0 failed, 0 duplicates, 1 left in work/"), "\(r.stderrText)")
+    }
+
+    /// Regression (review: outputs in a folder of {out}): the folders of `{out}/{date}/…` in
+    /// "output" and in a stage's arguments are made, by `troca run` and `troca watch` alike.
+    @Test func outputsInAFolderOfOutHaveTheirFolderMade() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Data(
+            #"""
+            {"stages": [{"stage": "cnab parse", "args": ["{input}", "--rejects", "{out}/rejects/{date}/{name}.jsonl"]}],
+             "output": "{out}/{date}/{name}.jsonl"}
+            """#.utf8
+        ).write(to: URL(fileURLWithPath: dir + "/sub.json"))
+        let run = troca(["run", "sub.json", sampleRetorno, "--out", "o", "--date", "2026-11-30"], cwd: dir)
+        #expect(run.status == .ok, "\(run.stderrText)")
+        #expect(filesUnder(dir + "/o") == ["2026-11-30/RETORNO-240.jsonl", "rejects/2026-11-30/RETORNO-240.jsonl"])
+        try Data(#"{"folder": "f", "settle_seconds": 0, "rules": [{"pattern": "*.ret", "pipeline": "sub.json"}]}"#.utf8)
+            .write(to: URL(fileURLWithPath: dir + "/watch.json"))
+        try FileManager.default.createDirectory(atPath: dir + "/f/inbox", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: sampleRetorno, toPath: dir + "/f/inbox/A.ret")
+        let watch = troca(["watch", "--config", "watch.json", "--once", "--date", "2026-11-30"], cwd: dir)
+        #expect(watch.status == .ok, "\(watch.stderrText)")
+        #expect(filesUnder(dir + "/f/out") == ["2026-11-30/A.jsonl", "rejects/2026-11-30/A.jsonl"])
+    }
+
+    /// Regression (review: `troca run` stopped): SIGTERM or SIGINT while a stage is running (here
+    /// waiting for the rest of its standard input) removes the scratch directory with the
+    /// stages' files and the hidden temporary files in --out, then exits 128 + the signal.
+    @Test(arguments: [(SIGTERM, Int32(143)), (SIGINT, Int32(130))])
+    func runStoppedByASignalRemovesItsScratchAndTemporaryFiles(signal: Int32, status: Int32) throws {
+        let binary = try #require(BinaryTests.binary, "the troca executable is built beside the tests")
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Data(
+            #"""
+            {"stages": [{"stage": "cnab parse", "args": ["-", "--rejects", "{out}/r.jsonl"]},
+                        {"stage": "export csv", "args": ["--record", "event", "--columns", "nosso_numero"]}],
+             "output": "{out}/o.csv"}
+            """#.utf8
+        ).write(to: URL(fileURLWithPath: dir + "/p.json"))
+        for sub in ["tmp", "o"] { try FileManager.default.createDirectory(atPath: dir + "/" + sub, withIntermediateDirectories: true) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["run", "p.json", "-", "--out", "o"]
+        process.currentDirectoryURL = URL(fileURLWithPath: dir)
+        process.environment = ["PATH": "/usr/bin:/bin", "TMPDIR": dir + "/tmp"]
+        let input = Pipe()
+        let errors = Pipe()
+        process.standardInput = input
+        process.standardError = errors
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        try input.fileHandleForWriting.write(contentsOf: Data(try Data(contentsOf: URL(fileURLWithPath: sampleRetorno)).prefix(500)))
+        // Running: its scratch directory holds stage 1's output, and --out its --rejects file's
+        // temporary file.
+        let deadline = Date().addingTimeInterval(20)
+        func started() -> Bool {
+            let inOut = (try? FileManager.default.contentsOfDirectory(atPath: dir + "/o")) ?? []
+            let temporary = inOut.contains { $0.hasPrefix(".r.jsonl.tmp.") }
+            return temporary && filesUnder(dir + "/tmp").contains { $0.hasSuffix("/stage-1.out") }
+        }
+        while Date() < deadline, !started() { usleep(10_000) }
+        #expect(filesUnder(dir + "/tmp").count == 1 && filesUnder(dir + "/o").count == 1, "the run had not started")
+        kill(process.processIdentifier, signal)
+        let stopBy = Date().addingTimeInterval(10)
+        while process.isRunning, Date() < stopBy { usleep(10_000) }
+        #expect(!process.isRunning, "still running 10 s after the signal")
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        try input.fileHandleForWriting.close()
+        let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationReason == .exit && process.terminationStatus == status, "\(said)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/tmp").isEmpty, "the scratch directory is removed")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/o").isEmpty, "no temporary file left in --out")
+        #expect(said.contains("troca: run: stopped by a signal; its temporary files were removed"))
+    }
+
     @Test func watchRefusesABadConfigWith78() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -253,4 +346,15 @@ import TrocaCLI
         #expect(r.status == .noInput)
         #expect(r.stderrText.contains("banco is not a directory"))
     }
+}
+
+/// The files under `dir`, at any depth, relative and sorted.
+private func filesUnder(_ dir: String) -> [String] {
+    guard let e = FileManager.default.enumerator(atPath: dir) else { return [] }
+    var files: [String] = []
+    while let p = e.nextObject() as? String {
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: dir + "/" + p, isDirectory: &isDir), !isDir.boolValue { files.append(p) }
+    }
+    return files.sorted()
 }

@@ -76,15 +76,27 @@ struct Folder {
                 return WatchOutcome(status: 65, diagnostics: ["troca: \(job.file):1:1: error: [x.bad] bad line, CPF 52998224725"])
             }
             let name = Template.names(ofInput: job.file).name
-            let output = Template.expand(job.rule.pipeline.output ?? "{out}/{name}.out", ["out": job.out, "name": name])
+            let output = Template.expand(job.rule.pipeline.output ?? "{out}/{name}.out", ["out": job.out, "name": name, "date": job.date])
             try? write(text.uppercased(), to: output)
             return WatchOutcome(status: 0)
         }
     }
 
-    func watcher(_ runner: Runner, log: LogCapture = LogCapture(), stop: @escaping () -> Bool = { false }) throws -> Watcher {
-        try Watcher(config: config, run: runner.run, log: log.append, shouldStop: stop, today: { "2026-11-30" })
+    func watcher(
+        _ runner: Runner, log: LogCapture = LogCapture(), stop: @escaping () -> Bool = { false }, clock: TestClock? = nil
+    ) throws -> Watcher {
+        if let clock {
+            return try Watcher(
+                config: config, run: runner.run, log: log.append, shouldStop: stop, today: { "2026-11-30" }, now: { clock.seconds })
+        }
+        return try Watcher(config: config, run: runner.run, log: log.append, shouldStop: stop, today: { "2026-11-30" })
     }
+}
+
+/// A settle clock a test moves by hand (a run that "takes" minutes advances it).
+final class TestClock: @unchecked Sendable {
+    var seconds: Double = 1000
+    func advance(_ by: Double) { seconds += by }
 }
 
 final class LogCapture: @unchecked Sendable {

@@ -3,6 +3,10 @@ import Testing
 
 @testable import Watch
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 @Suite struct WatcherTests {
     @Test func aFileIsClaimedRunAndFiledWithItsOutputs() throws {
         let folder = try Folder()
@@ -131,6 +135,29 @@ import Testing
         #expect(tree(folder.f + "/done") == ["2026-11-30/c.txt"])
     }
 
+    /// Regression (review: crash recovery across days): the interrupted commit had moved an
+    /// output named for its day into out/; the rerun, a day later, writes another name. The old
+    /// one is removed, so out/ holds one set of outputs for the one done entry.
+    @Test func aRerunOnALaterDayRemovesTheOutputsTheInterruptedCommitMoved() throws {
+        let folder = try Folder(output: "{out}/{name}-{date}.out")
+        defer { try? FileManager.default.removeItem(atPath: folder.root) }
+        _ = try folder.watcher(Folder.Runner()).watch(once: true)
+        try write("crash\n", to: folder.f + "/work/17/c.txt")
+        try write("CRASH\n", to: folder.f + "/out/c-2026-11-29.out")
+        try write("OTHER\n", to: folder.f + "/out/other-2026-11-29.out")  // another file's: kept
+        let hash = try FileBytes.sha256(folder.f + "/work/17/c.txt")
+        try Journal(path: folder.config.journal).append(
+            JournalEntry(
+                .committing, file: "c.txt", work: "17/c.txt", sha256: hash.hash, size: hash.size, outputs: ["out/c-2026-11-29.out"]))
+        let log = LogCapture()
+        let summary = try folder.watcher(Folder.Runner(), log: log).watch(once: true)
+        #expect(summary.done == 1)
+        #expect(tree(folder.f + "/out") == ["c-2026-11-30.out", "other-2026-11-29.out"])
+        #expect(log.text.contains(#""event":"outputs-superseded","file":"c.txt""#), "\(log.text)")
+        let done = try #require(try Journal(path: folder.config.journal).done(hash: hash.hash))
+        #expect(done.outputs == ["out/c-2026-11-30.out"])
+    }
+
     /// A file whose runs never finish (a stage that crashes the watcher on it) is tried
     /// `maxTries` times, then set aside in failed/ so the rest of the inbox goes on.
     @Test func aFileThatKeepsCrashingTheWatcherIsSetAside() throws {
@@ -191,6 +218,22 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.f + "/work").isEmpty)
     }
 
+    /// Regression (review: outputs in a folder of {out}): `{out}/{date}/{name}.out` lands in
+    /// out/DAY/, for the first file of the day and the next ones (the folder was moved whole,
+    /// so the second file's "already existed").
+    @Test func outputsInAFolderOfOutGoIntoThatFolderOfOut() throws {
+        let folder = try Folder(output: "{out}/{date}/{name}.out")
+        defer { try? FileManager.default.removeItem(atPath: folder.root) }
+        try folder.drop("a.txt", "first\n")
+        try folder.drop("b.txt", "second\n")
+        let summary = try folder.watcher(Folder.Runner()).watch(once: true)
+        #expect(summary.done == 2 && summary.failed == 0, "\(tree(folder.f + "/failed"))")
+        #expect(tree(folder.f + "/out") == ["2026-11-30/a.out", "2026-11-30/b.out"])
+        let hash = try FileBytes.sha256(folder.f + "/done/2026-11-30/b.txt").hash
+        let done = try #require(try Journal(path: folder.config.journal).done(hash: hash))
+        #expect(done.outputs == ["out/2026-11-30/b.out"])
+    }
+
     @Test func anOutputNameTakenByAnotherInputFailsWithoutReplacingIt() throws {
         let folder = try Folder(output: "{out}/fixed.out")
         defer { try? FileManager.default.removeItem(atPath: folder.root) }
@@ -223,6 +266,126 @@ import Testing
         usleep(350_000)
         #expect(watcher.poll().took)
         #expect(runner.calls == ["marked.txt", "slow.txt"])
+    }
+
+    /// Regression (review: settle timer): a file first seen in a pass right after a long run
+    /// (another file taken earlier in the same pass) starts its settle time then, not at the
+    /// listing before that run: the next poll must not take it as already settled.
+    @Test func aFileFirstSeenAfterALongRunInTheSamePassStillWaitsItsSettleTime() throws {
+        let folder = try Folder(settle: 5)
+        defer { try? FileManager.default.removeItem(atPath: folder.root) }
+        let clock = TestClock()
+        let runner = Folder.Runner()
+        let watcher = try Watcher(
+            config: folder.config,
+            run: { job in
+                clock.advance(60)  // a big file: a minute of pipeline
+                return runner.run(job)
+            }, log: { _ in }, today: { "2026-11-30" }, now: { clock.seconds })
+        try folder.drop("a.txt", "marked\n")
+        try folder.drop("a.txt.ok", "")
+        try folder.drop("b.txt", "still being writ")
+        let first = watcher.poll()
+        #expect(first.took && first.waiting)
+        #expect(runner.calls == ["a.txt"])
+        let second = watcher.poll()  // no time has passed since b.txt was first looked at
+        #expect(!second.took && second.waiting, "b.txt was seen unchanged for 0 s, not 60")
+        #expect(runner.calls == ["a.txt"])
+        clock.advance(5)
+        #expect(watcher.poll().took)
+        #expect(runner.calls == ["a.txt", "b.txt"])
+    }
+
+    /// Regression (review: late marker): a `NAME.ok` that comes after its file was taken is
+    /// removed, and one older than the file beside it (left from an earlier file of that name)
+    /// does not let that file in before it has settled.
+    @Test func aMarkerLeftFromAnEarlierFileDoesNotLetTheNextFileOfThatNameInEarly() throws {
+        let folder = try Folder(settle: 5)
+        defer { try? FileManager.default.removeItem(atPath: folder.root) }
+        let clock = TestClock()
+        let runner = Folder.Runner()
+        let log = LogCapture()
+        let watcher = try folder.watcher(runner, log: log, clock: clock)
+        let marker = folder.f + "/inbox/a.txt.ok"
+        // Day 1: a.txt is taken once settled; its marker comes after.
+        try folder.drop("a.txt", "day one\n")
+        _ = watcher.poll()
+        clock.advance(5)
+        #expect(watcher.poll().took)
+        try folder.drop("a.txt.ok", "")
+        _ = watcher.poll()
+        #expect(!FileManager.default.fileExists(atPath: marker), "a marker without its file is removed")
+        #expect(log.text.contains(#""event":"orphan-marker","file":"a.txt.ok""#), "\(log.text)")
+        // The same late marker, but day 2's a.txt starts before the next poll: the marker is
+        // older than the file being written, so it vouches for nothing.
+        try folder.drop("a.txt.ok", "")
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -60)], ofItemAtPath: marker)
+        try folder.drop("a.txt", "day two, first ha")
+        let early = watcher.poll()
+        #expect(!early.took && early.waiting, "taken at first sight, half-written")
+        #expect(runner.calls == ["a.txt"])
+        clock.advance(5)
+        #expect(watcher.poll().took)
+        #expect(runner.calls == ["a.txt", "a.txt"])
+        #expect(!FileManager.default.fileExists(atPath: marker), "the stale marker goes with the file")
+        #expect(log.text.contains(#""event":"stale-marker","file":"a.txt""#), "\(log.text)")
+        // A marker written after its file still takes it at once.
+        try folder.drop("b.txt", "all\n")
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -60)], ofItemAtPath: folder.f + "/inbox/b.txt")
+        try folder.drop("b.txt.ok", "")
+        #expect(watcher.poll().took)
+        #expect(runner.calls == ["a.txt", "a.txt", "b.txt"])
+    }
+
+    /// Regression (review: Latin-1 names): a file whose name is not UTF-8 is processed under
+    /// the name read as Windows-1252 (the inbox listing used to turn it into a name that no
+    /// file has, so it stayed in the inbox forever), even beside a UTF-8 file of that name.
+    @Test func aFileWhoseNameIsNotUTF8IsProcessedUnderItsLatin1Name() throws {
+        let folder = try Folder()
+        defer { try? FileManager.default.removeItem(atPath: folder.root) }
+        _ = try folder.watcher(Folder.Runner()).watch(once: true)  // makes inbox/
+        let raw = Array((folder.f + "/inbox/RETORNO_JOS").utf8) + [0xC9] + Array(".txt".utf8)
+        let fd = open(raw.map { CChar(bitPattern: $0) } + [0], O_WRONLY | O_CREAT | O_EXCL, 0o644)
+        #expect(fd >= 0)
+        #expect(Glibc.write(fd, "latin\n", 6) == 6)
+        close(fd)
+        try folder.drop("RETORNO_JOSÉ.txt", "utf8\n")
+        let log = LogCapture()
+        let runner = Folder.Runner()
+        let summary = try folder.watcher(runner, log: log).watch(once: true)
+        // Both run; the second's output name is the first's, so it fails (nothing replaced).
+        #expect(summary.taken == 2 && summary.done == 1 && summary.failed == 1, "\(log.text)")
+        #expect(runner.calls == ["RETORNO_JOSÉ.txt", "RETORNO_JOSÉ.txt"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.f + "/inbox").isEmpty)
+        let filed = tree(folder.f + "/done") + tree(folder.f + "/failed").filter { !$0.hasSuffix(".json") }
+        #expect(filed == ["2026-11-30/RETORNO_JOSÉ.txt", "RETORNO_JOSÉ.txt"])
+        let contents = [read(folder.f + "/done/2026-11-30/RETORNO_JOSÉ.txt"), read(folder.f + "/failed/RETORNO_JOSÉ.txt")]
+        #expect(Set(contents.compactMap { $0 }) == ["latin\n", "utf8\n"])
+        #expect(log.text.contains(#"RETORNO_JOS\\xC9.txt\" are not UTF-8"#), "\(log.text)")
+    }
+
+    /// Regression (review: exit status): a file that could be neither done nor failed (here:
+    /// `done/DAY` and `failed/` are not directories, so neither move nor error file can be
+    /// made) is counted as left in work/, not as done or failed; the next start finishes it.
+    @Test func aFileLeftInWorkIsCountedAsLeftNotAsDoneOrFailed() throws {
+        let folder = try Folder()
+        defer { try? FileManager.default.removeItem(atPath: folder.root) }
+        try folder.drop("a.txt", "fine\n")
+        try folder.drop("b.txt", "bad\n")
+        let log = LogCapture()
+        let watcher = try folder.watcher(Folder.Runner(), log: log)
+        try write("not a directory", to: folder.f + "/done/2026-11-30")
+        try FileManager.default.removeItem(atPath: folder.f + "/failed")
+        try write("not a directory", to: folder.f + "/failed")
+        let summary = watcher.watch(once: true)
+        #expect(summary == WatchSummary(taken: 2, recovered: 0, done: 0, failed: 0, duplicates: 0, left: 2), "\(log.text)")
+        #expect(log.text.contains("2 left in work/"))
+        #expect(tree(folder.f + "/work").map { $0.split(separator: "/").last! }.sorted() == ["a.txt", "b.txt"])
+        try FileManager.default.removeItem(atPath: folder.f + "/done/2026-11-30")
+        try FileManager.default.removeItem(atPath: folder.f + "/failed")
+        let again = try folder.watcher(Folder.Runner()).watch(once: true)
+        #expect(again == WatchSummary(taken: 0, recovered: 2, done: 1, failed: 1, duplicates: 0, left: 0))
+        #expect(tree(folder.f + "/work").isEmpty)
     }
 
     @Test func stoppingFinishesTheFileInHandAndLeavesTheRest() throws {
