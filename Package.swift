@@ -19,7 +19,7 @@ let package = Package(
         .target(name: "Watch", dependencies: ["Records"]),
         .target(name: "Letters", dependencies: ["Boleto", "FixedWidth", "Imports", "Reconcile", "Records"]),
         .target(name: "TrocaCLI", dependencies: ["Boleto", "CNAB", "FixedWidth", "Imports", "Letters", "Reconcile", "Records", "Watch"]),
-        .executableTarget(name: "troca", dependencies: ["TrocaCLI"]),
+        .executableTarget(name: "troca", dependencies: ["FixedWidth", "TrocaCLI"]),
         .testTarget(name: "RecordsTests", dependencies: ["Records"]),
         .testTarget(name: "FixedWidthTests", dependencies: ["FixedWidth", "Records"]),
         .testTarget(name: "CNABTests", dependencies: ["CNAB", "FixedWidth", "Records"]),

@@ -187,6 +187,29 @@ public enum MappedInput {
         }
     }()
 
+    /// Installs SIGTERM and SIGINT handlers (a nightly job's timeout, Ctrl-C) that remove the
+    /// temporary files of outputs not yet committed, say so, and exit 128 + the signal (what a
+    /// shell reports for a killed process): a stopped stage leaves no hidden `.NAME.tmp.*`
+    /// beside its output, as an error does not. Stages that stop otherwise (`watch`, which
+    /// finishes the file in hand; `run`, which also removes its scratch) install their own.
+    /// Unblocks both signals too: a parent may start troca with them blocked.
+    public static func removeTemporariesWhenStopped() {
+        _ = handler  // the table made before a handler can read it
+        let stop: @convention(c) (Int32) -> Void = { sig in
+            MappedInput.removeTemporaries()
+            let message: StaticString = "troca: stopped by a signal; the temporary files of unfinished outputs were removed\n"
+            _ = write(2, message.utf8Start, message.utf8CodeUnitCount)
+            _exit(128 + sig)
+        }
+        signal(SIGTERM, stop)
+        signal(SIGINT, stop)
+        var stops = sigset_t()
+        sigemptyset(&stops)
+        sigaddset(&stops, SIGTERM)
+        sigaddset(&stops, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &stops, nil)
+    }
+
     /// Temporary files to remove if the handler stops troca, as C strings in a fixed table the
     /// handler reads without locks or allocation; a slot whose first byte is 0 is free.
     static let slots = 64

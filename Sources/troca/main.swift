@@ -1,3 +1,4 @@
+import FixedWidth
 import TrocaCLI
 
 #if canImport(Glibc)
@@ -31,4 +32,6 @@ signal(SIGXFSZ, SIG_IGN)
         if mallopt(-3, 32 << 20) == 1 { _ = mallopt(-1, 128 << 20) }
     }
 #endif
+// SIGTERM or SIGINT: outputs not yet committed leave no temporary file (MappedInput).
+MappedInput.removeTemporariesWhenStopped()
 exit(Tool.main(arguments: Array(CommandLine.arguments.dropFirst()), io: .process).rawValue)

@@ -321,6 +321,44 @@ import TrocaCLI
         #expect(said.contains("troca: run: stopped by a signal; its temporary files were removed"))
     }
 
+    /// Any stage writing an --output file, stopped by SIGTERM or SIGINT (a job's timeout) while
+    /// it runs (here waiting for the rest of its standard input), removes its hidden temporary
+    /// file and exits 128 + the signal: nothing is left beside the output, under any name.
+    @Test(arguments: [(SIGTERM, Int32(143)), (SIGINT, Int32(130))])
+    func aStageStoppedByASignalLeavesNoTemporaryFile(signal: Int32, status: Int32) throws {
+        let binary = try #require(BinaryTests.binary, "the troca executable is built beside the tests")
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["export", "csv", "--columns", "a", "--output", "out.csv"]
+        process.currentDirectoryURL = URL(fileURLWithPath: dir)
+        let input = Pipe()
+        let errors = Pipe()
+        process.standardInput = input
+        process.standardError = errors
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        try input.fileHandleForWriting.write(contentsOf: Data(#"{"a":1}"#.utf8 + [0x0A]))
+        let deadline = Date().addingTimeInterval(20)
+        func started() -> Bool {
+            ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).contains { $0.hasPrefix(".out.csv.tmp.") }
+        }
+        while Date() < deadline, !started() { usleep(10_000) }
+        #expect(started(), "the stage had not made its temporary file")
+        kill(process.processIdentifier, signal)
+        let stopBy = Date().addingTimeInterval(10)
+        while process.isRunning, Date() < stopBy { usleep(10_000) }
+        #expect(!process.isRunning, "still running 10 s after the signal")
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        try input.fileHandleForWriting.close()
+        let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationReason == .exit && process.terminationStatus == status, "\(said)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty, "no output and no temporary file left")
+        #expect(said.contains("troca: stopped by a signal; the temporary files of unfinished outputs were removed"), "\(said)")
+    }
+
     @Test func watchRefusesABadConfigWith78() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
