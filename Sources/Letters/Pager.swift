@@ -100,6 +100,15 @@ public enum Pager {
                 for _ in paged.pieces.count..<height { paged.body.append(blank) }
             case .text:
                 text.bytes.withUnsafeBufferPointer { wrap($0, line.start, line.end, format.width, into: &paged.pieces) }
+                // A wrapped line goes whole onto the next page when the rest of this one cannot
+                // hold it (a Pix code, an address, must not be split by a page); only a line
+                // longer than a whole page goes on from one page to the next.
+                let height = paged.pieces.count
+                if height > 1, height <= format.bodyLines, paged.body.count - pageStart + height > format.bodyLines,
+                    paged.body.count > pageStart
+                {
+                    newPage()
+                }
                 for piece in paged.pieces {
                     if paged.body.count - pageStart >= format.bodyLines { newPage() }
                     paged.body.append(LetterText.Line(start: piece.lowerBound, end: piece.upperBound, kind: .text))

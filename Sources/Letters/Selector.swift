@@ -161,8 +161,10 @@ public struct LetterSelector {
             JSONValue(parsing: t.raw)?.object.map { ($0, t.days) }
         }
         let payer = party.titles.first.flatMap { JSONValue(parsing: $0.raw)?.object?["payer"] }
-        if case .failure(let problem) = PostalAddress.check(payer) {
-            return .rejected(code: "letters.address", message: problem.message, path: problem.path)
+        let checked: PostalAddress
+        switch PostalAddress.check(payer) {
+        case .failure(let problem): return .rejected(code: "letters.address", message: problem.message, path: problem.path)
+        case .success(let address): checked = address
         }
         var titles: [JSONValue] = []
         var statement = DebtStatement(partyDocument: party.key)
@@ -197,6 +199,12 @@ public struct LetterSelector {
             var p = JSONObject()
             for key in ["name", "document", "document_type", "address"] {
                 if let v = payer[key], v != .null { p[key] = v }
+            }
+            // The CEP as 8 digits and the UF in capitals, as they were checked (docs/records.md).
+            if case .object(var address)? = p["address"] {
+                address["cep"] = .string(checked.cep)
+                address["state"] = .string(checked.state)
+                p["address"] = .object(address)
             }
             job["payer"] = .object(p)
         }

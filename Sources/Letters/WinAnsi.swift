@@ -1,3 +1,4 @@
+import Foundation
 import Records
 
 /// Windows-1252 ("WinAnsiEncoding" in PDF): what the PDF's standard fonts and the LST's print
@@ -13,7 +14,28 @@ public enum WinAnsi {
         return map
     }()
 
-    /// The bytes of UTF-8 `text`; a character Windows-1252 lacks becomes `?`.
+    /// Letters of the Latin Extended blocks (U+0100…U+024F, U+1E00…U+1EFF: Polish, Czech,
+    /// Hungarian, Romanian, Turkish, Vietnamese names) that Windows-1252 lacks, by the one ASCII
+    /// letter ICU's Latin-ASCII transform gives them (ő → o, Ł → L, ễ → e): a name prints with
+    /// its base letters, as the LST's address block folds it, not with `?`. Made on the first
+    /// character Windows-1252 lacks (some 30 ms).
+    static let folded: [UInt32: UInt8] = {
+        var map: [UInt32: UInt8] = [:]
+        let transform = StringTransform(rawValue: "Latin-ASCII")
+        for range in [0x100...0x24F, 0x1E00...0x1EFF] {
+            for value in range {
+                guard let scalar = Unicode.Scalar(UInt32(value)),
+                    let ascii = String(Character(scalar)).applyingTransform(transform, reverse: false),
+                    ascii.unicodeScalars.count == 1, let base = ascii.unicodeScalars.first, base.value >= 0x41, base.value < 0x7F
+                else { continue }
+                map[UInt32(value)] = UInt8(base.value)
+            }
+        }
+        return map
+    }()
+
+    /// The bytes of UTF-8 `text`; a character Windows-1252 lacks becomes its base letter
+    /// (`folded`), else `?`.
     public static func encode(_ text: [UInt8]) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(text.count)
@@ -42,8 +64,8 @@ public enum WinAnsi {
 
     /// Writes the Windows-1252 bytes of UTF-8 `text` at `out`, which has room for `text.count`
     /// bytes (a character is one byte here and at least one in UTF-8), and returns how many:
-    /// runs of ASCII (most of a letter) copied at once, a malformed sequence or a character
-    /// Windows-1252 lacks as `?`.
+    /// runs of ASCII (most of a letter) copied at once, a Latin letter Windows-1252 lacks as its
+    /// base letter, a malformed sequence or any other character it lacks as `?`.
     static func write(_ text: UnsafeBufferPointer<UInt8>, to out: UnsafeMutablePointer<UInt8>) -> Int {
         var i = 0
         var w = 0
@@ -84,6 +106,8 @@ public enum WinAnsi {
             } else if scalar >= 0xA0 && scalar <= 0xFF {
                 out[w] = UInt8(scalar)
             } else if let byte = high[scalar] {
+                out[w] = byte
+            } else if let byte = Self.folded[scalar] {
                 out[w] = byte
             } else {
                 out[w] = UInt8(ascii: "?")

@@ -42,6 +42,24 @@ func strings(_ page: [PageLine]) -> [String] {
         #expect(page.allSatisfy { $0.count <= 20 })
     }
 
+    /// "A page never ends inside a line": a line wrapped to 3 pieces, reached with 2 lines left,
+    /// goes whole onto the next page (a Pix copia-e-cola code split by a page cannot be pasted);
+    /// a line longer than a whole page still goes on from one page to the next.
+    @Test func aWrappedLineIsNeverSplitAcrossPages() {
+        let long = "aaaa bbbb cccc dddd eeee ffff gggg hhhh iiii jjjj kkkk llll"  // 3 pieces of 20
+        let laid = Pager.layout((1...8).map { text("l\($0)") } + [text(long), text("end")], small)
+        #expect(laid.pages.count == 2)
+        let first = strings(laid.pages[0])
+        let second = strings(laid.pages[1])
+        #expect(first[7] == "l8" && first[8] == "" && first[9] == "", "\(first)")
+        #expect(Array(second[0..<4]) == ["aaaa bbbb cccc dddd", "eeee ffff gggg hhhh", "iiii jjjj kkkk llll", "end"], "\(second)")
+        // 11 pieces cannot fit any page of 10: they fill page 1 and go on.
+        let huge = (1...11).map { String(repeating: Character(UnicodeScalar(UInt8(96 + $0))), count: 19) }.joined(separator: " ")
+        let over = Pager.layout([text("x"), text(huge)], small)
+        #expect(over.pages.count == 2)
+        #expect(strings(over.pages[0])[1] == String(repeating: "a", count: 19) && strings(over.pages[1])[0] == String(repeating: "j", count: 19))
+    }
+
     @Test func aBarcodeIsNeverSplitAcrossPages() {
         let digits = Array(String(repeating: "7", count: 44).utf8)
         // 8 lines leave 2 of the 10: the barcode (4 lines) goes to the next page.
@@ -152,6 +170,14 @@ func strings(_ page: [PageLine]) -> [String] {
     @Test func accentsAreOneByteEach() {
         // ç E7, ã E3, é E9, º BA, € 80, “ 93, ” 94; ✓ has no Windows-1252 byte.
         #expect(WinAnsi.encode(Array("ção é nº €“”✓".utf8)) == [0xE7, 0xE3, 0x6F, 0x20, 0xE9, 0x20, 0x6E, 0xBA, 0x20, 0x80, 0x93, 0x94, 0x3F])
+    }
+
+    /// Names of other Latin-script languages print with their base letters where Windows-1252
+    /// lacks the letter (ő, ễ, Ł, Ż, ć, ș), keeping those it has (ó, á); a character of no Latin
+    /// letter (Cyrillic Ж) is still `?`. One byte per character: the page width holds.
+    @Test func latinLettersWindows1252LacksPrintAsTheirBaseLetter() {
+        #expect(WinAnsi.encode(Array("Zsófia Kőváry Nguyễn".utf8)) == Array("Zs".utf8) + [0xF3] + Array("fia Kov".utf8) + [0xE1] + Array("ry Nguyen".utf8))
+        #expect(WinAnsi.encode(Array("Łukasz Żółć Ștefan Ж".utf8)) == Array("Lukasz Z".utf8) + [0xF3] + Array("lc Stefan ?".utf8))
     }
 
     @Test func brokenUTF8BecomesQuestionMarks() {

@@ -72,6 +72,21 @@ let allTemplates = ["--template", "cobranca-30.txt", "--template", "lembrete-5.t
         #expect(Barcode(unchecked: Array(barcode.utf8)).amountCents == 312900)
     }
 
+    /// A CEP given with its separators (`80010-000`) and a UF in small letters are accepted
+    /// (docs/letters.md "Addresses"), and the job carries them as docs/records.md says: the CEP
+    /// as 8 digits, the UF in capitals.
+    @Test func aJobCarriesTheCEPAsEightDigits() throws {
+        let dir = try lettersWorkdir()
+        let titles = String(decoding: bytes(dir + "/titulos.jsonl"), as: UTF8.self)
+            .replacingOccurrences(of: #""state":"PR","cep":"80010000""#, with: #""state":"pr","cep":"80010-000""#)
+        #expect(titles.contains("80010-000"))
+        try Data(titles.utf8).write(to: URL(fileURLWithPath: dir + "/titulos.jsonl"))
+        let r = troca(selectArgs, cwd: dir)
+        let maria = try #require(r.records.first { (($0["payer"] as? [String: Any])?["name"] as? String)?.hasPrefix("Maria") == true })
+        let address = try #require((maria["payer"] as? [String: Any])?["address"] as? [String: Any])
+        #expect(address["cep"] as? String == "80010000" && address["state"] as? String == "PR", "\(address)")
+    }
+
     @Test func commitAppendsAndARepeatIsSkipped() throws {
         let dir = try lettersWorkdir()
         let before = bytes(dir + "/sent.jsonl")
