@@ -161,7 +161,7 @@ ACCOUNTS = {
     "033": {"agency": "3456", "agency_digit": "7", "account": "013000123", "account_digit": "4",
             "convenio": "345600001234567", "collection_account": "013000123", "collection_account_digit": "4"},
     "085": {"agency": "0101", "agency_digit": "5", "account": "1234567", "account_digit": "8", "convenio": "123456"},
-    "104": {"agency": "1234", "agency_digit": "5", "convenio": "123456", "beneficiary_code": "123456"},
+    "104": {"agency": "1234", "agency_digit": "5", "convenio": "123456"},
     "237": {"agency": "1234", "agency_digit": "5", "account": "0012345", "account_digit": "6",
             "convenio": "00000000000001234567"},
     "341": {"agency": "1234", "account": "12345", "account_agency_digit": dac_mod10("1234" + "12345")},

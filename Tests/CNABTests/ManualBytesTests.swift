@@ -123,4 +123,37 @@ import Testing
         #expect(objects.first { $0["record"] as? String == "batch" }?["bank_carteira"] as? String == "17")
         #expect(objects.first { $0["record"] as? String == "title" }?["carteira"] as? String == "7")
     }
+
+    // MARK: Caixa CNAB 240
+
+    @Test("Caixa 240: the convênio alone fills header 59-64, batch header 34-39 and 60-65, and P 24-29")
+    func caixaBeneficiario() throws {
+        // CX240 (cnab-boleto-facts A.10): código do beneficiário at P 24-29; header de arquivo
+        // 59-64 and header de lote 34-39 and 60-65 carry the same code (every Caixa remessa of the
+        // corpus repeats it in all four).
+        let r = try Self.write([Self.title240("104")], format: .cnab240, bank: "104")
+        try #require(r.count == 6)
+        // Without a file record, the file header has no convênio; the batch header takes the título's.
+        #expect(Self.at(r[1], 34, 39) == "123456")
+        #expect(Self.at(r[1], 60, 65) == "123456")
+        #expect(Self.at(try #require(Self.segmentP(r)), 24, 29) == "123456")
+        let header = #"{"record":"file","part":"header","convenio":"654321"}"#
+        let withHeader = try Self.write([header, Self.title240("104")], format: .cnab240, bank: "104")
+        #expect(Self.at(withHeader[0], 59, 64) == "654321")
+        // Read back: one path, `convenio`, in file, batch and title.
+        let parsed = try WriterTests.parse(withHeader.map { $0 + [0x0D, 0x0A] }.joined().map { $0 })
+        let objects = parsed.lines.map(WriterTests.object)
+        #expect(objects.first { $0["record"] as? String == "file" }?["convenio"] as? String == "654321")
+        #expect(objects.first { $0["record"] as? String == "batch" }?["convenio"] as? String == "123456")
+        #expect(objects.first { $0["record"] as? String == "title" }?["convenio"] as? String == "123456")
+        #expect(!parsed.lines.contains { String(decoding: $0, as: UTF8.self).contains("beneficiary_code") })
+    }
+
+    @Test("Caixa 240 retorno: the código do beneficiário of batch header 60-65 and T 24-29 is read as convenio")
+    func caixaRetorno() throws {
+        let parsed = try WriterTests.parse(WriterTests.bytes("Fixtures/samples/cnab240/104/retorno.ret"))
+        let objects = parsed.lines.map(WriterTests.object)
+        #expect(objects.first { $0["record"] as? String == "batch" }?["convenio"] as? String == "123456")
+        #expect(objects.filter { $0["record"] as? String == "event" }.allSatisfy { $0["convenio"] as? String == "123456" })
+    }
 }
