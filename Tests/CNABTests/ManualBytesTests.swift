@@ -156,4 +156,37 @@ import Testing
         #expect(objects.first { $0["record"] as? String == "batch" }?["convenio"] as? String == "123456")
         #expect(objects.filter { $0["record"] as? String == "event" }.allSatisfy { $0["convenio"] as? String == "123456" })
     }
+
+    // MARK: CNAB 400 headers and fixed codes
+
+    @Test(
+        "CNAB 400 remessa header 80-94: the bank's name when the input gives none",
+        arguments: [
+            ("001", "BANCODOBRASIL  "), ("033", "SANTANDER      "), ("104", "C ECON FEDERAL "), ("237", "BRADESCO       "),
+            ("341", "BANCO ITAU SA  "), ("748", "SICREDI        "), ("756", "BANCOOBCED     "),
+        ])
+    func bankName400(bank: String, name: String) throws {
+        // cnab-boleto-facts B.1 (80-94 nome do banco); the literals as laravel-boleto writes them
+        // and the corpus remessas carry them (Sicoob: brcobranca and pyCobranca; Caixa: LB,
+        // Boleto.Net and brcobranca; Sicredi: the SIC400 literal as LB and others write it).
+        let options = CNABWriteOptions(format: .cnab400, bank: bank, date: CivilDate(year: 2026, month: 11, day: 30)!)
+        let (bytes, _) = try CNABWriter(library: LayoutLibrary(), options: options).write(
+            MemorySource([]), file: "-", diagnostics: DiagnosticSink { _ in })
+        let r = Self.records(bytes)
+        #expect(Self.at(r[0], 77, 94) == bank + name)
+        // The input's own name wins.
+        let given = try Self.write([#"{"record":"file","part":"header","convenio":"12345","bank_name":"OUTRO NOME"}"#], format: .cnab400, bank: bank)
+        #expect(Self.at(given[0], 80, 94) == "OUTRO NOME     ")
+    }
+
+    @Test("Caixa 400 detail 394 moeda 1 and Sicoob 400 detail 75-76 parcela 01 when the título gives none")
+    func fixedCodes400() throws {
+        // cnab-boleto-facts B.2: Caixa (CX400 Anexo II) 394 moeda `1`; Sicoob (SCB 03) 75-76
+        // parcela, 01 a parcela única (brcobranca and pyCobranca samples).
+        let title = #"{"record":"title","nosso_numero":"1001","document_number":"DOC1","due_date":"2026-04-10","amount_cents":100,\#(Self.payer)}"#
+        let caixa = try Self.write([title], format: .cnab400, bank: "104")
+        #expect(Self.at(caixa[1], 394, 394) == "1")
+        let sicoob = try Self.write([title], format: .cnab400, bank: "756")
+        #expect(Self.at(sicoob[1], 75, 76) == "01")
+    }
 }
