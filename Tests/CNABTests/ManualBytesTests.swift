@@ -189,4 +189,18 @@ import Testing
         let sicoob = try Self.write([title], format: .cnab400, bank: "756")
         #expect(Self.at(sicoob[1], 75, 76) == "01")
     }
+
+    // MARK: Itaú CNAB 240
+
+    @Test("Itaú 240: header 71 and batch header 72 blank, the agência/conta DAC at 72 and 73, even given an account digit")
+    func itauHeaderDAC() throws {
+        // ITA240 (cnab-boleto-facts A.10: P 36 blank, 37 DAC); laravel-boleto Cnab240 Itau header
+        // 71 blank, 72 DAC; the Trust-Code/kmee remessas and the eduardordm retorno of the corpus.
+        let header = #"{"record":"file","part":"header","agency":"1234","account":"12345","account_digit":"9","account_agency_digit":"6"}"#
+        let title = #"{"record":"title","agency":"1234","account":"12345","account_digit":"9","account_agency_digit":"6","carteira":"109","nosso_numero":"1001","document_number":"DOC1","due_date":"2026-04-10","amount_cents":100,\#(Self.payer)}"#
+        let r = try Self.write([header, title], format: .cnab240, bank: "341")
+        #expect(Self.at(r[0], 71, 72) == " 6")
+        #expect(Self.at(r[1], 72, 73) == " 6")
+        #expect(Self.at(try #require(Self.segmentP(r)), 36, 37) == " 6")
+    }
 }
