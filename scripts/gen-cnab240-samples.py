@@ -157,11 +157,11 @@ def role(layout, name):
 # código do beneficiário).
 ACCOUNTS = {
     "001": {"agency": "3214", "agency_digit": "0", "account": "123456", "account_digit": "7", "convenio": "1234567",
-            "carteira": "17", "carteira_variation": "019"},
+            "bank_carteira": "17", "carteira_variation": "019"},
     "033": {"agency": "3456", "agency_digit": "7", "account": "013000123", "account_digit": "4",
             "convenio": "345600001234567", "collection_account": "013000123", "collection_account_digit": "4"},
     "085": {"agency": "0101", "agency_digit": "5", "account": "1234567", "account_digit": "8", "convenio": "123456"},
-    "104": {"agency": "1234", "agency_digit": "5", "convenio": "123456", "beneficiary_code": "123456"},
+    "104": {"agency": "1234", "agency_digit": "5", "convenio": "123456"},
     "237": {"agency": "1234", "agency_digit": "5", "account": "0012345", "account_digit": "6",
             "convenio": "00000000000001234567"},
     "341": {"agency": "1234", "account": "12345", "account_agency_digit": dac_mod10("1234" + "12345")},
@@ -185,7 +185,7 @@ def company(bank, direction):
         if bank in RETORNO_CONVENIO:
             values["convenio"] = RETORNO_CONVENIO[bank]
         # The bank leaves the convênio's carteira and variação blank in the retorno headers.
-        values.pop("carteira", None)
+        values.pop("bank_carteira", None)
         values.pop("carteira_variation", None)
     return values
 

@@ -107,7 +107,8 @@ def common(bank, direction):
         "account": "12345",
         "account_digit": "6",
         "convenio": "12345",
-        "bank_name": "BANCO " + bank,
+        # A remessa's header takes the bank's name from its layout's default (B.1: 80-94).
+        **({"bank_name": "BANCO " + bank} if direction == "retorno" else {}),
     }
 
 

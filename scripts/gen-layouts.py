@@ -37,6 +37,8 @@ def field(f):
     truncate = "" if "truncate" not in f else ", truncate: " + ("true" if f["truncate"] else "false")
     if "keep_case" in f:
         truncate += ", keepCase: " + ("true" if f["keep_case"] else "false")
+    if "same_as" in f:
+        truncate += ", sameAs: " + lit(f["same_as"])
     return ("FieldLayout(name: {}, pos: {}, picture: {}, format: {}, enum: {}, default: {}, to: {}, doc: {}{})"
             .format(lit(f["name"]), json.dumps(f["pos"]), lit(f["picture"]), lit(f.get("format")),
                     strdict(f.get("enum")), lit(f.get("default")), lit(f.get("to")), lit(f.get("doc")), truncate))

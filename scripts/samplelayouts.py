@@ -119,7 +119,11 @@ class Renderer:
                 by_to.setdefault(f["to"], []).append(f)
         line = []
         consumed = {}
+        by_name = {f["name"]: f for f in record["fields"]}
         for f in record["fields"]:
+            if "same_as" in f:
+                # Written as the field it repeats is (layouts/README.md, `same_as`).
+                f = dict(by_name[f["same_as"]], name=f["name"], pos=f["pos"])
             to = f.get("to")
             value = None
             if to in structural:

@@ -110,6 +110,10 @@ public struct CNABWriter {
     /// `optional.kind`, S by its kind): a título's value there that the selector does not
     /// accept is not a reason to write the record (its other values may still be).
     let selectorChecks: [SelectorCheck]
+    /// The output paths the file trailer shares with the file header (`bank` aside, which has
+    /// its own rule): a trailer the input does not give a value for repeats the header's, as
+    /// Sicredi 400's repeats the código do beneficiário (SIC400 trailer 6-10, header 27-31).
+    let trailerRepeats: [String]
 
     struct SelectorCheck {
         var record: Int
@@ -261,6 +265,20 @@ public struct CNABWriter {
         }
         fileTotalCapacity = totalCapacity(trailer)
         batchTotalCapacity = totalCapacity(batchTrailer)
+        trailerRepeats = plans[trailer].pathList.filter { $0 != "bank" && plans[header].paths.contains($0) }
+    }
+
+    /// The value at a dotted output path of `object`: a member named by the whole path, else
+    /// the path's keys through nested objects.
+    static func value(_ object: JSONObject, at path: String) -> JSONValue? {
+        if let v = object[path] { return v }
+        var current = object
+        let keys = path.split(separator: ".").map(String.init)
+        for key in keys.dropLast() {
+            guard let next = current[key]?.object else { return nil }
+            current = next
+        }
+        return keys.last.flatMap { current[$0] }
     }
 
     /// The layout's name.
@@ -530,6 +548,9 @@ public struct CNABWriter {
             closeBatch()
             state.records += 1
             if state.fileTrailer["bank"] == nil { state.fileTrailer["bank"] = state.header["bank"] ?? .string(writer.options.bank) }
+            for path in writer.trailerRepeats where CNABWriter.value(state.fileTrailer, at: path) == nil {
+                if let v = CNABWriter.value(state.header, at: path) { state.fileTrailer[path] = v }
+            }
             let r = writer.fileTrailer
             write(r, values: state.fileTrailer, computed: computed(r, file: true))
             warnCounts(state.truncated, "write.truncated", "cut to its field")

@@ -206,12 +206,16 @@ enum Transliteration {
 extension RecordProgram {
     /// Compiles a record's groups: fields with one output path (not `_`-prefixed) are grouped.
     init(_ record: CompiledRecord, selected: [Int: String], trie: PathTrie) {
-        var groups: [(to: String?, fields: [Int])] = []
+        // A field that repeats another (`same_as`) is a group of its own, written from that
+        // field's path and default (lint: the same picture).
+        var groups: [(to: String?, fields: [Int], like: Int?)] = []
         for (i, field) in record.fields.enumerated() {
-            if let to = field.to, !to.hasPrefix("_"), let g = groups.firstIndex(where: { $0.to == to }) {
+            if let target = field.sameAs, let t = record.fields.firstIndex(where: { $0.name == target }) {
+                groups.append((record.fields[t].to, [i], t))
+            } else if let to = field.to, !to.hasPrefix("_"), let g = groups.firstIndex(where: { $0.to == to && $0.like == nil }) {
                 groups[g].fields.append(i)
             } else {
-                groups.append((field.to, [i]))
+                groups.append((field.to, [i], nil))
             }
         }
         var ops: [FieldOp] = []
@@ -221,7 +225,9 @@ extension RecordProgram {
         var enums: [EnumRef] = []
         for group in groups {
             let fields = group.fields.map { record.fields[$0] }
-            let first = fields[0]
+            // The field whose value and default it is (itself, but for a `same_as`).
+            let first = group.like.map { record.fields[$0] } ?? fields[0]
+            let start = fields[0].start
             let length = fields.reduce(0) { $0 + $1.length }
             var source = FieldOp.Source.none
             var constant: [UInt8]? = nil
@@ -247,7 +253,7 @@ extension RecordProgram {
             }
             ops.append(
                 FieldOp(
-                    source: source, path: source == .path ? trie.byPath[group.to!]! : -1, start: Int32(first.start), length: Int32(length),
+                    source: source, path: source == .path ? trie.byPath[group.to!]! : -1, start: Int32(start), length: Int32(length),
                     firstSpot: Int32(spots.count), spotCount: Int32(fields.count), format: first.format, numeric: numeric,
                     document: first.format == .document, freeText: first.truncate ?? Transliteration.isFreeText(first.to), keepCase: first.keepCase,
                     isEnum: first.format == .enumeration, isReasons: first.format.reasonWidth != nil,
@@ -268,7 +274,7 @@ extension RecordProgram {
             for f in fields { spots.append(FieldSpot(start: Int32(f.start), length: Int32(f.length), numeric: f.picture.kind == .numeric)) }
             infos.append(
                 FieldInfo(
-                    name: first.name, to: group.to, picture: first.picture.text, enumNames: enumNames, enumCodes: enumCodes,
+                    name: fields[0].name, to: group.to, picture: first.picture.text, enumNames: enumNames, enumCodes: enumCodes,
                     defaultCell: defaultCell, constant: constant))
         }
         self.init(ops: ops, spots: spots, infos: infos, pool: pool + [0], enums: enums)

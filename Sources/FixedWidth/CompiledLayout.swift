@@ -74,6 +74,8 @@ public struct CompiledField: Sendable {
     public let enumMap: [EnumEntry]
     /// Offsets and format, for the hot path.
     public internal(set) var spec: FieldSpec
+    /// The layout's `same_as`: the field of the same record this one repeats when written.
+    public var sameAs: String? = nil
 
     /// 0-based start offset in the record.
     public var start: Int { spec.start }
@@ -169,7 +171,7 @@ public struct CompiledLayout: Sendable {
                         keepCase: field.keepCase ?? false, enumMap: entries,
                         spec: FieldSpec(
                             start: field.pos[0] - 1, length: field.pos[1] - field.pos[0] + 1, format: format,
-                            typeOffset: -1, enumIndex: enumIndex)))
+                            typeOffset: -1, enumIndex: enumIndex), sameAs: field.sameAs))
             }
             for i in fields.indices where fields[i].format == .document {
                 if let to = fields[i].to, to.hasSuffix("document") {

@@ -160,10 +160,16 @@ public struct FieldLayout: Sendable, Codable, Hashable {
     /// Whether `cnab write` keeps this text field's letters as given instead of uppercasing them:
     /// case-sensitive identifiers (a Pix txid, an EVP key, a URL).
     public var keepCase: Bool? = nil
+    /// Another field of the same record that this one repeats: `cnab write` fills it as it
+    /// fills that one (its value, else its default); reading emits only that one. For a value a
+    /// manual puts twice in one record (Caixa's código do beneficiário, header de lote 34-39 and
+    /// 60-65), which one output path holds.
+    public var sameAs: String? = nil
 
     enum CodingKeys: String, CodingKey {
         case name, pos, picture, format, `enum`, `default`, to, doc, truncate
         case keepCase = "keep_case"
+        case sameAs = "same_as"
     }
 
     /// Whether this field is a named filler.

@@ -34,7 +34,7 @@ public enum LayoutLint {
     static let codeKeys: Set<String> = ["kind", "name", "version", "doc", "movements", "reasons", "remessa_movements"]
     static let recordKeys: Set<String> = ["name", "role", "starts_group", "requires", "fallback", "select", "fields", "doc"]
     static let selectKeys: Set<String> = ["pos", "values"]
-    static let fieldKeys: Set<String> = ["name", "pos", "picture", "format", "enum", "default", "to", "doc", "truncate", "keep_case"]
+    static let fieldKeys: Set<String> = ["name", "pos", "picture", "format", "enum", "default", "to", "doc", "truncate", "keep_case", "same_as"]
     /// Field formats the engine reads.
     public static let formats = Set(["ddMMyyyy", "ddMMyy", "yyyyMMdd", "HHmmss", "int", "document", "enum"]).union(FieldFormat.reasonWidths.keys)
     /// Structural `to` names the engine uses.
@@ -239,6 +239,19 @@ public enum LayoutLint {
                 add(
                     fp + ".keep_case", "layout.keep-case",
                     "keep_case applies to text fields (X pictures) with an output path; \(field.name) is \(field.picture)\(field.to == nil ? " without one" : "")")
+            }
+            if let target = field.sameAs {
+                // A repeat of another field of the record: written as it is, so the same picture,
+                // and a value of its own only through it.
+                let other = record.fields.first { $0.name == target && $0.name != field.name }
+                if let other, other.sameAs == nil, other.picture == field.picture, let to = other.to, !to.hasPrefix("_"),
+                    field.to == nil, field.default == nil, field.format == nil
+                {
+                } else {
+                    add(
+                        fp + ".same_as", "layout.same-as",
+                        "same_as names another field of \(record.name) with an output path and the same picture, and the field has no to, default or format of its own; \(field.name) names \"\(target)\"")
+                }
             }
             if field.truncate == true, picture.kind != .alphanumeric || field.to == nil || field.to!.hasPrefix("_") {
                 add(

@@ -39,6 +39,12 @@ struct LayoutLintTests {
         #expect(
             Self.lint([Self.tipo, fieldJSON("codigo", 2, 4, "9(3)", #""format": "enum", "enum": { "001": "a" }, "to": "kind""#), Self.nome])
                 .isEmpty)
+        // A field repeating another of the record (`same_as`: Caixa's código do beneficiário).
+        #expect(
+            Self.lint([
+                Self.tipo, fieldJSON("codigo", 2, 4, "9(3)", #""to": "convenio""#), fieldJSON("repete", 5, 7, "9(3)", #""same_as": "codigo""#),
+                fieldJSON("nome", 8, 10, "X(3)"),
+            ]).isEmpty)
     }
 
     @Test(
@@ -47,6 +53,17 @@ struct LayoutLintTests {
             LintCase(
                 label: "keep_case on a number", fields: [tipo, fieldJSON("codigo", 2, 4, "9(3)", #""to": "code", "keep_case": true"#), nome],
                 code: "layout.keep-case", path: "records[0].fields[1].keep_case", fragment: "keep_case applies to text fields"),
+            LintCase(
+                label: "same_as naming no field", fields: [tipo, fieldJSON("codigo", 2, 4, "9(3)", #""same_as": "outro""#), nome],
+                code: "layout.same-as", path: "records[0].fields[1].same_as", fragment: "codigo names \"outro\""),
+            LintCase(
+                label: "same_as of another picture",
+                fields: [tipo, fieldJSON("codigo", 2, 4, "9(3)", #""to": "convenio""#), fieldJSON("repete", 5, 6, "9(2)", #""same_as": "codigo""#), fieldJSON("nome", 7, 10, "X(4)")],
+                code: "layout.same-as", path: "records[0].fields[2].same_as", fragment: "the same picture"),
+            LintCase(
+                label: "same_as with a to of its own",
+                fields: [tipo, fieldJSON("codigo", 2, 4, "9(3)", #""to": "convenio""#), fieldJSON("repete", 5, 7, "9(3)", #""to": "other", "same_as": "codigo""#), fieldJSON("nome", 8, 10, "X(3)")],
+                code: "layout.same-as", path: "records[0].fields[2].same_as", fragment: "no to, default or format of its own"),
             LintCase(
                 label: "gap", fields: [tipo, nome], code: "layout.gap", path: "records[0].fields[1]",
                 fragment: "positions 2-4 of r are not covered: declare a filler_002 field"),
