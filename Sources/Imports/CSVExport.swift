@@ -79,18 +79,30 @@ public struct CSVExport: Sendable {
         endRow(&out)
     }
 
-    /// Why the object at node 0 of `tape` cannot be exported: a `*_cents` value that is not
-    /// integer centavos (`1.5`, `1e2`, `"100"`, `true`), which a spreadsheet would show, and
-    /// `troca import` read back, as another amount. Returns the message and the value's node.
-    public func problem(_ tape: JSONTape) -> (message: String, node: Int)? {
-        for (i, path) in paths.enumerated() where path.last?.hasSuffix("_cents") == true {
+    /// Why the object at node 0 of `tape` cannot be exported, column by column: a `*_cents`
+    /// value that is not integer centavos (`1.5`, `1e2`, `"100"`, `true`: `export.cents`), which
+    /// a spreadsheet would show, and `troca import` read back, as another amount; a string with
+    /// a NUL character (`"a\u0000b"`: `export.nul`), which no CSV cell carries as text (`troca
+    /// import` refuses a file with a NUL byte as binary, `csv.binary`, and so do spreadsheets).
+    /// Returns the first, with its code and the value's node.
+    public func problem(_ tape: JSONTape) -> (code: String, message: String, node: Int)? {
+        for (i, path) in paths.enumerated() {
             guard let node = CSVExport.find(path, in: tape) else { continue }
             let kind = tape[node].kind
-            if kind == .null || kind == .integer { continue }
-            if kind == .number, amount(digits: Array(tape.bytes(node))) != nil { continue }
-            var found: [UInt8] = []
-            tape.value(at: node).write(to: &found)
-            return ("expected integer centavos in \(columns[i]), found \(String(decoding: found, as: UTF8.self))", node)
+            if path.last?.hasSuffix("_cents") == true {
+                if kind == .null || kind == .integer { continue }
+                if kind == .number, amount(digits: Array(tape.bytes(node))) != nil { continue }
+                var found: [UInt8] = []
+                tape.value(at: node).write(to: &found)
+                return ("export.cents", "expected integer centavos in \(columns[i]), found \(String(decoding: found, as: UTF8.self))", node)
+            }
+            if kind == .string, tape.bytes(node).contains(0) {
+                return (
+                    "export.nul",
+                    "\(columns[i]) holds a NUL character (U+0000), which a CSV file cannot carry as text (troca import refuses such a file as binary data): the record is not exported",
+                    node
+                )
+            }
         }
         return nil
     }

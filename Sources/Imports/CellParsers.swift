@@ -20,15 +20,65 @@ public enum CellParsers {
     public static func amount(_ text: UnsafeBufferPointer<UInt8>, style: AmountStyle = .auto) -> Result<Int, ParseProblem> {
         let dot = UInt8(ascii: "."), comma = UInt8(ascii: ",")
         var i = 0
-        let n = text.count
         var negative = false
-        func bad() -> Result<Int, ParseProblem> {
-            .failure(ParseProblem("expected an amount such as 1.234,56 or 1234.56, found \(quote(text))"))
+        // Whether the cell is UTF-8 (else Windows-1252), looked at only when a byte beyond ASCII
+        // may be a no-break space.
+        var utf8: Bool? = nil
+        /// The bytes of a blank at `k`: a space, or a no-break space (U+00A0; U+202F narrow, as
+        /// CLDR's pt-BR currency format writes after R$) in the cell's encoding; 0 for none.
+        func blank(_ k: Int) -> Int {
+            let c = text[k]
+            if c == 0x20 { return 1 }
+            if c < 0x80 { return 0 }
+            if utf8 == nil { utf8 = TextBytes.isValidUTF8(text) }
+            if utf8 == true {
+                if c == 0xC2, k + 1 < text.count, text[k + 1] == 0xA0 { return 2 }
+                if c == 0xE2, k + 2 < text.count, text[k + 1] == 0x80, text[k + 2] == 0xAF { return 3 }
+                return 0
+            }
+            return c == 0xA0 ? 1 : 0
         }
-        if i < n, text[i] == UInt8(ascii: "-") { negative = true; i += 1; while i < n, text[i] == 0x20 { i += 1 } }
+        // Blanks around the value (the caller trimmed spaces and tabs, not no-break spaces).
+        var n = text.count
+        while n > 0 {
+            if text[n - 1] == 0x20 {
+                n -= 1
+            } else if text[n - 1] < 0x80 {
+                break
+            } else if n >= 2, blank(n - 2) == 2 {
+                n -= 2
+            } else if n >= 3, blank(n - 3) == 3 {
+                n -= 3
+            } else if blank(n - 1) == 1 {
+                n -= 1
+            } else {
+                break
+            }
+        }
+        func skipBlanks() {
+            while i < n {
+                let w = blank(i)
+                if w == 0 { return }
+                i += w
+            }
+        }
+        func bad(at k: Int = -1) -> Result<Int, ParseProblem> {
+            // A blank between the digits: the thousands separator of another locale (fr-FR,
+            // a no-break space), or the digits of two cells run together.
+            var hint = ""
+            if k >= 0, blank(k) > 0 {
+                hint = " (a blank is not a thousands separator: write 1.234,56 or 1234,56)"
+            } else if k >= 0, text[k] >= 0x80 {
+                // Beyond ASCII and printing like one (U+2212 MINUS SIGN, a full-width digit).
+                hint = " (\(character(in: text, at: k)) is not a digit, separator or sign an amount may have)"
+            }
+            return .failure(ParseProblem("expected an amount such as 1.234,56 or 1234.56, found \(quote(text))\(hint)"))
+        }
+        skipBlanks()
+        if i < n, text[i] == UInt8(ascii: "-") { negative = true; i += 1; skipBlanks() }
         if i + 1 < n, text[i] == UInt8(ascii: "R"), text[i + 1] == UInt8(ascii: "$") {
             i += 2
-            while i < n, text[i] == 0x20 { i += 1 }
+            skipBlanks()
             if !negative, i < n, text[i] == UInt8(ascii: "-") { negative = true; i += 1 }
         }
         let from = i
@@ -47,7 +97,7 @@ public enum CellParsers {
                 lastSep = c
                 run = 0
             } else {
-                return bad()
+                return bad(at: i)
             }
             i += 1
         }
@@ -265,9 +315,55 @@ public enum CellParsers {
         return .success(())
     }
 
+    /// A cell's text in quotes for a message (UTF-8, or Windows-1252 bytes), cut after 40
+    /// characters; a character that prints as nothing or as a blank but is not a space (a
+    /// no-break space, a control, a zero-width mark) is shown as its code, `<U+00A0>`.
     static func quote<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
         let text = TextBytes.decode(bytes)
-        return "\"" + (text.count > 40 ? String(text.prefix(40)) + "…" : text) + "\""
+        let shown = text.count > 40 ? String(text.prefix(40)) + "…" : text
+        var out = String.UnicodeScalarView()
+        for s in shown.unicodeScalars {
+            if isInvisible(s) {
+                out.append(contentsOf: "<\(code(s))>".unicodeScalars)
+            } else {
+                out.append(s)
+            }
+        }
+        return "\"" + String(out) + "\""
+    }
+
+    /// Whether a character prints as nothing or as a blank without being a space.
+    static func isInvisible(_ s: Unicode.Scalar) -> Bool {
+        if s == " " { return false }
+        if s.value < 0x20 || (0x7F...0x9F).contains(s.value) { return true }
+        let p = s.properties
+        return p.isWhitespace || p.generalCategory == .format || p.generalCategory == .control
+    }
+
+    /// `U+00A0`.
+    static func code(_ s: Unicode.Scalar) -> String {
+        let hex = String(s.value, radix: 16, uppercase: true)
+        return "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+    }
+
+    /// The character that starts at byte `k` of a cell, for a message: `"_"` for ASCII,
+    /// `"５" (U+FF15 FULLWIDTH DIGIT FIVE)` beyond it (decoded as UTF-8 when the cell is, else
+    /// as Windows-1252: never a UTF-8 byte shown as a Latin-1 letter), `U+00A0 NO-BREAK SPACE`
+    /// for one that prints as nothing or as a blank.
+    static func character(in text: UnsafeBufferPointer<UInt8>, at k: Int) -> String {
+        var scalar = Unicode.Scalar(text[k])
+        if text[k] >= 0x80 {
+            if TextBytes.isValidUTF8(text) {
+                var bytes = text[k...].makeIterator()
+                var decoder = UTF8()
+                if case .scalarValue(let s) = decoder.decode(&bytes) { scalar = s }
+            } else if let s = Unicode.Scalar(TextBytes.cp1252Scalar(text[k])) {
+                scalar = s
+            }
+        }
+        let named = code(scalar) + (scalar.properties.name.map { " " + $0 } ?? "")
+        if isInvisible(scalar) { return named }
+        return "\"\(Character(scalar))\"" + (scalar.isASCII ? "" : " (\(named))")
     }
 }
 

@@ -206,13 +206,13 @@ public struct ColumnMap: Sendable, Hashable {
             guard columns.isEmpty != (value == nil) else {
                 throw MapError("fields[\(n)] (\(to)): give either \"column\"/\"columns\" or a constant \"value\"")
             }
-            let typeName = f["type"] as? String ?? ColumnMap.defaultType(for: to).rawValue
+            let typeName = try ColumnMap.string(f, "type", n, to) ?? ColumnMap.defaultType(for: to).rawValue
             let type = CellType(rawValue: typeName)
             guard CellType.all.contains(type) else {
                 throw MapError("fields[\(n)] (\(to)): unknown type \"\(typeName)\" (known: \(CellType.all.map(\.rawValue).joined(separator: ", ")))")
             }
             try ColumnMap.check(type: type, for: to, n)
-            let format = f["format"] as? String
+            let format = try ColumnMap.string(f, "format", n, to)
             if let format {
                 switch type {
                 case .amount where CellParsers.AmountStyle(rawValue: format) != nil: break
@@ -235,10 +235,32 @@ public struct ColumnMap: Sendable, Hashable {
             }
             fields.append(
                 FieldMapping(
-                    to: to, columns: columns, separator: f["separator"] as? String ?? " ", value: value,
-                    defaultValue: f["default"].map { "\($0)" }, required: f["required"] as? Bool ?? false, type: type,
+                    to: to, columns: columns, separator: try ColumnMap.string(f, "separator", n, to) ?? " ", value: value,
+                    defaultValue: f["default"].map { "\($0)" }, required: try ColumnMap.bool(f, "required", n, to) ?? false,
+                    type: type,
                     format: format, split: split))
         }
+    }
+
+    /// A field's boolean member (`required`), nil when absent; anything but a JSON `true` or
+    /// `false` (`"true"`, `"yes"`, `1`, `null`) is refused rather than read as false.
+    static func bool(_ f: [String: Any], _ member: String, _ n: Int, _ to: String) throws(MapError) -> Bool? {
+        guard let v = f[member] else { return nil }
+        guard let b = JSONKind.boolean(v) else {
+            throw MapError(
+                "fields[\(n)] (\(to)): \"\(member)\" must be true or false (a JSON boolean, without quotes), found \(JSONKind.describe(v))")
+        }
+        return b
+    }
+
+    /// A field's string member (`type`, `format`, `separator`), nil when absent; a number,
+    /// boolean, null, list or object is refused rather than ignored.
+    static func string(_ f: [String: Any], _ member: String, _ n: Int, _ to: String) throws(MapError) -> String? {
+        guard let v = f[member] else { return nil }
+        guard let s = v as? String else {
+            throw MapError("fields[\(n)] (\(to)): \"\(member)\" must be a string, found \(JSONKind.describe(v))")
+        }
+        return s
     }
 
     /// `,`, `;`, tab (`\t` or `tab`) → the byte.
@@ -273,6 +295,37 @@ public struct ColumnMap: Sendable, Hashable {
         }
         if path.hasSuffix("_days") || path == "installments[].number", type != .integer {
             throw MapError("fields[\(n)] (\(path)): a count of days or an installment number is an integer, not \(type.rawValue)")
+        }
+    }
+}
+
+/// What `JSONSerialization` made of a map's JSON value, told apart strictly (Foundation bridges
+/// the number 1 to `true`, and a boolean to a number).
+enum JSONKind {
+    /// The value of a JSON `true` or `false`; nil for anything else (a number, a string, null).
+    static func boolean(_ v: Any) -> Bool? {
+        guard let number = v as? NSNumber, isBooleanNumber(number) else { return nil }
+        return number.boolValue
+    }
+
+    static func isBooleanNumber(_ n: NSNumber) -> Bool {
+        // Darwin: CFBoolean; swift-corelibs-foundation: an NSNumber made from a Bool, objCType "c".
+        #if canImport(Darwin)
+            return CFGetTypeID(n) == CFBooleanGetTypeID()
+        #else
+            return String(cString: n.objCType) == "c"
+        #endif
+    }
+
+    /// The value as a map's author wrote it, for messages: `"yes"`, `1`, `null`, `a list`.
+    static func describe(_ v: Any) -> String {
+        switch v {
+        case is NSNull: return "null"
+        case let s as String: return "\"\(s)\" (a string)"
+        case let n as NSNumber: return isBooleanNumber(n) ? (n.boolValue ? "true" : "false") : "\(n) (a number)"
+        case is [Any]: return "a list"
+        case is [String: Any]: return "an object"
+        default: return "\(v)"
         }
     }
 }

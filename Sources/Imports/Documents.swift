@@ -36,7 +36,7 @@ public enum BrazilianDocument {
         let mark = out.count
         out.append(0x22)
         var letters = false
-        for b in text {
+        for (k, b) in text.enumerated() {
             switch b {
             case UInt8(ascii: "0")...UInt8(ascii: "9"): out.append(b)
             case UInt8(ascii: "A")...UInt8(ascii: "Z"): out.append(b); letters = true
@@ -44,12 +44,19 @@ public enum BrazilianDocument {
             case UInt8(ascii: "."), UInt8(ascii: "/"), UInt8(ascii: "-"), UInt8(ascii: " "): continue
             default:
                 out.truncate(to: mark)
-                return .failure(Problem(message: "expected a CPF or CNPJ (digits, A-Z, and . / - only), found a \(quoted([b]))"))
+                let found = CellParsers.character(in: text, at: k)
+                return .failure(Problem(message: "expected a CPF or CNPJ (digits, A-Z, and . / - only), found \(found)"))
             }
         }
         let count = out.count - mark - 1
         let d = UnsafeBufferPointer(start: out.base + mark + 1, count: count)
+        let allEqual = d.allSatisfy { $0 == d[0] }
         if count == 11 && !letters {
+            guard !allEqual else {
+                out.truncate(to: mark)
+                let reason = "a CPF whose 11 digits are all equal is refused (its check digits match, but no such CPF is issued)"
+                return .failure(Problem(message: "\(quoted(Array(d))): \(reason)"))
+            }
             guard isValidCPF(d) else { out.truncate(to: mark); return .failure(Problem(message: "CPF check digits do not match")) }
             out.append(0x22)
             return .success(.cpf)
@@ -58,6 +65,11 @@ public enum BrazilianDocument {
             guard d[12] <= UInt8(ascii: "9"), d[13] <= UInt8(ascii: "9") else {
                 out.truncate(to: mark)
                 return .failure(Problem(message: "a CNPJ's last two characters (check digits) must be digits"))
+            }
+            guard !allEqual else {
+                out.truncate(to: mark)
+                let reason = "a CNPJ whose 14 characters are all equal is refused (no such CNPJ is issued)"
+                return .failure(Problem(message: "\(quoted(Array(d))): \(reason)"))
             }
             guard isValidCNPJ(d) else { out.truncate(to: mark); return .failure(Problem(message: "CNPJ check digits do not match")) }
             out.append(0x22)

@@ -233,7 +233,7 @@ public struct FlatEncoder {
     /// kind `kind` (`cpf`, `cnpj`; nil or another: either, by its length).
     func checkDocument(_ field: CompiledField, _ node: Int, _ tape: JSONTape, kind: String?) throws(ParseProblem) {
         guard tape[node].kind == .string else { return }  // `value` says what it expected
-        let bytes = Array(tape.bytes(node))
+        let bytes = FlatEncoder.uppercased(tape.bytes(node))
         let path = field.to ?? field.name
         let found = "found \"\(tape.string(node))\""
         switch kind {
@@ -296,8 +296,9 @@ public struct FlatEncoder {
                 guard v >= 0 else { throw ParseProblem("\(path): a negative value (\(v)) does not fit \(field.name) \(field.picture.text)") }
                 digits = Array(String(v).utf8)
             case .string:
-                digits = Array(tape.bytes(node))
                 let document = field.format == .document
+                // A CNPJ's letters are written in uppercase, as `troca import` writes them.
+                digits = document ? FlatEncoder.uppercased(tape.bytes(node)) : Array(tape.bytes(node))
                 guard !digits.isEmpty,
                     digits.allSatisfy({ ($0 >= 48 && $0 <= 57) || (document && $0 >= 65 && $0 <= 90) })
                 else {
@@ -311,7 +312,9 @@ public struct FlatEncoder {
         // Text: ASCII, accents removed (one character, one byte).
         let text: String
         switch kind {
-        case .string: text = tape.string(node)
+        case .string:
+            text =
+                field.format == .document ? String(decoding: FlatEncoder.uppercased(tape.bytes(node)), as: UTF8.self) : tape.string(node)
         case .integer: text = String(tape[node].value)
         default: throw ParseProblem("\(path): expected text for \(field.name)")
         }
@@ -327,6 +330,12 @@ public struct FlatEncoder {
             cut = true
         }
         return try fit(bytes, field, numeric: false)
+    }
+
+    /// A document's bytes with ASCII letters in uppercase (`12abc34501de35` → `12ABC34501DE35`),
+    /// as `troca import` reads an alphanumeric CNPJ.
+    static func uppercased<C: Collection>(_ bytes: C) -> [UInt8] where C.Element == UInt8 {
+        bytes.map { $0 &- 97 < 26 ? $0 - 32 : $0 }
     }
 
     /// Names, addresses and messages may be cut to their field; identifiers never.

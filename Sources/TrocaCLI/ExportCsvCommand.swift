@@ -24,9 +24,11 @@ enum ExportCsvCommand: Command {
         `,`, 1234.56, YYYY-MM-DD, LF. A file written this way reads back with `troca import`
         and a map naming the same columns.
 
-        A line that is not a JSON object (export.json), or whose *_cents column holds anything
-        but integer centavos (export.cents: 1.5, "100"), is reported and rejected (exit 65),
-        its column the value's byte in the line; blank lines and,
+        A line that is not a JSON object (export.json), whose *_cents column holds anything
+        but integer centavos (export.cents: 1.5, "100"), or whose column holds text with a NUL
+        character (export.nul: "a\\u0000b", which no CSV file carries as text and troca import
+        refuses as binary), is reported and rejected (exit 65), the other records written;
+        its column is the value's byte in the line; blank lines and,
         with --record, other records are skipped. The summary counts every line: read =
         written + rejected + skipped.
 
@@ -73,11 +75,12 @@ enum ExportCsvCommand: Command {
                     return true
                 }
             }
-            if let (message, node) = export.problem(tape) {
+            if let (code, message, node) = export.problem(tape) {
                 refused += 1
                 sink.report(
                     Diagnostic(
-                        .error, "export.cents", message, file: name, line: line, column: JSONReader.column(ofNode: node, in: raw),
+                        .error, DiagnosticCode(rawValue: code), message, file: name, line: line,
+                        column: JSONReader.column(ofNode: node, in: raw),
                         raw: Array(raw)))
                 return true
             }
