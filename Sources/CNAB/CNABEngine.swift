@@ -807,10 +807,11 @@ struct CNABEngine {
             if batched { try closeGroup() }
             unknownDetails += 1
             if firstUnknownDetail == nil { firstUnknownDetail = Array(line) }
-            if !h.segment.exists {
-                // A CNAB 400 record of a type the bank's layout does not have (a "type 8" a
-                // generator invented, a complement of another bank): the bank would refuse it,
-                // so it is rejected with its raw bytes, and the título before it stays whole.
+            if !h.segment.exists, !isRetorno {
+                // A CNAB 400 remessa record of a type the bank's layout does not have (a "type 8"
+                // a generator invented, a complement of another bank): the bank would refuse it,
+                // so it is rejected with its raw bytes, and the título before it stays whole. (A
+                // retorno's is the bank's own record, one the layout does not describe yet: kept.)
                 rejectLine(
                     line, number, "cnab.unknown-record",
                     "unknown record type \(quoted(line, recordTypeSpec)): not a record of \(summary.layout ?? "the layout")",
@@ -819,7 +820,10 @@ struct CNABEngine {
             }
             report(
                 .warning, "cnab.unknown-segment",
-                "unknown segment \(quoted(line, h.segment)) kept as a segment record", line: number, column: h.segment.start + 1)
+                h.segment.exists
+                    ? "unknown segment \(quoted(line, h.segment)) kept as a segment record"
+                    : "unknown record type \(quoted(line, recordTypeSpec)) kept as a segment record",
+                line: number, column: (h.segment.exists ? h.segment.start : recordTypeSpec.exists ? recordTypeSpec.start : 0) + 1)
             if problems.isEmpty {
                 summary.written += 1
                 if let out = output {

@@ -46,6 +46,9 @@ struct FieldOp {
     /// The enum's entries in `RecordProgram.enums` (name and code, bytes in the pool).
     var firstEnum: Int32
     var enumCount: Int32
+    /// A `same_as` field, written again from its field's value: what befalls that value (cut,
+    /// blanked, refused) is said once, by its field.
+    var repeats = false
 }
 
 /// An enum entry: its name as the layout's JSON writes it (escaped, without quotes) and its code.
@@ -262,7 +265,7 @@ extension RecordProgram {
                     constantAt: constant == nil ? -1 : Int32(pool.count),
                     constantCount: Int32(constant?.count ?? 0),
                     defaultAt: defaultCell == nil ? -1 : Int32(pool.count + (constant?.count ?? 0)),
-                    firstEnum: Int32(enums.count), enumCount: Int32(enumNames.count)))
+                    firstEnum: Int32(enums.count), enumCount: Int32(enumNames.count), repeats: group.like != nil))
             pool += (constant ?? []) + (defaultCell ?? [])
             for (name, code) in zip(enumNames, enumCodes) {
                 enums.append(
@@ -747,6 +750,7 @@ struct RecordEncoder {
             }
             self.cell = cell
         }
+        if op.repeats { return }
         switch outcome {
         case .written, .cut:
             if case .cut = outcome { cuts.append(op.path) }

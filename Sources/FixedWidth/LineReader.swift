@@ -188,8 +188,8 @@ public enum MappedInput {
     }()
 
     /// Installs SIGTERM and SIGINT handlers (a nightly job's timeout, Ctrl-C) that remove the
-    /// temporary files of outputs not yet committed, say so, and exit 128 + the signal (what a
-    /// shell reports for a killed process): a stopped stage leaves no hidden `.NAME.tmp.*`
+    /// temporary files of outputs not yet committed, say so, and die by the signal (`dieBy`; a
+    /// shell reports 128 + the signal): a stopped stage leaves no hidden `.NAME.tmp.*`
     /// beside its output, as an error does not. Stages that stop otherwise (`watch`, which
     /// finishes the file in hand; `run`, which also removes its scratch) install their own.
     /// Unblocks both signals too: a parent may start troca with them blocked.
@@ -199,7 +199,7 @@ public enum MappedInput {
             MappedInput.removeTemporaries()
             let message: StaticString = "troca: stopped by a signal; the temporary files of unfinished outputs were removed\n"
             _ = write(2, message.utf8Start, message.utf8CodeUnitCount)
-            _exit(128 + sig)
+            MappedInput.dieBy(sig)
         }
         signal(SIGTERM, stop)
         signal(SIGINT, stop)
@@ -208,6 +208,20 @@ public enum MappedInput {
         sigaddset(&stops, SIGTERM)
         sigaddset(&stops, SIGINT)
         pthread_sigmask(SIG_UNBLOCK, &stops, nil)
+    }
+
+    /// Ends troca by signal `sig` itself, from its handler, once the cleaning is done: the
+    /// default action restored, the signal unblocked and raised again. A parent sees a process
+    /// killed by the signal, not one that exited (a shell loop stops on Ctrl-C only when its child
+    /// died by SIGINT; a shell reports 128 + the signal either way). Only async-signal-safe calls.
+    public static func dieBy(_ sig: Int32) -> Never {
+        signal(sig, SIG_DFL)
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, sig)
+        sigprocmask(SIG_UNBLOCK, &set, nil)
+        raise(sig)
+        _exit(128 + sig)
     }
 
     /// Temporary files to remove if the handler stops troca, as C strings in a fixed table the

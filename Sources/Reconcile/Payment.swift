@@ -25,10 +25,10 @@ public struct Payment: Sendable, Hashable {
     public var sourceFile: String
     /// Its line there.
     public var sourceLine: Int
-    /// A hash of the record's members but `source` (`recordHash(_:)`): two payments are one
-    /// seen twice only when this is equal too, so two real payments that differ in a field
-    /// reconcile does not read (`method`, `credit_date`, an authorisation) are both applied.
-    public var recordHash: UInt64 = 0
+    /// A hash of the members that tell payments apart besides those above (`distinction`:
+    /// `method`, `credit_date`): two payments are one seen twice only when this is equal too, so
+    /// two real payments that differ only there are both applied.
+    public var distinctionHash: UInt64 = 0
 
     /// A payment from values.
     public init(
@@ -59,13 +59,14 @@ public struct Payment: Sendable, Hashable {
     /// The nodes of the members a payment is read from, found in one walk of the record.
     private struct Nodes {
         var record, event, occurrenceDate, paymentDate, creditDate: Int?
-        var nossoNumero, documentNumber, payer, paidCents, source, reference: Int?
+        var nossoNumero, documentNumber, payer, paidCents, source, reference, method: Int?
 
         /// The last node of each member (as `JSONTape.member` would find it).
         init(_ tape: JSONTape) {
             tape.forEachMember(of: 0) { key, value in
                 switch key.count {
                 case 5: if key.isName("event") { event = value } else if key.isName("payer") { payer = value }
+                case 6 where key.isName("method"): method = value
                 case 6: if key.isName("record") { record = value } else if key.isName("source") { source = value }
                 case 9: if key.isName("reference") { reference = value }
                 case 10: if key.isName("paid_cents") { paidCents = value }
@@ -126,71 +127,30 @@ public struct Payment: Sendable, Hashable {
             kind: kind, nossoNumero: nosso, documentNumber: doc, partyDocument: party,
             reference: kind == "payment" ? try tape.text(at: at.reference, "reference") : nil, paidCents: cents, date: date,
             sourceFile: sourceFile, sourceLine: sourceLine)
-        payment.recordHash = recordHash(tape)
+        payment.distinctionHash = distinction(tape, method: at.method, creditDate: at.creditDate)
         return payment
     }
 
-    /// A hash of every member of the record (node 0) but `source`, whatever their order: each
-    /// member's key and value (its nodes' kinds, texts and integers) hashed apart, a word at a
-    /// time, then finished (SplitMix64's finaliser), and the members' hashes summed. The same
-    /// record read again, from another file or line, hashes the same.
-    static func recordHash(_ tape: JSONTape) -> UInt64 {
-        guard tape.count > 0, tape[0].kind == .object else { return 0 }
-        return tape.nodes.withUnsafeBufferPointer { nodes in
-            tape.text.withUnsafeBytes { text in
-                // Strings lie within the text's first `textCount` bytes and `JSONTape.padding`
-                // more are always there: a string's last word is loaded whole, then masked.
-                let base = text.baseAddress!
-                @inline(__always) func mix(_ h: inout UInt64, _ word: UInt64) {
-                    h = (h ^ word) &* 0x9E37_79B9_7F4A_7C15
-                    h ^= h >> 29
-                }
-                @inline(__always) func mix(_ h: inout UInt64, bytes offset: Int32, _ count: Int32) {
-                    let p = base + Int(offset)
-                    let n = Int(count)
-                    var k = 0
-                    while k + 8 <= n {
-                        mix(&h, p.loadUnaligned(fromByteOffset: k, as: UInt64.self))
-                        k += 8
-                    }
-                    let rest = n - k
-                    let tail = rest == 0 ? 0 : p.loadUnaligned(fromByteOffset: k, as: UInt64.self) & (UInt64.max >> (64 - 8 * UInt64(rest)))
-                    mix(&h, tail ^ UInt64(n) << 56)
-                }
-                var sum: UInt64 = 0
-                var i = 1
-                for _ in 0..<nodes[0].count {
-                    let key = nodes[i]
-                    let value = nodes[i + 1]
-                    let end = value.kind == .array || value.kind == .object ? Int(value.value) : i + 2
-                    defer { i = end }
-                    if key.count == 6, UnsafeRawBufferPointer(start: base + Int(key.offset), count: 6).elementsEqual("source".utf8) {
-                        continue
-                    }
-                    var h: UInt64 = 0x243F_6A88_85A3_08D3
-                    mix(&h, bytes: key.offset, key.count)
-                    for j in (i + 1)..<end {
-                        let n = nodes[j]
-                        switch n.kind {
-                        case .string, .number:
-                            mix(&h, UInt64(n.kind.rawValue))
-                            mix(&h, bytes: n.offset, n.count)
-                        case .integer:
-                            mix(&h, UInt64(n.kind.rawValue))
-                            mix(&h, UInt64(bitPattern: n.value))
-                        case .array, .object:
-                            mix(&h, UInt64(n.kind.rawValue) << 32 | UInt64(UInt32(truncatingIfNeeded: n.count)))
-                        case .null, .false, .true:
-                            mix(&h, UInt64(n.kind.rawValue))
-                        }
-                    }
-                    h = (h ^ (h >> 30)) &* 0xBF58_476D_1CE4_E5B9
-                    h = (h ^ (h >> 27)) &* 0x94D0_49BB_1331_11EB
-                    sum &+= h ^ (h >> 31)
-                }
-                return sum
+    /// A hash of the members that tell two payments of one key, amount and day apart besides
+    /// those a payment keeps (`reference`): `method` (pix, boleto, cartão…) and `credit_date`.
+    /// Only these: the same retorno parsed again by a later troca, whose records carry a member
+    /// more or less, is still the same payment (a duplicate, never applied twice). 0 when the
+    /// record has neither.
+    static func distinction(_ tape: JSONTape, method: Int?, creditDate: Int?) -> UInt64 {
+        var h: UInt64 = 0
+        for (tag, node) in [(UInt64(1), method), (UInt64(2), creditDate)] {
+            guard let node, tape[node].kind == .string || tape[node].kind == .integer else { continue }
+            var v: UInt64 = 0x243F_6A88_85A3_08D3 ^ tag
+            if tape[node].kind == .integer {
+                v = (v ^ UInt64(bitPattern: tape[node].value)) &* 0x9E37_79B9_7F4A_7C15
+            } else {
+                for b in tape.bytes(node) { v = (v ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
             }
+            v = (v ^ (v >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            v = (v ^ (v >> 27)) &* 0x94D0_49BB_1331_11EB
+            h &+= v ^ (v >> 31)
         }
+        return h
     }
 
     /// What makes two payments the same payment seen twice: everything but where it was read.
@@ -202,7 +162,7 @@ public struct Payment: Sendable, Hashable {
         let reference: String?
         let paidCents: Int
         let date: CivilDate
-        let recordHash: UInt64
+        let distinctionHash: UInt64
     }
 
     /// Whether the two have one identity (`identity == other.identity`), compared in place:
@@ -210,18 +170,18 @@ public struct Payment: Sendable, Hashable {
     public func isSamePayment(as other: Payment) -> Bool {
         paidCents == other.paidCents && date == other.date && nossoNumero == other.nossoNumero
             && documentNumber == other.documentNumber && partyDocument == other.partyDocument && reference == other.reference
-            && kind == other.kind && recordHash == other.recordHash
+            && kind == other.kind && distinctionHash == other.distinctionHash
     }
 
     /// This payment's identity.
     public var identity: Identity {
         Identity(
             kind: kind, nossoNumero: nossoNumero, documentNumber: documentNumber, partyDocument: partyDocument, reference: reference,
-            paidCents: paidCents, date: date, recordHash: recordHash)
+            paidCents: paidCents, date: date, distinctionHash: distinctionHash)
     }
 
     /// The canonical order payments are reconciled in, whatever order they were read in: by
-    /// date, then amount, keys, reference, kind, the rest of the record (`recordHash`), and last
+    /// date, then amount, keys, reference, kind, method and credit date (`distinctionHash`), and last
     /// where they were read.
     public static func canonicallyOrdered(_ a: Payment, _ b: Payment) -> Bool {
         if a.date != b.date { return a.date < b.date }
@@ -231,7 +191,7 @@ public struct Payment: Sendable, Hashable {
         if a.partyDocument != b.partyDocument { return (a.partyDocument ?? "") < (b.partyDocument ?? "") }
         if a.reference != b.reference { return (a.reference ?? "") < (b.reference ?? "") }
         if a.kind != b.kind { return a.kind < b.kind }
-        if a.recordHash != b.recordHash { return a.recordHash < b.recordHash }
+        if a.distinctionHash != b.distinctionHash { return a.distinctionHash < b.distinctionHash }
         if a.sourceFile != b.sourceFile { return a.sourceFile < b.sourceFile }
         return a.sourceLine < b.sourceLine
     }

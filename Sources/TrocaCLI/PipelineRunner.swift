@@ -119,6 +119,11 @@ enum PipelineRunner {
             // A file a stage writes in a folder of {out} (`--rejects {out}/{date}/…`) finds it.
             for arg in args.dropFirst(stage.command.count) {
                 do { try makeFolders(of: arg, in: values["out"]) } catch {
+                    // This stage's intermediate file, open and noted, goes too (a long-running
+                    // watcher would run out of descriptors and of noted slots).
+                    if fd >= 0 { close(fd) }
+                    if let next { remove(next) }
+                    outputFile?.abort()
                     return Outcome(status: .cantCreate, failedStage: i, reason: "\(label): \(error)")
                 }
             }

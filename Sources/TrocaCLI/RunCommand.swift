@@ -103,7 +103,7 @@ enum RunCommand: Command {
 
 /// SIGTERM and SIGINT for `troca run`, whose stages run in-process and cannot be asked to
 /// stop: the handler removes what `MappedInput` notes (outputs' temporary files, the stages'
-/// intermediate files, the scratch directory), says so, and exits 128 + the signal's number.
+/// intermediate files, the scratch directory), says so, and dies by the signal (`MappedInput.dieBy`).
 struct StopSignals {
     let previousTerm: sighandler_t?
     let previousInt: sighandler_t?
@@ -118,7 +118,7 @@ struct StopSignals {
             MappedInput.removeTemporaries()
             let message: StaticString = "troca: run: stopped by a signal; its temporary files were removed\n"
             _ = write(2, message.utf8Start, message.utf8CodeUnitCount)
-            _exit(128 + sig)
+            MappedInput.dieBy(sig)
         }
         let previousTerm = signal(SIGTERM, handler)
         let previousInt = signal(SIGINT, handler)

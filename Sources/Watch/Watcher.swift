@@ -86,6 +86,8 @@ public final class Watcher {
     let now: () -> Double
     /// Files seen settling, by their names' bytes: what they looked like, and since when.
     private var seen: [[UInt8]: (size: Int, mtime: Int, since: Double)] = [:]
+    /// Markers with no file beside them, already said.
+    private var orphans: Set<[UInt8]> = []
     private var inboxBroken = false
     private var claims = 0
     /// Counts so far.
@@ -223,14 +225,21 @@ public final class Watcher {
         var waiting = false
         let present = Set(names)
         seen = seen.filter { present.contains($0.key) }
+        orphans = orphans.filter { present.contains($0) }
         let ok = Array(".ok".utf8)
         for raw in names where raw.first != UInt8(ascii: ".") {
             if shouldStop() { break }
             let name = Self.name(raw)
             if raw.count > ok.count, raw.suffix(ok.count).elementsEqual(ok) {
                 // A marker whose file is not beside it came after its file was taken (or its
-                // file never came): removed, so that it can never vouch for a later file.
-                if !present.contains(Array(raw.dropLast(ok.count))) { removeOrphanMarker(raw, name: name) }
+                // file never came): said once and left (a dropped file is never deleted unasked).
+                // It cannot vouch for a later file of its name, which is newer than it.
+                if !present.contains(Array(raw.dropLast(ok.count))) {
+                    if !orphans.contains(raw) { noteOrphanMarker(name) }
+                    orphans.insert(raw)
+                } else {
+                    orphans.remove(raw)
+                }
                 continue
             }
             let path = FileBytes.cPath(config.inbox, raw)
@@ -271,17 +280,12 @@ public final class Watcher {
         return String(scalars)
     }
 
-    /// Removes a `NAME.ok` with no `NAME` beside it, saying so.
-    private func removeOrphanMarker(_ raw: [UInt8], name: String) {
-        guard unlink(FileBytes.cPath(config.inbox, raw)) == 0 else {
-            if errno != ENOENT {
-                note("error", "orphan-marker", file: name, "\(FileError("cannot remove inbox/\(name)")); left in the inbox")
-            }
-            return
-        }
+    /// Says that a `NAME.ok` has no `NAME` beside it.
+    private func noteOrphanMarker(_ name: String) {
         note(
             "warning", "orphan-marker", file: name,
-            "no file \(name.dropLast(3)) beside it (its file was taken before the marker came, or never came); removed")
+            "no file \(name.dropLast(3)) beside it (its file was taken before the marker came, or never came); left in the inbox: "
+                + "a later \(name.dropLast(3)) is not taken on its word (it is newer than the marker), and the marker goes with it")
     }
 
     /// Claims `inbox/name` by renaming it into `work/`, then processes it. `raw` is the name's

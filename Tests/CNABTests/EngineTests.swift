@@ -133,6 +133,30 @@ import Testing
         #expect(records.first { $0.contains(#""record":"title""#) }?.contains(#""line":2}"#) == true, "the título before it is kept")
     }
 
+    /// In a retorno the same unknown record type is the bank's own record (Itaú's type 4 rateio,
+    /// which the layout does not describe yet): kept as a segment record with a warning, never
+    /// rejected, so a valid retorno still reads with exit 0.
+    @Test func anUnknownCNAB400RecordTypeInARetornoIsKept() throws {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        let text = try #require(FileManager.default.contents(atPath: url.path + "/Fixtures/samples/cnab400/341/retorno.ret"))
+        var lines = [UInt8](text).split(separator: 0x0A, omittingEmptySubsequences: false).map(Array.init)
+        #expect(lines[1].first == UInt8(ascii: "1"))
+        var rateio = lines[1]
+        rateio[0] = UInt8(ascii: "4")
+        lines.insert(rateio, at: 2)
+        var out: [UInt8] = []
+        var found: [Diagnostic] = []
+        let writer = RecordWriter { out.append(contentsOf: $0) }
+        let summary = try CNABReader(library: LayoutLibrary(), file: "RET.ret").read(
+            MemorySource(Array(lines.joined(separator: [0x0A]))), output: writer, diagnostics: DiagnosticSink { found.append($0) })
+        try writer.finish()
+        #expect(!found.contains { $0.code == "cnab.unknown-record" }, "\(found.map(\.formatted))")
+        #expect(found.contains { $0.code == "cnab.unknown-segment" && $0.line == 3 && $0.severity == .warning })
+        #expect(summary.lines == summary.written + summary.rejected + summary.skipped)
+        #expect(String(decoding: out, as: UTF8.self).split(separator: "\n").contains { $0.contains(#""record":"segment""#) })
+    }
+
     /// A remessa whose file header (143) and batch header (9) say no direction is told one by its
     /// first segment P, not by the catch-all record for segments a layout does not know (which
     /// read it as a retorno of unknown segments: no título, exit 0).

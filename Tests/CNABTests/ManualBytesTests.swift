@@ -149,6 +149,23 @@ import Testing
         #expect(!parsed.lines.contains { String(decoding: $0, as: UTF8.self).contains("beneficiary_code") })
     }
 
+    @Test("a same_as field's value that does not fit is refused once, by the field it repeats")
+    func sameAsSaysItOnce() throws {
+        // A batch header record whose convenio "1234567" (7 digits) fits neither 34-39 nor 60-65
+        // (6 each): the header cannot be written, and 60-65 (same_as 34-39) adds no second
+        // problem of its own.
+        let batch = #"{"record":"batch","part":"header","convenio":"1234567"}"#
+        var said = ""
+        do {
+            let (_, _, diagnostics) = try WriterTests.write(Array((batch + "\n" + Self.title240("104")).utf8), format: .cnab240, bank: "104")
+            said = diagnostics.filter { $0.severity == .error }.map(\.message).joined(separator: "\n")
+        } catch {
+            said = "\(error)"
+        }
+        #expect(said.contains("codigo_convenio"), "\(said)")
+        #expect(!said.contains("codigo_beneficiario"), "\(said)")
+    }
+
     @Test("Caixa 240 retorno: the código do beneficiário of batch header 60-65 and T 24-29 is read as convenio")
     func caixaRetorno() throws {
         let parsed = try WriterTests.parse(WriterTests.bytes("Fixtures/samples/cnab240/104/retorno.ret"))
