@@ -105,30 +105,38 @@ import Testing
         #expect(!events.contains { $0.contains(#""line":5}"#) || $0.contains(#""line":6}"#) })
     }
 
-    /// A CNAB 400 record of a type its bank's layout does not have (pyCobranca writes a "type 8"
-    /// Pix record for every bank) is rejected with its raw bytes: the bank would refuse it. The
-    /// título before it is written whole, and read = written + rejected.
-    @Test func anUnknownCNAB400RecordTypeIsRejectedAndTheTituloKept() throws {
+    /// Reads a sample CNAB 400 file with a copy of its first detail inserted as line 3, its
+    /// record type changed to `type`: the copy, the records written and the diagnostics.
+    static func readWithUnknownRecord(_ sample: String, type: Character) throws -> (
+        unknown: [UInt8], records: [Substring], found: [Diagnostic], summary: CNABReadSummary
+    ) {
         var url = URL(fileURLWithPath: #filePath)
         for _ in 0..<3 { url.deleteLastPathComponent() }
-        let text = try #require(FileManager.default.contents(atPath: url.path + "/Fixtures/samples/cnab400/341/remessa.rem"))
+        let text = try #require(FileManager.default.contents(atPath: url.path + "/" + sample))
         var lines = [UInt8](text).split(separator: 0x0A, omittingEmptySubsequences: false).map(Array.init)
         #expect(lines[1].first == UInt8(ascii: "1"))
         var unknown = lines[1]
-        unknown[0] = UInt8(ascii: "8")
+        unknown[0] = type.asciiValue!
         lines.insert(unknown, at: 2)
         var out: [UInt8] = []
         var found: [Diagnostic] = []
         let writer = RecordWriter { out.append(contentsOf: $0) }
-        let summary = try CNABReader(library: LayoutLibrary(), file: "REM.rem").read(
+        let summary = try CNABReader(library: LayoutLibrary(), file: "F").read(
             MemorySource(Array(lines.joined(separator: [0x0A]))), output: writer, diagnostics: DiagnosticSink { found.append($0) })
         try writer.finish()
+        return (unknown, String(decoding: out, as: UTF8.self).split(separator: "\n"), found, summary)
+    }
+
+    /// A CNAB 400 remessa record of a type its bank's layout does not have (pyCobranca writes a
+    /// "type 8" Pix record for every bank) is rejected with its raw bytes: the bank would refuse
+    /// it. The título before it is written whole, and read = written + rejected.
+    @Test func anUnknownCNAB400RecordTypeIsRejectedAndTheTituloKept() throws {
+        let (unknown, records, found, summary) = try Self.readWithUnknownRecord("Fixtures/samples/cnab400/341/remessa.rem", type: "8")
         let rejected = found.filter { $0.code == "cnab.unknown-record" }
         #expect(rejected.count == 1 && rejected.first?.line == 3 && rejected.first?.column == 1, "\(found.map(\.formatted))")
         #expect(rejected.first?.severity == .error && rejected.first?.raw.map { Array($0.prefix(400)) } == Array(unknown.prefix(400)))
         #expect(!found.contains { $0.code == "cnab.unknown-segment" || $0.code == "cnab.group-rejected" })
         #expect(summary.rejected == 1 && summary.lines == summary.written + summary.rejected + summary.skipped, "\(summary)")
-        let records = String(decoding: out, as: UTF8.self).split(separator: "\n")
         #expect(!records.contains { $0.contains(#""record":"segment""#) })
         #expect(records.first { $0.contains(#""record":"title""#) }?.contains(#""line":2}"#) == true, "the título before it is kept")
     }
@@ -137,24 +145,11 @@ import Testing
     /// which the layout does not describe yet): kept as a segment record with a warning, never
     /// rejected, so a valid retorno still reads with exit 0.
     @Test func anUnknownCNAB400RecordTypeInARetornoIsKept() throws {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        let text = try #require(FileManager.default.contents(atPath: url.path + "/Fixtures/samples/cnab400/341/retorno.ret"))
-        var lines = [UInt8](text).split(separator: 0x0A, omittingEmptySubsequences: false).map(Array.init)
-        #expect(lines[1].first == UInt8(ascii: "1"))
-        var rateio = lines[1]
-        rateio[0] = UInt8(ascii: "4")
-        lines.insert(rateio, at: 2)
-        var out: [UInt8] = []
-        var found: [Diagnostic] = []
-        let writer = RecordWriter { out.append(contentsOf: $0) }
-        let summary = try CNABReader(library: LayoutLibrary(), file: "RET.ret").read(
-            MemorySource(Array(lines.joined(separator: [0x0A]))), output: writer, diagnostics: DiagnosticSink { found.append($0) })
-        try writer.finish()
+        let (_, records, found, summary) = try Self.readWithUnknownRecord("Fixtures/samples/cnab400/341/retorno.ret", type: "4")
         #expect(!found.contains { $0.code == "cnab.unknown-record" }, "\(found.map(\.formatted))")
         #expect(found.contains { $0.code == "cnab.unknown-segment" && $0.line == 3 && $0.severity == .warning })
         #expect(summary.lines == summary.written + summary.rejected + summary.skipped)
-        #expect(String(decoding: out, as: UTF8.self).split(separator: "\n").contains { $0.contains(#""record":"segment""#) })
+        #expect(records.contains { $0.contains(#""record":"segment""#) })
     }
 
     /// A remessa whose file header (143) and batch header (9) say no direction is told one by its

@@ -269,6 +269,22 @@ import TrocaCLI
         #expect(filesUnder(dir + "/f/out") == ["2026-11-30/A.jsonl", "rejects/2026-11-30/A.jsonl"])
     }
 
+    /// Sends `signal` to a running troca, waits (10 s at most) and returns what it said on
+    /// standard error, expecting it killed by the signal itself (a shell reports `status`, 128 +
+    /// it), not exited: a shell loop over troca stops on Ctrl-C only then.
+    static func stop(_ process: Process, by signal: Int32, status: Int32, input: Pipe, errors: Pipe) throws -> String {
+        kill(process.processIdentifier, signal)
+        let stopBy = Date().addingTimeInterval(10)
+        while process.isRunning, Date() < stopBy { usleep(10_000) }
+        #expect(!process.isRunning, "still running 10 s after the signal")
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        try input.fileHandleForWriting.close()
+        let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == signal && 128 + signal == status, "\(said)")
+        return said
+    }
+
     /// Regression (review: `troca run` stopped): SIGTERM or SIGINT while a stage is running (here
     /// waiting for the rest of its standard input) removes the scratch directory with the
     /// stages' files and the hidden temporary files in --out, then dies by the signal.
@@ -307,17 +323,7 @@ import TrocaCLI
         }
         while Date() < deadline, !started() { usleep(10_000) }
         #expect(filesUnder(dir + "/tmp").count == 1 && filesUnder(dir + "/o").count == 1, "the run had not started")
-        kill(process.processIdentifier, signal)
-        let stopBy = Date().addingTimeInterval(10)
-        while process.isRunning, Date() < stopBy { usleep(10_000) }
-        #expect(!process.isRunning, "still running 10 s after the signal")
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-        try input.fileHandleForWriting.close()
-        let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        // Killed by the signal itself (a shell reports `status`, 128 + it), not exited: a shell
-        // loop over troca stops on Ctrl-C only then.
-        #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == signal && 128 + signal == status, "\(said)")
+        let said = try Self.stop(process, by: signal, status: status, input: input, errors: errors)
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/tmp").isEmpty, "the scratch directory is removed")
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/o").isEmpty, "no temporary file left in --out")
         #expect(said.contains("troca: run: stopped by a signal; its temporary files were removed"))
@@ -348,17 +354,7 @@ import TrocaCLI
         }
         while Date() < deadline, !started() { usleep(10_000) }
         #expect(started(), "the stage had not made its temporary file")
-        kill(process.processIdentifier, signal)
-        let stopBy = Date().addingTimeInterval(10)
-        while process.isRunning, Date() < stopBy { usleep(10_000) }
-        #expect(!process.isRunning, "still running 10 s after the signal")
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-        try input.fileHandleForWriting.close()
-        let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        // Killed by the signal itself (a shell reports `status`, 128 + it), not exited: a shell
-        // loop over troca stops on Ctrl-C only then.
-        #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == signal && 128 + signal == status, "\(said)")
+        let said = try Self.stop(process, by: signal, status: status, input: input, errors: errors)
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty, "no output and no temporary file left")
         #expect(said.contains("troca: stopped by a signal; the temporary files of unfinished outputs were removed"), "\(said)")
     }
