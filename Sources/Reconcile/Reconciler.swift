@@ -134,6 +134,9 @@ public struct Applied: Sendable, Hashable {
     /// Why the late charges could not be computed (an index month missing, an amount past
     /// `Cents.maximum`): `lateChargesCents` is then 0 and not to be trusted.
     public var chargesProblem: UpdateError?
+    /// The agreement's credit passes Int's range with this payment's (said by the first such
+    /// payment only): it is held at Int.max, a total not to be trusted.
+    public var creditOverflow = false
 
     init(payment: Int, outcome: Outcome) {
         self.payment = payment
@@ -886,8 +889,12 @@ public struct Reconciler: Sendable {
         states[a].open -= m.appliedCents + m.writtenOffCents
         states[a].paid += m.appliedCents
         // A payment is at most `Cents.maximum`, but nothing bounds how many overpay one agreement:
-        // past Int's range (9,224 payments of the maximum) its credit is held at Int.max, not trapped.
-        states[a].credit = states[a].credit.addingReportingOverflow(m.creditCents).overflow ? Int.max : states[a].credit + m.creditCents
+        // past Int's range (9,224 payments of the maximum) its credit is held at Int.max, not
+        // trapped, and the match that passes it says so (`creditOverflow`: an error, never a
+        // silent total).
+        let credit = states[a].credit.addingReportingOverflow(m.creditCents)
+        m.creditOverflow = credit.overflow && states[a].credit != Int.max
+        states[a].credit = credit.overflow ? Int.max : credit.partialValue
         if m.balanceCents > 0 {
             m.outcome = .partial
         } else if m.daysLate > 0, balance > 0 {

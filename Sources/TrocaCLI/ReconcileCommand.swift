@@ -139,6 +139,14 @@ enum ReconcileCommand: Command {
                         "late charges of this payment not computed: \(problem.message)", file: p.sourceFile,
                         line: p.sourceLine))
             }
+            if m.creditOverflow {
+                let p = formatting.payments[m.payment]
+                sink.report(
+                    Diagnostic(
+                        .error, "reconcile.credit-overflow",
+                        "the credit of agreement \(m.agreement.map { formatting.names[$0].id } ?? "?") passes \(Int.max) centavos with this payment: held there, not a total to trust",
+                        file: p.sourceFile, line: p.sourceLine))
+            }
             byOutcome[Int(m.outcome.code)] += 1
             if m.outcome.isException {
                 exceptions += 1

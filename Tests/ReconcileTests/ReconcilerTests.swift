@@ -121,6 +121,20 @@ func pay(_ nosso: String?, _ cents: Int, _ date: String, party: String? = nil, l
         #expect(r.standing(of: 0, asOf: day("2026-03-20")).status == "settled")
     }
 
+    @Test func aCreditPastIntsRangeIsSaidNotSilentlyHeld() {
+        // 9,300 payments of about R$ 10 trilhões (each under `Cents.maximum`) to an installment
+        // of 1,00 of an agreement still open (a second installment due in 2027): all but 1,00
+        // is credit, 9.3·10¹⁸ centavos in all, past Int.max (9.22·10¹⁸). The credit is held at
+        // Int.max and the match that passes it says so, once.
+        var r = Reconciler(agreements: [agreement("C", [("2026-03-10", 100, "C1"), ("2027-03-10", 100, "C2")])])
+        let payments = (0..<9_300).map { k in pay("C1", 1_000_000_000_000_000 - k, "2026-03-01", line: k + 1) }
+        let m = r.reconcile(payments)
+        let flagged = m.filter(\.creditOverflow)
+        #expect(flagged.count == 1, "said once: \(flagged.count)")
+        #expect(m.prefix(9_000).allSatisfy { !$0.creditOverflow })
+        #expect(r.standing(of: 0, asOf: day("2026-03-20")).creditCents == Int.max)
+    }
+
     @Test func aNossoNumeroMatchesHoweverWideItsField() {
         // The installment says 12345; a Bradesco retorno carries it in 11 positions, 00000012345.
         // Zeros are dropped only from an all-digit number: "00A1" and "A1" stay different.
