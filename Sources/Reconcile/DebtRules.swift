@@ -126,13 +126,36 @@ public struct DebtRules: Sendable, Hashable {
 
     /// A percentage member: a JSON number or string of decimal text, 0…max millionths.
     static func percent(_ v: JSONValue, _ key: String, max: Int) throws(ReconcileConfigError) -> Rate {
-        let text: String? = v.number?.text ?? v.string
+        let text: String? = v.number.map { plainDecimal($0.text) } ?? v.string
         guard let text, let rate = Rate(percent: text), rate.millionths <= max else {
             throw ReconcileConfigError(
                 "rules.percent",
                 "\(key): expected a percentage 0…\(Rate(millionths: max)) with at most 4 decimals, found \(show(v))")
         }
         return rate
+    }
+
+    /// A JSON number's text without an exponent (`1e1` → `10`, `2.5E-1` → `0.25`), the decimal
+    /// point moved; any other text as it is. A JSON number is a number however it is written.
+    static func plainDecimal(_ text: String) -> String {
+        guard let e = text.firstIndex(where: { $0 == "e" || $0 == "E" }), let exponent = Int(text[text.index(after: e)...]),
+            abs(exponent) <= 30
+        else { return text }
+        var mantissa = String(text[..<e])
+        let negative = mantissa.hasPrefix("-")
+        if negative { mantissa.removeFirst() }
+        let point = mantissa.firstIndex(of: ".").map { mantissa.distance(from: mantissa.startIndex, to: $0) } ?? mantissa.count
+        var digits = mantissa.replacingOccurrences(of: ".", with: "")
+        var at = point + exponent
+        if at <= 0 {
+            digits = String(repeating: "0", count: 1 - at) + digits
+            at = 1
+        }
+        if at > digits.count { digits += String(repeating: "0", count: at - digits.count) }
+        let whole = String(digits.prefix(at))
+        var fraction = String(digits.dropFirst(at))
+        while fraction.hasSuffix("0") { fraction.removeLast() }
+        return (negative ? "-" : "") + whole + (fraction.isEmpty ? "" : "." + fraction)
     }
 
     static func show(_ v: JSONValue) -> String {

@@ -204,6 +204,15 @@ func pct(_ text: String) -> Rate { Rate(percent: text, signed: true)! }
                     discount: pct("1"), graceDays: 3))
     }
 
+    /// A JSON number is a number however it is written: `1e1` is 10, `2.5E-1` is 0.25; still at
+    /// most 4 decimals (`1.23456e1` is 12.3456, `1.23456e-1` is refused).
+    @Test func percentagesWithAnExponent() throws {
+        let rules = try DebtRules(json: Array(#"{"fine_percent": 1e1, "interest_percent": 2.5E-1, "fees_percent": 1.23456e1}"#.utf8))
+        #expect(rules == DebtRules(fine: pct("10"), interest: pct("0.25"), fees: pct("12.3456")))
+        #expect(throws: ReconcileConfigError.self) { try DebtRules(json: Array(#"{"fine_percent": 1.23456e-1}"#.utf8)) }
+        #expect(DebtRules.plainDecimal("-5E0") == "-5" && DebtRules.plainDecimal("7") == "7" && DebtRules.plainDecimal("3e-3") == "0.003")
+    }
+
     @Test(arguments: [
         (#"{"fine": 2}"#, "rules.field"), (#"{"fine_percent": -2}"#, "rules.percent"), (#"{"fine_percent": 2.12345}"#, "rules.percent"),
         (#"{"interest_per": "year"}"#, "rules.field"), (#"{"discount_on": "total"}"#, "rules.field"), (#"{"correction": "yes"}"#, "rules.field"), (#"[1]"#, "rules.json"),
