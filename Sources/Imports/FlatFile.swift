@@ -199,7 +199,7 @@ public struct FlatEncoder {
                     tape[document].kind == .string
                 {
                     // No type given: the document's own kind, by its length.
-                    let count = tape.bytes(document).count
+                    let count = FlatEncoder.document(tape.bytes(document)).count
                     let json = Array((count == 14 ? "\"cnpj\"" : count == 11 ? "\"cpf\"" : "").utf8)
                     if let entry = field.enumMap.first(where: { $0.json == json }) {
                         out += try fit(entry.raw, field, numeric: field.picture.kind == .numeric)
@@ -233,7 +233,7 @@ public struct FlatEncoder {
     /// kind `kind` (`cpf`, `cnpj`; nil or another: either, by its length).
     func checkDocument(_ field: CompiledField, _ node: Int, _ tape: JSONTape, kind: String?) throws(ParseProblem) {
         guard tape[node].kind == .string else { return }  // `value` says what it expected
-        let bytes = FlatEncoder.uppercased(tape.bytes(node))
+        let bytes = FlatEncoder.document(tape.bytes(node))
         let path = field.to ?? field.name
         let found = "found \"\(tape.string(node))\""
         switch kind {
@@ -297,8 +297,9 @@ public struct FlatEncoder {
                 digits = Array(String(v).utf8)
             case .string:
                 let document = field.format == .document
-                // A CNPJ's letters are written in uppercase, as `troca import` writes them.
-                digits = document ? FlatEncoder.uppercased(tape.bytes(node)) : Array(tape.bytes(node))
+                // A CNPJ's letters are written in uppercase, and a document's punctuation dropped,
+                // as `troca import` writes them.
+                digits = document ? FlatEncoder.document(tape.bytes(node)) : Array(tape.bytes(node))
                 guard !digits.isEmpty,
                     digits.allSatisfy({ ($0 >= 48 && $0 <= 57) || (document && $0 >= 65 && $0 <= 90) })
                 else {
@@ -314,7 +315,7 @@ public struct FlatEncoder {
         switch kind {
         case .string:
             text =
-                field.format == .document ? String(decoding: FlatEncoder.uppercased(tape.bytes(node)), as: UTF8.self) : tape.string(node)
+                field.format == .document ? String(decoding: FlatEncoder.document(tape.bytes(node)), as: UTF8.self) : tape.string(node)
         case .integer: text = String(tape[node].value)
         default: throw ParseProblem("\(path): expected text for \(field.name)")
         }
@@ -336,6 +337,12 @@ public struct FlatEncoder {
     /// as `troca import` reads an alphanumeric CNPJ.
     static func uppercased<C: Collection>(_ bytes: C) -> [UInt8] where C.Element == UInt8 {
         bytes.map { $0 &- 97 < 26 ? $0 - 32 : $0 }
+    }
+
+    /// A CPF or CNPJ as given (`529.982.247-25`, `12.abc.345/01de-35`): its punctuation dropped
+    /// and its letters uppercase, as `troca import` reads one.
+    static func document<C: Collection>(_ bytes: C) -> [UInt8] where C.Element == UInt8 {
+        uppercased(bytes.filter { $0 != 0x2E && $0 != 0x2F && $0 != 0x2D })
     }
 
     /// Names, addresses and messages may be cut to their field; identifiers never.

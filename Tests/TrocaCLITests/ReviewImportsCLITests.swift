@@ -116,4 +116,23 @@ import TrocaCLI
         #expect(back.status == .ok, "\(back.stderrText)")
         #expect((back.records.first?["payer"] as? [String: Any])?["document"] as? String == "12ABC34501DE35", "\(back.stdoutText)")
     }
+
+    /// A CPF or CNPJ written with its punctuation (529.982.247-25, 12.abc.345/01de-35), as
+    /// `troca import` accepts one, is written without it by `convert --to flat` and by
+    /// `cnab write` (both used to refuse it); the kind comes from its 11 or 14 characters.
+    @Test func punctuatedDocumentsAreWrittenBare() {
+        for (given, bare) in [("529.982.247-25", "52998224725"), ("12.abc.345/01de-35", "12ABC34501DE35")] {
+            let line = #"{"record":"title","document_number":"L1","amount_cents":1,"payer":{"document":"\#(given)","name":"x"}}"#
+            let flat = troca(["convert", "--layout", "erp/titulos-abertos", "--to", "flat"], stdin: Array((line + "\n").utf8))
+            #expect(flat.status == .ok, "\(flat.stderrText)")
+            #expect(flat.stdoutText.contains(bare) && !flat.stdoutText.contains(given), "\(flat.stdoutText)")
+            let title =
+                #"{"record":"title","code":"01","agency":"02517","account":"000000119039","nosso_numero":"123","document_number":"D1","due_date":"2026-12-10","amount_cents":100,"payer":{"document_type":"\#(bare.count == 11 ? "cpf" : "cnpj")","document":"\#(given)","name":"X"}}"#
+            let written = troca(["cnab", "write", "--bank", "999", "--format", "240", "--date", "2026-03-02"], stdin: Array((title + "\n").utf8))
+            #expect(written.status == .ok, "\(written.stderrText)")
+            // Segment Q, 19-33: the document right-aligned in 15.
+            let q = written.stdoutText.split(separator: "\r\n").first { $0.count == 240 && Array($0.utf8)[13] == UInt8(ascii: "Q") }
+            #expect(q.map { String(Array($0.utf8)[18..<33].map { Character(UnicodeScalar($0)) }) } == String(repeating: "0", count: 15 - bare.count) + bare)
+        }
+    }
 }
