@@ -202,7 +202,7 @@ public struct ColumnMap: Sendable, Hashable {
                 }
                 columns = list
             }
-            let value = f["value"].map { "\($0)" }
+            let value = try ColumnMap.constant(f, "value", n, to)
             guard columns.isEmpty != (value == nil) else {
                 throw MapError("fields[\(n)] (\(to)): give either \"column\"/\"columns\" or a constant \"value\"")
             }
@@ -236,7 +236,7 @@ public struct ColumnMap: Sendable, Hashable {
             fields.append(
                 FieldMapping(
                     to: to, columns: columns, separator: try ColumnMap.string(f, "separator", n, to) ?? " ", value: value,
-                    defaultValue: f["default"].map { "\($0)" }, required: try ColumnMap.bool(f, "required", n, to) ?? false,
+                    defaultValue: try ColumnMap.constant(f, "default", n, to), required: try ColumnMap.bool(f, "required", n, to) ?? false,
                     type: type,
                     format: format, split: split))
         }
@@ -251,6 +251,16 @@ public struct ColumnMap: Sendable, Hashable {
                 "fields[\(n)] (\(to)): \"\(member)\" must be true or false (a JSON boolean, without quotes), found \(JSONKind.describe(v))")
         }
         return b
+    }
+
+    /// A field's constant `value` or `default`, as cell text: a string as it is, a number as
+    /// written; nil when absent. A boolean, null, list or object is refused (`true` became the
+    /// text "1").
+    static func constant(_ f: [String: Any], _ member: String, _ n: Int, _ to: String) throws(MapError) -> String? {
+        guard let v = f[member] else { return nil }
+        if let s = v as? String { return s }
+        if let number = v as? NSNumber, JSONKind.boolean(number) == nil { return "\(number)" }
+        throw MapError("fields[\(n)] (\(to)): \"\(member)\" must be a string or a number, found \(JSONKind.describe(v))")
     }
 
     /// A field's string member (`type`, `format`, `separator`), nil when absent; a number,

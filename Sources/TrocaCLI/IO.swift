@@ -151,15 +151,31 @@ final class AtomicFile {
         direct = false
         let dir = (path as NSString).deletingLastPathComponent
         let base = (path as NSString).lastPathComponent
-        var template = Array(((dir.isEmpty ? "." : dir) + "/.\(base).tmp.XXXXXX").utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else {
-            throw WriteError(description: "cannot create \(path): \(String(cString: strerror(errno)))")
+        // The name is noted for removal (a signal's handler may run on any thread at any time)
+        // before the file is made, with O_EXCL as mkstemp(3) makes it: a stop between the two
+        // leaves nothing, where noting it after mkstemp left a window for an orphan file.
+        let letters = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".utf8)
+        var generator = SystemRandomNumberGenerator()
+        var attempts = 0
+        while true {
+            let suffix = String(decoding: (0..<6).map { _ in letters[Int(generator.next(upperBound: UInt64(letters.count)))] }, as: UTF8.self)
+            let name = (dir.isEmpty ? "." : dir) + "/.\(base).tmp." + suffix
+            let slot = MappedInput.removeIfStopped(name)
+            let fd = open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+            if fd >= 0 {
+                self.fd = fd
+                temp = name
+                cleanupSlot = slot
+                fchmod(fd, 0o644)
+                return
+            }
+            let failure = errno
+            MappedInput.forget(slot)
+            attempts += 1
+            guard failure == EEXIST, attempts < 100 else {
+                throw WriteError(description: "cannot create \(path): \(String(cString: strerror(failure)))")
+            }
         }
-        self.fd = fd
-        temp = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        fchmod(fd, 0o644)
-        cleanupSlot = MappedInput.removeIfStopped(temp)
     }
 
     /// Where `MappedInput` keeps the temporary path, to remove it if troca is stopped (SIGBUS).

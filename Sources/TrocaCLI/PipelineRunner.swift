@@ -93,12 +93,15 @@ enum PipelineRunner {
                     stdout = io.stdout
                 } else {
                     let path = scratch + "/stage-\(i + 1).out"
+                    // Noted before it is made: a stop between the two leaves no file behind.
+                    slots[path] = MappedInput.removeIfStopped(path)
                     fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
                     guard fd >= 0 else {
-                        throw WriteError(description: "cannot create \(path): \(String(cString: strerror(errno)))")
+                        let failure = errno
+                        MappedInput.forget(slots.removeValue(forKey: path) ?? -1)
+                        throw WriteError(description: "cannot create \(path): \(String(cString: strerror(failure)))")
                     }
                     next = path
-                    slots[path] = MappedInput.removeIfStopped(path)
                     let target = fd
                     stdout = { bytes in
                         do { try FileDescriptorOutput.write(target, UnsafeRawBufferPointer(bytes)) } catch let e as WriteError {

@@ -40,6 +40,23 @@ import Testing
         }
     }
 
+    /// A constant `value` or `default` is cell text: a string, or a number as written; a
+    /// boolean (which became the text "1"), null, a list or an object is refused.
+    @Test(arguments: [#""value": true"#, #""value": null"#, #""value": [1]"#, #""column": "V", "default": false"#])
+    func aConstantThatIsNoTextIsRefused(member: String) {
+        let json = #"{"record":"title","fields":[{"to":"payer.name",\#(member)}]}"#
+        #expect {
+            _ = try ColumnMap(json: Array(json.utf8), kind: .title)
+        } throws: { error in
+            (error as? MapError)?.message.contains("must be a string or a number, found") == true
+        }
+    }
+
+    @Test func constantStringsAndNumbersAreCellText() throws {
+        let json = #"{"record":"title","fields":[{"to":"payer.name","value":"ACME"},{"to":"document_number","column":"N","default":7}]}"#
+        #expect(throws: Never.self) { _ = try ColumnMap(json: Array(json.utf8), kind: .title) }
+    }
+
     /// A no-break space (U+00A0, and the narrow U+202F that CLDR's pt-BR currency format
     /// writes after R$) is a blank wherever a blank is accepted in an amount.
     @Test(
