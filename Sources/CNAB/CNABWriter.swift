@@ -711,14 +711,7 @@ public struct CNABWriter {
                         file: file, line: line))
             }
             out.count += count * stride
-            for path in encoder.cuts {
-                let t = state.truncated[path] ?? (0, line)
-                state.truncated[path] = (t.count + 1, t.line)
-            }
-            for path in encoder.blanked {
-                let t = state.blanked[path] ?? (0, line)
-                state.blanked[path] = (t.count + 1, t.line)
-            }
+            tallyEncoded(line: line)
             state.batchRecords += count
             state.details += count
             state.batchDetails += count
@@ -760,15 +753,21 @@ public struct CNABWriter {
             let problems = encoder.problems
             encoder.problems = kept
             out.count += length + 2
-            for path in encoder.cuts {
-                let t = state.truncated[path] ?? (0, line)
-                state.truncated[path] = (t.count + 1, t.line)
-            }
-            for path in encoder.blanked {
-                let t = state.blanked[path] ?? (0, line)
-                state.blanked[path] = (t.count + 1, t.line)
-            }
+            tallyEncoded(line: line)
             return problems
+        }
+
+        /// Counts, per path, the record just encoded among those with a value cut to its field
+        /// and those with characters written as blanks (the first one's input line kept).
+        func tallyEncoded(line: Int) {
+            func tally(_ paths: [Int32], _ counts: inout [Int32: (count: Int, line: Int)]) {
+                for path in paths {
+                    let t = counts[path] ?? (0, line)
+                    counts[path] = (t.count + 1, t.line)
+                }
+            }
+            tally(encoder.cuts, &state.truncated)
+            tally(encoder.blanked, &state.blanked)
         }
 
         /// One warning per path of `counts` (sorted by path): `PATH WHAT in N record(s)`, with

@@ -137,9 +137,9 @@ public struct Payment: Sendable, Hashable {
     /// more or less, is still the same payment (a duplicate, never applied twice). 0 when the
     /// record has neither.
     static func distinction(_ tape: JSONTape, method: Int?, creditDate: Int?) -> UInt64 {
-        var h: UInt64 = 0
-        for (tag, node) in [(UInt64(1), method), (UInt64(2), creditDate)] {
-            guard let node, tape[node].kind == .string || tape[node].kind == .integer else { continue }
+        // (Two calls, not a loop over an array of the two: no array made per payment.)
+        func hash(_ node: Int?, tag: UInt64) -> UInt64 {
+            guard let node, tape[node].kind == .string || tape[node].kind == .integer else { return 0 }
             var v: UInt64 = 0x243F_6A88_85A3_08D3 ^ tag
             if tape[node].kind == .integer {
                 v = (v ^ UInt64(bitPattern: tape[node].value)) &* 0x9E37_79B9_7F4A_7C15
@@ -148,9 +148,9 @@ public struct Payment: Sendable, Hashable {
             }
             v = (v ^ (v >> 30)) &* 0xBF58_476D_1CE4_E5B9
             v = (v ^ (v >> 27)) &* 0x94D0_49BB_1331_11EB
-            h &+= v ^ (v >> 31)
+            return v ^ (v >> 31)
         }
-        return h
+        return hash(method, tag: 1) &+ hash(creditDate, tag: 2)
     }
 
     /// What makes two payments the same payment seen twice: everything but where it was read.

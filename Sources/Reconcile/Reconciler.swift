@@ -791,9 +791,10 @@ public struct Reconciler: Sendable {
         let day = payment.pointee.date.daysSinceEpoch
         // From the installment states: no `Installment` copied (nor its strings retained).
         // Active agreements only: not cancelled or broken in the input, nor broken by their
-        // dates by the payment's day (the same test `apply` makes).
+        // dates by the payment's day (the same test `apply` makes; made only for an agreement
+        // with an installment that would be taken, most have none).
         for a in list where agreements[a].status == "active" {
-            if states[a].broken ? Int(states[a].brokenDay) <= day : breaker(a, by: payment.pointee.date) != nil { continue }
+            var active: Bool? = nil
             for i in 0..<(states[a].end - states[a].first) {
                 let inst = installments[states[a].first + i]
                 guard inst.balance > 0, abs(inst.balance - payment.pointee.paidCents) <= options.toleranceCents,
@@ -803,6 +804,10 @@ public struct Reconciler: Sendable {
                     let b = installments[states[ba].first + bi]
                     if (inst.dueDay, agreements[a].id, inst.number) >= (b.dueDay, agreements[ba].id, b.number) { continue }
                 }
+                if active == nil {
+                    active = !(states[a].broken ? Int(states[a].brokenDay) <= day : breaker(a, by: payment.pointee.date) != nil)
+                }
+                guard active == true else { break }
                 best = (a, i)
             }
         }

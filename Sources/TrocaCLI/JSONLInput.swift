@@ -67,10 +67,9 @@ extension JSONObjectWriter {
 
 /// A JSONL input as UTF-8: a file that starts with a UTF-16 byte order mark (FF FE, what
 /// Windows PowerShell's `>` writes, or FE FF), or in UTF-16 with no mark (`utf16(_:)`), is
-/// transcoded to UTF-8 as it is read, so that its
-/// lines are split where its line breaks are (split as bytes, a UTF-16LE line break leaves its
-/// NUL at the start of the next line, and a last line of one NUL byte after the last record);
-/// any other input is passed through as it is.
+/// transcoded to UTF-8 as it is read, so that its lines are split where its line breaks are
+/// (split as bytes, a UTF-16LE line break leaves its NUL at the start of the next line, and a
+/// last line of one NUL byte after the last record); any other input is passed through as it is.
 final class JSONLSource: ByteSource {
     let source: ByteSource
     enum Mode { case unknown, plain, utf16(bigEndian: Bool) }
@@ -89,8 +88,8 @@ final class JSONLSource: ByteSource {
 
     init(_ source: ByteSource) { self.source = source }
 
-    /// `source` read as UTF-8: itself when it is a regular file without a UTF-16 byte order
-    /// mark (so that `LineReader` still maps it), else wrapped.
+    /// `source` read as UTF-8: itself when it is a regular file whose first bytes are not
+    /// UTF-16's (`utf16(_:)`; so that `LineReader` still maps it), else wrapped.
     static func reading(_ source: ByteSource) -> ByteSource {
         if let file = source as? FileSource, let at = file.mappable {
             var first = [UInt8](repeating: 0, count: 2)
@@ -185,17 +184,23 @@ final class JSONLSource: ByteSource {
         pending.removeFirst(units * 2)
     }
 
+    /// Appends a scalar's UTF-8 bytes, one at a time (no array per character).
     func append(_ scalar: UInt32) {
         switch scalar {
         case 0..<0x80:
             output.append(UInt8(scalar))
         case 0x80..<0x800:
-            output += [UInt8(0xC0 | scalar >> 6), UInt8(0x80 | scalar & 0x3F)]
+            output.append(UInt8(0xC0 | scalar >> 6))
+            output.append(UInt8(0x80 | scalar & 0x3F))
         case 0x800..<0x10000:
-            output += [UInt8(0xE0 | scalar >> 12), UInt8(0x80 | scalar >> 6 & 0x3F), UInt8(0x80 | scalar & 0x3F)]
+            output.append(UInt8(0xE0 | scalar >> 12))
+            output.append(UInt8(0x80 | scalar >> 6 & 0x3F))
+            output.append(UInt8(0x80 | scalar & 0x3F))
         default:
-            output += [UInt8(0xF0 | scalar >> 18), UInt8(0x80 | scalar >> 12 & 0x3F)]
-            output += [UInt8(0x80 | scalar >> 6 & 0x3F), UInt8(0x80 | scalar & 0x3F)]
+            output.append(UInt8(0xF0 | scalar >> 18))
+            output.append(UInt8(0x80 | scalar >> 12 & 0x3F))
+            output.append(UInt8(0x80 | scalar >> 6 & 0x3F))
+            output.append(UInt8(0x80 | scalar & 0x3F))
         }
     }
 }
