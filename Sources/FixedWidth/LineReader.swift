@@ -190,14 +190,17 @@ public enum MappedInput {
     /// Installs SIGTERM and SIGINT handlers (a nightly job's timeout, Ctrl-C) that remove the
     /// temporary files of outputs not yet committed, say so, and die by the signal (`dieBy`; a
     /// shell reports 128 + the signal): a stopped stage leaves no hidden `.NAME.tmp.*`
-    /// beside its output, as an error does not. Stages that stop otherwise (`watch`, which
-    /// finishes the file in hand; `run`, which also removes its scratch) install their own.
+    /// beside its output, as an error does not; `run` notes its scratch directory and stages'
+    /// files too (`runningPipeline`). `watch`, which finishes the file in hand, installs its own.
     /// Unblocks both signals too: a parent may start troca with them blocked.
     public static func removeTemporariesWhenStopped() {
         _ = handler  // the table made before a handler can read it
         let stop: @convention(c) (Int32) -> Void = { sig in
             MappedInput.removeTemporaries()
-            let message: StaticString = "troca: stopped by a signal; the temporary files of unfinished outputs were removed\n"
+            let message: StaticString =
+                MappedInput.runningPipeline
+                ? "troca: run: stopped by a signal; its temporary files were removed\n"
+                : "troca: stopped by a signal; the temporary files of unfinished outputs were removed\n"
             _ = write(2, message.utf8Start, message.utf8CodeUnitCount)
             MappedInput.dieBy(sig)
         }
@@ -209,6 +212,10 @@ public enum MappedInput {
         sigaddset(&stops, SIGINT)
         pthread_sigmask(SIG_UNBLOCK, &stops, nil)
     }
+
+    /// Set while `troca run` runs a pipeline (its scratch directory and stages' files noted
+    /// too), for the stop handler's message. (One byte, written outside any handler.)
+    nonisolated(unsafe) public static var runningPipeline = false
 
     /// Ends troca by signal `sig` itself, from its handler, once the cleaning is done: the
     /// default action restored, the signal unblocked and raised again. A parent sees a process

@@ -246,9 +246,9 @@ public struct ColumnMap: Sendable, Hashable {
     /// `false` (`"true"`, `"yes"`, `1`, `null`) is refused rather than read as false.
     static func bool(_ f: [String: Any], _ member: String, _ n: Int, _ to: String) throws(MapError) -> Bool? {
         guard let v = f[member] else { return nil }
-        guard let b = JSONKind.boolean(v) else {
+        guard let b = MapValue.boolean(v) else {
             throw MapError(
-                "fields[\(n)] (\(to)): \"\(member)\" must be true or false (a JSON boolean, without quotes), found \(JSONKind.describe(v))")
+                "fields[\(n)] (\(to)): \"\(member)\" must be true or false (a JSON boolean, without quotes), found \(MapValue.describe(v))")
         }
         return b
     }
@@ -259,8 +259,8 @@ public struct ColumnMap: Sendable, Hashable {
     static func constant(_ f: [String: Any], _ member: String, _ n: Int, _ to: String) throws(MapError) -> String? {
         guard let v = f[member] else { return nil }
         if let s = v as? String { return s }
-        if let number = v as? NSNumber, JSONKind.boolean(number) == nil { return "\(number)" }
-        throw MapError("fields[\(n)] (\(to)): \"\(member)\" must be a string or a number, found \(JSONKind.describe(v))")
+        if let number = v as? NSNumber, MapValue.boolean(number) == nil { return "\(number)" }
+        throw MapError("fields[\(n)] (\(to)): \"\(member)\" must be a string or a number, found \(MapValue.describe(v))")
     }
 
     /// A field's string member (`type`, `format`, `separator`), nil when absent; a number,
@@ -268,7 +268,7 @@ public struct ColumnMap: Sendable, Hashable {
     static func string(_ f: [String: Any], _ member: String, _ n: Int, _ to: String) throws(MapError) -> String? {
         guard let v = f[member] else { return nil }
         guard let s = v as? String else {
-            throw MapError("fields[\(n)] (\(to)): \"\(member)\" must be a string, found \(JSONKind.describe(v))")
+            throw MapError("fields[\(n)] (\(to)): \"\(member)\" must be a string, found \(MapValue.describe(v))")
         }
         return s
     }
@@ -310,8 +310,8 @@ public struct ColumnMap: Sendable, Hashable {
 }
 
 /// What `JSONSerialization` made of a map's JSON value, told apart strictly (Foundation bridges
-/// the number 1 to `true`, and a boolean to a number).
-enum JSONKind {
+/// the number 1 to `true`, and a boolean to a number). (Not `Records.JSONKind`, a tape node's.)
+enum MapValue {
     /// The value of a JSON `true` or `false`; nil for anything else (a number, a string, null).
     static func boolean(_ v: Any) -> Bool? {
         guard let number = v as? NSNumber, isBooleanNumber(number) else { return nil }

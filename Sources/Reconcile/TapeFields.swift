@@ -80,13 +80,10 @@ extension JSONTape {
     /// What a node is, for messages: `a string "5,00"`, `a number 1.5`, `an object`.
     func kindName(_ n: Int) -> String {
         switch self[n].kind {
-        case .null: return "null"
-        case .true, .false: return "a boolean"
         case .integer: return "the number \(self[n].value)"
         case .number: return "the number \(string(n))"
         case .string: return "the string \"\(string(n))\""
-        case .array: return "an array"
-        case .object: return "an object"
+        case let kind: return kind.noun
         }
     }
 

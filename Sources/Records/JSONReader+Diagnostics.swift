@@ -30,15 +30,8 @@ extension JSONReader {
         wrapped.append(0x5D)
         var tape = JSONTape()
         guard wrapped.withUnsafeBufferPointer({ parse($0, into: &tape) }), tape[0].kind == .array, tape[0].count == 1 else { return nil }
-        let kind: String
-        switch tape[1].kind {
-        case .string: kind = "a string"
-        case .integer, .number: kind = "a number"
-        case .true, .false: kind = "a boolean"
-        case .null: kind = "null"
-        case .array, .object: return nil
-        }
-        return (kind, start + 1)
+        guard tape[1].kind != .array, tape[1].kind != .object else { return nil }
+        return (tape[1].kind.noun, start + 1)
     }
 
     /// Where a JSONL line that is not JSON stops being JSON, and what is there: the 1-based column

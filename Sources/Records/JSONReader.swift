@@ -10,6 +10,21 @@ public enum JSONKind: UInt8, Sendable {
     case string, array, object
 }
 
+extension JSONKind {
+    /// The kind as a message names it: "a string", "a number", "a boolean", "null", "an array",
+    /// "an object".
+    public var noun: String {
+        switch self {
+        case .null: return "null"
+        case .false, .true: return "a boolean"
+        case .integer, .number: return "a number"
+        case .string: return "a string"
+        case .array: return "an array"
+        case .object: return "an object"
+        }
+    }
+}
+
 /// Where one member of a JSON object lies in the text it was read from: its key's bytes (between
 /// the quotes, as written) and its value's (from its first byte to its last).
 public struct JSONMemberSpan: Sendable, Hashable {

@@ -235,7 +235,7 @@ struct TitleBoletoMaker {
                     if tape[v].kind == .object {
                         pixIndex = v
                     } else if tape[v].kind != .null, problem == nil {
-                        problem = BoletoError(BoletoError.Code.pix, "pix must be an object (key or location, txid, name, city), found \(Self.kindName(tape[v].kind))")
+                        problem = BoletoError(BoletoError.Code.pix, "pix must be an object (key or location, txid, name, city), found \(tape[v].kind.noun)")
                         problemNode = v
                     }
                 case 4 where key == "bank": t.bank = text() ?? ""
@@ -330,7 +330,7 @@ struct TitleBoletoMaker {
     /// a fraction, an exponent or another kind is no number of centavos.
     static func amountProblem(_ tape: JSONTape, _ v: Int) -> BoletoError {
         guard tape[v].kind == .number else {
-            return BoletoError(BoletoError.Code.amount, "amount_cents must be an integer number of centavos, found \(kindName(tape[v].kind))")
+            return BoletoError(BoletoError.Code.amount, "amount_cents must be an integer number of centavos, found \(tape[v].kind.noun)")
         }
         let literal = tape.bytes(v)
         let negative = literal.first == 0x2D
@@ -344,18 +344,6 @@ struct TitleBoletoMaker {
         return BoletoError(BoletoError.Code.amount, "amount_cents must be an integer number of centavos, found \(tape.string(v))")
     }
 
-    /// A JSON kind as a message says it: "a number", "an array"…
-    static func kindName(_ kind: JSONKind) -> String {
-        switch kind {
-        case .null: return "null"
-        case .false, .true: return "a boolean"
-        case .integer, .number: return "a number"
-        case .string: return "a string"
-        case .array: return "an array"
-        case .object: return "an object"
-        }
-    }
-
     /// The `pix` object with `emv` set, when it asks for a code (has a key, location, txid, name
     /// or city); nil when it asks for none (an empty object, or only an `emv` or `error` a bank
     /// returned), which is written as it came. Its members are strings (or null, which is
@@ -367,7 +355,7 @@ struct TitleBoletoMaker {
             switch tape[m].kind {
             case .string: return (tape.string(m), m)
             case .null: return nil
-            case let kind: throw PixProblem(error: BoletoError(BoletoError.Code.pix, "pix.\(name) must be a string, found \(Self.kindName(kind))"), node: m)
+            case let kind: throw PixProblem(error: BoletoError(BoletoError.Code.pix, "pix.\(name) must be a string, found \(kind.noun)"), node: m)
             }
         }
         let key = try member("key")

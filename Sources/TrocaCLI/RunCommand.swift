@@ -3,10 +3,6 @@ import Foundation
 import Records
 import Watch
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// `troca run`: a pipeline of stages from a JSON file, run in-process on one input.
 enum RunCommand: Command {
     static let name = ["run"]
@@ -74,12 +70,13 @@ enum RunCommand: Command {
             throw WriteError(description: "cannot create the --out directory \(args.value("out") ?? out): \(error.reason)")
         }
         let scratch = try PipelineRunner.scratchDirectory(io)
-        // SIGTERM or SIGINT mid-run: the scratch directory, the stages' files in it and the
-        // temporary files of outputs not yet in place are removed, then exit 143 or 130.
+        // SIGTERM or SIGINT mid-run (the handler `main` installs, `MappedInput`): the scratch
+        // directory, the stages' files in it and the temporary files of outputs not yet in
+        // place are removed, then troca dies by the signal.
         let scratchSlot = MappedInput.removeIfStopped(scratch)
-        let signals = StopSignals.install()
+        MappedInput.runningPipeline = true
         defer {
-            signals.restore()
+            MappedInput.runningPipeline = false
             MappedInput.forget(scratchSlot)
             try? FileManager.default.removeItem(atPath: scratch)
         }
@@ -98,43 +95,5 @@ enum RunCommand: Command {
         guard let text = args.value("date") else { return Clock.today() }
         guard let d = CivilDate(iso: text) else { throw UsageError(message: "--date must be a date YYYY-MM-DD, found \"\(text)\"") }
         return d.description
-    }
-}
-
-/// SIGTERM and SIGINT for `troca run`, whose stages run in-process and cannot be asked to
-/// stop: the handler removes what `MappedInput` notes (outputs' temporary files, the stages'
-/// intermediate files, the scratch directory), says so, and dies by the signal (`MappedInput.dieBy`).
-struct StopSignals {
-    let previousTerm: sighandler_t?
-    let previousInt: sighandler_t?
-    /// This thread's signal mask before: a parent may start troca with the signals blocked
-    /// (they would then wait, pending, until the run ended), so they are unblocked here.
-    let previousMask: sigset_t
-
-    static func install() -> StopSignals {
-        MappedInput.catchTruncation()  // makes the table before a handler can read it
-        let handler: @convention(c) (Int32) -> Void = { sig in
-            // Only what a signal handler may do: unlink(2), rmdir(2), write(2), _exit(2).
-            MappedInput.removeTemporaries()
-            let message: StaticString = "troca: run: stopped by a signal; its temporary files were removed\n"
-            _ = write(2, message.utf8Start, message.utf8CodeUnitCount)
-            MappedInput.dieBy(sig)
-        }
-        let previousTerm = signal(SIGTERM, handler)
-        let previousInt = signal(SIGINT, handler)
-        var stops = sigset_t()
-        sigemptyset(&stops)
-        sigaddset(&stops, SIGTERM)
-        sigaddset(&stops, SIGINT)
-        var previousMask = sigset_t()
-        pthread_sigmask(SIG_UNBLOCK, &stops, &previousMask)
-        return StopSignals(previousTerm: previousTerm, previousInt: previousInt, previousMask: previousMask)
-    }
-
-    func restore() {
-        var mask = previousMask
-        pthread_sigmask(SIG_SETMASK, &mask, nil)
-        signal(SIGTERM, previousTerm)
-        signal(SIGINT, previousInt)
     }
 }

@@ -29,8 +29,9 @@ enum WatchCommand: Command {
         killed at any moment finishes on its next start the files it left in work/.
 
         One watcher per folder (.troca-watch.lock). SIGTERM or SIGINT: the file in hand is
-        finished, then the watcher exits 0 (74 if a file was left in work/ meanwhile). The log is JSONL on standard error (or the config's
-        "log" file), CPF and CNPJ masked. The configuration format is in docs/watch.md:
+        finished, then the watcher exits 0 (74 if a file was left in work/ meanwhile). The log
+        is JSONL on standard error (or the config's "log" file), CPF and CNPJ masked. The
+        configuration format is in docs/watch.md:
 
           {"folder": "banco", "settle_seconds": 5, "poll_seconds": 2,
            "rules": [{"pattern": "*.ret", "pipeline": "retorno.json"}]}

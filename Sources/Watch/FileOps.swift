@@ -81,7 +81,7 @@ public enum FileBytes {
 
     /// Renames, failing when the target exists is the caller's business (see `freeName`).
     static func rename(_ from: String, _ to: String) throws(FileError) {
-        guard Glibc.rename(from, to) == 0 else { throw FileError("cannot rename \(from) into \(to)") }
+        try rename(cPath: Array(from.utf8CString), shown: from, to)
     }
 
     /// `rename` from a C path (a raw name), `shown` naming it in the error.
