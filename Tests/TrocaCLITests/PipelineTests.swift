@@ -213,13 +213,19 @@ import TrocaCLI
         #expect(busy.stderrText.contains("another troca watch"))
     }
 
-    @Test func watchOnceExits65WhenAFileFailed() throws {
-        let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+    /// `dir/watch.json` watching `dir/f` (its inbox made) with settle 0 and one rule: `*.ret`
+    /// through the sample `events.json` pipeline.
+    func eventsWatchFolder(_ dir: String) throws {
         try FileManager.default.copyItem(atPath: samples + "/events.json", toPath: dir + "/events.json")
         try Data(#"{"folder": "f", "settle_seconds": 0, "rules": [{"pattern": "*.ret", "pipeline": "events.json"}]}"#.utf8)
             .write(to: URL(fileURLWithPath: dir + "/watch.json"))
         try FileManager.default.createDirectory(atPath: dir + "/f/inbox", withIntermediateDirectories: true)
+    }
+
+    @Test func watchOnceExits65WhenAFileFailed() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try eventsWatchFolder(dir)
         try Data("not a CNAB file\n".utf8).write(to: URL(fileURLWithPath: dir + "/f/inbox/X.ret"))
         let r = troca(["watch", "--config", "watch.json", "--once"], cwd: dir)
         #expect(r.status == .dataError)
@@ -233,10 +239,7 @@ import TrocaCLI
     @Test func watchOnceExits74WhenAFileIsLeftInWork() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        try FileManager.default.copyItem(atPath: samples + "/events.json", toPath: dir + "/events.json")
-        try Data(#"{"folder": "f", "settle_seconds": 0, "rules": [{"pattern": "*.ret", "pipeline": "events.json"}]}"#.utf8)
-            .write(to: URL(fileURLWithPath: dir + "/watch.json"))
-        try FileManager.default.createDirectory(atPath: dir + "/f/inbox", withIntermediateDirectories: true)
+        try eventsWatchFolder(dir)
         try FileManager.default.createDirectory(atPath: dir + "/f/done", withIntermediateDirectories: true)
         try Data("in the way\n".utf8).write(to: URL(fileURLWithPath: dir + "/f/done/2026-11-30"))
         try FileManager.default.copyItem(atPath: sampleRetorno, toPath: dir + "/f/inbox/A.ret")
