@@ -272,6 +272,23 @@ import TrocaCLI
         #expect(filesUnder(dir + "/f/out") == ["2026-11-30/A.jsonl", "rejects/2026-11-30/A.jsonl"])
     }
 
+    /// Starts troca with `arguments` in `dir`, its standard input and error on pipes.
+    static func start(_ binary: String, _ arguments: [String], in dir: String, environment: [String: String]? = nil) throws -> (
+        Process, Pipe, Pipe
+    ) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: dir)
+        if let environment { process.environment = environment }
+        let input = Pipe()
+        let errors = Pipe()
+        process.standardInput = input
+        process.standardError = errors
+        try process.run()
+        return (process, input, errors)
+    }
+
     /// Sends `signal` to a running troca, waits (10 s at most) and returns what it said on
     /// standard error, expecting it killed by the signal itself (a shell reports `status`, 128 +
     /// it), not exited: a shell loop over troca stops on Ctrl-C only then.
@@ -304,16 +321,8 @@ import TrocaCLI
             """#.utf8
         ).write(to: URL(fileURLWithPath: dir + "/p.json"))
         for sub in ["tmp", "o"] { try FileManager.default.createDirectory(atPath: dir + "/" + sub, withIntermediateDirectories: true) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["run", "p.json", "-", "--out", "o"]
-        process.currentDirectoryURL = URL(fileURLWithPath: dir)
-        process.environment = ["PATH": "/usr/bin:/bin", "TMPDIR": dir + "/tmp"]
-        let input = Pipe()
-        let errors = Pipe()
-        process.standardInput = input
-        process.standardError = errors
-        try process.run()
+        let (process, input, errors) = try Self.start(
+            binary, ["run", "p.json", "-", "--out", "o"], in: dir, environment: ["PATH": "/usr/bin:/bin", "TMPDIR": dir + "/tmp"])
         defer { if process.isRunning { process.terminate() } }
         try input.fileHandleForWriting.write(contentsOf: Data(try Data(contentsOf: URL(fileURLWithPath: sampleRetorno)).prefix(500)))
         // Running: its scratch directory holds stage 1's output, and --out its --rejects file's
@@ -340,15 +349,7 @@ import TrocaCLI
         let binary = try #require(BinaryTests.binary, "the troca executable is built beside the tests")
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["export", "csv", "--columns", "a", "--output", "out.csv"]
-        process.currentDirectoryURL = URL(fileURLWithPath: dir)
-        let input = Pipe()
-        let errors = Pipe()
-        process.standardInput = input
-        process.standardError = errors
-        try process.run()
+        let (process, input, errors) = try Self.start(binary, ["export", "csv", "--columns", "a", "--output", "out.csv"], in: dir)
         defer { if process.isRunning { process.terminate() } }
         try input.fileHandleForWriting.write(contentsOf: Data(#"{"a":1}"#.utf8 + [0x0A]))
         let deadline = Date().addingTimeInterval(20)
