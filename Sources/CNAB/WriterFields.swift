@@ -419,9 +419,10 @@ enum Cell {
         if op.numeric {
             if op.document {
                 // A CPF or CNPJ as people write it (123.456.789-09, 11.222.333/0001-81): its
-                // punctuation dropped, as `troca import` drops it.
-                if (0..<n).contains(where: { a[$0] == 0x2E || a[$0] == 0x2F || a[$0] == 0x2D }) {
-                    let bare = (0..<n).map { a[$0] }.filter { $0 != 0x2E && $0 != 0x2F && $0 != 0x2D }
+                // punctuation dropped, as `troca import` drops it (`DocumentText`).
+                let given = UnsafeBufferPointer(start: a, count: n)
+                if DocumentText.hasPunctuation(given) {
+                    let bare = DocumentText.bare(given)
                     return bare.withUnsafeBufferPointer { fill($0.baseAddress ?? a, $0.count, op, length: length, to: dst, upper: upper) }
                 }
                 for k in 0..<n {

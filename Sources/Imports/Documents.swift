@@ -41,7 +41,7 @@ public enum BrazilianDocument {
             case UInt8(ascii: "0")...UInt8(ascii: "9"): out.append(b)
             case UInt8(ascii: "A")...UInt8(ascii: "Z"): out.append(b); letters = true
             case UInt8(ascii: "a")...UInt8(ascii: "z"): out.append(b - 32); letters = true
-            case UInt8(ascii: "."), UInt8(ascii: "/"), UInt8(ascii: "-"), UInt8(ascii: " "): continue
+            case _ where DocumentText.isPunctuation(b): continue
             default:
                 out.truncate(to: mark)
                 let found = CellParsers.character(in: text, at: k)

@@ -333,16 +333,10 @@ public struct FlatEncoder {
         return try fit(bytes, field, numeric: false)
     }
 
-    /// A document's bytes with ASCII letters in uppercase (`12abc34501de35` → `12ABC34501DE35`),
-    /// as `troca import` reads an alphanumeric CNPJ.
-    static func uppercased<C: Collection>(_ bytes: C) -> [UInt8] where C.Element == UInt8 {
-        bytes.map { $0 &- 97 < 26 ? $0 - 32 : $0 }
-    }
-
     /// A CPF or CNPJ as given (`529.982.247-25`, `12.abc.345/01de-35`): its punctuation dropped
     /// and its letters uppercase, as `troca import` reads one.
     static func document<C: Collection>(_ bytes: C) -> [UInt8] where C.Element == UInt8 {
-        uppercased(bytes.filter { $0 != 0x2E && $0 != 0x2F && $0 != 0x2D })
+        DocumentText.bare(bytes)
     }
 
     /// Names, addresses and messages may be cut to their field; identifiers never.

@@ -640,7 +640,7 @@ struct LegacyCNABWriter {
         var ascii = Array(ascii(text).utf8)
         if field.picture.kind == .numeric {
             let isDocument = field.format == .document
-            if isDocument { ascii.removeAll { $0 == 0x2E || $0 == 0x2F || $0 == 0x2D } }
+            if isDocument { ascii.removeAll(where: DocumentText.isPunctuation) }
             guard ascii.allSatisfy({ ($0 >= 48 && $0 <= 57) || (isDocument && $0 >= 65 && $0 <= 90) }) else {
                 return .failure(Problem(code: "write.numeric", message: "\"\(text)\" is not \(isDocument ? "a document number" : "digits")"))
             }

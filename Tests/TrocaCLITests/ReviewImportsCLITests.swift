@@ -117,11 +117,13 @@ import TrocaCLI
         #expect((back.records.first?["payer"] as? [String: Any])?["document"] as? String == "12ABC34501DE35", "\(back.stdoutText)")
     }
 
-    /// A CPF or CNPJ written with its punctuation (529.982.247-25, 12.abc.345/01de-35), as
-    /// `troca import` accepts one, is written without it by `convert --to flat` and by
-    /// `cnab write` (both used to refuse it); the kind comes from its 11 or 14 characters.
+    /// A CPF or CNPJ written with its punctuation (529.982.247-25, 12.abc.345/01de-35, or
+    /// blanks: 529 982 247 25), as `troca import` accepts one, is written without it by
+    /// `convert --to flat` and by `cnab write` (both used to refuse it; then both refused the
+    /// blanks import takes); the kind comes from its 11 or 14 characters.
     @Test func punctuatedDocumentsAreWrittenBare() {
-        for (given, bare) in [("529.982.247-25", "52998224725"), ("12.abc.345/01de-35", "12ABC34501DE35")] {
+        let written = [("529.982.247-25", "52998224725"), ("12.abc.345/01de-35", "12ABC34501DE35"), ("529 982 247 25", "52998224725")]
+        for (given, bare) in written {
             let line = #"{"record":"title","document_number":"L1","amount_cents":1,"payer":{"document":"\#(given)","name":"x"}}"#
             let flat = troca(["convert", "--layout", "erp/titulos-abertos", "--to", "flat"], stdin: Array((line + "\n").utf8))
             #expect(flat.status == .ok, "\(flat.stderrText)")
