@@ -457,7 +457,7 @@ public struct CNABWriter {
 
         /// Takes one JSONL line (without its line end).
         func add(line: UnsafeBufferPointer<UInt8>, number: Int, cut: Bool) throws {
-            let parsed = !cut && !line.isEmpty && JSONReader.parse(line, into: &tape) && tape.nodes[0].kind == .object
+            let parsed = !cut && !line.isEmpty && JSONReader.parseRecord(line, into: &tape) && tape.nodes[0].kind == .object
             try add(parsed: parsed, number, blank: line.isEmpty, cut: cut) { Array(line) }
         }
 

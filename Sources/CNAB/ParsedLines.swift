@@ -130,7 +130,7 @@ final class ParsedLines: @unchecked Sendable {
                 let k = batch.count
                 if k == batch.tapes.count { batch.tapes.append(JSONTape()) }
                 batch.parsed.append(
-                    !cut && !line.isEmpty && JSONReader.parse(line, into: &batch.tapes[k]) && batch.tapes[k][0].kind == .object)
+                    !cut && !line.isEmpty && JSONReader.parseRecord(line, into: &batch.tapes[k]) && batch.tapes[k][0].kind == .object)
                 batch.cut.append(cut)
                 batch.numbers.append(number)
                 batch.raw.append(contentsOf: line)

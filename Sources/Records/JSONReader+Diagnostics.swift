@@ -1,15 +1,22 @@
 import Foundation
 extension JSONReader {
     /// Why a JSONL line is not a record, for its diagnostic, and the 1-based column it is about:
-    /// for a line that is not JSON, its first bad byte (`syntaxError`); for JSON that is not an
+    /// for a line that is not JSON, its first bad byte (`syntaxError`); for an object that gives
+    /// a key twice (`parseRecord`), the key and its second place; for JSON that is not an
     /// object (an array, or a lone string, number, boolean or null), what it is and where it
-    /// starts; 0 for UTF-16 or UTF-32 text. Only for a line `parse` refused or read as an array:
-    /// it reads it again.
+    /// starts; 0 for UTF-16 or UTF-32 text. Only for a line `parseRecord` refused or read as an
+    /// array: it reads it again.
     public static func notAnObject(_ line: UnsafeBufferPointer<UInt8>) -> (message: String, column: Int) {
         if let found = scalar(line) { return ("expected a JSON object, found \(found.kind)", found.column) }
         if let (problem, column) = syntaxError(line) { return ("expected a JSON object: \(problem)", column) }
         var tape = JSONTape()
         guard parse(line, into: &tape) else { return ("expected a JSON object", 0) }
+        if tape[0].kind == .object, let key = tape.repeatedKey() {
+            return (
+                "the key \"\(tape.string(key))\" is given twice in one object: which of its two values is meant cannot be told",
+                column(ofNode: key, in: line)
+            )
+        }
         guard isUTF8(line) else { return ("expected a JSON object, found an array", 0) }
         let bom = line.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         let start = line[bom...].firstIndex { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D && $0 != 0x0A } ?? bom

@@ -205,6 +205,55 @@ public struct JSONTape: Sendable {
         }
     }
 
+    /// The first key node that repeats an earlier key of its object (keys compared as the tape
+    /// holds them, unescaped: `"a\u0062"` is `"ab"`), or nil. Each object's keys are compared
+    /// pairwise by a fingerprint (length, first and last eight bytes) and, where two agree, byte
+    /// by byte: a record of a few dozen keys costs a few hundred word comparisons.
+    public func repeatedKey() -> Int? {
+        nodes.withUnsafeBufferPointer { nodes in
+            text.withUnsafeBufferPointer { text -> Int? in
+                guard let t = text.baseAddress else { return nil }
+                // Keys of up to 8 bytes are read in one word (the text has padding after its
+                // last byte), the bytes past the key masked off.
+                @inline(__always) func fingerprint(_ k: JSONNode) -> UInt64 {
+                    let n = Int(k.count)
+                    let at = UnsafeRawPointer(t + Int(k.offset))
+                    var first = at.loadUnaligned(as: UInt64.self)
+                    if n < 8 { first &= (1 &<< UInt64(8 &* n)) &- 1 }
+                    let last = n > 8 ? at.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self) : 0
+                    return first ^ (last &* 0x9E37_79B9_7F4A_7C15) ^ (UInt64(truncatingIfNeeded: n) &<< 56)
+                }
+                @inline(__always) func same(_ a: JSONNode, _ b: JSONNode) -> Bool {
+                    a.count == b.count && memcmp(t + Int(a.offset), t + Int(b.offset), Int(a.count)) == 0
+                }
+                let limit = 64
+                return withUnsafeTemporaryAllocation(of: (print: UInt64, node: Int32).self, capacity: limit) { seen -> Int? in
+                    for o in 0..<count where nodes[o].kind == .object && nodes[o].count > 1 {
+                        var i = o + 1
+                        for m in 0..<Int(nodes[o].count) {
+                            let key = nodes[i]
+                            if m < limit {
+                                let print = fingerprint(key)
+                                for j in 0..<m where seen[j].print == print && same(nodes[Int(seen[j].node)], key) { return i }
+                                seen[m] = (print, Int32(i))
+                            } else {
+                                // A very wide object: its later keys against all before them.
+                                var k = o + 1
+                                for _ in 0..<m {
+                                    if same(nodes[k], key) { return i }
+                                    k = next(after: k + 1)
+                                }
+                            }
+                            let v = nodes[i + 1]
+                            i = v.kind == .array || v.kind == .object ? Int(v.value) : i + 2
+                        }
+                    }
+                    return nil
+                }
+            }
+        }
+    }
+
     /// `member(_:of:)` for a key given as an array of bytes.
     public func member(_ key: [UInt8], of index: Int) -> Int? {
         key.withUnsafeBufferPointer { member($0, of: index) }
@@ -394,6 +443,20 @@ public enum JSONReader {
     /// well-formed JSON value (the tape then holds garbage).
     public static func parse(_ input: UnsafeBufferPointer<UInt8>, into tape: inout JSONTape) -> Bool {
         parse(input, into: &tape, spans: nil)
+    }
+
+    /// Parses one JSONL record like `parse(_:into:)`, and also refuses one whose objects give a
+    /// key twice (`{"amount_cents":100,"amount_cents":999999}`): which value is meant cannot be
+    /// told, and a stage keeping the last while another keeps the first would disagree about
+    /// money (`notAnObject` says which key, and where). `parse` keeps JSONSerialization's
+    /// leniency (the last value wins) for the readers that check repeats themselves.
+    public static func parseRecord(_ input: UnsafeBufferPointer<UInt8>, into tape: inout JSONTape) -> Bool {
+        parse(input, into: &tape, spans: nil) && tape.repeatedKey() == nil
+    }
+
+    /// `parseRecord(_:into:)`, recording the top-level members' spans as `parse(_:into:members:)` does.
+    public static func parseRecord(_ input: UnsafeBufferPointer<UInt8>, into tape: inout JSONTape, members: inout JSONMemberSpans) -> Bool {
+        parse(input, into: &tape, members: &members) && tape.repeatedKey() == nil
     }
 
     /// Parses like `parse(_:into:)` and records in `members` where each member of the top-level

@@ -193,9 +193,12 @@ struct TitleBoletoMaker {
     }
 
     mutating func process(_ line: UnsafeBufferPointer<UInt8>) -> Result {
-        guard JSONReader.parse(line, into: &tape, members: &recorded), tape[0].kind == .object else {
+        guard JSONReader.parseRecord(line, into: &tape, members: &recorded), tape[0].kind == .object else {
             let (message, column) = JSONReader.notAnObject(line)
             return .rejected(BoletoError("boleto.json", message), column: column, source: nil)
+        }
+        if let (message, node) = JSONLInput.recordNotAString(tape) {
+            return .rejected(BoletoError("boleto.record", message), column: JSONReader.column(ofNode: node, in: line), source: nil)
         }
         var t = BoletoTitle(bank: "")
         var isTitle = false

@@ -118,11 +118,17 @@ enum ConvertCommand: Command {
                     skipped += 1
                     return true
                 }
-                guard !cut, JSONReader.parse(bytes, into: &tape), tape[0].kind == .object else {
+                guard !cut, JSONReader.parseRecord(bytes, into: &tape), tape[0].kind == .object else {
                     rejected += 1
                     let (message, column) =
                         cut ? ("a line longer than \(LineReader.maxJSONLLineLength) bytes", 0) : JSONReader.notAnObject(bytes)
                     sink.report(Diagnostic(.error, "convert.json", message, file: name, line: number, column: column, raw: Array(bytes)))
+                    return true
+                }
+                if let (message, node) = JSONLInput.recordNotAString(tape) {
+                    rejected += 1
+                    let column = JSONReader.column(ofNode: node, in: bytes)
+                    sink.report(Diagnostic(.error, "convert.record", message, file: name, line: number, column: column, raw: Array(bytes)))
                     return true
                 }
                 guard let r = encoder.recordIndex(tape) else {

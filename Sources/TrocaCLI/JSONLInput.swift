@@ -30,16 +30,30 @@ struct JSONLInput {
                 counts.blank += 1
                 return true
             }
-            guard !cut, JSONReader.parse(bytes, into: &tape), tape[0].kind == .object else {
+            guard !cut, JSONReader.parseRecord(bytes, into: &tape), tape[0].kind == .object else {
                 counts.malformed += 1
                 let (message, column) = cut ? ("a line longer than \(LineReader.maxJSONLLineLength) bytes", 0) : JSONReader.notAnObject(bytes)
                 let code = DiagnosticCode(rawValue: stage + ".json")
                 sink.report(Diagnostic(.error, code, message, file: name, line: number, column: column, raw: Array(bytes)))
                 return true
             }
+            if let (message, node) = Self.recordNotAString(tape) {
+                counts.malformed += 1
+                let column = JSONReader.column(ofNode: node, in: bytes)
+                sink.report(Diagnostic(.error, DiagnosticCode(rawValue: stage + ".record"), message, file: name, line: number, column: column, raw: Array(bytes)))
+                return true
+            }
             return try body(&tape, number, bytes)
         }
         return counts
+    }
+
+    /// A record whose `record` member is there but not a string (`{"record":1}`,
+    /// `{"record":["title"]}`): malformed, not a record of another kind to pass over. Its
+    /// message and the member's value node (for the column); nil for any other record.
+    static func recordNotAString(_ tape: JSONTape) -> (message: String, node: Int)? {
+        guard let r = tape.member("record", of: 0), tape[r].kind != .string else { return nil }
+        return ("\"record\" is \(tape[r].kind.noun), expected a string naming the kind of record (\"title\", \"payment\", …)", r)
     }
 }
 

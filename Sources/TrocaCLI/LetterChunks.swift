@@ -71,7 +71,7 @@ struct LetterRenderer {
     /// An empty line stands for one the reader cut (blank lines are counted before).
     mutating func render(_ line: UnsafeBufferPointer<UInt8>, senderGiven: inout Bool, into out: inout [UInt8]) -> Outcome {
         if line.isEmpty { return .rejected(code: "letters.json", message: "a line longer than \(LineReader.maxJSONLLineLength) bytes") }
-        guard JSONReader.parse(line, into: &tape), tape[0].kind == .object else {
+        guard JSONReader.parseRecord(line, into: &tape), tape[0].kind == .object else {
             let (message, column) = JSONReader.notAnObject(line)
             return .rejected(code: "letters.json", message: message, column: column)
         }

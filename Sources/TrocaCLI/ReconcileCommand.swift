@@ -186,8 +186,9 @@ enum ReconcileCommand: Command {
                 + Outcome.all.filter(\.isException).map { "\($0.rawValue) \(byOutcome[Int($0.code)])" }.joined(separator: ", ") + ")"
                 + (chargesUnknown > 0 ? "; late charges not computed for \(chargesUnknown) matched payments (errors above)" : ""))
         io.say(
-            "reconcile: \(agreementsPath): read \(agreementsRead) agreements: \(reconciler.agreements.count) taken, "
-                + "\(agreementsRejected) rejected, \(agreementsSkipped) skipped; as of \(asOf): "
+            // Every line counted once: read = taken + rejected + skipped (blank lines, other records).
+            "reconcile: \(agreementsPath): read \(agreementsRead + agreementsSkipped) records: "
+                + "\(reconciler.agreements.count) agreements taken, \(agreementsRejected) rejected, \(agreementsSkipped) skipped; as of \(asOf): "
                 + ["current", "settled", "broken", "cancelled"].map { "\($0) \(byStatus[$0] ?? 0)" }.joined(separator: ", "))
         if sink.errors > 0 { return .dataError }
         return check && exceptions > 0 ? .no : .ok

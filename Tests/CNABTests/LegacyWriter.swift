@@ -171,7 +171,10 @@ struct LegacyCNABWriter {
             var hi = bytes.count
             while hi > 0, bytes[hi - 1] == 0x0D || bytes[hi - 1] == 0x20 || bytes[hi - 1] == 0x09 { hi -= 1 }
             let raw = Array(bytes[0..<hi])
-            let object = cut || hi == 0 ? nil : (try? JSONSerialization.jsonObject(with: Data(raw))) as? [String: Any]
+            var object = cut || hi == 0 ? nil : (try? JSONSerialization.jsonObject(with: Data(raw))) as? [String: Any]
+            // (Since a record giving a key twice is refused, not read with its last value.)
+            var tape = JSONTape()
+            if object != nil, raw.withUnsafeBufferPointer({ !JSONReader.parseRecord($0, into: &tape) }) { object = nil }
             try session.add(object, line: number, raw: raw, cut: cut)
             return true
         }

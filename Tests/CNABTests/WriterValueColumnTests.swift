@@ -6,9 +6,9 @@ import Testing
 @testable import CNAB
 
 /// `cnab write`: a título refused for a value is said at that value's column (the byte where the
-/// value the writer used starts), whatever way the value reached the field: a repeated key (the
-/// last one is used), a dotted key, a joined field, an enum, reasons; no column for a value that
-/// is not in the line (the bank a título takes from the file header).
+/// value the writer used starts), whatever way the value reached the field: a dotted key, a
+/// joined field, an enum, reasons; a key given twice refuses the record at the second key; no
+/// column for a value that is not in the line (the bank a título takes from the file header).
 @Suite struct WriterValueColumnTests {
     static let title = String(decoding: WriterTests.bytes("Fixtures/cnab-write/0001-titles-accents-rejects/titles.jsonl"), as: UTF8.self)
         .split(separator: "\n")[1]
@@ -39,14 +39,14 @@ import Testing
         arguments: [
             // The value itself, then the marker of where its column is (the last such text).
             (#""document_number": "DP0001""#, #""document_number": "DP0001-SEU-NUMERO-LONGO""#, #""DP0001-SEU"#),
-            // Repeated: the last one is used, and said.
-            (#""00000000180000000001"}"#, #""00000000180000000001", "document_number": "Y234567890123456789"}"#, #""Y2345"#),
-            (#""document_number": "DP0001""#, #""document_number": true, "document_number": [1]"#, "[1]"),
+            // Given twice: which is meant cannot be told; the record is refused at the second key.
+            (#""00000000180000000001"}"#, #""00000000180000000001", "document_number": "Y234567890123456789"}"#, #""document_number": "Y"#),
+            (#""document_number": "DP0001""#, #""document_number": true, "document_number": [1]"#, #""document_number": [1]"#),
             // A dotted key for a nested value; an enum.
             (#""00000000180000000001"}"#, #""00000000180000000001", "payer.document_type": "zzz"}"#, #""zzz""#),
             // A field laid over two (the CEP's five digits and its suffix).
             (#""cep": ""#, #""cep": "123456789012", "x": ""#, #""123456789012""#),
-            (#""00000000180000000001"}"#, #""00000000180000000001", "amount_cents": 1.5}"#, "1.5"),
+            (#""00000000180000000001"}"#, #""00000000180000000001", "amount_cents": 1.5}"#, #""amount_cents": 1.5"#),
             // An object where text is wanted: refused (it was written blank, without a word).
             (#""document_number": "DP0001""#, #""document_number": {"a": "DP0001"}"#, #"{"a""#),
         ])

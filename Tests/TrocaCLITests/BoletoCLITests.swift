@@ -125,3 +125,55 @@ import TrocaCLI
         #expect(troca(["boleto", "decode", "--bogus"]).status == .usage)
     }
 }
+
+extension BoletoCLITests {
+    /// A record giving a key twice is refused by every JSONL stage, at the second key's column,
+    /// naming the key — `boleto make` used to keep both in its output and encode the last amount
+    /// in the barcode, while a reader taking the first saw another amount.
+    @Test func aKeyGivenTwiceRefusesTheRecord() throws {
+        let twice = #"{"record":"title","bank":"237","carteira":"09","agency":"1234","account":"0012345","nosso_numero":"1","due_date":"2026-03-15","amount_cents":100,"amount_cents":999999}"#
+        let once = #"{"record":"title","bank":"237","carteira":"09","agency":"1234","account":"0012345","nosso_numero":"2","due_date":"2026-03-15","amount_cents":100}"#
+        let column = Array(twice.utf8).count - #""amount_cents":999999}"#.utf8.count + 1
+        let input = Array((twice + "\n" + once + "\n").utf8)
+        let runs: [[String]] = [
+            ["boleto", "make", "--as-of", "2026-01-01"],
+            ["export", "csv", "--columns", "nosso_numero,amount_cents"],
+            ["update", "--as-of", "2026-11-23", "--rules", repoRoot + "/Fixtures/samples/reconcile/regras.json", "--index", repoRoot + "/Fixtures/samples/reconcile/indice-ilustrativo.csv"],
+            ["convert", "--layout", "erp/titulos-abertos", "--to", "flat"],
+            ["cnab", "write", "--bank", "237", "--format", "400", "--date", "2026-03-02", "--sequence", "1"],
+        ]
+        for args in runs {
+            let r = troca(args, stdin: input)
+            #expect(r.status == .dataError, "\(args): \(r.stderrText)")
+            #expect(r.stderrText.contains("-:1:\(column): error: ["), "\(args): \(r.stderrText)")
+            #expect(r.stderrText.contains(#""amount_cents" is given twice"#), "\(args): \(r.stderrText)")
+            #expect(!r.stdoutText.contains("999999"), "\(args)")
+        }
+    }
+}
+
+extension BoletoCLITests {
+    /// A `record` member that is not a string (`{"record":1}`) is a malformed record, refused at
+    /// its value's column, never passed over as a record of another kind (those stages used to
+    /// skip it with exit 0, and `boleto make` copied it to its output).
+    @Test func aRecordKindThatIsNotAStringIsRefused() {
+        let samples = repoRoot + "/Fixtures/samples/reconcile/"
+        let runs: [(args: [String], code: String)] = [
+            (["boleto", "make", "--as-of", "2026-01-01"], "boleto.record"),
+            (["export", "csv", "--columns", "nosso_numero"], "export.record"),
+            (["update", "--as-of", "2026-11-23", "--rules", samples + "regras.json", "--index", samples + "indice-ilustrativo.csv"], "update.record"),
+            (["convert", "--layout", "erp/titulos-abertos", "--to", "flat"], "convert.record"),
+            (["reconcile", "--agreements", samples + "acordos.jsonl", "--as-of", "2026-11-23"], "reconcile.record"),
+        ]
+        for (value, column) in [("1", 11), (#"["title"]"#, 11), ("null", 11)] {
+            let input = Array((#"{"record":"# + value + "}\n").utf8)
+            for (args, code) in runs {
+                let r = troca(args, stdin: input)
+                #expect(r.status == .dataError, "\(args) \(value): \(r.stderrText)")
+                #expect(r.stderrText.contains("-:1:\(column): error: [\(code)] \"record\" is "), "\(args) \(value): \(r.stderrText)")
+                // (Export still writes its header row, reconcile its agreements' statuses.)
+                #expect(!r.stdoutText.contains(#""record":"# + value), "\(args) \(value): \(r.stdoutText)")
+            }
+        }
+    }
+}

@@ -71,7 +71,7 @@ import TrocaCLI
         #expect(written == 2)
         let r = troca(["reconcile", "--agreements", dir + "/acordos.jsonl", "--as-of", "2026-11-23", "-"])
         #expect(r.status == .ok, "\(r.stderrText)")
-        #expect(r.stderrText.contains("read \(written) agreements: \(written) taken, 0 rejected"), "\(r.stderrText)")
+        #expect(r.stderrText.contains("read \(written) records: \(written) agreements taken, 0 rejected"), "\(r.stderrText)")
         // The entrada became installment 0 with its own rule (unpaid past its 5 days); the
         // status given by hand was kept.
         let statuses = r.records.filter { $0["record"] as? String == "agreement_status" }

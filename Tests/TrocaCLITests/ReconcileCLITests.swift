@@ -92,6 +92,19 @@ import TrocaCLI
         #expect(clean.status == .ok && clean.stdout.isEmpty)
     }
 
+    /// The agreements' summary counts every line once: blank lines and other records are
+    /// skipped lines, so read = taken + rejected + skipped (the read count used to leave them out).
+    @Test func agreementsSummaryAddsUp() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("troca-rec-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let sample = try String(contentsOfFile: repoRoot + "/Fixtures/samples/reconcile/acordos.jsonl", encoding: .utf8)
+        try (sample + "\n\n{\"record\":\"party\"}\n").write(toFile: dir + "/acordos.jsonl", atomically: true, encoding: .utf8)
+        let r = troca(["reconcile", "--agreements", dir + "/acordos.jsonl", "--as-of", "2026-11-23", Self.outcomes + "/payments.jsonl"])
+        #expect(r.status == .ok, "\(r.stderrText)")
+        #expect(r.stderrText.contains("read 7 records: 4 agreements taken, 0 rejected, 3 skipped"), "\(r.stderrText)")
+    }
+
     @Test func outputIsWrittenAtomicallyToAFile() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("troca-rec-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -171,7 +184,7 @@ import TrocaCLI
         #expect(r.stderrText.contains("unmatched 1, broken_agreement 0, settled_agreement 0, cancelled_agreement 0, rejected_agreement 3)"))
         #expect(r.stderrText.contains("5 payments, 0 rejected, 0 skipped; 1 matched (nosso_numero 1, document_number 0, "))
         #expect(r.stderrText.contains("party_amount_date 0), 4 exceptions (duplicate 0, "))
-        #expect(r.stderrText.contains("read 5 agreements: 1 taken, 4 rejected"))
+        #expect(r.stderrText.contains("read 5 records: 1 agreements taken, 4 rejected"))
 
         let check = troca(args + ["--check"], stdin: stdin, cwd: dir)
         let exceptions = check.records.compactMap { $0["outcome"] as? String }

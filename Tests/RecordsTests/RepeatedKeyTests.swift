@@ -1,0 +1,78 @@
+import Foundation
+import Records
+import Testing
+
+/// `JSONTape.repeatedKey` and `JSONReader.parseRecord`: a JSONL record that gives a key twice is
+/// refused (which value is meant cannot be told), wherever the object is and however the keys
+/// are written; `parse` keeps reading it, as JSONSerialization does.
+@Suite struct RepeatedKeyTests {
+    static func tape(_ text: String) -> JSONTape {
+        var tape = JSONTape()
+        let ok = Array(text.utf8).withUnsafeBufferPointer { JSONReader.parse($0, into: &tape) }
+        #expect(ok, "\(text)")
+        return tape
+    }
+
+    /// The repeated key's text and its 1-based column, or nil.
+    static func repeated(_ text: String) -> (String, Int)? {
+        let tape = tape(text)
+        guard let k = tape.repeatedKey() else { return nil }
+        return (tape.string(k), Array(text.utf8).withUnsafeBufferPointer { JSONReader.column(ofNode: k, in: $0) })
+    }
+
+    @Test func foundWhereverTheyAre() {
+        #expect(Self.repeated(#"{"a":1,"b":2,"c":3}"#) == nil)
+        #expect(Self.repeated(#"{"a":1,"b":{"a":2},"c":[{"a":3},{"a":4}]}"#) == nil, "the same key in different objects")
+        #expect(Self.repeated(#"{"amount_cents":100,"amount_cents":999999}"#)! == ("amount_cents", 21))
+        #expect(Self.repeated(#"{"x":1,"payer":{"name":"A","doc":"1","name":"B"}}"#)! == ("name", 38))
+        #expect(Self.repeated(#"{"list":[{"k":1},{"k":1,"j":2,"k":3}]}"#)! == ("k", 31))
+        // Written differently, the same key once unescaped.
+        #expect(Self.repeated(#"{"ab":1,"a\u0062":2}"#)! == ("ab", 9))
+        // Same length and the same first and last eight bytes, one byte apart in the middle.
+        #expect(Self.repeated(#"{"abcdefgh_1_stuvwxyz":1,"abcdefgh_2_stuvwxyz":2}"#) == nil)
+        #expect(Self.repeated(#"{"abcdefgh_1_stuvwxyz":1,"abcdefgh_1_stuvwxyz":2}"#)! == ("abcdefgh_1_stuvwxyz", 26))
+        // Short keys that differ only past their end in the text after them.
+        #expect(Self.repeated(#"{"a":"a","ab":"b","abc":"c","":1,"b":2}"#) == nil)
+        #expect(Self.repeated(#"{"":1,"":2}"#)! == ("", 7))
+    }
+
+    @Test func wideObjects() {
+        // More keys than the fingerprint table holds: the repeat past it is still found.
+        let keys = (0..<100).map { "\"k\($0)\":\($0)" }
+        #expect(Self.repeated("{" + keys.joined(separator: ",") + "}") == nil)
+        let tape = Self.tape("{" + (keys + ["\"k3\":0"]).joined(separator: ",") + "}")
+        #expect(tape.repeatedKey().map { tape.string($0) } == "k3")
+        let early = Self.tape("{" + (["\"k99\":0"] + keys).joined(separator: ",") + "}")
+        #expect(early.repeatedKey().map { early.string($0) } == "k99")
+    }
+
+    @Test("random objects: the same answer as a set of keys", arguments: [1, 2, 3])
+    func againstASet(seed: UInt64) {
+        var rng = SplitMix64(seed: seed)
+        let names = ["a", "b", "amount_cents", "amount_cent", "payer", "name", "nosso_numero", "nosso_numerO", "x1234567", "x12345678"]
+        for _ in 0..<300 {
+            let count = 1 + rng.below(12)
+            var picked: [String] = []
+            for _ in 0..<count { picked.append(rng.pick(names)) }
+            let text = "{" + picked.enumerated().map { "\"\($0.element)\":\($0.offset)" }.joined(separator: ",") + "}"
+            var seen: Set<String> = []
+            let expected = picked.first { !seen.insert($0).inserted }
+            let tape = Self.tape(text)
+            #expect(tape.repeatedKey().map { tape.string($0) } == expected, "\(text)")
+        }
+    }
+
+    @Test func recordsAreRefusedAndSaidWhy() {
+        let line = Array(#"{"record":"title","amount_cents":100,"amount_cents":999999}"#.utf8)
+        var tape = JSONTape()
+        #expect(line.withUnsafeBufferPointer { JSONReader.parse($0, into: &tape) }, "parse keeps JSONSerialization's leniency")
+        #expect(!line.withUnsafeBufferPointer { JSONReader.parseRecord($0, into: &tape) })
+        var spans = JSONMemberSpans()
+        #expect(!line.withUnsafeBufferPointer { JSONReader.parseRecord($0, into: &tape, members: &spans) })
+        let (message, column) = line.withUnsafeBufferPointer { JSONReader.notAnObject($0) }
+        #expect(message.contains("\"amount_cents\" is given twice"), "\(message)")
+        #expect(column == 38)
+        let fine = Array(#"{"record":"title","amount_cents":100}"#.utf8)
+        #expect(fine.withUnsafeBufferPointer { JSONReader.parseRecord($0, into: &tape) })
+    }
+}
