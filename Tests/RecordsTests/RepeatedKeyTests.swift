@@ -37,7 +37,7 @@ import Testing
     }
 
     @Test func wideObjects() {
-        // More keys than the fingerprint table holds: the repeat past it is still found.
+        // More keys than the filter holds (checked through a set): repeats still found.
         let keys = (0..<100).map { "\"k\($0)\":\($0)" }
         #expect(Self.repeated("{" + keys.joined(separator: ",") + "}") == nil)
         let tape = Self.tape("{" + (keys + ["\"k3\":0"]).joined(separator: ",") + "}")
@@ -54,6 +54,17 @@ import Testing
             let count = 1 + rng.below(12)
             var picked: [String] = []
             for _ in 0..<count { picked.append(rng.pick(names)) }
+            let text = "{" + picked.enumerated().map { "\"\($0.element)\":\($0.offset)" }.joined(separator: ",") + "}"
+            var seen: Set<String> = []
+            let expected = picked.first { !seen.insert($0).inserted }
+            let tape = Self.tape(text)
+            #expect(tape.repeatedKey().map { tape.string($0) } == expected, "\(text)")
+        }
+        // Wider objects: filter bits shared by different keys, and past 64 keys the set.
+        for _ in 0..<300 {
+            let count = 1 + rng.below(90)
+            var picked: [String] = []
+            for _ in 0..<count { picked.append("key_\(rng.below(400))") }
             let text = "{" + picked.enumerated().map { "\"\($0.element)\":\($0.offset)" }.joined(separator: ",") + "}"
             var seen: Set<String> = []
             let expected = picked.first { !seen.insert($0).inserted }
