@@ -47,6 +47,10 @@ struct CNABEngine {
         var lastSequence = 0
         var titles = 0
         var face = 0
+        /// After a sequence error: the position it was found at (-1: none) and the number found
+        /// there. The next line may continue either (see `sequenceMismatch`).
+        var resyncAt = -1
+        var resyncFound = 0
     }
 
     /// The segments of the título being read: slot i holds its record at `offsets[i]` (`i *
@@ -256,6 +260,13 @@ struct CNABEngine {
     var records = 0
     /// Detail records so far (for banks whose file trailer counts only those).
     var detailRecords = 0
+    /// Of those, the lines rejected before they were read as a record (`strayLineInBatch`).
+    var strayDetails = 0
+    /// CNAB 400 sequence numbers (positions in the file): how far the numbers run from the
+    /// positions since a missing line, and the last mismatch (see `positionMismatch`).
+    var positionOffset = 0
+    var positionResyncAt = -1
+    var positionResyncFound = 0
     /// Of those, the ones only the fallback record matched (unknown segments or record types),
     /// and the first of them, to tell a file none of whose details is the layout's.
     var unknownDetails = 0
@@ -510,12 +521,22 @@ struct CNABEngine {
                 rejectFile(d)
                 return true
             }
+            if let cr = Self.loneCR(raw, upTo: trimmed) {
+                // Lines ended by CR alone (old Mac files): the whole file reads as one line.
+                rejectFile(
+                    Diagnostic(
+                        .error, "input.line-ends",
+                        "line \(number) holds a CR line end at byte \(cr + 1) with no LF after it: the file's lines end with CR alone, and a bank file's lines end with LF or CRLF (convert it, e.g. tr '\\r' '\\n')",
+                        file: file, line: number, column: cr + 1, raw: Array(raw[0..<min(trimmed, cr)])))
+                return true
+            }
             guard let format = options.format ?? CNABFormat.detect(firstLine: raw) else {
+                let size = cut ? "more than \(raw.count) bytes long" : "\(trimmed) bytes"
                 rejectFile(
                     Diagnostic(
                         .error, "cnab.format",
-                        "cannot tell CNAB 240 from CNAB 400: line 1 is \(trimmed) bytes and is neither a CNAB 240 file header (0000 at 4-7, 0 at 8) nor a CNAB 400 header (0 at 1, 1 or 2 at 2); give --format",
-                        file: file, line: number, raw: Array(raw[0..<trimmed])))
+                        "cannot tell CNAB 240 from CNAB 400: line \(number) is \(size) and is neither a CNAB 240 file header (0000 at 4-7, 0 at 8) nor a CNAB 400 header (0 at 1, 1 or 2 at 2); give --format",
+                        file: file, line: number, column: 1, raw: Array(raw[0..<trimmed])))
                 return true
             }
             summary.format = format
@@ -563,6 +584,7 @@ struct CNABEngine {
                 try record(first, number: number)
                 return !stop
             }
+            try strayLineInBatch()
             reject(d)
             return !stop
         case .record:
@@ -575,6 +597,32 @@ struct CNABEngine {
             }
             return !stop
         }
+    }
+
+    /// Where the first line's first CR is, when two CRs in its first 2 KiB end lines without LF
+    /// (more of the line follows each), and the line is longer than any record (400 bytes);
+    /// else nil. Asked of the first line only: a file whose lines end with CR alone (old Mac
+    /// files) reads as one long line. (One such CR is two lines run together where one LF was
+    /// lost: each is rejected on its own, the rest of the file read.)
+    static func loneCR(_ raw: UnsafeBufferPointer<UInt8>, upTo end: Int) -> Int? {
+        guard end > 400 else { return nil }
+        var first: Int? = nil
+        var at = 0
+        let limit = min(end - 1, 2048)
+        while at < limit {
+            if raw[at] == 0x0D {
+                var next = at + 1
+                while next < end, raw[next] == 0x0D { next += 1 }
+                if next < end {
+                    if first != nil { return first }
+                    first = at
+                }
+                at = next
+            } else {
+                at += 1
+            }
+        }
+        return nil
     }
 
     /// The first record-length bytes of an over-long line (after a byte order mark), when they
@@ -591,7 +639,7 @@ struct CNABEngine {
                 hot[r].sequence.integer(in: first) == open.lastSequence + 1
             else { return nil }
         } else {
-            guard batch != nil, hot[r].sequence.integer(in: first) == records else { return nil }
+            guard batch != nil, hot[r].sequence.integer(in: first) == records + positionOffset else { return nil }
         }
         return first
     }
@@ -609,6 +657,7 @@ struct CNABEngine {
             selected = selectCache.select(line, in: layout!)
         }
         guard var r = selected else {
+            try strayLineInBatch()
             rejectLine(
                 line, number, "cnab.record-type",
                 "line matches no record of layout \(summary.layout ?? "?") (record type \(quoted(line, recordTypeSpec)), segment \(quoted(line, segmentSpec)))",
@@ -636,10 +685,8 @@ struct CNABEngine {
         let problems = hasExtra ? [lineProblem!] : known && lineFacts!.fieldsValid ? [] : fieldProblems(line, r, number)
         checkBank(line, r, number)
         if !hasExtra {
-            if !batched, let s = hot[r].sequence.integer(in: line), s != records {
-                report(
-                    .error, "cnab.sequence", "sequence \(s), expected \(records) (the record's position in the file)",
-                    line: number, column: column(r, infos[r].sequence))
+            if !batched, let s = hot[r].sequence.integer(in: line), s != records &+ positionOffset {
+                positionMismatch(s, number, r)
             }
             for k in Int(hot[r].enumStart)..<Int(hot[r].enumEnd) { checkEnum(line, k, number) }
         }
@@ -650,6 +697,7 @@ struct CNABEngine {
         case .batchTrailer: try batchTrailer(line, number, r, problems)
         case .fileTrailer: try fileTrailer(line, number, r, problems)
         case .none:
+            try strayLineInBatch()
             rejectLine(line, number, "cnab.record-type", "record \(layout!.value.records[r].name) has no role in the file structure", column: 1)
         }
     }
@@ -671,10 +719,26 @@ struct CNABEngine {
                 problems.append(
                     Diagnostic(
                         .error, DiagnosticCode(rawValue: "cnab." + kind.name), field.message(for: kind, line),
-                        file: file, line: number, column: field.column, raw: Array(line)))
+                        file: file, line: number, column: Self.badByteColumn(line, specs[k], kind) ?? field.column, raw: Array(line)))
             }
         }
         return problems
+    }
+
+    /// For a number or a document, the column of its first byte that cannot be in it (a letter
+    /// in an amount: where the bank manual's reader looks); nil for other problems (a date is
+    /// wrong as a whole) and when no one byte is (blanks among digits: the field's start).
+    static func badByteColumn(_ line: UnsafeBufferPointer<UInt8>, _ spec: FieldSpec, _ kind: FieldSpec.ProblemKind) -> Int? {
+        let range = spec.start..<(spec.start + spec.length)
+        switch kind {
+        case .numeric:
+            // Blanks are no single bad byte (a number blank-padded, or blank as a whole, is told at its start).
+            return range.first { line[$0] &- 48 > 9 && line[$0] != 0x20 && line[$0] != 0 }.map { $0 + 1 }
+        case .document:
+            return range.first { !(line[$0] &- 48 <= 9 || line[$0] &- 65 < 26 || line[$0] == 0x20 || line[$0] == 0) }.map { $0 + 1 }
+        case .date, .time:
+            return nil
+        }
     }
 
     mutating func fileHeader(_ line: UnsafeBufferPointer<UInt8>, _ number: Int, _ r: Int, _ problems: [Diagnostic]) throws {
@@ -687,6 +751,20 @@ struct CNABEngine {
         headerSeen = true
         let info = infos[r]
         let layoutBefore = summary.layout
+        // Errors of the header its fields do not show.
+        var own: [Diagnostic] = []
+        if let b = info.bank, info.specs[b].isBlank(in: line) {
+            // No bank at all (blanks or NULs): as a header whose bank is not digits ("ABC", a
+            // numeric error), the header is rejected; the details' banks are then told against none.
+            let field = layout!.value.records[r].fields[b]
+            let bytes = line[(field.column - 1)..<(field.column - 1 + field.length)]
+            let found = bytes.allSatisfy { $0 == 0 } ? "NUL bytes" : bytes.contains(0) ? "blanks and NUL bytes" : "blank"
+            own.append(
+                Diagnostic(
+                    .error, "cnab.bank-missing",
+                    "the file header names no bank: \(field.name) at \(field.column) is \(found), expected the bank's 3-digit code (001, 237, 341…)",
+                    file: file, line: number, column: field.column, raw: Array(line)))
+        }
         if let b = info.bank, let bank = layout!.value.records[r].fields[b].text(in: line) {
             summary.bank = bank
             let spec = info.specs[b]
@@ -730,11 +808,11 @@ struct CNABEngine {
         }
         // The header was read before its bank was known (with FEBRABAN's or the generic layout):
         // when the bank's layout took over, it is read again, and judged, with that one.
-        if summary.layout != layoutBefore, let own = layout!.value.select(line), layout!.value.records[own].role == .fileHeader {
-            try accept(line, number, own, fieldProblems(line, own, number), part: "header", kind: "file")
+        if summary.layout != layoutBefore, let again = layout!.value.select(line), layout!.value.records[again].role == .fileHeader {
+            try accept(line, number, again, own + fieldProblems(line, again, number), part: "header", kind: "file")
             return
         }
-        try accept(line, number, r, problems, part: "header", kind: "file")
+        try accept(line, number, r, own + problems, part: "header", kind: "file")
     }
 
     mutating func batchHeader(_ line: UnsafeBufferPointer<UInt8>, _ number: Int, _ r: Int, _ problems: [Diagnostic]) throws {
@@ -781,13 +859,11 @@ struct CNABEngine {
         if !batched {
             // CNAB 400: the sequence is the record's position in the file, checked in `record`.
         } else if let s = h.sequence.integer(in: line) {
-            let expected = batch!.lastSequence + 1
-            if s != expected {
-                report(
-                    .error, "cnab.sequence", "sequence \(s) in batch \(batch!.number), expected \(expected)",
-                    line: number, column: column(r, infos[r].sequence))
+            if s == batch!.lastSequence + 1 {
+                batch!.lastSequence = s
+            } else {
+                sequenceMismatch(s, number, r)
             }
-            batch!.lastSequence = s
         } else {
             batch!.lastSequence += 1
         }
@@ -853,6 +929,61 @@ struct CNABEngine {
                 "\(h.segment.exists ? "segment \(quoted(line, h.segment))" : "record type \(quoted(line, recordTypeSpec))") (\(layout!.value.records[r].name)) has no título to belong to: no starting segment before it in batch \(batch!.number)",
                 column: (h.segment.exists ? h.segment.start : 0) + 1)
         }
+    }
+
+    /// A detail whose sequence number is not the next: one error for one mistake. The line takes
+    /// the next position; the line after it may continue that position (this number was wrong:
+    /// a duplicate, a typo) or this number (a line is missing before it), either without error.
+    @inline(never)
+    mutating func sequenceMismatch(_ s: Int, _ number: Int, _ r: Int) {
+        let expected = batch!.lastSequence + 1
+        if batch!.resyncAt == expected - 1, s == batch!.resyncFound + 1 {
+            // The numbering the line before found goes on: a line is missing before that one.
+            batch!.resyncAt = -1
+            batch!.lastSequence = s
+            return
+        }
+        report(
+            .error, "cnab.sequence", "sequence \(s) in batch \(batch!.number), expected \(expected)",
+            line: number, column: column(r, infos[r].sequence))
+        batch!.resyncAt = expected
+        batch!.resyncFound = s
+        batch!.lastSequence = expected
+    }
+
+    /// CNAB 400: a record whose sequence number is not its position (plus the shift a missing
+    /// line made, once seen): one error for one mistake, as `sequenceMismatch` in a batch. The
+    /// line after may continue the position (this number was wrong) or this number (a line is
+    /// missing before it: the numbers after it are shifted from then on).
+    @inline(never)
+    mutating func positionMismatch(_ s: Int, _ number: Int, _ r: Int) {
+        if positionResyncAt == records - 1, s == positionResyncFound + 1 {
+            positionOffset = s - records
+            positionResyncAt = -1
+            return
+        }
+        let expected = records + positionOffset
+        report(
+            .error, "cnab.sequence",
+            "sequence \(s), expected \(expected) (\(positionOffset == 0 ? "the record's position in the file" : "following the record before it"))",
+            line: number, column: column(r, infos[r].sequence))
+        positionResyncAt = records
+        positionResyncFound = s
+    }
+
+    /// A line rejected before it was read as a record (its type is no record of the layout, or
+    /// its bytes are no record at all) still sits where it is: inside a batch, it counts toward
+    /// the batch's records and takes the next sequence position, as the bank counted it, so
+    /// that the trailer's count and the next line's sequence are judged right. In CNAB 240 it
+    /// ends the título before it, as an unknown segment does: it may have been the next título's
+    /// T, whose U must not join the título before (an orphan, rejected, not a second U).
+    mutating func strayLineInBatch() throws {
+        guard batch != nil, !trailerSeen else { return }
+        if batched { try closeGroup() }
+        batch!.records += 1
+        if batched { batch!.lastSequence += 1 }
+        detailRecords += 1
+        strayDetails += 1
     }
 
     mutating func batchTrailer(_ line: UnsafeBufferPointer<UInt8>, _ number: Int, _ r: Int, _ problems: [Diagnostic]) throws {
@@ -987,7 +1118,7 @@ struct CNABEngine {
             group.errors.append(
                 Diagnostic(
                     .error, "cnab.max-rejects", "the título's segments after this line were not read: stopped by --max-rejects",
-                    file: file, line: group.lines[group.count - 1], raw: slotBytes(group.count - 1)))
+                    file: file, line: group.lines[group.count - 1], column: 1, raw: slotBytes(group.count - 1)))
             try closeGroup()
         }
         if summary.format == nil, !stop, !draining {
@@ -1004,26 +1135,27 @@ struct CNABEngine {
         if !trailerSeen, records > 0 {
             fatal(
                 "cnab.no-file-trailer", "the file ends without a file trailer (record type 9): it may be truncated",
-                line: summary.lines, column: 0)
+                line: summary.lines, column: 1)
         }
-        if detailRecords > 0, unknownDetails == detailRecords, let sample = firstUnknownDetail {
+        if unknownDetails > 0, unknownDetails + strayDetails == detailRecords, let sample = firstUnknownDetail {
             // Not one detail is a record of the layout: the header that chose it (its bank code,
             // say) contradicts the file, or the layout given by --layout or --bank does. Said,
             // with the layouts the details are records of (of the header's direction, else of
             // the other: a retorno's T and U under a header saying remessa), rather than read
-            // as a file of no título.
+            // as a file of no título. A structural error: its records are the wrong layout's
+            // (raw segments, none of its títulos read), so no output file is left behind.
             let chosen = options.layout != nil || options.bank != nil
             var others = layouts(reading: sample, direction: summary.direction ?? "")
             if others.isEmpty { others = layouts(reading: sample, direction: summary.direction == "remessa" ? "retorno" : "remessa") }
-            report(
-                .error, "cnab.unknown-details",
+            fatal(
+                "cnab.unknown-details",
                 "none of the file's \(detailRecords) detail record(s) is a record of \(summary.layout ?? "the layout"), "
                     + (chosen ? "the layout given" : "the layout its header names")
                     + (others.isEmpty
                         ? ""
                         : ": they read as records of \(others.joined(separator: ", "))"
                             + (chosen ? "" : " (if the header is wrong, read the file with --bank or --layout)")),
-                line: 0)
+                line: 0, column: 0)
         }
         try finishNotes()
     }
@@ -1056,9 +1188,35 @@ struct CNABEngine {
         group.lines[slot] = number
         group.count = slot + 1
         group.shape = slot < 8 && r < 255 && (slot == 0 || group.shape != 0) ? group.shape | UInt64(r &+ 1) &<< UInt64(8 &* slot) : 0
-        if r < 64 { group.present |= 1 &<< UInt64(r) } else { group.presentAll = false }
+        if r < 64 {
+            let bit = 1 &<< UInt64(r)
+            if group.present & bit != 0 { repeatedSegment(line, number, r, slot) }
+            group.present |= bit
+        } else {
+            group.presentAll = false
+            if UnsafeBufferPointer(start: group.records, count: slot).contains(r) { repeatedSegment(line, number, r, slot) }
+        }
         if hot[r].bank.exists { group.hasBank = true }
         if !problems.isEmpty { group.errors.append(contentsOf: problems) }
+    }
+
+    /// A título holding a record it already has (a second U after T, U): a título has one of
+    /// each, and its output record one value per field, so the second's fields would be lost
+    /// (the first's win). The título is rejected, all its lines, the repeated one with this error.
+    /// (No layout lets a segment repeat: FEBRABAN's several Y or S segments of one título would
+    /// need the output to keep each, as a list; until a layout says so, none is lost silently.)
+    @inline(never)
+    mutating func repeatedSegment(_ line: UnsafeBufferPointer<UInt8>, _ number: Int, _ r: Int, _ slot: Int) {
+        var first = 0
+        for k in 0..<slot where group.records[k] == r { first = group.lines[k]; break }
+        let h = hot[r]
+        let what = h.segment.exists ? "segment \(quote(line, h.segment.start + 1, h.segment.length))" : "record type \(quoted(line, recordTypeSpec))"
+        let at = h.segment.exists ? h.segment.start + 1 : recordTypeSpec.exists ? recordTypeSpec.start + 1 : 1
+        group.errors.append(
+            Diagnostic(
+                .error, "cnab.repeated-segment",
+                "\(what) (\(layout!.value.records[r].name)) repeated in its título (first at line \(first)): a título has one, so the second's fields would be lost; the título is rejected",
+                file: file, line: number, column: at, raw: Array(line)))
     }
 
     /// The raw bytes of a group slot.
@@ -1089,12 +1247,13 @@ struct CNABEngine {
                         Diagnostic(
                             .error, "cnab.group-rejected",
                             "\(layout!.value.records[group.records[slot]].name) rejected with its título (see line \(group.errors[0].line))",
-                            file: file, line: group.lines[slot], raw: slotBytes(slot)))
+                            file: file, line: group.lines[slot], column: 1, raw: slotBytes(slot)))
                 } else {
                     own.forEach { diagnostics.report($0) }
                 }
-                countReject()
             }
+            // Counted once all are said: a --max-rejects stop is told after the título's lines.
+            for _ in 0..<count { countReject() }
             return
         }
         let first = hot[firstRecord]
@@ -1200,7 +1359,7 @@ struct CNABEngine {
         if let open = batch, batched {
             fatal(
                 "cnab.record-order", "batch \(open.number) (header at line \(open.line)) has no batch trailer before line \(number)",
-                line: number, column: 0)
+                line: number, column: 1)
             batch = nil
         }
     }

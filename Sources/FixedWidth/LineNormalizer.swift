@@ -118,7 +118,7 @@ public struct LineNormalizer {
         return Diagnostic(
             .error, "input.utf16",
             "file is UTF-16 encoded; bank files are single-byte text (convert it, e.g. iconv -f UTF-16 -t LATIN1)",
-            file: file, line: 1)
+            file: file, line: 1, column: 1)
     }
 
     mutating func note(_ code: DiagnosticCode, _ line: Int, _ message: String, _ warn: (Diagnostic) -> Void) {

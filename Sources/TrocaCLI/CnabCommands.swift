@@ -33,7 +33,7 @@ enum CnabRun {
 
     /// What a stage writes: its records to `--output` (written atomically) or standard output,
     /// its rejected lines to `--rejects`, and the diagnostics sink that prints and feeds them.
-    static func outputs(_ args: Arguments, _ context: Context) throws -> (
+    static func outputs(_ args: Arguments, _ context: Context, everyError: Bool = false) throws -> (
         outputFile: AtomicFile?, rejectsFile: AtomicFile?, output: RecordWriter, rejects: RecordWriter?, sink: DiagnosticSink
     ) {
         let io = context.io
@@ -43,7 +43,7 @@ enum CnabRun {
             if let outputFile { try outputFile.write(bytes) } else { try io.stdout(bytes) }
         }
         let rejects = rejectsFile.map { file in RecordWriter { try file.write($0) } }
-        return (outputFile, rejectsFile, output, rejects, sink(context, rejects: rejects))
+        return (outputFile, rejectsFile, output, rejects, sink(context, rejects: rejects, everyError: everyError))
     }
 
     /// `--rejects FILE`, written atomically; in a `troca run` stage, renamed into place when the
@@ -52,21 +52,29 @@ enum CnabRun {
         try args.value("rejects").map { try AtomicFile(path: io.path($0), heldBy: io.runFiles) }
     }
 
-    /// A diagnostics sink printing to stderr and, with `--rejects`, writing rejected lines as JSONL.
-    static func sink(_ context: Context, rejects: RecordWriter?) -> DiagnosticSink {
+    /// A diagnostics sink printing to stderr and, with `--rejects`, writing rejected lines (errors
+    /// with raw bytes) as JSONL; with `everyError` (`cnab parse` and `check`), every error: a
+    /// structural one (a trailer count, a missing trailer, a sequence) without raw bytes, so
+    /// that the rejects file of a run that failed says why.
+    static func sink(_ context: Context, rejects: RecordWriter?, everyError: Bool = false) -> DiagnosticSink {
         DiagnosticSink { d in
             context.print(d)
-            if let rejects, d.severity == .error, d.raw != nil {
+            if let rejects, d.severity == .error, everyError || d.raw != nil {
                 try? rejects.write(d.jsonLine())
             }
         }
     }
 
-    static func summaryLine(_ command: String, _ file: String, _ s: CNABReadSummary, errors: Int) -> String {
+    /// The one-line summary of a file read. `discarded`: its records went to an `--output` file
+    /// that is not kept (the file's structure is broken), so none is said to be written.
+    static func summaryLine(_ command: String, _ file: String, _ s: CNABReadSummary, errors: Int, discarded: Bool = false) -> String {
         let noun = s.direction == "remessa" ? "títulos" : "events"
         var line =
-            "\(command): \(file): read \(s.lines) lines: \(s.written) written, \(s.rejected) rejected, \(s.skipped) skipped; "
-            + "\(s.records) records (\(s.titles) \(noun))"
+            discarded
+            ? "\(command): \(file): read \(s.lines) lines: \(s.written) valid, \(s.rejected) rejected, \(s.skipped) skipped; "
+                + "\(s.records) records (\(s.titles) \(noun)) not written: the file's structure is broken"
+            : "\(command): \(file): read \(s.lines) lines: \(s.written) written, \(s.rejected) rejected, \(s.skipped) skipped; "
+                + "\(s.records) records (\(s.titles) \(noun))"
         if errors > 0 { line += "; \(errors) error\(errors == 1 ? "" : "s")" }
         return line
     }
@@ -94,13 +102,14 @@ enum CnabParseCommand: Command {
         and bank are detected from the header; --format, --bank and --layout override them.
 
         A rejected line is reported on stderr as FILE:LINE:COL with a code, and with --rejects
-        written as JSONL with its raw bytes; the valid records are still written. Exit 0 when
-        every line was taken, 65 when any was rejected or the file's structure is broken (then
-        no --output file is left behind).
+        written as JSONL with its raw bytes (every other error too, such as a trailer count
+        that contradicts the file, without raw bytes); the valid records are still written.
+        Exit 0 when every line was taken, 65 when any was rejected or the file's structure is
+        broken (then no --output file is left behind).
 
         options:
           --output FILE       write here (atomically) instead of standard output
-          --rejects FILE      write rejected lines as JSONL reject records
+          --rejects FILE      write errors as JSONL reject records (rejected lines with their bytes)
           --max-rejects N     stop after more than N rejected lines
           --layout NAME       read the details with this layout (see `troca layout list`)
           --format 240|400    do not detect the format
@@ -120,14 +129,16 @@ enum CnabParseCommand: Command {
         var sources: [(String, ByteSource)] = []
         for name in inputs { sources.append((name, try CnabRun.source(name, io))) }
 
-        let (outputFile, rejectsFile, output, rejects, sink) = try CnabRun.outputs(args, context)
+        let (outputFile, rejectsFile, output, rejects, sink) = try CnabRun.outputs(args, context, everyError: true)
         var fatal = false
         for (name, source) in sources {
             let reader = CNABReader(library: library, file: name, options: options)
             let before = sink.errors
             let summary = try reader.read(source, output: output, diagnostics: sink)
             try output.finish()
-            var line = CnabRun.summaryLine("cnab parse", name, summary, errors: sink.errors - before)
+            // With --output, a broken file's records are not kept (the file is not committed).
+            let discarded = summary.fatal && outputFile != nil
+            var line = CnabRun.summaryLine("cnab parse", name, summary, errors: sink.errors - before, discarded: discarded)
             // A limit the user set, not a broken file: its records are kept, as an import's.
             if summary.stopped, let max = options.maxRejects { line += "; stopped after \(summary.rejected) rejected lines (--max-rejects \(max))" }
             io.say(line)
@@ -138,7 +149,11 @@ enum CnabParseCommand: Command {
         if fatal {
             outputFile?.abort()
             io.inputBroken?()
-            if let path = args.value("output") { io.say("cnab parse: \(path) not written: the input's structure is broken") }
+            if let path = args.value("output") {
+                io.say(
+                    "cnab parse: \(path) not written: the input's structure is broken"
+                        + (sources.count > 1 ? " (no record of any input is kept)" : ""))
+            }
             return .dataError
         }
         try outputFile?.commit()
@@ -183,7 +198,7 @@ enum CnabCheckCommand: Command {
                 status = .noInput
                 continue
             }
-            let sink = CnabRun.sink(context, rejects: rejects)
+            let sink = CnabRun.sink(context, rejects: rejects, everyError: true)
             let s = try CNABReader(library: library, file: name, options: options).read(source, output: nil, diagnostics: sink)
             var line = "\(name): "
             line += sink.errors == 0 ? "ok" : "\(sink.errors) error\(sink.errors == 1 ? "" : "s")"

@@ -205,46 +205,55 @@ import Testing
         #expect(missing.allSatisfy { $0.severity == .warning })
     }
 
-    /// A título of 21 segments (T and 20 U) outgrows the 8 slots a group starts with: it is read
-    /// as one event, and when its last segment is bad every segment is rejected with its own bytes.
+    /// A título of 9 segments (P, Q, R, three S and three Y of FEBRABAN's remessa, each a record
+    /// of its own) outgrows the 8 slots a group starts with and the shapes cached: it is read as
+    /// one título, and when a segment is bad every one is rejected with its own bytes. (A título
+    /// longer than its layout's records would repeat one: rejected, `cnab.repeated-segment`.)
     @Test func aLongTituloKeepsEverySegment() throws {
-        let sample = Self.sample.split(separator: 0x0A).map { Array($0.prefix(240)) }
+        let remessa = [UInt8](FileManager.default.contents(atPath: URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path + "/Fixtures/samples/REMESSA-240.rem")!)
+        let sample = remessa.split(separator: 0x0A).map { Array($0.prefix(240)) }
         func digits(_ n: Int, _ width: Int) -> [UInt8] { Array(String(format: "%0\(width)d", n).utf8) }
-        var lines = [sample[0], sample[1], sample[2]]
-        for k in 0..<20 {
-            var u = sample[3]
-            u.replaceSubrange(8..<13, with: digits(k + 2, 5))
-            lines.append(u)
+        #expect(sample[2][13] == UInt8(ascii: "P") && sample[3][13] == UInt8(ascii: "Q"))
+        var lines = [sample[0], sample[1], sample[2], sample[3]]
+        // R, S (generic), S type 1, S type 3, Y (generic, 04), Y01, Y53: Q's first 17 bytes, blanks after.
+        for (segment, kind) in [("R", "  "), ("S", "  "), ("S", "1 "), ("S", "3 "), ("Y", "04"), ("Y", "01"), ("Y", "53")] {
+            var line = Array(sample[3][0..<17]) + [UInt8](repeating: 0x20, count: 223)
+            line[13] = Array(segment.utf8)[0]
+            line.replaceSubrange(17..<19, with: Array(kind.utf8))
+            lines.append(line)
         }
-        var batchTrailer = try #require(sample.first { $0[7] == UInt8(ascii: "5") && $0[3..<7].elementsEqual("0001".utf8) })
-        batchTrailer.replaceSubrange(17..<23, with: digits(23, 6))
-        batchTrailer.replaceSubrange(23..<29, with: digits(1, 6))
-        batchTrailer.replaceSubrange(29..<46, with: [UInt8](repeating: 48, count: 2) + Array(sample[2][81..<96]))
+        for k in 2..<lines.count { lines[k].replaceSubrange(8..<13, with: digits(k - 1, 5)) }
+        var batchTrailer = sample[sample.count - 2]
+        batchTrailer.replaceSubrange(17..<23, with: digits(11, 6))
         var fileTrailer = sample[sample.count - 1]
         fileTrailer.replaceSubrange(17..<23, with: digits(1, 6))
-        fileTrailer.replaceSubrange(23..<29, with: digits(25, 6))
+        fileTrailer.replaceSubrange(23..<29, with: digits(13, 6))
         lines += [batchTrailer, fileTrailer]
 
         var records: [[UInt8]] = []
         var found: [Diagnostic] = []
         let writer = RecordWriter { records.append(contentsOf: $0.split(separator: 0x0A).map(Array.init)) }
-        let summary = try CNABReader(library: LayoutLibrary(), file: "RET.ret").read(
+        let summary = try CNABReader(library: LayoutLibrary(), file: "REM.rem").read(
             MemorySource(Array(lines.joined(separator: [0x0A]))), output: writer, diagnostics: DiagnosticSink { found.append($0) })
         try writer.finish()
         #expect(summary.titles == 1 && summary.rejected == 0 && !found.contains { $0.severity == .error }, "\(found.map(\.formatted))")
-        #expect(records.filter { $0.starts(with: Array(#"{"record":"event""#.utf8)) }.count == 1)
+        let titles = records.filter { $0.starts(with: Array(#"{"record":"title""#.utf8)) }
+        #expect(titles.count == 1)
+        // Every segment's fields are in it: the last one's (Y53) too.
+        #expect(titles.first.map { String(decoding: $0, as: UTF8.self).contains(#""print":"#) } == true)
 
-        // A bad date in the last U rejects the título: 21 lines, each reported with its own bytes.
+        // A bad due date in P rejects the título: 9 lines, each reported with its own bytes.
         var bad = lines
-        bad[22].replaceSubrange(137..<145, with: Array("31022026".utf8))
+        bad[2].replaceSubrange(77..<85, with: Array("31022026".utf8))
         var badFound: [Diagnostic] = []
-        let badSummary = try CNABReader(library: LayoutLibrary(), file: "RET.ret").read(
+        let badSummary = try CNABReader(library: LayoutLibrary(), file: "REM.rem").read(
             MemorySource(Array(bad.joined(separator: [0x0A]))), output: nil, diagnostics: DiagnosticSink { badFound.append($0) })
-        #expect(badSummary.rejected == 21 && badSummary.titles == 0)
-        let perLine = badFound.filter { $0.severity == .error && (3...23).contains($0.line) }
-        #expect(perLine.count == 21, "\(perLine.map(\.code))")
+        #expect(badSummary.rejected == 9 && badSummary.titles == 0, "\(badFound.map(\.formatted))")
+        let perLine = badFound.filter { $0.severity == .error && (3...11).contains($0.line) }
+        #expect(perLine.count == 9, "\(perLine.map(\.code))")
         #expect(perLine.allSatisfy { $0.raw == bad[$0.line - 1] }, "\(perLine.filter { $0.raw != bad[$0.line - 1] }.map { "\($0.line) \($0.raw?.count ?? -1)" })")
-        #expect(perLine.filter { $0.code == "cnab.group-rejected" }.count == 20)
+        #expect(perLine.filter { $0.code == "cnab.group-rejected" }.count == 8)
     }
 
     /// Threads change no byte and no finding. With `threads` > 1 lines are read, and their

@@ -1,0 +1,70 @@
+import Foundation
+import Testing
+
+import TrocaCLI
+
+/// `cnab parse` and `check` findings of a review: what reaches `--rejects`, and what the
+/// summary says when a broken file's `--output` is not kept.
+@Suite struct CnabParseReviewTests {
+    /// Our Itaú CNAB 240 retorno with its batch trailer's record count (18–23) changed to 11:
+    /// `cnab.batch-count`, fatal.
+    static func badBatchCount(in dir: String) throws -> String {
+        let text = try #require(FileManager.default.contents(atPath: repoRoot + "/Fixtures/samples/cnab240/341/retorno.ret"))
+        var lines = [UInt8](text).split(separator: 0x0A).map(Array.init)
+        lines[10].replaceSubrange(17..<23, with: Array("000011".utf8))
+        let path = dir + "/RET.ret"
+        FileManager.default.createFile(atPath: path, contents: Data(lines.map { $0 + [0x0A] }.joined()))
+        return path
+    }
+
+    static func rejects(_ path: String) throws -> [[String: Any]] {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        return text.split(separator: "\n").compactMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any] }
+    }
+
+    /// A structural error (no line of it rejected) reaches the rejects file too, without raw
+    /// bytes: the rejects file of a run that failed says why. (It replaced an older one, empty.)
+    @Test func aStructuralErrorReachesTheRejectsFile() throws {
+        let dir = try temporaryDirectory()
+        let input = try Self.badBatchCount(in: dir)
+        FileManager.default.createFile(atPath: dir + "/rejects.jsonl", contents: Data("old\n".utf8))
+        let r = troca(["cnab", "parse", input, "--output", dir + "/out.jsonl", "--rejects", dir + "/rejects.jsonl"])
+        #expect(r.status == .dataError)
+        #expect(!FileManager.default.fileExists(atPath: dir + "/out.jsonl"))
+        let rejects = try Self.rejects(dir + "/rejects.jsonl")
+        #expect(rejects.count == 1, "\(rejects)")
+        #expect(rejects.first?["code"] as? String == "cnab.batch-count" && rejects.first?["line"] as? Int == 11)
+        #expect(rejects.first?["column"] as? Int == 18 && rejects.first?["raw"] == nil && rejects.first?["record"] as? String == "reject")
+
+        // `check` the same.
+        let c = troca(["cnab", "check", input, "--rejects", dir + "/check.jsonl"])
+        #expect(c.status == .dataError)
+        #expect(try Self.rejects(dir + "/check.jsonl").map { $0["code"] as? String } == ["cnab.batch-count"])
+    }
+
+    /// A file with no trailer: `cnab.no-file-trailer` reaches the rejects file.
+    @Test func aMissingTrailerReachesTheRejectsFile() throws {
+        let dir = try temporaryDirectory()
+        let text = try #require(FileManager.default.contents(atPath: repoRoot + "/Fixtures/samples/cnab240/341/retorno.ret"))
+        let lines = [UInt8](text).split(separator: 0x0A).map(Array.init)
+        FileManager.default.createFile(atPath: dir + "/RET.ret", contents: Data(lines.dropLast().map { $0 + [0x0A] }.joined()))
+        let r = troca(["cnab", "parse", dir + "/RET.ret", "--rejects", dir + "/rejects.jsonl"])
+        #expect(r.status == .dataError)
+        let codes = try Self.rejects(dir + "/rejects.jsonl").map { $0["code"] as? String }
+        #expect(codes.contains("cnab.no-file-trailer"), "\(codes)")
+    }
+
+    /// When the --output file of a broken file is not kept, the summary does not say its
+    /// records were written.
+    @Test func theSummaryOfADiscardedOutputSaysNotWritten() throws {
+        let dir = try temporaryDirectory()
+        let input = try Self.badBatchCount(in: dir)
+        let r = troca(["cnab", "parse", input, "--output", dir + "/out.jsonl"])
+        #expect(r.status == .dataError)
+        let summary = try #require(r.stderrText.split(separator: "\n").first { $0.contains("cnab parse: \(input): read") })
+        #expect(!summary.contains("written,") && summary.contains("12 valid") && summary.contains("not written"), "\(summary)")
+        // Without --output, the records went to standard output: written.
+        let plain = troca(["cnab", "parse", input])
+        #expect(plain.stderrText.contains("read 12 lines: 12 written"), "\(plain.stderrText)")
+    }
+}
