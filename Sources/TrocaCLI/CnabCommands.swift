@@ -105,7 +105,7 @@ enum CnabParseCommand: Command {
           --layout NAME       read the details with this layout (see `troca layout list`)
           --format 240|400    do not detect the format
           --bank NNN          read with this bank's layouts, whatever the header says
-          --layouts DIR       add or override layouts (also TROCA_LAYOUTS)
+          --layouts DIR       add or override layouts (repeatable; also TROCA_LAYOUTS)
 
         """
     static let valued: Set<String> = CnabRun.valued.union(["output"])

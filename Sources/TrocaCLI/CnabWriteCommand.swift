@@ -49,7 +49,7 @@ enum CnabWriteCommand: Command {
                               one, and stores it whenever a remessa is written, even one whose
                               títulos were all rejected (FILE.lock is held meanwhile, so runs at
                               once never share a number)
-          --layouts DIR       add or override layouts (also TROCA_LAYOUTS)
+          --layouts DIR       add or override layouts (repeatable; also TROCA_LAYOUTS)
 
         """
     static let valued: Set<String> = [
