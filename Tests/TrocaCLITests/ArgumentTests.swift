@@ -144,4 +144,12 @@ import TrocaCLI
         let readme = try String(contentsOfFile: repoRoot + "/README.md", encoding: .utf8)
         #expect(readme.contains("`--name VALUE` or `--name=VALUE`"))
     }
+
+    /// `layout list` takes no argument (an extra one was ignored), as `layout show` takes one.
+    @Test func layoutListTakesNoArgument() {
+        let r = troca(["layout", "list", "extra"])
+        #expect(r.status == .usage)
+        #expect(r.stderrText.hasPrefix(#"troca: layout list takes no arguments, found "extra""#), "\(r.stderrText)")
+        #expect(r.stdout.isEmpty)
+    }
 }
