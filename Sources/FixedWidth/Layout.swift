@@ -278,9 +278,12 @@ extension LayoutError {
         case .keyNotFound(let key, let ctx):
             return LayoutError(file: file, path: render(ctx.codingPath), code: "layout.json", message: "missing key \"\(key.stringValue)\"")
         case .typeMismatch(let type, let ctx):
-            return LayoutError(file: file, path: render(ctx.codingPath), code: "layout.json", message: "expected \(type)")
+            let found = JSONKindName.of(at: ctx.codingPath, in: source.json).map { ", found \($0)" } ?? ""
+            return LayoutError(
+                file: file, path: render(ctx.codingPath), code: "layout.json", message: "expected \(JSONKindName.expected(type))\(found)")
         case .valueNotFound(let type, let ctx):
-            return LayoutError(file: file, path: render(ctx.codingPath), code: "layout.json", message: "expected \(type), found null")
+            return LayoutError(
+                file: file, path: render(ctx.codingPath), code: "layout.json", message: "expected \(JSONKindName.expected(type)), found null")
         case .dataCorrupted(let ctx):
             let underlying = (ctx.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
             return LayoutError(
@@ -289,5 +292,48 @@ extension LayoutError {
         @unknown default:
             return LayoutError(file: file, code: "layout.json", message: "\(e)")
         }
+    }
+}
+
+/// JSON kinds as a layout's author knows them ("an array", "a string"), for decoding errors that
+/// would otherwise name Swift types (`Array<Any>`, `Dictionary<String, Any>`).
+enum JSONKindName {
+    /// The JSON kind a decoder asked for as `type`, in `JSONKind.noun`'s words.
+    static func expected(_ type: Any.Type) -> String {
+        let name = "\(type)"
+        if name.hasPrefix("Array<") { return JSONKind.array.noun }
+        if name.hasPrefix("Dictionary<") { return JSONKind.object.noun }
+        switch name {
+        case "String", "Character": return JSONKind.string.noun
+        case "Int", "Int8", "Int16", "Int32", "Int64", "UInt", "UInt8", "UInt16", "UInt32", "UInt64": return "an integer"
+        case "Double", "Float", "Decimal": return JSONKind.number.noun
+        case "Bool": return "a boolean"
+        default: return "a value of another kind"
+        }
+    }
+
+    /// The kind of the value at `path` in the JSON text `json` (`JSONKind.noun`), nil when the
+    /// path leads nowhere.
+    static func of(at path: [CodingKey], in json: [UInt8]) -> String? {
+        var tape = JSONTape()
+        guard json.withUnsafeBufferPointer({ JSONReader.parse($0, into: &tape) }) else { return nil }
+        var index = 0
+        for key in path {
+            switch tape[index].kind {
+            case .object:
+                guard let member = tape.member(key.stringValue, of: index) else { return nil }
+                index = member
+            case .array:
+                guard let wanted = key.intValue else { return nil }
+                let end = tape.next(after: index)
+                var element = index + 1
+                for _ in 0..<wanted where element < end { element = tape.next(after: element) }
+                guard element < end else { return nil }
+                index = element
+            default:
+                return nil
+            }
+        }
+        return tape[index].kind.noun
     }
 }

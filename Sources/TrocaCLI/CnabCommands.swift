@@ -114,7 +114,7 @@ enum CnabParseCommand: Command {
           --layout NAME       read the details with this layout (see `troca layout list`)
           --format 240|400    do not detect the format
           --bank NNN          read with this bank's layouts, whatever the header says
-          --layouts DIR       add or override layouts (also TROCA_LAYOUTS)
+          --layouts DIR       add or override layouts (repeatable; also TROCA_LAYOUTS)
 
         """
     static let valued: Set<String> = CnabRun.valued.union(["output"])
@@ -166,8 +166,8 @@ enum CnabCheckCommand: Command {
     static let name = ["cnab", "check"]
     static let summary = "check CNAB files: record lengths, order, sequences, trailer counts and totals"
     static let help = """
-        usage: troca cnab check FILE… [--rejects FILE] [--layout NAME] [--format 240|400] [--bank NNN]
-                                [--layouts DIR]
+        usage: troca cnab check FILE… [--rejects FILE] [--max-rejects N] [--layout NAME]
+                                [--format 240|400] [--bank NNN] [--layouts DIR]
 
         Reads each file as `troca cnab parse` does, without writing records, and reports every
         problem on stderr as FILE:LINE:COL: error: [code] message — record lengths and
@@ -175,6 +175,14 @@ enum CnabCheckCommand: Command {
         batch trailer record counts, título counts and totals, file trailer batch and record
         counts, field contents (dates, numbers). Prints one report line per file on standard
         output. Exit 0 when every file is clean, 65 when any has an error.
+
+        options:
+          --rejects FILE      write rejected lines as JSONL reject records
+          --max-rejects N     stop reading a file after more than N rejected lines
+          --layout NAME       read the details with this layout (see `troca layout list`)
+          --format 240|400    do not detect the format
+          --bank NNN          read with this bank's layouts, whatever the header says
+          --layouts DIR       add or override layouts (repeatable; also TROCA_LAYOUTS)
 
         """
     static let valued: Set<String> = CnabRun.valued

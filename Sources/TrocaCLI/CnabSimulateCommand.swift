@@ -31,7 +31,7 @@ enum CnabSimulateCommand: Command {
           --holidays FILE     local holidays, one date a line (YYYY-MM-DD or dd/MM/yyyy), added
                               to the national bank calendar for the credit date
           --output FILE       write here (atomically) instead of standard output
-          --layouts DIR       add or override layouts (also TROCA_LAYOUTS)
+          --layouts DIR       add or override layouts (repeatable; also TROCA_LAYOUTS)
 
         """
     static let valued: Set<String> = ["paid", "seed", "date", "holidays", "output", "layouts"]

@@ -37,9 +37,13 @@ enum CnabWriteCommand: Command {
                               cnab240/NNN/remessa (else FEBRABAN's) or cnab400/NNN/remessa
           --format 240|400    the CNAB family
           --output FILE|DIR   write here (atomically) instead of standard output; in a
-                              directory, under the bank's file-name rule (Bradesco
-                              CBDDMMnn.REM, else remessa-YYYYMMDD-nn.rem), nn the first free,
-                              the date the header's (the file record's, else --date)
+                              directory, under the bank's file-name rule, never replacing a
+                              file: Bradesco CBDDMMnn.REM; Sicoob remessa-YYYYMMDD-nn.REM;
+                              Sicredi 400 CCCCCMDD.CRM (CCCCC its código do beneficiário, M
+                              the month as 1–9, O, N, D, DD the day), then .RM2 … .RM9, .RM0
+                              for the day's next files; else remessa-YYYYMMDD-nn.rem; nn the
+                              first free, the date the header's (the file record's, else
+                              --date)
           --rejects FILE      write rejected input lines as JSONL reject records
           --layout NAME       write with this layout instead
           --date YYYY-MM-DD   generation date when the file record gives none (default: today)
@@ -49,7 +53,7 @@ enum CnabWriteCommand: Command {
                               one, and stores it whenever a remessa is written, even one whose
                               títulos were all rejected (FILE.lock is held meanwhile, so runs at
                               once never share a number)
-          --layouts DIR       add or override layouts (also TROCA_LAYOUTS)
+          --layouts DIR       add or override layouts (repeatable; also TROCA_LAYOUTS)
 
         """
     static let valued: Set<String> = [

@@ -15,6 +15,9 @@ protocol Command: Sendable {
     static var valued: Set<String> { get }
     /// Options without values.
     static var flags: Set<String> { get }
+    /// Valued options that may be given more than once, their values adding up; any other
+    /// option given twice is a usage error.
+    static var repeatable: Set<String> { get }
     /// Valued options a run cannot go without (checked again by `run` itself); a pipeline
     /// stage missing one is refused when the pipeline is loaded.
     static var required: [String] { get }
@@ -25,6 +28,10 @@ protocol Command: Sendable {
 extension Command {
     /// No option is required unless a command says so.
     static var required: [String] { [] }
+
+    /// `--layouts DIR` adds a directory each time it is given (after `TROCA_LAYOUTS`'s);
+    /// nothing else repeats unless a command says so.
+    static var repeatable: Set<String> { ["layouts"] }
 }
 
 /// Everything a command needs from outside: IO and the layout library.

@@ -42,7 +42,7 @@ enum ConvertCommand: Command {
           --to jsonl|flat     the direction (default jsonl)
           --output FILE       write here (atomically) instead of standard output
           --rejects FILE      write rejected lines as JSONL reject records
-          --layouts DIR       add or override layouts (also TROCA_LAYOUTS)
+          --layouts DIR       add or override layouts (repeatable; also TROCA_LAYOUTS)
 
         """
     static let valued: Set<String> = ["layout", "to", "output", "rejects", "layouts"]

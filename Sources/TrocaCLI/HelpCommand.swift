@@ -55,7 +55,15 @@ enum HelpCommand: Command {
         for (status, meaning) in ExitStatus.table {
             text += "  " + String(status.rawValue).leftPadded(to: 3) + "  " + meaning + "\n"
         }
-        text += "\nlayouts: built in; --layouts DIR or TROCA_LAYOUTS=DIR[:DIR] add or override them.\n"
+        text += """
+
+            options: --name VALUE or --name=VALUE (a value that starts with -- only as --name=VALUE);
+              each option once, except those a command's help calls repeatable; a flag takes no
+              value; - is standard input, read once; -- ends the options.
+
+            layouts: built in; --layouts DIR (repeatable) or TROCA_LAYOUTS=DIR[:DIR] add or override them.
+
+            """
         return text
     }
 }

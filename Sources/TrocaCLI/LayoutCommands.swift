@@ -8,22 +8,37 @@ enum LayoutListCommand: Command {
     static let help = """
         usage: troca layout list [--layouts DIR]
 
-        Prints NAME KIND VERSION ORIGIN for every layout and code table, sorted by name.
+        Prints NAME KIND VERSION ORIGIN for every layout and code table, sorted by name. A file
+        of --layouts (or TROCA_LAYOUTS) that is not a layout's JSON is listed with `?` for its
+        kind and version, and its problem said on stderr as `troca layout show` says it: exit
+        78 then, else 0.
 
         """
     static let valued: Set<String> = ["layouts"]
     static let flags: Set<String> = []
 
     static func run(_ args: Arguments, _ context: Context) throws -> ExitStatus {
+        guard args.positionals.isEmpty else {
+            throw UsageError(message: "layout list takes no arguments, found \"\(args.positionals[0])\"")
+        }
         let library = try context.library(args)
         var rows: [[String]] = [["NAME", "KIND", "VERSION", "ORIGIN"]]
+        var problems: [LayoutError] = []
         for source in library.sources.values.sorted(by: { $0.name < $1.name }) {
-            struct Head: Decodable { var kind: String?; var version: String? }
-            let head = try? JSONDecoder().decode(Head.self, from: Data(source.json))
-            rows.append([source.name, head?.kind ?? "?", head?.version ?? "?", source.origin])
+            struct Head: Decodable { var version: String? }
+            var kind = "?"
+            var version = "?"
+            do {
+                kind = try LayoutLibrary.kind(of: source)
+                if let v = try? JSONDecoder().decode(Head.self, from: Data(source.json)).version { version = v }
+            } catch {
+                problems.append(error)
+            }
+            rows.append([source.name, kind, version, source.origin])
         }
         try context.io.write(table(rows))
-        return .ok
+        for problem in problems { context.io.say(problem.description) }
+        return problems.isEmpty ? .ok : .config
     }
 }
 
@@ -104,7 +119,8 @@ enum LayoutLintCommand: Command {
         given): fields in order with no gaps or overlaps (gaps must be filler_NNN fields), the
         last field ending at the record length, pictures well formed and as long as their
         positions, names unique, formats and `to` paths valid, `extends` resolvable, and for
-        code tables known events and reason tables. Exit 0 when clean, 78 otherwise.
+        code tables known events and reason tables. Exit 0 when clean, 78 otherwise (a
+        problem found, or a FILE or DIR that is missing or cannot be read).
 
         """
     static let valued: Set<String> = ["layouts"]
@@ -122,8 +138,10 @@ enum LayoutLintCommand: Command {
             // `layouts/` and `layouts` name the same directory (file paths below are cut after it).
             while path.count > 1, path.hasSuffix("/") { path.removeLast() }
             var isDir: ObjCBool = false
+            // A layout file to lint that is not there is a missing layout: exit 78, as a
+            // --layouts DIR that is not there.
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
-                throw InputError(file: arg, reason: "No such file or directory", missing: true)
+                throw LayoutError(file: arg, code: "layout.unreadable", message: "layout file or directory not found")
             }
             if isDir.boolValue {
                 for var source in try LayoutLibrary.scan(directory: path) {
@@ -131,7 +149,10 @@ enum LayoutLintCommand: Command {
                     targets.append(source)
                 }
             } else {
-                let data = Data(try FileSource.contents(of: path, name: arg))
+                let data: Data
+                do { data = Data(try FileSource.contents(of: path, name: arg)) } catch {
+                    throw LayoutError(file: arg, code: "layout.unreadable", message: "cannot read file: \(error.reason)")
+                }
                 // The name is what the file claims, checked against its path below.
                 struct Name: Decodable { var name: String }
                 let claimed = (try? JSONDecoder().decode(Name.self, from: data))?.name ?? (arg as NSString).lastPathComponent

@@ -48,13 +48,14 @@ enum LettersRenderCommand: Command {
           --batch N           the LST's batch number (default 1)
           --duplex            LST sheet counts for two-sided printing (two pages a sheet)
           --lst-layout NAME   the LST layout (default lst/troca)
-          --layouts DIR       add or override layouts (also TROCA_LAYOUTS)
+          --layouts DIR       add or override layouts (repeatable; also TROCA_LAYOUTS)
 
         """
     static let valued: Set<String> = [
         "template", "format", "output", "rejects", "max-rejects", "width", "lines", "as-of", "batch", "lst-layout", "layouts",
     ]
     static let flags: Set<String> = ["duplex"]
+    static let repeatable: Set<String> = ["template", "layouts"]
     static let required = ["template"]
 
     static func run(_ args: Arguments, _ context: Context) throws -> ExitStatus {

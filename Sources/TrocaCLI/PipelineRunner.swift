@@ -182,7 +182,7 @@ enum PipelineRunner {
         }
         let help = "(stage \"\(words.joined(separator: " "))\"; see `troca \(words.joined(separator: " ")) --help`)"
         do {
-            let scanned = try Arguments(args, valued: command.valued, flags: command.flags)
+            let scanned = try Arguments(args, valued: command.valued, flags: command.flags, repeatable: command.repeatable)
             if let missing = command.required.first(where: { scanned.value($0) == nil }) {
                 return ("args", "--\(missing) is required \(help)")
             }

@@ -41,7 +41,8 @@ enum ReconcileCommand: Command {
         status is 1 when there are any.
 
         options:
-          --agreements FILE   the agreements (JSONL, required)
+          --agreements FILE   the agreements (JSONL, required; `-`: standard input, and
+                              then the payments are FILE arguments)
           --as-of DATE        the date of the agreement statuses (default: today, UTC)
           --check             write only the exceptions; exit 1 when there are any
           --tolerance-cents N rule 3: largest difference from an open balance (default 0); a
@@ -91,7 +92,10 @@ enum ReconcileCommand: Command {
             if let calendar = try ReconcileRun.holidays(args, io, rules: &options.rules) { options.calendar = calendar }
         } catch is ReconcileRun.HolidaysFileError { return .config }
         let inputs = args.positionals.isEmpty ? ["-"] : args.positionals
-        guard inputs.filter({ $0 == "-" }).count <= 1 else { throw UsageError(message: "standard input (-) can be read once") }
+        // (`-` twice among the payments is refused when the arguments are scanned.)
+        guard agreementsPath != "-" || !inputs.contains("-") else {
+            throw UsageError(message: "standard input (-) can be read once: with --agreements -, give the payments as FILE arguments")
+        }
         let agreementsSource = try CnabRun.source(agreementsPath, io)
         var sources: [(String, ByteSource)] = []
         for name in inputs { sources.append((name, try CnabRun.source(name, io))) }
@@ -100,7 +104,7 @@ enum ReconcileCommand: Command {
 
         // The payments are read (and sorted) while the agreements are read and indexed.
         let paymentsInput = ReconcilePayments(sources)
-        let threads = agreementsPath == "-" && inputs.contains("-") ? 1 : ChunkPipeline<ReconcilePayments, Void>.defaultThreads
+        let threads = ChunkPipeline<ReconcilePayments, Void>.defaultThreads
         // Taken apart, not copied out of the tuple: a second reference to the reconciler's
         // arrays would have its first payment copy them all (copy on write).
         var (reconciler, agreementsRead, agreementsRejected, agreementsSkipped) = try paymentsInput.run(threads: threads) {

@@ -40,7 +40,7 @@ public enum Tool {
             return .ok
         }
         do {
-            let args = try Arguments(rest, valued: command.valued, flags: command.flags)
+            let args = try Arguments(rest, valued: command.valued, flags: command.flags, repeatable: command.repeatable)
             return try command.run(args, context)
         } catch let e as UsageError {
             io.say(e.message)

@@ -117,7 +117,7 @@ func summaryCounts(_ stderr: String) -> [(read: Int, written: Int, rejected: Int
             .write(toFile: dir + "/cnab240/febraban/retorno.json", atomically: true, encoding: .utf8)
         let run = troca(["cnab", "parse", sampleRetorno, "--layouts", dir])
         #expect(run.status == .config)
-        #expect(run.stderrText.contains("retorno.json: error: [layout.json] records[0].fields[0].pos: expected Array"), "\(run.stderrText)")
+        #expect(run.stderrText.contains("retorno.json: error: [layout.json] records[0].fields[0].pos: expected an array, found a number"), "\(run.stderrText)")
     }
 
     @Test func maxRejectsStopsEarly() throws {

@@ -16,6 +16,11 @@ import TrocaCLI
         try FileManager.default.createDirectory(atPath: dir + "/mine/cnab240", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: dir + "/mine/lst", withIntermediateDirectories: true)
         try Data("{\"kind\": \"layout\",\n  \"name\": x}\n".utf8).write(to: URL(fileURLWithPath: dir + "/mine/cnab240/bad.json"))
+        // JSON, but a field's `pos` is a number where an array is expected.
+        try Data(
+            #"{"kind": "layout", "name": "cnab240/typed", "version": "1", "record_length": 240, "records": [{"name": "r", "select": [], "fields": [{"name": "a", "pos": 5, "picture": "X"}]}]}"#
+                .utf8
+        ).write(to: URL(fileURLWithPath: dir + "/mine/cnab240/typed.json"))
         let lst = try String(contentsOfFile: repoRoot + "/layouts/lst/troca.json", encoding: .utf8)
             .replacingOccurrences(of: "\"name\": \"lst/troca\"", with: "\"name\": \"lst/norec\"")
             .replacingOccurrences(of: "\"name\": \"letter\"", with: "\"name\": \"carta\"")
@@ -37,6 +42,16 @@ import TrocaCLI
             #"troca: mine/lst/norec.json: error: [layout.lst] layout lst/norec has no record named "letter" (an LST layout needs header, letter and trailer)"#
         ),
         (["layout", "list", "--layouts", "nowhere"], "troca: nowhere: error: [layout.unreadable] layouts directory not found"),
+        // A file of --layouts that is not a layout's JSON was listed as `? ?`, exit 0, without a word.
+        (["layout", "list", "--layouts", "mine"], #"troca: mine/cnab240/bad.json:2:11: error: [layout.json] not valid JSON at "x""#),
+        // A layout file to lint that is not there is a missing layout (78, as the help says), not a missing input (66).
+        (["layout", "lint", "nowhere.json"], "troca: nowhere.json: error: [layout.unreadable] layout file or directory not found"),
+        (["layout", "lint", "mine/nowhere/"], "troca: mine/nowhere/: error: [layout.unreadable] layout file or directory not found"),
+        // A JSON type error names JSON's kinds, not Swift's types (it said "expected Array<Any>").
+        (
+            ["layout", "show", "cnab240/typed", "--layouts", "mine"],
+            "troca: mine/cnab240/typed.json: error: [layout.json] records[0].fields[0].pos: expected an array, found a number"
+        ),
     ]
 
     @Test(arguments: cases)
@@ -142,5 +157,19 @@ import TrocaCLI
             r.stderrText.contains(
                 "troca: layouts/test/broken.json: error: [layout.overlap] records[0].fields[2]: nome [8, 12] overlaps the previous field, which ends at 8\n"),
             "\(r.stderrText)")
+    }
+
+    /// `layout list` with a broken override still lists every layout (the broken one with `?`
+    /// for its kind and version), says each problem on stderr, and exits 78.
+    @Test func layoutListNamesABrokenOverride() throws {
+        let dir = try Self.layouts()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = troca(["layout", "list", "--layouts", "mine"], cwd: dir)
+        #expect(r.status == .config)
+        let rows = r.stdoutText.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init) }
+        #expect(rows.contains(["cnab240/bad", "?", "?", "mine/cnab240/bad.json"]))
+        #expect(rows.contains(["cnab240/typed", "layout", "1", "mine/cnab240/typed.json"]))
+        #expect(rows.contains { $0.first == "cnab240/febraban/retorno" })
+        #expect(r.stderrText == #"troca: mine/cnab240/bad.json:2:11: error: [layout.json] not valid JSON at "x""# + "\n", "\(r.stderrText)")
     }
 }
