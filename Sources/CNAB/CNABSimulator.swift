@@ -32,6 +32,9 @@ public struct CNABSimulateSummary: Sendable, Hashable {
     public var registered = 0, rejected = 0, paid = 0
     /// Events the retorno's layout could not hold (each reported as an error by the writer).
     public var unwritten = 0
+    /// Títulos a bank would refuse, given no event because the bank's table has no rejection
+    /// code (Sicoob 400): neither registered nor paid (a warning says so once).
+    public var unanswered = 0
     /// The retorno's layout.
     public var layout = ""
 }
@@ -117,18 +120,7 @@ public enum CNABSimulator {
             credit = options.creditDate
         }
 
-        /// The reason whose text names the problem: one word of each group (the payer's
-        /// document is "inscrição" and "pagador", not the pagador's name nor the beneficiário's
-        /// inscrição), else one word of a group, the first group first, else the table's first.
-        func reason(_ groups: [[String]]) -> String? {
-            let sorted = rejectionReasons.map { ($0.key, $0.value.lowercased()) }.sorted { $0.0 < $1.0 }
-            func names(_ text: String, _ group: [String]) -> Bool { group.contains { text.contains($0) } }
-            if let all = sorted.first(where: { entry in groups.allSatisfy { names(entry.1, $0) } }) { return all.0 }
-            for group in groups {
-                if let some = sorted.first(where: { names($0.1, group) }) { return some.0 }
-            }
-            return sorted.first?.0
-        }
+        var warnedUnanswered = false
 
         /// Starts the retorno from the remessa's file header record.
         func start(_ header: JSONObject, line: Int) throws {
@@ -155,7 +147,7 @@ public enum CNABSimulator {
             }
             self.registered = registered
             paidCode = paid
-            rejected = code("rejected")
+            rejected = CNABSimulator.entryRejected(table.movements.mapValues { ($0.event, $0.text) })
             rejectionReasons = rejected.flatMap { table.movements[$0]?.reasons }.flatMap { table.reasons[$0] } ?? [:]
             var writeOptions = CNABWriteOptions(format: format, bank: bank, date: options.date)
             writeOptions.direction = "retorno"
@@ -208,25 +200,20 @@ public enum CNABSimulator {
         func title(_ string: (String, Int) -> String?) throws {
             summary.titles += 1
             let amountNode = record.member("amount_cents", of: 0)
-            let amount: Int
-            switch amountNode.map({ record[$0].kind }) {
-            case .integer?: amount = Int(record[amountNode!].value)
-            case .number?: amount = JSONNumber.foundationValue(record.string(amountNode!))?.intValue ?? 0
-            case .true?: amount = 1
-            default: amount = 0
-            }
+            // Read as the writer totals it (a parsed remessa gives integers).
+            let amount = amountNode.flatMap { CNABWriter.centavos(record, $0) } ?? 0
             let due = string("due_date", 0).flatMap { CivilDate(iso: $0) }
             let issued = string("issue_date", 0).flatMap { CivilDate(iso: $0) }
             let payer = record.member("payer", of: 0).flatMap { record[$0].kind == .object ? $0 : nil }
-            var problem: [[String]]? = nil
+            var problem: Refusal? = nil
             if amount <= 0 {
-                problem = [["valor"]]
+                problem = .amount
             } else if let due, let issued, due.daysSinceEpoch < issued.daysSinceEpoch {
-                problem = [["vencimento"]]
+                problem = .dueBeforeIssue
             } else if let due, due.daysSinceEpoch < options.date.daysSinceEpoch {
-                problem = [["vencimento"]]
+                problem = .duePast
             } else if payer.flatMap({ string("document", $0) })?.isEmpty ?? true {
-                problem = [["inscri", "cpf", "cnpj"], ["pagador", "sacado"]]
+                problem = .payerDocument
             }
             // Each título draws once, whatever its fate, so one título's outcome does not move the others'.
             // 53 random bits, u = draw / 2⁵³; paid when u < paidPerMillion / 10⁶, compared in integers.
@@ -237,13 +224,31 @@ public enum CNABSimulator {
             ]
             if let problem, let rejected {
                 changes.append(("code", .string(rejected)))
-                if let r = reason(problem) { changes.append(("reasons", .array([.object(JSONObject(["code": .string(r)]))]))) }
+                if let r = CNABSimulator.reason(problem, in: rejectionReasons) {
+                    changes.append(("reasons", .array([.object(JSONObject(["code": .string(r)]))])))
+                }
                 summary.rejected += 1
-                try add(changes)
+                try add(changes, counted: false)
+                return
+            } else if problem != nil {
+                // A bank whose table has no code to refuse with (Sicoob 400's lists none) still
+                // does not confirm or pay such a título: it gets no event, and a warning says why.
+                summary.unanswered += 1
+                if !warnedUnanswered {
+                    warnedUnanswered = true
+                    let source = record.member("source", of: 0).flatMap { record.member("line", of: $0) }
+                    diagnostics.report(
+                        Diagnostic(
+                            .warning, "simulate.no-rejection-code",
+                            "the bank's occurrence table has no code for a rejected título: títulos a bank would refuse "
+                                + "(no amount, due before issue or before the retorno, no payer document) get no event, "
+                                + "neither registered nor paid, the first this one",
+                            file: file, line: source.flatMap { record[$0].kind == .integer ? Int(record[$0].value) : nil } ?? 0))
+                }
                 return
             }
             summary.registered += 1
-            try add(changes + [("code", .string(registered))])
+            try add(changes + [("code", .string(registered))], counted: true)
             let (high, low) = draw.multipliedFullWidth(by: 1_000_000)
             let (limitHigh, limitLow) = UInt64(max(0, options.paidPerMillion)).multipliedFullWidth(by: 1 << 53)
             if (high, low) < (limitHigh, limitLow) {
@@ -253,15 +258,84 @@ public enum CNABSimulator {
                         ("code", .string(paidCode)), ("paid_cents", .number(JSONNumber(amount))),
                         ("credited_cents", .number(JSONNumber(amount))),
                         ("credit_date", .string(credit.description)),
-                    ])
+                    ], counted: false)
             }
         }
 
-        /// Hands the título in `record`, changed, on to the retorno's writer as an event.
-        func add(_ changes: [(key: String, value: JSONValue?)]) throws {
+        /// Hands the título in `record`, changed, on to the retorno's writer as an event;
+        /// `counted` when it is the event that counts the título in the trailers (its entry).
+        func add(_ changes: [(key: String, value: JSONValue?)], counted: Bool) throws {
             count += 1
             record.object(at: 0, changing: changes, into: &event)
+            session?.countsTitle = counted
             try session?.add(tape: &event, line: count)
+            session?.countsTitle = true
         }
+    }
+
+    /// Why a bank would refuse a título the simulator reads.
+    enum Refusal: CaseIterable {
+        /// No amount (zero or less).
+        case amount
+        /// Due before it was issued.
+        case dueBeforeIssue
+        /// Due before the retorno's date.
+        case duePast
+        /// No payer CPF/CNPJ.
+        case payerDocument
+
+        /// What a reason's text must say to be this refusal's, best first: each meaning is
+        /// phrases of which the text holds one per group, and none of `not` (lowercase). The
+        /// title's value, not the interest's, the discount's, a maximum or another currency's;
+        /// the payer's inscrição, not the sacador/avalista's or the beneficiário's.
+        var meanings: [(all: [[String]], not: [String])] {
+            let otherAmounts = ["maior", "menor", "abatimento", "desconto", "mora", "juros", "iof", "rateio", "outra unidade", "outra moeda"]
+            let otherDates = ["novo vencimento", "débito", "prorroga", "registro opcional", "multa", "juros"]
+            let otherPeople = ["avalista", "sacador", "beneficiário", "cedente", "emitente", "debitado"]
+            switch self {
+            case .amount:
+                return [
+                    ([["valor do título", "valor nominal"], ["inválid", "não informad", "zerad"]], otherAmounts),
+                    ([["valor zerado"]], otherAmounts),
+                ]
+            case .dueBeforeIssue:
+                return [
+                    ([["anterior à emissão", "anterior à data de emissão", "emissão posterior ao vencimento"]], otherDates),
+                    ([["vencimento inválid"]], otherDates),
+                ]
+            case .duePast:
+                return [
+                    ([["título vencido não permitid"]], otherDates),
+                    ([["vencimento inválid"]], otherDates),
+                    ([["vencimento fora do prazo"]], otherDates),
+                ]
+            case .payerDocument:
+                return [
+                    ([["cpf", "cnpj", "inscri", "documento"], ["não informad"]], otherPeople),
+                    ([["cpf", "cnpj", "inscri", "documento"], ["pagador", "sacado"]], otherPeople),
+                ]
+            }
+        }
+    }
+
+    /// The code of `reasons` (code → text) that says `refusal`: the lowest code of the first
+    /// meaning any text has, or nil when none says it (no reason is better than a wrong one).
+    static func reason(_ refusal: Refusal, in reasons: [String: String]) -> String? {
+        let sorted = reasons.map { ($0.key, $0.value.lowercased()) }.sorted { $0.0 < $1.0 }
+        for meaning in refusal.meanings {
+            let found = sorted.first { _, text in
+                meaning.all.allSatisfy { group in group.contains { text.contains($0) } } && !meaning.not.contains { text.contains($0) }
+            }
+            if let found { return found.0 }
+        }
+        return nil
+    }
+
+    /// The code a bank answers a refused entry with, from its table's movements (code → event,
+    /// text): among the `rejected` ones, the lowest whose text names an entry ("Entrada
+    /// rejeitada": Santander's 03, not its 01 "Título não existe"), else the lowest.
+    static func entryRejected(_ movements: [String: (event: String, text: String)]) -> String? {
+        let rejected = movements.filter { $0.value.event == "rejected" }
+        return rejected.filter { $0.value.text.lowercased().contains("entrada") }.keys.min() ?? rejected.keys.min()
     }
 }

@@ -86,6 +86,19 @@ public struct CNABWriter {
     let amountPath: Int32
     let facePath: Int32
     let codePath: Int32
+    /// The beneficiário: `company` (its subtree's nodes end at `companyEnd`) and its inscrição.
+    let companyPath: Int32
+    let companyEnd: Int32
+    let companyDocumentPath: Int32
+    /// Per record: whether it is a detail record that names the beneficiário (CNAB 400's tipo and
+    /// número de inscrição da empresa), which the título takes from the file header when it
+    /// gives no `company` of its own.
+    let namesCompany: [Bool]
+    /// Per path node: the values of an enum that say "none" (its entries whose code is zeros or
+    /// blanks: G005's `0` isento/não informado), as names and as codes. Such a value, or blanks,
+    /// is no reason to write a record (`records(present:)`): a parsed remessa's guarantor
+    /// `{"document_type": "none"}` makes no Y-01 segment.
+    let noneValues: [[[UInt8]]]
     /// The paths a registered título must give, with their nodes: the layout's
     /// `writing.required_on_register` (a bank's own remessa layout names its payer's name and
     /// CPF/CNPJ; FEBRABAN's generic layouts, for any bank, leave them to the bank).
@@ -229,6 +242,24 @@ public struct CNABWriter {
         amountPath = trie.byPath["amount_cents"] ?? -1
         facePath = trie.byPath["face_cents"] ?? -1
         codePath = trie.byPath["code"] ?? -1
+        companyPath = trie.byPath["company"] ?? -1
+        companyEnd = companyPath >= 0 ? trie.subtreeEnd[Int(companyPath)] : -1
+        companyDocumentPath = trie.byPath["company.document"] ?? -1
+        var noneValues = [[[UInt8]]](repeating: [], count: trie.paths.count)
+        for record in compiled.records where record.role == .detail {
+            for field in record.fields {
+                guard let to = field.to, let node = trie.byPath[to] else { continue }
+                for entry in field.enumMap where entry.raw.allSatisfy({ $0 == 0x30 || $0 == 0x20 }) {
+                    for value in [Array(entry.json.dropFirst().dropLast()), entry.raw] where !noneValues[Int(node)].contains(value) {
+                        noneValues[Int(node)].append(value)
+                    }
+                }
+            }
+        }
+        self.noneValues = noneValues
+        namesCompany = compiled.records.indices.map { r in
+            compiled.records[r].role == .detail && plans[r].paths.contains { $0.hasPrefix("company.") }
+        }
         required = (compiled.layout.writing?.requiredOnRegister ?? []).compactMap { path in trie.byPath[path].map { (path, $0) } }
         func first(_ role: RecordRole) -> Int? { compiled.records.firstIndex { $0.role == role } }
         guard let header = first(.fileHeader), let trailer = first(.fileTrailer) else {
@@ -386,6 +417,25 @@ public struct CNABWriter {
         }
     }
 
+    /// A título's amount as its trailers total it, read as its field is written: a JSON integer,
+    /// or a number with no fraction (1500.0), of centavos. Nil for anything else — text ("1500"),
+    /// a fraction (12.5), a boolean, a number beyond 64 bits — which the amount's field refuses
+    /// (`FieldOp.centavos`, `write.type`, or `write.overflow`), so no título is written with an
+    /// amount its trailer does not count, and none is counted cut to a whole number.
+    static func centavos(_ tape: JSONTape, _ index: Int) -> Int? {
+        guard index >= 0 else { return nil }
+        let node = tape.nodes[index]
+        switch node.kind {
+        case .integer: return Int(node.value)
+        case .number:
+            guard let n = JSONNumber.foundationValue(tape.string(index)) else { return nil }
+            let d = n.doubleValue
+            guard d == d.rounded(), d.magnitude < 0x1p63 else { return nil }
+            return Int(n.int64Value)
+        default: return nil
+        }
+    }
+
     /// One file being written, fed a record at a time (`cnab write` from JSONL lines, `cnab
     /// simulate` from the events it makes) and flushed 256 KiB at a time.
     public final class Session {
@@ -409,6 +459,12 @@ public struct CNABWriter {
         /// and the título's line.
         var batchProblems: [Problem] = []
         var titleLine = 0
+        /// Whether the next título (event) added counts in the trailers' título count and
+        /// total. A simulated retorno counts each título once, by its entry's event, not its
+        /// payment's too nor a refused one's (`CNABSimulator`).
+        public var countsTitle = true
+        /// Títulos registered with an amount of 0, and the first one's line (`write.zero-amount`).
+        var zeroAmounts = (count: 0, line: 0)
 
         /// Starts a file.
         public init(
@@ -555,6 +611,14 @@ public struct CNABWriter {
             write(r, values: state.fileTrailer, computed: computed(r, file: true))
             warnCounts(state.truncated, "write.truncated", "cut to its field")
             warnCounts(state.blanked, "write.character", "has characters with no ASCII form, written as blanks,")
+            if zeroAmounts.count > 0 {
+                diagnostics.report(
+                    Diagnostic(
+                        .warning, "write.zero-amount",
+                        "amount_cents is 0 in \(zeroAmounts.count) título(s) registered, the first from line \(zeroAmounts.line): "
+                            + "banks refuse a boleto without a value unless the agreement accepts one (cnab simulate rejects it)",
+                        file: file, line: zeroAmounts.line))
+            }
             summary.records = state.records
             if let hex = writer.layout.layout.writing?.endOfFile, let byte = UInt8(hex, radix: 16) { out.append(byte) }
             try flush(atLeast: 0)
@@ -599,6 +663,18 @@ public struct CNABWriter {
                 default: return false
                 }
             }
+            // A detail record that names the beneficiário (CNAB 400: tipo and número de inscrição
+            // da empresa, 02-17) takes the file header's company when the título gives none of
+            // its own, as a batch header does (`openBatch`); without one anywhere, a remessa's
+            // título is refused below, not written with inscrição 00 and zeros the bank rejects.
+            if writer.companyPath >= 0, chosen.contains(where: { writer.namesCompany[$0] }),
+                !(writer.companyPath + 1..<writer.companyEnd).contains(where: { view.isPresent($0) }),
+                let company = state.header["company"]
+            {
+                let at = tape.count
+                tape.append(company)
+                slots.resolve(tape, at, at: writer.companyPath, trie: writer.trie)
+            }
             if writer.dueDateRequired[start], missing(writer.dueDatePath) {
                 encoder.problems.append(
                     Problem(
@@ -611,6 +687,16 @@ public struct CNABWriter {
                     encoder.problems.append(
                         Problem(code: "write.required", message: "\(writer.fieldName(path, in: chosen)) (\(path)) is required", path: path))
                 }
+            }
+            if writer.options.direction == "remessa", writer.companyDocumentPath >= 0, missing(writer.companyDocumentPath),
+                chosen.contains(where: { writer.namesCompany[$0] && writer.plans[$0].paths.contains("company.document") })
+            {
+                encoder.problems.append(
+                    Problem(
+                        code: "write.required",
+                        message: "\(writer.fieldName("company.document", in: chosen)) (company.document) is required: "
+                            + "give the beneficiário's company in the file record or the título",
+                        path: "company.document"))
             }
             let amountPresent =
                 (writer.amountPath >= 0 && view.isPresent(writer.amountPath)) || (writer.facePath >= 0 && view.isPresent(writer.facePath))
@@ -651,7 +737,9 @@ public struct CNABWriter {
             // trailer, a retorno's batch trailers) past what its field holds, or past Int's range
             // (thousands of 15-digit amounts), which would write the total blank or trap. Sums no
             // trailer carries are held at Int.max.
-            let face = CNABWriter.intValue(tape, top.amount >= 0 ? top.amount : top.face) ?? 0
+            // (An amount that is not whole centavos counts 0 here: its field refuses the título.)
+            let amount = CNABWriter.centavos(tape, top.amount >= 0 ? top.amount : top.face)
+            let face = countsTitle ? amount ?? 0 : 0
             let (fileFace, fileOverflow) = state.face.addingReportingOverflow(face)
             let (batchFace, batchOverflow) = (open || full ? 0 : state.batchFace).addingReportingOverflow(face)
             let fileFull = writer.options.format == .cnab400 && (fileOverflow || fileFace > writer.fileTotalCapacity)
@@ -715,10 +803,20 @@ public struct CNABWriter {
             state.batchRecords += count
             state.details += count
             state.batchDetails += count
-            state.titles += 1
-            state.face = fileOverflow ? Int.max : fileFace
-            state.batchTitles += 1
-            state.batchFace = batchOverflow ? Int.max : batchFace
+            if countsTitle {
+                state.titles += 1
+                state.face = fileOverflow ? Int.max : fileFace
+                state.batchTitles += 1
+                state.batchFace = batchOverflow ? Int.max : batchFace
+            }
+            // A boleto without a value: most banks refuse its entry (FEBRABAN's reason 20 "Valor
+            // do título inválido", Bradesco's and Sicredi's alike, Itaú's 67), Santander only
+            // takes one for a profile that accepts títulos of value zero (its reason 095), and
+            // cnab simulate rejects it. Written, since an agreement may allow it, with a warning.
+            if amount == 0, writer.options.direction == "remessa", registers(writer.codePath) {
+                if zeroAmounts.count == 0 { zeroAmounts.line = line }
+                zeroAmounts.count += 1
+            }
         }
 
         // MARK: Headers and trailers
@@ -833,13 +931,21 @@ public struct CNABWriter {
             state.batchParted = false
             state.records += 1
             // Without a batch record in the input, the batch header takes the título's own values
-            // (agency, account, convênio) and the file header's company.
+            // (agency, account, convênio) and the file header's others. A batch record gives its
+            // own, but for the beneficiário and the bank, which it takes from the file header when
+            // it has none (else the bank is --bank's, as the batch trailer's is, `closeBatch`): a
+            // batch record with only its agency and account is not written with bank 000 and a
+            // blank company. (Its other fields stay as the record gives them: a parsed remessa's
+            // batch record is written back byte for byte.)
             let fromRecord = state.batchHeader != nil
             var values = state.batchHeader ?? title
-            if state.batchHeader == nil {
+            if fromRecord {
+                for key in ["company", "bank"] where values[key] == nil { values[key] = state.header[key] }
+            } else {
                 for m in state.header.members where values[m.key] == nil { values[m.key] = m.value }
                 values["company_use"] = nil
             }
+            if values["bank"] == nil { values["bank"] = .string(writer.options.bank) }
             state.batchHeader = nil
             state.openedBatch = values
             var computed: [String: String] = [:]
@@ -927,13 +1033,22 @@ public struct CNABWriter {
             let value = tape.bytes(node)
             if !check.values.contains(where: { $0.elementsEqual(value) }) { failing |= 1 << UInt64(c) }
         }
+        // A value of blanks, or an enum's "none", is no value to write a record for.
+        func hasValue(_ path: Int32) -> Bool {
+            let node = view.node(path)
+            guard tape.nodes[node].kind == .string else { return true }
+            let bytes = tape.bytes(node)
+            if bytes.allSatisfy({ $0 == 0x20 }) { return false }
+            let none = noneValues[Int(path)]
+            return none.isEmpty || !none.contains { $0.elementsEqual(bytes) }
+        }
         var same = !chosen.isEmpty && present[words + 1] == failing
         present[words + 1] = failing
         present.withUnsafeMutableBufferPointer { present in
             choice.decisive.withUnsafeBufferPointer { decisive in
                 withUnsafeTemporaryAllocation(of: UInt64.self, capacity: words) { now in
                     for k in 0..<words { now[k] = 0 }
-                    for node in decisive where view.isPresent(node) { now[Int(node) >> 6] |= 1 << UInt64(node & 63) }
+                    for node in decisive where view.isPresent(node) && hasValue(node) { now[Int(node) >> 6] |= 1 << UInt64(node & 63) }
                     for k in 0..<words where now[k] != present[k] {
                         same = false
                         present[k] = now[k]

@@ -49,6 +49,10 @@ struct FieldOp {
     /// A `same_as` field, written again from its field's value: what befalls that value (cut,
     /// blanked, refused) is said once, by its field.
     var repeats = false
+    /// A título's money (a detail record's numeric field whose path ends in `_cents`): a JSON number of whole centavos,
+    /// never text (DESIGN.md: money is integer centavos), read as `CNABWriter.centavos` reads it
+    /// for the trailers' totals.
+    var centavos = false
 }
 
 /// An enum entry: its name as the layout's JSON writes it (escaped, without quotes) and its code.
@@ -134,8 +138,17 @@ enum Transliteration {
             case 0xAD, 0x200B...0x200D, 0x2060, 0xFEFF: break
             case 0xBA, 0xB0: out.unicodeScalars.append("O")
             case 0xAA: out.unicodeScalars.append("A")
+            // Letters with no decomposition to strip (after uppercasing): ß Æ Œ Ø Ð Đ Þ Ł Ħ Ŧ Ŋ,
+            // written as their usual Latin spelling (œ → OE as æ → AE, þ → TH).
             case 0xDF: out += "SS"
             case 0xC6: out += "AE"
+            case 0x152: out += "OE"
+            case 0xDE: out += "TH"
+            case 0xD0, 0x110: out.unicodeScalars.append("D")
+            case 0x141: out.unicodeScalars.append("L")
+            case 0x126: out.unicodeScalars.append("H")
+            case 0x166: out.unicodeScalars.append("T")
+            case 0x14A: out.unicodeScalars.append("N")
             case 0xD8: out.unicodeScalars.append("O")
             case 0xD7: out.unicodeScalars.append("X")
             default:
@@ -265,7 +278,8 @@ extension RecordProgram {
                     constantAt: constant == nil ? -1 : Int32(pool.count),
                     constantCount: Int32(constant?.count ?? 0),
                     defaultAt: defaultCell == nil ? -1 : Int32(pool.count + (constant?.count ?? 0)),
-                    firstEnum: Int32(enums.count), enumCount: Int32(enumNames.count), repeats: group.like != nil))
+                    firstEnum: Int32(enums.count), enumCount: Int32(enumNames.count), repeats: group.like != nil,
+                    centavos: record.role == .detail && numeric && source == .path && group.like == nil && group.to!.hasSuffix("_cents")))
             pool += (constant ?? []) + (defaultCell ?? [])
             for (name, code) in zip(enumNames, enumCodes) {
                 enums.append(
@@ -563,7 +577,15 @@ struct RecordEncoder {
                                 case .string:
                                     let p = base + Int(value.offset)
                                     let n = Int(value.count)
-                                    if op.isEnum {
+                                    if op.centavos {
+                                        // Text is not money: "1500" would be written but not totalled.
+                                        problems.append(
+                                            Problem(
+                                                code: "write.type",
+                                                message:
+                                                    "\(program.infos[g].name): \"\(String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self))\" is text, not a number (amounts are integer centavos)"
+                                            ))
+                                    } else if op.isEnum {
                                         putEnum(p, n, op, g, program, pool, dst, spots)
                                     } else {
                                         put(p, n, op, g, program, dst, spots)

@@ -93,7 +93,9 @@ enum CnabSimulateCommand: Command {
         try outputFile?.commit()
         io.say(
             "cnab simulate: \(name): \(summary.titles) títulos → \(summary.registered) registered, \(summary.paid) paid, "
-                + "\(summary.rejected) rejected\(summary.unwritten > 0 ? ", \(summary.unwritten) events not written" : "") (\(summary.layout))")
+                + "\(summary.rejected) rejected"
+                + "\(summary.unanswered > 0 ? ", \(summary.unanswered) refused without an event (no rejection code)" : "")"
+                + "\(summary.unwritten > 0 ? ", \(summary.unwritten) events not written" : "") (\(summary.layout))")
         return sink.errors > 0 ? .dataError : .ok
     }
 

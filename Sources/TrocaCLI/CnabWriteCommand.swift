@@ -25,6 +25,11 @@ enum CnabWriteCommand: Command {
         number or identifier that does not fit its field, a date that is not YYYY-MM-DD, or a
         título without its due date or amount is rejected (stderr, and --rejects), never cut; so is
         a título registered (code 01) in a bank's own layout without its payer's name or CPF/CNPJ.
+        An amount is a JSON number of whole centavos: text ("1500") or a fraction (12.5) is
+        rejected. A CNAB 400 detail that names the beneficiário takes the file record's company
+        when the título gives none, and is rejected when neither does. A título registered with
+        amount_cents 0 is written with a warning: banks refuse a boleto without a value unless
+        the agreement accepts one (cnab simulate rejects it).
 
         Exit 0 when every record was written, 65 when any was rejected (the others are still
         written), 78 when the bank has no remessa layout. A header value that does not fit its field
@@ -91,6 +96,9 @@ enum CnabWriteCommand: Command {
             time = p[0] * 3600 + p[1] * 60 + p[2]
         }
         var sequence = try args.int("sequence")
+        // The input's name, for the summary line every failure ends with too.
+        let input = args.positionals.first ?? "-"
+        func noRemessa(_ why: String) { context.io.say("cnab write: \(input): no remessa written: \(why)") }
         var sequenceFile: SequenceFile? = nil
         if let path = args.value("sequence-file") {
             guard sequence == nil else { throw UsageError(message: "give --sequence or --sequence-file, not both") }
@@ -106,6 +114,7 @@ enum CnabWriteCommand: Command {
             guard sequenceFile!.last < Int.max else {
                 context.print(
                     Diagnostic(.error, "write.header", "the sequence file holds \(Int.max), after which no number can be written", file: path))
+                noRemessa("no file sequence number (NSA) left")
                 return .dataError
             }
             sequence = sequenceFile!.last + 1
@@ -123,6 +132,7 @@ enum CnabWriteCommand: Command {
         // or written (and the sequence file keeps its number).
         if let sequence, let problem = writer.fileSequenceProblem(sequence) {
             context.print(Diagnostic(.error, "write.header", problem, file: args.value("sequence-file") ?? "--sequence"))
+            noRemessa("the file sequence number (NSA) does not fit the header")
             return .dataError
         }
         guard args.positionals.count <= 1 else { throw UsageError(message: "cnab write reads one input (FILE or -)") }

@@ -209,8 +209,13 @@ final class AtomicFile {
         }
     }
 
-    /// Commits under the first of `paths` that names no file yet (a hard link, which never
-    /// replaces a file, so two writers cannot take the same name); returns the path taken.
+    /// Commits under the first of `paths` that names no file yet, letter case aside (a hard
+    /// link, which never replaces a file, so two writers cannot take the same name); returns the
+    /// path taken. Bank names differ in case only (Bradesco CB301104.REM, our remessa-….rem) and
+    /// a bank's server, or a Windows or macOS share, takes CB301104.rem and CB301104.REM for
+    /// one file: a name taken in any case is skipped. A name linked while another writer made
+    /// the same one in another case is given up again (only our own link is ever removed), and
+    /// the next is tried.
     func commitNew(_ paths: [String]) throws -> String {
         guard !done else { throw WriteError(description: "\(target) was already committed") }
         guard !direct else { throw WriteError(description: "\(target) is not a regular file") }
@@ -221,8 +226,20 @@ final class AtomicFile {
             unlink(temp)
             MappedInput.forget(cleanupSlot)
         }
+        /// The names in `path`'s directory that are `path`'s, case aside (itself included).
+        func sameNames(_ path: String) -> [String] {
+            let dir = (path as NSString).deletingLastPathComponent
+            let name = (path as NSString).lastPathComponent.lowercased()
+            let entries = (try? FileManager.default.contentsOfDirectory(atPath: dir.isEmpty ? "." : dir)) ?? []
+            return entries.filter { $0.lowercased() == name }
+        }
         for path in paths {
-            if link(temp, path) == 0 { return path }
+            guard sameNames(path).isEmpty else { continue }
+            if link(temp, path) == 0 {
+                if sameNames(path).count == 1 { return path }
+                unlink(path)
+                continue
+            }
             guard errno == EEXIST else {
                 throw WriteError(description: "cannot create \(path): \(String(cString: strerror(errno)))")
             }

@@ -150,6 +150,7 @@ struct LegacyCNABWriter {
         var batchDetails = 0
         var truncated: [String: (count: Int, line: Int)] = [:]
         var blanked: [String: (count: Int, line: Int)] = [:]
+        var zeroAmounts = (count: 0, line: 0)
     }
 
     /// Reads JSONL records from `source` and returns the remessa's bytes (CRLF lines).
@@ -293,6 +294,14 @@ struct LegacyCNABWriter {
                             + (t.line > 0 ? ", the first from line \(t.line)" : ", headers or trailers the input gave no line of"),
                         file: file, line: t.line))
             }
+            if state.zeroAmounts.count > 0 {
+                diagnostics.report(
+                    Diagnostic(
+                        .warning, "write.zero-amount",
+                        "amount_cents is 0 in \(state.zeroAmounts.count) título(s) registered, the first from line \(state.zeroAmounts.line): "
+                            + "banks refuse a boleto without a value unless the agreement accepts one (cnab simulate rejects it)",
+                        file: file, line: state.zeroAmounts.line))
+            }
             summary.records = state.records
             if let hex = writer.layout.layout.writing?.endOfFile, let byte = UInt8(hex, radix: 16) { state.out.append(byte) }
             try flush(atLeast: 0)
@@ -312,11 +321,29 @@ struct LegacyCNABWriter {
         var flat: [String: Any] = [:]
         Self.flatten(values, prefix: "", into: &flat)
         let present = Set(flat.keys)
+        // Kept in step with CNABWriter: blanks, or an enum's "none" (a code of zeros), are no
+        // value to write a record for.
+        let chooseBy = present.filter { path in
+            guard let text = flat[path] as? String else { return true }
+            if text.allSatisfy({ $0 == " " }) { return false }
+            for record in layout.records where record.role == .detail {
+                for field in record.fields where field.to == path {
+                    for entry in field.enumMap where entry.raw.allSatisfy({ $0 == 0x30 || $0 == 0x20 }) {
+                        if text == String(decoding: entry.json.dropFirst().dropLast(), as: UTF8.self)
+                            || text == String(decoding: entry.raw, as: UTF8.self)
+                        {
+                            return false
+                        }
+                    }
+                }
+            }
+            return true
+        }
         // The starting record that fills the most of the título's values, then the records it
         // requires, then any other detail record with a value of its own.
         let start =
             starts.count == 1
-            ? starts[0] : starts.max { a, b in plans[a].paths.intersection(present).count < plans[b].paths.intersection(present).count }!
+            ? starts[0] : starts.max { a, b in plans[a].paths.intersection(chooseBy).count < plans[b].paths.intersection(chooseBy).count }!
         var chosen = [start]
         var covered = plans[start].paths
         for name in layout.records[start].requires {
@@ -326,13 +353,21 @@ struct LegacyCNABWriter {
             }
         }
         for r in details where !chosen.contains(r) && !layout.records[r].startsGroup {
-            let own = plans[r].paths.subtracting(covered).intersection(present)
+            let own = plans[r].paths.subtracting(covered).intersection(chooseBy)
             if !own.isEmpty {
                 chosen.append(r)
                 covered.formUnion(plans[r].paths)
             }
         }
         chosen.sort()
+        // Kept in step with CNABWriter: a detail record naming the beneficiário takes the file
+        // header's company when the título gives none.
+        let namesCompany = chosen.contains { r in layout.records[r].role == .detail && plans[r].paths.contains { $0.hasPrefix("company.") } }
+        if namesCompany, !flat.keys.contains(where: { $0.hasPrefix("company.") }), let company = state.header["company"] {
+            values["company"] = company
+            flat = [:]
+            Self.flatten(values, prefix: "", into: &flat)
+        }
         var problems: [Problem] = []
         // Kept in step with CNABWriter: a value of blanks is no value, and a registered título
         // (code 01) needs the layout's required paths.
@@ -345,6 +380,15 @@ struct LegacyCNABWriter {
             for path in required where missing(path) && chosen.contains(where: { plans[$0].paths.contains(path) }) {
                 problems.append(Problem(code: "write.required", message: "\(fieldName(path, in: chosen)) (\(path)) is required"))
             }
+        }
+        if options.direction == "remessa", missing("company.document"),
+            chosen.contains(where: { layout.records[$0].role == .detail && plans[$0].paths.contains("company.document") })
+        {
+            problems.append(
+                Problem(
+                    code: "write.required",
+                    message: "\(fieldName("company.document", in: chosen)) (company.document) is required: "
+                        + "give the beneficiário's company in the file record or the título"))
         }
         if !present.contains("amount_cents"), !present.contains("face_cents"),
             chosen.contains(where: { plans[$0].paths.contains("amount_cents") || plans[$0].paths.contains("face_cents") })
@@ -384,6 +428,18 @@ struct LegacyCNABWriter {
         state.batchDetails += chosen.count
         state.titles += 1
         state.face += ((values["amount_cents"] ?? values["face_cents"]) as? NSNumber)?.intValue ?? 0
+        // Kept in step with CNABWriter: a título registered (code absent, 1, "1", "01") with an
+        // amount of 0 is counted for one warning.
+        let code = values["code"]
+        let registers =
+            code == nil || (code as? String).map { $0.drop { $0 == "0" } == "1" } ?? false
+            || ((code as? NSNumber).map { ObjectIdentifier(type(of: $0)) != Self.booleanType && $0.doubleValue == 1 } ?? false)
+        if options.direction == "remessa", registers, let amount = (values["amount_cents"] ?? values["face_cents"]) as? NSNumber,
+            ObjectIdentifier(type(of: amount)) != Self.booleanType, amount.doubleValue == 0
+        {
+            if state.zeroAmounts.count == 0 { state.zeroAmounts.line = line }
+            state.zeroAmounts.count += 1
+        }
         return []
     }
 
@@ -420,11 +476,17 @@ struct LegacyCNABWriter {
         state.records += 1
         // Without a batch record in the input, the batch header takes the título's own values
         // (agency, account, convênio) and the file header's company.
+        // Kept in step with CNABWriter: a batch record too takes the file header's company and
+        // bank when it gives none, else --bank.
+        let fromRecord = state.batchHeader != nil
         var values = state.batchHeader ?? title
-        if state.batchHeader == nil {
+        if fromRecord {
+            for key in ["company", "bank"] where values[key] == nil { values[key] = state.header[key] }
+        } else {
             for (key, value) in state.header where values[key] == nil { values[key] = value }
             values["company_use"] = nil
         }
+        if values["bank"] == nil { values["bank"] = options.bank }
         state.batchHeader = nil
         var computed: [String: String] = [:]
         if values["recorded_on"] == nil { computed["recorded_on"] = options.date.description }
@@ -528,6 +590,14 @@ struct LegacyCNABWriter {
             case "_sequence"?: text = options.format == .cnab400 ? String(state.records) : (role == .detail ? String(state.batchSequence) : nil)
             case "_record_type"?, "_segment"?: text = first.defaultValue ?? plan.selected[group.fields[0]]
             case let path?:
+                // Kept in step with CNABWriter: a título's money is a number of centavos, never
+                // text (a string amount was written but left out of the trailer's total).
+                if role == .detail, computed[path] == nil, let s = flat[path] as? String, first.picture.kind == .numeric,
+                    path.hasSuffix("_cents")
+                {
+                    problems.append(Problem(code: "write.type", message: "\(first.name): \"\(s)\" is text, not a number (amounts are integer centavos)"))
+                    continue
+                }
                 if let v: Any = computed[path] ?? flat[path] {
                     switch Self.string(v, first) {
                     case .success(let s): text = s

@@ -200,7 +200,10 @@ import Testing
     func fixedCodes400() throws {
         // cnab-boleto-facts B.2: Caixa (CX400 Anexo II) 394 moeda `1`; Sicoob (SCB 03) 75-76
         // parcela, 01 a parcela única (brcobranca and pyCobranca samples).
-        let title = #"{"record":"title","nosso_numero":"1001","document_number":"DOC1","due_date":"2026-04-10","amount_cents":100,\#(Self.payer)}"#
+        // (The beneficiário's inscrição, 02-17 of both details, is required: given here.)
+        let title =
+            #"{"record":"title","nosso_numero":"1001","document_number":"DOC1","due_date":"2026-04-10","amount_cents":100,\#(Self.payer),"#
+            + #""company":{"document_type":"cnpj","document":"15213972000131"}}"#
         let caixa = try Self.write([title], format: .cnab400, bank: "104")
         #expect(Self.at(caixa[1], 394, 394) == "1")
         let sicoob = try Self.write([title], format: .cnab400, bank: "756")

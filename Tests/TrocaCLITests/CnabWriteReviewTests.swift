@@ -65,11 +65,13 @@ import TrocaCLI
         #expect(big.status == .dataError && big.stdout.isEmpty)
         #expect(
             big.stderrText
-                == "troca: --sequence: error: [write.header] file sequence number 10000000 does not fit sequencial_remessa (file_sequence), a field of 7 digits\n",
+                == "troca: --sequence: error: [write.header] file sequence number 10000000 does not fit sequencial_remessa (file_sequence), a field of 7 digits\n"
+                + "troca: cnab write: in.jsonl: no remessa written: the file sequence number (NSA) does not fit the header\n",
             "\(big.stderrText)")
         try "9999999\n".write(toFile: dir + "/nsa", atomically: true, encoding: .utf8)
         let rolled = troca(["cnab", "write", "--bank", "237", "--format", "400", "--sequence-file", "nsa", "in.jsonl", "--output", "r.rem"], cwd: dir)
         #expect(rolled.status == .dataError && rolled.stderrText.contains("a field of 7 digits"), "\(rolled.stderrText)")
+        #expect(rolled.stderrText.hasSuffix("troca: cnab write: in.jsonl: no remessa written: the file sequence number (NSA) does not fit the header\n"))
         #expect(!FileManager.default.fileExists(atPath: dir + "/r.rem"))
         #expect(try String(contentsOfFile: dir + "/nsa", encoding: .utf8) == "9999999\n")
         // The 240 file header holds 6 digits: 1,000,000 is refused there.
@@ -119,7 +121,9 @@ import TrocaCLI
     @Test func santander400TrailerTotalIsComputedAndChecked() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let input = Self.title + "\n" + Self.title("15000", "2550") + "\n" + Self.title("\"due_date\": \"2026-12-10\", ", "") + "\n"
+        // (Santander's detail names the beneficiário: the file record gives it.)
+        let input = #"{"record": "file", "part": "header", "company": {"document_type": "cnpj", "document": "15213972000131"}}"# + "\n"
+            + Self.title + "\n" + Self.title("15000", "2550") + "\n" + Self.title("\"due_date\": \"2026-12-10\", ", "") + "\n"
         let run = troca(["cnab", "write", "--bank", "033", "--format", "400", "--output", "san.rem"], stdin: Array(input.utf8), cwd: dir)
         #expect(run.status == .dataError, "\(run.stderrText)")
         let text = try String(contentsOfFile: dir + "/san.rem", encoding: .isoLatin1)
