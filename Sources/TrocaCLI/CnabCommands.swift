@@ -172,9 +172,10 @@ enum CnabCheckCommand: Command {
         Reads each file as `troca cnab parse` does, without writing records, and reports every
         problem on stderr as FILE:LINE:COL: error: [code] message — record lengths and
         encodings, record-type order, batch numbering, sequence numbers within each batch,
-        batch trailer record counts, título counts and totals, file trailer batch and record
-        counts, field contents (dates, numbers). Prints one report line per file on standard
-        output. Exit 0 when every file is clean, 65 when any has an error.
+        batch trailer record counts, título counts and totals (a remessa's: a retorno's are the
+        bank's portfolio, not this file's events, and are not compared), file trailer batch and
+        record counts, field contents (dates, numbers). Prints one report line per file on
+        standard output. Exit 0 when every file is clean, 65 when any has an error.
 
         options:
           --rejects FILE      write rejected lines as JSONL reject records

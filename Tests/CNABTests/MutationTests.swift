@@ -567,28 +567,36 @@ struct MutationTests {
     }
 }
 
-/// Thousands of títulos of the largest face value a segment T holds (15 digits) add up past
+/// Thousands of títulos of the largest face value a segment P holds (15 digits) add up past
 /// Int's range: the sum is held and told as a difference from the trailer, never trapped on (a
-/// trap ended parse and check with no diagnostic and no output).
+/// trap ended parse and check with no diagnostic and no output). (A remessa: a retorno's
+/// trailer totals are the bank's portfolio, not checked against the file.)
 @Suite struct HugeTotalsTests {
     @Test func faceValuesPastIntsRangeAreADifferenceNotATrap() throws {
-        let ls = Mutator.lines(Samples.retorno)
-        let t = try #require(ls.first { $0.count >= 240 && $0[13] == UInt8(ascii: "T") })
-        let u = try #require(ls.first { $0.count >= 240 && $0[13] == UInt8(ascii: "U") })
+        let ls = Mutator.lines(Samples.remessa)
+        let p = try #require(ls.first { $0.count >= 240 && $0[13] == UInt8(ascii: "P") })
+        let q = try #require(ls.first { $0.count >= 240 && $0[13] == UInt8(ascii: "Q") })
         let pairs = Int.max / 999_999_999_999_999 + 1  // 9,224
-        var lines = [ls[0], ls[1]]
+        let start = try #require(ls.firstIndex(of: p))
+        var lines = Array(ls[..<start])
         func numbered(_ line: [UInt8], _ sequence: Int) -> [UInt8] {
             var l = line
             for (k, b) in String(format: "%05d", sequence).utf8.enumerated() { l[8 + k] = b }
             return l
         }
         for k in 0..<pairs {
-            var big = numbered(t, 2 * k + 1)
-            for c in 81..<96 { big[c] = UInt8(ascii: "9") }  // valor nominal, 82–96
+            var big = numbered(p, 2 * k + 1)
+            for c in 85..<100 { big[c] = UInt8(ascii: "9") }  // valor nominal, 86–100
             lines.append(big)
-            lines.append(numbered(u, 2 * k + 2))
+            lines.append(numbered(q, 2 * k + 2))
         }
-        lines += ls.suffix(from: ls.count - (ls.last?.isEmpty == true ? 3 : 2))
+        var trailers = Array(ls.suffix(from: ls.count - (ls.last?.isEmpty == true ? 3 : 2)))
+        // The batch trailer: its records (pairs + header + trailer), and a título count and total.
+        for (k, b) in String(format: "%06d", 2 * pairs + 2).utf8.enumerated() { trailers[0][17 + k] = b }
+        for (k, b) in String(format: "%06d", pairs).utf8.enumerated() { trailers[0][23 + k] = b }
+        for (k, b) in String(repeating: "1", count: 17).utf8.enumerated() { trailers[0][29 + k] = b }
+        for (k, b) in String(format: "%06d", 2 * pairs + 4).utf8.enumerated() { trailers[1][23 + k] = b }
+        lines += trailers
         let run = try #require(verify(Mutator.join(lines), label: "\(pairs) títulos of 9,999,999,999,999.99"))
         let total = run.diagnostics.first { $0.code == "cnab.batch-total" }
         #expect(total?.message.contains("add up to more than 92233720368547758.07") == true, "\(run.diagnostics.prefix(5).map(\.formatted))")
