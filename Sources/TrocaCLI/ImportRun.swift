@@ -107,7 +107,9 @@ enum ImportRun {
             return .config
         }
 
-        let (outputFile, rejectsFile, output, rejects, sink) = try CnabRun.outputs(args, context)
+        // Every error reaches --rejects: a CSV the reader gives up on (an unclosed quote, a row
+        // too long) says why there, not only on stderr.
+        let (outputFile, rejectsFile, output, rejects, sink) = try CnabRun.outputs(args, context, everyError: true)
         let keys = KeyRegister()
         // Agreements: the rows of each are grouped, and it is written or rejected whole.
         let agreements = kind == .agreement ? AgreementRows(importer: importer, map: map, file: name, check: checkAgreement) : nil
@@ -232,8 +234,9 @@ enum ImportRun {
         try output.finish()
         try rejects?.finish()
         try rejectsFile?.commit()
-        let agreementCounts = agreements.map { "; agreements: \($0.written) written, \($0.rejected) rejected" } ?? ""
-        io.say(summaryLine(command, name, summary) + agreementCounts)
+        let discarded = summary.fatal && outputFile != nil
+        let agreementCounts = agreements.map { "; agreements: \($0.written) \(discarded ? "valid" : "written"), \($0.rejected) rejected" } ?? ""
+        io.say(summaryLine(command, name, summary, discarded: discarded) + agreementCounts)
         if summary.fatal {
             outputFile?.abort()
             io.inputBroken?()
@@ -257,7 +260,9 @@ enum ImportRun {
         }
     }
 
-    static func summaryLine(_ command: String, _ file: String, _ s: ImportSummary) -> String {
-        "\(command): \(file): read \(s.read) rows: \(s.written) written, \(s.rejected) rejected, \(s.skipped) skipped"
+    /// The one-line summary. `discarded`: the rows went to an `--output` file that is not kept
+    /// (the CSV cannot be read to its end), so none is said to be written.
+    static func summaryLine(_ command: String, _ file: String, _ s: ImportSummary, discarded: Bool = false) -> String {
+        "\(command): \(file): read \(s.read) rows: \(s.written) \(discarded ? "valid (not written)" : "written"), \(s.rejected) rejected, \(s.skipped) skipped"
     }
 }

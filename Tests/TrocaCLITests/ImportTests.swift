@@ -104,6 +104,23 @@ import TrocaCLI
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty, "no temporary file left")
     }
 
+    /// The same with --rejects: the summary does not call the rows kept for the discarded output
+    /// written, and the rejects file says why the input was given up on (it used to be left
+    /// empty, the unreadable row in neither file).
+    @Test func aDiscardedOutputIsNotSaidWrittenAndTheRejectsSayWhy() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let csv = Self.header + Self.row("NF-1") + "NF-2;\"open"
+        let result = troca(
+            ["import", "titles", "--map", "maps/titulos.json", "-", "--output", dir + "/out.jsonl", "--rejects", dir + "/rej.jsonl"],
+            stdin: Array(csv.utf8))
+        #expect(result.status.rawValue == 65)
+        #expect(result.stderrText.contains("read 2 rows: 1 valid (not written), 1 rejected"), "\(result.stderrText)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/out.jsonl"))
+        let rejects = try String(contentsOfFile: dir + "/rej.jsonl", encoding: .utf8).split(separator: "\n")
+        #expect(rejects.count == 1 && rejects[0].contains("\"line\":3"), "\(rejects)")
+    }
+
     @Test func maxRejectsStops() throws {
         let csv = Self.header + (0..<10).map { Self.row("N\($0)", amount: "x") }.joined()
         let result = troca(["import", "titles", "--map", "maps/titulos.json", "-", "--max-rejects", "2"], stdin: Array(csv.utf8))
