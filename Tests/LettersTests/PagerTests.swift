@@ -45,6 +45,31 @@ func strings(_ page: [PageLine]) -> [String] {
     /// "A page never ends inside a line": a line wrapped to 3 pieces, reached with 2 lines left,
     /// goes whole onto the next page (a Pix copia-e-cola code split by a page cannot be pasted);
     /// a line longer than a whole page still goes on from one page to the next.
+    /// A 2 MB field (a sender name of words, and one without a blank) wraps into pieces of the
+    /// width, in work linear in its length: the bytes `wrap` looks at are counted, not timed (it
+    /// used to count the rest of the line again for every piece: 2 MB took minutes).
+    @Test(arguments: [false, true]) func aLongLineWrapsInLinearWork(blanks: Bool) {
+        let word = Array((blanks ? "ação Maria " : "açãoMariaJ").utf8)
+        var line: [UInt8] = []
+        while line.count < 2 << 20 { line += word }
+        let width = 80
+        var pieces: [Range<Int>] = []
+        var steps = 0
+        line.withUnsafeBufferPointer { Pager.wrap($0, 0, line.count, width, into: &pieces, steps: &steps) }
+        #expect(steps <= 3 * line.count, "\(steps) bytes looked at for a line of \(line.count)")
+        let texts = pieces.map { String(decoding: line[$0], as: UTF8.self) }
+        #expect(texts.allSatisfy { $0.count <= width && !$0.hasPrefix(" ") && !$0.hasSuffix(" ") })
+        if blanks {
+            // Every piece ends at a word's end (no word is cut), and the words come back in order.
+            #expect(texts.joined(separator: " ") == String(decoding: line.dropLast(), as: UTF8.self))
+            #expect(texts.dropLast().allSatisfy { $0.count > width - word.count })
+        } else {
+            // No blank: cut every `width` characters.
+            #expect(texts.joined() == String(decoding: line, as: UTF8.self))
+            #expect(texts.dropLast().allSatisfy { $0.count == width })
+        }
+    }
+
     @Test func aWrappedLineIsNeverSplitAcrossPages() {
         let long = "aaaa bbbb cccc dddd eeee ffff gggg hhhh iiii jjjj kkkk llll"  // 3 pieces of 20
         let laid = Pager.layout((1...8).map { text("l\($0)") } + [text(long), text("end")], small)
