@@ -1,0 +1,95 @@
+import Foundation
+import Testing
+import TrocaCLI
+
+/// Bad input to `letters render` that a fuzz review found mishandled: amounts that are not
+/// amounts printed as R$ 0,00, control characters printed into text and PDF pages.
+@Suite struct LettersBadInputTests {
+    /// The first job of the render golden (Maria, cobranca-30: two títulos, a boleto).
+    static let job: String = {
+        let text = String(decoding: bytes(repoRoot + "/Fixtures/letters-render/0001-text/stdin"), as: UTF8.self)
+        return String(text.split(separator: "\n")[0])
+    }()
+
+    /// `line` with the first `"key":value` whose value starts with `old` given `new` instead,
+    /// and the 1-based column of the new value.
+    static func replacing(_ key: String, _ old: String, with new: String, in line: String) -> (String, Int) {
+        let range = line.range(of: "\"\(key)\":\(old)")!
+        let valueStart = line.utf8.distance(from: line.startIndex, to: range.lowerBound) + key.utf8.count + 3
+        return (line.replacingCharacters(in: range, with: "\"\(key)\":\(new)"), valueStart + 1)
+    }
+
+    static func render(_ format: String, _ line: String) -> RunResult {
+        troca(["letters", "render", "--format", format, "--as-of", "2026-11-23"] + allTemplates, stdin: Array((line + "\n").utf8), cwd: lettersSamples)
+    }
+
+    static let formats = ["text", "lst", "pdf"]
+
+    @Test func theSampleJobRendersInEveryFormat() {
+        for format in Self.formats {
+            let r = Self.render(format, Self.job)
+            #expect(r.status == .ok, "\(format): \(r.stderrText)")
+        }
+    }
+
+    /// titles[0].amount_cents (125000) as something else: rejected at its column, in every
+    /// format, exit 65; no letter with R$ 0,00 and totals that do not add up.
+    @Test(arguments: [#""abc""#, "1.5", "null", "1e308", #""125000""#, "-9223372036854775808", "-1"])
+    func aBadAmountRejectsTheJob(_ value: String) {
+        let (line, column) = Self.replacing("amount_cents", "125000", with: value, in: Self.job)
+        for format in Self.formats {
+            let r = Self.render(format, line)
+            #expect(r.status == .dataError, "\(format) \(value): \(r.stderrText)")
+            let reason =
+                value == "null"
+                ? "[letters.missing-value] titles[0] has no amount_cents: the statement needs each título's face value (cobranca-30.txt:"
+                : "[letters.value] titles[0].amount_cents: expected integer centavos 0…999999999999999, found \(value)\n"
+            // null is an absent value: said at the título that lacks it.
+            let at = value == "null" ? Array(line.utf8).firstRange(of: Array(#"[{"document_number":"NF-1001""#.utf8))!.lowerBound + 2 : column
+            #expect(r.stderrText.contains("troca: -:1:\(at): error: \(reason)"), "\(format) \(value): \(r.stderrText)")
+            #expect(r.stderrText.contains("read 1 records: 0 letters rendered, 1 rejected, 0 skipped; 0 pages"), "\(format): \(r.stderrText)")
+            #expect(!r.stdoutText.contains("R$ 0,00"))
+        }
+    }
+
+    /// `days_overdue` is a whole number: "vencidos há até abc dias" is not printed.
+    @Test(arguments: ["job", "title"]) func aBadCountRejectsTheJob(_ which: String) {
+        // The job's days_overdue comes first in the line, titles[0]'s next (both 34).
+        var line = Self.job
+        var column = 0
+        if which == "job" {
+            (line, column) = Self.replacing("days_overdue", "34", with: #""abc""#, in: line)
+        } else {
+            let first = line.range(of: #""days_overdue":34"#)!
+            let rest = String(line[first.upperBound...])
+            let (changed, c) = Self.replacing("days_overdue", "34", with: #""abc""#, in: rest)
+            line = String(line[..<first.upperBound]) + changed
+            column = line.utf8.distance(from: line.startIndex, to: first.upperBound) + c
+        }
+        let path = which == "job" ? "days_overdue" : "titles[0].days_overdue"
+        for format in Self.formats {
+            let r = Self.render(format, line)
+            #expect(r.status == .dataError, "\(format): \(r.stderrText)")
+            #expect(
+                r.stderrText.contains(#"troca: -:1:\#(column): error: [letters.value] \#(path): expected a whole number 0…999999999, found "abc""#),
+                "\(format): \(r.stderrText)")
+            #expect(!r.stdoutText.contains("abc dias"))
+        }
+    }
+
+    /// A control character in payer.name: rejected the same way in text, LST and PDF (the text
+    /// output had an extra form feed, a page the summary did not count).
+    @Test(arguments: [(#"Maria\fJoana"#, "000C"), (#"Maria\rJoana"#, "000D"), (#"Maria\u0000Joana"#, "0000"), (#"Maria\u001bJoana"#, "001B")])
+    func aControlCharacterRejectsTheJob(_ name: String, _ code: String) {
+        let (line, column) = Self.replacing("name", #""Maria da Conceição Araújo""#, with: "\"\(name)\"", in: Self.job)
+        for format in Self.formats {
+            let r = Self.render(format, line)
+            #expect(r.status == .dataError, "\(format): \(r.stderrText)")
+            #expect(
+                r.stderrText.contains("troca: -:1:\(column): error: [letters.value] payer.name: holds a control character (U+\(code), character 6)"),
+                "\(format): \(r.stderrText)")
+            #expect(r.stderrText.contains("0 letters rendered, 1 rejected"), "\(format): \(r.stderrText)")
+            #expect(!r.stdout.contains(0x0C))
+        }
+    }
+}
