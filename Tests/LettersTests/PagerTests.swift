@@ -258,6 +258,24 @@ func strings(_ page: [PageLine]) -> [String] {
             }
         }
     }
+    /// An account no boleto can be made on is the ladder's error, said when it is loaded (it was
+    /// blamed on every party's letter, `letters.boleto`, exit 65).
+    @Test(arguments: [
+        (#""bank":"999","agency":"1234","account":"0012345","carteira":"09""#, #"[boleto.bank] no campo livre layout for bank "999""#),
+        (#""bank":"237","agency":"12345","account":"0012345","carteira":"09""#, "[boleto.agency]"),
+        (#""bank":"237","agency":"1234","account":"0012345","carteira":"09","nosso_numero_from":1234567890123"#, "[boleto.nosso-numero]"),
+    ])
+    func anAccountNoBoletoCanBeMadeOn(_ account: String, _ reason: String) {
+        let step = #"{"name":"a","from_days":5,"template":"a","boleto":true}"#
+        do {
+            _ = try ladder(step, extra: #","boleto":{\#(account)}"#)
+            Issue.record("accepted")
+        } catch {
+            #expect(error.message.hasPrefix("boleto: no boleto can be made on this account"), "\(error.message)")
+            #expect(error.message.contains(reason), "\(error.message)")
+        }
+    }
+
     static let sender = #","sender":{"name":"Cobrança Exemplo Ltda","address":{"city":"São Paulo"}}"#
 
     /// The boleto's Pix receiver: the key, the sender's name and city unless pix_name/pix_city

@@ -92,4 +92,21 @@ import TrocaCLI
             #expect(!r.stdout.contains(0x0C))
         }
     }
+
+    /// A ladder whose boleto account no boleto can be made on fails when it is loaded (exit 78),
+    /// instead of rejecting every party's letter (exit 65).
+    @Test func aLadderBankWithoutALayoutIsAConfigError() throws {
+        let dir = try lettersWorkdir()
+        let ladder = String(decoding: bytes(dir + "/regua.json"), as: UTF8.self).replacingOccurrences(of: #""bank": "237""#, with: #""bank": "999""#)
+        #expect(ladder.contains(#""bank": "999""#))
+        try Data(ladder.utf8).write(to: URL(fileURLWithPath: dir + "/regua.json"))
+        let r = troca(["letters", "select", "--ladder", "regua.json", "--as-of", "2026-11-23", "titulos.jsonl"], cwd: dir)
+        #expect(r.status == .config)
+        #expect(
+            r.stderrText.hasPrefix(
+                #"troca: regua.json: error: [letters.ladder] boleto: no boleto can be made on this account (nosso_numero_from 7000001): [boleto.bank] no campo livre layout for bank "999""#
+            ), "\(r.stderrText)")
+        #expect(!r.stderrText.contains("letters.boleto"))
+        #expect(r.stdout.isEmpty)
+    }
 }
