@@ -2,8 +2,9 @@ import Foundation
 import Testing
 import TrocaCLI
 
-/// Bad input to `letters render` that a fuzz review found mishandled: amounts that are not
-/// amounts printed as R$ 0,00, control characters printed into text and PDF pages.
+/// Bad input to `letters select` and `render` that a fuzz review found mishandled: amounts that
+/// are not amounts printed as R$ 0,00, control characters printed into text and PDF pages, a
+/// summary that did not add up, an account error blamed on every party, rejects at column 0.
 @Suite struct LettersBadInputTests {
     /// The first job of the render golden (Maria, cobranca-30: two títulos, a boleto).
     static let job: String = {
@@ -93,6 +94,23 @@ import TrocaCLI
         }
     }
 
+    /// A line that is not JSON is counted apart from the títulos: records read = títulos +
+    /// agreements + other + those lines; it read "2 records: 1 títulos → … 1 rejected".
+    @Test func aLineThatIsNotJSONIsCountedApart() throws {
+        let dir = try lettersWorkdir()
+        let first = String(String(decoding: bytes(dir + "/titulos.jsonl"), as: UTF8.self).split(separator: "\n")[0])
+        let r = troca(
+            ["letters", "select", "--ladder", "regua.json", "--as-of", "2026-11-23"], stdin: Array((first + "\n" + #"{"record":"title","# + "\n").utf8), cwd: dir)
+        #expect(r.status == .dataError)
+        #expect(r.stderrText.contains("troca: -:2:"), "\(r.stderrText)")
+        #expect(
+            r.stderrText.contains(
+                "letters select: -: read 2 records: 1 títulos → 1 in 1 letters, 0 not yet due, 0 skipped (in a current agreement 0, "
+                    + "below the minimum balance 0, already sent this step 0, not on a ladder step 0), 0 rejected; 0 agreements, 0 other, "
+                    + "1 not JSON objects (rejected)\n"), "\(r.stderrText)")
+        #expect(r.records.count == 1)
+    }
+
     /// A ladder whose boleto account no boleto can be made on fails when it is loaded (exit 78),
     /// instead of rejecting every party's letter (exit 65).
     @Test func aLadderBankWithoutALayoutIsAConfigError() throws {
@@ -108,5 +126,26 @@ import TrocaCLI
             ), "\(r.stderrText)")
         #expect(!r.stderrText.contains("letters.boleto"))
         #expect(r.stdout.isEmpty)
+    }
+
+    /// Rejects of `select` carry a 1-based column: the value's, else the object that lacks it,
+    /// else the record's start (it was 0 for a missing due_date, and for a party's reasons).
+    @Test func selectRejectsHaveAColumn() throws {
+        let dir = try lettersWorkdir()
+        let lines = [
+            #"{"record":"title","document_number":"NF-9999","amount_cents":1000,"payer":{"document":"52998224725","name":"Maria"}}"#,
+            #"   {"record":"title","document_number":"NF-9998","due_date":"2026-10-01","payer":{"document":"52998224725","name":"Maria"}}"#,
+            #"{"record":"title","document_number":"NF-9997","due_date":"2026-10-01","amount_cents":1000,"payer":{}}"#,
+        ]
+        let r = troca(
+            ["letters", "select", "--ladder", "regua.json", "--as-of", "2026-11-23", "--rejects", "rej.jsonl"],
+            stdin: Array(lines.joined(separator: "\n").utf8), cwd: dir)
+        #expect(r.status == .dataError)
+        let payer = Array(lines[2].utf8).firstRange(of: Array(#""payer":"#.utf8))!.upperBound + 1
+        #expect(r.stderrText.contains("troca: -:1:1: error: [letters.title] due_date: expected a date YYYY-MM-DD, it is missing"), "\(r.stderrText)")
+        #expect(r.stderrText.contains("troca: -:2:4: error: [letters.title] amount_cents: expected integer centavos ≥ 0"), "\(r.stderrText)")
+        #expect(r.stderrText.contains("troca: -:3:\(payer): error: [letters.title] title has no payer.document or payer.name"), "\(r.stderrText)")
+        let rejects = String(decoding: bytes(dir + "/rej.jsonl"), as: UTF8.self)
+        #expect(!rejects.contains(#""column":0"#), "\(rejects)")
     }
 }
