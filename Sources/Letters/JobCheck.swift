@@ -29,114 +29,191 @@ public struct JobCheck: Sendable {
     public struct Problem: Error, Sendable, Hashable {
         public var code: String
         public var message: String
+        /// The value's path in the job (`titles[0].amount_cents`).
+        public var path: String
         /// The value's node in the job's tape (for its column: `JSONReader.column(ofNode:in:)`).
         public var node: Int
     }
 
-    /// The schema as byte keys, found with `JSONTape.member` (the last of repeated keys, as the
-    /// template reads them).
-    indirect enum Shape: Sendable {
-        case text, cents, integer, date
-        case object([Member])
-        case list(Shape)
+    /// The schema, flat (it is walked for every job: no indirect enum, no array per member):
+    /// `entries[0]` is the job; an object's members are `entries[first..<first + count]`, a
+    /// list's element shape is `entries[first]`; a member's key is `keys[keyStart..<keyEnd]`.
+    enum Kind: UInt8, Sendable { case text, cents, integer, date, object, list }
+
+    struct Entry: Sendable {
+        var kind: Kind
+        var keyStart: Int32 = 0
+        var keyEnd: Int32 = 0
+        var first: Int32 = 0
+        var count: Int32 = 0
     }
 
-    struct Member: Sendable {
-        var key: [UInt8]
-        var name: String
-        var shape: Shape
-    }
+    var entries: [Entry] = []
+    var keys: [UInt8] = []
+    /// Each entry's key as text, for messages.
+    var names: [String] = []
 
-    let root: Shape
-
-    /// A check of jobs of `schema`.
+    /// A check of jobs of `schema`. The job's own `statement`, if it has one, is not checked:
+    /// `{{statement}}` is computed from `titles` when rendered, never read from the job.
     public init(schema: FieldShape = LetterSchema.job) {
-        root = Self.compile(schema)
+        var shape = schema
+        if case .object(var members) = shape, members[Template.statementPath[0]] != nil {
+            members[Template.statementPath[0]] = nil
+            shape = .object(members)
+        }
+        entries.append(Entry(kind: .object))
+        names.append("")
+        fill(0, shape)
     }
 
-    static func compile(_ shape: FieldShape) -> Shape {
+    /// Sets entry `at`'s kind from `shape` and appends the entries of its members or element.
+    mutating func fill(_ at: Int, _ shape: FieldShape) {
         switch shape {
-        case .text: return .text
-        case .cents: return .cents
-        case .integer: return .integer
-        case .date: return .date
-        case .list(let element): return .list(compile(element))
+        case .text: entries[at].kind = .text
+        case .cents: entries[at].kind = .cents
+        case .integer: entries[at].kind = .integer
+        case .date: entries[at].kind = .date
+        case .list(let element):
+            entries[at].kind = .list
+            entries[at].first = Int32(entries.count)
+            entries[at].count = 1
+            entries.append(Entry(kind: .text))
+            names.append("")
+            fill(entries.count - 1, element)
         case .object(let members):
-            return .object(members.keys.sorted().map { Member(key: Array($0.utf8), name: $0, shape: compile(members[$0]!)) })
+            entries[at].kind = .object
+            let first = entries.count
+            let sorted = members.keys.sorted()
+            entries[at].first = Int32(first)
+            entries[at].count = Int32(sorted.count)
+            for name in sorted {
+                entries.append(Entry(kind: .text, keyStart: Int32(keys.count), keyEnd: Int32(keys.count + name.utf8.count)))
+                keys += name.utf8
+                names.append(name)
+            }
+            for (k, name) in sorted.enumerated() { fill(first + k, members[name]!) }
         }
     }
 
     /// The first problem of the job at node 0 of `tape`, or nil when its values are as declared.
     public func problem(in tape: JSONTape) -> Problem? {
+        guard tape.count > 0 else { return nil }
         var path: [String] = []
-        guard let (node, what) = check(tape, 0, root, &path) else { return nil }
+        let found = tape.nodes.withUnsafeBufferPointer { nodes in
+            tape.text.withUnsafeBufferPointer { text in
+                entries.withUnsafeBufferPointer { entries in
+                    keys.withUnsafeBufferPointer { keys in
+                        Walk(tape: tape, nodes: nodes, text: text, entries: entries, keys: keys, names: names).check(0, 0, &path)
+                    }
+                }
+            }
+        }
+        guard let (node, what) = found else { return nil }
         var text = ""
         for part in path.reversed() { text += part.hasPrefix("[") || text.isEmpty ? part : "." + part }
-        return Problem(code: "letters.value", message: "\(text): \(what)", node: node)
+        return Problem(code: "letters.value", message: "\(text): \(what)", path: text, node: node)
     }
 
-    /// The node and the trouble of the first bad value at or below `node`; `path` gets the
-    /// parts of its path, innermost first.
-    func check(_ tape: JSONTape, _ node: Int, _ shape: Shape, _ path: inout [String]) -> (Int, String)? {
-        let n = tape[node]
-        if n.kind == .null { return nil }
-        switch shape {
-        case .object(let members):
-            guard n.kind == .object else { return nil }
-            for m in members {
-                guard let v = tape.member(m.key, of: node) else { continue }
-                if let found = check(tape, v, m.shape, &path) {
-                    path.append(m.name)
-                    return found
+    /// One job's walk, through pointers.
+    struct Walk {
+        let tape: JSONTape
+        let nodes: UnsafeBufferPointer<JSONNode>
+        let text: UnsafeBufferPointer<UInt8>
+        let entries: UnsafeBufferPointer<Entry>
+        let keys: UnsafeBufferPointer<UInt8>
+        let names: [String]
+
+        /// The node and the trouble of the first bad value at or below `node` (of schema entry
+        /// `entry`); `path` gets the parts of its path, innermost first.
+        func check(_ node: Int, _ entry: Int, _ path: inout [String]) -> (Int, String)? {
+            let n = nodes[node]
+            if n.kind == .null { return nil }
+            let e = entries[entry]
+            switch e.kind {
+            case .object:
+                guard n.kind == .object else { return nil }
+                var i = node + 1
+                for _ in 0..<Int(n.count) {
+                    let key = nodes[i]
+                    let value = i + 1
+                    let v = nodes[value]
+                    i = v.kind == .array || v.kind == .object ? Int(v.value) : i + 2
+                    guard let m = member(key, e) else { continue }
+                    if let found = check(value, m, &path) {
+                        // A key given twice: the last one is the one rendered.
+                        guard tape.member(Array(keys[Int(entries[m].keyStart)..<Int(entries[m].keyEnd)]), of: node) == value else { continue }
+                        path.append(names[m])
+                        return found
+                    }
                 }
-            }
-        case .list(let element):
-            guard n.kind == .array else { return nil }
-            var item = node + 1
-            for k in 0..<Int(n.count) {
-                if let found = check(tape, item, element, &path) {
-                    path.append("[\(k)]")
-                    return found
+            case .list:
+                guard n.kind == .array else { return nil }
+                var item = node + 1
+                for k in 0..<Int(n.count) {
+                    if let found = check(item, Int(e.first), &path) {
+                        path.append("[\(k)]")
+                        return found
+                    }
+                    let v = nodes[item]
+                    item = v.kind == .array || v.kind == .object ? Int(v.value) : item + 1
                 }
-                item = tape.next(after: item)
+            case .cents:
+                guard n.kind == .integer, n.value >= 0, n.value <= JobCheck.maxCents else {
+                    return (node, "expected integer centavos 0…\(JobCheck.maxCents), found \(JobCheck.found(tape, node))")
+                }
+            case .integer:
+                guard n.kind == .integer, n.value >= 0, n.value <= JobCheck.maxInteger else {
+                    return (node, "expected a whole number 0…\(JobCheck.maxInteger), found \(JobCheck.found(tape, node))")
+                }
+            case .date:
+                guard n.kind == .string, Filters.civilDate(tape.bytes(node)) != nil else {
+                    return (node, "expected a date YYYY-MM-DD, found \(JobCheck.found(tape, node))")
+                }
+            case .text:
+                guard n.kind == .string,
+                    let (scalar, character) = JobCheck.controlCharacter(UnsafeBufferPointer(rebasing: text[Int(n.offset)..<(Int(n.offset) + Int(n.count))]))
+                else { return nil }
+                let hex = String(scalar, radix: 16, uppercase: true)
+                return (
+                    node,
+                    "holds a control character (U+\(String(repeating: "0", count: max(0, 4 - hex.count)) + hex), character \(character)), "
+                        + "which a letter does not print: it would break the page (text, PDF) or the LST record"
+                )
             }
-        case .cents:
-            guard n.kind == .integer, n.value >= 0, n.value <= Self.maxCents else {
-                return (node, "expected integer centavos 0…\(Self.maxCents), found \(Self.found(tape, node))")
-            }
-        case .integer:
-            guard n.kind == .integer, n.value >= 0, n.value <= Self.maxInteger else {
-                return (node, "expected a whole number 0…\(Self.maxInteger), found \(Self.found(tape, node))")
-            }
-        case .date:
-            guard n.kind == .string, Filters.civilDate(tape.bytes(node)) != nil else {
-                return (node, "expected a date YYYY-MM-DD, found \(Self.found(tape, node))")
-            }
-        case .text:
-            guard n.kind == .string, let (scalar, character) = Self.controlCharacter(tape.bytes(node)) else { return nil }
-            let hex = String(scalar, radix: 16, uppercase: true)
-            return (
-                node,
-                "holds a control character (U+\(String(repeating: "0", count: max(0, 4 - hex.count)) + hex), character \(character)), "
-                    + "which a letter does not print: it would break the page (text, PDF) or the LST record"
-            )
+            return nil
         }
-        return nil
+
+        /// The schema entry among object `e`'s members whose key is the key node's, or nil.
+        @inline(__always)
+        func member(_ key: JSONNode, _ e: Entry) -> Int? {
+            let count = Int(key.count)
+            let at = Int(key.offset)
+            for m in Int(e.first)..<Int(e.first + e.count) {
+                let s = Int(entries[m].keyStart)
+                guard Int(entries[m].keyEnd) - s == count else { continue }
+                var k = 0
+                while k < count, keys[s + k] == text[at + k] { k += 1 }
+                if k == count { return m }
+            }
+            return nil
+        }
     }
 
     /// The first control character of UTF-8 `bytes` (C0, DEL, C1) and its 1-based position in
     /// characters, or nil. C1 characters are U+0080…U+009F, encoded C2 80…C2 9F.
-    static func controlCharacter(_ bytes: ArraySlice<UInt8>) -> (UInt32, Int)? {
-        var characters = 0
-        var i = bytes.startIndex
-        while i < bytes.endIndex {
+    static func controlCharacter(_ bytes: UnsafeBufferPointer<UInt8>) -> (UInt32, Int)? {
+        // The common text has none: found without counting, then counted only when found.
+        var i = 0
+        let n = bytes.count
+        while i < n {
             let b = bytes[i]
-            if b & 0xC0 != 0x80 { characters += 1 }
-            if b < 0x20 || b == 0x7F { return (UInt32(b), characters) }
-            if b == 0xC2, i + 1 < bytes.endIndex, bytes[i + 1] >= 0x80, bytes[i + 1] <= 0x9F { return (UInt32(bytes[i + 1]), characters) }
+            if b < 0x20 || b == 0x7F || (b == 0xC2 && i + 1 < n && bytes[i + 1] >= 0x80 && bytes[i + 1] <= 0x9F) { break }
             i += 1
         }
-        return nil
+        guard i < n else { return nil }
+        var characters = 0
+        for k in 0...i where bytes[k] & 0xC0 != 0x80 { characters += 1 }
+        return (UInt32(bytes[i] == 0xC2 ? bytes[i + 1] : bytes[i]), characters)
     }
 
     /// A value as the message shows it: its JSON text, cut after 40 bytes.

@@ -227,6 +227,8 @@ func lines(_ t: Template, _ j: JSONValue) throws(RenderProblem) -> [String] {
         // Not printed, still refused: the job is refused the same way whatever the template prints.
         #expect(throws: RenderProblem.self) { try template("x\n").render(job(#"{"sender":{"address":{"city":"\#(name)"}}}"#)) }
         #expect(try lines(t, job(#"{"payer":{"name":"Conceição Ñ €"}}"#)) == ["Conceição Ñ €"])
+        // A job's own `statement` is never printed ({{statement}} is computed): not checked.
+        #expect(try lines(t, job(#"{"payer":{"name":"Ana"},"statement":"a\nb"}"#)) == ["Ana"])
     }
 
     @Test func statementTotalsTheTitles() throws {
