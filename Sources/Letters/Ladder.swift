@@ -77,6 +77,14 @@ public struct Ladder: Sendable {
         }
         minimumBalanceCents = try int(o, "minimum_balance_cents", "") ?? 0
         sender = o["sender"]
+        if let sender {
+            // Copied into every job: what `letters render` would refuse in it is the ladder's error.
+            var job = JSONObject()
+            job["sender"] = sender
+            var tape = JSONTape()
+            tape.append(.object(job))
+            if let p = JobCheck().problem(in: tape) { throw LadderError(message: "\(p.message) (the sender is copied into every letter)") }
+        }
         guard case .array(let list)? = o["steps"], !list.isEmpty else { throw LadderError(message: "steps: expected a non-empty list of steps") }
         var steps: [Step] = []
         for (k, item) in list.enumerated() {

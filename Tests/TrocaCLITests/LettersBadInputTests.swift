@@ -128,6 +128,33 @@ import TrocaCLI
         #expect(r.stdout.isEmpty)
     }
 
+    /// `select` makes no job `render` would refuse (it was recorded as sent by --commit all the
+    /// same): a payer's name with a form feed rejects the party; a sender with an escape in the
+    /// ladder is the ladder's error.
+    @Test func selectMakesNoJobRenderWouldRefuse() throws {
+        let dir = try lettersWorkdir()
+        let first = String(String(decoding: bytes(dir + "/titulos.jsonl"), as: UTF8.self).split(separator: "\n")[0])
+        let (line, column) = Self.replacing("name", #""Maria da Conceição Araújo""#, with: #""Maria\fJoana""#, in: first)
+        let r = troca(["letters", "select", "--ladder", "regua.json", "--as-of", "2026-11-23"], stdin: Array((line + "\n").utf8), cwd: dir)
+        #expect(r.status == .dataError)
+        #expect(
+            r.stderrText.contains(
+                "troca: -:1:\(column): error: [letters.value] the letter could not be rendered: payer.name: holds a control character (U+000C, character 6)"),
+            "\(r.stderrText)")
+        #expect(r.stderrText.contains("1 títulos → 0 in 0 letters, 0 not yet due, 0 skipped"), "\(r.stderrText)")
+        #expect(r.stdout.isEmpty)
+
+        let ladder = String(decoding: bytes(dir + "/regua.json"), as: UTF8.self).replacingOccurrences(
+            of: #""name": "Cobrança Exemplo Ltda""#, with: #""name": "Cobrança\u001b[31m Exemplo Ltda""#)
+        try Data(ladder.utf8).write(to: URL(fileURLWithPath: dir + "/regua.json"))
+        let l = troca(["letters", "select", "--ladder", "regua.json", "--as-of", "2026-11-23", "titulos.jsonl"], cwd: dir)
+        #expect(l.status == .config)
+        #expect(
+            l.stderrText.hasPrefix("troca: regua.json: error: [letters.ladder] sender.name: holds a control character (U+001B, character 9)"),
+            "\(l.stderrText)")
+        #expect(l.stderrText.hasSuffix("(the sender is copied into every letter)\n"), "\(l.stderrText)")
+    }
+
     /// Rejects of `select` carry a 1-based column: the value's, else the object that lacks it,
     /// else the record's start (it was 0 for a missing due_date, and for a party's reasons).
     @Test func selectRejectsHaveAColumn() throws {
