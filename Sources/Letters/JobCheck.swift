@@ -46,10 +46,15 @@ public struct JobCheck: Sendable {
         var keyEnd: Int32 = 0
         var first: Int32 = 0
         var count: Int32 = 0
+        /// An object's members by key: `slots[slotStart...slotStart + slotMask]`, an open
+        /// addressing table of member entries (-1: empty) by `slot(_:_:_:)`.
+        var slotStart: Int32 = 0
+        var slotMask: Int32 = 0
     }
 
     var entries: [Entry] = []
     var keys: [UInt8] = []
+    var slots: [Int32] = []
     /// Each entry's key as text, for messages.
     var names: [String] = []
 
@@ -91,8 +96,27 @@ public struct JobCheck: Sendable {
                 keys += name.utf8
                 names.append(name)
             }
+            // A table of at least twice the members, a power of two.
+            var size = 8
+            while size < 2 * sorted.count { size *= 2 }
+            let slotStart = slots.count
+            slots += repeatElement(-1, count: size)
+            entries[at].slotStart = Int32(slotStart)
+            entries[at].slotMask = Int32(size - 1)
+            for (k, name) in sorted.enumerated() {
+                let b = Array(name.utf8)
+                var h = Self.slot(b.count, b.first ?? 0, b.last ?? 0) & (size - 1)
+                while slots[slotStart + h] >= 0 { h = (h + 1) & (size - 1) }
+                slots[slotStart + h] = Int32(first + k)
+            }
             for (k, name) in sorted.enumerated() { fill(first + k, members[name]!) }
         }
+    }
+
+    /// Where a key of `count` bytes, first `first` and last `last`, starts its search in a table.
+    @inline(__always)
+    static func slot(_ count: Int, _ first: UInt8, _ last: UInt8) -> Int {
+        count &* 31 &+ Int(first) &* 7 &+ Int(last)
     }
 
     /// The first problem of the job at node 0 of `tape`, or nil when its values are as declared.
@@ -103,7 +127,9 @@ public struct JobCheck: Sendable {
             tape.text.withUnsafeBufferPointer { text in
                 entries.withUnsafeBufferPointer { entries in
                     keys.withUnsafeBufferPointer { keys in
-                        Walk(tape: tape, nodes: nodes, text: text, entries: entries, keys: keys, names: names).check(0, 0, &path)
+                        slots.withUnsafeBufferPointer { slots in
+                            Walk(tape: tape, nodes: nodes, text: text, entries: entries, keys: keys, slots: slots, names: names).check(0, 0, &path)
+                        }
                     }
                 }
             }
@@ -121,6 +147,7 @@ public struct JobCheck: Sendable {
         let text: UnsafeBufferPointer<UInt8>
         let entries: UnsafeBufferPointer<Entry>
         let keys: UnsafeBufferPointer<UInt8>
+        let slots: UnsafeBufferPointer<Int32>
         let names: [String]
 
         /// The node and the trouble of the first bad value at or below `node` (of schema entry
@@ -188,14 +215,20 @@ public struct JobCheck: Sendable {
         func member(_ key: JSONNode, _ e: Entry) -> Int? {
             let count = Int(key.count)
             let at = Int(key.offset)
-            for m in Int(e.first)..<Int(e.first + e.count) {
+            let mask = Int(e.slotMask)
+            let base = Int(e.slotStart)
+            var h = JobCheck.slot(count, count > 0 ? text[at] : 0, count > 0 ? text[at + count - 1] : 0) & mask
+            while true {
+                let m = Int(slots[base + h])
+                if m < 0 { return nil }
                 let s = Int(entries[m].keyStart)
-                guard Int(entries[m].keyEnd) - s == count else { continue }
-                var k = 0
-                while k < count, keys[s + k] == text[at + k] { k += 1 }
-                if k == count { return m }
+                if Int(entries[m].keyEnd) - s == count {
+                    var k = 0
+                    while k < count, keys[s + k] == text[at + k] { k += 1 }
+                    if k == count { return m }
+                }
+                h = (h + 1) & mask
             }
-            return nil
         }
     }
 

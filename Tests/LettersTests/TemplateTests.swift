@@ -190,6 +190,15 @@ func lines(_ t: Template, _ j: JSONValue) throws(RenderProblem) -> [String] {
         }
     }
 
+    /// Members the schema does not name are not checked (a template cannot print them); a key
+    /// given twice is judged by its last value, the one rendered.
+    @Test func unknownMembersAndRepeatedKeys() throws {
+        let t = try template("{{total_cents | money}}\n")
+        #expect(try lines(t, job(#"{"source":{"file":"x\f"},"x":"\u0000","total_cents":100}"#)) == ["R$ 1,00"])
+        #expect(try lines(t, job(#"{"total_cents":"abc","total_cents":100}"#)) == ["R$ 1,00"])
+        #expect(throws: RenderProblem.self) { try t.render(job(#"{"total_cents":100,"total_cents":"abc"}"#)) }
+    }
+
     /// A statement needs each título's face value: an absent or null `amount_cents` is not
     /// printed as R$ 0,00; absent or null charges are 0, an absent or null `updated_cents` the
     /// face value plus the charges.
