@@ -77,6 +77,14 @@ public struct Ladder: Sendable {
         }
         minimumBalanceCents = try int(o, "minimum_balance_cents", "") ?? 0
         sender = o["sender"]
+        if let sender {
+            // Copied into every job: what `letters render` would refuse in it is the ladder's error.
+            var job = JSONObject()
+            job["sender"] = sender
+            var tape = JSONTape()
+            tape.append(.object(job))
+            if let p = JobCheck().problem(in: tape) { throw LadderError(message: "\(p.message) (the sender is copied into every letter)") }
+        }
         guard case .array(let list)? = o["steps"], !list.isEmpty else { throw LadderError(message: "steps: expected a non-empty list of steps") }
         var steps: [Step] = []
         for (k, item) in list.enumerated() {
@@ -107,14 +115,30 @@ public struct Ladder: Sendable {
             let account = BoletoTitle(
                 bank: bank, agency: b.string("agency"), account: b.string("account"), accountDigit: b.string("account_digit"),
                 carteira: b.string("carteira"), convenio: b.string("convenio"))
+            let nossoNumeroFrom = try int(b, "nosso_numero_from", "boleto.") ?? 1
+            try Self.checkAccount(account, nossoNumeroFrom: nossoNumeroFrom)
             boleto = BoletoAccount(
-                account: account, nossoNumeroFrom: try int(b, "nosso_numero_from", "boleto.") ?? 1, dueInDays: try int(b, "due_in_days", "boleto.", max: 3650) ?? 5,
+                account: account, nossoNumeroFrom: nossoNumeroFrom, dueInDays: try int(b, "due_in_days", "boleto.", max: 3650) ?? 5,
                 pix: try Self.pix(b, sender: sender))
         } else {
             boleto = nil
             if let s = steps.first(where: \.boleto) {
                 throw LadderError(message: "step \"\(s.name)\" asks for a boleto: the ladder needs a \"boleto\" object (bank, agency, account, carteira…)")
             }
+        }
+    }
+
+    /// Whether the account can issue boletos at all: its bank's campo livre made for the first
+    /// nosso número (a bank Troca has no layout for, an agency, account, carteira or convênio
+    /// the bank's layout refuses, a first nosso número too long for it). Said when the ladder is
+    /// loaded, not blamed on every party's letter.
+    static func checkAccount(_ account: BoletoTitle, nossoNumeroFrom: Int) throws(LadderError) {
+        var trial = account
+        trial.nossoNumero = String(nossoNumeroFrom)
+        trial.documentNumber = "1"
+        trial.amountCents = 100
+        do { _ = try CampoLivre.layout(for: account.bank).make(trial) } catch {
+            throw LadderError(message: "boleto: no boleto can be made on this account (nosso_numero_from \(nossoNumeroFrom)): [\(error.code)] \(error.message)")
         }
     }
 

@@ -180,17 +180,21 @@ public enum Pager {
     /// fits (trailing blanks of the line and of each piece dropped, leading blanks of the pieces
     /// after the first too), as spans of `b`.
     static func wrap(_ b: UnsafeBufferPointer<UInt8>, _ lo: Int, _ hi: Int, _ width: Int, into pieces: inout [Range<Int>]) {
+        var steps = 0
+        wrap(b, lo, hi, width, into: &pieces, steps: &steps)
+    }
+
+    /// `wrap`, adding to `steps` the bytes it looks at, so that a test can see the work is
+    /// linear in the line's length: each piece is found by one scan forward of at most `width`
+    /// characters from its start and one back to the last blank, and the bytes after that blank
+    /// are scanned once more, as the next piece's start; never the whole rest of the line again.
+    static func wrap(_ b: UnsafeBufferPointer<UInt8>, _ lo: Int, _ hi: Int, _ width: Int, into pieces: inout [Range<Int>], steps: inout Int) {
         pieces.removeAll(keepingCapacity: true)
         var end = hi
         while end > lo, b[end - 1] == 0x20 { end -= 1 }
-        // Fewer bytes than the width: fewer characters too.
-        if end - lo <= width || characters(b, lo, end) <= width {
-            pieces.append(lo..<end)
-            return
-        }
         var rest = lo
-        while characters(b, rest, end) > width {
-            // The byte index after `width` characters (there are more, so it is inside the line).
+        while rest < end {
+            // The byte index after `width` characters, or `end` when the rest is no longer.
             var chars = 0
             var cut = rest
             while cut < end {
@@ -200,10 +204,16 @@ public enum Pager {
                 }
                 cut += 1
             }
+            steps += cut - rest
+            if cut == end {
+                pieces.append(rest..<end)
+                return
+            }
             var breakAt = cut
             if b[cut] != 0x20 {
                 var blank = cut - 1
                 while blank > rest, b[blank] != 0x20 { blank -= 1 }
+                steps += cut - blank
                 if blank > rest { breakAt = blank }
             }
             var pieceEnd = breakAt
@@ -212,7 +222,8 @@ public enum Pager {
             rest = breakAt
             while rest < end, b[rest] == 0x20 { rest += 1 }
         }
-        if rest < end { pieces.append(rest..<end) }
+        // A line of blanks only (or none): one empty piece, as before.
+        if pieces.isEmpty { pieces.append(lo..<end) }
     }
 }
 

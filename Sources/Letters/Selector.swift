@@ -87,6 +87,9 @@ public struct LetterSelector {
         self.index = index
     }
 
+    /// The check `letters render` makes of every job.
+    static let check = JobCheck()
+
     /// The members of a título a letter keeps.
     static let titleMembers = ["document_number", "nosso_numero", "bank", "due_date", "amount_cents"]
 
@@ -216,6 +219,16 @@ public struct LetterSelector {
                 daysLate: days, principalCents: statement.principalCents, correctionCents: statement.correctionCents,
                 fineCents: statement.fineCents, interestCents: statement.interestCents, feesCents: statement.feesCents,
                 discountCents: statement.discountCents), into: &job, updated: "updated_total_cents")
+        // The job as `letters render` will check it (before a boleto takes a nosso número): a
+        // título's text with a control character, an amount past 15 digits, would make a letter
+        // that render refuses, recorded as sent by --commit all the same.
+        var tape = JSONTape()
+        tape.append(.object(job))
+        if let problem = Self.check.problem(in: tape) {
+            // At the título's own member: `payer.name`, `titles[0].amount_cents` → `amount_cents`.
+            let path = problem.path.hasPrefix("payer.") ? problem.path : problem.path.hasPrefix("titles[") ? problem.path.split(separator: ".", maxSplits: 1).dropFirst().first.map(String.init) : nil
+            return .rejected(code: problem.code, message: "the letter could not be rendered: \(problem.message)", path: path)
+        }
         if step.boleto, let account = ladder.boleto {
             let dueDate = CivilDate(daysSinceEpoch: asOf.daysSinceEpoch + account.dueInDays)
             let due = BoletoDate(iso: dueDate.description)

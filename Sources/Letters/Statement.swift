@@ -42,11 +42,22 @@ enum Statement {
         if !right { out += repeatElement(0x20, count: n - w) }
     }
 
+    /// Why a statement cannot be printed.
+    enum Failure: Error {
+        /// The amounts add up past Int's range (a job `letters select` did not make: it keeps
+        /// its sums in range), which no letter should print.
+        case overflow
+        /// Título `title` of the list (its node `node`) has no `amount_cents` (or is not an
+        /// object): a row without its face value would print R$ 0,00, and totals that do not add up.
+        case noAmount(title: Int, node: Int)
+    }
+
     /// Appends the statement of the job at node `job` of `tape` (nothing when it has no list of
-    /// `titles`), read from the tape; false when its amounts add up past Int's range (a job
-    /// `letters select` did not make: it keeps its sums in range), which no letter should print.
-    static func append(_ tape: JSONTape, job: Int, to out: inout [UInt8]) -> Bool {
-        guard let list = tape.member("titles", of: job), tape[list].kind == .array else { return true }
+    /// `titles`), read from the tape, or says why it cannot. The amounts are integers: the job's
+    /// values were checked (`JobCheck`) before; a charge absent (or null) is 0, an absent
+    /// (or null) `updated_cents` is the face value plus the charges.
+    static func append(_ tape: JSONTape, job: Int, to out: inout [UInt8]) -> Failure? {
+        guard let list = tape.member("titles", of: job), tape[list].kind == .array else { return nil }
         var overflow = false
         /// `a + b`, noting an overflow (the statement is then refused whole).
         func add(_ a: Int, _ b: Int) -> Int {
@@ -54,10 +65,12 @@ enum Statement {
             overflow = overflow || o
             return s
         }
-        func cents(_ title: Int, _ key: String) -> Int {
+        /// The integer at `key`, nil when absent or null (any other kind was refused before).
+        func amount(_ title: Int, _ key: String) -> Int? {
             if let v = tape.member(key, of: title), tape[v].kind == .integer { return Int(tape[v].value) }
-            return 0
+            return nil
         }
+        func cents(_ title: Int, _ key: String) -> Int { amount(title, key) ?? 0 }
         func string(_ title: Int, _ key: String) -> ArraySlice<UInt8>? {
             if let v = tape.member(key, of: title), tape[v].kind == .string { return tape.bytes(v) }
             return nil
@@ -69,15 +82,14 @@ enum Statement {
         out += rule
         var total = (face: 0, charges: 0, updated: 0)
         var t = list + 1
-        for _ in 0..<tape[list].count {
+        for k in 0..<Int(tape[list].count) {
             defer { t = tape.next(after: t) }
-            guard tape[t].kind == .object else { continue }
-            let face = cents(t, "amount_cents")
+            guard tape[t].kind == .object, let face = amount(t, "amount_cents") else { return .noAmount(title: k, node: t) }
             // Each is a tape integer, of at most 18 digits: negating one is safe, adding them is not.
             let charges = add(
                 add(add(cents(t, "correction_cents"), cents(t, "fine_cents")), add(cents(t, "interest_cents"), cents(t, "fees_cents"))),
                 -cents(t, "discount_cents"))
-            let updated = tape.member("updated_cents", of: t) == nil ? add(face, charges) : cents(t, "updated_cents")
+            let updated = amount(t, "updated_cents") ?? add(face, charges)
             total.face = add(total.face, face)
             total.charges = add(total.charges, charges)
             total.updated = add(total.updated, updated)
@@ -104,7 +116,7 @@ enum Statement {
         out.append(0x0A)
         cell("Total".utf8, 32, &out)
         for amount in [total.face, total.charges, total.updated] { money(amount, &scratch, &out) }
-        return !overflow
+        return overflow ? .overflow : nil
     }
 
     /// Appends an amount right-aligned in its 14-character column.

@@ -24,6 +24,9 @@ public struct RenderProblem: Error, Sendable, Hashable {
     public var code: String
     /// What was expected and what was found, with the template's position.
     public var message: String
+    /// The job's value it is about, when it is one the job has: its node in the job's tape (its
+    /// column in the line is `JSONReader.column(ofNode:in:)`).
+    public var node: Int? = nil
 }
 
 /// One line of a rendered letter, before it is laid out on pages.
@@ -88,7 +91,11 @@ public struct Template: Sendable {
         var parser = TemplateParser(schema: schema)
         nodes = try parser.parse(text)
         program = Program(nodes)
+        check = JobCheck(schema: schema)
     }
+
+    /// The job's values checked against the schema before a job is rendered.
+    let check: JobCheck
 
     /// The nodes as a flat list of plain operations, for rendering: visiting an enum of nodes
     /// with array and string payloads retains and releases them at every step, job after job.
@@ -158,8 +165,10 @@ public struct Template: Sendable {
     }
 
     /// Renders the job at the root of `tape` into `out` (cleared first), reading the values
-    /// straight from the tape: no tree, no array per line.
+    /// straight from the tape: no tree, no array per line. A job whose values are not of the
+    /// kinds the schema declares (`JobCheck`) is refused first, whatever the template prints.
     public func render(_ tape: JSONTape, into out: inout LetterText) throws(RenderProblem) {
+        if let p = check.problem(in: tape) { throw RenderProblem(code: p.code, message: p.message, node: p.node) }
         out.removeAll()
         out.scopes.removeAll(keepingCapacity: true)
         out.scopes.append(0)
@@ -215,10 +224,18 @@ public struct Template: Sendable {
         let up = program.placeholders[index].up
         if program.isStatement[index], up == out.scopes.count - 1 {
             out.value.removeAll(keepingCapacity: true)
-            guard Statement.append(tape, job: out.scopes[0], to: &out.value) else {
+            if let failure = Statement.append(tape, job: out.scopes[0], to: &out.value) {
                 let p = program.placeholders[index]
-                throw RenderProblem(
-                    code: "letters.value", message: "\(p.text): the títulos' amounts add up past what a statement can sum (\(name):\(p.line):\(p.column))")
+                switch failure {
+                case .overflow:
+                    throw RenderProblem(
+                        code: "letters.value", message: "\(p.text): the títulos' amounts add up past what a statement can sum (\(name):\(p.line):\(p.column))")
+                case .noAmount(let title, let node):
+                    throw RenderProblem(
+                        code: "letters.missing-value",
+                        message: "titles[\(title)] has no amount_cents: the statement needs each título's face value (\(name):\(p.line):\(p.column))",
+                        node: node)
+                }
             }
             out.appendValue()
             return

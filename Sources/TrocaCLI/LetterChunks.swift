@@ -91,7 +91,10 @@ struct LetterRenderer {
             case .success(let a): checked = a
             }
         }
-        do { try template.render(tape, into: &text) } catch { return .rejected(code: error.code, message: error.message) }
+        do { try template.render(tape, into: &text) } catch {
+            // At the value at fault when it is one the job has (a bad amount, a control character).
+            return .rejected(code: error.code, message: error.message, column: error.node.map { JSONReader.column(ofNode: $0, in: line) } ?? 0)
+        }
         Pager.layout(&text, page, into: &paged)
         let pages = paged.pageCount
         // The header's sender is the first rendered letter's: each chunk passes on its first.

@@ -31,9 +31,11 @@ enum LettersRenderCommand: Command {
           pdf   A4 PDF, Courier and Helvetica in WinAnsiEncoding, boleto bars drawn as vectors
 
         A job whose address is not mailable (name, street, district, city, a known UF and an
-        8-digit CEP are required), whose template is not loaded, or that lacks a value its
-        template needs is rejected with the reason (stderr, and --rejects with the raw line);
-        the others are rendered. Jobs read = rendered + rejected; records that are not letters
+        8-digit CEP are required), whose template is not loaded, that lacks a value its
+        template needs, or whose values are not of their kinds (amounts: integer centavos
+        0…999999999999999; counts: whole numbers; dates; text without control characters)
+        is rejected with the reason (stderr, and --rejects with the raw line), in every
+        format alike; the others are rendered. Jobs read = rendered + rejected; records that are not letters
         are counted as skipped. Exit 0, or 65 when any job was rejected.
 
         options:

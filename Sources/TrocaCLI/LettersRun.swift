@@ -14,6 +14,20 @@ enum LettersRun {
         CivilDate(iso: try BoletoRun.asOf(args).description)!
     }
 
+    /// The 1-based column a rejected record is reported at: of the value at `path` (a dotted
+    /// path, `JSONTape.node(_:of:)`'s), else of the nearest object on that path the record has
+    /// (`payer` when `payer.document` is missing), else of the record's start (its `{`), as for
+    /// a reason about the whole record (`path` nil).
+    static func column(ofPath path: String?, in raw: UnsafeBufferPointer<UInt8>) -> Int {
+        var p = path.map { Substring($0) }
+        while let part = p {
+            let column = JSONReader.column(ofPath: String(part), in: raw)
+            if column > 0 { return column }
+            p = part.lastIndex(of: ".").map { part[..<$0] }
+        }
+        return max(1, JSONReader.column(ofNode: 0, in: raw))
+    }
+
     /// Reports a rejected job or title and counts it.
     static func reject(_ sink: DiagnosticSink, _ code: String, _ message: String, file: String, line: Int, column: Int = 0, raw: [UInt8]) {
         sink.report(Diagnostic(.error, DiagnosticCode(rawValue: code), message, file: file, line: line, column: column, raw: raw))

@@ -31,8 +31,10 @@ enum LettersSelectCommand: Command {
         appended to --history after the output is complete, holding FILE.lock from before the
         history is read, so runs at once take turns; without it the history is only read.
 
-        Títulos read = in letters + not yet due + skipped + rejected. Exit 0, 65 when anything
-        was rejected, 78 when the ladder, rules or index table are wrong.
+        Records read = títulos + agreements + other + lines that are not JSON objects (each
+        rejected); títulos = in letters + not yet due + skipped + rejected. Exit 0, 65 when
+        anything was rejected, 78 when the ladder (its boleto account too), rules or index
+        table are wrong.
 
         options:
           --ladder FILE       the collection ladder (required; docs/letters.md)
@@ -117,7 +119,7 @@ enum LettersSelectCommand: Command {
             case .other: c.other += 1
             case .rejected(let code, let message, let path):
                 c.rejected += 1
-                let column = path.map { JSONReader.column(ofPath: $0, in: raw) } ?? 0
+                let column = LettersRun.column(ofPath: path, in: raw)
                 LettersRun.reject(sink, code, message, file: name, line: line, column: column, raw: Array(raw))
             }
             return true
@@ -162,7 +164,7 @@ enum LettersSelectCommand: Command {
             case .rejected(let code, let message, let path):
                 for l in party.titles {
                     c.rejected += 1
-                    let column = path.map { path in l.raw.withUnsafeBufferPointer { JSONReader.column(ofPath: path, in: $0) } } ?? 0
+                    let column = l.raw.withUnsafeBufferPointer { LettersRun.column(ofPath: path, in: $0) }
                     LettersRun.reject(sink, code, message, file: name, line: l.line, column: column, raw: l.raw)
                 }
             }
@@ -176,13 +178,15 @@ enum LettersSelectCommand: Command {
             try history.append(appended)
             committed = "; \(c.letters) appended to \(history.name)"
         }
+        // A line that is not a JSON object is no título: it is counted (and rejected) apart, so
+        // that records read = títulos + agreements + other + those lines, and títulos = in
+        // letters + not yet due + skipped + rejected.
         c.records += lineCounts.malformed + lineCounts.blank
-        c.rejected += lineCounts.malformed
         let skipText = LetterSelector.Skip.allCases.map { "\($0.rawValue) \(skips[$0] ?? 0)" }.joined(separator: ", ")
         io.say(
             "letters select: \(name): read \(c.records) records: \(c.titles) títulos → \(c.inLetters) in \(c.letters) letters, "
                 + "\(c.notDue) not yet due, \(c.skippedTitles) skipped (\(skipText)), \(c.rejected) rejected; "
-                + "\(c.agreements) agreements, \(c.other + lineCounts.blank) other\(committed)")
-        return c.rejected > 0 ? .dataError : .ok
+                + "\(c.agreements) agreements, \(c.other + lineCounts.blank) other, \(lineCounts.malformed) not JSON objects (rejected)\(committed)")
+        return c.rejected + lineCounts.malformed > 0 ? .dataError : .ok
     }
 }

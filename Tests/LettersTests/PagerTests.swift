@@ -45,6 +45,31 @@ func strings(_ page: [PageLine]) -> [String] {
     /// "A page never ends inside a line": a line wrapped to 3 pieces, reached with 2 lines left,
     /// goes whole onto the next page (a Pix copia-e-cola code split by a page cannot be pasted);
     /// a line longer than a whole page still goes on from one page to the next.
+    /// A 2 MB field (a sender name of words, and one without a blank) wraps into pieces of the
+    /// width, in work linear in its length: the bytes `wrap` looks at are counted, not timed (it
+    /// used to count the rest of the line again for every piece: 2 MB took minutes).
+    @Test(arguments: [false, true]) func aLongLineWrapsInLinearWork(blanks: Bool) {
+        let word = Array((blanks ? "ação Maria " : "açãoMariaJ").utf8)
+        var line: [UInt8] = []
+        while line.count < 2 << 20 { line += word }
+        let width = 80
+        var pieces: [Range<Int>] = []
+        var steps = 0
+        line.withUnsafeBufferPointer { Pager.wrap($0, 0, line.count, width, into: &pieces, steps: &steps) }
+        #expect(steps <= 3 * line.count, "\(steps) bytes looked at for a line of \(line.count)")
+        let texts = pieces.map { String(decoding: line[$0], as: UTF8.self) }
+        #expect(texts.allSatisfy { $0.count <= width && !$0.hasPrefix(" ") && !$0.hasSuffix(" ") })
+        if blanks {
+            // Every piece ends at a word's end (no word is cut), and the words come back in order.
+            #expect(texts.joined(separator: " ") == String(decoding: line.dropLast(), as: UTF8.self))
+            #expect(texts.dropLast().allSatisfy { $0.count > width - word.count })
+        } else {
+            // No blank: cut every `width` characters.
+            #expect(texts.joined() == String(decoding: line, as: UTF8.self))
+            #expect(texts.dropLast().allSatisfy { $0.count == width })
+        }
+    }
+
     @Test func aWrappedLineIsNeverSplitAcrossPages() {
         let long = "aaaa bbbb cccc dddd eeee ffff gggg hhhh iiii jjjj kkkk llll"  // 3 pieces of 20
         let laid = Pager.layout((1...8).map { text("l\($0)") } + [text(long), text("end")], small)
@@ -233,6 +258,24 @@ func strings(_ page: [PageLine]) -> [String] {
             }
         }
     }
+    /// An account no boleto can be made on is the ladder's error, said when it is loaded (it was
+    /// blamed on every party's letter, `letters.boleto`, exit 65).
+    @Test(arguments: [
+        (#""bank":"999","agency":"1234","account":"0012345","carteira":"09""#, #"[boleto.bank] no campo livre layout for bank "999""#),
+        (#""bank":"237","agency":"12345","account":"0012345","carteira":"09""#, "[boleto.agency]"),
+        (#""bank":"237","agency":"1234","account":"0012345","carteira":"09","nosso_numero_from":1234567890123"#, "[boleto.nosso-numero]"),
+    ])
+    func anAccountNoBoletoCanBeMadeOn(_ account: String, _ reason: String) {
+        let step = #"{"name":"a","from_days":5,"template":"a","boleto":true}"#
+        do {
+            _ = try ladder(step, extra: #","boleto":{\#(account)}"#)
+            Issue.record("accepted")
+        } catch {
+            #expect(error.message.hasPrefix("boleto: no boleto can be made on this account"), "\(error.message)")
+            #expect(error.message.contains(reason), "\(error.message)")
+        }
+    }
+
     static let sender = #","sender":{"name":"Cobrança Exemplo Ltda","address":{"city":"São Paulo"}}"#
 
     /// The boleto's Pix receiver: the key, the sender's name and city unless pix_name/pix_city

@@ -121,16 +121,123 @@ func lines(_ t: Template, _ j: JSONValue) throws(RenderProblem) -> [String] {
     }
 
     /// A job (not made by `letters select`, which keeps its sums in range) whose títulos add up
-    /// past Int's range is rejected with the reason; its statement used to trap.
+    /// past Int's range is rejected with the reason; its statement used to trap. Each amount is
+    /// at most 15 digits (`JobCheck.maxCents`), so it takes thousands of títulos.
     @Test func aStatementPastIntsRangeRejectsTheJob() throws {
-        let title = #"{"document_number":"NF","due_date":"2026-10-01","amount_cents":999999999999999999}"#
+        let title = #"{"document_number":"NF","due_date":"2026-10-01","amount_cents":999999999999999,"updated_cents":999999999999999}"#
         let t = try template("{{statement}}")
-        #expect(throws: RenderProblem.self) { try t.render(job(#"{"titles":[\#(Array(repeating: title, count: 10).joined(separator: ","))]}"#)) }
-        do { _ = try t.render(job(#"{"titles":[\#(Array(repeating: title, count: 10).joined(separator: ","))]}"#)) } catch {
+        // Int.max / 999,999,999,999,999 is 9223.37: 9224 títulos overflow the totals, 9223 fit.
+        do { _ = try t.render(job(#"{"titles":[\#(Array(repeating: title, count: 9224).joined(separator: ","))]}"#)) } catch {
             #expect(error.code == "letters.value" && error.message.contains("add up past what a statement can sum"), "\(error.message)")
         }
-        // Nine of them still fit: 8,999,999,999,999,999,991 centavos.
-        #expect(throws: Never.self) { try t.render(job(#"{"titles":[\#(Array(repeating: title, count: 9).joined(separator: ","))]}"#)) }
+        #expect(throws: RenderProblem.self) { try t.render(job(#"{"titles":[\#(Array(repeating: title, count: 9224).joined(separator: ","))]}"#)) }
+        #expect(throws: Never.self) { try t.render(job(#"{"titles":[\#(Array(repeating: title, count: 9223).joined(separator: ","))]}"#)) }
+    }
+
+    /// An amount or count that is not an integer in range rejects the job before anything is
+    /// rendered (a statement showed "abc" centavos as R$ 0,00, and totals that did not add up),
+    /// wherever it is and whether or not the template prints it.
+    @Test(arguments: [
+        ("titles", #""abc""#, #"found "abc""#), ("titles", "1.5", "found 1.5"), ("titles", "1e308", "found 1e308"),
+        ("titles", #""125000""#, #"found "125000""#), ("titles", "-9223372036854775808", "found -9223372036854775808"),
+        ("titles", "-1", "found -1"), ("titles", "1000000000000000", "found 1000000000000000"), ("titles", "true", "found true"),
+        ("boleto", "-1", "found -1"), ("total", "[1]", "found [1]"),
+    ])
+    func aBadAmountRejectsTheJob(_ at: String, _ value: String, _ found: String) throws {
+        let t = try template("{{payer.name}}\n{{statement}}\n")
+        let titles = #""titles":[{"document_number":"NF-1","amount_cents":100},{"document_number":"NF-2","amount_cents":\#(at == "titles" ? value : "100")}]"#
+        let json = #"{"payer":{"name":"Ana"},\#(titles),"boleto":{"amount_cents":\#(at == "boleto" ? value : "200")},"total_cents":\#(at == "total" ? value : "200")}"#
+        let path = at == "titles" ? "titles[1].amount_cents" : at == "boleto" ? "boleto.amount_cents" : "total_cents"
+        do {
+            _ = try t.render(job(json))
+            Issue.record("rendered")
+        } catch {
+            #expect(error.code == "letters.value")
+            #expect(error.message == "\(path): expected integer centavos 0…999999999999999, found \(found.dropFirst("found ".count))")
+        }
+    }
+
+    /// Counts (`days_overdue`, `sequence`) are whole numbers, dates are dates; `null` is an
+    /// absent value, which only a template that needs it refuses.
+    @Test func countsAndDatesAreChecked() throws {
+        let t = try template("vencidos há até {{days_overdue}} dias\n")
+        #expect(try lines(t, job(#"{"days_overdue":34}"#)) == ["vencidos há até 34 dias"])
+        for (value, found) in [(#""abc""#, #""abc""#), ("34.0", "34.0"), ("-3", "-3"), ("1000000000", "1000000000")] {
+            do {
+                _ = try t.render(job(#"{"days_overdue":\#(value)}"#))
+                Issue.record("\(value) rendered")
+            } catch {
+                #expect(error.message == "days_overdue: expected a whole number 0…999999999, found \(found)")
+            }
+        }
+        do {
+            _ = try t.render(job(#"{"days_overdue":1,"titles":[{"amount_cents":1,"days_overdue":"x"}]}"#))
+            Issue.record("rendered")
+        } catch {
+            #expect(error.message == #"titles[0].days_overdue: expected a whole number 0…999999999, found "x""#)
+        }
+        do {
+            _ = try t.render(job(#"{"days_overdue":1,"as_of":"2026-02-30"}"#))
+            Issue.record("rendered")
+        } catch {
+            #expect(error.message == #"as_of: expected a date YYYY-MM-DD, found "2026-02-30""#)
+        }
+        do {
+            _ = try t.render(job(#"{"days_overdue":null}"#))
+            Issue.record("rendered")
+        } catch {
+            #expect(error.code == "letters.missing-value")
+        }
+    }
+
+    /// Members the schema does not name are not checked (a template cannot print them); a key
+    /// given twice is judged by its last value, the one rendered.
+    @Test func unknownMembersAndRepeatedKeys() throws {
+        let t = try template("{{total_cents | money}}\n")
+        #expect(try lines(t, job(#"{"source":{"file":"x\f"},"x":"\u0000","total_cents":100}"#)) == ["R$ 1,00"])
+        #expect(try lines(t, job(#"{"total_cents":"abc","total_cents":100}"#)) == ["R$ 1,00"])
+        #expect(throws: RenderProblem.self) { try t.render(job(#"{"total_cents":100,"total_cents":"abc"}"#)) }
+    }
+
+    /// A statement needs each título's face value: an absent or null `amount_cents` is not
+    /// printed as R$ 0,00; absent or null charges are 0, an absent or null `updated_cents` the
+    /// face value plus the charges.
+    @Test func aStatementNeedsEveryFaceValue() throws {
+        let t = try template("{{statement}}")
+        for title in [#"{"document_number":"NF-2"}"#, #"{"document_number":"NF-2","amount_cents":null}"#, "7"] {
+            do {
+                _ = try t.render(job(#"{"titles":[{"document_number":"NF-1","amount_cents":100},\#(title)]}"#))
+                Issue.record("rendered")
+            } catch {
+                #expect(error.code == "letters.missing-value")
+                #expect(error.message == "titles[1] has no amount_cents: the statement needs each título's face value (t.txt:1:1)")
+            }
+        }
+        let out = try lines(t, job(#"{"titles":[{"document_number":"NF-1","amount_cents":100,"fine_cents":null,"updated_cents":null}]}"#))
+        let blanks = { (n: Int) in String(repeating: " ", count: n) }
+        #expect(out[2] == "NF-1" + blanks(35) + "R$ 1,00" + blanks(7) + "R$ 0,00" + blanks(7) + "R$ 1,00")
+    }
+
+    /// A control character in a value (a form feed is the text output's page break) rejects the
+    /// job, in every format alike: the LST's record refused it, text and PDF printed it.
+    @Test(arguments: [
+        (#"Maria\fJoana"#, "000C", 6), (#"Maria\rJoana"#, "000D", 6), (#"Maria\u0000"#, "0000", 6), (#"\u001B[31mMaria"#, "001B", 1),
+        (#"Ana\tMaria"#, "0009", 4), (#"Ana\nMaria"#, "000A", 4), (#"Ana\u007F"#, "007F", 4), (#"Conceição\u0085"#, "0085", 10),
+    ])
+    func aControlCharacterRejectsTheJob(_ name: String, _ code: String, _ character: Int) throws {
+        let t = try template("{{payer.name}}\n")
+        do {
+            _ = try t.render(job(#"{"payer":{"name":"\#(name)"}}"#))
+            Issue.record("rendered")
+        } catch {
+            #expect(error.code == "letters.value")
+            #expect(error.message.hasPrefix("payer.name: holds a control character (U+\(code), character \(character)), which a letter does not print"), "\(error.message)")
+        }
+        // Not printed, still refused: the job is refused the same way whatever the template prints.
+        #expect(throws: RenderProblem.self) { try template("x\n").render(job(#"{"sender":{"address":{"city":"\#(name)"}}}"#)) }
+        #expect(try lines(t, job(#"{"payer":{"name":"Conceição Ñ €"}}"#)) == ["Conceição Ñ €"])
+        // A job's own `statement` is never printed ({{statement}} is computed): not checked.
+        #expect(try lines(t, job(#"{"payer":{"name":"Ana"},"statement":"a\nb"}"#)) == ["Ana"])
     }
 
     @Test func statementTotalsTheTitles() throws {

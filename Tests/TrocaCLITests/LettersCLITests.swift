@@ -39,14 +39,14 @@ let allTemplates = ["--template", "cobranca-30.txt", "--template", "lembrete-5.t
         #expect(
             r.stderrText.contains(
                 "letters select: titulos.jsonl: read 14 records: 13 títulos → 5 in 4 letters, 1 not yet due, 3 skipped (in a current agreement 1, "
-                    + "below the minimum balance 1, already sent this step 1, not on a ladder step 0), 4 rejected; 1 agreements, 0 other"),
+                    + "below the minimum balance 1, already sent this step 1, not on a ladder step 0), 4 rejected; 1 agreements, 0 other, 0 not JSON objects (rejected)"),
             "\(r.stderrText)")
         let jobs = r.records
         #expect(jobs.map { $0["step"] as? String } == ["cobranca-30", "aviso-final", "lembrete", "cobranca-30"])
         // sent.jsonl's last sequence is 41.
         #expect(jobs.map { $0["sequence"] as? Int } == [42, 43, 44, 45])
         #expect(r.stderrText.contains("titulos.jsonl:9:337: error: [letters.address] address not mailable: payer.address.cep \"9001000\" is not 8 digits"))
-        #expect(r.stderrText.contains("titulos.jsonl:14: error: [letters.title] due_date: expected a date YYYY-MM-DD, it is missing"))
+        #expect(r.stderrText.contains("titulos.jsonl:14:1: error: [letters.title] due_date: expected a date YYYY-MM-DD, it is missing"))
     }
 
     /// João's NF-2001: R$ 3.000,00 due 2026-09-15, 69 days late on 2026-11-23: fine 2 % = 60,00;

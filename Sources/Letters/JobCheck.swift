@@ -1,0 +1,263 @@
+import Records
+
+/// Checks a `letter` job's values against the kinds its schema declares, before anything of it
+/// is rendered: a letter must not print an amount it could not read (`"abc"` centavos shown as
+/// R$ 0,00), a count that is not one (`vencidos há abc dias`), or a control character that
+/// breaks its pages (a form feed in a name is a page break in the text output).
+///
+/// The fields the schema names (the only ones a template can print) are checked wherever the
+/// job has them, printed or not, so that a job is refused the same way in every format:
+/// - `cents`: an integer 0…`maxCents` (15 digits of centavos, what a CNAB amount field
+///   `9(13)V99` holds; a letter's amounts — face values, charges, discounts, totals — are never
+///   negative);
+/// - `integer`: an integer 0…`maxInteger` (sequence, days overdue);
+/// - `date`: a date `YYYY-MM-DD`;
+/// - `text`: no control character (U+0000…U+001F, U+007F…U+009F; tab and line feed too).
+///
+/// `null` is an absent value, for every kind: a template that needs the value rejects the job
+/// as missing (`letters.missing-value`). A value of an unexpected kind for a text field (a number
+/// for `number`) or an object or list not where the schema has one is left to the template,
+/// which prints it or says it is missing.
+public struct JobCheck: Sendable {
+    /// The largest amount in centavos: 15 digits.
+    public static let maxCents: Int64 = 999_999_999_999_999
+    /// The largest count (`sequence`, `days_overdue`): 9 digits.
+    public static let maxInteger: Int64 = 999_999_999
+
+    /// Why a job cannot be rendered: its stable code (`letters.value`), what was expected and
+    /// found (the path of the value first), and the tape node of the value.
+    public struct Problem: Error, Sendable, Hashable {
+        public var code: String
+        public var message: String
+        /// The value's path in the job (`titles[0].amount_cents`).
+        public var path: String
+        /// The value's node in the job's tape (for its column: `JSONReader.column(ofNode:in:)`).
+        public var node: Int
+    }
+
+    /// The schema, flat (it is walked for every job: no indirect enum, no array per member):
+    /// `entries[0]` is the job; an object's members are `entries[first..<first + count]`, a
+    /// list's element shape is `entries[first]`; a member's key is `keys[keyStart..<keyEnd]`.
+    enum Kind: UInt8, Sendable { case text, cents, integer, date, object, list }
+
+    struct Entry: Sendable {
+        var kind: Kind
+        var keyStart: Int32 = 0
+        var keyEnd: Int32 = 0
+        var first: Int32 = 0
+        var count: Int32 = 0
+        /// An object's members by key: `slots[slotStart...slotStart + slotMask]`, an open
+        /// addressing table of member entries (-1: empty) by `slot(_:_:_:)`.
+        var slotStart: Int32 = 0
+        var slotMask: Int32 = 0
+    }
+
+    var entries: [Entry] = []
+    var keys: [UInt8] = []
+    var slots: [Int32] = []
+    /// Each entry's key as text, for messages.
+    var names: [String] = []
+
+    /// A check of jobs of `schema`. The job's own `statement`, if it has one, is not checked:
+    /// `{{statement}}` is computed from `titles` when rendered, never read from the job.
+    public init(schema: FieldShape = LetterSchema.job) {
+        var shape = schema
+        if case .object(var members) = shape, members[Template.statementPath[0]] != nil {
+            members[Template.statementPath[0]] = nil
+            shape = .object(members)
+        }
+        entries.append(Entry(kind: .object))
+        names.append("")
+        fill(0, shape)
+    }
+
+    /// Sets entry `at`'s kind from `shape` and appends the entries of its members or element.
+    mutating func fill(_ at: Int, _ shape: FieldShape) {
+        switch shape {
+        case .text: entries[at].kind = .text
+        case .cents: entries[at].kind = .cents
+        case .integer: entries[at].kind = .integer
+        case .date: entries[at].kind = .date
+        case .list(let element):
+            entries[at].kind = .list
+            entries[at].first = Int32(entries.count)
+            entries[at].count = 1
+            entries.append(Entry(kind: .text))
+            names.append("")
+            fill(entries.count - 1, element)
+        case .object(let members):
+            entries[at].kind = .object
+            let first = entries.count
+            let sorted = members.keys.sorted()
+            entries[at].first = Int32(first)
+            entries[at].count = Int32(sorted.count)
+            for name in sorted {
+                entries.append(Entry(kind: .text, keyStart: Int32(keys.count), keyEnd: Int32(keys.count + name.utf8.count)))
+                keys += name.utf8
+                names.append(name)
+            }
+            // A table of at least twice the members, a power of two.
+            var size = 8
+            while size < 2 * sorted.count { size *= 2 }
+            let slotStart = slots.count
+            slots += repeatElement(-1, count: size)
+            entries[at].slotStart = Int32(slotStart)
+            entries[at].slotMask = Int32(size - 1)
+            for (k, name) in sorted.enumerated() {
+                let b = Array(name.utf8)
+                var h = Self.slot(b.count, b.first ?? 0, b.last ?? 0) & (size - 1)
+                while slots[slotStart + h] >= 0 { h = (h + 1) & (size - 1) }
+                slots[slotStart + h] = Int32(first + k)
+            }
+            for (k, name) in sorted.enumerated() { fill(first + k, members[name]!) }
+        }
+    }
+
+    /// Where a key of `count` bytes, first `first` and last `last`, starts its search in a table.
+    @inline(__always)
+    static func slot(_ count: Int, _ first: UInt8, _ last: UInt8) -> Int {
+        count &* 31 &+ Int(first) &* 7 &+ Int(last)
+    }
+
+    /// The first problem of the job at node 0 of `tape`, or nil when its values are as declared.
+    public func problem(in tape: JSONTape) -> Problem? {
+        guard tape.count > 0 else { return nil }
+        var path: [String] = []
+        let found = tape.nodes.withUnsafeBufferPointer { nodes in
+            tape.text.withUnsafeBufferPointer { text in
+                entries.withUnsafeBufferPointer { entries in
+                    keys.withUnsafeBufferPointer { keys in
+                        slots.withUnsafeBufferPointer { slots in
+                            Walk(tape: tape, nodes: nodes, text: text, entries: entries, keys: keys, slots: slots, names: names).check(0, 0, &path)
+                        }
+                    }
+                }
+            }
+        }
+        guard let (node, what) = found else { return nil }
+        var text = ""
+        for part in path.reversed() { text += part.hasPrefix("[") || text.isEmpty ? part : "." + part }
+        return Problem(code: "letters.value", message: "\(text): \(what)", path: text, node: node)
+    }
+
+    /// One job's walk, through pointers.
+    struct Walk {
+        let tape: JSONTape
+        let nodes: UnsafeBufferPointer<JSONNode>
+        let text: UnsafeBufferPointer<UInt8>
+        let entries: UnsafeBufferPointer<Entry>
+        let keys: UnsafeBufferPointer<UInt8>
+        let slots: UnsafeBufferPointer<Int32>
+        let names: [String]
+
+        /// The node and the trouble of the first bad value at or below `node` (of schema entry
+        /// `entry`); `path` gets the parts of its path, innermost first.
+        func check(_ node: Int, _ entry: Int, _ path: inout [String]) -> (Int, String)? {
+            let n = nodes[node]
+            if n.kind == .null { return nil }
+            let e = entries[entry]
+            switch e.kind {
+            case .object:
+                guard n.kind == .object else { return nil }
+                var i = node + 1
+                for _ in 0..<Int(n.count) {
+                    let key = nodes[i]
+                    let value = i + 1
+                    let v = nodes[value]
+                    i = v.kind == .array || v.kind == .object ? Int(v.value) : i + 2
+                    guard let m = member(key, e) else { continue }
+                    if let found = check(value, m, &path) {
+                        // A key given twice: the last one is the one rendered.
+                        guard tape.member(Array(keys[Int(entries[m].keyStart)..<Int(entries[m].keyEnd)]), of: node) == value else { continue }
+                        path.append(names[m])
+                        return found
+                    }
+                }
+            case .list:
+                guard n.kind == .array else { return nil }
+                var item = node + 1
+                for k in 0..<Int(n.count) {
+                    if let found = check(item, Int(e.first), &path) {
+                        path.append("[\(k)]")
+                        return found
+                    }
+                    let v = nodes[item]
+                    item = v.kind == .array || v.kind == .object ? Int(v.value) : item + 1
+                }
+            case .cents:
+                guard n.kind == .integer, n.value >= 0, n.value <= JobCheck.maxCents else {
+                    return (node, "expected integer centavos 0…\(JobCheck.maxCents), found \(JobCheck.found(tape, node))")
+                }
+            case .integer:
+                guard n.kind == .integer, n.value >= 0, n.value <= JobCheck.maxInteger else {
+                    return (node, "expected a whole number 0…\(JobCheck.maxInteger), found \(JobCheck.found(tape, node))")
+                }
+            case .date:
+                guard n.kind == .string, Filters.civilDate(tape.bytes(node)) != nil else {
+                    return (node, "expected a date YYYY-MM-DD, found \(JobCheck.found(tape, node))")
+                }
+            case .text:
+                guard n.kind == .string,
+                    let (scalar, character) = JobCheck.controlCharacter(UnsafeBufferPointer(rebasing: text[Int(n.offset)..<(Int(n.offset) + Int(n.count))]))
+                else { return nil }
+                let hex = String(scalar, radix: 16, uppercase: true)
+                return (
+                    node,
+                    "holds a control character (U+\(String(repeating: "0", count: max(0, 4 - hex.count)) + hex), character \(character)), "
+                        + "which a letter does not print: it would break the page (text, PDF) or the LST record"
+                )
+            }
+            return nil
+        }
+
+        /// The schema entry among object `e`'s members whose key is the key node's, or nil.
+        @inline(__always)
+        func member(_ key: JSONNode, _ e: Entry) -> Int? {
+            let count = Int(key.count)
+            let at = Int(key.offset)
+            let mask = Int(e.slotMask)
+            let base = Int(e.slotStart)
+            var h = JobCheck.slot(count, count > 0 ? text[at] : 0, count > 0 ? text[at + count - 1] : 0) & mask
+            while true {
+                let m = Int(slots[base + h])
+                if m < 0 { return nil }
+                let s = Int(entries[m].keyStart)
+                if Int(entries[m].keyEnd) - s == count {
+                    var k = 0
+                    while k < count, keys[s + k] == text[at + k] { k += 1 }
+                    if k == count { return m }
+                }
+                h = (h + 1) & mask
+            }
+        }
+    }
+
+    /// The first control character of UTF-8 `bytes` (C0, DEL, C1) and its 1-based position in
+    /// characters, or nil. C1 characters are U+0080…U+009F, encoded C2 80…C2 9F.
+    static func controlCharacter(_ bytes: UnsafeBufferPointer<UInt8>) -> (UInt32, Int)? {
+        // The common text has none: found without counting, then counted only when found.
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            let b = bytes[i]
+            if b < 0x20 || b == 0x7F || (b == 0xC2 && i + 1 < n && bytes[i + 1] >= 0x80 && bytes[i + 1] <= 0x9F) { break }
+            i += 1
+        }
+        guard i < n else { return nil }
+        var characters = 0
+        for k in 0...i where bytes[k] & 0xC0 != 0x80 { characters += 1 }
+        return (UInt32(bytes[i] == 0xC2 ? bytes[i + 1] : bytes[i]), characters)
+    }
+
+    /// A value as the message shows it: its JSON text, cut after 40 bytes.
+    static func found(_ tape: JSONTape, _ node: Int) -> String {
+        var out: [UInt8] = []
+        tape.value(at: node).write(to: &out)
+        if out.count > 40 {
+            var cut = 40
+            while cut > 0, out[cut] & 0xC0 == 0x80 { cut -= 1 }
+            return String(decoding: out[..<cut], as: UTF8.self) + "…"
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
