@@ -163,10 +163,14 @@ enum CnabWriteCommand: Command {
                 if let outputFile { try outputFile.write(b) } else { try io.stdout(b) }
             }
         } catch let e as CNABWriter.HeaderError {
-            // No file: the output and the rejects are not committed, the NSA is not stored.
+            // No file: the output is not committed, the NSA is not stored; the rejects file is
+            // kept, with the header's error after the títulos refused before it, so that it says
+            // why nothing was written (as `cnab parse` keeps one for a file it gives up on).
             outputFile?.abort()
-            rejectsFile?.abort()
-            context.print(e.diagnostic)
+            sink.report(e.diagnostic)
+            if let rejects, e.diagnostic.raw == nil { try? rejects.write(e.diagnostic.jsonLine()) }
+            try rejects?.finish()
+            try rejectsFile?.commit()
             io.say(
                 "cnab write: \(name): no remessa written: a header cannot be written"
                     + (outputFile == nil ? " (what went to standard output before it is an incomplete file: discard it)" : ""))

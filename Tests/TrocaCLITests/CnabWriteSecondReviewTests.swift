@@ -172,3 +172,22 @@ import TrocaCLI
         #expect(run.stdoutText.contains("OEUVRE COEUR SSO DL THAE"), "\(run.stdoutText)")
     }
 }
+
+extension CnabWriteSecondReviewTests {
+    /// A file header that cannot be written stops the remessa; the rejects file is still kept,
+    /// holding the títulos refused before it and the header's error, so that it says why no
+    /// remessa was written (it used to be thrown away, the reasons only on stderr).
+    @Test func aHeaderThatCannotBeWrittenKeepsTheRejectsFile() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let input = #"{"record":"file","part":"header","agency":1.5}"# + "\n" + #"{"record":"title","nosso_numero":"1"}"# + "\n"
+        let run = Self.write("237", "240", input, ["--output", "h.rem", "--rejects", "h.rej"], cwd: dir)
+        #expect(run.status == .dataError, "\(run.stderrText)")
+        #expect(run.stderrText.contains("no remessa written: a header cannot be written"), "\(run.stderrText)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/h.rem"))
+        let rejects = try String(contentsOfFile: dir + "/h.rej", encoding: .utf8).split(separator: "\n")
+        #expect(rejects.count == 2, "\(rejects)")
+        #expect(rejects.contains { $0.contains(#""code":"write.header""#) }, "\(rejects)")
+        #expect(rejects.contains { $0.contains(#""code":"write.required""#) }, "\(rejects)")
+    }
+}
