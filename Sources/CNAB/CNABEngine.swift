@@ -75,6 +75,8 @@ struct CNABEngine {
         var errors: [Diagnostic] = []
         var batch = 0
         var open = false
+        /// A line of no record sat inside the título since its last segment (`strayLineInBatch`).
+        var afterStray = false
 
         init() {
             store = storage.bytes
@@ -921,9 +923,12 @@ struct CNABEngine {
                 problems.forEach { diagnostics.report($0) }
                 countReject()
             }
-        } else if group.open, group.batch == batch!.number {
+        } else if group.open, group.batch == batch!.number, !(group.afterStray && groupHas(r)) {
             add(line, number, r, problems)
         } else {
+            // After a stray line, a segment the título already has belongs to the título the
+            // stray line may have begun (its T): an orphan, and the título before stays whole.
+            if group.open, group.afterStray { try closeGroup() }
             rejectLine(
                 line, number, "cnab.orphan-segment",
                 "\(h.segment.exists ? "segment \(quoted(line, h.segment))" : "record type \(quoted(line, recordTypeSpec))") (\(layout!.value.records[r].name)) has no título to belong to: no starting segment before it in batch \(batch!.number)",
@@ -974,12 +979,13 @@ struct CNABEngine {
     /// A line rejected before it was read as a record (its type is no record of the layout, or
     /// its bytes are no record at all) still sits where it is: inside a batch, it counts toward
     /// the batch's records and takes the next sequence position, as the bank counted it, so
-    /// that the trailer's count and the next line's sequence are judged right. In CNAB 240 it
-    /// ends the título before it, as an unknown segment does: it may have been the next título's
-    /// T, whose U must not join the título before (an orphan, rejected, not a second U).
+    /// that the trailer's count and the next line's sequence are judged right. The título
+    /// before it stays open: a segment it lacks still joins it (a stray line between T and U
+    /// leaves the título its amounts), but one it already has is taken as the U of a T the
+    /// stray line was, an orphan, never a second U (`detail`).
     mutating func strayLineInBatch() throws {
         guard batch != nil, !trailerSeen else { return }
-        if batched { try closeGroup() }
+        if group.open { group.afterStray = true }
         batch!.records += 1
         if batched { batch!.lastSequence += 1 }
         detailRecords += 1
@@ -1205,6 +1211,11 @@ struct CNABEngine {
         if !problems.isEmpty { group.errors.append(contentsOf: problems) }
     }
 
+    /// Whether the open título has a segment of record `r`.
+    func groupHas(_ r: Int) -> Bool {
+        r < 64 ? group.present & (1 &<< UInt64(r)) != 0 : UnsafeBufferPointer(start: group.records, count: group.count).contains(r)
+    }
+
     /// A título holding a record it already has (a second U after T, U): a título has one of
     /// each, and its output record one value per field, so the second's fields would be lost
     /// (the first's win). The título is rejected, all its lines, the repeated one with this error.
@@ -1239,6 +1250,7 @@ struct CNABEngine {
             group.present = 0
             group.presentAll = true
             group.hasBank = false
+            group.afterStray = false
             if !group.errors.isEmpty { group.errors.removeAll(keepingCapacity: true) }
         }
         let firstRecord = group.records[0]

@@ -147,6 +147,11 @@ public struct CNABWriter {
 
     /// A header that cannot be written (a value that does not fit its field): no valid file can
     /// be made, so the write stops there.
+    /// The message for a `record` member that is not a string (its kind's noun: "a number").
+    static func recordKindMessage(_ found: String) -> String {
+        "\"record\" is \(found), expected a string naming the kind of record (\"title\", \"file\", \"batch\")"
+    }
+
     public struct HeaderError: Error, CustomStringConvertible {
         /// What is wrong, at the input record the header's values came from.
         public let diagnostic: Diagnostic
@@ -593,6 +598,11 @@ public struct CNABWriter {
                 reject("write.record", "an event record is a retorno's: cnab write writes remessas from title records")
             case ("title"?, _):
                 reject("write.record", "a title record is a remessa's: a retorno is written from event records")
+            case (nil, _) where top.record >= 0:
+                // `{"record":1}`: malformed, said as the other stages say it, at the value.
+                let line = raw()
+                let column = line.withUnsafeBufferPointer { JSONReader.column(ofNode: top.record, in: $0) }
+                reject("write.record", CNABWriter.recordKindMessage(tape.nodes[top.record].kind.noun), column: column, raw: line)
             case (let kind, _):
                 reject("write.record", "record \"\(kind ?? "?")\" is not a title, file or batch record")
             }

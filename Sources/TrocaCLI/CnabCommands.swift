@@ -178,7 +178,7 @@ enum CnabCheckCommand: Command {
         standard output. Exit 0 when every file is clean, 65 when any has an error.
 
         options:
-          --rejects FILE      write rejected lines as JSONL reject records
+          --rejects FILE      write errors as JSONL reject records (rejected lines with their bytes)
           --max-rejects N     stop reading a file after more than N rejected lines
           --layout NAME       read the details with this layout (see `troca layout list`)
           --format 240|400    do not detect the format

@@ -20,8 +20,9 @@ enum CnabSimulateCommand: Command {
                       bank holidays, 31 December and --holidays days skipped)
           rejected    a título with no amount, due before it was issued or before --date, or
                       without the payer's document, with a reason from the bank's table
-                      when Troca has one (none yet for BNB, Santander, Banrisul, Caixa
-                      and C6 CNAB 400: the code alone)
+                      when Troca has one (none yet for BNB, Banrisul, Caixa and C6 CNAB
+                      400: the code alone); Sicoob CNAB 400 has no rejection code: such a
+                      título gets no event, counted in the summary as refused
         The same input, --seed and --date give the same bytes.
 
         options:

@@ -75,6 +75,9 @@ struct LetterRenderer {
             let (message, column) = JSONReader.notAnObject(line)
             return .rejected(code: "letters.json", message: message, column: column)
         }
+        if let (message, node) = JSONLInput.recordNotAString(tape) {
+            return .rejected(code: "letters.record", message: message, column: JSONReader.column(ofNode: node, in: line))
+        }
         guard tape.recordKind == "letter" else { return .skipped }
         guard let template = template() else {
             let wanted = tape.member("template", of: 0).flatMap { tape[$0].kind == .string ? (tape.string($0) as NSString).lastPathComponent : nil }

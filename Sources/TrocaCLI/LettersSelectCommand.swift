@@ -31,8 +31,8 @@ enum LettersSelectCommand: Command {
         appended to --history after the output is complete, holding FILE.lock from before the
         history is read, so runs at once take turns; without it the history is only read.
 
-        Records read = títulos + agreements + other + lines that are not JSON objects (each
-        rejected); títulos = in letters + not yet due + skipped + rejected. Exit 0, 65 when
+        Records read = títulos + agreements + other + malformed lines (not a JSON object, a
+        key given twice, a "record" that is not a string: each rejected); títulos = in letters + not yet due + skipped + rejected. Exit 0, 65 when
         anything was rejected, 78 when the ladder (its boleto account too), rules or index
         table are wrong.
 
@@ -186,7 +186,7 @@ enum LettersSelectCommand: Command {
         io.say(
             "letters select: \(name): read \(c.records) records: \(c.titles) títulos → \(c.inLetters) in \(c.letters) letters, "
                 + "\(c.notDue) not yet due, \(c.skippedTitles) skipped (\(skipText)), \(c.rejected) rejected; "
-                + "\(c.agreements) agreements, \(c.other + lineCounts.blank) other, \(lineCounts.malformed) not JSON objects (rejected)\(committed)")
+                + "\(c.agreements) agreements, \(c.other + lineCounts.blank) other, \(lineCounts.malformed) malformed (rejected)\(committed)")
         return c.rejected + lineCounts.malformed > 0 ? .dataError : .ok
     }
 }

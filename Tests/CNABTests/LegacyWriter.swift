@@ -266,6 +266,12 @@ struct LegacyCNABWriter {
                 reject("write.record", "an event record is a retorno's: cnab write writes remessas from title records")
             case ("title"?, _):
                 reject("write.record", "a title record is a remessa's: a retorno is written from event records")
+            case (nil, _) where object["record"] != nil:
+                // (Since a `record` that is not a string is said as such.)
+                var tape = JSONTape()
+                let parsed = raw.withUnsafeBufferPointer { JSONReader.parse($0, into: &tape) }
+                let noun = parsed ? tape.member("record", of: 0).map { tape[$0].kind.noun } ?? "?" : "?"
+                reject("write.record", CNABWriter.recordKindMessage(noun))
             case (let kind, _):
                 reject("write.record", "record \"\(kind ?? "?")\" is not a title, file or batch record")
             }

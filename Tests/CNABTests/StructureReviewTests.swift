@@ -139,6 +139,28 @@ import Testing
         #expect(r.summary.titles == 3 && r.summary.rejected == 2 && !r.summary.fatal, "\(r.summary) \(r.said)")
     }
 
+    /// A line of no record type between a título's T and its U (an extra line, as a damaged
+    /// transfer leaves one): the U still joins its T, and the paid event keeps its amounts
+    /// (the título used to end at the stray line: the event was written without valor pago,
+    /// and the U rejected as an orphan).
+    @Test func aStrayLineBetweenTAndUKeepsTheTituloWhole() throws {
+        var c = Self.retorno240
+        let paid = try #require(c.firstIndex { $0[13] == UInt8(ascii: "U") && !$0[77..<92].allSatisfy { $0 == 48 } })
+        var stray = c[paid - 1]
+        Self.put(&stray, 8, "X")
+        c.insert(stray, at: paid)
+        // Sequences and trailer counts as the bank would have counted the extra line.
+        for k in 2..<(c.count - 2) { Self.put(&c[k], 9, Self.digits(k - 1, 5)) }
+        Self.put(&c[c.count - 2], 18, Self.digits(c.count - 2, 6))
+        Self.put(&c[c.count - 1], 24, Self.digits(c.count, 6))
+        let r = try Self.read(c)
+        #expect(r.codes("cnab.record-type").map(\.line) == [paid + 1], "\(r.said)")
+        #expect(r.codes("cnab.orphan-segment").isEmpty && r.codes("cnab.missing-segment").isEmpty, "\(r.said)")
+        let event = try #require(r.records.first { $0.contains(#""record":"event""#) && $0.contains(#""line":\#(paid)}"#) })
+        #expect(event.contains(#""paid_cents":"#), "\(event)")
+        #expect(r.summary.titles == 4, "\(r.summary) \(r.said)")
+    }
+
     /// The same with the CNAB 400 retorno: Bradesco's 400 trailer is checked by the file
     /// trailer's count; a type 7 record there is the bank's own (kept), a NUL line rejected.
     @Test func aNULLineInACNAB400FileKeepsTheSequence() throws {

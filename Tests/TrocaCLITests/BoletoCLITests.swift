@@ -164,6 +164,8 @@ extension BoletoCLITests {
             (["update", "--as-of", "2026-11-23", "--rules", samples + "regras.json", "--index", samples + "indice-ilustrativo.csv"], "update.record"),
             (["convert", "--layout", "erp/titulos-abertos", "--to", "flat"], "convert.record"),
             (["reconcile", "--agreements", samples + "acordos.jsonl", "--as-of", "2026-11-23"], "reconcile.record"),
+            (["letters", "render", "--format", "text", "--template", repoRoot + "/Fixtures/samples/letters/cobranca-30.txt"], "letters.record"),
+            (["cnab", "write", "--bank", "237", "--format", "400", "--date", "2026-03-02", "--sequence", "1"], "write.record"),
         ]
         for (value, column) in [("1", 11), (#"["title"]"#, 11), ("null", 11)] {
             let input = Array((#"{"record":"# + value + "}\n").utf8)

@@ -107,7 +107,7 @@ import TrocaCLI
             r.stderrText.contains(
                 "letters select: -: read 2 records: 1 títulos → 1 in 1 letters, 0 not yet due, 0 skipped (in a current agreement 0, "
                     + "below the minimum balance 0, already sent this step 0, not on a ladder step 0), 0 rejected; 0 agreements, 0 other, "
-                    + "1 not JSON objects (rejected)\n"), "\(r.stderrText)")
+                    + "1 malformed (rejected)\n"), "\(r.stderrText)")
         #expect(r.records.count == 1)
     }
 

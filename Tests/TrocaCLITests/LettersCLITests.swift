@@ -39,7 +39,7 @@ let allTemplates = ["--template", "cobranca-30.txt", "--template", "lembrete-5.t
         #expect(
             r.stderrText.contains(
                 "letters select: titulos.jsonl: read 14 records: 13 títulos → 5 in 4 letters, 1 not yet due, 3 skipped (in a current agreement 1, "
-                    + "below the minimum balance 1, already sent this step 1, not on a ladder step 0), 4 rejected; 1 agreements, 0 other, 0 not JSON objects (rejected)"),
+                    + "below the minimum balance 1, already sent this step 1, not on a ladder step 0), 4 rejected; 1 agreements, 0 other, 0 malformed (rejected)"),
             "\(r.stderrText)")
         let jobs = r.records
         #expect(jobs.map { $0["step"] as? String } == ["cobranca-30", "aviso-final", "lembrete", "cobranca-30"])
