@@ -1256,6 +1256,11 @@ struct CNABEngine {
         let firstRecord = group.records[0]
         let firstLine = group.lines[0]
         let count = group.count
+        let first = hot[firstRecord]
+        // (A título cut by a --max-rejects stop is rejected for that, said once.)
+        if !(first.requiresAll && group.presentAll && first.requires & ~group.present == 0), !stop {
+            missingSegments(firstRecord, firstLine)
+        }
         if !group.errors.isEmpty {
             for slot in 0..<count {
                 let own = group.errors.filter { $0.line == group.lines[slot] }
@@ -1272,10 +1277,6 @@ struct CNABEngine {
             // Counted once all are said: a --max-rejects stop is told after the título's lines.
             for _ in 0..<count { countReject() }
             return
-        }
-        let first = hot[firstRecord]
-        if !(first.requiresAll && group.presentAll && first.requires & ~group.present == 0) {
-            missingSegments(firstRecord, firstLine)
         }
         summary.written += count
         summary.titles += 1
@@ -1348,15 +1349,18 @@ struct CNABEngine {
         try endRecord(firstLine)
     }
 
-
-    /// Warns of each segment the layout says a título started by `firstRecord` must have and this one lacks.
+    /// A título without a segment its layout makes mandatory (a retorno's T without its U: no
+    /// valor pago, no dates) is incomplete: it is rejected, every line, the first with this
+    /// error, never written as an event or título that lacks what its bank sent apart.
     @inline(never)
-    func missingSegments(_ firstRecord: Int, _ firstLine: Int) {
+    mutating func missingSegments(_ firstRecord: Int, _ firstLine: Int) {
+        let segment = hot[firstRecord].segment
         for required in infos[firstRecord].requires where !group.recordList.contains(required) {
-            report(
-                .warning, "cnab.missing-segment",
-                "\(layout!.value.records[firstRecord].name) is not followed by \(layout!.value.records[required].name) in its título",
-                line: firstLine)
+            group.errors.append(
+                Diagnostic(
+                    .error, "cnab.missing-segment",
+                    "\(layout!.value.records[firstRecord].name) is not followed by \(layout!.value.records[required].name) in its título: the título is incomplete",
+                    file: file, line: firstLine, column: segment.exists ? segment.start + 1 : 1, raw: slotBytes(0)))
         }
     }
 

@@ -161,6 +161,24 @@ import Testing
         #expect(r.summary.titles == 4, "\(r.summary) \(r.said)")
     }
 
+    /// A título whose mandatory U is missing (a paid T alone: no valor pago, no dates) is
+    /// rejected, its T with `cnab.missing-segment` at the segment byte: it was written as a
+    /// paid event without amounts, with a warning only.
+    @Test func aTituloWithoutItsUIsRejected() throws {
+        var c = Self.retorno240
+        let paid = try #require(c.firstIndex { $0[13] == UInt8(ascii: "U") && !$0[77..<92].allSatisfy { $0 == 48 } })
+        c.remove(at: paid)
+        for k in 2..<(c.count - 2) { Self.put(&c[k], 9, Self.digits(k - 1, 5)) }
+        Self.put(&c[c.count - 2], 18, Self.digits(c.count - 2, 6))
+        Self.put(&c[c.count - 1], 24, Self.digits(c.count, 6))
+        let r = try Self.read(c)
+        let missing = r.codes("cnab.missing-segment")
+        #expect(missing.map { "\($0.severity.rawValue)@\($0.line):\($0.column)" } == ["error@\(paid):14"], "\(r.said)")
+        #expect(missing.first?.raw == c[paid - 1])
+        #expect(!r.records.contains { $0.contains(#""line":\#(paid)}"#) }, "no event for the incomplete título")
+        #expect(r.summary.titles == 3 && r.summary.rejected == 1 && !r.summary.fatal, "\(r.summary) \(r.said)")
+    }
+
     /// The same with the CNAB 400 retorno: Bradesco's 400 trailer is checked by the file
     /// trailer's count; a type 7 record there is the bank's own (kept), a NUL line rejected.
     @Test func aNULLineInACNAB400FileKeepsTheSequence() throws {
