@@ -49,7 +49,7 @@ enum CnabWriteCommand: Command {
                               for the day's next files; else remessa-YYYYMMDD-nn.rem; nn the
                               first free, the date the header's (the file record's, else
                               --date)
-          --rejects FILE      write rejected input lines as JSONL reject records
+          --rejects FILE      write errors as JSONL reject records (rejected lines with their bytes)
           --layout NAME       write with this layout instead
           --date YYYY-MM-DD   generation date when the file record gives none (default: today)
           --time HH:MM:SS     generation time when the file record gives none (default: now)
@@ -155,7 +155,9 @@ enum CnabWriteCommand: Command {
         var headerLine: [UInt8] = []
         let rejectsFile = try CnabRun.rejectsFile(args, io)
         let rejects = rejectsFile.map { file in RecordWriter { try file.write($0) } }
-        let sink = CnabRun.sink(context, rejects: rejects)
+        // Every error reaches --rejects (a header that cannot be written too: the rejects file
+        // of a run that wrote no remessa says why), as for cnab parse, check and import.
+        let sink = CnabRun.sink(context, rejects: rejects, everyError: true)
         let summary: CNABWriteSummary
         do {
             summary = try writer.write(JSONLSource.reading(source), file: name, diagnostics: sink) { b in
@@ -168,7 +170,6 @@ enum CnabWriteCommand: Command {
             // why nothing was written (as `cnab parse` keeps one for a file it gives up on).
             outputFile?.abort()
             sink.report(e.diagnostic)
-            if let rejects, e.diagnostic.raw == nil { try? rejects.write(e.diagnostic.jsonLine()) }
             try rejects?.finish()
             try rejectsFile?.commit()
             io.say(
