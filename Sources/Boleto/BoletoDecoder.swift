@@ -34,8 +34,22 @@ public struct ArrecadacaoReading: Sendable, Hashable {
     public var barcode: Arrecadacao
     /// Wrong check digits (columns in the text read).
     public var errors: [BoletoError]
+    /// Findings that do not make the code unpayable: a segment ARR7 does not define.
+    public var warnings: [BoletoError] = []
     /// Whether every check digit is right.
     public var valid: Bool { errors.isEmpty }
+
+    init(barcode: Arrecadacao, errors: [BoletoError], segmentColumn: Int) {
+        self.barcode = barcode
+        self.errors = errors
+        if Arrecadacao.segmentNames[barcode.segment] == nil {
+            warnings.append(
+                BoletoError(
+                    BoletoError.Code.kind,
+                    "segment \(String(UnicodeScalar(barcode.segment))) (position 2) is not one ARR7 defines (1 to 7, and 9)",
+                    column: segmentColumn))
+        }
+    }
 }
 
 /// Reads any code: bank barcode (44) or line (47), arrecadação barcode (44, starting with 8) or
@@ -58,13 +72,13 @@ public enum BoletoDecoder {
         switch d.count {
         case 44 where d[0] == 56:
             let a = Arrecadacao(unchecked: d)
-            return .arrecadacao(ArrecadacaoReading(barcode: a, errors: a.check().map { [at($0)] } ?? []))
+            return .arrecadacao(ArrecadacaoReading(barcode: a, errors: a.check().map { [at($0)] } ?? [], segmentColumn: code.column(ofDigit: 1)))
         case 48:
             guard d[0] == 56 else {
                 throw BoletoError(BoletoError.Code.kind, "a 48-digit line is an arrecadação line, which starts with 8; found \(d[0] - 48)", column: code.column(ofDigit: 0))
             }
             let (a, errors) = Arrecadacao.fromLine(d)
-            return .arrecadacao(ArrecadacaoReading(barcode: a, errors: errors.map(at)))
+            return .arrecadacao(ArrecadacaoReading(barcode: a, errors: errors.map(at), segmentColumn: code.column(ofDigit: 1)))
         case 44:
             let b = Barcode(unchecked: d)
             var reading = read(b, asOf: asOf)

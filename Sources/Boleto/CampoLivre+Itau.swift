@@ -79,6 +79,7 @@ public enum ItauCampoLivre: CampoLivreLayout {
             f.layout = "special-carteira"
             let dac = ascii(CheckDigits.mod10(c[0..<23]))
             if c[23] != dac { problems.append(CampoLivre.problem("campo livre DAC", at: 43, found: c[23], expected: dac)) }
+            if c[24] != 48 { problems.append(CampoLivre.problem("Itaú's constant", at: 44, found: c[24], expected: 48)) }
             return (f, problems)
         }
         let nn = Array(c[3..<11])
@@ -93,6 +94,10 @@ public enum ItauCampoLivre: CampoLivreLayout {
         if c[11] != dac { problems.append(CampoLivre.problem("nosso número DAC", at: 31, found: c[11], expected: dac)) }
         let accountDAC = ascii(CheckDigits.mod10(agency + account))
         if c[21] != accountDAC { problems.append(CampoLivre.problem("agência/conta DAC", at: 41, found: c[21], expected: accountDAC)) }
+        for k in 22..<25 where c[k] != 48 {
+            problems.append(CampoLivre.problem("Itaú's constant 000", at: k + 20, found: c[k], expected: 48))
+            break
+        }
         return (f, problems)
     }
 }

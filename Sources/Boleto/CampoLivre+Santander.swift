@@ -35,6 +35,14 @@ public enum SantanderCampoLivre: CampoLivreLayout {
         if c[0] != 57 { problems.append(CampoLivre.problem("Santander's constant", at: 20, found: c[0], expected: 57)) }
         let dv = nossoNumeroDigit(Array(c[8..<20]))
         if c[20] != dv { problems.append(CampoLivre.problem("nosso número check digit", at: 40, found: c[20], expected: dv)) }
+        // The IOF digit: 0, or 7, 8 or 9 (the IOF rate of an insurer's boleto) — SANBOL p.6.
+        if c[21] != 48 && !(55...57).contains(c[21]) {
+            problems.append(
+                BoletoError(
+                    BoletoError.Code.checkDigit,
+                    "Santander's IOF digit (barcode position 41) is \(String(UnicodeScalar(c[21]))), should be 0 (or 7, 8, 9 for an insurer's boleto)",
+                    column: 41))
+        }
         return (f, problems)
     }
 }

@@ -46,7 +46,10 @@ public enum DueDateFactor {
     }
 
     /// The dates a boleto read on `asOf` may be due: `asOf − 3001` … `asOf + 5500`.
+    /// (Dates are years 1…9999, YYYY-MM-DD: a window reaching past either end stops there.)
     public static func window(asOf: BoletoDate) -> ClosedRange<BoletoDate> {
-        asOf.adding(days: -daysBefore)...asOf.adding(days: daysAfter)
+        let first = BoletoDate(year: 1, month: 1, day: 1)!.days
+        let last = BoletoDate(year: 9999, month: 12, day: 31)!.days
+        return BoletoDate(days: max(asOf.days - daysBefore, first))...BoletoDate(days: min(asOf.days + daysAfter, last))
     }
 }

@@ -150,6 +150,34 @@ public struct PixBRCode: Sendable, Hashable {
                 "the Pix \(what) has \(Self.describe(byte: f.value[bad])) at byte \(bad - f.value.startIndex + 1): a key or location is printable ASCII, without blanks",
                 column: column)
         }
+        // The fields every Pix BR Code carries with fixed values (Manual de Padrões para
+        // Iniciação do Pix): without them a payload may be another scheme's EMV code, in another
+        // currency, whose amount must not be read as reais.
+        func field(_ id: String) -> TLV? { fields.first { $0.id == id } }
+        guard let category = field("52") else {
+            throw BoletoError(BoletoError.Code.pix, "field 52 (merchant category code) is missing; a Pix payload carries it (0000 when none)")
+        }
+        guard category.value.count == 4, category.value.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
+            throw BoletoError(
+                BoletoError.Code.pix, "field 52 (merchant category code) must be 4 digits, found \"\(Array(category.value).text)\"",
+                column: category.offset + 5)
+        }
+        guard let currency = field("53") else {
+            throw BoletoError(BoletoError.Code.pix, "field 53 (currency) is missing; a Pix payload is in reais, 986")
+        }
+        guard Array(currency.value).text == "986" else {
+            throw BoletoError(
+                BoletoError.Code.pix, "field 53 (currency) is \"\(Array(currency.value).text)\": a Pix payload is in reais, 986",
+                column: currency.offset + 5)
+        }
+        guard let country = field("58") else {
+            throw BoletoError(BoletoError.Code.pix, "field 58 (country) is missing; a Pix payload's country is BR")
+        }
+        guard Array(country.value).text == "BR" else {
+            throw BoletoError(
+                BoletoError.Code.pix, "field 58 (country) is \"\(Array(country.value).text)\": a Pix payload's country is BR",
+                column: country.offset + 5)
+        }
         guard let name = value("59"), let city = value("60") else {
             throw BoletoError(BoletoError.Code.pix, "fields 59 (name) and 60 (city) are required")
         }
@@ -160,9 +188,12 @@ public struct PixBRCode: Sendable, Hashable {
             }
             amount = cents
         }
-        var txid: String? = nil
-        if let additional = fields.first(where: { $0.id == "62" }) {
-            txid = try tlv(additional.value, offset: additional.offset + 4).first { $0.id == "05" }.map { Array($0.value).text }
+        guard let additional = field("62") else {
+            throw BoletoError(BoletoError.Code.pix, "field 62 (additional data, with the txid 62/05) is missing; a Pix payload carries it (*** when there is no txid)")
+        }
+        guard let txid = try tlv(additional.value, offset: additional.offset + 4).first(where: { $0.id == "05" }).map({ Array($0.value).text }) else {
+            throw BoletoError(
+                BoletoError.Code.pix, "field 62 has no txid (62/05); a Pix payload carries one (*** when there is none)", column: additional.offset + 1)
         }
         return PixBRCode(
             key: subValue("01"), location: subValue("25"), description: subValue("02"), amountCents: amount, txid: txid,
@@ -277,7 +308,8 @@ public struct PixBRCode: Sendable, Hashable {
         return cents
     }
 
-    /// Text folded to printable ASCII: Latin letters lose their accents, anything else becomes a space.
+    /// Text folded to printable ASCII: Latin letters lose their accents (beyond Latin-1 too: İ → I,
+    /// Ł → L, see `latinBase`), anything else becomes a space.
     /// What the name (59) and city (60) fields hold. The text is composed first (NFC), so an accent
     /// typed as a combining mark (NFD "E\u{301}") folds as the precomposed letter does ("É" → "E"),
     /// and a combining mark no precomposed letter takes (U+0300…U+036F) is dropped: both forms of a
@@ -291,12 +323,34 @@ public struct PixBRCode: Sendable, Hashable {
                 out.unicodeScalars.append(scalar)
             } else if let f = fold[scalar.value] {
                 out += f
-            } else if !(0x300...0x36F).contains(scalar.value) {
+            } else if (0x300...0x36F).contains(scalar.value) {
+                continue
+            } else if let base = latinBase(scalar) {
+                out += base
+            } else {
                 out += " "
             }
         }
         return out
     }
+
+    /// The plain spelling of a Latin letter beyond Latin-1: its canonical decomposition's base
+    /// when that is an ASCII letter (İ Ş Ă Ř Ǎ Ḿ → I S A R A M), else the usual spelling of a
+    /// letter with a stroke or a ligature (Ł → L, Đ → D, Œ → OE); nil for anything else.
+    static func latinBase(_ scalar: Unicode.Scalar) -> String? {
+        if let first = String(scalar).decomposedStringWithCanonicalMapping.unicodeScalars.first, first.isASCII,
+            first.properties.isAlphabetic
+        {
+            return String(first)
+        }
+        return strokes[scalar.value]
+    }
+
+    static let strokes: [UInt32: String] = [
+        0x141: "L", 0x142: "l", 0x110: "D", 0x111: "d", 0xD8: "O", 0xF8: "o", 0x126: "H", 0x127: "h", 0x166: "T", 0x167: "t",
+        0xDF: "ss", 0xC6: "AE", 0xE6: "ae", 0x152: "OE", 0x153: "oe", 0xDE: "TH", 0xFE: "th", 0xD0: "D", 0xF0: "d",
+        0x131: "i",
+    ]
 
     static let fold: [UInt32: String] = {
         var m: [UInt32: String] = [:]

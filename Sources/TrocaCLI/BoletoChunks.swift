@@ -54,7 +54,10 @@ enum BoletoChunks {
                 let bytes = UnsafeBufferPointer(start: input.base + line.start, count: line.count)
                 var hi = bytes.count
                 while hi > 0, bytes[hi - 1] == 0x0D || bytes[hi - 1] == 0x20 || bytes[hi - 1] == 0x09 { hi -= 1 }
-                let trimmed = UnsafeBufferPointer(start: bytes.baseAddress, count: hi)
+                // A byte order mark opening the input is read past, never copied into the
+                // output: the record as it came is the JSON after it. (Columns stay the line's.)
+                let bom = line.number == 1 && hi >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0
+                let trimmed = UnsafeBufferPointer(start: bytes.baseAddress! + bom, count: hi - bom)
                 if trimmed.isEmpty {
                     outcomes.append(Outcome(kind: .skipped, number: line.number, start: 0, count: 0))
                     continue
@@ -73,7 +76,9 @@ enum BoletoChunks {
                     outcomes.append(Outcome(kind: .other, number: line.number, start: start, count: output.count - start))
                 case .rejected(let e, let column, let source):
                     outcomes.append(
-                        Outcome(kind: .rejected, number: line.number, start: line.start, count: line.count, error: e, column: column, source: source))
+                        Outcome(
+                            kind: .rejected, number: line.number, start: line.start, count: line.count, error: e,
+                            column: column > 0 ? column + bom : column, source: source))
                 }
             }
         }

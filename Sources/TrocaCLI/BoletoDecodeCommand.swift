@@ -18,15 +18,19 @@ enum BoletoDecodeCommand: Command {
           arrecadacao  a 48-digit line or a 44-digit barcode starting with 8: segment, value
                        identifier (6/7 módulo 10, 8/9 módulo 11), amount or reference value,
                        company, free field
-          pix          a Pix BR Code payload (starting 000201), its CRC checked
+          pix          a Pix BR Code payload (starting 000201), its CRC checked, and the
+                       fields every Pix code carries: 52, 53 = 986 (reais), 58 = BR, 59,
+                       60 and 62 with its txid (62/05)
         Dots, spaces and hyphens between digits are accepted. `valid` is false when a check
         digit is wrong: each wrong one is reported on stderr, as `argument N:1:COLUMN` (or
         `-:LINE:COLUMN`), with the digit found and the one it should be. Campo livre check
-        digits of a bank (Caixa's código do beneficiário DV at position 26 among them) and a
-        factor with no date around --as-of are warnings. Text that is no code at all (a letter,
-        a wrong number of digits, a Pix payload that is malformed, fails its CRC, or whose key
-        or location has a control character, a blank or a byte outside ASCII) gets a
-        diagnostic and no record.
+        digits of a bank (Caixa's código do beneficiário DV at position 26 among them), a
+        bank's constant digits (Itaú's 000, Bradesco's 0, Santander's IOF digit), an
+        arrecadação segment ARR7 does not define (0, 8) and a factor with no date around
+        --as-of are warnings. Text that is no code at all (a letter,
+        a wrong number of digits, a Pix payload that is malformed, fails its CRC, lacks one of
+        those fields, or whose key or location has a control character, a blank or a byte
+        outside ASCII) gets a diagnostic and no record.
 
         The due date is the one the factor names within FEBRABAN's window around the reading
         date: 3,001 days before to 5,500 after (factors restart at 1000 on 2025-02-22).
@@ -100,6 +104,7 @@ enum BoletoDecodeCommand: Command {
             case .arrecadacao(let r):
                 ok = r.valid
                 r.errors.forEach { report($0) }
+                r.warnings.forEach { report($0, .warning) }
                 let a = r.barcode
                 w.string("kind", "arrecadacao")
                 w.string("segment", String(UnicodeScalar(a.segment)))
@@ -113,6 +118,7 @@ enum BoletoDecodeCommand: Command {
                 w.string("linha_digitavel", String(decoding: a.line, as: UTF8.self))
                 w.bool("valid", r.valid)
                 if !r.errors.isEmpty { w.raw("errors", json: BoletoRun.json(r.errors)) }
+                if !r.warnings.isEmpty { w.raw("warnings", json: BoletoRun.json(r.warnings)) }
             case .pix(let p):
                 ok = true
                 w.string("kind", "pix")

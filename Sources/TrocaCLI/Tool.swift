@@ -25,6 +25,17 @@ public enum Tool {
             .max { $0.name.count < $1.name.count }
         guard let command = match else {
             let family = Commands.all.filter { $0.name.first == arguments[0] }
+            if !family.isEmpty, arguments.count == 2, arguments[1] == "--help" || arguments[1] == "-h" {
+                // `troca cnab --help`: the group's commands, each with its line of `troca help`.
+                let width = family.map { $0.name.joined(separator: " ").count }.max() ?? 0
+                var text = "troca \(arguments[0]): commands (troca \(arguments[0]) COMMAND --help for details)\n\n"
+                for c in family {
+                    let name = c.name.joined(separator: " ")
+                    text += "  troca " + name + String(repeating: " ", count: width - name.count) + "  " + c.summary + "\n"
+                }
+                do { try io.write(text) } catch {}
+                return .ok
+            }
             if !family.isEmpty {
                 io.say(
                     "unknown command \"troca \(arguments.prefix(2).joined(separator: " "))\"; try: "

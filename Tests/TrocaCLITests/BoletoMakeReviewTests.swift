@@ -160,3 +160,35 @@ import TrocaCLI
         #expect(r.stderrText.contains("read 6 lines: 0 written, 6 rejected, 0 skipped"))
     }
 }
+
+/// The second review of `boleto` (2026-12-02): a byte order mark is read past, not written on;
+/// `troca boleto --help` lists the group's commands.
+@Suite struct BoletoSecondReviewTests {
+    @Test func byteOrderMarkIsNotCopiedToTheOutput() throws {
+        let title = BoletoMakeReviewTests.itau("")
+        let other = #"{"record":"party","id":"1"}"#
+        for line in [title, other] {
+            let r = troca(["boleto", "make", "--as-of", "2026-01-01"], stdin: [0xEF, 0xBB, 0xBF] + Array((line + "\n").utf8))
+            #expect(r.status == .ok, "\(r.stderrText)")
+            #expect(r.stdout.first == UInt8(ascii: "{"))
+            #expect(r.records.count == 1 && r.records[0]["unparsable"] == nil)
+        }
+        // A rejected first line keeps the column of the raw line, its mark counted.
+        let bad = BoletoMakeReviewTests.itau(#","fine":7"#).replacingOccurrences(of: "\"amount_cents\":100", with: "\"amount_cents\":-1")
+        let r = troca(["boleto", "make", "--as-of", "2026-01-01"], stdin: [0xEF, 0xBB, 0xBF] + Array((bad + "\n").utf8))
+        let plain = troca(["boleto", "make", "--as-of", "2026-01-01"], stdin: Array((bad + "\n").utf8))
+        #expect(r.status == .dataError && plain.status == .dataError)
+        let column = { (text: String) in text.split(separator: ":").dropFirst(3).first.flatMap { Int($0) } ?? -1 }
+        #expect(column(r.stderrText) == column(plain.stderrText) + 3, "\(r.stderrText) / \(plain.stderrText)")
+    }
+
+    @Test func groupHelpListsItsCommands() {
+        for flag in ["--help", "-h"] {
+            let r = troca(["boleto", flag])
+            #expect(r.status == .ok)
+            #expect(r.stdoutText.contains("troca boleto make ") && r.stdoutText.contains("troca boleto decode "))
+        }
+        let bare = troca(["boleto"])
+        #expect(bare.status == .usage)
+    }
+}
