@@ -81,10 +81,18 @@ public struct LineNormalizer {
         if !transcoded {
             if count > recordLength {
                 for i in (lo + recordLength)..<hi where raw[i] != 0x20 {
+                    // A 400 record followed by 44 digits is CNAB 444: a 400 detail with the
+                    // NF-e access key after it (Itaú's variant), which no layout reads yet.
+                    var variant = ""
+                    if recordLength == 400 && count == 444 {
+                        var digits = true
+                        for k in (lo + 400)..<hi where raw[k] < 0x30 || raw[k] > 0x39 { digits = false; break }
+                        if digits { variant = " (the 44 digits after the record look like CNAB 444's NF-e key: CNAB 444 is not supported yet)" }
+                    }
                     return .reject(
                         Diagnostic(
                             .error, "input.line-length",
-                            "line is \(count) bytes, expected \(recordLength); byte \(i - lo + 1) is not blank",
+                            "line is \(count) bytes, expected \(recordLength); byte \(i - lo + 1) is not blank\(variant)",
                             file: file, line: line, column: i - lo + 1, raw: Array(raw[lo..<hi])))
                 }
                 note("input.long-line", line, "line is \(count) bytes, expected \(recordLength); blank excess ignored", warn)

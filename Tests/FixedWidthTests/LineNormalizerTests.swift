@@ -184,3 +184,17 @@ struct LineNormalizerTests {
         #expect(bytes.withUnsafeBufferPointer { LineNormalizer.utf16Diagnostic($0, file: "F") } == nil)
     }
 }
+
+@Suite("LineNormalizer: CNAB 444")
+struct CNAB444Tests {
+    /// A 400 record with 44 digits after it (Itaú's CNAB 444: the NF-e key) is named as such,
+    /// not only "not blank"; 44 other bytes are not.
+    @Test func cnab444IsNamed() {
+        let record = String(repeating: "1", count: 400)
+        let key = normalize(record + String(repeating: "3", count: 44), recordLength: 400)
+        #expect(key.rejects.first?.message.contains("CNAB 444 is not supported yet") == true)
+        #expect(key.rejects.first?.column == 401)
+        let text = normalize(record + String(repeating: "X", count: 44), recordLength: 400)
+        #expect(text.rejects.first.map { !$0.message.contains("CNAB 444") } == true)
+    }
+}
