@@ -1172,16 +1172,22 @@ struct CNABEngine {
     }
 
     /// The other layouts of the file's format and of `direction` that read `line` as one of their
-    /// detail records (not as an unknown one). Compiles each: only for a file already refused.
+    /// detail records (not as an unknown one): those whose every field is valid in it when there
+    /// are any (many CNAB 400 layouts share detail type 1; the ones that read the line whole are
+    /// the hint worth giving), else all. Compiles each: only for a file already refused.
     func layouts(reading line: [UInt8], direction: String) -> [String] {
         let family = summary.format == .cnab400 ? "cnab400/" : "cnab240/"
-        return library.sources.keys.sorted().filter { name in
+        var valid: [String] = []
+        let matching = library.sources.keys.sorted().filter { name in
             guard name.hasPrefix(family), name.hasSuffix("/" + direction), name != summary.layout,
                 let compiled = try? CompiledLayout(try library.layout(named: name), codePrefix: "cnab"), line.count == compiled.recordLength,
                 let r = line.withUnsafeBufferPointer({ compiled.select($0) })
             else { return false }
-            return compiled.records[r].role == .detail && !compiled.records[r].fallback
+            guard compiled.records[r].role == .detail && !compiled.records[r].fallback else { return false }
+            if line.withUnsafeBufferPointer({ l in compiled.records[r].specs.allSatisfy { $0.problem(in: l) == nil } }) { valid.append(name) }
+            return true
         }
+        return valid.isEmpty ? matching : valid
     }
 
     mutating func finishNotes() throws {

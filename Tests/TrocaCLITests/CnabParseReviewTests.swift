@@ -67,4 +67,17 @@ import TrocaCLI
         let plain = troca(["cnab", "parse", input])
         #expect(plain.stderrText.contains("read 12 lines: 12 written"), "\(plain.stderrText)")
     }
+
+    /// A file whose details are another bank's (a "BB" header over Unicred's records): the
+    /// hint names the layouts that read a detail whole, Unicred's among them, not the first
+    /// few whose record type matches.
+    @Test func unknownDetailsHintNamesTheLayoutThatReadsThem() {
+        let file = corpusRoot + "/Maxwbh+pyCobranca/001/cnab400-retorno/tests__fixtures__retorno__CNAB400UNICRED.RET"
+        let r = troca(["cnab", "check", file])
+        #expect(r.status == .dataError)
+        let line = r.stderrText.split(separator: "\n").first { $0.contains("[cnab.unknown-details]") }.map(String.init) ?? ""
+        #expect(line.contains("cnab400/136/retorno"), "\(r.stderrText)")
+        // Layouts whose record type 1 matches but whose fields do not all read are left out.
+        #expect(!line.contains("cnab400/004/retorno") && !line.contains("cnab400/070/retorno"), "\(line)")
+    }
 }
