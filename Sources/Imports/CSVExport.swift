@@ -107,6 +107,11 @@ public struct CSVExport: Sendable {
         return nil
     }
 
+    /// Whether the object at node 0 of `tape` has column `i` (a `null` counts).
+    public func has(column i: Int, in tape: JSONTape) -> Bool {
+        CSVExport.find(paths[i], in: tape) != nil
+    }
+
     /// The node at a dotted path from the root object, or nil.
     static func find(_ path: [String], in tape: JSONTape) -> Int? {
         var node = 0

@@ -171,4 +171,24 @@ extension ExportTests {
         #expect(result.stderrText.contains("-:4:15: error: [export.cents]"))
         #expect(result.stderrText.contains("read 5 lines: 2 written, 3 rejected, 0 skipped"))
     }
+
+    /// `--columns 'document_number, amount_cents'`: the blank after the comma is not part of the
+    /// path (it used to be, and every amount cell was empty with exit 0); an empty path is still
+    /// a usage error; a path no record has is said at the end (export.column, a warning).
+    @Test func columnPathsAreTrimmedAndUnmatchedOnesSaid() {
+        let input = #"{"document_number":"A","amount_cents":150,"note":null}"# + "\n" + #"{"document_number":"B"}"# + "\n"
+        let result = troca(["export", "csv", "--columns", " document_number, amount_cents\t,note"], stdin: Array(input.utf8))
+        #expect(result.status == .ok, "\(result.stderrText)")
+        #expect(result.stdoutText == "document_number,amount_cents,note\nA,1.50,\nB,,\n")
+        #expect(!result.stderrText.contains("export.column"), "\(result.stderrText)")
+        for empty in ["a,,b", "a, ,b", "a,"] {
+            #expect(troca(["export", "csv", "--columns", empty], stdin: Array(input.utf8)).status == .usage, "\(empty)")
+        }
+        let typo = troca(["export", "csv", "--columns", "document_number,amount_cent"], stdin: Array(input.utf8))
+        #expect(typo.status == .ok)
+        #expect(
+            typo.stderrText.contains("troca: -: warning: [export.column] no record written has amount_cent: its column is empty in every row"),
+            "\(typo.stderrText)")
+        #expect(typo.stderrText.hasSuffix("read 2 lines: 2 written, 0 rejected, 0 skipped\n"))
+    }
 }
