@@ -291,6 +291,9 @@ public struct FlatEncoder {
         if numeric {
             let digits: [UInt8]
             switch kind {
+            case .string where field.format == .units && path.hasSuffix("_cents"):
+                // Money is integer centavos: "100" is text, as `export csv` says (export.cents).
+                throw ParseProblem("\(path): expected integer centavos for \(field.name) \(field.picture.text), found the string \(CellParsers.quote(Array(tape.bytes(node))))")
             case .integer:
                 let v = tape[node].value
                 guard v >= 0 else { throw ParseProblem("\(path): a negative value (\(v)) does not fit \(field.name) \(field.picture.text)") }

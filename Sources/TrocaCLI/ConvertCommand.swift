@@ -31,6 +31,7 @@ enum ConvertCommand: Command {
         kind by its length (11: CPF, 14: CNPJ), its punctuation is dropped and a CNPJ's letters
         are written in uppercase (12.abc.345/01de-35 → 12ABC34501DE35, as troca import reads it). Reading, a code the
         layout does not list is written as it is and reported (convert.enum, a warning).
+        Writing, *_cents must be integer centavos ("100" is refused: convert.field).
         JSONL in UTF-16 with a byte order mark is read.
 
         A line or record that cannot be converted is reported on stderr with its line (and the

@@ -1,0 +1,33 @@
+import Foundation
+import Testing
+
+/// `troca convert --to flat` writes only what `troca convert` (and `troca import`) read back as
+/// the record given: money as integer centavos, UFs and events as the data model has them, and
+/// nothing invented for a field left out; its messages show a control character by its code.
+@Suite struct ConvertWritesAsReadTests {
+    static func toFlat(_ layout: String, _ lines: [String]) -> RunResult {
+        troca(["convert", "--layout", layout, "--to", "flat"], stdin: Array(lines.map { $0 + "\n" }.joined().utf8))
+    }
+
+    static func column(of value: String, in line: String) -> Int {
+        line.utf8.count - line[line.range(of: value)!.lowerBound...].utf8.count + 1
+    }
+
+    /// `"amount_cents":"100"` was written as 100; `export csv` refuses it (export.cents), and so
+    /// does convert now, at the value's column, naming the field.
+    @Test func centsGivenAsAStringAreRefused() {
+        let title = #"{"record":"title","document_number":"M","amount_cents":"100"}"#
+        let event = #"{"record":"event","event":"paid","paid_cents":"100","fee_cents":5}"#
+        let r = Self.toFlat("erp/titulos-abertos", [title])
+        #expect(r.status == .dataError && r.stdout.isEmpty)
+        #expect(
+            r.stderrText.contains(
+                #"-:1:\#(Self.column(of: "\"100\"", in: title)): error: [convert.field] amount_cents: expected integer centavos for valor 9(13)V99, found the string "100""#
+            ), "\(r.stderrText)")
+        let e = Self.toFlat("erp/baixas", [event])
+        #expect(e.status == .dataError && e.stderrText.contains("[convert.field] paid_cents: expected integer centavos for valor_pago"), "\(e.stderrText)")
+        // Digits given as a string in a field of digits (not centavos) are still taken.
+        let digits = Self.toFlat("erp/titulos-abertos", [#"{"record":"title","document_number":"M","nosso_numero":"123","amount_cents":100}"#])
+        #expect(digits.status == .ok, "\(digits.stderrText)")
+    }
+}
