@@ -112,6 +112,9 @@ public struct FlatEncoder {
     /// Whether `document` fields are checked by check digit (`troca convert`), and a missing
     /// `…document_type` written from the document's length.
     let checksDocuments: Bool
+    /// Whether an absent amount (`9(n)V99`) or count (`format: int`) is written blank, as the
+    /// reader reads absent, rather than zeros (`troca convert`: a round trip invents no 0).
+    let blanksAbsentAmounts: Bool
     /// Each record's fields' `…document_type` sibling for a `document` field, and the reverse
     /// (the field's own index when it has none).
     let typeFields: [[Int]]
@@ -121,9 +124,11 @@ public struct FlatEncoder {
     /// `document` field must hold a CPF (11 digits) or a CNPJ (14 characters, alphanumeric
     /// accepted) of the kind its `…document_type` sibling says, and a sibling left out is
     /// written as the document's kind (11 characters a CPF, 14 a CNPJ).
-    public init(layout: CompiledLayout, checksDocuments: Bool = false) {
+    /// `blanksAbsentAmounts` writes an absent amount or count blank rather than zeros.
+    public init(layout: CompiledLayout, checksDocuments: Bool = false, blanksAbsentAmounts: Bool = false) {
         self.layout = layout
         self.checksDocuments = checksDocuments
+        self.blanksAbsentAmounts = blanksAbsentAmounts
         var types: [[Int]] = []
         var documents: [[Int]] = []
         for r in layout.records {
@@ -257,7 +262,16 @@ public struct FlatEncoder {
         let length = field.length
         guard let node else {
             if let d = field.defaultValue { return try fit(Array(d.utf8), field, numeric: numeric) }
-            return [UInt8](repeating: numeric ? 0x30 : 0x20, count: length)
+            // Absent, written as the reader reads absent (blank): an enum's zeros would be a code
+            // none of its values has (read back as "0" with convert.enum), and, with
+            // `blanksAbsentAmounts`, an amount's zeros an amount of 0 the record never had.
+            let blank: Bool
+            switch field.format {
+            case .enumeration: blank = true
+            case .units, .int: blank = blanksAbsentAmounts
+            default: blank = false
+            }
+            return [UInt8](repeating: numeric && !blank ? 0x30 : 0x20, count: length)
         }
         let kind = tape[node].kind
         let path = field.to ?? field.name

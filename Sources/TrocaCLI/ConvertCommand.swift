@@ -32,6 +32,7 @@ enum ConvertCommand: Command {
         are written in uppercase (12.abc.345/01de-35 → 12ABC34501DE35, as troca import reads it). Reading, a code the
         layout does not list is written as it is and reported (convert.enum, a warning).
         Writing, *_cents must be integer centavos ("100" is refused: convert.field).
+        An absent enum, amount or count is written blank, which reads back absent.
         JSONL in UTF-16 with a byte order mark is read.
 
         A line or record that cannot be converted is reported on stderr with its line (and the
@@ -105,7 +106,7 @@ enum ConvertCommand: Command {
             }
             for d in normalizer.finish() { sink.report(d) }
         } else {
-            let encoder = FlatEncoder(layout: layout, checksDocuments: true)
+            let encoder = FlatEncoder(layout: layout, checksDocuments: true, blanksAbsentAmounts: true)
             var tape = JSONTape()
             var lineBytes: [UInt8] = []
             // Free text cut to its field (names, addresses), per path: how often, and the first line.
