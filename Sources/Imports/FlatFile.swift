@@ -75,7 +75,8 @@ public final class FlatDecoder {
 extension FlatDecoder {
     /// Why a `document` field's bytes are not a valid CPF or CNPJ, or nil (also when blank or
     /// all zeros: no document). A type byte `1` asks for a CPF (zero-padded to the field), `2`
-    /// for a CNPJ; another type, or none, for either.
+    /// for a CNPJ; another type, or none, for the kind its length says, blanks trimmed (11
+    /// characters a CPF, 14 a CNPJ), as `FlatEncoder` checks the document emitted.
     static func documentProblem(_ field: CompiledField, in record: UnsafeBufferPointer<UInt8>) -> String? {
         var bytes = Array(record[field.start..<field.end])
         while let b = bytes.last, b == 0x20 || b == 0 { bytes.removeLast() }
@@ -96,7 +97,12 @@ extension FlatDecoder {
         case UInt8(ascii: "2"):
             return cnpj ? nil : "expected a CNPJ (14 characters, check digits matching) as the type 2 says, found \(found)"
         default:
-            return cpf || cnpj ? nil : "expected a CPF (11 digits) or a CNPJ (14 characters) with matching check digits, found \(found)"
+            // No type to go by: the document is emitted as the field holds it, zeros and all, and
+            // `--to flat` reads that back by its length (11 a CPF, 14 a CNPJ): so it is checked here.
+            let valid = bytes.count == 11 ? BrazilianDocument.isValidCPF(bytes) : BrazilianDocument.isValidCNPJ(bytes)
+            return valid
+                ? nil
+                : "expected a CPF (11 characters) or a CNPJ (14) with matching check digits by its length, as no type 1 or 2 says which, found \(found)"
         }
     }
 }

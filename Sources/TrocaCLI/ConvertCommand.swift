@@ -27,7 +27,8 @@ enum ConvertCommand: Command {
                                 skipped and counted
 
         A CPF/CNPJ is checked by its check digits both ways, of the kind the document type
-        says (convert.document); writing, a record without document_type gets the document's
+        says, or without a type 1 or 2 by its length (11: CPF, 14: CNPJ) (convert.document);
+        writing, a record without document_type gets the document's
         kind by its length (11: CPF, 14: CNPJ), its punctuation is dropped and a CNPJ's letters
         are written in uppercase (12.abc.345/01de-35 → 12ABC34501DE35, as troca import reads it). Reading, a code the
         layout does not list is written as it is and reported (convert.enum, a warning).

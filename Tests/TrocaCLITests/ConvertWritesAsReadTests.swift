@@ -60,4 +60,35 @@ import Testing
         #expect(title.count == 222)
         #expect(title[49..<65].allSatisfy { $0 == 0x20 }, "valor and tipo_inscricao_sacado blank")
     }
+
+    /// Reading, a document whose type is none of 1 and 2 was taken when it was a CPF
+    /// zero-padded to the field or a CNPJ; it is emitted with its zeros, so `--to flat` checked
+    /// it as a CNPJ (14 characters) and refused it. It is now checked by its length when read,
+    /// as writing checks it: the line is rejected, not written with an enum warning only.
+    @Test func aDocumentOfAnUnknownTypeIsCheckedByItsLength() throws {
+        let base = try #require(
+            try String(contentsOfFile: repoRoot + "/Fixtures/convert/0002-titles-jsonl-to-flat/expout", encoding: .utf8)
+                .split(separator: "\r\n").first.map(String.init))
+        func line(type: String, document: String) -> String {
+            let b = Array(base)
+            return String(b[0..<64]) + type + document + String(b[79...]) + "\r\n"
+        }
+        let refused = troca(["convert", "--layout", "erp/titulos-abertos"], stdin: Array(line(type: "9", document: "00052998224725").utf8))
+        #expect(refused.status == .dataError && refused.stdout.isEmpty)
+        #expect(refused.stderrText.contains("-:1:66: error: [convert.document] expected a CPF (11 characters) or a CNPJ (14)"), "\(refused.stderrText)")
+        for (type, document) in [("9", "11222333000181"), ("9", "52998224725   "), (" ", "12ABC34501DE35")] {
+            let read = troca(["convert", "--layout", "erp/titulos-abertos"], stdin: Array(line(type: type, document: document).utf8))
+            #expect(read.status == .ok, "\(read.stderrText)")
+            let payer = try #require(read.records.first?["payer"] as? [String: Any])
+            #expect(payer["document"] as? String == document.trimmingCharacters(in: .whitespaces))
+            // What is read writes back (a type 9 has no name to write: left out, the document's kind is).
+            var again = read.records[0]
+            var p = payer
+            p["document_type"] = nil
+            again["payer"] = p
+            let json = String(decoding: try JSONSerialization.data(withJSONObject: again), as: UTF8.self)
+            let back = Self.toFlat("erp/titulos-abertos", [json])
+            #expect(back.status == .ok, "\(back.stderrText)")
+        }
+    }
 }
