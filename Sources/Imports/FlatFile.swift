@@ -342,6 +342,13 @@ public struct FlatEncoder {
         case .integer: text = String(tape[node].value)
         default: throw ParseProblem("\(path): expected text for \(field.name)")
         }
+        // A UF as `troca import` reads one: two letters of a federative unit, written uppercase.
+        if kind == .string, let to = field.to, to == "state" || to.hasSuffix(".state") {
+            switch tape.bytes(node).withUnsafeBufferPointer({ CellParsers.uf($0) }) {
+            case .success(let uf): return try fit(uf, field, numeric: false)
+            case .failure(let p): throw ParseProblem("\(path): \(p.message) for \(field.name)")
+            }
+        }
         // Printable ASCII is already its own folding (and Foundation's folding is costly).
         let ascii =
             text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) ? text : text.folding(options: [.diacriticInsensitive, .widthInsensitive], locale: nil)

@@ -34,6 +34,7 @@ enum ConvertCommand: Command {
         layout does not list is written as it is and reported (convert.enum, a warning).
         Writing, *_cents must be integer centavos ("100" is refused: convert.field).
         An absent enum, amount or count is written blank, which reads back absent.
+        A state must be a UF, written uppercase as troca import writes it (convert.field).
         JSONL in UTF-16 with a byte order mark is read.
 
         A line or record that cannot be converted is reported on stderr with its line (and the

@@ -91,4 +91,17 @@ import Testing
             #expect(back.status == .ok, "\(back.stderrText)")
         }
     }
+
+    /// `"state":"mg"` was written as `mg`; import uppercases a UF and refuses what is none.
+    @Test func aStateIsAUF() {
+        let good = Self.toFlat("erp/titulos-abertos", [#"{"record":"title","document_number":"M","payer":{"address":{"state":"mg"}}}"#])
+        #expect(good.status == .ok && Array(good.stdout)[199..<201].elementsEqual(Array("MG".utf8)), "\(good.stdoutText)")
+        let line = #"{"record":"title","document_number":"M","payer":{"address":{"state":"XX"}}}"#
+        let bad = Self.toFlat("erp/titulos-abertos", [line])
+        #expect(bad.status == .dataError && bad.stdout.isEmpty)
+        #expect(
+            bad.stderrText.contains(
+                #"-:1:\#(Self.column(of: "\"XX\"", in: line)): error: [convert.field] payer.address.state: expected a UF (SP, RJ, MG…), found "XX" for uf_sacado"#
+            ), "\(bad.stderrText)")
+    }
 }
