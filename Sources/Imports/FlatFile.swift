@@ -62,7 +62,7 @@ public final class FlatDecoder {
             let known = field.enumMap.map { String(decoding: $0.raw, as: UTF8.self) }.joined(separator: ", ")
             report(
                 Diagnostic(
-                    .warning, "convert.enum", "\"\(text)\" in \(field.name) is none of the layout's values (\(known)): emitted as it is",
+                    .warning, "convert.enum", "\(CellParsers.quote(Array(text.utf8))) in \(field.name) is none of the layout's values (\(known)): emitted as it is",
                     file: file, line: line, column: field.column))
         }
         out.append(prefixes[r])
@@ -246,7 +246,7 @@ public struct FlatEncoder {
         guard tape[node].kind == .string else { return }  // `value` says what it expected
         let bytes = FlatEncoder.document(tape.bytes(node))
         let path = field.to ?? field.name
-        let found = "found \"\(tape.string(node))\""
+        let found = "found \(CellParsers.quote(tape.bytes(node)))"
         switch kind {
         case "cpf":
             guard BrazilianDocument.isValidCPF(bytes) else {
@@ -302,7 +302,7 @@ public struct FlatEncoder {
             if kind == .string { JSONBytes.appendString(tape.string(node), to: &json) }
             guard let entry = field.enumMap.first(where: { $0.json == json }) else {
                 let known = field.enumMap.map { String(decoding: $0.json, as: UTF8.self) }.joined(separator: ", ")
-                throw ParseProblem("\(path): expected one of \(known) for \(field.name), found \(kind == .string ? "\"\(tape.string(node))\"" : "a \(kind)")")
+                throw ParseProblem("\(path): expected one of \(known) for \(field.name), found \(kind == .string ? CellParsers.quote(tape.bytes(node)) : "a \(kind)")")
             }
             return try fit(entry.raw, field, numeric: numeric)
         default:
@@ -326,7 +326,7 @@ public struct FlatEncoder {
                 guard !digits.isEmpty,
                     digits.allSatisfy({ ($0 >= 48 && $0 <= 57) || (document && $0 >= 65 && $0 <= 90) })
                 else {
-                    throw ParseProblem("\(path): expected \(document ? "a CPF/CNPJ" : "digits") for \(field.name) \(field.picture.text), found \"\(tape.string(node))\"")
+                    throw ParseProblem("\(path): expected \(document ? "a CPF/CNPJ" : "digits") for \(field.name) \(field.picture.text), found \(CellParsers.quote(tape.bytes(node)))")
                 }
             default:
                 throw ParseProblem("\(path): expected a number for \(field.name) \(field.picture.text)")
@@ -353,7 +353,12 @@ public struct FlatEncoder {
         let ascii =
             text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) ? text : text.folding(options: [.diacriticInsensitive, .widthInsensitive], locale: nil)
         guard ascii.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else {
-            throw ParseProblem("\(path): \"\(text)\" has characters that have no ASCII form for \(field.name)")
+            // Name the first character that has none (a control, a letter of another script).
+            let bad = text.unicodeScalars.first { s in
+                String(s).folding(options: [.diacriticInsensitive, .widthInsensitive], locale: nil).utf8.contains { $0 < 0x20 || $0 >= 0x7F }
+            }
+            let named = bad.map { s in CellParsers.isInvisible(s) ? CellParsers.code(s) : "\"\(s)\" (\(CellParsers.code(s)))" } ?? "a character"
+            throw ParseProblem("\(path): \(CellParsers.quote(Array(text.utf8))) has \(named), which has no ASCII form, for \(field.name)")
         }
         var bytes = Array(ascii.utf8)
         if bytes.count > length, FlatEncoder.mayCut(field) {
@@ -380,7 +385,7 @@ public struct FlatEncoder {
         let length = field.length
         guard bytes.count <= length else {
             throw ParseProblem(
-                "\(field.to ?? field.name): \"\(String(decoding: bytes, as: UTF8.self))\" is longer than \(field.name) \(field.picture.text) (\(length) bytes)")
+                "\(field.to ?? field.name): \(CellParsers.quote(bytes)) is longer than \(field.name) \(field.picture.text) (\(length) bytes)")
         }
         let pad = [UInt8](repeating: numeric ? 0x30 : 0x20, count: length - bytes.count)
         return numeric ? pad + bytes : bytes + pad

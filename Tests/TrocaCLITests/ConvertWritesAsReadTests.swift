@@ -104,4 +104,24 @@ import Testing
                 #"-:1:\#(Self.column(of: "\"XX\"", in: line)): error: [convert.field] payer.address.state: expected a UF (SP, RJ, MG…), found "XX" for uf_sacado"#
             ), "\(bad.stderrText)")
     }
+
+    /// A value with a line break split its diagnostic over two lines of stderr, and one with a
+    /// control character embedded it raw, saying the whole value had no ASCII form: each
+    /// diagnostic is one line, the control shown by its code and named.
+    @Test func messagesShowControlCharactersByTheirCode() {
+        let lines = [
+            #"{"record":"title","document_number":"M","payer":{"name":"x\ny"}}"#,
+            #"{"record":"title","document_number":"N","payer":{"name":"ÇÃO\u0001|"}}"#,
+            #"{"record":"title","document_number":"O\u0007"}"#,
+            #"{"record":"title","document_number":"P","payer":{"document_type":"c\tpf"}}"#,
+        ]
+        let r = Self.toFlat("erp/titulos-abertos", lines)
+        let said = r.stderrText.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(said.count == 6 && said.last == "", "\(r.stderrText)")
+        #expect(said.allSatisfy { $0.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value != 0x7F } }, "\(r.stderrText)")
+        #expect(said[0].contains(#"payer.name: "x<U+000A>y" has U+000A, which has no ASCII form, for nome_sacado"#), "\(said[0])")
+        #expect(said[1].contains(#"payer.name: "ÇÃO<U+0001>|" has U+0001, which has no ASCII form, for nome_sacado"#), "\(said[1])")
+        #expect(said[2].contains(#"document_number: "O<U+0007>" has U+0007"#), "\(said[2])")
+        #expect(said[3].contains(#"found "c<U+0009>pf""#), "\(said[3])")
+    }
 }
