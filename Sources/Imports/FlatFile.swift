@@ -349,6 +349,12 @@ public struct FlatEncoder {
             case .failure(let p): throw ParseProblem("\(path): \(p.message) for \(field.name)")
             }
         }
+        // An event record's `event` is one of the normalised events `cnab parse` writes (the
+        // ERP acts on them: erp/baixas' ocorrência), not any text.
+        if kind == .string, field.to == "event", !CodeTable.events.contains(tape.string(node)) {
+            let known = CodeTable.events.sorted().joined(separator: ", ")
+            throw ParseProblem("\(path): expected one of the events \(known) for \(field.name), found \(CellParsers.quote(tape.bytes(node)))")
+        }
         // Printable ASCII is already its own folding (and Foundation's folding is costly).
         let ascii =
             text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) ? text : text.folding(options: [.diacriticInsensitive, .widthInsensitive], locale: nil)

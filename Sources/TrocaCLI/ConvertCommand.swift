@@ -35,6 +35,8 @@ enum ConvertCommand: Command {
         Writing, *_cents must be integer centavos ("100" is refused: convert.field).
         An absent enum, amount or count is written blank, which reads back absent.
         A state must be a UF, written uppercase as troca import writes it (convert.field).
+        An event's event must be one of registered, rejected, paid, written_off, changed,
+        protested, fee, other (convert.field).
         JSONL in UTF-16 with a byte order mark is read.
 
         A line or record that cannot be converted is reported on stderr with its line (and the

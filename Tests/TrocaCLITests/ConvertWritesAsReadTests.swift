@@ -105,6 +105,18 @@ import Testing
             ), "\(bad.stderrText)")
     }
 
+    /// erp/baixas' ocorrência took any text; it takes the normalised events only.
+    @Test func anEventIsOneOfTheNormalisedEvents() {
+        let events = ["registered", "rejected", "paid", "written_off", "changed", "protested", "fee", "other"]
+        let good = Self.toFlat("erp/baixas", events.map { #"{"record":"event","event":"\#($0)"}"# })
+        #expect(good.status == .ok && good.stdout.count == 8 * 122, "\(good.stderrText)")
+        let bad = Self.toFlat("erp/baixas", [#"{"record":"event","event":"bogus_event"}"#, #"{"record":"event","event":"Paid"}"#])
+        #expect(bad.status == .dataError && bad.stdout.isEmpty)
+        #expect(bad.stderrText.contains(#"-:1:27: error: [convert.field] event: expected one of the events "#), "\(bad.stderrText)")
+        #expect(bad.stderrText.contains(#"for ocorrencia, found "bogus_event""#))
+        #expect(bad.stderrText.contains("read 2 lines: 0 written, 2 rejected, 0 skipped"))
+    }
+
     /// A value with a line break split its diagnostic over two lines of stderr, and one with a
     /// control character embedded it raw, saying the whole value had no ASCII form: each
     /// diagnostic is one line, the control shown by its code and named.
