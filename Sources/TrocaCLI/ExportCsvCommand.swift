@@ -25,7 +25,8 @@ enum ExportCsvCommand: Command {
         and a map naming the same columns.
 
         A line that is not a JSON object (export.json), whose *_cents column holds anything
-        but integer centavos (export.cents: 1.5, "100"), or whose column holds text with a NUL
+        but integer centavos of at most 17 digits (export.cents: 1.5, "100", or more than
+        troca import reads back: 999999999999999.99), or whose column holds text with a NUL
         character (export.nul: "a\\u0000b", which no CSV file carries as text and troca import
         refuses as binary), is reported and rejected (exit 65), the other records written;
         its column is the value's byte in the line; blank lines and,
