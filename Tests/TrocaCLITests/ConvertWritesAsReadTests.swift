@@ -136,4 +136,18 @@ import Testing
         #expect(said[2].contains(#"document_number: "O<U+0007>" has U+0007"#), "\(said[2])")
         #expect(said[3].contains(#"found "c<U+0009>pf""#), "\(said[3])")
     }
+
+    /// Reading, a field with a control byte said so with the raw byte in the message (a date
+    /// `10<0x01>42026`): the byte is shown by its code, as writing shows one.
+    @Test func readingMessagesShowControlBytesByTheirCode() throws {
+        let base = try #require(
+            try String(contentsOfFile: repoRoot + "/Fixtures/convert/0002-titles-jsonl-to-flat/expout", encoding: .utf8)
+                .split(separator: "\r\n").first.map(String.init))
+        var bytes = Array(base.utf8)
+        bytes[43] = 0x01  // data_vencimento, 42-49
+        let r = troca(["convert", "--layout", "erp/titulos-abertos"], stdin: bytes + [0x0D, 0x0A])
+        #expect(r.status == .dataError)
+        #expect(r.stderrText.contains(#"-:1:42: error: [convert.date] invalid date "10<U+0001>42026" in data_vencimento (DDMMAAAA)"#), "\(r.stderrText)")
+        #expect(!r.stderr.contains(0x01))
+    }
 }
