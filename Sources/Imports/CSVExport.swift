@@ -57,7 +57,7 @@ public struct CSVExport: Sendable {
                 }
             case .number:
                 let text = Array(tape.bytes(node))
-                // Centavos beyond 18 digits are still an amount (written from their digits).
+                // Centavos beyond 18 digits, written from their digits (`problem` refuses them first).
                 if last.hasSuffix("_cents"), let formatted = amount(digits: text) {
                     cell(formatted, text: false, into: &out)
                 } else {
@@ -81,7 +81,8 @@ public struct CSVExport: Sendable {
 
     /// Why the object at node 0 of `tape` cannot be exported, column by column: a `*_cents`
     /// value that is not integer centavos (`1.5`, `1e2`, `"100"`, `true`: `export.cents`), which
-    /// a spreadsheet would show, and `troca import` read back, as another amount; a string with
+    /// a spreadsheet would show, and `troca import` read back, as another amount, or that has
+    /// more than 17 digits (`export.cents`: `troca import` would refuse it); a string with
     /// a NUL character (`"a\u0000b"`: `export.nul`), which no CSV cell carries as text (`troca
     /// import` refuses a file with a NUL byte as binary, `csv.binary`, and so do spreadsheets).
     /// Returns the first, with its code and the value's node.
@@ -90,10 +91,24 @@ public struct CSVExport: Sendable {
             guard let node = CSVExport.find(path, in: tape) else { continue }
             let kind = tape[node].kind
             if path.last?.hasSuffix("_cents") == true {
-                if kind == .null || kind == .integer { continue }
-                if kind == .number, amount(digits: Array(tape.bytes(node))) != nil { continue }
+                if kind == .null { continue }
                 var found: [UInt8] = []
                 tape.value(at: node).write(to: &found)
+                // Beyond 17 digits an amount does not read back (`CellParsers.amount` refuses it).
+                let large: Bool
+                switch kind {
+                case .integer: large = tape[node].value.magnitude > CSVExport.maxCents
+                case .number where amount(digits: Array(tape.bytes(node))) != nil: large = true
+                default: large = false
+                }
+                if kind == .integer && !large { continue }
+                if large {
+                    return (
+                        "export.cents",
+                        "\(columns[i]) holds \(String(decoding: found, as: UTF8.self)) centavos, more than the 17 digits troca import reads back in an amount: the record is not exported",
+                        node
+                    )
+                }
                 return ("export.cents", "expected integer centavos in \(columns[i]), found \(String(decoding: found, as: UTF8.self))", node)
             }
             if kind == .string, tape.bytes(node).contains(0) {
@@ -105,6 +120,15 @@ public struct CSVExport: Sendable {
             }
         }
         return nil
+    }
+
+    /// The largest centavos exported (17 digits, 999999999999999.99): `troca import` reads no
+    /// longer amount, and a file it cannot read back is not written.
+    public static let maxCents: UInt64 = 99_999_999_999_999_999
+
+    /// Whether the object at node 0 of `tape` has column `i` (a `null` counts).
+    public func has(column i: Int, in tape: JSONTape) -> Bool {
+        CSVExport.find(paths[i], in: tape) != nil
     }
 
     /// The node at a dotted path from the root object, or nil.

@@ -16,7 +16,7 @@ public enum BrazilianDocument {
         public var message: String
     }
 
-    /// Reads a CPF or CNPJ written with or without punctuation (`.`, `/`, `-`, blanks):
+    /// Reads a CPF or CNPJ written with or without punctuation (`.`, `/`, `-`; not blanks):
     /// returns its kind and its characters (letters uppercased), or the reason it is not one.
     public static func parse<C: Collection>(_ text: C) -> Result<(Kind, [UInt8]), Problem> where C.Element == UInt8 {
         let bytes = Array(text)
@@ -44,7 +44,7 @@ public enum BrazilianDocument {
             case _ where DocumentText.isPunctuation(b): continue
             default:
                 out.truncate(to: mark)
-                let found = CellParsers.character(in: text, at: k)
+                let found = b == 0x20 ? "a blank (U+0020 SPACE) between its characters" : CellParsers.character(in: text, at: k)
                 return .failure(Problem(message: "expected a CPF or CNPJ (digits, A-Z, and . / - only), found \(found)"))
             }
         }

@@ -62,7 +62,7 @@ public final class FlatDecoder {
             let known = field.enumMap.map { String(decoding: $0.raw, as: UTF8.self) }.joined(separator: ", ")
             report(
                 Diagnostic(
-                    .warning, "convert.enum", "\"\(text)\" in \(field.name) is none of the layout's values (\(known)): emitted as it is",
+                    .warning, "convert.enum", "\(CellParsers.quote(Array(text.utf8))) in \(field.name) is none of the layout's values (\(known)): emitted as it is",
                     file: file, line: line, column: field.column))
         }
         out.append(prefixes[r])
@@ -75,7 +75,8 @@ public final class FlatDecoder {
 extension FlatDecoder {
     /// Why a `document` field's bytes are not a valid CPF or CNPJ, or nil (also when blank or
     /// all zeros: no document). A type byte `1` asks for a CPF (zero-padded to the field), `2`
-    /// for a CNPJ; another type, or none, for either.
+    /// for a CNPJ; another type, or none, for the kind its length says, blanks trimmed (11
+    /// characters a CPF, 14 a CNPJ), as `FlatEncoder` checks the document emitted.
     static func documentProblem(_ field: CompiledField, in record: UnsafeBufferPointer<UInt8>) -> String? {
         var bytes = Array(record[field.start..<field.end])
         while let b = bytes.last, b == 0x20 || b == 0 { bytes.removeLast() }
@@ -96,7 +97,12 @@ extension FlatDecoder {
         case UInt8(ascii: "2"):
             return cnpj ? nil : "expected a CNPJ (14 characters, check digits matching) as the type 2 says, found \(found)"
         default:
-            return cpf || cnpj ? nil : "expected a CPF (11 digits) or a CNPJ (14 characters) with matching check digits, found \(found)"
+            // No type to go by: the document is emitted as the field holds it, zeros and all, and
+            // `--to flat` reads that back by its length (11 a CPF, 14 a CNPJ): so it is checked here.
+            let valid = bytes.count == 11 ? BrazilianDocument.isValidCPF(bytes) : BrazilianDocument.isValidCNPJ(bytes)
+            return valid
+                ? nil
+                : "expected a CPF (11 characters) or a CNPJ (14) with matching check digits by its length, as no type 1 or 2 says which, found \(found)"
         }
     }
 }
@@ -112,6 +118,9 @@ public struct FlatEncoder {
     /// Whether `document` fields are checked by check digit (`troca convert`), and a missing
     /// `…document_type` written from the document's length.
     let checksDocuments: Bool
+    /// Whether an absent amount (`9(n)V99`) or count (`format: int`) is written blank, as the
+    /// reader reads absent, rather than zeros (`troca convert`: a round trip invents no 0).
+    let blanksAbsentAmounts: Bool
     /// Each record's fields' `…document_type` sibling for a `document` field, and the reverse
     /// (the field's own index when it has none).
     let typeFields: [[Int]]
@@ -121,9 +130,11 @@ public struct FlatEncoder {
     /// `document` field must hold a CPF (11 digits) or a CNPJ (14 characters, alphanumeric
     /// accepted) of the kind its `…document_type` sibling says, and a sibling left out is
     /// written as the document's kind (11 characters a CPF, 14 a CNPJ).
-    public init(layout: CompiledLayout, checksDocuments: Bool = false) {
+    /// `blanksAbsentAmounts` writes an absent amount or count blank rather than zeros.
+    public init(layout: CompiledLayout, checksDocuments: Bool = false, blanksAbsentAmounts: Bool = false) {
         self.layout = layout
         self.checksDocuments = checksDocuments
+        self.blanksAbsentAmounts = blanksAbsentAmounts
         var types: [[Int]] = []
         var documents: [[Int]] = []
         for r in layout.records {
@@ -235,7 +246,7 @@ public struct FlatEncoder {
         guard tape[node].kind == .string else { return }  // `value` says what it expected
         let bytes = FlatEncoder.document(tape.bytes(node))
         let path = field.to ?? field.name
-        let found = "found \"\(tape.string(node))\""
+        let found = "found \(CellParsers.quote(tape.bytes(node)))"
         switch kind {
         case "cpf":
             guard BrazilianDocument.isValidCPF(bytes) else {
@@ -257,7 +268,16 @@ public struct FlatEncoder {
         let length = field.length
         guard let node else {
             if let d = field.defaultValue { return try fit(Array(d.utf8), field, numeric: numeric) }
-            return [UInt8](repeating: numeric ? 0x30 : 0x20, count: length)
+            // Absent, written as the reader reads absent (blank): an enum's zeros would be a code
+            // none of its values has (read back as "0" with convert.enum), and, with
+            // `blanksAbsentAmounts`, an amount's zeros an amount of 0 the record never had.
+            let blank: Bool
+            switch field.format {
+            case .enumeration: blank = true
+            case .units, .int: blank = blanksAbsentAmounts
+            default: blank = false
+            }
+            return [UInt8](repeating: numeric && !blank ? 0x30 : 0x20, count: length)
         }
         let kind = tape[node].kind
         let path = field.to ?? field.name
@@ -282,7 +302,7 @@ public struct FlatEncoder {
             if kind == .string { JSONBytes.appendString(tape.string(node), to: &json) }
             guard let entry = field.enumMap.first(where: { $0.json == json }) else {
                 let known = field.enumMap.map { String(decoding: $0.json, as: UTF8.self) }.joined(separator: ", ")
-                throw ParseProblem("\(path): expected one of \(known) for \(field.name), found \(kind == .string ? "\"\(tape.string(node))\"" : "a \(kind)")")
+                throw ParseProblem("\(path): expected one of \(known) for \(field.name), found \(kind == .string ? CellParsers.quote(tape.bytes(node)) : "a \(kind)")")
             }
             return try fit(entry.raw, field, numeric: numeric)
         default:
@@ -291,6 +311,9 @@ public struct FlatEncoder {
         if numeric {
             let digits: [UInt8]
             switch kind {
+            case .string where field.format == .units && path.hasSuffix("_cents"):
+                // Money is integer centavos: "100" is text, as `export csv` says (export.cents).
+                throw ParseProblem("\(path): expected integer centavos for \(field.name) \(field.picture.text), found the string \(CellParsers.quote(Array(tape.bytes(node))))")
             case .integer:
                 let v = tape[node].value
                 guard v >= 0 else { throw ParseProblem("\(path): a negative value (\(v)) does not fit \(field.name) \(field.picture.text)") }
@@ -303,7 +326,7 @@ public struct FlatEncoder {
                 guard !digits.isEmpty,
                     digits.allSatisfy({ ($0 >= 48 && $0 <= 57) || (document && $0 >= 65 && $0 <= 90) })
                 else {
-                    throw ParseProblem("\(path): expected \(document ? "a CPF/CNPJ" : "digits") for \(field.name) \(field.picture.text), found \"\(tape.string(node))\"")
+                    throw ParseProblem("\(path): expected \(document ? "a CPF/CNPJ" : "digits") for \(field.name) \(field.picture.text), found \(CellParsers.quote(tape.bytes(node)))")
                 }
             default:
                 throw ParseProblem("\(path): expected a number for \(field.name) \(field.picture.text)")
@@ -319,11 +342,29 @@ public struct FlatEncoder {
         case .integer: text = String(tape[node].value)
         default: throw ParseProblem("\(path): expected text for \(field.name)")
         }
+        // A UF as `troca import` reads one: two letters of a federative unit, written uppercase.
+        if kind == .string, let to = field.to, to == "state" || to.hasSuffix(".state") {
+            switch tape.bytes(node).withUnsafeBufferPointer({ CellParsers.uf($0) }) {
+            case .success(let uf): return try fit(uf, field, numeric: false)
+            case .failure(let p): throw ParseProblem("\(path): \(p.message) for \(field.name)")
+            }
+        }
+        // An event record's `event` is one of the normalised events `cnab parse` writes (the
+        // ERP acts on them: erp/baixas' ocorrência), not any text.
+        if kind == .string, field.to == "event", !CodeTable.events.contains(tape.string(node)) {
+            let known = CodeTable.events.sorted().joined(separator: ", ")
+            throw ParseProblem("\(path): expected one of the events \(known) for \(field.name), found \(CellParsers.quote(tape.bytes(node)))")
+        }
         // Printable ASCII is already its own folding (and Foundation's folding is costly).
         let ascii =
             text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) ? text : text.folding(options: [.diacriticInsensitive, .widthInsensitive], locale: nil)
         guard ascii.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else {
-            throw ParseProblem("\(path): \"\(text)\" has characters that have no ASCII form for \(field.name)")
+            // Name the first character that has none (a control, a letter of another script).
+            let bad = text.unicodeScalars.first { s in
+                String(s).folding(options: [.diacriticInsensitive, .widthInsensitive], locale: nil).utf8.contains { $0 < 0x20 || $0 >= 0x7F }
+            }
+            let named = bad.map { s in CellParsers.isInvisible(s) ? CellParsers.code(s) : "\"\(s)\" (\(CellParsers.code(s)))" } ?? "a character"
+            throw ParseProblem("\(path): \(CellParsers.quote(Array(text.utf8))) has \(named), which has no ASCII form, for \(field.name)")
         }
         var bytes = Array(ascii.utf8)
         if bytes.count > length, FlatEncoder.mayCut(field) {
@@ -350,7 +391,7 @@ public struct FlatEncoder {
         let length = field.length
         guard bytes.count <= length else {
             throw ParseProblem(
-                "\(field.to ?? field.name): \"\(String(decoding: bytes, as: UTF8.self))\" is longer than \(field.name) \(field.picture.text) (\(length) bytes)")
+                "\(field.to ?? field.name): \(CellParsers.quote(bytes)) is longer than \(field.name) \(field.picture.text) (\(length) bytes)")
         }
         let pad = [UInt8](repeating: numeric ? 0x30 : 0x20, count: length - bytes.count)
         return numeric ? pad + bytes : bytes + pad

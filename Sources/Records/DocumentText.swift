@@ -1,12 +1,14 @@
-/// How people write a CPF or CNPJ (`529.982.247-25`, `12.abc.345/01de-35`, `529 982 247 25`):
-/// its characters with `.`, `/`, `-` or blanks between them, letters in either case. One rule
-/// for every stage that takes a document: `troca import` reads it so, and `cnab write` and
-/// `convert --to flat` write it so (the punctuation dropped, letters uppercase).
+/// How people write a CPF or CNPJ (`529.982.247-25`, `12.abc.345/01de-35`): its characters with
+/// `.`, `/` or `-` between them, letters in either case. One rule for every stage that takes a
+/// document: `troca import` reads it so, and `cnab write` and `convert --to flat` write it so
+/// (the punctuation dropped, letters uppercase). A blank is no punctuation (`529 982 247 25` is
+/// refused, as docs/maps.md says and as a CEP `01310 100` is): two numbers pasted into one cell
+/// must not pass as one document.
 public enum DocumentText {
     /// Whether `b` is punctuation a written document may carry between its characters.
     @inlinable @inline(__always)
     public static func isPunctuation(_ b: UInt8) -> Bool {
-        b == 0x2E || b == 0x2F || b == 0x2D || b == 0x20
+        b == 0x2E || b == 0x2F || b == 0x2D
     }
 
     /// Whether any byte of `bytes` is punctuation.

@@ -27,10 +27,16 @@ enum ConvertCommand: Command {
                                 skipped and counted
 
         A CPF/CNPJ is checked by its check digits both ways, of the kind the document type
-        says (convert.document); writing, a record without document_type gets the document's
+        says, or without a type 1 or 2 by its length (11: CPF, 14: CNPJ) (convert.document);
+        writing, a record without document_type gets the document's
         kind by its length (11: CPF, 14: CNPJ), its punctuation is dropped and a CNPJ's letters
         are written in uppercase (12.abc.345/01de-35 → 12ABC34501DE35, as troca import reads it). Reading, a code the
         layout does not list is written as it is and reported (convert.enum, a warning).
+        Writing, *_cents must be integer centavos ("100" is refused: convert.field).
+        An absent enum, amount or count is written blank, which reads back absent.
+        A state must be a UF, written uppercase as troca import writes it (convert.field).
+        An event's event must be one of registered, rejected, paid, written_off, changed,
+        protested, fee, other (convert.field).
         JSONL in UTF-16 with a byte order mark is read.
 
         A line or record that cannot be converted is reported on stderr with its line (and the
@@ -104,7 +110,7 @@ enum ConvertCommand: Command {
             }
             for d in normalizer.finish() { sink.report(d) }
         } else {
-            let encoder = FlatEncoder(layout: layout, checksDocuments: true)
+            let encoder = FlatEncoder(layout: layout, checksDocuments: true, blanksAbsentAmounts: true)
             var tape = JSONTape()
             var lineBytes: [UInt8] = []
             // Free text cut to its field (names, addresses), per path: how often, and the first line.

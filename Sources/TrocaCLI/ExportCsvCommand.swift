@@ -25,15 +25,18 @@ enum ExportCsvCommand: Command {
         and a map naming the same columns.
 
         A line that is not a JSON object (export.json), whose *_cents column holds anything
-        but integer centavos (export.cents: 1.5, "100"), or whose column holds text with a NUL
+        but integer centavos of at most 17 digits (export.cents: 1.5, "100", or more than
+        troca import reads back: 999999999999999.99), or whose column holds text with a NUL
         character (export.nul: "a\\u0000b", which no CSV file carries as text and troca import
         refuses as binary), is reported and rejected (exit 65), the other records written;
         its column is the value's byte in the line; blank lines and,
         with --record, other records are skipped. The summary counts every line: read =
-        written + rejected + skipped.
+        written + rejected + skipped. A column that no record written has (not even as null) is
+        said at the end (export.column, a warning: a misspelt path, most likely).
 
         options:
-          --columns LIST      comma-separated dotted paths (required)
+          --columns LIST      comma-separated dotted paths (required; blanks around each
+                              are ignored, an empty one is a usage error)
           --excel-br          Excel pt-BR conventions (see above)
           --record NAME       only records whose "record" is NAME (others are counted as skipped)
           --output FILE       write here (atomically) instead of standard output
@@ -46,7 +49,10 @@ enum ExportCsvCommand: Command {
     static func run(_ args: Arguments, _ context: Context) throws -> ExitStatus {
         let io = context.io
         guard let list = args.value("columns") else { throw UsageError(message: "export csv needs --columns PATH[,PATH…]") }
-        let columns = list.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        // Blanks around a path are not part of it (`document_number, amount_cents`).
+        let columns = list.split(separator: ",", omittingEmptySubsequences: false).map {
+            String($0.drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed())
+        }
         guard !columns.contains(where: { $0.isEmpty || $0.hasPrefix(".") || $0.hasSuffix(".") || $0.contains("..") }) else {
             throw UsageError(message: "--columns: empty column path in \"\(list)\"")
         }
@@ -67,6 +73,8 @@ enum ExportCsvCommand: Command {
         var skipped = 0
         let input = JSONLInput(name: name, source: source)
         var refused = 0
+        // Columns that no record written has (null counts as having it): a typo, most likely.
+        var unmatched = Array(columns.indices)
         let sink = CnabRun.sink(context, rejects: nil)
         let counts = try input.forEachRecord(stage: "export", sink: sink) { tape, line, raw in
             if let only {
@@ -85,6 +93,8 @@ enum ExportCsvCommand: Command {
                 return true
             }
             output.withBuffer { export.row(tape, into: &$0) }
+            // A column no record has so far: is it in this one? (Once each is found, nothing.)
+            if !unmatched.isEmpty { unmatched.removeAll { export.has(column: $0, in: tape) } }
             // Rows end themselves (CRLF with --excel-br); count them without adding a newline.
             written += 1
             if output.buffer.count >= 256 << 10 { try output.cut() }
@@ -95,6 +105,14 @@ enum ExportCsvCommand: Command {
         let rejected = counts.malformed + refused
         skipped += counts.blank
         let read = written + rejected + skipped
+        if written > 0 {
+            for i in unmatched {
+                context.print(
+                    Diagnostic(
+                        .warning, "export.column",
+                        "no record written has \(columns[i]): its column is empty in every row (a misspelt path?)", file: name))
+            }
+        }
         try output.finish()
         io.say("export csv: \(name): read \(read) lines: \(written) written, \(rejected) rejected, \(skipped) skipped")
         try outputFile?.commit()

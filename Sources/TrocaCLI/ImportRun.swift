@@ -78,7 +78,9 @@ enum ImportRun {
                 return .dataError
             }
             if let p = reader.problem {
-                if let binary = reader.firstNUL {
+                // Binary data first: a control byte in the first line says what the file is
+                // better than the stray quote it may also hold.
+                if let binary = reader.firstNUL ?? reader.controlByte() {
                     context.print(binary.diagnostic(file: name))
                 } else {
                     context.print(Diagnostic(.error, p.code, "in the header: " + p.message, file: name, line: reader.line, column: p.column))

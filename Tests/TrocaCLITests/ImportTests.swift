@@ -174,6 +174,11 @@ import TrocaCLI
         let quote = troca(["import", "titles", "--map", repoRoot + "/maps/titulos.json", "hq.csv"], cwd: dir)
         #expect(quote.status == .dataError && quote.stderrText.contains("[csv.quote] in the header"))
         #expect(quote.stderrText.hasSuffix("import titles: hq.csv: read 0 rows: 0 written, 0 rejected, 0 skipped\n"), "\(quote.stderrText)")
+        // A first line with a control byte (and no NUL) is binary data too, even when it starts
+        // with a quote that a letter follows (it was csv.quote).
+        let quoted = troca(["import", "titles", "--map", repoRoot + "/maps/titulos.json", "-"], stdin: Array("\"a\"b\u{01};c\n".utf8))
+        #expect(quoted.status == .dataError)
+        #expect(quoted.stderrText.hasPrefix("troca: -:1:1: error: [csv.binary] a control byte 0x1"), "\(quoted.stderrText)")
     }
 
     /// Binary data whose first line reads as a header the map does not fit is `csv.binary`
