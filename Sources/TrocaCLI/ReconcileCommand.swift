@@ -62,6 +62,7 @@ enum ReconcileCommand: Command {
     ]
     static let flags: Set<String> = ["check"]
     static let required = ["agreements"]
+    static let inputOptions: Set<String> = ["agreements", "rules", "index", "holidays"]
 
     static func run(_ args: Arguments, _ context: Context) throws -> ExitStatus {
         let io = context.io

@@ -42,6 +42,7 @@ enum UpdateCommand: Command {
     static let valued: Set<String> = ["as-of", "rules", "index", "holidays", "output", "rejects", "max-rejects"]
     static let flags: Set<String> = []
     static let required = ["rules"]
+    static let inputOptions: Set<String> = ["rules", "index", "holidays"]
 
     static func run(_ args: Arguments, _ context: Context) throws -> ExitStatus {
         let io = context.io
