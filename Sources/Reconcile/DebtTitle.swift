@@ -9,7 +9,7 @@ public struct DebtTitle: Sendable, Hashable {
     public var documentNumber: String?
     /// Nosso número.
     public var nossoNumero: String?
-    /// The payer's CPF or CNPJ (`payer.document`).
+    /// The payer's CPF or CNPJ (`payer.document`), punctuation dropped (`DocumentText.key`).
     public var partyDocument: String?
     /// Vencimento.
     public var dueDate: CivilDate
@@ -20,7 +20,7 @@ public struct DebtTitle: Sendable, Hashable {
     public init(documentNumber: String? = nil, nossoNumero: String? = nil, partyDocument: String? = nil, dueDate: CivilDate, amountCents: Int) {
         self.documentNumber = documentNumber
         self.nossoNumero = nossoNumero
-        self.partyDocument = partyDocument
+        self.partyDocument = partyDocument.map(DocumentText.key)
         self.dueDate = dueDate
         self.amountCents = amountCents
     }

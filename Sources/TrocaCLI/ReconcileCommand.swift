@@ -234,7 +234,11 @@ enum ReconcileCommand: Command {
             }
             read += 1
             do {
-                taken.append(try Agreement(tape))
+                let agreement = try Agreement(tape)
+                if let w = PartyDocument.problem(agreement.partyDocument, code: "agreement.document", member: "party_document", in: tape) {
+                    sink.report(w.warning(file: path, line: line, raw: raw))
+                }
+                taken.append(agreement)
                 lines.append(line)
                 if keepRaw {
                     kept.append(contentsOf: raw)

@@ -87,6 +87,11 @@ enum UpdateCommand: Command {
                 if let doc = title.partyDocument { try statements[doc, default: DebtStatement(partyDocument: doc)].add(u) }
                 try output.write(record(title, u, asOf: asOf, tape: tape, file: name, line: line))
                 written += 1
+                if let doc = title.partyDocument,
+                    let w = PartyDocument.problem(doc, code: "update.document", member: "payer.document", in: tape)
+                {
+                    sink.report(w.warning(file: name, line: line, raw: raw))
+                }
             } catch let e as UpdateError {
                 rejected += 1
                 sink.report(e.diagnostic(file: name, line: line, raw: raw))
