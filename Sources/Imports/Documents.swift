@@ -86,41 +86,13 @@ public enum BrazilianDocument {
     /// Whether 11 digits are a CPF: both check digits match and the digits are not all equal.
     public static func isValidCPF(_ d: [UInt8]) -> Bool { d.withUnsafeBufferPointer { isValidCPF($0) } }
 
-    static func isValidCPF(_ d: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard d.count == 11 else { return false }
-        var allEqual = true
-        for b in d {
-            if b &- 48 > 9 { return false }
-            if b != d[0] { allEqual = false }
-        }
-        if allEqual { return false }
-        func check(_ n: Int) -> Int {
-            var sum = 0
-            for i in 0..<n { sum += Int(d[i] - 48) * (n + 1 - i) }
-            let r = sum % 11
-            return r < 2 ? 0 : 11 - r
-        }
-        return check(9) == Int(d[9] - 48) && check(10) == Int(d[10] - 48)
-    }
+    static func isValidCPF(_ d: UnsafeBufferPointer<UInt8>) -> Bool { DocumentText.isValidCPF(d) }
 
     /// Whether 14 characters are a CNPJ (numeric or alphanumeric): the 12 first 0-9 or A-Z, the
     /// check digits matching, and not all characters equal.
     public static func isValidCNPJ(_ d: [UInt8]) -> Bool { d.withUnsafeBufferPointer { isValidCNPJ($0) } }
 
-    static func isValidCNPJ(_ d: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard d.count == 14 else { return false }
-        var allEqual = true
-        for i in 0..<14 {
-            let c = d[i]
-            let digit = c &- 48 < 10
-            let letter = c &- 65 < 26
-            if i < 12 ? !(digit || letter) : !digit { return false }
-            if c != d[0] { allEqual = false }
-        }
-        if allEqual { return false }
-        let (a, b) = checkDigits(UnsafeBufferPointer(rebasing: d[0..<12]))
-        return a == Int(d[12] - 48) && b == Int(d[13] - 48)
-    }
+    static func isValidCNPJ(_ d: UnsafeBufferPointer<UInt8>) -> Bool { DocumentText.isValidCNPJ(d) }
 
     /// The two check digits of a CNPJ's 12-character body (0-9, A-Z), by mod 11 over the
     /// characters' ASCII codes minus 48.
@@ -128,23 +100,7 @@ public enum BrazilianDocument {
         body.withUnsafeBufferPointer { checkDigits($0) }
     }
 
-    static func checkDigits(_ body: UnsafeBufferPointer<UInt8>) -> (Int, Int) {
-        // Weights 2…9 from the right, restarting at 2.
-        var sum1 = 0
-        var sum2 = 0
-        for i in 0..<12 {
-            let v = Int(body[i]) - 48
-            let fromRight1 = 11 - i  // position from the right in the 12-character body, 0-based
-            sum1 += v * (fromRight1 % 8 + 2)
-            let fromRight2 = 12 - i  // in the 13 characters body + first digit
-            sum2 += v * (fromRight2 % 8 + 2)
-        }
-        let r1 = sum1 % 11
-        let first = r1 < 2 ? 0 : 11 - r1
-        sum2 += first * 2
-        let r2 = sum2 % 11
-        return (first, r2 < 2 ? 0 : 11 - r2)
-    }
+    static func checkDigits(_ body: UnsafeBufferPointer<UInt8>) -> (Int, Int) { DocumentText.cnpjCheckDigits(body) }
 
     static func quoted(_ bytes: [UInt8]) -> String {
         "\"" + TextBytes.decode(bytes) + "\""

@@ -54,7 +54,7 @@ public struct BreakRule: Sendable, Hashable {
 public struct Agreement: Sendable, Hashable {
     /// The agreement's identifier.
     public var id: String
-    /// The debtor's CPF or CNPJ.
+    /// The debtor's CPF or CNPJ, punctuation dropped (`DocumentText.key`).
     public var partyDocument: String
     /// The títulos the agreement replaces (their document numbers).
     public var originTitles: [String]
@@ -75,7 +75,7 @@ public struct Agreement: Sendable, Hashable {
         installments: [Installment], breakRule: BreakRule = BreakRule(), status: String = "active"
     ) {
         self.id = id
-        self.partyDocument = partyDocument
+        self.partyDocument = DocumentText.key(partyDocument)
         self.originTitles = originTitles
         self.createdOn = createdOn
         self.totalCents = totalCents

@@ -30,6 +30,14 @@ public struct RecordError: Error, Sendable, Hashable, CustomStringConvertible {
         return Diagnostic(.error, DiagnosticCode(rawValue: code), message, file: file, line: line, column: column, raw: Array(raw))
     }
 
+    /// As `diagnostic(file:line:raw:)`, a warning: the record is kept (its line is not quoted).
+    public func warning(file: String, line: Int, raw: UnsafeBufferPointer<UInt8>) -> Diagnostic {
+        var d = diagnostic(file: file, line: line, raw: raw)
+        d.severity = .warning
+        d.raw = nil
+        return d
+    }
+
     /// `[code] message`.
     public var description: String { "[\(code)] \(message)" }
 

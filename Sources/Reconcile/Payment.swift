@@ -12,7 +12,7 @@ public struct Payment: Sendable, Hashable {
     public var nossoNumero: String?
     /// Seu número / document number.
     public var documentNumber: String?
-    /// The payer's CPF or CNPJ (`payer.document`).
+    /// The payer's CPF or CNPJ (`payer.document`), punctuation dropped (`DocumentText.key`).
     public var partyDocument: String?
     /// The payment's own identifier (Pix end-to-end id, authorisation), for `payment` records.
     public var reference: String?
@@ -38,7 +38,7 @@ public struct Payment: Sendable, Hashable {
         self.kind = kind
         self.nossoNumero = nossoNumero
         self.documentNumber = documentNumber
-        self.partyDocument = partyDocument
+        self.partyDocument = partyDocument.map(DocumentText.key)
         self.reference = reference
         self.paidCents = paidCents
         self.date = date

@@ -9,7 +9,7 @@ import Records
 public struct RejectedAgreement: Sendable, Hashable {
     /// The agreement's identifier, when it has one.
     public var id: String?
-    /// The debtor's CPF or CNPJ, when given.
+    /// The debtor's CPF or CNPJ, when given, punctuation dropped (`DocumentText.key`).
     public var partyDocument: String?
     /// The nosso números of its entrada and installments, as written.
     public var nossoNumeros: [String]
@@ -19,7 +19,7 @@ public struct RejectedAgreement: Sendable, Hashable {
     /// A rejected agreement from values.
     public init(id: String?, partyDocument: String? = nil, nossoNumeros: [String] = [], documentNumbers: [String] = []) {
         self.id = id
-        self.partyDocument = partyDocument
+        self.partyDocument = partyDocument.map(DocumentText.key)
         self.nossoNumeros = nossoNumeros
         self.documentNumbers = documentNumbers
     }
@@ -44,7 +44,7 @@ public struct RejectedAgreement: Sendable, Hashable {
         guard tape.count > 0, tape[0].kind == .object else { return }
         let at = Agreement.Nodes(tape, of: 0)
         id = text(at.id)
-        partyDocument = text(at.partyDocument)
+        partyDocument = text(at.partyDocument).map(DocumentText.key)
         func keys(of object: Int) {
             guard tape[object].kind == .object else { return }
             let member = Agreement.Nodes(tape, of: object)

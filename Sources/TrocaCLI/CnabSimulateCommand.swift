@@ -37,6 +37,7 @@ enum CnabSimulateCommand: Command {
         """
     static let valued: Set<String> = ["paid", "seed", "date", "holidays", "output", "layouts"]
     static let flags: Set<String> = []
+    static let inputOptions: Set<String> = ["holidays"]
 
     static func run(_ args: Arguments, _ context: Context) throws -> ExitStatus {
         let io = context.io

@@ -21,6 +21,9 @@ protocol Command: Sendable {
     /// Valued options a run cannot go without (checked again by `run` itself); a pipeline
     /// stage missing one is refused when the pipeline is loaded.
     static var required: [String] { get }
+    /// Valued options that name a file the command reads (besides its positionals): an output
+    /// (`--output`, `--rejects`) naming the same file is refused (`OutputCheck`).
+    static var inputOptions: Set<String> { get }
     /// Runs with scanned arguments.
     static func run(_ args: Arguments, _ context: Context) throws -> ExitStatus
 }
@@ -28,6 +31,9 @@ protocol Command: Sendable {
 extension Command {
     /// No option is required unless a command says so.
     static var required: [String] { [] }
+
+    /// No valued option names an input unless a command says so.
+    static var inputOptions: Set<String> { [] }
 
     /// `--layouts DIR` adds a directory each time it is given (after `TROCA_LAYOUTS`'s);
     /// nothing else repeats unless a command says so.

@@ -34,6 +34,9 @@ public struct IO {
     /// raises SIGBUS, which stops the process (exit 74); a watcher must rather fail that one
     /// file, as a short read does, and go on.
     public var mapsInputs = true
+    /// The file descriptor `stdin` reads, when it is one (the real process: 0), so that an
+    /// output file that is the file redirected to standard input is refused (`OutputCheck`).
+    public var stdinDescriptor: Int32? = nil
 
     /// Opens a file a stage reads (`path` as given, `name` as messages call it), to be mapped
     /// or not as `mapsInputs` says.
@@ -65,12 +68,14 @@ public struct IO {
 
     /// The real process: file descriptors 0, 1, 2.
     public static var process: IO {
-        IO(
+        var io = IO(
             stdin: { FileSource(descriptor: 0, name: "-") },
             stdout: { try FileDescriptorOutput.write(1, UnsafeRawBufferPointer($0)) },
             stderr: { bytes in try? bytes.withUnsafeBytes { try FileDescriptorOutput.write(2, $0) } },
             environment: Environment.troca,
             currentDirectory: FileManager.default.currentDirectoryPath, exitsAfterCommand: true)
+        io.stdinDescriptor = 0
+        return io
     }
 
     /// Resolves a user-given path against the current directory.

@@ -8,6 +8,7 @@ import Records
 /// the records, the rejects and the summary.
 enum ImportRun {
     static let valued: Set<String> = ["map", "output", "rejects", "max-rejects", "delimiter"]
+    static let inputOptions: Set<String> = ["map"]
 
     /// The help of an import: `writes` says what is written for what (default: one record per
     /// row), `rejects` what a bad cell rejects, `more` a paragraph after the first.

@@ -8,6 +8,7 @@ enum ImportTitlesCommand: Command {
     static let valued: Set<String> = ImportRun.valued
     static let flags: Set<String> = []
     static let required = ["map"]
+    static let inputOptions = ImportRun.inputOptions
 
     static func run(_ args: Arguments, _ context: Context) throws -> ExitStatus {
         try ImportRun.run(.title, "import titles", args, context)

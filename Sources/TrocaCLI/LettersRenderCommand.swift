@@ -59,6 +59,7 @@ enum LettersRenderCommand: Command {
     static let flags: Set<String> = ["duplex"]
     static let repeatable: Set<String> = ["template", "layouts"]
     static let required = ["template"]
+    static let inputOptions: Set<String> = ["template"]
 
     static func run(_ args: Arguments, _ context: Context) throws -> ExitStatus {
         let io = context.io

@@ -36,7 +36,9 @@ enum ReconcileCommand: Command {
         An agreement whose installments do not add up to its total, with amounts not above zero,
         numbers not 1…n or dates out of order, whose id repeats or whose keys collide with another
         agreement's, and a payment without any key, amount or date are rejected with the reason
-        (exit 65). The summary on stderr gives payments read = matched (by rule) + exceptions (by
+        (exit 65). Payer documents are compared by their characters only (111.444.777-35 is
+        11144477735); one that is not a valid CPF or CNPJ is warned about (agreement.document,
+        reconcile.payment-document), the record kept. The summary on stderr gives payments read = matched (by rule) + exceptions (by
         kind), and agreements by status. With --check only exceptions are written, and the exit
         status is 1 when there are any.
 
@@ -62,6 +64,7 @@ enum ReconcileCommand: Command {
     ]
     static let flags: Set<String> = ["check"]
     static let required = ["agreements"]
+    static let inputOptions: Set<String> = ["agreements", "rules", "index", "holidays"]
 
     static func run(_ args: Arguments, _ context: Context) throws -> ExitStatus {
         let io = context.io
@@ -233,7 +236,11 @@ enum ReconcileCommand: Command {
             }
             read += 1
             do {
-                taken.append(try Agreement(tape))
+                let agreement = try Agreement(tape)
+                if let w = PartyDocument.problem(agreement.partyDocument, code: "agreement.document", member: "party_document", in: tape) {
+                    sink.report(w.warning(file: path, line: line, raw: raw))
+                }
+                taken.append(agreement)
                 lines.append(line)
                 if keepRaw {
                     kept.append(contentsOf: raw)

@@ -40,7 +40,16 @@ final class ReconcilePayments: PoolJob, @unchecked Sendable {
                 let c = try JSONLInput(name: name, source: source).forEachRecord(stage: "reconcile", sink: sink) { tape, line, raw in
                     read += 1
                     do {
-                        if let p = try Payment(tape, file: name, line: line) { payments.append(p) } else { skipped += 1 }
+                        if let p = try Payment(tape, file: name, line: line) {
+                            if let doc = p.partyDocument,
+                                let w = PartyDocument.problem(doc, code: "reconcile.payment-document", member: "payer.document", in: tape)
+                            {
+                                sink.report(w.warning(file: name, line: line, raw: raw))
+                            }
+                            payments.append(p)
+                        } else {
+                            skipped += 1
+                        }
                     } catch let error as ReconcileError {
                         rejected += 1
                         sink.report(error.diagnostic(file: name, line: line, raw: raw))

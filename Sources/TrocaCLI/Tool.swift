@@ -52,6 +52,7 @@ public enum Tool {
         }
         do {
             let args = try Arguments(rest, valued: command.valued, flags: command.flags, repeatable: command.repeatable)
+            try OutputCheck.refuseInputsAsOutputs(args, inputOptions: command.inputOptions, io: io)
             return try command.run(args, context)
         } catch let e as UsageError {
             io.say(e.message)

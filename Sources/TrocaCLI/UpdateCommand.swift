@@ -16,12 +16,16 @@ enum UpdateCommand: Command {
         monthly rates, pro rata die), multa, juros (per month pro rata die, or per day),
         honorários, desconto à vista and the total, in centavos, each rounded half-up once
         (docs/reconcile.md). Then one `demonstrativo` record per payer document, summing its
-        títulos, in document order. Other records and blank lines are counted as skipped.
+        títulos, in document order; documents are compared by their characters only
+        (529.982.247-25 is 52998224725), and one that is not a valid CPF or CNPJ is warned
+        about (update.document), the título kept. Other records and blank lines are counted as
+        skipped.
         A título due on a day without banking (weekend, national or bank holiday, 31 December,
         a --holidays day) is not late until the next business day has passed; the rules'
         "business_days": false counts calendar days only.
 
-        A título without due_date or amount_cents, with a negative amount, or needing an index
+        A título without due_date or amount_cents, with an amount below zero or above R$ 10
+        trilhões (1000000000000000 centavos), or needing an index
         month the table lacks is rejected with its reason (exit 65); the others are still
         written. Read = written + rejected (+ skipped). Exit 78 when the rules or the index
         table are wrong.
@@ -42,6 +46,7 @@ enum UpdateCommand: Command {
     static let valued: Set<String> = ["as-of", "rules", "index", "holidays", "output", "rejects", "max-rejects"]
     static let flags: Set<String> = []
     static let required = ["rules"]
+    static let inputOptions: Set<String> = ["rules", "index", "holidays"]
 
     static func run(_ args: Arguments, _ context: Context) throws -> ExitStatus {
         let io = context.io
@@ -86,6 +91,11 @@ enum UpdateCommand: Command {
                 if let doc = title.partyDocument { try statements[doc, default: DebtStatement(partyDocument: doc)].add(u) }
                 try output.write(record(title, u, asOf: asOf, tape: tape, file: name, line: line))
                 written += 1
+                if let doc = title.partyDocument,
+                    let w = PartyDocument.problem(doc, code: "update.document", member: "payer.document", in: tape)
+                {
+                    sink.report(w.warning(file: name, line: line, raw: raw))
+                }
             } catch let e as UpdateError {
                 rejected += 1
                 sink.report(e.diagnostic(file: name, line: line, raw: raw))

@@ -1,0 +1,73 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Refuses a command line whose output file is one of its inputs, before anything is read or
+/// written: `--output p.jsonl p.jsonl` (or `--rejects` naming the agreements, a map, a rules
+/// file…) would otherwise replace the input with what was made from it, and inputs are never
+/// modified (DESIGN.md). Files are compared by device and inode, so `./x` and `x`, a hard link
+/// and a symbolic link to the input are caught; an output that does not exist yet is no input,
+/// and one that is not a regular file (`/dev/null`, a FIFO, a directory) is written without
+/// replacing anything.
+enum OutputCheck {
+    /// The options that name a file a command writes.
+    static let outputOptions = ["output", "rejects"]
+
+    /// Throws a usage error when an output of `args` is the same file as an input: a positional
+    /// or the value of one of `inputOptions`.
+    static func refuseInputsAsOutputs(_ args: Arguments, inputOptions: Set<String>, io: IO) throws(UsageError) {
+        var outputs: [(option: String, path: String, file: FileID)] = []
+        for option in outputOptions {
+            for path in args.values[option] ?? [] {
+                if let file = FileID(io.path(path)), file.isRegular { outputs.append((option, path, file)) }
+            }
+        }
+        guard !outputs.isEmpty else { return }
+        var inputs: [(label: String, path: String)] = args.positionals.filter { $0 != "-" }.map { ("the input", $0) }
+        for option in inputOptions.sorted() {
+            for path in args.values[option] ?? [] { inputs.append(("the --\(option) file", path)) }
+        }
+        var files = inputs.map { (label: $0.label, path: $0.path, file: FileID(io.path($0.path))) }
+        // Standard input is read when no file is given, or `-` is.
+        if let fd = io.stdinDescriptor, args.positionals.isEmpty || args.positionals.contains("-") {
+            files.append(("standard input", "", FileID(descriptor: fd)))
+        }
+        for input in files {
+            guard let file = input.file else { continue }
+            for output in outputs where output.file == file {
+                let same = input.path.isEmpty || output.path == input.path ? "" : " \(input.path)"
+                throw UsageError(
+                    message: "--\(output.option) \(output.path) is \(input.label)\(same): an input is never overwritten; write to another file")
+            }
+        }
+    }
+
+    /// What tells one file from another: its device and inode.
+    struct FileID: Equatable {
+        let device: UInt64
+        let inode: UInt64
+        let isRegular: Bool
+
+        /// The file `path` names (through symbolic links), or nil when there is none.
+        init?(_ path: String) {
+            var info = stat()
+            guard stat(path, &info) == 0 else { return nil }
+            device = UInt64(info.st_dev)
+            inode = UInt64(info.st_ino)
+            isRegular = info.st_mode & S_IFMT == S_IFREG
+        }
+
+        /// The file open on `descriptor`, or nil when there is none.
+        init?(descriptor: Int32) {
+            var info = stat()
+            guard fstat(descriptor, &info) == 0 else { return nil }
+            device = UInt64(info.st_dev)
+            inode = UInt64(info.st_ino)
+            isRegular = info.st_mode & S_IFMT == S_IFREG
+        }
+
+        static func == (a: FileID, b: FileID) -> Bool { a.device == b.device && a.inode == b.inode }
+    }
+}
