@@ -18,6 +18,17 @@ enum OutputCheck {
     /// Throws a usage error when an output of `args` is the same file as an input: a positional
     /// or the value of one of `inputOptions`.
     static func refuseInputsAsOutputs(_ args: Arguments, inputOptions: Set<String>, io: IO) throws(UsageError) {
+        // --output and --rejects naming one file: each would replace the other's records.
+        // (Both may be /dev/null or another file that is not a regular one.)
+        if let output = args.values["output"]?.first, let rejects = args.values["rejects"]?.first {
+            let a = io.path(output), b = io.path(rejects)
+            let fa = FileID(a), fb = FileID(b)
+            let same = fa != nil && fb != nil ? fa == fb : (a as NSString).standardizingPath == (b as NSString).standardizingPath
+            if same && fa?.isRegular ?? true {
+                throw UsageError(
+                    message: "--rejects \(rejects) is the --output file: the records and the rejects would replace each other; give two files")
+            }
+        }
         var outputs: [(option: String, path: String, file: FileID)] = []
         for option in outputOptions {
             for path in args.values[option] ?? [] {

@@ -124,4 +124,15 @@ import TrocaCLI
         let r = troca(["cnab", "parse", "--output", "/dev/null", "--rejects", "/dev/null", "RET.ret"], cwd: dir)
         #expect(r.status == .ok, "\(r.stderrText)")
     }
+
+    /// --output and --rejects naming one file (new or existing, however spelt) would replace
+    /// each other's records: refused, nothing written.
+    @Test func outputAndRejectsNamingOneFile() throws {
+        for (output, rejects) in [("same.jsonl", "same.jsonl"), ("same.jsonl", "./same.jsonl"), ("p.jsonl", "p.jsonl")] {
+            let r = troca(["cnab", "parse", "--output", output, "--rejects", rejects, "RET.ret"], cwd: dir)
+            #expect(r.status == .usage, "\(r.stderrText)")
+            #expect(r.stderrText.contains("is the --output file"), "\(r.stderrText)")
+            #expect(contents("same.jsonl") == nil)
+        }
+    }
 }
