@@ -262,18 +262,30 @@ final class AtomicFile {
 /// held, written but under their temporary names, until the run ends. A run that ends renames
 /// them into place with its output; a run that stops removes them with it, so a stopped run
 /// leaves nothing of its own behind and a previous run's files stay as they were.
+///
+/// It holds too the letters a `letters select --commit` stage selected (`HistoryAppend`), to be
+/// appended to its history only once the run's outputs are in place: after `commit()` for
+/// `troca run`, after the move into `out/` for `troca watch`. One per run: a second stage that
+/// would commit letters is refused (it would wait for the first one's lock forever when it
+/// names the same history, and a crash between two appends would leave half a commit).
 final class RunFiles {
     private var held: [AtomicFile] = []
+    private(set) var appends: [HistoryAppend] = []
 
     func hold(_ file: AtomicFile) { held.append(file) }
+
+    /// Keeps an append for the run's end.
+    func hold(_ append: HistoryAppend) { appends.append(append) }
 
     /// Renames each held file into place, in the order the stages committed them.
     func commit() throws {
         for file in held { try file.commit() }
     }
 
-    /// Removes the held files not renamed yet.
+    /// Removes the held files not renamed yet, and drops the appends not handed on (their
+    /// histories' locks are released when nothing holds them).
     func abort() {
         for file in held { file.abort() }
+        appends.removeAll()
     }
 }

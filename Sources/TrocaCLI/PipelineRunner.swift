@@ -32,6 +32,9 @@ enum PipelineRunner {
         var failedStage: Int?
         /// Why it stopped, in a sentence.
         var reason: String?
+        /// With `holdAppends`: the histories' appends the stages prepared, for the caller to make
+        /// once the outputs are where they stay. Otherwise, what was appended (`HistoryAppend.summary`).
+        var appends: [HistoryAppend] = []
     }
 
     /// The placeholder values for an input (`-` is standard input) of `pipeline`, whose
@@ -46,7 +49,14 @@ enum PipelineRunner {
     /// output to `output` (a path, written atomically) or to `io.stdout` when nil. `values`
     /// fill the placeholders; `values["work"]` is the scratch directory (it must exist). Stages
     /// run in `io.currentDirectory`.
-    static func run(_ pipeline: Pipeline, input: String, output: String?, values: [String: String], io: IO) -> Outcome {
+    ///
+    /// A `letters select --commit` stage's letters are appended to its history after the output
+    /// and the `--rejects` files are renamed into place (a crash between the two can at worst
+    /// have them selected again by the next run, never recorded without being printed); with
+    /// `holdAppends` (`troca watch`, whose outputs are still staged) they are returned instead.
+    static func run(_ pipeline: Pipeline, input: String, output: String?, values: [String: String], io: IO, holdAppends: Bool = false)
+        -> Outcome
+    {
         let scratch = values["work"]!
         var worst = ExitStatus.ok
         var previous: String? = nil
@@ -156,7 +166,16 @@ enum PipelineRunner {
             outputFile?.abort()
             return Outcome(status: .ioError, failedStage: pipeline.stages.count - 1, reason: "\(error)")
         }
-        return Outcome(status: worst, failedStage: nil, reason: nil)
+        let appends = runFiles.appends
+        if holdAppends { return Outcome(status: worst, failedStage: nil, reason: nil, appends: appends) }
+        for append in appends {
+            do { try append.commit() } catch {
+                return Outcome(
+                    status: .ioError, failedStage: nil,
+                    reason: "the outputs are in place, but their \(append.letters) letters could not be recorded: \(error)")
+            }
+        }
+        return Outcome(status: worst, failedStage: nil, reason: nil, appends: appends)
     }
 
     /// Makes the folders between `out` (the value of `{out}`, which exists) and the file `path`

@@ -131,8 +131,9 @@ enum WatchCommand: Command {
         let values = PipelineRunner.values(
             pipeline, input: job.file, out: job.out, work: job.scratch, date: job.date, cwd: io.currentDirectory)
         let output = Template.expand(pipeline.output ?? "{out}/{file}.jsonl", values)
-        let outcome = PipelineRunner.run(pipeline, input: job.file, output: output, values: values, io: stageIO)
-        return WatchOutcome(status: outcome.status.rawValue, reason: outcome.reason, diagnostics: lines.lines)
+        // A history's letters are appended by the watcher once the outputs are in out/.
+        let outcome = PipelineRunner.run(pipeline, input: job.file, output: output, values: values, io: stageIO, holdAppends: true)
+        return WatchOutcome(status: outcome.status.rawValue, reason: outcome.reason, diagnostics: lines.lines, appends: outcome.appends)
     }
 }
 

@@ -1,0 +1,142 @@
+import Foundation
+import Testing
+import TrocaCLI
+
+/// `letters select --commit` as a stage of `troca run` and `troca watch`: the history is
+/// appended only once the run's outputs are in place (review: letters recorded as sent but
+/// never produced).
+@Suite struct LettersPipelineTests {
+    /// A pipeline `NAME` in `dir`: select (committing to `{pipeline}/sent.jsonl`), then render
+    /// as text with `template` for cobranca-30 (the other steps' samples as they are).
+    func pipeline(_ dir: String, _ name: String, template: String, output: String = "{out}/{name}.txt") throws {
+        let json = """
+            {"stages": [
+              {"stage": "letters select", "args": ["--ladder", "{pipeline}/regua.json", "--as-of", "2026-11-23", "--rules", "{pipeline}/regras.json",
+                                                   "--history", "{pipeline}/sent.jsonl", "--commit", "--rejects", "{out}/{name}.rejects.jsonl"]},
+              {"stage": "letters render", "args": ["--template", "{pipeline}/\(template)", "--template", "{pipeline}/lembrete-5.txt",
+                                                   "--template", "{pipeline}/aviso-final-60.txt", "--format", "text"]}],
+             "output": "\(output)"}
+            """
+        try Data(json.utf8).write(to: URL(fileURLWithPath: dir + "/" + name))
+    }
+
+    func historyLines(_ dir: String) -> [Substring] { String(decoding: bytes(dir + "/sent.jsonl"), as: UTF8.self).split(separator: "\n") }
+
+    @Test func aRunStoppedAfterSelectRecordsNoLetterAndTheRerunPrintsThem() throws {
+        let dir = try lettersWorkdir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir + "/bad", withIntermediateDirectories: true)
+        let good = String(decoding: bytes(dir + "/cobranca-30.txt"), as: UTF8.self)
+        try Data(good.replacingOccurrences(of: "{{payer.name}}", with: "{{payer.nme}}").utf8)
+            .write(to: URL(fileURLWithPath: dir + "/bad/cobranca-30.txt"))
+        try pipeline(dir, "bad.json", template: "bad/cobranca-30.txt")
+        try pipeline(dir, "good.json", template: "cobranca-30.txt")
+        let before = bytes(dir + "/sent.jsonl")
+        let stopped = troca(["run", "bad.json", "titulos.jsonl", "--out", dir + "/out"], cwd: dir)
+        #expect(stopped.status == .config, "\(stopped.stderrText)")
+        #expect(stopped.stderrText.contains("4 to be appended to \(dir)/sent.jsonl once the run's outputs are in place"), "\(stopped.stderrText)")
+        #expect(bytes(dir + "/sent.jsonl") == before, "a run that stops records no letter")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/out/titulos.txt"))
+        // The template fixed: the 4 letters are printed, and recorded once.
+        let r = troca(["run", "good.json", "titulos.jsonl", "--out", dir + "/out"], cwd: dir)
+        #expect(r.status == .dataError, "\(r.stderrText)")  // the sample títulos' rejects
+        #expect(r.stderrText.contains("4 letters rendered"), "\(r.stderrText)")
+        #expect(r.stderrText.contains("; 4 letters appended to \(dir)/sent.jsonl"), "\(r.stderrText)")
+        #expect(historyLines(dir).count == 5)
+        let text = String(decoding: bytes(dir + "/out/titulos.txt"), as: UTF8.self)
+        #expect(text.contains("Maria da Conceição Araújo"))
+        // Again: every letter is a repeat now.
+        let again = troca(["run", "good.json", "titulos.jsonl", "--out", dir + "/out"], cwd: dir)
+        #expect(again.stderrText.contains("0 in 0 letters"), "\(again.stderrText)")
+        #expect(historyLines(dir).count == 5)
+    }
+
+    /// Two stages committing letters in one pipeline: the second is refused (it would wait
+    /// forever for the lock the first one keeps until the run ends).
+    @Test func aSecondCommittingStageIsRefused() throws {
+        let dir = try lettersWorkdir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let select = #"{"stage": "letters select", "args": ["--ladder", "{pipeline}/regua.json", "--as-of", "2026-11-23", "--history", "{pipeline}/sent.jsonl", "--commit"]}"#
+        try Data(#"{"stages": [\#(select), \#(select)], "output": "{out}/x.jsonl"}"#.utf8).write(to: URL(fileURLWithPath: dir + "/p.json"))
+        let before = bytes(dir + "/sent.jsonl")
+        let r = troca(["run", "p.json", "titulos.jsonl", "--out", dir], cwd: dir)
+        #expect(r.status == .config, "\(r.stderrText)")
+        #expect(r.stderrText.contains("a pipeline commits one history"), "\(r.stderrText)")
+        #expect(bytes(dir + "/sent.jsonl") == before)
+    }
+
+    /// A watched folder whose rule selects and renders letters, the history beside the pipeline.
+    func letterFolder() throws -> String {
+        let dir = try lettersWorkdir()
+        try pipeline(dir, "cartas.json", template: "cobranca-30.txt")
+        try Data(#"{"folder": "f", "settle_seconds": 0, "rules": [{"pattern": "*.jsonl", "pipeline": "cartas.json", "accept_rejects": true}]}"#.utf8)
+            .write(to: URL(fileURLWithPath: dir + "/watch.json"))
+        try FileManager.default.createDirectory(atPath: dir + "/f/inbox", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: dir + "/titulos.jsonl", toPath: dir + "/f/inbox/T.jsonl")
+        return dir
+    }
+
+    func journal(_ dir: String) -> [Substring] { String(decoding: bytes(dir + "/f/journal.jsonl"), as: UTF8.self).split(separator: "\n") }
+
+    /// Puts the folder back as a watcher killed at a moment of the commit left it: the input in
+    /// work/ under its claim, the journal without its `done` line.
+    func undoDone(_ dir: String) throws {
+        let lines = journal(dir)
+        let done = try #require(lines.last { $0.contains(#""event":"done""#) })
+        let work = try #require(
+            (try JSONSerialization.jsonObject(with: Data(done.utf8)) as? [String: Any])?["work"] as? String)
+        try Data((lines.filter { $0 != done }.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: dir + "/f/journal.jsonl"))
+        try FileManager.default.createDirectory(atPath: dir + "/f/work/" + (work as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try FileManager.default.moveItem(atPath: dir + "/f/done/2026-11-30/T.jsonl", toPath: dir + "/f/work/" + work)
+    }
+
+    @Test func aWatchedRunAppendsTheHistoryAfterItsOutputsAndJournalsWhere() throws {
+        let dir = try letterFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let before = bytes(dir + "/sent.jsonl")
+        let r = troca(["watch", "--config", "watch.json", "--once", "--date", "2026-11-30"], cwd: dir)
+        #expect(r.status == .ok, "\(r.stderrText)")
+        #expect(historyLines(dir).count == 5)
+        #expect(String(decoding: bytes(dir + "/f/out/T.txt"), as: UTF8.self).contains("Maria da Conceição Araújo"))
+        let committing = try #require(journal(dir).first { $0.contains(#""event":"committing""#) })
+        #expect(committing.contains(#""appends":[{"file":"\#(dir)/sent.jsonl","offset":\#(before.count),"size":"#), "\(committing)")
+    }
+
+    /// Killed after the history was appended, before `done`: the restart does not run the file
+    /// again (it would find its letters sent and replace the output with none); it journals
+    /// `done` and keeps the output.
+    @Test func aCrashAfterTheAppendIsFinishedWithoutARerun() throws {
+        let dir = try letterFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        _ = troca(["watch", "--config", "watch.json", "--once", "--date", "2026-11-30"], cwd: dir)
+        let output = bytes(dir + "/f/out/T.txt")
+        let history = bytes(dir + "/sent.jsonl")
+        try undoDone(dir)
+        let r = troca(["watch", "--config", "watch.json", "--once", "--date", "2026-11-30"], cwd: dir)
+        #expect(r.status == .ok, "\(r.stderrText)")
+        #expect(!r.stderrText.contains(#""event":"taken""#), "not run again: \(r.stderrText)")
+        #expect(r.stderrText.contains("its interrupted commit had put its outputs in place and made its appends"), "\(r.stderrText)")
+        #expect(bytes(dir + "/f/out/T.txt") == output)
+        #expect(bytes(dir + "/sent.jsonl") == history)
+        #expect(journal(dir).filter { $0.contains(#""event":"done""#) }.count == 1)
+        #expect(FileManager.default.fileExists(atPath: dir + "/f/done/2026-11-30/T.jsonl"))
+    }
+
+    /// Killed after the outputs were moved, before the history was appended: the restart runs
+    /// the file again on the same history, giving the same bytes, and appends them once.
+    @Test func aCrashBeforeTheAppendRerunsToTheSameBytes() throws {
+        let dir = try letterFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let before = bytes(dir + "/sent.jsonl")
+        _ = troca(["watch", "--config", "watch.json", "--once", "--date", "2026-11-30"], cwd: dir)
+        let output = bytes(dir + "/f/out/T.txt")
+        let history = bytes(dir + "/sent.jsonl")
+        try undoDone(dir)
+        try Data(before).write(to: URL(fileURLWithPath: dir + "/sent.jsonl"))
+        let r = troca(["watch", "--config", "watch.json", "--once", "--date", "2026-11-30"], cwd: dir)
+        #expect(r.status == .ok, "\(r.stderrText)")
+        #expect(r.stderrText.contains(#""event":"taken""#), "run again: \(r.stderrText)")
+        #expect(bytes(dir + "/f/out/T.txt") == output)
+        #expect(bytes(dir + "/sent.jsonl") == history)
+    }
+}
