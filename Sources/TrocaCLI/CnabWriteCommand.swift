@@ -65,6 +65,7 @@ enum CnabWriteCommand: Command {
         "bank", "format", "output", "rejects", "layout", "date", "time", "sequence", "sequence-file", "layouts",
     ]
     static let flags: Set<String> = []
+    static let stateFiles = ["sequence-file"]
 
     static func run(_ args: Arguments, _ context: Context) throws -> ExitStatus {
         let io = context.io

@@ -21,6 +21,10 @@ protocol Command: Sendable {
     /// Valued options a run cannot go without (checked again by `run` itself); a pipeline
     /// stage missing one is refused when the pipeline is loaded.
     static var required: [String] { get }
+    /// Valued options naming a file kept from run to run (a letters history, a remessa
+    /// sequence): `troca watch` refuses a pipeline giving one a path that does not outlive the
+    /// file being processed (relative to its claim directory, or in `{out}` or `{work}`).
+    static var stateFiles: [String] { get }
     /// Runs with scanned arguments.
     static func run(_ args: Arguments, _ context: Context) throws -> ExitStatus
 }
@@ -28,6 +32,9 @@ protocol Command: Sendable {
 extension Command {
     /// No option is required unless a command says so.
     static var required: [String] { [] }
+
+    /// Most commands keep nothing between runs.
+    static var stateFiles: [String] { [] }
 
     /// `--layouts DIR` adds a directory each time it is given (after `TROCA_LAYOUTS`'s);
     /// nothing else repeats unless a command says so.

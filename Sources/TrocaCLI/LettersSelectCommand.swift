@@ -54,6 +54,7 @@ enum LettersSelectCommand: Command {
     static let valued: Set<String> = ["ladder", "as-of", "history", "rules", "index", "holidays", "output", "rejects"]
     static let flags: Set<String> = ["commit"]
     static let required = ["ladder"]
+    static let stateFiles = ["history"]
 
     static func run(_ args: Arguments, _ context: Context) throws -> ExitStatus {
         let io = context.io

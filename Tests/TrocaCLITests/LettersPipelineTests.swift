@@ -139,4 +139,41 @@ import TrocaCLI
         #expect(bytes(dir + "/f/out/T.txt") == output)
         #expect(bytes(dir + "/sent.jsonl") == history)
     }
+
+    /// Review (watch: a relative state file): `--history sent.jsonl` in a watched pipeline
+    /// names a file in the claim's directory, removed with it; refused at load.
+    @Test(arguments: [
+        ("sent.jsonl", "a relative path is taken in the file's claim directory"),
+        ("{out}/sent.jsonl", "only {pipeline} names a folder that outlives the file processed"),
+    ])
+    func aStateFileThatWouldNotOutliveTheFileIsRefused(history: String, why: String) throws {
+        let dir = try lettersWorkdir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Data(
+            #"{"stages": [{"stage": "letters select", "args": ["--ladder", "{pipeline}/regua.json", "--history", "\#(history)", "--commit"]}]}"#.utf8
+        ).write(to: URL(fileURLWithPath: dir + "/cartas.json"))
+        let seq = #"{"stage": "cnab write", "args": ["--bank", "237", "--format", "400", "--sequence-file", "nsa.txt"]}"#
+        try Data(
+            #"{"folder": "f", "rules": [{"pattern": "*.jsonl", "pipeline": "cartas.json"}, {"pattern": "*.rem", "pipeline": {"stages": [\#(seq)]}}]}"#
+                .utf8
+        ).write(to: URL(fileURLWithPath: dir + "/watch.json"))
+        try FileManager.default.createDirectory(atPath: dir + "/f", withIntermediateDirectories: true)
+        let r = troca(["watch", "--config", "watch.json", "--once"], cwd: dir)
+        #expect(r.status == .config)
+        #expect(
+            r.stderrText.contains(
+                "troca: watch.json: error: [watch.config] $.rules[0].pipeline: cartas.json: $.stages[0].args: --history \"\(history)\" would not be kept from one file to the next: \(why)"
+            ), "\(r.stderrText)")
+        #expect(r.stderrText.contains("(\"{pipeline}/sent.jsonl\")"), "\(r.stderrText)")
+        // The history fixed: the inline rule's sequence file is refused next, at its own path.
+        try Data(
+            #"{"stages": [{"stage": "letters select", "args": ["--ladder", "{pipeline}/regua.json", "--history", "{pipeline}/sent.jsonl"]}]}"#.utf8
+        ).write(to: URL(fileURLWithPath: dir + "/cartas.json"))
+        let next = troca(["watch", "--config", "watch.json", "--once"], cwd: dir)
+        #expect(next.status == .config)
+        #expect(
+            next.stderrText.contains(
+                "troca: watch.json: error: [watch.config] $.rules[1].pipeline.stages[0].args: --sequence-file \"nsa.txt\" would not be kept"),
+            "\(next.stderrText)")
+    }
 }
