@@ -113,7 +113,8 @@ final class LetterHistory {
                 bad = BadLine(line: number, syntax: parsed || cut ? nil : JSONReader.syntaxError(line))
                 return false
             }
-            if keep(party) { sent.insert(SentLetter(party: party, step: step)) }
+            let key = LetterSelector.historyKey(party)
+            if keep(key) { sent.insert(SentLetter(party: key, step: step)) }
             if let s = tape.member("sequence", of: 0), case .number(let n) = tape.value(at: s) {
                 // Any number with a whole value (41, 41.0, 4.1e1: a history edited by hand).
                 let whole = n.exactInteger.map { Double($0) } ?? Double(n.text).flatMap { $0.rounded() == $0 && abs($0) < 1e15 ? $0 : nil }
