@@ -67,7 +67,13 @@ public struct IO {
     public static var process: IO {
         IO(
             stdin: { FileSource(descriptor: 0, name: "-") },
-            stdout: { try FileDescriptorOutput.write(1, UnsafeRawBufferPointer($0)) },
+            stdout: {
+                // Named, as an --output file is: "No space left on device" alone does not say
+                // which of a command's outputs could not be written.
+                do { try FileDescriptorOutput.write(1, UnsafeRawBufferPointer($0)) } catch let e as WriteError {
+                    throw WriteError(description: "cannot write standard output: \(e.description)")
+                }
+            },
             stderr: { bytes in try? bytes.withUnsafeBytes { try FileDescriptorOutput.write(2, $0) } },
             environment: Environment.troca,
             currentDirectory: FileManager.default.currentDirectoryPath, exitsAfterCommand: true)

@@ -38,4 +38,24 @@ import TrocaCLI
             #expect(r.stderrText.contains("troca: -:1:\(column): error: [letters.value] payer.document | document: "), "\(format): \(r.stderrText)")
         }
     }
+
+    /// Review: `letters select … > /dev/full` said only "No space left on device"; the
+    /// message names the output that could not be written (exit 74).
+    @Test func aFullStandardOutputIsNamed() throws {
+        let binary = try #require(BinaryTests.binary, "the troca executable is built beside the tests")
+        let dir = try lettersWorkdir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = selectArgs
+        process.currentDirectoryURL = URL(fileURLWithPath: dir)
+        process.standardOutput = FileHandle(forWritingAtPath: "/dev/full")
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 74)
+        #expect(said.contains("troca: cannot write standard output: No space left on device"), "\(said)")
+    }
 }
