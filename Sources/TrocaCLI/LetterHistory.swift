@@ -153,10 +153,17 @@ final class LetterHistory {
         let bytes = appended(lines)
         guard !bytes.isEmpty else { return }
         guard lseek(fd, off_t(end), SEEK_SET) >= 0 else { throw fail("seek in") }
+        // An append that fails is taken back as far as it can be (the lock is still held), so
+        // that the history does not keep part of letters the caller reports as not recorded.
         do { try bytes.withUnsafeBytes { try FileDescriptorOutput.write(fd, $0) } } catch let e as WriteError {
+            _ = ftruncate(fd, off_t(end))
             throw WriteError(description: "cannot append to \(name): \(e.description)")
         }
-        guard fsync(fd) == 0 else { throw fail("sync") }
+        guard fsync(fd) == 0 else {
+            let error = fail("sync")
+            if ftruncate(fd, off_t(end)) == 0 { _ = fsync(fd) }
+            throw error
+        }
         if source == nil { FileBytes.syncDirectory(of: path) }
     }
 }

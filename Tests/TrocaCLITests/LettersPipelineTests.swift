@@ -176,4 +176,27 @@ import TrocaCLI
                 "troca: watch.json: error: [watch.config] $.rules[1].pipeline.stages[0].args: --sequence-file \"nsa.txt\" would not be kept"),
             "\(next.stderrText)")
     }
+
+    /// An append that fails part way (here past `ulimit -f`, as a full disk looks) is taken
+    /// back: the history keeps no part of letters reported as not recorded (exit 74).
+    @Test func aFailedAppendLeavesTheHistoryAsItWas() throws {
+        let binary = try #require(BinaryTests.binary, "the troca executable is built beside the tests")
+        let dir = try lettersWorkdir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let before = bytes(dir + "/sent.jsonl")
+        #expect(before.count < 512)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        // 512 bytes at most per file: the 4 letters' lines (about 400 bytes) do not fit.
+        process.arguments = ["-c", "ulimit -f 1; exec \"$0\" \"$@\" > /dev/null", binary] + selectArgs + ["--commit"]
+        process.currentDirectoryURL = URL(fileURLWithPath: dir)
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 74, "\(said)")
+        #expect(said.contains("cannot append to sent.jsonl"), "\(said)")
+        #expect(bytes(dir + "/sent.jsonl") == before)
+    }
 }
