@@ -57,7 +57,8 @@ enum CnabWriteCommand: Command {
           --sequence-file FILE  keep the NSA here: each run writes the number after the last
                               one, and stores it whenever a remessa is written, even one whose
                               títulos were all rejected (FILE.lock is held meanwhile, so runs at
-                              once never share a number)
+                              once never share a number); as a stage of `troca run` or `troca
+                              watch`, once the run's outputs are in place
           --layouts DIR       add or override layouts (repeatable; also TROCA_LAYOUTS)
 
         """
@@ -103,6 +104,16 @@ enum CnabWriteCommand: Command {
         var sequenceFile: SequenceFile? = nil
         if let path = args.value("sequence-file") {
             guard sequence == nil else { throw UsageError(message: "give --sequence or --sequence-file, not both") }
+            if let held = io.runFiles?.appends.first {
+                // The earlier stage holds its file's lock until the run ends: waiting for it here
+                // (the same file) would never end.
+                context.print(
+                    Diagnostic(
+                        .error, "write.sequence-file",
+                        "an earlier stage of this pipeline already has \(held.stateName) to record when the run ends; "
+                            + "a pipeline keeps one such file (run this stage in a pipeline of its own)", file: path))
+                return .config
+            }
             do {
                 sequenceFile = try SequenceFile(path: io.path(path))
             } catch let e as SequenceFile.Invalid {
@@ -203,7 +214,11 @@ enum CnabWriteCommand: Command {
         }
         // Every file written carries its NSA, and stores it, even one without títulos (all of
         // them rejected): the next run never writes the same number.
-        if let sequenceFile, let sequence {
+        if let sequenceFile, let sequence, let run = io.runFiles {
+            // A stage of `troca run` or `troca watch`: stored once the run's outputs are in place
+            // (a later stage that fails, or a crash, must not skip the number). The lock is kept.
+            run.hold(SequenceCommit(sequenceFile, number: sequence, name: args.value("sequence-file")!))
+        } else if let sequenceFile, let sequence {
             do { try sequenceFile.commit(sequence) } catch let e as WriteError {
                 context.print(Diagnostic(.error, "write.sequence-file", e.description, file: args.value("sequence-file")!))
                 return e.description.hasPrefix("cannot create") ? .cantCreate : .ioError

@@ -174,7 +174,7 @@ final class LetterHistory {
 /// `out/` for `troca watch` — so that a run that stops after the stage, or a watcher killed
 /// before its commit, leaves no letter recorded that no output holds. Released unmade, the
 /// lock goes and the history is as it was.
-final class HistoryAppend: DeferredAppend, @unchecked Sendable {
+final class HistoryAppend: StateCommit, @unchecked Sendable {
     let history: LetterHistory
     let lines: [UInt8]
     let letters: Int
@@ -192,8 +192,9 @@ final class HistoryAppend: DeferredAppend, @unchecked Sendable {
         try history.append(lines)
     }
 
-    /// For the run's last line: `8 letters appended to sent.jsonl`.
+    var stateName: String { history.name }
     var summary: String { "\(letters) letter\(letters == 1 ? "" : "s") appended to \(history.name)" }
+    var what: String { "their \(letters) letter\(letters == 1 ? "" : "s")" }
 }
 
 /// At most `limit` bytes of another source: the history as it was when opened, whatever a

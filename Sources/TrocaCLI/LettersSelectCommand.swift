@@ -95,8 +95,8 @@ enum LettersSelectCommand: Command {
             // The earlier stage holds its history's lock until the run ends: waiting for it
             // here (the same history) would never end.
             io.say(
-                "letters select: --commit: an earlier stage of this pipeline already has letters to append to "
-                    + "\(held.history.name); a pipeline commits one history (run the other selection in a pipeline of its own)")
+                "letters select: --commit: an earlier stage of this pipeline already has \(held.stateName) to record "
+                    + "when the run ends; a pipeline keeps one such file (run this stage in a pipeline of its own)")
             return .config
         }
         if let path = args.value("history") {

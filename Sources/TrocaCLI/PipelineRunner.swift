@@ -32,9 +32,10 @@ enum PipelineRunner {
         var failedStage: Int?
         /// Why it stopped, in a sentence.
         var reason: String?
-        /// With `holdAppends`: the histories' appends the stages prepared, for the caller to make
-        /// once the outputs are where they stay. Otherwise, what was appended (`HistoryAppend.summary`).
-        var appends: [HistoryAppend] = []
+        /// With `holdAppends`: the state changes the stages prepared (a history's letters, a
+        /// remessa's NSA), for the caller to make once the outputs are where they stay.
+        /// Otherwise, what was recorded (`StateCommit.summary`).
+        var appends: [any StateCommit] = []
     }
 
     /// The placeholder values for an input (`-` is standard input) of `pipeline`, whose
@@ -50,9 +51,10 @@ enum PipelineRunner {
     /// fill the placeholders; `values["work"]` is the scratch directory (it must exist). Stages
     /// run in `io.currentDirectory`.
     ///
-    /// A `letters select --commit` stage's letters are appended to its history after the output
-    /// and the `--rejects` files are renamed into place (a crash between the two can at worst
-    /// have them selected again by the next run, never recorded without being printed); with
+    /// A `letters select --commit` stage's letters are appended to its history, and a `cnab
+    /// write --sequence-file` stage's NSA stored, after the output and the `--rejects` files are
+    /// renamed into place (a crash between the two can at worst have the letters selected, or
+    /// the NSA used, again by the next run, never recorded without an output); with
     /// `holdAppends` (`troca watch`, whose outputs are still staged) they are returned instead.
     static func run(_ pipeline: Pipeline, input: String, output: String?, values: [String: String], io: IO, holdAppends: Bool = false)
         -> Outcome
@@ -172,7 +174,7 @@ enum PipelineRunner {
             do { try append.commit() } catch {
                 return Outcome(
                     status: .ioError, failedStage: nil,
-                    reason: "the outputs are in place, but their \(append.letters) letters could not be recorded: \(error)")
+                    reason: "the outputs are in place, but \(append.what) could not be recorded: \(error)")
             }
         }
         return Outcome(status: worst, failedStage: nil, reason: nil, appends: appends)

@@ -171,7 +171,7 @@ enum WatchCommand: Command {
         let output = Template.expand(pipeline.output ?? "{out}/{file}.jsonl", values)
         // A history's letters are appended by the watcher once the outputs are in out/.
         let outcome = PipelineRunner.run(pipeline, input: job.file, output: output, values: values, io: stageIO, holdAppends: true)
-        return WatchOutcome(status: outcome.status.rawValue, reason: outcome.reason, diagnostics: lines.lines, appends: outcome.appends)
+        return WatchOutcome(status: outcome.status.rawValue, reason: outcome.reason, diagnostics: lines.lines, appends: outcome.appends.map { $0 as any DeferredAppend })
     }
 }
 
