@@ -22,11 +22,17 @@ import TrocaCLI
         #expect(Bad.render("text", line).status == .ok)
     }
 
-    /// Latin letters Windows-1252 lacks print as their base letters in the PDF, as documented.
-    @Test func aLatinLetterWindows1252LacksStillPrintsInThePDF() {
+    /// Latin letters Windows-1252 lacks print as their base letters, in every format alike:
+    /// the LST's letter record folds them as the PDF and the print lines do (it refused them).
+    @Test func aLatinLetterWindows1252LacksPrintsAsItsBaseLetterInEveryFormat() {
         let (line, _) = Bad.replacing("name", #""Maria da Concei"#, with: #""Zoë Łukasz Őrs "#, in: Bad.job)
-        let r = Bad.render("pdf", line)
-        #expect(r.status == .ok, "\(r.stderrText)")
+        for format in Bad.formats {
+            let r = Bad.render(format, line)
+            #expect(r.status == .ok, "\(format): \(r.stderrText)")
+            if format == "lst" {
+                #expect(r.stdoutText.contains("Zoe Lukasz Ors cao Araujo"), "the letter record, ASCII")
+            }
+        }
     }
 
     /// `{{payer.document | document}}` of a 10-digit value: rejected at the value's column.
