@@ -120,7 +120,10 @@ public struct LetterSelector {
     /// with punctuation (a history kept before documents were compared bare, or edited by hand)
     /// is the same party as the bare one.
     public static func historyKey(_ party: String) -> String {
-        party.hasPrefix("name:") ? party : documentKey(party) ?? party
+        // Most lines name a bare document already: no copy made for them (a history is read
+        // whole, tens of millions of lines a year).
+        guard !party.hasPrefix("name:"), party.utf8.contains(where: { DocumentText.isPunctuation($0) || $0 &- 97 < 26 }) else { return party }
+        return documentKey(party) ?? party
     }
 
     /// Takes one input record.
