@@ -58,7 +58,8 @@ enum CnabWriteCommand: Command {
                               one, and stores it whenever a remessa is written, even one whose
                               títulos were all rejected (FILE.lock is held meanwhile, so runs at
                               once never share a number); as a stage of `troca run` or `troca
-                              watch`, once the run's outputs are in place
+                              watch` writing to standard output, once the run's outputs are in
+                              place
           --layouts DIR       add or override layouts (repeatable; also TROCA_LAYOUTS)
 
         """
@@ -214,9 +215,12 @@ enum CnabWriteCommand: Command {
         }
         // Every file written carries its NSA, and stores it, even one without títulos (all of
         // them rejected): the next run never writes the same number.
-        if let sequenceFile, let sequence, let run = io.runFiles {
-            // A stage of `troca run` or `troca watch`: stored once the run's outputs are in place
-            // (a later stage that fails, or a crash, must not skip the number). The lock is kept.
+        if let sequenceFile, let sequence, let run = io.runFiles, outputFile == nil {
+            // A stage of `troca run` or `troca watch` whose remessa goes down the pipeline:
+            // stored once the run's outputs are in place (a later stage that fails, or a crash,
+            // must not skip the number). The lock is kept. A remessa the stage wrote to its own
+            // --output is in place already: its number is stored now, as alone, so that no
+            // later run writes a second file with it.
             run.hold(SequenceCommit(sequenceFile, number: sequence, name: args.value("sequence-file")!))
         } else if let sequenceFile, let sequence {
             do { try sequenceFile.commit(sequence) } catch let e as WriteError {

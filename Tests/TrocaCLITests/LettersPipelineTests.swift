@@ -227,6 +227,19 @@ import TrocaCLI
         #expect(r.stderrText.contains("; NSA 8 stored in {pipeline}/nsa.txt") || r.stderrText.contains("; NSA 8 stored in \(dir)/nsa.txt"), "\(r.stderrText)")
         #expect(String(decoding: bytes(dir + "/nsa.txt"), as: UTF8.self) == "8\n")
         #expect(String(decoding: bytes(dir + "/out/titles.jsonl"), as: UTF8.self).contains(#""file_sequence":8"#))
+        // A stage writing the remessa to its own --output has put it in place when it ends:
+        // its NSA is stored then, even if the run stops after it (no second file with NSA 9).
+        try Data(
+            #"""
+            {"stages": [{"stage": "cnab write", "args": ["--bank", "237", "--format", "240", "--date", "2026-11-30", "--time", "09:00:00", "--sequence-file", "{pipeline}/nsa.txt", "--output", "{out}/nsa9.rem"]},
+                        {"stage": "cnab parse", "args": ["{out}/nsa9.rem", "--layout", "no-such-layout"]}],
+             "output": "{out}/{name}.jsonl"}
+            """#.utf8
+        ).write(to: URL(fileURLWithPath: dir + "/own.json"))
+        let own = troca(["run", "own.json", "titles.jsonl", "--out", dir + "/out"], cwd: dir)
+        #expect(own.status == .config, "\(own.stderrText)")
+        #expect(FileManager.default.fileExists(atPath: dir + "/out/nsa9.rem"))
+        #expect(String(decoding: bytes(dir + "/nsa.txt"), as: UTF8.self) == "9\n")
     }
 
     /// A watched `cnab write --sequence-file`: killed after the NSA was stored, the restart
