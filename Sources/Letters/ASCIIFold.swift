@@ -20,20 +20,60 @@ enum ASCIIFold {
     }
 
     /// Appends `fold` of valid UTF-8 `text`: U+00C0…U+00FF (C3 80…C3 BF) become their base
-    /// letter when they have one; every other byte is copied.
+    /// letter when they have one, and so do the Latin Extended letters the PDF and the LST's
+    /// print lines fold (`WinAnsi.folded`: Ł → L, ő → o, ễ → e), so that a name the PDF prints
+    /// the LST's address block holds too; every other byte is copied.
     static func append<C: Collection>(_ text: C, to out: inout [UInt8]) where C.Element == UInt8 {
-        var lead: UInt8 = 0
+        // A multibyte sequence being read: its bytes packed (first in the high byte), how many
+        // were read, and how many it has.
+        var packed: UInt32 = 0
+        var have = 0
+        var length = 0
         for b in text {
-            if lead == 0xC3 {
-                let base = table[Int(b & 0x3F)]
-                if base != UInt8(ascii: "_") { out.append(base) } else { out.append(lead); out.append(b) }
-                lead = 0
-            } else if b == 0xC3 {
-                lead = b
-            } else {
+            if length > 0 {
+                packed = packed << 8 | UInt32(b)
+                have += 1
+                if have == length {
+                    flush(packed, length, to: &out)
+                    length = 0
+                }
+                continue
+            }
+            if b < 0x80 {
                 out.append(b)
+                continue
+            }
+            length = b & 0xE0 == 0xC0 ? 2 : b & 0xF0 == 0xE0 ? 3 : b & 0xF8 == 0xF0 ? 4 : 0
+            if length == 0 {
+                out.append(b)
+                continue
+            }
+            packed = UInt32(b)
+            have = 1
+        }
+        // A sequence cut short (not valid UTF-8): its bytes as they were.
+        if length > 0 { for k in stride(from: have - 1, through: 0, by: -1) { out.append(UInt8(truncatingIfNeeded: packed >> (8 * UInt32(k)))) } }
+    }
+
+    /// Appends one whole UTF-8 sequence (`length` bytes packed in `packed`): its base letter when
+    /// it has one, else its bytes.
+    static func flush(_ packed: UInt32, _ length: Int, to out: inout [UInt8]) {
+        if length == 2, packed >> 8 == 0xC3 {
+            let base = table[Int(packed & 0x3F)]
+            if base != UInt8(ascii: "_") {
+                out.append(base)
+                return
+            }
+        } else if length == 2 || length == 3 {
+            let scalar =
+                length == 2
+                ? (packed >> 8 & 0x1F) << 6 | packed & 0x3F
+                : (packed >> 16 & 0x0F) << 12 | (packed >> 8 & 0x3F) << 6 | packed & 0x3F
+            if (0x100...0x24F).contains(scalar) || (0x1E00...0x1EFF).contains(scalar), let base = WinAnsi.folded[scalar] {
+                out.append(base)
+                return
             }
         }
-        if lead != 0 { out.append(lead) }
+        for k in stride(from: length - 1, through: 0, by: -1) { out.append(UInt8(truncatingIfNeeded: packed >> (8 * UInt32(k)))) }
     }
 }

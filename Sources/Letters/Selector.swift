@@ -93,17 +93,37 @@ public struct LetterSelector {
     /// The members of a título a letter keeps.
     static let titleMembers = ["document_number", "nosso_numero", "bank", "due_date", "amount_cents"]
 
+    /// The key a record's party is grouped, matched with agreements and recorded in the history
+    /// under: its document as `DocumentText.bare` writes it (`529.982.247-25` and `52998224725`
+    /// are one party), else `name:` and its name.
     static func partyKey(_ o: JSONObject) -> String? {
         for holder in ["payer", "party"] {
             if case .object(let p)? = o[holder] {
-                if let d = p.string("document"), !d.isEmpty { return d }
+                if let d = p.string("document").flatMap(documentKey) { return d }
                 if let n = p.string("name"), !n.isEmpty { return "name:" + n }
             }
         }
         for key in ["party_document", "payer_document", "document"] {
-            if let d = o.string(key), !d.isEmpty { return d }
+            if let d = o.string(key).flatMap(documentKey) { return d }
         }
         return nil
+    }
+
+    /// A document as a party key, as reconcile and update compare one (`DocumentText.key`):
+    /// punctuation (`.` `/` `-`) dropped, letters uppercase; nil when nothing is left.
+    static func documentKey(_ document: String) -> String? {
+        let key = DocumentText.key(document)
+        return key.isEmpty ? nil : key
+    }
+
+    /// The key of a party as a `letter_sent` record of the history names it: a document written
+    /// with punctuation (a history kept before documents were compared bare, or edited by hand)
+    /// is the same party as the bare one.
+    public static func historyKey(_ party: String) -> String {
+        // Most lines name a bare document already: no copy made for them (a history is read
+        // whole, tens of millions of lines a year).
+        guard !party.hasPrefix("name:"), party.utf8.contains(where: { DocumentText.isPunctuation($0) || $0 &- 97 < 26 }) else { return party }
+        return documentKey(party) ?? party
     }
 
     /// Takes one input record.

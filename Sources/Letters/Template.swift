@@ -254,7 +254,8 @@ public struct Template: Sendable {
         if p.filters.last == .bars {
             let digits = tape.bytes(v)
             guard tape[v].kind == .string, digits.count == 44, digits.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
-                throw RenderProblem(code: "letters.value", message: "\(p.text): expected the 44 digits of a boleto barcode (\(name):\(p.line):\(p.column))")
+                throw RenderProblem(
+                    code: "letters.value", message: "\(p.text): expected the 44 digits of a boleto barcode (\(name):\(p.line):\(p.column))", node: v)
             }
             out.symbol(digits, .barcode)
             return
@@ -264,13 +265,15 @@ public struct Template: Sendable {
             let capacity = QRCode.byteCapacity(version: 40, level: .medium)
             guard tape[v].kind == .string, !payload.isEmpty, payload.count <= capacity else {
                 throw RenderProblem(
-                    code: "letters.value", message: "\(p.text): expected a Pix payload of 1…\(capacity) bytes for its QR code (\(name):\(p.line):\(p.column))")
+                    code: "letters.value", message: "\(p.text): expected a Pix payload of 1…\(capacity) bytes for its QR code (\(name):\(p.line):\(p.column))",
+                    node: v)
             }
             out.symbol(payload, .qrCode)
             return
         }
         do { try Filters.apply(p.filters, to: v, of: tape, into: &out.value, scratch: &out.scratch) } catch {
-            throw RenderProblem(code: "letters.value", message: "\(p.text): \(error.message) (\(name):\(p.line):\(p.column))")
+            // At the value's column, as the job's other bad values are.
+            throw RenderProblem(code: "letters.value", message: "\(p.text): \(error.message) (\(name):\(p.line):\(p.column))", node: v)
         }
         out.appendValue()
     }

@@ -99,6 +99,12 @@ struct TemplateParser {
         return Array(s)
     }
 
+    /// The 1-based character column of byte `i` of a UTF-8 line, as an editor shows it (`é {{x}}`:
+    /// the brace is character 3, byte 4): the bytes before it that start a character, plus one.
+    static func column(_ line: [UInt8], _ i: Int) -> Int {
+        line[..<i].reduce(1) { $1 & 0xC0 == 0x80 ? $0 : $0 + 1 }
+    }
+
     static func tokens(_ line: [UInt8], _ lineNumber: Int) throws(TemplateError) -> [Token] {
         var tokens: [Token] = []
         var i = 0
@@ -109,9 +115,10 @@ struct TemplateParser {
                 var j = i + 2
                 while j + 1 < line.count, !(line[j] == UInt8(ascii: "}") && line[j + 1] == UInt8(ascii: "}")) { j += 1 }
                 guard j + 1 < line.count else {
-                    throw TemplateError(code: "letters.template-syntax", message: "{{ is not closed by }} on this line", line: lineNumber, column: i + 1)
+                    throw TemplateError(
+                        code: "letters.template-syntax", message: "{{ is not closed by }} on this line", line: lineNumber, column: column(line, i))
                 }
-                tokens.append(.tag(Array(line[(i + 2)..<j]), column: i + 1))
+                tokens.append(.tag(Array(line[(i + 2)..<j]), column: column(line, i)))
                 i = j + 2
                 textStart = i
             } else {

@@ -43,6 +43,33 @@ public enum WinAnsi {
         return out
     }
 
+    /// The first character of UTF-8 `text` that Windows-1252 neither holds nor folds to a base
+    /// letter (`李`, `Ж`, `✓`: what `write` would give as `?`), or nil when there is none. A
+    /// malformed sequence is U+FFFD.
+    public static func firstUnprintable(_ text: UnsafeBufferPointer<UInt8>) -> Unicode.Scalar? {
+        var i = 0
+        let n = text.count
+        while i < n {
+            let b = text[i]
+            if b < 0x80 {
+                i += 1
+                continue
+            }
+            let extra = b & 0xE0 == 0xC0 ? 1 : b & 0xF0 == 0xE0 ? 2 : b & 0xF8 == 0xF0 ? 3 : 0
+            guard extra > 0, i + extra < n else { return "\u{FFFD}" }
+            var scalar = UInt32(b) & (extra == 1 ? 0x1F : extra == 2 ? 0x0F : 0x07)
+            for k in 1...extra {
+                let c = text[i + k]
+                guard c & 0xC0 == 0x80 else { return "\u{FFFD}" }
+                scalar = scalar << 6 | UInt32(c & 0x3F)
+            }
+            i += extra + 1
+            if scalar >= 0xA0 && scalar <= 0xFF || high[scalar] != nil || folded[scalar] != nil { continue }
+            return Unicode.Scalar(scalar) ?? "\u{FFFD}"
+        }
+        return nil
+    }
+
     /// Appends the Windows-1252 bytes of UTF-8 `text`.
     public static func append(_ text: [UInt8], to out: inout [UInt8]) {
         append(text[...], to: &out)

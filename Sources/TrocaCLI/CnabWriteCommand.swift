@@ -57,7 +57,9 @@ enum CnabWriteCommand: Command {
           --sequence-file FILE  keep the NSA here: each run writes the number after the last
                               one, and stores it whenever a remessa is written, even one whose
                               títulos were all rejected (FILE.lock is held meanwhile, so runs at
-                              once never share a number)
+                              once never share a number); as a stage of `troca run` or `troca
+                              watch` writing to standard output, once the run's outputs are in
+                              place
           --layouts DIR       add or override layouts (repeatable; also TROCA_LAYOUTS)
 
         """
@@ -66,6 +68,7 @@ enum CnabWriteCommand: Command {
     ]
     static let flags: Set<String> = []
     static let inputOptions: Set<String> = ["sequence-file"]
+    static let stateFiles = ["sequence-file"]
 
     static func run(_ args: Arguments, _ context: Context) throws -> ExitStatus {
         let io = context.io
@@ -103,6 +106,16 @@ enum CnabWriteCommand: Command {
         var sequenceFile: SequenceFile? = nil
         if let path = args.value("sequence-file") {
             guard sequence == nil else { throw UsageError(message: "give --sequence or --sequence-file, not both") }
+            if let held = io.runFiles?.appends.first {
+                // The earlier stage holds its file's lock until the run ends: waiting for it here
+                // (the same file) would never end.
+                context.print(
+                    Diagnostic(
+                        .error, "write.sequence-file",
+                        "an earlier stage of this pipeline already has \(held.stateName) to record when the run ends; "
+                            + "a pipeline keeps one such file (run this stage in a pipeline of its own)", file: path))
+                return .config
+            }
             do {
                 sequenceFile = try SequenceFile(path: io.path(path))
             } catch let e as SequenceFile.Invalid {
@@ -203,7 +216,14 @@ enum CnabWriteCommand: Command {
         }
         // Every file written carries its NSA, and stores it, even one without títulos (all of
         // them rejected): the next run never writes the same number.
-        if let sequenceFile, let sequence {
+        if let sequenceFile, let sequence, let run = io.runFiles, outputFile == nil {
+            // A stage of `troca run` or `troca watch` whose remessa goes down the pipeline:
+            // stored once the run's outputs are in place (a later stage that fails, or a crash,
+            // must not skip the number). The lock is kept. A remessa the stage wrote to its own
+            // --output is in place already: its number is stored now, as alone, so that no
+            // later run writes a second file with it.
+            run.hold(SequenceCommit(sequenceFile, number: sequence, name: args.value("sequence-file")!))
+        } else if let sequenceFile, let sequence {
             do { try sequenceFile.commit(sequence) } catch let e as WriteError {
                 context.print(Diagnostic(.error, "write.sequence-file", e.description, file: args.value("sequence-file")!))
                 return e.description.hasPrefix("cannot create") ? .cantCreate : .ioError

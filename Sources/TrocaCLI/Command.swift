@@ -24,6 +24,10 @@ protocol Command: Sendable {
     /// Valued options that name a file the command reads (besides its positionals): an output
     /// (`--output`, `--rejects`) naming the same file is refused (`OutputCheck`).
     static var inputOptions: Set<String> { get }
+    /// Valued options naming a file kept from run to run (a letters history, a remessa
+    /// sequence): `troca watch` refuses a pipeline giving one a path that does not outlive the
+    /// file being processed (relative to its claim directory, or in `{out}` or `{work}`).
+    static var stateFiles: [String] { get }
     /// Runs with scanned arguments.
     static func run(_ args: Arguments, _ context: Context) throws -> ExitStatus
 }
@@ -34,6 +38,8 @@ extension Command {
 
     /// No valued option names an input unless a command says so.
     static var inputOptions: Set<String> { [] }
+    /// Most commands keep nothing between runs.
+    static var stateFiles: [String] { [] }
 
     /// `--layouts DIR` adds a directory each time it is given (after `TROCA_LAYOUTS`'s);
     /// nothing else repeats unless a command says so.

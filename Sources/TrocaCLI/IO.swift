@@ -1,6 +1,7 @@
 import FixedWidth
 import Foundation
 import Records
+import Watch
 
 #if canImport(Glibc)
     import Glibc
@@ -70,7 +71,13 @@ public struct IO {
     public static var process: IO {
         var io = IO(
             stdin: { FileSource(descriptor: 0, name: "-") },
-            stdout: { try FileDescriptorOutput.write(1, UnsafeRawBufferPointer($0)) },
+            stdout: {
+                // Named, as an --output file is: "No space left on device" alone does not say
+                // which of a command's outputs could not be written.
+                do { try FileDescriptorOutput.write(1, UnsafeRawBufferPointer($0)) } catch let e as WriteError {
+                    throw WriteError(description: "cannot write standard output: \(e.description)")
+                }
+            },
             stderr: { bytes in try? bytes.withUnsafeBytes { try FileDescriptorOutput.write(2, $0) } },
             environment: Environment.troca,
             currentDirectory: FileManager.default.currentDirectoryPath, exitsAfterCommand: true)
@@ -267,18 +274,44 @@ final class AtomicFile {
 /// held, written but under their temporary names, until the run ends. A run that ends renames
 /// them into place with its output; a run that stops removes them with it, so a stopped run
 /// leaves nothing of its own behind and a previous run's files stay as they were.
+///
+/// It holds too the changes to files kept across runs that a stage prepared — the letters a
+/// `letters select --commit` stage selected (`HistoryAppend`), the NSA a `cnab write
+/// --sequence-file` stage used (`SequenceCommit`) — to be made only once the run's outputs are in
+/// place: after `commit()` for `troca run`, after the move into `out/` for `troca watch`. One per
+/// run: a second stage that would keep one is refused (it would wait for the first one's lock
+/// forever when it names the same file, and a crash between two changes would leave half a
+/// commit).
+/// A change to a file kept across runs that a stage of `troca run` or `troca watch` prepared and
+/// that waits for the run's outputs (`RunFiles`); the stage's lock on the file is held until it
+/// is made or released.
+protocol StateCommit: DeferredAppend {
+    /// The file, as the user named it (for messages).
+    var stateName: String { get }
+    /// What was recorded, for the run's last line: `8 letters appended to sent.jsonl`.
+    var summary: String { get }
+    /// What would not be recorded if it failed: `their 8 letters`.
+    var what: String { get }
+}
+
 final class RunFiles {
     private var held: [AtomicFile] = []
+    private(set) var appends: [any StateCommit] = []
 
     func hold(_ file: AtomicFile) { held.append(file) }
+
+    /// Keeps an append for the run's end.
+    func hold(_ append: any StateCommit) { appends.append(append) }
 
     /// Renames each held file into place, in the order the stages committed them.
     func commit() throws {
         for file in held { try file.commit() }
     }
 
-    /// Removes the held files not renamed yet.
+    /// Removes the held files not renamed yet, and drops the state changes not handed on (their
+    /// files' locks are released when nothing holds them).
     func abort() {
         for file in held { file.abort() }
+        appends.removeAll()
     }
 }

@@ -63,6 +63,21 @@ struct LetterRenderer {
         return templates.first { $0.name == name }?.template
     }
 
+    /// A job holding a character Windows-1252 cannot print (`letters.pdf`, `letters.lst`), at the
+    /// column of the first of its string values that has it.
+    static func unprintable(_ c: Unicode.Scalar, format: Format, tape: JSONTape, _ line: UnsafeBufferPointer<UInt8>) -> Outcome {
+        let hex = String(c.value, radix: 16, uppercase: true)
+        let code = "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+        let utf8 = Array(String(Character(c)).utf8)
+        let node = (0..<tape.count).first { tape[$0].kind == .string && tape.bytes($0).firstRange(of: utf8) != nil }
+        let what = format == .pdf ? "the PDF's fonts (WinAnsiEncoding, Windows-1252)" : "the LST's print lines (Windows-1252)"
+        return .rejected(
+            code: format == .pdf ? "letters.pdf" : "letters.lst",
+            message: "\(what) cannot print \"\(Character(c))\" (\(code)): the job is refused rather than printed with \"?\" "
+                + "(Latin letters they lack print as their base letter, Ł as L)",
+            column: node.map { JSONReader.column(ofNode: $0, in: line) } ?? max(1, JSONReader.column(ofNode: 0, in: line)))
+    }
+
     /// A job whose address is not mailable, at the column of the first reason's value.
     static func notMailable(_ p: AddressProblem, _ line: UnsafeBufferPointer<UInt8>) -> Outcome {
         .rejected(code: "letters.address", message: p.message, column: p.path.map { JSONReader.column(ofPath: $0, in: line) } ?? 0)
@@ -97,6 +112,12 @@ struct LetterRenderer {
         do { try template.render(tape, into: &text) } catch {
             // At the value at fault when it is one the job has (a bad amount, a control character).
             return .rejected(code: error.code, message: error.message, column: error.node.map { JSONReader.column(ofNode: $0, in: line) } ?? 0)
+        }
+        // The PDF's fonts and the LST's print lines are Windows-1252: a character it lacks (a
+        // Latin letter aside, printed as its base letter) refuses the job, as the LST's letter
+        // record refuses it, rather than print "?".
+        if format != .text, let c = text.bytes.withUnsafeBufferPointer({ WinAnsi.firstUnprintable($0) }) {
+            return Self.unprintable(c, format: format, tape: tape, line)
         }
         Pager.layout(&text, page, into: &paged)
         let pages = paged.pageCount

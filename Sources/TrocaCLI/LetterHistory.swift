@@ -22,8 +22,8 @@ final class LetterHistory {
     /// As the user gave it, for messages.
     let name: String
     let path: String
-    /// Held with `--commit` (nil when only reading).
-    let lock: LockFile?
+    /// Held with `--commit` (nil when only reading, and once released).
+    private(set) var lock: LockFile?
     /// The history as opened: nil when there is no file yet.
     let source: FileSource?
     /// Its size when opened, and where its last complete line ends (`size` when the file ends
@@ -68,7 +68,13 @@ final class LetterHistory {
         }
     }
 
-    deinit { lock?.unlock() }
+    deinit { release() }
+
+    /// Releases the lock (if held): after the append, or when the letters will not be recorded.
+    func release() {
+        lock?.unlock()
+        lock = nil
+    }
 
     /// Reads every line up to `size`: the summary, and into `sent` the letters of the parties
     /// `keep` accepts (the history of parties not in this run's input is not held in memory).
@@ -107,7 +113,8 @@ final class LetterHistory {
                 bad = BadLine(line: number, syntax: parsed || cut ? nil : JSONReader.syntaxError(line))
                 return false
             }
-            if keep(party) { sent.insert(SentLetter(party: party, step: step)) }
+            let key = LetterSelector.historyKey(party)
+            if keep(key) { sent.insert(SentLetter(party: key, step: step)) }
             if let s = tape.member("sequence", of: 0), case .number(let n) = tape.value(at: s) {
                 // Any number with a whole value (41, 41.0, 4.1e1: a history edited by hand).
                 let whole = n.exactInteger.map { Double($0) } ?? Double(n.text).flatMap { $0.rounded() == $0 && abs($0) < 1e15 ? $0 : nil }
@@ -127,6 +134,12 @@ final class LetterHistory {
         return tape.string(v)
     }
 
+    /// The bytes `append(lines)` writes at `end`: a line feed first when the last record read
+    /// had none.
+    func appended(_ lines: [UInt8]) -> [UInt8] {
+        (endsWithoutLineFeed ? [0x0A] : []) + lines
+    }
+
     /// Appends `lines` (whole JSONL lines) after the last complete line read, cutting off an
     /// incomplete one first, and syncs the file (and, for a new file, its directory). Needs the
     /// lock (`commit`).
@@ -137,16 +150,51 @@ final class LetterHistory {
         defer { close(fd) }
         func fail(_ what: String) -> WriteError { WriteError(description: "cannot \(what) \(name): \(String(cString: strerror(errno)))") }
         if source != nil, end < size, ftruncate(fd, off_t(end)) != 0 { throw fail("cut the incomplete last line of") }
-        var bytes: [UInt8] = endsWithoutLineFeed ? [0x0A] : []
-        bytes += lines
+        let bytes = appended(lines)
         guard !bytes.isEmpty else { return }
         guard lseek(fd, off_t(end), SEEK_SET) >= 0 else { throw fail("seek in") }
+        // An append that fails is taken back as far as it can be (the lock is still held), so
+        // that the history does not keep part of letters the caller reports as not recorded.
         do { try bytes.withUnsafeBytes { try FileDescriptorOutput.write(fd, $0) } } catch let e as WriteError {
+            _ = ftruncate(fd, off_t(end))
             throw WriteError(description: "cannot append to \(name): \(e.description)")
         }
-        guard fsync(fd) == 0 else { throw fail("sync") }
+        guard fsync(fd) == 0 else {
+            let error = fail("sync")
+            if ftruncate(fd, off_t(end)) == 0 { _ = fsync(fd) }
+            throw error
+        }
         if source == nil { FileBytes.syncDirectory(of: path) }
     }
+}
+
+/// The letters a `letters select --commit` stage of `troca run` or `troca watch` selected:
+/// appended to the history (whose lock the stage took and this keeps) once the run's outputs
+/// are in place — by the runner for `troca run`, by the watcher after moving the outputs into
+/// `out/` for `troca watch` — so that a run that stops after the stage, or a watcher killed
+/// before its commit, leaves no letter recorded that no output holds. Released unmade, the
+/// lock goes and the history is as it was.
+final class HistoryAppend: StateCommit, @unchecked Sendable {
+    let history: LetterHistory
+    let lines: [UInt8]
+    let letters: Int
+    let record: AppendRecord
+
+    init(_ history: LetterHistory, lines: [UInt8], letters: Int) {
+        self.history = history
+        self.lines = lines
+        self.letters = letters
+        record = AppendRecord(file: history.path, offset: history.end, bytes: history.appended(lines))
+    }
+
+    func commit() throws {
+        defer { history.release() }
+        try history.append(lines)
+    }
+
+    var stateName: String { history.name }
+    var summary: String { "\(letters) letter\(letters == 1 ? "" : "s") appended to \(history.name)" }
+    var what: String { "their \(letters) letter\(letters == 1 ? "" : "s")" }
 }
 
 /// At most `limit` bytes of another source: the history as it was when opened, whatever a

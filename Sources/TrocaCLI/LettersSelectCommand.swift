@@ -29,7 +29,9 @@ enum LettersSelectCommand: Command {
         or payer, a party whose address is not mailable, or whose boleto cannot be made is
         rejected with the reason (stderr, --rejects). With --commit the letters written are
         appended to --history after the output is complete, holding FILE.lock from before the
-        history is read, so runs at once take turns; without it the history is only read.
+        history is read, so runs at once take turns; as a stage of `troca run` or `troca
+        watch`, once the run's outputs are in place (a run that stops records no letter).
+        Without --commit the history is only read.
 
         Records read = títulos + agreements + other + malformed lines (not a JSON object, a
         key given twice, a "record" that is not a string: each rejected); títulos = in letters + not yet due + skipped + rejected. Exit 0, 65 when
@@ -53,6 +55,7 @@ enum LettersSelectCommand: Command {
     static let flags: Set<String> = ["commit"]
     static let required = ["ladder"]
     static let inputOptions: Set<String> = ["ladder", "history", "rules", "index", "holidays"]
+    static let stateFiles = ["history"]
 
     static func run(_ args: Arguments, _ context: Context) throws -> ExitStatus {
         let io = context.io
@@ -89,6 +92,14 @@ enum LettersSelectCommand: Command {
         // The history (read after the títulos, for their parties): what was sent, the last
         // sequence, the boletos made. With --commit its lock is held until the new letters are in.
         var history: LetterHistory? = nil
+        if args.has("commit"), let held = io.runFiles?.appends.first {
+            // The earlier stage holds its history's lock until the run ends: waiting for it
+            // here (the same history) would never end.
+            io.say(
+                "letters select: --commit: an earlier stage of this pipeline already has \(held.stateName) to record "
+                    + "when the run ends; a pipeline keeps one such file (run this stage in a pipeline of its own)")
+            return .config
+        }
         if let path = args.value("history") {
             do { history = try LetterHistory(name: path, path: io.path(path), commit: args.has("commit")) } catch let e as InputError {
                 io.say("letters select: cannot read the history \(path): \(e.reason)")
@@ -176,8 +187,16 @@ enum LettersSelectCommand: Command {
         try outputFile?.commit()
         var committed = ""
         if args.has("commit"), let history {
-            try history.append(appended)
-            committed = "; \(c.letters) appended to \(history.name)"
+            if let run = io.runFiles {
+                // A stage of `troca run` or `troca watch`: recorded only once the run's outputs
+                // are in place (a later stage that fails, or a crash, must not leave these
+                // letters recorded as sent and never printed). The lock is kept until then.
+                if !appended.isEmpty { run.hold(HistoryAppend(history, lines: appended, letters: c.letters)) }
+                committed = "; \(c.letters) to be appended to \(history.name) once the run's outputs are in place"
+            } else {
+                try history.append(appended)
+                committed = "; \(c.letters) appended to \(history.name)"
+            }
         }
         // A line that is not a JSON object is no título: it is counted (and rejected) apart, so
         // that records read = títulos + agreements + other + those lines, and títulos = in

@@ -32,6 +32,10 @@ enum PipelineRunner {
         var failedStage: Int?
         /// Why it stopped, in a sentence.
         var reason: String?
+        /// With `holdAppends`: the state changes the stages prepared (a history's letters, a
+        /// remessa's NSA), for the caller to make once the outputs are where they stay.
+        /// Otherwise, what was recorded (`StateCommit.summary`).
+        var appends: [any StateCommit] = []
     }
 
     /// The placeholder values for an input (`-` is standard input) of `pipeline`, whose
@@ -46,7 +50,15 @@ enum PipelineRunner {
     /// output to `output` (a path, written atomically) or to `io.stdout` when nil. `values`
     /// fill the placeholders; `values["work"]` is the scratch directory (it must exist). Stages
     /// run in `io.currentDirectory`.
-    static func run(_ pipeline: Pipeline, input: String, output: String?, values: [String: String], io: IO) -> Outcome {
+    ///
+    /// A `letters select --commit` stage's letters are appended to its history, and a `cnab
+    /// write --sequence-file` stage's NSA stored, after the output and the `--rejects` files are
+    /// renamed into place (a crash between the two can at worst have the letters selected, or
+    /// the NSA used, again by the next run, never recorded without an output); with
+    /// `holdAppends` (`troca watch`, whose outputs are still staged) they are returned instead.
+    static func run(_ pipeline: Pipeline, input: String, output: String?, values: [String: String], io: IO, holdAppends: Bool = false)
+        -> Outcome
+    {
         let scratch = values["work"]!
         var worst = ExitStatus.ok
         var previous: String? = nil
@@ -156,7 +168,16 @@ enum PipelineRunner {
             outputFile?.abort()
             return Outcome(status: .ioError, failedStage: pipeline.stages.count - 1, reason: "\(error)")
         }
-        return Outcome(status: worst, failedStage: nil, reason: nil)
+        let appends = runFiles.appends
+        if holdAppends { return Outcome(status: worst, failedStage: nil, reason: nil, appends: appends) }
+        for append in appends {
+            do { try append.commit() } catch {
+                return Outcome(
+                    status: .ioError, failedStage: nil,
+                    reason: "the outputs are in place, but \(append.what) could not be recorded: \(error)")
+            }
+        }
+        return Outcome(status: worst, failedStage: nil, reason: nil, appends: appends)
     }
 
     /// Makes the folders between `out` (the value of `{out}`, which exists) and the file `path`

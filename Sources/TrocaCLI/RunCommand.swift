@@ -86,6 +86,7 @@ enum RunCommand: Command {
         var line =
             "run: \(pipeline.name): \(pipeline.stages.count) stage\(pipeline.stages.count == 1 ? "" : "s"), exit \(outcome.status.rawValue)"
         if let reason = outcome.reason { line += "; stopped: \(reason)" } else if let output { line += "; output \(output)" }
+        if outcome.reason == nil { line += outcome.appends.map { "; " + $0.summary }.joined() }
         io.say(line)
         return outcome.status
     }

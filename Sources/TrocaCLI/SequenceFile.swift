@@ -1,4 +1,5 @@
 import Foundation
+import Watch
 
 #if canImport(Glibc)
     import Glibc
@@ -38,11 +39,39 @@ final class SequenceFile {
 
     deinit { lock.unlock() }
 
+    /// The bytes `commit(n)` writes: the whole file.
+    static func contents(_ n: Int) -> [UInt8] { Array("\(n)\n".utf8) }
+
     /// Records `n` as the last number used.
     func commit(_ n: Int) throws {
         let file = try AtomicFile(path: path)
-        let text = Array("\(n)\n".utf8)
+        let text = Self.contents(n)
         try text.withUnsafeBufferPointer { try file.write($0) }
         try file.commit()
     }
+}
+
+/// The NSA a `cnab write --sequence-file` stage of `troca run` or `troca watch` used: stored once
+/// the run's outputs are in place (`RunFiles`), so that a run that stops after the stage, or a
+/// watcher killed before its commit, does not skip a number (banks refuse a remessa whose NSA
+/// does not follow the last one), and a rerun writes the same remessa. The file's lock is held
+/// until then. Its journal record is the file's whole new content, at offset 0.
+final class SequenceCommit: StateCommit, @unchecked Sendable {
+    let file: SequenceFile
+    let number: Int
+    let name: String
+    let record: AppendRecord
+
+    init(_ file: SequenceFile, number: Int, name: String) {
+        self.file = file
+        self.number = number
+        self.name = name
+        record = AppendRecord(file: file.path, offset: 0, bytes: SequenceFile.contents(number))
+    }
+
+    func commit() throws { try file.commit(number) }
+
+    var stateName: String { name }
+    var summary: String { "NSA \(number) stored in \(name)" }
+    var what: String { "NSA \(number)" }
 }

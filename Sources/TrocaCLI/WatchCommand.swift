@@ -61,6 +61,10 @@ enum WatchCommand: Command {
             context.print(Diagnostic(.error, "watch.config", error.located, file: error.file, line: error.line, column: error.column))
             return .config
         }
+        if let error = statePathProblem(config, name: file) {
+            context.print(Diagnostic(.error, "watch.config", error.located, file: error.file))
+            return .config
+        }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: config.folder, isDirectory: &isDirectory), isDirectory.boolValue else {
             io.say("watch: the watched folder \(config.folder) is not a directory (\(file): $.folder)")
@@ -91,6 +95,40 @@ enum WatchCommand: Command {
         }
         let summary = watcher.watch(once: args.has("once"))
         return status(summary, once: args.has("once"))
+    }
+
+    /// A stage's file kept from run to run (`Command.stateFiles`: `letters select --history`,
+    /// `cnab write --sequence-file`) given a path that does not outlive the file processed: a
+    /// relative one names a file in the claim's directory (stages run there), removed with it
+    /// when the file is done, so every file would start from an empty history or sequence;
+    /// one in `{out}` would be moved into out/ as an output, one in `{work}` removed. Only an
+    /// absolute path or one under `{pipeline}` is kept.
+    static func statePathProblem(_ config: WatchConfig, name: String) -> ConfigError? {
+        for rule in config.rules {
+            let pipeline = rule.pipeline
+            for stage in pipeline.stages {
+                guard let command = Commands.all.first(where: { $0.name == stage.command }), !command.stateFiles.isEmpty,
+                    let scanned = try? Arguments(
+                        stage.arguments, valued: command.valued, flags: command.flags, repeatable: command.repeatable)
+                else { continue }
+                for option in command.stateFiles {
+                    guard let value = scanned.value(option), !value.hasPrefix("/"), value != "{pipeline}", !value.hasPrefix("{pipeline}/")
+                    else { continue }
+                    let base = (value as NSString).lastPathComponent
+                    let message =
+                        "--\(option) \"\(value)\" would not be kept from one file to the next: "
+                        + (value.hasPrefix("{")
+                            ? "only {pipeline} names a folder that outlives the file processed; "
+                            : "a relative path is taken in the file's claim directory (work/<claim>/), which is removed once the file is done; ")
+                        + "give an absolute path or one under {pipeline}/ (\"{pipeline}/\(base)\")"
+                    // A rule's pipeline file is quoted as its other errors are.
+                    return pipeline.file == name
+                        ? ConfigError(file: name, path: "\(stage.path).args", message: message)
+                        : ConfigError(file: name, path: "\(rule.path).pipeline", message: "\(pipeline.file): \(stage.path).args: " + message)
+                }
+            }
+        }
+        return nil
     }
 
     /// The exit status of a watcher that stopped: 74 when a file was left in work/ (neither
@@ -131,8 +169,9 @@ enum WatchCommand: Command {
         let values = PipelineRunner.values(
             pipeline, input: job.file, out: job.out, work: job.scratch, date: job.date, cwd: io.currentDirectory)
         let output = Template.expand(pipeline.output ?? "{out}/{file}.jsonl", values)
-        let outcome = PipelineRunner.run(pipeline, input: job.file, output: output, values: values, io: stageIO)
-        return WatchOutcome(status: outcome.status.rawValue, reason: outcome.reason, diagnostics: lines.lines)
+        // A history's letters are appended by the watcher once the outputs are in out/.
+        let outcome = PipelineRunner.run(pipeline, input: job.file, output: output, values: values, io: stageIO, holdAppends: true)
+        return WatchOutcome(status: outcome.status.rawValue, reason: outcome.reason, diagnostics: lines.lines, appends: outcome.appends.map { $0 as any DeferredAppend })
     }
 }
 

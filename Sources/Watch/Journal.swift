@@ -40,13 +40,16 @@ public struct JournalEntry: Sendable, Hashable {
     public var outputs: [String]
     /// Why, for `failed`; for `duplicate`, the first file with the same content.
     public var reason: String?
+    /// For `committing`: the appends to files kept across runs (a letters history) that are
+    /// made once the outputs are in `out/`, before `done`.
+    public var appends: [AppendRecord]
     /// When, as UTC `YYYY-MM-DDTHH:MM:SSZ` (a log time, not data).
     public var at: String
 
     /// Creates an entry.
     public init(
         _ event: Event, file: String, work: String, sha256: String, size: Int, pipeline: String? = nil,
-        outputs: [String] = [], reason: String? = nil, at: String = Clock.timestamp()
+        outputs: [String] = [], reason: String? = nil, appends: [AppendRecord] = [], at: String = Clock.timestamp()
     ) {
         self.event = event
         self.file = file
@@ -56,6 +59,7 @@ public struct JournalEntry: Sendable, Hashable {
         self.pipeline = pipeline
         self.outputs = outputs
         self.reason = reason
+        self.appends = appends
         self.at = at
     }
 
@@ -71,6 +75,19 @@ public struct JournalEntry: Sendable, Hashable {
         if let pipeline { w.string("pipeline", pipeline) }
         if !outputs.isEmpty { w.raw("outputs", json: JSONValue.array(outputs.map { .string($0) }).bytes) }
         if let reason { w.string("reason", reason) }
+        if !appends.isEmpty {
+            var list: [UInt8] = [UInt8(ascii: "[")]
+            for (i, a) in appends.enumerated() {
+                var o = JSONObjectWriter()
+                o.string("file", a.file)
+                o.int("offset", a.offset)
+                o.int("size", a.size)
+                o.string("sha256", a.sha256)
+                if i > 0 { list.append(UInt8(ascii: ",")) }
+                list += o.finish()
+            }
+            w.raw("appends", json: list + [UInt8(ascii: "]")])
+        }
         return w.finish()
     }
 
@@ -81,9 +98,18 @@ public struct JournalEntry: Sendable, Hashable {
         else { return nil }
         var outputs: [String] = []
         if case .array(let list)? = o["outputs"] { outputs = list.compactMap(\.string) }
+        var appends: [AppendRecord] = []
+        if case .array(let list)? = o["appends"] {
+            for item in list {
+                guard let a = item.object, let f = a.string("file"), let offset = a["offset"]?.number?.exactInteger,
+                    let n = a["size"]?.number?.exactInteger, let h = a.string("sha256")
+                else { return nil }
+                appends.append(AppendRecord(file: f, offset: Int(offset), size: Int(n), sha256: h))
+            }
+        }
         self.init(
             Event(rawValue: e), file: file, work: work, sha256: hash, size: Int(size), pipeline: o.string("pipeline"),
-            outputs: outputs, reason: o.string("reason"), at: o.string("at") ?? "")
+            outputs: outputs, reason: o.string("reason"), appends: appends, at: o.string("at") ?? "")
     }
 }
 

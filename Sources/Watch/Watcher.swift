@@ -31,12 +31,17 @@ public struct WatchOutcome: Sendable {
     public var reason: String?
     /// The stages' diagnostics (stderr lines), kept for the log and `NAME.error.json`.
     public var diagnostics: [String]
+    /// Appends to files kept across runs (a letters history, `letters select --commit`) that
+    /// the stages prepared: made once the outputs are in `out/`, before `done` is journaled;
+    /// dropped (never made) when the run fails.
+    public var appends: [any DeferredAppend]
 
     /// Creates an outcome.
-    public init(status: Int32, reason: String? = nil, diagnostics: [String] = []) {
+    public init(status: Int32, reason: String? = nil, diagnostics: [String] = [], appends: [any DeferredAppend] = []) {
         self.status = status
         self.reason = reason
         self.diagnostics = diagnostics
+        self.appends = appends
     }
 }
 
@@ -66,12 +71,15 @@ public struct WatchSummary: Sendable, Hashable {
 ///    loses it), `<claim>` a number unique to this claim;
 /// 2. journal `claimed` with the content's SHA-256; content already `done` → `duplicates/`;
 /// 3. run the pipeline with `{out}` a staging directory, `work/<claim>/.run/out`;
-/// 4. journal `committing`, rename each staged output into `out/`, journal `done`;
+/// 4. journal `committing` (the outputs, and the appends the stages prepared: where and what),
+///    rename each staged output into `out/`, make the appends (a letters history), journal `done`;
 /// 5. rename the input into `done/YYYY-MM-DD/` (or, on failure, write `failed/NAME.error.json`,
 ///    journal `failed`, rename the input into `failed/`).
 /// On start, each file in `work/` is finished from its last journal entry: done, failed or
-/// duplicate → only the move is left; otherwise it runs again (its outputs replace what a
-/// crash during step 4 left).
+/// duplicate → only the move is left; `committing` whose appends are all in their files → its
+/// outputs were all in `out/` before them: journal `done` and move; otherwise it runs again (its
+/// outputs replace what a crash during step 4 left, and with no append made the stages see
+/// the state files as the first run saw them, so they give the same bytes).
 public final class Watcher {
     /// Runs a job's pipeline.
     public typealias Run = (WatchJob) -> WatchOutcome
@@ -186,6 +194,22 @@ public final class Watcher {
                     fail(
                         path, work: work, file: file, hash: hash, pipeline: last.pipeline, reason: last.reason ?? "failed", diagnostics: [],
                         journaled: true)
+                    continue
+                case .committing where !last.appends.isEmpty && last.appends.allSatisfy(\.isMade):
+                    // The appends are made only after every output is in out/: the commit was
+                    // complete but for its `done` entry. A rerun would find its letters already
+                    // in the history and write none, replacing the outputs with empty ones.
+                    let entry = JournalEntry(
+                        .done, file: file, work: work, sha256: hash.hash, size: hash.size, pipeline: last.pipeline, outputs: last.outputs)
+                    guard journaled(entry) else {
+                        summary.left += 1
+                        continue
+                    }
+                    note(
+                        "info", "done", file: file,
+                        "its interrupted commit had put its outputs in place and made its appends "
+                            + "(\(last.appends.map(\.file).joined(separator: ", "))); outputs: \(last.outputs.joined(separator: ", "))")
+                    if fileAway(path, into: config.done + "/" + today(), name: file) { summary.done += 1 }
                     continue
                 default: break
                 }
@@ -395,7 +419,7 @@ public final class Watcher {
             return
         }
         do {
-            let outputs = try commit(job.out, work: work, file: file, hash: hash, pipeline: pipeline)
+            let outputs = try commit(job.out, work: work, file: file, hash: hash, pipeline: pipeline, appends: outcome.appends)
             guard
                 journaled(
                     JournalEntry(.done, file: file, work: work, sha256: hash.hash, size: hash.size, pipeline: pipeline, outputs: outputs))
@@ -416,11 +440,12 @@ public final class Watcher {
         }
     }
 
-    /// Moves staged outputs into `out/`. An output name already in `out/` is refused unless a
-    /// `committing` entry of this same work item says an interrupted run put it there.
-    private func commit(_ staged: String, work: String, file: String, hash: (hash: String, size: Int), pipeline: String) throws(CommitError)
-        -> [String]
-    {
+    /// Moves staged outputs into `out/`, then makes the stages' appends. An output name already
+    /// in `out/` is refused unless a `committing` entry of this same work item says an
+    /// interrupted run put it there.
+    private func commit(
+        _ staged: String, work: String, file: String, hash: (hash: String, size: Int), pipeline: String, appends: [any DeferredAppend]
+    ) throws(CommitError) -> [String] {
         let names: [String]
         do { names = try FileBytes.files(under: staged) } catch { throw CommitError(description: error.description) }
         let mine = journal.committing(work: work)
@@ -430,7 +455,9 @@ public final class Watcher {
         let outputs = names.map { "out/" + $0 }
         guard
             journaled(
-                JournalEntry(.committing, file: file, work: work, sha256: hash.hash, size: hash.size, pipeline: pipeline, outputs: outputs))
+                JournalEntry(
+                    .committing, file: file, work: work, sha256: hash.hash, size: hash.size, pipeline: pipeline, outputs: outputs,
+                    appends: appends.map(\.record)))
         else {
             throw CommitError(description: "the journal cannot be written")
         }
@@ -459,6 +486,14 @@ public final class Watcher {
                 "warning", "outputs-superseded", file: file,
                 "\(superseded.joined(separator: ", ")), moved into out/ by an interrupted run of this file, removed: this run wrote "
                     + outputs.joined(separator: ", "))
+        }
+        // Last, once every output is in out/ and synced: a letter recorded in a history is in
+        // an output. A crash before an append reruns the file on the same state; after them,
+        // recovery sees them made and only journals `done` (see `recover`).
+        for append in appends {
+            do { try append.commit() } catch {
+                throw CommitError(description: "\(error) (the outputs are withdrawn: what they hold was not recorded)")
+            }
         }
         return outputs
     }

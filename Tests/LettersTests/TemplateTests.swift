@@ -26,8 +26,8 @@ func lines(_ t: Template, _ j: JSONValue) throws(RenderProblem) -> [String] {
 }
 
 @Suite struct TemplateLoadTests {
-    /// Each bad template fails at load with its code, line and column (columns count bytes from 1,
-    /// at the tag's first brace).
+    /// Each bad template fails at load with its code, line and column (columns count characters
+    /// from 1, at the tag's first brace).
     @Test(arguments: [
         ("Olá\n  {{payer.nome}}\n", "letters.template-field", 2, 3),
         ("{{sequence}}\n{{#titles}}\n{{amount_cents}}\n", "letters.template-section", 2, 1),
@@ -41,6 +41,10 @@ func lines(_ t: Template, _ j: JSONValue) throws(RenderProblem) -> [String] {
         ("{{}}", "letters.template-syntax", 1, 1),
         ("x\n\n {{statement | upper}}", "letters.template-filter", 3, 2),
         ("{{#boleto}}{{nosso_numero}}{{/boleto}} {{nosso_numero}}", "letters.template-field", 1, 40),
+        // Review (template columns counted bytes): é is one character of two bytes.
+        ("é {{titles}}", "letters.template-field", 1, 3),
+        ("Olá, São José {{payer.nome}}", "letters.template-field", 1, 15),
+        ("ção {{payer.name", "letters.template-syntax", 1, 5),
     ])
     func badTemplate(_ text: String, _ code: String, _ line: Int, _ column: Int) {
         #expect(throws: TemplateError.self) { try template(text) }

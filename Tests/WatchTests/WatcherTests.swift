@@ -200,6 +200,52 @@ import Testing
         #expect(tree(folder.f + "/failed").contains("g.txt"))
     }
 
+    /// An append a stage prepared (a letters history) is made after the outputs are in out/,
+    /// and one that cannot be made fails the file, its outputs withdrawn from out/ (what they
+    /// hold was not recorded).
+    @Test(arguments: [true, false])
+    func aStagesAppendIsMadeAfterTheOutputsAreInOut(succeeds: Bool) throws {
+        final class Append: DeferredAppend, @unchecked Sendable {
+            let out: String
+            let succeeds: Bool
+            var sawOutputs: [String]? = nil
+            init(out: String, succeeds: Bool) {
+                self.out = out
+                self.succeeds = succeeds
+            }
+            var record: AppendRecord { AppendRecord(file: "/h/sent.jsonl", offset: 7, bytes: Array("x\n".utf8)) }
+            func commit() throws {
+                sawOutputs = tree(out)
+                if !succeeds { throw FileError("cannot append to /h/sent.jsonl", code: ENOSPC) }
+            }
+        }
+        let folder = try Folder()
+        defer { try? FileManager.default.removeItem(atPath: folder.root) }
+        let append = Append(out: folder.f + "/out", succeeds: succeeds)
+        let runner = Folder.Runner()
+        let watcher = try Watcher(
+            config: folder.config,
+            run: { job in
+                var outcome = runner.run(job)
+                outcome.appends = [append]
+                return outcome
+            }, log: { _ in }, today: { "2026-11-30" })
+        try folder.drop("a.txt", "letters\n")
+        let summary = watcher.watch(once: true)
+        #expect(append.sawOutputs == ["a.out"])
+        let journal = read(folder.config.journal) ?? ""
+        #expect(journal.contains(#""appends":[{"file":"/h/sent.jsonl","offset":7,"size":2,"sha256":""#), "\(journal)")
+        if succeeds {
+            #expect(summary.done == 1)
+            #expect(tree(folder.f + "/out") == ["a.out"])
+        } else {
+            #expect(summary.failed == 1)
+            #expect(tree(folder.f + "/out").isEmpty)
+            #expect(read(folder.f + "/failed/a.txt.outputs/a.out") == "LETTERS\n")
+            #expect((read(folder.f + "/failed/a.txt.error.json") ?? "").contains("cannot append to /h/sent.jsonl"))
+        }
+    }
+
     @Test func aFileWhoseDoneWasJournaledIsOnlyMovedOnStart() throws {
         let folder = try Folder()
         defer { try? FileManager.default.removeItem(atPath: folder.root) }
