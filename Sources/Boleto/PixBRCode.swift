@@ -162,22 +162,18 @@ public struct PixBRCode: Sendable, Hashable {
                 BoletoError.Code.pix, "field 52 (merchant category code) must be 4 digits, found \"\(Array(category.value).text)\"",
                 column: category.offset + 5)
         }
-        guard let currency = field("53") else {
-            throw BoletoError(BoletoError.Code.pix, "field 53 (currency) is missing; a Pix payload is in reais, 986")
+        /// A field whose value is fixed: `expected`, else the payload is refused, saying `why`.
+        func fixed(_ id: String, _ what: String, _ expected: String, _ why: String) throws(BoletoError) {
+            guard let f = field(id) else {
+                throw BoletoError(BoletoError.Code.pix, "field \(id) (\(what)) is missing; \(why)")
+            }
+            guard Array(f.value).text == expected else {
+                throw BoletoError(
+                    BoletoError.Code.pix, "field \(id) (\(what)) is \"\(Array(f.value).text)\": \(why)", column: f.offset + 5)
+            }
         }
-        guard Array(currency.value).text == "986" else {
-            throw BoletoError(
-                BoletoError.Code.pix, "field 53 (currency) is \"\(Array(currency.value).text)\": a Pix payload is in reais, 986",
-                column: currency.offset + 5)
-        }
-        guard let country = field("58") else {
-            throw BoletoError(BoletoError.Code.pix, "field 58 (country) is missing; a Pix payload's country is BR")
-        }
-        guard Array(country.value).text == "BR" else {
-            throw BoletoError(
-                BoletoError.Code.pix, "field 58 (country) is \"\(Array(country.value).text)\": a Pix payload's country is BR",
-                column: country.offset + 5)
-        }
+        try fixed("53", "currency", "986", "a Pix payload is in reais, 986")
+        try fixed("58", "country", "BR", "a Pix payload's country is BR")
         guard let name = value("59"), let city = value("60") else {
             throw BoletoError(BoletoError.Code.pix, "fields 59 (name) and 60 (city) are required")
         }
