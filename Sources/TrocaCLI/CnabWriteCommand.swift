@@ -216,12 +216,13 @@ enum CnabWriteCommand: Command {
         }
         // Every file written carries its NSA, and stores it, even one without títulos (all of
         // them rejected): the next run never writes the same number.
-        if let sequenceFile, let sequence, let run = io.runFiles, outputFile == nil {
-            // A stage of `troca run` or `troca watch` whose remessa goes down the pipeline:
-            // stored once the run's outputs are in place (a later stage that fails, or a crash,
-            // must not skip the number). The lock is kept. A remessa the stage wrote to its own
-            // --output is in place already: its number is stored now, as alone, so that no
-            // later run writes a second file with it.
+        if let sequenceFile, let sequence, let run = io.runFiles, outputFile == nil || run.outputsStaged {
+            // A stage of `troca run` or `troca watch` whose remessa goes down the pipeline, or
+            // any under `troca watch` (its own --output {out}/… is only staged until the
+            // watcher's commit): stored once the run's outputs are in place (a later stage that
+            // fails, or a crash, must not skip the number). The lock is kept. Under `troca run`
+            // a remessa the stage wrote to its own --output is in place already: its number is
+            // stored now, as alone, so that no later run writes a second file with it.
             run.hold(SequenceCommit(sequenceFile, number: sequence, name: args.value("sequence-file")!))
         } else if let sequenceFile, let sequence {
             do { try sequenceFile.commit(sequence) } catch let e as WriteError {

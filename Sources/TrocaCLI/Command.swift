@@ -24,6 +24,8 @@ protocol Command: Sendable {
     /// Valued options that name a file the command reads (besides its positionals): an output
     /// (`--output`, `--rejects`) naming the same file is refused (`OutputCheck`).
     static var inputOptions: Set<String> { get }
+    /// Whether a run with `args` reads standard input (for `OutputCheck`).
+    static func readsStandardInput(_ args: Arguments) -> Bool
     /// Valued options naming a file kept from run to run (a letters history, a remessa
     /// sequence): `troca watch` refuses a pipeline giving one a path that does not outlive the
     /// file being processed (relative to its claim directory, or in `{out}` or `{work}`).
@@ -38,6 +40,9 @@ extension Command {
 
     /// No valued option names an input unless a command says so.
     static var inputOptions: Set<String> { [] }
+
+    /// Most commands read standard input when given no FILE, or `-`.
+    static func readsStandardInput(_ args: Arguments) -> Bool { args.positionals.isEmpty || args.positionals.contains("-") }
     /// Most commands keep nothing between runs.
     static var stateFiles: [String] { [] }
 

@@ -297,6 +297,12 @@ protocol StateCommit: DeferredAppend {
 final class RunFiles {
     private var held: [AtomicFile] = []
     private(set) var appends: [any StateCommit] = []
+    /// Whether the run's outputs, a stage's own `--output {out}/…` among them, are only staged
+    /// when it ends (`troca watch`: moved into out/ at its commit, removed if the file fails):
+    /// then no file a stage wrote is in place before the run's commit.
+    let outputsStaged: Bool
+
+    init(outputsStaged: Bool = false) { self.outputsStaged = outputsStaged }
 
     func hold(_ file: AtomicFile) { held.append(file) }
 

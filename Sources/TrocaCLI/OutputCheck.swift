@@ -17,7 +17,7 @@ enum OutputCheck {
 
     /// Throws a usage error when an output of `args` is the same file as an input: a positional
     /// or the value of one of `inputOptions`.
-    static func refuseInputsAsOutputs(_ args: Arguments, inputOptions: Set<String>, io: IO) throws(UsageError) {
+    static func refuseInputsAsOutputs(_ args: Arguments, inputOptions: Set<String>, readsStandardInput: Bool, io: IO) throws(UsageError) {
         // --output and --rejects naming one file: each would replace the other's records.
         // (Both may be /dev/null or another file that is not a regular one.)
         if let output = args.values["output"]?.first, let rejects = args.values["rejects"]?.first {
@@ -41,8 +41,8 @@ enum OutputCheck {
             for path in args.values[option] ?? [] { inputs.append(("the --\(option) file", path)) }
         }
         var files = inputs.map { (label: $0.label, path: $0.path, file: FileID(io.path($0.path))) }
-        // Standard input is read when no file is given, or `-` is.
-        if let fd = io.stdinDescriptor, args.positionals.isEmpty || args.positionals.contains("-") {
+        // Standard input, when the command reads it (`Command.readsStandardInput`).
+        if let fd = io.stdinDescriptor, readsStandardInput {
             files.append(("standard input", "", FileID(descriptor: fd)))
         }
         for input in files {

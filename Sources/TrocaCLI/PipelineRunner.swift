@@ -71,7 +71,7 @@ enum PipelineRunner {
         defer { if let previous { remove(previous) } }
         var outputFile: AtomicFile? = nil
         // The stages' --rejects files, renamed into place with the output; removed if the run stops.
-        let runFiles = RunFiles()
+        let runFiles = RunFiles(outputsStaged: holdAppends)
         defer { runFiles.abort() }
         for (i, stage) in pipeline.stages.enumerated() {
             let last = i == pipeline.stages.count - 1
@@ -191,6 +191,30 @@ enum PipelineRunner {
         do { try FileBytes.makeDirectory(folder) } catch {
             throw WriteError(description: "cannot create the folder \(folder): \(error.reason)")
         }
+    }
+
+    /// A pipeline with more than one stage that records to a file kept across runs (`letters
+    /// select --commit`, `cnab write --sequence-file`): one change per run is made once its
+    /// outputs are in place, so a second such stage is refused when the pipeline is loaded,
+    /// not on the first day both would record something. nil when there is at most one.
+    static func stateStageProblem(_ pipeline: Pipeline) -> (path: String, message: String)? {
+        var first: Pipeline.Stage? = nil
+        for stage in pipeline.stages {
+            guard let command = Commands.all.first(where: { $0.name == stage.command }), !command.stateFiles.isEmpty,
+                let scanned = try? Arguments(stage.arguments, valued: command.valued, flags: command.flags, repeatable: command.repeatable)
+            else { continue }
+            let records = command.name == LettersSelectCommand.name ? scanned.has("commit") : command.stateFiles.contains { scanned.value($0) != nil }
+            guard records else { continue }
+            if let first {
+                return (
+                    stage.path,
+                    "stage \"\(stage.command.joined(separator: " "))\" records to a file kept across runs, as \(first.path) "
+                        + "(\(first.command.joined(separator: " "))) does: a pipeline keeps one such file, changed once its outputs are in place; "
+                        + "run the second in a pipeline of its own")
+            }
+            first = stage
+        }
+        return nil
     }
 
     /// Checks a stage for `Pipeline.load`: the command must be in `Commands.all` (and not a

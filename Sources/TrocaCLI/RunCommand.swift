@@ -46,6 +46,9 @@ enum RunCommand: Command {
     static let valued: Set<String> = ["output", "out", "date"]
     static let flags: Set<String> = []
 
+    /// The INPUT after PIPELINE.json, or standard input without one (or with `-`).
+    static func readsStandardInput(_ args: Arguments) -> Bool { args.positionals.count < 2 || args.positionals[1] == "-" }
+
     static func run(_ args: Arguments, _ context: Context) throws -> ExitStatus {
         let io = context.io
         guard let file = args.positionals.first else { throw UsageError(message: "run needs a PIPELINE.json file") }
@@ -59,6 +62,10 @@ enum RunCommand: Command {
             pipeline = try Pipeline.load(path: io.path(file), name: file, check: PipelineRunner.check)
         } catch {
             context.print(Diagnostic(.error, "run.pipeline", error.located, file: error.file, line: error.line, column: error.column))
+            return .config
+        }
+        if let problem = PipelineRunner.stateStageProblem(pipeline) {
+            context.print(Diagnostic(.error, "run.pipeline", "\(problem.path): \(problem.message)", file: file))
             return .config
         }
         if input != "-", FileManager.default.fileExists(atPath: io.path(input)) == false {

@@ -66,7 +66,7 @@ final class SequenceCommit: StateCommit, @unchecked Sendable {
         self.file = file
         self.number = number
         self.name = name
-        record = AppendRecord(file: file.path, offset: 0, bytes: SequenceFile.contents(number))
+        record = AppendRecord(file: file.path, offset: 0, bytes: SequenceFile.contents(number), replaces: true)
     }
 
     func commit() throws { try file.commit(number) }

@@ -52,7 +52,8 @@ public enum Tool {
         }
         do {
             let args = try Arguments(rest, valued: command.valued, flags: command.flags, repeatable: command.repeatable)
-            try OutputCheck.refuseInputsAsOutputs(args, inputOptions: command.inputOptions, io: io)
+            try OutputCheck.refuseInputsAsOutputs(
+                args, inputOptions: command.inputOptions, readsStandardInput: command.readsStandardInput(args), io: io)
             return try command.run(args, context)
         } catch let e as UsageError {
             io.say(e.message)

@@ -106,6 +106,11 @@ enum WatchCommand: Command {
     static func statePathProblem(_ config: WatchConfig, name: String) -> ConfigError? {
         for rule in config.rules {
             let pipeline = rule.pipeline
+            if let problem = PipelineRunner.stateStageProblem(pipeline) {
+                return pipeline.file == name
+                    ? ConfigError(file: name, path: problem.path, message: problem.message)
+                    : ConfigError(file: name, path: "\(rule.path).pipeline", message: "\(pipeline.file): \(problem.path): " + problem.message)
+            }
             for stage in pipeline.stages {
                 guard let command = Commands.all.first(where: { $0.name == stage.command }), !command.stateFiles.isEmpty,
                     let scanned = try? Arguments(

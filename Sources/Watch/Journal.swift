@@ -83,6 +83,7 @@ public struct JournalEntry: Sendable, Hashable {
                 o.int("offset", a.offset)
                 o.int("size", a.size)
                 o.string("sha256", a.sha256)
+                if a.replaces { o.bool("replaces", true) }
                 if i > 0 { list.append(UInt8(ascii: ",")) }
                 list += o.finish()
             }
@@ -104,7 +105,7 @@ public struct JournalEntry: Sendable, Hashable {
                 guard let a = item.object, let f = a.string("file"), let offset = a["offset"]?.number?.exactInteger,
                     let n = a["size"]?.number?.exactInteger, let h = a.string("sha256")
                 else { return nil }
-                appends.append(AppendRecord(file: f, offset: Int(offset), size: Int(n), sha256: h))
+                appends.append(AppendRecord(file: f, offset: Int(offset), size: Int(n), sha256: h, replaces: a["replaces"] == .bool(true)))
             }
         }
         self.init(

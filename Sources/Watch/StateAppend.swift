@@ -17,20 +17,58 @@ public struct AppendRecord: Sendable, Hashable {
     public var size: Int
     /// Their SHA-256, 64 hex digits.
     public var sha256: String
+    /// Whether the bytes replace the whole file (a remessa sequence, rewritten by a rename)
+    /// rather than being appended to it (a letters history).
+    public var replaces: Bool
 
     /// Creates a record.
-    public init(file: String, offset: Int, size: Int, sha256: String) {
+    public init(file: String, offset: Int, size: Int, sha256: String, replaces: Bool = false) {
         self.file = file
         self.offset = offset
         self.size = size
         self.sha256 = sha256
+        self.replaces = replaces
     }
 
-    /// The record for appending `bytes` to `file` at `offset`.
-    public init(file: String, offset: Int, bytes: [UInt8]) {
+    /// The record for appending `bytes` to `file` at `offset` (or, `replaces`, writing them as
+    /// the whole file).
+    public init(file: String, offset: Int, bytes: [UInt8], replaces: Bool = false) {
         var hash = SHA256()
         hash.update(bytes)
-        self.init(file: file, offset: offset, size: bytes.count, sha256: hash.hex())
+        self.init(file: file, offset: offset, size: bytes.count, sha256: hash.hex(), replaces: replaces)
+    }
+
+    /// Takes back what a crash left of an append that was not made: when the file is longer
+    /// than `offset` but shorter than the whole append (part of it written — whole lines among
+    /// them, which a reader would take for letters sent), it is cut back to `offset`, under the
+    /// file's lock (`FILE.lock`, as the stages take it). Returns what was done, for the log; nil
+    /// when there was nothing to take back. A file longer than the whole append whose bytes
+    /// there are others is left as it is (another run may have appended since), and said.
+    public func takeBackTornAppend() -> String? {
+        guard !replaces, !isMade else { return nil }
+        let lockFD = open(file + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard lockFD >= 0 else { return "cannot open \(file).lock to check the interrupted append: \(String(cString: strerror(errno)))" }
+        defer { close(lockFD) }
+        while flock(lockFD, LOCK_EX) != 0 {
+            guard errno == EINTR else { return "cannot lock \(file).lock to check the interrupted append" }
+        }
+        defer { flock(lockFD, LOCK_UN) }
+        var info = stat()
+        guard stat(file, &info) == 0 else { return nil }
+        let length = Int(info.st_size)
+        guard length > offset else { return nil }
+        if length < offset + size {
+            guard truncate(file, off_t(offset)) == 0 else {
+                return "cannot cut \(file) back to \(offset) bytes (a torn append of \(length - offset) bytes): \(String(cString: strerror(errno)))"
+            }
+            let fd = open(file, O_RDONLY | O_CLOEXEC)
+            if fd >= 0 {
+                fsync(fd)
+                close(fd)
+            }
+            return "\(file): the \(length - offset) bytes of an interrupted append (of \(size)) cut off"
+        }
+        return "\(file) holds \(length - offset) bytes after the interrupted append's place that are not its bytes: left as they are"
     }
 
     /// Whether `file` holds the recorded bytes at the recorded offset: the append was made and

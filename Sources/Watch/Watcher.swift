@@ -211,6 +211,13 @@ public final class Watcher {
                             + "(\(last.appends.map(\.file).joined(separator: ", "))); outputs: \(last.outputs.joined(separator: ", "))")
                     if fileAway(path, into: config.done + "/" + today(), name: file) { summary.done += 1 }
                     continue
+                case .committing:
+                    // Not every append was made: the file is run again on the state the first
+                    // run read. What a crash left of an append (part of it: whole lines among
+                    // them) is taken back first, or the rerun would read those letters as sent.
+                    for a in last.appends {
+                        if let what = a.takeBackTornAppend() { note("warning", "recovered", file: file, what) }
+                    }
                 default: break
                 }
             }

@@ -273,4 +273,71 @@ import TrocaCLI
         #expect(bytes(dir + "/f/out/T.rem") == remessa)
         #expect(journal(dir).filter { $0.contains(#""event":"done""#) }.count == 1)
     }
+
+    /// Review of the whole change: under `troca watch` a stage's own `--output {out}/…` is
+    /// only staged until the watcher's commit, so `cnab write` holds its NSA there too: a later
+    /// stage that fails stores no number and delivers no remessa.
+    @Test func aWatchedRemessaWrittenToItsOwnOutputKeepsItsNSAWhenALaterStageFails() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Data("7\n".utf8).write(to: URL(fileURLWithPath: dir + "/nsa.txt"))
+        try Data(
+            #"""
+            {"stages": [{"stage": "cnab write", "args": ["--bank", "237", "--format", "240", "--date", "2026-11-30", "--time", "09:00:00", "--sequence-file", "{pipeline}/nsa.txt", "--output", "{out}/r.rem"]},
+                        {"stage": "cnab parse", "args": ["{out}/r.rem", "--layout", "no-such-layout"]}],
+             "output": "{out}/{name}.jsonl"}
+            """#.utf8
+        ).write(to: URL(fileURLWithPath: dir + "/remessa.json"))
+        try Data(#"{"folder": "f", "settle_seconds": 0, "rules": [{"pattern": "*.jsonl", "pipeline": "remessa.json"}]}"#.utf8)
+            .write(to: URL(fileURLWithPath: dir + "/watch.json"))
+        try FileManager.default.createDirectory(atPath: dir + "/f/inbox", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: repoRoot + "/Fixtures/cnab-write/0004-bradesco-240/titles.jsonl", toPath: dir + "/f/inbox/T.jsonl")
+        let r = troca(["watch", "--config", "watch.json", "--once", "--date", "2026-11-30"], cwd: dir)
+        #expect(r.status == .dataError, "\(r.stderrText)")
+        #expect(String(decoding: bytes(dir + "/nsa.txt"), as: UTF8.self) == "7\n", "no NSA used without a remessa in out/")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/f/out/r.rem"))
+    }
+
+    /// A crash in the middle of the history's append (a short write: whole lines of it in the
+    /// file): the restart takes those lines back before running the file again, so the rerun
+    /// selects the same letters and the history ends with each once.
+    @Test func aTornAppendIsTakenBackBeforeTheRerun() throws {
+        let dir = try letterFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let before = bytes(dir + "/sent.jsonl")
+        _ = troca(["watch", "--config", "watch.json", "--once", "--date", "2026-11-30"], cwd: dir)
+        let output = bytes(dir + "/f/out/T.txt")
+        let history = bytes(dir + "/sent.jsonl")
+        #expect(historyLines(dir).count == 5)
+        try undoDone(dir)
+        // The first two of the four appended lines, whole, as a crash mid-write may leave them.
+        let appended = Array(history[before.count...])
+        let secondLF = appended.indices.filter { appended[$0] == 0x0A }[1]
+        try Data(before + appended[...secondLF]).write(to: URL(fileURLWithPath: dir + "/sent.jsonl"))
+        let r = troca(["watch", "--config", "watch.json", "--once", "--date", "2026-11-30"], cwd: dir)
+        #expect(r.status == .ok, "\(r.stderrText)")
+        #expect(r.stderrText.contains("of an interrupted append"), "\(r.stderrText)")
+        #expect(bytes(dir + "/f/out/T.txt") == output)
+        #expect(bytes(dir + "/sent.jsonl") == history)
+    }
+
+    /// Two stages recording to files kept across runs are refused when the pipeline is loaded,
+    /// whatever the day's input selects (before, only on a day the first one recorded).
+    @Test(arguments: ["2026-11-23", "2025-01-01"])
+    func twoRecordingStagesAreRefusedAtLoad(asOf: String) throws {
+        let dir = try lettersWorkdir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let select = { (h: String) in #"{"stage": "letters select", "args": ["--ladder", "{pipeline}/regua.json", "--as-of", "\#(asOf)", "--history", "{pipeline}/\#(h)", "--commit"]}"# }
+        try Data(#"{"stages": [\#(select("a.jsonl")), \#(select("b.jsonl"))], "output": "{out}/x.jsonl"}"#.utf8)
+            .write(to: URL(fileURLWithPath: dir + "/p.json"))
+        let r = troca(["run", "p.json", "titulos.jsonl", "--out", dir], cwd: dir)
+        #expect(r.status == .config, "\(r.stderrText)")
+        #expect(r.stderrText.contains("[run.pipeline]") && r.stderrText.contains("a pipeline keeps one such file"), "\(r.stderrText)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/x.jsonl"))
+        try Data(#"{"folder": "f", "rules": [{"pattern": "*.jsonl", "pipeline": "p.json"}]}"#.utf8).write(to: URL(fileURLWithPath: dir + "/w.json"))
+        try FileManager.default.createDirectory(atPath: dir + "/f/inbox", withIntermediateDirectories: true)
+        let w = troca(["watch", "--config", "w.json", "--once"], cwd: dir)
+        #expect(w.status == .config, "\(w.stderrText)")
+        #expect(w.stderrText.contains("a pipeline keeps one such file"), "\(w.stderrText)")
+    }
 }

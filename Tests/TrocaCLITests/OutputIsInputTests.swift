@@ -135,4 +135,15 @@ import TrocaCLI
             #expect(contents("same.jsonl") == nil)
         }
     }
+
+    /// `troca run PIPELINE` without INPUT reads standard input: an --output naming the file
+    /// there is refused as for any other command.
+    @Test func runOutputNamingTheFileOnStandardInput() throws {
+        try Data(#"{"stages": [{"stage": "export csv", "args": ["--columns", "record"]}], "output": "{out}/x.csv"}"#.utf8)
+            .write(to: URL(fileURLWithPath: dir + "/p.json"))
+        let fd = open(dir + "/t.jsonl", O_RDONLY)
+        #expect(fd >= 0)
+        defer { close(fd) }
+        try expectRefused(["run", "p.json", "--output", "t.jsonl"], naming: ["--output t.jsonl is standard input"], stdinDescriptor: fd)
+    }
 }
