@@ -216,7 +216,7 @@ public final class Watcher {
                     // run read. What a crash left of an append (part of it: whole lines among
                     // them) is taken back first, or the rerun would read those letters as sent.
                     for a in last.appends {
-                        if let what = a.takeBackTornAppend() { note("warning", "recovered", file: file, what) }
+                        if let what = a.takeBackTornAppend() { note("warning", "recover", file: file, what) }
                     }
                 default: break
                 }
