@@ -183,6 +183,16 @@ public struct CNABWriter {
         public let layout: String
     }
 
+    /// The 1-based column where the value of the first member `key` starts in a JSON line
+    /// (1 when it is not found): for a diagnostic about a value read into an object.
+    static func valueColumn(of key: String, in line: [UInt8]) -> Int {
+        let quoted = Array("\"\(key)\"".utf8)
+        guard let found = line.firstRange(of: quoted) else { return 1 }
+        var i = found.upperBound
+        while i < line.count, line[i] == 0x20 || line[i] == 0x09 || line[i] == 0x3A { i += 1 }
+        return i < line.count ? i + 1 : 1
+    }
+
     /// Chooses and compiles the bank's remessa layout.
     public init(library: LayoutLibrary, options: CNABWriteOptions) throws {
         self.options = options
@@ -557,6 +567,21 @@ public struct CNABWriter {
                 state.header = object()
                 state.headerLine = number
                 state.headerRaw = raw()
+                // The file is the bank's that --bank names, in its layout: a file record of
+                // another bank (one parsed from another bank's remessa) gives its other values,
+                // not its bank code, which would be written in a layout that is not its own.
+                if case .string(let given)? = state.header["bank"], given != writer.options.bank, given.utf8.count == 3,
+                    given.utf8.allSatisfy({ $0 &- 48 < 10 })
+                {
+                    let line = raw()
+                    diagnostics.report(
+                        Diagnostic(
+                            .warning, "write.bank-mismatch",
+                            "the file record's bank is \(given), the remessa is bank \(writer.options.bank)'s (--bank, layout \(writer.layoutName)): "
+                                + "its header is written with \(writer.options.bank)",
+                            file: file, line: number, column: CNABWriter.valueColumn(of: "bank", in: line), raw: line))
+                    state.header["bank"] = .string(writer.options.bank)
+                }
                 summary.used += 1
             case ("file"?, "trailer"?):
                 state.fileTrailer = object()
@@ -707,6 +732,19 @@ public struct CNABWriter {
                         message: "\(writer.fieldName("company.document", in: chosen)) (company.document) is required: "
                             + "give the beneficiário's company in the file record or the título",
                         path: "company.document"))
+            }
+            // A título of another bank than the file's: its records would carry a bank code the
+            // file is not (one parsed from another bank's file keeps its bank).
+            // (A value that is no bank code at all is left to its field's own check.)
+            if top.bank >= 0, tape.nodes[top.bank].kind == .string, case let given = tape.string(top.bank), given != writer.options.bank,
+                given.utf8.count == 3, given.utf8.allSatisfy({ $0 &- 48 < 10 })
+            {
+                encoder.problems.append(
+                    Problem(
+                        code: "write.bank",
+                        message: "the título's bank is \(tape.string(top.bank)), the remessa is bank \(writer.options.bank)'s (--bank): "
+                            + "a remessa carries one bank's títulos (leave bank out to take the file's)",
+                        node: top.bank, path: "bank"))
             }
             let amountPresent =
                 (writer.amountPath >= 0 && view.isPresent(writer.amountPath)) || (writer.facePath >= 0 && view.isPresent(writer.facePath))

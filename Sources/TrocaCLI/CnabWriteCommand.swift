@@ -29,10 +29,13 @@ enum CnabWriteCommand: Command {
         rejected. A CNAB 400 detail that names the beneficiário takes the file record's company
         when the título gives none, and is rejected when neither does. A título registered with
         amount_cents 0 is written with a warning: banks refuse a boleto without a value unless
-        the agreement accepts one (cnab simulate rejects it).
+        the agreement accepts one (cnab simulate rejects it). The file is --bank's: a file record
+        of another bank is written with --bank's code (a warning, write.bank-mismatch), a título
+        of another bank is rejected (write.bank; leave its bank out to take the file's).
 
         Exit 0 when every record was written, 65 when any was rejected (the others are still
-        written), 78 when the bank has no remessa layout. A header value that does not fit its field
+        written), 78 when the bank has no CNAB 400 remessa layout (a bank without a CNAB 240 one
+        is written in FEBRABAN's, with a warning: write.generic-layout). A header value that does not fit its field
         (an NSA, a company document, convênio or agency from the file or a batch record) makes no
         file: an error naming the field and the value, exit 65, the NSA not stored, and no file
         with --output (to standard output, what was written before it is incomplete: discard it).
@@ -74,7 +77,9 @@ enum CnabWriteCommand: Command {
         let io = context.io
         let library = try context.library(args)
         guard let bank = args.value("bank"), bank.utf8.count == 3, bank.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
-            throw UsageError(message: "--bank NNN is required: a 3-digit bank code (001, 237, 341…)")
+            throw UsageError(
+                message: args.value("bank").map { "--bank must be a 3-digit bank code (001, 237, 341…), found \"\($0)\"" }
+                    ?? "--bank NNN is required: a 3-digit bank code (001, 237, 341…)")
         }
         let format: CNABFormat
         switch args.value("format") {
@@ -141,6 +146,14 @@ enum CnabWriteCommand: Command {
         } catch let e as CNABWriter.SetupError {
             context.print(Diagnostic(.error, e.code, e.description + "; give --layout NAME (troca layout list)", file: e.layout))
             return .config
+        }
+        if args.value("layout") == nil, writer.layoutName.hasPrefix("cnab240/febraban/") {
+            context.print(
+                Diagnostic(
+                    .warning, "write.generic-layout",
+                    "no CNAB 240 remessa layout for bank \(bank) yet: written in FEBRABAN's (\(writer.layoutName)); "
+                        + "bank-specific fields, such as the nosso número, may differ from the bank's manual",
+                    file: args.positionals.first ?? "-"))
         }
         // An NSA the headers cannot hold makes no valid file: refused before anything is read
         // or written (and the sequence file keeps its number).

@@ -191,3 +191,32 @@ extension CnabWriteSecondReviewTests {
         #expect(rejects.contains { $0.contains(#""code":"write.required""#) }, "\(rejects)")
     }
 }
+
+/// A new user's walk through the README (2026-12-02): the remessa is --bank's.
+@Suite struct CnabWriteBankTests {
+    static func parsed() -> [UInt8] {
+        troca(["cnab", "parse", "Fixtures/samples/REMESSA-240.rem"]).stdout
+    }
+
+    /// A file record of another bank is written with --bank's code, said; a título of another
+    /// bank is rejected at its bank's column.
+    @Test func theFileIsTheBankGiven() throws {
+        let r = troca(["cnab", "write", "--bank", "341", "--format", "240", "--date", "2026-11-30", "--time", "10:00:00", "-"], stdin: Self.parsed())
+        #expect(r.status == .dataError, "\(r.stderrText)")
+        #expect(r.stderrText.contains("warning: [write.bank-mismatch] the file record's bank is 999, the remessa is bank 341's"), "\(r.stderrText)")
+        #expect(r.stderrText.contains("error: [write.bank] the título's bank is 999"), "\(r.stderrText)")
+        #expect(r.stdout.starts(with: Array("341".utf8)), "the header is bank 341's")
+        // Without their bank the títulos take the file's.
+        let bare = String(decoding: Self.parsed(), as: UTF8.self).replacingOccurrences(of: #""bank":"999","#, with: "")
+        let ok = troca(["cnab", "write", "--bank", "341", "--format", "240", "--date", "2026-11-30", "--time", "10:00:00", "-"], stdin: Array(bare.utf8))
+        #expect(!ok.stderrText.contains("[write.bank]"), "\(ok.stderrText)")
+    }
+
+    @Test func aBankWithoutA240LayoutIsWrittenInFEBRABANsWithAWarning() {
+        let r = troca(["cnab", "write", "--bank", "123", "--format", "240", "--date", "2026-11-30", "--time", "10:00:00", "-"], stdin: [])
+        #expect(r.stderrText.contains("warning: [write.generic-layout] no CNAB 240 remessa layout for bank 123 yet"), "\(r.stderrText)")
+        let bad = troca(["cnab", "write", "--bank", "23", "--format", "240", "-"], stdin: [])
+        #expect(bad.status == .usage)
+        #expect(bad.stderrText.contains(#"--bank must be a 3-digit bank code (001, 237, 341…), found "23""#), "\(bad.stderrText)")
+    }
+}
