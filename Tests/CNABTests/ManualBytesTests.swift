@@ -81,6 +81,15 @@ import Testing
         return #"{"record":"title",\#(account)"document_number":"DOC1","due_date":"2026-04-10","amount_cents":100,\#(extra)\#(payer)}"#
     }
 
+    /// Sicoob 240 P 38-47: the nosso número right-aligned with zeros, its DV at 47, as every
+    /// Sicoob 240 remessa of the corpus has it (`0000157804`, `0012345678`): a 7-digit number
+    /// from boleto make was written left-aligned with blanks before its DV.
+    @Test func sicoob240NossoNumeroIsZeroFilled() throws {
+        let title = #"{"record":"title","agency":"3069","account":"123456","convenio":"123456","nosso_numero":"0000021","nosso_numero_digit":"8","document_number":"DOC1","due_date":"2026-04-10","amount_cents":100,\#(Self.payer)}"#
+        let r = try Self.write([title], format: .cnab240, bank: "756")
+        #expect(Self.at(try #require(Self.segmentP(r)), 38, 47) == "0000000218")
+    }
+
     static func segmentP(_ records: [[UInt8]]) -> [UInt8]? {
         records.first { $0.count == 240 && $0[7] == UInt8(ascii: "3") && $0[13] == UInt8(ascii: "P") }
     }
