@@ -123,19 +123,30 @@ import TrocaCLI
     }
 
     /// Killed after the outputs were moved, before the history was appended: the restart runs
-    /// the file again on the same history, giving the same bytes, and appends them once.
-    @Test func aCrashBeforeTheAppendRerunsToTheSameBytes() throws {
+    /// the file again on the same history, giving the same bytes, and appends them once. Killed
+    /// in the middle of the append (`torn`: a short write left whole lines of it in the file),
+    /// the restart first takes those lines back, so that the rerun selects the same letters.
+    @Test(arguments: [false, true])
+    func aCrashBeforeTheAppendRerunsToTheSameBytes(torn: Bool) throws {
         let dir = try letterFolder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let before = bytes(dir + "/sent.jsonl")
         _ = troca(["watch", "--config", "watch.json", "--once", "--date", "2026-11-30"], cwd: dir)
         let output = bytes(dir + "/f/out/T.txt")
         let history = bytes(dir + "/sent.jsonl")
+        #expect(historyLines(dir).count == 5)
         try undoDone(dir)
-        try Data(before).write(to: URL(fileURLWithPath: dir + "/sent.jsonl"))
+        var left = before
+        if torn {
+            // The first two of the four appended lines, whole.
+            let appended = Array(history[before.count...])
+            left += appended[...appended.indices.filter { appended[$0] == 0x0A }[1]]
+        }
+        try Data(left).write(to: URL(fileURLWithPath: dir + "/sent.jsonl"))
         let r = troca(["watch", "--config", "watch.json", "--once", "--date", "2026-11-30"], cwd: dir)
         #expect(r.status == .ok, "\(r.stderrText)")
         #expect(r.stderrText.contains(#""event":"taken""#), "run again: \(r.stderrText)")
+        #expect(r.stderrText.contains("of an interrupted append") == torn, "\(r.stderrText)")
         #expect(bytes(dir + "/f/out/T.txt") == output)
         #expect(bytes(dir + "/sent.jsonl") == history)
     }
@@ -242,24 +253,29 @@ import TrocaCLI
         #expect(String(decoding: bytes(dir + "/nsa.txt"), as: UTF8.self) == "9\n")
     }
 
+    /// A watched folder whose one rule runs `pipeline` (remessa.json) on Bradesco títulos
+    /// dropped as T.jsonl, the NSA file at 7.
+    func remessaFolder(_ pipeline: String) throws -> String {
+        let dir = try temporaryDirectory()
+        try Data("7\n".utf8).write(to: URL(fileURLWithPath: dir + "/nsa.txt"))
+        try Data(pipeline.utf8).write(to: URL(fileURLWithPath: dir + "/remessa.json"))
+        try Data(#"{"folder": "f", "settle_seconds": 0, "rules": [{"pattern": "*.jsonl", "pipeline": "remessa.json"}]}"#.utf8)
+            .write(to: URL(fileURLWithPath: dir + "/watch.json"))
+        try FileManager.default.createDirectory(atPath: dir + "/f/inbox", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: repoRoot + "/Fixtures/cnab-write/0004-bradesco-240/titles.jsonl", toPath: dir + "/f/inbox/T.jsonl")
+        return dir
+    }
+
     /// A watched `cnab write --sequence-file`: killed after the NSA was stored, the restart
     /// journals `done` without a rerun (which would write the next NSA); killed before, the
     /// rerun writes the same remessa with the same NSA.
     @Test(arguments: [true, false])
     func aWatchedRemessaKeepsItsNSAAcrossACrash(stored: Bool) throws {
-        let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        try Data("7\n".utf8).write(to: URL(fileURLWithPath: dir + "/nsa.txt"))
-        try Data(
-            #"""
+        let dir = try remessaFolder(#"""
             {"stages": [{"stage": "cnab write", "args": ["--bank", "237", "--format", "240", "--date", "2026-11-30", "--time", "09:00:00", "--sequence-file", "{pipeline}/nsa.txt"]}],
              "output": "{out}/{name}.rem"}
-            """#.utf8
-        ).write(to: URL(fileURLWithPath: dir + "/remessa.json"))
-        try Data(#"{"folder": "f", "settle_seconds": 0, "rules": [{"pattern": "*.jsonl", "pipeline": "remessa.json"}]}"#.utf8)
-            .write(to: URL(fileURLWithPath: dir + "/watch.json"))
-        try FileManager.default.createDirectory(atPath: dir + "/f/inbox", withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: repoRoot + "/Fixtures/cnab-write/0004-bradesco-240/titles.jsonl", toPath: dir + "/f/inbox/T.jsonl")
+            """#)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         let first = troca(["watch", "--config", "watch.json", "--once", "--date", "2026-11-30"], cwd: dir)
         #expect(first.status == .ok, "\(first.stderrText)")
         #expect(String(decoding: bytes(dir + "/nsa.txt"), as: UTF8.self) == "8\n")
@@ -278,47 +294,16 @@ import TrocaCLI
     /// only staged until the watcher's commit, so `cnab write` holds its NSA there too: a later
     /// stage that fails stores no number and delivers no remessa.
     @Test func aWatchedRemessaWrittenToItsOwnOutputKeepsItsNSAWhenALaterStageFails() throws {
-        let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        try Data("7\n".utf8).write(to: URL(fileURLWithPath: dir + "/nsa.txt"))
-        try Data(
-            #"""
+        let dir = try remessaFolder(#"""
             {"stages": [{"stage": "cnab write", "args": ["--bank", "237", "--format", "240", "--date", "2026-11-30", "--time", "09:00:00", "--sequence-file", "{pipeline}/nsa.txt", "--output", "{out}/r.rem"]},
                         {"stage": "cnab parse", "args": ["{out}/r.rem", "--layout", "no-such-layout"]}],
              "output": "{out}/{name}.jsonl"}
-            """#.utf8
-        ).write(to: URL(fileURLWithPath: dir + "/remessa.json"))
-        try Data(#"{"folder": "f", "settle_seconds": 0, "rules": [{"pattern": "*.jsonl", "pipeline": "remessa.json"}]}"#.utf8)
-            .write(to: URL(fileURLWithPath: dir + "/watch.json"))
-        try FileManager.default.createDirectory(atPath: dir + "/f/inbox", withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: repoRoot + "/Fixtures/cnab-write/0004-bradesco-240/titles.jsonl", toPath: dir + "/f/inbox/T.jsonl")
+            """#)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         let r = troca(["watch", "--config", "watch.json", "--once", "--date", "2026-11-30"], cwd: dir)
         #expect(r.status == .dataError, "\(r.stderrText)")
         #expect(String(decoding: bytes(dir + "/nsa.txt"), as: UTF8.self) == "7\n", "no NSA used without a remessa in out/")
         #expect(!FileManager.default.fileExists(atPath: dir + "/f/out/r.rem"))
-    }
-
-    /// A crash in the middle of the history's append (a short write: whole lines of it in the
-    /// file): the restart takes those lines back before running the file again, so the rerun
-    /// selects the same letters and the history ends with each once.
-    @Test func aTornAppendIsTakenBackBeforeTheRerun() throws {
-        let dir = try letterFolder()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let before = bytes(dir + "/sent.jsonl")
-        _ = troca(["watch", "--config", "watch.json", "--once", "--date", "2026-11-30"], cwd: dir)
-        let output = bytes(dir + "/f/out/T.txt")
-        let history = bytes(dir + "/sent.jsonl")
-        #expect(historyLines(dir).count == 5)
-        try undoDone(dir)
-        // The first two of the four appended lines, whole, as a crash mid-write may leave them.
-        let appended = Array(history[before.count...])
-        let secondLF = appended.indices.filter { appended[$0] == 0x0A }[1]
-        try Data(before + appended[...secondLF]).write(to: URL(fileURLWithPath: dir + "/sent.jsonl"))
-        let r = troca(["watch", "--config", "watch.json", "--once", "--date", "2026-11-30"], cwd: dir)
-        #expect(r.status == .ok, "\(r.stderrText)")
-        #expect(r.stderrText.contains("of an interrupted append"), "\(r.stderrText)")
-        #expect(bytes(dir + "/f/out/T.txt") == output)
-        #expect(bytes(dir + "/sent.jsonl") == history)
     }
 
     /// Two stages recording to files kept across runs are refused when the pipeline is loaded,
