@@ -176,8 +176,10 @@ public struct CompiledLayout: Sendable {
             for i in fields.indices where fields[i].format == .document {
                 if let to = fields[i].to, to.hasSuffix("document") {
                     let typePath = to + "_type"
-                    if let t = fields.first(where: { $0.to == typePath }), t.length == 1 {
-                        fields[i].spec.typeOffset = t.start
+                    // The type's last byte: `1` (CPF) or `2` (CNPJ) in a one-byte type, and in
+                    // the two-digit `01`/`02` of the CNAB 400 layouts.
+                    if let t = fields.first(where: { $0.to == typePath }), t.length == 1 || t.length == 2 {
+                        fields[i].spec.typeOffset = t.start + t.length - 1
                     }
                 }
             }

@@ -80,4 +80,23 @@ import TrocaCLI
         // Layouts whose record type 1 matches but whose fields do not all read are left out.
         #expect(!line.contains("cnab400/004/retorno") && !line.contains("cnab400/070/retorno"), "\(line)")
     }
+
+    /// A CNAB 400 payer's CPF comes out as 11 digits, as a CNAB 240 one does (docs/records.md:
+    /// a CPF is 11 digits, a CNPJ 14): the type is the two digits 01/02 there, and its last one
+    /// says which. Written back, the same bytes.
+    @Test func cnab400CPFIsElevenDigits() throws {
+        for bank in ["237", "001", "341", "104", "756"] {
+            let r = troca(["cnab", "parse", "Fixtures/samples/cnab400/\(bank)/remessa.rem"])
+            let payers = r.records.compactMap { $0["payer"] as? [String: Any] }
+            try #require(!payers.isEmpty, "\(bank)")
+            for p in payers {
+                let document = p["document"] as? String ?? ""
+                switch p["document_type"] as? String {
+                case "cpf": #expect(document.count == 11, "\(bank): \(document)")
+                case "cnpj": #expect(document.count == 14, "\(bank): \(document)")
+                default: break
+                }
+            }
+        }
+    }
 }
