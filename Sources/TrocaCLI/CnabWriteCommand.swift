@@ -170,6 +170,17 @@ enum CnabWriteCommand: Command {
         var outputPath = args.value("output").map { io.path($0) }
         var directory: String? = nil
         var isDir: ObjCBool = false
+        // `--output remessas/` names a directory: one that is not there is said so, exit 73, not
+        // written as a file named by the path.
+        if let given = args.value("output"), given.hasSuffix("/"),
+            !(FileManager.default.fileExists(atPath: io.path(given), isDirectory: &isDir) && isDir.boolValue)
+        {
+            context.print(
+                Diagnostic(
+                    .error, "write.output", "the directory \(given) does not exist (create it first, e.g. mkdir -p \(given)); no remessa written",
+                    file: given))
+            return .cantCreate
+        }
         if let dir = outputPath, FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue {
             if let problem = writer.fileNamePattern.problem {
                 context.print(Diagnostic(.error, "write.file-name", problem, file: args.value("output")!))

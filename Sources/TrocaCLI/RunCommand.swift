@@ -71,7 +71,9 @@ enum RunCommand: Command {
         if input != "-", FileManager.default.fileExists(atPath: io.path(input)) == false {
             throw InputError(file: input, reason: "No such file or directory", missing: true)
         }
-        let out = args.value("out").map(io.path) ?? io.currentDirectory
+        var out = args.value("out").map(io.path) ?? io.currentDirectory
+        // `--out out/`: {out}/NAME is out/NAME, not out//NAME.
+        while out.count > 1, out.hasSuffix("/") { out.removeLast() }
         // `--out DIR` is where the pipeline's files go: made when it is not there yet.
         do { try FileBytes.makeDirectory(out) } catch {
             throw WriteError(description: "cannot create the --out directory \(args.value("out") ?? out): \(error.reason)")

@@ -219,4 +219,13 @@ extension CnabWriteSecondReviewTests {
         #expect(bad.status == .usage)
         #expect(bad.stderrText.contains(#"--bank must be a 3-digit bank code (001, 237, 341…), found "23""#), "\(bad.stderrText)")
     }
+
+    @Test func anOutputDirectoryThatIsNotThereIsSaid() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = troca(["cnab", "write", "--bank", "237", "--format", "240", "--output", "remessas/", "-"], stdin: [], cwd: dir)
+        #expect(r.status == .cantCreate, "\(r.stderrText)")
+        #expect(r.stderrText.contains("[write.output] the directory remessas/ does not exist"), "\(r.stderrText)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
+    }
 }
