@@ -768,6 +768,15 @@ struct CNABEngine {
                     file: file, line: number, column: field.column, raw: Array(line)))
         }
         if let b = info.bank, let bank = layout!.value.records[r].fields[b].text(in: line) {
+            if let forced = options.bank, forced != bank {
+                // --bank read the file with another bank's layout than its header names: said,
+                // as a detail of another bank is (cnab.bank-mismatch).
+                let field = layout!.value.records[r].fields[b]
+                report(
+                    .warning, "cnab.bank-forced",
+                    "the file header names bank \(bank); read with --bank \(forced)'s layout as given",
+                    line: number, column: field.column)
+            }
             summary.bank = bank
             let spec = info.specs[b]
             headerBank = Array(line[spec.start..<(spec.start + spec.length)])

@@ -99,4 +99,13 @@ import TrocaCLI
             }
         }
     }
+
+    /// --bank naming another bank than the file header's: the file is read as asked, and said.
+    @Test func aForcedBankOtherThanTheHeadersIsSaid() {
+        let r = troca(["cnab", "parse", "--bank", "341", "Fixtures/samples/RETORNO-240.ret"])
+        #expect(r.status == .ok, "\(r.stderrText)")
+        #expect(r.stderrText.contains("RETORNO-240.ret:1:1: warning: [cnab.bank-forced] the file header names bank 999"), "\(r.stderrText)")
+        let same = troca(["cnab", "parse", "--bank", "999", "Fixtures/samples/RETORNO-240.ret"])
+        #expect(!same.stderrText.contains("cnab.bank-forced"))
+    }
 }
