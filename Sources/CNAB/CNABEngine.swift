@@ -541,6 +541,20 @@ struct CNABEngine {
                         file: file, line: number, column: 1, raw: Array(raw[0..<trimmed])))
                 return true
             }
+            var length = raw.count
+            while length > 0, raw[length - 1] == 0x0D || raw[length - 1] == 0x1A { length -= 1 }
+            if raw.count >= 3, raw[0] == 0xEF, raw[1] == 0xBB, raw[2] == 0xBF { length -= 3 }
+            if let forced = options.format, let seen = CNABFormat.detect(firstLine: raw), seen != forced, length == (seen == .cnab240 ? 240 : 400) {
+                // --format naming the other family than a first line that is that family's
+                // header, at its length: one error, not one per line read with the wrong length.
+                let name = { (f: CNABFormat) in f == .cnab240 ? "240" : "400" }
+                rejectFile(
+                    Diagnostic(
+                        .error, "cnab.format",
+                        "--format \(name(forced)) given, but line \(number) is a CNAB \(name(seen)) file header (\(length) bytes): give --format \(name(seen)), or leave it out",
+                        file: file, line: number, column: 1, raw: Array(raw[0..<trimmed])))
+                return true
+            }
             summary.format = format
             normalizer = LineNormalizer(recordLength: format == .cnab240 ? 240 : 400, file: file)
             plainLength = normalizer!.recordLength

@@ -108,4 +108,16 @@ import TrocaCLI
         let same = troca(["cnab", "parse", "--bank", "999", "Fixtures/samples/RETORNO-240.ret"])
         #expect(!same.stderrText.contains("cnab.bank-forced"))
     }
+
+    /// --format naming the other family than the file's header: one error, the whole file
+    /// rejected with it, not one error per line read at the wrong length.
+    @Test func aFormatOtherThanTheHeadersIsOneError() {
+        for (format, file, seen) in [("400", "Fixtures/samples/RETORNO-240.ret", "240"), ("240", "Fixtures/samples/cnab400/237/retorno.ret", "400")] {
+            let r = troca(["cnab", "parse", "--format", format, file])
+            #expect(r.status == .dataError)
+            let errors = r.stderrText.split(separator: "\n").filter { $0.contains(": error: [") }
+            #expect(errors.count == 1, "\(r.stderrText)")
+            #expect(errors.first?.contains("[cnab.format] --format \(format) given, but line 1 is a CNAB \(seen) file header") == true, "\(r.stderrText)")
+        }
+    }
 }
