@@ -534,11 +534,9 @@ struct CNABEngine {
             }
             guard let format = options.format ?? CNABFormat.detect(firstLine: raw) else {
                 let size = cut ? "more than \(raw.count) bytes long" : "\(trimmed) bytes"
-                rejectFile(
-                    Diagnostic(
-                        .error, "cnab.format",
-                        "cannot tell CNAB 240 from CNAB 400: line \(number) is \(size) and is neither a CNAB 240 file header (0000 at 4-7, 0 at 8) nor a CNAB 400 header (0 at 1, 1 or 2 at 2); give --format",
-                        file: file, line: number, column: 1, raw: Array(raw[0..<trimmed])))
+                rejectFormat(
+                    "cannot tell CNAB 240 from CNAB 400: line \(number) is \(size) and is neither a CNAB 240 file header (0000 at 4-7, 0 at 8) nor a CNAB 400 header (0 at 1, 1 or 2 at 2); give --format",
+                    line: number, raw: raw[0..<trimmed])
                 return true
             }
             var length = raw.count
@@ -548,11 +546,9 @@ struct CNABEngine {
                 // --format naming the other family than a first line that is that family's
                 // header, at its length: one error, not one per line read with the wrong length.
                 let name = { (f: CNABFormat) in f == .cnab240 ? "240" : "400" }
-                rejectFile(
-                    Diagnostic(
-                        .error, "cnab.format",
-                        "--format \(name(forced)) given, but line \(number) is a CNAB \(name(seen)) file header (\(length) bytes): give --format \(name(seen)), or leave it out",
-                        file: file, line: number, column: 1, raw: Array(raw[0..<trimmed])))
+                rejectFormat(
+                    "--format \(name(forced)) given, but line \(number) is a CNAB \(name(seen)) file header (\(length) bytes): give --format \(name(seen)), or leave it out",
+                    line: number, raw: raw[0..<trimmed])
                 return true
             }
             summary.format = format
@@ -613,6 +609,11 @@ struct CNABEngine {
             }
             return !stop
         }
+    }
+
+    /// The file refused for its format (`cnab.format`), at line `line`'s first byte.
+    mutating func rejectFormat(_ message: String, line: Int, raw: Slice<UnsafeBufferPointer<UInt8>>) {
+        rejectFile(Diagnostic(.error, "cnab.format", message, file: file, line: line, column: 1, raw: Array(raw)))
     }
 
     /// Where the first line's first CR is, when two CRs in its first 2 KiB end lines without LF
