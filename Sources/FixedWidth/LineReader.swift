@@ -28,6 +28,10 @@ public struct InputError: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// A textual form, for messages.
     public var description: String { "\(file): \(reason)" }
+
+    /// The line `troca` says of it, as of every diagnostic: the file, the severity and a stable
+    /// code (`input.missing`, exit 66; `input.unreadable`).
+    public var diagnostic: String { "\(file): error: [\(missing ? "input.missing" : "input.unreadable")] \(reason)" }
 }
 
 /// Reads a file (or an inherited descriptor such as standard input) with `read(2)`.

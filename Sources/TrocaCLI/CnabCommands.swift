@@ -203,7 +203,7 @@ enum CnabCheckCommand: Command {
             do {
                 source = try CnabRun.source(name, io)
             } catch let e as InputError {
-                io.say(e.description)
+                io.say(e.diagnostic)
                 status = .noInput
                 continue
             }

@@ -66,7 +66,7 @@ public enum Tool {
             io.say(e.description)
             return .config
         } catch let e as InputError {
-            io.say("\(e.description)")
+            io.say(e.diagnostic)
             return .noInput
         } catch is BrokenPipe {
             return .ok
