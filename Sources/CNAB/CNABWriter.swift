@@ -183,16 +183,6 @@ public struct CNABWriter {
         public let layout: String
     }
 
-    /// The 1-based column where the value of the first member `key` starts in a JSON line
-    /// (1 when it is not found): for a diagnostic about a value read into an object.
-    static func valueColumn(of key: String, in line: [UInt8]) -> Int {
-        let quoted = Array("\"\(key)\"".utf8)
-        guard let found = line.firstRange(of: quoted) else { return 1 }
-        var i = found.upperBound
-        while i < line.count, line[i] == 0x20 || line[i] == 0x09 || line[i] == 0x3A { i += 1 }
-        return i < line.count ? i + 1 : 1
-    }
-
     /// Chooses and compiles the bank's remessa layout.
     public init(library: LayoutLibrary, options: CNABWriteOptions) throws {
         self.options = options
@@ -579,7 +569,7 @@ public struct CNABWriter {
                             .warning, "write.bank-mismatch",
                             "the file record's bank is \(given), the remessa is bank \(writer.options.bank)'s (--bank, layout \(writer.layoutName)): "
                                 + "its header is written with \(writer.options.bank)",
-                            file: file, line: number, column: CNABWriter.valueColumn(of: "bank", in: line), raw: line))
+                            file: file, line: number, column: line.withUnsafeBufferPointer { JSONReader.column(ofPath: "bank", in: $0) }, raw: line))
                     state.header["bank"] = .string(writer.options.bank)
                 }
                 summary.used += 1
@@ -736,8 +726,9 @@ public struct CNABWriter {
             // A título of another bank than the file's: its records would carry a bank code the
             // file is not (one parsed from another bank's file keeps its bank).
             // (A value that is no bank code at all is left to its field's own check.)
-            if top.bank >= 0, tape.nodes[top.bank].kind == .string, case let given = tape.string(top.bank), given != writer.options.bank,
-                given.utf8.count == 3, given.utf8.allSatisfy({ $0 &- 48 < 10 })
+            // (Compared as bytes: no String made per título.)
+            if top.bank >= 0, tape.nodes[top.bank].kind == .string, case let given = tape.bytes(top.bank), given.count == 3,
+                given.allSatisfy({ $0 &- 48 < 10 }), !given.elementsEqual(writer.options.bank.utf8)
             {
                 encoder.problems.append(
                     Problem(
