@@ -48,26 +48,45 @@ public enum WinAnsi {
     /// malformed sequence is U+FFFD.
     public static func firstUnprintable(_ text: UnsafeBufferPointer<UInt8>) -> Unicode.Scalar? {
         var i = 0
-        let n = text.count
-        while i < n {
-            let b = text[i]
-            if b < 0x80 {
+        while i < text.count {
+            if text[i] < 0x80 {
                 i += 1
                 continue
             }
-            let extra = b & 0xE0 == 0xC0 ? 1 : b & 0xF0 == 0xE0 ? 2 : b & 0xF8 == 0xF0 ? 3 : 0
-            guard extra > 0, i + extra < n else { return "\u{FFFD}" }
-            var scalar = UInt32(b) & (extra == 1 ? 0x1F : extra == 2 ? 0x0F : 0x07)
-            for k in 1...extra {
-                let c = text[i + k]
-                guard c & 0xC0 == 0x80 else { return "\u{FFFD}" }
-                scalar = scalar << 6 | UInt32(c & 0x3F)
-            }
-            i += extra + 1
-            if scalar >= 0xA0 && scalar <= 0xFF || high[scalar] != nil || folded[scalar] != nil { continue }
-            return Unicode.Scalar(scalar) ?? "\u{FFFD}"
+            let (decoded, next) = scalar(in: text, at: i)
+            guard let value = decoded else { return "\u{FFFD}" }
+            i = next
+            if byte(value) != nil { continue }
+            return Unicode.Scalar(value) ?? "\u{FFFD}"
         }
         return nil
+    }
+
+    /// The scalar of the UTF-8 sequence starting at `i` (not ASCII) and where the next one
+    /// starts; nil for a malformed one: a byte that starts none (the next is `i + 1`), one cut
+    /// by the end (the next is the end), or a bad continuation byte (the next is past the
+    /// sequence's length).
+    @inline(__always)
+    static func scalar(in text: UnsafeBufferPointer<UInt8>, at i: Int) -> (UInt32?, next: Int) {
+        let b = text[i]
+        let extra = b & 0xE0 == 0xC0 ? 1 : b & 0xF0 == 0xE0 ? 2 : b & 0xF8 == 0xF0 ? 3 : 0
+        guard extra > 0 else { return (nil, i + 1) }
+        guard i + extra < text.count else { return (nil, text.count) }
+        var value = UInt32(b) & (extra == 1 ? 0x1F : extra == 2 ? 0x0F : 0x07)
+        for k in 1...extra {
+            let c = text[i + k]
+            guard c & 0xC0 == 0x80 else { return (nil, i + extra + 1) }
+            value = value << 6 | UInt32(c & 0x3F)
+        }
+        return (value, i + extra + 1)
+    }
+
+    /// The Windows-1252 byte of a scalar beyond ASCII: its own, or its folded base letter; nil
+    /// when it has neither.
+    @inline(__always)
+    static func byte(_ scalar: UInt32) -> UInt8? {
+        if scalar >= 0xA0 && scalar <= 0xFF { return UInt8(scalar) }
+        return high[scalar] ?? folded[scalar]
     }
 
     /// Appends the Windows-1252 bytes of UTF-8 `text`.
@@ -106,39 +125,9 @@ public enum WinAnsi {
                 i = run
                 if i == n { break }
             }
-            let b = text[i]
-            var scalar: UInt32
-            var extra: Int
-            if b & 0xE0 == 0xC0 {
-                scalar = UInt32(b & 0x1F); extra = 1
-            } else if b & 0xF0 == 0xE0 {
-                scalar = UInt32(b & 0x0F); extra = 2
-            } else if b & 0xF8 == 0xF0 {
-                scalar = UInt32(b & 0x07); extra = 3
-            } else {
-                out[w] = UInt8(ascii: "?"); w += 1; i += 1; continue
-            }
-            guard i + extra < n else {
-                out[w] = UInt8(ascii: "?"); w += 1; break
-            }
-            var ok = true
-            for k in 1...extra {
-                let c = text[i + k]
-                if c & 0xC0 != 0x80 { ok = false; break }
-                scalar = scalar << 6 | UInt32(c & 0x3F)
-            }
-            i += extra + 1
-            if !ok {
-                out[w] = UInt8(ascii: "?")
-            } else if scalar >= 0xA0 && scalar <= 0xFF {
-                out[w] = UInt8(scalar)
-            } else if let byte = high[scalar] {
-                out[w] = byte
-            } else if let byte = Self.folded[scalar] {
-                out[w] = byte
-            } else {
-                out[w] = UInt8(ascii: "?")
-            }
+            let (decoded, next) = Self.scalar(in: text, at: i)
+            i = next
+            out[w] = decoded.flatMap(Self.byte) ?? UInt8(ascii: "?")
             w += 1
         }
         return w
