@@ -23,7 +23,7 @@ final class LetterHistory {
     let name: String
     let path: String
     /// Held with `--commit` (nil when only reading, and once released).
-    private(set) var lock: LockFile?
+    private(set) var lock: StateLock?
     /// The history as opened: nil when there is no file yet.
     let source: FileSource?
     /// Its size when opened, and where its last complete line ends (`size` when the file ends
@@ -51,7 +51,7 @@ final class LetterHistory {
     init(name: String, path: String, commit: Bool) throws {
         self.name = name
         self.path = path
-        lock = commit ? try LockFile(beside: path, name: name) : nil
+        lock = commit ? try StateLock(lockingBeside: path, name: name) : nil
         if FileManager.default.fileExists(atPath: path) {
             do {
                 source = try FileSource(path: path, name: name)

@@ -11,7 +11,7 @@ import Watch
 /// and rename), so a run killed midway leaves the last committed number.
 final class SequenceFile {
     let path: String
-    let lock: LockFile
+    let lock: StateLock
     /// The last number committed (0 when the file does not exist yet).
     let last: Int
 
@@ -24,7 +24,7 @@ final class SequenceFile {
     init(path: String) throws {
         self.path = path
         // Named by its file name: the diagnostic's file already says where it is.
-        lock = try LockFile(beside: path, name: (path as NSString).lastPathComponent)
+        lock = try StateLock(lockingBeside: path, name: (path as NSString).lastPathComponent)
         if let data = FileManager.default.contents(atPath: path) {
             let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             guard let n = Int(text), n >= 0 else {

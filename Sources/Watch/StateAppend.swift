@@ -46,13 +46,9 @@ public struct AppendRecord: Sendable, Hashable {
     /// there are others is left as it is (another run may have appended since), and said.
     public func takeBackTornAppend() -> String? {
         guard !replaces, !isMade else { return nil }
-        let lockFD = open(file + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard lockFD >= 0 else { return "cannot open \(file).lock to check the interrupted append: \(String(cString: strerror(errno)))" }
-        defer { close(lockFD) }
-        while flock(lockFD, LOCK_EX) != 0 {
-            guard errno == EINTR else { return "cannot lock \(file).lock to check the interrupted append" }
-        }
-        defer { flock(lockFD, LOCK_UN) }
+        let lock: StateLock
+        do { lock = try StateLock(beside: file, name: file) } catch { return "\(error.description): the interrupted append was not checked" }
+        defer { lock.unlock() }
         var info = stat()
         guard stat(file, &info) == 0 else { return nil }
         let length = Int(info.st_size)
