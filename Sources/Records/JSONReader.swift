@@ -206,16 +206,17 @@ public struct JSONTape: Sendable {
     }
 
     /// The first key node that repeats an earlier key of its object (keys compared as the tape
-    /// holds them, unescaped: `"a\u0062"` is `"ab"`), or nil. Each key sets one bit of its
-    /// object's 64-bit filter, chosen by a hash of its length and first and last eight bytes; only
-    /// a key whose bit is already set is compared, byte by byte, with the keys before it. A
-    /// record of a dozen keys costs a dozen hashes; an object of more than 64 keys (which fill
-    /// the filter) is checked through a set.
+    /// holds them, unescaped: `"a\u0062"` is `"ab"`), or nil. Each key is hashed once (its
+    /// length and first and last eight bytes) and sets one bit of its object's 64-bit filter;
+    /// only a key whose bit is already set is looked for among the keys before it, by their
+    /// hashes, and compared byte by byte only with a key of its very hash. A record of a dozen
+    /// keys costs a dozen hashes and no comparison of bytes; an object of more than 64 keys
+    /// (which fill the filter) is checked through a set.
     public func repeatedKey() -> Int? {
         nodes.withUnsafeBufferPointer { nodes in
             text.withUnsafeBufferPointer { text -> Int? in
                 guard let t = text.baseAddress else { return nil }
-                @inline(__always) func bit(_ k: JSONNode) -> UInt64 {
+                @inline(__always) func hash(_ k: JSONNode) -> UInt64 {
                     // Keys of up to 8 bytes are read in one word (the text has padding after its
                     // last byte), the bytes past the key masked off.
                     let n = Int(k.count)
@@ -223,41 +224,40 @@ public struct JSONTape: Sendable {
                     var first = at.loadUnaligned(as: UInt64.self)
                     if n < 8 { first &= (1 &<< UInt64(8 &* n)) &- 1 }
                     let last = n > 8 ? at.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self) : 0
-                    let hash = (first ^ (last &* 0x9E37_79B9_7F4A_7C15) ^ UInt64(truncatingIfNeeded: n)) &* 0xBF58_476D_1CE4_E5B9
-                    return 1 &<< (hash >> 58)
+                    return (first ^ (last &* 0x9E37_79B9_7F4A_7C15) ^ UInt64(truncatingIfNeeded: n)) &* 0xBF58_476D_1CE4_E5B9
                 }
                 @inline(__always) func same(_ a: JSONNode, _ b: JSONNode) -> Bool {
                     a.count == b.count && memcmp(t + Int(a.offset), t + Int(b.offset), Int(a.count)) == 0
                 }
-                for o in 0..<count where nodes[o].kind == .object && nodes[o].count > 1 {
-                    let members = Int(nodes[o].count)
-                    var i = o + 1
-                    if members > 64 {
-                        var seen: Set<ArraySlice<UInt8>> = []
-                        for _ in 0..<members {
-                            if !seen.insert(self.text[Int(nodes[i].offset)..<Int(nodes[i].offset) + Int(nodes[i].count)]).inserted { return i }
-                            i = next(after: i + 1)
-                        }
-                        continue
-                    }
-                    var filter: UInt64 = 0
-                    for m in 0..<members {
-                        let key = nodes[i]
-                        let b = bit(key)
-                        if filter & b != 0 {
-                            var k = o + 1
-                            for _ in 0..<m {
-                                if same(nodes[k], key) { return i }
-                                let v = nodes[k + 1]
-                                k = v.kind == .array || v.kind == .object ? Int(v.value) : k + 2
+                // The hashes and nodes of the keys of the object being checked (at most 64).
+                return withUnsafeTemporaryAllocation(of: (hash: UInt64, node: Int32).self, capacity: 64) { seen -> Int? in
+                    for o in 0..<count where nodes[o].kind == .object && nodes[o].count > 1 {
+                        let members = Int(nodes[o].count)
+                        var i = o + 1
+                        if members > 64 {
+                            var keys: Set<ArraySlice<UInt8>> = []
+                            for _ in 0..<members {
+                                if !keys.insert(self.text[Int(nodes[i].offset)..<Int(nodes[i].offset) + Int(nodes[i].count)]).inserted { return i }
+                                i = next(after: i + 1)
                             }
+                            continue
                         }
-                        filter |= b
-                        let v = nodes[i + 1]
-                        i = v.kind == .array || v.kind == .object ? Int(v.value) : i + 2
+                        var filter: UInt64 = 0
+                        for m in 0..<members {
+                            let key = nodes[i]
+                            let h = hash(key)
+                            let b: UInt64 = 1 &<< (h >> 58)
+                            if filter & b != 0 {
+                                for j in 0..<m where seen[j].hash == h && same(nodes[Int(seen[j].node)], key) { return i }
+                            }
+                            filter |= b
+                            seen[m] = (h, Int32(truncatingIfNeeded: i))
+                            let v = nodes[i + 1]
+                            i = v.kind == .array || v.kind == .object ? Int(v.value) : i + 2
+                        }
                     }
+                    return nil
                 }
-                return nil
             }
         }
     }
