@@ -1,4 +1,5 @@
 import Foundation
+import Records
 
 /// Where a layout's JSON came from and its bytes.
 public struct LayoutSource: Sendable, Hashable {
@@ -92,7 +93,8 @@ public struct LayoutLibrary: Sendable {
     /// The source of a name, or an error listing what exists.
     public func source(named name: String) throws(LayoutError) -> LayoutSource {
         guard let source = sources[name] else {
-            throw LayoutError(file: name, code: "layout.unknown", message: "unknown layout \"\(name)\" (see `troca layout list`)")
+            let hint = Suggestion.closest(to: name, among: sources.keys.sorted()).map { "did you mean \"\($0)\"? " } ?? ""
+            throw LayoutError(file: name, code: "layout.unknown", message: "unknown layout \"\(name)\" (\(hint)see `troca layout list`)")
         }
         return source
     }

@@ -163,7 +163,7 @@ public enum LayoutLint {
     static func checkKeys(_ object: [String: Any], _ allowed: Set<String>, _ path: String, _ add: (String, DiagnosticCode, String) -> Void)
     {
         for key in object.keys.sorted() where !allowed.contains(key) {
-            add(path, "layout.key", "unknown key \"\(key)\" (allowed: \(allowed.sorted().joined(separator: ", ")))")
+            add(path, "layout.key", "unknown key \"\(key)\"\(Suggestion.hint(for: key, among: allowed.sorted()) { "\"\($0)\"" }) (allowed: \(allowed.sorted().joined(separator: ", ")))")
         }
     }
 

@@ -146,7 +146,7 @@ public struct ColumnMap: Sendable, Hashable {
         }
         let known: Set<String> = ["record", "doc", "delimiter", "key", "fields"]
         if let unknown = object.keys.filter({ !known.contains($0) }).sorted().first {
-            throw MapError("unknown key \"\(unknown)\" in the column map (known: \(known.sorted().joined(separator: ", ")))")
+            throw MapError("unknown key \"\(unknown)\" in the column map\(Suggestion.hint(for: unknown, among: known.sorted()) { "\"\($0)\"" }) (known: \(known.sorted().joined(separator: ", ")))")
         }
         if let record = object["record"] {
             guard let r = record as? String, r == kind.rawValue else {
@@ -184,7 +184,7 @@ public struct ColumnMap: Sendable, Hashable {
                 "to", "column", "columns", "separator", "value", "default", "required", "type", "format", "split", "doc",
             ]
             if let unknown = f.keys.filter({ !allowed.contains($0) }).sorted().first {
-                throw MapError("fields[\(n)]: unknown key \"\(unknown)\" (known: \(allowed.sorted().joined(separator: ", ")))")
+                throw MapError("fields[\(n)]: unknown key \"\(unknown)\"\(Suggestion.hint(for: unknown, among: allowed.sorted()) { "\"\($0)\"" }) (known: \(allowed.sorted().joined(separator: ", ")))")
             }
             guard let to = f["to"] as? String else { throw MapError("fields[\(n)] needs \"to\": the record field it fills") }
             guard fieldNames.contains(to) else {

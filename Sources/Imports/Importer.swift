@@ -107,7 +107,8 @@ public final class Importer {
                 guard matches.count == 1 else {
                     let list = trimmed.map { "\"\($0)\"" }.joined(separator: ", ")
                     if matches.isEmpty {
-                        throw MapError("\(file): column \"\(name)\" (for \(f.to)) is not in the header; the header has: \(list)")
+                        let hint = Suggestion.hint(for: wanted, among: trimmed) { "\"\($0)\"" }
+                        throw MapError("\(file): column \"\(name)\" (for \(f.to)) is not in the header\(hint); the header has: \(list)")
                     }
                     throw MapError("\(file): column \"\(name)\" (for \(f.to)) appears \(matches.count) times in the header")
                 }

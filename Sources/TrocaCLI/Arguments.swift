@@ -1,3 +1,5 @@
+import Records
+
 /// A usage error: printed with the command's usage line, exit 64.
 struct UsageError: Error {
     let message: String
@@ -61,7 +63,8 @@ struct Arguments {
                 guard !flags.contains(name) else { throw UsageError(message: "option --\(name) given twice") }
                 flags.insert(name)
             } else {
-                throw UsageError(message: "unknown option --\(name)")
+                let known = valued.union(allowedFlags).union(["help"])
+                throw UsageError(message: "unknown option --\(name)" + Suggestion.hint(for: name, among: known.sorted()) { "--" + $0 })
             }
         }
     }

@@ -53,7 +53,7 @@ struct ConfigReader {
     /// Refuses members other than `known`.
     func only(_ known: [String]) throws(ConfigError) {
         for m in object.members where !known.contains(m.key) {
-            throw error(m.key, "unknown key \"\(m.key)\"; expected one of: \(known.joined(separator: ", "))")
+            throw error(m.key, "unknown key \"\(m.key)\"\(Suggestion.hint(for: m.key, among: known) { "\"\($0)\"" }); expected one of: \(known.joined(separator: ", "))")
         }
     }
 

@@ -145,6 +145,35 @@ import TrocaCLI
         #expect(readme.contains("`--name VALUE` or `--name=VALUE`"))
     }
 
+    /// A misspelt option, layout or map column is answered with the name meant, when one is close
+    /// (and only then: `--frobnicate` gets no guess).
+    @Test func didYouMean() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let option = troca(["cnab", "parse", sampleRetorno, "--ouput", "x.jsonl"], cwd: dir)
+        #expect(option.status == .usage)
+        #expect(option.stderrText.hasPrefix("troca: unknown option --ouput (did you mean --output?)\n"), "\(option.stderrText)")
+        let far = troca(["cnab", "parse", sampleRetorno, "--frobnicate"], cwd: dir)
+        #expect(far.stderrText.hasPrefix("troca: unknown option --frobnicate\n"), "\(far.stderrText)")
+        let layout = troca(["layout", "show", "cnab240/febraban/retorn"], cwd: dir)
+        #expect(layout.status == .config)
+        #expect(
+            layout.stderrText.contains(#"unknown layout "cnab240/febraban/retorn" (did you mean "cnab240/febraban/retorno"? see `troca layout list`)"#),
+            "\(layout.stderrText)")
+        try Data("Documento;Vencimento;Valor;Nosso Numero;Sacado;CPF\n".utf8).write(to: URL(fileURLWithPath: dir + "/T.csv"))
+        let map = #"{"record": "title", "fields": [{"column": "Nosso Número", "to": "nosso_numero"}]}"#
+        try Data(map.utf8).write(to: URL(fileURLWithPath: dir + "/m.json"))
+        let column = troca(["import", "titles", "--map", "m.json", "T.csv"], cwd: dir)
+        #expect(column.status == .config)
+        #expect(
+            column.stderrText.contains(#"column "Nosso Número" (for nosso_numero) is not in the header (did you mean "Nosso Numero"?); the header has: "#),
+            "\(column.stderrText)")
+        try Data(#"{"record": "title", "fields": [{"colum": "Valor", "to": "amount_cents"}]}"#.utf8).write(to: URL(fileURLWithPath: dir + "/k.json"))
+        let key = troca(["import", "titles", "--map", "k.json", "T.csv"], cwd: dir)
+        #expect(key.status == .config)
+        #expect(key.stderrText.contains(#"fields[0]: unknown key "colum" (did you mean "column"?) (known: "#), "\(key.stderrText)")
+    }
+
     /// `layout list` takes no argument (an extra one was ignored), as `layout show` takes one.
     @Test func layoutListTakesNoArgument() {
         let r = troca(["layout", "list", "extra"])

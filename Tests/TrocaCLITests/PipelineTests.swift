@@ -170,7 +170,7 @@ import TrocaCLI
         ),
         (
             #"{"stages": [{"stage": "export csv", "args": ["--colums", "a"]}]}"#,
-            "$.stages[0].args: unknown option --colums (stage \"export csv\""
+            "$.stages[0].args: unknown option --colums (did you mean --columns?) (stage \"export csv\""
         ),
     ])
     func aBadPipelineExits78NamingTheEntry(json: String, message: String) throws {

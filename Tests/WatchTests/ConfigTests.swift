@@ -12,7 +12,7 @@ import Testing
         (#"{"stages": [{"stage": "cnab parse", "args": ["{inptu}"]}]}"#, "$.stages[0].args[0]", "unknown placeholder {inptu}"),
         (#"{"stages": [{"stage": "upper"}], "output": "{out}/{name"}"#, "$.output", "unclosed \"{\""),
         (#"{"stages": []}"#, "$.stages", "empty; a pipeline needs at least one stage"),
-        (#"{"stage": [{"stage": "upper"}]}"#, "$.stage", "unknown key \"stage\"; expected one of: pipeline, stages, output, description"),
+        (#"{"stage": [{"stage": "upper"}]}"#, "$.stage", "unknown key \"stage\" (did you mean \"stages\"?); expected one of: pipeline, stages, output, description"),
         (#"{"stages": [{"stage": ""}]}"#, "$.stages[0].stage", "expected a non-empty string"),
         (#"{"stages": [{"stage": "upper"}]"#, "$", "not valid JSON"),
         (#"[1]"#, "$", "expected an object, found an array"),
