@@ -122,6 +122,48 @@ public enum CNABSimulator {
 
         var warnedUnanswered = false
 
+        /// The retorno's field sizes of each member written as it is, by record
+        /// (`CNABWriter.fieldLengths`), and the members already said to be fitted.
+        var fileLimits: [String: (length: Int, numeric: Bool)] = [:]
+        var batchLimits: [String: (length: Int, numeric: Bool)] = [:]
+        var titleLimits: [String: (length: Int, numeric: Bool)] = [:]
+        var fitted: Set<String> = []
+
+        /// A remessa's code longer than the retorno's field for it, fitted: its last characters,
+        /// where a zero-padded code keeps its significant end. A bank's retorno gives back in
+        /// its own, shorter field what the remessa gave (Santander 400's 20-digit código de
+        /// transmissão as an 8-digit conta cobrança; Unicred's carteira 021 as 21); writing the
+        /// whole value would refuse every título of a good remessa. Said once per member.
+        func fit(_ key: String, _ value: String, _ limits: [String: (length: Int, numeric: Bool)], line: Int) -> String? {
+            guard let limit = limits[key], value.utf8.count > limit.length else { return nil }
+            // Digits into a numeric field, printable ASCII into a text one; anything else is left
+            // for the writer to refuse, with its own message. Leading zeros of digits need no room
+            // (the writer puts "009" in one digit).
+            if limit.numeric {
+                guard value.utf8.allSatisfy({ $0 &- 48 < 10 }), value.utf8.drop(while: { $0 == 48 }).count > limit.length else { return nil }
+            } else {
+                guard value.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else { return nil }
+            }
+            let cut = String(value.suffix(limit.length))
+            if fitted.insert(key).inserted {
+                diagnostics.report(
+                    Diagnostic(
+                        .warning, "simulate.fitted",
+                        "\(key) \"\(value)\" has \(value.utf8.count) characters, the retorno's field \(limit.length): written as its last \(limit.length), \"\(cut)\" (and so for every record)",
+                        file: file, line: line))
+            }
+            return cut
+        }
+
+        /// A header record with its codes fitted (`fit`).
+        func fitted(_ object: JSONObject, _ limits: [String: (length: Int, numeric: Bool)], line: Int) -> JSONObject {
+            var object = object
+            for m in object.members {
+                if case .string(let text) = m.value, let cut = fit(m.key, text, limits, line: line) { object[m.key] = .string(cut) }
+            }
+            return object
+        }
+
         /// Starts the retorno from the remessa's file header record.
         func start(_ header: JSONObject, line: Int) throws {
             guard header.string("direction") == "remessa" else {
@@ -152,6 +194,9 @@ public enum CNABSimulator {
             var writeOptions = CNABWriteOptions(format: format, bank: bank, date: options.date)
             writeOptions.direction = "retorno"
             let writer = try CNABWriter(library: library, options: writeOptions)
+            fileLimits = writer.fieldLengths(of: [.fileHeader])
+            batchLimits = writer.fieldLengths(of: [.batchHeader])
+            titleLimits = writer.fieldLengths(of: [.detail])
             summary.layout = writer.layoutName
             session = CNABWriter.Session(writer, file: file + " (simulated)", diagnostics: diagnostics, output: output)
         }
@@ -183,12 +228,13 @@ public enum CNABSimulator {
                 object["layout"] = nil
                 object["format"] = nil
                 object["generated_on"] = .string(options.date.description)
-                try add(object)
+                try add(fitted(object, fileLimits, line: line))
             case ("batch"?, "header"?):
                 var object = record.value(at: 0).object!
+                let line = object["source"]?.object?["line"]?.number.flatMap { Int($0.description) } ?? 0
                 object["source"] = nil
                 object["operation"] = .string("retorno")
-                try add(object)
+                try add(fitted(object, batchLimits, line: line))
             case ("title"?, _):
                 try title(string)
             default:
@@ -222,6 +268,14 @@ public enum CNABSimulator {
                 ("source", nil), ("record", .string("event")), ("movement", nil), ("face_cents", amountNode.map { record.value(at: $0) }),
                 ("amount_cents", nil), ("occurrence_date", .string(options.date.description)),
             ]
+            let line = record.member("source", of: 0).flatMap { record.member("line", of: $0) }.flatMap {
+                record[$0].kind == .integer ? Int(record[$0].value) : nil
+            } ?? 0
+            for name in titleLimits.keys.sorted() {
+                guard let v = record.member(name, of: 0), record[v].kind == .string, let cut = fit(name, record.string(v), titleLimits, line: line)
+                else { continue }
+                changes.append((name, .string(cut)))
+            }
             if let problem, let rejected {
                 changes.append(("code", .string(rejected)))
                 if let r = CNABSimulator.reason(problem, in: rejectionReasons) {

@@ -58,6 +58,25 @@ public struct CNABWriteSummary: Sendable, Hashable {
     public var layout = ""
 }
 
+extension CNABWriter {
+    /// The bytes each top-level member of a record is written into, as it is (codes and
+    /// numbers, not names, dates or enums), by the records of `roles`: the shortest field written
+    /// from it, numeric when all are. `cnab simulate`
+    /// fits a remessa's codes to the retorno with it (a bank sends back in 8 digits what it
+    /// was given in 20).
+    func fieldLengths(of roles: Set<RecordRole>) -> [String: (length: Int, numeric: Bool)] {
+        var lengths: [String: (length: Int, numeric: Bool)] = [:]
+        for (r, program) in programs.enumerated() where layout.records[r].role.map(roles.contains) == true {
+            for (op, info) in zip(program.ops, program.infos) where op.source == .path && !op.freeText && (op.format == .text || op.format == .digits) {
+                guard let to = info.to, !to.contains(".") else { continue }
+                let old = lengths[to] ?? (Int.max, true)
+                lengths[to] = (min(old.length, Int(op.length)), old.numeric && op.numeric)
+            }
+        }
+        return lengths
+    }
+}
+
 /// Turns JSONL records (as `troca cnab parse` writes them) into a remessa: a `file` header
 /// record (optional) fills the file header, `batch` header records (optional, CNAB 240) the
 /// batch headers, each `title` the detail records of its layout, and trailers are computed.
