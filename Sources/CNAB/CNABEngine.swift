@@ -168,6 +168,11 @@ struct CNABEngine {
             guard start >= 0 else { return nil }
             return Words.integer(line.baseAddress! + start, length, readable: line.count - start)
         }
+
+        /// Whether the record has the field and it is all blanks.
+        func isBlank(in line: UnsafeBufferPointer<UInt8>) -> Bool {
+            start >= 0 && start + length <= line.count && Words.all(line.baseAddress! + start, length, equal: 0x20)
+        }
     }
 
     /// An `enum` field checked against its table on every line, with the last value found in the
@@ -288,6 +293,10 @@ struct CNABEngine {
     /// Once the first line is read: the record length, for lines that need no normalising.
     var plainLength = 0
     var bankMismatchWarned = false
+    /// The movement code (16–17) of the open título's first segment, and that segment's record
+    /// (CNAB 240), for `movementMismatch`.
+    var groupCode: (UInt8, UInt8, Int)?
+    var movementMismatchWarned = false
     var stop = false
     /// After a whole-file rejection: the remaining lines are counted as rejected with the file.
     var draining = false
@@ -704,6 +713,10 @@ struct CNABEngine {
         if !hasExtra {
             if !batched, let s = hot[r].sequence.integer(in: line), s != records &+ positionOffset {
                 positionMismatch(s, number, r)
+            } else if !batched, hot[r].role != .fileHeader, hot[r].sequence.isBlank(in: line) {
+                // (A file header's blanks past 101 are filler: cut short, it loses only its
+                // sequence, and whether the file is read at all is the header's to say.)
+                blankPosition(number, r)
             }
             for k in Int(hot[r].enumStart)..<Int(hot[r].enumEnd) { checkEnum(line, k, number) }
         }
@@ -768,6 +781,14 @@ struct CNABEngine {
         headerSeen = true
         let info = infos[r]
         let layoutBefore = summary.layout
+        // CNAB 240: the file header's lote (4–7) is 0000 (FEBRABAN G002). A header numbered as
+        // a batch is a file put together by hand or a batch header out of place: worth a word,
+        // not a refusal (the record type at 8 says what the record is).
+        if batched, let n = hot[r].batch.integer(in: line), n != 0 {
+            report(
+                .warning, "cnab.batch-number", "the file header's batch number is \(n), expected 0000 (batches are numbered from 1)",
+                line: number, column: hot[r].batch.start + 1)
+        }
         // Errors of the header its fields do not show.
         var own: [Diagnostic] = []
         if let b = info.bank, info.specs[b].isBlank(in: line) {
@@ -895,6 +916,7 @@ struct CNABEngine {
         }
         if h.startsGroup {
             try closeGroup()
+            groupCode = batched && h.code.length == 2 ? (line[h.code.start], line[h.code.start + 1], r) : nil
             batch!.titles += 1
             batch!.face = Self.sum(batch!.face, h.face.integer(in: line) ?? 0)
             group.open = true
@@ -948,6 +970,12 @@ struct CNABEngine {
                 countReject()
             }
         } else if group.open, group.batch == batch!.number, !(group.afterStray && groupHas(r)) {
+            // (A segment with no code, blank, contradicts nothing; one not digits has its own error.)
+            if let (a, b, first) = groupCode, h.code.length == 2, line[h.code.start] != a || line[h.code.start + 1] != b,
+                line[h.code.start] &- 48 < 10, line[h.code.start + 1] &- 48 < 10
+            {
+                movementMismatch(line, number, r, first)
+            }
             add(line, number, r, problems)
         } else {
             // After a stray line, a segment the título already has belongs to the título the
@@ -978,6 +1006,33 @@ struct CNABEngine {
         batch!.resyncAt = expected
         batch!.resyncFound = s
         batch!.lastSequence = expected
+    }
+
+    /// A segment whose movement code (16–17) is not its título's first segment's: all segments
+    /// of a título carry the same code (FEBRABAN). The first segment's is the título's event
+    /// (a U saying baixa under a T saying liquidação is a bank's file to ask about). Said for
+    /// the first such segment of a file, with the count in the summary's warnings.
+    @inline(never)
+    mutating func movementMismatch(_ line: UnsafeBufferPointer<UInt8>, _ number: Int, _ r: Int, _ first: Int) {
+        guard !movementMismatchWarned else { return }
+        movementMismatchWarned = true
+        let records = layout!.value.records
+        report(
+            .warning, "cnab.segment-movement",
+            "\(records[r].name) has movement code \(quoted(line, hot[r].code)), its título's \(records[first].name) "
+                + "\"\(String(decoding: [groupCode!.0, groupCode!.1], as: UTF8.self))\" (a título's segments carry one code; the "
+                + "\(records[first].name)'s is taken; later segments that differ are not reported again)",
+            line: number, column: hot[r].code.start + 1)
+    }
+
+    /// A CNAB 400 record without its sequence number (395–400, in every record): blank, as a
+    /// line cut short and padded leaves it. The bytes cut held the record's last fields too.
+    @inline(never)
+    mutating func blankPosition(_ number: Int, _ r: Int) {
+        report(
+            .error, "cnab.sequence",
+            "no sequence number (blank), expected \(records + positionOffset) (every record carries its position in the file)",
+            line: number, column: column(r, infos[r].sequence))
     }
 
     /// CNAB 400: a record whose sequence number is not its position (plus the shift a missing

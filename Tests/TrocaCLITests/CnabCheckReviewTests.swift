@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+
+/// `cnab check` findings of a review: what a file damaged in ways the structure checks passed
+/// over now gets told.
+@Suite struct CnabCheckReviewTests {
+    /// The lines of a fixture, without their line ends.
+    static func lines(_ fixture: String) throws -> [[UInt8]] {
+        let text = try #require(FileManager.default.contents(atPath: repoRoot + "/Fixtures/" + fixture))
+        return [UInt8](text).split(separator: 0x0A, omittingEmptySubsequences: false).map { Array($0.last == 0x0D ? $0.dropLast() : $0[...]) }
+    }
+
+    static func write(_ lines: [[UInt8]], _ path: String) {
+        FileManager.default.createFile(atPath: path, contents: Data(lines.map { $0 + [0x0D, 0x0A] }.joined()))
+    }
+
+    /// A CNAB 400 line cut before its sequence number (395–400) was padded with blanks and
+    /// passed clean (the blank sequence was skipped): an error at 395, exit 65; cut inside the
+    /// number it was already one (not digits).
+    @Test(arguments: [300, 394])
+    func aCNAB400LineCutBeforeItsSequenceIsAnError(keep: Int) throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var lines = try Self.lines("cnab-simulate/0001-bradesco-400/REM.rem").filter { !$0.isEmpty && $0 != [0x1A] }
+        lines[1] = Array(lines[1].prefix(keep))
+        Self.write(lines, dir + "/short.rem")
+        let r = troca(["cnab", "check", dir + "/short.rem"])
+        #expect(r.status == .dataError, "\(r.stderrText)")
+        #expect(r.stderrText.contains("short.rem:2:395: error: [cnab.sequence] no sequence number (blank), expected 2"), "\(r.stderrText)")
+        // The whole file still checks clean.
+        #expect(troca(["cnab", "check", repoRoot + "/Fixtures/cnab-simulate/0001-bradesco-400/REM.rem"]).status == .ok)
+    }
+
+    /// A título's segments with two movement codes (16–17): a warning at the first that differs,
+    /// once a file; the first segment's code is the event's.
+    @Test func segmentsOfOneTituloWithTwoMovementCodesAreTold() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var lines = try Self.lines("cnab-parse/0001-retorno-crlf/RET.ret")
+        lines[3].replaceSubrange(15..<17, with: Array("09".utf8))
+        Self.write(lines, dir + "/mov.ret")
+        let r = troca(["cnab", "parse", dir + "/mov.ret"])
+        #expect(r.status == .ok)
+        #expect(
+            r.stderrText.contains(#"mov.ret:4:16: warning: [cnab.segment-movement] segmento_u has movement code "09" at 16, its título's segmento_t "06""#),
+            "\(r.stderrText)")
+        #expect(r.stdoutText.split(separator: "\n").first { $0.contains(#""record":"event""#) }?.contains(#""code":"06""#) == true)
+        let clean = troca(["cnab", "check", repoRoot + "/Fixtures/cnab-parse/0001-retorno-crlf/RET.ret"])
+        #expect(!clean.stderrText.contains("segment-movement"))
+    }
+
+    /// A CNAB 240 file header numbered as a batch (4–7 not 0000): a warning at 4.
+    @Test func aFileHeaderWithABatchNumberIsTold() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var lines = try Self.lines("cnab-parse/0002-remessa/REM.rem")
+        lines[0].replaceSubrange(3..<7, with: Array("0030".utf8))
+        Self.write(lines, dir + "/hdr.rem")
+        let r = troca(["cnab", "check", dir + "/hdr.rem"])
+        #expect(r.status == .ok)
+        #expect(r.stderrText.contains("hdr.rem:1:4: warning: [cnab.batch-number] the file header's batch number is 30, expected 0000"), "\(r.stderrText)")
+    }
+}
