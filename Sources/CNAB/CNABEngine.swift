@@ -983,7 +983,8 @@ struct CNABEngine {
             if group.open, group.afterStray { try closeGroup() }
             rejectLine(
                 line, number, "cnab.orphan-segment",
-                "\(h.segment.exists ? "segment \(quoted(line, h.segment))" : "record type \(quoted(line, recordTypeSpec))") (\(layout!.value.records[r].name)) has no título to belong to: no starting segment before it in batch \(batch!.number)",
+                "\(h.segment.exists ? "segment \(quoted(line, h.segment))" : "record type \(quoted(line, recordTypeSpec))") (\(layout!.value.records[r].name)) has no título to belong to: "
+                    + (batched ? "no starting segment before it in batch \(batch!.number)" : "no título record before it"),
                 column: (h.segment.exists ? h.segment.start : 0) + 1)
         }
     }

@@ -234,6 +234,9 @@ public enum CNABSimulator {
                 let line = object["source"]?.object?["line"]?.number.flatMap { Int($0.description) } ?? 0
                 object["source"] = nil
                 object["operation"] = .string("retorno")
+                // The retorno's batch is recorded on the retorno's date, as its file header was
+                // generated then, not on the remessa's.
+                if object["recorded_on"] != nil { object["recorded_on"] = .string(options.date.description) }
                 try add(fitted(object, batchLimits, line: line))
             case ("title"?, _):
                 try title(string)

@@ -49,6 +49,18 @@ import Testing
         #expect(!clean.stderrText.contains("segment-movement"))
     }
 
+    /// A CNAB 400 complement (type 2) with no type 1 before it is an orphan of no batch (CNAB 400
+    /// files have none): the message said "in batch 0".
+    @Test func aCNAB400OrphanIsToldWithoutABatch() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var lines = try Self.lines("cnab-simulate/0001-bradesco-400/REM.rem").filter { !$0.isEmpty && $0 != [0x1A] }
+        lines.remove(at: 1)  // the type 1 before the type 2
+        let r = troca(["cnab", "check", "--format", "400", "-"], stdin: Array(lines.map { $0 + [0x0D, 0x0A] }.joined()))
+        #expect(r.stderrText.contains("[cnab.orphan-segment]") && r.stderrText.contains("has no título to belong to: no título record before it"), "\(r.stderrText)")
+        #expect(!r.stderrText.contains("batch 0"), "\(r.stderrText)")
+    }
+
     /// A CNAB 240 file header numbered as a batch (4–7 not 0000): a warning at 4.
     @Test func aFileHeaderWithABatchNumberIsTold() throws {
         let dir = try temporaryDirectory()
