@@ -560,6 +560,16 @@ struct CNABEngine {
                     line: number, raw: raw[0..<trimmed])
                 return true
             }
+            if let name = options.layout, let seen = CNABFormat.detect(firstLine: raw), length == (seen == .cnab240 ? 240 : 400),
+                let given = try? library.layout(named: name, refusingUnlinted: false), given.recordLength != length
+            {
+                // --layout naming a layout of the other family: one error, not a cascade of
+                // record types and orders no line of the file could meet.
+                rejectFormat(
+                    "--layout \(name) is a layout of \(given.recordLength)-byte records, but line \(number) is a CNAB \(seen == .cnab240 ? "240" : "400") file header (\(length) bytes): give a CNAB \(seen == .cnab240 ? "240" : "400") layout (troca layout list), or leave --layout out",
+                    line: number, raw: raw[0..<trimmed])
+                return true
+            }
             summary.format = format
             normalizer = LineNormalizer(recordLength: format == .cnab240 ? 240 : 400, file: file)
             plainLength = normalizer!.recordLength

@@ -89,6 +89,11 @@ public struct LineNormalizer {
                         for k in (lo + 400)..<hi where raw[k] < 0x30 || raw[k] > 0x39 { digits = false; break }
                         if digits { variant = " (the 44 digits after the record look like CNAB 444's NF-e key: CNAB 444 is not supported yet)" }
                     }
+                    // A CR with more of the line after it: two records run together where a line
+                    // end lost its LF (a file whose lines all end so is refused whole, earlier).
+                    if raw[i] == 0x0D, i + 1 < hi {
+                        variant = " (a CR with no LF after it: two records run together where a line end lost its LF)"
+                    }
                     return .reject(
                         Diagnostic(
                             .error, "input.line-length",

@@ -61,6 +61,34 @@ import Testing
         #expect(!r.stderrText.contains("batch 0"), "\(r.stderrText)")
     }
 
+    /// --layout naming a layout of the other family than the file's: one cnab.format error, as
+    /// --format gives, not a record-type and record-order error for every line.
+    @Test(arguments: [
+        ("cnab-simulate/0001-bradesco-400/REM.rem", "cnab240/237/remessa", "a layout of 240-byte records, but line 1 is a CNAB 400 file header (400 bytes)"),
+        ("cnab-parse/0002-remessa/REM.rem", "cnab400/237/remessa", "a layout of 400-byte records, but line 1 is a CNAB 240 file header (240 bytes)"),
+    ])
+    func aLayoutOfTheOtherFormatIsOneError(fixture: String, layout: String, said: String) {
+        let r = troca(["cnab", "parse", repoRoot + "/Fixtures/" + fixture, "--layout", layout])
+        #expect(r.status == .dataError)
+        #expect(r.stderrText.contains("error: [cnab.format] --layout \(layout) is " + said), "\(r.stderrText)")
+        #expect(r.stderrText.components(separatedBy: ": error: ").count == 2, "one error: \(r.stderrText)")
+        #expect(r.stdout.isEmpty)
+    }
+
+    /// Two records joined by a CR alone (the LF of one line end lost) in a CRLF file: the
+    /// over-long line's error says what the byte is.
+    @Test func aLoneCRBetweenTwoRecordsIsNamed() throws {
+        var lines = try Self.lines("cnab-parse/0002-remessa/REM.rem")
+        lines[3] += [0x0D] + lines[4]
+        lines.remove(at: 4)
+        let r = troca(["cnab", "check", "-"], stdin: Array(lines.map { $0 + [0x0D, 0x0A] }.joined()))
+        #expect(r.status == .dataError)
+        #expect(
+            r.stderrText.contains(
+                "-:4:241: error: [input.line-length] line is 481 bytes, expected 240; byte 241 is not blank (a CR with no LF after it: two records run together where a line end lost its LF)"),
+            "\(r.stderrText)")
+    }
+
     /// A CNAB 240 file header numbered as a batch (4–7 not 0000): a warning at 4.
     @Test func aFileHeaderWithABatchNumberIsTold() throws {
         let dir = try temporaryDirectory()
