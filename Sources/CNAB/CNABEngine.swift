@@ -1608,6 +1608,11 @@ struct CNABEngine {
                 return
             }
         }
+        if spec.unfilledZeros(line) {
+            // Zeros no code of the table: not filled in, no value (as blanks).
+            if check.length <= 8 { enumChecks[k].accept(key) }
+            return
+        }
         guard warnedEnums.insert(r << 16 | i).inserted else { return }
         let field = layout!.value.records[r].fields[i]
         let known = field.enumMap.map { String(decoding: $0.raw, as: UTF8.self) }.joined(separator: ", ")

@@ -139,6 +139,13 @@ public struct FieldSpec: Sendable, Hashable {
         return true
     }
 
+    /// Whether an `enum` field holds zeros that are no code of its table: a numeric field not
+    /// filled in (CNAB zero-fills what it leaves out, as it blanks text), so no value, as a
+    /// blank one is. (A table that lists its zeros, "00": "none", gives them their name.)
+    public func unfilledZeros(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        Words.all(line.baseAddress! + start, length, equal: 0x30)
+    }
+
     @inline(__always)
     func allDigits(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
         Words.allDigits(line.baseAddress! + start, length)
@@ -339,6 +346,7 @@ public struct FieldSpec: Sendable, Hashable {
                     return true
                 }
             }
+            if unfilledZeros(line) { return false }
             JSONBytes.appendText(UnsafeBufferPointer(rebasing: line[r]), to: &out)
         default:
             return appendPlain(line, to: &out)

@@ -478,6 +478,7 @@ public final class ShapeProgram: @unchecked Sendable {
                 return true
             }
         }
+        if spec.pointee.unfilledZeros(line) { return false }
         JSONBytes.appendText(UnsafeBufferPointer(rebasing: line[r]), to: &out)
         return true
     }
@@ -621,10 +622,12 @@ public final class ShapeProgram: @unchecked Sendable {
             for k in lo..<first where f[k] != 48 { first = lo; break }
             Self.string(f + first, hi - first, &p)
         case .byteEnum:
-            // As `enumeration`: a blank byte is no value; one in the table its JSON; else its text.
+            // As `enumeration`: a blank byte is no value; one in the table its JSON; a zero not
+            // in it no value; else its text.
             if Self.isBlank(f[0]) { return false }
             let k = enumByIndex[Int(s.aux) << 8 | Int(f[0])]
             if k < 0 {
+                if f[0] == 0x30 { return false }
                 Self.string(f, 1, &p)
             } else {
                 let entry = enumEntryBase[Int(k)]

@@ -58,7 +58,9 @@ public final class FlatDecoder {
         for field in layout.records[r].fields where field.to != nil && field.format == .enumeration {
             // The listed value (every line, nearly) found in place: no text, no array per field.
             let raw = record[field.start..<field.end]
-            guard !field.enumMap.contains(where: { $0.raw.elementsEqual(raw) }), let text = field.text(in: record) else { continue }
+            // (Zeros no value has are a field not filled in: absent, as `cnab parse` reads them.)
+            guard !field.enumMap.contains(where: { $0.raw.elementsEqual(raw) }), !raw.allSatisfy({ $0 == 0x30 }), let text = field.text(in: record)
+            else { continue }
             let known = field.enumMap.map { String(decoding: $0.raw, as: UTF8.self) }.joined(separator: ", ")
             report(
                 Diagnostic(
@@ -268,8 +270,8 @@ public struct FlatEncoder {
         let length = field.length
         guard let node else {
             if let d = field.defaultValue { return try fit(Array(d.utf8), field, numeric: numeric) }
-            // Absent, written as the reader reads absent (blank): an enum's zeros would be a code
-            // none of its values has (read back as "0" with convert.enum), and, with
+            // Absent, written blank, as the reader reads absent (an enum's zeros read back absent
+            // too, but blanks say "not filled in" in a text field as well), and, with
             // `blanksAbsentAmounts`, an amount's zeros an amount of 0 the record never had.
             let blank: Bool
             switch field.format {

@@ -27,6 +27,30 @@ import Testing
         #expect(parsed.stdoutText.components(separatedBy: #""record":"event""#).count - 1 == titles)
     }
 
+    /// An enum field left zero (the company's tipo de inscrição of a simulated Bradesco 400
+    /// retorno, of BRB's real one), zeros no code of its table, is not filled in: no value, as a
+    /// blank field, not "00" with a cnab.enum warning on every parse of a simulated retorno.
+    @Test func zerosThatAreNoCodeAreNoValue() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let sim = troca(["cnab", "simulate", repoRoot + "/Fixtures/cnab-simulate/0001-bradesco-400/REM.rem", "--date", "2026-03-06", "--paid", "1", "--output", dir + "/s.ret"])
+        #expect(sim.status == .ok, "\(sim.stderrText)")
+        let text = try #require(FileManager.default.contents(atPath: dir + "/s.ret"))
+        #expect(Array(text[403..<405]) == Array("00".utf8), "the detail's 2–3 are zeros (line 1 and its CRLF are 402 bytes)")
+        for file in [dir + "/s.ret", corpusRoot + "/Maxwbh+pyCobranca/070/cnab400-retorno/tests__fixtures__retorno__CNAB400BANCOBRASILIA.RET"] {
+            let parsed = troca(["cnab", "parse", file])
+            #expect(!parsed.stderrText.contains("cnab.enum"), "\(parsed.stderrText)")
+            #expect(parsed.stdoutText.contains(#""record":"event""#))
+            #expect(!parsed.stdoutText.contains(#""document_type":"00""#), "\(parsed.stdoutText)")
+        }
+        // A code the table does not have, not zeros, is still told and kept.
+        var bytes = [UInt8](text)
+        bytes.replaceSubrange(403..<405, with: Array("07".utf8))
+        let odd = troca(["cnab", "parse", "-"], stdin: bytes)
+        #expect(odd.stderrText.contains(#"[cnab.enum] tipo_inscricao_empresa is "07""#), "\(odd.stderrText)")
+        #expect(odd.stdoutText.contains(#""document_type":"07""#))
+    }
+
     /// A code that is not digits is not fitted, nor is the remessa it came in simulated: the
     /// remessa's own error is what the user sees (fitting is for good codes of another size, not
     /// for turning bad values into good ones).
