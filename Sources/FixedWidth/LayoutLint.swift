@@ -123,8 +123,14 @@ public enum LayoutLint {
             add("defaults", "layout.default", "\"defaults\" change inherited fields: this layout extends none")
         }
         if layout.extends != nil {
+            // Resolved by the name the file claims, under which it is added too: when that is
+            // not its path's name (a problem said above), resolving by it would otherwise find
+            // no such layout, or another, and blame the layout itself for its `extends`.
             var scoped = library
             scoped.add(source)
+            var claimed = source
+            claimed.name = layout.name
+            scoped.add(claimed)
             do {
                 let resolved = try scoped.layout(named: layout.name, refusingUnlinted: false)
                 var names: Set<String> = []
@@ -146,6 +152,21 @@ public enum LayoutLint {
             }
         }
         return problems
+    }
+
+    /// Whether a layout named `name` (`cnab400/237/retorno`) may be the file at `path`: the
+    /// path's last components are the name's, the last with `.json` (`…/cnab400/237/retorno.json`).
+    /// `path` is absolute (and standardized), so that the answer does not depend on how the
+    /// file was named on the command line: `237/retorno.json` from `layouts/cnab400`, or a file
+    /// found linting `layouts/cnab400` rather than `layouts`.
+    public static func name(_ name: String, fits path: String) -> Bool {
+        let wanted = name.split(separator: "/", omittingEmptySubsequences: false)
+        guard !wanted.isEmpty, wanted.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." }) else { return false }
+        let have = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard have.count > wanted.count else { return false }
+        return zip(have.suffix(wanted.count), wanted).enumerated().allSatisfy { i, pair in
+            i == wanted.count - 1 ? pair.0 == pair.1 + ".json" : pair.0 == pair.1
+        }
     }
 
     /// What is wrong with a field's default for its width and picture (nothing: empty).

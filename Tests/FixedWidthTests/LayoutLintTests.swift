@@ -207,6 +207,30 @@ struct LayoutLintTests {
         #expect(description == #"/layouts/t/lint.json: error: [layout.name] name: "t/other" does not match the file's path "t/lint""#)
     }
 
+    @Test("a name fits a path that ends with its components, the last with .json")
+    func nameFitsPath() {
+        #expect(LayoutLint.name("cnab400/237/retorno", fits: "/work/layouts/cnab400/237/retorno.json"))
+        #expect(LayoutLint.name("generic", fits: "/x/generic.json"))
+        #expect(!LayoutLint.name("cnab400/237/retorno", fits: "/work/layouts/cnab400x/237/retorno.json"))
+        #expect(!LayoutLint.name("cnab400/237/retorno", fits: "/work/layouts/x/cnab400/237retorno.json"))
+        #expect(!LayoutLint.name("b/c", fits: "/x/ab/c.json"), "a component is matched whole, not as the end of a string")
+        #expect(!LayoutLint.name("cnab400/237/retorno", fits: "/237/retorno.json"))
+        #expect(!LayoutLint.name("retorno", fits: "/x/retorno.json.json"))
+        #expect(!LayoutLint.name("", fits: "/x/.json"))
+        #expect(!LayoutLint.name("../x", fits: "/a/../x.json"))
+    }
+
+    @Test("a name that is not the path's: extends is resolved from the name claimed, its problems name the target or the cycle")
+    func extendsOfAMisnamedLayout() {
+        let child = source("elsewhere/ext", layoutJSON("t/ext", length: 10, extends: "t/nope", records: [recordJSON("r", fields: [Self.tipo, Self.codigo, Self.nome])]))
+        let problems = LayoutLint.lint(child, in: LayoutLibrary(builtin: false))
+        #expect(problems.map(\.code.rawValue).sorted() == ["layout.extends", "layout.name"], "\(problems)")
+        #expect(problems.contains { $0.code == "layout.extends" && $0.message.contains(#"unknown layout "t/nope""#) }, "\(problems)")
+        let selfExt = source("elsewhere/self", layoutJSON("t/self", length: 10, extends: "t/self", records: [recordJSON("r", fields: [Self.tipo, Self.codigo, Self.nome])]))
+        let cycle = LayoutLint.lint(selfExt, in: LayoutLibrary(builtin: false))
+        #expect(cycle.contains { $0.code == "layout.extends" && $0.message == "extends cycle: t/self -> t/self" }, "\(cycle)")
+    }
+
     @Test("extends is resolved through the library; a missing parent is a problem")
     func extendsLint() {
         let base = source(
