@@ -3,7 +3,9 @@ import Testing
 
 /// What a review of `troca layout lint` found: a layout's name checked against the path as it
 /// was typed (clean from `layouts/`, wrong for every file from `layouts/cnab400` or from inside
-/// it), and an `extends` problem blamed on the layout itself when its name was not its path's.
+/// it), an `extends` problem blamed on the layout itself when its name was not its path's, and
+/// a record no line could be read as (its select the same as an earlier record's) or a layout
+/// without records passed as clean.
 @Suite struct LayoutLintReviewTests {
     /// A layout named "a/b/c" is clean in any file whose path ends with a/b/c.json, however
     /// that path is given.
@@ -61,5 +63,37 @@ import Testing
             #expect(r.stderrText.contains("selfext.json: error: [layout.extends] extends: extends cycle: test/selfext -> test/selfext"), "\(args): \(r.stderrText)")
             #expect(!r.stderrText.contains(#"unknown layout "test/"#), "\(args): \(r.stderrText)")
         }
+    }
+
+    /// Bradesco's retorno with its detail selected as its header is: the detail can never be
+    /// read; and without records it is no layout. Every built-in layout stays clean.
+    @Test func aRecordThatCanNeverBeChosenAndALayoutWithoutRecordsAreProblems() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir + "/cnab400/237", withIntermediateDirectories: true)
+        let json = try String(contentsOfFile: repoRoot + "/layouts/cnab400/237/retorno.json", encoding: .utf8)
+        var layout = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        var records = try #require(layout["records"] as? [[String: Any]])
+        records[1]["select"] = records[0]["select"]
+        layout["records"] = records
+        try JSONSerialization.data(withJSONObject: layout).write(to: URL(fileURLWithPath: dir + "/cnab400/237/retorno.json"))
+        layout["records"] = [Any]()
+        layout["name"] = "cnab400/237/empty"
+        try JSONSerialization.data(withJSONObject: layout).write(to: URL(fileURLWithPath: dir + "/cnab400/237/empty.json"))
+        let r = troca(["layout", "lint", "cnab400"], cwd: dir)
+        #expect(r.status == .config)
+        #expect(
+            r.stderrText == """
+                troca: cnab400/237/empty.json: error: [layout.records] records: a layout needs at least one record
+                troca: cnab400/237/retorno.json: error: [layout.select] records[1].select: the same as records[0]'s (records[0] is always chosen first; this record can never be)
+                troca: layout lint: 2 files, 2 problems
+
+                """)
+        // Used with --layouts, it is refused where it is read.
+        let parse = troca(["cnab", "parse", "--layouts", dir, repoRoot + "/Fixtures/samples/cnab400/237/retorno.ret"])
+        #expect(parse.status == .config, "\(parse.stderrText)")
+        #expect(parse.stderrText.contains("[layout.select] records[1].select"), "\(parse.stderrText)")
+        let all = troca(["layout", "lint", "layouts"])
+        #expect(all.status == .ok && all.stderrText.hasSuffix(", 0 problems\n"), "\(all.stderrText)")
     }
 }
