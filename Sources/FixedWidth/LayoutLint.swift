@@ -118,15 +118,33 @@ public enum LayoutLint {
             return problems
         }
         lintRecords(layout, add)
-        if layout.extends == nil { lintGroupPaths(layout, add) }
+        if layout.extends == nil {
+            if layout.records.isEmpty { add("records", "layout.records", "a layout needs at least one record") }
+            lintSelection(layout.records, own: Array(layout.records.indices), add)
+            lintGroupPaths(layout, add)
+        }
         if layout.extends == nil, layout.defaults != nil {
             add("defaults", "layout.default", "\"defaults\" change inherited fields: this layout extends none")
         }
         if layout.extends != nil {
+            // Resolved by the name the file claims, under which it is added too: when that is
+            // not its path's name (a problem said above), resolving by it would otherwise find
+            // no such layout, or another, and blame the layout itself for its `extends`.
             var scoped = library
             scoped.add(source)
+            var claimed = source
+            claimed.name = layout.name
+            scoped.add(claimed)
             do {
                 let resolved = try scoped.layout(named: layout.name, refusingUnlinted: false)
+                if resolved.records.isEmpty {
+                    add(
+                        "records", "layout.records",
+                        "a layout needs at least one record (it has none, nor has \(layout.extends!) or what that extends)")
+                }
+                // A record the file declares is in the resolved layout as it is written (whether
+                // it replaced an inherited one or was added after them).
+                lintSelection(resolved.records, own: resolved.records.map { r in layout.records.lastIndex { $0 == r } }, add)
                 var names: Set<String> = []
                 for (r, record) in resolved.records.enumerated() where !names.insert(record.name).inserted {
                     add("records[\(r)]", "layout.duplicate", "record name \"\(record.name)\" used twice after extends")
@@ -146,6 +164,21 @@ public enum LayoutLint {
             }
         }
         return problems
+    }
+
+    /// Whether a layout named `name` (`cnab400/237/retorno`) may be the file at `path`: the
+    /// path's last components are the name's, the last with `.json` (`…/cnab400/237/retorno.json`).
+    /// `path` is absolute (and standardized), so that the answer does not depend on how the
+    /// file was named on the command line: `237/retorno.json` from `layouts/cnab400`, or a file
+    /// found linting `layouts/cnab400` rather than `layouts`.
+    public static func name(_ name: String, fits path: String) -> Bool {
+        let wanted = name.split(separator: "/", omittingEmptySubsequences: false)
+        guard !wanted.isEmpty, wanted.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." }) else { return false }
+        let have = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard have.count > wanted.count else { return false }
+        return zip(have.suffix(wanted.count), wanted).enumerated().allSatisfy { i, pair in
+            i == wanted.count - 1 ? pair.0 == pair.1 + ".json" : pair.0 == pair.1
+        }
     }
 
     /// What is wrong with a field's default for its width and picture (nothing: empty).
@@ -317,6 +350,59 @@ public enum LayoutLint {
         }
         for clash in leaves.intersection(prefixes).sorted() {
             add(rp, "layout.to", "\"\(clash)\" is used both as a value and as an object")
+        }
+    }
+
+    /// Records no line can ever be read as. The engine reads a line as, among the records whose
+    /// every condition holds, the one with the most conditions, the first declared on a tie
+    /// (`CompiledLayout.select`). So a record is never chosen when another's conditions hold on
+    /// every line its own hold (each is one of its own, at the same positions, with the same
+    /// values or more) and that other wins: more conditions, or as many and declared before it.
+    /// Two records with the same `select` are the plain case: the second is dead. Records
+    /// without conditions are left out (a problem of their own).
+    /// `records` is the layout as read (its `extends` resolved), `own` each one's index among
+    /// the records its file declares (nil: inherited): paths are the file's; a pair of
+    /// inherited records is the parent's to report.
+    static func lintSelection(_ records: [RecordLayout], own: [Int?], _ add: (String, DiagnosticCode, String) -> Void) {
+        func implies(_ a: RecordLayout, _ b: RecordLayout) -> Bool {
+            b.select.allSatisfy { cond in a.select.contains { $0.pos == cond.pos && Set($0.values).isSubset(of: Set(cond.values)) } }
+        }
+        func same(_ a: RecordLayout, _ b: RecordLayout) -> Bool {
+            a.select.count == b.select.count && implies(a, b) && implies(b, a)
+        }
+        for (j, dead) in records.enumerated() where !dead.select.isEmpty {
+            // The other wins: more conditions, or as many and declared before it.
+            func wins(_ i: Int) -> Bool {
+                records[i].select.count > dead.select.count || (records[i].select.count == dead.select.count && i < j)
+            }
+            guard let i = records.indices.first(where: { $0 != j && !records[$0].select.isEmpty && implies(dead, records[$0]) && wins($0) })
+            else { continue }
+            let winner = records[i]
+            let why = winner.select.count > dead.select.count ? "it has more conditions" : "it is declared first"
+            switch (own[j], own[i]) {
+            case let (d?, w?):
+                add(
+                    "records[\(d)].select", "layout.select",
+                    same(dead, winner)
+                        ? "the same as records[\(w)]'s (records[\(w)] is always chosen first; this record can never be)"
+                        : "every line it matches, records[\(w)]'s select matches too, and records[\(w)] wins (\(why)): this record can never be chosen"
+                )
+            case let (d?, nil):
+                add(
+                    "records[\(d)].select", "layout.select",
+                    same(dead, winner)
+                        ? "the same as inherited record \(winner.name)'s (\(winner.name) is always chosen first; this record can never be)"
+                        : "every line it matches, inherited record \(winner.name)'s select matches too, and \(winner.name) wins (\(why)): this record can never be chosen"
+                )
+            case let (nil, w?):
+                add(
+                    "records[\(w)].select", "layout.select",
+                    same(dead, winner)
+                        ? "the same as inherited record \(dead.name)'s, which comes after this record: \(dead.name) can never be chosen"
+                        : "matches every line inherited record \(dead.name) matches, and wins (\(why)): \(dead.name) can never be chosen")
+            case (nil, nil):
+                continue
+            }
         }
     }
 

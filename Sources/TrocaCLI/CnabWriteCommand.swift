@@ -72,6 +72,8 @@ enum CnabWriteCommand: Command {
     static let flags: Set<String> = []
     static let inputOptions: Set<String> = ["sequence-file"]
     static let stateFiles = ["sequence-file"]
+    /// `--output DIR`: the remessa is named there by the bank's file-name rule.
+    static let directoryOutputs: Set<String> = ["output"]
 
     static func run(_ args: Arguments, _ context: Context) throws -> ExitStatus {
         let io = context.io

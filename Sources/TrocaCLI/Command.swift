@@ -26,6 +26,9 @@ protocol Command: Sendable {
     static var inputOptions: Set<String> { get }
     /// Whether a run with `args` reads standard input (for `OutputCheck`).
     static func readsStandardInput(_ args: Arguments) -> Bool
+    /// Output options (`--output`, `--rejects`) that may name a directory; any other naming
+    /// one is refused before the run (`OutputCheck.refuseDirectories`).
+    static var directoryOutputs: Set<String> { get }
     /// Valued options naming a file kept from run to run (a letters history, a remessa
     /// sequence): `troca watch` refuses a pipeline giving one a path that does not outlive the
     /// file being processed (relative to its claim directory, or in `{out}` or `{work}`).
@@ -43,6 +46,8 @@ extension Command {
 
     /// Most commands read standard input when given no FILE, or `-`.
     static func readsStandardInput(_ args: Arguments) -> Bool { args.positionals.isEmpty || args.positionals.contains("-") }
+    /// Most commands write their output and rejects to files, not directories.
+    static var directoryOutputs: Set<String> { [] }
     /// Most commands keep nothing between runs.
     static var stateFiles: [String] { [] }
 

@@ -152,7 +152,14 @@ final class AtomicFile {
         target = path
         self.run = run
         var info = stat()
-        if stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG, info.st_mode & S_IFMT != S_IFDIR {
+        // A directory is refused now, not once the whole file is written beside it and cannot
+        // be renamed over it (`OutputCheck.refuseDirectories` says so for --output and --rejects
+        // before a command runs; this is for the other outputs, e.g. a pipeline's "output").
+        let exists = stat(path, &info) == 0
+        if exists, info.st_mode & S_IFMT == S_IFDIR {
+            throw WriteError(description: "cannot create \(path): \(String(cString: strerror(EISDIR))); give a file name")
+        }
+        if exists, info.st_mode & S_IFMT != S_IFREG {
             let fd = open(path, O_WRONLY)
             guard fd >= 0 else { throw WriteError(description: "cannot open \(path): \(String(cString: strerror(errno)))") }
             self.fd = fd

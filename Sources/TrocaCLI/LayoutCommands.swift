@@ -145,7 +145,9 @@ enum LayoutLintCommand: Command {
             }
             if isDir.boolValue {
                 for var source in try LayoutLibrary.scan(directory: path) {
-                    source.origin = (arg as NSString).appendingPathComponent(String(source.origin.dropFirst(path.count + 1)))
+                    let file = source.origin
+                    source.origin = (arg as NSString).appendingPathComponent(String(file.dropFirst(path.count + 1)))
+                    Self.nameByClaim(&source, at: file)
                     targets.append(source)
                 }
             } else {
@@ -153,11 +155,8 @@ enum LayoutLintCommand: Command {
                 do { data = Data(try FileSource.contents(of: path, name: arg)) } catch {
                     throw LayoutError(file: arg, code: "layout.unreadable", message: "cannot read file: \(error.reason)")
                 }
-                // The name is what the file claims, checked against its path below.
-                struct Name: Decodable { var name: String }
-                let claimed = (try? JSONDecoder().decode(Name.self, from: data))?.name ?? (arg as NSString).lastPathComponent
-                var source = LayoutSource(name: claimed, origin: arg, json: [UInt8](data))
-                if !arg.hasSuffix(claimed + ".json") { source.name = String(arg.dropLast(5)) }
+                var source = LayoutSource(name: arg.hasSuffix(".json") ? String(arg.dropLast(5)) : arg, origin: arg, json: [UInt8](data))
+                Self.nameByClaim(&source, at: path)
                 targets.append(source)
             }
         }
@@ -168,6 +167,20 @@ enum LayoutLintCommand: Command {
         let s = targets.count == 1 ? "" : "s"
         io.say("layout lint: \(targets.count) file\(s), \(problems.count) problem\(problems.count == 1 ? "" : "s")")
         return problems.isEmpty ? .ok : .config
+    }
+
+    /// Names a file to lint by the name it claims when its path ends with that name's
+    /// components (`…/cnab400/237/retorno.json` is `cnab400/237/retorno`), whether it was given
+    /// relative, absolute, or found in a subdirectory of `layouts/`; otherwise it keeps the name
+    /// of its path (relative to the directory linted, or as given), and lint says the two differ.
+    /// The path is taken absolute, without `.` and `..`, and also with its symbolic links resolved.
+    static func nameByClaim(_ source: inout LayoutSource, at path: String) {
+        struct Name: Decodable { var name: String }
+        guard let claimed = (try? JSONDecoder().decode(Name.self, from: Data(source.json)))?.name else { return }
+        let url = URL(fileURLWithPath: path).standardizedFileURL
+        if LayoutLint.name(claimed, fits: url.path) || LayoutLint.name(claimed, fits: url.resolvingSymlinksInPath().path) {
+            source.name = claimed
+        }
     }
 }
 

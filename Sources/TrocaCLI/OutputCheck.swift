@@ -1,4 +1,5 @@
 import Foundation
+import Records
 
 #if canImport(Glibc)
     import Glibc
@@ -9,8 +10,8 @@ import Foundation
 /// file…) would otherwise replace the input with what was made from it, and inputs are never
 /// modified (DESIGN.md). Files are compared by device and inode, so `./x` and `x`, a hard link
 /// and a symbolic link to the input are caught; an output that does not exist yet is no input,
-/// and one that is not a regular file (`/dev/null`, a FIFO, a directory) is written without
-/// replacing anything.
+/// and one that is not a regular file (`/dev/null`, a FIFO) is written without replacing
+/// anything. An output that is a directory is refused as such (`refuseDirectories`).
 enum OutputCheck {
     /// The options that name a file a command writes.
     static let outputOptions = ["output", "rejects"]
@@ -55,6 +56,22 @@ enum OutputCheck {
         }
     }
 
+    /// Throws when `--output` or `--rejects` names a directory, before anything is read: the
+    /// file would be written whole in a temporary file beside it and only then fail to be
+    /// renamed over the directory (exit 74 after the summary said the records were written).
+    /// `directories` are the options a command takes a directory for (`cnab write --output`,
+    /// which names its file by the bank's rule). A symbolic link to a directory is one.
+    static func refuseDirectories(_ args: Arguments, allowing directories: Set<String>, io: IO) throws(OutputRefusal) {
+        for option in outputOptions where !directories.contains(option) {
+            for path in args.values[option] ?? [] {
+                var info = stat()
+                guard stat(io.path(path), &info) == 0, info.st_mode & S_IFMT == S_IFDIR else { continue }
+                throw OutputRefusal(
+                    diagnostic: Diagnostic(.error, "output.directory", "--\(option) names a directory; give a file name", file: path))
+            }
+        }
+    }
+
     /// What tells one file from another: its device and inode.
     struct FileID: Equatable {
         let device: UInt64
@@ -81,4 +98,9 @@ enum OutputCheck {
 
         static func == (a: FileID, b: FileID) -> Bool { a.device == b.device && a.inode == b.inode }
     }
+}
+
+/// An output a command line names that cannot be made (exit 73), said as a diagnostic.
+struct OutputRefusal: Error {
+    var diagnostic: Diagnostic
 }

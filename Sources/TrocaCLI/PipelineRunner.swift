@@ -69,6 +69,14 @@ enum PipelineRunner {
             MappedInput.forget(slots.removeValue(forKey: path) ?? -1)
         }
         defer { if let previous { remove(previous) } }
+        // An output that is a directory cannot be made: said before any stage runs, not when
+        // the last one would write to it.
+        if let output {
+            var info = stat()
+            if stat(io.path(output), &info) == 0, info.st_mode & S_IFMT == S_IFDIR {
+                return Outcome(status: .cantCreate, failedStage: nil, reason: "the output \(output) is a directory; give a file name")
+            }
+        }
         var outputFile: AtomicFile? = nil
         // The stages' --rejects files, renamed into place with the output; removed if the run stops.
         let runFiles = RunFiles(outputsStaged: holdAppends)

@@ -23,6 +23,13 @@ final class SequenceFile {
 
     init(path: String) throws {
         self.path = path
+        // A directory holds no number and cannot be replaced by one: said now, not once the
+        // remessa is written with a number that then cannot be stored (nor a lock made beside it).
+        var info = stat()
+        if stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR {
+            let name = (path as NSString).lastPathComponent
+            throw WriteError(description: "cannot create \(name): \(String(cString: strerror(EISDIR))); give a file name")
+        }
         // Named by its file name: the diagnostic's file already says where it is.
         lock = try StateLock(lockingBeside: path, name: (path as NSString).lastPathComponent)
         if let data = FileManager.default.contents(atPath: path) {

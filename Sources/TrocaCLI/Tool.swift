@@ -54,6 +54,7 @@ public enum Tool {
             let args = try Arguments(rest, valued: command.valued, flags: command.flags, repeatable: command.repeatable)
             try OutputCheck.refuseInputsAsOutputs(
                 args, inputOptions: command.inputOptions, readsStandardInput: command.readsStandardInput(args), io: io)
+            try OutputCheck.refuseDirectories(args, allowing: command.directoryOutputs, io: io)
             return try command.run(args, context)
         } catch let e as UsageError {
             io.say(e.message)
@@ -65,6 +66,9 @@ public enum Tool {
         } catch let e as ConfigFileError {
             io.say(e.description)
             return .config
+        } catch let e as OutputRefusal {
+            io.say(e.diagnostic.formatted)
+            return .cantCreate
         } catch let e as InputError {
             io.say(e.diagnostic)
             return .noInput

@@ -207,6 +207,30 @@ struct LayoutLintTests {
         #expect(description == #"/layouts/t/lint.json: error: [layout.name] name: "t/other" does not match the file's path "t/lint""#)
     }
 
+    @Test("a name fits a path that ends with its components, the last with .json")
+    func nameFitsPath() {
+        #expect(LayoutLint.name("cnab400/237/retorno", fits: "/work/layouts/cnab400/237/retorno.json"))
+        #expect(LayoutLint.name("generic", fits: "/x/generic.json"))
+        #expect(!LayoutLint.name("cnab400/237/retorno", fits: "/work/layouts/cnab400x/237/retorno.json"))
+        #expect(!LayoutLint.name("cnab400/237/retorno", fits: "/work/layouts/x/cnab400/237retorno.json"))
+        #expect(!LayoutLint.name("b/c", fits: "/x/ab/c.json"), "a component is matched whole, not as the end of a string")
+        #expect(!LayoutLint.name("cnab400/237/retorno", fits: "/237/retorno.json"))
+        #expect(!LayoutLint.name("retorno", fits: "/x/retorno.json.json"))
+        #expect(!LayoutLint.name("", fits: "/x/.json"))
+        #expect(!LayoutLint.name("../x", fits: "/a/../x.json"))
+    }
+
+    @Test("a name that is not the path's: extends is resolved from the name claimed, its problems name the target or the cycle")
+    func extendsOfAMisnamedLayout() {
+        let child = source("elsewhere/ext", layoutJSON("t/ext", length: 10, extends: "t/nope", records: [recordJSON("r", fields: [Self.tipo, Self.codigo, Self.nome])]))
+        let problems = LayoutLint.lint(child, in: LayoutLibrary(builtin: false))
+        #expect(problems.map(\.code.rawValue).sorted() == ["layout.extends", "layout.name"], "\(problems)")
+        #expect(problems.contains { $0.code == "layout.extends" && $0.message.contains(#"unknown layout "t/nope""#) }, "\(problems)")
+        let selfExt = source("elsewhere/self", layoutJSON("t/self", length: 10, extends: "t/self", records: [recordJSON("r", fields: [Self.tipo, Self.codigo, Self.nome])]))
+        let cycle = LayoutLint.lint(selfExt, in: LayoutLibrary(builtin: false))
+        #expect(cycle.contains { $0.code == "layout.extends" && $0.message == "extends cycle: t/self -> t/self" }, "\(cycle)")
+    }
+
     @Test("extends is resolved through the library; a missing parent is a problem")
     func extendsLint() {
         let base = source(
@@ -221,6 +245,79 @@ struct LayoutLintTests {
         let problems = LayoutLint.lint(child, in: LayoutLibrary(builtin: false))
         #expect(problems.contains { $0.code == "layout.extends" && $0.message.contains(#""t/base""#) }, "\(problems)")
     }
+
+    /// A record with `select` "D" at 1, or another selection (a list of conditions as JSON).
+    static func record(_ name: String, select: String) -> String {
+        recordJSON(name, fields: [Self.tipo, Self.codigo, Self.nome]).replacingOccurrences(
+            of: #"[ { "pos": [1, 1], "values": ["D"] } ]"#, with: select)
+    }
+
+    static func selectProblems(_ records: [String], extends: String? = nil, in lib: LayoutLibrary = LayoutLibrary(builtin: false)) -> [String] {
+        LayoutLint.lint(source("t/lint", layoutJSON("t/lint", length: 10, extends: extends, records: records)), in: lib)
+            .filter { $0.code == "layout.select" || $0.code == "layout.records" }.map { "[\($0.code.rawValue)] \($0.path): \($0.message)" }
+    }
+
+    @Test("a record whose select another's always beats is never chosen: the same select declared later, or one the other's covers")
+    func unreachableRecords() {
+        let d = #"[ { "pos": [1, 1], "values": ["D"] } ]"#
+        let dOrE = #"[ { "pos": [1, 1], "values": ["E", "D"] } ]"#
+        let d01 = #"[ { "pos": [2, 4], "values": ["001"] }, { "pos": [1, 1], "values": ["D"] } ]"#
+        #expect(
+            Self.selectProblems([Self.record("a", select: d), Self.record("b", select: d)]) == [
+                "[layout.select] records[1].select: the same as records[0]'s (records[0] is always chosen first; this record can never be)"
+            ])
+        // The same conditions in another order, values in another order: the same select.
+        #expect(
+            Self.selectProblems([Self.record("a", select: d01), Self.record("b", select: #"[ { "pos": [1, 1], "values": ["D"] }, { "pos": [2, 4], "values": ["001"] } ]"#)])
+                == ["[layout.select] records[1].select: the same as records[0]'s (records[0] is always chosen first; this record can never be)"])
+        #expect(
+            Self.selectProblems([Self.record("a", select: dOrE), Self.record("b", select: d)]) == [
+                "[layout.select] records[1].select: every line it matches, records[0]'s select matches too, and records[0] wins (it is declared first): this record can never be chosen"
+            ])
+        // More conditions win wherever they are declared: D+001 after a generic D is chosen for
+        // its lines, and the generic D for the others; declared before it, D+001 beats it too.
+        #expect(Self.selectProblems([Self.record("a", select: d), Self.record("b", select: d01)]).isEmpty)
+        #expect(Self.selectProblems([Self.record("a", select: d01), Self.record("b", select: d)]).isEmpty)
+        #expect(Self.selectProblems([Self.record("a", select: dOrE), Self.record("b", select: d01)]).isEmpty)
+        // Another value at the same position, or the same value elsewhere: another record.
+        #expect(Self.selectProblems([Self.record("a", select: d), Self.record("b", select: #"[ { "pos": [1, 1], "values": ["E"] } ]"#)]).isEmpty)
+        #expect(Self.selectProblems([Self.record("a", select: d), Self.record("b", select: #"[ { "pos": [2, 2], "values": ["D"] } ]"#)]).isEmpty)
+    }
+
+    @Test("a layout without records is a problem; one extending another may add none")
+    func noRecords() {
+        #expect(Self.selectProblems([]) == ["[layout.records] records: a layout needs at least one record"])
+        let base = source("t/base", layoutJSON("t/base", length: 10, records: [Self.record("h", select: #"[ { "pos": [1, 1], "values": ["H"] } ]"#)]))
+        #expect(Self.selectProblems([], extends: "t/base", in: library(base)).isEmpty)
+        let empty = source("t/empty", layoutJSON("t/empty", length: 10, records: []))
+        #expect(
+            Self.selectProblems([], extends: "t/empty", in: library(empty)) == [
+                "[layout.records] records: a layout needs at least one record (it has none, nor has t/empty or what that extends)"
+            ])
+    }
+
+    @Test("a select the same as an inherited record's: the path is the file's record, either way round")
+    func unreachableAfterExtends() {
+        let h = #"[ { "pos": [1, 1], "values": ["H"] } ]"#
+        let t = #"[ { "pos": [1, 1], "values": ["T"] } ]"#
+        let base = source("t/base", layoutJSON("t/base", length: 10, records: [Self.record("h", select: h), Self.record("t", select: t)]))
+        // Added after the inherited records: the new one is dead.
+        #expect(
+            Self.selectProblems([Self.record("d", select: Self.d), Self.record("h2", select: h)], extends: "t/base", in: library(base)) == [
+                "[layout.select] records[1].select: the same as inherited record h's (h is always chosen first; this record can never be)"
+            ])
+        // Replacing h in place with t's select: the inherited t, after it, is dead.
+        #expect(
+            Self.selectProblems([Self.record("h", select: t)], extends: "t/base", in: library(base)) == [
+                "[layout.select] records[0].select: the same as inherited record t's, which comes after this record: t can never be chosen"
+            ])
+        // A parent's own dead record is the parent's to report.
+        let bad = source("t/bad", layoutJSON("t/bad", length: 10, records: [Self.record("h", select: h), Self.record("h2", select: h)]))
+        #expect(Self.selectProblems([Self.record("d", select: Self.d)], extends: "t/bad", in: library(bad)).isEmpty)
+        #expect(!LayoutLint.lint(bad, in: library(bad)).filter { $0.code == "layout.select" }.isEmpty)
+    }
+
+    static let d = #"[ { "pos": [1, 1], "values": ["D"] } ]"#
 
     @Test("defaults: a child layout gives inherited fields new defaults; a key naming no field or a value that does not fit is found")
     func defaultsKey() throws {

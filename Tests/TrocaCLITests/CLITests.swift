@@ -418,6 +418,16 @@ extension CLITests {
         #expect(
             nowhere.stderrText.hasPrefix("troca: nodir/nsa: error: [write.sequence-file] cannot create nsa.lock: No such file or directory"),
             "\(nowhere.stderrText)")
+        // A directory: refused before the remessa is written (it was written to standard output,
+        // then its number could not be stored), and no lock made beside it.
+        try FileManager.default.createDirectory(atPath: dir + "/adir", withIntermediateDirectories: true)
+        let directory = troca(["cnab", "write", "--bank", "999", "--format", "240", "--sequence-file", "adir", titles], cwd: dir)
+        #expect(directory.status == .cantCreate)
+        #expect(directory.stdout.isEmpty)
+        #expect(
+            directory.stderrText == "troca: adir: error: [write.sequence-file] cannot create adir: Is a directory; give a file name\n",
+            "\(directory.stderrText)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/adir.lock"))
     }
 
     /// `layout show` of a code table shows its movements and reasons; `help FAMILY` the help of
