@@ -1115,10 +1115,11 @@ struct CNABEngine {
             line: number, column: column(r, field))
     }
 
-    /// Compares a trailer's título counts and totals with what was read. Banks fill them with the
-    /// whole carteira's figures as often as with the batch's (real retornos show 61 títulos for a
-    /// batch of 3), so a difference informs, it does not reject.
-    func checkTitleTotals(
+    /// Compares a remessa trailer's título counts and totals with what was read: a count or total
+    /// that contradicts the file is a structural error, fatal (DESIGN.md), as a record count is —
+    /// a bank refuses the remessa, and a pipeline must not send it on. Zeros are no figures (a
+    /// remessa may leave them out, FEBRABAN's "uso opcional"). A retorno's are not compared.
+    mutating func checkTitleTotals(
         _ line: UnsafeBufferPointer<UInt8>, _ number: Int, _ r: Int, of read: Batch, codes: (titles: DiagnosticCode, total: DiagnosticCode),
         scope: String, whole: String
     ) {
@@ -1133,13 +1134,13 @@ struct CNABEngine {
         guard counted != 0 || total != 0 else { return }
         // A trailer may carry a total and no count (Santander 400's remessa counts records instead).
         if !info.titleCounts.isEmpty, counted != read.titles {
-            report(
-                .warning, codes.titles, "\(scope) trailer counts \(counted) títulos, the \(whole) has \(read.titles)",
+            fatal(
+                codes.titles, "\(scope) trailer counts \(counted) títulos, the \(whole) has \(read.titles)",
                 line: number, column: column(r, info.titleCounts.first))
         }
         if !info.titleTotals.isEmpty, total != read.face {
-            report(
-                .warning, codes.total,
+            fatal(
+                codes.total,
                 "\(scope) trailer totals \(Self.sumText(total)), the títulos' face values add up to \(Self.sumText(read.face))",
                 line: number, column: column(r, info.titleTotals.first))
         }

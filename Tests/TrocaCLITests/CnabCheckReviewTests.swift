@@ -89,6 +89,27 @@ import Testing
             "\(r.stderrText)")
     }
 
+    /// A remessa whose batch trailer counts and totals contradict its títulos is broken (DESIGN:
+    /// trailer totals that contradict the file are fatal): errors, exit 65, no output file. They
+    /// were warnings, and the file was kept. Zeros (figures left out) are no contradiction.
+    @Test func aRemessaTrailerContradictingItsTitulosIsFatal() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var lines = try Self.lines("cnab-parse/0002-remessa/REM.rem")
+        lines[8].replaceSubrange(23..<29, with: Array("000005".utf8))
+        lines[8].replaceSubrange(29..<46, with: Array("00000000000000100".utf8))
+        Self.write(lines, dir + "/bad.rem")
+        let r = troca(["cnab", "parse", dir + "/bad.rem", "--output", dir + "/out.jsonl"])
+        #expect(r.status == .dataError)
+        #expect(r.stderrText.contains("bad.rem:9:24: error: [cnab.batch-titles] batch 1 trailer counts 5 títulos, the batch has 3"), "\(r.stderrText)")
+        #expect(r.stderrText.contains("bad.rem:9:30: error: [cnab.batch-total] batch 1 trailer totals 1.00, the títulos' face values add up to 30765.88"), "\(r.stderrText)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/out.jsonl"))
+        lines[8].replaceSubrange(23..<46, with: Array(repeating: UInt8(ascii: "0"), count: 23))
+        Self.write(lines, dir + "/zeros.rem")
+        let zeros = troca(["cnab", "check", dir + "/zeros.rem"])
+        #expect(zeros.status == .ok, "\(zeros.stderrText)")
+    }
+
     /// A CNAB 240 file header numbered as a batch (4–7 not 0000): a warning at 4.
     @Test func aFileHeaderWithABatchNumberIsTold() throws {
         let dir = try temporaryDirectory()

@@ -136,8 +136,9 @@ import TrocaCLI
         try Data(bytes).write(to: URL(fileURLWithPath: dir + "/bad.rem"))
         let check = troca(["cnab", "check", "bad.rem"], cwd: dir)
         #expect(
-            check.stderrText.contains("bad.rem:4:8: warning: [cnab.trailer-total] file trailer totals 999.99, the títulos' face values add up to 175.50"),
+            check.stderrText.contains("bad.rem:4:8: error: [cnab.trailer-total] file trailer totals 999.99, the títulos' face values add up to 175.50"),
             "\(check.stderrText)")
+        #expect(check.status == .dataError)
     }
 
     /// A registered título needs a due date that is not blank, and the payer's name and
