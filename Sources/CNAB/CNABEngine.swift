@@ -926,6 +926,13 @@ struct CNABEngine {
         }
         if h.startsGroup {
             try closeGroup()
+            if stop {
+                // The título before reached --max-rejects: this line, the next título's first, is
+                // left unread (not counted), not rejected for segments never read after it.
+                summary.lines -= 1
+                records -= 1
+                return
+            }
             groupCode = batched && h.code.length == 2 ? (line[h.code.start], line[h.code.start + 1], r) : nil
             batch!.titles += 1
             batch!.face = Self.sum(batch!.face, h.face.integer(in: line) ?? 0)
