@@ -23,7 +23,10 @@ enum CnabSimulateCommand: Command {
                       when Troca has one (none yet for BNB, Banrisul, Caixa and C6 CNAB
                       400: the code alone); Sicoob CNAB 400 has no rejection code: such a
                       título gets no event, counted in the summary as refused
-        The same input, --seed and --date give the same bytes.
+        A code of the remessa longer than the retorno's field for it (Santander 400's 20-digit
+        código de transmissão, 8 digits in its retorno) is written as its last characters, with
+        one simulate.fitted warning per member. The same input, --seed and --date give the
+        same bytes.
 
         options:
           --paid FRACTION     share of registered títulos also paid, 0 to 1 (default 0.5)
