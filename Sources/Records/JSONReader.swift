@@ -97,6 +97,10 @@ public struct JSONTape: Sendable {
     public internal(set) var textCount = 0
     /// Bytes readable past `textCount` (so a reader may load a whole word at the end of any string).
     public static let padding = 16
+    /// Whether no object of the tape gives a key twice: set by `parseRecord` once it has checked,
+    /// cleared by anything that changes the tape. A member is then the first of its name, and
+    /// `member` stops there instead of reading every key for a later one.
+    public internal(set) var keysUnique = false
 
     /// An empty tape.
     public init() {}
@@ -105,10 +109,13 @@ public struct JSONTape: Sendable {
     public mutating func removeAll() {
         count = 0
         textCount = 0
+        keysUnique = false
     }
 
     /// Makes room for `nodes` more nodes and `bytes` more bytes of text (plus the padding).
     public mutating func reserve(nodes extra: Int, bytes: Int) {
+        // (Every change of the tape makes room first.)
+        keysUnique = false
         if count + extra > nodes.count {
             nodes.append(contentsOf: repeatElement(JSONNode(.null), count: max(count + extra, nodes.count * 2) - nodes.count))
         }
@@ -196,6 +203,7 @@ public struct JSONTape: Sendable {
                             || (text[Int(k.offset)] == wanted[0] && memcmp(text.baseAddress! + Int(k.offset), wanted.baseAddress!, wanted.count) == 0)
                     {
                         found = i + 1
+                        if keysUnique { break }
                     }
                     let v = nodes[i + 1]
                     i = v.kind == .array || v.kind == .object ? Int(v.value) : i + 2
@@ -459,12 +467,16 @@ public enum JSONReader {
     /// money (`notAnObject` says which key, and where). `parse` keeps JSONSerialization's
     /// leniency (the last value wins) for the readers that check repeats themselves.
     public static func parseRecord(_ input: UnsafeBufferPointer<UInt8>, into tape: inout JSONTape) -> Bool {
-        parse(input, into: &tape, spans: nil) && tape.repeatedKey() == nil
+        guard parse(input, into: &tape, spans: nil), tape.repeatedKey() == nil else { return false }
+        tape.keysUnique = true
+        return true
     }
 
     /// `parseRecord(_:into:)`, recording the top-level members' spans as `parse(_:into:members:)` does.
     public static func parseRecord(_ input: UnsafeBufferPointer<UInt8>, into tape: inout JSONTape, members: inout JSONMemberSpans) -> Bool {
-        parse(input, into: &tape, members: &members) && tape.repeatedKey() == nil
+        guard parse(input, into: &tape, members: &members), tape.repeatedKey() == nil else { return false }
+        tape.keysUnique = true
+        return true
     }
 
     /// Parses like `parse(_:into:)` and records in `members` where each member of the top-level

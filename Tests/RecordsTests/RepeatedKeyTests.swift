@@ -20,6 +20,28 @@ import Testing
         return (tape.string(k), Array(text.utf8).withUnsafeBufferPointer { JSONReader.column(ofNode: k, in: $0) })
     }
 
+    /// A record `parseRecord` took has no key twice, so `member` may stop at the first of a name;
+    /// a tape `parse` read with a key twice still gives the last, and a tape changed after
+    /// its check is not trusted to have none.
+    @Test func aMemberIsTheFirstOnlyWhereKeysAreKnownUnique() {
+        var tape = JSONTape()
+        let record = Array(#"{"a":1,"payer":{"name":"A","doc":"1"},"z":2}"#.utf8)
+        #expect(record.withUnsafeBufferPointer { JSONReader.parseRecord($0, into: &tape) })
+        #expect(tape.keysUnique)
+        #expect(tape.member("z", of: 0).map { tape[$0].value } == 2)
+        #expect(tape.member("payer", of: 0).flatMap { tape.member("doc", of: $0) }.map { tape.string($0) } == "1")
+        #expect(tape.member("nope", of: 0) == nil)
+        let twice = Self.tape(#"{"k":1,"j":2,"k":3}"#)
+        #expect(!twice.keysUnique)
+        #expect(twice.member("k", of: 0).map { twice[$0].value } == 3, "the last one wins")
+        let refused = Array(#"{"k":1,"k":3}"#.utf8)
+        #expect(!refused.withUnsafeBufferPointer { JSONReader.parseRecord($0, into: &tape) })
+        #expect(!tape.keysUnique)
+        #expect(record.withUnsafeBufferPointer { JSONReader.parseRecord($0, into: &tape) })
+        tape.appendString("x")
+        #expect(!tape.keysUnique, "changed since it was checked")
+    }
+
     @Test func foundWhereverTheyAre() {
         #expect(Self.repeated(#"{"a":1,"b":2,"c":3}"#) == nil)
         #expect(Self.repeated(#"{"a":1,"b":{"a":2},"c":[{"a":3},{"a":4}]}"#) == nil, "the same key in different objects")
