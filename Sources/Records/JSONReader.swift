@@ -467,14 +467,19 @@ public enum JSONReader {
     /// money (`notAnObject` says which key, and where). `parse` keeps JSONSerialization's
     /// leniency (the last value wins) for the readers that check repeats themselves.
     public static func parseRecord(_ input: UnsafeBufferPointer<UInt8>, into tape: inout JSONTape) -> Bool {
-        guard parse(input, into: &tape, spans: nil), tape.repeatedKey() == nil else { return false }
+        // The parser looks for repeats as it reads the keys; only a record it could not clear
+        // (a key seen twice, or an object too deep or too wide to follow) is checked again,
+        // by `repeatedKey`, which also finds the key a message names.
+        var suspect = false
+        guard parse(input, into: &tape, spans: nil, suspect: &suspect), !suspect || tape.repeatedKey() == nil else { return false }
         tape.keysUnique = true
         return true
     }
 
     /// `parseRecord(_:into:)`, recording the top-level members' spans as `parse(_:into:members:)` does.
     public static func parseRecord(_ input: UnsafeBufferPointer<UInt8>, into tape: inout JSONTape, members: inout JSONMemberSpans) -> Bool {
-        guard parse(input, into: &tape, members: &members), tape.repeatedKey() == nil else { return false }
+        var suspect = false
+        guard parse(input, into: &tape, members: &members, suspect: &suspect), !suspect || tape.repeatedKey() == nil else { return false }
         tape.keysUnique = true
         return true
     }
@@ -484,9 +489,17 @@ public enum JSONReader {
     /// rest as they are). Only for UTF-8 input: a UTF-16 or UTF-32 text, whose offsets are not
     /// the input's, records none (`members.spans` is then nil).
     public static func parse(_ input: UnsafeBufferPointer<UInt8>, into tape: inout JSONTape, members: inout JSONMemberSpans) -> Bool {
+        var unasked = false
+        return parse(input, into: &tape, members: &members, suspect: &unasked)
+    }
+
+    /// `parse(_:into:members:)`, looking for keys given twice as `parse(_:into:spans:suspect:)` does.
+    static func parse(_ input: UnsafeBufferPointer<UInt8>, into tape: inout JSONTape, members: inout JSONMemberSpans, suspect: inout Bool) -> Bool {
         // A member takes at least four bytes (`"":0`), and a comma between two.
         members.prepare(capacity: input.count / 4 + 2)
-        return withUnsafeMutablePointer(to: &members) { parse(input, into: &tape, spans: $0) }
+        return withUnsafeMutablePointer(to: &members) { spans in
+            withUnsafeMutablePointer(to: &suspect) { parse(input, into: &tape, spans: spans, suspect: $0) }
+        }
     }
 
     /// Where a text that `parse` refused stops being JSON, for a diagnostic's column: the 0-based
@@ -502,7 +515,7 @@ public enum JSONReader {
         if encoding != .utf8 { return nil }
         guard n > skip else { return n }
         var tape = JSONTape()
-        tape.reserve(nodes: n / 2 + 4, bytes: n)
+        tape.reserve(nodes: Self.nodeBound(n), bytes: n)
         return tape.nodes.withUnsafeMutableBufferPointer { nodes in
             tape.text.withUnsafeMutableBufferPointer { text in
                 var parser = Parser(p: b + skip, n: n - skip, nodes: nodes.baseAddress!, text: text.baseAddress!)
@@ -510,6 +523,13 @@ public enum JSONReader {
             }
         }
     }
+
+    /// The most nodes `n` bytes can make before the parser stops. A node of a closed value takes
+    /// two bytes at least (`[]`, `"",`, `0,`); a text that ends too soon lacks a closing byte for
+    /// each container still open (at most `maxDepth`) and a number's delimiter: `[[[[[[[[[` is
+    /// nine nodes in nine bytes. (Room for half as many, the bound before, let such a line write
+    /// past the nodes and corrupt the heap.)
+    static func nodeBound(_ n: Int) -> Int { n / 2 + maxDepth + 8 }
 
     /// The encoding of a JSON text as JSONSerialization finds it (a byte order mark, else zero
     /// bytes where UTF-16 and UTF-32 have them), and how many bytes its mark takes.
@@ -536,33 +556,58 @@ public enum JSONReader {
         return (.utf8, 0)
     }
 
-    static func parse(_ input: UnsafeBufferPointer<UInt8>, into tape: inout JSONTape, spans: UnsafeMutablePointer<JSONMemberSpans>?) -> Bool {
+    /// `suspect`: when not nil, the parser looks for a key given twice in an object as it reads
+    /// the keys, and sets it when it saw one, or an object it could not follow (more than 64
+    /// keys, or deeper than `KeySeen.depths`): then, and only then, `repeatedKey` must look.
+    static func parse(
+        _ input: UnsafeBufferPointer<UInt8>, into tape: inout JSONTape, spans: UnsafeMutablePointer<JSONMemberSpans>?,
+        suspect: UnsafeMutablePointer<Bool>? = nil
+    ) -> Bool {
         tape.removeAll()
         guard input.count > 0 else { return false }
         let (encoding, skip) = Self.encoding(of: input)
         let rest = UnsafeBufferPointer(rebasing: input[skip...])
         if encoding != .utf8 {
+            suspect?.pointee = true
             guard let text = String(bytes: rest, encoding: encoding) else { return false }
             var utf8 = Array(text.utf8)
             return utf8.withUnsafeMutableBufferPointer { parseUTF8(UnsafeBufferPointer($0), into: &tape) }
         }
-        return parseUTF8(rest, into: &tape, spans: spans, offset: skip)
+        guard let suspect else { return parseUTF8(rest, into: &tape, spans: spans, offset: skip) }
+        return withUnsafeTemporaryAllocation(of: KeySeen.self, capacity: KeySeen.depths * 64) { keys in
+            parseUTF8(rest, into: &tape, spans: spans, offset: skip, keys: keys.baseAddress!, suspect: suspect)
+        }
+    }
+
+    /// A key of an object being read, as the parser keeps it to find one given twice: its hash,
+    /// and where its text is.
+    struct KeySeen {
+        var hash: UInt64
+        var offset: Int32
+        var count: Int32
+
+        /// The object depths followed (a record's members, and objects three deep in them);
+        /// deeper ones are left to `repeatedKey`.
+        static let depths = 4
     }
 
     /// `spans`: when not nil, where member spans are recorded (with room made for all), offset by
     /// `offset` (where `input` starts in the line they refer to).
     static func parseUTF8(
-        _ input: UnsafeBufferPointer<UInt8>, into tape: inout JSONTape, spans: UnsafeMutablePointer<JSONMemberSpans>? = nil, offset: Int = 0
+        _ input: UnsafeBufferPointer<UInt8>, into tape: inout JSONTape, spans: UnsafeMutablePointer<JSONMemberSpans>? = nil, offset: Int = 0,
+        keys: UnsafeMutablePointer<KeySeen>? = nil, suspect: UnsafeMutablePointer<Bool>? = nil
     ) -> Bool {
         guard let base = input.baseAddress, input.count > 0 else { return false }
-        // A node takes at least two bytes of input (`[]`, `"",`, `0,`) and unescaping never
-        // lengthens text: the storage is sized once and written through pointers.
-        tape.reserve(nodes: input.count / 2 + 4, bytes: input.count)
+        // Unescaping never lengthens text, and the storage is sized once and written through
+        // pointers: room for the most nodes the input can make (`nodeBound`).
+        tape.reserve(nodes: Self.nodeBound(input.count), bytes: input.count)
         var count = 0
         var textCount = 0
         let ok = tape.nodes.withUnsafeMutableBufferPointer { nodes in
             tape.text.withUnsafeMutableBufferPointer { text in
                 var parser = Parser(p: base, n: input.count, nodes: nodes.baseAddress!, text: text.baseAddress!)
+                parser.keys = keys
+                defer { suspect?.pointee = parser.repeated }
                 guard let spans else {
                     let ok = parser.document()
                     (count, textCount) = (parser.count, parser.textCount)
@@ -597,6 +642,11 @@ public enum JSONReader {
         var spans: UnsafeMutablePointer<JSONMemberSpan>? = nil
         var spanCount = 0
         var spanOffset = 0
+        /// When not nil, the keys of the objects being read, 64 for each depth followed
+        /// (`KeySeen.depths`), to find a key given twice (`repeated`).
+        var keys: UnsafeMutablePointer<KeySeen>? = nil
+        /// A key was given twice in one object, or an object could not be followed.
+        var repeated = false
 
         init(p: UnsafePointer<UInt8>, n: Int, nodes: UnsafeMutablePointer<JSONNode>, text: UnsafeMutablePointer<UInt8>) {
             self.p = p
@@ -705,6 +755,10 @@ public enum JSONReader {
             let at = count
             append(JSONNode(kind))
             var members: Int32 = 0
+            // This object's keys, when followed: its depth's 64 places, and a filter of a bit per key.
+            let seen = keyed && depth <= KeySeen.depths ? keys.map { $0 + (depth - 1) * 64 } : nil
+            if keyed, keys != nil, seen == nil { repeated = true }
+            var filter: UInt64 = 0
             skipSpace()
             guard i < n else { return false }
             if p[i] == close {
@@ -717,6 +771,7 @@ public enum JSONReader {
                 if keyed {
                     let keyStart = i
                     guard i < n, p[i] == UInt8(ascii: "\""), string() else { return false }
+                    if let seen { remember(nodes[count - 1], Int(members), in: seen, &filter) }
                     if recording { key = keyStart + 1 + spanOffset..<i - 1 + spanOffset }
                     skipSpace()
                     guard i < n, p[i] == UInt8(ascii: ":") else { return false }
@@ -750,6 +805,32 @@ public enum JSONReader {
             nodes[at].count = members
             nodes[at].value = Int64(count)
             return true
+        }
+
+        /// Keeps key `k`, the object's `m`th, in `seen`, and marks `repeated` when an earlier key
+        /// of the object is the same (its hash, then its bytes) or the object has more keys than
+        /// room. The hash is `repeatedKey`'s: length and first and last eight bytes (the text is
+        /// padded, so a short key is read in one word and masked).
+        @inline(__always)
+        mutating func remember(_ k: JSONNode, _ m: Int, in seen: UnsafeMutablePointer<KeySeen>, _ filter: inout UInt64) {
+            guard m < 64 else {
+                repeated = true
+                return
+            }
+            let length = Int(k.count)
+            let at = UnsafeRawPointer(text + Int(k.offset))
+            var first = at.loadUnaligned(as: UInt64.self)
+            if length < 8 { first &= (1 &<< UInt64(8 &* length)) &- 1 }
+            let last = length > 8 ? at.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self) : 0
+            let hash = (first ^ (last &* 0x9E37_79B9_7F4A_7C15) ^ UInt64(truncatingIfNeeded: length)) &* 0xBF58_476D_1CE4_E5B9
+            let bit: UInt64 = 1 &<< (hash >> 58)
+            if filter & bit != 0 {
+                for j in 0..<m where seen[j].hash == hash && seen[j].count == k.count {
+                    if memcmp(text + Int(seen[j].offset), text + Int(k.offset), length) == 0 { repeated = true }
+                }
+            }
+            filter |= bit
+            seen[m] = KeySeen(hash: hash, offset: k.offset, count: k.count)
         }
 
         /// A string at `p[i] == '"'`, unescaped into `text`. Invalid UTF-8, a control character, a

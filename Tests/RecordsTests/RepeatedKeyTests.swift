@@ -42,6 +42,70 @@ import Testing
         #expect(!tape.keysUnique, "changed since it was checked")
     }
 
+    /// The parser's own look for repeats as it reads (`parseRecord`) refuses exactly the records
+    /// `repeatedKey` finds a repeat in: random objects of keys from a few letters (so that some
+    /// repeat, some only share a hash bit), some deeper than the parser follows, some with more
+    /// than 64 keys, keys long and short and escaped.
+    @Test func theParsersLookAgreesWithRepeatedKey() {
+        var rng = SplitMix64(seed: 7)
+        func key() -> String {
+            let stems = ["a", "b", "ab", "nosso_numero", "nosso_numerO", "amount_cents", "x\\u0061", "xa", "payer_document_type", "payer_document_typf"]
+            return stems[Int(rng.next() % UInt64(stems.count))] + (rng.next() % 3 == 0 ? String(rng.next() % 90) : "")
+        }
+        func object(_ depth: Int) -> String {
+            // A wide object's members are plain values, and a nested object is a member in four
+            // (few enough that a record stays small, some still six or seven deep).
+            let wide = rng.next() % 12 == 0
+            let n = wide ? 60 + Int(rng.next() % 20) : Int(rng.next() % 8)
+            var members: [String] = []
+            for k in 0..<n {
+                let value: String
+                switch wide ? 5 : rng.next() % 8 {
+                case 0 where depth < 7: value = object(depth + 1)
+                case 1 where depth < 7: value = "[" + object(depth + 1) + "]"
+                case 2: value = "\"v\(k)\""
+                default: value = String(rng.next() % 1000)
+                }
+                members.append("\"" + (wide ? key() + String(k % 70) : key()) + "\":" + value)
+            }
+            return "{" + members.joined(separator: ",") + "}"
+        }
+        var refused = 0
+        for _ in 0..<3000 {
+            let text = Array(object(1).utf8)
+            var exact = JSONTape()
+            let parsed = text.withUnsafeBufferPointer { JSONReader.parse($0, into: &exact) }
+            #expect(parsed)
+            let expected = exact.repeatedKey() == nil
+            var tape = JSONTape()
+            let taken = text.withUnsafeBufferPointer { JSONReader.parseRecord($0, into: &tape) }
+            #expect(taken == expected, "\(String(decoding: text, as: UTF8.self))")
+            var members = JSONMemberSpans()
+            let spanned = text.withUnsafeBufferPointer { JSONReader.parseRecord($0, into: &tape, members: &members) }
+            #expect(spanned == expected)
+            if !expected { refused += 1 }
+        }
+        #expect(refused > 300 && refused < 2700, "both kinds tried: \(refused) refused")
+    }
+
+    /// A text that ends inside many open containers (`[[[[[[[[[`: a node a byte) made more nodes
+    /// than the room made for them, written past it: heap corruption, a crash or a hang in every
+    /// stage reading JSON. Now refused, its nodes within the tape's storage.
+    @Test(arguments: ["[", "{\"a\":", "[{\"k\":[", "[1,"])
+    func aTextEndingInsideOpenContainersStaysInItsRoom(opener: String) {
+        for depth in [1, 8, 9, 40, 511, 512, 513, 600] {
+            for tail in ["", "\"abc", "7", "\n"] {
+                let text = Array((String(repeating: opener, count: depth) + tail).utf8)
+                var tape = JSONTape()
+                #expect(!text.withUnsafeBufferPointer { JSONReader.parse($0, into: &tape) })
+                #expect(tape.count <= tape.nodes.count, "\(depth) × \(opener)\(tail): \(tape.count) nodes in room for \(tape.nodes.count)")
+                #expect(!text.withUnsafeBufferPointer { JSONReader.parseRecord($0, into: &tape) })
+                #expect(tape.count <= tape.nodes.count)
+                #expect(text.withUnsafeBufferPointer { JSONReader.errorOffset($0) } != nil)
+            }
+        }
+    }
+
     @Test func foundWhereverTheyAre() {
         #expect(Self.repeated(#"{"a":1,"b":2,"c":3}"#) == nil)
         #expect(Self.repeated(#"{"a":1,"b":{"a":2},"c":[{"a":3},{"a":4}]}"#) == nil, "the same key in different objects")
