@@ -617,14 +617,6 @@ public final class Importer {
     }
 }
 
-extension String {
-    var trimmingBlanks: String {
-        var s = Substring(self)
-        while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
-        while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
-        return String(s)
-    }
-}
 
 /// The keys of the rows taken so far, in the file's order, to reject a repeated one with the
 /// line of the first (the one table of an import that grows with the input: about 32 bytes a

@@ -94,15 +94,6 @@ public struct AddressProblem: Error, Sendable, Hashable {
     }
 }
 
-extension String {
-    var trimmingBlanks: String {
-        var s = Substring(self)
-        while s.first == " " || s.first == "\t" { s = s.dropFirst() }
-        while s.last == " " || s.last == "\t" { s = s.dropLast() }
-        return String(s)
-    }
-}
-
 /// A recipient's address read from a job's tape as the LST letter record needs it: the common
 /// case of `PostalAddress.check` (every part a plain string, ASCII where Unicode rules could
 /// matter) done on bytes, and the parts already folded to ASCII (`ASCIIFold`). Anything else

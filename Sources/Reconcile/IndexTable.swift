@@ -96,13 +96,3 @@ public struct IndexTable: Sendable, Hashable {
     }
 }
 
-extension String {
-    /// The text without leading and trailing blanks and tabs.
-    var trimmingBlanks: String {
-        let bytes = Array(utf8)
-        guard let a = bytes.firstIndex(where: { $0 != 0x20 && $0 != 0x09 }),
-            let b = bytes.lastIndex(where: { $0 != 0x20 && $0 != 0x09 })
-        else { return "" }
-        return String(decoding: bytes[a...b], as: UTF8.self)
-    }
-}

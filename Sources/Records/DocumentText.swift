@@ -101,3 +101,16 @@ public enum DocumentText {
         return (first, r2 < 2 ? 0 : 11 - r2)
     }
 }
+
+extension String {
+    /// The text without leading and trailing blanks and tabs (a CSV cell, a header name), found
+    /// in its UTF-8 bytes: one pass, however many blanks (trimming a `Substring` a character at
+    /// a time counted the rest each time, and a header cell of 32,000 blanks took 18 seconds).
+    public var trimmingBlanks: String {
+        let bytes = utf8
+        guard let a = bytes.firstIndex(where: { $0 != 0x20 && $0 != 0x09 }),
+            let b = bytes.lastIndex(where: { $0 != 0x20 && $0 != 0x09 })
+        else { return "" }
+        return String(decoding: bytes[a...b], as: UTF8.self)
+    }
+}

@@ -23,3 +23,22 @@ import Testing
         #expect(DocumentText.isValid(key) == valid)
     }
 }
+
+/// `String.trimmingBlanks`: blanks and tabs off both ends, in one pass.
+@Suite struct TrimmingBlanksTests {
+    @Test func trimsBlanksAndTabsOnly() {
+        #expect("  Nosso Número\t ".trimmingBlanks == "Nosso Número")
+        #expect(" \t ".trimmingBlanks.isEmpty)
+        #expect("".trimmingBlanks.isEmpty)
+        #expect("\u{A0}a\u{A0}".trimmingBlanks == "\u{A0}a\u{A0}", "a no-break space is no blank")
+        #expect("ção ".trimmingBlanks == "ção")
+    }
+
+    /// A header cell of 200,000 blanks took minutes (a character at a time, each dropLast
+    /// counting the rest): now one pass. (A count of work, not a time: the text is as long
+    /// as it is, and the answer must come back whole.)
+    @Test func aLongRunOfBlanksIsOnePass() {
+        let cell = "a" + String(repeating: " ", count: 200_000) + "\t"
+        #expect(cell.trimmingBlanks == "a")
+    }
+}
