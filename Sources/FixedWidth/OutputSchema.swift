@@ -167,8 +167,16 @@ public final class OutputSchema: Sendable {
                             width = specs[source.specStart..<(source.specStart + source.specCount)].reduce(0) { $0 + $1.length }
                         } else {
                             switch spec.format {
-                            case .text: step.kind = .text
-                            case .digits: step.kind = .digits
+                            case .text, .digits:
+                                step.kind = spec.format == .text ? .text : .digits
+                                if spec.length <= 8 && recordLength >= 8 {
+                                    // Read as one word inside the record: from the field's start, or
+                                    // ending at the record's end when the field is that close to it.
+                                    step.kind = spec.format == .text ? .shortText : .shortDigits
+                                    let wordStart = min(spec.start, recordLength - 8)
+                                    step.start = Int32(wordStart)
+                                    step.skew = UInt8(spec.start - wordStart)
+                                }
                             case .units, .int: step.kind = .number
                             case .date(.dayMonthYear4): step.kind = .dayMonthYear4
                             case .date(.dayMonthYear2): step.kind = .dayMonthYear2
@@ -253,6 +261,8 @@ public final class ShapeProgram: @unchecked Sendable {
         }
         enum Kind: UInt8, Sendable {
             case text, digits, number, dayMonthYear4, dayMonthYear2, year4MonthDay, time, document
+            /// Text or digits of at most 8 bytes, read as one word (`skew`: where in it the field starts).
+            case shortText, shortDigits
             /// An enum field of one byte (`aux` = its table): its value found by the byte (`enumByIndex`).
             case byteEnum
             /// Reasons or enums, read through a table (`aux` = spec index).
@@ -274,6 +284,9 @@ public final class ShapeProgram: @unchecked Sendable {
         /// and a branch the CPU predicts (a test of `op` itself would be merged into the switch
         /// on it, one indirect jump more per step).
         var plain = false
+        /// Short kinds: the word read starts at `start` (within the record), the field `skew`
+        /// bytes into it.
+        var skew: UInt8 = 0
     }
 
     /// The most bytes one emission can write, table texts aside.
@@ -556,6 +569,28 @@ public final class ShapeProgram: @unchecked Sendable {
             while hi > lo, Self.isBlank(f[hi - 1]) { hi -= 1 }
             if lo == hi { return false }
             Self.string(f + lo, hi - lo, &p)
+        case .shortText, .shortDigits:
+            // The field's bytes at the word's low end, blanks in place of the bytes past it.
+            let field = UInt64.max &>> UInt64(64 &- 8 &* n)
+            let v = Words.word(f) &>> UInt64(8 &* Int(s.skew))
+            if s.kind == .shortDigits && v & field == 0x3030_3030_3030_3030 & field { return false }
+            let text = v & field | 0x2020_2020_2020_2020 & ~field
+            // Trimmed: from the first byte not blank to the last.
+            let kept = ~Words.blankBytes(text) & 0x8080_8080_8080_8080
+            if kept == 0 { return false }
+            let lo = kept.trailingZeroBitCount &>> 3
+            let count = (64 &- kept.leadingZeroBitCount) &>> 3 &- lo
+            let trimmed = text &>> UInt64(8 &* lo)
+            if Words.dirtyBytes(trimmed) & (UInt64.max &>> UInt64(64 &- 8 &* count)) == 0 {
+                // Quoted as it is: the whole word stored (the bytes past the value are written
+                // over next), and the closing quote after the value.
+                p[0] = 34
+                UnsafeMutableRawPointer(p + 1).storeBytes(of: trimmed.littleEndian, as: UInt64.self)
+                p[count &+ 1] = 34
+                p += count &+ 2
+            } else {
+                Self.string(f + (Int(s.skew) &+ lo), count, &p)
+            }
         case .number:
             if Self.isBlank(f[0]) {
                 var blank = true
