@@ -190,7 +190,10 @@ public final class OutputSchema: Sendable {
                                 step.aux = Int32(spec.enumIndex)
                                 // Room for its longest JSON value (`bound` counts 6 bytes a byte).
                                 width = max(1, ((enumTables[spec.enumIndex].map(\.json.count).max() ?? 0) + 5) / 6)
-                            case .reasons, .enumeration:
+                            case .reasons(let codeWidth):
+                                step.kind = .reasonCodes
+                                step.aux = Int32(codeWidth)
+                            case .enumeration:
                                 step.kind = .coded
                                 step.aux = Int32(source.specStart)
                             }
@@ -267,6 +270,8 @@ public final class ShapeProgram: @unchecked Sendable {
             case byteEnum
             /// Reasons or enums, read through a table (`aux` = spec index).
             case coded
+            /// Reason codes (`aux` = their width), read through the título's reason table.
+            case reasonCodes
             /// Several fields joined (`aux` = first spec index, `length` = spec count).
             case concatenated
         }
@@ -457,6 +462,7 @@ public final class ShapeProgram: @unchecked Sendable {
 
     /// Reasons, enums and joined fields go through the general path.
     func coded(_ s: Step, _ line: UnsafeBufferPointer<UInt8>, _ out: inout ByteBuffer, _ reasons: ReasonTexts?) -> Bool {
+        if s.kind == .reasonCodes { return reasonCodes(s, line.baseAddress! + Int(s.start), &out, reasons) }
         if s.kind == .concatenated {
             return OutputSchema.appendConcatenated(UnsafeBufferPointer(start: specBase + Int(s.aux), count: Int(s.length)), line, &out)
         }
@@ -464,6 +470,32 @@ public final class ShapeProgram: @unchecked Sendable {
         if case .enumeration = spec.pointee.format { return enumeration(spec, line, &out) }
         return spec.pointee.appendCoded(
             line, to: &out, enumTable: spec.pointee.enumIndex >= 0 ? schema.enumTables[spec.pointee.enumIndex] : nil, reasons: reasons)
+    }
+
+    /// `FieldSpec.appendCoded` for a reasons field, its code width from the step: none of the
+    /// general path's look-ups of the field's spec and format per título.
+    @inline(__always)
+    func reasonCodes(_ s: Step, _ field: UnsafePointer<UInt8>, _ out: inout ByteBuffer, _ reasons: ReasonTexts?) -> Bool {
+        let width = Int(s.aux)
+        let end = Int(s.length)
+        var any = false
+        var i = 0
+        while i + width <= end {
+            // Most fields hold a code or two, then blanks: the blank rest is passed over at once.
+            if Words.all(field + i, end &- i, equal: 0x20) { break }
+            let code = UnsafeBufferPointer(start: field + i, count: width)
+            i += width
+            if FieldSpec.isNoCode(code) { continue }
+            out.append(any ? UInt8(ascii: ",") : UInt8(ascii: "["))
+            any = true
+            if reasons?.append(code, to: &out) != true {
+                out.append(contentsOf: "{\"code\":")
+                JSONBytes.appendText(code, to: &out)
+                out.append(UInt8(ascii: "}"))
+            }
+        }
+        if any { out.append(UInt8(ascii: "]")) }
+        return any
     }
 
     /// `FieldSpec.appendCoded` for an enum field, its table read from plain memory: the entry
@@ -666,7 +698,7 @@ public final class ShapeProgram: @unchecked Sendable {
                 Self.copyExact(enumBytes + Int(entry.json), Int(entry.jsonCount), to: p)
                 p += Int(entry.jsonCount)
             }
-        case .coded, .concatenated:
+        case .coded, .reasonCodes, .concatenated:
             return false
         }
         return true
