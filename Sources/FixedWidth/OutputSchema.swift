@@ -177,7 +177,7 @@ public final class OutputSchema: Sendable {
                                     step.start = Int32(wordStart)
                                     step.skew = UInt8(spec.start - wordStart)
                                 }
-                            case .units, .int: step.kind = .number
+                            case .units, .int: step.kind = (9...16).contains(spec.length) ? .amount : .number
                             case .date(.dayMonthYear4): step.kind = .dayMonthYear4
                             case .date(.dayMonthYear2): step.kind = .dayMonthYear2
                             case .date(.year4MonthDay): step.kind = .year4MonthDay
@@ -266,6 +266,9 @@ public final class ShapeProgram: @unchecked Sendable {
             case text, digits, number, dayMonthYear4, dayMonthYear2, year4MonthDay, time, document
             /// Text or digits of at most 8 bytes, read as one word (`skew`: where in it the field starts).
             case shortText, shortDigits
+            /// A number of 9 to 16 bytes (amounts, mostly): `number`, with a fast way for the
+            /// usual value, zeros then at most 8 digits.
+            case amount
             /// An enum field of one byte (`aux` = its table): its value found by the byte (`enumByIndex`).
             case byteEnum
             /// Reasons or enums, read through a table (`aux` = spec index).
@@ -623,6 +626,21 @@ public final class ShapeProgram: @unchecked Sendable {
             } else {
                 Self.string(f + (Int(s.skew) &+ lo), count, &p)
             }
+        case .amount:
+            // Its first 8 bytes zeros: the value is in its last word, from its first byte that
+            // is not a zero (its last byte when all are). A blank there is left to `number`.
+            if Words.word(f) == 0x3030_3030_3030_3030 {
+                let last = Words.word(f + (n &- 8))
+                let digits = last ^ 0x3030_3030_3030_3030
+                let lo = min(digits.trailingZeroBitCount &>> 3, 7)
+                let first = UInt8(truncatingIfNeeded: last &>> UInt64(8 &* lo))
+                if lo == 7 || !Self.isBlank(first) {
+                    UnsafeMutableRawPointer(p).storeBytes(of: (last &>> UInt64(8 &* lo)).littleEndian, as: UInt64.self)
+                    p += 8 &- lo
+                    return true
+                }
+            }
+            fallthrough
         case .number:
             if Self.isBlank(f[0]) {
                 var blank = true
