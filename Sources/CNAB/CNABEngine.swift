@@ -282,6 +282,18 @@ struct CNABEngine {
     /// `,"bank":"NNN"` from the file header, for títulos whose records carry no bank of their own
     /// (CNAB 400 details), so that every título and event names its bank as CNAB 240 ones do.
     var headerBankJSON: [UInt8] = []
+    /// The start of every título's record of one kind (`titleStartKey`, nil: none made yet):
+    /// `{"record":"event"` (or `"title"`), its batch, and `headerBankJSON` when its segments
+    /// carry no bank. All títulos of a batch start alike: one copy each, not three appends.
+    var titleStart: [UInt8] = []
+    var titleStartKey: TitleStartKey?
+
+    /// What a título's `titleStart` depends on.
+    struct TitleStartKey: Equatable {
+        var batch: Int
+        var headerBank: Bool
+        var retorno: Bool
+    }
     /// The header's bank bytes as a number (banks are 3 bytes), -1 length when there is none.
     var headerBankKey: UInt64 = 0
     var headerBankLength = -1
@@ -797,6 +809,7 @@ struct CNABEngine {
             headerBank = Array(line[spec.start..<(spec.start + spec.length)])
             headerBankJSON = Array(",\"bank\":".utf8)
             JSONBytes.appendString(bank, to: &headerBankJSON)
+            titleStartKey = nil
             headerBankLength = spec.length <= 8 ? spec.length : -1
             headerBankKey = Self.key(line, spec.start, spec.length)
         }
@@ -1347,14 +1360,9 @@ struct CNABEngine {
         let length = group.storage.length
         let store = UnsafeBufferPointer(start: group.store, count: count * length)
         let offsets = UnsafeBufferPointer(start: UnsafePointer(group.offsets), count: count)
-        out.withBuffer { buffer in
-            buffer.append(contentsOf: retorno ? "{\"record\":\"event\"" : "{\"record\":\"title\"")
-            if group.batch > 0 {
-                buffer.append(contentsOf: ",\"batch\":")
-                JSONBytes.appendInt(group.batch, to: &buffer)
-            }
-            if !group.hasBank { buffer.append(headerBankJSON) }
-        }
+        let startKey = TitleStartKey(batch: group.batch, headerBank: !group.hasBank, retorno: retorno)
+        if startKey != titleStartKey { makeTitleStart(startKey) }
+        out.withBuffer { buffer in buffer.append(titleStart) }
         if deferred {
             out.hole { payload in
                 TituloFiller.appendPayload(
@@ -1377,6 +1385,18 @@ struct CNABEngine {
             }
         }
         try endRecord(firstLine)
+    }
+
+    /// Makes `titleStart` for the títulos `key` describes.
+    mutating func makeTitleStart(_ key: TitleStartKey) {
+        var bytes = Array((key.retorno ? "{\"record\":\"event\"" : "{\"record\":\"title\"").utf8)
+        if key.batch > 0 {
+            bytes += Array(",\"batch\":".utf8)
+            JSONBytes.appendInt(key.batch, to: &bytes)
+        }
+        if key.headerBank { bytes += headerBankJSON }
+        titleStart = bytes
+        titleStartKey = key
     }
 
     /// A título without a segment its layout makes mandatory (a retorno's T without its U: no
