@@ -53,8 +53,8 @@ struct CNABEngine {
         var resyncFound = 0
     }
 
-    /// The segments of the título being read: slot i holds its record at `offsets[i]` (`i *
-    /// length`) in `store`. Slots are reused (`count` resets), so a título costs no allocation;
+    /// The segments of the título being read: slot i holds its record at `i * length` in
+    /// `store` (records back to back, as `ShapeProgram.emit` reads them). Slots are reused (`count` resets), so a título costs no allocation;
     /// they live behind raw pointers (`SlotStorage` owns them), so filling one costs no
     /// uniqueness checks.
     struct Group {
@@ -62,7 +62,6 @@ struct CNABEngine {
         var store: UnsafeMutablePointer<UInt8>
         var records: UnsafeMutablePointer<Int>
         var lines: UnsafeMutablePointer<Int>
-        var offsets: UnsafeMutablePointer<Int>
         var count = 0
         /// The records of the segments, 8 bits each (0 when the group is too long or too varied to cache).
         var shape: UInt64 = 0
@@ -82,7 +81,6 @@ struct CNABEngine {
             store = storage.bytes
             records = storage.records
             lines = storage.lines
-            offsets = storage.offsets
         }
 
         /// Room for slot `slot` of records `length` bytes long (kept contents are copied).
@@ -103,7 +101,6 @@ struct CNABEngine {
             store = bigger.bytes
             records = bigger.records
             lines = bigger.lines
-            offsets = bigger.offsets
         }
 
         /// The records of slots `0..<count`.
@@ -1359,7 +1356,6 @@ struct CNABEngine {
         let deferred = parallel && programIndex >= 0
         let length = group.storage.length
         let store = UnsafeBufferPointer(start: group.store, count: count * length)
-        let offsets = UnsafeBufferPointer(start: UnsafePointer(group.offsets), count: count)
         let startKey = TitleStartKey(batch: group.batch, headerBank: !group.hasBank, retorno: retorno)
         if startKey != titleStartKey { makeTitleStart(startKey) }
         out.withBuffer { buffer in buffer.append(titleStart) }
@@ -1373,7 +1369,7 @@ struct CNABEngine {
         if !deferred {
             let program = programIndex >= 0 ? programList[programIndex] : detailSchema!.program(for: group.recordList)
             let reasons = reasonIndex.map { reasonList[$0] }
-            out.withBuffer { buffer in program.emit(offsets: offsets, store: store, into: &buffer, reasons: reasons) }
+            out.withBuffer { buffer in program.emit(store: store, into: &buffer, reasons: reasons) }
         }
         movementStore.withUnsafeBufferPointer { moves in
             out.withBuffer { buffer in
@@ -1459,10 +1455,7 @@ struct CNABEngine {
                 buffer.append(contentsOf: ",\"batch\":")
                 JSONBytes.appendInt(batchNumber, to: &buffer)
             }
-            withUnsafeTemporaryAllocation(of: Int.self, capacity: 1) { offsets in
-                offsets[0] = 0
-                recordPrograms[r].emit(offsets: UnsafeBufferPointer(offsets), store: line, into: &buffer, reasons: nil)
-            }
+            recordPrograms[r].emit(store: line, into: &buffer, reasons: nil)
         }
         try endRecord(number)
     }
@@ -1604,7 +1597,7 @@ struct CNABEngine {
 }
 
 /// The memory of a group's slots (see `CNABEngine.Group`): records `length` bytes long, their
-/// record indices, line numbers and offsets, for `capacity` slots (and 16 bytes of slack after
+/// record indices and line numbers, for `capacity` slots (and 16 bytes of slack after
 /// the records, for word-at-a-time reads).
 final class SlotStorage {
     let capacity: Int
@@ -1612,7 +1605,6 @@ final class SlotStorage {
     let bytes: UnsafeMutablePointer<UInt8>
     let records: UnsafeMutablePointer<Int>
     let lines: UnsafeMutablePointer<Int>
-    let offsets: UnsafeMutablePointer<Int>
 
     init(capacity: Int, length: Int) {
         self.capacity = capacity
@@ -1623,15 +1615,12 @@ final class SlotStorage {
         records.initialize(repeating: 0, count: max(capacity, 1))
         lines = .allocate(capacity: max(capacity, 1))
         lines.initialize(repeating: 0, count: max(capacity, 1))
-        offsets = .allocate(capacity: max(capacity, 1))
-        for slot in 0..<max(capacity, 1) { (offsets + slot).initialize(to: slot * length) }
     }
 
     deinit {
         bytes.deallocate()
         records.deallocate()
         lines.deallocate()
-        offsets.deallocate()
     }
 }
 

@@ -134,12 +134,17 @@ public final class OutputSchema: Sendable {
         out.append(contentsOf: buffer.bytes)
     }
 
-    /// The same into a `ByteBuffer`, through the program for the segments' shape.
+    /// The same into a `ByteBuffer`, through the program for the segments' shape (which reads
+    /// their records back to back: gathered so first when they lie elsewhere in `store`).
     public func emit(_ segments: [SegmentRef], store: UnsafeBufferPointer<UInt8>, into out: inout ByteBuffer, reasons: ReasonTexts?) {
-        let offsets = segments.map(\.offset)
-        offsets.withUnsafeBufferPointer {
-            program(for: segments.map(\.record)).emit(offsets: $0, store: store, into: &out, reasons: reasons)
+        let program = program(for: segments.map(\.record))
+        if segments.indices.allSatisfy({ segments[$0].offset == $0 * recordLength }) {
+            program.emit(store: store, into: &out, reasons: reasons)
+            return
         }
+        var records: [UInt8] = []
+        for segment in segments { records += store[segment.offset..<(segment.offset + recordLength)] }
+        records.withUnsafeBufferPointer { program.emit(store: $0, into: &out, reasons: reasons) }
     }
 
     /// The program for one shape of group: the records of its segments, in order. Leaves point
@@ -155,10 +160,12 @@ public final class OutputSchema: Sendable {
                 for source in sources[op.sourceStart..<(op.sourceStart + op.sourceCount)] {
                     for (slot, record) in records.enumerated() where record == source.record {
                         let spec = specs[source.specStart]
+                        // Where the segment's record lies in the store the program reads.
+                        let record = slot * recordLength
                         var step = ShapeProgram.Step(
                             op: first ? .leaf : .alternative, kind: .text, keyLength: UInt16(op.keyLength),
-                            keyStart: Int32(op.keyStart), slot: Int32(slot), start: Int32(spec.start), length: Int32(spec.length),
-                            aux: -1)
+                            keyStart: Int32(op.keyStart), slot: Int32(slot), start: Int32(record + spec.start),
+                            length: Int32(spec.length), aux: -1)
                         var width = spec.length
                         if source.specCount > 1 {
                             step.kind = .concatenated
@@ -174,7 +181,7 @@ public final class OutputSchema: Sendable {
                                     // ending at the record's end when the field is that close to it.
                                     step.kind = spec.format == .text ? .shortText : .shortDigits
                                     let wordStart = min(spec.start, recordLength - 8)
-                                    step.start = Int32(wordStart)
+                                    step.start = Int32(record + wordStart)
                                     step.skew = UInt8(spec.start - wordStart)
                                 }
                             case .units, .int: step.kind = (9...16).contains(spec.length) ? .amount : .number
@@ -184,7 +191,7 @@ public final class OutputSchema: Sendable {
                             case .time: step.kind = .time
                             case .document:
                                 step.kind = .document
-                                step.aux = Int32(spec.typeOffset)
+                                step.aux = spec.typeOffset >= 0 ? Int32(record + spec.typeOffset) : -1
                             case .enumeration where spec.length == 1 && spec.enumIndex >= 0:
                                 step.kind = .byteEnum
                                 step.aux = Int32(spec.enumIndex)
@@ -283,10 +290,12 @@ public final class ShapeProgram: @unchecked Sendable {
         var keyLength: UInt16
         var keyStart: Int32
         var slot: Int32
-        /// Offset of the field in its segment's record.
+        /// Where the field lies in the store: its segment's record (`slot` × the record length)
+        /// plus its offset in the record.
         var start: Int32
         var length: Int32
-        /// Document: the type byte's offset in the record (-1: none). Coded/concatenated: spec index.
+        /// Document: where the type byte lies in the store, as `start` (-1: none). Coded and
+        /// concatenated: spec index.
         var aux: Int32
         /// `op == .single`, as a byte of its own: tested apart from `op`, the test stays a compare
         /// and a branch the CPU predicts (a test of `op` itself would be merged into the switch
@@ -385,32 +394,29 @@ public final class ShapeProgram: @unchecked Sendable {
         enumByIndex.deallocate()
     }
 
-    /// Appends `,"key":value` for every path with a value; `offsets[slot]` is where each
-    /// segment's record starts in `store`.
-    public func emit(
-        offsets: UnsafeBufferPointer<Int>, store: UnsafeBufferPointer<UInt8>, into out: inout ByteBuffer, reasons: ReasonTexts?
-    ) {
+    /// Appends `,"key":value` for every path with a value; `store` holds the group's records
+    /// back to back, in slot order, each the layout's record length (a field's place in it is
+    /// known when the program is made: no per-segment offsets to look up per step).
+    public func emit(store: UnsafeBufferPointer<UInt8>, into out: inout ByteBuffer, reasons: ReasonTexts?) {
         out.reserve(bound)
-        let steps = UnsafeBufferPointer(start: stepBase, count: stepCount)
         let keyBase = UnsafePointer(keyBase)
-        let recordLength = recordLength
         withUnsafeTemporaryAllocation(of: Int.self, capacity: depth * 2) { stack in
             let storeBase = store.baseAddress!
-            let offsetBase = offsets.baseAddress!
-            let n = steps.count
+            // The steps walked by a pointer: no index to scale per step.
+            var at = UnsafePointer(stepBase)
+            let end = at + stepCount
             var p = out.base + out.count
             var top = 0
-            var i = 0
-            while i < n {
-                let step = steps[i]
+            while at < end {
+                let step = at.pointee
                 // A plain leaf, nearly every step, is told apart by a compare, not a jump table:
                 // `value` dispatches on the kind, and one indirect jump per step is enough.
                 if step.plain {
                     let mark = p
                     Self.copyWords(keyBase + Int(step.keyStart), Int(step.keyLength), to: p)
                     p += Int(step.keyLength)
-                    if !value(step, storeBase + offsetBase[Int(step.slot)], &p) { p = mark }
-                    i += 1
+                    if !value(step, storeBase, &p) { p = mark }
+                    at += 1
                     continue
                 }
                 switch step.op {
@@ -421,23 +427,20 @@ public final class ShapeProgram: @unchecked Sendable {
                     Self.copyWords(keyBase + Int(step.keyStart), Int(step.keyLength), to: p)
                     p += Int(step.keyLength)
                     var written = false
-                    var j = i
                     repeat {
-                        let s = steps[j]
-                        let record = storeBase + offsetBase[Int(s.slot)]
+                        let s = at.pointee
                         if s.kind.rawValue < Step.Kind.coded.rawValue {
-                            written = value(s, record, &p)
+                            written = value(s, storeBase, &p)
                         } else {
                             out.count = p - out.base
-                            written = coded(s, UnsafeBufferPointer(start: record, count: recordLength), &out, reasons)
+                            written = coded(s, storeBase, &out, reasons)
                             out.reserve(bound)
                             p = out.base + out.count
                         }
-                        j += 1
-                    } while !written && j < n && steps[j].op == .alternative
-                    while j < n && steps[j].op == .alternative { j += 1 }
+                        at += 1
+                    } while !written && at < end && at.pointee.op == .alternative
+                    while at < end && at.pointee.op == .alternative { at += 1 }
                     if !written { p = out.base + mark }
-                    i = j
                     continue
                 case .open:
                     // `,"key":`, then the members, each `,"name":value`: when the object closes,
@@ -457,15 +460,16 @@ public final class ShapeProgram: @unchecked Sendable {
                         p += 1
                     }
                 }
-                i += 1
+                at += 1
             }
             out.count = p - out.base
         }
     }
 
-    /// Reasons, enums and joined fields go through the general path.
-    func coded(_ s: Step, _ line: UnsafeBufferPointer<UInt8>, _ out: inout ByteBuffer, _ reasons: ReasonTexts?) -> Bool {
-        if s.kind == .reasonCodes { return reasonCodes(s, line.baseAddress! + Int(s.start), &out, reasons) }
+    /// Reasons, enums and joined fields go through the general path, on the segment's record.
+    func coded(_ s: Step, _ store: UnsafePointer<UInt8>, _ out: inout ByteBuffer, _ reasons: ReasonTexts?) -> Bool {
+        if s.kind == .reasonCodes { return reasonCodes(s, store + Int(s.start), &out, reasons) }
+        let line = UnsafeBufferPointer(start: store + Int(s.slot) &* recordLength, count: recordLength)
         if s.kind == .concatenated {
             return OutputSchema.appendConcatenated(UnsafeBufferPointer(start: specBase + Int(s.aux), count: Int(s.length)), line, &out)
         }
@@ -592,8 +596,8 @@ public final class ShapeProgram: @unchecked Sendable {
 
     /// Writes one plain value; false (writing nothing) when it is absent.
     @inline(__always)
-    func value(_ s: Step, _ record: UnsafePointer<UInt8>, _ p: inout UnsafeMutablePointer<UInt8>) -> Bool {
-        let f = record + Int(s.start)
+    func value(_ s: Step, _ store: UnsafePointer<UInt8>, _ p: inout UnsafeMutablePointer<UInt8>) -> Bool {
+        let f = store + Int(s.start)
         let n = Int(s.length)
         switch s.kind {
         case .text, .digits:
@@ -696,7 +700,7 @@ public final class ShapeProgram: @unchecked Sendable {
             // Keep the document's own width: 11 for a CPF, 14 for a CNPJ, dropping the field's extra zeros.
             var keep = hi - lo
             if s.aux >= 0 {
-                switch record[Int(s.aux)] {
+                switch store[Int(s.aux)] {
                 case UInt8(ascii: "1"): keep = 11
                 case UInt8(ascii: "2"): keep = 14
                 default: break
