@@ -176,7 +176,9 @@ public final class OutputSchema: Sendable {
                             switch spec.format {
                             case .text, .digits:
                                 step.kind = spec.format == .text ? .text : .digits
-                                if spec.length <= 8 && recordLength >= 8 {
+                                if spec.length == 1 {
+                                    step.kind = spec.format == .text ? .textByte : .digitByte
+                                } else if spec.length <= 8 && recordLength >= 8 {
                                     // Read as one word inside the record: from the field's start, or
                                     // ending at the record's end when the field is that close to it.
                                     step.kind = spec.format == .text ? .shortText : .shortDigits
@@ -271,6 +273,8 @@ public final class ShapeProgram: @unchecked Sendable {
         }
         enum Kind: UInt8, Sendable {
             case text, digits, number, dayMonthYear4, dayMonthYear2, year4MonthDay, time, document
+            /// Text or digits of one byte (check digits, carteiras, kinds): a byte test or two.
+            case textByte, digitByte
             /// Text or digits of at most 8 bytes, read as one word (`skew`: where in it the field starts).
             case shortText, shortDigits
             /// A number of 9 to 16 bytes (amounts, mostly): `number`, with a fast way for the
@@ -608,6 +612,17 @@ public final class ShapeProgram: @unchecked Sendable {
             while hi > lo, Self.isBlank(f[hi - 1]) { hi -= 1 }
             if lo == hi { return false }
             Self.string(f + lo, hi - lo, &p)
+        case .textByte, .digitByte:
+            // As `text` and `digits`: a blank is no value, nor is a lone zero digit.
+            let b = f[0]
+            if Self.isBlank(b) || s.kind == .digitByte && b == 48 { return false }
+            if b >= 0x20 && b < 0x7F && b != 0x22 && b != 0x5C {
+                // `"b"` in one store (its fourth byte is written over next).
+                UnsafeMutableRawPointer(p).storeBytes(of: (0x22_0022 | UInt32(b) &<< 8).littleEndian, as: UInt32.self)
+                p += 3
+            } else {
+                Self.string(f, 1, &p)
+            }
         case .shortText, .shortDigits:
             // The field's bytes at the word's low end, blanks in place of the bytes past it.
             let field = UInt64.max &>> UInt64(64 &- 8 &* n)

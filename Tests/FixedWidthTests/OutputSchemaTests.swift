@@ -98,8 +98,8 @@ struct OutputSchemaTests {
     /// Plain fields through a shape's program against the general path,
     /// `CompiledField.appendJSON`: 3,000 random records of digits, letters, blanks, NULs,
     /// quotes, control and non-ASCII bytes. Every width the emitter reads in its own way (one
-    /// word, one word ending at the record's end, several words) writes what the general path
-    /// writes. (Compared as bytes: a number field holding letters, which the reader rejects
+    /// byte, one word, one word ending at the record's end, several words) writes what the
+    /// general path writes. (Compared as bytes: a number field holding letters, which the reader rejects
     /// before writing, is written as it is by both, not as JSON.)
     @Test func plainFieldsAsTheGeneralPathWritesThem() throws {
         let fields = [
@@ -114,8 +114,9 @@ struct OutputSchemaTests {
             fieldJSON("a15", 39, 53, "9(13)V99", #""to": "a15""#),
             fieldJSON("a9", 54, 62, "9(7)V99", #""to": "a9""#),
             fieldJSON("t2", 63, 64, "X(2)", #""to": "t2""#),
+            fieldJSON("d1", 65, 65, "9(1)", #""to": "d1""#),
         ]
-        let lib = library(source("t/plain", layoutJSON("t/plain", length: 64, records: [recordJSON("d", fields: fields)])))
+        let lib = library(source("t/plain", layoutJSON("t/plain", length: 65, records: [recordJSON("d", fields: fields)])))
         let layout = try CompiledLayout(try lib.layout(named: "t/plain"))
         let schema = OutputSchema(layout: layout, records: [0])
         var rng = SplitMix64(seed: 0x504C_4149_4E)
@@ -124,13 +125,13 @@ struct OutputSchemaTests {
             var bytes = [UInt8(ascii: "D")]
             // Runs of one byte (blank or zero fields) are as common as mixed ones.
             let fill = alphabet[rng.below(alphabet.count)]
-            for _ in 1..<64 { bytes.append(i % 3 == 0 && rng.below(4) > 0 ? fill : alphabet[rng.below(alphabet.count)]) }
+            for _ in 1..<65 { bytes.append(i % 3 == 0 && rng.below(4) > 0 ? fill : alphabet[rng.below(alphabet.count)]) }
             if i % 3 == 1 {
                 // Amounts as banks write them: zeros, then a few digits (or blanks, or anything).
                 for k in 38..<62 where k - 38 < 10 + rng.below(6) || k >= 53 && k - 53 < 3 + rng.below(6) { bytes[k] = 0x30 }
             }
             var expected = Array(#"{"record":"x""#.utf8)
-            for name in ["t1", "d3", "t8", "d8", "t10", "n5", "d2", "a15", "a9", "t2"] {
+            for name in ["t1", "d3", "t8", "d8", "t10", "n5", "d2", "a15", "a9", "t2", "d1"] {
                 var value: [UInt8] = []
                 let field = try layout.field(name)
                 if bytes.withUnsafeBufferPointer({ field.appendJSON($0, to: &value, reasons: nil) }) {
