@@ -1358,7 +1358,7 @@ struct CNABEngine {
         let store = UnsafeBufferPointer(start: group.store, count: count * length)
         let startKey = TitleStartKey(batch: group.batch, headerBank: !group.hasBank, retorno: retorno)
         if startKey != titleStartKey { makeTitleStart(startKey) }
-        out.withBuffer { buffer in buffer.append(titleStart) }
+        titleStart.withUnsafeBufferPointer { start in out.withBuffer { buffer in buffer.appendBytes(start) } }
         if deferred {
             out.hole { payload in
                 TituloFiller.appendPayload(
@@ -1462,10 +1462,14 @@ struct CNABEngine {
 
     mutating func endRecord(_ line: Int) throws {
         guard let out = output else { return }
-        out.withBuffer { buffer in
-            buffer.append(fileJSON)
-            JSONBytes.appendInt(line, to: &buffer)
-            buffer.append(contentsOf: "}}")
+        // The array's bytes lent outside the buffer's closure: read inside it, `self`'s array
+        // would be retained and released per record.
+        fileJSON.withUnsafeBufferPointer { file in
+            out.withBuffer { buffer in
+                buffer.appendBytes(file)
+                JSONBytes.appendInt(line, to: &buffer)
+                buffer.append(contentsOf: "}}")
+            }
         }
         summary.records += 1
         try out.endRecord()

@@ -72,11 +72,12 @@ public struct ByteBuffer: ByteAppending {
             // Short runs (keys, most values) are copied a word at a time: cheaper than a call to
             // memmove. From 8 bytes on, a last word ending at n (overlapping) replaces the tail loop.
             if n >= 8 {
+                // (Unchecked arithmetic: n is at most 64, no sum here can overflow.)
                 var i = 0
-                while i + 8 <= n {
+                while i &+ 8 <= n {
                     UnsafeMutableRawPointer(dst + i).storeBytes(
                         of: UnsafeRawPointer(src + i).loadUnaligned(as: UInt64.self), as: UInt64.self)
-                    i += 8
+                    i &+= 8
                 }
                 if i < n {
                     UnsafeMutableRawPointer(dst + n - 8).storeBytes(
