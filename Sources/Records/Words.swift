@@ -114,16 +114,16 @@ public enum Words {
     }
 
     /// High bit set in each byte of `v` that cannot go into a JSON string as it is (below 0x20,
-    /// 0x7F and above, `"` and `\`). A byte above one so flagged may be flagged too (a borrow
-    /// runs on), so only "none in the low k bytes" is exact: what `jsonClean` asks.
+    /// 0x7F and above, `"` and `\`). A byte above one so flagged may be flagged too (a borrow or
+    /// a carry runs on), so only "none in the low k bytes" is exact: what `jsonClean` asks.
     @inlinable @inline(__always)
     public static func dirtyBytes(_ v: UInt64) -> UInt64 {
-        var bad = v & highs
-        bad |= (v &- ones &* 0x20) & ~v & highs
-        bad |= zeroBytes(v ^ (ones &* 0x22))
-        bad |= zeroBytes(v ^ (ones &* 0x5C))
-        bad |= zeroBytes(v ^ (ones &* 0x7F))
-        return bad
+        // 0x7F and above: the byte plus one reaches the high bit, or the byte has it already.
+        let high = (v &+ ones) | v
+        // Below 0x20: the byte minus 0x20 borrows (and its own high bit is clear).
+        let control = (v &- ones &* 0x20) & ~v
+        @inline(__always) func zeros(_ x: UInt64) -> UInt64 { (x &- ones) & ~x }
+        return (high | control | zeros(v ^ (ones &* 0x22)) | zeros(v ^ (ones &* 0x5C))) & highs
     }
 
     /// Whether `p[0..<n]` can go into a JSON string as they are: printable ASCII other than `"` and `\`.
