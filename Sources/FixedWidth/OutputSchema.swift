@@ -305,8 +305,8 @@ public final class ShapeProgram: @unchecked Sendable {
         /// and a branch the CPU predicts (a test of `op` itself would be merged into the switch
         /// on it, one indirect jump more per step).
         var plain = false
-        /// Short kinds: the word read starts at `start` (within the record), the field `skew`
-        /// bytes into it.
+        /// Short kinds: the 8-byte word read starts at `start` (inside the field's record), the
+        /// field `skew` bytes into it.
         var skew: UInt8 = 0
     }
 
