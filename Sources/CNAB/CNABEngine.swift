@@ -53,8 +53,8 @@ struct CNABEngine {
         var resyncFound = 0
     }
 
-    /// The segments of the título being read: slot i holds its record at `offsets[i]` (`i *
-    /// length`) in `store`. Slots are reused (`count` resets), so a título costs no allocation;
+    /// The segments of the título being read: slot i holds its record at `i * length` in
+    /// `store` (records back to back, as `ShapeProgram.emit` reads them). Slots are reused (`count` resets), so a título costs no allocation;
     /// they live behind raw pointers (`SlotStorage` owns them), so filling one costs no
     /// uniqueness checks.
     struct Group {
@@ -62,7 +62,6 @@ struct CNABEngine {
         var store: UnsafeMutablePointer<UInt8>
         var records: UnsafeMutablePointer<Int>
         var lines: UnsafeMutablePointer<Int>
-        var offsets: UnsafeMutablePointer<Int>
         var count = 0
         /// The records of the segments, 8 bits each (0 when the group is too long or too varied to cache).
         var shape: UInt64 = 0
@@ -82,7 +81,6 @@ struct CNABEngine {
             store = storage.bytes
             records = storage.records
             lines = storage.lines
-            offsets = storage.offsets
         }
 
         /// Room for slot `slot` of records `length` bytes long (kept contents are copied).
@@ -103,7 +101,6 @@ struct CNABEngine {
             store = bigger.bytes
             records = bigger.records
             lines = bigger.lines
-            offsets = bigger.offsets
         }
 
         /// The records of slots `0..<count`.
@@ -287,6 +284,18 @@ struct CNABEngine {
     /// `,"bank":"NNN"` from the file header, for títulos whose records carry no bank of their own
     /// (CNAB 400 details), so that every título and event names its bank as CNAB 240 ones do.
     var headerBankJSON: [UInt8] = []
+    /// The start of every título's record of one kind (`titleStartKey`, nil: none made yet):
+    /// `{"record":"event"` (or `"title"`), its batch, and `headerBankJSON` when its segments
+    /// carry no bank. All títulos of a batch start alike: one copy each, not three appends.
+    var titleStart: [UInt8] = []
+    var titleStartKey: TitleStartKey?
+
+    /// What a título's `titleStart` depends on.
+    struct TitleStartKey: Equatable {
+        var batch: Int
+        var headerBank: Bool
+        var retorno: Bool
+    }
     /// The header's bank bytes as a number (banks are 3 bytes), -1 length when there is none.
     var headerBankKey: UInt64 = 0
     var headerBankLength = -1
@@ -828,6 +837,7 @@ struct CNABEngine {
             headerBank = Array(line[spec.start..<(spec.start + spec.length)])
             headerBankJSON = Array(",\"bank\":".utf8)
             JSONBytes.appendString(bank, to: &headerBankJSON)
+            titleStartKey = nil
             headerBankLength = spec.length <= 8 ? spec.length : -1
             headerBankKey = Self.key(line, spec.start, spec.length)
         }
@@ -1420,15 +1430,9 @@ struct CNABEngine {
         let deferred = parallel && programIndex >= 0
         let length = group.storage.length
         let store = UnsafeBufferPointer(start: group.store, count: count * length)
-        let offsets = UnsafeBufferPointer(start: UnsafePointer(group.offsets), count: count)
-        out.withBuffer { buffer in
-            buffer.append(contentsOf: retorno ? "{\"record\":\"event\"" : "{\"record\":\"title\"")
-            if group.batch > 0 {
-                buffer.append(contentsOf: ",\"batch\":")
-                JSONBytes.appendInt(group.batch, to: &buffer)
-            }
-            if !group.hasBank { buffer.append(headerBankJSON) }
-        }
+        let startKey = TitleStartKey(batch: group.batch, headerBank: !group.hasBank, retorno: retorno)
+        if startKey != titleStartKey { makeTitleStart(startKey) }
+        titleStart.withUnsafeBufferPointer { start in out.withBuffer { buffer in buffer.appendBytes(start) } }
         if deferred {
             out.hole { payload in
                 TituloFiller.appendPayload(
@@ -1439,7 +1443,7 @@ struct CNABEngine {
         if !deferred {
             let program = programIndex >= 0 ? programList[programIndex] : detailSchema!.program(for: group.recordList)
             let reasons = reasonIndex.map { reasonList[$0] }
-            out.withBuffer { buffer in program.emit(offsets: offsets, store: store, into: &buffer, reasons: reasons) }
+            out.withBuffer { buffer in program.emit(store: store, into: &buffer, reasons: reasons) }
         }
         movementStore.withUnsafeBufferPointer { moves in
             out.withBuffer { buffer in
@@ -1451,6 +1455,18 @@ struct CNABEngine {
             }
         }
         try endRecord(firstLine)
+    }
+
+    /// Makes `titleStart` for the títulos `key` describes.
+    mutating func makeTitleStart(_ key: TitleStartKey) {
+        var bytes = Array((key.retorno ? "{\"record\":\"event\"" : "{\"record\":\"title\"").utf8)
+        if key.batch > 0 {
+            bytes += Array(",\"batch\":".utf8)
+            JSONBytes.appendInt(key.batch, to: &bytes)
+        }
+        if key.headerBank { bytes += headerBankJSON }
+        titleStart = bytes
+        titleStartKey = key
     }
 
     /// A título without a segment its layout makes mandatory (a retorno's T without its U: no
@@ -1513,20 +1529,21 @@ struct CNABEngine {
                 buffer.append(contentsOf: ",\"batch\":")
                 JSONBytes.appendInt(batchNumber, to: &buffer)
             }
-            withUnsafeTemporaryAllocation(of: Int.self, capacity: 1) { offsets in
-                offsets[0] = 0
-                recordPrograms[r].emit(offsets: UnsafeBufferPointer(offsets), store: line, into: &buffer, reasons: nil)
-            }
+            recordPrograms[r].emit(store: line, into: &buffer, reasons: nil)
         }
         try endRecord(number)
     }
 
     mutating func endRecord(_ line: Int) throws {
         guard let out = output else { return }
-        out.withBuffer { buffer in
-            buffer.append(fileJSON)
-            JSONBytes.appendInt(line, to: &buffer)
-            buffer.append(contentsOf: "}}")
+        // The array's bytes lent outside the buffer's closure: read inside it, `self`'s array
+        // would be retained and released per record.
+        fileJSON.withUnsafeBufferPointer { file in
+            out.withBuffer { buffer in
+                buffer.appendBytes(file)
+                JSONBytes.appendInt(line, to: &buffer)
+                buffer.append(contentsOf: "}}")
+            }
         }
         summary.records += 1
         try out.endRecord()
@@ -1663,7 +1680,7 @@ struct CNABEngine {
 }
 
 /// The memory of a group's slots (see `CNABEngine.Group`): records `length` bytes long, their
-/// record indices, line numbers and offsets, for `capacity` slots (and 16 bytes of slack after
+/// record indices and line numbers, for `capacity` slots (and 16 bytes of slack after
 /// the records, for word-at-a-time reads).
 final class SlotStorage {
     let capacity: Int
@@ -1671,7 +1688,6 @@ final class SlotStorage {
     let bytes: UnsafeMutablePointer<UInt8>
     let records: UnsafeMutablePointer<Int>
     let lines: UnsafeMutablePointer<Int>
-    let offsets: UnsafeMutablePointer<Int>
 
     init(capacity: Int, length: Int) {
         self.capacity = capacity
@@ -1682,15 +1698,12 @@ final class SlotStorage {
         records.initialize(repeating: 0, count: max(capacity, 1))
         lines = .allocate(capacity: max(capacity, 1))
         lines.initialize(repeating: 0, count: max(capacity, 1))
-        offsets = .allocate(capacity: max(capacity, 1))
-        for slot in 0..<max(capacity, 1) { (offsets + slot).initialize(to: slot * length) }
     }
 
     deinit {
         bytes.deallocate()
         records.deallocate()
         lines.deallocate()
-        offsets.deallocate()
     }
 }
 

@@ -40,20 +40,15 @@ final class TituloFiller: HoleFiller {
         let reasonIndex = Int(payload.loadUnaligned(fromByteOffset: 4, as: Int32.self))
         let count = Int(payload.loadUnaligned(fromByteOffset: 8, as: Int32.self))
         let lines = UnsafeBufferPointer(start: (payload + Self.header).assumingMemoryBound(to: UInt8.self), count: count * recordLength)
-        let recordLength = recordLength
-        withUnsafeTemporaryAllocation(of: Int.self, capacity: count) { offsets in
-            for slot in 0..<count { offsets[slot] = slot * recordLength }
-            let offsets = UnsafeBufferPointer(offsets)
-            programRefs.withUnsafeBufferPointer { programs in
-                reasonRefs.withUnsafeBufferPointer { reasons in
-                    programs[program]._withUnsafeGuaranteedRef { program in
-                        if reasonIndex >= 0 {
-                            reasons[reasonIndex]._withUnsafeGuaranteedRef {
-                                program.emit(offsets: offsets, store: lines, into: &out, reasons: $0)
-                            }
-                        } else {
-                            program.emit(offsets: offsets, store: lines, into: &out, reasons: nil)
+        programRefs.withUnsafeBufferPointer { programs in
+            reasonRefs.withUnsafeBufferPointer { reasons in
+                programs[program]._withUnsafeGuaranteedRef { program in
+                    if reasonIndex >= 0 {
+                        reasons[reasonIndex]._withUnsafeGuaranteedRef {
+                            program.emit(store: lines, into: &out, reasons: $0)
                         }
+                    } else {
+                        program.emit(store: lines, into: &out, reasons: nil)
                     }
                 }
             }

@@ -134,12 +134,17 @@ public final class OutputSchema: Sendable {
         out.append(contentsOf: buffer.bytes)
     }
 
-    /// The same into a `ByteBuffer`, through the program for the segments' shape.
+    /// The same into a `ByteBuffer`, through the program for the segments' shape (which reads
+    /// their records back to back: gathered so first when they lie elsewhere in `store`).
     public func emit(_ segments: [SegmentRef], store: UnsafeBufferPointer<UInt8>, into out: inout ByteBuffer, reasons: ReasonTexts?) {
-        let offsets = segments.map(\.offset)
-        offsets.withUnsafeBufferPointer {
-            program(for: segments.map(\.record)).emit(offsets: $0, store: store, into: &out, reasons: reasons)
+        let program = program(for: segments.map(\.record))
+        if segments.indices.allSatisfy({ segments[$0].offset == $0 * recordLength }) {
+            program.emit(store: store, into: &out, reasons: reasons)
+            return
         }
+        var records: [UInt8] = []
+        for segment in segments { records += store[segment.offset..<(segment.offset + recordLength)] }
+        records.withUnsafeBufferPointer { program.emit(store: $0, into: &out, reasons: reasons) }
     }
 
     /// The program for one shape of group: the records of its segments, in order. Leaves point
@@ -155,10 +160,12 @@ public final class OutputSchema: Sendable {
                 for source in sources[op.sourceStart..<(op.sourceStart + op.sourceCount)] {
                     for (slot, record) in records.enumerated() where record == source.record {
                         let spec = specs[source.specStart]
+                        // Where the segment's record lies in the store the program reads.
+                        let record = slot * recordLength
                         var step = ShapeProgram.Step(
                             op: first ? .leaf : .alternative, kind: .text, keyLength: UInt16(op.keyLength),
-                            keyStart: Int32(op.keyStart), slot: Int32(slot), start: Int32(spec.start), length: Int32(spec.length),
-                            aux: -1)
+                            keyStart: Int32(op.keyStart), slot: Int32(slot), start: Int32(record + spec.start),
+                            length: Int32(spec.length), aux: -1)
                         var width = spec.length
                         if source.specCount > 1 {
                             step.kind = .concatenated
@@ -167,22 +174,35 @@ public final class OutputSchema: Sendable {
                             width = specs[source.specStart..<(source.specStart + source.specCount)].reduce(0) { $0 + $1.length }
                         } else {
                             switch spec.format {
-                            case .text: step.kind = .text
-                            case .digits: step.kind = .digits
-                            case .units, .int: step.kind = .number
+                            case .text, .digits:
+                                step.kind = spec.format == .text ? .text : .digits
+                                if spec.length == 1 {
+                                    step.kind = spec.format == .text ? .textByte : .digitByte
+                                } else if spec.length <= 8 && recordLength >= 8 {
+                                    // Read as one word inside the record: from the field's start, or
+                                    // ending at the record's end when the field is that close to it.
+                                    step.kind = spec.format == .text ? .shortText : .shortDigits
+                                    let wordStart = min(spec.start, recordLength - 8)
+                                    step.start = Int32(record + wordStart)
+                                    step.skew = UInt8(spec.start - wordStart)
+                                }
+                            case .units, .int: step.kind = (9...16).contains(spec.length) ? .amount : .number
                             case .date(.dayMonthYear4): step.kind = .dayMonthYear4
                             case .date(.dayMonthYear2): step.kind = .dayMonthYear2
                             case .date(.year4MonthDay): step.kind = .year4MonthDay
                             case .time: step.kind = .time
                             case .document:
                                 step.kind = .document
-                                step.aux = Int32(spec.typeOffset)
+                                step.aux = spec.typeOffset >= 0 ? Int32(record + spec.typeOffset) : -1
                             case .enumeration where spec.length == 1 && spec.enumIndex >= 0:
                                 step.kind = .byteEnum
                                 step.aux = Int32(spec.enumIndex)
                                 // Room for its longest JSON value (`bound` counts 6 bytes a byte).
                                 width = max(1, ((enumTables[spec.enumIndex].map(\.json.count).max() ?? 0) + 5) / 6)
-                            case .reasons, .enumeration:
+                            case .reasons(let codeWidth):
+                                step.kind = .reasonCodes
+                                step.aux = Int32(codeWidth)
+                            case .enumeration:
                                 step.kind = .coded
                                 step.aux = Int32(source.specStart)
                             }
@@ -253,10 +273,19 @@ public final class ShapeProgram: @unchecked Sendable {
         }
         enum Kind: UInt8, Sendable {
             case text, digits, number, dayMonthYear4, dayMonthYear2, year4MonthDay, time, document
+            /// Text or digits of one byte (check digits, carteiras, kinds): a byte test or two.
+            case textByte, digitByte
+            /// Text or digits of at most 8 bytes, read as one word (`skew`: where in it the field starts).
+            case shortText, shortDigits
+            /// A number of 9 to 16 bytes (amounts, mostly): `number`, with a fast way for the
+            /// usual value, zeros then at most 8 digits.
+            case amount
             /// An enum field of one byte (`aux` = its table): its value found by the byte (`enumByIndex`).
             case byteEnum
             /// Reasons or enums, read through a table (`aux` = spec index).
             case coded
+            /// Reason codes (`aux` = their width), read through the título's reason table.
+            case reasonCodes
             /// Several fields joined (`aux` = first spec index, `length` = spec count).
             case concatenated
         }
@@ -265,15 +294,20 @@ public final class ShapeProgram: @unchecked Sendable {
         var keyLength: UInt16
         var keyStart: Int32
         var slot: Int32
-        /// Offset of the field in its segment's record.
+        /// Where the field lies in the store: its segment's record (`slot` × the record length)
+        /// plus its offset in the record.
         var start: Int32
         var length: Int32
-        /// Document: the type byte's offset in the record (-1: none). Coded/concatenated: spec index.
+        /// Document: where the type byte lies in the store, as `start` (-1: none). Coded and
+        /// concatenated: spec index.
         var aux: Int32
         /// `op == .single`, as a byte of its own: tested apart from `op`, the test stays a compare
         /// and a branch the CPU predicts (a test of `op` itself would be merged into the switch
         /// on it, one indirect jump more per step).
         var plain = false
+        /// Short kinds: the 8-byte word read starts at `start` (inside the field's record), the
+        /// field `skew` bytes into it.
+        var skew: UInt8 = 0
     }
 
     /// The most bytes one emission can write, table texts aside.
@@ -364,32 +398,29 @@ public final class ShapeProgram: @unchecked Sendable {
         enumByIndex.deallocate()
     }
 
-    /// Appends `,"key":value` for every path with a value; `offsets[slot]` is where each
-    /// segment's record starts in `store`.
-    public func emit(
-        offsets: UnsafeBufferPointer<Int>, store: UnsafeBufferPointer<UInt8>, into out: inout ByteBuffer, reasons: ReasonTexts?
-    ) {
+    /// Appends `,"key":value` for every path with a value; `store` holds the group's records
+    /// back to back, in slot order, each the layout's record length (a field's place in it is
+    /// known when the program is made: no per-segment offsets to look up per step).
+    public func emit(store: UnsafeBufferPointer<UInt8>, into out: inout ByteBuffer, reasons: ReasonTexts?) {
         out.reserve(bound)
-        let steps = UnsafeBufferPointer(start: stepBase, count: stepCount)
         let keyBase = UnsafePointer(keyBase)
-        let recordLength = recordLength
         withUnsafeTemporaryAllocation(of: Int.self, capacity: depth * 2) { stack in
             let storeBase = store.baseAddress!
-            let offsetBase = offsets.baseAddress!
-            let n = steps.count
+            // The steps walked by a pointer: no index to scale per step.
+            var at = UnsafePointer(stepBase)
+            let end = at + stepCount
             var p = out.base + out.count
             var top = 0
-            var i = 0
-            while i < n {
-                let step = steps[i]
+            while at < end {
+                let step = at.pointee
                 // A plain leaf, nearly every step, is told apart by a compare, not a jump table:
                 // `value` dispatches on the kind, and one indirect jump per step is enough.
                 if step.plain {
                     let mark = p
                     Self.copyWords(keyBase + Int(step.keyStart), Int(step.keyLength), to: p)
                     p += Int(step.keyLength)
-                    if !value(step, storeBase + offsetBase[Int(step.slot)], &p) { p = mark }
-                    i += 1
+                    if !value(step, storeBase, &p) { p = mark }
+                    at += 1
                     continue
                 }
                 switch step.op {
@@ -400,23 +431,20 @@ public final class ShapeProgram: @unchecked Sendable {
                     Self.copyWords(keyBase + Int(step.keyStart), Int(step.keyLength), to: p)
                     p += Int(step.keyLength)
                     var written = false
-                    var j = i
                     repeat {
-                        let s = steps[j]
-                        let record = storeBase + offsetBase[Int(s.slot)]
+                        let s = at.pointee
                         if s.kind.rawValue < Step.Kind.coded.rawValue {
-                            written = value(s, record, &p)
+                            written = value(s, storeBase, &p)
                         } else {
                             out.count = p - out.base
-                            written = coded(s, UnsafeBufferPointer(start: record, count: recordLength), &out, reasons)
+                            written = coded(s, storeBase, &out, reasons)
                             out.reserve(bound)
                             p = out.base + out.count
                         }
-                        j += 1
-                    } while !written && j < n && steps[j].op == .alternative
-                    while j < n && steps[j].op == .alternative { j += 1 }
+                        at += 1
+                    } while !written && at < end && at.pointee.op == .alternative
+                    while at < end && at.pointee.op == .alternative { at += 1 }
                     if !written { p = out.base + mark }
-                    i = j
                     continue
                 case .open:
                     // `,"key":`, then the members, each `,"name":value`: when the object closes,
@@ -436,14 +464,16 @@ public final class ShapeProgram: @unchecked Sendable {
                         p += 1
                     }
                 }
-                i += 1
+                at += 1
             }
             out.count = p - out.base
         }
     }
 
-    /// Reasons, enums and joined fields go through the general path.
-    func coded(_ s: Step, _ line: UnsafeBufferPointer<UInt8>, _ out: inout ByteBuffer, _ reasons: ReasonTexts?) -> Bool {
+    /// Reasons, enums and joined fields go through the general path, on the segment's record.
+    func coded(_ s: Step, _ store: UnsafePointer<UInt8>, _ out: inout ByteBuffer, _ reasons: ReasonTexts?) -> Bool {
+        if s.kind == .reasonCodes { return reasonCodes(s, store + Int(s.start), &out, reasons) }
+        let line = UnsafeBufferPointer(start: store + Int(s.slot) &* recordLength, count: recordLength)
         if s.kind == .concatenated {
             return OutputSchema.appendConcatenated(UnsafeBufferPointer(start: specBase + Int(s.aux), count: Int(s.length)), line, &out)
         }
@@ -451,6 +481,32 @@ public final class ShapeProgram: @unchecked Sendable {
         if case .enumeration = spec.pointee.format { return enumeration(spec, line, &out) }
         return spec.pointee.appendCoded(
             line, to: &out, enumTable: spec.pointee.enumIndex >= 0 ? schema.enumTables[spec.pointee.enumIndex] : nil, reasons: reasons)
+    }
+
+    /// `FieldSpec.appendCoded` for a reasons field, its code width from the step: none of the
+    /// general path's look-ups of the field's spec and format per título.
+    @inline(__always)
+    func reasonCodes(_ s: Step, _ field: UnsafePointer<UInt8>, _ out: inout ByteBuffer, _ reasons: ReasonTexts?) -> Bool {
+        let width = Int(s.aux)
+        let end = Int(s.length)
+        var any = false
+        var i = 0
+        while i + width <= end {
+            // Most fields hold a code or two, then blanks: the blank rest is passed over at once.
+            if Words.all(field + i, end &- i, equal: 0x20) { break }
+            let code = UnsafeBufferPointer(start: field + i, count: width)
+            i += width
+            if FieldSpec.isNoCode(code) { continue }
+            out.append(any ? UInt8(ascii: ",") : UInt8(ascii: "["))
+            any = true
+            if reasons?.append(code, to: &out) != true {
+                out.append(contentsOf: "{\"code\":")
+                JSONBytes.appendText(code, to: &out)
+                out.append(UInt8(ascii: "}"))
+            }
+        }
+        if any { out.append(UInt8(ascii: "]")) }
+        return any
     }
 
     /// `FieldSpec.appendCoded` for an enum field, its table read from plain memory: the entry
@@ -545,8 +601,8 @@ public final class ShapeProgram: @unchecked Sendable {
 
     /// Writes one plain value; false (writing nothing) when it is absent.
     @inline(__always)
-    func value(_ s: Step, _ record: UnsafePointer<UInt8>, _ p: inout UnsafeMutablePointer<UInt8>) -> Bool {
-        let f = record + Int(s.start)
+    func value(_ s: Step, _ store: UnsafePointer<UInt8>, _ p: inout UnsafeMutablePointer<UInt8>) -> Bool {
+        let f = store + Int(s.start)
         let n = Int(s.length)
         switch s.kind {
         case .text, .digits:
@@ -557,6 +613,54 @@ public final class ShapeProgram: @unchecked Sendable {
             while hi > lo, Self.isBlank(f[hi - 1]) { hi -= 1 }
             if lo == hi { return false }
             Self.string(f + lo, hi - lo, &p)
+        case .textByte, .digitByte:
+            // As `text` and `digits`: a blank is no value, nor is a lone zero digit.
+            let b = f[0]
+            if Self.isBlank(b) || s.kind == .digitByte && b == 48 { return false }
+            if b >= 0x20 && b < 0x7F && b != 0x22 && b != 0x5C {
+                // `"b"` in one store (its fourth byte is written over next).
+                UnsafeMutableRawPointer(p).storeBytes(of: (0x22_0022 | UInt32(b) &<< 8).littleEndian, as: UInt32.self)
+                p += 3
+            } else {
+                Self.string(f, 1, &p)
+            }
+        case .shortText, .shortDigits:
+            // The field's bytes at the word's low end, blanks in place of the bytes past it.
+            let field = UInt64.max &>> UInt64(64 &- 8 &* n)
+            let v = Words.word(f) &>> UInt64(8 &* Int(s.skew))
+            if s.kind == .shortDigits && v & field == 0x3030_3030_3030_3030 & field { return false }
+            let text = v & field | 0x2020_2020_2020_2020 & ~field
+            // Trimmed: from the first byte not blank to the last.
+            let kept = ~Words.blankBytes(text) & 0x8080_8080_8080_8080
+            if kept == 0 { return false }
+            let lo = kept.trailingZeroBitCount &>> 3
+            let count = (64 &- kept.leadingZeroBitCount) &>> 3 &- lo
+            let trimmed = text &>> UInt64(8 &* lo)
+            if Words.dirtyBytes(trimmed) & (UInt64.max &>> UInt64(64 &- 8 &* count)) == 0 {
+                // Quoted as it is: the whole word stored (the bytes past the value are written
+                // over next), and the closing quote after the value.
+                p[0] = 34
+                UnsafeMutableRawPointer(p + 1).storeBytes(of: trimmed.littleEndian, as: UInt64.self)
+                p[count &+ 1] = 34
+                p += count &+ 2
+            } else {
+                Self.string(f + (Int(s.skew) &+ lo), count, &p)
+            }
+        case .amount:
+            // Its first 8 bytes zeros: the value is in its last word, from its first byte that
+            // is not a zero (its last byte when all are). A blank there is left to `number`.
+            if Words.word(f) == 0x3030_3030_3030_3030 {
+                let last = Words.word(f + (n &- 8))
+                let digits = last ^ 0x3030_3030_3030_3030
+                let lo = min(digits.trailingZeroBitCount &>> 3, 7)
+                let first = UInt8(truncatingIfNeeded: last &>> UInt64(8 &* lo))
+                if lo == 7 || !Self.isBlank(first) {
+                    UnsafeMutableRawPointer(p).storeBytes(of: (last &>> UInt64(8 &* lo)).littleEndian, as: UInt64.self)
+                    p += 8 &- lo
+                    return true
+                }
+            }
+            fallthrough
         case .number:
             if Self.isBlank(f[0]) {
                 var blank = true
@@ -612,7 +716,7 @@ public final class ShapeProgram: @unchecked Sendable {
             // Keep the document's own width: 11 for a CPF, 14 for a CNPJ, dropping the field's extra zeros.
             var keep = hi - lo
             if s.aux >= 0 {
-                switch record[Int(s.aux)] {
+                switch store[Int(s.aux)] {
                 case UInt8(ascii: "1"): keep = 11
                 case UInt8(ascii: "2"): keep = 14
                 default: break
@@ -634,7 +738,7 @@ public final class ShapeProgram: @unchecked Sendable {
                 Self.copyExact(enumBytes + Int(entry.json), Int(entry.jsonCount), to: p)
                 p += Int(entry.jsonCount)
             }
-        case .coded, .concatenated:
+        case .coded, .reasonCodes, .concatenated:
             return false
         }
         return true

@@ -72,11 +72,12 @@ public struct ByteBuffer: ByteAppending {
             // Short runs (keys, most values) are copied a word at a time: cheaper than a call to
             // memmove. From 8 bytes on, a last word ending at n (overlapping) replaces the tail loop.
             if n >= 8 {
+                // (Unchecked arithmetic: n is at most 64, no sum here can overflow.)
                 var i = 0
-                while i + 8 <= n {
+                while i &+ 8 <= n {
                     UnsafeMutableRawPointer(dst + i).storeBytes(
                         of: UnsafeRawPointer(src + i).loadUnaligned(as: UInt64.self), as: UInt64.self)
-                    i += 8
+                    i &+= 8
                 }
                 if i < n {
                     UnsafeMutableRawPointer(dst + n - 8).storeBytes(
@@ -113,8 +114,9 @@ public struct ByteBuffer: ByteAppending {
         bytes.withUnsafeBufferPointer { appendBytes($0) }
     }
 
-    /// Appends a string's UTF-8 bytes.
-    @inlinable
+    /// Appends a string's UTF-8 bytes (inlined: its length is then known where it is called,
+    /// and the copy is a few word moves).
+    @inlinable @inline(__always)
     public mutating func append(contentsOf text: StaticString) {
         appendBytes(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }

@@ -7,7 +7,6 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
     /// The day of the month, 1…31 (checked against the month and leap years).
     public let day: Int
 
-    /// Creates a date, or returns nil when the day does not exist (31/02, 29/02 of a common year).
     /// Writes the date as a JSON string, `"YYYY-MM-DD"` with its quotes: 12 bytes at `p`.
     @inlinable
     public func writeQuoted(to p: UnsafeMutablePointer<UInt8>) {
@@ -25,6 +24,9 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
         p[11] = 34
     }
 
+    /// Creates a date, or returns nil when the day does not exist (31/02, 29/02 of a common year).
+    /// (Inlinable, as `isLeap` and `daysIn`: the emitter checks every date it writes with it.)
+    @inlinable
     public init?(year: Int, month: Int, day: Int) {
         guard (1...9999).contains(year), (1...12).contains(month), day >= 1,
             day <= CivilDate.daysIn(month: month, year: year)
@@ -45,11 +47,13 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
     }
 
     /// Whether `year` is a Gregorian leap year.
+    @inlinable
     public static func isLeap(_ year: Int) -> Bool {
         (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
     }
 
     /// The number of days in a month of a year.
+    @inlinable
     public static func daysIn(month: Int, year: Int) -> Int {
         switch month {
         case 2: return isLeap(year) ? 29 : 28

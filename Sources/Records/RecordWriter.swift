@@ -57,6 +57,7 @@ public final class RecordWriter {
         self.flush = flush
         state = .allocate(capacity: 1)
         state.initialize(to: State(buffer: ByteBuffer(capacity: threshold + 64 << 10), payload: ByteBuffer(capacity: 64)))
+        bufferSize = 4 * threshold + 64 << 10
         inFlight = 3
     }
 
@@ -149,13 +150,17 @@ public final class RecordWriter {
 
     /// Buffers of flushed chunks, reused: fresh memory would cost a page fault per 4 KiB.
     var spares: [ByteBuffer] = []
+    /// The capacity of a new spare: room for the largest payload before a cut (`endRecord`), so
+    /// that none grows, copying what it holds, while the first chunks are made. (Pages are
+    /// touched only as they are filled.)
+    let bufferSize: Int
 
     func spare() -> ByteBuffer {
         if var b = spares.popLast() {
             b.removeAll()
             return b
         }
-        return ByteBuffer(capacity: threshold + 64 << 10)
+        return ByteBuffer(capacity: bufferSize)
     }
 
     func recycle(_ chunk: Chunk) {
@@ -189,6 +194,9 @@ public final class RecordWriter {
         }
 
         func format() {
+            // Room for the whole result at once (a hole's JSON is under twice its payload for
+            // títulos), so that it is not grown and copied as it fills.
+            result.reserve(literal.count + 2 * payload.count)
             var from = 0
             for hole in holes {
                 result.appendBytes(UnsafeBufferPointer(start: literal.base + from, count: hole.at - from))

@@ -93,18 +93,44 @@ public enum Words {
         return k
     }
 
+    /// One word of `p`'s bytes, the first in the lowest byte (8 bytes from `p` must be readable).
+    @inlinable @inline(__always)
+    public static func word(_ p: UnsafePointer<UInt8>) -> UInt64 { load(p) }
+
+    /// High bit set in each byte of `v` equal to `byte`, and in no other: exact per byte (no
+    /// borrow runs from one byte into the next, as in `zeroBytes`).
+    @inlinable @inline(__always)
+    public static func bytes(_ v: UInt64, equal byte: UInt8) -> UInt64 {
+        // A byte's low 7 bits plus 0x7F reach its high bit unless they are 0; or-ing the byte
+        // itself covers a high bit of its own: what is left clear is a zero byte.
+        let x = v ^ (ones &* UInt64(byte))
+        return ~(((x & ~highs) &+ ~highs) | x) & highs
+    }
+
+    /// High bit set in each byte of `v` that is a blank (space or NUL), and in no other.
+    @inlinable @inline(__always)
+    public static func blankBytes(_ v: UInt64) -> UInt64 {
+        bytes(v, equal: 0) | bytes(v, equal: 0x20)
+    }
+
+    /// High bit set in each byte of `v` that cannot go into a JSON string as it is (below 0x20,
+    /// 0x7F and above, `"` and `\`). A byte above one so flagged may be flagged too (a borrow or
+    /// a carry runs on), so only "none in the low k bytes" is exact: what `jsonClean` asks.
+    @inlinable @inline(__always)
+    public static func dirtyBytes(_ v: UInt64) -> UInt64 {
+        // 0x7F and above: the byte plus one reaches the high bit, or the byte has it already.
+        let high = (v &+ ones) | v
+        // Below 0x20: the byte minus 0x20 borrows (and its own high bit is clear).
+        let control = (v &- ones &* 0x20) & ~v
+        @inline(__always) func zeros(_ x: UInt64) -> UInt64 { (x &- ones) & ~x }
+        return (high | control | zeros(v ^ (ones &* 0x22)) | zeros(v ^ (ones &* 0x5C))) & highs
+    }
+
     /// Whether `p[0..<n]` can go into a JSON string as they are: printable ASCII other than `"` and `\`.
     @inlinable @inline(__always)
     public static func jsonClean(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
-        @inline(__always) func clean(_ v: UInt64) -> Bool {
-            // Any byte >= 0x80, < 0x20, == 0x7F, '"' or '\\' makes the word unclean.
-            var bad = v & highs
-            bad |= (v &- ones &* 0x20) & ~v & highs
-            bad |= zeroBytes(v ^ (ones &* 0x22))
-            bad |= zeroBytes(v ^ (ones &* 0x5C))
-            bad |= zeroBytes(v ^ (ones &* 0x7F))
-            return bad == 0
-        }
+        // Any byte >= 0x80, < 0x20, == 0x7F, '"' or '\\' makes the word unclean.
+        @inline(__always) func clean(_ v: UInt64) -> Bool { dirtyBytes(v) == 0 }
         if n >= 8 {
             var i = 0
             while i + 8 <= n {

@@ -95,6 +95,59 @@ struct OutputSchemaTests {
         #expect(try emit([(1, b)], records: [1]) == #"{"record":"x","payer":{"name":"BOB"},"code":"07"}"#)
     }
 
+    /// Plain fields through a shape's program against the general path,
+    /// `CompiledField.appendJSON`: 3,000 random records of digits, letters, blanks, NULs,
+    /// quotes, control and non-ASCII bytes. Every width the emitter reads in its own way (one
+    /// byte, one word, one word ending at the record's end, several words) writes what the
+    /// general path writes. (Compared as bytes: a number field holding letters, which the reader rejects
+    /// before writing, is written as it is by both, not as JSON.)
+    @Test func plainFieldsAsTheGeneralPathWritesThem() throws {
+        let fields = [
+            fieldJSON("tipo", 1, 1, "X(1)"),
+            fieldJSON("t1", 2, 2, "X(1)", #""to": "t1""#),
+            fieldJSON("d3", 3, 5, "9(3)", #""to": "d3""#),
+            fieldJSON("t8", 6, 13, "X(8)", #""to": "t8""#),
+            fieldJSON("d8", 14, 21, "9(8)", #""to": "d8""#),
+            fieldJSON("t10", 22, 31, "X(10)", #""to": "t10""#),
+            fieldJSON("n5", 32, 36, "9(3)V99", #""to": "n5""#),
+            fieldJSON("d2", 37, 38, "9(2)", #""to": "d2""#),
+            fieldJSON("a15", 39, 53, "9(13)V99", #""to": "a15""#),
+            fieldJSON("a9", 54, 62, "9(7)V99", #""to": "a9""#),
+            fieldJSON("t2", 63, 64, "X(2)", #""to": "t2""#),
+            fieldJSON("d1", 65, 65, "9(1)", #""to": "d1""#),
+        ]
+        let lib = library(source("t/plain", layoutJSON("t/plain", length: 65, records: [recordJSON("d", fields: fields)])))
+        let layout = try CompiledLayout(try lib.layout(named: "t/plain"))
+        let schema = OutputSchema(layout: layout, records: [0])
+        var rng = SplitMix64(seed: 0x504C_4149_4E)
+        let alphabet: [UInt8] = [0x30, 0x30, 0x30, 0x31, 0x39, 0x41, 0x20, 0x20, 0x20, 0x00, 0x22, 0x5C, 0x7F, 0x1F, 0x80, 0xC3, 0xA9]
+        for i in 0..<3_000 {
+            var bytes = [UInt8(ascii: "D")]
+            // Runs of one byte (blank or zero fields) are as common as mixed ones.
+            let fill = alphabet[rng.below(alphabet.count)]
+            for _ in 1..<65 { bytes.append(i % 3 == 0 && rng.below(4) > 0 ? fill : alphabet[rng.below(alphabet.count)]) }
+            if i % 3 == 1 {
+                // Amounts as banks write them: zeros, then a few digits (or blanks, or anything).
+                for k in 38..<62 where k - 38 < 10 + rng.below(6) || k >= 53 && k - 53 < 3 + rng.below(6) { bytes[k] = 0x30 }
+            }
+            var expected = Array(#"{"record":"x""#.utf8)
+            for name in ["t1", "d3", "t8", "d8", "t10", "n5", "d2", "a15", "a9", "t2", "d1"] {
+                var value: [UInt8] = []
+                let field = try layout.field(name)
+                if bytes.withUnsafeBufferPointer({ field.appendJSON($0, to: &value, reasons: nil) }) {
+                    expected += Array(#","\#(name)":"#.utf8) + value
+                }
+            }
+            expected.append(UInt8(ascii: "}"))
+            var out = Array(#"{"record":"x""#.utf8)
+            bytes.withUnsafeBufferPointer {
+                schema.emit([SegmentRef(record: 0, offset: 0, line: 1)], store: $0, into: &out, reasons: nil)
+            }
+            out.append(UInt8(ascii: "}"))
+            #expect(out == expected, "record \(bytes)")
+        }
+    }
+
     /// Enum and reason fields through a shape's program (its own copy of the enum tables, its
     /// exit for reasons all blank or zeros) against the general path, `CompiledField.appendJSON`:
     /// 3,000 random records of digits, letters, blanks, NULs and quotes, with and without a

@@ -43,6 +43,20 @@ import Testing
                 }
                 let clean = bytes.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x5C }
                 #expect(Words.jsonClean(p, n) == clean, "\(bytes)")
+                if n >= 8 {
+                    // Per-byte masks of one word: exact for blanks and a given byte; for bytes
+                    // not JSON-clean, exact as to whether any of the first k bytes is one.
+                    let word = Words.word(p)
+                    @inline(__always) func mask(_ test: (UInt8) -> Bool) -> UInt64 {
+                        (0..<8).reduce(0) { test(bytes[$1]) ? $0 | 0x80 << UInt64(8 * $1) : $0 }
+                    }
+                    #expect(Words.blankBytes(word) == mask { $0 == 0x20 || $0 == 0 }, "\(bytes)")
+                    #expect(Words.bytes(word, equal: 0x30) == mask { $0 == 0x30 }, "\(bytes)")
+                    for k in 1...8 {
+                        let low = UInt64.max >> UInt64(64 - 8 * k)
+                        #expect((Words.dirtyBytes(word) & low == 0) == Words.jsonClean(p, k), "\(bytes)")
+                    }
+                }
             }
         }
     }
