@@ -40,7 +40,9 @@ enum UpdateCommand: Command {
                               bank calendar
           --output FILE       write here (atomically) instead of standard output
           --rejects FILE      write rejected lines as JSONL reject records
-          --max-rejects N     stop after more than N rejected lines
+          --max-rejects N     stop after more than N rejected lines: the updates written
+                              are kept, and no demonstrativo is written (it would sum only
+                              the títulos read before the stop, not the payer's debt)
 
         """
     static let valued: Set<String> = ["as-of", "rules", "index", "holidays", "output", "rejects", "max-rejects"]
@@ -107,6 +109,8 @@ enum UpdateCommand: Command {
             }
             return true
         }
+        // Stopped, a payer's títulos after the stop were never read: a demonstrativo would give a
+        // part of the debt as the whole, so none is written (the summary says so).
         if !stopped {
             for doc in statements.keys.sorted() {
                 try output.write(statementRecord(statements[doc]!, asOf: asOf))
@@ -121,7 +125,7 @@ enum UpdateCommand: Command {
         skipped += counts.blank
         io.say(
             "update: \(name): read \(read) records: \(written) written, \(rejected) rejected, \(skipped) skipped; "
-                + "\(stopped ? 0 : statements.count) demonstrativos")
+                + (stopped ? "no demonstrativos (stopped before every título was read)" : "\(statements.count) demonstrativos"))
         return rejected > 0 ? .dataError : .ok
     }
 
