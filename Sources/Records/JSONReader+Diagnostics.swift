@@ -47,7 +47,33 @@ extension JSONReader {
     public static func syntaxError(_ line: UnsafeBufferPointer<UInt8>) -> (problem: String, column: Int)? {
         guard let offset = errorOffset(line) else { return nil }
         guard offset < line.count else { return ("not valid JSON, the line ends inside it", offset + 1) }
+        if tooDeep(at: offset, in: line) { return (Self.tooDeepProblem, offset + 1) }
         return ("not valid JSON at \(shown(line[offset]))", offset + 1)
+    }
+
+    /// What a text nested past `maxDepth` is told.
+    public static let tooDeepProblem = "nested more than \(maxDepth) levels deep (the most Troca reads)"
+
+    /// Whether the parser stopped at `offset` because a container opens there one level past
+    /// `maxDepth` (JSON, perhaps, but deeper than any record), not because the text is not JSON.
+    static func tooDeep<C: Collection>(at offset: Int, in text: C) -> Bool where C.Element == UInt8, C.Index == Int {
+        guard offset < text.count, text[offset] == 0x5B || text[offset] == 0x7B else { return false }
+        var depth = 0
+        var inString = false
+        var escaped = false
+        for i in text.startIndex..<offset {
+            let b = text[i]
+            if inString {
+                if escaped { escaped = false } else if b == 0x5C { escaped = true } else if b == 0x22 { inString = false }
+            } else if b == 0x22 {
+                inString = true
+            } else if b == 0x5B || b == 0x7B {
+                depth += 1
+            } else if b == 0x5D || b == 0x7D {
+                depth -= 1
+            }
+        }
+        return depth >= maxDepth
     }
 
     /// Where a whole file (a configuration, a layout) that is not JSON stops being JSON, and what
@@ -59,7 +85,7 @@ extension JSONReader {
         var end = offset
         let problem: String
         if offset < text.count {
-            problem = "not valid JSON at \(shown(text[offset]))"
+            problem = tooDeep(at: offset, in: text) ? tooDeepProblem : "not valid JSON at \(shown(text[offset]))"
         } else {
             // Ends too soon: said just past its last byte that is not a blank or a line end.
             while end > 0, [0x20, 0x09, 0x0D, 0x0A].contains(text[end - 1]) { end -= 1 }

@@ -106,6 +106,20 @@ import Testing
         }
     }
 
+    /// JSON nested deeper than the reader goes is said to be so, at the container one level too
+    /// deep, not "not valid JSON at "["": the text may be JSON. Brackets inside strings do not count.
+    @Test func tooDeepIsToldApartFromNotJSON() {
+        let deep = Array(("{\"a\":" + String(repeating: "[", count: 600) + String(repeating: "]", count: 600) + "}").utf8)
+        let said = deep.withUnsafeBufferPointer { JSONReader.notAnObject($0) }
+        #expect(said.message == "expected a JSON object: nested more than 512 levels deep (the most Troca reads)")
+        // The object is level 1: the 512th [ (column 5 + 512) would be level 513.
+        #expect(said.column == 5 + 512, "\(said.column)")
+        let quoted = Array(("{\"s\":\"" + String(repeating: "[", count: 600) + "\",\"b\":[x]}").utf8)
+        #expect(quoted.withUnsafeBufferPointer { JSONReader.notAnObject($0) }.message == #"expected a JSON object: not valid JSON at "x""#)
+        let file = Array((String(repeating: "[", count: 513) + String(repeating: "]", count: 513)).utf8)
+        #expect(JSONReader.syntaxError(inFile: file)?.problem == JSONReader.tooDeepProblem)
+    }
+
     @Test func foundWhereverTheyAre() {
         #expect(Self.repeated(#"{"a":1,"b":2,"c":3}"#) == nil)
         #expect(Self.repeated(#"{"a":1,"b":{"a":2},"c":[{"a":3},{"a":4}]}"#) == nil, "the same key in different objects")
