@@ -168,6 +168,8 @@ import TrocaCLI
             #"{"stages": [{"stage": "cnab parse"}, {"stage": "export csv", "args": ["--record", "event"]}]}"#,
             "$.stages[1].args: --columns is required (stage \"export csv\""
         ),
+        // A control character in a stage's name is shown by its code: the message stays one line.
+        (#"{"stages": [{"stage": "\n"}]}"#, "$.stages[0].stage: unknown stage \"<U+000A>\"; stages are: cnab parse"),
         (
             #"{"stages": [{"stage": "export csv", "args": ["--colums", "a"]}]}"#,
             "$.stages[0].args: unknown option --colums (did you mean --columns?) (stage \"export csv\""
