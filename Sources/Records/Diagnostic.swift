@@ -61,7 +61,30 @@ public struct Diagnostic: Sendable, Hashable {
             location += ":\(line)"
             if column > 0 { location += ":\(column)" }
         }
-        return "\(location): \(severity.rawValue): [\(code.rawValue)] \(message)"
+        return Diagnostic.showingControls("\(location): \(severity.rawValue): [\(code.rawValue)] \(message)")
+    }
+
+    /// `text` with each control character (C0, DEL, C1, and the Unicode line and paragraph
+    /// separators) shown as its code, `<U+000D>`, as the imports already quote cell values: a
+    /// diagnostic is one line on stderr, and a carriage return or newline taken from an input
+    /// (a boleto line typed with its `\r`, a key of a JSON file, a template's tag) would split
+    /// it or overwrite it on a terminal. Done here, where every finding is printed, so no
+    /// stage has to remember it; text already shown this way has no control left to change.
+    /// The JSONL `reject` record keeps the message as it is: JSON escapes it.
+    public static func showingControls(_ text: String) -> String {
+        // Almost every message is plain: looked at byte by byte, copied only when it must be.
+        // (C1 controls are C2 80–9F in UTF-8, the separators E2 80 A8–A9.)
+        guard text.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 || $0 == 0xE2 }) else { return text }
+        var out = String.UnicodeScalarView()
+        for s in text.unicodeScalars {
+            if s.value < 0x20 || (0x7F...0x9F).contains(s.value) || s.value == 0x2028 || s.value == 0x2029 {
+                let hex = String(s.value, radix: 16, uppercase: true)
+                out.append(contentsOf: "<U+\(String(repeating: "0", count: max(0, 4 - hex.count)))\(hex)>".unicodeScalars)
+            } else {
+                out.append(s)
+            }
+        }
+        return String(out)
     }
 
     /// The finding as one JSONL `reject` record (without the final newline).

@@ -95,9 +95,12 @@ public struct IO {
         try Array(text.utf8).withUnsafeBufferPointer { try stdout($0) }
     }
 
-    /// Prints `troca: message` on stderr.
+    /// Prints `troca: message` on stderr, one line: a control character in it (from an input
+    /// quoted by a message built by hand, such as a template's `FILE:LINE:COL: error: …`, a
+    /// usage error's value) is shown by its code, as `Diagnostic.formatted` shows it; text
+    /// already shown so is unchanged.
     public func say(_ message: String) {
-        stderr(Array("troca: \(message)\n".utf8))
+        stderr(Array("troca: \(Diagnostic.showingControls(message))\n".utf8))
     }
 }
 

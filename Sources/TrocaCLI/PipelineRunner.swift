@@ -201,6 +201,37 @@ enum PipelineRunner {
         }
     }
 
+    /// A stage before the last with its own `--output`, followed by a stage that reads its
+    /// standard input: the records would go to that file, and the next stage would read an
+    /// empty input and pass nothing on (`boleto make: -: read 0 lines`, exit 0, the records
+    /// gone with `{work}`), so it is refused when the pipeline is loaded. A next stage that
+    /// reads the file by name (`cnab write --output {out}/r.rem`, then `cnab parse
+    /// {out}/r.rem`) takes nothing from the stream and is left alone. The last stage may have
+    /// one (`cnab write --output {out}/`, naming the remessa by the bank's rule): its records
+    /// go there instead of to the pipeline's "output". `--rejects` is a file beside the
+    /// stream, not the stream: allowed in any stage. nil when no stage's `--output` is taken
+    /// from the next.
+    static func streamStageProblem(_ pipeline: Pipeline) -> (path: String, message: String)? {
+        func scan(_ stage: Pipeline.Stage) -> (command: any Command.Type, args: Arguments)? {
+            guard let command = Commands.all.first(where: { $0.name == stage.command }),
+                let args = try? Arguments(stage.arguments, valued: command.valued, flags: command.flags, repeatable: command.repeatable)
+            else { return nil }
+            return (command, args)
+        }
+        for (stage, next) in zip(pipeline.stages, pipeline.stages.dropFirst()) {
+            guard let this = scan(stage), this.command.valued.contains("output"), this.args.value("output") != nil,
+                let following = scan(next), following.command.readsStandardInput(following.args)
+            else { continue }
+            return (
+                "\(stage.path).args",
+                "--output in a stage that is not the last would take its records from the next stage "
+                    + "(\"\(next.command.joined(separator: " "))\", which reads its standard input); "
+                    + "the pipeline's \"output\" names where the last stage's records go"
+            )
+        }
+        return nil
+    }
+
     /// A pipeline with more than one stage that records to a file kept across runs (`letters
     /// select --commit`, `cnab write --sequence-file`): one change per run is made once its
     /// outputs are in place, so a second such stage is refused when the pipeline is loaded,

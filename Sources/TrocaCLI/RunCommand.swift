@@ -28,7 +28,9 @@ enum RunCommand: Command {
         Stages run in the current directory, as in a shell script.
 
         The pipeline is checked before anything runs: an unknown stage, an option a stage does
-        not take or an unknown placeholder exits 78 naming the JSON path ($.stages[1].stage).
+        not take, an --output in a stage before one that reads its standard input (it would
+        take the records from that stage; the last stage's own --output is where its records
+        go) or an unknown placeholder exits 78 naming the JSON path ($.stages[1].stage).
         A stage exiting 0, 1 or 65 passes its output on and the run exits with the worst of
         them; any other status stops the run there, leaves no output file, and is the exit
         status. A stage whose input is broken as a whole (a structural error such as a
@@ -64,7 +66,7 @@ enum RunCommand: Command {
             context.print(Diagnostic(.error, "run.pipeline", error.located, file: error.file, line: error.line, column: error.column))
             return .config
         }
-        if let problem = PipelineRunner.stateStageProblem(pipeline) {
+        if let problem = PipelineRunner.streamStageProblem(pipeline) ?? PipelineRunner.stateStageProblem(pipeline) {
             context.print(Diagnostic(.error, "run.pipeline", "\(problem.path): \(problem.message)", file: file))
             return .config
         }

@@ -106,7 +106,7 @@ enum WatchCommand: Command {
     static func statePathProblem(_ config: WatchConfig, name: String) -> ConfigError? {
         for rule in config.rules {
             let pipeline = rule.pipeline
-            if let problem = PipelineRunner.stateStageProblem(pipeline) {
+            if let problem = PipelineRunner.streamStageProblem(pipeline) ?? PipelineRunner.stateStageProblem(pipeline) {
                 return pipeline.file == name
                     ? ConfigError(file: name, path: problem.path, message: problem.message)
                     : ConfigError(file: name, path: "\(rule.path).pipeline", message: "\(pipeline.file): \(problem.path): " + problem.message)

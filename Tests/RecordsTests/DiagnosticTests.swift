@@ -25,6 +25,26 @@ struct DiagnosticTests {
         #expect(d.formatted == #"RET.ret:12:74: error: [cnab.date] invalid date "31022026" in data_vencimento"#)
     }
 
+    @Test(
+        "control characters from an input are shown by their code: the human form stays one line",
+        arguments: [
+            ("\"^\r\" is not a digit", "\"^<U+000D>\" is not a digit"),
+            ("unknown stage \"\n\"", "unknown stage \"<U+000A>\""),
+            ("a\tb\u{0}c\u{7F}d\u{85}e\u{2028}f", "a<U+0009>b<U+0000>c<U+007F>d<U+0085>e<U+2028>f"),
+            // Already shown (the imports quote cells so): nothing to change, nothing escaped twice.
+            ("\"x<U+000A>y\"", "\"x<U+000A>y\""),
+            ("José – ok ¢ “quoted”", "José – ok ¢ “quoted”"),
+        ])
+    func controlsShown(message: String, shown: String) throws {
+        let d = Diagnostic(.error, "boleto.character", message, file: "a\rb", line: 1, column: 2)
+        #expect(d.formatted == "a<U+000D>b:1:2: error: [boleto.character] " + shown)
+        // The JSONL reject keeps the message as found: JSON escapes it, on one line.
+        let bytes = d.jsonLine()
+        #expect(!bytes.contains(0x0A) && !bytes.contains(0x0D))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
+        #expect(object["message"] as? String == message)
+    }
+
     @Test("the JSONL form is a reject record with every member, raw text decoded")
     func jsonLine() throws {
         let raw: [UInt8] = [0x4A, 0x4F, 0x53, 0xC9, 0x20, 0x22, 0x5C, 0x0D]

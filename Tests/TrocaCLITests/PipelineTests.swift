@@ -168,6 +168,8 @@ import TrocaCLI
             #"{"stages": [{"stage": "cnab parse"}, {"stage": "export csv", "args": ["--record", "event"]}]}"#,
             "$.stages[1].args: --columns is required (stage \"export csv\""
         ),
+        // A control character in a stage's name is shown by its code: the message stays one line.
+        (#"{"stages": [{"stage": "\n"}]}"#, "$.stages[0].stage: unknown stage \"<U+000A>\"; stages are: cnab parse"),
         (
             #"{"stages": [{"stage": "export csv", "args": ["--colums", "a"]}]}"#,
             "$.stages[0].args: unknown option --colums (did you mean --columns?) (stage \"export csv\""
@@ -180,6 +182,40 @@ import TrocaCLI
         let r = troca(["run", "p.json", sampleRetorno], cwd: dir)
         #expect(r.status == .config)
         #expect(r.stderrText.contains("troca: p.json: error: [run.pipeline] " + message), "\(r.stderrText)")
+    }
+
+    @Test func anOutputInAStageBeforeTheLastIsRefusedBeforeAnyStageRunsAndTheLastMayHaveOne() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // cnab parse --output would write its records to {work}/x.jsonl, and export csv read an
+        // empty standard input: exit 0, the records gone with {work}.
+        try Data(
+            #"{"stages": [{"stage": "cnab parse", "args": ["{input}", "--output", "{work}/x.jsonl", "--rejects", "{out}/r.jsonl"]}, {"stage": "export csv", "args": ["--columns", "record"]}], "output": "{out}/x.csv"}"#
+                .utf8
+        ).write(to: URL(fileURLWithPath: dir + "/p.json"))
+        let r = troca(["run", "p.json", sampleRetorno, "--out", dir], cwd: dir)
+        #expect(r.status == .config)
+        #expect(
+            r.stderrText
+                == "troca: p.json: error: [run.pipeline] $.stages[0].args: --output in a stage that is not the last would take its records "
+                + "from the next stage (\"export csv\", which reads its standard input); the pipeline's \"output\" names where the last stage's records go\n", "\(r.stderrText)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["p.json"])
+        // The same in a watch rule.
+        try Data(
+            #"{"folder": "f", "rules": [{"pattern": "*.ret", "pipeline": {"stages": [{"stage": "cnab parse", "args": ["--output=x.jsonl"]}, {"stage": "export csv", "args": ["--columns", "record"]}]}}]}"#
+                .utf8
+        ).write(to: URL(fileURLWithPath: dir + "/watch.json"))
+        let w = troca(["watch", "--config", "watch.json", "--once"], cwd: dir)
+        #expect(w.status == .config)
+        #expect(w.stderrText.contains("[watch.config] $.rules[0].pipeline.stages[0].args: --output in a stage that is not the last"), "\(w.stderrText)")
+        // The last stage's own --output is where its records go; --rejects is allowed in any stage.
+        try Data(
+            #"{"stages": [{"stage": "cnab parse", "args": ["{input}", "--rejects", "{out}/r.jsonl"]}, {"stage": "export csv", "args": ["--columns", "record", "--output", "{out}/last.csv"]}]}"#
+                .utf8
+        ).write(to: URL(fileURLWithPath: dir + "/last.json"))
+        let last = troca(["run", "last.json", sampleRetorno, "--out", dir], cwd: dir)
+        #expect(last.status == .ok, "\(last.stderrText)")
+        #expect(try String(contentsOfFile: dir + "/last.csv", encoding: .utf8).split(separator: "\n").count == 11)
     }
 
     @Test func watchOnceFilesEveryInputAndAnotherWatcherIsRefusedMeanwhile() throws {
