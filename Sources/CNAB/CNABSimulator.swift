@@ -127,6 +127,8 @@ public enum CNABSimulator {
         var fileLimits: [String: (length: Int, numeric: Bool)] = [:]
         var batchLimits: [String: (length: Int, numeric: Bool)] = [:]
         var titleLimits: [String: (length: Int, numeric: Bool)] = [:]
+        /// `titleLimits` in the order its members are looked at, each with its key's bytes.
+        var titleFields: [(name: String, key: [UInt8], length: Int)] = []
         var fitted: Set<String> = []
 
         /// A remessa's code longer than the retorno's field for it, fitted: its last characters,
@@ -197,6 +199,7 @@ public enum CNABSimulator {
             fileLimits = writer.fieldLengths(of: [.fileHeader])
             batchLimits = writer.fieldLengths(of: [.batchHeader])
             titleLimits = writer.fieldLengths(of: [.detail])
+            titleFields = titleLimits.keys.sorted().map { ($0, Array($0.utf8), titleLimits[$0]!.length) }
             summary.layout = writer.layoutName
             session = CNABWriter.Session(writer, file: file + " (simulated)", diagnostics: diagnostics, output: output)
         }
@@ -274,8 +277,10 @@ public enum CNABSimulator {
             let line = record.member("source", of: 0).flatMap { record.member("line", of: $0) }.flatMap {
                 record[$0].kind == .integer ? Int(record[$0].value) : nil
             } ?? 0
-            for name in titleLimits.keys.sorted() {
-                guard let v = record.member(name, of: 0), record[v].kind == .string, let cut = fit(name, record.string(v), titleLimits, line: line)
+            for (name, key, limit) in titleFields {
+                // (Its text made only when too long: a título's codes nearly always fit.)
+                guard let v = record.member(key, of: 0), record[v].kind == .string, Int(record[v].count) > limit,
+                    let cut = fit(name, record.string(v), titleLimits, line: line)
                 else { continue }
                 changes.append((name, .string(cut)))
             }
