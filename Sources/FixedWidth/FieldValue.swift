@@ -312,29 +312,39 @@ public struct FieldSpec: Sendable, Hashable {
     }
 
     /// Appends a value read through a table: reason codes with their texts, or an enum's name.
+    /// A reasons field's codes of `width` bytes as a JSON array (each its text from `reasons`, or
+    /// `{"code":…}`), false when it holds none: a blank or all-zero code is no code, and the
+    /// blank rest of a field (most hold a code or two) is passed over at once.
+    @inline(__always)
+    static func appendReasons(
+        _ field: UnsafePointer<UInt8>, length end: Int, width: Int, to out: inout ByteBuffer, reasons: ReasonTexts?
+    ) -> Bool {
+        var any = false
+        var i = 0
+        while i + width <= end {
+            if Words.all(field + i, end &- i, equal: 0x20) { break }
+            let code = UnsafeBufferPointer(start: field + i, count: width)
+            i += width
+            if isNoCode(code) { continue }
+            out.append(any ? UInt8(ascii: ",") : UInt8(ascii: "["))
+            any = true
+            if reasons?.append(code, to: &out) != true {
+                out.append(contentsOf: "{\"code\":")
+                JSONBytes.appendText(code, to: &out)
+                out.append(UInt8(ascii: "}"))
+            }
+        }
+        if any { out.append(UInt8(ascii: "]")) }
+        return any
+    }
+
     func appendCoded(
         _ line: UnsafeBufferPointer<UInt8>, to out: inout ByteBuffer, enumTable: [EnumEntry]?, reasons: ReasonTexts?
     ) -> Bool {
         let end = start + length
         switch format {
         case .reasons(let width):
-            // Codes of `width` bytes; a blank or all-zero one is no code.
-            var any = false
-            var i = start
-            while i + width <= end {
-                let code = UnsafeBufferPointer(rebasing: line[i..<(i + width)])
-                i += width
-                if Self.isNoCode(code) { continue }
-                out.append(any ? UInt8(ascii: ",") : UInt8(ascii: "["))
-                any = true
-                if reasons?.append(code, to: &out) != true {
-                    out.append(contentsOf: "{\"code\":")
-                    JSONBytes.appendText(code, to: &out)
-                    out.append(UInt8(ascii: "}"))
-                }
-            }
-            if !any { return false }
-            out.append(UInt8(ascii: "]"))
+            return Self.appendReasons(line.baseAddress! + start, length: end - start, width: width, to: &out, reasons: reasons)
         case .enumeration:
             let r = trimmed(line)
             if r.isEmpty { return false }

@@ -487,26 +487,7 @@ public final class ShapeProgram: @unchecked Sendable {
     /// general path's look-ups of the field's spec and format per título.
     @inline(__always)
     func reasonCodes(_ s: Step, _ field: UnsafePointer<UInt8>, _ out: inout ByteBuffer, _ reasons: ReasonTexts?) -> Bool {
-        let width = Int(s.aux)
-        let end = Int(s.length)
-        var any = false
-        var i = 0
-        while i + width <= end {
-            // Most fields hold a code or two, then blanks: the blank rest is passed over at once.
-            if Words.all(field + i, end &- i, equal: 0x20) { break }
-            let code = UnsafeBufferPointer(start: field + i, count: width)
-            i += width
-            if FieldSpec.isNoCode(code) { continue }
-            out.append(any ? UInt8(ascii: ",") : UInt8(ascii: "["))
-            any = true
-            if reasons?.append(code, to: &out) != true {
-                out.append(contentsOf: "{\"code\":")
-                JSONBytes.appendText(code, to: &out)
-                out.append(UInt8(ascii: "}"))
-            }
-        }
-        if any { out.append(UInt8(ascii: "]")) }
-        return any
+        FieldSpec.appendReasons(field, length: Int(s.length), width: Int(s.aux), to: &out, reasons: reasons)
     }
 
     /// `FieldSpec.appendCoded` for an enum field, its table read from plain memory: the entry
