@@ -560,24 +560,22 @@ struct CNABEngine {
             var length = raw.count
             while length > 0, raw[length - 1] == 0x0D || raw[length - 1] == 0x1A { length -= 1 }
             if raw.count >= 3, raw[0] == 0xEF, raw[1] == 0xBB, raw[2] == 0xBF { length -= 3 }
-            if let forced = options.format, let seen = CNABFormat.detect(firstLine: raw), seen != forced, length == (seen == .cnab240 ? 240 : 400) {
-                // --format naming the other family than a first line that is that family's
-                // header, at its length: one error, not one per line read with the wrong length.
-                let name = { (f: CNABFormat) in f == .cnab240 ? "240" : "400" }
-                rejectFormat(
-                    "--format \(name(forced)) given, but line \(number) is a CNAB \(name(seen)) file header (\(length) bytes): give --format \(name(seen)), or leave it out",
-                    line: number, raw: raw[0..<trimmed])
-                return true
-            }
-            if let name = options.layout, let seen = CNABFormat.detect(firstLine: raw), length == (seen == .cnab240 ? 240 : 400),
-                let given = try? library.layout(named: name, refusingUnlinted: false), given.recordLength != length
-            {
-                // --layout naming a layout of the other family: one error, not a cascade of
-                // record types and orders no line of the file could meet.
-                rejectFormat(
-                    "--layout \(name) is a layout of \(given.recordLength)-byte records, but line \(number) is a CNAB \(seen == .cnab240 ? "240" : "400") file header (\(length) bytes): give a CNAB \(seen == .cnab240 ? "240" : "400") layout (troca layout list), or leave --layout out",
-                    line: number, raw: raw[0..<trimmed])
-                return true
+            // A first line that is a header of its family at its length (240 or 400 bytes), when
+            // --format or --layout names the other family: one error, not one per line read with
+            // the wrong length, nor a cascade of record types and orders no line could meet.
+            if let seen = CNABFormat.detect(firstLine: raw), length == seen.rawValue {
+                if let forced = options.format, seen != forced {
+                    rejectFormat(
+                        "--format \(forced.rawValue) given, but line \(number) is a CNAB \(seen.rawValue) file header (\(length) bytes): give --format \(seen.rawValue), or leave it out",
+                        line: number, raw: raw[0..<trimmed])
+                    return true
+                }
+                if let name = options.layout, let given = try? library.layout(named: name, refusingUnlinted: false), given.recordLength != length {
+                    rejectFormat(
+                        "--layout \(name) is a layout of \(given.recordLength)-byte records, but line \(number) is a CNAB \(seen.rawValue) file header (\(length) bytes): give a CNAB \(seen.rawValue) layout (troca layout list), or leave --layout out",
+                        line: number, raw: raw[0..<trimmed])
+                    return true
+                }
             }
             summary.format = format
             normalizer = LineNormalizer(recordLength: format == .cnab240 ? 240 : 400, file: file)
@@ -1039,7 +1037,7 @@ struct CNABEngine {
     /// A segment whose movement code (16–17) is not its título's first segment's: all segments
     /// of a título carry the same code (FEBRABAN). The first segment's is the título's event
     /// (a U saying baixa under a T saying liquidação is a bank's file to ask about). Said for
-    /// the first such segment of a file, with the count in the summary's warnings.
+    /// the first such segment of a file only.
     @inline(never)
     mutating func movementMismatch(_ line: UnsafeBufferPointer<UInt8>, _ number: Int, _ r: Int, _ first: Int) {
         guard !movementMismatchWarned else { return }

@@ -123,12 +123,11 @@ public enum CNABSimulator {
         var warnedUnanswered = false
 
         /// The retorno's field sizes of each member written as it is, by record
-        /// (`CNABWriter.fieldLengths`), and the members already said to be fitted.
+        /// (`CNABWriter.fieldLengths`), and the members already said to be fitted. Headers':
         var fileLimits: [String: (length: Int, numeric: Bool)] = [:]
         var batchLimits: [String: (length: Int, numeric: Bool)] = [:]
-        var titleLimits: [String: (length: Int, numeric: Bool)] = [:]
-        /// `titleLimits` in the order its members are looked at, each with its key's bytes.
-        var titleFields: [(name: String, key: [UInt8], length: Int)] = []
+        /// A título's: each member with its key's bytes, in the order they are looked at.
+        var titleFields: [(name: String, key: [UInt8], limit: (length: Int, numeric: Bool))] = []
         var fitted: Set<String> = []
 
         /// A remessa's code longer than the retorno's field for it, fitted: its last characters,
@@ -136,8 +135,8 @@ public enum CNABSimulator {
         /// its own, shorter field what the remessa gave (Santander 400's 20-digit código de
         /// transmissão as an 8-digit conta cobrança; Unicred's carteira 021 as 21); writing the
         /// whole value would refuse every título of a good remessa. Said once per member.
-        func fit(_ key: String, _ value: String, _ limits: [String: (length: Int, numeric: Bool)], line: Int) -> String? {
-            guard let limit = limits[key], value.utf8.count > limit.length else { return nil }
+        func fit(_ key: String, _ value: String, _ limit: (length: Int, numeric: Bool), line: Int) -> String? {
+            guard value.utf8.count > limit.length else { return nil }
             // Digits into a numeric field, printable ASCII into a text one; anything else is left
             // for the writer to refuse, with its own message. Leading zeros of digits need no room
             // (the writer puts "009" in one digit).
@@ -161,7 +160,9 @@ public enum CNABSimulator {
         func fitted(_ object: JSONObject, _ limits: [String: (length: Int, numeric: Bool)], line: Int) -> JSONObject {
             var object = object
             for m in object.members {
-                if case .string(let text) = m.value, let cut = fit(m.key, text, limits, line: line) { object[m.key] = .string(cut) }
+                if case .string(let text) = m.value, let limit = limits[m.key], let cut = fit(m.key, text, limit, line: line) {
+                    object[m.key] = .string(cut)
+                }
             }
             return object
         }
@@ -198,8 +199,7 @@ public enum CNABSimulator {
             let writer = try CNABWriter(library: library, options: writeOptions)
             fileLimits = writer.fieldLengths(of: [.fileHeader])
             batchLimits = writer.fieldLengths(of: [.batchHeader])
-            titleLimits = writer.fieldLengths(of: [.detail])
-            titleFields = titleLimits.keys.sorted().map { ($0, Array($0.utf8), titleLimits[$0]!.length) }
+            titleFields = writer.fieldLengths(of: [.detail]).sorted { $0.key < $1.key }.map { ($0.key, Array($0.key.utf8), $0.value) }
             summary.layout = writer.layoutName
             session = CNABWriter.Session(writer, file: file + " (simulated)", diagnostics: diagnostics, output: output)
         }
@@ -279,8 +279,8 @@ public enum CNABSimulator {
             } ?? 0
             for (name, key, limit) in titleFields {
                 // (Its text made only when too long: a título's codes nearly always fit.)
-                guard let v = record.member(key, of: 0), record[v].kind == .string, Int(record[v].count) > limit,
-                    let cut = fit(name, record.string(v), titleLimits, line: line)
+                guard let v = record.member(key, of: 0), record[v].kind == .string, Int(record[v].count) > limit.length,
+                    let cut = fit(name, record.string(v), limit, line: line)
                 else { continue }
                 changes.append((name, .string(cut)))
             }

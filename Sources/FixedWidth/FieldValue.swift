@@ -369,16 +369,7 @@ extension CompiledField {
     /// The field's bytes in quotes for a message, a control character shown by its code
     /// (`"10<U+0001>42026"`), so that a diagnostic is one line of printable text.
     func quoted(_ line: UnsafeBufferPointer<UInt8>) -> String {
-        var out = String.UnicodeScalarView()
-        for s in TextBytes.decode(line[start..<min(line.count, start + length)]).unicodeScalars {
-            if s.value < 0x20 || (0x7F...0x9F).contains(s.value) {
-                let hex = String(s.value, radix: 16, uppercase: true)
-                out.append(contentsOf: "<U+\(String(repeating: "0", count: max(0, 4 - hex.count)) + hex)>".unicodeScalars)
-            } else {
-                out.append(s)
-            }
-        }
-        return "\"" + String(out) + "\""
+        "\"" + Diagnostic.showingControls(TextBytes.decode(line[start..<min(line.count, start + length)])) + "\""
     }
 
     /// Checks the field's bytes against its picture and format. Blank fields are absent, not wrong.

@@ -341,10 +341,7 @@ public enum CellParsers {
     }
 
     /// `U+00A0`.
-    static func code(_ s: Unicode.Scalar) -> String {
-        let hex = String(s.value, radix: 16, uppercase: true)
-        return "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
-    }
+    static func code(_ s: Unicode.Scalar) -> String { Diagnostic.code(of: s.value) }
 
     /// The character that starts at byte `k` of a cell, for a message: `"_"` for ASCII,
     /// `"５" (U+FF15 FULLWIDTH DIGIT FIVE)` beyond it (decoded as UTF-8 when the cell is, else

@@ -199,10 +199,9 @@ public struct JobCheck: Sendable {
                 guard n.kind == .string,
                     let (scalar, character) = JobCheck.controlCharacter(UnsafeBufferPointer(rebasing: text[Int(n.offset)..<(Int(n.offset) + Int(n.count))]))
                 else { return nil }
-                let hex = String(scalar, radix: 16, uppercase: true)
                 return (
                     node,
-                    "holds a control character (U+\(String(repeating: "0", count: max(0, 4 - hex.count)) + hex), character \(character)), "
+                    "holds a control character (\(Diagnostic.code(of: scalar)), character \(character)), "
                         + "which a letter does not print: it would break the page (text, PDF) or the LST record"
                 )
             }

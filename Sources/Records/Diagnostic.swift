@@ -78,13 +78,19 @@ public struct Diagnostic: Sendable, Hashable {
         var out = String.UnicodeScalarView()
         for s in text.unicodeScalars {
             if s.value < 0x20 || (0x7F...0x9F).contains(s.value) || s.value == 0x2028 || s.value == 0x2029 {
-                let hex = String(s.value, radix: 16, uppercase: true)
-                out.append(contentsOf: "<U+\(String(repeating: "0", count: max(0, 4 - hex.count)))\(hex)>".unicodeScalars)
+                out.append(contentsOf: "<\(code(of: s.value))>".unicodeScalars)
             } else {
                 out.append(s)
             }
         }
         return String(out)
+    }
+
+    /// A character's code as messages write it: `U+000D`, `U+00A0`, `U+1F600` (four hex digits
+    /// at least).
+    public static func code(of scalar: UInt32) -> String {
+        let hex = String(scalar, radix: 16, uppercase: true)
+        return "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
     }
 
     /// The finding as one JSONL `reject` record (without the final newline).

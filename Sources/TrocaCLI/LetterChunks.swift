@@ -66,8 +66,7 @@ struct LetterRenderer {
     /// A job holding a character Windows-1252 cannot print (`letters.pdf`, `letters.lst`), at the
     /// column of the first of its string values that has it.
     static func unprintable(_ c: Unicode.Scalar, format: Format, tape: JSONTape, _ line: UnsafeBufferPointer<UInt8>) -> Outcome {
-        let hex = String(c.value, radix: 16, uppercase: true)
-        let code = "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+        let code = Diagnostic.code(of: c.value)
         let utf8 = Array(String(Character(c)).utf8)
         let node = (0..<tape.count).first { tape[$0].kind == .string && tape.bytes($0).firstRange(of: utf8) != nil }
         let what = format == .pdf ? "the PDF's fonts (WinAnsiEncoding, Windows-1252)" : "the LST's print lines (Windows-1252)"
