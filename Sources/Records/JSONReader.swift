@@ -224,16 +224,7 @@ public struct JSONTape: Sendable {
         nodes.withUnsafeBufferPointer { nodes in
             text.withUnsafeBufferPointer { text -> Int? in
                 guard let t = text.baseAddress else { return nil }
-                @inline(__always) func hash(_ k: JSONNode) -> UInt64 {
-                    // Keys of up to 8 bytes are read in one word (the text has padding after its
-                    // last byte), the bytes past the key masked off.
-                    let n = Int(k.count)
-                    let at = UnsafeRawPointer(t + Int(k.offset))
-                    var first = at.loadUnaligned(as: UInt64.self)
-                    if n < 8 { first &= (1 &<< UInt64(8 &* n)) &- 1 }
-                    let last = n > 8 ? at.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self) : 0
-                    return (first ^ (last &* 0x9E37_79B9_7F4A_7C15) ^ UInt64(truncatingIfNeeded: n)) &* 0xBF58_476D_1CE4_E5B9
-                }
+                @inline(__always) func hash(_ k: JSONNode) -> UInt64 { JSONTape.keyHash(t + Int(k.offset), Int(k.count)) }
                 @inline(__always) func same(_ a: JSONNode, _ b: JSONNode) -> Bool {
                     a.count == b.count && memcmp(t + Int(a.offset), t + Int(b.offset), Int(a.count)) == 0
                 }
@@ -268,6 +259,18 @@ public struct JSONTape: Sendable {
                 }
             }
         }
+    }
+
+    /// A key's hash for finding one given twice (`repeatedKey`, and the parser as it reads): its
+    /// length and its first and last eight bytes. A key of up to 8 bytes is read in one word
+    /// (text always has padding after its last byte), the bytes past the key masked off.
+    @inline(__always)
+    static func keyHash(_ key: UnsafePointer<UInt8>, _ n: Int) -> UInt64 {
+        let at = UnsafeRawPointer(key)
+        var first = at.loadUnaligned(as: UInt64.self)
+        if n < 8 { first &= (1 &<< UInt64(8 &* n)) &- 1 }
+        let last = n > 8 ? at.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self) : 0
+        return (first ^ (last &* 0x9E37_79B9_7F4A_7C15) ^ UInt64(truncatingIfNeeded: n)) &* 0xBF58_476D_1CE4_E5B9
     }
 
     /// `member(_:of:)` for a key given as an array of bytes.
@@ -809,8 +812,7 @@ public enum JSONReader {
 
         /// Keeps key `k`, the object's `m`th, in `seen`, and marks `repeated` when an earlier key
         /// of the object is the same (its hash, then its bytes) or the object has more keys than
-        /// room. The hash is `repeatedKey`'s: length and first and last eight bytes (the text is
-        /// padded, so a short key is read in one word and masked).
+        /// room. The hash is `repeatedKey`'s (`JSONTape.keyHash`).
         @inline(__always)
         mutating func remember(_ k: JSONNode, _ m: Int, in seen: UnsafeMutablePointer<KeySeen>, _ filter: inout UInt64) {
             guard m < 64 else {
@@ -818,11 +820,7 @@ public enum JSONReader {
                 return
             }
             let length = Int(k.count)
-            let at = UnsafeRawPointer(text + Int(k.offset))
-            var first = at.loadUnaligned(as: UInt64.self)
-            if length < 8 { first &= (1 &<< UInt64(8 &* length)) &- 1 }
-            let last = length > 8 ? at.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self) : 0
-            let hash = (first ^ (last &* 0x9E37_79B9_7F4A_7C15) ^ UInt64(truncatingIfNeeded: length)) &* 0xBF58_476D_1CE4_E5B9
+            let hash = JSONTape.keyHash(text + Int(k.offset), length)
             let bit: UInt64 = 1 &<< (hash >> 58)
             if filter & bit != 0 {
                 for j in 0..<m where seen[j].hash == hash && seen[j].count == k.count {
