@@ -92,6 +92,8 @@ public struct CNABWriter {
     let options: CNABWriteOptions
     let plans: [RecordPlan]
     let programs: [RecordProgram]
+    /// Per record: its groups numbered as the file is written (`numberedGroups`).
+    let numbered: [[Int]]
     let trie: PathTrie
     let fileHeader: Int
     let fileTrailer: Int
@@ -260,6 +262,7 @@ public struct CNABWriter {
         }
         self.plans = plans
         self.programs = programs
+        numbered = CNABWriter.numberedGroups(programs)
         selectorChecks = checks
         bankPath = trie.byPath["bank"] ?? -1
         dueDatePath = trie.byPath["due_date"] ?? -1
@@ -401,26 +404,12 @@ public struct CNABWriter {
     ) throws -> CNABWriteSummary {
         let session = Session(self, file: file, diagnostics: diagnostics, output: output)
         if options.threads > 1 {
-            let lines = ParsedLines(source)
-            var finished = false
-            defer { lines.stop(wait: finished) }
-            while true {
-                let batch = lines.next()
-                for k in 0..<batch.count {
-                    try session.add(
-                        tape: &batch.tapes[k], parsed: batch.parsed[k], number: batch.numbers[k], cut: batch.cut[k], raw: batch.raw(k))
-                }
-                if let error = batch.error { throw error }
-                let last = batch.last
-                lines.recycle(batch)
-                if last { break }
-            }
-            finished = true
+            try writeChunked(source, into: session, threads: options.threads)
         } else {
             var reader = LineReader(source, maxLineLength: LineReader.maxJSONLLineLength)
             defer { reader.close() }
             try reader.forEachLine { bytes, number, cut in
-                try session.add(line: ParsedLines.trimmed(bytes), number: number, cut: cut)
+                try session.add(line: CNABWriter.trimmed(bytes), number: number, cut: cut)
                 return true
             }
         }
@@ -479,6 +468,8 @@ public struct CNABWriter {
         var encoder = RecordEncoder()
         var chosen: [Int] = []
         var present: [UInt64] = []
+        /// The records of a título made ahead (`chosen` keeps the choice of the last one chosen here).
+        var readyChosen: [Int] = []
         /// The problems of a batch header opened for the título being written from its values,
         /// and the título's line.
         var batchProblems: [Problem] = []
@@ -539,6 +530,23 @@ public struct CNABWriter {
         func add(line: UnsafeBufferPointer<UInt8>, number: Int, cut: Bool) throws {
             let parsed = !cut && !line.isEmpty && JSONReader.parseRecord(line, into: &tape) && tape.nodes[0].kind == .object
             try add(parsed: parsed, number, blank: line.isEmpty, cut: cut) { Array(line) }
+        }
+
+        /// Takes line `k` of a chunk the worker threads have read: a título they made ahead is
+        /// placed (unless it takes a bank or company the file record has since given: it is
+        /// then added as any other line is, from its tape).
+        func add(_ chunk: WriteChunk, _ k: Int) throws {
+            let index = Int(chunk.readyIndex[k])
+            guard index >= 0, case let ready = chunk.ready[index],
+                !(ready.title.takesBank && state.header["bank"] != nil), !(ready.title.takesCompany && state.header["company"] != nil)
+            else {
+                return try add(tape: &chunk.tapes[k], parsed: chunk.parsed[k], number: chunk.numbers[k], cut: chunk.cut[k], raw: chunk.raw(k))
+            }
+            try flush(atLeast: 256 << 10)
+            summary.lines += 1
+            swap(&tape, &chunk.tapes[k])
+            defer { swap(&tape, &chunk.tapes[k]) }
+            try title(TopKeys(), chunk.numbers[k], raw: { Array(chunk.raw(k)) }, ready: ready, in: chunk)
         }
 
         /// The input record (in `tape` when `parsed`).
@@ -611,23 +619,7 @@ public struct CNABWriter {
                 closeBatch()
                 summary.used += 1
             case ("title"?, _) where writer.options.direction == "remessa", ("event"?, _) where writer.options.direction == "retorno":
-                try title(top, number)
-                if encoder.problems.isEmpty {
-                    summary.used += 1
-                    summary.titles += 1
-                } else {
-                    // At the first problem's value, when it is about one.
-                    let line = raw()
-                    let node = encoder.problems[0].node
-                    var column = node < 0 ? 0 : line.withUnsafeBufferPointer { JSONReader.column(ofNode: node, in: $0) }
-                    // A value missing: at its path, else at the object that should hold it (`payer`).
-                    var path = node < 0 ? encoder.problems[0].path.map { Substring($0) } : nil
-                    while column == 0, let p = path {
-                        column = line.withUnsafeBufferPointer { JSONReader.column(ofPath: String(p), in: $0) }
-                        path = p.lastIndex(of: ".").map { p[..<$0] }
-                    }
-                    reject(encoder.problems[0].code, CNABWriter.messages(encoder.problems), column: column, raw: line)
-                }
+                try title(top, number, raw: raw)
             case ("event"?, _):
                 reject("write.record", "an event record is a retorno's: cnab write writes remessas from title records")
             case ("title"?, _):
@@ -671,103 +663,55 @@ public struct CNABWriter {
 
         // MARK: Títulos
 
-        /// Writes the título in `tape`, or leaves in `encoder.problems` why it cannot be written.
-        func title(_ top: TopKeys, _ line: Int) throws {
+        /// Writes the título in `tape` and counts it used, or rejects it with its problems.
+        func title(_ top: TopKeys, _ number: Int, raw: () -> [UInt8], ready: WriteChunk.Ready? = nil, in chunk: WriteChunk? = nil) throws {
+            try title(top, number, ready: ready, in: chunk)
+            if encoder.problems.isEmpty {
+                summary.used += 1
+                summary.titles += 1
+                return
+            }
+            // At the first problem's value, when it is about one.
+            let line = raw()
+            let node = encoder.problems[0].node
+            var column = node < 0 ? 0 : line.withUnsafeBufferPointer { JSONReader.column(ofNode: node, in: $0) }
+            // A value missing: at its path, else at the object that should hold it (`payer`).
+            var path = node < 0 ? encoder.problems[0].path.map { Substring($0) } : nil
+            while column == 0, let p = path {
+                column = line.withUnsafeBufferPointer { JSONReader.column(ofPath: String(p), in: $0) }
+                path = p.lastIndex(of: ".").map { p[..<$0] }
+            }
+            diagnostics.report(
+                Diagnostic(
+                    .error, encoder.problems[0].code, CNABWriter.messages(encoder.problems), file: file, line: number, column: column,
+                    raw: line))
+            summary.rejected += 1
+        }
+
+        /// Writes the título in `tape`, or leaves in `encoder.problems` why it cannot be written:
+        /// checked and its records chosen here (`CNABWriter.prepare`), or, `ready`, made ahead
+        /// by a worker thread from the same tape (its records encoded in `chunk`, numbered here).
+        func title(_ top: TopKeys, _ line: Int, ready: WriteChunk.Ready? = nil, in chunk: WriteChunk? = nil) throws {
             encoder.problems.removeAll(keepingCapacity: true)
             titleLine = line
-            // A título without a bank takes the file header's (else the options').
-            var bank: JSONValue? = nil
-            if top.bank < 0 {
-                let value = state.header["bank"] ?? .string(writer.options.bank)
-                bank = value
-                if writer.bankPath >= 0 {
-                    let at = tape.count
-                    tape.append(value)
-                    slots.resolve(tape, at, at: writer.bankPath, trie: writer.trie)
-                }
+            let prepared: PreparedTitle
+            if let ready {
+                prepared = ready.title
+                readyChosen.removeAll(keepingCapacity: true)
+                readyChosen.append(contentsOf: chunk!.chosen[ready.chosen])
+            } else {
+                prepared = writer.prepare(
+                    &tape, top, slots: slots, header: state.header, problems: &encoder.problems, chosen: &chosen, present: &present)
             }
-            let view = slots.view
-            let start = writer.records(present: view, tape: tape, into: &chosen, scratch: &present)
-            // A value of blanks (a due date "") is no value.
-            func missing(_ path: Int32) -> Bool {
-                guard path >= 0, view.isPresent(path) else { return true }
-                let node = view.node(path)
-                return tape.nodes[node].kind == .string && tape.bytes(node).allSatisfy { $0 == 0x20 }
-            }
-            /// Whether the código de movimento is 01 (a registration) as its numeric field writes it:
-            /// absent (the layouts' default), 1, "1" or "01".
-            func registers(_ path: Int32) -> Bool {
-                guard path >= 0, view.isPresent(path) else { return true }
-                let node = view.node(path)
-                switch tape.nodes[node].kind {
-                case .integer: return tape.nodes[node].value == 1
-                case .string:
-                    let digits = tape.bytes(node).drop { $0 == 0x30 }
-                    return digits.elementsEqual("1".utf8)
-                default: return false
-                }
-            }
-            // A detail record that names the beneficiário (CNAB 400: tipo and número de inscrição
-            // da empresa, 02-17) takes the file header's company when the título gives none of
-            // its own, as a batch header does (`openBatch`); without one anywhere, a remessa's
-            // título is refused below, not written with inscrição 00 and zeros the bank rejects.
-            if writer.companyPath >= 0, chosen.contains(where: { writer.namesCompany[$0] }),
-                !(writer.companyPath + 1..<writer.companyEnd).contains(where: { view.isPresent($0) }),
-                let company = state.header["company"]
-            {
-                let at = tape.count
-                tape.append(company)
-                slots.resolve(tape, at, at: writer.companyPath, trie: writer.trie)
-            }
-            if writer.dueDateRequired[start], missing(writer.dueDatePath) {
-                encoder.problems.append(
-                    Problem(
-                        code: "write.required", message: "\(writer.fieldName("due_date", in: chosen)) (due_date) is required", path: "due_date"))
-            }
-            // The payer's mandatory fields, for a título registered (code 01, the layouts' default):
-            // a write-off or a change of due date names the título by its numbers only.
-            if !writer.required.isEmpty, registers(writer.codePath) {
-                for (path, node) in writer.required where missing(node) && chosen.contains(where: { writer.plans[$0].paths.contains(path) }) {
-                    encoder.problems.append(
-                        Problem(code: "write.required", message: "\(writer.fieldName(path, in: chosen)) (\(path)) is required", path: path))
-                }
-            }
-            if writer.options.direction == "remessa", writer.companyDocumentPath >= 0, missing(writer.companyDocumentPath),
-                chosen.contains(where: { writer.namesCompany[$0] && writer.plans[$0].paths.contains("company.document") })
-            {
-                encoder.problems.append(
-                    Problem(
-                        code: "write.required",
-                        message: "\(writer.fieldName("company.document", in: chosen)) (company.document) is required: "
-                            + "give the beneficiário's company in the file record or the título",
-                        path: "company.document"))
-            }
-            // A título of another bank than the file's: its records would carry a bank code the
-            // file is not (one parsed from another bank's file keeps its bank).
-            // (A value that is no bank code at all is left to its field's own check.)
-            // (Compared as bytes: no String made per título.)
-            if top.bank >= 0, tape.nodes[top.bank].kind == .string, case let given = tape.bytes(top.bank), given.count == 3,
-                given.allSatisfy({ $0 &- 48 < 10 }), !given.elementsEqual(writer.options.bank.utf8)
-            {
-                encoder.problems.append(
-                    Problem(
-                        code: "write.bank",
-                        message: "the título's bank is \(tape.string(top.bank)), the remessa is bank \(writer.options.bank)'s (--bank): "
-                            + "a remessa carries one bank's títulos (leave bank out to take the file's)",
-                        node: top.bank, path: "bank"))
-            }
-            let amountPresent =
-                (writer.amountPath >= 0 && view.isPresent(writer.amountPath)) || (writer.facePath >= 0 && view.isPresent(writer.facePath))
-            if !amountPresent, chosen.contains(where: { writer.hasAmount[$0] }) {
-                encoder.problems.append(Problem(code: "write.required", message: "the título's amount (amount_cents) is required"))
-            }
+            let chosen = ready == nil ? self.chosen : readyChosen
+            let bank: JSONValue? = prepared.takesBank ? state.header["bank"] ?? .string(writer.options.bank) : nil
             guard encoder.problems.isEmpty else { return }
             if !state.headerWritten { try writeFileHeader() }
-            let count = chosen.count
+            let count = prepared.count
             // Which batch records come before the título's: a título whose `batch` differs from the
             // one that opened the current batch starts a new batch (batches are renumbered 1, 2, 3…
             // as written); a full batch goes on in a new one with the same header values.
-            let batch = writer.batchHeader != nil ? CNABWriter.intValue(tape, top.batch) : nil
+            let batch = prepared.batch
             var close = false, open = false, full = false
             if writer.batchHeader != nil {
                 if state.batchOpen, let batch, batch != state.inputBatch, state.batchHeader == nil { close = true }
@@ -796,7 +740,7 @@ public struct CNABWriter {
             // (thousands of 15-digit amounts), which would write the total blank or trap. Sums no
             // trailer carries are held at Int.max.
             // (An amount that is not whole centavos counts 0 here: its field refuses the título.)
-            let amount = CNABWriter.centavos(tape, top.amount >= 0 ? top.amount : top.face)
+            let amount = prepared.amount
             let face = countsTitle ? amount ?? 0 : 0
             let (fileFace, fileOverflow) = state.face.addingReportingOverflow(face)
             let (batchFace, batchOverflow) = (open || full ? 0 : state.batchFace).addingReportingOverflow(face)
@@ -837,10 +781,15 @@ public struct CNABWriter {
                 state.batchSequence += 1
                 state.records += 1
                 let dst = out.base + out.count + k * stride
-                dst.update(repeating: 0x20, count: length)
-                dst[length] = 0x0D
-                dst[length + 1] = 0x0A
-                encode(chosen[k], into: dst, tape, slots)
+                if let ready {
+                    dst.update(from: chunk!.bytes.base + ready.bytes + k * stride, count: stride)
+                    renumber(chosen[k], dst)
+                } else {
+                    dst.update(repeating: 0x20, count: length)
+                    dst[length] = 0x0D
+                    dst[length + 1] = 0x0A
+                    encode(chosen[k], into: dst, tape, slots)
+                }
             }
             // The título's own problems first: a batch header's come from the same values.
             if encoder.problems.isEmpty { encoder.problems = batchProblems }
@@ -857,7 +806,11 @@ public struct CNABWriter {
                         file: file, line: line))
             }
             out.count += count * stride
-            tallyEncoded(line: line)
+            if let ready {
+                tally(chunk!.cuts[ready.cuts], chunk!.blanked[ready.blanked], line: line)
+            } else {
+                tallyEncoded(line: line)
+            }
             state.batchRecords += count
             state.details += count
             state.batchDetails += count
@@ -871,7 +824,7 @@ public struct CNABWriter {
             // do título inválido", Bradesco's and Sicredi's alike, Itaú's 67), Santander only
             // takes one for a profile that accepts títulos of value zero (its reason 095), and
             // cnab simulate rejects it. Written, since an agreement may allow it, with a warning.
-            if amount == 0, writer.options.direction == "remessa", registers(writer.codePath) {
+            if amount == 0, writer.options.direction == "remessa", prepared.registers {
                 if zeroAmounts.count == 0 { zeroAmounts.line = line }
                 zeroAmounts.count += 1
             }
@@ -915,15 +868,17 @@ public struct CNABWriter {
 
         /// Counts, per path, the record just encoded among those with a value cut to its field
         /// and those with characters written as blanks (the first one's input line kept).
-        func tallyEncoded(line: Int) {
-            func tally(_ paths: [Int32], _ counts: inout [Int32: (count: Int, line: Int)]) {
+        func tallyEncoded(line: Int) { tally(encoder.cuts[...], encoder.blanked[...], line: line) }
+
+        func tally(_ cuts: ArraySlice<Int32>, _ blanked: ArraySlice<Int32>, line: Int) {
+            func tally(_ paths: ArraySlice<Int32>, _ counts: inout [Int32: (count: Int, line: Int)]) {
                 for path in paths {
                     let t = counts[path] ?? (0, line)
                     counts[path] = (t.count + 1, t.line)
                 }
             }
-            tally(encoder.cuts, &state.truncated)
-            tally(encoder.blanked, &state.blanked)
+            tally(cuts, &state.truncated)
+            tally(blanked, &state.blanked)
         }
 
         /// One warning per path of `counts` (sorted by path): `PATH WHAT in N record(s)`, with
@@ -1067,11 +1022,32 @@ public struct CNABWriter {
 
         /// Writes record `r` into `dst` (blank-filled) from the values of `slots` in `tape`.
         func encode(_ r: Int, into dst: UnsafeMutablePointer<UInt8>, _ tape: JSONTape, _ slots: SlotTable) {
+            encoder.encode(writer.programs[r], numbers(r), into: dst, tape, slots.view)
+        }
+
+        /// The batch and sequence numbers record `r` carries written now.
+        func numbers(_ r: Int) -> RecordEncoder.Numbers {
             let role = writer.layout.records[r].role
-            let numbers = RecordEncoder.Numbers(
+            return RecordEncoder.Numbers(
                 batch: role == .batchHeader || role == .batchTrailer || role == .detail ? state.batchNumber : nil,
                 sequence: writer.options.format == .cnab400 ? state.records : role == .detail ? state.batchSequence : nil)
-            encoder.encode(writer.programs[r], numbers, into: dst, tape, slots.view)
+        }
+
+        /// Writes the numbers of detail record `r`, encoded ahead with 0 for them, into `dst`.
+        /// (A number that does not fit its field is one of the título's problems, as when encoded
+        /// in place.)
+        func renumber(_ r: Int, _ dst: UnsafeMutablePointer<UInt8>) {
+            let numbers = numbers(r)
+            let program = writer.programs[r]
+            program.spots.withUnsafeBufferPointer { spots in
+                for g in writer.numbered[r] {
+                    let op = program.ops[g]
+                    guard let n = op.source == .batch ? numbers.batch : numbers.sequence else { continue }
+                    let before = encoder.problems.count
+                    encoder.putNumber(Int64(n), op, g, program, dst, spots)
+                    if encoder.problems.count > before { encoder.stamp(-1, program.infos[g].to, from: before) }
+                }
+            }
         }
     }
 

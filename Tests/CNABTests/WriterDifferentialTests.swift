@@ -70,6 +70,52 @@ import Testing
         _ = try Self.new(Array(input.joined(separator: [0x0A])), Self.options(.cnab240, "999", "remessa"))
     }
 
+    /// Títulos made ahead on worker threads know nothing of the file record: those that take
+    /// its bank or company (giving none) are written with them all the same, in every chunk of
+    /// lines (512 a chunk), with one, two or three threads; so are their refusals.
+    @Test("títulos taking the file record's bank and company: the same file with one, two or three threads")
+    func titlesTakingTheFileRecordsValues() throws {
+        let lines = try WriterTests.parse(WriterTests.bytes("Fixtures/samples/cnab400/033/remessa.rem")).lines
+        let titles = lines.filter { $0.starts(with: Array("{\"record\":\"title\"".utf8)) }.map { line -> [UInt8] in
+            var o = (try! JSONSerialization.jsonObject(with: Data(line))) as! [String: Any]
+            o["bank"] = nil
+            o["company"] = nil
+            return Array(try! JSONSerialization.data(withJSONObject: o, options: [.sortedKeys]))
+        }
+        let header = Array(
+            #"{"record":"file","part":"header","bank":"033","company":{"document_type":"cnpj","document":"11222333000181","name":"ÁGUA LTDA"}}"#
+                .utf8)
+        var rng = SplitMix64(seed: 11)
+        for withHeader in [true, false] {
+            var input: [[UInt8]] = withHeader ? [header] : []
+            for k in 0..<1_500 {
+                switch k % 211 {
+                case 17: input.append(header)  // after the first título: refused
+                case 40: input.append(Array(#"{"record":"title","bank":"237","due_date":"2026-12-01","amount_cents":1}"#.utf8))
+                default: input.append(rng.pick(titles))
+                }
+            }
+            let jsonl = Array(input.joined(separator: [0x0A]))
+            var outcomes: [Outcome] = []
+            for threads in [1, 2, 3] {
+                var options = Self.options(.cnab400, "033", "remessa")
+                options.threads = threads
+                var found: [String] = []
+                let (bytes, s) = try CNABWriter(library: LayoutLibrary(), options: options).write(
+                    MemorySource(jsonl), file: "in.jsonl", diagnostics: DiagnosticSink { found.append(Self.describe($0)) })
+                #expect(s.lines == s.used + s.rejected + s.skipped)
+                outcomes.append(Outcome(bytes: bytes, summary: "\(s)", diagnostics: found))
+            }
+            #expect(outcomes[0] == outcomes[1] && outcomes[0] == outcomes[2], "header \(withHeader)")
+            // The file record's company is written in the títulos' records. Without one first,
+            // the 17 títulos before line 18's are refused for want of a beneficiário, and that
+            // one is the file's (no título has been written yet to make it come too late).
+            let written = String(decoding: outcomes[0].bytes, as: UTF8.self)
+            #expect(written.components(separatedBy: "11222333000181").count > 1_000)
+            #expect(outcomes[0].diagnostics.filter { $0.contains("company.document") }.count == (withHeader ? 0 : 17))
+        }
+    }
+
     static func legacy(_ jsonl: [UInt8], _ options: CNABWriteOptions) throws -> Outcome {
         var found: [String] = []
         let (bytes, s) = try LegacyCNABWriter(library: LayoutLibrary(), options: options).write(

@@ -1,0 +1,344 @@
+import FixedWidth
+import Foundation
+import Records
+
+/// A título checked and its records chosen before its place in the file is known: what the
+/// file's running state (batches, sequence numbers, counts and totals) needs of it. The checks
+/// and the choice depend on the título's own values only, and on the file record's bank and
+/// company when it gives none of its own (`takesBank`, `takesCompany`); so they run on any
+/// thread, and only the placing (`Session.title`) runs in input order.
+struct PreparedTitle {
+    /// Its records (in the preparer's `chosen`).
+    var count = 0
+    /// The face value the trailers total (nil: none that counts, `CNABWriter.centavos`).
+    var amount: Int? = nil
+    /// The input's `batch` number (a new one opens a batch).
+    var batch: Int? = nil
+    /// Whether it registers (código de movimento 01): a zero amount is then warned of.
+    var registers = false
+    /// It gives no bank, and takes the file record's (else --bank's).
+    var takesBank = false
+    /// Its records name the beneficiário, which it gives none of, and take the file record's.
+    var takesCompany = false
+}
+
+extension CNABWriter {
+    /// Checks the título in `tape` (resolved in `slots`) and chooses its records (into
+    /// `chosen`); leaves in `problems` why it cannot be written, as far as its own values say
+    /// (its fields' values are checked when they are encoded). `header` is the file record's
+    /// values; nil when they are not known yet (a worker thread): the título is then checked as
+    /// if the file record gave no bank or company, and `takesBank`/`takesCompany` say whether
+    /// that mattered.
+    func prepare(
+        _ tape: inout JSONTape, _ top: TopKeys, slots: SlotTable, header: JSONObject?, problems: inout [Problem], chosen: inout [Int],
+        present: inout [UInt64]
+    ) -> PreparedTitle {
+        var prepared = PreparedTitle()
+        // A título without a bank takes the file header's (else the options').
+        if top.bank < 0 {
+            prepared.takesBank = true
+            if bankPath >= 0 {
+                let at = tape.count
+                tape.append(header?["bank"] ?? .string(options.bank))
+                slots.resolve(tape, at, at: bankPath, trie: trie)
+            }
+        }
+        let view = slots.view
+        let start = records(present: view, tape: tape, into: &chosen, scratch: &present)
+        // A value of blanks (a due date "") is no value.
+        func missing(_ path: Int32) -> Bool {
+            guard path >= 0, view.isPresent(path) else { return true }
+            return CNABWriter.isBlank(tape, view.node(path))
+        }
+        // A detail record that names the beneficiário (CNAB 400: tipo and número de inscrição
+        // da empresa, 02-17) takes the file header's company when the título gives none of
+        // its own, as a batch header does (`openBatch`); without one anywhere, a remessa's
+        // título is refused below, not written with inscrição 00 and zeros the bank rejects.
+        if companyPath >= 0, chosen.contains(where: { namesCompany[$0] }),
+            !(companyPath + 1..<companyEnd).contains(where: { view.isPresent($0) })
+        {
+            prepared.takesCompany = true
+            if let company = header?["company"] {
+                let at = tape.count
+                tape.append(company)
+                slots.resolve(tape, at, at: companyPath, trie: trie)
+            }
+        }
+        if dueDateRequired[start], missing(dueDatePath) {
+            problems.append(
+                Problem(code: "write.required", message: "\(fieldName("due_date", in: chosen)) (due_date) is required", path: "due_date"))
+        }
+        prepared.registers = CNABWriter.registers(tape, view, codePath)
+        // The payer's mandatory fields, for a título registered (code 01, the layouts' default):
+        // a write-off or a change of due date names the título by its numbers only.
+        if !required.isEmpty, prepared.registers {
+            for (path, node) in required where missing(node) && chosen.contains(where: { plans[$0].paths.contains(path) }) {
+                problems.append(Problem(code: "write.required", message: "\(fieldName(path, in: chosen)) (\(path)) is required", path: path))
+            }
+        }
+        if options.direction == "remessa", companyDocumentPath >= 0, missing(companyDocumentPath),
+            chosen.contains(where: { namesCompany[$0] && plans[$0].paths.contains("company.document") })
+        {
+            problems.append(
+                Problem(
+                    code: "write.required",
+                    message: "\(fieldName("company.document", in: chosen)) (company.document) is required: "
+                        + "give the beneficiário's company in the file record or the título",
+                    path: "company.document"))
+        }
+        // A título of another bank than the file's: its records would carry a bank code the
+        // file is not (one parsed from another bank's file keeps its bank).
+        // (A value that is no bank code at all is left to its field's own check.)
+        // (Compared as bytes: no String made per título.)
+        if top.bank >= 0, tape.nodes[top.bank].kind == .string, case let given = tape.bytes(top.bank), given.count == 3,
+            given.allSatisfy({ $0 &- 48 < 10 }), !given.elementsEqual(options.bank.utf8)
+        {
+            problems.append(
+                Problem(
+                    code: "write.bank",
+                    message: "the título's bank is \(tape.string(top.bank)), the remessa is bank \(options.bank)'s (--bank): "
+                        + "a remessa carries one bank's títulos (leave bank out to take the file's)",
+                    node: top.bank, path: "bank"))
+        }
+        let amountPresent = (amountPath >= 0 && view.isPresent(amountPath)) || (facePath >= 0 && view.isPresent(facePath))
+        if !amountPresent, chosen.contains(where: { hasAmount[$0] }) {
+            problems.append(Problem(code: "write.required", message: "the título's amount (amount_cents) is required"))
+        }
+        prepared.count = chosen.count
+        prepared.amount = CNABWriter.centavos(tape, top.amount >= 0 ? top.amount : top.face)
+        prepared.batch = batchHeader != nil ? CNABWriter.intValue(tape, top.batch) : nil
+        return prepared
+    }
+
+    /// Whether a string value is all blanks (a due date "" is no value).
+    static func isBlank(_ tape: JSONTape, _ node: Int) -> Bool {
+        let n = tape.nodes[node]
+        guard n.kind == .string else { return false }
+        return tape.text.withUnsafeBufferPointer { text in
+            UnsafeBufferPointer(rebasing: text[Int(n.offset)..<Int(n.offset) + Int(n.count)]).allSatisfy { $0 == 0x20 }
+        }
+    }
+
+    /// Whether the código de movimento is 01 (a registration) as its numeric field writes it:
+    /// absent (the layouts' default), 1, "1" or "01".
+    static func registers(_ tape: JSONTape, _ view: SlotView, _ path: Int32) -> Bool {
+        guard path >= 0, view.isPresent(path) else { return true }
+        let node = view.node(path)
+        switch tape.nodes[node].kind {
+        case .integer: return tape.nodes[node].value == 1
+        case .string:
+            let digits = tape.bytes(node).drop { $0 == 0x30 }
+            return digits.elementsEqual("1".utf8)
+        default: return false
+        }
+    }
+
+    /// Per record: its groups numbered by the file as it is written (`_batch`, `_sequence`),
+    /// which a record encoded ahead of its place gets again once placed.
+    static func numberedGroups(_ programs: [RecordProgram]) -> [[Int]] {
+        programs.map { program in program.ops.indices.filter { program.ops[$0].source == .batch || program.ops[$0].source == .sequence } }
+    }
+}
+
+// MARK: - Títulos prepared on worker threads
+
+/// Input lines read together, and what the workers made of them: each line's tape, and for a
+/// título that could be made ahead, its records encoded (numbered 0 until placed).
+final class WriteChunk: PoolJob, @unchecked Sendable {
+    /// A título made ahead: its prepared facts, and where its records, bytes and counted paths lie.
+    struct Ready {
+        var title: PreparedTitle
+        var chosen: Range<Int>
+        var bytes: Int
+        var cuts: Range<Int>
+        var blanked: Range<Int>
+    }
+
+    var raw: [UInt8] = []
+    var rawEnds: [Int] = []
+    var numbers: [Int] = []
+    var cut: [Bool] = []
+    var count = 0
+    var tapes: [JSONTape] = []
+    var parsed: [Bool] = []
+    /// Per line: its index in `ready`, or -1 (the line is added the long way, on the caller's thread).
+    var readyIndex: [Int32] = []
+    var ready: [Ready] = []
+    var chosen: [Int] = []
+    var bytes = ByteBuffer(capacity: 64 << 10)
+    var cuts: [Int32] = []
+    var blanked: [Int32] = []
+
+    static let lines = 512
+    static let rawBytes = 1 << 20
+    /// A tape grown past this (a very long line) is dropped after use rather than kept.
+    static let largestKeptTape = 1 << 16
+
+    deinit { bytes.deallocate() }
+
+    var isFull: Bool { count == Self.lines || raw.count >= Self.rawBytes }
+
+    func append(_ line: UnsafeBufferPointer<UInt8>, number: Int, cut: Bool) {
+        raw.append(contentsOf: line)
+        rawEnds.append(raw.count)
+        numbers.append(number)
+        self.cut.append(cut)
+        count += 1
+    }
+
+    /// The raw bytes of line `k`.
+    func raw(_ k: Int) -> ArraySlice<UInt8> { raw[(k == 0 ? 0 : rawEnds[k - 1])..<rawEnds[k]] }
+
+    func reset() {
+        for k in 0..<min(count, tapes.count) where tapes[k].nodes.count > Self.largestKeptTape { tapes[k] = JSONTape() }
+        count = 0
+        raw.removeAll(keepingCapacity: true)
+        rawEnds.removeAll(keepingCapacity: true)
+        numbers.removeAll(keepingCapacity: true)
+        cut.removeAll(keepingCapacity: true)
+        parsed.removeAll(keepingCapacity: true)
+        readyIndex.removeAll(keepingCapacity: true)
+        ready.removeAll(keepingCapacity: true)
+        chosen.removeAll(keepingCapacity: true)
+        bytes.removeAll()
+        cuts.removeAll(keepingCapacity: true)
+        blanked.removeAll(keepingCapacity: true)
+        requeue()
+    }
+}
+
+/// A worker thread's scratch for preparing títulos.
+struct TitleWorker {
+    let writer: CNABWriter
+    let slots: SlotTable
+    var encoder = RecordEncoder()
+    var chosen: [Int] = []
+    var present: [UInt64] = []
+    /// The `record` value of the records made ahead: "title" (a remessa's) or "event" (a retorno's).
+    let kind: [UInt8]
+
+    init(_ writer: CNABWriter) {
+        self.writer = writer
+        slots = SlotTable(count: writer.trie.paths.count, trie: writer.trie)
+        kind = Array((writer.options.direction == "remessa" ? "title" : "event").utf8)
+    }
+
+    /// Parses the chunk's lines and makes ahead the títulos that can be: those whose checks
+    /// and fields find no problem (a título with one is added the long way, which says it).
+    mutating func work(_ chunk: WriteChunk) {
+        while chunk.tapes.count < chunk.count { chunk.tapes.append(JSONTape()) }
+        let length = writer.layout.recordLength
+        let stride = length + 2
+        chunk.raw.withUnsafeBufferPointer { raw in
+            for k in 0..<chunk.count {
+                let line = UnsafeBufferPointer(rebasing: raw[(k == 0 ? 0 : chunk.rawEnds[k - 1])..<chunk.rawEnds[k]])
+                let parsed =
+                    !chunk.cut[k] && !line.isEmpty && JSONReader.parseRecord(line, into: &chunk.tapes[k]) && chunk.tapes[k].nodes[0].kind == .object
+                chunk.parsed.append(parsed)
+                chunk.readyIndex.append(-1)
+                guard parsed else { continue }
+                slots.begin()
+                slots.resolve(chunk.tapes[k], 0, at: 0, trie: writer.trie)
+                let top = slots.top
+                guard top.record >= 0, isKind(chunk.tapes[k], top.record) else { continue }
+                encoder.problems.removeAll(keepingCapacity: true)
+                let title = writer.prepare(
+                    &chunk.tapes[k], top, slots: slots, header: nil, problems: &encoder.problems, chosen: &chosen, present: &present)
+                guard encoder.problems.isEmpty else { continue }
+                let at = chunk.bytes.count
+                chunk.bytes.reserve(title.count * stride)
+                encoder.cuts.removeAll(keepingCapacity: true)
+                encoder.blanked.removeAll(keepingCapacity: true)
+                for (j, r) in chosen.enumerated() {
+                    let dst = chunk.bytes.base + at + j * stride
+                    dst.update(repeating: 0x20, count: length)
+                    dst[length] = 0x0D
+                    dst[length + 1] = 0x0A
+                    // Numbered once placed (`Session.renumber`).
+                    encoder.encode(writer.programs[r], RecordEncoder.Numbers(batch: 0, sequence: 0), into: dst, chunk.tapes[k], slots.view)
+                }
+                guard encoder.problems.isEmpty else { continue }
+                chunk.bytes.count = at + title.count * stride
+                let c = chunk.chosen.count, u = chunk.cuts.count, b = chunk.blanked.count
+                chunk.chosen.append(contentsOf: chosen)
+                chunk.cuts.append(contentsOf: encoder.cuts)
+                chunk.blanked.append(contentsOf: encoder.blanked)
+                chunk.readyIndex[k] = Int32(chunk.ready.count)
+                chunk.ready.append(
+                    WriteChunk.Ready(
+                        title: title, chosen: c..<chunk.chosen.count, bytes: at, cuts: u..<chunk.cuts.count, blanked: b..<chunk.blanked.count))
+            }
+        }
+    }
+
+    func isKind(_ tape: JSONTape, _ node: Int) -> Bool {
+        tape.nodes[node].kind == .string && tape.bytes(node).elementsEqual(kind)
+    }
+}
+
+extension CNABWriter {
+    /// Reads JSONL lines from `source` in chunks that worker threads parse and make títulos of
+    /// ahead, and adds them to `session` in input order (`threads` in all, the caller's
+    /// included: it reads, places and writes, and works while it waits). What is written and
+    /// said is the same as adding each line in turn.
+    func writeChunked(_ source: ByteSource, into session: Session, threads: Int) throws {
+        let pool = WorkerPool<WriteChunk, TitleWorker>(threads: threads - 1, state: { TitleWorker(self) }) { chunk, worker in
+            worker.work(chunk)
+        }
+        defer { pool.stop() }
+        var helper = TitleWorker(self)
+        var pending: [WriteChunk] = []
+        var spares: [WriteChunk] = []
+        var current = WriteChunk()
+        func take(all: Bool) throws {
+            while !pending.isEmpty && (all || pending.count > 2 * threads) {
+                let chunk = pending.removeFirst()
+                pool.wait(chunk, &helper)
+                for k in 0..<chunk.count { try session.add(chunk, k) }
+                chunk.reset()
+                spares.append(chunk)
+            }
+        }
+        func submit() {
+            guard current.count > 0 else { return }
+            pool.submit(current)
+            pending.append(current)
+            current = spares.popLast() ?? WriteChunk()
+        }
+        var reader = LineReader(source, maxLineLength: LineReader.maxJSONLLineLength)
+        defer { reader.close() }
+        // The session's own errors (a header that cannot be written, the output failing) stop
+        // the reading; a read error first lets the lines read before it be written, as when
+        // adding them in turn.
+        var failure: (any Error)? = nil
+        do {
+            try reader.forEachLine { bytes, number, cut in
+                current.append(CNABWriter.trimmed(bytes), number: number, cut: cut)
+                guard current.isFull else { return true }
+                submit()
+                do {
+                    try take(all: false)
+                } catch {
+                    failure = error
+                    return false
+                }
+                return true
+            }
+        } catch {
+            if let failure { throw failure }
+            submit()
+            try take(all: true)
+            throw error
+        }
+        if let failure { throw failure }
+        submit()
+        try take(all: true)
+    }
+
+    /// A line without its trailing CR, blanks and tabs.
+    static func trimmed(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        var hi = bytes.count
+        while hi > 0, bytes[hi - 1] == 0x0D || bytes[hi - 1] == 0x20 || bytes[hi - 1] == 0x09 { hi -= 1 }
+        return UnsafeBufferPointer(rebasing: bytes[0..<hi])
+    }
+}
