@@ -326,6 +326,9 @@ public struct CNABWriter {
         trailerRepeats = plans[trailer].pathList.filter { $0 != "bank" && plans[header].paths.contains($0) }
     }
 
+    /// 10⁰ … 10¹⁸.
+    static let powersOfTen: [Int] = (0...18).map { k in (0..<k).reduce(1) { p, _ in p * 10 } }
+
     /// The value at a dotted output path of `object`: a member named by the whole path, else
     /// the path's keys through nested objects.
     static func value(_ object: JSONObject, at path: String) -> JSONValue? {
@@ -468,8 +471,10 @@ public struct CNABWriter {
         var encoder = RecordEncoder()
         var chosen: [Int] = []
         var present: [UInt64] = []
-        /// The records of a título made ahead (`chosen` keeps the choice of the last one chosen here).
+        /// The records of a título made ahead (`chosen` keeps the choice of the last one chosen
+        /// here), and its line, parsed only when a batch is opened with its values.
         var readyChosen: [Int] = []
+        var readyLine: ArraySlice<UInt8>? = nil
         /// The problems of a batch header opened for the título being written from its values,
         /// and the título's line.
         var batchProblems: [Problem] = []
@@ -520,12 +525,6 @@ public struct CNABWriter {
             try add(parsed: tape.nodes[0].kind == .object, number, blank: false, cut: false) { tape.value(at: 0).object?.jsonBytes ?? [] }
         }
 
-        /// Takes one line parsed ahead (its tape swapped with the session's).
-        func add(tape record: inout JSONTape, parsed: Bool, number: Int, cut: Bool, raw: ArraySlice<UInt8>) throws {
-            swap(&tape, &record)
-            try add(parsed: parsed, number, blank: raw.isEmpty, cut: cut) { Array(raw) }
-        }
-
         /// Takes one JSONL line (without its line end).
         func add(line: UnsafeBufferPointer<UInt8>, number: Int, cut: Bool) throws {
             let parsed = !cut && !line.isEmpty && JSONReader.parseRecord(line, into: &tape) && tape.nodes[0].kind == .object
@@ -533,20 +532,22 @@ public struct CNABWriter {
         }
 
         /// Takes line `k` of a chunk the worker threads have read: a título they made ahead is
-        /// placed (unless it takes a bank or company the file record has since given: it is
-        /// then added as any other line is, from its tape).
+        /// placed (unless it takes a bank or company the file record has since given); any other
+        /// line is added as when read here.
         func add(_ chunk: WriteChunk, _ k: Int) throws {
             let index = Int(chunk.readyIndex[k])
             guard index >= 0, case let ready = chunk.ready[index],
                 !(ready.title.takesBank && state.header["bank"] != nil), !(ready.title.takesCompany && state.header["company"] != nil)
             else {
-                return try add(tape: &chunk.tapes[k], parsed: chunk.parsed[k], number: chunk.numbers[k], cut: chunk.cut[k], raw: chunk.raw(k))
+                return try chunk.raw.withUnsafeBufferPointer { raw in
+                    try add(line: UnsafeBufferPointer(rebasing: raw[chunk.range(k)]), number: chunk.numbers[k], cut: chunk.cut[k])
+                }
             }
             try flush(atLeast: 256 << 10)
             summary.lines += 1
-            swap(&tape, &chunk.tapes[k])
-            defer { swap(&tape, &chunk.tapes[k]) }
-            try title(TopKeys(), chunk.numbers[k], raw: { Array(chunk.raw(k)) }, ready: ready, in: chunk)
+            readyLine = chunk.raw[chunk.range(k)]
+            defer { readyLine = nil }
+            try title(TopKeys(), chunk.numbers[k], raw: { Array(chunk.raw[chunk.range(k)]) }, ready: ready, in: chunk)
         }
 
         /// The input record (in `tape` when `parsed`).
@@ -760,6 +761,9 @@ public struct CNABWriter {
             batchProblems.removeAll()
             if close { closeBatch() }
             if open {
+                if let line = readyLine {
+                    _ = line.withUnsafeBufferPointer { JSONReader.parseRecord($0, into: &tape) }
+                }
                 var values = tape.value(at: 0).object!
                 if let bank { values["bank"] = bank }
                 try openBatch(from: values)
@@ -1038,11 +1042,21 @@ public struct CNABWriter {
         /// in place.)
         func renumber(_ r: Int, _ dst: UnsafeMutablePointer<UInt8>) {
             let numbers = numbers(r)
-            let program = writer.programs[r]
-            program.spots.withUnsafeBufferPointer { spots in
-                for g in writer.numbered[r] {
-                    let op = program.ops[g]
-                    guard let n = op.source == .batch ? numbers.batch : numbers.sequence else { continue }
+            for g in writer.numbered[r] {
+                let op = writer.programs[r].ops[g]
+                guard let n = op.source == .batch ? numbers.batch : numbers.sequence else { continue }
+                // Right-aligned digits, zero-filled, as `putNumber` writes a number that fits;
+                // anything else goes its way.
+                if op.plainNumeric, n >= 0, n < CNABWriter.powersOfTen[min(Int(op.length), 18)] {
+                    var v = n
+                    for k in stride(from: Int(op.start + op.length) - 1, through: Int(op.start), by: -1) {
+                        dst[k] = UInt8(truncatingIfNeeded: 48 + v % 10)
+                        v /= 10
+                    }
+                    continue
+                }
+                let program = writer.programs[r]
+                program.spots.withUnsafeBufferPointer { spots in
                     let before = encoder.problems.count
                     encoder.putNumber(Int64(n), op, g, program, dst, spots)
                     if encoder.problems.count > before { encoder.stamp(-1, program.infos[g].to, from: before) }
@@ -1064,17 +1078,19 @@ public struct CNABWriter {
         for (c, check) in selectorChecks.enumerated() where c < 64 {
             let node = view.node(check.node)
             guard node >= 0 else { continue }
-            let value = tape.bytes(node)
-            if !check.values.contains(where: { $0.elementsEqual(value) }) { failing |= 1 << UInt64(c) }
+            if !check.values.contains(where: { tape.bytesEqual(node, $0) }) { failing |= 1 << UInt64(c) }
         }
         // A value of blanks, or an enum's "none", is no value to write a record for.
         func hasValue(_ path: Int32) -> Bool {
             let node = view.node(path)
             guard tape.nodes[node].kind == .string else { return true }
-            let bytes = tape.bytes(node)
-            if bytes.allSatisfy({ $0 == 0x20 }) { return false }
-            let none = noneValues[Int(path)]
-            return none.isEmpty || !none.contains { $0.elementsEqual(bytes) }
+            return tape.withBytes(node) { bytes in
+                if bytes.allSatisfy({ $0 == 0x20 }) { return false }
+                return noneValues.withUnsafeBufferPointer { noneValues in
+                    let none = noneValues[Int(path)]
+                    return none.isEmpty || !none.contains { $0.elementsEqual(bytes) }
+                }
+            }
         }
         var same = !chosen.isEmpty && present[words + 1] == failing
         present[words + 1] = failing

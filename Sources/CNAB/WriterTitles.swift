@@ -90,8 +90,8 @@ extension CNABWriter {
         // file is not (one parsed from another bank's file keeps its bank).
         // (A value that is no bank code at all is left to its field's own check.)
         // (Compared as bytes: no String made per título.)
-        if top.bank >= 0, tape.nodes[top.bank].kind == .string, case let given = tape.bytes(top.bank), given.count == 3,
-            given.allSatisfy({ $0 &- 48 < 10 }), !given.elementsEqual(options.bank.utf8)
+        if top.bank >= 0, tape.nodes[top.bank].kind == .string,
+            tape.withBytes(top.bank, { $0.count == 3 && $0.allSatisfy { $0 &- 48 < 10 } }), !tape.bytesEqual(top.bank, options.bank.utf8)
         {
             problems.append(
                 Problem(
@@ -127,8 +127,7 @@ extension CNABWriter {
         switch tape.nodes[node].kind {
         case .integer: return tape.nodes[node].value == 1
         case .string:
-            let digits = tape.bytes(node).drop { $0 == 0x30 }
-            return digits.elementsEqual("1".utf8)
+            return tape.withBytes(node) { $0.drop { $0 == 0x30 }.elementsEqual(CollectionOfOne(0x31)) }
         default: return false
         }
     }
@@ -142,8 +141,9 @@ extension CNABWriter {
 
 // MARK: - Títulos prepared on worker threads
 
-/// Input lines read together, and what the workers made of them: each line's tape, and for a
-/// título that could be made ahead, its records encoded (numbered 0 until placed).
+/// Input lines read together, and what the workers made of them: for each título that could be
+/// made ahead, its records encoded (numbered 0 until placed). The other lines are parsed again
+/// on the caller's thread and added the long way (file and batch records, refusals: few).
 final class WriteChunk: PoolJob, @unchecked Sendable {
     /// A título made ahead: its prepared facts, and where its records, bytes and counted paths lie.
     struct Ready {
@@ -159,8 +159,6 @@ final class WriteChunk: PoolJob, @unchecked Sendable {
     var numbers: [Int] = []
     var cut: [Bool] = []
     var count = 0
-    var tapes: [JSONTape] = []
-    var parsed: [Bool] = []
     /// Per line: its index in `ready`, or -1 (the line is added the long way, on the caller's thread).
     var readyIndex: [Int32] = []
     var ready: [Ready] = []
@@ -171,9 +169,6 @@ final class WriteChunk: PoolJob, @unchecked Sendable {
 
     static let lines = 512
     static let rawBytes = 1 << 20
-    /// A tape grown past this (a very long line) is dropped after use rather than kept.
-    static let largestKeptTape = 1 << 16
-
     deinit { bytes.deallocate() }
 
     var isFull: Bool { count == Self.lines || raw.count >= Self.rawBytes }
@@ -186,17 +181,15 @@ final class WriteChunk: PoolJob, @unchecked Sendable {
         count += 1
     }
 
-    /// The raw bytes of line `k`.
-    func raw(_ k: Int) -> ArraySlice<UInt8> { raw[(k == 0 ? 0 : rawEnds[k - 1])..<rawEnds[k]] }
+    /// Where line `k` lies in `raw`.
+    func range(_ k: Int) -> Range<Int> { (k == 0 ? 0 : rawEnds[k - 1])..<rawEnds[k] }
 
     func reset() {
-        for k in 0..<min(count, tapes.count) where tapes[k].nodes.count > Self.largestKeptTape { tapes[k] = JSONTape() }
         count = 0
         raw.removeAll(keepingCapacity: true)
         rawEnds.removeAll(keepingCapacity: true)
         numbers.removeAll(keepingCapacity: true)
         cut.removeAll(keepingCapacity: true)
-        parsed.removeAll(keepingCapacity: true)
         readyIndex.removeAll(keepingCapacity: true)
         ready.removeAll(keepingCapacity: true)
         chosen.removeAll(keepingCapacity: true)
@@ -211,6 +204,7 @@ final class WriteChunk: PoolJob, @unchecked Sendable {
 struct TitleWorker {
     let writer: CNABWriter
     let slots: SlotTable
+    var tape = JSONTape()
     var encoder = RecordEncoder()
     var chosen: [Int] = []
     var present: [UInt64] = []
@@ -226,24 +220,34 @@ struct TitleWorker {
     /// Parses the chunk's lines and makes ahead the títulos that can be: those whose checks
     /// and fields find no problem (a título with one is added the long way, which says it).
     mutating func work(_ chunk: WriteChunk) {
-        while chunk.tapes.count < chunk.count { chunk.tapes.append(JSONTape()) }
+        // The scratch in locals while the chunk is done: no copy of the worker per título.
+        let writer = self.writer, slots = self.slots, kind = self.kind
+        var tape = JSONTape(), encoder = RecordEncoder(), chosen: [Int] = [], present: [UInt64] = []
+        swap(&tape, &self.tape)
+        swap(&encoder, &self.encoder)
+        swap(&chosen, &self.chosen)
+        swap(&present, &self.present)
+        defer {
+            swap(&tape, &self.tape)
+            swap(&encoder, &self.encoder)
+            swap(&chosen, &self.chosen)
+            swap(&present, &self.present)
+        }
         let length = writer.layout.recordLength
         let stride = length + 2
         chunk.raw.withUnsafeBufferPointer { raw in
             for k in 0..<chunk.count {
-                let line = UnsafeBufferPointer(rebasing: raw[(k == 0 ? 0 : chunk.rawEnds[k - 1])..<chunk.rawEnds[k]])
-                let parsed =
-                    !chunk.cut[k] && !line.isEmpty && JSONReader.parseRecord(line, into: &chunk.tapes[k]) && chunk.tapes[k].nodes[0].kind == .object
-                chunk.parsed.append(parsed)
+                let line = UnsafeBufferPointer(rebasing: raw[chunk.range(k)])
                 chunk.readyIndex.append(-1)
-                guard parsed else { continue }
+                guard !chunk.cut[k], !line.isEmpty, JSONReader.parseRecord(line, into: &tape), tape.nodes[0].kind == .object else { continue }
+                if tape.nodes.count > 1 << 16 { tape = JSONTape() }  // not kept after a very long line
                 slots.begin()
-                slots.resolve(chunk.tapes[k], 0, at: 0, trie: writer.trie)
+                slots.resolve(tape, 0, at: 0, trie: writer.trie)
                 let top = slots.top
-                guard top.record >= 0, isKind(chunk.tapes[k], top.record) else { continue }
+                guard top.record >= 0, tape.nodes[top.record].kind == .string, tape.bytesEqual(top.record, kind) else { continue }
                 encoder.problems.removeAll(keepingCapacity: true)
                 let title = writer.prepare(
-                    &chunk.tapes[k], top, slots: slots, header: nil, problems: &encoder.problems, chosen: &chosen, present: &present)
+                    &tape, top, slots: slots, header: nil, problems: &encoder.problems, chosen: &chosen, present: &present)
                 guard encoder.problems.isEmpty else { continue }
                 let at = chunk.bytes.count
                 chunk.bytes.reserve(title.count * stride)
@@ -255,7 +259,7 @@ struct TitleWorker {
                     dst[length] = 0x0D
                     dst[length + 1] = 0x0A
                     // Numbered once placed (`Session.renumber`).
-                    encoder.encode(writer.programs[r], RecordEncoder.Numbers(batch: 0, sequence: 0), into: dst, chunk.tapes[k], slots.view)
+                    encoder.encode(writer.programs[r], RecordEncoder.Numbers(batch: 0, sequence: 0), into: dst, tape, slots.view)
                 }
                 guard encoder.problems.isEmpty else { continue }
                 chunk.bytes.count = at + title.count * stride
@@ -271,9 +275,6 @@ struct TitleWorker {
         }
     }
 
-    func isKind(_ tape: JSONTape, _ node: Int) -> Bool {
-        tape.nodes[node].kind == .string && tape.bytes(node).elementsEqual(kind)
-    }
 }
 
 extension CNABWriter {

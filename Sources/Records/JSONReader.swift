@@ -172,6 +172,22 @@ public struct JSONTape: Sendable {
         return text[Int(node.offset)..<Int(node.offset) + Int(node.count)]
     }
 
+    /// A string node's bytes (also a number node's literal) as a buffer, for hot paths: no
+    /// slice of the storage is made (and retained).
+    @inlinable
+    public func withBytes<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        let node = nodes[index]
+        return try text.withUnsafeBufferPointer { text in
+            try body(UnsafeBufferPointer(start: text.baseAddress! + Int(node.offset), count: Int(node.count)))
+        }
+    }
+
+    /// Whether a string node's bytes (a number node's literal) are `other`'s.
+    @inlinable
+    public func bytesEqual<C: Collection>(_ index: Int, _ other: C) -> Bool where C.Element == UInt8 {
+        withBytes(index) { $0.elementsEqual(other) }
+    }
+
     /// A string node's text.
     public func string(_ index: Int) -> String {
         String(decoding: bytes(index), as: UTF8.self)
