@@ -57,7 +57,7 @@ import Testing
         return outcomes[0]
     }
 
-    @Test("many lines (several batches parsed ahead): the same file with one thread or two")
+    @Test("many lines (several chunks made ahead): the same file with one thread or two")
     func manyLines() throws {
         let lines = try WriterTests.parse(WriterTests.bytes("Fixtures/samples/REMESSA-240.rem")).lines
         let titles = lines.filter { $0.starts(with: Array("{\"record\":\"title\"".utf8)) }
