@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark `troca cnab check` and `troca cnab parse` against `cat` on synthetic CNAB 240 retornos.
 #
-# usage: scripts/bench.sh [--quick] [--no-build] [--verify] [--strict] [--write N] [--boleto N] [--import N] [--watch N] [--letters N]
-#                        [--reconcile] [--skip-cnab]
+# usage: scripts/bench.sh [--quick] [--no-build] [--verify] [--strict] [--write N] [--banks N] [--boleto N] [--import N]
+#                        [--watch N] [--letters N] [--reconcile] [--skip-cnab]
 #
 #   --quick     only the 100,000-título file (skip the 1,000,000-título one, ~484 MB)
 #   --no-build  do not run `swift build -c release --static-swift-stdlib` first
@@ -13,6 +13,11 @@
 #               of one made by gen-cnab240.py, parsed untimed) and a Bradesco 400 one (the 400
 #               sample's títulos repeated); then
 #               `cnab simulate` of the 240 remessa and `cnab parse` of the simulated retorno
+#   --banks N   also, for every bank and format with sample files (Fixtures/samples/cnabFFF/BBB):
+#               a remessa of N títulos written with its layout (the sample's títulos repeated;
+#               cnab write timed against `cat` of the file, target <= 12x), simulated into a
+#               retorno of its layout (untimed), and that retorno timed through `cnab check` and
+#               `cnab parse` against `cat` (the foundation targets: <= 4x, <= 10x, RSS <= 64 MiB)
 #   --boleto N  also time `troca boleto make` of N JSONL títulos (scripts/gen-titles.py) against
 #               `cat` of the same input in the same run: titles/s (target >= 500,000) and ratio
 #   --import N  also time `troca import titles --map maps/titulos.json` of an N-row titles CSV
@@ -51,9 +56,13 @@ set -euo pipefail
 
 usage() { sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; }
 
-quick=0 build=1 verify=0 strict=0 write=0 boleto=0 import=0 watch=0 letters=0 cnab=1 reconcile=0
-expect_write=0 expect_boleto=0 expect_import=0 expect_watch=0 expect_letters=0
+quick=0 build=1 verify=0 strict=0 write=0 banks=0 boleto=0 import=0 watch=0 letters=0 cnab=1 reconcile=0
+expect_write=0 expect_banks=0 expect_boleto=0 expect_import=0 expect_watch=0 expect_letters=0
 for arg in "$@"; do
+  if (( expect_banks )); then
+    [[ "$arg" =~ ^[1-9][0-9]*$ ]] || { echo "bench.sh: --banks takes a number of títulos" >&2; exit 64; }
+    banks=$arg; expect_banks=0; continue
+  fi
   if (( expect_watch )); then
     [[ "$arg" =~ ^[1-9][0-9]*$ ]] || { echo "bench.sh: --watch takes a number of files" >&2; exit 64; }
     watch=$arg; expect_watch=0; continue
@@ -76,6 +85,7 @@ for arg in "$@"; do
   fi
   case "$arg" in
     --write) expect_write=1 ;;
+    --banks) expect_banks=1 ;;
     --boleto) expect_boleto=1 ;;
     --import) expect_import=1 ;;
     --watch) expect_watch=1 ;;
@@ -341,6 +351,61 @@ for line in open(rows):
         print("%-16s %8.1f %6.3f %7.3f %10s %8.1f" % ("simulate " + str(n), size / 1e6, cat, sim, "%.0fx" % (sim / max(cat, 1e-6)), srss))
         print("%-16s %8.1f %6.3f %7.3f %10s %8.1f" % ("parse simulated", size / 1e6, cat, parse, "%.1fx" % (parse / max(cat, 1e-6)), prss))
 PY
+fi
+
+# --- every bank's layouts (optional) -------------------------------------------------------
+if (( banks )); then
+  echo "== measuring every bank's layouts: $banks títulos each (best of $RUNS)" >&2
+  brows="$scratch/bank-rows"
+  : >"$brows"
+  for sample in "$ROOT"/Fixtures/samples/cnab240/*/remessa.rem "$ROOT"/Fixtures/samples/cnab400/*/remessa.rem; do
+    [[ -f "$sample" ]] || continue
+    bank=$(basename "$(dirname "$sample")"); fmt=$(basename "$(dirname "$(dirname "$sample")")"); fmt=${fmt#cnab}
+    titles="$dir/bank-$fmt-$bank-$banks.jsonl"
+    rem="$dir/bank-$fmt-$bank-$banks.rem"
+    ret="$dir/bank-$fmt-$bank-$banks.ret"
+    # The sample's títulos repeated to N lines, with its file record first (untimed).
+    "$TROCA" cnab parse "$sample" 2>/dev/null \
+      | python3 -c 'import sys
+n = int(sys.argv[1])
+lines = sys.stdin.readlines()
+head = [l for l in lines if l.startswith("{\"record\":\"file\",\"part\":\"header\"")][:1]
+t = [l for l in lines if l.startswith("{\"record\":\"title\"")]
+sys.stdout.write("".join(head + [t[k % len(t)] for k in range(n)]))' "$banks" >"$titles"
+    measure write "$titles" "$TROCA" cnab write --bank "$bank" --format "$fmt" --date 2026-01-01 --time 00:00:00 "$titles" --output "$rem"; w_r=$REPLY
+    measure cat "$rem" cat "$rem"; wc_r=$REPLY
+    "$TROCA" cnab simulate "$rem" --date 2026-02-01 --seed 1 --output "$ret" 2>/dev/null || true
+    cat "$ret" >/dev/null
+    measure cat "$ret" cat "$ret"; c_r=$REPLY
+    measure check "$ret" "$TROCA" cnab check "$ret"; k_r=$REPLY
+    measure parse "$ret" "$TROCA" cnab parse "$ret"; p_r=$REPLY
+    echo "$fmt $bank $(stat -c %s "$rem" 2>/dev/null || echo 0) $wc_r $w_r $(stat -c %s "$ret" 2>/dev/null || echo 0) $c_r $k_r $p_r" >>"$brows"
+  done
+  set +e
+  python3 - "$brows" "$banks" <<'PY'
+import sys
+n = int(sys.argv[2])
+missed = 0
+print()
+print("every bank's layouts, %d títulos each: remessa written, then its simulated retorno checked and parsed" % n)
+print("%-9s %7s %8s %7s %10s %10s %7s %8s %8s %8s" % (
+    "bank", "rem MB", "write s", "w/cat", "ret MB", "check/cat", "parse/cat", "parse s", "chk MiB", "par MiB"))
+for line in open(sys.argv[1]):
+    f = line.split()
+    fmt, bank, rsize = f[0], f[1], int(f[2])
+    wcat, write, wrc = float(f[3]), float(f[6]), f[8]
+    size, cat, check, krss, krc, parse, prss, prc = int(f[9]), float(f[10]), float(f[13]), int(f[14]), f[15], float(f[16]), int(f[17]), f[18]
+    w, k, p = write / max(wcat, 1e-6), check / max(cat, 1e-6), parse / max(cat, 1e-6)
+    ok = k <= 4 and p <= 10 and krss / 1024 <= 64 and prss / 1024 <= 64 and krc == prc == "0"
+    missed += 0 if ok else 1
+    print("%-9s %7.1f %8.3f %6.0fx %10.1f %9.1fx %9.1fx %8.3f %8.1f %8.1f %s" % (
+        "%s %s" % (bank, fmt), rsize / 1e6, write, w, size / 1e6, k, p, parse, krss / 1024, prss / 1024,
+        ("ok" if ok else "MISSED") + ("" if wrc == "0" else " (write exit %s)" % wrc)))
+print("targets: check <= 4x, parse <= 10x cat of the retorno, RSS <= 64 MiB (the foundation's); write <= 12x cat of the remessa")
+sys.exit(1 if missed else 0)
+PY
+  (( $? == 0 )) || status=1
+  set -e
 fi
 
 # --- boletos (optional) -------------------------------------------------------------------
