@@ -139,7 +139,7 @@ enum Filters {
     }
 
     /// The date of `YYYY-MM-DD` bytes, as `CivilDate(iso:)` reads it, without a `String`.
-    static func civilDate(_ b: ArraySlice<UInt8>) -> CivilDate? {
+    static func civilDate<C: RandomAccessCollection<UInt8>>(_ b: C) -> CivilDate? where C.Index == Int {
         let s = b.startIndex
         guard b.count == 10, b[s + 4] == UInt8(ascii: "-"), b[s + 7] == UInt8(ascii: "-"),
             let y = Digits.value(b[s..<(s + 4)]), let m = Digits.value(b[(s + 5)..<(s + 7)]), let d = Digits.value(b[(s + 8)..<(s + 10)])

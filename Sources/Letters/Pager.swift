@@ -194,6 +194,12 @@ public enum Pager {
         while end > lo, b[end - 1] == 0x20 { end -= 1 }
         var rest = lo
         while rest < end {
+            // No more bytes than the width: no more characters either, the rest is one piece
+            // (most lines of a letter), found without counting.
+            if end - rest <= width {
+                pieces.append(rest..<end)
+                return
+            }
             // The byte index after `width` characters, or `end` when the rest is no longer.
             var chars = 0
             var cut = rest

@@ -121,6 +121,20 @@ public struct Template: Sendable {
         var keySpans: [Range<Int>] = []
         /// Which placeholders are `{{statement}}`.
         var isStatement: [Bool] = []
+        /// What rendering a placeholder needs to know of it, without copying it (its path,
+        /// filters and text are arrays and strings: copying one retains them).
+        var info: [Info] = []
+
+        /// A placeholder's scope, whether it may be missing, and what its last filter draws.
+        struct Info: Sendable {
+            var up: Int
+            var optional: Bool
+            var isStatement: Bool
+            /// No filter: the value as it is.
+            var plain: Bool
+            var bars: Bool
+            var qr: Bool
+        }
 
         init(_ nodes: [Node]) { add(nodes) }
 
@@ -150,6 +164,10 @@ public struct Template: Sendable {
             }
             keySpans.append(first..<spans.count)
             isStatement.append(p.path == Template.statementPath)
+            info.append(
+                Info(
+                    up: p.up, optional: p.optional, isStatement: p.path == Template.statementPath, plain: p.filters.isEmpty,
+                    bars: p.filters.last == .bars, qr: p.filters.last == .qr))
             placeholders.append(p)
             return placeholders.count - 1
         }
@@ -221,8 +239,8 @@ public struct Template: Sendable {
 
     /// Renders placeholder `index`'s value, or says why the job cannot have it.
     func value(_ index: Int, _ tape: JSONTape, _ out: inout LetterText) throws(RenderProblem) {
-        let up = program.placeholders[index].up
-        if program.isStatement[index], up == out.scopes.count - 1 {
+        let info = program.info[index]
+        if info.isStatement, info.up == out.scopes.count - 1 {
             out.value.removeAll(keepingCapacity: true)
             if let failure = Statement.append(tape, job: out.scopes[0], to: &out.value) {
                 let p = program.placeholders[index]
@@ -241,29 +259,31 @@ public struct Template: Sendable {
             return
         }
         guard let v = lookup(index, tape, out.scopes), tape[v].kind != .null else {
+            if info.optional { return }
             let p = program.placeholders[index]
-            if p.optional { return }
             throw RenderProblem(code: "letters.missing-value", message: "\(p.path.joined(separator: ".")) is missing (\(name):\(p.line):\(p.column))")
         }
-        if program.placeholders[index].filters.isEmpty, tape[v].kind == .string {
+        let node = tape[v]
+        if info.plain, node.kind == .string {
             // The common case: a string as it is.
-            out.appendValue(tape.bytes(v))
+            tape.text.withUnsafeBufferPointer { out.append(UnsafeBufferPointer(rebasing: $0[Int(node.offset)..<(Int(node.offset) + Int(node.count))])) }
             return
         }
-        let p = program.placeholders[index]
-        if p.filters.last == .bars {
+        if info.bars {
             let digits = tape.bytes(v)
             guard tape[v].kind == .string, digits.count == 44, digits.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
+                let p = program.placeholders[index]
                 throw RenderProblem(
                     code: "letters.value", message: "\(p.text): expected the 44 digits of a boleto barcode (\(name):\(p.line):\(p.column))", node: v)
             }
             out.symbol(digits, .barcode)
             return
         }
-        if p.filters.last == .qr {
+        if info.qr {
             let payload = tape.bytes(v)
             let capacity = QRCode.byteCapacity(version: 40, level: .medium)
             guard tape[v].kind == .string, !payload.isEmpty, payload.count <= capacity else {
+                let p = program.placeholders[index]
                 throw RenderProblem(
                     code: "letters.value", message: "\(p.text): expected a Pix payload of 1…\(capacity) bytes for its QR code (\(name):\(p.line):\(p.column))",
                     node: v)
@@ -271,8 +291,9 @@ public struct Template: Sendable {
             out.symbol(payload, .qrCode)
             return
         }
-        do { try Filters.apply(p.filters, to: v, of: tape, into: &out.value, scratch: &out.scratch) } catch {
+        do { try Filters.apply(program.placeholders[index].filters, to: v, of: tape, into: &out.value, scratch: &out.scratch) } catch {
             // At the value's column, as the job's other bad values are.
+            let p = program.placeholders[index]
             throw RenderProblem(code: "letters.value", message: "\(p.text): \(error.message) (\(name):\(p.line):\(p.column))", node: v)
         }
         out.appendValue()
@@ -280,14 +301,19 @@ public struct Template: Sendable {
 
     /// The node placeholder `index` names, from the scope it starts in, or nil.
     func lookup(_ index: Int, _ tape: JSONTape, _ scopes: [Int]) -> Int? {
-        let at = scopes.count - 1 - program.placeholders[index].up
+        let at = scopes.count - 1 - program.info[index].up
         guard at >= 0 else { return nil }
         var v = scopes[at]
-        for span in program.spans[program.keySpans[index]] {
-            guard let next = program.keys.withUnsafeBufferPointer({ tape.member(UnsafeBufferPointer(rebasing: $0[span]), of: v) }) else { return nil }
-            v = next
+        let found = program.keys.withUnsafeBufferPointer { keys in
+            program.spans.withUnsafeBufferPointer { spans in
+                for k in program.keySpans[index] {
+                    guard let next = tape.member(UnsafeBufferPointer(rebasing: keys[spans[k]]), of: v) else { return false }
+                    v = next
+                }
+                return true
+            }
         }
-        return v
+        return found ? v : nil
     }
 
     static let statementPath = ["statement"]
