@@ -1,3 +1,4 @@
+import Foundation
 import Records
 
 /// Checks a `letter` job's values against the kinds its schema declares, before anything of it
@@ -220,10 +221,8 @@ public struct JobCheck: Sendable {
                 let m = Int(slots[base + h])
                 if m < 0 { return nil }
                 let s = Int(entries[m].keyStart)
-                if Int(entries[m].keyEnd) - s == count {
-                    var k = 0
-                    while k < count, keys[s + k] == text[at + k] { k += 1 }
-                    if k == count { return m }
+                if Int(entries[m].keyEnd) - s == count, count == 0 || memcmp(keys.baseAddress! + s, text.baseAddress! + at, count) == 0 {
+                    return m
                 }
                 h = (h + 1) & mask
             }
@@ -237,6 +236,18 @@ public struct JobCheck: Sendable {
         var i = 0
         let n = bytes.count
         while i < n {
+            // Eight bytes at a time while a word has no byte below 0x20, no 0x7F and no 0xC2 (a
+            // flag may be false, never missing: the flagged word is then looked at byte by byte).
+            if i + 8 <= n {
+                let v = UInt64(littleEndian: UnsafeRawPointer(bytes.baseAddress! + i).loadUnaligned(as: UInt64.self))
+                let ones: UInt64 = 0x0101_0101_0101_0101
+                let highs: UInt64 = 0x8080_8080_8080_8080
+                @inline(__always) func zero(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & highs }
+                if ((v &- ones &* 0x20) & ~v & highs) | zero(v ^ (ones &* 0x7F)) | zero(v ^ (ones &* 0xC2)) == 0 {
+                    i += 8
+                    continue
+                }
+            }
             let b = bytes[i]
             if b < 0x20 || b == 0x7F || (b == 0xC2 && i + 1 < n && bytes[i + 1] >= 0x80 && bytes[i + 1] <= 0x9F) { break }
             i += 1

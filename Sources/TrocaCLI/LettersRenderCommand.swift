@@ -120,8 +120,19 @@ enum LettersRenderCommand: Command {
         var textPages = 0
         var sender: JSONValue? = nil
         var stopped = false
+        // The LST letters of the chunk being taken, written to the spool when it is taken.
+        var spooled: [LetterSpool.Entry] = []
+        var spans: [Range<Int>] = []
         // The outcomes of a rendered chunk, in input order: written, reported, counted.
         func take(_ chunk: LetterChunk) throws {
+            defer {
+                spooled.removeAll(keepingCapacity: true)
+                spans.removeAll(keepingCapacity: true)
+            }
+            try takeOutcomes(chunk)
+            if !spooled.isEmpty { try spool!.add(spooled, spans, of: chunk.output) }
+        }
+        func takeOutcomes(_ chunk: LetterChunk) throws {
             for (line, outcome) in zip(chunk.lines, chunk.outcomes) where !stopped {
                 counts.read += 1
                 switch outcome {
@@ -144,7 +155,9 @@ enum LettersRenderCommand: Command {
                     }
                     switch format {
                     case "pdf": for p in pages { try pdf!.write(content: p) }
-                    case "lst": try spool!.add(entry!, chunk.output[bytes])
+                    case "lst":
+                        spooled.append(entry!)
+                        spans.append(bytes)
                     default:
                         if textPages > 0 { try emit([0x0C]) }
                         try emit(chunk.output[bytes])

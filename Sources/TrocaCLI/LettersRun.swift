@@ -51,7 +51,6 @@ final class LetterSpool {
         var boletoCents: Int
     }
     var entries: [Entry] = []
-    var pending: [UInt8] = []
 
     init(directory: String) throws {
         var template = Array((directory + "/.troca-letters.XXXXXX").utf8CString)
@@ -63,26 +62,33 @@ final class LetterSpool {
 
     deinit { close(fd) }
 
-    func add(_ entry: Entry, _ bytes: ArraySlice<UInt8>) throws {
-        var e = entry
-        e.order = entries.count
-        e.offset = size + pending.count
-        e.count = bytes.count
-        entries.append(e)
-        pending += bytes
-        if pending.count >= 1 << 20 { try flush() }
-    }
-
-    func flush() throws {
-        try pending.withUnsafeBytes { try FileDescriptorOutput.write(fd, $0) }
-        size += pending.count
-        pending.removeAll(keepingCapacity: true)
+    /// Adds the letters of a chunk, `spans[k]` of `output` being `letters[k]`'s bytes: runs of
+    /// letters that follow one another in `output` (a chunk's, unless a job between them was
+    /// refused) are written from it as they are, not copied first.
+    func add(_ letters: [Entry], _ spans: [Range<Int>], of output: [UInt8]) throws {
+        try output.withUnsafeBytes { o in
+            var k = 0
+            while k < letters.count {
+                var end = k + 1
+                while end < letters.count, spans[end].lowerBound == spans[end - 1].upperBound { end += 1 }
+                let run = spans[k].lowerBound..<spans[end - 1].upperBound
+                for j in k..<end {
+                    var e = letters[j]
+                    e.order = entries.count
+                    e.offset = size + spans[j].lowerBound - run.lowerBound
+                    e.count = spans[j].count
+                    entries.append(e)
+                }
+                try FileDescriptorOutput.write(fd, UnsafeRawBufferPointer(rebasing: o[run]))
+                size += run.count
+                k = end
+            }
+        }
     }
 
     /// Each letter's bytes, by CEP, in arrival order within a CEP: the first `Entry.count` bytes
     /// of the buffer given (one buffer for all, grown when a letter needs more).
     func forEachSorted(_ body: (inout [UInt8], Entry) throws -> Void) throws {
-        try flush()
         entries.sort { ($0.cep, $0.order) < ($1.cep, $1.order) }
         var buffer: [UInt8] = []
         for e in entries {
