@@ -151,7 +151,7 @@ public struct LSTWriter {
         var bound = 0
         for line in paged.lines { bound += line.end - line.start + 3 }
         let at = out.count
-        out.append(contentsOf: repeatElement(0, count: bound))
+        out.appendRoom(bound)
         var w = at
         out.withUnsafeMutableBufferPointer { o in
             text.bytes.withUnsafeBufferPointer { b in
@@ -177,3 +177,20 @@ public struct LSTWriter {
         return paged.lines.count
     }
 }
+
+extension Array where Element == UInt8 {
+    /// Appends `count` bytes to be overwritten (blanks): copied from a page of blanks, not
+    /// stored one by one.
+    @inline(__always)
+    mutating func appendRoom(_ count: Int) {
+        var left = count
+        while left > 0 {
+            let n = Swift.min(left, blankPage.count)
+            blankPage.withUnsafeBufferPointer { append(contentsOf: UnsafeBufferPointer(rebasing: $0[0..<n])) }
+            left -= n
+        }
+    }
+}
+
+/// 4 KiB of blanks (`appendRoom`).
+let blankPage = [UInt8](repeating: 0x20, count: 4096)

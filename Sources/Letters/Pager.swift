@@ -117,11 +117,12 @@ public enum Pager {
         }
         if paged.body.count > pageStart || paged.pageEnds.isEmpty { newPage() }
         let total = paged.pageEnds.count
+        paged.lines.reserveCapacity(total * format.lines)
         var start = 0
         for (k, end) in paged.pageEnds.enumerated() {
-            paged.lines += paged.body[start..<end]
-            for _ in (end - start)..<format.bodyLines { paged.lines.append(blank) }
-            paged.lines.append(blank)
+            paged.body.withUnsafeBufferPointer { paged.lines.append(contentsOf: UnsafeBufferPointer(rebasing: $0[start..<end])) }
+            // The page's blank lines, and the one above the footer.
+            paged.lines.append(contentsOf: repeatElement(blank, count: format.bodyLines - (end - start) + 1))
             paged.lines.append(footer(page: k + 1, of: total, format, into: &text.bytes))
             start = end
         }
