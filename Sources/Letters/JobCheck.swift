@@ -122,6 +122,28 @@ public struct JobCheck: Sendable {
 
     /// The first problem of the job at node 0 of `tape`, or nil when its values are as declared.
     public func problem(in tape: JSONTape) -> Problem? {
+        problem(in: tape, found: nil)
+    }
+
+    /// The schema entries (an index each, `entries`).
+    var entryCount: Int { entries.count }
+
+    /// The entry of member `key` of object entry `entry`, or nil (not an object, no such member).
+    func member(of entry: Int, _ key: String) -> Int? {
+        let e = entries[entry]
+        guard e.kind == .object else { return nil }
+        return (Int(e.first)..<Int(e.first + e.count)).first { names[$0] == key }
+    }
+
+    /// Whether entry `entry` is a list.
+    func isList(_ entry: Int) -> Bool { entries[entry].kind == .list }
+
+    /// `problem(in:)`, noting in `found` (one slot per entry, -1 when none) the node of each
+    /// member the walk meets: for an entry outside any list, the job's value of that path
+    /// (the node `JSONTape.member` would give, its keys being unique); an entry below a list
+    /// holds its last item's, which means nothing. Only a walk that finds no problem meets
+    /// every member.
+    func problem(in tape: JSONTape, found: UnsafeMutablePointer<Int>?) -> Problem? {
         guard tape.count > 0 else { return nil }
         var path: [String] = []
         let found = tape.nodes.withUnsafeBufferPointer { nodes in
@@ -129,7 +151,8 @@ public struct JobCheck: Sendable {
                 entries.withUnsafeBufferPointer { entries in
                     keys.withUnsafeBufferPointer { keys in
                         slots.withUnsafeBufferPointer { slots in
-                            Walk(tape: tape, nodes: nodes, text: text, entries: entries, keys: keys, slots: slots, names: names).check(0, 0, &path)
+                            Walk(tape: tape, nodes: nodes, text: text, entries: entries, keys: keys, slots: slots, names: names, found: found).check(
+                                0, 0, &path)
                         }
                     }
                 }
@@ -150,6 +173,7 @@ public struct JobCheck: Sendable {
         let keys: UnsafeBufferPointer<UInt8>
         let slots: UnsafeBufferPointer<Int32>
         let names: [String]
+        let found: UnsafeMutablePointer<Int>?
 
         /// The node and the trouble of the first bad value at or below `node` (of schema entry
         /// `entry`); `path` gets the parts of its path, innermost first.
@@ -167,6 +191,7 @@ public struct JobCheck: Sendable {
                     let v = nodes[value]
                     i = v.kind == .array || v.kind == .object ? Int(v.value) : i + 2
                     guard let m = member(key, e) else { continue }
+                    found?[m] = value
                     // (A job giving a key twice never gets here: `JSONReader.parseRecord` refuses it.)
                     if let found = check(value, m, &path) {
                         path.append(names[m])

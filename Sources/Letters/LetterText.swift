@@ -41,6 +41,8 @@ public struct LetterText: Sendable {
     var scopes: [Int] = []
     var value: [UInt8] = []
     var scratch: [UInt8] = []
+    /// The job's nodes by schema entry (`JobCheck.problem(in:found:)`).
+    var found: [Int] = []
 
     /// An empty letter.
     public init() {}

@@ -90,8 +90,8 @@ public struct Template: Sendable {
         self.name = name
         var parser = TemplateParser(schema: schema)
         nodes = try parser.parse(text)
-        program = Program(nodes)
         check = JobCheck(schema: schema)
+        program = Program(nodes, check: check)
     }
 
     /// The job's values checked against the schema before a job is rendered.
@@ -134,9 +134,33 @@ public struct Template: Sendable {
             var plain: Bool
             var bars: Bool
             var qr: Bool
+            /// `entry(_:)`: where `JobCheck` notes the value's node, or -1 (looked up then).
+            var entry: Int
         }
 
-        init(_ nodes: [Node]) { add(nodes) }
+        /// While adding: the schema entry of each scope rendering will have pushed (the job's
+        /// is entry 0), -1 for one no entry stands for (a list's item).
+        var scopeEntries: [Int] = [0]
+        let check: JobCheck
+
+        init(_ nodes: [Node], check: JobCheck) {
+            self.check = check
+            add(nodes)
+        }
+
+        /// The schema entry of placeholder `p`'s value when it is the same for every job (its
+        /// path starts at the job or at an object section's object and crosses no list: the
+        /// node `JobCheck` notes for it), else -1.
+        func entry(_ p: Placeholder) -> Int {
+            let at = scopeEntries.count - 1 - p.up
+            guard at >= 0, scopeEntries[at] >= 0 else { return -1 }
+            var e = scopeEntries[at]
+            for key in p.path {
+                guard let next = check.member(of: e, key) else { return -1 }
+                e = next
+            }
+            return e
+        }
 
         mutating func add(_ nodes: [Node]) {
             for node in nodes {
@@ -149,8 +173,16 @@ public struct Template: Sendable {
                 case .value(let p): ops.append(Op(kind: .value, start: Int32(add(p)), end: 0))
                 case .section(let p, let inverted, let body):
                     let at = ops.count
-                    ops.append(Op(kind: inverted ? .invertedSection : .section, start: Int32(add(p)), end: 0))
+                    let index = add(p)
+                    ops.append(Op(kind: inverted ? .invertedSection : .section, start: Int32(index), end: 0))
+                    // As rendering does: a section pushes a scope (its object, its value, or
+                    // each item of its list), an inverted one none.
+                    if !inverted {
+                        let e = info[index].entry
+                        scopeEntries.append(e >= 0 && !check.isList(e) ? e : -1)
+                    }
                     add(body)
+                    if !inverted { scopeEntries.removeLast() }
                     ops[at].end = Int32(ops.count)
                 }
             }
@@ -167,7 +199,7 @@ public struct Template: Sendable {
             info.append(
                 Info(
                     up: p.up, optional: p.optional, isStatement: p.path == Template.statementPath, plain: p.filters.isEmpty,
-                    bars: p.filters.last == .bars, qr: p.filters.last == .qr))
+                    bars: p.filters.last == .bars, qr: p.filters.last == .qr, entry: entry(p)))
             placeholders.append(p)
             return placeholders.count - 1
         }
@@ -186,7 +218,13 @@ public struct Template: Sendable {
     /// straight from the tape: no tree, no array per line. A job whose values are not of the
     /// kinds the schema declares (`JobCheck`) is refused first, whatever the template prints.
     public func render(_ tape: JSONTape, into out: inout LetterText) throws(RenderProblem) {
-        if let p = check.problem(in: tape) { throw RenderProblem(code: p.code, message: p.message, node: p.node) }
+        // The nodes of the job's values, noted by the check as it meets them.
+        if out.found.count != check.entryCount { out.found = [Int](repeating: -1, count: check.entryCount) }
+        let problem = out.found.withUnsafeMutableBufferPointer { found in
+            found.update(repeating: -1)
+            return check.problem(in: tape, found: found.baseAddress!)
+        }
+        if let p = problem { throw RenderProblem(code: p.code, message: p.message, node: p.node) }
         out.removeAll()
         out.scopes.removeAll(keepingCapacity: true)
         out.scopes.append(0)
@@ -213,7 +251,7 @@ public struct Template: Sendable {
                 i = Int(op.end)
                 var items = 0
                 var first = 0
-                if let v = lookup(Int(op.start), tape, out.scopes) {
+                if let v = lookup(Int(op.start), tape, &out) {
                     let node = tape[v]
                     switch node.kind {
                     case .null, .false: break
@@ -258,7 +296,7 @@ public struct Template: Sendable {
             out.appendValue()
             return
         }
-        guard let v = lookup(index, tape, out.scopes), tape[v].kind != .null else {
+        guard let v = lookup(index, tape, &out), tape[v].kind != .null else {
             if info.optional { return }
             let p = program.placeholders[index]
             throw RenderProblem(code: "letters.missing-value", message: "\(p.path.joined(separator: ".")) is missing (\(name):\(p.line):\(p.column))")
@@ -300,6 +338,17 @@ public struct Template: Sendable {
     }
 
     /// The node placeholder `index` names, from the scope it starts in, or nil.
+    func lookup(_ index: Int, _ tape: JSONTape, _ out: inout LetterText) -> Int? {
+        let entry = program.info[index].entry
+        if entry >= 0 {
+            let node = out.found[entry]
+            return node >= 0 ? node : nil
+        }
+        return lookup(index, tape, out.scopes)
+    }
+
+    /// The node placeholder `index` names, from the scope it starts in, or nil: its path's
+    /// members looked up one by one.
     func lookup(_ index: Int, _ tape: JSONTape, _ scopes: [Int]) -> Int? {
         let at = scopes.count - 1 - program.info[index].up
         guard at >= 0 else { return nil }
