@@ -99,6 +99,17 @@ public enum Pager {
                 }
                 for _ in paged.pieces.count..<height { paged.body.append(blank) }
             case .text:
+                // A line of no more bytes than the width is one piece, its trailing blanks
+                // dropped (what `wrap` gives it, without its work).
+                if line.end - line.start <= format.width {
+                    var end = line.end
+                    text.bytes.withUnsafeBufferPointer { b in
+                        while end > line.start, b[end - 1] == 0x20 { end -= 1 }
+                    }
+                    if paged.body.count - pageStart >= format.bodyLines { newPage() }
+                    paged.body.append(LetterText.Line(start: line.start, end: end, kind: .text))
+                    continue
+                }
                 text.bytes.withUnsafeBufferPointer { wrap($0, line.start, line.end, format.width, into: &paged.pieces) }
                 // A wrapped line goes whole onto the next page when the rest of this one cannot
                 // hold it (a Pix code, an address, must not be split by a page); only a line
