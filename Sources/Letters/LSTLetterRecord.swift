@@ -133,7 +133,7 @@ struct LSTLetterRecord {
             tape.member("sequence", of: 0), tape.member("template", of: 0) ?? tape.member("step", of: 0), tape.member("inserts", of: 0),
             tape.member("boleto", of: 0)
         )
-        out.appendRoom(length)
+        out.appendBlanks(length)
         let ok = out.withUnsafeMutableBufferPointer { o in
             tape.text.withUnsafeBufferPointer { text in
                 address.name.withUnsafeBufferPointer { name in

@@ -151,7 +151,7 @@ public struct LSTWriter {
         var bound = 0
         for line in paged.lines { bound += line.end - line.start + 3 }
         let at = out.count
-        out.appendRoom(bound)
+        out.appendBlanks(bound)
         var w = at
         out.withUnsafeMutableBufferPointer { o in
             text.bytes.withUnsafeBufferPointer { b in
@@ -179,10 +179,10 @@ public struct LSTWriter {
 }
 
 extension Array where Element == UInt8 {
-    /// Appends `count` bytes to be overwritten (blanks): copied from a page of blanks, not
-    /// stored one by one.
+    /// Appends `count` blanks (padding, or room to be overwritten): copied from a page of
+    /// blanks, not stored one by one.
     @inline(__always)
-    mutating func appendRoom(_ count: Int) {
+    mutating func appendBlanks(_ count: Int) {
         var left = count
         while left > 0 {
             let n = Swift.min(left, blankPage.count)
@@ -192,5 +192,5 @@ extension Array where Element == UInt8 {
     }
 }
 
-/// 4 KiB of blanks (`appendRoom`).
+/// 4 KiB of blanks (`appendBlanks`).
 let blankPage = [UInt8](repeating: 0x20, count: 4096)
