@@ -99,7 +99,15 @@ public struct Template: Sendable {
 
     /// The nodes as a flat list of plain operations, for rendering: visiting an enum of nodes
     /// with array and string payloads retains and releases them at every step, job after job.
-    let program: Program
+    var program: Program
+
+    /// This template finding every value member by member, as if `JobCheck` noted no node (the
+    /// general way, for tests to hold the noted nodes to).
+    func lookingUpEveryMember() -> Template {
+        var t = self
+        for k in t.program.info.indices { t.program.info[k].entry = -1 }
+        return t
+    }
 
     struct Program: Sendable {
         enum Kind: UInt8, Sendable { case text, newline, newPage, value, section, invertedSection }

@@ -521,6 +521,28 @@ func qrPayloadsRead(from pdfPath: String, dir: String) throws -> [String] {
         #expect(String(decoding: header.dropFirst(65).prefix(14), as: UTF8.self) == "11222333000181")
     }
 
+    /// A job refused between letters after it was rendered (its sender is the one the header
+    /// would take, and cannot hold) leaves the others' bytes as they are: the spool is written
+    /// from the chunk's output around it, and the LST is the one of the jobs without it.
+    @Test func aJobRefusedBetweenLettersLeavesTheirBytes() throws {
+        let dir = try lettersWorkdir()
+        // A template that needs no sender (the jobs without one are letters too).
+        try Data("{{payer.name}}\nCarta {{sequence}}, {{payer.address.city}}\n{{#sender}}De: {{name}}{{/sender}}\n".utf8).write(
+            to: URL(fileURLWithPath: dir + "/cobranca-30.txt"))
+        let sender = #","sender":{"name":"Cobrança Exemplo Ltda","document":"11222333000181","address":{"street":"Avenida Paulista","number":"1000","complement":"conj 12","district":"Bela Vista","city":"São Paulo","state":"SP","cep":"01310100"}}"#
+        let noSender = lstJob { $0.replacingOccurrences(of: sender, with: "") }
+        #expect(noSender != lstJob())
+        let long = lstJob { $0.replacingOccurrences(of: #""document":"11222333000181""#, with: #""document":"112223330001810000""#) }
+        let args = ["letters", "render", "--template", "cobranca-30.txt", "--format", "lst", "--as-of", "2026-11-23"]
+        let with = troca(args, stdin: Array((noSender + noSender + long + lstJob() + noSender).utf8), cwd: dir)
+        let without = troca(args, stdin: Array((noSender + noSender + lstJob() + noSender).utf8), cwd: dir)
+        #expect(with.status == .dataError)
+        #expect(with.stderrText.contains("troca: -:3: error: [letters.lst] the LST header cannot hold this job's sender"), "\(with.stderrText)")
+        #expect(with.stderrText.contains("read 5 records: 4 letters rendered, 1 rejected, 0 skipped"), "\(with.stderrText)")
+        #expect(without.status == .ok, "\(without.stderrText)")
+        #expect(with.stdout == without.stdout)
+    }
+
     /// Only the job whose sender the header takes is checked against the header: a later job's
     /// sender, in a later chunk of input (128 KiB), does not reject it.
     @Test func aLaterJobsLongSenderIsNotRejected() throws {
