@@ -129,19 +129,23 @@ public struct AddressBytes: Sendable {
             let state = part(address, "state"), state.count == 2, let cep = part(address, "cep")
         else { return false }
         // Optional parts: a string, trimmed, or none when empty (a part the trimming leaves to `String`: the slow path).
-        var optional: [ArraySlice<UInt8>?] = [nil, nil]
-        for (k, key) in ["number", "complement"].enumerated() {
-            if let v = tape.member(key, of: address), tape[v].kind == .string {
-                guard let t = Self.trimmed(tape.bytes(v)) else { return false }
-                optional[k] = t.isEmpty ? nil : t
-            }
+        var number: ArraySlice<UInt8>? = nil
+        var complement: ArraySlice<UInt8>? = nil
+        if let v = tape.member("number", of: address), tape[v].kind == .string {
+            guard let t = Self.trimmed(tape.bytes(v)) else { return false }
+            number = t.isEmpty ? nil : t
+        }
+        if let v = tape.member("complement", of: address), tape[v].kind == .string {
+            guard let t = Self.trimmed(tape.bytes(v)) else { return false }
+            complement = t.isEmpty ? nil : t
         }
         self.state.removeAll(keepingCapacity: true)
         for b in state {
             guard b < 0x80 else { return false }
             self.state.append(b >= 0x61 && b <= 0x7A ? b - 0x20 : b)
         }
-        guard PostalAddress.states.contains(String(decoding: self.state, as: UTF8.self)) else { return false }
+        // (`PostalAddress.states` by their two bytes: no `String` to hash.)
+        guard self.state.count == 2, Self.stateCodes.contains(UInt16(self.state[0]) << 8 | UInt16(self.state[1])) else { return false }
         self.cep.removeAll(keepingCapacity: true)
         for b in cep where b != UInt8(ascii: "-") && b != UInt8(ascii: ".") {
             guard b >= 48, b <= 57 else { return false }
@@ -155,12 +159,18 @@ public struct AddressBytes: Sendable {
         streetLine.removeAll(keepingCapacity: true)
         ASCIIFold.append(street, to: &streetLine)
         streetLine += ", ".utf8
-        if let number = optional[0] { ASCIIFold.append(number, to: &streetLine) } else { streetLine += "s/n".utf8 }
-        if let complement = optional[1] {
+        if let number { ASCIIFold.append(number, to: &streetLine) } else { streetLine += "s/n".utf8 }
+        if let complement {
             streetLine.append(0x20)
             ASCIIFold.append(complement, to: &streetLine)
         }
         return true
+    }
+
+    /// `PostalAddress.states`, each as its two bytes (first in the high byte).
+    static let stateCodes: [UInt16] = PostalAddress.states.sorted().map { s in
+        let b = Array(s.utf8)
+        return UInt16(b[0]) << 8 | UInt16(b[1])
     }
 
     /// `String.trimmingBlanks` on bytes (blanks and tabs at both ends), or nil when a trimmed

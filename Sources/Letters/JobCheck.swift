@@ -70,6 +70,27 @@ public struct JobCheck: Sendable {
         entries.append(Entry(kind: .object))
         names.append("")
         fill(0, shape)
+        // Room to read a word from any key's start (`same`).
+        keys += repeatElement(0, count: 8)
+    }
+
+    /// Whether the `n` bytes at `a` and `b` are the same; both may be read 8 bytes from their
+    /// start (the tape's text has padding after its last byte, the schema's keys too). Keys of
+    /// a job are short: one or two words compared, not a call to `memcmp`.
+    @inline(__always)
+    static func same(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        let x = UnsafeRawPointer(a)
+        let y = UnsafeRawPointer(b)
+        if n <= 8 {
+            guard n > 0 else { return true }
+            let mask: UInt64 = n == 8 ? ~0 : (1 &<< UInt64(8 &* n)) &- 1
+            return (UInt64(littleEndian: x.loadUnaligned(as: UInt64.self)) ^ UInt64(littleEndian: y.loadUnaligned(as: UInt64.self))) & mask == 0
+        }
+        if n <= 16 {
+            return x.loadUnaligned(as: UInt64.self) == y.loadUnaligned(as: UInt64.self)
+                && x.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self) == y.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+        }
+        return memcmp(a, b, n) == 0
     }
 
     /// Sets entry `at`'s kind from `shape` and appends the entries of its members or element.
@@ -246,7 +267,7 @@ public struct JobCheck: Sendable {
                 let m = Int(slots[base + h])
                 if m < 0 { return nil }
                 let s = Int(entries[m].keyStart)
-                if Int(entries[m].keyEnd) - s == count, count == 0 || memcmp(keys.baseAddress! + s, text.baseAddress! + at, count) == 0 {
+                if Int(entries[m].keyEnd) - s == count, count == 0 || JobCheck.same(keys.baseAddress! + s, text.baseAddress! + at, count) {
                     return m
                 }
                 h = (h + 1) & mask

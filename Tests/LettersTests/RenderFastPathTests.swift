@@ -198,6 +198,34 @@ struct RenderRandom: RandomNumberGenerator {
         }
     }
 
+    @Test func asciiFoldInRunsIsByteByByte() {
+        var rng = RenderRandom(state: 13)
+        for _ in 0..<5000 {
+            var text = Self.randomText(&rng)
+            // Now and then a sequence cut short at the end.
+            if Bool.random(using: &rng) { text += [[0xC3], [0xE2, 0x82], [0xF0, 0x9F, 0x99]].randomElement(using: &rng)! }
+            var runs: [UInt8] = Array("x".utf8)
+            var bytes: [UInt8] = Array("x".utf8)
+            ASCIIFold.append(text[...], to: &runs)
+            ASCIIFold.append(text, to: &bytes)
+            #expect(runs == bytes, "\(text)")
+        }
+    }
+
+    @Test func keysComparedByWordsAreComparedByBytes() {
+        var rng = RenderRandom(state: 17)
+        for _ in 0..<20000 {
+            let n = Int.random(in: 0...24, using: &rng)
+            let a = (0..<n).map { _ in UInt8.random(in: 97...100, using: &rng) } + Array(repeating: UInt8.random(in: 0...255, using: &rng), count: 8)
+            var b = a
+            if n > 0, Bool.random(using: &rng) { b[Int.random(in: 0..<n, using: &rng)] = UInt8.random(in: 97...100, using: &rng) }
+            // What lies past the key does not count.
+            b[n] = b[n] &+ 1
+            let same = a.withUnsafeBufferPointer { x in b.withUnsafeBufferPointer { y in JobCheck.same(x.baseAddress!, y.baseAddress!, n) } }
+            #expect(same == (a[..<n] == b[..<n]), "\(a) \(b) \(n)")
+        }
+    }
+
     // MARK: values found by their schema entry
 
     /// A job with every field, and random changes to it: members dropped, set to null, given
