@@ -156,8 +156,11 @@ public struct LSTWriter {
         out.withUnsafeMutableBufferPointer { o in
             text.bytes.withUnsafeBufferPointer { b in
                 let d = o.baseAddress!
-                for (i, line) in paged.lines.enumerated() {
-                    d[w] = i % format.lines == 0 ? UInt8(ascii: "1") : 0x20
+                var onPage = 0
+                for line in paged.lines {
+                    d[w] = onPage == 0 ? UInt8(ascii: "1") : 0x20
+                    onPage += 1
+                    if onPage == format.lines { onPage = 0 }
                     w += 1
                     if line.kind == .barcode {
                         (d + w).update(from: b.baseAddress! + line.start, count: line.end - line.start)

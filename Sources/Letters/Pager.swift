@@ -145,13 +145,18 @@ public enum Pager {
         let start = bytes.count
         // "Página " and " de " are 7 and 4 characters.
         let characters = 7 + decimalDigits(page) + 4 + decimalDigits(total)
-        bytes.append(contentsOf: repeatElement(0x20, count: max(0, format.width - characters)))
-        bytes.append(contentsOf: "Página ".utf8)
-        JSONBytes.appendInt(page, to: &bytes)
-        bytes.append(contentsOf: " de ".utf8)
-        JSONBytes.appendInt(total, to: &bytes)
+        bytes.appendBlanks(max(0, format.width - characters))
+        footerWords.withUnsafeBufferPointer { w in
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: w[0..<8]))
+            JSONBytes.appendInt(page, to: &bytes)
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: w[8..<12]))
+            JSONBytes.appendInt(total, to: &bytes)
+        }
         return LetterText.Line(start: start, end: bytes.count, kind: .text)
     }
+
+    /// `Página ` and ` de `, as bytes.
+    static let footerWords = Array("Página  de ".utf8)
 
     /// The decimal digits of a non-negative integer.
     static func decimalDigits(_ value: Int) -> Int {

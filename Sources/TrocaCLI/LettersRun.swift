@@ -89,9 +89,19 @@ final class LetterSpool {
     /// Each letter's bytes, by CEP, in arrival order within a CEP: the first `Entry.count` bytes
     /// of the buffer given (one buffer for all, grown when a letter needs more).
     func forEachSorted(_ body: (inout [UInt8], Entry) throws -> Void) throws {
-        entries.sort { ($0.cep, $0.order) < ($1.cep, $1.order) }
+        // Sorted as one number each, the CEP (8 digits) above the arrival order (an entry's
+        // index), rather than moving the entries about; the order of `(cep, order)` when both fit.
+        var keys: [UInt64] = []
+        let byKeys = entries.count < 1 << 32 && entries.allSatisfy { $0.cep >= 0 && $0.cep < 1 << 31 }
+        if byKeys {
+            keys = entries.indices.map { UInt64($0) | UInt64(entries[$0].cep) << 32 }
+            keys.sort()
+        } else {
+            entries.sort { ($0.cep, $0.order) < ($1.cep, $1.order) }
+        }
         var buffer: [UInt8] = []
-        for e in entries {
+        for k in entries.indices {
+            let e = entries[byKeys ? Int(keys[k] & 0xFFFF_FFFF) : k]
             if buffer.count < e.count { buffer = [UInt8](repeating: 0, count: e.count) }
             let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, e.count, off_t(e.offset)) }
             guard n == e.count else { throw WriteError(description: "cannot read the letters' spool file back") }
