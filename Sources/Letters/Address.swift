@@ -120,23 +120,33 @@ public struct AddressBytes: Sendable {
     /// this fast path decides (missing or odd parts, a bad UF or CEP): `PostalAddress.check` then.
     public mutating func read(_ tape: JSONTape, payer: Int?) -> Bool {
         guard let payer, let address = tape.member("address", of: payer), tape[address].kind == .object else { return false }
-        func part(_ object: Int, _ key: String) -> ArraySlice<UInt8>? {
+        // The parts as spans of the tape's text (no slice of its array, retained, per part).
+        return tape.text.withUnsafeBufferPointer { text in read(tape, text, payer: payer, address: address) }
+    }
+
+    mutating func read(_ tape: JSONTape, _ text: UnsafeBufferPointer<UInt8>, payer: Int, address: Int) -> Bool {
+        typealias Part = Slice<UnsafeBufferPointer<UInt8>>
+        func bytes(_ v: Int) -> Part {
+            let node = tape[v]
+            return text[Int(node.offset)..<(Int(node.offset) + Int(node.count))]
+        }
+        func part(_ object: Int, _ key: String) -> Part? {
             guard let v = tape.member(key, of: object), tape[v].kind == .string else { return nil }
-            return Self.trimmed(tape.bytes(v))
+            return Self.trimmed(bytes(v))
         }
         guard let name = part(payer, "name"), !name.isEmpty, let street = part(address, "street"), !street.isEmpty,
             let district = part(address, "district"), !district.isEmpty, let city = part(address, "city"), !city.isEmpty,
             let state = part(address, "state"), state.count == 2, let cep = part(address, "cep")
         else { return false }
         // Optional parts: a string, trimmed, or none when empty (a part the trimming leaves to `String`: the slow path).
-        var number: ArraySlice<UInt8>? = nil
-        var complement: ArraySlice<UInt8>? = nil
+        var number: Part? = nil
+        var complement: Part? = nil
         if let v = tape.member("number", of: address), tape[v].kind == .string {
-            guard let t = Self.trimmed(tape.bytes(v)) else { return false }
+            guard let t = Self.trimmed(bytes(v)) else { return false }
             number = t.isEmpty ? nil : t
         }
         if let v = tape.member("complement", of: address), tape[v].kind == .string {
-            guard let t = Self.trimmed(tape.bytes(v)) else { return false }
+            guard let t = Self.trimmed(bytes(v)) else { return false }
             complement = t.isEmpty ? nil : t
         }
         self.state.removeAll(keepingCapacity: true)
@@ -152,17 +162,20 @@ public struct AddressBytes: Sendable {
             self.cep.append(b)
         }
         guard self.cep.count == 8, self.cep.contains(where: { $0 != 48 }) else { return false }
-        ASCIIFold.fold(name, into: &self.name)
-        ASCIIFold.fold(district, into: &self.district)
-        ASCIIFold.fold(city, into: &self.city)
+        self.name.removeAll(keepingCapacity: true)
+        ASCIIFold.append(UnsafeBufferPointer(rebasing: name), to: &self.name)
+        self.district.removeAll(keepingCapacity: true)
+        ASCIIFold.append(UnsafeBufferPointer(rebasing: district), to: &self.district)
+        self.city.removeAll(keepingCapacity: true)
+        ASCIIFold.append(UnsafeBufferPointer(rebasing: city), to: &self.city)
         // Logradouro, número (`s/n` without one) and complemento, as `PostalAddress.streetLine`.
         streetLine.removeAll(keepingCapacity: true)
-        ASCIIFold.append(street, to: &streetLine)
+        ASCIIFold.append(UnsafeBufferPointer(rebasing: street), to: &streetLine)
         streetLine += ", ".utf8
-        if let number { ASCIIFold.append(number, to: &streetLine) } else { streetLine += "s/n".utf8 }
+        if let number { ASCIIFold.append(UnsafeBufferPointer(rebasing: number), to: &streetLine) } else { streetLine += "s/n".utf8 }
         if let complement {
             streetLine.append(0x20)
-            ASCIIFold.append(complement, to: &streetLine)
+            ASCIIFold.append(UnsafeBufferPointer(rebasing: complement), to: &streetLine)
         }
         return true
     }
@@ -176,7 +189,7 @@ public struct AddressBytes: Sendable {
     /// `String.trimmingBlanks` on bytes (blanks and tabs at both ends), or nil when a trimmed
     /// blank touches a non-ASCII character, which a combining mark could join into one
     /// `Character` that is no blank: `String` decides those.
-    static func trimmed(_ b: ArraySlice<UInt8>) -> ArraySlice<UInt8>? {
+    static func trimmed<C: BidirectionalCollection>(_ b: C) -> C? where C.Element == UInt8, C.Index == Int, C.SubSequence == C {
         var lo = b.startIndex
         var hi = b.endIndex
         while lo < hi, b[lo] == 0x20 || b[lo] == 0x09 { lo += 1 }

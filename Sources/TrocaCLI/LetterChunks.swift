@@ -34,6 +34,9 @@ struct LetterRenderer {
     var lstHeader: (batch: Int, date: CivilDate)? = nil
     /// The templates' names as bytes when ASCII (nil otherwise), to find a job's by bytes.
     let asciiNames: [[UInt8]?]
+    /// The templates behind references: the one a letter needs is used without copying it (a
+    /// `Template` holds some twenty arrays, each retained and released by a copy).
+    let loaded: [LoadedTemplate]
     var tape = JSONTape()
     var text = LetterText()
     var paged = PagedLetter()
@@ -46,6 +49,13 @@ struct LetterRenderer {
         self.lst = lst
         self.duplex = duplex
         asciiNames = templates.map { t in t.name.utf8.allSatisfy { $0 < 0x80 } ? Array(t.name.utf8) : nil }
+        loaded = templates.map { LoadedTemplate($0.template) }
+    }
+
+    /// A template, shared.
+    final class LoadedTemplate: Sendable {
+        let template: Template
+        init(_ template: Template) { self.template = template }
     }
 
     /// The job's template, by its index in `templates`: the one of the file name it names, or
@@ -109,7 +119,8 @@ struct LetterRenderer {
             case .success(let a): checked = a
             }
         }
-        do { try templates[template].template.render(tape, into: &text) } catch {
+        let loadedTemplate = loaded[template]
+        do { try loadedTemplate.template.render(tape, into: &text) } catch {
             // At the value at fault when it is one the job has (a bad amount, a control character).
             return .rejected(code: error.code, message: error.message, column: error.node.map { JSONReader.column(ofNode: $0, in: line) } ?? 0)
         }
