@@ -98,7 +98,7 @@ public struct LSTWriter {
     }
 
     /// Writes a letter's position in the file into its record (zero-padded, right-aligned).
-    public func setSequence(_ sequence: Int, in record: inout [UInt8]) throws(LSTLayoutError) {
+    public func setSequence(_ sequence: Int, in record: UnsafeMutableBufferPointer<UInt8>) throws(LSTLayoutError) {
         var n = sequence
         for i in sequenceSlot.reversed() {
             record[i] = UInt8(48 + n % 10)

@@ -108,6 +108,10 @@ enum LettersRenderCommand: Command {
         let source = try CnabRun.source(name, io)
         let (outputFile, rejectsFile, output, rejects, sink) = try CnabRun.outputs(args, context)
         func emit(_ bytes: [UInt8]) throws { try emit(bytes[...]) }
+        func emit(_ bytes: UnsafeBufferPointer<UInt8>) throws {
+            output.withBuffer { $0.appendBytes(bytes) }
+            if output.buffer.count >= 256 << 10 { try output.cut() }
+        }
         func emit(_ bytes: ArraySlice<UInt8>) throws {
             bytes.withUnsafeBufferPointer { b in output.withBuffer { $0.appendBytes(b) } }
             if output.buffer.count >= 256 << 10 { try output.cut() }
@@ -228,10 +232,10 @@ enum LettersRenderCommand: Command {
                 }
             }
             try put(lst.header(batch: batch, date: asOf, sender: sender, format: page))
-            try spool.forEachSorted { bytes, e in
+            try spool.forEachSorted(readAhead: pipeline.threads > 1) { bytes, e in
                 totals.letters += 1
-                do { try lst.setSequence(totals.letters, in: &bytes) } catch let e as LSTLayoutError { throw outputError(e) }
-                try emit(bytes[0..<e.count])
+                do { try lst.setSequence(totals.letters, in: bytes) } catch let e as LSTLayoutError { throw outputError(e) }
+                try emit(UnsafeBufferPointer(bytes))
                 written += 1 + e.printLines
                 totals.printLines += e.printLines
                 totals.pages += e.pages

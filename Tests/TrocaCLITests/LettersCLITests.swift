@@ -622,3 +622,38 @@ extension BinaryTests {
         }
     }
 }
+
+extension BinaryTests {
+    /// `letters render --format lst` on 1, 2 and 3 threads (TROCA_THREADS, real processes): the
+    /// same LST, diagnostics, summary and exit status, for some 2.7 MB of letters in no CEP order
+    /// (the spool read back in batches of about 1 MiB, the next one read ahead on more than one
+    /// thread), with bad lines among them.
+    @Test func lettersRenderLSTThreadsChangeNoByte() throws {
+        let binary = try #require(Self.binary, "the troca executable is built beside the tests")
+        let dir = try lettersWorkdir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let jobs = String(decoding: FileManager.default.contents(atPath: repoRoot + "/Fixtures/letters-render/0002-lst/stdin")!, as: UTF8.self)
+            .split(separator: "\n").map(String.init)
+        var lines: [String] = []
+        for k in 0..<1600 {
+            var job = jobs[k % jobs.count]
+            // The payer's CEP (the first in the line), in no order.
+            if let r = job.range(of: #""cep":""#) {
+                job.replaceSubrange(r.upperBound..<job.index(r.upperBound, offsetBy: 8), with: String(format: "%08d", (k * 7919) % 99_999_989 + 10))
+            }
+            if k % 97 == 5 { job = "not json \(k)" }
+            lines.append(job)
+        }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: dir + "/jobs.jsonl", atomically: true, encoding: .utf8)
+        let outputs = try outputsWithThreads(
+            "'\(binary)' letters render --template cobranca-30.txt --template lembrete-5.txt --template aviso-final-60.txt --format lst "
+                + "--as-of 2026-11-23 jobs.jsonl > out.lst 2> err.txt; echo \"status $?\"; wc -c < out.lst; sha256sum < out.lst; cat err.txt",
+            cwd: dir)
+        #expect(outputs[0].contains("status 65"), "\(outputs[0])")
+        #expect(outputs[0].contains("read 1600 records: 1583 letters rendered, 17 rejected"), "\(outputs[0])")
+        let size = Int(outputs[0].split(separator: "\n")[1]) ?? 0
+        #expect(size > 2 << 20, "\(size) bytes")
+        #expect(outputs[1] == outputs[0])
+        #expect(outputs[2] == outputs[0])
+    }
+}
