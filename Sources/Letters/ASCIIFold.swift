@@ -19,6 +19,43 @@ enum ASCIIFold {
         append(text, to: &out)
     }
 
+    /// `append(_:to:)` of bytes in memory: runs of ASCII (most of a name) appended at once, each
+    /// other sequence as `append(_:to:)` takes it (its lead byte says how many bytes it has,
+    /// whatever they are).
+    static func append(_ text: ArraySlice<UInt8>, to out: inout [UInt8]) {
+        text.withUnsafeBufferPointer { append($0, to: &out) }
+    }
+
+    /// `append(_:to:)` of bytes in memory (see the `ArraySlice` one).
+    static func append(_ b: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        let n = b.count
+        var i = 0
+        while i < n {
+            let run = WinAnsi.asciiRun(b, from: i)
+            if run > i {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<run]))
+                i = run
+                if i == n { break }
+            }
+            let lead = b[i]
+            let length = lead & 0xE0 == 0xC0 ? 2 : lead & 0xF0 == 0xE0 ? 3 : lead & 0xF8 == 0xF0 ? 4 : 0
+            if length == 0 {
+                out.append(lead)
+                i += 1
+                continue
+            }
+            // A sequence cut short (not valid UTF-8): its bytes as they were.
+            guard i + length <= n else {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<n]))
+                break
+            }
+            var packed: UInt32 = 0
+            for k in 0..<length { packed = packed << 8 | UInt32(b[i + k]) }
+            flush(packed, length, to: &out)
+            i += length
+        }
+    }
+
     /// Appends `fold` of valid UTF-8 `text`: U+00C0…U+00FF (C3 80…C3 BF) become their base
     /// letter when they have one, and so do the Latin Extended letters the PDF and the LST's
     /// print lines fold (`WinAnsi.folded`: Ł → L, ő → o, ễ → e), so that a name the PDF prints

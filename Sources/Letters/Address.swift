@@ -120,53 +120,76 @@ public struct AddressBytes: Sendable {
     /// this fast path decides (missing or odd parts, a bad UF or CEP): `PostalAddress.check` then.
     public mutating func read(_ tape: JSONTape, payer: Int?) -> Bool {
         guard let payer, let address = tape.member("address", of: payer), tape[address].kind == .object else { return false }
-        func part(_ object: Int, _ key: String) -> ArraySlice<UInt8>? {
+        // The parts as spans of the tape's text (no slice of its array, retained, per part).
+        return tape.text.withUnsafeBufferPointer { text in read(tape, text, payer: payer, address: address) }
+    }
+
+    mutating func read(_ tape: JSONTape, _ text: UnsafeBufferPointer<UInt8>, payer: Int, address: Int) -> Bool {
+        typealias Part = Slice<UnsafeBufferPointer<UInt8>>
+        func bytes(_ v: Int) -> Part {
+            let node = tape[v]
+            return text[Int(node.offset)..<(Int(node.offset) + Int(node.count))]
+        }
+        func part(_ object: Int, _ key: String) -> Part? {
             guard let v = tape.member(key, of: object), tape[v].kind == .string else { return nil }
-            return Self.trimmed(tape.bytes(v))
+            return Self.trimmed(bytes(v))
         }
         guard let name = part(payer, "name"), !name.isEmpty, let street = part(address, "street"), !street.isEmpty,
             let district = part(address, "district"), !district.isEmpty, let city = part(address, "city"), !city.isEmpty,
             let state = part(address, "state"), state.count == 2, let cep = part(address, "cep")
         else { return false }
         // Optional parts: a string, trimmed, or none when empty (a part the trimming leaves to `String`: the slow path).
-        var optional: [ArraySlice<UInt8>?] = [nil, nil]
-        for (k, key) in ["number", "complement"].enumerated() {
-            if let v = tape.member(key, of: address), tape[v].kind == .string {
-                guard let t = Self.trimmed(tape.bytes(v)) else { return false }
-                optional[k] = t.isEmpty ? nil : t
-            }
+        var number: Part? = nil
+        var complement: Part? = nil
+        if let v = tape.member("number", of: address), tape[v].kind == .string {
+            guard let t = Self.trimmed(bytes(v)) else { return false }
+            number = t.isEmpty ? nil : t
+        }
+        if let v = tape.member("complement", of: address), tape[v].kind == .string {
+            guard let t = Self.trimmed(bytes(v)) else { return false }
+            complement = t.isEmpty ? nil : t
         }
         self.state.removeAll(keepingCapacity: true)
         for b in state {
             guard b < 0x80 else { return false }
             self.state.append(b >= 0x61 && b <= 0x7A ? b - 0x20 : b)
         }
-        guard PostalAddress.states.contains(String(decoding: self.state, as: UTF8.self)) else { return false }
+        // (`PostalAddress.states` by their two bytes: no `String` to hash.)
+        guard self.state.count == 2, Self.stateCodes.contains(UInt16(self.state[0]) << 8 | UInt16(self.state[1])) else { return false }
         self.cep.removeAll(keepingCapacity: true)
         for b in cep where b != UInt8(ascii: "-") && b != UInt8(ascii: ".") {
             guard b >= 48, b <= 57 else { return false }
             self.cep.append(b)
         }
         guard self.cep.count == 8, self.cep.contains(where: { $0 != 48 }) else { return false }
-        ASCIIFold.fold(name, into: &self.name)
-        ASCIIFold.fold(district, into: &self.district)
-        ASCIIFold.fold(city, into: &self.city)
+        self.name.removeAll(keepingCapacity: true)
+        ASCIIFold.append(UnsafeBufferPointer(rebasing: name), to: &self.name)
+        self.district.removeAll(keepingCapacity: true)
+        ASCIIFold.append(UnsafeBufferPointer(rebasing: district), to: &self.district)
+        self.city.removeAll(keepingCapacity: true)
+        ASCIIFold.append(UnsafeBufferPointer(rebasing: city), to: &self.city)
         // Logradouro, número (`s/n` without one) and complemento, as `PostalAddress.streetLine`.
         streetLine.removeAll(keepingCapacity: true)
-        ASCIIFold.append(street, to: &streetLine)
+        ASCIIFold.append(UnsafeBufferPointer(rebasing: street), to: &streetLine)
         streetLine += ", ".utf8
-        if let number = optional[0] { ASCIIFold.append(number, to: &streetLine) } else { streetLine += "s/n".utf8 }
-        if let complement = optional[1] {
+        if let number { ASCIIFold.append(UnsafeBufferPointer(rebasing: number), to: &streetLine) } else { streetLine += "s/n".utf8 }
+        if let complement {
             streetLine.append(0x20)
-            ASCIIFold.append(complement, to: &streetLine)
+            ASCIIFold.append(UnsafeBufferPointer(rebasing: complement), to: &streetLine)
         }
         return true
+    }
+
+    /// `PostalAddress.states`, each as its two bytes (first in the high byte).
+    static let stateCodes: [UInt16] = PostalAddress.states.sorted().map { s in
+        let b = Array(s.utf8)
+        return UInt16(b[0]) << 8 | UInt16(b[1])
     }
 
     /// `String.trimmingBlanks` on bytes (blanks and tabs at both ends), or nil when a trimmed
     /// blank touches a non-ASCII character, which a combining mark could join into one
     /// `Character` that is no blank: `String` decides those.
-    static func trimmed(_ b: ArraySlice<UInt8>) -> ArraySlice<UInt8>? {
+    static func trimmed<C: BidirectionalCollection>(_ b: C) -> C? where C.Element == UInt8, C.Index == Int, C.SubSequence == C {
         var lo = b.startIndex
         var hi = b.endIndex
         while lo < hi, b[lo] == 0x20 || b[lo] == 0x09 { lo += 1 }

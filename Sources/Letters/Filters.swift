@@ -62,7 +62,8 @@ enum Filters {
         var integer: Int? = nil
         let n = tape[node]
         switch n.kind {
-        case .string, .number: out += tape.bytes(node)
+        case .string, .number:
+            tape.text.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[Int(n.offset)..<(Int(n.offset) + Int(n.count))])) }
         case .integer:
             appendInteger(n.value, to: &out)
             integer = Int(n.value)
@@ -139,7 +140,7 @@ enum Filters {
     }
 
     /// The date of `YYYY-MM-DD` bytes, as `CivilDate(iso:)` reads it, without a `String`.
-    static func civilDate(_ b: ArraySlice<UInt8>) -> CivilDate? {
+    static func civilDate<C: RandomAccessCollection<UInt8>>(_ b: C) -> CivilDate? where C.Index == Int {
         let s = b.startIndex
         guard b.count == 10, b[s + 4] == UInt8(ascii: "-"), b[s + 7] == UInt8(ascii: "-"),
             let y = Digits.value(b[s..<(s + 4)]), let m = Digits.value(b[(s + 5)..<(s + 7)]), let d = Digits.value(b[(s + 8)..<(s + 10)])
@@ -152,26 +153,32 @@ enum Filters {
     /// combining marks…), which the caller gives to `String`.
     static func upperLatin1(_ b: [UInt8], into out: inout [UInt8]) -> Bool {
         out.removeAll(keepingCapacity: true)
-        var i = 0
-        let n = b.count
-        while i < n {
-            let c = b[i]
-            if c < 0x80 {
-                out.append(c >= 0x61 && c <= 0x7A ? c - 0x20 : c)
-                i += 1
-                continue
+        // As many bytes out as in: written through pointers into room made once.
+        out.appendBlanks(b.count)
+        return out.withUnsafeMutableBufferPointer { o in
+            b.withUnsafeBufferPointer { b in
+                var i = 0
+                let n = b.count
+                while i < n {
+                    let c = b[i]
+                    if c < 0x80 {
+                        o[i] = c >= 0x61 && c <= 0x7A ? c - 0x20 : c
+                        i += 1
+                        continue
+                    }
+                    // U+00C0…U+00FF is C3 80…C3 BF: À…Þ and × stay, à…þ (not ÷) lose 0x20; ß and ÿ do not map to one Latin-1 letter.
+                    guard c == 0xC3, i + 1 < n else { return false }
+                    let d = b[i + 1]
+                    switch d {
+                    case 0x80...0x9E, 0xB7: o[i] = c; o[i + 1] = d
+                    case 0xA0...0xBE: o[i] = c; o[i + 1] = d - 0x20
+                    default: return false
+                    }
+                    i += 2
+                }
+                return true
             }
-            // U+00C0…U+00FF is C3 80…C3 BF: À…Þ and × stay, à…þ (not ÷) lose 0x20; ß and ÿ do not map to one Latin-1 letter.
-            guard c == 0xC3, i + 1 < n else { return false }
-            let d = b[i + 1]
-            switch d {
-            case 0x80...0x9E, 0xB7: out.append(c); out.append(d)
-            case 0xA0...0xBE: out.append(c); out.append(d - 0x20)
-            default: return false
-            }
-            i += 2
         }
-        return true
     }
 
     /// Characters in UTF-8 text (bytes that start a scalar).
@@ -190,28 +197,39 @@ enum Filters {
 
     /// Appends `money(cents)`.
     static func appendMoney(_ cents: Int, to out: inout [UInt8]) {
-        let magnitude = cents.magnitude
-        if cents < 0 { out.append(UInt8(ascii: "-")) }
-        out += "R$ ".utf8
-        let reais = magnitude / 100
-        var divisor: UInt = 1
-        var digits = 1
-        while divisor <= reais / 10 {
-            divisor *= 10
-            digits += 1
+        // Written right to left into 40 bytes on the stack (`-R$ ` and 17 digits of reais in
+        // groups of three take 29 at most), then appended at once.
+        var buffer: (UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &buffer) { d in
+            let magnitude = cents.magnitude
+            var k = 40
+            let c = magnitude % 100
+            d[k - 1] = UInt8(48 + c % 10)
+            d[k - 2] = UInt8(48 + c / 10)
+            d[k - 3] = UInt8(ascii: ",")
+            k -= 3
+            var reais = magnitude / 100
+            var digits = 0
+            repeat {
+                if digits > 0, digits % 3 == 0 {
+                    k -= 1
+                    d[k] = UInt8(ascii: ".")
+                }
+                k -= 1
+                d[k] = UInt8(48 + reais % 10)
+                reais /= 10
+                digits += 1
+            } while reais > 0
+            d[k - 1] = 0x20
+            d[k - 2] = UInt8(ascii: "$")
+            d[k - 3] = UInt8(ascii: "R")
+            k -= 3
+            if cents < 0 {
+                k -= 1
+                d[k] = UInt8(ascii: "-")
+            }
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: d[k..<40]))
         }
-        var rest = reais
-        while divisor > 0 {
-            out.append(UInt8(48 + rest / divisor))
-            rest %= divisor
-            divisor /= 10
-            digits -= 1
-            if digits > 0, digits % 3 == 0 { out.append(UInt8(ascii: ".")) }
-        }
-        let c = Int(magnitude % 100)
-        out.append(UInt8(ascii: ","))
-        out.append(UInt8(48 + c / 10))
-        out.append(UInt8(48 + c % 10))
     }
 
     /// `dd/MM/yyyy`.
@@ -243,7 +261,26 @@ enum Filters {
         let isSeparator = { (b: UInt8) in
             b == UInt8(ascii: ".") || b == UInt8(ascii: "-") || (b != UInt8(ascii: "#") && slots.contains(b))
         }
-        let characters = bytes.count == needed && bytes.allSatisfy(isCharacter) ? bytes : bytes.filter { !isSeparator($0) }
+        if bytes.count == needed, bytes.allSatisfy(isCharacter) {
+            // The usual value: put in the mask through pointers, into room made once.
+            out.removeAll(keepingCapacity: true)
+            out.appendBlanks(slots.count)
+            out.withUnsafeMutableBufferPointer { o in
+                bytes.withUnsafeBufferPointer { b in
+                    var k = 0
+                    for (j, s) in slots.enumerated() {
+                        if s == UInt8(ascii: "#") {
+                            o[j] = b[k]
+                            k += 1
+                        } else {
+                            o[j] = s
+                        }
+                    }
+                }
+            }
+            return
+        }
+        let characters = bytes.filter { !isSeparator($0) }
         guard characters.count == needed, characters.allSatisfy(isCharacter) else {
             throw FilterProblem(message: "expected \(expected), found \"\(String(decoding: bytes, as: UTF8.self))\"")
         }

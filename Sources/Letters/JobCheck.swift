@@ -1,3 +1,4 @@
+import Foundation
 import Records
 
 /// Checks a `letter` job's values against the kinds its schema declares, before anything of it
@@ -69,6 +70,27 @@ public struct JobCheck: Sendable {
         entries.append(Entry(kind: .object))
         names.append("")
         fill(0, shape)
+        // Room to read a word from any key's start (`same`).
+        keys += repeatElement(0, count: 8)
+    }
+
+    /// Whether the `n` bytes at `a` and `b` are the same; both may be read 8 bytes from their
+    /// start (the tape's text has padding after its last byte, the schema's keys too). Keys of
+    /// a job are short: one or two words compared, not a call to `memcmp`.
+    @inline(__always)
+    static func same(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        let x = UnsafeRawPointer(a)
+        let y = UnsafeRawPointer(b)
+        if n <= 8 {
+            guard n > 0 else { return true }
+            let mask: UInt64 = n == 8 ? ~0 : (1 &<< UInt64(8 &* n)) &- 1
+            return (UInt64(littleEndian: x.loadUnaligned(as: UInt64.self)) ^ UInt64(littleEndian: y.loadUnaligned(as: UInt64.self))) & mask == 0
+        }
+        if n <= 16 {
+            return x.loadUnaligned(as: UInt64.self) == y.loadUnaligned(as: UInt64.self)
+                && x.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self) == y.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+        }
+        return memcmp(a, b, n) == 0
     }
 
     /// Sets entry `at`'s kind from `shape` and appends the entries of its members or element.
@@ -121,6 +143,28 @@ public struct JobCheck: Sendable {
 
     /// The first problem of the job at node 0 of `tape`, or nil when its values are as declared.
     public func problem(in tape: JSONTape) -> Problem? {
+        problem(in: tape, found: nil)
+    }
+
+    /// The schema entries (an index each, `entries`).
+    var entryCount: Int { entries.count }
+
+    /// The entry of member `key` of object entry `entry`, or nil (not an object, no such member).
+    func member(of entry: Int, _ key: String) -> Int? {
+        let e = entries[entry]
+        guard e.kind == .object else { return nil }
+        return (Int(e.first)..<Int(e.first + e.count)).first { names[$0] == key }
+    }
+
+    /// Whether entry `entry` is a list.
+    func isList(_ entry: Int) -> Bool { entries[entry].kind == .list }
+
+    /// `problem(in:)`, noting in `found` (one slot per entry, -1 when none) the node of each
+    /// member the walk meets: for an entry outside any list, the job's value of that path
+    /// (the node `JSONTape.member` would give, its keys being unique); an entry below a list
+    /// holds its last item's, which means nothing. Only a walk that finds no problem meets
+    /// every member.
+    func problem(in tape: JSONTape, found: UnsafeMutablePointer<Int>?) -> Problem? {
         guard tape.count > 0 else { return nil }
         var path: [String] = []
         let found = tape.nodes.withUnsafeBufferPointer { nodes in
@@ -128,7 +172,8 @@ public struct JobCheck: Sendable {
                 entries.withUnsafeBufferPointer { entries in
                     keys.withUnsafeBufferPointer { keys in
                         slots.withUnsafeBufferPointer { slots in
-                            Walk(tape: tape, nodes: nodes, text: text, entries: entries, keys: keys, slots: slots, names: names).check(0, 0, &path)
+                            Walk(tape: tape, nodes: nodes, text: text, entries: entries, keys: keys, slots: slots, names: names, found: found).check(
+                                0, 0, &path)
                         }
                     }
                 }
@@ -149,6 +194,7 @@ public struct JobCheck: Sendable {
         let keys: UnsafeBufferPointer<UInt8>
         let slots: UnsafeBufferPointer<Int32>
         let names: [String]
+        let found: UnsafeMutablePointer<Int>?
 
         /// The node and the trouble of the first bad value at or below `node` (of schema entry
         /// `entry`); `path` gets the parts of its path, innermost first.
@@ -166,6 +212,7 @@ public struct JobCheck: Sendable {
                     let v = nodes[value]
                     i = v.kind == .array || v.kind == .object ? Int(v.value) : i + 2
                     guard let m = member(key, e) else { continue }
+                    found?[m] = value
                     // (A job giving a key twice never gets here: `JSONReader.parseRecord` refuses it.)
                     if let found = check(value, m, &path) {
                         path.append(names[m])
@@ -220,10 +267,8 @@ public struct JobCheck: Sendable {
                 let m = Int(slots[base + h])
                 if m < 0 { return nil }
                 let s = Int(entries[m].keyStart)
-                if Int(entries[m].keyEnd) - s == count {
-                    var k = 0
-                    while k < count, keys[s + k] == text[at + k] { k += 1 }
-                    if k == count { return m }
+                if Int(entries[m].keyEnd) - s == count, count == 0 || JobCheck.same(keys.baseAddress! + s, text.baseAddress! + at, count) {
+                    return m
                 }
                 h = (h + 1) & mask
             }
@@ -237,6 +282,18 @@ public struct JobCheck: Sendable {
         var i = 0
         let n = bytes.count
         while i < n {
+            // Eight bytes at a time while a word has no byte below 0x20, no 0x7F and no 0xC2 (a
+            // flag may be false, never missing: the flagged word is then looked at byte by byte).
+            if i + 8 <= n {
+                let v = UInt64(littleEndian: UnsafeRawPointer(bytes.baseAddress! + i).loadUnaligned(as: UInt64.self))
+                let ones: UInt64 = 0x0101_0101_0101_0101
+                let highs: UInt64 = 0x8080_8080_8080_8080
+                @inline(__always) func zero(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & highs }
+                if ((v &- ones &* 0x20) & ~v & highs) | zero(v ^ (ones &* 0x7F)) | zero(v ^ (ones &* 0xC2)) == 0 {
+                    i += 8
+                    continue
+                }
+            }
             let b = bytes[i]
             if b < 0x20 || b == 0x7F || (b == 0xC2 && i + 1 < n && bytes[i + 1] >= 0x80 && bytes[i + 1] <= 0x9F) { break }
             i += 1

@@ -34,25 +34,46 @@ struct LSTLetterRecord {
         var format: FieldFormat
         var mayCut: Bool
         var source: Source
+        /// Whether the field has a default, and its bytes: a span of `bytes`.
+        var hasDefault: Bool
+        var defaultBytes: Range<Int>
+        /// For a `.job` source, the keys below the root: a range of `keySpans`, each key's
+        /// bytes a span of `bytes` (kept flat so that reading a field copies no array).
+        var below: Range<Int>
     }
 
     let fields: [Field]
-    /// Per field: its default's bytes, and for a `.job` source the keys below the root (kept
-    /// apart from `fields` so that reading a field copies no array).
-    let defaults: [[UInt8]?]
-    let below: [[[UInt8]]]
+    /// The defaults' and the keys' bytes.
+    let bytes: [UInt8]
+    let keySpans: [Range<Int>]
+    /// The record's length: its fields' lengths added up.
+    let length: Int
 
     /// Prepares record `record` of `layout` (the letter record).
     init(layout: CompiledLayout, record: Int) {
         let compiled = layout.records[record].fields
-        let paths = compiled.map { f in f.to.map { $0.hasPrefix("_") ? [] : $0.split(separator: ".").map(String.init) } ?? [] }
-        fields = zip(compiled, paths).map { f, path in
-            Field(
-                length: f.length, numeric: f.picture.kind == .numeric, format: f.format, mayCut: f.truncate ?? Self.mayCutByName(f.to),
-                source: Self.source(path))
+        var bytes: [UInt8] = []
+        var keySpans: [Range<Int>] = []
+        var fields: [Field] = []
+        for f in compiled {
+            let path = f.to.map { $0.hasPrefix("_") ? [] : $0.split(separator: ".").map(String.init) } ?? []
+            let d = f.defaultValue.map { Array($0.utf8) } ?? []
+            let defaultBytes = bytes.count..<(bytes.count + d.count)
+            bytes += d
+            let firstKey = keySpans.count
+            for key in path.dropFirst() {
+                keySpans.append(bytes.count..<(bytes.count + key.utf8.count))
+                bytes += key.utf8
+            }
+            fields.append(
+                Field(
+                    length: f.length, numeric: f.picture.kind == .numeric, format: f.format, mayCut: f.truncate ?? Self.mayCutByName(f.to),
+                    source: Self.source(path), hasDefault: f.defaultValue != nil, defaultBytes: defaultBytes, below: firstKey..<keySpans.count))
         }
-        defaults = compiled.map { $0.defaultValue.map { Array($0.utf8) } }
-        below = paths.map { $0.dropFirst().map { Array($0.utf8) } }
+        self.fields = fields
+        self.bytes = bytes
+        self.keySpans = keySpans
+        length = fields.reduce(0) { $0 + $1.length }
     }
 
     /// `FlatEncoder.mayCut` for a field without `truncate`: names, addresses and messages may be
@@ -96,114 +117,175 @@ struct LSTLetterRecord {
     enum Value {
         case absent
         case integer(Int64)
-        case text(ArraySlice<UInt8>)
+        case text(UnsafeBufferPointer<UInt8>)
         case other
     }
 
     /// Appends the record (no line end) for the job in `tape`; false, with `out` as it was,
-    /// when a field needs the general encoder.
+    /// when a field needs the general encoder. The record's bytes are written through a pointer
+    /// into room made for all of them at once: no array, slice or retain per field.
     func encode(
         _ tape: JSONTape, address: AddressBytes, pages: Int, sheets: Int, printLines: Int, into out: inout [UInt8]
     ) -> Bool {
         let mark = out.count
         // The job's members the values' object takes, found once for all the fields.
-        let roots = [
+        let roots = (
             tape.member("sequence", of: 0), tape.member("template", of: 0) ?? tape.member("step", of: 0), tape.member("inserts", of: 0),
-            tape.member("boleto", of: 0),
-        ]
-        for (k, field) in fields.enumerated() {
-            let value: Value
-            switch field.source {
-            case .absent: value = .absent
-            case .general: value = .other
-            case .count(let c):
-                switch c {
-                case .zero: value = .integer(0)
-                case .sheets: value = .integer(Int64(sheets))
-                case .pages: value = .integer(Int64(pages))
-                case .printLines: value = .integer(Int64(printLines))
-                case .cepnetDigit: value = .integer(Int64(PostalAddress.cepnetDigit(address.cep)))
+            tape.member("boleto", of: 0)
+        )
+        out.appendBlanks(length)
+        let ok = out.withUnsafeMutableBufferPointer { o in
+            tape.text.withUnsafeBufferPointer { text in
+                address.name.withUnsafeBufferPointer { name in
+                    address.streetLine.withUnsafeBufferPointer { street in
+                        address.district.withUnsafeBufferPointer { district in
+                            address.city.withUnsafeBufferPointer { city in
+                                address.state.withUnsafeBufferPointer { state in
+                                    address.cep.withUnsafeBufferPointer { cep in
+                                        fields.withUnsafeBufferPointer { fields in
+                                            bytes.withUnsafeBufferPointer { keys in
+                                                keySpans.withUnsafeBufferPointer { spans in
+                                                var w = o.baseAddress! + mark
+                                                for field in fields {
+                                                    let value: Value
+                                                    switch field.source {
+                                                    case .absent: value = .absent
+                                                    case .general: value = .other
+                                                    case .count(let c):
+                                                        switch c {
+                                                        case .zero: value = .integer(0)
+                                                        case .sheets: value = .integer(Int64(sheets))
+                                                        case .pages: value = .integer(Int64(pages))
+                                                        case .printLines: value = .integer(Int64(printLines))
+                                                        case .cepnetDigit: value = .integer(Int64(PostalAddress.cepnetDigit(cep)))
+                                                        }
+                                                    case .recipient(let part):
+                                                        switch part {
+                                                        case .name: value = .text(name)
+                                                        case .street: value = .text(street)
+                                                        case .district: value = .text(district)
+                                                        case .cep: value = .text(cep)
+                                                        case .city: value = .text(city)
+                                                        case .state: value = .text(state)
+                                                        }
+                                                    case .job(let root):
+                                                        let r: Int?
+                                                        switch root {
+                                                        case .letter: r = roots.0
+                                                        case .template: r = roots.1
+                                                        case .inserts: r = roots.2
+                                                        case .boleto: r = roots.3
+                                                        }
+                                                        value = Self.value(tape, text, r, keys, spans[field.below])
+                                                    }
+                                                    guard Self.write(value, field, keys, to: w) else { return false }
+                                                    w += field.length
+                                                }
+                                                return true
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
                 }
-            case .recipient(let part):
-                switch part {
-                case .name: value = .text(address.name[...])
-                case .street: value = .text(address.streetLine[...])
-                case .district: value = .text(address.district[...])
-                case .cep: value = .text(address.cep[...])
-                case .city: value = .text(address.city[...])
-                case .state: value = .text(address.state[...])
-                }
-            case .job(let root):
-                value = Self.value(tape, roots[root.rawValue], below[k])
             }
-            guard Self.write(value, field, defaults[k], into: &out) else {
-                out.removeSubrange(mark...)
-                return false
-            }
+        }
+        guard ok else {
+            out.removeSubrange(mark...)
+            return false
         }
         return true
     }
 
     /// The job's value for a `.job` source, as the letter values' object holds it: the keys
-    /// `below` from the root member's node.
-    static func value(_ tape: JSONTape, _ root: Int?, _ below: [[UInt8]]) -> Value {
+    /// `below` (spans of `keys`) from the root member's node.
+    static func value(
+        _ tape: JSONTape, _ text: UnsafeBufferPointer<UInt8>, _ root: Int?, _ keys: UnsafeBufferPointer<UInt8>, _ below: Slice<UnsafeBufferPointer<Range<Int>>>
+    ) -> Value {
         var node = root
         for key in below {
             guard let n = node else { break }
-            node = tape.member(key, of: n)
+            node = tape.member(UnsafeBufferPointer(rebasing: keys[key]), of: n)
         }
         guard let n = node else { return .absent }
-        switch tape[n].kind {
+        let v = tape[n]
+        switch v.kind {
         case .null: return .absent
-        case .integer: return .integer(tape[n].value)
-        case .string: return .text(tape.bytes(n))
+        case .integer: return .integer(v.value)
+        case .string: return .text(UnsafeBufferPointer(rebasing: text[Int(v.offset)..<(Int(v.offset) + Int(v.count))]))
         default: return .other
         }
     }
 
-    /// Appends a field as `FlatEncoder` writes it, or returns false when it would not be plain.
-    static func write(_ value: Value, _ field: Field, _ defaultValue: [UInt8]?, into out: inout [UInt8]) -> Bool {
+    /// Writes a field at `to` as `FlatEncoder` writes it (`field.length` bytes, the room for them
+    /// filled with blanks), or returns false when it would not be plain.
+    static func write(_ value: Value, _ field: Field, _ keys: UnsafeBufferPointer<UInt8>, to w: UnsafeMutablePointer<UInt8>) -> Bool {
         if case .enumeration = field.format { return false }
         switch value {
         case .other:
             return false
         case .absent:
-            guard let d = defaultValue else {
-                out += repeatElement(field.numeric ? 0x30 : 0x20, count: field.length)
+            guard field.hasDefault else {
+                if field.numeric { w.update(repeating: 0x30, count: field.length) }
                 return true
             }
-            return fit(d[...], field.numeric, field.length, &out)
+            return fit(UnsafeBufferPointer(rebasing: keys[field.defaultBytes]), field.numeric, field.length, w)
         case .integer(let v):
             if case .date = field.format { return false }
             guard !field.numeric || v >= 0 else { return false }
-            var digits: [UInt8] = []
-            Filters.appendInteger(v, to: &digits)
-            return fit(digits[...], field.numeric, field.length, &out)
+            // The decimal digits (and sign) of `v`, right-aligned in twenty bytes.
+            var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+            return withUnsafeMutableBytes(of: &digits) { d in
+                var m = v.magnitude
+                var k = 24
+                repeat {
+                    k -= 1
+                    d[k] = UInt8(48 + m % 10)
+                    m /= 10
+                } while m > 0
+                if v < 0 {
+                    k -= 1
+                    d[k] = UInt8(ascii: "-")
+                }
+                return fit(UnsafeBufferPointer(rebasing: d.bindMemory(to: UInt8.self)[k..<24]), field.numeric, field.length, w)
+            }
         case .text(let bytes):
             if case .date(let order) = field.format {
                 guard let d = Filters.civilDate(bytes) else { return false }
                 let b = order.digits(d)
-                return fit(b[...], true, field.length, &out)
+                return b.withUnsafeBufferPointer { fit($0, true, field.length, w) }
             }
             if field.numeric {
                 let document = field.format == .document
                 guard !bytes.isEmpty, bytes.allSatisfy({ ($0 >= 48 && $0 <= 57) || (document && $0 >= 65 && $0 <= 90) }) else { return false }
-                return fit(bytes, true, field.length, &out)
+                return fit(bytes, true, field.length, w)
             }
             // Printable ASCII is its own folding; other text is Foundation's to fold.
             guard bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else { return false }
-            let cut = bytes.count > field.length && field.mayCut ? bytes.prefix(field.length) : bytes
-            return fit(cut, false, field.length, &out)
+            let cut = bytes.count > field.length && field.mayCut ? UnsafeBufferPointer(rebasing: bytes[0..<field.length]) : bytes
+            return fit(cut, false, field.length, w)
         }
     }
 
-    /// Appends `bytes` padded to `length` (numbers: zeros on the left; text: blanks on the
-    /// right), or returns false when they are longer.
-    static func fit(_ bytes: ArraySlice<UInt8>, _ numeric: Bool, _ length: Int, _ out: inout [UInt8]) -> Bool {
+    /// Writes `bytes` padded to `length` at `w` (numbers: zeros on the left; text: blanks on the
+    /// right, already there), or returns false when they are longer.
+    @inline(__always)
+    static func fit(_ bytes: UnsafeBufferPointer<UInt8>, _ numeric: Bool, _ length: Int, _ w: UnsafeMutablePointer<UInt8>) -> Bool {
         guard bytes.count <= length else { return false }
-        if numeric { out += repeatElement(0x30, count: length - bytes.count) }
-        out += bytes
-        if !numeric { out += repeatElement(0x20, count: length - bytes.count) }
+        guard let b = bytes.baseAddress else {
+            if numeric { w.update(repeating: 0x30, count: length) }
+            return true
+        }
+        if numeric {
+            let pad = length - bytes.count
+            w.update(repeating: 0x30, count: pad)
+            (w + pad).update(from: b, count: bytes.count)
+        } else {
+            w.update(from: b, count: bytes.count)
+        }
         return true
     }
 }

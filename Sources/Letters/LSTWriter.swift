@@ -98,7 +98,7 @@ public struct LSTWriter {
     }
 
     /// Writes a letter's position in the file into its record (zero-padded, right-aligned).
-    public func setSequence(_ sequence: Int, in record: inout [UInt8]) throws(LSTLayoutError) {
+    public func setSequence(_ sequence: Int, in record: UnsafeMutableBufferPointer<UInt8>) throws(LSTLayoutError) {
         var n = sequence
         for i in sequenceSlot.reversed() {
             record[i] = UInt8(48 + n % 10)
@@ -151,13 +151,16 @@ public struct LSTWriter {
         var bound = 0
         for line in paged.lines { bound += line.end - line.start + 3 }
         let at = out.count
-        out.append(contentsOf: repeatElement(0, count: bound))
+        out.appendBlanks(bound)
         var w = at
         out.withUnsafeMutableBufferPointer { o in
             text.bytes.withUnsafeBufferPointer { b in
                 let d = o.baseAddress!
-                for (i, line) in paged.lines.enumerated() {
-                    d[w] = i % format.lines == 0 ? UInt8(ascii: "1") : 0x20
+                var onPage = 0
+                for line in paged.lines {
+                    d[w] = onPage == 0 ? UInt8(ascii: "1") : 0x20
+                    onPage += 1
+                    if onPage == format.lines { onPage = 0 }
                     w += 1
                     if line.kind == .barcode {
                         (d + w).update(from: b.baseAddress! + line.start, count: line.end - line.start)
@@ -177,3 +180,20 @@ public struct LSTWriter {
         return paged.lines.count
     }
 }
+
+extension Array where Element == UInt8 {
+    /// Appends `count` blanks (padding, or room to be overwritten): copied from a page of
+    /// blanks, not stored one by one.
+    @inline(__always)
+    mutating func appendBlanks(_ count: Int) {
+        var left = count
+        while left > 0 {
+            let n = Swift.min(left, blankPage.count)
+            blankPage.withUnsafeBufferPointer { append(contentsOf: UnsafeBufferPointer(rebasing: $0[0..<n])) }
+            left -= n
+        }
+    }
+}
+
+/// 4 KiB of blanks (`appendBlanks`).
+let blankPage = [UInt8](repeating: 0x20, count: 4096)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A rendered letter before it is laid out on pages, in one byte buffer: every line is a span of
 /// `bytes` (a `newPage` line has none). Kept by the renderer and reused letter after letter, so
 /// that rendering allocates nothing per line (a `[LetterLine]` made one array per line).
@@ -39,6 +41,8 @@ public struct LetterText: Sendable {
     var scopes: [Int] = []
     var value: [UInt8] = []
     var scratch: [UInt8] = []
+    /// The job's nodes by schema entry (`JobCheck.problem(in:found:)`).
+    var found: [Int] = []
 
     /// An empty letter.
     public init() {}
@@ -54,13 +58,17 @@ public struct LetterText: Sendable {
     /// Appends text to the current line; a line feed in it ends the line (the statement is
     /// several lines).
     mutating func append(_ text: UnsafeBufferPointer<UInt8>) {
+        guard let base = text.baseAddress else { return }
+        let n = text.count
         var start = 0
-        while let nl = text[start...].firstIndex(of: 0x0A) {
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[start..<nl]))
+        // (`memchr`: the statement is a few hundred bytes of a few lines.)
+        while start < n, let found = memchr(base + start, 0x0A, n - start) {
+            let nl = UnsafeRawPointer(found) - UnsafeRawPointer(base)
+            bytes.append(contentsOf: UnsafeBufferPointer(start: base + start, count: nl - start))
             endLine()
             start = nl + 1
         }
-        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[start...]))
+        bytes.append(contentsOf: UnsafeBufferPointer(start: base + start, count: n - start))
     }
 
     /// Appends text to the current line (see `append(_:)` for a buffer).
@@ -70,8 +78,11 @@ public struct LetterText: Sendable {
 
     /// Appends the formatted value (`value`) to the current line.
     mutating func appendValue() {
-        let v = value
+        // Moved out while it is appended (a copy would be retained, and `append` mutates self).
+        var v: [UInt8] = []
+        swap(&v, &value)
         v.withUnsafeBufferPointer { append($0) }
+        swap(&v, &value)
     }
 
     /// Appends a value's bytes to the current line (a line feed in them ends it).

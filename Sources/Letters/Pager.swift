@@ -99,6 +99,17 @@ public enum Pager {
                 }
                 for _ in paged.pieces.count..<height { paged.body.append(blank) }
             case .text:
+                // A line of no more bytes than the width is one piece, its trailing blanks
+                // dropped (what `wrap` gives it, without its work).
+                if line.end - line.start <= format.width {
+                    var end = line.end
+                    text.bytes.withUnsafeBufferPointer { b in
+                        while end > line.start, b[end - 1] == 0x20 { end -= 1 }
+                    }
+                    if paged.body.count - pageStart >= format.bodyLines { newPage() }
+                    paged.body.append(LetterText.Line(start: line.start, end: end, kind: .text))
+                    continue
+                }
                 text.bytes.withUnsafeBufferPointer { wrap($0, line.start, line.end, format.width, into: &paged.pieces) }
                 // A wrapped line goes whole onto the next page when the rest of this one cannot
                 // hold it (a Pix code, an address, must not be split by a page); only a line
@@ -117,11 +128,12 @@ public enum Pager {
         }
         if paged.body.count > pageStart || paged.pageEnds.isEmpty { newPage() }
         let total = paged.pageEnds.count
+        paged.lines.reserveCapacity(total * format.lines)
         var start = 0
         for (k, end) in paged.pageEnds.enumerated() {
-            paged.lines += paged.body[start..<end]
-            for _ in (end - start)..<format.bodyLines { paged.lines.append(blank) }
-            paged.lines.append(blank)
+            paged.body.withUnsafeBufferPointer { paged.lines.append(contentsOf: UnsafeBufferPointer(rebasing: $0[start..<end])) }
+            // The page's blank lines, and the one above the footer.
+            paged.lines.append(contentsOf: repeatElement(blank, count: format.bodyLines - (end - start) + 1))
             paged.lines.append(footer(page: k + 1, of: total, format, into: &text.bytes))
             start = end
         }
@@ -133,13 +145,18 @@ public enum Pager {
         let start = bytes.count
         // "Página " and " de " are 7 and 4 characters.
         let characters = 7 + decimalDigits(page) + 4 + decimalDigits(total)
-        bytes.append(contentsOf: repeatElement(0x20, count: max(0, format.width - characters)))
-        bytes.append(contentsOf: "Página ".utf8)
-        JSONBytes.appendInt(page, to: &bytes)
-        bytes.append(contentsOf: " de ".utf8)
-        JSONBytes.appendInt(total, to: &bytes)
+        bytes.appendBlanks(max(0, format.width - characters))
+        footerWords.withUnsafeBufferPointer { w in
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: w[0..<8]))
+            JSONBytes.appendInt(page, to: &bytes)
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: w[8..<12]))
+            JSONBytes.appendInt(total, to: &bytes)
+        }
         return LetterText.Line(start: start, end: bytes.count, kind: .text)
     }
+
+    /// `Página ` and ` de `, as bytes.
+    static let footerWords = Array("Página  de ".utf8)
 
     /// The decimal digits of a non-negative integer.
     static func decimalDigits(_ value: Int) -> Int {
@@ -194,6 +211,12 @@ public enum Pager {
         while end > lo, b[end - 1] == 0x20 { end -= 1 }
         var rest = lo
         while rest < end {
+            // No more bytes than the width: no more characters either, the rest is one piece
+            // (most lines of a letter), found without counting.
+            if end - rest <= width {
+                pieces.append(rest..<end)
+                return
+            }
             // The byte index after `width` characters, or `end` when the rest is no longer.
             var chars = 0
             var cut = rest

@@ -1,3 +1,4 @@
+import Foundation
 import Records
 
 /// The debt statement (demonstrativo de débito) of a letter: one row per título with its
@@ -37,9 +38,9 @@ enum Statement {
             }
             return
         }
-        if right { out += repeatElement(0x20, count: n - w) }
+        if right { out.appendBlanks(n - w) }
         out += s
-        if !right { out += repeatElement(0x20, count: n - w) }
+        if !right { out.appendBlanks(n - w) }
     }
 
     /// Why a statement cannot be printed.
@@ -65,14 +66,18 @@ enum Statement {
             overflow = overflow || o
             return s
         }
-        /// The integer at `key`, nil when absent or null (any other kind was refused before).
-        func amount(_ title: Int, _ key: String) -> Int? {
-            if let v = tape.member(key, of: title), tape[v].kind == .integer { return Int(tape[v].value) }
+        // A título's members the statement reads (`Field`), found in one pass over its keys.
+        var found = [Int](repeating: -1, count: Field.names.count)
+        /// The integer of field `f`, nil when absent or null (any other kind was refused before).
+        func amount(_ f: Field) -> Int? {
+            let v = found[f.rawValue]
+            if v >= 0, tape[v].kind == .integer { return Int(tape[v].value) }
             return nil
         }
-        func cents(_ title: Int, _ key: String) -> Int { amount(title, key) ?? 0 }
-        func string(_ title: Int, _ key: String) -> ArraySlice<UInt8>? {
-            if let v = tape.member(key, of: title), tape[v].kind == .string { return tape.bytes(v) }
+        func cents(_ f: Field) -> Int { amount(f) ?? 0 }
+        func string(_ f: Field) -> ArraySlice<UInt8>? {
+            let v = found[f.rawValue]
+            if v >= 0, tape[v].kind == .string { return tape.bytes(v) }
             return nil
         }
         var scratch: [UInt8] = []
@@ -84,24 +89,25 @@ enum Statement {
         var t = list + 1
         for k in 0..<Int(tape[list].count) {
             defer { t = tape.next(after: t) }
-            guard tape[t].kind == .object, let face = amount(t, "amount_cents") else { return .noAmount(title: k, node: t) }
+            guard tape[t].kind == .object else { return .noAmount(title: k, node: t) }
+            Field.find(in: tape, object: t, into: &found)
+            guard let face = amount(.amount) else { return .noAmount(title: k, node: t) }
             // Each is a tape integer, of at most 18 digits: negating one is safe, adding them is not.
-            let charges = add(
-                add(add(cents(t, "correction_cents"), cents(t, "fine_cents")), add(cents(t, "interest_cents"), cents(t, "fees_cents"))),
-                -cents(t, "discount_cents"))
-            let updated = amount(t, "updated_cents") ?? add(face, charges)
+            let charges = add(add(add(cents(.correction), cents(.fine)), add(cents(.interest), cents(.fees))), -cents(.discount))
+            let updated = amount(.updated) ?? add(face, charges)
             total.face = add(total.face, face)
             total.charges = add(total.charges, charges)
             total.updated = add(total.updated, updated)
             out.append(0x0A)
-            cell(string(t, "document_number") ?? string(t, "nosso_numero") ?? [], 15, &out)
+            cell(string(.documentNumber) ?? string(.nossoNumero) ?? [], 15, &out)
             out.append(0x20)
             scratch.removeAll(keepingCapacity: true)
-            if let due = string(t, "due_date"), let d = Filters.civilDate(due) { Filters.appendDate(d, to: &scratch) }
+            if let due = string(.dueDate), let d = Filters.civilDate(due) { Filters.appendDate(d, to: &scratch) }
             cell(scratch, 10, &out)
             out.append(0x20)
             scratch.removeAll(keepingCapacity: true)
-            if let days = tape.member("days_overdue", of: t) {
+            let days = found[Field.daysOverdue.rawValue]
+            if days >= 0 {
                 switch tape[days].kind {
                 case .integer: Filters.appendInteger(tape[days].value, to: &scratch)
                 case .number: scratch += tape.bytes(days)
@@ -109,14 +115,48 @@ enum Statement {
                 }
             }
             cell(scratch, 5, right: true, &out)
-            for amount in [face, charges, updated] { money(amount, &scratch, &out) }
+            money(face, &scratch, &out)
+            money(charges, &scratch, &out)
+            money(updated, &scratch, &out)
         }
         out.append(0x0A)
         out += rule
         out.append(0x0A)
         cell("Total".utf8, 32, &out)
-        for amount in [total.face, total.charges, total.updated] { money(amount, &scratch, &out) }
+        money(total.face, &scratch, &out)
+        money(total.charges, &scratch, &out)
+        money(total.updated, &scratch, &out)
         return overflow ? .overflow : nil
+    }
+
+    /// The members of a título the statement reads.
+    enum Field: Int, CaseIterable {
+        case amount, correction, fine, interest, fees, discount, updated, documentNumber, nossoNumero, dueDate, daysOverdue
+
+        static let names: [[UInt8]] = [
+            "amount_cents", "correction_cents", "fine_cents", "interest_cents", "fees_cents", "discount_cents", "updated_cents",
+            "document_number", "nosso_numero", "due_date", "days_overdue",
+        ].map { Array($0.utf8) }
+
+        /// Notes in `found` (by field, -1 when absent) the value node of each field among the
+        /// members of the object at `object`: the last of a name, as `JSONTape.member` gives it.
+        static func find(in tape: JSONTape, object: Int, into found: inout [Int]) {
+            for k in found.indices { found[k] = -1 }
+            tape.text.withUnsafeBufferPointer { text in
+                var i = object + 1
+                for _ in 0..<Int(tape[object].count) {
+                    let key = tape[i]
+                    let count = Int(key.count)
+                    for f in 0..<names.count where names[f].count == count {
+                        if names[f].withUnsafeBufferPointer({ memcmp($0.baseAddress!, text.baseAddress! + Int(key.offset), count) == 0 }) {
+                            found[f] = i + 1
+                            break
+                        }
+                    }
+                    i = tape.next(after: i + 1)
+                }
+            }
+        }
     }
 
     /// Appends an amount right-aligned in its 14-character column.

@@ -90,8 +90,8 @@ public struct Template: Sendable {
         self.name = name
         var parser = TemplateParser(schema: schema)
         nodes = try parser.parse(text)
-        program = Program(nodes)
         check = JobCheck(schema: schema)
+        program = Program(nodes, check: check)
     }
 
     /// The job's values checked against the schema before a job is rendered.
@@ -99,7 +99,15 @@ public struct Template: Sendable {
 
     /// The nodes as a flat list of plain operations, for rendering: visiting an enum of nodes
     /// with array and string payloads retains and releases them at every step, job after job.
-    let program: Program
+    var program: Program
+
+    /// This template finding every value member by member, as if `JobCheck` noted no node (the
+    /// general way, for tests to hold the noted nodes to).
+    func lookingUpEveryMember() -> Template {
+        var t = self
+        for k in t.program.info.indices { t.program.info[k].entry = -1 }
+        return t
+    }
 
     struct Program: Sendable {
         enum Kind: UInt8, Sendable { case text, newline, newPage, value, section, invertedSection }
@@ -121,8 +129,46 @@ public struct Template: Sendable {
         var keySpans: [Range<Int>] = []
         /// Which placeholders are `{{statement}}`.
         var isStatement: [Bool] = []
+        /// What rendering a placeholder needs to know of it, without copying it (its path,
+        /// filters and text are arrays and strings: copying one retains them).
+        var info: [Info] = []
 
-        init(_ nodes: [Node]) { add(nodes) }
+        /// A placeholder's scope, whether it may be missing, and what its last filter draws.
+        struct Info: Sendable {
+            var up: Int
+            var optional: Bool
+            var isStatement: Bool
+            /// No filter: the value as it is.
+            var plain: Bool
+            var bars: Bool
+            var qr: Bool
+            /// `entry(_:)`: where `JobCheck` notes the value's node, or -1 (looked up then).
+            var entry: Int
+        }
+
+        /// While adding: the schema entry of each scope rendering will have pushed (the job's
+        /// is entry 0), -1 for one no entry stands for (a list's item).
+        var scopeEntries: [Int] = [0]
+        let check: JobCheck
+
+        init(_ nodes: [Node], check: JobCheck) {
+            self.check = check
+            add(nodes)
+        }
+
+        /// The schema entry of placeholder `p`'s value when it is the same for every job (its
+        /// path starts at the job or at an object section's object and crosses no list: the
+        /// node `JobCheck` notes for it), else -1.
+        func entry(_ p: Placeholder) -> Int {
+            let at = scopeEntries.count - 1 - p.up
+            guard at >= 0, scopeEntries[at] >= 0 else { return -1 }
+            var e = scopeEntries[at]
+            for key in p.path {
+                guard let next = check.member(of: e, key) else { return -1 }
+                e = next
+            }
+            return e
+        }
 
         mutating func add(_ nodes: [Node]) {
             for node in nodes {
@@ -135,8 +181,16 @@ public struct Template: Sendable {
                 case .value(let p): ops.append(Op(kind: .value, start: Int32(add(p)), end: 0))
                 case .section(let p, let inverted, let body):
                     let at = ops.count
-                    ops.append(Op(kind: inverted ? .invertedSection : .section, start: Int32(add(p)), end: 0))
+                    let index = add(p)
+                    ops.append(Op(kind: inverted ? .invertedSection : .section, start: Int32(index), end: 0))
+                    // As rendering does: a section pushes a scope (its object, its value, or
+                    // each item of its list), an inverted one none.
+                    if !inverted {
+                        let e = info[index].entry
+                        scopeEntries.append(e >= 0 && !check.isList(e) ? e : -1)
+                    }
                     add(body)
+                    if !inverted { scopeEntries.removeLast() }
                     ops[at].end = Int32(ops.count)
                 }
             }
@@ -150,6 +204,10 @@ public struct Template: Sendable {
             }
             keySpans.append(first..<spans.count)
             isStatement.append(p.path == Template.statementPath)
+            info.append(
+                Info(
+                    up: p.up, optional: p.optional, isStatement: p.path == Template.statementPath, plain: p.filters.isEmpty,
+                    bars: p.filters.last == .bars, qr: p.filters.last == .qr, entry: entry(p)))
             placeholders.append(p)
             return placeholders.count - 1
         }
@@ -168,7 +226,13 @@ public struct Template: Sendable {
     /// straight from the tape: no tree, no array per line. A job whose values are not of the
     /// kinds the schema declares (`JobCheck`) is refused first, whatever the template prints.
     public func render(_ tape: JSONTape, into out: inout LetterText) throws(RenderProblem) {
-        if let p = check.problem(in: tape) { throw RenderProblem(code: p.code, message: p.message, node: p.node) }
+        // The nodes of the job's values, noted by the check as it meets them.
+        if out.found.count != check.entryCount { out.found = [Int](repeating: -1, count: check.entryCount) }
+        let problem = out.found.withUnsafeMutableBufferPointer { found in
+            found.update(repeating: -1)
+            return check.problem(in: tape, found: found.baseAddress!)
+        }
+        if let p = problem { throw RenderProblem(code: p.code, message: p.message, node: p.node) }
         out.removeAll()
         out.scopes.removeAll(keepingCapacity: true)
         out.scopes.append(0)
@@ -195,7 +259,7 @@ public struct Template: Sendable {
                 i = Int(op.end)
                 var items = 0
                 var first = 0
-                if let v = lookup(Int(op.start), tape, out.scopes) {
+                if let v = lookup(Int(op.start), tape, &out) {
                     let node = tape[v]
                     switch node.kind {
                     case .null, .false: break
@@ -221,8 +285,8 @@ public struct Template: Sendable {
 
     /// Renders placeholder `index`'s value, or says why the job cannot have it.
     func value(_ index: Int, _ tape: JSONTape, _ out: inout LetterText) throws(RenderProblem) {
-        let up = program.placeholders[index].up
-        if program.isStatement[index], up == out.scopes.count - 1 {
+        let info = program.info[index]
+        if info.isStatement, info.up == out.scopes.count - 1 {
             out.value.removeAll(keepingCapacity: true)
             if let failure = Statement.append(tape, job: out.scopes[0], to: &out.value) {
                 let p = program.placeholders[index]
@@ -240,30 +304,32 @@ public struct Template: Sendable {
             out.appendValue()
             return
         }
-        guard let v = lookup(index, tape, out.scopes), tape[v].kind != .null else {
+        guard let v = lookup(index, tape, &out), tape[v].kind != .null else {
+            if info.optional { return }
             let p = program.placeholders[index]
-            if p.optional { return }
             throw RenderProblem(code: "letters.missing-value", message: "\(p.path.joined(separator: ".")) is missing (\(name):\(p.line):\(p.column))")
         }
-        if program.placeholders[index].filters.isEmpty, tape[v].kind == .string {
+        let node = tape[v]
+        if info.plain, node.kind == .string {
             // The common case: a string as it is.
-            out.appendValue(tape.bytes(v))
+            tape.text.withUnsafeBufferPointer { out.append(UnsafeBufferPointer(rebasing: $0[Int(node.offset)..<(Int(node.offset) + Int(node.count))])) }
             return
         }
-        let p = program.placeholders[index]
-        if p.filters.last == .bars {
+        if info.bars {
             let digits = tape.bytes(v)
             guard tape[v].kind == .string, digits.count == 44, digits.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
+                let p = program.placeholders[index]
                 throw RenderProblem(
                     code: "letters.value", message: "\(p.text): expected the 44 digits of a boleto barcode (\(name):\(p.line):\(p.column))", node: v)
             }
             out.symbol(digits, .barcode)
             return
         }
-        if p.filters.last == .qr {
+        if info.qr {
             let payload = tape.bytes(v)
             let capacity = QRCode.byteCapacity(version: 40, level: .medium)
             guard tape[v].kind == .string, !payload.isEmpty, payload.count <= capacity else {
+                let p = program.placeholders[index]
                 throw RenderProblem(
                     code: "letters.value", message: "\(p.text): expected a Pix payload of 1…\(capacity) bytes for its QR code (\(name):\(p.line):\(p.column))",
                     node: v)
@@ -271,23 +337,40 @@ public struct Template: Sendable {
             out.symbol(payload, .qrCode)
             return
         }
-        do { try Filters.apply(p.filters, to: v, of: tape, into: &out.value, scratch: &out.scratch) } catch {
+        do { try Filters.apply(program.placeholders[index].filters, to: v, of: tape, into: &out.value, scratch: &out.scratch) } catch {
             // At the value's column, as the job's other bad values are.
+            let p = program.placeholders[index]
             throw RenderProblem(code: "letters.value", message: "\(p.text): \(error.message) (\(name):\(p.line):\(p.column))", node: v)
         }
         out.appendValue()
     }
 
     /// The node placeholder `index` names, from the scope it starts in, or nil.
+    func lookup(_ index: Int, _ tape: JSONTape, _ out: inout LetterText) -> Int? {
+        let entry = program.info[index].entry
+        if entry >= 0 {
+            let node = out.found[entry]
+            return node >= 0 ? node : nil
+        }
+        return lookup(index, tape, out.scopes)
+    }
+
+    /// The node placeholder `index` names, from the scope it starts in, or nil: its path's
+    /// members looked up one by one.
     func lookup(_ index: Int, _ tape: JSONTape, _ scopes: [Int]) -> Int? {
-        let at = scopes.count - 1 - program.placeholders[index].up
+        let at = scopes.count - 1 - program.info[index].up
         guard at >= 0 else { return nil }
         var v = scopes[at]
-        for span in program.spans[program.keySpans[index]] {
-            guard let next = program.keys.withUnsafeBufferPointer({ tape.member(UnsafeBufferPointer(rebasing: $0[span]), of: v) }) else { return nil }
-            v = next
+        let found = program.keys.withUnsafeBufferPointer { keys in
+            program.spans.withUnsafeBufferPointer { spans in
+                for k in program.keySpans[index] {
+                    guard let next = tape.member(UnsafeBufferPointer(rebasing: keys[spans[k]]), of: v) else { return false }
+                    v = next
+                }
+                return true
+            }
         }
-        return v
+        return found ? v : nil
     }
 
     static let statementPath = ["statement"]

@@ -49,6 +49,8 @@ public enum WinAnsi {
     public static func firstUnprintable(_ text: UnsafeBufferPointer<UInt8>) -> Unicode.Scalar? {
         var i = 0
         while i < text.count {
+            i = asciiRun(text, from: i)
+            if i == text.count { break }
             if text[i] < 0x80 {
                 i += 1
                 continue
@@ -60,6 +62,23 @@ public enum WinAnsi {
             return Unicode.Scalar(value) ?? "\u{FFFD}"
         }
         return nil
+    }
+
+    /// The index of the first byte at or after `i` that is not ASCII, or `text.count`: eight
+    /// bytes at a time (a letter is mostly ASCII), then byte by byte.
+    @inline(__always)
+    static func asciiRun(_ text: UnsafeBufferPointer<UInt8>, from i: Int) -> Int {
+        guard let base = text.baseAddress else { return i }
+        let n = text.count
+        var k = i
+        while k + 8 <= n {
+            let word = UInt64(littleEndian: UnsafeRawPointer(base + k).loadUnaligned(as: UInt64.self))
+            let high = word & 0x8080_8080_8080_8080
+            if high != 0 { return k + high.trailingZeroBitCount / 8 }
+            k += 8
+        }
+        while k < n, base[k] < 0x80 { k += 1 }
+        return k
     }
 
     /// The scalar of the UTF-8 sequence starting at `i` (not ASCII) and where the next one
@@ -117,8 +136,7 @@ public enum WinAnsi {
         var w = 0
         let n = text.count
         while i < n {
-            var run = i
-            while run < n, text[run] < 0x80 { run += 1 }
+            let run = asciiRun(text, from: i)
             if run > i {
                 (out + w).update(from: text.baseAddress! + i, count: run - i)
                 w += run - i

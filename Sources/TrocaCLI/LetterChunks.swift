@@ -34,6 +34,9 @@ struct LetterRenderer {
     var lstHeader: (batch: Int, date: CivilDate)? = nil
     /// The templates' names as bytes when ASCII (nil otherwise), to find a job's by bytes.
     let asciiNames: [[UInt8]?]
+    /// The templates behind references: the one a letter needs is used without copying it (a
+    /// `Template` holds some twenty arrays, each retained and released by a copy).
+    let loaded: [LoadedTemplate]
     var tape = JSONTape()
     var text = LetterText()
     var paged = PagedLetter()
@@ -46,21 +49,29 @@ struct LetterRenderer {
         self.lst = lst
         self.duplex = duplex
         asciiNames = templates.map { t in t.name.utf8.allSatisfy { $0 < 0x80 } ? Array(t.name.utf8) : nil }
+        loaded = templates.map { LoadedTemplate($0.template) }
     }
 
-    /// The job's template: the one of the file name it names, or the only one; nil when none.
-    func template() -> Template? {
+    /// A template, shared.
+    final class LoadedTemplate: Sendable {
+        let template: Template
+        init(_ template: Template) { self.template = template }
+    }
+
+    /// The job's template, by its index in `templates`: the one of the file name it names, or
+    /// the only one; nil when none. (An index, not the `Template`: copying one retains its arrays.)
+    func template() -> Int? {
         guard let node = tape.member("template", of: 0), tape[node].kind == .string else {
-            return templates.count == 1 ? templates[0].template : nil
+            return templates.count == 1 ? 0 : nil
         }
         let wanted = tape.bytes(node)
         // An ASCII name without a slash is its own last path component, and ASCII names are equal
         // as strings exactly when their bytes are.
         if wanted.allSatisfy({ $0 < 0x80 && $0 != UInt8(ascii: "/") }), !asciiNames.contains(where: { $0 == nil }) {
-            return templates.indices.first { asciiNames[$0]!.elementsEqual(wanted) }.map { templates[$0].template }
+            return templates.indices.first { asciiNames[$0]!.elementsEqual(wanted) }
         }
         let name = (tape.string(node) as NSString).lastPathComponent
-        return templates.first { $0.name == name }?.template
+        return templates.firstIndex { $0.name == name }
     }
 
     /// A job holding a character Windows-1252 cannot print (`letters.pdf`, `letters.lst`), at the
@@ -108,7 +119,8 @@ struct LetterRenderer {
             case .success(let a): checked = a
             }
         }
-        do { try template.render(tape, into: &text) } catch {
+        let loadedTemplate = loaded[template]
+        do { try loadedTemplate.template.render(tape, into: &text) } catch {
             // At the value at fault when it is one the job has (a bad amount, a control character).
             return .rejected(code: error.code, message: error.message, column: error.node.map { JSONReader.column(ofNode: $0, in: line) } ?? 0)
         }

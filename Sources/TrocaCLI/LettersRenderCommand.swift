@@ -108,6 +108,10 @@ enum LettersRenderCommand: Command {
         let source = try CnabRun.source(name, io)
         let (outputFile, rejectsFile, output, rejects, sink) = try CnabRun.outputs(args, context)
         func emit(_ bytes: [UInt8]) throws { try emit(bytes[...]) }
+        func emit(_ bytes: UnsafeBufferPointer<UInt8>) throws {
+            output.withBuffer { $0.appendBytes(bytes) }
+            if output.buffer.count >= 256 << 10 { try output.cut() }
+        }
         func emit(_ bytes: ArraySlice<UInt8>) throws {
             bytes.withUnsafeBufferPointer { b in output.withBuffer { $0.appendBytes(b) } }
             if output.buffer.count >= 256 << 10 { try output.cut() }
@@ -120,8 +124,19 @@ enum LettersRenderCommand: Command {
         var textPages = 0
         var sender: JSONValue? = nil
         var stopped = false
+        // The LST letters of the chunk being taken, written to the spool when it is taken.
+        var spooled: [LetterSpool.Entry] = []
+        var spans: [Range<Int>] = []
         // The outcomes of a rendered chunk, in input order: written, reported, counted.
         func take(_ chunk: LetterChunk) throws {
+            defer {
+                spooled.removeAll(keepingCapacity: true)
+                spans.removeAll(keepingCapacity: true)
+            }
+            try takeOutcomes(chunk)
+            if !spooled.isEmpty { try spool!.add(spooled, spans, of: chunk.output) }
+        }
+        func takeOutcomes(_ chunk: LetterChunk) throws {
             for (line, outcome) in zip(chunk.lines, chunk.outcomes) where !stopped {
                 counts.read += 1
                 switch outcome {
@@ -144,7 +159,9 @@ enum LettersRenderCommand: Command {
                     }
                     switch format {
                     case "pdf": for p in pages { try pdf!.write(content: p) }
-                    case "lst": try spool!.add(entry!, chunk.output[bytes])
+                    case "lst":
+                        spooled.append(entry!)
+                        spans.append(bytes)
                     default:
                         if textPages > 0 { try emit([0x0C]) }
                         try emit(chunk.output[bytes])
@@ -215,10 +232,10 @@ enum LettersRenderCommand: Command {
                 }
             }
             try put(lst.header(batch: batch, date: asOf, sender: sender, format: page))
-            try spool.forEachSorted { bytes, e in
+            try spool.forEachSorted(readAhead: pipeline.threads > 1) { bytes, e in
                 totals.letters += 1
-                do { try lst.setSequence(totals.letters, in: &bytes) } catch let e as LSTLayoutError { throw outputError(e) }
-                try emit(bytes[0..<e.count])
+                do { try lst.setSequence(totals.letters, in: bytes) } catch let e as LSTLayoutError { throw outputError(e) }
+                try emit(UnsafeBufferPointer(bytes))
                 written += 1 + e.printLines
                 totals.printLines += e.printLines
                 totals.pages += e.pages

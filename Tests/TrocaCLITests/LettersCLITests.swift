@@ -521,6 +521,28 @@ func qrPayloadsRead(from pdfPath: String, dir: String) throws -> [String] {
         #expect(String(decoding: header.dropFirst(65).prefix(14), as: UTF8.self) == "11222333000181")
     }
 
+    /// A job refused between letters after it was rendered (its sender is the one the header
+    /// would take, and cannot hold) leaves the others' bytes as they are: the spool is written
+    /// from the chunk's output around it, and the LST is the one of the jobs without it.
+    @Test func aJobRefusedBetweenLettersLeavesTheirBytes() throws {
+        let dir = try lettersWorkdir()
+        // A template that needs no sender (the jobs without one are letters too).
+        try Data("{{payer.name}}\nCarta {{sequence}}, {{payer.address.city}}\n{{#sender}}De: {{name}}{{/sender}}\n".utf8).write(
+            to: URL(fileURLWithPath: dir + "/cobranca-30.txt"))
+        let sender = #","sender":{"name":"Cobrança Exemplo Ltda","document":"11222333000181","address":{"street":"Avenida Paulista","number":"1000","complement":"conj 12","district":"Bela Vista","city":"São Paulo","state":"SP","cep":"01310100"}}"#
+        let noSender = lstJob { $0.replacingOccurrences(of: sender, with: "") }
+        #expect(noSender != lstJob())
+        let long = lstJob { $0.replacingOccurrences(of: #""document":"11222333000181""#, with: #""document":"112223330001810000""#) }
+        let args = ["letters", "render", "--template", "cobranca-30.txt", "--format", "lst", "--as-of", "2026-11-23"]
+        let with = troca(args, stdin: Array((noSender + noSender + long + lstJob() + noSender).utf8), cwd: dir)
+        let without = troca(args, stdin: Array((noSender + noSender + lstJob() + noSender).utf8), cwd: dir)
+        #expect(with.status == .dataError)
+        #expect(with.stderrText.contains("troca: -:3: error: [letters.lst] the LST header cannot hold this job's sender"), "\(with.stderrText)")
+        #expect(with.stderrText.contains("read 5 records: 4 letters rendered, 1 rejected, 0 skipped"), "\(with.stderrText)")
+        #expect(without.status == .ok, "\(without.stderrText)")
+        #expect(with.stdout == without.stdout)
+    }
+
     /// Only the job whose sender the header takes is checked against the header: a later job's
     /// sender, in a later chunk of input (128 KiB), does not reject it.
     @Test func aLaterJobsLongSenderIsNotRejected() throws {
@@ -598,5 +620,40 @@ extension BinaryTests {
             #expect(outcomes[0].contains("status=65") && outcomes[0].contains("rejected"), "\(outcomes[0])")
             #expect(outcomes[1] == outcomes[0] && outcomes[2] == outcomes[0], "\(outcomes)")
         }
+    }
+}
+
+extension BinaryTests {
+    /// `letters render --format lst` on 1, 2 and 3 threads (TROCA_THREADS, real processes): the
+    /// same LST, diagnostics, summary and exit status, for some 2.7 MB of letters in no CEP order
+    /// (the spool read back in batches of about 1 MiB, the next one read ahead on more than one
+    /// thread), with bad lines among them.
+    @Test func lettersRenderLSTThreadsChangeNoByte() throws {
+        let binary = try #require(Self.binary, "the troca executable is built beside the tests")
+        let dir = try lettersWorkdir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let jobs = String(decoding: FileManager.default.contents(atPath: repoRoot + "/Fixtures/letters-render/0002-lst/stdin")!, as: UTF8.self)
+            .split(separator: "\n").map(String.init)
+        var lines: [String] = []
+        for k in 0..<1600 {
+            var job = jobs[k % jobs.count]
+            // The payer's CEP (the first in the line), in no order.
+            if let r = job.range(of: #""cep":""#) {
+                job.replaceSubrange(r.upperBound..<job.index(r.upperBound, offsetBy: 8), with: String(format: "%08d", (k * 7919) % 99_999_989 + 10))
+            }
+            if k % 97 == 5 { job = "not json \(k)" }
+            lines.append(job)
+        }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: dir + "/jobs.jsonl", atomically: true, encoding: .utf8)
+        let outputs = try outputsWithThreads(
+            "'\(binary)' letters render --template cobranca-30.txt --template lembrete-5.txt --template aviso-final-60.txt --format lst "
+                + "--as-of 2026-11-23 jobs.jsonl > out.lst 2> err.txt; echo \"status $?\"; wc -c < out.lst; sha256sum < out.lst; cat err.txt",
+            cwd: dir)
+        #expect(outputs[0].contains("status 65"), "\(outputs[0])")
+        #expect(outputs[0].contains("read 1600 records: 1583 letters rendered, 17 rejected"), "\(outputs[0])")
+        let size = Int(outputs[0].split(separator: "\n")[1]) ?? 0
+        #expect(size > 2 << 20, "\(size) bytes")
+        #expect(outputs[1] == outputs[0])
+        #expect(outputs[2] == outputs[0])
     }
 }
