@@ -57,8 +57,11 @@ struct TemplateParser {
                     case UInt8(ascii: "!"):
                         continue
                     case UInt8(ascii: "#"), UInt8(ascii: "^"):
-                        let p = try placeholder(Array(body.dropFirst()), lineNumber, column, section: true)
-                        stack.append(Open(placeholder: p, inverted: first == UInt8(ascii: "^"), nodes: []))
+                        // An inverted section renders in the scope around it (when its value is
+                        // empty there is nothing to enter): only `#` opens a scope.
+                        let inverted = first == UInt8(ascii: "^")
+                        let p = try placeholder(Array(body.dropFirst()), lineNumber, column, section: true, opensScope: !inverted)
+                        stack.append(Open(placeholder: p, inverted: inverted, nodes: []))
                     case UInt8(ascii: "/"):
                         let closing = String(decoding: Self.trim(Array(body.dropFirst())), as: UTF8.self)
                         guard let open = stack.popLast() else {
@@ -71,7 +74,7 @@ struct TemplateParser {
                                 message: "{{/\(closing)}} closes {{#\(open.placeholder.text)}} opened at \(open.placeholder.line):\(open.placeholder.column); expected {{/\(open.placeholder.text)}}",
                                 line: lineNumber, column: column)
                         }
-                        scopes.removeLast()
+                        if !open.inverted { scopes.removeLast() }
                         add(.section(open.placeholder, inverted: open.inverted, body: open.nodes))
                     default:
                         if body == Array("newpage".utf8) {
@@ -130,7 +133,9 @@ struct TemplateParser {
     }
 
     /// `path[?] [| filter[:arg]]…`, resolved against the shapes in scope.
-    mutating func placeholder(_ body: [UInt8], _ line: Int, _ column: Int, section: Bool) throws(TemplateError) -> Template.Placeholder {
+    mutating func placeholder(_ body: [UInt8], _ line: Int, _ column: Int, section: Bool, opensScope: Bool = false) throws(TemplateError)
+        -> Template.Placeholder
+    {
         let text = String(decoding: Self.trim(body), as: UTF8.self)
         let parts = text.split(separator: "|", omittingEmptySubsequences: false).map { String(decoding: Self.trim(Array($0.utf8)), as: UTF8.self) }
         var pathText = parts[0]
@@ -165,10 +170,12 @@ struct TemplateParser {
             guard parts.count == 1 else {
                 throw TemplateError(code: "letters.template-syntax", message: "a section tag takes no filters: {{#\(pathText)}}", line: line, column: column)
             }
-            switch shape {
-            case .list(let element): scopes.append(element)
-            case .object: scopes.append(shape)
-            default: scopes.append(.object([:]))
+            if opensScope {
+                switch shape {
+                case .list(let element): scopes.append(element)
+                case .object: scopes.append(shape)
+                default: scopes.append(.object([:]))
+                }
             }
             return Template.Placeholder(path: path, up: up, optional: optional, filters: [], line: line, column: column, text: pathText)
         }

@@ -83,6 +83,17 @@ func lines(_ t: Template, _ j: JSONValue) throws(RenderProblem) -> [String] {
         #expect(try lines(t, job(#"{}"#)) == ["a", "sem boleto", "z"])
     }
 
+    /// An inverted section renders in the scope around it: the job's fields are found there,
+    /// at any depth of sections ("sem boleto" for a party whose name is outside the section).
+    @Test func anInvertedSectionSeesTheFieldsAroundIt() throws {
+        let t = try template(
+            "{{^boleto}}sem boleto para {{payer.name}}{{/boleto}}\n{{#titles}}{{^nosso_numero}}{{document_number}} de {{payer.name}}{{/nosso_numero}}\n{{/titles}}")
+        #expect(
+            try lines(t, job(#"{"payer":{"name":"Ana"},"titles":[{"document_number":"A"},{"document_number":"B","nosso_numero":"123"}]}"#))
+                == ["sem boleto para Ana", "A de Ana", ""])
+        #expect(try lines(t, job(#"{"payer":{"name":"Ana"},"boleto":{"x":1},"titles":[]}"#)) == [""])
+    }
+
     @Test func missingValueRejectsTheJobWithItsPlace() throws {
         let t = try template("Nome: {{payer.name}}\nBairro: {{payer.address.district}}\n")
         #expect(throws: RenderProblem.self) { try t.render(job(#"{"payer":{"name":"Ana"}}"#)) }
