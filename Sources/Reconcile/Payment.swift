@@ -50,9 +50,19 @@ public struct Payment: Sendable, Hashable {
     /// `paid`, a `title`, a header…). Refused: no key at all (`reconcile.payment-key`), no or a
     /// negative `paid_cents` (`reconcile.payment-amount`), no date (`reconcile.payment-date`).
     public init?(_ tape: JSONTape, file: String, line: Int) throws(ReconcileError) {
-        guard let p = try RecordError.reading("reconcile.payment-field", { try Payment.read(tape, file: file, line: line) }) else {
+        var given = false
+        try self.init(tape, file: file, line: line, sourceGiven: &given)
+    }
+
+    /// As `init?(_:file:line:)`; `sourceGiven` tells whether the record gave its own `source`
+    /// (else `sourceFile` and `sourceLine` are `file` and `line`: a reader that numbered its
+    /// lines from another start renumbers those).
+    public init?(_ tape: JSONTape, file: String, line: Int, sourceGiven: inout Bool) throws(ReconcileError) {
+        var given = false
+        guard let p = try RecordError.reading("reconcile.payment-field", { try Payment.read(tape, file: file, line: line, sourceGiven: &given) }) else {
             return nil
         }
+        sourceGiven = given
         self = p
     }
 
@@ -79,7 +89,7 @@ public struct Payment: Sendable, Hashable {
         }
     }
 
-    private static func read(_ tape: JSONTape, file: String, line: Int) throws -> Payment? {
+    private static func read(_ tape: JSONTape, file: String, line: Int, sourceGiven: inout Bool) throws -> Payment? {
         let at = Nodes(tape)
         guard let r = at.record, tape[r].kind == .string else { return nil }
         let kind: String
@@ -122,6 +132,7 @@ public struct Payment: Sendable, Hashable {
         {
             sourceFile = f
             sourceLine = l
+            sourceGiven = true
         }
         var payment = Payment(
             kind: kind, nossoNumero: nosso, documentNumber: doc, partyDocument: party,
