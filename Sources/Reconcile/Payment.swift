@@ -91,21 +91,32 @@ public struct Payment: Sendable, Hashable {
 
     private static func read(_ tape: JSONTape, file: String, line: Int, sourceGiven: inout Bool) throws -> Payment? {
         let at = Nodes(tape)
-        guard let r = at.record, tape[r].kind == .string else { return nil }
+        guard let r = at.record else { return nil }
         let kind: String
-        switch tape.bytes(r) {
-        case let b where b.elementsEqual("event".utf8):
+        if tape.isString(r, "event") {
             kind = "event"
-            guard try tape.text(at: at.event, "event") == "paid" else { return nil }
-        case let b where b.elementsEqual("payment".utf8): kind = "payment"
-        default: return nil
+            // (As `text(at:) == "paid"`, without a string: refused when not a string or null.)
+            guard let e = at.event, tape[e].kind != .null else { return nil }
+            guard tape.isString(e, "paid") else {
+                if tape[e].kind == .string { return nil }
+                _ = try tape.text(at: e, "event")
+                return nil
+            }
+        } else if tape.isString(r, "payment") {
+            kind = "payment"
+        } else {
+            return nil
         }
         let date = kind == "event"
             ? try tape.date(at: at.occurrenceDate, "occurrence_date") ?? tape.date(at: at.creditDate, "credit_date")
             : try tape.date(at: at.paymentDate, "payment_date") ?? tape.date(at: at.creditDate, "credit_date")
         let nosso = try tape.text(at: at.nossoNumero, "nosso_numero")
         let doc = try tape.text(at: at.documentNumber, "document_number")
-        let party = try tape.text(at: at.payer.flatMap { tape.member("document", of: $0) }, "payer.document")
+        var document: Int? = nil
+        if let payer = at.payer {
+            tape.forEachMember(of: payer) { key, value in if key.isName("document") { document = value } }
+        }
+        let party = try tape.text(at: document, "payer.document")
         guard nosso != nil || doc != nil || party != nil else {
             throw ReconcileError(
                 "reconcile.payment-key", "expected nosso_numero, document_number or payer.document to match it by, found none")
@@ -127,17 +138,24 @@ public struct Payment: Sendable, Hashable {
         }
         var sourceFile = file
         var sourceLine = line
-        if let s = at.source, tape[s].kind == .object, let f = try tape.text("file", of: s),
-            let l = try tape.integer("line", of: s)
-        {
+        var fileNode: Int? = nil, lineNode: Int? = nil
+        if let s = at.source {
+            tape.forEachMember(of: s) { key, value in
+                if key.isName("file") { fileNode = value } else if key.isName("line") { lineNode = value }
+            }
+        }
+        if let f = try tape.text(at: fileNode, "file"), let l = try tape.integer(at: lineNode, "line") {
             sourceFile = f
             sourceLine = l
             sourceGiven = true
         }
         var payment = Payment(
-            kind: kind, nossoNumero: nosso, documentNumber: doc, partyDocument: party,
+            kind: kind, nossoNumero: nosso, documentNumber: doc,
             reference: kind == "payment" ? try tape.text(at: at.reference, "reference") : nil, paidCents: cents, date: date,
             sourceFile: sourceFile, sourceLine: sourceLine)
+        // `DocumentText.key` gives a document of digits only (nearly all) as it is: told from its
+        // bytes, not by going through the string.
+        payment.partyDocument = party.map { document.map(tape.isDigits) == true ? $0 : DocumentText.key($0) }
         payment.distinctionHash = distinction(tape, method: at.method, creditDate: at.creditDate)
         return payment
     }
