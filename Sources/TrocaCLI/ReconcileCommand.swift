@@ -127,7 +127,7 @@ enum ReconcileCommand: Command {
             rejectedNames: reconciler.rejectedAgreements.map { ($0.id, $0.partyDocument) }, hasRules: reconciler.hasRules, asOf: asOf)
         let records = ChunkPipeline<ReconcileRecords, ReconcileRecords.Formatting>(
             threads: ChunkPipeline<ReconcileRecords, ReconcileRecords.Formatting>.defaultThreads, state: { formatting },
-            make: { ReconcileRecords() }, reset: { $0.reset() }, isEmpty: { $0.order.isEmpty }, work: { chunk, f in chunk.format(f) })
+            make: { ReconcileRecords() }, reset: { $0.reset() }, isEmpty: { $0.isEmpty }, work: { chunk, f in chunk.format(f) })
         defer { records.stop() }
         /// Queues a record, handing the chunk on when full.
         func flushIfFull() throws {
