@@ -143,6 +143,11 @@ public struct Agreement: Sendable, Hashable {
         var installments: [Installment] = []
         // Each installment's due_date node, for a message about its date.
         var dueNodes: [Int?] = []
+        // Room for the entrada and the installments at once: grown one by one, each array was
+        // made some three times over.
+        let room = 1 + (at.installments.map { tape[$0].kind == .array ? Int(tape[$0].count) : 0 } ?? 0)
+        installments.reserveCapacity(room)
+        dueNodes.reserveCapacity(room)
         if let d = at.downPayment, tape[d].kind != .null {
             guard tape[d].kind == .object else { throw FieldError("down_payment", "expected an object, found \(tape.kindName(d))", node: d) }
             let member = Nodes(tape, of: d)

@@ -370,7 +370,7 @@ enum ReconcileCommand: Command {
             w.open("broken")
             w.string("rule", rule)
             if let i = s.brokenInstallment { w.int("installment", i) }
-            if let on = s.brokenOn { w.string("on", on.description) }
+            if let on = s.brokenOn { w.date("on", on) }
             w.close()
         }
         w.int("total_cents", a.pointee.totalCents)
