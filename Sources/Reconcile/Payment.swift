@@ -46,6 +46,23 @@ public struct Payment: Sendable, Hashable {
         self.sourceLine = sourceLine
     }
 
+    /// A payment from values, its party document already a key (`DocumentText.key`).
+    private init(
+        kind: String, nossoNumero: String?, documentNumber: String?, partyKey: String?, reference: String?, paidCents: Int, date: CivilDate,
+        sourceFile: String, sourceLine: Int, distinctionHash: UInt64
+    ) {
+        self.kind = kind
+        self.nossoNumero = nossoNumero
+        self.documentNumber = documentNumber
+        self.partyDocument = partyKey
+        self.reference = reference
+        self.paidCents = paidCents
+        self.date = date
+        self.sourceFile = sourceFile
+        self.sourceLine = sourceLine
+        self.distinctionHash = distinctionHash
+    }
+
     /// Reads a payment from a record: nil when the record is not one (an `event` other than
     /// `paid`, a `title`, a header…). Refused: no key at all (`reconcile.payment-key`), no or a
     /// negative `paid_cents` (`reconcile.payment-amount`), no date (`reconcile.payment-date`).
@@ -149,15 +166,16 @@ public struct Payment: Sendable, Hashable {
             sourceLine = l
             sourceGiven = true
         }
-        var payment = Payment(
-            kind: kind, nossoNumero: nosso, documentNumber: doc,
-            reference: kind == "payment" ? try tape.text(at: at.reference, "reference") : nil, paidCents: cents, date: date,
-            sourceFile: sourceFile, sourceLine: sourceLine)
+        let reference = kind == "payment" ? try tape.text(at: at.reference, "reference") : nil
         // `DocumentText.key` gives a document of digits only (nearly all) as it is: told from its
         // bytes, not by going through the string.
-        payment.partyDocument = party.map { document.map(tape.isDigits) == true ? $0 : DocumentText.key($0) }
-        payment.distinctionHash = distinction(tape, method: at.method, creditDate: at.creditDate)
-        return payment
+        var partyKey = party
+        if let p = party, let d = document, !tape.isDigits(d) { partyKey = DocumentText.key(p) }
+        // Made once, every member at hand (made, then changed, it was copied twice over: a retain
+        // of each string, and a release).
+        return Payment(
+            kind: kind, nossoNumero: nosso, documentNumber: doc, partyKey: partyKey, reference: reference, paidCents: cents, date: date,
+            sourceFile: sourceFile, sourceLine: sourceLine, distinctionHash: distinction(tape, method: at.method, creditDate: at.creditDate))
     }
 
     /// A hash of the members that tell two payments of one key, amount and day apart besides
