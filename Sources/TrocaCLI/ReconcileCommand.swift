@@ -413,27 +413,46 @@ struct BufferObject: ~Copyable {
         }
         first = false
         p[0] = UInt8(ascii: "\"")
-        // A name of 4 to 16 bytes (nearly all) copied as two overlapping words each way, not
-        // through a `memcpy` call.
-        let from = UnsafeRawPointer(name.utf8Start)
-        let to = UnsafeMutableRawPointer(p + 1)
-        if n >= 8 && n <= 16 {
-            to.storeBytes(of: from.loadUnaligned(as: UInt64.self), as: UInt64.self)
-            to.storeBytes(of: from.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self), toByteOffset: n - 8, as: UInt64.self)
-        } else if n >= 4 && n < 8 {
-            to.storeBytes(of: from.loadUnaligned(as: UInt32.self), as: UInt32.self)
-            to.storeBytes(of: from.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self), toByteOffset: n - 4, as: UInt32.self)
-        } else {
-            (p + 1).update(from: name.utf8Start, count: n)
-        }
+        Self.copy(name.utf8Start, to: p + 1, count: n)
         p[n + 1] = UInt8(ascii: "\"")
         p[n + 2] = UInt8(ascii: ":")
         buffer.pointee.count = p + n + 3 - buffer.pointee.base
     }
 
+    /// Copies `n` bytes: 4 to 16 (nearly all names and values here) as two overlapping words
+    /// each way, not through a `memcpy` call.
+    @inline(__always)
+    static func copy(_ from: UnsafePointer<UInt8>, to: UnsafeMutablePointer<UInt8>, count n: Int) {
+        let a = UnsafeRawPointer(from)
+        let b = UnsafeMutableRawPointer(to)
+        if n >= 8 && n <= 16 {
+            b.storeBytes(of: a.loadUnaligned(as: UInt64.self), as: UInt64.self)
+            b.storeBytes(of: a.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self), toByteOffset: n - 8, as: UInt64.self)
+        } else if n >= 4 && n < 8 {
+            b.storeBytes(of: a.loadUnaligned(as: UInt32.self), as: UInt32.self)
+            b.storeBytes(of: a.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self), toByteOffset: n - 4, as: UInt32.self)
+        } else {
+            to.update(from: from, count: n)
+        }
+    }
+
     mutating func string(_ name: StaticString, _ value: String) {
         key(name)
-        JSONBytes.appendString(value, to: &buffer.pointee)
+        // Printable ASCII with nothing to escape (ids, keys, documents, file names): quoted and
+        // copied after one capacity check; anything else as `JSONBytes.appendString` writes it.
+        let buffer = self.buffer
+        let copied = value.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            let n = bytes.count
+            guard n > 0, let from = bytes.baseAddress, Words.jsonClean(from, n) else { return false }
+            buffer.pointee.reserve(n + 2)
+            let p = buffer.pointee.base + buffer.pointee.count
+            p[0] = UInt8(ascii: "\"")
+            Self.copy(from, to: p + 1, count: n)
+            p[n + 1] = UInt8(ascii: "\"")
+            buffer.pointee.count += n + 2
+            return true
+        }
+        if copied != true { JSONBytes.appendString(value, to: &buffer.pointee) }
     }
 
     mutating func int(_ name: StaticString, _ value: Int) {
