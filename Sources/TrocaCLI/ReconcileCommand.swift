@@ -306,14 +306,35 @@ enum ReconcileCommand: Command {
         CivilDate(daysSinceEpoch: Int((Date().timeIntervalSince1970 / 86_400).rounded(.down)))
     }
 
+    /// The first members of a match record, by outcome: `"record":"match","outcome":"exact"`…,
+    /// as `BufferObject.string` writes them.
+    static let matchHeads: [[UInt8]] = Outcome.all.map { outcome in
+        var b = ByteBuffer(capacity: 64)
+        defer { b.deallocate() }
+        var w = BufferObject(&b)
+        w.string("record", "match")
+        w.string("outcome", outcome.rawValue)
+        return Array(b.bytes.dropFirst())
+    }
+
+    /// A match record's `"rule":"…"` member, by rule.
+    static let ruleMembers: [[UInt8]] = MatchRule.all.map { rule in
+        var b = ByteBuffer(capacity: 64)
+        defer { b.deallocate() }
+        var w = BufferObject(&b)
+        w.string("rule", rule.rawValue)
+        return Array(b.bytes.dropFirst())
+    }
+
     static func matchRecord(
         _ m: UnsafePointer<Applied>, _ payments: UnsafeBufferPointer<Payment>, _ names: [(id: String, party: String)], _ rejectedNames: [(id: String?, party: String?)], _ hasRules: Bool,
         into b: inout ByteBuffer
     ) {
         var w = BufferObject(&b)
-        w.string("record", "match")
-        w.string("outcome", m.pointee.outcome.rawValue)
-        if let rule = m.pointee.rule { w.string("rule", rule.rawValue) }
+        // `"record":"match","outcome":"…"` and `"rule":"…"` as written once for each outcome
+        // and rule, copied whole.
+        matchHeads[Int(m.pointee.outcome.code)].withUnsafeBufferPointer { w.members($0) }
+        if let rule = m.pointee.rule { ruleMembers[Int(rule.code)].withUnsafeBufferPointer { w.members($0) } }
         if let a = m.pointee.agreement {
             w.string("agreement_id", names[a].id)
             w.string("party_document", names[a].party)
@@ -480,6 +501,14 @@ struct BufferObject: ~Copyable {
         buffer.pointee.reserve(12)
         value.writeQuoted(to: buffer.pointee.base + buffer.pointee.count)
         buffer.pointee.count += 12
+    }
+
+    /// Members written beforehand (`"a":1,"b":"x"`, without the braces), copied whole.
+    mutating func members(_ bytes: UnsafeBufferPointer<UInt8>) {
+        buffer.pointee.reserve(bytes.count + 1)
+        if !first { buffer.pointee.append(UInt8(ascii: ",")) }
+        first = false
+        buffer.pointee.appendBytes(bytes)
     }
 
     mutating func open(_ name: StaticString) {
