@@ -231,15 +231,20 @@ public struct Payment: Sendable, Hashable {
     /// date, then amount, keys, reference, kind, method and credit date (`distinctionHash`), and last
     /// where they were read.
     public static func canonicallyOrdered(_ a: Payment, _ b: Payment) -> Bool {
-        if a.date != b.date { return a.date < b.date }
-        if a.paidCents != b.paidCents { return a.paidCents < b.paidCents }
-        if a.nossoNumero != b.nossoNumero { return (a.nossoNumero ?? "") < (b.nossoNumero ?? "") }
-        if a.documentNumber != b.documentNumber { return (a.documentNumber ?? "") < (b.documentNumber ?? "") }
-        if a.partyDocument != b.partyDocument { return (a.partyDocument ?? "") < (b.partyDocument ?? "") }
-        if a.reference != b.reference { return (a.reference ?? "") < (b.reference ?? "") }
-        if a.kind != b.kind { return a.kind < b.kind }
-        if a.distinctionHash != b.distinctionHash { return a.distinctionHash < b.distinctionHash }
-        if a.sourceFile != b.sourceFile { return a.sourceFile < b.sourceFile }
-        return a.sourceLine < b.sourceLine
+        withUnsafePointer(to: a) { a in withUnsafePointer(to: b) { b in canonicallyOrdered(a, b) } }
+    }
+
+    /// `canonicallyOrdered(_:_:)` of two payments where they lie (neither copied).
+    static func canonicallyOrdered(_ a: UnsafePointer<Payment>, _ b: UnsafePointer<Payment>) -> Bool {
+        if a.pointee.date != b.pointee.date { return a.pointee.date < b.pointee.date }
+        if a.pointee.paidCents != b.pointee.paidCents { return a.pointee.paidCents < b.pointee.paidCents }
+        if a.pointee.nossoNumero != b.pointee.nossoNumero { return (a.pointee.nossoNumero ?? "") < (b.pointee.nossoNumero ?? "") }
+        if a.pointee.documentNumber != b.pointee.documentNumber { return (a.pointee.documentNumber ?? "") < (b.pointee.documentNumber ?? "") }
+        if a.pointee.partyDocument != b.pointee.partyDocument { return (a.pointee.partyDocument ?? "") < (b.pointee.partyDocument ?? "") }
+        if a.pointee.reference != b.pointee.reference { return (a.pointee.reference ?? "") < (b.pointee.reference ?? "") }
+        if a.pointee.kind != b.pointee.kind { return a.pointee.kind < b.pointee.kind }
+        if a.pointee.distinctionHash != b.pointee.distinctionHash { return a.pointee.distinctionHash < b.pointee.distinctionHash }
+        if a.pointee.sourceFile != b.pointee.sourceFile { return a.pointee.sourceFile < b.pointee.sourceFile }
+        return a.pointee.sourceLine < b.pointee.sourceLine
     }
 }

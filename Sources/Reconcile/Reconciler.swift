@@ -563,14 +563,23 @@ public struct Reconciler: Sendable {
                 Keyed(key: packedKey(payments[k]), index: k)
             }
             radixSort(&keyed)
-            var start = 0
-            while start < keyed.count {
-                var end = start + 1
-                while end < keyed.count, keyed[end].key == keyed[start].key { end += 1 }
-                if end - start > 1 {
-                    keyed[start..<end].sort { a, b in Payment.canonicallyOrdered(payments[a.index], payments[b.index]) }
+            // Runs of one key sorted in place, their payments compared where they lie (a slice
+            // sorted was copied, and each payment compared copied: a retain and a release of
+            // every string).
+            keyed.withUnsafeMutableBufferPointer { keyed in
+                let base = payments.baseAddress!
+                var start = 0
+                while start < keyed.count {
+                    var end = start + 1
+                    while end < keyed.count, keyed[end].key == keyed[start].key { end += 1 }
+                    if end - start > 1 {
+                        var run = UnsafeMutableBufferPointer(rebasing: keyed[start..<end])
+                        run.sort { a, b in
+                            Payment.canonicallyOrdered(base + a.index, base + b.index)
+                        }
+                    }
+                    start = end
                 }
-                start = end
             }
             return keyed.map(\.index)
         }
