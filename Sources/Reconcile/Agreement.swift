@@ -136,13 +136,18 @@ public struct Agreement: Sendable, Hashable {
                 guard tape[i].kind == .string else {
                     throw FieldError("origin_titles", "expected an array of strings, found \(tape.kindName(i)) in it", node: i)
                 }
-                origins.append(tape.string(i))
+                origins.append(tape.decoded(i))
                 i = tape.next(after: i)
             }
         }
         var installments: [Installment] = []
         // Each installment's due_date node, for a message about its date.
         var dueNodes: [Int?] = []
+        // Room for the entrada and the installments at once: grown one by one, each array was
+        // made some three times over.
+        let room = 1 + (at.installments.map { tape[$0].kind == .array ? Int(tape[$0].count) : 0 } ?? 0)
+        installments.reserveCapacity(room)
+        dueNodes.reserveCapacity(room)
         if let d = at.downPayment, tape[d].kind != .null {
             guard tape[d].kind == .object else { throw FieldError("down_payment", "expected an object, found \(tape.kindName(d))", node: d) }
             let member = Nodes(tape, of: d)
@@ -201,13 +206,18 @@ public struct Agreement: Sendable, Hashable {
         var rule = BreakRule()
         if let r = at.breakRule, tape[r].kind != .null {
             guard tape[r].kind == .object else { throw FieldError("break_rule", "expected an object, found \(tape.kindName(r))", node: r) }
-            rule.overdueDays = try tape.integer("overdue_days", of: r)
-            rule.downPaymentDays = try tape.integer("down_payment_days", of: r)
-            for (name, v) in [("overdue_days", rule.overdueDays), ("down_payment_days", rule.downPaymentDays)] {
-                if let v, v < 0 {
-                    throw ReconcileError("agreement.field", "break_rule.\(name): expected 0 or more days, found \(v)", node: tape.member(name, of: r))
-                }
+            // Both members found in one walk of the object (no path looked up, no array made).
+            var overdue: Int? = nil, downPayment: Int? = nil
+            tape.forEachMember(of: r) { key, value in
+                if key.isName("overdue_days") { overdue = value } else if key.isName("down_payment_days") { downPayment = value }
             }
+            rule.overdueDays = try tape.integer(at: overdue, "overdue_days")
+            rule.downPaymentDays = try tape.integer(at: downPayment, "down_payment_days")
+            func refuseNegative(_ name: String, _ v: Int?, _ node: Int?) throws {
+                if let v, v < 0 { throw ReconcileError("agreement.field", "break_rule.\(name): expected 0 or more days, found \(v)", node: node) }
+            }
+            try refuseNegative("overdue_days", rule.overdueDays, overdue)
+            try refuseNegative("down_payment_days", rule.downPaymentDays, downPayment)
         }
         let status = try tape.text(at: at.status, "status") ?? "active"
         guard status == "active" || status == "broken" || status == "cancelled" else {

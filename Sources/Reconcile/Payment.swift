@@ -46,13 +46,40 @@ public struct Payment: Sendable, Hashable {
         self.sourceLine = sourceLine
     }
 
+    /// A payment from values, its party document already a key (`DocumentText.key`).
+    private init(
+        kind: String, nossoNumero: String?, documentNumber: String?, partyKey: String?, reference: String?, paidCents: Int, date: CivilDate,
+        sourceFile: String, sourceLine: Int, distinctionHash: UInt64
+    ) {
+        self.kind = kind
+        self.nossoNumero = nossoNumero
+        self.documentNumber = documentNumber
+        self.partyDocument = partyKey
+        self.reference = reference
+        self.paidCents = paidCents
+        self.date = date
+        self.sourceFile = sourceFile
+        self.sourceLine = sourceLine
+        self.distinctionHash = distinctionHash
+    }
+
     /// Reads a payment from a record: nil when the record is not one (an `event` other than
     /// `paid`, a `title`, a header…). Refused: no key at all (`reconcile.payment-key`), no or a
     /// negative `paid_cents` (`reconcile.payment-amount`), no date (`reconcile.payment-date`).
     public init?(_ tape: JSONTape, file: String, line: Int) throws(ReconcileError) {
-        guard let p = try RecordError.reading("reconcile.payment-field", { try Payment.read(tape, file: file, line: line) }) else {
+        var given = false
+        try self.init(tape, file: file, line: line, sourceGiven: &given)
+    }
+
+    /// As `init?(_:file:line:)`; `sourceGiven` tells whether the record gave its own `source`
+    /// (else `sourceFile` and `sourceLine` are `file` and `line`: a reader that numbered its
+    /// lines from another start renumbers those).
+    public init?(_ tape: JSONTape, file: String, line: Int, sourceGiven: inout Bool) throws(ReconcileError) {
+        var given = false
+        guard let p = try RecordError.reading("reconcile.payment-field", { try Payment.read(tape, file: file, line: line, sourceGiven: &given) }) else {
             return nil
         }
+        sourceGiven = given
         self = p
     }
 
@@ -79,23 +106,34 @@ public struct Payment: Sendable, Hashable {
         }
     }
 
-    private static func read(_ tape: JSONTape, file: String, line: Int) throws -> Payment? {
+    private static func read(_ tape: JSONTape, file: String, line: Int, sourceGiven: inout Bool) throws -> Payment? {
         let at = Nodes(tape)
-        guard let r = at.record, tape[r].kind == .string else { return nil }
+        guard let r = at.record else { return nil }
         let kind: String
-        switch tape.bytes(r) {
-        case let b where b.elementsEqual("event".utf8):
+        if tape.isString(r, "event") {
             kind = "event"
-            guard try tape.text(at: at.event, "event") == "paid" else { return nil }
-        case let b where b.elementsEqual("payment".utf8): kind = "payment"
-        default: return nil
+            // (As `text(at:) == "paid"`, without a string: refused when not a string or null.)
+            guard let e = at.event, tape[e].kind != .null else { return nil }
+            guard tape.isString(e, "paid") else {
+                if tape[e].kind == .string { return nil }
+                _ = try tape.text(at: e, "event")
+                return nil
+            }
+        } else if tape.isString(r, "payment") {
+            kind = "payment"
+        } else {
+            return nil
         }
         let date = kind == "event"
             ? try tape.date(at: at.occurrenceDate, "occurrence_date") ?? tape.date(at: at.creditDate, "credit_date")
             : try tape.date(at: at.paymentDate, "payment_date") ?? tape.date(at: at.creditDate, "credit_date")
         let nosso = try tape.text(at: at.nossoNumero, "nosso_numero")
         let doc = try tape.text(at: at.documentNumber, "document_number")
-        let party = try tape.text(at: at.payer.flatMap { tape.member("document", of: $0) }, "payer.document")
+        var document: Int? = nil
+        if let payer = at.payer {
+            tape.forEachMember(of: payer) { key, value in if key.isName("document") { document = value } }
+        }
+        let party = try tape.text(at: document, "payer.document")
         guard nosso != nil || doc != nil || party != nil else {
             throw ReconcileError(
                 "reconcile.payment-key", "expected nosso_numero, document_number or payer.document to match it by, found none")
@@ -117,18 +155,27 @@ public struct Payment: Sendable, Hashable {
         }
         var sourceFile = file
         var sourceLine = line
-        if let s = at.source, tape[s].kind == .object, let f = try tape.text("file", of: s),
-            let l = try tape.integer("line", of: s)
-        {
+        var fileNode: Int? = nil, lineNode: Int? = nil
+        if let s = at.source {
+            tape.forEachMember(of: s) { key, value in
+                if key.isName("file") { fileNode = value } else if key.isName("line") { lineNode = value }
+            }
+        }
+        if let f = try tape.text(at: fileNode, "file"), let l = try tape.integer(at: lineNode, "line") {
             sourceFile = f
             sourceLine = l
+            sourceGiven = true
         }
-        var payment = Payment(
-            kind: kind, nossoNumero: nosso, documentNumber: doc, partyDocument: party,
-            reference: kind == "payment" ? try tape.text(at: at.reference, "reference") : nil, paidCents: cents, date: date,
-            sourceFile: sourceFile, sourceLine: sourceLine)
-        payment.distinctionHash = distinction(tape, method: at.method, creditDate: at.creditDate)
-        return payment
+        let reference = kind == "payment" ? try tape.text(at: at.reference, "reference") : nil
+        // `DocumentText.key` gives a document of digits only (nearly all) as it is: told from its
+        // bytes, not by going through the string.
+        var partyKey = party
+        if let p = party, let d = document, !tape.isDigits(d) { partyKey = DocumentText.key(p) }
+        // Made once, every member at hand (made, then changed, it was copied twice over: a retain
+        // of each string, and a release).
+        return Payment(
+            kind: kind, nossoNumero: nosso, documentNumber: doc, partyKey: partyKey, reference: reference, paidCents: cents, date: date,
+            sourceFile: sourceFile, sourceLine: sourceLine, distinctionHash: distinction(tape, method: at.method, creditDate: at.creditDate))
     }
 
     /// A hash of the members that tell two payments of one key, amount and day apart besides
@@ -184,15 +231,20 @@ public struct Payment: Sendable, Hashable {
     /// date, then amount, keys, reference, kind, method and credit date (`distinctionHash`), and last
     /// where they were read.
     public static func canonicallyOrdered(_ a: Payment, _ b: Payment) -> Bool {
-        if a.date != b.date { return a.date < b.date }
-        if a.paidCents != b.paidCents { return a.paidCents < b.paidCents }
-        if a.nossoNumero != b.nossoNumero { return (a.nossoNumero ?? "") < (b.nossoNumero ?? "") }
-        if a.documentNumber != b.documentNumber { return (a.documentNumber ?? "") < (b.documentNumber ?? "") }
-        if a.partyDocument != b.partyDocument { return (a.partyDocument ?? "") < (b.partyDocument ?? "") }
-        if a.reference != b.reference { return (a.reference ?? "") < (b.reference ?? "") }
-        if a.kind != b.kind { return a.kind < b.kind }
-        if a.distinctionHash != b.distinctionHash { return a.distinctionHash < b.distinctionHash }
-        if a.sourceFile != b.sourceFile { return a.sourceFile < b.sourceFile }
-        return a.sourceLine < b.sourceLine
+        withUnsafePointer(to: a) { a in withUnsafePointer(to: b) { b in canonicallyOrdered(a, b) } }
+    }
+
+    /// `canonicallyOrdered(_:_:)` of two payments where they lie (neither copied).
+    static func canonicallyOrdered(_ a: UnsafePointer<Payment>, _ b: UnsafePointer<Payment>) -> Bool {
+        if a.pointee.date != b.pointee.date { return a.pointee.date < b.pointee.date }
+        if a.pointee.paidCents != b.pointee.paidCents { return a.pointee.paidCents < b.pointee.paidCents }
+        if a.pointee.nossoNumero != b.pointee.nossoNumero { return (a.pointee.nossoNumero ?? "") < (b.pointee.nossoNumero ?? "") }
+        if a.pointee.documentNumber != b.pointee.documentNumber { return (a.pointee.documentNumber ?? "") < (b.pointee.documentNumber ?? "") }
+        if a.pointee.partyDocument != b.pointee.partyDocument { return (a.pointee.partyDocument ?? "") < (b.pointee.partyDocument ?? "") }
+        if a.pointee.reference != b.pointee.reference { return (a.pointee.reference ?? "") < (b.pointee.reference ?? "") }
+        if a.pointee.kind != b.pointee.kind { return a.pointee.kind < b.pointee.kind }
+        if a.pointee.distinctionHash != b.pointee.distinctionHash { return a.pointee.distinctionHash < b.pointee.distinctionHash }
+        if a.pointee.sourceFile != b.pointee.sourceFile { return a.pointee.sourceFile < b.pointee.sourceFile }
+        return a.pointee.sourceLine < b.pointee.sourceLine
     }
 }

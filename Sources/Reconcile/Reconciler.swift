@@ -114,7 +114,8 @@ public struct Applied: Sendable, Hashable {
     private var agreementIndex: Int32 = -1
     private var rejectedIndex: Int32 = -1
     private var installmentNumber: Int32 = -1
-    private var dueDay = Int32.min
+    /// The due date's day (`CivilDate.daysSinceEpoch`; `Int32.min`: none), as applying has it.
+    fileprivate var dueDay = Int32.min
     private var duplicateIndex: Int32 = -1
     /// The part of the payment applied to the installment's balance.
     public var appliedCents = 0
@@ -562,14 +563,23 @@ public struct Reconciler: Sendable {
                 Keyed(key: packedKey(payments[k]), index: k)
             }
             radixSort(&keyed)
-            var start = 0
-            while start < keyed.count {
-                var end = start + 1
-                while end < keyed.count, keyed[end].key == keyed[start].key { end += 1 }
-                if end - start > 1 {
-                    keyed[start..<end].sort { a, b in Payment.canonicallyOrdered(payments[a.index], payments[b.index]) }
+            // Runs of one key sorted in place, their payments compared where they lie (a slice
+            // sorted was copied, and each payment compared copied: a retain and a release of
+            // every string).
+            keyed.withUnsafeMutableBufferPointer { keyed in
+                let base = payments.baseAddress!
+                var start = 0
+                while start < keyed.count {
+                    var end = start + 1
+                    while end < keyed.count, keyed[end].key == keyed[start].key { end += 1 }
+                    if end - start > 1 {
+                        var run = UnsafeMutableBufferPointer(rebasing: keyed[start..<end])
+                        run.sort { a, b in
+                            Payment.canonicallyOrdered(base + a.index, base + b.index)
+                        }
+                    }
+                    start = end
                 }
-                start = end
             }
             return keyed.map(\.index)
         }
@@ -805,7 +815,7 @@ public struct Reconciler: Sendable {
                     if (inst.dueDay, agreements[a].id, inst.number) >= (b.dueDay, agreements[ba].id, b.number) { continue }
                 }
                 if active == nil {
-                    active = !(states[a].broken ? Int(states[a].brokenDay) <= day : breaker(a, by: payment.pointee.date) != nil)
+                    active = !(states[a].broken ? Int(states[a].brokenDay) <= day : breaker(a, byDay: day) != nil)
                 }
                 guard active == true else { break }
                 best = (a, i)
@@ -817,8 +827,12 @@ public struct Reconciler: Sendable {
 
     /// The installment that broke agreement `a` by `date` (its limit passed with a balance open), if any.
     func breaker(_ a: Int, by date: CivilDate) -> (number: Int, rule: String, on: CivilDate)? {
+        breaker(a, byDay: date.daysSinceEpoch)
+    }
+
+    /// `breaker(_:by:)` of a day (`CivilDate.daysSinceEpoch`).
+    func breaker(_ a: Int, byDay day: Int) -> (number: Int, rule: String, on: CivilDate)? {
         var found = -1
-        let day = date.daysSinceEpoch
         for j in states[a].first..<states[a].end where installments[j].balance > 0 && installments[j].breakDay <= day {
             if found < 0 || installments[j].breakDay < installments[found].breakDay { found = j }
         }
@@ -835,7 +849,9 @@ public struct Reconciler: Sendable {
             byKey
             ? .installment(Int(prepared.pointee.agreement), Int(prepared.pointee.installment), prepared.pointee.rule)
             : findOtherwise(payment)
-        let date = CivilDate(daysSinceEpoch: Int(prepared.pointee.day))
+        // Days, not dates, until a date is needed (late charges): a `CivilDate` is a year, month
+        // and day, and each way between the two was a good part of applying a payment.
+        let day = Int(prepared.pointee.day)
         let paid = prepared.pointee.paid
         guard case let .installment(a, i, rule) = found else {
             var m = Applied(payment: index, outcome: .unmatched)
@@ -848,27 +864,28 @@ public struct Reconciler: Sendable {
         }
         let j = byKey ? Int(prepared.pointee.slot) : states[a].first + i
         let slot = installments[j]
-        let due = CivilDate(daysSinceEpoch: Int(slot.dueDay))
         var m = Applied(payment: index, outcome: .exact)
         m.rule = rule
         m.agreement = a
         m.installment = Int(slot.number)
-        m.dueDate = due
+        m.dueDay = slot.dueDay
         if states[a].cancelled {
             m.outcome = .cancelledAgreement
-        } else if !states[a].broken, let b = breaker(a, by: date) {
+        } else if !states[a].broken, let b = breaker(a, byDay: day) {
             states[a].breaks(b)
         }
-        if m.outcome == .exact, states[a].broken, Int(states[a].brokenDay) <= date.daysSinceEpoch { m.outcome = .brokenAgreement }
+        if m.outcome == .exact, states[a].broken, Int(states[a].brokenDay) <= day { m.outcome = .brokenAgreement }
         if m.outcome == .exact, states[a].open == 0 { m.outcome = .settledAgreement }
         if m.outcome.isException {
             m.balanceCents = slot.balance
             return m
         }
         let balance = slot.balance
-        m.daysLate = max(0, date.daysSinceEpoch - Int(slot.dueDay))
-        if date.daysSinceEpoch <= Int(slot.lastOnTime) { m.daysLate = 0 }
+        m.daysLate = max(0, day - Int(slot.dueDay))
+        if day <= Int(slot.lastOnTime) { m.daysLate = 0 }
         if m.daysLate > 0, balance > 0, let rules = options.rules {
+            let due = CivilDate(daysSinceEpoch: Int(slot.dueDay))
+            let date = CivilDate(daysSinceEpoch: day)
             do {
                 // On what this payment pays of the balance late, not on the whole balance: a
                 // later payment of the rest owes its own charges, so the charges do not depend

@@ -13,9 +13,35 @@ extension JSONTape {
         guard let n = node else { return nil }
         switch self[n].kind {
         case .null: return nil
-        case .string: return self[n].count == 0 ? nil : string(n)
+        case .string: return self[n].count == 0 ? nil : decoded(n)
         default: throw FieldError(path, "expected a string, found \(kindName(n))", node: n)
         }
+    }
+
+    /// A string node's text (as `string(_:)`), decoded from its bytes in place: `string(_:)`
+    /// decodes an array slice, through the generic path, a good part of reading a payment.
+    @inline(__always)
+    func decoded(_ n: Int) -> String {
+        let node = self[n]
+        return text.withUnsafeBufferPointer { text in
+            String(decoding: UnsafeBufferPointer(rebasing: text[Int(node.offset)..<Int(node.offset) + Int(node.count)]), as: UTF8.self)
+        }
+    }
+
+    /// Whether string node `n`'s bytes are all ASCII digits.
+    func isDigits(_ n: Int) -> Bool {
+        let node = self[n]
+        return text.withUnsafeBufferPointer { text in
+            UnsafeBufferPointer(rebasing: text[Int(node.offset)..<Int(node.offset) + Int(node.count)]).allSatisfy { $0 &- 48 < 10 }
+        }
+    }
+
+    /// Whether node `n` is a string of `name`'s bytes (compared in place, no `String` made).
+    @inline(__always)
+    func isString(_ n: Int, _ name: StaticString) -> Bool {
+        let node = self[n]
+        guard node.kind == .string, Int(node.count) == name.utf8CodeUnitCount else { return false }
+        return text.withUnsafeBufferPointer { memcmp($0.baseAddress! + Int(node.offset), name.utf8Start, Int(node.count)) == 0 }
     }
 
     /// An integer member; nil when absent or null. Throws when it is another kind.
@@ -45,13 +71,16 @@ extension JSONTape {
     func date(at node: Int?, _ path: String) throws(FieldError) -> CivilDate? {
         guard let n = node, self[n].kind != .null else { return nil }
         if self[n].kind == .string, self[n].count == 10 {
-            let b = bytes(n)
-            let s = b.startIndex
-            if b[s + 4] == UInt8(ascii: "-"), b[s + 7] == UInt8(ascii: "-"), let y = Digits.value(b[s..<s + 4]),
-                let m = Digits.value(b[s + 5..<s + 7]), let d = Digits.value(b[s + 8..<s + 10]), let date = CivilDate(year: y, month: m, day: d)
-            {
-                return date
+            // Read in place: an array slice of the bytes (`bytes(_:)`) costs a retain and a release.
+            let offset = Int(self[n].offset)
+            let found: CivilDate? = text.withUnsafeBufferPointer { text in
+                let b = UnsafeBufferPointer(rebasing: text[offset..<offset + 10])
+                guard b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"), let y = Digits.value(b[0..<4]), let m = Digits.value(b[5..<7]),
+                    let d = Digits.value(b[8..<10])
+                else { return nil }
+                return CivilDate(year: y, month: m, day: d)
             }
+            if let found { return found }
         }
         guard let s = try text(at: n, path) else { return nil }
         throw FieldError(path, "expected a date YYYY-MM-DD, found \"\(s)\"", node: n)

@@ -24,28 +24,65 @@ struct JSONLInput {
         var reader = LineReader(JSONLSource.reading(source), maxLineLength: LineReader.maxJSONLLineLength)
         defer { reader.close() }
         try reader.forEachLine { line, number, cut in
-            var bytes = line
-            if bytes.last == 0x0D { bytes = UnsafeBufferPointer(rebasing: bytes.dropLast()) }
-            if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
-                counts.blank += 1
-                return true
-            }
-            guard !cut, JSONReader.parseRecord(bytes, into: &tape), tape[0].kind == .object else {
-                counts.malformed += 1
-                let (message, column) = cut ? ("a line longer than \(LineReader.maxJSONLLineLength) bytes", 0) : JSONReader.notAnObject(bytes)
-                let code = DiagnosticCode(rawValue: stage + ".json")
-                sink.report(Diagnostic(.error, code, message, file: name, line: number, column: column, raw: Array(bytes)))
-                return true
-            }
-            if let (message, node) = Self.recordNotAString(tape) {
-                counts.malformed += 1
-                let column = JSONReader.column(ofNode: node, in: bytes)
-                sink.report(Diagnostic(.error, DiagnosticCode(rawValue: stage + ".record"), message, file: name, line: number, column: column, raw: Array(bytes)))
-                return true
-            }
-            return try body(&tape, number, bytes)
+            try Self.take(line, number, cut, name: name, stage: stage, tape: &tape, counts: &counts, sink: sink, body)
         }
         return counts
+    }
+
+    /// One line as `forEachRecord` takes it (`cut`: longer than `LineReader.maxJSONLLineLength`,
+    /// and these its first bytes): counted blank, reported malformed, or handed to `body` as a
+    /// record; what `body` returns (true for a line not handed to it).
+    @inline(__always)
+    static func take(
+        _ line: UnsafeBufferPointer<UInt8>, _ number: Int, _ cut: Bool, name: String, stage: String, tape: inout JSONTape,
+        counts: inout Counts, sink: DiagnosticSink, _ body: (inout JSONTape, Int, UnsafeBufferPointer<UInt8>) throws -> Bool
+    ) rethrows -> Bool {
+        var bytes = line
+        if bytes.last == 0x0D { bytes = UnsafeBufferPointer(rebasing: bytes.dropLast()) }
+        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
+            counts.blank += 1
+            return true
+        }
+        guard !cut, JSONReader.parseRecord(bytes, into: &tape), tape[0].kind == .object else {
+            counts.malformed += 1
+            let (message, column) = cut ? ("a line longer than \(LineReader.maxJSONLLineLength) bytes", 0) : JSONReader.notAnObject(bytes)
+            let code = DiagnosticCode(rawValue: stage + ".json")
+            sink.report(Diagnostic(.error, code, message, file: name, line: number, column: column, raw: Array(bytes)))
+            return true
+        }
+        if let (message, node) = recordNotAString(tape) {
+            counts.malformed += 1
+            let column = JSONReader.column(ofNode: node, in: bytes)
+            sink.report(Diagnostic(.error, DiagnosticCode(rawValue: stage + ".record"), message, file: name, line: number, column: column, raw: Array(bytes)))
+            return true
+        }
+        return try body(&tape, number, bytes)
+    }
+
+    /// The lines that start in `bytes[range]` (`bytes`: the whole of a plain JSONL file, mapped;
+    /// `range` starting where a line does), each taken as `forEachRecord` takes the lines of the
+    /// file, numbered from `firstNumber`: a line split as `LineReader` splits it (at LF, the
+    /// last one without, a line longer than the limit cut there), read past the range's end to
+    /// its LF. Returns how many lines started there; `body` returning false stops.
+    static func forEachRecord(
+        in bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, firstNumber: Int, name: String, stage: String, tape: inout JSONTape,
+        counts: inout Counts, sink: DiagnosticSink, _ body: (inout JSONTape, Int, UnsafeBufferPointer<UInt8>) throws -> Bool
+    ) rethrows -> Int {
+        guard let base = bytes.baseAddress else { return 0 }
+        let limit = LineReader.maxJSONLLineLength
+        var start = range.lowerBound
+        var number = firstNumber
+        while start < range.upperBound {
+            let lf = memchr(base + start, 0x0A, bytes.count - start)
+            let end = lf.map { Int(bitPattern: $0) - Int(bitPattern: base) } ?? bytes.count
+            let cut = end - start > limit
+            let line = UnsafeBufferPointer(start: base + start, count: cut ? limit : end - start)
+            let more = try take(line, number, cut, name: name, stage: stage, tape: &tape, counts: &counts, sink: sink, body)
+            number += 1
+            start = end + 1
+            if !more { break }
+        }
+        return number - firstNumber
     }
 
     /// A record whose `record` member is there but not a string (`{"record":1}`,

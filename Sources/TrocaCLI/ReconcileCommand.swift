@@ -127,7 +127,7 @@ enum ReconcileCommand: Command {
             rejectedNames: reconciler.rejectedAgreements.map { ($0.id, $0.partyDocument) }, hasRules: reconciler.hasRules, asOf: asOf)
         let records = ChunkPipeline<ReconcileRecords, ReconcileRecords.Formatting>(
             threads: ChunkPipeline<ReconcileRecords, ReconcileRecords.Formatting>.defaultThreads, state: { formatting },
-            make: { ReconcileRecords() }, reset: { $0.reset() }, isEmpty: { $0.order.isEmpty }, work: { chunk, f in chunk.format(f) })
+            make: { ReconcileRecords() }, reset: { $0.reset() }, isEmpty: { $0.isEmpty }, work: { chunk, f in chunk.format(f) })
         defer { records.stop() }
         /// Queues a record, handing the chunk on when full.
         func flushIfFull() throws {
@@ -306,14 +306,35 @@ enum ReconcileCommand: Command {
         CivilDate(daysSinceEpoch: Int((Date().timeIntervalSince1970 / 86_400).rounded(.down)))
     }
 
+    /// The first members of a match record, by outcome: `"record":"match","outcome":"exact"`…,
+    /// as `BufferObject.string` writes them.
+    static let matchHeads: [[UInt8]] = Outcome.all.map { outcome in
+        var b = ByteBuffer(capacity: 64)
+        defer { b.deallocate() }
+        var w = BufferObject(&b)
+        w.string("record", "match")
+        w.string("outcome", outcome.rawValue)
+        return Array(b.bytes.dropFirst())
+    }
+
+    /// A match record's `"rule":"…"` member, by rule.
+    static let ruleMembers: [[UInt8]] = MatchRule.all.map { rule in
+        var b = ByteBuffer(capacity: 64)
+        defer { b.deallocate() }
+        var w = BufferObject(&b)
+        w.string("rule", rule.rawValue)
+        return Array(b.bytes.dropFirst())
+    }
+
     static func matchRecord(
         _ m: UnsafePointer<Applied>, _ payments: UnsafeBufferPointer<Payment>, _ names: [(id: String, party: String)], _ rejectedNames: [(id: String?, party: String?)], _ hasRules: Bool,
         into b: inout ByteBuffer
     ) {
         var w = BufferObject(&b)
-        w.string("record", "match")
-        w.string("outcome", m.pointee.outcome.rawValue)
-        if let rule = m.pointee.rule { w.string("rule", rule.rawValue) }
+        // `"record":"match","outcome":"…"` and `"rule":"…"` as written once for each outcome
+        // and rule, copied whole.
+        matchHeads[Int(m.pointee.outcome.code)].withUnsafeBufferPointer { w.members($0) }
+        if let rule = m.pointee.rule { ruleMembers[Int(rule.code)].withUnsafeBufferPointer { w.members($0) } }
         if let a = m.pointee.agreement {
             w.string("agreement_id", names[a].id)
             w.string("party_document", names[a].party)
@@ -370,7 +391,7 @@ enum ReconcileCommand: Command {
             w.open("broken")
             w.string("rule", rule)
             if let i = s.brokenInstallment { w.int("installment", i) }
-            if let on = s.brokenOn { w.string("on", on.description) }
+            if let on = s.brokenOn { w.date("on", on) }
             w.close()
         }
         w.int("total_cents", a.pointee.totalCents)
@@ -413,15 +434,46 @@ struct BufferObject: ~Copyable {
         }
         first = false
         p[0] = UInt8(ascii: "\"")
-        (p + 1).update(from: name.utf8Start, count: n)
+        Self.copy(name.utf8Start, to: p + 1, count: n)
         p[n + 1] = UInt8(ascii: "\"")
         p[n + 2] = UInt8(ascii: ":")
         buffer.pointee.count = p + n + 3 - buffer.pointee.base
     }
 
+    /// Copies `n` bytes: 4 to 16 (nearly all names and values here) as two overlapping words
+    /// each way, not through a `memcpy` call.
+    @inline(__always)
+    static func copy(_ from: UnsafePointer<UInt8>, to: UnsafeMutablePointer<UInt8>, count n: Int) {
+        let a = UnsafeRawPointer(from)
+        let b = UnsafeMutableRawPointer(to)
+        if n >= 8 && n <= 16 {
+            b.storeBytes(of: a.loadUnaligned(as: UInt64.self), as: UInt64.self)
+            b.storeBytes(of: a.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self), toByteOffset: n - 8, as: UInt64.self)
+        } else if n >= 4 && n < 8 {
+            b.storeBytes(of: a.loadUnaligned(as: UInt32.self), as: UInt32.self)
+            b.storeBytes(of: a.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self), toByteOffset: n - 4, as: UInt32.self)
+        } else {
+            to.update(from: from, count: n)
+        }
+    }
+
     mutating func string(_ name: StaticString, _ value: String) {
         key(name)
-        JSONBytes.appendString(value, to: &buffer.pointee)
+        // Printable ASCII with nothing to escape (ids, keys, documents, file names): quoted and
+        // copied after one capacity check; anything else as `JSONBytes.appendString` writes it.
+        let buffer = self.buffer
+        let copied = value.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            let n = bytes.count
+            guard n > 0, let from = bytes.baseAddress, Words.jsonClean(from, n) else { return false }
+            buffer.pointee.reserve(n + 2)
+            let p = buffer.pointee.base + buffer.pointee.count
+            p[0] = UInt8(ascii: "\"")
+            Self.copy(from, to: p + 1, count: n)
+            p[n + 1] = UInt8(ascii: "\"")
+            buffer.pointee.count += n + 2
+            return true
+        }
+        if copied != true { JSONBytes.appendString(value, to: &buffer.pointee) }
     }
 
     mutating func int(_ name: StaticString, _ value: Int) {
@@ -449,6 +501,14 @@ struct BufferObject: ~Copyable {
         buffer.pointee.reserve(12)
         value.writeQuoted(to: buffer.pointee.base + buffer.pointee.count)
         buffer.pointee.count += 12
+    }
+
+    /// Members written beforehand (`"a":1,"b":"x"`, without the braces), copied whole.
+    mutating func members(_ bytes: UnsafeBufferPointer<UInt8>) {
+        buffer.pointee.reserve(bytes.count + 1)
+        if !first { buffer.pointee.append(UInt8(ascii: ",")) }
+        first = false
+        buffer.pointee.appendBytes(bytes)
     }
 
     mutating func open(_ name: StaticString) {

@@ -25,21 +25,21 @@ final class ReconcileRecords: PoolJob, @unchecked Sendable {
 
     /// Where the records to write are: matches and statuses in arrays of their own, so that
     /// formatting reads each in place. A match names its payments by index (`Applied`): it
-    /// holds no string to retain when queued, nor to release when the chunk is done.
+    /// holds no string to retain when queued, nor to release when the chunk is done. Every
+    /// match comes before every status (all payments are applied before any standing is
+    /// told), so a chunk's records are its matches, then its statuses.
     var matches: [Applied] = []
     var statuses: [(Int, AgreementStanding)] = []
-    /// The records in order: an index into `matches`, or `~index` into `statuses`.
-    var order: [Int] = []
 
-    var count: Int { order.count }
+    var count: Int { matches.count + statuses.count }
+    var isEmpty: Bool { matches.isEmpty && statuses.isEmpty }
 
     func add(_ m: Applied) {
-        order.append(matches.count)
+        assert(statuses.isEmpty, "a match after a status")
         matches.append(m)
     }
 
     func add(status k: Int, _ s: AgreementStanding) {
-        order.append(~statuses.count)
         statuses.append((k, s))
     }
 
@@ -56,7 +56,6 @@ final class ReconcileRecords: PoolJob, @unchecked Sendable {
     func reset() {
         matches.removeAll(keepingCapacity: true)
         statuses.removeAll(keepingCapacity: true)
-        order.removeAll(keepingCapacity: true)
         ends.removeAll(keepingCapacity: true)
         output.count = 0
         requeue()
@@ -64,32 +63,42 @@ final class ReconcileRecords: PoolJob, @unchecked Sendable {
 
     /// Formats every item (on any thread).
     func format(_ f: Formatting) {
+        // The buffer and the ends as locals: a class's stored property written through is
+        // checked for exclusive access at every use (a good part of formatting a record).
+        var output = self.output
+        var ends = self.ends
+        self.ends = []
+        defer {
+            self.output = output
+            self.ends = ends
+        }
+        ends.reserveCapacity(count)
         matches.withUnsafeBufferPointer { matches in
             f.payments.withUnsafeBufferPointer { payments in
-                f.agreements.withUnsafeBufferPointer { agreements in
-                    // The payments and agreement names the next matches read, read ahead (`Touch`):
-                    // payments lie in the order read, names in the agreements'. Their first loads
-                    // were nearly nine tenths of `matchRecord`'s time.
-                    var sum = 0
-                    for (j, k) in order.enumerated() {
-                        if j % Touch.batch == 0 {
-                            for t in order[j..<min(j + Touch.batch, order.count)] where t >= 0 {
-                                let m = matches.baseAddress! + t
-                                let p = payments.baseAddress! + m.pointee.payment
-                                sum &+= p.pointee.paidCents &+ p.pointee.sourceLine &+ Touch.firstByte(p.pointee.nossoNumero)
-                                sum &+= Touch.firstByte(p.pointee.reference) &+ Touch.firstByte(p.pointee.documentNumber)
-                                if let a = m.pointee.agreement { sum &+= f.names[a].id.utf8.count }
-                            }
+                // The payments and agreement names the next matches read, read ahead (`Touch`):
+                // payments lie in the order read, names in the agreements'. Their first loads
+                // were nearly nine tenths of `matchRecord`'s time.
+                var sum = 0
+                for k in matches.indices {
+                    if k % Touch.batch == 0 {
+                        for m in matches[k..<min(k + Touch.batch, matches.count)] {
+                            let p = payments.baseAddress! + m.payment
+                            sum &+= p.pointee.paidCents &+ p.pointee.sourceLine &+ Touch.firstByte(p.pointee.nossoNumero)
+                            sum &+= Touch.firstByte(p.pointee.reference) &+ Touch.firstByte(p.pointee.documentNumber)
+                            if let a = m.agreement { sum &+= f.names[a].id.utf8.count }
                         }
-                        if k >= 0 {
-                            ReconcileCommand.matchRecord(matches.baseAddress! + k, payments, f.names, f.rejectedNames, f.hasRules, into: &output)
-                        } else {
-                            let (a, s) = statuses[~k]
-                            ReconcileCommand.statusRecord(agreements.baseAddress! + a, s, asOf: f.asOf, into: &output)
-                        }
-                        ends.append(output.count)
                     }
-                    Touch.keep(sum)
+                    ReconcileCommand.matchRecord(matches.baseAddress! + k, payments, f.names, f.rejectedNames, f.hasRules, into: &output)
+                    ends.append(output.count)
+                }
+                Touch.keep(sum)
+            }
+        }
+        statuses.withUnsafeBufferPointer { statuses in
+            f.agreements.withUnsafeBufferPointer { agreements in
+                for k in statuses.indices {
+                    ReconcileCommand.statusRecord(agreements.baseAddress! + statuses[k].0, statuses[k].1, asOf: f.asOf, into: &output)
+                    ends.append(output.count)
                 }
             }
         }
