@@ -136,7 +136,7 @@ public struct Agreement: Sendable, Hashable {
                 guard tape[i].kind == .string else {
                     throw FieldError("origin_titles", "expected an array of strings, found \(tape.kindName(i)) in it", node: i)
                 }
-                origins.append(tape.decoded(i))
+                origins.append(tape.string(i))
                 i = tape.next(after: i)
             }
         }

@@ -13,18 +13,8 @@ extension JSONTape {
         guard let n = node else { return nil }
         switch self[n].kind {
         case .null: return nil
-        case .string: return self[n].count == 0 ? nil : decoded(n)
+        case .string: return self[n].count == 0 ? nil : string(n)
         default: throw FieldError(path, "expected a string, found \(kindName(n))", node: n)
-        }
-    }
-
-    /// A string node's text (as `string(_:)`), decoded from its bytes in place: `string(_:)`
-    /// decodes an array slice, through the generic path, a good part of reading a payment.
-    @inline(__always)
-    func decoded(_ n: Int) -> String {
-        let node = self[n]
-        return text.withUnsafeBufferPointer { text in
-            String(decoding: UnsafeBufferPointer(rebasing: text[Int(node.offset)..<Int(node.offset) + Int(node.count)]), as: UTF8.self)
         }
     }
 

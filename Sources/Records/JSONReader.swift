@@ -101,6 +101,9 @@ public struct JSONTape: Sendable {
     /// cleared by anything that changes the tape. A member is then the first of its name, and
     /// `member` stops there instead of reading every key for a later one.
     public internal(set) var keysUnique = false
+    /// The parser's scratch for finding keys given twice (`JSONReader.KeySeen`), kept between
+    /// records.
+    var keySeen: [JSONReader.KeySeen] = []
 
     /// An empty tape.
     public init() {}
@@ -189,8 +192,9 @@ public struct JSONTape: Sendable {
     }
 
     /// A string node's text.
+    @inlinable
     public func string(_ index: Int) -> String {
-        String(decoding: bytes(index), as: UTF8.self)
+        withBytes(index) { String(decoding: $0, as: UTF8.self) }
     }
 
     /// The value node of the last member named `key` of the object at `index` (the last one wins,
@@ -593,7 +597,13 @@ public enum JSONReader {
             return utf8.withUnsafeMutableBufferPointer { parseUTF8(UnsafeBufferPointer($0), into: &tape) }
         }
         guard let suspect else { return parseUTF8(rest, into: &tape, spans: spans, offset: skip) }
-        return withUnsafeTemporaryAllocation(of: KeySeen.self, capacity: KeySeen.depths * 64) { keys in
+        // The keys' scratch (4 KiB: too much for the stack, a malloc and a free per record when
+        // it was a temporary allocation) is kept with the tape.
+        if tape.keySeen.isEmpty { tape.keySeen = [KeySeen](repeating: KeySeen(hash: 0, offset: 0, count: 0), count: KeySeen.depths * 64) }
+        var keys = tape.keySeen
+        tape.keySeen = []
+        defer { tape.keySeen = keys }
+        return keys.withUnsafeMutableBufferPointer { keys in
             parseUTF8(rest, into: &tape, spans: spans, offset: skip, keys: keys.baseAddress!, suspect: suspect)
         }
     }
