@@ -63,7 +63,7 @@ struct PlainLineTests {
                 }
                 return UInt8(ascii: "a") &+ UInt8(rng.next() % 26)
             }
-            expectSame(bytes, delimiter: delimiter, "round \(round)")
+            Self.expectSame(bytes, delimiter: delimiter, "round \(round)")
         }
     }
 
@@ -81,8 +81,8 @@ struct PlainLineTests {
                         line[at] = special
                         // A second line after it, so that the first is not the last of the input.
                         let bytes = line + end + Array("x\(Character(Unicode.Scalar(delimiter)))y\n".utf8)
-                        expectSame(bytes, delimiter: delimiter, "length \(length), \(special) at \(at), end \(end)")
-                        expectSame(line + end, delimiter: delimiter, "alone: length \(length), \(special) at \(at), end \(end)")
+                        Self.expectSame(bytes, delimiter: delimiter, "length \(length), \(special) at \(at), end \(end)")
+                        Self.expectSame(line + end, delimiter: delimiter, "alone: length \(length), \(special) at \(at), end \(end)")
                     }
                 }
             }
