@@ -131,6 +131,12 @@ extension Importer {
                         }
                     } else if type == Importer.cep {
                         done = CellFastPaths.appendHyphenatedCEP(p, n, to: &out)
+                    } else if type == Importer.document {
+                        // As `Importer.parse` reads it, without its dispatch.
+                        guard case .success(let kind) = BrazilianDocument.append(UnsafeBufferPointer(start: p, count: n), to: &out)
+                        else { return giveUp(mark, &out) }
+                        if typeSlot >= 0 { slots[typeSlot] = kind == .cpf ? cpfJSON : cnpjJSON }
+                        done = true
                     }
                     if !done {
                         var kind: BrazilianDocument.Kind? = nil
