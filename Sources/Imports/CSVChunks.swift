@@ -18,7 +18,7 @@ extension CSVReader {
     public convenience init(recordsDelimitedBy delimiter: UInt8) {
         self.init(NoInput(), delimiter: delimiter, bufferSize: 16)
         started = true
-        table[Int(delimiter)] = 1
+        classify(delimiter: delimiter)
     }
 
     /// Points the reader at `records` (whole records as `readRecords` copied them, the first

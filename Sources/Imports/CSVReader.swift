@@ -77,6 +77,10 @@ public final class CSVReader {
     public private(set) var delimiter: UInt8?
     /// Whether the input began with a UTF-8 byte order mark.
     public private(set) var hadBOM = false
+    /// The delimiter in each byte of a word, for `PlainLine` (0 until it is known).
+    var delimiterWord: UInt64 = 0
+    /// Whether plain lines are cut a word at a time (off only in tests, to compare with the byte loop).
+    var wordScan = true
 
     /// The current record's cells, behind a pointer (no access checks on the hot path).
     struct Cells {
@@ -95,6 +99,19 @@ public final class CSVReader {
         var line = 0
         var raw = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
         var problem: CSVRecordProblem?
+
+        /// Makes room for `n` cells.
+        @inline(never)
+        mutating func reserve(_ n: Int) {
+            var bigger = capacity
+            while bigger < n { bigger *= 2 }
+            guard bigger > capacity else { return }
+            let more = UnsafeMutablePointer<Int>.allocate(capacity: bigger * 2)
+            more.update(from: offsets, count: count * 2)
+            offsets.deallocate()
+            offsets = more
+            capacity = bigger
+        }
 
         @inline(__always)
         mutating func add(_ start: Int, _ end: Int) {
@@ -218,7 +235,13 @@ public final class CSVReader {
             start += 3
         }
         if delimiter == nil { delimiter = try detectDelimiter() }
-        table[Int(delimiter!)] = 1
+        classify(delimiter: delimiter!)
+    }
+
+    /// Marks `d` as the delimiter in the scan's byte classes and in `delimiterWord`.
+    func classify(delimiter d: UInt8) {
+        table[Int(d)] = 1
+        delimiterWord = UInt64(d) &* PlainLine.ones
     }
 
     /// The most frequent of `;`, `,` and tab outside quotes in the first record (`,` when none).
@@ -304,6 +327,14 @@ public final class CSVReader {
         let end = self.end
         let eof = self.eof
         let recordStart = start
+        // Most records are a line without quotes: cut a word at a time.
+        if wordScan, let (next, recordEnd) = PlainLine.cut(b, from: recordStart, end: end, delimiterWord: delimiterWord, into: &cells) {
+            cells.raw = UnsafeBufferPointer(start: b + recordStart, count: recordEnd - recordStart)
+            cells.line = nextLine
+            nextLine += 1
+            start = next
+            return .complete
+        }
         var i = start
         var lines = 0
         var column = 1
@@ -440,5 +471,78 @@ public final class CSVReader {
 
     func describe(_ byte: UInt8) -> String {
         byte >= 0x20 && byte < 0x7F ? "\"\(Character(Unicode.Scalar(byte)))\"" : "byte 0x" + String(byte, radix: 16, uppercase: true)
+    }
+}
+
+/// A record that is one line without quotes or NUL bytes, its cells found 8 bytes at a time:
+/// each word's delimiters, quotes and bytes below 0x0E (CR, LF, NUL and a few controls, looked at
+/// one by one) flagged at once by bit tricks, so that ordinary bytes cost no test of their own.
+/// Any other record (quoted fields, a stray quote, a NUL, a CR at the end of what is buffered,
+/// a line that ends in the last 7 bytes) is left to `CSVReader.parse`'s byte loop, which
+/// reads it from its start as if this had not been tried.
+enum PlainLine {
+    static let ones: UInt64 = 0x0101_0101_0101_0101
+    static let highs: UInt64 = 0x8080_8080_8080_8080
+
+    /// The high bit of each byte of `w` that is the delimiter, a quote or below 0x0E; the
+    /// lowest is exact, those above it may be false (a borrow): each is looked at again.
+    @inline(__always)
+    static func flags(_ w: UInt64, delimiterWord: UInt64) -> UInt64 {
+        let d = w ^ delimiterWord
+        let q = w ^ (0x22 &* ones)
+        let delimiters = (d &- ones) & ~d
+        let quotes = (q &- ones) & ~q
+        let controls = (w &- 0x0E &* ones) & ~w
+        return (delimiters | quotes | controls) & highs
+    }
+
+    /// Cuts the record at `from` into `cells` (input offsets) and returns where the next record
+    /// starts and where this one's line end is; nil (cells emptied) when the byte loop must read it.
+    @inline(__always)
+    static func cut(
+        _ b: UnsafeMutablePointer<UInt8>, from: Int, end: Int, delimiterWord: UInt64, into cells: inout CSVReader.Cells
+    ) -> (next: Int, recordEnd: Int)? {
+        guard delimiterWord != 0 else { return nil }
+        let delimiter = UInt8(truncatingIfNeeded: delimiterWord)
+        // The cells' offsets written through a local pointer, room for a word's 8 made first.
+        var offsets = cells.offsets
+        var count = 0
+        var i = from
+        var cellStart = from
+        while i &+ 8 <= end {
+            var m = flags(UnsafeRawPointer(b + i).loadUnaligned(as: UInt64.self), delimiterWord: delimiterWord)
+            if m == 0 {
+                i &+= 8
+                continue
+            }
+            if count &+ 8 > cells.capacity {
+                cells.count = count
+                cells.reserve(count &+ 8)
+                offsets = cells.offsets
+            }
+            repeat {
+                let p = i &+ (m.trailingZeroBitCount &>> 3)
+                let c = b[p]
+                if c == delimiter {
+                    offsets[2 &* count] = cellStart
+                    offsets[2 &* count &+ 1] = p
+                    count &+= 1
+                    cellStart = p &+ 1
+                } else if c == 0x0A || c == 0x0D {
+                    if c == 0x0D && p &+ 1 >= end { break }
+                    offsets[2 &* count] = cellStart
+                    offsets[2 &* count &+ 1] = p
+                    cells.count = count &+ 1
+                    return (c == 0x0A ? p &+ 1 : b[p &+ 1] == 0x0A ? p &+ 2 : p &+ 1, p)
+                } else if c == 0x22 || c == 0 {
+                    break
+                }
+                m &= m &- 1
+            } while m != 0
+            if m != 0 { break }
+            i &+= 8
+        }
+        cells.count = 0
+        return nil
     }
 }

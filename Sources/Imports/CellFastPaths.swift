@@ -12,12 +12,48 @@ enum CellFastPaths {
         return t
     }()
 
-    /// The classes of a cell's bytes or'ed together: one table load per byte.
+    /// The classes of a cell's bytes or'ed together: one table load per byte (cells are short:
+    /// eight bytes at a time by bit tricks costs more for them).
     @inline(__always)
     static func textClasses(_ text: UnsafeBufferPointer<UInt8>) -> UInt8 {
         var classes: UInt8 = 0
         for b in text { classes |= textClass[Int(b)] }
         return classes
+    }
+
+    /// Whether the bytes are well-formed UTF-8 (as `TextBytes.isValidUTF8`, on memory: no
+    /// generic collection walk).
+    static func isValidUTF8(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let p = text.baseAddress else { return true }
+        let n = text.count
+        var i = 0
+        while i < n {
+            let b = p[i]
+            if b < 0x80 {
+                i &+= 1
+                continue
+            }
+            var need = 0
+            var low: UInt8 = 0x80, high: UInt8 = 0xBF  // the second byte's range
+            switch b {
+            case 0xC2...0xDF: need = 1
+            case 0xE0: need = 2; low = 0xA0
+            case 0xED: need = 2; high = 0x9F
+            case 0xE1...0xEF: need = 2
+            case 0xF0: need = 3; low = 0x90
+            case 0xF4: need = 3; high = 0x8F
+            case 0xF1...0xF3: need = 3
+            default: return false
+            }
+            guard i &+ need < n, p[i &+ 1] >= low, p[i &+ 1] <= high else { return false }
+            var k = 2
+            while k <= need {
+                guard p[i &+ k] & 0xC0 == 0x80 else { return false }
+                k &+= 1
+            }
+            i &+= need &+ 1
+        }
+        return true
     }
 
     /// A `dd/MM/yyyy` date (the common spelling) as its JSON string `"yyyy-MM-dd"`, the digits
@@ -42,6 +78,61 @@ enum CellFastPaths {
         o[9] = p[0]; o[10] = p[1]
         o[11] = 0x22
         out.count += 12
+        return true
+    }
+
+    /// An amount written the Brazilian way with two decimals and no sign, blank or `R$`
+    /// (`1.234,56`, `0,50`, `1234,56`): its centavos, read in one pass; nil for any other
+    /// shape, which `CellParsers.amount` then reads or refuses (its `auto` and `br` styles give
+    /// these cells the same value).
+    @inline(__always)
+    static func brazilianCents(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int? {
+        guard n >= 4, n <= 20, p[n &- 3] == UInt8(ascii: ","), p[n &- 2] &- 48 < 10, p[n &- 1] &- 48 < 10 else { return nil }
+        var value = 0
+        var run = 0
+        var dots = 0
+        var firstRun = 0
+        var i = 0
+        let whole = n &- 3
+        while i < whole {
+            let c = p[i]
+            if c &- 48 < 10 {
+                value = value &* 10 &+ Int(c &- 48)
+                run &+= 1
+            } else if c == UInt8(ascii: ".") {
+                // Thousands: the first group of 1 to 3 digits, the others of 3.
+                if dots == 0 {
+                    guard run >= 1, run <= 3 else { return nil }
+                    firstRun = run
+                } else {
+                    guard run == 3 else { return nil }
+                }
+                dots &+= 1
+                run = 0
+            } else {
+                return nil
+            }
+            i &+= 1
+        }
+        guard run >= 1, dots == 0 || run == 3, firstRun <= 3 else { return nil }
+        // At most 15 digits: no overflow, and far from the general path's limit of 17.
+        guard whole &- dots <= 15 else { return nil }
+        return value &* 100 &+ Int(p[n &- 2] &- 48) &* 10 &+ Int(p[n &- 1] &- 48)
+    }
+
+    /// A CEP written `01310-100` as its JSON string `"01310100"`; false (nothing appended) for
+    /// any other shape, which `CellParsers.cep` then reads or refuses.
+    @inline(__always)
+    static func appendHyphenatedCEP(_ p: UnsafePointer<UInt8>, _ n: Int, to out: inout ByteBuffer) -> Bool {
+        guard n == 9, p[5] == UInt8(ascii: "-") else { return false }
+        for i in 0..<9 where i != 5 && p[i] &- 48 > 9 { return false }
+        out.reserve(10)
+        let o = out.base + out.count
+        o[0] = 0x22
+        for i in 0..<5 { o[1 &+ i] = p[i] }
+        for i in 6..<9 { o[i] = p[i] }
+        o[9] = 0x22
+        out.count &+= 10
         return true
     }
 

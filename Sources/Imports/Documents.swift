@@ -34,21 +34,33 @@ public enum BrazilianDocument {
     /// Allocates nothing for a valid document.
     public static func append(_ text: UnsafeBufferPointer<UInt8>, to out: inout ByteBuffer) -> Result<Kind, Problem> {
         let mark = out.count
-        out.append(0x22)
+        // Room for every byte and the quotes, made once: the characters are then stored unchecked.
+        out.reserve(text.count &+ 2)
+        let o = out.base + mark
+        o[0] = 0x22
+        var count = 0
         var letters = false
-        for (k, b) in text.enumerated() {
+        for k in 0..<text.count {
+            let b = text[k]
             switch b {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): out.append(b)
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"): out.append(b); letters = true
-            case UInt8(ascii: "a")...UInt8(ascii: "z"): out.append(b - 32); letters = true
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                o[1 &+ count] = b
+                count &+= 1
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"):
+                o[1 &+ count] = b
+                count &+= 1
+                letters = true
+            case UInt8(ascii: "a")...UInt8(ascii: "z"):
+                o[1 &+ count] = b &- 32
+                count &+= 1
+                letters = true
             case _ where DocumentText.isPunctuation(b): continue
             default:
-                out.truncate(to: mark)
                 let found = b == 0x20 ? "a blank (U+0020 SPACE) between its characters" : CellParsers.character(in: text, at: k)
                 return .failure(Problem(message: "expected a CPF or CNPJ (digits, A-Z, and . / - only), found \(found)"))
             }
         }
-        let count = out.count - mark - 1
+        out.count = mark &+ 1 &+ count
         let d = UnsafeBufferPointer(start: out.base + mark + 1, count: count)
         let allEqual = d.allSatisfy { $0 == d[0] }
         if count == 11 && !letters {

@@ -85,8 +85,15 @@ public final class Importer {
     /// `"cpf"` and `"cnpj"` in `constants`, for derived document types.
     let cpfJSON: (Int, Int)
     let cnpjJSON: (Int, Int)
-    let fileJSON: [UInt8]
-    let recordPrefix: [UInt8]
+    /// `{"record":"title"` in `constants`.
+    let prefixJSON: (Int, Int)
+    /// `,"source":{"file":"NAME","line":` in `constants`.
+    let sourceJSON: (Int, Int)
+    /// Room enough for a member's comma, key and constant (all the constants, and more), made
+    /// before each member by `appendCommonRow`.
+    let memberRoom: Int
+    /// Whether rows are tried the short way first (off only in tests, to compare with the general path).
+    var commonRows = true
 
     /// Prepares a map for a file whose header is `header`; a column the map names that is not in
     /// the header is a `MapError` that lists the header's columns.
@@ -169,8 +176,8 @@ public final class Importer {
                 guard let text else { continue }
                 scratch.removeAll()
                 var kind: BrazilianDocument.Kind? = nil
-                let problem = Array(text.utf8).withUnsafeBufferPointer {
-                    Importer.parse($0, plan, into: &scratch, kind: &kind)
+                let problem = Array(text.utf8).withUnsafeBufferPointer { text in
+                    withUnsafePointer(to: plan) { Importer.parse(text, $0, into: &scratch, kind: &kind) }
                 }
                 if let problem {
                     throw MapError("\(f.to): the map's value \"\(text)\" is not valid: \(problem.message)")
@@ -236,6 +243,11 @@ public final class Importer {
             }
         }
         build(leaves)
+        // What every record starts and ends with, kept with the constants (no array on the row's path).
+        var fileBytes: [UInt8] = []
+        JSONBytes.appendString(file, to: &fileBytes)
+        prefixJSON = add(Array("{\"record\":\"\(map.kind.rawValue)\"".utf8))
+        sourceJSON = add(Array(",\"source\":{\"file\":".utf8) + fileBytes + Array(",\"line\":".utf8))
 
         plans = .allocate(capacity: max(planList.count, 1))
         plans.initialize(from: planList, count: planList.count)
@@ -247,6 +259,7 @@ public final class Importer {
         opCount = opList.count
         constants = .allocate(capacity: max(constantBytes.count, 1) + 8)
         constants.initialize(from: constantBytes, count: constantBytes.count)
+        memberRoom = constantBytes.count + 40
         slots = .allocate(capacity: max(count, 1))
         slots.initialize(repeating: (0, 0), count: max(count, 1))
         marks = .allocate(capacity: 64)
@@ -258,10 +271,6 @@ public final class Importer {
         let key = map.key.flatMap { k in map.fields.firstIndex { $0.to == k } }
         keyField = key ?? -1
         keyColumn = key.flatMap { sources[$0].first.map { $0 + 1 } } ?? 0
-        var f: [UInt8] = []
-        JSONBytes.appendString(file, to: &f)
-        fileJSON = f
-        recordPrefix = Array("{\"record\":\"\(map.kind.rawValue)\"".utf8)
     }
 
     deinit {
@@ -305,10 +314,11 @@ public final class Importer {
             report(Diagnostic(.error, p.code, p.message, file: file, line: line, column: p.column, raw: Array(reader.raw)))
             return false
         }
+        if commonRows, appendCommonRow(reader, line: line, into: &out) { return true }
         // One pass over the emit program, each field's value parsed straight into `out` after
         // its key (rolled back when absent); a row with a problem is rolled back whole.
         let mark = out.count
-        out.append(recordPrefix)
+        out.appendBytes(UnsafeBufferPointer(start: constants + prefixJSON.0, count: prefixJSON.1))
         var problems: [(field: Int, diagnostic: Diagnostic)] = []
         var depth = 0
         // marks[2d]: where the object at depth d opened; marks[2d+1]: members written in it.
@@ -363,7 +373,10 @@ public final class Importer {
             for p in problems.sorted(by: { $0.field < $1.field }) { report(p.diagnostic) }
             return false
         }
-        out.appendSourceAndClose(fileJSON: fileJSON, line: line)
+        out.appendBytes(UnsafeBufferPointer(start: constants + sourceJSON.0, count: sourceJSON.1))
+        CellFastPaths.appendInt(line, to: &out)
+        out.append(0x7D)
+        out.append(0x7D)
         return true
     }
 
@@ -374,37 +387,39 @@ public final class Importer {
     func appendValue(of i: Int, _ reader: CSVReader, to out: inout ByteBuffer, problems: inout [(field: Int, diagnostic: Diagnostic)])
         -> Bool
     {
-        let plan = plans[i]
-        if plan.documentTypeSlot >= 0 { slots[plan.documentTypeSlot] = (0, 0) }
-        if plan.constant.1 > 0 {
-            out.appendBytes(UnsafeBufferPointer(start: constants + plan.constant.0, count: plan.constant.1))
-            if plan.documentTypeSlot >= 0 { slots[plan.documentTypeSlot] = plan.defaultType }
+        // Read in place: a copy of the plan (112 bytes) costs more than the few fields used,
+        // and its wide stores stall the narrower loads that follow.
+        let plan = plans + i
+        if plan.pointee.documentTypeSlot >= 0 { slots[plan.pointee.documentTypeSlot] = (0, 0) }
+        if plan.pointee.constant.1 > 0 {
+            out.appendBytes(UnsafeBufferPointer(start: constants + plan.pointee.constant.0, count: plan.pointee.constant.1))
+            if plan.pointee.documentTypeSlot >= 0 { slots[plan.pointee.documentTypeSlot] = plan.pointee.defaultType }
             return true
         }
         // The text: one cell, or several joined.
         let st = state
         var text: UnsafeBufferPointer<UInt8>
-        if plan.column >= 0 {
-            text = Importer.trim(reader.cell(plan.column))
+        if plan.pointee.column >= 0 {
+            text = Importer.trim(reader.cell(plan.pointee.column))
         } else {
             st.pointee.scratch.removeAll()
-            for k in 0..<plan.columnsCount {
-                let cell = Importer.trim(reader.cell(columns[plan.columnsStart + k]))
+            for k in 0..<plan.pointee.columnsCount {
+                let cell = Importer.trim(reader.cell(columns[plan.pointee.columnsStart + k]))
                 if cell.isEmpty { continue }
                 if st.pointee.scratch.count > 0 {
-                    st.pointee.scratch.appendBytes(UnsafeBufferPointer(start: constants + plan.separator.0, count: plan.separator.1))
+                    st.pointee.scratch.appendBytes(UnsafeBufferPointer(start: constants + plan.pointee.separator.0, count: plan.pointee.separator.1))
                 }
                 st.pointee.scratch.appendBytes(cell)
             }
             text = st.pointee.scratch.bytes
         }
         if text.isEmpty {
-            if plan.defaultValue.1 > 0 {
-                out.appendBytes(UnsafeBufferPointer(start: constants + plan.defaultValue.0, count: plan.defaultValue.1))
-                if plan.documentTypeSlot >= 0 { slots[plan.documentTypeSlot] = plan.defaultType }
+            if plan.pointee.defaultValue.1 > 0 {
+                out.appendBytes(UnsafeBufferPointer(start: constants + plan.pointee.defaultValue.0, count: plan.pointee.defaultValue.1))
+                if plan.pointee.documentTypeSlot >= 0 { slots[plan.pointee.documentTypeSlot] = plan.pointee.defaultType }
                 return true
             }
-            if plan.required {
+            if plan.pointee.required {
                 let f = map.fields[i]
                 let names = f.columns.map { "\"\($0)\"" }.joined(separator: ", ")
                 problems.append(
@@ -424,7 +439,7 @@ public final class Importer {
                     file: file, line: reader.line, column: columnOf(i), raw: Array(reader.raw))))
             return false
         }
-        if let kind, plan.documentTypeSlot >= 0 { slots[plan.documentTypeSlot] = kind == .cpf ? cpfJSON : cnpjJSON }
+        if let kind, plan.pointee.documentTypeSlot >= 0 { slots[plan.pointee.documentTypeSlot] = kind == .cpf ? cpfJSON : cnpjJSON }
         return true
     }
 
@@ -451,7 +466,7 @@ public final class Importer {
         guard !text.isEmpty else { return }
         var kind: BrazilianDocument.Kind? = nil
         state.pointee.values.removeAll()
-        if Importer.parse(text, plan, into: &state.pointee.values, kind: &kind) == nil {
+        if Importer.parse(text, plans + keyField, into: &state.pointee.values, kind: &kind) == nil {
             state.pointee.key = (0, state.pointee.values.count)
         }
     }
@@ -500,13 +515,13 @@ public final class Importer {
     /// Parses `text` by the plan's type, appending its JSON to `out`; returns the problem when
     /// the text is not valid (and leaves `out` as it was).
     static func parse(
-        _ text: UnsafeBufferPointer<UInt8>, _ plan: Plan, into out: inout ByteBuffer, kind: inout BrazilianDocument.Kind?
+        _ text: UnsafeBufferPointer<UInt8>, _ plan: UnsafePointer<Plan>, into out: inout ByteBuffer, kind: inout BrazilianDocument.Kind?
     ) -> ParseProblem? {
-        switch plan.type {
-        case _ where plan.split != 0:
-            return appendList(text, plan, into: &out)
+        switch plan.pointee.type {
+        case _ where plan.pointee.split != 0:
+            return appendList(text, plan.pointee, into: &out)
         case Importer.amount:
-            switch CellParsers.amount(text, style: plan.amountStyle) {
+            switch CellParsers.amount(text, style: plan.pointee.amountStyle) {
             case .success(let cents): CellFastPaths.appendInt(cents, to: &out)
             case .failure(let p): return p
             }
@@ -516,8 +531,9 @@ public final class Importer {
             case .failure(let p): return p
             }
         case Importer.date:
-            if plan.dateFormat != .iso && plan.dateFormat != .ddMMyy && CellFastPaths.appendDayMonthYear(text, to: &out) { return nil }
-            switch CellParsers.date(text, format: plan.dateFormat) {
+            let format = plan.pointee.dateFormat
+            if format != .iso && format != .ddMMyy && CellFastPaths.appendDayMonthYear(text, to: &out) { return nil }
+            switch CellParsers.date(text, format: format) {
             case .success(let d):
                 out.reserve(12)
                 d.writeQuoted(to: out.base + out.count)
@@ -567,7 +583,7 @@ public final class Importer {
             start = end + 1
             if cell.isEmpty { continue }
             if written > 0 { out.append(0x2C) }
-            if let problem = parse(cell, item, into: &out, kind: &kind) {
+            if let problem = withUnsafePointer(to: item, { parse(cell, $0, into: &out, kind: &kind) }) {
                 out.truncate(to: mark)
                 return problem
             }
@@ -586,7 +602,7 @@ public final class Importer {
             JSONBytes.appendText(text, to: &out)
             return
         }
-        if classes != 0 && !TextBytes.isValidUTF8(text) {
+        if classes != 0 && !CellFastPaths.isValidUTF8(text) {
             JSONBytes.appendText(text, to: &out)
             return
         }
