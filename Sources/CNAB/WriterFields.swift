@@ -732,21 +732,7 @@ struct RecordEncoder {
                 return
             }
         }
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buffer in
-            let b = buffer.baseAddress!
-            var at = 24
-            var v = value.magnitude
-            repeat {
-                at -= 1
-                b[at] = UInt8(48 + v % 10)
-                v /= 10
-            } while v > 0
-            if value < 0 {
-                at -= 1
-                b[at] = UInt8(ascii: "-")
-            }
-            put(b + at, 24 - at, op, g, program, dst, spots)
-        }
+        JSONBytes.withDecimal(value) { put($0.baseAddress!, $0.count, op, g, program, dst, spots) }
     }
 
     /// The text of a group into its fields; a problem is named with the field and its path.

@@ -236,22 +236,8 @@ struct LSTLetterRecord {
         case .integer(let v):
             if case .date = field.format { return false }
             guard !field.numeric || v >= 0 else { return false }
-            // The decimal digits (and sign) of `v`, right-aligned in twenty bytes.
-            var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
-            return withUnsafeMutableBytes(of: &digits) { d in
-                var m = v.magnitude
-                var k = 24
-                repeat {
-                    k -= 1
-                    d[k] = UInt8(48 + m % 10)
-                    m /= 10
-                } while m > 0
-                if v < 0 {
-                    k -= 1
-                    d[k] = UInt8(ascii: "-")
-                }
-                return fit(UnsafeBufferPointer(rebasing: d.bindMemory(to: UInt8.self)[k..<24]), field.numeric, field.length, w)
-            }
+            // The decimal digits (and sign) of `v`.
+            return JSONBytes.withDecimal(Int64(v)) { fit($0, field.numeric, field.length, w) }
         case .text(let bytes):
             if case .date(let order) = field.format {
                 guard let d = Filters.civilDate(bytes) else { return false }

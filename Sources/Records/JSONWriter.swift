@@ -138,6 +138,23 @@ public enum JSONBytes {
         out.count = p + digits - out.base
     }
 
+    /// Calls `body` with a decimal integer's text (a `-` before a negative one's digits), made
+    /// in a buffer on the stack.
+    @inlinable
+    public static func withDecimal<R>(_ value: Int64, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        var tmp: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        return try withUnsafeMutableBytes(of: &tmp) { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            let end = bytes.baseAddress! + bytes.count
+            var first = writeDigits(UInt(value.magnitude), endingAt: end)
+            if value < 0 {
+                first -= 1
+                first.pointee = UInt8(ascii: "-")
+            }
+            return try body(UnsafeBufferPointer(start: first, count: end - first))
+        }
+    }
+
     /// Appends a decimal integer.
     @inlinable
     public static func appendInt<Out: ByteAppending>(_ value: Int, to out: inout Out) {
