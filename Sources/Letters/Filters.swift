@@ -56,7 +56,7 @@ enum Filters {
     /// `scratch` is a spare buffer. Works on bytes: no `String` unless a filter needs Unicode
     /// rules (`upper` beyond Latin-1, a value's text in a message).
     static func apply(
-        _ filters: [Template.Filter], to node: Int, of tape: JSONTape, into out: inout [UInt8], scratch: inout [UInt8]
+        _ filters: UnsafeBufferPointer<Template.Filter>, to node: Int, of tape: JSONTape, into out: inout [UInt8], scratch: inout [UInt8]
     ) throws(FilterProblem) {
         out.removeAll(keepingCapacity: true)
         var integer: Int? = nil

@@ -132,6 +132,9 @@ public struct Template: Sendable {
         /// What rendering a placeholder needs to know of it, without copying it (its path,
         /// filters and text are arrays and strings: copying one retains them).
         var info: [Info] = []
+        /// Each placeholder's filters, in `filters`: `filterSpans[placeholder]` is a range of it.
+        var filters: [Filter] = []
+        var filterSpans: [Range<Int>] = []
 
         /// A placeholder's scope, whether it may be missing, and what its last filter draws.
         struct Info: Sendable {
@@ -208,6 +211,8 @@ public struct Template: Sendable {
                 Info(
                     up: p.up, optional: p.optional, isStatement: p.path == Template.statementPath, plain: p.filters.isEmpty,
                     bars: p.filters.last == .bars, qr: p.filters.last == .qr, entry: entry(p)))
+            filterSpans.append(filters.count..<(filters.count + p.filters.count))
+            filters += p.filters
             placeholders.append(p)
             return placeholders.count - 1
         }
@@ -337,7 +342,12 @@ public struct Template: Sendable {
             out.symbol(payload, .qrCode)
             return
         }
-        do { try Filters.apply(program.placeholders[index].filters, to: v, of: tape, into: &out.value, scratch: &out.scratch) } catch {
+        do {
+            try program.filters.withUnsafeBufferPointer { (filters) throws(FilterProblem) in
+                try Filters.apply(
+                    UnsafeBufferPointer(rebasing: filters[program.filterSpans[index]]), to: v, of: tape, into: &out.value, scratch: &out.scratch)
+            }
+        } catch {
             // At the value's column, as the job's other bad values are.
             let p = program.placeholders[index]
             throw RenderProblem(code: "letters.value", message: "\(p.text): \(error.message) (\(name):\(p.line):\(p.column))", node: v)

@@ -56,6 +56,13 @@ struct LetterRenderer {
     final class LoadedTemplate: Sendable {
         let template: Template
         init(_ template: Template) { self.template = template }
+
+        /// Renders a job with the template in place (called on the template through the
+        /// reference from outside, Swift copied it first, retaining each of its arrays: from two
+        /// threads at once, the same counts).
+        func render(_ tape: JSONTape, into text: inout LetterText) throws(RenderProblem) {
+            try template.render(tape, into: &text)
+        }
     }
 
     /// The job's template, by its index in `templates`: the one of the file name it names, or
@@ -120,7 +127,7 @@ struct LetterRenderer {
             }
         }
         let loadedTemplate = loaded[template]
-        do { try loadedTemplate.template.render(tape, into: &text) } catch {
+        do { try loadedTemplate.render(tape, into: &text) } catch {
             // At the value at fault when it is one the job has (a bad amount, a control character).
             return .rejected(code: error.code, message: error.message, column: error.node.map { JSONReader.column(ofNode: $0, in: line) } ?? 0)
         }
