@@ -21,41 +21,6 @@ enum CellFastPaths {
         return classes
     }
 
-    /// Whether the bytes are well-formed UTF-8 (as `TextBytes.isValidUTF8`, on memory: no
-    /// generic collection walk).
-    static func isValidUTF8(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let p = text.baseAddress else { return true }
-        let n = text.count
-        var i = 0
-        while i < n {
-            let b = p[i]
-            if b < 0x80 {
-                i &+= 1
-                continue
-            }
-            var need = 0
-            var low: UInt8 = 0x80, high: UInt8 = 0xBF  // the second byte's range
-            switch b {
-            case 0xC2...0xDF: need = 1
-            case 0xE0: need = 2; low = 0xA0
-            case 0xED: need = 2; high = 0x9F
-            case 0xE1...0xEF: need = 2
-            case 0xF0: need = 3; low = 0x90
-            case 0xF4: need = 3; high = 0x8F
-            case 0xF1...0xF3: need = 3
-            default: return false
-            }
-            guard i &+ need < n, p[i &+ 1] >= low, p[i &+ 1] <= high else { return false }
-            var k = 2
-            while k <= need {
-                guard p[i &+ k] & 0xC0 == 0x80 else { return false }
-                k &+= 1
-            }
-            i &+= need &+ 1
-        }
-        return true
-    }
-
     /// A `dd/MM/yyyy` date (the common spelling) as its JSON string `"yyyy-MM-dd"`, the digits
     /// moved rather than computed; false (nothing appended) for any other shape or a day that
     /// does not exist, which `CellParsers.date` then reads or refuses.

@@ -107,7 +107,7 @@ extension Importer {
                             var classes: UInt8 = 0
                             for j in 0..<n { classes |= textClass[Int(p[j])] }
                             guard classes & 1 == 0 else { return giveUp(mark, &out) }
-                            guard classes == 0 || CellFastPaths.isValidUTF8(UnsafeBufferPointer(start: p, count: n)) else {
+                            guard classes == 0 || TextBytes.isValidUTF8(UnsafeBufferPointer(start: p, count: n)) else {
                                 return giveUp(mark, &out)
                             }
                         } else {

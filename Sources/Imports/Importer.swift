@@ -602,7 +602,7 @@ public final class Importer {
             JSONBytes.appendText(text, to: &out)
             return
         }
-        if classes != 0 && !CellFastPaths.isValidUTF8(text) {
+        if classes != 0 && !TextBytes.isValidUTF8(text) {
             JSONBytes.appendText(text, to: &out)
             return
         }

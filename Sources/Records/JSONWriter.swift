@@ -185,39 +185,47 @@ public enum TextBytes {
         (0x80...0x9F).contains(b) ? cp1252High[Int(b) - 0x80] : UInt32(b)
     }
 
-    /// Whether the bytes are well-formed UTF-8.
+    /// Whether the bytes are well-formed UTF-8 (strict: no overlong forms, surrogates or
+    /// values above U+10FFFF).
     @inlinable
     public static func isValidUTF8<C: Collection>(_ bytes: C) -> Bool where C.Element == UInt8 {
-        var need = 0
-        var first = true
-        var lead: UInt8 = 0
-        for b in bytes {
-            if need == 0 {
-                if b < 0x80 { continue }
-                if b >= 0xC2 && b <= 0xDF {
-                    need = 1
-                } else if b >= 0xE0 && b <= 0xEF {
-                    need = 2
-                } else if b >= 0xF0 && b <= 0xF4 {
-                    need = 3
-                } else {
-                    return false
-                }
-                lead = b
-                first = true
-            } else {
-                if b & 0xC0 != 0x80 { return false }
-                if first {
-                    if lead == 0xE0 && b < 0xA0 { return false }
-                    if lead == 0xED && b > 0x9F { return false }
-                    if lead == 0xF0 && b < 0x90 { return false }
-                    if lead == 0xF4 && b > 0x8F { return false }
-                    first = false
-                }
-                need -= 1
+        bytes.withContiguousStorageIfAvailable { isValidUTF8($0) } ?? isValidUTF8(Array(bytes))
+    }
+
+    /// `isValidUTF8` on memory: ASCII skipped a byte at a time, each sequence checked by its
+    /// lead byte's length and its second byte's range.
+    @inlinable
+    public static func isValidUTF8(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let p = text.baseAddress else { return true }
+        let n = text.count
+        var i = 0
+        while i < n {
+            let b = p[i]
+            if b < 0x80 {
+                i &+= 1
+                continue
             }
+            var need = 0
+            var low: UInt8 = 0x80, high: UInt8 = 0xBF  // the second byte's range
+            switch b {
+            case 0xC2...0xDF: need = 1
+            case 0xE0: need = 2; low = 0xA0
+            case 0xED: need = 2; high = 0x9F
+            case 0xE1...0xEF: need = 2
+            case 0xF0: need = 3; low = 0x90
+            case 0xF4: need = 3; high = 0x8F
+            case 0xF1...0xF3: need = 3
+            default: return false
+            }
+            guard i &+ need < n, p[i &+ 1] >= low, p[i &+ 1] <= high else { return false }
+            var k = 2
+            while k <= need {
+                guard p[i &+ k] & 0xC0 == 0x80 else { return false }
+                k &+= 1
+            }
+            i &+= need &+ 1
         }
-        return need == 0
+        return true
     }
 
     /// Decodes bytes from a bank file as a String: UTF-8 when valid, Windows-1252 otherwise.
