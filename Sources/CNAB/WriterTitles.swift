@@ -186,7 +186,8 @@ final class WriteChunk: PoolJob, @unchecked Sendable {
 
     func reset() {
         count = 0
-        raw.removeAll(keepingCapacity: true)
+        // Not kept after a very long line (up to `LineReader.maxJSONLLineLength`).
+        raw.removeAll(keepingCapacity: raw.capacity <= 4 * Self.rawBytes)
         rawEnds.removeAll(keepingCapacity: true)
         numbers.removeAll(keepingCapacity: true)
         cut.removeAll(keepingCapacity: true)
