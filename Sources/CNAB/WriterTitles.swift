@@ -240,8 +240,8 @@ struct TitleWorker {
             for k in 0..<chunk.count {
                 let line = UnsafeBufferPointer(rebasing: raw[chunk.range(k)])
                 chunk.readyIndex.append(-1)
-                guard !chunk.cut[k], !line.isEmpty, JSONReader.parseRecord(line, into: &tape), tape.nodes[0].kind == .object else { continue }
                 if tape.nodes.count > 1 << 16 { tape = JSONTape() }  // not kept after a very long line
+                guard !chunk.cut[k], !line.isEmpty, JSONReader.parseRecord(line, into: &tape), tape.nodes[0].kind == .object else { continue }
                 slots.begin()
                 slots.resolve(tape, 0, at: 0, trie: writer.trie)
                 let top = slots.top

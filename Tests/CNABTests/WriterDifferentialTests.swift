@@ -65,6 +65,12 @@ import Testing
         var input: [[UInt8]] = []
         for k in 0..<3_000 {
             input.append(k % 97 == 0 ? Array("not json".utf8) : k % 89 == 0 ? [] : rng.pick(titles))
+            // A título of 200 KB (a tape a worker does not keep), and títulos after it in its chunk.
+            if k == 1_500 {
+                var long = rng.pick(titles)
+                long.removeLast()
+                input.append(long + Array((",\"note\":\"" + String(repeating: "n", count: 200_000) + "\"}").utf8))
+            }
         }
         input.append(Array(("{\"record\":\"title\",\"payer\":{\"name\":\"" + String(repeating: "x", count: 70_000) + "\"}}").utf8))
         _ = try Self.new(Array(input.joined(separator: [0x0A])), Self.options(.cnab240, "999", "remessa"))
