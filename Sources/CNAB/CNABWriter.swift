@@ -475,10 +475,8 @@ public struct CNABWriter {
         @exclusivity(unchecked) var encoder = RecordEncoder()
         var chosen: [Int] = []
         var present: [UInt64] = []
-        /// The records of a título made ahead (`chosen` keeps the choice of the last one chosen
-        /// here), and its line, parsed only when a batch is opened with its values.
+        /// The records of a título made ahead (`chosen` keeps the choice of the last one chosen here).
         @exclusivity(unchecked) var readyChosen: [Int] = []
-        @exclusivity(unchecked) var readyLine: ArraySlice<UInt8>? = nil
         /// The problems of a batch header opened for the título being written from its values,
         /// and the título's line.
         @exclusivity(unchecked) var batchProblems: [Problem] = []
@@ -549,9 +547,7 @@ public struct CNABWriter {
             }
             try flush(atLeast: 256 << 10)
             summary.lines += 1
-            readyLine = chunk.raw[chunk.range(k)]
-            defer { readyLine = nil }
-            try title(TopKeys(), chunk.numbers[k], raw: { Array(chunk.raw[chunk.range(k)]) }, ready: ready, in: chunk)
+            try title(.ready(ready, chunk, k), chunk.numbers[k], raw: { Array(chunk.raw[chunk.range(k)]) })
         }
 
         /// The input record (in `tape` when `parsed`).
@@ -624,7 +620,7 @@ public struct CNABWriter {
                 closeBatch()
                 summary.used += 1
             case ("title"?, _) where writer.options.direction == "remessa", ("event"?, _) where writer.options.direction == "retorno":
-                try title(top, number, raw: raw)
+                try title(.tape(top), number, raw: raw)
             case ("event"?, _):
                 reject("write.record", "an event record is a retorno's: cnab write writes remessas from title records")
             case ("title"?, _):
@@ -668,9 +664,16 @@ public struct CNABWriter {
 
         // MARK: Títulos
 
-        /// Writes the título in `tape` and counts it used, or rejects it with its problems.
-        func title(_ top: TopKeys, _ number: Int, raw: () -> [UInt8], ready: WriteChunk.Ready? = nil, in chunk: WriteChunk? = nil) throws {
-            try title(top, number, ready: ready, in: chunk)
+        /// Where a título comes from: `tape` (its top-level keys resolved), or made ahead by a
+        /// worker thread: line `k` of a chunk, its records encoded there (numbered here).
+        enum TitleSource {
+            case tape(TopKeys)
+            case ready(WriteChunk.Ready, WriteChunk, Int)
+        }
+
+        /// Writes a título and counts it used, or rejects it with its problems.
+        func title(_ source: TitleSource, _ number: Int, raw: () -> [UInt8]) throws {
+            try place(source, number)
             if encoder.problems.isEmpty {
                 summary.used += 1
                 summary.titles += 1
@@ -693,22 +696,24 @@ public struct CNABWriter {
             summary.rejected += 1
         }
 
-        /// Writes the título in `tape`, or leaves in `encoder.problems` why it cannot be written:
-        /// checked and its records chosen here (`CNABWriter.prepare`), or, `ready`, made ahead
-        /// by a worker thread from the same tape (its records encoded in `chunk`, numbered here).
-        func title(_ top: TopKeys, _ line: Int, ready: WriteChunk.Ready? = nil, in chunk: WriteChunk? = nil) throws {
+        /// Writes a título, or leaves in `encoder.problems` why it cannot be written: the one in
+        /// `tape`, checked and its records chosen here (`CNABWriter.prepare`), or one made ahead.
+        func place(_ source: TitleSource, _ line: Int) throws {
             encoder.problems.removeAll(keepingCapacity: true)
             titleLine = line
             let prepared: PreparedTitle
-            if let ready {
+            let chosen: [Int]
+            switch source {
+            case .tape(let top):
+                prepared = writer.prepare(
+                    &tape, top, slots: slots, header: state.header, problems: &encoder.problems, chosen: &self.chosen, present: &present)
+                chosen = self.chosen
+            case .ready(let ready, let chunk, _):
                 prepared = ready.title
                 readyChosen.removeAll(keepingCapacity: true)
-                readyChosen.append(contentsOf: chunk!.chosen[ready.chosen])
-            } else {
-                prepared = writer.prepare(
-                    &tape, top, slots: slots, header: state.header, problems: &encoder.problems, chosen: &chosen, present: &present)
+                readyChosen.append(contentsOf: chunk.chosen[ready.chosen])
+                chosen = readyChosen
             }
-            let chosen = ready == nil ? self.chosen : readyChosen
             let bank: JSONValue? = prepared.takesBank ? state.header["bank"] ?? .string(writer.options.bank) : nil
             guard encoder.problems.isEmpty else { return }
             if !state.headerWritten { try writeFileHeader() }
@@ -765,8 +770,9 @@ public struct CNABWriter {
             batchProblems.removeAll()
             if close { closeBatch() }
             if open {
-                if let line = readyLine {
-                    _ = line.withUnsafeBufferPointer { JSONReader.parseRecord($0, into: &tape) }
+                // A título made ahead is parsed here only for this.
+                if case .ready(_, let chunk, let k) = source {
+                    _ = chunk.raw.withUnsafeBufferPointer { JSONReader.parseRecord(UnsafeBufferPointer(rebasing: $0[chunk.range(k)]), into: &tape) }
                 }
                 var values = tape.value(at: 0).object!
                 if let bank { values["bank"] = bank }
@@ -789,8 +795,8 @@ public struct CNABWriter {
                 state.batchSequence += 1
                 state.records += 1
                 let dst = out.base + out.count + k * stride
-                if let ready {
-                    dst.update(from: chunk!.bytes.base + ready.bytes + k * stride, count: stride)
+                if case .ready(let ready, let chunk, _) = source {
+                    dst.update(from: chunk.bytes.base + ready.bytes + k * stride, count: stride)
                     renumber(chosen[k], dst)
                 } else {
                     dst.update(repeating: 0x20, count: length)
@@ -814,8 +820,8 @@ public struct CNABWriter {
                         file: file, line: line))
             }
             out.count += count * stride
-            if let ready {
-                tally(chunk!.cuts[ready.cuts], chunk!.blanked[ready.blanked], line: line)
+            if case .ready(let ready, let chunk, _) = source {
+                tally(chunk.cuts[ready.cuts], chunk.blanked[ready.blanked], line: line)
             } else {
                 tallyEncoded(line: line)
             }

@@ -6,7 +6,7 @@ import Records
 /// file's running state (batches, sequence numbers, counts and totals) needs of it. The checks
 /// and the choice depend on the título's own values only, and on the file record's bank and
 /// company when it gives none of its own (`takesBank`, `takesCompany`); so they run on any
-/// thread, and only the placing (`Session.title`) runs in input order.
+/// thread, and only the placing (`Session.place`) runs in input order.
 struct PreparedTitle {
     /// Its records (in the preparer's `chosen`).
     var count = 0
@@ -112,11 +112,7 @@ extension CNABWriter {
 
     /// Whether a string value is all blanks (a due date "" is no value).
     static func isBlank(_ tape: JSONTape, _ node: Int) -> Bool {
-        let n = tape.nodes[node]
-        guard n.kind == .string else { return false }
-        return tape.text.withUnsafeBufferPointer { text in
-            UnsafeBufferPointer(rebasing: text[Int(n.offset)..<Int(n.offset) + Int(n.count)]).allSatisfy { $0 == 0x20 }
-        }
+        tape.nodes[node].kind == .string && tape.withBytes(node) { $0.allSatisfy { $0 == 0x20 } }
     }
 
     /// Whether the código de movimento is 01 (a registration) as its numeric field writes it:
