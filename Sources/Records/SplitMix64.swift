@@ -25,3 +25,7 @@ public struct SplitMix64: Sendable {
     /// True `percent` times in 100.
     public mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
 }
+
+/// Usable wherever the standard library takes a generator (`Int.random(in:using:)`…), with the
+/// same sequence for a seed.
+extension SplitMix64: RandomNumberGenerator {}
