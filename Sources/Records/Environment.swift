@@ -8,7 +8,7 @@
 /// environment dictionary costs more than reading a small file).
 public enum Environment {
     /// The variables Troca reads.
-    public static let names = ["TROCA_LAYOUTS", "TROCA_THREADS"]
+    public static let names = ["TROCA_LAYOUTS", "TROCA_THREADS", "TROCA_LST_RUN_BYTES"]
 
     /// A variable's value, nil when unset.
     public static func value(_ name: String) -> String? {

@@ -118,7 +118,9 @@ enum LettersRenderCommand: Command {
         }
         var pdf: PDFWriter? = nil
         if format == "pdf" { pdf = try PDFWriter(format: page, title: "Cartas de cobrança", sink: emit) }
-        let spool = format == "lst" ? try LetterSpool(directory: io.environment["TMPDIR"] ?? NSTemporaryDirectory()) : nil
+        // TROCA_LST_RUN_BYTES: a smaller run than the default, for tests to have the runs written and merged.
+        let runBytes = io.environment["TROCA_LST_RUN_BYTES"].flatMap { Int($0) }.map { max(1, $0) } ?? LetterSpool.defaultRunCapacity
+        let spool = format == "lst" ? LetterSpool(directory: io.environment["TMPDIR"] ?? NSTemporaryDirectory(), runCapacity: runBytes) : nil
 
         var counts = (read: 0, rendered: 0, rejected: 0, skipped: 0, pages: 0)
         var textPages = 0
@@ -232,7 +234,7 @@ enum LettersRenderCommand: Command {
                 }
             }
             try put(lst.header(batch: batch, date: asOf, sender: sender, format: page))
-            try spool.forEachSorted(readAhead: pipeline.threads > 1) { bytes, e in
+            try spool.forEachSorted { bytes, e in
                 totals.letters += 1
                 do { try lst.setSequence(totals.letters, in: bytes) } catch let e as LSTLayoutError { throw outputError(e) }
                 try emit(UnsafeBufferPointer(bytes))

@@ -34,12 +34,26 @@ enum LettersRun {
     }
 }
 
-/// Rendered letters waiting to be written in CEP order: their bytes in an unlinked temporary
-/// file, and in memory only each letter's CEP, arrival order, offset and length.
+/// Rendered letters waiting to be written in CEP order, sorted as an external sort does: they
+/// gather in memory in a run of up to `runCapacity` bytes; a full run is sorted by CEP (arrival
+/// order within a CEP) and written to an unlinked temporary file in that order; at the end the
+/// runs are merged, each read back sequentially through a window of its own, and the last run
+/// never leaves memory. In memory, besides the run and the windows: each letter's CEP, arrival
+/// order, offset and length (a batch that fits in one run touches no file at all).
 final class LetterSpool {
-    let fd: Int32
+    /// Bytes of letters a run holds in memory before it is sorted and written out.
+    static let defaultRunCapacity = 32 << 20
+    /// Bytes of the windows the written runs are read back through, shared among them.
+    static let defaultMergeBudget = 16 << 20
+
+    let directory: String
+    let runCapacity: Int
+    let mergeBudget: Int
+    var fd: Int32 = -1
+    /// Bytes written to the file.
     var size = 0
-    /// One letter: where its bytes are, and the counts the LST trailer sums.
+    /// One letter: where its bytes are (in the file once its run is written, else in the run in
+    /// memory), and the counts the LST trailer sums.
     struct Entry {
         var cep: Int
         var order: Int
@@ -50,140 +64,169 @@ final class LetterSpool {
         var sheets: Int
         var boletoCents: Int
     }
+    /// Every letter, in arrival order.
     var entries: [Entry] = []
+    /// The runs written to the file: each a range of `entries` whose bytes follow one another
+    /// in the file in the letters' sorted order, from `runOffsets[r]`.
+    var runs: [Range<Int>] = []
+    var runOffsets: [Int] = []
+    /// The run in memory: the letters `runStart...` of `entries`, their bytes in `run`.
+    var run: UnsafeMutableRawPointer
+    var runAllocated: Int
+    var runBytes = 0
+    var runStart = 0
 
-    init(directory: String) throws {
+    init(directory: String, runCapacity: Int = LetterSpool.defaultRunCapacity, mergeBudget: Int = LetterSpool.defaultMergeBudget) {
+        self.directory = directory
+        self.runCapacity = max(1, runCapacity)
+        self.mergeBudget = max(1, mergeBudget)
+        runAllocated = min(self.runCapacity, 1 << 20)
+        run = .allocate(byteCount: runAllocated, alignment: 16)
+    }
+
+    deinit {
+        run.deallocate()
+        if fd >= 0 { close(fd) }
+    }
+
+    /// The file, created (and unlinked) when the first run is written.
+    func file() throws -> Int32 {
+        if fd >= 0 { return fd }
         var template = Array((directory + "/.troca-letters.XXXXXX").utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { throw WriteError(description: "cannot create a spool file in \(directory): \(String(cString: strerror(errno)))") }
         template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
         self.fd = fd
+        return fd
     }
 
-    deinit { close(fd) }
-
-    /// Adds the letters of a chunk, `spans[k]` of `output` being `letters[k]`'s bytes: runs of
-    /// letters that follow one another in `output` (a chunk's, unless a job between them was
-    /// refused) are written from it as they are, not copied first.
+    /// Adds the letters of a chunk, `spans[k]` of `output` being `letters[k]`'s bytes.
     func add(_ letters: [Entry], _ spans: [Range<Int>], of output: [UInt8]) throws {
         try output.withUnsafeBytes { o in
-            var k = 0
-            while k < letters.count {
-                var end = k + 1
-                while end < letters.count, spans[end].lowerBound == spans[end - 1].upperBound { end += 1 }
-                let run = spans[k].lowerBound..<spans[end - 1].upperBound
-                for j in k..<end {
-                    var e = letters[j]
-                    e.order = entries.count
-                    e.offset = size + spans[j].lowerBound - run.lowerBound
-                    e.count = spans[j].count
-                    entries.append(e)
+            for (letter, span) in zip(letters, spans) {
+                let n = span.count
+                if runBytes > 0, runBytes + n > runCapacity { try writeRun() }
+                if runBytes + n > runAllocated {
+                    // Grown as letters come, up to the capacity (or one letter longer than it).
+                    let grown = max(runBytes + n, min(runCapacity, 2 * runAllocated))
+                    let bigger = UnsafeMutableRawPointer.allocate(byteCount: grown, alignment: 16)
+                    bigger.copyMemory(from: run, byteCount: runBytes)
+                    run.deallocate()
+                    run = bigger
+                    runAllocated = grown
                 }
-                try FileDescriptorOutput.write(fd, UnsafeRawBufferPointer(rebasing: o[run]))
-                size += run.count
-                k = end
+                (run + runBytes).copyMemory(from: o.baseAddress! + span.lowerBound, byteCount: n)
+                var e = letter
+                e.order = entries.count
+                e.offset = runBytes
+                e.count = n
+                entries.append(e)
+                runBytes += n
             }
         }
+    }
+
+    /// `range` of `entries` in the written order: by CEP, then arrival.
+    func sorted(_ range: Range<Int>) -> [Int] {
+        // One number each, the CEP (8 digits) above the arrival order, when both fit.
+        if range.upperBound < 1 << 32, entries[range].allSatisfy({ $0.cep >= 0 && $0.cep < 1 << 31 }) {
+            var keys = range.map { UInt64($0) | UInt64(entries[$0].cep) << 32 }
+            keys.sort()
+            return keys.map { Int($0 & 0xFFFF_FFFF) }
+        }
+        return range.sorted { (entries[$0].cep, $0) < (entries[$1].cep, $1) }
+    }
+
+    /// Sorts the run in memory and writes it to the file in that order, gathered by `writev`.
+    func writeRun() throws {
+        let fd = try file()
+        let order = sorted(runStart..<entries.count)
+        let start = size
+        var at = size
+        var vectors: [iovec] = []
+        vectors.reserveCapacity(min(order.count, 1024))
+        func flush() throws {
+            var k = 0
+            while k < vectors.count {
+                let n = vectors.withUnsafeBufferPointer { writev(fd, $0.baseAddress! + k, Int32($0.count - k)) }
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw WriteError(description: "cannot write the letters' spool file: \(String(cString: strerror(errno)))")
+                }
+                // A short write: skip what was written, then go on from the rest.
+                var left = n
+                while k < vectors.count, left >= vectors[k].iov_len {
+                    left -= vectors[k].iov_len
+                    k += 1
+                }
+                if left > 0 {
+                    vectors[k].iov_base += left
+                    vectors[k].iov_len -= left
+                }
+            }
+            vectors.removeAll(keepingCapacity: true)
+        }
+        for i in order {
+            vectors.append(iovec(iov_base: run + entries[i].offset, iov_len: entries[i].count))
+            entries[i].offset = at
+            at += entries[i].count
+            if vectors.count == 1024 { try flush() }
+        }
+        try flush()
+        size = at
+        runs.append(runStart..<entries.count)
+        runOffsets.append(start)
+        runStart = entries.count
+        runBytes = 0
     }
 
     /// Each letter's bytes, by CEP, in arrival order within a CEP (the memory is the body's to
-    /// change, until it returns). Read back in batches of about 1 MiB; with `readAhead`, a thread
-    /// reads the next batch while the body has this one.
-    func forEachSorted(readAhead: Bool, _ body: (UnsafeMutableBufferPointer<UInt8>, Entry) throws -> Void) throws {
-        // Sorted as one number each, the CEP (8 digits) above the arrival order (an entry's
-        // index), rather than moving the entries about; the order of `(cep, order)` when both fit.
-        var keys: [UInt64] = []
-        let byKeys = entries.count < 1 << 32 && entries.allSatisfy { $0.cep >= 0 && $0.cep < 1 << 31 }
-        if byKeys {
-            keys = entries.indices.map { UInt64($0) | UInt64(entries[$0].cep) << 32 }
-            keys.sort()
-        } else {
-            entries.sort { ($0.cep, $0.order) < ($1.cep, $1.order) }
-            keys = entries.indices.map { UInt64($0) }
-        }
-        let mask: UInt64 = byKeys ? 0xFFFF_FFFF : ~0
-        // Batches: consecutive letters in that order, up to 1 MiB (or one letter) each.
-        var ends: [Int] = []
-        var bytes = 0
-        for k in keys.indices {
-            let n = entries[Int(keys[k] & mask)].count
-            if bytes > 0, bytes + n > 1 << 20 {
-                ends.append(k)
-                bytes = 0
+    /// change, until it returns).
+    func forEachSorted(_ body: (UnsafeMutableBufferPointer<UInt8>, Entry) throws -> Void) throws {
+        let order = sorted(0..<entries.count)
+        // Each written run's window: the file's bytes `start..<start + count` in `buffer`.
+        let window = runs.isEmpty ? 0 : min(max(mergeBudget / runs.count, 64 << 10), 4 << 20)
+        var windows = runs.indices.map { _ in (buffer: UnsafeMutableRawPointer.allocate(byteCount: window, alignment: 16), capacity: window, start: 0, count: 0) }
+        defer { for w in windows { w.buffer.deallocate() } }
+        let ends = runOffsets.indices.map { $0 + 1 < runOffsets.count ? runOffsets[$0 + 1] : size }
+        var r = 0
+        for i in order {
+            let e = entries[i]
+            if i >= runStart {
+                try body(UnsafeMutableBufferPointer(start: (run + e.offset).assumingMemoryBound(to: UInt8.self), count: e.count), e)
+                continue
             }
-            bytes += n
-        }
-        if !keys.isEmpty { ends.append(keys.count) }
-        try entries.withUnsafeBufferPointer { entries in
-            try keys.withUnsafeBufferPointer { keys in
-                let batches = [SpoolBatch(), SpoolBatch()]
-                let pool = readAhead ? WorkerPool<SpoolBatch, Void>(threads: 1, state: {}) { batch, _ in batch.read() } : nil
-                defer { pool?.stop() }
-                var none: Void = ()
-                func prepare(_ b: Int) {
-                    let batch = batches[b % 2]
-                    batch.requeue()
-                    batch.set(fd: fd, entries: entries, keys: keys, mask: mask, range: (b == 0 ? 0 : ends[b - 1])..<ends[b])
-                    pool?.submit(batch)
+            // The run holding letter i (runs are ranges of arrival order, in order).
+            if !runs[r].contains(i) {
+                var low = 0
+                var high = runs.count - 1
+                while low < high {
+                    let mid = (low + high) / 2
+                    if runs[mid].upperBound <= i { low = mid + 1 } else { high = mid }
                 }
-                if !ends.isEmpty { prepare(0) }
-                for b in ends.indices {
-                    if b + 1 < ends.count { prepare(b + 1) }
-                    let batch = batches[b % 2]
-                    if let pool { pool.wait(batch, &none) } else { batch.read() }
-                    guard !batch.failed else { throw WriteError(description: "cannot read the letters' spool file back") }
-                    var at = 0
-                    for k in batch.range {
-                        let e = entries[Int(keys[k] & mask)]
-                        try body(UnsafeMutableBufferPointer(start: batch.buffer + at, count: e.count), e)
-                        at += e.count
-                    }
+                r = low
+            }
+            var w = windows[r]
+            if e.offset < w.start || e.offset + e.count > w.start + w.count {
+                // The run's next bytes, from this letter on: a window's worth, or the letter.
+                let want = min(max(w.capacity, e.count), ends[r] - e.offset)
+                if want > w.capacity {
+                    w.buffer.deallocate()
+                    w.buffer = .allocate(byteCount: want, alignment: 16)
+                    w.capacity = want
                 }
+                var got = 0
+                while got < want {
+                    let n = pread(fd, w.buffer + got, want - got, off_t(e.offset + got))
+                    if n < 0, errno == EINTR { continue }
+                    guard n > 0 else { throw WriteError(description: "cannot read the letters' spool file back") }
+                    got += n
+                }
+                w.start = e.offset
+                w.count = want
+                windows[r] = w
             }
-        }
-    }
-}
-
-/// Letters of the spool read back into memory, one after another, in the order they are written.
-final class SpoolBatch: PoolJob, @unchecked Sendable {
-    var buffer: UnsafeMutablePointer<UInt8> = .allocate(capacity: 1)
-    var capacity = 1
-    var fd: Int32 = -1
-    var entries = UnsafeBufferPointer<LetterSpool.Entry>(start: nil, count: 0)
-    var keys = UnsafeBufferPointer<UInt64>(start: nil, count: 0)
-    var mask: UInt64 = 0
-    var range = 0..<0
-    var failed = false
-
-    deinit { buffer.deallocate() }
-
-    func set(fd: Int32, entries: UnsafeBufferPointer<LetterSpool.Entry>, keys: UnsafeBufferPointer<UInt64>, mask: UInt64, range: Range<Int>) {
-        self.fd = fd
-        self.entries = entries
-        self.keys = keys
-        self.mask = mask
-        self.range = range
-        failed = false
-        var total = 0
-        for k in range { total += entries[Int(keys[k] & mask)].count }
-        if total > capacity {
-            buffer.deallocate()
-            capacity = total
-            buffer = .allocate(capacity: total)
-        }
-    }
-
-    /// Reads the batch's letters (on whichever thread).
-    func read() {
-        var at = 0
-        for k in range {
-            let e = entries[Int(keys[k] & mask)]
-            let n = pread(fd, buffer + at, e.count, off_t(e.offset))
-            if n != e.count {
-                failed = true
-                return
-            }
-            at += e.count
+            try body(UnsafeMutableBufferPointer(start: (w.buffer + (e.offset - w.start)).assumingMemoryBound(to: UInt8.self), count: e.count), e)
         }
     }
 }

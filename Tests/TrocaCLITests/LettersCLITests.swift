@@ -626,8 +626,8 @@ extension BinaryTests {
 extension BinaryTests {
     /// `letters render --format lst` on 1, 2 and 3 threads (TROCA_THREADS, real processes): the
     /// same LST, diagnostics, summary and exit status, for some 2.7 MB of letters in no CEP order
-    /// (the spool read back in batches of about 1 MiB, the next one read ahead on more than one
-    /// thread), with bad lines among them.
+    /// (all in one run in memory), with bad lines among them; and the same with runs of 64 KiB
+    /// (`TROCA_LST_RUN_BYTES`): some forty runs sorted, written to the spool file and merged.
     @Test func lettersRenderLSTThreadsChangeNoByte() throws {
         let binary = try #require(Self.binary, "the troca executable is built beside the tests")
         let dir = try lettersWorkdir()
@@ -655,5 +655,11 @@ extension BinaryTests {
         #expect(size > 2 << 20, "\(size) bytes")
         #expect(outputs[1] == outputs[0])
         #expect(outputs[2] == outputs[0])
+        let runs = try shell(
+            "TROCA_LST_RUN_BYTES=65536 '\(binary)' letters render --template cobranca-30.txt --template lembrete-5.txt --template aviso-final-60.txt "
+                + "--format lst --as-of 2026-11-23 jobs.jsonl > out.lst 2> err.txt; echo \"status $?\"; wc -c < out.lst; sha256sum < out.lst; cat err.txt",
+            cwd: dir
+        ).output
+        #expect(runs == outputs[0])
     }
 }
