@@ -197,39 +197,47 @@ enum Filters {
 
     /// Appends `money(cents)`.
     static func appendMoney(_ cents: Int, to out: inout [UInt8]) {
-        // Written right to left into 40 bytes on the stack (`-R$ ` and 17 digits of reais in
-        // groups of three take 29 at most), then appended at once.
+        // Written right to left into 40 bytes on the stack, then appended at once.
         var buffer: (UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0)
         withUnsafeMutableBytes(of: &buffer) { d in
-            let magnitude = cents.magnitude
-            var k = 40
-            let c = magnitude % 100
-            d[k - 1] = UInt8(48 + c % 10)
-            d[k - 2] = UInt8(48 + c / 10)
-            d[k - 3] = UInt8(ascii: ",")
-            k -= 3
-            var reais = magnitude / 100
-            var digits = 0
-            repeat {
-                if digits > 0, digits % 3 == 0 {
-                    k -= 1
-                    d[k] = UInt8(ascii: ".")
-                }
-                k -= 1
-                d[k] = UInt8(48 + reais % 10)
-                reais /= 10
-                digits += 1
-            } while reais > 0
-            d[k - 1] = 0x20
-            d[k - 2] = UInt8(ascii: "$")
-            d[k - 3] = UInt8(ascii: "R")
-            k -= 3
-            if cents < 0 {
-                k -= 1
-                d[k] = UInt8(ascii: "-")
-            }
-            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: d[k..<40]))
+            let p = d.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            let n = writeMoney(cents, endingAt: p + 40)
+            out.append(contentsOf: UnsafeBufferPointer(start: p + 40 - n, count: n))
         }
+    }
+
+    /// Writes `money(cents)` right to left, its last byte just before `end`, and returns how
+    /// many bytes it took: 29 at most (`-R$ ` and 17 digits of reais in groups of three).
+    @inline(__always)
+    static func writeMoney(_ cents: Int, endingAt end: UnsafeMutablePointer<UInt8>) -> Int {
+        let magnitude = cents.magnitude
+        var d = end
+        let c = magnitude % 100
+        d[-1] = UInt8(48 + c % 10)
+        d[-2] = UInt8(48 + c / 10)
+        d[-3] = UInt8(ascii: ",")
+        d -= 3
+        var reais = magnitude / 100
+        var digits = 0
+        repeat {
+            if digits > 0, digits % 3 == 0 {
+                d -= 1
+                d[0] = UInt8(ascii: ".")
+            }
+            d -= 1
+            d[0] = UInt8(48 + reais % 10)
+            reais /= 10
+            digits += 1
+        } while reais > 0
+        d[-1] = 0x20
+        d[-2] = UInt8(ascii: "$")
+        d[-3] = UInt8(ascii: "R")
+        d -= 3
+        if cents < 0 {
+            d -= 1
+            d[0] = UInt8(ascii: "-")
+        }
+        return end - d
     }
 
     /// `dd/MM/yyyy`.

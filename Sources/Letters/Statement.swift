@@ -53,10 +53,15 @@ enum Statement {
         case noAmount(title: Int, node: Int)
     }
 
+    /// The statement's first lines: the column titles and a rule.
+    static let head: [UInt8] = header + [0x0A] + rule
+    static let totalLabel = Array("Total".utf8)
+
     /// Appends the statement of the job at node `job` of `tape` (nothing when it has no list of
     /// `titles`), read from the tape, or says why it cannot. The amounts are integers: the job's
     /// values were checked (`JobCheck`) before; a charge absent (or null) is 0, an absent
-    /// (or null) `updated_cents` is the face value plus the charges.
+    /// (or null) `updated_cents` is the face value plus the charges. Each row is written through
+    /// a pointer into a buffer on the stack, then appended at once.
     static func append(_ tape: JSONTape, job: Int, to out: inout [UInt8]) -> Failure? {
         guard let list = tape.member("titles", of: job), tape[list].kind == .array else { return nil }
         var overflow = false
@@ -66,67 +71,167 @@ enum Statement {
             overflow = overflow || o
             return s
         }
-        // A título's members the statement reads (`Field`), found in one pass over its keys.
-        var found = [Int](repeating: -1, count: Field.names.count)
-        /// The integer of field `f`, nil when absent or null (any other kind was refused before).
-        func amount(_ f: Field) -> Int? {
-            let v = found[f.rawValue]
-            if v >= 0, tape[v].kind == .integer { return Int(tape[v].value) }
-            return nil
-        }
-        func cents(_ f: Field) -> Int { amount(f) ?? 0 }
-        func string(_ f: Field) -> ArraySlice<UInt8>? {
-            let v = found[f.rawValue]
-            if v >= 0, tape[v].kind == .string { return tape.bytes(v) }
-            return nil
-        }
-        var scratch: [UInt8] = []
-        scratch.reserveCapacity(24)
-        out += header
-        out.append(0x0A)
-        out += rule
+        out += head
         var total = (face: 0, charges: 0, updated: 0)
-        var t = list + 1
-        for k in 0..<Int(tape[list].count) {
-            defer { t = tape.next(after: t) }
-            guard tape[t].kind == .object else { return .noAmount(title: k, node: t) }
-            Field.find(in: tape, object: t, into: &found)
-            guard let face = amount(.amount) else { return .noAmount(title: k, node: t) }
-            // Each is a tape integer, of at most 18 digits: negating one is safe, adding them is not.
-            let charges = add(add(add(cents(.correction), cents(.fine)), add(cents(.interest), cents(.fees))), -cents(.discount))
-            let updated = amount(.updated) ?? add(face, charges)
-            total.face = add(total.face, face)
-            total.charges = add(total.charges, charges)
-            total.updated = add(total.updated, updated)
-            out.append(0x0A)
-            cell(string(.documentNumber) ?? string(.nossoNumero) ?? [], 15, &out)
-            out.append(0x20)
-            scratch.removeAll(keepingCapacity: true)
-            if let due = string(.dueDate), let d = Filters.civilDate(due) { Filters.appendDate(d, to: &scratch) }
-            cell(scratch, 10, &out)
-            out.append(0x20)
-            scratch.removeAll(keepingCapacity: true)
-            let days = found[Field.daysOverdue.rawValue]
-            if days >= 0 {
-                switch tape[days].kind {
-                case .integer: Filters.appendInteger(tape[days].value, to: &scratch)
-                case .number: scratch += tape.bytes(days)
-                default: break
+        let failure: Failure? = tape.nodes.withUnsafeBufferPointer { nodes in
+            tape.text.withUnsafeBufferPointer { text in
+                withUnsafeTemporaryAllocation(of: Int.self, capacity: Field.names.count) { found in
+                    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Row.capacity) { buffer in
+                        /// The integer of field `f`, nil when absent or null (any other kind was refused before).
+                        func amount(_ f: Field) -> Int? {
+                            let v = found[f.rawValue]
+                            if v >= 0, nodes[v].kind == .integer { return Int(nodes[v].value) }
+                            return nil
+                        }
+                        func cents(_ f: Field) -> Int { amount(f) ?? 0 }
+                        func string(_ f: Field) -> UnsafeBufferPointer<UInt8>? {
+                            let v = found[f.rawValue]
+                            guard v >= 0, nodes[v].kind == .string else { return nil }
+                            return UnsafeBufferPointer(rebasing: text[Int(nodes[v].offset)..<(Int(nodes[v].offset) + Int(nodes[v].count))])
+                        }
+                        var t = list + 1
+                        for k in 0..<Int(nodes[list].count) {
+                            defer { t = tape.next(after: t) }
+                            guard nodes[t].kind == .object else { return .noAmount(title: k, node: t) }
+                            Field.find(in: tape, object: t, into: found)
+                            guard let face = amount(.amount) else { return .noAmount(title: k, node: t) }
+                            // Each is a tape integer, of at most 18 digits: negating one is safe, adding them is not.
+                            let charges = add(add(add(cents(.correction), cents(.fine)), add(cents(.interest), cents(.fees))), -cents(.discount))
+                            let updated = amount(.updated) ?? add(face, charges)
+                            total.face = add(total.face, face)
+                            total.charges = add(total.charges, charges)
+                            total.updated = add(total.updated, updated)
+                            var row = Row(buffer.baseAddress!)
+                            row.byte(0x0A)
+                            row.cell(string(.documentNumber) ?? string(.nossoNumero) ?? UnsafeBufferPointer(start: nil, count: 0), 15)
+                            row.byte(0x20)
+                            if let due = string(.dueDate), let d = Filters.civilDate(due) { row.date(d) } else { row.blanks(10) }
+                            row.byte(0x20)
+                            let days = found[Field.daysOverdue.rawValue]
+                            if days >= 0, nodes[days].kind == .integer {
+                                row.integer(nodes[days].value, 5)
+                            } else if days >= 0, nodes[days].kind == .number {
+                                row.cell(UnsafeBufferPointer(rebasing: text[Int(nodes[days].offset)..<(Int(nodes[days].offset) + Int(nodes[days].count))]), 5, right: true)
+                            } else {
+                                row.blanks(5)
+                            }
+                            row.money(face)
+                            row.money(charges)
+                            row.money(updated)
+                            row.append(to: &out)
+                        }
+                        var row = Row(buffer.baseAddress!)
+                        row.byte(0x0A)
+                        rule.withUnsafeBufferPointer { row.bytes($0) }
+                        row.byte(0x0A)
+                        totalLabel.withUnsafeBufferPointer { row.cell($0, 32) }
+                        row.money(total.face)
+                        row.money(total.charges)
+                        row.money(total.updated)
+                        row.append(to: &out)
+                        return nil
+                    }
                 }
             }
-            cell(scratch, 5, right: true, &out)
-            money(face, &scratch, &out)
-            money(charges, &scratch, &out)
-            money(updated, &scratch, &out)
         }
-        out.append(0x0A)
-        out += rule
-        out.append(0x0A)
-        cell("Total".utf8, 32, &out)
-        money(total.face, &scratch, &out)
-        money(total.charges, &scratch, &out)
-        money(total.updated, &scratch, &out)
+        if let failure { return failure }
         return overflow ? .overflow : nil
+    }
+
+    /// A line of the statement being written through a pointer, into room for the longest: a
+    /// document of 15 four-byte characters, a date, a count and three amounts of 29 bytes (or a
+    /// rule and the totals' line), plus 40 bytes of scratch for an amount written right to left.
+    struct Row {
+        static let capacity = 320
+        let start: UnsafeMutablePointer<UInt8>
+        var end: UnsafeMutablePointer<UInt8>
+
+        init(_ start: UnsafeMutablePointer<UInt8>) {
+            self.start = start
+            end = start
+        }
+
+        mutating func byte(_ b: UInt8) {
+            end.pointee = b
+            end += 1
+        }
+
+        mutating func blanks(_ n: Int) {
+            end.update(repeating: 0x20, count: n)
+            end += n
+        }
+
+        mutating func bytes(_ s: UnsafeBufferPointer<UInt8>) {
+            guard let base = s.baseAddress else { return }
+            end.update(from: base, count: s.count)
+            end += s.count
+        }
+
+        /// `Statement.cell(s, n, right:)`.
+        mutating func cell(_ s: UnsafeBufferPointer<UInt8>, _ n: Int, right: Bool = false) {
+            var w = 0
+            for b in s where b & 0xC0 != 0x80 { w += 1 }
+            if w >= n {
+                guard !right, w > n else { return bytes(s) }
+                // Cut after n characters.
+                var chars = 0
+                var cut = 0
+                while cut < s.count {
+                    if s[cut] & 0xC0 != 0x80 {
+                        if chars == n { break }
+                        chars += 1
+                    }
+                    cut += 1
+                }
+                return bytes(UnsafeBufferPointer(rebasing: s[0..<cut]))
+            }
+            if right { blanks(n - w) }
+            bytes(s)
+            if !right { blanks(n - w) }
+        }
+
+        /// `dd/MM/yyyy`.
+        mutating func date(_ d: CivilDate) {
+            end[0] = UInt8(48 + d.day / 10 % 10)
+            end[1] = UInt8(48 + d.day % 10)
+            end[2] = UInt8(ascii: "/")
+            end[3] = UInt8(48 + d.month / 10 % 10)
+            end[4] = UInt8(48 + d.month % 10)
+            end[5] = UInt8(ascii: "/")
+            end[6] = UInt8(48 + d.year / 1000 % 10)
+            end[7] = UInt8(48 + d.year / 100 % 10)
+            end[8] = UInt8(48 + d.year / 10 % 10)
+            end[9] = UInt8(48 + d.year % 10)
+            end += 10
+        }
+
+        /// A whole number right-aligned in `n` characters (all its digits when longer).
+        mutating func integer(_ value: Int64, _ n: Int) {
+            let scratch = start + Row.capacity
+            var d = scratch
+            var v = value.magnitude
+            repeat {
+                d -= 1
+                d[0] = UInt8(48 + v % 10)
+                v /= 10
+            } while v > 0
+            if value < 0 {
+                d -= 1
+                d[0] = UInt8(ascii: "-")
+            }
+            cell(UnsafeBufferPointer(start: d, count: scratch - d), n, right: true)
+        }
+
+        /// An amount right-aligned in its 14-character column.
+        mutating func money(_ cents: Int) {
+            let scratch = start + Row.capacity
+            let n = Filters.writeMoney(cents, endingAt: scratch)
+            cell(UnsafeBufferPointer(start: scratch - n, count: n), 14, right: true)
+        }
+
+        func append(to out: inout [UInt8]) {
+            out.append(contentsOf: UnsafeBufferPointer(start: start, count: end - start))
+        }
     }
 
     /// The members of a título the statement reads.
@@ -140,8 +245,8 @@ enum Statement {
 
         /// Notes in `found` (by field, -1 when absent) the value node of each field among the
         /// members of the object at `object`: the last of a name, as `JSONTape.member` gives it.
-        static func find(in tape: JSONTape, object: Int, into found: inout [Int]) {
-            for k in found.indices { found[k] = -1 }
+        static func find(in tape: JSONTape, object: Int, into found: UnsafeMutableBufferPointer<Int>) {
+            found.update(repeating: -1)
             tape.text.withUnsafeBufferPointer { text in
                 var i = object + 1
                 for _ in 0..<Int(tape[object].count) {
@@ -159,10 +264,4 @@ enum Statement {
         }
     }
 
-    /// Appends an amount right-aligned in its 14-character column.
-    static func money(_ cents: Int, _ scratch: inout [UInt8], _ out: inout [UInt8]) {
-        scratch.removeAll(keepingCapacity: true)
-        Filters.appendMoney(cents, to: &scratch)
-        cell(scratch, 14, right: true, &out)
-    }
 }
