@@ -116,36 +116,37 @@ public struct AddressBytes: Sendable {
     /// The CEP as a number (for the CEP order).
     public var cepValue: Int { Digits.value(cep) ?? 0 }
 
-    /// Reads and checks the `payer` at node `payer` of `tape`; false when the address is not one
-    /// this fast path decides (missing or odd parts, a bad UF or CEP): `PostalAddress.check` then.
-    public mutating func read(_ tape: JSONTape, payer: Int?) -> Bool {
-        guard let payer, let address = tape.member("address", of: payer), tape[address].kind == .object else { return false }
+    /// Reads and checks the job's `payer`, its members found before (`JobNodes(tape)`); false
+    /// when the address is not one this fast path decides (missing or odd parts, a bad UF or
+    /// CEP): `PostalAddress.check` then.
+    public mutating func read(_ tape: JSONTape, _ nodes: JobNodes) -> Bool {
+        guard nodes.payer != nil, let address = nodes.address, tape[address].kind == .object else { return false }
         // The parts as spans of the tape's text (no slice of its array, retained, per part).
-        return tape.text.withUnsafeBufferPointer { text in read(tape, text, payer: payer, address: address) }
+        return tape.text.withUnsafeBufferPointer { text in read(tape, text, nodes) }
     }
 
-    mutating func read(_ tape: JSONTape, _ text: UnsafeBufferPointer<UInt8>, payer: Int, address: Int) -> Bool {
+    mutating func read(_ tape: JSONTape, _ text: UnsafeBufferPointer<UInt8>, _ nodes: JobNodes) -> Bool {
         typealias Part = Slice<UnsafeBufferPointer<UInt8>>
         func bytes(_ v: Int) -> Part {
             let node = tape[v]
             return text[Int(node.offset)..<(Int(node.offset) + Int(node.count))]
         }
-        func part(_ object: Int, _ key: String) -> Part? {
-            guard let v = tape.member(key, of: object), tape[v].kind == .string else { return nil }
+        func part(_ node: Int?) -> Part? {
+            guard let v = node, tape[v].kind == .string else { return nil }
             return Self.trimmed(bytes(v))
         }
-        guard let name = part(payer, "name"), !name.isEmpty, let street = part(address, "street"), !street.isEmpty,
-            let district = part(address, "district"), !district.isEmpty, let city = part(address, "city"), !city.isEmpty,
-            let state = part(address, "state"), state.count == 2, let cep = part(address, "cep")
+        guard let name = part(nodes.payerName), !name.isEmpty, let street = part(nodes.street), !street.isEmpty,
+            let district = part(nodes.district), !district.isEmpty, let city = part(nodes.city), !city.isEmpty,
+            let state = part(nodes.state), state.count == 2, let cep = part(nodes.cep)
         else { return false }
         // Optional parts: a string, trimmed, or none when empty (a part the trimming leaves to `String`: the slow path).
         var number: Part? = nil
         var complement: Part? = nil
-        if let v = tape.member("number", of: address), tape[v].kind == .string {
+        if let v = nodes.number, tape[v].kind == .string {
             guard let t = Self.trimmed(bytes(v)) else { return false }
             number = t.isEmpty ? nil : t
         }
-        if let v = tape.member("complement", of: address), tape[v].kind == .string {
+        if let v = nodes.complement, tape[v].kind == .string {
             guard let t = Self.trimmed(bytes(v)) else { return false }
             complement = t.isEmpty ? nil : t
         }

@@ -125,14 +125,11 @@ struct LSTLetterRecord {
     /// when a field needs the general encoder. The record's bytes are written through a pointer
     /// into room made for all of them at once: no array, slice or retain per field.
     func encode(
-        _ tape: JSONTape, address: AddressBytes, pages: Int, sheets: Int, printLines: Int, into out: inout [UInt8]
+        _ tape: JSONTape, _ nodes: JobNodes, address: AddressBytes, pages: Int, sheets: Int, printLines: Int, into out: inout [UInt8]
     ) -> Bool {
         let mark = out.count
         // The job's members the values' object takes, found once for all the fields.
-        let roots = (
-            tape.member("sequence", of: 0), tape.member("template", of: 0) ?? tape.member("step", of: 0), tape.member("inserts", of: 0),
-            tape.member("boleto", of: 0)
-        )
+        let roots = (nodes.sequence, nodes.template ?? nodes.step, nodes.inserts, nodes.boleto)
         out.appendBlanks(length)
         let ok = out.withUnsafeMutableBufferPointer { o in
             tape.text.withUnsafeBufferPointer { text in

@@ -138,8 +138,16 @@ public struct LSTWriter {
     public func appendLetter(
         _ tape: JSONTape, address: AddressBytes, pages: Int, sheets: Int, printLines: Int, into out: inout [UInt8]
     ) -> Bool {
-        guard letterRecord.encode(tape, address: address, pages: pages, sheets: sheets, printLines: printLines, into: &out) else { return false }
-        out += [0x0D, 0x0A]
+        appendLetter(tape, JobNodes(tape), address: address, pages: pages, sheets: sheets, printLines: printLines, into: &out)
+    }
+
+    /// `appendLetter`, the job's members found before (`JobNodes(tape)`).
+    public func appendLetter(
+        _ tape: JSONTape, _ nodes: JobNodes, address: AddressBytes, pages: Int, sheets: Int, printLines: Int, into out: inout [UInt8]
+    ) -> Bool {
+        guard letterRecord.encode(tape, nodes, address: address, pages: pages, sheets: sheets, printLines: printLines, into: &out) else { return false }
+        out.append(0x0D)
+        out.append(0x0A)
         return true
     }
 

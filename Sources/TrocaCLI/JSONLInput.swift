@@ -89,7 +89,12 @@ struct JSONLInput {
     /// `{"record":["title"]}`): malformed, not a record of another kind to pass over. Its
     /// message and the member's value node (for the column); nil for any other record.
     static func recordNotAString(_ tape: JSONTape) -> (message: String, node: Int)? {
-        guard let r = tape.member("record", of: 0), tape[r].kind != .string else { return nil }
+        recordNotAString(tape, record: tape.member("record", of: 0))
+    }
+
+    /// `recordNotAString(tape)`, the record's `record` member found before (its node, or nil).
+    static func recordNotAString(_ tape: JSONTape, record: Int?) -> (message: String, node: Int)? {
+        guard let r = record, tape[r].kind != .string else { return nil }
         return ("\"record\" is \(tape[r].kind.noun), expected a string naming the kind of record (\"title\", \"payment\", …)", r)
     }
 }

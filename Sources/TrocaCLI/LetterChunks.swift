@@ -67,8 +67,8 @@ struct LetterRenderer {
 
     /// The job's template, by its index in `templates`: the one of the file name it names, or
     /// the only one; nil when none. (An index, not the `Template`: copying one retains its arrays.)
-    func template() -> Int? {
-        guard let node = tape.member("template", of: 0), tape[node].kind == .string else {
+    func template(_ node: Int?) -> Int? {
+        guard let node, tape[node].kind == .string else {
             return templates.count == 1 ? 0 : nil
         }
         let wanted = tape.bytes(node)
@@ -107,20 +107,21 @@ struct LetterRenderer {
             let (message, column) = JSONReader.notAnObject(line)
             return .rejected(code: "letters.json", message: message, column: column)
         }
-        if let (message, node) = JSONLInput.recordNotAString(tape) {
+        let nodes = JobNodes(tape)
+        if let (message, node) = JSONLInput.recordNotAString(tape, record: nodes.record) {
             return .rejected(code: "letters.record", message: message, column: JSONReader.column(ofNode: node, in: line))
         }
-        guard tape.recordKind == "letter" else { return .skipped }
-        guard let template = template() else {
-            let wanted = tape.member("template", of: 0).flatMap { tape[$0].kind == .string ? (tape.string($0) as NSString).lastPathComponent : nil }
+        guard nodes.isLetter(tape) else { return .skipped }
+        guard let template = template(nodes.template) else {
+            let wanted = nodes.template.flatMap { tape[$0].kind == .string ? (tape.string($0) as NSString).lastPathComponent : nil }
             return .rejected(
                 code: "letters.template",
                 message: "the job asks for template \(wanted.map { "\"\($0)\"" } ?? "(none)"), not among --template \(templates.map(\.name).joined(separator: ", "))")
         }
-        let payer = tape.member("payer", of: 0)
+        let payer = nodes.payer
         // The common address on bytes; any other, and every bad one, the general way.
         var checked: PostalAddress? = nil
-        if !address.read(tape, payer: payer) {
+        if !address.read(tape, nodes) {
             switch PostalAddress.check(payer.map { tape.value(at: $0) }) {
             case .failure(let p): return Self.notMailable(p, line)
             case .success(let a): checked = a
@@ -141,7 +142,7 @@ struct LetterRenderer {
         let pages = paged.pageCount
         // The header's sender is the first rendered letter's: each chunk passes on its first.
         func sender() -> JSONValue? {
-            guard !senderGiven, let s = tape.member("sender", of: 0) else { return nil }
+            guard !senderGiven, let s = nodes.sender else { return nil }
             senderGiven = true
             return tape.value(at: s)
         }
@@ -155,14 +156,14 @@ struct LetterRenderer {
             // job is rejected only if, in input order, its sender is the one the header takes
             // (an earlier chunk may have given one: known only when the outcomes are taken).
             var senderProblem: String? = nil
-            if !senderGiven, let s = tape.member("sender", of: 0), let h = lstHeader,
+            if !senderGiven, let s = nodes.sender, let h = lstHeader,
                 case .failure(let e) = lst!.header(batch: h.batch, date: h.date, sender: tape.value(at: s), format: page)
             {
                 senderProblem = "the LST header cannot hold this job's sender: \(e.message)"
             }
             let sheets = duplex ? (pages + 1) / 2 : pages
             let n = pages * page.lines
-            if checked != nil || !lst!.appendLetter(tape, address: address, pages: pages, sheets: sheets, printLines: n, into: &out) {
+            if checked != nil || !lst!.appendLetter(tape, nodes, address: address, pages: pages, sheets: sheets, printLines: n, into: &out) {
                 // The general way: the values' object through the layout encoder.
                 let job = tape.value(at: 0).object ?? JSONObject()
                 switch PostalAddress.check(job["payer"]) {
@@ -176,7 +177,7 @@ struct LetterRenderer {
             }
             _ = LSTWriter.appendPrintLines(paged, text, page, into: &out)
             var boletoCents = 0
-            if let b = tape.member("boleto", of: 0), let a = tape.member("amount_cents", of: b), tape[a].kind == .integer { boletoCents = Int(tape[a].value) }
+            if let a = nodes.boletoAmount, tape[a].kind == .integer { boletoCents = Int(tape[a].value) }
             let entry = LetterSpool.Entry(
                 cep: checked.map { Int($0.cep) ?? 0 } ?? address.cepValue, order: 0, offset: 0, count: 0, printLines: n, pages: pages, sheets: sheets,
                 boletoCents: boletoCents)

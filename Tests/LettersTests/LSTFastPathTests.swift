@@ -77,9 +77,8 @@ import Testing
                 var tape = JSONTape()
                 #expect(Array(job.utf8).withUnsafeBufferPointer { JSONReader.parse($0, into: &tape) }, "\(job)")
                 let object = try #require(tape.value(at: 0).object)
-                let payer = tape.member("payer", of: 0)
                 let checked = PostalAddress.check(object["payer"])
-                guard address.read(tape, payer: payer) else {
+                guard address.read(tape, JobNodes(tape)) else {
                     general += 1
                     continue
                 }

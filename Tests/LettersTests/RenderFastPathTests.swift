@@ -322,7 +322,7 @@ import Testing
             var tape = JSONTape()
             tape.append(.object(object))
             var found = [Int](repeating: 7, count: Statement.Field.names.count)
-            Statement.Field.find(in: tape, object: 0, into: &found)
+            found.withUnsafeMutableBufferPointer { Statement.Field.find(in: tape, object: 0, into: $0) }
             for f in Statement.Field.allCases {
                 let member = tape.member(String(decoding: Statement.Field.names[f.rawValue], as: UTF8.self), of: 0)
                 #expect(found[f.rawValue] == (member ?? -1), "\(object.members.map(\.key)) \(f)")
