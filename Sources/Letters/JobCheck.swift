@@ -279,20 +279,39 @@ public struct JobCheck: Sendable {
     /// characters, or nil. C1 characters are U+0080…U+009F, encoded C2 80…C2 9F.
     static func controlCharacter(_ bytes: UnsafeBufferPointer<UInt8>) -> (UInt32, Int)? {
         // The common text has none: found without counting, then counted only when found.
-        var i = 0
         let n = bytes.count
+        guard n > 0 else { return nil }
+        /// Whether a word may hold a byte below 0x20, a 0x7F or a 0xC2 (a flag may be false,
+        /// never missing: the flagged word is then looked at byte by byte).
+        @inline(__always) func flagged(_ v: UInt64) -> Bool {
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let highs: UInt64 = 0x8080_8080_8080_8080
+            @inline(__always) func zero(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & highs }
+            return ((v &- ones &* 0x20) & ~v & highs) | zero(v ^ (ones &* 0x7F)) | zero(v ^ (ones &* 0xC2)) != 0
+        }
+        // The whole text at once when no word of it is flagged: eight bytes at a time, and the
+        // last (short) piece as the word ending where the text does, or, in a text shorter than
+        // a word, padded with blanks.
+        let base = UnsafeRawPointer(bytes.baseAddress!)
+        var clean = true
+        if n >= 8 {
+            var k = 0
+            while k + 8 <= n, clean {
+                clean = !flagged(UInt64(littleEndian: base.loadUnaligned(fromByteOffset: k, as: UInt64.self)))
+                k += 8
+            }
+            if clean, k < n { clean = !flagged(UInt64(littleEndian: base.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self))) }
+        } else {
+            var word: UInt64 = 0x2020_2020_2020_2020
+            withUnsafeMutableBytes(of: &word) { $0.baseAddress!.copyMemory(from: base, byteCount: n) }
+            clean = !flagged(UInt64(littleEndian: word))
+        }
+        if clean { return nil }
+        var i = 0
         while i < n {
-            // Eight bytes at a time while a word has no byte below 0x20, no 0x7F and no 0xC2 (a
-            // flag may be false, never missing: the flagged word is then looked at byte by byte).
-            if i + 8 <= n {
-                let v = UInt64(littleEndian: UnsafeRawPointer(bytes.baseAddress! + i).loadUnaligned(as: UInt64.self))
-                let ones: UInt64 = 0x0101_0101_0101_0101
-                let highs: UInt64 = 0x8080_8080_8080_8080
-                @inline(__always) func zero(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & highs }
-                if ((v &- ones &* 0x20) & ~v & highs) | zero(v ^ (ones &* 0x7F)) | zero(v ^ (ones &* 0xC2)) == 0 {
-                    i += 8
-                    continue
-                }
+            if i + 8 <= n, !flagged(UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self))) {
+                i += 8
+                continue
             }
             let b = bytes[i]
             if b < 0x20 || b == 0x7F || (b == 0xC2 && i + 1 < n && bytes[i + 1] >= 0x80 && bytes[i + 1] <= 0x9F) { break }

@@ -165,23 +165,56 @@ import Testing
         }
     }
 
+    /// `JobCheck.controlCharacter` the plain way: byte by byte.
+    static func controlCharacterByBytes(_ b: UnsafeBufferPointer<UInt8>) -> (UInt32, Int)? {
+        var characters = 0
+        for i in 0..<b.count {
+            if b[i] & 0xC0 != 0x80 { characters += 1 }
+            let c = b[i]
+            if c < 0x20 || c == 0x7F || (c == 0xC2 && i + 1 < b.count && b[i + 1] >= 0x80 && b[i + 1] <= 0x9F) {
+                return (UInt32(c == 0xC2 ? b[i + 1] : c), characters)
+            }
+        }
+        return nil
+    }
+
     @Test func controlCharactersByWordsAreByBytes() {
         var rng = SplitMix64(seed: 11)
         for _ in 0..<5000 {
             let text = Self.randomText(&rng)
             text.withUnsafeBufferPointer { b in
-                var plain: (UInt32, Int)? = nil
-                var characters = 0
-                for i in 0..<b.count {
-                    if b[i] & 0xC0 != 0x80 { characters += 1 }
-                    let c = b[i]
-                    if c < 0x20 || c == 0x7F || (c == 0xC2 && i + 1 < b.count && b[i + 1] >= 0x80 && b[i + 1] <= 0x9F) {
-                        plain = (UInt32(c == 0xC2 ? b[i + 1] : c), characters)
-                        break
-                    }
-                }
+                let plain = Self.controlCharacterByBytes(b)
                 let got = JobCheck.controlCharacter(b)
                 #expect(got?.0 == plain?.0 && got?.1 == plain?.1, "\(text)")
+            }
+        }
+    }
+
+    /// Texts of every length up to 40 bytes, clean (ASCII, ç, º) but for one control character
+    /// (C0, DEL, C1) at each position, or none: the whole-text pass (words, the last one
+    /// overlapping, a short text padded) must miss none and flag no clean text.
+    @Test func controlCharactersAtEveryPositionOfShortTexts() {
+        var rng = SplitMix64(seed: 12)
+        let clean: [[UInt8]] = [[0x61], [0x20], Array("ç".utf8), Array("º".utf8), Array("~".utf8)]
+        let controls: [[UInt8]] = [[0x00], [0x09], [0x1F], [0x7F], [0xC2, 0x80], [0xC2, 0x9F]]
+        for length in 0...40 {
+            for at in -1..<length {
+                // Clean characters, the control put in at the first character boundary at or after `at`.
+                var text: [UInt8] = []
+                var placed = at < 0
+                while text.count < length {
+                    if !placed, text.count >= at {
+                        text += controls[rng.below(controls.count)]
+                        placed = true
+                    } else {
+                        text += clean[rng.below(clean.count)]
+                    }
+                }
+                text.withUnsafeBufferPointer { b in
+                    let plain = Self.controlCharacterByBytes(b)
+                    let got = JobCheck.controlCharacter(b)
+                    #expect(got?.0 == plain?.0 && got?.1 == plain?.1, "\(text)")
+                }
             }
         }
     }
