@@ -213,6 +213,9 @@ public struct JobCheck: Sendable {
                     i = v.kind == .array || v.kind == .object ? Int(v.value) : i + 2
                     guard let m = member(key, e) else { continue }
                     found?[m] = value
+                    // A value that is fine as it is needs no call (most of a job's are text and
+                    // amounts); a container, or a value that may not be, is checked in full.
+                    if v.kind == .null || isPlainlyFine(v, entries[m].kind) { continue }
                     // (A job giving a key twice never gets here: `JSONReader.parseRecord` refuses it.)
                     if let found = check(value, m, &path) {
                         path.append(names[m])
@@ -253,6 +256,21 @@ public struct JobCheck: Sendable {
                 )
             }
             return nil
+        }
+
+        /// Whether a value of schema kind `kind` is surely what `check` accepts: a string of
+        /// text without a control character, an amount or count in range. False leaves it to
+        /// `check` (dates, containers, anything odd).
+        @inline(__always)
+        func isPlainlyFine(_ n: JSONNode, _ kind: Kind) -> Bool {
+            switch kind {
+            case .text:
+                return n.kind == .string
+                    && JobCheck.controlCharacter(UnsafeBufferPointer(rebasing: text[Int(n.offset)..<(Int(n.offset) + Int(n.count))])) == nil
+            case .cents: return n.kind == .integer && n.value >= 0 && n.value <= JobCheck.maxCents
+            case .integer: return n.kind == .integer && n.value >= 0 && n.value <= JobCheck.maxInteger
+            case .date, .object, .list: return false
+            }
         }
 
         /// The schema entry among object `e`'s members whose key is the key node's, or nil.
