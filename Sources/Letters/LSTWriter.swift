@@ -154,6 +154,16 @@ public struct LSTWriter {
     /// Appends a letter's print lines: `1` before each page's first line, a blank before the
     /// others, trailing blanks trimmed, Windows-1252, CRLF; returns how many.
     public static func appendPrintLines(_ paged: PagedLetter, _ text: LetterText, _ format: PageFormat, into out: inout [UInt8]) -> Int {
+        var unprintable: Unicode.Scalar? = nil
+        return appendPrintLines(paged, text, format, into: &out, unprintable: &unprintable)
+    }
+
+    /// `appendPrintLines`, noting in `unprintable` the first character of the lines that
+    /// Windows-1252 neither holds nor folds (printed as `?`): what `WinAnsi.firstUnprintable`
+    /// finds in the letter's text, whose every byte but blanks is in a line, in order.
+    public static func appendPrintLines(
+        _ paged: PagedLetter, _ text: LetterText, _ format: PageFormat, into out: inout [UInt8], unprintable: inout Unicode.Scalar?
+    ) -> Int {
         // Room for every line at most: ASA, its UTF-8 bytes (Windows-1252 takes no more), CRLF;
         // written through pointers, then the excess dropped.
         var bound = 0
@@ -176,7 +186,7 @@ public struct LSTWriter {
                     } else {
                         var end = line.end
                         while end > line.start, b[end - 1] == 0x20 { end -= 1 }
-                        w += WinAnsi.write(UnsafeBufferPointer(rebasing: b[line.start..<end]), to: d + w)
+                        w += WinAnsi.write(UnsafeBufferPointer(rebasing: b[line.start..<end]), to: d + w, unprintable: &unprintable)
                     }
                     d[w] = 0x0D
                     d[w + 1] = 0x0A

@@ -132,6 +132,14 @@ public enum WinAnsi {
     /// runs of ASCII (most of a letter) copied at once, a Latin letter Windows-1252 lacks as its
     /// base letter, a malformed sequence or any other character it lacks as `?`.
     static func write(_ text: UnsafeBufferPointer<UInt8>, to out: UnsafeMutablePointer<UInt8>) -> Int {
+        var unprintable: Unicode.Scalar? = nil
+        return write(text, to: out, unprintable: &unprintable)
+    }
+
+    /// `write`, noting in `unprintable`, when it is nil, the first character written as `?`
+    /// (`firstUnprintable`'s: U+FFFD for a malformed sequence).
+    @inline(__always)
+    static func write(_ text: UnsafeBufferPointer<UInt8>, to out: UnsafeMutablePointer<UInt8>, unprintable: inout Unicode.Scalar?) -> Int {
         var i = 0
         var w = 0
         let n = text.count
@@ -145,7 +153,12 @@ public enum WinAnsi {
             }
             let (decoded, next) = Self.scalar(in: text, at: i)
             i = next
-            out[w] = decoded.flatMap(Self.byte) ?? UInt8(ascii: "?")
+            if let b = decoded.flatMap(Self.byte) {
+                out[w] = b
+            } else {
+                out[w] = UInt8(ascii: "?")
+                if unprintable == nil { unprintable = decoded.flatMap { Unicode.Scalar($0) } ?? "\u{FFFD}" }
+            }
             w += 1
         }
         return w

@@ -135,7 +135,10 @@ struct LetterRenderer {
         // The PDF's fonts and the LST's print lines are Windows-1252: a character it lacks (a
         // Latin letter aside, printed as its base letter) refuses the job, as the LST's letter
         // record refuses it, rather than print "?".
-        if format != .text, let c = text.bytes.withUnsafeBufferPointer({ WinAnsi.firstUnprintable($0) }) {
+        // (The LST's print lines find it as they are encoded, below: every byte of the text
+        // that is not a blank is in one of them, in order.)
+        func firstUnprintable() -> Unicode.Scalar? { text.bytes.withUnsafeBufferPointer { WinAnsi.firstUnprintable($0) } }
+        if format == .pdf, let c = firstUnprintable() {
             return Self.unprintable(c, format: format, tape: tape, line)
         }
         Pager.layout(&text, page, into: &paged)
@@ -165,17 +168,27 @@ struct LetterRenderer {
             let n = pages * page.lines
             if checked != nil || !lst!.appendLetter(tape, nodes, address: address, pages: pages, sheets: sheets, printLines: n, into: &out) {
                 // The general way: the values' object through the layout encoder.
+                // A character the print lines cannot hold refuses the job first.
                 let job = tape.value(at: 0).object ?? JSONObject()
                 switch PostalAddress.check(job["payer"]) {
-                case .failure(let p): return Self.notMailable(p, line)
+                case .failure(let p):
+                    if let c = firstUnprintable() { return Self.unprintable(c, format: format, tape: tape, line) }
+                    return Self.notMailable(p, line)
                 case .success(let a):
                     switch lst!.letter(LSTWriter.letterValues(job: job, address: a, pages: pages, sheets: sheets, printLines: n)) {
-                    case .failure(let e): return .rejected(code: "letters.lst", message: "the LST letter record cannot hold this job: \(e.message)")
+                    case .failure(let e):
+                        if let c = firstUnprintable() { return Self.unprintable(c, format: format, tape: tape, line) }
+                        return .rejected(code: "letters.lst", message: "the LST letter record cannot hold this job: \(e.message)")
                     case .success(let record): out += record
                     }
                 }
             }
-            _ = LSTWriter.appendPrintLines(paged, text, page, into: &out)
+            var unprintable: Unicode.Scalar? = nil
+            _ = LSTWriter.appendPrintLines(paged, text, page, into: &out, unprintable: &unprintable)
+            if let c = unprintable {
+                out.removeSubrange(start...)
+                return Self.unprintable(c, format: format, tape: tape, line)
+            }
             var boletoCents = 0
             if let a = nodes.boletoAmount, tape[a].kind == .integer { boletoCents = Int(tape[a].value) }
             let entry = LetterSpool.Entry(
