@@ -93,6 +93,15 @@ public struct CNABWriter {
     let programs: [RecordProgram]
     /// Per record: its groups numbered as the file is written (`numberedGroups`).
     let numbered: [[Int]]
+    /// Per record: whether it carries the batch number (batch records and details), whether it
+    /// is a detail record (numbered in its batch); and whether records are numbered in the
+    /// file (CNAB 400). Looked up per record written, not compared as role names.
+    let carriesBatch: [Bool]
+    let isDetail: [Bool]
+    let numbersFile: Bool
+    /// `options.direction` is "remessa", or "retorno" (`cnab simulate`).
+    let isRemessa: Bool
+    let isRetorno: Bool
     let trie: PathTrie
     let fileHeader: Int
     let fileTrailer: Int
@@ -262,6 +271,11 @@ public struct CNABWriter {
         self.plans = plans
         self.programs = programs
         numbered = CNABWriter.numberedGroups(programs)
+        carriesBatch = compiled.records.map { $0.role == .batchHeader || $0.role == .batchTrailer || $0.role == .detail }
+        isDetail = compiled.records.map { $0.role == .detail }
+        numbersFile = options.format == .cnab400
+        isRemessa = options.direction == "remessa"
+        isRetorno = options.direction == "retorno"
         selectorChecks = checks
         bankPath = trie.byPath["bank"] ?? -1
         dueDatePath = trie.byPath["due_date"] ?? -1
@@ -467,14 +481,14 @@ public struct CNABWriter {
         @exclusivity(unchecked) var summary = CNABWriteSummary()
         @exclusivity(unchecked) var out = ByteBuffer(capacity: 512 << 10)
         /// The record being added, and the values of its paths.
-        var tape = JSONTape()
+        @exclusivity(unchecked) var tape = JSONTape()
         let slots: SlotTable
         /// Headers and trailers, written now and then from objects.
         var other = JSONTape()
         let otherSlots: SlotTable
         @exclusivity(unchecked) var encoder = RecordEncoder()
-        var chosen: [Int] = []
-        var present: [UInt64] = []
+        @exclusivity(unchecked) var chosen: [Int] = []
+        @exclusivity(unchecked) var present: [UInt64] = []
         /// The records of a título made ahead (`chosen` keeps the choice of the last one chosen here).
         @exclusivity(unchecked) var readyChosen: [Int] = []
         /// The problems of a batch header opened for the título being written from its values,
@@ -619,7 +633,7 @@ public struct CNABWriter {
                 state.batchTrailer = object()
                 closeBatch()
                 summary.used += 1
-            case ("title"?, _) where writer.options.direction == "remessa", ("event"?, _) where writer.options.direction == "retorno":
+            case ("title"?, _) where writer.isRemessa, ("event"?, _) where writer.isRetorno:
                 try title(.tape(top), number, raw: raw)
             case ("event"?, _):
                 reject("write.record", "an event record is a retorno's: cnab write writes remessas from title records")
@@ -754,8 +768,8 @@ public struct CNABWriter {
             let face = countsTitle ? amount ?? 0 : 0
             let (fileFace, fileOverflow) = state.face.addingReportingOverflow(face)
             let (batchFace, batchOverflow) = (open || full ? 0 : state.batchFace).addingReportingOverflow(face)
-            let fileFull = writer.options.format == .cnab400 && (fileOverflow || fileFace > writer.fileTotalCapacity)
-            let batchFull = writer.options.direction == "retorno" && (batchOverflow || batchFace > writer.batchTotalCapacity)
+            let fileFull = writer.numbersFile && (fileOverflow || fileFace > writer.fileTotalCapacity)
+            let batchFull = writer.isRetorno && (batchOverflow || batchFace > writer.batchTotalCapacity)
             if fileFull || batchFull {
                 let (most, what) = fileFull ? (writer.fileTotalCapacity, "file") : (writer.batchTotalCapacity, "batch")
                 encoder.problems.append(
@@ -765,8 +779,12 @@ public struct CNABWriter {
                             + "(\(Money.format(most))) with this título's \(Money.format(face))"))
                 return
             }
-            // Undone if the título cannot be written: no batch is left open for it alone.
-            let undo = (state, out.count)
+            // Undone if the título cannot be written: no batch is left open for it alone. (The
+            // whole state is kept only when batch records are written: else the título's
+            // records change only its numbers, and a copy of the state costs some 600
+            // instructions a título.)
+            let undo = close || open || full ? (state, out.count) : nil
+            let numbersBefore = (state.batchSequence, state.records)
             batchProblems.removeAll()
             if close { closeBatch() }
             if open {
@@ -808,7 +826,11 @@ public struct CNABWriter {
             // The título's own problems first: a batch header's come from the same values.
             if encoder.problems.isEmpty { encoder.problems = batchProblems }
             guard encoder.problems.isEmpty else {
-                (state, out.count) = undo
+                if let undo {
+                    (state, out.count) = undo
+                } else {
+                    (state.batchSequence, state.records) = numbersBefore
+                }
                 return
             }
             if full {
@@ -838,7 +860,7 @@ public struct CNABWriter {
             // do título inválido", Bradesco's and Sicredi's alike, Itaú's 67), Santander only
             // takes one for a profile that accepts títulos of value zero (its reason 095), and
             // cnab simulate rejects it. Written, since an agreement may allow it, with a warning.
-            if amount == 0, writer.options.direction == "remessa", prepared.registers {
+            if amount == 0, writer.isRemessa, prepared.registers {
                 if zeroAmounts.count == 0 { zeroAmounts.line = line }
                 zeroAmounts.count += 1
             }
@@ -1041,10 +1063,9 @@ public struct CNABWriter {
 
         /// The batch and sequence numbers record `r` carries written now.
         func numbers(_ r: Int) -> RecordEncoder.Numbers {
-            let role = writer.layout.records[r].role
-            return RecordEncoder.Numbers(
-                batch: role == .batchHeader || role == .batchTrailer || role == .detail ? state.batchNumber : nil,
-                sequence: writer.options.format == .cnab400 ? state.records : role == .detail ? state.batchSequence : nil)
+            RecordEncoder.Numbers(
+                batch: writer.carriesBatch[r] ? state.batchNumber : nil,
+                sequence: writer.numbersFile ? state.records : writer.isDetail[r] ? state.batchSequence : nil)
         }
 
         /// Writes the numbers of detail record `r`, encoded ahead with 0 for them, into `dst`.

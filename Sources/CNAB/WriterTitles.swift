@@ -76,7 +76,7 @@ extension CNABWriter {
                 problems.append(Problem(code: "write.required", message: "\(fieldName(path, in: chosen)) (\(path)) is required", path: path))
             }
         }
-        if options.direction == "remessa", companyDocumentPath >= 0, missing(companyDocumentPath),
+        if isRemessa, companyDocumentPath >= 0, missing(companyDocumentPath),
             chosen.contains(where: { namesCompany[$0] && plans[$0].paths.contains("company.document") })
         {
             problems.append(
@@ -150,18 +150,21 @@ final class WriteChunk: PoolJob, @unchecked Sendable {
         var blanked: Range<Int>
     }
 
-    var raw: [UInt8] = []
-    var rawEnds: [Int] = []
-    var numbers: [Int] = []
-    var cut: [Bool] = []
-    var count = 0
+    // A chunk is used by one thread at a time (the pool hands it over), and no access to one
+    // of its properties overlaps another: they are not checked for exclusive access at run time
+    // (some ten checks a título).
+    @exclusivity(unchecked) var raw: [UInt8] = []
+    @exclusivity(unchecked) var rawEnds: [Int] = []
+    @exclusivity(unchecked) var numbers: [Int] = []
+    @exclusivity(unchecked) var cut: [Bool] = []
+    @exclusivity(unchecked) var count = 0
     /// Per line: its index in `ready`, or -1 (the line is added the long way, on the caller's thread).
-    var readyIndex: [Int32] = []
-    var ready: [Ready] = []
-    var chosen: [Int] = []
-    var bytes = ByteBuffer(capacity: 64 << 10)
-    var cuts: [Int32] = []
-    var blanked: [Int32] = []
+    @exclusivity(unchecked) var readyIndex: [Int32] = []
+    @exclusivity(unchecked) var ready: [Ready] = []
+    @exclusivity(unchecked) var chosen: [Int] = []
+    @exclusivity(unchecked) var bytes = ByteBuffer(capacity: 64 << 10)
+    @exclusivity(unchecked) var cuts: [Int32] = []
+    @exclusivity(unchecked) var blanked: [Int32] = []
 
     static let lines = 512
     static let rawBytes = 1 << 20
