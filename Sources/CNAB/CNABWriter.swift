@@ -93,6 +93,10 @@ public struct CNABWriter {
     let programs: [RecordProgram]
     /// Per record: its groups numbered as the file is written (`numberedGroups`).
     let numbered: [[Int]]
+    /// The same groups as one table (record `r`'s at `numberedRanges[r]`): what renumbering a
+    /// record made ahead reads, per record placed (`Session.renumber`).
+    let numberedSpots: [NumberedSpot]
+    let numberedRanges: [Range<Int>]
     /// Per record: whether it carries the batch number (batch records and details), whether it
     /// is a detail record (numbered in its batch); and whether records are numbered in the
     /// file (CNAB 400). Looked up per record written, not compared as role names.
@@ -271,6 +275,7 @@ public struct CNABWriter {
         self.plans = plans
         self.programs = programs
         numbered = CNABWriter.numberedGroups(programs)
+        (numberedSpots, numberedRanges) = CNABWriter.numberedSpots(programs, numbered)
         carriesBatch = compiled.records.map { $0.role == .batchHeader || $0.role == .batchTrailer || $0.role == .detail }
         isDetail = compiled.records.map { $0.role == .detail }
         numbersFile = options.format == .cnab400
@@ -809,12 +814,15 @@ public struct CNABWriter {
             out.reserve(count * stride)
             encoder.cuts.removeAll(keepingCapacity: true)
             encoder.blanked.removeAll(keepingCapacity: true)
+            // The records made ahead, if so (the source looked at once, not per record).
+            var made: UnsafeMutablePointer<UInt8>? = nil
+            if case .ready(let ready, let chunk, _) = source { made = chunk.bytes.base + ready.bytes }
             for k in 0..<count {
                 state.batchSequence += 1
                 state.records += 1
                 let dst = out.base + out.count + k * stride
-                if case .ready(let ready, let chunk, _) = source {
-                    dst.update(from: chunk.bytes.base + ready.bytes + k * stride, count: stride)
+                if let made {
+                    dst.update(from: made + k * stride, count: stride)
                     renumber(chosen[k], dst)
                 } else {
                     dst.update(repeating: 0x20, count: length)
@@ -1073,19 +1081,24 @@ public struct CNABWriter {
         /// in place.)
         func renumber(_ r: Int, _ dst: UnsafeMutablePointer<UInt8>) {
             let numbers = numbers(r)
-            for g in writer.numbered[r] {
-                let op = writer.programs[r].ops[g]
-                guard let n = op.source == .batch ? numbers.batch : numbers.sequence else { continue }
+            for i in writer.numberedRanges[r] {
+                let spot = writer.numberedSpots[i]
+                guard let n = spot.batch ? numbers.batch : numbers.sequence else { continue }
                 // Right-aligned digits, zero-filled, as `putNumber` writes a number that fits;
                 // anything else goes its way.
-                if op.plainNumeric, n >= 0, n < CNABWriter.powersOfTen[min(Int(op.length), 18)] {
+                if spot.plain, n >= 0, n < spot.limit {
                     var v = n
-                    for k in stride(from: Int(op.start + op.length) - 1, through: Int(op.start), by: -1) {
+                    var k = Int(spot.end) - 1
+                    let first = Int(spot.start)
+                    while k >= first {
                         dst[k] = UInt8(truncatingIfNeeded: 48 + v % 10)
                         v /= 10
+                        k -= 1
                     }
                     continue
                 }
+                let g = Int(spot.group)
+                let op = writer.programs[r].ops[g]
                 let program = writer.programs[r]
                 program.spots.withUnsafeBufferPointer { spots in
                     let before = encoder.problems.count

@@ -34,7 +34,7 @@ struct PathTrie {
             let segments = path.split(separator: ".", omittingEmptySubsequences: false)
             for k in 1...segments.count { prefixes.insert(Array(segments[0..<k])) }
         }
-        let sorted = prefixes.sorted { a, b in a.lexicographicallyPrecedes(b) { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) } }
+        let sorted = prefixes.sorted { a, b in a.lexicographicallyPrecedes(b) { $0.utf8.lexicographicallyPrecedes($1.utf8) } }
         var paths: [String] = []
         var depth: [Int32] = []
         var byPath: [String: Int32] = [:]

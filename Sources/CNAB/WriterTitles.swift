@@ -133,6 +133,36 @@ extension CNABWriter {
     static func numberedGroups(_ programs: [RecordProgram]) -> [[Int]] {
         programs.map { program in program.ops.indices.filter { program.ops[$0].source == .batch || program.ops[$0].source == .sequence } }
     }
+
+    /// A group numbered as the file is written, as renumbering reads it: its bytes, which number
+    /// it takes, and whether a number below `limit` goes straight in as right-aligned digits
+    /// (`FieldOp.plainNumeric`).
+    struct NumberedSpot {
+        var group: Int32
+        var start: Int32
+        var end: Int32
+        var batch: Bool
+        var plain: Bool
+        var limit: Int
+    }
+
+    /// `numbered` as one table, and each record's range in it.
+    static func numberedSpots(_ programs: [RecordProgram], _ numbered: [[Int]]) -> ([NumberedSpot], [Range<Int>]) {
+        var spots: [NumberedSpot] = []
+        var ranges: [Range<Int>] = []
+        for (program, groups) in zip(programs, numbered) {
+            let first = spots.count
+            for g in groups {
+                let op = program.ops[g]
+                spots.append(
+                    NumberedSpot(
+                        group: Int32(g), start: op.start, end: op.start + op.length, batch: op.source == .batch, plain: op.plainNumeric,
+                        limit: powersOfTen[min(Int(op.length), 18)]))
+            }
+            ranges.append(first..<spots.count)
+        }
+        return (spots, ranges)
+    }
 }
 
 // MARK: - Títulos prepared on worker threads
@@ -198,6 +228,15 @@ final class WriteChunk: PoolJob, @unchecked Sendable {
         blanked.removeAll(keepingCapacity: true)
         requeue()
     }
+}
+
+/// The chunk being filled by the reading thread, those the workers have, and spare ones. Used
+/// by that thread alone: its properties are not checked for exclusive access per line, as
+/// local variables captured by the reading closure were.
+final class ChunkFeed {
+    @exclusivity(unchecked) var current = WriteChunk()
+    @exclusivity(unchecked) var pending: [WriteChunk] = []
+    @exclusivity(unchecked) var spares: [WriteChunk] = []
 }
 
 /// A worker thread's scratch for preparing títulos.
@@ -288,23 +327,22 @@ extension CNABWriter {
         }
         defer { pool.stop() }
         var helper = TitleWorker(self)
-        var pending: [WriteChunk] = []
-        var spares: [WriteChunk] = []
-        var current = WriteChunk()
+        let feed = ChunkFeed()
         func take(all: Bool) throws {
-            while !pending.isEmpty && (all || pending.count > 2 * threads) {
-                let chunk = pending.removeFirst()
+            while !feed.pending.isEmpty && (all || feed.pending.count > 2 * threads) {
+                let chunk = feed.pending.removeFirst()
                 pool.wait(chunk, &helper)
                 for k in 0..<chunk.count { try session.add(chunk, k) }
                 chunk.reset()
-                spares.append(chunk)
+                feed.spares.append(chunk)
             }
         }
         func submit() {
+            let current = feed.current
             guard current.count > 0 else { return }
             pool.submit(current)
-            pending.append(current)
-            current = spares.popLast() ?? WriteChunk()
+            feed.pending.append(current)
+            feed.current = feed.spares.popLast() ?? WriteChunk()
         }
         var reader = LineReader(source, maxLineLength: LineReader.maxJSONLLineLength)
         defer { reader.close() }
@@ -314,6 +352,7 @@ extension CNABWriter {
         var failure: (any Error)? = nil
         do {
             try reader.forEachLine { bytes, number, cut in
+                let current = feed.current
                 current.append(CNABWriter.trimmed(bytes), number: number, cut: cut)
                 guard current.isFull else { return true }
                 submit()
