@@ -132,6 +132,8 @@ public struct CNABWriter {
     /// is no reason to write a record (`records(present:)`): a parsed remessa's guarantor
     /// `{"document_type": "none"}` makes no Y-01 segment.
     let noneValues: [[[UInt8]]]
+    /// Per path node: whether it has `noneValues`.
+    let hasNone: [Bool]
     /// The paths a registered título must give, with their nodes: the layout's
     /// `writing.required_on_register` (a bank's own remessa layout names its payer's name and
     /// CPF/CNPJ; FEBRABAN's generic layouts, for any bank, leave them to the bank).
@@ -302,6 +304,7 @@ public struct CNABWriter {
             }
         }
         self.noneValues = noneValues
+        hasNone = noneValues.map { !$0.isEmpty }
         namesCompany = compiled.records.indices.map { r in
             compiled.records[r].role == .detail && plans[r].paths.contains { $0.hasPrefix("company.") }
         }
@@ -1125,27 +1128,37 @@ public struct CNABWriter {
             if !check.values.contains(where: { tape.bytesEqual(node, $0) }) { failing |= 1 << UInt64(c) }
         }
         // A value of blanks, or an enum's "none", is no value to write a record for.
-        func hasValue(_ path: Int32) -> Bool {
-            let node = view.node(path)
-            guard tape.nodes[node].kind == .string else { return true }
-            return tape.withBytes(node) { bytes in
-                if bytes.allSatisfy({ $0 == 0x20 }) { return false }
-                return noneValues.withUnsafeBufferPointer { noneValues in
-                    let none = noneValues[Int(path)]
-                    return none.isEmpty || !none.contains { $0.elementsEqual(bytes) }
-                }
-            }
+        // (Read through pointers: this runs for every path of every título.)
+        @inline(__always) func hasValue(_ path: Int32, _ nodes: UnsafePointer<JSONNode>, _ text: UnsafePointer<UInt8>) -> Bool {
+            let value = nodes[view.node(path)]
+            guard value.kind == .string else { return true }
+            let p = text + Int(value.offset)
+            let n = Int(value.count)
+            var k = 0
+            while k < n, p[k] == 0x20 { k += 1 }
+            if k == n { return false }
+            guard hasNone[Int(path)] else { return true }
+            return !noneValues[Int(path)].contains { $0.count == n && $0.withUnsafeBufferPointer { memcmp($0.baseAddress!, p, n) == 0 } }
         }
         var same = !chosen.isEmpty && present[words + 1] == failing
         present[words + 1] = failing
         present.withUnsafeMutableBufferPointer { present in
             choice.decisive.withUnsafeBufferPointer { decisive in
-                withUnsafeTemporaryAllocation(of: UInt64.self, capacity: words) { now in
-                    for k in 0..<words { now[k] = 0 }
-                    for node in decisive where view.isPresent(node) && hasValue(node) { now[Int(node) >> 6] |= 1 << UInt64(node & 63) }
-                    for k in 0..<words where now[k] != present[k] {
-                        same = false
-                        present[k] = now[k]
+                tape.nodes.withUnsafeBufferPointer { nodes in
+                    tape.text.withUnsafeBufferPointer { text in
+                        // (Never read when empty: a value present is a node, a string's bytes are text.)
+                        let nodes = nodes.baseAddress ?? UnsafePointer(bitPattern: 64)!
+                        let text = text.baseAddress ?? UnsafePointer(bitPattern: 64)!
+                        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: words) { now in
+                            for k in 0..<words { now[k] = 0 }
+                            for node in decisive where view.isPresent(node) && hasValue(node, nodes, text) {
+                                now[Int(node) >> 6] |= 1 << UInt64(node & 63)
+                            }
+                            for k in 0..<words where now[k] != present[k] {
+                                same = false
+                                present[k] = now[k]
+                            }
+                        }
                     }
                 }
             }

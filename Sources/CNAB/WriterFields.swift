@@ -92,6 +92,14 @@ struct RecordProgram {
     /// Constants, default cells and enum names and codes.
     var pool: [UInt8]
     var enums: [EnumRef]
+    /// The groups written per record, in order: those whose bytes depend on the record's values
+    /// or numbers. The others (fillers, defaults of groups without a path, constants) come out
+    /// the same in every record, and are in `image` (`precompute`).
+    var live: [Int32] = []
+    /// The record's bytes up to the end of its last group with only the constant groups
+    /// written, blanks elsewhere: copied over a record before its live groups are written.
+    /// Empty when groups overlap (each is then written in turn, as laid out).
+    var image: [UInt8] = []
 }
 
 /// A reason a título cannot be written.
@@ -295,6 +303,67 @@ extension RecordProgram {
                     defaultCell: defaultCell, constant: constant))
         }
         self.init(ops: ops, spots: spots, infos: infos, pool: pool + [0], enums: enums)
+        precompute()
+    }
+
+    /// Sets `live` and `image`: a group is written once into the image when its bytes cannot
+    /// depend on the record (no path, no number: a filler, a default, a constant) and writing
+    /// it finds no problem, cuts nothing and blanks nothing; it stays live otherwise, or when
+    /// the record's groups overlap (the order they are written in then matters).
+    mutating func precompute() {
+        live = ops.indices.map { Int32($0) }
+        image = []
+        var end = 0
+        for op in ops { end = max(end, Int(op.start + op.length)) }
+        for spot in spots { end = max(end, Int(spot.start + spot.length)) }
+        // Which group owns each byte: a group's own bytes (`start`, `length`) and its fields'.
+        var owner = [Int](repeating: -1, count: end)
+        for (g, op) in ops.enumerated() {
+            var ranges = [Int(op.start)..<Int(op.start + op.length)]
+            for s in Int(op.firstSpot)..<Int(op.firstSpot + op.spotCount) {
+                ranges.append(Int(spots[s].start)..<Int(spots[s].start + spots[s].length))
+            }
+            for range in ranges {
+                for b in range {
+                    if owner[b] >= 0, owner[b] != g { return }
+                    owner[b] = g
+                }
+            }
+        }
+        var made = [UInt8](repeating: 0x20, count: end)
+        var kept: [Int32] = []
+        // A group without a path reads no value: an empty tape and slots never read.
+        var tape = JSONTape()
+        tape.reserve(nodes: 1, bytes: 0)
+        let value = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+        let stamp = UnsafeMutablePointer<UInt32>.allocate(capacity: 1)
+        value.initialize(to: -1)
+        stamp.initialize(to: 0)
+        defer {
+            value.deallocate()
+            stamp.deallocate()
+        }
+        let slots = SlotView(value: value, stamp: stamp, current: 1)
+        var encoder = RecordEncoder()
+        for (g, op) in ops.enumerated() {
+            if op.source == .none || op.source == .constant {
+                var one = self
+                one.live = [Int32(g)]
+                one.image = []
+                var trial = [UInt8](repeating: 0x20, count: end)
+                trial.withUnsafeMutableBufferPointer { encoder.encode(one, RecordEncoder.Numbers(), into: $0.baseAddress!, tape, slots) }
+                if encoder.problems.isEmpty, encoder.cuts.isEmpty, encoder.blanked.isEmpty {
+                    for b in 0..<end where owner[b] == g { made[b] = trial[b] }
+                    continue
+                }
+                encoder.problems.removeAll()
+                encoder.cuts.removeAll()
+                encoder.blanked.removeAll()
+            }
+            kept.append(Int32(g))
+        }
+        live = kept
+        image = made
     }
 }
 
@@ -524,141 +593,148 @@ struct RecordEncoder {
         }
     }
 
-    /// Writes a record into `dst` (blank-filled).
+    /// Writes a record into `dst` (blank-filled): its constant groups as one copy (`image`),
+    /// then its live groups.
     mutating func encode(
         _ program: borrowing RecordProgram, _ numbers: Numbers, into dst: UnsafeMutablePointer<UInt8>, _ tape: JSONTape, _ slots: SlotView
     ) {
-        program.ops.withUnsafeBufferPointer { ops in
-            program.spots.withUnsafeBufferPointer { spots in
-                tape.nodes.withUnsafeBufferPointer { nodes in
-                    tape.text.withUnsafeBufferPointer { text in
-                        program.pool.withUnsafeBufferPointer { poolBuffer in
-                            let pool = poolBuffer.baseAddress!
-                            let base = text.baseAddress!
-                            for g in 0..<ops.count {
-                                let op = ops[g]
-                                var node = -1
-                                // A problem with this field's value is about its node.
-                                let before = problems.count
-                                defer { if problems.count > before { stamp(node, program.infos[g].to, from: before) } }
-                                switch op.source {
-                                case .none: break
-                                case .batch:
-                                    if let n = numbers.batch {
-                                        putNumber(Int64(n), op, g, program, dst, spots)
-                                        continue
-                                    }
-                                case .sequence:
-                                    if let n = numbers.sequence {
-                                        putNumber(Int64(n), op, g, program, dst, spots)
-                                        continue
-                                    }
-                                case .constant:
-                                    if op.constantAt >= 0 {
-                                        put(pool + Int(op.constantAt), Int(op.constantCount), op, g, program, dst, spots)
-                                        continue
-                                    }
-                                case .path:
-                                    node = slots.node(op.path)
-                                }
-                                guard node >= 0 else {
-                                    // No value: the default, else zeros for numeric fields (blanks are there).
-                                    if op.defaultAt >= 0 {
-                                        (dst + Int(op.start)).update(from: pool + Int(op.defaultAt), count: Int(op.length))
-                                    } else {
-                                        for s in Int(op.firstSpot)..<Int(op.firstSpot + op.spotCount) where spots[s].numeric {
-                                            (dst + Int(spots[s].start)).update(repeating: 48, count: Int(spots[s].length))
-                                        }
-                                    }
-                                    continue
-                                }
-                                let value = nodes[node]
-                                switch value.kind {
-                                case .string:
-                                    let p = base + Int(value.offset)
-                                    let n = Int(value.count)
-                                    if op.centavos {
-                                        // Text is not money: "1500" would be written but not totalled.
-                                        problems.append(
-                                            Problem(
-                                                code: "write.type",
-                                                message:
-                                                    "\(program.infos[g].name): \"\(String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self))\" is text, not a number (amounts are integer centavos)"
-                                            ))
-                                    } else if op.isEnum {
-                                        putEnum(p, n, op, g, program, pool, dst, spots)
-                                    } else {
-                                        put(p, n, op, g, program, dst, spots)
-                                    }
-                                case .integer:
-                                    putNumber(value.value, op, g, program, dst, spots)
-                                case .number:
-                                    // Anything but an integer of up to 18 digits: as JSONSerialization's NSNumber.
-                                    let literal = String(
-                                        decoding: UnsafeBufferPointer(start: base + Int(value.offset), count: Int(value.count)),
-                                        as: UTF8.self)
-                                    guard let n = JSONNumber.foundationValue(literal) else { continue }
-                                    let d = n.doubleValue
-                                    // A number beyond 64 bits is said as it is (an integer's text as
-                                    // written, else the number's), not wrapped round to a negative one.
-                                    if d.magnitude >= 0x1p63 {
-                                        var text = literal.utf8.allSatisfy({ $0 &- 48 <= 9 || $0 == UInt8(ascii: "-") }) ? literal : "\(n)"
-                                        text.withUTF8 { put($0.baseAddress!, $0.count, op, g, program, dst, spots) }
-                                        continue
-                                    }
-                                    guard d == d.rounded() else {
-                                        problems.append(
-                                            Problem(
-                                                code: "write.type",
-                                                message:
-                                                    "\(program.infos[g].name): \(n) is not a whole number (amounts are integer centavos)"))
-                                        continue
-                                    }
-                                    putNumber(n.int64Value, op, g, program, dst, spots)
-                                case .true, .false:
-                                    problems.append(
-                                        Problem(
-                                            code: "write.type",
-                                            message:
-                                                "\(program.infos[g].name): a boolean where the layout wants \(program.infos[g].picture)"))
-                                case .array where op.isReasons:
-                                    // Reasons: the codes of `{"code": …}` objects and plain strings, joined.
-                                    // Each code of the field's width: joined, one of another width would read
-                                    // back as other codes.
-                                    codes.removeAll(keepingCapacity: true)
-                                    let width = op.format.reasonWidth ?? 2
-                                    var wrong: String? = nil
-                                    var i = node + 1
-                                    for _ in 0..<value.count {
-                                        let e = nodes[i]
-                                        let before = codes.count
-                                        if e.kind == .string {
-                                            codes.append(contentsOf: UnsafeBufferPointer(start: base + Int(e.offset), count: Int(e.count)))
-                                        } else if e.kind == .object, let c = tape.member("code", of: i), nodes[c].kind == .string {
-                                            codes.append(contentsOf: tape.bytes(c))
-                                        } else {
-                                            i = tape.next(after: i)
+        program.image.withUnsafeBufferPointer { image in
+            if let from = image.baseAddress { dst.update(from: from, count: image.count) }
+        }
+        program.live.withUnsafeBufferPointer { live in
+            program.ops.withUnsafeBufferPointer { ops in
+                program.spots.withUnsafeBufferPointer { spots in
+                    tape.nodes.withUnsafeBufferPointer { nodes in
+                        tape.text.withUnsafeBufferPointer { text in
+                            program.pool.withUnsafeBufferPointer { poolBuffer in
+                                let pool = poolBuffer.baseAddress!
+                                let base = text.baseAddress!
+                                for index in live {
+                                    let g = Int(index)
+                                    let op = ops[g]
+                                    var node = -1
+                                    // A problem with this field's value is about its node.
+                                    let before = problems.count
+                                    defer { if problems.count > before { stamp(node, program.infos[g].to, from: before) } }
+                                    switch op.source {
+                                    case .none: break
+                                    case .batch:
+                                        if let n = numbers.batch {
+                                            putNumber(Int64(n), op, g, program, dst, spots)
                                             continue
                                         }
-                                        if codes.count - before != width, wrong == nil { wrong = String(decoding: codes[before...], as: UTF8.self) }
-                                        i = tape.next(after: i)
+                                    case .sequence:
+                                        if let n = numbers.sequence {
+                                            putNumber(Int64(n), op, g, program, dst, spots)
+                                            continue
+                                        }
+                                    case .constant:
+                                        if op.constantAt >= 0 {
+                                            put(pool + Int(op.constantAt), Int(op.constantCount), op, g, program, dst, spots)
+                                            continue
+                                        }
+                                    case .path:
+                                        node = slots.node(op.path)
                                     }
-                                    if let wrong {
+                                    guard node >= 0 else {
+                                        // No value: the default, else zeros for numeric fields (blanks are there).
+                                        if op.defaultAt >= 0 {
+                                            (dst + Int(op.start)).update(from: pool + Int(op.defaultAt), count: Int(op.length))
+                                        } else {
+                                            for s in Int(op.firstSpot)..<Int(op.firstSpot + op.spotCount) where spots[s].numeric {
+                                                (dst + Int(spots[s].start)).update(repeating: 48, count: Int(spots[s].length))
+                                            }
+                                        }
+                                        continue
+                                    }
+                                    let value = nodes[node]
+                                    switch value.kind {
+                                    case .string:
+                                        let p = base + Int(value.offset)
+                                        let n = Int(value.count)
+                                        if op.centavos {
+                                            // Text is not money: "1500" would be written but not totalled.
+                                            problems.append(
+                                                Problem(
+                                                    code: "write.type",
+                                                    message:
+                                                        "\(program.infos[g].name): \"\(String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self))\" is text, not a number (amounts are integer centavos)"
+                                                ))
+                                        } else if op.isEnum {
+                                            putEnum(p, n, op, g, program, pool, dst, spots)
+                                        } else {
+                                            put(p, n, op, g, program, dst, spots)
+                                        }
+                                    case .integer:
+                                        putNumber(value.value, op, g, program, dst, spots)
+                                    case .number:
+                                        // Anything but an integer of up to 18 digits: as JSONSerialization's NSNumber.
+                                        let literal = String(
+                                            decoding: UnsafeBufferPointer(start: base + Int(value.offset), count: Int(value.count)),
+                                            as: UTF8.self)
+                                        guard let n = JSONNumber.foundationValue(literal) else { continue }
+                                        let d = n.doubleValue
+                                        // A number beyond 64 bits is said as it is (an integer's text as
+                                        // written, else the number's), not wrapped round to a negative one.
+                                        if d.magnitude >= 0x1p63 {
+                                            var text = literal.utf8.allSatisfy({ $0 &- 48 <= 9 || $0 == UInt8(ascii: "-") }) ? literal : "\(n)"
+                                            text.withUTF8 { put($0.baseAddress!, $0.count, op, g, program, dst, spots) }
+                                            continue
+                                        }
+                                        guard d == d.rounded() else {
+                                            problems.append(
+                                                Problem(
+                                                    code: "write.type",
+                                                    message:
+                                                        "\(program.infos[g].name): \(n) is not a whole number (amounts are integer centavos)"))
+                                            continue
+                                        }
+                                        putNumber(n.int64Value, op, g, program, dst, spots)
+                                    case .true, .false:
                                         problems.append(
                                             Problem(
                                                 code: "write.type",
-                                                message: "\(program.infos[g].name): reason code \"\(wrong)\" is not \(width) characters"))
-                                        continue
+                                                message:
+                                                    "\(program.infos[g].name): a boolean where the layout wants \(program.infos[g].picture)"))
+                                    case .array where op.isReasons:
+                                        // Reasons: the codes of `{"code": …}` objects and plain strings, joined.
+                                        // Each code of the field's width: joined, one of another width would read
+                                        // back as other codes.
+                                        codes.removeAll(keepingCapacity: true)
+                                        let width = op.format.reasonWidth ?? 2
+                                        var wrong: String? = nil
+                                        var i = node + 1
+                                        for _ in 0..<value.count {
+                                            let e = nodes[i]
+                                            let before = codes.count
+                                            if e.kind == .string {
+                                                codes.append(contentsOf: UnsafeBufferPointer(start: base + Int(e.offset), count: Int(e.count)))
+                                            } else if e.kind == .object, let c = tape.member("code", of: i), nodes[c].kind == .string {
+                                                codes.append(contentsOf: tape.bytes(c))
+                                            } else {
+                                                i = tape.next(after: i)
+                                                continue
+                                            }
+                                            if codes.count - before != width, wrong == nil { wrong = String(decoding: codes[before...], as: UTF8.self) }
+                                            i = tape.next(after: i)
+                                        }
+                                        if let wrong {
+                                            problems.append(
+                                                Problem(
+                                                    code: "write.type",
+                                                    message: "\(program.infos[g].name): reason code \"\(wrong)\" is not \(width) characters"))
+                                            continue
+                                        }
+                                        let joined = codes
+                                        joined.withUnsafeBufferPointer { c in put(c.baseAddress ?? base, c.count, op, g, program, dst, spots) }
+                                    default:
+                                        problems.append(
+                                            Problem(
+                                                code: "write.type",
+                                                message:
+                                                    "\(program.infos[g].name): \(value.kind == .object ? "an object" : "an array") where the layout wants \(program.infos[g].picture)")
+                                        )
                                     }
-                                    let joined = codes
-                                    joined.withUnsafeBufferPointer { c in put(c.baseAddress ?? base, c.count, op, g, program, dst, spots) }
-                                default:
-                                    problems.append(
-                                        Problem(
-                                            code: "write.type",
-                                            message:
-                                                "\(program.infos[g].name): \(value.kind == .object ? "an object" : "an array") where the layout wants \(program.infos[g].picture)")
-                                    )
                                 }
                             }
                         }
