@@ -405,9 +405,13 @@ enum Cell {
     @inline(__always)
     static func printable(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
         var i = 0
-        while i + 8 <= n {
-            if unprintable(UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)) != 0 { return false }
-            i += 8
+        if n >= 8 {
+            while i + 8 <= n {
+                if unprintable(UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)) != 0 { return false }
+                i += 8
+            }
+            // The rest as the last word, overlapping the one before.
+            return i == n || unprintable(UnsafeRawPointer(p + n - 8).loadUnaligned(as: UInt64.self)) == 0
         }
         while i < n {
             let b = p[i]
@@ -500,7 +504,9 @@ enum Cell {
     {
         @inline(__always) func up(_ b: UInt8) -> UInt8 { upper && b &- 0x61 <= 25 ? b - 0x20 : b }
         if op.numeric {
-            if op.document {
+            // Plain digits (most documents too) go in as they are.
+            let digits = Words.allDigits(a, n)
+            if op.document, !digits {
                 // A CPF or CNPJ as people write it (123.456.789-09, 11.222.333/0001-81): its
                 // punctuation dropped, as `troca import` drops it (`DocumentText`).
                 let given = UnsafeBufferPointer(start: a, count: n)
@@ -512,7 +518,7 @@ enum Cell {
                     let b = up(a[k])
                     guard b &- 48 <= 9 || b &- 65 <= 25 else { return .notDigits }
                 }
-            } else if !Words.allDigits(a, n) {
+            } else if !digits {
                 return .notDigits
             }
             var from = 0
@@ -522,7 +528,7 @@ enum Cell {
             guard count <= length else { return .tooManyDigits(n) }
             let zeros = length - count
             dst.update(repeating: 48, count: zeros)
-            if op.document {
+            if op.document, !digits {
                 for k in 0..<count { dst[zeros + k] = up(a[from + k]) }
             } else {
                 (dst + zeros).update(from: a + from, count: count)
@@ -540,6 +546,12 @@ enum Cell {
                 UnsafeMutableRawPointer(dst + k).storeBytes(of: upperWord(v), as: UInt64.self)
                 k += 8
             }
+            if k < count, count >= 8 {
+                // The rest as the last word, overlapping the one before.
+                let v = UnsafeRawPointer(a + count - 8).loadUnaligned(as: UInt64.self)
+                UnsafeMutableRawPointer(dst + count - 8).storeBytes(of: upperWord(v), as: UInt64.self)
+                k = count
+            }
             while k < count {
                 dst[k] = up(a[k])
                 k += 1
@@ -547,9 +559,31 @@ enum Cell {
         } else {
             dst.update(from: a, count: count)
         }
-        if op.freeText, !op.keepCase { for k in 0..<count where Transliteration.isQuote(dst[k]) { dst[k] = 0x20 } }
+        if op.freeText, !op.keepCase, hasQuote(dst, count) { for k in 0..<count where Transliteration.isQuote(dst[k]) { dst[k] = 0x20 } }
         if count < length { (dst + count).update(repeating: 0x20, count: length - count) }
         return cut ? .cut : .written
+    }
+
+    /// Whether `n` bytes at `p` hold a quote or apostrophe (`Transliteration.isQuote`), a word
+    /// at a time.
+    @inline(__always)
+    static func hasQuote(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        guard n >= 8 else {
+            for k in 0..<n where Transliteration.isQuote(p[k]) { return true }
+            return false
+        }
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        @inline(__always) func quoted(_ v: UInt64) -> Bool {
+            // Nonzero exactly when a byte of `x` is zero (borrows only past a zero byte).
+            @inline(__always) func zero(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & (ones &* 0x80) }
+            return zero(v ^ (ones &* 0x27)) | zero(v ^ (ones &* 0x22)) | zero(v ^ (ones &* 0x60)) != 0
+        }
+        var k = 0
+        while k + 8 <= n {
+            if quoted(UnsafeRawPointer(p + k).loadUnaligned(as: UInt64.self)) { return true }
+            k += 8
+        }
+        return k < n && quoted(UnsafeRawPointer(p + n - 8).loadUnaligned(as: UInt64.self))
     }
 
     /// A word of printable ASCII with its lowercase letters made uppercase.

@@ -123,7 +123,11 @@ extension CNABWriter {
         switch tape.nodes[node].kind {
         case .integer: return tape.nodes[node].value == 1
         case .string:
-            return tape.withBytes(node) { $0.drop { $0 == 0x30 }.elementsEqual(CollectionOfOne(0x31)) }
+            return tape.withBytes(node) { b in
+                var k = 0
+                while k < b.count, b[k] == 0x30 { k += 1 }
+                return b.count - k == 1 && b[k] == 0x31
+            }
         default: return false
         }
     }
@@ -304,8 +308,8 @@ struct TitleWorker {
                 chunk.bytes.count = at + title.count * stride
                 let c = chunk.chosen.count, u = chunk.cuts.count, b = chunk.blanked.count
                 chunk.chosen.append(contentsOf: chosen)
-                chunk.cuts.append(contentsOf: encoder.cuts)
-                chunk.blanked.append(contentsOf: encoder.blanked)
+                if !encoder.cuts.isEmpty { chunk.cuts.append(contentsOf: encoder.cuts) }
+                if !encoder.blanked.isEmpty { chunk.blanked.append(contentsOf: encoder.blanked) }
                 chunk.readyIndex[k] = Int32(chunk.ready.count)
                 chunk.ready.append(
                     WriteChunk.Ready(

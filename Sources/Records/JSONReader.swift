@@ -188,7 +188,12 @@ public struct JSONTape: Sendable {
     /// Whether a string node's bytes (a number node's literal) are `other`'s.
     @inlinable
     public func bytesEqual<C: Collection>(_ index: Int, _ other: C) -> Bool where C.Element == UInt8 {
-        withBytes(index) { $0.elementsEqual(other) }
+        withBytes(index) { mine in
+            let same = other.withContiguousStorageIfAvailable { theirs in
+                theirs.count == mine.count && (mine.isEmpty || memcmp(mine.baseAddress!, theirs.baseAddress!, mine.count) == 0)
+            }
+            return same ?? mine.elementsEqual(other)
+        }
     }
 
     /// A string node's text.
@@ -717,6 +722,8 @@ public enum JSONReader {
 
         @inline(__always)
         mutating func skipSpace() {
+            // Most JSONL has no blanks between tokens.
+            guard i < n, p[i] <= 0x20 else { return }
             while i < n {
                 let c = p[i]
                 guard c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 else { return }
