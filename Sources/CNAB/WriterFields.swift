@@ -53,6 +53,9 @@ struct FieldOp {
     /// never text (DESIGN.md: money is integer centavos), read as `CNABWriter.centavos` reads it
     /// for the trailers' totals.
     var centavos = false
+    /// How a string value that fits the group may be written straight in (`Cell.fast`): 0 not,
+    /// 1 as text, 2 as digits. Set for one-field groups that are not dates, times, enums or money.
+    var fast: UInt8 = 0
 }
 
 /// An enum entry: its name as the layout's JSON writes it (escaped, without quotes) and its code.
@@ -288,6 +291,12 @@ extension RecordProgram {
                     defaultAt: defaultCell == nil ? -1 : Int32(pool.count + (constant?.count ?? 0)),
                     firstEnum: Int32(enums.count), enumCount: Int32(enumNames.count), repeats: group.like != nil,
                     centavos: record.role == .detail && numeric && source == .path && group.like == nil && group.to!.hasSuffix("_cents")))
+            let made = ops[ops.count - 1]
+            switch made.format {
+            case .date, .time, .enumeration: break
+            default:
+                if made.spotCount == 1, !made.isEnum, !made.centavos { ops[ops.count - 1].fast = made.numeric ? 2 : 1 }
+            }
             pool += (constant ?? []) + (defaultCell ?? [])
             for (name, code) in zip(enumNames, enumCodes) {
                 enums.append(
@@ -586,6 +595,47 @@ enum Cell {
         return k < n && quoted(UnsafeRawPointer(p + n - 8).loadUnaligned(as: UInt64.self))
     }
 
+    /// Writes a string value the way `write` does when it fits its group and all goes well (no
+    /// problem, nothing cut, nothing blanked): digits that fit a numeric group (`FieldOp.fast`
+    /// 2), printable ASCII that fits a text group (1). Returns false, having written nothing,
+    /// for any other value, which is then written the general way.
+    @inline(__always)
+    static func fast(_ p: UnsafePointer<UInt8>, _ n: Int, _ op: FieldOp, to dst: UnsafeMutablePointer<UInt8>) -> Bool {
+        let length = Int(op.length)
+        guard n <= length else { return false }
+        if op.fast == 2 {
+            guard Words.allDigits(p, n) else { return false }
+            dst.update(repeating: 48, count: length - n)
+            (dst + (length - n)).update(from: p, count: n)
+            return true
+        }
+        guard printable(p, n) else { return false }
+        let upper = !op.keepCase
+        if upper {
+            var k = 0
+            while k + 8 <= n {
+                let v = UnsafeRawPointer(p + k).loadUnaligned(as: UInt64.self)
+                UnsafeMutableRawPointer(dst + k).storeBytes(of: upperWord(v), as: UInt64.self)
+                k += 8
+            }
+            if k < n, n >= 8 {
+                let v = UnsafeRawPointer(p + n - 8).loadUnaligned(as: UInt64.self)
+                UnsafeMutableRawPointer(dst + n - 8).storeBytes(of: upperWord(v), as: UInt64.self)
+                k = n
+            }
+            while k < n {
+                let b = p[k]
+                dst[k] = b &- 0x61 <= 25 ? b - 0x20 : b
+                k += 1
+            }
+            if op.freeText, hasQuote(dst, n) { for k in 0..<n where Transliteration.isQuote(dst[k]) { dst[k] = 0x20 } }
+        } else {
+            dst.update(from: p, count: n)
+        }
+        if n < length { (dst + n).update(repeating: 0x20, count: length - n) }
+        return true
+    }
+
     /// A word of printable ASCII with its lowercase letters made uppercase.
     @inline(__always)
     static func upperWord(_ v: UInt64) -> UInt64 {
@@ -610,6 +660,9 @@ struct RecordEncoder {
     var scratch: [UInt8] = []
     var cell = [UInt8](repeating: 0, count: 64)
     var codes: [UInt8] = []
+    /// Every string value written the general way (`Cell.write`), not by `Cell.fast`: for the
+    /// tests that compare the two.
+    var general = false
 
     /// The numbers a record carries: its batch's and its own sequence (nil where the record has none).
     struct Numbers {
@@ -686,6 +739,7 @@ struct RecordEncoder {
                                     case .string:
                                         let p = base + Int(value.offset)
                                         let n = Int(value.count)
+                                        if op.fast != 0, !general, Cell.fast(p, n, op, to: dst + Int(op.start)) { continue }
                                         if op.centavos {
                                             // Text is not money: "1500" would be written but not totalled.
                                             problems.append(
