@@ -473,17 +473,14 @@ enum Cell {
         else { return .notDate }
         let size = order == .dayMonthYear2 ? 6 : 8
         guard size == length else { return .dateSize(size) }
-        @inline(__always) func put(_ v: Int, _ width: Int, _ at: Int) {
-            var v = v
-            for k in stride(from: at + width - 1, through: at, by: -1) {
-                dst[k] = UInt8(48 + v % 10)
-                v /= 10
-            }
-        }
+        // The date is valid: its digits are the text's, reordered (day and month are two of
+        // them, the year four, its last two for a two-digit year).
+        _ = date
+        @inline(__always) func put(_ from: Int, _ width: Int, _ at: Int) { (dst + at).update(from: p + from, count: width) }
         switch order {
-        case .dayMonthYear4: put(date.day, 2, 0); put(date.month, 2, 2); put(date.year, 4, 4)
-        case .dayMonthYear2: put(date.day, 2, 0); put(date.month, 2, 2); put(date.year % 100, 2, 4)
-        case .year4MonthDay: put(date.year, 4, 0); put(date.month, 2, 4); put(date.day, 2, 6)
+        case .dayMonthYear4: put(8, 2, 0); put(5, 2, 2); put(0, 4, 4)
+        case .dayMonthYear2: put(8, 2, 0); put(5, 2, 2); put(2, 2, 4)
+        case .year4MonthDay: put(0, 4, 0); put(5, 2, 4); put(8, 2, 6)
         }
         return .written
     }
@@ -683,7 +680,7 @@ struct RecordEncoder {
     /// Writes a record into `dst` (blank-filled): its constant groups as one copy (`image`),
     /// then its live groups.
     mutating func encode(
-        _ program: borrowing RecordProgram, _ numbers: Numbers, into dst: UnsafeMutablePointer<UInt8>, _ tape: JSONTape, _ slots: SlotView
+        _ program: RecordProgram, _ numbers: Numbers, into dst: UnsafeMutablePointer<UInt8>, _ tape: JSONTape, _ slots: SlotView
     ) {
         program.image.withUnsafeBufferPointer { image in
             if let from = image.baseAddress { dst.update(from: from, count: image.count) }
@@ -834,7 +831,7 @@ struct RecordEncoder {
 
     /// An enum field: the value's name → its code (a code is taken as it is).
     mutating func putEnum(
-        _ p: UnsafePointer<UInt8>, _ n: Int, _ op: FieldOp, _ g: Int, _ program: borrowing RecordProgram, _ pool: UnsafePointer<UInt8>,
+        _ p: UnsafePointer<UInt8>, _ n: Int, _ op: FieldOp, _ g: Int, _ program: RecordProgram, _ pool: UnsafePointer<UInt8>,
         _ dst: UnsafeMutablePointer<UInt8>, _ spots: UnsafeBufferPointer<FieldSpot>
     ) {
         let s = UnsafeBufferPointer(start: p, count: n)
@@ -872,7 +869,7 @@ struct RecordEncoder {
     /// A number's decimal digits as the text of a group.
     @inline(__always)
     mutating func putNumber(
-        _ value: Int64, _ op: FieldOp, _ g: Int, _ program: borrowing RecordProgram, _ dst: UnsafeMutablePointer<UInt8>,
+        _ value: Int64, _ op: FieldOp, _ g: Int, _ program: RecordProgram, _ dst: UnsafeMutablePointer<UInt8>,
         _ spots: UnsafeBufferPointer<FieldSpot>
     ) {
         if op.plainNumeric, value >= 0 {
@@ -902,7 +899,7 @@ struct RecordEncoder {
     /// The text of a group into its fields; a problem is named with the field and its path.
     @inline(__always)
     mutating func put(
-        _ p: UnsafePointer<UInt8>, _ n: Int, _ op: FieldOp, _ g: Int, _ program: borrowing RecordProgram,
+        _ p: UnsafePointer<UInt8>, _ n: Int, _ op: FieldOp, _ g: Int, _ program: RecordProgram,
         _ dst: UnsafeMutablePointer<UInt8>,
         _ spots: UnsafeBufferPointer<FieldSpot>
     ) {
