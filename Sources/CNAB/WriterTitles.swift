@@ -48,7 +48,9 @@ extension CNABWriter {
         // A value of blanks (a due date "") is no value.
         func missing(_ path: Int32) -> Bool {
             guard path >= 0, view.isPresent(path) else { return true }
-            return CNABWriter.isBlank(tape, view.node(path))
+            // (`isBlank`, without handing it a copy of the tape.)
+            let node = view.node(path)
+            return tape.nodes[node].kind == .string && tape.withBytes(node) { $0.allSatisfy { $0 == 0x20 } }
         }
         // A detail record that names the beneficiário (CNAB 400: tipo and número de inscrição
         // da empresa, 02-17) takes the file header's company when the título gives none of
@@ -296,13 +298,16 @@ struct TitleWorker {
                 chunk.bytes.reserve(title.count * stride)
                 encoder.cuts.removeAll(keepingCapacity: true)
                 encoder.blanked.removeAll(keepingCapacity: true)
-                for (j, r) in chosen.enumerated() {
-                    let dst = chunk.bytes.base + at + j * stride
-                    dst.update(repeating: 0x20, count: length)
-                    dst[length] = 0x0D
-                    dst[length + 1] = 0x0A
-                    // Numbered once placed (`Session.renumber`).
-                    encoder.encode(writer.programs[r], RecordEncoder.Numbers(batch: 0, sequence: 0), into: dst, tape, slots.view)
+                // (Each program read in place: taken out of the array, one was copied per record.)
+                writer.programs.withUnsafeBufferPointer { programs in
+                    for (j, r) in chosen.enumerated() {
+                        let dst = chunk.bytes.base + at + j * stride
+                        dst.update(repeating: 0x20, count: length)
+                        dst[length] = 0x0D
+                        dst[length + 1] = 0x0A
+                        // Numbered once placed (`Session.renumber`).
+                        encoder.encode(programs[r], RecordEncoder.Numbers(batch: 0, sequence: 0), into: dst, tape, slots.view)
+                    }
                 }
                 guard encoder.problems.isEmpty else { continue }
                 chunk.bytes.count = at + title.count * stride
