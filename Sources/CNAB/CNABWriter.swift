@@ -495,10 +495,10 @@ public struct CNABWriter {
         var other = JSONTape()
         let otherSlots: SlotTable
         @exclusivity(unchecked) var encoder = RecordEncoder()
+        /// The records of the last título chosen here (`records(present:)` starts from them;
+        /// a título made ahead's are read in its chunk).
         @exclusivity(unchecked) var chosen: [Int] = []
         @exclusivity(unchecked) var present: [UInt64] = []
-        /// The records of a título made ahead (`chosen` keeps the choice of the last one chosen here).
-        @exclusivity(unchecked) var readyChosen: [Int] = []
         /// The problems of a batch header opened for the título being written from its values,
         /// and the título's line.
         @exclusivity(unchecked) var batchProblems: [Problem] = []
@@ -506,7 +506,7 @@ public struct CNABWriter {
         /// Whether the next título (event) added counts in the trailers' título count and
         /// total. A simulated retorno counts each título once, by its entry's event, not its
         /// payment's too nor a refused one's (`CNABSimulator`).
-        public var countsTitle = true
+        @exclusivity(unchecked) public var countsTitle = true
         /// Títulos registered with an amount of 0, and the first one's line (`write.zero-amount`).
         @exclusivity(unchecked) var zeroAmounts = (count: 0, line: 0)
 
@@ -724,17 +724,16 @@ public struct CNABWriter {
             encoder.problems.removeAll(keepingCapacity: true)
             titleLine = line
             let prepared: PreparedTitle
-            let chosen: [Int]
+            // (Read where they are: a título made ahead's in its chunk.)
+            let chosen: ArraySlice<Int>
             switch source {
             case .tape(let top):
                 prepared = writer.prepare(
                     &tape, top, slots: slots, header: state.header, problems: &encoder.problems, chosen: &self.chosen, present: &present)
-                chosen = self.chosen
+                chosen = self.chosen[...]
             case .ready(let ready, let chunk, _):
                 prepared = ready.title
-                readyChosen.removeAll(keepingCapacity: true)
-                readyChosen.append(contentsOf: chunk.chosen[ready.chosen])
-                chosen = readyChosen
+                chosen = chunk.chosen[ready.chosen]
             }
             let bank: JSONValue? = prepared.takesBank ? state.header["bank"] ?? .string(writer.options.bank) : nil
             guard encoder.problems.isEmpty else { return }
@@ -826,12 +825,12 @@ public struct CNABWriter {
                 let dst = out.base + out.count + k * stride
                 if let made {
                     dst.update(from: made + k * stride, count: stride)
-                    renumber(chosen[k], dst)
+                    renumber(chosen[chosen.startIndex + k], dst)
                 } else {
                     dst.update(repeating: 0x20, count: length)
                     dst[length] = 0x0D
                     dst[length + 1] = 0x0A
-                    encode(chosen[k], into: dst, tape, slots)
+                    encode(chosen[chosen.startIndex + k], into: dst, tape, slots)
                 }
             }
             // The título's own problems first: a batch header's come from the same values.
@@ -1094,6 +1093,11 @@ public struct CNABWriter {
                     var k = Int(spot.end) - 1
                     let first = Int(spot.start)
                     while k >= first {
+                        if v == 0 {
+                            // Zeros for the rest.
+                            (dst + first).update(repeating: 48, count: k - first + 1)
+                            break
+                        }
                         dst[k] = UInt8(truncatingIfNeeded: 48 + v % 10)
                         v /= 10
                         k -= 1
