@@ -282,7 +282,8 @@ extension RecordProgram {
                 FieldOp(
                     source: source, path: source == .path ? trie.byPath[group.to!]! : -1, start: Int32(start), length: Int32(length),
                     firstSpot: Int32(spots.count), spotCount: Int32(fields.count), format: first.format, numeric: numeric,
-                    document: first.format == .document, freeText: first.truncate ?? Transliteration.isFreeText(first.to), keepCase: first.keepCase,
+                    document: first.format == .document, freeText: first.truncate ?? Transliteration.isFreeText(first.to),
+                    keepCase: first.keepCase,
                     isEnum: first.format == .enumeration, isReasons: first.format.reasonWidth != nil,
                     plainNumeric: numeric && fields.count == 1 && first.format != .time
                         && !{ if case .date = first.format { return true } else { return false } }(),
@@ -762,7 +763,8 @@ struct RecordEncoder {
                                         // A number beyond 64 bits is said as it is (an integer's text as
                                         // written, else the number's), not wrapped round to a negative one.
                                         if d.magnitude >= 0x1p63 {
-                                            var text = literal.utf8.allSatisfy({ $0 &- 48 <= 9 || $0 == UInt8(ascii: "-") }) ? literal : "\(n)"
+                                            var text =
+                                                literal.utf8.allSatisfy({ $0 &- 48 <= 9 || $0 == UInt8(ascii: "-") }) ? literal : "\(n)"
                                             text.withUTF8 { put($0.baseAddress!, $0.count, op, g, program, dst, spots) }
                                             continue
                                         }
@@ -771,7 +773,8 @@ struct RecordEncoder {
                                                 Problem(
                                                     code: "write.type",
                                                     message:
-                                                        "\(program.infos[g].name): \(n) is not a whole number (amounts are integer centavos)"))
+                                                        "\(program.infos[g].name): \(n) is not a whole number (amounts are integer centavos)"
+                                                ))
                                             continue
                                         }
                                         putNumber(n.int64Value, op, g, program, dst, spots)
@@ -780,7 +783,8 @@ struct RecordEncoder {
                                             Problem(
                                                 code: "write.type",
                                                 message:
-                                                    "\(program.infos[g].name): a boolean where the layout wants \(program.infos[g].picture)"))
+                                                    "\(program.infos[g].name): a boolean where the layout wants \(program.infos[g].picture)"
+                                            ))
                                     case .array where op.isReasons:
                                         // Reasons: the codes of `{"code": …}` objects and plain strings, joined.
                                         // Each code of the field's width: joined, one of another width would read
@@ -793,31 +797,38 @@ struct RecordEncoder {
                                             let e = nodes[i]
                                             let before = codes.count
                                             if e.kind == .string {
-                                                codes.append(contentsOf: UnsafeBufferPointer(start: base + Int(e.offset), count: Int(e.count)))
+                                                codes.append(
+                                                    contentsOf: UnsafeBufferPointer(start: base + Int(e.offset), count: Int(e.count)))
                                             } else if e.kind == .object, let c = tape.member("code", of: i), nodes[c].kind == .string {
                                                 codes.append(contentsOf: tape.bytes(c))
                                             } else {
                                                 i = tape.next(after: i)
                                                 continue
                                             }
-                                            if codes.count - before != width, wrong == nil { wrong = String(decoding: codes[before...], as: UTF8.self) }
+                                            if codes.count - before != width, wrong == nil {
+                                                wrong = String(decoding: codes[before...], as: UTF8.self)
+                                            }
                                             i = tape.next(after: i)
                                         }
                                         if let wrong {
                                             problems.append(
                                                 Problem(
                                                     code: "write.type",
-                                                    message: "\(program.infos[g].name): reason code \"\(wrong)\" is not \(width) characters"))
+                                                    message: "\(program.infos[g].name): reason code \"\(wrong)\" is not \(width) characters"
+                                                ))
                                             continue
                                         }
                                         let joined = codes
-                                        joined.withUnsafeBufferPointer { c in put(c.baseAddress ?? base, c.count, op, g, program, dst, spots) }
+                                        joined.withUnsafeBufferPointer { c in
+                                            put(c.baseAddress ?? base, c.count, op, g, program, dst, spots)
+                                        }
                                     default:
                                         problems.append(
                                             Problem(
                                                 code: "write.type",
                                                 message:
-                                                    "\(program.infos[g].name): \(value.kind == .object ? "an object" : "an array") where the layout wants \(program.infos[g].picture)")
+                                                    "\(program.infos[g].name): \(value.kind == .object ? "an object" : "an array") where the layout wants \(program.infos[g].picture)"
+                                            )
                                         )
                                     }
                                 }
@@ -913,7 +924,9 @@ struct RecordEncoder {
             if cell.count < length { cell = [UInt8](repeating: 0, count: length) }
             var cell = self.cell
             self.cell = []
-            outcome = cell.withUnsafeMutableBufferPointer { Cell.write(p, n, op, length: length, to: $0.baseAddress!, scratch: &scratch, unmapped: &unmapped) }
+            outcome = cell.withUnsafeMutableBufferPointer {
+                Cell.write(p, n, op, length: length, to: $0.baseAddress!, scratch: &scratch, unmapped: &unmapped)
+            }
             switch outcome {
             case .written, .cut:
                 var at = 0

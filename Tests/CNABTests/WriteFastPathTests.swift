@@ -55,10 +55,14 @@ import Testing
     }
 
     static func outcome(_ encoder: RecordEncoder) -> [String] {
-        encoder.problems.map { "\($0.code) \($0.message) \($0.node) \($0.path ?? "-")" } + ["cuts \(encoder.cuts)", "blanked \(encoder.blanked)"]
+        encoder.problems.map { "\($0.code) \($0.message) \($0.node) \($0.path ?? "-")" } + [
+            "cuts \(encoder.cuts)", "blanked \(encoder.blanked)",
+        ]
     }
 
-    @Test("a record from its image and live groups, its strings written by Cell.fast, is the record written group by group the general way, in every remessa layout")
+    @Test(
+        "a record from its image and live groups, its strings written by Cell.fast, is the record written group by group the general way, in every remessa layout"
+    )
     func imageAgreesWithEveryGroup() throws {
         let writers = Self.writers()
         #expect(writers.count > 10)
