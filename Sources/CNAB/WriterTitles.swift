@@ -204,6 +204,21 @@ final class WriteChunk: PoolJob, @unchecked Sendable {
 
     static let lines = 512
     static let rawBytes = 1 << 20
+
+    /// A chunk with room for a full one made at once (its storage grown by doubling was copied
+    /// some twenty times over).
+    override init() {
+        super.init()
+        raw.reserveCapacity(Self.rawBytes + (64 << 10))
+        rawEnds.reserveCapacity(Self.lines)
+        numbers.reserveCapacity(Self.lines)
+        cut.reserveCapacity(Self.lines)
+        readyIndex.reserveCapacity(Self.lines)
+        ready.reserveCapacity(Self.lines)
+        chosen.reserveCapacity(Self.lines * 4)
+        bytes.reserve(512 << 10)
+    }
+
     deinit { bytes.deallocate() }
 
     var isFull: Bool { count == Self.lines || raw.count >= Self.rawBytes }
