@@ -1068,7 +1068,8 @@ public struct CNABWriter {
 
         /// Writes record `r` into `dst` (blank-filled) from the values of `slots` in `tape`.
         func encode(_ r: Int, into dst: UnsafeMutablePointer<UInt8>, _ tape: JSONTape, _ slots: SlotTable) {
-            encoder.encode(writer.programs[r], numbers(r), into: dst, tape, slots.view)
+            let numbers = numbers(r)
+            writer.programs.withUnsafeBufferPointer { encoder.encode($0.baseAddress! + r, numbers, into: dst, tape, slots.view) }
         }
 
         /// The batch and sequence numbers record `r` carries written now.
@@ -1106,11 +1107,13 @@ public struct CNABWriter {
                 }
                 let g = Int(spot.group)
                 let op = writer.programs[r].ops[g]
-                let program = writer.programs[r]
-                program.spots.withUnsafeBufferPointer { spots in
-                    let before = encoder.problems.count
-                    encoder.putNumber(Int64(n), op, g, program, dst, spots)
-                    if encoder.problems.count > before { encoder.stamp(-1, program.infos[g].to, from: before) }
+                writer.programs.withUnsafeBufferPointer { programs in
+                    let program = programs.baseAddress! + r
+                    program.pointee.spots.withUnsafeBufferPointer { spots in
+                        let before = encoder.problems.count
+                        encoder.putNumber(Int64(n), op, g, program, dst, spots)
+                        if encoder.problems.count > before { encoder.stamp(-1, program.pointee.infos[g].to, from: before) }
+                    }
                 }
             }
         }

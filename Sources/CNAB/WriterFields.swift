@@ -361,7 +361,11 @@ extension RecordProgram {
                 one.live = [Int32(g)]
                 one.image = []
                 var trial = [UInt8](repeating: 0x20, count: end)
-                trial.withUnsafeMutableBufferPointer { encoder.encode(one, RecordEncoder.Numbers(), into: $0.baseAddress!, tape, slots) }
+                withUnsafePointer(to: &one) { one in
+                    trial.withUnsafeMutableBufferPointer {
+                        encoder.encode(one, RecordEncoder.Numbers(), into: $0.baseAddress!, tape, slots)
+                    }
+                }
                 if encoder.problems.isEmpty, encoder.cuts.isEmpty, encoder.blanked.isEmpty {
                     for b in 0..<end where owner[b] == g { made[b] = trial[b] }
                     continue
@@ -683,15 +687,26 @@ struct RecordEncoder {
     mutating func encode(
         _ program: RecordProgram, _ numbers: Numbers, into dst: UnsafeMutablePointer<UInt8>, _ tape: JSONTape, _ slots: SlotView
     ) {
-        program.image.withUnsafeBufferPointer { image in
+        var program = program
+        withUnsafePointer(to: &program) { encode($0, numbers, into: dst, tape, slots) }
+    }
+
+    /// `encode`, reading the program where it is (`programs.baseAddress! + r`): passed as a
+    /// value out of an array, a program was copied (its seven arrays retained and released) per
+    /// record.
+    mutating func encode(
+        _ program: UnsafePointer<RecordProgram>, _ numbers: Numbers, into dst: UnsafeMutablePointer<UInt8>, _ tape: JSONTape,
+        _ slots: SlotView
+    ) {
+        program.pointee.image.withUnsafeBufferPointer { image in
             if let from = image.baseAddress { dst.update(from: from, count: image.count) }
         }
-        program.live.withUnsafeBufferPointer { live in
-            program.ops.withUnsafeBufferPointer { ops in
-                program.spots.withUnsafeBufferPointer { spots in
+        program.pointee.live.withUnsafeBufferPointer { live in
+            program.pointee.ops.withUnsafeBufferPointer { ops in
+                program.pointee.spots.withUnsafeBufferPointer { spots in
                     tape.nodes.withUnsafeBufferPointer { nodes in
                         tape.text.withUnsafeBufferPointer { text in
-                            program.pool.withUnsafeBufferPointer { poolBuffer in
+                            program.pointee.pool.withUnsafeBufferPointer { poolBuffer in
                                 let pool = poolBuffer.baseAddress!
                                 let base = text.baseAddress!
                                 for index in live {
@@ -700,7 +715,7 @@ struct RecordEncoder {
                                     var node = -1
                                     // A problem with this field's value is about its node.
                                     let before = problems.count
-                                    defer { if problems.count > before { stamp(node, program.infos[g].to, from: before) } }
+                                    defer { if problems.count > before { stamp(node, program.pointee.infos[g].to, from: before) } }
                                     switch op.source {
                                     case .none: break
                                     case .batch:
@@ -744,7 +759,7 @@ struct RecordEncoder {
                                                 Problem(
                                                     code: "write.type",
                                                     message:
-                                                        "\(program.infos[g].name): \"\(String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self))\" is text, not a number (amounts are integer centavos)"
+                                                        "\(program.pointee.infos[g].name): \"\(String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self))\" is text, not a number (amounts are integer centavos)"
                                                 ))
                                         } else if op.isEnum {
                                             putEnum(p, n, op, g, program, pool, dst, spots)
@@ -773,7 +788,7 @@ struct RecordEncoder {
                                                 Problem(
                                                     code: "write.type",
                                                     message:
-                                                        "\(program.infos[g].name): \(n) is not a whole number (amounts are integer centavos)"
+                                                        "\(program.pointee.infos[g].name): \(n) is not a whole number (amounts are integer centavos)"
                                                 ))
                                             continue
                                         }
@@ -783,7 +798,7 @@ struct RecordEncoder {
                                             Problem(
                                                 code: "write.type",
                                                 message:
-                                                    "\(program.infos[g].name): a boolean where the layout wants \(program.infos[g].picture)"
+                                                    "\(program.pointee.infos[g].name): a boolean where the layout wants \(program.pointee.infos[g].picture)"
                                             ))
                                     case .array where op.isReasons:
                                         // Reasons: the codes of `{"code": …}` objects and plain strings, joined.
@@ -814,7 +829,8 @@ struct RecordEncoder {
                                             problems.append(
                                                 Problem(
                                                     code: "write.type",
-                                                    message: "\(program.infos[g].name): reason code \"\(wrong)\" is not \(width) characters"
+                                                    message:
+                                                        "\(program.pointee.infos[g].name): reason code \"\(wrong)\" is not \(width) characters"
                                                 ))
                                             continue
                                         }
@@ -827,7 +843,7 @@ struct RecordEncoder {
                                             Problem(
                                                 code: "write.type",
                                                 message:
-                                                    "\(program.infos[g].name): \(value.kind == .object ? "an object" : "an array") where the layout wants \(program.infos[g].picture)"
+                                                    "\(program.pointee.infos[g].name): \(value.kind == .object ? "an object" : "an array") where the layout wants \(program.pointee.infos[g].picture)"
                                             )
                                         )
                                     }
@@ -842,12 +858,12 @@ struct RecordEncoder {
 
     /// An enum field: the value's name → its code (a code is taken as it is).
     mutating func putEnum(
-        _ p: UnsafePointer<UInt8>, _ n: Int, _ op: FieldOp, _ g: Int, _ program: RecordProgram, _ pool: UnsafePointer<UInt8>,
+        _ p: UnsafePointer<UInt8>, _ n: Int, _ op: FieldOp, _ g: Int, _ program: UnsafePointer<RecordProgram>, _ pool: UnsafePointer<UInt8>,
         _ dst: UnsafeMutablePointer<UInt8>, _ spots: UnsafeBufferPointer<FieldSpot>
     ) {
         let s = UnsafeBufferPointer(start: p, count: n)
         if s.allSatisfy({ $0 < 0x80 }) {
-            let found: (UnsafePointer<UInt8>, Int)? = program.enums.withUnsafeBufferPointer { enums in
+            let found: (UnsafePointer<UInt8>, Int)? = program.pointee.enums.withUnsafeBufferPointer { enums in
                 let range = Int(op.firstEnum)..<Int(op.firstEnum + op.enumCount)
                 for e in range where Int(enums[e].nameCount) == n && memcmp(pool + Int(enums[e].nameAt), p, n) == 0 {
                     return (pool + Int(enums[e].codeAt), Int(enums[e].codeCount))
@@ -861,7 +877,7 @@ struct RecordEncoder {
             }
         } else {
             // Text beyond ASCII is compared as Swift strings are (canonical equivalence).
-            let info = program.infos[g]
+            let info = program.pointee.infos[g]
             let string = String(decoding: s, as: UTF8.self)
             if let k = info.enumNames.firstIndex(where: { String(decoding: $0, as: UTF8.self) == string }) {
                 info.enumCodes[k].withUnsafeBufferPointer { put($0.baseAddress ?? p, $0.count, op, g, program, dst, spots) }
@@ -871,7 +887,7 @@ struct RecordEncoder {
                 return
             }
         }
-        let info = program.infos[g]
+        let info = program.pointee.infos[g]
         let known = info.enumNames.map { String(decoding: $0, as: UTF8.self) }.joined(separator: ", ")
         problems.append(
             Problem(code: "write.enum", message: "\(info.name): \"\(String(decoding: s, as: UTF8.self))\" is not one of \(known)"))
@@ -880,7 +896,7 @@ struct RecordEncoder {
     /// A number's decimal digits as the text of a group.
     @inline(__always)
     mutating func putNumber(
-        _ value: Int64, _ op: FieldOp, _ g: Int, _ program: RecordProgram, _ dst: UnsafeMutablePointer<UInt8>,
+        _ value: Int64, _ op: FieldOp, _ g: Int, _ program: UnsafePointer<RecordProgram>, _ dst: UnsafeMutablePointer<UInt8>,
         _ spots: UnsafeBufferPointer<FieldSpot>
     ) {
         if op.plainNumeric, value >= 0 {
@@ -910,7 +926,7 @@ struct RecordEncoder {
     /// The text of a group into its fields; a problem is named with the field and its path.
     @inline(__always)
     mutating func put(
-        _ p: UnsafePointer<UInt8>, _ n: Int, _ op: FieldOp, _ g: Int, _ program: RecordProgram,
+        _ p: UnsafePointer<UInt8>, _ n: Int, _ op: FieldOp, _ g: Int, _ program: UnsafePointer<RecordProgram>,
         _ dst: UnsafeMutablePointer<UInt8>,
         _ spots: UnsafeBufferPointer<FieldSpot>
     ) {
@@ -946,7 +962,7 @@ struct RecordEncoder {
             if unmapped > 0 { blanked.append(op.path) }
         default:
             let problem = Cell.problem(outcome, p, n, op, length: length)!
-            let info = program.infos[g]
+            let info = program.pointee.infos[g]
             problems.append(Problem(code: problem.code, message: "\(info.name) (\(info.to ?? "")): \(problem.message)"))
         }
     }

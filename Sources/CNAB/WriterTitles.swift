@@ -313,7 +313,7 @@ struct TitleWorker {
                 chunk.bytes.reserve(title.count * stride)
                 encoder.cuts.removeAll(keepingCapacity: true)
                 encoder.blanked.removeAll(keepingCapacity: true)
-                // (Each program read in place: taken out of the array, one was copied per record.)
+                // (Each program read where it is: taken out of the array, one was copied per record.)
                 writer.programs.withUnsafeBufferPointer { programs in
                     for (j, r) in chosen.enumerated() {
                         let dst = chunk.bytes.base + at + j * stride
@@ -321,7 +321,7 @@ struct TitleWorker {
                         dst[length] = 0x0D
                         dst[length + 1] = 0x0A
                         // Numbered once placed (`Session.renumber`).
-                        encoder.encode(programs[r], RecordEncoder.Numbers(batch: 0, sequence: 0), into: dst, tape, slots.view)
+                        encoder.encode(programs.baseAddress! + r, RecordEncoder.Numbers(batch: 0, sequence: 0), into: dst, tape, slots.view)
                     }
                 }
                 guard encoder.problems.isEmpty else { continue }
