@@ -93,6 +93,19 @@ public struct CNABWriter {
     let programs: [RecordProgram]
     /// Per record: its groups numbered as the file is written (`numberedGroups`).
     let numbered: [[Int]]
+    /// The same groups as one table (record `r`'s at `numberedRanges[r]`): what renumbering a
+    /// record made ahead reads, per record placed (`Session.renumber`).
+    let numberedSpots: [NumberedSpot]
+    let numberedRanges: [Range<Int>]
+    /// Per record: whether it carries the batch number (batch records and details), whether it
+    /// is a detail record (numbered in its batch); and whether records are numbered in the
+    /// file (CNAB 400). Looked up per record written, not compared as role names.
+    let carriesBatch: [Bool]
+    let isDetail: [Bool]
+    let numbersFile: Bool
+    /// `options.direction` is "remessa", or "retorno" (`cnab simulate`).
+    let isRemessa: Bool
+    let isRetorno: Bool
     let trie: PathTrie
     let fileHeader: Int
     let fileTrailer: Int
@@ -119,6 +132,8 @@ public struct CNABWriter {
     /// is no reason to write a record (`records(present:)`): a parsed remessa's guarantor
     /// `{"document_type": "none"}` makes no Y-01 segment.
     let noneValues: [[[UInt8]]]
+    /// Per path node: whether it has `noneValues`.
+    let hasNone: [Bool]
     /// The paths a registered título must give, with their nodes: the layout's
     /// `writing.required_on_register` (a bank's own remessa layout names its payer's name and
     /// CPF/CNPJ; FEBRABAN's generic layouts, for any bank, leave them to the bank).
@@ -262,6 +277,12 @@ public struct CNABWriter {
         self.plans = plans
         self.programs = programs
         numbered = CNABWriter.numberedGroups(programs)
+        (numberedSpots, numberedRanges) = CNABWriter.numberedSpots(programs, numbered)
+        carriesBatch = compiled.records.map { $0.role == .batchHeader || $0.role == .batchTrailer || $0.role == .detail }
+        isDetail = compiled.records.map { $0.role == .detail }
+        numbersFile = options.format == .cnab400
+        isRemessa = options.direction == "remessa"
+        isRetorno = options.direction == "retorno"
         selectorChecks = checks
         bankPath = trie.byPath["bank"] ?? -1
         dueDatePath = trie.byPath["due_date"] ?? -1
@@ -283,6 +304,7 @@ public struct CNABWriter {
             }
         }
         self.noneValues = noneValues
+        hasNone = noneValues.map { !$0.isEmpty }
         namesCompany = compiled.records.indices.map { r in
             compiled.records[r].role == .detail && plans[r].paths.contains { $0.hasPrefix("company.") }
         }
@@ -467,16 +489,16 @@ public struct CNABWriter {
         @exclusivity(unchecked) var summary = CNABWriteSummary()
         @exclusivity(unchecked) var out = ByteBuffer(capacity: 512 << 10)
         /// The record being added, and the values of its paths.
-        var tape = JSONTape()
+        @exclusivity(unchecked) var tape = JSONTape()
         let slots: SlotTable
         /// Headers and trailers, written now and then from objects.
         var other = JSONTape()
         let otherSlots: SlotTable
         @exclusivity(unchecked) var encoder = RecordEncoder()
-        var chosen: [Int] = []
-        var present: [UInt64] = []
-        /// The records of a título made ahead (`chosen` keeps the choice of the last one chosen here).
-        @exclusivity(unchecked) var readyChosen: [Int] = []
+        /// The records of the last título chosen here (`records(present:)` starts from them;
+        /// a título made ahead's are read in its chunk).
+        @exclusivity(unchecked) var chosen: [Int] = []
+        @exclusivity(unchecked) var present: [UInt64] = []
         /// The problems of a batch header opened for the título being written from its values,
         /// and the título's line.
         @exclusivity(unchecked) var batchProblems: [Problem] = []
@@ -484,7 +506,7 @@ public struct CNABWriter {
         /// Whether the next título (event) added counts in the trailers' título count and
         /// total. A simulated retorno counts each título once, by its entry's event, not its
         /// payment's too nor a refused one's (`CNABSimulator`).
-        public var countsTitle = true
+        @exclusivity(unchecked) public var countsTitle = true
         /// Títulos registered with an amount of 0, and the first one's line (`write.zero-amount`).
         @exclusivity(unchecked) var zeroAmounts = (count: 0, line: 0)
 
@@ -619,7 +641,7 @@ public struct CNABWriter {
                 state.batchTrailer = object()
                 closeBatch()
                 summary.used += 1
-            case ("title"?, _) where writer.options.direction == "remessa", ("event"?, _) where writer.options.direction == "retorno":
+            case ("title"?, _) where writer.isRemessa, ("event"?, _) where writer.isRetorno:
                 try title(.tape(top), number, raw: raw)
             case ("event"?, _):
                 reject("write.record", "an event record is a retorno's: cnab write writes remessas from title records")
@@ -702,17 +724,16 @@ public struct CNABWriter {
             encoder.problems.removeAll(keepingCapacity: true)
             titleLine = line
             let prepared: PreparedTitle
-            let chosen: [Int]
+            // (Read where they are: a título made ahead's in its chunk.)
+            let chosen: ArraySlice<Int>
             switch source {
             case .tape(let top):
                 prepared = writer.prepare(
                     &tape, top, slots: slots, header: state.header, problems: &encoder.problems, chosen: &self.chosen, present: &present)
-                chosen = self.chosen
+                chosen = self.chosen[...]
             case .ready(let ready, let chunk, _):
                 prepared = ready.title
-                readyChosen.removeAll(keepingCapacity: true)
-                readyChosen.append(contentsOf: chunk.chosen[ready.chosen])
-                chosen = readyChosen
+                chosen = chunk.chosen[ready.chosen]
             }
             let bank: JSONValue? = prepared.takesBank ? state.header["bank"] ?? .string(writer.options.bank) : nil
             guard encoder.problems.isEmpty else { return }
@@ -754,8 +775,8 @@ public struct CNABWriter {
             let face = countsTitle ? amount ?? 0 : 0
             let (fileFace, fileOverflow) = state.face.addingReportingOverflow(face)
             let (batchFace, batchOverflow) = (open || full ? 0 : state.batchFace).addingReportingOverflow(face)
-            let fileFull = writer.options.format == .cnab400 && (fileOverflow || fileFace > writer.fileTotalCapacity)
-            let batchFull = writer.options.direction == "retorno" && (batchOverflow || batchFace > writer.batchTotalCapacity)
+            let fileFull = writer.numbersFile && (fileOverflow || fileFace > writer.fileTotalCapacity)
+            let batchFull = writer.isRetorno && (batchOverflow || batchFace > writer.batchTotalCapacity)
             if fileFull || batchFull {
                 let (most, what) = fileFull ? (writer.fileTotalCapacity, "file") : (writer.batchTotalCapacity, "batch")
                 encoder.problems.append(
@@ -765,8 +786,12 @@ public struct CNABWriter {
                             + "(\(Money.format(most))) with this título's \(Money.format(face))"))
                 return
             }
-            // Undone if the título cannot be written: no batch is left open for it alone.
-            let undo = (state, out.count)
+            // Undone if the título cannot be written: no batch is left open for it alone. (The
+            // whole state is kept only when batch records are written: else the título's
+            // records change only its numbers, and a copy of the state costs some 600
+            // instructions a título.)
+            let undo = close || open || full ? (state, out.count) : nil
+            let numbersBefore = (state.batchSequence, state.records)
             batchProblems.removeAll()
             if close { closeBatch() }
             if open {
@@ -791,24 +816,31 @@ public struct CNABWriter {
             out.reserve(count * stride)
             encoder.cuts.removeAll(keepingCapacity: true)
             encoder.blanked.removeAll(keepingCapacity: true)
+            // The records made ahead, if so (the source looked at once, not per record).
+            var made: UnsafeMutablePointer<UInt8>? = nil
+            if case .ready(let ready, let chunk, _) = source { made = chunk.bytes.base + ready.bytes }
             for k in 0..<count {
                 state.batchSequence += 1
                 state.records += 1
                 let dst = out.base + out.count + k * stride
-                if case .ready(let ready, let chunk, _) = source {
-                    dst.update(from: chunk.bytes.base + ready.bytes + k * stride, count: stride)
-                    renumber(chosen[k], dst)
+                if let made {
+                    dst.update(from: made + k * stride, count: stride)
+                    renumber(chosen[chosen.startIndex + k], dst)
                 } else {
                     dst.update(repeating: 0x20, count: length)
                     dst[length] = 0x0D
                     dst[length + 1] = 0x0A
-                    encode(chosen[k], into: dst, tape, slots)
+                    encode(chosen[chosen.startIndex + k], into: dst, tape, slots)
                 }
             }
             // The título's own problems first: a batch header's come from the same values.
             if encoder.problems.isEmpty { encoder.problems = batchProblems }
             guard encoder.problems.isEmpty else {
-                (state, out.count) = undo
+                if let undo {
+                    (state, out.count) = undo
+                } else {
+                    (state.batchSequence, state.records) = numbersBefore
+                }
                 return
             }
             if full {
@@ -838,7 +870,7 @@ public struct CNABWriter {
             // do título inválido", Bradesco's and Sicredi's alike, Itaú's 67), Santander only
             // takes one for a profile that accepts títulos of value zero (its reason 095), and
             // cnab simulate rejects it. Written, since an agreement may allow it, with a warning.
-            if amount == 0, writer.options.direction == "remessa", prepared.registers {
+            if amount == 0, writer.isRemessa, prepared.registers {
                 if zeroAmounts.count == 0 { zeroAmounts.line = line }
                 zeroAmounts.count += 1
             }
@@ -1036,15 +1068,15 @@ public struct CNABWriter {
 
         /// Writes record `r` into `dst` (blank-filled) from the values of `slots` in `tape`.
         func encode(_ r: Int, into dst: UnsafeMutablePointer<UInt8>, _ tape: JSONTape, _ slots: SlotTable) {
-            encoder.encode(writer.programs[r], numbers(r), into: dst, tape, slots.view)
+            let numbers = numbers(r)
+            writer.programs.withUnsafeBufferPointer { encoder.encode($0.baseAddress! + r, numbers, into: dst, tape, slots.view) }
         }
 
         /// The batch and sequence numbers record `r` carries written now.
         func numbers(_ r: Int) -> RecordEncoder.Numbers {
-            let role = writer.layout.records[r].role
-            return RecordEncoder.Numbers(
-                batch: role == .batchHeader || role == .batchTrailer || role == .detail ? state.batchNumber : nil,
-                sequence: writer.options.format == .cnab400 ? state.records : role == .detail ? state.batchSequence : nil)
+            RecordEncoder.Numbers(
+                batch: writer.carriesBatch[r] ? state.batchNumber : nil,
+                sequence: writer.numbersFile ? state.records : writer.isDetail[r] ? state.batchSequence : nil)
         }
 
         /// Writes the numbers of detail record `r`, encoded ahead with 0 for them, into `dst`.
@@ -1052,24 +1084,36 @@ public struct CNABWriter {
         /// in place.)
         func renumber(_ r: Int, _ dst: UnsafeMutablePointer<UInt8>) {
             let numbers = numbers(r)
-            for g in writer.numbered[r] {
-                let op = writer.programs[r].ops[g]
-                guard let n = op.source == .batch ? numbers.batch : numbers.sequence else { continue }
+            for i in writer.numberedRanges[r] {
+                let spot = writer.numberedSpots[i]
+                guard let n = spot.batch ? numbers.batch : numbers.sequence else { continue }
                 // Right-aligned digits, zero-filled, as `putNumber` writes a number that fits;
                 // anything else goes its way.
-                if op.plainNumeric, n >= 0, n < CNABWriter.powersOfTen[min(Int(op.length), 18)] {
+                if spot.plain, n >= 0, n < spot.limit {
                     var v = n
-                    for k in stride(from: Int(op.start + op.length) - 1, through: Int(op.start), by: -1) {
+                    var k = Int(spot.end) - 1
+                    let first = Int(spot.start)
+                    while k >= first {
+                        if v == 0 {
+                            // Zeros for the rest.
+                            (dst + first).update(repeating: 48, count: k - first + 1)
+                            break
+                        }
                         dst[k] = UInt8(truncatingIfNeeded: 48 + v % 10)
                         v /= 10
+                        k -= 1
                     }
                     continue
                 }
-                let program = writer.programs[r]
-                program.spots.withUnsafeBufferPointer { spots in
-                    let before = encoder.problems.count
-                    encoder.putNumber(Int64(n), op, g, program, dst, spots)
-                    if encoder.problems.count > before { encoder.stamp(-1, program.infos[g].to, from: before) }
+                let g = Int(spot.group)
+                let op = writer.programs[r].ops[g]
+                writer.programs.withUnsafeBufferPointer { programs in
+                    let program = programs.baseAddress! + r
+                    program.pointee.spots.withUnsafeBufferPointer { spots in
+                        let before = encoder.problems.count
+                        encoder.putNumber(Int64(n), op, g, program, dst, spots)
+                        if encoder.problems.count > before { encoder.stamp(-1, program.pointee.infos[g].to, from: before) }
+                    }
                 }
             }
         }
@@ -1091,27 +1135,37 @@ public struct CNABWriter {
             if !check.values.contains(where: { tape.bytesEqual(node, $0) }) { failing |= 1 << UInt64(c) }
         }
         // A value of blanks, or an enum's "none", is no value to write a record for.
-        func hasValue(_ path: Int32) -> Bool {
-            let node = view.node(path)
-            guard tape.nodes[node].kind == .string else { return true }
-            return tape.withBytes(node) { bytes in
-                if bytes.allSatisfy({ $0 == 0x20 }) { return false }
-                return noneValues.withUnsafeBufferPointer { noneValues in
-                    let none = noneValues[Int(path)]
-                    return none.isEmpty || !none.contains { $0.elementsEqual(bytes) }
-                }
-            }
+        // (Read through pointers: this runs for every path of every título.)
+        @inline(__always) func hasValue(_ path: Int32, _ nodes: UnsafePointer<JSONNode>, _ text: UnsafePointer<UInt8>) -> Bool {
+            let value = nodes[view.node(path)]
+            guard value.kind == .string else { return true }
+            let p = text + Int(value.offset)
+            let n = Int(value.count)
+            var k = 0
+            while k < n, p[k] == 0x20 { k += 1 }
+            if k == n { return false }
+            guard hasNone[Int(path)] else { return true }
+            return !noneValues[Int(path)].contains { $0.count == n && $0.withUnsafeBufferPointer { memcmp($0.baseAddress!, p, n) == 0 } }
         }
         var same = !chosen.isEmpty && present[words + 1] == failing
         present[words + 1] = failing
         present.withUnsafeMutableBufferPointer { present in
             choice.decisive.withUnsafeBufferPointer { decisive in
-                withUnsafeTemporaryAllocation(of: UInt64.self, capacity: words) { now in
-                    for k in 0..<words { now[k] = 0 }
-                    for node in decisive where view.isPresent(node) && hasValue(node) { now[Int(node) >> 6] |= 1 << UInt64(node & 63) }
-                    for k in 0..<words where now[k] != present[k] {
-                        same = false
-                        present[k] = now[k]
+                tape.nodes.withUnsafeBufferPointer { nodes in
+                    tape.text.withUnsafeBufferPointer { text in
+                        // (Never read when empty: a value present is a node, a string's bytes are text.)
+                        let nodes = nodes.baseAddress ?? UnsafePointer(bitPattern: 64)!
+                        let text = text.baseAddress ?? UnsafePointer(bitPattern: 64)!
+                        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: words) { now in
+                            for k in 0..<words { now[k] = 0 }
+                            for node in decisive where view.isPresent(node) && hasValue(node, nodes, text) {
+                                now[Int(node) >> 6] |= 1 << UInt64(node & 63)
+                            }
+                            for k in 0..<words where now[k] != present[k] {
+                                same = false
+                                present[k] = now[k]
+                            }
+                        }
                     }
                 }
             }

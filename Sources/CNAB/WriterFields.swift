@@ -53,6 +53,9 @@ struct FieldOp {
     /// never text (DESIGN.md: money is integer centavos), read as `CNABWriter.centavos` reads it
     /// for the trailers' totals.
     var centavos = false
+    /// How a string value that fits the group may be written straight in (`Cell.fast`): 0 not,
+    /// 1 as text, 2 as digits. Set for one-field groups that are not dates, times, enums or money.
+    var fast: UInt8 = 0
 }
 
 /// An enum entry: its name as the layout's JSON writes it (escaped, without quotes) and its code.
@@ -92,6 +95,14 @@ struct RecordProgram {
     /// Constants, default cells and enum names and codes.
     var pool: [UInt8]
     var enums: [EnumRef]
+    /// The groups written per record, in order: those whose bytes depend on the record's values
+    /// or numbers. The others (fillers, defaults of groups without a path, constants) come out
+    /// the same in every record, and are in `image` (`precompute`).
+    var live: [Int32] = []
+    /// The record's bytes up to the end of its last group with only the constant groups
+    /// written, blanks elsewhere: copied over a record before its live groups are written.
+    /// Empty when groups overlap (each is then written in turn, as laid out).
+    var image: [UInt8] = []
 }
 
 /// A reason a título cannot be written.
@@ -271,7 +282,8 @@ extension RecordProgram {
                 FieldOp(
                     source: source, path: source == .path ? trie.byPath[group.to!]! : -1, start: Int32(start), length: Int32(length),
                     firstSpot: Int32(spots.count), spotCount: Int32(fields.count), format: first.format, numeric: numeric,
-                    document: first.format == .document, freeText: first.truncate ?? Transliteration.isFreeText(first.to), keepCase: first.keepCase,
+                    document: first.format == .document, freeText: first.truncate ?? Transliteration.isFreeText(first.to),
+                    keepCase: first.keepCase,
                     isEnum: first.format == .enumeration, isReasons: first.format.reasonWidth != nil,
                     plainNumeric: numeric && fields.count == 1 && first.format != .time
                         && !{ if case .date = first.format { return true } else { return false } }(),
@@ -280,6 +292,12 @@ extension RecordProgram {
                     defaultAt: defaultCell == nil ? -1 : Int32(pool.count + (constant?.count ?? 0)),
                     firstEnum: Int32(enums.count), enumCount: Int32(enumNames.count), repeats: group.like != nil,
                     centavos: record.role == .detail && numeric && source == .path && group.like == nil && group.to!.hasSuffix("_cents")))
+            let made = ops[ops.count - 1]
+            switch made.format {
+            case .date, .time, .enumeration: break
+            default:
+                if made.spotCount == 1, !made.isEnum, !made.centavos { ops[ops.count - 1].fast = made.numeric ? 2 : 1 }
+            }
             pool += (constant ?? []) + (defaultCell ?? [])
             for (name, code) in zip(enumNames, enumCodes) {
                 enums.append(
@@ -295,6 +313,71 @@ extension RecordProgram {
                     defaultCell: defaultCell, constant: constant))
         }
         self.init(ops: ops, spots: spots, infos: infos, pool: pool + [0], enums: enums)
+        precompute()
+    }
+
+    /// Sets `live` and `image`: a group is written once into the image when its bytes cannot
+    /// depend on the record (no path, no number: a filler, a default, a constant) and writing
+    /// it finds no problem, cuts nothing and blanks nothing; it stays live otherwise, or when
+    /// the record's groups overlap (the order they are written in then matters).
+    mutating func precompute() {
+        live = ops.indices.map { Int32($0) }
+        image = []
+        var end = 0
+        for op in ops { end = max(end, Int(op.start + op.length)) }
+        for spot in spots { end = max(end, Int(spot.start + spot.length)) }
+        // Which group owns each byte: a group's own bytes (`start`, `length`) and its fields'.
+        var owner = [Int](repeating: -1, count: end)
+        for (g, op) in ops.enumerated() {
+            var ranges = [Int(op.start)..<Int(op.start + op.length)]
+            for s in Int(op.firstSpot)..<Int(op.firstSpot + op.spotCount) {
+                ranges.append(Int(spots[s].start)..<Int(spots[s].start + spots[s].length))
+            }
+            for range in ranges {
+                for b in range {
+                    if owner[b] >= 0, owner[b] != g { return }
+                    owner[b] = g
+                }
+            }
+        }
+        var made = [UInt8](repeating: 0x20, count: end)
+        var kept: [Int32] = []
+        // A group without a path reads no value: an empty tape and slots never read.
+        var tape = JSONTape()
+        tape.reserve(nodes: 1, bytes: 0)
+        let value = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+        let stamp = UnsafeMutablePointer<UInt32>.allocate(capacity: 1)
+        value.initialize(to: -1)
+        stamp.initialize(to: 0)
+        defer {
+            value.deallocate()
+            stamp.deallocate()
+        }
+        let slots = SlotView(value: value, stamp: stamp, current: 1)
+        var encoder = RecordEncoder()
+        for (g, op) in ops.enumerated() {
+            if op.source == .none || op.source == .constant {
+                var one = self
+                one.live = [Int32(g)]
+                one.image = []
+                var trial = [UInt8](repeating: 0x20, count: end)
+                withUnsafePointer(to: &one) { one in
+                    trial.withUnsafeMutableBufferPointer {
+                        encoder.encode(one, RecordEncoder.Numbers(), into: $0.baseAddress!, tape, slots)
+                    }
+                }
+                if encoder.problems.isEmpty, encoder.cuts.isEmpty, encoder.blanked.isEmpty {
+                    for b in 0..<end where owner[b] == g { made[b] = trial[b] }
+                    continue
+                }
+                encoder.problems.removeAll()
+                encoder.cuts.removeAll()
+                encoder.blanked.removeAll()
+            }
+            kept.append(Int32(g))
+        }
+        live = kept
+        image = made
     }
 }
 
@@ -336,9 +419,13 @@ enum Cell {
     @inline(__always)
     static func printable(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
         var i = 0
-        while i + 8 <= n {
-            if unprintable(UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)) != 0 { return false }
-            i += 8
+        if n >= 8 {
+            while i + 8 <= n {
+                if unprintable(UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)) != 0 { return false }
+                i += 8
+            }
+            // The rest as the last word, overlapping the one before.
+            return i == n || unprintable(UnsafeRawPointer(p + n - 8).loadUnaligned(as: UInt64.self)) == 0
         }
         while i < n {
             let b = p[i]
@@ -391,17 +478,14 @@ enum Cell {
         else { return .notDate }
         let size = order == .dayMonthYear2 ? 6 : 8
         guard size == length else { return .dateSize(size) }
-        @inline(__always) func put(_ v: Int, _ width: Int, _ at: Int) {
-            var v = v
-            for k in stride(from: at + width - 1, through: at, by: -1) {
-                dst[k] = UInt8(48 + v % 10)
-                v /= 10
-            }
-        }
+        // The date is valid: its digits are the text's, reordered (day and month are two of
+        // them, the year four, its last two for a two-digit year).
+        _ = date
+        @inline(__always) func put(_ from: Int, _ width: Int, _ at: Int) { (dst + at).update(from: p + from, count: width) }
         switch order {
-        case .dayMonthYear4: put(date.day, 2, 0); put(date.month, 2, 2); put(date.year, 4, 4)
-        case .dayMonthYear2: put(date.day, 2, 0); put(date.month, 2, 2); put(date.year % 100, 2, 4)
-        case .year4MonthDay: put(date.year, 4, 0); put(date.month, 2, 4); put(date.day, 2, 6)
+        case .dayMonthYear4: put(8, 2, 0); put(5, 2, 2); put(0, 4, 4)
+        case .dayMonthYear2: put(8, 2, 0); put(5, 2, 2); put(2, 2, 4)
+        case .year4MonthDay: put(0, 4, 0); put(5, 2, 4); put(8, 2, 6)
         }
         return .written
     }
@@ -431,7 +515,9 @@ enum Cell {
     {
         @inline(__always) func up(_ b: UInt8) -> UInt8 { upper && b &- 0x61 <= 25 ? b - 0x20 : b }
         if op.numeric {
-            if op.document {
+            // Plain digits (most documents too) go in as they are.
+            let digits = Words.allDigits(a, n)
+            if op.document, !digits {
                 // A CPF or CNPJ as people write it (123.456.789-09, 11.222.333/0001-81): its
                 // punctuation dropped, as `troca import` drops it (`DocumentText`).
                 let given = UnsafeBufferPointer(start: a, count: n)
@@ -443,7 +529,7 @@ enum Cell {
                     let b = up(a[k])
                     guard b &- 48 <= 9 || b &- 65 <= 25 else { return .notDigits }
                 }
-            } else if !Words.allDigits(a, n) {
+            } else if !digits {
                 return .notDigits
             }
             var from = 0
@@ -453,7 +539,7 @@ enum Cell {
             guard count <= length else { return .tooManyDigits(n) }
             let zeros = length - count
             dst.update(repeating: 48, count: zeros)
-            if op.document {
+            if op.document, !digits {
                 for k in 0..<count { dst[zeros + k] = up(a[from + k]) }
             } else {
                 (dst + zeros).update(from: a + from, count: count)
@@ -471,6 +557,12 @@ enum Cell {
                 UnsafeMutableRawPointer(dst + k).storeBytes(of: upperWord(v), as: UInt64.self)
                 k += 8
             }
+            if k < count, count >= 8 {
+                // The rest as the last word, overlapping the one before.
+                let v = UnsafeRawPointer(a + count - 8).loadUnaligned(as: UInt64.self)
+                UnsafeMutableRawPointer(dst + count - 8).storeBytes(of: upperWord(v), as: UInt64.self)
+                k = count
+            }
             while k < count {
                 dst[k] = up(a[k])
                 k += 1
@@ -478,9 +570,72 @@ enum Cell {
         } else {
             dst.update(from: a, count: count)
         }
-        if op.freeText, !op.keepCase { for k in 0..<count where Transliteration.isQuote(dst[k]) { dst[k] = 0x20 } }
+        if op.freeText, !op.keepCase, hasQuote(dst, count) { for k in 0..<count where Transliteration.isQuote(dst[k]) { dst[k] = 0x20 } }
         if count < length { (dst + count).update(repeating: 0x20, count: length - count) }
         return cut ? .cut : .written
+    }
+
+    /// Whether `n` bytes at `p` hold a quote or apostrophe (`Transliteration.isQuote`), a word
+    /// at a time.
+    @inline(__always)
+    static func hasQuote(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        guard n >= 8 else {
+            for k in 0..<n where Transliteration.isQuote(p[k]) { return true }
+            return false
+        }
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        @inline(__always) func quoted(_ v: UInt64) -> Bool {
+            // Nonzero exactly when a byte of `x` is zero (borrows only past a zero byte).
+            @inline(__always) func zero(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & (ones &* 0x80) }
+            return zero(v ^ (ones &* 0x27)) | zero(v ^ (ones &* 0x22)) | zero(v ^ (ones &* 0x60)) != 0
+        }
+        var k = 0
+        while k + 8 <= n {
+            if quoted(UnsafeRawPointer(p + k).loadUnaligned(as: UInt64.self)) { return true }
+            k += 8
+        }
+        return k < n && quoted(UnsafeRawPointer(p + n - 8).loadUnaligned(as: UInt64.self))
+    }
+
+    /// Writes a string value the way `write` does when it fits its group and all goes well (no
+    /// problem, nothing cut, nothing blanked): digits that fit a numeric group (`FieldOp.fast`
+    /// 2), printable ASCII that fits a text group (1). Returns false, having written nothing,
+    /// for any other value, which is then written the general way.
+    @inline(__always)
+    static func fast(_ p: UnsafePointer<UInt8>, _ n: Int, _ op: FieldOp, to dst: UnsafeMutablePointer<UInt8>) -> Bool {
+        let length = Int(op.length)
+        guard n <= length else { return false }
+        if op.fast == 2 {
+            guard Words.allDigits(p, n) else { return false }
+            dst.update(repeating: 48, count: length - n)
+            (dst + (length - n)).update(from: p, count: n)
+            return true
+        }
+        guard printable(p, n) else { return false }
+        let upper = !op.keepCase
+        if upper {
+            var k = 0
+            while k + 8 <= n {
+                let v = UnsafeRawPointer(p + k).loadUnaligned(as: UInt64.self)
+                UnsafeMutableRawPointer(dst + k).storeBytes(of: upperWord(v), as: UInt64.self)
+                k += 8
+            }
+            if k < n, n >= 8 {
+                let v = UnsafeRawPointer(p + n - 8).loadUnaligned(as: UInt64.self)
+                UnsafeMutableRawPointer(dst + n - 8).storeBytes(of: upperWord(v), as: UInt64.self)
+                k = n
+            }
+            while k < n {
+                let b = p[k]
+                dst[k] = b &- 0x61 <= 25 ? b - 0x20 : b
+                k += 1
+            }
+            if op.freeText, hasQuote(dst, n) { for k in 0..<n where Transliteration.isQuote(dst[k]) { dst[k] = 0x20 } }
+        } else {
+            dst.update(from: p, count: n)
+        }
+        if n < length { (dst + n).update(repeating: 0x20, count: length - n) }
+        return true
     }
 
     /// A word of printable ASCII with its lowercase letters made uppercase.
@@ -507,6 +662,9 @@ struct RecordEncoder {
     var scratch: [UInt8] = []
     var cell = [UInt8](repeating: 0, count: 64)
     var codes: [UInt8] = []
+    /// Every string value written the general way (`Cell.write`), not by `Cell.fast`: for the
+    /// tests that compare the two.
+    var general = false
 
     /// The numbers a record carries: its batch's and its own sequence (nil where the record has none).
     struct Numbers {
@@ -524,141 +682,171 @@ struct RecordEncoder {
         }
     }
 
-    /// Writes a record into `dst` (blank-filled).
+    /// Writes a record into `dst` (blank-filled): its constant groups as one copy (`image`),
+    /// then its live groups.
     mutating func encode(
-        _ program: borrowing RecordProgram, _ numbers: Numbers, into dst: UnsafeMutablePointer<UInt8>, _ tape: JSONTape, _ slots: SlotView
+        _ program: RecordProgram, _ numbers: Numbers, into dst: UnsafeMutablePointer<UInt8>, _ tape: JSONTape, _ slots: SlotView
     ) {
-        program.ops.withUnsafeBufferPointer { ops in
-            program.spots.withUnsafeBufferPointer { spots in
-                tape.nodes.withUnsafeBufferPointer { nodes in
-                    tape.text.withUnsafeBufferPointer { text in
-                        program.pool.withUnsafeBufferPointer { poolBuffer in
-                            let pool = poolBuffer.baseAddress!
-                            let base = text.baseAddress!
-                            for g in 0..<ops.count {
-                                let op = ops[g]
-                                var node = -1
-                                // A problem with this field's value is about its node.
-                                let before = problems.count
-                                defer { if problems.count > before { stamp(node, program.infos[g].to, from: before) } }
-                                switch op.source {
-                                case .none: break
-                                case .batch:
-                                    if let n = numbers.batch {
-                                        putNumber(Int64(n), op, g, program, dst, spots)
-                                        continue
-                                    }
-                                case .sequence:
-                                    if let n = numbers.sequence {
-                                        putNumber(Int64(n), op, g, program, dst, spots)
-                                        continue
-                                    }
-                                case .constant:
-                                    if op.constantAt >= 0 {
-                                        put(pool + Int(op.constantAt), Int(op.constantCount), op, g, program, dst, spots)
-                                        continue
-                                    }
-                                case .path:
-                                    node = slots.node(op.path)
-                                }
-                                guard node >= 0 else {
-                                    // No value: the default, else zeros for numeric fields (blanks are there).
-                                    if op.defaultAt >= 0 {
-                                        (dst + Int(op.start)).update(from: pool + Int(op.defaultAt), count: Int(op.length))
-                                    } else {
-                                        for s in Int(op.firstSpot)..<Int(op.firstSpot + op.spotCount) where spots[s].numeric {
-                                            (dst + Int(spots[s].start)).update(repeating: 48, count: Int(spots[s].length))
-                                        }
-                                    }
-                                    continue
-                                }
-                                let value = nodes[node]
-                                switch value.kind {
-                                case .string:
-                                    let p = base + Int(value.offset)
-                                    let n = Int(value.count)
-                                    if op.centavos {
-                                        // Text is not money: "1500" would be written but not totalled.
-                                        problems.append(
-                                            Problem(
-                                                code: "write.type",
-                                                message:
-                                                    "\(program.infos[g].name): \"\(String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self))\" is text, not a number (amounts are integer centavos)"
-                                            ))
-                                    } else if op.isEnum {
-                                        putEnum(p, n, op, g, program, pool, dst, spots)
-                                    } else {
-                                        put(p, n, op, g, program, dst, spots)
-                                    }
-                                case .integer:
-                                    putNumber(value.value, op, g, program, dst, spots)
-                                case .number:
-                                    // Anything but an integer of up to 18 digits: as JSONSerialization's NSNumber.
-                                    let literal = String(
-                                        decoding: UnsafeBufferPointer(start: base + Int(value.offset), count: Int(value.count)),
-                                        as: UTF8.self)
-                                    guard let n = JSONNumber.foundationValue(literal) else { continue }
-                                    let d = n.doubleValue
-                                    // A number beyond 64 bits is said as it is (an integer's text as
-                                    // written, else the number's), not wrapped round to a negative one.
-                                    if d.magnitude >= 0x1p63 {
-                                        var text = literal.utf8.allSatisfy({ $0 &- 48 <= 9 || $0 == UInt8(ascii: "-") }) ? literal : "\(n)"
-                                        text.withUTF8 { put($0.baseAddress!, $0.count, op, g, program, dst, spots) }
-                                        continue
-                                    }
-                                    guard d == d.rounded() else {
-                                        problems.append(
-                                            Problem(
-                                                code: "write.type",
-                                                message:
-                                                    "\(program.infos[g].name): \(n) is not a whole number (amounts are integer centavos)"))
-                                        continue
-                                    }
-                                    putNumber(n.int64Value, op, g, program, dst, spots)
-                                case .true, .false:
-                                    problems.append(
-                                        Problem(
-                                            code: "write.type",
-                                            message:
-                                                "\(program.infos[g].name): a boolean where the layout wants \(program.infos[g].picture)"))
-                                case .array where op.isReasons:
-                                    // Reasons: the codes of `{"code": …}` objects and plain strings, joined.
-                                    // Each code of the field's width: joined, one of another width would read
-                                    // back as other codes.
-                                    codes.removeAll(keepingCapacity: true)
-                                    let width = op.format.reasonWidth ?? 2
-                                    var wrong: String? = nil
-                                    var i = node + 1
-                                    for _ in 0..<value.count {
-                                        let e = nodes[i]
-                                        let before = codes.count
-                                        if e.kind == .string {
-                                            codes.append(contentsOf: UnsafeBufferPointer(start: base + Int(e.offset), count: Int(e.count)))
-                                        } else if e.kind == .object, let c = tape.member("code", of: i), nodes[c].kind == .string {
-                                            codes.append(contentsOf: tape.bytes(c))
-                                        } else {
-                                            i = tape.next(after: i)
+        var program = program
+        withUnsafePointer(to: &program) { encode($0, numbers, into: dst, tape, slots) }
+    }
+
+    /// `encode`, reading the program where it is (`programs.baseAddress! + r`): passed as a
+    /// value out of an array, a program was copied (its seven arrays retained and released) per
+    /// record.
+    mutating func encode(
+        _ program: UnsafePointer<RecordProgram>, _ numbers: Numbers, into dst: UnsafeMutablePointer<UInt8>, _ tape: JSONTape,
+        _ slots: SlotView
+    ) {
+        program.pointee.image.withUnsafeBufferPointer { image in
+            if let from = image.baseAddress { dst.update(from: from, count: image.count) }
+        }
+        program.pointee.live.withUnsafeBufferPointer { live in
+            program.pointee.ops.withUnsafeBufferPointer { ops in
+                program.pointee.spots.withUnsafeBufferPointer { spots in
+                    tape.nodes.withUnsafeBufferPointer { nodes in
+                        tape.text.withUnsafeBufferPointer { text in
+                            program.pointee.pool.withUnsafeBufferPointer { poolBuffer in
+                                let pool = poolBuffer.baseAddress!
+                                let base = text.baseAddress!
+                                for index in live {
+                                    let g = Int(index)
+                                    let op = ops[g]
+                                    var node = -1
+                                    // A problem with this field's value is about its node.
+                                    let before = problems.count
+                                    defer { if problems.count > before { stamp(node, program.pointee.infos[g].to, from: before) } }
+                                    switch op.source {
+                                    case .none: break
+                                    case .batch:
+                                        if let n = numbers.batch {
+                                            putNumber(Int64(n), op, g, program, dst, spots)
                                             continue
                                         }
-                                        if codes.count - before != width, wrong == nil { wrong = String(decoding: codes[before...], as: UTF8.self) }
-                                        i = tape.next(after: i)
+                                    case .sequence:
+                                        if let n = numbers.sequence {
+                                            putNumber(Int64(n), op, g, program, dst, spots)
+                                            continue
+                                        }
+                                    case .constant:
+                                        if op.constantAt >= 0 {
+                                            put(pool + Int(op.constantAt), Int(op.constantCount), op, g, program, dst, spots)
+                                            continue
+                                        }
+                                    case .path:
+                                        node = slots.node(op.path)
                                     }
-                                    if let wrong {
+                                    guard node >= 0 else {
+                                        // No value: the default, else zeros for numeric fields (blanks are there).
+                                        if op.defaultAt >= 0 {
+                                            (dst + Int(op.start)).update(from: pool + Int(op.defaultAt), count: Int(op.length))
+                                        } else {
+                                            for s in Int(op.firstSpot)..<Int(op.firstSpot + op.spotCount) where spots[s].numeric {
+                                                (dst + Int(spots[s].start)).update(repeating: 48, count: Int(spots[s].length))
+                                            }
+                                        }
+                                        continue
+                                    }
+                                    let value = nodes[node]
+                                    switch value.kind {
+                                    case .string:
+                                        let p = base + Int(value.offset)
+                                        let n = Int(value.count)
+                                        if op.fast != 0, !general, Cell.fast(p, n, op, to: dst + Int(op.start)) { continue }
+                                        if op.centavos {
+                                            // Text is not money: "1500" would be written but not totalled.
+                                            problems.append(
+                                                Problem(
+                                                    code: "write.type",
+                                                    message:
+                                                        "\(program.pointee.infos[g].name): \"\(String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self))\" is text, not a number (amounts are integer centavos)"
+                                                ))
+                                        } else if op.isEnum {
+                                            putEnum(p, n, op, g, program, pool, dst, spots)
+                                        } else {
+                                            put(p, n, op, g, program, dst, spots)
+                                        }
+                                    case .integer:
+                                        putNumber(value.value, op, g, program, dst, spots)
+                                    case .number:
+                                        // Anything but an integer of up to 18 digits: as JSONSerialization's NSNumber.
+                                        let literal = String(
+                                            decoding: UnsafeBufferPointer(start: base + Int(value.offset), count: Int(value.count)),
+                                            as: UTF8.self)
+                                        guard let n = JSONNumber.foundationValue(literal) else { continue }
+                                        let d = n.doubleValue
+                                        // A number beyond 64 bits is said as it is (an integer's text as
+                                        // written, else the number's), not wrapped round to a negative one.
+                                        if d.magnitude >= 0x1p63 {
+                                            var text =
+                                                literal.utf8.allSatisfy({ $0 &- 48 <= 9 || $0 == UInt8(ascii: "-") }) ? literal : "\(n)"
+                                            text.withUTF8 { put($0.baseAddress!, $0.count, op, g, program, dst, spots) }
+                                            continue
+                                        }
+                                        guard d == d.rounded() else {
+                                            problems.append(
+                                                Problem(
+                                                    code: "write.type",
+                                                    message:
+                                                        "\(program.pointee.infos[g].name): \(n) is not a whole number (amounts are integer centavos)"
+                                                ))
+                                            continue
+                                        }
+                                        putNumber(n.int64Value, op, g, program, dst, spots)
+                                    case .true, .false:
                                         problems.append(
                                             Problem(
                                                 code: "write.type",
-                                                message: "\(program.infos[g].name): reason code \"\(wrong)\" is not \(width) characters"))
-                                        continue
+                                                message:
+                                                    "\(program.pointee.infos[g].name): a boolean where the layout wants \(program.pointee.infos[g].picture)"
+                                            ))
+                                    case .array where op.isReasons:
+                                        // Reasons: the codes of `{"code": …}` objects and plain strings, joined.
+                                        // Each code of the field's width: joined, one of another width would read
+                                        // back as other codes.
+                                        codes.removeAll(keepingCapacity: true)
+                                        let width = op.format.reasonWidth ?? 2
+                                        var wrong: String? = nil
+                                        var i = node + 1
+                                        for _ in 0..<value.count {
+                                            let e = nodes[i]
+                                            let before = codes.count
+                                            if e.kind == .string {
+                                                codes.append(
+                                                    contentsOf: UnsafeBufferPointer(start: base + Int(e.offset), count: Int(e.count)))
+                                            } else if e.kind == .object, let c = tape.member("code", of: i), nodes[c].kind == .string {
+                                                codes.append(contentsOf: tape.bytes(c))
+                                            } else {
+                                                i = tape.next(after: i)
+                                                continue
+                                            }
+                                            if codes.count - before != width, wrong == nil {
+                                                wrong = String(decoding: codes[before...], as: UTF8.self)
+                                            }
+                                            i = tape.next(after: i)
+                                        }
+                                        if let wrong {
+                                            problems.append(
+                                                Problem(
+                                                    code: "write.type",
+                                                    message:
+                                                        "\(program.pointee.infos[g].name): reason code \"\(wrong)\" is not \(width) characters"
+                                                ))
+                                            continue
+                                        }
+                                        let joined = codes
+                                        joined.withUnsafeBufferPointer { c in
+                                            put(c.baseAddress ?? base, c.count, op, g, program, dst, spots)
+                                        }
+                                    default:
+                                        problems.append(
+                                            Problem(
+                                                code: "write.type",
+                                                message:
+                                                    "\(program.pointee.infos[g].name): \(value.kind == .object ? "an object" : "an array") where the layout wants \(program.pointee.infos[g].picture)"
+                                            )
+                                        )
                                     }
-                                    let joined = codes
-                                    joined.withUnsafeBufferPointer { c in put(c.baseAddress ?? base, c.count, op, g, program, dst, spots) }
-                                default:
-                                    problems.append(
-                                        Problem(
-                                            code: "write.type",
-                                            message:
-                                                "\(program.infos[g].name): \(value.kind == .object ? "an object" : "an array") where the layout wants \(program.infos[g].picture)")
-                                    )
                                 }
                             }
                         }
@@ -670,12 +858,12 @@ struct RecordEncoder {
 
     /// An enum field: the value's name → its code (a code is taken as it is).
     mutating func putEnum(
-        _ p: UnsafePointer<UInt8>, _ n: Int, _ op: FieldOp, _ g: Int, _ program: borrowing RecordProgram, _ pool: UnsafePointer<UInt8>,
+        _ p: UnsafePointer<UInt8>, _ n: Int, _ op: FieldOp, _ g: Int, _ program: UnsafePointer<RecordProgram>, _ pool: UnsafePointer<UInt8>,
         _ dst: UnsafeMutablePointer<UInt8>, _ spots: UnsafeBufferPointer<FieldSpot>
     ) {
         let s = UnsafeBufferPointer(start: p, count: n)
         if s.allSatisfy({ $0 < 0x80 }) {
-            let found: (UnsafePointer<UInt8>, Int)? = program.enums.withUnsafeBufferPointer { enums in
+            let found: (UnsafePointer<UInt8>, Int)? = program.pointee.enums.withUnsafeBufferPointer { enums in
                 let range = Int(op.firstEnum)..<Int(op.firstEnum + op.enumCount)
                 for e in range where Int(enums[e].nameCount) == n && memcmp(pool + Int(enums[e].nameAt), p, n) == 0 {
                     return (pool + Int(enums[e].codeAt), Int(enums[e].codeCount))
@@ -689,7 +877,7 @@ struct RecordEncoder {
             }
         } else {
             // Text beyond ASCII is compared as Swift strings are (canonical equivalence).
-            let info = program.infos[g]
+            let info = program.pointee.infos[g]
             let string = String(decoding: s, as: UTF8.self)
             if let k = info.enumNames.firstIndex(where: { String(decoding: $0, as: UTF8.self) == string }) {
                 info.enumCodes[k].withUnsafeBufferPointer { put($0.baseAddress ?? p, $0.count, op, g, program, dst, spots) }
@@ -699,7 +887,7 @@ struct RecordEncoder {
                 return
             }
         }
-        let info = program.infos[g]
+        let info = program.pointee.infos[g]
         let known = info.enumNames.map { String(decoding: $0, as: UTF8.self) }.joined(separator: ", ")
         problems.append(
             Problem(code: "write.enum", message: "\(info.name): \"\(String(decoding: s, as: UTF8.self))\" is not one of \(known)"))
@@ -708,7 +896,7 @@ struct RecordEncoder {
     /// A number's decimal digits as the text of a group.
     @inline(__always)
     mutating func putNumber(
-        _ value: Int64, _ op: FieldOp, _ g: Int, _ program: borrowing RecordProgram, _ dst: UnsafeMutablePointer<UInt8>,
+        _ value: Int64, _ op: FieldOp, _ g: Int, _ program: UnsafePointer<RecordProgram>, _ dst: UnsafeMutablePointer<UInt8>,
         _ spots: UnsafeBufferPointer<FieldSpot>
     ) {
         if op.plainNumeric, value >= 0 {
@@ -738,7 +926,7 @@ struct RecordEncoder {
     /// The text of a group into its fields; a problem is named with the field and its path.
     @inline(__always)
     mutating func put(
-        _ p: UnsafePointer<UInt8>, _ n: Int, _ op: FieldOp, _ g: Int, _ program: borrowing RecordProgram,
+        _ p: UnsafePointer<UInt8>, _ n: Int, _ op: FieldOp, _ g: Int, _ program: UnsafePointer<RecordProgram>,
         _ dst: UnsafeMutablePointer<UInt8>,
         _ spots: UnsafeBufferPointer<FieldSpot>
     ) {
@@ -752,7 +940,9 @@ struct RecordEncoder {
             if cell.count < length { cell = [UInt8](repeating: 0, count: length) }
             var cell = self.cell
             self.cell = []
-            outcome = cell.withUnsafeMutableBufferPointer { Cell.write(p, n, op, length: length, to: $0.baseAddress!, scratch: &scratch, unmapped: &unmapped) }
+            outcome = cell.withUnsafeMutableBufferPointer {
+                Cell.write(p, n, op, length: length, to: $0.baseAddress!, scratch: &scratch, unmapped: &unmapped)
+            }
             switch outcome {
             case .written, .cut:
                 var at = 0
@@ -772,7 +962,7 @@ struct RecordEncoder {
             if unmapped > 0 { blanked.append(op.path) }
         default:
             let problem = Cell.problem(outcome, p, n, op, length: length)!
-            let info = program.infos[g]
+            let info = program.pointee.infos[g]
             problems.append(Problem(code: problem.code, message: "\(info.name) (\(info.to ?? "")): \(problem.message)"))
         }
     }

@@ -34,7 +34,7 @@ struct PathTrie {
             let segments = path.split(separator: ".", omittingEmptySubsequences: false)
             for k in 1...segments.count { prefixes.insert(Array(segments[0..<k])) }
         }
-        let sorted = prefixes.sorted { a, b in a.lexicographicallyPrecedes(b) { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) } }
+        let sorted = prefixes.sorted { a, b in a.lexicographicallyPrecedes(b) { $0.utf8.lexicographicallyPrecedes($1.utf8) } }
         var paths: [String] = []
         var depth: [Int32] = []
         var byPath: [String: Int32] = [:]
@@ -229,7 +229,7 @@ final class SlotTable {
         let walker = Walker(
             value: value, stamp: stamp, visit: visit, visitValue: visitValue, memo: memo, topKind: topKind, topValue: topValue,
             current: current,
-            trie: trie)
+            trie: trie, unique: tape.keysUnique)
         tape.nodes.withUnsafeBufferPointer { nodes in
             tape.text.withUnsafeBufferPointer { text in
                 trie.subtreeEnd.withUnsafeBufferPointer { ends in
@@ -282,6 +282,10 @@ struct Walker {
     let topValue: UnsafeMutablePointer<Int32>
     let current: UInt32
     let trie: PathTrie
+    /// No object of the tape gives a key twice (`JSONTape.keysUnique`): two keys of one object
+    /// then never reach one path node (a node is one dotted path, a key one string of them),
+    /// and repeats need no looking for.
+    let unique: Bool
 
     func walk(
         _ nodes: UnsafeBufferPointer<JSONNode>, _ text: UnsafePointer<UInt8>, _ object: Int, _ at: Int32,
@@ -321,16 +325,18 @@ struct Walker {
             if t >= 0 {
                 let ti = Int(t)
                 if at == 0, topKind[ti] >= 0 { topValue[Int(topKind[ti])] = Int32(v) }
-                if visit[ti] == mine {
-                    // A repeated key: forget what its earlier value gave.
-                    let earlier = Int(visitValue[ti])
-                    let earlierEnd = nodes[earlier].kind == .object ? Int(nodes[earlier].value) : earlier + 1
-                    for s in ti..<Int(ends[ti]) where stamp[s] == current && Int(value[s]) >= earlier && Int(value[s]) < earlierEnd {
-                        stamp[s] = 0
+                if !unique {
+                    if visit[ti] == mine {
+                        // A repeated key: forget what its earlier value gave.
+                        let earlier = Int(visitValue[ti])
+                        let earlierEnd = nodes[earlier].kind == .object ? Int(nodes[earlier].value) : earlier + 1
+                        for s in ti..<Int(ends[ti]) where stamp[s] == current && Int(value[s]) >= earlier && Int(value[s]) < earlierEnd {
+                            stamp[s] = 0
+                        }
                     }
+                    visit[ti] = mine
+                    visitValue[ti] = Int32(v)
                 }
-                visit[ti] = mine
-                visitValue[ti] = Int32(v)
                 if node.kind == .object {
                     // Kept as the path's value too: a field that reads this path (one that
                     // wants text, say) is told it found an object, instead of finding nothing

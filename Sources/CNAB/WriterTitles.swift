@@ -48,7 +48,9 @@ extension CNABWriter {
         // A value of blanks (a due date "") is no value.
         func missing(_ path: Int32) -> Bool {
             guard path >= 0, view.isPresent(path) else { return true }
-            return CNABWriter.isBlank(tape, view.node(path))
+            // (`isBlank`, without handing it a copy of the tape.)
+            let node = view.node(path)
+            return tape.nodes[node].kind == .string && tape.withBytes(node) { $0.allSatisfy { $0 == 0x20 } }
         }
         // A detail record that names the beneficiário (CNAB 400: tipo and número de inscrição
         // da empresa, 02-17) takes the file header's company when the título gives none of
@@ -76,7 +78,7 @@ extension CNABWriter {
                 problems.append(Problem(code: "write.required", message: "\(fieldName(path, in: chosen)) (\(path)) is required", path: path))
             }
         }
-        if options.direction == "remessa", companyDocumentPath >= 0, missing(companyDocumentPath),
+        if isRemessa, companyDocumentPath >= 0, missing(companyDocumentPath),
             chosen.contains(where: { namesCompany[$0] && plans[$0].paths.contains("company.document") })
         {
             problems.append(
@@ -123,7 +125,11 @@ extension CNABWriter {
         switch tape.nodes[node].kind {
         case .integer: return tape.nodes[node].value == 1
         case .string:
-            return tape.withBytes(node) { $0.drop { $0 == 0x30 }.elementsEqual(CollectionOfOne(0x31)) }
+            return tape.withBytes(node) { b in
+                var k = 0
+                while k < b.count, b[k] == 0x30 { k += 1 }
+                return b.count - k == 1 && b[k] == 0x31
+            }
         default: return false
         }
     }
@@ -132,6 +138,36 @@ extension CNABWriter {
     /// which a record encoded ahead of its place gets again once placed.
     static func numberedGroups(_ programs: [RecordProgram]) -> [[Int]] {
         programs.map { program in program.ops.indices.filter { program.ops[$0].source == .batch || program.ops[$0].source == .sequence } }
+    }
+
+    /// A group numbered as the file is written, as renumbering reads it: its bytes, which number
+    /// it takes, and whether a number below `limit` goes straight in as right-aligned digits
+    /// (`FieldOp.plainNumeric`).
+    struct NumberedSpot {
+        var group: Int32
+        var start: Int32
+        var end: Int32
+        var batch: Bool
+        var plain: Bool
+        var limit: Int
+    }
+
+    /// `numbered` as one table, and each record's range in it.
+    static func numberedSpots(_ programs: [RecordProgram], _ numbered: [[Int]]) -> ([NumberedSpot], [Range<Int>]) {
+        var spots: [NumberedSpot] = []
+        var ranges: [Range<Int>] = []
+        for (program, groups) in zip(programs, numbered) {
+            let first = spots.count
+            for g in groups {
+                let op = program.ops[g]
+                spots.append(
+                    NumberedSpot(
+                        group: Int32(g), start: op.start, end: op.start + op.length, batch: op.source == .batch, plain: op.plainNumeric,
+                        limit: powersOfTen[min(Int(op.length), 18)]))
+            }
+            ranges.append(first..<spots.count)
+        }
+        return (spots, ranges)
     }
 }
 
@@ -150,21 +186,39 @@ final class WriteChunk: PoolJob, @unchecked Sendable {
         var blanked: Range<Int>
     }
 
-    var raw: [UInt8] = []
-    var rawEnds: [Int] = []
-    var numbers: [Int] = []
-    var cut: [Bool] = []
-    var count = 0
+    // A chunk is used by one thread at a time (the pool hands it over), and no access to one
+    // of its properties overlaps another: they are not checked for exclusive access at run time
+    // (some ten checks a título).
+    @exclusivity(unchecked) var raw: [UInt8] = []
+    @exclusivity(unchecked) var rawEnds: [Int] = []
+    @exclusivity(unchecked) var numbers: [Int] = []
+    @exclusivity(unchecked) var cut: [Bool] = []
+    @exclusivity(unchecked) var count = 0
     /// Per line: its index in `ready`, or -1 (the line is added the long way, on the caller's thread).
-    var readyIndex: [Int32] = []
-    var ready: [Ready] = []
-    var chosen: [Int] = []
-    var bytes = ByteBuffer(capacity: 64 << 10)
-    var cuts: [Int32] = []
-    var blanked: [Int32] = []
+    @exclusivity(unchecked) var readyIndex: [Int32] = []
+    @exclusivity(unchecked) var ready: [Ready] = []
+    @exclusivity(unchecked) var chosen: [Int] = []
+    @exclusivity(unchecked) var bytes = ByteBuffer(capacity: 64 << 10)
+    @exclusivity(unchecked) var cuts: [Int32] = []
+    @exclusivity(unchecked) var blanked: [Int32] = []
 
     static let lines = 512
     static let rawBytes = 1 << 20
+
+    /// A chunk with room for a full one made at once (its storage grown by doubling was copied
+    /// some twenty times over).
+    override init() {
+        super.init()
+        raw.reserveCapacity(Self.rawBytes + (64 << 10))
+        rawEnds.reserveCapacity(Self.lines)
+        numbers.reserveCapacity(Self.lines)
+        cut.reserveCapacity(Self.lines)
+        readyIndex.reserveCapacity(Self.lines)
+        ready.reserveCapacity(Self.lines)
+        chosen.reserveCapacity(Self.lines * 4)
+        bytes.reserve(512 << 10)
+    }
+
     deinit { bytes.deallocate() }
 
     var isFull: Bool { count == Self.lines || raw.count >= Self.rawBytes }
@@ -195,6 +249,15 @@ final class WriteChunk: PoolJob, @unchecked Sendable {
         blanked.removeAll(keepingCapacity: true)
         requeue()
     }
+}
+
+/// The chunk being filled by the reading thread, those the workers have, and spare ones. Used
+/// by that thread alone: its properties are not checked for exclusive access per line, as
+/// local variables captured by the reading closure were.
+final class ChunkFeed {
+    @exclusivity(unchecked) var current = WriteChunk()
+    @exclusivity(unchecked) var pending: [WriteChunk] = []
+    @exclusivity(unchecked) var spares: [WriteChunk] = []
 }
 
 /// A worker thread's scratch for preparing títulos.
@@ -250,20 +313,23 @@ struct TitleWorker {
                 chunk.bytes.reserve(title.count * stride)
                 encoder.cuts.removeAll(keepingCapacity: true)
                 encoder.blanked.removeAll(keepingCapacity: true)
-                for (j, r) in chosen.enumerated() {
-                    let dst = chunk.bytes.base + at + j * stride
-                    dst.update(repeating: 0x20, count: length)
-                    dst[length] = 0x0D
-                    dst[length + 1] = 0x0A
-                    // Numbered once placed (`Session.renumber`).
-                    encoder.encode(writer.programs[r], RecordEncoder.Numbers(batch: 0, sequence: 0), into: dst, tape, slots.view)
+                // (Each program read where it is: taken out of the array, one was copied per record.)
+                writer.programs.withUnsafeBufferPointer { programs in
+                    for (j, r) in chosen.enumerated() {
+                        let dst = chunk.bytes.base + at + j * stride
+                        dst.update(repeating: 0x20, count: length)
+                        dst[length] = 0x0D
+                        dst[length + 1] = 0x0A
+                        // Numbered once placed (`Session.renumber`).
+                        encoder.encode(programs.baseAddress! + r, RecordEncoder.Numbers(batch: 0, sequence: 0), into: dst, tape, slots.view)
+                    }
                 }
                 guard encoder.problems.isEmpty else { continue }
                 chunk.bytes.count = at + title.count * stride
                 let c = chunk.chosen.count, u = chunk.cuts.count, b = chunk.blanked.count
                 chunk.chosen.append(contentsOf: chosen)
-                chunk.cuts.append(contentsOf: encoder.cuts)
-                chunk.blanked.append(contentsOf: encoder.blanked)
+                if !encoder.cuts.isEmpty { chunk.cuts.append(contentsOf: encoder.cuts) }
+                if !encoder.blanked.isEmpty { chunk.blanked.append(contentsOf: encoder.blanked) }
                 chunk.readyIndex[k] = Int32(chunk.ready.count)
                 chunk.ready.append(
                     WriteChunk.Ready(
@@ -285,23 +351,22 @@ extension CNABWriter {
         }
         defer { pool.stop() }
         var helper = TitleWorker(self)
-        var pending: [WriteChunk] = []
-        var spares: [WriteChunk] = []
-        var current = WriteChunk()
+        let feed = ChunkFeed()
         func take(all: Bool) throws {
-            while !pending.isEmpty && (all || pending.count > 2 * threads) {
-                let chunk = pending.removeFirst()
+            while !feed.pending.isEmpty && (all || feed.pending.count > 2 * threads) {
+                let chunk = feed.pending.removeFirst()
                 pool.wait(chunk, &helper)
                 for k in 0..<chunk.count { try session.add(chunk, k) }
                 chunk.reset()
-                spares.append(chunk)
+                feed.spares.append(chunk)
             }
         }
         func submit() {
+            let current = feed.current
             guard current.count > 0 else { return }
             pool.submit(current)
-            pending.append(current)
-            current = spares.popLast() ?? WriteChunk()
+            feed.pending.append(current)
+            feed.current = feed.spares.popLast() ?? WriteChunk()
         }
         var reader = LineReader(source, maxLineLength: LineReader.maxJSONLLineLength)
         defer { reader.close() }
@@ -311,6 +376,7 @@ extension CNABWriter {
         var failure: (any Error)? = nil
         do {
             try reader.forEachLine { bytes, number, cut in
+                let current = feed.current
                 current.append(CNABWriter.trimmed(bytes), number: number, cut: cut)
                 guard current.isFull else { return true }
                 submit()

@@ -188,7 +188,12 @@ public struct JSONTape: Sendable {
     /// Whether a string node's bytes (a number node's literal) are `other`'s.
     @inlinable
     public func bytesEqual<C: Collection>(_ index: Int, _ other: C) -> Bool where C.Element == UInt8 {
-        withBytes(index) { $0.elementsEqual(other) }
+        withBytes(index) { mine in
+            let same = other.withContiguousStorageIfAvailable { theirs in
+                theirs.count == mine.count && (mine.isEmpty || memcmp(mine.baseAddress!, theirs.baseAddress!, mine.count) == 0)
+            }
+            return same ?? mine.elementsEqual(other)
+        }
     }
 
     /// A string node's text.
@@ -717,6 +722,8 @@ public enum JSONReader {
 
         @inline(__always)
         mutating func skipSpace() {
+            // Most JSONL has no blanks between tokens.
+            guard i < n, p[i] <= 0x20 else { return }
             while i < n {
                 let c = p[i]
                 guard c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 else { return }
@@ -739,7 +746,7 @@ public enum JSONReader {
             switch p[i] {
             case UInt8(ascii: "{"): return container(.object)
             case UInt8(ascii: "["): return container(.array)
-            case UInt8(ascii: "\""): return string()
+            case UInt8(ascii: "\""): return plainString()
             case UInt8(ascii: "t"): return literal("true", .true)
             case UInt8(ascii: "f"): return literal("false", .false)
             case UInt8(ascii: "n"): return literal("null", .null)
@@ -799,7 +806,7 @@ public enum JSONReader {
                 var key = 0..<0
                 if keyed {
                     let keyStart = i
-                    guard i < n, p[i] == UInt8(ascii: "\""), string() else { return false }
+                    guard i < n, p[i] == UInt8(ascii: "\""), plainString() else { return false }
                     if let seen { remember(nodes[count - 1], Int(members), in: seen, &filter) }
                     if recording { key = keyStart + 1 + spanOffset..<i - 1 + spanOffset }
                     skipSpace()
@@ -855,6 +862,32 @@ public enum JSONReader {
             }
             filter |= bit
             seen[m] = KeySeen(hash: hash, offset: k.offset, count: k.count)
+        }
+
+        /// `string()`, for most strings without calling it: one of plain ASCII (no escape, no
+        /// control character, no byte above 0x7F, no byte order mark at its start) whose closing
+        /// quote a word read finds is taken here, as `string()` would take it; any other is left
+        /// to `string()`, from its start.
+        @inline(__always)
+        mutating func plainString() -> Bool {
+            let from = i + 1
+            var j = from
+            // A byte order mark at the start of a run is dropped: `string()`'s to do.
+            guard j < n, p[j] != 0xEF else { return string() }
+            while j + 8 <= n {
+                let bits = Self.special(UInt64(littleEndian: UnsafeRawPointer(p + j).loadUnaligned(as: UInt64.self)))
+                if bits != 0 {
+                    j += bits.trailingZeroBitCount >> 3
+                    guard p[j] == UInt8(ascii: "\"") else { return string() }
+                    let start = textCount
+                    appendText(p + from, j - from)
+                    i = j + 1
+                    append(JSONNode(.string, offset: Int32(start), count: Int32(j - from)))
+                    return true
+                }
+                j += 8
+            }
+            return string()
         }
 
         /// A string at `p[i] == '"'`, unescaped into `text`. Invalid UTF-8, a control character, a
