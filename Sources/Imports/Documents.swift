@@ -40,36 +40,34 @@ public enum BrazilianDocument {
         o[0] = 0x22
         var count = 0
         var letters = false
-        for k in 0..<text.count {
-            let b = text[k]
-            switch b {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"):
-                o[1 &+ count] = b
-                count &+= 1
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"):
-                o[1 &+ count] = b
-                count &+= 1
-                letters = true
-            case UInt8(ascii: "a")...UInt8(ascii: "z"):
-                o[1 &+ count] = b &- 32
-                count &+= 1
-                letters = true
-            case _ where DocumentText.isPunctuation(b): continue
-            default:
-                let found = b == 0x20 ? "a blank (U+0020 SPACE) between its characters" : CellParsers.character(in: text, at: k)
-                return .failure(Problem(message: "expected a CPF or CNPJ (digits, A-Z, and . / - only), found \(found)"))
+        let table = documentCharacter
+        if let p = text.baseAddress {
+            for k in 0..<text.count {
+                let c = table[Int(p[k])]
+                if c >= 0x30 {
+                    o[1 &+ count] = c
+                    count &+= 1
+                    letters = letters || c >= 0x41
+                } else if c == 0 {
+                    let b = p[k]
+                    let found = b == 0x20 ? "a blank (U+0020 SPACE) between its characters" : CellParsers.character(in: text, at: k)
+                    return .failure(Problem(message: "expected a CPF or CNPJ (digits, A-Z, and . / - only), found \(found)"))
+                }
             }
         }
         out.count = mark &+ 1 &+ count
         let d = UnsafeBufferPointer(start: out.base + mark + 1, count: count)
-        let allEqual = d.allSatisfy { $0 == d[0] }
+        // (`isValidCPF` and `isValidCNPJ` refuse characters all equal: why a document failed is
+        // looked into only when it did.)
         if count == 11 && !letters {
-            guard !allEqual else {
+            guard isValidCPF(d) else {
                 out.truncate(to: mark)
-                let reason = "a CPF whose 11 digits are all equal is refused (its check digits match, but no such CPF is issued)"
-                return .failure(Problem(message: "\(quoted(Array(d))): \(reason)"))
+                if d.allSatisfy({ $0 == d[0] }) {
+                    let reason = "a CPF whose 11 digits are all equal is refused (its check digits match, but no such CPF is issued)"
+                    return .failure(Problem(message: "\(quoted(Array(d))): \(reason)"))
+                }
+                return .failure(Problem(message: "CPF check digits do not match"))
             }
-            guard isValidCPF(d) else { out.truncate(to: mark); return .failure(Problem(message: "CPF check digits do not match")) }
             out.append(0x22)
             return .success(.cpf)
         }
@@ -78,12 +76,14 @@ public enum BrazilianDocument {
                 out.truncate(to: mark)
                 return .failure(Problem(message: "a CNPJ's last two characters (check digits) must be digits"))
             }
-            guard !allEqual else {
+            guard isValidCNPJ(d) else {
                 out.truncate(to: mark)
-                let reason = "a CNPJ whose 14 characters are all equal is refused (no such CNPJ is issued)"
-                return .failure(Problem(message: "\(quoted(Array(d))): \(reason)"))
+                if d.allSatisfy({ $0 == d[0] }) {
+                    let reason = "a CNPJ whose 14 characters are all equal is refused (no such CNPJ is issued)"
+                    return .failure(Problem(message: "\(quoted(Array(d))): \(reason)"))
+                }
+                return .failure(Problem(message: "CNPJ check digits do not match"))
             }
-            guard isValidCNPJ(d) else { out.truncate(to: mark); return .failure(Problem(message: "CNPJ check digits do not match")) }
             out.append(0x22)
             return .success(.cnpj)
         }
@@ -94,6 +94,23 @@ public enum BrazilianDocument {
         }
         return .failure(Problem(message: "expected a CPF (11 digits) or a CNPJ (14 characters), found \(count) characters\(hint)"))
     }
+
+    /// What each byte is in a written document: a character as it is kept (0-9, A-Z, a-z
+    /// uppercased), 1 for punctuation (`DocumentText.isPunctuation`, dropped), 0 for anything
+    /// else (refused). Filled once, then only read, from any thread.
+    nonisolated(unsafe) static let documentCharacter: UnsafeMutablePointer<UInt8> = {
+        let t = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+        for b in 0..<256 {
+            let c = UInt8(b)
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "A")...UInt8(ascii: "Z"): t[b] = c
+            case UInt8(ascii: "a")...UInt8(ascii: "z"): t[b] = c &- 32
+            case _ where DocumentText.isPunctuation(c): t[b] = 1
+            default: t[b] = 0
+            }
+        }
+        return t
+    }()
 
     /// Whether 11 digits are a CPF: both check digits match and the digits are not all equal.
     public static func isValidCPF(_ d: [UInt8]) -> Bool { d.withUnsafeBufferPointer { isValidCPF($0) } }

@@ -97,7 +97,7 @@ public enum JSONBytes {
     /// Writes `v`'s decimal digits so that the last ends just before `end`, two at a time from
     /// the last; returns where the first is (at most 20 bytes before `end`).
     @inlinable
-    static func writeDigits(_ v: UInt, endingAt end: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+    public static func writeDigits(_ v: UInt, endingAt end: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
         var v = v
         var q = end
         let pairs = UnsafeRawPointer(digitPairs.utf8Start)
