@@ -316,25 +316,29 @@ public final class CSVReader {
 
     /// Parses one record from `start`; on `.incomplete` nothing is consumed.
     func parse() throws -> Outcome {
-        var cells = current.pointee
-        defer { current.pointee = cells }
-        cells.bytes.removeAll()
-        cells.count = 0
-        if cells.problem != nil { cells.problem = nil }
+        let current = self.current
+        current.pointee.bytes.truncate(to: 0)
+        current.pointee.count = 0
+        if current.pointee.problem != nil { current.pointee.problem = nil }
         let b = buffer
-        cells.input = UnsafePointer(b)
-        let table = self.table
-        let end = self.end
-        let eof = self.eof
+        current.pointee.input = UnsafePointer(b)
         let recordStart = start
-        // Most records are a line without quotes: cut a word at a time.
-        if wordScan, let (next, recordEnd) = PlainLine.cut(b, from: recordStart, end: end, delimiterWord: delimiterWord, into: &cells) {
-            cells.raw = UnsafeBufferPointer(start: b + recordStart, count: recordEnd - recordStart)
-            cells.line = nextLine
+        // Most records are a line without quotes: cut a word at a time, into the cells where
+        // they are (not a copy of them put back at the end, as the byte loop below works on).
+        if wordScan,
+            let (next, recordEnd) = PlainLine.cut(b, from: recordStart, end: end, delimiterWord: delimiterWord, into: &current.pointee)
+        {
+            current.pointee.raw = UnsafeBufferPointer(start: b + recordStart, count: recordEnd - recordStart)
+            current.pointee.line = nextLine
             nextLine += 1
             start = next
             return .complete
         }
+        var cells = current.pointee
+        defer { current.pointee = cells }
+        let table = self.table
+        let end = self.end
+        let eof = self.eof
         var i = start
         var lines = 0
         var column = 1

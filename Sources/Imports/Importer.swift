@@ -1,6 +1,12 @@
 import FixedWidth
 import Records
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// What an import did with a file.
 public struct ImportSummary: Sendable, Hashable {
     /// Data rows read (after the header; blank lines not counted).
@@ -688,11 +694,32 @@ struct KeyTable {
 
     init(capacity: Int = 1 << 12) {
         self.capacity = capacity
-        entries = .allocate(capacity: capacity)
-        entries.initialize(repeating: (0, 0), count: capacity)
+        entries = KeyTable.zeroed(capacity)
     }
 
-    func deallocate() { entries.deallocate() }
+    func deallocate() { KeyTable.release(entries, capacity) }
+
+    /// `capacity` empty entries (all zero), mapped straight from the kernel: fresh pages are
+    /// zero already (filling them again cost a pass over the table at each doubling, and made
+    /// every page resident at once; `calloc` fills what it reuses from the heap, as `malloc`'s
+    /// rising mmap threshold makes it do for each table after the first freed). A capacity is
+    /// a power of two from 4,096 entries: whole pages.
+    static func zeroed(_ capacity: Int) -> UnsafeMutablePointer<(hash: UInt64, line: Int)> {
+        let bytes = capacity * MemoryLayout<(hash: UInt64, line: Int)>.stride
+        #if canImport(Darwin)
+            let flags = MAP_PRIVATE | MAP_ANON
+        #else
+            let flags = MAP_PRIVATE | MAP_ANONYMOUS
+        #endif
+        guard let raw = mmap(nil, bytes, PROT_READ | PROT_WRITE, flags, -1, 0), raw != UnsafeMutableRawPointer(bitPattern: -1)
+        else { fatalError("out of memory for a table of \(capacity) keys") }
+        return raw.bindMemory(to: (hash: UInt64, line: Int).self, capacity: capacity)
+    }
+
+    /// Unmaps what `zeroed` mapped.
+    static func release(_ entries: UnsafeMutablePointer<(hash: UInt64, line: Int)>, _ capacity: Int) {
+        munmap(entries, capacity * MemoryLayout<(hash: UInt64, line: Int)>.stride)
+    }
 
     /// Records `hash` for `line`; returns the line of an earlier row with the same hash instead.
     /// Where a hash's probe starts.
@@ -715,14 +742,13 @@ struct KeyTable {
     mutating func grow() {
         let (old, oldCapacity) = (entries, capacity)
         capacity *= 2
-        entries = .allocate(capacity: capacity)
-        entries.initialize(repeating: (0, 0), count: capacity)
+        entries = KeyTable.zeroed(capacity)
         for k in 0..<oldCapacity where old[k].hash != 0 {
             var i = Int(truncatingIfNeeded: old[k].hash >> 7) & (capacity - 1)
             while entries[i].hash != 0 { i = (i + 1) & (capacity - 1) }
             entries[i] = old[k]
         }
-        old.deallocate()
+        KeyTable.release(old, oldCapacity)
     }
 }
 
