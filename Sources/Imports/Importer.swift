@@ -58,7 +58,7 @@ public final class Importer {
     /// One step of writing a record's members.
     struct Op {
         var kind: UInt8  // 0 leaf, 1 open, 2 close
-        var key: (Int, Int)  // `"name":` bytes in `constants`
+        var key: (Int, Int)  // `"name":` bytes in `constants` (a comma just before them)
         var slot: Int
     }
 
@@ -218,6 +218,12 @@ public final class Importer {
             }
         }
         var opList: [Op] = []
+        /// A member's key, kept after a comma: the member and the comma before it are then one
+        /// run of constants (`appendCommonRow`).
+        func addKey(_ key: [UInt8]) -> (Int, Int) {
+            let (offset, count) = add([0x2C] + key)
+            return (offset + 1, count - 1)
+        }
         func build(_ leaves: [(path: [String], slot: Int)]) {
             var order: [String] = []
             var groups: [String: [(path: [String], slot: Int)]] = [:]
@@ -237,12 +243,12 @@ public final class Importer {
                     var key: [UInt8] = []
                     JSONBytes.appendString(group[0].path[0], to: &key)
                     key.append(UInt8(ascii: ":"))
-                    opList.append(Op(kind: 0, key: add(key), slot: group[0].slot))
+                    opList.append(Op(kind: 0, key: addKey(key), slot: group[0].slot))
                 } else {
                     var key: [UInt8] = []
                     JSONBytes.appendString(name, to: &key)
                     key += Array(":{".utf8)
-                    opList.append(Op(kind: 1, key: add(key), slot: -1))
+                    opList.append(Op(kind: 1, key: addKey(key), slot: -1))
                     build(group)
                     opList.append(Op(kind: 2, key: (0, 0), slot: -1))
                 }
@@ -263,8 +269,10 @@ public final class Importer {
         ops = .allocate(capacity: max(opList.count, 1))
         ops.initialize(from: opList, count: opList.count)
         opCount = opList.count
-        constants = .allocate(capacity: max(constantBytes.count, 1) + 8)
-        constants.initialize(from: constantBytes, count: constantBytes.count)
+        // 8 bytes more than the constants: `appendCommonRow` copies them whole words at a time.
+        constants = .allocate(capacity: constantBytes.count + 8)
+        constants.initialize(repeating: 0, count: constantBytes.count + 8)
+        constants.update(from: constantBytes, count: constantBytes.count)
         memberRoom = constantBytes.count + 40
         slots = .allocate(capacity: max(count, 1))
         slots.initialize(repeating: (0, 0), count: max(count, 1))
