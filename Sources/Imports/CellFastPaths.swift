@@ -38,7 +38,8 @@ enum CellFastPaths {
         @inline(__always) func digit(_ i: Int) -> Int { Int(p[i] &- 48) }
         let day = digit(0) * 10 + digit(1), month = digit(3) * 10 + digit(4)
         let year = digit(6) * 1000 + digit(7) * 100 + digit(8) * 10 + digit(9)
-        guard CivilDate(year: year, month: month, day: day) != nil else { return false }
+        // `CivilDate(year:month:day:)`'s rule, without making the date (4 digits: year <= 9999).
+        guard year >= 1, month &- 1 < 12, day >= 1, day <= CivilDate.daysIn(month: month, year: year) else { return false }
         out.reserve(12)
         let o = out.base + out.count
         o[0] = 0x22

@@ -124,9 +124,6 @@ struct PerfDocumentsTests {
             if rng.next() % 4 == 0 { chars.append(0xC3); chars.append(0xA9) }
         }
         switch rng.next() % 8 {
-        case 0 where !chars.isEmpty:
-            let i = Int(rng.next() % UInt64(chars.count))
-            chars[i] = pick(alnum + "x ")
         case 1: chars = chars.map { $0 >= 65 && $0 <= 90 && rng.next() % 2 == 0 ? $0 + 32 : $0 }
         case 2, 3:
             // Punctuated: a separator after some characters.
@@ -136,7 +133,22 @@ struct PerfDocumentsTests {
                 if i < chars.count - 1 && rng.next() % 4 == 0 { out.append(pick("./-")) }
             }
             chars = out
+        case 4, 5, 6:
+            // As nearly every file writes them: `ddd.ddd.ddd-dd`, `dd.ddd.ddd/dddd-dd`.
+            let marks: [Int: UInt8] =
+                chars.count == 11 ? [3: 0x2E, 6: 0x2E, 9: 0x2D] : chars.count == 14 ? [2: 0x2E, 5: 0x2E, 8: 0x2F, 12: 0x2D] : [:]
+            var out: [UInt8] = []
+            for (i, c) in chars.enumerated() {
+                if let m = marks[i] { out.append(rng.next() % 16 == 0 ? pick(",:/.-x0") : m) }
+                out.append(c)
+            }
+            chars = out
         default: break
+        }
+        // Sometimes spoiled: one character changed.
+        if !chars.isEmpty && rng.next() % 5 == 0 {
+            let i = Int(rng.next() % UInt64(chars.count))
+            chars[i] = pick(alnum + "x .")
         }
         return chars
     }
