@@ -73,6 +73,6 @@ struct PerfPlainChunksTests {
                 #expect(chunked == whole, "round \(round), limit \(limit): \(bytes)")
             }
         }
-        #expect(lean > 20_000, "the lean scan was tried: \(lean) records")
+        #expect(lean > 5_000, "the lean scan was tried: \(lean) records")
     }
 }
