@@ -152,7 +152,13 @@ public final class CSVReader {
     /// blanks and tabs only (the `;;;;` rows a spreadsheet leaves below its data), whatever its
     /// number of cells. Such a row is skipped and counted, not read as a record.
     public var isBlankLine: Bool {
-        if current.pointee.problem != nil { return false }
+        // Most records: the first cell's first byte says so.
+        let c = current
+        if c.pointee.count > 0, c.pointee.offsets[0] >= 0, c.pointee.offsets[1] > c.pointee.offsets[0] {
+            let b = c.pointee.input[c.pointee.offsets[0]]
+            if b != 0x20 && b != 0x09 { return false }
+        }
+        if c.pointee.problem != nil { return false }
         for i in 0..<count {
             for b in cell(i) where b != 0x20 && b != 0x09 { return false }
         }
