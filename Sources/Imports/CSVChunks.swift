@@ -24,7 +24,13 @@ extension CSVReader {
     /// Points the reader at `records` (whole records as `readRecords` copied them, the first
     /// on line `firstLine`); `next()` then reads them and ends with them. The memory stays the
     /// caller's and must outlive the reading.
-    public func reset(records: UnsafeBufferPointer<UInt8>, firstLine: Int) {
+    ///
+    /// `unplain`: the offsets of the records not known to be plain lines, as the reading
+    /// thread's `unplainRecords` gave them for these records (nil: none is known to be); the
+    /// others are cut by a leaner scan. Memory the caller keeps until the next `reset`.
+    public func reset(records: UnsafeBufferPointer<UInt8>, firstLine: Int, unplain: UnsafeBufferPointer<Int>? = nil) {
+        self.unplain = unplain
+        unplainIndex = 0
         if ownsBuffer {
             buffer.deallocate()
             ownsBuffer = false
@@ -46,11 +52,15 @@ extension CSVReader {
     /// the records before it have been handed out (in an earlier, non-empty chunk). A record
     /// with a NUL byte ends the chunk just after the NUL and the reading: the worker's reader
     /// throws `csv.binary` for it, as `next()` would.
+    ///
+    /// `unplainRecords` then lists the records appended it cannot vouch for as plain lines.
     public func readRecords(into chunk: inout ByteBuffer, limit: Int) throws {
+        unplainRecords.removeAll(keepingCapacity: true)
         if !started { try begin() }
         while chunk.count < limit && !stoppedAtNUL {
             // The whole records buffered, copied at once.
             let run = start
+            runBase = chunk.count - run
             var incomplete = false
             scan: while start < end && chunk.count + (start - run) < limit {
                 switch extent(from: start) {
@@ -109,6 +119,7 @@ extension CSVReader {
             if nextSpecial.cr < from { nextSpecial.cr = position(of: 0x0D, from: from) }
             if nextSpecial.quote >= e && nextSpecial.nul >= e && nextSpecial.cr >= body { return .complete(next: e + 1, lines: 1) }
         }
+        unplainRecords.append(from + runBase)
         return stepExtent(from: from)
     }
 

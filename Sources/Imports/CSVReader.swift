@@ -66,6 +66,19 @@ public final class CSVReader {
     var ownsBuffer = true
     /// Set when `readRecords` stopped at a NUL byte: nothing after it is read.
     var stoppedAtNUL = false
+    /// The offsets, in the chunk the last `readRecords` appended to, of the records it cannot
+    /// vouch for as plain lines (a quote, NUL or lone CR in them, or not looked at the quick
+    /// way), in order; an offset may repeat, or start no record. Every other record it appended
+    /// is a line without a quote or NUL whose only CR, if any, is just before its LF.
+    public internal(set) var unplainRecords: [Int] = []
+    /// The chunk offset of the buffer's first byte, for the run `readRecords` is scanning.
+    var runBase = 0
+    /// For a reader of records in memory (`reset`): the offsets of the records not known to be
+    /// plain lines (as `unplainRecords` gave them), nil when none is known to be; the others are
+    /// cut the lean way (`PlainLine.leanFlags`). Memory the caller keeps until the next `reset`.
+    var unplain: UnsafeBufferPointer<Int>? = nil
+    /// Where the next record's offset is looked for in `unplain`.
+    var unplainIndex = 0
     /// `csv.binary` at the first NUL of the first block read, if it has one.
     public private(set) var firstNUL: CSVError?
     /// Where the next quote, CR and NUL are at or after some point of the buffer (`end` when
@@ -139,7 +152,13 @@ public final class CSVReader {
     /// blanks and tabs only (the `;;;;` rows a spreadsheet leaves below its data), whatever its
     /// number of cells. Such a row is skipped and counted, not read as a record.
     public var isBlankLine: Bool {
-        if current.pointee.problem != nil { return false }
+        // Most records: the first cell's first byte says so.
+        let c = current
+        if c.pointee.count > 0, c.pointee.offsets[0] >= 0, c.pointee.offsets[1] > c.pointee.offsets[0] {
+            let b = c.pointee.input[c.pointee.offsets[0]]
+            if b != 0x20 && b != 0x09 { return false }
+        }
+        if c.pointee.problem != nil { return false }
         for i in 0..<count {
             for b in cell(i) where b != 0x20 && b != 0x09 { return false }
         }
@@ -173,10 +192,11 @@ public final class CSVReader {
     /// The bytes of cell `i` (0-based) of the current record.
     @inline(__always)
     public func cell(_ i: Int) -> UnsafeBufferPointer<UInt8> {
-        let c = current.pointee
-        let start = c.offsets[2 * i], end = c.offsets[2 * i + 1]
-        if start >= 0 { return UnsafeBufferPointer(start: c.input + start, count: end - start) }
-        return UnsafeBufferPointer(start: c.bytes.base + ~start, count: start - end)
+        // The fields read where they are (a copy of the cells would copy their problem's text).
+        let c = current
+        let start = c.pointee.offsets[2 * i], end = c.pointee.offsets[2 * i + 1]
+        if start >= 0 { return UnsafeBufferPointer(start: c.pointee.input + start, count: end - start) }
+        return UnsafeBufferPointer(start: c.pointee.bytes.base + ~start, count: start - end)
     }
 
     /// Cell `i` as a String (UTF-8, or Windows-1252 when not valid UTF-8).
@@ -316,25 +336,39 @@ public final class CSVReader {
 
     /// Parses one record from `start`; on `.incomplete` nothing is consumed.
     func parse() throws -> Outcome {
-        var cells = current.pointee
-        defer { current.pointee = cells }
-        cells.bytes.removeAll()
-        cells.count = 0
-        if cells.problem != nil { cells.problem = nil }
+        let current = self.current
+        current.pointee.bytes.truncate(to: 0)
+        current.pointee.count = 0
+        if current.pointee.problem != nil { current.pointee.problem = nil }
         let b = buffer
-        cells.input = UnsafePointer(b)
-        let table = self.table
-        let end = self.end
-        let eof = self.eof
+        current.pointee.input = UnsafePointer(b)
         let recordStart = start
-        // Most records are a line without quotes: cut a word at a time.
-        if wordScan, let (next, recordEnd) = PlainLine.cut(b, from: recordStart, end: end, delimiterWord: delimiterWord, into: &cells) {
-            cells.raw = UnsafeBufferPointer(start: b + recordStart, count: recordEnd - recordStart)
-            cells.line = nextLine
+        // Most records are a line without quotes: cut a word at a time, into the cells where
+        // they are (not a copy of them put back at the end, as the byte loop below works on).
+        var lean = false
+        if let unplain {
+            var k = unplainIndex
+            while k < unplain.count && unplain[k] < recordStart { k &+= 1 }
+            unplainIndex = k
+            lean = k == unplain.count || unplain[k] != recordStart
+        }
+        if wordScan,
+            let (next, recordEnd) =
+                lean
+                ? PlainLine.cutLean(b, from: recordStart, end: end, delimiterWord: delimiterWord, into: &current.pointee)
+                : PlainLine.cut(b, from: recordStart, end: end, delimiterWord: delimiterWord, lean: false, into: &current.pointee)
+        {
+            current.pointee.raw = UnsafeBufferPointer(start: b + recordStart, count: recordEnd - recordStart)
+            current.pointee.line = nextLine
             nextLine += 1
             start = next
             return .complete
         }
+        var cells = current.pointee
+        defer { current.pointee = cells }
+        let table = self.table
+        let end = self.end
+        let eof = self.eof
         var i = start
         var lines = 0
         var column = 1
@@ -496,11 +530,32 @@ enum PlainLine {
         return (delimiters | quotes | controls) & highs
     }
 
+    /// `flags` for a line known to hold no quote or NUL, and no CR but one just before its LF
+    /// (`CSVReader.unplain`): the delimiters and line feeds only (the other bytes `flags` flags
+    /// are passed over by `cut`, and `cut` looks for the CR before the LF).
+    @inline(__always)
+    static func leanFlags(_ w: UInt64, delimiterWord: UInt64) -> UInt64 {
+        let d = w ^ delimiterWord
+        let l = w ^ (0x0A &* ones)
+        return ((d &- ones) & ~d | (l &- ones) & ~l) & highs
+    }
+
+    /// `cut` the lean way, as a function of its own (inlined beside the other way, the two
+    /// loops were made one, computing both flags).
+    @inline(never)
+    static func cutLean(
+        _ b: UnsafeMutablePointer<UInt8>, from: Int, end: Int, delimiterWord: UInt64, into cells: inout CSVReader.Cells
+    ) -> (next: Int, recordEnd: Int)? {
+        cut(b, from: from, end: end, delimiterWord: delimiterWord, lean: true, into: &cells)
+    }
+
     /// Cuts the record at `from` into `cells` (input offsets) and returns where the next record
     /// starts and where this one's line end is; nil (cells emptied) when the byte loop must read it.
+    /// `lean`: the record is known to be a line without a quote or NUL whose only CR, if any,
+    /// is just before its LF (`leanFlags`).
     @inline(__always)
     static func cut(
-        _ b: UnsafeMutablePointer<UInt8>, from: Int, end: Int, delimiterWord: UInt64, into cells: inout CSVReader.Cells
+        _ b: UnsafeMutablePointer<UInt8>, from: Int, end: Int, delimiterWord: UInt64, lean: Bool, into cells: inout CSVReader.Cells
     ) -> (next: Int, recordEnd: Int)? {
         guard delimiterWord != 0 else { return nil }
         let delimiter = UInt8(truncatingIfNeeded: delimiterWord)
@@ -510,7 +565,8 @@ enum PlainLine {
         var i = from
         var cellStart = from
         while i &+ 8 <= end {
-            var m = flags(UnsafeRawPointer(b + i).loadUnaligned(as: UInt64.self), delimiterWord: delimiterWord)
+            let w = UnsafeRawPointer(b + i).loadUnaligned(as: UInt64.self)
+            var m = lean ? leanFlags(w, delimiterWord: delimiterWord) : flags(w, delimiterWord: delimiterWord)
             if m == 0 {
                 i &+= 8
                 continue
@@ -530,10 +586,12 @@ enum PlainLine {
                     cellStart = p &+ 1
                 } else if c == 0x0A || c == 0x0D {
                     if c == 0x0D && p &+ 1 >= end { break }
+                    // Lean: a CR is met only just before the LF (not flagged): the line ends there.
+                    let lineEnd = lean && c == 0x0A && p > from && b[p &- 1] == 0x0D ? p &- 1 : p
                     offsets[2 &* count] = cellStart
-                    offsets[2 &* count &+ 1] = p
+                    offsets[2 &* count &+ 1] = lineEnd
                     cells.count = count &+ 1
-                    return (c == 0x0A ? p &+ 1 : b[p &+ 1] == 0x0A ? p &+ 2 : p &+ 1, p)
+                    return (c == 0x0A ? p &+ 1 : b[p &+ 1] == 0x0A ? p &+ 2 : p &+ 1, lineEnd)
                 } else if c == 0x22 || c == 0 {
                     break
                 }

@@ -26,13 +26,20 @@ enum CellFastPaths {
     /// does not exist, which `CellParsers.date` then reads or refuses.
     @inline(__always)
     static func appendDayMonthYear(_ text: UnsafeBufferPointer<UInt8>, to out: inout ByteBuffer) -> Bool {
-        guard text.count == 10, text[2] == UInt8(ascii: "/"), text[5] == UInt8(ascii: "/") else { return false }
-        let p = text.baseAddress!
+        guard text.count == 10, let p = text.baseAddress else { return false }
+        // `dd/MM/yy` as one word (slashes at bytes 2 and 5), then the last two digits.
+        let w = UnsafeRawPointer(p).loadUnaligned(as: UInt64.self)
+        let slashes: UInt64 = 0x0000_2F00_002F_0000, slashBytes: UInt64 = 0x0000_FF00_00FF_0000
+        let digitBytes = ~slashBytes
+        let nibbles = 0xF0F0_F0F0_F0F0_F0F0 & digitBytes, threes = 0x3030_3030_3030_3030 & digitBytes
+        guard w & slashBytes == slashes, w & nibbles == threes, (w &+ (0x0606_0606_0606_0606 & digitBytes)) & nibbles == threes,
+            p[8] &- 48 <= 9, p[9] &- 48 <= 9
+        else { return false }
         @inline(__always) func digit(_ i: Int) -> Int { Int(p[i] &- 48) }
-        for i in 0..<10 where i != 2 && i != 5 && p[i] &- 48 > 9 { return false }
         let day = digit(0) * 10 + digit(1), month = digit(3) * 10 + digit(4)
         let year = digit(6) * 1000 + digit(7) * 100 + digit(8) * 10 + digit(9)
-        guard CivilDate(year: year, month: month, day: day) != nil else { return false }
+        // `CivilDate(year:month:day:)`'s rule, without making the date (4 digits: year <= 9999).
+        guard year >= 1, month &- 1 < 12, day >= 1, day <= CivilDate.daysIn(month: month, year: year) else { return false }
         out.reserve(12)
         let o = out.base + out.count
         o[0] = 0x22
@@ -101,8 +108,8 @@ enum CellFastPaths {
         return true
     }
 
-    /// An integer's decimal digits (as `JSONBytes.appendInt` writes them), written from the
-    /// right straight into the buffer.
+    /// An integer's decimal digits (as `JSONBytes.appendInt` writes them), counted, then
+    /// written from the right two at a time (`JSONBytes.writeDigits`) straight into the buffer.
     @inline(__always)
     static func appendInt(_ value: Int, to out: inout ByteBuffer) {
         guard value > 0 else {
@@ -112,18 +119,11 @@ enum CellFastPaths {
         var digits = 1
         var power = 10
         while digits < 19 && value >= power {
-            digits += 1
+            digits &+= 1
             power &*= 10
         }
         out.reserve(digits)
-        var v = value
-        let o = out.base + out.count
-        var i = digits
-        while i > 0 {
-            i -= 1
-            o[i] = UInt8(truncatingIfNeeded: 48 + v % 10)
-            v /= 10
-        }
-        out.count += digits
+        _ = JSONBytes.writeDigits(UInt(bitPattern: value), endingAt: out.base + (out.count &+ digits))
+        out.count &+= digits
     }
 }

@@ -19,7 +19,7 @@ extension Importer {
         let textClass = CellFastPaths.textClass
         let constants = UnsafePointer(self.constants)
         out.reserve(memberRoom)
-        Importer.put(constants + prefixJSON.0, prefixJSON.1, &out)
+        Importer.putWords(constants + prefixJSON.0, prefixJSON.1, &out)
         var depth = 0
         // marks[2d]: where the object at depth d opened; marks[2d+1]: members written in it.
         marks[1] = 1
@@ -31,8 +31,9 @@ extension Importer {
             if kind == 1 {
                 out.reserve(memberRoom)
                 let open = out.count
-                if marks[2 &* depth &+ 1] > 0 { Importer.put(0x2C, &out) }
-                Importer.put(constants + op.pointee.key.0, op.pointee.key.1, &out)
+                // The key, with the comma before it when a member came before.
+                let comma = marks[2 &* depth &+ 1] > 0 ? 1 : 0
+                Importer.putWords(constants + (op.pointee.key.0 &- comma), op.pointee.key.1 &+ comma, &out)
                 depth &+= 1
                 marks[2 &* depth] = open
                 marks[2 &* depth &+ 1] = 0
@@ -52,8 +53,8 @@ extension Importer {
             }
             out.reserve(memberRoom)
             let member = out.count
-            if marks[2 &* depth &+ 1] > 0 { Importer.put(0x2C, &out) }
-            Importer.put(constants + op.pointee.key.0, op.pointee.key.1, &out)
+            let comma = marks[2 &* depth &+ 1] > 0 ? 1 : 0
+            Importer.putWords(constants + (op.pointee.key.0 &- comma), op.pointee.key.1 &+ comma, &out)
             let value = out.count
             let slot = op.pointee.slot
             if slot >= planCount {
@@ -63,7 +64,7 @@ extension Importer {
                     out.count = member
                     continue
                 }
-                Importer.put(constants + offset, count, &out)
+                Importer.putWords(constants + offset, count, &out)
                 marks[2 &* depth &+ 1] &+= 1
                 continue
             }
@@ -71,7 +72,7 @@ extension Importer {
             let typeSlot = plan.pointee.documentTypeSlot
             if typeSlot >= 0 { slots[typeSlot] = (0, 0) }
             if plan.pointee.constant.1 > 0 {
-                Importer.put(constants + plan.pointee.constant.0, plan.pointee.constant.1, &out)
+                Importer.putWords(constants + plan.pointee.constant.0, plan.pointee.constant.1, &out)
                 if typeSlot >= 0 { slots[typeSlot] = plan.pointee.defaultType }
             } else {
                 let column = plan.pointee.column
@@ -80,15 +81,12 @@ extension Importer {
                 let start = offsets[2 &* column], end = offsets[2 &* column &+ 1]
                 var p = start >= 0 ? input + start : quoted + ~start
                 var n = start >= 0 ? end &- start : start &- end
-                while n > 0, p[0] == 0x20 || p[0] == 0x09 {
-                    p += 1
-                    n &-= 1
-                }
-                while n > 0, p[n &- 1] == 0x20 || p[n &- 1] == 0x09 { n &-= 1 }
+                // Most cells have no blank or tab at either end: one look at each end.
+                if n > 0 && (p[0] <= 0x20 || p[n &- 1] <= 0x20) { (p, n) = Importer.trimmed(p, n) }
                 if n == 0 {
                     let d = plan.pointee.defaultValue
                     if d.1 > 0 {
-                        Importer.put(constants + d.0, d.1, &out)
+                        Importer.putWords(constants + d.0, d.1, &out)
                         if typeSlot >= 0 { slots[typeSlot] = plan.pointee.defaultType }
                     } else if plan.pointee.required {
                         return giveUp(mark, &out)
@@ -151,7 +149,7 @@ extension Importer {
             marks[2 &* depth &+ 1] &+= 1
         }
         out.reserve(memberRoom)
-        Importer.put(constants + sourceJSON.0, sourceJSON.1, &out)
+        Importer.putWords(constants + sourceJSON.0, sourceJSON.1, &out)
         CellFastPaths.appendInt(line, to: &out)
         out.reserve(2)
         Importer.put(0x7D, &out)
@@ -164,6 +162,28 @@ extension Importer {
         out.count = mark
         state.pointee.key = (0, 0)
         return false
+    }
+
+    /// The cell without blanks and tabs around it (out of the row's loop: few cells have them).
+    @inline(never)
+    static func trimmed(_ p: UnsafePointer<UInt8>, _ n: Int) -> (UnsafePointer<UInt8>, Int) {
+        let cell = trim(UnsafeBufferPointer(start: p, count: n))
+        return (cell.baseAddress ?? p, cell.count)
+    }
+
+    /// Appends `n` bytes of `constants` (n > 0) where room was made for them and 8 more, a
+    /// whole word at a time: the constants have 8 bytes after them, and the bytes written past
+    /// `n` are overwritten by what comes next.
+    @inline(__always)
+    static func putWords(_ src: UnsafePointer<UInt8>, _ n: Int, _ out: inout ByteBuffer) {
+        let dst = UnsafeMutableRawPointer(out.base + out.count)
+        let from = UnsafeRawPointer(src)
+        var i = 0
+        repeat {
+            dst.storeBytes(of: from.loadUnaligned(fromByteOffset: i, as: UInt64.self), toByteOffset: i, as: UInt64.self)
+            i &+= 8
+        } while i < n
+        out.count &+= n
     }
 
     /// Appends a byte where room was made.

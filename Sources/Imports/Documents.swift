@@ -38,38 +38,51 @@ public enum BrazilianDocument {
         out.reserve(text.count &+ 2)
         let o = out.base + mark
         o[0] = 0x22
+        // The spellings nearly every file uses, `ddd.ddd.ddd-dd` and `dd.ddd.ddd/dddd-dd` (digits
+        // only), checked a word at a time and moved in a few stores; any other spelling, or one
+        // whose check digits fail, is read below (which also says why it fails).
+        if let p = text.baseAddress {
+            if text.count == 14, punctuatedCPF(p, into: o + 1), isValidCPF(UnsafeBufferPointer(start: o + 1, count: 11)) {
+                o[12] = 0x22
+                out.count = mark &+ 13
+                return .success(.cpf)
+            }
+            if text.count == 18, punctuatedCNPJ(p, into: o + 1), isValidCNPJ(UnsafeBufferPointer(start: o + 1, count: 14)) {
+                o[15] = 0x22
+                out.count = mark &+ 16
+                return .success(.cnpj)
+            }
+        }
         var count = 0
         var letters = false
-        for k in 0..<text.count {
-            let b = text[k]
-            switch b {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"):
-                o[1 &+ count] = b
-                count &+= 1
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"):
-                o[1 &+ count] = b
-                count &+= 1
-                letters = true
-            case UInt8(ascii: "a")...UInt8(ascii: "z"):
-                o[1 &+ count] = b &- 32
-                count &+= 1
-                letters = true
-            case _ where DocumentText.isPunctuation(b): continue
-            default:
-                let found = b == 0x20 ? "a blank (U+0020 SPACE) between its characters" : CellParsers.character(in: text, at: k)
-                return .failure(Problem(message: "expected a CPF or CNPJ (digits, A-Z, and . / - only), found \(found)"))
+        let table = documentCharacter
+        if let p = text.baseAddress {
+            for k in 0..<text.count {
+                let c = table[Int(p[k])]
+                if c >= 0x30 {
+                    o[1 &+ count] = c
+                    count &+= 1
+                    letters = letters || c >= 0x41
+                } else if c == 0 {
+                    let b = p[k]
+                    let found = b == 0x20 ? "a blank (U+0020 SPACE) between its characters" : CellParsers.character(in: text, at: k)
+                    return .failure(Problem(message: "expected a CPF or CNPJ (digits, A-Z, and . / - only), found \(found)"))
+                }
             }
         }
         out.count = mark &+ 1 &+ count
         let d = UnsafeBufferPointer(start: out.base + mark + 1, count: count)
-        let allEqual = d.allSatisfy { $0 == d[0] }
+        // (`isValidCPF` and `isValidCNPJ` refuse characters all equal: why a document failed is
+        // looked into only when it did.)
         if count == 11 && !letters {
-            guard !allEqual else {
+            guard isValidCPF(d) else {
                 out.truncate(to: mark)
-                let reason = "a CPF whose 11 digits are all equal is refused (its check digits match, but no such CPF is issued)"
-                return .failure(Problem(message: "\(quoted(Array(d))): \(reason)"))
+                if d.allSatisfy({ $0 == d[0] }) {
+                    let reason = "a CPF whose 11 digits are all equal is refused (its check digits match, but no such CPF is issued)"
+                    return .failure(Problem(message: "\(quoted(Array(d))): \(reason)"))
+                }
+                return .failure(Problem(message: "CPF check digits do not match"))
             }
-            guard isValidCPF(d) else { out.truncate(to: mark); return .failure(Problem(message: "CPF check digits do not match")) }
             out.append(0x22)
             return .success(.cpf)
         }
@@ -78,12 +91,14 @@ public enum BrazilianDocument {
                 out.truncate(to: mark)
                 return .failure(Problem(message: "a CNPJ's last two characters (check digits) must be digits"))
             }
-            guard !allEqual else {
+            guard isValidCNPJ(d) else {
                 out.truncate(to: mark)
-                let reason = "a CNPJ whose 14 characters are all equal is refused (no such CNPJ is issued)"
-                return .failure(Problem(message: "\(quoted(Array(d))): \(reason)"))
+                if d.allSatisfy({ $0 == d[0] }) {
+                    let reason = "a CNPJ whose 14 characters are all equal is refused (no such CNPJ is issued)"
+                    return .failure(Problem(message: "\(quoted(Array(d))): \(reason)"))
+                }
+                return .failure(Problem(message: "CNPJ check digits do not match"))
             }
-            guard isValidCNPJ(d) else { out.truncate(to: mark); return .failure(Problem(message: "CNPJ check digits do not match")) }
             out.append(0x22)
             return .success(.cnpj)
         }
@@ -94,6 +109,76 @@ public enum BrazilianDocument {
         }
         return .failure(Problem(message: "expected a CPF (11 digits) or a CNPJ (14 characters), found \(count) characters\(hint)"))
     }
+
+    /// Whether the 14 bytes at `p` are `ddd.ddd.ddd-dd`; if so its 11 digits are stored at `o`
+    /// (which has room for 13 bytes).
+    @inline(__always)
+    static func punctuatedCPF(_ p: UnsafePointer<UInt8>, into o: UnsafeMutablePointer<UInt8>) -> Bool {
+        // Bytes 0-7 `ddd.ddd.` and 6-13 `d.ddd-dd`.
+        guard digits(load(p), except: 0xFF00_0000_FF00_0000, are: 0x2E00_0000_2E00_0000),
+            digits(load(p + 6), except: 0x0000_FF00_0000_FF00, are: 0x0000_2D00_0000_2E00)
+        else { return false }
+        move(4, from: p, to: o)
+        move(4, from: p + 4, to: o + 3)
+        move(4, from: p + 8, to: o + 6)
+        move(2, from: p + 12, to: o + 9)
+        return true
+    }
+
+    /// Whether the 18 bytes at `p` are `dd.ddd.ddd/dddd-dd`; if so its 14 digits are stored at
+    /// `o` (which has room for 16 bytes).
+    @inline(__always)
+    static func punctuatedCNPJ(_ p: UnsafePointer<UInt8>, into o: UnsafeMutablePointer<UInt8>) -> Bool {
+        // Bytes 0-7 `dd.ddd.d` and 8-15 `dd/dddd-`, then the last two.
+        guard digits(load(p), except: 0x00FF_0000_00FF_0000, are: 0x002E_0000_002E_0000),
+            digits(load(p + 8), except: 0xFF00_0000_00FF_0000, are: 0x2D00_0000_002F_0000),
+            p[16] &- 48 < 10, p[17] &- 48 < 10
+        else { return false }
+        move(4, from: p, to: o)
+        move(4, from: p + 3, to: o + 2)
+        move(4, from: p + 7, to: o + 5)
+        move(4, from: p + 11, to: o + 8)
+        move(2, from: p + 16, to: o + 12)
+        return true
+    }
+
+    @inline(__always)
+    static func load(_ p: UnsafePointer<UInt8>) -> UInt64 { UnsafeRawPointer(p).loadUnaligned(as: UInt64.self) }
+
+    /// Whether the bytes of `w` under `mask` are `separators` and all the others ASCII digits
+    /// (as `DocumentText.areDigits`).
+    @inline(__always)
+    static func digits(_ w: UInt64, except mask: UInt64, are separators: UInt64) -> Bool {
+        let nibbles = 0xF0F0_F0F0_F0F0_F0F0 & ~mask, threes = 0x3030_3030_3030_3030 & ~mask
+        return w & mask == separators && w & nibbles == threes && (w &+ (0x0606_0606_0606_0606 & ~mask)) & nibbles == threes
+    }
+
+    /// Copies 4 or 2 bytes in one load and store.
+    @inline(__always)
+    static func move(_ n: Int, from p: UnsafePointer<UInt8>, to o: UnsafeMutablePointer<UInt8>) {
+        if n == 4 {
+            UnsafeMutableRawPointer(o).storeBytes(of: UnsafeRawPointer(p).loadUnaligned(as: UInt32.self), as: UInt32.self)
+        } else {
+            UnsafeMutableRawPointer(o).storeBytes(of: UnsafeRawPointer(p).loadUnaligned(as: UInt16.self), as: UInt16.self)
+        }
+    }
+
+    /// What each byte is in a written document: a character as it is kept (0-9, A-Z, a-z
+    /// uppercased), 1 for punctuation (`DocumentText.isPunctuation`, dropped), 0 for anything
+    /// else (refused). Filled once, then only read, from any thread.
+    nonisolated(unsafe) static let documentCharacter: UnsafeMutablePointer<UInt8> = {
+        let t = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+        for b in 0..<256 {
+            let c = UInt8(b)
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "A")...UInt8(ascii: "Z"): t[b] = c
+            case UInt8(ascii: "a")...UInt8(ascii: "z"): t[b] = c &- 32
+            case _ where DocumentText.isPunctuation(c): t[b] = 1
+            default: t[b] = 0
+            }
+        }
+        return t
+    }()
 
     /// Whether 11 digits are a CPF: both check digits match and the digits are not all equal.
     public static func isValidCPF(_ d: [UInt8]) -> Bool { d.withUnsafeBufferPointer { isValidCPF($0) } }

@@ -1,6 +1,12 @@
 import FixedWidth
 import Records
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// What an import did with a file.
 public struct ImportSummary: Sendable, Hashable {
     /// Data rows read (after the header; blank lines not counted).
@@ -52,7 +58,7 @@ public final class Importer {
     /// One step of writing a record's members.
     struct Op {
         var kind: UInt8  // 0 leaf, 1 open, 2 close
-        var key: (Int, Int)  // `"name":` bytes in `constants`
+        var key: (Int, Int)  // `"name":` bytes in `constants` (a comma just before them)
         var slot: Int
     }
 
@@ -212,6 +218,12 @@ public final class Importer {
             }
         }
         var opList: [Op] = []
+        /// A member's key, kept after a comma: the member and the comma before it are then one
+        /// run of constants (`appendCommonRow`).
+        func addKey(_ key: [UInt8]) -> (Int, Int) {
+            let (offset, count) = add([0x2C] + key)
+            return (offset + 1, count - 1)
+        }
         func build(_ leaves: [(path: [String], slot: Int)]) {
             var order: [String] = []
             var groups: [String: [(path: [String], slot: Int)]] = [:]
@@ -231,12 +243,12 @@ public final class Importer {
                     var key: [UInt8] = []
                     JSONBytes.appendString(group[0].path[0], to: &key)
                     key.append(UInt8(ascii: ":"))
-                    opList.append(Op(kind: 0, key: add(key), slot: group[0].slot))
+                    opList.append(Op(kind: 0, key: addKey(key), slot: group[0].slot))
                 } else {
                     var key: [UInt8] = []
                     JSONBytes.appendString(name, to: &key)
                     key += Array(":{".utf8)
-                    opList.append(Op(kind: 1, key: add(key), slot: -1))
+                    opList.append(Op(kind: 1, key: addKey(key), slot: -1))
                     build(group)
                     opList.append(Op(kind: 2, key: (0, 0), slot: -1))
                 }
@@ -257,8 +269,10 @@ public final class Importer {
         ops = .allocate(capacity: max(opList.count, 1))
         ops.initialize(from: opList, count: opList.count)
         opCount = opList.count
-        constants = .allocate(capacity: max(constantBytes.count, 1) + 8)
-        constants.initialize(from: constantBytes, count: constantBytes.count)
+        // 8 bytes more than the constants: `appendCommonRow` copies them whole words at a time.
+        constants = .allocate(capacity: constantBytes.count + 8)
+        constants.initialize(repeating: 0, count: constantBytes.count + 8)
+        constants.update(from: constantBytes, count: constantBytes.count)
         memberRoom = constantBytes.count + 40
         slots = .allocate(capacity: max(count, 1))
         slots.initialize(repeating: (0, 0), count: max(count, 1))
@@ -688,11 +702,32 @@ struct KeyTable {
 
     init(capacity: Int = 1 << 12) {
         self.capacity = capacity
-        entries = .allocate(capacity: capacity)
-        entries.initialize(repeating: (0, 0), count: capacity)
+        entries = KeyTable.zeroed(capacity)
     }
 
-    func deallocate() { entries.deallocate() }
+    func deallocate() { KeyTable.release(entries, capacity) }
+
+    /// `capacity` empty entries (all zero), mapped straight from the kernel: fresh pages are
+    /// zero already (filling them again cost a pass over the table at each doubling, and made
+    /// every page resident at once; `calloc` fills what it reuses from the heap, as `malloc`'s
+    /// rising mmap threshold makes it do for each table after the first freed). A capacity is
+    /// a power of two from 4,096 entries: whole pages.
+    static func zeroed(_ capacity: Int) -> UnsafeMutablePointer<(hash: UInt64, line: Int)> {
+        let bytes = capacity * MemoryLayout<(hash: UInt64, line: Int)>.stride
+        #if canImport(Darwin)
+            let flags = MAP_PRIVATE | MAP_ANON
+        #else
+            let flags = MAP_PRIVATE | MAP_ANONYMOUS
+        #endif
+        guard let raw = mmap(nil, bytes, PROT_READ | PROT_WRITE, flags, -1, 0), raw != UnsafeMutableRawPointer(bitPattern: -1)
+        else { fatalError("out of memory for a table of \(capacity) keys") }
+        return raw.bindMemory(to: (hash: UInt64, line: Int).self, capacity: capacity)
+    }
+
+    /// Unmaps what `zeroed` mapped.
+    static func release(_ entries: UnsafeMutablePointer<(hash: UInt64, line: Int)>, _ capacity: Int) {
+        munmap(entries, capacity * MemoryLayout<(hash: UInt64, line: Int)>.stride)
+    }
 
     /// Records `hash` for `line`; returns the line of an earlier row with the same hash instead.
     /// Where a hash's probe starts.
@@ -715,14 +750,13 @@ struct KeyTable {
     mutating func grow() {
         let (old, oldCapacity) = (entries, capacity)
         capacity *= 2
-        entries = .allocate(capacity: capacity)
-        entries.initialize(repeating: (0, 0), count: capacity)
+        entries = KeyTable.zeroed(capacity)
         for k in 0..<oldCapacity where old[k].hash != 0 {
             var i = Int(truncatingIfNeeded: old[k].hash >> 7) & (capacity - 1)
             while entries[i].hash != 0 { i = (i + 1) & (capacity - 1) }
             entries[i] = old[k]
         }
-        old.deallocate()
+        KeyTable.release(old, oldCapacity)
     }
 }
 

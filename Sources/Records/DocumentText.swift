@@ -46,59 +46,70 @@ public enum DocumentText {
     }
 
     /// Whether 11 bytes are a CPF: digits whose both check digits match, not all equal.
+    /// (Straight-line code: the digits checked a word at a time, the weighted sums unrolled.)
     public static func isValidCPF(_ d: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard d.count == 11 else { return false }
-        var allEqual = true
-        for b in d {
-            if b &- 48 > 9 { return false }
-            if b != d[0] { allEqual = false }
-        }
-        if allEqual { return false }
-        func check(_ n: Int) -> Int {
-            var sum = 0
-            for i in 0..<n { sum += Int(d[i] - 48) * (n + 1 - i) }
-            let r = sum % 11
-            return r < 2 ? 0 : 11 - r
-        }
-        return check(9) == Int(d[9] - 48) && check(10) == Int(d[10] - 48)
+        guard d.count == 11, let p = d.baseAddress else { return false }
+        // Bytes 0-7 and 3-10: every byte of the 11 in one word or the other.
+        let w0 = UnsafeRawPointer(p).loadUnaligned(as: UInt64.self)
+        let w1 = UnsafeRawPointer(p + 3).loadUnaligned(as: UInt64.self)
+        guard areDigits(w0), areDigits(w1) else { return false }
+        let first = UInt64(p[0]) &* 0x0101_0101_0101_0101
+        if w0 == first && w1 == first { return false }
+        @inline(__always) func v(_ i: Int) -> Int { Int(p[i] &- 48) }
+        let body = v(0) &* 10 &+ v(1) &* 9 &+ v(2) &* 8 &+ v(3) &* 7 &+ v(4) &* 6 &+ v(5) &* 5 &+ v(6) &* 4 &+ v(7) &* 3
+            &+ v(8) &* 2
+        let r1 = body % 11
+        let c1 = r1 < 2 ? 0 : 11 &- r1
+        guard c1 == v(9) else { return false }
+        // The second sum's weights are the first's plus one, and the first check digit's 2.
+        let sum2 = body &+ v(0) &+ v(1) &+ v(2) &+ v(3) &+ v(4) &+ v(5) &+ v(6) &+ v(7) &+ v(8) &+ c1 &* 2
+        let r2 = sum2 % 11
+        return (r2 < 2 ? 0 : 11 &- r2) == v(10)
+    }
+
+    /// Whether each byte of `w` is an ASCII digit: its high nibble 3, and still 3 after adding 6
+    /// (no carry crosses a byte whose high nibble is 3).
+    @inline(__always)
+    static func areDigits(_ w: UInt64) -> Bool {
+        let nibbles: UInt64 = 0xF0F0_F0F0_F0F0_F0F0, threes: UInt64 = 0x3030_3030_3030_3030
+        return w & nibbles == threes && (w &+ 0x0606_0606_0606_0606) & nibbles == threes
     }
 
     /// Whether 14 bytes are a CNPJ (numeric or alphanumeric): the 12 first 0-9 or A-Z, the
     /// check digits matching, and not all characters equal.
     public static func isValidCNPJ(_ d: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard d.count == 14 else { return false }
+        guard d.count == 14, let p = d.baseAddress else { return false }
         var allEqual = true
-        for i in 0..<14 {
-            let c = d[i]
-            let digit = c &- 48 < 10
-            let letter = c &- 65 < 26
-            if i < 12 ? !(digit || letter) : !digit { return false }
-            if c != d[0] { allEqual = false }
+        for i in 0..<12 {
+            let c = p[i]
+            guard c &- 48 < 10 || c &- 65 < 26 else { return false }
+            if c != p[0] { allEqual = false }
         }
-        if allEqual { return false }
-        let (a, b) = cnpjCheckDigits(UnsafeBufferPointer(rebasing: d[0..<12]))
-        return a == Int(d[12] - 48) && b == Int(d[13] - 48)
+        guard p[12] &- 48 < 10, p[13] &- 48 < 10 else { return false }
+        if allEqual && p[12] == p[0] && p[13] == p[0] { return false }
+        let (a, b) = cnpjCheckDigits(UnsafeBufferPointer(start: p, count: 12))
+        return a == Int(p[12] &- 48) && b == Int(p[13] &- 48)
     }
 
     /// The two check digits of a CNPJ's 12-character body (0-9, A-Z), by mod 11 over the
     /// characters' ASCII codes minus 48 (the Receita Federal's rule from July 2026: digits
     /// keep their value, A is 17).
     public static func cnpjCheckDigits(_ body: UnsafeBufferPointer<UInt8>) -> (Int, Int) {
-        // Weights 2…9 from the right, restarting at 2.
-        var sum1 = 0
-        var sum2 = 0
-        for i in 0..<12 {
-            let v = Int(body[i]) - 48
-            let fromRight1 = 11 - i  // position from the right in the 12-character body, 0-based
-            sum1 += v * (fromRight1 % 8 + 2)
-            let fromRight2 = 12 - i  // in the 13 characters body + first digit
-            sum2 += v * (fromRight2 % 8 + 2)
-        }
+        // Weights 2…9 from the right, restarting at 2: 5 4 3 2 9 8 7 6 5 4 3 2 for the first
+        // digit; for the second, 6 5 4 3 2 9 8 7 6 5 4 3 over the body and 2 for the first digit.
+        precondition(body.count >= 12, "a CNPJ's body is 12 characters")
+        let p = body.baseAddress!
+        @inline(__always) func v(_ i: Int) -> Int { Int(p[i]) &- 48 }
+        let (v0, v1, v2, v3, v4, v5) = (v(0), v(1), v(2), v(3), v(4), v(5))
+        let (v6, v7, v8, v9, v10, v11) = (v(6), v(7), v(8), v(9), v(10), v(11))
+        let sum1 = v0 &* 5 &+ v1 &* 4 &+ v2 &* 3 &+ v3 &* 2 &+ v4 &* 9 &+ v5 &* 8 &+ v6 &* 7 &+ v7 &* 6 &+ v8 &* 5 &+ v9 &* 4
+            &+ v10 &* 3 &+ v11 &* 2
         let r1 = sum1 % 11
-        let first = r1 < 2 ? 0 : 11 - r1
-        sum2 += first * 2
+        let first = r1 < 2 ? 0 : 11 &- r1
+        let sum2 = v0 &* 6 &+ v1 &* 5 &+ v2 &* 4 &+ v3 &* 3 &+ v4 &* 2 &+ v5 &* 9 &+ v6 &* 8 &+ v7 &* 7 &+ v8 &* 6 &+ v9 &* 5
+            &+ v10 &* 4 &+ v11 &* 3 &+ first &* 2
         let r2 = sum2 % 11
-        return (first, r2 < 2 ? 0 : 11 - r2)
+        return (first, r2 < 2 ? 0 : 11 &- r2)
     }
 }
 

@@ -97,7 +97,7 @@ public enum JSONBytes {
     /// Writes `v`'s decimal digits so that the last ends just before `end`, two at a time from
     /// the last; returns where the first is (at most 20 bytes before `end`).
     @inlinable
-    static func writeDigits(_ v: UInt, endingAt end: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+    public static func writeDigits(_ v: UInt, endingAt end: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
         var v = v
         var q = end
         let pairs = UnsafeRawPointer(digitPairs.utf8Start)
@@ -192,8 +192,9 @@ public enum TextBytes {
         bytes.withContiguousStorageIfAvailable { isValidUTF8($0) } ?? isValidUTF8(Array(bytes))
     }
 
-    /// `isValidUTF8` on memory: ASCII skipped a byte at a time, each sequence checked by its
-    /// lead byte's length and its second byte's range.
+    /// `isValidUTF8` on memory: ASCII skipped a byte at a time (the cells it is given are short,
+    /// their first letter beyond ASCII early: skipping runs of 8 cost more than it saved), each
+    /// sequence checked by its lead byte's length and its second byte's range.
     @inlinable
     public static func isValidUTF8(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let p = text.baseAddress else { return true }

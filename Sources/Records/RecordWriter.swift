@@ -93,6 +93,14 @@ public final class RecordWriter {
         }
     }
 
+    /// Appends one complete record from memory (JSON object bytes, without newline) and ends
+    /// it: `withBuffer` and `endRecord` in one call, with no closure (for writers in other
+    /// modules, that call these per record).
+    public func append(record: UnsafeBufferPointer<UInt8>) throws {
+        state.pointee.buffer.appendBytes(record)
+        try endRecord()
+    }
+
     /// Appends one complete record (JSON object bytes, without newline).
     public func write(_ record: [UInt8]) throws {
         state.pointee.buffer.append(record)

@@ -44,6 +44,10 @@ enum ImportChunks {
         var input: ByteBuffer
         /// The line the chunk's first record starts on.
         var firstLine = 0
+        /// The records the reading thread could not vouch for as plain lines
+        /// (`CSVReader.unplainRecords`), when `plainKnown`: the others are cut the lean way.
+        var unplain: [Int] = []
+        var plainKnown = false
         var output: ByteBuffer
         var keys: ByteBuffer
         var rows: [Row] = []
@@ -77,6 +81,8 @@ enum ImportChunks {
             values.removeAll(keepingCapacity: true)
             diagnostics.removeAll(keepingCapacity: true)
             fatal = nil
+            unplain.removeAll(keepingCapacity: true)
+            plainKnown = false
             requeue()
         }
 
@@ -94,7 +100,19 @@ enum ImportChunks {
                 (self.diagnostics, self.values) = (diagnostics, values)
             }
             let input = UnsafePointer(self.input.base)
-            reader.reset(records: self.input.bytes, firstLine: firstLine)
+            // The list of records not known to be plain, kept while the reader reads.
+            unplain.withUnsafeBufferPointer { unplain in
+                reader.reset(records: self.input.bytes, firstLine: firstLine, unplain: plainKnown ? unplain : nil)
+                read(reader, importer, input, &output, &keys, &rows, &hashes, &diagnostics, &values, worker.keepsValues)
+            }
+        }
+
+        /// Reads the records `reader` was reset to and converts them (see `convert`).
+        @inline(__always)
+        func read(
+            _ reader: CSVReader, _ importer: Importer, _ input: UnsafePointer<UInt8>, _ output: inout ByteBuffer, _ keys: inout ByteBuffer,
+            _ rows: inout [Row], _ hashes: inout [UInt64], _ diagnostics: inout [Diagnostic], _ values: inout [Int], _ keepsValues: Bool
+        ) {
             do {
                 while try reader.next() {
                     if reader.isBlankLine {
@@ -113,7 +131,7 @@ enum ImportChunks {
                     if taken {
                         (row.start, row.count) = (start, output.count - start)
                         if key.count > 0 { hashes.append(row.keyHash) }
-                        if worker.keepsValues {
+                        if keepsValues {
                             row.valuesStart = values.count
                             for i in 0..<importer.fieldCount {
                                 let v = importer.value(ofField: i)

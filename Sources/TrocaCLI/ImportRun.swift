@@ -190,8 +190,7 @@ enum ImportRun {
                         sink.report(importer.duplicateKey(key, line: row.line, first: first, raw: raw))
                         rejected()
                     } else {
-                        output.withBuffer { $0.appendBytes(UnsafeBufferPointer(start: records + row.start, count: row.count)) }
-                        try output.endRecord()
+                        try output.append(record: UnsafeBufferPointer(start: records + row.start, count: row.count))
                         summary.written += 1
                     }
                 case .rejected:
@@ -223,6 +222,8 @@ enum ImportRun {
                 let chunk = pipeline.current
                 chunk.firstLine = reader.nextLineNumber
                 try reader.readRecords(into: &chunk.input, limit: chunkSize)
+                chunk.unplain.append(contentsOf: reader.unplainRecords)
+                chunk.plainKnown = true
                 if chunk.input.count == 0 { break }
                 try pipeline.flush(final: false, take: take)
             }
