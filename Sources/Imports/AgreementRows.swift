@@ -149,7 +149,7 @@ public final class AgreementRows {
         var diagnostics = Array(row.diagnostics)
         if group == nil {
             group = Group(key: Array(row.key))
-            if let first = keys.insert(hash: KeyRegister.hash(row.key), line: row.line) {
+            if let first = keys.insert(hash: KeyRegister.hash(row.key), key: row.key, line: row.line) {
                 diagnostics.append(importer.duplicateKey(row.key, line: row.line, first: first, raw: raw))
             }
         }

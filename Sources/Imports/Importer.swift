@@ -649,8 +649,8 @@ public final class Importer {
 
 
 /// The keys of the rows taken so far, in the file's order, to reject a repeated one with the
-/// line of the first (the one table of an import that grows with the input: about 32 bytes a
-/// distinct key).
+/// line of the first (the one table of an import that grows with the input: about 48 bytes a
+/// distinct key, and the key's own bytes).
 public final class KeyRegister {
     /// Behind a pointer: no exclusive-access check per row.
     let table: UnsafeMutablePointer<KeyTable> = {
@@ -671,10 +671,11 @@ public final class KeyRegister {
     /// A key's hash, as `insert(hash:line:)` takes it (computed where the row is converted).
     public static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 { Importer.hash(key) }
 
-    /// Records a key by its hash (`KeyRegister.hash`) for `line`; returns the line of an
-    /// earlier row with the same key instead.
-    public func insert(hash: UInt64, line: Int) -> Int? {
-        table.pointee.insert(hash, line: line)
+    /// Records `key`, whose hash (`KeyRegister.hash`) is `hash`, for `line`; returns the line
+    /// of an earlier row with the same key instead. Keys are compared by their bytes when their
+    /// hashes are the same: two keys that only share a hash are two keys.
+    public func insert(hash: UInt64, key: UnsafeBufferPointer<UInt8>, line: Int) -> Int? {
+        table.pointee.insert(hash, key: key, line: line)
     }
 
     /// Reads the table where `hashes[range]` would go, all at once, before they are inserted
@@ -691,21 +692,37 @@ public final class KeyRegister {
     var warmth: UInt64 = 0
 }
 
-/// The keys seen so far, as 64-bit hashes with the line of their row: open addressing over one
-/// allocation that doubles when half full (about 32 bytes a key).
+/// The keys seen so far, as 64-bit hashes with the number of their key: open addressing over
+/// one allocation that doubles when half full (about 32 bytes a key), and, by number, each
+/// key's line and bytes (16 bytes and the key's own).
 struct KeyTable {
-    /// Each hash beside its line, so that a probe touches one cache line (a table of a
+    /// Each hash beside its key's number, so that a probe touches one cache line (a table of a
     /// million keys is far larger than the caches: one miss per row, not two).
     var entries: UnsafeMutablePointer<(hash: UInt64, line: Int)>
     var capacity: Int
     var count = 0
+    /// By key number: its row's line, and where its bytes are in `bytes` (offset << 24 | count).
+    var keys: [(line: Int, span: UInt64)] = []
+    var bytes = ByteBuffer(capacity: 1 << 16)
 
     init(capacity: Int = 1 << 12) {
         self.capacity = capacity
         entries = KeyTable.zeroed(capacity)
     }
 
-    func deallocate() { KeyTable.release(entries, capacity) }
+    func deallocate() {
+        KeyTable.release(entries, capacity)
+        bytes.deallocate()
+    }
+
+    /// Whether key number `k` is `key`.
+    @inline(__always)
+    func isKey(_ k: Int, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
+        let span = keys[k].span
+        let count = Int(span & 0xFF_FFFF)
+        guard count == key.count else { return false }
+        return count == 0 || memcmp(bytes.base + Int(span >> 24), key.baseAddress!, count) == 0
+    }
 
     /// `capacity` empty entries (all zero), mapped straight from the kernel: fresh pages are
     /// zero already (filling them again cost a pass over the table at each doubling, and made
@@ -729,19 +746,24 @@ struct KeyTable {
         munmap(entries, capacity * MemoryLayout<(hash: UInt64, line: Int)>.stride)
     }
 
-    /// Records `hash` for `line`; returns the line of an earlier row with the same hash instead.
     /// Where a hash's probe starts.
     @inline(__always)
     func slot(of hash: UInt64) -> Int { Int(truncatingIfNeeded: (hash == 0 ? 1 : hash) >> 7) & (capacity - 1) }
 
-    mutating func insert(_ hash: UInt64, line: Int) -> Int? {
+    /// Records `key` (hash `hash`) for `line`; returns the line of an earlier row with the same
+    /// key instead. (An entry's `line` field holds its key's number.)
+    mutating func insert(_ hash: UInt64, key: UnsafeBufferPointer<UInt8>, line: Int) -> Int? {
         let h = hash == 0 ? 1 : hash  // 0 marks an empty slot
         var i = slot(of: h)
         while entries[i].hash != 0 {
-            if entries[i].hash == h { return entries[i].line }
+            if entries[i].hash == h, isKey(entries[i].line, key) { return keys[entries[i].line].line }
             i = (i + 1) & (capacity - 1)
         }
-        entries[i] = (h, line)
+        // Keys of up to 16 MiB (a cell is at most the 1 MiB of a record), 2^40 bytes of them.
+        precondition(key.count < 1 << 24 && bytes.count < 1 << 40, "a key too long to keep")
+        entries[i] = (h, keys.count)
+        keys.append((line, UInt64(bytes.count) << 24 | UInt64(key.count)))
+        bytes.appendBytes(key)
         count += 1
         if count * 2 > capacity { grow() }
         return nil

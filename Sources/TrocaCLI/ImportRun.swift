@@ -185,7 +185,7 @@ enum ImportRun {
                         if keyIndex % 64 == 0 { keys.warm(chunk.hashes, keyIndex..<keyIndex + 64) }
                         keyIndex += 1
                     }
-                    if row.keyCount > 0, let first = keys.insert(hash: row.keyHash, line: row.line) {
+                    if row.keyCount > 0, let first = keys.insert(hash: row.keyHash, key: key, line: row.line) {
                         let raw = Array(UnsafeBufferPointer(start: input + row.rawStart, count: row.rawCount))
                         sink.report(importer.duplicateKey(key, line: row.line, first: first, raw: raw))
                         rejected()
