@@ -702,8 +702,12 @@ struct KeyTable {
     var capacity: Int
     var count = 0
     /// By key number: its row's line, and where its bytes are in `bytes` (offset << 24 | count).
-    var keys: [(line: Int, span: UInt64)] = []
-    var bytes = ByteBuffer(capacity: 1 << 16)
+    /// Both grow by `realloc` (large blocks are remapped, not copied and faulted in again).
+    var keys = UnsafeMutablePointer<(line: Int, span: UInt64)>(OpaquePointer(malloc(4096 * MemoryLayout<(line: Int, span: UInt64)>.stride)!))
+    var keysCapacity = 4096
+    var bytes = UnsafeMutablePointer<UInt8>(OpaquePointer(malloc(1 << 16)!))
+    var bytesCount = 0
+    var bytesCapacity = 1 << 16
 
     init(capacity: Int = 1 << 12) {
         self.capacity = capacity
@@ -712,7 +716,8 @@ struct KeyTable {
 
     func deallocate() {
         KeyTable.release(entries, capacity)
-        bytes.deallocate()
+        free(keys)
+        free(bytes)
     }
 
     /// Whether key number `k` is `key`.
@@ -721,7 +726,24 @@ struct KeyTable {
         let span = keys[k].span
         let count = Int(span & 0xFF_FFFF)
         guard count == key.count else { return false }
-        return count == 0 || memcmp(bytes.base + Int(span >> 24), key.baseAddress!, count) == 0
+        return count == 0 || memcmp(bytes + Int(span >> 24), key.baseAddress!, count) == 0
+    }
+
+    /// Keeps `key` as key number `n` (`count`), found on `line`.
+    mutating func keep(_ key: UnsafeBufferPointer<UInt8>, line: Int, as n: Int) {
+        if n == keysCapacity {
+            keysCapacity *= 2
+            guard let grown = realloc(keys, keysCapacity * MemoryLayout<(line: Int, span: UInt64)>.stride) else { fatalError("out of memory for \(keysCapacity) keys") }
+            keys = UnsafeMutablePointer(OpaquePointer(grown))
+        }
+        if bytesCount + key.count > bytesCapacity {
+            while bytesCount + key.count > bytesCapacity { bytesCapacity *= 2 }
+            guard let grown = realloc(bytes, bytesCapacity) else { fatalError("out of memory for \(bytesCapacity) bytes of keys") }
+            bytes = UnsafeMutablePointer(OpaquePointer(grown))
+        }
+        keys[n] = (line, UInt64(bytesCount) << 24 | UInt64(key.count))
+        if let base = key.baseAddress { (bytes + bytesCount).update(from: base, count: key.count) }
+        bytesCount += key.count
     }
 
     /// `capacity` empty entries (all zero), mapped straight from the kernel: fresh pages are
@@ -760,10 +782,9 @@ struct KeyTable {
             i = (i + 1) & (capacity - 1)
         }
         // Keys of up to 16 MiB (a cell is at most the 1 MiB of a record), 2^40 bytes of them.
-        precondition(key.count < 1 << 24 && bytes.count < 1 << 40, "a key too long to keep")
-        entries[i] = (h, keys.count)
-        keys.append((line, UInt64(bytes.count) << 24 | UInt64(key.count)))
-        bytes.appendBytes(key)
+        precondition(key.count < 1 << 24 && bytesCount < 1 << 40, "a key too long to keep")
+        entries[i] = (h, count)
+        keep(key, line: line, as: count)
         count += 1
         if count * 2 > capacity { grow() }
         return nil
