@@ -550,23 +550,7 @@ enum Cell {
         if cut, !op.freeText { return .tooManyCharacters(n) }
         let count = min(n, length)
         if upper {
-            // Lowercase letters are rare in bank text: copy, then fix those there are.
-            var k = 0
-            while k + 8 <= count {
-                let v = UnsafeRawPointer(a + k).loadUnaligned(as: UInt64.self)
-                UnsafeMutableRawPointer(dst + k).storeBytes(of: upperWord(v), as: UInt64.self)
-                k += 8
-            }
-            if k < count, count >= 8 {
-                // The rest as the last word, overlapping the one before.
-                let v = UnsafeRawPointer(a + count - 8).loadUnaligned(as: UInt64.self)
-                UnsafeMutableRawPointer(dst + count - 8).storeBytes(of: upperWord(v), as: UInt64.self)
-                k = count
-            }
-            while k < count {
-                dst[k] = up(a[k])
-                k += 1
-            }
+            copyUppercased(a, to: dst, count)
         } else {
             dst.update(from: a, count: count)
         }
@@ -614,28 +598,36 @@ enum Cell {
         guard printable(p, n) else { return false }
         let upper = !op.keepCase
         if upper {
-            var k = 0
-            while k + 8 <= n {
-                let v = UnsafeRawPointer(p + k).loadUnaligned(as: UInt64.self)
-                UnsafeMutableRawPointer(dst + k).storeBytes(of: upperWord(v), as: UInt64.self)
-                k += 8
-            }
-            if k < n, n >= 8 {
-                let v = UnsafeRawPointer(p + n - 8).loadUnaligned(as: UInt64.self)
-                UnsafeMutableRawPointer(dst + n - 8).storeBytes(of: upperWord(v), as: UInt64.self)
-                k = n
-            }
-            while k < n {
-                let b = p[k]
-                dst[k] = b &- 0x61 <= 25 ? b - 0x20 : b
-                k += 1
-            }
+            copyUppercased(p, to: dst, n)
             if op.freeText, hasQuote(dst, n) { for k in 0..<n where Transliteration.isQuote(dst[k]) { dst[k] = 0x20 } }
         } else {
             dst.update(from: p, count: n)
         }
         if n < length { (dst + n).update(repeating: 0x20, count: length - n) }
         return true
+    }
+
+    /// Copies `count` bytes of printable ASCII from `a` to `dst`, lowercase letters made
+    /// uppercase (rare in bank text: copied a word at a time, then fixed), the rest as the last
+    /// word, overlapping the one before.
+    @inline(__always)
+    static func copyUppercased(_ a: UnsafePointer<UInt8>, to dst: UnsafeMutablePointer<UInt8>, _ count: Int) {
+        var k = 0
+        while k + 8 <= count {
+            let v = UnsafeRawPointer(a + k).loadUnaligned(as: UInt64.self)
+            UnsafeMutableRawPointer(dst + k).storeBytes(of: upperWord(v), as: UInt64.self)
+            k += 8
+        }
+        if k < count, count >= 8 {
+            let v = UnsafeRawPointer(a + count - 8).loadUnaligned(as: UInt64.self)
+            UnsafeMutableRawPointer(dst + count - 8).storeBytes(of: upperWord(v), as: UInt64.self)
+            k = count
+        }
+        while k < count {
+            let b = a[k]
+            dst[k] = b &- 0x61 <= 25 ? b - 0x20 : b
+            k += 1
+        }
     }
 
     /// A word of printable ASCII with its lowercase letters made uppercase.
