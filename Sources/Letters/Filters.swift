@@ -124,19 +124,31 @@ enum Filters {
 
     /// Appends an integer's decimal digits (with `-` when negative), as `String(value)` writes them.
     static func appendInteger(_ value: Int64, to out: inout [UInt8]) {
-        if value < 0 { out.append(UInt8(ascii: "-")) }
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var v = value.magnitude
-        var k = 20
-        withUnsafeMutableBytes(of: &digits) { d in
-            repeat {
-                k -= 1
-                d[k] = UInt8(48 + v % 10)
-                v /= 10
-            } while v > 0
-            out += d[k...]
+        // Written right to left into 24 bytes on the stack, then appended at once.
+        var buffer: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &buffer) { d in
+            let p = d.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            let n = writeInteger(value, endingAt: p + 24)
+            out.append(contentsOf: UnsafeBufferPointer(start: p + 24 - n, count: n))
         }
+    }
+
+    /// Writes `value`'s decimal digits (with `-` when negative) right to left, the last just
+    /// before `end`, and returns how many bytes they took: 20 at most.
+    @inline(__always)
+    static func writeInteger(_ value: Int64, endingAt end: UnsafeMutablePointer<UInt8>) -> Int {
+        var d = end
+        var v = value.magnitude
+        repeat {
+            d -= 1
+            d[0] = UInt8(48 + v % 10)
+            v /= 10
+        } while v > 0
+        if value < 0 {
+            d -= 1
+            d[0] = UInt8(ascii: "-")
+        }
+        return end - d
     }
 
     /// The date of `YYYY-MM-DD` bytes, as `CivilDate(iso:)` reads it, without a `String`.
@@ -249,11 +261,25 @@ enum Filters {
 
     /// Appends `date(d)`.
     static func appendDate(_ d: CivilDate, to out: inout [UInt8]) {
-        let at = out.count
-        out += repeatElement(UInt8(ascii: "/"), count: 10)
-        Digits.write(d.day, width: 2, into: &out, at: at)
-        Digits.write(d.month, width: 2, into: &out, at: at + 3)
-        Digits.write(d.year, width: 4, into: &out, at: at + 6)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 10) { b in
+            writeDate(d, to: b.baseAddress!)
+            out.append(contentsOf: UnsafeBufferPointer(b))
+        }
+    }
+
+    /// Writes `dd/MM/yyyy` in the 10 bytes at `p`.
+    @inline(__always)
+    static func writeDate(_ d: CivilDate, to p: UnsafeMutablePointer<UInt8>) {
+        p[0] = UInt8(48 + d.day / 10 % 10)
+        p[1] = UInt8(48 + d.day % 10)
+        p[2] = UInt8(ascii: "/")
+        p[3] = UInt8(48 + d.month / 10 % 10)
+        p[4] = UInt8(48 + d.month % 10)
+        p[5] = UInt8(ascii: "/")
+        p[6] = UInt8(48 + d.year / 1000 % 10)
+        p[7] = UInt8(48 + d.year / 100 % 10)
+        p[8] = UInt8(48 + d.year / 10 % 10)
+        p[9] = UInt8(48 + d.year % 10)
     }
 
     /// The characters put in the `#`s of `pattern`, into `out` (cleared first); their count must match.

@@ -7,41 +7,22 @@ import Records
 /// with a margin. Built in bytes: it is on every letter.
 enum Statement {
     /// Column widths: document, blank, due date, blank, days, then three amounts.
-    static let header: [UInt8] = {
-        var out: [UInt8] = []
-        cell(Array("Documento".utf8), 15, &out)
-        out.append(0x20)
-        cell(Array("Vencimento".utf8), 10, &out)
-        out.append(0x20)
-        cell(Array("Dias".utf8), 5, right: true, &out)
-        for title in ["Valor", "Encargos", "Atualizado"] { cell(Array(title.utf8), 14, right: true, &out) }
-        return out
-    }()
-    static let rule = [UInt8](repeating: UInt8(ascii: "-"), count: 74)
-
-    /// Appends `s` in `n` characters (cut when longer and left-aligned).
-    static func cell<C: Collection>(_ s: C, _ n: Int, right: Bool = false, _ out: inout [UInt8]) where C.Element == UInt8 {
-        var w = 0
-        for b in s where b & 0xC0 != 0x80 { w += 1 }
-        if w >= n {
-            if right {
-                out += s
-            } else {
-                var chars = 0
-                for b in s {
-                    if b & 0xC0 != 0x80 {
-                        if chars == n { break }
-                        chars += 1
-                    }
-                    out.append(b)
-                }
-            }
-            return
+    static let header: [UInt8] = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Row.capacity) { buffer in
+        var row = Row(buffer.baseAddress!)
+        func cell(_ title: StaticString, _ n: Int, right: Bool = false) {
+            row.cell(UnsafeBufferPointer(start: title.utf8Start, count: title.utf8CodeUnitCount), n, right: right)
         }
-        if right { out.appendBlanks(n - w) }
-        out += s
-        if !right { out.appendBlanks(n - w) }
+        cell("Documento", 15)
+        row.byte(0x20)
+        cell("Vencimento", 10)
+        row.byte(0x20)
+        cell("Dias", 5, right: true)
+        for title: StaticString in ["Valor", "Encargos", "Atualizado"] { cell(title, 14, right: true) }
+        var out: [UInt8] = []
+        row.append(to: &out)
+        return out
     }
+    static let rule = [UInt8](repeating: UInt8(ascii: "-"), count: 74)
 
     /// Why a statement cannot be printed.
     enum Failure: Error {
@@ -167,7 +148,8 @@ enum Statement {
             end += s.count
         }
 
-        /// `Statement.cell(s, n, right:)`.
+        /// Appends `s` in `n` characters: padded with blanks after it (or before it, `right`),
+        /// cut after `n` characters when longer and left-aligned.
         mutating func cell(_ s: UnsafeBufferPointer<UInt8>, _ n: Int, right: Bool = false) {
             var w = 0
             for b in s where b & 0xC0 != 0x80 { w += 1 }
@@ -192,34 +174,15 @@ enum Statement {
 
         /// `dd/MM/yyyy`.
         mutating func date(_ d: CivilDate) {
-            end[0] = UInt8(48 + d.day / 10 % 10)
-            end[1] = UInt8(48 + d.day % 10)
-            end[2] = UInt8(ascii: "/")
-            end[3] = UInt8(48 + d.month / 10 % 10)
-            end[4] = UInt8(48 + d.month % 10)
-            end[5] = UInt8(ascii: "/")
-            end[6] = UInt8(48 + d.year / 1000 % 10)
-            end[7] = UInt8(48 + d.year / 100 % 10)
-            end[8] = UInt8(48 + d.year / 10 % 10)
-            end[9] = UInt8(48 + d.year % 10)
+            Filters.writeDate(d, to: end)
             end += 10
         }
 
         /// A whole number right-aligned in `n` characters (all its digits when longer).
         mutating func integer(_ value: Int64, _ n: Int) {
             let scratch = start + Row.capacity
-            var d = scratch
-            var v = value.magnitude
-            repeat {
-                d -= 1
-                d[0] = UInt8(48 + v % 10)
-                v /= 10
-            } while v > 0
-            if value < 0 {
-                d -= 1
-                d[0] = UInt8(ascii: "-")
-            }
-            cell(UnsafeBufferPointer(start: d, count: scratch - d), n, right: true)
+            let count = Filters.writeInteger(value, endingAt: scratch)
+            cell(UnsafeBufferPointer(start: scratch - count, count: count), n, right: true)
         }
 
         /// An amount right-aligned in its 14-character column.
