@@ -133,15 +133,9 @@ public struct LSTWriter {
     }
 
     /// Appends the letter record (its position still zero) and CRLF for the job at the root of
-    /// `tape` with its checked address, or returns false, appending nothing, when a field needs
-    /// the general encoder: `letter(letterValues(…))` then writes the record or says why not.
-    public func appendLetter(
-        _ tape: JSONTape, address: AddressBytes, pages: Int, sheets: Int, printLines: Int, into out: inout [UInt8]
-    ) -> Bool {
-        appendLetter(tape, JobNodes(tape), address: address, pages: pages, sheets: sheets, printLines: printLines, into: &out)
-    }
-
-    /// `appendLetter`, the job's members found before (`JobNodes(tape)`).
+    /// `tape`, its members found before (`JobNodes(tape)`), with its checked address, or returns
+    /// false, appending nothing, when a field needs the general encoder: `letter(letterValues(…))`
+    /// then writes the record or says why not.
     public func appendLetter(
         _ tape: JSONTape, _ nodes: JobNodes, address: AddressBytes, pages: Int, sheets: Int, printLines: Int, into out: inout [UInt8]
     ) -> Bool {
@@ -152,15 +146,10 @@ public struct LSTWriter {
     }
 
     /// Appends a letter's print lines: `1` before each page's first line, a blank before the
-    /// others, trailing blanks trimmed, Windows-1252, CRLF; returns how many.
-    public static func appendPrintLines(_ paged: PagedLetter, _ text: LetterText, _ format: PageFormat, into out: inout [UInt8]) -> Int {
-        var unprintable: Unicode.Scalar? = nil
-        return appendPrintLines(paged, text, format, into: &out, unprintable: &unprintable)
-    }
-
-    /// `appendPrintLines`, noting in `unprintable` the first character of the lines that
-    /// Windows-1252 neither holds nor folds (printed as `?`): what `WinAnsi.firstUnprintable`
-    /// finds in the letter's text, whose every byte but blanks is in a line, in order.
+    /// others, trailing blanks trimmed, Windows-1252, CRLF; returns how many. Notes in
+    /// `unprintable` the first character of the lines that Windows-1252 neither holds nor folds
+    /// (printed as `?`): what `WinAnsi.firstUnprintable` finds in the letter's text, whose every
+    /// byte but blanks is in a line, in order.
     public static func appendPrintLines(
         _ paged: PagedLetter, _ text: LetterText, _ format: PageFormat, into out: inout [UInt8], unprintable: inout Unicode.Scalar?
     ) -> Int {

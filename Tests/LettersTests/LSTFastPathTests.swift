@@ -88,7 +88,7 @@ import Testing
                 #expect(address.state == Array(a.state.utf8) && address.cep == Array(a.cep.utf8))
                 var out: [UInt8] = [0x2A]
                 let values = LSTWriter.letterValues(job: object, address: a, pages: 2, sheets: 1, printLines: 128)
-                if lst.appendLetter(tape, address: address, pages: 2, sheets: 1, printLines: 128, into: &out) {
+                if lst.appendLetter(tape, JobNodes(tape), address: address, pages: 2, sheets: 1, printLines: 128, into: &out) {
                     fast += 1
                     #expect(try out == [0x2A] + lst.letter(values).get(), "\(job)")
                 } else {
