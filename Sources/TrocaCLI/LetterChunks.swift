@@ -192,7 +192,7 @@ struct LetterRenderer {
             var boletoCents = 0
             if let a = nodes.boletoAmount, tape[a].kind == .integer { boletoCents = Int(tape[a].value) }
             let entry = LetterSpool.Entry(
-                cep: checked.map { Int($0.cep) ?? 0 } ?? address.cepValue, order: 0, offset: 0, count: 0, printLines: n, pages: pages, sheets: sheets,
+                cep: checked.map { Int($0.cep) ?? 0 } ?? address.cepValue, offset: 0, count: 0, printLines: n, pages: pages, sheets: sheets,
                 boletoCents: boletoCents)
             return .rendered(
                 bytes: start..<out.count, pages: [], pageCount: pages, entry: entry, sender: senderProblem == nil ? sender() : nil,

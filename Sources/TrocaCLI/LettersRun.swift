@@ -56,7 +56,6 @@ final class LetterSpool {
     /// memory), and the counts the LST trailer sums.
     struct Entry {
         var cep: Int
-        var order: Int
         var offset: Int
         var count: Int
         var printLines: Int
@@ -117,7 +116,6 @@ final class LetterSpool {
                 }
                 (run + runBytes).copyMemory(from: o.baseAddress! + span.lowerBound, byteCount: n)
                 var e = letter
-                e.order = entries.count
                 e.offset = runBytes
                 e.count = n
                 entries.append(e)

@@ -40,7 +40,7 @@ import Testing
                 output += letter.bytes
                 entries.append(
                     LetterSpool.Entry(
-                        cep: letter.cep, order: 0, offset: 0, count: 0, printLines: letter.bytes.count % 7, pages: 1, sheets: 1, boletoCents: letter.cep % 1000))
+                        cep: letter.cep, offset: 0, count: 0, printLines: letter.bytes.count % 7, pages: 1, sheets: 1, boletoCents: letter.cep % 1000))
             }
             try spool.add(entries, spans, of: output)
             k += n
@@ -83,7 +83,7 @@ import Testing
 
     @Test func aDirectoryThatCannotHoldTheSpoolIsAnError() throws {
         let spool = LetterSpool(directory: "/nonexistent-troca-dir", runCapacity: 10)
-        let e = LetterSpool.Entry(cep: 1, order: 0, offset: 0, count: 0, printLines: 0, pages: 1, sheets: 1, boletoCents: 0)
+        let e = LetterSpool.Entry(cep: 1, offset: 0, count: 0, printLines: 0, pages: 1, sheets: 1, boletoCents: 0)
         let bytes = [UInt8](repeating: 65, count: 8)
         // The first run fits in memory; the second letter overflows it, and the run is written.
         try spool.add([e], [0..<8], of: bytes)
