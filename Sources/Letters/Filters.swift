@@ -137,13 +137,7 @@ enum Filters {
     /// before `end`, and returns how many bytes they took: 20 at most.
     @inline(__always)
     static func writeInteger(_ value: Int64, endingAt end: UnsafeMutablePointer<UInt8>) -> Int {
-        var d = end
-        var v = value.magnitude
-        repeat {
-            d -= 1
-            d[0] = UInt8(48 + v % 10)
-            v /= 10
-        } while v > 0
+        var d = JSONBytes.writeDigits(UInt(value.magnitude), endingAt: end)
         if value < 0 {
             d -= 1
             d[0] = UInt8(ascii: "-")
