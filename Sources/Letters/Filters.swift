@@ -124,12 +124,17 @@ enum Filters {
 
     /// Appends an integer's decimal digits (with `-` when negative), as `String(value)` writes them.
     static func appendInteger(_ value: Int64, to out: inout [UInt8]) {
-        // Written right to left into 24 bytes on the stack, then appended at once.
-        var buffer: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        withUnsafeMutableBytes(of: &buffer) { d in
-            let p = d.baseAddress!.assumingMemoryBound(to: UInt8.self)
-            let n = writeInteger(value, endingAt: p + 24)
-            out.append(contentsOf: UnsafeBufferPointer(start: p + 24 - n, count: n))
+        appendWrittenBackwards(24, to: &out) { writeInteger(value, endingAt: $0) }
+    }
+
+    /// Appends what `write` writes right to left, ending at the end of `room` bytes on the
+    /// stack (it returns how many), at once.
+    @inline(__always)
+    static func appendWrittenBackwards(_ room: Int, to out: inout [UInt8], _ write: (UnsafeMutablePointer<UInt8>) -> Int) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: room) { b in
+            let end = b.baseAddress! + room
+            let n = write(end)
+            out.append(contentsOf: UnsafeBufferPointer(start: end - n, count: n))
         }
     }
 
@@ -203,13 +208,7 @@ enum Filters {
 
     /// Appends `money(cents)`.
     static func appendMoney(_ cents: Int, to out: inout [UInt8]) {
-        // Written right to left into 40 bytes on the stack, then appended at once.
-        var buffer: (UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0)
-        withUnsafeMutableBytes(of: &buffer) { d in
-            let p = d.baseAddress!.assumingMemoryBound(to: UInt8.self)
-            let n = writeMoney(cents, endingAt: p + 40)
-            out.append(contentsOf: UnsafeBufferPointer(start: p + 40 - n, count: n))
-        }
+        appendWrittenBackwards(40, to: &out) { writeMoney(cents, endingAt: $0) }
     }
 
     /// Writes `money(cents)` right to left, its last byte just before `end`, and returns how
