@@ -27,7 +27,7 @@ public struct LetterText: Sendable {
     }
 
     /// The lines' bytes (and, once paged, the page footers after them).
-    public internal(set) var bytes: [UInt8] = []
+    public internal(set) var bytes = LetterBytes()
     /// The lines in order.
     public internal(set) var lines: [Line] = []
     /// Where the line being collected starts in `bytes`.
@@ -49,7 +49,7 @@ public struct LetterText: Sendable {
 
     /// Forgets the contents, keeping the memory.
     public mutating func removeAll() {
-        bytes.removeAll(keepingCapacity: true)
+        bytes.removeAll()
         lines.removeAll(keepingCapacity: true)
         lineStart = 0
         pendingKind = nil
@@ -64,11 +64,11 @@ public struct LetterText: Sendable {
         // (`memchr`: the statement is a few hundred bytes of a few lines.)
         while start < n, let found = memchr(base + start, 0x0A, n - start) {
             let nl = UnsafeRawPointer(found) - UnsafeRawPointer(base)
-            bytes.append(contentsOf: UnsafeBufferPointer(start: base + start, count: nl - start))
+            bytes.append(base + start, nl - start)
             endLine()
             start = nl + 1
         }
-        bytes.append(contentsOf: UnsafeBufferPointer(start: base + start, count: n - start))
+        bytes.append(base + start, n - start)
     }
 
     /// Appends text to the current line (see `append(_:)` for a buffer).
@@ -92,7 +92,7 @@ public struct LetterText: Sendable {
 
     /// Appends template text, which holds no line feed, to the current line.
     mutating func appendLineText(_ text: UnsafeBufferPointer<UInt8>) {
-        bytes.append(contentsOf: text)
+        bytes.appendBytes(text)
     }
 
     /// Marks the current line as a symbol (`barcode` of digits, `qrCode` of a payload); its text
@@ -111,7 +111,7 @@ public struct LetterText: Sendable {
     /// Ends the current line: a text line of what was collected, or the pending symbol.
     mutating func endLine() {
         if let kind = pendingKind {
-            bytes.removeSubrange(lineStart...)
+            bytes.removeSubrange(from: lineStart)
             bytes.append(contentsOf: pendingSymbol)
             lines.append(Line(start: lineStart, end: bytes.count, kind: kind))
             pendingKind = nil
@@ -144,7 +144,7 @@ public struct LetterText: Sendable {
             switch line {
             case .text(let t):
                 lines.append(Line(start: bytes.count, end: bytes.count + t.count, kind: .text))
-                bytes += t
+                bytes.append(contentsOf: t)
                 lineStart = bytes.count
             case .newPage:
                 lines.append(Line(start: bytes.count, end: bytes.count, kind: .newPage))
@@ -152,7 +152,7 @@ public struct LetterText: Sendable {
                 if case .barcode = line { lines.append(Line(start: bytes.count, end: bytes.count + symbol.count, kind: .barcode)) } else {
                     lines.append(Line(start: bytes.count, end: bytes.count + symbol.count, kind: .qrCode))
                 }
-                bytes += symbol
+                bytes.append(contentsOf: symbol)
                 lineStart = bytes.count
             }
         }

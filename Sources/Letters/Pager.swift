@@ -141,15 +141,15 @@ public enum Pager {
     }
 
     /// Appends `Página N de M`, right-aligned in the width, and returns its span.
-    static func footer(page: Int, of total: Int, _ format: PageFormat, into bytes: inout [UInt8]) -> LetterText.Line {
+    static func footer(page: Int, of total: Int, _ format: PageFormat, into bytes: inout LetterBytes) -> LetterText.Line {
         let start = bytes.count
         // "Página " and " de " are 7 and 4 characters.
         let characters = 7 + decimalDigits(page) + 4 + decimalDigits(total)
         bytes.appendBlanks(max(0, format.width - characters))
         footerWords.withUnsafeBufferPointer { w in
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: w[0..<8]))
+            bytes.appendBytes(UnsafeBufferPointer(rebasing: w[0..<8]))
             JSONBytes.appendInt(page, to: &bytes)
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: w[8..<12]))
+            bytes.appendBytes(UnsafeBufferPointer(rebasing: w[8..<12]))
             JSONBytes.appendInt(total, to: &bytes)
         }
         return LetterText.Line(start: start, end: bytes.count, kind: .text)

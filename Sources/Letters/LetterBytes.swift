@@ -1,0 +1,133 @@
+import Records
+
+/// A letter's bytes (`LetterText.bytes`): a growable buffer whose append is a capacity check and
+/// a copy. `[UInt8].append(contentsOf:)` of a buffer costs about 110 instructions a call (its
+/// generic copy, a uniqueness check, a `memcpy` call), and a letter makes some fifty of them for
+/// a few bytes each: the template's text between placeholders and the values.
+///
+/// A value type: copies share the memory until one of them changes it (copy on write).
+public struct LetterBytes: Sendable, ByteAppending {
+    final class Storage: @unchecked Sendable {
+        let base: UnsafeMutablePointer<UInt8>
+        let capacity: Int
+
+        init(capacity: Int) {
+            self.capacity = capacity
+            base = .allocate(capacity: capacity)
+        }
+
+        deinit { base.deallocate() }
+    }
+
+    var storage: Storage
+    /// Bytes held.
+    public private(set) var count = 0
+
+    /// Empty, with room for `capacity` bytes.
+    public init(capacity: Int = 1024) {
+        storage = Storage(capacity: Swift.max(capacity, 16))
+    }
+
+    /// Room for `n` more bytes, in memory of this value's own: where they go.
+    @inline(__always)
+    mutating func room(_ n: Int) -> UnsafeMutablePointer<UInt8> {
+        if count &+ n > storage.capacity || !isKnownUniquelyReferenced(&storage) { reallocate(count + n) }
+        return storage.base + count
+    }
+
+    /// New memory for at least `needed` bytes (twice the old at least when it grows), holding
+    /// the bytes so far.
+    @inline(never)
+    mutating func reallocate(_ needed: Int) {
+        var capacity = storage.capacity
+        while capacity < needed { capacity *= 2 }
+        let new = Storage(capacity: capacity)
+        new.base.update(from: storage.base, count: count)
+        storage = new
+    }
+
+    /// Appends one byte.
+    @inline(__always)
+    public mutating func append(_ byte: UInt8) {
+        room(1).pointee = byte
+        count &+= 1
+    }
+
+    /// Appends `n` bytes from `src`: a word at a time up to 32 (the last word overlapping the
+    /// one before), byte by byte below 8, `memcpy` beyond.
+    @inline(__always)
+    public mutating func append(_ src: UnsafePointer<UInt8>, _ n: Int) {
+        let dst = room(n)
+        if n >= 8 && n <= 32 {
+            var i = 0
+            while i &+ 8 <= n {
+                UnsafeMutableRawPointer(dst + i).storeBytes(of: UnsafeRawPointer(src + i).loadUnaligned(as: UInt64.self), as: UInt64.self)
+                i &+= 8
+            }
+            if i < n {
+                let last = n &- 8
+                UnsafeMutableRawPointer(dst + last).storeBytes(of: UnsafeRawPointer(src + last).loadUnaligned(as: UInt64.self), as: UInt64.self)
+            }
+        } else if n < 8 {
+            var i = 0
+            while i < n {
+                dst[i] = src[i]
+                i &+= 1
+            }
+        } else {
+            dst.update(from: src, count: n)
+        }
+        count &+= n
+    }
+
+    /// Appends bytes from memory.
+    @inline(__always)
+    public mutating func appendBytes(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let src = bytes.baseAddress else { return }
+        append(src, bytes.count)
+    }
+
+    /// Appends an array's bytes.
+    public mutating func append(contentsOf bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { appendBytes($0) }
+    }
+
+    /// Appends `n` blanks.
+    public mutating func appendBlanks(_ n: Int) {
+        guard n > 0 else { return }
+        room(n).update(repeating: 0x20, count: n)
+        count += n
+    }
+
+    /// Drops the bytes from `offset` on.
+    public mutating func removeSubrange(from offset: Int) {
+        precondition(offset >= 0 && offset <= count, "LetterBytes: offset out of range")
+        count = offset
+    }
+
+    /// Drops every byte, keeping the memory (when this value is its only holder).
+    public mutating func removeAll() {
+        count = 0
+    }
+
+    /// The byte at `index`.
+    public subscript(index: Int) -> UInt8 {
+        precondition(index >= 0 && index < count, "LetterBytes: index out of range")
+        return storage.base[index]
+    }
+
+    /// A copy of the bytes in `range`.
+    public subscript(range: Range<Int>) -> [UInt8] {
+        precondition(range.lowerBound >= 0 && range.upperBound <= count, "LetterBytes: range out of range")
+        return [UInt8](UnsafeBufferPointer(start: storage.base + range.lowerBound, count: range.count))
+    }
+
+    /// A copy of every byte.
+    public var array: [UInt8] { self[0..<count] }
+
+    /// Calls `body` with the bytes (valid only during the call).
+    @inline(__always)
+    public func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try withExtendedLifetime(storage) { try body(UnsafeBufferPointer(start: storage.base, count: count)) }
+    }
+}
