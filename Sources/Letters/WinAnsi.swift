@@ -143,14 +143,27 @@ public enum WinAnsi {
         var i = 0
         var w = 0
         let n = text.count
+        guard let base = text.baseAddress else { return 0 }
         while i < n {
-            let run = asciiRun(text, from: i)
-            if run > i {
-                (out + w).update(from: text.baseAddress! + i, count: run - i)
-                w += run - i
-                i = run
-                if i == n { break }
+            // ASCII copied a word at a time. A word is stored whole even when it holds the
+            // first byte that is not ASCII: its bytes from there on are overwritten next, and
+            // it lies within `out`'s room, as `w <= i` and `i + 8 <= n`.
+            while i &+ 8 <= n {
+                let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                UnsafeMutableRawPointer(out + w).storeBytes(of: word, as: UInt64.self)
+                let high = UInt64(littleEndian: word) & 0x8080_8080_8080_8080
+                if high != 0 {
+                    let k = high.trailingZeroBitCount &>> 3
+                    (i, w) = (i &+ k, w &+ k)
+                    break
+                }
+                (i, w) = (i &+ 8, w &+ 8)
             }
+            while i < n, base[i] < 0x80 {
+                out[w] = base[i]
+                (i, w) = (i &+ 1, w &+ 1)
+            }
+            if i == n { break }
             let (decoded, next) = Self.scalar(in: text, at: i)
             i = next
             if let b = decoded.flatMap(Self.byte) {
