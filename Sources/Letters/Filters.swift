@@ -56,85 +56,92 @@ enum Filters {
     /// `scratch` is a spare buffer. Works on bytes: no `String` unless a filter needs Unicode
     /// rules (`upper` beyond Latin-1, a value's text in a message).
     static func apply(
-        _ filters: UnsafeBufferPointer<Template.Filter>, to node: Int, of tape: JSONTape, into out: inout [UInt8], scratch: inout [UInt8]
+        _ filters: UnsafeBufferPointer<Template.Filter>, to node: Int, of tape: JSONTape, into out: inout LetterBytes, scratch: inout LetterBytes
     ) throws(FilterProblem) {
-        out.removeAll(keepingCapacity: true)
+        out.removeAll()
         var integer: Int? = nil
         let n = tape[node]
         switch n.kind {
         case .string, .number:
-            tape.text.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[Int(n.offset)..<(Int(n.offset) + Int(n.count))])) }
+            tape.text.withUnsafeBufferPointer { out.appendBytes(UnsafeBufferPointer(rebasing: $0[Int(n.offset)..<(Int(n.offset) + Int(n.count))])) }
         case .integer:
             appendInteger(n.value, to: &out)
             integer = Int(n.value)
-        case .true: out += "sim".utf8
-        case .false: out += "não".utf8
+        case .true: out.append(contentsOf: Array("sim".utf8))
+        case .false: out.append(contentsOf: Array("não".utf8))
         default: throw FilterProblem(message: "expected a value, found an object or a list")
         }
         for f in filters {
             switch f {
             case .money:
-                guard let cents = integer else { throw FilterProblem(message: "expected integer centavos, found \"\(String(decoding: out, as: UTF8.self))\"") }
-                out.removeAll(keepingCapacity: true)
+                guard let cents = integer else { throw FilterProblem(message: "expected integer centavos, found \"\(String(decoding: out.array, as: UTF8.self))\"") }
+                out.removeAll()
                 appendMoney(cents, to: &out)
                 integer = nil
             case .date:
-                guard let d = civilDate(out[...]) else {
-                    throw FilterProblem(message: "expected a date YYYY-MM-DD, found \"\(String(decoding: out, as: UTF8.self))\"")
+                guard let d = out.withUnsafeBufferPointer({ civilDate($0) }) else {
+                    throw FilterProblem(message: "expected a date YYYY-MM-DD, found \"\(String(decoding: out.array, as: UTF8.self))\"")
                 }
-                out.removeAll(keepingCapacity: true)
+                out.removeAll()
                 appendDate(d, to: &out)
             case .upper:
-                if !upperLatin1(out, into: &scratch) {
-                    scratch.removeAll(keepingCapacity: true)
-                    scratch += String(decoding: out, as: UTF8.self).uppercased().utf8
+                if !out.withUnsafeBufferPointer({ upperLatin1($0, into: &scratch) }) {
+                    scratch.removeAll()
+                    scratch.append(contentsOf: Array(String(decoding: out.array, as: UTF8.self).uppercased().utf8))
                 }
                 swap(&out, &scratch)
             case .cpf:
-                try mask(out, "###.###.###-##", "a CPF of 11 digits", into: &scratch)
+                try out.withUnsafeBufferPointer { (b) throws(FilterProblem) in try mask(b, "###.###.###-##", "a CPF of 11 digits", into: &scratch) }
                 swap(&out, &scratch)
             case .cnpj:
-                try mask(out, "##.###.###/####-##", "a CNPJ of 14 characters", into: &scratch)
+                try out.withUnsafeBufferPointer { (b) throws(FilterProblem) in try mask(b, "##.###.###/####-##", "a CNPJ of 14 characters", into: &scratch) }
                 swap(&out, &scratch)
             case .document:
                 // Its length without the masks' separators, should it come written with them.
-                if out.lazy.filter({ $0 != UInt8(ascii: ".") && $0 != UInt8(ascii: "-") && $0 != UInt8(ascii: "/") }).count == 11 {
-                    try mask(out, "###.###.###-##", "a CPF", into: &scratch)
+                let length = out.withUnsafeBufferPointer { $0.lazy.filter({ $0 != UInt8(ascii: ".") && $0 != UInt8(ascii: "-") && $0 != UInt8(ascii: "/") }).count }
+                if length == 11 {
+                    try out.withUnsafeBufferPointer { (b) throws(FilterProblem) in try mask(b, "###.###.###-##", "a CPF", into: &scratch) }
                 } else {
-                    try mask(out, "##.###.###/####-##", "a CPF (11) or CNPJ (14)", into: &scratch)
+                    try out.withUnsafeBufferPointer { (b) throws(FilterProblem) in try mask(b, "##.###.###/####-##", "a CPF (11) or CNPJ (14)", into: &scratch) }
                 }
                 swap(&out, &scratch)
             case .cep:
-                try mask(out, "#####-###", "a CEP of 8 digits", into: &scratch)
+                try out.withUnsafeBufferPointer { (b) throws(FilterProblem) in try mask(b, "#####-###", "a CEP of 8 digits", into: &scratch) }
                 swap(&out, &scratch)
             case .linha:
-                try mask(out, "#####.##### #####.###### #####.###### # ##############", "a linha digitável of 47 digits", into: &scratch)
+                try out.withUnsafeBufferPointer { (b) throws(FilterProblem) in try mask(b, "#####.##### #####.###### #####.###### # ##############", "a linha digitável of 47 digits", into: &scratch) }
                 swap(&out, &scratch)
             case .bars, .qr:
                 break
             case .pad(let n):
-                let width = Self.width(out)
+                let width = out.withUnsafeBufferPointer { Self.width($0) }
                 if width < abs(n) {
-                    let fill = repeatElement(UInt8(0x20), count: abs(n) - width)
-                    if n > 0 { out += fill } else { out.insert(contentsOf: fill, at: 0) }
+                    if n > 0 {
+                        out.appendBlanks(abs(n) - width)
+                    } else {
+                        scratch.removeAll()
+                        scratch.appendBlanks(abs(n) - width)
+                        out.withUnsafeBufferPointer { scratch.appendBytes($0) }
+                        swap(&out, &scratch)
+                    }
                 }
             }
         }
     }
 
     /// Appends an integer's decimal digits (with `-` when negative), as `String(value)` writes them.
-    static func appendInteger(_ value: Int64, to out: inout [UInt8]) {
+    static func appendInteger<Out: ByteAppending>(_ value: Int64, to out: inout Out) {
         appendWrittenBackwards(24, to: &out) { writeInteger(value, endingAt: $0) }
     }
 
     /// Appends what `write` writes right to left, ending at the end of `room` bytes on the
     /// stack (it returns how many), at once.
     @inline(__always)
-    static func appendWrittenBackwards(_ room: Int, to out: inout [UInt8], _ write: (UnsafeMutablePointer<UInt8>) -> Int) {
+    static func appendWrittenBackwards<Out: ByteAppending>(_ room: Int, to out: inout Out, _ write: (UnsafeMutablePointer<UInt8>) -> Int) {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: room) { b in
             let end = b.baseAddress! + room
             let n = write(end)
-            out.append(contentsOf: UnsafeBufferPointer(start: end - n, count: n))
+            out.appendBytes(UnsafeBufferPointer(start: end - n, count: n))
         }
     }
 
@@ -162,12 +169,11 @@ enum Filters {
     /// `String.uppercased()` of UTF-8 text made of ASCII and Latin-1 letters (`ç` → `Ç`), into
     /// `out`; false, with `out` undefined, when the text has other characters (`ß` → `SS`, `ÿ`,
     /// combining marks…), which the caller gives to `String`.
-    static func upperLatin1(_ b: [UInt8], into out: inout [UInt8]) -> Bool {
-        out.removeAll(keepingCapacity: true)
-        // As many bytes out as in: written through pointers into room made once.
-        out.appendBlanks(b.count)
-        return out.withUnsafeMutableBufferPointer { o in
-            b.withUnsafeBufferPointer { b in
+    static func upperLatin1(_ b: UnsafeBufferPointer<UInt8>, into out: inout LetterBytes) -> Bool {
+        out.removeAll()
+        // As many bytes out as in: written through a pointer into room made once.
+        let o = out.room(b.count)
+        let done = {
                 var i = 0
                 let n = b.count
                 while i < n {
@@ -188,12 +194,13 @@ enum Filters {
                     i += 2
                 }
                 return true
-            }
-        }
+        }()
+        if done { out.advance(b.count) }
+        return done
     }
 
     /// Characters in UTF-8 text (bytes that start a scalar).
-    static func width(_ bytes: [UInt8]) -> Int {
+    static func width(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
         var n = 0
         for b in bytes where b & 0xC0 != 0x80 { n += 1 }
         return n
@@ -207,7 +214,7 @@ enum Filters {
     }
 
     /// Appends `money(cents)`.
-    static func appendMoney(_ cents: Int, to out: inout [UInt8]) {
+    static func appendMoney<Out: ByteAppending>(_ cents: Int, to out: inout Out) {
         appendWrittenBackwards(40, to: &out) { writeMoney(cents, endingAt: $0) }
     }
 
@@ -253,10 +260,10 @@ enum Filters {
     }
 
     /// Appends `date(d)`.
-    static func appendDate(_ d: CivilDate, to out: inout [UInt8]) {
+    static func appendDate<Out: ByteAppending>(_ d: CivilDate, to out: inout Out) {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 10) { b in
             writeDate(d, to: b.baseAddress!)
-            out.append(contentsOf: UnsafeBufferPointer(b))
+            out.appendBytes(UnsafeBufferPointer(b))
         }
     }
 
@@ -276,7 +283,7 @@ enum Filters {
     }
 
     /// The characters put in the `#`s of `pattern`, into `out` (cleared first); their count must match.
-    static func mask(_ bytes: [UInt8], _ pattern: StaticString, _ expected: String, into out: inout [UInt8]) throws(FilterProblem) {
+    static func mask(_ bytes: UnsafeBufferPointer<UInt8>, _ pattern: StaticString, _ expected: String, into out: inout LetterBytes) throws(FilterProblem) {
         let slots = UnsafeBufferPointer(start: pattern.utf8Start, count: pattern.utf8CodeUnitCount)
         var needed = 0
         for s in slots where s == UInt8(ascii: "#") { needed += 1 }
@@ -290,28 +297,25 @@ enum Filters {
         }
         if bytes.count == needed, bytes.allSatisfy(isCharacter) {
             // The usual value: put in the mask through pointers, into room made once.
-            out.removeAll(keepingCapacity: true)
-            out.appendBlanks(slots.count)
-            out.withUnsafeMutableBufferPointer { o in
-                bytes.withUnsafeBufferPointer { b in
-                    var k = 0
-                    for (j, s) in slots.enumerated() {
-                        if s == UInt8(ascii: "#") {
-                            o[j] = b[k]
-                            k += 1
-                        } else {
-                            o[j] = s
-                        }
-                    }
+            out.removeAll()
+            let o = out.room(slots.count)
+            var k = 0
+            for (j, s) in slots.enumerated() {
+                if s == UInt8(ascii: "#") {
+                    o[j] = bytes[k]
+                    k += 1
+                } else {
+                    o[j] = s
                 }
             }
+            out.advance(slots.count)
             return
         }
         let characters = bytes.filter { !isSeparator($0) }
         guard characters.count == needed, characters.allSatisfy(isCharacter) else {
             throw FilterProblem(message: "expected \(expected), found \"\(String(decoding: bytes, as: UTF8.self))\"")
         }
-        out.removeAll(keepingCapacity: true)
+        out.removeAll()
         var k = 0
         for s in slots {
             if s == UInt8(ascii: "#") {

@@ -35,6 +35,12 @@ public struct LetterBytes: Sendable, ByteAppending {
         return storage.base + count
     }
 
+    /// Counts `n` bytes written at `room(n)` as held.
+    @inline(__always)
+    mutating func advance(_ n: Int) {
+        count &+= n
+    }
+
     /// New memory for at least `needed` bytes (twice the old at least when it grows), holding
     /// the bytes so far.
     @inline(never)
@@ -127,7 +133,9 @@ public struct LetterBytes: Sendable, ByteAppending {
 
     /// Calls `body` with the bytes (valid only during the call).
     @inline(__always)
-    public func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
-        try withExtendedLifetime(storage) { try body(UnsafeBufferPointer(start: storage.base, count: count)) }
+    public func withUnsafeBufferPointer<R, E: Error>(_ body: (UnsafeBufferPointer<UInt8>) throws(E) -> R) throws(E) -> R {
+        let storage = self.storage
+        defer { withExtendedLifetime(storage) {} }
+        return try body(UnsafeBufferPointer(start: storage.base, count: count))
     }
 }

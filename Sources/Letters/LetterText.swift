@@ -39,8 +39,8 @@ public struct LetterText: Sendable {
     /// sections' scopes (tape nodes, the job first), a value being formatted, and a spare buffer
     /// for the filters.
     var scopes: [Int] = []
-    var value: [UInt8] = []
-    var scratch: [UInt8] = []
+    var value = LetterBytes(capacity: 256)
+    var scratch = LetterBytes(capacity: 256)
     /// The job's nodes by schema entry (`JobCheck.problem(in:found:)`).
     var found: [Int] = []
 
@@ -78,11 +78,9 @@ public struct LetterText: Sendable {
 
     /// Appends the formatted value (`value`) to the current line.
     mutating func appendValue() {
-        // Moved out while it is appended (a copy would be retained, and `append` mutates self).
-        var v: [UInt8] = []
-        swap(&v, &value)
+        // A copy (its memory shared, not copied) while it is appended: `append` mutates self.
+        let v = value
         v.withUnsafeBufferPointer { append($0) }
-        swap(&v, &value)
     }
 
     /// Appends a value's bytes to the current line (a line feed in them ends it).

@@ -18,9 +18,9 @@ enum Statement {
         row.byte(0x20)
         cell("Dias", 5, right: true)
         for title: StaticString in ["Valor", "Encargos", "Atualizado"] { cell(title, 14, right: true) }
-        var out: [UInt8] = []
+        var out = LetterBytes()
         row.append(to: &out)
-        return out
+        return out.array
     }
     static let rule = [UInt8](repeating: UInt8(ascii: "-"), count: 74)
 
@@ -43,7 +43,7 @@ enum Statement {
     /// values were checked (`JobCheck`) before; a charge absent (or null) is 0, an absent
     /// (or null) `updated_cents` is the face value plus the charges. Each row is written through
     /// a pointer into a buffer on the stack, then appended at once.
-    static func append(_ tape: JSONTape, job: Int, to out: inout [UInt8]) -> Failure? {
+    static func append(_ tape: JSONTape, job: Int, to out: inout LetterBytes) -> Failure? {
         guard let list = tape.member("titles", of: job), tape[list].kind == .array else { return nil }
         var overflow = false
         /// `a + b`, noting an overflow (the statement is then refused whole).
@@ -52,7 +52,7 @@ enum Statement {
             overflow = overflow || o
             return s
         }
-        out += head
+        out.append(contentsOf: head)
         var total = (face: 0, charges: 0, updated: 0)
         let failure: Failure? = tape.nodes.withUnsafeBufferPointer { nodes in
             tape.text.withUnsafeBufferPointer { text in
@@ -192,8 +192,8 @@ enum Statement {
             cell(UnsafeBufferPointer(start: scratch - n, count: n), 14, right: true)
         }
 
-        func append(to out: inout [UInt8]) {
-            out.append(contentsOf: UnsafeBufferPointer(start: start, count: end - start))
+        func append(to out: inout LetterBytes) {
+            out.append(start, end - start)
         }
     }
 

@@ -292,7 +292,7 @@ public struct Template: Sendable {
     func value(_ index: Int, _ tape: JSONTape, _ out: inout LetterText) throws(RenderProblem) {
         let info = program.info[index]
         if info.isStatement, info.up == out.scopes.count - 1 {
-            out.value.removeAll(keepingCapacity: true)
+            out.value.removeAll()
             if let failure = Statement.append(tape, job: out.scopes[0], to: &out.value) {
                 let p = program.placeholders[index]
                 switch failure {

@@ -95,11 +95,12 @@ import Testing
             case 2: value = (0..<(needed + Int.random(in: -2...2, using: &rng))).map { _ in alphabet[Int.random(in: 0..<12, using: &rng)] }
             default: value = (0..<Int.random(in: 0...(needed + 4), using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }
             }
-            var out = Array("old".utf8)
+            var out = LetterBytes()
+            out.append(contentsOf: Array("old".utf8))
             let got: [UInt8]?
             do {
-                try Filters.mask(value, pattern, "a value", into: &out)
-                got = out
+                try value.withUnsafeBufferPointer { (b) throws(FilterProblem) in try Filters.mask(b, pattern, "a value", into: &out) }
+                got = out.array
             } catch {
                 got = nil
             }
