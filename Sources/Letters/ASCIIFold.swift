@@ -1,3 +1,5 @@
+import Records
+
 /// Portuguese (and other Latin-1) letters without their accents, for the LST's ASCII control
 /// records: `Conceição` → `Conceicao`. Characters it does not know are left for the layout
 /// encoder to fold or refuse.
@@ -27,13 +29,13 @@ enum ASCIIFold {
     }
 
     /// `append(_:to:)` of bytes in memory (see the `ArraySlice` one).
-    static func append(_ b: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+    static func append<Out: ByteAppending>(_ b: UnsafeBufferPointer<UInt8>, to out: inout Out) {
         let n = b.count
         var i = 0
         while i < n {
             let run = WinAnsi.asciiRun(b, from: i)
             if run > i {
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<run]))
+                out.appendBytes(UnsafeBufferPointer(rebasing: b[i..<run]))
                 i = run
                 if i == n { break }
             }
@@ -46,7 +48,7 @@ enum ASCIIFold {
             }
             // A sequence cut short (not valid UTF-8): its bytes as they were.
             guard i + length <= n else {
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<n]))
+                out.appendBytes(UnsafeBufferPointer(rebasing: b[i..<n]))
                 break
             }
             var packed: UInt32 = 0
@@ -60,7 +62,7 @@ enum ASCIIFold {
     /// letter when they have one, and so do the Latin Extended letters the PDF and the LST's
     /// print lines fold (`WinAnsi.folded`: Ł → L, ő → o, ễ → e), so that a name the PDF prints
     /// the LST's address block holds too; every other byte is copied.
-    static func append<C: Collection>(_ text: C, to out: inout [UInt8]) where C.Element == UInt8 {
+    static func append<C: Collection, Out: ByteAppending>(_ text: C, to out: inout Out) where C.Element == UInt8 {
         // A multibyte sequence being read: its bytes packed (first in the high byte), how many
         // were read, and how many it has.
         var packed: UInt32 = 0
@@ -94,7 +96,7 @@ enum ASCIIFold {
 
     /// Appends one whole UTF-8 sequence (`length` bytes packed in `packed`): its base letter when
     /// it has one, else its bytes.
-    static func flush(_ packed: UInt32, _ length: Int, to out: inout [UInt8]) {
+    static func flush<Out: ByteAppending>(_ packed: UInt32, _ length: Int, to out: inout Out) {
         if length == 2, packed >> 8 == 0xC3 {
             let base = table[Int(packed & 0x3F)]
             if base != UInt8(ascii: "_") {

@@ -101,20 +101,20 @@ public struct AddressProblem: Error, Sendable, Hashable {
 /// mailable. Its buffers are reused letter after letter.
 public struct AddressBytes: Sendable {
     /// The folded parts of the record.
-    public internal(set) var name: [UInt8] = []
-    public internal(set) var streetLine: [UInt8] = []
-    public internal(set) var district: [UInt8] = []
-    public internal(set) var city: [UInt8] = []
+    public internal(set) var name = LetterBytes(capacity: 64)
+    public internal(set) var streetLine = LetterBytes(capacity: 64)
+    public internal(set) var district = LetterBytes(capacity: 64)
+    public internal(set) var city = LetterBytes(capacity: 64)
     /// The UF, uppercased.
-    public internal(set) var state: [UInt8] = []
+    public internal(set) var state = LetterBytes(capacity: 16)
     /// 8 digits.
-    public internal(set) var cep: [UInt8] = []
+    public internal(set) var cep = LetterBytes(capacity: 16)
 
     /// Empty buffers.
     public init() {}
 
     /// The CEP as a number (for the CEP order).
-    public var cepValue: Int { Digits.value(cep) ?? 0 }
+    public var cepValue: Int { cep.withUnsafeBufferPointer { Digits.value($0) } ?? 0 }
 
     /// Reads and checks the job's `payer`, its members found before (`JobNodes(tape)`); false
     /// when the address is not one this fast path decides (missing or odd parts, a bad UF or
@@ -150,30 +150,37 @@ public struct AddressBytes: Sendable {
             guard let t = Self.trimmed(bytes(v)) else { return false }
             complement = t.isEmpty ? nil : t
         }
-        self.state.removeAll(keepingCapacity: true)
+        self.state.removeAll()
         for b in state {
             guard b < 0x80 else { return false }
             self.state.append(b >= 0x61 && b <= 0x7A ? b - 0x20 : b)
         }
         // (`PostalAddress.states` by their two bytes: no `String` to hash.)
         guard self.state.count == 2, Self.stateCodes.contains(UInt16(self.state[0]) << 8 | UInt16(self.state[1])) else { return false }
-        self.cep.removeAll(keepingCapacity: true)
+        self.cep.removeAll()
         for b in cep where b != UInt8(ascii: "-") && b != UInt8(ascii: ".") {
             guard b >= 48, b <= 57 else { return false }
             self.cep.append(b)
         }
-        guard self.cep.count == 8, self.cep.contains(where: { $0 != 48 }) else { return false }
-        self.name.removeAll(keepingCapacity: true)
+        guard self.cep.count == 8, self.cep.withUnsafeBufferPointer({ $0.contains(where: { $0 != 48 }) }) else { return false }
+        self.name.removeAll()
         ASCIIFold.append(UnsafeBufferPointer(rebasing: name), to: &self.name)
-        self.district.removeAll(keepingCapacity: true)
+        self.district.removeAll()
         ASCIIFold.append(UnsafeBufferPointer(rebasing: district), to: &self.district)
-        self.city.removeAll(keepingCapacity: true)
+        self.city.removeAll()
         ASCIIFold.append(UnsafeBufferPointer(rebasing: city), to: &self.city)
         // Logradouro, número (`s/n` without one) and complemento, as `PostalAddress.streetLine`.
-        streetLine.removeAll(keepingCapacity: true)
+        streetLine.removeAll()
         ASCIIFold.append(UnsafeBufferPointer(rebasing: street), to: &streetLine)
-        streetLine += ", ".utf8
-        if let number { ASCIIFold.append(UnsafeBufferPointer(rebasing: number), to: &streetLine) } else { streetLine += "s/n".utf8 }
+        streetLine.append(UInt8(ascii: ","))
+        streetLine.append(0x20)
+        if let number {
+            ASCIIFold.append(UnsafeBufferPointer(rebasing: number), to: &streetLine)
+        } else {
+            streetLine.append(UInt8(ascii: "s"))
+            streetLine.append(UInt8(ascii: "/"))
+            streetLine.append(UInt8(ascii: "n"))
+        }
         if let complement {
             streetLine.append(0x20)
             ASCIIFold.append(UnsafeBufferPointer(rebasing: complement), to: &streetLine)

@@ -83,9 +83,9 @@ import Testing
                     continue
                 }
                 let a = try #require(try? checked.get(), "the fast path took an address the general way refuses: \(job)")
-                #expect(address.name == Array(ASCIIFold.fold(a.name).utf8))
-                #expect(address.streetLine == Array(ASCIIFold.fold(a.streetLine).utf8))
-                #expect(address.state == Array(a.state.utf8) && address.cep == Array(a.cep.utf8))
+                #expect(address.name.array == Array(ASCIIFold.fold(a.name).utf8))
+                #expect(address.streetLine.array == Array(ASCIIFold.fold(a.streetLine).utf8))
+                #expect(address.state.array == Array(a.state.utf8) && address.cep.array == Array(a.cep.utf8))
                 var out: [UInt8] = [0x2A]
                 let values = LSTWriter.letterValues(job: object, address: a, pages: 2, sheets: 1, printLines: 128)
                 if lst.appendLetter(tape, JobNodes(tape), address: address, pages: 2, sheets: 1, printLines: 128, into: &out) {
