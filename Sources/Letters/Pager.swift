@@ -177,10 +177,55 @@ public enum Pager {
         return n
     }
 
+    /// Whether `b[lo..<hi]` is all ASCII: a word at a time, then byte by byte.
+    @inline(__always)
+    static func allASCII(_ b: UnsafeBufferPointer<UInt8>, _ lo: Int, _ hi: Int) -> Bool {
+        let base = UnsafeRawPointer(b.baseAddress!)
+        var i = lo
+        var high: UInt64 = 0
+        while i + 8 <= hi {
+            high |= base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            i += 8
+        }
+        while i < hi {
+            high |= UInt64(b[i])
+            i += 1
+        }
+        return high & 0x8080_8080_8080_8080 == 0
+    }
+
+    /// The index of the last blank in `b[(lo + 1)...hi]`, or `lo` when there is none (what a
+    /// scan back from `hi` that stops at `lo` gives): a word at a time, then byte by byte.
+    @inline(__always)
+    static func lastBlank(_ b: UnsafeBufferPointer<UInt8>, after lo: Int, atOrBefore hi: Int) -> Int {
+        let base = UnsafeRawPointer(b.baseAddress!)
+        var blank = hi
+        // Words wholly after `lo`: bytes blank - 7 ... blank.
+        while blank - 8 >= lo {
+            let x = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: blank - 7, as: UInt64.self)) ^ 0x2020_2020_2020_2020
+            // 0x80 in exactly the bytes that were blanks (no borrow between bytes).
+            let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+            let blanks = ~(((x & low7) &+ low7) | x | low7)
+            if blanks != 0 { return blank - blanks.leadingZeroBitCount / 8 }
+            blank -= 8
+        }
+        while blank > lo, b[blank] != 0x20 { blank -= 1 }
+        return blank
+    }
+
     /// Cuts `b[lo..<hi]` into pieces of `width` characters (the last one shorter), as spans of `b`.
     static func cut(_ b: UnsafeBufferPointer<UInt8>, _ lo: Int, _ hi: Int, _ width: Int, into pieces: inout [Range<Int>]) {
         pieces.removeAll(keepingCapacity: true)
         var start = lo
+        // All ASCII (a Pix payload is): a character a byte.
+        if allASCII(b, lo, hi) {
+            while hi - start > width {
+                pieces.append(start..<(start + width))
+                start += width
+            }
+            pieces.append(start..<hi)
+            return
+        }
         var chars = 0
         for i in lo..<hi where b[i] & 0xC0 != 0x80 {
             if chars == width {
@@ -217,15 +262,20 @@ public enum Pager {
                 pieces.append(rest..<end)
                 return
             }
-            // The byte index after `width` characters, or `end` when the rest is no longer.
-            var chars = 0
+            // The byte index after `width` characters, or `end` when the rest is no longer:
+            // `width` bytes on when they are all ASCII (found a word at a time), else counted.
             var cut = rest
-            while cut < end {
-                if b[cut] & 0xC0 != 0x80 {
-                    if chars == width { break }
-                    chars += 1
+            if !Self.allASCII(b, rest, rest + width) {
+                var chars = 0
+                while cut < end {
+                    if b[cut] & 0xC0 != 0x80 {
+                        if chars == width { break }
+                        chars += 1
+                    }
+                    cut += 1
                 }
-                cut += 1
+            } else {
+                cut = rest + width
             }
             steps += cut - rest
             if cut == end {
@@ -234,8 +284,7 @@ public enum Pager {
             }
             var breakAt = cut
             if b[cut] != 0x20 {
-                var blank = cut - 1
-                while blank > rest, b[blank] != 0x20 { blank -= 1 }
+                let blank = Self.lastBlank(b, after: rest, atOrBefore: cut - 1)
                 steps += cut - blank
                 if blank > rest { breakAt = blank }
             }
