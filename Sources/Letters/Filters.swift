@@ -285,31 +285,37 @@ enum Filters {
     /// The characters put in the `#`s of `pattern`, into `out` (cleared first); their count must match.
     static func mask(_ bytes: UnsafeBufferPointer<UInt8>, _ pattern: StaticString, _ expected: String, into out: inout LetterBytes) throws(FilterProblem) {
         let slots = UnsafeBufferPointer(start: pattern.utf8Start, count: pattern.utf8CodeUnitCount)
-        var needed = 0
-        for s in slots where s == UInt8(ascii: "#") { needed += 1 }
-        // A value already written with separators (`80010-000`, `01.310-100`, `529.982.247-25`,
-        // as an ERP or `letters select` may pass it on) is taken without them: the mask's own,
-        // and `.` and `-` (which a CEP may carry, docs/letters.md), nothing else.
-        // (The usual value, only its characters, is taken as it is, without looking for them.)
         let isCharacter = { (b: UInt8) in (b >= 48 && b <= 57) || (b >= 65 && b <= 90) }
-        let isSeparator = { (b: UInt8) in
-            b == UInt8(ascii: ".") || b == UInt8(ascii: "-") || (b != UInt8(ascii: "#") && slots.contains(b))
-        }
-        if bytes.count == needed, bytes.allSatisfy(isCharacter) {
-            // The usual value: put in the mask through pointers, into room made once.
-            out.removeAll()
+        // The usual value, as many characters as the mask has `#`s and nothing else: put in the
+        // mask in one pass through a pointer, into room made once.
+        out.removeAll()
+        if bytes.count <= slots.count {
             let o = out.room(slots.count)
             var k = 0
-            for (j, s) in slots.enumerated() {
+            var j = 0
+            while j < slots.count {
+                let s = slots[j]
                 if s == UInt8(ascii: "#") {
+                    guard k < bytes.count, isCharacter(bytes[k]) else { break }
                     o[j] = bytes[k]
                     k += 1
                 } else {
                     o[j] = s
                 }
+                j += 1
             }
-            out.advance(slots.count)
-            return
+            if j == slots.count, k == bytes.count {
+                out.advance(slots.count)
+                return
+            }
+        }
+        var needed = 0
+        for s in slots where s == UInt8(ascii: "#") { needed += 1 }
+        // A value already written with separators (`80010-000`, `01.310-100`, `529.982.247-25`,
+        // as an ERP or `letters select` may pass it on) is taken without them: the mask's own,
+        // and `.` and `-` (which a CEP may carry, docs/letters.md), nothing else.
+        let isSeparator = { (b: UInt8) in
+            b == UInt8(ascii: ".") || b == UInt8(ascii: "-") || (b != UInt8(ascii: "#") && slots.contains(b))
         }
         let characters = bytes.filter { !isSeparator($0) }
         guard characters.count == needed, characters.allSatisfy(isCharacter) else {
