@@ -34,6 +34,38 @@ public enum FieldFormat: Sendable, Hashable {
     public enum DateOrder: Sendable, Hashable {
         case dayMonthYear4, dayMonthYear2, year4MonthDay
 
+        /// How many digits `write` writes: 8, or 6 for a two-digit year.
+        public var count: Int { self == .dayMonthYear2 ? 6 : 8 }
+
+        /// Writes `digits(d)` at `p` (room for `count` bytes), without an array. Each part
+        /// written as `Digits.write` writes it: its last `width` digits, zero-padded.
+        @inline(__always)
+        public func write(_ d: CivilDate, to p: UnsafeMutablePointer<UInt8>) {
+            @inline(__always) func put(_ value: Int, _ width: Int, _ at: Int) {
+                var v = value
+                var k = at + width - 1
+                while k >= at {
+                    p[k] = UInt8(48 + v % 10)
+                    v /= 10
+                    k -= 1
+                }
+            }
+            switch self {
+            case .dayMonthYear4:
+                put(d.day, 2, 0)
+                put(d.month, 2, 2)
+                put(d.year, 4, 4)
+            case .dayMonthYear2:
+                put(d.day, 2, 0)
+                put(d.month, 2, 2)
+                put(d.year % 100, 2, 4)
+            case .year4MonthDay:
+                put(d.year, 4, 0)
+                put(d.month, 2, 4)
+                put(d.day, 2, 6)
+            }
+        }
+
         /// The date's digits in this order (8, or 6 for a two-digit year).
         public func digits(_ d: CivilDate) -> [UInt8] {
             var b = [UInt8](repeating: 0x30, count: self == .dayMonthYear2 ? 6 : 8)

@@ -238,8 +238,10 @@ struct LSTLetterRecord {
         case .text(let bytes):
             if case .date(let order) = field.format {
                 guard let d = Filters.civilDate(bytes) else { return false }
-                let b = order.digits(d)
-                return b.withUnsafeBufferPointer { fit($0, true, field.length, w) }
+                return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 8) { b in
+                    order.write(d, to: b.baseAddress!)
+                    return fit(UnsafeBufferPointer(rebasing: b[0..<order.count]), true, field.length, w)
+                }
             }
             if field.numeric {
                 let document = field.format == .document
@@ -265,9 +267,9 @@ struct LSTLetterRecord {
         if numeric {
             let pad = length - bytes.count
             w.update(repeating: 0x30, count: pad)
-            (w + pad).update(from: b, count: bytes.count)
+            copyBytes(b, to: w + pad, bytes.count)
         } else {
-            w.update(from: b, count: bytes.count)
+            copyBytes(b, to: w, bytes.count)
         }
         return true
     }
