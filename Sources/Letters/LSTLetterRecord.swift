@@ -125,13 +125,13 @@ struct LSTLetterRecord {
     /// when a field needs the general encoder. The record's bytes are written through a pointer
     /// into room made for all of them at once: no array, slice or retain per field.
     func encode(
-        _ tape: JSONTape, _ nodes: JobNodes, address: AddressBytes, pages: Int, sheets: Int, printLines: Int, into out: inout [UInt8]
+        _ tape: JSONTape, _ nodes: JobNodes, address: AddressBytes, pages: Int, sheets: Int, printLines: Int, into out: inout LetterBytes
     ) -> Bool {
-        let mark = out.count
         // The job's members the values' object takes, found once for all the fields.
         let roots = (nodes.sequence, nodes.template ?? nodes.step, nodes.inserts, nodes.boleto)
-        out.appendBlanks(length)
-        let ok = out.withUnsafeMutableBufferPointer { o in
+        let record = out.room(length)
+        record.update(repeating: 0x20, count: length)
+        let ok = {
             tape.text.withUnsafeBufferPointer { text in
                 address.name.withUnsafeBufferPointer { name in
                     address.streetLine.withUnsafeBufferPointer { street in
@@ -142,7 +142,7 @@ struct LSTLetterRecord {
                                         fields.withUnsafeBufferPointer { fields in
                                             bytes.withUnsafeBufferPointer { keys in
                                                 keySpans.withUnsafeBufferPointer { spans in
-                                                var w = o.baseAddress! + mark
+                                                var w = record
                                                 for field in fields {
                                                     let value: Value
                                                     switch field.source {
@@ -189,11 +189,9 @@ struct LSTLetterRecord {
                     }
                 }
             }
-        }
-        guard ok else {
-            out.removeSubrange(mark...)
-            return false
-        }
+        }()
+        guard ok else { return false }
+        out.advance(length)
         return true
     }
 

@@ -137,7 +137,7 @@ public struct LSTWriter {
     /// false, appending nothing, when a field needs the general encoder: `letter(letterValues(…))`
     /// then writes the record or says why not.
     public func appendLetter(
-        _ tape: JSONTape, _ nodes: JobNodes, address: AddressBytes, pages: Int, sheets: Int, printLines: Int, into out: inout [UInt8]
+        _ tape: JSONTape, _ nodes: JobNodes, address: AddressBytes, pages: Int, sheets: Int, printLines: Int, into out: inout LetterBytes
     ) -> Bool {
         guard letterRecord.encode(tape, nodes, address: address, pages: pages, sheets: sheets, printLines: printLines, into: &out) else { return false }
         out.append(0x0D)
@@ -151,25 +151,25 @@ public struct LSTWriter {
     /// (printed as `?`): what `WinAnsi.firstUnprintable` finds in the letter's text, whose every
     /// byte but blanks is in a line, in order.
     public static func appendPrintLines(
-        _ paged: PagedLetter, _ text: LetterText, _ format: PageFormat, into out: inout [UInt8], unprintable: inout Unicode.Scalar?
+        _ paged: PagedLetter, _ text: LetterText, _ format: PageFormat, into out: inout LetterBytes, unprintable: inout Unicode.Scalar?
     ) -> Int {
         // Room for every line at most: ASA, its UTF-8 bytes (Windows-1252 takes no more), CRLF;
         // written through pointers, then the excess dropped.
         var bound = 0
         for line in paged.lines { bound += line.end - line.start + 3 }
-        let at = out.count
-        out.appendBlanks(bound)
-        var w = at
-        out.withUnsafeMutableBufferPointer { o in
+        let d = out.room(bound)
+        var w = 0
+        do {
             text.bytes.withUnsafeBufferPointer { b in
-                let d = o.baseAddress!
                 var onPage = 0
                 for line in paged.lines {
                     d[w] = onPage == 0 ? UInt8(ascii: "1") : 0x20
                     onPage += 1
                     if onPage == format.lines { onPage = 0 }
                     w += 1
-                    if line.kind == .barcode {
+                    if line.start == line.end {
+                        // A blank line (most of a page's padding): nothing between ASA and CRLF.
+                    } else if line.kind == .barcode {
                         (d + w).update(from: b.baseAddress! + line.start, count: line.end - line.start)
                         w += line.end - line.start
                     } else {
@@ -183,7 +183,7 @@ public struct LSTWriter {
                 }
             }
         }
-        out.removeLast(at + bound - w)
+        out.advance(w)
         return paged.lines.count
     }
 }

@@ -101,7 +101,7 @@ struct LetterRenderer {
     }
 
     /// An empty line stands for one the reader cut (blank lines are counted before).
-    mutating func render(_ line: UnsafeBufferPointer<UInt8>, senderGiven: inout Bool, into out: inout [UInt8]) -> Outcome {
+    mutating func render(_ line: UnsafeBufferPointer<UInt8>, senderGiven: inout Bool, into out: inout LetterBytes) -> Outcome {
         if line.isEmpty { return .rejected(code: "letters.json", message: "a line longer than \(LineReader.maxJSONLLineLength) bytes") }
         guard JSONReader.parseRecord(line, into: &tape), tape[0].kind == .object else {
             let (message, column) = JSONReader.notAnObject(line)
@@ -179,14 +179,14 @@ struct LetterRenderer {
                     case .failure(let e):
                         if let c = firstUnprintable() { return Self.unprintable(c, format: format, tape: tape, line) }
                         return .rejected(code: "letters.lst", message: "the LST letter record cannot hold this job: \(e.message)")
-                    case .success(let record): out += record
+                    case .success(let record): out.append(contentsOf: record)
                     }
                 }
             }
             var unprintable: Unicode.Scalar? = nil
             _ = LSTWriter.appendPrintLines(paged, text, page, into: &out, unprintable: &unprintable)
             if let c = unprintable {
-                out.removeSubrange(start...)
+                out.removeSubrange(from: start)
                 return Self.unprintable(c, format: format, tape: tape, line)
             }
             var boletoCents = 0
@@ -201,7 +201,7 @@ struct LetterRenderer {
             text.bytes.withUnsafeBufferPointer { b in
                 for (i, line) in paged.lines.enumerated() {
                     if i > 0, i % page.lines == 0 { out.append(0x0C) }
-                    out.append(contentsOf: UnsafeBufferPointer(rebasing: b[line.start..<line.end]))
+                    out.appendBytes(UnsafeBufferPointer(rebasing: b[line.start..<line.end]))
                     out.append(0x0A)
                 }
             }
@@ -218,11 +218,11 @@ final class LetterChunk: PoolJob, @unchecked Sendable {
     var lines: [(start: Int, count: Int, number: Int)] = []
     var outcomes: [LetterRenderer.Outcome] = []
     /// The rendered letters' bytes, each outcome's span.
-    var output: [UInt8] = []
+    var output = LetterBytes(capacity: 1 << 16)
 
     func reset() {
         input.removeAll(keepingCapacity: true)
-        output.removeAll(keepingCapacity: true)
+        output.removeAll()
         lines.removeAll(keepingCapacity: true)
         outcomes.removeAll(keepingCapacity: true)
         requeue()

@@ -166,7 +166,7 @@ enum LettersRenderCommand: Command {
                         spans.append(bytes)
                     default:
                         if textPages > 0 { try emit([0x0C]) }
-                        try emit(chunk.output[bytes])
+                        try chunk.output.withUnsafeBufferPointer { try emit(UnsafeBufferPointer(rebasing: $0[bytes])) }
                         textPages += pageCount
                     }
                     counts.rendered += 1

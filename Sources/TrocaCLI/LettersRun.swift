@@ -100,8 +100,8 @@ final class LetterSpool {
     }
 
     /// Adds the letters of a chunk, `spans[k]` of `output` being `letters[k]`'s bytes.
-    func add(_ letters: [Entry], _ spans: [Range<Int>], of output: [UInt8]) throws {
-        try output.withUnsafeBytes { o in
+    func add(_ letters: [Entry], _ spans: [Range<Int>], of output: LetterBytes) throws {
+        try output.withUnsafeBufferPointer { o in
             for (letter, span) in zip(letters, spans) {
                 let n = span.count
                 if runBytes > 0, runBytes + n > runCapacity { try writeRun() }
@@ -114,7 +114,7 @@ final class LetterSpool {
                     run = bigger
                     runAllocated = grown
                 }
-                (run + runBytes).copyMemory(from: o.baseAddress! + span.lowerBound, byteCount: n)
+                (run + runBytes).copyMemory(from: UnsafeRawPointer(o.baseAddress! + span.lowerBound), byteCount: n)
                 var e = letter
                 e.offset = runBytes
                 e.count = n

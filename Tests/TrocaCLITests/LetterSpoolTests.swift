@@ -1,4 +1,5 @@
 import Foundation
+import Letters
 import Records
 import Testing
 
@@ -42,7 +43,9 @@ import Testing
                     LetterSpool.Entry(
                         cep: letter.cep, offset: 0, count: 0, printLines: letter.bytes.count % 7, pages: 1, sheets: 1, boletoCents: letter.cep % 1000))
             }
-            try spool.add(entries, spans, of: output)
+            var chunk = LetterBytes()
+            chunk.append(contentsOf: output)
+            try spool.add(entries, spans, of: chunk)
             k += n
         }
         var out: [(Int, [UInt8], Int)] = []
@@ -84,7 +87,8 @@ import Testing
     @Test func aDirectoryThatCannotHoldTheSpoolIsAnError() throws {
         let spool = LetterSpool(directory: "/nonexistent-troca-dir", runCapacity: 10)
         let e = LetterSpool.Entry(cep: 1, offset: 0, count: 0, printLines: 0, pages: 1, sheets: 1, boletoCents: 0)
-        let bytes = [UInt8](repeating: 65, count: 8)
+        var bytes = LetterBytes()
+        bytes.append(contentsOf: [UInt8](repeating: 65, count: 8))
         // The first run fits in memory; the second letter overflows it, and the run is written.
         try spool.add([e], [0..<8], of: bytes)
         #expect(throws: WriteError.self) { try spool.add([e], [0..<8], of: bytes) }
