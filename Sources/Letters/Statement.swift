@@ -45,15 +45,10 @@ enum Statement {
     /// a pointer into a buffer on the stack, then appended at once.
     static func append(_ tape: JSONTape, job: Int, to out: inout LetterBytes) -> Failure? {
         guard let list = tape.member("titles", of: job), tape[list].kind == .array else { return nil }
+        // (No nested function updates a variable here: captured, it would be checked for
+        // exclusive access at run time on every update.)
         var overflow = false
-        /// `a + b`, noting an overflow (the statement is then refused whole).
-        func add(_ a: Int, _ b: Int) -> Int {
-            let (s, o) = a.addingReportingOverflow(b)
-            overflow = overflow || o
-            return s
-        }
         out.append(contentsOf: head)
-        var total = (face: 0, charges: 0, updated: 0)
         let failure: Failure? = tape.nodes.withUnsafeBufferPointer { nodes in
             tape.text.withUnsafeBufferPointer { text in
                 withUnsafeTemporaryAllocation(of: Int.self, capacity: Field.names.count) { found in
@@ -70,6 +65,9 @@ enum Statement {
                             guard v >= 0, nodes[v].kind == .string else { return nil }
                             return UnsafeBufferPointer(rebasing: text[Int(nodes[v].offset)..<(Int(nodes[v].offset) + Int(nodes[v].count))])
                         }
+                        var total = (face: 0, charges: 0, updated: 0)
+                        var o = false
+                        defer { overflow = o }
                         var t = list + 1
                         for k in 0..<Int(nodes[list].count) {
                             defer { t = tape.next(after: t) }
@@ -77,11 +75,12 @@ enum Statement {
                             Field.find(in: tape, object: t, into: found)
                             guard let face = amount(.amount) else { return .noAmount(title: k, node: t) }
                             // Each is a tape integer, of at most 18 digits: negating one is safe, adding them is not.
-                            let charges = add(add(add(cents(.correction), cents(.fine)), add(cents(.interest), cents(.fees))), -cents(.discount))
-                            let updated = amount(.updated) ?? add(face, charges)
-                            total.face = add(total.face, face)
-                            total.charges = add(total.charges, charges)
-                            total.updated = add(total.updated, updated)
+                            let charges = add(
+                                add(add(cents(.correction), cents(.fine), &o), add(cents(.interest), cents(.fees), &o), &o), -cents(.discount), &o)
+                            let updated = amount(.updated) ?? add(face, charges, &o)
+                            total.face = add(total.face, face, &o)
+                            total.charges = add(total.charges, charges, &o)
+                            total.updated = add(total.updated, updated, &o)
                             var row = Row(buffer.baseAddress!)
                             row.byte(0x0A)
                             row.cell(string(.documentNumber) ?? string(.nossoNumero) ?? UnsafeBufferPointer(start: nil, count: 0), 15)
@@ -117,6 +116,14 @@ enum Statement {
         }
         if let failure { return failure }
         return overflow ? .overflow : nil
+    }
+
+    /// `a + b`, noting in `overflow` when it overflows (the statement is then refused whole).
+    @inline(__always)
+    static func add(_ a: Int, _ b: Int, _ overflow: inout Bool) -> Int {
+        let (s, o) = a.addingReportingOverflow(b)
+        if o { overflow = true }
+        return s
     }
 
     /// A line of the statement being written through a pointer, into room for the longest: a
