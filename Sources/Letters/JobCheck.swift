@@ -169,11 +169,16 @@ public struct JobCheck: Sendable {
         var path: [String] = []
         let found = tape.nodes.withUnsafeBufferPointer { nodes in
             tape.text.withUnsafeBufferPointer { text in
-                entries.withUnsafeBufferPointer { entries in
+                // Most jobs have no control character anywhere in their strings (keys too): one
+                // look at all of their bytes, and no string is looked at again.
+                let clean = tape.textCount == 0 || !Self.mayHoldControl(UnsafeBufferPointer(rebasing: text[0..<tape.textCount]))
+                return entries.withUnsafeBufferPointer { entries in
                     keys.withUnsafeBufferPointer { keys in
                         slots.withUnsafeBufferPointer { slots in
-                            Walk(tape: tape, nodes: nodes, text: text, entries: entries, keys: keys, slots: slots, names: names, found: found).check(
-                                0, 0, &path)
+                            Walk(
+                                tape: tape, nodes: nodes, text: text, entries: entries, keys: keys, slots: slots, names: names, found: found,
+                                clean: clean
+                            ).check(0, 0, &path)
                         }
                     }
                 }
@@ -195,6 +200,8 @@ public struct JobCheck: Sendable {
         let slots: UnsafeBufferPointer<Int32>
         let names: [String]
         let found: UnsafeMutablePointer<Int>?
+        /// No string of the job can hold a control character (`mayHoldControl` of its text).
+        let clean: Bool
 
         /// The node and the trouble of the first bad value at or below `node` (of schema entry
         /// `entry`); `path` gets the parts of its path, innermost first.
@@ -246,7 +253,7 @@ public struct JobCheck: Sendable {
                     return (node, "expected a date YYYY-MM-DD, found \(JobCheck.found(tape, node))")
                 }
             case .text:
-                guard n.kind == .string,
+                guard n.kind == .string, !clean,
                     let (scalar, character) = JobCheck.controlCharacter(UnsafeBufferPointer(rebasing: text[Int(n.offset)..<(Int(n.offset) + Int(n.count))]))
                 else { return nil }
                 return (
@@ -266,7 +273,7 @@ public struct JobCheck: Sendable {
             switch kind {
             case .text:
                 return n.kind == .string
-                    && JobCheck.controlCharacter(UnsafeBufferPointer(rebasing: text[Int(n.offset)..<(Int(n.offset) + Int(n.count))])) == nil
+                    && (clean || JobCheck.controlCharacter(UnsafeBufferPointer(rebasing: text[Int(n.offset)..<(Int(n.offset) + Int(n.count))])) == nil)
             case .cents: return n.kind == .integer && n.value >= 0 && n.value <= JobCheck.maxCents
             case .integer: return n.kind == .integer && n.value >= 0 && n.value <= JobCheck.maxInteger
             case .date, .object, .list: return false
@@ -291,6 +298,30 @@ public struct JobCheck: Sendable {
                 h = (h + 1) & mask
             }
         }
+    }
+
+    /// Whether `bytes` may hold a control character: a byte below 0x20, a 0x7F or a 0xC2 (the
+    /// lead byte of U+0080…U+00BF, C1 controls among them). False means no span of them holds
+    /// one: `controlCharacter` of each is nil.
+    static func mayHoldControl(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let n = bytes.count
+        let base = UnsafeRawPointer(bytes.baseAddress!)
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        @inline(__always) func zero(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & highs }
+        var flags: UInt64 = 0
+        var k = 0
+        while k + 8 <= n {
+            let v = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: k, as: UInt64.self))
+            flags |= ((v &- ones &* 0x20) & ~v & highs) | zero(v ^ (ones &* 0x7F)) | zero(v ^ (ones &* 0xC2))
+            k += 8
+        }
+        while k < n {
+            let b = bytes[k]
+            if b < 0x20 || b == 0x7F || b == 0xC2 { return true }
+            k += 1
+        }
+        return flags != 0
     }
 
     /// The first control character of UTF-8 `bytes` (C0, DEL, C1) and its 1-based position in
