@@ -1,3 +1,4 @@
+import Foundation
 import Records
 
 /// A letter's bytes (`LetterText.bytes`): a growable buffer whose append is a capacity check and
@@ -145,4 +146,25 @@ func copyBytes(_ src: UnsafePointer<UInt8>, to dst: UnsafeMutablePointer<UInt8>,
     } else {
         dst.update(from: src, count: n)
     }
+}
+
+/// Whether the `n` bytes at `a` and `b` are the same: byte by byte below 8, two (overlapping)
+/// words up to 16, `memcmp` beyond. Every byte read is one of the `n`.
+@inline(__always)
+func equalBytes(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+    if n < 8 {
+        var i = 0
+        while i < n {
+            if a[i] != b[i] { return false }
+            i &+= 1
+        }
+        return true
+    }
+    if n <= 16 {
+        let x = UnsafeRawPointer(a)
+        let y = UnsafeRawPointer(b)
+        return x.loadUnaligned(as: UInt64.self) == y.loadUnaligned(as: UInt64.self)
+            && x.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self) == y.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)
+    }
+    return memcmp(a, b, n) == 0
 }

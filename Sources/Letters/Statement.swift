@@ -145,13 +145,18 @@ enum Statement {
         }
 
         mutating func blanks(_ n: Int) {
-            end.update(repeating: 0x20, count: n)
+            // (A few: stored one by one, not a call to memset.)
+            var i = 0
+            while i < n {
+                end[i] = 0x20
+                i += 1
+            }
             end += n
         }
 
         mutating func bytes(_ s: UnsafeBufferPointer<UInt8>) {
             guard let base = s.baseAddress else { return }
-            end.update(from: base, count: s.count)
+            copyBytes(base, to: end, s.count)
             end += s.count
         }
 
@@ -223,7 +228,7 @@ enum Statement {
                     let key = tape[i]
                     let count = Int(key.count)
                     for f in 0..<names.count where names[f].count == count {
-                        if names[f].withUnsafeBufferPointer({ memcmp($0.baseAddress!, text.baseAddress! + Int(key.offset), count) == 0 }) {
+                        if names[f].withUnsafeBufferPointer({ equalBytes($0.baseAddress!, text.baseAddress! + Int(key.offset), count) }) {
                             found[f] = i + 1
                             break
                         }

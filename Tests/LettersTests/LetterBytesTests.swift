@@ -67,4 +67,20 @@ import Testing
         #expect(c.count == 0)
         #expect(b.count == 10)
     }
+
+    /// `equalBytes` (bytes, two words, or memcmp by length) is `==` of the spans.
+    @Test func equalBytesIsEquality() {
+        var rng = SplitMix64(seed: 31)
+        for _ in 0..<4000 {
+            let n = Int.random(in: 0...24, using: &rng)
+            let a = (0..<n).map { _ in UInt8.random(in: 0...3, using: &rng) }
+            var b = a
+            if n > 0, Bool.random(using: &rng) { b[Int.random(in: 0..<n, using: &rng)] ^= 1 }
+            let equal = a.withUnsafeBufferPointer { x in
+                b.withUnsafeBufferPointer { y in equalBytes(x.baseAddress ?? UnsafePointer(bitPattern: 8)!, y.baseAddress ?? UnsafePointer(bitPattern: 8)!, n) }
+            }
+            #expect(equal == (a == b), "\(a) \(b)")
+        }
+    }
 }
+
