@@ -316,8 +316,11 @@ public struct Template: Sendable {
         }
         let node = tape[v]
         if info.plain, node.kind == .string {
-            // The common case: a string as it is.
-            tape.text.withUnsafeBufferPointer { out.append(UnsafeBufferPointer(rebasing: $0[Int(node.offset)..<(Int(node.offset) + Int(node.count))])) }
+            // The common case: a string as it is. It holds no line feed: every placeholder names
+            // a field of the schema, whose strings `JobCheck` refused with a control character.
+            tape.text.withUnsafeBufferPointer {
+                out.appendLineText(UnsafeBufferPointer(rebasing: $0[Int(node.offset)..<(Int(node.offset) + Int(node.count))]))
+            }
             return
         }
         if info.bars {
