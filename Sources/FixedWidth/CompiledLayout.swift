@@ -41,15 +41,7 @@ public enum FieldFormat: Sendable, Hashable {
         /// written as `Digits.write` writes it: its last `width` digits, zero-padded.
         @inline(__always)
         public func write(_ d: CivilDate, to p: UnsafeMutablePointer<UInt8>) {
-            @inline(__always) func put(_ value: Int, _ width: Int, _ at: Int) {
-                var v = value
-                var k = at + width - 1
-                while k >= at {
-                    p[k] = UInt8(48 + v % 10)
-                    v /= 10
-                    k -= 1
-                }
-            }
+            @inline(__always) func put(_ value: Int, _ width: Int, _ at: Int) { Digits.write(value, width: width, to: p + at) }
             switch self {
             case .dayMonthYear4:
                 put(d.day, 2, 0)
@@ -68,21 +60,8 @@ public enum FieldFormat: Sendable, Hashable {
 
         /// The date's digits in this order (8, or 6 for a two-digit year).
         public func digits(_ d: CivilDate) -> [UInt8] {
-            var b = [UInt8](repeating: 0x30, count: self == .dayMonthYear2 ? 6 : 8)
-            switch self {
-            case .dayMonthYear4:
-                Digits.write(d.day, width: 2, into: &b, at: 0)
-                Digits.write(d.month, width: 2, into: &b, at: 2)
-                Digits.write(d.year, width: 4, into: &b, at: 4)
-            case .dayMonthYear2:
-                Digits.write(d.day, width: 2, into: &b, at: 0)
-                Digits.write(d.month, width: 2, into: &b, at: 2)
-                Digits.write(d.year % 100, width: 2, into: &b, at: 4)
-            case .year4MonthDay:
-                Digits.write(d.year, width: 4, into: &b, at: 0)
-                Digits.write(d.month, width: 2, into: &b, at: 4)
-                Digits.write(d.day, width: 2, into: &b, at: 6)
-            }
+            var b = [UInt8](repeating: 0x30, count: count)
+            b.withUnsafeMutableBufferPointer { write(d, to: $0.baseAddress!) }
             return b
         }
     }

@@ -122,10 +122,17 @@ public enum Digits {
 
     /// Writes `value` as `width` zero-padded digits into `bytes` at `offset`.
     public static func write(_ value: Int, width: Int, into bytes: inout [UInt8], at offset: Int) {
+        precondition(offset >= 0 && offset + width <= bytes.count, "Digits.write: out of range")
+        bytes.withUnsafeMutableBufferPointer { write(value, width: width, to: $0.baseAddress! + offset) }
+    }
+
+    /// Writes `value` as `width` zero-padded digits (its last `width` ones) at `p`.
+    @inline(__always)
+    public static func write(_ value: Int, width: Int, to p: UnsafeMutablePointer<UInt8>) {
         var v = value
-        var i = offset + width - 1
-        while i >= offset {
-            bytes[i] = UInt8(48 + v % 10)
+        var i = width - 1
+        while i >= 0 {
+            p[i] = UInt8(48 + v % 10)
             v /= 10
             i -= 1
         }

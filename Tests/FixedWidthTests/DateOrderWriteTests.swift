@@ -1,9 +1,11 @@
+import Foundation
 import Records
 import Testing
 
 @testable import FixedWidth
 
-/// `DateOrder.write` (digits through a pointer, for hot paths) writes what `digits` returns.
+/// `DateOrder.write` (digits through a pointer, for hot paths, and `digits` through it) writes
+/// each part zero-padded in the order's places, as formatting the numbers as text does.
 @Suite struct DateOrderWriteTests {
     @Test(arguments: [FieldFormat.DateOrder.dayMonthYear4, .dayMonthYear2, .year4MonthDay])
     func writeIsDigits(_ order: FieldFormat.DateOrder) {
@@ -14,7 +16,16 @@ import Testing
         for d in dates {
             var b = [UInt8](repeating: 0xFF, count: 10)
             b.withUnsafeMutableBufferPointer { order.write(d, to: $0.baseAddress! + 1) }
-            #expect(Array(b[1..<(1 + order.count)]) == order.digits(d), "\(d)")
+            let dd = String(format: "%02d", d.day), mm = String(format: "%02d", d.month)
+            let yyyy = String(format: "%04d", d.year % 10000), yy = String(format: "%02d", d.year % 100)
+            let text: String
+            switch order {
+            case .dayMonthYear4: text = dd + mm + yyyy
+            case .dayMonthYear2: text = dd + mm + yy
+            case .year4MonthDay: text = yyyy + mm + dd
+            }
+            #expect(Array(b[1..<(1 + order.count)]) == Array(text.utf8), "\(d)")
+            #expect(order.digits(d) == Array(text.utf8), "\(d)")
             // Nothing written outside its digits.
             #expect(b[0] == 0xFF && b[(1 + order.count)...].allSatisfy { $0 == 0xFF })
         }
