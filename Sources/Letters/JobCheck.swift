@@ -146,6 +146,12 @@ public struct JobCheck: Sendable {
         problem(in: tape, found: nil)
     }
 
+    /// Member positions predicted per object entry (later ones are looked up every time).
+    static let placesPerEntry = 64
+
+    /// Room for the predicted members (`problem(in:found:predicted:)`): 64 places per entry.
+    var predictionCount: Int { entries.count * JobCheck.placesPerEntry }
+
     /// The schema entries (an index each, `entries`).
     var entryCount: Int { entries.count }
 
@@ -164,7 +170,12 @@ public struct JobCheck: Sendable {
     /// (the node `JSONTape.member` would give, its keys being unique); an entry below a list
     /// holds its last item's, which means nothing. Only a walk that finds no problem meets
     /// every member.
-    func problem(in tape: JSONTape, found: UnsafeMutablePointer<Int>?) -> Problem? {
+    ///
+    /// `predicted` (`predictionCount` places, -1 when new, kept from job to job) notes for each
+    /// object entry and member position the member entry met there last: jobs written by one
+    /// program give their keys in one order, and a key that is the one predicted is taken
+    /// without looking it up.
+    func problem(in tape: JSONTape, found: UnsafeMutablePointer<Int>?, predicted: UnsafeMutablePointer<Int32>? = nil) -> Problem? {
         guard tape.count > 0 else { return nil }
         var path: [String] = []
         let found = tape.nodes.withUnsafeBufferPointer { nodes in
@@ -177,7 +188,7 @@ public struct JobCheck: Sendable {
                         slots.withUnsafeBufferPointer { slots in
                             Walk(
                                 tape: tape, nodes: nodes, text: text, entries: entries, keys: keys, slots: slots, names: names, found: found,
-                                clean: clean
+                                clean: clean, predicted: predicted
                             ).check(0, 0, &path)
                         }
                     }
@@ -202,6 +213,8 @@ public struct JobCheck: Sendable {
         let found: UnsafeMutablePointer<Int>?
         /// No string of the job can hold a control character (`mayHoldControl` of its text).
         let clean: Bool
+        /// The member entries met last, by object entry and position (see `problem`).
+        let predicted: UnsafeMutablePointer<Int32>?
 
         /// The node and the trouble of the first bad value at or below `node` (of schema entry
         /// `entry`); `path` gets the parts of its path, innermost first.
@@ -213,12 +226,27 @@ public struct JobCheck: Sendable {
             case .object:
                 guard n.kind == .object else { return nil }
                 var i = node + 1
-                for _ in 0..<Int(n.count) {
+                for k in 0..<Int(n.count) {
                     let key = nodes[i]
                     let value = i + 1
                     let v = nodes[value]
                     i = v.kind == .array || v.kind == .object ? Int(v.value) : i + 2
-                    guard let m = member(key, e) else { continue }
+                    let m: Int
+                    if let predicted, k < JobCheck.placesPerEntry {
+                        let place = predicted + (entry &* JobCheck.placesPerEntry &+ k)
+                        let p = Int(place.pointee)
+                        if p >= 0, isKey(key, of: p) {
+                            m = p
+                        } else {
+                            let looked = member(key, e)
+                            place.pointee = Int32(looked ?? -1)
+                            guard let looked else { continue }
+                            m = looked
+                        }
+                    } else {
+                        guard let looked = member(key, e) else { continue }
+                        m = looked
+                    }
                     found?[m] = value
                     // A value that is fine as it is needs no call (most of a job's are text and
                     // amounts); a container, or a value that may not be, is checked in full.
@@ -278,6 +306,15 @@ public struct JobCheck: Sendable {
             case .integer: return n.kind == .integer && n.value >= 0 && n.value <= JobCheck.maxInteger
             case .date, .object, .list: return false
             }
+        }
+
+        /// Whether the key node's key is member entry `m`'s.
+        @inline(__always)
+        func isKey(_ key: JSONNode, of m: Int) -> Bool {
+            let count = Int(key.count)
+            let s = Int(entries[m].keyStart)
+            return Int(entries[m].keyEnd) - s == count
+                && (count == 0 || JobCheck.same(keys.baseAddress! + s, text.baseAddress! + Int(key.offset), count))
         }
 
         /// The schema entry among object `e`'s members whose key is the key node's, or nil.

@@ -43,6 +43,8 @@ public struct LetterText: Sendable {
     var scratch = LetterBytes(capacity: 256)
     /// The job's nodes by schema entry (`JobCheck.problem(in:found:)`).
     var found: [Int] = []
+    /// The members met last by object entry and position (`JobCheck.problem(in:found:predicted:)`).
+    var predicted: [Int32] = []
 
     /// An empty letter.
     public init() {}

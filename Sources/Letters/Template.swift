@@ -233,9 +233,12 @@ public struct Template: Sendable {
     public func render(_ tape: JSONTape, into out: inout LetterText) throws(RenderProblem) {
         // The nodes of the job's values, noted by the check as it meets them.
         if out.found.count != check.entryCount { out.found = [Int](repeating: -1, count: check.entryCount) }
+        if out.predicted.count != check.predictionCount { out.predicted = [Int32](repeating: -1, count: check.predictionCount) }
         let problem = out.found.withUnsafeMutableBufferPointer { found in
-            found.update(repeating: -1)
-            return check.problem(in: tape, found: found.baseAddress!)
+            out.predicted.withUnsafeMutableBufferPointer { predicted in
+                found.update(repeating: -1)
+                return check.problem(in: tape, found: found.baseAddress!, predicted: predicted.baseAddress!)
+            }
         }
         if let p = problem { throw RenderProblem(code: p.code, message: p.message, node: p.node) }
         out.removeAll()
