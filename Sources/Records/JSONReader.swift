@@ -787,7 +787,7 @@ public enum JSONReader {
         @inline(__always)
         mutating func append(_ node: JSONNode) {
             nodes[count] = node
-            count += 1
+            count &+= 1
         }
 
         @inline(__always)
@@ -796,7 +796,7 @@ public enum JSONReader {
             // padded, so a last word may spill over what follows).
             let to = UnsafeMutableRawPointer(text + textCount)
             let src = UnsafeRawPointer(from)
-            let readable = n - (from - p)
+            let readable = n &- (from - p)
             if length <= 16, readable >= 16 {
                 // (Most strings: two words, whatever their length.)
                 to.storeBytes(of: src.loadUnaligned(as: UInt64.self), as: UInt64.self)
@@ -810,7 +810,7 @@ public enum JSONReader {
             } else {
                 (text + textCount).update(from: from, count: length)
             }
-            textCount += length
+            textCount &+= length
         }
 
         @inline(__always)
@@ -910,7 +910,7 @@ public enum JSONReader {
                     let keyStart = i
                     guard i < n, p[i] == UInt8(ascii: "\"") else { return false }
                     if expected, count < predictedCount, case let e = predicted[count], e.generation == generations.valid,
-                        e.parent == Int32(at), e.member == members, e.matches(p + i + 1, available: n - i - 1)
+                        e.parent == Int32(truncatingIfNeeded: at), e.member == members, e.matches(p + i + 1, available: n &- i &- 1)
                     {
                         predicted[count].generation = generations.this
                         // The key, `"`, `:`: as `plainString` and the lines below would read them.
@@ -919,7 +919,7 @@ public enum JSONReader {
                         appendText(p + i + 1, length)
                         append(JSONNode(.string, offset: Int32(start), count: Int32(length)))
                         if recording { key = keyStart + 1 + spanOffset..<keyStart + 1 + length + spanOffset }
-                        i += length + 3
+                        i &+= length &+ 3
                     } else {
                         if expected {
                             // The keys before were expected: remembered now, as they would have been.
@@ -1035,22 +1035,23 @@ public enum JSONReader {
         /// to `string()`, from its start.
         @inline(__always)
         mutating func plainString() -> Bool {
-            let from = i + 1
+            // (Indices within the line, far from overflowing: wrapping arithmetic, unchecked.)
+            let from = i &+ 1
             var j = from
             // A byte order mark at the start of a run is dropped: `string()`'s to do.
             guard j < n, p[j] != 0xEF else { return string() }
-            while j + 8 <= n {
+            while j &+ 8 <= n {
                 let bits = Self.special(UInt64(littleEndian: UnsafeRawPointer(p + j).loadUnaligned(as: UInt64.self)))
                 if bits != 0 {
-                    j += bits.trailingZeroBitCount >> 3
+                    j &+= bits.trailingZeroBitCount >> 3
                     guard p[j] == UInt8(ascii: "\"") else { return string() }
                     let start = textCount
-                    appendText(p + from, j - from)
-                    i = j + 1
-                    append(JSONNode(.string, offset: Int32(start), count: Int32(j - from)))
+                    appendText(p + from, j &- from)
+                    i = j &+ 1
+                    append(JSONNode(.string, offset: Int32(start), count: Int32(j &- from)))
                     return true
                 }
-                j += 8
+                j &+= 8
             }
             return string()
         }
