@@ -297,9 +297,10 @@ struct Walker {
         var i = object + 1
         for k in 0..<Int(nodes[object].count) {
             let key = nodes[i]
-            let v = i + 1
+            // (Node indices of a tape in memory: far from overflowing Int or Int32.)
+            let v = i &+ 1
             let node = nodes[v]
-            let next = node.kind == .object || node.kind == .array ? Int(node.value) : v + 1
+            let next = node.kind == .object || node.kind == .array ? Int(node.value) : v &+ 1
             let keyBytes = text + Int(key.offset)
             let length = Int(key.count)
             let t: Int32
@@ -318,7 +319,7 @@ struct Walker {
                     w2 = UnsafeRawPointer(keyBytes + 16).loadUnaligned(as: UInt64.self)
                     if length < 24 { w2 &= (1 << UInt64((length - 16) * 8)) &- 1 }
                 }
-                let m = memo + (Int(at) * SlotTable.memoWidth + k)
+                let m = memo + (Int(at) &* SlotTable.memoWidth &+ k)
                 if m.pointee.length == Int32(length), m.pointee.w0 == w0, m.pointee.w1 == w1, m.pointee.w2 == w2 {
                     t = m.pointee.node
                 } else {
@@ -330,7 +331,7 @@ struct Walker {
             }
             if t >= 0 {
                 let ti = Int(t)
-                if at == 0, topKind[ti] >= 0 { topValue[Int(topKind[ti])] = Int32(v) }
+                if at == 0, topKind[ti] >= 0 { topValue[Int(topKind[ti])] = Int32(truncatingIfNeeded: v) }
                 if !unique {
                     if visit[ti] == mine {
                         // A repeated key: forget what its earlier value gave.
@@ -347,11 +348,11 @@ struct Walker {
                     // Kept as the path's value too: a field that reads this path (one that
                     // wants text, say) is told it found an object, instead of finding nothing
                     // and leaving its positions blank.
-                    value[ti] = Int32(v)
+                    value[ti] = Int32(truncatingIfNeeded: v)
                     stamp[ti] = current
                     walk(nodes, text, v, t, ends, &objects)
                 } else if node.kind != .null {
-                    value[ti] = Int32(v)
+                    value[ti] = Int32(truncatingIfNeeded: v)
                     stamp[ti] = current
                 }
             }

@@ -886,7 +886,7 @@ public enum JSONReader {
             defer { depth -= 1 }
             let keyed = kind == .object
             let close = keyed ? UInt8(ascii: "}") : UInt8(ascii: "]")
-            i += 1
+            i &+= 1
             let at = count
             append(JSONNode(kind))
             var members: Int32 = 0
@@ -910,13 +910,13 @@ public enum JSONReader {
                     let keyStart = i
                     guard i < n, p[i] == UInt8(ascii: "\"") else { return false }
                     if expected, count < predictedCount, case let e = predicted[count], e.generation == generations.valid,
-                        e.parent == Int32(truncatingIfNeeded: at), e.member == members, e.matches(p + i + 1, available: n &- i &- 1)
+                        e.parent == Int32(truncatingIfNeeded: at), e.member == members, e.matches(p + (i &+ 1), available: n &- i &- 1)
                     {
                         predicted[count].generation = generations.this
                         // The key, `"`, `:`: as `plainString` and the lines below would read them.
                         let length = Int(e.length)
                         let start = textCount
-                        appendText(p + i + 1, length)
+                        appendText(p + (i &+ 1), length)
                         append(JSONNode(.string, offset: Int32(start), count: Int32(length)))
                         if recording { key = keyStart + 1 + spanOffset..<keyStart + 1 + length + spanOffset }
                         i &+= length &+ 3
@@ -951,19 +951,19 @@ public enum JSONReader {
                 } else {
                     guard value() else { return false }
                 }
-                members += 1
+                members &+= 1
                 skipSpace()
                 guard i < n else { return false }
                 if p[i] == close {
-                    i += 1
+                    i &+= 1
                     break
                 }
                 guard p[i] == UInt8(ascii: ",") else { return false }
-                i += 1
+                i &+= 1
                 skipSpace()
                 guard i < n else { return false }
                 if p[i] == close {
-                    i += 1
+                    i &+= 1
                     break
                 }
             }
@@ -1226,32 +1226,32 @@ public enum JSONReader {
             var negative = false
             if p[i] == UInt8(ascii: "-") {
                 negative = true
-                i += 1
+                i &+= 1
             }
             let digitsStart = i
             guard i < n, p[i] &- 48 <= 9 else { return false }
             var value: Int64 = 0
             if p[i] == 48 {
-                i += 1
+                i &+= 1
             } else {
                 while i < n, p[i] &- 48 <= 9 {
                     value = value &* 10 &+ Int64(p[i] &- 48)
-                    i += 1
+                    i &+= 1
                 }
             }
             let digits = i - digitsStart
             if i < n, p[i] == UInt8(ascii: ".") {
                 integer = false
-                i += 1
+                i &+= 1
                 guard i < n, p[i] &- 48 <= 9 else { return false }
-                while i < n, p[i] &- 48 <= 9 { i += 1 }
+                while i < n, p[i] &- 48 <= 9 { i &+= 1 }
             }
             if i < n, p[i] | 0x20 == UInt8(ascii: "e") {
                 integer = false
-                i += 1
-                if i < n, p[i] == UInt8(ascii: "+") || p[i] == UInt8(ascii: "-") { i += 1 }
+                i &+= 1
+                if i < n, p[i] == UInt8(ascii: "+") || p[i] == UInt8(ascii: "-") { i &+= 1 }
                 guard i < n, p[i] &- 48 <= 9 else { return false }
-                while i < n, p[i] &- 48 <= 9 { i += 1 }
+                while i < n, p[i] &- 48 <= 9 { i &+= 1 }
             }
             if i < n {
                 // What may follow a number; anything else ("01", "1x") is malformed.
