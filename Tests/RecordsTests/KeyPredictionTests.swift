@@ -38,24 +38,30 @@ import Testing
         return accepted
     }
 
+    /// Thirty bytes of text, ending each line below: a key is learnt (expected in the next
+    /// record) only with 24 bytes of the line from its first, and these give every key that.
+    static let tail = "\"" + String(repeating: "x", count: 30) + "\""
+
     /// A key given twice is refused even when the record before had the same keys in the same
-    /// places (every key but the repeat expected), in the top object and in a nested one.
+    /// places (every key before the repeat expected, and so not hashed as it was read), in the
+    /// top object and in a nested one.
     @Test func aRepeatAfterTheExpectedKeysIsRefused() {
+        let t = Self.tail
         let lines = [
-            #"{"a":1,"b":2,"c":{"x":1,"y":2}}"#,
-            #"{"a":1,"b":2,"a":3}"#,
-            #"{"a":1,"b":2,"c":{"x":1,"y":2}}"#,
-            #"{"a":1,"b":2,"c":{"x":1,"x":2}}"#,
-            #"{"a":1,"b":2,"c":{"x":1,"y":2}}"#,
-            #"{"a":1,"a":2,"c":{"x":1,"y":2}}"#,
-            #"{"a":1,"b":2,"c":{"x":1,"y":2}}"#,
-            #"{"a":1,"b":2,"c":{"x":1,"y":2},"b":5}"#,
-            #"{"a":1,"b":2,"c":{"x":1,"y":2}}"#,
-            #"{"a":1,"b":2,"c":{"x":1,"y":2,"\u0078":3}}"#,
-            #"{"a":1,"b":2,"c":{"x":1,"y":2}}"#,
-            #"{"b":1,"a":2,"c":{"y":1,"x":2}}"#,
-            #"{"a":1,"b":2,"c":{"x":1,"y":2}}"#,
-            #"{"a" :1,"b":2,"b":{"x":1,"y":2}}"#,
+            #"{"a":1,"b":2,"c":{"x":1,"y":\#(t)}}"#,
+            #"{"a":1,"b":2,"a":\#(t)}"#,
+            #"{"a":1,"b":2,"c":{"x":1,"y":\#(t)}}"#,
+            #"{"a":1,"b":2,"c":{"x":1,"x":\#(t)}}"#,
+            #"{"a":1,"b":2,"c":{"x":1,"y":\#(t)}}"#,
+            #"{"a":1,"a":2,"c":{"x":1,"y":\#(t)}}"#,
+            #"{"a":1,"b":2,"c":{"x":1,"y":\#(t)}}"#,
+            #"{"a":1,"b":2,"c":{"x":1,"y":2},"b":\#(t)}"#,
+            #"{"a":1,"b":2,"c":{"x":1,"y":\#(t)}}"#,
+            #"{"a":1,"b":2,"c":{"x":1,"y":2,"\u0078":\#(t)}}"#,
+            #"{"a":1,"b":2,"c":{"x":1,"y":\#(t)}}"#,
+            #"{"b":1,"a":2,"c":{"y":1,"x":\#(t)}}"#,
+            #"{"a":1,"b":2,"c":{"x":1,"y":\#(t)}}"#,
+            #"{"a" :1,"b":2,"b":{"x":1,"y":\#(t)}}"#,
         ]
         var tape = JSONTape()
         let refused = lines.filter { line in !Array(line.utf8).withUnsafeBufferPointer { JSONReader.parseRecord($0, into: &tape) } }
@@ -63,22 +69,24 @@ import Testing
         #expect(Self.agree(lines) == 8)
     }
 
-    /// A key expected at a node is one of an object of the record before: a record whose
-    /// objects are made of the keys of two earlier records' objects (one kept, one refused)
-    /// still has its repeat found.
+    /// A key expected at a node is one of an object of the last record kept: a record whose
+    /// object is made of the keys of two earlier records' objects (the second shorter, its
+    /// places past its end still holding the first's keys) still has its repeat found.
     @Test func keysOfDifferentRecordsAreNotMixed() {
+        let t = Self.tail
         let lines = [
-            #"{"o":{"k":1,"l":2,"m":3,"n":4,"p":5,"q":6}}"#,
-            #"{"o":{"q":1,"p":2}}"#,
-            #"{"o":{"q":1,"p":2,"m":3,"n":4,"p":5,"q":6}}"#,
-            #"{"o":{"q":1,"p":2,"m":3,"n":4,"k":5,"q":6}}"#,
-            #"{"o":{"k":1,"l":2,"m":3,"n":4,"p":5,"q":6,"q":7}}"#,
-            #"{"o":{"k":1,"l":2,"m":3,"n":4,"p":5,"k":6}}"#,
+            #"{"o":{"k":1,"l":2,"m":3,"n":4,"p":5,"q":\#(t)}}"#,
+            #"{"o":{"q":1,"p":\#(t)}}"#,
+            #"{"o":{"q":1,"p":2,"m":3,"n":4,"p":5,"q":\#(t)}}"#,
+            #"{"o":{"q":1,"p":\#(t)}}"#,
+            #"{"o":{"q":1,"p":2,"m":3,"n":4,"k":5,"q":\#(t)}}"#,
+            #"{"o":{"k":1,"l":2,"m":3,"n":4,"p":5,"q":\#(t)}}"#,
+            #"{"o":{"k":1,"l":2,"m":3,"n":4,"p":5,"k":\#(t)}}"#,
         ]
         var tape = JSONTape()
         let taken = lines.map { line in Array(line.utf8).withUnsafeBufferPointer { JSONReader.parseRecord($0, into: &tape) } }
-        #expect(taken == [true, true, false, false, false, false])
-        #expect(Self.agree(lines) == 2)
+        #expect(taken == [true, true, false, true, false, true, false])
+        #expect(Self.agree(lines) == 4)
     }
 
     /// Random streams: most records repeat the one before with other values (so most keys are
