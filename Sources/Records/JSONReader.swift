@@ -1059,8 +1059,9 @@ public enum JSONReader {
         /// A string at `p[i] == '"'`, unescaped into `text`. Invalid UTF-8, a control character, a
         /// bad escape or a lone surrogate rejects it. Like `String(bytes:encoding: .utf8)` on each
         /// run between escapes (what JSONSerialization does), a byte order mark at the start of
-        /// a run is dropped.
-        @inline(__always)
+        /// a run is dropped. (Out of line: `plainString`, which leaves it the few strings that are
+        /// not plain, is then small enough to be inlined where strings are read.)
+        @inline(never)
         mutating func string() -> Bool {
             i += 1
             let start = textCount
