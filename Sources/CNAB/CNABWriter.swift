@@ -1136,8 +1136,8 @@ public struct CNABWriter {
         }
         // A value of blanks, or an enum's "none", is no value to write a record for.
         // (Read through pointers: this runs for every path of every título.)
-        @inline(__always) func hasValue(_ path: Int32, _ nodes: UnsafePointer<JSONNode>, _ text: UnsafePointer<UInt8>) -> Bool {
-            let value = nodes[view.node(path)]
+        @inline(__always) func hasValue(_ path: Int32, _ node: Int, _ nodes: UnsafePointer<JSONNode>, _ text: UnsafePointer<UInt8>) -> Bool {
+            let value = nodes[node]
             guard value.kind == .string else { return true }
             let p = text + Int(value.offset)
             let n = Int(value.count)
@@ -1158,8 +1158,10 @@ public struct CNABWriter {
                         let text = text.baseAddress ?? UnsafePointer(bitPattern: 64)!
                         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: words) { now in
                             for k in 0..<words { now[k] = 0 }
-                            for node in decisive where view.isPresent(node) && hasValue(node, nodes, text) {
-                                now[Int(node) >> 6] |= 1 << UInt64(node & 63)
+                            // (Its value's node found once: present when it is not -1.)
+                            for node in decisive {
+                                let at = view.node(node)
+                                if at >= 0, hasValue(node, at, nodes, text) { now[Int(node) >> 6] |= 1 << UInt64(node & 63) }
                             }
                             for k in 0..<words where now[k] != present[k] {
                                 same = false

@@ -251,6 +251,7 @@ final class SlotTable {
 struct KeyMemo {
     var w0: UInt64 = 0
     var w1: UInt64 = 0
+    var w2: UInt64 = 0
     var length: Int32 = -1
     var node: Int32 = -1
 }
@@ -296,35 +297,41 @@ struct Walker {
         var i = object + 1
         for k in 0..<Int(nodes[object].count) {
             let key = nodes[i]
-            let v = i + 1
+            // (Node indices of a tape in memory: far from overflowing Int or Int32.)
+            let v = i &+ 1
             let node = nodes[v]
-            let next = node.kind == .object || node.kind == .array ? Int(node.value) : v + 1
+            let next = node.kind == .object || node.kind == .array ? Int(node.value) : v &+ 1
             let keyBytes = text + Int(key.offset)
             let length = Int(key.count)
             let t: Int32
-            if length <= 16, k < SlotTable.memoWidth {
-                // Two words hold the key (the tape's text is padded, the rest is masked off).
+            if length <= 24, k < SlotTable.memoWidth {
+                // Up to three words hold the key (the tape's text is padded by two words past its
+                // last byte, the rest is masked off).
                 var w0 = UnsafeRawPointer(keyBytes).loadUnaligned(as: UInt64.self)
                 var w1 = UnsafeRawPointer(keyBytes + 8).loadUnaligned(as: UInt64.self)
+                var w2: UInt64 = 0
                 if length < 8 {
                     w0 &= (1 << UInt64(length * 8)) &- 1
                     w1 = 0
                 } else if length < 16 {
                     w1 &= (1 << UInt64((length - 8) * 8)) &- 1
+                } else if length > 16 {
+                    w2 = UnsafeRawPointer(keyBytes + 16).loadUnaligned(as: UInt64.self)
+                    if length < 24 { w2 &= (1 << UInt64((length - 16) * 8)) &- 1 }
                 }
-                let m = memo + (Int(at) * SlotTable.memoWidth + k)
-                if m.pointee.length == Int32(length), m.pointee.w0 == w0, m.pointee.w1 == w1 {
+                let m = memo + (Int(at) &* SlotTable.memoWidth &+ k)
+                if m.pointee.length == Int32(length), m.pointee.w0 == w0, m.pointee.w1 == w1, m.pointee.w2 == w2 {
                     t = m.pointee.node
                 } else {
                     t = trie.node(at, key: keyBytes, length)
-                    m.pointee = KeyMemo(w0: w0, w1: w1, length: Int32(length), node: t)
+                    m.pointee = KeyMemo(w0: w0, w1: w1, w2: w2, length: Int32(length), node: t)
                 }
             } else {
                 t = trie.node(at, key: keyBytes, length)
             }
             if t >= 0 {
                 let ti = Int(t)
-                if at == 0, topKind[ti] >= 0 { topValue[Int(topKind[ti])] = Int32(v) }
+                if at == 0, topKind[ti] >= 0 { topValue[Int(topKind[ti])] = Int32(truncatingIfNeeded: v) }
                 if !unique {
                     if visit[ti] == mine {
                         // A repeated key: forget what its earlier value gave.
@@ -341,11 +348,11 @@ struct Walker {
                     // Kept as the path's value too: a field that reads this path (one that
                     // wants text, say) is told it found an object, instead of finding nothing
                     // and leaving its positions blank.
-                    value[ti] = Int32(v)
+                    value[ti] = Int32(truncatingIfNeeded: v)
                     stamp[ti] = current
                     walk(nodes, text, v, t, ends, &objects)
                 } else if node.kind != .null {
-                    value[ti] = Int32(v)
+                    value[ti] = Int32(truncatingIfNeeded: v)
                     stamp[ti] = current
                 }
             }

@@ -104,6 +104,13 @@ public struct JSONTape: Sendable {
     /// The parser's scratch for finding keys given twice (`JSONReader.KeySeen`), kept between
     /// records.
     var keySeen: [JSONReader.KeySeen] = []
+    /// The keys the parser expects in the next record (`JSONReader.PredictedKey`), by node
+    /// index: those of the last record it read whole that gave no key twice (records of one
+    /// producer name the same keys in the same order). An entry is valid when its generation
+    /// is `predictedGeneration` (the parse that wrote it, and was kept); `parses` numbers them.
+    var predicted: [JSONReader.PredictedKey] = []
+    var predictedGeneration: UInt32 = 0
+    var parses: UInt32 = 0
 
     /// An empty tape.
     public init() {}
@@ -608,9 +615,83 @@ public enum JSONReader {
         var keys = tape.keySeen
         tape.keySeen = []
         defer { tape.keySeen = keys }
-        return keys.withUnsafeMutableBufferPointer { keys in
-            parseUTF8(rest, into: &tape, spans: spans, offset: skip, keys: keys.baseAddress!, suspect: suspect)
+        // The keys expected (`PredictedKey`): room for the nodes the line can make, up to
+        // `PredictedKey.limit`; a new generation for the keys this parse learns.
+        let room = min(nodeBound(rest.count), PredictedKey.limit)
+        if tape.predicted.count < room {
+            tape.predicted.append(contentsOf: repeatElement(PredictedKey(), count: max(room, 2 * tape.predicted.count) - tape.predicted.count))
         }
+        if tape.parses == UInt32.max {
+            for k in tape.predicted.indices { tape.predicted[k].parent = -1 }
+            tape.parses = 0
+            tape.predictedGeneration = 0
+        }
+        tape.parses += 1
+        let generation = tape.parses
+        var predicted = tape.predicted
+        tape.predicted = []
+        defer { tape.predicted = predicted }
+        let ok = keys.withUnsafeMutableBufferPointer { keys in
+            predicted.withUnsafeMutableBufferPointer { predicted in
+                parseUTF8(
+                    rest, into: &tape, spans: spans, offset: skip, keys: keys.baseAddress!, suspect: suspect,
+                    predicted: predicted.baseAddress!, predictedCount: predicted.count,
+                    generations: (tape.predictedGeneration, generation))
+            }
+        }
+        // A record read whole, with no key given twice (nor an object too deep or wide to tell):
+        // its keys are expected of the next.
+        if ok, !suspect.pointee { tape.predictedGeneration = generation }
+        return ok
+    }
+
+    /// A key expected at a node index of the next record: its bytes followed by `":` (at most
+    /// 24 in all, in three words, zeros past them), and the object and member it was. A key
+    /// whose bytes the record gives at that node, right after its quote, is read without being
+    /// scanned; and an object whose keys are all so found gives no key twice (they are the keys
+    /// of one object of a record that gave none twice), so they are not hashed to find one.
+    struct PredictedKey {
+        /// The key's bytes and `":`, in three words (zeros past them), and the masks of their bytes.
+        var w0: UInt64 = 0
+        var w1: UInt64 = 0
+        var w2: UInt64 = 0
+        var m0: UInt64 = 0
+        var m1: UInt64 = 0
+        var m2: UInt64 = 0
+        /// The key's length.
+        var length: Int32 = 0
+        /// The node of its object (-1: none), and its place among the object's members.
+        var parent: Int32 = -1
+        var member: Int32 = -1
+        /// The parse that wrote it (valid when it is `JSONTape.predictedGeneration`).
+        var generation: UInt32 = 0
+
+        /// The longest key predicted (with `":`, three words).
+        static let maxLength = 22
+        /// Keys are expected at node indices below this (the table's most entries).
+        static let limit = 4096
+
+        /// Whether the `length + 2` bytes at `q` (`available` of them readable) are the key's
+        /// and `":`.
+        @inline(__always)
+        func matches(_ q: UnsafePointer<UInt8>, available: Int) -> Bool {
+            let raw = UnsafeRawPointer(q)
+            if available >= 24 {
+                // Three words, the bytes past the key's masked off.
+                let a = (raw.loadUnaligned(as: UInt64.self) ^ w0) & m0
+                let b = (raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self) ^ w1) & m1
+                let c = (raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self) ^ w2) & m2
+                return a | b | c == 0
+            }
+            let n = Int(length) + 2
+            guard n <= available else { return false }
+            var words = (w0, w1, w2)
+            return withUnsafeBytes(of: &words) { memcmp($0.baseAddress!, q, n) == 0 }
+        }
+
+        /// The low `n` bytes of a word (none below 1, all from 8).
+        @inline(__always)
+        static func mask(_ n: Int) -> UInt64 { n <= 0 ? 0 : n >= 8 ? ~0 : (1 &<< UInt64(n &* 8)) &- 1 }
     }
 
     /// A key of an object being read, as the parser keeps it to find one given twice: its hash,
@@ -629,7 +710,8 @@ public enum JSONReader {
     /// `offset` (where `input` starts in the line they refer to).
     static func parseUTF8(
         _ input: UnsafeBufferPointer<UInt8>, into tape: inout JSONTape, spans: UnsafeMutablePointer<JSONMemberSpans>? = nil, offset: Int = 0,
-        keys: UnsafeMutablePointer<KeySeen>? = nil, suspect: UnsafeMutablePointer<Bool>? = nil
+        keys: UnsafeMutablePointer<KeySeen>? = nil, suspect: UnsafeMutablePointer<Bool>? = nil,
+        predicted: UnsafeMutablePointer<PredictedKey>? = nil, predictedCount: Int = 0, generations: (valid: UInt32, this: UInt32) = (0, 0)
     ) -> Bool {
         guard let base = input.baseAddress, input.count > 0 else { return false }
         // Unescaping never lengthens text, and the storage is sized once and written through
@@ -641,6 +723,12 @@ public enum JSONReader {
             tape.text.withUnsafeMutableBufferPointer { text in
                 var parser = Parser(p: base, n: input.count, nodes: nodes.baseAddress!, text: text.baseAddress!)
                 parser.keys = keys
+                if keys != nil, let predicted {
+                    parser.predicting = true
+                    parser.predicted = predicted
+                    parser.predictedCount = predictedCount
+                    parser.generations = generations
+                }
                 defer { suspect?.pointee = parser.repeated }
                 guard let spans else {
                     let ok = parser.document()
@@ -681,6 +769,13 @@ public enum JSONReader {
         var keys: UnsafeMutablePointer<KeySeen>? = nil
         /// A key was given twice in one object, or an object could not be followed.
         var repeated = false
+        /// Whether keys are expected and learnt (`PredictedKey`, only when `keys` is set): by
+        /// node index, below `predictedCount`; those of generation `generations.valid` are
+        /// valid, and the keys read are written with `generations.this`.
+        var predicting = false
+        var predicted: UnsafeMutablePointer<PredictedKey> = UnsafeMutablePointer(bitPattern: 64)!
+        var predictedCount = 0
+        var generations: (valid: UInt32, this: UInt32) = (0, 0)
 
         init(p: UnsafePointer<UInt8>, n: Int, nodes: UnsafeMutablePointer<JSONNode>, text: UnsafeMutablePointer<UInt8>) {
             self.p = p
@@ -692,7 +787,7 @@ public enum JSONReader {
         @inline(__always)
         mutating func append(_ node: JSONNode) {
             nodes[count] = node
-            count += 1
+            count &+= 1
         }
 
         @inline(__always)
@@ -701,8 +796,12 @@ public enum JSONReader {
             // padded, so a last word may spill over what follows).
             let to = UnsafeMutableRawPointer(text + textCount)
             let src = UnsafeRawPointer(from)
-            let readable = n - (from - p)
-            if length <= 32, (length + 7) & ~7 <= readable {
+            let readable = n &- (from - p)
+            if length <= 16, readable >= 16 {
+                // (Most strings: two words, whatever their length.)
+                to.storeBytes(of: src.loadUnaligned(as: UInt64.self), as: UInt64.self)
+                to.storeBytes(of: src.loadUnaligned(fromByteOffset: 8, as: UInt64.self), toByteOffset: 8, as: UInt64.self)
+            } else if length <= 32, (length + 7) & ~7 <= readable {
                 var k = 0
                 while k < length {
                     to.storeBytes(of: src.loadUnaligned(fromByteOffset: k, as: UInt64.self), toByteOffset: k, as: UInt64.self)
@@ -711,7 +810,7 @@ public enum JSONReader {
             } else {
                 (text + textCount).update(from: from, count: length)
             }
-            textCount += length
+            textCount &+= length
         }
 
         @inline(__always)
@@ -787,7 +886,7 @@ public enum JSONReader {
             defer { depth -= 1 }
             let keyed = kind == .object
             let close = keyed ? UInt8(ascii: "}") : UInt8(ascii: "]")
-            i += 1
+            i &+= 1
             let at = count
             append(JSONNode(kind))
             var members: Int32 = 0
@@ -802,16 +901,46 @@ public enum JSONReader {
                 nodes[at].value = Int64(count)
                 return true
             }
+            // Every key so far was the one expected (`PredictedKey`): none of them is remembered
+            // in `seen`, and none is given twice.
+            var expected = keyed && predicting
             while true {
                 var key = 0..<0
                 if keyed {
                     let keyStart = i
-                    guard i < n, p[i] == UInt8(ascii: "\""), plainString() else { return false }
-                    if let seen { remember(nodes[count - 1], Int(members), in: seen, &filter) }
-                    if recording { key = keyStart + 1 + spanOffset..<i - 1 + spanOffset }
-                    skipSpace()
-                    guard i < n, p[i] == UInt8(ascii: ":") else { return false }
-                    i += 1
+                    guard i < n, p[i] == UInt8(ascii: "\"") else { return false }
+                    if expected, count < predictedCount, case let e = predicted[count], e.generation == generations.valid,
+                        e.parent == Int32(truncatingIfNeeded: at), e.member == members, e.matches(p + (i &+ 1), available: n &- i &- 1)
+                    {
+                        predicted[count].generation = generations.this
+                        // The key, `"`, `:`: as `plainString` and the lines below would read them.
+                        let length = Int(e.length)
+                        let start = textCount
+                        appendText(p + (i &+ 1), length)
+                        append(JSONNode(.string, offset: Int32(start), count: Int32(length)))
+                        if recording { key = keyStart + 1 + spanOffset..<keyStart + 1 + length + spanOffset }
+                        i &+= length &+ 3
+                    } else {
+                        if expected {
+                            // The keys before were expected: remembered now, as they would have been.
+                            expected = false
+                            if let seen {
+                                var k = at + 1
+                                for m in 0..<Int(members) {
+                                    remember(nodes[k], m, in: seen, &filter)
+                                    let v = nodes[k + 1]
+                                    k = v.kind == .array || v.kind == .object ? Int(v.value) : k + 2
+                                }
+                            }
+                        }
+                        guard plainString() else { return false }
+                        if predicting { learn(keyStart, at, members) }
+                        if let seen { remember(nodes[count - 1], Int(members), in: seen, &filter) }
+                        if recording { key = keyStart + 1 + spanOffset..<i - 1 + spanOffset }
+                        skipSpace()
+                        guard i < n, p[i] == UInt8(ascii: ":") else { return false }
+                        i += 1
+                    }
                 }
                 if recording {
                     skipSpace()
@@ -822,25 +951,61 @@ public enum JSONReader {
                 } else {
                     guard value() else { return false }
                 }
-                members += 1
+                members &+= 1
                 skipSpace()
                 guard i < n else { return false }
                 if p[i] == close {
-                    i += 1
+                    i &+= 1
                     break
                 }
                 guard p[i] == UInt8(ascii: ",") else { return false }
-                i += 1
+                i &+= 1
                 skipSpace()
                 guard i < n else { return false }
                 if p[i] == close {
-                    i += 1
+                    i &+= 1
                     break
                 }
             }
             nodes[at].count = members
             nodes[at].value = Int64(count)
             return true
+        }
+
+        /// Writes the key just read (the last node; its opening quote at `keyStart`, `i` past its
+        /// closing one), member `member` of the object at node `parent`, as expected at its node
+        /// in the next record (`PredictedKey`), when it is written as it is (no escape, only
+        /// bytes `plainString` takes) and is short enough; else expects no key there.
+        @inline(__always)
+        mutating func learn(_ keyStart: Int, _ parent: Int, _ member: Int32) {
+            let node = count - 1
+            guard node < predictedCount else { return }
+            let length = Int(nodes[node].count)
+            let from = keyStart + 1
+            // Escaped, the text is shorter than the bytes it is written with.
+            guard length == i - 1 - from, length <= PredictedKey.maxLength, n - from >= 24 else {
+                predicted[node].parent = -1
+                return
+            }
+            let raw = UnsafeRawPointer(p + from)
+            let keep = (PredictedKey.mask(length), PredictedKey.mask(length - 8), PredictedKey.mask(length - 16))
+            var words = (
+                raw.loadUnaligned(as: UInt64.self), raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
+                raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self)
+            )
+            guard Self.special(words.0) & keep.0 | Self.special(words.1) & keep.1 | Self.special(words.2) & keep.2 == 0 else {
+                predicted[node].parent = -1
+                return
+            }
+            words = (words.0 & keep.0, words.1 & keep.1, words.2 & keep.2)
+            withUnsafeMutableBytes(of: &words) { b in
+                b[length] = UInt8(ascii: "\"")
+                b[length + 1] = UInt8(ascii: ":")
+            }
+            predicted[node] = PredictedKey(
+                w0: words.0, w1: words.1, w2: words.2, m0: PredictedKey.mask(length + 2), m1: PredictedKey.mask(length - 6),
+                m2: PredictedKey.mask(length - 14), length: Int32(length), parent: Int32(parent), member: member,
+                generation: generations.this)
         }
 
         /// Keeps key `k`, the object's `m`th, in `seen`, and marks `repeated` when an earlier key
@@ -870,22 +1035,23 @@ public enum JSONReader {
         /// to `string()`, from its start.
         @inline(__always)
         mutating func plainString() -> Bool {
-            let from = i + 1
+            // (Indices within the line, far from overflowing: wrapping arithmetic, unchecked.)
+            let from = i &+ 1
             var j = from
             // A byte order mark at the start of a run is dropped: `string()`'s to do.
             guard j < n, p[j] != 0xEF else { return string() }
-            while j + 8 <= n {
+            while j &+ 8 <= n {
                 let bits = Self.special(UInt64(littleEndian: UnsafeRawPointer(p + j).loadUnaligned(as: UInt64.self)))
                 if bits != 0 {
-                    j += bits.trailingZeroBitCount >> 3
+                    j &+= bits.trailingZeroBitCount >> 3
                     guard p[j] == UInt8(ascii: "\"") else { return string() }
                     let start = textCount
-                    appendText(p + from, j - from)
-                    i = j + 1
-                    append(JSONNode(.string, offset: Int32(start), count: Int32(j - from)))
+                    appendText(p + from, j &- from)
+                    i = j &+ 1
+                    append(JSONNode(.string, offset: Int32(start), count: Int32(j &- from)))
                     return true
                 }
-                j += 8
+                j &+= 8
             }
             return string()
         }
@@ -893,8 +1059,9 @@ public enum JSONReader {
         /// A string at `p[i] == '"'`, unescaped into `text`. Invalid UTF-8, a control character, a
         /// bad escape or a lone surrogate rejects it. Like `String(bytes:encoding: .utf8)` on each
         /// run between escapes (what JSONSerialization does), a byte order mark at the start of
-        /// a run is dropped.
-        @inline(__always)
+        /// a run is dropped. (Out of line: `plainString`, which leaves it the few strings that are
+        /// not plain, is then small enough to be inlined where strings are read.)
+        @inline(never)
         mutating func string() -> Bool {
             i += 1
             let start = textCount
@@ -1055,37 +1222,53 @@ public enum JSONReader {
         /// A number: JSON's grammar, then an integer of at most 18 digits exactly, anything else
         /// kept as its literal once Foundation could represent it.
         mutating func number() -> Bool {
+            // Most numbers: a positive integer of at most 18 digits, no leading zero, ended by
+            // `,` or `}`: taken here as the lines below would take it; any other is left to them.
+            if p[i] &- 49 <= 8 {
+                var j = i
+                var v: Int64 = 0
+                let end = min(n, i &+ 18)
+                while j < end, p[j] &- 48 <= 9 {
+                    v = v &* 10 &+ Int64(p[j] &- 48)
+                    j &+= 1
+                }
+                if j < n, p[j] == UInt8(ascii: ",") || p[j] == UInt8(ascii: "}") {
+                    i = j
+                    append(JSONNode(.integer, value: v))
+                    return true
+                }
+            }
             let start = i
             var integer = true
             var negative = false
             if p[i] == UInt8(ascii: "-") {
                 negative = true
-                i += 1
+                i &+= 1
             }
             let digitsStart = i
             guard i < n, p[i] &- 48 <= 9 else { return false }
             var value: Int64 = 0
             if p[i] == 48 {
-                i += 1
+                i &+= 1
             } else {
                 while i < n, p[i] &- 48 <= 9 {
                     value = value &* 10 &+ Int64(p[i] &- 48)
-                    i += 1
+                    i &+= 1
                 }
             }
             let digits = i - digitsStart
             if i < n, p[i] == UInt8(ascii: ".") {
                 integer = false
-                i += 1
+                i &+= 1
                 guard i < n, p[i] &- 48 <= 9 else { return false }
-                while i < n, p[i] &- 48 <= 9 { i += 1 }
+                while i < n, p[i] &- 48 <= 9 { i &+= 1 }
             }
             if i < n, p[i] | 0x20 == UInt8(ascii: "e") {
                 integer = false
-                i += 1
-                if i < n, p[i] == UInt8(ascii: "+") || p[i] == UInt8(ascii: "-") { i += 1 }
+                i &+= 1
+                if i < n, p[i] == UInt8(ascii: "+") || p[i] == UInt8(ascii: "-") { i &+= 1 }
                 guard i < n, p[i] &- 48 <= 9 else { return false }
-                while i < n, p[i] &- 48 <= 9 { i += 1 }
+                while i < n, p[i] &- 48 <= 9 { i &+= 1 }
             }
             if i < n {
                 // What may follow a number; anything else ("01", "1x") is malformed.
