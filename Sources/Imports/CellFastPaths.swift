@@ -21,12 +21,52 @@ enum CellFastPaths {
         return classes
     }
 
+    /// `textClasses` of the `n` bytes at `p` (`table`: `textClass`, loaded once by the caller).
+    @inline(__always)
+    static func textClasses(_ p: UnsafePointer<UInt8>, _ n: Int, _ table: UnsafePointer<UInt8>) -> UInt8 {
+        var classes: UInt8 = 0
+        for j in 0..<n { classes |= table[Int(p[j])] }
+        return classes
+    }
+
+    /// Whether the `n` bytes at `p` are all ASCII digits (`DocumentText.areDigits` a word at a
+    /// time from 4 bytes on, two loads overlapping).
+    @inline(__always)
+    static func areDigits(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        let raw = UnsafeRawPointer(p)
+        let nibbles: UInt64 = 0xF0F0_F0F0_F0F0_F0F0, threes: UInt64 = 0x3030_3030_3030_3030
+        @inline(__always) func digits(_ w: UInt64) -> Bool { w & nibbles == threes && (w &+ 0x0606_0606_0606_0606) & nibbles == threes }
+        if n >= 8 {
+            var i = 0
+            while i &+ 8 <= n {
+                guard digits(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) else { return false }
+                i &+= 8
+            }
+            return i == n || digits(raw.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self))
+        }
+        if n >= 4 {
+            return digits(UInt64(raw.loadUnaligned(as: UInt32.self)) | UInt64(raw.loadUnaligned(fromByteOffset: n &- 4, as: UInt32.self)) << 32)
+        }
+        for j in 0..<n where p[j] &- 48 > 9 { return false }
+        return true
+    }
+
     /// A `dd/MM/yyyy` date (the common spelling) as its JSON string `"yyyy-MM-dd"`, the digits
     /// moved rather than computed; false (nothing appended) for any other shape or a day that
     /// does not exist, which `CellParsers.date` then reads or refuses.
     @inline(__always)
     static func appendDayMonthYear(_ text: UnsafeBufferPointer<UInt8>, to out: inout ByteBuffer) -> Bool {
-        guard text.count == 10, let p = text.baseAddress else { return false }
+        guard let p = text.baseAddress else { return false }
+        out.reserve(12)
+        guard writeDayMonthYear(p, text.count, to: out.base + out.count) else { return false }
+        out.count += 12
+        return true
+    }
+
+    /// `appendDayMonthYear` into memory with room for 12 bytes: true when the 12 were stored.
+    @inline(__always)
+    static func writeDayMonthYear(_ p: UnsafePointer<UInt8>, _ n: Int, to o: UnsafeMutablePointer<UInt8>) -> Bool {
+        guard n == 10 else { return false }
         // `dd/MM/yy` as one word (slashes at bytes 2 and 5), then the last two digits.
         let w = UnsafeRawPointer(p).loadUnaligned(as: UInt64.self)
         let slashes: UInt64 = 0x0000_2F00_002F_0000, slashBytes: UInt64 = 0x0000_FF00_00FF_0000
@@ -40,8 +80,6 @@ enum CellFastPaths {
         let year = digit(6) * 1000 + digit(7) * 100 + digit(8) * 10 + digit(9)
         // `CivilDate(year:month:day:)`'s rule, without making the date (4 digits: year <= 9999).
         guard year >= 1, month &- 1 < 12, day >= 1, day <= CivilDate.daysIn(month: month, year: year) else { return false }
-        out.reserve(12)
-        let o = out.base + out.count
         o[0] = 0x22
         o[1] = p[6]; o[2] = p[7]; o[3] = p[8]; o[4] = p[9]
         o[5] = 0x2D
@@ -49,7 +87,6 @@ enum CellFastPaths {
         o[8] = 0x2D
         o[9] = p[0]; o[10] = p[1]
         o[11] = 0x22
-        out.count += 12
         return true
     }
 
@@ -96,16 +133,68 @@ enum CellFastPaths {
     /// any other shape, which `CellParsers.cep` then reads or refuses.
     @inline(__always)
     static func appendHyphenatedCEP(_ p: UnsafePointer<UInt8>, _ n: Int, to out: inout ByteBuffer) -> Bool {
+        out.reserve(10)
+        guard writeHyphenatedCEP(p, n, to: out.base + out.count) else { return false }
+        out.count &+= 10
+        return true
+    }
+
+    /// `appendHyphenatedCEP` into memory with room for 10 bytes: true when the 10 were stored.
+    @inline(__always)
+    static func writeHyphenatedCEP(_ p: UnsafePointer<UInt8>, _ n: Int, to o: UnsafeMutablePointer<UInt8>) -> Bool {
         guard n == 9, p[5] == UInt8(ascii: "-") else { return false }
         for i in 0..<9 where i != 5 && p[i] &- 48 > 9 { return false }
-        out.reserve(10)
-        let o = out.base + out.count
         o[0] = 0x22
         for i in 0..<5 { o[1 &+ i] = p[i] }
         for i in 6..<9 { o[i] = p[i] }
         o[9] = 0x22
-        out.count &+= 10
         return true
+    }
+
+    /// Which two-letter codes are UFs (`CellParsers.ufTable`), by index (first - A) * 26 +
+    /// (second - A), behind a pointer. Filled once, then only read, from any thread.
+    nonisolated(unsafe) static let ufCodes: UnsafeMutablePointer<Bool> = {
+        let t = UnsafeMutablePointer<Bool>.allocate(capacity: 26 * 26)
+        for i in 0..<26 * 26 { t[i] = CellParsers.ufTable[i] }
+        return t
+    }()
+
+    /// A UF in either case as its uppercase JSON string (`"SP"`) into memory with room for 4
+    /// bytes (`codes`: `ufCodes`, loaded once by the caller), as `CellParsers.uf` writes it: true when the 4 were stored; false for anything
+    /// else, which `CellParsers.uf` then refuses.
+    @inline(__always)
+    static func writeUF(_ p: UnsafePointer<UInt8>, _ n: Int, _ codes: UnsafePointer<Bool>, to o: UnsafeMutablePointer<UInt8>) -> Bool {
+        guard n == 2 else { return false }
+        let a = p[0] & 0xDF, b = p[1] & 0xDF
+        guard a &- 65 < 26, b &- 65 < 26, (p[0] | 0x20) &- 97 < 26, (p[1] | 0x20) &- 97 < 26, codes[Int(a &- 65) &* 26 &+ Int(b &- 65)]
+        else { return false }
+        o[0] = 0x22
+        o[1] = a
+        o[2] = b
+        o[3] = 0x22
+        return true
+    }
+
+    /// A whole number's decimal digits (as `JSONBytes.appendInt` writes them, a `-` first when
+    /// negative) into memory with room for 20 bytes; returns how many bytes were stored.
+    @inline(__always)
+    static func writeInt(_ value: Int, to o: UnsafeMutablePointer<UInt8>) -> Int {
+        var o = o
+        var sign = 0
+        if value < 0 {
+            o[0] = UInt8(ascii: "-")
+            o += 1
+            sign = 1
+        }
+        let v = value.magnitude
+        var digits = 1
+        var power: UInt = 10
+        while digits < 19 && v >= power {
+            digits &+= 1
+            power &*= 10
+        }
+        _ = JSONBytes.writeDigits(v, endingAt: o + digits)
+        return sign &+ digits
     }
 
     /// An integer's decimal digits (as `JSONBytes.appendInt` writes them), counted, then

@@ -98,6 +98,12 @@ public final class Importer {
     /// Room enough for a member's comma, key and constant (all the constants, and more), made
     /// before each member by `appendCommonRow`.
     let memberRoom: Int
+    /// The short way's steps (`Step`, one per op), and the room it makes for a record besides
+    /// the cells: each cell is at most the raw record, read by at most `columnUses` fields.
+    let steps: UnsafeMutablePointer<Step>
+    let stepCount: Int
+    let rowRoom: Int
+    let columnUses: Int
     /// Whether rows are tried the short way first (off only in tests, to compare with the general path).
     var commonRows = true
 
@@ -274,6 +280,16 @@ public final class Importer {
         constants.initialize(repeating: 0, count: constantBytes.count + 8)
         constants.update(from: constantBytes, count: constantBytes.count)
         memberRoom = constantBytes.count + 40
+        let stepList = Importer.compileSteps(opList, planList, keyField: map.key.flatMap { k in map.fields.firstIndex { $0.to == k } } ?? -1)
+        steps = .allocate(capacity: max(stepList.count, 1))
+        steps.initialize(from: stepList, count: stepList.count)
+        stepCount = stepList.count
+        // Every constant once (keys, values, prefix, source), a derived type, a value of
+        // another type, or 8 bytes written past a constant, per op; the line and `}}`.
+        rowRoom = constantBytes.count + 40 * opList.count + 64
+        var uses: [Int: Int] = [:]
+        for plan in planList where plan.column >= 0 { uses[plan.column, default: 0] += 1 }
+        columnUses = uses.values.max() ?? 0
         slots = .allocate(capacity: max(count, 1))
         slots.initialize(repeating: (0, 0), count: max(count, 1))
         marks = .allocate(capacity: 64)
@@ -291,6 +307,7 @@ public final class Importer {
         plans.deallocate()
         columns.deallocate()
         ops.deallocate()
+        steps.deallocate()
         constants.deallocate()
         slots.deallocate()
         marks.deallocate()
