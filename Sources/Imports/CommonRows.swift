@@ -83,7 +83,9 @@ extension Importer {
         let input = cells.pointee.input
         let quoted = UnsafePointer(cells.pointee.bytes.base)
         let constants = UnsafePointer(self.constants)
-        let slots = self.slots, values = self.values, marks = self.marks
+        let slots = self.slots, marks = self.marks, values = self.values
+        // Where each value went, noted only when kept.
+        let keeps = keepsValues
         let textClass = UnsafePointer(CellFastPaths.textClass), ufCodes = UnsafePointer(CellFastPaths.ufCodes)
         // Room for the whole record, made once (`rowRoom`): each cell is at most the raw
         // record, read by at most `columnUses` fields.
@@ -148,8 +150,6 @@ extension Importer {
                 count &+= n
                 if step.pointee.typeSlot >= 0 { slots[step.pointee.typeSlot] = step.pointee.valueType }
             } else {
-                let typeSlot = step.pointee.typeSlot
-                if typeSlot >= 0 { slots[typeSlot] = (0, 0) }
                 // The cell (see `CSVReader.Cells.offsets`), without blanks around it.
                 let column = step.pointee.column
                 let start = offsets[2 &* column], end = offsets[2 &* column &+ 1]
@@ -160,6 +160,7 @@ extension Importer {
                 let o = base + count
                 if n == 0 {
                     let (offset, d) = step.pointee.value
+                    let typeSlot = step.pointee.typeSlot
                     if d > 0 {
                         Importer.putWords(constants + offset, d, o)
                         count &+= d
@@ -167,7 +168,8 @@ extension Importer {
                     } else if step.pointee.required {
                         return giveUp(mark, &out)
                     } else {
-                        values[step.pointee.slot] = (0, 0)
+                        if typeSlot >= 0 { slots[typeSlot] = (0, 0) }
+                        if keeps { values[step.pointee.slot] = (0, 0) }
                         count = member
                         continue
                     }
@@ -238,6 +240,8 @@ extension Importer {
                         if done { count &+= 4 }
                     } else if action == StepAction.document {
                         // The spellings nearly every file uses, as `BrazilianDocument.append` reads them first.
+                        let typeSlot = step.pointee.typeSlot
+                        if typeSlot >= 0 { slots[typeSlot] = (0, 0) }
                         o[0] = 0x22
                         if n == 14, BrazilianDocument.punctuatedCPF(p, into: o + 1),
                             BrazilianDocument.isValidCPF(UnsafeBufferPointer(start: o + 1, count: 11))
@@ -261,13 +265,14 @@ extension Importer {
                         var kind: BrazilianDocument.Kind? = nil
                         guard Importer.parse(UnsafeBufferPointer(start: p, count: n), UnsafePointer(plans + step.pointee.slot), into: &out, kind: &kind) == nil
                         else { return giveUp(mark, &out) }
+                        let typeSlot = step.pointee.typeSlot
                         if let kind, typeSlot >= 0 { slots[typeSlot] = kind == .cpf ? cpfJSON : cnpjJSON }
                         base = out.base
                         count = out.count
                     }
                 }
             }
-            values[step.pointee.slot] = (value, count &- value)
+            if keeps { values[step.pointee.slot] = (value, count &- value) }
             if step.pointee.isKey { keepKey(UnsafeBufferPointer(start: base + value, count: count &- value)) }
             members &+= 1
         }

@@ -106,6 +106,9 @@ public final class Importer {
     let columnUses: Int
     /// Whether rows are tried the short way first (off only in tests, to compare with the general path).
     var commonRows = true
+    /// Whether `value(ofField:)` is kept for every row taken; false for an import that does not
+    /// read it (the short way then does not note where each value went).
+    public var keepsValues = true
 
     /// Prepares a map for a file whose header is `header`; a column the map names that is not in
     /// the header is a `MapError` that lists the header's columns.
@@ -506,7 +509,7 @@ public final class Importer {
     public var fieldCount: Int { planCount }
 
     /// Where field `i`'s value (its JSON) lies in the `out` of the last `record` call that
-    /// returned true: (offset, count), count 0 when the field was left out.
+    /// returned true: (offset, count), count 0 when the field was left out (when `keepsValues`).
     public func value(ofField i: Int) -> (offset: Int, count: Int) {
         let (offset, count) = values[i]
         return (offset, count)
