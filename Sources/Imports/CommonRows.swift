@@ -299,13 +299,23 @@ extension Importer {
         return (cell.baseAddress ?? p, cell.count)
     }
 
-    /// Stores `n` bytes of `constants` (n > 0) at `dst`, where there is room for them and 8
-    /// more, a whole word at a time: the constants have 8 bytes after them, and the bytes
-    /// written past `n` are overwritten by what comes next.
+    /// Stores `n` bytes of `constants` (n > 0) at `dst`, where there is room for them and 32
+    /// more, whole words at a time: four words at once up to 32 bytes (most keys), a loop
+    /// beyond. The constants have 32 bytes after them, and the bytes written past `n` are
+    /// overwritten by what comes next.
     @inline(__always)
     static func putWords(_ src: UnsafePointer<UInt8>, _ n: Int, _ dst: UnsafeMutablePointer<UInt8>) {
         let to = UnsafeMutableRawPointer(dst)
         let from = UnsafeRawPointer(src)
+        if n <= 32 {
+            let (a, b) = (from.loadUnaligned(as: UInt64.self), from.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+            let (c, d) = (from.loadUnaligned(fromByteOffset: 16, as: UInt64.self), from.loadUnaligned(fromByteOffset: 24, as: UInt64.self))
+            to.storeBytes(of: a, as: UInt64.self)
+            to.storeBytes(of: b, toByteOffset: 8, as: UInt64.self)
+            to.storeBytes(of: c, toByteOffset: 16, as: UInt64.self)
+            to.storeBytes(of: d, toByteOffset: 24, as: UInt64.self)
+            return
+        }
         var i = 0
         repeat {
             to.storeBytes(of: from.loadUnaligned(fromByteOffset: i, as: UInt64.self), toByteOffset: i, as: UInt64.self)

@@ -278,9 +278,9 @@ public final class Importer {
         ops = .allocate(capacity: max(opList.count, 1))
         ops.initialize(from: opList, count: opList.count)
         opCount = opList.count
-        // 8 bytes more than the constants: `appendCommonRow` copies them whole words at a time.
-        constants = .allocate(capacity: constantBytes.count + 8)
-        constants.initialize(repeating: 0, count: constantBytes.count + 8)
+        // 32 bytes more than the constants: `appendCommonRow` copies them whole words at a time.
+        constants = .allocate(capacity: constantBytes.count + 32)
+        constants.initialize(repeating: 0, count: constantBytes.count + 32)
         constants.update(from: constantBytes, count: constantBytes.count)
         memberRoom = constantBytes.count + 40
         let stepList = Importer.compileSteps(opList, planList, keyField: map.key.flatMap { k in map.fields.firstIndex { $0.to == k } } ?? -1)
@@ -288,7 +288,7 @@ public final class Importer {
         steps.initialize(from: stepList, count: stepList.count)
         stepCount = stepList.count
         // Every constant once (keys, values, prefix, source), a derived type, a value of
-        // another type, or 8 bytes written past a constant, per op; the line and `}}`.
+        // another type, or 32 bytes written past a constant, per op; the line and `}}`.
         rowRoom = constantBytes.count + 40 * opList.count + 64
         var uses: [Int: Int] = [:]
         for plan in planList where plan.column >= 0 { uses[plan.column, default: 0] += 1 }
