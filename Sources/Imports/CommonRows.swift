@@ -228,10 +228,9 @@ extension Importer {
                         done = CellFastPaths.writeDayMonthYear(p, n, to: o)
                         if done { count &+= 12 }
                     } else if action == StepAction.amount {
-                        if let cents = CellFastPaths.brazilianCents(p, n) {
-                            count &+= CellFastPaths.writeInt(cents, to: o)
-                            done = true
-                        }
+                        let k = CellFastPaths.writeBrazilianCents(p, n, to: o)
+                        count &+= k
+                        done = k > 0
                     } else if action == StepAction.cep {
                         done = CellFastPaths.writeHyphenatedCEP(p, n, to: o)
                         if done { count &+= 10 }

@@ -158,4 +158,54 @@ struct CommonRowsOddCellsTests {
             }
         }
     }
+
+    @Test func amountsAndCEPsOfEveryShape() {
+        var rng = SplitMix64(seed: 0x414D_4E54)
+        let alphabet: [UInt8] = Array("0000123456789.,.,-R$ x".utf8)
+        var o = [UInt8](repeating: 0, count: 32)
+        var out = ByteBuffer(capacity: 32)
+        defer { out.deallocate() }
+        var taken = 0
+        for k in 0..<200_000 {
+            // Mostly Brazilian amounts (some with leading zeros), some random bytes.
+            var cell: [UInt8]
+            if k % 2 == 0 {
+                let whole = rng.next() % 4 == 0 ? "0" : String(rng.next() % 100_000_000)
+                var grouped = ""
+                for (i, ch) in whole.reversed().enumerated() {
+                    if i > 0 && i % 3 == 0 && rng.next() % 2 == 0 { grouped.append(".") }
+                    grouped.append(ch)
+                }
+                cell = Array((String(repeating: "0", count: Int(rng.next() % 3)) + String(grouped.reversed()) + "," + String(format: "%02d", Int(rng.next() % 100))).utf8)
+            } else {
+                cell = (0..<Int(rng.next() % 22)).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }
+            }
+            let n = cell.count
+            cell += [UInt8](repeating: 0x37, count: 8)
+            let written = cell.withUnsafeBufferPointer { c in o.withUnsafeMutableBufferPointer { CellFastPaths.writeBrazilianCents(c.baseAddress!, n, to: $0.baseAddress!) } }
+            let cents = cell.withUnsafeBufferPointer { CellFastPaths.brazilianCents($0.baseAddress!, n) }
+            #expect((written > 0) == (cents != nil), "\(String(decoding: cell[0..<n], as: UTF8.self))")
+            if let cents {
+                taken += 1
+                out.removeAll()
+                CellFastPaths.appendInt(cents, to: &out)
+                #expect(Array(o[0..<written]) == Array(out.bytes), "\(String(decoding: cell[0..<n], as: UTF8.self))")
+            }
+        }
+        #expect(taken > 50_000)
+        // CEPs of 9 bytes: every position of an odd byte, against `CellParsers.cep`.
+        for odd in -1..<9 {
+            for bad: UInt8 in [0x2D, 0x2F, 0x3A, 0x2E, 0x20, 0x00, 0xB0, 0x41] {
+                var cell = Array("01310-100".utf8)
+                if odd >= 0 { cell[odd] = bad }
+                cell += [UInt8](repeating: 0x37, count: 8)
+                let fast = cell.withUnsafeBufferPointer { c in o.withUnsafeMutableBufferPointer { CellFastPaths.writeHyphenatedCEP(c.baseAddress!, 9, to: $0.baseAddress!) } }
+                out.removeAll()
+                let problem = cell.withUnsafeBufferPointer { CellParsers.cep(UnsafeBufferPointer(rebasing: $0[0..<9]), into: &out) }
+                // The short way takes the hyphenated shape only; what it takes, the parser writes the same.
+                if fast { #expect(problem == nil && Array(o[0..<10]) == Array(out.bytes), "odd \(odd) \(bad)") }
+                #expect(fast == (problem == nil && cell[5] == 0x2D && odd != 5 || (odd == 5 && bad == 0x2D)), "odd \(odd) \(bad)")
+            }
+        }
+    }
 }
