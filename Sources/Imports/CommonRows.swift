@@ -192,28 +192,11 @@ extension Importer {
                             o[n &+ 1] = 0x22
                             count &+= n &+ 2
                         } else {
-                            // Quotes and backslashes escaped as `JSONBytes.appendText` escapes
-                            // them (any other byte that needs an escape: the general path).
+                            // Quotes and backslashes escaped (out of the loop: few cells have them).
                             out.count = count
-                            out.reserve(2 &* n &+ 16)
+                            guard Importer.appendEscaped(p, n, into: &out) else { return giveUp(mark, &out) }
                             base = out.base
-                            var q = base + count
-                            q[0] = 0x22
-                            q += 1
-                            for j in 0..<n {
-                                let b = p[j]
-                                if b == 0x22 || b == 0x5C {
-                                    q[0] = 0x5C
-                                    q[1] = b
-                                    q += 2
-                                } else {
-                                    guard textClass[Int(b)] & 1 == 0 else { return giveUp(mark, &out) }
-                                    q[0] = b
-                                    q += 1
-                                }
-                            }
-                            q[0] = 0x22
-                            count = base.distance(to: q) &+ 1
+                            count = out.count
                         }
                     }
                 } else if action == StepAction.digits {
@@ -259,20 +242,16 @@ extension Importer {
                         }
                     }
                     if !done {
-                        // As `Importer.parse` reads it (a document: `BrazilianDocument.append`).
+                        // As `Importer.parse` reads it (out of the loop: few cells get here).
                         out.count = count
-                        var kind: BrazilianDocument.Kind? = nil
-                        guard Importer.parse(UnsafeBufferPointer(start: p, count: n), UnsafePointer(plans + step.pointee.slot), into: &out, kind: &kind) == nil
-                        else { return giveUp(mark, &out) }
-                        let typeSlot = step.pointee.typeSlot
-                        if let kind, typeSlot >= 0 { slots[typeSlot] = kind == .cpf ? cpfJSON : cnpjJSON }
+                        guard appendParsed(p, n, step, into: &out) else { return giveUp(mark, &out) }
                         base = out.base
                         count = out.count
                     }
                 }
             }
             if keeps { values[step.pointee.slot] = (value, count &- value) }
-            if step.pointee.isKey { keepKey(UnsafeBufferPointer(start: base + value, count: count &- value)) }
+            if step.pointee.isKey { keepKeyOutOfLine(base + value, count &- value) }
             members &+= 1
         }
         Importer.putWords(constants + sourceJSON.0, sourceJSON.1, base + count)
@@ -284,7 +263,51 @@ extension Importer {
         return true
     }
 
+    /// A text cell as a JSON string with its quotes and backslashes escaped, as
+    /// `JSONBytes.appendText` escapes them; false (`out` as it was, but for its capacity) when
+    /// it has another byte that needs an escape (the general path's).
+    @inline(never)
+    static func appendEscaped(_ p: UnsafePointer<UInt8>, _ n: Int, into out: inout ByteBuffer) -> Bool {
+        out.reserve(2 &* n &+ 16)
+        let textClass = CellFastPaths.textClass
+        var q = out.base + out.count
+        q[0] = 0x22
+        q += 1
+        for j in 0..<n {
+            let b = p[j]
+            if b == 0x22 || b == 0x5C {
+                q[0] = 0x5C
+                q[1] = b
+                q += 2
+            } else {
+                guard textClass[Int(b)] & 1 == 0 else { return false }
+                q[0] = b
+                q += 1
+            }
+        }
+        q[0] = 0x22
+        out.count = out.base.distance(to: q) &+ 1
+        return true
+    }
+
+    /// A cell read by `Importer.parse` after the step's plan, and the document_type it sets;
+    /// false when it is not valid.
+    @inline(never)
+    func appendParsed(_ p: UnsafePointer<UInt8>, _ n: Int, _ step: UnsafePointer<Step>, into out: inout ByteBuffer) -> Bool {
+        var kind: BrazilianDocument.Kind? = nil
+        guard Importer.parse(UnsafeBufferPointer(start: p, count: n), UnsafePointer(plans + step.pointee.slot), into: &out, kind: &kind) == nil
+        else { return false }
+        let typeSlot = step.pointee.typeSlot
+        if let kind, typeSlot >= 0 { slots[typeSlot] = kind == .cpf ? cpfJSON : cnpjJSON }
+        return true
+    }
+
+    /// `keepKey`, called once a row (out of the loop).
+    @inline(never)
+    func keepKeyOutOfLine(_ p: UnsafePointer<UInt8>, _ n: Int) { keepKey(UnsafeBufferPointer(start: p, count: n)) }
+
     /// Undoes a row the short way did not finish.
+    @inline(never)
     func giveUp(_ mark: Int, _ out: inout ByteBuffer) -> Bool {
         out.count = mark
         state.pointee.key = (0, 0)
