@@ -232,8 +232,7 @@ extension Importer {
                             count &+= 13
                             if typeSlot >= 0 { slots[typeSlot] = cpfJSON }
                             done = true
-                        } else if n == 18, BrazilianDocument.punctuatedCNPJ(p, into: o + 1),
-                            BrazilianDocument.isValidCNPJ(UnsafeBufferPointer(start: o + 1, count: 14))
+                        } else if n == 18, BrazilianDocument.punctuatedCNPJ(p, into: o + 1), BrazilianDocument.isValidDigitsCNPJ(o + 1)
                         {
                             o[15] = 0x22
                             count &+= 16

@@ -180,6 +180,17 @@ public enum BrazilianDocument {
         return t
     }()
 
+    /// `isValidCNPJ` for 14 bytes known to be ASCII digits (`punctuatedCNPJ` checked them): not
+    /// all equal, and the check digits matching.
+    @inline(__always)
+    static func isValidDigitsCNPJ(_ d: UnsafePointer<UInt8>) -> Bool {
+        // Bytes 0-7 and 6-13: every byte of the 14 in one word or the other.
+        let first = UInt64(d[0]) &* 0x0101_0101_0101_0101
+        if load(d) == first && load(d + 6) == first { return false }
+        let (a, b) = DocumentText.cnpjCheckDigits(UnsafeBufferPointer(start: d, count: 12))
+        return a == Int(d[12] &- 48) && b == Int(d[13] &- 48)
+    }
+
     /// Whether 11 digits are a CPF: both check digits match and the digits are not all equal.
     public static func isValidCPF(_ d: [UInt8]) -> Bool { d.withUnsafeBufferPointer { isValidCPF($0) } }
 

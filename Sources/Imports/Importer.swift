@@ -656,13 +656,34 @@ public final class Importer {
         return UnsafeBufferPointer(start: base + s, count: e - s)
     }
 
-    /// FNV-1a, 64 bits: keys are kept as hashes so that memory grows by a few words per row.
+    /// A key's 64-bit hash (keys are kept as hashes so that memory grows by a few words per
+    /// row): its bytes taken 8 at a time (the last word overlapping the one before; below 8
+    /// bytes, one by one), each mixed in by a multiply, and the whole finished by MurmurHash3's
+    /// `fmix64`, so that every bit of the key moves the bits `KeyTable` slots by.
     static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in bytes {
-            h ^= UInt64(b)
-            h = h &* 0x100_0000_01b3
+        let n = bytes.count
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(n)
+        @inline(__always) func mix(_ w: UInt64) { h = (h ^ w) &* 0x9E37_79B9_7F4A_7C15; h ^= h >> 29 }
+        if let p = bytes.baseAddress {
+            let raw = UnsafeRawPointer(p)
+            if n >= 8 {
+                var i = 0
+                while i &+ 8 <= n {
+                    mix(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                    i &+= 8
+                }
+                if i < n { mix(raw.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)) }
+            } else {
+                var w: UInt64 = 0
+                for k in 0..<n { w |= UInt64(p[k]) << (8 &* UInt64(k)) }
+                mix(w)
+            }
         }
+        h ^= h >> 33
+        h = h &* 0xFF51_AFD7_ED55_8CCD
+        h ^= h >> 33
+        h = h &* 0xC4CE_B9FE_1A85_EC53
+        h ^= h >> 33
         return h
     }
 }

@@ -208,4 +208,20 @@ struct CommonRowsOddCellsTests {
             }
         }
     }
+
+    @Test func digitCNPJsAgainstTheGeneralCheck() {
+        var rng = SplitMix64(seed: 0x434E_504A)
+        var valid = 0
+        for k in 0..<100_000 {
+            var d = (0..<12).map { _ in UInt8(48 + rng.next() % 10) }
+            if k % 10 == 0 { d = [UInt8](repeating: UInt8(48 + k % 10), count: 12) }
+            let (a, b) = BrazilianDocument.checkDigits(cnpjBody: d)
+            // Half with their check digits, half with others.
+            d += k % 2 == 0 ? [UInt8(48 + a), UInt8(48 + b)] : [UInt8(48 + rng.next() % 10), UInt8(48 + rng.next() % 10)]
+            let expected = BrazilianDocument.isValidCNPJ(d)
+            if expected { valid += 1 }
+            #expect(d.withUnsafeBufferPointer { BrazilianDocument.isValidDigitsCNPJ($0.baseAddress!) } == expected, "\(d)")
+        }
+        #expect(valid > 40_000)
+    }
 }
