@@ -80,13 +80,12 @@ enum CellFastPaths {
         let year = digit(6) * 1000 + digit(7) * 100 + digit(8) * 10 + digit(9)
         // `CivilDate(year:month:day:)`'s rule, without making the date (4 digits: year <= 9999).
         guard year >= 1, month &- 1 < 12, day >= 1, day <= CivilDate.daysIn(month: month, year: year) else { return false }
-        o[0] = 0x22
-        o[1] = p[6]; o[2] = p[7]; o[3] = p[8]; o[4] = p[9]
-        o[5] = 0x2D
-        o[6] = p[3]; o[7] = p[4]
-        o[8] = 0x2D
-        o[9] = p[0]; o[10] = p[1]
-        o[11] = 0x22
+        // `"yyyy-MM-` and `dd"` composed from the cell's words and stored as two.
+        let yy = UInt64(UnsafeRawPointer(p + 8).loadUnaligned(as: UInt16.self))
+        let first = 0x22 | (w >> 48) << 8 | yy << 24 | 0x2D << 40 | ((w >> 24) & 0xFFFF) << 48
+        let last = UInt32(0x2D) | UInt32(truncatingIfNeeded: w & 0xFFFF) << 8 | 0x22 << 24
+        UnsafeMutableRawPointer(o).storeBytes(of: first, as: UInt64.self)
+        UnsafeMutableRawPointer(o + 8).storeBytes(of: last, as: UInt32.self)
         return true
     }
 
