@@ -90,48 +90,12 @@ enum CellFastPaths {
     }
 
     /// An amount written the Brazilian way with two decimals and no sign, blank or `R$`
-    /// (`1.234,56`, `0,50`, `1234,56`): its centavos, read in one pass; nil for any other
-    /// shape, which `CellParsers.amount` then reads or refuses (its `auto` and `br` styles give
-    /// these cells the same value).
-    @inline(__always)
-    static func brazilianCents(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int? {
-        guard n >= 4, n <= 20, p[n &- 3] == UInt8(ascii: ","), p[n &- 2] &- 48 < 10, p[n &- 1] &- 48 < 10 else { return nil }
-        var value = 0
-        var run = 0
-        var dots = 0
-        var firstRun = 0
-        var i = 0
-        let whole = n &- 3
-        while i < whole {
-            let c = p[i]
-            if c &- 48 < 10 {
-                value = value &* 10 &+ Int(c &- 48)
-                run &+= 1
-            } else if c == UInt8(ascii: ".") {
-                // Thousands: the first group of 1 to 3 digits, the others of 3.
-                if dots == 0 {
-                    guard run >= 1, run <= 3 else { return nil }
-                    firstRun = run
-                } else {
-                    guard run == 3 else { return nil }
-                }
-                dots &+= 1
-                run = 0
-            } else {
-                return nil
-            }
-            i &+= 1
-        }
-        guard run >= 1, dots == 0 || run == 3, firstRun <= 3 else { return nil }
-        // At most 15 digits: no overflow, and far from the general path's limit of 17.
-        guard whole &- dots <= 15 else { return nil }
-        return value &* 100 &+ Int(p[n &- 2] &- 48) &* 10 &+ Int(p[n &- 1] &- 48)
-    }
-
-    /// `brazilianCents` written as `appendInt` writes the centavos, into memory with room for 20
-    /// bytes: the cell's digits themselves, without the separators and the zeros before the
-    /// first other digit (`"0"` for none); returns the bytes stored, 0 for any other shape
-    /// (bytes may then have been stored, and are not part of the output).
+    /// (`1.234,56`, `0,50`, `1234,56`), its centavos written as `appendInt` writes them into
+    /// memory with room for 20 bytes: the cell's digits themselves, without the separators and
+    /// the zeros before the first other digit (`"0"` for none). Returns the bytes stored; 0 for
+    /// any other shape (bytes may then have been stored, not part of the output), which
+    /// `CellParsers.amount` then reads or refuses (its `auto` and `br` styles give these cells
+    /// the same value).
     @inline(__always)
     static func writeBrazilianCents(_ p: UnsafePointer<UInt8>, _ n: Int, to o: UnsafeMutablePointer<UInt8>) -> Int {
         guard n >= 4, n <= 20, p[n &- 3] == UInt8(ascii: ","), p[n &- 2] &- 48 < 10, p[n &- 1] &- 48 < 10 else { return 0 }
@@ -164,7 +128,7 @@ enum CellFastPaths {
             i &+= 1
         }
         guard run >= 1, dots == 0 || run == 3, firstRun <= 3 else { return 0 }
-        // At most 15 digits: as `brazilianCents` (far from the general path's limit of 17).
+        // At most 15 digits: no overflow, and far from the general path's limit of 17.
         guard whole &- dots <= 15 else { return 0 }
         let tens = p[n &- 2]
         o[written] = tens
@@ -173,17 +137,9 @@ enum CellFastPaths {
         return written &+ 1
     }
 
-    /// A CEP written `01310-100` as its JSON string `"01310100"`; false (nothing appended) for
-    /// any other shape, which `CellParsers.cep` then reads or refuses.
-    @inline(__always)
-    static func appendHyphenatedCEP(_ p: UnsafePointer<UInt8>, _ n: Int, to out: inout ByteBuffer) -> Bool {
-        out.reserve(10)
-        guard writeHyphenatedCEP(p, n, to: out.base + out.count) else { return false }
-        out.count &+= 10
-        return true
-    }
-
-    /// `appendHyphenatedCEP` into memory with room for 10 bytes: true when the 10 were stored.
+    /// A CEP written `01310-100` as its JSON string `"01310100"` into memory with room for 10
+    /// bytes: true when the 10 were stored; false for any other shape, which `CellParsers.cep`
+    /// then reads or refuses.
     /// (The first 8 bytes checked as one word, `-` at byte 5, the digits moved 4, 1, 2 and 1 at a time.)
     @inline(__always)
     static func writeHyphenatedCEP(_ p: UnsafePointer<UInt8>, _ n: Int, to o: UnsafeMutablePointer<UInt8>) -> Bool {

@@ -95,9 +95,6 @@ public final class Importer {
     let prefixJSON: (Int, Int)
     /// `,"source":{"file":"NAME","line":` in `constants`.
     let sourceJSON: (Int, Int)
-    /// Room enough for a member's comma, key and constant (all the constants, and more), made
-    /// before each member by `appendCommonRow`.
-    let memberRoom: Int
     /// The short way's steps (`Step`, one per op), and the room it makes for a record besides
     /// the cells: each cell is at most the raw record, read by at most `columnUses` fields.
     let steps: UnsafeMutablePointer<Step>
@@ -282,7 +279,6 @@ public final class Importer {
         constants = .allocate(capacity: constantBytes.count + 32)
         constants.initialize(repeating: 0, count: constantBytes.count + 32)
         constants.update(from: constantBytes, count: constantBytes.count)
-        memberRoom = constantBytes.count + 40
         let stepList = Importer.compileSteps(opList, planList, keyField: map.key.flatMap { k in map.fields.firstIndex { $0.to == k } } ?? -1)
         steps = .allocate(capacity: max(stepList.count, 1))
         steps.initialize(from: stepList, count: stepList.count)
