@@ -225,9 +225,7 @@ extension Importer {
                         let typeSlot = step.pointee.typeSlot
                         if typeSlot >= 0 { slots[typeSlot] = (0, 0) }
                         o[0] = 0x22
-                        if n == 14, BrazilianDocument.punctuatedCPF(p, into: o + 1),
-                            BrazilianDocument.isValidCPF(UnsafeBufferPointer(start: o + 1, count: 11))
-                        {
+                        if n == 14, BrazilianDocument.punctuatedCPF(p, into: o + 1), BrazilianDocument.isValidDigitsCPF(o + 1) {
                             o[12] = 0x22
                             count &+= 13
                             if typeSlot >= 0 { slots[typeSlot] = cpfJSON }

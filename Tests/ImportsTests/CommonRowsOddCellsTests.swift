@@ -214,7 +214,7 @@ struct CommonRowsOddCellsTests {
         }
     }
 
-    @Test func digitCNPJsAgainstTheGeneralCheck() {
+    @Test func digitDocumentsAgainstTheGeneralCheck() {
         var rng = SplitMix64(seed: 0x434E_504A)
         var valid = 0
         for k in 0..<100_000 {
@@ -226,6 +226,27 @@ struct CommonRowsOddCellsTests {
             let expected = BrazilianDocument.isValidCNPJ(d)
             if expected { valid += 1 }
             #expect(d.withUnsafeBufferPointer { BrazilianDocument.isValidDigitsCNPJ($0.baseAddress!) } == expected, "\(d)")
+        }
+        #expect(valid > 40_000)
+        // And CPFs: `isValidDigitsCPF` against `isValidCPF`.
+        valid = 0
+        for k in 0..<100_000 {
+            var d = (0..<9).map { _ in UInt8(48 + rng.next() % 10) }
+            if k % 10 == 0 { d = [UInt8](repeating: UInt8(48 + k % 10), count: 9) }
+            d += [UInt8(48 + rng.next() % 10), UInt8(48 + rng.next() % 10)]
+            // Half with their own check digits (searched for).
+            if k % 2 == 0 {
+                search: for a in 0..<10 {
+                    for b in 0..<10 {
+                        d[9] = UInt8(48 + a)
+                        d[10] = UInt8(48 + b)
+                        if BrazilianDocument.isValidCPF(d) { break search }
+                    }
+                }
+            }
+            let expected = BrazilianDocument.isValidCPF(d)
+            if expected { valid += 1 }
+            #expect(d.withUnsafeBufferPointer { BrazilianDocument.isValidDigitsCPF($0.baseAddress!) } == expected, "\(d)")
         }
         #expect(valid > 40_000)
     }
