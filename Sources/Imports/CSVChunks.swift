@@ -63,6 +63,26 @@ extension CSVReader {
             runBase = chunk.count - run
             var incomplete = false
             scan: while start < end && chunk.count + (start - run) < limit {
+                // Before the next quote and NUL (both known, neither passed) every line whose
+                // only CR, if any, is just before its LF is a record, as `extent` finds it: its
+                // LF and CR looked for in it alone.
+                let plainEnd = min(nextSpecial.quote, nextSpecial.nul)
+                if plainEnd > start {
+                    var next = start
+                    var lines = 0
+                    while next < plainEnd && chunk.count + (next - run) < limit {
+                        guard let lf = memchr(buffer + next, 0x0A, plainEnd - next) else { break }
+                        let e = buffer.distance(to: lf.assumingMemoryBound(to: UInt8.self))
+                        if let cr = memchr(buffer + next, 0x0D, e - next), buffer.distance(to: cr.assumingMemoryBound(to: UInt8.self)) != e - 1 {
+                            break
+                        }
+                        next = e + 1
+                        lines += 1
+                    }
+                    start = next
+                    nextLine += lines
+                    if lines > 0 { continue scan }
+                }
                 switch extent(from: start) {
                 case .complete(let next, let lines):
                     start = next

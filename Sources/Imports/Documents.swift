@@ -180,6 +180,36 @@ public enum BrazilianDocument {
         return t
     }()
 
+    /// `isValidCPF` for 11 bytes known to be ASCII digits (`punctuatedCPF` checked them): not
+    /// all equal, and both check digits matching (the sums as `DocumentText.isValidCPF` makes them).
+    /// Out of line: inlined in the row's loop, its sums cost the loop registers.
+    @inline(never)
+    static func isValidDigitsCPF(_ p: UnsafePointer<UInt8>) -> Bool {
+        // Bytes 0-7 and 3-10: every byte of the 11 in one word or the other.
+        let first = UInt64(p[0]) &* 0x0101_0101_0101_0101
+        if load(p) == first && load(p + 3) == first { return false }
+        @inline(__always) func v(_ i: Int) -> Int { Int(p[i] &- 48) }
+        let body = v(0) &* 10 &+ v(1) &* 9 &+ v(2) &* 8 &+ v(3) &* 7 &+ v(4) &* 6 &+ v(5) &* 5 &+ v(6) &* 4 &+ v(7) &* 3
+            &+ v(8) &* 2
+        let r1 = body % 11
+        let c1 = r1 < 2 ? 0 : 11 &- r1
+        guard c1 == v(9) else { return false }
+        let sum2 = body &+ v(0) &+ v(1) &+ v(2) &+ v(3) &+ v(4) &+ v(5) &+ v(6) &+ v(7) &+ v(8) &+ c1 &* 2
+        let r2 = sum2 % 11
+        return (r2 < 2 ? 0 : 11 &- r2) == v(10)
+    }
+
+    /// `isValidCNPJ` for 14 bytes known to be ASCII digits (`punctuatedCNPJ` checked them): not
+    /// all equal, and the check digits matching.
+    @inline(__always)
+    static func isValidDigitsCNPJ(_ d: UnsafePointer<UInt8>) -> Bool {
+        // Bytes 0-7 and 6-13: every byte of the 14 in one word or the other.
+        let first = UInt64(d[0]) &* 0x0101_0101_0101_0101
+        if load(d) == first && load(d + 6) == first { return false }
+        let (a, b) = DocumentText.cnpjCheckDigits(UnsafeBufferPointer(start: d, count: 12))
+        return a == Int(d[12] &- 48) && b == Int(d[13] &- 48)
+    }
+
     /// Whether 11 digits are a CPF: both check digits match and the digits are not all equal.
     public static func isValidCPF(_ d: [UInt8]) -> Bool { d.withUnsafeBufferPointer { isValidCPF($0) } }
 

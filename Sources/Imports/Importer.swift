@@ -95,11 +95,17 @@ public final class Importer {
     let prefixJSON: (Int, Int)
     /// `,"source":{"file":"NAME","line":` in `constants`.
     let sourceJSON: (Int, Int)
-    /// Room enough for a member's comma, key and constant (all the constants, and more), made
-    /// before each member by `appendCommonRow`.
-    let memberRoom: Int
+    /// The short way's steps (`Step`, one per op), and the room it makes for a record besides
+    /// the cells: each cell is at most the raw record, read by at most `columnUses` fields.
+    let steps: UnsafeMutablePointer<Step>
+    let stepCount: Int
+    let rowRoom: Int
+    let columnUses: Int
     /// Whether rows are tried the short way first (off only in tests, to compare with the general path).
     var commonRows = true
+    /// Whether `value(ofField:)` is kept for every row taken; false for an import that does not
+    /// read it (the short way then does not note where each value went).
+    public var keepsValues = true
 
     /// Prepares a map for a file whose header is `header`; a column the map names that is not in
     /// the header is a `MapError` that lists the header's columns.
@@ -269,11 +275,20 @@ public final class Importer {
         ops = .allocate(capacity: max(opList.count, 1))
         ops.initialize(from: opList, count: opList.count)
         opCount = opList.count
-        // 8 bytes more than the constants: `appendCommonRow` copies them whole words at a time.
-        constants = .allocate(capacity: constantBytes.count + 8)
-        constants.initialize(repeating: 0, count: constantBytes.count + 8)
+        // 32 bytes more than the constants: `appendCommonRow` copies them whole words at a time.
+        constants = .allocate(capacity: constantBytes.count + 32)
+        constants.initialize(repeating: 0, count: constantBytes.count + 32)
         constants.update(from: constantBytes, count: constantBytes.count)
-        memberRoom = constantBytes.count + 40
+        let stepList = Importer.compileSteps(opList, planList, keyField: map.key.flatMap { k in map.fields.firstIndex { $0.to == k } } ?? -1)
+        steps = .allocate(capacity: max(stepList.count, 1))
+        steps.initialize(from: stepList, count: stepList.count)
+        stepCount = stepList.count
+        // Every constant once (keys, values, prefix, source), a derived type, a value of
+        // another type, or 32 bytes written past a constant, per op; the line and `}}`.
+        rowRoom = constantBytes.count + 40 * opList.count + 64
+        var uses: [Int: Int] = [:]
+        for plan in planList where plan.column >= 0 { uses[plan.column, default: 0] += 1 }
+        columnUses = uses.values.max() ?? 0
         slots = .allocate(capacity: max(count, 1))
         slots.initialize(repeating: (0, 0), count: max(count, 1))
         marks = .allocate(capacity: 64)
@@ -291,6 +306,7 @@ public final class Importer {
         plans.deallocate()
         columns.deallocate()
         ops.deallocate()
+        steps.deallocate()
         constants.deallocate()
         slots.deallocate()
         marks.deallocate()
@@ -489,7 +505,7 @@ public final class Importer {
     public var fieldCount: Int { planCount }
 
     /// Where field `i`'s value (its JSON) lies in the `out` of the last `record` call that
-    /// returned true: (offset, count), count 0 when the field was left out.
+    /// returned true: (offset, count), count 0 when the field was left out (when `keepsValues`).
     public func value(ofField i: Int) -> (offset: Int, count: Int) {
         let (offset, count) = values[i]
         return (offset, count)
@@ -636,13 +652,34 @@ public final class Importer {
         return UnsafeBufferPointer(start: base + s, count: e - s)
     }
 
-    /// FNV-1a, 64 bits: keys are kept as hashes so that memory grows by a few words per row.
+    /// A key's 64-bit hash (keys are kept as hashes so that memory grows by a few words per
+    /// row): its bytes taken 8 at a time (the last word overlapping the one before; below 8
+    /// bytes, one by one), each mixed in by a multiply, and the whole finished by MurmurHash3's
+    /// `fmix64`, so that every bit of the key moves the bits `KeyTable` slots by.
     static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in bytes {
-            h ^= UInt64(b)
-            h = h &* 0x100_0000_01b3
+        let n = bytes.count
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(n)
+        @inline(__always) func mix(_ w: UInt64) { h = (h ^ w) &* 0x9E37_79B9_7F4A_7C15; h ^= h >> 29 }
+        if let p = bytes.baseAddress {
+            let raw = UnsafeRawPointer(p)
+            if n >= 8 {
+                var i = 0
+                while i &+ 8 <= n {
+                    mix(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                    i &+= 8
+                }
+                if i < n { mix(raw.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)) }
+            } else {
+                var w: UInt64 = 0
+                for k in 0..<n { w |= UInt64(p[k]) << (8 &* UInt64(k)) }
+                mix(w)
+            }
         }
+        h ^= h >> 33
+        h = h &* 0xFF51_AFD7_ED55_8CCD
+        h ^= h >> 33
+        h = h &* 0xC4CE_B9FE_1A85_EC53
+        h ^= h >> 33
         return h
     }
 }

@@ -211,8 +211,9 @@ enum ImportRun {
         let pipeline = ChunkPipeline<ImportChunks.Chunk, ImportChunks.Worker>(
             threads: ChunkPipeline<ImportChunks.Chunk, ImportChunks.Worker>.defaultThreads,
             state: {
-                ImportChunks.Worker(
-                    reader: CSVReader(recordsDelimitedBy: detected), importer: importer.replica(), keepsValues: agreements != nil)
+                let replica = importer.replica()
+                replica.keepsValues = agreements != nil
+                return ImportChunks.Worker(reader: CSVReader(recordsDelimitedBy: detected), importer: replica, keepsValues: agreements != nil)
             },
             make: { ImportChunks.Chunk(capacity: chunkSize + (64 << 10)) }, reset: { $0.reset() }, isEmpty: { $0.input.count == 0 },
             work: { chunk, worker in chunk.convert(&worker) })
