@@ -79,7 +79,7 @@ enum CellFastPaths {
         let day = digit(0) * 10 + digit(1), month = digit(3) * 10 + digit(4)
         let year = digit(6) * 1000 + digit(7) * 100 + digit(8) * 10 + digit(9)
         // `CivilDate(year:month:day:)`'s rule, without making the date (4 digits: year <= 9999).
-        guard year >= 1, month &- 1 < 12, day >= 1, day <= CivilDate.daysIn(month: month, year: year) else { return false }
+        guard year >= 1, month >= 1, month <= 12, day >= 1, day <= CivilDate.daysIn(month: month, year: year) else { return false }
         // `"yyyy-MM-` and `dd"` composed from the cell's words and stored as two.
         let yy = UInt64(UnsafeRawPointer(p + 8).loadUnaligned(as: UInt16.self))
         let first = 0x22 | (w >> 48) << 8 | yy << 24 | 0x2D << 40 | ((w >> 24) & 0xFFFF) << 48

@@ -65,6 +65,24 @@ import TrocaCLI
         #expect(result.stderrText.hasSuffix("read 6 rows: 2 written, 0 rejected, 4 skipped\n"), "\(result.stderrText)")
     }
 
+    /// A date with no such month or day (month 00 among them, which the short way once let
+    /// through as `2026-00-15`) is a rejected row, at its cell, not a title with a bad date.
+    @Test func datesThatDoNotExistAreRejected() throws {
+        let bad = ["15/00/2026", "00/01/2026", "15/13/2026", "31/04/2026", "29/02/2026", "32/01/2026"]
+        var csv = Self.header + Self.row("NF-OK", due: "29/02/2028")
+        for (k, due) in bad.enumerated() { csv += Self.row("NF-\(k)", due: due) }
+        let result = troca(["import", "titles", "--map", "maps/titulos.json", "-"], stdin: Array(csv.utf8))
+        #expect(result.status.rawValue == 65)
+        #expect(result.records.map { $0["document_number"] as? String } == ["NF-OK"])
+        #expect((result.records.first?["due_date"] as? String) == "2028-02-29")
+        for (k, due) in bad.enumerated() {
+            // Line k + 3 (header, the good row), column 5: the Vencimento cell.
+            #expect(result.stderrText.contains("-:\(k + 3):5: error: [import.date]"), "\(due): \(result.stderrText)")
+            #expect(result.stderrText.contains("\"\(due)\""), "\(due)")
+        }
+        #expect(result.stderrText.hasSuffix("read 7 rows: 1 written, 6 rejected, 0 skipped\n"), "\(result.stderrText)")
+    }
+
     @Test func duplicateKeyRejectsTheSecondWithTheFirstLine() throws {
         let csv = Self.header + Self.row("NF-1") + Self.row("NF-2") + Self.row("NF-1", amount: "99,00")
         let result = troca(["import", "titles", "--map", "maps/titulos.json", "-"], stdin: Array(csv.utf8))
