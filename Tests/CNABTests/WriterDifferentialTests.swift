@@ -321,13 +321,13 @@ import Testing
         for _ in 0..<3_000 {
             let text = String((0..<rng.below(12)).map { _ in rng.pick(alphabet) })
             var out: [UInt8] = []
-            Array(text.utf8).withUnsafeBufferPointer { Transliteration.append($0, to: &out) }
+            _ = Array(text.utf8).withUnsafeBufferPointer { Transliteration.append($0, to: &out) }
             #expect(String(decoding: out, as: UTF8.self) == Transliteration.ascii(text), "\(text.debugDescription)")
         }
         // Beyond Latin-1 the whole string goes through the reference.
         for text in ["e\u{301}", "Ωmega", "😀x", "ǅ", "ﬁ"] {
             var out: [UInt8] = []
-            Array(text.utf8).withUnsafeBufferPointer { Transliteration.append($0, to: &out) }
+            _ = Array(text.utf8).withUnsafeBufferPointer { Transliteration.append($0, to: &out) }
             #expect(String(decoding: out, as: UTF8.self) == Transliteration.ascii(text))
         }
     }
