@@ -184,20 +184,7 @@ public enum BrazilianDocument {
     /// all equal, and both check digits matching (the sums as `DocumentText.isValidCPF` makes them).
     /// Out of line: inlined in the row's loop, its sums cost the loop registers.
     @inline(never)
-    static func isValidDigitsCPF(_ p: UnsafePointer<UInt8>) -> Bool {
-        // Bytes 0-7 and 3-10: every byte of the 11 in one word or the other.
-        let first = UInt64(p[0]) &* 0x0101_0101_0101_0101
-        if load(p) == first && load(p + 3) == first { return false }
-        @inline(__always) func v(_ i: Int) -> Int { Int(p[i] &- 48) }
-        let body = v(0) &* 10 &+ v(1) &* 9 &+ v(2) &* 8 &+ v(3) &* 7 &+ v(4) &* 6 &+ v(5) &* 5 &+ v(6) &* 4 &+ v(7) &* 3
-            &+ v(8) &* 2
-        let r1 = body % 11
-        let c1 = r1 < 2 ? 0 : 11 &- r1
-        guard c1 == v(9) else { return false }
-        let sum2 = body &+ v(0) &+ v(1) &+ v(2) &+ v(3) &+ v(4) &+ v(5) &+ v(6) &+ v(7) &+ v(8) &+ c1 &* 2
-        let r2 = sum2 % 11
-        return (r2 < 2 ? 0 : 11 &- r2) == v(10)
-    }
+    static func isValidDigitsCPF(_ p: UnsafePointer<UInt8>) -> Bool { DocumentText.isValidCPFDigits(p) }
 
     /// `isValidCNPJ` for 14 bytes known to be ASCII digits (`punctuatedCNPJ` checked them): not
     /// all equal, and the check digits matching.

@@ -53,8 +53,18 @@ public enum DocumentText {
         let w0 = UnsafeRawPointer(p).loadUnaligned(as: UInt64.self)
         let w1 = UnsafeRawPointer(p + 3).loadUnaligned(as: UInt64.self)
         guard areDigits(w0), areDigits(w1) else { return false }
+        return isValidCPFDigits(p)
+    }
+
+    /// `isValidCPF` of 11 bytes already known to be ASCII digits: not all equal, and both check
+    /// digits matching.
+    @inline(__always)
+    public static func isValidCPFDigits(_ p: UnsafePointer<UInt8>) -> Bool {
+        // Bytes 0-7 and 3-10: every byte of the 11 in one word or the other.
         let first = UInt64(p[0]) &* 0x0101_0101_0101_0101
-        if w0 == first && w1 == first { return false }
+        if UnsafeRawPointer(p).loadUnaligned(as: UInt64.self) == first && UnsafeRawPointer(p + 3).loadUnaligned(as: UInt64.self) == first {
+            return false
+        }
         @inline(__always) func v(_ i: Int) -> Int { Int(p[i] &- 48) }
         let body = v(0) &* 10 &+ v(1) &* 9 &+ v(2) &* 8 &+ v(3) &* 7 &+ v(4) &* 6 &+ v(5) &* 5 &+ v(6) &* 4 &+ v(7) &* 3
             &+ v(8) &* 2
