@@ -591,8 +591,8 @@ enum Cell {
         guard n <= length else { return false }
         if op.fast == 2 {
             guard Words.allDigits(p, n) else { return false }
-            fillBytes(dst, length - n, with: 48)
-            copyBytes(p, to: dst + (length - n), n)
+            ShortBytes.fill(dst, length - n, with: 48)
+            ShortBytes.copy(p, to: dst + (length - n), n)
             return true
         }
         guard printable(p, n) else { return false }
@@ -601,59 +601,10 @@ enum Cell {
             copyUppercased(p, to: dst, n)
             if op.freeText, hasQuote(dst, n) { for k in 0..<n where Transliteration.isQuote(dst[k]) { dst[k] = 0x20 } }
         } else {
-            copyBytes(p, to: dst, n)
+            ShortBytes.copy(p, to: dst, n)
         }
-        fillBytes(dst + n, length - n, with: 0x20)
+        ShortBytes.fill(dst + n, length - n, with: 0x20)
         return true
-    }
-
-    /// Writes `count` bytes `byte` at `dst`: up to 32 as a few stores (overlapping), not a call
-    /// to memset, nor a loop the compiler makes one of.
-    @inline(__always)
-    static func fillBytes(_ dst: UnsafeMutablePointer<UInt8>, _ count: Int, with byte: UInt8) {
-        let raw = UnsafeMutableRawPointer(dst)
-        let word = 0x0101_0101_0101_0101 &* UInt64(byte)
-        if count < 8 {
-            if count & 4 != 0 { raw.storeBytes(of: UInt32(truncatingIfNeeded: word), as: UInt32.self) }
-            if count & 2 != 0 { raw.storeBytes(of: UInt16(truncatingIfNeeded: word), toByteOffset: count & 4, as: UInt16.self) }
-            if count & 1 != 0 { raw.storeBytes(of: byte, toByteOffset: count & 6, as: UInt8.self) }
-        } else if count <= 16 {
-            raw.storeBytes(of: word, as: UInt64.self)
-            raw.storeBytes(of: word, toByteOffset: count - 8, as: UInt64.self)
-        } else if count <= 32 {
-            raw.storeBytes(of: word, as: UInt64.self)
-            raw.storeBytes(of: word, toByteOffset: 8, as: UInt64.self)
-            raw.storeBytes(of: word, toByteOffset: count - 16, as: UInt64.self)
-            raw.storeBytes(of: word, toByteOffset: count - 8, as: UInt64.self)
-        } else {
-            dst.update(repeating: byte, count: count)
-        }
-    }
-
-    /// Copies `count` bytes from `src` to `dst` (apart): up to 32 as a few loads and stores
-    /// (overlapping), not a call to memcpy.
-    @inline(__always)
-    static func copyBytes(_ src: UnsafePointer<UInt8>, to dst: UnsafeMutablePointer<UInt8>, _ count: Int) {
-        let from = UnsafeRawPointer(src)
-        let to = UnsafeMutableRawPointer(dst)
-        @inline(__always) func move<T>(_ type: T.Type, _ at: Int) {
-            to.storeBytes(of: from.loadUnaligned(fromByteOffset: at, as: T.self), toByteOffset: at, as: T.self)
-        }
-        if count < 8 {
-            if count & 4 != 0 { move(UInt32.self, 0) }
-            if count & 2 != 0 { move(UInt16.self, count & 4) }
-            if count & 1 != 0 { move(UInt8.self, count & 6) }
-        } else if count <= 16 {
-            move(UInt64.self, 0)
-            move(UInt64.self, count - 8)
-        } else if count <= 32 {
-            move(UInt64.self, 0)
-            move(UInt64.self, 8)
-            move(UInt64.self, count - 16)
-            move(UInt64.self, count - 8)
-        } else {
-            dst.update(from: src, count: count)
-        }
     }
 
     /// Copies `count` bytes of printable ASCII from `a` to `dst`, lowercase letters made
@@ -783,7 +734,7 @@ struct RecordEncoder {
                                             (dst + Int(op.start)).update(from: pool + Int(op.defaultAt), count: Int(op.length))
                                         } else {
                                             for s in Int(op.firstSpot)..<Int(op.firstSpot + op.spotCount) where spots[s].numeric {
-                                                Cell.fillBytes(dst + Int(spots[s].start), Int(spots[s].length), with: 48)
+                                                ShortBytes.fill(dst + Int(spots[s].start), Int(spots[s].length), with: 48)
                                             }
                                         }
                                         continue
@@ -957,7 +908,7 @@ struct RecordEncoder {
                     at[k] = UInt8(truncatingIfNeeded: 48 + v % 10)
                     v /= 10
                 }
-                Cell.fillBytes(at, length - digits, with: 48)
+                ShortBytes.fill(at, length - digits, with: 48)
                 return
             }
         }

@@ -265,9 +265,9 @@ struct LSTLetterRecord {
         if numeric {
             let pad = length - bytes.count
             w.update(repeating: 0x30, count: pad)
-            copyBytes(b, to: w + pad, bytes.count)
+            ShortBytes.copy(b, to: w + pad, bytes.count)
         } else {
-            copyBytes(b, to: w, bytes.count)
+            ShortBytes.copy(b, to: w, bytes.count)
         }
         return true
     }

@@ -60,11 +60,10 @@ public struct LetterBytes: Sendable, ByteAppending {
         count &+= 1
     }
 
-    /// Appends `n` bytes from `src`: a word at a time up to 32 (the last word overlapping the
-    /// one before), byte by byte below 8, `memcpy` beyond.
+    /// Appends `n` bytes from `src` (`ShortBytes.copy`).
     @inline(__always)
     public mutating func append(_ src: UnsafePointer<UInt8>, _ n: Int) {
-        copyBytes(src, to: room(n), n)
+        ShortBytes.copy(src, to: room(n), n)
         count &+= n
     }
 
@@ -119,32 +118,6 @@ public struct LetterBytes: Sendable, ByteAppending {
         let storage = self.storage
         defer { withExtendedLifetime(storage) {} }
         return try body(UnsafeBufferPointer(start: storage.base, count: count))
-    }
-}
-
-/// Copies `n` bytes from `src` to `dst` (not overlapping): a word at a time from 8 to 32 (the
-/// last word overlapping the one before), byte by byte below 8, `memcpy` beyond. Short copies
-/// (a letter's fields and values) cost less than a call.
-@inline(__always)
-func copyBytes(_ src: UnsafePointer<UInt8>, to dst: UnsafeMutablePointer<UInt8>, _ n: Int) {
-    if n >= 8 && n <= 32 {
-        var i = 0
-        while i &+ 8 <= n {
-            UnsafeMutableRawPointer(dst + i).storeBytes(of: UnsafeRawPointer(src + i).loadUnaligned(as: UInt64.self), as: UInt64.self)
-            i &+= 8
-        }
-        if i < n {
-            let last = n &- 8
-            UnsafeMutableRawPointer(dst + last).storeBytes(of: UnsafeRawPointer(src + last).loadUnaligned(as: UInt64.self), as: UInt64.self)
-        }
-    } else if n < 8 {
-        var i = 0
-        while i < n {
-            dst[i] = src[i]
-            i &+= 1
-        }
-    } else {
-        dst.update(from: src, count: n)
     }
 }
 

@@ -145,18 +145,13 @@ enum Statement {
         }
 
         mutating func blanks(_ n: Int) {
-            // (A few: stored one by one, not a call to memset.)
-            var i = 0
-            while i < n {
-                end[i] = 0x20
-                i += 1
-            }
+            ShortBytes.fill(end, n, with: 0x20)
             end += n
         }
 
         mutating func bytes(_ s: UnsafeBufferPointer<UInt8>) {
             guard let base = s.baseAddress else { return }
-            copyBytes(base, to: end, s.count)
+            ShortBytes.copy(base, to: end, s.count)
             end += s.count
         }
 

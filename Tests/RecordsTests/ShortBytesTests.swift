@@ -2,11 +2,9 @@ import Foundation
 import Records
 import Testing
 
-@testable import CNAB
-
-/// `Cell.fillBytes` and `Cell.copyBytes` (a few stores, overlapping, for up to 32 bytes) write
+/// `ShortBytes.fill` and `ShortBytes.copy` (a few stores, overlapping, for up to 32 bytes) write
 /// exactly the bytes a byte loop writes, and none before or after them.
-@Suite struct CellWordsTests {
+@Suite struct ShortBytesTests {
     @Test func fillAndCopyWriteTheirBytesOnly() {
         var rng = SplitMix64(seed: 400)
         for _ in 0..<5_000 {
@@ -18,13 +16,13 @@ import Testing
             var filled = before
             var expectedFill = before
             for k in 0..<count { expectedFill[at + k] = byte }
-            filled.withUnsafeMutableBufferPointer { Cell.fillBytes($0.baseAddress! + at, count, with: byte) }
+            filled.withUnsafeMutableBufferPointer { ShortBytes.fill($0.baseAddress! + at, count, with: byte) }
             #expect(filled == expectedFill, "fill \(count) at \(at)")
             var copied = before
             var expectedCopy = before
             for k in 0..<count { expectedCopy[at + k] = source[k] }
             (source + [0]).withUnsafeBufferPointer { s in
-                copied.withUnsafeMutableBufferPointer { Cell.copyBytes(s.baseAddress!, to: $0.baseAddress! + at, count) }
+                copied.withUnsafeMutableBufferPointer { ShortBytes.copy(s.baseAddress!, to: $0.baseAddress! + at, count) }
             }
             #expect(copied == expectedCopy, "copy \(count) at \(at)")
         }
