@@ -176,10 +176,20 @@ struct CSVReaderTests {
 /// chunks of whole records (`readRecords`, at least `limit` bytes each) each read by a reader of
 /// its own, as on a worker thread.
 func parseInChunks(_ bytes: [UInt8], bufferSize: Int = 1 << 20, maxRecordBytes: Int = 1 << 20, limit: Int) -> Parsed {
+    parseInChunks(bytes, bufferSize: bufferSize, maxRecordBytes: maxRecordBytes, limit: limit, tellingPlainLines: false).parsed
+}
+
+/// `parseInChunks`; with `tellingPlainLines`, each chunk's reader is told which records
+/// `readRecords` did not vouch for as plain lines (`unplainRecords`), and `lean` counts those
+/// it vouched for.
+func parseInChunks(
+    _ bytes: [UInt8], bufferSize: Int = 1 << 20, maxRecordBytes: Int = 1 << 20, limit: Int, tellingPlainLines: Bool
+) -> (parsed: Parsed, lean: Int) {
     let reader = CSVReader(MemorySource(bytes), bufferSize: bufferSize, maxRecordBytes: maxRecordBytes)
     var chunk = ByteBuffer(capacity: 64)
     defer { chunk.deallocate() }
-    return collect(reader) { out in
+    var records = 0, unplain = 0
+    let parsed = collect(reader) { out in
         guard try reader.next() else { return }
         out.take(reader)
         let worker = CSVReader(recordsDelimitedBy: reader.delimiter!)
@@ -188,10 +198,23 @@ func parseInChunks(_ bytes: [UInt8], bufferSize: Int = 1 << 20, maxRecordBytes: 
             let firstLine = reader.nextLineNumber
             try reader.readRecords(into: &chunk, limit: limit)
             if chunk.count == 0 { break }
-            worker.reset(records: chunk.bytes, firstLine: firstLine)
-            while try worker.next() { out.take(worker) }
+            if tellingPlainLines {
+                let list = reader.unplainRecords
+                unplain += Set(list).count
+                try list.withUnsafeBufferPointer { list in
+                    worker.reset(records: chunk.bytes, firstLine: firstLine, unplain: list)
+                    while try worker.next() {
+                        records += 1
+                        out.take(worker)
+                    }
+                }
+            } else {
+                worker.reset(records: chunk.bytes, firstLine: firstLine)
+                while try worker.next() { out.take(worker) }
+            }
         }
     }
+    return (parsed, tellingPlainLines ? records - unplain : 0)
 }
 
 extension CSVReaderTests {

@@ -14,31 +14,8 @@ struct PerfPlainChunksTests {
     /// As `parseInChunks`, each chunk's reader told what `readRecords` found; `lean` counts
     /// the records it vouched for.
     static func parseInPlainChunks(_ bytes: [UInt8], bufferSize: Int, limit: Int, lean: inout Int) -> Parsed {
-        let reader = CSVReader(MemorySource(bytes), bufferSize: bufferSize)
-        var chunk = ByteBuffer(capacity: 64)
-        defer { chunk.deallocate() }
-        var records = 0, unplain = 0
-        let parsed = collect(reader) { out in
-            guard try reader.next() else { return }
-            out.take(reader)
-            let worker = CSVReader(recordsDelimitedBy: reader.delimiter!)
-            while true {
-                chunk.removeAll()
-                let firstLine = reader.nextLineNumber
-                try reader.readRecords(into: &chunk, limit: limit)
-                if chunk.count == 0 { break }
-                let list = reader.unplainRecords
-                unplain += Set(list).count
-                try list.withUnsafeBufferPointer { list in
-                    worker.reset(records: chunk.bytes, firstLine: firstLine, unplain: list)
-                    while try worker.next() {
-                        records += 1
-                        out.take(worker)
-                    }
-                }
-            }
-        }
-        lean += records - unplain
+        let (parsed, vouched) = parseInChunks(bytes, bufferSize: bufferSize, limit: limit, tellingPlainLines: true)
+        lean += vouched
         return parsed
     }
 
