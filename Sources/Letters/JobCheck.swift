@@ -86,11 +86,7 @@ public struct JobCheck: Sendable {
             let mask: UInt64 = n == 8 ? ~0 : (1 &<< UInt64(8 &* n)) &- 1
             return (UInt64(littleEndian: x.loadUnaligned(as: UInt64.self)) ^ UInt64(littleEndian: y.loadUnaligned(as: UInt64.self))) & mask == 0
         }
-        if n <= 16 {
-            return x.loadUnaligned(as: UInt64.self) == y.loadUnaligned(as: UInt64.self)
-                && x.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self) == y.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
-        }
-        return memcmp(a, b, n) == 0
+        return equalBytes(a, b, n)
     }
 
     /// Sets entry `at`'s kind from `shape` and appends the entries of its members or element.
