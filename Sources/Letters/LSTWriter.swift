@@ -187,20 +187,3 @@ public struct LSTWriter {
         return paged.lines.count
     }
 }
-
-extension Array where Element == UInt8 {
-    /// Appends `count` blanks (padding, or room to be overwritten): copied from a page of
-    /// blanks, not stored one by one.
-    @inline(__always)
-    mutating func appendBlanks(_ count: Int) {
-        var left = count
-        while left > 0 {
-            let n = Swift.min(left, blankPage.count)
-            blankPage.withUnsafeBufferPointer { append(contentsOf: UnsafeBufferPointer(rebasing: $0[0..<n])) }
-            left -= n
-        }
-    }
-}
-
-/// 4 KiB of blanks (`appendBlanks`).
-let blankPage = [UInt8](repeating: 0x20, count: 4096)
